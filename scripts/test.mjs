@@ -1,0 +1,55 @@
+// `npm test`: builds, runs the unit tests, then the suites that drive a real VS Code
+// (code-server + Chromium), and closes with one line that counts every suite: "N passed, N failed".
+//   --unit   unit tests only (no browser, no code-server)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const unitOnly = process.argv.includes('--unit');
+
+function listTests(dir, suffixes) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listTests(path, suffixes));
+    else if (suffixes.some((s) => entry.name.endsWith(s))) out.push(path);
+  }
+  return out.sort();
+}
+
+const build = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
+if (build.status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const suites = [{ name: 'unit', files: listTests(join(root, 'test/unit'), ['.test.ts', '.test.mjs']), concurrency: true }];
+if (!unitOnly) suites.push({ name: 'real VS Code', files: listTests(join(root, 'test/vscode'), ['.test.mjs']), concurrency: false });
+
+const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-test-'));
+let passed = 0;
+let failed = 0;
+for (const suite of suites) {
+  if (suite.files.length === 0) {
+    console.error(`no ${suite.name} test files found`);
+    failed++;
+    continue;
+  }
+  const tap = join(scratch, `${suite.name.replace(/\W/g, '-')}.tap`);
+  console.log(`\n=== ${suite.name} tests (${suite.files.length} files) ===`);
+  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`];
+  if (!suite.concurrency) args.push('--test-concurrency=1');
+  const run = spawnSync(process.execPath, [...args, ...suite.files], { stdio: 'inherit', cwd: root, env: process.env });
+  const summary = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const pass = Number(/^# pass (\d+)/m.exec(summary)?.[1] ?? 0);
+  const fail = Number(/^# fail (\d+)/m.exec(summary)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(summary)?.[1] ?? 0);
+  passed += pass;
+  // A runner that died without a summary counts as a failure, never as silence.
+  failed += fail + (run.status !== 0 && fail === 0 ? 1 : 0);
+}
+rmSync(scratch, { recursive: true, force: true });
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,96 @@
+/**
+ * One call from a dataset to everything the views show: losses, gradients, predictions.
+ */
+import type { ClassificationData, Dataset, RegressionData } from './dataset';
+import { logitGradientFromProbabilities, meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy, type Reduction, PROBABILITY_EPSILON } from './losses';
+
+export interface AnalysisOptions {
+  reduction?: Reduction;
+  /** Clip for cross-entropy on probabilities. */
+  epsilon?: number;
+}
+
+export interface ClassificationAnalysis {
+  task: 'classification';
+  input: 'logits' | 'probabilities';
+  n: number;
+  k: number;
+  reduction: Reduction;
+  loss: number;
+  losses: Float64Array;
+  probabilities: Float64Array;
+  targets: Float64Array;
+  /** ∂L/∂(the file's own input tensor). */
+  gradient: Float64Array;
+  /** ∂L/∂z = (p − y)/N. */
+  logitGradient: Float64Array;
+  /** argmax p per sample. */
+  predicted: Int32Array;
+  /** argmax y per sample (the label). */
+  actual: Int32Array;
+  /** p of the true class (Σ_k y_k p_k for soft targets). */
+  pTrue: Float64Array;
+}
+
+export interface RegressionAnalysis {
+  task: 'regression';
+  n: number;
+  d: number;
+  shape: number[];
+  reduction: Reduction;
+  loss: number;
+  losses: Float64Array;
+  gradient: Float64Array;
+}
+
+export type Analysis = ClassificationAnalysis | RegressionAnalysis;
+
+export function analyzeClassification(data: ClassificationData, options: AnalysisOptions = {}): ClassificationAnalysis {
+  const reduction = options.reduction ?? 'mean';
+  const { n, k, values, targets } = data;
+  let loss: number;
+  let losses: Float64Array;
+  let probabilities: Float64Array;
+  let gradient: Float64Array;
+  let logitGradient: Float64Array;
+  if (data.input === 'logits') {
+    const r = softmaxCrossEntropy(values, targets, n, k, reduction);
+    ({ loss, losses, probabilities, gradient } = r);
+    logitGradient = gradient;
+  } else {
+    const r = probabilityCrossEntropy(values, targets, n, k, reduction, options.epsilon ?? PROBABILITY_EPSILON);
+    ({ loss, losses, gradient } = r);
+    probabilities = values;
+    logitGradient = logitGradientFromProbabilities(values, targets, n, k, reduction);
+  }
+  const predicted = new Int32Array(n);
+  const actual = new Int32Array(n);
+  const pTrue = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    let best = 0;
+    let bestY = 0;
+    let pt = 0;
+    for (let j = 0; j < k; j++) {
+      if (probabilities[base + j] > probabilities[base + best]) best = j;
+      if (targets[base + j] > targets[base + bestY]) bestY = j;
+      pt += targets[base + j] * probabilities[base + j];
+    }
+    predicted[i] = best;
+    actual[i] = data.labels ? data.labels[i] : bestY;
+    pTrue[i] = pt;
+  }
+  return { task: 'classification', input: data.input, n, k, reduction, loss, losses, probabilities, targets, gradient, logitGradient, predicted, actual, pTrue };
+}
+
+export function analyzeRegression(data: RegressionData, options: AnalysisOptions = {}): RegressionAnalysis {
+  const reduction = options.reduction ?? 'mean';
+  const r = meanSquaredError(data.predictions, data.targets, data.n, data.d, reduction);
+  return { task: 'regression', n: data.n, d: data.d, shape: data.shape, reduction, ...r };
+}
+
+export function analyze(dataset: Dataset, options: AnalysisOptions = {}): Analysis {
+  if (dataset.task === 'classification') return analyzeClassification(dataset, options);
+  if (dataset.task === 'regression') return analyzeRegression(dataset, options);
+  throw new Error('networks are analysed by analyzeNetwork');
+}

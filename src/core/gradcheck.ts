@@ -1,0 +1,79 @@
+/**
+ * Finite-difference gradient checks: central differences (f(x+h) − f(x−h)) / 2h against an
+ * analytic gradient. A coordinate passes when |a − n| ≤ atol + rtol·|n|, the criterion of
+ * torch.autograd.gradcheck, with atol scaled to the gradient's own magnitude so that a batch
+ * mean (gradients of order 1/N) is judged as strictly as a single sample.
+ */
+
+export interface GradientCheck {
+  /** Largest |a − n| / max(|a|, |n|) over the checked coordinates (0 where both are 0). */
+  maxRelativeError: number;
+  maxAbsoluteError: number;
+  /** Coordinate with the worst ratio of error to tolerance. */
+  worstIndex: number;
+  analytic: number;
+  numeric: number;
+  checked: number;
+  /** Coordinates skipped because f is not differentiable there (e.g. at a clip boundary). */
+  skipped: number;
+  passed: boolean;
+}
+
+export interface GradientCheckOptions {
+  h?: number;
+  rtol?: number;
+  /** Absolute tolerance as a fraction of max |analytic gradient|. */
+  atolFraction?: number;
+  /** Check at most this many coordinates (evenly spaced), for large inputs. */
+  maxCoordinates?: number;
+  /** Coordinates where f has a kink, which central differences cannot judge. */
+  skip?: (index: number, h: number) => boolean;
+}
+
+export function checkGradient(f: (x: Float64Array) => number, x: Float64Array, analytic: Float64Array, options: GradientCheckOptions = {}): GradientCheck {
+  const h = options.h ?? 1e-6;
+  const rtol = options.rtol ?? 1e-4;
+  let gradScale = 0;
+  for (let i = 0; i < analytic.length; i++) gradScale = Math.max(gradScale, Math.abs(analytic[i]));
+  // Rounding in f puts noise of about |f|·ε/h into each quotient; never demand more than that.
+  const noise = (10 * Math.abs(f(x)) * Number.EPSILON) / h;
+  const atol = Math.max((options.atolFraction ?? 1e-6) * gradScale, noise, 1e-12);
+  const total = x.length;
+  const count = Math.min(total, options.maxCoordinates ?? total);
+  const step = total / Math.max(count, 1);
+  const probe = Float64Array.from(x);
+  const result: GradientCheck = { maxRelativeError: 0, maxAbsoluteError: 0, worstIndex: -1, analytic: 0, numeric: 0, checked: 0, skipped: 0, passed: true };
+  let worstRatio = -1;
+  for (let c = 0; c < count; c++) {
+    const i = Math.floor(c * step);
+    const original = probe[i];
+    // Keep the step well above the spacing of floats near the coordinate (huge logits).
+    const hi = Math.max(h, Math.abs(original) * 1e-10);
+    if (options.skip?.(i, hi)) {
+      result.skipped++;
+      continue;
+    }
+    probe[i] = original + hi;
+    const plus = f(probe);
+    probe[i] = original - hi;
+    const minus = f(probe);
+    probe[i] = original;
+    const numeric = (plus - minus) / (2 * hi);
+    const a = analytic[i];
+    const absolute = Math.abs(a - numeric);
+    const scale = Math.max(Math.abs(a), Math.abs(numeric));
+    const relative = scale === 0 ? 0 : absolute / scale;
+    const ratio = absolute / (atol + rtol * Math.abs(numeric));
+    result.maxAbsoluteError = Math.max(result.maxAbsoluteError, absolute);
+    result.maxRelativeError = Math.max(result.maxRelativeError, relative);
+    if (ratio > worstRatio) {
+      worstRatio = ratio;
+      result.worstIndex = i;
+      result.analytic = a;
+      result.numeric = numeric;
+    }
+    if (ratio > 1) result.passed = false;
+    result.checked++;
+  }
+  return result;
+}

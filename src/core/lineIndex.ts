@@ -1,0 +1,83 @@
+/**
+ * Maps byte offsets of a UTF-8 file to 0-based line / UTF-16 column positions, the way VS Code
+ * counts them (\n, \r\n and a lone \r each end a line), without decoding the whole file.
+ */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export class LineIndex {
+  private readonly lineStarts: Uint32Array | Float64Array;
+  private readonly decoder = new TextDecoder('utf-8');
+
+  constructor(private readonly bytes: Uint8Array) {
+    const starts: number[] = [0];
+    const n = bytes.length;
+    for (let i = 0; i < n; i++) {
+      const c = bytes[i];
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (bytes[i + 1] === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = n < 0xffffffff ? Uint32Array.from(starts) : Float64Array.from(starts);
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** The 0-based line containing a byte offset. */
+  lineOf(offset: number): number {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  position(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.bytes.length));
+    const line = this.lineOf(clamped);
+    const start = this.lineStarts[line];
+    // Columns count UTF-16 units, as editors do; ASCII lines need no decoding.
+    let ascii = true;
+    for (let i = start; i < clamped; i++) {
+      if (this.bytes[i] >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    const character = ascii ? clamped - start : this.decoder.decode(this.bytes.subarray(start, clamped)).length;
+    return { line, character };
+  }
+
+  /** Inverse of position(): the byte offset of a 0-based line and UTF-16 column. */
+  offsetAt(position: Position): number {
+    const line = Math.max(0, Math.min(position.line, this.lineStarts.length - 1));
+    const start = this.lineStarts[line];
+    const lineEnd = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.bytes.length;
+    let offset = start;
+    let units = 0;
+    while (offset < lineEnd && units < position.character) {
+      const c = this.bytes[offset];
+      if (c === 10 || c === 13) break;
+      const width = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+      units += width === 4 ? 2 : 1;
+      offset += width;
+    }
+    return offset;
+  }
+}
+
+/** `FILE:LINE:COL` with 1-based line and column, as compilers print. */
+export function formatLocation(fileName: string, index: LineIndex, offset: number): string {
+  const { line, character } = index.position(offset);
+  return `${fileName}:${line + 1}:${character + 1}`;
+}

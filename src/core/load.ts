@@ -1,0 +1,66 @@
+/**
+ * From a file's bytes to a dataset, whatever the format. Never throws for bad input: every
+ * problem comes back located, so the CLI can print FILE:LINE:COL and the editor can underline it.
+ */
+import { parseCsv } from './csv';
+import type { LoadResult } from './dataset';
+import { parseJson } from './json';
+import { findEntry, rolesFromJson } from './jsonRoles';
+import { rolesFromCsv } from './csvRoles';
+import { networkFromJson } from './networkRoles';
+import { InputError, problem } from './problems';
+import { buildDataset, type RoleOptions } from './roles';
+
+export type FileFormat = 'json' | 'csv' | 'npy' | 'npz';
+
+export interface LoadOptions extends RoleOptions {}
+
+export function formatOf(fileName: string): FileFormat | null {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.csv') || lower.endsWith('.tsv')) return 'csv';
+  if (lower.endsWith('.npy')) return 'npy';
+  if (lower.endsWith('.npz')) return 'npz';
+  return null;
+}
+
+/** Extra loaders registered by optional modules (NumPy), keyed by format. */
+const binaryLoaders = new Map<FileFormat, (bytes: Uint8Array, fileName: string, options: LoadOptions) => LoadResult>();
+
+export function registerLoader(format: FileFormat, loader: (bytes: Uint8Array, fileName: string, options: LoadOptions) => LoadResult): void {
+  binaryLoaders.set(format, loader);
+}
+
+export function loadTensorFile(bytes: Uint8Array, fileName: string, options: LoadOptions = {}): LoadResult {
+  const format = formatOf(fileName) ?? sniff(bytes);
+  try {
+    if (format === 'json') {
+      const root = parseJson(bytes);
+      if (root.kind === 'object' && findEntry(root, 'network')) return networkFromJson(root, bytes, options);
+      return buildDataset(rolesFromJson(root, bytes), options);
+    }
+    if (format === 'csv') return buildDataset(rolesFromCsv(parseCsv(bytes), bytes), options);
+    const loader = binaryLoaders.get(format);
+    if (loader) return loader(bytes, fileName, options);
+    return { dataset: null, problems: [problem(`cannot read ${format} files in this build`, 0, 0, 'format')] };
+  } catch (error) {
+    if (error instanceof InputError) return { dataset: null, problems: [error.toProblem()] };
+    if (error instanceof RangeError) {
+      // Allocation failures on enormous inputs must come back as a message, not a crash.
+      return { dataset: null, problems: [problem(`the file is too large to analyse in memory (${error.message})`, 0, 0, 'too-large')] };
+    }
+    throw error;
+  }
+}
+
+/** Guess the format of a file with an unknown extension from its first bytes. */
+function sniff(bytes: Uint8Array): FileFormat {
+  if (bytes[0] === 0x93 && bytes[1] === 0x4e) return 'npy';
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'npz';
+  for (let i = 0; i < Math.min(bytes.length, 64); i++) {
+    const c = bytes[i];
+    if (c === 0x7b || c === 0x5b) return 'json';
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 0xef && c !== 0xbb && c !== 0xbf) return 'csv';
+  }
+  return 'json';
+}

@@ -1,0 +1,130 @@
+/**
+ * Losses with their gradients beside them. Each returns per-sample losses and the gradient of the
+ * reduced loss (mean over samples by default, or sum) with respect to the tensor the file gives.
+ */
+
+export type Reduction = 'mean' | 'sum';
+
+/** Probabilities are clipped to [ε, 1 − ε] before the log, as Keras does, so log(0) never happens. */
+export const PROBABILITY_EPSILON = 1e-7;
+
+export interface LossResult {
+  loss: number;
+  losses: Float64Array;
+  /** ∂L/∂input, same shape as the input. */
+  gradient: Float64Array;
+}
+
+export interface SoftmaxCrossEntropyResult extends LossResult {
+  probabilities: Float64Array;
+}
+
+/**
+ * Softmax + categorical cross-entropy from logits, fused as in PyTorch's `cross_entropy`:
+ * L_i = −Σ_k y_ik log softmax(z_i)_k, and ∂L/∂z_i = (p_i Σ_k y_ik − y_i) / N, which is the
+ * familiar (p − y)/N when targets sum to one.
+ */
+export function softmaxCrossEntropy(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean'): SoftmaxCrossEntropyResult {
+  const p = new Float64Array(n * k);
+  const gradient = new Float64Array(n * k);
+  const losses = new Float64Array(n);
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) {
+      const v = z[base + j];
+      if (v > max) max = v;
+    }
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const e = Math.exp(z[base + j] - max);
+      p[base + j] = e;
+      sum += e;
+    }
+    const logSum = Math.log(sum) + max;
+    const inv = 1 / sum;
+    let loss = 0;
+    let ySum = 0;
+    for (let j = 0; j < k; j++) {
+      const yj = y[base + j];
+      if (yj !== 0) {
+        loss -= yj * (z[base + j] - logSum);
+        ySum += yj;
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      const pj = p[base + j] * inv;
+      p[base + j] = pj;
+      gradient[base + j] = (pj * ySum - y[base + j]) * scale;
+    }
+    losses[i] = loss;
+    total += loss;
+  }
+  return { loss: total * scale, losses, gradient, probabilities: p };
+}
+
+/**
+ * Cross-entropy on given probabilities: L_i = −Σ_k y_ik log clip(p_ik), and
+ * ∂L/∂p = −y / (clip(p) · N) where p is inside the clip range, 0 where the clip holds it
+ * (clip's own derivative), matching autograd through `clamp`.
+ */
+export function probabilityCrossEntropy(p: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean', epsilon = PROBABILITY_EPSILON): LossResult {
+  const gradient = new Float64Array(n * k);
+  const losses = new Float64Array(n);
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  const lo = epsilon;
+  const hi = 1 - epsilon;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    let loss = 0;
+    for (let j = 0; j < k; j++) {
+      const yj = y[base + j];
+      if (yj === 0) continue;
+      const pj = p[base + j];
+      const clipped = pj < lo ? lo : pj > hi ? hi : pj;
+      loss -= yj * Math.log(clipped);
+      gradient[base + j] = pj < lo || pj > hi ? 0 : (-yj / clipped) * scale;
+    }
+    losses[i] = loss;
+    total += loss;
+  }
+  return { loss: total * scale, losses, gradient };
+}
+
+/**
+ * Mean squared error, ŷ and y of n × d: L_i = mean_d (ŷ − y)², L = mean_i L_i, and
+ * ∂L/∂ŷ = 2(ŷ − y) / (N·D) (for sum reduction over samples: 2(ŷ − y)/D).
+ */
+export function meanSquaredError(yHat: Float64Array, y: Float64Array, n: number, d: number, reduction: Reduction = 'mean'): LossResult {
+  const gradient = new Float64Array(n * d);
+  const losses = new Float64Array(n);
+  const sampleScale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  const gradScale = (2 / d) * sampleScale;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < d; j++) {
+      const diff = yHat[i * d + j] - y[i * d + j];
+      sum += diff * diff;
+      gradient[i * d + j] = diff * gradScale;
+    }
+    losses[i] = sum / d;
+    total += losses[i];
+  }
+  return { loss: total * sampleScale, losses, gradient };
+}
+
+/** p − y scaled like the loss: the gradient with respect to the logits behind given probabilities. */
+export function logitGradientFromProbabilities(p: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean'): Float64Array {
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    let ySum = 0;
+    for (let j = 0; j < k; j++) ySum += y[i * k + j];
+    for (let j = 0; j < k; j++) out[i * k + j] = (p[i * k + j] * ySum - y[i * k + j]) * scale;
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+/** A problem found in a user's file, located by byte offsets into the file's UTF-8 bytes. */
+export interface Problem {
+  severity: 'error' | 'warning';
+  message: string;
+  /** Byte offset of the first byte the problem covers. */
+  start: number;
+  /** Byte offset just past the last byte the problem covers (>= start). */
+  end: number;
+  /** Stable identifier, used as the diagnostic code. */
+  code: string;
+}
+
+/** Thrown by parsers for input that cannot be read at all; carries the location. */
+export class InputError extends Error {
+  constructor(
+    message: string,
+    readonly start: number,
+    readonly end: number = start + 1,
+    readonly code = 'syntax',
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+
+  toProblem(): Problem {
+    return { severity: 'error', message: this.message, start: this.start, end: Math.max(this.end, this.start), code: this.code };
+  }
+}
+
+export function problem(message: string, start: number, end: number, code: string, severity: Problem['severity'] = 'error'): Problem {
+  return { severity, message, start, end: Math.max(end, start), code };
+}

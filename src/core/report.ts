@@ -1,0 +1,39 @@
+/**
+ * Plain-object views of analyses, shaped for JSON output (the CLI's contract): matrices as nested
+ * arrays of numbers, in the shape of the file's own tensors.
+ */
+import type { Analysis } from './analysis';
+
+export function toRows(data: Float64Array, rows: number, cols: number): number[][] {
+  const out: number[][] = new Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = Array.from(data.subarray(i * cols, (i + 1) * cols));
+  return out;
+}
+
+export function analysisReport(a: Analysis, summaryOnly = false): Record<string, unknown> {
+  if (a.task === 'classification') {
+    const base = { task: a.task, input: a.input, n: a.n, k: a.k, reduction: a.reduction, loss: a.loss };
+    if (summaryOnly) return { ...base, accuracy: accuracy(a.predicted, a.actual) };
+    return {
+      ...base,
+      losses: Array.from(a.losses),
+      probabilities: toRows(a.probabilities, a.n, a.k),
+      gradient: toRows(a.gradient, a.n, a.k),
+      logitGradient: toRows(a.logitGradient, a.n, a.k),
+      predicted: Array.from(a.predicted),
+    };
+  }
+  const base = { task: a.task, n: a.n, d: a.d, reduction: a.reduction, loss: a.loss };
+  if (summaryOnly) return base;
+  return {
+    ...base,
+    losses: Array.from(a.losses),
+    gradient: a.shape.length === 1 ? Array.from(a.gradient) : toRows(a.gradient, a.n, a.d),
+  };
+}
+
+export function accuracy(predicted: Int32Array, actual: Int32Array): number {
+  let hits = 0;
+  for (let i = 0; i < predicted.length; i++) if (predicted[i] === actual[i]) hits++;
+  return predicted.length ? hits / predicted.length : 0;
+}

@@ -1,0 +1,2 @@
+// Webview entry point.
+export {};

@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { checkGradient } from '../../src/core/gradcheck';
+import { meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy } from '../../src/core/losses';
+import { logSoftmax, matTransposeVec, softmax, softmaxBackward, softmaxJacobian } from '../../src/core/softmax';
+
+const f64 = (xs: number[]) => Float64Array.from(xs);
+
+describe('softmax', () => {
+  it('matches exp(z)/Σexp(z) on a hand-computed row', () => {
+    const p = softmax(f64([1, 2, 3]), 1, 3);
+    const e = [Math.exp(1), Math.exp(2), Math.exp(3)];
+    const s = e[0] + e[1] + e[2];
+    e.forEach((v, j) => assert.ok(Math.abs(p[j] - v / s) < 1e-15));
+    // Golden: softmax([1,2,3]) = [0.09003057317038046, 0.24472847105479767, 0.6652409557748219]
+    assert.ok(Math.abs(p[2] - 0.6652409557748219) < 1e-15);
+  });
+
+  it('stays finite and exact for logits of ±1000', () => {
+    const p = softmax(f64([1000, 999, -1000]), 1, 3);
+    assert.ok(Math.abs(p[0] - 1 / (1 + Math.exp(-1))) < 1e-15);
+    assert.ok(Math.abs(p[1] - Math.exp(-1) / (1 + Math.exp(-1))) < 1e-15);
+    assert.equal(p[2], 0);
+    const lp = logSoftmax(f64([1000, -1000]), 1, 2);
+    assert.equal(lp[0], 0);
+    assert.equal(lp[1], -2000);
+  });
+
+  it('sums to 1 on any finite row (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e4, max: 1e4, noNaN: true }), { minLength: 2, maxLength: 40 }), (z) => {
+        const p = softmax(f64(z), 1, z.length);
+        const sum = p.reduce((a, b) => a + b, 0);
+        return Math.abs(sum - 1) < 1e-12 && p.every((v) => v >= 0 && v <= 1);
+      }),
+    );
+  });
+});
+
+describe('softmax Jacobian', () => {
+  it('is diag(p) − p pᵀ: golden entries for p = softmax([1,2,3])', () => {
+    const p = softmax(f64([1, 2, 3]), 1, 3);
+    const J = softmaxJacobian(p);
+    assert.ok(Math.abs(J[0] - p[0] * (1 - p[0])) < 1e-16);
+    assert.ok(Math.abs(J[1] - -p[0] * p[1]) < 1e-16);
+    assert.ok(Math.abs(J[8] - 0.22269542653462335) < 1e-15); // p2(1 − p2), from NumPy
+  });
+
+  it('has rows summing to 0, is symmetric and positive semi-definite (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: 2, maxLength: 12 }),
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 12, maxLength: 12 }),
+        (z, v) => {
+          const k = z.length;
+          const J = softmaxJacobian(softmax(f64(z), 1, k));
+          let quad = 0;
+          for (let r = 0; r < k; r++) {
+            let rowSum = 0;
+            for (let c = 0; c < k; c++) {
+              rowSum += J[r * k + c];
+              if (Math.abs(J[r * k + c] - J[c * k + r]) > 1e-17) return false;
+              quad += v[r] * J[r * k + c] * v[c];
+            }
+            if (Math.abs(rowSum) > 1e-15) return false;
+          }
+          return quad >= -1e-15;
+        },
+      ),
+    );
+  });
+
+  it('equals finite differences of softmax column by column', () => {
+    const z = f64([0.3, -1.2, 2.5, 0.0]);
+    const k = 4;
+    const J = softmaxJacobian(softmax(z, 1, k));
+    for (let j = 0; j < k; j++) {
+      for (let c = 0; c < k; c++) {
+        const h = 1e-6;
+        const zp = Float64Array.from(z);
+        const zm = Float64Array.from(z);
+        zp[c] += h;
+        zm[c] -= h;
+        const numeric = (softmax(zp, 1, k)[j] - softmax(zm, 1, k)[j]) / (2 * h);
+        assert.ok(Math.abs(numeric - J[j * k + c]) < 1e-9, `J[${j}][${c}]`);
+      }
+    }
+  });
+
+  it('chain rule: Jᵀ · ∂L/∂p = ∂L/∂z = p − y (explicit and O(K) forms agree)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -20, max: 20, noNaN: true }), { minLength: 2, maxLength: 10 }), fc.nat(), (z, t) => {
+        const k = z.length;
+        const label = t % k;
+        const p = softmax(f64(z), 1, k);
+        const gradP = new Float64Array(k);
+        gradP[label] = -1 / p[label];
+        const explicit = matTransposeVec(softmaxJacobian(p), gradP);
+        const fast = softmaxBackward(p, gradP);
+        for (let j = 0; j < k; j++) {
+          const expected = p[j] - (j === label ? 1 : 0);
+          if (Math.abs(explicit[j] - expected) > 1e-9 || Math.abs(fast[j] - expected) > 1e-9) return false;
+        }
+        return true;
+      }),
+    );
+  });
+});
+
+describe('cross-entropy', () => {
+  it('reproduces the reference document: loss 0.7803 for its two samples', () => {
+    const p = f64([0.1, 0.7, 0.2, 0.3, 0.4, 0.3]);
+    const y = f64([0, 1, 0, 1, 0, 0]);
+    const r = probabilityCrossEntropy(p, y, 2, 3);
+    assert.ok(Math.abs(r.loss - (-Math.log(0.7) - Math.log(0.3)) / 2) < 1e-15);
+    assert.equal(r.loss.toFixed(4), '0.7803');
+    // ∂L/∂p = −y/(p·N)
+    assert.ok(Math.abs(r.gradient[1] - -1 / (0.7 * 2)) < 1e-15);
+    assert.ok(Math.abs(r.gradient[3] - -1 / (0.3 * 2)) < 1e-15);
+    assert.equal(r.gradient[0], 0);
+  });
+
+  it('clips probabilities to [1e-7, 1 − 1e-7] before the log', () => {
+    const r = probabilityCrossEntropy(f64([0, 1]), f64([1, 0]), 1, 2);
+    assert.ok(Math.abs(r.loss - -Math.log(1e-7)) < 1e-12);
+    assert.equal(r.gradient[0], 0); // clamp's own derivative outside the range
+  });
+
+  it('from logits with a label: L = −z_y + log Σ exp z, gradient (p − y)/N', () => {
+    const z = f64([2, 1, 0.1, 0.5, 2.5, 0.3]);
+    const y = f64([1, 0, 0, 0, 1, 0]);
+    const r = softmaxCrossEntropy(z, y, 2, 3);
+    const l0 = -2 + Math.log(Math.exp(2) + Math.exp(1) + Math.exp(0.1));
+    const l1 = -2.5 + Math.log(Math.exp(0.5) + Math.exp(2.5) + Math.exp(0.3));
+    assert.ok(Math.abs(r.losses[0] - l0) < 1e-15);
+    assert.ok(Math.abs(r.loss - (l0 + l1) / 2) < 1e-15);
+    for (let i = 0; i < 6; i++) assert.ok(Math.abs(r.gradient[i] - (r.probabilities[i] - y[i]) / 2) < 1e-16);
+  });
+
+  it('gives 2000 for logits [1000, −1000] with label 1, with gradient [0.5, −0.5] (N = 1 → [1, −1])', () => {
+    const r = softmaxCrossEntropy(f64([1000, -1000]), f64([0, 1]), 1, 2);
+    assert.equal(r.loss, 2000);
+    assert.deepEqual(Array.from(r.gradient), [1, -1]);
+  });
+
+  it('sum reduction is N times the mean', () => {
+    const z = f64([0.2, 0.1, -0.3, 1.0]);
+    const y = f64([1, 0, 0, 1]);
+    const mean = softmaxCrossEntropy(z, y, 2, 2, 'mean');
+    const sum = softmaxCrossEntropy(z, y, 2, 2, 'sum');
+    assert.ok(Math.abs(sum.loss - 2 * mean.loss) < 1e-15);
+    assert.ok(Math.abs(sum.gradient[0] - 2 * mean.gradient[0]) < 1e-16);
+  });
+});
+
+describe('mean squared error', () => {
+  it('golden: ŷ = [1, 2], y = [0, 4] → L = (1 + 4)/2 = 2.5, ∂L/∂ŷ = 2(ŷ − y)/N = [1, −2]', () => {
+    const r = meanSquaredError(f64([1, 2]), f64([0, 4]), 2, 1);
+    assert.equal(r.loss, 2.5);
+    assert.deepEqual(Array.from(r.gradient), [1, -2]);
+  });
+  it('N × D: per-sample loss is the mean over outputs, gradient 2(ŷ − y)/(N·D)', () => {
+    const r = meanSquaredError(f64([1, 1, 0, 0]), f64([0, 0, 0, 2]), 2, 2);
+    assert.deepEqual(Array.from(r.losses), [1, 2]);
+    assert.equal(r.loss, 1.5);
+    assert.deepEqual(Array.from(r.gradient), [0.5, 0.5, 0, -1]);
+  });
+});
+
+describe('analytic gradients equal finite differences (property)', () => {
+  const logitsArb = fc.integer({ min: 1, max: 5 }).chain((n) =>
+    fc.integer({ min: 2, max: 6 }).chain((k) =>
+      fc.record({
+        n: fc.constant(n),
+        k: fc.constant(k),
+        z: fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: n * k, maxLength: n * k }),
+        soft: fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: n * k, maxLength: n * k }),
+      }),
+    ),
+  );
+
+  it('softmax + cross-entropy with soft targets', () => {
+    fc.assert(
+      fc.property(logitsArb, ({ n, k, z, soft }) => {
+        const y = new Float64Array(n * k);
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let j = 0; j < k; j++) s += soft[i * k + j];
+          for (let j = 0; j < k; j++) y[i * k + j] = soft[i * k + j] / s;
+        }
+        const zz = f64(z);
+        const g = softmaxCrossEntropy(zz, y, n, k).gradient;
+        return checkGradient((x) => softmaxCrossEntropy(x, y, n, k).loss, zz, g).passed;
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('cross-entropy on probabilities (inside the clip range)', () => {
+    fc.assert(
+      fc.property(logitsArb, ({ n, k, z }) => {
+        const p = softmax(f64(z.map((v) => v / 20)), n, k);
+        const y = new Float64Array(n * k);
+        for (let i = 0; i < n; i++) y[i * k + (i % k)] = 1;
+        const g = probabilityCrossEntropy(p, y, n, k).gradient;
+        return checkGradient((x) => probabilityCrossEntropy(x, y, n, k).loss, p, g, { skip: (i, h) => p[i] < 1e-7 + h || p[i] > 1 - 1e-7 - h }).passed;
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('mean squared error', () => {
+    fc.assert(
+      fc.property(logitsArb, ({ n, k, z, soft }) => {
+        const yHat = f64(z);
+        const y = f64(soft);
+        const g = meanSquaredError(yHat, y, n, k).gradient;
+        return checkGradient((x) => meanSquaredError(x, y, n, k).loss, yHat, g).passed;
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the checker itself fails a wrong gradient', () => {
+    const z = f64([0.5, -0.25, 1.5]);
+    const y = f64([0, 1, 0]);
+    const wrong = softmaxCrossEntropy(z, y, 1, 3).gradient.map((v) => v * 1.01);
+    assert.equal(checkGradient((x) => softmaxCrossEntropy(x, y, 1, 3).loss, z, wrong).passed, false);
+  });
+});
