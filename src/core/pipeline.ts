@@ -1,0 +1,41 @@
+/**
+ * Bytes in, everything the editor shows out: the one function the extension runs (inline for
+ * small files, in a worker thread for large ones). Plain data only, so it crosses postMessage.
+ */
+import { analyze, type Analysis } from './analysis';
+import type { Dataset } from './dataset';
+import { loadTensorFile } from './load';
+import type { Reduction } from './losses';
+import type { Problem } from './problems';
+import { dataWarnings, type WarningOptions } from './warnings';
+import { analyzeNetworkDataset, type NetworkResult } from './networkPipeline';
+
+export interface PipelineOptions {
+  reduction?: Reduction;
+  epsilon?: number;
+  sumTolerance?: number;
+  warnings?: WarningOptions | false;
+  vanishingThreshold?: number;
+  explodingThreshold?: number;
+}
+
+export interface PipelineResult {
+  dataset: Dataset | null;
+  analysis: Analysis | null;
+  network: NetworkResult | null;
+  problems: Problem[];
+}
+
+export function runPipeline(bytes: Uint8Array, fileName: string, options: PipelineOptions = {}): PipelineResult {
+  const loaded = loadTensorFile(bytes, fileName, { sumTolerance: options.sumTolerance });
+  const problems = [...loaded.problems];
+  const dataset = loaded.dataset;
+  if (!dataset) return { dataset: null, analysis: null, network: null, problems };
+  if (dataset.task === 'network') {
+    const network = analyzeNetworkDataset(dataset, options);
+    return { dataset, analysis: null, network, problems: problems.concat(network.problems) };
+  }
+  const analysis = analyze(dataset, { reduction: options.reduction, epsilon: options.epsilon });
+  if (options.warnings !== false) problems.push(...dataWarnings(dataset, analysis, options.warnings ?? {}));
+  return { dataset, analysis, network: null, problems };
+}

@@ -1,0 +1,79 @@
+/**
+ * Warnings about the data, not the file: samples a model gets confidently wrong (cross-entropy
+ * punishes them most) and samples whose loss is far outside the batch's.
+ */
+import type { ClassificationAnalysis, Analysis } from './analysis';
+import { className, type Dataset } from './dataset';
+import { sampleSpan } from './dataset';
+import { problem, type Problem } from './problems';
+
+export interface WarningOptions {
+  /** Warn when the predicted class is wrong and p_true is below this. 0 turns it off. */
+  confidentlyWrongBelow?: number;
+  /** Warn on losses above Q3 + k·IQR (Tukey's far-out fence). 0 turns it off. */
+  outlierIqrMultiplier?: number;
+  /** Stop listing after this many of each kind. */
+  maxPerKind?: number;
+}
+
+export const DEFAULT_WARNING_OPTIONS: Required<WarningOptions> = { confidentlyWrongBelow: 0.1, outlierIqrMultiplier: 3, maxPerKind: 100 };
+
+export function dataWarnings(dataset: Dataset, analysis: Analysis, options: WarningOptions = {}): Problem[] {
+  const o = { ...DEFAULT_WARNING_OPTIONS, ...options };
+  const out: Problem[] = [];
+  if (analysis.task === 'classification' && dataset.task === 'classification' && o.confidentlyWrongBelow > 0) {
+    out.push(...confidentlyWrong(dataset, analysis, o.confidentlyWrongBelow, o.maxPerKind));
+  }
+  if (o.outlierIqrMultiplier > 0) out.push(...lossOutliers(dataset, analysis.losses, o.outlierIqrMultiplier, o.maxPerKind));
+  return out;
+}
+
+function confidentlyWrong(dataset: Dataset & { task: 'classification' }, a: ClassificationAnalysis, below: number, max: number): Problem[] {
+  const out: Problem[] = [];
+  for (let i = 0; i < a.n && out.length < max; i++) {
+    if (a.predicted[i] === a.actual[i] || a.pTrue[i] >= below) continue;
+    const span = sampleSpan(dataset, i);
+    if (!span) continue;
+    const predicted = className(dataset.classes, a.predicted[i]);
+    const actual = className(dataset.classes, a.actual[i]);
+    const pPred = a.probabilities[i * a.k + a.predicted[i]];
+    out.push(
+      problem(
+        `confidently wrong: sample ${i} is class ${actual} but the model predicts ${predicted} (p = ${pPred.toFixed(3)}); p_true = ${a.pTrue[i].toPrecision(3)}, so its loss −log p_true = ${a.losses[i].toFixed(3)}`,
+        span.start,
+        span.end,
+        'confidently-wrong',
+        'warning',
+      ),
+    );
+  }
+  return out;
+}
+
+/** Tukey's fences on the per-sample losses; needs a handful of samples to mean anything. */
+export function lossOutlierFence(losses: Float64Array, multiplier: number): number {
+  if (losses.length < 8) return Infinity;
+  const sorted = Float64Array.from(losses).sort();
+  const q = (f: number) => {
+    const pos = (sorted.length - 1) * f;
+    const lo = Math.floor(pos);
+    return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (pos - lo);
+  };
+  const q1 = q(0.25);
+  const q3 = q(0.75);
+  const iqr = q3 - q1;
+  return iqr > 0 ? q3 + multiplier * iqr : Infinity;
+}
+
+function lossOutliers(dataset: Dataset, losses: Float64Array, multiplier: number, max: number): Problem[] {
+  const fence = lossOutlierFence(losses, multiplier);
+  if (!Number.isFinite(fence)) return [];
+  const out: Problem[] = [];
+  for (let i = 0; i < losses.length && out.length < max; i++) {
+    if (losses[i] <= fence) continue;
+    const span = sampleSpan(dataset, i);
+    if (!span) continue;
+    out.push(problem(`loss outlier: sample ${i} has loss ${losses[i].toFixed(4)}, above the batch's outlier fence ${fence.toFixed(4)} (Q3 + ${multiplier}·IQR)`, span.start, span.end, 'loss-outlier', 'warning'));
+  }
+  return out;
+}
