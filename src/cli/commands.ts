@@ -6,6 +6,8 @@ import { formatLocation, LineIndex } from '../core/lineIndex';
 import { loadTensorFile } from '../core/load';
 import type { Reduction } from '../core/losses';
 import { analysisReport, toRows } from '../core/report';
+import { analyzeNetwork } from '../core/network';
+import { networkReport } from '../core/networkReport';
 import { softmaxJacobian } from '../core/softmax';
 import { renderTable } from './table';
 
@@ -74,6 +76,7 @@ export function runCli(argv: string[], io: CliIo): number {
 }
 
 function reportOf(dataset: Dataset, reduction: Reduction, summary: boolean): Record<string, unknown> {
+  if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, { reduction }), summary);
   const analysis: Analysis = analyze(dataset, { reduction });
   const report = analysisReport(analysis, summary);
   if (dataset.task === 'classification' && dataset.classes) report.classes = dataset.classes;
@@ -121,7 +124,8 @@ function checkCommand(dataset: Dataset, reduction: Reduction, io: CliIo, json: b
   if (json) io.out(JSON.stringify(checks) + '\n');
   else {
     for (const c of checks) {
-      const skipped = c.skipped ? `, ${c.skipped} skipped at the clip boundary` : '';
+      const kink = dataset.task === 'network' ? 'a ReLU kink' : 'the clip boundary';
+      const skipped = c.skipped ? `, ${c.skipped} skipped at ${kink}` : '';
       io.out(`${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.checked} coordinates${skipped}; worst relative error ${c.maxRelativeError.toExponential(2)}, worst absolute ${c.maxAbsoluteError.toExponential(2)} (analytic ${c.analytic.toExponential(6)} vs finite difference ${c.numeric.toExponential(6)})\n`);
     }
   }

@@ -2,6 +2,7 @@
 const MAX_ROWS = 50;
 
 export function renderTable(file: string, report: Record<string, unknown>): string {
+  if (report.task === 'network') return renderNetworkTable(file, report);
   const lines: string[] = [];
   const loss = report.loss as number;
   if (report.task === 'classification') {
@@ -30,6 +31,47 @@ export function renderTable(file: string, report: Record<string, unknown>): stri
       for (let i = 0; i < Math.min(losses.length, MAX_ROWS); i++) lines.push(`${String(i).padStart(6)}  ${fmt(losses[i]).padStart(11)}`);
       if (losses.length > MAX_ROWS) lines.push(`   …  ${losses.length - MAX_ROWS} more samples (use --json for all)`);
     }
+  }
+  return lines.join('\n') + '\n';
+}
+
+interface LayerRow {
+  activation: string;
+  inputs: number;
+  outputs: number;
+  weightNorm: number;
+  gradNorm: number;
+  ratio: number | null;
+  health: string;
+}
+
+/** Architecture, loss, one line per layer (norms and health), then one line per sample. */
+function renderNetworkTable(file: string, report: Record<string, unknown>): string {
+  const layers = report.layers as LayerRow[];
+  const thresholds = report.thresholds as { vanishing: number; exploding: number };
+  const shape = [String(layers[0].inputs), ...layers.map((l) => `${l.outputs} ${l.activation}`)].join(' → ');
+  const lossName = report.head === 'cross-entropy' ? 'cross-entropy' : 'mean squared error';
+  const lines = [`${file}: network ${shape}, ${report.n} samples`];
+  lines.push(`${lossName} (${report.reduction}) = ${fmt(report.loss as number)}${report.accuracy !== undefined ? `, accuracy ${(100 * (report.accuracy as number)).toFixed(1)}%` : ''}`);
+  lines.push('');
+  lines.push(`${'layer'.padStart(5)}  ${'shape'.padEnd(12)}  ${'‖W‖'.padStart(11)}  ${'‖∂L/∂W‖'.padStart(11)}  ${'ratio'.padStart(11)}  health`);
+  layers.forEach((l, i) => {
+    // JSON turns an infinite ratio (all-zero W, nonzero gradient) into null.
+    const ratio = l.ratio === null ? '∞' : fmt(l.ratio);
+    const flag = l.health === 'vanishing' ? `vanishing (ratio < ${thresholds.vanishing})` : l.health === 'exploding' ? `exploding (‖∂L/∂W‖ > ${thresholds.exploding})` : 'ok';
+    lines.push(`${String(i + 1).padStart(5)}  ${`${l.outputs}×${l.inputs} ${l.activation}`.padEnd(12)}  ${fmt(l.weightNorm).padStart(11)}  ${fmt(l.gradNorm).padStart(11)}  ${ratio.padStart(11)}  ${flag}`);
+  });
+  const losses = report.losses as number[] | undefined;
+  if (losses) {
+    const predicted = report.predicted as number[] | undefined;
+    const classes = report.classes as string[] | undefined;
+    lines.push('');
+    lines.push(`${'sample'.padStart(6)}  ${'loss'.padStart(11)}${predicted ? '  predicted' : ''}`);
+    for (let i = 0; i < Math.min(losses.length, MAX_ROWS); i++) {
+      const guess = predicted ? `  ${classes?.[predicted[i]] ?? predicted[i]}` : '';
+      lines.push(`${String(i).padStart(6)}  ${fmt(losses[i]).padStart(11)}${guess}`);
+    }
+    if (losses.length > MAX_ROWS) lines.push(`   …  ${losses.length - MAX_ROWS} more samples (use --json for all)`);
   }
   return lines.join('\n') + '\n';
 }

@@ -54,6 +54,10 @@ export interface DenseLayer {
   weightRowSpans: Float64Array | null;
   biasSpans: Float64Array | null;
   span: { start: number; end: number } | null;
+  /** [start, end) of every weight, row-major (2 per weight), so a hover can name one weight. */
+  weightSpans?: Float64Array | null;
+  /** Where the "activation" value is written. */
+  activationSpan?: { start: number; end: number } | null;
 }
 
 export interface NetworkData {
