@@ -1,0 +1,51 @@
+/**
+ * The panel webview's HTML. Locked down: nothing loads unless it comes from the extension's own
+ * folders (cspSource) or carries this load's nonce; no inline handlers, no eval, no remote content.
+ * @vscode-elements styles its shadow roots with constructable stylesheets (adoptedStyleSheets),
+ * which CSP's style-src does not govern, so no 'unsafe-inline' is needed for them
+ * (test/unit/webview/render-check.test.ts loads the bundle under this exact policy in Chromium).
+ */
+
+export interface PanelHtmlOptions {
+  scriptUri: string;
+  styleUri: string;
+  codiconsUri?: string;
+  cspSource: string;
+  nonce: string;
+}
+
+const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data: blob:`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+export function renderPanelHtml(opts: PanelHtmlOptions): string {
+  if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(opts.nonce)) throw new Error('renderPanelHtml: the nonce must be at least 16 base64 characters');
+  const nonce = escapeAttr(opts.nonce);
+  // vscode-icon looks the codicon stylesheet up by this id.
+  const codicons = opts.codiconsUri ? `\n    <link rel="stylesheet" href="${escapeAttr(opts.codiconsUri)}" id="vscode-codicon-stylesheet" nonce="${nonce}">` : '';
+  return `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(opts.cspSource, opts.nonce))}">
+    <meta name="viewport" content="width=device-width, initial-scale=1.0">
+    <link rel="stylesheet" href="${escapeAttr(opts.styleUri)}" nonce="${nonce}">${codicons}
+    <title>Gradient Lens</title>
+  </head>
+  <body>
+    <main id="gl-root" class="gl" data-testid="panel" aria-busy="true">
+      <p class="gl-empty" data-testid="empty">Open a logits, probabilities or network file to see its loss, gradients and Jacobian.</p>
+    </main>
+    <script nonce="${nonce}" src="${escapeAttr(opts.scriptUri)}"></script>
+  </body>
+</html>
+`;
+}
