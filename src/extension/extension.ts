@@ -1,9 +1,41 @@
+/**
+ * Gradient Lens: activation wires the pieces; nothing heavy runs here (analyses start when a
+ * tensor file is opened or a command runs).
+ */
 import * as vscode from 'vscode';
+import { AnalysisService } from './analysisService';
+import { LossCodeLensProvider } from './codeLens';
+import { registerCommands } from './commands';
+import { DiagnosticsController } from './diagnostics';
+import { SampleHoverProvider } from './hover';
+import { PanelController } from './panel';
+import { LossStatusBar } from './statusBar';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** Files the editor features attach to; analysis then checks the content is a tensor file. */
+export const TENSOR_DOCUMENTS: vscode.DocumentSelector = [
+  { language: 'json', pattern: '**/*.json' },
+  { language: 'csv' },
+  { language: 'tsv' },
+  { pattern: '**/*.{csv,tsv}' },
+];
+
+export function activate(context: vscode.ExtensionContext): { service: AnalysisService } {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Gradient Lens', { log: true });
-  context.subscriptions.push(log);
-  log.info('Gradient Lens activated');
+  const service = new AnalysisService(context.extensionUri, log);
+  const panel = new PanelController(context.extensionUri, service, log);
+  context.subscriptions.push(
+    log,
+    service,
+    panel,
+    new DiagnosticsController(service, log),
+    new LossStatusBar(service),
+    vscode.languages.registerHoverProvider(TENSOR_DOCUMENTS, new SampleHoverProvider(service)),
+    vscode.languages.registerCodeLensProvider(TENSOR_DOCUMENTS, new LossCodeLensProvider(service)),
+    ...registerCommands(service, panel, log),
+  );
+  log.info(`Gradient Lens activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return { service };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,129 @@
+/**
+ * Analyses of tensor files, one entry per file, kept only while the document is open (no
+ * unbounded cache). Small files are analysed inline; large ones in a worker thread that a
+ * cancelled command terminates.
+ */
+import * as vscode from 'vscode';
+import { LineIndex } from '../core/lineIndex';
+import { formatOf } from '../core/load';
+import { runPipeline, type PipelineResult } from '../core/pipeline';
+import { readSettings } from './config';
+import { WorkerPool } from './workerClient';
+
+export interface FileAnalysis extends PipelineResult {
+  uri: vscode.Uri;
+  fileName: string;
+  /** Document version analysed (undefined when read from disk). */
+  version: number | undefined;
+  bytes: Uint8Array;
+  lines: LineIndex;
+  /** True when VS Code did not open the file as a document (too large to sync). */
+  fromDisk: boolean;
+}
+
+export class NotATensorFileError extends Error {}
+
+const TENSOR_KEYS = ['"logits"', '"probabilities"', '"predictions"', '"network"'].map((k) => Buffer.from(k));
+const CSV_COLUMNS = /(^|[,;\t"\s])(logit_0|prob_0|prediction|prediction_0)([,;\t"\s]|$)/i;
+
+/** Cheap test that a document is one of ours, so other JSON/CSV files get no diagnostics. */
+export function looksLikeTensorFile(fileName: string, bytes: Uint8Array): boolean {
+  const format = formatOf(fileName);
+  if (format === 'npy' || format === 'npz') return true;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (format === 'json') return TENSOR_KEYS.some((key) => buffer.indexOf(key) >= 0);
+  if (format === 'csv') {
+    const firstLine = buffer.subarray(0, Math.min(buffer.length, 64 * 1024)).toString('utf8').split(/\r\n|\r|\n/, 1)[0];
+    return CSV_COLUMNS.test(firstLine);
+  }
+  return false;
+}
+
+export class AnalysisService implements vscode.Disposable {
+  private readonly entries = new Map<string, FileAnalysis>();
+  private readonly pending = new Map<string, Promise<FileAnalysis>>();
+  private readonly workers: WorkerPool;
+  private readonly changed = new vscode.EventEmitter<FileAnalysis>();
+  readonly onDidAnalyze = this.changed.event;
+
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.workers = new WorkerPool(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath);
+  }
+
+  get(uri: vscode.Uri): FileAnalysis | undefined {
+    return this.entries.get(uri.toString());
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.entries.delete(uri.toString());
+  }
+
+  /** Analysis of an open document, reusing the cached one when its version is current. */
+  async analyzeDocument(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<FileAnalysis | null> {
+    const bytes = new TextEncoder().encode(document.getText());
+    if (!looksLikeTensorFile(document.fileName, bytes)) return null;
+    const cached = this.get(document.uri);
+    if (cached && cached.version === document.version) return cached;
+    return this.run(document.uri, bytes, document.version, false, token);
+  }
+
+  /** Analysis of a file by URI: the open document if there is one, else the bytes on disk. */
+  async analyzeUri(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<FileAnalysis> {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const format = formatOf(uri.path);
+    if (document && format !== 'npy' && format !== 'npz') {
+      const analysis = await this.analyzeDocument(document, token);
+      if (!analysis) throw new NotATensorFileError(`${baseName(uri)} is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns`);
+      return analysis;
+    }
+    const cached = this.get(uri);
+    if (cached && cached.fromDisk) return cached;
+    const stat = await vscode.workspace.fs.stat(uri);
+    const max = readSettings().maxFileBytes;
+    if (stat.size > max) {
+      throw new NotATensorFileError(`${baseName(uri)} is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`);
+    }
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${baseName(uri)} is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns`);
+    return this.run(uri, bytes, undefined, true, token);
+  }
+
+  private async run(uri: vscode.Uri, bytes: Uint8Array, version: number | undefined, fromDisk: boolean, token?: vscode.CancellationToken): Promise<FileAnalysis> {
+    const key = `${uri.toString()}@${version ?? 'disk'}`;
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const settings = readSettings();
+    const started = Date.now();
+    const work = (async () => {
+      const fileName = baseName(uri);
+      const result =
+        bytes.length > settings.workerThresholdBytes
+          ? await this.workers.run(bytes.slice(), fileName, settings.pipeline, token)
+          : runPipeline(bytes, fileName, settings.pipeline);
+      const entry: FileAnalysis = { ...result, uri, fileName, version, bytes, lines: new LineIndex(bytes), fromDisk };
+      this.entries.set(uri.toString(), entry);
+      this.log.info(`analysed ${fileName} (${(bytes.length / 1024).toFixed(0)} KB) in ${Date.now() - started} ms: ${result.problems.length} problem(s)`);
+      this.changed.fire(entry);
+      return entry;
+    })();
+    this.pending.set(key, work);
+    try {
+      return await work;
+    } finally {
+      this.pending.delete(key);
+    }
+  }
+
+  dispose(): void {
+    this.workers.dispose();
+    this.changed.dispose();
+    this.entries.clear();
+  }
+}
+
+export function baseName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}

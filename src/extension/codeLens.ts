@@ -1,0 +1,51 @@
+/**
+ * `loss 0.357 · Jacobian · Gradient` above each sample of a small file; one batch summary above
+ * the tensor of a large one (or when samples share lines, as in minified JSON).
+ */
+import * as vscode from 'vscode';
+import type { AnalysisService } from './analysisService';
+import { readSettings } from './config';
+import { num } from './format';
+import { rangeOf } from './ranges';
+import { accuracy } from '../core/report';
+
+export class LossCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly service: AnalysisService) {
+    service.onDidAnalyze(() => this.changed.fire());
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('gradientLens.codeLens')) this.changed.fire();
+    });
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    const settings = readSettings();
+    if (!settings.codeLensEnabled) return [];
+    const file = await this.service.analyzeDocument(document, token);
+    const analysis = file?.analysis;
+    if (!file?.dataset || !analysis || token.isCancellationRequested) return [];
+    const uri = file.uri.toString();
+    const rows = file.dataset.spans[0];
+    const n = analysis.n;
+    const lenses: vscode.CodeLens[] = [];
+    const firstLine = rangeOf(file.lines, rows.spans[0], rows.spans[0]);
+    const lastLine = rangeOf(file.lines, rows.spans[2 * n - 2], rows.spans[2 * n - 2]);
+    const oneLinePerSample = lastLine.start.line - firstLine.start.line >= n - 1;
+    if (n > settings.codeLensMaxSamples || !oneLinePerSample) {
+      const acc = analysis.task === 'classification' ? ` · accuracy ${(100 * accuracy(analysis.predicted, analysis.actual)).toFixed(1)}%` : '';
+      lenses.push(new vscode.CodeLens(firstLine, { title: `Gradient Lens: ${n} samples · mean loss ${num(analysis.loss)}${acc}`, command: 'gradientLens.analyzeFile', arguments: [uri] }));
+      return lenses;
+    }
+    for (let i = 0; i < n; i++) {
+      const range = rangeOf(file.lines, rows.spans[2 * i], rows.spans[2 * i]);
+      lenses.push(new vscode.CodeLens(range, { title: `loss ${num(analysis.losses[i], 3)}`, command: 'gradientLens.showLossPerSample', arguments: [uri, i] }));
+      if (analysis.task === 'classification') {
+        lenses.push(new vscode.CodeLens(range, { title: 'Jacobian', command: 'gradientLens.showJacobian', arguments: [uri, i] }));
+      }
+      lenses.push(new vscode.CodeLens(range, { title: 'Gradient', command: 'gradientLens.showGradients', arguments: [uri, i] }));
+    }
+    return lenses;
+  }
+}

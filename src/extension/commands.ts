@@ -1,0 +1,134 @@
+/**
+ * The palette / explorer / editor-title commands. Each works on the file it is given (explorer,
+ * hover link, CodeLens) or on the active editor, and reports bad input as a message, never a throw.
+ */
+import * as vscode from 'vscode';
+import { sampleAtOffset } from '../core/dataset';
+import { checkDatasetGradients } from '../core/datasetCheck';
+import type { ViewId } from '../shared/protocol';
+import { NotATensorFileError, type AnalysisService, type FileAnalysis } from './analysisService';
+import { readSettings } from './config';
+import { num } from './format';
+import type { PanelController } from './panel';
+import { offsetOf } from './ranges';
+import { CancelledError } from './workerClient';
+
+export function registerCommands(service: AnalysisService, panel: PanelController, log: vscode.LogOutputChannel): vscode.Disposable[] {
+  const open = (view: ViewId, askForSample: boolean) => async (target?: vscode.Uri | string, sample?: number) => {
+    const file = await resolve(service, target, log);
+    if (!file) return;
+    let index = typeof sample === 'number' ? sample : cursorSample(file);
+    if (askForSample && typeof sample !== 'number') {
+      const picked = await pickSample(file, index);
+      if (picked === undefined) return;
+      index = picked;
+    }
+    panel.show(file, view, index);
+  };
+  return [
+    vscode.commands.registerCommand('gradientLens.analyzeFile', async (target?: vscode.Uri | string) => {
+      const file = await resolve(service, target, log);
+      if (!file) return;
+      panel.show(file, defaultView(file), cursorSample(file));
+      const summary = summaryLine(file);
+      const limited = file.fromDisk ? ' Hover and diagnostics are unavailable for this file (VS Code does not open files this large in the editor), so the analysis is shown in the panel only.' : '';
+      void vscode.window.showInformationMessage(`Gradient Lens: ${summary}${limited}`);
+      return summary;
+    }),
+    vscode.commands.registerCommand('gradientLens.showJacobian', open('jacobian', true)),
+    vscode.commands.registerCommand('gradientLens.showGradients', open('gradient', false)),
+    vscode.commands.registerCommand('gradientLens.showLossPerSample', open('losses', false)),
+    vscode.commands.registerCommand('gradientLens.explainChainRule', open('chain', false)),
+    vscode.commands.registerCommand('gradientLens.compareFiniteDifferences', async (target?: vscode.Uri | string) => {
+      const file = await resolve(service, target, log);
+      if (!file?.dataset) return;
+      const dataset = file.dataset;
+      const checks = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Gradient Lens: finite differences on ${file.fileName}`, cancellable: false },
+        async () => checkDatasetGradients(dataset, readSettings().pipeline.reduction),
+      );
+      for (const c of checks) log.info(`finite differences, ${c.name}: ${c.checked} coordinates, worst relative error ${c.maxRelativeError.toExponential(2)}, ${c.passed ? 'passed' : 'FAILED'}`);
+      const worst = Math.max(...checks.map((c) => c.maxRelativeError));
+      const passed = checks.every((c) => c.passed);
+      const text = `Finite differences ${passed ? 'agree with' : 'DISAGREE with'} the analytic gradients of ${file.fileName}: worst relative error ${worst.toExponential(2)} over ${checks.reduce((s, c) => s + c.checked, 0)} coordinates.`;
+      if (passed) void vscode.window.showInformationMessage(text);
+      else void vscode.window.showWarningMessage(text);
+      return checks;
+    }),
+  ];
+}
+
+function defaultView(file: FileAnalysis): ViewId {
+  return file.dataset?.task === 'network' ? 'network' : file.dataset?.task === 'regression' ? 'losses' : 'jacobian';
+}
+
+function summaryLine(file: FileAnalysis): string {
+  const a = file.analysis;
+  if (a?.task === 'classification') return `${file.fileName}: ${a.n} samples × ${a.k} classes, mean cross-entropy ${num(a.loss)}`;
+  if (a?.task === 'regression') return `${file.fileName}: ${a.n} samples, mean squared error ${num(a.loss)}`;
+  if (file.network) return `${file.fileName}: network, ${file.network.n} samples, loss ${num(file.network.loss)}`;
+  return `${file.fileName}: no analysis`;
+}
+
+/** The file a command acts on, analysed; null (after telling the user why) when there is none. */
+async function resolve(service: AnalysisService, target: vscode.Uri | string | undefined, log: vscode.LogOutputChannel): Promise<FileAnalysis | null> {
+  const uri = typeof target === 'string' ? vscode.Uri.parse(target) : target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri;
+  if (!uri) {
+    void vscode.window.showWarningMessage('Gradient Lens: open a tensor file (.json, .csv, .npy or .npz) or pick one in the explorer first.');
+    return null;
+  }
+  try {
+    const file = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Gradient Lens: analysing ${uri.path.split('/').pop()}`, cancellable: true },
+      (_progress, token) => service.analyzeUri(uri, token),
+    );
+    if (!file.dataset) {
+      const errors = file.problems.filter((p) => p.severity === 'error');
+      const first = errors[0];
+      const where = first ? ` (line ${file.lines.position(first.start).line + 1})` : '';
+      void vscode.window.showErrorMessage(`Gradient Lens: ${file.fileName} cannot be analysed: ${first?.message ?? 'unknown problem'}${where}${errors.length > 1 ? ` and ${errors.length - 1} more problem(s) in the Problems panel` : ''}.`);
+      return null;
+    }
+    return file;
+  } catch (error) {
+    if (error instanceof CancelledError) return null;
+    if (error instanceof NotATensorFileError) {
+      void vscode.window.showWarningMessage(`Gradient Lens: ${error.message}.`);
+      return null;
+    }
+    log.error(`command failed on ${uri.toString()}: ${error instanceof Error ? error.stack : error}`);
+    void vscode.window.showErrorMessage(`Gradient Lens could not read ${uri.path.split('/').pop()}: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+function cursorSample(file: FileAnalysis): number {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !file.dataset || editor.document.uri.toString() !== file.uri.toString()) return 0;
+  return sampleAtOffset(file.dataset, offsetOf(file.lines, editor.selection.active))?.index ?? 0;
+}
+
+async function pickSample(file: FileAnalysis, current: number): Promise<number | undefined> {
+  const a = file.analysis;
+  if (!a || a.n <= 1) return 0;
+  const names = file.dataset?.task === 'classification' ? file.dataset.classes : null;
+  const items = Array.from({ length: Math.min(a.n, 10000) }, (_, i) => {
+    const detail = a.task === 'classification' ? `true ${names?.[a.actual[i]] ?? a.actual[i]} · predicted ${names?.[a.predicted[i]] ?? a.predicted[i]} · p_true ${num(a.pTrue[i])}` : undefined;
+    return { label: `sample ${i}`, description: `loss ${num(a.losses[i])}`, detail, index: i };
+  });
+  const quickPick = vscode.window.createQuickPick<(typeof items)[number]>();
+  quickPick.items = items;
+  quickPick.placeholder = `Sample for the softmax Jacobian (cursor is on sample ${current})`;
+  quickPick.activeItems = [items[Math.min(current, items.length - 1)]];
+  return new Promise((done) => {
+    quickPick.onDidAccept(() => {
+      done(quickPick.selectedItems[0]?.index ?? quickPick.activeItems[0]?.index);
+      quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      done(undefined);
+      quickPick.dispose();
+    });
+    quickPick.show();
+  });
+}

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import type { PipelineOptions } from '../core/pipeline';
+
+export interface Settings {
+  pipeline: PipelineOptions;
+  codeLensEnabled: boolean;
+  codeLensMaxSamples: number;
+  maxFileBytes: number;
+  workerThresholdBytes: number;
+  debounceMs: number;
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('gradientLens');
+  const warnings = {
+    confidentlyWrongBelow: c.get<boolean>('warnings.confidentlyWrong', true) ? c.get<number>('warnings.confidentlyWrongThreshold', 0.1) : 0,
+    outlierIqrMultiplier: c.get<boolean>('warnings.lossOutliers', true) ? c.get<number>('warnings.outlierIqrMultiplier', 3) : 0,
+  };
+  return {
+    pipeline: {
+      reduction: c.get<'mean' | 'sum'>('reduction', 'mean') === 'sum' ? 'sum' : 'mean',
+      epsilon: c.get<number>('epsilon', 1e-7),
+      sumTolerance: c.get<number>('probabilityTolerance', 1e-4),
+      warnings,
+      vanishingThreshold: c.get<number>('network.vanishingThreshold', 1e-6),
+      explodingThreshold: c.get<number>('network.explodingThreshold', 1000),
+    },
+    codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
+    codeLensMaxSamples: c.get<number>('codeLens.maxSamples', 2000),
+    maxFileBytes: c.get<number>('maxFileSizeMB', 2048) * 1024 * 1024,
+    workerThresholdBytes: c.get<number>('workerThresholdKB', 512) * 1024,
+    debounceMs: c.get<number>('diagnostics.debounceMs', 300),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Problems panel: every located problem of a tensor file, updated as the user types (debounced)
+ * and on save; cleared when the document closes.
+ */
+import * as vscode from 'vscode';
+import type { AnalysisService, FileAnalysis } from './analysisService';
+import { readSettings } from './config';
+import { rangeOf } from './ranges';
+
+export const DIAGNOSTIC_SOURCE = 'Gradient Lens';
+
+export class DiagnosticsController implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('gradientLens');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly service: AnalysisService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      this.collection,
+      service.onDidAnalyze((analysis) => this.publish(analysis)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, readSettings().debounceMs)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('gradientLens')) this.refreshAll();
+      }),
+    );
+    this.refreshAll();
+  }
+
+  refreshAll(): void {
+    for (const document of vscode.workspace.textDocuments) {
+      this.service.forget(document.uri);
+      this.schedule(document, 0);
+    }
+  }
+
+  private schedule(document: vscode.TextDocument, delay: number): void {
+    if (!isCandidate(document)) return;
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.service.analyzeDocument(document).then(
+          (analysis) => {
+            if (!analysis) this.collection.delete(document.uri);
+          },
+          (error) => this.log.error(`analysis of ${document.fileName} failed: ${error instanceof Error ? error.stack : error}`),
+        );
+      }, delay),
+    );
+  }
+
+  private publish(analysis: FileAnalysis): void {
+    if (analysis.fromDisk) return;
+    const diagnostics = analysis.problems.map((p) => {
+      const d = new vscode.Diagnostic(rangeOf(analysis.lines, p.start, p.end), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = p.code;
+      return d;
+    });
+    this.collection.set(analysis.uri, diagnostics);
+  }
+
+  private clear(uri: vscode.Uri): void {
+    clearTimeout(this.timers.get(uri.toString()));
+    this.timers.delete(uri.toString());
+    this.collection.delete(uri);
+    this.service.forget(uri);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
+
+export function isCandidate(document: vscode.TextDocument): boolean {
+  return document.uri.scheme !== 'output' && /\.(json|csv|tsv)$/i.test(document.fileName);
+}

@@ -1,0 +1,50 @@
+/** The batch's mean loss for the active file; a click opens the panel. */
+import * as vscode from 'vscode';
+import type { AnalysisService, FileAnalysis } from './analysisService';
+import { num } from './format';
+
+export class LossStatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('gradientLens.loss', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly service: AnalysisService) {
+    this.item.name = 'Gradient Lens loss';
+    this.item.command = 'gradientLens.analyzeFile';
+    this.disposables.push(
+      this.item,
+      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      service.onDidAnalyze((a) => {
+        if (a.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) this.render(a);
+      }),
+    );
+    this.update();
+  }
+
+  private update(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    const cached = document && this.service.get(document.uri);
+    if (cached) this.render(cached);
+    else this.item.hide();
+    void vscode.commands.executeCommand('setContext', 'gradientLens.isTensorFile', Boolean(cached?.dataset));
+  }
+
+  private render(file: FileAnalysis): void {
+    void vscode.commands.executeCommand('setContext', 'gradientLens.isTensorFile', Boolean(file.dataset));
+    const loss = file.analysis?.loss ?? file.network?.loss;
+    if (loss === undefined) {
+      const errors = file.problems.filter((p) => p.severity === 'error').length;
+      this.item.text = `$(error) Gradient Lens: ${errors} error${errors === 1 ? '' : 's'}`;
+      this.item.tooltip = 'This tensor file has errors; see the Problems panel.';
+      this.item.show();
+      return;
+    }
+    const kind = file.analysis?.task === 'regression' || file.network?.head === 'mse' ? 'MSE' : 'cross-entropy';
+    this.item.text = `$(graph) loss ${num(loss)}`;
+    this.item.tooltip = `Gradient Lens: mean ${kind} loss of ${file.fileName} over ${file.analysis?.n ?? file.network?.n} samples. Click to open the panel.`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
