@@ -2,7 +2,8 @@
 // With a desktop `code` on PATH it uses that; otherwise it serves VS Code in the browser
 // through code-server (installed on demand into .cache/) and prints the URL to open.
 //   --check   start the code-server variant, verify the workbench loads in Chromium, print OK, exit.
-//   --extension=DIR   load another unpacked extension instead of this repo (tests of the demo itself).
+//   --extension=DIR   load another unpacked extension instead of this repo, without building
+//                     (for testing the demo itself).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
