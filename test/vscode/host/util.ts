@@ -1,0 +1,45 @@
+/** Helpers for suites that run inside the real extension host (code-server or test-electron). */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { runPipeline, type PipelineResult } from '../../../src/core/pipeline';
+
+export function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the suite needs a workspace folder (a copy of examples/)');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+/** The core's own analysis of a file, with default settings: what the editor must show. */
+export function coreAnalysis(uri: vscode.Uri): PipelineResult & { bytes: Uint8Array } {
+  const bytes = new Uint8Array(readFileSync(uri.fsPath));
+  return { bytes, ...runPipeline(bytes, uri.path.split('/').pop()!) };
+}
+
+export function sha256(uri: vscode.Uri): string {
+  return createHash('sha256').update(readFileSync(uri.fsPath)).digest('hex');
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function open(name: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(workspaceFile(name));
+  return vscode.window.showTextDocument(document);
+}
+
+export function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}
+
+/** Byte offset → position, for ASCII example files (what the core's spans index). */
+export function positionAt(document: vscode.TextDocument, byteOffset: number): vscode.Position {
+  return document.positionAt(byteOffset);
+}
