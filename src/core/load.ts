@@ -2,6 +2,7 @@
  * From a file's bytes to a dataset, whatever the format. Never throws for bad input: every
  * problem comes back located, so the CLI can print FILE:LINE:COL and the editor can underline it.
  */
+import { buildWithSiblingClasses, withSiblingNetworkClasses, type SiblingSource } from './classNames';
 import { parseCsv } from './csv';
 import type { LoadResult } from './dataset';
 import { parseJson } from './json';
@@ -9,11 +10,17 @@ import { findEntry, rolesFromJson } from './jsonRoles';
 import { rolesFromCsv } from './csvRoles';
 import { networkFromJson } from './networkRoles';
 import { InputError, problem } from './problems';
-import { buildDataset, type RoleOptions } from './roles';
+import { loadNpyFile, loadNpzFile, type RoleAssignment } from './numpyRoles';
+import { type RoleOptions } from './roles';
 
 export type FileFormat = 'json' | 'csv' | 'npy' | 'npz';
 
-export interface LoadOptions extends RoleOptions {}
+export interface LoadOptions extends RoleOptions, SiblingSource {
+  // SiblingSource: `readSibling(name)` (or pre-read `siblings`) gives files beside this one by base
+  // name: classes.txt / labels.txt for class names, X_labels.npy / labels.npy / targets.npy for a .npy.
+  /** Which .npz array plays which role, when the user chose (quick pick, CLI --role). */
+  roleChoice?: RoleAssignment;
+}
 
 export function formatOf(fileName: string): FileFormat | null {
   const lower = fileName.toLowerCase();
@@ -31,15 +38,18 @@ export function registerLoader(format: FileFormat, loader: (bytes: Uint8Array, f
   binaryLoaders.set(format, loader);
 }
 
+registerLoader('npy', loadNpyFile);
+registerLoader('npz', loadNpzFile);
+
 export function loadTensorFile(bytes: Uint8Array, fileName: string, options: LoadOptions = {}): LoadResult {
   const format = formatOf(fileName) ?? sniff(bytes);
   try {
     if (format === 'json') {
       const root = parseJson(bytes);
-      if (root.kind === 'object' && findEntry(root, 'network')) return networkFromJson(root, bytes, options);
-      return buildDataset(rolesFromJson(root, bytes), options);
+      if (root.kind === 'object' && findEntry(root, 'network')) return withSiblingNetworkClasses(networkFromJson(root, bytes, options), options);
+      return buildWithSiblingClasses(rolesFromJson(root, bytes), options);
     }
-    if (format === 'csv') return buildDataset(rolesFromCsv(parseCsv(bytes), bytes), options);
+    if (format === 'csv') return buildWithSiblingClasses(rolesFromCsv(parseCsv(bytes), bytes), options);
     const loader = binaryLoaders.get(format);
     if (loader) return loader(bytes, fileName, options);
     return { dataset: null, problems: [problem(`cannot read ${format} files in this build`, 0, 0, 'format')] };
