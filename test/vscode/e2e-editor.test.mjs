@@ -1,0 +1,66 @@
+// A person's first minutes with Gradient Lens, in code-server driven by Chromium: open an example,
+// read the status bar, hover a sample, open the broken file and read the Problems panel. Values are
+// compared with the core's analysis of the same file.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { examplesWorkbench, hoverOn, openFile, problems, step, runCommand } from './e2e-helpers.mjs';
+import { runPipeline } from '../../src/core/pipeline.ts';
+import { num } from '../../src/extension/format.ts';
+
+let wb;
+const core = (name) => runPipeline(new Uint8Array(fs.readFileSync(path.join(wb.folder, name))), name);
+
+describe('editor, as a user sees it', () => {
+  before(async () => {
+    wb = await examplesWorkbench();
+  });
+  after(async () => wb && (await wb.stop()));
+
+  it('the status bar shows the batch mean loss of the active file', { timeout: 90_000 }, async () => {
+    await step(wb, 'status-bar', async () => {
+      await openFile(wb.page, 'cifar10-logits.json');
+      const expected = `loss ${num(core('cifar10-logits.json').analysis.loss)}`;
+      await wb.page.locator('.statusbar-item', { hasText: expected }).first().waitFor({ timeout: 30_000 });
+    });
+  });
+
+  it('hovering a sample shows its loss and classes', { timeout: 90_000 }, async () => {
+    await step(wb, 'hover', async () => {
+      const { dataset, analysis } = core('cifar10-logits.json');
+      const row5 = fs.readFileSync(path.join(wb.folder, 'cifar10-logits.json'), 'utf8').split('\n')[3 + 5].trim().slice(0, 20);
+      const text = await hoverOn(wb.page, row5);
+      assert.match(text, new RegExp(`sample 5 — loss ${num(analysis.losses[5]).replace('.', '\\.')}`));
+      assert.ok(text.includes(`true class ${dataset.classes[analysis.actual[5]]}`), text);
+      assert.ok(text.includes(`predicted ${dataset.classes[analysis.predicted[5]]}`), text);
+      assert.ok(text.includes(`p_true = ${num(analysis.pTrue[5])}`), text);
+    });
+  });
+
+  it('CodeLens shows each sample’s loss above its row', { timeout: 60_000 }, async () => {
+    await step(wb, 'codelens', async () => {
+      const { analysis } = core('cifar10-logits.json');
+      await wb.page.locator('.contentWidgets .codelens-decoration, .codelens-decoration', { hasText: `loss ${num(analysis.losses[0], 3)}` }).first().waitFor({ timeout: 30_000 });
+    });
+  });
+
+  it('the broken file’s problems are listed in the Problems panel', { timeout: 90_000 }, async () => {
+    await step(wb, 'problems', async () => {
+      await openFile(wb.page, 'broken.json');
+      const expected = core('broken.json').problems;
+      const rows = await problems(wb.page, expected.length);
+      const text = rows.join('\n');
+      for (const p of expected) assert.ok(text.includes(p.message), `missing "${p.message}" in:\n${text}`);
+    });
+  });
+
+  it('Analyze File from the palette reports the loss in a notification', { timeout: 90_000 }, async () => {
+    await step(wb, 'analyze-file', async () => {
+      await openFile(wb.page, 'regression.json');
+      await runCommand(wb.page, 'Gradient Lens: Analyze File');
+      const loss = num(core('regression.json').analysis.loss);
+      await wb.page.locator('.notification-toast', { hasText: `mean squared error ${loss}` }).first().waitFor({ timeout: 30_000 });
+    });
+  });
+});
