@@ -1,17 +1,20 @@
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, type Analysis } from '../core/analysis';
 import type { Dataset, LoadResult } from '../core/dataset';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import { formatLocation, LineIndex } from '../core/lineIndex';
-import { loadTensorFile } from '../core/load';
+import { formatOf, loadTensorFile } from '../core/load';
+import { ROLE_NAMES, type RoleAssignment, type RoleName } from '../core/numpyRoles';
 import type { Reduction } from '../core/losses';
 import { analysisReport, toRows } from '../core/report';
 import { analyzeNetwork } from '../core/network';
 import { networkReport } from '../core/networkReport';
 import { softmaxJacobian } from '../core/softmax';
+import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo } from './out';
 import { renderTable } from './table';
 
-export interface CliIo {
+export interface CliIo extends OutIo {
   readFile(path: string): Uint8Array;
   fileSize(path: string): number;
   out(text: string): void;
@@ -19,10 +22,18 @@ export interface CliIo {
 }
 
 const USAGE = `usage:
-  gradient-lens analyze FILE [--json] [--summary] [--reduction mean|sum]
-  gradient-lens jacobian FILE --sample I [--json]
+  gradient-lens analyze FILE [--json] [--summary] [--reduction mean|sum] [--out OUT]
+  gradient-lens jacobian FILE --sample I [--json] [--out OUT]
   gradient-lens check FILE            finite-difference check of every analytic gradient
-FILE is .json, .csv, .npy or .npz (formats: see README).`;
+FILE is .json, .csv, .npy or .npz (formats: see README).
+  --out OUT          write the analysis (or the Jacobian) to OUT; its extension gives the format:
+                     .json, .csv (one row per sample), .npz (every array) or .npy (the gradient);
+                     never the input file. Stdout then stays quiet unless --json is given.
+  --role ROLE=ARRAY  which .npz array plays a role when the names are ambiguous
+                     (e.g. --role logits=preds); roles: logits, probabilities, predictions,
+                     labels, targets, classes.
+Class names are read from classes.txt or labels.txt beside FILE when FILE has none; a .npy takes
+its labels from X_labels.npy, labels.npy or targets.npy beside it.`;
 
 export function runCli(argv: string[], io: CliIo): number {
   let parsed;
@@ -35,6 +46,8 @@ export function runCli(argv: string[], io: CliIo): number {
         summary: { type: 'boolean', default: false },
         sample: { type: 'string' },
         reduction: { type: 'string', default: 'mean' },
+        out: { type: 'string' },
+        role: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -56,6 +69,24 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`gradient-lens: --reduction must be mean or sum, not "${values.reduction}"\n`);
     return 2;
   }
+  const roleChoice = parseRoles(values.role ?? []);
+  if (typeof roleChoice === 'string') {
+    io.err(`gradient-lens: ${roleChoice}\n`);
+    return 2;
+  }
+  let outFormat = null;
+  if (values.out !== undefined) {
+    if (command === 'check') {
+      io.err('gradient-lens: --out works with analyze and jacobian\n');
+      return 2;
+    }
+    const checked = checkOut(values.out, file, io);
+    if ('error' in checked) {
+      io.err(`gradient-lens: ${checked.error}\n`);
+      return 2;
+    }
+    outFormat = checked.format;
+  }
   let bytes: Uint8Array;
   try {
     bytes = io.readFile(file);
@@ -63,16 +94,58 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
     return 1;
   }
-  const loaded = loadTensorFile(bytes, file);
+  const readSibling = (name: string): Uint8Array | null => {
+    try {
+      return io.readFile(join(dirname(file), name));
+    } catch {
+      return null;
+    }
+  };
+  const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice });
   if (reportProblems(file, bytes, loaded, io)) return 1;
   const dataset = loaded.dataset!;
   const reduction = values.reduction as Reduction;
 
-  if (command === 'jacobian') return jacobianCommand(file, dataset, values.sample, values.json, io);
+  if (command === 'jacobian') {
+    const status = jacobianCommand(file, dataset, values.sample, values.json, io, values.out === undefined || values.json);
+    if (status !== 0 || !outFormat) return status;
+    const analysis = analyze(dataset);
+    return finishOut(values.out!, () => jacobianBytes(dataset, analysis, Number(values.sample ?? 0), outFormat, basename(file)), io);
+  }
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
+  if (outFormat) {
+    if (values.json) io.out(JSON.stringify(reportOf(dataset, reduction, values.summary)) + '\n');
+    const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
+    return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, reduction, basename(file)), io);
+  }
   const report = reportOf(dataset, reduction, values.summary);
   io.out(values.json ? JSON.stringify(report) + '\n' : renderTable(file, report));
   return 0;
+}
+
+function finishOut(out: string, bytes: () => Uint8Array, io: CliIo): number {
+  const data = bytes();
+  const failed = writeOut(out, data, io);
+  if (failed) {
+    io.err(`gradient-lens: ${failed}\n`);
+    return 1;
+  }
+  io.err(`wrote ${out} (${data.length} bytes)\n`);
+  return 0;
+}
+
+/** `--role logits=preds --role labels=y` → { logits: 'preds', labels: 'y' }, or a message. */
+function parseRoles(specs: string[]): RoleAssignment | string {
+  const out: RoleAssignment = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    const role = spec.slice(0, eq).trim();
+    if (eq < 0 || !(ROLE_NAMES as readonly string[]).includes(role) || spec.slice(eq + 1) === '') {
+      return `--role must be ROLE=ARRAY with ROLE one of ${ROLE_NAMES.join(', ')}, not "${spec}"`;
+    }
+    out[role as RoleName] = spec.slice(eq + 1);
+  }
+  return out;
 }
 
 function reportOf(dataset: Dataset, reduction: Reduction, summary: boolean): Record<string, unknown> {
@@ -87,13 +160,18 @@ function reportOf(dataset: Dataset, reduction: Reduction, summary: boolean): Rec
 function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io: CliIo): boolean {
   if (loaded.problems.length === 0) return false;
   const index = new LineIndex(bytes);
+  // NumPy files have no lines: their problems name the array (and the file) instead.
+  const binary = formatOf(file) === 'npy' || formatOf(file) === 'npz';
+  const base = `${basename(file)}: `;
   for (const p of loaded.problems) {
-    io.err(`${formatLocation(file, index, p.start)}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}\n`);
+    const where = binary ? file : formatLocation(file, index, p.start);
+    const message = binary && p.message.startsWith(base) ? p.message.slice(base.length) : p.message;
+    io.err(`${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${message}\n`);
   }
   return loaded.dataset === null;
 }
 
-function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | undefined, json: boolean, io: CliIo): number {
+function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | undefined, json: boolean, io: CliIo, print = true): number {
   if (dataset.task !== 'classification') {
     io.err(`${file}: the softmax Jacobian needs logits or probabilities; this file is a ${dataset.task} file\n`);
     return 1;
@@ -108,6 +186,7 @@ function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | und
   const k = dataset.k;
   const p = analysis.probabilities.subarray(sample * k, (sample + 1) * k);
   const jacobian = toRows(softmaxJacobian(p), k, k);
+  if (!print) return 0;
   if (json) io.out(JSON.stringify({ sample, jacobian }) + '\n');
   else {
     const names = dataset.classes ?? Array.from({ length: k }, (_, j) => String(j));

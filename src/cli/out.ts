@@ -1,0 +1,50 @@
+/**
+ * `--out FILE`: the analysis (or a sample's Jacobian) written to a file whose extension gives the
+ * format (.json, .csv, .npy, .npz). The data file itself is never written: an output path that
+ * names the input (by path, or as the same file through a link) is refused before anything runs.
+ */
+import { resolve } from 'node:path';
+import type { Analysis } from '../core/analysis';
+import type { Dataset } from '../core/dataset';
+import { exportAnalysis, exportJacobian, exportNetwork, formatFromPath, type ExportFormat } from '../core/exportAnalysis';
+import { analyzeNetwork } from '../core/network';
+import type { Reduction } from '../core/losses';
+
+export interface OutIo {
+  writeFile?(path: string, bytes: Uint8Array): void;
+  /** True when both paths name one existing file (same device and inode). */
+  sameFile?(a: string, b: string): boolean;
+}
+
+/** The format for `out`, or a message saying why it cannot be written (checked before analysing). */
+export function checkOut(out: string, input: string, io: OutIo): { format: ExportFormat } | { error: string } {
+  const format = formatFromPath(out);
+  if (!format) return { error: `--out ${out}: the extension gives the format; use .json, .csv, .npy or .npz` };
+  if (resolve(out) === resolve(input) || io.sameFile?.(out, input)) {
+    return { error: `--out ${out}: refusing to write over the input file ${input}; choose another name` };
+  }
+  if (!io.writeFile) return { error: '--out: writing files is not available here' };
+  return { format };
+}
+
+/** Bytes of the analysis of `dataset` in `format`. */
+export function analysisBytes(dataset: Dataset, analysis: Analysis | null, format: ExportFormat, reduction: Reduction, fileName: string): Uint8Array {
+  if (dataset.task === 'network') return exportNetwork(dataset, analyzeNetwork(dataset, { reduction }), format, { fileName, classes: dataset.classes });
+  const classes = dataset.task === 'classification' ? dataset.classes : null;
+  return exportAnalysis(analysis!, format, { fileName, classes, compress: true });
+}
+
+export function jacobianBytes(dataset: Dataset, analysis: Analysis, sample: number, format: ExportFormat, fileName: string): Uint8Array {
+  if (analysis.task !== 'classification' || dataset.task !== 'classification') throw new Error('the Jacobian needs a classification analysis');
+  return exportJacobian(analysis, sample, format, { fileName, classes: dataset.classes, compress: true });
+}
+
+/** Writes `bytes`; a message on failure, else null. */
+export function writeOut(out: string, bytes: Uint8Array, io: OutIo): string | null {
+  try {
+    io.writeFile!(out, bytes);
+    return null;
+  } catch (error) {
+    return `--out ${out}: cannot write the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * An analysis written out for other tools: JSON, CSV (one row per sample), NumPy `.npz` (every
+ * array) or `.npy` (one array), and the softmax Jacobian of one sample. Pure: returns text or bytes;
+ * where they go (a file the user chose, never the data file) is the caller's business.
+ */
+import type { Analysis, ClassificationAnalysis } from './analysis';
+import type { NetworkData } from './dataset';
+import type { NetworkAnalysis } from './network';
+import { networkReport } from './networkReport';
+import { writeNpy } from './npy';
+import { writeNpz, type NpzEntry } from './npz';
+import { accuracy, analysisReport, toRows } from './report';
+import { softmaxJacobian } from './softmax';
+
+export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'npy', 'npz'];
+
+/** The one array a `.npy` export holds. */
+export type NpyQuantity = 'gradient' | 'logitGradient' | 'losses' | 'probabilities';
+
+export interface ExportContext {
+  /** The data file's name, recorded in JSON exports. */
+  fileName?: string;
+  classes?: string[] | null;
+  /** For `.npy`: which array (default: the gradient w.r.t. the file's own tensor). */
+  npy?: NpyQuantity;
+  /** For `.npz`: deflate the members like np.savez_compressed. */
+  compress?: boolean;
+}
+
+/** The format a path asks for by its extension, or null. */
+export function formatFromPath(path: string): ExportFormat | null {
+  const m = /\.([A-Za-z]+)$/.exec(path);
+  const ext = m?.[1].toLowerCase();
+  return (EXPORT_FORMATS as readonly string[]).includes(ext ?? '') ? (ext as ExportFormat) : null;
+}
+
+const encoder = new TextEncoder();
+
+/** An analysis (classification or regression) in `format`, as the bytes of a file. */
+export function exportAnalysis(a: Analysis, format: ExportFormat, ctx: ExportContext = {}): Uint8Array {
+  switch (format) {
+    case 'json':
+      return encoder.encode(analysisToJson(a, ctx));
+    case 'csv':
+      return encoder.encode(analysisToCsv(a, ctx));
+    case 'npz':
+      return analysisToNpz(a, ctx);
+    case 'npy':
+      return analysisToNpy(a, ctx.npy ?? 'gradient');
+  }
+}
+
+// ---- JSON ---------------------------------------------------------------------------------------
+
+/**
+ * The CLI's `--json` report plus what a reader needs to use it on its own: the source file, the
+ * class names, targets, true and predicted classes, p of the true class.
+ */
+export function analysisToJson(a: Analysis, ctx: ExportContext = {}): string {
+  const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a) };
+  if (a.task === 'classification') {
+    Object.assign(report, {
+      classes: ctx.classes ?? null,
+      accuracy: accuracy(a.predicted, a.actual),
+      actual: Array.from(a.actual),
+      pTrue: Array.from(a.pTrue),
+      targets: toRows(a.targets, a.n, a.k),
+    });
+  }
+  return JSON.stringify(report, finite) + '\n';
+}
+
+/** JSON has no NaN or infinity: write them as strings rather than as a silent null. */
+function finite(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
+}
+
+// ---- CSV ----------------------------------------------------------------------------------------
+
+/**
+ * One row per sample. Classification: sample, label, predicted, loss, p_<class>…, grad_<class>…
+ * (the gradient of the batch loss w.r.t. the file's own tensor), and for probabilities input also
+ * logit_grad_<class>… = (p − y)/N. Regression: sample, loss, grad_<output>….
+ * Numbers are written in their shortest exact form, so reading them back gives the same float64.
+ */
+export function analysisToCsv(a: Analysis, ctx: ExportContext = {}): string {
+  const lines: string[] = [];
+  if (a.task === 'classification') {
+    const names = columnNames(a.k, ctx.classes);
+    const header = ['sample', 'label', 'predicted', 'loss', ...names.map((c) => `p_${c}`), ...names.map((c) => `grad_${c}`)];
+    const extra = a.input === 'probabilities';
+    if (extra) header.push(...names.map((c) => `logit_grad_${c}`));
+    lines.push(header.map(csvCell).join(','));
+    for (let i = 0; i < a.n; i++) {
+      const row: string[] = [String(i), String(a.actual[i]), String(a.predicted[i]), num(a.losses[i])];
+      pushRow(row, a.probabilities, i, a.k);
+      pushRow(row, a.gradient, i, a.k);
+      if (extra) pushRow(row, a.logitGradient, i, a.k);
+      lines.push(row.join(','));
+    }
+  } else {
+    const names = a.d === 1 && a.shape.length === 1 ? [''] : Array.from({ length: a.d }, (_, j) => `_${j}`);
+    lines.push(['sample', 'loss', ...names.map((c) => `grad${c}`)].join(','));
+    for (let i = 0; i < a.n; i++) {
+      const row = [String(i), num(a.losses[i])];
+      pushRow(row, a.gradient, i, a.d);
+      lines.push(row.join(','));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function pushRow(row: string[], data: Float64Array, i: number, k: number): void {
+  for (let j = 0; j < k; j++) row.push(num(data[i * k + j]));
+}
+
+/** Class names usable in a header: the file's names, or 0…K−1; duplicates get their index. */
+function columnNames(k: number, classes: string[] | null | undefined): string[] {
+  if (!classes || classes.length !== k) return Array.from({ length: k }, (_, j) => String(j));
+  const seen = new Set<string>();
+  return classes.map((c, j) => {
+    const name = seen.has(c) ? `${c}_${j}` : c;
+    seen.add(name);
+    return name;
+  });
+}
+
+function csvCell(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function num(v: number): string {
+  return String(v);
+}
+
+// ---- NumPy --------------------------------------------------------------------------------------
+
+/** Every array of the analysis, under snake_case names, as an .npz NumPy reads with np.load. */
+export function analysisToNpz(a: Analysis, ctx: ExportContext = {}): Uint8Array {
+  const arrays: Record<string, NpzEntry> = { loss: { data: Float64Array.of(a.loss), shape: [] }, losses: { data: a.losses, shape: [a.n] } };
+  if (a.task === 'classification') {
+    const m = [a.n, a.k];
+    Object.assign(arrays, {
+      probabilities: { data: a.probabilities, shape: m },
+      targets: { data: a.targets, shape: m },
+      gradient: { data: a.gradient, shape: m },
+      logit_gradient: { data: a.logitGradient, shape: m },
+      predicted: { data: a.predicted, shape: [a.n] },
+      labels: { data: a.actual, shape: [a.n] },
+      p_true: { data: a.pTrue, shape: [a.n] },
+    });
+  } else {
+    arrays.gradient = { data: a.gradient, shape: a.shape };
+  }
+  return writeNpz(arrays, { compress: ctx.compress });
+}
+
+/** One array of the analysis as a .npy file. */
+export function analysisToNpy(a: Analysis, what: NpyQuantity = 'gradient'): Uint8Array {
+  if (what === 'losses') return writeNpy(a.losses, [a.n]);
+  if (a.task === 'regression') {
+    if (what !== 'gradient') throw new RangeError(`a regression analysis has no ${what}; export "gradient" or "losses"`);
+    return writeNpy(a.gradient, a.shape);
+  }
+  const data = what === 'gradient' ? a.gradient : what === 'logitGradient' ? a.logitGradient : a.probabilities;
+  return writeNpy(data, [a.n, a.k]);
+}
+
+// ---- the softmax Jacobian of one sample ---------------------------------------------------------
+
+/** J = diag(p) − p pᵀ of sample `sample`: K × K, row j = ∂p_j/∂z. */
+export function sampleJacobian(a: ClassificationAnalysis, sample: number): Float64Array {
+  if (!Number.isInteger(sample) || sample < 0 || sample >= a.n) throw new RangeError(`sample must be a whole number from 0 to ${a.n - 1}, not ${sample}`);
+  return softmaxJacobian(a.probabilities.subarray(sample * a.k, (sample + 1) * a.k));
+}
+
+/**
+ * The Jacobian of one sample. JSON: {source, sample, classes, probabilities, jacobian}; CSV: a
+ * K × K table whose rows are p_j and columns z_k; .npy: the K × K matrix; .npz: jacobian and
+ * probabilities.
+ */
+export function exportJacobian(a: ClassificationAnalysis, sample: number, format: ExportFormat, ctx: ExportContext = {}): Uint8Array {
+  const J = sampleJacobian(a, sample);
+  const k = a.k;
+  const p = a.probabilities.slice(sample * k, (sample + 1) * k);
+  switch (format) {
+    case 'json':
+      return encoder.encode(JSON.stringify({ source: ctx.fileName ?? null, sample, classes: ctx.classes ?? null, probabilities: Array.from(p), jacobian: toRows(J, k, k) }, finite) + '\n');
+    case 'csv': {
+      const names = columnNames(k, ctx.classes);
+      const lines = [['dp/dz', ...names.map((c) => `z_${c}`)].map(csvCell).join(',')];
+      for (let j = 0; j < k; j++) {
+        const row = [csvCell(`p_${names[j]}`)];
+        pushRow(row, J, j, k);
+        lines.push(row.join(','));
+      }
+      return encoder.encode(lines.join('\n') + '\n');
+    }
+    case 'npy':
+      return writeNpy(J, [k, k]);
+    case 'npz':
+      return writeNpz({ jacobian: { data: J, shape: [k, k] }, probabilities: { data: p, shape: [k] } }, { compress: ctx.compress });
+  }
+}
+
+// ---- networks -----------------------------------------------------------------------------------
+
+/**
+ * A network's analysis. JSON: the CLI's network report; CSV: sample, loss, (predicted,) out_<j>…;
+ * .npz: loss, losses, output, grad_inputs and grad_weights_<l> / grad_bias_<l> per layer; .npy: the
+ * per-sample losses.
+ */
+export function exportNetwork(data: NetworkData, a: NetworkAnalysis, format: ExportFormat, ctx: ExportContext = {}): Uint8Array {
+  const last = data.layers[data.layers.length - 1];
+  const outputs = last.outputs;
+  switch (format) {
+    case 'json':
+      return encoder.encode(JSON.stringify({ source: ctx.fileName ?? null, ...networkReport(data, a) }, finite) + '\n');
+    case 'csv': {
+      const names = columnNames(outputs, a.head === 'cross-entropy' ? (ctx.classes ?? data.classes) : null);
+      const header = ['sample', 'loss', ...(a.predicted ? ['predicted'] : []), ...names.map((c) => `out_${c}`)];
+      const lines = [header.map(csvCell).join(',')];
+      for (let i = 0; i < a.n; i++) {
+        const row = [String(i), num(a.losses[i])];
+        if (a.predicted) row.push(String(a.predicted[i]));
+        pushRow(row, a.output, i, outputs);
+        lines.push(row.join(','));
+      }
+      return encoder.encode(lines.join('\n') + '\n');
+    }
+    case 'npy':
+      return writeNpy(a.losses, [a.n]);
+    case 'npz': {
+      const arrays: Record<string, NpzEntry> = {
+        loss: { data: Float64Array.of(a.loss), shape: [] },
+        losses: { data: a.losses, shape: [a.n] },
+        output: { data: a.output, shape: [a.n, outputs] },
+        grad_inputs: { data: a.gradInputs, shape: [a.n, data.layers[0].inputs] },
+      };
+      if (a.predicted) arrays.predicted = { data: a.predicted, shape: [a.n] };
+      data.layers.forEach((layer, l) => {
+        arrays[`grad_weights_${l}`] = { data: a.layers[l].gradWeights, shape: [layer.outputs, layer.inputs] };
+        arrays[`grad_bias_${l}`] = { data: a.layers[l].gradBias, shape: [layer.outputs] };
+      });
+      return writeNpz(arrays, { compress: ctx.compress });
+    }
+  }
+}
+
+// ---- copying a selection ------------------------------------------------------------------------
+
+export interface CopySelection {
+  /** First row and one past the last (clamped to the matrix). */
+  rows: [number, number];
+  cols: [number, number];
+  /** Names for a header row / first column; omitted when not given. */
+  rowNames?: readonly string[];
+  colNames?: readonly string[];
+}
+
+/**
+ * A block of a row-major matrix as tab-separated text (what spreadsheets paste), numbers in their
+ * shortest exact form. With names, a header row and a first column label the block.
+ */
+export function selectionToText(data: ArrayLike<number>, cols: number, selection: CopySelection): string {
+  const rowsTotal = cols > 0 ? Math.floor(data.length / cols) : 0;
+  const [r0, r1] = clampRange(selection.rows, rowsTotal);
+  const [c0, c1] = clampRange(selection.cols, cols);
+  const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
+  const lines: string[] = [];
+  if (selection.colNames) {
+    const header: string[] = [];
+    if (selection.rowNames) header.push('');
+    for (let j = c0; j < c1; j++) header.push(clean(selection.colNames[j] ?? String(j)));
+    lines.push(header.join('\t'));
+  }
+  for (let i = r0; i < r1; i++) {
+    const row: string[] = [];
+    if (selection.rowNames) row.push(clean(selection.rowNames[i] ?? String(i)));
+    for (let j = c0; j < c1; j++) row.push(num(data[i * cols + j]));
+    lines.push(row.join('\t'));
+  }
+  return lines.join('\n');
+}
+
+function clampRange([from, to]: [number, number], size: number): [number, number] {
+  const a = Math.max(0, Math.min(size, Math.floor(from)));
+  const b = Math.max(a, Math.min(size, Math.floor(to)));
+  return [a, b];
+}
