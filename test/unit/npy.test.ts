@@ -568,7 +568,7 @@ describe('readNpz errors', () => {
   });
 });
 
-describe('robustness (property): mutated files only ever throw NpyError, quickly', () => {
+describe('robustness (property): mutated files only ever throw NpyError', () => {
   type Mutation = { op: 'set' | 'insert' | 'delete' | 'truncate'; at: number; byte: number; inHeader: boolean };
   const mutationArb: fc.Arbitrary<Mutation> = fc.record({
     op: fc.constantFrom('set' as const, 'set' as const, 'set' as const, 'insert' as const, 'delete' as const, 'truncate' as const),
@@ -592,7 +592,6 @@ describe('robustness (property): mutated files only ever throw NpyError, quickly
   }
 
   function check(read: () => unknown, length: number): void {
-    const t0 = performance.now();
     try {
       read();
     } catch (e) {
@@ -601,8 +600,6 @@ describe('robustness (property): mutated files only ever throw NpyError, quickly
       const limit = e.member === undefined ? length : Infinity;
       assert.ok(Number.isInteger(e.offset) && e.offset >= 0 && e.offset <= limit, `offset ${e.offset} out of range: ${e.message}`);
     }
-    const ms = performance.now() - t0;
-    assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`); // a hang guard, generous for loaded CI machines
   }
 
   const npyFiles = ['float32_2x3', 'int64_labels', 'big_endian_f8', 'fortran_3d_i2', 'class_names', 'header_v3', 'float16_edge', 'bool_labels'].map((n) => fixture(`${n}.npy`));
@@ -631,33 +628,26 @@ describe('robustness (property): mutated files only ever throw NpyError, quickly
   });
 });
 
-describe('performance', () => {
-  it('converts 10^7 float32 values in well under a second', () => {
-    const n = 10_000_000;
+// Speed is measured by `npm run bench` (bench/sections/npy.mjs: MB/s against a typed-array copy,
+// and the 10^7-values-in-under-a-second requirement); here only the values are checked.
+describe('large arrays', () => {
+  it('reads 10^5 + 3 float32 values in either byte order, every value exact', () => {
+    const n = 100_003;
     const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) values[i] = i * 0.25 - 1000;
+    for (let i = 0; i < n; i++) values[i] = i * 0.25 - 1000 + (i % 3) * 1e-3;
     const headerText = `{'descr': '<f4', 'fortran_order': False, 'shape': (${n},), }`.padEnd(117, ' ') + '\n';
     const le = new Uint8Array(128 + n * 4);
     le.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 118, 0]);
     le.set(new TextEncoder().encode(headerText), 10);
     le.set(new Uint8Array(values.buffer), 128);
-    let t0 = performance.now();
-    const a = readNpy(le);
-    const msLe = performance.now() - t0;
-    assert.equal(a.data.length, n);
-    assert.equal(a.data[n - 1], values[n - 1]);
+    assert.deepEqual(readNpy(le).data, Float64Array.from(values));
 
-    // big endian, and a misaligned buffer (forces a copy)
-    const be = le.slice();
+    // big endian, and at an odd offset in its buffer (misaligned: forces the copying path)
+    const be = new Uint8Array(le.length + 1).subarray(1);
+    be.set(le);
     be[10 + headerText.indexOf('<')] = '>'.charCodeAt(0);
-    const dv = new DataView(be.buffer);
+    const dv = new DataView(be.buffer, be.byteOffset);
     for (let i = 0; i < n; i++) dv.setFloat32(128 + 4 * i, values[i], false);
-    t0 = performance.now();
-    const b = readNpy(be);
-    const msBe = performance.now() - t0;
-    assert.equal(b.data[n - 1], values[n - 1]);
-    assert.equal(b.data[12345], values[12345]);
-    console.log(`10^7 float32: little endian ${msLe.toFixed(0)} ms, big endian ${msBe.toFixed(0)} ms`);
-    assert.ok(msLe < 1000 && msBe < 1000, `too slow: ${msLe} / ${msBe} ms`);
+    assert.deepEqual(readNpy(be).data, Float64Array.from(values));
   });
 });
