@@ -1,0 +1,96 @@
+/**
+ * What only the editor can give the loader before a file is analysed: the files beside it
+ * (classes.txt / labels.txt for class names; X_labels.npy, labels.npy, targets.npy for a .npy),
+ * read ahead through the workspace file system so the bytes can cross into the worker, and, for
+ * an .npz whose arrays could be read more than one way, the user's choice from a quick pick
+ * (remembered per file while it still applies).
+ */
+import * as vscode from 'vscode';
+import { NpyError, type NpyArray } from '../core/npy';
+import { readNpz } from '../core/npz';
+import { matchRoles, siblingFilesFor, type RoleAssignment, type RoleChoice } from '../core/numpyRoles';
+
+/** Sibling files larger than this are not read ahead (the loader then works without them). */
+const MAX_SIBLING_BYTES = 512 * 1024 * 1024;
+
+const remembered = new Map<string, RoleAssignment>();
+
+export interface EditorLoadOptions {
+  siblings: Record<string, Uint8Array | null>;
+  roleChoice?: RoleAssignment;
+}
+
+/**
+ * Options to merge into the pipeline options for `uri`; undefined when the user dismissed the
+ * quick pick (treat it as a cancelled analysis).
+ */
+export async function editorLoadOptions(uri: vscode.Uri, bytes: Uint8Array, sumTolerance?: number): Promise<EditorLoadOptions | undefined> {
+  const siblings = await readSiblings(uri);
+  if (!/\.npz$/i.test(uri.path)) return { siblings };
+  const roleChoice = await chooseNpzRoles(uri, bytes, sumTolerance);
+  if (roleChoice === undefined) return undefined;
+  return roleChoice ? { siblings, roleChoice } : { siblings };
+}
+
+/** The sibling files the loader may ask for, by base name; null where there is none. */
+export async function readSiblings(uri: vscode.Uri): Promise<Record<string, Uint8Array | null>> {
+  const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  const folder = vscode.Uri.joinPath(uri, '..');
+  const out: Record<string, Uint8Array | null> = {};
+  await Promise.all(
+    siblingFilesFor(name).map(async (sibling) => {
+      const target = vscode.Uri.joinPath(folder, sibling);
+      try {
+        const stat = await vscode.workspace.fs.stat(target);
+        out[sibling] = stat.type & vscode.FileType.File && stat.size <= MAX_SIBLING_BYTES ? await vscode.workspace.fs.readFile(target) : null;
+      } catch {
+        out[sibling] = null;
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * For an ambiguous .npz: the assignment the user picks (or picked before, while it still fits
+ * the file); null when the arrays are not ambiguous (or the archive is unreadable, which the
+ * loader reports); undefined when the user dismissed the pick.
+ */
+export async function chooseNpzRoles(uri: vscode.Uri, bytes: Uint8Array, sumTolerance?: number): Promise<RoleAssignment | null | undefined> {
+  let arrays: Map<string, NpyArray>;
+  try {
+    arrays = readNpz(bytes, uri.path.slice(uri.path.lastIndexOf('/') + 1));
+  } catch (e) {
+    if (e instanceof NpyError) return null;
+    throw e;
+  }
+  const names = [...arrays.keys()];
+  const match = matchRoles(names, names.map((n) => arrays.get(n)!), { sumTolerance });
+  if (match.kind === 'unique') return null;
+  const key = uri.toString();
+  const before = remembered.get(key);
+  if (before && match.choices.some((c) => sameAssignment(c.assignment, before))) return before;
+  const picked = await vscode.window.showQuickPick(
+    match.choices.map((choice: RoleChoice) => ({ label: choice.label, description: choice.description, choice })),
+    {
+      title: `Gradient Lens: ${match.question}`,
+      placeHolder: 'Which arrays are which? (rename them in the file to skip this question)',
+      ignoreFocusOut: true,
+      matchOnDescription: true,
+    },
+  );
+  if (!picked) return undefined;
+  remembered.set(key, picked.choice.assignment);
+  return picked.choice.assignment;
+}
+
+/** Forget the remembered choice for a file (e.g. a "Choose arrays again" action). */
+export function forgetNpzRoles(uri: vscode.Uri): void {
+  remembered.delete(uri.toString());
+}
+
+function sameAssignment(a: RoleAssignment, b: RoleAssignment): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof RoleAssignment>;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
+}
