@@ -1,0 +1,14 @@
+/**
+ * Picks the heatmap renderer by cell count. SVG_MAX_CELLS was measured in headless Chromium on
+ * this project's 2-core machine (test/webview-page/measure-threshold.ts): see the comment there.
+ */
+import type { ChartUi } from '../tooltip';
+import { heatmapCanvas } from './heatmapCanvas';
+import { heatmapSvg } from './heatmapSvg';
+import type { HeatmapHandle, HeatmapOptions } from './heatmapTypes';
+
+export const SVG_MAX_CELLS = 2500;
+
+export function heatmap(doc: Document, o: HeatmapOptions, ui: ChartUi, maxSvgCells = SVG_MAX_CELLS): HeatmapHandle {
+  return o.source.rows * o.source.cols <= maxSvgCells ? heatmapSvg(doc, o, ui) : heatmapCanvas(doc, o, ui);
+}

@@ -1,0 +1,157 @@
+/**
+ * Heatmap as SVG: one <rect> per cell carrying data-row / data-col / data-value, for matrices
+ * small enough that the DOM stays fast (see SVG_MAX_CELLS in heatmap.ts).
+ */
+import { select } from 'd3-selection';
+import { contrastRatio, parseColor, toHex } from '../colors';
+import { fmt } from '../format';
+import type { ChartUi } from '../tooltip';
+import { attachGridNav, cellBlock, type Block } from './gridNav';
+import { drawHeatmapLabels, fullAxis, heatmapFrame, type HeatmapFrame } from './heatmapFrame';
+import type { HeatmapHandle, HeatmapOptions } from './heatmapTypes';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): HeatmapHandle {
+  const { source, scale } = o;
+  const frame: HeatmapFrame = heatmapFrame({ ...o, rows: source.rows, cols: source.cols });
+  const svgEl = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
+  const svg = select(svgEl)
+    .attr('class', 'gl-chart gl-heatmap')
+    .attr('data-testid', o.testId)
+    .attr('data-mode', 'svg')
+    .attr('data-rows', source.rows)
+    .attr('data-cols', source.cols)
+    .attr('width', frame.width)
+    .attr('height', frame.height)
+    .attr('viewBox', `0 0 ${frame.width} ${frame.height}`)
+    .attr('role', 'application')
+    .attr('aria-roledescription', 'heatmap')
+    .attr('aria-label', `${o.label}. ${source.rows} by ${source.cols}. Arrow keys move between cells.`);
+
+  drawHeatmapLabels(svg.append('g').attr('class', 'gl-labels'), frame, o, fullAxis(source.rows, frame.ch), fullAxis(source.cols, frame.cw));
+
+  const { cw, ch, left, top } = frame;
+  const gap = cw >= 10 && ch >= 10 ? 1 : 0;
+  const showValues = o.showValues === true || (o.showValues === 'auto' && cw >= 40 && ch >= 18);
+  const cells = svg.append('g').attr('class', 'gl-cells');
+  const values = showValues ? svg.append('g').attr('class', 'gl-cell-values').attr('text-anchor', 'middle').attr('font-size', 10).attr('pointer-events', 'none') : null;
+  for (let r = 0; r < source.rows; r++) {
+    for (let c = 0; c < source.cols; c++) {
+      const v = source.value(r, c);
+      const fill = scale.color(v);
+      cells
+        .append('rect')
+        .attr('data-testid', 'heatmap-cell')
+        .attr('data-row', r)
+        .attr('data-col', c)
+        .attr('data-value', String(v))
+        .attr('x', r2(left + c * cw + gap / 2))
+        .attr('y', r2(top + r * ch + gap / 2))
+        .attr('width', r2(cw - gap))
+        .attr('height', r2(ch - gap))
+        .attr('fill', fill);
+      if (values) {
+        values
+          .append('text')
+          .attr('x', r2(left + (c + 0.5) * cw))
+          .attr('y', r2(top + (r + 0.5) * ch))
+          .attr('dy', '0.35em')
+          .attr('fill', inkOn(fill, o.theme.foreground, o.theme.background))
+          .text(fmt(Number(v.toPrecision(2))));
+      }
+    }
+  }
+
+  svg
+    .append('rect')
+    .attr('class', 'gl-frame')
+    .attr('x', left)
+    .attr('y', top)
+    .attr('width', r2(frame.plotW))
+    .attr('height', r2(frame.plotH))
+    .attr('fill', 'none')
+    .attr('stroke', 'currentColor')
+    .attr('stroke-opacity', 0.35)
+    .attr('pointer-events', 'none');
+
+  if (o.diagonal) {
+    // An outline, not a colour: the diagonal must stand out whatever its values are.
+    const dg = svg.append('g').attr('class', 'gl-diagonal').attr('data-testid', 'heatmap-diagonal').attr('pointer-events', 'none');
+    const inset = Math.min(1.5, cw / 6);
+    for (let i = 0; i < Math.min(source.rows, source.cols); i++) {
+      dg.append('rect')
+        .attr('x', r2(left + i * cw + inset))
+        .attr('y', r2(top + i * ch + inset))
+        .attr('width', r2(Math.max(0.5, cw - 2 * inset)))
+        .attr('height', r2(Math.max(0.5, ch - 2 * inset)))
+        .attr('fill', 'none')
+        .attr('stroke', 'currentColor')
+        .attr('stroke-width', cw >= 8 ? 1.25 : 0.75)
+        .attr('stroke-dasharray', cw >= 12 ? '3 2' : null);
+    }
+  }
+
+  const highlight = svg
+    .append('rect')
+    .attr('class', 'gl-row-highlight')
+    .attr('data-testid', 'row-highlight')
+    .attr('fill', 'none')
+    .attr('stroke', 'currentColor')
+    .attr('stroke-width', 2)
+    .attr('pointer-events', 'none');
+  const setHighlightRow = (r: number | null) => {
+    if (r === null || r < 0 || r >= source.rows) {
+      highlight.attr('display', 'none');
+      return;
+    }
+    highlight
+      .attr('display', null)
+      .attr('data-row', r)
+      .attr('x', left - 3)
+      .attr('y', r2(top + r * ch - 1))
+      .attr('width', r2(frame.plotW + 6))
+      .attr('height', r2(ch + 2));
+  };
+  setHighlightRow(o.highlightRow ?? null);
+
+  const focusRect = svg.append('rect').attr('class', 'gl-focus').attr('data-testid', 'heatmap-focus').attr('fill', 'none').attr('stroke-width', 2).attr('pointer-events', 'none').attr('display', 'none');
+
+  const blockAt = (ev: MouseEvent): Block | null => {
+    const t = ev.target as Element | null;
+    const r = t?.getAttribute?.('data-row');
+    const c = t?.getAttribute?.('data-col');
+    return r != null && c != null && t?.getAttribute('data-testid') === 'heatmap-cell' ? cellBlock(Number(r), Number(c)) : null;
+  };
+  const describe = (b: Block) => o.describe(b, source.aggregate(b.r0, b.r1, b.c0, b.c1));
+  const nav = attachGridNav(
+    svgEl,
+    {
+      rows: source.rows,
+      cols: source.cols,
+      hit: blockAt,
+      anchor(r, c) {
+        const box = svgEl.getBoundingClientRect();
+        return { x: box.left + left + (c + 1) * cw, y: box.top + top + (r + 1) * ch };
+      },
+      describe,
+      showFocus(cell) {
+        if (!cell) focusRect.attr('display', 'none');
+        else focusRect.attr('display', null).attr('data-row', cell.r).attr('data-col', cell.c).attr('x', r2(left + cell.c * cw)).attr('y', r2(top + cell.r * ch)).attr('width', r2(cw)).attr('height', r2(ch));
+      },
+      activate: o.activate,
+      initialFocus: () => ({ r: Math.max(0, o.highlightRow ?? 0), c: 0 }),
+    },
+    ui,
+  );
+
+  return { element: svgEl, mode: 'svg', frame, setHighlightRow, nav, destroy() {} };
+}
+
+/** Text colour for a label inside a cell: whichever of the theme's ink or background reads better. */
+function inkOn(fill: string, fg: [number, number, number], bg: [number, number, number]): string {
+  const cell = parseColor(fill);
+  if (!cell) return 'currentColor';
+  return contrastRatio(cell, fg) >= contrastRatio(cell, bg) ? 'currentColor' : toHex(bg);
+}
