@@ -1,0 +1,290 @@
+/**
+ * The panel: receives host messages, keeps the selection shared by every view and the editor,
+ * renders the active view (others lazily, when their tab opens), and posts exports and copies.
+ */
+import type { FromWebview, Payload, ShowMessage, ToWebview, ViewId } from '../shared/protocol';
+import { readTheme } from './colors';
+import { svgToPng, tableToCsv, tableToJson, viewToSvg } from './export';
+import { chooseView, clampIndex, restoreState, viewsFor, type PanelState } from './state';
+import { buildShell, sampleSummary, type Shell } from './shell';
+import { LiveRegion, Tooltip, type ChartUi } from './tooltip';
+import type { ViewHandle } from './views/common';
+import { rendererFor } from './views/index';
+
+export interface Host {
+  post(message: FromWebview): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+const RENDER_START = 'gl-render-start';
+const RENDER_END = 'gl-render-end';
+
+export class App {
+  private state: PanelState;
+  private payload: Payload | null = null;
+  private shell: Shell | null = null;
+  private views: ViewId[] = [];
+  private active: ViewId | null = null;
+  private handles = new Map<ViewId, ViewHandle>();
+  private dirty = new Set<ViewId>();
+  private requestId = 0;
+  private pending = new Map<number, string>();
+  private ui: ChartUi;
+  private width = 0;
+  private resizeTimer = 0;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly root: HTMLElement,
+    private readonly host: Host,
+  ) {
+    this.state = restoreState(host.getState());
+    this.ui = { tooltip: new Tooltip(doc, doc.body), live: new LiveRegion(doc, doc.body) };
+    const view = doc.defaultView!;
+    // Re-render when the theme changes (VS Code swaps the body's class) or the panel is resized.
+    new view.MutationObserver(() => this.invalidate()).observe(doc.body, { attributes: true, attributeFilter: ['class'] });
+    new view.ResizeObserver(() => {
+      view.clearTimeout(this.resizeTimer);
+      this.resizeTimer = view.setTimeout(() => {
+        if (Math.abs(this.availableWidth() - this.width) > 24) this.invalidate();
+      }, 150);
+    }).observe(root);
+  }
+
+  handle(message: ToWebview): void {
+    switch (message?.type) {
+      case 'show':
+        this.show(message);
+        break;
+      case 'select':
+        this.setSelected(message.index, false);
+        break;
+      case 'showView':
+        this.activate(message.view, true);
+        break;
+      case 'error':
+        this.showError(message.fileName, message.message);
+        break;
+      case 'ack': {
+        const what = this.pending.get(message.requestId);
+        this.pending.delete(message.requestId);
+        this.setStatus(message.ok ? message.message || `${what ?? 'Request'} done.` : `${what ?? 'Request'} failed: ${message.message}`, !message.ok);
+        break;
+      }
+    }
+  }
+
+  private show(message: ShowMessage): void {
+    const perf = this.doc.defaultView!.performance;
+    perf.clearMarks(RENDER_START);
+    perf.clearMarks(RENDER_END);
+    perf.clearMeasures('gl-render');
+    perf.mark(RENDER_START);
+    for (const h of this.handles.values()) h.destroy?.();
+    this.handles.clear();
+    const payload = message.payload;
+    const sameFile = this.state.fileName === payload.fileName;
+    this.payload = payload;
+    this.views = viewsFor(payload);
+    this.state = {
+      view: chooseView(payload, message.view, this.state.view),
+      selected: clampIndex(message.selected ?? (sameFile ? this.state.selected : 0), payload.n),
+      layer: payload.task === 'network' ? clampIndex(message.layer ?? (sameFile ? this.state.layer : payload.layers.length - 1), payload.layers.length) : 0,
+      fileName: payload.fileName,
+    };
+    this.shell = buildShell(this.doc, payload, this.views);
+    this.wireShell(this.shell);
+    this.root.replaceChildren(this.shell.root);
+    this.root.setAttribute('aria-busy', 'false');
+    this.root.dataset.task = payload.task;
+    this.dirty = new Set(this.views);
+    this.active = null;
+    this.updateHeader();
+    this.activate(this.state.view!, false);
+    this.persist();
+    perf.mark(RENDER_END);
+    perf.measure('gl-render', RENDER_START, RENDER_END);
+  }
+
+  private wireShell(s: Shell): void {
+    s.tabs.addEventListener('vsc-tabs-select', (ev) => {
+      const index = (ev as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+      const id = this.views[index];
+      if (id && id !== this.active) this.activate(id, true);
+    });
+    s.prev.addEventListener('click', () => this.setSelected(this.state.selected - 1, true));
+    s.next.addEventListener('click', () => this.setSelected(this.state.selected + 1, true));
+    s.sampleInput.addEventListener('change', () => {
+      const v = Number(s.sampleInput.value);
+      if (Number.isFinite(v)) this.setSelected(v, true);
+    });
+    s.layerButtons.forEach((b, l) => b.addEventListener('click', () => this.setLayer(l, false)));
+    s.actions.svg.addEventListener('click', () => this.exportView('svg'));
+    s.actions.png.addEventListener('click', () => this.exportView('png'));
+    s.actions.csv.addEventListener('click', () => this.copyView('csv'));
+    s.actions.json.addEventListener('click', () => this.copyView('json'));
+  }
+
+  private availableWidth(): number {
+    const el = this.active && this.shell?.views.get(this.active);
+    return Math.max(280, (el?.clientWidth || this.root.clientWidth || 800) - 4);
+  }
+
+  /** Theme or size changed: every view is stale, the visible one is redrawn now. */
+  private invalidate(): void {
+    if (!this.payload) return;
+    this.dirty = new Set(this.views);
+    if (this.active) this.renderView(this.active);
+  }
+
+  private activate(view: ViewId, fromUser: boolean): void {
+    if (!this.shell || !this.views.includes(view)) return;
+    this.active = view;
+    this.state.view = view;
+    const index = this.views.indexOf(view);
+    if (this.shell.tabs.selectedIndex !== index) this.shell.tabs.selectedIndex = index;
+    this.shell.tabs.setAttribute('selected-index', String(index));
+    this.root.dataset.view = view;
+    if (this.dirty.has(view)) this.renderView(view);
+    if (fromUser) {
+      this.persist();
+      this.postViewState();
+    }
+  }
+
+  private renderView(view: ViewId): void {
+    const el = this.shell!.views.get(view)!;
+    this.handles.get(view)?.destroy?.();
+    this.ui.tooltip.hide();
+    el.replaceChildren();
+    this.width = this.availableWidth();
+    const handle = rendererFor(view, this.payload!)(el, {
+      doc: this.doc,
+      payload: this.payload!,
+      selected: this.state.selected,
+      layer: this.state.layer,
+      theme: readTheme(el),
+      width: this.width,
+      ui: this.ui,
+      select: (i) => this.setSelected(i, true),
+      selectLayer: (l) => this.setLayer(l, true),
+    });
+    this.handles.set(view, handle);
+    this.dirty.delete(view);
+  }
+
+  private setSelected(index: number, fromPanel: boolean): void {
+    if (!this.payload) return;
+    const i = clampIndex(index, this.payload.n);
+    const changed = i !== this.state.selected;
+    this.state.selected = i;
+    if (changed) {
+      for (const view of this.views) {
+        const handle = this.handles.get(view);
+        if (!handle?.setSelected?.(i)) this.dirty.add(view);
+      }
+      if (this.active && this.dirty.has(this.active)) this.renderView(this.active);
+      this.updateHeader();
+      this.persist();
+    }
+    if (fromPanel) {
+      this.host.post({ type: 'selectSample', index: i });
+      this.postViewState();
+    }
+  }
+
+  private setLayer(layer: number, showChain: boolean): void {
+    if (this.payload?.task !== 'network') return;
+    this.state.layer = clampIndex(layer, this.payload.layers.length);
+    this.dirty.add('network');
+    this.dirty.add('chain');
+    this.updateHeader();
+    this.persist();
+    if (showChain) this.activate('chain', true);
+    else if (this.active) this.renderView(this.active);
+  }
+
+  private updateHeader(): void {
+    const s = this.shell;
+    if (!s || !this.payload) return;
+    const i = this.state.selected;
+    s.sampleInput.value = String(i);
+    s.sampleInput.setAttribute('value', String(i));
+    s.sampleSummary.textContent = sampleSummary(this.payload, i);
+    s.root.dataset.selected = String(i);
+    s.prev.toggleAttribute('disabled', i <= 0);
+    s.next.toggleAttribute('disabled', i >= this.payload.n - 1);
+    s.layerButtons.forEach((b, l) => {
+      b.toggleAttribute('secondary', l !== this.state.layer);
+      b.setAttribute('aria-pressed', String(l === this.state.layer));
+    });
+  }
+
+  private persist(): void {
+    this.host.setState(this.state);
+  }
+
+  private postViewState(): void {
+    if (this.state.view) this.host.post({ type: 'viewState', view: this.state.view, selected: this.state.selected });
+  }
+
+  private baseName(ext: string): string {
+    const file = (this.payload?.fileName ?? 'gradient-lens').split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '');
+    const name = `${file}-${this.active}-sample-${this.state.selected}`.replace(/[^\w.\- ]+/g, '_').slice(0, 180);
+    return `${name}.${ext}`;
+  }
+
+  private async exportView(format: 'svg' | 'png'): Promise<void> {
+    const el = this.active && this.shell?.views.get(this.active);
+    if (!el) return;
+    try {
+      const svg = viewToSvg(el);
+      const data = format === 'svg' ? svg.svg : await svgToPng(this.doc, svg);
+      const requestId = ++this.requestId;
+      this.pending.set(requestId, `Saving ${format.toUpperCase()}`);
+      this.host.post({ type: 'export', requestId, format, suggestedName: this.baseName(format), data });
+      this.setStatus(`Saving the ${this.active} view as ${format.toUpperCase()}…`, false);
+    } catch (e) {
+      this.setStatus(`Export failed: ${(e as Error).message}`, true);
+    }
+  }
+
+  private copyView(format: 'csv' | 'json'): void {
+    const handle = this.active && this.handles.get(this.active);
+    if (!handle) return;
+    const table = handle.table();
+    const text = format === 'csv' ? tableToCsv(table) : tableToJson(table);
+    const requestId = ++this.requestId;
+    this.pending.set(requestId, `Copying ${format.toUpperCase()}`);
+    this.host.post({ type: 'copy', requestId, text });
+    this.setStatus(`Copying ${table.rows.length.toLocaleString('en-US')} rows as ${format.toUpperCase()}…`, false);
+  }
+
+  private setStatus(text: string, error: boolean): void {
+    if (!this.shell) return;
+    this.shell.status.textContent = text;
+    this.shell.status.classList.toggle('gl-status-error', error);
+  }
+
+  private showError(fileName: string, message: string): void {
+    for (const h of this.handles.values()) h.destroy?.();
+    this.handles.clear();
+    this.payload = null;
+    this.shell = null;
+    const box = this.doc.createElement('div');
+    box.className = 'gl-error';
+    box.dataset.testid = 'error';
+    box.setAttribute('role', 'alert');
+    const title = this.doc.createElement('h2');
+    title.textContent = `${fileName} cannot be analysed`;
+    const text = this.doc.createElement('p');
+    text.textContent = message;
+    const hint = this.doc.createElement('p');
+    hint.className = 'gl-caption';
+    hint.textContent = 'Its problems are listed in the Problems panel.';
+    box.append(title, text, hint);
+    this.root.replaceChildren(box);
+    this.root.setAttribute('aria-busy', 'false');
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * What the panel remembers across being hidden and reloaded (vscode.getState / setState), and
+ * which views a payload offers.
+ */
+import { VIEW_IDS, type Payload, type ViewId } from '../shared/protocol';
+
+export interface PanelState {
+  view: ViewId | null;
+  selected: number;
+  layer: number;
+  /** The file the selection belongs to: a selection is not carried over to another file. */
+  fileName: string | null;
+}
+
+export const INITIAL_STATE: PanelState = { view: null, selected: 0, layer: 0, fileName: null };
+
+const isIndex = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** Reads back a stored state, keeping only fields that are still valid. */
+export function restoreState(raw: unknown): PanelState {
+  if (typeof raw !== 'object' || raw === null) return { ...INITIAL_STATE };
+  const r = raw as Record<string, unknown>;
+  return {
+    view: VIEW_IDS.includes(r.view as ViewId) ? (r.view as ViewId) : null,
+    selected: isIndex(r.selected) ? r.selected : 0,
+    layer: isIndex(r.layer) ? r.layer : 0,
+    fileName: typeof r.fileName === 'string' ? r.fileName : null,
+  };
+}
+
+export const VIEW_TITLES: Record<ViewId, string> = {
+  jacobian: 'Jacobian',
+  gradient: 'Gradient',
+  matrix: 'Batch gradient',
+  losses: 'Loss',
+  chain: 'Chain rule',
+  network: 'Weights',
+};
+
+/** The views a payload has, in tab order. */
+export function viewsFor(payload: Payload): ViewId[] {
+  switch (payload.task) {
+    case 'classification':
+      return ['jacobian', 'gradient', 'matrix', 'losses', 'chain'];
+    case 'regression':
+      return ['losses', 'gradient'];
+    case 'network':
+      return ['network', 'chain', 'losses'];
+  }
+}
+
+/** The view to show: the one asked for, else the one remembered, else the first, if it exists. */
+export function chooseView(payload: Payload, requested: ViewId | undefined, remembered: ViewId | null): ViewId {
+  const views = viewsFor(payload);
+  if (requested && views.includes(requested)) return requested;
+  if (remembered && views.includes(remembered)) return remembered;
+  return views[0];
+}
+
+export function sampleCount(payload: Payload): number {
+  return payload.n;
+}
+
+export function clampIndex(i: number, n: number): number {
+  if (n <= 0 || !Number.isFinite(i)) return 0;
+  return Math.max(0, Math.min(n - 1, Math.trunc(i)));
+}
+
+export function layerCount(payload: Payload): number {
+  return payload.task === 'network' ? payload.layers.length : 0;
+}

@@ -1,0 +1,118 @@
+/** What every view gets and gives back, and small helpers they share. */
+import type { ClassificationPayload, Payload, ViewId } from '../../shared/protocol';
+import type { Theme } from '../colors';
+import type { ChartUi } from '../tooltip';
+
+export interface ViewContext {
+  doc: Document;
+  payload: Payload;
+  selected: number;
+  layer: number;
+  theme: Theme;
+  /** Width available to the view's charts, in CSS px. */
+  width: number;
+  ui: ChartUi;
+  /** The user picked a sample in the panel. */
+  select(index: number): void;
+  selectLayer(layer: number): void;
+}
+
+/** The values under a view, for Copy as CSV / JSON. */
+export interface Table {
+  name: string;
+  columns: string[];
+  rows: (string | number)[][];
+  /** Said once above the values, e.g. what was left out. */
+  note?: string;
+}
+
+export interface ViewHandle {
+  table(): Table;
+  /** Moves the selection without a re-render; false asks the caller to render again. */
+  setSelected?(index: number): boolean;
+  destroy?(): void;
+}
+
+export type ViewRenderer = (host: HTMLElement, ctx: ViewContext) => ViewHandle;
+
+export interface ViewDefinition {
+  id: ViewId;
+  render: ViewRenderer;
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const e = doc.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** A heading plus a one-line explanation, marked for the SVG/PNG export. */
+export function heading(doc: Document, title: string, caption?: string): HTMLElement {
+  const h = el(doc, 'div', { class: 'gl-heading' });
+  h.appendChild(el(doc, 'h2', { 'data-export-text': 'title' }, title));
+  if (caption) h.appendChild(el(doc, 'p', { class: 'gl-caption', 'data-export-text': 'caption' }, caption));
+  return h;
+}
+
+export function className(classes: readonly string[] | null, k: number): string {
+  return classes?.[k] ?? String(k);
+}
+
+/** Row i of an n × k row-major matrix, as a view on the same buffer. */
+export function row(data: Float64Array, k: number, i: number): Float64Array {
+  return data.subarray(i * k, (i + 1) * k);
+}
+
+export interface ClassificationSample {
+  p: Float64Array;
+  y: Float64Array;
+  /** p · Σy − y: the per-sample ∂L/∂z, which is p − y for targets summing to one. */
+  pMinusY: Float64Array;
+  ySum: number;
+}
+
+export function classificationSample(payload: ClassificationPayload, i: number): ClassificationSample {
+  const p = row(payload.probabilities, payload.k, i);
+  const y = row(payload.targets, payload.k, i);
+  let ySum = 0;
+  for (let j = 0; j < y.length; j++) ySum += y[j];
+  const pMinusY = new Float64Array(p.length);
+  for (let j = 0; j < p.length; j++) pMinusY[j] = p[j] * ySum - y[j];
+  return { p, y, pMinusY, ySum };
+}
+
+/** 1/N for a mean, 1 for a sum: the factor between per-sample and batch gradients. */
+export function batchScale(payload: { reduction: 'mean' | 'sum'; n: number }): number {
+  return payload.reduction === 'mean' && payload.n > 0 ? 1 / payload.n : 1;
+}
+
+/** Largest few classes by |value|, always keeping the `keep` ones, in class order. */
+export function topClasses(values: ArrayLike<number>, count: number, keep: number[]): number[] {
+  const k = values.length;
+  if (k <= count) return Array.from({ length: k }, (_, j) => j);
+  const order = Array.from({ length: k }, (_, j) => j).sort((a, b) => Math.abs(values[b]) - Math.abs(values[a]) || a - b);
+  const chosen = new Set(keep.filter((j) => j >= 0 && j < k));
+  for (const j of order) {
+    if (chosen.size >= count) break;
+    chosen.add(j);
+  }
+  return [...chosen].sort((a, b) => a - b);
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (d > m || Number.isNaN(d)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}
+
+/** Tolerance for "equal" in the checks: a few ulps of the largest magnitude involved. */
+export function checkTolerance(...arrays: ArrayLike<number>[]): number {
+  let m = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) m = Math.max(m, Math.abs(a[i]));
+  const len = Math.max(1, ...arrays.map((a) => a.length));
+  return 64 * Number.EPSILON * Math.max(1, m) * Math.sqrt(len);
+}

@@ -1,0 +1,123 @@
+/**
+ * A network's weight gradients: the gradient-norm chart (log scale, vanishing / exploding
+ * flagged) and one heatmap per weight gradient, the same shape as the weights, neurons as rows.
+ */
+import type { LayerPayload, NetworkPayload } from '../../shared/protocol';
+import { heatmap } from '../charts/heatmap';
+import type { HeatmapHandle } from '../charts/heatmapTypes';
+import { legend } from '../charts/legend';
+import { denseSource } from '../charts/matrixSource';
+import { normChart } from '../charts/normChart';
+import { divergingScale } from '../colors';
+import { exact, fmt } from '../format';
+import { el, heading, type ViewContext, type ViewHandle } from './common';
+import { blockTooltip } from './describe';
+
+export function layerName(l: number, layer: LayerPayload): string {
+  return `Layer ${l + 1} · ${layer.activation}`;
+}
+
+function norm(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
+  const payload = ctx.payload as NetworkPayload;
+  const { doc } = ctx;
+  const check = payload.gradientCheckError;
+  host.appendChild(
+    heading(
+      doc,
+      `Weight gradients · ${payload.layers.length} layer${payload.layers.length === 1 ? '' : 's'}`,
+      `∂L/∂W per layer, neurons as rows and inputs as columns, like W itself. ${check === null ? '' : `Finite-difference check: worst relative error ${fmt(check)}.`}`,
+    ),
+  );
+  host.appendChild(
+    normChart(
+      doc,
+      {
+        layers: payload.layers.map((layer, l) => ({ name: `Layer ${l + 1}`, gradNorm: layer.gradNorm, weightNorm: layer.weightNorm, health: layer.health })),
+        selected: ctx.layer,
+        width: Math.min(ctx.width, 720),
+        select: ctx.selectLayer,
+        describe: (l) => {
+          const layer = payload.layers[l];
+          return {
+            title: layerName(l, layer),
+            rows: [
+              ['‖∂L/∂W‖', exact(layer.gradNorm)],
+              ['‖W‖', exact(layer.weightNorm)],
+              ['ratio', fmt(layer.gradNorm / layer.weightNorm)],
+              ['health', layer.health],
+            ],
+            value: layer.gradNorm,
+            note: 'Enter or click shows this layer in the chain rule.',
+          };
+        },
+      },
+      ctx.ui,
+    ),
+  );
+
+  const charts: HeatmapHandle[] = [];
+  payload.layers.forEach((layer, l) => {
+    const section = el(doc, 'section', { class: `gl-layer${l === ctx.layer ? ' gl-layer-selected' : ''}`, 'data-testid': 'layer-section', 'data-layer': String(l) });
+    const flag = layer.health === 'ok' ? '' : ` · ${layer.health === 'vanishing' ? '▼ vanishing' : '▲ exploding'}`;
+    section.appendChild(el(doc, 'h3', { 'data-export-text': 'title' }, `${layerName(l, layer)} · ∂L/∂W ${layer.outputs} × ${layer.inputs}${flag}`));
+    section.appendChild(el(doc, 'p', { class: 'gl-caption', 'data-export-text': 'caption' }, `‖∂L/∂W‖ = ${fmt(layer.gradNorm)}, ‖∂L/∂b‖ = ${fmt(norm(layer.gradBias))}, ‖W‖ = ${fmt(layer.weightNorm)}`));
+    const source = denseSource(layer.gradWeights, layer.outputs, layer.inputs);
+    const scale = divergingScale(ctx.theme, source.maxAbs());
+    const chart = heatmap(
+      doc,
+      {
+        source,
+        scale,
+        theme: ctx.theme,
+        width: Math.min(ctx.width - 260, 640),
+        maxHeight: 360,
+        maxCell: 28,
+        rowTitle: 'neuron',
+        colTitle: l === 0 ? 'input' : `layer ${l} unit`,
+        label: `Gradient of the weights of layer ${l + 1}`,
+        testId: 'weight-gradient-heatmap',
+        activate: () => ctx.selectLayer(l),
+        describe(b, a) {
+          if (a.count !== 1) return blockTooltip(b, a, '∂L/∂W', 'neuron', 'input');
+          const v = source.value(b.r0, b.c0);
+          return {
+            title: `Layer ${l + 1} · ∂L/∂W[${b.r0}, ${b.c0}]`,
+            rows: [
+              ['∂L/∂W', exact(v)],
+              ['W', exact(layer.weights[b.r0 * layer.inputs + b.c0])],
+            ],
+            value: v,
+            cell: b,
+            note: 'Enter or click shows this layer in the chain rule.',
+          };
+        },
+      },
+      ctx.ui,
+    );
+    charts.push(chart);
+    chart.element.setAttribute('data-layer', String(l));
+    const row = el(doc, 'div', { class: 'gl-chart-row' });
+    row.append(chart.element, legend(doc, { scale, title: `∂L/∂W, layer ${l + 1}` }));
+    section.appendChild(row);
+    host.appendChild(section);
+  });
+
+  return {
+    table() {
+      const rows: (string | number)[][] = [];
+      payload.layers.forEach((layer, l) => {
+        for (let r = 0; r < layer.outputs; r++) for (let c = 0; c < layer.inputs; c++) rows.push([l + 1, r, c, layer.weights[r * layer.inputs + c], layer.gradWeights[r * layer.inputs + c]]);
+      });
+      return { name: 'weight-gradients', columns: ['layer', 'neuron', 'input', 'W', 'dL_dW'], rows };
+    },
+    // The batch's weight gradients do not depend on the selected sample.
+    setSelected: () => true,
+    destroy: () => charts.forEach((c) => c.destroy()),
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The chain rule for one sample and one layer of a network, factor by factor:
+ *   ∂L/∂z = ∂L/∂a ⊙ σ′(z)   (or Jᵀ · ∂L/∂a for a softmax layer)
+ *   ∂L/∂W (this sample) = ∂L/∂z ⊗ a_prev
+ * with checks against the analysis's own ∂L/∂z and, summed over samples, its ∂L/∂W.
+ */
+import type { ActivationName, NetworkPayload } from '../../shared/protocol';
+import { matTransposeVec, softmaxJacobian } from '../../core/softmax';
+import { heatmap } from '../charts/heatmap';
+import { heatmapFrame } from '../charts/heatmapFrame';
+import type { HeatmapHandle, HeatmapOptions } from '../charts/heatmapTypes';
+import { legend } from '../charts/legend';
+import { denseSource, jacobianSource, type MatrixSource } from '../charts/matrixSource';
+import { divergingScale } from '../colors';
+import { exact, fmt, sub } from '../format';
+import { checkLine, figure, operator } from './check';
+import { checkTolerance, el, heading, maxAbsDiff, row, type ViewContext, type ViewHandle } from './common';
+import { blockTooltip } from './describe';
+import { layerName } from './network';
+
+const VECTOR_W = 56;
+
+/** σ′(z) per unit from z and a = σ(z) (not for softmax, whose derivative is a Jacobian). */
+export function activationDerivative(activation: Exclude<ActivationName, 'softmax'>, z: Float64Array, a: Float64Array): Float64Array {
+  const d = new Float64Array(z.length);
+  for (let j = 0; j < z.length; j++) {
+    switch (activation) {
+      case 'relu':
+        d[j] = z[j] > 0 ? 1 : 0;
+        break;
+      case 'sigmoid':
+        d[j] = a[j] * (1 - a[j]);
+        break;
+      case 'tanh':
+        d[j] = 1 - a[j] * a[j];
+        break;
+      case 'linear':
+        d[j] = 1;
+        break;
+    }
+  }
+  return d;
+}
+
+const DERIVATIVE_TEXT: Record<ActivationName, string> = {
+  relu: '1 if z > 0, else 0',
+  sigmoid: 'a(1 − a)',
+  tanh: '1 − a²',
+  linear: '1',
+  softmax: 'Jⱼₖ = aⱼ(δⱼₖ − aₖ)',
+};
+
+export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
+  const payload = ctx.payload as NetworkPayload;
+  const { doc, selected: i } = ctx;
+  const l = Math.min(ctx.layer, payload.layers.length - 1);
+  const layer = payload.layers[l];
+  const out = layer.outputs;
+  const inp = layer.inputs;
+  const z = row(layer.z, out, i);
+  const a = row(layer.a, out, i);
+  const dA = row(layer.dA, out, i);
+  const dZ = row(layer.dZ, out, i);
+  const aPrev = l === 0 ? row(payload.inputs, inp, i) : row(payload.layers[l - 1].a, inp, i);
+  const softmax = layer.activation === 'softmax';
+  const deriv = softmax ? null : activationDerivative(layer.activation as Exclude<ActivationName, 'softmax'>, z, a);
+  const dZcalc = softmax ? matTransposeVec(softmaxJacobian(a), dA) : dA.map((v, j) => v * deriv![j]);
+  const outer = new Float64Array(out * inp);
+  for (let r = 0; r < out; r++) for (let c = 0; c < inp; c++) outer[r * inp + c] = dZ[r] * aPrev[c];
+
+  host.appendChild(
+    heading(
+      doc,
+      `Chain rule · sample ${i} · ${layerName(l, layer)}`,
+      `∂L/∂z = ${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} with σ′ = ${DERIVATIVE_TEXT[layer.activation]}; then this sample's ∂L/∂W = ∂L/∂z ⊗ a_prev (outer product), ${out} × ${inp}.`,
+    ),
+  );
+
+  const vecMax = Math.max(1e-300, ...[dA, dZ, dZcalc, aPrev, deriv ?? new Float64Array()].flatMap((v) => Array.from(v).filter(Number.isFinite).map(Math.abs)));
+  const vScale = divergingScale(ctx.theme, vecMax);
+  const charts: HeatmapHandle[] = [];
+  const unitFrame = heatmapFrame({ rows: out, cols: softmax ? out : 1, width: softmax ? Math.min(ctx.width - 300, 400) : VECTOR_W + 8, maxHeight: 320, square: softmax, cell: softmax ? undefined : { w: VECTOR_W, h: Math.min(28, 320 / out) }, colLabels: softmax ? null : ['x'] });
+  const ch = unitFrame.ch;
+  const vector = (values: Float64Array, title: string, testId: string, formula: (j: number) => string, labels = false): HeatmapHandle => {
+    const c = heatmap(
+      doc,
+      {
+        source: denseSource(values, values.length, 1),
+        scale: vScale,
+        theme: ctx.theme,
+        width: VECTOR_W + (labels ? 60 : 8),
+        maxHeight: 320,
+        cell: { w: VECTOR_W, h: ch },
+        minTop: unitFrame.top,
+        noRowLabels: !labels,
+        rowLabels: labels ? Array.from({ length: values.length }, (_, j) => `unit ${j}`) : null,
+        colLabels: [title],
+        showValues: 'auto',
+        label: title,
+        testId,
+        describe: (b, ag) => (ag.count === 1 ? { title: `${title} · unit ${b.r0}`, formula: formula(b.r0), rows: [['value', exact(values[b.r0])]], value: values[b.r0], cell: b } : blockTooltip(b, ag, title, 'unit', 'column')),
+      },
+      ctx.ui,
+    );
+    charts.push(c);
+    return c;
+  };
+  const matrix = (source: MatrixSource, title: string, testId: string, opts: Partial<HeatmapOptions>): HeatmapHandle => {
+    const scale = divergingScale(ctx.theme, source.maxAbs());
+    const c = heatmap(
+      doc,
+      {
+        source,
+        scale,
+        theme: ctx.theme,
+        width: Math.min(ctx.width - 300, 460),
+        maxHeight: 320,
+        minTop: unitFrame.top,
+        label: title,
+        testId,
+        showValues: 'auto',
+        describe: (b, ag) => (ag.count === 1 ? { title: `${title} [${b.r0}, ${b.c0}]`, rows: [['value', exact(source.value(b.r0, b.c0))]], value: source.value(b.r0, b.c0), cell: b } : blockTooltip(b, ag, title, 'row', 'column')),
+        ...opts,
+      },
+      ctx.ui,
+    );
+    charts.push(c);
+    return c;
+  };
+
+  const eq1 = el(doc, 'div', { class: 'gl-equation', 'data-testid': 'chain-equation' });
+  const dAChart = vector(dA, '∂L/∂a', 'chain-dLda', (j) => `∂L/∂a${sub(j)} = ${fmt(dA[j])}`, true);
+  const zChart = vector(dZcalc, '∂L/∂z', 'chain-dLdz', (j) => `= ${fmt(dZcalc[j])} (analysis: ${fmt(dZ[j])})`);
+  if (softmax) {
+    const jChart = matrix(jacobianSource(a), '∂a/∂z', 'chain-dadz', { square: true, diagonal: true, cell: undefined, width: Math.min(ctx.width - 300, 400) });
+    eq1.append(figure(doc, 'Jᵀ = ∂a/∂z', jChart.element), operator(doc, '×', 'times'), figure(doc, '∂L/∂a', dAChart.element), operator(doc, '=', 'equals'), figure(doc, '∂L/∂z', zChart.element));
+  } else {
+    const dChart = vector(deriv!, '∂a/∂z', 'chain-dadz', (j) => `σ′(z${sub(j)}) = ${DERIVATIVE_TEXT[layer.activation]} = ${fmt(deriv![j])} (z = ${fmt(z[j])}, a = ${fmt(a[j])})`);
+    eq1.append(figure(doc, '∂L/∂a', dAChart.element), operator(doc, '⊙', 'elementwise times'), figure(doc, `σ′(z), ${layer.activation}`, dChart.element), operator(doc, '=', 'equals'), figure(doc, '∂L/∂z', zChart.element));
+  }
+  host.appendChild(eq1);
+  host.appendChild(checkLine(doc, 'chain-product-check', `${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} and the analysis's ∂L/∂z`, maxAbsDiff(dZcalc, dZ), checkTolerance(dZcalc, dZ)));
+
+  const eq2 = el(doc, 'div', { class: 'gl-equation', 'data-testid': 'chain-outer-equation' });
+  const dz2 = vector(dZ, '∂L/∂z', 'chain-dLdz-outer', (j) => `∂L/∂z${sub(j)} = ${fmt(dZ[j])}`, true);
+  const prevChart = matrix(denseSource(aPrev, 1, inp), 'a_prev', 'chain-aprev', { maxHeight: 28, cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 20) / inp), h: 28 }, colLabels: null, colTitle: l === 0 ? 'input x' : `a of layer ${l}`, rowLabels: ['a'] });
+  const outerChart = matrix(denseSource(outer, out, inp), `∂L/∂W · sample ${i}`, 'chain-outer', { rowTitle: 'neuron', colTitle: 'input', cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 40) / inp), h: ch } });
+  eq2.append(figure(doc, '∂L/∂z', dz2.element), operator(doc, '⊗', 'outer product with'), figure(doc, 'a_prev (as a row)', prevChart.element), operator(doc, '=', 'equals'), figure(doc, `∂L/∂W for sample ${i}`, outerChart.element));
+  host.appendChild(eq2);
+
+  const sum = new Float64Array(out * inp);
+  const prevAll = l === 0 ? payload.inputs : payload.layers[l - 1].a;
+  for (let s = 0; s < payload.n; s++) for (let r = 0; r < out; r++) for (let c = 0; c < inp; c++) sum[r * inp + c] += layer.dZ[s * out + r] * prevAll[s * inp + c];
+  host.appendChild(checkLine(doc, 'chain-batch-check', `Σ over the ${payload.n} samples of ∂L/∂z ⊗ a_prev and the analysis's ∂L/∂W`, maxAbsDiff(sum, layer.gradWeights), checkTolerance(sum, layer.gradWeights)));
+  host.appendChild(legend(doc, { scale: vScale, title: 'vectors', testId: 'legend-vectors' }));
+
+  return {
+    table: () => ({
+      name: `chain-rule-sample-${i}-layer-${l + 1}`,
+      columns: ['unit', 'z', 'a', 'dL_da', 'da_dz', 'dL_dz', 'dL_dz_analysis'],
+      rows: Array.from({ length: out }, (_, j) => [j, z[j], a[j], dA[j], deriv ? deriv[j] : 'softmax Jacobian', dZcalc[j], dZ[j]]),
+    }),
+    destroy: () => charts.forEach((c) => c.destroy()),
+  };
+}
