@@ -129,7 +129,7 @@ async function exportFile(file: FileAnalysis, args: ExportArgs): Promise<vscode.
     void vscode.window.showErrorMessage(`Gradient Lens: cannot write ${target.fsPath || target.toString()}: ${(error as Error).message}`);
     return undefined;
   }
-  void vscode.window.showInformationMessage(`Gradient Lens: exported ${info.label.toLowerCase()} of ${file.fileName} to ${target.path.slice(target.path.lastIndexOf('/') + 1)}.`);
+  void vscode.window.showInformationMessage(`Gradient Lens: saved ${target.path.slice(target.path.lastIndexOf('/') + 1)} (${info.label} of ${file.fileName}).`);
   return target;
 }
 

@@ -13,6 +13,7 @@ import { dtypeName, shapeText } from '../core/numpyRoles';
 import { accuracy } from '../core/report';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { readSettings } from './config';
+import { CancelledError } from './workerClient';
 
 export const NPY_VIEW_TYPE = 'gradientLens.npyViewer';
 
@@ -99,7 +100,7 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
         analysisError = null;
       } catch (error) {
         analysis = null;
-        analysisError = (error as Error).message;
+        analysisError = error instanceof CancelledError ? 'The analysis was cancelled (for an .npz whose arrays could be read more than one way: no arrays were chosen).' : (error as Error).message;
       }
       render();
     };
@@ -231,7 +232,7 @@ ${body.join('\n')}
 }
 
 function analysisSection(file: FileAnalysis | null, analysisError: string | null): string {
-  if (analysisError) return `<section><h2>Analysis</h2><p class="error">${esc(analysisError)}</p><div class="actions"><button data-retry="1">Try again</button></div></section>`;
+  if (analysisError) return `<section><h2>Analysis</h2><p class="error">${esc(analysisError)}</p><div class="actions"><button class="primary" data-retry="1">Analyse again</button></div></section>`;
   if (!file) return `<section><h2>Analysis</h2><p class="meta">Analysing…</p></section>`;
   const warnings = file.problems.filter((p) => p.severity === 'warning').map((p) => `<li class="warning">${esc(p.message)}</li>`);
   if (!file.dataset) {
