@@ -3,12 +3,17 @@
  * this project's 2-core machine (test/webview-page/measure-threshold.ts): see the comment there.
  */
 import type { ChartUi } from '../tooltip';
-import { heatmapCanvas } from './heatmapCanvas';
+import { DENSE_MAX_CELLS, heatmapCanvas } from './heatmapCanvas';
 import { heatmapSvg } from './heatmapSvg';
-import type { HeatmapHandle, HeatmapOptions } from './heatmapTypes';
+import type { HeatmapHandle, HeatmapMode, HeatmapOptions } from './heatmapTypes';
 
 export const SVG_MAX_CELLS = 2500;
 
+export function heatmapMode(rows: number, cols: number, maxSvgCells = SVG_MAX_CELLS): HeatmapMode {
+  const n = rows * cols;
+  return n <= maxSvgCells ? 'svg' : n <= DENSE_MAX_CELLS ? 'canvas-dense' : 'canvas-tiled';
+}
+
 export function heatmap(doc: Document, o: HeatmapOptions, ui: ChartUi, maxSvgCells = SVG_MAX_CELLS): HeatmapHandle {
-  return o.source.rows * o.source.cols <= maxSvgCells ? heatmapSvg(doc, o, ui) : heatmapCanvas(doc, o, ui);
+  return heatmapMode(o.source.rows, o.source.cols, maxSvgCells) === 'svg' ? heatmapSvg(doc, o, ui) : heatmapCanvas(doc, o, ui);
 }

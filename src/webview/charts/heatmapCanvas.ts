@@ -17,7 +17,7 @@ import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } f
 import type { ChartUi } from '../tooltip';
 import { attachGridNav, type Block } from './gridNav';
 import { drawHeatmapLabels, heatmapFrame, type AxisView } from './heatmapFrame';
-import type { HeatmapHandle, HeatmapOptions } from './heatmapTypes';
+import type { HeatmapHandle, HeatmapMode, HeatmapOptions } from './heatmapTypes';
 
 /** Largest source whose whole one-pixel-per-cell image is kept (16 MB of RGBA). */
 export const DENSE_MAX_CELLS = 1 << 22;
@@ -46,7 +46,7 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
   const { rows, cols } = source;
   const frame = heatmapFrame({ ...o, rows, cols });
   const { left, top, plotW, plotH, cw, ch } = frame;
-  const mode = rows * cols <= DENSE_MAX_CELLS ? 'canvas-dense' : 'canvas-tiled';
+  const mode: HeatmapMode = rows * cols <= DENSE_MAX_CELLS ? 'canvas-dense' : 'canvas-tiled';
   const win = doc.defaultView!;
 
   const root = doc.createElement('div');

@@ -94,7 +94,7 @@ function top2(p: ArrayLike<number>, a: number, b: number, sign: 1 | -1): Top2 {
 function bestPairProduct(r: Top2, c: Top2, pick: (a: number, b: number) => number): number {
   if (r.i1 !== c.i1) return r.v1 * c.v1;
   const candidates = [r.v1 * c.v2, r.v2 * c.v1].filter(Number.isFinite);
-  return candidates.length === 0 ? NaN : candidates.reduce(pick);
+  return candidates.length === 0 ? NaN : candidates.reduce((a, b) => pick(a, b));
 }
 
 /** ∂p_j/∂z_k = p_j(δ_jk − p_k) for one sample's probabilities, computed on demand. */
@@ -110,6 +110,11 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
     value: (r, c) => softmaxJacobianEntry(p, r, c),
     aggregate(r0, r1, c0, c1) {
       const count = (r1 - r0) * (c1 - c0);
+      if (count === 1) {
+        // One cell: its own value, not a difference of prefix sums.
+        const v = softmaxJacobianEntry(p, r0, c0);
+        return { min: v, max: v, mean: v, count };
+      }
       const i0 = Math.max(r0, c0);
       const i1 = Math.min(r1, c1);
       const diagonal = Math.max(0, i1 - i0);
