@@ -5,7 +5,7 @@
  * "layer 1"); neurons, samples and classes from 0, as everywhere else.
  */
 import type { Activation, DenseLayer, LoadResult, NetworkData, RoleSpans } from './dataset';
-import type { JsonNode, JsonObject } from './json';
+import type { JsonMatrix, JsonNode, JsonObject } from './json';
 import { describeNode, findEntry, toLocated } from './jsonRoles';
 import type { Located } from './located';
 import { rowSpanOf } from './located';
@@ -92,10 +92,8 @@ function readLayers(network: JsonNode, bytes: Uint8Array, problems: Problems): D
     const layer = layers[l];
     if (!prev || !layer || layer.inputs === prev.outputs) continue;
     const weightsNode = findEntry(node.items[l] as JsonObject, 'weights')!;
-    const transposed = layer.outputs === prev.outputs && layer.inputs === layer.bias.length && layer.inputs !== layer.outputs;
-    const hint = transposed ? '; the matrix looks transposed: weights are outputs × inputs, one row per neuron' : '';
     problems.fail(
-      `layer ${l + 1} weights have ${plural(layer.inputs, 'column')} but layer ${l} has ${plural(prev.outputs, 'neuron')}; each row of layer ${l + 1} needs one weight per neuron of layer ${l}${hint}`,
+      `layer ${l + 1} weights have ${plural(layer.inputs, 'column')} but layer ${l} has ${plural(prev.outputs, 'neuron')}; each row of layer ${l + 1} needs one weight per neuron of layer ${l}`,
       weightsNode,
       'layer-shape',
     );
@@ -107,6 +105,8 @@ function readLayer(node: JsonNode, l: number, count: number, bytes: Uint8Array, 
   const name = `layer ${l + 1}`;
   if (node.kind !== 'object') return problems.fail(`${name} must be an object {"weights": [[...]], "bias": [...], "activation": "..."}, found ${describeNode(node)}`, node, 'layer-shape');
   const opening = { start: node.start, end: node.start + 1 };
+  const twice = node.entries.find((e, i) => LAYER_KEYS.includes(e.key) && node.entries.findIndex((f) => f.key === e.key) < i);
+  if (twice) return problems.fail(`the key "${twice.key}" appears twice in ${name}; keep only one of them`, twice.keySpan, 'duplicate-key');
   const unknown = node.entries.filter((e) => !LAYER_KEYS.includes(e.key));
   const missing = (key: string, what: string): null => {
     const like = unknown.filter((e) => looksLike(e.key, key));
@@ -121,6 +121,7 @@ function readLayer(node: JsonNode, l: number, count: number, bytes: Uint8Array, 
   if (weightsNode.kind === 'vector') {
     return problems.fail(`${name} weights must be a matrix with one row per neuron (outputs × inputs); for a single neuron write [[...]]`, weightsNode, 'layer-shape');
   }
+  if (weightsNode.kind === 'matrix' && weightsNode.cols < 0) return raggedWeights(weightsNode, name, problems);
   const weights = problems.located(`${name} weights`, weightsNode, bytes);
   if (!weights) return null;
   if (weights.rows === 0 || weights.cols === 0) return problems.fail(`${name} weights are empty; give one row per neuron, each with one weight per input`, weightsNode, 'layer-shape');
@@ -130,6 +131,13 @@ function readLayer(node: JsonNode, l: number, count: number, bytes: Uint8Array, 
   const bias = problems.located(`${name} bias`, biasNode, bytes, true);
   if (!bias) return null;
   if (!bias.vector) return problems.fail(`${name} bias must be a flat list of numbers, one per neuron, found a ${bias.rows} × ${bias.cols} matrix`, biasNode, 'layer-shape');
+  if (bias.rows === weights.cols && bias.rows !== weights.rows) {
+    return problems.fail(
+      `${name} weights are ${weights.rows} × ${weights.cols} but its bias has ${plural(bias.rows, 'entry', 'entries')}: the weights look transposed; write them outputs × inputs (${weights.cols} × ${weights.rows}), one row per neuron`,
+      weightsNode,
+      'layer-shape',
+    );
+  }
   if (bias.rows !== weights.rows) {
     return problems.fail(`${name} bias has ${plural(bias.rows, 'entry', 'entries')} but its weights have ${plural(weights.rows, 'row')} (one per neuron)`, biasNode, 'layer-shape');
   }
@@ -149,6 +157,19 @@ function readLayer(node: JsonNode, l: number, count: number, bytes: Uint8Array, 
     weightSpans: elementSpans(bytes, weights),
     activationSpan: activation.span,
   };
+}
+
+/** Rows of different lengths: point at the first row that differs from row 0. */
+function raggedWeights(node: JsonMatrix, name: string, problems: Problems): null {
+  const expected = node.rowOffsets[1] - node.rowOffsets[0];
+  for (let r = 1; r < node.rows; r++) {
+    const len = node.rowOffsets[r + 1] - node.rowOffsets[r];
+    if (len !== expected) {
+      const at = { start: node.rowSpans[2 * r], end: node.rowSpans[2 * r + 1] };
+      return problems.fail(`row ${r} of ${name} weights has ${plural(len, 'value')}, expected ${expected} like row 0 (one weight per input)`, at, 'ragged');
+    }
+  }
+  return null;
 }
 
 function readActivation(node: JsonObject, name: string, l: number, count: number, problems: Problems, missing: (key: string, what: string) => null): { value: Activation; span: Span } | null {
