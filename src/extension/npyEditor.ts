@@ -125,7 +125,7 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
     );
     // The file changed on disk (re-saved by a training script): read it again.
     const folder = vscode.Uri.joinPath(document.uri, '..');
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, baseName(document.uri)));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, baseName(document.uri).replace(/[[\]{}*?]/g, '[$&]')));
     const reload = async () => {
       this.service.forget(document.uri);
       await this.read(document);
