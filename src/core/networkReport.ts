@@ -6,6 +6,7 @@ import type { NetworkData } from './dataset';
 import type { NamedCheck } from './datasetCheck';
 import type { Reduction } from './losses';
 import type { NetworkAnalysis } from './network';
+import { problem, type Problem } from './problems';
 import { accuracy, toRows } from './report';
 import type { LayerPayload, NetworkPayload } from '../shared/protocol';
 
@@ -89,6 +90,23 @@ export function networkPayload(data: NetworkData, analysis: NetworkAnalysis, fil
 /** Worst relative error over the ∂L/∂W and ∂L/∂b checks, for `NetworkPayload.gradientCheckError`. */
 export function worstRelativeError(checks: NamedCheck[]): number | null {
   return checks.length ? Math.max(...checks.map((c) => c.maxRelativeError)) : null;
+}
+
+/** A warning per vanishing or exploding layer, over its weight rows, for the Problems panel. */
+export function healthProblems(data: NetworkData, a: NetworkAnalysis): Problem[] {
+  const out: Problem[] = [];
+  data.layers.forEach((layer, l) => {
+    const r = a.layers[l];
+    if (r.health === 'ok') return;
+    const rows = layer.weightRowSpans;
+    const span = rows && rows.length ? { start: rows[0], end: rows[rows.length - 1] } : (layer.span ?? { start: 0, end: 0 });
+    const message =
+      r.health === 'vanishing'
+        ? `layer ${l + 1} gradients are vanishing: ‖∂L/∂W‖/‖W‖ = ${r.ratio.toExponential(2)} is below ${a.vanishingThreshold}, so a gradient step barely moves these weights`
+        : `layer ${l + 1} gradients are exploding: ‖∂L/∂W‖ = ${r.gradNorm.toExponential(2)} is above ${a.explodingThreshold}`;
+    out.push(problem(message, span.start, span.end, `gradient-${r.health}`, 'warning'));
+  });
+  return out;
 }
 
 /** What a byte offset of a network file points at (layer and neuron counted from 0). */

@@ -15,7 +15,7 @@ import { formatLocation, LineIndex } from '../../src/core/lineIndex';
 import { loadTensorFile } from '../../src/core/load';
 import { checkGradient } from '../../src/core/gradcheck';
 import { activationJacobian, analyzeNetwork, ELEMENTWISE, networkLoss, withLayerParameters } from '../../src/core/network';
-import { networkPayload, weightAt, worstRelativeError } from '../../src/core/networkReport';
+import { healthProblems, networkPayload, weightAt, worstRelativeError } from '../../src/core/networkReport';
 import { assertClose } from '../helpers/close';
 import { cli } from '../helpers/cli';
 
@@ -359,6 +359,26 @@ describe('vanishing and exploding gradients', () => {
   it('a well-scaled network is healthy on every layer', () => {
     const a = analyzeNetwork(network(chain(3, 1, 'tanh', 'linear')));
     assert.deepEqual(a.layers.map((l) => l.health), ['ok', 'ok', 'ok']);
+  });
+
+  it('flagged layers become warnings over their weight rows', () => {
+    const text = chain(6, 1e-3, 'sigmoid', 'sigmoid');
+    const data = network(text);
+    const a = analyzeNetwork(data);
+    const warnings = healthProblems(data, a);
+    const flagged = a.layers.flatMap((l, i) => (l.health === 'ok' ? [] : [i]));
+    assert.ok(flagged.includes(0));
+    assert.equal(warnings.length, flagged.length);
+    assert.equal(warnings[0].severity, 'warning');
+    assert.equal(warnings[0].code, 'gradient-vanishing');
+    assert.match(warnings[0].message, /^layer 1 gradients are vanishing: ‖∂L\/∂W‖\/‖W‖ = \d\.\d\de-\d+ is below 0\.000001/);
+    // It covers layer 1's weight rows, from the first row's "[" to the last row's "]".
+    const rows = JSON.stringify(JSON.parse(text).network.layers[0].weights).slice(1, -1);
+    assert.equal(text.slice(warnings[0].start, warnings[0].end), rows);
+    assert.equal(warnings[0].start, text.indexOf('[[') + 1);
+    const exploding = network(chain(4, 100, 'linear', 'linear'));
+    assert.match(healthProblems(exploding, analyzeNetwork(exploding))[0].message, /^layer 1 gradients are exploding: ‖∂L\/∂W‖ = \d\.\d\de\+\d+ is above 1000$/);
+    assert.deepEqual(healthProblems(network(BASE), analyzeNetwork(network(BASE))), []);
   });
 
   it('the CLI JSON carries per-layer norms and flags', () => {
