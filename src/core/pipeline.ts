@@ -9,6 +9,7 @@ import type { Reduction } from './losses';
 import type { Problem } from './problems';
 import { dataWarnings, type WarningOptions } from './warnings';
 import { analyzeNetworkDataset, type NetworkResult } from './networkPipeline';
+import type { RoleAssignment } from './numpyRoles';
 
 export interface PipelineOptions {
   reduction?: Reduction;
@@ -17,6 +18,10 @@ export interface PipelineOptions {
   warnings?: WarningOptions | false;
   vanishingThreshold?: number;
   explodingThreshold?: number;
+  /** Sibling files (labels.npy, classes.txt) read by the caller, so the core needs no file system. */
+  siblings?: Record<string, Uint8Array | null>;
+  /** The user's choice of arrays for an ambiguous .npz. */
+  roleChoice?: RoleAssignment;
 }
 
 export interface PipelineResult {
@@ -27,7 +32,7 @@ export interface PipelineResult {
 }
 
 export function runPipeline(bytes: Uint8Array, fileName: string, options: PipelineOptions = {}): PipelineResult {
-  const loaded = loadTensorFile(bytes, fileName, { sumTolerance: options.sumTolerance });
+  const loaded = loadTensorFile(bytes, fileName, { sumTolerance: options.sumTolerance, siblings: options.siblings, roleChoice: options.roleChoice });
   const problems = [...loaded.problems];
   const dataset = loaded.dataset;
   if (!dataset) return { dataset: null, analysis: null, network: null, problems };

@@ -8,7 +8,8 @@ import { LineIndex } from '../core/lineIndex';
 import { formatOf } from '../core/load';
 import { runPipeline, type PipelineResult } from '../core/pipeline';
 import { readSettings } from './config';
-import { WorkerPool } from './workerClient';
+import { editorLoadOptions, type EditorLoadOptions } from './npzRolePick';
+import { CancelledError, WorkerPool } from './workerClient';
 
 export interface FileAnalysis extends PipelineResult {
   uri: vscode.Uri;
@@ -67,7 +68,8 @@ export class AnalysisService implements vscode.Disposable {
     if (!looksLikeTensorFile(document.fileName, bytes)) return null;
     const cached = this.get(document.uri);
     if (cached && cached.version === document.version) return cached;
-    return this.run(document.uri, bytes, document.version, false, token);
+    const extra = await editorLoadOptions(document.uri, bytes);
+    return this.run(document.uri, bytes, document.version, false, token, extra);
   }
 
   /** Analysis of a file by URI: the open document if there is one, else the bytes on disk. */
@@ -88,21 +90,24 @@ export class AnalysisService implements vscode.Disposable {
     }
     const bytes = await vscode.workspace.fs.readFile(uri);
     if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${baseName(uri)} is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns`);
-    return this.run(uri, bytes, undefined, true, token);
+    const extra = await editorLoadOptions(uri, bytes, readSettings().pipeline.sumTolerance);
+    if (!extra) throw new CancelledError();
+    return this.run(uri, bytes, undefined, true, token, extra);
   }
 
-  private async run(uri: vscode.Uri, bytes: Uint8Array, version: number | undefined, fromDisk: boolean, token?: vscode.CancellationToken): Promise<FileAnalysis> {
+  private async run(uri: vscode.Uri, bytes: Uint8Array, version: number | undefined, fromDisk: boolean, token?: vscode.CancellationToken, extra?: EditorLoadOptions): Promise<FileAnalysis> {
     const key = `${uri.toString()}@${version ?? 'disk'}`;
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
     const settings = readSettings();
+    const options = { ...settings.pipeline, ...extra };
     const started = Date.now();
     const work = (async () => {
       const fileName = baseName(uri);
       const result =
         bytes.length > settings.workerThresholdBytes
-          ? await this.workers.run(bytes.slice(), fileName, settings.pipeline, token)
-          : runPipeline(bytes, fileName, settings.pipeline);
+          ? await this.workers.run(bytes.slice(), fileName, options, token)
+          : runPipeline(bytes, fileName, options);
       const entry: FileAnalysis = { ...result, uri, fileName, version, bytes, lines: new LineIndex(bytes), fromDisk };
       this.entries.set(uri.toString(), entry);
       this.log.info(`analysed ${fileName} (${(bytes.length / 1024).toFixed(0)} KB) in ${Date.now() - started} ms: ${result.problems.length} problem(s)`);

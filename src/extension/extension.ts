@@ -7,6 +7,8 @@ import { AnalysisService } from './analysisService';
 import { LossCodeLensProvider } from './codeLens';
 import { registerCommands } from './commands';
 import { DiagnosticsController } from './diagnostics';
+import { registerExportCommand } from './exportCommand';
+import { registerNpyEditor } from './npyEditor';
 import { SampleHoverProvider } from './hover';
 import { PanelController } from './panel';
 import { LossStatusBar } from './statusBar';
@@ -33,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): { service: AnalysisS
     vscode.languages.registerHoverProvider(TENSOR_DOCUMENTS, new SampleHoverProvider(service)),
     vscode.languages.registerCodeLensProvider(TENSOR_DOCUMENTS, new LossCodeLensProvider(service)),
     ...registerCommands(service, panel, log),
+    registerExportCommand(service, panel),
+    registerNpyEditor(context, service),
   );
   log.info(`Gradient Lens activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { service };
