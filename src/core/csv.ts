@@ -4,7 +4,7 @@
  * The delimiter is taken from the header: ',' unless the header has none and has tabs or ';'.
  */
 import { InputError } from './problems';
-import { describeCharAt, scanNumber, type NumberScan } from './numberScan';
+import { charHintAt, charLengthAt, charNameAt, clip, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
 
 export interface CsvTable {
   columns: string[];
@@ -19,6 +19,18 @@ export interface CsvTable {
 }
 
 export function parseCsv(bytes: Uint8Array): CsvTable {
+  const notText = notTextProblem(bytes, 'CSV');
+  if (notText) throw notText;
+  try {
+    return parseTable(bytes);
+  } catch (error) {
+    throw withinFile(error, bytes.length);
+  }
+}
+
+const MISSING = /^(na|n\/a|nan|null|none|missing|-|\?)$/i;
+
+function parseTable(bytes: Uint8Array): CsvTable {
   const b = bytes;
   const n = b.length;
   let pos = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
@@ -34,7 +46,6 @@ export function parseCsv(bytes: Uint8Array): CsvTable {
 
   const columns: string[] = [];
   const columnSpans: number[] = [];
-  const decoder = new TextDecoder('utf-8');
   let cellStart = headerStart;
   for (let i = headerStart; i <= headerEnd; i++) {
     if (i === headerEnd || b[i] === delim) {
@@ -58,8 +69,10 @@ export function parseCsv(bytes: Uint8Array): CsvTable {
   const rowSpans = new GrowableFloat64(1024);
   const scan: NumberScan = { value: 0, end: 0, error: null };
   let rows = 0;
+  /** How messages name column `col`: its header name, or its number when it has none. */
+  const column = (col: number) => (col >= width ? `${col + 1} (beyond the ${width} header columns)` : columns[col] === '' ? `${col + 1} (unnamed)` : `"${clip(columns[col])}"`);
 
-  while (pos < n) {
+  rows: while (pos < n) {
     const rowStart = pos;
     // Blank lines (often a trailing newline or two) are skipped.
     if (b[pos] === 10 || b[pos] === 13) {
@@ -77,35 +90,42 @@ export function parseCsv(bytes: Uint8Array): CsvTable {
       if (b[i] === 34) {
         quoted = true;
         i++;
+        while (b[i] === 32) i++;
       }
       const c = b[i];
       const cellAt = i;
       if (c === delim || c === 10 || c === 13 || c === undefined || (quoted && c === 34)) {
-        throw new InputError(`empty cell in column "${columns[col] ?? col + 1}" of sample ${rows}; every cell needs a number`, cellAt, cellAt, 'empty-cell');
-      }
-      if (c === 45 || (c >= 48 && c <= 57) || c === 43 || c === 46) {
-        // CSV writers emit '+1', '.5' and '5.'; accept them, then hold the rest to JSON's grammar.
-        scanCsvNumber(b, i, scan);
+        if (col === 0 && !quoted && c !== delim) {
+          // A line of nothing but spaces is as blank as an empty one.
+          pos = c === undefined ? n : skipLineBreak(b, i);
+          continue rows;
+        }
+        if (col < width && columns[col] === '') {
+          // Unnamed columns (a pandas index, a trailing delimiter on every line) are never read.
+          values.push(NaN);
+          col++;
+          i = quoted ? i + 1 : i;
+        } else if (col >= width) {
+          throw new InputError(`sample ${rows} has an extra empty cell after its ${width} values; remove the trailing ${nameOf(delimiter)}`, pos - 1, pos, 'ragged');
+        } else {
+          throw new InputError(`empty cell in column ${column(col)} of sample ${rows}; every cell needs a number (fill it in or drop the sample)`, cellAt, cellAt, 'empty-cell');
+        }
       } else {
-        scan.error = 'x';
-      }
-      if (scan.error !== null) {
-        let e = i;
-        while (e < n && b[e] !== delim && b[e] !== 10 && b[e] !== 13) e++;
-        const text = decoder.decode(b.subarray(i, e)).replace(/"$/, '');
-        const what = /^[-+]?(nan|inf(inity)?)$/i.test(text.trim())
-          ? `${text.trim()} is not a finite number and cannot be analysed`
-          : scan.error.includes('too large')
-            ? scan.error
-            : `"${text}" is not a number`;
-        throw new InputError(`${what} (sample ${rows}, column "${columns[col] ?? col + 1}")`, i, Math.max(e, i + 1), 'not-a-number');
-      }
-      if (col < width) values.push(scan.value);
-      col++;
-      i = scan.end;
-      if (quoted) {
-        if (b[i] !== 34) throw new InputError(`expected a closing quote, found ${describeCharAt(b, i)}`, i, i + 1, 'syntax');
-        i++;
+        if (c === 45 || (c >= 48 && c <= 57) || c === 43 || c === 46) {
+          // CSV writers emit '+1', '.5' and '5.'; accept them, then hold the rest to JSON's grammar.
+          scanCsvNumber(b, i, scan);
+        } else {
+          scan.error = 'x';
+        }
+        if (scan.error !== null) throw cellError(b, i, delim, scan.error, `sample ${rows}, column ${column(col)}`, columns[col]);
+        if (col < width) values.push(scan.value);
+        col++;
+        i = scan.end;
+        if (quoted) {
+          while (b[i] === 32) i++;
+          if (b[i] !== 34) throw quoteError(b, cellAt, i, `sample ${rows}, column ${column(col - 1)}`);
+          i++;
+        }
       }
       while (b[i] === 32 || (b[i] === 9 && delim !== 9)) i++;
       const d = b[i];
@@ -115,7 +135,7 @@ export function parseCsv(bytes: Uint8Array): CsvTable {
       }
       if (d === 10 || d === 13 || d === undefined) {
         if (col !== width) {
-          throw new InputError(`sample ${rows} has ${col} values, expected ${width} (one per header column)`, rowStart, i, 'ragged');
+          throw new InputError(`sample ${rows} has ${col} value${col === 1 ? '' : 's'}, expected ${width} (one per header column)`, rowStart, i, 'ragged');
         }
         rowSpans.push(rowStart);
         rowSpans.push(i);
@@ -123,17 +143,62 @@ export function parseCsv(bytes: Uint8Array): CsvTable {
         pos = d === undefined ? n : skipLineBreak(b, i);
         break;
       }
-      const hint = d === 44 || d === 59 || d === 9 ? ` (the header uses ${nameOf(delimiter)} as the delimiter)` : '';
-      throw new InputError(`unexpected ${describeCharAt(b, i)} after a number in sample ${rows}${hint}`, i, i + 1, 'syntax');
+      const where = `sample ${rows}, column ${column(col - 1)}`;
+      if (d === 44 && delim !== 44 && b[i - 1] >= 48 && b[i - 1] <= 57 && b[i + 1] >= 48 && b[i + 1] <= 57) {
+        throw new InputError(`${where}: a decimal comma; write numbers with a '.' decimal point (1.5, not 1,5)`, i, i + 1, 'decimal-comma');
+      }
+      const hint =
+        d === 44 || d === 59 || d === 9 ? ` (the header uses ${nameOf(delimiter)} as the delimiter, so every line must)`
+        : d >= 48 && d <= 57 ? '; a number cannot contain spaces'
+        : charHintAt(b, i);
+      throw new InputError(`unexpected ${charNameAt(b, i)} after the number in ${where}${hint}`, i, i + charLengthAt(b, i), 'syntax');
     }
   }
 
   return { columns, columnSpans: Float64Array.from(columnSpans), delimiter, rows, data: values.take(), rowSpans: rowSpans.take() };
 }
 
+/** Why a cell is not a number, naming what it holds. */
+function cellError(b: Uint8Array, i: number, delim: number, scanError: string, where: string, columnName: string | undefined): InputError {
+  let e = i;
+  while (e < b.length && b[e] !== delim && b[e] !== 10 && b[e] !== 13) e++;
+  let text = decoder.decode(b.subarray(i, e)).trim();
+  if (text.endsWith('"')) text = text.slice(0, -1).trim();
+  const end = Math.max(e, i + 1);
+  if (/^[-+]?(nan|inf|infinity)$/i.test(text)) return new InputError(`${text} (${where}) is not a finite number and no loss can be computed from it; replace it with a number or drop the sample`, i, end, 'non-finite');
+  if (MISSING.test(text)) return new InputError(`"${text}" (${where}) marks a missing value, which cannot be analysed; fill it in or drop the sample`, i, end, 'not-a-number');
+  if (scanError.includes('too large')) return new InputError(`${scanError} (${where})`, i, end, 'non-finite');
+  let hint = '';
+  for (let k = i; k < e; k++) {
+    if (b[k] >= 0x80) {
+      const advice = charHintAt(b, k);
+      if (advice) hint = `: it contains ${charNameAt(b, k)}${advice}`;
+      break;
+    }
+  }
+  if (!hint && /^labels?$/i.test(columnName?.trim() ?? '')) hint = '; labels must be class indices 0…K−1, not names';
+  return new InputError(`"${clip(text)}" (${where}) is not a number${hint}`, i, end, 'not-a-number');
+}
+
+function quoteError(b: Uint8Array, cellAt: number, i: number, where: string): InputError {
+  if (b[i] === 44 && b[i + 1] >= 48 && b[i + 1] <= 57) {
+    return new InputError(`${where}: a decimal comma; write numbers with a '.' decimal point (1.5, not 1,5)`, i, i + 1, 'decimal-comma');
+  }
+  if (b[i] === undefined || b[i] === 10 || b[i] === 13) return new InputError(`${where}: the quote that opens this cell is never closed`, cellAt - 1, i, 'syntax');
+  return new InputError(`unexpected ${charNameAt(b, i)} in the quoted cell of ${where}; a quoted cell must hold just a number, like "1.5"${charHintAt(b, i)}`, i, i + charLengthAt(b, i), 'syntax');
+}
+
+const decoder = new TextDecoder('utf-8');
+
 function scanCsvNumber(b: Uint8Array, i: number, scan: NumberScan): void {
   const c = b[i];
   if (c === 43 /* + */) {
+    const next = b[i + 1];
+    if (!((next >= 48 && next <= 57) || next === 46)) {
+      scan.error = 'a sign must be followed by a digit';
+      scan.end = i + 1;
+      return;
+    }
     scanCsvNumber(b, i + 1, scan);
     return;
   }

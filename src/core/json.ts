@@ -4,7 +4,7 @@
  * because those are the tensors; everything else becomes a small tree.
  */
 import { InputError } from './problems';
-import { describeCharAt, scanNumber, type NumberScan } from './numberScan';
+import { charHintAt, charLengthAt, charNameAt, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
 
 export interface Span {
   start: number;
@@ -76,7 +76,29 @@ class Float64Builder {
 }
 
 export function parseJson(bytes: Uint8Array): JsonNode {
-  return new JsonParser(bytes).parseDocument();
+  const notText = notTextProblem(bytes, 'JSON');
+  if (notText) throw notText;
+  try {
+    return new JsonParser(bytes).parseDocument();
+  } catch (error) {
+    throw withinFile(error, bytes.length);
+  }
+}
+
+const NON_FINITE_WORD = /^[-+]?(nan|inf|infinity)$/i;
+
+/** Advice for a bare word where JSON has none: NaN, Python literals, unquoted strings. */
+function wordHint(word: string, where: 'value' | 'key' | 'other'): string {
+  if (word === 'None') return "; None is Python, not JSON: write the file with json.dump rather than str(), and fill in the missing value";
+  if (word === 'True' || word === 'False') return `; JSON writes ${word.toLowerCase()} in lowercase (the file looks like Python's str() of a dict; write it with json.dump)`;
+  if (/^(true|false|null)$/i.test(word)) return `; JSON writes ${word.toLowerCase()} in lowercase`;
+  if (where === 'key') return `; keys need double quotes: "${word}"`;
+  if (where === 'value') return `; text needs double quotes ("${word}"), numbers are written with digits`;
+  return '';
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 48 && c <= 57;
 }
 
 class JsonParser {
@@ -94,7 +116,13 @@ class JsonParser {
     if (this.pos >= b.length) throw new InputError('the file is empty; expected a JSON object such as {"logits": [[...]], "labels": [...]}', 0, 0, 'empty');
     const node = this.parseValue(0);
     this.skipSpace();
-    if (this.pos < b.length) throw this.unexpected('after the end of the JSON value');
+    if (this.pos < b.length) {
+      const c = b[this.pos];
+      const error = this.unexpected('after the end of the JSON value');
+      if (c === 123 || c === 91) throw new InputError(`${error.message}; a JSON file holds one value (one object per line is JSON Lines, which is not supported): merge them into one object`, error.start, error.end, 'syntax');
+      if (c === 125 || c === 93) throw new InputError(`${error.message}; there is one more '${String.fromCharCode(c)}' than there are opening brackets`, error.start, error.end, 'syntax');
+      throw error;
+    }
     return node;
   }
 
@@ -112,14 +140,41 @@ class JsonParser {
     this.pos = i;
   }
 
-  private unexpected(context: string): InputError {
+  private unexpected(context: string, where: 'value' | 'key' | 'other' = 'other'): InputError {
+    const b = this.b;
     const i = this.pos;
-    if (i >= this.b.length) return new InputError(`the file ends unexpectedly ${context}; is it truncated?`, i, i, 'truncated');
-    const c = this.b[i];
-    let hint = '';
+    if (i >= b.length) return new InputError(`the file ends unexpectedly ${context}; is it truncated?`, i, i, 'truncated');
+    const word = this.wordAt(i);
+    if (word) {
+      const end = i + word.length;
+      if (NON_FINITE_WORD.test(word)) {
+        return new InputError(`${word} is not a number JSON can hold, and no loss can be computed from it; replace it with a finite number or drop the sample`, i, end, 'non-finite');
+      }
+      if (end >= b.length && ['true', 'false', 'null'].some((w) => w.startsWith(word) && w !== word)) {
+        return new InputError(`the file ends unexpectedly in '${word}'; is it truncated?`, end, end, 'truncated');
+      }
+      return new InputError(`unexpected '${word.length > 40 ? word.slice(0, 40) + '…' : word}' ${context}${wordHint(word, where)}`, i, end, 'syntax');
+    }
+    const c = b[i];
+    let hint = charHintAt(b, i);
     if (c === 39) hint = '; JSON strings use double quotes';
-    else if (c === 78 || c === 73 || (c === 45 && this.b[i + 1] === 73)) hint = '; NaN and Infinity are not JSON and cannot be analysed: replace them with finite numbers';
-    return new InputError(`unexpected ${describeCharAt(this.b, i)} ${context}${hint}`, i, i + 1, 'syntax');
+    else if (c === 43 && isDigit(b[i + 1])) hint = "; JSON numbers cannot start with '+': remove it";
+    else if (c === 46 && isDigit(b[i + 1])) hint = '; JSON numbers need a digit before the decimal point: write 0.5, not .5';
+    else if (where === 'key' && (isDigit(c) || c === 45)) hint = '; keys must be strings in double quotes';
+    return new InputError(`unexpected ${charNameAt(b, i)} ${context}${hint}`, i, i + charLengthAt(b, i), 'syntax');
+  }
+
+  /** An ASCII word (optionally signed, for -Infinity) starting at `i`, or ''. */
+  private wordAt(i: number): string {
+    const b = this.b;
+    let j = i;
+    if (b[j] === 45 || b[j] === 43) j++;
+    const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!isLetter(b[j])) return '';
+    while (j < b.length && (isLetter(b[j]) || isDigit(b[j]))) j++;
+    let text = '';
+    for (let k = i; k < j; k++) text += String.fromCharCode(b[k]);
+    return text;
   }
 
   private parseValue(depth: number): JsonNode {
@@ -135,34 +190,46 @@ class JsonParser {
     if (c === 116) return this.parseLiteral('true');
     if (c === 102) return this.parseLiteral('false');
     if (c === 110) return this.parseLiteral('null');
-    throw this.unexpected('where a value was expected');
+    throw this.unexpected('where a value was expected', 'value');
   }
 
   private parseNumber(): number {
     const start = this.pos;
     scanNumber(this.b, start, this.scan);
-    if (this.scan.error !== null) {
-      const at = this.scan.end;
-      // -Infinity reaches here as '-' followed by 'I'.
-      if (this.b[start] === 45 && this.b[start + 1] === 73) {
-        this.pos = start;
-        throw this.unexpected('where a value was expected');
-      }
-      const tooLarge = this.scan.error.includes('too large');
-      throw new InputError(tooLarge ? this.scan.error : `malformed number: ${this.scan.error}`, tooLarge ? start : at, tooLarge ? this.scan.end : at + 1, tooLarge ? 'non-finite' : 'number');
-    }
+    if (this.scan.error !== null) throw this.numberError(start);
     this.pos = this.scan.end;
     return this.scan.value;
+  }
+
+  /** Why the number at `start` is malformed, located at the offending character. */
+  private numberError(start: number): InputError {
+    const b = this.b;
+    const at = this.scan.end;
+    const error = this.scan.error!;
+    // -Infinity and -NaN reach here as '-' followed by a letter.
+    if (b[start] === 45 && /[A-Za-z_]/.test(String.fromCharCode(b[start + 1] ?? 0))) {
+      this.pos = start;
+      return this.unexpected('where a value was expected', 'value');
+    }
+    if (error.includes('too large')) return new InputError(error, start, at, 'non-finite');
+    if (at >= b.length) return new InputError('the file ends in the middle of a number; is it truncated?', b.length, b.length, 'truncated');
+    let text = '';
+    for (let k = start; k < b.length && k < start + 40 && /[-+.0-9eE]/.test(String.fromCharCode(b[k])); k++) text += String.fromCharCode(b[k]);
+    let hint = '';
+    if (error.includes('leading zero')) hint = `; write ${text.replace(/^(-?)0+(?=\d)/, '$1')}, not ${text}`;
+    else if (error.includes('after the decimal point') && !isDigit(b[at])) hint = `; write ${text}0 or ${text.slice(0, -1)}`;
+    else if (b[at] === 46 && isDigit(b[at + 1])) hint = `; JSON numbers need a digit before the decimal point: write ${text.replace('.', '0.')}`;
+    return new InputError(`malformed number: ${error}${hint}`, at, at + charLengthAt(b, at), 'number');
   }
 
   private parseLiteral(word: 'true' | 'false' | 'null'): JsonLiteral {
     const start = this.pos;
     for (let k = 0; k < word.length; k++) {
       if (this.b[start + k] !== word.charCodeAt(k)) {
-        this.pos = start + k;
-        throw this.unexpected(`in '${word}'`);
+        throw this.unexpected('where a value was expected', 'value');
       }
     }
+    if (/[A-Za-z0-9_]/.test(String.fromCharCode(this.b[start + word.length] ?? 32))) throw this.unexpected('where a value was expected', 'value');
     this.pos = start + word.length;
     return { kind: word, start, end: this.pos };
   }
@@ -174,14 +241,15 @@ class JsonParser {
     let escaped = false;
     for (;;) {
       const c = b[i];
-      if (c === undefined) throw new InputError('the file ends inside a string; is it truncated?', start, i, 'truncated');
+      if (c === undefined) throw new InputError('the string that starts here is never closed: the file ends inside it; is it truncated?', start, b.length, 'truncated');
       if (c === 34) break;
       if (c === 92) {
         escaped = true;
         i += 2;
         continue;
       }
-      if (c < 0x20) throw new InputError('a string must not contain a raw line break or control character; close the string with "', i, i + 1, 'syntax');
+      if (c === 10 || c === 13) throw new InputError('a string cannot span lines: close it with " before the end of the line', i, i + 1, 'syntax');
+      if (c < 0x20) throw new InputError(`a string cannot contain ${charNameAt(b, i)}; write it as an escape such as \\t, or remove it`, i, i + 1, 'syntax');
       i++;
     }
     this.pos = i + 1;
@@ -191,14 +259,36 @@ class JsonParser {
       try {
         value = JSON.parse(raw) as string;
       } catch {
-        throw new InputError('invalid escape sequence in a string', start, i + 1, 'syntax');
+        throw this.badEscape(start, i);
       }
     } else value = raw.slice(1, -1);
     return { kind: 'string', value, start, end: this.pos };
   }
 
+  /** Locates the first escape that JSON does not allow in the string [start, end]. */
+  private badEscape(start: number, end: number): InputError {
+    const b = this.b;
+    for (let i = start + 1; i < end; i++) {
+      if (b[i] !== 92) continue;
+      const e = b[i + 1];
+      if (e === 117 /* u */) {
+        let hex = 0;
+        while (hex < 4 && /[0-9a-fA-F]/.test(String.fromCharCode(b[i + 2 + hex] ?? 0))) hex++;
+        if (hex < 4) return new InputError('invalid escape in a string: \\u needs four hex digits, as in \\u00e9', i, i + 2 + hex, 'syntax');
+        i += 5;
+        continue;
+      }
+      if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+        i++;
+        continue;
+      }
+      return new InputError(`invalid escape '\\${String.fromCharCode(e)}' in a string; write a backslash as \\\\`, i, i + 2, 'syntax');
+    }
+    return new InputError('invalid escape in a string', start, end + 1, 'syntax');
+  }
+
   private parseObject(depth: number): JsonObject {
-    if (depth >= MAX_DEPTH) throw new InputError(`nesting deeper than ${MAX_DEPTH} levels; tensor files need at most a few`, this.pos, this.pos + 1, 'depth');
+    if (depth >= MAX_DEPTH) throw this.tooDeep();
     const start = this.pos;
     this.pos++;
     const entries: JsonEntry[] = [];
@@ -211,7 +301,7 @@ class JsonParser {
       this.skipSpace();
       if (this.b[this.pos] !== 34) {
         if (this.b[this.pos] === 125 && entries.length > 0) throw new InputError('trailing comma before }; remove the last comma', this.lastComma, this.lastComma + 1, 'trailing-comma');
-        throw this.unexpected('where a quoted key was expected');
+        throw this.unexpected('where a quoted key was expected', 'key');
       }
       const key = this.parseString();
       this.skipSpace();
@@ -237,8 +327,12 @@ class JsonParser {
 
   private lastComma = 0;
 
+  private tooDeep(): InputError {
+    return new InputError(`arrays and objects are nested more than ${MAX_DEPTH} levels deep here; a tensor file needs 3 (an object holding N×K arrays)`, this.pos, this.pos + 1, 'depth');
+  }
+
   private parseArray(depth: number): JsonNode {
-    if (depth >= MAX_DEPTH) throw new InputError(`nesting deeper than ${MAX_DEPTH} levels; tensor files need at most a few`, this.pos, this.pos + 1, 'depth');
+    if (depth >= MAX_DEPTH) throw this.tooDeep();
     const start = this.pos;
     this.pos++;
     this.skipSpace();
