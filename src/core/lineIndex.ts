@@ -1,6 +1,7 @@
 /**
  * Maps byte offsets of a UTF-8 file to 0-based line / UTF-16 column positions, the way VS Code
- * counts them (\n, \r\n and a lone \r each end a line), without decoding the whole file.
+ * counts them (\n, \r\n and a lone \r each end a line), without decoding the whole file. A UTF-8
+ * byte-order mark is not part of the text (editors hide it), so it takes no column.
  */
 export interface Position {
   line: number;
@@ -10,8 +11,11 @@ export interface Position {
 export class LineIndex {
   private readonly lineStarts: Uint32Array | Float64Array;
   private readonly decoder = new TextDecoder('utf-8');
+  /** Where the text of line 0 starts: 3 after a UTF-8 byte-order mark, else 0. */
+  private readonly textStart: number;
 
   constructor(private readonly bytes: Uint8Array) {
+    this.textStart = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     const starts: number[] = [0];
     const n = bytes.length;
     for (let i = 0; i < n; i++) {
@@ -45,7 +49,7 @@ export class LineIndex {
   position(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.bytes.length));
     const line = this.lineOf(clamped);
-    const start = this.lineStarts[line];
+    const start = line === 0 ? Math.min(this.textStart, clamped) : this.lineStarts[line];
     // Columns count UTF-16 units, as editors do; ASCII lines need no decoding.
     let ascii = true;
     for (let i = start; i < clamped; i++) {
@@ -61,14 +65,14 @@ export class LineIndex {
   /** Inverse of position(): the byte offset of a 0-based line and UTF-16 column. */
   offsetAt(position: Position): number {
     const line = Math.max(0, Math.min(position.line, this.lineStarts.length - 1));
-    const start = this.lineStarts[line];
+    const start = line === 0 ? this.textStart : this.lineStarts[line];
     const lineEnd = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.bytes.length;
     let offset = start;
     let units = 0;
     while (offset < lineEnd && units < position.character) {
       const c = this.bytes[offset];
       if (c === 10 || c === 13) break;
-      const width = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+      const width = c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
       units += width === 4 ? 2 : 1;
       offset += width;
     }
