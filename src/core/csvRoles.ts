@@ -4,8 +4,9 @@
  */
 import type { CsvTable } from './csv';
 import type { Located } from './located';
+import { clip } from './numberScan';
 import { InputError } from './problems';
-import type { Roles } from './roles';
+import type { NearMiss, Roles } from './roles';
 
 const GROUPS = [
   { prefix: 'logit', role: 'logits' },
@@ -15,17 +16,30 @@ const GROUPS = [
 ] as const;
 
 export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
-  const roles: Roles = { whole: { start: 0, end: bytes.length } };
+  const roles: Roles = { whole: { start: 0, end: bytes.length }, format: 'csv', nearMisses: [] };
   const seen = new Map<string, number>();
+  const headerStart = table.columnSpans[0];
+  const headerEnd = table.columnSpans[table.columnSpans.length - 1];
+  if (table.columns.length > 0 && table.columns.every((name) => name.trim() !== '' && !Number.isNaN(Number(name)))) {
+    const k = Math.max(2, table.columns.length - 1);
+    throw new InputError(
+      `the first line holds numbers, not column names; add a header row such as ${Array.from({ length: k }, (_, j) => `logit_${j}`).join(',')},label`,
+      headerStart,
+      headerEnd,
+      'no-header',
+    );
+  }
   table.columns.forEach((name, c) => {
     const key = name.trim().toLowerCase();
+    if (key === '') return; // unnamed columns are ignored, however many there are
     const previous = seen.get(key);
     if (previous !== undefined) {
-      throw new InputError(`column "${name}" appears twice (columns ${previous + 1} and ${c + 1})`, table.columnSpans[2 * c], table.columnSpans[2 * c + 1], 'duplicate-column');
+      throw new InputError(`column "${clip(name)}" appears twice (columns ${previous + 1} and ${c + 1}); rename or remove one`, table.columnSpans[2 * c], table.columnSpans[2 * c + 1], 'duplicate-column');
     }
     seen.set(key, c);
+    const role = guessRole(key);
+    if (role) roles.nearMisses!.push({ name, role, span: { start: table.columnSpans[2 * c], end: table.columnSpans[2 * c + 1] } });
   });
-  const headerEnd = table.columnSpans[table.columnSpans.length - 1];
   for (const { prefix, role } of GROUPS) {
     const single = seen.get(prefix);
     const indexed: number[] = [];
@@ -34,7 +48,7 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
     for (const [name, c] of seen) {
       const m = name.match(new RegExp(`^${prefix}_(\\d+)$`));
       if (m && Number(m[1]) >= indexed.length) {
-        throw new InputError(`column "${prefix}_${indexed.length}" is missing (found "${table.columns[c]}")`, table.columnSpans[2 * c], table.columnSpans[2 * c + 1], 'missing-column');
+        throw new InputError(`the header has "${table.columns[c].trim()}" but no "${prefix}_${indexed.length}"; number the columns ${prefix}_0, ${prefix}_1, … without gaps`, table.columnSpans[2 * c], table.columnSpans[2 * c + 1], 'missing-column');
       }
     }
     if (indexed.length > 0) roles[role] = columnsLocated(role, table, indexed, bytes, false);
@@ -43,14 +57,34 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
   const label = seen.get('label') ?? seen.get('labels');
   if (label !== undefined) roles.labels = columnsLocated('label', table, [label], bytes, true);
   if (!roles.logits && !roles.probabilities && !roles.predictions) {
+    const miss = roles.nearMisses!.find((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions');
+    const expected = 'expected logit_0…logit_{K-1} or prob_0… with label or target_0…, or prediction,target';
+    if (miss) {
+      const want = miss.role === 'logits' ? 'logit_0, logit_1, …' : miss.role === 'probabilities' ? 'prob_0, prob_1, …' : 'prediction (or prediction_0, prediction_1, …)';
+      throw new InputError(`unknown column "${clip(miss.name)}": did you mean ${want}? (${expected})`, miss.span.start, miss.span.end, 'no-tensor');
+    }
+    const names = table.columns.map((c) => clip(c, 20));
     throw new InputError(
-      `no recognised columns in the header (${table.columns.join(', ')}); expected logit_0…logit_{K-1} or prob_0… with label or target_0…, or prediction,target`,
-      0,
+      `no recognised columns in the header (${names.length > 8 ? names.slice(0, 8).join(', ') + ', …' : names.join(', ')}); ${expected}`,
+      headerStart,
       headerEnd,
       'no-tensor',
     );
   }
+  if (table.rows === 0) {
+    throw new InputError('the file has a header but no data rows (N = 0); add one row per sample below the header', headerStart, headerEnd, 'empty-tensor');
+  }
   return roles;
+}
+
+/** The role a column that no group claims most likely means ("logits_0", "class", "y_true"), if any. */
+function guessRole(key: string): NearMiss['role'] | null {
+  if (/^(logits|scores|logit)_?\d+$/.test(key) && !/^logit_\d+$/.test(key)) return 'logits';
+  if (/^(probs|probabilities|probability|proba|p)_?\d+$/.test(key) || /^prob\d+$/.test(key)) return 'probabilities';
+  if (/^(predictions|preds|pred|y_pred|yhat|y_hat)(_?\d+)?$/.test(key)) return 'predictions';
+  if (/^(class|classes|class_id|class_index|y|y_true|truth|ground_truth|target_class)$/.test(key)) return 'labels';
+  if (/^(targets|y_true)_?\d+$/.test(key) || /^target\d+$/.test(key)) return 'targets';
+  return null;
 }
 
 function columnsLocated(name: string, table: CsvTable, cols: number[], bytes: Uint8Array, vector: boolean): Located {
@@ -67,8 +101,10 @@ function columnsLocated(name: string, table: CsvTable, cols: number[], bytes: Ui
   const rowSpans = table.rowSpans;
   const headerSpan = { start: table.columnSpans[2 * cols[0]], end: table.columnSpans[2 * cols[k - 1] + 1] };
   const cellSpan = (i: number, j: number) => nthCellSpan(bytes, rowSpans[2 * i], rowSpans[2 * i + 1], cols[j], delimiter);
+  const first = table.columns[cols[0]].trim();
+  const last = table.columns[cols[k - 1]].trim();
   return {
-    name: vector ? table.columns[cols[0]] : `${name} columns`,
+    name: vector ? `column "${first}"` : k === 1 ? `column ${first}` : `columns ${first}…${last}`,
     rows: n,
     cols: k,
     vector,
@@ -85,5 +121,8 @@ export function nthCellSpan(b: Uint8Array, rowStart: number, rowEnd: number, col
   for (let c = 0; c < column && i < rowEnd; i++) if (b[i] === delimiter) c++;
   let end = i;
   while (end < rowEnd && b[end] !== delimiter) end++;
+  // The number, not the padding around it.
+  while (i < end && (b[i] === 32 || b[i] === 9) && b[i] !== delimiter) i++;
+  while (end > i && (b[end - 1] === 32 || b[end - 1] === 9) && b[end - 1] !== delimiter) end--;
   return { start: i, end };
 }

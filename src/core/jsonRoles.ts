@@ -5,7 +5,7 @@
 import type { JsonMatrix, JsonNode, JsonObject, JsonVector } from './json';
 import type { Located } from './located';
 import { InputError } from './problems';
-import type { Roles } from './roles';
+import type { NearMiss, Roles } from './roles';
 
 export const TENSOR_KEYS = ['logits', 'probabilities', 'predictions', 'labels', 'targets'] as const;
 type TensorKey = (typeof TENSOR_KEYS)[number];
@@ -14,14 +14,64 @@ export function rolesFromJson(root: JsonNode, bytes: Uint8Array): Roles {
   if (root.kind !== 'object') {
     throw new InputError(`expected a JSON object such as {"logits": [[...]], "labels": [...]}, found ${describeNode(root)}`, root.start, Math.min(root.end, root.start + 1), 'not-object');
   }
-  const roles: Roles = { whole: { start: root.start, end: root.end } };
+  const roles: Roles = { whole: { start: root.start, end: root.end }, format: 'json', nearMisses: [] };
+  const seen = new Set<string>();
   for (const entry of root.entries) {
     const key = entry.key as TensorKey | 'classes';
+    const known = key === 'classes' || (TENSOR_KEYS as readonly string[]).includes(key);
+    if (known && seen.has(key)) {
+      throw new InputError(`the key "${key}" appears twice in the object; keep only one of them`, entry.keySpan.start, entry.keySpan.end, 'duplicate-key');
+    }
+    seen.add(key);
     if (key === 'classes') roles.classes = classNames(entry.value);
-    else if ((TENSOR_KEYS as readonly string[]).includes(key)) roles[key as TensorKey] = toLocated(key, entry.value, bytes, key === 'labels');
+    else if (known) roles[key as TensorKey] = toLocated(key, entry.value, bytes, key === 'labels');
+    else {
+      const role = guessRole(key);
+      if (role) roles.nearMisses!.push({ name: key, role, span: entry.keySpan });
+    }
+  }
+  if (!roles.logits && !roles.probabilities && !roles.predictions && !roles.nearMisses!.some((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions')) {
+    const keys = root.entries.map((e) => JSON.stringify(e.key.length > 30 ? e.key.slice(0, 30) + '…' : e.key));
+    const found = keys.length === 0 ? 'the object is empty' : `the object has ${keys.length > 8 ? keys.slice(0, 8).join(', ') + ', …' : keys.join(', ')} but no "logits", "probabilities" or "predictions"`;
+    throw new InputError(`${found}; expected {"logits": [[…], …], "labels": […]} (or "targets"), {"probabilities": …} or {"predictions": […], "targets": […]}`, root.start, root.start + 1, 'no-tensor');
   }
   if (roles.logits && roles.probabilities) roles.probabilities = undefined; // logits are the more exact input
   return roles;
+}
+
+const ALIASES: Record<string, NearMiss['role']> = {
+  logit: 'logits',
+  scores: 'logits',
+  probability: 'probabilities',
+  probs: 'probabilities',
+  prob: 'probabilities',
+  proba: 'probabilities',
+  probas: 'probabilities',
+  y_prob: 'probabilities',
+  y_proba: 'probabilities',
+  softmax: 'probabilities',
+  prediction: 'predictions',
+  preds: 'predictions',
+  pred: 'predictions',
+  y_pred: 'predictions',
+  y_hat: 'predictions',
+  yhat: 'predictions',
+  label: 'labels',
+  class_ids: 'labels',
+  class_id: 'labels',
+  class_index: 'labels',
+  class_indices: 'labels',
+  target: 'targets',
+  y: 'labels or targets',
+  y_true: 'labels or targets',
+  ground_truth: 'labels or targets',
+};
+
+/** The role an unrecognised key most likely means ("Logits", "label", "y_true"), if any. */
+function guessRole(key: string): NearMiss['role'] | null {
+  const k = key.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  if ((TENSOR_KEYS as readonly string[]).includes(k)) return k as TensorKey;
+  return Object.prototype.hasOwnProperty.call(ALIASES, k) ? ALIASES[k] : null;
 }
 
 export function findEntry(obj: JsonObject, key: string): JsonNode | undefined {
@@ -90,7 +140,7 @@ function raggedError(name: string, node: JsonMatrix): InputError {
   for (let r = 1; r < node.rows; r++) {
     const len = node.rowOffsets[r + 1] - node.rowOffsets[r];
     if (len !== expected) {
-      return new InputError(`row ${r} of "${name}" has ${len} value${len === 1 ? '' : 's'}, expected ${expected} like row 0`, node.rowSpans[2 * r], node.rowSpans[2 * r + 1], 'ragged');
+      return new InputError(`sample ${r} of "${name}" has ${len} value${len === 1 ? '' : 's'}, expected ${expected} like sample 0; every row needs one value per class`, node.rowSpans[2 * r], node.rowSpans[2 * r + 1], 'ragged');
     }
   }
   return new InputError(`"${name}" has rows of different lengths`, node.start, node.end, 'ragged');
@@ -102,13 +152,36 @@ function notNumeric(name: string, node: JsonNode): InputError {
     return new InputError(`"${name}" must be an array of numbers, found ${describeNode(node)}`, node.start, node.end, 'not-numeric');
   }
   const depth = nestingDepth(node);
-  if (depth > 2) return new InputError(`"${name}" must be a 1-D or 2-D array (N or N×K), found a ${depth}-D array`, node.start, node.start + 1, 'too-many-dims');
   const offender = firstNonNumber(node);
   if (offender) {
-    const hint = offender.kind === 'string' && !Number.isNaN(Number(offender.value)) && offender.value.trim() !== '' ? `; remove the quotes to make it a number` : '';
-    return new InputError(`${describeNode(offender)} in "${name}" where a number belongs${hint}`, offender.start, offender.end, 'not-numeric');
+    let hint = '';
+    if (offender.kind === 'string' && !Number.isNaN(Number(offender.value)) && offender.value.trim() !== '') hint = '; remove the quotes to make it a number';
+    else if (offender.kind === 'string' && name === 'labels') hint = '; labels are class indices 0…K−1 (class names go in "classes")';
+    else if (offender.kind === 'null') hint = '; a missing value cannot be analysed: fill it in or drop the sample';
+    else if (offender.kind === 'true' || offender.kind === 'false') hint = name === 'labels' ? '; labels are class indices: write 0 and 1' : '; write 0 or 1';
+    return new InputError(`found ${describeNode(offender)} where a number belongs in "${name}"${hint}`, offender.start, offender.end, 'not-numeric');
   }
-  return new InputError(`"${name}" mixes numbers and arrays; expected N rows of K numbers`, node.start, node.start + 1, 'mixed');
+  if (depth > 2) {
+    const deep = firstAtDepth(node, 3) ?? node;
+    return new InputError(`"${name}" must be a ${name === 'labels' ? '1-D array of class indices (N)' : '1-D or 2-D array (N or N×K)'}, found a ${depth}-D array; flatten it, one row per sample`, deep.start, deep.start + 1, 'too-many-dims');
+  }
+  const items = node.items;
+  const firstIsArray = items[0].kind !== 'number';
+  const odd = items.find((item) => (item.kind !== 'number') !== firstIsArray) ?? node;
+  return new InputError(`"${name}" mixes numbers and arrays; expected N rows of K numbers${firstIsArray ? '' : ' (or one flat list of numbers)'}`, odd.start, odd.start + 1, 'mixed');
+}
+
+/** The first node `depth` levels down (the outermost array is level 1). */
+function firstAtDepth(node: JsonNode, depth: number): JsonNode | null {
+  if (depth === 1) return node;
+  if (node.kind === 'array') {
+    for (const item of node.items) {
+      const found = firstAtDepth(item, depth - 1);
+      if (found) return found;
+    }
+  }
+  if (node.kind === 'matrix' && depth === 2 && node.rows > 0) return { kind: 'number', value: 0, start: node.rowSpans[0], end: node.rowSpans[1] };
+  return null;
 }
 
 function nestingDepth(node: JsonNode): number {
@@ -137,6 +210,9 @@ function classNames(node: JsonNode): Roles['classes'] {
     return { names: node.items.map((i) => (i as { value: string }).value), span: { start: node.start, end: node.end } };
   }
   if (node.kind === 'array' && node.items.length === 0) return { names: [], span: { start: node.start, end: node.end } };
+  if (node.kind === 'vector') throw new InputError('"classes" must be an array of names in double quotes, such as ["cat", "dog"], found numbers', node.start, node.end, 'classes');
+  const offender = node.kind === 'array' ? node.items.find((i) => i.kind !== 'string') : undefined;
+  if (offender) throw new InputError(`"classes" must hold names in double quotes, found ${describeNode(offender)}`, offender.start, offender.end, 'classes');
   throw new InputError(`"classes" must be an array of names (strings), found ${describeNode(node)}`, node.start, node.end, 'classes');
 }
 

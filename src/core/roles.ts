@@ -14,6 +14,15 @@ export interface RoleOptions {
 
 export const DEFAULT_SUM_TOLERANCE = 1e-4;
 
+/** A key or column that looks like a misspelt role, for "did you mean" messages. */
+export interface NearMiss {
+  /** As written in the file. */
+  name: string;
+  /** The role it probably means; 'labels or targets' when it could be either. */
+  role: 'logits' | 'probabilities' | 'predictions' | 'labels' | 'targets' | 'labels or targets';
+  span: { start: number; end: number };
+}
+
 export interface Roles {
   logits?: Located;
   probabilities?: Located;
@@ -23,6 +32,9 @@ export interface Roles {
   classes?: { names: string[]; span: { start: number; end: number } };
   /** Where to point when a required role is missing. */
   whole: { start: number; end: number };
+  /** Which reader produced the roles, so messages name keys or columns as the file does. */
+  format?: 'json' | 'csv';
+  nearMisses?: NearMiss[];
 }
 
 const MAX_MESSAGES_PER_KIND = 20;
@@ -57,7 +69,11 @@ export function buildDataset(roles: Roles, options: RoleOptions = {}): { dataset
   const input = roles.logits ?? roles.probabilities;
   if (input) dataset = buildClassification(roles, input, sink, tolerance);
   else if (roles.predictions) dataset = buildRegression(roles, roles.predictions, sink);
-  else sink.add(problem('no tensor to analyse: expected "logits" or "probabilities" (with "labels" or "targets"), or "predictions" with "targets"', roles.whole.start, roles.whole.start + 1, 'no-tensor'));
+  else {
+    const miss = nearMiss(roles, 'logits', 'probabilities', 'predictions');
+    if (miss) sink.add(problem(`${didYouMean(miss, roles)}; the file needs "logits" or "probabilities" (with "labels" or "targets"), or "predictions" with "targets"`, miss.span.start, miss.span.end, 'no-tensor'));
+    else sink.add(problem('no tensor to analyse: expected "logits" or "probabilities" (with "labels" or "targets"), or "predictions" with "targets"', roles.whole.start, roles.whole.start + 1, 'no-tensor'));
+  }
   const problems = sink.summarize();
   return { dataset: problems.some((p) => p.severity === 'error') ? null : dataset, problems };
 }
@@ -66,9 +82,32 @@ function spansOf(role: string, t: Located): RoleSpans {
   return { role, spans: t.rowSpans };
 }
 
-function checkMatrix(t: Located, sink: ProblemSink, what: string): boolean {
+/** How messages name a tensor: the JSON key in quotes, or the CSV column(s) as csvRoles named them. */
+function q(t: Located, roles: Roles): string {
+  return roles.format === 'csv' ? t.name : `"${t.name}"`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function nearMiss(roles: Roles, ...wanted: string[]): NearMiss | undefined {
+  return roles.nearMisses?.find((m) => wanted.some((w) => m.role.includes(w)));
+}
+
+function didYouMean(miss: NearMiss, roles: Roles): string {
+  const what = roles.format === 'csv' ? 'column' : 'key';
+  const suggestion = miss.role === 'labels or targets' ? '"labels" (class indices) or "targets" (one-hot or soft rows)' : `"${roles.format === 'csv' ? csvName(miss.role) : miss.role}"`;
+  return `unknown ${what} "${miss.name}": did you mean ${roles.format === 'csv' && miss.role === 'labels or targets' ? '"label" (class indices) or target_0… columns (one-hot or soft rows)' : suggestion}?`;
+}
+
+function csvName(role: NearMiss['role']): string {
+  return role === 'logits' ? 'logit_0' : role === 'probabilities' ? 'prob_0' : role === 'predictions' ? 'prediction' : role === 'labels' ? 'label' : 'target_0';
+}
+
+function checkMatrix(t: Located, sink: ProblemSink, roles: Roles): boolean {
   if (t.rows === 0) {
-    sink.add(problem(`"${t.name}" is empty (N = 0): there is no sample to analyse`, t.span.start, t.span.end, 'empty-tensor'));
+    sink.add(problem(`${q(t, roles)} is empty (N = 0): there is no sample to analyse`, t.span.start, t.span.end, 'empty-tensor'));
     return false;
   }
   return true;
@@ -76,14 +115,21 @@ function checkMatrix(t: Located, sink: ProblemSink, what: string): boolean {
 
 function buildClassification(roles: Roles, input: Located, sink: ProblemSink, tolerance: number): ClassificationData | null {
   const kind = input === roles.logits ? 'logits' : 'probabilities';
-  if (!checkMatrix(input, sink, kind)) return null;
+  if (!checkMatrix(input, sink, roles)) return null;
   const { rows: n, cols: k } = input;
-  if (k < 2) {
-    sink.add(problem(`"${input.name}" has K = ${k} class${k === 1 ? '' : 'es'} per sample; softmax over one class is always 1, so classification needs at least 2 classes`, input.span.start, input.span.end, 'one-class'));
+  const csv = roles.format === 'csv';
+  if (k === 0) {
+    sink.add(problem(`the samples of ${q(input, roles)} are empty lists (K = 0); each sample needs one ${kind === 'logits' ? 'logit' : 'probability'} per class`, input.span.start, input.span.end, 'one-class'));
+    return null;
+  }
+  if (k === 1) {
+    const two = kind === 'logits' ? `a binary classifier with one logit z per sample, write two logits per sample, 0 and z ${csv ? '(columns logit_0 and logit_1)' : '([0, z])'}` : `one probability p per sample, write two per sample, 1 − p and p ${csv ? '(columns prob_0 and prob_1)' : '([1 − p, p])'}`;
+    const subject = csv ? `only one ${kind === 'logits' ? 'logit' : 'probability'} ${input.name} (K = 1)` : `"${input.name}" has K = 1 class per sample`;
+    sink.add(problem(`${subject}: a softmax over one class is always 1, so there is no loss to compute; for ${two}`, input.span.start, input.span.end, 'one-class'));
     return null;
   }
   const errorsBefore = sink.errors;
-  if (kind === 'probabilities') checkProbabilities(input, sink, tolerance);
+  if (kind === 'probabilities') checkProbabilities(input, sink, tolerance, roles);
 
   const targets = new Float64Array(n * k);
   let labels: Int32Array | null = null;
@@ -91,11 +137,12 @@ function buildClassification(roles: Roles, input: Located, sink: ProblemSink, to
   if (roles.labels) {
     const l = roles.labels;
     if (!l.vector && l.cols !== 1) {
-      sink.add(problem(`"${l.name}" must be a list of class indices (one per sample); for one-hot or soft rows use "targets"`, l.span.start, l.span.end, 'labels-shape'));
+      sink.add(problem(`${q(l, roles)} must be a list of class indices (one per sample), found rows of ${l.cols}; for one-hot or soft rows use "targets"`, l.span.start, l.span.end, 'labels-shape'));
       return null;
     }
     if (l.rows !== n) {
-      sink.add(problem(`"${l.name}" has ${l.rows} entries but "${input.name}" has ${n} samples`, l.span.start, l.span.end, 'shape-mismatch'));
+      const flat = !csv && n === 1 && l.rows === k ? `; a flat list of ${kind} is one sample of K = ${k} classes: write one row per sample, [[…], […], …]` : '';
+      sink.add(problem(`${q(l, roles)} has ${l.rows} ${l.rows === 1 ? 'entry' : 'entries'} but ${q(input, roles)} has ${plural(n, 'sample')}${flat}`, l.span.start, l.span.end, 'shape-mismatch'));
       return null;
     }
     labels = new Int32Array(n);
@@ -103,7 +150,7 @@ function buildClassification(roles: Roles, input: Located, sink: ProblemSink, to
       const v = l.data[i];
       const at = l.elementSpan(i, 0);
       if (!Number.isInteger(v)) sink.add(problem(`label ${v} of sample ${i} is not a whole number; labels are class indices 0…${k - 1}`, at.start, at.end, 'label-not-integer'));
-      else if (v < 0 || v >= k) sink.add(problem(`label ${v} of sample ${i} is out of range for ${k} classes (valid: 0…${k - 1})`, at.start, at.end, 'label-range'));
+      else if (v < 0 || v >= k) sink.add(problem(`label ${v} of sample ${i} is out of range for ${k} classes (valid: 0…${k - 1})${v === k ? '; labels count from 0 (are these 1-based?)' : ''}`, at.start, at.end, 'label-range'));
       else {
         labels[i] = v;
         targets[i * k + v] = 1;
@@ -113,15 +160,25 @@ function buildClassification(roles: Roles, input: Located, sink: ProblemSink, to
   } else if (roles.targets) {
     const t = roles.targets;
     if (t.rows !== n || t.cols !== k || t.vector) {
-      const hint = t.vector ? '; a list of class indices belongs in "labels"' : '';
-      sink.add(problem(`"${t.name}" has shape ${shape(t)} but "${input.name}" has shape [${n}, ${k}]${hint}`, t.span.start, t.span.end, 'shape-mismatch'));
+      if (csv) {
+        const message = t.vector
+          ? `${t.name} holds one value per sample but there are ${k} classes; name it "label" if it holds class indices, or write one-hot rows in target_0…target_${k - 1}`
+          : `there are ${t.cols} target columns but ${k} ${kind === 'logits' ? 'logit' : 'probability'} columns; there must be one target column per class`;
+        sink.add(problem(message, t.span.start, t.span.end, 'shape-mismatch'));
+      } else {
+        const hint = t.vector ? '; a list of class indices belongs in "labels"' : t.rows === n ? '; each target row needs one value per class' : '';
+        sink.add(problem(`"${t.name}" has shape ${shape(t)} but "${input.name}" has shape [${n}, ${k}]${hint}`, t.span.start, t.span.end, 'shape-mismatch'));
+      }
       return null;
     }
-    checkDistributionRows(t, sink, tolerance, 'targets', 'target');
+    checkDistributionRows(t, sink, tolerance, 'targets', 'target', roles);
     targets.set(t.data);
     spans.push(spansOf(t.name, t));
   } else {
-    sink.add(problem(`"${input.name}" needs "labels" (class indices) or "targets" (one-hot or soft rows) to compute a loss`, input.span.start, input.span.start + 1, 'no-targets'));
+    const miss = nearMiss(roles, 'labels', 'targets');
+    if (miss) sink.add(problem(`${didYouMean(miss, roles)}; ${q(input, roles)} ${csv ? 'need' : 'needs'} class labels or target rows to compute a loss`, miss.span.start, miss.span.end, 'no-targets'));
+    else if (csv) sink.add(problem(`the file has ${input.name} but no "label" column (class indices) or target_0…target_${k - 1} columns (one-hot or soft rows); add one to compute a loss`, input.span.start, input.span.end, 'no-targets'));
+    else sink.add(problem(`"${input.name}" needs "labels" (class indices) or "targets" (one-hot or soft rows) to compute a loss; add one of them to the object`, input.span.start, input.span.start + 1, 'no-targets'));
     return null;
   }
   let classes: string[] | null = null;
@@ -130,15 +187,54 @@ function buildClassification(roles: Roles, input: Located, sink: ProblemSink, to
     else sink.add(problem(`"classes" has ${roles.classes.names.length} names but there are ${k} classes; the names are ignored`, roles.classes.span.start, roles.classes.span.end, 'classes-count', 'warning'));
   }
   if (sink.errors > errorsBefore) return null;
+  if (kind === 'logits' && !logitLossIsFinite(input, targets, sink)) return null;
   return { task: 'classification', input: kind, n, k, values: input.data, targets, labels, classes, spans };
 }
 
-function checkProbabilities(t: Located, sink: ProblemSink, tolerance: number): void {
-  checkDistributionRows(t, sink, tolerance, 'probabilities', 'probability');
+/**
+ * Every finite logit is accepted, but the loss −Σ y (z − logsumexp z) is at most Σ y (max z − z)
+ * + log K, which overflows when the logits of one sample are more than ~1.8e308 apart (or when the
+ * losses of many such samples add up past it). Those files get a located error, not an Infinity.
+ */
+function logitLossIsFinite(t: Located, targets: Float64Array, sink: ProblemSink): boolean {
+  const { rows: n, cols: k, data } = t;
+  const logK = Math.log(k);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) if (data[base + j] > max) max = data[base + j];
+    let bound = 0;
+    let ySum = 0;
+    for (let j = 0; j < k; j++) {
+      const y = targets[base + j];
+      if (y !== 0) {
+        bound += y * (max - data[base + j]);
+        ySum += y;
+      }
+    }
+    bound += ySum * logK;
+    total += bound;
+    if (!Number.isFinite(bound)) {
+      const at = rowSpanOf(t, i);
+      sink.add(problem(`the loss of sample ${i} overflows a 64-bit float: its logits are more than 1.8e308 apart; rescale the logits (subtracting the row maximum does not change the softmax)`, at.start, at.end, 'loss-overflow'));
+      return false;
+    }
+    if (!Number.isFinite(total)) {
+      sink.add(problem(`the per-sample losses add up past the largest 64-bit float (by sample ${i}), so the total loss overflows; rescale the logits`, t.span.start, t.span.end, 'loss-overflow'));
+      return false;
+    }
+  }
+  return true;
+}
+
+function checkProbabilities(t: Located, sink: ProblemSink, tolerance: number, roles: Roles): void {
+  checkDistributionRows(t, sink, tolerance, 'probabilities', 'probability', roles);
 }
 
 /** Each row must lie in [0, 1] and sum to 1 within the tolerance. */
-function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number, plural: string, singular: string): void {
+function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number, plural: string, singular: string, roles: Roles): void {
+  const rawScores = plural === 'probabilities' ? (roles.format === 'csv' ? '; if these are raw scores, name the columns logit_0…' : '; if these are raw scores, name them "logits"') : '';
   const { rows, cols, data } = t;
   for (let i = 0; i < rows; i++) {
     let sum = 0;
@@ -147,32 +243,44 @@ function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number,
       const v = data[i * cols + j];
       if (v < 0 || v > 1) {
         const at = t.elementSpan(i, j);
-        sink.add(problem(`${singular} ${v} in sample ${i} (class ${j}) is outside [0, 1]`, at.start, at.end, `${plural}-range`));
+        sink.add(problem(`${singular} ${v} in sample ${i} (class ${j}) is outside [0, 1]${rawScores}`, at.start, at.end, `${plural}-range`));
         bad = true;
       }
       sum += v;
     }
     if (!bad && Math.abs(sum - 1) > tolerance) {
       const at = rowSpanOf(t, i);
-      const hint = plural === 'probabilities' ? '; if these are raw scores, name them "logits"' : singular === 'target' && Number.isInteger(sum) && sum > 1 ? ` (a one-hot row has exactly one 1)` : '';
+      const hint =
+        Math.abs(sum - 1) < 0.01 ? `; if they are rounded, write more digits (the tolerance is ${tolerance})`
+        : plural === 'probabilities' ? rawScores
+        : Number.isInteger(sum) ? '; a one-hot row has exactly one 1'
+        : '; soft targets must form a distribution';
       sink.add(problem(`${plural} in sample ${i} sum to ${round(sum)}, expected 1${hint}`, at.start, at.end, `${plural}-sum`));
     }
   }
 }
 
 function buildRegression(roles: Roles, predictions: Located, sink: ProblemSink): RegressionData | null {
-  if (!checkMatrix(predictions, sink, 'predictions')) return null;
+  if (!checkMatrix(predictions, sink, roles)) return null;
   const t = roles.targets ?? roles.labels;
+  const csv = roles.format === 'csv';
   if (!t) {
-    sink.add(problem(`"${predictions.name}" needs "targets" of the same shape to compute the mean squared error`, predictions.span.start, predictions.span.start + 1, 'no-targets'));
+    const miss = nearMiss(roles, 'targets');
+    if (miss) sink.add(problem(`${didYouMean(miss, roles)}; ${q(predictions, roles)} ${csv && !predictions.vector ? 'need' : 'needs'} targets to compute the mean squared error`, miss.span.start, miss.span.end, 'no-targets'));
+    else if (csv) sink.add(problem(`the file has ${predictions.name} but no ${predictions.vector ? '"target" column' : 'target_0… columns'} to compare them with; add ${predictions.vector ? 'it' : 'them'} to compute the mean squared error`, predictions.span.start, predictions.span.end, 'no-targets'));
+    else sink.add(problem(`"${predictions.name}" needs "targets" of the same shape to compute the mean squared error; add them to the object`, predictions.span.start, predictions.span.start + 1, 'no-targets'));
     return null;
   }
   if (t.rows !== predictions.rows || t.cols !== predictions.cols) {
-    sink.add(problem(`"${t.name}" has shape ${shape(t)} but "${predictions.name}" has shape ${shape(predictions)}`, t.span.start, t.span.end, 'shape-mismatch'));
+    const message = csv
+      ? `there ${t.cols === 1 ? 'is 1 target column' : `are ${t.cols} target columns`} but ${predictions.cols === 1 ? '1 prediction column' : `${predictions.cols} prediction columns`}; there must be one target per prediction`
+      : `"${t.name}" has shape ${shape(t)} but "${predictions.name}" has shape ${shape(predictions)}; they must match`;
+    sink.add(problem(message, t.span.start, t.span.end, 'shape-mismatch'));
     return null;
   }
   const n = predictions.rows;
   const d = predictions.cols;
+  if (!squaredErrorIsFinite(predictions, t, sink)) return null;
   return {
     task: 'regression',
     n,
@@ -182,6 +290,30 @@ function buildRegression(roles: Roles, predictions: Located, sink: ProblemSink):
     targets: t.data,
     spans: [spansOf(predictions.name, predictions), spansOf(t.name, t)],
   };
+}
+
+/** (ŷ − y)² overflows once |ŷ − y| passes ~1.3e154; such files get a located error, not an Infinity loss. */
+function squaredErrorIsFinite(p: Located, t: Located, sink: ProblemSink): boolean {
+  const { rows: n, cols: d } = p;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < d; j++) {
+      const diff = p.data[i * d + j] - t.data[i * d + j];
+      sum += diff * diff;
+    }
+    total += sum / d;
+    if (!Number.isFinite(sum)) {
+      const at = rowSpanOf(p, i);
+      sink.add(problem(`the squared error of sample ${i} overflows a 64-bit float (|prediction − target| is above 1.3e154); rescale the values`, at.start, at.end, 'loss-overflow'));
+      return false;
+    }
+    if (!Number.isFinite(total)) {
+      sink.add(problem(`the total squared error overflows a 64-bit float by sample ${i}; rescale the values`, p.span.start, p.span.end, 'loss-overflow'));
+      return false;
+    }
+  }
+  return true;
 }
 
 function shape(t: Located): string {
