@@ -33,7 +33,7 @@ export async function coreBundle() {
     "export { parseCsv } from './src/core/csv';",
     "export { parseJson } from './src/core/json';",
     "export { softmaxCrossEntropy } from './src/core/losses';",
-    "export { softmax, softmaxJacobian } from './src/core/softmax';",
+    "export { exp, softmax, softmaxJacobian } from './src/core/softmax';",
     "export { loadTensorFile } from './src/core/load';",
     "export { analyze } from './src/core/analysis';",
   ].join('\n');

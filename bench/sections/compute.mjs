@@ -44,6 +44,51 @@ function expPass(a) {
   for (let i = 0; i < a.length; i++) s += Math.exp(a[i] - 20);
   return s;
 }
+/** The textbook four-loop form with Math.exp: what softmaxCrossEntropy must equal bit for bit. */
+function textbook(z, y, n, k) {
+  const p = new Float64Array(n * k);
+  const gradient = new Float64Array(n * k);
+  const losses = new Float64Array(n);
+  const scale = 1 / n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) if (z[base + j] > max) max = z[base + j];
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const e = Math.exp(z[base + j] - max);
+      p[base + j] = e;
+      sum += e;
+    }
+    const logSum = Math.log(sum) + max;
+    const inv = 1 / sum;
+    let loss = 0;
+    let ySum = 0;
+    for (let j = 0; j < k; j++) {
+      const yj = y[base + j];
+      if (yj !== 0) {
+        loss -= yj * (z[base + j] - logSum);
+        ySum += yj;
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      const pj = p[base + j] * inv;
+      p[base + j] = pj;
+      gradient[base + j] = (pj * ySum - y[base + j]) * scale;
+    }
+    losses[i] = loss;
+    total += loss;
+  }
+  return { loss: total * scale, losses, gradient, probabilities: p };
+}
+
+function identical(a, b) {
+  let differ = 0;
+  for (const key of ['losses', 'gradient', 'probabilities']) for (let i = 0; i < a[key].length; i++) if (!Object.is(a[key][i], b[key][i])) differ++;
+  return differ + (Object.is(a.loss, b.loss) ? 0 : 1);
+}
+
 const dataset = { task: 'classification', input: 'logits', n: N, k: K, values: z, targets: y, labels, classes: null, spans: [] };
 
 let oursLoss = NaN;
@@ -74,7 +119,22 @@ const ours = 'ours softmaxCrossEntropy';
 const tfName = 'tfjs cpu valueAndGrad(softmaxCrossEntropy)';
 const floor = 'floor: read pass + write pass (same array)';
 
+// Exactness, outside the timing: the shipped code against the textbook form with Math.exp.
+const differ = identical(core.softmaxCrossEntropy(z, y, N, K), textbook(z, y, N, K));
+let expDiffer = 0;
+const u = (() => {
+  let s = 12345;
+  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+})();
+const specials = [0, -0, 1, -1, 0.5, -0.5, 709.78, 709.79, -708, -708.4, -745.13, -745.14, 1e-300, -1e-9, Infinity, -Infinity, NaN];
+for (let i = 0; i < 2e6; i++) {
+  const x = i < specials.length ? specials[i] : i % 2 ? -40 * u() : 1600 * u() - 800;
+  if (!Object.is(core.exp(x), Math.exp(x))) expDiffer++;
+}
+gc();
+
 const rows = [
+  row({ name: 'softmaxCrossEntropy = textbook form with Math.exp, bit for bit (every output)', ours: { value: differ, unit: 'values differ' }, pass: differ === 0 && expDiffer === 0, note: `and exp() = Math.exp on 2·10⁶ arguments: ${expDiffer} differ` }),
   row({ name: 'softmax + CE + ∂L/∂z, 10⁷ elements: speed-up over TensorFlow.js CPU', ours: fig(ours), peer: { name: 'tfjs-backend-cpu 4.x (float32)', ...fig(tfName) }, ratio: ms(tfName) / ms(ours), target: 30 }),
   row({ name: 'softmax + CE + ∂L/∂z vs memory-bound floor (time ratio)', ours: fig(ours), peer: { name: 'read + write pass over one Float64Array', ...fig(floor) }, ratio: ms(ours) / ms(floor), better: 'lower', target: 3 }),
   row({ name: 'floor variant: read pass + write pass into a freshly allocated array', ours: fig(ours), peer: { name: 'read + write into new Float64Array', ...fig('read pass + write pass into a new array') }, ratio: ms(ours) / ms('read pass + write pass into a new array'), better: 'lower', note: 'first touch of new pages, which our outputs pay too' }),
