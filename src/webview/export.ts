@@ -26,12 +26,18 @@ export function tableToJson(t: Table): string {
   return JSON.stringify({ name: t.name, ...(t.note ? { note: t.note } : {}), columns: t.columns, rows }, null, 1) + '\n';
 }
 
-/** Copies computed presentation styles onto a clone, element by element. */
-function inlineStyles(source: Element, clone: Element, view: Window): void {
+/**
+ * Copies computed styles onto a clone as presentation attributes, element by element. Not as
+ * style="…": the panel's CSP (no 'unsafe-inline') blocks style attributes, and nothing else in
+ * the exported file competes with presentation attributes.
+ */
+function resolveStyles(source: Element, clone: Element, view: Window): void {
   const cs = view.getComputedStyle(source);
-  const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(';');
-  clone.setAttribute('style', style);
-  for (let i = 0; i < source.children.length; i++) inlineStyles(source.children[i], clone.children[i], view);
+  for (const p of STYLE_PROPS) {
+    const v = cs.getPropertyValue(p);
+    if (v) clone.setAttribute(p, v);
+  }
+  for (let i = 0; i < source.children.length; i++) resolveStyles(source.children[i], clone.children[i], view);
 }
 
 function wrap(text: string, maxChars: number): string[] {
@@ -85,12 +91,12 @@ export function viewToSvg(viewEl: HTMLElement): SvgExport {
       img.setAttribute('y', String(y));
       img.setAttribute('width', String(box.width));
       img.setAttribute('height', String(box.height));
-      img.setAttribute('style', 'image-rendering:pixelated');
+      img.setAttribute('image-rendering', 'pixelated');
       img.setAttribute('href', part.toDataURL('image/png'));
       out.appendChild(img);
     } else if (part instanceof SVGSVGElement) {
       const clone = part.cloneNode(true) as SVGSVGElement;
-      inlineStyles(part, clone, view);
+      resolveStyles(part, clone, view);
       clone.setAttribute('x', String(x));
       clone.setAttribute('y', String(y));
       out.appendChild(clone);

@@ -137,7 +137,13 @@ export async function openPanel(o: PanelPageOptions = {}): Promise<PanelPage> {
     url,
     send,
     show: (payload, extra = {}) => send({ type: 'show', payload, selected: extra.selected ?? 0, ...(extra.view ? { view: extra.view } : {}), ...(extra.layer !== undefined ? { layer: extra.layer } : {}) }),
-    posted: () => page.evaluate(() => (window as unknown as { __glPosted: Array<Record<string, unknown>> }).__glPosted.map((m) => ({ ...m, data: m.data instanceof Uint8Array ? Array.from(m.data.subarray(0, 8)) : typeof m.data === 'string' ? m.data.slice(0, 2000) : m.data }))),
+    posted: () =>
+      page.evaluate(() =>
+        (window as unknown as { __glPosted: Array<Record<string, unknown>> }).__glPosted.map((m) =>
+          // Export payloads are cut short: the first 8 bytes of a PNG, the first 2,000 characters of text.
+          'data' in m ? { ...m, data: m.data instanceof Uint8Array ? Array.from(m.data.subarray(0, 8)) : typeof m.data === 'string' ? m.data.slice(0, 2000) : m.data } : m,
+        ),
+      ),
     errors,
     async close() {
       clearTimeout(timer);
