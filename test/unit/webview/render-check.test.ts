@@ -261,8 +261,9 @@ test('10,000 classes: tiled Jacobian from p, block aggregates equal brute force,
   assert.equal(live.row, '1');
   assertNear(Number(live.value), entry(huge.probabilities, k, 0, 1, 0), 'live value');
   // A canvas that drew something: the diagonal's pixels are not the background.
-  const painted = await page.$eval('[data-testid="jacobian-heatmap"] canvas', (c) => {
-    const ctx = (c as HTMLCanvasElement).getContext('2d')!;
+  const painted = await page.$eval('[data-testid="jacobian-heatmap"] canvas', (el) => {
+    const c = el as HTMLCanvasElement;
+    const ctx = c.getContext('2d')!;
     const d = ctx.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 0; i < c.width; i++) {
