@@ -4,7 +4,7 @@
  * The delimiter is taken from the header: ',' unless the header has none and has tabs or ';'.
  */
 import { InputError } from './problems';
-import { charHintAt, charLengthAt, charNameAt, clip, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
+import { charHintAt, charLengthAt, charNameAt, clip, firstInvalidUtf8, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
 
 export interface CsvTable {
   columns: string[];
@@ -56,6 +56,10 @@ function parseTable(bytes: Uint8Array): CsvTable {
       if (e - s >= 2 && b[s] === 34 && b[e - 1] === 34) {
         s++;
         e--;
+      }
+      const bad = firstInvalidUtf8(b, s, e);
+      if (bad >= 0) {
+        throw new InputError(`the header holds the byte 0x${b[bad].toString(16)}, which is not UTF-8 text; save the file as UTF-8 (or is it a binary file?)`, bad, bad + 1, 'encoding');
       }
       columns.push(decoder.decode(b.subarray(s, e)));
       columnSpans.push(cellStart, i);
@@ -123,7 +127,7 @@ function parseTable(bytes: Uint8Array): CsvTable {
         i = scan.end;
         if (quoted) {
           while (b[i] === 32) i++;
-          if (b[i] !== 34) throw quoteError(b, cellAt, i, `sample ${rows}, column ${column(col - 1)}`);
+          if (b[i] !== 34) throw quoteError(b, cellAt, i, delim, `sample ${rows}, column ${column(col - 1)}`);
           i++;
         }
       }
@@ -144,8 +148,9 @@ function parseTable(bytes: Uint8Array): CsvTable {
         break;
       }
       const where = `sample ${rows}, column ${column(col - 1)}`;
-      if (d === 44 && delim !== 44 && b[i - 1] >= 48 && b[i - 1] <= 57 && b[i + 1] >= 48 && b[i + 1] <= 57) {
-        throw new InputError(`${where}: a decimal comma; write numbers with a '.' decimal point (1.5, not 1,5)`, i, i + 1, 'decimal-comma');
+      if (d === 44) {
+        const comma = decimalComma(b, cellAt, i, delim);
+        if (comma) throw comma(where);
       }
       const hint =
         d === 44 || d === 59 || d === 9 ? ` (the header uses ${nameOf(delimiter)} as the delimiter, so every line must)`
@@ -167,7 +172,7 @@ function cellError(b: Uint8Array, i: number, delim: number, scanError: string, w
   const end = Math.max(e, i + 1);
   if (/^[-+]?(nan|inf|infinity)$/i.test(text)) return new InputError(`${text} (${where}) is not a finite number and no loss can be computed from it; replace it with a number or drop the sample`, i, end, 'non-finite');
   if (MISSING.test(text)) return new InputError(`"${text}" (${where}) marks a missing value, which cannot be analysed; fill it in or drop the sample`, i, end, 'not-a-number');
-  if (scanError.includes('too large')) return new InputError(`${scanError} (${where})`, i, end, 'non-finite');
+  if (scanError.includes('too large')) return new InputError(`${clip(text)} (${where}) is too large for a 64-bit float (the largest is about 1.8e308); rescale the values`, i, end, 'non-finite');
   let hint = '';
   for (let k = i; k < e; k++) {
     if (b[k] >= 0x80) {
@@ -180,12 +185,35 @@ function cellError(b: Uint8Array, i: number, delim: number, scanError: string, w
   return new InputError(`"${clip(text)}" (${where}) is not a number${hint}`, i, end, 'not-a-number');
 }
 
-function quoteError(b: Uint8Array, cellAt: number, i: number, where: string): InputError {
-  if (b[i] === 44 && b[i + 1] >= 48 && b[i + 1] <= 57) {
-    return new InputError(`${where}: a decimal comma; write numbers with a '.' decimal point (1.5, not 1,5)`, i, i + 1, 'decimal-comma');
+function quoteError(b: Uint8Array, cellAt: number, i: number, delim: number, where: string): InputError {
+  let close = i;
+  while (close < b.length && b[close] !== 34 && b[close] !== 10 && b[close] !== 13) close++;
+  if (b[close] !== 34) {
+    let open = cellAt - 1;
+    while (open > 0 && b[open] !== 34) open--;
+    return new InputError(`${where}: the quote that opens this cell is never closed; close it after the number, as in "1.5"`, open, open + 1, 'syntax');
   }
-  if (b[i] === undefined || b[i] === 10 || b[i] === 13) return new InputError(`${where}: the quote that opens this cell is never closed`, cellAt - 1, i, 'syntax');
+  const comma = b[i] === 44 ? decimalComma(b, cellAt, i, delim) : null;
+  if (comma) return comma(where);
   return new InputError(`unexpected ${charNameAt(b, i)} in the quoted cell of ${where}; a quoted cell must hold just a number, like "1.5"${charHintAt(b, i)}`, i, i + charLengthAt(b, i), 'syntax');
+}
+
+/**
+ * When [start, comma) is a whole number and the comma is followed by digits up to the end of the
+ * cell, the comma is a decimal comma ("2,5"), not a delimiter: returns the error that says so.
+ */
+function decimalComma(b: Uint8Array, start: number, comma: number, delim: number): ((where: string) => InputError) | null {
+  let k = start;
+  if (b[k] === 45 || b[k] === 43) k++;
+  if (k === comma) return null;
+  for (; k < comma; k++) if (!(b[k] >= 48 && b[k] <= 57)) return null;
+  let e = comma + 1;
+  while (b[e] >= 48 && b[e] <= 57) e++;
+  if (e === comma + 1) return null;
+  const c = b[e];
+  if (!(c === undefined || c === delim || c === 10 || c === 13 || c === 34 || c === 32 || c === 9) || c === 44) return null;
+  const text = decoder.decode(b.subarray(start, e));
+  return (where) => new InputError(`${where}: "${text}" has a decimal comma; write numbers with a '.' decimal point (${text.replace(',', '.')})`, start, e, 'decimal-comma');
 }
 
 const decoder = new TextDecoder('utf-8');

@@ -4,7 +4,7 @@
  * because those are the tensors; everything else becomes a small tree.
  */
 import { InputError } from './problems';
-import { charHintAt, charLengthAt, charNameAt, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
+import { charHintAt, charLengthAt, charNameAt, firstInvalidUtf8, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
 
 export interface Span {
   start: number;
@@ -239,6 +239,7 @@ class JsonParser {
     const start = this.pos;
     let i = start + 1;
     let escaped = false;
+    let high = false;
     for (;;) {
       const c = b[i];
       if (c === undefined) throw new InputError('the string that starts here is never closed: the file ends inside it; is it truncated?', start, b.length, 'truncated');
@@ -250,7 +251,12 @@ class JsonParser {
       }
       if (c === 10 || c === 13) throw new InputError('a string cannot span lines: close it with " before the end of the line', i, i + 1, 'syntax');
       if (c < 0x20) throw new InputError(`a string cannot contain ${charNameAt(b, i)}; write it as an escape such as \\t, or remove it`, i, i + 1, 'syntax');
+      if (c >= 0x80) high = true;
       i++;
+    }
+    if (high) {
+      const bad = firstInvalidUtf8(b, start + 1, i);
+      if (bad >= 0) throw new InputError(`this string holds the byte 0x${b[bad].toString(16)}, which is not UTF-8 text; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`, bad, bad + 1, 'encoding');
     }
     this.pos = i + 1;
     const raw = this.decoder.decode(b.subarray(start, i + 1));
@@ -300,7 +306,7 @@ class JsonParser {
     for (;;) {
       this.skipSpace();
       if (this.b[this.pos] !== 34) {
-        if (this.b[this.pos] === 125 && entries.length > 0) throw new InputError('trailing comma before }; remove the last comma', this.lastComma, this.lastComma + 1, 'trailing-comma');
+        if (this.b[this.pos] === 125 && entries.length > 0) throw new InputError("a trailing comma before '}' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
         throw this.unexpected('where a quoted key was expected', 'key');
       }
       const key = this.parseString();
@@ -328,7 +334,7 @@ class JsonParser {
   private lastComma = 0;
 
   private tooDeep(): InputError {
-    return new InputError(`arrays and objects are nested more than ${MAX_DEPTH} levels deep here; a tensor file needs 3 (an object holding N×K arrays)`, this.pos, this.pos + 1, 'depth');
+    return new InputError(`arrays and objects are nested more than ${MAX_DEPTH} levels deep here; a tensor file needs at most 3 (an object holding N×K arrays)`, this.pos, this.pos + 1, 'depth');
   }
 
   private parseArray(depth: number): JsonNode {
@@ -354,7 +360,8 @@ class JsonParser {
       this.skipSpace();
       const c = b[this.pos];
       if (!(c === 45 || (c >= 48 && c <= 57))) {
-        if (c === 93 && values.length > 0) throw new InputError('trailing comma before ]; remove the last comma', this.lastComma, this.lastComma + 1, 'trailing-comma');
+        if (c === 93 && values.length > 0) throw new InputError("a trailing comma before ']' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
+        if (c === undefined) throw this.unexpected('where a value was expected');
         this.pos = start + 1;
         return null;
       }
@@ -397,7 +404,9 @@ class JsonParser {
     for (;;) {
       this.skipSpace();
       if (b[this.pos] !== 91) {
-        if (b[this.pos] === 93 && rowSpans.length > 0) throw new InputError('trailing comma before ]; remove the last comma', this.lastComma, this.lastComma + 1, 'trailing-comma');
+        if (b[this.pos] === 93 && rowSpans.length > 0) throw new InputError("a trailing comma before ']' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
+        // A truncated file ends here; re-reading the rows through the generic path would not help.
+        if (this.pos >= b.length) throw this.unexpected('where a value was expected');
         this.pos = start + 1;
         return null;
       }
@@ -412,7 +421,8 @@ class JsonParser {
           this.skipSpace();
           const c = b[this.pos];
           if (!(c === 45 || (c >= 48 && c <= 57))) {
-            if (c === 93 && count > 0) throw new InputError('trailing comma before ]; remove the last comma', this.lastComma, this.lastComma + 1, 'trailing-comma');
+            if (c === 93 && count > 0) throw new InputError("a trailing comma before ']' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
+            if (c === undefined) throw this.unexpected('where a value was expected');
             this.pos = start + 1;
             return null;
           }
@@ -473,7 +483,7 @@ class JsonParser {
     }
     for (;;) {
       this.skipSpace();
-      if (this.b[this.pos] === 93 && items.length > 0) throw new InputError('trailing comma before ]; remove the last comma', this.lastComma, this.lastComma + 1, 'trailing-comma');
+      if (this.b[this.pos] === 93 && items.length > 0) throw new InputError("a trailing comma before ']' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
       items.push(this.parseValue(depth + 1));
       this.skipSpace();
       const c = this.b[this.pos];

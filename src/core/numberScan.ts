@@ -137,6 +137,20 @@ function codePointAt(b: Uint8Array, i: number): number {
   return text.length === (cp > 0xffff ? 2 : 1) ? cp : -1;
 }
 
+/** Offset of the first byte in [start, end) that is not part of valid UTF-8, or -1. */
+export function firstInvalidUtf8(b: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; ) {
+    if (b[i] < 0x80) {
+      i++;
+      continue;
+    }
+    const len = charLengthAt(b, i);
+    if (i + len > end || codePointAt(b, i) < 0) return i;
+    i += len;
+  }
+  return -1;
+}
+
 /** A readable name for the (possibly multi-byte) character at `i`, without advice. */
 export function charNameAt(b: Uint8Array, i: number): string {
   const c = b[i];
@@ -144,7 +158,7 @@ export function charNameAt(b: Uint8Array, i: number): string {
   if (c < 0x80) {
     if (c === 10 || c === 13) return 'the end of the line';
     if (c < 0x20 || c === 0x7f) return `a control character (0x${c.toString(16).padStart(2, '0')})`;
-    return `'${String.fromCharCode(c)}'`;
+    return c === 39 ? `"'"` : `'${String.fromCharCode(c)}'`;
   }
   const cp = codePointAt(b, i);
   if (cp < 0) return `the byte 0x${c.toString(16)}, which is not UTF-8 text`;
@@ -201,7 +215,10 @@ export function notTextProblem(b: Uint8Array, format: string): InputError | null
   }
   const limit = Math.min(n, 8192);
   for (let i = 0; i < limit; i++) {
-    if (b[i] === 0) return new InputError(`the file contains a NUL byte (0x00), so it is binary, not ${format} text; is it the right file?`, i, i + 1, 'binary');
+    if (b[i] !== 0) continue;
+    // Point at a stray NUL in otherwise readable text; for a binary file, line numbers mean nothing.
+    if (firstInvalidUtf8(b, 0, i) < 0) return new InputError(`a NUL byte (0x00), which ${format} text never contains; remove it`, i, i + 1, 'binary');
+    return new InputError(`the file is binary, not ${format} text (it has a NUL byte at byte ${i}); is it the right file?`, 0, 1, 'binary');
   }
   return null;
 }

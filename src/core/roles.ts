@@ -71,7 +71,7 @@ export function buildDataset(roles: Roles, options: RoleOptions = {}): { dataset
   else if (roles.predictions) dataset = buildRegression(roles, roles.predictions, sink);
   else {
     const miss = nearMiss(roles, 'logits', 'probabilities', 'predictions');
-    if (miss) sink.add(problem(`${didYouMean(miss, roles)}; the file needs "logits" or "probabilities" (with "labels" or "targets"), or "predictions" with "targets"`, miss.span.start, miss.span.end, 'no-tensor'));
+    if (miss) sink.add(problem(`no "logits", "probabilities" or "predictions" to analyse: ${renameHint(miss, roles)}`, miss.span.start, miss.span.end, 'no-tensor'));
     else sink.add(problem('no tensor to analyse: expected "logits" or "probabilities" (with "labels" or "targets"), or "predictions" with "targets"', roles.whole.start, roles.whole.start + 1, 'no-tensor'));
   }
   const problems = sink.summarize();
@@ -95,10 +95,13 @@ function nearMiss(roles: Roles, ...wanted: string[]): NearMiss | undefined {
   return roles.nearMisses?.find((m) => wanted.some((w) => m.role.includes(w)));
 }
 
-function didYouMean(miss: NearMiss, roles: Roles): string {
-  const what = roles.format === 'csv' ? 'column' : 'key';
-  const suggestion = miss.role === 'labels or targets' ? '"labels" (class indices) or "targets" (one-hot or soft rows)' : `"${roles.format === 'csv' ? csvName(miss.role) : miss.role}"`;
-  return `unknown ${what} "${miss.name}": did you mean ${roles.format === 'csv' && miss.role === 'labels or targets' ? '"label" (class indices) or target_0… columns (one-hot or soft rows)' : suggestion}?`;
+/** "rename the key "label" to "labels" if that is what it holds". */
+function renameHint(miss: NearMiss, roles: Roles): string {
+  const csv = roles.format === 'csv';
+  const to =
+    miss.role === 'labels or targets' ? (csv ? '"label" (class indices) or target_0… (one-hot or soft rows)' : '"labels" (class indices) or "targets" (one-hot or soft rows)')
+    : `"${csv ? csvName(miss.role) : miss.role}"`;
+  return `rename the ${csv ? 'column' : 'key'} "${miss.name}" to ${to} if that is what it holds`;
 }
 
 function csvName(role: NearMiss['role']): string {
@@ -176,7 +179,7 @@ function buildClassification(roles: Roles, input: Located, sink: ProblemSink, to
     spans.push(spansOf(t.name, t));
   } else {
     const miss = nearMiss(roles, 'labels', 'targets');
-    if (miss) sink.add(problem(`${didYouMean(miss, roles)}; ${q(input, roles)} ${csv ? 'need' : 'needs'} class labels or target rows to compute a loss`, miss.span.start, miss.span.end, 'no-targets'));
+    if (miss) sink.add(problem(`no labels or targets for ${q(input, roles)}, so no loss: ${renameHint(miss, roles)}`, miss.span.start, miss.span.end, 'no-targets'));
     else if (csv) sink.add(problem(`the file has ${input.name} but no "label" column (class indices) or target_0…target_${k - 1} columns (one-hot or soft rows); add one to compute a loss`, input.span.start, input.span.end, 'no-targets'));
     else sink.add(problem(`"${input.name}" needs "labels" (class indices) or "targets" (one-hot or soft rows) to compute a loss; add one of them to the object`, input.span.start, input.span.start + 1, 'no-targets'));
     return null;
@@ -251,10 +254,10 @@ function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number,
     if (!bad && Math.abs(sum - 1) > tolerance) {
       const at = rowSpanOf(t, i);
       const hint =
-        Math.abs(sum - 1) < 0.01 ? `; if they are rounded, write more digits (the tolerance is ${tolerance})`
-        : plural === 'probabilities' ? rawScores
+        Math.abs(sum - 1) <= 0.005 * cols ? `; if the values are rounded, write more digits (the tolerance is ${tolerance})`
+        : plural === 'probabilities' ? `; each row must be a probability distribution over the ${cols} classes${rawScores}`
         : Number.isInteger(sum) ? '; a one-hot row has exactly one 1'
-        : '; soft targets must form a distribution';
+        : `; soft targets must be a probability distribution over the ${cols} classes`;
       sink.add(problem(`${plural} in sample ${i} sum to ${round(sum)}, expected 1${hint}`, at.start, at.end, `${plural}-sum`));
     }
   }
@@ -266,8 +269,8 @@ function buildRegression(roles: Roles, predictions: Located, sink: ProblemSink):
   const csv = roles.format === 'csv';
   if (!t) {
     const miss = nearMiss(roles, 'targets');
-    if (miss) sink.add(problem(`${didYouMean(miss, roles)}; ${q(predictions, roles)} ${csv && !predictions.vector ? 'need' : 'needs'} targets to compute the mean squared error`, miss.span.start, miss.span.end, 'no-targets'));
-    else if (csv) sink.add(problem(`the file has ${predictions.name} but no ${predictions.vector ? '"target" column' : 'target_0… columns'} to compare them with; add ${predictions.vector ? 'it' : 'them'} to compute the mean squared error`, predictions.span.start, predictions.span.end, 'no-targets'));
+    if (miss) sink.add(problem(`no targets for ${q(predictions, roles)}, so no mean squared error: ${renameHint(miss, roles)}`, miss.span.start, miss.span.end, 'no-targets'));
+    else if (csv) sink.add(problem(`the file has ${predictions.name} but no ${predictions.vector ? '"target" column' : 'target_0… columns'} to compare with; add ${predictions.vector ? 'one' : 'them'} to compute the mean squared error`, predictions.span.start, predictions.span.end, 'no-targets'));
     else sink.add(problem(`"${predictions.name}" needs "targets" of the same shape to compute the mean squared error; add them to the object`, predictions.span.start, predictions.span.start + 1, 'no-targets'));
     return null;
   }
