@@ -151,6 +151,23 @@ describe('Gradient Lens in a real extension host', function () {
     assert.ok(checks.length > 0 && checks.every((c) => c.passed && c.checked > 0));
   });
 
+  it('hover on a network weight shows ∂L/∂w and the layer norm, equal to the core', async () => {
+    const editor = await open('network.json');
+    const core = coreAnalysis(editor.document.uri);
+    assert.ok(core.dataset?.task === 'network' && core.network);
+    const layer = core.dataset.layers[1];
+    const spans = layer.weightSpans!;
+    const w = 1 * layer.inputs + 2; // neuron 1, input 2 of layer 2
+    const position = editor.document.positionAt(spans[2 * w] + 1);
+    const text = await waitFor('hover on a weight', async () => {
+      const t = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position));
+      return t.includes('layer 2') && t;
+    });
+    const r = core.network.analysis.layers[1];
+    assert.ok(text.includes(`w[1][2] = ${num(layer.weights[w])} · ∂𝓛/∂w = **${num(r.gradWeights[w])}**`), text);
+    assert.ok(text.includes(`‖∂𝓛/∂W‖ = ${num(r.gradNorm)}`), text);
+  });
+
   it('a command on a file that is not a tensor file answers with a message, not an exception', async () => {
     const uri = workspaceFile('README.md');
     const result = await vscode.commands.executeCommand('gradientLens.analyzeFile', uri);
