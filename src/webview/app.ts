@@ -126,16 +126,25 @@ export class App {
     s.actions.json.addEventListener('click', () => this.copyView('json'));
   }
 
+  /**
+   * Width for the charts, from the root (always laid out) rather than the tab panel, which
+   * @vscode-elements may still be un-hiding when a view renders.
+   */
   private availableWidth(): number {
-    const el = this.active && this.shell?.views.get(this.active);
-    return Math.max(280, (el?.clientWidth || this.root.clientWidth || 800) - 4);
+    return Math.max(280, (this.root.clientWidth || 800) - 40);
   }
 
   /** Theme or size changed: every view is stale, the visible one is redrawn now. */
   private invalidate(): void {
     if (!this.payload) return;
     this.dirty = new Set(this.views);
-    if (this.active) this.renderView(this.active);
+    if (!this.active) return;
+    // A redraw replaces the chart that may hold the keyboard focus: give it back.
+    const focused = this.doc.activeElement?.closest('[data-testid]')?.getAttribute('data-testid');
+    const view = this.shell?.views.get(this.active);
+    const hadFocus = !!(focused && view?.contains(this.doc.activeElement));
+    this.renderView(this.active);
+    if (hadFocus) (view!.querySelector(`[data-testid="${focused}"]`) as HTMLElement | null)?.focus();
   }
 
   private activate(view: ViewId, fromUser: boolean): void {

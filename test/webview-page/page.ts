@@ -121,8 +121,18 @@ export async function openPanel(o: PanelPageOptions = {}): Promise<PanelPage> {
   });
   page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-  await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __glPosted: { type: string }[] }).__glPosted?.some((m) => m.type === 'ready'));
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { __glPosted: { type: string }[] }).__glPosted?.some((m) => m.type === 'ready'), undefined, { timeout: 15_000 });
+  } catch (e) {
+    // Nothing may outlive a failed start: not the browser, not the server.
+    clearTimeout(timer);
+    await context.close();
+    if (ownBrowser) await browser.close();
+    stopServer();
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`the panel did not post 'ready' (${errors.join('; ') || (e as Error).message})`);
+  }
 
   const send = async (message: ToWebview) => {
     await page.evaluate((m) => {

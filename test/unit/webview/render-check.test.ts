@@ -224,13 +224,15 @@ test('1,000 classes: canvas heatmap; tooltips give block min/mean/max, zoomed-in
   await page.focus('[data-testid="jacobian-heatmap"]');
   // '=' is the unshifted '+' key; both zoom in.
   for (let z = 0; z < 5; z++) await page.keyboard.press('=');
-  await page.waitForFunction(() => Number((document.querySelector('[data-testid="jacobian-heatmap"]') as HTMLElement).dataset.zoom) >= 32);
+  await page
+    .waitForFunction(() => Number((document.querySelector('[data-testid="jacobian-heatmap"]') as HTMLElement).dataset.zoom) >= 32, undefined, { timeout: 5000 })
+    .catch(async () => assert.fail(`not zoomed in: ${JSON.stringify(await page.evaluate(() => ({ zoom: (document.querySelector('[data-testid="jacobian-heatmap"]') as HTMLElement).dataset.zoom, active: document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName })))}`));
   await page.keyboard.press('ArrowRight');
   const live = await one(page, '[data-testid="live"]');
   assertNear(Number(live.value), entry(big.probabilities, k, 1, Number(live.row), Number(live.col)), 'live value');
   await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
   const single = await one(page, '[data-testid="tooltip"]');
-  assert.equal(Number(single.rowEnd) - Number(single.row), 1);
+  assert.equal(Number(single.rowEnd) - Number(single.row), 1, JSON.stringify(single));
   assertNear(Number(single.value), entry(big.probabilities, k, 1, Number(single.row), Number(single.col)), 'zoomed-in tooltip value');
   assert.ok(await page.isVisible('[data-testid="zoom-reset"]'));
   assert.deepEqual(panel.errors, []);
