@@ -6,6 +6,8 @@
 import type { Table } from './views/common';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Blank border around an exported view, in px. */
+const MARGIN = 16;
 const STYLE_PROPS = ['fill', 'stroke', 'fill-opacity', 'stroke-opacity', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-weight', 'font-family', 'display'];
 
 function csvCell(v: string | number): string {
@@ -63,8 +65,8 @@ export function viewToSvg(viewEl: HTMLElement): SvgExport {
   const doc = viewEl.ownerDocument;
   const view = doc.defaultView!;
   const origin = viewEl.getBoundingClientRect();
-  const width = Math.ceil(viewEl.scrollWidth);
-  const height = Math.ceil(viewEl.scrollHeight);
+  const width = Math.ceil(viewEl.scrollWidth) + 2 * MARGIN;
+  const height = Math.ceil(viewEl.scrollHeight) + 2 * MARGIN;
   const bodyStyle = view.getComputedStyle(doc.body);
   const rootStyle = view.getComputedStyle(viewEl);
   const out = doc.createElementNS(SVG_NS, 'svg');
@@ -83,8 +85,8 @@ export function viewToSvg(viewEl: HTMLElement): SvgExport {
   for (const part of Array.from(parts)) {
     if (part.getClientRects().length === 0) continue;
     const box = part.getBoundingClientRect();
-    const x = Math.round(box.left - origin.left);
-    const y = Math.round(box.top - origin.top);
+    const x = Math.round(box.left - origin.left) + MARGIN;
+    const y = Math.round(box.top - origin.top) + MARGIN;
     if (part instanceof HTMLCanvasElement) {
       const img = doc.createElementNS(SVG_NS, 'image');
       img.setAttribute('x', String(x));

@@ -21,7 +21,7 @@ const shots: { name: string; payload: Payload; view: ViewId; selected: number; l
   { name: 'chain', payload: classificationPayload({ n: 24, k: 10 }), view: 'chain', selected: 3 },
   { name: 'matrix-large', payload: classificationPayload({ n: 2000, k: 100, seed: 5 }), view: 'matrix', selected: 40 },
   { name: 'losses-histogram', payload: classificationPayload({ n: 2000, k: 100, seed: 5 }), view: 'losses', selected: 40 },
-  { name: 'jacobian-1000', payload: classificationPayload({ n: 2, k: 1000, seed: 9, spread: 9 }), view: 'jacobian', selected: 0 },
+  { name: 'jacobian-1000', payload: classificationPayload({ n: 2, k: 1000, seed: 9, spread: 4 }), view: 'jacobian', selected: 0 },
   { name: 'jacobian-10000', payload: classificationPayload({ n: 2, k: 10000, seed: 11, spread: 14 }), view: 'jacobian', selected: 0 },
   { name: 'regression', payload: regressionPayload(40, 6), view: 'gradient', selected: 2 },
   { name: 'network', payload: seededNetwork([6, 8, 5, 4], ['relu', 'tanh', 'softmax'], 16), view: 'network', selected: 1 },
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const browser = await launch();
   try {
     for (const theme of themes) {
-      const panel = await openPanel({ theme, browser, width: 1100, height: 860 });
+      const panel = await openPanel({ theme, browser, width: Number(process.env.GL_WIDTH ?? 1100), height: 860 });
       for (const s of shots) {
         if (only && !only.includes(s.name)) continue;
         await panel.show(s.payload, { selected: s.selected, view: s.view, layer: s.layer });

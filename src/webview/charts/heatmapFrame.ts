@@ -106,7 +106,7 @@ export function drawHeatmapLabels(g: G, frame: HeatmapFrame, labels: HeatmapLabe
   const name = (list: readonly string[] | null | undefined, i: number) => shortLabel(list?.[i] ?? String(i));
   const full = (list: readonly string[] | null | undefined, i: number) => (list?.[i] ? `${i}: ${list[i]}` : String(i));
 
-  const rowStride = labelStride(rows.size, LABEL_FONT + 2);
+  const rowStride = labelStride(rows.size, LABEL_FONT + 6);
   const rg = g.append('g').attr('class', 'gl-row-labels').attr('text-anchor', 'end').attr('font-size', LABEL_FONT);
   const lastRow = labels.noRowLabels ? -1 : rows.last;
   for (let i = Math.ceil(rows.first / rowStride) * rowStride; i <= lastRow; i += rowStride) {

@@ -17,7 +17,6 @@ import { blockTooltip } from './describe';
 
 /** Above this K the product is taken in O(K) (softmaxBackward) instead of with the explicit J. */
 const EXPLICIT_PRODUCT_MAX_K = 1024;
-const VECTOR_W = 64;
 
 export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const payload = ctx.payload as ClassificationPayload;
@@ -52,8 +51,11 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   // ∂L/∂p (−y/p, often large) gets its own scale; the product and p − y share one so they compare.
   const gScale = divergingScale(ctx.theme, denseSource(dLdp, k, 1).maxAbs());
   const vScale = divergingScale(ctx.theme, Math.max(denseSource(dLdz, k, 1).maxAbs(), denseSource(pMinusY, k, 1).maxAbs()));
-  const blocksW = 3 * (VECTOR_W + 14) + 3 * 30;
-  const jWidth = Math.max(200, Math.min(560, ctx.width - blocksW));
+  // Narrow panels get slimmer vectors so the equation stays on one line as long as it can.
+  const VECTOR_W = ctx.width < 760 ? 44 : 64;
+  const blocksW = 3 * (VECTOR_W + 14) + 3 * 36;
+  // Too narrow for one line: J takes a line of its own and the vectors wrap below it together.
+  const jWidth = ctx.width - blocksW < 280 ? Math.min(ctx.width - 40, 560) : Math.min(560, ctx.width - blocksW);
   const common = { theme: ctx.theme, rowLabels: payload.classes, showValues: 'auto' as const };
   const jOpts: HeatmapOptions = {
     ...common,
