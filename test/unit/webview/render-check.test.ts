@@ -139,6 +139,11 @@ test('selection is shared: panel clicks post selectSample, host select messages 
   assert.equal((await one(page, '[data-testid="loss-selected"]')).index, '4');
   await page.click('[data-testid="sample-next"]');
   assert.equal((await posted('selectSample')).pop()!.index, 5);
+  // Playwright's CSS pierces the text field's shadow root to its <input>.
+  await page.fill('[data-testid="sample-input"] input', '11');
+  await page.press('[data-testid="sample-input"] input', 'Enter');
+  assert.equal((await posted('selectSample')).pop()!.index, 11);
+  assert.equal((await one(page, '[data-testid="loss-selected"]')).index, '11');
   await panel.send({ type: 'showView', view: 'gradient' });
   assert.ok(await page.isVisible('[data-testid="view-gradient"]'));
 });
