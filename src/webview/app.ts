@@ -89,7 +89,7 @@ export class App {
     this.views = viewsFor(payload);
     this.state = {
       view: chooseView(payload, message.view, this.state.view),
-      selected: clampIndex(message.selected ?? (sameFile ? this.state.selected : 0), payload.n),
+      selected: clampIndex(message.selected, payload.n),
       layer: payload.task === 'network' ? clampIndex(message.layer ?? (sameFile ? this.state.layer : payload.layers.length - 1), payload.layers.length) : 0,
       fileName: payload.fileName,
     };
