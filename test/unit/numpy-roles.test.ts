@@ -218,7 +218,7 @@ describe('single .npy files', () => {
   it('reports a sibling of the wrong length when none fits, naming both files', () => {
     const r = load1('run.npy', logits, { 'labels.npy': writeNpy(Int32Array.from([0, 1, 2]), [3]) });
     assert.equal(r.dataset, null);
-    assert.equal(r.problems[0].message, '"labels.npy" has 3 entries but "run.npy" has 2 samples');
+    assert.equal(r.problems[0].message, '"labels.npy" has 3 entries but "run.npy" has 2 samples; there must be one label per sample');
   });
 
   it('without labels: an error that says where to put them', () => {

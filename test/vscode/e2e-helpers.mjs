@@ -65,10 +65,14 @@ export async function hoverOn(page, text, { expect = 'Gradient Lens', timeoutMs 
   }
 }
 
-/** The rows of the Problems panel, as text. */
-export async function problems(page, minimum = 1) {
+/** The Problems panel's text once it lists every expected message (diagnostics arrive debounced). */
+export async function problemsListing(page, expectedMessages, timeoutMs = 20_000) {
   await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
-  const rows = page.locator('.markers-panel .monaco-list-row');
-  await page.waitForFunction((n) => document.querySelectorAll('.markers-panel .monaco-list-row').length >= n, minimum, { timeout: 20_000 });
-  return rows.allInnerTexts();
+  const panel = page.locator('.markers-panel');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = (await panel.allInnerTexts()).join('\n');
+    if (expectedMessages.every((m) => text.includes(m)) || Date.now() > deadline) return text;
+    await page.waitForTimeout(250);
+  }
 }
