@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): { service: AnalysisS
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Gradient Lens', { log: true });
   const service = new AnalysisService(context.extensionUri, log);
-  const panel = new PanelController(context.extensionUri, service, log);
+  const panel = new PanelController(context.extensionUri, service, log, context.workspaceState);
   context.subscriptions.push(
     log,
     service,

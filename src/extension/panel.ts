@@ -29,6 +29,8 @@ export class PanelController implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly service: AnalysisService,
     private readonly log: vscode.LogOutputChannel,
+    /** Where the panel's file is remembered for the serializer (the page itself knows only names). */
+    private readonly memory: vscode.Memento,
   ) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
@@ -50,6 +52,7 @@ export class PanelController implements vscode.Disposable {
     const n = file.analysis?.n ?? file.dataset?.n ?? 0;
     const index = Math.max(0, Math.min(selected ?? this.state?.selected ?? 0, Math.max(0, n - 1)));
     this.state = { uri: file.uri.toString(), view, selected: index };
+    void this.memory.update(PANEL_VIEW_TYPE, this.state);
     if (!this.panel) this.attach(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Gradient Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options()));
     this.panel!.title = `Gradient Lens: ${file.fileName}`;
     this.panel!.reveal(undefined, true);
@@ -80,16 +83,13 @@ export class PanelController implements vscode.Disposable {
 
   private async restore(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
     this.attach(panel);
-    const s = saved as Partial<PanelState> | undefined;
-    if (s && typeof s.uri === 'string' && VIEW_IDS.includes(s.view as ViewId)) {
-      this.state = { uri: s.uri, view: s.view as ViewId, selected: Number.isInteger(s.selected) ? (s.selected as number) : 0 };
-      try {
-        const file = await this.service.analyzeUri(vscode.Uri.parse(s.uri));
-        panel.title = `Gradient Lens: ${file.fileName}`;
-      } catch (error) {
-        this.post({ type: 'error', fileName: s.uri, message: (error as Error).message });
-      }
-    }
+    const remembered = this.memory.get<Partial<PanelState>>(PANEL_VIEW_TYPE);
+    const page = (saved ?? {}) as Partial<PanelState>;
+    if (!remembered || typeof remembered.uri !== 'string') return;
+    const view = VIEW_IDS.includes(page.view as ViewId) ? (page.view as ViewId) : VIEW_IDS.includes(remembered.view as ViewId) ? (remembered.view as ViewId) : 'jacobian';
+    const selected = Number.isInteger(page.selected) ? (page.selected as number) : Number.isInteger(remembered.selected) ? (remembered.selected as number) : 0;
+    this.state = { uri: remembered.uri, view, selected };
+    panel.title = `Gradient Lens: ${remembered.uri.split('/').pop()}`;
   }
 
   private html(webview: vscode.Webview): string {
@@ -128,8 +128,15 @@ export class PanelController implements vscode.Disposable {
     switch (message.type) {
       case 'ready': {
         this.ready = true;
-        const file = this.state && this.service.get(vscode.Uri.parse(this.state.uri));
-        if (file) this.post(this.showMessage(file));
+        if (!this.state) return;
+        // After a reload the analysis may not exist yet: run it rather than leave the page empty.
+        const uri = vscode.Uri.parse(this.state.uri);
+        try {
+          const file = this.service.get(uri) ?? (await this.service.analyzeUri(uri));
+          this.post(this.showMessage(file));
+        } catch (error) {
+          this.post({ type: 'error', fileName: uri.path.split('/').pop() ?? this.state.uri, message: (error as Error).message });
+        }
         return;
       }
       case 'selectSample':
@@ -196,7 +203,12 @@ export class PanelController implements vscode.Disposable {
     if (!this.panel || !this.state || e.textEditor.document.uri.toString() !== this.state.uri) return;
     const file = this.service.get(e.textEditor.document.uri);
     if (!file?.dataset || file.version !== e.textEditor.document.version) return;
-    const hit = sampleAtOffset(file.dataset, offsetOf(file.lines, e.selections[0].active));
+    const active = e.selections[0].active;
+    // A cursor in a row's indentation means that row too.
+    const line = e.textEditor.document.lineAt(active.line);
+    const hit =
+      sampleAtOffset(file.dataset, offsetOf(file.lines, active)) ??
+      sampleAtOffset(file.dataset, offsetOf(file.lines, new vscode.Position(active.line, line.firstNonWhitespaceCharacterIndex)));
     if (!hit || hit.index === this.state.selected) return;
     this.state.selected = hit.index;
     this.post({ type: 'select', index: hit.index });

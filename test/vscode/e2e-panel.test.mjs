@@ -1,0 +1,155 @@
+// The side panel in a real VS Code: each view opened from the palette on the bundled examples,
+// its cells read back from the webview's DOM and compared with the core's numbers; selection
+// shared between the panel and the editor.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { findFrame } from '../../scripts/vscode/harness.mjs';
+import { examplesWorkbench, openFile, runCommand, step } from './e2e-helpers.mjs';
+import { runPipeline } from '../../src/core/pipeline.ts';
+import { softmaxJacobian } from '../../src/core/softmax.ts';
+
+let wb;
+const core = (name) => runPipeline(new Uint8Array(fs.readFileSync(path.join(wb.folder, name))), name);
+const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-12 + 1e-12 * Math.abs(b), `${what}: ${a} ≠ ${b}`);
+
+/** Every [data-testid=testId] element's data attributes, read inside the webview frame. */
+const cells = (frame, testId) =>
+  frame.$$eval(`[data-testid="${testId}"]`, (els) => els.map((e) => ({ row: Number(e.getAttribute('data-row')), col: e.getAttribute('data-col'), index: Number(e.getAttribute('data-index')), value: Number(e.getAttribute('data-value')), ok: e.getAttribute('data-ok') })));
+
+async function panelFrame(selector) {
+  return findFrame(wb.page, selector, 30_000);
+}
+
+async function showTab(frame, view) {
+  await frame.click(`[data-testid="tab-${view}"]`);
+  await frame.waitForSelector(`[data-testid="view-${view}"] svg, [data-testid="view-${view}"] canvas`, { timeout: 15_000 });
+}
+
+describe('the panel, in a real VS Code', () => {
+  before(async () => {
+    wb = await examplesWorkbench();
+  });
+  after(async () => wb && (await wb.stop()));
+
+  it('Show Softmax Jacobian: every cell equals p_j(δ_jk − p_k) of the core', { timeout: 120_000 }, async () => {
+    await step(wb, 'panel-jacobian', async () => {
+      await openFile(wb.page, 'cifar10-logits.json');
+      await runCommand(wb.page, 'Gradient Lens: Show Softmax Jacobian');
+      // The quick pick offers each sample with its loss; accept the one under the cursor (sample 0).
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample 0' }).first().waitFor();
+      await wb.page.keyboard.press('Enter');
+      const frame = await panelFrame('[data-testid="jacobian-heatmap"] [data-testid="heatmap-cell"]');
+      const { analysis } = core('cifar10-logits.json');
+      const J = softmaxJacobian(analysis.probabilities.subarray(0, 10));
+      const found = await cells(frame, 'jacobian-heatmap"] [data-testid="heatmap-cell');
+      assert.equal(found.length, 100);
+      for (const c of found) close(c.value, J[c.row * 10 + Number(c.col)], `J[${c.row}][${c.col}]`);
+      for (let r = 0; r < 10; r++) assert.ok(Math.abs(found.filter((c) => c.row === r).reduce((s, c) => s + c.value, 0)) < 1e-15, 'rows sum to 0');
+    });
+  });
+
+  it('Gradient, batch gradient, loss and chain-rule views hold the core’s numbers', { timeout: 120_000 }, async () => {
+    await step(wb, 'panel-views', async () => {
+      const frame = await panelFrame('[data-testid="tab-gradient"]');
+      const { analysis } = core('cifar10-logits.json');
+      const { n, k } = analysis;
+      await showTab(frame, 'gradient');
+      const bars = await cells(frame, 'view-gradient"] [data-testid="gradient-bar');
+      assert.equal(bars.length, k);
+      for (const b of bars) close(b.value, analysis.logitGradient[b.row] * n, `p − y for class ${b.row}`);
+
+      await showTab(frame, 'matrix');
+      const matrix = await cells(frame, 'view-matrix"] [data-testid="heatmap-cell');
+      assert.equal(matrix.length, n * k);
+      for (const c of matrix) close(c.value, analysis.logitGradient[c.row * k + Number(c.col)], `∂L/∂z[${c.row}][${c.col}]`);
+
+      await showTab(frame, 'losses');
+      const losses = await cells(frame, 'view-losses"] [data-testid="loss-bar');
+      assert.equal(losses.length, n);
+      for (const b of losses) close(b.value, analysis.losses[b.index], `loss ${b.index}`);
+
+      await showTab(frame, 'chain');
+      const check = await cells(frame, 'chain-product-check');
+      assert.equal(check[0].ok, 'true', 'Jᵀ·∂L/∂p equals p − y');
+    });
+  });
+
+  it('clicking a sample in the panel moves the editor’s cursor to it; the cursor selects in the panel', { timeout: 90_000 }, async () => {
+    await step(wb, 'panel-selection', async () => {
+      const frame = await panelFrame('[data-testid="tab-losses"]');
+      await showTab(frame, 'losses');
+      await frame.click('[data-testid="loss-bar"][data-index="7"]');
+      // Sample 7's row is line 11 of the file (3 header lines, 1-based lines): the editor's active line.
+      await wb.page.waitForFunction(() => document.querySelector('.monaco-editor .line-numbers.active-line-number')?.textContent.trim() === '11', null, { timeout: 15_000 });
+      // Now move the cursor in the editor onto sample 12's row (line 16).
+      await wb.page.locator('.monaco-editor .view-line').first().click();
+      await wb.page.keyboard.press('Control+G');
+      await wb.page.keyboard.type('16');
+      await wb.page.keyboard.press('Enter');
+      await frame.waitForFunction(() => document.querySelector('[data-testid="sample-input"]')?.value === '12', null, { timeout: 15_000 });
+    });
+  });
+
+  it('a 1000-class Jacobian renders on canvas; its tooltip gives the core’s value', { timeout: 120_000 }, async () => {
+    await step(wb, 'panel-1000', async () => {
+      await openFile(wb.page, 'imagenet-1000-classes.json');
+      await runCommand(wb.page, 'Gradient Lens: Show Softmax Jacobian');
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample 0' }).first().waitFor();
+      await wb.page.keyboard.press('Enter');
+      const frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
+      const mode = await frame.getAttribute('[data-testid="jacobian-heatmap"]', 'data-mode');
+      assert.ok(mode.startsWith('canvas'), mode);
+      const canvas = await frame.$('[data-testid="jacobian-heatmap"] [data-testid="heatmap-canvas"]');
+      const box = await canvas.boundingBox();
+      await canvas.hover({ position: { x: box.width * 0.3, y: box.height * 0.6 } });
+      const tip = await frame.waitForSelector('[data-testid="tooltip"][data-row]', { timeout: 10_000 });
+      const attr = async (name) => Number(await tip.getAttribute(name));
+      const p = core('imagenet-1000-classes.json').analysis.probabilities.subarray(0, 1000);
+      const J = (r, c) => p[r] * ((r === c ? 1 : 0) - p[c]);
+      const [r0, c0] = [await attr('data-row'), await attr('data-col')];
+      const rowEnd = await tip.getAttribute('data-row-end');
+      if (rowEnd === null) close(await attr('data-value'), J(r0, c0), `J[${r0}][${c0}]`);
+      else {
+        // A screen pixel covers a block: the tooltip gives its exact min and max.
+        let min = Infinity;
+        let max = -Infinity;
+        for (let r = r0; r < Number(rowEnd); r++) for (let c = c0; c < Number(await tip.getAttribute('data-col-end')); c++) {
+          min = Math.min(min, J(r, c));
+          max = Math.max(max, J(r, c));
+        }
+        close(await attr('data-min'), min, 'block min');
+        close(await attr('data-max'), max, 'block max');
+      }
+    });
+  });
+
+  it('a network: per-layer gradient norms and ∂L/∂W cells equal the core’s', { timeout: 120_000 }, async () => {
+    await step(wb, 'panel-network', async () => {
+      await openFile(wb.page, 'network.json');
+      await runCommand(wb.page, 'Gradient Lens: Analyze File');
+      const frame = await panelFrame('[data-testid="norm-bar"]');
+      const { network, dataset } = core('network.json');
+      const norms = await cells(frame, 'norm-bar');
+      assert.equal(new Set(norms.map((b) => b.value)).size >= 1, true);
+      const byLayer = await frame.$$eval('[data-testid="norm-bar"]', (els) => els.map((e) => ({ layer: Number(e.getAttribute('data-layer')), value: Number(e.getAttribute('data-value')) })));
+      for (const b of byLayer) close(b.value, network.analysis.layers[b.layer].gradNorm, `‖∂L/∂W‖ of layer ${b.layer}`);
+      const heatmaps = await frame.$$('[data-testid="weight-gradient-heatmap"]');
+      assert.equal(heatmaps.length, dataset.layers.length);
+      const first = await heatmaps[0].$$eval('[data-testid="heatmap-cell"]', (els) => els.map((e) => ({ row: Number(e.getAttribute('data-row')), col: Number(e.getAttribute('data-col')), value: Number(e.getAttribute('data-value')) })));
+      const L0 = dataset.layers[0];
+      assert.equal(first.length, L0.outputs * L0.inputs);
+      for (const c of first) close(c.value, network.analysis.layers[0].gradWeights[c.row * L0.inputs + c.col], `∂L/∂W[${c.row}][${c.col}]`);
+    });
+  });
+
+  it('the panel comes back after a reload of the window (serializer)', { timeout: 120_000 }, async () => {
+    await step(wb, 'panel-reload', async () => {
+      await runCommand(wb.page, 'Developer: Reload Window');
+      await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      const frame = await panelFrame('[data-testid="norm-bar"]');
+      assert.ok(await frame.$('[data-testid="file-name"]'));
+    });
+  });
+});
