@@ -19,6 +19,7 @@ before(async () => {
   const folder = path.join(tmp, 'examples');
   fs.cpSync(path.join(repoRoot, 'examples'), folder, { recursive: true });
   fs.writeFileSync(path.join(folder, 'README.md'), '# not a tensor file\n');
+  fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'bad'), path.join(folder, 'bad'), { recursive: true });
   const hostDir = path.join(repoRoot, 'test', 'vscode', 'host');
   await esbuild.build({
     entryPoints: fs.readdirSync(hostDir).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(hostDir, f)),
