@@ -7,6 +7,8 @@
 //     SECTION   run only these (names below); default: all
 //     --quick   small inputs, one round: checks the harness, measures nothing worth quoting
 //     --clean   delete the cached generated inputs (in the OS temp dir) and exit
+//   BENCH_SRC_ROOT=DIR (a copy of the repo with a change applied) and BENCH_CLI=DIR/dist/cli.js
+//   measure that change instead of this working tree (see sections/common.mjs).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -24,6 +26,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SECTIONS = [
   { name: 'parse', script: 'sections/parse.mjs', node: ['--expose-gc', '--max-old-space-size=16384'] },
   { name: 'compute', script: 'sections/compute.mjs', node: ['--expose-gc', '--max-old-space-size=8192'] },
+  { name: 'npy', script: 'sections/npy.mjs', node: ['--expose-gc'] },
   { name: 'cli-vs-numpy', script: 'sections/cli-vs-numpy.mjs', node: [] },
   { name: 'memory', script: 'sections/memory.mjs', node: [] },
   { name: 'bigfile', script: 'sections/bigfile.mjs', node: [] },
@@ -69,6 +72,7 @@ rmSync(scratch, { recursive: true, force: true });
 const report = {
   date: started.toISOString(),
   quick,
+  measured: { src: process.env.BENCH_SRC_ROOT ?? 'this working tree', cli: process.env.BENCH_CLI ?? 'dist/cli.js' },
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${process.platform} ${process.arch}` },
   sections: results,
 };
@@ -86,6 +90,7 @@ function renderTable(rep) {
   const lines = [];
   lines.push(`Gradient Lens benchmark, ${rep.date}${rep.quick ? ' (--quick: harness check, not a measurement)' : ''}`);
   lines.push(`${rep.machine.cpus} × ${rep.machine.cpu}, ${rep.machine.memoryGB} GB, Node ${rep.machine.node}`);
+  if (rep.measured.src !== 'this working tree' || rep.measured.cli !== 'dist/cli.js') lines.push(`measuring a candidate: src from ${rep.measured.src}, CLI ${rep.measured.cli}`);
   const header = ['measure', 'ours', 'peer', 'ratio', 'target', 'verdict'];
   const table = [];
   const tally = { PASS: 0, MISS: 0, INFO: 0, SKIP: 0 };

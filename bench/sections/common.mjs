@@ -22,6 +22,13 @@ export function log(...parts) {
 }
 
 /**
+ * Where the measured code comes from. By default this working tree; BENCH_SRC_ROOT (a directory
+ * holding a src/ tree) and BENCH_CLI (a cli.js) measure a candidate change instead, e.g. a patch
+ * from bench/parser-speedups.md applied to a copy, against the same peers in the same run.
+ */
+export const SRC_ROOT = process.env.BENCH_SRC_ROOT ?? ROOT;
+
+/**
  * src/core bundled by esbuild with the options scripts/build.mjs uses for the Node bundles
  * (platform node, target node20, cjs), into a temp dir: what ships, not what tsx transpiles.
  */
@@ -38,7 +45,8 @@ export async function coreBundle() {
     "export { analyze } from './src/core/analysis';",
   ].join('\n');
   await esbuild.build({
-    stdin: { contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'bench-core-entry.ts' },
+    stdin: { contents, resolveDir: SRC_ROOT, loader: 'ts', sourcefile: 'bench-core-entry.ts' },
+    nodePaths: [join(ROOT, 'node_modules')],
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -54,12 +62,24 @@ export async function coreBundle() {
 
 /** The shipped CLI bundle; `npm run bench` builds it first. */
 export function cliPath() {
+  if (process.env.BENCH_CLI) return process.env.BENCH_CLI;
   const path = join(ROOT, 'dist', 'cli.js');
   if (!existsSync(path)) throw new Error('dist/cli.js is missing: run `node scripts/build.mjs` (npm run bench does)');
   return path;
 }
 
 export const gc = globalThis.gc ?? (() => {});
+
+/**
+ * The figure each ratio is taken from: the fastest of the interleaved rounds by default, since on
+ * a shared machine a neighbour's load only ever adds time (medians are kept in the JSON too);
+ * BENCH_STAT=median to use medians instead.
+ */
+export const STAT = process.env.BENCH_STAT === 'median' ? 'median' : 'min';
+export const STAT_TEXT = STAT === 'min' ? 'fastest of interleaved rounds (after one warm-up); medians in timesMs' : 'median of interleaved rounds (after one warm-up)';
+export function pick(xs) {
+  return STAT === 'min' ? Math.min(...xs) : median(xs);
+}
 
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logitsArray } from '../generate.mjs';
-import { QUICK, ROOT, coreBundle, emit, interleave, log, require, row } from './common.mjs';
+import { QUICK, ROOT, STAT, STAT_TEXT, coreBundle, emit, interleave, log, require, row } from './common.mjs';
 
 const N = QUICK ? 1000 : 10000;
 const K = 1000;
@@ -113,8 +113,8 @@ const cases = [
   { name: 'Math.exp pass (one per element)', run: () => expPass(z) },
 ];
 const t = interleave(cases, ROUNDS);
-const ms = (name) => t[name].median;
-const fig = (name) => ({ value: Number(ms(name).toFixed(1)), unit: 'ms', min: Number(t[name].min.toFixed(1)) });
+const ms = (name) => t[name][STAT];
+const fig = (name) => ({ value: Number(ms(name).toFixed(1)), unit: 'ms', median: Number(t[name].median.toFixed(1)) });
 const ours = 'ours softmaxCrossEntropy';
 const tfName = 'tfjs cpu valueAndGrad(softmaxCrossEntropy)';
 const floor = 'floor: read pass + write pass (same array)';
@@ -145,7 +145,7 @@ const info = {
   n: N,
   k: K,
   rounds: ROUNDS,
-  statistic: 'median of interleaved rounds (after one warm-up)',
+  statistic: STAT_TEXT,
   lossOurs: oursLoss,
   lossTfjs: tfLoss,
   lossRelativeDifference: Math.abs(oursLoss - tfLoss) / Math.abs(oursLoss),

@@ -7,7 +7,7 @@
 // JSON.parse compares numbers per second; against the CSV peers (same bytes) it is MB/s.
 import { readFileSync } from 'node:fs';
 import { cachedLogitsFile, FORMATS } from '../generate.mjs';
-import { QUICK, coreBundle, emit, interleave, log, MB, require, row } from './common.mjs';
+import { QUICK, STAT, STAT_TEXT, coreBundle, emit, interleave, log, MB, require, row } from './common.mjs';
 
 const N = QUICK ? 500 : 10000;
 const K = 1000;
@@ -19,7 +19,7 @@ const d3 = require('d3-dsv');
 const Papa = require('papaparse');
 
 const rows = [];
-const info = { n: N, k: K, rounds: ROUNDS, statistic: 'median of interleaved rounds (after one warm-up)', formats: {} };
+const info = { n: N, k: K, rounds: ROUNDS, statistic: STAT_TEXT, formats: {} };
 
 for (const variant of ['short', 'long']) {
   const csvInfo = cachedLogitsFile({ kind: 'csv', variant, n: N, k: K });
@@ -54,7 +54,7 @@ for (const variant of ['short', 'long']) {
     { name: 'decode JSON (utf-8)', run: () => new TextDecoder().decode(jsonBytes).length },
   ];
   const t = interleave(cases, ROUNDS);
-  const ms = (name) => t[name].median;
+  const ms = (name) => t[name][STAT];
   const mbps = (bytes, name) => bytes / MB / (ms(name) / 1000);
   const mnps = (name) => numbers / 1e6 / (ms(name) / 1000);
   const speed = (bytes, name) => ({ value: Number(mbps(bytes, name).toFixed(1)), unit: 'MB/s', ms: Number(ms(name).toFixed(1)), mnumPerS: Number(mnps(name).toFixed(2)) });
