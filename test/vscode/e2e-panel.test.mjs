@@ -50,6 +50,20 @@ describe('the panel, in a real VS Code', () => {
     });
   });
 
+  it('the served panel HTML is locked down: CSP default-src none, nonce’d scripts, no remote content', { timeout: 30_000 }, async () => {
+    const frame = await panelFrame('[data-testid="jacobian-heatmap"]');
+    const csp = await frame.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content'));
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:\/\/(?!.*vscode-cdn)/);
+    // VS Code injects its own acquireVsCodeApi script (id _vscodeApiScript); every script of ours carries the nonce.
+    const scripts = await frame.$$eval('script:not(#_vscodeApiScript)', (els) => els.map((e) => ({ nonce: e.nonce || e.getAttribute('nonce'), src: e.getAttribute('src') })));
+    assert.ok(scripts.length > 0);
+    for (const script of scripts) assert.ok(script.nonce, `script without nonce: ${script.src}`);
+    const remote = await frame.$$eval('[src], [href]', (els) => els.map((e) => e.getAttribute('src') ?? e.getAttribute('href')).filter((u) => /^https?:/.test(u) && !/vscode-cdn|vscode-resource/.test(u)));
+    assert.deepEqual(remote, []);
+  });
+
   it('Gradient, batch gradient, loss and chain-rule views hold the core’s numbers', { timeout: 120_000 }, async () => {
     await step(wb, 'panel-views', async () => {
       const frame = await panelFrame('[data-testid="tab-gradient"]');
