@@ -3,6 +3,7 @@
 Each file teaches one thing; see README.md in this folder.
 """
 import json
+import os
 import numpy as np
 
 rng = np.random.default_rng(2026)
@@ -79,4 +80,16 @@ logits = rng.normal(0, 2, (n, k))
 logits[np.arange(n), labels] += 6
 rows_json("imagenet-1000-classes.json", [], "logits", np.round(logits, 3).tolist(), [("labels", labels.tolist())])
 
+
+
+# 7. NumPy: float32 logits with int64 labels beside them, as a training script saves them.
+n, k = 32, 5
+labels = rng.integers(0, k, n)
+logits = rng.normal(0, 1.5, (n, k)).astype(np.float32)
+logits[np.arange(n), labels] += 2.0
+os.makedirs("numpy", exist_ok=True)  # its own folder: classes.txt applies to every file beside it
+np.save("numpy/scores.npy", logits)
+np.save("numpy/scores_labels.npy", labels.astype(np.int64))
+with open("numpy/classes.txt", "w") as f:
+    f.write("\n".join(["setosa", "versicolor", "virginica", "unknown", "hybrid"]) + "\n")
 print("examples written")
