@@ -167,3 +167,29 @@ describe('the panel, in a real VS Code', () => {
     });
   });
 });
+
+describe('the NumPy viewer, in a real VS Code', () => {
+  before(async () => {
+    wb = await examplesWorkbench();
+  });
+  after(async () => wb && (await wb.stop()));
+
+  it('opening a .npy shows its dtype, shape and the loss, and its button opens the panel', { timeout: 120_000 }, async () => {
+    await step(wb, 'npy-viewer', async () => {
+      await wb.page.keyboard.press('Control+P');
+      await wb.page.locator('.quick-input-widget input.input').fill('scores.npy');
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'scores.npy' }).first().waitFor();
+      await wb.page.keyboard.press('Enter');
+      const frame = await findFrame(wb.page, 'button[data-command]', 30_000);
+      const text = await frame.innerText('body');
+      assert.match(text, /float32/);
+      assert.match(text, /shape \(32, 5\)/);
+      const bytes = (name) => new Uint8Array(fs.readFileSync(path.join(wb.folder, 'numpy', name)));
+      const { analysis } = runPipeline(bytes('scores.npy'), 'scores.npy', { siblings: { 'scores_labels.npy': bytes('scores_labels.npy'), 'classes.txt': bytes('classes.txt') } });
+      assert.ok(text.includes(String(Number(analysis.loss.toPrecision(6)))), `loss ${analysis.loss} in ${text}`);
+      await frame.click('button[data-command="gradientLens.analyzeFile"]');
+      const panel = await findFrame(wb.page, '[data-testid="file-name"]', 30_000);
+      assert.equal((await panel.innerText('[data-testid="file-name"]')).trim(), 'scores.npy');
+    });
+  });
+});
