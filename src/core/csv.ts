@@ -44,6 +44,86 @@ function parseTable(bytes: Uint8Array): CsvTable {
   const delimiter = detectDelimiter(b, headerStart, headerEnd);
   const delim = delimiter.charCodeAt(0);
 
+  const { columns, columnSpans } = readHeader(b, headerStart, headerEnd, delim);
+  const width = columns.length;
+
+  pos = skipLineBreak(b, headerEnd);
+  const values = new GrowableFloat64(Math.max(1024, Math.min(1 << 24, Math.ceil(((n - pos) / 8)))));
+  const rowSpans = new GrowableFloat64(1024);
+  const scan: NumberScan = { value: 0, end: 0, error: null };
+  let rows = 0;
+
+  // The hot loop: every message is built by a function outside it, to keep the loop small.
+  while (pos < n) {
+    const rowStart = pos;
+    // Blank lines (often a trailing newline or two) are skipped.
+    if (b[pos] === 10 || b[pos] === 13) {
+      pos = skipLineBreak(b, pos);
+      continue;
+    }
+    let col = 0;
+    for (;;) {
+      let i = pos;
+      while (b[i] === 32 || b[i] === 9) {
+        if (b[i] === delim) break;
+        i++;
+      }
+      let quoted = false;
+      if (b[i] === 34) {
+        quoted = true;
+        i++;
+        while (b[i] === 32) i++;
+      }
+      const c = b[i];
+      const cellAt = i;
+      if (c === 45 || (c >= 48 && c <= 57) || c === 43 || c === 46) {
+        // CSV writers emit '+1', '.5' and '5.'; accept them, then hold the rest to JSON's grammar.
+        scanCsvNumber(b, i, scan);
+      } else if (c === delim || c === 10 || c === 13 || c === undefined || (quoted && c === 34)) {
+        if (col === 0 && !quoted && c !== delim) {
+          // A line of nothing but spaces is as blank as an empty one.
+          pos = c === undefined ? n : skipLineBreak(b, i);
+          break;
+        }
+        // Unnamed columns (a pandas index, a trailing delimiter on every line) are never read.
+        if (!(col < width && columns[col] === '')) throw emptyCellError(columns, delimiter, rows, col, cellAt, pos);
+        scan.value = NaN;
+        scan.end = i;
+        scan.error = null;
+      } else {
+        scan.error = 'x';
+      }
+      if (scan.error !== null) throw cellError(b, i, delim, scan.error, columns, rows, col);
+      if (col < width) values.push(scan.value);
+      col++;
+      i = scan.end;
+      if (quoted) {
+        while (b[i] === 32) i++;
+        if (b[i] !== 34) throw quoteError(b, cellAt, i, delim, columns, rows, col - 1);
+        i++;
+      }
+      while (b[i] === 32 || (b[i] === 9 && delim !== 9)) i++;
+      const d = b[i];
+      if (d === delim) {
+        pos = i + 1;
+        continue;
+      }
+      if (d === 10 || d === 13 || d === undefined) {
+        if (col !== width) throw raggedError(rows, col, width, rowStart, i);
+        rowSpans.push(rowStart);
+        rowSpans.push(i);
+        rows++;
+        pos = d === undefined ? n : skipLineBreak(b, i);
+        break;
+      }
+      throw afterNumberError(b, i, cellAt, delimiter, columns, rows, col - 1);
+    }
+  }
+
+  return { columns, columnSpans: Float64Array.from(columnSpans), delimiter, rows, data: values.take(), rowSpans: rowSpans.take() };
+}
+
+function readHeader(b: Uint8Array, headerStart: number, headerEnd: number, delim: number): { columns: string[]; columnSpans: number[] } {
   const columns: string[] = [];
   const columnSpans: number[] = [];
   let cellStart = headerStart;
@@ -66,113 +146,55 @@ function parseTable(bytes: Uint8Array): CsvTable {
       cellStart = i + 1;
     }
   }
-  const width = columns.length;
+  return { columns, columnSpans };
+}
 
-  pos = skipLineBreak(b, headerEnd);
-  const values = new GrowableFloat64(Math.max(1024, Math.min(1 << 24, Math.ceil(((n - pos) / 8)))));
-  const rowSpans = new GrowableFloat64(1024);
-  const scan: NumberScan = { value: 0, end: 0, error: null };
-  let rows = 0;
-  /** How messages name column `col`: its header name, or its number when it has none. */
-  const column = (col: number) => (col >= width ? `${col + 1} (beyond the ${width} header columns)` : columns[col] === '' ? `${col + 1} (unnamed)` : `"${clip(columns[col])}"`);
+/** How messages name column `col`: its header name, or its number when it has none. */
+function columnName(columns: string[], col: number): string {
+  if (col >= columns.length) return `${col + 1} (beyond the ${columns.length} header columns)`;
+  return columns[col] === '' ? `${col + 1} (unnamed)` : `"${clip(columns[col])}"`;
+}
 
-  rows: while (pos < n) {
-    const rowStart = pos;
-    // Blank lines (often a trailing newline or two) are skipped.
-    if (b[pos] === 10 || b[pos] === 13) {
-      pos = skipLineBreak(b, pos);
-      continue;
-    }
-    let col = 0;
-    for (;;) {
-      let i = pos;
-      while (b[i] === 32 || b[i] === 9) {
-        if (b[i] === delim) break;
-        i++;
-      }
-      let quoted = false;
-      if (b[i] === 34) {
-        quoted = true;
-        i++;
-        while (b[i] === 32) i++;
-      }
-      const c = b[i];
-      const cellAt = i;
-      if (c === delim || c === 10 || c === 13 || c === undefined || (quoted && c === 34)) {
-        if (col === 0 && !quoted && c !== delim) {
-          // A line of nothing but spaces is as blank as an empty one.
-          pos = c === undefined ? n : skipLineBreak(b, i);
-          continue rows;
-        }
-        if (col < width && columns[col] === '') {
-          // Unnamed columns (a pandas index, a trailing delimiter on every line) are never read.
-          values.push(NaN);
-          col++;
-          i = quoted ? i + 1 : i;
-        } else if (col >= width) {
-          throw new InputError(`sample ${rows} has an extra empty cell after its ${width} values; remove the trailing ${nameOf(delimiter)}`, pos - 1, pos, 'ragged');
-        } else {
-          throw new InputError(`empty cell in column ${column(col)} of sample ${rows}; every cell needs a number (fill it in or drop the sample)`, cellAt, cellAt, 'empty-cell');
-        }
-      } else {
-        if (c === 45 || (c >= 48 && c <= 57) || c === 43 || c === 46) {
-          // CSV writers emit '+1', '.5' and '5.'; accept them, then hold the rest to JSON's grammar.
-          scanCsvNumber(b, i, scan);
-        } else {
-          scan.error = 'x';
-        }
-        if (scan.error !== null) throw cellError(b, i, delim, scan.error, `sample ${rows}, column ${column(col)}`, columns[col]);
-        if (col < width) values.push(scan.value);
-        col++;
-        i = scan.end;
-        if (quoted) {
-          while (b[i] === 32) i++;
-          if (b[i] !== 34) throw quoteError(b, cellAt, i, delim, `sample ${rows}, column ${column(col - 1)}`);
-          i++;
-        }
-      }
-      while (b[i] === 32 || (b[i] === 9 && delim !== 9)) i++;
-      const d = b[i];
-      if (d === delim) {
-        pos = i + 1;
-        continue;
-      }
-      if (d === 10 || d === 13 || d === undefined) {
-        if (col !== width) {
-          throw new InputError(`sample ${rows} has ${col} value${col === 1 ? '' : 's'}, expected ${width} (one per header column)`, rowStart, i, 'ragged');
-        }
-        rowSpans.push(rowStart);
-        rowSpans.push(i);
-        rows++;
-        pos = d === undefined ? n : skipLineBreak(b, i);
-        break;
-      }
-      const where = `sample ${rows}, column ${column(col - 1)}`;
-      if (d === 44) {
-        const comma = decimalComma(b, cellAt, i, delim);
-        if (comma) throw comma(where);
-      }
-      const hint =
-        d === 44 || d === 59 || d === 9 ? ` (the header uses ${nameOf(delimiter)} as the delimiter, so every line must)`
-        : d >= 48 && d <= 57 ? '; a number cannot contain spaces'
-        : charHintAt(b, i);
-      throw new InputError(`unexpected ${charNameAt(b, i)} after the number in ${where}${hint}`, i, i + charLengthAt(b, i), 'syntax');
-    }
+function where(columns: string[], rows: number, col: number): string {
+  return `sample ${rows}, column ${columnName(columns, col)}`;
+}
+
+function emptyCellError(columns: string[], delimiter: string, rows: number, col: number, cellAt: number, pos: number): InputError {
+  if (col >= columns.length) {
+    return new InputError(`sample ${rows} has an extra empty cell after its ${columns.length} values; remove the trailing ${nameOf(delimiter)}`, pos - 1, pos, 'ragged');
   }
+  return new InputError(`empty cell in column ${columnName(columns, col)} of sample ${rows}; every cell needs a number (fill it in or drop the sample)`, cellAt, cellAt, 'empty-cell');
+}
 
-  return { columns, columnSpans: Float64Array.from(columnSpans), delimiter, rows, data: values.take(), rowSpans: rowSpans.take() };
+function raggedError(rows: number, col: number, width: number, rowStart: number, i: number): InputError {
+  return new InputError(`sample ${rows} has ${col} value${col === 1 ? '' : 's'}, expected ${width} (one per header column)`, rowStart, i, 'ragged');
+}
+
+function afterNumberError(b: Uint8Array, i: number, cellAt: number, delimiter: string, columns: string[], rows: number, col: number): InputError {
+  const d = b[i];
+  if (d === 44) {
+    const comma = decimalComma(b, cellAt, i, delimiter.charCodeAt(0));
+    if (comma) return comma(where(columns, rows, col));
+  }
+  const hint =
+    d === 44 || d === 59 || d === 9 ? ` (the header uses ${nameOf(delimiter)} as the delimiter, so every line must)`
+    : d >= 48 && d <= 57 ? '; a number cannot contain spaces'
+    : charHintAt(b, i);
+  return new InputError(`unexpected ${charNameAt(b, i)} after the number in ${where(columns, rows, col)}${hint}`, i, i + charLengthAt(b, i), 'syntax');
 }
 
 /** Why a cell is not a number, naming what it holds. */
-function cellError(b: Uint8Array, i: number, delim: number, scanError: string, where: string, columnName: string | undefined): InputError {
+function cellError(b: Uint8Array, i: number, delim: number, scanError: string, columns: string[], rows: number, col: number): InputError {
+  const at = where(columns, rows, col);
+  const columnName = columns[col];
   let e = i;
   while (e < b.length && b[e] !== delim && b[e] !== 10 && b[e] !== 13) e++;
   let text = decoder.decode(b.subarray(i, e)).trim();
   if (text.endsWith('"')) text = text.slice(0, -1).trim();
   const end = Math.max(e, i + 1);
-  if (/^[-+]?(nan|inf|infinity)$/i.test(text)) return new InputError(`${text} (${where}) is not a finite number and no loss can be computed from it; replace it with a number or drop the sample`, i, end, 'non-finite');
-  if (MISSING.test(text)) return new InputError(`"${text}" (${where}) marks a missing value, which cannot be analysed; fill it in or drop the sample`, i, end, 'not-a-number');
-  if (scanError.includes('too large')) return new InputError(`${clip(text)} (${where}) is too large for a 64-bit float (the largest is about 1.8e308); rescale the values`, i, end, 'non-finite');
+  if (/^[-+]?(nan|inf|infinity)$/i.test(text)) return new InputError(`${text} (${at}) is not a finite number and no loss can be computed from it; replace it with a number or drop the sample`, i, end, 'non-finite');
+  if (MISSING.test(text)) return new InputError(`"${text}" (${at}) marks a missing value, which cannot be analysed; fill it in or drop the sample`, i, end, 'not-a-number');
+  if (scanError.includes('too large')) return new InputError(`${clip(text)} (${at}) is too large for a 64-bit float (the largest is about 1.8e308); rescale the values`, i, end, 'non-finite');
   let hint = '';
   for (let k = i; k < e; k++) {
     if (b[k] >= 0x80) {
@@ -182,20 +204,21 @@ function cellError(b: Uint8Array, i: number, delim: number, scanError: string, w
     }
   }
   if (!hint && /^labels?$/i.test(columnName?.trim() ?? '')) hint = '; labels must be class indices 0…K−1, not names';
-  return new InputError(`"${clip(text)}" (${where}) is not a number${hint}`, i, end, 'not-a-number');
+  return new InputError(`"${clip(text)}" (${at}) is not a number${hint}`, i, end, 'not-a-number');
 }
 
-function quoteError(b: Uint8Array, cellAt: number, i: number, delim: number, where: string): InputError {
+function quoteError(b: Uint8Array, cellAt: number, i: number, delim: number, columns: string[], rows: number, col: number): InputError {
+  const at = where(columns, rows, col);
   let close = i;
   while (close < b.length && b[close] !== 34 && b[close] !== 10 && b[close] !== 13) close++;
   if (b[close] !== 34) {
     let open = cellAt - 1;
     while (open > 0 && b[open] !== 34) open--;
-    return new InputError(`${where}: the quote that opens this cell is never closed; close it after the number, as in "1.5"`, open, open + 1, 'syntax');
+    return new InputError(`${at}: the quote that opens this cell is never closed; close it after the number, as in "1.5"`, open, open + 1, 'syntax');
   }
   const comma = b[i] === 44 ? decimalComma(b, cellAt, i, delim) : null;
-  if (comma) return comma(where);
-  return new InputError(`unexpected ${charNameAt(b, i)} in the quoted cell of ${where}; a quoted cell must hold just a number, like "1.5"${charHintAt(b, i)}`, i, i + charLengthAt(b, i), 'syntax');
+  if (comma) return comma(at);
+  return new InputError(`unexpected ${charNameAt(b, i)} in the quoted cell of ${at}; a quoted cell must hold just a number, like "1.5"${charHintAt(b, i)}`, i, i + charLengthAt(b, i), 'syntax');
 }
 
 /**

@@ -164,6 +164,17 @@ class JsonParser {
     return new InputError(`unexpected ${charNameAt(b, i)} ${context}${hint}`, i, i + charLengthAt(b, i), 'syntax');
   }
 
+  /** What follows an array item or object value that is neither ',' nor the closing bracket. */
+  private afterItem(context: string): InputError {
+    const c = this.b[this.pos];
+    const error = this.unexpected(context);
+    if (error.code !== 'syntax') return error;
+    let hint = '';
+    if (c === 91 || c === 123 || c === 34 || isDigit(c) || (c === 45 && isDigit(this.b[this.pos + 1]))) hint = '; is a comma missing before it?';
+    else if (c === 93 || c === 125) hint = `; the brackets do not match (one '${String.fromCharCode(c)}' too many, or an opening bracket missing)`;
+    return hint ? new InputError(error.message + hint, error.start, error.end, error.code) : error;
+  }
+
   /** An ASCII word (optionally signed, for -Infinity) starting at `i`, or ''. */
   private wordAt(i: number): string {
     const b = this.b;
@@ -327,7 +338,7 @@ class JsonParser {
         this.pos++;
         return { kind: 'object', entries, start, end: this.pos };
       }
-      throw this.unexpected(`after the value of "${key.value}"; expected ',' or '}'`);
+      throw this.afterItem(`after the value of "${key.value}"; expected ',' or '}'`);
     }
   }
 
@@ -459,7 +470,7 @@ class JsonParser {
         break;
       }
       if (e === undefined) throw this.unexpected('inside an array');
-      throw this.unexpected("after a row; expected ',' or ']'");
+      throw this.afterItem("after a row; expected ',' or ']'");
     }
     return {
       kind: 'matrix',
@@ -496,7 +507,7 @@ class JsonParser {
         this.pos++;
         return { kind: 'array', items, start, end: this.pos };
       }
-      throw this.unexpected("inside an array; expected ',' or ']'");
+      throw this.afterItem("inside an array; expected ',' or ']'");
     }
   }
 }

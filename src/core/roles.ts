@@ -110,7 +110,7 @@ function csvName(role: NearMiss['role']): string {
 
 function checkMatrix(t: Located, sink: ProblemSink, roles: Roles): boolean {
   if (t.rows === 0) {
-    sink.add(problem(`${q(t, roles)} is empty (N = 0): there is no sample to analyse`, t.span.start, t.span.end, 'empty-tensor'));
+    sink.add(problem(`${q(t, roles)} is empty (N = 0): there is no sample to analyse; add at least one`, t.span.start, t.span.end, 'empty-tensor'));
     return false;
   }
   return true;
@@ -145,7 +145,7 @@ function buildClassification(roles: Roles, input: Located, sink: ProblemSink, to
     }
     if (l.rows !== n) {
       const flat = !csv && n === 1 && l.rows === k ? `; a flat list of ${kind} is one sample of K = ${k} classes: write one row per sample, [[…], […], …]` : '';
-      sink.add(problem(`${q(l, roles)} has ${l.rows} ${l.rows === 1 ? 'entry' : 'entries'} but ${q(input, roles)} has ${plural(n, 'sample')}${flat}`, l.span.start, l.span.end, 'shape-mismatch'));
+      sink.add(problem(`${q(l, roles)} has ${l.rows} ${l.rows === 1 ? 'entry' : 'entries'} but ${q(input, roles)} has ${plural(n, 'sample')}${flat || '; there must be one label per sample'}`, l.span.start, l.span.end, 'shape-mismatch'));
       return null;
     }
     labels = new Int32Array(n);
