@@ -10,7 +10,8 @@ export interface Position {
 
 export class LineIndex {
   private readonly lineStarts: Uint32Array | Float64Array;
-  private readonly decoder = new TextDecoder('utf-8');
+  // ignoreBOM keeps a U+FEFF that starts a line's text: it is a character there, not a file BOM.
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   /** Where the text of line 0 starts: 3 after a UTF-8 byte-order mark, else 0. */
   private readonly textStart: number;
 

@@ -24,6 +24,7 @@ import { runCli } from '../../src/cli/commands';
 import { analyze } from '../../src/core/analysis';
 import { loadTensorFile } from '../../src/core/load';
 import { parseCsv } from '../../src/core/csv';
+import { LineIndex } from '../../src/core/lineIndex';
 import { scanNumber, type NumberScan } from '../../src/core/numberScan';
 
 /** What the worker reports about one input; the checks themselves run in the main thread. */
@@ -515,6 +516,51 @@ function main(): void {
           }
         }),
         { numRuns: SCALE * 5000 },
+      );
+    });
+
+    test('LineIndex: every character boundary maps to a line and UTF-16 column and back, as an editor counts them', () => {
+      const piece = fc.oneof(fc.constantFrom('\n', '\r', '\r\n', 'a', ' ', '\t', '\u00e9', '\u2212', '\u{1F600}', '\uFEFF'), fc.string({ maxLength: 4 }));
+      fc.assert(
+        fc.property(fc.boolean(), fc.array(piece, { maxLength: 30 }), (bom, pieces) => {
+          const whole = (bom ? '\uFEFF' : '') + pieces.join('');
+          const bytes = encoder.encode(whole);
+          const index = new LineIndex(bytes);
+          // What an editor shows: the text without one leading BOM, split at \r\n, \r and \n.
+          const hidden = whole.startsWith('\uFEFF');
+          const text = hidden ? whole.slice(1) : whole;
+          const lines = text.split(/\r\n|\r|\n/);
+          assert.equal(index.lineCount, lines.length);
+          let offset = hidden ? 3 : 0;
+          let line = 0;
+          let column = 0;
+          for (let k = 0; k <= text.length; ) {
+            const position = index.position(offset);
+            assert.deepEqual(position, { line, character: column }, `offset ${offset} of ${JSON.stringify(text)}`);
+            assert.equal(index.offsetAt(position), offset);
+            if (k === text.length) break;
+            const cp = text.codePointAt(k)!;
+            const units = cp > 0xffff ? 2 : 1;
+            const width = encoder.encode(String.fromCodePoint(cp)).length;
+            if (text[k] === '\r' && text[k + 1] === '\n') {
+              // Between \r and \n is not a place an editor can point at; step over both.
+              k += 2;
+              offset += 2;
+              line++;
+              column = 0;
+            } else if (text[k] === '\r' || text[k] === '\n') {
+              k++;
+              offset++;
+              line++;
+              column = 0;
+            } else {
+              k += units;
+              offset += width;
+              column += units;
+            }
+          }
+        }),
+        { numRuns: SCALE * 2000 },
       );
     });
 
