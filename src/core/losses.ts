@@ -69,6 +69,48 @@ export function softmaxCrossEntropy(z: Float64Array, y: Float64Array, n: number,
 }
 
 /**
+ * softmaxCrossEntropy for one-hot targets given as class indices (each in 0…k−1): the same bits
+ * as softmaxCrossEntropy(z, oneHot(labels), n, k), without reading, or needing, the dense n × k
+ * targets: with Σy = 1 the gradient is p·scale except (p − 1)·scale at the label, and the loss
+ * is 0 − (z_label − log Σ e^z).
+ */
+export function softmaxCrossEntropyLabels(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction = 'mean'): SoftmaxCrossEntropyResult {
+  const p = new Float64Array(n * k);
+  const gradient = new Float64Array(n * k);
+  const losses = new Float64Array(n);
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    const end = base + k;
+    let max = -Infinity;
+    for (let j = base; j < end; j++) {
+      const v = z[j];
+      if (v > max) max = v;
+    }
+    let sum = 0;
+    for (let j = base; j < end; j++) {
+      const e = exp(z[j] - max);
+      p[j] = e;
+      sum += e;
+    }
+    const logSum = Math.log(sum) + max;
+    const inv = 1 / sum;
+    for (let j = base; j < end; j++) {
+      const pj = p[j] * inv;
+      p[j] = pj;
+      gradient[j] = pj * scale;
+    }
+    const t = base + labels[i];
+    gradient[t] = (p[t] - 1) * scale;
+    const loss = 0 - (z[t] - logSum); // 0 − x, not −x: +0 when p = 1, as the dense form gives
+    losses[i] = loss;
+    total += loss;
+  }
+  return { loss: total * scale, losses, gradient, probabilities: p };
+}
+
+/**
  * Cross-entropy on given probabilities: L_i = −Σ_k y_ik log clip(p_ik), and
  * ∂L/∂p = −y / (clip(p) · N) where p is inside the clip range, 0 where the clip holds it
  * (clip's own derivative), matching autograd through `clamp`.
