@@ -39,7 +39,7 @@ export async function coreBundle() {
   const contents = [
     "export { parseCsv } from './src/core/csv';",
     "export { parseJson } from './src/core/json';",
-    "export { softmaxCrossEntropy } from './src/core/losses';",
+    "export { softmaxCrossEntropy, softmaxCrossEntropyLabels } from './src/core/losses';",
     "export { exp, softmax, softmaxJacobian } from './src/core/softmax';",
     "export { loadTensorFile } from './src/core/load';",
     "export { analyze } from './src/core/analysis';",

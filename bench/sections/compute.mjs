@@ -95,6 +95,7 @@ let oursLoss = NaN;
 let tfLoss = NaN;
 const cases = [
   { name: 'ours softmaxCrossEntropy', run: () => core.softmaxCrossEntropy(z, y, N, K), check: (r) => (oursLoss = r.loss) },
+  ...(core.softmaxCrossEntropyLabels ? [{ name: 'ours softmaxCrossEntropyLabels', run: () => core.softmaxCrossEntropyLabels(z, labels, N, K) }] : []),
   { name: 'ours analyze (CE + argmax + p_true)', run: () => core.analyze(dataset) },
   {
     name: 'tfjs cpu valueAndGrad(softmaxCrossEntropy)',
@@ -120,7 +121,8 @@ const tfName = 'tfjs cpu valueAndGrad(softmaxCrossEntropy)';
 const floor = 'floor: read pass + write pass (same array)';
 
 // Exactness, outside the timing: the shipped code against the textbook form with Math.exp.
-const differ = identical(core.softmaxCrossEntropy(z, y, N, K), textbook(z, y, N, K));
+const reference = textbook(z, y, N, K);
+const differ = identical(core.softmaxCrossEntropy(z, y, N, K), reference) + (core.softmaxCrossEntropyLabels ? identical(core.softmaxCrossEntropyLabels(z, labels, N, K), reference) : 0);
 let expDiffer = 0;
 const u = (() => {
   let s = 12345;
@@ -134,11 +136,14 @@ for (let i = 0; i < 2e6; i++) {
 gc();
 
 const rows = [
-  row({ name: 'softmaxCrossEntropy = textbook form with Math.exp, bit for bit (every output)', ours: { value: differ, unit: 'values differ' }, pass: differ === 0 && expDiffer === 0, note: `and exp() = Math.exp on 2·10⁶ arguments: ${expDiffer} differ` }),
+  row({ name: 'softmaxCrossEntropy (and …Labels) = textbook form with Math.exp, bit for bit', ours: { value: differ, unit: 'values differ' }, pass: differ === 0 && expDiffer === 0, note: `and exp() = Math.exp on 2·10⁶ arguments: ${expDiffer} differ` }),
   row({ name: 'softmax + CE + ∂L/∂z, 10⁷ elements: speed-up over TensorFlow.js CPU', ours: fig(ours), peer: { name: 'tfjs-backend-cpu 4.x (float32)', ...fig(tfName) }, ratio: ms(tfName) / ms(ours), target: 30 }),
   row({ name: 'softmax + CE + ∂L/∂z vs memory-bound floor (time ratio)', ours: fig(ours), peer: { name: 'read + write pass over one Float64Array', ...fig(floor) }, ratio: ms(ours) / ms(floor), better: 'lower', target: 3 }),
   row({ name: 'floor variant: read pass + write pass into a freshly allocated array', ours: fig(ours), peer: { name: 'read + write into new Float64Array', ...fig('read pass + write pass into a new array') }, ratio: ms(ours) / ms('read pass + write pass into a new array'), better: 'lower', note: 'first touch of new pages, which our outputs pay too' }),
   row({ name: 'Math.exp pass: one exp per element, as the softmax needs', ours: fig('Math.exp pass (one per element)'), note: 'Math.exp alone, no memory traffic beyond reading z' }),
+  ...(core.softmaxCrossEntropyLabels
+    ? [row({ name: 'softmaxCrossEntropyLabels (class indices, no dense n × k targets) vs the floor', ours: fig('ours softmaxCrossEntropyLabels'), peer: { name: 'read + write pass over one Float64Array', ...fig(floor) }, ratio: ms('ours softmaxCrossEntropyLabels') / ms(floor), better: 'lower', note: `${(ms(tfName) / ms('ours softmaxCrossEntropyLabels')).toFixed(1)}× TensorFlow.js; same bits, reads no targets` })]
+    : []),
   row({ name: 'analyze() of the same dataset (CE + argmax + p of the true class)', ours: fig('ours analyze (CE + argmax + p_true)') }),
 ];
 const info = {
