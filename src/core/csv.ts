@@ -48,7 +48,8 @@ function parseTable(bytes: Uint8Array): CsvTable {
   const width = columns.length;
 
   pos = skipLineBreak(b, headerEnd);
-  const values = new GrowableFloat64(Math.max(1024, Math.min(1 << 24, Math.ceil(((n - pos) / 8)))));
+  // At least 8 bytes a number in practice; the pages of the buffer take memory only once written.
+  const values = new GrowableFloat64(Math.max(1024, Math.min(1 << 27, Math.ceil(((n - pos) / 8)))));
   const rowSpans = new GrowableFloat64(1024);
   const scan: NumberScan = { value: 0, end: 0, error: null };
   let rows = 0;
@@ -318,7 +319,8 @@ class GrowableFloat64 {
     }
     this.data[this.length++] = v;
   }
+  /** The values, without copying them (a view when the buffer is larger). */
   take(): Float64Array {
-    return this.data.length === this.length ? this.data : this.data.slice(0, this.length);
+    return this.data.length === this.length ? this.data : this.data.subarray(0, this.length);
   }
 }

@@ -70,8 +70,19 @@ class Float64Builder {
     }
     this.data[this.length++] = v;
   }
+  /**
+   * Room for `capacity` values up front, so a large matrix is not copied at every doubling.
+   * Over-reserving is cheap: the pages of a fresh buffer take memory only once written.
+   */
+  reserve(capacity: number): void {
+    if (this.length === 0 && capacity > this.data.length) this.data = new Float64Array(capacity);
+  }
+  /** Hands the values over without copying them (a view when the buffer is larger) and starts afresh. */
   take(): Float64Array {
-    return this.data.slice(0, this.length);
+    const out = this.length === this.data.length ? this.data : this.data.subarray(0, this.length);
+    this.data = new Float64Array(1024);
+    this.length = 0;
+    return out;
   }
 }
 
@@ -399,6 +410,48 @@ class JsonParser {
   }
 
   private readonly rowValues = new Float64Builder();
+  /** Numbers fastRow() read from the current row. */
+  private rowCount = 0;
+
+  /**
+   * The usual row `n, n, …]`, with positions in locals: true with this.pos past the ']'. At
+   * anything else (a comment, a non-number, a malformed number, an unexpected character) it stops
+   * at the start of the value it could not take, having kept the values before it, and returns
+   * false, so the careful loop goes on from there and reports exactly as it always has.
+   */
+  private fastRow(values: Float64Builder): boolean {
+    const b = this.b;
+    const scan = this.scan;
+    let p = this.pos;
+    let count = 0;
+    for (;;) {
+      let c = b[p];
+      while (c === 32 || c === 10 || c === 13 || c === 9) c = b[++p];
+      if (!(c === 45 || (c >= 48 && c <= 57))) break;
+      scanNumber(b, p, scan);
+      if (scan.error !== null) break;
+      let q = scan.end;
+      let d = b[q];
+      while (d === 32 || d === 10 || d === 13 || d === 9) d = b[++q];
+      if (d === 44) {
+        values.push(scan.value);
+        count++;
+        this.lastComma = q;
+        p = q + 1;
+        continue;
+      }
+      if (d === 93) {
+        values.push(scan.value);
+        this.rowCount = count + 1;
+        this.pos = q + 1;
+        return true;
+      }
+      break; // re-read this value in the careful loop, which knows what to say about `d`
+    }
+    this.rowCount = count;
+    this.pos = p;
+    return false;
+  }
 
   /**
    * `[[n, ...], [n, ...], ...]` read into one buffer. Returns null (position restored) when the
@@ -409,6 +462,8 @@ class JsonParser {
     const b = this.b;
     const values = this.rowValues;
     values.length = 0;
+    // At least 8 bytes a number in practice ("-1.2345,"): room for all of them at once.
+    values.reserve(Math.min(1 << 27, Math.ceil((b.length - this.pos) / 8)));
     const rowOffsets: number[] = [0];
     const rowSpans: number[] = [];
     let cols = -2;
@@ -427,7 +482,10 @@ class JsonParser {
       this.skipSpace();
       if (b[this.pos] === 93) {
         this.pos++;
+      } else if (this.fastRow(values)) {
+        count = this.rowCount;
       } else {
+        count = this.rowCount;
         for (;;) {
           this.skipSpace();
           const c = b[this.pos];

@@ -2,7 +2,8 @@
  * Reads a decimal number straight from UTF-8 bytes. The hot path of both parsers: digits are
  * accumulated into an exact integer mantissa and, when it has at most 15 digits and the decimal
  * exponent is small, scaled by one exact power of ten (Clinger's fast path: correctly rounded).
- * Anything longer goes through the engine's own correctly rounded parseFloat.
+ * 16 to 19 digits (float32 data printed with 17) are rounded correctly by exact arithmetic on
+ * doubles (longDecimal). Anything else goes through the engine's own correctly rounded parseFloat.
  */
 import { InputError } from './problems';
 
@@ -28,9 +29,10 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
     negative = true;
     i++;
   }
-  let mantissa = 0;
-  let digits = 0; // significant digits accumulated in mantissa
-  let exponent = 0; // decimal exponent to apply to mantissa
+  let mantissa = 0; // the first 15 significant digits, exactly
+  let tail = 0; // significant digits 16 to 19, exactly
+  let digits = 0; // significant digits seen
+  let exponent = 0; // decimal exponent to apply to the digits kept
   let c = b[i];
   if (c === 48 /* 0 */) {
     i++;
@@ -38,10 +40,14 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
     if (c >= 48 && c <= 57) return fail(out, i, 'a number cannot have a leading zero');
   } else if (c >= 49 && c <= 57) {
     while (i < n && (c = b[i]) >= 48 && c <= 57) {
-      if (digits < 19) {
+      if (digits < 15) {
         mantissa = mantissa * 10 + (c - 48);
         if (mantissa !== 0) digits++;
-      } else exponent++;
+      } else {
+        if (digits < 19) tail = tail * 10 + (c - 48);
+        else exponent++;
+        digits++;
+      }
       i++;
     }
   } else {
@@ -52,10 +58,16 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
     c = b[i];
     if (!(c >= 48 && c <= 57)) return fail(out, i, expectedDigit(b, i, 'after the decimal point'));
     while (i < n && (c = b[i]) >= 48 && c <= 57) {
-      if (digits < 19) {
+      if (digits < 15) {
         mantissa = mantissa * 10 + (c - 48);
         if (mantissa !== 0) digits++;
         exponent--;
+      } else {
+        if (digits < 19) {
+          tail = tail * 10 + (c - 48);
+          exponent--;
+        }
+        digits++;
       }
       i++;
     }
@@ -79,10 +91,26 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
   }
   out.end = i;
   out.error = null;
-  if (digits <= 15 && exponent >= -22 && exponent <= 22) {
-    const value = exponent >= 0 ? mantissa * POW10[exponent] : mantissa / POW10[-exponent];
-    out.value = negative ? -value : value;
-    return;
+  if (exponent >= -22 && exponent <= 22) {
+    // Clinger's fast path: an exact integer of at most 2^53 times or over an exact power of ten
+    // is one correctly rounded operation.
+    if (digits <= 15) {
+      const value = exponent >= 0 ? mantissa * POW10[exponent] : mantissa / POW10[-exponent];
+      out.value = negative ? -value : value;
+      return;
+    }
+    if (digits <= 19) {
+      // 16 to 19 digits, as %.17g and json.dump(float32_array.tolist()) write.
+      const t = digits - 15;
+      const w = mantissa * POW10[t] + tail; // exact whenever the exact value is below 2^53
+      let value = NaN;
+      if (w < 9007199254740992) value = exponent >= 0 ? w * POW10[exponent] : w / POW10[-exponent];
+      else if (exponent < 0) value = longDecimal(mantissa, tail, t, -exponent);
+      if (value === value) {
+        out.value = negative ? -value : value;
+        return;
+      }
+    }
   }
   // The text includes the sign, so parseFloat's result is already signed.
   out.value = parseFloat(latin1.decode(b.subarray(start, i)));
@@ -90,6 +118,64 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
     out.error = `${clip(latin1.decode(b.subarray(start, i)))} is too large for a 64-bit float (the largest is about 1.8e308); rescale the values`;
     out.value = NaN;
   }
+}
+
+const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE ? 1 : 0;
+const LO = LITTLE ? 0 : 1;
+/** ULP[e] = 2^(e − 1075): the spacing of the doubles whose biased exponent is e. */
+const ULP = /* @__PURE__ */ (() => {
+  const u = new Float64Array(2047);
+  let v = 1;
+  for (let e = 1075; e < 2047; e++, v *= 2) u[e] = v;
+  v = 1;
+  for (let e = 1075; e >= 1; e--, v /= 2) u[e] = v;
+  return u;
+})();
+
+/**
+ * The double nearest to w / 10^scale, where w = head·10^t + tail ≥ 2^53 is a decimal integer of
+ * 16 to 19 digits (head: the first 15, tail: the other t) and 1 ≤ scale ≤ 22; NaN when w / 10^scale
+ * lies within 2^-44 (relatively) of halfway between two doubles, for the caller to ask parseFloat.
+ * Exact arithmetic on doubles decides: w = s + e exactly with s = fl(w) (w is split so that both
+ * parts are exact), q = fl(s / d), and the remainder R = w − q·d, computed exactly but for a
+ * rounding of ~2^-104·w (Dekker's product, Sterbenz's lemma), says whether w / d lies nearer q
+ * or one of its neighbours.
+ */
+function longDecimal(head: number, tail: number, t: number, scale: number): number {
+  // head = hi·10^7 + lo: A = hi·10^(7+t) is exact (hi < 10^8 times 5^(7+t) < 2^26, then a power
+  // of two), so is B = lo·10^t + tail < 10^11, and A > B.
+  const hi = Math.floor(head / 1e7);
+  const lo = head - hi * 1e7;
+  const A = hi * POW10[7 + t];
+  const B = lo * POW10[t] + tail;
+  const s = A + B;
+  const e = B - (s - A); // Fast2Sum: w = s + e exactly
+  const d = POW10[scale];
+  const q = s / d;
+  // q·d = m + mErr exactly (Dekker).
+  const m = q * d;
+  let x = SPLIT * q;
+  const qH = x - (x - q);
+  const qL = q - qH;
+  x = SPLIT * d;
+  const dH = x - (x - d);
+  const dL = d - dH;
+  const mErr = qH * dH - m + qH * dL + qL * dH + qL * dL;
+  const r = s - m - mErr + e; // s − m is exact (Sterbenz)
+  f64[0] = q;
+  const hiWord = u32[HI];
+  if ((hiWord & 0xfffff) === 0 && u32[LO] === 0) return NaN; // q a power of two: uneven neighbours
+  const ulp = ULP[(hiWord >>> 20) & 0x7ff]; // q ≥ 10^-7: a normal double
+  const half = 0.5 * ulp * d; // half an ulp of q, in units of the remainder
+  const margin = half * 5.684341886080802e-14; // 2^-44, far above the rounding error of r (< 2^-49·half)
+  const ar = r < 0 ? -r : r;
+  if (ar < half - margin) return q;
+  if (ar > half + margin && ar < 3 * half - margin) return r > 0 ? q + ulp : q - ulp;
+  return NaN;
 }
 
 /** Shortens text quoted in a message. */

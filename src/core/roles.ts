@@ -151,13 +151,15 @@ function buildClassification(roles: Roles, input: Located, sink: ProblemSink, to
     labels = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const v = l.data[i];
-      const at = l.elementSpan(i, 0);
-      if (!Number.isInteger(v)) sink.add(problem(`label ${v} of sample ${i} is not a whole number; labels are class indices 0…${k - 1}`, at.start, at.end, 'label-not-integer'));
-      else if (v < 0 || v >= k) sink.add(problem(`label ${v} of sample ${i} is out of range for ${k} classes (valid: 0…${k - 1})${v === k ? '; labels count from 0 (are these 1-based?)' : ''}`, at.start, at.end, 'label-range'));
-      else {
+      if (Number.isInteger(v) && v >= 0 && v < k) {
         labels[i] = v;
         targets[i * k + v] = 1;
+        continue;
       }
+      // Only a bad label needs its span: for CSV, finding it rescans the row.
+      const at = l.elementSpan(i, 0);
+      if (!Number.isInteger(v)) sink.add(problem(`label ${v} of sample ${i} is not a whole number; labels are class indices 0…${k - 1}`, at.start, at.end, 'label-not-integer'));
+      else sink.add(problem(`label ${v} of sample ${i} is out of range for ${k} classes (valid: 0…${k - 1})${v === k ? '; labels count from 0 (are these 1-based?)' : ''}`, at.start, at.end, 'label-range'));
     }
     spans.push(spansOf(l.name, l));
   } else if (roles.targets) {

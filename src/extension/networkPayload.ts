@@ -3,6 +3,7 @@ import { checkDatasetGradients } from '../core/datasetCheck';
 import { networkPayload, worstRelativeError } from '../core/networkReport';
 import type { NetworkPayload } from '../shared/protocol';
 import type { FileAnalysis } from './analysisService';
+import { compact } from './payload';
 
 /** Above this many parameters the check (two forward passes per coordinate) is left to the command. */
 const CHECK_PARAMETER_LIMIT = 5000;
@@ -13,5 +14,6 @@ export function networkPayloadOf(file: FileAnalysis): NetworkPayload | null {
   if (data?.task !== 'network' || !result) return null;
   const parameters = data.layers.reduce((s, l) => s + l.weights.length + l.bias.length, 0);
   const check = parameters <= CHECK_PARAMETER_LIMIT ? worstRelativeError(checkDatasetGradients(data, result.analysis.reduction)) : null;
-  return networkPayload(data, result.analysis, file.fileName, result.analysis.reduction, check);
+  const payload = networkPayload(data, result.analysis, file.fileName, result.analysis.reduction, check);
+  return { ...payload, inputs: compact(payload.inputs), targets: compact(payload.targets), layers: payload.layers.map((l) => ({ ...l, weights: compact(l.weights), bias: compact(l.bias) })) };
 }

@@ -3,6 +3,14 @@ import type { ClassificationPayload, Payload, RegressionPayload } from '../share
 import type { FileAnalysis } from './analysisService';
 import { networkPayloadOf } from './networkPayload';
 
+/**
+ * The parsers hand out views over buffers reserved larger than the data; posting a view would
+ * send its whole buffer, so views are copied to their own.
+ */
+export function compact<T extends Float64Array | Int32Array>(a: T): T {
+  return (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice()) as T;
+}
+
 export function payloadOf(file: FileAnalysis): Payload | null {
   const { dataset, analysis } = file;
   if (!dataset) return null;
@@ -18,14 +26,14 @@ export function payloadOf(file: FileAnalysis): Payload | null {
       classes: dataset.classes,
       reduction: analysis.reduction,
       loss: analysis.loss,
-      losses: analysis.losses,
-      probabilities: analysis.probabilities,
-      targets: analysis.targets,
-      logitGradient: analysis.logitGradient,
-      gradient: analysis.gradient,
-      predicted: analysis.predicted,
-      actual: analysis.actual,
-      pTrue: analysis.pTrue,
+      losses: compact(analysis.losses),
+      probabilities: compact(analysis.probabilities),
+      targets: compact(analysis.targets),
+      logitGradient: compact(analysis.logitGradient),
+      gradient: compact(analysis.gradient),
+      predicted: compact(analysis.predicted),
+      actual: compact(analysis.actual),
+      pTrue: compact(analysis.pTrue),
     };
     return payload;
   }
@@ -37,10 +45,10 @@ export function payloadOf(file: FileAnalysis): Payload | null {
       d: analysis.d,
       reduction: analysis.reduction,
       loss: analysis.loss,
-      losses: analysis.losses,
-      predictions: dataset.predictions,
-      targets: dataset.targets,
-      gradient: analysis.gradient,
+      losses: compact(analysis.losses),
+      predictions: compact(dataset.predictions),
+      targets: compact(dataset.targets),
+      gradient: compact(analysis.gradient),
     };
     return payload;
   }
