@@ -6,16 +6,16 @@ import * as vscode from 'vscode';
 import { sampleAtOffset } from '../core/dataset';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import type { ViewId } from '../shared/protocol';
-import { NotATensorFileError, type AnalysisService, type FileAnalysis } from './analysisService';
+import type { AnalysisService, FileAnalysis } from './analysisService';
+import { analyseForCommand, commandTarget } from './commandTarget';
 import { readSettings } from './config';
 import { num } from './format';
 import type { PanelController } from './panel';
 import { offsetOf } from './ranges';
-import { CancelledError } from './workerClient';
 
 export function registerCommands(service: AnalysisService, panel: PanelController, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const open = (view: ViewId, askForSample: boolean) => async (target?: vscode.Uri | string, sample?: number) => {
-    const file = await resolve(service, target, log);
+    const file = await resolve(service, panel, target, log);
     if (!file) return;
     let index = typeof sample === 'number' ? sample : cursorSample(file);
     if (askForSample && typeof sample !== 'number') {
@@ -27,7 +27,7 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
   };
   return [
     vscode.commands.registerCommand('gradientLens.analyzeFile', async (target?: vscode.Uri | string) => {
-      const file = await resolve(service, target, log);
+      const file = await resolve(service, panel, target, log);
       if (!file) return;
       panel.show(file, defaultView(file), cursorSample(file));
       const summary = summaryLine(file);
@@ -40,7 +40,7 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
     vscode.commands.registerCommand('gradientLens.showLossPerSample', open('losses', false)),
     vscode.commands.registerCommand('gradientLens.explainChainRule', open('chain', false)),
     vscode.commands.registerCommand('gradientLens.compareFiniteDifferences', async (target?: vscode.Uri | string) => {
-      const file = await resolve(service, target, log);
+      const file = await resolve(service, panel, target, log);
       if (!file?.dataset) return;
       const dataset = file.dataset;
       const checks = await vscode.window.withProgress(
@@ -71,35 +71,13 @@ function summaryLine(file: FileAnalysis): string {
 }
 
 /** The file a command acts on, analysed; null (after telling the user why) when there is none. */
-async function resolve(service: AnalysisService, target: vscode.Uri | string | undefined, log: vscode.LogOutputChannel): Promise<FileAnalysis | null> {
-  const uri = typeof target === 'string' ? vscode.Uri.parse(target) : target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri;
+async function resolve(service: AnalysisService, panel: PanelController, target: vscode.Uri | string | undefined, log: vscode.LogOutputChannel): Promise<FileAnalysis | null> {
+  const uri = commandTarget(target, panel);
   if (!uri) {
     void vscode.window.showWarningMessage('Gradient Lens: open a tensor file (.json, .csv, .npy or .npz) or pick one in the explorer first.');
     return null;
   }
-  try {
-    const file = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Gradient Lens: analysing ${uri.path.split('/').pop()}`, cancellable: true },
-      (_progress, token) => service.analyzeUri(uri, token),
-    );
-    if (!file.dataset) {
-      const errors = file.problems.filter((p) => p.severity === 'error');
-      const first = errors[0];
-      const where = first ? ` (line ${file.lines.position(first.start).line + 1})` : '';
-      void vscode.window.showErrorMessage(`Gradient Lens: ${file.fileName} cannot be analysed: ${first?.message ?? 'unknown problem'}${where}${errors.length > 1 ? ` and ${errors.length - 1} more problem(s) in the Problems panel` : ''}.`);
-      return null;
-    }
-    return file;
-  } catch (error) {
-    if (error instanceof CancelledError) return null;
-    if (error instanceof NotATensorFileError) {
-      void vscode.window.showWarningMessage(`Gradient Lens: ${error.message}.`);
-      return null;
-    }
-    log.error(`command failed on ${uri.toString()}: ${error instanceof Error ? error.stack : error}`);
-    void vscode.window.showErrorMessage(`Gradient Lens could not read ${uri.path.split('/').pop()}: ${(error as Error).message}`);
-    return null;
-  }
+  return analyseForCommand(service, uri, log);
 }
 
 function cursorSample(file: FileAnalysis): number {

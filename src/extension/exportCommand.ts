@@ -12,9 +12,9 @@ import * as vscode from 'vscode';
 import type { Analysis } from '../core/analysis';
 import { exportAnalysis, exportJacobian, exportNetwork, type ExportFormat, type NpyQuantity } from '../core/exportAnalysis';
 import { analyzeNetwork } from '../core/network';
-import { NotATensorFileError, type AnalysisService, type FileAnalysis } from './analysisService';
+import type { AnalysisService, FileAnalysis } from './analysisService';
+import { analyseForCommand, commandTarget } from './commandTarget';
 import { readSettings } from './config';
-import { CancelledError } from './workerClient';
 
 export type ExportKind = 'json' | 'csv' | 'npz' | 'npy-gradient' | 'npy-losses' | 'jacobian-json' | 'jacobian-csv' | 'jacobian-npy';
 
@@ -50,12 +50,12 @@ export interface ExportArgs {
 /** `visibleFile`: the panel's file, used when no editor is active (optional). */
 export function registerExportCommand(service: AnalysisService, panel?: { readonly visibleFile: string | null }): vscode.Disposable {
   return vscode.commands.registerCommand('gradientLens.exportAnalysis', async (target?: vscode.Uri | string, args: ExportArgs = {}) => {
-    const uri = sourceUri(target, panel);
+    const uri = commandTarget(target, panel);
     if (!uri) {
       void vscode.window.showWarningMessage('Gradient Lens: open a tensor file (.json, .csv, .npy or .npz) or pick one in the explorer to export its analysis.');
       return undefined;
     }
-    const file = await analyse(service, uri);
+    const file = await analyseForCommand(service, uri);
     if (!file) return undefined;
     return exportFile(file, args);
   });
@@ -137,7 +137,8 @@ function render(file: FileAnalysis, info: KindInfo, sample: number): Uint8Array 
   const dataset = file.dataset!;
   const ctx = { fileName: file.fileName, compress: true, npy: info.npy };
   if (dataset.task === 'network') {
-    const analysis = analyzeNetwork(dataset, { reduction: readSettings().pipeline.reduction });
+    // The pipeline already ran the network; recompute only if an older analysis lacks it.
+    const analysis = file.network?.analysis ?? analyzeNetwork(dataset, { reduction: readSettings().pipeline.reduction });
     return exportNetwork(dataset, analysis, info.format, { ...ctx, classes: dataset.classes });
   }
   const analysis = file.analysis as Analysis;
@@ -157,35 +158,3 @@ export function isSameFile(a: vscode.Uri, b: vscode.Uri): boolean {
   return norm(a) === norm(b);
 }
 
-function sourceUri(target: vscode.Uri | string | undefined, panel?: { readonly visibleFile: string | null }): vscode.Uri | undefined {
-  if (typeof target === 'string') return vscode.Uri.parse(target);
-  if (target instanceof vscode.Uri) return target;
-  const editor = vscode.window.activeTextEditor?.document.uri;
-  if (editor) return editor;
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (input instanceof vscode.TabInputCustom) return input.uri;
-  return panel?.visibleFile ? vscode.Uri.parse(panel.visibleFile) : undefined;
-}
-
-async function analyse(service: AnalysisService, uri: vscode.Uri): Promise<FileAnalysis | null> {
-  try {
-    const file = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Gradient Lens: analysing ${uri.path.split('/').pop()}`, cancellable: true },
-      (_progress, token) => service.analyzeUri(uri, token),
-    );
-    if (!file.dataset) {
-      const first = file.problems.find((p) => p.severity === 'error');
-      void vscode.window.showErrorMessage(`Gradient Lens: ${file.fileName} cannot be analysed, so there is nothing to export: ${first?.message ?? 'unknown problem'}.`);
-      return null;
-    }
-    return file;
-  } catch (error) {
-    if (error instanceof CancelledError) return null;
-    if (error instanceof NotATensorFileError) {
-      void vscode.window.showWarningMessage(`Gradient Lens: ${error.message}.`);
-      return null;
-    }
-    void vscode.window.showErrorMessage(`Gradient Lens could not read ${uri.path.split('/').pop()}: ${(error as Error).message}`);
-    return null;
-  }
-}
