@@ -5,6 +5,7 @@
  */
 import { InputError } from './problems';
 import { charHintAt, charLengthAt, charNameAt, clip, firstInvalidUtf8, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
+import { Float64Builder } from './float64Builder';
 
 export interface CsvTable {
   columns: string[];
@@ -49,8 +50,8 @@ function parseTable(bytes: Uint8Array): CsvTable {
 
   pos = skipLineBreak(b, headerEnd);
   // At least 8 bytes a number in practice; the pages of the buffer take memory only once written.
-  const values = new GrowableFloat64(Math.max(1024, Math.min(1 << 27, Math.ceil(((n - pos) / 8)))));
-  const rowSpans = new GrowableFloat64(1024);
+  const values = new Float64Builder(Math.max(1024, Math.min(1 << 27, Math.ceil(((n - pos) / 8)))));
+  const rowSpans = new Float64Builder(1024);
   const scan: NumberScan = { value: 0, end: 0, error: null };
   let rows = 0;
 
@@ -303,24 +304,4 @@ function skipLineBreak(b: Uint8Array, i: number): number {
   if (b[i] === 13) return b[i + 1] === 10 ? i + 2 : i + 1;
   if (b[i] === 10) return i + 1;
   return i;
-}
-
-class GrowableFloat64 {
-  private data: Float64Array;
-  private length = 0;
-  constructor(capacity: number) {
-    this.data = new Float64Array(capacity);
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  /** The values, without copying them (a view when the buffer is larger). */
-  take(): Float64Array {
-    return this.data.length === this.length ? this.data : this.data.subarray(0, this.length);
-  }
 }

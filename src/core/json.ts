@@ -5,6 +5,7 @@
  */
 import { InputError } from './problems';
 import { charHintAt, charLengthAt, charNameAt, firstInvalidUtf8, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
+import { Float64Builder } from './float64Builder';
 
 export interface Span {
   start: number;
@@ -57,34 +58,6 @@ export interface JsonLiteral extends Span {
 
 /** Deeper nesting than any tensor file needs; the limit keeps hostile files off the stack. */
 export const MAX_DEPTH = 256;
-
-/** Grows a Float64Array by doubling; reused across rows to avoid per-row allocation. */
-class Float64Builder {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  /**
-   * Room for `capacity` values up front, so a large matrix is not copied at every doubling.
-   * Over-reserving is cheap: the pages of a fresh buffer take memory only once written.
-   */
-  reserve(capacity: number): void {
-    if (this.length === 0 && capacity > this.data.length) this.data = new Float64Array(capacity);
-  }
-  /** Hands the values over without copying them (a view when the buffer is larger) and starts afresh. */
-  take(): Float64Array {
-    const out = this.length === this.data.length ? this.data : this.data.subarray(0, this.length);
-    this.data = new Float64Array(1024);
-    this.length = 0;
-    return out;
-  }
-}
 
 export function parseJson(bytes: Uint8Array): JsonNode {
   const notText = notTextProblem(bytes, 'JSON');
