@@ -26,12 +26,17 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+// Strict type checking is part of the tests: a type error fails the run like a failing test.
+const typecheck = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], { stdio: 'inherit', cwd: root });
+const typecheckFailed = typecheck.status === 0 ? 0 : 1;
+console.log(typecheckFailed ? 'typecheck: FAILED' : 'typecheck: ok');
+
 const suites = [{ name: 'unit', files: listTests(join(root, 'test/unit'), ['.test.ts', '.test.mjs']), concurrency: true }];
 if (!unitOnly) suites.push({ name: 'real VS Code', files: listTests(join(root, 'test/vscode'), ['.test.mjs']), concurrency: false });
 
 const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-test-'));
 let passed = 0;
-let failed = 0;
+let failed = typecheckFailed;
 for (const suite of suites) {
   if (suite.files.length === 0) {
     console.error(`no ${suite.name} test files found`);

@@ -90,6 +90,25 @@ describe('the panel, in a real VS Code', () => {
     });
   });
 
+  it('the palette commands open their views: Explain Chain Rule, Show Loss per Sample, Show Gradients', { timeout: 120_000 }, async () => {
+    await step(wb, 'panel-commands', async () => {
+      await openFile(wb.page, 'cifar10-logits.json');
+      for (const [title, view] of [
+        ['Gradient Lens: Explain Chain Rule for Sample', 'chain'],
+        ['Gradient Lens: Show Loss per Sample', 'losses'],
+        ['Gradient Lens: Show Gradients', 'gradient'],
+      ]) {
+        await runCommand(wb.page, title);
+        const frame = await panelFrame(`[data-testid="tab-${view}"]`);
+        await frame.waitForFunction((v) => {
+          const panel = document.querySelector(`[data-testid="view-${v}"]`);
+          return panel && panel.checkVisibility() && panel.getBoundingClientRect().height > 0 && panel.querySelector('svg, canvas');
+        }, view, { timeout: 15_000 });
+        if (view === 'chain') assert.equal(await frame.getAttribute('[data-testid="view-chain"] [data-testid="chain-product-check"]', 'data-ok'), 'true');
+      }
+    });
+  });
+
   it('clicking a sample in the panel moves the editor’s cursor to it; the cursor selects in the panel', { timeout: 90_000 }, async () => {
     await step(wb, 'panel-selection', async () => {
       const frame = await panelFrame('[data-testid="tab-losses"]');
