@@ -21,7 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /**
  * The sections, in order. A section is a script that measures, then writes
  * { section, title, rows: [row], info } to the path after --out (rows: see sections/common.mjs).
- * To add one (the Jacobian render and the extension sections come next), append it here.
+ * To add one, append it here.
  */
 const SECTIONS = [
   { name: 'parse', script: 'sections/parse.mjs', node: ['--expose-gc', '--max-old-space-size=16384'] },
@@ -30,6 +30,9 @@ const SECTIONS = [
   { name: 'cli-vs-numpy', script: 'sections/cli-vs-numpy.mjs', node: [] },
   { name: 'memory', script: 'sections/memory.mjs', node: [] },
   { name: 'bigfile', script: 'sections/bigfile.mjs', node: [] },
+  // tsx: the section drives test/webview-page/page.ts (TypeScript) in headless Chromium.
+  { name: 'jacobian-render', script: 'sections/jacobian-render.mjs', node: ['--import', 'tsx', '--expose-gc'] },
+  { name: 'extension', script: 'sections/extension.mjs', node: [] },
 ];
 
 const args = process.argv.slice(2);
