@@ -10,6 +10,8 @@ export interface Position {
 
 export class LineIndex {
   private readonly lineStarts: Uint32Array | Float64Array;
+  /** Per line, the offset of its first non-ASCII byte (or its end): columns before it are bytes. */
+  private readonly firstNonAscii: Float64Array;
   // ignoreBOM keeps a U+FEFF that starts a line's text: it is a character there, not a file BOM.
   private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   /** Where the text of line 0 starts: 3 after a UTF-8 byte-order mark, else 0. */
@@ -18,16 +20,21 @@ export class LineIndex {
   constructor(private readonly bytes: Uint8Array) {
     this.textStart = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     const starts: number[] = [0];
+    const high: number[] = [];
     const n = bytes.length;
+    let firstHigh = -1;
     for (let i = 0; i < n; i++) {
       const c = bytes[i];
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (bytes[i + 1] === 10) i++;
+      if (c === 10 || c === 13) {
+        high.push(firstHigh < 0 ? i : firstHigh);
+        firstHigh = -1;
+        if (c === 13 && bytes[i + 1] === 10) i++;
         starts.push(i + 1);
-      }
+      } else if (c >= 0x80 && firstHigh < 0) firstHigh = i;
     }
+    high.push(firstHigh < 0 ? n : firstHigh);
     this.lineStarts = n < 0xffffffff ? Uint32Array.from(starts) : Float64Array.from(starts);
+    this.firstNonAscii = Float64Array.from(high);
   }
 
   get lineCount(): number {
@@ -51,14 +58,9 @@ export class LineIndex {
     const clamped = Math.max(0, Math.min(offset, this.bytes.length));
     const line = this.lineOf(clamped);
     const start = line === 0 ? Math.min(this.textStart, clamped) : this.lineStarts[line];
-    // Columns count UTF-16 units, as editors do; ASCII lines need no decoding.
-    let ascii = true;
-    for (let i = start; i < clamped; i++) {
-      if (this.bytes[i] >= 0x80) {
-        ascii = false;
-        break;
-      }
-    }
+    // Columns count UTF-16 units, as editors do; up to a line's first non-ASCII byte they are bytes,
+    // which keeps this O(1) on one-line files of many megabytes.
+    const ascii = clamped <= this.firstNonAscii[line];
     const character = ascii ? clamped - start : this.decoder.decode(this.bytes.subarray(start, clamped)).length;
     return { line, character };
   }
@@ -68,6 +70,8 @@ export class LineIndex {
     const line = Math.max(0, Math.min(position.line, this.lineStarts.length - 1));
     const start = line === 0 ? this.textStart : this.lineStarts[line];
     const lineEnd = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.bytes.length;
+    const ascii = start + Math.max(0, position.character);
+    if (ascii <= this.firstNonAscii[line]) return ascii;
     let offset = start;
     let units = 0;
     while (offset < lineEnd && units < position.character) {

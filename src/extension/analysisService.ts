@@ -64,10 +64,11 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Analysis of an open document, reusing the cached one when its version is current. */
   async analyzeDocument(document: vscode.TextDocument, token?: vscode.CancellationToken): Promise<FileAnalysis | null> {
-    const bytes = new TextEncoder().encode(document.getText());
-    if (!looksLikeTensorFile(document.fileName, bytes)) return null;
+    // Hover and CodeLens ask on every move: answer from the cache before encoding the text again.
     const cached = this.get(document.uri);
     if (cached && cached.version === document.version) return cached;
+    const bytes = new TextEncoder().encode(document.getText());
+    if (!looksLikeTensorFile(document.fileName, bytes)) return null;
     const extra = await editorLoadOptions(document.uri, bytes);
     return this.run(document.uri, bytes, document.version, false, token, extra);
   }
