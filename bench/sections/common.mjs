@@ -29,23 +29,16 @@ export function log(...parts) {
 export const SRC_ROOT = process.env.BENCH_SRC_ROOT ?? ROOT;
 
 /**
- * src/core bundled by esbuild with the options scripts/build.mjs uses for the Node bundles
- * (platform node, target node20, cjs), into a temp dir: what ships, not what tsx transpiles.
+ * TypeScript re-exports bundled by esbuild with the options scripts/build.mjs uses for the Node
+ * bundles (platform node, target node20, cjs) into a temp dir and required: what ships, not what
+ * tsx transpiles. `resolveDir` is where the entry's relative imports start.
  */
-export async function coreBundle() {
+export async function bundleAndRequire(exportsText, name, resolveDir = ROOT) {
   const esbuild = await import(require.resolve('esbuild'));
-  const dir = mkdtempSync(join(tmpdir(), 'gradient-lens-core-'));
-  const outfile = join(dir, 'core.cjs');
-  const contents = [
-    "export { parseCsv } from './src/core/csv';",
-    "export { parseJson } from './src/core/json';",
-    "export { softmaxCrossEntropy, softmaxCrossEntropyLabels } from './src/core/losses';",
-    "export { exp, softmax, softmaxJacobian } from './src/core/softmax';",
-    "export { loadTensorFile } from './src/core/load';",
-    "export { analyze } from './src/core/analysis';",
-  ].join('\n');
+  const dir = mkdtempSync(join(tmpdir(), `gradient-lens-${name}-`));
+  const outfile = join(dir, `${name}.cjs`);
   await esbuild.build({
-    stdin: { contents, resolveDir: SRC_ROOT, loader: 'ts', sourcefile: 'bench-core-entry.ts' },
+    stdin: { contents: exportsText, resolveDir, loader: 'ts', sourcefile: `bench-${name}-entry.ts` },
     nodePaths: [join(ROOT, 'node_modules')],
     bundle: true,
     platform: 'node',
@@ -55,9 +48,25 @@ export async function coreBundle() {
     logLevel: 'warning',
     legalComments: 'none',
   });
-  const core = require(outfile);
+  const mod = require(outfile);
   rmSync(dir, { recursive: true, force: true });
-  return core;
+  return mod;
+}
+
+/** src/core (or BENCH_SRC_ROOT's copy of it), bundled as it ships. */
+export function coreBundle() {
+  return bundleAndRequire(
+    [
+      "export { parseCsv } from './src/core/csv';",
+      "export { parseJson } from './src/core/json';",
+      "export { softmaxCrossEntropy, softmaxCrossEntropyLabels } from './src/core/losses';",
+      "export { exp, softmax, softmaxJacobian } from './src/core/softmax';",
+      "export { loadTensorFile } from './src/core/load';",
+      "export { analyze } from './src/core/analysis';",
+    ].join('\n'),
+    'core',
+    SRC_ROOT,
+  );
 }
 
 /** The shipped CLI bundle; `npm run bench` builds it first. */

@@ -21,11 +21,9 @@
 // tile (every entry under each pixel), which must give the same values, and against
 // materializing the whole 10⁸-entry matrix (800 MB).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { QUICK, ROOT, STAT, STAT_TEXT, emit, interleave, log, median, require, row } from './common.mjs';
+import { QUICK, ROOT, bundleAndRequire, STAT, STAT_TEXT, emit, interleave, log, median, row } from './common.mjs';
 
 const KS = QUICK ? [1000] : [1000, 10000];
 /** K = 10 (an SVG heatmap): the panel's fixed cost (shell, tabs, first Intl use), no peer. */
@@ -319,32 +317,15 @@ async function measureTooltips(panel, k) {
 
 // ---- Node: time to compute -----------------------------------------------------------------
 
-async function jacobianBundle() {
-  const esbuild = await import(require.resolve('esbuild'));
-  const dir = mkdtempSync(join(tmpdir(), 'gradient-lens-jacobian-'));
-  const outfile = join(dir, 'jacobian.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: [
-        "export { softmaxJacobian, softmaxJacobianEntry } from './src/core/softmax';",
-        "export { jacobianSource } from './src/webview/charts/matrixSource';",
-        "export { pixelSpans, TILE } from './src/webview/charts/heatmapCanvas';",
-      ].join('\n'),
-      resolveDir: ROOT,
-      loader: 'ts',
-      sourcefile: 'bench-jacobian-entry.ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-    legalComments: 'none',
-  });
-  const mod = require(outfile);
-  rmSync(dir, { recursive: true, force: true });
-  return mod;
+function jacobianBundle() {
+  return bundleAndRequire(
+    [
+      "export { softmaxJacobian, softmaxJacobianEntry } from './src/core/softmax';",
+      "export { jacobianSource } from './src/webview/charts/matrixSource';",
+      "export { pixelSpans, TILE } from './src/webview/charts/heatmapCanvas';",
+    ].join('\n'),
+    'jacobian',
+  );
 }
 const J = await jacobianBundle();
 

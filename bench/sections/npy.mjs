@@ -2,32 +2,14 @@
 // of .npy bytes, against the least work that gives the same float64 values: a typed-array copy
 // `new Float64Array(new Float32Array(bytes))` of the same data (the peer). Also the old unit-test
 // requirement, now a figure here: 10^7 float32 read in under a second.
-import { rmSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { QUICK, ROOT, emit, interleave, log, MB, require, row } from './common.mjs';
+import { QUICK, ROOT, bundleAndRequire, emit, interleave, log, MB, row } from './common.mjs';
 
 const N = QUICK ? 100_000 : 10_000_000;
 const ROUNDS = QUICK ? 1 : 5;
 
 /** src/core/npy.ts bundled as scripts/build.mjs bundles the Node code (what ships). */
-async function npyBundle() {
-  const esbuild = await import(require.resolve('esbuild'));
-  const dir = mkdtempSync(join(tmpdir(), 'gradient-lens-npy-'));
-  const outfile = join(dir, 'npy.cjs');
-  await esbuild.build({
-    stdin: { contents: "export { readNpy } from './src/core/npy';", resolveDir: ROOT, loader: 'ts', sourcefile: 'bench-npy-entry.ts' },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-    legalComments: 'none',
-  });
-  const mod = require(outfile);
-  rmSync(dir, { recursive: true, force: true });
-  return mod;
+function npyBundle() {
+  return bundleAndRequire("export { readNpy } from './src/core/npy';", 'npy');
 }
 
 /** A version 1.0 .npy of `n` float32 values, header padded to 128 bytes so the data is aligned. */
