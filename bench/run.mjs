@@ -123,6 +123,6 @@ function renderTable(rep) {
 function fmt(v) {
   if (!v) return '';
   const n = v.value;
-  const s = Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
+  const s = n !== 0 && Math.abs(n) < 0.01 ? n.toExponential(1) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
   return `${s} ${v.unit}`;
 }

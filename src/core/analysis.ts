@@ -2,7 +2,7 @@
  * One call from a dataset to everything the views show: losses, gradients, predictions.
  */
 import type { ClassificationData, Dataset, RegressionData } from './dataset';
-import { logitGradientFromProbabilities, meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy, type Reduction, PROBABILITY_EPSILON } from './losses';
+import { logitGradientFromProbabilities, meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy, softmaxCrossEntropyLabels, type Reduction, PROBABILITY_EPSILON } from './losses';
 
 export interface AnalysisOptions {
   reduction?: Reduction;
@@ -53,8 +53,10 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   let probabilities: Float64Array;
   let gradient: Float64Array;
   let logitGradient: Float64Array;
+  const labels = data.labels;
   if (data.input === 'logits') {
-    const r = softmaxCrossEntropy(values, targets, n, k, reduction);
+    // Class indices need no pass over the dense one-hot targets (the same results, see losses.ts).
+    const r = labels ? softmaxCrossEntropyLabels(values, labels, n, k, reduction) : softmaxCrossEntropy(values, targets, n, k, reduction);
     ({ loss, losses, probabilities, gradient } = r);
     logitGradient = gradient;
   } else {
@@ -69,15 +71,27 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   for (let i = 0; i < n; i++) {
     const base = i * k;
     let best = 0;
+    let bestP = probabilities[base];
+    for (let j = 1; j < k; j++) {
+      const pj = probabilities[base + j];
+      if (pj > bestP) {
+        best = j;
+        bestP = pj;
+      }
+    }
+    predicted[i] = best;
+    if (labels) {
+      actual[i] = labels[i];
+      pTrue[i] = probabilities[base + labels[i]];
+      continue;
+    }
     let bestY = 0;
     let pt = 0;
     for (let j = 0; j < k; j++) {
-      if (probabilities[base + j] > probabilities[base + best]) best = j;
       if (targets[base + j] > targets[base + bestY]) bestY = j;
       pt += targets[base + j] * probabilities[base + j];
     }
-    predicted[i] = best;
-    actual[i] = data.labels ? data.labels[i] : bestY;
+    actual[i] = bestY;
     pTrue[i] = pt;
   }
   return { task: 'classification', input: data.input, n, k, reduction, loss, losses, probabilities, targets, gradient, logitGradient, predicted, actual, pTrue };
