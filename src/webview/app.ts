@@ -5,6 +5,7 @@
 import type { FromWebview, Payload, ShowMessage, ToWebview, ViewId } from '../shared/protocol';
 import { readTheme } from './colors';
 import { svgToPng, tableToCsv, tableToJson, viewToSvg } from './export';
+import { grouped } from './format';
 import { chooseView, clampIndex, restoreState, viewsFor, type PanelState } from './state';
 import { buildShell, sampleSummary, type Shell } from './shell';
 import { LiveRegion, Tooltip, type ChartUi } from './tooltip';
@@ -267,7 +268,7 @@ export class App {
     const requestId = ++this.requestId;
     this.pending.set(requestId, `Copying ${format.toUpperCase()}`);
     this.host.post({ type: 'copy', requestId, text });
-    this.setStatus(`Copying ${table.rows.length.toLocaleString('en-US')} rows as ${format.toUpperCase()}…`, false);
+    this.setStatus(`Copying ${grouped(table.rows.length)} rows as ${format.toUpperCase()}…`, false);
   }
 
   private setStatus(text: string, error: boolean): void {

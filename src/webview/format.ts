@@ -30,6 +30,19 @@ export function sub(n: number): string {
   return String(n).replace(/\d/g, (d) => String.fromCharCode(0x2080 + Number(d)));
 }
 
+/**
+ * An integer with thousands separators, as toLocaleString('en-US') writes it (12,345) but without
+ * Intl: a webview's first Intl call sets up ICU data, some 25 ms of the panel's first render.
+ * Anything but a safe integer (never a count) still goes through toLocaleString.
+ */
+export function grouped(n: number): string {
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return n < 0 ? `-${out}` : out;
+}
+
 export function plural(n: number, word: string, words = `${word}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? word : words}`;
+  return `${grouped(n)} ${n === 1 ? word : words}`;
 }

@@ -3,7 +3,7 @@
  * buttons, the tabs, a status line. Built once per payload; the app fills and updates it.
  */
 import type { Payload, ViewId } from '../shared/protocol';
-import { fmt, plural } from './format';
+import { fmt, grouped, plural } from './format';
 import { VIEW_TITLES } from './state';
 import { className, el } from './views/common';
 
@@ -59,7 +59,7 @@ export function buildShell(doc: Document, payload: Payload, views: ViewId[]): Sh
   const next = button(doc, 'sample-next', 'Next sample', '›');
   const sampleInput = el(doc, 'vscode-textfield' as 'input', { type: 'number', min: '0', max: String(payload.n - 1), 'data-testid': 'sample-input', 'aria-label': 'Sample index', class: 'gl-sample-input' }) as unknown as Shell['sampleInput'];
   const label = el(doc, 'span', { class: 'gl-sample-label' }, 'Sample');
-  const of = el(doc, 'span', { class: 'gl-sample-of', 'data-testid': 'sample-count' }, `of ${payload.n.toLocaleString('en-US')}`);
+  const of = el(doc, 'span', { class: 'gl-sample-of', 'data-testid': 'sample-count' }, `of ${grouped(payload.n)}`);
   const summary = el(doc, 'span', { class: 'gl-sample-summary', 'data-testid': 'sample-summary' });
   picker.append(label, prev, sampleInput, next, of, summary);
   toolbar.appendChild(picker);

@@ -5,7 +5,7 @@
 import type { ClassificationPayload, RegressionPayload } from '../../shared/protocol';
 import { bars, type BarColumn } from '../charts/bars';
 import { divergingScale } from '../colors';
-import { exact, fmt, fmtSigned, sub } from '../format';
+import { exact, fmt, fmtSigned, grouped, sub } from '../format';
 import { batchScale, className, classificationSample, el, heading, row, topClasses, type ViewContext, type ViewHandle } from './common';
 
 /** Rows shown as bars; the copy holds all of them. */
@@ -37,7 +37,7 @@ function classification(host: HTMLElement, ctx: ViewContext, payload: Classifica
       `Per class: the probability p, the target y and their difference, the gradient of this sample's loss with respect to its logits${payload.reduction === 'mean' ? ` (the batch gradient divides it by N = ${payload.n})` : ''}. Negative: a gradient-descent step raises that logit; positive: lowers it.`,
     ),
   );
-  if (shown.length < k) host.appendChild(el(doc, 'p', { class: 'gl-note', 'data-export-text': 'note' }, `Showing ${shown.length} of ${k.toLocaleString('en-US')} classes: the largest |${gradName}|, with the true and predicted class. Copy gives all of them.`));
+  if (shown.length < k) host.appendChild(el(doc, 'p', { class: 'gl-note', 'data-export-text': 'note' }, `Showing ${shown.length} of ${grouped(k)} classes: the largest |${gradName}|, with the true and predicted class. Copy gives all of them.`));
 
   const columns: BarColumn[] = [
     { key: 'p', title: 'p', values: p, kind: 'unit', max: 1, testId: 'prob-bar' },

@@ -4,7 +4,7 @@ import { heatmap } from '../charts/heatmap';
 import { legend } from '../charts/legend';
 import { jacobianSource } from '../charts/matrixSource';
 import { divergingScale } from '../colors';
-import { exact, fmt, sub } from '../format';
+import { exact, fmt, grouped, sub } from '../format';
 import { blockTooltip } from './describe';
 import { className, classificationSample, el, heading, type Table, type ViewContext, type ViewHandle } from './common';
 
@@ -27,7 +27,7 @@ export function renderJacobian(host: HTMLElement, ctx: ViewContext): ViewHandle 
       'Jⱼₖ = ∂pⱼ/∂zₖ = pⱼ(δⱼₖ − pₖ). The outlined diagonal is pⱼ(1 − pⱼ) ≥ 0; off the diagonal −pⱼpₖ ≤ 0. J is symmetric and each row sums to 0.',
     ),
   );
-  if (k > 2048) host.appendChild(el(doc, 'p', { class: 'gl-note', 'data-export-text': 'note' }, `${k.toLocaleString('en-US')} × ${k.toLocaleString('en-US')} entries are computed from p tile by tile as you zoom; the matrix is never stored.`));
+  if (k > 2048) host.appendChild(el(doc, 'p', { class: 'gl-note', 'data-export-text': 'note' }, `${grouped(k)} × ${grouped(k)} entries are computed from p tile by tile as you zoom; the matrix is never stored.`));
 
   const row = el(doc, 'div', { class: 'gl-chart-row' });
   host.appendChild(row);

@@ -1,6 +1,6 @@
 /** Loss per sample, sorted bars or a histogram; clicking selects a sample. */
 import { lossChart } from '../charts/lossChart';
-import { exact, fmt } from '../format';
+import { exact, fmt, grouped } from '../format';
 import { className, heading, type ViewContext, type ViewHandle } from './common';
 
 export function renderLosses(host: HTMLElement, ctx: ViewContext): ViewHandle {
@@ -10,7 +10,7 @@ export function renderLosses(host: HTMLElement, ctx: ViewContext): ViewHandle {
   for (let i = 0; i < n; i++) mean += payload.losses[i];
   mean = n ? mean / n : NaN;
   const what = payload.task === 'regression' ? 'squared error' : payload.task === 'network' && payload.head === 'mse' ? 'squared error' : 'cross-entropy';
-  host.appendChild(heading(doc, `Loss per sample · ${what}`, `${payload.reduction === 'mean' ? 'Mean' : 'Sum'} over ${n.toLocaleString('en-US')} samples: ${fmt(payload.loss)}. Click a bar, or press Enter on it, to select that sample.`));
+  host.appendChild(heading(doc, `Loss per sample · ${what}`, `${payload.reduction === 'mean' ? 'Mean' : 'Sum'} over ${grouped(n)} samples: ${fmt(payload.loss)}. Click a bar, or press Enter on it, to select that sample.`));
   const cls = payload.task === 'classification' ? payload : null;
   const chart = lossChart(
     doc,

@@ -4,7 +4,7 @@ import { heatmap } from '../charts/heatmap';
 import { legend } from '../charts/legend';
 import { denseSource } from '../charts/matrixSource';
 import { divergingScale } from '../colors';
-import { exact, fmt, fmtSigned } from '../format';
+import { exact, fmt, fmtSigned, grouped } from '../format';
 import { blockTooltip } from './describe';
 import { batchScale, className, el, heading, type ViewContext, type ViewHandle } from './common';
 
@@ -20,7 +20,7 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const scale = divergingScale(ctx.theme, source.maxAbs());
   const s = batchScale(payload);
   const name = (j: number) => className(payload.classes, j);
-  host.appendChild(heading(doc, `∂L/∂z of the batch · ${n.toLocaleString('en-US')} × ${k.toLocaleString('en-US')}`, `One row per sample: ${s !== 1 ? '(p − y)/N' : 'p − y'}. Click a row, or press Enter on it, to select that sample.`));
+  host.appendChild(heading(doc, `∂L/∂z of the batch · ${grouped(n)} × ${grouped(k)}`, `One row per sample: ${s !== 1 ? '(p − y)/N' : 'p − y'}. Click a row, or press Enter on it, to select that sample.`));
   const wrap = el(doc, 'div', { class: 'gl-chart-row' });
   host.appendChild(wrap);
   const chart = heatmap(
