@@ -17,7 +17,7 @@
 //                  writes one entry into a div, measured the same way, moves interleaved in blocks
 // Node figures (the same code, bundled for Node): softmaxJacobian(p) for K = 1,000 against a
 // write pass over a new K² Float64Array; for K = 10,000 the tiles of the first view computed as
-// heatmapCanvas does (pixelSpans + jacobianSource.aggregate per pixel) against the brute-force
+// heatmapCanvas does (pixelSpans + blockValues: the source's one pass per tile) against the brute-force
 // tile (every entry under each pixel), which must give the same values, and against
 // materializing the whole 10⁸-entry matrix (800 MB).
 import { spawnSync } from 'node:child_process';
@@ -26,7 +26,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { QUICK, ROOT, bundleAndRequire, STAT, STAT_TEXT, emit, interleave, log, median, row } from './common.mjs';
 
 const KS = QUICK ? [1000] : [1000, 10000];
-/** K = 10 (an SVG heatmap): the panel's fixed cost (shell, tabs, first Intl use), no peer. */
+/** K = 10 (an SVG heatmap): the panel's fixed cost (shell, tabs, theme, first layout), no peer. */
 const BASE_K = 10;
 const PAGE_KS = [BASE_K, ...KS];
 const PAGE_ROUNDS = QUICK ? 1 : 5;
@@ -321,7 +321,7 @@ function jacobianBundle() {
   return bundleAndRequire(
     [
       "export { softmaxJacobian, softmaxJacobianEntry } from './src/core/softmax';",
-      "export { jacobianSource } from './src/webview/charts/matrixSource';",
+      "export { blockValues, jacobianSource } from './src/webview/charts/matrixSource';",
       "export { pixelSpans, TILE } from './src/webview/charts/heatmapCanvas';",
     ].join('\n'),
     'jacobian',
@@ -336,22 +336,7 @@ function tileOurs(source, tx, ty, worldW, worldH, out) {
   const h = Math.min(J.TILE, worldH - ty * J.TILE);
   const colSpans = J.pixelSpans(tx * J.TILE, w, cols / worldW, cols);
   const rowSpans = J.pixelSpans(ty * J.TILE, h, rows / worldH, rows);
-  for (let y = 0; y < h; y++) {
-    const r0 = rowSpans[2 * y];
-    const r1 = rowSpans[2 * y + 1];
-    for (let x = 0; x < w; x++) {
-      const c0 = colSpans[2 * x];
-      const c1 = colSpans[2 * x + 1];
-      let v;
-      if (r1 - r0 === 1 && c1 - c0 === 1) v = source.value(r0, c0);
-      else {
-        const a = source.aggregate(r0, r1, c0, c1);
-        v = Math.abs(a.min) > Math.abs(a.max) ? a.min : a.max;
-      }
-      out[y * J.TILE + x] = v;
-    }
-  }
-  return out;
+  return J.blockValues(source, rowSpans, colSpans, out, J.TILE);
 }
 /** The same pixels by brute force: every entry under the pixel, computed from p. */
 function tileBrute(p, tx, ty, worldW, worldH, out) {
@@ -407,7 +392,7 @@ if (KS.includes(10000)) {
   tiled = { world, tilesX, tilesY, cellsPerPixel: 10000 / world.width };
   cases.push(
     // A fresh source each run: its prefix sums are part of the cost of the first view.
-    { name: 'K=10000 one tile on demand (jacobianSource + aggregates)', run: () => tileOurs(J.jacobianSource(p10k), 0, 0, world.width, world.height, buffers[0]) },
+    { name: 'K=10000 one tile on demand (jacobianSource + blockValues)', run: () => tileOurs(J.jacobianSource(p10k), 0, 0, world.width, world.height, buffers[0]) },
     { name: 'K=10000 first view: every tile on demand', run: firstView((tx, ty, out) => tileOurs(tiled.source ?? (tiled.source = J.jacobianSource(p10k)), tx, ty, world.width, world.height, out)) },
     { name: 'K=10000 one tile by brute force (every entry under each pixel)', run: () => tileBrute(p10k, 0, 0, world.width, world.height, buffers[0]) },
   );
@@ -476,7 +461,7 @@ for (const k of KS) {
 rows.push(row({
   name: `K=${BASE_K} (${render[BASE_K].mode}) first render: the panel's fixed cost`,
   ours: { value: Number(median(render[BASE_K].cold).toFixed(1)), unit: 'ms', fastest: Number(Math.min(...render[BASE_K].cold).toFixed(1)) },
-  note: `median of ${render[BASE_K].cold.length} fresh pages; shell, tabs, theme, first Intl formatting`,
+  note: `median of ${render[BASE_K].cold.length} fresh pages; shell, tabs, theme, first layout`,
 }));
 for (const k of KS) {
   const tt = tooltips[k];
@@ -499,7 +484,7 @@ rows.push(row({
   better: 'lower',
 }));
 if (tiled) {
-  const one = 'K=10000 one tile on demand (jacobianSource + aggregates)';
+  const one = 'K=10000 one tile on demand (jacobianSource + blockValues)';
   const all = 'K=10000 first view: every tile on demand';
   const brute = 'K=10000 one tile by brute force (every entry under each pixel)';
   const full = 'K=10000 softmaxJacobian (materialized, 10⁸ entries, 800 MB)';

@@ -17,6 +17,7 @@ import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } f
 import type { ChartUi } from '../tooltip';
 import { attachGridNav, type Block } from './gridNav';
 import { drawHeatmapLabels, heatmapFrame, type AxisView } from './heatmapFrame';
+import { blockValues } from './matrixSource';
 import type { HeatmapHandle, HeatmapMode, HeatmapOptions } from './heatmapTypes';
 
 /** Largest source whose whole one-pixel-per-cell image is kept (16 MB of RGBA). */
@@ -95,6 +96,8 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
   let focus: { r: number; c: number } | null = null;
   let dense: HTMLCanvasElement | null = null;
   const tiles = new Map<string, ImageData>();
+  /** The values of one tile's pixels before colouring (reused by every tile). */
+  let scratch: Float64Array | null = null;
 
   const cellImage = (r0: number, r1: number, c0: number, c1: number): HTMLCanvasElement => {
     const w = c1 - c0;
@@ -127,21 +130,9 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
     const rowSpans = pixelSpans(ty * TILE, h, rows / worldH, rows);
     const img = new ImageData(Math.max(1, w), Math.max(1, h));
     const data = img.data;
-    for (let y = 0; y < h; y++) {
-      const r0 = rowSpans[2 * y];
-      const r1 = rowSpans[2 * y + 1];
-      for (let x = 0; x < w; x++) {
-        const c0 = colSpans[2 * x];
-        const c1 = colSpans[2 * x + 1];
-        let v: number;
-        if (r1 - r0 === 1 && c1 - c0 === 1) v = source.value(r0, c0);
-        else {
-          const a = source.aggregate(r0, r1, c0, c1);
-          v = Math.abs(a.min) > Math.abs(a.max) ? a.min : a.max;
-        }
-        scale.write(v, data, 4 * (y * w + x));
-      }
-    }
+    scratch ??= new Float64Array(TILE * TILE);
+    blockValues(source, rowSpans, colSpans, scratch, w);
+    for (let i = 0, n = w * h; i < n; i++) scale.write(scratch[i], data, 4 * i);
     tiles.set(key, img);
     if (tiles.size > MAX_TILES) tiles.delete(tiles.keys().next().value!);
     return img;

@@ -24,6 +24,41 @@ export interface MatrixSource {
   maxAbs(): number;
   /** Row-major values, when they already exist in memory. */
   dense?: ArrayLike<number>;
+  /**
+   * Optional fast path for {@link blockValues}: the same values for a whole grid of blocks, with
+   * whatever the source can share between blocks computed once.
+   */
+  blockValues?(rowSpans: Int32Array, colSpans: Int32Array, out: Float64Array, stride: number): void;
+}
+
+/**
+ * The value a zoomed-out pixel shows for its block of cells: the cell itself when the block is one
+ * cell, else whichever of the block's exact min and max has the larger magnitude (max on a tie),
+ * so a lone spike survives.
+ */
+export function blockValue(source: MatrixSource, r0: number, r1: number, c0: number, c1: number): number {
+  if (r1 - r0 === 1 && c1 - c0 === 1) return source.value(r0, c0);
+  const a = source.aggregate(r0, r1, c0, c1);
+  return Math.abs(a.min) > Math.abs(a.max) ? a.min : a.max;
+}
+
+/**
+ * blockValue for every block of a grid: row block y is [rowSpans[2y], rowSpans[2y+1]), column
+ * block x likewise from colSpans (as pixelSpans gives them); the value goes to out[y·stride + x].
+ */
+export function blockValues(source: MatrixSource, rowSpans: Int32Array, colSpans: Int32Array, out: Float64Array, stride = colSpans.length >> 1): Float64Array {
+  if (source.blockValues) {
+    source.blockValues(rowSpans, colSpans, out, stride);
+    return out;
+  }
+  const h = rowSpans.length >> 1;
+  const w = colSpans.length >> 1;
+  for (let y = 0; y < h; y++) {
+    const r0 = rowSpans[2 * y];
+    const r1 = rowSpans[2 * y + 1];
+    for (let x = 0; x < w; x++) out[y * stride + x] = blockValue(source, r0, r1, colSpans[2 * x], colSpans[2 * x + 1]);
+  }
+  return out;
 }
 
 export function denseSource(data: ArrayLike<number>, rows: number, cols: number): MatrixSource {
@@ -87,14 +122,35 @@ function top2(p: ArrayLike<number>, a: number, b: number, sign: 1 | -1): Top2 {
 }
 
 /**
- * Best product p_j p_k over j ∈ R, k ∈ C, j ≠ k, where `better` picks the larger or smaller and
- * R, C's two best values are given. p ≥ 0, so the best pair uses each side's best unless both
- * bests are the same class, in which case one side falls back to its second best.
+ * top2 of every span [spans[2i], spans[2i+1]) into columns of `out` (v1, i1, v2 at 3i, 3i+1, 3i+2):
+ * computed once per tile and shared by all the blocks in that row or column of pixels.
  */
-function bestPairProduct(r: Top2, c: Top2, pick: (a: number, b: number) => number): number {
-  if (r.i1 !== c.i1) return r.v1 * c.v1;
-  const candidates = [r.v1 * c.v2, r.v2 * c.v1].filter(Number.isFinite);
-  return candidates.length === 0 ? NaN : candidates.reduce((a, b) => pick(a, b));
+function top2Spans(p: ArrayLike<number>, spans: Int32Array, sign: 1 | -1): Float64Array {
+  const n = spans.length >> 1;
+  const out = new Float64Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const t = top2(p, spans[2 * i], spans[2 * i + 1], sign);
+    out[3 * i] = t.v1;
+    out[3 * i + 1] = t.i1;
+    out[3 * i + 2] = t.v2;
+  }
+  return out;
+}
+
+/**
+ * Best product p_j p_k over j ∈ R, k ∈ C, j ≠ k (the larger when `larger`, else the smaller),
+ * given R's and C's two best values (v1 at index i1, then v2). p ≥ 0, so the best pair uses each
+ * side's best unless both bests are the same class, in which case one side falls back to its
+ * second best; a side with one cell has no second best (v2 = ∓∞), and such products are skipped.
+ */
+function bestPairProduct(rv1: number, ri1: number, rv2: number, cv1: number, ci1: number, cv2: number, larger: boolean): number {
+  if (ri1 !== ci1) return rv1 * cv1;
+  const a = rv1 * cv2;
+  const b = rv2 * cv1;
+  const okA = Number.isFinite(a);
+  const okB = Number.isFinite(b);
+  if (okA && okB) return larger ? Math.max(a, b) : Math.min(a, b);
+  return okA ? a : okB ? b : NaN;
 }
 
 /** ∂p_j/∂z_k = p_j(δ_jk − p_k) for one sample's probabilities, computed on demand. */
@@ -102,8 +158,39 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
   const k = p.length;
   // Prefix sums make every block mean O(1): Σ_block = −Σ_R p · Σ_C p + Σ_{R∩C} p.
   const prefix = new Float64Array(k + 1);
-  for (let i = 0; i < k; i++) prefix[i + 1] = prefix[i] + p[i];
+  // The diagonal p_i(1 − p_i), once.
+  const diag = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    prefix[i + 1] = prefix[i] + p[i];
+    diag[i] = p[i] * (1 - p[i]);
+  }
   const sum = (a: number, b: number) => (b > a ? prefix[b] - prefix[a] : 0);
+  /**
+   * Exact min and max of the block [r0, r1) × [c0, c1) (more than one cell), given the top two
+   * of p over the rows (largest: rMax, smallest: rMin, each v1, i1, v2 at offset ro) and over the
+   * columns (cMax, cMin at co). Writes them to ext[0], ext[1].
+   */
+  const ext = new Float64Array(2);
+  const extremes = (r0: number, r1: number, c0: number, c1: number, rMax: Float64Array, rMin: Float64Array, ro: number, cMax: Float64Array, cMin: Float64Array, co: number): void => {
+    const i0 = Math.max(r0, c0);
+    const i1 = Math.min(r1, c1);
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = i0; i < i1; i++) {
+      const d = diag[i];
+      if (d < min) min = d;
+      if (d > max) max = d;
+    }
+    if ((r1 - r0) * (c1 - c0) > Math.max(0, i1 - i0)) {
+      // Off-diagonal entries are −p_j p_k: the smallest is minus the largest product.
+      const offMin = -bestPairProduct(rMax[ro], rMax[ro + 1], rMax[ro + 2], cMax[co], cMax[co + 1], cMax[co + 2], true);
+      const offMax = -bestPairProduct(rMin[ro], rMin[ro + 1], rMin[ro + 2], cMin[co], cMin[co + 1], cMin[co + 2], false);
+      if (offMin < min) min = offMin;
+      if (offMax > max) max = offMax;
+    }
+    ext[0] = min;
+    ext[1] = max;
+  };
   return {
     rows: k,
     cols: k,
@@ -117,27 +204,41 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
       }
       const i0 = Math.max(r0, c0);
       const i1 = Math.min(r1, c1);
-      const diagonal = Math.max(0, i1 - i0);
       const mean = (-sum(r0, r1) * sum(c0, c1) + sum(i0, i1)) / count;
-      let min = Infinity;
-      let max = -Infinity;
-      for (let i = i0; i < i1; i++) {
-        const d = p[i] * (1 - p[i]);
-        if (d < min) min = d;
-        if (d > max) max = d;
+      const rs = Int32Array.of(r0, r1);
+      const cs = Int32Array.of(c0, c1);
+      extremes(r0, r1, c0, c1, top2Spans(p, rs, 1), top2Spans(p, rs, -1), 0, top2Spans(p, cs, 1), top2Spans(p, cs, -1), 0);
+      return { min: ext[0], max: ext[1], mean, count };
+    },
+    blockValues(rowSpans, colSpans, out, stride) {
+      // Each row (column) span's top two are found once, not once per block: O(pixels + cells).
+      const rMax = top2Spans(p, rowSpans, 1);
+      const rMin = top2Spans(p, rowSpans, -1);
+      const cMax = top2Spans(p, colSpans, 1);
+      const cMin = top2Spans(p, colSpans, -1);
+      const h = rowSpans.length >> 1;
+      const w = colSpans.length >> 1;
+      for (let y = 0; y < h; y++) {
+        const r0 = rowSpans[2 * y];
+        const r1 = rowSpans[2 * y + 1];
+        const base = y * stride;
+        for (let x = 0; x < w; x++) {
+          const c0 = colSpans[2 * x];
+          const c1 = colSpans[2 * x + 1];
+          if (r1 - r0 === 1 && c1 - c0 === 1) {
+            out[base + x] = softmaxJacobianEntry(p, r0, c0);
+            continue;
+          }
+          extremes(r0, r1, c0, c1, rMax, rMin, 3 * y, cMax, cMin, 3 * x);
+          const min = ext[0];
+          const max = ext[1];
+          out[base + x] = Math.abs(min) > Math.abs(max) ? min : max;
+        }
       }
-      if (count > diagonal) {
-        // Off-diagonal entries are −p_j p_k: the smallest is minus the largest product.
-        const offMin = -bestPairProduct(top2(p, r0, r1, 1), top2(p, c0, c1, 1), Math.max);
-        const offMax = -bestPairProduct(top2(p, r0, r1, -1), top2(p, c0, c1, -1), Math.min);
-        if (offMin < min) min = offMin;
-        if (offMax > max) max = offMax;
-      }
-      return { min, max, mean, count };
     },
     maxAbs() {
       let best = 0;
-      for (let i = 0; i < k; i++) best = Math.max(best, p[i] * (1 - p[i]));
+      for (let i = 0; i < k; i++) best = Math.max(best, diag[i]);
       const t = top2(p, 0, k, 1);
       return Math.max(best, k > 1 ? t.v1 * t.v2 : 0);
     },
