@@ -173,3 +173,15 @@ export function logitGradientFromProbabilities(p: Float64Array, y: Float64Array,
   }
   return out;
 }
+
+/** logitGradientFromProbabilities for class indices: the same bits, (p − 1)·scale at the label, p·scale elsewhere. */
+export function logitGradientFromLabels(p: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction = 'mean'): Float64Array {
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n * k; i++) out[i] = p[i] * scale;
+  for (let i = 0; i < n; i++) {
+    const t = i * k + labels[i];
+    out[t] = (p[t] - 1) * scale;
+  }
+  return out;
+}

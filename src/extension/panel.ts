@@ -4,13 +4,18 @@
  */
 import * as vscode from 'vscode';
 import { sampleAtOffset, sampleSpan } from '../core/dataset';
-import { parseWebviewMessage, type FromWebview, type ToWebview, type ViewId, VIEW_IDS } from '../shared/protocol';
+import { toWire, type PayloadWire } from '../shared/payloadWire';
+import { parseWebviewMessage, type FromWebview, type ShowMessage, type ToWebview, type ViewId, VIEW_IDS } from '../shared/protocol';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { renderPanelHtml } from './panelHtml';
 import { payloadOf } from './payload';
 import { offsetOf, rangeOf } from './ranges';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
+
+type WireShow = Omit<ShowMessage, 'payload'> & { payload: PayloadWire };
+/** What the host posts: the app's messages, with the show's payload in its wire form. */
+type PanelMessage = Exclude<ToWebview, ShowMessage> | WireShow;
 
 /** What the panel shows; also its serialized state. */
 interface PanelState {
@@ -23,6 +28,7 @@ export class PanelController implements vscode.Disposable {
   private panel: vscode.WebviewPanel | null = null;
   private state: PanelState | null = null;
   private ready = false;
+  private transferId = 0;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -102,7 +108,7 @@ export class PanelController implements vscode.Disposable {
     });
   }
 
-  private showMessage(file: FileAnalysis): ToWebview {
+  private showMessage(file: FileAnalysis): PanelMessage {
     const payload = payloadOf(file);
     if (!payload || !this.state) {
       const first = file.problems.find((p) => p.severity === 'error');
@@ -111,8 +117,29 @@ export class PanelController implements vscode.Disposable {
     return { type: 'show', payload, selected: this.state.selected, view: this.state.view };
   }
 
-  private post(message: ToWebview): void {
-    if (this.panel && this.ready) void this.panel.webview.postMessage(message);
+  private post(message: PanelMessage): void {
+    if (!this.panel || !this.ready) return;
+    if (message.type === 'show') void this.postShow(this.panel, message);
+    else void this.panel.webview.postMessage(message);
+  }
+
+  /**
+   * A show message in its wire form: the message, then its large arrays in chunks, one host turn
+   * each (see src/shared/payloadWire.ts), so posting 100 MB of analysis never holds the host for
+   * long. A newer show, or closing the panel, stops an older transfer.
+   */
+  private async postShow(panel: vscode.WebviewPanel, message: WireShow): Promise<void> {
+    const id = ++this.transferId;
+    const { show, chunks } = toWire(message, id);
+    try {
+      await panel.webview.postMessage(show);
+      for (const chunk of chunks()) {
+        if (id !== this.transferId || this.panel !== panel) return;
+        await panel.webview.postMessage(chunk);
+      }
+    } catch (error) {
+      if (this.panel === panel) this.log.warn(`could not send the analysis to the panel: ${(error as Error).message}`);
+    }
   }
 
   private receive(raw: unknown): void {

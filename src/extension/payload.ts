@@ -1,5 +1,9 @@
-/** Analysis → the protocol's payload for the webview (typed arrays, no copies beyond what is needed). */
-import type { ClassificationPayload, Payload, RegressionPayload } from '../shared/protocol';
+/**
+ * Analysis → the payload for the webview, in its wire form (src/shared/payloadWire.ts): typed
+ * arrays, nothing the webview can derive exactly, no copies beyond what is needed.
+ */
+import type { RegressionPayload } from '../shared/protocol';
+import type { ClassificationWire, PayloadWire } from '../shared/payloadWire';
 import type { FileAnalysis } from './analysisService';
 import { networkPayloadOf } from './networkPayload';
 
@@ -11,13 +15,14 @@ export function compact<T extends Float64Array | Int32Array>(a: T): T {
   return (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice()) as T;
 }
 
-export function payloadOf(file: FileAnalysis): Payload | null {
+export function payloadOf(file: FileAnalysis): PayloadWire | null {
   const { dataset, analysis } = file;
   if (!dataset) return null;
   if (dataset.task === 'network') return networkPayloadOf(file);
   if (!analysis) return null;
   if (analysis.task === 'classification' && dataset.task === 'classification') {
-    const payload: ClassificationPayload = {
+    const labels = dataset.labels;
+    const payload: ClassificationWire = {
       task: 'classification',
       fileName: file.fileName,
       input: analysis.input,
@@ -28,9 +33,9 @@ export function payloadOf(file: FileAnalysis): Payload | null {
       loss: analysis.loss,
       losses: compact(analysis.losses),
       probabilities: compact(analysis.probabilities),
-      targets: compact(analysis.targets),
-      logitGradient: compact(analysis.logitGradient),
-      gradient: compact(analysis.gradient),
+      targets: labels ? null : compact(analysis.targets),
+      labels: labels ? compact(labels) : null,
+      gradient: analysis.input === 'logits' ? null : compact(analysis.gradient),
       predicted: compact(analysis.predicted),
       actual: compact(analysis.actual),
       pTrue: compact(analysis.pTrue),

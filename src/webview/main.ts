@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { ToWebview } from '../shared/protocol';
+import { PayloadAssembler, type WireToWebview } from '../shared/payloadWire';
 import { App } from './app';
 import { post, vscodeApi } from './post';
 
@@ -19,9 +19,11 @@ if (!root) {
   document.body.appendChild(root);
 }
 const app = new App(document, root, { post, getState: () => api.getState(), setState: (s) => api.setState(s) });
-window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+// Shows arrive in their wire form (chunks, derivable arrays left out): the assembler restores them.
+const assembler = new PayloadAssembler();
+window.addEventListener('message', (event: MessageEvent<WireToWebview>) => {
   try {
-    app.handle(event.data);
+    for (const message of assembler.accept(event.data)) app.handle(message);
   } catch (e) {
     const err = e as Error;
     post({ type: 'log', level: 'error', message: `webview: ${err.message}\n${err.stack ?? ''}`.slice(0, 9000) });

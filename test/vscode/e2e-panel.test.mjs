@@ -158,6 +158,34 @@ describe('the panel, in a real VS Code', () => {
     });
   });
 
+  it('a 600 × 1,000 batch reaches the panel in chunks: the last sample’s gradient equals the core’s', { timeout: 180_000 }, async () => {
+    await step(wb, 'panel-chunked', async () => {
+      // 600,000 probabilities: more than one 4 MB chunk (src/shared/payloadWire.ts), labels as indices.
+      let seed = 5;
+      const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+      const rows = Array.from({ length: 600 }, () => `[${Array.from({ length: 1000 }, () => (8 * next() - 4).toFixed(4)).join(',')}]`);
+      const labels = Array.from({ length: 600 }, () => Math.floor(next() * 1000));
+      fs.writeFileSync(path.join(wb.folder, 'chunked-batch.json'), `{"logits": [\n${rows.join(',\n')}\n], "labels": [${labels.join(',')}]}\n`);
+      const { analysis } = core('chunked-batch.json');
+      assert.ok(analysis.n * analysis.k > (1 << 19));
+      await openFile(wb.page, 'chunked-batch.json');
+      await runCommand(wb.page, 'Gradient Lens: Show Softmax Jacobian');
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample 0' }).first().waitFor();
+      await wb.page.keyboard.type('sample 599');
+      await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample 599' }).first().waitFor();
+      await wb.page.keyboard.press('Enter');
+      const frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
+      await frame.waitForFunction(() => document.querySelector('[data-testid="sample-input"]')?.value === '599', null, { timeout: 15_000 });
+      await showTab(frame, 'gradient');
+      const bars = await cells(frame, 'view-gradient"] [data-testid="gradient-bar');
+      assert.ok(bars.length >= 2, `${bars.length} bars`);
+      assert.ok(bars.some((b) => b.row === labels[599]), 'the true class is among the bars');
+      for (const b of bars) close(b.value, analysis.logitGradient[599 * 1000 + b.row] * 600, `p − y of sample 599, class ${b.row}`);
+      await showTab(frame, 'chain');
+      assert.equal(await frame.getAttribute('[data-testid="view-chain"] [data-testid="chain-product-check"]', 'data-ok'), 'true', 'Jᵀ·∂L/∂p equals p − y for sample 599');
+    });
+  });
+
   it('a network: per-layer gradient norms and ∂L/∂W cells equal the core’s', { timeout: 120_000 }, async () => {
     await step(wb, 'panel-network', async () => {
       await openFile(wb.page, 'network.json');
