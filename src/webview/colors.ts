@@ -123,6 +123,8 @@ export interface DivergingScale {
   color(v: number): string;
   /** RGBA of a value written into `out` at `offset` (canvas fast path). */
   write(v: number, out: Uint8ClampedArray, offset: number): void;
+  /** write for values[0..n) into out's pixels 0..n (a whole tile in one loop). */
+  writeAll(values: ArrayLike<number>, n: number, out: Uint8ClampedArray): void;
   negative: string;
   positive: string;
   center: string;
@@ -151,24 +153,46 @@ export function divergingScale(theme: Theme, max: number): DivergingScale {
       hex.push(toHex([lut[o], lut[o + 1], lut[o + 2]]));
     }
   }
+  // The same colours as RGBA packed into one 32-bit word each, in the platform's byte order.
+  const packed = new Uint32Array(2 * LUT_STEPS);
+  const bytes = new Uint8Array(packed.buffer);
+  for (let i = 0; i < 2 * LUT_STEPS; i++) bytes.set([lut[3 * i], lut[3 * i + 1], lut[3 * i + 2], 255], 4 * i);
   const safeMax = max > 0 && Number.isFinite(max) ? max : 1;
   const index = (v: number) => {
     const t = Math.min(1, Math.abs(v) / safeMax) ** COLOR_EXPONENT;
     return (v < 0 ? 0 : LUT_STEPS) + Math.round(t * (LUT_STEPS - 1));
   };
+  const write = (v: number, out: Uint8ClampedArray, offset: number): void => {
+    if (Number.isNaN(v)) {
+      out[offset + 3] = 0;
+      return;
+    }
+    const o = index(v) * 3;
+    out[offset] = lut[o];
+    out[offset + 1] = lut[o + 1];
+    out[offset + 2] = lut[o + 2];
+    out[offset + 3] = 255;
+  };
   return {
     max: safeMax,
     color: (v) => (Number.isNaN(v) ? 'transparent' : hex[index(v)]),
-    write(v, out, offset) {
-      if (Number.isNaN(v)) {
-        out[offset + 3] = 0;
+    write,
+    writeAll(values, n, out) {
+      // The same index as write(), inline, and one 32-bit store of the packed RGBA per pixel.
+      if (out.byteOffset % 4 !== 0) {
+        for (let i = 0; i < n; i++) write(values[i], out, 4 * i);
         return;
       }
-      const o = index(v) * 3;
-      out[offset] = lut[o];
-      out[offset + 1] = lut[o + 1];
-      out[offset + 2] = lut[o + 2];
-      out[offset + 3] = 255;
+      const px = new Uint32Array(out.buffer, out.byteOffset, n);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== v) {
+          out[4 * i + 3] = 0;
+          continue;
+        }
+        const t = Math.min(1, Math.abs(v) / safeMax) ** COLOR_EXPONENT;
+        px[i] = packed[(v < 0 ? 0 : LUT_STEPS) + Math.round(t * (LUT_STEPS - 1))];
+      }
     },
     negative: negCss,
     positive: posCss,

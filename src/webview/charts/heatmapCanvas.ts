@@ -132,7 +132,7 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
     const data = img.data;
     scratch ??= new Float64Array(TILE * TILE);
     blockValues(source, rowSpans, colSpans, scratch, w);
-    for (let i = 0, n = w * h; i < n; i++) scale.write(scratch[i], data, 4 * i);
+    scale.writeAll(scratch, w * h, data);
     tiles.set(key, img);
     if (tiles.size > MAX_TILES) tiles.delete(tiles.keys().next().value!);
     return img;

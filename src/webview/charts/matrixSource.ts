@@ -160,9 +160,12 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
   const prefix = new Float64Array(k + 1);
   // The diagonal p_i(1 − p_i), once.
   const diag = new Float64Array(k);
+  // With every p finite, top2 always finds an index, so spans apart never share their best class.
+  let allFinite = true;
   for (let i = 0; i < k; i++) {
     prefix[i + 1] = prefix[i] + p[i];
     diag[i] = p[i] * (1 - p[i]);
+    if (!Number.isFinite(p[i])) allFinite = false;
   }
   const sum = (a: number, b: number) => (b > a ? prefix[b] - prefix[a] : 0);
   /**
@@ -212,6 +215,8 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
     },
     blockValues(rowSpans, colSpans, out, stride) {
       // Each row (column) span's top two are found once, not once per block: O(pixels + cells).
+      // The loop is `extremes` and bestPairProduct written out, so that a tile is one loop
+      // without calls for the JIT (tests compare it with aggregate bit for bit).
       const rMax = top2Spans(p, rowSpans, 1);
       const rMin = top2Spans(p, rowSpans, -1);
       const cMax = top2Spans(p, colSpans, 1);
@@ -221,6 +226,13 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
       for (let y = 0; y < h; y++) {
         const r0 = rowSpans[2 * y];
         const r1 = rowSpans[2 * y + 1];
+        const ro = 3 * y;
+        const rBig1 = rMax[ro];
+        const rBigAt = rMax[ro + 1];
+        const rBig2 = rMax[ro + 2];
+        const rSmall1 = rMin[ro];
+        const rSmallAt = rMin[ro + 1];
+        const rSmall2 = rMin[ro + 2];
         const base = y * stride;
         for (let x = 0; x < w; x++) {
           const c0 = colSpans[2 * x];
@@ -229,9 +241,32 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
             out[base + x] = softmaxJacobianEntry(p, r0, c0);
             continue;
           }
-          extremes(r0, r1, c0, c1, rMax, rMin, 3 * y, cMax, cMin, 3 * x);
-          const min = ext[0];
-          const max = ext[1];
+          if (allFinite && (c1 <= r0 || c0 >= r1)) {
+            // Rows and columns apart: no diagonal entry and no shared class, so min and max are
+            // −(largest p_j)(largest p_k) and −(smallest)(smallest), as below.
+            const lo = -(rBig1 * cMax[3 * x]);
+            const hi = -(rSmall1 * cMin[3 * x]);
+            out[base + x] = Math.abs(lo) > Math.abs(hi) ? lo : hi;
+            continue;
+          }
+          const i0 = r0 > c0 ? r0 : c0;
+          const i1 = r1 < c1 ? r1 : c1;
+          let min = Infinity;
+          let max = -Infinity;
+          for (let i = i0; i < i1; i++) {
+            const d = diag[i];
+            if (d < min) min = d;
+            if (d > max) max = d;
+          }
+          if ((r1 - r0) * (c1 - c0) > (i1 > i0 ? i1 - i0 : 0)) {
+            const co = 3 * x;
+            const big = rBigAt !== cMax[co + 1] ? rBig1 * cMax[co] : bestPairProduct(rBig1, rBigAt, rBig2, cMax[co], cMax[co + 1], cMax[co + 2], true);
+            const small = rSmallAt !== cMin[co + 1] ? rSmall1 * cMin[co] : bestPairProduct(rSmall1, rSmallAt, rSmall2, cMin[co], cMin[co + 1], cMin[co + 2], false);
+            const offMin = -big;
+            const offMax = -small;
+            if (offMin < min) min = offMin;
+            if (offMax > max) max = offMax;
+          }
           out[base + x] = Math.abs(min) > Math.abs(max) ? min : max;
         }
       }

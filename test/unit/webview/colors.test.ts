@@ -87,3 +87,20 @@ test('write() fills RGBA like color() and leaves NaN transparent', () => {
   assert.equal(out[7], 0);
   assert.equal(divergingScale(DEFAULT_THEMES.light, 0).max, 1, 'an all-zero matrix still gets a usable domain');
 });
+
+test('writeAll colours a run of values exactly as write does one by one', () => {
+  const values = [0, -0, 1, -1, 0.5, -0.5, 2, -2, 1e-300, -1e-300, Number.NaN, Infinity, -Infinity, 0.25, -0.7];
+  for (let i = 0; i < 2000; i++) values.push(Math.sin(i * 12.9898) * 1.3 * (i % 7 === 0 ? 1e-6 : 1));
+  for (const kind of ['light', 'dark', 'high-contrast', 'high-contrast-light'] as const) {
+    const scale = divergingScale(DEFAULT_THEMES[kind], 1.1);
+    const one = new Uint8ClampedArray(4 * values.length);
+    values.forEach((v, i) => scale.write(v, one, 4 * i));
+    const all = new Uint8ClampedArray(4 * values.length);
+    scale.writeAll(Float64Array.from(values), values.length, all);
+    assert.deepEqual(all, one, kind);
+    // A view that does not start on a 4-byte boundary takes the byte-by-byte path.
+    const unaligned = new Uint8ClampedArray(new ArrayBuffer(4 * values.length + 1), 1, 4 * values.length);
+    scale.writeAll(values, values.length, unaligned);
+    assert.deepEqual(Array.from(unaligned), Array.from(one), `${kind}, unaligned`);
+  }
+});

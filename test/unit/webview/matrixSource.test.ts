@@ -205,3 +205,18 @@ test('blockValues falls back to blockValue per block for a source without a fast
   const out = blockValues(src, Int32Array.of(0, 2, 2, 3), Int32Array.of(0, 1, 1, 3), new Float64Array(4));
   assert.deepEqual(Array.from(out), [4, -3, 0.5, 2]);
 });
+
+test('blockValues equals blockValue per block even for a p with NaN or ∞ (no shortcut taken)', () => {
+  for (const p of [Float64Array.from([0.2, Number.NaN, 0.3, 0.1, Number.NaN, 0.4]), Float64Array.from([0.2, Infinity, 0, 0.1, 0.3, 0.4]), Float64Array.from([Number.NaN, Number.NaN, Number.NaN, 0.5, 0.5, 0])]) {
+    const src = jacobianSource(p);
+    for (const pixels of [2, 3, 4, 6, 9]) {
+      const spans = pixelSpans(0, pixels, 6 / pixels, 6);
+      const out = blockValues(src, spans, spans, new Float64Array(pixels * pixels));
+      for (let y = 0; y < pixels; y++)
+        for (let x = 0; x < pixels; x++) {
+          const want = blockValue(src, spans[2 * y], spans[2 * y + 1], spans[2 * x], spans[2 * x + 1]);
+          assert.ok(Object.is(out[y * pixels + x], want), `p = ${p}, ${pixels} px, pixel (${x}, ${y}): ${out[y * pixels + x]} vs ${want}`);
+        }
+    }
+  }
+});
