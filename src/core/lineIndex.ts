@@ -8,6 +8,11 @@ export interface Position {
   character: number;
 }
 
+export interface LineTables {
+  lineStarts: Uint32Array | Float64Array;
+  firstNonAscii: Float64Array;
+}
+
 export class LineIndex {
   private readonly lineStarts: Uint32Array | Float64Array;
   /** Per line, the offset of its first non-ASCII byte (or its end): columns before it are bytes. */
@@ -17,8 +22,17 @@ export class LineIndex {
   /** Where the text of line 0 starts: 3 after a UTF-8 byte-order mark, else 0. */
   private readonly textStart: number;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    /** The tables of an index built elsewhere (a worker) over the same bytes: see `tables`. */
+    tables?: LineTables,
+  ) {
     this.textStart = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    if (tables) {
+      this.lineStarts = tables.lineStarts;
+      this.firstNonAscii = tables.firstNonAscii;
+      return;
+    }
     const starts: number[] = [0];
     const high: number[] = [];
     const n = bytes.length;
@@ -35,6 +49,11 @@ export class LineIndex {
     high.push(firstHigh < 0 ? n : firstHigh);
     this.lineStarts = n < 0xffffffff ? Uint32Array.from(starts) : Float64Array.from(starts);
     this.firstNonAscii = Float64Array.from(high);
+  }
+
+  /** The scan's results, to move to another thread instead of scanning the bytes again there. */
+  get tables(): LineTables {
+    return { lineStarts: this.lineStarts, firstNonAscii: this.firstNonAscii };
   }
 
   get lineCount(): number {

@@ -24,8 +24,17 @@ export interface FileAnalysis extends PipelineResult {
 
 export class NotATensorFileError extends Error {}
 
-const TENSOR_KEYS = ['"logits"', '"probabilities"', '"predictions"', '"network"'].map((k) => Buffer.from(k));
+const TENSOR_KEY_TEXTS = ['"logits"', '"probabilities"', '"predictions"', '"network"'];
+const TENSOR_KEYS = TENSOR_KEY_TEXTS.map((k) => Buffer.from(k));
 const CSV_COLUMNS = /(^|[,;\t"\s])(logit_0|prob_0|prediction|prediction_0)([,;\t"\s]|$)/i;
+
+/** looksLikeTensorFile on a document's text, before (and without) encoding it. */
+export function looksLikeTensorText(fileName: string, text: string): boolean {
+  const format = formatOf(fileName);
+  if (format === 'json') return TENSOR_KEY_TEXTS.some((key) => text.includes(key));
+  if (format === 'csv') return CSV_COLUMNS.test(text.slice(0, 64 * 1024).split(/\r\n|\r|\n/, 1)[0]);
+  return format === 'npy' || format === 'npz';
+}
 
 /** Cheap test that a document is one of ours, so other JSON/CSV files get no diagnostics. */
 export function looksLikeTensorFile(fileName: string, bytes: Uint8Array): boolean {
@@ -67,10 +76,12 @@ export class AnalysisService implements vscode.Disposable {
     // Hover and CodeLens ask on every move: answer from the cache before encoding the text again.
     const cached = this.get(document.uri);
     if (cached && cached.version === document.version) return cached;
-    const bytes = new TextEncoder().encode(document.getText());
-    if (!looksLikeTensorFile(document.fileName, bytes)) return null;
-    const extra = await editorLoadOptions(document.uri, bytes);
-    return this.run(document.uri, bytes, document.version, false, token, extra);
+    const text = document.getText();
+    if (!looksLikeTensorText(document.fileName, text)) return null;
+    const extra = await editorLoadOptions(document.uri, null);
+    // A large document's text goes to the worker as it is: encoding it there keeps the host free.
+    const input = text.length > readSettings().workerThresholdBytes ? { text } : { bytes: new TextEncoder().encode(text) };
+    return this.run(document.uri, input, document.version, false, token, extra);
   }
 
   /** Analysis of a file by URI: the open document if there is one, else the bytes on disk. */
@@ -93,10 +104,11 @@ export class AnalysisService implements vscode.Disposable {
     if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${baseName(uri)} is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns`);
     const extra = await editorLoadOptions(uri, bytes, readSettings().pipeline.sumTolerance);
     if (!extra) throw new CancelledError();
-    return this.run(uri, bytes, undefined, true, token, extra);
+    return this.run(uri, { bytes }, undefined, true, token, extra);
   }
 
-  private async run(uri: vscode.Uri, bytes: Uint8Array, version: number | undefined, fromDisk: boolean, token?: vscode.CancellationToken, extra?: EditorLoadOptions): Promise<FileAnalysis> {
+  /** Bytes given here may be moved to the worker: the caller must not use them afterwards. */
+  private async run(uri: vscode.Uri, input: { bytes: Uint8Array } | { text: string }, version: number | undefined, fromDisk: boolean, token?: vscode.CancellationToken, extra?: EditorLoadOptions): Promise<FileAnalysis> {
     const key = `${uri.toString()}@${version ?? 'disk'}`;
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
@@ -105,11 +117,20 @@ export class AnalysisService implements vscode.Disposable {
     const started = Date.now();
     const work = (async () => {
       const fileName = baseName(uri);
-      const result =
-        bytes.length > settings.workerThresholdBytes
-          ? await this.workers.run(bytes.slice(), fileName, options, token)
-          : runPipeline(bytes, fileName, options);
-      const entry: FileAnalysis = { ...result, uri, fileName, version, bytes, lines: new LineIndex(bytes), fromDisk };
+      let result: PipelineResult;
+      let bytes: Uint8Array;
+      let lines: LineIndex;
+      if ('text' in input || input.bytes.length > settings.workerThresholdBytes) {
+        // The worker parses, and also encodes the text and scans the lines, so the host does not.
+        const done = await this.workers.run(input, fileName, options, token);
+        ({ result, bytes } = done);
+        lines = new LineIndex(bytes, done.lines);
+      } else {
+        bytes = input.bytes;
+        result = runPipeline(bytes, fileName, options);
+        lines = new LineIndex(bytes);
+      }
+      const entry: FileAnalysis = { ...result, uri, fileName, version, bytes, lines, fromDisk };
       this.entries.set(uri.toString(), entry);
       this.log.info(`analysed ${fileName} (${(bytes.length / 1024).toFixed(0)} KB) in ${Date.now() - started} ms: ${result.problems.length} problem(s)`);
       this.changed.fire(entry);

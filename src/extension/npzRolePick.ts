@@ -24,9 +24,10 @@ export interface EditorLoadOptions {
  * Options to merge into the pipeline options for `uri`; undefined when the user dismissed the
  * quick pick (treat it as a cancelled analysis).
  */
-export async function editorLoadOptions(uri: vscode.Uri, bytes: Uint8Array, sumTolerance?: number): Promise<EditorLoadOptions | undefined> {
+export async function editorLoadOptions(uri: vscode.Uri, bytes: Uint8Array | null, sumTolerance?: number): Promise<EditorLoadOptions | undefined> {
   const siblings = await readSiblings(uri);
-  if (!/\.npz$/i.test(uri.path)) return { siblings };
+  // Only an .npz needs its bytes here (an open text document never is one: null).
+  if (!/\.npz$/i.test(uri.path) || !bytes) return { siblings };
   const roleChoice = await chooseNpzRoles(uri, bytes, sumTolerance);
   if (roleChoice === undefined) return undefined;
   return roleChoice ? { siblings, roleChoice } : { siblings };

@@ -1,23 +1,36 @@
 /**
  * Worker thread: runs the pipeline on a large file so the extension host (shared by every
- * extension) never waits on parsing. Results are plain data; typed arrays are transferred.
+ * extension) never waits on parsing. It also does the host's other whole-file work: encoding an
+ * open document's text to UTF-8 and scanning the bytes for line starts. Results are plain data;
+ * typed arrays, the bytes included, are transferred back, not copied.
  */
 import { parentPort } from 'node:worker_threads';
+import { LineIndex, type LineTables } from '../core/lineIndex';
 import { runPipeline, type PipelineOptions, type PipelineResult } from '../core/pipeline';
 
 export interface WorkerRequest {
   id: number;
-  bytes: Uint8Array;
+  /** The file's bytes, or an open document's text to encode here. */
+  input: { bytes: Uint8Array } | { text: string };
   fileName: string;
   options: PipelineOptions;
 }
 
-export type WorkerResponse = { id: number; result: PipelineResult } | { id: number; error: string };
+export interface WorkerResult {
+  result: PipelineResult;
+  bytes: Uint8Array;
+  lines: LineTables;
+}
+
+export type WorkerResponse = ({ id: number } & WorkerResult) | { id: number; error: string };
 
 parentPort?.on('message', (request: WorkerRequest) => {
   try {
-    const result = runPipeline(request.bytes, request.fileName, request.options);
-    parentPort!.postMessage({ id: request.id, result } satisfies WorkerResponse, transferables(result));
+    const bytes = 'text' in request.input ? new TextEncoder().encode(request.input.text) : request.input.bytes;
+    const result = runPipeline(bytes, request.fileName, request.options);
+    const lines = new LineIndex(bytes).tables;
+    const response: WorkerResponse = { id: request.id, result, bytes, lines };
+    parentPort!.postMessage(response, transferables(response));
   } catch (error) {
     parentPort!.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies WorkerResponse);
   }

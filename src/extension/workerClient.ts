@@ -1,8 +1,8 @@
 /** Runs the pipeline in a worker thread; a cancellation terminates the worker at once. */
 import { Worker } from 'node:worker_threads';
 import type * as vscode from 'vscode';
-import type { PipelineOptions, PipelineResult } from '../core/pipeline';
-import type { WorkerResponse } from './worker';
+import type { PipelineOptions } from '../core/pipeline';
+import type { WorkerRequest, WorkerResponse, WorkerResult } from './worker';
 
 export class CancelledError extends Error {
   constructor() {
@@ -13,14 +13,18 @@ export class CancelledError extends Error {
 export class WorkerPool {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (r: PipelineResult) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (r: WorkerResult) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly script: string) {}
 
-  run(bytes: Uint8Array, fileName: string, options: PipelineOptions, token?: vscode.CancellationToken): Promise<PipelineResult> {
+  /**
+   * Bytes are transferred to the worker (the caller's array is emptied) and come back with the
+   * result; text is copied, and encoded there.
+   */
+  run(input: WorkerRequest['input'], fileName: string, options: PipelineOptions, token?: vscode.CancellationToken): Promise<WorkerResult> {
     const worker = this.ensure();
     const id = this.nextId++;
-    return new Promise<PipelineResult>((resolve, reject) => {
+    return new Promise<WorkerResult>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       const subscription = token?.onCancellationRequested(() => {
         // Terminating is the only way to stop a parse mid-loop; the next request starts a new worker.
@@ -31,7 +35,8 @@ export class WorkerPool {
         resolve: (r) => (settle(), resolve(r)),
         reject: (e) => (settle(), reject(e)),
       });
-      worker.postMessage({ id, bytes, fileName, options }, [bytes.buffer as ArrayBuffer]);
+      const request: WorkerRequest = { id, input, fileName, options };
+      worker.postMessage(request, 'bytes' in input ? [input.bytes.buffer as ArrayBuffer] : []);
     });
   }
 
@@ -43,7 +48,7 @@ export class WorkerPool {
       if (!waiter) return;
       this.waiting.delete(message.id);
       if ('error' in message) waiter.reject(new Error(message.error));
-      else waiter.resolve(message.result);
+      else waiter.resolve(message);
     });
     worker.on('error', (error) => this.reset(error));
     worker.on('exit', (code) => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { looksLikeTensorFile } from '../../../src/extension/analysisService';
+import { looksLikeTensorFile, looksLikeTensorText } from '../../../src/extension/analysisService';
 import { hoverText, waitFor, workspaceFile } from './util';
 
 interface Case {
@@ -35,6 +35,8 @@ describe('bad input in the editor', function () {
       if (shown.length !== disk.length || shown.some((b, i) => b !== disk[i])) continue;
       // A CSV or JSON file that does not look like a tensor file is left alone in the editor.
       const ours = looksLikeTensorFile(c.file, disk);
+      // The editor decides on the document's text (before encoding it): the same answer as on the bytes.
+      assert.equal(looksLikeTensorText(c.file, document.getText()), ours, `${c.file}: the text and byte tests disagree`);
       const expected = ours ? (c.problems ?? []).map((p) => `${p.line}:${p.column}: ${p.message}`) : [];
       const errorsExpected = ours && c.exit !== 0;
       const actual = await waitFor(`diagnostics of ${c.file}`, () => {
