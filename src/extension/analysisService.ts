@@ -9,7 +9,11 @@ import { formatOf } from '../core/load';
 import { runPipeline, type PipelineResult } from '../core/pipeline';
 import { readSettings } from './config';
 import { editorLoadOptions, type EditorLoadOptions } from './npzRolePick';
+import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { CancelledError, WorkerPool } from './workerClient';
+import type { WorkerRequest } from './worker';
+
+export { looksLikeTensorFile, looksLikeTensorText };
 
 export interface FileAnalysis extends PipelineResult {
   uri: vscode.Uri;
@@ -23,31 +27,6 @@ export interface FileAnalysis extends PipelineResult {
 }
 
 export class NotATensorFileError extends Error {}
-
-const TENSOR_KEY_TEXTS = ['"logits"', '"probabilities"', '"predictions"', '"network"'];
-const TENSOR_KEYS = TENSOR_KEY_TEXTS.map((k) => Buffer.from(k));
-const CSV_COLUMNS = /(^|[,;\t"\s])(logit_0|prob_0|prediction|prediction_0)([,;\t"\s]|$)/i;
-
-/** looksLikeTensorFile on a document's text, before (and without) encoding it. */
-export function looksLikeTensorText(fileName: string, text: string): boolean {
-  const format = formatOf(fileName);
-  if (format === 'json') return TENSOR_KEY_TEXTS.some((key) => text.includes(key));
-  if (format === 'csv') return CSV_COLUMNS.test(text.slice(0, 64 * 1024).split(/\r\n|\r|\n/, 1)[0]);
-  return format === 'npy' || format === 'npz';
-}
-
-/** Cheap test that a document is one of ours, so other JSON/CSV files get no diagnostics. */
-export function looksLikeTensorFile(fileName: string, bytes: Uint8Array): boolean {
-  const format = formatOf(fileName);
-  if (format === 'npy' || format === 'npz') return true;
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (format === 'json') return TENSOR_KEYS.some((key) => buffer.indexOf(key) >= 0);
-  if (format === 'csv') {
-    const firstLine = buffer.subarray(0, Math.min(buffer.length, 64 * 1024)).toString('utf8').split(/\r\n|\r|\n/, 1)[0];
-    return CSV_COLUMNS.test(firstLine);
-  }
-  return false;
-}
 
 export class AnalysisService implements vscode.Disposable {
   private readonly entries = new Map<string, FileAnalysis>();
@@ -90,7 +69,7 @@ export class AnalysisService implements vscode.Disposable {
     const format = formatOf(uri.path);
     if (document && format !== 'npy' && format !== 'npz') {
       const analysis = await this.analyzeDocument(document, token);
-      if (!analysis) throw new NotATensorFileError(`${baseName(uri)} is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns`);
+      if (!analysis) throw new NotATensorFileError(`${baseName(uri)} ${NOT_A_TENSOR_FILE}`);
       return analysis;
     }
     const cached = this.get(uri);
@@ -100,15 +79,20 @@ export class AnalysisService implements vscode.Disposable {
     if (stat.size > max) {
       throw new NotATensorFileError(`${baseName(uri)} is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`);
     }
+    if (uri.scheme === 'file' && format !== 'npz' && stat.size > readSettings().workerThresholdBytes) {
+      // A large local file is read by the worker itself: its bytes never pass through the host.
+      const extra = await editorLoadOptions(uri, null);
+      return this.run(uri, { path: uri.fsPath }, undefined, true, token, extra);
+    }
     const bytes = await vscode.workspace.fs.readFile(uri);
-    if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${baseName(uri)} is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns`);
+    if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${baseName(uri)} ${NOT_A_TENSOR_FILE}`);
     const extra = await editorLoadOptions(uri, bytes, readSettings().pipeline.sumTolerance);
     if (!extra) throw new CancelledError();
     return this.run(uri, { bytes }, undefined, true, token, extra);
   }
 
   /** Bytes given here may be moved to the worker: the caller must not use them afterwards. */
-  private async run(uri: vscode.Uri, input: { bytes: Uint8Array } | { text: string }, version: number | undefined, fromDisk: boolean, token?: vscode.CancellationToken, extra?: EditorLoadOptions): Promise<FileAnalysis> {
+  private async run(uri: vscode.Uri, input: WorkerRequest['input'], version: number | undefined, fromDisk: boolean, token?: vscode.CancellationToken, extra?: EditorLoadOptions): Promise<FileAnalysis> {
     const key = `${uri.toString()}@${version ?? 'disk'}`;
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
@@ -120,9 +104,11 @@ export class AnalysisService implements vscode.Disposable {
       let result: PipelineResult;
       let bytes: Uint8Array;
       let lines: LineIndex;
-      if ('text' in input || input.bytes.length > settings.workerThresholdBytes) {
-        // The worker parses, and also encodes the text and scans the lines, so the host does not.
-        const done = await this.workers.run(input, fileName, options, token);
+      if (!('bytes' in input) || input.bytes.length > settings.workerThresholdBytes) {
+        // The worker parses, and also reads the file or encodes the text, and scans the lines.
+        const done = await this.workers.run(input, fileName, options, token).catch((error: Error) => {
+          throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`) : error;
+        });
         ({ result, bytes } = done);
         lines = new LineIndex(bytes, done.lines);
       } else {

@@ -1,17 +1,19 @@
 /**
  * Worker thread: runs the pipeline on a large file so the extension host (shared by every
  * extension) never waits on parsing. It also does the host's other whole-file work: encoding an
- * open document's text to UTF-8 and scanning the bytes for line starts. Results are plain data;
+ * open document's text to UTF-8 (or reading a local file) and scanning the bytes for line starts. Results are plain data;
  * typed arrays, the bytes included, are transferred back, not copied.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { LineIndex, type LineTables } from '../core/lineIndex';
 import { runPipeline, type PipelineOptions, type PipelineResult } from '../core/pipeline';
+import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 
 export interface WorkerRequest {
   id: number;
-  /** The file's bytes, or an open document's text to encode here. */
-  input: { bytes: Uint8Array } | { text: string };
+  /** The file's bytes, an open document's text to encode here, or a local file to read here. */
+  input: { bytes: Uint8Array } | { text: string } | { path: string };
   fileName: string;
   options: PipelineOptions;
 }
@@ -26,7 +28,10 @@ export type WorkerResponse = ({ id: number } & WorkerResult) | { id: number; err
 
 parentPort?.on('message', (request: WorkerRequest) => {
   try {
-    const bytes = 'text' in request.input ? new TextEncoder().encode(request.input.text) : request.input.bytes;
+    const input = request.input;
+    const bytes = 'text' in input ? new TextEncoder().encode(input.text) : 'path' in input ? readFileSync(input.path) : input.bytes;
+    // Read here, the file has not been looked at yet (the host checks bytes and text itself).
+    if ('path' in input && !looksLikeTensorFile(request.fileName, bytes)) throw new Error(NOT_A_TENSOR_FILE);
     const result = runPipeline(bytes, request.fileName, request.options);
     const lines = new LineIndex(bytes).tables;
     const response: WorkerResponse = { id: request.id, result, bytes, lines };

@@ -19,7 +19,7 @@ export class WorkerPool {
 
   /**
    * Bytes are transferred to the worker (the caller's array is emptied) and come back with the
-   * result; text is copied, and encoded there.
+   * result; text is copied, and encoded there; a path is read there.
    */
   run(input: WorkerRequest['input'], fileName: string, options: PipelineOptions, token?: vscode.CancellationToken): Promise<WorkerResult> {
     const worker = this.ensure();

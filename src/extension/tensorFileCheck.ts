@@ -1,0 +1,33 @@
+/**
+ * Cheap tests that a file is one of ours, so other JSON/CSV files get no diagnostics and the
+ * commands say plainly what they expected. No vscode import: the worker uses them too.
+ */
+import { formatOf } from '../core/load';
+
+export const NOT_A_TENSOR_FILE = 'is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns';
+
+const TENSOR_KEY_TEXTS = ['"logits"', '"probabilities"', '"predictions"', '"network"'];
+const TENSOR_KEYS = TENSOR_KEY_TEXTS.map((k) => Buffer.from(k));
+const CSV_COLUMNS = /(^|[,;\t"\s])(logit_0|prob_0|prediction|prediction_0)([,;\t"\s]|$)/i;
+
+/** looksLikeTensorFile on a document's text, before (and without) encoding it. */
+export function looksLikeTensorText(fileName: string, text: string): boolean {
+  const format = formatOf(fileName);
+  if (format === 'json') return TENSOR_KEY_TEXTS.some((key) => text.includes(key));
+  if (format === 'csv') return CSV_COLUMNS.test(text.slice(0, 64 * 1024).split(/\r\n|\r|\n/, 1)[0]);
+  return format === 'npy' || format === 'npz';
+}
+
+/** On a file's bytes. */
+export function looksLikeTensorFile(fileName: string, bytes: Uint8Array): boolean {
+  const format = formatOf(fileName);
+  if (format === 'npy' || format === 'npz') return true;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (format === 'json') return TENSOR_KEYS.some((key) => buffer.indexOf(key) >= 0);
+  if (format === 'csv') {
+    const firstLine = buffer.subarray(0, Math.min(buffer.length, 64 * 1024)).toString('utf8').split(/\r\n|\r|\n/, 1)[0];
+    return CSV_COLUMNS.test(firstLine);
+  }
+  return false;
+}
+
