@@ -1,6 +1,6 @@
 // End to end: `gradient-lens analyze FILE --summary` (the shipped dist/cli.js, a fresh process)
 // against the same work in NumPy in a fresh python3 (np.loadtxt or json.load + vectorised
-// softmax, cross-entropy, gradient and accuracy: bench/numpy_peer.py), wall time of each process.
+// softmax cross-entropy and accuracy, what --summary prints: bench/numpy_peer.py), wall time of each process.
 // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset together in the Python child's environment
 // only (they slow a current NumPy on some processors); the BLAS in use is reported.
 import { spawnSync } from 'node:child_process';

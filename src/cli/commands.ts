@@ -7,6 +7,7 @@ import { formatLocation, LineIndex } from '../core/lineIndex';
 import { formatOf, loadTensorFile } from '../core/load';
 import { ROLE_NAMES, type RoleAssignment, type RoleName } from '../core/numpyRoles';
 import type { Reduction } from '../core/losses';
+import { summarizeClassification } from '../core/summary';
 import { analysisReport, toRows } from '../core/report';
 import { analyzeNetwork } from '../core/network';
 import { networkReport } from '../core/networkReport';
@@ -150,6 +151,13 @@ function parseRoles(specs: string[]): RoleAssignment | string {
 
 function reportOf(dataset: Dataset, reduction: Reduction, summary: boolean): Record<string, unknown> {
   if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, { reduction }), summary);
+  if (summary && dataset.task === 'classification') {
+    // Loss and accuracy only: no n × k probabilities or gradient to hold (the same numbers).
+    const s = summarizeClassification(dataset, { reduction });
+    const report: Record<string, unknown> = { task: 'classification', input: dataset.input, n: dataset.n, k: dataset.k, reduction, loss: s.loss, accuracy: s.accuracy };
+    if (dataset.classes) report.classes = dataset.classes;
+    return report;
+  }
   const analysis: Analysis = analyze(dataset, { reduction });
   const report = analysisReport(analysis, summary);
   if (dataset.task === 'classification' && dataset.classes) report.classes = dataset.classes;

@@ -1,106 +1,83 @@
-/** What the hover and the Problems panel say, computed by the core, checked against formulas. */
+// summarizeClassification (what `analyze --summary` prints) against the full analysis: the same
+// loss, per-sample losses, predictions and accuracy, bit for bit, for every kind of input.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { sampleAtOffset, sampleSpan } from '../../src/core/dataset';
-import { runPipeline } from '../../src/core/pipeline';
-import { summarizeSample } from '../../src/core/sampleSummary';
-import { lossOutlierFence } from '../../src/core/warnings';
+import fc from 'fast-check';
+import { analyzeClassification } from '../../src/core/analysis';
+import type { ClassificationData } from '../../src/core/dataset';
+import { accuracy } from '../../src/core/report';
+import { summarizeClassification } from '../../src/core/summary';
 
-const examples = join(__dirname, '..', '..', 'examples');
-const load = (name: string) => {
-  const bytes = new Uint8Array(readFileSync(join(examples, name)));
-  return { bytes, ...runPipeline(bytes, name) };
-};
+const kinds = [
+  ['logits', 'labels'],
+  ['logits', 'soft'],
+  ['probabilities', 'labels'],
+  ['probabilities', 'soft'],
+] as const;
 
-describe('sample summary (hover content)', () => {
-  it('reference example, sample 0: loss −log 0.7, p_true 0.7, gradient (p − y)/N', () => {
-    const { dataset, analysis } = load('reference-example.json');
-    const s = summarizeSample(dataset!, analysis!, 0);
-    assert.ok(s && s.task === 'classification');
-    assert.ok(Math.abs(s.loss - -Math.log(0.7)) < 1e-15);
-    assert.equal(s.pTrue, 0.7);
-    assert.equal(s.actual, 1);
-    assert.equal(s.predicted, 1);
-    assert.deepEqual(
-      s.top.map((e) => e.gradient),
-      [0.1 / 2, (0.7 - 1) / 2, 0.2 / 2],
-    );
-    assert.ok(Math.abs(s.gradientNorm - Math.hypot(0.05, 0.15, 0.1)) < 1e-15);
-  });
-
-  it('a 1000-class sample lists the 10 largest |∂L/∂z|, the true class first', () => {
-    const { dataset, analysis } = load('imagenet-1000-classes.json');
-    const s = summarizeSample(dataset!, analysis!, 3);
-    assert.ok(s && s.task === 'classification');
-    assert.equal(s.top.length, 10);
-    assert.equal(s.k, 1000);
-    for (let i = 1; i < s.top.length; i++) assert.ok(Math.abs(s.top[i - 1].gradient) >= Math.abs(s.top[i].gradient));
-    // With a large true-class logit, (p_true − 1)/N dominates and is negative.
-    assert.equal(s.top[0].index, s.actual);
-    assert.ok(s.top[0].gradient < 0);
-  });
-
-  it('regression: gradient 2(ŷ − y)/(N·D)', () => {
-    const { dataset, analysis } = load('regression.json');
-    const s = summarizeSample(dataset!, analysis!, 7);
-    assert.ok(s && s.task === 'regression' && dataset!.task === 'regression');
-    for (let j = 0; j < 2; j++) assert.ok(Math.abs(s.gradient[j] - (2 * (s.predictions[j] - s.targets[j])) / (12 * 2)) < 1e-15);
-  });
-});
-
-describe('sample positions', () => {
-  it('every sample span of a JSON file covers exactly its row text', () => {
-    const { bytes, dataset } = load('cifar10-logits.json');
-    const text = new TextDecoder().decode(bytes);
-    const lines = text.split('\n');
-    for (let i = 0; i < dataset!.n; i++) {
-      const span = sampleSpan(dataset!, i)!;
-      const row = text.slice(span.start, span.end);
-      assert.ok(row.startsWith('[') && row.endsWith(']'));
-      assert.equal(JSON.parse(row).length, 10);
-      assert.equal(lines[3 + i].trim().replace(/,$/, ''), row);
-      assert.equal(sampleAtOffset(dataset!, span.start + 3)!.index, i);
+function dataset(input: 'logits' | 'probabilities', target: 'labels' | 'soft', n: number, k: number, raw: number[], extra: number[], labelsRaw: number[]): ClassificationData {
+  const values = new Float64Array(n * k);
+  const targets = new Float64Array(n * k);
+  const labels = target === 'labels' ? new Int32Array(n) : null;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) {
+      const v = raw[(i * k + j) % raw.length];
+      values[i * k + j] = input === 'logits' ? v : Math.exp(v / 10);
+      s += values[i * k + j];
     }
-  });
+    if (input === 'probabilities') for (let j = 0; j < k; j++) values[i * k + j] /= s;
+    if (labels) {
+      labels[i] = labelsRaw[i % labelsRaw.length] % k;
+      targets[i * k + labels[i]] = 1;
+    } else {
+      let t = 0;
+      for (let j = 0; j < k; j++) t += targets[i * k + j] = extra[(i * k + j) % extra.length];
+      for (let j = 0; j < k; j++) targets[i * k + j] /= t;
+    }
+  }
+  return { task: 'classification', input, n, k, values, targets, labels, classes: null, spans: [] };
+}
 
-  it('a label element maps back to its sample', () => {
-    const { bytes, dataset } = load('cifar10-logits.json');
-    const text = new TextDecoder().decode(bytes);
-    const labelsAt = text.indexOf('"labels": [') + '"labels": ['.length;
-    assert.deepEqual(sampleAtOffset(dataset!, labelsAt), { index: 0, role: 'labels' });
-  });
-});
+describe('summarizeClassification', () => {
+  for (const [input, target] of kinds) {
+    it(`${input} with ${target}: the analysis's loss, losses, predictions and accuracy, bit for bit`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 12 }),
+          fc.integer({ min: 1, max: 9 }),
+          // Integers/8 make exact ties between logits (and so between probabilities) common.
+          fc.array(fc.oneof(fc.integer({ min: -80, max: 80 }).map((v) => v / 8), fc.double({ min: -1000, max: 1000, noNaN: true })), { minLength: 1, maxLength: 60 }),
+          fc.array(fc.double({ min: 0.01, max: 5, noNaN: true }), { minLength: 1, maxLength: 30 }),
+          fc.array(fc.nat(100), { minLength: 1, maxLength: 12 }),
+          fc.constantFrom('mean' as const, 'sum' as const),
+          (n, k, raw, extra, labelsRaw, reduction) => {
+            const d = dataset(input, target, n, k, raw, extra, labelsRaw);
+            const full = analyzeClassification(d, { reduction });
+            const s = summarizeClassification(d, { reduction });
+            assert.ok(Object.is(s.loss, full.loss), `loss ${s.loss} vs ${full.loss}`);
+            for (let i = 0; i < n; i++) {
+              assert.ok(Object.is(s.losses[i], full.losses[i]), `loss ${i}`);
+              assert.equal(s.predicted[i], full.predicted[i], `predicted ${i}`);
+              assert.equal(s.actual[i], full.actual[i], `actual ${i}`);
+            }
+            assert.equal(s.accuracy, accuracy(full.predicted, full.actual));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+  }
 
-describe('data warnings', () => {
-  it('flags the three confidently wrong samples planted in the CIFAR example', () => {
-    const { problems, analysis } = load('cifar10-logits.json');
-    const wrong = problems.filter((p) => p.code === 'confidently-wrong');
-    assert.ok(analysis?.task === 'classification');
-    const flagged = wrong.map((p) => Number(/sample (\d+)/.exec(p.message)![1]));
-    for (const i of [5, 13, 21]) assert.ok(flagged.includes(i), `sample ${i} should be flagged: ${flagged}`);
-    for (const i of flagged) assert.ok(analysis.pTrue[i] < 0.1 && analysis.predicted[i] !== analysis.actual[i]);
-  });
-
-  it('Tukey fence: Q3 + 3·IQR on a known set', () => {
-    const losses = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 100]);
-    // Q1 = 3, Q3 = 7 (linear interpolation), IQR = 4 → fence 19
-    assert.equal(lossOutlierFence(losses, 3), 19);
-  });
-
-  it('flags the planted regression outlier (sample 7) and nothing else', () => {
-    const { problems } = load('regression.json');
-    const outliers = problems.filter((p) => p.code === 'loss-outlier');
-    assert.deepEqual(outliers.map((p) => /sample (\d+)/.exec(p.message)![1]), ['7']);
-  });
-
-  it('the broken example reports every problem, located, and no dataset', () => {
-    const { problems, dataset } = load('broken.json');
-    assert.equal(dataset, null);
-    assert.deepEqual(
-      problems.map((p) => p.code),
-      ['probabilities-sum', 'probabilities-range', 'probabilities-range', 'label-range'],
-    );
+  it('a hand-computed case: p = [0.7, 0.2, 0.1], [0.1, 0.3, 0.6] with labels 0, 2 → mean of −log 0.7 and −log 0.6', () => {
+    const d = dataset('probabilities', 'labels', 2, 3, [0], [1], [0]);
+    d.values.set([0.7, 0.2, 0.1, 0.1, 0.3, 0.6]);
+    d.labels!.set([0, 2]);
+    d.targets.fill(0);
+    d.targets[0] = 1;
+    d.targets[5] = 1;
+    const s = summarizeClassification(d);
+    assert.ok(Math.abs(s.loss - (-Math.log(0.7) - Math.log(0.6)) / 2) < 1e-15);
+    assert.equal(s.accuracy, 1);
   });
 });
