@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LineIndex } from '../core/lineIndex';
 import { formatOf } from '../core/load';
 import { runPipeline, type PipelineResult } from '../core/pipeline';
+import { restoreDerived } from '../core/transferForm';
 import { readSettings } from './config';
 import { editorLoadOptions, type EditorLoadOptions } from './npzRolePick';
 import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE } from './tensorFileCheck';
@@ -109,7 +110,8 @@ export class AnalysisService implements vscode.Disposable {
         const done = await this.workers.run(input, fileName, options, token).catch((error: Error) => {
           throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`) : error;
         });
-        ({ result, bytes } = done);
+        result = restoreDerived(done.result);
+        bytes = done.bytes;
         lines = new LineIndex(bytes, done.lines);
       } else {
         bytes = input.bytes;

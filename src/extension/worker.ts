@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { LineIndex, type LineTables } from '../core/lineIndex';
-import { runPipeline, type PipelineOptions, type PipelineResult } from '../core/pipeline';
+import { runPipeline, type PipelineOptions } from '../core/pipeline';
+import { withoutDerived, type TransferResult } from '../core/transferForm';
 import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 
 export interface WorkerRequest {
@@ -19,7 +20,8 @@ export interface WorkerRequest {
 }
 
 export interface WorkerResult {
-  result: PipelineResult;
+  /** Without what the host can derive (src/core/transferForm.ts): restoreDerived puts it back. */
+  result: TransferResult;
   bytes: Uint8Array;
   lines: LineTables;
 }
@@ -34,7 +36,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
     if ('path' in input && !looksLikeTensorFile(request.fileName, bytes)) throw new Error(NOT_A_TENSOR_FILE);
     const result = runPipeline(bytes, request.fileName, request.options);
     const lines = new LineIndex(bytes).tables;
-    const response: WorkerResponse = { id: request.id, result, bytes, lines };
+    const response: WorkerResponse = { id: request.id, result: withoutDerived(result), bytes, lines };
     parentPort!.postMessage(response, transferables(response));
   } catch (error) {
     parentPort!.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) } satisfies WorkerResponse);
