@@ -65,6 +65,19 @@ function parseTable(bytes: Uint8Array): CsvTable {
     }
     let col = 0;
     for (;;) {
+      // The usual cell, a plain number followed by the delimiter, straight through. Anything else
+      // (spaces, quotes, '+1', '.5', '5.', a bad number, the row's last cell) is read again from
+      // its start by the careful code below, which alone reports problems.
+      const c0 = b[pos];
+      if (col < width && ((c0 >= 48 && c0 <= 57) || c0 === 45)) {
+        scanNumber(b, pos, scan);
+        if (scan.error === null && b[scan.end] === delim) {
+          values.push(scan.value);
+          col++;
+          pos = scan.end + 1;
+          continue;
+        }
+      }
       let i = pos;
       while (b[i] === 32 || b[i] === 9) {
         if (b[i] === delim) break;

@@ -1,9 +1,10 @@
 /**
  * Reads a decimal number straight from UTF-8 bytes. The hot path of both parsers: digits are
- * accumulated into an exact integer mantissa and, when it has at most 15 digits and the decimal
- * exponent is small, scaled by one exact power of ten (Clinger's fast path: correctly rounded).
- * 16 to 19 digits (float32 data printed with 17) are rounded correctly by exact arithmetic on
- * doubles (longDecimal). Anything else goes through the engine's own correctly rounded parseFloat.
+ * accumulated into an exact integer mantissa and, when it is below 2^53 and the decimal exponent
+ * is small, scaled by one exact power of ten (Clinger's fast path: correctly rounded). Longer
+ * mantissas (float32 data printed with 17 digits, %.18e's 19) are rounded correctly by exact
+ * arithmetic on doubles (longDecimal). Anything else goes through the engine's own correctly
+ * rounded parseFloat.
  */
 import { InputError } from './problems';
 
@@ -20,7 +21,20 @@ export interface NumberScan {
 
 const latin1 = new TextDecoder('latin1');
 
-/** Scans a JSON-grammar number starting at `start`. Writes into `out` to avoid allocating. */
+/** m·10 + 9 stays below 2^53, so m takes another digit exactly, while m < ROOM_1. */
+const ROOM_1 = 900719925474099;
+const TWO_53 = 9007199254740992;
+
+/**
+ * Scans a JSON-grammar number starting at `start`. Writes into `out` to avoid allocating.
+ *
+ * The significant digits are kept exactly as w = m·10^k + low: m takes digits while it stays
+ * below 2^53, low up to k = 8 more (a run of eight that m has no room for is split four and four
+ * when m can take four), so at least 19 significant digits are always kept; a number with more
+ * than fit goes to parseFloat. Fraction digits are read eight bytes at a time (two 4-byte words
+ * checked and combined in a few integer steps, the digits before the first non-digit taken at
+ * once), so a 17-digit number costs a few steps instead of seventeen rounds of a per-digit loop.
+ */
 export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void {
   let i = start;
   const n = b.length;
@@ -29,10 +43,11 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
     negative = true;
     i++;
   }
-  let mantissa = 0; // the first 15 significant digits, exactly
-  let tail = 0; // significant digits 16 to 19, exactly
-  let digits = 0; // significant digits seen
-  let exponent = 0; // decimal exponent to apply to the digits kept
+  let m = 0; // the leading significant digits, exactly (below 2^53)
+  let low = 0; // the lowDigits digits after m's, exactly
+  let lowDigits = 0;
+  let over = false; // more digits than m and low hold: parseFloat decides
+  let exponent = 0; // decimal exponent of the last digit kept
   let c = b[i];
   if (c === 48 /* 0 */) {
     i++;
@@ -40,14 +55,11 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
     if (c >= 48 && c <= 57) return fail(out, i, 'a number cannot have a leading zero');
   } else if (c >= 49 && c <= 57) {
     while (i < n && (c = b[i]) >= 48 && c <= 57) {
-      if (digits < 15) {
-        mantissa = mantissa * 10 + (c - 48);
-        if (mantissa !== 0) digits++;
-      } else {
-        if (digits < 19) tail = tail * 10 + (c - 48);
-        else exponent++;
-        digits++;
-      }
+      if (lowDigits === 0 && m < ROOM_1) m = m * 10 + (c - 48);
+      else if (lowDigits < 8) {
+        low = low * 10 + (c - 48);
+        lowDigits++;
+      } else over = true;
       i++;
     }
   } else {
@@ -57,18 +69,55 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
     i++;
     c = b[i];
     if (!(c >= 48 && c <= 57)) return fail(out, i, expectedDigit(b, i, 'after the decimal point'));
-    while (i < n && (c = b[i]) >= 48 && c <= 57) {
-      if (digits < 15) {
-        mantissa = mantissa * 10 + (c - 48);
-        if (mantissa !== 0) digits++;
-        exponent--;
-      } else {
-        if (digits < 19) {
-          tail = tail * 10 + (c - 48);
-          exponent--;
-        }
-        digits++;
+    // Up to eight digits a step, from two little-endian words x (digits 1–4) and y (5–8).
+    if (i + 8 <= n) {
+      const view = b === viewBytes ? viewOfBytes! : viewOf(b);
+      for (;;) {
+        const x = view.getUint32(i, true);
+        const y = view.getUint32(i + 4, true);
+        // A byte is a digit (0x30–0x39) when its high nibble is 3 and still is after adding 6; the
+        // first non-digit is the lowest nonzero byte of tx or ty (carries only run upwards from it).
+        const tx = ((x & 0xf0f0f0f0) | (((x + 0x06060606) & 0xf0f0f0f0) >>> 4)) ^ 0x33333333;
+        const ty = ((y & 0xf0f0f0f0) | (((y + 0x06060606) & 0xf0f0f0f0) >>> 4)) ^ 0x33333333;
+        // kx, ky: the digits before the first non-digit of each word (4 when all are digits);
+        // y's count only when all of x's bytes are digits.
+        const kx = (32 - Math.clz32(~tx & (tx - 1))) >>> 3;
+        const jy = ((32 - Math.clz32(~ty & (ty - 1))) >>> 3) & ~((tx | -tx) >> 31);
+        const k = kx + jy; // digits taken
+        const vx = leadingDigits(x, kx);
+        const v = vx * POW10[jy] + leadingDigits(y, jy); // their value
+        if (lowDigits === 0) {
+          const t = m * POW10[k] + v; // exact when below 2^53
+          if (t < TWO_53) m = t;
+          else if (k === 8 && m * 10000 + vx < TWO_53) {
+            // m has room for four of the eight digits: low takes the other four.
+            m = m * 10000 + vx;
+            low = leadingDigits(y, 4);
+            lowDigits = 4;
+          } else {
+            low = v;
+            lowDigits = k;
+          }
+        } else if (lowDigits + k <= 8) {
+          low = low * POW10[k] + v;
+          lowDigits += k;
+        } else over = true;
+        exponent -= k;
+        i += k;
+        c = b[i];
+        if (k < 8 || !(c >= 48 && c <= 57) || i + 8 > n) break;
       }
+    }
+    // The last few digits of a buffer, byte by byte.
+    while (i < n && (c = b[i]) >= 48 && c <= 57) {
+      if (lowDigits === 0 && m < ROOM_1) {
+        m = m * 10 + (c - 48);
+        exponent--;
+      } else if (lowDigits < 8) {
+        low = low * 10 + (c - 48);
+        lowDigits++;
+        exponent--;
+      } else over = true;
       i++;
     }
   }
@@ -91,25 +140,33 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
   }
   out.end = i;
   out.error = null;
-  if (exponent >= -22 && exponent <= 22) {
-    // Clinger's fast path: an exact integer of at most 2^53 times or over an exact power of ten
-    // is one correctly rounded operation.
-    if (digits <= 15) {
-      const value = exponent >= 0 ? mantissa * POW10[exponent] : mantissa / POW10[-exponent];
+  if (!over && exponent >= -22 && exponent <= 22) {
+    let w = m;
+    if (lowDigits !== 0) {
+      // w = m·10^k + low as s + e exactly: m = mH + mL (Veltkamp: 26 bits each), so A = mH·10^k
+      // (26 bits times 5^k < 2^19, then a power of two) and B = mL·10^k + low (< 2^53) are
+      // exact, and A ≥ |B| (m ≥ 2^26 whenever low has digits), so Fast2Sum's s + e is w.
+      const scale = POW10[lowDigits];
+      const x = SPLIT * m;
+      const mH = x - (x - m);
+      const A = mH * scale;
+      const B = (m - mH) * scale + low;
+      const s = A + B;
+      if (s >= TWO_53) {
+        const value = exponent < 0 ? longDecimal(s, B - (s - A), -exponent) : NaN;
+        if (value === value) {
+          out.value = negative ? -value : value;
+          return;
+        }
+        w = NaN;
+      } else w = s; // below 2^53, s is w exactly
+    }
+    if (w === w) {
+      // Clinger's fast path: an exact integer of at most 2^53 times or over an exact power of
+      // ten is one correctly rounded operation.
+      const value = exponent >= 0 ? w * POW10[exponent] : w / POW10[-exponent];
       out.value = negative ? -value : value;
       return;
-    }
-    if (digits <= 19) {
-      // 16 to 19 digits, as %.17g and json.dump(float32_array.tolist()) write.
-      const t = digits - 15;
-      const w = mantissa * POW10[t] + tail; // exact whenever the exact value is below 2^53
-      let value = NaN;
-      if (w < 9007199254740992) value = exponent >= 0 ? w * POW10[exponent] : w / POW10[-exponent];
-      else if (exponent < 0) value = longDecimal(mantissa, tail, t, -exponent);
-      if (value === value) {
-        out.value = negative ? -value : value;
-        return;
-      }
     }
   }
   // The text includes the sign, so parseFloat's result is already signed.
@@ -118,6 +175,40 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
     out.error = `${clip(latin1.decode(b.subarray(start, i)))} is too large for a 64-bit float (the largest is about 1.8e308); rescale the values`;
     out.value = NaN;
   }
+}
+
+/**
+ * The DataView scanNumber reads `b` through: one for all the numbers of a file. It is kept only
+ * until the current task ends (a microtask forgets it), so it never holds on to a file's bytes.
+ */
+let viewBytes: Uint8Array | null = null;
+let viewOfBytes: DataView | null = null;
+function viewOf(b: Uint8Array): DataView {
+  if (viewBytes === null) {
+    queueMicrotask(() => {
+      viewBytes = null;
+      viewOfBytes = null;
+    });
+  }
+  // To the end of the buffer: reads are bounded by b.length anyway, and the view follows b when
+  // b tracks a resizable buffer.
+  viewOfBytes = new DataView(b.buffer, b.byteOffset);
+  viewBytes = b;
+  return viewOfBytes;
+}
+
+/** The value of four digits 0–9 packed little-endian in v (the first digit in the low byte). */
+function fourDigits(v: number): number {
+  v = (Math.imul(v, 10) + (v >>> 8)) & 0x00ff00ff; // bytes 0 and 2: two-digit pairs
+  return (Math.imul(v, 100) + (v >>> 16)) & 0xffff;
+}
+
+/** The value of the first j (0–4) of the ASCII digits packed little-endian in x. */
+function leadingDigits(x: number, j: number): number {
+  // Shifted up by 32 − 8j bits (in two steps: a shift counts mod 32), the j digits become the
+  // last of four, after zeros; the other bytes fall out.
+  const h = 16 - 4 * j;
+  return fourDigits(((x - 0x30303030) << h) << h);
 }
 
 const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter
@@ -135,41 +226,37 @@ const ULP = /* @__PURE__ */ (() => {
   for (let e = 1075; e >= 1; e--, v /= 2) u[e] = v;
   return u;
 })();
+/** 10^k split by Veltkamp into two halves of 26 bits each: POW10_HI[k] + POW10_LO[k] = 10^k. */
+const POW10_HI = /* @__PURE__ */ POW10.map((d) => {
+  const x = SPLIT * d;
+  return x - (x - d);
+});
+const POW10_LO = /* @__PURE__ */ POW10.map((d, k) => d - POW10_HI[k]);
 
 /**
- * The double nearest to w / 10^scale, where w = head·10^t + tail ≥ 2^53 is a decimal integer of
- * 16 to 19 digits (head: the first 15, tail: the other t) and 1 ≤ scale ≤ 22; NaN when w / 10^scale
- * lies within 2^-44 (relatively) of halfway between two doubles, for the caller to ask parseFloat.
- * Exact arithmetic on doubles decides: w = s + e exactly with s = fl(w) (w is split so that both
- * parts are exact), q = fl(s / d), and the remainder R = w − q·d, computed exactly but for a
- * rounding of ~2^-104·w (Dekker's product, Sterbenz's lemma), says whether w / d lies nearer q
- * or one of its neighbours.
+ * The double nearest to w / 10^scale, where w = s + e exactly, s = fl(w) ≥ 2^53 (so |e| ≤ half
+ * an ulp of s) and 1 ≤ scale ≤ 22; NaN when w / 10^scale lies within 2^-44 (relatively) of
+ * halfway between two doubles, for the caller to ask parseFloat. Exact arithmetic on doubles
+ * decides: q = fl(s / d), and the remainder R = w − q·d, computed exactly but for a rounding of
+ * ~2^-104·w (Dekker's product, Sterbenz's lemma), says whether w / d lies nearer q or one of its
+ * neighbours.
  */
-function longDecimal(head: number, tail: number, t: number, scale: number): number {
-  // head = hi·10^7 + lo: A = hi·10^(7+t) is exact (hi < 10^8 times 5^(7+t) < 2^26, then a power
-  // of two), so is B = lo·10^t + tail < 10^11, and A > B.
-  const hi = Math.floor(head / 1e7);
-  const lo = head - hi * 1e7;
-  const A = hi * POW10[7 + t];
-  const B = lo * POW10[t] + tail;
-  const s = A + B;
-  const e = B - (s - A); // Fast2Sum: w = s + e exactly
+function longDecimal(s: number, e: number, scale: number): number {
   const d = POW10[scale];
   const q = s / d;
   // q·d = m + mErr exactly (Dekker).
   const m = q * d;
-  let x = SPLIT * q;
+  const x = SPLIT * q;
   const qH = x - (x - q);
   const qL = q - qH;
-  x = SPLIT * d;
-  const dH = x - (x - d);
-  const dL = d - dH;
+  const dH = POW10_HI[scale];
+  const dL = POW10_LO[scale];
   const mErr = qH * dH - m + qH * dL + qL * dH + qL * dL;
   const r = s - m - mErr + e; // s − m is exact (Sterbenz)
   f64[0] = q;
   const hiWord = u32[HI];
   if ((hiWord & 0xfffff) === 0 && u32[LO] === 0) return NaN; // q a power of two: uneven neighbours
-  const ulp = ULP[(hiWord >>> 20) & 0x7ff]; // q ≥ 10^-7: a normal double
+  const ulp = ULP[(hiWord >>> 20) & 0x7ff]; // q ≥ 2^53 / 10^22: a normal double
   const half = 0.5 * ulp * d; // half an ulp of q, in units of the remainder
   const margin = half * 5.684341886080802e-14; // 2^-44, far above the rounding error of r (< 2^-49·half)
   const ar = r < 0 ? -r : r;
