@@ -212,57 +212,61 @@ function leadingDigits(x: number, j: number): number {
 }
 
 const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const HI = LITTLE ? 1 : 0;
-const LO = LITTLE ? 0 : 1;
-/** ULP[e] = 2^(e − 1075): the spacing of the doubles whose biased exponent is e. */
-const ULP = /* @__PURE__ */ (() => {
-  const u = new Float64Array(2047);
-  let v = 1;
-  for (let e = 1075; e < 2047; e++, v *= 2) u[e] = v;
-  v = 1;
-  for (let e = 1075; e >= 1; e--, v /= 2) u[e] = v;
-  return u;
-})();
-/** 10^k split by Veltkamp into two halves of 26 bits each: POW10_HI[k] + POW10_LO[k] = 10^k. */
-const POW10_HI = /* @__PURE__ */ POW10.map((d) => {
-  const x = SPLIT * d;
-  return x - (x - d);
-});
-const POW10_LO = /* @__PURE__ */ POW10.map((d, k) => d - POW10_HI[k]);
+
+/**
+ * 1/10^k as a double-double, R_HI[k] + R_LO[k] (within ~2^-105 relatively), for k = 1…22, with
+ * R_HI[k] split by Veltkamp into R_HI_H[k] + R_HI_L[k] (26 bits each) for Dekker's product.
+ * R_LO is (1 − R_HI·10^k) / 10^k, the parenthesis exact (Dekker's product, then Sterbenz).
+ */
+const R_HI = new Float64Array(23);
+const R_LO = new Float64Array(23);
+const R_HI_H = new Float64Array(23);
+const R_HI_L = new Float64Array(23);
+for (let k = 1; k <= 22; k++) {
+  const d = POW10[k];
+  const r = 1 / d;
+  let x = SPLIT * r;
+  const rH = x - (x - r);
+  const rL = r - rH;
+  x = SPLIT * d;
+  const dH = x - (x - d);
+  const dL = d - dH;
+  const p = r * d;
+  const pErr = rH * dH - p + rH * dL + rL * dH + rL * dL; // r·d = p + pErr exactly
+  R_HI[k] = r;
+  R_LO[k] = (1 - p - pErr) / d;
+  R_HI_H[k] = rH;
+  R_HI_L[k] = rL;
+}
+/** 1 + 2^-40: how far from a tie longDecimal's answer must be to be trusted. */
+const ZIV = 1 + 2 ** -40;
 
 /**
  * The double nearest to w / 10^scale, where w = s + e exactly, s = fl(w) ≥ 2^53 (so |e| ≤ half
- * an ulp of s) and 1 ≤ scale ≤ 22; NaN when w / 10^scale lies within 2^-44 (relatively) of
- * halfway between two doubles, for the caller to ask parseFloat. Exact arithmetic on doubles
- * decides: q = fl(s / d), and the remainder R = w − q·d, computed exactly but for a rounding of
- * ~2^-104·w (Dekker's product, Sterbenz's lemma), says whether w / d lies nearer q or one of its
- * neighbours.
+ * an ulp of s) and 1 ≤ scale ≤ 22; NaN when w / 10^scale lies within 2^-40 (relatively) of
+ * halfway between two doubles, for the caller to ask parseFloat.
+ *
+ * t = w / 10^scale = (s + e)·(R_HI + R_LO) is formed as a double-double h + l without dividing:
+ * s·R_HI = h0 + e0 exactly (Dekker's product), l0 = e0 + s·R_LO + e·R_HI, and (h, l) = Fast2Sum
+ * (h0, l0). Its error is below 2^-102·t: the three small products and two sums each round by at
+ * most 2^-53 of a term of at most 3·2^-53·t, and R_HI + R_LO is within ~2^-105 of 1/10^scale.
+ * Since |l| ≤ half the spacing of the doubles at h, h is t correctly rounded when l, enlarged by
+ * 2^-40 (far more than the error), still rounds away in h + l·ZIV: then |t − h| ≤ |l| + 2^-102·t
+ * is below half the spacing on t's side of h.
  */
 function longDecimal(s: number, e: number, scale: number): number {
-  const d = POW10[scale];
-  const q = s / d;
-  // q·d = m + mErr exactly (Dekker).
-  const m = q * d;
-  const x = SPLIT * q;
-  const qH = x - (x - q);
-  const qL = q - qH;
-  const dH = POW10_HI[scale];
-  const dL = POW10_LO[scale];
-  const mErr = qH * dH - m + qH * dL + qL * dH + qL * dL;
-  const r = s - m - mErr + e; // s − m is exact (Sterbenz)
-  f64[0] = q;
-  const hiWord = u32[HI];
-  if ((hiWord & 0xfffff) === 0 && u32[LO] === 0) return NaN; // q a power of two: uneven neighbours
-  const ulp = ULP[(hiWord >>> 20) & 0x7ff]; // q ≥ 2^53 / 10^22: a normal double
-  const half = 0.5 * ulp * d; // half an ulp of q, in units of the remainder
-  const margin = half * 5.684341886080802e-14; // 2^-44, far above the rounding error of r (< 2^-49·half)
-  const ar = r < 0 ? -r : r;
-  if (ar < half - margin) return q;
-  if (ar > half + margin && ar < 3 * half - margin) return r > 0 ? q + ulp : q - ulp;
-  return NaN;
+  const rHi = R_HI[scale];
+  const h0 = s * rHi;
+  const x = SPLIT * s;
+  const sH = x - (x - s);
+  const sL = s - sH;
+  const rH = R_HI_H[scale];
+  const rL = R_HI_L[scale];
+  const e0 = sH * rH - h0 + sH * rL + sL * rH + sL * rL;
+  const l0 = e0 + s * R_LO[scale] + e * rHi;
+  const h = h0 + l0;
+  const l = l0 - (h - h0);
+  return h + l * ZIV === h ? h : NaN;
 }
 
 /** Shortens text quoted in a message. */

@@ -111,6 +111,59 @@ describe('scanNumber rounds like Number()', () => {
     }
   });
 
+  it('decimals cut from the exact midpoint between two doubles, 16 to 26 digits, nudged by one', () => {
+    // The midpoint of x and the next double up, (2M + 1)·2^(E−1), written exactly in decimal; cut to
+    // n significant digits and moved by −1, 0 or +1 in the last place, it lies within 10^-n of a
+    // tie: longDecimal must round these right or leave them to parseFloat.
+    const f64 = new Float64Array(1);
+    const u64 = new BigUint64Array(f64.buffer);
+    const midpointDigits = (x: number): [string, number] => {
+      f64[0] = x;
+      const bits = u64[0];
+      const biased = Number((bits >> 52n) & 0x7ffn);
+      const M = (bits & ((1n << 52n) - 1n)) | (biased === 0 ? 0n : 1n << 52n);
+      const k = 1 - (biased === 0 ? -1074 : biased - 1075); // digits after the point
+      // (2M + 1)·2^-k: an integer for k ≤ 0, else (2M + 1)·5^k / 10^k.
+      let digits = (k <= 0 ? (2n * M + 1n) << BigInt(-k) : (2n * M + 1n) * 5n ** BigInt(k)).toString();
+      let point = Math.max(k, 0);
+      while (digits.endsWith('0')) {
+        digits = digits.slice(0, -1);
+        point--;
+      }
+      return [digits, point];
+    };
+    const place = (digits: string, point: number): string => {
+      if (point <= 0) return digits + '0'.repeat(-point);
+      if (point >= digits.length) return `0.${'0'.repeat(point - digits.length)}${digits}`;
+      return `${digits.slice(0, digits.length - point)}.${digits.slice(digits.length - point)}`;
+    };
+    fc.assert(
+      fc.property(fc.double({ min: 1e-7, max: 1e12, noNaN: true }), fc.integer({ min: 16, max: 26 }), fc.constantFrom(-1n, 0n, 1n), fc.boolean(), (x, n, nudge, negative) => {
+        const [digits, point] = midpointDigits(x);
+        if (digits.length < n) return true;
+        const text = `${negative ? '-' : ''}${place((BigInt(digits.slice(0, n)) + nudge).toString(), point - (digits.length - n))}`;
+        return Object.is(scan(text), Number(text));
+      }),
+      { numRuns: 30000 },
+    );
+    // Exact ties, short enough to be kept whole (above 2^30 a midpoint has few digits after the
+    // point), and a hair either side of them.
+    fc.assert(
+      fc.property(fc.double({ min: 2 ** 30, max: 1e22, noNaN: true }), fc.constantFrom('', '1', '9', '00000001'), fc.boolean(), (x, after, negative) => {
+        const [digits, point] = midpointDigits(x);
+        if (digits.length > 24) return true;
+        let text = place(digits, point);
+        if (after !== '') text = text.includes('.') ? text + after : `${text}.${after}`;
+        for (const t of [text, place((BigInt(digits) - 1n).toString(), point)]) {
+          const signed = `${negative ? '-' : ''}${t}`;
+          if (!Object.is(scan(signed), Number(signed))) return false;
+        }
+        return true;
+      }),
+      { numRuns: 30000 },
+    );
+  });
+
   it('digits around the 2^53 limits of the exact accumulators', () => {
     // m takes digits while m·10 + 9 (one) or m·10^k + v (a run) stays below 2^53 = 9007199254740992.
     for (const head of ['900719925474098', '900719925474099', '900719925474100', '9007199254740', '90071991', '90071992', '90071993', '9999999999999999', '1000000000000000']) {
