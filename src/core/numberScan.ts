@@ -36,35 +36,30 @@ const TWO_53 = 9007199254740992;
  * once), so a 17-digit number costs a few steps instead of seventeen rounds of a per-digit loop.
  */
 export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void {
-  let i = start;
   const n = b.length;
-  let negative = false;
-  if (b[i] === 45 /* - */) {
-    negative = true;
-    i++;
-  }
+  // 1 after a '-', else 0, without a branch: signs are as random as the data.
+  const minus = ((b[start] ^ 45) - 1) >>> 31;
+  const negative = minus === 1;
+  let i = start + minus;
   let m = 0; // the leading significant digits, exactly (below 2^53)
   let low = 0; // the lowDigits digits after m's, exactly
   let lowDigits = 0;
   let over = false; // more digits than m and low hold: parseFloat decides
   let exponent = 0; // decimal exponent of the last digit kept
   let c = b[i];
-  if (c === 48 /* 0 */) {
+  if (!(c >= 48 && c <= 57)) return fail(out, i, expectedDigit(b, i, negative ? "after '-'" : ''));
+  // The integer part, a leading '0' included: whether it starts with one is not tested apart.
+  const intStart = i;
+  while (i < n && (c = b[i]) >= 48 && c <= 57) {
+    if (lowDigits === 0 && m < ROOM_1) m = m * 10 + (c - 48);
+    else if (lowDigits < 8) {
+      low = low * 10 + (c - 48);
+      lowDigits++;
+    } else over = true;
     i++;
-    c = b[i];
-    if (c >= 48 && c <= 57) return fail(out, i, 'a number cannot have a leading zero');
-  } else if (c >= 49 && c <= 57) {
-    while (i < n && (c = b[i]) >= 48 && c <= 57) {
-      if (lowDigits === 0 && m < ROOM_1) m = m * 10 + (c - 48);
-      else if (lowDigits < 8) {
-        low = low * 10 + (c - 48);
-        lowDigits++;
-      } else over = true;
-      i++;
-    }
-  } else {
-    return fail(out, i, expectedDigit(b, i, negative ? "after '-'" : ''));
   }
+  // A '0' followed by more digits (one branch, and it is not taken for numbers).
+  if ((((b[intStart] ^ 48) - 1) >>> 31) * (i - intStart) > 1) return fail(out, intStart + 1, 'a number cannot have a leading zero');
   if (c === 46 /* . */) {
     i++;
     c = b[i];
@@ -155,7 +150,7 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
       if (s >= TWO_53) {
         const value = exponent < 0 ? longDecimal(s, B - (s - A), -exponent) : NaN;
         if (value === value) {
-          out.value = negative ? -value : value;
+          out.value = value * (1 - 2 * minus); // ±1: exact, and −0 for −0
           return;
         }
         w = NaN;
@@ -165,7 +160,7 @@ export function scanNumber(b: Uint8Array, start: number, out: NumberScan): void 
       // Clinger's fast path: an exact integer of at most 2^53 times or over an exact power of
       // ten is one correctly rounded operation.
       const value = exponent >= 0 ? w * POW10[exponent] : w / POW10[-exponent];
-      out.value = negative ? -value : value;
+      out.value = value * (1 - 2 * minus);
       return;
     }
   }
