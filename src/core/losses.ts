@@ -3,7 +3,7 @@
  * reduced loss (mean over samples by default, or sum) with respect to the tensor the file gives.
  */
 
-import { exp } from './softmax';
+import { expRowInto } from './softmax';
 
 export type Reduction = 'mean' | 'sum';
 
@@ -34,21 +34,21 @@ export function softmaxCrossEntropy(z: Float64Array, y: Float64Array, n: number,
   let total = 0;
   // Three passes over each row, the row staying in cache between them; the arithmetic (and its
   // order) is the textbook one, so results are the same bits as the four-loop form:
-  //   1. max z;  2. e = exp(z − max) into p, Σe, and Σy;  3. loss, p = e/Σe, gradient.
+  //   1. max and min z;  2. e = exp(z − max) into p, Σe (expRowInto), then Σy;
+  //   3. loss, p = e/Σe, gradient.
   for (let i = 0; i < n; i++) {
     const base = i * k;
     const end = base + k;
     let max = -Infinity;
+    let min = Infinity;
     for (let j = base; j < end; j++) {
       const v = z[j];
       if (v > max) max = v;
+      if (v < min) min = v;
     }
-    let sum = 0;
+    const sum = expRowInto(z, base, end, min, max, p, base);
     let ySum = 0;
     for (let j = base; j < end; j++) {
-      const e = exp(z[j] - max);
-      p[j] = e;
-      sum += e;
       const yj = y[j];
       if (yj !== 0) ySum += yj;
     }
@@ -84,16 +84,13 @@ export function softmaxCrossEntropyLabels(z: Float64Array, labels: Int32Array, n
     const base = i * k;
     const end = base + k;
     let max = -Infinity;
+    let min = Infinity;
     for (let j = base; j < end; j++) {
       const v = z[j];
       if (v > max) max = v;
+      if (v < min) min = v;
     }
-    let sum = 0;
-    for (let j = base; j < end; j++) {
-      const e = exp(z[j] - max);
-      p[j] = e;
-      sum += e;
-    }
+    const sum = expRowInto(z, base, end, min, max, p, base);
     const logSum = Math.log(sum) + max;
     const inv = 1 / sum;
     for (let j = base; j < end; j++) {

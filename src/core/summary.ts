@@ -5,7 +5,7 @@
  * `analyzeClassification` gives (same operations in the same order; test/unit/summary.test.ts).
  */
 import type { ClassificationData } from './dataset';
-import { exp } from './softmax';
+import { expRowInto } from './softmax';
 import { PROBABILITY_EPSILON, type Reduction } from './losses';
 
 export interface ClassificationSummary {
@@ -34,13 +34,13 @@ export function summarizeClassification(data: ClassificationData, options: { red
     let best = 0;
     if (data.input === 'logits') {
       let max = -Infinity;
-      for (let j = base; j < end; j++) if (values[j] > max) max = values[j];
-      let sum = 0;
+      let min = Infinity;
       for (let j = base; j < end; j++) {
-        const e = exp(values[j] - max);
-        row[j - base] = e;
-        sum += e;
+        const v = values[j];
+        if (v > max) max = v;
+        if (v < min) min = v;
       }
+      const sum = expRowInto(values, base, end, min, max, row, 0);
       const logSum = Math.log(sum) + max;
       // argmax of p = e/Σe as the analysis rounds it (exp can round distinct logits to equal p).
       const inv = 1 / sum;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { exp } from '../../src/core/softmax';
+import { exp, expRowInto } from '../../src/core/softmax';
 
 const cases: [number, number, number][] = JSON.parse(readFileSync(join(__dirname, '../fixtures/reference/exp.json'), 'utf8'));
 
@@ -61,6 +61,57 @@ describe('exp (table-driven, for softmax arguments ≤ 0)', () => {
     for (let j = -5000; j < 0; j++) {
       const x = j * step;
       for (const d of [-1e-12, 0, 1e-12]) assert.ok(exp(x + d - 1e-9) <= exp(x + d), `at ${x + d}`);
+    }
+  });
+});
+
+describe('expRowInto (a row of exp(z − max) with one range check per row)', () => {
+  /** exp() element by element and the sum in the same order: what expRowInto must equal. */
+  function elementwise(row: number[]): { values: number[]; sum: number } {
+    let max = -Infinity;
+    for (const v of row) if (v > max) max = v;
+    let sum = 0;
+    const values = row.map((v) => exp(v - max));
+    for (const e of values) sum += e;
+    return { values, sum };
+  }
+
+  const rows: [string, number[]][] = [
+    ['narrow (the fast loop)', [0.5, -3.25, 12, 11.999, -40, 7]],
+    ['a −∞ logit (checked loop: e = 0 exactly)', [2, -Infinity, 1]],
+    ['wider than 708 (checked loop: Math.exp underflow)', [0, -707.9, -720, -800, -746]],
+    ['NaN among finite values', [1, NaN, -2]],
+    ['+∞ (NaN where ∞ − ∞)', [Infinity, 0, 1]],
+    ['all equal', [3, 3, 3]],
+  ];
+  for (const [name, row] of rows) {
+    it(`gives exp()'s bits and sum: ${name}`, () => {
+      const z = Float64Array.from([99, ...row, 99]); // the row sits between other values
+      let max = -Infinity;
+      let min = Infinity;
+      for (const v of row) {
+        if (v > max) max = v;
+        if (v < min) min = v;
+      }
+      const out = new Float64Array(row.length + 2).fill(-1);
+      const sum = expRowInto(z, 1, 1 + row.length, min, max, out, 2);
+      const expected = elementwise(row);
+      assert.ok(Object.is(sum, expected.sum), `sum ${sum} vs ${expected.sum}`);
+      assert.deepEqual(Array.from(out.subarray(2)), expected.values);
+      assert.deepEqual(Array.from(out.subarray(0, 2)), [-1, -1], 'writes only its row');
+    });
+  }
+
+  it('matches exp() on 2,000 random rows of 50 logits in (−30, 30)', () => {
+    let seed = 11;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    for (let r = 0; r < 2000; r++) {
+      const row = Array.from({ length: 50 }, () => 60 * next() - 30);
+      const out = new Float64Array(50);
+      const sum = expRowInto(Float64Array.from(row), 0, 50, Math.min(...row), Math.max(...row), out, 0);
+      const expected = elementwise(row);
+      assert.ok(Object.is(sum, expected.sum));
+      assert.deepEqual(Array.from(out), expected.values);
     }
   });
 });
