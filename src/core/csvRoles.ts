@@ -40,6 +40,7 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
     const role = guessRole(key);
     if (role) roles.nearMisses!.push({ name, role, span: { start: table.columnSpans[2 * c], end: table.columnSpans[2 * c + 1] } });
   });
+  const picks: { role: (typeof GROUPS)[number]['role'] | 'labels'; cols: number[]; vector: boolean }[] = [];
   for (const { prefix, role } of GROUPS) {
     const single = seen.get(prefix);
     const indexed: number[] = [];
@@ -51,11 +52,14 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
         throw new InputError(`the header has "${table.columns[c].trim()}" but no "${prefix}_${indexed.length}"; number the columns ${prefix}_0, ${prefix}_1, … without gaps`, table.columnSpans[2 * c], table.columnSpans[2 * c + 1], 'missing-column');
       }
     }
-    if (indexed.length > 0) roles[role] = columnsLocated(role, table, indexed, bytes, false);
-    else if (single !== undefined) roles[role] = columnsLocated(role, table, [single], bytes, true);
+    if (indexed.length > 0) picks.push({ role, cols: indexed, vector: false });
+    else if (single !== undefined) picks.push({ role, cols: [single], vector: true });
   }
   const label = seen.get('label') ?? seen.get('labels');
-  if (label !== undefined) roles.labels = columnsLocated('label', table, [label], bytes, true);
+  if (label !== undefined) picks.push({ role: 'labels', cols: [label], vector: true });
+  // The widest group last: it may take table.data's own buffer (see columnsLocated).
+  picks.sort((a, b) => a.cols.length - b.cols.length);
+  picks.forEach(({ role, cols, vector }, i) => (roles[role] = columnsLocated(role === 'labels' ? 'label' : role, table, cols, bytes, vector, i === picks.length - 1)));
   if (!roles.logits && !roles.probabilities && !roles.predictions) {
     const miss = roles.nearMisses!.find((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions');
     const expected = 'expected logit_0…logit_{K-1} or prob_0… with label or target_0…, or prediction,target';
@@ -87,12 +91,19 @@ function guessRole(key: string): NearMiss['role'] | null {
   return null;
 }
 
-function columnsLocated(name: string, table: CsvTable, cols: number[], bytes: Uint8Array, vector: boolean): Located {
+/**
+ * The columns `cols` of the table as an n × k matrix. With `readLast` (no column is read after this
+ * one) and columns in file order, the matrix is compacted inside table.data's own buffer instead
+ * of a new one: each value moves to an index no greater than its own, after it was read, and
+ * never onto a value still to be read. For a 600 MB CSV that is 560 MB less at the peak.
+ */
+function columnsLocated(name: string, table: CsvTable, cols: number[], bytes: Uint8Array, vector: boolean, readLast: boolean): Located {
   const n = table.rows;
   const k = cols.length;
   const width = table.columns.length;
-  const data = new Float64Array(n * k);
   const src = table.data;
+  const inPlace = readLast && cols.every((c, j) => c >= j) && src.length >= n * k;
+  const data = inPlace ? src.subarray(0, n * k) : new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     const base = i * width;
     for (let j = 0; j < k; j++) data[i * k + j] = src[base + cols[j]];
