@@ -2,12 +2,17 @@
  * One call from a dataset to everything the views show: losses, gradients, predictions.
  */
 import type { ClassificationData, Dataset, RegressionData } from './dataset';
-import { logitGradientFromProbabilities, meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy, softmaxCrossEntropyLabels, type Reduction, PROBABILITY_EPSILON } from './losses';
+import { logitGradientFromProbabilities, meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropyInto, softmaxCrossEntropyLabelsInto, type Reduction, PROBABILITY_EPSILON } from './losses';
 
 export interface AnalysisOptions {
   reduction?: Reduction;
   /** Clip for cross-entropy on probabilities. */
   epsilon?: number;
+  /**
+   * Leave ∂L/∂z of a logits file uncomputed (`gradient` and `logitGradient` null): the worker's
+   * transfer form leaves it out anyway and the host derives it on first use (transferForm.ts).
+   */
+  withoutLogitGradient?: boolean;
 }
 
 export interface ClassificationAnalysis {
@@ -56,8 +61,9 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   const labels = data.labels;
   if (data.input === 'logits') {
     // Class indices need no pass over the dense one-hot targets (the same results, see losses.ts).
-    const r = labels ? softmaxCrossEntropyLabels(values, labels, n, k, reduction) : softmaxCrossEntropy(values, targets, n, k, reduction);
-    ({ loss, losses, probabilities, gradient } = r);
+    gradient = options.withoutLogitGradient ? (null as unknown as Float64Array) : new Float64Array(n * k);
+    const r = labels ? softmaxCrossEntropyLabelsInto(values, labels, n, k, reduction, gradient) : softmaxCrossEntropyInto(values, targets, n, k, reduction, gradient);
+    ({ loss, losses, probabilities } = r);
     logitGradient = gradient;
   } else {
     const r = probabilityCrossEntropy(values, targets, n, k, reduction, options.epsilon ?? PROBABILITY_EPSILON);

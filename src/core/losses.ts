@@ -21,21 +21,36 @@ export interface SoftmaxCrossEntropyResult extends LossResult {
   probabilities: Float64Array;
 }
 
+/** softmaxCrossEntropy's forward half: what is left when ∂L/∂z is not asked for. */
+export interface SoftmaxCrossEntropyForward {
+  loss: number;
+  losses: Float64Array;
+  probabilities: Float64Array;
+}
+
 /**
  * Softmax + categorical cross-entropy from logits, fused as in PyTorch's `cross_entropy`:
  * L_i = −Σ_k y_ik log softmax(z_i)_k, and ∂L/∂z_i = (p_i Σ_k y_ik − y_i) / N, which is the
  * familiar (p − y)/N when targets sum to one.
  */
 export function softmaxCrossEntropy(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean'): SoftmaxCrossEntropyResult {
-  const p = new Float64Array(n * k);
   const gradient = new Float64Array(n * k);
+  return { ...softmaxCrossEntropyInto(z, y, n, k, reduction, gradient), gradient };
+}
+
+/**
+ * softmaxCrossEntropy writing ∂L/∂z into `gradient`, or skipping it when `gradient` is null (the
+ * extension's worker does: logitGradientFromProbabilities gives the same bits later, if asked).
+ */
+export function softmaxCrossEntropyInto(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction, gradient: Float64Array | null): SoftmaxCrossEntropyForward {
+  const p = new Float64Array(n * k);
   const losses = new Float64Array(n);
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   let total = 0;
   // Three passes over each row, the row staying in cache between them; the arithmetic (and its
   // order) is the textbook one, so results are the same bits as the four-loop form:
   //   1. max and min z;  2. e = exp(z − max) into p, Σe (expRowInto), then Σy;
-  //   3. loss, p = e/Σe, gradient.
+  //   3. loss, p = e/Σe;  and ∂L/∂z from p and y.
   for (let i = 0; i < n; i++) {
     const base = i * k;
     const end = base + k;
@@ -58,14 +73,13 @@ export function softmaxCrossEntropy(z: Float64Array, y: Float64Array, n: number,
     for (let j = base; j < end; j++) {
       const yj = y[j];
       if (yj !== 0) loss -= yj * (z[j] - logSum);
-      const pj = p[j] * inv;
-      p[j] = pj;
-      gradient[j] = (pj * ySum - yj) * scale;
+      p[j] *= inv;
     }
+    if (gradient) for (let j = base; j < end; j++) gradient[j] = (p[j] * ySum - y[j]) * scale;
     losses[i] = loss;
     total += loss;
   }
-  return { loss: total * scale, losses, gradient, probabilities: p };
+  return { loss: total * scale, losses, probabilities: p };
 }
 
 /**
@@ -75,8 +89,13 @@ export function softmaxCrossEntropy(z: Float64Array, y: Float64Array, n: number,
  * is 0 − (z_label − log Σ e^z).
  */
 export function softmaxCrossEntropyLabels(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction = 'mean'): SoftmaxCrossEntropyResult {
-  const p = new Float64Array(n * k);
   const gradient = new Float64Array(n * k);
+  return { ...softmaxCrossEntropyLabelsInto(z, labels, n, k, reduction, gradient), gradient };
+}
+
+/** softmaxCrossEntropyLabels writing ∂L/∂z into `gradient`, or skipping it when null. */
+export function softmaxCrossEntropyLabelsInto(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction, gradient: Float64Array | null): SoftmaxCrossEntropyForward {
+  const p = new Float64Array(n * k);
   const losses = new Float64Array(n);
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   let total = 0;
@@ -93,18 +112,22 @@ export function softmaxCrossEntropyLabels(z: Float64Array, labels: Int32Array, n
     const sum = expRowInto(z, base, end, min, max, p, base);
     const logSum = Math.log(sum) + max;
     const inv = 1 / sum;
-    for (let j = base; j < end; j++) {
-      const pj = p[j] * inv;
-      p[j] = pj;
-      gradient[j] = pj * scale;
-    }
     const t = base + labels[i];
-    gradient[t] = (p[t] - 1) * scale;
+    if (gradient) {
+      for (let j = base; j < end; j++) {
+        const pj = p[j] * inv;
+        p[j] = pj;
+        gradient[j] = pj * scale;
+      }
+      gradient[t] = (p[t] - 1) * scale;
+    } else {
+      for (let j = base; j < end; j++) p[j] *= inv;
+    }
     const loss = 0 - (z[t] - logSum); // 0 − x, not −x: +0 when p = 1, as the dense form gives
     losses[i] = loss;
     total += loss;
   }
-  return { loss: total * scale, losses, gradient, probabilities: p };
+  return { loss: total * scale, losses, probabilities: p };
 }
 
 /**

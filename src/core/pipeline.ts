@@ -22,6 +22,8 @@ export interface PipelineOptions {
   siblings?: Record<string, Uint8Array | null>;
   /** The user's choice of arrays for an ambiguous .npz. */
   roleChoice?: RoleAssignment;
+  /** See AnalysisOptions: for a result that goes through `withoutDerived` (transferForm.ts). */
+  withoutLogitGradient?: boolean;
 }
 
 export interface PipelineResult {
@@ -40,7 +42,7 @@ export function runPipeline(bytes: Uint8Array, fileName: string, options: Pipeli
     const network = analyzeNetworkDataset(dataset, options);
     return { dataset, analysis: null, network, problems: problems.concat(network.problems) };
   }
-  const analysis = analyze(dataset, { reduction: options.reduction, epsilon: options.epsilon });
+  const analysis = analyze(dataset, { reduction: options.reduction, epsilon: options.epsilon, withoutLogitGradient: options.withoutLogitGradient });
   if (options.warnings !== false) problems.push(...dataWarnings(dataset, analysis, options.warnings ?? {}));
   return { dataset, analysis, network: null, problems };
 }

@@ -27,6 +27,7 @@ export function withoutDerived(result: PipelineResult): TransferResult {
     derived.push('targets');
     slimData.targets = slimAnalysis.targets = null as unknown as Float64Array;
   }
+  // Equal arrays, or both null when the pipeline ran with withoutLogitGradient.
   if (analysis.input === 'logits' && analysis.gradient === analysis.logitGradient) {
     derived.push('gradient');
     slimAnalysis.gradient = slimAnalysis.logitGradient = null as unknown as Float64Array;

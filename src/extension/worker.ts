@@ -34,7 +34,8 @@ parentPort?.on('message', (request: WorkerRequest) => {
     const bytes = 'text' in input ? new TextEncoder().encode(input.text) : 'path' in input ? readFileSync(input.path) : input.bytes;
     // Read here, the file has not been looked at yet (the host checks bytes and text itself).
     if ('path' in input && !looksLikeTensorFile(request.fileName, bytes)) throw new Error(NOT_A_TENSOR_FILE);
-    const result = runPipeline(bytes, request.fileName, request.options);
+    // ∂L/∂z of logits is left out of the transfer form, so it is not computed here either.
+    const result = runPipeline(bytes, request.fileName, { ...request.options, withoutLogitGradient: true });
     const lines = new LineIndex(bytes).tables;
     const response: WorkerResponse = { id: request.id, result: withoutDerived(result), bytes, lines };
     parentPort!.postMessage(response, transferables(response));

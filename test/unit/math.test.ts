@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkGradient } from '../../src/core/gradcheck';
-import { meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy } from '../../src/core/losses';
+import { meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy, softmaxCrossEntropyInto, softmaxCrossEntropyLabels, softmaxCrossEntropyLabelsInto } from '../../src/core/losses';
 import { logSoftmax, matTransposeVec, softmax, softmaxBackward, softmaxJacobian } from '../../src/core/softmax';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
@@ -142,6 +142,29 @@ describe('cross-entropy', () => {
     const r = softmaxCrossEntropy(f64([1000, -1000]), f64([0, 1]), 1, 2);
     assert.equal(r.loss, 2000);
     assert.deepEqual(Array.from(r.gradient), [1, -1]);
+  });
+
+  it('class indices give the same bits as one-hot rows, with or without ∂L/∂z (…Into with null)', () => {
+    // Rows in exp's fast range, with a −∞ logit, wider than 708, and a confidently right one.
+    const z = f64([2, 1, 0.1, -7.5, 0.5, -Infinity, 2.5, 0.3, 0, -800, 3, -1, 1000, -1000, 0, 1]);
+    const labels = Int32Array.from([0, 2, 1, 0]);
+    const n = 4;
+    const k = 4;
+    const y = new Float64Array(n * k);
+    labels.forEach((c, i) => (y[i * k + c] = 1));
+    for (const reduction of ['mean', 'sum'] as const) {
+      const dense = softmaxCrossEntropy(z, y, n, k, reduction);
+      const byLabel = softmaxCrossEntropyLabels(z, labels, n, k, reduction);
+      const forms = [byLabel, softmaxCrossEntropyInto(z, y, n, k, reduction, null), softmaxCrossEntropyLabelsInto(z, labels, n, k, reduction, null)];
+      for (const r of forms) {
+        assert.ok(Object.is(r.loss, dense.loss));
+        assert.deepEqual(Array.from(r.losses), Array.from(dense.losses));
+        assert.deepEqual(Array.from(r.probabilities), Array.from(dense.probabilities));
+      }
+      assert.deepEqual(Array.from(byLabel.gradient), Array.from(dense.gradient));
+      assert.equal(dense.probabilities[5], 0, 'e^−∞ = 0 exactly');
+      assert.equal(dense.gradient[12], (1 - 1) / (reduction === 'mean' ? n : 1), 'p = 1 at the label');
+    }
   });
 
   it('sum reduction is N times the mean', () => {

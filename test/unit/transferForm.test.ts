@@ -56,6 +56,24 @@ describe('transfer form of a pipeline result', () => {
           assert.equal(b.loss, a.loss);
           if (input === 'logits') assert.equal(b.gradient, b.logitGradient, 'one array, as the analysis has it');
         });
+
+        it(`${input} with ${target}, ${reduction}: the worker's run without ∂L/∂z restores the same bits`, () => {
+          const { bytes } = json(input, target, reduction);
+          const full = runPipeline(bytes, 'batch.json', { reduction, sumTolerance: 1e-6 });
+          const lean = runPipeline(bytes, 'batch.json', { reduction, sumTolerance: 1e-6, withoutLogitGradient: true });
+          assert.ok(full.analysis?.task === 'classification' && lean.analysis?.task === 'classification');
+          if (input === 'logits') assert.equal(lean.analysis.gradient, null, 'not computed');
+          else same(lean.analysis.gradient, full.analysis.gradient, 'probabilities input: ∂L/∂p is computed as before');
+          assert.deepEqual(lean.problems, full.problems);
+          const back = restoreDerived(structuredClone(withoutDerived(lean)));
+          const a = full.analysis;
+          const b = back.analysis as typeof a;
+          same(b.gradient, a.gradient, 'gradient');
+          same(b.logitGradient, a.logitGradient, 'logitGradient');
+          same(b.probabilities, a.probabilities, 'probabilities');
+          same(b.losses, a.losses, 'losses');
+          assert.equal(b.loss, a.loss);
+        });
       }
     }
   }
