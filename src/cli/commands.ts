@@ -12,7 +12,7 @@ import { analysisReport, toRows } from '../core/report';
 import { analyzeNetwork } from '../core/network';
 import { networkReport } from '../core/networkReport';
 import { softmaxJacobian } from '../core/softmax';
-import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo } from './out';
+import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type ReportOptions } from './out';
 import { renderTable } from './table';
 
 export interface CliIo extends OutIo {
@@ -24,6 +24,7 @@ export interface CliIo extends OutIo {
 
 const USAGE = `usage:
   gradient-lens analyze FILE [--json] [--summary] [--reduction mean|sum] [--out OUT]
+                       [--vanishing-threshold R] [--exploding-threshold G]
   gradient-lens jacobian FILE --sample I [--json] [--out OUT]
   gradient-lens check FILE            finite-difference check of every analytic gradient
 FILE is .json, .csv, .npy or .npz (formats: see README).
@@ -33,6 +34,8 @@ FILE is .json, .csv, .npy or .npz (formats: see README).
   --role ROLE=ARRAY  which .npz array plays a role when the names are ambiguous
                      (e.g. --role logits=preds); roles: logits, probabilities, predictions,
                      labels, targets, classes.
+  --vanishing-threshold R   networks: flag a layer when ‖∂L/∂W‖/‖W‖ < R (default 1e-6)
+  --exploding-threshold G   networks: flag a layer when ‖∂L/∂W‖ > G (default 1e3)
 Class names are read from classes.txt or labels.txt beside FILE when FILE has none; a .npy takes
 its labels from X_labels.npy, labels.npy or targets.npy beside it.`;
 
@@ -49,6 +52,8 @@ export function runCli(argv: string[], io: CliIo): number {
         reduction: { type: 'string', default: 'mean' },
         out: { type: 'string' },
         role: { type: 'string', multiple: true },
+        'vanishing-threshold': { type: 'string' },
+        'exploding-threshold': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -68,6 +73,11 @@ export function runCli(argv: string[], io: CliIo): number {
   }
   if (values.reduction !== 'mean' && values.reduction !== 'sum') {
     io.err(`gradient-lens: --reduction must be mean or sum, not "${values.reduction}"\n`);
+    return 2;
+  }
+  const thresholds = parseThresholds(values['vanishing-threshold'], values['exploding-threshold']);
+  if (typeof thresholds === 'string') {
+    io.err(`gradient-lens: ${thresholds}\n`);
     return 2;
   }
   const roleChoice = parseRoles(values.role ?? []);
@@ -106,6 +116,7 @@ export function runCli(argv: string[], io: CliIo): number {
   if (reportProblems(file, bytes, loaded, io)) return 1;
   const dataset = loaded.dataset!;
   const reduction = values.reduction as Reduction;
+  const options: ReportOptions = { reduction, ...thresholds };
 
   if (command === 'jacobian') {
     const status = jacobianCommand(file, dataset, values.sample, values.json, io, values.out === undefined || values.json);
@@ -115,11 +126,11 @@ export function runCli(argv: string[], io: CliIo): number {
   }
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
-    if (values.json) io.out(JSON.stringify(reportOf(dataset, reduction, values.summary)) + '\n');
+    if (values.json) io.out(JSON.stringify(reportOf(dataset, options, values.summary)) + '\n');
     const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
-    return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, reduction, basename(file)), io);
+    return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }
-  const report = reportOf(dataset, reduction, values.summary);
+  const report = reportOf(dataset, options, values.summary);
   io.out(values.json ? JSON.stringify(report) + '\n' : renderTable(file, report));
   return 0;
 }
@@ -133,6 +144,18 @@ function finishOut(out: string, bytes: () => Uint8Array, io: CliIo): number {
   }
   io.err(`wrote ${out} (${data.length} bytes)\n`);
   return 0;
+}
+
+/** The network health thresholds given on the command line: positive numbers, or a message. */
+function parseThresholds(vanishing: string | undefined, exploding: string | undefined): { vanishingThreshold?: number; explodingThreshold?: number } | string {
+  const out: { vanishingThreshold?: number; explodingThreshold?: number } = {};
+  for (const [flag, text, key] of [['--vanishing-threshold', vanishing, 'vanishingThreshold'], ['--exploding-threshold', exploding, 'explodingThreshold']] as const) {
+    if (text === undefined) continue;
+    const value = text.trim() === '' ? NaN : Number(text);
+    if (!Number.isFinite(value) || value <= 0) return `${flag} must be a positive number such as 1e-6, not "${text}"`;
+    out[key] = value;
+  }
+  return out;
 }
 
 /** `--role logits=preds --role labels=y` → { logits: 'preds', labels: 'y' }, or a message. */
@@ -149,8 +172,9 @@ function parseRoles(specs: string[]): RoleAssignment | string {
   return out;
 }
 
-function reportOf(dataset: Dataset, reduction: Reduction, summary: boolean): Record<string, unknown> {
-  if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, { reduction }), summary);
+function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean): Record<string, unknown> {
+  const { reduction } = options;
+  if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, options), summary);
   if (summary && dataset.task === 'classification') {
     // Loss and accuracy only: no n × k probabilities or gradient to hold (the same numbers).
     const s = summarizeClassification(dataset, { reduction });

@@ -27,9 +27,16 @@ export function checkOut(out: string, input: string, io: OutIo): { format: Expor
   return { format };
 }
 
+/** The reduction, and for networks the health thresholds (core defaults when absent). */
+export interface ReportOptions {
+  reduction: Reduction;
+  vanishingThreshold?: number;
+  explodingThreshold?: number;
+}
+
 /** Bytes of the analysis of `dataset` in `format`. */
-export function analysisBytes(dataset: Dataset, analysis: Analysis | null, format: ExportFormat, reduction: Reduction, fileName: string): Uint8Array {
-  if (dataset.task === 'network') return exportNetwork(dataset, analyzeNetwork(dataset, { reduction }), format, { fileName, classes: dataset.classes });
+export function analysisBytes(dataset: Dataset, analysis: Analysis | null, format: ExportFormat, options: ReportOptions, fileName: string): Uint8Array {
+  if (dataset.task === 'network') return exportNetwork(dataset, analyzeNetwork(dataset, options), format, { fileName, classes: dataset.classes });
   const classes = dataset.task === 'classification' ? dataset.classes : null;
   return exportAnalysis(analysis!, format, { fileName, classes, compress: true });
 }

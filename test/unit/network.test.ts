@@ -399,6 +399,32 @@ describe('vanishing and exploding gradients', () => {
     assert.match(table, /network 3 → 3 sigmoid → 3 sigmoid → 3 sigmoid → 3 sigmoid → 3 sigmoid → 3 sigmoid, 2 samples/);
     assert.match(table, /\n {4}1 {2}3×3 sigmoid .* vanishing \(ratio < 0\.000001\)\n/);
   });
+
+  it('the CLI takes the thresholds as flags, and refuses values that are not positive numbers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gl-net-'));
+    const vanishing = join(dir, 'vanishing.json');
+    writeFileSync(vanishing, chain(6, 1e-3, 'sigmoid', 'sigmoid'));
+    // Between layer 2's and layer 3's ratio: layers 1 and 2 stay flagged, the rest are ok.
+    const ratios = analyzeNetwork(network(chain(6, 1e-3, 'sigmoid', 'sigmoid'))).layers.map((l) => l.ratio);
+    const threshold = Math.sqrt(ratios[1] * ratios[2]);
+    const lowered = cli('analyze', vanishing, '--json', '--vanishing-threshold', String(threshold));
+    assert.equal(lowered.status, 0, lowered.stderr);
+    const report = JSON.parse(lowered.stdout);
+    assert.deepEqual(report.layers.map((l: { health: string }) => l.health), ['vanishing', 'vanishing', 'ok', 'ok', 'ok', 'ok']);
+    assert.deepEqual(report.thresholds, { vanishing: threshold, exploding: 1e3 });
+    assert.match(cli('analyze', vanishing, '--vanishing-threshold', String(threshold)).stdout, new RegExp(`\\n {4}2 .* vanishing \\(ratio < ${threshold}\\)\\n {4}3 .* ok\\n`));
+    const exploding = join(dir, 'exploding.json');
+    writeFileSync(exploding, chain(4, 100, 'linear', 'linear'));
+    const raised = JSON.parse(cli('analyze', exploding, '--json', '--exploding-threshold', '1e30').stdout);
+    assert.deepEqual(raised.layers.map((l: { health: string }) => l.health), ['ok', 'ok', 'ok', 'ok']);
+    assert.equal(raised.thresholds.exploding, 1e30);
+    for (const bad of ['0', '-1', 'abc', '', 'Infinity']) {
+      const r = cli('analyze', exploding, `--exploding-threshold=${bad}`); // "=": -1 is a value, not a flag
+      assert.equal(r.status, 2, bad);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr, `gradient-lens: --exploding-threshold must be a positive number such as 1e-6, not "${bad}"\n`);
+    }
+  });
 });
 
 // ---- bad input ---------------------------------------------------------------------------------
