@@ -41,7 +41,11 @@ export class App {
     private readonly host: Host,
   ) {
     this.state = restoreState(host.getState());
-    this.ui = { tooltip: new Tooltip(doc, doc.body), live: new LiveRegion(doc, doc.body) };
+    this.ui = {
+      tooltip: new Tooltip(doc, doc.body),
+      live: new LiveRegion(doc, doc.body),
+      copy: (request) => ('refused' in request ? this.setStatus(request.refused, true) : this.postCopy(request.text, request.what)),
+    };
     const view = doc.defaultView!;
     // Re-render when the theme changes (VS Code swaps the body's class) or the panel is resized.
     new view.MutationObserver(() => this.invalidate()).observe(doc.body, { attributes: true, attributeFilter: ['class'] });
@@ -264,11 +268,15 @@ export class App {
     const handle = this.active && this.handles.get(this.active);
     if (!handle) return;
     const table = handle.table();
-    const text = format === 'csv' ? tableToCsv(table) : tableToJson(table);
+    this.postCopy(format === 'csv' ? tableToCsv(table) : tableToJson(table), `${grouped(table.rows.length)} rows as ${format.toUpperCase()}`);
+  }
+
+  /** The webview cannot write the clipboard itself: the host does (vscode.env.clipboard) and acks. */
+  private postCopy(text: string, what: string): void {
     const requestId = ++this.requestId;
-    this.pending.set(requestId, `Copying ${format.toUpperCase()}`);
+    this.pending.set(requestId, `Copying ${what}`);
     this.host.post({ type: 'copy', requestId, text });
-    this.setStatus(`Copying ${grouped(table.rows.length)} rows as ${format.toUpperCase()}…`, false);
+    this.setStatus(`Copying ${what}…`, false);
   }
 
   private setStatus(text: string, error: boolean): void {

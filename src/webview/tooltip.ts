@@ -125,4 +125,6 @@ export class LiveRegion {
 export interface ChartUi {
   tooltip: Tooltip;
   live: LiveRegion;
+  /** Puts text on the clipboard (through the extension host), or says why not, on the status line. */
+  copy?(request: { text: string; what: string } | { refused: string }): void;
 }

@@ -158,6 +158,40 @@ describe('the panel, in a real VS Code', () => {
     });
   });
 
+  it('Shift+arrows select a block of the 1000-class Jacobian and Ctrl+C puts its values on the clipboard', { timeout: 120_000 }, async () => {
+    await step(wb, 'panel-copy-selection', async () => {
+      // The 1000-class Jacobian of the previous test is still open (canvas).
+      const frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
+      await wb.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(wb.page.url()).origin });
+      await wb.page.evaluate(() => navigator.clipboard.writeText('before'));
+      const root = await frame.$('[data-testid="jacobian-heatmap"]');
+      await root.focus();
+      await wb.page.keyboard.press('Home'); // focus on (row, 0)
+      const focusRow = Number(await frame.getAttribute('[data-testid="jacobian-heatmap"] [data-testid="heatmap-focus"]', 'data-row'));
+      await wb.page.keyboard.press('Shift+ArrowRight');
+      await wb.page.keyboard.press('Shift+ArrowRight');
+      await wb.page.keyboard.press('Shift+ArrowDown');
+      const sel = await frame.$eval('[data-testid="jacobian-heatmap"] [data-testid="heatmap-selection"]', (e) => ['data-row', 'data-row-end', 'data-col', 'data-col-end'].map((a) => Number(e.getAttribute(a))));
+      assert.deepEqual(sel, [focusRow, focusRow + 2, 0, 3]);
+      await wb.page.keyboard.press('Control+C');
+      await frame.waitForFunction(() => /copied to the clipboard/.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''), null, { timeout: 10_000 });
+      const text = await wb.page.evaluate(() => navigator.clipboard.readText());
+      const lines = text.trimEnd().split('\n').map((l) => l.split('\t'));
+      assert.equal(lines.length, 3, text);
+      assert.equal(lines[0].length, 4);
+      assert.equal(lines[0][0], '');
+      const p = core('imagenet-1000-classes.json').analysis.probabilities.subarray(0, 1000);
+      for (let i = 0; i < 2; i++) {
+        const r = focusRow + i;
+        assert.equal(lines[i + 1].length, 4);
+        for (let c = 0; c < 3; c++) close(Number(lines[i + 1][c + 1]), p[r] * ((r === c ? 1 : 0) - p[c]), `J[${r}][${c}]`);
+      }
+      // Back to the editor, as a user would: a file opened from inside the panel lands in the panel's
+      // group, and the next test expects it beside the panel.
+      await runCommand(wb.page, 'View: Focus First Editor Group');
+    });
+  });
+
   it('a 600 × 1,000 batch reaches the panel in chunks: the last sample’s gradient equals the core’s', { timeout: 180_000 }, async () => {
     await step(wb, 'panel-chunked', async () => {
       // 600,000 probabilities: more than one 4 MB chunk (src/shared/payloadWire.ts), labels as indices.

@@ -1,7 +1,9 @@
 /**
  * Pointer and keyboard behaviour shared by every cell grid (SVG or canvas heatmaps, bar rows):
  * hover shows the tooltip, click or Enter activates, arrow keys move a focused cell whose
- * description goes to the live region.
+ * description goes to the live region. Grids that can show a selection (heatmaps) also select a
+ * block as a spreadsheet does, Shift+arrows, Shift+click or Ctrl/Cmd+A, and Ctrl/Cmd+C copies it
+ * (or the focused cell) through ui.copy.
  */
 import type { ChartUi, TooltipContent } from '../tooltip';
 
@@ -29,25 +31,64 @@ export interface GridTarget {
   reveal?(r: number, c: number): void;
   activate?(block: Block): void;
   initialFocus?(): { r: number; c: number };
+  /** Draws (or with null clears) the selected block; a grid without it has no selection. */
+  showSelection?(block: Block | null): void;
+  /** The block's values as clipboard text, or why it cannot be copied (too large). */
+  copyText?(block: Block): string | { refused: string };
 }
 
 export interface GridNav {
   focused(): { r: number; c: number } | null;
   focus(r: number, c: number): void;
+  /** The selected block, if more than the focused cell is selected. */
+  selection(): Block | null;
+}
+
+/** The smallest block holding cells a and b. */
+export function spanning(a: { r: number; c: number }, b: { r: number; c: number }): Block {
+  return { r0: Math.min(a.r, b.r), r1: Math.max(a.r, b.r) + 1, c0: Math.min(a.c, b.c), c1: Math.max(a.c, b.c) + 1 };
 }
 
 export function attachGridNav(el: HTMLElement | SVGElement, target: GridTarget, ui: ChartUi): GridNav {
   let focus: { r: number; c: number } | null = null;
+  // The selection runs from `anchor` to the focused cell; null when only the focus is selected.
+  let anchor: { r: number; c: number } | null = null;
+  let selection: Block | null = null;
+  const selectable = !!target.showSelection;
   el.setAttribute('tabindex', '0');
 
-  const moveTo = (r: number, c: number) => {
+  const select = (block: Block | null) => {
+    selection = block && (block.r1 - block.r0 > 1 || block.c1 - block.c0 > 1) ? block : null;
+    target.showSelection?.(selection);
+  };
+
+  /** Moves the focus; with `extend`, the selection grows from the anchor to it. */
+  const moveTo = (r: number, c: number, extend = false) => {
+    const from = focus;
     focus = { r: clamp(r, 0, target.rows - 1), c: clamp(c, 0, target.cols - 1) };
+    if (extend) {
+      anchor ??= from ?? focus;
+      select(spanning(anchor, focus));
+    } else {
+      anchor = focus;
+      if (selection) select(null);
+    }
     target.reveal?.(focus.r, focus.c);
     target.showFocus(focus);
     const content = target.describe(cellBlock(focus.r, focus.c));
-    ui.live.announce(content);
+    if (selection) ui.live.announce(`${content.title}; ${selection.r1 - selection.r0} × ${selection.c1 - selection.c0} cells selected`);
+    else ui.live.announce(content);
     const at = target.anchor(focus.r, focus.c);
     if (at) ui.tooltip.show(content, at.x, at.y);
+  };
+
+  const copy = () => {
+    if (!target.copyText || !ui.copy || !focus) return false;
+    const block = selection ?? cellBlock(focus.r, focus.c);
+    const text = target.copyText(block);
+    const single = block.r1 - block.r0 === 1 && block.c1 - block.c0 === 1;
+    ui.copy(typeof text === 'string' ? { text, what: single ? 'the value' : `${block.r1 - block.r0} × ${block.c1 - block.c0} values` } : text);
+    return true;
   };
 
   el.addEventListener('pointermove', (ev) => {
@@ -58,11 +99,24 @@ export function attachGridNav(el: HTMLElement | SVGElement, target: GridTarget, 
   el.addEventListener('pointerleave', () => ui.tooltip.hide());
   el.addEventListener('click', (ev) => {
     const block = target.hit(ev as MouseEvent);
-    if (block && target.activate) target.activate(block);
+    if (!block) return;
+    if (selectable && (ev as MouseEvent).shiftKey) {
+      // Shift+click extends the selection to the clicked cell (or the block under a zoomed-out pixel).
+      const start = anchor ?? focus ?? { r: block.r0, c: block.c0 };
+      anchor = start;
+      moveTo(block.r0 < start.r ? block.r0 : block.r1 - 1, block.c0 < start.c ? block.c0 : block.c1 - 1, true);
+      return;
+    }
+    if (selectable) {
+      focus = anchor = { r: block.r0, c: block.c0 };
+      select(null);
+      target.showFocus(focus);
+    }
+    target.activate?.(block);
   });
   el.addEventListener('focus', () => {
     const start = focus ?? target.initialFocus?.() ?? { r: 0, c: 0 };
-    moveTo(start.r, start.c);
+    moveTo(start.r, start.c, selection !== null); // coming back keeps the selection
   });
   el.addEventListener('blur', () => {
     target.showFocus(null);
@@ -71,20 +125,33 @@ export function attachGridNav(el: HTMLElement | SVGElement, target: GridTarget, 
   el.addEventListener('keydown', (ev) => {
     const e = ev as KeyboardEvent;
     if (!focus) return;
-    const step = e.shiftKey ? 10 : 1;
+    // Shift extends the selection where there is one, else it moves ten cells.
+    const extend = e.shiftKey && selectable;
+    const step = e.shiftKey && !selectable ? 10 : 1;
     const { r, c } = focus;
+    const command = e.ctrlKey || e.metaKey;
+    if (command && !e.altKey && (e.key === 'c' || e.key === 'C')) {
+      if (copy()) e.preventDefault();
+      return;
+    }
+    if (command && selectable && (e.key === 'a' || e.key === 'A')) {
+      anchor = { r: 0, c: 0 };
+      moveTo(target.rows - 1, target.cols - 1, true);
+      e.preventDefault();
+      return;
+    }
     switch (e.key) {
       case 'ArrowUp':
-        moveTo(r - step, c);
+        moveTo(r - step, c, extend);
         break;
       case 'ArrowDown':
-        moveTo(r + step, c);
+        moveTo(r + step, c, extend);
         break;
       case 'ArrowLeft':
-        moveTo(r, c - step);
+        moveTo(r, c - step, extend);
         break;
       case 'ArrowRight':
-        moveTo(r, c + step);
+        moveTo(r, c + step, extend);
         break;
       case 'PageUp':
         moveTo(r - 10, c);
@@ -104,14 +171,17 @@ export function attachGridNav(el: HTMLElement | SVGElement, target: GridTarget, 
         break;
       case 'Escape':
         ui.tooltip.hide();
-        return;
+        if (!selection) return;
+        anchor = focus;
+        select(null);
+        break;
       default:
         return;
     }
     e.preventDefault();
   });
 
-  return { focused: () => focus, focus: (r, c) => moveTo(r, c) };
+  return { focused: () => focus, focus: (r, c) => moveTo(r, c), selection: () => selection };
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -15,6 +15,7 @@
 import { select } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import type { ChartUi } from '../tooltip';
+import { cellsText } from './cellsText';
 import { attachGridNav, type Block } from './gridNav';
 import { drawHeatmapLabels, heatmapFrame, type AxisView } from './heatmapFrame';
 import { blockValues } from './matrixSource';
@@ -79,6 +80,7 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
   const plot = overlay.append('svg').attr('x', left).attr('y', top).attr('width', r2(plotW)).attr('height', r2(plotH)).attr('overflow', 'hidden');
   const diag = plot.append('g').attr('class', 'gl-diagonal').attr('data-testid', 'heatmap-diagonal');
   const highlight = plot.append('g').attr('class', 'gl-row-highlight').attr('data-testid', 'row-highlight');
+  const selectionRect = plot.append('rect').attr('class', 'gl-selection').attr('data-testid', 'heatmap-selection').attr('display', 'none');
   const focusRect = plot.append('rect').attr('class', 'gl-focus').attr('data-testid', 'heatmap-focus').attr('fill', 'none').attr('stroke-width', 2).attr('display', 'none');
   const marker = overlay.append('path').attr('class', 'gl-row-marker').attr('fill', 'currentColor').attr('display', 'none');
 
@@ -94,6 +96,7 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
   let t: ZoomTransform = zoomIdentity;
   let highlightRow = o.highlightRow ?? null;
   let focus: { r: number; c: number } | null = null;
+  let selected: Block | null = null;
   let dense: HTMLCanvasElement | null = null;
   const tiles = new Map<string, ImageData>();
   /** The values of one tile's pixels before colouring (reused by every tile). */
@@ -183,6 +186,21 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
       const my = top + y + rowAxis.size / 2;
       if (my >= top && my <= top + plotH) marker.attr('display', null).attr('d', `M${left - 1},${r2(my)} l-6,-4 v8 z`);
     }
+    if (selected) {
+      // At least a few pixels each way, so a selection of thin cells stays visible when zoomed out.
+      const x0 = colAxis.at(selected.c0);
+      const y0 = rowAxis.at(selected.r0);
+      selectionRect
+        .attr('display', null)
+        .attr('data-row', selected.r0)
+        .attr('data-col', selected.c0)
+        .attr('data-row-end', selected.r1)
+        .attr('data-col-end', selected.c1)
+        .attr('x', r2(x0))
+        .attr('y', r2(y0))
+        .attr('width', r2(Math.max(3, colAxis.at(selected.c1) - x0)))
+        .attr('height', r2(Math.max(3, rowAxis.at(selected.r1) - y0)));
+    } else selectionRect.attr('display', 'none');
     if (focus) {
       const fw = Math.max(6, colAxis.size);
       const fh = Math.max(6, rowAxis.size);
@@ -291,6 +309,11 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
       },
       activate: o.activate,
       initialFocus: () => ({ r: Math.max(0, highlightRow ?? 0), c: 0 }),
+      showSelection(b) {
+        selected = b;
+        drawOverlay();
+      },
+      copyText: (b) => cellsText(source, b, o),
     },
     ui,
   );

@@ -6,6 +6,7 @@ import { select } from 'd3-selection';
 import { contrastRatio, parseColor, toHex } from '../colors';
 import { fmt } from '../format';
 import type { ChartUi } from '../tooltip';
+import { cellsText } from './cellsText';
 import { attachGridNav, cellBlock, type Block } from './gridNav';
 import { drawHeatmapLabels, fullAxis, heatmapFrame, type HeatmapFrame } from './heatmapFrame';
 import type { HeatmapHandle, HeatmapOptions } from './heatmapTypes';
@@ -116,6 +117,7 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
   };
   setHighlightRow(o.highlightRow ?? null);
 
+  const selectionRect = svg.append('rect').attr('class', 'gl-selection').attr('data-testid', 'heatmap-selection').attr('pointer-events', 'none').attr('display', 'none');
   const focusRect = svg.append('rect').attr('class', 'gl-focus').attr('data-testid', 'heatmap-focus').attr('fill', 'none').attr('stroke-width', 2).attr('pointer-events', 'none').attr('display', 'none');
 
   const blockAt = (ev: MouseEvent): Block | null => {
@@ -142,6 +144,11 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
       },
       activate: o.activate,
       initialFocus: () => ({ r: Math.max(0, o.highlightRow ?? 0), c: 0 }),
+      showSelection(b) {
+        if (!b) selectionRect.attr('display', 'none');
+        else selectionRect.attr('display', null).attr('data-row', b.r0).attr('data-col', b.c0).attr('data-row-end', b.r1).attr('data-col-end', b.c1).attr('x', r2(left + b.c0 * cw)).attr('y', r2(top + b.r0 * ch)).attr('width', r2((b.c1 - b.c0) * cw)).attr('height', r2((b.r1 - b.r0) * ch));
+      },
+      copyText: (b) => cellsText(source, b, o),
     },
     ui,
   );
