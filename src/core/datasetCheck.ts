@@ -5,7 +5,7 @@
 import type { Dataset, NetworkData } from './dataset';
 import { checkGradient, type GradientCheck } from './gradcheck';
 import { analyzeNetwork, networkLoss, reluPattern, withLayerParameters } from './network';
-import { meanSquaredError, PROBABILITY_EPSILON, probabilityCrossEntropy, softmaxCrossEntropy, type Reduction } from './losses';
+import { meanSquaredError, PROBABILITY_EPSILON, probabilityCrossEntropy, softmaxCrossEntropyGradient, type Reduction } from './losses';
 
 export interface NamedCheck extends GradientCheck {
   name: string;
@@ -15,8 +15,10 @@ export function checkDatasetGradients(dataset: Dataset, reduction: Reduction = '
   if (dataset.task === 'classification') {
     const { n, k, values, targets } = dataset;
     if (dataset.input === 'logits') {
-      const analytic = softmaxCrossEntropy(values, targets, n, k, reduction).gradient;
-      const r = checkGradient((z) => softmaxCrossEntropy(z, targets, n, k, reduction).loss, values, analytic, { maxCoordinates });
+      const analytic = softmaxCrossEntropyGradient(values, targets, n, k, reduction).gradient;
+      // Each probe needs the loss only: one scratch gradient for all of them, no probabilities.
+      const scratch = new Float64Array(n * k);
+      const r = checkGradient((z) => softmaxCrossEntropyGradient(z, targets, n, k, reduction, scratch).loss, values, analytic, { maxCoordinates });
       return [named('∂L/∂logits (softmax + cross-entropy)', r)];
     }
     const analytic = probabilityCrossEntropy(values, targets, n, k, reduction).gradient;

@@ -49,24 +49,22 @@ export function softmaxCrossEntropyInto(z: Float64Array, y: Float64Array, n: num
   let total = 0;
   // Three passes over each row, the row staying in cache between them; the arithmetic (and its
   // order) is the textbook one, so results are the same bits as the four-loop form:
-  //   1. max and min z;  2. e = exp(z − max) into p, Σe (expRowInto), then Σy;
+  //   1. max and min z, and Σy;  2. e = exp(z − max) into p, and Σe (expRowInto);
   //   3. loss, p = e/Σe;  and ∂L/∂z from p and y.
   for (let i = 0; i < n; i++) {
     const base = i * k;
     const end = base + k;
     let max = -Infinity;
     let min = Infinity;
+    let ySum = 0;
     for (let j = base; j < end; j++) {
       const v = z[j];
       if (v > max) max = v;
       if (v < min) min = v;
-    }
-    const sum = expRowInto(z, base, end, min, max, p, base);
-    let ySum = 0;
-    for (let j = base; j < end; j++) {
       const yj = y[j];
       if (yj !== 0) ySum += yj;
     }
+    const sum = expRowInto(z, base, end, min, max, p, base);
     const logSum = Math.log(sum) + max;
     const inv = 1 / sum;
     let loss = 0;
@@ -128,6 +126,74 @@ export function softmaxCrossEntropyLabelsInto(z: Float64Array, labels: Int32Arra
     total += loss;
   }
   return { loss: total * scale, losses, probabilities: p };
+}
+
+/**
+ * Loss and ∂L/∂z without keeping the probabilities: what torch's `cross_entropy` + `backward()`
+ * or TensorFlow's `valueAndGrad` return, for callers that need no p (the network head, the
+ * finite-difference check). e^(z − max) is staged in the gradient's own row, so one n × k array is
+ * written instead of two; the arithmetic is softmaxCrossEntropy's, so the loss and gradient are
+ * the same bits. `gradient` may be a caller's array to reuse.
+ */
+export function softmaxCrossEntropyGradient(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean', gradient = new Float64Array(n * k)): LossResult {
+  const losses = new Float64Array(n);
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    const end = base + k;
+    let max = -Infinity;
+    let min = Infinity;
+    let ySum = 0;
+    for (let j = base; j < end; j++) {
+      const v = z[j];
+      if (v > max) max = v;
+      if (v < min) min = v;
+      const yj = y[j];
+      if (yj !== 0) ySum += yj;
+    }
+    const sum = expRowInto(z, base, end, min, max, gradient, base);
+    const logSum = Math.log(sum) + max;
+    const inv = 1 / sum;
+    let loss = 0;
+    for (let j = base; j < end; j++) {
+      const yj = y[j];
+      if (yj !== 0) loss -= yj * (z[j] - logSum);
+      gradient[j] = (gradient[j] * inv * ySum - yj) * scale;
+    }
+    losses[i] = loss;
+    total += loss;
+  }
+  return { loss: total * scale, losses, gradient };
+}
+
+/** softmaxCrossEntropyGradient for class indices: the same bits as softmaxCrossEntropyLabels' loss and gradient. */
+export function softmaxCrossEntropyLabelsGradient(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction = 'mean', gradient = new Float64Array(n * k)): LossResult {
+  const losses = new Float64Array(n);
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    const end = base + k;
+    let max = -Infinity;
+    let min = Infinity;
+    for (let j = base; j < end; j++) {
+      const v = z[j];
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    const sum = expRowInto(z, base, end, min, max, gradient, base);
+    const logSum = Math.log(sum) + max;
+    const inv = 1 / sum;
+    const t = base + labels[i];
+    const pt = gradient[t] * inv;
+    for (let j = base; j < end; j++) gradient[j] = gradient[j] * inv * scale;
+    gradient[t] = (pt - 1) * scale;
+    const loss = 0 - (z[t] - logSum);
+    losses[i] = loss;
+    total += loss;
+  }
+  return { loss: total * scale, losses, gradient };
 }
 
 /**

@@ -4,7 +4,7 @@
  * previous layer's a (the file's inputs for the first layer). Matches PyTorch autograd in float64.
  */
 import type { Activation, DenseLayer, NetworkData } from './dataset';
-import { meanSquaredError, softmaxCrossEntropy, type Reduction } from './losses';
+import { meanSquaredError, softmaxCrossEntropyGradient, type Reduction } from './losses';
 import { softmaxBackward, softmaxJacobian, softmaxRow } from './softmax';
 
 /** ‖∂L/∂W‖ / ‖W‖ below this flags a layer as vanishing. */
@@ -181,7 +181,7 @@ function head(data: NetworkData, pass: ForwardPass, reduction: Reduction): HeadR
   const k = last.outputs;
   if (data.head === 'cross-entropy') {
     // Cross-entropy on log-softmax(z), as F.cross_entropy: exact even where p underflows.
-    const r = softmaxCrossEntropy(zL, targets, n, k, reduction);
+    const r = softmaxCrossEntropyGradient(zL, targets, n, k, reduction);
     const scale = reduction === 'mean' ? 1 / n : 1;
     // ∂L/∂p = −y/(p·N) for the chain-rule view (−∞ where p underflowed to 0; ∂L/∂z stays exact).
     const dA = new Float64Array(n * k);

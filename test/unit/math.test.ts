@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkGradient } from '../../src/core/gradcheck';
-import { meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy, softmaxCrossEntropyInto, softmaxCrossEntropyLabels, softmaxCrossEntropyLabelsInto } from '../../src/core/losses';
+import { meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy, softmaxCrossEntropyGradient, softmaxCrossEntropyInto, softmaxCrossEntropyLabels, softmaxCrossEntropyLabelsGradient, softmaxCrossEntropyLabelsInto } from '../../src/core/losses';
 import { logSoftmax, matTransposeVec, softmax, softmaxBackward, softmaxJacobian } from '../../src/core/softmax';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
@@ -144,7 +144,7 @@ describe('cross-entropy', () => {
     assert.deepEqual(Array.from(r.gradient), [1, -1]);
   });
 
-  it('class indices give the same bits as one-hot rows, with or without ∂L/∂z (…Into with null)', () => {
+  it('class indices give the same bits as one-hot rows, with or without ∂L/∂z (…Into with null), and without p (…Gradient)', () => {
     // Rows in exp's fast range, with a −∞ logit, wider than 708, and a confidently right one.
     const z = f64([2, 1, 0.1, -7.5, 0.5, -Infinity, 2.5, 0.3, 0, -800, 3, -1, 1000, -1000, 0, 1]);
     const labels = Int32Array.from([0, 2, 1, 0]);
@@ -162,8 +162,32 @@ describe('cross-entropy', () => {
         assert.deepEqual(Array.from(r.probabilities), Array.from(dense.probabilities));
       }
       assert.deepEqual(Array.from(byLabel.gradient), Array.from(dense.gradient));
+      // Loss and gradient without p, in a fresh array or a reused one: the same bits again.
+      const reused = new Float64Array(n * k).fill(NaN);
+      for (const r of [softmaxCrossEntropyGradient(z, y, n, k, reduction), softmaxCrossEntropyLabelsGradient(z, labels, n, k, reduction), softmaxCrossEntropyLabelsGradient(z, labels, n, k, reduction, reused)]) {
+        assert.ok(Object.is(r.loss, dense.loss));
+        assert.deepEqual(Array.from(r.losses), Array.from(dense.losses));
+        assert.deepEqual(Array.from(r.gradient), Array.from(dense.gradient));
+      }
+      assert.deepEqual(Array.from(reused), Array.from(dense.gradient), 'written into the given array');
       assert.equal(dense.probabilities[5], 0, 'e^−∞ = 0 exactly');
       assert.equal(dense.gradient[12], (1 - 1) / (reduction === 'mean' ? n : 1), 'p = 1 at the label');
+    }
+  });
+
+  it('soft targets (rows not summing to 1 too): …Gradient gives softmaxCrossEntropy\'s loss and gradient bit for bit', () => {
+    let seed = 17;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const n = 30;
+    const k = 9;
+    const z = Float64Array.from({ length: n * k }, () => 40 * next() - 20);
+    const y = Float64Array.from({ length: n * k }, () => (next() < 0.4 ? 0 : next()));
+    for (const reduction of ['mean', 'sum'] as const) {
+      const full = softmaxCrossEntropy(z, y, n, k, reduction);
+      const lean = softmaxCrossEntropyGradient(z, y, n, k, reduction);
+      assert.ok(Object.is(lean.loss, full.loss));
+      assert.deepEqual(Array.from(lean.losses), Array.from(full.losses));
+      assert.deepEqual(Array.from(lean.gradient), Array.from(full.gradient));
     }
   });
 
