@@ -59,7 +59,7 @@ export function coreBundle() {
     [
       "export { parseCsv } from './src/core/csv';",
       "export { parseJson } from './src/core/json';",
-      "export { softmaxCrossEntropy, softmaxCrossEntropyLabels } from './src/core/losses';",
+      "export { softmaxCrossEntropy, softmaxCrossEntropyGradient, softmaxCrossEntropyLabels } from './src/core/losses';",
       "export { exp, softmax, softmaxJacobian } from './src/core/softmax';",
       "export { loadTensorFile } from './src/core/load';",
       "export { analyze } from './src/core/analysis';",
