@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { checkDatasetGradients } from '../../src/core/datasetCheck';
 import { checkGradient } from '../../src/core/gradcheck';
 import { meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy, softmaxCrossEntropyGradient, softmaxCrossEntropyInto, softmaxCrossEntropyLabels, softmaxCrossEntropyLabelsGradient, softmaxCrossEntropyLabelsInto } from '../../src/core/losses';
 import { logSoftmax, matTransposeVec, softmax, softmaxBackward, softmaxJacobian } from '../../src/core/softmax';
@@ -276,5 +277,33 @@ describe('analytic gradients equal finite differences (property)', () => {
     const y = f64([0, 1, 0]);
     const wrong = softmaxCrossEntropy(z, y, 1, 3).gradient.map((v) => v * 1.01);
     assert.equal(checkGradient((x) => softmaxCrossEntropy(x, y, 1, 3).loss, z, wrong).passed, false);
+  });
+
+  it('dataset checks probe one sample per coordinate, and still fail a wrong gradient in any sample', () => {
+    // checkGradient tells f which coordinate moved; f may answer with that sample's term alone.
+    const n = 300;
+    const k = 20;
+    let seed = 9;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const z = Float64Array.from({ length: n * k }, () => 12 * next() - 6);
+    const labels = Int32Array.from({ length: n }, () => Math.floor(next() * k));
+    const targets = new Float64Array(n * k);
+    labels.forEach((c, i) => (targets[i * k + c] = 1));
+    const dataset = { task: 'classification' as const, input: 'logits' as const, n, k, values: z, targets, labels, classes: null, spans: [] };
+    const [ok] = checkDatasetGradients(dataset, 'mean', n * k);
+    assert.equal(ok.passed, true);
+    assert.equal(ok.checked, n * k);
+    assert.ok(ok.maxAbsoluteError < 1e-10, String(ok.maxAbsoluteError));
+    const moved: number[] = [];
+    const analytic = softmaxCrossEntropy(z, targets, n, k).gradient;
+    checkGradient((x, changed) => (moved.push(changed), softmaxCrossEntropy(x, targets, n, k).loss), z, analytic, { maxCoordinates: 5 });
+    assert.deepEqual(moved, [0, 0, 1200, 1200, 2400, 2400, 3600, 3600, 4800, 4800]);
+    // One entry of the last sample's gradient off by 1 %: the row-wise probes catch it.
+    const wrong = Float64Array.from(analytic);
+    const t = (n - 1) * k + labels[n - 1];
+    wrong[t] *= 1.01;
+    const bad = checkGradient((x, changed) => softmaxCrossEntropyGradient(x.subarray(Math.floor(changed / k) * k, Math.floor(changed / k) * k + k), targets.subarray(Math.floor(changed / k) * k, Math.floor(changed / k) * k + k), 1, k, 'sum').loss / n, z, wrong);
+    assert.equal(bad.passed, false);
+    assert.equal(bad.worstIndex, t);
   });
 });
