@@ -5,7 +5,7 @@
 import type { Dataset, NetworkData } from './dataset';
 import { checkGradient, type GradientCheck } from './gradcheck';
 import { analyzeNetwork, networkLoss, reluPattern, withLayerParameters } from './network';
-import { meanSquaredError, PROBABILITY_EPSILON, probabilityCrossEntropy, softmaxCrossEntropyGradient, type Reduction } from './losses';
+import { meanSquaredError, PROBABILITY_EPSILON, probabilityCrossEntropy, softmaxCrossEntropyGradient, softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
 
 export interface NamedCheck extends GradientCheck {
   name: string;
@@ -13,26 +13,34 @@ export interface NamedCheck extends GradientCheck {
 
 export function checkDatasetGradients(dataset: Dataset, reduction: Reduction = 'mean', maxCoordinates = 2000): NamedCheck[] {
   if (dataset.task === 'classification') {
-    const { n, k, values, targets } = dataset;
+    const { n, k, values, labels } = dataset;
     if (dataset.input === 'logits') {
-      const analytic = softmaxCrossEntropyGradient(values, targets, n, k, reduction).gradient;
       const scratch = new Float64Array(k);
-      const rowLoss = (z: Float64Array, t: Float64Array) => softmaxCrossEntropyGradient(z, t, 1, k, 'sum', scratch).loss;
-      const r = checkGradient(sampleTerm(targets, n, k, reduction, rowLoss), values, analytic, { maxCoordinates });
-      return [named('∂L/∂logits (softmax + cross-entropy)', r)];
+      const name = '∂L/∂logits (softmax + cross-entropy)';
+      if (labels) {
+        // Class indices: the dense one-hot targets are never read (the extension host derives them lazily).
+        const analytic = softmaxCrossEntropyLabelsGradient(values, labels, n, k, reduction).gradient;
+        const rowLoss = (z: Float64Array, i: number) => softmaxCrossEntropyLabelsGradient(z, labels.subarray(i, i + 1), 1, k, 'sum', scratch).loss;
+        return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates }))];
+      }
+      const targets = dataset.targets;
+      const analytic = softmaxCrossEntropyGradient(values, targets, n, k, reduction).gradient;
+      const rowLoss = (z: Float64Array, i: number) => softmaxCrossEntropyGradient(z, targets.subarray(i * k, i * k + k), 1, k, 'sum', scratch).loss;
+      return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates }))];
     }
+    const targets = dataset.targets;
     const analytic = probabilityCrossEntropy(values, targets, n, k, reduction).gradient;
     // The clip [ε, 1 − ε] is a kink: central differences straddling it measure neither side.
     const nearClip = (i: number, h: number) => values[i] < PROBABILITY_EPSILON + h || values[i] > 1 - PROBABILITY_EPSILON - h;
-    const rowLoss = (p: Float64Array, t: Float64Array) => probabilityCrossEntropy(p, t, 1, k, 'sum').loss;
-    const r = checkGradient(sampleTerm(targets, n, k, reduction, rowLoss), values, analytic, { maxCoordinates, skip: nearClip });
+    const rowLoss = (p: Float64Array, i: number) => probabilityCrossEntropy(p, targets.subarray(i * k, i * k + k), 1, k, 'sum').loss;
+    const r = checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates, skip: nearClip });
     return [named('∂L/∂probabilities (cross-entropy)', r)];
   }
   if (dataset.task === 'regression') {
     const { n, d, predictions, targets } = dataset;
     const analytic = meanSquaredError(predictions, targets, n, d, reduction).gradient;
-    const rowLoss = (y: Float64Array, t: Float64Array) => meanSquaredError(y, t, 1, d, 'sum').loss;
-    const r = checkGradient(sampleTerm(targets, n, d, reduction, rowLoss), predictions, analytic, { maxCoordinates });
+    const rowLoss = (y: Float64Array, i: number) => meanSquaredError(y, targets.subarray(i * d, i * d + d), 1, d, 'sum').loss;
+    const r = checkGradient(sampleTerm(n, d, reduction, rowLoss), predictions, analytic, { maxCoordinates });
     return [named('∂L/∂predictions (mean squared error)', r)];
   }
   return checkNetworkGradients(dataset, reduction, maxCoordinates);
@@ -44,11 +52,11 @@ export function checkDatasetGradients(dataset: Dataset, reduction: Reduction = '
  * do not depend on x_i, as checkGradient allows), one row instead of the batch. For a
  * 10,000 × 1,000 file that is 2 × 2,000 rows instead of 2 × 2,000 batches (minutes).
  */
-function sampleTerm(targets: Float64Array, n: number, width: number, reduction: Reduction, rowLoss: (x: Float64Array, t: Float64Array) => number): (x: Float64Array, changed: number) => number {
+function sampleTerm(n: number, width: number, reduction: Reduction, rowLoss: (row: Float64Array, sample: number) => number): (x: Float64Array, changed: number) => number {
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   return (x, changed) => {
-    const start = Math.floor(changed / width) * width;
-    return rowLoss(x.subarray(start, start + width), targets.subarray(start, start + width)) * scale;
+    const sample = Math.floor(changed / width);
+    return rowLoss(x.subarray(sample * width, sample * width + width), sample) * scale;
   };
 }
 
