@@ -259,7 +259,9 @@ export async function runCommand(page, title, { timeoutMs = 30_000 } = {}) {
     await page.keyboard.press(attempt % 2 ? 'Control+Shift+P' : 'F1');
     try {
       await input.waitFor({ state: 'visible', timeout: 3000 });
-      await input.fill(`>${title}`);
+      // A panel that takes focus as it opens (the previous command's) can close the palette
+      // between these two steps: fail fast and open it again rather than wait 30 s for it.
+      await input.fill(`>${title}`, { timeout: 3000 });
       // Right after startup an extension's commands may not be registered yet: retry then.
       // Enter before the row is focused would run whatever was focused before filtering.
       await row.waitFor({ timeout: 2000 });
