@@ -134,11 +134,11 @@ const floor = 'floor: read pass + write pass (same array)';
 // Accuracy, outside the timing: the shipped code (table-driven exp, see src/core/softmax.ts)
 // against the textbook form with Math.exp; and exp() against Math.exp in ulps.
 const reference = textbook(z, y, N, K);
-const diff = differences(core.softmaxCrossEntropy(z, y, N, K), reference);
+const full = core.softmaxCrossEntropy(z, y, N, K);
+const diff = differences(full, reference);
 const diffLabels = core.softmaxCrossEntropyLabels ? differences(core.softmaxCrossEntropyLabels(z, labels, N, K), reference) : diff;
 // The lean form returns no probabilities: compare its loss, losses and gradient bit for bit.
 const leanResult = core.softmaxCrossEntropyGradient(z, y, N, K);
-const full = core.softmaxCrossEntropy(z, y, N, K);
 const leanSame = leanResult.loss === full.loss && leanResult.gradient.every((v, i) => Object.is(v, full.gradient[i])) && leanResult.losses.every((v, i) => Object.is(v, full.losses[i]));
 let expWorstUlp = 0;
 const u = (() => {

@@ -44,40 +44,18 @@ export function softmaxCrossEntropy(z: Float64Array, y: Float64Array, n: number,
  */
 export function softmaxCrossEntropyInto(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction, gradient: Float64Array | null): SoftmaxCrossEntropyForward {
   const p = new Float64Array(n * k);
-  const losses = new Float64Array(n);
-  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
-  let total = 0;
-  // Three passes over each row, the row staying in cache between them; the arithmetic (and its
-  // order) is the textbook one, so results are the same bits as the four-loop form:
-  //   1. max and min z, and Σy;  2. e = exp(z − max) into p, and Σe (expRowInto);
-  //   3. loss, p = e/Σe;  and ∂L/∂z from p and y.
-  for (let i = 0; i < n; i++) {
-    const base = i * k;
-    const end = base + k;
-    let max = -Infinity;
-    let min = Infinity;
-    let ySum = 0;
-    for (let j = base; j < end; j++) {
-      const v = z[j];
-      if (v > max) max = v;
-      if (v < min) min = v;
-      const yj = y[j];
-      if (yj !== 0) ySum += yj;
-    }
-    const sum = expRowInto(z, base, end, min, max, p, base);
-    const logSum = Math.log(sum) + max;
-    const inv = 1 / sum;
-    let loss = 0;
-    for (let j = base; j < end; j++) {
-      const yj = y[j];
-      if (yj !== 0) loss -= yj * (z[j] - logSum);
-      p[j] *= inv;
-    }
-    if (gradient) for (let j = base; j < end; j++) gradient[j] = (p[j] * ySum - y[j]) * scale;
-    losses[i] = loss;
-    total += loss;
-  }
-  return { loss: total * scale, losses, probabilities: p };
+  return { ...denseTargetRows(z, y, n, k, reduction, p, gradient), probabilities: p };
+}
+
+/**
+ * Loss and ∂L/∂z without keeping the probabilities: what torch's `cross_entropy` + `backward()`
+ * or TensorFlow's `valueAndGrad` return, for callers that need no p (the network head, the
+ * finite-difference check). p is staged in the gradient's own array, so one n × k array is
+ * written instead of two; the loss and gradient are softmaxCrossEntropy's bits. `gradient` may be
+ * a caller's array to reuse.
+ */
+export function softmaxCrossEntropyGradient(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean', gradient = new Float64Array(n * k)): LossResult {
+  return { ...denseTargetRows(z, y, n, k, reduction, gradient, gradient), gradient };
 }
 
 /**
@@ -94,6 +72,64 @@ export function softmaxCrossEntropyLabels(z: Float64Array, labels: Int32Array, n
 /** softmaxCrossEntropyLabels writing ∂L/∂z into `gradient`, or skipping it when null. */
 export function softmaxCrossEntropyLabelsInto(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction, gradient: Float64Array | null): SoftmaxCrossEntropyForward {
   const p = new Float64Array(n * k);
+  return { ...labelRows(z, labels, n, k, reduction, p, gradient), probabilities: p };
+}
+
+/** softmaxCrossEntropyGradient for class indices: the same bits as softmaxCrossEntropyLabels' loss and gradient. */
+export function softmaxCrossEntropyLabelsGradient(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction = 'mean', gradient = new Float64Array(n * k)): LossResult {
+  return { ...labelRows(z, labels, n, k, reduction, gradient, gradient), gradient };
+}
+
+// The two row loops behind the functions above, one per kind of target. Three passes over each
+// row, the row staying in cache between them: 1. max and min z (and Σy); 2. e = exp(z − max)
+// into p, and Σe (expRowInto); 3. the loss, p = e/Σe and ∂L/∂z. The arithmetic and its order
+// are the textbook ones, so every form gives the same bits. `p` and `gradient` may be one array
+// (the …Gradient forms): each p_j is read before ∂L/∂z_j overwrites it. The row scan is written
+// out in each loop rather than shared: a helper returning max and min measured 2–9 % slower.
+
+function denseTargetRows(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction, p: Float64Array, gradient: Float64Array | null): { loss: number; losses: Float64Array } {
+  const losses = new Float64Array(n);
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    const end = base + k;
+    let max = -Infinity;
+    let min = Infinity;
+    let ySum = 0;
+    for (let j = base; j < end; j++) {
+      const v = z[j];
+      if (v > max) max = v;
+      if (v < min) min = v;
+      const yj = y[j];
+      if (yj !== 0) ySum += yj;
+    }
+    const sum = expRowInto(z, base, end, min, max, p, base);
+    const logSum = Math.log(sum) + max;
+    const inv = 1 / sum;
+    let loss = 0;
+    if (gradient === p) {
+      // p is the gradient's array: e/Σe goes straight into ∂L/∂z, one store an element.
+      for (let j = base; j < end; j++) {
+        const yj = y[j];
+        if (yj !== 0) loss -= yj * (z[j] - logSum);
+        p[j] = (p[j] * inv * ySum - yj) * scale;
+      }
+    } else {
+      for (let j = base; j < end; j++) {
+        const yj = y[j];
+        if (yj !== 0) loss -= yj * (z[j] - logSum);
+        p[j] *= inv;
+      }
+      if (gradient) for (let j = base; j < end; j++) gradient[j] = (p[j] * ySum - y[j]) * scale;
+    }
+    losses[i] = loss;
+    total += loss;
+  }
+  return { loss: total * scale, losses };
+}
+
+function labelRows(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction, p: Float64Array, gradient: Float64Array | null): { loss: number; losses: Float64Array } {
   const losses = new Float64Array(n);
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   let total = 0;
@@ -111,89 +147,24 @@ export function softmaxCrossEntropyLabelsInto(z: Float64Array, labels: Int32Arra
     const logSum = Math.log(sum) + max;
     const inv = 1 / sum;
     const t = base + labels[i];
-    if (gradient) {
+    const pt = p[t] * inv;
+    if (gradient === p) {
+      for (let j = base; j < end; j++) p[j] = p[j] * inv * scale; // straight into ∂L/∂z
+    } else if (gradient) {
       for (let j = base; j < end; j++) {
         const pj = p[j] * inv;
         p[j] = pj;
         gradient[j] = pj * scale;
       }
-      gradient[t] = (p[t] - 1) * scale;
     } else {
       for (let j = base; j < end; j++) p[j] *= inv;
     }
+    if (gradient) gradient[t] = (pt - 1) * scale;
     const loss = 0 - (z[t] - logSum); // 0 − x, not −x: +0 when p = 1, as the dense form gives
     losses[i] = loss;
     total += loss;
   }
-  return { loss: total * scale, losses, probabilities: p };
-}
-
-/**
- * Loss and ∂L/∂z without keeping the probabilities: what torch's `cross_entropy` + `backward()`
- * or TensorFlow's `valueAndGrad` return, for callers that need no p (the network head, the
- * finite-difference check). e^(z − max) is staged in the gradient's own row, so one n × k array is
- * written instead of two; the arithmetic is softmaxCrossEntropy's, so the loss and gradient are
- * the same bits. `gradient` may be a caller's array to reuse.
- */
-export function softmaxCrossEntropyGradient(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean', gradient = new Float64Array(n * k)): LossResult {
-  const losses = new Float64Array(n);
-  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const base = i * k;
-    const end = base + k;
-    let max = -Infinity;
-    let min = Infinity;
-    let ySum = 0;
-    for (let j = base; j < end; j++) {
-      const v = z[j];
-      if (v > max) max = v;
-      if (v < min) min = v;
-      const yj = y[j];
-      if (yj !== 0) ySum += yj;
-    }
-    const sum = expRowInto(z, base, end, min, max, gradient, base);
-    const logSum = Math.log(sum) + max;
-    const inv = 1 / sum;
-    let loss = 0;
-    for (let j = base; j < end; j++) {
-      const yj = y[j];
-      if (yj !== 0) loss -= yj * (z[j] - logSum);
-      gradient[j] = (gradient[j] * inv * ySum - yj) * scale;
-    }
-    losses[i] = loss;
-    total += loss;
-  }
-  return { loss: total * scale, losses, gradient };
-}
-
-/** softmaxCrossEntropyGradient for class indices: the same bits as softmaxCrossEntropyLabels' loss and gradient. */
-export function softmaxCrossEntropyLabelsGradient(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction = 'mean', gradient = new Float64Array(n * k)): LossResult {
-  const losses = new Float64Array(n);
-  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const base = i * k;
-    const end = base + k;
-    let max = -Infinity;
-    let min = Infinity;
-    for (let j = base; j < end; j++) {
-      const v = z[j];
-      if (v > max) max = v;
-      if (v < min) min = v;
-    }
-    const sum = expRowInto(z, base, end, min, max, gradient, base);
-    const logSum = Math.log(sum) + max;
-    const inv = 1 / sum;
-    const t = base + labels[i];
-    const pt = gradient[t] * inv;
-    for (let j = base; j < end; j++) gradient[j] = gradient[j] * inv * scale;
-    gradient[t] = (pt - 1) * scale;
-    const loss = 0 - (z[t] - logSum);
-    losses[i] = loss;
-    total += loss;
-  }
-  return { loss: total * scale, losses, gradient };
+  return { loss: total * scale, losses };
 }
 
 /**

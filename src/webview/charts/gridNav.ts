@@ -45,7 +45,7 @@ export interface GridNav {
 }
 
 /** The smallest block holding cells a and b. */
-export function spanning(a: { r: number; c: number }, b: { r: number; c: number }): Block {
+function spanning(a: { r: number; c: number }, b: { r: number; c: number }): Block {
   return { r0: Math.min(a.r, b.r), r1: Math.max(a.r, b.r) + 1, c0: Math.min(a.c, b.c), c1: Math.max(a.c, b.c) + 1 };
 }
 
