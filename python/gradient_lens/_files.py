@@ -1,5 +1,6 @@
 """Writes that a reader watching the folder can never see half done (RUN-FORMAT.md): a file is
 written under a temporary name and renamed into place; a manifest line is appended in one write."""
+import io
 import json
 import math
 import os
@@ -12,9 +13,12 @@ def write_npz_atomic(path, arrays):
     folder, name = os.path.split(os.fspath(path))
     temp = os.path.join(folder, f".{name}.tmp")
     try:
-        # A file object, not a name: np.savez would append ".npz" to a name that lacks it.
+        # Built in memory and written at once: zipfile's many small writes and seeks on a real file
+        # cost more than the copy (a step is small: at most max_samples rows and max_values per grad).
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
         with open(temp, "wb") as f:
-            np.savez(f, **arrays)
+            f.write(buffer.getbuffer())
         os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):

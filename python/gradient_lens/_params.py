@@ -1,5 +1,7 @@
 """Per-parameter gradient and weight norms, and copies of the small gradients, read from a model's
 `named_parameters()` without changing anything in it (no_grad, detach, read only)."""
+import math
+
 import numpy as np
 
 from ._tensors import is_torch_tensor, to_numpy
@@ -63,7 +65,7 @@ def parameter_snapshot(model, max_values):
                   "weightNorm": next(norms), "hasGrad": grad is not None}
         if grad is not None:
             record["gradNorm"] = next(norms)
-            size = int(np.prod(grad.shape, dtype=np.int64))
+            size = math.prod(int(d) for d in grad.shape)
             if size <= max_values:
                 array = to_numpy(_dense(grad), f"gradient of {name}")
                 if array.dtype.kind != "f":
