@@ -72,7 +72,7 @@ def as_labels(array, what):
     if array.dtype.kind == "f":
         if not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
             raise ValueError(f"{what} must be class indices (whole numbers); it holds fractional or non-finite values")
-    return array.astype(np.int64)
+    return array.astype(np.int64, copy=False)
 
 
 def role_array(role, value, rows=None):
