@@ -110,6 +110,15 @@ def check_batch(arrays, full_rows):
             raise ValueError(f"targets has {widths['targets']} columns but the model's output has {other}")
 
 
+def check_classes(arrays, names):
+    """Class names, when given, name every column of the logits / probabilities."""
+    if names is None:
+        return
+    for role in ("logits", "probabilities"):
+        if role in arrays and arrays[role].shape[1] != len(names):
+            raise ValueError(f"{role} has {arrays[role].shape[1]} classes but {len(names)} class names were given")
+
+
 def row_count(value):
     """The number of rows (samples) of a batch tensor before any are dropped."""
     shape = getattr(value, "shape", None)

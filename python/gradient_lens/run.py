@@ -7,7 +7,7 @@ import numpy as np
 
 from ._files import Manifest, finite_or_none, write_npz_atomic
 from ._params import parameter_snapshot
-from ._tensors import ROLE_ORDER, check_batch, class_names, role_array, row_count, scalar, step_number
+from ._tensors import ROLE_ORDER, check_batch, check_classes, class_names, role_array, row_count, scalar, step_number
 
 FORMAT_VERSION = 1
 
@@ -86,6 +86,7 @@ class Run:
             full_rows[role] = n
         arrays = {role: role_array(role, value, rows=self.max_samples) for role, value in given.items()}
         check_batch(arrays, full_rows)
+        check_classes(arrays, self.classes)
         loss_value = None if loss is None else scalar(loss, "loss")
 
         members = dict(arrays)

@@ -2,7 +2,7 @@
 import os
 
 from ._files import write_npz_atomic
-from ._tensors import ROLE_DIMS, check_batch, class_names, role_array, row_count, to_numpy
+from ._tensors import ROLE_DIMS, check_batch, check_classes, class_names, role_array, row_count, to_numpy
 
 
 def save(path, classes=None, **arrays):
@@ -26,5 +26,6 @@ def save(path, classes=None, **arrays):
     check_batch(roles, rows)
     if classes is not None:
         members["classes"] = class_names(classes)
+        check_classes(roles, members["classes"])
     write_npz_atomic(path, members)
     return path

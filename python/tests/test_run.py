@@ -314,6 +314,9 @@ def test_run_lifecycle_errors(tmp_path):
         gl.Run(tmp_path / "a", max_samples=0)
     with pytest.raises(TypeError, match="list of class names"):
         gl.Run(tmp_path / "a", classes="cat")
+    with gl.Run(tmp_path / "c", classes=["cat", "dog", "eel"]) as run:
+        with pytest.raises(ValueError, match="logits has 2 classes but 3 class names were given"):
+            run.log(0, logits=[[1.0, 2.0]])
     with gl.Run(tmp_path / "b") as run:
         run.log(0, logits=[[1.0, 2.0]])
         with pytest.raises(ValueError, match="step 0 was already logged"):

@@ -39,4 +39,6 @@ def test_save_refuses_bad_input(tmp_path):
         gl.save(tmp_path / "a.npz", logits=np.zeros((2, 3)), labels=[0, 1, 2])
     with pytest.raises(TypeError, match="list of class names"):
         gl.save(tmp_path / "a.npz", logits=np.zeros((2, 3)), classes="abc")
+    with pytest.raises(ValueError, match="probabilities has 2 classes but 3 class names"):
+        gl.save(tmp_path / "a.npz", probabilities=[[0.5, 0.5]], classes=["a", "b", "c"])
     assert list(tmp_path.iterdir()) == []
