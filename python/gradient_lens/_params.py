@@ -43,21 +43,13 @@ def _torch_norms(params):
             return [n.item() for n in norms]
 
 
-def _numpy_norms(params):
-    norms = []
-    for name, p in params:
-        norms.append(float(np.linalg.norm(to_numpy(p, f"parameter {name}").astype(np.float64).ravel())))
-        g = getattr(p, "grad", None)
-        if g is not None:
-            norms.append(float(np.linalg.norm(to_numpy(g, f"gradient of {name}").astype(np.float64).ravel())))
-    return norms
-
-
 def parameter_snapshot(model, max_values):
     """([{name, shape, gradNorm, weightNorm, hasGrad}], {"grad.<name>": array}) as at this call."""
     params = named_parameters(model)
-    torch_params = all(is_torch_tensor(p) for _, p in params)
-    norms = iter(_torch_norms(params) if torch_params and params else _numpy_norms(params))
+    for name, p in params:
+        if not is_torch_tensor(p):
+            raise TypeError(f"model.named_parameters() must yield torch tensors; {name} is a {type(p).__name__}")
+    norms = iter(_torch_norms(params))
     records, grads = [], {}
     for name, p in params:
         grad = getattr(p, "grad", None)
