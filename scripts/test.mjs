@@ -32,13 +32,29 @@ const typecheck = spawnSync(process.execPath, [join(root, 'node_modules/typescri
 const typecheckFailed = typecheck.status === 0 ? 0 : 1;
 console.log(typecheckFailed ? 'typecheck: FAILED' : 'typecheck: ok');
 
+// House rules (layer boundaries, no import cycles, the core type-checked without DOM or Node) fail
+// the run like a failing test.
+const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit', cwd: root });
+const lintFailed = lint.status === 0 ? 0 : 1;
+console.log(lintFailed ? 'lint: FAILED' : 'lint: ok');
+
 const suites = [{ name: 'unit', files: listTests(join(root, 'test/unit'), ['.test.ts', '.test.mjs']), concurrency: true }];
 suites.push({ name: 'python', files: listTests(join(root, 'python/tests'), ['.py']).filter((f) => /\/test_[^/]*\.py$/.test(f)), pytest: true });
-if (!unitOnly) suites.push({ name: 'real VS Code', files: listTests(join(root, 'test/vscode'), ['.test.mjs']), concurrency: false });
+let preflightFailed = 0;
+if (!unitOnly) {
+  try {
+    const { preflight } = await import('./vscode/preflight.mjs');
+    await preflight();
+    suites.push({ name: 'real VS Code', files: listTests(join(root, 'test/vscode'), ['.test.mjs']), concurrency: false });
+  } catch (error) {
+    console.error(`\nreal-VS-Code suites not run: ${error.message}`);
+    preflightFailed = 1;
+  }
+}
 
 const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-test-'));
 let passed = 0;
-let failed = typecheckFailed;
+let failed = typecheckFailed + lintFailed + preflightFailed;
 for (const suite of suites) {
   if (suite.files.length === 0) {
     console.error(`no ${suite.name} test files found`);
