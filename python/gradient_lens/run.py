@@ -107,8 +107,12 @@ class Run:
 
         file = f"steps/step-{step:08d}.npz"
         write_npz_atomic(os.path.join(self.dir, *file.split("/")), members)
-        self._manifest.append({"step": step, "time": time.time(), "file": file,
-                               "loss": finite_or_none(loss_value), "params": params})
+        line = {"step": step, "time": time.time(), "file": file, "loss": finite_or_none(loss_value), "params": params}
+        if full_rows:
+            # The logged loss is over the whole batch; a reader compares it with the loss of the kept
+            # rows only when they are the whole batch.
+            line["batchSize"] = next(iter(full_rows.values()))
+        self._manifest.append(line)
         self._steps.add(step)
         return file
 

@@ -92,7 +92,7 @@ def test_manifest_header_and_lines(tmp_path):
     assert [s["step"] for s in steps] == [0, 1, 2]
     assert [s["file"] for s in steps] == [f"steps/step-{i:08d}.npz" for i in range(3)]
     assert all(steps[i]["time"] <= steps[i + 1]["time"] for i in range(2))
-    assert set(steps[0]) == {"step", "time", "file", "loss", "params"}
+    assert set(steps[0]) == {"step", "time", "file", "loss", "params", "batchSize"}
     assert set(steps[0]["params"][0]) == {"name", "shape", "gradNorm", "weightNorm", "hasGrad"}
     step = load_step(tmp_path / "r", steps[0])
     # max_values=20: the two biases (16 and 3 values) are stored, the weights (64, 48) only as norms
@@ -116,6 +116,7 @@ def test_max_samples_keeps_the_same_rows_every_step(tmp_path):
         np.testing.assert_array_equal(step["targets"], np.eye(3)[y.numpy()[:kept]])
         assert step["targets"].dtype == np.float64
         assert entry["params"] == [] and entry["loss"] is None and "loss" not in step
+        assert entry["batchSize"] == len(y)  # the whole batch, though only `kept` rows are stored
     assert [e["step"] for e in read_manifest(tmp_path / "r")[1:]] == [0, 10, 20, 30]
 
 
