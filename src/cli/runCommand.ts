@@ -92,14 +92,14 @@ const MARK: Record<string, string> = { ok: ' ', none: ' ', vanishing: '↓', exp
 
 function table(manifest: string, steps: StepReport[]): string {
   const names = [...new Set(steps.flatMap((s) => s.layers.map((l) => l.name)))];
-  const width = names.map((n) => Math.max(11, n.length + 1));
+  const width = names.map((n) => Math.max(12, n.length + 1));
   const out = [`${manifest}: ${steps.length} step${steps.length === 1 ? '' : 's'}, ${names.length} parameters; gradient norms ‖∂L/∂W‖ (↓ vanishing, ↑ exploding)`, ''];
-  out.push(`${'step'.padStart(8)}  ${'loss'.padStart(12)}  ${'logged'.padStart(12)}` + names.map((n, i) => n.padStart(width[i] + 1)).join(''));
+  out.push(`${'step'.padStart(8)}  ${'loss'.padStart(12)}  ${'logged'.padStart(12)}` + names.map((n, i) => n.padStart(width[i]) + ' ').join(''));
   for (const s of steps) {
     const norms = names.map((n, i) => {
       const layer = s.layers.find((l) => l.name === n);
       const text = !layer ? '' : layer.gradNorm === null ? '—' : fmt(layer.gradNorm);
-      return text.padStart(width[i]) + (layer ? MARK[layer.health] : ' ');
+      return ` ${text}`.padStart(width[i]) + (layer ? MARK[layer.health] : ' ');
     });
     out.push(`${String(s.step).padStart(8)}  ${(s.loss === null ? '—' : fmt(s.loss)).padStart(12)}  ${(s.loggedLoss === null ? '—' : fmt(s.loggedLoss)).padStart(12)}` + norms.join(''));
   }
