@@ -137,7 +137,7 @@ function normLegend(doc: Document, run: RunState, color: ((v: number) => string)
   const barW = width - 24;
   const el = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
   const svg = select(el).attr('class', 'gl-chart gl-legend').attr('data-testid', 'run-norm-legend').attr('data-scale', 'log').attr('data-min', String(lo)).attr('data-max', String(hi))
-    .attr('width', width).attr('height', 78).attr('viewBox', `0 0 ${width} 78`).attr('role', 'img')
+    .attr('width', width).attr('height', 92).attr('viewBox', `0 0 ${width} 92`).attr('role', 'img')
     .attr('aria-label', `Gradient norm ‖∂L/∂W‖: logarithmic colour scale from ${fmt(lo)} to ${fmt(hi)}; outlined cells are flagged vanishing or exploding`);
   const title = svg.append('text').attr('x', 12).attr('y', 11).attr('font-size', 11).attr('fill', 'currentColor');
   title.append('tspan').attr('font-weight', 600).text('‖∂L/∂W‖');
@@ -149,12 +149,13 @@ function normLegend(doc: Document, run: RunState, color: ((v: number) => string)
   }
   const x = scaleLog().domain([lo, hi]).range([12, 12 + barW]);
   const axis = svg.append('g').attr('transform', 'translate(0,30)');
-  axis.call(axisBottom(x).ticks(4, '~e').tickSize(4)).call(styleAxis);
+  const decades = Math.log10(hi / lo);
+  axis.call(axisBottom(x).ticks(decades > 8 ? 4 : 6, '~e').tickSize(4)).call(styleAxis);
   axis.select('.domain').remove();
   const t = run.thresholds;
   svg.append('rect').attr('x', 12).attr('y', 54).attr('width', 10).attr('height', 10).attr('class', 'gl-flag-vanishing').attr('fill', 'none');
   svg.append('text').attr('x', 26).attr('y', 63).attr('font-size', 10).attr('fill', 'currentColor').text(`↓ vanishing: ‖∂L/∂W‖/‖W‖ < ${fmt(t.vanishing)}`);
-  svg.append('rect').attr('x', 170).attr('y', 54).attr('width', 10).attr('height', 10).attr('class', 'gl-flag-exploding').attr('fill', 'none');
-  svg.append('text').attr('x', 184).attr('y', 63).attr('font-size', 10).attr('fill', 'currentColor').text(`↑ exploding: > ${fmt(t.exploding)}`);
+  svg.append('rect').attr('x', 12).attr('y', 72).attr('width', 10).attr('height', 10).attr('class', 'gl-flag-exploding').attr('fill', 'none');
+  svg.append('text').attr('x', 26).attr('y', 81).attr('font-size', 10).attr('fill', 'currentColor').text(`↑ exploding: ‖∂L/∂W‖ > ${fmt(t.exploding)}`);
   return el;
 }

@@ -59,7 +59,7 @@ export function runLossChart(doc: Document, run: RunState, o: RunChartOptions): 
   const last1 = logged[logged.length - 1];
   svg.attr('aria-label', logged.length ? `Logged loss over ${logged.length} steps, from ${fmt(logged[0].loss)} at step ${logged[0].step} to ${fmt(last1.loss)} at step ${last1.step}` : 'No logged loss yet');
   const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
-  g.append('g').attr('transform', `translate(0,${ih})`).call(axisBottom(x).ticks(Math.max(2, Math.floor(iw / 70))).tickFormat((d) => String(d))).call(styleAxis);
+  g.append('g').attr('transform', `translate(0,${ih})`).call(axisBottom(x).tickValues(x.ticks(Math.max(2, Math.floor(iw / 70))).filter((t) => Number.isInteger(t))).tickFormat((d) => String(d))).call(styleAxis);
   g.append('g').call(axisLeft(y).ticks(5).tickFormat((d) => fmt(d as number))).call(styleAxis);
   svg.append('text').attr('x', M.left + iw / 2).attr('y', height - 4).attr('text-anchor', 'middle').attr('font-size', 10).attr('fill', 'currentColor').text('step');
   svg.append('text').attr('transform', `translate(12,${M.top + ih / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', 10).attr('fill', 'currentColor').text('logged loss');
