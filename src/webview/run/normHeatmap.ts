@@ -35,28 +35,29 @@ export function normHeatmap(doc: Document, run: RunState, o: NormHeatmapOptions)
   wrap.dataset.testid = 'run-norm-heatmap';
   const rows = run.params.length;
   const cols = run.steps.length;
-  const labelW = Math.min(180, 16 + 7 * Math.max(4, ...run.params.map((p) => p.length)));
+  const flags = run.flagCounts();
+  const labels = run.params.map((name, p) => `${name}${flags[p].vanishing ? ` ↓${flags[p].vanishing}` : ''}${flags[p].exploding ? ` ↑${flags[p].exploding}` : ''}`);
+  const labelW = Math.min(220, 16 + 7 * Math.max(4, ...labels.map((l) => l.length)));
   const width = Math.max(260, o.width);
   const iw = width - labelW - 12;
-  const height = rows * ROW_H + 28;
+  const height = rows * ROW_H + 40;
   const color = normColorScale(run);
   const x = (i: number) => (i / Math.max(cols, 1)) * iw;
-  const flags = run.flagCounts();
 
   const svgEl = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
   const svg = select(svgEl).attr('class', 'gl-chart').attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('role', 'img')
     .attr('aria-label', `Gradient norm per parameter (rows) and step (columns), ${rows} × ${cols}, log colour scale`);
   run.params.forEach((name, p) => {
     const f = flags[p];
-    const mark = `${f.vanishing ? ` ↓${f.vanishing}` : ''}${f.exploding ? ` ↑${f.exploding}` : ''}`;
     svg.append('text').attr('x', labelW - 6).attr('y', p * ROW_H + ROW_H / 2 + 4).attr('text-anchor', 'end').attr('font-size', 11).attr('fill', 'currentColor')
-      .attr('data-testid', 'run-param-label').attr('data-param', name).text(name + mark).append('title').text(`${name}: ${f.vanishing} vanishing and ${f.exploding} exploding steps`);
+      .attr('data-testid', 'run-param-label').attr('data-param', name).text(labels[p]).append('title').text(`${name}: ${f.vanishing} vanishing and ${f.exploding} exploding steps`);
   });
   const g = svg.append('g').attr('transform', `translate(${labelW},0)`);
   if (cols > 0) {
     const steps = run.steps;
     const xs = scaleLinear().domain([0, cols]).range([0, iw]);
     const ticks = xs.ticks(Math.max(2, Math.floor(iw / 70))).filter((t) => Number.isInteger(t) && t < cols);
+    g.append('text').attr('x', iw / 2).attr('y', rows * ROW_H + 36).attr('text-anchor', 'middle').attr('font-size', 10).attr('fill', 'currentColor').text('step');
     g.append('g').attr('transform', `translate(0,${rows * ROW_H + 2})`).call(axisBottom(xs).tickValues(ticks.map((t) => t + 0.5)).tickFormat((d) => String(steps[Math.floor(d as number)]?.step ?? ''))).call(styleAxis);
   }
   if (rows * cols <= SVG_MAX_CELLS) {
@@ -150,7 +151,7 @@ function normLegend(doc: Document, run: RunState, color: ((v: number) => string)
   const x = scaleLog().domain([lo, hi]).range([12, 12 + barW]);
   const axis = svg.append('g').attr('transform', 'translate(0,30)');
   const decades = Math.log10(hi / lo);
-  axis.call(axisBottom(x).ticks(decades > 8 ? 4 : 6, '~e').tickSize(4)).call(styleAxis);
+  axis.call(axisBottom(x).ticks(decades > 16 ? 4 : 6, '~e').tickSize(4)).call(styleAxis);
   axis.select('.domain').remove();
   const t = run.thresholds;
   svg.append('rect').attr('x', 12).attr('y', 54).attr('width', 10).attr('height', 10).attr('class', 'gl-flag-vanishing').attr('fill', 'none');
