@@ -104,4 +104,26 @@ describe('the training-run panel, in a real VS Code', () => {
       await wb.page.locator('.tab', { hasText: 'step-00000001.npz' }).first().waitFor({ timeout: 15_000 });
     });
   });
+
+  it('a long run is drawn from the manifest alone (canvas heatmap); a step whose file is missing says so; CSP locked down', { timeout: 120_000 }, async () => {
+    const frame = await findFrame(wb.page, '[data-testid="run-loss-chart"]', 30_000);
+    await step(wb, 'run-long', async () => {
+      // 2,000 more manifest lines at once, with no step files: the timeline must not need them.
+      const base = manifest().steps[0];
+      let text = '';
+      for (let s = 7; s < 2007; s++) text += JSON.stringify({ ...base, step: s, line: undefined, fileColumn: undefined, file: `steps/step-${String(s).padStart(8, '0')}.npz`, loss: 1 / (1 + s), time: 1733140000 + s }) + '\n';
+      fs.appendFileSync(path.join(runDir, 'run.jsonl'), text);
+      await frame.waitForFunction(() => document.querySelector('[data-testid="run-loss-chart"]')?.getAttribute('data-points') === '2007', null, { timeout: 30_000 });
+      assert.ok(await frame.$('[data-testid="run-norm-canvas"]'), 'a heatmap of 4 × 2,007 cells is a canvas');
+      assert.match(await frame.textContent('[data-testid="run-status"]'), /^2007 steps · latest step 2006, loss 0\.000498/);
+      await frame.focus('[data-testid="run-step-slider"]');
+      await wb.page.keyboard.press('End');
+      await wb.page.keyboard.press('ArrowLeft');
+      await frame.waitForFunction(() => /step 2005: its file steps\/step-00002005\.npz is missing \(run\.jsonl line 2007\)/.test(document.querySelector('[data-testid="run-open-status"]')?.textContent ?? ''), null, { timeout: 30_000 });
+    });
+    const csp = await frame.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content'));
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  });
 });
