@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
 import { loadTensorFile } from '../../src/core/load';
 import { writeNpz } from '../../src/core/npz';
@@ -157,5 +158,43 @@ describe('a step file', () => {
     // An unnamed pair still matches by content: run members are the only names set aside.
     const plain = loadTensorFile(writeNpz({ scores_a: logits, idx: indices }), 'plain.npz');
     assert.equal(plain.dataset?.task, 'classification');
+  });
+});
+
+describe('training-run manifest, fuzzed', () => {
+  const good = new TextDecoder().decode(manifest('good'));
+  const positionsInside = (text: string, problems: { line: number; column: number }[]) => {
+    const lines = text.split('\n');
+    for (const p of problems) {
+      assert.ok(p.line >= 0 && p.line < lines.length, `line ${p.line} of ${lines.length}`);
+      assert.ok(p.column >= 0 && p.column <= lines[p.line].length + 1, `column ${p.column} of line ${p.line} (${lines[p.line].length})`);
+    }
+  };
+
+  it('mutated manifests: never a throw, every problem inside the text, steps only from complete lines', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: good.length - 1 }), fc.integer({ min: 0, max: 40 }), fc.string({ maxLength: 12 }), (at, cut, insert) => {
+        const text = good.slice(0, at) + insert + good.slice(at + cut);
+        const run = readManifest(enc(text));
+        positionsInside(text, run.problems);
+        for (const s of run.steps) assert.ok(Number.isInteger(s.step) && s.step >= 0);
+      }),
+      { numRuns: 400, seed: 21 },
+    );
+  });
+
+  it('random bytes and deep nesting: never a throw', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        readManifest(bytes);
+      }),
+      { numRuns: 400, seed: 22 },
+    );
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    for (const text of [deep + '\n', `{"gradientLensRun": 1}\n${deep}\n`, `{"gradientLensRun": 1}\n{"step": 0, "params": ${deep}}\n`]) {
+      const run = readManifest(enc(text));
+      assert.ok(run.problems.length > 0);
+      positionsInside(text, run.problems);
+    }
   });
 });
