@@ -55,7 +55,8 @@ export function runCommand(target: string, json: boolean, options: { reduction: 
     if ('error' in loss) {
       errors = true;
       lines.push({ line: s.line, text: `${where}: step ${s.step}: ${loss.error}` });
-    } else if (s.loss !== null) {
+    } else if (s.loss !== null && (s.batchSize === null || s.batchSize <= loss.n)) {
+      // A logged loss over more rows than the step file keeps is not comparable; it is not checked.
       const off = lossDisagreement(loss.value, s.loss);
       if (off !== null) {
         const kept = run.header?.maxSamples && loss.n >= run.header.maxSamples ? ` (the file keeps only the first ${loss.n} samples of the batch, which can explain it)` : '';

@@ -26,6 +26,7 @@ export interface RunParam {
   shape: number[];
   /** Frobenius norm of the gradient at the call, or null when the parameter had no `.grad`. */
   gradNorm: number | null;
+  /** NaN when the writer logged null (a weight that holds NaN or ∞: JSON has neither). */
   weightNorm: number;
   hasGrad: boolean;
 }
@@ -35,8 +36,10 @@ export interface RunStep {
   time: number;
   /** Relative to the run folder, forward slashes, never leaving it (checked). */
   file: string;
-  /** The loss the user logged, or null. */
+  /** The loss the user logged (over the whole batch), or null. */
   loss: number | null;
+  /** Rows in the logged batch, when the writer says; the step file keeps at most maxSamples of them. */
+  batchSize: number | null;
   params: RunParam[];
   /** 0-based manifest line of this record, and the column of its "file" value (for messages). */
   line: number;
@@ -181,19 +184,22 @@ function readLineFast(text: Uint8Array, line: number, out: ManifestChunk): boole
 /** stepRecord's checks on a JSON.parse value, without building a tree; null when any fails. */
 function plainStep(v: unknown, line: number, decoded: string): RunStep | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
-  const { step, time, file, loss, params } = v as Record<string, unknown>;
+  const { step, time, file, loss, params, batchSize } = v as Record<string, unknown>;
   if (!Number.isInteger(step) || (step as number) < 0 || typeof time !== 'number' || typeof file !== 'string' || !safeRelativePath(file)) return null;
   if (!(loss === null || typeof loss === 'number') || !Array.isArray(params)) return null;
+  if (!(batchSize === undefined || (Number.isInteger(batchSize) && (batchSize as number) >= 0))) return null;
   const out: RunParam[] = [];
   for (const p of params as unknown[]) {
     if (typeof p !== 'object' || p === null || Array.isArray(p)) return null;
     const { name, shape, gradNorm, weightNorm, hasGrad } = p as Record<string, unknown>;
     if (typeof name !== 'string' || !Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) return null;
-    if (!(gradNorm === null || (typeof gradNorm === 'number' && gradNorm >= 0)) || typeof weightNorm !== 'number' || weightNorm < 0) return null;
+    if (!(gradNorm === null || (typeof gradNorm === 'number' && gradNorm >= 0))) return null;
+    if (!(weightNorm === null || (typeof weightNorm === 'number' && weightNorm >= 0))) return null;
     if (!(hasGrad === undefined || hasGrad === null || typeof hasGrad === 'boolean')) return null;
-    out.push({ name, shape: shape as number[], gradNorm, weightNorm, hasGrad: typeof hasGrad === 'boolean' ? hasGrad : gradNorm !== null });
+    out.push({ name, shape: shape as number[], gradNorm, weightNorm: weightNorm ?? NaN, hasGrad: typeof hasGrad === 'boolean' ? hasGrad : gradNorm !== null });
   }
-  return { step: step as number, time, file, loss, params: out, line, fileColumn: topLevelValueColumn(decoded, 'file') };
+  const rows = batchSize === undefined ? null : (batchSize as number);
+  return { step: step as number, time, file, loss, batchSize: rows, params: out, line, fileColumn: topLevelValueColumn(decoded, 'file') };
 }
 
 function safeRelativePath(file: string): boolean {
@@ -276,9 +282,11 @@ function stepRecord(f: Fields, line: number, fileColumn: (value: JsonNode) => nu
       if (n.kind !== 'true' && n.kind !== 'false') throw new LineProblem(`params[${i}]."hasGrad" must be true or false, not ${kindName(n)}`, n.start, 'manifest-type');
       return n.kind === 'true';
     });
-    return { name: p.string('name'), shape: p.shape('shape'), gradNorm, weightNorm: p.number('weightNorm', { min: 0 }), hasGrad: hasGrad ?? gradNorm !== null };
+    const weightNorm = p.number('weightNorm', { nullable: true, min: 0 }) ?? NaN;
+    return { name: p.string('name'), shape: p.shape('shape'), gradNorm, weightNorm, hasGrad: hasGrad ?? gradNorm !== null };
   });
-  return { step, time, file, loss, params, line, fileColumn: fileColumn(f.node('file')) };
+  const batchSize = f.optional('batchSize', () => f.number('batchSize', { integer: true, min: 0 })) ?? null;
+  return { step, time, file, loss, batchSize, params, line, fileColumn: fileColumn(f.node('file')) };
 }
 
 /** Typed access to one JSON object's keys; a missing key or a wrong type throws a LineProblem. */

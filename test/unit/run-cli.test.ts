@@ -1,7 +1,8 @@
 // `gradient-lens run DIR`: the fixtures of test/fixtures/runs (make_runs.py) through the CLI, losses
 // against torch's, located messages for bad and partial runs, exit status.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +95,29 @@ describe('gradient-lens run', () => {
     assert.equal(warnings.length, 2);
     const want = EXPECTED['loss-mismatch'][1];
     assert.match(warnings[1], new RegExp(`run\\.jsonl:3:\\d+: warning: step 1: the loss recomputed from steps/step-00000001\\.npz is 1\\.09\\d+, the logged loss is ${want.loggedLoss}: 9\\.99e-4 relative`));
+  });
+
+  it('a logged loss over a larger batch than the step file keeps (batchSize) is not compared; a null weight norm is read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gl-run-'));
+    try {
+      cpSync(join(RUNS, 'loss-mismatch'), dir, { recursive: true });
+      const path = join(dir, 'run.jsonl');
+      const lines = readFileSync(path, 'utf8').split('\n');
+      // Step 1's logged loss differs from its rows' loss; a batch of 10,000 rows explains it.
+      const step1 = JSON.parse(lines[2]);
+      step1.batchSize = 10_000;
+      step1.params[0].weightNorm = null;
+      lines[2] = JSON.stringify(step1);
+      writeFileSync(path, lines.join('\n'));
+      const { status, stdout, stderr } = cli('run', dir, '--json');
+      assert.equal(status, 0, stderr);
+      assert.doesNotMatch(stderr, /step 1: the loss recomputed/);
+      const json = JSON.parse(stdout) as Json;
+      assert.equal(json.steps[1].loggedLoss, EXPECTED['loss-mismatch'][1].loggedLoss);
+      assert.equal(json.steps[1].layers[0].weightNorm, null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('not a run folder: a message and exit 1, never a throw', () => {
