@@ -14,6 +14,7 @@ import { networkReport } from '../core/networkReport';
 import { softmaxJacobian } from '../core/softmax';
 import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type ReportOptions } from './out';
 import { renderTable } from './table';
+import { parseTolerances, userCheckCommand } from './checkCommand';
 
 export interface CliIo extends OutIo {
   readFile(path: string): Uint8Array;
@@ -26,7 +27,10 @@ const USAGE = `usage:
   gradient-lens analyze FILE [--json] [--summary] [--reduction mean|sum] [--out OUT]
                        [--vanishing-threshold R] [--exploding-threshold G]
   gradient-lens jacobian FILE --sample I [--json] [--out OUT]
-  gradient-lens check FILE            finite-difference check of every analytic gradient
+  gradient-lens check FILE [--rtol R] [--atol A]
+                       the file's own derivatives (dinputs, jacobian, dweights…) against the
+                       exact values (|given − exact| ≤ A + R·|exact|, defaults 1e-5 and 1e-8);
+                       without them, a finite-difference check of every analytic gradient
 FILE is .json, .csv, .npy or .npz (formats: see README).
   --out OUT          write the analysis (or the Jacobian) to OUT; its extension gives the format:
                      .json, .csv (one row per sample), .npz (every array) or .npy (the gradient);
@@ -54,6 +58,8 @@ export function runCli(argv: string[], io: CliIo): number {
         role: { type: 'string', multiple: true },
         'vanishing-threshold': { type: 'string' },
         'exploding-threshold': { type: 'string' },
+        rtol: { type: 'string' },
+        atol: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -78,6 +84,11 @@ export function runCli(argv: string[], io: CliIo): number {
   const thresholds = parseThresholds(values['vanishing-threshold'], values['exploding-threshold']);
   if (typeof thresholds === 'string') {
     io.err(`gradient-lens: ${thresholds}\n`);
+    return 2;
+  }
+  const tolerances = parseTolerances(values.rtol, values.atol);
+  if (typeof tolerances === 'string') {
+    io.err(`gradient-lens: ${tolerances}\n`);
     return 2;
   }
   const roleChoice = parseRoles(values.role ?? []);
@@ -123,6 +134,9 @@ export function runCli(argv: string[], io: CliIo): number {
     if (status !== 0 || !outFormat) return status;
     const analysis = analyze(dataset);
     return finishOut(values.out!, () => jacobianBytes(dataset, analysis, Number(values.sample ?? 0), outFormat, basename(file)), io);
+  }
+  if (command === 'check' && loaded.userGradients?.tensors.length) {
+    return userCheckCommand(file, bytes, dataset, loaded.userGradients, reduction, tolerances, values.json, io);
   }
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
