@@ -35,7 +35,7 @@ export function mistakesFor(t: UserTensor, exact: ExactTensor, ctx: CheckContext
     if (!mean && n > 1) scaled(1 / n, `divided by N = ${n}, but the reduction is sum (no 1/N)`);
   };
   if (t.kind === 'jacobian' || t.kind === 'jacobians') return jacobianMistakes(t, exact, ctx);
-  if (d.task === 'network') return networkMistakes(t, exact, ctx, d, scaled);
+  if (d.task === 'network') return networkMistakes(t, exact, ctx, d, scaled, out);
   if (d.task === 'regression') {
     batch('these are 2(ŷ − y)', exact.formula);
     scaled(-1, `the sign is flipped: 2(y − ŷ) instead of 2(ŷ − y)`);
@@ -108,15 +108,22 @@ function jacobianMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext):
 
 type Scaled = (factor: number, words: string) => void;
 
-function networkMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext, d: NetworkData, scaled: Scaled): Mistake[] {
-  const out: Mistake[] = [];
+function networkMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext, d: NetworkData, scaled: Scaled, out: Mistake[]): Mistake[] {
   const n = d.n;
   const mean = ctx.reduction === 'mean';
+  // Whole-file mistakes first: with reduction sum, a dbiases of Σ∂L/∂z / N is the 1/N, not a mean.
+  if (mean && n > 1) scaled(n, `forgot the 1/N of the mean loss: every entry is N = ${n} times too large`);
+  if (!mean && n > 1) scaled(1 / n, `divided by N = ${n}, but the reduction is sum (no 1/N)`);
+  scaled(-1, 'the sign is flipped');
   if (t.kind === 'dweights') {
     const [rows, cols] = exact.shape;
     const values = new Float64Array(rows * cols);
     for (let o = 0; o < rows; o++) for (let i = 0; i < cols; i++) values[i * rows + o] = exact.values[o * cols + i];
-    out.push({ words: `transposed: ${cols} × ${rows} (inputs × outputs, as xᵀ·∂L/∂z gives) instead of ${rows} × ${cols} (outputs × inputs, like "weights")`, shape: [cols, rows], values, scale: null });
+    const words =
+      rows === cols
+        ? 'transposed: one row per input (inputs × outputs, as xᵀ·∂L/∂z gives) instead of one row per neuron (outputs × inputs, like "weights")'
+        : `transposed: ${cols} × ${rows} (inputs × outputs, as xᵀ·∂L/∂z gives) instead of ${rows} × ${cols} (outputs × inputs, like "weights")`;
+    out.push({ words, shape: [cols, rows], values, scale: null });
   }
   if (t.kind === 'dbiases') {
     const dZ = ctx.network!.layers[t.layer].dZ;
@@ -127,9 +134,6 @@ function networkMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext, d
       out.push({ words: "only sample 0's ∂L/∂z, not the sum over the batch", shape: [k], values: dZ.slice(0, k), scale: null });
     }
   }
-  if (mean && n > 1) scaled(n, `forgot the 1/N of the mean loss: every entry is N = ${n} times too large`);
-  if (!mean && n > 1) scaled(1 / n, `divided by N = ${n}, but the reduction is sum (no 1/N)`);
-  scaled(-1, 'the sign is flipped');
   for (const variant of derivativeVariants(d)) {
     const a = variantAnalysis(ctx, variant);
     const values = t.kind === 'dinputs' ? a.gradInputs : t.kind === 'dweights' ? a.layers[t.layer].gradWeights : a.layers[t.layer].gradBias;
