@@ -48,6 +48,8 @@ export interface CheckedTensor {
   diagnosis: string | null;
   /** Why it could not be compared entry by entry (shape), or null. */
   unchecked: string | null;
+  /** 1 for each entry outside the tolerance (null when not compared). */
+  wrongMask: Uint8Array | null;
 }
 
 export interface WrongEntry {
@@ -97,16 +99,16 @@ function checkTensor(t: UserTensor, ctx: CheckContext, rtol: number, atol: numbe
   const tensorIndex = report.tensors.length;
   if (typeof exact === 'string') {
     report.problems.push(problem(exact, t.span.start, t.span.end, 'gradient-unchecked', 'warning'));
-    return { ...base, expected: null, quantity: '', formula: '', constants: '', paramNames: [], params: new Float64Array(0), wrong: 0, worstRelative: 0, worstIndex: -1, diagnosis: null, unchecked: exact };
+    return { ...base, expected: null, quantity: '', formula: '', constants: '', paramNames: [], params: new Float64Array(0), wrong: 0, worstRelative: 0, worstIndex: -1, diagnosis: null, unchecked: exact, wrongMask: null };
   }
   const described = { quantity: exact.quantity, formula: exact.formula, constants: exact.constants, paramNames: exact.paramNames, params: exact.params };
   if (!sameShape(t.shape, exact.shape)) {
     const mistake = diagnose(t, exact, ctx, rtol, atol);
     const why = `${quoted(t)} has shape ${shapeText(t.shape)} but ${exact.quantity} has shape ${shapeText(exact.shape)}${mistake ? `: ${mistake}` : ''}`;
     report.problems.push(problem(why, t.span.start, t.span.end, 'gradient-shape'));
-    return { ...base, ...described, expected: null, wrong: t.data.length, worstRelative: Infinity, worstIndex: -1, diagnosis: mistake, unchecked: why };
+    return { ...base, ...described, expected: null, wrong: t.data.length, worstRelative: Infinity, worstIndex: -1, diagnosis: mistake, unchecked: why, wrongMask: null };
   }
-  const checked: CheckedTensor = { ...base, ...described, expected: exact.values, wrong: 0, worstRelative: 0, worstIndex: -1, diagnosis: null, unchecked: null };
+  const checked: CheckedTensor = { ...base, ...described, expected: exact.values, wrong: 0, worstRelative: 0, worstIndex: -1, diagnosis: null, unchecked: null, wrongMask: new Uint8Array(t.data.length) };
   const firstWrong: number[] = [];
   for (let i = 0; i < t.data.length; i++) {
     const g = t.data[i];
@@ -119,6 +121,7 @@ function checkTensor(t: UserTensor, ctx: CheckContext, rtol: number, atol: numbe
     }
     if (within(g, e, exact.scale ? exact.scale[i] : Math.abs(e), rtol, atol)) continue;
     checked.wrong++;
+    checked.wrongMask![i] = 1;
     if (firstWrong.length < MAX_WRONG_LISTED) firstWrong.push(i);
   }
   if (checked.wrong > 0) checked.diagnosis = diagnose(t, exact, ctx, rtol, atol);
