@@ -103,6 +103,7 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
     row.appendChild(figure(doc, title, chart.element));
   }
   row.appendChild(legend(doc, { scale, title: t.quantity, ends: ['negative', 'positive'] }));
+  section.appendChild(relativeRow(ctx, t, ti, width, charts));
   if (t.worst.length) {
     section.appendChild(el(doc, 'p', { class: 'gl-caption' }, wrong ? 'The worst entries (click to reveal in the file):' : 'The largest relative differences, all within the tolerance:'));
     const list = el(doc, 'ol', { class: 'gl-own-worst', 'data-testid': 'own-worst' });
@@ -117,4 +118,50 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
     section.appendChild(list);
   }
   return section;
+}
+
+/** |yours − exact| / |exact| per entry on its own scale (blank where the exact value is 0 and yours is not). */
+function relativeRow(ctx: ViewContext, t: OwnTensorPayload, ti: number, width: number, charts: HeatmapHandle[]): HTMLElement {
+  const { doc } = ctx;
+  const relative = t.given.map((g, i) => {
+    const e = t.expected[i];
+    return g === e ? 0 : e === 0 ? NaN : Math.abs(g - e) / Math.abs(e);
+  });
+  let max = 0;
+  for (const v of relative) if (Number.isFinite(v)) max = Math.max(max, v);
+  const scale = divergingScale(ctx.theme, max || 1);
+  const chart = heatmap(
+    doc,
+    {
+      source: denseSource(relative, t.rows, t.cols),
+      scale,
+      theme: ctx.theme,
+      width,
+      maxHeight: 360,
+      maxCell: 36,
+      rowLabels: null,
+      colLabels: null,
+      rowTitle: 'row',
+      colTitle: 'column',
+      label: `relative error of ${t.name}, ${t.rows} × ${t.cols}`,
+      testId: 'own-relative-heatmap',
+      activate: (b) => ctx.revealEntry?.(ti, b.r0 * t.cols + b.c0),
+      describe(b, a) {
+        if (a.count !== 1) return blockTooltip(b, a, 'relative error', 'row', 'column');
+        const i = b.r0 * t.cols + b.c0;
+        const r = relative[i];
+        return {
+          title: `${t.name} [${b.r0}][${b.c0}] · ${t.wrong[i] ? 'differs' : 'matches'}`,
+          rows: [['relative error', Number.isNaN(r) ? '∞ (the exact value is 0)' : fmt(r)]],
+          value: r,
+          cell: b,
+        };
+      },
+    },
+    ctx.ui,
+  );
+  charts.push(chart);
+  const row = el(doc, 'div', { class: 'gl-chart-row' });
+  row.append(figure(doc, '|yours − exact| / |exact|', chart.element), legend(doc, { scale, title: 'relative error', ends: ['', 'larger'] }));
+  return row;
 }

@@ -54,6 +54,11 @@ test('yours vs exact: the three heatmaps hold the file\'s numbers, the core\'s e
   // The diagonal of a transposed square matrix is right: no difference there beyond the file's 12 digits.
   for (const c of diff) if (c.row === c.col) assert.ok(Math.abs(c.value) < 1e-12, String(c.value));
   assert.ok(diff.some((c) => c.row !== c.col && Math.abs(c.value) > 1e-3));
+  const rel = cells(section.querySelector('[data-testid="own-relative-heatmap"]')!, '[data-testid="heatmap-cell"]');
+  for (const c of rel) {
+    const e = report.tensors[ti].expected![c.row * 3 + c.col];
+    assert.ok(Math.abs(c.value - Math.abs(w2[c.row][c.col] - e) / Math.abs(e)) <= 1e-12 * c.value + 1e-15);
+  }
   assert.match(section.querySelector('[data-testid="own-diagnosis"]')!.textContent!, /^transposed/);
 });
 
