@@ -55,7 +55,7 @@ export function userCheckCommand(file: string, bytes: Uint8Array, dataset: Datas
   const errors = report.problems.filter((p) => p.severity === 'error');
   for (const p of errors.slice(0, CHECK_LISTED)) io.err(`${where(p.start)}: ${p.message}\n`);
   // Entries past the listed ones (the core lists at most MAX_WRONG_LISTED, but counts them all).
-  const total = report.tensors.reduce((sum, t) => sum + (t.expected ? t.wrong : 0), 0) + errors.filter((p) => p.code === 'gradient-shape').length;
+  const total = report.tensors.reduce((sum, t) => sum + (t.expected ? t.wrong : 0), 0) + errors.filter((p) => p.code === 'gradient-shape' || p.code === 'gradient-unchecked').length;
   const more = total - Math.min(errors.length, CHECK_LISTED);
   if (more > 0) io.err(`…and ${more} more wrong ${more === 1 ? 'entry' : 'entries'}\n`);
   io.err(reportSummary(report) + '\n');

@@ -97,16 +97,18 @@ function checkTensor(t: UserTensor, ctx: CheckContext, rtol: number, atol: numbe
   const exact = exactFor(t, ctx);
   const base = { kind: t.kind, name: t.name, format: t.format, columns: t.columns, shape: t.shape, given: t.data, spans: t.spans, span: t.span, entries: t.data.length };
   const tensorIndex = report.tensors.length;
+  // A tensor that cannot be compared is not verified: it counts as wrong (one entry at least).
+  const all = Math.max(1, t.data.length);
   if (typeof exact === 'string') {
-    report.problems.push(problem(exact, t.span.start, t.span.end, 'gradient-unchecked', 'warning'));
-    return { ...base, expected: null, quantity: '', formula: '', constants: '', paramNames: [], params: new Float64Array(0), wrong: 0, worstRelative: 0, worstIndex: -1, diagnosis: null, unchecked: exact, wrongMask: null };
+    report.problems.push(problem(exact, t.span.start, t.span.end, 'gradient-unchecked'));
+    return { ...base, entries: all, expected: null, quantity: '', formula: '', constants: '', paramNames: [], params: new Float64Array(0), wrong: all, worstRelative: Infinity, worstIndex: -1, diagnosis: null, unchecked: exact, wrongMask: null };
   }
   const described = { quantity: exact.quantity, formula: exact.formula, constants: exact.constants, paramNames: exact.paramNames, params: exact.params };
   if (!sameShape(t.shape, exact.shape)) {
     const mistake = diagnose(t, exact, ctx, rtol, atol);
     const why = `${quoted(t)} has shape ${shapeText(t.shape)} but ${exact.quantity} has shape ${shapeText(exact.shape)}${mistake ? `: ${mistake}` : ''}`;
     report.problems.push(problem(why, t.span.start, t.span.end, 'gradient-shape'));
-    return { ...base, ...described, expected: null, wrong: t.data.length, worstRelative: Infinity, worstIndex: -1, diagnosis: mistake, unchecked: why, wrongMask: null };
+    return { ...base, ...described, entries: all, expected: null, wrong: all, worstRelative: Infinity, worstIndex: -1, diagnosis: mistake, unchecked: why, wrongMask: null };
   }
   const checked: CheckedTensor = { ...base, ...described, expected: exact.values, wrong: 0, worstRelative: 0, worstIndex: -1, diagnosis: null, unchecked: null, wrongMask: new Uint8Array(t.data.length) };
   const firstWrong: number[] = [];
@@ -199,7 +201,7 @@ export function entryName(t: Pick<CheckedTensor, 'name' | 'shape' | 'format' | '
 }
 
 function quoted(t: UserTensor): string {
-  return t.format === 'csv' ? `columns ${t.name}` : `"${t.name}"`;
+  return t.format === 'csv' ? `${t.columns && t.columns.length === 1 ? 'column' : 'columns'} ${t.name}` : `"${t.name}"`;
 }
 
 export function shapeText(shape: readonly number[]): string {
@@ -229,11 +231,12 @@ export function reportSummary(r: UserGradientReport): string {
     const names = r.tensors.filter((t) => !t.unchecked).map((t) => t.name).join(', ');
     return `gradient check: all ${r.entries} entries of ${names || 'nothing'} match (${tol}, reduction ${r.reduction})`;
   }
-  const worst = r.worstRelative === Infinity ? 'infinite (an exact 0 given as non-zero, or a shape mismatch)' : r.worstRelative.toExponential(2);
+  const worst = r.worstRelative === Infinity ? 'infinite (an exact 0 given as non-zero, or a tensor not compared)' : r.worstRelative.toExponential(2);
   const parts = [`gradient check: ${r.wrongEntries} of ${r.entries} entries differ (${tol}, reduction ${r.reduction}); worst relative error ${worst}`];
   for (const t of r.tensors) {
     if (t.wrong === 0) continue;
     if (t.diagnosis) parts.push(`${t.name}: ${t.diagnosis}`);
+    else if (t.unchecked) parts.push(`${t.name}: not compared (${t.unchecked.length > 100 ? t.unchecked.slice(0, 100) + '…' : t.unchecked})`);
     else if (!t.unchecked) {
       const listed = r.wrong.filter((w) => r.tensors[w.tensor] === t).slice(0, 5).map((w) => entryName(t, w.index));
       const more = t.wrong > listed.length ? `, … (${t.wrong} in all)` : '';

@@ -178,7 +178,7 @@ export function userGradientsFromCsv(table: CsvTable, bytes: Uint8Array): UserGr
   }
   const names = cols.map((c) => table.columns[c].trim());
   const span = { start: table.columnSpans[2 * cols[0]], end: table.columnSpans[2 * cols[k - 1] + 1] };
-  out.tensors.push({ kind: 'dinputs', name: `${names[0]}…${names[k - 1]}`, layer: -1, sample: -1, shape: [n, k], data, spans, span, format: 'csv', columns: names });
+  out.tensors.push({ kind: 'dinputs', name: k === 1 ? names[0] : `${names[0]}…${names[k - 1]}`, layer: -1, sample: -1, shape: [n, k], data, spans, span, format: 'csv', columns: names });
   return out;
 }
 

@@ -4,7 +4,8 @@
  * and the CLI contract.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadTensorFile } from '../../src/core/load';
@@ -246,6 +247,18 @@ describe('own gradients: gradient-lens check', () => {
     const r = cli('check', file);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /:\d+:\d+: "layer 2 dbiases" has shape \[6, 3\] but ∂L\/∂b₂ has shape \[3\]: not summed over the batch/);
+  });
+
+  it('a tensor that cannot be compared is not a pass', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'own-'));
+    const file = join(dir, 'x.json');
+    writeFileSync(file, '{"logits": [[1, 0], [0, 1]], "labels": [0, 1], "sample": 9, "jacobian": [[0.2, -0.2], [-0.2, 0.2]]}');
+    const r = cli('check', file);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^.*x\.json:1:\d+: "sample" is 9 but the file has 2 samples \(0…1\); "jacobian" is not checked$/m);
+    writeFileSync(file, '{"logits": [[1, 0], [0, 1]], "labels": [0, 1], "dinputs": []}');
+    assert.equal(cli('check', file).status, 1);
+    rmSync(dir, { recursive: true });
   });
 
   it('.npz files are named without a line', () => {
