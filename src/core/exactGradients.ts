@@ -58,7 +58,8 @@ export function exactFor(t: UserTensor, ctx: CheckContext): ExactTensor | string
   const d = ctx.dataset;
   const mean = ctx.reduction === 'mean';
   if (d.task === 'network') {
-    if (t.kind === 'jacobian' || t.kind === 'jacobians') return `"${t.name}" is not checked in a network file: the softmax Jacobian is checked for files of logits or probabilities`;
+    if (t.kind === 'jacobian' || t.kind === 'jacobians')
+      return `"${t.name}" is not checked in a network file: the softmax Jacobian is checked for files of logits or probabilities`;
     return networkExact(t, d, ctx);
   }
   if (t.kind === 'dweights' || t.kind === 'dbiases') return `"${t.name}" belongs to a network file`;
@@ -73,7 +74,16 @@ export function exactFor(t: UserTensor, ctx: CheckContext): ExactTensor | string
     const c = (2 / D) * (mean ? 1 / n : 1);
     for (let i = 0; i < scale.length; i++) scale[i] = c * (Math.abs(d.predictions[i]) + Math.abs(d.targets[i]));
     const formula = mean ? (D === 1 ? '2(ŷ − y)/N' : '2(ŷ − y)/(N·D)') : D === 1 ? '2(ŷ − y)' : '2(ŷ − y)/D';
-    return { quantity: '∂L/∂ŷ', formula, constants: join(N, D === 1 ? '' : `D = ${D}`), paramNames: ['ŷ', 'y'], params, shape: d.shape, values: a.gradient, scale };
+    return {
+      quantity: '∂L/∂ŷ',
+      formula,
+      constants: join(N, D === 1 ? '' : `D = ${D}`),
+      paramNames: ['ŷ', 'y'],
+      params,
+      shape: d.shape,
+      values: a.gradient,
+      scale,
+    };
   }
   const a = ctx.classification!;
   const k = d.k;
@@ -88,13 +98,23 @@ export function exactFor(t: UserTensor, ctx: CheckContext): ExactTensor | string
   const s = mean ? 1 / n : 1;
   for (let i = 0; i < scale.length; i++) scale[i] = s * (Math.abs(a.probabilities[i]) + Math.abs(a.targets[i]));
   const core = soft ? 'p·Σy − y' : 'p − y';
-  return { quantity: '∂L/∂z', formula: mean ? `(${core})/N` : core, constants: N, paramNames: ['p', 'y'], params, shape: [n, k], values: a.logitGradient, scale };
+  return {
+    quantity: '∂L/∂z',
+    formula: mean ? `(${core})/N` : core,
+    constants: N,
+    paramNames: ['p', 'y'],
+    params,
+    shape: [n, k],
+    values: a.logitGradient,
+    scale,
+  };
 }
 
 function jacobianExact(t: UserTensor, d: ClassificationData, a: ClassificationAnalysis): ExactTensor | string {
   const { n, k } = d;
   const samples = t.kind === 'jacobians' ? Array.from({ length: n }, (_, i) => i) : [t.sample];
-  if (t.kind === 'jacobian' && t.sample >= n) return `"sample" is ${t.sample} but the file has ${n} sample${n === 1 ? '' : 's'} (0…${n - 1}); "jacobian" is not checked`;
+  if (t.kind === 'jacobian' && t.sample >= n)
+    return `"sample" is ${t.sample} but the file has ${n} sample${n === 1 ? '' : 's'} (0…${n - 1}); "jacobian" is not checked`;
   const values = new Float64Array(samples.length * k * k);
   const params = new Float64Array(2 * values.length);
   const scale = new Float64Array(values.length);
@@ -112,7 +132,16 @@ function jacobianExact(t: UserTensor, d: ClassificationData, a: ClassificationAn
     }
   });
   const shape = t.kind === 'jacobians' ? [n, k, k] : [k, k];
-  return { quantity: '∂p_j/∂z_k', formula: 'p_j(δ_jk − p_k)', constants: t.kind === 'jacobian' ? `sample ${t.sample}` : '', paramNames: ['p_j', 'p_k'], params, shape, values, scale };
+  return {
+    quantity: '∂p_j/∂z_k',
+    formula: 'p_j(δ_jk − p_k)',
+    constants: t.kind === 'jacobian' ? `sample ${t.sample}` : '',
+    paramNames: ['p_j', 'p_k'],
+    params,
+    shape,
+    values,
+    scale,
+  };
 }
 
 function networkExact(t: UserTensor, d: NetworkData, ctx: CheckContext): ExactTensor | string {
@@ -124,7 +153,16 @@ function networkExact(t: UserTensor, d: NetworkData, ctx: CheckContext): ExactTe
     const layer = d.layers[0];
     const dZ = a.layers[0].dZ;
     const scale = absProduct(dZ, layer.weights, n, layer.outputs, layer.inputs, 'dx');
-    return { quantity: '∂L/∂x', formula: 'Σ_o ∂L/∂z₁[s][o]·W₁[o][i]', constants: '', paramNames: [], params: none, shape: [n, layer.inputs], values: a.gradInputs, scale };
+    return {
+      quantity: '∂L/∂x',
+      formula: 'Σ_o ∂L/∂z₁[s][o]·W₁[o][i]',
+      constants: '',
+      paramNames: [],
+      params: none,
+      shape: [n, layer.inputs],
+      values: a.gradInputs,
+      scale,
+    };
   }
   const l = t.layer;
   if (l < 0 || l >= d.layers.length) return `"${t.name}" has no layer to belong to`;
@@ -133,11 +171,29 @@ function networkExact(t: UserTensor, d: NetworkData, ctx: CheckContext): ExactTe
   if (t.kind === 'dweights') {
     const x = l > 0 ? ctx.pass!.a[l - 1] : d.inputs;
     const scale = absProduct(dZ, x, n, layer.outputs, layer.inputs, 'dw');
-    return { quantity: `∂L/∂W${sub(l + 1)}`, formula: 'Σ_s ∂L/∂z[s][o]·x[s][i]', constants: N, paramNames: [], params: none, shape: [layer.outputs, layer.inputs], values: a.layers[l].gradWeights, scale };
+    return {
+      quantity: `∂L/∂W${sub(l + 1)}`,
+      formula: 'Σ_s ∂L/∂z[s][o]·x[s][i]',
+      constants: N,
+      paramNames: [],
+      params: none,
+      shape: [layer.outputs, layer.inputs],
+      values: a.layers[l].gradWeights,
+      scale,
+    };
   }
   const scale = new Float64Array(layer.outputs);
   for (let s = 0; s < n; s++) for (let o = 0; o < layer.outputs; o++) scale[o] += Math.abs(dZ[s * layer.outputs + o]);
-  return { quantity: `∂L/∂b${sub(l + 1)}`, formula: 'Σ_s ∂L/∂z[s][o]', constants: N, paramNames: [], params: none, shape: [layer.outputs], values: a.layers[l].gradBias, scale };
+  return {
+    quantity: `∂L/∂b${sub(l + 1)}`,
+    formula: 'Σ_s ∂L/∂z[s][o]',
+    constants: N,
+    paramNames: [],
+    params: none,
+    shape: [layer.outputs],
+    values: a.layers[l].gradBias,
+    scale,
+  };
 }
 
 /** Σ of |terms| of ∂L/∂W = Σ_s dZ[s][o]·x[s][i] ('dw') or ∂L/∂x = Σ_o dZ[s][o]·W[o][i] ('dx'). */

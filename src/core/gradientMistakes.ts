@@ -28,7 +28,12 @@ export function mistakesFor(t: UserTensor, exact: ExactTensor, ctx: CheckContext
   const mean = ctx.reduction === 'mean';
   const out: Mistake[] = [];
   const scaled = (factor: number, words: string): void => {
-    out.push({ words, shape: exact.shape, values: exact.values.map((v) => v * factor), scale: exact.scale?.map((v) => v * Math.abs(factor)) ?? null });
+    out.push({
+      words,
+      shape: exact.shape,
+      values: exact.values.map((v) => v * factor),
+      scale: exact.scale?.map((v) => v * Math.abs(factor)) ?? null,
+    });
   };
   const batch = (what: string, right: string) => {
     if (mean && n > 1) scaled(n, `forgot the 1/N: ${what}, not ${right} (batch size N = ${n})`);
@@ -52,8 +57,14 @@ export function mistakesFor(t: UserTensor, exact: ExactTensor, ctx: CheckContext
     if (mean && n > 1) scaled(-n, 'the sign is flipped and the 1/N forgotten: these are y − p');
     const p = a.probabilities;
     const y = a.targets;
-    out.push({ words: `used p instead of p − y: the targets y were never subtracted`, shape: exact.shape, values: p.map((v) => v * s), scale: null });
-    if (mean && n > 1) out.push({ words: 'used p instead of p − y, and forgot the 1/N', shape: exact.shape, values: p.slice(), scale: null });
+    out.push({
+      words: `used p instead of p − y: the targets y were never subtracted`,
+      shape: exact.shape,
+      values: p.map((v) => v * s),
+      scale: null,
+    });
+    if (mean && n > 1)
+      out.push({ words: 'used p instead of p − y, and forgot the 1/N', shape: exact.shape, values: p.slice(), scale: null });
     const dp = new Float64Array(p.length);
     for (let i = 0; i < dp.length; i++) dp[i] = y[i] === 0 ? 0 : (-y[i] / p[i]) * s;
     out.push({
@@ -87,11 +98,18 @@ function jacobianMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext):
     return { words, shape: exact.shape, values, scale: null };
   };
   const out = [
-    build('the diagonal only: p_j(1 − p_j) on the diagonal, 0 off it (the −p_j p_k off-diagonal terms are missing)', (pj, _pk, diag) => (diag ? pj * (1 - pj) : 0)),
+    build('the diagonal only: p_j(1 − p_j) on the diagonal, 0 off it (the −p_j p_k off-diagonal terms are missing)', (pj, _pk, diag) =>
+      diag ? pj * (1 - pj) : 0,
+    ),
     build('−p pᵀ without diag(p): the diagonal lacks its p_j term (∂p_j/∂z_j = p_j(1 − p_j))', (pj, pk) => -pj * pk),
     build('p pᵀ without the diagonal term diag(p) (and with the sign of −p_j p_k flipped)', (pj, pk) => pj * pk),
     build('diag(p) only: the −p pᵀ term is missing', (pj, _pk, diag) => (diag ? pj : 0)),
-    { words: 'the sign is flipped: p pᵀ − diag(p) instead of diag(p) − p pᵀ', shape: exact.shape, values: exact.values.map((v) => -v), scale: exact.scale },
+    {
+      words: 'the sign is flipped: p pᵀ − diag(p) instead of diag(p) − p pᵀ',
+      shape: exact.shape,
+      values: exact.values.map((v) => -v),
+      scale: exact.scale,
+    },
   ];
   const a = ctx.classification;
   if (t.kind === 'jacobian' && a && ctx.dataset.n * k * k <= 2_000_000) {
@@ -128,9 +146,19 @@ function networkMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext, d
   if (t.kind === 'dbiases') {
     const dZ = ctx.network!.layers[t.layer].dZ;
     const k = exact.shape[0];
-    out.push({ words: 'not summed over the batch: one ∂L/∂z row per sample; dbiases = Σ_s ∂L/∂z[s] (np.sum(dvalues, axis=0))', shape: [n, k], values: dZ, scale: null });
+    out.push({
+      words: 'not summed over the batch: one ∂L/∂z row per sample; dbiases = Σ_s ∂L/∂z[s] (np.sum(dvalues, axis=0))',
+      shape: [n, k],
+      values: dZ,
+      scale: null,
+    });
     if (n > 1) {
-      out.push({ words: 'averaged over the batch instead of summed (np.mean instead of np.sum; ∂L/∂z already carries the 1/N)', shape: [k], values: exact.values.map((v) => v / n), scale: null });
+      out.push({
+        words: 'averaged over the batch instead of summed (np.mean instead of np.sum; ∂L/∂z already carries the 1/N)',
+        shape: [k],
+        values: exact.values.map((v) => v / n),
+        scale: null,
+      });
       out.push({ words: "only sample 0's ∂L/∂z, not the sum over the batch", shape: [k], values: dZ.slice(0, k), scale: null });
     }
   }
@@ -156,14 +184,15 @@ function derivativeVariants(d: NetworkData): DerivativeVariant[] {
   if (smooth.length) {
     out.push({
       key: 'at-output',
-      words: `the ${smooth.join(' and ')} derivative was taken at the output a instead of the input z (σ'(a) instead of σ'(z)${smooth.includes('sigmoid') ? '; for sigmoid, a(1 − a) is already σ\'(z)' : ''})`,
+      words: `the ${smooth.join(' and ')} derivative was taken at the output a instead of the input z (σ'(a) instead of σ'(z)${smooth.includes('sigmoid') ? "; for sigmoid, a(1 − a) is already σ'(z)" : ''})`,
       derivative: (act, _z, a) => ELEMENTWISE[act].derivative(a, ELEMENTWISE[act].forward(a)),
     });
   }
   if (used.has('relu')) {
     out.push({
       key: 'relu-unmasked',
-      words: "ReLU's derivative was never applied: ∂L/∂a passed back unmasked (as a mask on output < 0 does, which never holds); zero it where the input z ≤ 0",
+      words:
+        "ReLU's derivative was never applied: ∂L/∂a passed back unmasked (as a mask on output < 0 does, which never holds); zero it where the input z ≤ 0",
       derivative: (act, z, a) => (act === 'relu' ? 1 : ELEMENTWISE[act].derivative(z, a)),
     });
   }
@@ -176,6 +205,7 @@ function variantAnalysis(ctx: CheckContext, variant: DerivativeVariant): Network
   let byKey = variantCache.get(ctx);
   if (!byKey) variantCache.set(ctx, (byKey = new Map()));
   let a = byKey.get(variant.key);
-  if (!a) byKey.set(variant.key, (a = analyzeNetwork(ctx.dataset as NetworkData, { reduction: ctx.reduction, derivative: variant.derivative })));
+  if (!a)
+    byKey.set(variant.key, (a = analyzeNetwork(ctx.dataset as NetworkData, { reduction: ctx.reduction, derivative: variant.derivative })));
   return a;
 }

@@ -82,7 +82,17 @@ export function checkUserGradients(dataset: Dataset, user: UserGradients, option
   const rtol = options.rtol ?? DEFAULT_CHECK_RTOL;
   const atol = options.atol ?? DEFAULT_CHECK_ATOL;
   const ctx = checkContext(dataset, reduction, options.epsilon);
-  const report: UserGradientReport = { reduction, rtol, atol, tensors: [], wrong: [], entries: 0, wrongEntries: 0, worstRelative: 0, problems: [] };
+  const report: UserGradientReport = {
+    reduction,
+    rtol,
+    atol,
+    tensors: [],
+    wrong: [],
+    entries: 0,
+    wrongEntries: 0,
+    worstRelative: 0,
+    problems: [],
+  };
   for (const t of user.tensors) {
     const checked = checkTensor(t, ctx, rtol, atol, report);
     report.tensors.push(checked);
@@ -95,22 +105,74 @@ export function checkUserGradients(dataset: Dataset, user: UserGradients, option
 
 function checkTensor(t: UserTensor, ctx: CheckContext, rtol: number, atol: number, report: UserGradientReport): CheckedTensor {
   const exact = exactFor(t, ctx);
-  const base = { kind: t.kind, name: t.name, format: t.format, columns: t.columns, shape: t.shape, given: t.data, spans: t.spans, span: t.span, entries: t.data.length };
+  const base = {
+    kind: t.kind,
+    name: t.name,
+    format: t.format,
+    columns: t.columns,
+    shape: t.shape,
+    given: t.data,
+    spans: t.spans,
+    span: t.span,
+    entries: t.data.length,
+  };
   const tensorIndex = report.tensors.length;
   // A tensor that cannot be compared is not verified: it counts as wrong (one entry at least).
   const all = Math.max(1, t.data.length);
   if (typeof exact === 'string') {
     report.problems.push(problem(exact, t.span.start, t.span.end, 'gradient-unchecked'));
-    return { ...base, entries: all, expected: null, quantity: '', formula: '', constants: '', paramNames: [], params: new Float64Array(0), wrong: all, worstRelative: Infinity, worstIndex: -1, diagnosis: null, unchecked: exact, wrongMask: null };
+    return {
+      ...base,
+      entries: all,
+      expected: null,
+      quantity: '',
+      formula: '',
+      constants: '',
+      paramNames: [],
+      params: new Float64Array(0),
+      wrong: all,
+      worstRelative: Infinity,
+      worstIndex: -1,
+      diagnosis: null,
+      unchecked: exact,
+      wrongMask: null,
+    };
   }
-  const described = { quantity: exact.quantity, formula: exact.formula, constants: exact.constants, paramNames: exact.paramNames, params: exact.params };
+  const described = {
+    quantity: exact.quantity,
+    formula: exact.formula,
+    constants: exact.constants,
+    paramNames: exact.paramNames,
+    params: exact.params,
+  };
   if (!sameShape(t.shape, exact.shape)) {
     const mistake = diagnose(t, exact, ctx, rtol, atol);
     const why = `${quoted(t)} has shape ${shapeText(t.shape)} but ${exact.quantity} has shape ${shapeText(exact.shape)}${mistake ? `: ${mistake}` : ''}`;
     report.problems.push(problem(why, t.span.start, t.span.end, 'gradient-shape'));
-    return { ...base, ...described, entries: all, expected: null, wrong: all, worstRelative: Infinity, worstIndex: -1, diagnosis: mistake, unchecked: why, wrongMask: null };
+    return {
+      ...base,
+      ...described,
+      entries: all,
+      expected: null,
+      wrong: all,
+      worstRelative: Infinity,
+      worstIndex: -1,
+      diagnosis: mistake,
+      unchecked: why,
+      wrongMask: null,
+    };
   }
-  const checked: CheckedTensor = { ...base, ...described, expected: exact.values, wrong: 0, worstRelative: 0, worstIndex: -1, diagnosis: null, unchecked: null, wrongMask: new Uint8Array(t.data.length) };
+  const checked: CheckedTensor = {
+    ...base,
+    ...described,
+    expected: exact.values,
+    wrong: 0,
+    worstRelative: 0,
+    worstIndex: -1,
+    diagnosis: null,
+    unchecked: null,
+    wrongMask: new Uint8Array(t.data.length),
+  };
   const firstWrong: number[] = [];
   for (let i = 0; i < t.data.length; i++) {
     const g = t.data[i];
@@ -130,7 +192,16 @@ function checkTensor(t: UserTensor, ctx: CheckContext, rtol: number, atol: numbe
   for (const i of firstWrong) {
     if (report.wrong.length >= MAX_WRONG_LISTED) break;
     const at = t.spans ? { start: t.spans[2 * i], end: t.spans[2 * i + 1] } : t.span;
-    const entry: WrongEntry = { tensor: tensorIndex, index: i, start: at.start, end: at.end, given: t.data[i], expected: exact.values[i], relative: 0, message: '' };
+    const entry: WrongEntry = {
+      tensor: tensorIndex,
+      index: i,
+      start: at.start,
+      end: at.end,
+      given: t.data[i],
+      expected: exact.values[i],
+      relative: 0,
+      message: '',
+    };
     const diff = Math.abs(entry.given - entry.expected);
     entry.relative = entry.expected === 0 ? Infinity : diff / Math.abs(entry.expected);
     entry.message = wrongEntryMessage(checked, i);
@@ -153,7 +224,8 @@ function diagnose(t: UserTensor, exact: ExactTensor, ctx: CheckContext, rtol: nu
     for (let i = 0; i < m.values.length; i++) {
       const s = m.scale ? m.scale[i] : Math.abs(m.values[i]);
       if (!within(t.data[i], m.values[i], s, rtol, atol)) return false;
-      if (!distinguishable && !within(m.values[i], exact.values[i], exact.scale ? exact.scale[i] : Math.abs(exact.values[i]), rtol, atol)) distinguishable = true;
+      if (!distinguishable && !within(m.values[i], exact.values[i], exact.scale ? exact.scale[i] : Math.abs(exact.values[i]), rtol, atol))
+        distinguishable = true;
     }
     return distinguishable;
   };
@@ -228,19 +300,31 @@ export function distinct(a: number, b: number): [string, string] {
 export function reportSummary(r: UserGradientReport): string {
   const tol = `rtol ${r.rtol.toExponential()}, atol ${r.atol.toExponential()}`;
   if (r.wrongEntries === 0) {
-    const names = r.tensors.filter((t) => !t.unchecked).map((t) => t.name).join(', ');
+    const names = r.tensors
+      .filter((t) => !t.unchecked)
+      .map((t) => t.name)
+      .join(', ');
     return `gradient check: all ${r.entries} entries of ${names || 'nothing'} match (${tol}, reduction ${r.reduction})`;
   }
-  const worst = r.worstRelative === Infinity ? 'infinite (an exact 0 given as non-zero, or a tensor not compared)' : r.worstRelative.toExponential(2);
-  const parts = [`gradient check: ${r.wrongEntries} of ${r.entries} entries differ (${tol}, reduction ${r.reduction}); worst relative error ${worst}`];
+  const worst =
+    r.worstRelative === Infinity ? 'infinite (an exact 0 given as non-zero, or a tensor not compared)' : r.worstRelative.toExponential(2);
+  const parts = [
+    `gradient check: ${r.wrongEntries} of ${r.entries} entries differ (${tol}, reduction ${r.reduction}); worst relative error ${worst}`,
+  ];
   for (const t of r.tensors) {
     if (t.wrong === 0) continue;
     if (t.diagnosis) parts.push(`${t.name}: ${t.diagnosis}`);
-    else if (t.unchecked) parts.push(`${t.name}: not compared (${t.unchecked.length > 100 ? t.unchecked.slice(0, 100) + '…' : t.unchecked})`);
+    else if (t.unchecked)
+      parts.push(`${t.name}: not compared (${t.unchecked.length > 100 ? t.unchecked.slice(0, 100) + '…' : t.unchecked})`);
     else if (!t.unchecked) {
-      const listed = r.wrong.filter((w) => r.tensors[w.tensor] === t).slice(0, 5).map((w) => entryName(t, w.index));
+      const listed = r.wrong
+        .filter((w) => r.tensors[w.tensor] === t)
+        .slice(0, 5)
+        .map((w) => entryName(t, w.index));
       const more = t.wrong > listed.length ? `, … (${t.wrong} in all)` : '';
-      parts.push(`${t.name}: ${t.wrong === t.entries ? 'every entry differs' : `${t.wrong} of ${t.entries} entries differ`}: ${listed.join(', ')}${more}`);
+      parts.push(
+        `${t.name}: ${t.wrong === t.entries ? 'every entry differs' : `${t.wrong} of ${t.entries} entries differ`}: ${listed.join(', ')}${more}`,
+      );
     }
   }
   return parts.join('\n');

@@ -57,7 +57,15 @@ export function userGradientsFromJson(root: JsonNode, bytes: Uint8Array): UserGr
   const keys = INPUT_KEYS.filter((k) => findEntry(root, k));
   if (keys.length > 1) {
     const second = root.entries.find((e) => e.key === keys[1])!;
-    out.problems.push(problem(`both "dinputs" and "dlogits" are given; they name the same derivative, so only "dinputs" is checked`, second.keySpan.start, second.keySpan.end, 'user-gradient', 'warning'));
+    out.problems.push(
+      problem(
+        `both "dinputs" and "dlogits" are given; they name the same derivative, so only "dinputs" is checked`,
+        second.keySpan.start,
+        second.keySpan.end,
+        'user-gradient',
+        'warning',
+      ),
+    );
   }
   if (keys.length > 0) push(out, jsonTensor('dinputs', keys[0], findEntry(root, keys[0])!, bytes, -1, -1, out.problems));
   const reduction = findEntry(root, 'reduction');
@@ -88,14 +96,31 @@ function readSample(root: JsonObject, problems: Problem[]): number {
   const node = findEntry(root, 'sample');
   if (!node) return 0;
   if (node.kind === 'number' && Number.isInteger(node.value) && node.value >= 0) return node.value;
-  problems.push(problem(`"sample" must be a sample index (0, 1, …) saying whose Jacobian "jacobian" is, found ${describeNode(node)}; sample 0 is used`, node.start, node.end, 'user-gradient', 'warning'));
+  problems.push(
+    problem(
+      `"sample" must be a sample index (0, 1, …) saying whose Jacobian "jacobian" is, found ${describeNode(node)}; sample 0 is used`,
+      node.start,
+      node.end,
+      'user-gradient',
+      'warning',
+    ),
+  );
   return 0;
 }
 
 /** A 1-, 2- or 3-D array of numbers with the span of each entry, or null with a warning. */
-function jsonTensor(kind: UserGradientKind, name: string, node: JsonNode, bytes: Uint8Array, layer: number, sample: number, problems: Problem[]): UserTensor | null {
+function jsonTensor(
+  kind: UserGradientKind,
+  name: string,
+  node: JsonNode,
+  bytes: Uint8Array,
+  layer: number,
+  sample: number,
+  problems: Problem[],
+): UserTensor | null {
   const base = { kind, name, layer, sample, span: { start: node.start, end: node.end }, format: 'json' as const };
-  if (node.kind === 'number') return { ...base, shape: [], data: Float64Array.of(node.value), spans: Float64Array.of(node.start, node.end) };
+  if (node.kind === 'number')
+    return { ...base, shape: [], data: Float64Array.of(node.value), spans: Float64Array.of(node.start, node.end) };
   if (node.kind === 'vector') return { ...base, shape: [node.data.length], data: node.data, spans: node.spans };
   if (node.kind === 'matrix') {
     if (node.cols < 0) return skip(problems, `the rows of "${name}" have different lengths; it is not checked`, node);
@@ -114,8 +139,13 @@ function jsonTensor(kind: UserGradientKind, name: string, node: JsonNode, bytes:
     });
     return { ...base, shape: [mats.length, r, c], data, spans };
   }
-  if (node.kind === 'array' && node.items.length === 0) return { ...base, shape: [0], data: new Float64Array(0), spans: new Float64Array(0) };
-  return skip(problems, `"${name}" must be an array of numbers (your derivatives), found ${node.kind === 'array' ? 'an array of other things' : describeNode(node)}; it is not checked`, node);
+  if (node.kind === 'array' && node.items.length === 0)
+    return { ...base, shape: [0], data: new Float64Array(0), spans: new Float64Array(0) };
+  return skip(
+    problems,
+    `"${name}" must be an array of numbers (your derivatives), found ${node.kind === 'array' ? 'an array of other things' : describeNode(node)}; it is not checked`,
+    node,
+  );
 }
 
 function skip(problems: Problem[], message: string, at: { start: number; end: number }): null {
@@ -178,7 +208,18 @@ export function userGradientsFromCsv(table: CsvTable, bytes: Uint8Array): UserGr
   }
   const names = cols.map((c) => table.columns[c].trim());
   const span = { start: table.columnSpans[2 * cols[0]], end: table.columnSpans[2 * cols[k - 1] + 1] };
-  out.tensors.push({ kind: 'dinputs', name: k === 1 ? names[0] : `${names[0]}…${names[k - 1]}`, layer: -1, sample: -1, shape: [n, k], data, spans, span, format: 'csv', columns: names });
+  out.tensors.push({
+    kind: 'dinputs',
+    name: k === 1 ? names[0] : `${names[0]}…${names[k - 1]}`,
+    layer: -1,
+    sample: -1,
+    shape: [n, k],
+    data,
+    spans,
+    span,
+    format: 'csv',
+    columns: names,
+  });
   return out;
 }
 
@@ -198,12 +239,25 @@ export function userGradientsFromNpz(arrays: Map<string, NpyArray>): UserGradien
     }
     return a;
   };
-  const tensor = (kind: UserGradientKind, name: string, a: NpyArray, sample = -1): UserTensor => ({ kind, name, layer: -1, sample, shape: a.shape, data: a.data, spans: null, span: zero, format: 'npz' });
+  const tensor = (kind: UserGradientKind, name: string, a: NpyArray, sample = -1): UserTensor => ({
+    kind,
+    name,
+    layer: -1,
+    sample,
+    shape: a.shape,
+    data: a.data,
+    spans: null,
+    span: zero,
+    format: 'npz',
+  });
   const input = INPUT_KEYS.map((k) => [k, numeric(k)] as const).find(([, a]) => a);
   if (input) out.tensors.push(tensor('dinputs', input[0], input[1]!));
   const jacobian = numeric('jacobian');
   const sampleArray = numeric('sample');
-  const sample = sampleArray && sampleArray.data.length === 1 && Number.isInteger(sampleArray.data[0]) && sampleArray.data[0] >= 0 ? sampleArray.data[0] : 0;
+  const sample =
+    sampleArray && sampleArray.data.length === 1 && Number.isInteger(sampleArray.data[0]) && sampleArray.data[0] >= 0
+      ? sampleArray.data[0]
+      : 0;
   if (jacobian) out.tensors.push(tensor('jacobian', 'jacobian', jacobian, sample));
   const jacobians = numeric('jacobians');
   if (jacobians) out.tensors.push(tensor('jacobians', 'jacobians', jacobians));

@@ -23,14 +23,17 @@ export function ownPayloadOf(report: UserGradientReport | null | undefined): Own
     };
     const relative = order.map(rel);
     order.sort((a, b) => t.wrongMask![b] - t.wrongMask![a] || relative[b] - relative[a]);
-    const worst = order.slice(0, WORST).filter((i) => relative[i] > 0).map((i) => ({
-      index: i,
-      entry: entryName(t, i),
-      given: t.given[i],
-      expected: t.expected![i],
-      relative: relative[i],
-      wrong: t.wrongMask![i] === 1,
-    }));
+    const worst = order
+      .slice(0, WORST)
+      .filter((i) => relative[i] > 0)
+      .map((i) => ({
+        index: i,
+        entry: entryName(t, i),
+        given: t.given[i],
+        expected: t.expected![i],
+        relative: relative[i],
+        wrong: t.wrongMask![i] === 1,
+      }));
     tensors.push({
       name: t.name,
       quantity: t.quantity,

@@ -24,7 +24,8 @@ export function userGradientHover(file: FileAnalysis, offset: number): vscode.Ho
 export function entryMarkdown(report: UserGradientReport, t: CheckedTensor, i: number): string {
   const name = entryName(t, i);
   const given = t.given[i];
-  if (!t.expected) return [`**Gradient Lens · your ${name}** = ${num(given)}`, '', `$(error) not compared: ${t.unchecked ?? 'no exact value'}`].join('\n');
+  if (!t.expected)
+    return [`**Gradient Lens · your ${name}** = ${num(given)}`, '', `$(error) not compared: ${t.unchecked ?? 'no exact value'}`].join('\n');
   const exact = t.expected[i];
   const diff = given - exact;
   const relative = diff === 0 ? 0 : exact === 0 ? Infinity : Math.abs(diff) / Math.abs(exact);

@@ -39,9 +39,18 @@ function softmax(z: number[]): number[] {
 
 describe('own gradients: right files pass', () => {
   for (const name of [
-    'right.json', 'right-jacobians.json', 'right-float32-rounded.json', 'right-float32-computed.json', 'dlogits-alias.json',
-    'reduction-sum.json', 'probabilities-right.json', 'regression-right.json', 'network-right.json', 'network-sigmoid-right.json',
-    'network-dbiases-keepdims.json', 'right.npz',
+    'right.json',
+    'right-jacobians.json',
+    'right-float32-rounded.json',
+    'right-float32-computed.json',
+    'dlogits-alias.json',
+    'reduction-sum.json',
+    'probabilities-right.json',
+    'regression-right.json',
+    'network-right.json',
+    'network-sigmoid-right.json',
+    'network-dbiases-keepdims.json',
+    'right.npz',
   ]) {
     it(name, () => {
       const r = check(name);
@@ -51,7 +60,14 @@ describe('own gradients: right files pass', () => {
   }
 
   it('agrees with PyTorch to 1e-9 relative (the fixtures hold autograd values to 12 digits)', () => {
-    for (const name of ['right.json', 'right-jacobians.json', 'probabilities-right.json', 'regression-right.json', 'network-right.json', 'network-sigmoid-right.json']) {
+    for (const name of [
+      'right.json',
+      'right-jacobians.json',
+      'probabilities-right.json',
+      'regression-right.json',
+      'network-right.json',
+      'network-sigmoid-right.json',
+    ]) {
       const r = check(name, { rtol: 1e-9, atol: 1e-15 });
       assert.equal(r.wrongEntries, 0, `${name}: ${r.problems.map((p) => p.message).join('\n')}`);
     }
@@ -85,7 +101,11 @@ describe('own gradients: each classic mistake is named', () => {
     ['jacobian-wrong-sample.json', 'jacobian', /^this is the Jacobian of sample 0, but "sample" says 2$/],
     ['network-transposed-dweights.json', 'layer 1 dweights', /^transposed: 4 × 5 \(inputs × outputs/],
     ['network-dbiases-not-summed.json', 'layer 2 dbiases', /^not summed over the batch/],
-    ['network-sigmoid-derivative-at-output.json', 'layer 1 dweights', /^the sigmoid derivative was taken at the output a instead of the input z/],
+    [
+      'network-sigmoid-derivative-at-output.json',
+      'layer 1 dweights',
+      /^the sigmoid derivative was taken at the output a instead of the input z/,
+    ],
   ];
   for (const [file, tensor, words] of cases) {
     it(`${file}: ${tensor}`, () => {
@@ -108,7 +128,10 @@ describe('own gradients: each classic mistake is named', () => {
     const r = check('partial.json');
     assert.equal(r.wrongEntries, 3);
     assert.equal(diagnosisOf(r, 'dinputs'), null);
-    assert.deepEqual(r.wrong.map((w) => w.index), [1 * 4 + 2, 3 * 4 + 0, 4 * 4 + 3]);
+    assert.deepEqual(
+      r.wrong.map((w) => w.index),
+      [1 * 4 + 2, 3 * 4 + 0, 4 * 4 + 3],
+    );
   });
 
   it('a right tensor is never diagnosed, and each mistake only on the tensor that has it', () => {
@@ -144,7 +167,10 @@ describe('own gradients: messages and positions', () => {
     const p = softmax(file.logits[1]);
     const y = file.labels[1] === 2 ? 1 : 0;
     const [g, e] = distinct(file.dinputs[1][2], right.dinputs[1][2]);
-    assert.equal(r.wrong[0].message, `dinputs[1][2] is ${g} but ∂L/∂z is ${e} ((p − y)/N with p = ${Number(p[2].toPrecision(3))}, y = ${y}, N = 6)`);
+    assert.equal(
+      r.wrong[0].message,
+      `dinputs[1][2] is ${g} but ∂L/∂z is ${e} ((p − y)/N with p = ${Number(p[2].toPrecision(3))}, y = ${y}, N = 6)`,
+    );
     assert.ok(Math.abs(r.wrong[0].expected - right.dinputs[1][2]) < 1e-12);
   });
 
@@ -161,7 +187,10 @@ describe('own gradients: messages and positions', () => {
   it('CSV cells are located too', () => {
     const text = readFileSync(path('own-gradients.csv'), 'utf8');
     const r = check('own-gradients.csv');
-    assert.deepEqual(r.wrong.map((w) => w.index), [2 * 4 + 1, 4 * 4 + 0]);
+    assert.deepEqual(
+      r.wrong.map((w) => w.index),
+      [2 * 4 + 1, 4 * 4 + 0],
+    );
     const lines = text.split('\n');
     for (const w of r.wrong) {
       const row = Math.floor(w.index / 4);
@@ -208,14 +237,21 @@ describe('own gradients: gradient-lens check', () => {
     // The positions, found independently: the row's line, the column of its j-th number.
     const textLines = text.split('\n');
     const first = textLines.findIndex((l) => l.includes('"dinputs"')) + 1;
-    [[1, 2], [3, 0], [4, 3]].forEach(([i, j], n) => {
+    [
+      [1, 2],
+      [3, 0],
+      [4, 3],
+    ].forEach(([i, j], n) => {
       const line = textLines[first + i];
       let col = line.indexOf('[') + 1;
       for (let c = 0; c < j; c++) col = line.indexOf(',', col) + 1;
       while (line[col] === ' ') col++;
       assert.ok(lines[n].startsWith(`${file}:${first + i + 1}:${col + 1}: dinputs[${i}][${j}] is `), lines[n]);
     });
-    assert.match(lines[3], /^gradient check: 3 of 24 entries differ \(rtol 1e-5, atol 1e-8, reduction mean\); worst relative error \d\.\d\de\+1$/);
+    assert.match(
+      lines[3],
+      /^gradient check: 3 of 24 entries differ \(rtol 1e-5, atol 1e-8, reduction mean\); worst relative error \d\.\d\de\+1$/,
+    );
     assert.equal(lines[4], 'dinputs: 3 of 24 entries differ: dinputs[1][2], dinputs[3][0], dinputs[4][3]');
   });
 
@@ -247,7 +283,10 @@ describe('own gradients: gradient-lens check', () => {
     const out = JSON.parse(r.stdout);
     assert.equal(out.passed, false);
     assert.equal(out.wrongEntries, 3);
-    assert.deepEqual(out.wrong.map((w: { entry: string }) => w.entry), ['dinputs[1][2]', 'dinputs[3][0]', 'dinputs[4][3]']);
+    assert.deepEqual(
+      out.wrong.map((w: { entry: string }) => w.entry),
+      ['dinputs[1][2]', 'dinputs[3][0]', 'dinputs[4][3]'],
+    );
   });
 
   it('a shape mismatch is one error at the tensor, with the mistake', () => {

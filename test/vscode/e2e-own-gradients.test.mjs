@@ -24,7 +24,10 @@ describe('own gradients in a real VS Code', () => {
       const bytes = new Uint8Array(fs.readFileSync(path.join(wb.folder, FILE)));
       const report = runPipeline(bytes, FILE).userCheck;
       await openFile(wb.page, FILE);
-      await wb.page.locator('.statusbar-item', { hasText: `gradient check: ${report.wrongEntries} of ${report.entries} entries differ` }).first().waitFor({ timeout: 30_000 });
+      await wb.page
+        .locator('.statusbar-item', { hasText: `gradient check: ${report.wrongEntries} of ${report.entries} entries differ` })
+        .first()
+        .waitFor({ timeout: 30_000 });
 
       await runCommand(wb.page, 'Gradient Lens: Analyze File');
       const frame = await findFrame(wb.page, '[data-testid="tab-own"]', 30_000);
@@ -35,7 +38,11 @@ describe('own gradients in a real VS Code', () => {
       await frame.waitForSelector(`${section} [data-testid="own-difference-heatmap"] [data-testid="heatmap-cell"]`, { timeout: 15_000 });
       const read = (part) =>
         frame.$$eval(`${section} [data-testid="own-${part}-heatmap"] [data-testid="heatmap-cell"]`, (els) =>
-          els.map((e) => ({ row: Number(e.getAttribute('data-row')), col: Number(e.getAttribute('data-col')), value: Number(e.getAttribute('data-value')) })),
+          els.map((e) => ({
+            row: Number(e.getAttribute('data-row')),
+            col: Number(e.getAttribute('data-col')),
+            value: Number(e.getAttribute('data-value')),
+          })),
         );
       const cols = t.shape[1];
       for (const [part, want] of [
@@ -52,7 +59,11 @@ describe('own gradients in a real VS Code', () => {
       const index = Number(await frame.getAttribute(`${section} [data-testid="own-worst-entry"]`, 'data-index'));
       await frame.click(`${section} [data-testid="own-worst-entry"]`);
       const line = new LineIndex(bytes).position(t.spans[2 * index]).line + 1;
-      await wb.page.waitForFunction((l) => document.querySelector('.monaco-editor .line-numbers.active-line-number')?.textContent.trim() === String(l), line, { timeout: 15_000 });
+      await wb.page.waitForFunction(
+        (l) => document.querySelector('.monaco-editor .line-numbers.active-line-number')?.textContent.trim() === String(l),
+        line,
+        { timeout: 15_000 },
+      );
     });
   });
 });

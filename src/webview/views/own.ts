@@ -31,7 +31,8 @@ export function renderOwn(host: HTMLElement, ctx: ViewContext): ViewHandle {
     table() {
       const rows: (string | number)[][] = [];
       for (const t of own.tensors) {
-        for (let i = 0; i < t.given.length; i++) rows.push([t.name, Math.floor(i / t.cols), i % t.cols, t.given[i], t.expected[i], t.given[i] - t.expected[i], t.wrong[i]]);
+        for (let i = 0; i < t.given.length; i++)
+          rows.push([t.name, Math.floor(i / t.cols), i % t.cols, t.given[i], t.expected[i], t.given[i] - t.expected[i], t.wrong[i]]);
       }
       return { name: 'own-gradients', columns: ['tensor', 'row', 'col', 'yours', 'exact', 'difference', 'wrong'], rows };
     },
@@ -48,7 +49,8 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
   const status = wrong === 0 ? 'every entry matches' : `${grouped(wrong)} of ${grouped(t.given.length)} entries differ`;
   section.appendChild(el(doc, 'h3', { 'data-export-text': 'title' }, `${t.name} · ${t.quantity} · ${status}`));
   section.appendChild(el(doc, 'p', { class: 'gl-caption', 'data-export-text': 'caption' }, `${t.quantity} = ${t.formula}`));
-  if (t.diagnosis) section.appendChild(el(doc, 'p', { class: 'gl-check gl-check-fail', 'data-testid': 'own-diagnosis', role: 'status' }, t.diagnosis));
+  if (t.diagnosis)
+    section.appendChild(el(doc, 'p', { class: 'gl-check gl-check-fail', 'data-testid': 'own-diagnosis', role: 'status' }, t.diagnosis));
   const difference = t.given.map((g, i) => g - t.expected[i]);
   let max = 0;
   for (const a of [t.given, t.expected, difference]) for (const v of a) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
@@ -105,12 +107,30 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
   row.appendChild(legend(doc, { scale, title: t.quantity, ends: ['negative', 'positive'] }));
   section.appendChild(relativeRow(ctx, t, ti, width, charts));
   if (t.worst.length) {
-    section.appendChild(el(doc, 'p', { class: 'gl-caption' }, wrong ? 'The worst entries (click to reveal in the file):' : 'The largest relative differences, all within the tolerance:'));
+    section.appendChild(
+      el(
+        doc,
+        'p',
+        { class: 'gl-caption' },
+        wrong ? 'The worst entries (click to reveal in the file):' : 'The largest relative differences, all within the tolerance:',
+      ),
+    );
     const list = el(doc, 'ol', { class: 'gl-own-worst', 'data-testid': 'own-worst' });
     for (const w of t.worst) {
       const item = el(doc, 'li');
       const rel = w.relative === Infinity ? '∞' : fmt(w.relative);
-      const button = el(doc, 'button', { type: 'button', class: 'gl-link', 'data-testid': 'own-worst-entry', 'data-index': String(w.index), 'data-wrong': String(w.wrong) }, `${w.entry}: yours ${fmt(w.given)}, exact ${fmt(w.expected)} (relative error ${rel})`);
+      const button = el(
+        doc,
+        'button',
+        {
+          type: 'button',
+          class: 'gl-link',
+          'data-testid': 'own-worst-entry',
+          'data-index': String(w.index),
+          'data-wrong': String(w.wrong),
+        },
+        `${w.entry}: yours ${fmt(w.given)}, exact ${fmt(w.expected)} (relative error ${rel})`,
+      );
       button.addEventListener('click', () => ctx.revealEntry?.(ti, w.index));
       item.appendChild(button);
       list.appendChild(item);
@@ -162,6 +182,9 @@ function relativeRow(ctx: ViewContext, t: OwnTensorPayload, ti: number, width: n
   );
   charts.push(chart);
   const row = el(doc, 'div', { class: 'gl-chart-row' });
-  row.append(figure(doc, '|yours − exact| / |exact|', chart.element), legend(doc, { scale, title: 'relative error', ends: ['', 'larger'] }));
+  row.append(
+    figure(doc, '|yours − exact| / |exact|', chart.element),
+    legend(doc, { scale, title: 'relative error', ends: ['', 'larger'] }),
+  );
   return row;
 }

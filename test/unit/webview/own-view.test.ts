@@ -27,19 +27,33 @@ function render(payload: Payload) {
   const host = document.createElement('div');
   document.body.appendChild(host);
   const revealed: [number, number][] = [];
-  const ctx: ViewContext = { doc: document, payload, selected: 0, layer: 0, theme: DARK, width: 1000, ui, select: () => {}, selectLayer: () => {}, revealEntry: (t, i) => revealed.push([t, i]) };
+  const ctx: ViewContext = {
+    doc: document,
+    payload,
+    selected: 0,
+    layer: 0,
+    theme: DARK,
+    width: 1000,
+    ui,
+    select: () => {},
+    selectLayer: () => {},
+    revealEntry: (t, i) => revealed.push([t, i]),
+  };
   const handle = rendererFor('own', payload)(host, ctx);
   return { host, handle, revealed, document };
 }
 
-test('yours vs exact: the three heatmaps hold the file\'s numbers, the core\'s exact ones and their difference', () => {
+test("yours vs exact: the three heatmaps hold the file's numbers, the core's exact ones and their difference", () => {
   const { report, own, text } = ownOf('examples/nnfs-wrong.json');
   const payload: Payload = { ...regressionPayload(4, 1), own };
   assert.ok(viewsFor(payload).includes('own'));
   assert.ok(!viewsFor(regressionPayload(4, 1)).includes('own'));
   const { host } = render(payload);
   const sections = Array.from(host.querySelectorAll('[data-testid="own-tensor"]'));
-  assert.deepEqual(sections.map((s) => s.getAttribute('data-name')), report.tensors.map((t) => t.name));
+  assert.deepEqual(
+    sections.map((s) => s.getAttribute('data-name')),
+    report.tensors.map((t) => t.name),
+  );
   const file = JSON.parse(text);
   const w2 = file.network.layers[1].dweights as number[][];
   const ti = report.tensors.findIndex((t) => t.name === 'layer 2 dweights');
@@ -67,7 +81,10 @@ test('yours vs exact: the worst entries are the wrong ones, and clicking one ask
   const { host, revealed, document, handle } = render({ ...regressionPayload(4, 1), own });
   const entries = Array.from(host.querySelectorAll('[data-testid="own-worst-entry"]'));
   const wrong = entries.filter((e) => e.getAttribute('data-wrong') === 'true').map((e) => Number(e.getAttribute('data-index')));
-  assert.deepEqual(wrong.sort((a, b) => a - b), report.wrong.map((w) => w.index));
+  assert.deepEqual(
+    wrong.sort((a, b) => a - b),
+    report.wrong.map((w) => w.index),
+  );
   entries[0].dispatchEvent(new document.defaultView!.Event('click', { bubbles: true }));
   assert.deepEqual(revealed, [[0, Number(entries[0].getAttribute('data-index'))]]);
   assert.equal(handle.table().rows.length, 24);

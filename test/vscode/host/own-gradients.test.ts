@@ -31,7 +31,11 @@ describe('Check your own gradients in a real extension host', function () {
       return d.length === report.wrong.length && d;
     });
     const text = editor.document.getText();
-    const actual = diagnostics.map((d) => ({ message: d.message, start: editor.document.offsetAt(d.range.start), end: editor.document.offsetAt(d.range.end) }));
+    const actual = diagnostics.map((d) => ({
+      message: d.message,
+      start: editor.document.offsetAt(d.range.start),
+      end: editor.document.offsetAt(d.range.end),
+    }));
     const expected = report.wrong.map((w) => ({ message: w.message, start: w.start, end: w.end }));
     assert.deepEqual(actual, expected);
     for (const [i, d] of diagnostics.entries()) {
@@ -42,7 +46,10 @@ describe('Check your own gradients in a real extension host', function () {
       assert.ok(d.message.startsWith(`${entryName(report.tensors[w.tensor], w.index)} is `), d.message);
       assert.match(d.message, / but ∂L\/∂[Wb][₁₂] is -?\d/);
     }
-    assert.ok(diagnostics.some((d) => d.message.startsWith('layer 1 dbiases[1] is ')), 'the wrong bias entry');
+    assert.ok(
+      diagnostics.some((d) => d.message.startsWith('layer 1 dbiases[1] is ')),
+      'the wrong bias entry',
+    );
   });
 
   it('hover on a wrong entry shows given, exact and the formula', async () => {
@@ -53,7 +60,9 @@ describe('Check your own gradients in a real extension host', function () {
     const t = report.tensors[w.tensor];
     const position = editor.document.positionAt(w.start + 1);
     const hover = await waitFor('hover on a wrong dweights entry', async () => {
-      const h = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position));
+      const h = hoverText(
+        await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position),
+      );
       return h.includes('your layer 2 dweights') && h;
     });
     assert.ok(hover.includes(`**Gradient Lens · your ${entryName(t, w.index)}** — $(error) differs`), hover);
