@@ -16,9 +16,16 @@ export interface Mistake {
   /** In words, e.g. "forgot the 1/N: these are p − y, not (p − y)/N (batch size N = 6)". */
   words: string;
   shape: number[];
-  values: Float64Array;
-  /** Term sizes for the tolerance, as ExactTensor.scale; null: |value|. */
-  scale: Float64Array | null;
+  /** Entry i of the wrong formula, on demand: most candidates fail on their first entries. */
+  value(i: number): number;
+  /** Term size of entry i for the tolerance, as ExactTensor.scale; null: |value|. */
+  scale: ((i: number) => number) | null;
+}
+
+/** Entries of an array made on first use. */
+function lazy(make: () => Float64Array): (i: number) => number {
+  let values: Float64Array | undefined;
+  return (i) => (values ??= make())[i];
 }
 
 /** Every known wrong formula for `t`, most specific first. */
@@ -28,12 +35,8 @@ export function mistakesFor(t: UserTensor, exact: ExactTensor, ctx: CheckContext
   const mean = ctx.reduction === 'mean';
   const out: Mistake[] = [];
   const scaled = (factor: number, words: string): void => {
-    out.push({
-      words,
-      shape: exact.shape,
-      values: exact.values.map((v) => v * factor),
-      scale: exact.scale?.map((v) => v * Math.abs(factor)) ?? null,
-    });
+    const { values, scale } = exact;
+    out.push({ words, shape: exact.shape, value: (i) => values[i] * factor, scale: scale ? (i) => scale[i] * Math.abs(factor) : null });
   };
   const batch = (what: string, right: string) => {
     if (mean && n > 1) scaled(n, `forgot the 1/N: ${what}, not ${right} (batch size N = ${n})`);
@@ -60,17 +63,15 @@ export function mistakesFor(t: UserTensor, exact: ExactTensor, ctx: CheckContext
     out.push({
       words: `used p instead of p − y: the targets y were never subtracted`,
       shape: exact.shape,
-      values: p.map((v) => v * s),
+      value: (i) => p[i] * s,
       scale: null,
     });
     if (mean && n > 1)
-      out.push({ words: 'used p instead of p − y, and forgot the 1/N', shape: exact.shape, values: p.slice(), scale: null });
-    const dp = new Float64Array(p.length);
-    for (let i = 0; i < dp.length; i++) dp[i] = y[i] === 0 ? 0 : (-y[i] / p[i]) * s;
+      out.push({ words: 'used p instead of p − y, and forgot the 1/N', shape: exact.shape, value: (i) => p[i], scale: null });
     out.push({
       words: `this is ∂L/∂p = −y/(p${mean ? '·N' : ''}), given where ∂L/∂z was expected: the softmax's backward step is missing (for logits, dinputs is ∂L/∂z = (p − y)${N})`,
       shape: exact.shape,
-      values: dp,
+      value: (i) => (y[i] === 0 ? 0 : (-y[i] / p[i]) * s),
       scale: null,
     });
     return out;
@@ -80,23 +81,24 @@ export function mistakesFor(t: UserTensor, exact: ExactTensor, ctx: CheckContext
   out.push({
     words: `this is ∂L/∂z = (p − y)${N}, given where ∂L/∂p was expected: the file gives probabilities, so dinputs is ∂L/∂p = −y/(p${mean ? '·N' : ''})`,
     shape: exact.shape,
-    values: a.logitGradient,
+    value: (i) => a.logitGradient[i],
     scale: null,
   });
   return out;
 }
 
 function jacobianMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext): Mistake[] {
-  const size = exact.values.length;
   const k = exact.shape[exact.shape.length - 1];
-  const build = (words: string, f: (pj: number, pk: number, diagonal: boolean) => number): Mistake => {
-    const values = new Float64Array(size);
-    for (let e = 0; e < size; e++) {
+  const { params, values, scale } = exact;
+  const build = (words: string, f: (pj: number, pk: number, diagonal: boolean) => number): Mistake => ({
+    words,
+    shape: exact.shape,
+    value: (e) => {
       const inner = e % (k * k);
-      values[e] = f(exact.params[2 * e], exact.params[2 * e + 1], Math.floor(inner / k) === inner % k);
-    }
-    return { words, shape: exact.shape, values, scale: null };
-  };
+      return f(params[2 * e], params[2 * e + 1], Math.floor(inner / k) === inner % k);
+    },
+    scale: null,
+  });
   const out = [
     build('the diagonal only: p_j(1 − p_j) on the diagonal, 0 off it (the −p_j p_k off-diagonal terms are missing)', (pj, _pk, diag) =>
       diag ? pj * (1 - pj) : 0,
@@ -107,8 +109,8 @@ function jacobianMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext):
     {
       words: 'the sign is flipped: p pᵀ − diag(p) instead of diag(p) − p pᵀ',
       shape: exact.shape,
-      values: exact.values.map((v) => -v),
-      scale: exact.scale,
+      value: (i: number) => -values[i],
+      scale: scale ? (i: number) => scale[i] : null,
     },
   ];
   const a = ctx.classification;
@@ -116,9 +118,11 @@ function jacobianMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext):
     for (let s = 0; s < ctx.dataset.n; s++) {
       if (s === t.sample) continue;
       const p = a.probabilities.subarray(s * k, (s + 1) * k);
-      const values = new Float64Array(k * k);
-      for (let j = 0; j < k; j++) for (let c = 0; c < k; c++) values[j * k + c] = p[j] * ((j === c ? 1 : 0) - p[c]);
-      out.push({ words: `this is the Jacobian of sample ${s}, but "sample" says ${t.sample}`, shape: exact.shape, values, scale: null });
+      const value = (e: number) => {
+        const [j, c] = [Math.floor(e / k), e % k];
+        return p[j] * ((j === c ? 1 : 0) - p[c]);
+      };
+      out.push({ words: `this is the Jacobian of sample ${s}, but "sample" says ${t.sample}`, shape: exact.shape, value, scale: null });
     }
   }
   return out;
@@ -135,13 +139,13 @@ function networkMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext, d
   scaled(-1, 'the sign is flipped');
   if (t.kind === 'dweights') {
     const [rows, cols] = exact.shape;
-    const values = new Float64Array(rows * cols);
-    for (let o = 0; o < rows; o++) for (let i = 0; i < cols; i++) values[i * rows + o] = exact.values[o * cols + i];
+    // Entry [i][o] of the transposed matrix is exact [o][i].
+    const value = (e: number) => exact.values[(e % rows) * cols + Math.floor(e / rows)];
     const words =
       rows === cols
         ? 'transposed: one row per input (inputs × outputs, as xᵀ·∂L/∂z gives) instead of one row per neuron (outputs × inputs, like "weights")'
         : `transposed: ${cols} × ${rows} (inputs × outputs, as xᵀ·∂L/∂z gives) instead of ${rows} × ${cols} (outputs × inputs, like "weights")`;
-    out.push({ words, shape: [cols, rows], values, scale: null });
+    out.push({ words, shape: [cols, rows], value, scale: null });
   }
   if (t.kind === 'dbiases') {
     const dZ = ctx.network!.layers[t.layer].dZ;
@@ -149,23 +153,27 @@ function networkMistakes(t: UserTensor, exact: ExactTensor, ctx: CheckContext, d
     out.push({
       words: 'not summed over the batch: one ∂L/∂z row per sample; dbiases = Σ_s ∂L/∂z[s] (np.sum(dvalues, axis=0))',
       shape: [n, k],
-      values: dZ,
+      value: (i) => dZ[i],
       scale: null,
     });
     if (n > 1) {
       out.push({
         words: 'averaged over the batch instead of summed (np.mean instead of np.sum; ∂L/∂z already carries the 1/N)',
         shape: [k],
-        values: exact.values.map((v) => v / n),
+        value: (i) => exact.values[i] / n,
         scale: null,
       });
-      out.push({ words: "only sample 0's ∂L/∂z, not the sum over the batch", shape: [k], values: dZ.slice(0, k), scale: null });
+      out.push({ words: "only sample 0's ∂L/∂z, not the sum over the batch", shape: [k], value: (i) => dZ[i], scale: null });
     }
   }
   for (const variant of derivativeVariants(d)) {
-    const a = variantAnalysis(ctx, variant);
-    const values = t.kind === 'dinputs' ? a.gradInputs : t.kind === 'dweights' ? a.layers[t.layer].gradWeights : a.layers[t.layer].gradBias;
-    out.push({ words: variant.words, shape: exact.shape, values, scale: exact.scale });
+    // The variant's backward pass runs only if this candidate is tried.
+    const value = lazy(() => {
+      const a = variantAnalysis(ctx, variant);
+      return t.kind === 'dinputs' ? a.gradInputs : t.kind === 'dweights' ? a.layers[t.layer].gradWeights : a.layers[t.layer].gradBias;
+    });
+    const scale = exact.scale;
+    out.push({ words: variant.words, shape: exact.shape, value, scale: scale ? (i) => scale[i] : null });
   }
   return out;
 }

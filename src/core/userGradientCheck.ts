@@ -219,12 +219,12 @@ function within(given: number, exact: number, scale: number, rtol: number, atol:
 /** The first mistake whose tensor the user's equals everywhere (and the exact one does not). */
 function diagnose(t: UserTensor, exact: ExactTensor, ctx: CheckContext, rtol: number, atol: number): string | null {
   const fits = (m: Mistake) => {
-    if (!sameShape(t.shape, m.shape) || m.values.length !== t.data.length) return false;
+    if (!sameShape(t.shape, m.shape) || m.shape.reduce((a, b) => a * b, 1) !== t.data.length) return false;
     let distinguishable = !sameShape(m.shape, exact.shape);
-    for (let i = 0; i < m.values.length; i++) {
-      const s = m.scale ? m.scale[i] : Math.abs(m.values[i]);
-      if (!within(t.data[i], m.values[i], s, rtol, atol)) return false;
-      if (!distinguishable && !within(m.values[i], exact.values[i], exact.scale ? exact.scale[i] : Math.abs(exact.values[i]), rtol, atol))
+    for (let i = 0; i < t.data.length; i++) {
+      const v = m.value(i);
+      if (!within(t.data[i], v, m.scale ? m.scale(i) : Math.abs(v), rtol, atol)) return false;
+      if (!distinguishable && !within(v, exact.values[i], exact.scale ? exact.scale[i] : Math.abs(exact.values[i]), rtol, atol))
         distinguishable = true;
     }
     return distinguishable;
