@@ -15,6 +15,7 @@ import { softmaxJacobian } from '../core/softmax';
 import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type ReportOptions } from './out';
 import { runCommand } from './runCommand';
 import { renderTable } from './table';
+import { parseTolerances, userCheckCommand } from './checkCommand';
 
 export interface CliIo extends OutIo {
   readFile(path: string): Uint8Array;
@@ -27,7 +28,10 @@ const USAGE = `usage:
   gradient-lens analyze FILE [--json] [--summary] [--reduction mean|sum] [--out OUT]
                        [--vanishing-threshold R] [--exploding-threshold G]
   gradient-lens jacobian FILE --sample I [--json] [--out OUT]
-  gradient-lens check FILE            finite-difference check of every analytic gradient
+  gradient-lens check FILE [--rtol R] [--atol A]
+                       the file's own derivatives (dinputs, jacobian, dweights…) against the
+                       exact values (|given − exact| ≤ A + R·|exact|, defaults 1e-5 and 1e-8);
+                       without them, a finite-difference check of every analytic gradient
   gradient-lens run DIR [--json]      a training run (DIR or DIR/run.jsonl): per step, the loss
                                       recomputed from the logged tensors, the logged loss and
                                       every parameter's gradient and weight norms
@@ -58,6 +62,8 @@ export function runCli(argv: string[], io: CliIo): number {
         role: { type: 'string', multiple: true },
         'vanishing-threshold': { type: 'string' },
         'exploding-threshold': { type: 'string' },
+        rtol: { type: 'string' },
+        atol: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -85,6 +91,11 @@ export function runCli(argv: string[], io: CliIo): number {
     return 2;
   }
   if (command === 'run') return runCommand(file, values.json, { reduction: values.reduction, ...thresholds }, io);
+  const tolerances = parseTolerances(values.rtol, values.atol);
+  if (typeof tolerances === 'string') {
+    io.err(`gradient-lens: ${tolerances}\n`);
+    return 2;
+  }
   const roleChoice = parseRoles(values.role ?? []);
   if (typeof roleChoice === 'string') {
     io.err(`gradient-lens: ${roleChoice}\n`);
@@ -128,6 +139,9 @@ export function runCli(argv: string[], io: CliIo): number {
     if (status !== 0 || !outFormat) return status;
     const analysis = analyze(dataset);
     return finishOut(values.out!, () => jacobianBytes(dataset, analysis, Number(values.sample ?? 0), outFormat, basename(file)), io);
+  }
+  if (command === 'check' && loaded.userGradients?.tensors.length) {
+    return userCheckCommand(file, bytes, dataset, loaded.userGradients, reduction, tolerances, values.json, io);
   }
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {

@@ -3,6 +3,7 @@
  * sits in the file. Every reader (JSON, CSV, NumPy) produces one of these.
  */
 import type { Problem } from './problems';
+import type { UserGradients } from './userGradients';
 
 export type Task = 'classification' | 'regression' | 'network';
 
@@ -80,6 +81,8 @@ export interface LoadResult {
   dataset: Dataset | null;
   /** Errors (dataset is null when any error is present) and warnings about the data. */
   problems: Problem[];
+  /** The user's own derivatives found beside the data (dinputs, jacobian, dweights…), if any. */
+  userGradients?: UserGradients;
 }
 
 /** The sample whose span (in any role) contains the offset, or -1. */

@@ -12,6 +12,7 @@ import { networkFromJson } from './networkRoles';
 import { InputError, problem } from './problems';
 import { loadNpyFile, loadNpzFile, type RoleAssignment } from './numpyRoles';
 import { type RoleOptions } from './roles';
+import { userGradientsFromCsv, userGradientsFromJson, withUserGradients } from './userGradients';
 
 export type FileFormat = 'json' | 'csv' | 'npy' | 'npz';
 
@@ -46,10 +47,16 @@ export function loadTensorFile(bytes: Uint8Array, fileName: string, options: Loa
   try {
     if (format === 'json') {
       const root = parseJson(bytes);
-      if (root.kind === 'object' && findEntry(root, 'network')) return withSiblingNetworkClasses(networkFromJson(root, bytes, options), options);
-      return buildWithSiblingClasses(rolesFromJson(root, bytes), options);
+      const user = userGradientsFromJson(root, bytes);
+      if (root.kind === 'object' && findEntry(root, 'network')) return withUserGradients(withSiblingNetworkClasses(networkFromJson(root, bytes, options), options), user);
+      return withUserGradients(buildWithSiblingClasses(rolesFromJson(root, bytes), options), user);
     }
-    if (format === 'csv') return buildWithSiblingClasses(rolesFromCsv(parseCsv(bytes), bytes), options);
+    if (format === 'csv') {
+      const table = parseCsv(bytes);
+      // Read before rolesFromCsv, which may reuse the table's buffer for its widest group.
+      const user = userGradientsFromCsv(table, bytes);
+      return withUserGradients(buildWithSiblingClasses(rolesFromCsv(table, bytes), options), user);
+    }
     const loader = binaryLoaders.get(format);
     if (loader) return loader(bytes, fileName, options);
     return { dataset: null, problems: [problem(`cannot read ${format} files in this build`, 0, 0, 'format')] };

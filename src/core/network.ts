@@ -16,6 +16,8 @@ export interface NetworkOptions {
   reduction?: Reduction;
   vanishingThreshold?: number;
   explodingThreshold?: number;
+  /** Replaces σ'(z) in the backward pass: gradientMistakes.ts replays a wrong derivative with it. */
+  derivative?: (activation: Exclude<Activation, 'softmax'>, z: number, a: number) => number;
 }
 
 export type LayerHealth = 'ok' | 'vanishing' | 'exploding';
@@ -86,13 +88,13 @@ function activationForward(activation: Activation, z: Float64Array, n: number, o
 }
 
 /** ∂L/∂z = (∂a/∂z)ᵀ ∂L/∂a: the softmax Jacobian per row, or σ'(z) ⊙ ∂L/∂a. */
-function activationBackward(activation: Activation, z: Float64Array, a: Float64Array, dA: Float64Array, n: number, out: number): Float64Array {
+function activationBackward(activation: Activation, z: Float64Array, a: Float64Array, dA: Float64Array, n: number, out: number, derivative?: NetworkOptions['derivative']): Float64Array {
   const dZ = new Float64Array(n * out);
   if (activation === 'softmax') {
     for (let i = 0; i < n; i++) dZ.set(softmaxBackward(a.subarray(i * out, (i + 1) * out), dA.subarray(i * out, (i + 1) * out)), i * out);
     return dZ;
   }
-  const d = ELEMENTWISE[activation].derivative;
+  const d = derivative ? (zj: number, aj: number) => derivative(activation, zj, aj) : ELEMENTWISE[activation].derivative;
   for (let j = 0; j < dZ.length; j++) dZ[j] = dA[j] * d(z[j], a[j]);
   return dZ;
 }
@@ -212,7 +214,7 @@ export function analyzeNetwork(data: NetworkData, options: NetworkOptions = {}):
     const layer = layers[l];
     const z = pass.z[l];
     const a = pass.a[l];
-    const dZ = l === layers.length - 1 && top.dZ ? top.dZ : activationBackward(layer.activation, z, a, dA, n, layer.outputs);
+    const dZ = l === layers.length - 1 && top.dZ ? top.dZ : activationBackward(layer.activation, z, a, dA, n, layer.outputs, options.derivative);
     const x = l > 0 ? pass.a[l - 1] : data.inputs;
     const { dW, db, dX } = denseBackward(layer, x, dZ, n);
     const weightNorm = norm(layer.weights);

@@ -14,6 +14,7 @@ import { NpyError, readNpy, type NpyArray } from './npy';
 import { readNpz } from './npz';
 import { problem, type Problem } from './problems';
 import { DEFAULT_SUM_TOLERANCE, type RoleOptions, type Roles } from './roles';
+import { USER_GRADIENT_ARRAYS, userGradientsFromNpz, withUserGradients } from './userGradients';
 
 export const ROLE_NAMES = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'classes'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -312,7 +313,8 @@ export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyL
     if (e instanceof NpyError) return fail(e.message, 'npz');
     throw e;
   }
-  const names = [...arrays.keys()];
+  // The user's own derivatives (dinputs, jacobian…) play no role; they are checked against it.
+  const names = [...arrays.keys()].filter((n) => !USER_GRADIENT_ARRAYS.includes(n));
   const list = names.map((n) => arrays.get(n)!);
   const inventory = names.length ? names.map((n) => new ArrayFacts(n, arrays.get(n)!, 0).describe()).join(', ') : 'none';
   const choice = options.roleChoice ?? {};
@@ -346,7 +348,7 @@ export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyL
     const located = locate(name, `array "${name}" in ${file}`, array, role, problems);
     if (located) roles[role] = located;
   }
-  return finish(roles, problems, options);
+  return withUserGradients(finish(roles, problems, options), userGradientsFromNpz(arrays));
 }
 
 /** The stems of sibling files a single .npy may take its labels or targets from, in order. */

@@ -10,6 +10,7 @@ import type { Problem } from './problems';
 import { dataWarnings, type WarningOptions } from './warnings';
 import { analyzeNetworkDataset, type NetworkResult } from './networkPipeline';
 import type { RoleAssignment } from './numpyRoles';
+import { checkUserGradients, type UserGradientReport } from './userGradientCheck';
 
 export interface PipelineOptions {
   reduction?: Reduction;
@@ -24,6 +25,9 @@ export interface PipelineOptions {
   roleChoice?: RoleAssignment;
   /** See AnalysisOptions: for a result that goes through `withoutDerived` (transferForm.ts). */
   withoutLogitGradient?: boolean;
+  /** Tolerances for the check of the user's own derivatives (gradientLens.check.rtol / atol). */
+  checkRtol?: number;
+  checkAtol?: number;
 }
 
 export interface PipelineResult {
@@ -31,6 +35,8 @@ export interface PipelineResult {
   analysis: Analysis | null;
   network: NetworkResult | null;
   problems: Problem[];
+  /** The user's own derivatives (dinputs, jacobian, dweights…) checked entry by entry, when the file has any. */
+  userCheck?: UserGradientReport | null;
 }
 
 export function runPipeline(bytes: Uint8Array, fileName: string, options: PipelineOptions = {}): PipelineResult {
@@ -38,11 +44,15 @@ export function runPipeline(bytes: Uint8Array, fileName: string, options: Pipeli
   const problems = [...loaded.problems];
   const dataset = loaded.dataset;
   if (!dataset) return { dataset: null, analysis: null, network: null, problems };
+  const userCheck = loaded.userGradients?.tensors.length
+    ? checkUserGradients(dataset, loaded.userGradients, { reduction: options.reduction, epsilon: options.epsilon, rtol: options.checkRtol, atol: options.checkAtol })
+    : null;
+  if (userCheck) problems.push(...userCheck.problems);
   if (dataset.task === 'network') {
     const network = analyzeNetworkDataset(dataset, options);
-    return { dataset, analysis: null, network, problems: problems.concat(network.problems) };
+    return { dataset, analysis: null, network, problems: problems.concat(network.problems), userCheck };
   }
   const analysis = analyze(dataset, { reduction: options.reduction, epsilon: options.epsilon, withoutLogitGradient: options.withoutLogitGradient });
   if (options.warnings !== false) problems.push(...dataWarnings(dataset, analysis, options.warnings ?? {}));
-  return { dataset, analysis, network: null, problems };
+  return { dataset, analysis, network: null, problems, userCheck };
 }

@@ -24,6 +24,8 @@ export function readSettings(): Settings {
       warnings,
       vanishingThreshold: c.get<number>('network.vanishingThreshold', 1e-6),
       explodingThreshold: c.get<number>('network.explodingThreshold', 1000),
+      checkRtol: c.get<number>('check.rtol', 1e-5),
+      checkAtol: c.get<number>('check.atol', 1e-8),
     },
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     codeLensMaxSamples: c.get<number>('codeLens.maxSamples', 2000),

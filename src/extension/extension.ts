@@ -13,6 +13,7 @@ import { SampleHoverProvider } from './hover';
 import { PanelController } from './panel';
 import { LossStatusBar } from './statusBar';
 import { registerTrainingRuns } from './openTrainingRun';
+import { GradientCheckStatusBar } from './gradientCheckStatus';
 
 /** Files the editor features attach to; analysis then checks the content is a tensor file. */
 export const TENSOR_DOCUMENTS: vscode.DocumentSelector = [
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): { service: AnalysisS
     panel,
     new DiagnosticsController(service, log),
     new LossStatusBar(service),
+    new GradientCheckStatusBar(service),
     vscode.languages.registerHoverProvider(TENSOR_DOCUMENTS, new SampleHoverProvider(service)),
     vscode.languages.registerCodeLensProvider(TENSOR_DOCUMENTS, new LossCodeLensProvider(service)),
     ...registerCommands(service, panel, log),

@@ -9,6 +9,7 @@ import type { AnalysisService, FileAnalysis } from './analysisService';
 import { num, vector } from './format';
 import { offsetOf, rangeOf } from './ranges';
 import { networkHover } from './networkHover';
+import { userGradientHover } from './userGradientHover';
 
 export class SampleHoverProvider implements vscode.HoverProvider {
   constructor(private readonly service: AnalysisService) {}
@@ -17,6 +18,8 @@ export class SampleHoverProvider implements vscode.HoverProvider {
     const analysis = await this.service.analyzeDocument(document, token);
     if (!analysis?.dataset || token.isCancellationRequested) return null;
     const offset = offsetOf(analysis.lines, position);
+    const own = userGradientHover(analysis, offset);
+    if (own) return own;
     if (analysis.dataset.task === 'network') return networkHover(analysis, offset);
     const hit = sampleAtOffset(analysis.dataset, offset);
     if (!hit || !analysis.analysis) return null;

@@ -9,6 +9,7 @@ import { parseWebviewMessage, type FromWebview, type ShowMessage, type ToWebview
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { renderPanelHtml } from './panelHtml';
 import { payloadOf } from './payload';
+import { ownPayloadOf } from './ownPayload';
 import { offsetOf, rangeOf } from './ranges';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
@@ -119,6 +120,7 @@ export class PanelController implements vscode.Disposable {
       const first = file.problems.find((p) => p.severity === 'error');
       return { type: 'error', fileName: file.fileName, message: first ? first.message : 'nothing to show for this file' };
     }
+    if (file.userCheck) payload.own = ownPayloadOf(file.userCheck);
     return { type: 'show', payload, selected: this.state.selected, view: this.state.view };
   }
 
@@ -175,6 +177,9 @@ export class PanelController implements vscode.Disposable {
         if (this.state) this.state.selected = message.index;
         await this.revealSample(message.index);
         return;
+      case 'revealEntry':
+        await this.revealEntry(message.tensor, message.index);
+        return;
       case 'viewState':
         if (this.state) Object.assign(this.state, { view: message.view, selected: message.selected });
         return;
@@ -227,6 +232,23 @@ export class PanelController implements vscode.Disposable {
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } else {
       await vscode.window.showTextDocument(file.uri, { selection: new vscode.Range(range.start, range.start), preserveFocus: true, viewColumn: vscode.ViewColumn.One });
+    }
+  }
+
+  /** Clicking one of the user's own derivative entries selects its number in the file. */
+  private async revealEntry(tensor: number, index: number): Promise<void> {
+    if (!this.state) return;
+    const file = this.service.get(vscode.Uri.parse(this.state.uri));
+    const spans = file?.userCheck?.tensors[tensor]?.spans;
+    if (!file || !spans || 2 * index + 1 >= spans.length || file.fromDisk) return;
+    const range = rangeOf(file.lines, spans[2 * index], spans[2 * index + 1]);
+    const selection = new vscode.Selection(range.start, range.end);
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.state!.uri);
+    if (editor) {
+      editor.selection = selection;
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    } else {
+      await vscode.window.showTextDocument(file.uri, { selection, preserveFocus: true, viewColumn: vscode.ViewColumn.One });
     }
   }
 

@@ -4,8 +4,35 @@
  * The webview is untrusted: the host validates every message with `parseWebviewMessage`.
  */
 
-export type ViewId = 'jacobian' | 'gradient' | 'matrix' | 'losses' | 'chain' | 'network';
-export const VIEW_IDS: readonly ViewId[] = ['jacobian', 'gradient', 'matrix', 'losses', 'chain', 'network'];
+export type ViewId = 'jacobian' | 'gradient' | 'matrix' | 'losses' | 'chain' | 'network' | 'own';
+export const VIEW_IDS: readonly ViewId[] = ['jacobian', 'gradient', 'matrix', 'losses', 'chain', 'network', 'own'];
+
+/** One of the user's own derivative tensors beside the exact one (issue 18), as a rows × cols grid. */
+export interface OwnTensorPayload {
+  /** "dinputs", "layer 1 dweights". */
+  name: string;
+  /** "∂L/∂z". */
+  quantity: string;
+  formula: string;
+  rows: number;
+  cols: number;
+  given: Float64Array;
+  expected: Float64Array;
+  /** 1 where the entry is outside the tolerance. */
+  wrong: Uint8Array;
+  /** The entries with the largest relative error (wrong ones first), at most 10. */
+  worst: { index: number; entry: string; given: number; expected: number; relative: number; wrong: boolean }[];
+  diagnosis: string | null;
+}
+
+export interface OwnGradientsPayload {
+  tensors: OwnTensorPayload[];
+  /** Tensors that could not be compared entry by entry, with the reason. */
+  unchecked: string[];
+  summary: string;
+  entries: number;
+  wrongEntries: number;
+}
 
 /** A classification file's analysis: n samples × k classes, row-major. */
 export interface ClassificationPayload {
@@ -27,6 +54,8 @@ export interface ClassificationPayload {
   predicted: Int32Array;
   actual: Int32Array;
   pTrue: Float64Array;
+  /** The user's own derivatives against the exact ones, when the file carries any. */
+  own?: OwnGradientsPayload | null;
 }
 
 export interface RegressionPayload {
@@ -40,6 +69,7 @@ export interface RegressionPayload {
   predictions: Float64Array;
   targets: Float64Array;
   gradient: Float64Array;
+  own?: OwnGradientsPayload | null;
 }
 
 export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'softmax';
@@ -79,6 +109,7 @@ export interface NetworkPayload {
   layers: LayerPayload[];
   /** Worst relative error of the finite-difference check over all weights, if it was run. */
   gradientCheckError: number | null;
+  own?: OwnGradientsPayload | null;
 }
 
 export type Payload = ClassificationPayload | RegressionPayload | NetworkPayload;
@@ -159,7 +190,14 @@ export interface LogMessage {
   message: string;
 }
 
-export type FromWebview = ReadyMessage | SelectSampleMessage | ExportMessage | CopyMessage | ViewStateMessage | LogMessage;
+/** The user clicked one of their own derivative entries; the host reveals it in the file. */
+export interface RevealEntryMessage {
+  type: 'revealEntry';
+  tensor: number;
+  index: number;
+}
+
+export type FromWebview = ReadyMessage | SelectSampleMessage | ExportMessage | CopyMessage | ViewStateMessage | LogMessage | RevealEntryMessage;
 
 const MAX_TEXT = 64 * 1024 * 1024;
 
@@ -186,6 +224,8 @@ export function parseWebviewMessage(value: unknown): FromWebview | null {
       return isIndex(m.requestId) && isText(m.text) ? { type: 'copy', requestId: m.requestId as number, text: m.text as string } : null;
     case 'viewState':
       return VIEW_IDS.includes(m.view as ViewId) && isIndex(m.selected) ? { type: 'viewState', view: m.view as ViewId, selected: m.selected as number } : null;
+    case 'revealEntry':
+      return isIndex(m.tensor) && isIndex(m.index) ? { type: 'revealEntry', tensor: m.tensor as number, index: m.index as number } : null;
     case 'log':
       return (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isText(m.message, 10000) ? { type: 'log', level: m.level, message: m.message as string } : null;
     default:

@@ -183,6 +183,7 @@ export class App {
       ui: this.ui,
       select: (i) => this.setSelected(i, true),
       selectLayer: (l) => this.setLayer(l, true),
+      revealEntry: (tensor, index) => this.host.post({ type: 'revealEntry', tensor, index }),
     });
     this.handles.set(view, handle);
     this.dirty.delete(view);

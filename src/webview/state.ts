@@ -35,17 +35,20 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   losses: 'Loss',
   chain: 'Chain rule',
   network: 'Weights',
+  own: 'Yours vs exact',
 };
 
 /** The views a payload has, in tab order. */
 export function viewsFor(payload: Payload): ViewId[] {
+  // The user's own derivatives, when the file has any, get the last tab.
+  const own: ViewId[] = payload.own?.tensors.length ? ['own'] : [];
   switch (payload.task) {
     case 'classification':
-      return ['jacobian', 'gradient', 'matrix', 'losses', 'chain'];
+      return ['jacobian', 'gradient', 'matrix', 'losses', 'chain', ...own];
     case 'regression':
-      return ['losses', 'gradient'];
+      return ['losses', 'gradient', ...own];
     case 'network':
-      return ['network', 'chain', 'losses'];
+      return ['network', 'chain', 'losses', ...own];
   }
 }
 

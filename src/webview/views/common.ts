@@ -15,6 +15,8 @@ export interface ViewContext {
   /** The user picked a sample in the panel. */
   select(index: number): void;
   selectLayer(layer: number): void;
+  /** The user picked one of their own derivative entries (the "Yours vs exact" view). */
+  revealEntry?(tensor: number, index: number): void;
 }
 
 /** The values under a view, for Copy as CSV / JSON. */

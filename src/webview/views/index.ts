@@ -8,6 +8,7 @@ import { renderLosses } from './losses';
 import { renderMatrix } from './matrix';
 import { renderNetwork } from './network';
 import { renderNetworkChain } from './networkChain';
+import { renderOwn } from './own';
 
 export function rendererFor(view: ViewId, payload: Payload): ViewRenderer {
   switch (view) {
@@ -23,5 +24,7 @@ export function rendererFor(view: ViewId, payload: Payload): ViewRenderer {
       return payload.task === 'network' ? renderNetworkChain : renderChain;
     case 'network':
       return renderNetwork;
+    case 'own':
+      return renderOwn;
   }
 }
