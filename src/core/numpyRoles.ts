@@ -303,6 +303,11 @@ export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyL
     if (e instanceof NpyError) return fail(e.message, 'npz');
     throw e;
   }
+  return loadNamedArrays(arrays, file, options);
+}
+
+/** Named arrays (an .npz, a .safetensors, a .pt dict) → roles → dataset, as for an .npz. */
+export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, options: NumpyLoadOptions = {}): LoadResult {
   const names = [...arrays.keys()];
   const list = names.map((n) => arrays.get(n)!);
   const inventory = names.length ? names.map((n) => new ArrayFacts(n, arrays.get(n)!, 0).describe()).join(', ') : 'none';
