@@ -119,6 +119,8 @@ export function readSafetensorsHeader(src: ByteSource, fileName = 'model.safeten
   for (const entry of root.entries) {
     if (seen.has(entry.key)) failAt(`the key "${entry.key}" appears twice in the header`, entry.keySpan.start);
     seen.add(entry.key);
+  }
+  for (const entry of root.entries) {
     if (entry.key === '__metadata__') {
       metadata = readMetadata(entry.value, failAt);
       continue;
