@@ -33,8 +33,8 @@ const REBUILDERS = new Set(['torch._utils._rebuild_tensor_v2', 'torch._utils._re
 const ALLOWED_OTHER = new Set(['collections.OrderedDict', 'torch.Size', 'torch.device', 'torch.nn.parameter.Parameter', 'builtins.set', 'builtins.frozenset']);
 const TORCH_DTYPES = new Set(['float64', 'float32', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool']);
 
-/** Archive budget: a member may claim at most this much when inflated (stored members are bounded by the file). */
-const MAX_INFLATED = 1 << 30;
+/** Deflated members may add up to this much beyond the file's own size (torch.save stores, never deflates). */
+const MAX_INFLATED = 1 << 28;
 const MAX_DEFLATE_RATIO = 1032;
 const MAX_DEPTH = 64;
 
@@ -109,8 +109,8 @@ export function readTorchFile(bytes: Uint8Array, fileName = 'model.pt'): TorchFi
         if (info.compression === 8 && info.originalSize > info.size * MAX_DEFLATE_RATIO + 1024) {
           fail(`this member claims to expand from ${info.size} to ${info.originalSize} bytes, which deflate cannot do; the archive is corrupt`, 0, info.name);
         }
-        total += info.originalSize;
-        if (total > Math.max(MAX_INFLATED, bytes.length)) fail(`the archive's members add up to more than ${Math.max(MAX_INFLATED, bytes.length)} bytes when extracted; refusing (a zip bomb?)`, 0, info.name);
+        total += info.compression === 8 ? info.originalSize : 0;
+        if (total > MAX_INFLATED) fail(`the archive's compressed members add up to more than ${MAX_INFLATED} bytes when extracted; refusing (a zip bomb?)`, 0, info.name);
         return true;
       },
     });
@@ -174,6 +174,8 @@ function materialize(t: PyTensor, raw: Uint8Array, bigEndian: boolean, where: st
   if (count > 0 && (t.offset < 0 || last >= elements || t.stride.some((s) => s < 0))) {
     fail(`its offset ${t.offset}, shape (${t.size.join(', ')}) and strides (${t.stride.join(', ')}) reach element ${last}, past the end of its storage of ${elements} elements`);
   }
+  // Zero strides (an expanded tensor) let a tiny storage claim any size: bound the output.
+  if (count > Math.max(1 << 25, 4 * elements)) fail(`it claims ${count} elements from a storage of ${elements}; refusing to expand it that far`);
   let contiguous = true;
   for (let i = t.size.length - 1, expect = 1; i >= 0; i--) {
     if (t.size[i] !== 1 && t.stride[i] !== expect) contiguous = false;
@@ -235,7 +237,8 @@ export function unpickle(data: Uint8Array, fail: (detail: string, offset: number
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(b);
     } catch {
-      return fail('a string in the pickle is not valid UTF-8', p - b.length);
+      // b is always a view into data: its own offset locates it.
+      return fail('a string in the pickle is not valid UTF-8', b.byteOffset - data.byteOffset);
     }
   };
   const pop = (): PyValue => {
@@ -472,6 +475,7 @@ export function unpickle(data: Uint8Array, fail: (detail: string, offset: number
       case 0x8b: {
         // LONG4
         const len = c === 0x8a ? u8() : u32();
+        if (len > 64) fail(`an integer of ${len} bytes; torch.save never writes one`, op);
         const b = take(len);
         let v = 0n;
         for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
