@@ -45,12 +45,17 @@ function loadArchive(bytes: Uint8Array, fileName: string, options: NumpyLoadOpti
     throw e;
   }
   const layers = linearLayers(archive.arrays);
-  const hasInput = ['logits', 'probabilities', 'predictions'].some((r) => archive.arrays.has(r)) || (options.roleChoice !== undefined && Object.keys(options.roleChoice).length > 0);
-  if (layers.length > 0 && !hasInput) return networkOf(layers, archive, file);
+  if (isStateDict(archive.arrays, options.roleChoice)) return networkOf(layers, archive, file);
   return loadNamedArrays(archive.arrays, file, options);
 }
 
 // ---- state dicts -----------------------------------------------------------------------------
+
+/** Linear layers and no array named as an input (nor one chosen): read as a network, not by roles. */
+export function isStateDict(arrays: Map<string, NpyArray>, roleChoice?: object): boolean {
+  const hasInput = ['logits', 'probabilities', 'predictions'].some((r) => arrays.has(r)) || (roleChoice !== undefined && Object.keys(roleChoice).length > 0);
+  return !hasInput && linearLayers(arrays).length > 0;
+}
 
 export interface LinearLayer {
   /** The module path: "0", "fc1", "encoder.layers.3". */

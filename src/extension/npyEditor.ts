@@ -11,6 +11,8 @@ import { NpyError, readNpy, type NpyArray } from '../core/npy';
 import { readNpz } from '../core/npz';
 import { dtypeName, shapeText } from '../core/numpyRoles';
 import { accuracy } from '../core/report';
+import type { LayerSummary } from '../core/tensorArchives';
+import { archiveView, isArchiveName } from './archiveView';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { readSettings } from './config';
 import { CancelledError } from './workerClient';
@@ -41,6 +43,8 @@ interface ArraySummary {
   preview: string[][];
   moreRows: boolean;
   moreCols: boolean;
+  /** Why no values are shown (a tensor the viewer did not read). */
+  note?: string;
 }
 
 class NpyDocument implements vscode.CustomDocument {
@@ -48,6 +52,9 @@ class NpyDocument implements vscode.CustomDocument {
     readonly uri: vscode.Uri,
     public arrays: ArraySummary[],
     public error: string | null,
+    /** safetensors `__metadata__` or a .pt's string entries; Linear layers of a state dict. */
+    public metadata: [string, string][] = [],
+    public layers: LayerSummary[] = [],
   ) {}
   dispose(): void {}
 }
@@ -71,6 +78,7 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
 
   private async read(document: NpyDocument): Promise<void> {
     try {
+      if (isArchiveName(document.uri.path)) return await this.readArchive(document);
       const stat = await vscode.workspace.fs.stat(document.uri);
       const max = readSettings().maxFileBytes;
       if (stat.size > max) {
@@ -85,6 +93,26 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
       document.arrays = [];
       document.error = error instanceof NpyError ? error.message : `cannot read the file: ${(error as Error).message}`;
     }
+  }
+
+  /** .safetensors / .pt: a local .safetensors is read lazily, so its size is no limit here. */
+  private async readArchive(document: NpyDocument): Promise<void> {
+    const name = baseName(document.uri);
+    const lazy = document.uri.scheme === 'file' && /\.safetensors$/i.test(name);
+    if (!lazy) {
+      const stat = await vscode.workspace.fs.stat(document.uri);
+      const max = readSettings().maxFileBytes;
+      if (stat.size > max) throw new Error(`this file is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`);
+    }
+    const view = archiveView(name, lazy ? { path: document.uri.fsPath } : { bytes: await vscode.workspace.fs.readFile(document.uri) });
+    document.arrays = view.tensors.map((t) =>
+      t.array
+        ? summarizeArray(t.name, t.array)
+        : { name: t.name, dtype: t.dtype, shape: t.shape, count: t.shape.reduce((a, b) => a * b, 1), stats: null, preview: [], moreRows: false, moreCols: false, note: `not read by the viewer (${(t.bytes / 2 ** 20).toFixed(0)} MB)` },
+    );
+    document.metadata = view.metadata;
+    document.layers = view.layers;
+    document.error = null;
   }
 
   async resolveCustomEditor(document: NpyDocument, panel: vscode.WebviewPanel): Promise<void> {
@@ -195,6 +223,7 @@ function renderHtml(cspSource: string, nonceValue: string, fileName: string, doc
   if (document.error) body.push(`<p class="error">${esc(document.error)}</p>`);
   else {
     body.push(analysisSection(file, analysisError));
+    body.push(archiveSections(document.metadata, document.layers));
     for (const a of document.arrays) body.push(arraySection(a));
   }
   return `<!DOCTYPE html>
@@ -211,6 +240,7 @@ function renderHtml(cspSource: string, nonceValue: string, fileName: string, doc
   .error { color: var(--vscode-errorForeground); white-space: pre-wrap; }
   .warning { color: var(--vscode-editorWarning-foreground); }
   table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+  td.text { text-align: left; white-space: pre-wrap; word-break: break-all; }
   td, th { padding: 2px 10px; text-align: right; border-bottom: 1px solid var(--vscode-editorWidget-border, transparent); }
   th { color: var(--vscode-descriptionForeground); font-weight: normal; }
   .loss { font-size: 1.2em; }
@@ -266,13 +296,30 @@ function arraySection(a: ArraySummary): string {
   const stats = a.stats
     ? `min ${esc(formatNumber(a.stats.min))} · max ${esc(formatNumber(a.stats.max))} · mean ${esc(formatNumber(a.stats.mean))}${a.stats.nonFinite ? ` · <span class="warning">${a.stats.nonFinite} NaN/inf</span>` : ''}`
     : '';
-  const header = `<h2>${esc(a.name)}</h2><p class="meta">${esc(dtypeName(a.dtype))} (${esc(a.dtype)}) · shape ${esc(shapeText(a.shape))} · ${a.count.toLocaleString('en-US')} values${stats ? ` · ${stats}` : ''}</p>`;
+  const note = a.note ? ` · ${esc(a.note)}` : '';
+  const header = `<h2>${esc(a.name)}</h2><p class="meta">${esc(dtypeName(a.dtype))} (${esc(a.dtype)}) · shape ${esc(shapeText(a.shape))} · ${a.count.toLocaleString('en-US')} values${stats ? ` · ${stats}` : ''}${note}</p>`;
   if (a.preview.length === 0) return header;
   const cols = a.preview[0].length;
   const head = `<tr><th></th>${Array.from({ length: cols }, (_, j) => `<th>${j}</th>`).join('')}${a.moreCols ? '<th>…</th>' : ''}</tr>`;
   const rows = a.preview.map((r, i) => `<tr><th>${i}</th>${r.map((v) => `<td>${esc(v)}</td>`).join('')}${a.moreCols ? '<td>…</td>' : ''}</tr>`).join('');
   const more = a.moreRows ? `<tr><th>…</th>${'<td>…</td>'.repeat(cols)}</tr>` : '';
   return `${header}<table>${a.shape.length > 1 ? head : ''}${rows}${more}</table>`;
+}
+
+/** The file's metadata and, for a state dict, one row per Linear layer. */
+function archiveSections(metadata: [string, string][], layers: LayerSummary[]): string {
+  const parts: string[] = [];
+  if (metadata.length > 0) {
+    const rows = metadata.map(([k, v]) => `<tr><th>${esc(k)}</th><td class="text">${esc(v.length > 500 ? `${v.slice(0, 500)}…` : v)}</td></tr>`).join('');
+    parts.push(`<section><h2>Metadata</h2><table class="metadata">${rows}</table></section>`);
+  }
+  if (layers.length > 0) {
+    const rows = layers
+      .map((l) => `<tr><th>${esc(l.name)}</th><td>${esc(shapeText(l.weightShape))}</td><td>${esc(formatNumber(l.weightNorm))}</td><td>${l.biasShape ? esc(shapeText(l.biasShape)) : '—'}</td><td>${l.biasNorm === null ? '—' : esc(formatNumber(l.biasNorm))}</td></tr>`)
+      .join('');
+    parts.push(`<section><h2>Network: ${layers.length} Linear layer${layers.length === 1 ? '' : 's'}</h2><table class="layers"><tr><th>layer</th><th>weight</th><th>‖W‖</th><th>bias</th><th>‖b‖</th></tr>${rows}</table></section>`);
+  }
+  return parts.join('\n');
 }
 
 function esc(text: string): string {

@@ -5,7 +5,8 @@
  * from make_formats.py); the malicious pickle runs nothing; located errors for broken files.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,7 @@ import { NpyError } from '../../src/core/npy';
 import { bytesSource, readSafetensors, readSafetensorsHeader, readSafetensorsTensor, type ByteSource } from '../../src/core/safetensors';
 import { readTensorArchive, stateDictSummary } from '../../src/core/tensorArchives';
 import { readTorchFile } from '../../src/core/torchPickle';
+import { archiveView } from '../../src/extension/archiveView';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'formats');
 const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, Record<string, unknown>>;
@@ -261,5 +263,35 @@ describe('CLI on .safetensors and .pt', () => {
     const r = run('analyze', file);
     assert.equal(r.status, 1);
     assert.ok(r.err.startsWith(`${file}: malicious/data.pkl: refusing to load the global posix.system`), r.err);
+  });
+});
+
+describe('the viewer reading archives', () => {
+  it('a 3 GB .safetensors (sparse) opens from its header; only the small tensor is read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gl-st-'));
+    try {
+      const big = 3 * 2 ** 30;
+      const header = JSON.stringify({ __metadata__: { note: 'sparse' }, small: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, huge: { dtype: 'U8', shape: [big], data_offsets: [8, 8 + big] } });
+      const head = new Uint8Array(8 + header.length + 8);
+      new DataView(head.buffer).setUint32(0, header.length, true);
+      head.set(new TextEncoder().encode(header), 8);
+      new DataView(head.buffer).setFloat32(8 + header.length, 1.5, true);
+      new DataView(head.buffer).setFloat32(8 + header.length + 4, -2, true);
+      const path = join(dir, 'big.safetensors');
+      writeFileSync(path, head);
+      truncateSync(path, 8 + header.length + 8 + big);
+      const view = archiveView('big.safetensors', { path });
+      assert.deepEqual(view.metadata, [['note', 'sparse']]);
+      assert.deepEqual(Array.from(view.tensors[0].array!.data), [1.5, -2]);
+      assert.equal(view.tensors[1].array, null);
+      assert.deepEqual(view.tensors[1].shape, [big]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a .pt state dict shows its layers and a .pt dict its string entries as metadata', () => {
+    assert.deepEqual(archiveView('state_dict.pth', { bytes: bytesOf('pt/state_dict.pth') }).layers.map((l) => l.name), ['0', '2']);
+    assert.deepEqual(archiveView('mlp_data.safetensors', { bytes: bytesOf('mlp_data.safetensors') }).metadata, [['gradient_lens', '{"activations": ["relu", "softmax"]}']]);
   });
 });
