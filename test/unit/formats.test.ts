@@ -12,6 +12,8 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli, type CliIo } from '../../src/cli/commands';
 import { analyze } from '../../src/core/analysis';
+import { exportAnalysis } from '../../src/core/exportAnalysis';
+import { readNpz } from '../../src/core/npz';
 import type { ClassificationData, Dataset } from '../../src/core/dataset';
 import { loadTensorFile, type LoadOptions } from '../../src/core/load';
 import { analyzeNetwork } from '../../src/core/network';
@@ -293,5 +295,39 @@ describe('the viewer reading archives', () => {
   it('a .pt state dict shows its layers and a .pt dict its string entries as metadata', () => {
     assert.deepEqual(archiveView('state_dict.pth', { bytes: bytesOf('pt/state_dict.pth') }).layers.map((l) => l.name), ['0', '2']);
     assert.deepEqual(archiveView('mlp_data.safetensors', { bytes: bytesOf('mlp_data.safetensors') }).metadata, [['gradient_lens', '{"activations": ["relu", "softmax"]}']]);
+  });
+});
+
+describe('export to .safetensors', () => {
+  it('the analysis round-trips: every array as written, loss and gradient as torch computed them', () => {
+    const dataset = load('logits_labels.safetensors').dataset!;
+    const a = analyze(dataset);
+    const bytes = exportAnalysis(a, 'safetensors', { fileName: 'logits_labels.safetensors' });
+    const { header, arrays } = readSafetensors(bytes, 'analysis.safetensors');
+    assert.deepEqual([...header.metadata!], [['source', 'logits_labels.safetensors'], ['written_by', 'gradient-lens']]);
+    assert.equal((header.dataStart - 8) % 8, 0, 'header padded to 8 bytes');
+    const e = EXPECTED['logits_labels.safetensors'];
+    assertClose(arrays.get('loss')!.data, [e.loss as number], 'loss');
+    assert.deepEqual(arrays.get('gradient')!.shape, [6, 4]);
+    assertClose(arrays.get('gradient')!.data, flat(e.gradient), 'gradient');
+    assert.equal(arrays.get('labels')!.dtype, '<i4');
+    assert.deepEqual(Array.from(arrays.get('labels')!.data), e.labels);
+    const npz = [...readNpz(exportAnalysis(a, 'npz'), 'a.npz')];
+    assert.deepEqual(npz.map(([k, v]) => [k, v.shape, Array.from(v.data)]), [...arrays].map(([k, v]) => [k, v.shape, Array.from(v.data)]), 'the same arrays as the .npz export');
+  });
+
+  it('the CLI writes --out x.safetensors, and a network export holds every layer gradient', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gl-out-'));
+    try {
+      const out = join(dir, 'net.safetensors');
+      const io: CliIo = { readFile: (p) => new Uint8Array(readFileSync(p)), fileSize: () => 0, out: () => {}, err: () => {}, writeFile: (p, b) => writeFileSync(p, b), sameFile: () => false };
+      assert.equal(runCli(['analyze', join(FIXTURES, 'mlp_data.safetensors'), '--out', out], io), 0);
+      const { arrays } = readSafetensors(new Uint8Array(readFileSync(out)));
+      const grads = EXPECTED['mlp_data.safetensors'].gradients as { weights: number[][] }[];
+      assertClose(arrays.get('grad_weights_0')!.data, grads[0].weights.flat(), 'dL/dW1');
+      assertClose(arrays.get('grad_weights_1')!.data, grads[1].weights.flat(), 'dL/dW2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
