@@ -261,9 +261,13 @@ export function unpickle(data: Uint8Array, fail: (detail: string, offset: number
     if (module === 'torch' && Object.prototype.hasOwnProperty.call(STORAGES, name)) return new PyGlobal(full);
     if (REBUILDERS.has(full) || ALLOWED_OTHER.has(full)) return new PyGlobal(full);
     if (module === 'torch' && TORCH_DTYPES.has(name)) return new PyOpaque(full);
+    // A whole nn.Module pickled by torch.save(model): its weights are what we can read.
+    const hint = /^torch\.nn\.modules\./.test(module)
+      ? 'This file holds a whole model object; save its weights instead: torch.save(model.state_dict(), path)'
+      : 'If you trust the file, re-save just its tensors: torch.save({k: v for k, v in obj.items() if torch.is_tensor(v)}, path)';
     return fail(
       `refusing to load the global ${full}: this reader (like torch.load(weights_only=True)) only accepts tensors, storages and plain containers, ` +
-        `and never runs code from a file. If you trust the file, re-save just its tensors: torch.save({k: v for k, v in obj.items() if torch.is_tensor(v)}, path)`,
+        `and never runs code from a file. ${hint}`,
       op,
     );
   };
