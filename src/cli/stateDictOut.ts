@@ -15,6 +15,6 @@ export function stateDictOutput(file: string, bytes: Uint8Array, loaded: LoadRes
   const head = ['layer', 'weight', '‖W‖', 'bias', '‖b‖'];
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (r: string[]) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  const note = 'Weights only: save "inputs" and "labels" (or "targets") in the same file to see the loss and gradients.';
+  const note = 'Weights only: save "inputs" and "labels" (or "targets") in the same file, or inputs.npy and labels.npy beside it, to see the loss and gradients.';
   return `${file}: state dict of ${layers.length} Linear layer${layers.length === 1 ? '' : 's'}\n${[head, ...rows].map(line).join('\n')}\n${note}\n`;
 }

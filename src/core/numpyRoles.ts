@@ -357,6 +357,7 @@ export function npySiblingCandidates(fileName: string, wants: 'labels' | 'target
 export function siblingFilesFor(fileName: string): string[] {
   const names: string[] = [];
   if (/\.npy$/i.test(fileName)) names.push(...npySiblingCandidates(fileName, 'labels'));
+  if (/\.(safetensors|pt|pth)$/i.test(fileName)) names.push('inputs.npy', 'labels.npy', 'targets.npy'); // a state dict's data
   names.push('classes.txt', 'labels.txt');
   return [...new Set(names)];
 }

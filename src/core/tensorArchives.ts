@@ -7,7 +7,8 @@
  * alone it is summarised (shapes and norms per layer) by `stateDictSummary`.
  */
 import type { Activation, DenseLayer, LoadResult, NetworkData } from './dataset';
-import { NpyError, type NpyArray } from './npy';
+import { siblingReader } from './classNames';
+import { NpyError, readNpy, type NpyArray } from './npy';
 import { loadNamedArrays, shapeText, type NumpyLoadOptions } from './numpyRoles';
 import { problem, type Problem } from './problems';
 import { readSafetensors } from './safetensors';
@@ -45,7 +46,7 @@ function loadArchive(bytes: Uint8Array, fileName: string, options: NumpyLoadOpti
     throw e;
   }
   const layers = linearLayers(archive.arrays);
-  if (isStateDict(archive.arrays, options.roleChoice)) return networkOf(layers, archive, file);
+  if (isStateDict(archive.arrays, options.roleChoice)) return networkOf(layers, withSiblingData(archive, options), file);
   return loadNamedArrays(archive.arrays, file, options);
 }
 
@@ -107,6 +108,29 @@ function frobenius(v: Float64Array): number {
   return scale * Math.sqrt(s);
 }
 
+/** Sibling files a state dict takes its inputs and labels / targets from when it holds none. */
+export const STATE_DICT_SIBLINGS = ['inputs.npy', 'labels.npy', 'targets.npy'] as const;
+
+/**
+ * A state dict without inputs: `inputs.npy` and `labels.npy` (or `targets.npy`) beside it, when
+ * present and readable, join its arrays (an unreadable one is left out: the summary still shows).
+ */
+function withSiblingData(archive: TensorArchive, options: NumpyLoadOptions): TensorArchive {
+  if (archive.arrays.has('inputs') || archive.arrays.has('x')) return archive;
+  const read = siblingReader(options);
+  const arrays = new Map(archive.arrays);
+  for (const name of STATE_DICT_SIBLINGS) {
+    const bytes = read(name);
+    if (!bytes) continue;
+    try {
+      arrays.set(name.replace(/\.npy$/, ''), readNpy(bytes, name));
+    } catch (e) {
+      if (!(e instanceof NpyError)) throw e;
+    }
+  }
+  return arrays.has('inputs') ? { ...archive, arrays } : archive;
+}
+
 const ACTIVATIONS: readonly Activation[] = ['relu', 'sigmoid', 'tanh', 'linear', 'softmax'];
 
 /** A state dict: with inputs and labels/targets a network dataset, else a 'state-dict' problem with the summary. */
@@ -120,7 +144,7 @@ function networkOf(layers: LinearLayer[], archive: TensorArchive, file: string):
   if (!inputs || (!labels && !targets)) {
     return {
       dataset: null,
-      problems: [problem(`${file} is a state dict of ${layers.length} Linear layer${layers.length === 1 ? '' : 's'} (${summary}). To see gradients, save "inputs" and "labels" (or "targets") in the same file`, 0, 0, 'state-dict')],
+      problems: [problem(`${file} is a state dict of ${layers.length} Linear layer${layers.length === 1 ? '' : 's'} (${summary}). To see gradients, save "inputs" and "labels" (or "targets") in the same file, or as inputs.npy and labels.npy beside it`, 0, 0, 'state-dict')],
     };
   }
   const problems: Problem[] = [];

@@ -71,10 +71,11 @@ function assertMatchesTorch(dataset: Dataset | null, expected: Record<string, un
 
 describe('safetensors and .pt files analysed match PyTorch', () => {
   const cases = Object.keys(EXPECTED).filter((k) => !k.includes('#') && ['classification', 'regression', 'network'].includes(EXPECTED[k].task as string));
-  it('has every fixture case (a guard against an empty loop)', () => assert.equal(cases.length, 11));
+  it('has every fixture case (a guard against an empty loop)', () => assert.equal(cases.length, 12));
   for (const rel of cases) {
     it(rel, () => {
-      const loaded = load(rel);
+      const readSibling = (name: string) => (existsSync(join(FIXTURES, dirname(rel), name)) ? bytesOf(join(dirname(rel), name)) : null);
+      const loaded = load(rel, { readSibling });
       assert.deepEqual(loaded.problems.filter((p) => p.severity === 'error'), []);
       assertMatchesTorch(loaded.dataset, EXPECTED[rel], rel);
     });
@@ -107,6 +108,13 @@ describe('safetensors and .pt files analysed match PyTorch', () => {
     const loaded = load('mlp_data.safetensors');
     assert.deepEqual(loaded.problems, []);
     assert.equal(loaded.dataset?.task, 'network');
+  });
+
+  it('a state dict with inputs.npy and labels.npy beside it: ReLU and softmax assumed, with a warning', () => {
+    const rel = 'pt/with_data/state_dict.pth';
+    const loaded = load(rel, { readSibling: (name) => (existsSync(join(FIXTURES, 'pt', 'with_data', name)) ? bytesOf(`pt/with_data/${name}`) : null) });
+    assert.deepEqual(loaded.problems.map((p) => [p.severity, p.message]), [['warning', 'state_dict.pth: no "gradient_lens" metadata names the activations; assuming relu, softmax']]);
+    assert.equal(load(rel).problems[0].code, 'state-dict', 'without the siblings: the summary');
   });
 });
 
