@@ -47,7 +47,22 @@ function loadArchive(bytes: Uint8Array, fileName: string, options: NumpyLoadOpti
   }
   const layers = linearLayers(archive.arrays);
   if (isStateDict(archive.arrays, options.roleChoice)) return networkOf(layers, withSiblingData(archive, options), file);
-  return loadNamedArrays(archive.arrays, file, options);
+  return loadNamedArrays(withMetadataClasses(archive), file, options);
+}
+
+/** Class names in the metadata (safetensors holds no strings): "classes": a JSON list of strings. */
+function withMetadataClasses(archive: TensorArchive): Map<string, NpyArray> {
+  const text = archive.metadata.get('classes');
+  if (text === undefined || archive.arrays.has('classes')) return archive.arrays;
+  let names: unknown;
+  try {
+    names = JSON.parse(text);
+  } catch {
+    return archive.arrays;
+  }
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) return archive.arrays;
+  const strings = names as string[];
+  return new Map([...archive.arrays, ['classes', { dtype: '<U', kind: 'string', shape: [strings.length], data: new Float64Array(0), strings }]]);
 }
 
 // ---- state dicts -----------------------------------------------------------------------------

@@ -66,12 +66,13 @@ function assertMatchesTorch(dataset: Dataset | null, expected: Record<string, un
     const data = dataset as ClassificationData;
     if (expected.labels) assert.deepEqual(Array.from(data.labels ?? []), expected.labels, `${label} labels`);
     else assert.equal(data.labels, null);
+    assert.deepEqual(data.classes, expected.classes ?? null, `${label} classes`);
   }
 }
 
 describe('safetensors and .pt files analysed match PyTorch', () => {
   const cases = Object.keys(EXPECTED).filter((k) => !k.includes('#') && ['classification', 'regression', 'network'].includes(EXPECTED[k].task as string));
-  it('has every fixture case (a guard against an empty loop)', () => assert.equal(cases.length, 12));
+  it('has every fixture case (a guard against an empty loop)', () => assert.equal(cases.length, 14));
   for (const rel of cases) {
     it(rel, () => {
       const readSibling = (name: string) => (existsSync(join(FIXTURES, dirname(rel), name)) ? bytesOf(join(dirname(rel), name)) : null);
