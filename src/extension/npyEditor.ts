@@ -279,6 +279,9 @@ function analysisSection(file: FileAnalysis | null, analysisError: string | null
   if (analysisError) return `<section><h2>Analysis</h2><p class="error">${esc(analysisError)}</p><div class="actions"><button class="primary" data-retry="1">Analyse again</button></div></section>`;
   if (!file) return `<section><h2>Analysis</h2><p class="meta">Analysing…</p></section>`;
   const warnings = file.problems.filter((p) => p.severity === 'warning').map((p) => `<li class="warning">${esc(p.message)}</li>`);
+  if (!file.dataset && file.problems.some((p) => p.code === 'state-dict')) {
+    return `<section><h2>Analysis</h2><p class="meta">Weights only (a state dict): save "inputs" and "labels" (or "targets") in the same file, or inputs.npy and labels.npy beside it, to see the loss and the gradient of every layer.</p></section>`;
+  }
   if (!file.dataset) {
     const errors = file.problems.filter((p) => p.severity === 'error').map((p) => `<li class="error">${esc(p.message)}</li>`);
     const ambiguous = file.problems.some((p) => p.code === 'ambiguous-roles');
