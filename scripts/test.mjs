@@ -1,10 +1,11 @@
-// `npm test`: builds, runs the unit tests, then the suites that drive a real VS Code
+// `npm test`: builds, runs the unit tests, the Python package's pytest suite, then the suites that drive a real VS Code
 // (code-server + Chromium), and closes with one line that counts every suite: "N passed, N failed".
-//   --unit   unit tests only (no browser, no code-server)
+//   --unit   unit and Python tests only (no browser, no code-server)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runPytest } from './pytest-suite.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const unitOnly = process.argv.includes('--unit');
@@ -31,16 +32,40 @@ const typecheck = spawnSync(process.execPath, [join(root, 'node_modules/typescri
 const typecheckFailed = typecheck.status === 0 ? 0 : 1;
 console.log(typecheckFailed ? 'typecheck: FAILED' : 'typecheck: ok');
 
+// House rules (layer boundaries, no import cycles, the core type-checked without DOM or Node) fail
+// the run like a failing test.
+const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit', cwd: root });
+const lintFailed = lint.status === 0 ? 0 : 1;
+console.log(lintFailed ? 'lint: FAILED' : 'lint: ok');
+
 const suites = [{ name: 'unit', files: listTests(join(root, 'test/unit'), ['.test.ts', '.test.mjs']), concurrency: true }];
-if (!unitOnly) suites.push({ name: 'real VS Code', files: listTests(join(root, 'test/vscode'), ['.test.mjs']), concurrency: false });
+suites.push({ name: 'python', files: listTests(join(root, 'python/tests'), ['.py']).filter((f) => /\/test_[^/]*\.py$/.test(f)), pytest: true });
+let preflightFailed = 0;
+if (!unitOnly) {
+  try {
+    const { preflight } = await import('./vscode/preflight.mjs');
+    await preflight();
+    suites.push({ name: 'real VS Code', files: listTests(join(root, 'test/vscode'), ['.test.mjs']), concurrency: false });
+  } catch (error) {
+    console.error(`\nreal-VS-Code suites not run: ${error.message}`);
+    preflightFailed = 1;
+  }
+}
 
 const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-test-'));
 let passed = 0;
-let failed = typecheckFailed;
+let failed = typecheckFailed + lintFailed + preflightFailed;
 for (const suite of suites) {
   if (suite.files.length === 0) {
     console.error(`no ${suite.name} test files found`);
     failed++;
+    continue;
+  }
+  if (suite.pytest) {
+    console.log(`\n=== python tests (${suite.files.length} files, pytest) ===`);
+    const result = runPytest(root, scratch);
+    passed += result.passed;
+    failed += result.failed;
     continue;
   }
   const tap = join(scratch, `${suite.name.replace(/\W/g, '-')}.tap`);

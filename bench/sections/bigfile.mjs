@@ -42,7 +42,9 @@ if (QUICK) {
       let result = null;
       try {
         result = JSON.parse(r.stdout);
-      } catch {}
+      } catch {
+        // A run that printed no JSON is reported below as not ok.
+      }
       const ok = r.status === 0 && result?.n === big.n && Number.isFinite(result?.loss);
       const budget = 3 * big.bytes + 100 * MB;
       log(`bigfile: exit ${r.status}, ${r.wallMs.toFixed(0)} ms, peak RSS ${r.peakRss === null ? '?' : (r.peakRss / MB).toFixed(0)} MB${ok ? '' : `\n${r.stderr}`}`);

@@ -156,7 +156,7 @@ for (let i = 0; i < 2e6; i++) {
 }
 const worstAbs = Math.max(diff.probabilities, diff.gradient * N, diffLabels.probabilities, diffLabels.gradient * N);
 const worstLoss = Math.max(diff.loss, diffLabels.loss);
-gc();
+globalThis.gc();
 
 const rows = [
   row({ name: 'softmaxCrossEntropy (and …Labels, …Gradient) vs the textbook form with Math.exp: max |Δp|, |Δ(p − y)|', ours: { value: worstAbs, unit: '' }, pass: worstAbs <= 4e-16 && worstLoss <= 1e-15 && expWorstUlp <= 1 && leanSame, note: `loss relative Δ ${worstLoss.toExponential(1)}; exp() within ${expWorstUlp.toFixed(2)} ulp of Math.exp on 2·10⁶ arguments; …Gradient ${leanSame ? 'the same bits' : 'DIFFERS'}` }),

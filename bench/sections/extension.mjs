@@ -352,7 +352,7 @@ async function hostSuite() {
  * suite dir with its config, so it must not use anything outside itself but its arguments.
  */
 function hostBench(vscode, cfg) {
-  /* eslint-disable no-undef */
+  /* eslint-disable no-undef, @typescript-eslint/no-require-imports -- runs inside the extension host as CommonJS */
   const fs = require('fs');
   const { performance, monitorEventLoopDelay } = require('perf_hooks');
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@
 // of .npy bytes, against the least work that gives the same float64 values: a typed-array copy
 // `new Float64Array(new Float32Array(bytes))` of the same data (the peer). Also the old unit-test
 // requirement, now a figure here: 10^7 float32 read in under a second.
-import { QUICK, ROOT, bundleAndRequire, emit, interleave, log, MB, row } from './common.mjs';
+import { QUICK, bundleAndRequire, emit, interleave, log, MB, row } from './common.mjs';
 
 const N = QUICK ? 100_000 : 10_000_000;
 const ROUNDS = QUICK ? 1 : 5;

@@ -13,6 +13,7 @@ import { analyzeNetwork } from '../core/network';
 import { networkReport } from '../core/networkReport';
 import { softmaxJacobian } from '../core/softmax';
 import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type ReportOptions } from './out';
+import { runCommand } from './runCommand';
 import { renderTable } from './table';
 import { stateDictOutput } from './stateDictOut';
 
@@ -28,6 +29,9 @@ const USAGE = `usage:
                        [--vanishing-threshold R] [--exploding-threshold G]
   gradient-lens jacobian FILE --sample I [--json] [--out OUT]
   gradient-lens check FILE            finite-difference check of every analytic gradient
+  gradient-lens run DIR [--json]      a training run (DIR or DIR/run.jsonl): per step, the loss
+                                      recomputed from the logged tensors, the logged loss and
+                                      every parameter's gradient and weight norms
 FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
   --out OUT          write the analysis (or the Jacobian) to OUT; its extension gives the format:
                      .json, .csv (one row per sample), .npz (every array) or .npy (the gradient);
@@ -68,7 +72,7 @@ export function runCli(argv: string[], io: CliIo): number {
     io.out(USAGE + '\n');
     return command || values.help ? 0 : 2;
   }
-  if (!['analyze', 'jacobian', 'check'].includes(command) || !file) {
+  if (!['analyze', 'jacobian', 'check', 'run'].includes(command) || !file) {
     io.err(`gradient-lens: ${file ? `unknown command "${command}"` : 'missing FILE'}\n${USAGE}\n`);
     return 2;
   }
@@ -81,6 +85,7 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`gradient-lens: ${thresholds}\n`);
     return 2;
   }
+  if (command === 'run') return runCommand(file, values.json, { reduction: values.reduction, ...thresholds }, io);
   const roleChoice = parseRoles(values.role ?? []);
   if (typeof roleChoice === 'string') {
     io.err(`gradient-lens: ${roleChoice}\n`);

@@ -1,14 +1,12 @@
 /**
- * What a network analysis looks like outside the core: the CLI's JSON, the webview's payload,
- * and which weight a byte offset of the file falls on (for hover).
+ * What a network analysis looks like outside the core: the CLI's JSON, the Problems panel's
+ * health warnings, and which weight a byte offset of the file falls on (for hover).
  */
 import type { NetworkData } from './dataset';
 import type { NamedCheck } from './datasetCheck';
-import type { Reduction } from './losses';
 import type { NetworkAnalysis } from './network';
 import { problem, type Problem } from './problems';
 import { accuracy, toRows } from './report';
-import type { LayerPayload, NetworkPayload } from '../shared/protocol';
 
 /** `gradient-lens analyze net.json --json`; with `summaryOnly`, no per-sample arrays. */
 export function networkReport(data: NetworkData, a: NetworkAnalysis, summaryOnly = false): Record<string, unknown> {
@@ -48,43 +46,6 @@ function actualClasses(data: NetworkData, k: number): Int32Array {
     out[i] = best;
   }
   return out;
-}
-
-/** Everything the network view draws, in the protocol's shape. */
-export function networkPayload(data: NetworkData, analysis: NetworkAnalysis, fileName: string, reduction: Reduction, gradientCheckError: number | null = null): NetworkPayload {
-  const layers: LayerPayload[] = data.layers.map((layer, l) => {
-    const r = analysis.layers[l];
-    return {
-      inputs: layer.inputs,
-      outputs: layer.outputs,
-      activation: layer.activation,
-      weights: layer.weights,
-      bias: layer.bias,
-      gradWeights: r.gradWeights,
-      gradBias: r.gradBias,
-      weightNorm: r.weightNorm,
-      gradNorm: r.gradNorm,
-      health: r.health,
-      z: r.z,
-      a: r.a,
-      dA: r.dA,
-      dZ: r.dZ,
-    };
-  });
-  return {
-    task: 'network',
-    fileName,
-    n: data.n,
-    head: data.head,
-    classes: data.classes,
-    reduction,
-    loss: analysis.loss,
-    losses: analysis.losses,
-    inputs: data.inputs,
-    targets: data.targets,
-    layers,
-    gradientCheckError,
-  };
 }
 
 /** Worst relative error over the ∂L/∂W and ∂L/∂b checks, for `NetworkPayload.gradientCheckError`. */

@@ -141,7 +141,7 @@ export function matchRoles(names: readonly string[], arrays: readonly NpyArray[]
   const byName = new Map(facts.map((f) => [f.name, f]));
   const fixed = options.fixed ?? {};
   const used = new Set(Object.values(fixed).filter((v): v is string => typeof v === 'string'));
-  const free = facts.filter((f) => !used.has(f.name));
+  const free = facts.filter((f) => !used.has(f.name) && !isRunMember(f.name));
   const exact = (role: RoleName) => free.find((f) => f.lower === role);
   /** Candidates for a slot by name: aliases, else names that contain a role word. */
   const byAlias = (pool: ArrayFacts[], slot: Slot, ok: (f: ArrayFacts) => boolean) => {
@@ -200,6 +200,15 @@ export function matchRoles(names: readonly string[], arrays: readonly NpyArray[]
   const choices = complete.map((a) => choiceOf(a, byName));
   const contested = contestedArrays(complete);
   return { kind: 'ambiguous', question: contested, choices };
+}
+
+/**
+ * Members a training-run step file (RUN-FORMAT.md) stores beside the roles: `sample_indices`, the
+ * logged `loss` and `grad.<param>`. They are never a role, so content matching must not take
+ * them (an int64 `sample_indices` of length N would otherwise pass for the labels).
+ */
+export function isRunMember(name: string): boolean {
+  return name === 'sample_indices' || name === 'loss' || name.startsWith('grad.');
 }
 
 function fixedRest(fixed: RoleAssignment): RoleAssignment {

@@ -207,8 +207,8 @@ function materialize(t: PyTensor, raw: Uint8Array, bigEndian: boolean, where: st
 
 // ---- the restricted unpickler ---------------------------------------------------------------------
 
-const MARK = Symbol('mark');
-type StackItem = PyValue | typeof MARK;
+/** MARK positions are kept apart (in `marks`), so the stack holds values only. */
+type StackItem = PyValue;
 
 /**
  * Unpickles `data`, allowing only the globals above. `fail(detail, offset)` must throw; offsets are

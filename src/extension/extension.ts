@@ -12,6 +12,7 @@ import { registerNpyEditor } from './npyEditor';
 import { SampleHoverProvider } from './hover';
 import { PanelController } from './panel';
 import { LossStatusBar } from './statusBar';
+import { registerTrainingRuns } from './openTrainingRun';
 
 /** Files the editor features attach to; analysis then checks the content is a tensor file. */
 export const TENSOR_DOCUMENTS: vscode.DocumentSelector = [
@@ -37,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): { service: AnalysisS
     ...registerCommands(service, panel, log),
     registerExportCommand(service, panel),
     registerNpyEditor(context, service),
+    registerTrainingRuns(context.extensionUri, service, panel, log),
   );
   log.info(`Gradient Lens activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { service };

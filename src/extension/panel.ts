@@ -53,6 +53,11 @@ export class PanelController implements vscode.Disposable {
     return this.panel ? (this.state?.uri ?? null) : null;
   }
 
+  /** The view the open panel shows (the training-run panel keeps it when it opens another step). */
+  get visibleView(): ViewId | null {
+    return this.panel ? (this.state?.view ?? null) : null;
+  }
+
   /** Opens (or reveals) the panel on a file's analysis. */
   show(file: FileAnalysis, view: ViewId, selected?: number): void {
     const n = file.analysis?.n ?? file.dataset?.n ?? 0;

@@ -12,6 +12,9 @@ export interface PanelHtmlOptions {
   codiconsUri?: string;
   cspSource: string;
   nonce: string;
+  /** The training-run panel's own words; the tensor panel's by default. */
+  title?: string;
+  emptyText?: string;
 }
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -38,11 +41,11 @@ export function renderPanelHtml(opts: PanelHtmlOptions): string {
     <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(opts.cspSource, opts.nonce))}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <link rel="stylesheet" href="${escapeAttr(opts.styleUri)}" nonce="${nonce}">${codicons}
-    <title>Gradient Lens</title>
+    <title>${escapeAttr(opts.title ?? 'Gradient Lens')}</title>
   </head>
   <body>
     <main id="gl-root" class="gl" data-testid="panel" aria-busy="true">
-      <p class="gl-empty" data-testid="empty">Open a logits, probabilities or network file to see its loss, gradients and Jacobian.</p>
+      <p class="gl-empty" data-testid="empty">${escapeAttr(opts.emptyText ?? 'Open a logits, probabilities or network file to see its loss, gradients and Jacobian.')}</p>
     </main>
     <script nonce="${nonce}" src="${escapeAttr(opts.scriptUri)}"></script>
   </body>

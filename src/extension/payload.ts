@@ -6,14 +6,7 @@ import type { RegressionPayload } from '../shared/protocol';
 import type { ClassificationWire, PayloadWire } from '../shared/payloadWire';
 import type { FileAnalysis } from './analysisService';
 import { networkPayloadOf } from './networkPayload';
-
-/**
- * The parsers hand out views over buffers reserved larger than the data; posting a view would
- * send its whole buffer, so views are copied to their own.
- */
-export function compact<T extends Float64Array | Int32Array>(a: T): T {
-  return (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice()) as T;
-}
+import { compact } from './ownBuffer';
 
 export function payloadOf(file: FileAnalysis): PayloadWire | null {
   const { dataset, analysis } = file;

@@ -192,3 +192,63 @@ export function parseWebviewMessage(value: unknown): FromWebview | null {
       return null;
   }
 }
+
+// ---- the training-run panel (a second webview: src/webview/run, src/extension/runPanel.ts) --
+
+/** One step of a run as the timeline draws it, from the manifest alone (no step file is read). */
+export interface RunPoint {
+  step: number;
+  time: number;
+  /** The logged loss, or null. */
+  loss: number | null;
+  /** Per parameter (an index into RunUpdateMessage.params): ‖∂L/∂W‖, null without a gradient or when absent. */
+  gradNorms: (number | null)[];
+  /** ‖W‖ per parameter, null when the parameter is absent at this step. */
+  weightNorms: (number | null)[];
+}
+
+/** New steps of the run (appended), or all of it (reset: first show, or the manifest was rewritten). */
+export interface RunUpdateMessage {
+  type: 'runUpdate';
+  reset: boolean;
+  /** Folder name, for the title. */
+  runName: string;
+  /** Every parameter name seen so far, in order of first appearance: indices never change. */
+  params: string[];
+  steps: RunPoint[];
+  /** Every problem of the manifest so far, as `run.jsonl:LINE:COL: message`. */
+  problems: string[];
+  /** A last line is being written (not yet read). */
+  pending: boolean;
+  thresholds: { vanishing: number; exploding: number };
+}
+
+/** The host opened (or could not open) a step's file in the Gradient Lens panel. */
+export interface RunStepOpenedMessage {
+  type: 'runStepOpened';
+  index: number;
+  ok: boolean;
+  message: string;
+}
+
+export type ToRunWebview = RunUpdateMessage | RunStepOpenedMessage;
+
+/** The user chose a step (slider, chart): open its .npz in the existing panel. `index` is into the steps shown. */
+export interface OpenStepMessage {
+  type: 'openStep';
+  index: number;
+}
+
+export type FromRunWebview = ReadyMessage | OpenStepMessage | LogMessage;
+
+/** Validates an untrusted message from the run panel; null for anything not in its protocol. */
+export function parseRunWebviewMessage(value: unknown): FromRunWebview | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const m = value as Record<string, unknown>;
+  if (m.type === 'openStep') return typeof m.index === 'number' && Number.isInteger(m.index) && m.index >= 0 && m.index < 2 ** 31 ? { type: 'openStep', index: m.index } : null;
+  if (m.type === 'ready' || m.type === 'log') {
+    const parsed = parseWebviewMessage(value);
+    return parsed && (parsed.type === 'ready' || parsed.type === 'log') ? parsed : null;
+  }
+  return null;
+}

@@ -15,7 +15,8 @@ import { formatLocation, LineIndex } from '../../src/core/lineIndex';
 import { loadTensorFile } from '../../src/core/load';
 import { checkGradient } from '../../src/core/gradcheck';
 import { activationJacobian, analyzeNetwork, ELEMENTWISE, networkLoss, withLayerParameters } from '../../src/core/network';
-import { healthProblems, networkPayload, weightAt, worstRelativeError } from '../../src/core/networkReport';
+import { healthProblems, weightAt, worstRelativeError } from '../../src/core/networkReport';
+import { networkPayload } from '../../src/extension/networkPayload';
 import { assertClose } from '../helpers/close';
 import { cli } from '../helpers/cli';
 
