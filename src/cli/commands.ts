@@ -16,6 +16,7 @@ import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type Repo
 import { runCommand } from './runCommand';
 import { renderTable } from './table';
 import { parseTolerances, userCheckCommand } from './checkCommand';
+import { stateDictOutput } from './stateDictOut';
 
 export interface CliIo extends OutIo {
   readFile(path: string): Uint8Array;
@@ -35,11 +36,11 @@ const USAGE = `usage:
   gradient-lens run DIR [--json]      a training run (DIR or DIR/run.jsonl): per step, the loss
                                       recomputed from the logged tensors, the logged loss and
                                       every parameter's gradient and weight norms
-FILE is .json, .csv, .npy or .npz (formats: see README).
+FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
   --out OUT          write the analysis (or the Jacobian) to OUT; its extension gives the format:
                      .json, .csv (one row per sample), .npz (every array) or .npy (the gradient);
                      never the input file. Stdout then stays quiet unless --json is given.
-  --role ROLE=ARRAY  which .npz array plays a role when the names are ambiguous
+  --role ROLE=ARRAY  which .npz/.safetensors/.pt array plays a role when the names are ambiguous
                      (e.g. --role logits=preds); roles: logits, probabilities, predictions,
                      labels, targets, classes.
   --vanishing-threshold R   networks: flag a layer when ‖∂L/∂W‖/‖W‖ < R (default 1e-6)
@@ -129,6 +130,8 @@ export function runCli(argv: string[], io: CliIo): number {
     }
   };
   const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice });
+  const stateDict = command === 'analyze' ? stateDictOutput(file, bytes, loaded, values.json) : null;
+  if (stateDict !== null) return io.out(stateDict), 0;
   if (reportProblems(file, bytes, loaded, io)) return 1;
   const dataset = loaded.dataset!;
   const reduction = values.reduction as Reduction;
@@ -212,7 +215,7 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
   if (loaded.problems.length === 0) return false;
   const index = new LineIndex(bytes);
   // NumPy files have no lines: their problems name the array (and the file) instead.
-  const binary = formatOf(file) === 'npy' || formatOf(file) === 'npz';
+  const binary = ['npy', 'npz', 'safetensors', 'pt'].includes(formatOf(file) ?? '');
   const base = `${basename(file)}: `;
   for (const p of loaded.problems) {
     const where = binary ? file : formatLocation(file, index, p.start);

@@ -19,7 +19,7 @@ export interface OutIo {
 /** The format for `out`, or a message saying why it cannot be written (checked before analysing). */
 export function checkOut(out: string, input: string, io: OutIo): { format: ExportFormat } | { error: string } {
   const format = formatFromPath(out);
-  if (!format) return { error: `--out ${out}: the extension gives the format; use .json, .csv, .npy or .npz` };
+  if (!format) return { error: `--out ${out}: the extension gives the format; use .json, .csv, .npy, .npz or .safetensors` };
   if (resolve(out) === resolve(input) || io.sameFile?.(out, input)) {
     return { error: `--out ${out}: refusing to write over the input file ${input}; choose another name` };
   }

@@ -10,10 +10,11 @@ import { networkReport } from './networkReport';
 import { writeNpy } from './npy';
 import { writeNpz, type NpzEntry } from './npz';
 import { accuracy, analysisReport, toRows } from './report';
+import { writeSafetensors } from './safetensors';
 import { softmaxJacobian } from './softmax';
 
-export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'npy', 'npz'];
+export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz' | 'safetensors';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'npy', 'npz', 'safetensors'];
 
 /** The one array a `.npy` export holds. */
 export type NpyQuantity = 'gradient' | 'logitGradient' | 'losses' | 'probabilities';
@@ -46,6 +47,8 @@ export function exportAnalysis(a: Analysis, format: ExportFormat, ctx: ExportCon
       return encoder.encode(analysisToCsv(a, ctx));
     case 'npz':
       return analysisToNpz(a, ctx);
+    case 'safetensors':
+      return asSafetensors(analysisArrays(a), ctx);
     case 'npy':
       return analysisToNpy(a, ctx.npy ?? 'gradient');
   }
@@ -139,6 +142,15 @@ function num(v: number): string {
 
 /** Every array of the analysis, under snake_case names, as an .npz NumPy reads with np.load. */
 export function analysisToNpz(a: Analysis, ctx: ExportContext = {}): Uint8Array {
+  return writeNpz(analysisArrays(a), { compress: ctx.compress });
+}
+
+/** The same arrays as the .npz, as a .safetensors file (F64 / I32), the source file in its metadata. */
+function asSafetensors(arrays: Record<string, NpzEntry>, ctx: ExportContext): Uint8Array {
+  return writeSafetensors(arrays, ctx.fileName ? { source: ctx.fileName, written_by: 'gradient-lens' } : { written_by: 'gradient-lens' });
+}
+
+function analysisArrays(a: Analysis): Record<string, NpzEntry> {
   const arrays: Record<string, NpzEntry> = { loss: { data: Float64Array.of(a.loss), shape: [] }, losses: { data: a.losses, shape: [a.n] } };
   if (a.task === 'classification') {
     const m = [a.n, a.k];
@@ -154,7 +166,7 @@ export function analysisToNpz(a: Analysis, ctx: ExportContext = {}): Uint8Array 
   } else {
     arrays.gradient = { data: a.gradient, shape: a.shape };
   }
-  return writeNpz(arrays, { compress: ctx.compress });
+  return arrays;
 }
 
 /** One array of the analysis as a .npy file. */
@@ -202,6 +214,8 @@ export function exportJacobian(a: ClassificationAnalysis, sample: number, format
       return writeNpy(J, [k, k]);
     case 'npz':
       return writeNpz({ jacobian: { data: J, shape: [k, k] }, probabilities: { data: p, shape: [k] } }, { compress: ctx.compress });
+    case 'safetensors':
+      return asSafetensors({ jacobian: { data: J, shape: [k, k] }, probabilities: { data: p, shape: [k] } }, ctx);
   }
 }
 
@@ -232,7 +246,8 @@ export function exportNetwork(data: NetworkData, a: NetworkAnalysis, format: Exp
     }
     case 'npy':
       return writeNpy(a.losses, [a.n]);
-    case 'npz': {
+    case 'npz':
+    case 'safetensors': {
       const arrays: Record<string, NpzEntry> = {
         loss: { data: Float64Array.of(a.loss), shape: [] },
         losses: { data: a.losses, shape: [a.n] },
@@ -244,7 +259,7 @@ export function exportNetwork(data: NetworkData, a: NetworkAnalysis, format: Exp
         arrays[`grad_weights_${l}`] = { data: a.layers[l].gradWeights, shape: [layer.outputs, layer.inputs] };
         arrays[`grad_bias_${l}`] = { data: a.layers[l].gradBias, shape: [layer.outputs] };
       });
-      return writeNpz(arrays, { compress: ctx.compress });
+      return format === 'safetensors' ? asSafetensors(arrays, ctx) : writeNpz(arrays, { compress: ctx.compress });
     }
   }
 }

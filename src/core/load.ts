@@ -12,9 +12,10 @@ import { networkFromJson } from './networkRoles';
 import { InputError, problem } from './problems';
 import { loadNpyFile, loadNpzFile, type RoleAssignment } from './numpyRoles';
 import { type RoleOptions } from './roles';
+import { loadSafetensorsFile, loadTorchFile } from './tensorArchives';
 import { userGradientsFromCsv, userGradientsFromJson, withUserGradients } from './userGradients';
 
-export type FileFormat = 'json' | 'csv' | 'npy' | 'npz';
+export type FileFormat = 'json' | 'csv' | 'npy' | 'npz' | 'safetensors' | 'pt';
 
 export interface LoadOptions extends RoleOptions, SiblingSource {
   // SiblingSource: `readSibling(name)` (or pre-read `siblings`) gives files beside this one by base
@@ -29,6 +30,8 @@ export function formatOf(fileName: string): FileFormat | null {
   if (lower.endsWith('.csv') || lower.endsWith('.tsv')) return 'csv';
   if (lower.endsWith('.npy')) return 'npy';
   if (lower.endsWith('.npz')) return 'npz';
+  if (lower.endsWith('.safetensors')) return 'safetensors';
+  if (lower.endsWith('.pt') || lower.endsWith('.pth')) return 'pt';
   return null;
 }
 
@@ -41,6 +44,8 @@ export function registerLoader(format: FileFormat, loader: (bytes: Uint8Array, f
 
 registerLoader('npy', loadNpyFile);
 registerLoader('npz', loadNpzFile);
+registerLoader('safetensors', loadSafetensorsFile);
+registerLoader('pt', loadTorchFile);
 
 export function loadTensorFile(bytes: Uint8Array, fileName: string, options: LoadOptions = {}): LoadResult {
   const format = formatOf(fileName) ?? sniff(bytes);

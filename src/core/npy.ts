@@ -693,3 +693,24 @@ function describeBadMagic(bytes: Uint8Array): string {
   const shown = Array.from(bytes.subarray(0, 6), (x) => (x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : `\\x${x.toString(16).padStart(2, '0')}`)).join('');
   return `not a NumPy .npy file: it should start with the magic string "\\x93NUMPY" but starts with "${shown}"`;
 }
+
+/**
+ * Decodes raw C-order array bytes of a NumPy dtype (e.g. '<f4', '|b1') into an NpyArray, for
+ * containers that store the bytes without a `.npy` header (safetensors, PyTorch storages).
+ * `offset` is the data's byte offset in `fileName`, for error messages. Throws {@link NpyError}.
+ */
+export function decodeRawArray(bytes: Uint8Array, descr: string, shape: number[], fileName: string, offset = 0): NpyArray {
+  const fail = (detail: string, at: number): never => {
+    throw new NpyError(`${fileName}: ${detail} (at byte ${at})`, at, { fileName });
+  };
+  const dtype = interpretDescr({ type: 'str', value: descr, pos: 0 }, (msg) => fail(msg, offset));
+  if (dtype.kind === 'string') return fail(`string dtype '${descr}' is not a raw numeric dtype`, offset);
+  let count = 1;
+  for (const d of shape) count *= d;
+  if (!Number.isSafeInteger(count) || count * dtype.itemSize > bytes.length) {
+    return fail(`shape (${shape.join(', ')}) of dtype '${descr}' needs ${count * dtype.itemSize} bytes but ${bytes.length} are there`, offset);
+  }
+  const data = new Float64Array(count);
+  decodeNumeric(bytes, 0, count, dtype, data, (msg, at) => fail(msg, offset + at));
+  return { dtype: descr, kind: dtype.kind, shape, data };
+}

@@ -313,6 +313,11 @@ export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyL
     if (e instanceof NpyError) return fail(e.message, 'npz');
     throw e;
   }
+  return loadNamedArrays(arrays, file, options);
+}
+
+/** Named arrays (an .npz, a .safetensors, a .pt dict) → roles → dataset, as for an .npz. */
+export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, options: NumpyLoadOptions = {}): LoadResult {
   // The user's own derivatives (dinputs, jacobian…) play no role; they are checked against it.
   const names = [...arrays.keys()].filter((n) => !USER_GRADIENT_ARRAYS.includes(n));
   const list = names.map((n) => arrays.get(n)!);
@@ -363,6 +368,7 @@ export function npySiblingCandidates(fileName: string, wants: 'labels' | 'target
 export function siblingFilesFor(fileName: string): string[] {
   const names: string[] = [];
   if (/\.npy$/i.test(fileName)) names.push(...npySiblingCandidates(fileName, 'labels'));
+  if (/\.(safetensors|pt|pth)$/i.test(fileName)) names.push('inputs.npy', 'labels.npy', 'targets.npy'); // a state dict's data
   names.push('classes.txt', 'labels.txt');
   return [...new Set(names)];
 }

@@ -68,7 +68,7 @@ export class AnalysisService implements vscode.Disposable {
   async analyzeUri(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<FileAnalysis> {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const format = formatOf(uri.path);
-    if (document && format !== 'npy' && format !== 'npz') {
+    if (document && !['npy', 'npz', 'safetensors', 'pt'].includes(format ?? '')) {
       const analysis = await this.analyzeDocument(document, token);
       if (!analysis) throw new NotATensorFileError(`${baseName(uri)} ${NOT_A_TENSOR_FILE}`);
       return analysis;
@@ -80,7 +80,8 @@ export class AnalysisService implements vscode.Disposable {
     if (stat.size > max) {
       throw new NotATensorFileError(`${baseName(uri)} is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`);
     }
-    if (uri.scheme === 'file' && format !== 'npz' && stat.size > readSettings().workerThresholdBytes) {
+    // Archives may need a quick pick of roles first, which needs their bytes here.
+    if (uri.scheme === 'file' && !['npz', 'safetensors', 'pt'].includes(format ?? '') && stat.size > readSettings().workerThresholdBytes) {
       // A large local file is read by the worker itself: its bytes never pass through the host.
       const extra = await editorLoadOptions(uri, null);
       return this.run(uri, { path: uri.fsPath }, undefined, true, token, extra);

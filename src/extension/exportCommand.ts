@@ -16,7 +16,7 @@ import type { AnalysisService, FileAnalysis } from './analysisService';
 import { analyseForCommand, commandTarget } from './commandTarget';
 import { readSettings } from './config';
 
-export type ExportKind = 'json' | 'csv' | 'npz' | 'npy-gradient' | 'npy-losses' | 'jacobian-json' | 'jacobian-csv' | 'jacobian-npy';
+export type ExportKind = 'json' | 'csv' | 'npz' | 'safetensors' | 'npy-gradient' | 'npy-losses' | 'jacobian-json' | 'jacobian-csv' | 'jacobian-npy';
 
 interface KindInfo {
   label: string;
@@ -34,6 +34,7 @@ const KINDS: Record<ExportKind, KindInfo> = {
   json: { label: 'Analysis as JSON', detail: 'loss, per-sample losses, probabilities, gradients, predictions, classes', format: 'json', suffix: () => 'analysis.json' },
   csv: { label: 'Analysis as CSV', detail: 'one row per sample: loss, p_<class>…, grad_<class>…', format: 'csv', suffix: () => 'analysis.csv' },
   npz: { label: 'Analysis as NumPy .npz', detail: 'every array, for np.load', format: 'npz', suffix: () => 'analysis.npz' },
+  safetensors: { label: 'Analysis as .safetensors', detail: 'every array, for safetensors load_file (NumPy or PyTorch)', format: 'safetensors', suffix: () => 'analysis.safetensors' },
   'npy-gradient': { label: 'Gradient as NumPy .npy', detail: '∂L/∂(the file’s tensor), N × K', format: 'npy', npy: 'gradient', suffix: () => 'gradient.npy', tasks: ['classification', 'regression'] },
   'npy-losses': { label: 'Per-sample losses as NumPy .npy', detail: 'N values', format: 'npy', npy: 'losses', suffix: () => 'losses.npy' },
   'jacobian-json': { label: 'Softmax Jacobian of one sample as JSON', detail: 'K × K, ∂p_j/∂z_k', format: 'json', jacobian: true, suffix: (i) => `jacobian-${i}.json`, tasks: ['classification'] },

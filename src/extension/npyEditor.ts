@@ -10,7 +10,11 @@ import { className } from '../core/dataset';
 import { NpyError, readNpy, type NpyArray } from '../core/npy';
 import { readNpz } from '../core/npz';
 import { dtypeName, shapeText } from '../core/numpyRoles';
+import { arrayStats, checkSlice, sliceArray, type ArrayStats } from '../core/arraySlice';
 import { accuracy } from '../core/report';
+import { SLICE_SCRIPT } from './sliceViewScript';
+import type { LayerSummary } from '../core/tensorArchives';
+import { archiveView, isArchiveName } from './archiveView';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { readSettings } from './config';
 import { CancelledError } from './workerClient';
@@ -36,11 +40,15 @@ interface ArraySummary {
   dtype: string;
   shape: number[];
   count: number;
-  stats: { min: number; max: number; mean: number; nonFinite: number } | null;
+  stats: ArrayStats | null;
+  /** Numeric, rank ≥ 2 and not empty: drawn as a heatmap of a chosen 2-D slice. */
+  slice?: boolean;
   /** First rows (as a 2-D preview: a vector is one column) of formatted values. */
   preview: string[][];
   moreRows: boolean;
   moreCols: boolean;
+  /** Why no values are shown (a tensor the viewer did not read). */
+  note?: string;
 }
 
 class NpyDocument implements vscode.CustomDocument {
@@ -48,6 +56,11 @@ class NpyDocument implements vscode.CustomDocument {
     readonly uri: vscode.Uri,
     public arrays: ArraySummary[],
     public error: string | null,
+    /** safetensors `__metadata__` or a .pt's string entries; Linear layers of a state dict. */
+    public metadata: [string, string][] = [],
+    public layers: LayerSummary[] = [],
+    /** The arrays themselves (null: not read), for the heatmap's slices. */
+    public raw: (NpyArray | null)[] = [],
   ) {}
   dispose(): void {}
 }
@@ -71,6 +84,7 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
 
   private async read(document: NpyDocument): Promise<void> {
     try {
+      if (isArchiveName(document.uri.path)) return await this.readArchive(document);
       const stat = await vscode.workspace.fs.stat(document.uri);
       const max = readSettings().maxFileBytes;
       if (stat.size > max) {
@@ -79,12 +93,35 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
         return;
       }
       const bytes = await vscode.workspace.fs.readFile(document.uri);
-      document.arrays = summarize(bytes, baseName(document.uri));
+      const arrays = readArrays(bytes, baseName(document.uri));
+      document.raw = arrays.map(([, a]) => a);
+      document.arrays = arrays.map(([name, a]) => summarizeArray(name, a));
       document.error = null;
     } catch (error) {
       document.arrays = [];
       document.error = error instanceof NpyError ? error.message : `cannot read the file: ${(error as Error).message}`;
     }
+  }
+
+  /** .safetensors / .pt: a local .safetensors is read lazily, so its size is no limit here. */
+  private async readArchive(document: NpyDocument): Promise<void> {
+    const name = baseName(document.uri);
+    const lazy = document.uri.scheme === 'file' && /\.safetensors$/i.test(name);
+    if (!lazy) {
+      const stat = await vscode.workspace.fs.stat(document.uri);
+      const max = readSettings().maxFileBytes;
+      if (stat.size > max) throw new Error(`this file is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`);
+    }
+    const view = archiveView(name, lazy ? { path: document.uri.fsPath } : { bytes: await vscode.workspace.fs.readFile(document.uri) });
+    document.arrays = view.tensors.map((t) =>
+      t.array
+        ? summarizeArray(t.name, t.array)
+        : { name: t.name, dtype: t.dtype, shape: t.shape, count: t.shape.reduce((a, b) => a * b, 1), stats: null, preview: [], moreRows: false, moreCols: false, note: `not read by the viewer (${(t.bytes / 2 ** 20).toFixed(0)} MB)` },
+    );
+    document.metadata = view.metadata;
+    document.layers = view.layers;
+    document.raw = view.tensors.map((t) => t.array);
+    document.error = null;
   }
 
   async resolveCustomEditor(document: NpyDocument, panel: vscode.WebviewPanel): Promise<void> {
@@ -111,6 +148,7 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
         const command = typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'run' ? (raw as { command?: unknown }).command : undefined;
         if (typeof command === 'string' && ACTIONS.some((a) => a.command === command)) void vscode.commands.executeCommand(command, document.uri);
         else if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'retry') void analyse();
+        else if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'slice') void panel.webview.postMessage(answerSlice(document, raw as Record<string, unknown>));
       },
       null,
       disposables,
@@ -140,31 +178,30 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
 // ---- summaries ----------------------------------------------------------------------------------
 
 export function summarize(bytes: Uint8Array, fileName: string): ArraySummary[] {
-  if (/\.npz$/i.test(fileName) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) {
-    const arrays = readNpz(bytes, fileName);
-    return [...arrays.entries()].map(([name, a]) => summarizeArray(name, a));
-  }
-  return [summarizeArray(fileName, readNpy(bytes, fileName))];
+  return readArrays(bytes, fileName).map(([name, a]) => summarizeArray(name, a));
+}
+
+function readArrays(bytes: Uint8Array, fileName: string): [string, NpyArray][] {
+  if (/\.npz$/i.test(fileName) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) return [...readNpz(bytes, fileName).entries()];
+  return [[fileName, readNpy(bytes, fileName)]];
+}
+
+/** The page asked for a 2-D slice of array `array`: checked, cut (at most 512 × 512) and sent back. */
+function answerSlice(document: NpyDocument, m: Record<string, unknown>): Record<string, unknown> {
+  const array = m.array;
+  const a = typeof array === 'number' && Number.isInteger(array) ? document.raw[array] : undefined;
+  if (!a || a.kind === 'string') return { type: 'slice', array, error: 'no such array' };
+  const request = { rowAxis: Number(m.rowAxis), colAxis: Number(m.colAxis), index: Array.isArray(m.index) ? m.index.map(Number) : [] };
+  const problem = checkSlice(a.shape, request);
+  if (problem) return { type: 'slice', array, error: problem };
+  const s = sliceArray(a.shape, a.data, request);
+  return { type: 'slice', array, rows: s.rows, cols: s.cols, totalRows: s.totalRows, totalCols: s.totalCols, values: Array.from(s.values) };
 }
 
 function summarizeArray(name: string, a: NpyArray): ArraySummary {
   const count = a.shape.reduce((x, y) => x * y, 1);
   let stats: ArraySummary['stats'] = null;
-  if (a.kind !== 'string' && count > 0) {
-    let min = Infinity;
-    let max = -Infinity;
-    let sum = 0;
-    let finite = 0;
-    for (let i = 0; i < a.data.length; i++) {
-      const v = a.data[i];
-      if (!Number.isFinite(v)) continue;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      sum += v;
-      finite++;
-    }
-    stats = { min, max, mean: finite ? sum / finite : NaN, nonFinite: a.data.length - finite };
-  }
+  if (a.kind !== 'string' && count > 0) stats = arrayStats(a.data);
   const rows = a.shape.length === 0 ? 1 : a.shape[0];
   const cols = a.shape.length <= 1 ? 1 : count / Math.max(1, rows);
   const preview: string[][] = [];
@@ -177,7 +214,8 @@ function summarizeArray(name: string, a: NpyArray): ArraySummary {
     }
     preview.push(row);
   }
-  return { name, dtype: a.dtype, shape: a.shape, count, stats, preview, moreRows: rows > PREVIEW_ROWS, moreCols: cols > PREVIEW_COLS };
+  const slice = a.kind !== 'string' && a.shape.length >= 2 && count > 0;
+  return { name, dtype: a.dtype, shape: a.shape, count, stats, preview, moreRows: rows > PREVIEW_ROWS, moreCols: cols > PREVIEW_COLS, slice };
 }
 
 function formatNumber(v: number): string {
@@ -195,7 +233,8 @@ function renderHtml(cspSource: string, nonceValue: string, fileName: string, doc
   if (document.error) body.push(`<p class="error">${esc(document.error)}</p>`);
   else {
     body.push(analysisSection(file, analysisError));
-    for (const a of document.arrays) body.push(arraySection(a));
+    body.push(archiveSections(document.metadata, document.layers));
+    document.arrays.forEach((a, i) => body.push(arraySection(a, i)));
   }
   return `<!DOCTYPE html>
 <html lang="en">
@@ -211,6 +250,10 @@ function renderHtml(cspSource: string, nonceValue: string, fileName: string, doc
   .error { color: var(--vscode-errorForeground); white-space: pre-wrap; }
   .warning { color: var(--vscode-editorWarning-foreground); }
   table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+  .slice-controls { margin: 0.4em 0; } .slice-controls input { width: 5em; }
+  .slice-figure { display: flex; gap: 6px; align-items: flex-start; margin-bottom: 0.4em; }
+  .bar-labels { display: flex; flex-direction: column; justify-content: space-between; font-size: 0.85em; min-height: 60px; }
+  td.text { text-align: left; white-space: pre-wrap; word-break: break-all; }
   td, th { padding: 2px 10px; text-align: right; border-bottom: 1px solid var(--vscode-editorWidget-border, transparent); }
   th { color: var(--vscode-descriptionForeground); font-weight: normal; }
   .loss { font-size: 1.2em; }
@@ -226,6 +269,7 @@ ${body.join('\n')}
   const vscode = acquireVsCodeApi();
   for (const b of document.querySelectorAll('button[data-command]')) b.addEventListener('click', () => vscode.postMessage({ type: 'run', command: b.dataset.command }));
   for (const b of document.querySelectorAll('button[data-retry]')) b.addEventListener('click', () => vscode.postMessage({ type: 'retry' }));
+${SLICE_SCRIPT}
 </script>
 </body>
 </html>`;
@@ -235,6 +279,9 @@ function analysisSection(file: FileAnalysis | null, analysisError: string | null
   if (analysisError) return `<section><h2>Analysis</h2><p class="error">${esc(analysisError)}</p><div class="actions"><button class="primary" data-retry="1">Analyse again</button></div></section>`;
   if (!file) return `<section><h2>Analysis</h2><p class="meta">Analysing…</p></section>`;
   const warnings = file.problems.filter((p) => p.severity === 'warning').map((p) => `<li class="warning">${esc(p.message)}</li>`);
+  if (!file.dataset && file.problems.some((p) => p.code === 'state-dict')) {
+    return `<section><h2>Analysis</h2><p class="meta">Weights only (a state dict): save "inputs" and "labels" (or "targets") in the same file, or inputs.npy and labels.npy beside it, to see the loss and the gradient of every layer.</p></section>`;
+  }
   if (!file.dataset) {
     const errors = file.problems.filter((p) => p.severity === 'error').map((p) => `<li class="error">${esc(p.message)}</li>`);
     const ambiguous = file.problems.some((p) => p.code === 'ambiguous-roles');
@@ -262,17 +309,36 @@ function analysisSection(file: FileAnalysis | null, analysisError: string | null
   return `<section><h2>Analysis</h2>${lines.join('\n')}${warnings.length ? `<ul>${warnings.join('')}</ul>` : ''}<div class="actions">${buttons}</div></section>`;
 }
 
-function arraySection(a: ArraySummary): string {
+function arraySection(a: ArraySummary, index: number): string {
   const stats = a.stats
-    ? `min ${esc(formatNumber(a.stats.min))} · max ${esc(formatNumber(a.stats.max))} · mean ${esc(formatNumber(a.stats.mean))}${a.stats.nonFinite ? ` · <span class="warning">${a.stats.nonFinite} NaN/inf</span>` : ''}`
+    ? `min ${esc(formatNumber(a.stats.min))} · max ${esc(formatNumber(a.stats.max))} · mean ${esc(formatNumber(a.stats.mean))} · std ${esc(formatNumber(a.stats.std))}` +
+      (a.stats.nan || a.stats.inf ? ` · <span class="warning">${a.stats.nan} NaN, ${a.stats.inf} ±Inf</span>` : '')
     : '';
-  const header = `<h2>${esc(a.name)}</h2><p class="meta">${esc(dtypeName(a.dtype))} (${esc(a.dtype)}) · shape ${esc(shapeText(a.shape))} · ${a.count.toLocaleString('en-US')} values${stats ? ` · ${stats}` : ''}</p>`;
+  const note = a.note ? ` · ${esc(a.note)}` : '';
+  const header = `<h2>${esc(a.name)}</h2><p class="meta">${esc(dtypeName(a.dtype))} (${esc(a.dtype)}) · shape ${esc(shapeText(a.shape))} · ${a.count.toLocaleString('en-US')} values${stats ? ` · ${stats}` : ''}${note}</p>`;
   if (a.preview.length === 0) return header;
+  const slicer = a.slice ? `<div class="slicer" data-array="${index}" data-shape="${a.shape.join(',')}"></div>` : '';
   const cols = a.preview[0].length;
   const head = `<tr><th></th>${Array.from({ length: cols }, (_, j) => `<th>${j}</th>`).join('')}${a.moreCols ? '<th>…</th>' : ''}</tr>`;
   const rows = a.preview.map((r, i) => `<tr><th>${i}</th>${r.map((v) => `<td>${esc(v)}</td>`).join('')}${a.moreCols ? '<td>…</td>' : ''}</tr>`).join('');
   const more = a.moreRows ? `<tr><th>…</th>${'<td>…</td>'.repeat(cols)}</tr>` : '';
-  return `${header}<table>${a.shape.length > 1 ? head : ''}${rows}${more}</table>`;
+  return `${header}${slicer}<table>${a.shape.length > 1 ? head : ''}${rows}${more}</table>`;
+}
+
+/** The file's metadata and, for a state dict, one row per Linear layer. */
+function archiveSections(metadata: [string, string][], layers: LayerSummary[]): string {
+  const parts: string[] = [];
+  if (metadata.length > 0) {
+    const rows = metadata.map(([k, v]) => `<tr><th>${esc(k)}</th><td class="text">${esc(v.length > 500 ? `${v.slice(0, 500)}…` : v)}</td></tr>`).join('');
+    parts.push(`<section><h2>Metadata</h2><table class="metadata">${rows}</table></section>`);
+  }
+  if (layers.length > 0) {
+    const rows = layers
+      .map((l) => `<tr><th>${esc(l.name)}</th><td>${esc(shapeText(l.weightShape))}</td><td>${esc(formatNumber(l.weightNorm))}</td><td>${l.biasShape ? esc(shapeText(l.biasShape)) : '—'}</td><td>${l.biasNorm === null ? '—' : esc(formatNumber(l.biasNorm))}</td></tr>`)
+      .join('');
+    parts.push(`<section><h2>Network: ${layers.length} Linear layer${layers.length === 1 ? '' : 's'}</h2><table class="layers"><tr><th>layer</th><th>weight</th><th>‖W‖</th><th>bias</th><th>‖b‖</th></tr>${rows}</table></section>`);
+  }
+  return parts.join('\n');
 }
 
 function esc(text: string): string {

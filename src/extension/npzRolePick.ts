@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { NpyError, type NpyArray } from '../core/npy';
 import { readNpz } from '../core/npz';
+import { isStateDict, readTensorArchive } from '../core/tensorArchives';
 import { matchRoles, siblingFilesFor, type RoleAssignment, type RoleChoice } from '../core/numpyRoles';
 
 /** Sibling files larger than this are not read ahead (the loader then works without them). */
@@ -27,7 +28,7 @@ export interface EditorLoadOptions {
 export async function editorLoadOptions(uri: vscode.Uri, bytes: Uint8Array | null, sumTolerance?: number): Promise<EditorLoadOptions | undefined> {
   const siblings = await readSiblings(uri);
   // Only an .npz needs its bytes here (an open text document never is one: null).
-  if (!/\.npz$/i.test(uri.path) || !bytes) return { siblings };
+  if (!/\.(npz|safetensors|pt|pth)$/i.test(uri.path) || !bytes) return { siblings };
   const roleChoice = await chooseNpzRoles(uri, bytes, sumTolerance);
   if (roleChoice === undefined) return undefined;
   return roleChoice ? { siblings, roleChoice } : { siblings };
@@ -60,11 +61,13 @@ export async function readSiblings(uri: vscode.Uri): Promise<Record<string, Uint
 export async function chooseNpzRoles(uri: vscode.Uri, bytes: Uint8Array, sumTolerance?: number): Promise<RoleAssignment | null | undefined> {
   let arrays: Map<string, NpyArray>;
   try {
-    arrays = readNpz(bytes, uri.path.slice(uri.path.lastIndexOf('/') + 1));
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    arrays = /\.npz$/i.test(name) ? readNpz(bytes, name) : readTensorArchive(bytes, name).arrays;
   } catch (e) {
     if (e instanceof NpyError) return null;
     throw e;
   }
+  if (isStateDict(arrays)) return null;
   const names = [...arrays.keys()];
   const match = matchRoles(names, names.map((n) => arrays.get(n)!), { sumTolerance });
   if (match.kind === 'unique') return null;

@@ -15,13 +15,13 @@ export function looksLikeTensorText(fileName: string, text: string): boolean {
   const format = formatOf(fileName);
   if (format === 'json') return TENSOR_KEY_TEXTS.some((key) => text.includes(key));
   if (format === 'csv') return CSV_COLUMNS.test(text.slice(0, 64 * 1024).split(/\r\n|\r|\n/, 1)[0]);
-  return format === 'npy' || format === 'npz';
+  return format === 'npy' || format === 'npz' || format === 'safetensors' || format === 'pt';
 }
 
 /** On a file's bytes. */
 export function looksLikeTensorFile(fileName: string, bytes: Uint8Array): boolean {
   const format = formatOf(fileName);
-  if (format === 'npy' || format === 'npz') return true;
+  if (format === 'npy' || format === 'npz' || format === 'safetensors' || format === 'pt') return true;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (format === 'json') return TENSOR_KEYS.some((key) => buffer.indexOf(key) >= 0);
   if (format === 'csv') {

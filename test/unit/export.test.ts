@@ -290,7 +290,7 @@ describe('CLI --out', () => {
 
   it('an unknown extension, --out with check, and a bad --role are usage errors', () => {
     const input = join(FIXTURES, 'classified.npz');
-    assert.equal(cli('analyze', input, '--out', join(scratch, 'x.txt')).stderr, `gradient-lens: --out ${join(scratch, 'x.txt')}: the extension gives the format; use .json, .csv, .npy or .npz\n`);
+    assert.equal(cli('analyze', input, '--out', join(scratch, 'x.txt')).stderr, `gradient-lens: --out ${join(scratch, 'x.txt')}: the extension gives the format; use .json, .csv, .npy, .npz or .safetensors\n`);
     assert.equal(cli('check', input, '--out', join(scratch, 'x.json')).status, 2);
     const bad = cli('analyze', input, '--role', 'weights=preds');
     assert.equal(bad.status, 2);
