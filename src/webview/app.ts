@@ -9,7 +9,7 @@ import { grouped } from './format';
 import { chooseView, clampIndex, restoreState, viewsFor, type PanelState } from './state';
 import { buildShell, sampleSummary, type Shell } from './shell';
 import { LiveRegion, Tooltip, type ChartUi } from './tooltip';
-import type { ViewHandle } from './views/common';
+import { DEFAULT_FOCUS, type FocusPrefs, type ViewHandle } from './views/common';
 import { rendererFor } from './views/index';
 
 export interface Host {
@@ -34,6 +34,8 @@ export class App {
   private ui: ChartUi;
   private width = 0;
   private resizeTimer = 0;
+  /** Large-K views: sub-matrix or all classes, and pinned classes; kept while the file stays the same. */
+  private focus: FocusPrefs = DEFAULT_FOCUS;
 
   constructor(
     private readonly doc: Document,
@@ -91,6 +93,7 @@ export class App {
     const payload = message.payload;
     const sameFile = this.state.fileName === payload.fileName;
     this.payload = payload;
+    if (!sameFile) this.focus = DEFAULT_FOCUS;
     this.views = viewsFor(payload);
     this.state = {
       view: chooseView(payload, message.view, this.state.view),
@@ -183,6 +186,11 @@ export class App {
       ui: this.ui,
       select: (i) => this.setSelected(i, true),
       selectLayer: (l) => this.setLayer(l, true),
+      focus: this.focus,
+      setFocus: (next) => {
+        this.focus = { ...this.focus, ...next };
+        this.invalidate();
+      },
     });
     this.handles.set(view, handle);
     this.dirty.delete(view);

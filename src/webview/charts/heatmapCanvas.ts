@@ -308,7 +308,7 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
         if (x < 0 || y < 0 || x > plotW || y > plotH) canvasSel.call(zoomer.translateTo, (c + 0.5) * cw, (r + 0.5) * ch);
       },
       activate: o.activate,
-      initialFocus: () => ({ r: Math.max(0, highlightRow ?? 0), c: 0 }),
+      initialFocus: () => o.initialFocus ?? { r: Math.max(0, highlightRow ?? 0), c: 0 },
       showSelection(b) {
         selected = b;
         drawOverlay();

@@ -12,6 +12,9 @@ export interface HeatmapLabels {
   colTitle?: string;
   /** No row labels at all (a vector drawn beside a matrix that already has them). */
   noRowLabels?: boolean;
+  /** A sub-matrix's rows and columns as indices of the full matrix (for the labels' titles). */
+  rowIds?: readonly number[] | null;
+  colIds?: readonly number[] | null;
 }
 
 export interface FrameOptions extends HeatmapLabels {
@@ -104,7 +107,10 @@ type G = Selection<SVGGElement, unknown, null, undefined>;
 export function drawHeatmapLabels(g: G, frame: HeatmapFrame, labels: HeatmapLabels, rows: AxisView, cols: AxisView): void {
   g.selectAll('*').remove();
   const name = (list: readonly string[] | null | undefined, i: number) => shortLabel(list?.[i] ?? String(i));
-  const full = (list: readonly string[] | null | undefined, i: number) => (list?.[i] ? `${i}: ${list[i]}` : String(i));
+  const fullName = (list: readonly string[] | null | undefined, ids: readonly number[] | null | undefined, i: number) => {
+    const index = ids ? ids[i] : i;
+    return list?.[i] && list[i] !== String(index) ? `${index}: ${list[i]}` : String(index);
+  };
 
   const rowStride = labelStride(rows.size, LABEL_FONT + 6);
   const rg = g.append('g').attr('class', 'gl-row-labels').attr('text-anchor', 'end').attr('font-size', LABEL_FONT);
@@ -112,7 +118,7 @@ export function drawHeatmapLabels(g: G, frame: HeatmapFrame, labels: HeatmapLabe
   for (let i = Math.ceil(rows.first / rowStride) * rowStride; i <= lastRow; i += rowStride) {
     const y = frame.top + rows.at(i) + rows.size / 2;
     if (y < frame.top - 1 || y > frame.top + frame.plotH + 1) continue;
-    rg.append('text').attr('x', frame.left - 6).attr('y', round2(y)).attr('dy', '0.32em').attr('fill', 'currentColor').text(name(labels.rowLabels, i)).append('title').text(full(labels.rowLabels, i));
+    rg.append('text').attr('x', frame.left - 6).attr('y', round2(y)).attr('dy', '0.32em').attr('fill', 'currentColor').text(name(labels.rowLabels, i)).append('title').text(fullName(labels.rowLabels, labels.rowIds, i));
   }
 
   const colGap = frame.rotateCols ? LABEL_FONT + 2 : longest(labels.colLabels, cols.last + 1) * CHAR_W + 8;
@@ -125,7 +131,7 @@ export function drawHeatmapLabels(g: G, frame: HeatmapFrame, labels: HeatmapLabe
     const t = cg.append('text').attr('fill', 'currentColor').text(name(labels.colLabels, i));
     if (frame.rotateCols) t.attr('transform', `translate(${round2(x)},${baseY}) rotate(-50)`).attr('dy', '0.32em').attr('text-anchor', 'start');
     else t.attr('x', round2(x)).attr('y', baseY).attr('text-anchor', 'middle');
-    t.append('title').text(full(labels.colLabels, i));
+    t.append('title').text(fullName(labels.colLabels, labels.colIds, i));
   }
 
   if (labels.colTitle) {

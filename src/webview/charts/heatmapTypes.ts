@@ -19,6 +19,8 @@ export interface HeatmapOptions extends HeatmapLabels {
   /** Outline the diagonal (the Jacobian's δ_jk = 1 entries). */
   diagonal?: boolean;
   highlightRow?: number | null;
+  /** The cell the keyboard focus starts on (default: the highlighted row's first cell). */
+  initialFocus?: { r: number; c: number };
   /** Numbers inside cells: always, never, or when cells are large enough. */
   showValues?: boolean | 'auto';
   /** Accessible name. */

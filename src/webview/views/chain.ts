@@ -10,7 +10,7 @@ import type { HeatmapOptions } from '../charts/heatmapTypes';
 import { legend } from '../charts/legend';
 import { denseSource, jacobianSource } from '../charts/matrixSource';
 import { divergingScale } from '../colors';
-import { exact, fmt, sub } from '../format';
+import { precise, fmt, sub } from '../format';
 import { checkLine, figure, operator } from './check';
 import { batchScale, checkTolerance, className, classificationSample, el, heading, maxAbsDiff, row, type ViewContext, type ViewHandle } from './common';
 import { blockTooltip } from './describe';
@@ -72,7 +72,7 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
       if (a.count !== 1) return blockTooltip(b, a, 'Jᵀ', 'row', 'column');
       const v = jSource.value(b.r0, b.c0);
       const formula = `p${sub(b.r0)}(δ${sub(b.r0)}${sub(b.c0)} − p${sub(b.c0)}) = ${fmt(p[b.r0])} × (${b.r0 === b.c0 ? 1 : 0} − ${fmt(p[b.c0])}) = ${fmt(v)}`;
-      return { title: `∂p${sub(b.r0)}/∂z${sub(b.c0)}`, formula, rows: [['value', exact(v)]], value: v, cell: b };
+      return { title: `∂p${sub(b.r0)}/∂z${sub(b.c0)}`, formula, rows: [['value', precise(v)]], value: v, cell: b };
     },
   };
   const jFrame = heatmapFrame({ ...jOpts, rows: k, cols: k });
@@ -91,7 +91,7 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
         colLabels: [title],
         label: title,
         testId,
-        describe: (b, a) => (a.count === 1 ? { title: `${title} · class ${b.r0} · ${name(b.r0)}`, formula: what(b.r0), rows: [['value', exact(a.mean)]], value: a.mean, cell: b } : blockTooltip(b, a, title, 'class', 'column')),
+        describe: (b, a) => (a.count === 1 ? { title: `${title} · class ${b.r0} · ${name(b.r0)}`, formula: what(b.r0), rows: [['value', precise(a.mean)]], value: a.mean, cell: b } : blockTooltip(b, a, title, 'class', 'column')),
       },
       ctx.ui,
     );

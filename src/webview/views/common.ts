@@ -15,7 +15,17 @@ export interface ViewContext {
   /** The user picked a sample in the panel. */
   select(index: number): void;
   selectLayer(layer: number): void;
+  /** Large-K views: the full matrix or the classes that matter, and the classes the user pinned. */
+  focus?: FocusPrefs;
+  setFocus?(next: Partial<FocusPrefs>): void;
 }
+
+export interface FocusPrefs {
+  showAll: boolean;
+  pinned: readonly number[];
+}
+
+export const DEFAULT_FOCUS: FocusPrefs = { showAll: false, pinned: [] };
 
 /** The values under a view, for Copy as CSV / JSON. */
 export interface Table {

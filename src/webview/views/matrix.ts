@@ -4,7 +4,7 @@ import { heatmap } from '../charts/heatmap';
 import { legend } from '../charts/legend';
 import { denseSource } from '../charts/matrixSource';
 import { divergingScale } from '../colors';
-import { exact, fmt, fmtSigned, grouped } from '../format';
+import { precise, fmt, fmtSigned, grouped } from '../format';
 import { blockTooltip } from './describe';
 import { batchScale, className, el, heading, type ViewContext, type ViewHandle } from './common';
 
@@ -51,7 +51,7 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
           title: `sample ${i} · class ${j} · ${name(j)}`,
           formula: s !== 1 ? `(p − y)/N = (${fmt(p)} − ${fmt(y)})/${n} = ${fmtSigned(v)}` : `p − y = ${fmt(p)} − ${fmt(y)} = ${fmtSigned(v)}`,
           rows: [
-            ['∂L/∂z', exact(v)],
+            ['∂L/∂z', precise(v)],
             ['true', name(payload.actual[i])],
             ['predicted', name(payload.predicted[i])],
           ],

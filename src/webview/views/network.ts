@@ -9,7 +9,7 @@ import { legend } from '../charts/legend';
 import { denseSource } from '../charts/matrixSource';
 import { normChart } from '../charts/normChart';
 import { divergingScale } from '../colors';
-import { exact, fmt } from '../format';
+import { precise, fmt } from '../format';
 import { el, heading, type ViewContext, type ViewHandle } from './common';
 import { blockTooltip } from './describe';
 
@@ -47,8 +47,8 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
           return {
             title: layerName(l, layer),
             rows: [
-              ['‖∂L/∂W‖', exact(layer.gradNorm)],
-              ['‖W‖', exact(layer.weightNorm)],
+              ['‖∂L/∂W‖', precise(layer.gradNorm)],
+              ['‖W‖', precise(layer.weightNorm)],
               ['ratio', fmt(layer.gradNorm / layer.weightNorm)],
               ['health', layer.health],
             ],
@@ -89,8 +89,8 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
           return {
             title: `Layer ${l + 1} · ∂L/∂W[${b.r0}, ${b.c0}]`,
             rows: [
-              ['∂L/∂W', exact(v)],
-              ['W', exact(layer.weights[b.r0 * layer.inputs + b.c0])],
+              ['∂L/∂W', precise(v)],
+              ['W', precise(layer.weights[b.r0 * layer.inputs + b.c0])],
             ],
             value: v,
             cell: b,
