@@ -30,7 +30,17 @@ export interface FrameOptions extends HeatmapLabels {
   cell?: { w: number; h: number };
   /** Smallest top margin, for the same reason. */
   minTop?: number;
+  /**
+   * Smallest row height in px (not square heatmaps): many rows make a tall chart to scroll rather
+   * than rows under a pixel, up to MAX_PLOT_H px in all.
+   */
+  minCellH?: number;
 }
+
+/** The tallest plot a minimum row height may ask for (a canvas of 12,000 × 900 px is 43 MB). */
+export const MAX_PLOT_H = 12_000;
+/** Taller charts scroll inside a box this high (see .gl-scroll in panel.css). */
+export const SCROLL_BOX_H = 640;
 
 export interface HeatmapFrame {
   left: number;
@@ -73,6 +83,7 @@ export function heatmapFrame(o: FrameOptions): HeatmapFrame {
   const top = Math.max(o.minTop ?? 0, Math.round((rotateCols ? Math.min(84, colChars * CHAR_W * 0.72) + 12 : 20) + (o.colTitle ? 18 : 0)));
   let ch = Math.min(cw, maxHeight / o.rows);
   if (o.square) cw = ch = Math.min(cw, ch);
+  else if (o.minCellH) ch = Math.max(ch, Math.min(o.minCellH, MAX_PLOT_H / o.rows));
   if (o.cell) ({ w: cw, h: ch } = o.cell);
   const plotW = cw * o.cols;
   const plotH = ch * o.rows;

@@ -66,7 +66,8 @@ export function renderJacobian(host: HTMLElement, ctx: ViewContext): ViewHandle 
       rowIds: ids,
       colIds: ids,
       highlightRow: ids ? ids.indexOf(payload.actual[i]) : null,
-      initialFocus: ids ? { r: 0, c: 0 } : { r: payload.predicted[i], c: payload.predicted[i] },
+      // The full large-K matrix: the keyboard starts (and + zooms) on the predicted class's diagonal.
+      initialFocus: !ids && k > FOCUS_MIN_K ? { r: payload.predicted[i], c: payload.predicted[i] } : undefined,
       rowTitle: 'output pⱼ',
       colTitle: 'logit zₖ',
       showValues: 'auto',
