@@ -4,6 +4,7 @@
  */
 import type { LayerPayload, NetworkPayload } from '../../shared/protocol';
 import { heatmap } from '../charts/heatmap';
+import { SCROLL_BOX_H } from '../charts/heatmapFrame';
 import type { HeatmapHandle } from '../charts/heatmapTypes';
 import { legend } from '../charts/legend';
 import { denseSource } from '../charts/matrixSource';
@@ -68,7 +69,7 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
     section.appendChild(el(doc, 'h3', { 'data-export-text': 'title' }, `${layerName(l, layer)} · ∂L/∂W ${layer.outputs} × ${layer.inputs}${flag}`));
     section.appendChild(el(doc, 'p', { class: 'gl-caption', 'data-export-text': 'caption' }, `‖∂L/∂W‖ = ${fmt(layer.gradNorm)}, ‖∂L/∂b‖ = ${fmt(norm(layer.gradBias))}, ‖W‖ = ${fmt(layer.weightNorm)}`));
     const source = denseSource(layer.gradWeights, layer.outputs, layer.inputs);
-    const scale = divergingScale(ctx.theme, source.maxAbs());
+    const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog');
     const chart = heatmap(
       doc,
       {
@@ -78,6 +79,9 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
         width: Math.min(ctx.width - 260, 640),
         maxHeight: 360,
         maxCell: 28,
+        // A wide layer keeps readable rows and scrolls in its box rather than drawing them under a pixel.
+        minCellH: 8,
+        scrollable: true,
         rowTitle: 'neuron',
         colTitle: l === 0 ? 'input' : `layer ${l} unit`,
         label: `Gradient of the weights of layer ${l + 1}`,
@@ -103,7 +107,9 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
     charts.push(chart);
     chart.element.setAttribute('data-layer', String(l));
     const row = el(doc, 'div', { class: 'gl-chart-row' });
-    row.append(chart.element, legend(doc, { scale, title: `∂L/∂W, layer ${l + 1}` }));
+    const box = chart.frame.height > SCROLL_BOX_H ? el(doc, 'div', { class: 'gl-scroll' }) : null;
+    box?.appendChild(chart.element);
+    row.append(box ?? chart.element, legend(doc, { scale, title: `∂L/∂W, layer ${l + 1}` }));
     section.appendChild(row);
     host.appendChild(section);
   });

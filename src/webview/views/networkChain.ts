@@ -72,7 +72,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
     heading(
       doc,
       `Chain rule · sample ${i} · ${layerName(l, layer)}`,
-      `∂L/∂z = ${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} with σ′ = ${DERIVATIVE_TEXT[layer.activation]}; then this sample's ∂L/∂W = ∂L/∂z ⊗ a_prev (outer product), ${out} × ${inp}.`,
+      `∂L/∂z = ${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} with σ′ = ${DERIVATIVE_TEXT[layer.activation]}; then this sample's ∂L/∂W = ∂L/∂z ⊗ a_prev (outer product), ${out} × ${inp}. ${payload.reduction === 'mean' ? `L is the batch-mean loss: every ∂L/∂a and ∂L/∂z here is sample ${i}'s share, its own gradient ÷ N = ${payload.n}.` : 'L is the batch sum: ∂L/∂a and ∂L/∂z here are the sample’s own.'}`,
     ),
   );
 
