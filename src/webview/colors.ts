@@ -130,6 +130,8 @@ export interface DivergingScale {
   center: string;
   /** How |v| maps to colour, for the legend. */
   mapping: ScaleMapping;
+  /** symlog: how many decades below max get their own shades. */
+  decades: number;
   /** Colour position in [−1, 1] of a value (−1: the negative end, 0: the background). */
   position(v: number): number;
   /** The value at a colour position (the inverse of position). */
@@ -143,12 +145,14 @@ export interface DivergingScale {
  */
 export type ScaleMapping = 'sqrt' | 'symlog';
 export const SYMLOG_DECADES = 5;
+/** Gradient matrices (∂L/∂z of a batch, ∂L/∂W): three decades, so the large entries still stand out. */
+export const GRADIENT_DECADES = 3;
 
 const LUT_STEPS = 256;
 /** Colour position ∝ (|v| / max)^COLOR_EXPONENT. */
 export const COLOR_EXPONENT = 0.5;
 
-export function divergingScale(theme: Theme, max: number, mapping: ScaleMapping = 'sqrt'): DivergingScale {
+export function divergingScale(theme: Theme, max: number, mapping: ScaleMapping = 'sqrt', decades = SYMLOG_DECADES): DivergingScale {
   const [negCss, posCss] = DIVERGING_ENDS[theme.kind];
   const center = rgbToOklab(theme.background);
   const ends = [rgbToOklab(parseColor(negCss)!), rgbToOklab(parseColor(posCss)!)];
@@ -172,7 +176,7 @@ export function divergingScale(theme: Theme, max: number, mapping: ScaleMapping 
   const bytes = new Uint8Array(packed.buffer);
   for (let i = 0; i < 2 * LUT_STEPS; i++) bytes.set([lut[3 * i], lut[3 * i + 1], lut[3 * i + 2], 255], 4 * i);
   const safeMax = max > 0 && Number.isFinite(max) ? max : 1;
-  const c = safeMax * 10 ** -SYMLOG_DECADES;
+  const c = safeMax * 10 ** -decades;
   const logDen = Math.log1p(safeMax / c);
   const magnitude =
     mapping === 'symlog' ? (a: number) => Math.min(1, Math.log1p(a / c) / logDen) : (a: number) => Math.min(1, a / safeMax) ** COLOR_EXPONENT;
@@ -212,6 +216,7 @@ export function divergingScale(theme: Theme, max: number, mapping: ScaleMapping 
     positive: posCss,
     center: toHex(theme.background),
     mapping,
+    decades,
     position: (v) => (Number.isNaN(v) ? 0 : Math.sign(v) * magnitude(Math.abs(v))),
     valueAt(u) {
       const a = Math.min(1, Math.abs(u));

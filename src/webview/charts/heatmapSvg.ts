@@ -35,10 +35,10 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
 
   const { cw, ch, left, top } = frame;
   const gap = cw >= 10 && ch >= 10 ? 1 : 0;
-  // Labels get the most digits that fit the cell (10 px digits are ~5.8 px wide); a cell too small
+  // Labels get the most digits that fit the cell (10 px digits and − are up to ~6.3 px wide); a cell too small
   // for two digits shows none, and its tooltip keeps the value.
   const showValues = o.showValues === true || (o.showValues === 'auto' && cw >= 22 && ch >= 14);
-  const labelChars = Math.floor((cw - 4) / 5.8);
+  const labelChars = Math.floor((cw - 6) / 6.3);
   const cells = svg.append('g').attr('class', 'gl-cells');
   const values = showValues ? svg.append('g').attr('class', 'gl-cell-values').attr('text-anchor', 'middle').attr('font-size', 10).attr('pointer-events', 'none') : null;
   for (let r = 0; r < source.rows; r++) {

@@ -3,7 +3,7 @@
  * spelled out at both ends so it reads without colour.
  */
 import { select } from 'd3-selection';
-import { COLOR_EXPONENT, SYMLOG_DECADES, type DivergingScale } from '../colors';
+import { COLOR_EXPONENT, type DivergingScale } from '../colors';
 import { fmt } from '../format';
 import { formatNumber } from '../../shared/numberFormat';
 
@@ -23,7 +23,7 @@ const SQRT_NOTE = COLOR_EXPONENT === 0.5 ? '√|value|' : `|value|^${COLOR_EXPON
 
 /** What the legend says about how colour follows the value. */
 export function scaleNote(scale: DivergingScale): string {
-  return scale.mapping === 'symlog' ? `symmetric log, ${SYMLOG_DECADES} decades below max` : SQRT_NOTE;
+  return scale.mapping === 'symlog' ? `symmetric log, ${scale.decades} decades below max` : SQRT_NOTE;
 }
 
 export function legend(doc: Document, o: LegendOptions): SVGSVGElement {
@@ -34,7 +34,7 @@ export function legend(doc: Document, o: LegendOptions): SVGSVGElement {
   const el = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
   const m = o.scale.max;
   const symlog = o.scale.mapping === 'symlog';
-  const scale_words = symlog ? `on a symmetric log scale: ${SYMLOG_DECADES} decades below the largest magnitude get their own shades` : `proportional to ${SQRT_NOTE}`;
+  const scale_words = symlog ? `on a symmetric log scale: ${o.scale.decades} decades below the largest magnitude get their own shades` : `proportional to ${SQRT_NOTE}`;
   const svg = select(el)
     .attr('class', 'gl-chart gl-legend')
     .attr('data-testid', o.testId ?? 'legend')
@@ -58,7 +58,9 @@ export function legend(doc: Document, o: LegendOptions): SVGSVGElement {
   bar.append('rect').attr('x', x0).attr('y', 18).attr('width', barW).attr('height', 12).attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-opacity', 0.4);
   // Ticks placed by colour position, so on a log scale ±max/1000 sits where its shade is.
   const x = (v: number) => r2(x0 + ((o.scale.position(v) + 1) / 2) * barW);
-  const ticks = symlog ? [-m, -m / 1000, 0, m / 1000, m] : [-m, 0, m];
+  // Inner ticks halfway down the decades: ±max/1000 for five, ±max/100 for three.
+  const inner = m * 10 ** -Math.ceil(o.scale.decades / 2);
+  const ticks = symlog ? [-m, -inner, 0, inner, m] : [-m, 0, m];
   const axis = svg.append('g').attr('class', 'gl-legend-ticks').attr('font-size', 10);
   ticks.forEach((v, i) => {
     const tx = x(v);

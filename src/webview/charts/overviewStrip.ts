@@ -60,7 +60,7 @@ export function overviewStrip(doc: Document, o: OverviewStripOptions): SVGSVGEle
   for (const m of [...o.marks].filter((m) => m.tag).sort((a, b) => a.index - b.index)) {
     const text = `${m.tag}: ${m.name}`;
     const tw = Math.min(160, text.length * 6);
-    const x = Math.min(w - tw, Math.max(lastEnd + 6, at(m.index) - tw / 2));
+    const x = Math.max(0, Math.min(w - tw, Math.max(lastEnd + 6, at(m.index) - tw / 2)));
     marks.append('text').attr('x', r2(x)).attr('y', H + 17).attr('font-size', 10).attr('fill', 'currentColor').text(text.length > 27 ? text.slice(0, 26) + '…' : text);
     lastEnd = x + tw;
   }

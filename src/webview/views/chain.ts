@@ -15,7 +15,7 @@ import { precise, fmt, sub } from '../format';
 import { checkLine, figure, operator } from './check';
 import { batchScale, checkTolerance, className, classificationSample, DEFAULT_FOCUS, el, heading, maxAbsDiff, row, type ViewContext, type ViewHandle } from './common';
 import { blockTooltip } from './describe';
-import { FOCUS_MIN_K, focusClasses } from './focusClasses';
+import { roleTag, FOCUS_MIN_K, focusClasses } from './focusClasses';
 import { focusControls } from './focusControls';
 
 /** Above this K the product is taken in O(K) (softmaxBackward) instead of with the explicit J. */
@@ -56,7 +56,7 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const fc = k > FOCUS_MIN_K ? focusClasses(p, y, focus.pinned) : null;
   const ids = fc && !focus.showAll ? fc.indices : null;
   if (fc) {
-    const marks = fc.indices.map((j) => ({ index: j, name: name(j), tag: fc.roles.get(j)!.includes('true') ? 'true' : fc.roles.get(j)!.includes('predicted') ? 'pred' : undefined }));
+    const marks = fc.indices.map((j) => ({ index: j, name: name(j), tag: roleTag(fc.roles.get(j)!) }));
     host.appendChild(focusControls(doc, ctx, { k, shown: fc.indices.length, summary: 'the true class, the top predictions by p and pinned classes, largest p first. Every class with y > 0 is shown, so these rows of the product are exact.', name, strip: { values: p, marks, width: Math.min(ctx.width, 720), label: `p of sample ${i} over all classes` } }));
   }
   const m = ids ? ids.length : k;

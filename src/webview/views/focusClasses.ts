@@ -86,3 +86,10 @@ export function focusColumns(data: ArrayLike<number>, n: number, k: number, coun
   for (const j of topIndices(colMax, count)) if (chosen.size < count + keep.length) chosen.add(j);
   return [...chosen].sort((a, b) => a - b);
 }
+
+/** The strip's tag for a class: 'true', 'pred', 'true·pred', or none. */
+export function roleTag(roles: readonly FocusRole[]): string | undefined {
+  const t = roles.includes('true');
+  const p = roles.includes('predicted');
+  return t && p ? 'true·pred' : t ? 'true' : p ? 'pred' : undefined;
+}

@@ -8,7 +8,7 @@ import { divergingScale } from '../colors';
 import { precise, fmt, grouped, sub } from '../format';
 import { blockTooltip } from './describe';
 import { className, classificationSample, DEFAULT_FOCUS, el, heading, type Table, type ViewContext, type ViewHandle } from './common';
-import { FOCUS_MIN_K, focusClasses } from './focusClasses';
+import { roleTag, FOCUS_MIN_K, focusClasses } from './focusClasses';
 import { focusControls } from './focusControls';
 
 /** Copying the full K × K matrix stops here; above it the copy holds p, from which J follows. */
@@ -42,7 +42,7 @@ export function renderJacobian(host: HTMLElement, ctx: ViewContext): ViewHandle 
     const list = (js: number[]) => js.map((j) => (name(j) === String(j) ? String(j) : `${j} · ${name(j)}`)).join(', ');
     const pinned = tagged('pinned');
     const summary = `true class ${list(tagged('true'))}; predicted ${list(tagged('predicted'))}; the top ${fc.top} by p (${fmt(100 * fc.mass)} % of the mass)${pinned.length ? `; pinned ${list(pinned)}` : ''}. Largest p first; the outlined row is the true class.`;
-    const marks = fc.indices.map((j) => ({ index: j, name: name(j), tag: fc.roles.get(j)!.includes('true') ? 'true' : fc.roles.get(j)!.includes('predicted') ? 'pred' : undefined }));
+    const marks = fc.indices.map((j) => ({ index: j, name: name(j), tag: roleTag(fc.roles.get(j)!) }));
     host.appendChild(focusControls(doc, ctx, { k, shown: fc.indices.length, summary, name, strip: { values: p, marks, width: Math.min(ctx.width, 720), label: `p of sample ${i} over all classes` } }));
   }
   if (k > 2048 && !ids) host.appendChild(el(doc, 'p', { class: 'gl-note', 'data-export-text': 'note' }, `${grouped(k)} × ${grouped(k)} entries are computed from p tile by tile as you zoom; the matrix is never stored.`));

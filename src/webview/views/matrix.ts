@@ -5,11 +5,11 @@ import { legend } from '../charts/legend';
 import { SCROLL_BOX_H } from '../charts/heatmapFrame';
 import { denseSource } from '../charts/matrixSource';
 import { subMatrixSource } from '../charts/subMatrix';
-import { divergingScale } from '../colors';
+import { divergingScale, GRADIENT_DECADES } from '../colors';
 import { precise, fmt, fmtSigned, grouped } from '../format';
 import { blockTooltip } from './describe';
 import { batchScale, className, DEFAULT_FOCUS, el, heading, type ViewContext, type ViewHandle } from './common';
-import { FOCUS_MIN_K, FOCUS_TOP, focusColumns } from './focusClasses';
+import { roleTag, FOCUS_MIN_K, FOCUS_TOP, focusColumns } from './focusClasses';
 import { focusControls } from './focusControls';
 
 /** Rows are at least this tall: a tall batch scrolls instead of drawing rows under a pixel. */
@@ -33,12 +33,12 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const cols = k > FOCUS_MIN_K && !focus.showAll ? focusColumns(g, n, k, 2 * FOCUS_TOP, [payload.actual[sel], payload.predicted[sel], ...focus.pinned]) : null;
   const source = cols ? subMatrixSource(full, null, cols) : full;
   const cls = (c: number) => (cols ? cols[c] : c);
-  const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog');
+  const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog', GRADIENT_DECADES);
   host.appendChild(heading(doc, `∂L/∂z of the batch · ${grouped(n)} × ${grouped(k)}`, `One row per sample: ${s !== 1 ? '(p − y)/N' : 'p − y'}. Click a row, or press Enter on it, to select that sample.`));
   if (k > FOCUS_MIN_K) {
     const colMax = new Float64Array(k);
     for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) colMax[j] = Math.max(colMax[j], Math.abs(g[r * k + j]));
-    const marks = (cols ?? []).map((j) => ({ index: j, name: name(j), tag: j === payload.actual[sel] ? 'true' : j === payload.predicted[sel] ? 'pred' : undefined }));
+    const marks = (cols ?? []).map((j) => ({ index: j, name: name(j), tag: roleTag([...(j === payload.actual[sel] ? ['true' as const] : []), ...(j === payload.predicted[sel] ? ['predicted' as const] : [])]) }));
     const summary = `the ${2 * FOCUS_TOP} with the largest |∂L/∂z| in the batch, sample ${sel}'s true and predicted class${focus.pinned.length ? ' and the pinned ones' : ''}, in class order.`;
     host.appendChild(focusControls(doc, ctx, { k, shown: cols?.length ?? k, summary, name, strip: { values: colMax, marks, width: Math.min(ctx.width, 720), label: 'largest |∂L/∂z| per class over the batch' } }));
   }
