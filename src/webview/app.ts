@@ -76,7 +76,7 @@ export class App {
       case 'ack': {
         const what = this.pending.get(message.requestId);
         this.pending.delete(message.requestId);
-        this.setStatus(message.ok ? message.message || `${what ?? 'Request'} done.` : `${what ?? 'Request'} failed: ${message.message}`, !message.ok);
+        this.setStatus(message.ok ? message.message || `${what ?? 'Request'} done.` : `${what ?? 'Request'} failed: ${message.message}`, !message.ok, message.ok);
         break;
       }
     }
@@ -287,10 +287,12 @@ export class App {
     this.setStatus(`Copying ${what}…`, false);
   }
 
-  private setStatus(text: string, error: boolean): void {
+  /** The status line sticks to the bottom of the panel, so a confirmation is seen however long the view. */
+  private setStatus(text: string, error: boolean, done = false): void {
     if (!this.shell) return;
     this.shell.status.textContent = text;
     this.shell.status.classList.toggle('gl-status-error', error);
+    this.shell.status.classList.toggle('gl-status-ok', done);
   }
 
   private showError(fileName: string, message: string): void {

@@ -8,7 +8,7 @@ import { heatmap } from '../charts/heatmap';
 import { heatmapFrame } from '../charts/heatmapFrame';
 import type { HeatmapOptions } from '../charts/heatmapTypes';
 import { legend } from '../charts/legend';
-import { denseSource, jacobianSource } from '../charts/matrixSource';
+import { denseSource, jacobianSource, symlogDecades } from '../charts/matrixSource';
 import { subMatrixSource } from '../charts/subMatrix';
 import { divergingScale } from '../colors';
 import { precise, fmt, sub } from '../format';
@@ -76,13 +76,15 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   }
 
   const jSource = ids ? subMatrixSource(jacobianSource(p), ids, ids) : jacobianSource(p);
-  const jScale = divergingScale(ctx.theme, jSource.maxAbs(), 'symlog');
+  const jScale = divergingScale(ctx.theme, jSource.maxAbs(), 'symlog', symlogDecades(jSource));
   const dLdpShown = pick(dLdp);
   const dLdzShown = pick(dLdz);
   const targetShown = pick(pMinusY);
   // ∂ℓ/∂p (−y/p, often large) gets its own scale; the product and p − y share one so they compare.
-  const gScale = divergingScale(ctx.theme, denseSource(dLdpShown, m, 1).maxAbs(), 'symlog');
-  const vScale = divergingScale(ctx.theme, Math.max(denseSource(dLdzShown, m, 1).maxAbs(), denseSource(targetShown, m, 1).maxAbs()), 'symlog');
+  const gSource = denseSource(dLdpShown, m, 1);
+  const gScale = divergingScale(ctx.theme, gSource.maxAbs(), 'symlog', symlogDecades(gSource));
+  const vSources = [denseSource(dLdzShown, m, 1), denseSource(targetShown, m, 1)];
+  const vScale = divergingScale(ctx.theme, Math.max(...vSources.map((v) => v.maxAbs())), 'symlog', Math.max(...vSources.map((v) => symlogDecades(v))));
   // Narrow panels get slimmer vectors; the equation stays on one row and scrolls sideways when it
   // must (.gl-equation), so J keeps at least 260 px.
   const VECTOR_W = ctx.width < 760 ? 48 : 64;

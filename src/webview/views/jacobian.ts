@@ -2,7 +2,7 @@
 import type { ClassificationPayload } from '../../shared/protocol';
 import { heatmap } from '../charts/heatmap';
 import { legend } from '../charts/legend';
-import { jacobianSource } from '../charts/matrixSource';
+import { jacobianSource, symlogDecades } from '../charts/matrixSource';
 import { subMatrixSource } from '../charts/subMatrix';
 import { divergingScale } from '../colors';
 import { precise, fmt, grouped, sub } from '../format';
@@ -28,7 +28,7 @@ export function renderJacobian(host: HTMLElement, ctx: ViewContext): ViewHandle 
   const source = ids ? subMatrixSource(full, ids, ids) : full;
   const cls = (r: number) => (ids ? ids[r] : r);
   const labels = ids ? ids.map(name) : payload.classes;
-  const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog');
+  const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog', symlogDecades(source));
 
   host.appendChild(
     heading(

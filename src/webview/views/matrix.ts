@@ -3,7 +3,7 @@ import type { ClassificationPayload } from '../../shared/protocol';
 import { heatmap } from '../charts/heatmap';
 import { legend } from '../charts/legend';
 import { SCROLL_BOX_H } from '../charts/heatmapFrame';
-import { denseSource } from '../charts/matrixSource';
+import { denseSource, symlogDecades } from '../charts/matrixSource';
 import { subMatrixSource } from '../charts/subMatrix';
 import { divergingScale, GRADIENT_DECADES } from '../colors';
 import { precise, fmt, fmtSigned, grouped } from '../format';
@@ -33,7 +33,7 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const cols = k > FOCUS_MIN_K && !focus.showAll ? focusColumns(g, n, k, 2 * FOCUS_TOP, [payload.actual[sel], payload.predicted[sel], ...focus.pinned]) : null;
   const source = cols ? subMatrixSource(full, null, cols) : full;
   const cls = (c: number) => (cols ? cols[c] : c);
-  const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog', GRADIENT_DECADES);
+  const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog', symlogDecades(source, GRADIENT_DECADES));
   host.appendChild(heading(doc, `∂L/∂z of the batch · ${grouped(n)} × ${grouped(k)}`, `One row per sample: ${s !== 1 ? '(p − y)/N' : 'p − y'}. Click a row, or press Enter on it, to select that sample.`));
   if (k > FOCUS_MIN_K) {
     const colMax = new Float64Array(k);

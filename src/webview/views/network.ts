@@ -7,7 +7,7 @@ import { heatmap } from '../charts/heatmap';
 import { SCROLL_BOX_H } from '../charts/heatmapFrame';
 import type { HeatmapHandle } from '../charts/heatmapTypes';
 import { legend } from '../charts/legend';
-import { denseSource } from '../charts/matrixSource';
+import { denseSource, symlogDecades } from '../charts/matrixSource';
 import { normChart } from '../charts/normChart';
 import { divergingScale, GRADIENT_DECADES } from '../colors';
 import { precise, fmt } from '../format';
@@ -69,7 +69,7 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
     section.appendChild(el(doc, 'h3', { 'data-export-text': 'title' }, `${layerName(l, layer)} · ∂L/∂W ${layer.outputs} × ${layer.inputs}${flag}`));
     section.appendChild(el(doc, 'p', { class: 'gl-caption', 'data-export-text': 'caption' }, `‖∂L/∂W‖ = ${fmt(layer.gradNorm)}, ‖∂L/∂b‖ = ${fmt(norm(layer.gradBias))}, ‖W‖ = ${fmt(layer.weightNorm)}`));
     const source = denseSource(layer.gradWeights, layer.outputs, layer.inputs);
-    const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog', GRADIENT_DECADES);
+    const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog', symlogDecades(source, GRADIENT_DECADES));
     const chart = heatmap(
       doc,
       {

@@ -180,3 +180,12 @@ test('overview strip: a click picks the class of largest p near the pointer', ()
   svg.dispatchEvent(ev);
   assert.deepEqual(picked, [42]);
 });
+
+test('symlogDecades: the decades a source spans, rounded up, between 1 and the cap', async () => {
+  const { denseSource, jacobianSource, symlogDecades } = await import('../../../src/webview/charts/matrixSource');
+  assert.equal(symlogDecades(denseSource([0.03, -0.2, 0, 0.1], 2, 2)), 1, '0.03 … 0.2 is under one decade');
+  assert.equal(symlogDecades(denseSource([1e-4, 0.5], 1, 2)), 4);
+  assert.equal(symlogDecades(denseSource([1e-12, 1], 1, 2)), 5, 'capped');
+  assert.equal(symlogDecades(denseSource([0, 0], 1, 2)), 1);
+  assert.equal(symlogDecades(jacobianSource(big.probabilities.subarray(0, 1000))), 5);
+});
