@@ -1,6 +1,6 @@
 /**
  * A strip over all K classes showing where a sub-matrix's classes sit: p per pixel as a thin
- * profile (the largest p of the classes under each pixel), and a mark per shown class. Clicking
+ * profile (the largest p of the classes under each pixel, height ∝ √(p / max p)), and a mark per shown class. Clicking
  * picks the class of largest p under the pointer (to pin it).
  */
 import { select } from 'd3-selection';
@@ -45,7 +45,8 @@ export function overviewStrip(doc: Document, o: OverviewStripOptions): SVGSVGEle
     const b = Math.max(a + 1, Math.floor(((x + 1) * k) / px));
     let m = 0;
     for (let i = a; i < b; i++) if (o.values[i] > m) m = o.values[i];
-    if (m > 0 && top > 0) d += `M${r2(x0 + x + 0.5)},${H + 2}v${-r2(Math.max(1, (m / top) * (H - 4)))}`;
+    // √ of the share of the top p, so the runners-up show beside a dominant class.
+    if (m > 0 && top > 0) d += `M${r2(x0 + x + 0.5)},${H + 2}v${-r2(Math.max(1, Math.sqrt(m / top) * (H - 4)))}`;
   }
   svg.append('path').attr('class', 'gl-overview-profile').attr('d', d).attr('stroke', 'currentColor').attr('stroke-opacity', 0.55).attr('fill', 'none');
   const at = (i: number) => r2(x0 + ((i + 0.5) / k) * plotW);
