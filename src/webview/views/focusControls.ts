@@ -13,6 +13,8 @@ export interface FocusControlsOptions {
   /** One sentence: which classes the sub-matrix holds and why. */
   summary: string;
   strip: Omit<OverviewStripOptions, 'pick'> | null;
+  /** What the strip's profile is (default: p over all classes). */
+  stripWhat?: string;
   name(j: number): string;
 }
 
@@ -35,7 +37,7 @@ export function focusControls(doc: Document, ctx: ViewContext, o: FocusControlsO
   if (o.strip && !focus.showAll) {
     const pick = (j: number) => ctx.setFocus?.({ pinned: focus.pinned.includes(j) ? focus.pinned.filter((p) => p !== j) : [...focus.pinned, j] });
     box.appendChild(overviewStrip(doc, { ...o.strip, pick: ctx.setFocus ? pick : undefined }));
-    box.appendChild(el(doc, 'p', { class: 'gl-caption' }, 'The strip is p over all classes, ▲ the classes shown. Click it to pin (or unpin) the class under the pointer.'));
+    box.appendChild(el(doc, 'p', { class: 'gl-caption' }, `The strip is ${o.stripWhat ?? 'p over all classes'}, ▲ the classes shown. Click it to pin (or unpin) the class under the pointer.`));
   }
   return box;
 }

@@ -40,7 +40,7 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
     for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) colMax[j] = Math.max(colMax[j], Math.abs(g[r * k + j]));
     const marks = (cols ?? []).map((j) => ({ index: j, name: name(j), tag: roleTag([...(j === payload.actual[sel] ? ['true' as const] : []), ...(j === payload.predicted[sel] ? ['predicted' as const] : [])]) }));
     const summary = `the ${2 * FOCUS_TOP} with the largest |∂L/∂z| in the batch, sample ${sel}'s true and predicted class${focus.pinned.length ? ' and the pinned ones' : ''}, in class order.`;
-    host.appendChild(focusControls(doc, ctx, { k, shown: cols?.length ?? k, summary, name, strip: { values: colMax, marks, width: Math.min(ctx.width, 720), label: 'largest |∂L/∂z| per class over the batch' } }));
+    host.appendChild(focusControls(doc, ctx, { k, shown: cols?.length ?? k, summary, name, stripWhat: 'the largest |∂L/∂z| of each class over the batch', strip: { values: colMax, marks, width: Math.min(ctx.width, 720), label: 'largest |∂L/∂z| per class over the batch' } }));
   }
   const wrap = el(doc, 'div', { class: 'gl-chart-row' });
   host.appendChild(wrap);
