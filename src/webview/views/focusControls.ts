@@ -16,16 +16,22 @@ export interface FocusControlsOptions {
   /** What the strip's profile is (default: p over all classes). */
   stripWhat?: string;
   name(j: number): string;
+  /** What is counted (default: classes), e.g. "weights, 256 × 784". */
+  noun?: string;
+  /** The whole, as the toggle and the summary say it (default: grouped(k)). */
+  total?: string;
 }
 
 export function focusControls(doc: Document, ctx: ViewContext, o: FocusControlsOptions): HTMLElement {
   const focus = ctx.focus ?? DEFAULT_FOCUS;
+  const noun = o.noun ?? 'classes';
+  const total = o.total ?? grouped(o.k);
   const box = el(doc, 'div', { class: 'gl-focus-bar', 'data-testid': 'focus-bar', 'data-show-all': String(focus.showAll) });
   const line = el(doc, 'div', { class: 'gl-focus-line' });
   line.appendChild(
-    el(doc, 'span', { class: 'gl-note', 'data-testid': 'focus-summary', 'data-export-text': 'note' }, focus.showAll ? `All ${grouped(o.k)} classes.` : `Showing ${o.shown} of ${grouped(o.k)} classes: ${o.summary}`),
+    el(doc, 'span', { class: 'gl-note', 'data-testid': 'focus-summary', 'data-export-text': 'note' }, focus.showAll ? `All ${total} ${noun}.` : `Showing ${o.shown} of ${total} ${noun}: ${o.summary}`),
   );
-  const toggle = el(doc, 'vscode-button' as 'div', { 'data-testid': 'focus-toggle', 'aria-pressed': String(focus.showAll), secondary: '' }, focus.showAll ? 'Show the classes that matter' : `Show all ${grouped(o.k)} classes`);
+  const toggle = el(doc, 'vscode-button' as 'div', { 'data-testid': 'focus-toggle', 'aria-pressed': String(focus.showAll), secondary: '' }, focus.showAll ? `Show the ${noun} that matter` : `Show all ${total} ${noun}`);
   toggle.addEventListener('click', () => ctx.setFocus?.({ showAll: !focus.showAll }));
   line.appendChild(toggle);
   for (const j of focus.pinned) {

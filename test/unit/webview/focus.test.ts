@@ -189,3 +189,22 @@ test('symlogDecades: the decades a source spans, rounded up, between 1 and the c
   assert.equal(symlogDecades(denseSource([0, 0], 1, 2)), 1);
   assert.equal(symlogDecades(jacobianSource(big.probabilities.subarray(0, 1000))), 5);
 });
+
+test('a 30 × 40 weight gradient: by default the 24 neurons and 24 inputs of largest |∂L/∂W|, exact values, with a show-all toggle', async () => {
+  const { seededNetwork } = await import('../../webview-page/payloads');
+  const net = seededNetwork([40, 30, 4], ['relu', 'softmax'], 8);
+  const { host } = render(net, 'network', 0);
+  const chart = host.querySelector('[data-testid="weight-gradient-heatmap"][data-layer="0"]')!;
+  assert.equal(chart.getAttribute('data-rows'), '24');
+  assert.equal(chart.getAttribute('data-cols'), '24');
+  const g = net.layers[0].gradWeights;
+  const found = cells(chart, '[data-testid="heatmap-cell"]');
+  assert.equal(found.length, 24 * 24);
+  for (const c of found) assert.equal(c.value, g[c['source-row'] * 40 + c['source-col']]);
+  // The largest |∂L/∂W| of the layer is among the shown cells.
+  let best = 0;
+  for (let i = 1; i < g.length; i++) if (Math.abs(g[i]) > Math.abs(g[best])) best = i;
+  assert.ok(found.some((c) => c['source-row'] * 40 + c['source-col'] === best));
+  assert.match(host.querySelector('[data-testid="focus-toggle"]')!.textContent!, /Show all 30 × 40 weights/);
+  // (The full 30 × 40 = 1,200 cells are drawn on canvas, which linkedom cannot run.)
+});
