@@ -38,9 +38,11 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
   // Labels get the most digits that fit the cell (10 px digits and − are up to ~6.3 px wide); a cell too small
   // for two digits shows none, and its tooltip keeps the value.
   const showValues = o.showValues === true || (o.showValues === 'auto' && cw >= 22 && ch >= 14);
-  const labelChars = Math.floor((cw - 6) / 6.3);
+  // Cells under 56 px get 9 px labels, so that a two-digit exponent form (−9.9e−4) still fits at 47 px.
+  const labelFont = cw >= 56 ? 10 : 9;
+  const labelChars = Math.floor((cw - 6) / (0.63 * labelFont));
   const cells = svg.append('g').attr('class', 'gl-cells');
-  const values = showValues ? svg.append('g').attr('class', 'gl-cell-values').attr('text-anchor', 'middle').attr('font-size', 10).attr('pointer-events', 'none') : null;
+  const values = showValues ? svg.append('g').attr('class', 'gl-cell-values').attr('text-anchor', 'middle').attr('font-size', labelFont).attr('pointer-events', 'none') : null;
   for (let r = 0; r < source.rows; r++) {
     for (let c = 0; c < source.cols; c++) {
       const v = source.value(r, c);

@@ -23,7 +23,7 @@ const SQRT_NOTE = COLOR_EXPONENT === 0.5 ? '√|value|' : `|value|^${COLOR_EXPON
 
 /** What the legend says about how colour follows the value. */
 export function scaleNote(scale: DivergingScale): string {
-  return scale.mapping === 'symlog' ? `symmetric log, ${scale.decades} decades below max` : SQRT_NOTE;
+  return scale.mapping === 'symlog' ? `symmetric log, ${scale.decades} decade${scale.decades === 1 ? '' : 's'} below max` : SQRT_NOTE;
 }
 
 export function legend(doc: Document, o: LegendOptions): SVGSVGElement {
@@ -34,7 +34,7 @@ export function legend(doc: Document, o: LegendOptions): SVGSVGElement {
   const el = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
   const m = o.scale.max;
   const symlog = o.scale.mapping === 'symlog';
-  const scale_words = symlog ? `on a symmetric log scale: ${o.scale.decades} decades below the largest magnitude get their own shades` : `proportional to ${SQRT_NOTE}`;
+  const scale_words = symlog ? `on a symmetric log scale: ${o.scale.decades} decade${o.scale.decades === 1 ? '' : 's'} below the largest magnitude get their own shades` : `proportional to ${SQRT_NOTE}`;
   const svg = select(el)
     .attr('class', 'gl-chart gl-legend')
     .attr('data-testid', o.testId ?? 'legend')
