@@ -10,28 +10,44 @@ import { problem, type Problem } from './problems';
 export interface WarningOptions {
   /** Warn when the predicted class is wrong and p_true is below this. 0 turns it off. */
   confidentlyWrongBelow?: number;
+  /**
+   * …and only when the prediction is confident: its p at least confidenceThreshold(K, this).
+   * A top-p of 6 % among 1,000 classes or 54 % among 3 is a guess, not a confident error.
+   */
+  confidentAbove?: number;
   /** Warn on losses above Q3 + k·IQR (Tukey's far-out fence). 0 turns it off. */
   outlierIqrMultiplier?: number;
   /** Stop listing after this many of each kind. */
   maxPerKind?: number;
 }
 
-export const DEFAULT_WARNING_OPTIONS: Required<WarningOptions> = { confidentlyWrongBelow: 0.1, outlierIqrMultiplier: 3, maxPerKind: 100 };
+export const DEFAULT_WARNING_OPTIONS: Required<WarningOptions> = { confidentlyWrongBelow: 0.1, confidentAbove: 0.5, outlierIqrMultiplier: 3, maxPerKind: 100 };
+
+/**
+ * The p a predicted class needs to count as confident among K classes: max(base, 2/K), at most 0.9.
+ * 2/K is twice chance, which matters for few classes (K = 2: 0.9, K = 3: 0.667); from K = 4 on it is
+ * the base (0.5 by default: the prediction holds most of the mass).
+ */
+export function confidenceThreshold(k: number, base = DEFAULT_WARNING_OPTIONS.confidentAbove): number {
+  return Math.min(0.9, Math.max(base, 2 / Math.max(1, k)));
+}
 
 export function dataWarnings(dataset: Dataset, analysis: Analysis, options: WarningOptions = {}): Problem[] {
   const o = { ...DEFAULT_WARNING_OPTIONS, ...options };
   const out: Problem[] = [];
   if (analysis.task === 'classification' && dataset.task === 'classification' && o.confidentlyWrongBelow > 0) {
-    out.push(...confidentlyWrong(dataset, analysis, o.confidentlyWrongBelow, o.maxPerKind));
+    out.push(...confidentlyWrong(dataset, analysis, o.confidentlyWrongBelow, o.confidentAbove, o.maxPerKind));
   }
   if (o.outlierIqrMultiplier > 0) out.push(...lossOutliers(dataset, analysis.losses, o.outlierIqrMultiplier, o.maxPerKind));
   return out;
 }
 
-function confidentlyWrong(dataset: Dataset & { task: 'classification' }, a: ClassificationAnalysis, below: number, max: number): Problem[] {
+function confidentlyWrong(dataset: Dataset & { task: 'classification' }, a: ClassificationAnalysis, below: number, base: number, max: number): Problem[] {
   const out: Problem[] = [];
+  const confident = confidenceThreshold(a.k, base);
   for (let i = 0; i < a.n && out.length < max; i++) {
     if (a.predicted[i] === a.actual[i] || a.pTrue[i] >= below) continue;
+    if (!(a.probabilities[i * a.k + a.predicted[i]] >= confident)) continue;
     const span = sampleSpan(dataset, i);
     if (!span) continue;
     const predicted = className(dataset.classes, a.predicted[i]);
@@ -39,7 +55,7 @@ function confidentlyWrong(dataset: Dataset & { task: 'classification' }, a: Clas
     const pPred = a.probabilities[i * a.k + a.predicted[i]];
     out.push(
       problem(
-        `confidently wrong: sample ${i} is class ${actual} but the model predicts ${predicted} (p = ${pPred.toFixed(3)}); p_true = ${a.pTrue[i].toPrecision(3)}, so its loss −log p_true = ${a.losses[i].toFixed(3)}`,
+        `confidently wrong: sample ${i} is class ${actual} but the model predicts ${predicted} with p = ${pPred.toFixed(3)} (confident: p ≥ ${+confident.toFixed(3)}, i.e. max(${base}, 2/K) for K = ${a.k}, at most 0.9); p_true = ${a.pTrue[i].toPrecision(3)} < ${below}, so its loss −log p_true = ${a.losses[i].toFixed(3)}`,
         span.start,
         span.end,
         'confidently-wrong',

@@ -12,11 +12,15 @@ import { readSettings } from './config';
 import { num } from './format';
 import type { PanelController } from './panel';
 import { offsetOf } from './ranges';
+import { viewUnavailable } from './viewAvailability';
 
 export function registerCommands(service: AnalysisService, panel: PanelController, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const open = (view: ViewId, askForSample: boolean) => async (target?: vscode.Uri | string, sample?: number) => {
     const file = await resolve(service, panel, target, log);
     if (!file) return;
+    // Say why instead of asking for a sample and then showing nothing (a Jacobian of a regression file).
+    const unavailable = file.dataset ? viewUnavailable(file.dataset.task, view, file.fileName) : null;
+    if (unavailable) return void vscode.window.showInformationMessage(unavailable);
     let index = typeof sample === 'number' ? sample : cursorSample(file);
     if (askForSample && typeof sample !== 'number') {
       const picked = await pickSample(file, index);

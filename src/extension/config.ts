@@ -14,6 +14,7 @@ export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('gradientLens');
   const warnings = {
     confidentlyWrongBelow: c.get<boolean>('warnings.confidentlyWrong', true) ? c.get<number>('warnings.confidentlyWrongThreshold', 0.1) : 0,
+    confidentAbove: c.get<number>('warnings.confidentPrediction', 0.5),
     outlierIqrMultiplier: c.get<boolean>('warnings.lossOutliers', true) ? c.get<number>('warnings.outlierIqrMultiplier', 3) : 0,
   };
   return {

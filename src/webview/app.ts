@@ -9,7 +9,7 @@ import { grouped } from './format';
 import { chooseView, clampIndex, restoreState, viewsFor, type PanelState } from './state';
 import { buildShell, sampleSummary, type Shell } from './shell';
 import { LiveRegion, Tooltip, type ChartUi } from './tooltip';
-import type { ViewHandle } from './views/common';
+import { DEFAULT_FOCUS, type FocusPrefs, type ViewHandle } from './views/common';
 import { rendererFor } from './views/index';
 
 export interface Host {
@@ -34,6 +34,8 @@ export class App {
   private ui: ChartUi;
   private width = 0;
   private resizeTimer = 0;
+  /** Large-K views: sub-matrix or all classes, and pinned classes; kept while the file stays the same. */
+  private focus: FocusPrefs = DEFAULT_FOCUS;
 
   constructor(
     private readonly doc: Document,
@@ -74,7 +76,7 @@ export class App {
       case 'ack': {
         const what = this.pending.get(message.requestId);
         this.pending.delete(message.requestId);
-        this.setStatus(message.ok ? message.message || `${what ?? 'Request'} done.` : `${what ?? 'Request'} failed: ${message.message}`, !message.ok);
+        this.setStatus(message.ok ? message.message || `${what ?? 'Request'} done.` : `${what ?? 'Request'} failed: ${message.message}`, !message.ok, message.ok);
         break;
       }
     }
@@ -91,6 +93,7 @@ export class App {
     const payload = message.payload;
     const sameFile = this.state.fileName === payload.fileName;
     this.payload = payload;
+    if (!sameFile) this.focus = DEFAULT_FOCUS;
     this.views = viewsFor(payload);
     this.state = {
       view: chooseView(payload, message.view, this.state.view),
@@ -184,6 +187,11 @@ export class App {
       select: (i) => this.setSelected(i, true),
       selectLayer: (l) => this.setLayer(l, true),
       revealEntry: (tensor, index) => this.host.post({ type: 'revealEntry', tensor, index }),
+      focus: this.focus,
+      setFocus: (next) => {
+        this.focus = { ...this.focus, ...next };
+        this.invalidate();
+      },
     });
     this.handles.set(view, handle);
     this.dirty.delete(view);
@@ -280,10 +288,12 @@ export class App {
     this.setStatus(`Copying ${what}…`, false);
   }
 
-  private setStatus(text: string, error: boolean): void {
+  /** The status line sticks to the bottom of the panel, so a confirmation is seen however long the view. */
+  private setStatus(text: string, error: boolean, done = false): void {
     if (!this.shell) return;
     this.shell.status.textContent = text;
     this.shell.status.classList.toggle('gl-status-error', error);
+    this.shell.status.classList.toggle('gl-status-ok', done);
   }
 
   private showError(fileName: string, message: string): void {

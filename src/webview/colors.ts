@@ -128,13 +128,31 @@ export interface DivergingScale {
   negative: string;
   positive: string;
   center: string;
+  /** How |v| maps to colour, for the legend. */
+  mapping: ScaleMapping;
+  /** symlog: how many decades below max get their own shades. */
+  decades: number;
+  /** Colour position in [−1, 1] of a value (−1: the negative end, 0: the background). */
+  position(v: number): number;
+  /** The value at a colour position (the inverse of position). */
+  valueAt(position: number): number;
 }
+
+/**
+ * `sqrt`: position ∝ √(|v| / max). `symlog`: position ∝ log(1 + |v|/c) / log(1 + max/c) with
+ * c = max · 10^−SYMLOG_DECADES: logarithmic over SYMLOG_DECADES decades below max, linear under c,
+ * so entries from 10⁻⁸ to 10⁻¹ all get their own shade (the Jacobian at large K, gradients).
+ */
+export type ScaleMapping = 'sqrt' | 'symlog';
+export const SYMLOG_DECADES = 5;
+/** Gradient matrices (∂L/∂z of a batch, ∂L/∂W): three decades, so the large entries still stand out. */
+export const GRADIENT_DECADES = 3;
 
 const LUT_STEPS = 256;
 /** Colour position ∝ (|v| / max)^COLOR_EXPONENT. */
 export const COLOR_EXPONENT = 0.5;
 
-export function divergingScale(theme: Theme, max: number): DivergingScale {
+export function divergingScale(theme: Theme, max: number, mapping: ScaleMapping = 'sqrt', decades = SYMLOG_DECADES): DivergingScale {
   const [negCss, posCss] = DIVERGING_ENDS[theme.kind];
   const center = rgbToOklab(theme.background);
   const ends = [rgbToOklab(parseColor(negCss)!), rgbToOklab(parseColor(posCss)!)];
@@ -158,10 +176,11 @@ export function divergingScale(theme: Theme, max: number): DivergingScale {
   const bytes = new Uint8Array(packed.buffer);
   for (let i = 0; i < 2 * LUT_STEPS; i++) bytes.set([lut[3 * i], lut[3 * i + 1], lut[3 * i + 2], 255], 4 * i);
   const safeMax = max > 0 && Number.isFinite(max) ? max : 1;
-  const index = (v: number) => {
-    const t = Math.min(1, Math.abs(v) / safeMax) ** COLOR_EXPONENT;
-    return (v < 0 ? 0 : LUT_STEPS) + Math.round(t * (LUT_STEPS - 1));
-  };
+  const c = safeMax * 10 ** -decades;
+  const logDen = Math.log1p(safeMax / c);
+  const magnitude =
+    mapping === 'symlog' ? (a: number) => Math.min(1, Math.log1p(a / c) / logDen) : (a: number) => Math.min(1, a / safeMax) ** COLOR_EXPONENT;
+  const index = (v: number) => (v < 0 ? 0 : LUT_STEPS) + Math.round(magnitude(Math.abs(v)) * (LUT_STEPS - 1));
   const write = (v: number, out: Uint8ClampedArray, offset: number): void => {
     if (Number.isNaN(v)) {
       out[offset + 3] = 0;
@@ -190,13 +209,19 @@ export function divergingScale(theme: Theme, max: number): DivergingScale {
           out[4 * i + 3] = 0;
           continue;
         }
-        const t = Math.min(1, Math.abs(v) / safeMax) ** COLOR_EXPONENT;
-        px[i] = packed[(v < 0 ? 0 : LUT_STEPS) + Math.round(t * (LUT_STEPS - 1))];
+        px[i] = packed[index(v)];
       }
     },
     negative: negCss,
     positive: posCss,
     center: toHex(theme.background),
+    mapping,
+    decades,
+    position: (v) => (Number.isNaN(v) ? 0 : Math.sign(v) * magnitude(Math.abs(v))),
+    valueAt(u) {
+      const a = Math.min(1, Math.abs(u));
+      return Math.sign(u) * (mapping === 'symlog' ? c * Math.expm1(a * logDen) : safeMax * a ** (1 / COLOR_EXPONENT));
+    },
   };
 }
 

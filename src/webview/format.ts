@@ -1,28 +1,25 @@
 /** Number formatting for labels, tooltips and exported tables. */
-import { format } from 'd3-format';
+import { formatNumber, formatSigned } from '../shared/numberFormat';
 
-const MINUS = '\u2212';
-const short = format('.4~g');
-const signedShort = format('+.4~g');
+export { formatToFit } from '../shared/numberFormat';
 
-/** Four significant digits with a typographic minus, for labels and ticks. */
+/** Four significant digits with a typographic minus, for labels and ticks (src/shared/numberFormat.ts). */
 export function fmt(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : `${MINUS}∞`;
-  if (v === 0) return '0';
-  return short(v).replace('-', MINUS);
+  return formatNumber(v, 4);
 }
 
 /** Like fmt but always with a sign, so the sign is readable without colour. */
 export function fmtSigned(v: number): string {
-  if (v === 0 || Number.isNaN(v)) return fmt(v);
-  if (!Number.isFinite(v)) return v > 0 ? '+∞' : `${MINUS}∞`;
-  return signedShort(v).replace('-', MINUS);
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '+∞' : '\u2212∞';
+  return formatSigned(v, 4);
 }
 
-/** The shortest text that reads back as exactly this double (for tooltips, CSV, JSON). */
-export function exact(v: number): string {
-  return String(v);
+/**
+ * A value in a tooltip: six significant digits in the same format as every label. The exact double
+ * stays in the tooltip's data-value and in every copy (Ctrl+C, Copy as CSV / JSON).
+ */
+export function precise(v: number): string {
+  return formatNumber(v, 6);
 }
 
 /** Subscript digits for formulas like p₃(δ₃₅ − p₅). */

@@ -131,6 +131,10 @@ describe('the panel, in a real VS Code', () => {
       await runCommand(wb.page, 'Gradient Lens: Show Softmax Jacobian');
       await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample 0' }).first().waitFor();
       await wb.page.keyboard.press('Enter');
+      // The default view is the classes that matter; this test is about the full matrix.
+      const focused = await panelFrame('[data-testid="jacobian-heatmap"]');
+      await focused.waitForFunction(() => document.querySelector('[data-testid="sample-input"]')?.value === '0', null, { timeout: 15_000 });
+      if ((await focused.getAttribute('[data-testid="jacobian-heatmap"]', 'data-view')) !== 'all') await focused.click('[data-testid="focus-toggle"]');
       const frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
       const mode = await frame.getAttribute('[data-testid="jacobian-heatmap"]', 'data-mode');
       assert.ok(mode.startsWith('canvas'), mode);
@@ -192,6 +196,36 @@ describe('the panel, in a real VS Code', () => {
     });
   });
 
+  it('the 1000-class Jacobian of sample 7 shows the classes that matter: true and top-predicted class on both axes', { timeout: 120_000 }, async () => {
+    await step(wb, 'panel-1000-focus', async () => {
+      // The panel still shows the ImageNet Jacobian of the tests above (all classes, sample 0): step to
+      // sample 7 with the panel's own buttons, then back to the default view of the classes that matter.
+      let frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
+      for (let i = 1; i <= 7; i++) {
+        await frame.click('[data-testid="sample-next"]');
+        await frame.waitForFunction((v) => document.querySelector('[data-testid="sample-input"]')?.value === String(v), i, { timeout: 15_000 });
+      }
+      await frame.click('[data-testid="focus-toggle"]');
+      frame = await panelFrame('[data-testid="jacobian-heatmap"][data-view="focus"]');
+      await frame.waitForFunction(() => document.querySelector('[data-testid="sample-input"]')?.value === '7', null, { timeout: 15_000 });
+      const { analysis } = core('imagenet-1000-classes.json');
+      const p = analysis.probabilities.subarray(7 * 1000, 8 * 1000);
+      let top = 0;
+      for (let j = 1; j < 1000; j++) if (p[j] > p[top]) top = j;
+      const labels = (axis) => frame.$$eval(`[data-testid="jacobian-heatmap"] .gl-${axis}-labels text`, (els) => els.map((e) => e.firstChild.textContent));
+      for (const axis of ['row', 'col']) {
+        const names = await labels(axis);
+        assert.ok(names.length >= 2 && names.length <= 12, `${axis} labels: ${names}`);
+        assert.ok(names.includes(String(analysis.actual[7])), `true class ${analysis.actual[7]} on the ${axis} axis: ${names}`);
+        assert.equal(names[0], String(top), `top-predicted class ${top} first on the ${axis} axis`);
+      }
+      // The sub-matrix's cells are the full Jacobian's entries.
+      const found = await frame.$$eval('[data-testid="jacobian-heatmap"] [data-testid="heatmap-cell"]', (els) => els.map((e) => [Number(e.dataset.sourceRow), Number(e.dataset.sourceCol), Number(e.dataset.value)]));
+      for (const [r, c, v] of found) close(v, p[r] * ((r === c ? 1 : 0) - p[c]), `J[${r}][${c}]`);
+      assert.ok(await frame.$('[data-testid="overview-strip"]'), 'the overview strip shows where the classes sit');
+    });
+  });
+
   it('a 600 × 1,000 batch reaches the panel in chunks: the last sample’s gradient equals the core’s', { timeout: 180_000 }, async () => {
     await step(wb, 'panel-chunked', async () => {
       // 600,000 probabilities: more than one 4 MB chunk (src/shared/payloadWire.ts), labels as indices.
@@ -208,7 +242,7 @@ describe('the panel, in a real VS Code', () => {
       await wb.page.keyboard.type('sample 599');
       await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample 599' }).first().waitFor();
       await wb.page.keyboard.press('Enter');
-      const frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
+      const frame = await panelFrame('[data-testid="jacobian-heatmap"]');
       await frame.waitForFunction(() => document.querySelector('[data-testid="sample-input"]')?.value === '599', null, { timeout: 15_000 });
       await showTab(frame, 'gradient');
       const bars = await cells(frame, 'view-gradient"] [data-testid="gradient-bar');

@@ -29,6 +29,15 @@ const shots: { name: string; payload: Payload; view: ViewId; selected: number; l
   { name: 'network-chain-softmax', payload: seededNetwork([6, 8, 5, 4], ['relu', 'tanh', 'softmax'], 16), view: 'chain', selected: 1, layer: 2 },
 ];
 
+// Every classification view at K = 3, 10 and 1,000 and N = 10,000 (issue 16: readable at every size).
+const sizes: [string, Payload][] = [
+  ['k3', classificationPayload({ n: 24, k: 3, seed: 3, classes: ['setosa', 'versicolor', 'virginica'] })],
+  ['k10', classificationPayload({ n: 24, k: 10 })],
+  ['k1000', classificationPayload({ n: 16, k: 1000, seed: 9, spread: 9 })],
+  ['n10000', classificationPayload({ n: 10_000, k: 10, seed: 6 })],
+];
+for (const [size, payload] of sizes) for (const view of ['jacobian', 'gradient', 'matrix', 'losses', 'chain'] as const) shots.push({ name: `${view}-${size}`, payload, view, selected: 7 });
+
 async function main(): Promise<void> {
   const only = process.env.GL_SHOTS?.split(',');
   const browser = await launch();

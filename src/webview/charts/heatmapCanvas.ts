@@ -27,6 +27,8 @@ export const TILE = 256;
 const MAX_TILES = 64;
 /** Zooming stops when a cell is this many CSS pixels wide. */
 const MAX_CELL_PX = 48;
+/** Diagonal cells are outlined from this size (CSS px) up. */
+export const DIAGONAL_MIN_PX = 6;
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
@@ -67,7 +69,8 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
   canvas.style.top = `${top}px`;
   canvas.style.width = `${r2(plotW)}px`;
   canvas.style.height = `${r2(plotH)}px`;
-  const dpr = win.devicePixelRatio || 1;
+  // A very tall (scrolling) canvas keeps its backing store under 16 M pixels.
+  const dpr = Math.max(0.25, Math.min(win.devicePixelRatio || 1, Math.sqrt(16e6 / Math.max(1, plotW * plotH))));
   canvas.width = Math.max(1, Math.round(plotW * dpr));
   canvas.height = Math.max(1, Math.round(plotH * dpr));
   const ctx = canvas.getContext('2d')!;
@@ -157,22 +160,13 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
     const { rowAxis, colAxis } = axes();
     drawHeatmapLabels(labels, frame, o, rowAxis, colAxis);
     diag.selectAll('*').remove();
-    if (o.diagonal) {
-      if (colAxis.size >= 4) {
-        const a = Math.max(rowAxis.first, colAxis.first);
-        const b = Math.min(rowAxis.last, colAxis.last);
-        for (let i = a; i <= b; i++) {
-          diag.append('rect').attr('x', r2(colAxis.at(i) + 1)).attr('y', r2(rowAxis.at(i) + 1)).attr('width', r2(colAxis.size - 2)).attr('height', r2(rowAxis.size - 2)).attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-width', 1).attr('stroke-dasharray', colAxis.size >= 12 ? '3 2' : null);
-        }
-      } else {
-        // Cells smaller than 4 px: two dashed rails either side of the diagonal mark it
-        // without covering its colours.
-        const n = Math.min(rows, cols);
-        const x0 = colAxis.at(0);
-        const y0 = rowAxis.at(0);
-        const x1 = colAxis.at(n);
-        const y1 = rowAxis.at(n);
-        for (const d of [-5, 5]) diag.append('line').attr('x1', r2(x0 + d)).attr('y1', r2(y0 - d)).attr('x2', r2(x1 + d)).attr('y2', r2(y1 - d)).attr('stroke', 'currentColor').attr('stroke-opacity', 0.6).attr('stroke-dasharray', '4 3');
+    // Below a readable cell size the diagonal is not outlined (a band of rails would hide what it
+    // marks); zooming in brings the outlines back.
+    if (o.diagonal && colAxis.size >= DIAGONAL_MIN_PX) {
+      const a = Math.max(rowAxis.first, colAxis.first);
+      const b = Math.min(rowAxis.last, colAxis.last);
+      for (let i = a; i <= b; i++) {
+        diag.append('rect').attr('x', r2(colAxis.at(i) + 1)).attr('y', r2(rowAxis.at(i) + 1)).attr('width', r2(colAxis.size - 2)).attr('height', r2(rowAxis.size - 2)).attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-width', 1).attr('stroke-dasharray', colAxis.size >= 12 ? '3 2' : null);
       }
     }
     highlight.selectAll('*').remove();
@@ -256,6 +250,8 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
 
   const maxK = Math.max(1, MAX_CELL_PX / Math.min(cw, ch));
   const zoomer: ZoomBehavior<HTMLCanvasElement, unknown> = d3zoom<HTMLCanvasElement, unknown>()
+    // In a scrolling box the plain wheel scrolls the box and Ctrl+wheel zooms; elsewhere the wheel zooms.
+    .filter((ev: MouseEvent) => (ev.type === 'wheel' ? !o.scrollable || ev.ctrlKey : !ev.ctrlKey && !ev.button))
     .scaleExtent([1, maxK])
     .extent([
       [0, 0],
@@ -308,7 +304,7 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
         if (x < 0 || y < 0 || x > plotW || y > plotH) canvasSel.call(zoomer.translateTo, (c + 0.5) * cw, (r + 0.5) * ch);
       },
       activate: o.activate,
-      initialFocus: () => ({ r: Math.max(0, highlightRow ?? 0), c: 0 }),
+      initialFocus: () => o.initialFocus ?? { r: Math.max(0, highlightRow ?? 0), c: 0 },
       showSelection(b) {
         selected = b;
         drawOverlay();
@@ -317,11 +313,19 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
     },
     ui,
   );
-  root.addEventListener('keydown', (ev) => {
+  // + and − zoom around the focused cell and bring it to the middle of the view (the wheel zooms
+  // around the pointer); without a focused cell, around the middle.
+  const zoomAround = (factor: number) => {
     const f = nav.focused();
-    const at: [number, number] = f ? [t.x + (f.c + 0.5) * t.k * cw, t.y + (f.r + 0.5) * t.k * ch] : [plotW / 2, plotH / 2];
-    if (ev.key === '+' || ev.key === '=') canvasSel.call(zoomer.scaleBy, 2, at);
-    else if (ev.key === '-') canvasSel.call(zoomer.scaleBy, 0.5, at);
+    const k = Math.min(maxK, Math.max(1, t.k * factor));
+    const [cx, cy] = f ? [(f.c + 0.5) * cw, (f.r + 0.5) * ch] : [(plotW / 2 - t.x) / t.k, (plotH / 2 - t.y) / t.k];
+    // scaleTo then translateTo: both keep the view inside the matrix (transform would not).
+    canvasSel.call(zoomer.scaleTo, k);
+    canvasSel.call(zoomer.translateTo, cx, cy);
+  };
+  root.addEventListener('keydown', (ev) => {
+    if (ev.key === '+' || ev.key === '=') zoomAround(2);
+    else if (ev.key === '-') zoomAround(0.5);
     else if (ev.key === '0') canvasSel.call(zoomer.transform, zoomIdentity);
     else return;
     ev.preventDefault();

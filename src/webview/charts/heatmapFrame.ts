@@ -12,6 +12,9 @@ export interface HeatmapLabels {
   colTitle?: string;
   /** No row labels at all (a vector drawn beside a matrix that already has them). */
   noRowLabels?: boolean;
+  /** A sub-matrix's rows and columns as indices of the full matrix (for the labels' titles). */
+  rowIds?: readonly number[] | null;
+  colIds?: readonly number[] | null;
 }
 
 export interface FrameOptions extends HeatmapLabels {
@@ -27,7 +30,17 @@ export interface FrameOptions extends HeatmapLabels {
   cell?: { w: number; h: number };
   /** Smallest top margin, for the same reason. */
   minTop?: number;
+  /**
+   * Smallest row height in px (not square heatmaps): many rows make a tall chart to scroll rather
+   * than rows under a pixel, up to MAX_PLOT_H px in all.
+   */
+  minCellH?: number;
 }
+
+/** The tallest plot a minimum row height may ask for (a canvas of 12,000 × 900 px is 43 MB). */
+export const MAX_PLOT_H = 12_000;
+/** Taller charts scroll inside a box this high (see .gl-scroll in panel.css). */
+export const SCROLL_BOX_H = 640;
 
 export interface HeatmapFrame {
   left: number;
@@ -70,6 +83,7 @@ export function heatmapFrame(o: FrameOptions): HeatmapFrame {
   const top = Math.max(o.minTop ?? 0, Math.round((rotateCols ? Math.min(84, colChars * CHAR_W * 0.72) + 12 : 20) + (o.colTitle ? 18 : 0)));
   let ch = Math.min(cw, maxHeight / o.rows);
   if (o.square) cw = ch = Math.min(cw, ch);
+  else if (o.minCellH) ch = Math.max(ch, Math.min(o.minCellH, MAX_PLOT_H / o.rows));
   if (o.cell) ({ w: cw, h: ch } = o.cell);
   const plotW = cw * o.cols;
   const plotH = ch * o.rows;
@@ -104,7 +118,10 @@ type G = Selection<SVGGElement, unknown, null, undefined>;
 export function drawHeatmapLabels(g: G, frame: HeatmapFrame, labels: HeatmapLabels, rows: AxisView, cols: AxisView): void {
   g.selectAll('*').remove();
   const name = (list: readonly string[] | null | undefined, i: number) => shortLabel(list?.[i] ?? String(i));
-  const full = (list: readonly string[] | null | undefined, i: number) => (list?.[i] ? `${i}: ${list[i]}` : String(i));
+  const fullName = (list: readonly string[] | null | undefined, ids: readonly number[] | null | undefined, i: number) => {
+    const index = ids ? ids[i] : i;
+    return list?.[i] && list[i] !== String(index) ? `${index}: ${list[i]}` : String(index);
+  };
 
   const rowStride = labelStride(rows.size, LABEL_FONT + 6);
   const rg = g.append('g').attr('class', 'gl-row-labels').attr('text-anchor', 'end').attr('font-size', LABEL_FONT);
@@ -112,7 +129,7 @@ export function drawHeatmapLabels(g: G, frame: HeatmapFrame, labels: HeatmapLabe
   for (let i = Math.ceil(rows.first / rowStride) * rowStride; i <= lastRow; i += rowStride) {
     const y = frame.top + rows.at(i) + rows.size / 2;
     if (y < frame.top - 1 || y > frame.top + frame.plotH + 1) continue;
-    rg.append('text').attr('x', frame.left - 6).attr('y', round2(y)).attr('dy', '0.32em').attr('fill', 'currentColor').text(name(labels.rowLabels, i)).append('title').text(full(labels.rowLabels, i));
+    rg.append('text').attr('x', frame.left - 6).attr('y', round2(y)).attr('dy', '0.32em').attr('fill', 'currentColor').text(name(labels.rowLabels, i)).append('title').text(fullName(labels.rowLabels, labels.rowIds, i));
   }
 
   const colGap = frame.rotateCols ? LABEL_FONT + 2 : longest(labels.colLabels, cols.last + 1) * CHAR_W + 8;
@@ -125,7 +142,7 @@ export function drawHeatmapLabels(g: G, frame: HeatmapFrame, labels: HeatmapLabe
     const t = cg.append('text').attr('fill', 'currentColor').text(name(labels.colLabels, i));
     if (frame.rotateCols) t.attr('transform', `translate(${round2(x)},${baseY}) rotate(-50)`).attr('dy', '0.32em').attr('text-anchor', 'start');
     else t.attr('x', round2(x)).attr('y', baseY).attr('text-anchor', 'middle');
-    t.append('title').text(full(labels.colLabels, i));
+    t.append('title').text(fullName(labels.colLabels, labels.colIds, i));
   }
 
   if (labels.colTitle) {

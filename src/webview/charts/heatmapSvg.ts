@@ -4,7 +4,7 @@
  */
 import { select } from 'd3-selection';
 import { contrastRatio, parseColor, toHex } from '../colors';
-import { fmt } from '../format';
+import { formatToFit } from '../format';
 import type { ChartUi } from '../tooltip';
 import { cellsText } from './cellsText';
 import { attachGridNav, cellBlock, type Block } from './gridNav';
@@ -35,9 +35,14 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
 
   const { cw, ch, left, top } = frame;
   const gap = cw >= 10 && ch >= 10 ? 1 : 0;
-  const showValues = o.showValues === true || (o.showValues === 'auto' && cw >= 40 && ch >= 18);
+  // Labels get the most digits that fit the cell (10 px digits and − are up to ~6.3 px wide); a cell too small
+  // for two digits shows none, and its tooltip keeps the value.
+  const showValues = o.showValues === true || (o.showValues === 'auto' && cw >= 22 && ch >= 14);
+  // Cells under 56 px get 9 px labels, so that a two-digit exponent form (−9.9e−4) still fits at 47 px.
+  const labelFont = cw >= 56 ? 10 : 9;
+  const labelChars = Math.floor((cw - 6) / (0.63 * labelFont));
   const cells = svg.append('g').attr('class', 'gl-cells');
-  const values = showValues ? svg.append('g').attr('class', 'gl-cell-values').attr('text-anchor', 'middle').attr('font-size', 10).attr('pointer-events', 'none') : null;
+  const values = showValues ? svg.append('g').attr('class', 'gl-cell-values').attr('text-anchor', 'middle').attr('font-size', labelFont).attr('pointer-events', 'none') : null;
   for (let r = 0; r < source.rows; r++) {
     for (let c = 0; c < source.cols; c++) {
       const v = source.value(r, c);
@@ -48,19 +53,22 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
         .attr('data-row', r)
         .attr('data-col', c)
         .attr('data-value', String(v))
+        .attr('data-source-row', o.rowIds ? o.rowIds[r] : null)
+        .attr('data-source-col', o.colIds ? o.colIds[c] : null)
         .attr('x', r2(left + c * cw + gap / 2))
         .attr('y', r2(top + r * ch + gap / 2))
         .attr('width', r2(cw - gap))
         .attr('height', r2(ch - gap))
         .attr('fill', fill);
-      if (values) {
+      const label = values ? formatToFit(v, labelChars) : null;
+      if (values && label !== null) {
         values
           .append('text')
           .attr('x', r2(left + (c + 0.5) * cw))
           .attr('y', r2(top + (r + 0.5) * ch))
           .attr('dy', '0.35em')
           .attr('fill', inkOn(fill, o.theme.foreground, o.theme.background))
-          .text(fmt(Number(v.toPrecision(2))));
+          .text(label);
       }
     }
   }
@@ -143,7 +151,7 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
         else focusRect.attr('display', null).attr('data-row', cell.r).attr('data-col', cell.c).attr('x', r2(left + cell.c * cw)).attr('y', r2(top + cell.r * ch)).attr('width', r2(cw)).attr('height', r2(ch));
       },
       activate: o.activate,
-      initialFocus: () => ({ r: Math.max(0, o.highlightRow ?? 0), c: 0 }),
+      initialFocus: () => o.initialFocus ?? { r: Math.max(0, o.highlightRow ?? 0), c: 0 },
       showSelection(b) {
         if (!b) selectionRect.attr('display', 'none');
         else selectionRect.attr('display', null).attr('data-row', b.r0).attr('data-col', b.c0).attr('data-row-end', b.r1).attr('data-col-end', b.c1).attr('x', r2(left + b.c0 * cw)).attr('y', r2(top + b.r0 * ch)).attr('width', r2((b.c1 - b.c0) * cw)).attr('height', r2((b.r1 - b.r0) * ch));

@@ -16,9 +16,15 @@ export interface HeatmapOptions extends HeatmapLabels {
   /** Fixed cell size and smallest top margin, to line blocks up side by side. */
   cell?: { w: number; h: number };
   minTop?: number;
+  /** Smallest row height (see FrameOptions.minCellH). */
+  minCellH?: number;
+  /** The chart sits in a scrolling box: the plain wheel scrolls, Ctrl+wheel zooms. */
+  scrollable?: boolean;
   /** Outline the diagonal (the Jacobian's δ_jk = 1 entries). */
   diagonal?: boolean;
   highlightRow?: number | null;
+  /** The cell the keyboard focus starts on (default: the highlighted row's first cell). */
+  initialFocus?: { r: number; c: number };
   /** Numbers inside cells: always, never, or when cells are large enough. */
   showValues?: boolean | 'auto';
   /** Accessible name. */

@@ -279,3 +279,25 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
     },
   };
 }
+
+/**
+ * How many decades a symmetric-log colour scale needs for this source: log10(max |v| / min |v|)
+ * over its non-zero finite cells, rounded up, between 1 and `cap`. A 3-class Jacobian spans one
+ * decade and gets all of its shades there; a 1,000-class one spans many and gets `cap`. Sources
+ * above `scanMax` cells are not scanned and get `cap`.
+ */
+export function symlogDecades(source: MatrixSource, cap = 5, scanMax = 1_200_000): number {
+  if (source.rows * source.cols > scanMax) return cap;
+  let lo = Infinity;
+  let hi = 0;
+  for (let r = 0; r < source.rows; r++)
+    for (let c = 0; c < source.cols; c++) {
+      const a = Math.abs(source.value(r, c));
+      if (a > 0 && Number.isFinite(a)) {
+        if (a < lo) lo = a;
+        if (a > hi) hi = a;
+      }
+    }
+  if (!(hi > 0) || !(lo < Infinity)) return 1;
+  return Math.max(1, Math.min(cap, Math.ceil(Math.log10(hi / lo) - 1e-9)));
+}

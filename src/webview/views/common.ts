@@ -17,7 +17,17 @@ export interface ViewContext {
   selectLayer(layer: number): void;
   /** The user picked one of their own derivative entries (the "Yours vs exact" view). */
   revealEntry?(tensor: number, index: number): void;
+  /** Large-K views: the full matrix or the classes that matter, and the classes the user pinned. */
+  focus?: FocusPrefs;
+  setFocus?(next: Partial<FocusPrefs>): void;
 }
+
+export interface FocusPrefs {
+  showAll: boolean;
+  pinned: readonly number[];
+}
+
+export const DEFAULT_FOCUS: FocusPrefs = { showAll: false, pinned: [] };
 
 /** The values under a view, for Copy as CSV / JSON. */
 export interface Table {

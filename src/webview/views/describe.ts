@@ -1,7 +1,7 @@
 /** Tooltip text shared by the heatmap views. */
 import type { Aggregate } from '../charts/matrixSource';
 import type { Block } from '../charts/gridNav';
-import { exact, fmt, plural } from '../format';
+import { precise, fmt, plural } from '../format';
 import type { TooltipContent } from '../tooltip';
 
 const range = (a: number, b: number) => (b - a === 1 ? String(a) : `${a}–${b - 1}`);
@@ -13,9 +13,9 @@ export function blockTooltip(b: Block, a: Aggregate, what: string, rowWord: stri
     rows: [
       [`${rowWord}s`, range(b.r0, b.r1)],
       [`${colWord}s`, range(b.c0, b.c1)],
-      ['min', exact(a.min)],
-      ['mean', exact(a.mean)],
-      ['max', exact(a.max)],
+      ['min', precise(a.min)],
+      ['mean', precise(a.mean)],
+      ['max', precise(a.max)],
     ],
     cell: b,
     aggregate: a,

@@ -5,7 +5,7 @@
 import type { ClassificationPayload, RegressionPayload } from '../../shared/protocol';
 import { bars, type BarColumn } from '../charts/bars';
 import { divergingScale } from '../colors';
-import { exact, fmt, fmtSigned, grouped, sub } from '../format';
+import { precise, fmt, fmtSigned, grouped, sub } from '../format';
 import { batchScale, className, classificationSample, el, heading, row, topClasses, type ViewContext, type ViewHandle } from './common';
 
 /** Rows shown as bars; the copy holds all of them. */
@@ -57,9 +57,9 @@ function classification(host: HTMLElement, ctx: ViewContext, payload: Classifica
       testId: 'gradient-bars',
       describe(j, col) {
         const rows: [string, string][] = [
-          ['p', exact(p[j])],
-          ['y', exact(y[j])],
-          [gradName, exact(pMinusY[j])],
+          ['p', precise(p[j])],
+          ['y', precise(y[j])],
+          [gradName, precise(pMinusY[j])],
         ];
         const formula = oneHot ? `p${sub(j)} − y${sub(j)} = ${fmt(p[j])} − ${fmt(y[j])} = ${fmtSigned(pMinusY[j])}` : `p${sub(j)}·${fmt(ySum)} − y${sub(j)} = ${fmtSigned(pMinusY[j])}`;
         return { title: `class ${j} · ${name(j)}${tags.has(j) ? ` (${tags.get(j)})` : ''}`, formula, rows, value: col.values[j], cell: { r0: j, r1: j + 1, c0: 0, c1: 1 } };
@@ -112,9 +112,9 @@ function regression(host: HTMLElement, ctx: ViewContext, payload: RegressionPayl
           title: `output ${j}`,
           formula: `ŷ${sub(j)} − y${sub(j)} = ${fmt(yHat[j])} − ${fmt(y[j])} = ${fmtSigned(yHat[j] - y[j])}`,
           rows: [
-            ['ŷ', exact(yHat[j])],
-            ['y', exact(y[j])],
-            ['∂L/∂ŷ', exact(g[j])],
+            ['ŷ', precise(yHat[j])],
+            ['y', precise(y[j])],
+            ['∂L/∂ŷ', precise(g[j])],
           ],
           value: col.values[j],
           cell: { r0: j, r1: j + 1, c0: 0, c1: 1 },

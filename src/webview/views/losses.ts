@@ -1,6 +1,6 @@
 /** Loss per sample, sorted bars or a histogram; clicking selects a sample. */
 import { lossChart } from '../charts/lossChart';
-import { exact, fmt, grouped } from '../format';
+import { precise, fmt, grouped } from '../format';
 import { className, heading, type ViewContext, type ViewHandle } from './common';
 
 export function renderLosses(host: HTMLElement, ctx: ViewContext): ViewHandle {
@@ -23,7 +23,7 @@ export function renderLosses(host: HTMLElement, ctx: ViewContext): ViewHandle {
       height: 240,
       select: ctx.select,
       describe(i) {
-        const rows: [string, string][] = [['loss', exact(payload.losses[i])]];
+        const rows: [string, string][] = [['loss', precise(payload.losses[i])]];
         if (cls) {
           rows.push(['true', className(cls.classes, cls.actual[i])], ['predicted', className(cls.classes, cls.predicted[i])], ['p(true)', fmt(cls.pTrue[i])]);
         }

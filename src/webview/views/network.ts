@@ -4,13 +4,26 @@
  */
 import type { LayerPayload, NetworkPayload } from '../../shared/protocol';
 import { heatmap } from '../charts/heatmap';
+import { SCROLL_BOX_H } from '../charts/heatmapFrame';
 import type { HeatmapHandle } from '../charts/heatmapTypes';
 import { legend } from '../charts/legend';
-import { denseSource } from '../charts/matrixSource';
+import { denseSource, symlogDecades } from '../charts/matrixSource';
 import { normChart } from '../charts/normChart';
-import { divergingScale } from '../colors';
-import { exact, fmt } from '../format';
-import { el, heading, type ViewContext, type ViewHandle } from './common';
+import { divergingScale, GRADIENT_DECADES } from '../colors';
+import { precise, fmt } from '../format';
+import { DEFAULT_FOCUS, el, heading, type ViewContext, type ViewHandle } from './common';
+import { focusColumns } from './focusClasses';
+import { focusControls } from './focusControls';
+import { subMatrixSource } from '../charts/subMatrix';
+
+/** Layers wider or taller than this show their largest-gradient rows and columns by default. */
+export const WEIGHT_FOCUS = 24;
+
+function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
+  return t;
+}
 import { blockTooltip } from './describe';
 
 export function layerName(l: number, layer: LayerPayload): string {
@@ -47,8 +60,8 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
           return {
             title: layerName(l, layer),
             rows: [
-              ['‖∂L/∂W‖', exact(layer.gradNorm)],
-              ['‖W‖', exact(layer.weightNorm)],
+              ['‖∂L/∂W‖', precise(layer.gradNorm)],
+              ['‖W‖', precise(layer.weightNorm)],
               ['ratio', fmt(layer.gradNorm / layer.weightNorm)],
               ['health', layer.health],
             ],
@@ -67,8 +80,29 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
     const flag = layer.health === 'ok' ? '' : ` · ${layer.health === 'vanishing' ? '▼ vanishing' : '▲ exploding'}`;
     section.appendChild(el(doc, 'h3', { 'data-export-text': 'title' }, `${layerName(l, layer)} · ∂L/∂W ${layer.outputs} × ${layer.inputs}${flag}`));
     section.appendChild(el(doc, 'p', { class: 'gl-caption', 'data-export-text': 'caption' }, `‖∂L/∂W‖ = ${fmt(layer.gradNorm)}, ‖∂L/∂b‖ = ${fmt(norm(layer.gradBias))}, ‖W‖ = ${fmt(layer.weightNorm)}`));
-    const source = denseSource(layer.gradWeights, layer.outputs, layer.inputs);
-    const scale = divergingScale(ctx.theme, source.maxAbs());
+    const full = denseSource(layer.gradWeights, layer.outputs, layer.inputs);
+    // A large layer: by default the neurons (rows) and inputs (columns) with the largest |∂L/∂W|.
+    const focus = ctx.focus ?? DEFAULT_FOCUS;
+    const big = layer.outputs > WEIGHT_FOCUS || layer.inputs > WEIGHT_FOCUS;
+    const rowIds = big && !focus.showAll && layer.outputs > WEIGHT_FOCUS ? focusColumns(transpose(layer.gradWeights, layer.outputs, layer.inputs), layer.inputs, layer.outputs, WEIGHT_FOCUS, []) : null;
+    const colIds = big && !focus.showAll && layer.inputs > WEIGHT_FOCUS ? focusColumns(layer.gradWeights, layer.outputs, layer.inputs, WEIGHT_FOCUS, []) : null;
+    const source = rowIds || colIds ? subMatrixSource(full, rowIds, colIds) : full;
+    const rid = (r: number) => (rowIds ? rowIds[r] : r);
+    const cid = (c: number) => (colIds ? colIds[c] : c);
+    if (big) {
+      section.appendChild(
+        focusControls(doc, ctx, {
+          k: layer.outputs * layer.inputs,
+          shown: source.rows * source.cols,
+          total: `${layer.outputs} × ${layer.inputs}`,
+          noun: 'weights',
+          summary: `the ${source.rows} neurons and ${source.cols} inputs with the largest |∂L/∂W|, in index order.`,
+          name: String,
+          strip: null,
+        }),
+      );
+    }
+    const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog', symlogDecades(source, GRADIENT_DECADES));
     const chart = heatmap(
       doc,
       {
@@ -78,22 +112,30 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
         width: Math.min(ctx.width - 260, 640),
         maxHeight: 360,
         maxCell: 28,
+        // A wide layer keeps readable rows and scrolls in its box rather than drawing them under a pixel.
+        minCellH: 8,
+        scrollable: true,
         rowTitle: 'neuron',
         colTitle: l === 0 ? 'input' : `layer ${l} unit`,
+        rowLabels: rowIds ? rowIds.map(String) : null,
+        colLabels: colIds ? colIds.map(String) : null,
+        rowIds,
+        colIds,
         label: `Gradient of the weights of layer ${l + 1}`,
         testId: 'weight-gradient-heatmap',
         activate: () => ctx.selectLayer(l),
         describe(b, a) {
           if (a.count !== 1) return blockTooltip(b, a, '∂L/∂W', 'neuron', 'input');
-          const v = source.value(b.r0, b.c0);
+          const [r, c] = [rid(b.r0), cid(b.c0)];
+          const v = full.value(r, c);
           return {
-            title: `Layer ${l + 1} · ∂L/∂W[${b.r0}, ${b.c0}]`,
+            title: `Layer ${l + 1} · ∂L/∂W[${r}, ${c}]`,
             rows: [
-              ['∂L/∂W', exact(v)],
-              ['W', exact(layer.weights[b.r0 * layer.inputs + b.c0])],
+              ['∂L/∂W', precise(v)],
+              ['W', precise(layer.weights[r * layer.inputs + c])],
             ],
             value: v,
-            cell: b,
+            cell: { r0: r, r1: r + 1, c0: c, c1: c + 1 },
             note: 'Enter or click shows this layer in the chain rule.',
           };
         },
@@ -103,7 +145,9 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
     charts.push(chart);
     chart.element.setAttribute('data-layer', String(l));
     const row = el(doc, 'div', { class: 'gl-chart-row' });
-    row.append(chart.element, legend(doc, { scale, title: `∂L/∂W, layer ${l + 1}` }));
+    const box = chart.frame.height > SCROLL_BOX_H ? el(doc, 'div', { class: 'gl-scroll' }) : null;
+    box?.appendChild(chart.element);
+    row.append(box ?? chart.element, legend(doc, { scale, title: `∂L/∂W, layer ${l + 1}` }));
     section.appendChild(row);
     host.appendChild(section);
   });

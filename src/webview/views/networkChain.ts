@@ -12,7 +12,7 @@ import type { HeatmapHandle, HeatmapOptions } from '../charts/heatmapTypes';
 import { legend } from '../charts/legend';
 import { denseSource, jacobianSource, type MatrixSource } from '../charts/matrixSource';
 import { divergingScale } from '../colors';
-import { exact, fmt, sub } from '../format';
+import { precise, fmt, sub } from '../format';
 import { checkLine, figure, operator } from './check';
 import { checkTolerance, el, heading, maxAbsDiff, row, type ViewContext, type ViewHandle } from './common';
 import { blockTooltip } from './describe';
@@ -72,7 +72,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
     heading(
       doc,
       `Chain rule · sample ${i} · ${layerName(l, layer)}`,
-      `∂L/∂z = ${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} with σ′ = ${DERIVATIVE_TEXT[layer.activation]}; then this sample's ∂L/∂W = ∂L/∂z ⊗ a_prev (outer product), ${out} × ${inp}.`,
+      `∂L/∂z = ${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} with σ′ = ${DERIVATIVE_TEXT[layer.activation]}; then this sample's ∂L/∂W = ∂L/∂z ⊗ a_prev (outer product), ${out} × ${inp}. ${payload.reduction === 'mean' ? `L is the batch-mean loss: every ∂L/∂a and ∂L/∂z here is sample ${i}'s share, its own gradient ÷ N = ${payload.n}.` : 'L is the batch sum: ∂L/∂a and ∂L/∂z here are the sample’s own.'}`,
     ),
   );
 
@@ -98,7 +98,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
         showValues: 'auto',
         label: title,
         testId,
-        describe: (b, ag) => (ag.count === 1 ? { title: `${title} · unit ${b.r0}`, formula: formula(b.r0), rows: [['value', exact(values[b.r0])]], value: values[b.r0], cell: b } : blockTooltip(b, ag, title, 'unit', 'column')),
+        describe: (b, ag) => (ag.count === 1 ? { title: `${title} · unit ${b.r0}`, formula: formula(b.r0), rows: [['value', precise(values[b.r0])]], value: values[b.r0], cell: b } : blockTooltip(b, ag, title, 'unit', 'column')),
       },
       ctx.ui,
     );
@@ -119,7 +119,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
         label: title,
         testId,
         showValues: 'auto',
-        describe: (b, ag) => (ag.count === 1 ? { title: `${title} [${b.r0}, ${b.c0}]`, rows: [['value', exact(source.value(b.r0, b.c0))]], value: source.value(b.r0, b.c0), cell: b } : blockTooltip(b, ag, title, 'row', 'column')),
+        describe: (b, ag) => (ag.count === 1 ? { title: `${title} [${b.r0}, ${b.c0}]`, rows: [['value', precise(source.value(b.r0, b.c0))]], value: source.value(b.r0, b.c0), cell: b } : blockTooltip(b, ag, title, 'row', 'column')),
         ...opts,
       },
       ctx.ui,

@@ -9,7 +9,7 @@ import type { HeatmapHandle } from '../charts/heatmapTypes';
 import { legend } from '../charts/legend';
 import { denseSource } from '../charts/matrixSource';
 import { divergingScale } from '../colors';
-import { exact, fmt, fmtSigned, grouped } from '../format';
+import { fmt, fmtSigned, grouped, precise } from '../format';
 import { blockTooltip } from './describe';
 import { figure } from './check';
 import { el, heading, type ViewContext, type ViewHandle } from './common';
@@ -89,8 +89,8 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
             title: `${t.name} [${b.r0}][${b.c0}] · ${t.wrong[i] ? 'differs' : 'matches'}`,
             formula: `${t.quantity} = ${t.formula}`,
             rows: [
-              ['yours', exact(t.given[i])],
-              ['exact', exact(t.expected[i])],
+              ['yours', precise(t.given[i])],
+              ['exact', precise(t.expected[i])],
               ['yours − exact', fmtSigned(d)],
             ],
             value: data[i],

@@ -24,3 +24,36 @@ test('plural groups the count and picks the word', () => {
   assert.equal(plural(0, 'sample'), '0 samples');
   assert.equal(plural(1234, 'sample'), '1,234 samples');
 });
+
+test('one number format: significant digits, Unicode minus also in the exponent, plain between 1e−3 and 1e5', async () => {
+  const { formatNumber, formatSigned, formatToFit } = await import('../../../src/shared/numberFormat');
+  const { num } = await import('../../../src/extension/format');
+  const cases: [number, string][] = [
+    [-2.5e-10, '−2.5e−10'],
+    [1 / 24, '0.04167'],
+    [-1269.3, '−1269'],
+    [0.001, '0.001'],
+    [0.00099999, '0.001'],
+    [0.000999, '9.99e−4'],
+    [99999.9, '1e5'],
+    [123456, '1.235e5'],
+    [-0.5, '−0.5'],
+    [0, '0'],
+    [Infinity, '∞'],
+    [-Infinity, '−∞'],
+    [NaN, 'NaN'],
+  ];
+  for (const [v, s] of cases) {
+    assert.equal(formatNumber(v), s, String(v));
+    assert.equal(num(v), s, 'the hover and CodeLens use the same format');
+  }
+  assert.equal(formatSigned(0.25), '+0.25');
+  assert.equal(formatSigned(-0.25), '−0.25');
+  assert.equal(formatNumber(-1269.3, 2), '−1300');
+  // The most digits that fit, or nothing.
+  assert.equal(formatToFit(-5.2771e-4, 9), '−5.277e−4');
+  assert.equal(formatToFit(-5.2771e-4, 8), '−5.28e−4');
+  assert.equal(formatToFit(-5.2771e-4, 7), '−5.3e−4');
+  assert.equal(formatToFit(-5.2771e-4, 6), null);
+  assert.equal(formatToFit(-1269.3, 5), '−1269');
+});

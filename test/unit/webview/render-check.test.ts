@@ -201,7 +201,11 @@ test('1,000 classes: canvas heatmap; tooltips give block min/mean/max, zoomed-in
   const k = 1000;
   const big = classificationPayload({ n: 3, k, seed: 9, spread: 9 });
   await panel.show(big, { selected: 1, view: 'jacobian' });
+  // By default a large K shows the classes that matter; this test is about the full matrix.
+  assert.equal((await one(page, '[data-testid="jacobian-heatmap"]')).view, 'focus');
+  await page.click('[data-testid="focus-toggle"]');
   const root = await one(page, '[data-testid="jacobian-heatmap"]');
+  assert.equal(root.view, 'all');
   assert.equal(root.mode, 'canvas-dense');
   const box = (await page.locator('[data-testid="jacobian-heatmap"] canvas').boundingBox())!;
   // 1,000 cells over 640 px: a pixel holds one or two cells per axis.
@@ -249,6 +253,8 @@ test('10,000 classes: tiled Jacobian from p, block aggregates equal brute force,
   const k = 10_000;
   const huge = classificationPayload({ n: 2, k, seed: 11, spread: 14 });
   await panel.show(huge, { selected: 0, view: 'jacobian' });
+  // Still showing all classes: the choice is kept for the panel's file (the 1,000-class test set it).
+  if ((await one(page, '[data-testid="jacobian-heatmap"]')).view !== 'all') await page.click('[data-testid="focus-toggle"]');
   assert.equal((await one(page, '[data-testid="jacobian-heatmap"]')).mode, 'canvas-tiled');
   const box = (await page.locator('[data-testid="jacobian-heatmap"] canvas').boundingBox())!;
   for (const [fx, fy] of [
@@ -264,10 +270,13 @@ test('10,000 classes: tiled Jacobian from p, block aggregates equal brute force,
     assertNear(Number(tip.mean), b.mean, 'block mean');
   }
   await page.focus('[data-testid="jacobian-heatmap"]');
+  // The keyboard starts on the predicted class's diagonal cell of the full matrix.
+  const start = await one(page, '[data-testid="live"]');
+  assert.deepEqual([start.row, start.col], [String(huge.predicted[0]), String(huge.predicted[0])]);
   await page.keyboard.press('ArrowDown');
   const live = await one(page, '[data-testid="live"]');
-  assert.equal(live.row, '1');
-  assertNear(Number(live.value), entry(huge.probabilities, k, 0, 1, 0), 'live value');
+  assert.equal(live.row, String(huge.predicted[0] + 1));
+  assertNear(Number(live.value), entry(huge.probabilities, k, 0, huge.predicted[0] + 1, huge.predicted[0]), 'live value');
   // A canvas that drew something: the diagonal's pixels are not the background.
   const painted = await page.$eval('[data-testid="jacobian-heatmap"] canvas', (el) => {
     const c = el as HTMLCanvasElement;
