@@ -21,7 +21,9 @@ export const DEFAULT_WARNING_OPTIONS: Required<WarningOptions> = { confidentlyWr
 export function dataWarnings(dataset: Dataset, analysis: Analysis, options: WarningOptions = {}): Problem[] {
   const o = { ...DEFAULT_WARNING_OPTIONS, ...options };
   const out: Problem[] = [];
-  if (analysis.task === 'classification' && dataset.task === 'classification' && o.confidentlyWrongBelow > 0) {
+  // A multi-label (sigmoid) head has no single predicted class to be confidently wrong about.
+  const sigmoid = analysis.task === 'classification' && analysis.lossSpec?.name.startsWith('binary_');
+  if (analysis.task === 'classification' && dataset.task === 'classification' && o.confidentlyWrongBelow > 0 && !sigmoid) {
     out.push(...confidentlyWrong(dataset, analysis, o.confidentlyWrongBelow, o.maxPerKind));
   }
   if (o.outlierIqrMultiplier > 0) out.push(...lossOutliers(dataset, analysis.losses, o.outlierIqrMultiplier, o.maxPerKind));
@@ -31,7 +33,7 @@ export function dataWarnings(dataset: Dataset, analysis: Analysis, options: Warn
 function confidentlyWrong(dataset: Dataset & { task: 'classification' }, a: ClassificationAnalysis, below: number, max: number): Problem[] {
   const out: Problem[] = [];
   for (let i = 0; i < a.n && out.length < max; i++) {
-    if (a.predicted[i] === a.actual[i] || a.pTrue[i] >= below) continue;
+    if (a.predicted[i] === a.actual[i] || !(a.pTrue[i] < below)) continue; // NaN: an ignored sample
     const span = sampleSpan(dataset, i);
     if (!span) continue;
     const predicted = className(dataset.classes, a.predicted[i]);

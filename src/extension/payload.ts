@@ -40,6 +40,8 @@ export function payloadOf(file: FileAnalysis): PayloadWire | null {
       actual: compact(analysis.actual),
       pTrue: compact(analysis.pTrue),
     };
+    // A named loss's gradients are its own, not what the webview would derive from p and y.
+    if (analysis.lossSpec) Object.assign(payload, { targets: compact(analysis.targets), labels: null, gradient: compact(analysis.gradient), logitGradient: compact(analysis.logitGradient) });
     return payload;
   }
   if (analysis.task === 'regression' && dataset.task === 'regression') {

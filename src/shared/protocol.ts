@@ -11,7 +11,7 @@ export const VIEW_IDS: readonly ViewId[] = ['jacobian', 'gradient', 'matrix', 'l
 export interface ClassificationPayload {
   task: 'classification';
   fileName: string;
-  input: 'logits' | 'probabilities';
+  input: 'logits' | 'probabilities' | 'log_probabilities';
   n: number;
   k: number;
   classes: string[] | null;
