@@ -14,6 +14,7 @@ import { NpyError, readNpy, type NpyArray } from './npy';
 import { readNpz } from './npz';
 import { problem, type Problem } from './problems';
 import { DEFAULT_SUM_TOLERANCE, type RoleOptions, type Roles } from './roles';
+import { takeNpzLoss } from './loss/npzLoss';
 
 export const ROLE_NAMES = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'classes'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -303,6 +304,8 @@ export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyL
     if (e instanceof NpyError) return fail(e.message, 'npz');
     throw e;
   }
+  const named = takeNpzLoss(arrays, file);
+  if (named.error) return fail(named.error, 'loss-name');
   const names = [...arrays.keys()];
   const list = names.map((n) => arrays.get(n)!);
   const inventory = names.length ? names.map((n) => new ArrayFacts(n, arrays.get(n)!, 0).describe()).join(', ') : 'none';
@@ -323,7 +326,7 @@ export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyL
     return fail(`${file} has no array to analyse: name the model's outputs "logits" (or "probabilities", or "predictions" for regression) and the answers "labels" or "targets", e.g. np.savez(path, logits=..., labels=...). Its arrays: ${inventory}`, 'no-tensor');
   }
   const problems: Problem[] = [];
-  const roles: Roles = { whole: { start: 0, end: 0 } };
+  const roles: Roles = { whole: { start: 0, end: 0 }, loss: named.source };
   for (const role of ROLE_NAMES) {
     const name = a[role];
     if (name === undefined) continue;
