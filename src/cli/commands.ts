@@ -14,6 +14,7 @@ import { networkReport } from '../core/networkReport';
 import { softmaxJacobian } from '../core/softmax';
 import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type ReportOptions } from './out';
 import { renderTable } from './table';
+import { LOSS_FLAG_OPTIONS, LOSS_FLAGS_USAGE, lossChoiceFromFlags } from './lossFlags';
 
 export interface CliIo extends OutIo {
   readFile(path: string): Uint8Array;
@@ -36,6 +37,7 @@ FILE is .json, .csv, .npy or .npz (formats: see README).
                      labels, targets, classes.
   --vanishing-threshold R   networks: flag a layer when ‖∂L/∂W‖/‖W‖ < R (default 1e-6)
   --exploding-threshold G   networks: flag a layer when ‖∂L/∂W‖ > G (default 1e3)
+${LOSS_FLAGS_USAGE}
 Class names are read from classes.txt or labels.txt beside FILE when FILE has none; a .npy takes
 its labels from X_labels.npy, labels.npy or targets.npy beside it.`;
 
@@ -55,6 +57,7 @@ export function runCli(argv: string[], io: CliIo): number {
         'vanishing-threshold': { type: 'string' },
         'exploding-threshold': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        ...LOSS_FLAG_OPTIONS,
       },
     });
   } catch (error) {
@@ -85,6 +88,11 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`gradient-lens: ${roleChoice}\n`);
     return 2;
   }
+  const lossOverride = lossChoiceFromFlags(values);
+  if (typeof lossOverride === 'string') {
+    io.err(`gradient-lens: ${lossOverride}\n`);
+    return 2;
+  }
   let outFormat = null;
   if (values.out !== undefined) {
     if (command === 'check') {
@@ -112,7 +120,7 @@ export function runCli(argv: string[], io: CliIo): number {
       return null;
     }
   };
-  const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice });
+  const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice, loss: lossOverride && { override: lossOverride } });
   if (reportProblems(file, bytes, loaded, io)) return 1;
   const dataset = loaded.dataset!;
   const reduction = values.reduction as Reduction;
@@ -175,7 +183,7 @@ function parseRoles(specs: string[]): RoleAssignment | string {
 function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean): Record<string, unknown> {
   const { reduction } = options;
   if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, options), summary);
-  if (summary && dataset.task === 'classification') {
+  if (summary && dataset.task === 'classification' && !dataset.loss) {
     // Loss and accuracy only: no n × k probabilities or gradient to hold (the same numbers).
     const s = summarizeClassification(dataset, { reduction });
     const report: Record<string, unknown> = { task: 'classification', input: dataset.input, n: dataset.n, k: dataset.k, reduction, loss: s.loss, accuracy: s.accuracy };

@@ -80,7 +80,7 @@ export function buildNamedLossDataset(roles: Roles, source: LossSource, sink: Pr
     const has = present.length ? `the file has "${present[0]}"` : 'the file has no input tensor';
     const instead = present[0] === 'logits' ? '"cross_entropy" or "binary_cross_entropy_with_logits"' : present[0] === 'probabilities' ? '"cross_entropy" or "binary_cross_entropy"' : present[0] === 'log_probabilities' ? '"nll" (labels) or "kl_div" (targets)' : present[0] === 'predictions' ? '"mse", "l1", "smooth_l1" or "huber"' : '';
     const at = source.span;
-    sink.add(problem(`${spec.name} takes "${inputs.join('" or "')}", but ${has}${instead ? `; for it use ${instead}` : ''}`, at.start, at.end, 'loss-input'));
+    sink.add(problem(`${spec.name} takes "${inputs.join('" or "')}", but ${has}${instead ? `; for "${present[0]}" use ${instead}` : ''}`, at.start, at.end, 'loss-input'));
     return null;
   }
   if (isRegressionLoss(spec.name)) {
