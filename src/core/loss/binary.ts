@@ -63,12 +63,12 @@ export function bceWithLogits(x: Float64Array, t: Float64Array, n: number, k: nu
 
 /** torch's bound on log p and log(1 − p) in binary_cross_entropy, so p = 0 or 1 gives 100, not ∞. */
 export const BCE_LOG_CLAMP = -100;
-/** torch's floor on p(1 − p) in binary_cross_entropy's backward (float64). */
-export const BCE_BACKWARD_EPSILON = 1e-12;
+/** torch's floor on p(1 − p) in binary_cross_entropy's backward: 1e-12 as a float32, even in float64. */
+export const BCE_BACKWARD_EPSILON = Math.fround(1e-12);
 
 /**
  * F.binary_cross_entropy(p, t, weight): ℓ = −w[t max(log p, −100) + (1 − t) max(log(1 − p), −100)].
- * The gradient is torch's own backward formula, w(p − t)/max(p(1 − p), 1e-12), which is what
+ * The gradient is torch's own backward formula, w(p − t)/max(p(1 − p), 1e-12 rounded to float32), which is what
  * autograd returns (the clamp of the log is not differentiated).
  */
 export function binaryCrossEntropy(p: Float64Array, t: Float64Array, n: number, k: number, spec: LossSpec, reduction: Reduction): BinaryLossResult {

@@ -1,7 +1,7 @@
 /**
  * l1_loss, smooth_l1_loss and huber_loss, elementwise over N × D: forward (per-sample loss = mean
  * over the D outputs of torch's reduction="none") beside backward, with torch's choice at each
- * kink: sign(0) = 0 for L1; at |ŷ − y| = β (δ) both branches meet, value and slope. MSE is
+ * kink: sign(0) = 0 for L1 (−1 for smooth_l1 with β = 0, as torch's backward gives); at |ŷ − y| = β (δ) both branches meet, value and slope. MSE is
  * meanSquaredError in ../losses.ts.
  */
 import { meanSquaredError, type LossResult, type Reduction } from '../losses';
@@ -32,9 +32,12 @@ function elementwise(yHat: Float64Array, y: Float64Array, n: number, d: number, 
 /** |d|, slope sign(d) with sign(0) = 0 (torch's subgradient). */
 export const l1Term: Elementwise = (d) => [Math.abs(d), d > 0 ? 1 : d < 0 ? -1 : 0];
 
-/** 0.5 d²/β for |d| < β, |d| − 0.5β otherwise; β = 0 is L1, as torch. */
+/**
+ * 0.5 d²/β for |d| < β, |d| − 0.5β otherwise. β = 0 is |d|, with torch's backward at d = 0:
+ * its first test, d ≤ −β, holds there, so the slope is −1 (L1's own is 0).
+ */
 export function smoothL1Term(beta: number): Elementwise {
-  if (beta === 0) return l1Term;
+  if (beta === 0) return (d) => [Math.abs(d), d > 0 ? 1 : -1];
   return (d) => {
     const a = Math.abs(d);
     return a < beta ? [(0.5 * d * d) / beta, d / beta] : [a - 0.5 * beta, d > 0 ? 1 : -1];

@@ -92,6 +92,7 @@ export function isLossName(name: string): name is LossName {
  * label equals changes nothing; the caller checks the labels.
  */
 export function isPlainSpec(spec: LossSpec): boolean {
+  if (spec.reduction) return false; // the file's own reduction overrides the setting
   if (spec.name === 'mse') return true;
   if (spec.name !== 'cross_entropy') return false;
   return !spec.weight && !spec.label_smoothing;
