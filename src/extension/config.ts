@@ -24,6 +24,7 @@ export function readSettings(): Settings {
       warnings,
       vanishingThreshold: c.get<number>('network.vanishingThreshold', 1e-6),
       explodingThreshold: c.get<number>('network.explodingThreshold', 1000),
+      loss: { fallback: c.get<unknown>('loss', '') },
     },
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     codeLensMaxSamples: c.get<number>('codeLens.maxSamples', 2000),

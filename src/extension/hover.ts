@@ -9,6 +9,7 @@ import type { AnalysisService, FileAnalysis } from './analysisService';
 import { num, vector } from './format';
 import { offsetOf, rangeOf } from './ranges';
 import { networkHover } from './networkHover';
+import { gradientFormula, isNamedLoss, lossFormula, lossLabel } from './lossText';
 
 export class SampleHoverProvider implements vscode.HoverProvider {
   constructor(private readonly service: AnalysisService) {}
@@ -43,14 +44,16 @@ function trusted(text: string): vscode.MarkdownString {
 function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary): vscode.MarkdownString {
   const uri = file.uri.toString();
   const mark = s.correct ? '$(pass) correct' : '$(error) wrong';
+  const a = file.analysis!;
+  const named = isNamedLoss(a);
   const lines = [
-    `**Gradient Lens · sample ${s.index}** — loss **${num(s.loss)}**`,
+    `**Gradient Lens · sample ${s.index}** — ${named ? `${escape(lossLabel(a))} ` : ''}loss **${num(s.loss)}**`,
     '',
     `true class **${s.actualName}** · predicted **${s.predictedName}** · ${mark}`,
     '',
-    `p_true = ${num(s.pTrue)} · 𝓛 = −Σ yᵢ log(pᵢ) = ${num(s.loss)}`,
+    `p_true = ${num(s.pTrue)} · 𝓛 = ${named ? lossFormula(a) : '−Σ yᵢ log(pᵢ)'} = ${num(s.loss)}`,
     '',
-    `∂𝓛/∂z = p − y${s.scale !== 1 ? `, × 1/N = ${num(s.scale)}` : ''} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}`,
+    named ? `${gradientFormula(a)} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}` : `∂𝓛/∂z = p − y${s.scale !== 1 ? `, × 1/N = ${num(s.scale)}` : ''} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}`,
     '',
     '| class | p | y | ∂𝓛/∂z |',
     '|---|---:|---:|---:|',
@@ -65,14 +68,15 @@ function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary)
 }
 
 function regressionHover(file: FileAnalysis, s: RegressionSampleSummary): vscode.MarkdownString {
+  const a = file.analysis!;
   const lines = [
-    `**Gradient Lens · sample ${s.index}** — loss **${num(s.loss)}**`,
+    `**Gradient Lens · sample ${s.index}** — ${isNamedLoss(a) ? `${escape(lossLabel(a))} ` : ''}loss **${num(s.loss)}**`,
     '',
     `ŷ = ${vector(s.predictions)} · y = ${vector(s.targets)}`,
     '',
-    `𝓛 = mean (ŷ − y)² = ${num(s.loss)}`,
+    `𝓛 = ${lossFormula(a)} = ${num(s.loss)}`,
     '',
-    `∂𝓛/∂ŷ = 2(ŷ − y)/(N·D) = ${vector(s.gradient)}`,
+    `${isNamedLoss(a) ? gradientFormula(a) : '∂𝓛/∂ŷ = 2(ŷ − y)/(N·D)'} = ${vector(s.gradient)}`,
     '',
     `[Loss per sample](${commandLink('gradientLens.showLossPerSample', [file.uri.toString(), s.index])})`,
   ];

@@ -6,6 +6,7 @@ import type { RegressionPayload } from '../shared/protocol';
 import type { ClassificationWire, PayloadWire } from '../shared/payloadWire';
 import type { FileAnalysis } from './analysisService';
 import { networkPayloadOf } from './networkPayload';
+import { lossFormula, lossLabel } from './lossText';
 
 /**
  * The parsers hand out views over buffers reserved larger than the data; posting a view would
@@ -41,7 +42,7 @@ export function payloadOf(file: FileAnalysis): PayloadWire | null {
       pTrue: compact(analysis.pTrue),
     };
     // A named loss's gradients are its own, not what the webview would derive from p and y.
-    if (analysis.lossSpec) Object.assign(payload, { targets: compact(analysis.targets), labels: null, gradient: compact(analysis.gradient), logitGradient: compact(analysis.logitGradient) });
+    if (analysis.lossSpec) Object.assign(payload, { targets: compact(analysis.targets), labels: null, gradient: compact(analysis.gradient), logitGradient: compact(analysis.logitGradient), lossName: lossLabel(analysis), lossFormula: lossFormula(analysis) });
     return payload;
   }
   if (analysis.task === 'regression' && dataset.task === 'regression') {
@@ -56,6 +57,7 @@ export function payloadOf(file: FileAnalysis): PayloadWire | null {
       predictions: compact(dataset.predictions),
       targets: compact(dataset.targets),
       gradient: compact(analysis.gradient),
+      ...(analysis.lossSpec ? { lossName: lossLabel(analysis), lossFormula: lossFormula(analysis) } : {}),
     };
     return payload;
   }

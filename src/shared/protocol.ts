@@ -27,6 +27,9 @@ export interface ClassificationPayload {
   predicted: Int32Array;
   actual: Int32Array;
   pTrue: Float64Array;
+  /** The named loss (src/core/loss), e.g. "cross_entropy (label_smoothing=0.1)", and its per-sample formula. */
+  lossName?: string;
+  lossFormula?: string;
 }
 
 export interface RegressionPayload {
@@ -40,6 +43,8 @@ export interface RegressionPayload {
   predictions: Float64Array;
   targets: Float64Array;
   gradient: Float64Array;
+  lossName?: string;
+  lossFormula?: string;
 }
 
 export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'softmax';
