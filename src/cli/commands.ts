@@ -14,6 +14,7 @@ import { networkReport } from '../core/networkReport';
 import { softmaxJacobian } from '../core/softmax';
 import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type ReportOptions } from './out';
 import { renderTable } from './table';
+import { sigmoidJacobian } from '../core/loss/sigmoidJacobian';
 import { LOSS_FLAG_OPTIONS, LOSS_FLAGS_USAGE, lossChoiceFromFlags } from './lossFlags';
 
 export interface CliIo extends OutIo {
@@ -225,12 +226,14 @@ function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | und
   if (analysis.task !== 'classification') return 1;
   const k = dataset.k;
   const p = analysis.probabilities.subarray(sample * k, (sample + 1) * k);
-  const jacobian = toRows(softmaxJacobian(p), k, k);
+  // A sigmoid (binary) loss: each output's own σ(1 − σ), with softmax's beside it for comparison.
+  const sigmoid = dataset.loss?.name === 'binary_cross_entropy_with_logits' || dataset.loss?.name === 'binary_cross_entropy';
+  const jacobian = toRows(sigmoid ? sigmoidJacobian(p) : softmaxJacobian(p), k, k);
   if (!print) return 0;
-  if (json) io.out(JSON.stringify({ sample, jacobian }) + '\n');
+  if (json) io.out(JSON.stringify(sigmoid ? { sample, activation: 'sigmoid', jacobian, softmaxJacobian: toRows(softmaxJacobian(p), k, k) } : { sample, jacobian }) + '\n');
   else {
     const names = dataset.classes ?? Array.from({ length: k }, (_, j) => String(j));
-    io.out(`softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${file}\n`);
+    io.out(sigmoid ? `sigmoid Jacobian ∂p_j/∂z_k = δ_jk p_j(1 − p_j) of sample ${sample} in ${file} (diagonal: each output is its own sigmoid)\n` : `softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${file}\n`);
     const width = Math.max(10, ...names.map((n) => n.length + 1));
     io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
     jacobian.forEach((row, j) => io.out(names[j].padStart(width) + row.map((v) => v.toExponential(2).padStart(width)).join('') + '\n'));

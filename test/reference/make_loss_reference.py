@@ -168,6 +168,8 @@ def binary_cases():
         if reduction == "sum":
             loss["reduction"] = "sum"
         add(name, {"loss": loss, "logits": z.tolist(), "targets": t.tolist()}, "logits", per, red, reduction=reduction)
+    # the sigmoid's Jacobian of sample 2: diagonal σ(1 − σ) (autograd, not the closed form)
+    CASES[-1]["jacobian"] = {"sample": 2, "jacobian": clean(torch.autograd.functional.jacobian(torch.sigmoid, z[2]))}
     big = torch.tensor([[1000.0, -1000.0, 800.0, -0.5], [-1000.0, 1000.0, 30.0, -40.0], [500.0, -500.0, 0.0, 1e-3]])
     tb = torch.tensor([[1.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.5, 1.0], [0.25, 0.75, 1.0, 0.0]])
     o = {"pos_weight": torch.tensor(q)}

@@ -22,6 +22,7 @@ interface Case {
   losses: number[];
   gradient: number[] | number[][];
   cli?: string[];
+  jacobian?: { sample: number; jacobian: number[][] };
 }
 
 const reference = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'loss-reference.json'), 'utf8')) as {
@@ -30,11 +31,11 @@ const reference = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'los
 };
 const { relative, absolute } = reference.suggestedTolerance;
 
-function analyzeJson(file: object, args: string[] = []): { status: number; out: string; err: string } {
+function analyzeJson(file: object, args: string[] = [], command = 'analyze'): { status: number; out: string; err: string } {
   const bytes = new TextEncoder().encode(JSON.stringify(file));
   let out = '';
   let err = '';
-  const status = runCli(['analyze', 'case.json', '--json', ...args], {
+  const status = runCli([command, 'case.json', '--json', ...args], {
     readFile: (path) => {
       if (path === 'case.json') return bytes;
       throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
@@ -65,6 +66,20 @@ describe('named losses match PyTorch (float64 autograd)', () => {
       assertClose(gradient, c.gradient, relative, absolute, 'gradient');
       const expectedName = c.cli ? c.cli[1] : typeof c.file.loss === 'string' ? c.file.loss : (c.file.loss as { name: string }).name;
       assert.equal(actual.lossFunction.name, expectedName);
+    });
+  }
+});
+
+describe('the sigmoid losses’ Jacobian is σ(1 − σ) on the diagonal (torch.autograd.functional.jacobian)', () => {
+  for (const c of reference.cases) {
+    if (!c.jacobian) continue;
+    it(c.name, () => {
+      const { status, out } = analyzeJson(c.file, ['--sample', String(c.jacobian!.sample)], 'jacobian');
+      assert.equal(status, 0);
+      const actual = JSON.parse(out);
+      assert.equal(actual.activation, 'sigmoid');
+      assertClose(actual.jacobian, c.jacobian!.jacobian, relative, absolute, 'jacobian');
+      assert.ok(actual.softmaxJacobian[0][1] < 0, 'softmax’s, beside it, couples the outputs');
     });
   }
 });
