@@ -7,6 +7,7 @@ import type { ClassificationWire, PayloadWire } from '../shared/payloadWire';
 import type { FileAnalysis } from './analysisService';
 import { networkPayloadOf } from './networkPayload';
 import { lossFormula, lossLabel } from './lossText';
+import { effectiveTargets } from '../core/loss/effectiveTargets';
 
 /**
  * The parsers hand out views over buffers reserved larger than the data; posting a view would
@@ -42,7 +43,19 @@ export function payloadOf(file: FileAnalysis): PayloadWire | null {
       pTrue: compact(analysis.pTrue),
     };
     // A named loss's gradients are its own, not what the webview would derive from p and y.
-    if (analysis.lossSpec) Object.assign(payload, { targets: compact(analysis.targets), labels: null, gradient: compact(analysis.gradient), logitGradient: compact(analysis.logitGradient), lossName: lossLabel(analysis), lossFormula: lossFormula(analysis) });
+    if (analysis.lossSpec) {
+      // The target as the loss sees it (smoothed, weighted; 0 when ignored) and its batch scale.
+      const effective = effectiveTargets(dataset, analysis, analysis.lossSpec);
+      Object.assign(payload, {
+        targets: effective ? effective.targets : compact(analysis.targets),
+        ...(effective ? { gradientScale: effective.scale } : {}),
+        labels: null,
+        gradient: compact(analysis.gradient),
+        logitGradient: compact(analysis.logitGradient),
+        lossName: lossLabel(analysis),
+        lossFormula: lossFormula(analysis),
+      });
+    }
     return payload;
   }
   if (analysis.task === 'regression' && dataset.task === 'regression') {

@@ -30,6 +30,8 @@ export interface ClassificationPayload {
   /** The named loss (src/core/loss), e.g. "cross_entropy (label_smoothing=0.1)", and its per-sample formula. */
   lossName?: string;
   lossFormula?: string;
+  /** For a named loss: what the batch ∂L/∂z scales p·Σy − y by (1/Σw_y for a weighted mean), when not 1/N. */
+  gradientScale?: number;
 }
 
 export interface RegressionPayload {

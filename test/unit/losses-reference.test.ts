@@ -12,6 +12,8 @@ import fc from 'fast-check';
 import { runCli } from '../../src/cli/commands';
 import { checkDatasetGradients } from '../../src/core/datasetCheck';
 import { loadTensorFile } from '../../src/core/load';
+import { analyze } from '../../src/core/analysis';
+import { effectiveTargets } from '../../src/core/loss/effectiveTargets';
 import { assertClose } from '../helpers/close';
 
 interface Case {
@@ -80,6 +82,29 @@ describe('the sigmoid losses’ Jacobian is σ(1 − σ) on the diagonal (torch.
       assert.equal(actual.activation, 'sigmoid');
       assertClose(actual.jacobian, c.jacobian!.jacobian, relative, absolute, 'jacobian');
       assert.ok(actual.softmaxJacobian[0][1] < 0, 'softmax’s, beside it, couples the outputs');
+    });
+  }
+});
+
+describe('the panel’s target for the softmax-family losses: (p Σc − c)·scale is the analysis’s ∂L/∂z', () => {
+  for (const c of reference.cases) {
+    if (c.cli) continue;
+    const dataset = loadTensorFile(new TextEncoder().encode(JSON.stringify(c.file)), 'case.json').dataset;
+    if (dataset?.task !== 'classification' || !dataset.loss || dataset.loss.name.startsWith('binary_')) continue;
+    it(c.name, () => {
+      const a = analyze(dataset);
+      assert.ok(a.task === 'classification');
+      const e = effectiveTargets(dataset, a, dataset.loss!)!;
+      const { n, k } = a;
+      for (let i = 0; i < n; i++) {
+        let sum = 0;
+        for (let j = 0; j < k; j++) sum += e.targets[i * k + j];
+        for (let j = 0; j < k; j++) {
+          const want = a.logitGradient[i * k + j];
+          const got = (a.probabilities[i * k + j] * sum - e.targets[i * k + j]) * e.scale;
+          assert.ok(Math.abs(got - want) <= 1e-12 + 1e-9 * Math.abs(want), `sample ${i} class ${j}: ${got} vs ${want}`);
+        }
+      }
     });
   }
 });
