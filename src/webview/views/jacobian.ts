@@ -6,6 +6,7 @@ import { jacobianSource } from '../charts/matrixSource';
 import { divergingScale } from '../colors';
 import { exact, fmt, grouped, sub } from '../format';
 import { blockTooltip } from './describe';
+import { renderSigmoidJacobian } from './sigmoidJacobian';
 import { className, classificationSample, el, heading, type Table, type ViewContext, type ViewHandle } from './common';
 
 /** Copying the full K × K matrix stops here; above it the copy holds p, from which J follows. */
@@ -13,6 +14,7 @@ export const JACOBIAN_COPY_MAX_K = 1000;
 
 export function renderJacobian(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const payload = ctx.payload as ClassificationPayload;
+  if (payload.lossName?.startsWith('binary_')) return renderSigmoidJacobian(host, ctx); // diagonal σ(1 − σ)
   const { doc, selected: i } = ctx;
   const { p } = classificationSample(payload, i);
   const k = payload.k;

@@ -13,7 +13,7 @@ import { expandPayload, type PayloadWire } from '../../../src/shared/payloadWire
 import type { ViewContext } from '../../../src/webview/views/common';
 import { rendererFor } from '../../../src/webview/views/index';
 import { describePayload } from '../../../src/webview/shell';
-import { DARK, dom } from './helpers';
+import { cells, DARK, dom } from './helpers';
 
 function payloadOfFile(text: string, fileName: string): Payload {
   const result = runPipeline(new TextEncoder().encode(text), fileName);
@@ -72,4 +72,16 @@ test('binary_cross_entropy on probabilities: ∂L/∂p · p(1 − p) is p − t 
   const payload = payloadOfFile(text, 'p.json');
   const { host } = render(payload, 'chain', 1);
   assert.equal(host.querySelector('[data-testid="chain-product-check"]')!.getAttribute('data-ok'), 'true');
+});
+
+test('a multi-label head’s Jacobian view: σ(1 − σ) on the diagonal and 0 elsewhere, softmax’s beside it', () => {
+  const payload = payloadOfFile(example('multilabel-bce.json'), 'multilabel-bce.json') as ClassificationPayload;
+  const { host, handle } = render(payload, 'jacobian', 1);
+  const found = cells(host.querySelector('[data-testid="sigmoid-jacobian-heatmap"]')!, '[data-testid="heatmap-cell"]');
+  assert.equal(found.length, 16);
+  const p = payload.probabilities.subarray(4, 8);
+  for (const c of found) assert.equal(c.value, c.row === c.col ? p[c.row] * (1 - p[c.row]) : 0);
+  const softmax = cells(host.querySelector('[data-testid="softmax-comparison-heatmap"]')!, '[data-testid="heatmap-cell"]');
+  assert.ok(softmax.some((c) => c.row !== c.col && c.value < 0), 'softmax couples the outputs');
+  assert.deepEqual(handle.table().columns, ['output', 'name', 'p', 'sigmoid_jacobian_diag', 'softmax_q', 'softmax_jacobian_diag']);
 });
