@@ -46,12 +46,13 @@ function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary)
   const mark = s.correct ? '$(pass) correct' : '$(error) wrong';
   const a = file.analysis!;
   const named = isNamedLoss(a);
+  const sigmoid = a.lossSpec?.name.startsWith('binary_') ?? false;
   const lines = [
     `**Gradient Lens · sample ${s.index}** — ${named ? `${escape(lossLabel(a))} ` : ''}loss **${num(s.loss)}**`,
     '',
-    `true class **${s.actualName}** · predicted **${s.predictedName}** · ${mark}`,
+    sigmoid ? multiLabelLine(file, s.index) : `true class **${s.actualName}** · predicted **${s.predictedName}** · ${mark}`,
     '',
-    `p_true = ${num(s.pTrue)} · 𝓛 = ${named ? lossFormula(a) : '−Σ yᵢ log(pᵢ)'} = ${num(s.loss)}`,
+    `${sigmoid ? '' : `p_true = ${num(s.pTrue)} · `}𝓛 = ${named ? lossFormula(a) : '−Σ yᵢ log(pᵢ)'} = ${num(s.loss)}`,
     '',
     named ? `${gradientFormula(a)} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}` : `∂𝓛/∂z = p − y${s.scale !== 1 ? `, × 1/N = ${num(s.scale)}` : ''} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}`,
     '',
@@ -65,6 +66,18 @@ function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary)
     `[Jacobian](${commandLink('gradientLens.showJacobian', [uri, s.index])}) · [Gradient](${commandLink('gradientLens.showGradients', [uri, s.index])}) · [Chain rule](${commandLink('gradientLens.explainChainRule', [uri, s.index])})`,
   );
   return trusted(lines.join('\n'));
+}
+
+/** A multi-label sample has no single class: the outputs it predicts on (p ≥ ½) and its positive targets. */
+function multiLabelLine(file: FileAnalysis, i: number): string {
+  const a = file.analysis;
+  if (a?.task !== 'classification' || file.dataset?.task !== 'classification') return '';
+  const classes = file.dataset.classes;
+  const names = (pick: (j: number) => boolean) => {
+    const on = Array.from({ length: a.k }, (_, j) => j).filter(pick);
+    return on.length ? on.map((j) => escape(classes?.[j] ?? String(j))).join(', ') : 'none';
+  };
+  return `predicted on **${names((j) => a.probabilities[i * a.k + j] >= 0.5)}** · targets on **${names((j) => a.targets[i * a.k + j] >= 0.5)}** (each output its own sigmoid)`;
 }
 
 function regressionHover(file: FileAnalysis, s: RegressionSampleSummary): vscode.MarkdownString {
