@@ -128,6 +128,9 @@ describe('the loss from outside a JSON file', () => {
     const kl = loadTensorFile(enc(JSON.stringify({ log_probabilities: [lp], targets: [[0.5, 0.5]] })), 'f.json').dataset as ClassificationData;
     assert.equal(kl.loss?.name, 'kl_div');
     assert.match(loadTensorFile(enc('{"log_probabilities": [[0.5, -1]], "labels": [0]}'), 'f.json').problems[0].message, /log-probability 0.5 in sample 0 \(class 0\) is above 0/);
+    const unnormalized = problemsOf('{"log_probabilities": [[-0.2, -1.8]], "labels": [0]}');
+    assert.equal(unnormalized.length, 1);
+    assert.match(unnormalized[0], /^1:24: warning: the log-probabilities of sample 0 add up, as probabilities, to 0\.98403, not 1/);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import type { ClassificationData, Dataset, RegressionData } from '../dataset';
 import type { Located } from '../located';
+import { rowSpanOf } from '../located';
 import { problem } from '../problems';
 import { buildClassification, buildRegression, type ProblemSink, type Roles } from '../roles';
 import { checkOption, lossFromValue, type LossSource } from './parse';
@@ -129,6 +130,7 @@ export function buildNamedLossDataset(roles: Roles, source: LossSource, sink: Pr
   if (role === 'log_probabilities') {
     data.input = 'log_probabilities';
     if (!logProbabilitiesAreLogs(input, sink)) return null;
+    logProbabilitiesNormalized(input, sink, tolerance);
   }
   if (!checkLength(source, 'weight', data.k, 'class', sink)) return null;
   if (data.labels && (spec.reduction ?? 'mean') === 'mean' && ignored === data.n) {
@@ -166,6 +168,20 @@ function logProbabilitiesAreLogs(t: Located, sink: ProblemSink): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Σ exp(log p) = 1 for log_softmax outputs. torch's nll and kl_div do not ask for it, so other rows
+ * get a warning, not an error: their loss is torch's, but ∂L/∂z through log_softmax assumes it.
+ */
+function logProbabilitiesNormalized(t: Located, sink: ProblemSink, tolerance: number): void {
+  for (let i = 0; i < t.rows; i++) {
+    let sum = 0;
+    for (let j = 0; j < t.cols; j++) sum += Math.exp(t.data[i * t.cols + j]);
+    if (Math.abs(sum - 1) <= tolerance) continue;
+    const at = rowSpanOf(t, i);
+    sink.add(problem(`the log-probabilities of sample ${i} add up, as probabilities, to ${Number(sum.toPrecision(6))}, not 1: they are not log_softmax outputs; the loss is torch's, but the gradient through log_softmax (logitGradient, the chain rule) assumes they are`, at.start, at.end, 'log-probabilities-sum', 'warning'));
+  }
 }
 
 /** weight (K) and pos_weight (K, or 1 broadcast): a located error when the length is not K. */
