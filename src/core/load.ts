@@ -9,6 +9,7 @@ import { parseJson } from './json';
 import { findEntry, rolesFromJson } from './jsonRoles';
 import { rolesFromCsv } from './csvRoles';
 import { networkFromJson } from './networkRoles';
+import { withNetworkLossCheck } from './loss/networkLoss';
 import { InputError, problem } from './problems';
 import { loadNpyFile, loadNpzFile, type RoleAssignment } from './numpyRoles';
 import { type RoleOptions } from './roles';
@@ -46,7 +47,7 @@ export function loadTensorFile(bytes: Uint8Array, fileName: string, options: Loa
   try {
     if (format === 'json') {
       const root = parseJson(bytes);
-      if (root.kind === 'object' && findEntry(root, 'network')) return withSiblingNetworkClasses(networkFromJson(root, bytes, options), options);
+      if (root.kind === 'object' && findEntry(root, 'network')) return withSiblingNetworkClasses(withNetworkLossCheck(networkFromJson(root, bytes, options), root), options);
       return buildWithSiblingClasses(rolesFromJson(root, bytes), options);
     }
     if (format === 'csv') return buildWithSiblingClasses(rolesFromCsv(parseCsv(bytes), bytes), options);

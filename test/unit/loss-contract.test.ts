@@ -75,6 +75,15 @@ describe('located errors in the "loss"', () => {
   });
 });
 
+describe('a network file’s "loss"', () => {
+  const net = (loss: string) => `{"loss": ${loss}, "network": {"layers": [{"weights": [[1, 0], [0, 1]], "bias": [0, 0], "activation": "softmax"}]}, "inputs": [[1, 2]], "labels": [1]}`;
+  it('matching the head: nothing to say; another loss: a warning at it; an unknown one: an error', () => {
+    assert.deepEqual(problemsOf(net('"cross_entropy"')), []);
+    assert.match(problemsOf(net('"huber"'))[0], /^1:10: warning: this network's head computes cross_entropy \(its last layer is a softmax\), not huber/);
+    assert.match(problemsOf(net('"hubber"'))[0], /^1:10: error: unknown loss "hubber"/);
+  });
+});
+
 describe('unknown top-level keys', () => {
   it('get a warning at the key; the analysis goes on', () => {
     const text = '{"logits": [[1, 2]], "labels": [0], "lossfn": "huber"}';
