@@ -130,6 +130,16 @@ describe('the loss from outside a JSON file', () => {
     assert.equal(runPipeline(enc(text.replace('{', '{"loss": "l1", ')), 'f.json', { loss: setting }).analysis!.loss, 1.5);
     assert.match(runPipeline(enc(text), 'f.json', { loss: { fallback: 'hubr' } }).problems[0].message, /gradientLens.loss: unknown loss "hubr"/);
   });
+  it('a CSV takes its loss from the setting; logprob_0… columns are log-probabilities', () => {
+    const csv = enc('logit_0,logit_1,target_0,target_1\n0,0,1,0\n2,-2,1,1\n');
+    const r = runPipeline(csv, 'f.csv', { loss: { fallback: '{"name": "binary_cross_entropy_with_logits"}' } });
+    assert.equal(r.analysis?.lossSpec?.name, 'binary_cross_entropy_with_logits');
+    const softplus = (x: number) => Math.log1p(Math.exp(x));
+    assert.ok(Math.abs(r.analysis!.loss - (2 * Math.LN2 + softplus(-2) + softplus(2)) / 4) < 1e-15);
+    const lp = runPipeline(enc(`logprob_0,logprob_1,label\n${Math.log(0.25)},${Math.log(0.75)},1\n`), 'lp.csv');
+    assert.equal(lp.analysis?.lossSpec?.name, 'nll');
+    assert.ok(Math.abs(lp.analysis!.loss + Math.log(0.75)) < 1e-15);
+  });
   it('log_probabilities without a "loss" mean nll (labels) or kl_div (targets)', () => {
     const lp = [Math.log(0.25), Math.log(0.75)];
     const nll = loadTensorFile(enc(JSON.stringify({ log_probabilities: [lp], labels: [1] })), 'f.json').dataset as ClassificationData;
