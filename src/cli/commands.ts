@@ -246,7 +246,7 @@ function checkCommand(dataset: Dataset, reduction: Reduction, io: CliIo, json: b
   if (json) io.out(JSON.stringify(checks) + '\n');
   else {
     for (const c of checks) {
-      const kink = dataset.task === 'network' ? 'a ReLU kink' : 'the clip boundary';
+      const kink = dataset.task === 'network' ? 'a ReLU kink' : dataset.loss ? `a kink of ${dataset.loss.name}` : 'the clip boundary';
       const skipped = c.skipped ? `, ${c.skipped} skipped at ${kink}` : '';
       io.out(`${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.checked} coordinates${skipped}; worst relative error ${c.maxRelativeError.toExponential(2)}, worst absolute ${c.maxAbsoluteError.toExponential(2)} (analytic ${c.analytic.toExponential(6)} vs finite difference ${c.numeric.toExponential(6)})\n`);
     }
