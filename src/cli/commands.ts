@@ -17,6 +17,8 @@ import { runCommand } from './runCommand';
 import { renderTable } from './table';
 import { parseTolerances, userCheckCommand } from './checkCommand';
 import { stateDictOutput } from './stateDictOut';
+import { sigmoidJacobian } from '../core/loss/sigmoidJacobian';
+import { LOSS_FLAG_OPTIONS, LOSS_FLAGS_USAGE, lossChoiceFromFlags } from './lossFlags';
 
 export interface CliIo extends OutIo {
   readFile(path: string): Uint8Array;
@@ -45,6 +47,7 @@ FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
                      labels, targets, classes.
   --vanishing-threshold R   networks: flag a layer when ‖∂L/∂W‖/‖W‖ < R (default 1e-6)
   --exploding-threshold G   networks: flag a layer when ‖∂L/∂W‖ > G (default 1e3)
+${LOSS_FLAGS_USAGE}
 Class names are read from classes.txt or labels.txt beside FILE when FILE has none; a .npy takes
 its labels from X_labels.npy, labels.npy or targets.npy beside it.`;
 
@@ -66,6 +69,7 @@ export function runCli(argv: string[], io: CliIo): number {
         rtol: { type: 'string' },
         atol: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        ...LOSS_FLAG_OPTIONS,
       },
     });
   } catch (error) {
@@ -102,6 +106,11 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`gradient-lens: ${roleChoice}\n`);
     return 2;
   }
+  const lossOverride = lossChoiceFromFlags(values);
+  if (typeof lossOverride === 'string') {
+    io.err(`gradient-lens: ${lossOverride}\n`);
+    return 2;
+  }
   let outFormat = null;
   if (values.out !== undefined) {
     if (command === 'check') {
@@ -129,7 +138,7 @@ export function runCli(argv: string[], io: CliIo): number {
       return null;
     }
   };
-  const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice });
+  const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice, loss: lossOverride && { override: lossOverride } });
   const stateDict = command === 'analyze' ? stateDictOutput(file, bytes, loaded, values.json) : null;
   if (stateDict !== null) return io.out(stateDict), 0;
   if (reportProblems(file, bytes, loaded, io)) return 1;
@@ -197,7 +206,7 @@ function parseRoles(specs: string[]): RoleAssignment | string {
 function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean): Record<string, unknown> {
   const { reduction } = options;
   if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, options), summary);
-  if (summary && dataset.task === 'classification') {
+  if (summary && dataset.task === 'classification' && !dataset.loss) {
     // Loss and accuracy only: no n × k probabilities or gradient to hold (the same numbers).
     const s = summarizeClassification(dataset, { reduction });
     const report: Record<string, unknown> = { task: 'classification', input: dataset.input, n: dataset.n, k: dataset.k, reduction, loss: s.loss, accuracy: s.accuracy };
@@ -239,12 +248,14 @@ function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | und
   if (analysis.task !== 'classification') return 1;
   const k = dataset.k;
   const p = analysis.probabilities.subarray(sample * k, (sample + 1) * k);
-  const jacobian = toRows(softmaxJacobian(p), k, k);
+  // A sigmoid (binary) loss: each output's own σ(1 − σ), with softmax's beside it for comparison.
+  const sigmoid = dataset.loss?.name === 'binary_cross_entropy_with_logits' || dataset.loss?.name === 'binary_cross_entropy';
+  const jacobian = toRows(sigmoid ? sigmoidJacobian(p) : softmaxJacobian(p), k, k);
   if (!print) return 0;
-  if (json) io.out(JSON.stringify({ sample, jacobian }) + '\n');
+  if (json) io.out(JSON.stringify(sigmoid ? { sample, activation: 'sigmoid', jacobian, softmaxJacobian: toRows(softmaxJacobian(p), k, k) } : { sample, jacobian }) + '\n');
   else {
     const names = dataset.classes ?? Array.from({ length: k }, (_, j) => String(j));
-    io.out(`softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${file}\n`);
+    io.out(sigmoid ? `sigmoid Jacobian ∂p_j/∂z_k = δ_jk p_j(1 − p_j) of sample ${sample} in ${file} (diagonal: each output is its own sigmoid)\n` : `softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${file}\n`);
     const width = Math.max(10, ...names.map((n) => n.length + 1));
     io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
     jacobian.forEach((row, j) => io.out(names[j].padStart(width) + row.map((v) => v.toExponential(2).padStart(width)).join('') + '\n'));
@@ -257,7 +268,7 @@ function checkCommand(dataset: Dataset, reduction: Reduction, io: CliIo, json: b
   if (json) io.out(JSON.stringify(checks) + '\n');
   else {
     for (const c of checks) {
-      const kink = dataset.task === 'network' ? 'a ReLU kink' : 'the clip boundary';
+      const kink = dataset.task === 'network' ? 'a ReLU kink' : dataset.loss ? `a kink of ${dataset.loss.name}` : 'the clip boundary';
       const skipped = c.skipped ? `, ${c.skipped} skipped at ${kink}` : '';
       io.out(`${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.checked} coordinates${skipped}; worst relative error ${c.maxRelativeError.toExponential(2)}, worst absolute ${c.maxAbsoluteError.toExponential(2)} (analytic ${c.analytic.toExponential(6)} vs finite difference ${c.numeric.toExponential(6)})\n`);
     }

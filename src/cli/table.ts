@@ -8,7 +8,7 @@ export function renderTable(file: string, report: Record<string, unknown>): stri
   if (report.task === 'classification') {
     const classes = report.classes as string[] | undefined;
     lines.push(`${file}: ${report.n} samples × ${report.k} classes, from ${report.input}`);
-    lines.push(`cross-entropy (${report.reduction}) = ${fmt(loss)}${report.accuracy !== undefined ? `, accuracy ${(100 * (report.accuracy as number)).toFixed(1)}%` : ''}`);
+    lines.push(`${lossTitle(report, 'cross-entropy')} (${report.reduction}) = ${fmt(loss)}${report.accuracy !== undefined ? `, accuracy ${(100 * (report.accuracy as number)).toFixed(1)}%` : ''}`);
     const losses = report.losses as number[] | undefined;
     if (losses) {
       const grad = report.logitGradient as number[][];
@@ -23,7 +23,7 @@ export function renderTable(file: string, report: Record<string, unknown>): stri
     }
   } else {
     lines.push(`${file}: ${report.n} samples × ${report.d} outputs`);
-    lines.push(`mean squared error (${report.reduction}) = ${fmt(loss)}`);
+    lines.push(`${lossTitle(report, 'mean squared error')} (${report.reduction}) = ${fmt(loss)}`);
     const losses = report.losses as number[] | undefined;
     if (losses) {
       lines.push('');
@@ -33,6 +33,15 @@ export function renderTable(file: string, report: Record<string, unknown>): stri
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** The loss's name with the options that are not torch's defaults, e.g. `cross_entropy (label_smoothing=0.1)`. */
+function lossTitle(report: Record<string, unknown>, plain: string): string {
+  const f = report.lossFunction as Record<string, unknown> | undefined;
+  if (!f || (f.name === 'cross_entropy' && !f.weight && !f.label_smoothing && f.ignore_index === -100) || f.name === 'mse' || f.clip !== undefined) return plain;
+  const defaults: Record<string, unknown> = { ignore_index: -100, label_smoothing: 0, beta: 1, delta: 1 };
+  const options = Object.entries(f).filter(([key, value]) => key !== 'name' && defaults[key] !== value);
+  return `${f.name}${options.length ? ` (${options.map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : value}`).join(', ')})` : ''}`;
 }
 
 interface LayerRow {

@@ -2,6 +2,8 @@
  * One call from a dataset to everything the views show: losses, gradients, predictions.
  */
 import type { ClassificationData, Dataset, RegressionData } from './dataset';
+import { analyzeClassificationLoss, analyzeRegressionLoss } from './loss/analyzeLoss';
+import type { LossSpec } from './loss/spec';
 import { logitGradientFromProbabilities, meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropyInto, softmaxCrossEntropyLabelsInto, type Reduction, PROBABILITY_EPSILON } from './losses';
 
 export interface AnalysisOptions {
@@ -17,7 +19,9 @@ export interface AnalysisOptions {
 
 export interface ClassificationAnalysis {
   task: 'classification';
-  input: 'logits' | 'probabilities';
+  input: 'logits' | 'probabilities' | 'log_probabilities';
+  /** The loss computed, when the file or the user named one other than the default (src/core/loss). */
+  lossSpec?: LossSpec;
   n: number;
   k: number;
   reduction: Reduction;
@@ -46,11 +50,13 @@ export interface RegressionAnalysis {
   loss: number;
   losses: Float64Array;
   gradient: Float64Array;
+  lossSpec?: LossSpec;
 }
 
 export type Analysis = ClassificationAnalysis | RegressionAnalysis;
 
 export function analyzeClassification(data: ClassificationData, options: AnalysisOptions = {}): ClassificationAnalysis {
+  if (data.loss) return analyzeClassificationLoss(data, data.loss, options);
   const reduction = options.reduction ?? 'mean';
   const { n, k, values, targets } = data;
   let loss: number;
@@ -104,6 +110,7 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
 }
 
 export function analyzeRegression(data: RegressionData, options: AnalysisOptions = {}): RegressionAnalysis {
+  if (data.loss) return analyzeRegressionLoss(data, data.loss, options);
   const reduction = options.reduction ?? 'mean';
   const r = meanSquaredError(data.predictions, data.targets, data.n, data.d, reduction);
   return { task: 'regression', n: data.n, d: data.d, shape: data.shape, reduction, ...r };

@@ -13,6 +13,7 @@ const GROUPS = [
   { prefix: 'prob', role: 'probabilities' },
   { prefix: 'target', role: 'targets' },
   { prefix: 'prediction', role: 'predictions' },
+  { prefix: 'logprob', role: 'log_probabilities' }, // nll, kl_div (src/core/loss)
 ] as const;
 
 export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
@@ -60,7 +61,7 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
   // The widest group last: it may take table.data's own buffer (see columnsLocated).
   picks.sort((a, b) => a.cols.length - b.cols.length);
   picks.forEach(({ role, cols, vector }, i) => (roles[role] = columnsLocated(role === 'labels' ? 'label' : role, table, cols, bytes, vector, i === picks.length - 1)));
-  if (!roles.logits && !roles.probabilities && !roles.predictions) {
+  if (!roles.logits && !roles.probabilities && !roles.predictions && !roles.log_probabilities) {
     const miss = roles.nearMisses!.find((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions');
     const expected = 'expected logit_0…logit_{K-1} or prob_0… with label or target_0…, or prediction,target';
     if (miss) {

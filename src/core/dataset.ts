@@ -2,6 +2,7 @@
  * What a tensor file means: which tensors play which role, their shapes, and where each sample
  * sits in the file. Every reader (JSON, CSV, NumPy) produces one of these.
  */
+import type { LossSpec } from './loss/spec';
 import type { Problem } from './problems';
 import type { UserGradients } from './userGradients';
 
@@ -16,8 +17,8 @@ export interface RoleSpans {
 
 export interface ClassificationData {
   task: 'classification';
-  /** Which tensor the file gives: raw scores or already-softmaxed probabilities. */
-  input: 'logits' | 'probabilities';
+  /** Which tensor the file gives: raw scores, probabilities, or log-probabilities (nll, kl_div). */
+  input: 'logits' | 'probabilities' | 'log_probabilities';
   n: number;
   k: number;
   /** n × k, row-major: the logits or the probabilities. */
@@ -28,6 +29,8 @@ export interface ClassificationData {
   labels: Int32Array | null;
   classes: string[] | null;
   spans: RoleSpans[];
+  /** The loss the file (or the user) names, when it is not plain softmax cross-entropy (src/core/loss). */
+  loss?: LossSpec;
 }
 
 export interface RegressionData {
@@ -40,6 +43,8 @@ export interface RegressionData {
   predictions: Float64Array;
   targets: Float64Array;
   spans: RoleSpans[];
+  /** The loss the file (or the user) names, when it is not MSE (src/core/loss). */
+  loss?: LossSpec;
 }
 
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'softmax';

@@ -4,6 +4,7 @@
  */
 import type { Dataset, NetworkData } from './dataset';
 import { checkGradient, type GradientCheck } from './gradcheck';
+import { checkNamedLoss } from './loss/lossCheck';
 import { analyzeNetwork, networkLoss, reluPattern, withLayerParameters } from './network';
 import { meanSquaredError, PROBABILITY_EPSILON, probabilityCrossEntropy, softmaxCrossEntropyGradient, softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
 
@@ -12,6 +13,7 @@ export interface NamedCheck extends GradientCheck {
 }
 
 export function checkDatasetGradients(dataset: Dataset, reduction: Reduction = 'mean', maxCoordinates = 2000): NamedCheck[] {
+  if (dataset.task !== 'network' && dataset.loss) return [checkNamedLoss(dataset, dataset.loss, reduction, maxCoordinates)];
   if (dataset.task === 'classification') {
     const { n, k, values, labels } = dataset;
     if (dataset.input === 'logits') {

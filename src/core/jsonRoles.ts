@@ -6,8 +6,10 @@ import type { JsonMatrix, JsonNode, JsonObject, JsonVector } from './json';
 import type { Located } from './located';
 import { InputError } from './problems';
 import type { NearMiss, Roles } from './roles';
+import { lossFromJson } from './loss/parse';
+import { isKnownTopLevelKey, unknownKeyWarning } from './topLevelKeys';
 
-export const TENSOR_KEYS = ['logits', 'probabilities', 'predictions', 'labels', 'targets'] as const;
+export const TENSOR_KEYS = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'log_probabilities'] as const;
 type TensorKey = (typeof TENSOR_KEYS)[number];
 
 export function rolesFromJson(root: JsonNode, bytes: Uint8Array): Roles {
@@ -17,20 +19,22 @@ export function rolesFromJson(root: JsonNode, bytes: Uint8Array): Roles {
   const roles: Roles = { whole: { start: root.start, end: root.end }, format: 'json', nearMisses: [] };
   const seen = new Set<string>();
   for (const entry of root.entries) {
-    const key = entry.key as TensorKey | 'classes';
-    const known = key === 'classes' || (TENSOR_KEYS as readonly string[]).includes(key);
+    const key = entry.key as TensorKey | 'classes' | 'loss';
+    const known = key === 'classes' || key === 'loss' || (TENSOR_KEYS as readonly string[]).includes(key);
     if (known && seen.has(key)) {
       throw new InputError(`the key "${key}" appears twice in the object; keep only one of them`, entry.keySpan.start, entry.keySpan.end, 'duplicate-key');
     }
     seen.add(key);
     if (key === 'classes') roles.classes = classNames(entry.value);
+    else if (key === 'loss') roles.loss = lossFromJson(entry.value);
     else if (known) roles[key as TensorKey] = toLocated(key, entry.value, bytes, key === 'labels');
     else {
       const role = guessRole(key);
       if (role) roles.nearMisses!.push({ name: key, role, span: entry.keySpan });
+      else if (!isKnownTopLevelKey(key)) (roles.warnings ??= []).push(unknownKeyWarning(key, entry.keySpan));
     }
   }
-  if (!roles.logits && !roles.probabilities && !roles.predictions && !roles.nearMisses!.some((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions')) {
+  if (!roles.logits && !roles.probabilities && !roles.predictions && !roles.log_probabilities && !roles.nearMisses!.some((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions')) {
     const keys = root.entries.map((e) => JSON.stringify(e.key.length > 30 ? e.key.slice(0, 30) + '…' : e.key));
     const found = keys.length === 0 ? 'the object is empty' : `the object has ${keys.length > 8 ? keys.slice(0, 8).join(', ') + ', …' : keys.join(', ')} but no "logits", "probabilities" or "predictions"`;
     throw new InputError(`${found}; expected {"logits": [[…], …], "labels": […]} (or "targets"), {"probabilities": …} or {"predictions": […], "targets": […]}`, root.start, root.start + 1, 'no-tensor');
@@ -70,7 +74,7 @@ const ALIASES: Record<string, NearMiss['role']> = {
 /** The role an unrecognised key most likely means ("Logits", "label", "y_true"), if any. */
 function guessRole(key: string): NearMiss['role'] | null {
   const k = key.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  if ((TENSOR_KEYS as readonly string[]).includes(k)) return k as TensorKey;
+  if ((TENSOR_KEYS as readonly string[]).includes(k) && k !== 'log_probabilities') return k as NearMiss['role'];
   return Object.prototype.hasOwnProperty.call(ALIASES, k) ? ALIASES[k] : null;
 }
 

@@ -9,6 +9,7 @@ import { parseJson } from './json';
 import { findEntry, rolesFromJson } from './jsonRoles';
 import { rolesFromCsv } from './csvRoles';
 import { networkFromJson } from './networkRoles';
+import { withNetworkLossCheck } from './loss/networkLoss';
 import { InputError, problem } from './problems';
 import { loadNpyFile, loadNpzFile, type RoleAssignment } from './numpyRoles';
 import { type RoleOptions } from './roles';
@@ -53,7 +54,7 @@ export function loadTensorFile(bytes: Uint8Array, fileName: string, options: Loa
     if (format === 'json') {
       const root = parseJson(bytes);
       const user = userGradientsFromJson(root, bytes);
-      if (root.kind === 'object' && findEntry(root, 'network')) return withUserGradients(withSiblingNetworkClasses(networkFromJson(root, bytes, options), options), user);
+      if (root.kind === 'object' && findEntry(root, 'network')) return withUserGradients(withSiblingNetworkClasses(withNetworkLossCheck(networkFromJson(root, bytes, options), root), options), user);
       return withUserGradients(buildWithSiblingClasses(rolesFromJson(root, bytes), options), user);
     }
     if (format === 'csv') {

@@ -14,6 +14,7 @@ import { NpyError, readNpy, type NpyArray } from './npy';
 import { readNpz } from './npz';
 import { problem, type Problem } from './problems';
 import { DEFAULT_SUM_TOLERANCE, type RoleOptions, type Roles } from './roles';
+import { takeNpzLoss } from './loss/npzLoss';
 import { USER_GRADIENT_ARRAYS, userGradientsFromNpz, withUserGradients } from './userGradients';
 
 export const ROLE_NAMES = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'classes'] as const;
@@ -319,6 +320,8 @@ export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyL
 /** Named arrays (an .npz, a .safetensors, a .pt dict) → roles → dataset, as for an .npz. */
 export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, options: NumpyLoadOptions = {}): LoadResult {
   // The user's own derivatives (dinputs, jacobian…) play no role; they are checked against it.
+  const named = takeNpzLoss(arrays, file);
+  if (named.error) return fail(named.error, 'loss-name');
   const names = [...arrays.keys()].filter((n) => !USER_GRADIENT_ARRAYS.includes(n));
   const list = names.map((n) => arrays.get(n)!);
   const inventory = names.length ? names.map((n) => new ArrayFacts(n, arrays.get(n)!, 0).describe()).join(', ') : 'none';
@@ -339,7 +342,7 @@ export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, opt
     return fail(`${file} has no array to analyse: name the model's outputs "logits" (or "probabilities", or "predictions" for regression) and the answers "labels" or "targets", e.g. np.savez(path, logits=..., labels=...). Its arrays: ${inventory}`, 'no-tensor');
   }
   const problems: Problem[] = [];
-  const roles: Roles = { whole: { start: 0, end: 0 } };
+  const roles: Roles = { whole: { start: 0, end: 0 }, loss: named.source };
   for (const role of ROLE_NAMES) {
     const name = a[role];
     if (name === undefined) continue;

@@ -10,6 +10,7 @@ import type { Problem } from './problems';
 import { dataWarnings, type WarningOptions } from './warnings';
 import { analyzeNetworkDataset, type NetworkResult } from './networkPipeline';
 import type { RoleAssignment } from './numpyRoles';
+import type { LossChoice } from './loss/lossDataset';
 import { checkUserGradients, type UserGradientReport } from './userGradientCheck';
 
 export interface PipelineOptions {
@@ -28,6 +29,8 @@ export interface PipelineOptions {
   /** Tolerances for the check of the user's own derivatives (gradientLens.check.rtol / atol). */
   checkRtol?: number;
   checkAtol?: number;
+  /** The loss chosen outside the file (CLI flags, the gradientLens.loss setting); see src/core/loss. */
+  loss?: LossChoice;
 }
 
 export interface PipelineResult {
@@ -40,7 +43,7 @@ export interface PipelineResult {
 }
 
 export function runPipeline(bytes: Uint8Array, fileName: string, options: PipelineOptions = {}): PipelineResult {
-  const loaded = loadTensorFile(bytes, fileName, { sumTolerance: options.sumTolerance, siblings: options.siblings, roleChoice: options.roleChoice });
+  const loaded = loadTensorFile(bytes, fileName, { sumTolerance: options.sumTolerance, siblings: options.siblings, roleChoice: options.roleChoice, loss: options.loss });
   const problems = [...loaded.problems];
   const dataset = loaded.dataset;
   if (!dataset) return { dataset: null, analysis: null, network: null, problems };

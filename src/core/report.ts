@@ -3,6 +3,7 @@
  * arrays of numbers, in the shape of the file's own tensors.
  */
 import type { Analysis } from './analysis';
+import { lossFunctionOf } from './loss/describe';
 
 export function toRows(data: Float64Array, rows: number, cols: number): number[][] {
   const out: number[][] = new Array(rows);
@@ -12,7 +13,7 @@ export function toRows(data: Float64Array, rows: number, cols: number): number[]
 
 export function analysisReport(a: Analysis, summaryOnly = false): Record<string, unknown> {
   if (a.task === 'classification') {
-    const base = { task: a.task, input: a.input, n: a.n, k: a.k, reduction: a.reduction, loss: a.loss };
+    const base = { task: a.task, input: a.input, n: a.n, k: a.k, reduction: a.reduction, lossFunction: lossFunctionOf(a), loss: a.loss };
     if (summaryOnly) return { ...base, accuracy: accuracy(a.predicted, a.actual) };
     return {
       ...base,
@@ -23,7 +24,7 @@ export function analysisReport(a: Analysis, summaryOnly = false): Record<string,
       predicted: Array.from(a.predicted),
     };
   }
-  const base = { task: a.task, n: a.n, d: a.d, reduction: a.reduction, loss: a.loss };
+  const base = { task: a.task, n: a.n, d: a.d, reduction: a.reduction, lossFunction: lossFunctionOf(a), loss: a.loss };
   if (summaryOnly) return base;
   return {
     ...base,

@@ -6,10 +6,14 @@ import type { ClassificationData, Dataset, RegressionData, RoleSpans } from './d
 import type { Located } from './located';
 import { rowSpanOf } from './located';
 import { problem, type Problem } from './problems';
+import { buildNamedLossDataset, resolveLoss, type LossChoice } from './loss/lossDataset';
+import type { LossSource } from './loss/parse';
 
 export interface RoleOptions {
   /** |Σp − 1| allowed for probabilities and soft targets. */
   sumTolerance?: number;
+  /** The loss chosen outside the file (CLI flags, the gradientLens.loss setting); see src/core/loss. */
+  loss?: LossChoice;
 }
 
 export const DEFAULT_SUM_TOLERANCE = 1e-4;
@@ -29,6 +33,12 @@ export interface Roles {
   predictions?: Located;
   labels?: Located;
   targets?: Located;
+  /** log_softmax outputs, for nll and kl_div. */
+  log_probabilities?: Located;
+  /** The loss the file names (its top-level "loss", an .npz's `loss` string). */
+  loss?: LossSource;
+  /** Warnings found while reading the roles (a top-level key the product does not know). */
+  warnings?: Problem[];
   classes?: { names: string[]; span: { start: number; end: number } };
   /** Where to point when a required role is missing. */
   whole: { start: number; end: number };
@@ -40,7 +50,7 @@ export interface Roles {
 const MAX_MESSAGES_PER_KIND = 20;
 
 /** Collects problems, capping how many of one kind are listed so a broken 10⁶-row file stays readable. */
-class ProblemSink {
+export class ProblemSink {
   readonly list: Problem[] = [];
   private readonly counts = new Map<string, number>();
   add(p: Problem): void {
@@ -66,8 +76,12 @@ export function buildDataset(roles: Roles, options: RoleOptions = {}): { dataset
   const sink = new ProblemSink();
   const tolerance = options.sumTolerance ?? DEFAULT_SUM_TOLERANCE;
   let dataset: Dataset | null = null;
+  for (const w of roles.warnings ?? []) sink.add(w);
+  const named = resolveLoss(roles, options.loss, sink);
   const input = roles.logits ?? roles.probabilities;
-  if (input) dataset = buildClassification(roles, input, sink, tolerance);
+  if (named === 'error') dataset = null;
+  else if (named) dataset = buildNamedLossDataset(roles, named, sink, tolerance);
+  else if (input) dataset = buildClassification(roles, input, sink, tolerance);
   else if (roles.predictions) dataset = buildRegression(roles, roles.predictions, sink);
   else {
     const miss = nearMiss(roles, 'logits', 'probabilities', 'predictions');
@@ -116,7 +130,7 @@ function checkMatrix(t: Located, sink: ProblemSink, roles: Roles): boolean {
   return true;
 }
 
-function buildClassification(roles: Roles, input: Located, sink: ProblemSink, tolerance: number): ClassificationData | null {
+export function buildClassification(roles: Roles, input: Located, sink: ProblemSink, tolerance: number): ClassificationData | null {
   const kind = input === roles.logits ? 'logits' : 'probabilities';
   if (!checkMatrix(input, sink, roles)) return null;
   const { rows: n, cols: k } = input;
@@ -265,7 +279,7 @@ function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number,
   }
 }
 
-function buildRegression(roles: Roles, predictions: Located, sink: ProblemSink): RegressionData | null {
+export function buildRegression(roles: Roles, predictions: Located, sink: ProblemSink): RegressionData | null {
   if (!checkMatrix(predictions, sink, roles)) return null;
   const t = roles.targets ?? roles.labels;
   const csv = roles.format === 'csv';

@@ -20,6 +20,7 @@ export interface TransferResult extends PipelineResult {
 export function withoutDerived(result: PipelineResult): TransferResult {
   const { dataset, analysis } = result;
   if (dataset?.task !== 'classification' || analysis?.task !== 'classification') return result;
+  if (analysis.lossSpec) return result; // a named loss's gradients and ignored labels are not derivable
   const derived: Derivable[] = [];
   const slimData: ClassificationData = { ...dataset };
   const slimAnalysis: ClassificationAnalysis = { ...analysis };

@@ -35,7 +35,9 @@ export function confidenceThreshold(k: number, base = DEFAULT_WARNING_OPTIONS.co
 export function dataWarnings(dataset: Dataset, analysis: Analysis, options: WarningOptions = {}): Problem[] {
   const o = { ...DEFAULT_WARNING_OPTIONS, ...options };
   const out: Problem[] = [];
-  if (analysis.task === 'classification' && dataset.task === 'classification' && o.confidentlyWrongBelow > 0) {
+  // A multi-label (sigmoid) head has no single predicted class to be confidently wrong about.
+  const sigmoid = analysis.task === 'classification' && analysis.lossSpec?.name.startsWith('binary_');
+  if (analysis.task === 'classification' && dataset.task === 'classification' && o.confidentlyWrongBelow > 0 && !sigmoid) {
     out.push(...confidentlyWrong(dataset, analysis, o.confidentlyWrongBelow, o.confidentAbove, o.maxPerKind));
   }
   if (o.outlierIqrMultiplier > 0) out.push(...lossOutliers(dataset, analysis.losses, o.outlierIqrMultiplier, o.maxPerKind));
@@ -46,7 +48,7 @@ function confidentlyWrong(dataset: Dataset & { task: 'classification' }, a: Clas
   const out: Problem[] = [];
   const confident = confidenceThreshold(a.k, base);
   for (let i = 0; i < a.n && out.length < max; i++) {
-    if (a.predicted[i] === a.actual[i] || a.pTrue[i] >= below) continue;
+    if (a.predicted[i] === a.actual[i] || !(a.pTrue[i] < below)) continue; // NaN: an ignored sample
     if (!(a.probabilities[i * a.k + a.predicted[i]] >= confident)) continue;
     const span = sampleSpan(dataset, i);
     if (!span) continue;

@@ -3,6 +3,7 @@
  * the tensor of a large one (or when samples share lines, as in minified JSON).
  */
 import * as vscode from 'vscode';
+import { isNamedLoss, lossFormula, lossLabel } from './lossText';
 import type { AnalysisService } from './analysisService';
 import { readSettings } from './config';
 import { num } from './format';
@@ -35,12 +36,15 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider {
     const oneLinePerSample = lastLine.start.line - firstLine.start.line >= n - 1;
     if (n > settings.codeLensMaxSamples || !oneLinePerSample) {
       const acc = analysis.task === 'classification' ? ` · accuracy ${(100 * accuracy(analysis.predicted, analysis.actual)).toFixed(1)}%` : '';
-      lenses.push(new vscode.CodeLens(firstLine, { title: `Gradient Lens: ${n} samples · mean loss ${num(analysis.loss)}${acc}`, command: 'gradientLens.analyzeFile', arguments: [uri] }));
+      const named = isNamedLoss(analysis) ? ` (${lossLabel(analysis)})` : '';
+      lenses.push(new vscode.CodeLens(firstLine, { title: `Gradient Lens: ${n} samples · mean loss${named} ${num(analysis.loss)}${acc}`, command: 'gradientLens.analyzeFile', arguments: [uri] }));
       return lenses;
     }
     for (let i = 0; i < n; i++) {
       const range = rangeOf(file.lines, rows.spans[2 * i], rows.spans[2 * i]);
-      lenses.push(new vscode.CodeLens(range, { title: `loss ${num(analysis.losses[i], 3)}`, command: 'gradientLens.showLossPerSample', arguments: [uri, i] }));
+      // The first sample's lens names a named loss and its formula (the others stay short).
+      const named = i === 0 && isNamedLoss(analysis) ? `${lossLabel(analysis)}: ${lossFormula(analysis)} · ` : '';
+      lenses.push(new vscode.CodeLens(range, { title: `${named}loss ${num(analysis.losses[i], 3)}`, command: 'gradientLens.showLossPerSample', arguments: [uri, i] }));
       if (analysis.task === 'classification') {
         lenses.push(new vscode.CodeLens(range, { title: 'Jacobian', command: 'gradientLens.showJacobian', arguments: [uri, i] }));
       }

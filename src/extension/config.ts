@@ -27,6 +27,7 @@ export function readSettings(): Settings {
       explodingThreshold: c.get<number>('network.explodingThreshold', 1000),
       checkRtol: c.get<number>('check.rtol', 1e-5),
       checkAtol: c.get<number>('check.atol', 1e-8),
+      loss: { fallback: c.get<unknown>('loss', '') },
     },
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     codeLensMaxSamples: c.get<number>('codeLens.maxSamples', 2000),

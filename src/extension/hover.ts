@@ -9,6 +9,7 @@ import type { AnalysisService, FileAnalysis } from './analysisService';
 import { num, vector } from './format';
 import { offsetOf, rangeOf } from './ranges';
 import { networkHover } from './networkHover';
+import { gradientFormula, isNamedLoss, lossFormula, lossLabel } from './lossText';
 import { userGradientHover } from './userGradientHover';
 
 export class SampleHoverProvider implements vscode.HoverProvider {
@@ -46,14 +47,17 @@ function trusted(text: string): vscode.MarkdownString {
 function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary): vscode.MarkdownString {
   const uri = file.uri.toString();
   const mark = s.correct ? '$(pass) correct' : '$(error) wrong';
+  const a = file.analysis!;
+  const named = isNamedLoss(a);
+  const sigmoid = a.lossSpec?.name.startsWith('binary_') ?? false;
   const lines = [
-    `**Gradient Lens · sample ${s.index}** — loss **${num(s.loss)}**`,
+    `**Gradient Lens · sample ${s.index}** — ${named ? `${escape(lossLabel(a))} ` : ''}loss **${num(s.loss)}**`,
     '',
-    `true class **${s.actualName}** · predicted **${s.predictedName}** · ${mark}`,
+    sigmoid ? multiLabelLine(file, s.index) : `true class **${s.actualName}** · predicted **${s.predictedName}** · ${mark}`,
     '',
-    `p_true = ${num(s.pTrue)} · 𝓛 = −Σ yᵢ log(pᵢ) = ${num(s.loss)}`,
+    `${sigmoid ? '' : `p_true = ${num(s.pTrue)} · `}𝓛 = ${named ? lossFormula(a) : '−Σ yᵢ log(pᵢ)'} = ${num(s.loss)}`,
     '',
-    `∂𝓛/∂z = p − y${s.scale !== 1 ? `, × 1/N = ${num(s.scale)}` : ''} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}`,
+    named ? `${gradientFormula(a)} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}` : `∂𝓛/∂z = p − y${s.scale !== 1 ? `, × 1/N = ${num(s.scale)}` : ''} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}`,
     '',
     '| class | p | y | ∂𝓛/∂z |',
     '|---|---:|---:|---:|',
@@ -67,15 +71,28 @@ function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary)
   return trusted(lines.join('\n'));
 }
 
+/** A multi-label sample has no single class: the outputs it predicts on (p ≥ ½) and its positive targets. */
+function multiLabelLine(file: FileAnalysis, i: number): string {
+  const a = file.analysis;
+  if (a?.task !== 'classification' || file.dataset?.task !== 'classification') return '';
+  const classes = file.dataset.classes;
+  const names = (pick: (j: number) => boolean) => {
+    const on = Array.from({ length: a.k }, (_, j) => j).filter(pick);
+    return on.length ? on.map((j) => escape(classes?.[j] ?? String(j))).join(', ') : 'none';
+  };
+  return `predicted on **${names((j) => a.probabilities[i * a.k + j] >= 0.5)}** · targets on **${names((j) => a.targets[i * a.k + j] >= 0.5)}** (each output its own sigmoid)`;
+}
+
 function regressionHover(file: FileAnalysis, s: RegressionSampleSummary): vscode.MarkdownString {
+  const a = file.analysis!;
   const lines = [
-    `**Gradient Lens · sample ${s.index}** — loss **${num(s.loss)}**`,
+    `**Gradient Lens · sample ${s.index}** — ${isNamedLoss(a) ? `${escape(lossLabel(a))} ` : ''}loss **${num(s.loss)}**`,
     '',
     `ŷ = ${vector(s.predictions)} · y = ${vector(s.targets)}`,
     '',
-    `𝓛 = mean (ŷ − y)² = ${num(s.loss)}`,
+    `𝓛 = ${lossFormula(a)} = ${num(s.loss)}`,
     '',
-    `∂𝓛/∂ŷ = 2(ŷ − y)/(N·D) = ${vector(s.gradient)}`,
+    `${isNamedLoss(a) ? gradientFormula(a) : '∂𝓛/∂ŷ = 2(ŷ − y)/(N·D)'} = ${vector(s.gradient)}`,
     '',
     `[Loss per sample](${commandLink('gradientLens.showLossPerSample', [file.uri.toString(), s.index])})`,
   ];

@@ -18,6 +18,7 @@ import { archiveView, isArchiveName } from './archiveView';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { readSettings } from './config';
 import { CancelledError } from './workerClient';
+import { lossLabel } from './lossText';
 
 export const NPY_VIEW_TYPE = 'gradientLens.npyViewer';
 
@@ -292,13 +293,13 @@ function analysisSection(file: FileAnalysis | null, analysisError: string | null
   const a = file.analysis;
   if (a?.task === 'classification') {
     const classes = file.dataset.task === 'classification' ? file.dataset.classes : null;
-    lines.push(`<p class="loss">Cross-entropy (${a.reduction}) <strong>${esc(formatNumber(a.loss))}</strong> over ${a.n} samples × ${a.k} classes, from ${a.input}; accuracy ${(accuracy(a.predicted, a.actual) * 100).toFixed(1)}%</p>`);
+    lines.push(`<p class="loss">${a.lossSpec ? esc(lossLabel(a)) : 'Cross-entropy'} (${a.reduction}) <strong>${esc(formatNumber(a.loss))}</strong> over ${a.n} samples × ${a.k} classes, from ${a.input}; accuracy ${(accuracy(a.predicted, a.actual) * 100).toFixed(1)}%</p>`);
     let worst = 0;
     for (let i = 1; i < a.n; i++) if (a.losses[i] > a.losses[worst]) worst = i;
     if (a.n > 0) lines.push(`<p class="meta">Highest loss: sample ${worst} (${esc(formatNumber(a.losses[worst]))}), true ${esc(className(classes, a.actual[worst]))}, predicted ${esc(className(classes, a.predicted[worst]))}</p>`);
     if (classes) lines.push(`<p class="meta">Classes: ${esc(classes.slice(0, 50).join(', '))}${classes.length > 50 ? ', …' : ''}</p>`);
   } else if (a?.task === 'regression') {
-    lines.push(`<p class="loss">Mean squared error (${a.reduction}) <strong>${esc(formatNumber(a.loss))}</strong> over ${a.n} samples × ${a.d} outputs</p>`);
+    lines.push(`<p class="loss">${a.lossSpec ? esc(lossLabel(a)) : 'Mean squared error'} (${a.reduction}) <strong>${esc(formatNumber(a.loss))}</strong> over ${a.n} samples × ${a.d} outputs</p>`);
   } else if (file.network) {
     lines.push(`<p class="loss">Network, ${file.network.n} samples, loss <strong>${esc(formatNumber(file.network.loss))}</strong></p>`);
   }

@@ -6,6 +6,8 @@ import type { RegressionPayload } from '../shared/protocol';
 import type { ClassificationWire, PayloadWire } from '../shared/payloadWire';
 import type { FileAnalysis } from './analysisService';
 import { networkPayloadOf } from './networkPayload';
+import { effectiveTargets } from '../core/loss/effectiveTargets';
+import { lossFormula, lossLabel } from './lossText';
 import { compact } from './ownBuffer';
 
 export function payloadOf(file: FileAnalysis): PayloadWire | null {
@@ -33,6 +35,20 @@ export function payloadOf(file: FileAnalysis): PayloadWire | null {
       actual: compact(analysis.actual),
       pTrue: compact(analysis.pTrue),
     };
+    // A named loss's gradients are its own, not what the webview would derive from p and y.
+    if (analysis.lossSpec) {
+      // The target as the loss sees it (smoothed, weighted; 0 when ignored) and its batch scale.
+      const effective = effectiveTargets(dataset, analysis, analysis.lossSpec);
+      Object.assign(payload, {
+        targets: effective ? effective.targets : compact(analysis.targets),
+        ...(effective ? { gradientScale: effective.scale } : {}),
+        labels: null,
+        gradient: compact(analysis.gradient),
+        logitGradient: compact(analysis.logitGradient),
+        lossName: lossLabel(analysis),
+        lossFormula: lossFormula(analysis),
+      });
+    }
     return payload;
   }
   if (analysis.task === 'regression' && dataset.task === 'regression') {
@@ -47,6 +63,7 @@ export function payloadOf(file: FileAnalysis): PayloadWire | null {
       predictions: compact(dataset.predictions),
       targets: compact(dataset.targets),
       gradient: compact(analysis.gradient),
+      ...(analysis.lossSpec ? { lossName: lossLabel(analysis), lossFormula: lossFormula(analysis) } : {}),
     };
     return payload;
   }

@@ -1,5 +1,6 @@
 /** The batch's mean loss for the active file; a click opens the panel. */
 import * as vscode from 'vscode';
+import { isNamedLoss, lossFormula, lossLabel } from './lossText';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { num } from './format';
 
@@ -38,9 +39,11 @@ export class LossStatusBar implements vscode.Disposable {
       this.item.show();
       return;
     }
-    const kind = file.analysis?.task === 'regression' || file.network?.head === 'mse' ? 'MSE' : 'cross-entropy';
-    this.item.text = `$(graph) loss ${num(loss)}`;
-    this.item.tooltip = `Gradient Lens: mean ${kind} loss of ${file.fileName} over ${file.analysis?.n ?? file.network?.n} samples. Click to open the panel.`;
+    const named = file.analysis && isNamedLoss(file.analysis) ? file.analysis : null;
+    const kind = named ? lossLabel(named) : file.analysis?.task === 'regression' || file.network?.head === 'mse' ? 'MSE' : 'cross-entropy';
+    this.item.text = `$(graph) loss ${num(loss)}${named ? ` · ${named.lossSpec!.name}` : ''}`;
+    const formula = file.analysis ? ` 𝓛_i = ${lossFormula(file.analysis)}.` : '';
+    this.item.tooltip = `Gradient Lens: ${file.analysis?.reduction === 'sum' ? 'total' : 'mean'} ${kind} loss of ${file.fileName} over ${file.analysis?.n ?? file.network?.n} samples.${formula} Click to open the panel.`;
     this.item.show();
   }
 

@@ -25,7 +25,8 @@ export interface ClassificationWire extends Omit<ClassificationPayload, 'targets
   labels: Int32Array | null;
   /** ∂L/∂(the file's tensor); null when the input is logits (it is then ∂L/∂z). */
   gradient: Float64Array | null;
-  logitGradient?: undefined;
+  /** Sent only for a named loss (src/core/loss), whose ∂L/∂z is not (p·Σy − y)·scale. */
+  logitGradient?: Float64Array;
 }
 
 export type PayloadWire = ClassificationWire | Exclude<Payload, ClassificationPayload>;

@@ -38,7 +38,7 @@ export interface OwnGradientsPayload {
 export interface ClassificationPayload {
   task: 'classification';
   fileName: string;
-  input: 'logits' | 'probabilities';
+  input: 'logits' | 'probabilities' | 'log_probabilities';
   n: number;
   k: number;
   classes: string[] | null;
@@ -56,6 +56,11 @@ export interface ClassificationPayload {
   pTrue: Float64Array;
   /** The user's own derivatives against the exact ones, when the file carries any. */
   own?: OwnGradientsPayload | null;
+  /** The named loss (src/core/loss), e.g. "cross_entropy (label_smoothing=0.1)", and its per-sample formula. */
+  lossName?: string;
+  lossFormula?: string;
+  /** For a named loss: what the batch ∂L/∂z scales p·Σy − y by (1/Σw_y for a weighted mean), when not 1/N. */
+  gradientScale?: number;
 }
 
 export interface RegressionPayload {
@@ -70,6 +75,8 @@ export interface RegressionPayload {
   targets: Float64Array;
   gradient: Float64Array;
   own?: OwnGradientsPayload | null;
+  lossName?: string;
+  lossFormula?: string;
 }
 
 export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'softmax';

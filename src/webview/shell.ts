@@ -29,9 +29,9 @@ function button(doc: Document, testId: string, label: string, text: string, seco
 export function describePayload(p: Payload): string {
   switch (p.task) {
     case 'classification':
-      return `${p.input} · ${plural(p.n, 'sample')} × ${plural(p.k, 'class', 'classes')} · ${p.reduction} cross-entropy ${fmt(p.loss)}`;
+      return `${p.input} · ${plural(p.n, 'sample')} × ${plural(p.k, 'class', 'classes')} · ${p.reduction} ${p.lossName ?? 'cross-entropy'} ${fmt(p.loss)}${p.lossFormula ? ` · 𝓛_i = ${p.lossFormula}` : ''}`;
     case 'regression':
-      return `regression · ${plural(p.n, 'sample')} × ${plural(p.d, 'output')} · ${p.reduction} squared error ${fmt(p.loss)}`;
+      return `regression · ${plural(p.n, 'sample')} × ${plural(p.d, 'output')} · ${p.reduction} ${p.lossName ?? 'squared error'} ${fmt(p.loss)}${p.lossFormula ? ` · 𝓛_i = ${p.lossFormula}` : ''}`;
     case 'network':
       return `network · ${plural(p.layers.length, 'layer')} · ${plural(p.n, 'sample')} · ${p.reduction} ${p.head} ${fmt(p.loss)}`;
   }

@@ -17,12 +17,14 @@ import { batchScale, checkTolerance, className, classificationSample, DEFAULT_FO
 import { blockTooltip } from './describe';
 import { roleTag, FOCUS_MIN_K, focusClasses } from './focusClasses';
 import { focusControls } from './focusControls';
+import { renderSigmoidChain } from './sigmoidChain';
 
 /** Above this K the product is taken in O(K) (softmaxBackward) instead of with the explicit J. */
 const EXPLICIT_PRODUCT_MAX_K = 1024;
 
 export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const payload = ctx.payload as ClassificationPayload;
+  if (payload.lossName?.startsWith('binary_')) return renderSigmoidChain(host, ctx); // a diagonal Jacobian
   const { doc, selected: i } = ctx;
   const { k } = payload;
   const { p, y, pMinusY, ySum } = classificationSample(payload, i);

@@ -95,7 +95,8 @@ export function classificationSample(payload: ClassificationPayload, i: number):
 }
 
 /** 1/N for a mean, 1 for a sum: the factor between per-sample and batch gradients. */
-export function batchScale(payload: { reduction: 'mean' | 'sum'; n: number }): number {
+export function batchScale(payload: { reduction: 'mean' | 'sum'; n: number; gradientScale?: number }): number {
+  if (payload.gradientScale !== undefined) return payload.gradientScale; // a named loss's own (weighted) mean
   return payload.reduction === 'mean' && payload.n > 0 ? 1 / payload.n : 1;
 }
 

@@ -87,7 +87,8 @@ function regression(host: HTMLElement, ctx: ViewContext, payload: RegressionPayl
   const scale = divergingScale(ctx.theme, 1);
   const shown = topClasses(g, GRADIENT_MAX_ROWS, []);
   const s = batchScale(payload);
-  host.appendChild(heading(doc, `∂L/∂ŷ · sample ${i}`, `Per output: the prediction ŷ, the target y and the gradient of the loss, 2(ŷ − y)/${s !== 1 ? '(N·d)' : 'd'} with d = ${d}. Negative: a step raises ŷ; positive: lowers it.`));
+  const rule = payload.lossName ? `of ${payload.lossName}` : `of the loss, 2(ŷ − y)/${s !== 1 ? '(N·d)' : 'd'} with d = ${d}`; // a named loss has its own
+  host.appendChild(heading(doc, `∂L/∂ŷ · sample ${i}`, `Per output: the prediction ŷ, the target y and the gradient ${rule}. Negative: a step raises ŷ; positive: lowers it.`));
   if (shown.length < d) host.appendChild(el(doc, 'p', { class: 'gl-note', 'data-export-text': 'note' }, `Showing ${shown.length} of ${d} outputs with the largest |∂L/∂ŷ|. Copy gives all of them.`));
   const columns: BarColumn[] = [
     { key: 'prediction', title: 'ŷ', values: yHat, kind: 'signed', testId: 'prediction-bar' },

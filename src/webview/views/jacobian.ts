@@ -10,12 +10,14 @@ import { blockTooltip } from './describe';
 import { className, classificationSample, DEFAULT_FOCUS, el, heading, type Table, type ViewContext, type ViewHandle } from './common';
 import { roleTag, FOCUS_MIN_K, focusClasses } from './focusClasses';
 import { focusControls } from './focusControls';
+import { renderSigmoidJacobian } from './sigmoidJacobian';
 
 /** Copying the full K × K matrix stops here; above it the copy holds p, from which J follows. */
 export const JACOBIAN_COPY_MAX_K = 1000;
 
 export function renderJacobian(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const payload = ctx.payload as ClassificationPayload;
+  if (payload.lossName?.startsWith('binary_')) return renderSigmoidJacobian(host, ctx); // diagonal σ(1 − σ)
   const { doc, selected: i } = ctx;
   const { p, y } = classificationSample(payload, i);
   const k = payload.k;
