@@ -14,9 +14,12 @@ import { networkReport } from '../core/networkReport';
 import { softmaxJacobian } from '../core/softmax';
 import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type ReportOptions } from './out';
 import { renderTable } from './table';
+import { siblingByteLimit } from '../core/limits';
+import { UnreadableFileError } from './readRegular';
 
 export interface CliIo extends OutIo {
-  readFile(path: string): Uint8Array;
+  /** Reads a regular file of at most `maxBytes` (checked before reading); throws otherwise. */
+  readFile(path: string, maxBytes?: number): Uint8Array;
   fileSize(path: string): number;
   out(text: string): void;
   err(text: string): void;
@@ -102,12 +105,14 @@ export function runCli(argv: string[], io: CliIo): number {
   try {
     bytes = io.readFile(file);
   } catch (error) {
-    io.err(`${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    const reason = error instanceof UnreadableFileError ? error.message : `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    io.err(`${file}: ${reason}\n`);
     return 1;
   }
   const readSibling = (name: string): Uint8Array | null => {
     try {
-      return io.readFile(join(dirname(file), name));
+      // Checked before reading: a FIFO or /dev/zero named classes.txt must not hang the CLI.
+      return io.readFile(join(dirname(file), name), siblingByteLimit(name));
     } catch {
       return null;
     }

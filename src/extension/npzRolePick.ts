@@ -6,6 +6,7 @@
  * (remembered per file while it still applies).
  */
 import * as vscode from 'vscode';
+import { siblingByteLimit } from '../core/limits';
 import { NpyError, type NpyArray } from '../core/npy';
 import { readNpz } from '../core/npz';
 import { matchRoles, siblingFilesFor, type RoleAssignment, type RoleChoice } from '../core/numpyRoles';
@@ -43,7 +44,7 @@ export async function readSiblings(uri: vscode.Uri): Promise<Record<string, Uint
       const target = vscode.Uri.joinPath(folder, sibling);
       try {
         const stat = await vscode.workspace.fs.stat(target);
-        out[sibling] = stat.type & vscode.FileType.File && stat.size <= MAX_SIBLING_BYTES ? await vscode.workspace.fs.readFile(target) : null;
+        out[sibling] = stat.type & vscode.FileType.File && stat.size <= siblingByteLimit(sibling, MAX_SIBLING_BYTES) ? await vscode.workspace.fs.readFile(target) : null;
       } catch {
         out[sibling] = null;
       }
