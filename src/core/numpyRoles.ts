@@ -11,7 +11,7 @@ import { buildWithSiblingClasses, siblingReader, type ReadSibling, type SiblingS
 import type { LoadResult } from './dataset';
 import { unlocated, type Located } from './located';
 import { NpyError, readNpy, type NpyArray } from './npy';
-import { readNpz } from './npz';
+import { openNpz } from './npz';
 import { problem, type Problem } from './problems';
 import { DEFAULT_SUM_TOLERANCE, type RoleOptions, type Roles } from './roles';
 
@@ -295,14 +295,18 @@ function quoteList(names: string[]): string {
 
 /** An .npz archive: read, match roles (or use `roleChoice`), build the dataset. */
 export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyLoadOptions = {}): LoadResult {
-  const file = baseName(fileName);
-  let arrays: Map<string, NpyArray>;
+  // Members are inflated when first used (openNpz): a damaged member fails wherever it is read.
   try {
-    arrays = readNpz(bytes, file);
+    return loadNpzArrays(bytes, fileName, options);
   } catch (e) {
     if (e instanceof NpyError) return fail(e.message, 'npz');
     throw e;
   }
+}
+
+function loadNpzArrays(bytes: Uint8Array, fileName: string, options: NumpyLoadOptions): LoadResult {
+  const file = baseName(fileName);
+  const arrays = openNpz(bytes, file);
   const names = [...arrays.keys()];
   const list = names.map((n) => arrays.get(n)!);
   const inventory = names.length ? names.map((n) => new ArrayFacts(n, arrays.get(n)!, 0).describe()).join(', ') : 'none';

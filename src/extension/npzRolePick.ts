@@ -7,9 +7,9 @@
  */
 import * as vscode from 'vscode';
 import { siblingByteLimit } from '../core/limits';
-import { NpyError, type NpyArray } from '../core/npy';
-import { readNpz } from '../core/npz';
-import { matchRoles, siblingFilesFor, type RoleAssignment, type RoleChoice } from '../core/numpyRoles';
+import { NpyError } from '../core/npy';
+import { openNpz } from '../core/npz';
+import { matchRoles, siblingFilesFor, type RoleAssignment, type RoleChoice, type RoleMatch } from '../core/numpyRoles';
 
 /** Sibling files larger than this are not read ahead (the loader then works without them). */
 const MAX_SIBLING_BYTES = 512 * 1024 * 1024;
@@ -59,15 +59,16 @@ export async function readSiblings(uri: vscode.Uri): Promise<Record<string, Uint
  * loader reports); undefined when the user dismissed the pick.
  */
 export async function chooseNpzRoles(uri: vscode.Uri, bytes: Uint8Array, sumTolerance?: number): Promise<RoleAssignment | null | undefined> {
-  let arrays: Map<string, NpyArray>;
+  let match: RoleMatch;
   try {
-    arrays = readNpz(bytes, uri.path.slice(uri.path.lastIndexOf('/') + 1));
+    // Lazy: only the members the matcher looks into are inflated (each checked as it is).
+    const arrays = openNpz(bytes, uri.path.slice(uri.path.lastIndexOf('/') + 1));
+    const names = [...arrays.keys()];
+    match = matchRoles(names, names.map((n) => arrays.get(n)!), { sumTolerance });
   } catch (e) {
     if (e instanceof NpyError) return null;
     throw e;
   }
-  const names = [...arrays.keys()];
-  const match = matchRoles(names, names.map((n) => arrays.get(n)!), { sumTolerance });
   if (match.kind === 'unique') return null;
   const key = uri.toString();
   const before = remembered.get(key);
