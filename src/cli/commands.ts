@@ -8,11 +8,12 @@ import { formatOf, loadTensorFile } from '../core/load';
 import { ROLE_NAMES, type RoleAssignment, type RoleName } from '../core/numpyRoles';
 import type { Reduction } from '../core/losses';
 import { summarizeClassification } from '../core/summary';
-import { analysisReport, toRows } from '../core/report';
+import { analysisReport } from '../core/report';
 import { analyzeNetwork } from '../core/network';
 import { networkReport } from '../core/networkReport';
-import { softmaxJacobian } from '../core/softmax';
-import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type ReportOptions } from './out';
+import { analysisBytes, checkOut, jacobianBytes, writeOut, writeOutChunks, type OutIo, type ReportOptions } from './out';
+import { jacobianFileChunks, jacobianJsonLines, jacobianRow, jacobianTooLarge } from '../core/jacobianStream';
+import type { ExportFormat } from '../core/exportAnalysis';
 import { renderTable } from './table';
 import { siblingByteLimit } from '../core/limits';
 import { UnreadableFileError } from './readRegular';
@@ -124,10 +125,8 @@ export function runCli(argv: string[], io: CliIo): number {
   const options: ReportOptions = { reduction, ...thresholds };
 
   if (command === 'jacobian') {
-    const status = jacobianCommand(file, dataset, values.sample, values.json, io, values.out === undefined || values.json);
-    if (status !== 0 || !outFormat) return status;
-    const analysis = analyze(dataset);
-    return finishOut(values.out!, () => jacobianBytes(dataset, analysis, Number(values.sample ?? 0), outFormat, basename(file)), io);
+    const out = outFormat ? { path: values.out!, format: outFormat } : null;
+    return jacobianCommand(file, dataset, values.sample, values.json, io, values.out === undefined || values.json, out);
   }
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
@@ -208,30 +207,53 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
   return loaded.dataset === null;
 }
 
-function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | undefined, json: boolean, io: CliIo, print = true): number {
+function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | undefined, json: boolean, io: CliIo, print: boolean, out: { path: string; format: ExportFormat } | null): number {
   if (dataset.task !== 'classification') {
     io.err(`${file}: the softmax Jacobian needs logits or probabilities; this file is a ${dataset.task} file\n`);
     return 1;
   }
-  const sample = sampleArg === undefined ? 0 : Number(sampleArg);
+  // "" and " " are not sample 0.
+  const sample = sampleArg === undefined ? 0 : sampleArg.trim() === '' ? NaN : Number(sampleArg);
   if (!Number.isInteger(sample) || sample < 0 || sample >= dataset.n) {
     io.err(`${file}: --sample must be a whole number from 0 to ${dataset.n - 1}, not "${sampleArg}"\n`);
     return 1;
   }
+  const k = dataset.k;
+  const names = dataset.classes ?? Array.from({ length: k }, (_, j) => String(j));
+  const width = Math.max(10, ...names.map((n) => n.length + 1));
+  // K × K can be far more than fits: refuse, with the size it would need, before writing anything.
+  const tooLarge = (print ? jacobianTooLarge(k, json ? 'json' : 'table', width) : null) ?? (out ? jacobianTooLarge(k, out.format) : null);
+  if (tooLarge) {
+    io.err(`${file}: ${tooLarge}\n`);
+    return 1;
+  }
   const analysis = analyze(dataset);
   if (analysis.task !== 'classification') return 1;
-  const k = dataset.k;
-  const p = analysis.probabilities.subarray(sample * k, (sample + 1) * k);
-  const jacobian = toRows(softmaxJacobian(p), k, k);
-  if (!print) return 0;
-  if (json) io.out(JSON.stringify({ sample, jacobian }) + '\n');
-  else {
-    const names = dataset.classes ?? Array.from({ length: k }, (_, j) => String(j));
-    io.out(`softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${file}\n`);
-    const width = Math.max(10, ...names.map((n) => n.length + 1));
-    io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
-    jacobian.forEach((row, j) => io.out(names[j].padStart(width) + row.map((v) => v.toExponential(2).padStart(width)).join('') + '\n'));
+  const p = analysis.probabilities.slice(sample * k, (sample + 1) * k);
+  if (print) {
+    if (json) for (const line of jacobianJsonLines(p, sample)) io.out(line);
+    else {
+      io.out(`softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${file}\n`);
+      io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
+      const row = new Float64Array(k);
+      for (let j = 0; j < k; j++) {
+        jacobianRow(p, j, row);
+        let line = names[j].padStart(width);
+        for (let c = 0; c < k; c++) line += row[c].toExponential(2).padStart(width);
+        io.out(line + '\n');
+      }
+    }
   }
+  if (!out) return 0;
+  const written =
+    out.format === 'npz'
+      ? ((bytes) => writeOut(out.path, bytes, io) ?? bytes.length)(jacobianBytes(dataset, analysis, sample, 'npz', basename(file)))
+      : writeOutChunks(out.path, jacobianFileChunks(p, sample, out.format, { fileName: basename(file), classes: dataset.classes }), io);
+  if (typeof written === 'string') {
+    io.err(`gradient-lens: ${written}\n`);
+    return 1;
+  }
+  io.err(`wrote ${out.path} (${written} bytes)\n`);
   return 0;
 }
 

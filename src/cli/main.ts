@@ -5,8 +5,9 @@
  *   gradient-lens check FILE
  * Bad input: exit status 1, one `FILE:LINE:COL: message` line per problem on stderr.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { runCli } from './commands';
+import { crashLine } from './crashLine';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { readRegularFile } from './readRegular';
 import { sameFile } from '../shared/sameFile';
@@ -16,6 +17,19 @@ const io = {
   readFile: (path: string, maxBytes = DEFAULT_MAX_FILE_BYTES) => readRegularFile(path, maxBytes),
   fileSize: (path: string) => statSync(path).size,
   writeFile: (path: string, bytes: Uint8Array) => writeFileSync(path, bytes),
+  writeChunks: (path: string, chunks: Iterable<Uint8Array>) => {
+    const fd = openSync(path, 'w');
+    let n = 0;
+    try {
+      for (const chunk of chunks) {
+        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+        n += chunk.length;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return n;
+  },
   sameFile,
   out: (text: string) => process.stdout.write(text),
   err: (text: string) => process.stderr.write(text),
@@ -25,7 +39,6 @@ try {
   process.exitCode = runCli(process.argv.slice(2), io);
 } catch (error) {
   // Never a stack trace of the minified bundle: one line saying what happened.
-  const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-  process.stderr.write(`gradient-lens: internal error, please report it: ${message.split(/\r\n|\r|\n/, 1)[0]}\n`);
+  process.stderr.write(crashLine(error));
   process.exitCode = 1;
 }

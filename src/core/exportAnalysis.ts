@@ -117,7 +117,7 @@ function pushRow(row: string[], data: Float64Array, i: number, k: number): void 
 }
 
 /** Class names usable in a header: the file's names, or 0…K−1; duplicates get their index. */
-function columnNames(k: number, classes: string[] | null | undefined): string[] {
+export function columnNames(k: number, classes: string[] | null | undefined): string[] {
   if (!classes || classes.length !== k) return Array.from({ length: k }, (_, j) => String(j));
   const seen = new Set<string>();
   return classes.map((c, j) => {
@@ -127,7 +127,7 @@ function columnNames(k: number, classes: string[] | null | undefined): string[] 
   });
 }
 
-function csvCell(text: string): string {
+export function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

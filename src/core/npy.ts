@@ -240,6 +240,23 @@ export function writeNpy(data: Float64Array | Int32Array, shape: number[]): Uint
   if (count !== data.length) {
     throw new RangeError(`writeNpy: shape [${shape.join(', ')}] has ${count} elements but data has ${data.length}`);
   }
+  const head = npyHeaderBytes(descr, shape);
+  const total = head.length;
+  const out = new Uint8Array(total + data.byteLength);
+  out.set(head);
+  const view = new DataView(out.buffer);
+  if (HOST_LITTLE_ENDIAN) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), total);
+  } else if (data instanceof Float64Array) {
+    for (let i = 0; i < data.length; i++) view.setFloat64(total + 8 * i, data[i]!, true);
+  } else {
+    for (let i = 0; i < data.length; i++) view.setInt32(total + 4 * i, data[i]!, true);
+  }
+  return out;
+}
+
+/** The magic, version, length and header of a C-order `.npy` of `descr` (e.g. '<f8') and `shape`, padded to 64 bytes. */
+export function npyHeaderBytes(descr: string, shape: number[]): Uint8Array {
   const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${pythonTuple(shape)}, }`;
   // Total of magic + version + length field + header + '\n' must be a multiple of 64.
   let version = 1;
@@ -251,7 +268,7 @@ export function writeNpy(data: Float64Array | Int32Array, shape: number[]): Uint
     total = Math.ceil((prefix + header.length + 1) / 64) * 64;
   }
   const headerLen = total - prefix;
-  const out = new Uint8Array(total + data.byteLength);
+  const out = new Uint8Array(total);
   out.set(MAGIC, 0);
   out[6] = version;
   out[7] = 0;
@@ -261,13 +278,6 @@ export function writeNpy(data: Float64Array | Int32Array, shape: number[]): Uint
   for (let i = 0; i < header.length; i++) out[prefix + i] = header.charCodeAt(i);
   out.fill(0x20, prefix + header.length, total - 1);
   out[total - 1] = 0x0a;
-  if (HOST_LITTLE_ENDIAN) {
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), total);
-  } else if (data instanceof Float64Array) {
-    for (let i = 0; i < data.length; i++) view.setFloat64(total + 8 * i, data[i]!, true);
-  } else {
-    for (let i = 0; i < data.length; i++) view.setInt32(total + 4 * i, data[i]!, true);
-  }
   return out;
 }
 
