@@ -40,7 +40,7 @@ export interface Roles {
 const MAX_MESSAGES_PER_KIND = 20;
 
 /** Collects problems, capping how many of one kind are listed so a broken 10⁶-row file stays readable. */
-class ProblemSink {
+export class ProblemSink {
   readonly list: Problem[] = [];
   private readonly counts = new Map<string, number>();
   add(p: Problem): void {
@@ -139,6 +139,8 @@ function buildClassification(roles: Roles, input: Located, sink: ProblemSink, to
   const spans: RoleSpans[] = [spansOf(kind, input)];
   if (roles.labels) {
     const l = roles.labels;
+    // The rule, stated: labels win over targets (as in network files), and the user is told.
+    if (roles.targets) sink.add(problem(`${q(roles.targets, roles)} ${roles.format === 'csv' ? 'are' : 'is'} ignored because ${q(l, roles)} ${roles.format === 'csv' ? 'is' : 'are'} given; keep one of them`, roles.targets.span.start, roles.targets.span.end, 'ignored-targets', 'warning'));
     if (!l.vector && l.cols !== 1) {
       sink.add(problem(`${q(l, roles)} must be a list of class indices (one per sample), found rows of ${l.cols}; for one-hot or soft rows use "targets"`, l.span.start, l.span.end, 'labels-shape'));
       return null;
