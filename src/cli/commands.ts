@@ -16,6 +16,7 @@ import { jacobianFileChunks, jacobianJsonLines, jacobianRow, jacobianTooLarge } 
 import type { ExportFormat } from '../core/exportAnalysis';
 import { renderTable } from './table';
 import { siblingByteLimit } from '../core/limits';
+import { escapeControls, escapeJsonOutput } from '../core/safeText';
 import { UnreadableFileError } from './readRegular';
 
 export interface CliIo extends OutIo {
@@ -130,12 +131,12 @@ export function runCli(argv: string[], io: CliIo): number {
   }
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
-    if (values.json) io.out(JSON.stringify(reportOf(dataset, options, values.summary)) + '\n');
+    if (values.json) io.out(escapeJsonOutput(JSON.stringify(reportOf(dataset, options, values.summary))) + '\n');
     const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }
   const report = reportOf(dataset, options, values.summary);
-  io.out(values.json ? JSON.stringify(report) + '\n' : renderTable(file, report));
+  io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report));
   return 0;
 }
 
@@ -202,7 +203,8 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
   for (const p of loaded.problems) {
     const where = binary ? file : formatLocation(file, index, p.start);
     const message = binary && p.message.startsWith(base) ? p.message.slice(base.length) : p.message;
-    io.err(`${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${message}\n`);
+    // File text (cells, dtypes, member names) may hold ESC or a newline: one visible line per problem.
+    io.err(escapeControls(`${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${message}`, true) + '\n');
   }
   return loaded.dataset === null;
 }
@@ -219,7 +221,7 @@ function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | und
     return 1;
   }
   const k = dataset.k;
-  const names = dataset.classes ?? Array.from({ length: k }, (_, j) => String(j));
+  const names = (dataset.classes ?? Array.from({ length: k }, (_, j) => String(j))).map((n) => escapeControls(n, true));
   const width = Math.max(10, ...names.map((n) => n.length + 1));
   // K × K can be far more than fits: refuse, with the size it would need, before writing anything.
   const tooLarge = (print ? jacobianTooLarge(k, json ? 'json' : 'table', width) : null) ?? (out ? jacobianTooLarge(k, out.format) : null);
@@ -233,7 +235,7 @@ function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | und
   if (print) {
     if (json) for (const line of jacobianJsonLines(p, sample)) io.out(line);
     else {
-      io.out(`softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${file}\n`);
+      io.out(`softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${escapeControls(file, true)}\n`);
       io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
       const row = new Float64Array(k);
       for (let j = 0; j < k; j++) {
@@ -259,12 +261,12 @@ function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | und
 
 function checkCommand(dataset: Dataset, reduction: Reduction, io: CliIo, json: boolean): number {
   const checks = checkDatasetGradients(dataset, reduction);
-  if (json) io.out(JSON.stringify(checks) + '\n');
+  if (json) io.out(escapeJsonOutput(JSON.stringify(checks)) + '\n');
   else {
     for (const c of checks) {
       const kink = dataset.task === 'network' ? 'a ReLU kink' : 'the clip boundary';
       const skipped = c.skipped ? `, ${c.skipped} skipped at ${kink}` : '';
-      io.out(`${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.checked} coordinates${skipped}; worst relative error ${c.maxRelativeError.toExponential(2)}, worst absolute ${c.maxAbsoluteError.toExponential(2)} (analytic ${c.analytic.toExponential(6)} vs finite difference ${c.numeric.toExponential(6)})\n`);
+      io.out(`${c.passed ? 'ok  ' : 'FAIL'} ${escapeControls(c.name, true)}: ${c.checked} coordinates${skipped}; worst relative error ${c.maxRelativeError.toExponential(2)}, worst absolute ${c.maxAbsoluteError.toExponential(2)} (analytic ${c.analytic.toExponential(6)} vs finite difference ${c.numeric.toExponential(6)})\n`);
     }
   }
   return checks.every((c) => c.passed) ? 0 : 1;

@@ -49,7 +49,7 @@ export function loadTensorFile(bytes: Uint8Array, fileName: string, options: Loa
       if (root.kind === 'object' && findEntry(root, 'network')) return withSiblingNetworkClasses(networkFromJson(root, bytes, options), options);
       return buildWithSiblingClasses(rolesFromJson(root, bytes), options);
     }
-    if (format === 'csv') return buildWithSiblingClasses(rolesFromCsv(parseCsv(bytes), bytes), options);
+    if (format === 'csv') return buildWithSiblingClasses(rolesFromCsv(parseCsv(bytes, /\.tsv$/i.test(fileName) ? '\t' : undefined), bytes), options);
     const loader = binaryLoaders.get(format);
     if (loader) return loader(bytes, fileName, options);
     return { dataset: null, problems: [problem(`cannot read ${format} files in this build`, 0, 0, 'format')] };

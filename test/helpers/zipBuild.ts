@@ -25,6 +25,8 @@ export interface DirEntry extends Partial<RawMember> {
 }
 
 const enc = new TextEncoder();
+/** Bit 11: the name is UTF-8 (as Python's zipfile sets it for non-ASCII names). */
+const utf8Flag = (name: string) => (/[^\x00-\x7f]/.test(name) ? 0x800 : 0);
 
 /** Local headers for `locals`, then a central directory of `dir` (default: one entry per local). */
 export function buildZip(locals: RawMember[], dir?: DirEntry[]): Uint8Array {
@@ -36,6 +38,7 @@ export function buildZip(locals: RawMember[], dir?: DirEntry[]): Uint8Array {
     const h = new DataView(new ArrayBuffer(30));
     h.setUint32(0, 0x04034b50, true);
     h.setUint16(4, 20, true);
+    h.setUint16(6, utf8Flag(m.name), true);
     h.setUint16(8, m.method, true);
     h.setUint32(14, m.crc, true);
     h.setUint32(18, m.stored.length, true);
@@ -54,6 +57,7 @@ export function buildZip(locals: RawMember[], dir?: DirEntry[]): Uint8Array {
     c.setUint32(0, 0x02014b50, true);
     c.setUint16(4, 20, true);
     c.setUint16(6, 20, true);
+    c.setUint16(8, utf8Flag(m.name), true);
     c.setUint16(10, m.method, true);
     c.setUint32(16, m.crc, true);
     c.setUint32(20, m.stored.length, true);
