@@ -11,6 +11,7 @@ import { writeNpy } from './npy';
 import { writeNpz, type NpzEntry } from './npz';
 import { accuracy, analysisReport, toRows } from './report';
 import { softmaxJacobian } from './softmax';
+import { neutraliseFormula } from './csvSafe';
 
 export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'npy', 'npz'];
@@ -128,6 +129,7 @@ export function columnNames(k: number, classes: string[] | null | undefined): st
 }
 
 export function csvCell(text: string): string {
+  text = neutraliseFormula(text); // text cells only: numbers are written by num()
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { sampleAtOffset } from '../core/dataset';
 import { summarizeSample, type ClassificationSampleSummary, type RegressionSampleSummary } from '../core/sampleSummary';
 import type { AnalysisService, FileAnalysis } from './analysisService';
-import { num, vector } from './format';
+import { classificationHoverText, HOVER_COMMANDS, regressionHoverText } from './hoverText';
 import { offsetOf, rangeOf } from './ranges';
 import { networkHover } from './networkHover';
 
@@ -29,56 +29,19 @@ export class SampleHoverProvider implements vscode.HoverProvider {
   }
 }
 
-export function commandLink(command: string, args: unknown[]): string {
-  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
-}
-
 function trusted(text: string): vscode.MarkdownString {
+  // Command links only where hoverText builds them (file text is escaped there); no HTML, no images.
   const md = new vscode.MarkdownString(text);
-  md.isTrusted = { enabledCommands: ['gradientLens.showJacobian', 'gradientLens.showGradients', 'gradientLens.explainChainRule', 'gradientLens.showLossPerSample'] };
+  md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
   md.supportThemeIcons = true;
+  md.supportHtml = false;
   return md;
 }
 
 function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary): vscode.MarkdownString {
-  const uri = file.uri.toString();
-  const mark = s.correct ? '$(pass) correct' : '$(error) wrong';
-  const lines = [
-    `**Gradient Lens · sample ${s.index}** — loss **${num(s.loss)}**`,
-    '',
-    `true class **${s.actualName}** · predicted **${s.predictedName}** · ${mark}`,
-    '',
-    `p_true = ${num(s.pTrue)} · 𝓛 = −Σ yᵢ log(pᵢ) = ${num(s.loss)}`,
-    '',
-    `∂𝓛/∂z = p − y${s.scale !== 1 ? `, × 1/N = ${num(s.scale)}` : ''} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}`,
-    '',
-    '| class | p | y | ∂𝓛/∂z |',
-    '|---|---:|---:|---:|',
-    ...s.top.map((e) => `| ${escape(e.name)} | ${num(e.p)} | ${num(e.y)} | ${num(e.gradient)} |`),
-  ];
-  if (s.top.length < s.k) lines.push('', `_${s.top.length} largest |∂𝓛/∂z| of ${s.k} classes_`);
-  lines.push(
-    '',
-    `[Jacobian](${commandLink('gradientLens.showJacobian', [uri, s.index])}) · [Gradient](${commandLink('gradientLens.showGradients', [uri, s.index])}) · [Chain rule](${commandLink('gradientLens.explainChainRule', [uri, s.index])})`,
-  );
-  return trusted(lines.join('\n'));
+  return trusted(classificationHoverText(file.uri.toString(), s));
 }
 
 function regressionHover(file: FileAnalysis, s: RegressionSampleSummary): vscode.MarkdownString {
-  const lines = [
-    `**Gradient Lens · sample ${s.index}** — loss **${num(s.loss)}**`,
-    '',
-    `ŷ = ${vector(s.predictions)} · y = ${vector(s.targets)}`,
-    '',
-    `𝓛 = mean (ŷ − y)² = ${num(s.loss)}`,
-    '',
-    `∂𝓛/∂ŷ = 2(ŷ − y)/(N·D) = ${vector(s.gradient)}`,
-    '',
-    `[Loss per sample](${commandLink('gradientLens.showLossPerSample', [file.uri.toString(), s.index])})`,
-  ];
-  return trusted(lines.join('\n'));
-}
-
-function escape(text: string): string {
-  return text.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+  return trusted(regressionHoverText(file.uri.toString(), s));
 }
