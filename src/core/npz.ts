@@ -28,6 +28,8 @@ const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 const INFLATE_CHUNK = 16 * 1024;
 /** Bytes inflated first to read a member's .npy header (a longer header is read in a second step). */
 const HEADER_PROBE = 4096;
+/** Bytes a member may hold beyond twice what its .npy header describes. */
+const MEMBER_SLACK = 64 * 1024;
 
 /**
  * Read an `.npz` archive (stored or deflated). Keys are the member names without their `.npy`
@@ -103,7 +105,9 @@ function memberHeader(bytes: Uint8Array, m: ZipMember, head: Uint8Array, fileNam
     throw e;
   }
   const declared = header.dataStart + header.dataBytes;
-  if (m.size > declared) {
+  // NumPy ignores bytes after the array (so a little slack), but a member far larger than its
+  // array is a bomb: inflating it is bounded by what the header declares.
+  if (m.size > 2 * declared + MEMBER_SLACK) {
     fail(
       `the zip directory says this member is ${m.size} bytes, but its .npy header describes ${declared} bytes (shape (${header.shape.join(', ')}) of '${header.dtype}'); the archive is corrupt or built to exhaust memory`,
       m.headerOffset,
