@@ -12,16 +12,22 @@ import { analysisReport, toRows } from '../core/report';
 import { analyzeNetwork } from '../core/network';
 import { networkReport } from '../core/networkReport';
 import { softmaxJacobian } from '../core/softmax';
-import { analysisBytes, checkOut, jacobianBytes, writeOut, type OutIo, type ReportOptions } from './out';
 import { runCommand } from './runCommand';
-import { renderTable } from './table';
 import { parseTolerances, userCheckCommand } from './checkCommand';
 import { stateDictOutput } from './stateDictOut';
 import { sigmoidJacobian } from '../core/loss/sigmoidJacobian';
 import { LOSS_FLAG_OPTIONS, LOSS_FLAGS_USAGE, lossChoiceFromFlags } from './lossFlags';
+import { analysisBytes, checkOut, jacobianBytes, writeOut, writeOutChunks, type OutIo, type ReportOptions } from './out';
+import { jacobianFileChunks, jacobianJsonLines, jacobianRow, jacobianTooLarge } from '../core/jacobianStream';
+import type { ExportFormat } from '../core/exportAnalysis';
+import { renderTable } from './table';
+import { siblingByteLimit } from '../core/limits';
+import { escapeControls, escapeJsonOutput } from '../core/safeText';
+import { UnreadableFileError } from './readRegular';
 
 export interface CliIo extends OutIo {
-  readFile(path: string): Uint8Array;
+  /** Reads a regular file of at most `maxBytes` (checked before reading); throws otherwise. */
+  readFile(path: string, maxBytes?: number): Uint8Array;
   fileSize(path: string): number;
   out(text: string): void;
   err(text: string): void;
@@ -128,12 +134,14 @@ export function runCli(argv: string[], io: CliIo): number {
   try {
     bytes = io.readFile(file);
   } catch (error) {
-    io.err(`${file}: cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    const reason = error instanceof UnreadableFileError ? error.message : `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    io.err(`${file}: ${reason}\n`);
     return 1;
   }
   const readSibling = (name: string): Uint8Array | null => {
     try {
-      return io.readFile(join(dirname(file), name));
+      // Checked before reading: a FIFO or /dev/zero named classes.txt must not hang the CLI.
+      return io.readFile(join(dirname(file), name), siblingByteLimit(name));
     } catch {
       return null;
     }
@@ -147,22 +155,20 @@ export function runCli(argv: string[], io: CliIo): number {
   const options: ReportOptions = { reduction, ...thresholds };
 
   if (command === 'jacobian') {
-    const status = jacobianCommand(file, dataset, values.sample, values.json, io, values.out === undefined || values.json);
-    if (status !== 0 || !outFormat) return status;
-    const analysis = analyze(dataset);
-    return finishOut(values.out!, () => jacobianBytes(dataset, analysis, Number(values.sample ?? 0), outFormat, basename(file)), io);
+    const out = outFormat ? { path: values.out!, format: outFormat } : null;
+    return jacobianCommand(file, dataset, values.sample, values.json, io, values.out === undefined || values.json, out);
   }
   if (command === 'check' && loaded.userGradients?.tensors.length) {
     return userCheckCommand(file, bytes, dataset, loaded.userGradients, reduction, tolerances, values.json, io);
   }
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
-    if (values.json) io.out(JSON.stringify(reportOf(dataset, options, values.summary)) + '\n');
+    if (values.json) io.out(escapeJsonOutput(JSON.stringify(reportOf(dataset, options, values.summary))) + '\n');
     const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }
   const report = reportOf(dataset, options, values.summary);
-  io.out(values.json ? JSON.stringify(report) + '\n' : renderTable(file, report));
+  io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report));
   return 0;
 }
 
@@ -229,48 +235,80 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
   for (const p of loaded.problems) {
     const where = binary ? file : formatLocation(file, index, p.start);
     const message = binary && p.message.startsWith(base) ? p.message.slice(base.length) : p.message;
-    io.err(`${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${message}\n`);
+    // File text (cells, dtypes, member names) may hold ESC or a newline: one visible line per problem.
+    io.err(escapeControls(`${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${message}`, true) + '\n');
   }
   return loaded.dataset === null;
 }
 
-function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | undefined, json: boolean, io: CliIo, print = true): number {
+function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | undefined, json: boolean, io: CliIo, print: boolean, out: { path: string; format: ExportFormat } | null): number {
   if (dataset.task !== 'classification') {
     io.err(`${file}: the softmax Jacobian needs logits or probabilities; this file is a ${dataset.task} file\n`);
     return 1;
   }
-  const sample = sampleArg === undefined ? 0 : Number(sampleArg);
+  // "" and " " are not sample 0.
+  const sample = sampleArg === undefined ? 0 : sampleArg.trim() === '' ? NaN : Number(sampleArg);
   if (!Number.isInteger(sample) || sample < 0 || sample >= dataset.n) {
     io.err(`${file}: --sample must be a whole number from 0 to ${dataset.n - 1}, not "${sampleArg}"\n`);
     return 1;
   }
+  const k = dataset.k;
+  const names = (dataset.classes ?? Array.from({ length: k }, (_, j) => String(j))).map((n) => escapeControls(n, true));
+  const width = Math.max(10, ...names.map((n) => n.length + 1));
+  // K × K can be far more than fits: refuse, with the size it would need, before writing anything.
+  const tooLarge = (print ? jacobianTooLarge(k, json ? 'json' : 'table', width) : null) ?? (out ? jacobianTooLarge(k, out.format === 'safetensors' ? 'npz' : out.format) : null);
+  if (tooLarge) {
+    io.err(`${file}: ${tooLarge}\n`);
+    return 1;
+  }
   const analysis = analyze(dataset);
   if (analysis.task !== 'classification') return 1;
-  const k = dataset.k;
-  const p = analysis.probabilities.subarray(sample * k, (sample + 1) * k);
+  const p = analysis.probabilities.slice(sample * k, (sample + 1) * k);
   // A sigmoid (binary) loss: each output's own σ(1 − σ), with softmax's beside it for comparison.
   const sigmoid = dataset.loss?.name === 'binary_cross_entropy_with_logits' || dataset.loss?.name === 'binary_cross_entropy';
-  const jacobian = toRows(sigmoid ? sigmoidJacobian(p) : softmaxJacobian(p), k, k);
-  if (!print) return 0;
-  if (json) io.out(JSON.stringify(sigmoid ? { sample, activation: 'sigmoid', jacobian, softmaxJacobian: toRows(softmaxJacobian(p), k, k) } : { sample, jacobian }) + '\n');
-  else {
-    const names = dataset.classes ?? Array.from({ length: k }, (_, j) => String(j));
-    io.out(sigmoid ? `sigmoid Jacobian ∂p_j/∂z_k = δ_jk p_j(1 − p_j) of sample ${sample} in ${file} (diagonal: each output is its own sigmoid)\n` : `softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${file}\n`);
-    const width = Math.max(10, ...names.map((n) => n.length + 1));
-    io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
-    jacobian.forEach((row, j) => io.out(names[j].padStart(width) + row.map((v) => v.toExponential(2).padStart(width)).join('') + '\n'));
+  if (print && sigmoid) {
+    const jacobian = toRows(sigmoidJacobian(p), k, k);
+    if (json) io.out(JSON.stringify({ sample, activation: 'sigmoid', jacobian, softmaxJacobian: toRows(softmaxJacobian(p), k, k) }) + '\n');
+    else {
+      io.out(`sigmoid Jacobian ∂p_j/∂z_k = δ_jk p_j(1 − p_j) of sample ${sample} in ${escapeControls(file, true)} (diagonal: each output is its own sigmoid)\n`);
+      io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
+      jacobian.forEach((row, j) => io.out(names[j].padStart(width) + row.map((v) => v.toExponential(2).padStart(width)).join('') + '\n'));
+    }
+  } else if (print) {
+    if (json) for (const line of jacobianJsonLines(p, sample)) io.out(line);
+    else {
+      io.out(`softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${escapeControls(file, true)}\n`);
+      io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
+      const row = new Float64Array(k);
+      for (let j = 0; j < k; j++) {
+        jacobianRow(p, j, row);
+        let line = names[j].padStart(width);
+        for (let c = 0; c < k; c++) line += row[c].toExponential(2).padStart(width);
+        io.out(line + '\n');
+      }
+    }
   }
+  if (!out) return 0;
+  const written =
+    out.format === 'npz' || out.format === 'safetensors'
+      ? ((bytes) => writeOut(out.path, bytes, io) ?? bytes.length)(jacobianBytes(dataset, analysis, sample, out.format, basename(file)))
+      : writeOutChunks(out.path, jacobianFileChunks(p, sample, out.format, { fileName: basename(file), classes: dataset.classes }), io);
+  if (typeof written === 'string') {
+    io.err(`gradient-lens: ${written}\n`);
+    return 1;
+  }
+  io.err(`wrote ${out.path} (${written} bytes)\n`);
   return 0;
 }
 
 function checkCommand(dataset: Dataset, reduction: Reduction, io: CliIo, json: boolean): number {
   const checks = checkDatasetGradients(dataset, reduction);
-  if (json) io.out(JSON.stringify(checks) + '\n');
+  if (json) io.out(escapeJsonOutput(JSON.stringify(checks)) + '\n');
   else {
     for (const c of checks) {
       const kink = dataset.task === 'network' ? 'a ReLU kink' : dataset.loss ? `a kink of ${dataset.loss.name}` : 'the clip boundary';
       const skipped = c.skipped ? `, ${c.skipped} skipped at ${kink}` : '';
-      io.out(`${c.passed ? 'ok  ' : 'FAIL'} ${c.name}: ${c.checked} coordinates${skipped}; worst relative error ${c.maxRelativeError.toExponential(2)}, worst absolute ${c.maxAbsoluteError.toExponential(2)} (analytic ${c.analytic.toExponential(6)} vs finite difference ${c.numeric.toExponential(6)})\n`);
+      io.out(`${c.passed ? 'ok  ' : 'FAIL'} ${escapeControls(c.name, true)}: ${c.checked} coordinates${skipped}; worst relative error ${c.maxRelativeError.toExponential(2)}, worst absolute ${c.maxAbsoluteError.toExponential(2)} (analytic ${c.analytic.toExponential(6)} vs finite difference ${c.numeric.toExponential(6)})\n`);
     }
   }
   return checks.every((c) => c.passed) ? 0 : 1;

@@ -5,23 +5,40 @@
  *   gradient-lens check FILE
  * Bad input: exit status 1, one `FILE:LINE:COL: message` line per problem on stderr.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { runCli } from './commands';
+import { crashLine } from './crashLine';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
+import { readRegularFile } from './readRegular';
+import { sameFile } from '../shared/sameFile';
 
 const io = {
-  readFile: (path: string) => {
-    const buffer = readFileSync(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  },
+  // Regular files only, size checked before reading: a FIFO or /dev/zero must not hang the CLI.
+  readFile: (path: string, maxBytes = DEFAULT_MAX_FILE_BYTES) => readRegularFile(path, maxBytes),
   fileSize: (path: string) => statSync(path).size,
   writeFile: (path: string, bytes: Uint8Array) => writeFileSync(path, bytes),
-  sameFile: (a: string, b: string) => {
-    const sa = statSync(a, { throwIfNoEntry: false });
-    const sb = statSync(b, { throwIfNoEntry: false });
-    return !!sa && !!sb && sa.dev === sb.dev && sa.ino === sb.ino;
+  writeChunks: (path: string, chunks: Iterable<Uint8Array>) => {
+    const fd = openSync(path, 'w');
+    let n = 0;
+    try {
+      for (const chunk of chunks) {
+        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+        n += chunk.length;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return n;
   },
+  sameFile,
   out: (text: string) => process.stdout.write(text),
   err: (text: string) => process.stderr.write(text),
 };
 
-process.exitCode = runCli(process.argv.slice(2), io);
+try {
+  process.exitCode = runCli(process.argv.slice(2), io);
+} catch (error) {
+  // Never a stack trace of the minified bundle: one line saying what happened.
+  process.stderr.write(crashLine(error));
+  process.exitCode = 1;
+}

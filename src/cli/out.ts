@@ -12,6 +12,8 @@ import type { Reduction } from '../core/losses';
 
 export interface OutIo {
   writeFile?(path: string, bytes: Uint8Array): void;
+  /** Writes `chunks` one after another (a K × K Jacobian is never held whole); returns the bytes written. */
+  writeChunks?(path: string, chunks: Iterable<Uint8Array>): number;
   /** True when both paths name one existing file (same device and inode). */
   sameFile?(a: string, b: string): boolean;
 }
@@ -51,6 +53,24 @@ export function writeOut(out: string, bytes: Uint8Array, io: OutIo): string | nu
   try {
     io.writeFile!(out, bytes);
     return null;
+  } catch (error) {
+    return `--out ${out}: cannot write the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  }
+}
+
+/** Writes `chunks` in order (through writeChunks when the io has it); bytes written, or a message. */
+export function writeOutChunks(out: string, chunks: Iterable<Uint8Array>, io: OutIo): number | string {
+  try {
+    if (io.writeChunks) return io.writeChunks(out, chunks);
+    const parts = [...chunks];
+    const bytes = new Uint8Array(parts.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of parts) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    io.writeFile!(out, bytes);
+    return bytes.length;
   } catch (error) {
     return `--out ${out}: cannot write the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
   }

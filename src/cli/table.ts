@@ -1,4 +1,6 @@
-/** The readable (non-JSON) CLI output: a summary and one line per sample. */
+/** The readable (non-JSON) CLI output: a summary and one line per sample. File text is escaped (safeText). */
+import { escapeControls } from '../core/safeText';
+
 const MAX_ROWS = 50;
 
 export function renderTable(file: string, report: Record<string, unknown>): string {
@@ -7,7 +9,7 @@ export function renderTable(file: string, report: Record<string, unknown>): stri
   const loss = report.loss as number;
   if (report.task === 'classification') {
     const classes = report.classes as string[] | undefined;
-    lines.push(`${file}: ${report.n} samples × ${report.k} classes, from ${report.input}`);
+    lines.push(`${escapeControls(file, true)}: ${report.n} samples × ${report.k} classes, from ${report.input}`);
     lines.push(`${lossTitle(report, 'cross-entropy')} (${report.reduction}) = ${fmt(loss)}${report.accuracy !== undefined ? `, accuracy ${(100 * (report.accuracy as number)).toFixed(1)}%` : ''}`);
     const losses = report.losses as number[] | undefined;
     if (losses) {
@@ -16,13 +18,13 @@ export function renderTable(file: string, report: Record<string, unknown>): stri
       lines.push('');
       lines.push(`${'sample'.padStart(6)}  ${'loss'.padStart(11)}  ${'predicted'.padEnd(12)}  ‖∂L/∂z‖`);
       for (let i = 0; i < Math.min(losses.length, MAX_ROWS); i++) {
-        const name = classes?.[predicted[i]] ?? String(predicted[i]);
+        const name = escapeControls(classes?.[predicted[i]] ?? String(predicted[i]), true);
         lines.push(`${String(i).padStart(6)}  ${fmt(losses[i]).padStart(11)}  ${name.padEnd(12)}  ${fmt(Math.hypot(...grad[i]))}`);
       }
       if (losses.length > MAX_ROWS) lines.push(`   …  ${losses.length - MAX_ROWS} more samples (use --json for all)`);
     }
   } else {
-    lines.push(`${file}: ${report.n} samples × ${report.d} outputs`);
+    lines.push(`${escapeControls(file, true)}: ${report.n} samples × ${report.d} outputs`);
     lines.push(`${lossTitle(report, 'mean squared error')} (${report.reduction}) = ${fmt(loss)}`);
     const losses = report.losses as number[] | undefined;
     if (losses) {
@@ -60,7 +62,7 @@ function renderNetworkTable(file: string, report: Record<string, unknown>): stri
   const thresholds = report.thresholds as { vanishing: number; exploding: number };
   const shape = [String(layers[0].inputs), ...layers.map((l) => `${l.outputs} ${l.activation}`)].join(' → ');
   const lossName = report.head === 'cross-entropy' ? 'cross-entropy' : 'mean squared error';
-  const lines = [`${file}: network ${shape}, ${report.n} samples`];
+  const lines = [`${escapeControls(file, true)}: network ${shape}, ${report.n} samples`];
   lines.push(`${lossName} (${report.reduction}) = ${fmt(report.loss as number)}${report.accuracy !== undefined ? `, accuracy ${(100 * (report.accuracy as number)).toFixed(1)}%` : ''}`);
   lines.push('');
   lines.push(`${'layer'.padStart(5)}  ${'shape'.padEnd(12)}  ${'‖W‖'.padStart(11)}  ${'‖∂L/∂W‖'.padStart(11)}  ${'ratio'.padStart(11)}  health`);
@@ -77,7 +79,7 @@ function renderNetworkTable(file: string, report: Record<string, unknown>): stri
     lines.push('');
     lines.push(`${'sample'.padStart(6)}  ${'loss'.padStart(11)}${predicted ? '  predicted' : ''}`);
     for (let i = 0; i < Math.min(losses.length, MAX_ROWS); i++) {
-      const guess = predicted ? `  ${classes?.[predicted[i]] ?? predicted[i]}` : '';
+      const guess = predicted ? `  ${escapeControls(String(classes?.[predicted[i]] ?? predicted[i]), true)}` : '';
       lines.push(`${String(i).padStart(6)}  ${fmt(losses[i]).padStart(11)}${guess}`);
     }
     if (losses.length > MAX_ROWS) lines.push(`   …  ${losses.length - MAX_ROWS} more samples (use --json for all)`);

@@ -7,6 +7,8 @@
 import type { LoadResult, NetworkData } from './dataset';
 import { problem, type Problem } from './problems';
 import { buildDataset, type RoleOptions, type Roles } from './roles';
+// Above MAX_CLASS_FILE_BYTES a "classes.txt" is not a list of class names; readers check it first.
+import { MAX_CLASS_FILE_BYTES } from './limits';
 
 /** Reads a file in the data file's folder by base name ("classes.txt"); null when there is none. */
 export type ReadSibling = (name: string) => Uint8Array | null;
@@ -21,8 +23,6 @@ export interface SiblingSource {
 /** Looked for in this order; the first whose line count equals the number of classes is used. */
 export const CLASS_NAME_FILES = ['classes.txt', 'labels.txt'] as const;
 
-/** Above this a "classes.txt" is not a list of class names (and is not worth decoding). */
-const MAX_CLASS_FILE_BYTES = 16 * 1024 * 1024;
 
 export function siblingReader(source: SiblingSource): ReadSibling {
   const { readSibling, siblings } = source;

@@ -19,11 +19,12 @@ export interface CsvTable {
   rowSpans: Float64Array;
 }
 
-export function parseCsv(bytes: Uint8Array): CsvTable {
+/** `delimiter`: given by the file's kind (a .tsv is split on tabs only); else read from the header. */
+export function parseCsv(bytes: Uint8Array, delimiter?: '\t'): CsvTable {
   const notText = notTextProblem(bytes, 'CSV');
   if (notText) throw notText;
   try {
-    return parseTable(bytes);
+    return parseTable(bytes, delimiter);
   } catch (error) {
     throw withinFile(error, bytes.length);
   }
@@ -31,7 +32,7 @@ export function parseCsv(bytes: Uint8Array): CsvTable {
 
 const MISSING = /^(na|n\/a|nan|null|none|missing|-|\?)$/i;
 
-function parseTable(bytes: Uint8Array): CsvTable {
+function parseTable(bytes: Uint8Array, fixedDelimiter?: string): CsvTable {
   const b = bytes;
   const n = b.length;
   let pos = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
@@ -42,7 +43,7 @@ function parseTable(bytes: Uint8Array): CsvTable {
   const headerStart = pos;
   let headerEnd = pos;
   while (headerEnd < n && b[headerEnd] !== 10 && b[headerEnd] !== 13) headerEnd++;
-  const delimiter = detectDelimiter(b, headerStart, headerEnd);
+  const delimiter = fixedDelimiter ?? detectDelimiter(b, headerStart, headerEnd);
   const delim = delimiter.charCodeAt(0);
 
   const { columns, columnSpans } = readHeader(b, headerStart, headerEnd, delim);

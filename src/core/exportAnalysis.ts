@@ -12,6 +12,7 @@ import { writeNpz, type NpzEntry } from './npz';
 import { accuracy, analysisReport, toRows } from './report';
 import { writeSafetensors } from './safetensors';
 import { softmaxJacobian } from './softmax';
+import { neutraliseFormula } from './csvSafe';
 
 export type ExportFormat = 'json' | 'csv' | 'npy' | 'npz' | 'safetensors';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'npy', 'npz', 'safetensors'];
@@ -120,7 +121,7 @@ function pushRow(row: string[], data: Float64Array, i: number, k: number): void 
 }
 
 /** Class names usable in a header: the file's names, or 0…K−1; duplicates get their index. */
-function columnNames(k: number, classes: string[] | null | undefined): string[] {
+export function columnNames(k: number, classes: string[] | null | undefined): string[] {
   if (!classes || classes.length !== k) return Array.from({ length: k }, (_, j) => String(j));
   const seen = new Set<string>();
   return classes.map((c, j) => {
@@ -130,7 +131,8 @@ function columnNames(k: number, classes: string[] | null | undefined): string[] 
   });
 }
 
-function csvCell(text: string): string {
+export function csvCell(text: string): string {
+  text = neutraliseFormula(text); // text cells only: numbers are written by num()
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

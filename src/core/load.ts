@@ -58,7 +58,7 @@ export function loadTensorFile(bytes: Uint8Array, fileName: string, options: Loa
       return withUserGradients(buildWithSiblingClasses(rolesFromJson(root, bytes), options), user);
     }
     if (format === 'csv') {
-      const table = parseCsv(bytes);
+      const table = parseCsv(bytes, /\.tsv$/i.test(fileName) ? '\t' : undefined);
       // Read before rolesFromCsv, which may reuse the table's buffer for its widest group.
       const user = userGradientsFromCsv(table, bytes);
       return withUserGradients(buildWithSiblingClasses(rolesFromCsv(table, bytes), options), user);

@@ -11,25 +11,31 @@ import type { Located } from './located';
 import { rowSpanOf } from './located';
 import { forwardNetwork, networkLoss } from './network';
 import { InputError, problem, type Problem } from './problems';
-import { DEFAULT_SUM_TOLERANCE, type RoleOptions } from './roles';
+import { DEFAULT_SUM_TOLERANCE, ProblemSink, type RoleOptions } from './roles';
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'sigmoid', 'tanh', 'linear', 'softmax'];
 const LAYER_KEYS = ['weights', 'bias', 'activation', 'name'];
 
 type Span = { start: number; end: number };
 
-/** Problems found so far; `fail` records one and returns null so callers can bail in one line. */
+/**
+ * Problems found so far, through the same capped sink as the other formats (20 of a kind, then a
+ * count); `fail` records one and returns null so callers can bail in one line.
+ */
 class Problems {
-  readonly list: Problem[] = [];
+  private readonly sink = new ProblemSink();
   fail(message: string, at: Span, code: string): null {
-    this.list.push(problem(message, at.start, at.end, code));
+    this.sink.add(problem(message, at.start, at.end, code));
     return null;
   }
   warn(message: string, at: Span, code: string): void {
-    this.list.push(problem(message, at.start, at.end, code, 'warning'));
+    this.sink.add(problem(message, at.start, at.end, code, 'warning'));
   }
   get hasErrors(): boolean {
-    return this.list.some((p) => p.severity === 'error');
+    return this.sink.errors > 0;
+  }
+  summarize(): Problem[] {
+    return this.sink.summarize();
   }
   /** toLocated, with its InputError (ragged rows, strings among numbers) recorded instead of thrown. */
   located(name: string, node: JsonNode, bytes: Uint8Array, oneDimensional = false): Located | null {
@@ -37,7 +43,7 @@ class Problems {
       return toLocated(name, node, bytes, oneDimensional);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      this.list.push(error.toProblem());
+      this.sink.add(error.toProblem());
       return null;
     }
   }
@@ -45,8 +51,26 @@ class Problems {
 
 export function networkFromJson(root: JsonObject, bytes: Uint8Array, options: RoleOptions): LoadResult {
   const problems = new Problems();
+  // Python's json.load keeps the last of two equal keys; reading the first would give another loss.
+  // (Keys inside a layer are checked where the layer is read.)
+  for (const [obj, keys] of [[root, ROOT_KEYS], [findEntry(root, 'network'), ['layers']]] as const) {
+    if (obj && obj.kind === 'object') duplicateKeys(obj, keys, problems);
+  }
+  if (problems.hasErrors) return { dataset: null, problems: problems.summarize() };
   const dataset = readNetwork(root, bytes, options, problems);
-  return { dataset: problems.hasErrors ? null : dataset, problems: problems.list };
+  return { dataset: problems.hasErrors ? null : dataset, problems: problems.summarize() };
+}
+
+const ROOT_KEYS = ['network', 'inputs', 'labels', 'targets', 'classes'];
+
+/** Every second occurrence of a known key, as other JSON files report it. */
+function duplicateKeys(obj: JsonObject, keys: readonly string[], problems: Problems): void {
+  const seen = new Set<string>();
+  for (const entry of obj.entries) {
+    if (!keys.includes(entry.key)) continue;
+    if (seen.has(entry.key)) problems.fail(`the key "${entry.key}" appears twice in the object; keep only one of them`, entry.keySpan, 'duplicate-key');
+    seen.add(entry.key);
+  }
 }
 
 function readNetwork(root: JsonObject, bytes: Uint8Array, options: RoleOptions, problems: Problems): NetworkData | null {

@@ -70,11 +70,70 @@ interface DtypeInfo {
   littleEndian: boolean;
 }
 
+/** What a `.npy` header says: enough to know the array's dtype and shape and its size in bytes. */
+export interface NpyHeader {
+  dtype: string;
+  kind: Kind;
+  shape: number[];
+  /** Byte offset of the array data (just past the header). */
+  dataStart: number;
+  /** Bytes of array data the header describes: elements × item size. */
+  dataBytes: number;
+}
+
 /** Read a `.npy` file. `fileName` is only used in error messages. Throws {@link NpyError}. */
 export function readNpy(bytes: Uint8Array, fileName = 'array.npy'): NpyArray {
   const fail: (detail: string, offset: number) => never = (detail, offset) => {
     throw new NpyError(`${fileName}: ${detail} (at byte ${offset})`, offset, { fileName });
   };
+  const n = bytes.length;
+  const { dtype, shape, fortranOrder, count, dataStart, shapeOffset } = parseHeader(bytes, fail);
+
+  // --- data ---
+  const needed = count * dtype.itemSize;
+  const available = n - dataStart;
+  if (needed > available) {
+    fail(
+      `the data is truncated: shape (${shape.join(', ')}) of dtype '${dtype.descr}' needs ${needed} bytes of data ` +
+        `starting at byte ${dataStart}, but the file ends at byte ${n} (${available} bytes of data). ` +
+        `The file was probably cut off while being written or copied, or its header does not match its data`,
+      n,
+    );
+  }
+  if (dtype.itemSize === 0 && count > MAX_ZERO_WIDTH_ELEMENTS) {
+    fail(`zero-width dtype '${dtype.descr}' with ${count} elements is not supported`, shapeOffset);
+  }
+
+  if (dtype.kind === 'string') {
+    let strings = decodeStrings(bytes, dataStart, count, dtype, fail);
+    if (fortranOrder) strings = fortranToC(strings, new Array<string>(count), shape);
+    return { dtype: dtype.descr, kind: 'string', shape, data: new Float64Array(0), strings };
+  }
+
+  let data: Float64Array;
+  try {
+    data = new Float64Array(count);
+  } catch {
+    return fail(`the array is too large to load (${count} elements)`, dataStart);
+  }
+  decodeNumeric(bytes, dataStart, count, dtype, data, fail);
+  if (fortranOrder) data = fortranToC(data, new Float64Array(count), shape);
+  return { dtype: dtype.descr, kind: dtype.kind, shape, data };
+}
+
+/**
+ * The header of a `.npy` file (or of the first bytes of one: the data need not be there), for
+ * readers that must know an array's size before holding all of it (`.npz` members).
+ */
+export function readNpyHeader(bytes: Uint8Array, fileName = 'array.npy'): NpyHeader {
+  const fail: (detail: string, offset: number) => never = (detail, offset) => {
+    throw new NpyError(`${fileName}: ${detail} (at byte ${offset})`, offset, { fileName });
+  };
+  const h = parseHeader(bytes, fail);
+  return { dtype: h.dtype.descr, kind: h.dtype.kind, shape: h.shape, dataStart: h.dataStart, dataBytes: h.count * h.dtype.itemSize };
+}
+
+function parseHeader(bytes: Uint8Array, fail: (detail: string, offset: number) => never) {
   const n = bytes.length;
 
   // --- magic ---
@@ -164,38 +223,7 @@ export function readNpy(bytes: Uint8Array, fileName = 'array.npy'): NpyArray {
   let count = 1;
   for (const d of shape) count *= d;
   if (!Number.isSafeInteger(count)) fail(`the shape (${shape.join(', ')}) has too many elements`, byteOffsetOf(shapeValue.pos));
-
-  // --- data ---
-  const dataStart = headerEnd;
-  const needed = count * dtype.itemSize;
-  const available = n - dataStart;
-  if (needed > available) {
-    fail(
-      `the data is truncated: shape (${shape.join(', ')}) of dtype '${dtype.descr}' needs ${needed} bytes of data ` +
-        `starting at byte ${dataStart}, but the file ends at byte ${n} (${available} bytes of data). ` +
-        `The file was probably cut off while being written or copied, or its header does not match its data`,
-      n,
-    );
-  }
-  if (dtype.itemSize === 0 && count > MAX_ZERO_WIDTH_ELEMENTS) {
-    fail(`zero-width dtype '${dtype.descr}' with ${count} elements is not supported`, byteOffsetOf(shapeValue.pos));
-  }
-
-  if (dtype.kind === 'string') {
-    let strings = decodeStrings(bytes, dataStart, count, dtype, fail);
-    if (fortranOrder) strings = fortranToC(strings, new Array<string>(count), shape);
-    return { dtype: dtype.descr, kind: 'string', shape, data: new Float64Array(0), strings };
-  }
-
-  let data: Float64Array;
-  try {
-    data = new Float64Array(count);
-  } catch {
-    return fail(`the array is too large to load (${count} elements)`, dataStart);
-  }
-  decodeNumeric(bytes, dataStart, count, dtype, data, fail);
-  if (fortranOrder) data = fortranToC(data, new Float64Array(count), shape);
-  return { dtype: dtype.descr, kind: dtype.kind, shape, data };
+  return { dtype, shape, fortranOrder, count, dataStart: headerEnd, shapeOffset: byteOffsetOf(shapeValue.pos) };
 }
 
 /** Serialise a Float64Array ('<f8') or Int32Array ('<i4') as a version 1.0, C-order `.npy` file. */
@@ -212,6 +240,23 @@ export function writeNpy(data: Float64Array | Int32Array, shape: number[]): Uint
   if (count !== data.length) {
     throw new RangeError(`writeNpy: shape [${shape.join(', ')}] has ${count} elements but data has ${data.length}`);
   }
+  const head = npyHeaderBytes(descr, shape);
+  const total = head.length;
+  const out = new Uint8Array(total + data.byteLength);
+  out.set(head);
+  const view = new DataView(out.buffer);
+  if (HOST_LITTLE_ENDIAN) {
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), total);
+  } else if (data instanceof Float64Array) {
+    for (let i = 0; i < data.length; i++) view.setFloat64(total + 8 * i, data[i]!, true);
+  } else {
+    for (let i = 0; i < data.length; i++) view.setInt32(total + 4 * i, data[i]!, true);
+  }
+  return out;
+}
+
+/** The magic, version, length and header of a C-order `.npy` of `descr` (e.g. '<f8') and `shape`, padded to 64 bytes. */
+export function npyHeaderBytes(descr: string, shape: number[]): Uint8Array {
   const header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${pythonTuple(shape)}, }`;
   // Total of magic + version + length field + header + '\n' must be a multiple of 64.
   let version = 1;
@@ -223,7 +268,7 @@ export function writeNpy(data: Float64Array | Int32Array, shape: number[]): Uint
     total = Math.ceil((prefix + header.length + 1) / 64) * 64;
   }
   const headerLen = total - prefix;
-  const out = new Uint8Array(total + data.byteLength);
+  const out = new Uint8Array(total);
   out.set(MAGIC, 0);
   out[6] = version;
   out[7] = 0;
@@ -233,13 +278,6 @@ export function writeNpy(data: Float64Array | Int32Array, shape: number[]): Uint
   for (let i = 0; i < header.length; i++) out[prefix + i] = header.charCodeAt(i);
   out.fill(0x20, prefix + header.length, total - 1);
   out[total - 1] = 0x0a;
-  if (HOST_LITTLE_ENDIAN) {
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), total);
-  } else if (data instanceof Float64Array) {
-    for (let i = 0; i < data.length; i++) view.setFloat64(total + 8 * i, data[i]!, true);
-  } else {
-    for (let i = 0; i < data.length; i++) view.setInt32(total + 4 * i, data[i]!, true);
-  }
   return out;
 }
 

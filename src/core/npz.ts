@@ -3,8 +3,11 @@
  * members are `.npy` files named `<key>.npy`. Zip handling is done by `fflate`; like `npy.ts` this
  * module takes and returns Uint8Array and has no Node, DOM or `vscode` dependencies.
  */
-import { unzipSync, zipSync, type Zippable } from 'fflate';
-import { NpyError, readNpy, writeNpy, type NpyArray } from './npy';
+import { Inflate, zipSync, type Zippable } from 'fflate';
+import { crc32 } from './crc32';
+import { DEFAULT_MAX_FILE_BYTES } from './limits';
+import { NpyError, readNpy, readNpyHeader, writeNpy, type NpyArray, type NpyHeader } from './npy';
+import { readZipDirectory, ZipStructureError, type ZipMember } from './zipDirectory';
 
 /** An array to store in an archive; `shape` must multiply out to `data.length`. */
 export interface NpzEntry {
@@ -12,105 +15,200 @@ export interface NpzEntry {
   shape: number[];
 }
 
+export interface NpzReadOptions {
+  /**
+   * Most bytes inflated from the archive in all (the members actually read), as the
+   * `gradientLens.maxFileSizeMB` limit for files on disk; default that setting's default.
+   */
+  maxBytes?: number;
+}
+
 const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
-/** Smallest possible central-directory entry; bounds how many entries an archive can really hold. */
-const CENTRAL_ENTRY_MIN = 46;
-/** Deflate cannot expand data by more than ~1032:1; a larger declared size means a corrupt archive. */
-const MAX_DEFLATE_RATIO = 1032;
+/** Compressed bytes handed to the inflater at a time: it then outputs at most ~1032× this before we can stop it. */
+const INFLATE_CHUNK = 16 * 1024;
+/** Bytes inflated first to read a member's .npy header (a longer header is read in a second step). */
+const HEADER_PROBE = 4096;
+/** Bytes a member may hold beyond twice what its .npy header describes. */
+const MEMBER_SLACK = 64 * 1024;
 
 /**
  * Read an `.npz` archive (stored or deflated). Keys are the member names without their `.npy`
  * suffix, in archive order, exactly as `np.load(path).files` reports them. Members that neither end
  * in `.npy` nor start with the `.npy` magic string (e.g. a stray README) are skipped, as are
  * directory entries. `fileName` is only used in error messages. Throws {@link NpyError}; errors in a
- * member name it (`member`), and their `offset` is within that member's `.npy` bytes.
+ * member name it (`member`), and their `offset` is within that member's `.npy` bytes (or, for the
+ * zip structure, sizes and checksums, at the member's local header in the archive).
  */
-export function readNpz(bytes: Uint8Array, fileName = 'arrays.npz'): Map<string, NpyArray> {
+export function readNpz(bytes: Uint8Array, fileName = 'arrays.npz', options: NpzReadOptions = {}): Map<string, NpyArray> {
+  const lazy = openNpz(bytes, fileName, options);
+  const result = new Map<string, NpyArray>();
+  for (const [key, array] of lazy) {
+    void array.data; // inflate and decode now: the eager reader reports every member's problems
+    result.set(key, array);
+  }
+  return result;
+}
+
+/**
+ * The arrays of an `.npz`, read lazily: the directory is checked (overlaps, sizes, counts) and each
+ * member's `.npy` header read at once, so `dtype`, `kind` and `shape` are there; a member is only
+ * inflated — capped at its declared size, its CRC-32 verified, within the archive's inflate budget —
+ * when its `data` or `strings` are first read. That access may throw {@link NpyError}.
+ */
+export function openNpz(bytes: Uint8Array, fileName = 'arrays.npz', options: NpzReadOptions = {}): Map<string, NpyArray> {
   const fail = (detail: string, offset: number, member?: string): never => {
     const where = member === undefined ? '' : `member '${member}': `;
     throw new NpyError(`${fileName}: ${where}${detail} (at byte ${offset})`, offset, { fileName, member });
   };
   if (startsWith(bytes, NPY_MAGIC)) fail('this is a single .npy file, not an .npz archive; read it with readNpy', 0);
-  if (bytes.length < 22) {
-    fail(`not a zip archive: the file is only ${bytes.length} bytes long, too short for a zip end-of-central-directory record`, bytes.length);
-  }
-
-  const maxEntries = Math.floor(bytes.length / CENTRAL_ENTRY_MIN);
-  const names: string[] = [];
-  const seen = new Set<string>();
-  let current: string | undefined;
-  let files: Record<string, Uint8Array>;
+  let members: ZipMember[];
   try {
-    files = unzipSync(bytes, {
-      filter(info) {
-        current = info.name;
-        const at = () => localHeaderOffset(bytes, names.length) ?? 0;
-        if (names.length >= maxEntries) {
-          fail(`the zip central directory lists more entries than fit in a ${bytes.length}-byte file; the archive is corrupt`, eocdOffset(bytes) ?? 0);
-        }
-        if (seen.has(info.name)) fail('this member name appears twice in the archive', at(), info.name);
-        seen.add(info.name);
-        names.push(info.name);
-        if (info.name.endsWith('/')) return false;
-        if (info.compression !== 0 && info.compression !== 8) {
-          fail(`unsupported zip compression method ${info.compression}; only stored (np.savez) and deflate (np.savez_compressed) are supported`, at(), info.name);
-        }
-        if (info.size > bytes.length) {
-          fail(`the zip directory says this member is ${info.size} bytes, more than the whole ${bytes.length}-byte archive; the archive is corrupt or truncated`, at(), info.name);
-        }
-        if (info.compression === 0 && info.originalSize !== info.size) {
-          fail(`the zip directory gives inconsistent sizes for this stored member (${info.size} vs ${info.originalSize}); the archive is corrupt`, at(), info.name);
-        }
-        if (info.compression === 8 && info.originalSize > info.size * MAX_DEFLATE_RATIO + 1024) {
-          fail(`the zip directory says this member expands from ${info.size} to ${info.originalSize} bytes, which deflate cannot do; the archive is corrupt`, at(), info.name);
-        }
-        return true;
-      },
-    });
+    members = readZipDirectory(bytes);
   } catch (e) {
-    if (e instanceof NpyError) throw e;
-    const reason = e instanceof Error ? e.message : String(e);
-    // fflate's error code 13 ("invalid zip data") comes from reading the central directory, before
-    // the filter sees the entry; other codes come from inflating the member the filter last accepted.
-    const code = (e as { code?: unknown } | null)?.code;
-    if (current === undefined || code === 13) {
-      const eocd = eocdOffset(bytes);
-      return fail(
-        eocd === undefined
-          ? `not a zip archive (no end-of-central-directory record found; is the file truncated?)`
-          : `the zip archive's central directory is unreadable (${reason})`,
-        eocd ?? bytes.length,
-      );
-    }
-    return fail(
-      `could not extract this member (${reason}); the archive is probably corrupt or truncated`,
-      localHeaderOffset(bytes, names.length - 1) ?? 0,
-      current,
-    );
+    if (e instanceof ZipStructureError) return fail(e.message, e.offset, e.member);
+    throw e;
   }
 
+  const budget = { left: options.maxBytes ?? DEFAULT_MAX_FILE_BYTES, limit: options.maxBytes ?? DEFAULT_MAX_FILE_BYTES };
   const result = new Map<string, NpyArray>();
   const keyOwner = new Map<string, string>();
-  for (const name of names) {
-    if (!Object.prototype.hasOwnProperty.call(files, name)) continue;
-    const data = files[name];
-    if (!(data instanceof Uint8Array)) continue;
-    const isNpyName = name.endsWith('.npy');
-    if (!isNpyName && !startsWith(data, NPY_MAGIC)) continue;
-    const key = isNpyName ? name.slice(0, -4) : name;
+  for (const m of members) {
+    if (m.name.endsWith('/')) continue;
+    const isNpyName = m.name.endsWith('.npy');
+    const head = inflateMember(bytes, m, Math.min(m.size, HEADER_PROBE), fail);
+    if (!isNpyName && !startsWith(head, NPY_MAGIC)) continue;
+    const key = isNpyName ? m.name.slice(0, -4) : m.name;
     const previous = keyOwner.get(key);
-    if (previous !== undefined) {
-      fail(`members '${previous}' and '${name}' both give the array name '${key}'`, localHeaderOffset(bytes, names.indexOf(name)) ?? 0, name);
-    }
-    keyOwner.set(key, name);
-    try {
-      result.set(key, readNpy(data, `${fileName}:${name}`));
-    } catch (e) {
-      if (e instanceof NpyError) throw new NpyError(e.message, e.offset, { fileName, member: name });
-      throw e;
-    }
+    if (previous !== undefined) fail(`members '${previous}' and '${m.name}' both give the array name '${key}'`, m.headerOffset, m.name);
+    keyOwner.set(key, m.name);
+    const header = memberHeader(bytes, m, head, fileName, fail);
+    result.set(key, lazyArray(bytes, m, header, fileName, budget, fail));
   }
   return result;
+}
+
+type Fail = (detail: string, offset: number, member?: string) => never;
+
+/** The member's .npy header; the sizes it implies must agree with the zip directory's. */
+function memberHeader(bytes: Uint8Array, m: ZipMember, head: Uint8Array, fileName: string, fail: Fail): NpyHeader | null {
+  // Header length from the first 12 bytes (v1: 2 bytes at 8; v2/v3: 4 bytes at 8).
+  if (head.length >= 12 && head[6] >= 1 && head[6] <= 3) {
+    const end = head[6] === 1 ? 10 + (head[8] | (head[9] << 8)) : 12 + ((head[8] | (head[9] << 8) | (head[10] << 16) | (head[11] << 24)) >>> 0);
+    if (end > head.length && end <= m.size) head = inflateMember(bytes, m, end, fail);
+  }
+  let header: NpyHeader;
+  try {
+    header = readNpyHeader(head, `${fileName}:${m.name}`);
+  } catch (e) {
+    // A broken header is reported when the array is read (with the member's offsets), as readNpy does.
+    if (e instanceof NpyError) return null;
+    throw e;
+  }
+  const declared = header.dataStart + header.dataBytes;
+  // NumPy ignores bytes after the array (so a little slack), but a member far larger than its
+  // array is a bomb: inflating it is bounded by what the header declares.
+  if (m.size > 2 * declared + MEMBER_SLACK) {
+    fail(
+      `the zip directory says this member is ${m.size} bytes, but its .npy header describes ${declared} bytes (shape (${header.shape.join(', ')}) of '${header.dtype}'); the archive is corrupt or built to exhaust memory`,
+      m.headerOffset,
+      m.name,
+    );
+  }
+  return header;
+}
+
+/** An NpyArray whose dtype and shape are known and whose values are inflated on first use. */
+function lazyArray(bytes: Uint8Array, m: ZipMember, header: NpyHeader | null, fileName: string, budget: { left: number; limit: number }, fail: Fail): NpyArray {
+  let loaded: NpyArray | null = null;
+  const load = (): NpyArray => {
+    if (loaded) return loaded;
+    if (m.size > budget.left) {
+      fail(
+        `reading this member needs ${m.size} more bytes, beyond the limit of ${budget.limit} bytes for all arrays of the archive together (gradientLens.maxFileSizeMB); the archive is too large or built to exhaust memory`,
+        m.headerOffset,
+        m.name,
+      );
+    }
+    budget.left -= m.size;
+    const data = inflateMember(bytes, m, m.size, fail);
+    if (data.length !== m.size) {
+      fail(`this member inflates to ${data.length} bytes, not the ${m.size} the zip directory says; the archive is corrupt or truncated`, m.headerOffset, m.name);
+    }
+    const crc = crc32(data);
+    if (crc !== m.crc) {
+      fail(
+        `this member's CRC-32 is ${hex(crc)}, not the ${hex(m.crc)} the zip directory records: its bytes are damaged (NumPy refuses it too)`,
+        m.headerOffset,
+        m.name,
+      );
+    }
+    try {
+      loaded = readNpy(data, `${fileName}:${m.name}`);
+    } catch (e) {
+      if (e instanceof NpyError) throw new NpyError(e.message, e.offset, { fileName, member: m.name });
+      throw e;
+    }
+    return loaded;
+  };
+  const known = header ?? { dtype: '', kind: 'float' as const, shape: [] as number[] };
+  const array = {
+    get dtype() {
+      return header ? known.dtype : load().dtype;
+    },
+    get kind() {
+      return header ? known.kind : load().kind;
+    },
+    get shape() {
+      return header ? known.shape : load().shape;
+    },
+    get data() {
+      return load().data;
+    },
+    get strings() {
+      return load().strings;
+    },
+  };
+  return array as NpyArray;
+}
+
+/**
+ * The first `want` bytes of a member (at most its declared size, plus what the last chunk gave):
+ * a stored member's bytes as they lie, a deflated member inflated in chunks that stop as soon as
+ * enough has come out, so a member that inflates to far more than it declares costs no more.
+ */
+function inflateMember(bytes: Uint8Array, m: ZipMember, want: number, fail: Fail): Uint8Array {
+  const compressed = bytes.subarray(m.dataStart, m.dataEnd);
+  if (m.method === 0) return compressed.subarray(0, want);
+  const out = new Uint8Array(Math.min(want, m.size) + 1);
+  let got = 0;
+  let ended = false;
+  const inflater = new Inflate((chunk, final) => {
+    const take = Math.min(chunk.length, out.length - got);
+    out.set(chunk.subarray(0, take), got);
+    got += take;
+    if (final) ended = true;
+  });
+  try {
+    for (let p = 0; !ended && got < out.length && p < compressed.length; ) {
+      // Large chunks while far from the end (fast), small ones near it: one push can output at
+      // most ~1032× its input, so a member that lies about its size costs at most ~2× + 16 MB.
+      const chunk = Math.max(INFLATE_CHUNK, Math.min(16 * INFLATE_CHUNK, Math.ceil((out.length - got) / 1032)));
+      const last = p + chunk >= compressed.length;
+      inflater.push(compressed.subarray(p, p + chunk), last);
+      p += chunk;
+    }
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    fail(`could not extract this member (${reason}); the archive is probably corrupt or truncated`, m.headerOffset, m.name);
+  }
+  if (got > m.size) {
+    fail(`this member inflates to more than the ${m.size} bytes the zip directory says; the archive is corrupt or built to exhaust memory`, m.headerOffset, m.name);
+  }
+  return out.subarray(0, Math.min(got, want));
+}
+
+function hex(n: number): string {
+  return '0x' + n.toString(16).padStart(8, '0');
 }
 
 /**
@@ -127,64 +225,8 @@ export function writeNpz(arrays: Record<string, NpzEntry>, options: { compress?:
   return zipSync(files, { mtime: new Date(1980, 0, 1, 0, 0, 0) });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Best-effort zip structure lookups, used only to give error messages a byte offset. They follow
-// the same steps as fflate's unzipSync, never throw and do bounded work.
-
 function startsWith(b: Uint8Array, prefix: number[]): boolean {
   if (b.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (b[i] !== prefix[i]) return false;
   return true;
-}
-
-const u16 = (d: Uint8Array, p: number) => (d[p] ?? 0) | ((d[p + 1] ?? 0) << 8);
-const u32 = (d: Uint8Array, p: number) => (u16(d, p) | (u16(d, p + 2) << 16)) >>> 0;
-const u64 = (d: Uint8Array, p: number) => u32(d, p) + u32(d, p + 4) * 4294967296;
-
-/** Offset of the end-of-central-directory record, searched for from the end as fflate does. */
-function eocdOffset(d: Uint8Array): number | undefined {
-  for (let e = d.length - 22; e >= 0 && d.length - e <= 65558; e--) {
-    if (u32(d, e) === 0x06054b50) return e;
-  }
-  return undefined;
-}
-
-/** Offset of the local file header of the `index`-th central-directory entry, if it can be found. */
-function localHeaderOffset(d: Uint8Array, index: number): number | undefined {
-  const e = eocdOffset(d);
-  if (e === undefined || index < 0) return undefined;
-  let count = u16(d, e + 8);
-  let p = u32(d, e + 16);
-  let zip64 = u32(d, e - 20) === 0x07064b50;
-  if (zip64) {
-    const ze = u32(d, e - 12);
-    zip64 = u32(d, ze) === 0x06064b50;
-    if (zip64) {
-      count = u32(d, ze + 32);
-      p = u32(d, ze + 48);
-    }
-  }
-  if (index >= count || index > d.length / CENTRAL_ENTRY_MIN) return undefined;
-  for (let i = 0; ; i++) {
-    if (p + CENTRAL_ENTRY_MIN > d.length) return undefined;
-    const nameLen = u16(d, p + 28);
-    const extraLen = u16(d, p + 30);
-    const commentLen = u16(d, p + 32);
-    if (i === index) {
-      const compressed = u32(d, p + 20);
-      const size = u32(d, p + 24);
-      let off = u32(d, p + 42);
-      if (zip64 && off === 0xffffffff) {
-        const end = p + 46 + nameLen + extraLen;
-        for (let x = p + 46 + nameLen; x + 4 < end; x += 4 + u16(d, x + 2)) {
-          if (u16(d, x) === 1) {
-            off = u64(d, x + 4 + 8 * (Number(size === 0xffffffff) + Number(compressed === 0xffffffff)));
-            break;
-          }
-        }
-      }
-      return off < d.length ? off : undefined;
-    }
-    p += 46 + nameLen + extraLen + commentLen;
-  }
 }

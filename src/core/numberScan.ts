@@ -293,7 +293,8 @@ const LOOKALIKE_MINUS: Record<number, string> = {
   0xff0d: 'FULLWIDTH HYPHEN-MINUS',
 };
 
-const utf8 = new TextDecoder('utf-8');
+// ignoreBOM: a U+FEFF inside the text is a character (ZERO WIDTH NO-BREAK SPACE), valid UTF-8, not a BOM to drop.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The code point at `i`, or -1 when the bytes there are not valid UTF-8 (or there are none). */
 function codePointAt(b: Uint8Array, i: number): number {

@@ -11,7 +11,7 @@ import { buildWithSiblingClasses, siblingReader, type ReadSibling, type SiblingS
 import type { LoadResult } from './dataset';
 import { unlocated, type Located } from './located';
 import { NpyError, readNpy, type NpyArray } from './npy';
-import { readNpz } from './npz';
+import { openNpz } from './npz';
 import { problem, type Problem } from './problems';
 import { DEFAULT_SUM_TOLERANCE, type RoleOptions, type Roles } from './roles';
 import { takeNpzLoss } from './loss/npzLoss';
@@ -58,8 +58,9 @@ type TargetRole = (typeof TARGET_ROLES)[number];
 type Slot = 'input' | 'target' | 'classes';
 
 /** Names people give these arrays (lower case). A hint fixes the role; without one, content decides. */
-const ALIASES: Record<string, { slot: Slot; hint?: RoleName }> = {};
-const alias = (slot: Slot, hint: RoleName | undefined, ...names: string[]) => names.forEach((n) => (ALIASES[n] = { slot, hint }));
+// A Map, not a plain object: an array named "constructor" or "__proto__" must not find a role.
+const ALIASES = new Map<string, { slot: Slot; hint?: RoleName }>();
+const alias = (slot: Slot, hint: RoleName | undefined, ...names: string[]) => names.forEach((n) => ALIASES.set(n, { slot, hint }));
 alias('input', undefined, 'y_pred', 'ypred', 'pred', 'preds', 'output', 'outputs', 'out', 'score', 'scores', 'y_score', 'y_scores', 'y_hat', 'yhat', 'prediction', 'predicted', 'model_output', 'model_outputs');
 alias('input', 'logits', 'logit', 'z', 'raw_scores', 'unnormalized');
 alias('input', 'probabilities', 'probs', 'prob', 'proba', 'y_prob', 'y_probs', 'y_proba', 'probability', 'softmax', 'p');
@@ -144,14 +145,14 @@ export function matchRoles(names: readonly string[], arrays: readonly NpyArray[]
   const fixed = options.fixed ?? {};
   const used = new Set(Object.values(fixed).filter((v): v is string => typeof v === 'string'));
   const free = facts.filter((f) => !used.has(f.name) && !isRunMember(f.name));
-  const exact = (role: RoleName) => free.find((f) => f.lower === role);
+  const exact = (role: RoleName) => exactName(free, role);
   /** Candidates for a slot by name: aliases, else names that contain a role word. */
   const byAlias = (pool: ArrayFacts[], slot: Slot, ok: (f: ArrayFacts) => boolean) => {
-    const strong = pool.filter((f) => ALIASES[f.lower]?.slot === slot && ok(f));
-    return strong.length > 0 ? strong : pool.filter((f) => ALIASES[f.lower] === undefined && fuzzySlot(f.lower)?.slot === slot && ok(f));
+    const strong = pool.filter((f) => ALIASES.get(f.lower)?.slot === slot && ok(f));
+    return strong.length > 0 ? strong : pool.filter((f) => !ALIASES.has(f.lower) && fuzzySlot(f.lower)?.slot === slot && ok(f));
   };
-  const named = (f: ArrayFacts) => (ROLE_NAMES as readonly string[]).includes(f.lower) || ALIASES[f.lower] !== undefined || fuzzySlot(f.lower) !== null;
-  const hintOf = (f: ArrayFacts) => (ALIASES[f.lower] ?? fuzzySlot(f.lower))?.hint;
+  const named = (f: ArrayFacts) => (ROLE_NAMES as readonly string[]).includes(f.lower) || ALIASES.has(f.lower) || fuzzySlot(f.lower) !== null;
+  const hintOf = (f: ArrayFacts) => (ALIASES.get(f.lower) ?? fuzzySlot(f.lower))?.hint;
 
   // ---- the input: logits, probabilities or predictions ----
   const fixedInput = INPUT_ROLES.find((r) => fixed[r] !== undefined);
@@ -176,8 +177,8 @@ export function matchRoles(names: readonly string[], arrays: readonly NpyArray[]
     let targets: { facts: ArrayFacts; role: TargetRole | null }[];
     if (fixedTarget) targets = [{ facts: byName.get(fixed[fixedTarget]!)!, role: fixedTarget }];
     else {
-      const exactRole = TARGET_ROLES.find((r) => rest.some((f) => f.lower === r));
-      if (exactRole) targets = [{ facts: rest.find((f) => f.lower === exactRole)!, role: exactRole }];
+      const exactRole = TARGET_ROLES.find((r) => exactName(rest, r));
+      if (exactRole) targets = [{ facts: exactName(rest, exactRole)!, role: exactRole }];
       else {
         const fits = (f: ArrayFacts) => f.numeric && (!input || fitsInput(input.facts, f));
         const aliasCandidates = byAlias(rest, 'target', fits);
@@ -211,6 +212,18 @@ export function matchRoles(names: readonly string[], arrays: readonly NpyArray[]
  */
 export function isRunMember(name: string): boolean {
   return name === 'sample_indices' || name === 'loss' || name.startsWith('grad.');
+}
+
+/**
+ * The array named `role`: exactly (NumPy's `np.load(f)["logits"]` is exact-case), else the one
+ * array whose name differs only in case or surrounding spaces; two such ("Logits", "LOGITS") are
+ * left to the aliases and content, which then ask.
+ */
+function exactName(pool: ArrayFacts[], role: string): ArrayFacts | undefined {
+  const exact = pool.find((f) => f.name === role);
+  if (exact) return exact;
+  const folded = pool.filter((f) => f.lower === role);
+  return folded.length === 1 ? folded[0] : undefined;
 }
 
 function fixedRest(fixed: RoleAssignment): RoleAssignment {
@@ -254,12 +267,12 @@ function targetRole(inputRole: InputRole | null, t: ArrayFacts, named: TargetRol
 }
 
 function pickClasses(rest: ArrayFacts[], input: ArrayFacts | null): string | undefined {
-  const exact = rest.find((f) => f.lower === 'classes');
+  const exact = exactName(rest, 'classes');
   if (exact) return exact.name;
-  const aliased = rest.filter((f) => ALIASES[f.lower]?.slot === 'classes' && f.dims === 1);
+  const aliased = rest.filter((f) => ALIASES.get(f.lower)?.slot === 'classes' && f.dims === 1);
   if (aliased.length === 1) return aliased[0].name;
   // A list of strings, one per class, named like classes or not named like anything else.
-  const strings = rest.filter((f) => !f.numeric && f.dims === 1 && ALIASES[f.lower] === undefined && (fuzzySlot(f.lower) ?? { slot: 'classes' }).slot === 'classes' && (!input || f.rows === input.cols));
+  const strings = rest.filter((f) => !f.numeric && f.dims === 1 && !ALIASES.has(f.lower) && (fuzzySlot(f.lower) ?? { slot: 'classes' }).slot === 'classes' && (!input || f.rows === input.cols));
   return strings.length === 1 ? strings[0].name : undefined;
 }
 
@@ -306,22 +319,20 @@ function quoteList(names: string[]): string {
 
 /** An .npz archive: read, match roles (or use `roleChoice`), build the dataset. */
 export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyLoadOptions = {}): LoadResult {
-  const file = baseName(fileName);
-  let arrays: Map<string, NpyArray>;
+  // Members are inflated when first used (openNpz): a damaged member fails wherever it is read.
   try {
-    arrays = readNpz(bytes, file);
+    return loadNamedArrays(openNpz(bytes, baseName(fileName)), baseName(fileName), options);
   } catch (e) {
     if (e instanceof NpyError) return fail(e.message, 'npz');
     throw e;
   }
-  return loadNamedArrays(arrays, file, options);
 }
 
 /** Named arrays (an .npz, a .safetensors, a .pt dict) → roles → dataset, as for an .npz. */
 export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, options: NumpyLoadOptions = {}): LoadResult {
-  // The user's own derivatives (dinputs, jacobian…) play no role; they are checked against it.
   const named = takeNpzLoss(arrays, file);
   if (named.error) return fail(named.error, 'loss-name');
+  // The user's own derivatives (dinputs, jacobian…) play no role; they are checked against it.
   const names = [...arrays.keys()].filter((n) => !USER_GRADIENT_ARRAYS.includes(n));
   const list = names.map((n) => arrays.get(n)!);
   const inventory = names.length ? names.map((n) => new ArrayFacts(n, arrays.get(n)!, 0).describe()).join(', ') : 'none';
@@ -342,6 +353,10 @@ export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, opt
     return fail(`${file} has no array to analyse: name the model's outputs "logits" (or "probabilities", or "predictions" for regression) and the answers "labels" or "targets", e.g. np.savez(path, logits=..., labels=...). Its arrays: ${inventory}`, 'no-tensor');
   }
   const problems: Problem[] = [];
+  // Labels win over targets, as in JSON, CSV and network files; say so rather than drop them silently.
+  const assigned = new Set(Object.values(a));
+  const unusedTargets = a.labels !== undefined ? names.find((n) => n.trim().toLowerCase() === 'targets' && !assigned.has(n)) : undefined;
+  if (unusedTargets !== undefined) problems.push(problem(`array "${unusedTargets}" in ${file} is ignored because "${a.labels}" gives the labels; keep one of them`, 0, 0, 'ignored-targets', 'warning'));
   const roles: Roles = { whole: { start: 0, end: 0 }, loss: named.source };
   for (const role of ROLE_NAMES) {
     const name = a[role];

@@ -153,6 +153,8 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
   const spans: RoleSpans[] = [spansOf(kind, input)];
   if (roles.labels) {
     const l = roles.labels;
+    // The rule, stated: labels win over targets (as in network files), and the user is told.
+    if (roles.targets) sink.add(problem(`${q(roles.targets, roles)} ${roles.format === 'csv' ? 'are' : 'is'} ignored because ${q(l, roles)} ${roles.format === 'csv' ? 'is' : 'are'} given; keep one of them`, roles.targets.span.start, roles.targets.span.end, 'ignored-targets', 'warning'));
     if (!l.vector && l.cols !== 1) {
       sink.add(problem(`${q(l, roles)} must be a list of class indices (one per sample), found rows of ${l.cols}; for one-hot or soft rows use "targets"`, l.span.start, l.span.end, 'labels-shape'));
       return null;

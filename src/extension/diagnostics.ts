@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { readSettings } from './config';
 import { rangeOf } from './ranges';
+import { escapeControls } from '../core/safeText';
 
 export const DIAGNOSTIC_SOURCE = 'Gradient Lens';
 
@@ -60,7 +61,8 @@ export class DiagnosticsController implements vscode.Disposable {
   private publish(analysis: FileAnalysis): void {
     if (analysis.fromDisk) return;
     const diagnostics = analysis.problems.map((p) => {
-      const d = new vscode.Diagnostic(rangeOf(analysis.lines, p.start, p.end), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      // File text in a message (a cell, a name) is escaped as on the CLI: one readable line, no ESC.
+      const d = new vscode.Diagnostic(rangeOf(analysis.lines, p.start, p.end), escapeControls(p.message, true), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = p.code;
       return d;

@@ -15,6 +15,7 @@ import { analyzeNetwork } from '../core/network';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { analyseForCommand, commandTarget } from './commandTarget';
 import { readSettings } from './config';
+import { sameFile } from '../shared/sameFile';
 
 export type ExportKind = 'json' | 'csv' | 'npz' | 'safetensors' | 'npy-gradient' | 'npy-losses' | 'jacobian-json' | 'jacobian-csv' | 'jacobian-npy';
 
@@ -151,11 +152,15 @@ function render(file: FileAnalysis, info: KindInfo, sample: number): Uint8Array 
   return exportAnalysis(analysis, info.format, { ...ctx, classes });
 }
 
-/** Same resource: equal URIs, or equal file paths (case-insensitive where the platform is). */
+/**
+ * Same resource: for files on disk the one guard the CLI's --out uses too (src/shared/sameFile:
+ * resolved paths, case folding where the file system is case-insensitive, symlinks, inodes);
+ * otherwise equal URIs, or equal paths case-folded where the platform folds case.
+ */
 export function isSameFile(a: vscode.Uri, b: vscode.Uri): boolean {
   if (a.toString() === b.toString()) return true;
   if (a.scheme !== b.scheme || a.authority !== b.authority) return false;
-  const norm = (u: vscode.Uri) => (process.platform === 'win32' || process.platform === 'darwin' ? u.fsPath.toLowerCase() : u.fsPath);
+  if (a.scheme === 'file') return sameFile(a.fsPath, b.fsPath);
+  const norm = (u: vscode.Uri) => (process.platform === 'win32' || process.platform === 'darwin' ? u.path.toLowerCase() : u.path);
   return norm(a) === norm(b);
 }
-

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { sampleAtOffset } from '../core/dataset';
 import { summarizeSample, type ClassificationSampleSummary, type RegressionSampleSummary } from '../core/sampleSummary';
 import type { AnalysisService, FileAnalysis } from './analysisService';
-import { num, vector } from './format';
+import { classificationHoverText, HOVER_COMMANDS, regressionHoverText, type NamedLossText } from './hoverText';
+import { escapeMarkdown } from '../shared/markdownText';
 import { offsetOf, rangeOf } from './ranges';
 import { networkHover } from './networkHover';
 import { gradientFormula, isNamedLoss, lossFormula, lossLabel } from './lossText';
@@ -33,42 +34,26 @@ export class SampleHoverProvider implements vscode.HoverProvider {
   }
 }
 
-export function commandLink(command: string, args: unknown[]): string {
-  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
-}
-
 function trusted(text: string): vscode.MarkdownString {
+  // Command links only where hoverText builds them (file text is escaped there); no HTML, no images.
   const md = new vscode.MarkdownString(text);
-  md.isTrusted = { enabledCommands: ['gradientLens.showJacobian', 'gradientLens.showGradients', 'gradientLens.explainChainRule', 'gradientLens.showLossPerSample'] };
+  md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
   md.supportThemeIcons = true;
+  md.supportHtml = false;
   return md;
 }
 
 function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary): vscode.MarkdownString {
-  const uri = file.uri.toString();
-  const mark = s.correct ? '$(pass) correct' : '$(error) wrong';
-  const a = file.analysis!;
-  const named = isNamedLoss(a);
-  const sigmoid = a.lossSpec?.name.startsWith('binary_') ?? false;
-  const lines = [
-    `**Gradient Lens · sample ${s.index}** — ${named ? `${escape(lossLabel(a))} ` : ''}loss **${num(s.loss)}**`,
-    '',
-    sigmoid ? multiLabelLine(file, s.index) : `true class **${s.actualName}** · predicted **${s.predictedName}** · ${mark}`,
-    '',
-    `${sigmoid ? '' : `p_true = ${num(s.pTrue)} · `}𝓛 = ${named ? lossFormula(a) : '−Σ yᵢ log(pᵢ)'} = ${num(s.loss)}`,
-    '',
-    named ? `${gradientFormula(a)} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}` : `∂𝓛/∂z = p − y${s.scale !== 1 ? `, × 1/N = ${num(s.scale)}` : ''} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}`,
-    '',
-    '| class | p | y | ∂𝓛/∂z |',
-    '|---|---:|---:|---:|',
-    ...s.top.map((e) => `| ${escape(e.name)} | ${num(e.p)} | ${num(e.y)} | ${num(e.gradient)} |`),
-  ];
-  if (s.top.length < s.k) lines.push('', `_${s.top.length} largest |∂𝓛/∂z| of ${s.k} classes_`);
-  lines.push(
-    '',
-    `[Jacobian](${commandLink('gradientLens.showJacobian', [uri, s.index])}) · [Gradient](${commandLink('gradientLens.showGradients', [uri, s.index])}) · [Chain rule](${commandLink('gradientLens.explainChainRule', [uri, s.index])})`,
-  );
-  return trusted(lines.join('\n'));
+  return trusted(classificationHoverText(file.uri.toString(), s, namedLossText(file, s.index)));
+}
+
+/** How the hover names a loss the file or the user chose; undefined for the default losses. */
+function namedLossText(file: FileAnalysis, index?: number): NamedLossText | undefined {
+  const a = file.analysis;
+  if (!a || !isNamedLoss(a)) return undefined;
+  const text: NamedLossText = { label: lossLabel(a), formula: lossFormula(a), gradient: gradientFormula(a) };
+  if (index !== undefined && a.lossSpec?.name.startsWith('binary_')) text.multiLabel = multiLabelLine(file, index);
+  return text;
 }
 
 /** A multi-label sample has no single class: the outputs it predicts on (p ≥ ½) and its positive targets. */
@@ -78,27 +63,11 @@ function multiLabelLine(file: FileAnalysis, i: number): string {
   const classes = file.dataset.classes;
   const names = (pick: (j: number) => boolean) => {
     const on = Array.from({ length: a.k }, (_, j) => j).filter(pick);
-    return on.length ? on.map((j) => escape(classes?.[j] ?? String(j))).join(', ') : 'none';
+    return on.length ? on.map((j) => escapeMarkdown(classes?.[j] ?? String(j))).join(', ') : 'none';
   };
   return `predicted on **${names((j) => a.probabilities[i * a.k + j] >= 0.5)}** · targets on **${names((j) => a.targets[i * a.k + j] >= 0.5)}** (each output its own sigmoid)`;
 }
 
 function regressionHover(file: FileAnalysis, s: RegressionSampleSummary): vscode.MarkdownString {
-  const a = file.analysis!;
-  const lines = [
-    `**Gradient Lens · sample ${s.index}** — ${isNamedLoss(a) ? `${escape(lossLabel(a))} ` : ''}loss **${num(s.loss)}**`,
-    '',
-    `ŷ = ${vector(s.predictions)} · y = ${vector(s.targets)}`,
-    '',
-    `𝓛 = ${lossFormula(a)} = ${num(s.loss)}`,
-    '',
-    `${isNamedLoss(a) ? gradientFormula(a) : '∂𝓛/∂ŷ = 2(ŷ − y)/(N·D)'} = ${vector(s.gradient)}`,
-    '',
-    `[Loss per sample](${commandLink('gradientLens.showLossPerSample', [file.uri.toString(), s.index])})`,
-  ];
-  return trusted(lines.join('\n'));
-}
-
-function escape(text: string): string {
-  return text.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+  return trusted(regressionHoverText(file.uri.toString(), s, namedLossText(file)));
 }

@@ -4,6 +4,7 @@ import { sampleAtOffset } from '../core/dataset';
 import { weightAt } from '../core/networkReport';
 import type { FileAnalysis } from './analysisService';
 import { num, vector } from './format';
+import { networkSampleHoverText } from './hoverText';
 import { rangeOf } from './ranges';
 
 export function networkHover(file: FileAnalysis, offset: number): vscode.Hover | null {
@@ -35,11 +36,9 @@ export function networkHover(file: FileAnalysis, offset: number): vscode.Hover |
   const i = hit.index;
   const loss = result.analysis.losses[i];
   const predicted = result.analysis.predicted?.[i];
-  const lines = [`**Gradient Lens · sample ${i}** — loss **${num(loss)}**`];
-  if (predicted !== undefined && data.labels) {
-    const name = (k: number) => data.classes?.[k] ?? String(k);
-    lines.push('', `true class **${name(data.labels[i])}** · predicted **${name(predicted)}**`);
-  }
+  const name = (k: number) => data.classes?.[k] ?? String(k);
+  // Class names come from the file: hoverText escapes them.
+  const text = networkSampleHoverText(i, loss, predicted !== undefined && data.labels ? { actual: name(data.labels[i]), predicted: name(predicted) } : null);
   const span = data.spans.find((s) => s.role === hit.role)!.spans;
-  return new vscode.Hover(new vscode.MarkdownString(lines.join('\n')), rangeOf(file.lines, span[2 * i], span[2 * i + 1]));
+  return new vscode.Hover(new vscode.MarkdownString(text), rangeOf(file.lines, span[2 * i], span[2 * i + 1]));
 }

@@ -6,10 +6,11 @@
  * (remembered per file while it still applies).
  */
 import * as vscode from 'vscode';
+import { siblingByteLimit } from '../core/limits';
 import { NpyError, type NpyArray } from '../core/npy';
-import { readNpz } from '../core/npz';
+import { openNpz } from '../core/npz';
 import { isStateDict, readTensorArchive } from '../core/tensorArchives';
-import { matchRoles, siblingFilesFor, type RoleAssignment, type RoleChoice } from '../core/numpyRoles';
+import { matchRoles, siblingFilesFor, type RoleAssignment, type RoleChoice, type RoleMatch } from '../core/numpyRoles';
 
 /** Sibling files larger than this are not read ahead (the loader then works without them). */
 const MAX_SIBLING_BYTES = 512 * 1024 * 1024;
@@ -44,7 +45,7 @@ export async function readSiblings(uri: vscode.Uri): Promise<Record<string, Uint
       const target = vscode.Uri.joinPath(folder, sibling);
       try {
         const stat = await vscode.workspace.fs.stat(target);
-        out[sibling] = stat.type & vscode.FileType.File && stat.size <= MAX_SIBLING_BYTES ? await vscode.workspace.fs.readFile(target) : null;
+        out[sibling] = stat.type & vscode.FileType.File && stat.size <= siblingByteLimit(sibling, MAX_SIBLING_BYTES) ? await vscode.workspace.fs.readFile(target) : null;
       } catch {
         out[sibling] = null;
       }
@@ -59,17 +60,18 @@ export async function readSiblings(uri: vscode.Uri): Promise<Record<string, Uint
  * loader reports); undefined when the user dismissed the pick.
  */
 export async function chooseNpzRoles(uri: vscode.Uri, bytes: Uint8Array, sumTolerance?: number): Promise<RoleAssignment | null | undefined> {
-  let arrays: Map<string, NpyArray>;
+  let match: RoleMatch;
   try {
     const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-    arrays = /\.npz$/i.test(name) ? readNpz(bytes, name) : readTensorArchive(bytes, name).arrays;
+    // Lazy for an .npz: only the members the matcher looks into are inflated (each checked as it is).
+    const arrays: Map<string, NpyArray> = /\.npz$/i.test(name) ? openNpz(bytes, name) : readTensorArchive(bytes, name).arrays;
+    if (isStateDict(arrays)) return null;
+    const names = [...arrays.keys()];
+    match = matchRoles(names, names.map((n) => arrays.get(n)!), { sumTolerance });
   } catch (e) {
     if (e instanceof NpyError) return null;
     throw e;
   }
-  if (isStateDict(arrays)) return null;
-  const names = [...arrays.keys()];
-  const match = matchRoles(names, names.map((n) => arrays.get(n)!), { sumTolerance });
   if (match.kind === 'unique') return null;
   const key = uri.toString();
   const before = remembered.get(key);

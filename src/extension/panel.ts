@@ -8,6 +8,8 @@ import { toWire, type PayloadWire } from '../shared/payloadWire';
 import { parseWebviewMessage, type FromWebview, type ShowMessage, type ToWebview, type ViewId, VIEW_IDS } from '../shared/protocol';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { renderPanelHtml } from './panelHtml';
+import { isSameFile } from './exportCommand';
+import { ClipboardGate } from './clipboardGate';
 import { payloadOf } from './payload';
 import { ownPayloadOf } from './ownPayload';
 import { offsetOf, rangeOf } from './ranges';
@@ -31,6 +33,8 @@ export class PanelController implements vscode.Disposable {
   private ready = false;
   private transferId = 0;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Clipboard writes only right after a key press or click the panel reports, and capped. */
+  private readonly clipboardGate = new ClipboardGate();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -183,10 +187,20 @@ export class PanelController implements vscode.Disposable {
       case 'viewState':
         if (this.state) Object.assign(this.state, { view: message.view, selected: message.selected });
         return;
-      case 'copy':
+      case 'userGesture':
+        this.clipboardGate.gesture();
+        return;
+      case 'copy': {
+        const refused = this.clipboardGate.check(message.text.length);
+        if (refused) {
+          this.log.warn(`panel: ${refused}`);
+          this.post({ type: 'ack', requestId: message.requestId, ok: false, message: refused });
+          return;
+        }
         await vscode.env.clipboard.writeText(message.text);
         this.post({ type: 'ack', requestId: message.requestId, ok: true, message: 'copied to the clipboard' });
         return;
+      }
       case 'export':
         await this.export(message);
         return;
@@ -209,7 +223,7 @@ export class PanelController implements vscode.Disposable {
       return;
     }
     // Never write over the data file the analysis came from.
-    if (source && target.toString() === source.toString()) {
+    if (source && isSameFile(target, source)) {
       this.post({ type: 'ack', requestId: message.requestId, ok: false, message: 'refusing to overwrite the data file itself' });
       void vscode.window.showErrorMessage('Gradient Lens will not overwrite the data file it is analysing; choose another name.');
       return;

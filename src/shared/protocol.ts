@@ -204,7 +204,14 @@ export interface RevealEntryMessage {
   index: number;
 }
 
-export type FromWebview = ReadyMessage | SelectSampleMessage | ExportMessage | CopyMessage | ViewStateMessage | LogMessage | RevealEntryMessage;
+
+/** A real (isTrusted) key press or click in the panel: the host copies only right after one. */
+export interface UserGestureMessage {
+  type: 'userGesture';
+  kind: 'key' | 'pointer';
+}
+
+export type FromWebview = ReadyMessage | SelectSampleMessage | ExportMessage | CopyMessage | ViewStateMessage | LogMessage | RevealEntryMessage | UserGestureMessage;
 
 const MAX_TEXT = 64 * 1024 * 1024;
 
@@ -229,6 +236,8 @@ export function parseWebviewMessage(value: unknown): FromWebview | null {
     }
     case 'copy':
       return isIndex(m.requestId) && isText(m.text) ? { type: 'copy', requestId: m.requestId as number, text: m.text as string } : null;
+    case 'userGesture':
+      return m.kind === 'key' || m.kind === 'pointer' ? { type: 'userGesture', kind: m.kind } : null;
     case 'viewState':
       return VIEW_IDS.includes(m.view as ViewId) && isIndex(m.selected) ? { type: 'viewState', view: m.view as ViewId, selected: m.selected as number } : null;
     case 'revealEntry':

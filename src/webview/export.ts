@@ -4,6 +4,7 @@
  * outside the panel), canvases as embedded images, and headings and checks as text.
  */
 import type { Table } from './views/common';
+import { neutraliseFormula } from '../core/csvSafe';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Blank border around an exported view, in px. */
@@ -11,7 +12,8 @@ const MARGIN = 16;
 const STYLE_PROPS = ['fill', 'stroke', 'fill-opacity', 'stroke-opacity', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-weight', 'font-family', 'display'];
 
 function csvCell(v: string | number): string {
-  const s = typeof v === 'number' ? String(v) : v;
+  // Text cells (class names) cannot start a spreadsheet formula; numbers are left as they are.
+  const s = typeof v === 'number' ? String(v) : neutraliseFormula(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

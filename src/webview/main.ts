@@ -29,4 +29,8 @@ window.addEventListener('message', (event: MessageEvent<WireToWebview>) => {
     post({ type: 'log', level: 'error', message: `webview: ${err.message}\n${err.stack ?? ''}`.slice(0, 9000) });
   }
 });
+// The host writes the clipboard only right after a real key press or click (issue 17): report them
+// (capture phase, so the report precedes the copy a handler posts for the same event).
+window.addEventListener('keydown', (e) => e.isTrusted && (e.ctrlKey || e.metaKey || e.key === 'Enter' || e.key === ' ') && post({ type: 'userGesture', kind: 'key' }), true);
+window.addEventListener('pointerdown', (e) => e.isTrusted && post({ type: 'userGesture', kind: 'pointer' }), true);
 post({ type: 'ready' });

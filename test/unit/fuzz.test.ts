@@ -26,6 +26,8 @@ import { loadTensorFile } from '../../src/core/load';
 import { parseCsv } from '../../src/core/csv';
 import { LineIndex } from '../../src/core/lineIndex';
 import { scanNumber, type NumberScan } from '../../src/core/numberScan';
+import { writeNpy } from '../../src/core/npy';
+import { buildZip, member, type DirEntry, type RawMember } from '../helpers/zipBuild';
 
 /** What the worker reports about one input; the checks themselves run in the main thread. */
 interface Report {
@@ -455,6 +457,94 @@ function main(): void {
           // A cut inside the JSON always breaks it (a CSV cut at a row boundary is still a valid file).
           const kept = new TextDecoder().decode(cut);
           if (name === NAME.json && kept.trim() !== text.replace(/^\uFEFF/, '').trim()) assert.ok(!r.loaded, `a truncated JSON file loaded: ${JSON.stringify(kept)}`);
+        }),
+        parameters(1500),
+      );
+    });
+  });
+
+  // ---- .npz structure (issue 17): random central directories, overlapping members, CRC flips ----
+
+  /** What every .npz input must satisfy: no exception, FILE: message lines, nothing raw on the terminal. */
+  function checkBinary(bytes: Uint8Array, name: string, r: Report): void {
+    const show = () => `${name} of ${bytes.length} bytes`;
+    assert.equal(r.thrown, null, `loadTensorFile threw on ${show()}: ${r.thrown}`);
+    assert.equal(r.cliThrown, null, `the CLI threw on ${show()}: ${r.cliThrown}`);
+    const errors = r.problems.filter((p) => p.severity === 'error').length;
+    assert.equal(r.loaded, errors === 0);
+    for (const p of r.problems) assert.ok(0 <= p.start && p.start <= p.end && p.end <= r.length && p.message.length > 0 && !/undefined|\[object/.test(p.message), p.message);
+    const cli = r.cli!;
+    assert.ok(cli.status === 0 || cli.status === 1, `exit status ${cli.status}`);
+    const lines = cli.stderr.split('\n').filter(Boolean);
+    assert.equal(lines.length, r.problems.length, cli.stderr);
+    for (const line of lines) {
+      assert.ok(line.startsWith(`${name}: `), line);
+      assert.doesNotMatch(line, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'a raw control character reached stderr');
+    }
+    if (r.loss !== null) assert.ok(Number.isFinite(r.loss));
+  }
+
+  const NPZ = 'fuzz.npz';
+  const LOGITS = Float64Array.from([2, 1, 0.1, 0.5, 2.5, 0.3]);
+  const POOL: RawMember[] = [
+    member('logits.npy', writeNpy(LOGITS, [2, 3]), 0),
+    member('labels.npy', writeNpy(Int32Array.of(0, 1), [2]), 0),
+    member('logits.npy', writeNpy(LOGITS, [2, 3]), 8),
+    member('labels.npy', writeNpy(Int32Array.of(0, 1), [2]), 8),
+    member('zeros.npy', writeNpy(new Float64Array(4096), [64, 64]), 8),
+  ];
+  const NAMES = ['logits.npy', 'labels.npy', 'Logits.npy', 'targets.npy', 'constructor.npy', '__proto__.npy', 'x/', 'a\u001b[2J.npy', 'b\n.npy', 'zeros.npy'];
+  // F.cross_entropy(tensor([[2, 1, .1], [.5, 2.5, .3]], dtype=float64), tensor([0, 1])), to 1e-15
+  const TORCH_LOSS = 0.31853976964918573;
+
+  const directoryEntry = fc.record({
+    at: fc.nat({ max: 3 }),
+    name: fc.constantFrom(...NAMES),
+    size: fc.option(fc.oneof(fc.nat({ max: 1 << 20 }), fc.constantFrom(0, 176, 2 ** 31, 0xffffffff)), { nil: undefined }),
+    crc: fc.option(fc.nat(), { nil: undefined }),
+    method: fc.option(fc.constantFrom(0 as const, 8 as const), { nil: undefined }),
+  }) as fc.Arbitrary<DirEntry>;
+
+  const archive = fc
+    .record({
+      members: fc.array(fc.nat({ max: POOL.length - 1 }), { minLength: 1, maxLength: 4 }),
+      entries: fc.option(fc.array(directoryEntry, { maxLength: 8 }), { nil: undefined }),
+      // Edits of the end record: the entry count and the directory's size and offset.
+      end: fc.array(fc.tuple(fc.constantFrom(8, 10, 12, 16), fc.integer({ min: -200, max: 200 })), { maxLength: 2 }),
+    })
+    .map(({ members, entries, end }) => {
+      const locals = members.map((i) => POOL[i]);
+      const bytes = buildZip(locals, entries?.map((e) => ({ ...e, at: e.at % locals.length })));
+      const view = new DataView(bytes.buffer);
+      const e = bytes.length - 22;
+      for (const [field, delta] of end) {
+        if (field < 12) view.setUint16(e + field, Math.max(0, view.getUint16(e + field, true) + delta) & 0xffff, true);
+        else view.setUint32(e + field, Math.max(0, view.getUint32(e + field, true) + delta), true);
+      }
+      return bytes;
+    });
+
+  describe('fuzzing .npz structure: random central directories, overlapping members, CRC flips', { concurrency: false }, () => {
+    after(() => inspector.close());
+
+    test('random directories over a pool of members (shared, lying, truncated, renamed)', async () => {
+      await fc.assert(
+        fc.asyncProperty(archive, async (bytes) => checkBinary(bytes, NPZ, await inspector.run(bytes, NPZ))),
+        parameters(1500),
+      );
+    });
+
+    test('every single-bit flip of a valid archive is refused or gives exactly the loss', async () => {
+      const good = buildZip([POOL[0], POOL[3]]);
+      const whole = await inspector.run(good, NPZ);
+      assert.ok(whole.loss !== null && Math.abs(whole.loss - TORCH_LOSS) < 1e-15, `loss ${whole.loss}`);
+      await fc.assert(
+        fc.asyncProperty(fc.nat({ max: good.length * 8 - 1 }), async (bit) => {
+          const bytes = good.slice();
+          bytes[bit >> 3] ^= 1 << (bit & 7);
+          const r = await inspector.run(bytes, NPZ);
+          checkBinary(bytes, NPZ, r);
+          if (r.loaded && r.loss !== null) assert.equal(r.loss, whole.loss, `bit ${bit} gave loss ${r.loss}`);
         }),
         parameters(1500),
       );

@@ -5,6 +5,7 @@
  * round-trip form, so a pasted value parses back to the same double.
  */
 import { grouped } from '../format';
+import { neutraliseFormula } from '../../core/csvSafe';
 import type { Block } from './gridNav';
 import type { HeatmapLabels } from './heatmapFrame';
 import type { MatrixSource } from './matrixSource';
@@ -19,7 +20,8 @@ export function cellsText(source: MatrixSource, block: Block, labels: HeatmapLab
   if (rows * cols > MAX_COPY_CELLS) {
     return { refused: `${grouped(rows)} × ${grouped(cols)} values are too many to copy (at most ${grouped(MAX_COPY_CELLS)}): select fewer, or use Gradient Lens: Export Analysis…` };
   }
-  const name = (names: readonly string[] | null | undefined, i: number) => (names?.[i] ?? String(i)).replace(/[\t\r\n]+/g, ' ');
+  // Labels are text from the file: one cell each, and never a live formula when pasted (OWASP).
+  const name = (names: readonly string[] | null | undefined, i: number) => neutraliseFormula((names?.[i] ?? String(i)).replace(/[\t\r\n]+/g, ' '));
   const lines: string[] = [];
   const header = [''];
   for (let c = block.c0; c < block.c1; c++) header.push(name(labels.colLabels, c));

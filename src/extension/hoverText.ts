@@ -1,0 +1,76 @@
+/**
+ * The Markdown of a sample's hover, built without `vscode` so it can be tested as text. Everything
+ * that comes from the file (class names) goes through escapeMarkdown; the only links are the
+ * command links built here, for the commands in HOVER_COMMANDS (the hover's isTrusted list).
+ */
+import type { ClassificationSampleSummary, RegressionSampleSummary } from '../core/sampleSummary';
+import { escapeMarkdown } from '../shared/markdownText';
+import { num, vector } from './format';
+
+export const HOVER_COMMANDS = ['gradientLens.showJacobian', 'gradientLens.showGradients', 'gradientLens.explainChainRule', 'gradientLens.showLossPerSample'] as const;
+
+export function commandLink(command: (typeof HOVER_COMMANDS)[number], args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}
+
+/**
+ * A loss the file or the user named (src/core/loss), as the hover words it; absent for the default
+ * softmax cross-entropy and MSE, whose wording stays as it was. `multiLabel` is a sigmoid head's
+ * "predicted on … · targets on …" line, its class names already escaped.
+ */
+export interface NamedLossText {
+  label: string;
+  formula: string;
+  gradient: string;
+  multiLabel?: string;
+}
+
+const titleOf = (index: number, loss: number, named?: NamedLossText) =>
+  `**Gradient Lens · sample ${index}** — ${named ? `${escapeMarkdown(named.label)} ` : ''}loss **${num(loss)}**`;
+
+export function classificationHoverText(uri: string, s: ClassificationSampleSummary, named?: NamedLossText): string {
+  const mark = s.correct ? '$(pass) correct' : '$(error) wrong';
+  const sigmoid = named?.multiLabel !== undefined;
+  const lines = [
+    titleOf(s.index, s.loss, named),
+    '',
+    sigmoid ? named!.multiLabel! : `true class **${escapeMarkdown(s.actualName)}** · predicted **${escapeMarkdown(s.predictedName)}** · ${mark}`,
+    '',
+    `${sigmoid ? '' : `p_true = ${num(s.pTrue)} · `}𝓛 = ${named ? named.formula : '−Σ yᵢ log(pᵢ)'} = ${num(s.loss)}`,
+    '',
+    named
+      ? `${named.gradient} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}`
+      : `∂𝓛/∂z = p − y${s.scale !== 1 ? `, × 1/N = ${num(s.scale)}` : ''} · ‖∂𝓛/∂z‖ = ${num(s.gradientNorm)}`,
+    '',
+    '| class | p | y | ∂𝓛/∂z |',
+    '|---|---:|---:|---:|',
+    ...s.top.map((e) => `| ${escapeMarkdown(e.name)} | ${num(e.p)} | ${num(e.y)} | ${num(e.gradient)} |`),
+  ];
+  if (s.top.length < s.k) lines.push('', `_${s.top.length} largest |∂𝓛/∂z| of ${s.k} classes_`);
+  lines.push(
+    '',
+    `[Jacobian](${commandLink('gradientLens.showJacobian', [uri, s.index])}) · [Gradient](${commandLink('gradientLens.showGradients', [uri, s.index])}) · [Chain rule](${commandLink('gradientLens.explainChainRule', [uri, s.index])})`,
+  );
+  return lines.join('\n');
+}
+
+export function regressionHoverText(uri: string, s: RegressionSampleSummary, named?: NamedLossText): string {
+  return [
+    titleOf(s.index, s.loss, named),
+    '',
+    `ŷ = ${vector(s.predictions)} · y = ${vector(s.targets)}`,
+    '',
+    `𝓛 = ${named ? named.formula : 'mean (ŷ − y)²'} = ${num(s.loss)}`,
+    '',
+    `${named ? named.gradient : '∂𝓛/∂ŷ = 2(ŷ − y)/(N·D)'} = ${vector(s.gradient)}`,
+    '',
+    `[Loss per sample](${commandLink('gradientLens.showLossPerSample', [uri, s.index])})`,
+  ].join('\n');
+}
+
+/** A network sample's hover: loss, and true and predicted class when the head is a softmax. */
+export function networkSampleHoverText(index: number, loss: number, names: { actual: string; predicted: string } | null): string {
+  const lines = [`**Gradient Lens · sample ${index}** — loss **${num(loss)}**`];
+  if (names) lines.push('', `true class **${escapeMarkdown(names.actual)}** · predicted **${escapeMarkdown(names.predicted)}**`);
+  return lines.join('\n');
+}
