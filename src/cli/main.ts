@@ -10,7 +10,7 @@ import { runCli } from './commands';
 import { crashLine } from './crashLine';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { readRegularFile } from './readRegular';
-import { sameFile } from '../shared/sameFile';
+import { sameFile } from '../node/sameFile';
 
 const io = {
   // Regular files only, size checked before reading: a FIFO or /dev/zero must not hang the CLI.

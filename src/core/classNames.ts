@@ -6,7 +6,8 @@
  */
 import type { LoadResult, NetworkData } from './dataset';
 import { problem, type Problem } from './problems';
-import { buildDataset, type RoleOptions, type Roles } from './roles';
+import { buildDataset } from './datasetFromRoles';
+import type { RoleOptions, Roles } from './roles';
 // Above MAX_CLASS_FILE_BYTES a "classes.txt" is not a list of class names; readers check it first.
 import { MAX_CLASS_FILE_BYTES } from './limits';
 

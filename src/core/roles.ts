@@ -2,11 +2,11 @@
  * Turns located tensors into a dataset: decides the task from the roles present and checks every
  * value a loss depends on, with messages that name the sample and point at its bytes.
  */
-import type { ClassificationData, Dataset, RegressionData, RoleSpans } from './dataset';
+import type { ClassificationData, RegressionData, RoleSpans } from './dataset';
 import type { Located } from './located';
 import { rowSpanOf } from './located';
 import { problem, type Problem } from './problems';
-import { buildNamedLossDataset, resolveLoss, type LossChoice } from './loss/lossDataset';
+import type { LossChoice } from './loss/lossDataset';
 import type { LossSource } from './loss/parse';
 
 export interface RoleOptions {
@@ -72,26 +72,6 @@ export class ProblemSink {
   }
 }
 
-export function buildDataset(roles: Roles, options: RoleOptions = {}): { dataset: Dataset | null; problems: Problem[] } {
-  const sink = new ProblemSink();
-  const tolerance = options.sumTolerance ?? DEFAULT_SUM_TOLERANCE;
-  let dataset: Dataset | null = null;
-  for (const w of roles.warnings ?? []) sink.add(w);
-  const named = resolveLoss(roles, options.loss, sink);
-  const input = roles.logits ?? roles.probabilities;
-  if (named === 'error') dataset = null;
-  else if (named) dataset = buildNamedLossDataset(roles, named, sink, tolerance);
-  else if (input) dataset = buildClassification(roles, input, sink, tolerance);
-  else if (roles.predictions) dataset = buildRegression(roles, roles.predictions, sink);
-  else {
-    const miss = nearMiss(roles, 'logits', 'probabilities', 'predictions');
-    if (miss) sink.add(problem(`no "logits", "probabilities" or "predictions" to analyse: ${renameHint(miss, roles)}`, miss.span.start, miss.span.end, 'no-tensor'));
-    else sink.add(problem('no tensor to analyse: expected "logits" or "probabilities" (with "labels" or "targets"), or "predictions" with "targets"', roles.whole.start, roles.whole.start + 1, 'no-tensor'));
-  }
-  const problems = sink.summarize();
-  return { dataset: problems.some((p) => p.severity === 'error') ? null : dataset, problems };
-}
-
 function spansOf(role: string, t: Located): RoleSpans {
   return { role, spans: t.rowSpans };
 }
@@ -105,12 +85,12 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function nearMiss(roles: Roles, ...wanted: string[]): NearMiss | undefined {
+export function nearMiss(roles: Roles, ...wanted: string[]): NearMiss | undefined {
   return roles.nearMisses?.find((m) => wanted.some((w) => m.role.includes(w)));
 }
 
 /** "rename the key "label" to "labels" if that is what it holds". */
-function renameHint(miss: NearMiss, roles: Roles): string {
+export function renameHint(miss: NearMiss, roles: Roles): string {
   const csv = roles.format === 'csv';
   const to =
     miss.role === 'labels or targets' ? (csv ? '"label" (class indices) or target_0… (one-hot or soft rows)' : '"labels" (class indices) or "targets" (one-hot or soft rows)')

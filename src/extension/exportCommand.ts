@@ -15,7 +15,7 @@ import { analyzeNetwork } from '../core/network';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { analyseForCommand, commandTarget } from './commandTarget';
 import { readSettings } from './config';
-import { sameFile } from '../shared/sameFile';
+import { sameFile } from '../node/sameFile';
 
 export type ExportKind = 'json' | 'csv' | 'npz' | 'safetensors' | 'npy-gradient' | 'npy-losses' | 'jacobian-json' | 'jacobian-csv' | 'jacobian-npy';
 
@@ -153,7 +153,7 @@ function render(file: FileAnalysis, info: KindInfo, sample: number): Uint8Array 
 }
 
 /**
- * Same resource: for files on disk the one guard the CLI's --out uses too (src/shared/sameFile:
+ * Same resource: for files on disk the one guard the CLI's --out uses too (src/node/sameFile:
  * resolved paths, case folding where the file system is case-insensitive, symlinks, inodes);
  * otherwise equal URIs, or equal paths case-folded where the platform folds case.
  */

@@ -9,7 +9,7 @@ import { linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { sameFile } from '../../src/shared/sameFile';
+import { sameFile } from '../../src/node/sameFile';
 import { neutraliseFormula } from '../../src/core/csvSafe';
 import { cellsText } from '../../src/webview/charts/cellsText';
 import type { MatrixSource } from '../../src/webview/charts/matrixSource';

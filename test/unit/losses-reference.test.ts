@@ -159,7 +159,7 @@ describe('finite differences agree with every named loss’s analytic gradient',
   it('the binary and regression losses, away from their kinks', () => {
     const names = ['binary_cross_entropy_with_logits', 'binary_cross_entropy', 'mse', 'l1', 'smooth_l1', 'huber'] as const;
     fc.assert(
-      fc.property(fc.constantFrom(...names), classification, fc.double({ min: 0.1, max: 2, noNaN: true }), (name, { k, logits, weight, soft }, threshold) => {
+      fc.property(fc.constantFrom(...names), classification, fc.double({ min: 0.1, max: 2, noNaN: true }), (name, { logits, weight, soft }, threshold) => {
         const n = logits.length;
         const targets = soft.slice(0, n);
         let file: object;

@@ -115,7 +115,11 @@ export function buildNamedLossDataset(roles: Roles, source: LossSource, sink: Pr
   let checkedLabels = labels;
   if (labels && spec.name !== 'kl_div') {
     const data = Float64Array.from(labels.data);
-    for (let i = 0; i < data.length; i++) if (data[i] === ignore) (data[i] = 0), ignored++;
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] !== ignore) continue;
+      data[i] = 0;
+      ignored++;
+    }
     if (ignored) checkedLabels = { ...labels, data };
   }
   const data = buildClassification({ ...roles, logits: input, probabilities: undefined, labels: checkedLabels }, input, sink, tolerance);
