@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { reportSummary, type UserGradientReport } from '../core/userGradientCheck';
+import { ActiveFileStatusItem } from './activeFileStatusItem';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 
 export function gradientCheckText(report: UserGradientReport): string {
@@ -11,31 +12,15 @@ export function gradientCheckText(report: UserGradientReport): string {
   return `gradient check: ${report.wrongEntries} of ${report.entries} ${report.entries === 1 ? 'entry differs' : 'entries differ'}`;
 }
 
-export class GradientCheckStatusBar implements vscode.Disposable {
-  readonly item = vscode.window.createStatusBarItem('gradientLens.gradientCheck', vscode.StatusBarAlignment.Right, 99);
-  private readonly disposables: vscode.Disposable[] = [];
-
-  constructor(private readonly service: AnalysisService) {
+export class GradientCheckStatusBar extends ActiveFileStatusItem {
+  constructor(service: AnalysisService) {
+    super(service, 'gradientLens.gradientCheck', 99);
     this.item.name = 'Gradient Lens gradient check';
     this.item.command = 'workbench.actions.view.problems';
-    this.disposables.push(
-      this.item,
-      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
-      service.onDidAnalyze((a) => {
-        if (a.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) this.render(a);
-      }),
-    );
     this.update();
   }
 
-  private update(): void {
-    const document = vscode.window.activeTextEditor?.document;
-    const cached = document && this.service.get(document.uri);
-    if (cached) this.render(cached);
-    else this.item.hide();
-  }
-
-  private render(file: FileAnalysis): void {
+  protected render(file: FileAnalysis): void {
     const report = file.userCheck;
     if (!report || !file.dataset) {
       this.item.hide();
@@ -48,7 +33,4 @@ export class GradientCheckStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  dispose(): void {
-    this.disposables.forEach((d) => d.dispose());
-  }
 }

@@ -2,34 +2,22 @@
 import * as vscode from 'vscode';
 import { isNamedLoss, lossFormula, lossLabel } from './lossText';
 import type { AnalysisService, FileAnalysis } from './analysisService';
+import { ActiveFileStatusItem } from './activeFileStatusItem';
 import { num } from './format';
 
-export class LossStatusBar implements vscode.Disposable {
-  readonly item = vscode.window.createStatusBarItem('gradientLens.loss', vscode.StatusBarAlignment.Right, 100);
-  private readonly disposables: vscode.Disposable[] = [];
-
-  constructor(private readonly service: AnalysisService) {
+export class LossStatusBar extends ActiveFileStatusItem {
+  constructor(service: AnalysisService) {
+    super(service, 'gradientLens.loss', 100);
     this.item.name = 'Gradient Lens loss';
     this.item.command = 'gradientLens.analyzeFile';
-    this.disposables.push(
-      this.item,
-      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
-      service.onDidAnalyze((a) => {
-        if (a.uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) this.render(a);
-      }),
-    );
     this.update();
   }
 
-  private update(): void {
-    const document = vscode.window.activeTextEditor?.document;
-    const cached = document && this.service.get(document.uri);
-    if (cached) this.render(cached);
-    else this.item.hide();
-    void vscode.commands.executeCommand('setContext', 'gradientLens.isTensorFile', Boolean(cached?.dataset));
+  protected override afterUpdate(file: FileAnalysis | undefined): void {
+    void vscode.commands.executeCommand('setContext', 'gradientLens.isTensorFile', Boolean(file?.dataset));
   }
 
-  private render(file: FileAnalysis): void {
+  protected render(file: FileAnalysis): void {
     void vscode.commands.executeCommand('setContext', 'gradientLens.isTensorFile', Boolean(file.dataset));
     const loss = file.analysis?.loss ?? file.network?.loss;
     if (loss === undefined) {
@@ -47,7 +35,4 @@ export class LossStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  dispose(): void {
-    this.disposables.forEach((d) => d.dispose());
-  }
 }
