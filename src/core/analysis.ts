@@ -1,6 +1,7 @@
 /**
  * One call from a dataset to everything the views show: losses, gradients, predictions.
  */
+import { classOutcomes } from './classOutcomes';
 import type { ClassificationData, Dataset, RegressionData } from './dataset';
 import { analyzeClassificationLoss, analyzeRegressionLoss } from './loss/analyzeLoss';
 import type { LossSpec } from './loss/spec';
@@ -77,35 +78,7 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
     probabilities = values;
     logitGradient = logitGradientFromProbabilities(values, targets, n, k, reduction);
   }
-  const predicted = new Int32Array(n);
-  const actual = new Int32Array(n);
-  const pTrue = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const base = i * k;
-    let best = 0;
-    let bestP = probabilities[base];
-    for (let j = 1; j < k; j++) {
-      const pj = probabilities[base + j];
-      if (pj > bestP) {
-        best = j;
-        bestP = pj;
-      }
-    }
-    predicted[i] = best;
-    if (labels) {
-      actual[i] = labels[i];
-      pTrue[i] = probabilities[base + labels[i]];
-      continue;
-    }
-    let bestY = 0;
-    let pt = 0;
-    for (let j = 0; j < k; j++) {
-      if (targets[base + j] > targets[base + bestY]) bestY = j;
-      pt += targets[base + j] * probabilities[base + j];
-    }
-    actual[i] = bestY;
-    pTrue[i] = pt;
-  }
+  const { predicted, actual, pTrue } = classOutcomes(probabilities, targets, labels, n, k);
   return { task: 'classification', input: data.input, n, k, reduction, loss, losses, probabilities, targets, gradient, logitGradient, predicted, actual, pTrue };
 }
 

@@ -2,6 +2,7 @@
  * The analysis of a dataset whose loss is named (src/core/loss/spec.ts), in the same shape as the
  * default one (analysis.ts) so every view, report and export reads it unchanged.
  */
+import { classOutcomes } from '../classOutcomes';
 import type { AnalysisOptions, ClassificationAnalysis, RegressionAnalysis } from '../analysis';
 import type { ClassificationData, RegressionData } from '../dataset';
 import type { Reduction } from '../losses';
@@ -33,7 +34,7 @@ export function analyzeClassificationLoss(data: ClassificationData, spec: LossSp
       r = crossEntropyWithOptions(values, labels, targets, n, k, spec, reduction);
       logitGradient = r.gradient;
   }
-  const { predicted, actual, pTrue } = predictions(r.probabilities, targets, labels, n, k, spec.ignore_index ?? DEFAULT_IGNORE_INDEX);
+  const { predicted, actual, pTrue } = classOutcomes(r.probabilities, targets, labels, n, k, spec.ignore_index ?? DEFAULT_IGNORE_INDEX);
   return {
     task: 'classification',
     input: data.input,
@@ -53,32 +54,6 @@ export function analyzeClassificationLoss(data: ClassificationData, spec: LossSp
   };
 }
 
-/** argmax p, the true class (argmax y; an ignored sample keeps its label) and p of the true class. */
-function predictions(p: Float64Array, y: Float64Array, labels: Int32Array | null, n: number, k: number, ignore: number): { predicted: Int32Array; actual: Int32Array; pTrue: Float64Array } {
-  const predicted = new Int32Array(n);
-  const actual = new Int32Array(n);
-  const pTrue = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const base = i * k;
-    let best = 0;
-    for (let j = 1; j < k; j++) if (p[base + j] > p[base + best]) best = j;
-    predicted[i] = best;
-    if (labels) {
-      actual[i] = labels[i];
-      pTrue[i] = labels[i] === ignore ? NaN : p[base + labels[i]];
-      continue;
-    }
-    let bestY = 0;
-    let pt = 0;
-    for (let j = 0; j < k; j++) {
-      if (y[base + j] > y[base + bestY]) bestY = j;
-      pt += y[base + j] * p[base + j];
-    }
-    actual[i] = bestY;
-    pTrue[i] = pt;
-  }
-  return { predicted, actual, pTrue };
-}
 
 export function analyzeRegressionLoss(data: RegressionData, spec: LossSpec, options: AnalysisOptions = {}): RegressionAnalysis {
   const reduction: Reduction = spec.reduction ?? options.reduction ?? 'mean';
