@@ -113,10 +113,6 @@ export function sampleSpan(dataset: Dataset, index: number): { start: number; en
   return { start: first.spans[2 * index], end: first.spans[2 * index + 1] };
 }
 
-export function sampleCount(dataset: Dataset): number {
-  return dataset.n;
-}
-
 export function className(classes: string[] | null, k: number): string {
   return classes?.[k] ?? String(k);
 }

@@ -60,15 +60,7 @@ export function chooseView(payload: Payload, requested: ViewId | undefined, reme
   return views[0];
 }
 
-export function sampleCount(payload: Payload): number {
-  return payload.n;
-}
-
 export function clampIndex(i: number, n: number): number {
   if (n <= 0 || !Number.isFinite(i)) return 0;
   return Math.max(0, Math.min(n - 1, Math.trunc(i)));
-}
-
-export function layerCount(payload: Payload): number {
-  return payload.task === 'network' ? payload.layers.length : 0;
 }

@@ -1,5 +1,5 @@
 /** What every view gets and gives back, and small helpers they share. */
-import type { ClassificationPayload, Payload, ViewId } from '../../shared/protocol';
+import type { ClassificationPayload, Payload } from '../../shared/protocol';
 import type { Theme } from '../colors';
 import type { ChartUi } from '../tooltip';
 
@@ -46,11 +46,6 @@ export interface ViewHandle {
 }
 
 export type ViewRenderer = (host: HTMLElement, ctx: ViewContext) => ViewHandle;
-
-export interface ViewDefinition {
-  id: ViewId;
-  render: ViewRenderer;
-}
 
 export function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const e = doc.createElement(tag);
