@@ -104,6 +104,7 @@ function main(): void {
         if (this.pending?.id === id) {
           const { resolve } = this.pending;
           this.pending = null;
+          worker.unref();
           resolve(report);
         }
       });
@@ -124,6 +125,9 @@ function main(): void {
       const id = ++this.next;
       return new Promise((resolve, reject) => {
         this.pending = { id, resolve, reject };
+        // Referenced while an answer is awaited: an await outside fast-check (whose timers keep
+        // the loop alive) must not find an empty event loop and end the file's tests early.
+        this.worker!.ref();
         this.worker!.postMessage({ id, bytes, name });
       });
     }
