@@ -349,12 +349,13 @@ function interpretDescr(value: PyValue, fail: (msg: string) => never): DtypeInfo
  */
 function hostOrderBytes(bytes: Uint8Array, start: number, nbytes: number, itemSize: number, littleEndian: boolean): Uint8Array {
   const src = bytes.subarray(start, start + nbytes);
+  // new Uint8Array(src) copies; a Node Buffer's slice() would not (the editor's bytes may be one).
   if (itemSize > 1 && littleEndian !== HOST_LITTLE_ENDIAN) {
-    const copy = src.slice();
+    const copy = new Uint8Array(src);
     swapBytes(copy, itemSize);
     return copy;
   }
-  return src.byteOffset % itemSize === 0 ? src : src.slice();
+  return src.byteOffset % itemSize === 0 ? src : new Uint8Array(src);
 }
 
 function swapBytes(b: Uint8Array, itemSize: number): void {

@@ -115,7 +115,7 @@ describe('the training-run panel, in a real VS Code', () => {
       fs.appendFileSync(path.join(runDir, 'run.jsonl'), text);
       await frame.waitForFunction(() => document.querySelector('[data-testid="run-loss-chart"]')?.getAttribute('data-points') === '2007', null, { timeout: 30_000 });
       assert.ok(await frame.$('[data-testid="run-norm-canvas"]'), 'a heatmap of 4 × 2,007 cells is a canvas');
-      assert.match(await frame.textContent('[data-testid="run-status"]'), /^2007 steps · latest step 2006, loss 0\.000498/);
+      assert.match(await frame.textContent('[data-testid="run-status"]'), /^2007 steps · latest step 2006, loss 4\.983e−4/);
       await frame.focus('[data-testid="run-step-slider"]');
       await wb.page.keyboard.press('End');
       await wb.page.keyboard.press('ArrowLeft');

@@ -17,7 +17,7 @@ before(async () => {
   const codeServer = await ensureCodeServer();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gradient-lens-vsix-'));
   const vsix = path.join(tmp, 'gradient-lens.vsix');
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: repoRoot, stdio: 'pipe' });
   const extensionsDir = path.join(tmp, 'extensions');
   const env = { ...process.env, XDG_DATA_HOME: tmp, XDG_CONFIG_HOME: tmp };
   delete env.PORT;
