@@ -10,10 +10,12 @@ import { CancelledError } from './workerClient';
 export function commandTarget(target: vscode.Uri | string | undefined, panel?: { readonly visibleFile: string | null }): vscode.Uri | undefined {
   if (typeof target === 'string') return vscode.Uri.parse(target);
   if (target instanceof vscode.Uri) return target;
+  // The active tab first: right after a file is opened from a focused panel, activeTextEditor can
+  // still be undefined for a moment, and the panel's own file would be taken instead.
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return input.uri;
   const editor = vscode.window.activeTextEditor?.document.uri;
   if (editor) return editor;
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (input instanceof vscode.TabInputCustom) return input.uri;
   return panel?.visibleFile ? vscode.Uri.parse(panel.visibleFile) : undefined;
 }
 

@@ -9,6 +9,7 @@ import { findFrame } from '../../scripts/vscode/harness.mjs';
 import { examplesWorkbench, openFile, runCommand, step } from './e2e-helpers.mjs';
 import { runPipeline } from '../../src/core/pipeline.ts';
 import { softmaxJacobian } from '../../src/core/softmax.ts';
+import { formatNumber } from '../../src/shared/numberFormat.ts';
 
 let wb;
 const core = (name) => runPipeline(new Uint8Array(fs.readFileSync(path.join(wb.folder, name))), name);
@@ -237,6 +238,8 @@ describe('the panel, in a real VS Code', () => {
       const { analysis } = core('chunked-batch.json');
       assert.ok(analysis.n * analysis.k > (1 << 19));
       await openFile(wb.page, 'chunked-batch.json');
+      // As a user would, act once the editor shows the file's loss (the host has it as the active editor).
+      await wb.page.locator('.statusbar-item', { hasText: `loss ${formatNumber(analysis.loss, 4)}` }).first().waitFor({ timeout: 30_000 });
       await runCommand(wb.page, 'Gradient Lens: Show Softmax Jacobian');
       await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample 0' }).first().waitFor();
       await wb.page.keyboard.type('sample 599');
