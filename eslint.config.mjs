@@ -33,15 +33,30 @@ export default tseslint.config(
   { files: ['**/*.mjs', 'scripts/**', 'bench/**', 'test/**'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
   // Ambient declarations of globals must use `declare var`, as lib.dom.d.ts does.
   { files: ['**/*.d.ts'], rules: { 'no-var': 'off' } },
-  { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', globals: globals.node }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
-  boundary(['src/node/**'], ['vscode', '**/extension/**', '**/webview/**', '**/cli/**'],
-    'src/node is Node-only code shared by the CLI and the extension host: it imports only the core and Node.'),
-  boundary(['src/core/**'], ['vscode', '**/extension/**', '**/webview/**', '**/shared/**', '**/cli/**', 'node:*', 'd3-*'],
-    'src/core is pure TypeScript: it imports only src/core (no vscode, no DOM, no Node built-ins).'),
-  boundary(['src/webview/**'], ['vscode', '**/extension/**', '**/cli/**', '**/node/**', 'node:*'],
-    'the webview talks to the host only through src/shared/protocol.ts.'),
-  boundary(['src/extension/**'], ['**/webview/**', '**/cli/**'],
-    'the host talks to the webview only through src/shared/protocol.ts.'),
-  boundary(['src/shared/**'], ['vscode', '**/extension/**', '**/webview/**', '**/cli/**', 'node:*'],
-    'the protocol is shared by both sides: it imports nothing from either.'),
+  {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  boundary(
+    ['src/node/**'],
+    ['vscode', '**/extension/**', '**/webview/**', '**/cli/**'],
+    'src/node is Node-only code shared by the CLI and the extension host: it imports only the core and Node.',
+  ),
+  boundary(
+    ['src/core/**'],
+    ['vscode', '**/extension/**', '**/webview/**', '**/shared/**', '**/cli/**', 'node:*', 'd3-*'],
+    'src/core is pure TypeScript: it imports only src/core (no vscode, no DOM, no Node built-ins).',
+  ),
+  boundary(
+    ['src/webview/**'],
+    ['vscode', '**/extension/**', '**/cli/**', '**/node/**', 'node:*'],
+    'the webview talks to the host only through src/shared/protocol.ts.',
+  ),
+  boundary(['src/extension/**'], ['**/webview/**', '**/cli/**'], 'the host talks to the webview only through src/shared/protocol.ts.'),
+  boundary(
+    ['src/shared/**'],
+    ['vscode', '**/extension/**', '**/webview/**', '**/cli/**', 'node:*'],
+    'the protocol is shared by both sides: it imports nothing from either.',
+  ),
 );

@@ -30,7 +30,10 @@ export function rng(seed) {
   let c = 0xb7e15162;
   let d = 1;
   const next = () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -106,7 +109,10 @@ export function formatRepr(x) {
 
 export const FORMATS = {
   short: { describe: "printf '%.6g' (np.savetxt fmt='%.6g'; json.dump of the same numbers)", format: (x) => formatG(x, 6) },
-  long: { describe: 'repr of float32 widened to float64, 16-17 significant digits (json.dump(float32_array.tolist()))', format: formatRepr },
+  long: {
+    describe: 'repr of float32 widened to float64, 16-17 significant digits (json.dump(float32_array.tolist()))',
+    format: formatRepr,
+  },
 };
 
 /** Buffered writer over a file descriptor (latin1: the text is ASCII). */
@@ -268,7 +274,16 @@ export function writeRepeatedFile(path, source, minBytes) {
   } finally {
     closeSync(fd);
   }
-  return { path, kind: source.kind, variant: source.variant, bytes: written, n: source.n * times, k: source.k, numbers: source.numbers * times, repeats: times };
+  return {
+    path,
+    kind: source.kind,
+    variant: source.variant,
+    bytes: written,
+    n: source.n * times,
+    k: source.k,
+    numbers: source.numbers * times,
+    repeats: times,
+  };
 }
 
 // `node bench/generate.mjs csv|json short|long N K OUT` writes one file (for use by hand).

@@ -58,7 +58,9 @@ for (const section of selected) {
   const out = join(scratch, `${section.name}.json`);
   console.error(`\n== ${section.name} ==`);
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, [...section.node, join(here, section.script), '--out', out, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const run = spawnSync(process.execPath, [...section.node, join(here, section.script), '--out', out, ...(quick ? ['--quick'] : [])], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const seconds = (performance.now() - t0) / 1000;
   let result;
   try {
@@ -76,7 +78,13 @@ const report = {
   date: started.toISOString(),
   quick,
   measured: { src: process.env.BENCH_SRC_ROOT ?? 'this working tree', cli: process.env.BENCH_CLI ?? 'dist/cli.js' },
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Number((totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${process.platform} ${process.arch}` },
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  },
   sections: results,
 };
 const resultsDir = join(here, 'results');
@@ -93,12 +101,15 @@ function renderTable(rep) {
   const lines = [];
   lines.push(`Gradient Lens benchmark, ${rep.date}${rep.quick ? ' (--quick: harness check, not a measurement)' : ''}`);
   lines.push(`${rep.machine.cpus} × ${rep.machine.cpu}, ${rep.machine.memoryGB} GB, Node ${rep.machine.node}`);
-  if (rep.measured.src !== 'this working tree' || rep.measured.cli !== 'dist/cli.js') lines.push(`measuring a candidate: src from ${rep.measured.src}, CLI ${rep.measured.cli}`);
+  if (rep.measured.src !== 'this working tree' || rep.measured.cli !== 'dist/cli.js')
+    lines.push(`measuring a candidate: src from ${rep.measured.src}, CLI ${rep.measured.cli}`);
   const header = ['measure', 'ours', 'peer', 'ratio', 'target', 'verdict'];
   const table = [];
   const tally = { PASS: 0, MISS: 0, INFO: 0, SKIP: 0 };
   for (const s of rep.sections) {
-    table.push({ section: `${s.title ?? s.section}${s.seconds !== undefined ? ` (${s.seconds} s)` : ''}${s.error ? ` — ERROR: ${s.error}` : ''}` });
+    table.push({
+      section: `${s.title ?? s.section}${s.seconds !== undefined ? ` (${s.seconds} s)` : ''}${s.error ? ` — ERROR: ${s.error}` : ''}`,
+    });
     for (const r of s.rows) {
       tally[r.verdict] = (tally[r.verdict] ?? 0) + 1;
       table.push([
@@ -111,7 +122,9 @@ function renderTable(rep) {
       ]);
     }
   }
-  const widths = header.map((h, c) => Math.min(c === 0 ? 72 : c === 2 ? 60 : 40, Math.max(h.length, ...table.filter(Array.isArray).map((r) => r[c].length))));
+  const widths = header.map((h, c) =>
+    Math.min(c === 0 ? 72 : c === 2 ? 60 : 40, Math.max(h.length, ...table.filter(Array.isArray).map((r) => r[c].length))),
+  );
   const cut = (s, w) => (s.length > w ? s.slice(0, w - 1) + '…' : s);
   const line = (cells) => cells.map((c, i) => (i === cells.length - 1 ? c : cut(c, widths[i]).padEnd(widths[i]))).join(' │ ');
   lines.push('', line(header), widths.map((w) => '─'.repeat(w)).join('─┼─') + '─'.repeat(8));
@@ -123,6 +136,13 @@ function renderTable(rep) {
 function fmt(v) {
   if (!v) return '';
   const n = v.value;
-  const s = n !== 0 && Math.abs(n) < 0.01 ? n.toExponential(1) : Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
+  const s =
+    n !== 0 && Math.abs(n) < 0.01
+      ? n.toExponential(1)
+      : Math.abs(n) >= 100
+        ? n.toFixed(0)
+        : Math.abs(n) >= 10
+          ? n.toFixed(1)
+          : n.toFixed(2);
   return `${s} ${v.unit}`;
 }

@@ -19,7 +19,14 @@ const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { worker: 'src/extension/worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
-  { ...common, platform: 'browser', target: 'chrome120', format: 'iife', entryPoints: { webview: 'src/webview/main.ts', runWebview: 'src/webview/run/main.ts' }, outdir: 'dist' },
+  {
+    ...common,
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+    entryPoints: { webview: 'src/webview/main.ts', runWebview: 'src/webview/run/main.ts' },
+    outdir: 'dist',
+  },
 ];
 
 if (watch) {

@@ -8,7 +8,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureCodeServer, repoRoot } from './vscode/install-code-server.mjs';
-import { freePort, launchChromium, linkExtension, openWorkbench, runCommand, screenshotOnFailure, startCodeServer, writeUserSettings } from './vscode/harness.mjs';
+import {
+  freePort,
+  launchChromium,
+  linkExtension,
+  openWorkbench,
+  runCommand,
+  screenshotOnFailure,
+  startCodeServer,
+  writeUserSettings,
+} from './vscode/harness.mjs';
 
 const check = process.argv.includes('--check');
 const extensionArg = process.argv.find((a) => a.startsWith('--extension='));
@@ -60,7 +69,10 @@ if (!check && onPath('code')) {
       // Proves the server side too: the extension is listed among the enabled ones.
       const { displayName, name } = JSON.parse(fs.readFileSync(path.join(extension, 'package.json'), 'utf8'));
       await runCommand(page, 'Extensions: Show Enabled Extensions');
-      await page.locator('.extensions-viewlet .monaco-list-row', { hasText: displayName || name }).first().waitFor({ timeout: 30_000 });
+      await page
+        .locator('.extensions-viewlet .monaco-list-row', { hasText: displayName || name })
+        .first()
+        .waitFor({ timeout: 30_000 });
       const shot = await screenshotOnFailure(page, 'demo-check');
       console.log(`OK: workbench loaded at ${server.url} (screenshot: ${shot})`);
     } catch (err) {

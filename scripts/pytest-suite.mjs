@@ -14,7 +14,7 @@ export function runPytest(root, scratch) {
     console.error(`python tests: cannot run ${python}: ${run.error.message}`);
     return { passed: 0, failed: 1 };
   }
-  const suite = existsSync(xml) ? /<testsuite\b[^>]*>/.exec(readFileSync(xml, 'utf8'))?.[0] ?? '' : '';
+  const suite = existsSync(xml) ? (/<testsuite\b[^>]*>/.exec(readFileSync(xml, 'utf8'))?.[0] ?? '') : '';
   const count = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suite)?.[1] ?? 0);
   const tests = count('tests');
   const broken = count('failures') + count('errors');

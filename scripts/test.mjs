@@ -28,7 +28,10 @@ if (build.status !== 0) {
 }
 
 // Strict type checking is part of the tests: a type error fails the run like a failing test.
-const typecheck = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], { stdio: 'inherit', cwd: root });
+const typecheck = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], {
+  stdio: 'inherit',
+  cwd: root,
+});
 const typecheckFailed = typecheck.status === 0 ? 0 : 1;
 console.log(typecheckFailed ? 'typecheck: FAILED' : 'typecheck: ok');
 
@@ -39,7 +42,11 @@ const lintFailed = lint.status === 0 ? 0 : 1;
 console.log(lintFailed ? 'lint: FAILED' : 'lint: ok');
 
 const suites = [{ name: 'unit', files: listTests(join(root, 'test/unit'), ['.test.ts', '.test.mjs']), concurrency: true }];
-suites.push({ name: 'python', files: listTests(join(root, 'python/tests'), ['.py']).filter((f) => /\/test_[^/]*\.py$/.test(f)), pytest: true });
+suites.push({
+  name: 'python',
+  files: listTests(join(root, 'python/tests'), ['.py']).filter((f) => /\/test_[^/]*\.py$/.test(f)),
+  pytest: true,
+});
 let preflightFailed = 0;
 if (!unitOnly) {
   try {
@@ -70,7 +77,15 @@ for (const suite of suites) {
   }
   const tap = join(scratch, `${suite.name.replace(/\W/g, '-')}.tap`);
   console.log(`\n=== ${suite.name} tests (${suite.files.length} files) ===`);
-  const args = ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`];
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+  ];
   if (!suite.concurrency) args.push('--test-concurrency=1');
   const run = spawnSync(process.execPath, [...args, ...suite.files], { stdio: 'inherit', cwd: root, env: process.env });
   const summary = existsSync(tap) ? readFileSync(tap, 'utf8') : '';

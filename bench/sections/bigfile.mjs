@@ -47,25 +47,41 @@ if (QUICK) {
       }
       const ok = r.status === 0 && result?.n === big.n && Number.isFinite(result?.loss);
       const budget = 3 * big.bytes + 100 * MB;
-      log(`bigfile: exit ${r.status}, ${r.wallMs.toFixed(0)} ms, peak RSS ${r.peakRss === null ? '?' : (r.peakRss / MB).toFixed(0)} MB${ok ? '' : `\n${r.stderr}`}`);
-      rows.push(row({
-        name: `${kind.toUpperCase()} of ${(big.bytes / MB).toFixed(0)} MB (> ${LIMIT} chars) through dist/cli.js analyze --summary`,
-        ours: { value: Number((big.bytes / MB / (r.wallMs / 1000)).toFixed(1)), unit: 'MB/s', ms: Math.round(r.wallMs), samples: big.n },
-        pass: ok,
-        note: ok ? `parsed from bytes (as one JS string: ${stringError})` : `failed: exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-2).join(' ')}`,
-      }));
+      log(
+        `bigfile: exit ${r.status}, ${r.wallMs.toFixed(0)} ms, peak RSS ${r.peakRss === null ? '?' : (r.peakRss / MB).toFixed(0)} MB${ok ? '' : `\n${r.stderr}`}`,
+      );
+      rows.push(
+        row({
+          name: `${kind.toUpperCase()} of ${(big.bytes / MB).toFixed(0)} MB (> ${LIMIT} chars) through dist/cli.js analyze --summary`,
+          ours: { value: Number((big.bytes / MB / (r.wallMs / 1000)).toFixed(1)), unit: 'MB/s', ms: Math.round(r.wallMs), samples: big.n },
+          pass: ok,
+          note: ok
+            ? `parsed from bytes (as one JS string: ${stringError})`
+            : `failed: exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-2).join(' ')}`,
+        }),
+      );
       if (r.peakRss !== null) {
-        rows.push(row({
-          name: `${kind.toUpperCase()} of ${(big.bytes / MB).toFixed(0)} MB: peak RSS / budget`,
-          ours: { value: Number((r.peakRss / MB).toFixed(0)), unit: 'MB', perFileByte: Number((r.peakRss / big.bytes).toFixed(2)) },
-          peer: { name: '3 × file + 100 MB', value: Number((budget / MB).toFixed(0)), unit: 'MB' },
-          ratio: r.peakRss / budget,
-          better: 'lower',
-          target: 1,
-          note: `measured with ${r.via}`,
-        }));
+        rows.push(
+          row({
+            name: `${kind.toUpperCase()} of ${(big.bytes / MB).toFixed(0)} MB: peak RSS / budget`,
+            ours: { value: Number((r.peakRss / MB).toFixed(0)), unit: 'MB', perFileByte: Number((r.peakRss / big.bytes).toFixed(2)) },
+            peer: { name: '3 × file + 100 MB', value: Number((budget / MB).toFixed(0)), unit: 'MB' },
+            ratio: r.peakRss / budget,
+            better: 'lower',
+            target: 1,
+            note: `measured with ${r.via}`,
+          }),
+        );
       }
-      info.runs[kind] = { bytes: big.bytes, n: big.n, status: r.status, wallMs: r.wallMs, peakRss: r.peakRss, stringError, loss: result?.loss ?? null };
+      info.runs[kind] = {
+        bytes: big.bytes,
+        n: big.n,
+        status: r.status,
+        wallMs: r.wallMs,
+        peakRss: r.peakRss,
+        stringError,
+        loss: result?.loss ?? null,
+      };
     } finally {
       rmSync(path, { force: true });
       made.delete(path);

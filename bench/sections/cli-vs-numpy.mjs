@@ -27,7 +27,10 @@ if (!probe || probe.status !== 0) {
 }
 
 const pyEnv = { ...process.env };
-info.openblasEnvInParent = { OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? null, OPENBLAS_L2_SIZE: process.env.OPENBLAS_L2_SIZE ?? null };
+info.openblasEnvInParent = {
+  OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? null,
+  OPENBLAS_L2_SIZE: process.env.OPENBLAS_L2_SIZE ?? null,
+};
 delete pyEnv.OPENBLAS_CORETYPE;
 delete pyEnv.OPENBLAS_L2_SIZE;
 
@@ -43,9 +46,10 @@ for (const variant of ['short', 'long']) {
       const order = r % 2 ? ['numpy', 'ours'] : ['ours', 'numpy'];
       for (const who of order) {
         const t0 = performance.now();
-        const p = who === 'ours'
-          ? spawnSync(process.execPath, [cli, 'analyze', file.path, '--summary', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 })
-          : spawnSync(PYTHON, [join(ROOT, 'bench', 'numpy_peer.py'), file.path], { encoding: 'utf8', env: pyEnv, maxBuffer: 1 << 26 });
+        const p =
+          who === 'ours'
+            ? spawnSync(process.execPath, [cli, 'analyze', file.path, '--summary', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+            : spawnSync(PYTHON, [join(ROOT, 'bench', 'numpy_peer.py'), file.path], { encoding: 'utf8', env: pyEnv, maxBuffer: 1 << 26 });
         const wall = performance.now() - t0;
         if (p.status !== 0) throw new Error(`${who} failed on ${file.path}: ${p.stderr}`);
         const out = JSON.parse(p.stdout.trim().split('\n').pop());
@@ -63,14 +67,22 @@ for (const variant of ['short', 'long']) {
     if (rel > 1e-12) throw new Error(`loss differs from NumPy's: ${oursOut.loss} vs ${pyOut.loss}`);
     const o = pick(ours);
     const np = pick(numpy);
-    rows.push(row({
-      name: `[${variant}] analyze ${kind.toUpperCase()} --summary vs NumPy (${pyOut.reader}), ${(file.bytes / 1e6).toFixed(0)} MB`,
-      ours: { value: Number(o.toFixed(0)), unit: 'ms', runs: ours.map((x) => Math.round(x)) },
-      peer: { name: `python3 + NumPy ${pyOut.numpy} (${pyOut.reader})`, value: Number(np.toFixed(0)), unit: 'ms', runs: numpy.map((x) => Math.round(x)), insidePython: pyOut.seconds },
-      ratio: np / o,
-      target: 1,
-      note: `speed-up over NumPy; losses agree to ${rel.toExponential(1)}`,
-    }));
+    rows.push(
+      row({
+        name: `[${variant}] analyze ${kind.toUpperCase()} --summary vs NumPy (${pyOut.reader}), ${(file.bytes / 1e6).toFixed(0)} MB`,
+        ours: { value: Number(o.toFixed(0)), unit: 'ms', runs: ours.map((x) => Math.round(x)) },
+        peer: {
+          name: `python3 + NumPy ${pyOut.numpy} (${pyOut.reader})`,
+          value: Number(np.toFixed(0)),
+          unit: 'ms',
+          runs: numpy.map((x) => Math.round(x)),
+          insidePython: pyOut.seconds,
+        },
+        ratio: np / o,
+        target: 1,
+        note: `speed-up over NumPy; losses agree to ${rel.toExponential(1)}`,
+      }),
+    );
     info.runs[`${variant}-${kind}`] = { bytes: file.bytes, oursMs: ours, numpyMs: numpy, numpySeconds: pyOut.seconds, loss: oursOut.loss };
     info.blas = pyOut.blas;
     info.pythonEnv = pyOut.env;

@@ -85,7 +85,10 @@ export const gc = globalThis.gc ?? (() => {});
  * BENCH_STAT=median to use medians instead.
  */
 export const STAT = process.env.BENCH_STAT === 'median' ? 'median' : 'min';
-export const STAT_TEXT = STAT === 'min' ? 'fastest of interleaved rounds (after one warm-up); medians in timesMs' : 'median of interleaved rounds (after one warm-up)';
+export const STAT_TEXT =
+  STAT === 'min'
+    ? 'fastest of interleaved rounds (after one warm-up); medians in timesMs'
+    : 'median of interleaved rounds (after one warm-up)';
 export function pick(xs) {
   return STAT === 'min' ? Math.min(...xs) : median(xs);
 }
@@ -129,7 +132,8 @@ export function interleave(cases, rounds, { warmup = 1 } = {}) {
 export function row({ name, ours, peer = null, ratio = null, better = 'higher', target = null, note = '', pass = null }) {
   let verdict = 'INFO';
   if (pass !== null) verdict = pass ? 'PASS' : 'MISS';
-  else if (target !== null && ratio !== null && Number.isFinite(ratio)) verdict = (better === 'higher' ? ratio >= target : ratio <= target) ? 'PASS' : 'MISS';
+  else if (target !== null && ratio !== null && Number.isFinite(ratio))
+    verdict = (better === 'higher' ? ratio >= target : ratio <= target) ? 'PASS' : 'MISS';
   return { name, ours, peer, ratio, better, target, verdict, note };
 }
 
@@ -162,7 +166,10 @@ export function runWithPeakRss(command, args, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'gradient-lens-rss-'));
   const preload = join(dir, 'rss.cjs');
   const report = join(dir, 'rss.txt');
-  writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS * 1024)));`);
+  writeFileSync(
+    preload,
+    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS * 1024)));`,
+  );
   const t0 = performance.now();
   const r = spawnSync(command, ['--require', preload, ...args], { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
   const wall = performance.now() - t0;

@@ -106,7 +106,9 @@ const cases = [
   { name: lean, run: () => core.softmaxCrossEntropyGradient(z, y, N, K), check: (r) => (oursLoss = r.loss) },
   { name: leanReused, run: () => core.softmaxCrossEntropyGradient(z, y, N, K, 'mean', reusedGradient) },
   { name: 'ours softmaxCrossEntropy', run: () => core.softmaxCrossEntropy(z, y, N, K) },
-  ...(core.softmaxCrossEntropyLabels ? [{ name: 'ours softmaxCrossEntropyLabels', run: () => core.softmaxCrossEntropyLabels(z, labels, N, K) }] : []),
+  ...(core.softmaxCrossEntropyLabels
+    ? [{ name: 'ours softmaxCrossEntropyLabels', run: () => core.softmaxCrossEntropyLabels(z, labels, N, K) }]
+    : []),
   { name: 'ours analyze (CE + argmax + p_true)', run: () => core.analyze(dataset) },
   {
     name: 'tfjs cpu valueAndGrad(softmaxCrossEntropy)',
@@ -139,11 +141,14 @@ const diff = differences(full, reference);
 const diffLabels = core.softmaxCrossEntropyLabels ? differences(core.softmaxCrossEntropyLabels(z, labels, N, K), reference) : diff;
 // The lean form returns no probabilities: compare its loss, losses and gradient bit for bit.
 const leanResult = core.softmaxCrossEntropyGradient(z, y, N, K);
-const leanSame = leanResult.loss === full.loss && leanResult.gradient.every((v, i) => Object.is(v, full.gradient[i])) && leanResult.losses.every((v, i) => Object.is(v, full.losses[i]));
+const leanSame =
+  leanResult.loss === full.loss &&
+  leanResult.gradient.every((v, i) => Object.is(v, full.gradient[i])) &&
+  leanResult.losses.every((v, i) => Object.is(v, full.losses[i]));
 let expWorstUlp = 0;
 const u = (() => {
   let s = 12345;
-  return () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
 })();
 const specials = [0, -0, 1, -1, 0.5, -0.5, 709.78, 709.79, -708, -708.4, -745.13, -745.14, 1e-300, -1e-9, Infinity, -Infinity, NaN];
 for (let i = 0; i < 2e6; i++) {
@@ -159,15 +164,67 @@ const worstLoss = Math.max(diff.loss, diffLabels.loss);
 globalThis.gc();
 
 const rows = [
-  row({ name: 'softmaxCrossEntropy (and …Labels, …Gradient) vs the textbook form with Math.exp: max |Δp|, |Δ(p − y)|', ours: { value: worstAbs, unit: '' }, pass: worstAbs <= 4e-16 && worstLoss <= 1e-15 && expWorstUlp <= 1 && leanSame, note: `loss relative Δ ${worstLoss.toExponential(1)}; exp() within ${expWorstUlp.toFixed(2)} ulp of Math.exp on 2·10⁶ arguments; …Gradient ${leanSame ? 'the same bits' : 'DIFFERS'}` }),
-  row({ name: 'softmax + CE → loss and ∂L/∂z, 10⁷ elements: speed-up over TensorFlow.js CPU', ours: fig(lean), peer: { name: 'tfjs-backend-cpu 4.x (float32)', ...fig(tfName) }, ratio: ms(tfName) / ms(lean), target: 30, note: 'both return the loss and a new gradient array, as tf.valueAndGrad does' }),
-  row({ name: 'softmax + CE → loss and ∂L/∂z into a reused array vs memory-bound floor', ours: fig(leanReused), peer: { name: 'read + write pass over one Float64Array', ...fig(floor) }, ratio: ms(leanReused) / ms(floor), better: 'lower', target: 3, note: 'both write a touched array' }),
-  row({ name: 'softmax + CE → loss, p and ∂L/∂z (softmaxCrossEntropy, what analyze() keeps) vs TensorFlow.js', ours: fig(ours), peer: { name: 'tfjs-backend-cpu 4.x (float32)', ...fig(tfName) }, ratio: ms(tfName) / ms(ours), note: 'two new n × k arrays (p and ∂L/∂z) where TensorFlow.js returns one' }),
-  row({ name: 'loss, p and ∂L/∂z vs the floor', ours: fig(ours), peer: { name: 'read + write pass over one Float64Array', ...fig(floor) }, ratio: ms(ours) / ms(floor), better: 'lower' }),
-  row({ name: 'floor variant: read pass + write pass into a freshly allocated array', ours: fig(lean), peer: { name: 'read + write into new Float64Array', ...fig('read pass + write pass into a new array') }, ratio: ms(lean) / ms('read pass + write pass into a new array'), better: 'lower', note: 'loss + ∂L/∂z into a new array: first touch of new pages on both sides' }),
-  row({ name: 'Math.exp pass: one exp per element, as the softmax needs', ours: fig('Math.exp pass (one per element)'), note: 'Math.exp alone, no memory traffic beyond reading z' }),
+  row({
+    name: 'softmaxCrossEntropy (and …Labels, …Gradient) vs the textbook form with Math.exp: max |Δp|, |Δ(p − y)|',
+    ours: { value: worstAbs, unit: '' },
+    pass: worstAbs <= 4e-16 && worstLoss <= 1e-15 && expWorstUlp <= 1 && leanSame,
+    note: `loss relative Δ ${worstLoss.toExponential(1)}; exp() within ${expWorstUlp.toFixed(2)} ulp of Math.exp on 2·10⁶ arguments; …Gradient ${leanSame ? 'the same bits' : 'DIFFERS'}`,
+  }),
+  row({
+    name: 'softmax + CE → loss and ∂L/∂z, 10⁷ elements: speed-up over TensorFlow.js CPU',
+    ours: fig(lean),
+    peer: { name: 'tfjs-backend-cpu 4.x (float32)', ...fig(tfName) },
+    ratio: ms(tfName) / ms(lean),
+    target: 30,
+    note: 'both return the loss and a new gradient array, as tf.valueAndGrad does',
+  }),
+  row({
+    name: 'softmax + CE → loss and ∂L/∂z into a reused array vs memory-bound floor',
+    ours: fig(leanReused),
+    peer: { name: 'read + write pass over one Float64Array', ...fig(floor) },
+    ratio: ms(leanReused) / ms(floor),
+    better: 'lower',
+    target: 3,
+    note: 'both write a touched array',
+  }),
+  row({
+    name: 'softmax + CE → loss, p and ∂L/∂z (softmaxCrossEntropy, what analyze() keeps) vs TensorFlow.js',
+    ours: fig(ours),
+    peer: { name: 'tfjs-backend-cpu 4.x (float32)', ...fig(tfName) },
+    ratio: ms(tfName) / ms(ours),
+    note: 'two new n × k arrays (p and ∂L/∂z) where TensorFlow.js returns one',
+  }),
+  row({
+    name: 'loss, p and ∂L/∂z vs the floor',
+    ours: fig(ours),
+    peer: { name: 'read + write pass over one Float64Array', ...fig(floor) },
+    ratio: ms(ours) / ms(floor),
+    better: 'lower',
+  }),
+  row({
+    name: 'floor variant: read pass + write pass into a freshly allocated array',
+    ours: fig(lean),
+    peer: { name: 'read + write into new Float64Array', ...fig('read pass + write pass into a new array') },
+    ratio: ms(lean) / ms('read pass + write pass into a new array'),
+    better: 'lower',
+    note: 'loss + ∂L/∂z into a new array: first touch of new pages on both sides',
+  }),
+  row({
+    name: 'Math.exp pass: one exp per element, as the softmax needs',
+    ours: fig('Math.exp pass (one per element)'),
+    note: 'Math.exp alone, no memory traffic beyond reading z',
+  }),
   ...(core.softmaxCrossEntropyLabels
-    ? [row({ name: 'softmaxCrossEntropyLabels (class indices, no dense n × k targets) vs the floor', ours: fig('ours softmaxCrossEntropyLabels'), peer: { name: 'read + write pass over one Float64Array', ...fig(floor) }, ratio: ms('ours softmaxCrossEntropyLabels') / ms(floor), better: 'lower', note: `${(ms(tfName) / ms('ours softmaxCrossEntropyLabels')).toFixed(1)}× TensorFlow.js; reads no targets` })]
+    ? [
+        row({
+          name: 'softmaxCrossEntropyLabels (class indices, no dense n × k targets) vs the floor',
+          ours: fig('ours softmaxCrossEntropyLabels'),
+          peer: { name: 'read + write pass over one Float64Array', ...fig(floor) },
+          ratio: ms('ours softmaxCrossEntropyLabels') / ms(floor),
+          better: 'lower',
+          note: `${(ms(tfName) / ms('ours softmaxCrossEntropyLabels')).toFixed(1)}× TensorFlow.js; reads no targets`,
+        }),
+      ]
     : []),
   row({ name: 'analyze() of the same dataset (CE + argmax + p of the true class)', ours: fig('ours analyze (CE + argmax + p_true)') }),
 ];
@@ -191,7 +248,8 @@ async function tfjsCpu() {
   const outfile = join(dir, 'tf.cjs');
   await esbuild.build({
     stdin: {
-      contents: "export * as tf from '@tensorflow/tfjs-core'; import '@tensorflow/tfjs-backend-cpu'; import '@tensorflow/tfjs-core/dist/register_all_gradients';",
+      contents:
+        "export * as tf from '@tensorflow/tfjs-core'; import '@tensorflow/tfjs-backend-cpu'; import '@tensorflow/tfjs-core/dist/register_all_gradients';",
       resolveDir: ROOT,
       loader: 'js',
     },

@@ -14,16 +14,20 @@ for (const variant of ['short', 'long']) {
     const r = runWithPeakRss(process.execPath, [cli, 'analyze', file.path, '--summary', '--json']);
     if (r.status !== 0) throw new Error(`analyze failed on ${file.path}: ${r.stderr}`);
     const budget = 3 * file.bytes + 100 * MB;
-    log(`memory: ${variant} ${kind} ${(file.bytes / MB).toFixed(0)} MB file: peak RSS ${(r.peakRss / MB).toFixed(0)} MB (budget ${(budget / MB).toFixed(0)} MB), ${r.wallMs.toFixed(0)} ms`);
-    rows.push(row({
-      name: `[${variant}] analyze ${kind.toUpperCase()} --summary, ${(file.bytes / MB).toFixed(0)} MB file: peak RSS / budget`,
-      ours: { value: Number((r.peakRss / MB).toFixed(0)), unit: 'MB', perFileByte: Number((r.peakRss / file.bytes).toFixed(2)) },
-      peer: { name: '3 × file + 100 MB', value: Number((budget / MB).toFixed(0)), unit: 'MB' },
-      ratio: r.peakRss / budget,
-      better: 'lower',
-      target: 1,
-      note: `measured with ${r.via}`,
-    }));
+    log(
+      `memory: ${variant} ${kind} ${(file.bytes / MB).toFixed(0)} MB file: peak RSS ${(r.peakRss / MB).toFixed(0)} MB (budget ${(budget / MB).toFixed(0)} MB), ${r.wallMs.toFixed(0)} ms`,
+    );
+    rows.push(
+      row({
+        name: `[${variant}] analyze ${kind.toUpperCase()} --summary, ${(file.bytes / MB).toFixed(0)} MB file: peak RSS / budget`,
+        ours: { value: Number((r.peakRss / MB).toFixed(0)), unit: 'MB', perFileByte: Number((r.peakRss / file.bytes).toFixed(2)) },
+        peer: { name: '3 × file + 100 MB', value: Number((budget / MB).toFixed(0)), unit: 'MB' },
+        ratio: r.peakRss / budget,
+        better: 'lower',
+        target: 1,
+        note: `measured with ${r.via}`,
+      }),
+    );
     info.runs[`${variant}-${kind}`] = { bytes: file.bytes, peakRss: r.peakRss, wallMs: r.wallMs };
   }
 }

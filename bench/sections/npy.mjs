@@ -50,21 +50,33 @@ const t = interleave(
 const mbps = (ms) => le.length / MB / (ms / 1000);
 const peer = { name: 'new Float64Array(Float32Array)', value: Number(mbps(t['Float32Array copy'].median).toFixed(0)), unit: 'MB/s' };
 const rows = [];
-for (const [label, key] of [['little endian', 'readNpy <f4'], ['big endian', 'readNpy >f4']]) {
+for (const [label, key] of [
+  ['little endian', 'readNpy <f4'],
+  ['big endian', 'readNpy >f4'],
+]) {
   const ours = mbps(t[key].median);
-  rows.push(row({
-    name: `readNpy ${N.toExponential(0)} float32, ${label}: throughput vs a typed-array copy`,
-    ours: { value: Number(ours.toFixed(0)), unit: 'MB/s' },
-    peer,
-    ratio: ours / peer.value,
-    better: 'higher',
-    note: `median of ${ROUNDS}`,
-  }));
-  rows.push(row({
-    name: `readNpy ${N.toExponential(0)} float32, ${label}: time (requirement: under 1 s for 10^7)`,
-    ours: { value: Number(t[key].median.toFixed(0)), unit: 'ms' },
-    pass: QUICK ? null : t[key].median < 1000,
-    note: QUICK ? '--quick: not measured at 10^7' : '',
-  }));
+  rows.push(
+    row({
+      name: `readNpy ${N.toExponential(0)} float32, ${label}: throughput vs a typed-array copy`,
+      ours: { value: Number(ours.toFixed(0)), unit: 'MB/s' },
+      peer,
+      ratio: ours / peer.value,
+      better: 'higher',
+      note: `median of ${ROUNDS}`,
+    }),
+  );
+  rows.push(
+    row({
+      name: `readNpy ${N.toExponential(0)} float32, ${label}: time (requirement: under 1 s for 10^7)`,
+      ours: { value: Number(t[key].median.toFixed(0)), unit: 'ms' },
+      pass: QUICK ? null : t[key].median < 1000,
+      note: QUICK ? '--quick: not measured at 10^7' : '',
+    }),
+  );
 }
-emit({ section: 'npy', title: 'NumPy .npy reading', rows, info: { n: N, bytes: le.length, timesMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.times])) } });
+emit({
+  section: 'npy',
+  title: 'NumPy .npy reading',
+  rows,
+  info: { n: N, bytes: le.length, timesMs: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.times])) },
+});

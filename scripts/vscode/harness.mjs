@@ -9,7 +9,15 @@ import { chromium } from 'playwright-core';
 import { ensureCodeServer, repoRoot } from './install-code-server.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export const USER_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
@@ -84,20 +92,38 @@ function serverProcesses(rootPid) {
  * Starts code-server in its own process group and waits until it answers HTTP.
  * Returns { port, url, logs(), stop() }; stop() kills the whole tree.
  */
-export async function startCodeServer({ extensionsDir, userDataDir, folder, env = {}, port, host = '127.0.0.1', stateDir, handleSignals = true, onAbort = () => {} }) {
+export async function startCodeServer({
+  extensionsDir,
+  userDataDir,
+  folder,
+  env = {},
+  port,
+  host = '127.0.0.1',
+  stateDir,
+  handleSignals = true,
+  onAbort = () => {},
+}) {
   const bin = fs.realpathSync(await ensureCodeServer());
   port ??= await freePort();
   stateDir ??= userDataDir;
   const args = [
     bin,
-    '--auth', 'none',
-    '--bind-addr', `${host}:${port}`,
-    '--extensions-dir', extensionsDir,
-    '--user-data-dir', userDataDir,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `${host}:${port}`,
+    '--extensions-dir',
+    extensionsDir,
+    '--user-data-dir',
+    userDataDir,
     // Its own config file, so it never writes ~/.config/code-server/config.yaml.
-    '--config', path.join(stateDir, 'code-server.yaml'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened',
+    '--config',
+    path.join(stateDir, 'code-server.yaml'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
     path.resolve(folder),
   ];
   fs.writeFileSync(path.join(stateDir, 'code-server.yaml'), 'auth: none\n');
@@ -210,7 +236,8 @@ function hostLogs(userDataDir) {
     ['remoteagent.log', 'exthost1/remoteexthost.log']
       .map((f) => path.join(logsDir, session, f))
       .filter((f) => fs.existsSync(f))
-      .map((f) => `--- ${f} ---\n${fs.readFileSync(f, 'utf8')}`));
+      .map((f) => `--- ${f} ---\n${fs.readFileSync(f, 'utf8')}`),
+  );
 }
 
 /**
@@ -288,7 +315,10 @@ export async function findFrame(page, selector, timeoutMs = 15_000) {
       }
     }
     if (Date.now() > deadline) {
-      const urls = page.frames().map((f) => `  ${f.url()}`).join('\n');
+      const urls = page
+        .frames()
+        .map((f) => `  ${f.url()}`)
+        .join('\n');
       throw new Error(`No frame contains ${selector} after ${timeoutMs} ms; frames:\n${urls}`);
     }
     await new Promise((r) => setTimeout(r, 250));

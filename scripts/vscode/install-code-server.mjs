@@ -19,8 +19,12 @@ const VERSIONS = {
 export function pickVersion(nodeMajor = Number(process.versions.node.split('.')[0])) {
   const entry = VERSIONS[nodeMajor];
   if (!entry) {
-    const known = Object.keys(VERSIONS).map((m) => `Node ${m}`).join(', ');
-    throw new Error(`No code-server version known for Node ${nodeMajor} (known: ${known}). Add one to VERSIONS in ${fileURLToPath(import.meta.url)}.`);
+    const known = Object.keys(VERSIONS)
+      .map((m) => `Node ${m}`)
+      .join(', ');
+    throw new Error(
+      `No code-server version known for Node ${nodeMajor} (known: ${known}). Add one to VERSIONS in ${fileURLToPath(import.meta.url)}.`,
+    );
   }
   return entry;
 }
@@ -53,12 +57,18 @@ export function checkPrerequisites() {
     missing.push('libkrb5-dev (headers for the kerberos native module)');
   }
   // node-gyp compiles several native modules.
-  for (const [cmd, pkg] of [['python3', 'python3'], ['make', 'make'], ['g++', 'g++']]) {
+  for (const [cmd, pkg] of [
+    ['python3', 'python3'],
+    ['make', 'make'],
+    ['g++', 'g++'],
+  ]) {
     if (!which(cmd)) missing.push(`${pkg} (node-gyp builds native modules with ${cmd})`);
   }
   if (missing.length) {
     const names = missing.map((m) => m.split(' ')[0]).join(' ');
-    throw new Error(`Cannot install code-server, missing Debian packages:\n  - ${missing.join('\n  - ')}\nInstall them with: apt-get update && apt-get install -y ${names}`);
+    throw new Error(
+      `Cannot install code-server, missing Debian packages:\n  - ${missing.join('\n  - ')}\nInstall them with: apt-get update && apt-get install -y ${names}`,
+    );
   }
 }
 

@@ -31,9 +31,11 @@ export async function preflight() {
     missing = missingPackages();
   }
   if (missing.length) {
-    throw new Error(`the real-VS-Code suites need Debian packages: ${missing.join(' ')}\n` +
-      `run: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}` +
-      (fs.existsSync(CHROMIUM) ? '' : `\n(or set CHROMIUM_PATH to a Chromium binary)`));
+    throw new Error(
+      `the real-VS-Code suites need Debian packages: ${missing.join(' ')}\n` +
+        `run: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}` +
+        (fs.existsSync(CHROMIUM) ? '' : `\n(or set CHROMIUM_PATH to a Chromium binary)`),
+    );
   }
   await ensureCodeServer();
 }

@@ -134,7 +134,10 @@ export function runCli(argv: string[], io: CliIo): number {
   try {
     bytes = io.readFile(file);
   } catch (error) {
-    const reason = error instanceof UnreadableFileError ? error.message : `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    const reason =
+      error instanceof UnreadableFileError
+        ? error.message
+        : `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
     io.err(`${file}: ${reason}\n`);
     return 1;
   }
@@ -148,7 +151,7 @@ export function runCli(argv: string[], io: CliIo): number {
   };
   const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice, loss: lossOverride && { override: lossOverride } });
   const stateDict = command === 'analyze' ? stateDictOutput(file, bytes, loaded, values.json) : null;
-  if (stateDict !== null) return io.out(stateDict), 0;
+  if (stateDict !== null) return (io.out(stateDict), 0);
   if (reportProblems(file, bytes, loaded, io)) return 1;
   const dataset = loaded.dataset!;
   const reduction = values.reduction as Reduction;
@@ -184,9 +187,15 @@ function finishOut(out: string, bytes: () => Uint8Array, io: CliIo): number {
 }
 
 /** The network health thresholds given on the command line: positive numbers, or a message. */
-function parseThresholds(vanishing: string | undefined, exploding: string | undefined): { vanishingThreshold?: number; explodingThreshold?: number } | string {
+function parseThresholds(
+  vanishing: string | undefined,
+  exploding: string | undefined,
+): { vanishingThreshold?: number; explodingThreshold?: number } | string {
   const out: { vanishingThreshold?: number; explodingThreshold?: number } = {};
-  for (const [flag, text, key] of [['--vanishing-threshold', vanishing, 'vanishingThreshold'], ['--exploding-threshold', exploding, 'explodingThreshold']] as const) {
+  for (const [flag, text, key] of [
+    ['--vanishing-threshold', vanishing, 'vanishingThreshold'],
+    ['--exploding-threshold', exploding, 'explodingThreshold'],
+  ] as const) {
     if (text === undefined) continue;
     const value = text.trim() === '' ? NaN : Number(text);
     if (!Number.isFinite(value) || value <= 0) return `${flag} must be a positive number such as 1e-6, not "${text}"`;
@@ -215,7 +224,15 @@ function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean): R
   if (summary && dataset.task === 'classification' && !dataset.loss) {
     // Loss and accuracy only: no n × k probabilities or gradient to hold (the same numbers).
     const s = summarizeClassification(dataset, { reduction });
-    const report: Record<string, unknown> = { task: 'classification', input: dataset.input, n: dataset.n, k: dataset.k, reduction, loss: s.loss, accuracy: s.accuracy };
+    const report: Record<string, unknown> = {
+      task: 'classification',
+      input: dataset.input,
+      n: dataset.n,
+      k: dataset.k,
+      reduction,
+      loss: s.loss,
+      accuracy: s.accuracy,
+    };
     if (dataset.classes) report.classes = dataset.classes;
     return report;
   }
@@ -241,7 +258,15 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
   return loaded.dataset === null;
 }
 
-function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | undefined, json: boolean, io: CliIo, print: boolean, out: { path: string; format: ExportFormat } | null): number {
+function jacobianCommand(
+  file: string,
+  dataset: Dataset,
+  sampleArg: string | undefined,
+  json: boolean,
+  io: CliIo,
+  print: boolean,
+  out: { path: string; format: ExportFormat } | null,
+): number {
   if (dataset.task !== 'classification') {
     io.err(`${file}: the softmax Jacobian needs logits or probabilities; this file is a ${dataset.task} file\n`);
     return 1;
@@ -256,7 +281,9 @@ function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | und
   const names = (dataset.classes ?? Array.from({ length: k }, (_, j) => String(j))).map((n) => escapeControls(n, true));
   const width = Math.max(10, ...names.map((n) => n.length + 1));
   // K × K can be far more than fits: refuse, with the size it would need, before writing anything.
-  const tooLarge = (print ? jacobianTooLarge(k, json ? 'json' : 'table', width) : null) ?? (out ? jacobianTooLarge(k, out.format === 'safetensors' ? 'npz' : out.format) : null);
+  const tooLarge =
+    (print ? jacobianTooLarge(k, json ? 'json' : 'table', width) : null) ??
+    (out ? jacobianTooLarge(k, out.format === 'safetensors' ? 'npz' : out.format) : null);
   if (tooLarge) {
     io.err(`${file}: ${tooLarge}\n`);
     return 1;
@@ -270,7 +297,9 @@ function jacobianCommand(file: string, dataset: Dataset, sampleArg: string | und
     const jacobian = toRows(sigmoidJacobian(p), k, k);
     if (json) io.out(JSON.stringify({ sample, activation: 'sigmoid', jacobian, softmaxJacobian: toRows(softmaxJacobian(p), k, k) }) + '\n');
     else {
-      io.out(`sigmoid Jacobian ∂p_j/∂z_k = δ_jk p_j(1 − p_j) of sample ${sample} in ${escapeControls(file, true)} (diagonal: each output is its own sigmoid)\n`);
+      io.out(
+        `sigmoid Jacobian ∂p_j/∂z_k = δ_jk p_j(1 − p_j) of sample ${sample} in ${escapeControls(file, true)} (diagonal: each output is its own sigmoid)\n`,
+      );
       io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
       jacobian.forEach((row, j) => io.out(names[j].padStart(width) + row.map((v) => v.toExponential(2).padStart(width)).join('') + '\n'));
     }
@@ -308,7 +337,9 @@ function checkCommand(dataset: Dataset, reduction: Reduction, io: CliIo, json: b
     for (const c of checks) {
       const kink = dataset.task === 'network' ? 'a ReLU kink' : dataset.loss ? `a kink of ${dataset.loss.name}` : 'the clip boundary';
       const skipped = c.skipped ? `, ${c.skipped} skipped at ${kink}` : '';
-      io.out(`${c.passed ? 'ok  ' : 'FAIL'} ${escapeControls(c.name, true)}: ${c.checked} coordinates${skipped}; worst relative error ${c.maxRelativeError.toExponential(2)}, worst absolute ${c.maxAbsoluteError.toExponential(2)} (analytic ${c.analytic.toExponential(6)} vs finite difference ${c.numeric.toExponential(6)})\n`);
+      io.out(
+        `${c.passed ? 'ok  ' : 'FAIL'} ${escapeControls(c.name, true)}: ${c.checked} coordinates${skipped}; worst relative error ${c.maxRelativeError.toExponential(2)}, worst absolute ${c.maxAbsoluteError.toExponential(2)} (analytic ${c.analytic.toExponential(6)} vs finite difference ${c.numeric.toExponential(6)})\n`,
+      );
     }
   }
   return checks.every((c) => c.passed) ? 0 : 1;

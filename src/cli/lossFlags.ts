@@ -35,7 +35,12 @@ export function lossChoiceFromFlags(flags: Flags): LossChoice['override'] | stri
     const bad = parts.findIndex((s, i) => s === '' || !Number.isFinite(values[i]));
     return bad >= 0 ? `--${flag} must be numbers separated by commas, such as 1,2.5,1; "${parts[bad]}" is not a number` : values;
   };
-  const scalars = [['label-smoothing', 'label_smoothing'], ['ignore-index', 'ignore_index'], ['beta', 'beta'], ['delta', 'delta']] as const;
+  const scalars = [
+    ['label-smoothing', 'label_smoothing'],
+    ['ignore-index', 'ignore_index'],
+    ['beta', 'beta'],
+    ['delta', 'delta'],
+  ] as const;
   for (const [flag, key] of scalars) {
     const text = flags[flag];
     if (text === undefined) continue;
@@ -43,7 +48,10 @@ export function lossChoiceFromFlags(flags: Flags): LossChoice['override'] | stri
     if (typeof v === 'string') return v;
     options[key] = v;
   }
-  for (const [flag, key] of [['weight', 'weight'], ['pos-weight', 'pos_weight']] as const) {
+  for (const [flag, key] of [
+    ['weight', 'weight'],
+    ['pos-weight', 'pos_weight'],
+  ] as const) {
     const text = flags[flag];
     if (text === undefined) continue;
     const v = numbers(flag, text);

@@ -22,7 +22,7 @@ const io = {
     let n = 0;
     try {
       for (const chunk of chunks) {
-        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+        for (let at = 0; at < chunk.length;) at += writeSync(fd, chunk, at);
         n += chunk.length;
       }
     } finally {

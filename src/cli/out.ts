@@ -37,14 +37,22 @@ export interface ReportOptions {
 }
 
 /** Bytes of the analysis of `dataset` in `format`. */
-export function analysisBytes(dataset: Dataset, analysis: Analysis | null, format: ExportFormat, options: ReportOptions, fileName: string): Uint8Array {
-  if (dataset.task === 'network') return exportNetwork(dataset, analyzeNetwork(dataset, options), format, { fileName, classes: dataset.classes });
+export function analysisBytes(
+  dataset: Dataset,
+  analysis: Analysis | null,
+  format: ExportFormat,
+  options: ReportOptions,
+  fileName: string,
+): Uint8Array {
+  if (dataset.task === 'network')
+    return exportNetwork(dataset, analyzeNetwork(dataset, options), format, { fileName, classes: dataset.classes });
   const classes = dataset.task === 'classification' ? dataset.classes : null;
   return exportAnalysis(analysis!, format, { fileName, classes, compress: true });
 }
 
 export function jacobianBytes(dataset: Dataset, analysis: Analysis, sample: number, format: ExportFormat, fileName: string): Uint8Array {
-  if (analysis.task !== 'classification' || dataset.task !== 'classification') throw new Error('the Jacobian needs a classification analysis');
+  if (analysis.task !== 'classification' || dataset.task !== 'classification')
+    throw new Error('the Jacobian needs a classification analysis');
   return exportJacobian(analysis, sample, format, { fileName, classes: dataset.classes, compress: true });
 }
 

@@ -34,8 +34,14 @@ export function readRegularFile(path: string, maxBytes: number): Uint8Array {
     const s = fstatSync(fd);
     if (!s.isFile()) throw new UnreadableFileError(`cannot read the file: it is ${kindOf(s)}, not a regular file`, 'ENOTREG');
     if (s.size > maxBytes) {
-      const limit = maxBytes === DEFAULT_MAX_FILE_SIZE_MB * 2 ** 20 ? ` (the default of gradientLens.maxFileSizeMB, ${DEFAULT_MAX_FILE_SIZE_MB} MB)` : '';
-      throw new UnreadableFileError(`cannot read the file: it is ${byteSize(s.size)}, above the limit of ${byteSize(maxBytes)}${limit}`, 'EFBIG');
+      const limit =
+        maxBytes === DEFAULT_MAX_FILE_SIZE_MB * 2 ** 20
+          ? ` (the default of gradientLens.maxFileSizeMB, ${DEFAULT_MAX_FILE_SIZE_MB} MB)`
+          : '';
+      throw new UnreadableFileError(
+        `cannot read the file: it is ${byteSize(s.size)}, above the limit of ${byteSize(maxBytes)}${limit}`,
+        'EFBIG',
+      );
     }
     // Read what fstat promised and no more, even if the file grows meanwhile.
     const bytes = new Uint8Array(s.size);

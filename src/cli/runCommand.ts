@@ -39,14 +39,20 @@ export function runCommand(target: string, json: boolean, options: { reduction: 
     bytes = io.readFile(manifest);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? `no ${RUN_MANIFEST} here: not a training-run folder (see README, Training runs)` : `cannot read the file: ${code ?? (error as Error).message}`;
+    const why =
+      code === 'ENOENT'
+        ? `no ${RUN_MANIFEST} here: not a training-run folder (see README, Training runs)`
+        : `cannot read the file: ${code ?? (error as Error).message}`;
     io.err(`${manifest}: ${why}\n`);
     return 1;
   }
   const run = readManifest(bytes);
   const index = new LineIndex(bytes);
   const at = (line: number, column: number) => formatLocation(manifest, index, index.offsetAt({ line, character: column }));
-  const lines: { line: number; text: string }[] = run.problems.map((p) => ({ line: p.line, text: `${at(p.line, p.column)}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}` }));
+  const lines: { line: number; text: string }[] = run.problems.map((p) => ({
+    line: p.line,
+    text: `${at(p.line, p.column)}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`,
+  }));
   let errors = run.problems.some((p) => p.severity === 'error');
   const steps: StepReport[] = [];
   for (const s of run.steps) {
@@ -59,8 +65,14 @@ export function runCommand(target: string, json: boolean, options: { reduction: 
       // A logged loss over more rows than the step file keeps is not comparable; it is not checked.
       const off = lossDisagreement(loss.value, s.loss);
       if (off !== null) {
-        const kept = run.header?.maxSamples && loss.n >= run.header.maxSamples ? ` (the file keeps only the first ${loss.n} samples of the batch, which can explain it)` : '';
-        lines.push({ line: s.line, text: `${where}: warning: step ${s.step}: the loss recomputed from ${s.file} is ${loss.value}, the logged loss is ${s.loss}: ${off.toExponential(2)} relative, more than 1e-6${kept}` });
+        const kept =
+          run.header?.maxSamples && loss.n >= run.header.maxSamples
+            ? ` (the file keeps only the first ${loss.n} samples of the batch, which can explain it)`
+            : '';
+        lines.push({
+          line: s.line,
+          text: `${where}: warning: step ${s.step}: the loss recomputed from ${s.file} is ${loss.value}, the logged loss is ${s.loss}: ${off.toExponential(2)} relative, more than 1e-6${kept}`,
+        });
       }
     }
     steps.push({
@@ -70,7 +82,8 @@ export function runCommand(target: string, json: boolean, options: { reduction: 
       layers: s.params.map((p) => ({ name: p.name, gradNorm: p.gradNorm, weightNorm: p.weightNorm, health: paramHealth(p, options) })),
     });
   }
-  if (bytes.length === 0) lines.push({ line: 0, text: `${manifest}:1:1: warning: the manifest is empty (the run has not written its header yet)` });
+  if (bytes.length === 0)
+    lines.push({ line: 0, text: `${manifest}:1:1: warning: the manifest is empty (the run has not written its header yet)` });
   lines.sort((a, b) => a.line - b.line);
   for (const l of lines) io.err(l.text + '\n');
   io.out(json ? JSON.stringify({ steps }) + '\n' : table(manifest, steps));
@@ -94,15 +107,23 @@ const MARK: Record<string, string> = { ok: ' ', none: ' ', vanishing: '↓', exp
 function table(manifest: string, steps: StepReport[]): string {
   const names = [...new Set(steps.flatMap((s) => s.layers.map((l) => l.name)))];
   const width = names.map((n) => Math.max(12, n.length + 1));
-  const out = [`${manifest}: ${steps.length} step${steps.length === 1 ? '' : 's'}, ${names.length} parameters; gradient norms ‖∂L/∂W‖ (↓ vanishing, ↑ exploding)`, ''];
-  out.push(`${'step'.padStart(8)}  ${'loss'.padStart(12)}  ${'logged'.padStart(12)}` + names.map((n, i) => n.padStart(width[i]) + ' ').join(''));
+  const out = [
+    `${manifest}: ${steps.length} step${steps.length === 1 ? '' : 's'}, ${names.length} parameters; gradient norms ‖∂L/∂W‖ (↓ vanishing, ↑ exploding)`,
+    '',
+  ];
+  out.push(
+    `${'step'.padStart(8)}  ${'loss'.padStart(12)}  ${'logged'.padStart(12)}` + names.map((n, i) => n.padStart(width[i]) + ' ').join(''),
+  );
   for (const s of steps) {
     const norms = names.map((n, i) => {
       const layer = s.layers.find((l) => l.name === n);
       const text = !layer ? '' : layer.gradNorm === null ? '—' : fmt(layer.gradNorm);
       return ` ${text}`.padStart(width[i]) + (layer ? MARK[layer.health] : ' ');
     });
-    out.push(`${String(s.step).padStart(8)}  ${(s.loss === null ? '—' : fmt(s.loss)).padStart(12)}  ${(s.loggedLoss === null ? '—' : fmt(s.loggedLoss)).padStart(12)}` + norms.join(''));
+    out.push(
+      `${String(s.step).padStart(8)}  ${(s.loss === null ? '—' : fmt(s.loss)).padStart(12)}  ${(s.loggedLoss === null ? '—' : fmt(s.loggedLoss)).padStart(12)}` +
+        norms.join(''),
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -10,7 +10,9 @@ export function renderTable(file: string, report: Record<string, unknown>): stri
   if (report.task === 'classification') {
     const classes = report.classes as string[] | undefined;
     lines.push(`${escapeControls(file, true)}: ${report.n} samples × ${report.k} classes, from ${report.input}`);
-    lines.push(`${lossTitle(report, 'cross-entropy')} (${report.reduction}) = ${fmt(loss)}${report.accuracy !== undefined ? `, accuracy ${(100 * (report.accuracy as number)).toFixed(1)}%` : ''}`);
+    lines.push(
+      `${lossTitle(report, 'cross-entropy')} (${report.reduction}) = ${fmt(loss)}${report.accuracy !== undefined ? `, accuracy ${(100 * (report.accuracy as number)).toFixed(1)}%` : ''}`,
+    );
     const losses = report.losses as number[] | undefined;
     if (losses) {
       const grad = report.logitGradient as number[][];
@@ -40,7 +42,13 @@ export function renderTable(file: string, report: Record<string, unknown>): stri
 /** The loss's name with the options that are not torch's defaults, e.g. `cross_entropy (label_smoothing=0.1)`. */
 function lossTitle(report: Record<string, unknown>, plain: string): string {
   const f = report.lossFunction as Record<string, unknown> | undefined;
-  if (!f || (f.name === 'cross_entropy' && !f.weight && !f.label_smoothing && f.ignore_index === -100) || f.name === 'mse' || f.clip !== undefined) return plain;
+  if (
+    !f ||
+    (f.name === 'cross_entropy' && !f.weight && !f.label_smoothing && f.ignore_index === -100) ||
+    f.name === 'mse' ||
+    f.clip !== undefined
+  )
+    return plain;
   const defaults: Record<string, unknown> = { ignore_index: -100, label_smoothing: 0, beta: 1, delta: 1 };
   const options = Object.entries(f).filter(([key, value]) => key !== 'name' && defaults[key] !== value);
   return `${f.name}${options.length ? ` (${options.map(([key, value]) => `${key}=${Array.isArray(value) ? value.join(',') : value}`).join(', ')})` : ''}`;
@@ -63,14 +71,25 @@ function renderNetworkTable(file: string, report: Record<string, unknown>): stri
   const shape = [String(layers[0].inputs), ...layers.map((l) => `${l.outputs} ${l.activation}`)].join(' → ');
   const lossName = report.head === 'cross-entropy' ? 'cross-entropy' : 'mean squared error';
   const lines = [`${escapeControls(file, true)}: network ${shape}, ${report.n} samples`];
-  lines.push(`${lossName} (${report.reduction}) = ${fmt(report.loss as number)}${report.accuracy !== undefined ? `, accuracy ${(100 * (report.accuracy as number)).toFixed(1)}%` : ''}`);
+  lines.push(
+    `${lossName} (${report.reduction}) = ${fmt(report.loss as number)}${report.accuracy !== undefined ? `, accuracy ${(100 * (report.accuracy as number)).toFixed(1)}%` : ''}`,
+  );
   lines.push('');
-  lines.push(`${'layer'.padStart(5)}  ${'shape'.padEnd(12)}  ${'‖W‖'.padStart(11)}  ${'‖∂L/∂W‖'.padStart(11)}  ${'ratio'.padStart(11)}  health`);
+  lines.push(
+    `${'layer'.padStart(5)}  ${'shape'.padEnd(12)}  ${'‖W‖'.padStart(11)}  ${'‖∂L/∂W‖'.padStart(11)}  ${'ratio'.padStart(11)}  health`,
+  );
   layers.forEach((l, i) => {
     // JSON turns an infinite ratio (all-zero W, nonzero gradient) into null.
     const ratio = l.ratio === null ? '∞' : fmt(l.ratio);
-    const flag = l.health === 'vanishing' ? `vanishing (ratio < ${thresholds.vanishing})` : l.health === 'exploding' ? `exploding (‖∂L/∂W‖ > ${thresholds.exploding})` : 'ok';
-    lines.push(`${String(i + 1).padStart(5)}  ${`${l.outputs}×${l.inputs} ${l.activation}`.padEnd(12)}  ${fmt(l.weightNorm).padStart(11)}  ${fmt(l.gradNorm).padStart(11)}  ${ratio.padStart(11)}  ${flag}`);
+    const flag =
+      l.health === 'vanishing'
+        ? `vanishing (ratio < ${thresholds.vanishing})`
+        : l.health === 'exploding'
+          ? `exploding (‖∂L/∂W‖ > ${thresholds.exploding})`
+          : 'ok';
+    lines.push(
+      `${String(i + 1).padStart(5)}  ${`${l.outputs}×${l.inputs} ${l.activation}`.padEnd(12)}  ${fmt(l.weightNorm).padStart(11)}  ${fmt(l.gradNorm).padStart(11)}  ${ratio.padStart(11)}  ${flag}`,
+    );
   });
   const losses = report.losses as number[] | undefined;
   if (losses) {

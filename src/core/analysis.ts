@@ -5,7 +5,15 @@ import { classOutcomes } from './classOutcomes';
 import type { ClassificationData, Dataset, RegressionData } from './dataset';
 import { analyzeClassificationLoss, analyzeRegressionLoss } from './loss/analyzeLoss';
 import type { LossSpec } from './loss/spec';
-import { logitGradientFromProbabilities, meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropyInto, softmaxCrossEntropyLabelsInto, type Reduction, PROBABILITY_EPSILON } from './losses';
+import {
+  logitGradientFromProbabilities,
+  meanSquaredError,
+  probabilityCrossEntropy,
+  softmaxCrossEntropyInto,
+  softmaxCrossEntropyLabelsInto,
+  type Reduction,
+  PROBABILITY_EPSILON,
+} from './losses';
 
 export interface AnalysisOptions {
   reduction?: Reduction;
@@ -69,7 +77,9 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   if (data.input === 'logits') {
     // Class indices need no pass over the dense one-hot targets (the same results, see losses.ts).
     gradient = options.withoutLogitGradient ? (null as unknown as Float64Array) : new Float64Array(n * k);
-    const r = labels ? softmaxCrossEntropyLabelsInto(values, labels, n, k, reduction, gradient) : softmaxCrossEntropyInto(values, targets, n, k, reduction, gradient);
+    const r = labels
+      ? softmaxCrossEntropyLabelsInto(values, labels, n, k, reduction, gradient)
+      : softmaxCrossEntropyInto(values, targets, n, k, reduction, gradient);
     ({ loss, losses, probabilities } = r);
     logitGradient = gradient;
   } else {
@@ -79,7 +89,22 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
     logitGradient = logitGradientFromProbabilities(values, targets, n, k, reduction);
   }
   const { predicted, actual, pTrue } = classOutcomes(probabilities, targets, labels, n, k);
-  return { task: 'classification', input: data.input, n, k, reduction, loss, losses, probabilities, targets, gradient, logitGradient, predicted, actual, pTrue };
+  return {
+    task: 'classification',
+    input: data.input,
+    n,
+    k,
+    reduction,
+    loss,
+    losses,
+    probabilities,
+    targets,
+    gradient,
+    logitGradient,
+    predicted,
+    actual,
+    pTrue,
+  };
 }
 
 export function analyzeRegression(data: RegressionData, options: AnalysisOptions = {}): RegressionAnalysis {

@@ -26,7 +26,8 @@ export function checkSlice(shape: readonly number[], r: SliceRequest): string | 
   const rank = shape.length;
   const axisOk = (a: number) => Number.isInteger(a) && a >= 0 && a < rank;
   if (rank < 1) return 'a 0-d array has nothing to draw';
-  if (!axisOk(r.rowAxis) || (rank > 1 && (!axisOk(r.colAxis) || r.colAxis === r.rowAxis))) return `axes must be two different numbers from 0 to ${rank - 1}`;
+  if (!axisOk(r.rowAxis) || (rank > 1 && (!axisOk(r.colAxis) || r.colAxis === r.rowAxis)))
+    return `axes must be two different numbers from 0 to ${rank - 1}`;
   if (!Array.isArray(r.index) || r.index.length !== rank) return `the index needs ${rank} entries`;
   for (let d = 0; d < rank; d++) {
     if (d === r.rowAxis || d === r.colAxis) continue;

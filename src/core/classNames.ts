@@ -24,7 +24,6 @@ export interface SiblingSource {
 /** Looked for in this order; the first whose line count equals the number of classes is used. */
 export const CLASS_NAME_FILES = ['classes.txt', 'labels.txt'] as const;
 
-
 export function siblingReader(source: SiblingSource): ReadSibling {
   const { readSibling, siblings } = source;
   if (readSibling) {
@@ -42,7 +41,7 @@ export function siblingReader(source: SiblingSource): ReadSibling {
       return cache.get(name)!;
     };
   }
-  if (siblings) return (name) => (Object.prototype.hasOwnProperty.call(siblings, name) ? siblings[name] ?? null : null);
+  if (siblings) return (name) => (Object.prototype.hasOwnProperty.call(siblings, name) ? (siblings[name] ?? null) : null);
   return () => null;
 }
 
@@ -77,13 +76,24 @@ export function siblingClassNames(k: number, read: ReadSibling): SiblingClasses 
     const bytes = read(file);
     if (!bytes) continue;
     if (bytes.length > MAX_CLASS_FILE_BYTES || bytes.includes(0)) {
-      if (file === 'classes.txt') problems.push(problem(`classes.txt beside this file is not a text list of class names; it is ignored`, 0, 0, 'classes-file', 'warning'));
+      if (file === 'classes.txt')
+        problems.push(
+          problem(`classes.txt beside this file is not a text list of class names; it is ignored`, 0, 0, 'classes-file', 'warning'),
+        );
       continue;
     }
     const names = parseClassNames(bytes);
     if (names.length === k) return { names, file, problems };
     if (file === 'classes.txt') {
-      problems.push(problem(`classes.txt beside this file has ${names.length} name${names.length === 1 ? '' : 's'} but there are ${k} classes; the names are ignored`, 0, 0, 'classes-count', 'warning'));
+      problems.push(
+        problem(
+          `classes.txt beside this file has ${names.length} name${names.length === 1 ? '' : 's'} but there are ${k} classes; the names are ignored`,
+          0,
+          0,
+          'classes-count',
+          'warning',
+        ),
+      );
     }
   }
   return { names: null, file: null, problems };

@@ -1,7 +1,14 @@
 /** Per sample: the predicted class, the true class and p of the true class, for hovers, CodeLens and warnings. */
 
 /** argmax p, the true class (argmax y; a sample whose label is `ignore` keeps it, with p_true NaN) and p of the true class. */
-export function classOutcomes(p: Float64Array, y: Float64Array, labels: Int32Array | null, n: number, k: number, ignore?: number): { predicted: Int32Array; actual: Int32Array; pTrue: Float64Array } {
+export function classOutcomes(
+  p: Float64Array,
+  y: Float64Array,
+  labels: Int32Array | null,
+  n: number,
+  k: number,
+  ignore?: number,
+): { predicted: Int32Array; actual: Int32Array; pTrue: Float64Array } {
   const predicted = new Int32Array(n);
   const actual = new Int32Array(n);
   const pTrue = new Float64Array(n);

@@ -4,7 +4,17 @@
  * The delimiter is taken from the header: ',' unless the header has none and has tabs or ';'.
  */
 import { InputError } from './problems';
-import { charHintAt, charLengthAt, charNameAt, clip, firstInvalidUtf8, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
+import {
+  charHintAt,
+  charLengthAt,
+  charNameAt,
+  clip,
+  firstInvalidUtf8,
+  notTextProblem,
+  scanNumber,
+  withinFile,
+  type NumberScan,
+} from './numberScan';
 import { Float64Builder } from './float64Builder';
 
 export interface CsvTable {
@@ -51,7 +61,7 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string): CsvTable {
 
   pos = skipLineBreak(b, headerEnd);
   // At least 8 bytes a number in practice; the pages of the buffer take memory only once written.
-  const values = new Float64Builder(Math.max(1024, Math.min(1 << 27, Math.ceil(((n - pos) / 8)))));
+  const values = new Float64Builder(Math.max(1024, Math.min(1 << 27, Math.ceil((n - pos) / 8))));
   const rowSpans = new Float64Builder(1024);
   const scan: NumberScan = { value: 0, end: 0, error: null };
   let rows = 0;
@@ -157,7 +167,12 @@ function readHeader(b: Uint8Array, headerStart: number, headerEnd: number, delim
       }
       const bad = firstInvalidUtf8(b, s, e);
       if (bad >= 0) {
-        throw new InputError(`the header holds the byte 0x${b[bad].toString(16)}, which is not UTF-8 text; save the file as UTF-8 (or is it a binary file?)`, bad, bad + 1, 'encoding');
+        throw new InputError(
+          `the header holds the byte 0x${b[bad].toString(16)}, which is not UTF-8 text; save the file as UTF-8 (or is it a binary file?)`,
+          bad,
+          bad + 1,
+          'encoding',
+        );
       }
       columns.push(decoder.decode(b.subarray(s, e)));
       columnSpans.push(cellStart, i);
@@ -179,26 +194,56 @@ function where(columns: string[], rows: number, col: number): string {
 
 function emptyCellError(columns: string[], delimiter: string, rows: number, col: number, cellAt: number, pos: number): InputError {
   if (col >= columns.length) {
-    return new InputError(`sample ${rows} has an extra empty cell after its ${columns.length} values; remove the trailing ${nameOf(delimiter)}`, pos - 1, pos, 'ragged');
+    return new InputError(
+      `sample ${rows} has an extra empty cell after its ${columns.length} values; remove the trailing ${nameOf(delimiter)}`,
+      pos - 1,
+      pos,
+      'ragged',
+    );
   }
-  return new InputError(`empty cell in column ${columnName(columns, col)} of sample ${rows}; every cell needs a number (fill it in or drop the sample)`, cellAt, cellAt, 'empty-cell');
+  return new InputError(
+    `empty cell in column ${columnName(columns, col)} of sample ${rows}; every cell needs a number (fill it in or drop the sample)`,
+    cellAt,
+    cellAt,
+    'empty-cell',
+  );
 }
 
 function raggedError(rows: number, col: number, width: number, rowStart: number, i: number): InputError {
-  return new InputError(`sample ${rows} has ${col} value${col === 1 ? '' : 's'}, expected ${width} (one per header column)`, rowStart, i, 'ragged');
+  return new InputError(
+    `sample ${rows} has ${col} value${col === 1 ? '' : 's'}, expected ${width} (one per header column)`,
+    rowStart,
+    i,
+    'ragged',
+  );
 }
 
-function afterNumberError(b: Uint8Array, i: number, cellAt: number, delimiter: string, columns: string[], rows: number, col: number): InputError {
+function afterNumberError(
+  b: Uint8Array,
+  i: number,
+  cellAt: number,
+  delimiter: string,
+  columns: string[],
+  rows: number,
+  col: number,
+): InputError {
   const d = b[i];
   if (d === 44) {
     const comma = decimalComma(b, cellAt, i, delimiter.charCodeAt(0));
     if (comma) return comma(where(columns, rows, col));
   }
   const hint =
-    d === 44 || d === 59 || d === 9 ? ` (the header uses ${nameOf(delimiter)} as the delimiter, so every line must)`
-    : d >= 48 && d <= 57 ? '; a number cannot contain spaces'
-    : charHintAt(b, i);
-  return new InputError(`unexpected ${charNameAt(b, i)} after the number in ${where(columns, rows, col)}${hint}`, i, i + charLengthAt(b, i), 'syntax');
+    d === 44 || d === 59 || d === 9
+      ? ` (the header uses ${nameOf(delimiter)} as the delimiter, so every line must)`
+      : d >= 48 && d <= 57
+        ? '; a number cannot contain spaces'
+        : charHintAt(b, i);
+  return new InputError(
+    `unexpected ${charNameAt(b, i)} after the number in ${where(columns, rows, col)}${hint}`,
+    i,
+    i + charLengthAt(b, i),
+    'syntax',
+  );
 }
 
 /** Why a cell is not a number, naming what it holds. */
@@ -210,9 +255,27 @@ function cellError(b: Uint8Array, i: number, delim: number, scanError: string, c
   let text = decoder.decode(b.subarray(i, e)).trim();
   if (text.endsWith('"')) text = text.slice(0, -1).trim();
   const end = Math.max(e, i + 1);
-  if (/^[-+]?(nan|inf|infinity)$/i.test(text)) return new InputError(`${text} (${at}) is not a finite number and no loss can be computed from it; replace it with a number or drop the sample`, i, end, 'non-finite');
-  if (MISSING.test(text)) return new InputError(`"${text}" (${at}) marks a missing value, which cannot be analysed; fill it in or drop the sample`, i, end, 'not-a-number');
-  if (scanError.includes('too large')) return new InputError(`${clip(text)} (${at}) is too large for a 64-bit float (the largest is about 1.8e308); rescale the values`, i, end, 'non-finite');
+  if (/^[-+]?(nan|inf|infinity)$/i.test(text))
+    return new InputError(
+      `${text} (${at}) is not a finite number and no loss can be computed from it; replace it with a number or drop the sample`,
+      i,
+      end,
+      'non-finite',
+    );
+  if (MISSING.test(text))
+    return new InputError(
+      `"${text}" (${at}) marks a missing value, which cannot be analysed; fill it in or drop the sample`,
+      i,
+      end,
+      'not-a-number',
+    );
+  if (scanError.includes('too large'))
+    return new InputError(
+      `${clip(text)} (${at}) is too large for a 64-bit float (the largest is about 1.8e308); rescale the values`,
+      i,
+      end,
+      'non-finite',
+    );
   let hint = '';
   for (let k = i; k < e; k++) {
     if (b[k] >= 0x80) {
@@ -232,11 +295,21 @@ function quoteError(b: Uint8Array, cellAt: number, i: number, delim: number, col
   if (b[close] !== 34) {
     let open = cellAt - 1;
     while (open > 0 && b[open] !== 34) open--;
-    return new InputError(`${at}: the quote that opens this cell is never closed; close it after the number, as in "1.5"`, open, open + 1, 'syntax');
+    return new InputError(
+      `${at}: the quote that opens this cell is never closed; close it after the number, as in "1.5"`,
+      open,
+      open + 1,
+      'syntax',
+    );
   }
   const comma = b[i] === 44 ? decimalComma(b, cellAt, i, delim) : null;
   if (comma) return comma(at);
-  return new InputError(`unexpected ${charNameAt(b, i)} in the quoted cell of ${at}; a quoted cell must hold just a number, like "1.5"${charHintAt(b, i)}`, i, i + charLengthAt(b, i), 'syntax');
+  return new InputError(
+    `unexpected ${charNameAt(b, i)} in the quoted cell of ${at}; a quoted cell must hold just a number, like "1.5"${charHintAt(b, i)}`,
+    i,
+    i + charLengthAt(b, i),
+    'syntax',
+  );
 }
 
 /**
@@ -254,7 +327,13 @@ function decimalComma(b: Uint8Array, start: number, comma: number, delim: number
   const c = b[e];
   if (!(c === undefined || c === delim || c === 10 || c === 13 || c === 34 || c === 32 || c === 9) || c === 44) return null;
   const text = decoder.decode(b.subarray(start, e));
-  return (where) => new InputError(`${where}: "${text}" has a decimal comma; write numbers with a '.' decimal point (${text.replace(',', '.')})`, start, e, 'decimal-comma');
+  return (where) =>
+    new InputError(
+      `${where}: "${text}" has a decimal comma; write numbers with a '.' decimal point (${text.replace(',', '.')})`,
+      start,
+      e,
+      'decimal-comma',
+    );
 }
 
 const decoder = new TextDecoder('utf-8');

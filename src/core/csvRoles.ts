@@ -35,7 +35,12 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
     if (key === '') return; // unnamed columns are ignored, however many there are
     const previous = seen.get(key);
     if (previous !== undefined) {
-      throw new InputError(`column "${clip(name)}" appears twice (columns ${previous + 1} and ${c + 1}); rename or remove one`, table.columnSpans[2 * c], table.columnSpans[2 * c + 1], 'duplicate-column');
+      throw new InputError(
+        `column "${clip(name)}" appears twice (columns ${previous + 1} and ${c + 1}); rename or remove one`,
+        table.columnSpans[2 * c],
+        table.columnSpans[2 * c + 1],
+        'duplicate-column',
+      );
     }
     seen.set(key, c);
     const role = guessRole(key);
@@ -50,7 +55,12 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
     for (const [name, c] of seen) {
       const m = name.match(new RegExp(`^${prefix}_(\\d+)$`));
       if (m && Number(m[1]) >= indexed.length) {
-        throw new InputError(`the header has "${table.columns[c].trim()}" but no "${prefix}_${indexed.length}"; number the columns ${prefix}_0, ${prefix}_1, … without gaps`, table.columnSpans[2 * c], table.columnSpans[2 * c + 1], 'missing-column');
+        throw new InputError(
+          `the header has "${table.columns[c].trim()}" but no "${prefix}_${indexed.length}"; number the columns ${prefix}_0, ${prefix}_1, … without gaps`,
+          table.columnSpans[2 * c],
+          table.columnSpans[2 * c + 1],
+          'missing-column',
+        );
       }
     }
     if (indexed.length > 0) picks.push({ role, cols: indexed, vector: false });
@@ -60,13 +70,26 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
   if (label !== undefined) picks.push({ role: 'labels', cols: [label], vector: true });
   // The widest group last: it may take table.data's own buffer (see columnsLocated).
   picks.sort((a, b) => a.cols.length - b.cols.length);
-  picks.forEach(({ role, cols, vector }, i) => (roles[role] = columnsLocated(role === 'labels' ? 'label' : role, table, cols, bytes, vector, i === picks.length - 1)));
+  picks.forEach(
+    ({ role, cols, vector }, i) =>
+      (roles[role] = columnsLocated(role === 'labels' ? 'label' : role, table, cols, bytes, vector, i === picks.length - 1)),
+  );
   if (!roles.logits && !roles.probabilities && !roles.predictions && !roles.log_probabilities) {
     const miss = roles.nearMisses!.find((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions');
     const expected = 'expected logit_0…logit_{K-1} or prob_0… with label or target_0…, or prediction,target';
     if (miss) {
-      const want = miss.role === 'logits' ? 'logit_0, logit_1, …' : miss.role === 'probabilities' ? 'prob_0, prob_1, …' : 'prediction (or prediction_0, prediction_1, …)';
-      throw new InputError(`unknown column "${clip(miss.name)}": did you mean ${want}? (${expected})`, miss.span.start, miss.span.end, 'no-tensor');
+      const want =
+        miss.role === 'logits'
+          ? 'logit_0, logit_1, …'
+          : miss.role === 'probabilities'
+            ? 'prob_0, prob_1, …'
+            : 'prediction (or prediction_0, prediction_1, …)';
+      throw new InputError(
+        `unknown column "${clip(miss.name)}": did you mean ${want}? (${expected})`,
+        miss.span.start,
+        miss.span.end,
+        'no-tensor',
+      );
     }
     const names = table.columns.map((c) => clip(c, 20));
     throw new InputError(
@@ -77,7 +100,12 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
     );
   }
   if (table.rows === 0) {
-    throw new InputError('the file has a header but no data rows (N = 0); add one row per sample below the header', headerStart, headerEnd, 'empty-tensor');
+    throw new InputError(
+      'the file has a header but no data rows (N = 0); add one row per sample below the header',
+      headerStart,
+      headerEnd,
+      'empty-tensor',
+    );
   }
   return roles;
 }
@@ -128,7 +156,13 @@ function columnsLocated(name: string, table: CsvTable, cols: number[], bytes: Ui
   };
 }
 
-export function nthCellSpan(b: Uint8Array, rowStart: number, rowEnd: number, column: number, delimiter: number): { start: number; end: number } {
+export function nthCellSpan(
+  b: Uint8Array,
+  rowStart: number,
+  rowEnd: number,
+  column: number,
+  delimiter: number,
+): { start: number; end: number } {
   let i = rowStart;
   for (let c = 0; c < column && i < rowEnd; i++) if (b[i] === delimiter) c++;
   let end = i;

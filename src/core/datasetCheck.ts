@@ -6,7 +6,14 @@ import type { Dataset, NetworkData } from './dataset';
 import { checkGradient, type GradientCheck } from './gradcheck';
 import { checkNamedLoss } from './loss/lossCheck';
 import { analyzeNetwork, networkLoss, reluPattern, withLayerParameters } from './network';
-import { meanSquaredError, PROBABILITY_EPSILON, probabilityCrossEntropy, softmaxCrossEntropyGradient, softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
+import {
+  meanSquaredError,
+  PROBABILITY_EPSILON,
+  probabilityCrossEntropy,
+  softmaxCrossEntropyGradient,
+  softmaxCrossEntropyLabelsGradient,
+  type Reduction,
+} from './losses';
 
 export interface NamedCheck extends GradientCheck {
   name: string;
@@ -22,12 +29,14 @@ export function checkDatasetGradients(dataset: Dataset, reduction: Reduction = '
       if (labels) {
         // Class indices: the dense one-hot targets are never read (the extension host derives them lazily).
         const analytic = softmaxCrossEntropyLabelsGradient(values, labels, n, k, reduction).gradient;
-        const rowLoss = (z: Float64Array, i: number) => softmaxCrossEntropyLabelsGradient(z, labels.subarray(i, i + 1), 1, k, 'sum', scratch).loss;
+        const rowLoss = (z: Float64Array, i: number) =>
+          softmaxCrossEntropyLabelsGradient(z, labels.subarray(i, i + 1), 1, k, 'sum', scratch).loss;
         return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates }))];
       }
       const targets = dataset.targets;
       const analytic = softmaxCrossEntropyGradient(values, targets, n, k, reduction).gradient;
-      const rowLoss = (z: Float64Array, i: number) => softmaxCrossEntropyGradient(z, targets.subarray(i * k, i * k + k), 1, k, 'sum', scratch).loss;
+      const rowLoss = (z: Float64Array, i: number) =>
+        softmaxCrossEntropyGradient(z, targets.subarray(i * k, i * k + k), 1, k, 'sum', scratch).loss;
       return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates }))];
     }
     const targets = dataset.targets;
@@ -54,7 +63,12 @@ export function checkDatasetGradients(dataset: Dataset, reduction: Reduction = '
  * do not depend on x_i, as checkGradient allows), one row instead of the batch. For a
  * 10,000 × 1,000 file that is 2 × 2,000 rows instead of 2 × 2,000 batches (minutes).
  */
-function sampleTerm(n: number, width: number, reduction: Reduction, rowLoss: (row: Float64Array, sample: number) => number): (x: Float64Array, changed: number) => number {
+function sampleTerm(
+  n: number,
+  width: number,
+  reduction: Reduction,
+  rowLoss: (row: Float64Array, sample: number) => number,
+): (x: Float64Array, changed: number) => number {
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   return (x, changed) => {
     const sample = Math.floor(changed / width);

@@ -5,7 +5,16 @@
 import type { Dataset } from './dataset';
 import { buildNamedLossDataset, resolveLoss } from './loss/lossDataset';
 import { problem, type Problem } from './problems';
-import { buildClassification, buildRegression, DEFAULT_SUM_TOLERANCE, nearMiss, ProblemSink, renameHint, type RoleOptions, type Roles } from './roles';
+import {
+  buildClassification,
+  buildRegression,
+  DEFAULT_SUM_TOLERANCE,
+  nearMiss,
+  ProblemSink,
+  renameHint,
+  type RoleOptions,
+  type Roles,
+} from './roles';
 
 export function buildDataset(roles: Roles, options: RoleOptions = {}): { dataset: Dataset | null; problems: Problem[] } {
   const sink = new ProblemSink();
@@ -20,8 +29,24 @@ export function buildDataset(roles: Roles, options: RoleOptions = {}): { dataset
   else if (roles.predictions) dataset = buildRegression(roles, roles.predictions, sink);
   else {
     const miss = nearMiss(roles, 'logits', 'probabilities', 'predictions');
-    if (miss) sink.add(problem(`no "logits", "probabilities" or "predictions" to analyse: ${renameHint(miss, roles)}`, miss.span.start, miss.span.end, 'no-tensor'));
-    else sink.add(problem('no tensor to analyse: expected "logits" or "probabilities" (with "labels" or "targets"), or "predictions" with "targets"', roles.whole.start, roles.whole.start + 1, 'no-tensor'));
+    if (miss)
+      sink.add(
+        problem(
+          `no "logits", "probabilities" or "predictions" to analyse: ${renameHint(miss, roles)}`,
+          miss.span.start,
+          miss.span.end,
+          'no-tensor',
+        ),
+      );
+    else
+      sink.add(
+        problem(
+          'no tensor to analyse: expected "logits" or "probabilities" (with "labels" or "targets"), or "predictions" with "targets"',
+          roles.whole.start,
+          roles.whole.start + 1,
+          'no-tensor',
+        ),
+      );
   }
   const problems = sink.summarize();
   return { dataset: problems.some((p) => p.severity === 'error') ? null : dataset, problems };

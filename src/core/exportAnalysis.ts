@@ -186,7 +186,8 @@ export function analysisToNpy(a: Analysis, what: NpyQuantity = 'gradient'): Uint
 
 /** J = diag(p) − p pᵀ of sample `sample`: K × K, row j = ∂p_j/∂z. */
 export function sampleJacobian(a: ClassificationAnalysis, sample: number): Float64Array {
-  if (!Number.isInteger(sample) || sample < 0 || sample >= a.n) throw new RangeError(`sample must be a whole number from 0 to ${a.n - 1}, not ${sample}`);
+  if (!Number.isInteger(sample) || sample < 0 || sample >= a.n)
+    throw new RangeError(`sample must be a whole number from 0 to ${a.n - 1}, not ${sample}`);
   return softmaxJacobian(a.probabilities.subarray(sample * a.k, (sample + 1) * a.k));
 }
 
@@ -201,7 +202,12 @@ export function exportJacobian(a: ClassificationAnalysis, sample: number, format
   const p = a.probabilities.slice(sample * k, (sample + 1) * k);
   switch (format) {
     case 'json':
-      return encoder.encode(JSON.stringify({ source: ctx.fileName ?? null, sample, classes: ctx.classes ?? null, probabilities: Array.from(p), jacobian: toRows(J, k, k) }, finite) + '\n');
+      return encoder.encode(
+        JSON.stringify(
+          { source: ctx.fileName ?? null, sample, classes: ctx.classes ?? null, probabilities: Array.from(p), jacobian: toRows(J, k, k) },
+          finite,
+        ) + '\n',
+      );
     case 'csv': {
       const names = columnNames(k, ctx.classes);
       const lines = [['dp/dz', ...names.map((c) => `z_${c}`)].map(csvCell).join(',')];

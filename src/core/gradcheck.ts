@@ -35,7 +35,12 @@ export interface GradientCheckOptions {
  * does not depend on x[i] (the term cancels in f(x + h) − f(x − h)): a loss that sums per-sample
  * terms can evaluate the moved sample alone, so a probe costs one row, not the whole batch.
  */
-export function checkGradient(f: (x: Float64Array, changed: number) => number, x: Float64Array, analytic: Float64Array, options: GradientCheckOptions = {}): GradientCheck {
+export function checkGradient(
+  f: (x: Float64Array, changed: number) => number,
+  x: Float64Array,
+  analytic: Float64Array,
+  options: GradientCheckOptions = {},
+): GradientCheck {
   const h = options.h ?? 1e-6;
   const rtol = options.rtol ?? 1e-4;
   let gradScale = 0;
@@ -45,7 +50,16 @@ export function checkGradient(f: (x: Float64Array, changed: number) => number, x
   const count = Math.min(total, options.maxCoordinates ?? total);
   const step = total / Math.max(count, 1);
   const probe = Float64Array.from(x);
-  const result: GradientCheck = { maxRelativeError: 0, maxAbsoluteError: 0, worstIndex: -1, analytic: 0, numeric: 0, checked: 0, skipped: 0, passed: true };
+  const result: GradientCheck = {
+    maxRelativeError: 0,
+    maxAbsoluteError: 0,
+    worstIndex: -1,
+    analytic: 0,
+    numeric: 0,
+    checked: 0,
+    skipped: 0,
+    passed: true,
+  };
   let worstRatio = -1;
   for (let c = 0; c < count; c++) {
     const i = Math.floor(c * step);

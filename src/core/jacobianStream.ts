@@ -36,8 +36,16 @@ export function jacobianTooLarge(k: number, format: JacobianFormat, width = 10):
   const bytes = jacobianOutputBytes(k, format, width);
   const limit = format === 'npz' ? JACOBIAN_NPZ_LIMIT : JACOBIAN_OUTPUT_LIMIT;
   if (bytes <= limit) return null;
-  const what = format === 'table' ? 'as a table' : format === 'npz' ? 'in an .npz (built in memory)' : `as ${format === 'npy' ? '.npy' : format.toUpperCase()}`;
-  const hint = format === 'npz' && k * k * 8 + 128 <= JACOBIAN_OUTPUT_LIMIT ? '; --out J.npy streams it' : '; J = diag(p) − p pᵀ follows from the sample\'s probabilities (analyze --json)';
+  const what =
+    format === 'table'
+      ? 'as a table'
+      : format === 'npz'
+        ? 'in an .npz (built in memory)'
+        : `as ${format === 'npy' ? '.npy' : format.toUpperCase()}`;
+  const hint =
+    format === 'npz' && k * k * 8 + 128 <= JACOBIAN_OUTPUT_LIMIT
+      ? '; --out J.npy streams it'
+      : "; J = diag(p) − p pᵀ follows from the sample's probabilities (analyze --json)";
   return `the softmax Jacobian of ${k.toLocaleString('en-US')} classes has ${(k * k).toLocaleString('en-US')} entries, about ${byteSize(bytes)} ${what}, above the ${byteSize(limit)} an output may have${hint}`;
 }
 
@@ -61,7 +69,12 @@ export interface JacobianFileContext {
  * one row: JSON {source, sample, classes, probabilities, jacobian}; CSV rows p_j × columns z_k;
  * .npy the K × K float64 matrix.
  */
-export function* jacobianFileChunks(p: Float64Array, sample: number, format: 'json' | 'csv' | 'npy', ctx: JacobianFileContext = {}): Generator<Uint8Array> {
+export function* jacobianFileChunks(
+  p: Float64Array,
+  sample: number,
+  format: 'json' | 'csv' | 'npy',
+  ctx: JacobianFileContext = {},
+): Generator<Uint8Array> {
   const k = p.length;
   const row = new Float64Array(k);
   if (format === 'npy') {
@@ -81,7 +94,9 @@ export function* jacobianFileChunks(p: Float64Array, sample: number, format: 'js
   }
   if (format === 'json') {
     const probabilities = Array.from(p, (v) => (Number.isFinite(v) ? v : String(v)));
-    yield encoder.encode(`{"source":${JSON.stringify(ctx.fileName ?? null)},"sample":${sample},"classes":${JSON.stringify(ctx.classes ?? null)},"probabilities":${JSON.stringify(probabilities)},"jacobian":[`);
+    yield encoder.encode(
+      `{"source":${JSON.stringify(ctx.fileName ?? null)},"sample":${sample},"classes":${JSON.stringify(ctx.classes ?? null)},"probabilities":${JSON.stringify(probabilities)},"jacobian":[`,
+    );
     for (let j = 0; j < k; j++) yield encoder.encode(`${j ? ',' : ''}[${jacobianRow(p, j, row).join(',')}]`);
     yield encoder.encode(']}\n');
     return;

@@ -4,7 +4,16 @@
  * because those are the tensors; everything else becomes a small tree.
  */
 import { InputError } from './problems';
-import { charHintAt, charLengthAt, charNameAt, firstInvalidUtf8, notTextProblem, scanNumber, withinFile, type NumberScan } from './numberScan';
+import {
+  charHintAt,
+  charLengthAt,
+  charNameAt,
+  firstInvalidUtf8,
+  notTextProblem,
+  scanNumber,
+  withinFile,
+  type NumberScan,
+} from './numberScan';
 import { Float64Builder } from './float64Builder';
 
 export interface Span {
@@ -73,8 +82,9 @@ const NON_FINITE_WORD = /^[-+]?(nan|inf|infinity)$/i;
 
 /** Advice for a bare word where JSON has none: NaN, Python literals, unquoted strings. */
 function wordHint(word: string, where: 'value' | 'key' | 'other'): string {
-  if (word === 'None') return "; None is Python, not JSON: write the file with json.dump rather than str(), and fill in the missing value";
-  if (word === 'True' || word === 'False') return `; JSON writes ${word.toLowerCase()} in lowercase (the file looks like Python's str() of a dict; write it with json.dump)`;
+  if (word === 'None') return '; None is Python, not JSON: write the file with json.dump rather than str(), and fill in the missing value';
+  if (word === 'True' || word === 'False')
+    return `; JSON writes ${word.toLowerCase()} in lowercase (the file looks like Python's str() of a dict; write it with json.dump)`;
   if (/^(true|false|null)$/i.test(word)) return `; JSON writes ${word.toLowerCase()} in lowercase`;
   if (where === 'key') return `; keys need double quotes: "${word}"`;
   if (where === 'value') return `; text needs double quotes ("${word}"), numbers are written with digits`;
@@ -97,14 +107,27 @@ class JsonParser {
     // A UTF-8 byte-order mark is harmless; skip it as editors do.
     if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.pos = 3;
     this.skipSpace();
-    if (this.pos >= b.length) throw new InputError('the file is empty; expected a JSON object such as {"logits": [[...]], "labels": [...]}', 0, 0, 'empty');
+    if (this.pos >= b.length)
+      throw new InputError('the file is empty; expected a JSON object such as {"logits": [[...]], "labels": [...]}', 0, 0, 'empty');
     const node = this.parseValue(0);
     this.skipSpace();
     if (this.pos < b.length) {
       const c = b[this.pos];
       const error = this.unexpected('after the end of the JSON value');
-      if (c === 123 || c === 91) throw new InputError(`${error.message}; a JSON file holds one value (one object per line is JSON Lines, which is not supported): merge them into one object`, error.start, error.end, 'syntax');
-      if (c === 125 || c === 93) throw new InputError(`${error.message}; there is one more '${String.fromCharCode(c)}' than there are opening brackets`, error.start, error.end, 'syntax');
+      if (c === 123 || c === 91)
+        throw new InputError(
+          `${error.message}; a JSON file holds one value (one object per line is JSON Lines, which is not supported): merge them into one object`,
+          error.start,
+          error.end,
+          'syntax',
+        );
+      if (c === 125 || c === 93)
+        throw new InputError(
+          `${error.message}; there is one more '${String.fromCharCode(c)}' than there are opening brackets`,
+          error.start,
+          error.end,
+          'syntax',
+        );
       throw error;
     }
     return node;
@@ -118,7 +141,12 @@ class JsonParser {
       if (c === 32 || c === 10 || c === 13 || c === 9) i++;
       else if (c === 47 /* / */ && (b[i + 1] === 47 || b[i + 1] === 42)) {
         this.pos = i;
-        throw new InputError('comments are not allowed in JSON; remove them (or save the file as JSON without comments)', i, i + 2, 'comment');
+        throw new InputError(
+          'comments are not allowed in JSON; remove them (or save the file as JSON without comments)',
+          i,
+          i + 2,
+          'comment',
+        );
       } else break;
     }
     this.pos = i;
@@ -132,12 +160,22 @@ class JsonParser {
     if (word) {
       const end = i + word.length;
       if (NON_FINITE_WORD.test(word)) {
-        return new InputError(`${word} is not a number JSON can hold, and no loss can be computed from it; replace it with a finite number or drop the sample`, i, end, 'non-finite');
+        return new InputError(
+          `${word} is not a number JSON can hold, and no loss can be computed from it; replace it with a finite number or drop the sample`,
+          i,
+          end,
+          'non-finite',
+        );
       }
       if (end >= b.length && ['true', 'false', 'null'].some((w) => w.startsWith(word) && w !== word)) {
         return new InputError(`the file ends unexpectedly in '${word}'; is it truncated?`, end, end, 'truncated');
       }
-      return new InputError(`unexpected '${word.length > 40 ? word.slice(0, 40) + '…' : word}' ${context}${wordHint(word, where)}`, i, end, 'syntax');
+      return new InputError(
+        `unexpected '${word.length > 40 ? word.slice(0, 40) + '…' : word}' ${context}${wordHint(word, where)}`,
+        i,
+        end,
+        'syntax',
+      );
     }
     const c = b[i];
     let hint = charHintAt(b, i);
@@ -154,8 +192,10 @@ class JsonParser {
     const error = this.unexpected(context);
     if (error.code !== 'syntax') return error;
     let hint = '';
-    if (c === 91 || c === 123 || c === 34 || isDigit(c) || (c === 45 && isDigit(this.b[this.pos + 1]))) hint = '; is a comma missing before it?';
-    else if (c === 93 || c === 125) hint = `; the brackets do not match (one '${String.fromCharCode(c)}' too many, or an opening bracket missing)`;
+    if (c === 91 || c === 123 || c === 34 || isDigit(c) || (c === 45 && isDigit(this.b[this.pos + 1])))
+      hint = '; is a comma missing before it?';
+    else if (c === 93 || c === 125)
+      hint = `; the brackets do not match (one '${String.fromCharCode(c)}' too many, or an opening bracket missing)`;
     return hint ? new InputError(error.message + hint, error.start, error.end, error.code) : error;
   }
 
@@ -209,11 +249,13 @@ class JsonParser {
     if (error.includes('too large')) return new InputError(error, start, at, 'non-finite');
     if (at >= b.length) return new InputError('the file ends in the middle of a number; is it truncated?', b.length, b.length, 'truncated');
     let text = '';
-    for (let k = start; k < b.length && k < start + 40 && /[-+.0-9eE]/.test(String.fromCharCode(b[k])); k++) text += String.fromCharCode(b[k]);
+    for (let k = start; k < b.length && k < start + 40 && /[-+.0-9eE]/.test(String.fromCharCode(b[k])); k++)
+      text += String.fromCharCode(b[k]);
     let hint = '';
     if (error.includes('leading zero')) hint = `; write ${text.replace(/^(-?)0+(?=\d)/, '$1')}, not ${text}`;
     else if (error.includes('after the decimal point') && !isDigit(b[at])) hint = `; write ${text}0 or ${text.slice(0, -1)}`;
-    else if (b[at] === 46 && isDigit(b[at + 1])) hint = `; JSON numbers need a digit before the decimal point: write ${text.replace('.', '0.')}`;
+    else if (b[at] === 46 && isDigit(b[at + 1]))
+      hint = `; JSON numbers need a digit before the decimal point: write ${text.replace('.', '0.')}`;
     return new InputError(`malformed number: ${error}${hint}`, at, at + charLengthAt(b, at), 'number');
   }
 
@@ -224,7 +266,8 @@ class JsonParser {
         throw this.unexpected('where a value was expected', 'value');
       }
     }
-    if (/[A-Za-z0-9_]/.test(String.fromCharCode(this.b[start + word.length] ?? 32))) throw this.unexpected('where a value was expected', 'value');
+    if (/[A-Za-z0-9_]/.test(String.fromCharCode(this.b[start + word.length] ?? 32)))
+      throw this.unexpected('where a value was expected', 'value');
     this.pos = start + word.length;
     return { kind: word, start, end: this.pos };
   }
@@ -237,21 +280,40 @@ class JsonParser {
     let high = false;
     for (;;) {
       const c = b[i];
-      if (c === undefined) throw new InputError('the string that starts here is never closed: the file ends inside it; is it truncated?', start, b.length, 'truncated');
+      if (c === undefined)
+        throw new InputError(
+          'the string that starts here is never closed: the file ends inside it; is it truncated?',
+          start,
+          b.length,
+          'truncated',
+        );
       if (c === 34) break;
       if (c === 92) {
         escaped = true;
         i += 2;
         continue;
       }
-      if (c === 10 || c === 13) throw new InputError('a string cannot span lines: close it with " before the end of the line', i, i + 1, 'syntax');
-      if (c < 0x20) throw new InputError(`a string cannot contain ${charNameAt(b, i)}; write it as an escape such as \\t, or remove it`, i, i + 1, 'syntax');
+      if (c === 10 || c === 13)
+        throw new InputError('a string cannot span lines: close it with " before the end of the line', i, i + 1, 'syntax');
+      if (c < 0x20)
+        throw new InputError(
+          `a string cannot contain ${charNameAt(b, i)}; write it as an escape such as \\t, or remove it`,
+          i,
+          i + 1,
+          'syntax',
+        );
       if (c >= 0x80) high = true;
       i++;
     }
     if (high) {
       const bad = firstInvalidUtf8(b, start + 1, i);
-      if (bad >= 0) throw new InputError(`this string holds the byte 0x${b[bad].toString(16)}, which is not UTF-8 text; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`, bad, bad + 1, 'encoding');
+      if (bad >= 0)
+        throw new InputError(
+          `this string holds the byte 0x${b[bad].toString(16)}, which is not UTF-8 text; save the file as UTF-8 (it may be Latin-1 or Windows-1252)`,
+          bad,
+          bad + 1,
+          'encoding',
+        );
     }
     this.pos = i + 1;
     const raw = this.decoder.decode(b.subarray(start, i + 1));
@@ -275,7 +337,8 @@ class JsonParser {
       if (e === 117 /* u */) {
         let hex = 0;
         while (hex < 4 && /[0-9a-fA-F]/.test(String.fromCharCode(b[i + 2 + hex] ?? 0))) hex++;
-        if (hex < 4) return new InputError('invalid escape in a string: \\u needs four hex digits, as in \\u00e9', i, i + 2 + hex, 'syntax');
+        if (hex < 4)
+          return new InputError('invalid escape in a string: \\u needs four hex digits, as in \\u00e9', i, i + 2 + hex, 'syntax');
         i += 5;
         continue;
       }
@@ -301,7 +364,13 @@ class JsonParser {
     for (;;) {
       this.skipSpace();
       if (this.b[this.pos] !== 34) {
-        if (this.b[this.pos] === 125 && entries.length > 0) throw new InputError("a trailing comma before '}' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
+        if (this.b[this.pos] === 125 && entries.length > 0)
+          throw new InputError(
+            "a trailing comma before '}' is not allowed in JSON; remove it",
+            this.lastComma,
+            this.lastComma + 1,
+            'trailing-comma',
+          );
         throw this.unexpected('where a quoted key was expected', 'key');
       }
       const key = this.parseString();
@@ -329,7 +398,12 @@ class JsonParser {
   private lastComma = 0;
 
   private tooDeep(): InputError {
-    return new InputError(`arrays and objects are nested more than ${MAX_DEPTH} levels deep here; a tensor file needs at most 3 (an object holding N×K arrays)`, this.pos, this.pos + 1, 'depth');
+    return new InputError(
+      `arrays and objects are nested more than ${MAX_DEPTH} levels deep here; a tensor file needs at most 3 (an object holding N×K arrays)`,
+      this.pos,
+      this.pos + 1,
+      'depth',
+    );
   }
 
   private parseArray(depth: number): JsonNode {
@@ -355,7 +429,13 @@ class JsonParser {
       this.skipSpace();
       const c = b[this.pos];
       if (!(c === 45 || (c >= 48 && c <= 57))) {
-        if (c === 93 && values.length > 0) throw new InputError("a trailing comma before ']' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
+        if (c === 93 && values.length > 0)
+          throw new InputError(
+            "a trailing comma before ']' is not allowed in JSON; remove it",
+            this.lastComma,
+            this.lastComma + 1,
+            'trailing-comma',
+          );
         if (c === undefined) throw this.unexpected('where a value was expected');
         this.pos = start + 1;
         return null;
@@ -443,7 +523,13 @@ class JsonParser {
     for (;;) {
       this.skipSpace();
       if (b[this.pos] !== 91) {
-        if (b[this.pos] === 93 && rowSpans.length > 0) throw new InputError("a trailing comma before ']' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
+        if (b[this.pos] === 93 && rowSpans.length > 0)
+          throw new InputError(
+            "a trailing comma before ']' is not allowed in JSON; remove it",
+            this.lastComma,
+            this.lastComma + 1,
+            'trailing-comma',
+          );
         // A truncated file ends here; re-reading the rows through the generic path would not help.
         if (this.pos >= b.length) throw this.unexpected('where a value was expected');
         this.pos = start + 1;
@@ -463,7 +549,13 @@ class JsonParser {
           this.skipSpace();
           const c = b[this.pos];
           if (!(c === 45 || (c >= 48 && c <= 57))) {
-            if (c === 93 && count > 0) throw new InputError("a trailing comma before ']' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
+            if (c === 93 && count > 0)
+              throw new InputError(
+                "a trailing comma before ']' is not allowed in JSON; remove it",
+                this.lastComma,
+                this.lastComma + 1,
+                'trailing-comma',
+              );
             if (c === undefined) throw this.unexpected('where a value was expected');
             this.pos = start + 1;
             return null;
@@ -525,7 +617,13 @@ class JsonParser {
     }
     for (;;) {
       this.skipSpace();
-      if (this.b[this.pos] === 93 && items.length > 0) throw new InputError("a trailing comma before ']' is not allowed in JSON; remove it", this.lastComma, this.lastComma + 1, 'trailing-comma');
+      if (this.b[this.pos] === 93 && items.length > 0)
+        throw new InputError(
+          "a trailing comma before ']' is not allowed in JSON; remove it",
+          this.lastComma,
+          this.lastComma + 1,
+          'trailing-comma',
+        );
       items.push(this.parseValue(depth + 1));
       this.skipSpace();
       const c = this.b[this.pos];

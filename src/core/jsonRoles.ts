@@ -14,7 +14,12 @@ type TensorKey = (typeof TENSOR_KEYS)[number];
 
 export function rolesFromJson(root: JsonNode, bytes: Uint8Array): Roles {
   if (root.kind !== 'object') {
-    throw new InputError(`expected a JSON object such as {"logits": [[...]], "labels": [...]}, found ${describeNode(root)}`, root.start, Math.min(root.end, root.start + 1), 'not-object');
+    throw new InputError(
+      `expected a JSON object such as {"logits": [[...]], "labels": [...]}, found ${describeNode(root)}`,
+      root.start,
+      Math.min(root.end, root.start + 1),
+      'not-object',
+    );
   }
   const roles: Roles = { whole: { start: root.start, end: root.end }, format: 'json', nearMisses: [] };
   const seen = new Set<string>();
@@ -22,7 +27,12 @@ export function rolesFromJson(root: JsonNode, bytes: Uint8Array): Roles {
     const key = entry.key as TensorKey | 'classes' | 'loss';
     const known = key === 'classes' || key === 'loss' || (TENSOR_KEYS as readonly string[]).includes(key);
     if (known && seen.has(key)) {
-      throw new InputError(`the key "${key}" appears twice in the object; keep only one of them`, entry.keySpan.start, entry.keySpan.end, 'duplicate-key');
+      throw new InputError(
+        `the key "${key}" appears twice in the object; keep only one of them`,
+        entry.keySpan.start,
+        entry.keySpan.end,
+        'duplicate-key',
+      );
     }
     seen.add(key);
     if (key === 'classes') roles.classes = classNames(entry.value);
@@ -34,10 +44,24 @@ export function rolesFromJson(root: JsonNode, bytes: Uint8Array): Roles {
       else if (!isKnownTopLevelKey(key)) (roles.warnings ??= []).push(unknownKeyWarning(key, entry.keySpan));
     }
   }
-  if (!roles.logits && !roles.probabilities && !roles.predictions && !roles.log_probabilities && !roles.nearMisses!.some((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions')) {
+  if (
+    !roles.logits &&
+    !roles.probabilities &&
+    !roles.predictions &&
+    !roles.log_probabilities &&
+    !roles.nearMisses!.some((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions')
+  ) {
     const keys = root.entries.map((e) => JSON.stringify(e.key.length > 30 ? e.key.slice(0, 30) + '…' : e.key));
-    const found = keys.length === 0 ? 'the object is empty' : `the object has ${keys.length > 8 ? keys.slice(0, 8).join(', ') + ', …' : keys.join(', ')} but no "logits", "probabilities" or "predictions"`;
-    throw new InputError(`${found}; expected {"logits": [[…], …], "labels": […]} (or "targets"), {"probabilities": …} or {"predictions": […], "targets": […]}`, root.start, root.start + 1, 'no-tensor');
+    const found =
+      keys.length === 0
+        ? 'the object is empty'
+        : `the object has ${keys.length > 8 ? keys.slice(0, 8).join(', ') + ', …' : keys.join(', ')} but no "logits", "probabilities" or "predictions"`;
+    throw new InputError(
+      `${found}; expected {"logits": [[…], …], "labels": […]} (or "targets"), {"probabilities": …} or {"predictions": […], "targets": […]}`,
+      root.start,
+      root.start + 1,
+      'no-tensor',
+    );
   }
   if (roles.logits && roles.probabilities) roles.probabilities = undefined; // logits are the more exact input
   return roles;
@@ -73,7 +97,10 @@ const ALIASES: Record<string, NearMiss['role']> = {
 
 /** The role an unrecognised key most likely means ("Logits", "label", "y_true"), if any. */
 function guessRole(key: string): NearMiss['role'] | null {
-  const k = key.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const k = key
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   if ((TENSOR_KEYS as readonly string[]).includes(k) && k !== 'log_probabilities') return k as NearMiss['role'];
   return Object.prototype.hasOwnProperty.call(ALIASES, k) ? ALIASES[k] : null;
 }
@@ -90,12 +117,30 @@ export function toLocated(name: string, node: JsonNode, bytes: Uint8Array, oneDi
     return matrixLocated(name, node, bytes);
   }
   if (node.kind === 'array' && node.items.length === 0) {
-    return { name, rows: 0, cols: 0, vector: true, data: new Float64Array(0), span: { start: node.start, end: node.end }, rowSpans: new Float64Array(0), elementSpan: () => ({ start: node.start, end: node.end }) };
+    return {
+      name,
+      rows: 0,
+      cols: 0,
+      vector: true,
+      data: new Float64Array(0),
+      span: { start: node.start, end: node.end },
+      rowSpans: new Float64Array(0),
+      elementSpan: () => ({ start: node.start, end: node.end }),
+    };
   }
   if (node.kind === 'number' && oneDimensional) {
     // A single label for a single sample.
     const span = { start: node.start, end: node.end };
-    return { name, rows: 1, cols: 1, vector: true, data: Float64Array.of(node.value), span, rowSpans: Float64Array.of(node.start, node.end), elementSpan: () => span };
+    return {
+      name,
+      rows: 1,
+      cols: 1,
+      vector: true,
+      data: Float64Array.of(node.value),
+      span,
+      rowSpans: Float64Array.of(node.start, node.end),
+      elementSpan: () => span,
+    };
   }
   throw notNumeric(name, node);
 }
@@ -104,10 +149,28 @@ function vectorLocated(name: string, node: JsonVector, bytes: Uint8Array, oneDim
   const n = node.data.length;
   const span = { start: node.start, end: node.end };
   if (oneDimensional || name === 'predictions' || name === 'targets') {
-    return { name, rows: n, cols: 1, vector: true, data: node.data, span, rowSpans: node.spans, elementSpan: (i) => ({ start: node.spans[2 * i], end: node.spans[2 * i + 1] }) };
+    return {
+      name,
+      rows: n,
+      cols: 1,
+      vector: true,
+      data: node.data,
+      span,
+      rowSpans: node.spans,
+      elementSpan: (i) => ({ start: node.spans[2 * i], end: node.spans[2 * i + 1] }),
+    };
   }
   // A single sample written as a flat list of logits or probabilities: one row of K.
-  return { name, rows: 1, cols: n, vector: false, data: node.data, span, rowSpans: Float64Array.of(node.start, node.end), elementSpan: (_i, j) => ({ start: node.spans[2 * j], end: node.spans[2 * j + 1] }) };
+  return {
+    name,
+    rows: 1,
+    cols: n,
+    vector: false,
+    data: node.data,
+    span,
+    rowSpans: Float64Array.of(node.start, node.end),
+    elementSpan: (_i, j) => ({ start: node.spans[2 * j], end: node.spans[2 * j + 1] }),
+  };
 }
 
 function matrixLocated(name: string, node: JsonMatrix, bytes: Uint8Array): Located {
@@ -144,7 +207,12 @@ function raggedError(name: string, node: JsonMatrix): InputError {
   for (let r = 1; r < node.rows; r++) {
     const len = node.rowOffsets[r + 1] - node.rowOffsets[r];
     if (len !== expected) {
-      return new InputError(`sample ${r} of "${name}" has ${len} value${len === 1 ? '' : 's'}, expected ${expected} like sample 0; every row needs one value per class`, node.rowSpans[2 * r], node.rowSpans[2 * r + 1], 'ragged');
+      return new InputError(
+        `sample ${r} of "${name}" has ${len} value${len === 1 ? '' : 's'}, expected ${expected} like sample 0; every row needs one value per class`,
+        node.rowSpans[2 * r],
+        node.rowSpans[2 * r + 1],
+        'ragged',
+      );
     }
   }
   return new InputError(`"${name}" has rows of different lengths`, node.start, node.end, 'ragged');
@@ -159,20 +227,37 @@ function notNumeric(name: string, node: JsonNode): InputError {
   const offender = firstNonNumber(node);
   if (offender) {
     let hint = '';
-    if (offender.kind === 'string' && !Number.isNaN(Number(offender.value)) && offender.value.trim() !== '') hint = '; remove the quotes to make it a number';
+    if (offender.kind === 'string' && !Number.isNaN(Number(offender.value)) && offender.value.trim() !== '')
+      hint = '; remove the quotes to make it a number';
     else if (offender.kind === 'string' && name === 'labels') hint = '; labels are class indices 0…K−1 (class names go in "classes")';
     else if (offender.kind === 'null') hint = '; a missing value cannot be analysed: fill it in or drop the sample';
-    else if (offender.kind === 'true' || offender.kind === 'false') hint = name === 'labels' ? '; labels are class indices: write 0 and 1' : '; write 0 or 1';
-    return new InputError(`found ${describeNode(offender)} where a number belongs in "${name}"${hint}`, offender.start, offender.end, 'not-numeric');
+    else if (offender.kind === 'true' || offender.kind === 'false')
+      hint = name === 'labels' ? '; labels are class indices: write 0 and 1' : '; write 0 or 1';
+    return new InputError(
+      `found ${describeNode(offender)} where a number belongs in "${name}"${hint}`,
+      offender.start,
+      offender.end,
+      'not-numeric',
+    );
   }
   if (depth > 2) {
     const deep = firstAtDepth(node, 3) ?? node;
-    return new InputError(`"${name}" must be a ${name === 'labels' ? '1-D array of class indices (N)' : '1-D or 2-D array (N or N×K)'}, found a ${depth}-D array; flatten it, one row per sample`, deep.start, deep.start + 1, 'too-many-dims');
+    return new InputError(
+      `"${name}" must be a ${name === 'labels' ? '1-D array of class indices (N)' : '1-D or 2-D array (N or N×K)'}, found a ${depth}-D array; flatten it, one row per sample`,
+      deep.start,
+      deep.start + 1,
+      'too-many-dims',
+    );
   }
   const items = node.items;
   const firstIsArray = items[0].kind !== 'number';
   const odd = items.find((item) => (item.kind !== 'number') !== firstIsArray) ?? node;
-  return new InputError(`"${name}" mixes numbers and arrays; expected N rows of K numbers${firstIsArray ? '' : ' (or one flat list of numbers)'}`, odd.start, odd.start + 1, 'mixed');
+  return new InputError(
+    `"${name}" mixes numbers and arrays; expected N rows of K numbers${firstIsArray ? '' : ' (or one flat list of numbers)'}`,
+    odd.start,
+    odd.start + 1,
+    'mixed',
+  );
 }
 
 /** The first node `depth` levels down (the outermost array is level 1). */
@@ -184,7 +269,8 @@ function firstAtDepth(node: JsonNode, depth: number): JsonNode | null {
       if (found) return found;
     }
   }
-  if (node.kind === 'matrix' && depth === 2 && node.rows > 0) return { kind: 'number', value: 0, start: node.rowSpans[0], end: node.rowSpans[1] };
+  if (node.kind === 'matrix' && depth === 2 && node.rows > 0)
+    return { kind: 'number', value: 0, start: node.rowSpans[0], end: node.rowSpans[1] };
   return null;
 }
 
@@ -214,9 +300,21 @@ function classNames(node: JsonNode): Roles['classes'] {
     return { names: node.items.map((i) => (i as { value: string }).value), span: { start: node.start, end: node.end } };
   }
   if (node.kind === 'array' && node.items.length === 0) return { names: [], span: { start: node.start, end: node.end } };
-  if (node.kind === 'vector') throw new InputError('"classes" must be an array of names in double quotes, such as ["cat", "dog"], found numbers', node.start, node.end, 'classes');
+  if (node.kind === 'vector')
+    throw new InputError(
+      '"classes" must be an array of names in double quotes, such as ["cat", "dog"], found numbers',
+      node.start,
+      node.end,
+      'classes',
+    );
   const offender = node.kind === 'array' ? node.items.find((i) => i.kind !== 'string') : undefined;
-  if (offender) throw new InputError(`"classes" must hold names in double quotes, found ${describeNode(offender)}`, offender.start, offender.end, 'classes');
+  if (offender)
+    throw new InputError(
+      `"classes" must hold names in double quotes, found ${describeNode(offender)}`,
+      offender.start,
+      offender.end,
+      'classes',
+    );
   throw new InputError(`"classes" must be an array of names (strings), found ${describeNode(node)}`, node.start, node.end, 'classes');
 }
 

@@ -39,7 +39,10 @@ export function formatOf(fileName: string): FileFormat | null {
 /** Extra loaders registered by optional modules (NumPy), keyed by format. */
 const binaryLoaders = new Map<FileFormat, (bytes: Uint8Array, fileName: string, options: LoadOptions) => LoadResult>();
 
-export function registerLoader(format: FileFormat, loader: (bytes: Uint8Array, fileName: string, options: LoadOptions) => LoadResult): void {
+export function registerLoader(
+  format: FileFormat,
+  loader: (bytes: Uint8Array, fileName: string, options: LoadOptions) => LoadResult,
+): void {
   binaryLoaders.set(format, loader);
 }
 
@@ -54,7 +57,11 @@ export function loadTensorFile(bytes: Uint8Array, fileName: string, options: Loa
     if (format === 'json') {
       const root = parseJson(bytes);
       const user = userGradientsFromJson(root, bytes);
-      if (root.kind === 'object' && findEntry(root, 'network')) return withUserGradients(withSiblingNetworkClasses(withNetworkLossCheck(networkFromJson(root, bytes, options), root), options), user);
+      if (root.kind === 'object' && findEntry(root, 'network'))
+        return withUserGradients(
+          withSiblingNetworkClasses(withNetworkLossCheck(networkFromJson(root, bytes, options), root), options),
+          user,
+        );
       return withUserGradients(buildWithSiblingClasses(rolesFromJson(root, bytes), options), user);
     }
     if (format === 'csv') {

@@ -25,6 +25,13 @@ export function rowSpanOf(t: Located, i: number): { start: number; end: number }
 }
 
 /** A Located over data with no position in a text file (NumPy arrays). */
-export function unlocated(name: string, data: Float64Array, rows: number, cols: number, vector: boolean, span = { start: 0, end: 0 }): Located {
+export function unlocated(
+  name: string,
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  vector: boolean,
+  span = { start: 0, end: 0 },
+): Located {
   return { name, rows, cols, vector, data, span, rowSpans: new Float64Array(0), elementSpan: () => span };
 }

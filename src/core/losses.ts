@@ -33,7 +33,13 @@ export interface SoftmaxCrossEntropyForward {
  * L_i = −Σ_k y_ik log softmax(z_i)_k, and ∂L/∂z_i = (p_i Σ_k y_ik − y_i) / N, which is the
  * familiar (p − y)/N when targets sum to one.
  */
-export function softmaxCrossEntropy(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean'): SoftmaxCrossEntropyResult {
+export function softmaxCrossEntropy(
+  z: Float64Array,
+  y: Float64Array,
+  n: number,
+  k: number,
+  reduction: Reduction = 'mean',
+): SoftmaxCrossEntropyResult {
   const gradient = new Float64Array(n * k);
   return { ...softmaxCrossEntropyInto(z, y, n, k, reduction, gradient), gradient };
 }
@@ -42,7 +48,14 @@ export function softmaxCrossEntropy(z: Float64Array, y: Float64Array, n: number,
  * softmaxCrossEntropy writing ∂L/∂z into `gradient`, or skipping it when `gradient` is null (the
  * extension's worker does: logitGradientFromProbabilities gives the same bits later, if asked).
  */
-export function softmaxCrossEntropyInto(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction, gradient: Float64Array | null): SoftmaxCrossEntropyForward {
+export function softmaxCrossEntropyInto(
+  z: Float64Array,
+  y: Float64Array,
+  n: number,
+  k: number,
+  reduction: Reduction,
+  gradient: Float64Array | null,
+): SoftmaxCrossEntropyForward {
   const p = new Float64Array(n * k);
   return { ...denseTargetRows(z, y, n, k, reduction, p, gradient), probabilities: p };
 }
@@ -54,7 +67,14 @@ export function softmaxCrossEntropyInto(z: Float64Array, y: Float64Array, n: num
  * written instead of two; the loss and gradient are softmaxCrossEntropy's bits. `gradient` may be
  * a caller's array to reuse.
  */
-export function softmaxCrossEntropyGradient(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean', gradient = new Float64Array(n * k)): LossResult {
+export function softmaxCrossEntropyGradient(
+  z: Float64Array,
+  y: Float64Array,
+  n: number,
+  k: number,
+  reduction: Reduction = 'mean',
+  gradient = new Float64Array(n * k),
+): LossResult {
   return { ...denseTargetRows(z, y, n, k, reduction, gradient, gradient), gradient };
 }
 
@@ -64,19 +84,39 @@ export function softmaxCrossEntropyGradient(z: Float64Array, y: Float64Array, n:
  * targets: with Σy = 1 the gradient is p·scale except (p − 1)·scale at the label, and the loss
  * is 0 − (z_label − log Σ e^z).
  */
-export function softmaxCrossEntropyLabels(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction = 'mean'): SoftmaxCrossEntropyResult {
+export function softmaxCrossEntropyLabels(
+  z: Float64Array,
+  labels: Int32Array,
+  n: number,
+  k: number,
+  reduction: Reduction = 'mean',
+): SoftmaxCrossEntropyResult {
   const gradient = new Float64Array(n * k);
   return { ...softmaxCrossEntropyLabelsInto(z, labels, n, k, reduction, gradient), gradient };
 }
 
 /** softmaxCrossEntropyLabels writing ∂L/∂z into `gradient`, or skipping it when null. */
-export function softmaxCrossEntropyLabelsInto(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction, gradient: Float64Array | null): SoftmaxCrossEntropyForward {
+export function softmaxCrossEntropyLabelsInto(
+  z: Float64Array,
+  labels: Int32Array,
+  n: number,
+  k: number,
+  reduction: Reduction,
+  gradient: Float64Array | null,
+): SoftmaxCrossEntropyForward {
   const p = new Float64Array(n * k);
   return { ...labelRows(z, labels, n, k, reduction, p, gradient), probabilities: p };
 }
 
 /** softmaxCrossEntropyGradient for class indices: the same bits as softmaxCrossEntropyLabels' loss and gradient. */
-export function softmaxCrossEntropyLabelsGradient(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction = 'mean', gradient = new Float64Array(n * k)): LossResult {
+export function softmaxCrossEntropyLabelsGradient(
+  z: Float64Array,
+  labels: Int32Array,
+  n: number,
+  k: number,
+  reduction: Reduction = 'mean',
+  gradient = new Float64Array(n * k),
+): LossResult {
   return { ...labelRows(z, labels, n, k, reduction, gradient, gradient), gradient };
 }
 
@@ -87,7 +127,15 @@ export function softmaxCrossEntropyLabelsGradient(z: Float64Array, labels: Int32
 // (the …Gradient forms): each p_j is read before ∂L/∂z_j overwrites it. The row scan is written
 // out in each loop rather than shared: a helper returning max and min measured 2–9 % slower.
 
-function denseTargetRows(z: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction, p: Float64Array, gradient: Float64Array | null): { loss: number; losses: Float64Array } {
+function denseTargetRows(
+  z: Float64Array,
+  y: Float64Array,
+  n: number,
+  k: number,
+  reduction: Reduction,
+  p: Float64Array,
+  gradient: Float64Array | null,
+): { loss: number; losses: Float64Array } {
   const losses = new Float64Array(n);
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   let total = 0;
@@ -129,7 +177,15 @@ function denseTargetRows(z: Float64Array, y: Float64Array, n: number, k: number,
   return { loss: total * scale, losses };
 }
 
-function labelRows(z: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction, p: Float64Array, gradient: Float64Array | null): { loss: number; losses: Float64Array } {
+function labelRows(
+  z: Float64Array,
+  labels: Int32Array,
+  n: number,
+  k: number,
+  reduction: Reduction,
+  p: Float64Array,
+  gradient: Float64Array | null,
+): { loss: number; losses: Float64Array } {
   const losses = new Float64Array(n);
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   let total = 0;
@@ -172,7 +228,14 @@ function labelRows(z: Float64Array, labels: Int32Array, n: number, k: number, re
  * ∂L/∂p = −y / (clip(p) · N) where p is inside the clip range, 0 where the clip holds it
  * (clip's own derivative), matching autograd through `clamp`.
  */
-export function probabilityCrossEntropy(p: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean', epsilon = PROBABILITY_EPSILON): LossResult {
+export function probabilityCrossEntropy(
+  p: Float64Array,
+  y: Float64Array,
+  n: number,
+  k: number,
+  reduction: Reduction = 'mean',
+  epsilon = PROBABILITY_EPSILON,
+): LossResult {
   const gradient = new Float64Array(n * k);
   const losses = new Float64Array(n);
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
@@ -220,7 +283,13 @@ export function meanSquaredError(yHat: Float64Array, y: Float64Array, n: number,
 }
 
 /** p − y scaled like the loss: the gradient with respect to the logits behind given probabilities. */
-export function logitGradientFromProbabilities(p: Float64Array, y: Float64Array, n: number, k: number, reduction: Reduction = 'mean'): Float64Array {
+export function logitGradientFromProbabilities(
+  p: Float64Array,
+  y: Float64Array,
+  n: number,
+  k: number,
+  reduction: Reduction = 'mean',
+): Float64Array {
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
@@ -232,7 +301,13 @@ export function logitGradientFromProbabilities(p: Float64Array, y: Float64Array,
 }
 
 /** logitGradientFromProbabilities for class indices: the same bits, (p − 1)·scale at the label, p·scale elsewhere. */
-export function logitGradientFromLabels(p: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction = 'mean'): Float64Array {
+export function logitGradientFromLabels(
+  p: Float64Array,
+  labels: Int32Array,
+  n: number,
+  k: number,
+  reduction: Reduction = 'mean',
+): Float64Array {
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   const out = new Float64Array(n * k);
   for (let i = 0; i < n * k; i++) out[i] = p[i] * scale;

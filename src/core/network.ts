@@ -88,7 +88,15 @@ function activationForward(activation: Activation, z: Float64Array, n: number, o
 }
 
 /** ∂L/∂z = (∂a/∂z)ᵀ ∂L/∂a: the softmax Jacobian per row, or σ'(z) ⊙ ∂L/∂a. */
-function activationBackward(activation: Activation, z: Float64Array, a: Float64Array, dA: Float64Array, n: number, out: number, derivative?: NetworkOptions['derivative']): Float64Array {
+function activationBackward(
+  activation: Activation,
+  z: Float64Array,
+  a: Float64Array,
+  dA: Float64Array,
+  n: number,
+  out: number,
+  derivative?: NetworkOptions['derivative'],
+): Float64Array {
   const dZ = new Float64Array(n * out);
   if (activation === 'softmax') {
     for (let i = 0; i < n; i++) dZ.set(softmaxBackward(a.subarray(i * out, (i + 1) * out), dA.subarray(i * out, (i + 1) * out)), i * out);
@@ -126,7 +134,12 @@ function denseForward(layer: DenseLayer, x: Float64Array, n: number): Float64Arr
 }
 
 /** Backward of z = x Wᵀ + b: ∂L/∂W = Σ_s ∂L/∂z_s ⊗ x_s, ∂L/∂b = Σ_s ∂L/∂z_s, ∂L/∂x = ∂L/∂z · W. */
-function denseBackward(layer: DenseLayer, x: Float64Array, dZ: Float64Array, n: number): { dW: Float64Array; db: Float64Array; dX: Float64Array } {
+function denseBackward(
+  layer: DenseLayer,
+  x: Float64Array,
+  dZ: Float64Array,
+  n: number,
+): { dW: Float64Array; db: Float64Array; dX: Float64Array } {
   const { weights: W, inputs: m, outputs: k } = layer;
   const dW = new Float64Array(k * m);
   const db = new Float64Array(k);
@@ -214,13 +227,26 @@ export function analyzeNetwork(data: NetworkData, options: NetworkOptions = {}):
     const layer = layers[l];
     const z = pass.z[l];
     const a = pass.a[l];
-    const dZ = l === layers.length - 1 && top.dZ ? top.dZ : activationBackward(layer.activation, z, a, dA, n, layer.outputs, options.derivative);
+    const dZ =
+      l === layers.length - 1 && top.dZ ? top.dZ : activationBackward(layer.activation, z, a, dA, n, layer.outputs, options.derivative);
     const x = l > 0 ? pass.a[l - 1] : data.inputs;
     const { dW, db, dX } = denseBackward(layer, x, dZ, n);
     const weightNorm = norm(layer.weights);
     const gradNorm = norm(dW);
     const ratio = weightNorm > 0 ? gradNorm / weightNorm : gradNorm > 0 ? Infinity : 0;
-    result[l] = { z, a, dA, dZ, gradWeights: dW, gradBias: db, weightNorm, gradNorm, gradBiasNorm: norm(db), ratio, health: layerHealth(ratio, gradNorm, vanishing, exploding) };
+    result[l] = {
+      z,
+      a,
+      dA,
+      dZ,
+      gradWeights: dW,
+      gradBias: db,
+      weightNorm,
+      gradNorm,
+      gradBiasNorm: norm(db),
+      ratio,
+      health: layerHealth(ratio, gradNorm, vanishing, exploding),
+    };
     dA = dX;
     if (l === 0) gradInputs = dX;
   }

@@ -13,7 +13,10 @@ export interface NetworkResult {
   head: 'cross-entropy' | 'mse';
 }
 
-export function analyzeNetworkDataset(data: NetworkData, options: { reduction?: Reduction; vanishingThreshold?: number; explodingThreshold?: number }): NetworkResult {
+export function analyzeNetworkDataset(
+  data: NetworkData,
+  options: { reduction?: Reduction; vanishingThreshold?: number; explodingThreshold?: number },
+): NetworkResult {
   const analysis = analyzeNetwork(data, options);
   return { analysis, problems: healthProblems(data, analysis), loss: analysis.loss, n: analysis.n, head: analysis.head };
 }

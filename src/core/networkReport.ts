@@ -12,7 +12,16 @@ import { accuracy, toRows } from './report';
 export function networkReport(data: NetworkData, a: NetworkAnalysis, summaryOnly = false): Record<string, unknown> {
   const layers = data.layers.map((layer, l) => {
     const r = a.layers[l];
-    return { activation: layer.activation, inputs: layer.inputs, outputs: layer.outputs, weightNorm: r.weightNorm, gradNorm: r.gradNorm, gradBiasNorm: r.gradBiasNorm, ratio: r.ratio, health: r.health };
+    return {
+      activation: layer.activation,
+      inputs: layer.inputs,
+      outputs: layer.outputs,
+      weightNorm: r.weightNorm,
+      gradNorm: r.gradNorm,
+      gradBiasNorm: r.gradBiasNorm,
+      ratio: r.ratio,
+      health: r.health,
+    };
   });
   const k = data.layers[data.layers.length - 1].outputs;
   const base: Record<string, unknown> = {
@@ -30,7 +39,10 @@ export function networkReport(data: NetworkData, a: NetworkAnalysis, summaryOnly
   return {
     ...base,
     losses: Array.from(a.losses),
-    gradients: data.layers.map((layer, l) => ({ weights: toRows(a.layers[l].gradWeights, layer.outputs, layer.inputs), bias: Array.from(a.layers[l].gradBias) })),
+    gradients: data.layers.map((layer, l) => ({
+      weights: toRows(a.layers[l].gradWeights, layer.outputs, layer.inputs),
+      bias: Array.from(a.layers[l].gradBias),
+    })),
     activations: data.layers.map((layer, l) => toRows(a.layers[l].a, a.n, layer.outputs)),
     ...(a.predicted ? { predicted: Array.from(a.predicted) } : {}),
   };

@@ -53,7 +53,10 @@ export function networkFromJson(root: JsonObject, bytes: Uint8Array, options: Ro
   const problems = new Problems();
   // Python's json.load keeps the last of two equal keys; reading the first would give another loss.
   // (Keys inside a layer are checked where the layer is read.)
-  for (const [obj, keys] of [[root, ROOT_KEYS], [findEntry(root, 'network'), ['layers']]] as const) {
+  for (const [obj, keys] of [
+    [root, ROOT_KEYS],
+    [findEntry(root, 'network'), ['layers']],
+  ] as const) {
     if (obj && obj.kind === 'object') duplicateKeys(obj, keys, problems);
   }
   if (problems.hasErrors) return { dataset: null, problems: problems.summarize() };
@@ -68,7 +71,8 @@ function duplicateKeys(obj: JsonObject, keys: readonly string[], problems: Probl
   const seen = new Set<string>();
   for (const entry of obj.entries) {
     if (!keys.includes(entry.key)) continue;
-    if (seen.has(entry.key)) problems.fail(`the key "${entry.key}" appears twice in the object; keep only one of them`, entry.keySpan, 'duplicate-key');
+    if (seen.has(entry.key))
+      problems.fail(`the key "${entry.key}" appears twice in the object; keep only one of them`, entry.keySpan, 'duplicate-key');
     seen.add(entry.key);
   }
 }
@@ -78,7 +82,15 @@ function readNetwork(root: JsonObject, bytes: Uint8Array, options: RoleOptions, 
   const inputs = readInputs(root, bytes, layers, problems);
   if (!layers || !inputs) return null;
   const last = layers[layers.length - 1];
-  const supervision = readSupervision(root, bytes, inputs.rows, last, layers.length, options.sumTolerance ?? DEFAULT_SUM_TOLERANCE, problems);
+  const supervision = readSupervision(
+    root,
+    bytes,
+    inputs.rows,
+    last,
+    layers.length,
+    options.sumTolerance ?? DEFAULT_SUM_TOLERANCE,
+    problems,
+  );
   const classes = readClasses(root, last, problems);
   if (!supervision || problems.hasErrors) return null;
   const data: NetworkData = {
@@ -104,10 +116,19 @@ function readLayers(network: JsonNode, bytes: Uint8Array, problems: Problems): D
     return problems.fail(`"network" must be an object ${example}, found ${describeNode(network)}${hint}`, network, 'network-shape');
   }
   const node = findEntry(network, 'layers');
-  if (!node) return problems.fail(`"network" has no "layers": expected ${example}`, { start: network.start, end: network.start + 1 }, 'network-shape');
+  if (!node)
+    return problems.fail(
+      `"network" has no "layers": expected ${example}`,
+      { start: network.start, end: network.start + 1 },
+      'network-shape',
+    );
   if (node.kind !== 'array' || node.items.length === 0) {
     const found = node.kind === 'array' ? 'an empty array' : describeNode(node);
-    return problems.fail(`"layers" must be a non-empty array of layer objects ({"weights", "bias", "activation"}), found ${found}`, node, 'network-shape');
+    return problems.fail(
+      `"layers" must be a non-empty array of layer objects ({"weights", "bias", "activation"}), found ${found}`,
+      node,
+      'network-shape',
+    );
   }
   const layers: (DenseLayer | null)[] = node.items.map((item, l) => readLayer(item, l, node.items.length, bytes, problems));
   // Each layer's weight columns must match the previous layer's neurons.
@@ -127,7 +148,12 @@ function readLayers(network: JsonNode, bytes: Uint8Array, problems: Problems): D
 
 function readLayer(node: JsonNode, l: number, count: number, bytes: Uint8Array, problems: Problems): DenseLayer | null {
   const name = `layer ${l + 1}`;
-  if (node.kind !== 'object') return problems.fail(`${name} must be an object {"weights": [[...]], "bias": [...], "activation": "..."}, found ${describeNode(node)}`, node, 'layer-shape');
+  if (node.kind !== 'object')
+    return problems.fail(
+      `${name} must be an object {"weights": [[...]], "bias": [...], "activation": "..."}, found ${describeNode(node)}`,
+      node,
+      'layer-shape',
+    );
   const opening = { start: node.start, end: node.start + 1 };
   const twice = node.entries.find((e, i) => LAYER_KEYS.includes(e.key) && node.entries.findIndex((f) => f.key === e.key) < i);
   if (twice) return problems.fail(`the key "${twice.key}" appears twice in ${name}; keep only one of them`, twice.keySpan, 'duplicate-key');
@@ -143,18 +169,28 @@ function readLayer(node: JsonNode, l: number, count: number, bytes: Uint8Array, 
   const weightsNode = findEntry(node, 'weights');
   if (!weightsNode) return missing('weights', 'give an outputs × inputs matrix, one row per neuron');
   if (weightsNode.kind === 'vector') {
-    return problems.fail(`${name} weights must be a matrix with one row per neuron (outputs × inputs); for a single neuron write [[...]]`, weightsNode, 'layer-shape');
+    return problems.fail(
+      `${name} weights must be a matrix with one row per neuron (outputs × inputs); for a single neuron write [[...]]`,
+      weightsNode,
+      'layer-shape',
+    );
   }
   if (weightsNode.kind === 'matrix' && weightsNode.cols < 0) return raggedWeights(weightsNode, name, problems);
   const weights = problems.located(`${name} weights`, weightsNode, bytes);
   if (!weights) return null;
-  if (weights.rows === 0 || weights.cols === 0) return problems.fail(`${name} weights are empty; give one row per neuron, each with one weight per input`, weightsNode, 'layer-shape');
+  if (weights.rows === 0 || weights.cols === 0)
+    return problems.fail(`${name} weights are empty; give one row per neuron, each with one weight per input`, weightsNode, 'layer-shape');
 
   const biasNode = findEntry(node, 'bias');
   if (!biasNode) return missing('bias', `give ${plural(weights.rows, 'number')}, one per neuron (all 0 for no bias)`);
   const bias = problems.located(`${name} bias`, biasNode, bytes, true);
   if (!bias) return null;
-  if (!bias.vector) return problems.fail(`${name} bias must be a flat list of numbers, one per neuron, found a ${bias.rows} × ${bias.cols} matrix`, biasNode, 'layer-shape');
+  if (!bias.vector)
+    return problems.fail(
+      `${name} bias must be a flat list of numbers, one per neuron, found a ${bias.rows} × ${bias.cols} matrix`,
+      biasNode,
+      'layer-shape',
+    );
   if (bias.rows === weights.cols && bias.rows !== weights.rows) {
     return problems.fail(
       `${name} weights are ${weights.rows} × ${weights.cols} but its bias has ${plural(bias.rows, 'entry', 'entries')}: the weights look transposed; write them outputs × inputs (${weights.cols} × ${weights.rows}), one row per neuron`,
@@ -163,11 +199,19 @@ function readLayer(node: JsonNode, l: number, count: number, bytes: Uint8Array, 
     );
   }
   if (bias.rows !== weights.rows) {
-    return problems.fail(`${name} bias has ${plural(bias.rows, 'entry', 'entries')} but its weights have ${plural(weights.rows, 'row')} (one per neuron)`, biasNode, 'layer-shape');
+    return problems.fail(
+      `${name} bias has ${plural(bias.rows, 'entry', 'entries')} but its weights have ${plural(weights.rows, 'row')} (one per neuron)`,
+      biasNode,
+      'layer-shape',
+    );
   }
   if (!activation) return null;
   if (activation.value === 'softmax' && weights.rows < 2) {
-    return problems.fail(`${name} is a softmax over 1 neuron, which is always 1; a softmax head needs at least 2 classes`, activation.span, 'one-class');
+    return problems.fail(
+      `${name} is a softmax over 1 neuron, which is always 1; a softmax head needs at least 2 classes`,
+      activation.span,
+      'one-class',
+    );
   }
   return {
     weights: weights.data,
@@ -190,17 +234,29 @@ function raggedWeights(node: JsonMatrix, name: string, problems: Problems): null
     const len = node.rowOffsets[r + 1] - node.rowOffsets[r];
     if (len !== expected) {
       const at = { start: node.rowSpans[2 * r], end: node.rowSpans[2 * r + 1] };
-      return problems.fail(`row ${r} of ${name} weights has ${plural(len, 'value')}, expected ${expected} like row 0 (one weight per input)`, at, 'ragged');
+      return problems.fail(
+        `row ${r} of ${name} weights has ${plural(len, 'value')}, expected ${expected} like row 0 (one weight per input)`,
+        at,
+        'ragged',
+      );
     }
   }
   return null;
 }
 
-function readActivation(node: JsonObject, name: string, l: number, count: number, problems: Problems, missing: (key: string, what: string) => null): { value: Activation; span: Span } | null {
+function readActivation(
+  node: JsonObject,
+  name: string,
+  l: number,
+  count: number,
+  problems: Problems,
+  missing: (key: string, what: string) => null,
+): { value: Activation; span: Span } | null {
   const valid = ACTIVATIONS.map((a) => `"${a}"`).join(', ');
   const activationNode = findEntry(node, 'activation');
   if (!activationNode) return missing('activation', `give one of ${valid}`);
-  if (activationNode.kind !== 'string') return problems.fail(`${name} activation must be one of ${valid}, found ${describeNode(activationNode)}`, activationNode, 'activation');
+  if (activationNode.kind !== 'string')
+    return problems.fail(`${name} activation must be one of ${valid}, found ${describeNode(activationNode)}`, activationNode, 'activation');
   const value = activationNode.value as Activation;
   if (!ACTIVATIONS.includes(value)) {
     const lower = activationNode.value.toLowerCase();
@@ -208,7 +264,11 @@ function readActivation(node: JsonObject, name: string, l: number, count: number
     return problems.fail(`unknown activation "${activationNode.value}" in ${name}${hint}; valid: ${valid}`, activationNode, 'activation');
   }
   if (value === 'softmax' && l < count - 1) {
-    return problems.fail(`softmax is only allowed in the last layer (the cross-entropy head), but ${name} of ${count} uses it`, activationNode, 'softmax-hidden');
+    return problems.fail(
+      `softmax is only allowed in the last layer (the cross-entropy head), but ${name} of ${count} uses it`,
+      activationNode,
+      'softmax-hidden',
+    );
   }
   return { value, span: { start: activationNode.start, end: activationNode.end } };
 }
@@ -237,14 +297,22 @@ function readInputs(root: JsonObject, bytes: Uint8Array, layers: DenseLayer[] | 
   const node = findEntry(root, 'inputs');
   if (!node) {
     const shape = width === undefined ? 'N × inputs' : `N × ${width}`;
-    return problems.fail(`a network file needs "inputs": one row per sample (${shape})`, { start: root.start, end: root.start + 1 }, 'no-inputs');
+    return problems.fail(
+      `a network file needs "inputs": one row per sample (${shape})`,
+      { start: root.start, end: root.start + 1 },
+      'no-inputs',
+    );
   }
   // A flat list is N samples of one feature for a 1-input network, else one sample.
   const inputs = problems.located('inputs', node, bytes, node.kind === 'vector' && width === 1);
   if (!inputs) return null;
   if (inputs.rows === 0) return problems.fail(`"inputs" is empty (N = 0): there is no sample to analyse`, node, 'empty-tensor');
   if (width !== undefined && inputs.cols !== width) {
-    return problems.fail(`"inputs" have ${plural(inputs.cols, 'column')} but layer 1 weights have ${plural(width, 'column')} (one per input)`, node, 'inputs-width');
+    return problems.fail(
+      `"inputs" have ${plural(inputs.cols, 'column')} but layer 1 weights have ${plural(width, 'column')} (one per input)`,
+      node,
+      'inputs-width',
+    );
   }
   return inputs;
 }
@@ -255,7 +323,15 @@ interface Supervision {
   spans: RoleSpans;
 }
 
-function readSupervision(root: JsonObject, bytes: Uint8Array, n: number, last: DenseLayer, depth: number, tolerance: number, problems: Problems): Supervision | null {
+function readSupervision(
+  root: JsonObject,
+  bytes: Uint8Array,
+  n: number,
+  last: DenseLayer,
+  depth: number,
+  tolerance: number,
+  problems: Problems,
+): Supervision | null {
   const labelsNode = findEntry(root, 'labels');
   const targetsNode = findEntry(root, 'targets');
   const k = last.outputs;
@@ -265,10 +341,15 @@ function readSupervision(root: JsonObject, bytes: Uint8Array, n: number, last: D
       return readLabels(labelsNode, bytes, n, k, problems);
     }
     if (targetsNode) return readTargets(targetsNode, bytes, n, k, true, tolerance, problems);
-    return problems.fail(`a softmax head needs "labels" (class indices 0…${k - 1}) or "targets" (N × ${k} one-hot or soft rows) to compute the cross-entropy`, { start: root.start, end: root.start + 1 }, 'no-targets');
+    return problems.fail(
+      `a softmax head needs "labels" (class indices 0…${k - 1}) or "targets" (N × ${k} one-hot or soft rows) to compute the cross-entropy`,
+      { start: root.start, end: root.start + 1 },
+      'no-targets',
+    );
   }
   if (targetsNode) {
-    if (labelsNode) problems.warn(`"labels" is ignored: class indices need a softmax last layer, and "targets" are given`, labelsNode, 'ignored-labels');
+    if (labelsNode)
+      problems.warn(`"labels" is ignored: class indices need a softmax last layer, and "targets" are given`, labelsNode, 'ignored-labels');
     return readTargets(targetsNode, bytes, n, k, false, tolerance, problems);
   }
   if (labelsNode) {
@@ -278,21 +359,41 @@ function readSupervision(root: JsonObject, bytes: Uint8Array, n: number, last: D
       'labels-need-softmax',
     );
   }
-  return problems.fail(`a network file needs "targets" (N × ${k}) for the mean squared error of its "${last.activation}" output`, { start: root.start, end: root.start + 1 }, 'no-targets');
+  return problems.fail(
+    `a network file needs "targets" (N × ${k}) for the mean squared error of its "${last.activation}" output`,
+    { start: root.start, end: root.start + 1 },
+    'no-targets',
+  );
 }
 
 function readLabels(node: JsonNode, bytes: Uint8Array, n: number, k: number, problems: Problems): Supervision | null {
   const l = problems.located('labels', node, bytes, true);
   if (!l) return null;
-  if (!l.vector && l.cols !== 1) return problems.fail(`"labels" must be a list of class indices (one per sample); for one-hot or soft rows use "targets"`, node, 'labels-shape');
-  if (l.rows !== n) return problems.fail(`"labels" has ${plural(l.rows, 'entry', 'entries')} but "inputs" has ${plural(n, 'sample')}`, node, 'shape-mismatch');
+  if (!l.vector && l.cols !== 1)
+    return problems.fail(
+      `"labels" must be a list of class indices (one per sample); for one-hot or soft rows use "targets"`,
+      node,
+      'labels-shape',
+    );
+  if (l.rows !== n)
+    return problems.fail(
+      `"labels" has ${plural(l.rows, 'entry', 'entries')} but "inputs" has ${plural(n, 'sample')}`,
+      node,
+      'shape-mismatch',
+    );
   const labels = new Int32Array(n);
   const targets = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     const v = l.data[i];
     const at = l.elementSpan(i, 0);
-    if (!Number.isInteger(v)) problems.fail(`label ${v} of sample ${i} is not a whole number; labels are class indices 0…${k - 1}`, at, 'label-not-integer');
-    else if (v < 0 || v >= k) problems.fail(`label ${v} of sample ${i} is out of range for the ${k} outputs of the softmax head (valid: 0…${k - 1})`, at, 'label-range');
+    if (!Number.isInteger(v))
+      problems.fail(`label ${v} of sample ${i} is not a whole number; labels are class indices 0…${k - 1}`, at, 'label-not-integer');
+    else if (v < 0 || v >= k)
+      problems.fail(
+        `label ${v} of sample ${i} is out of range for the ${k} outputs of the softmax head (valid: 0…${k - 1})`,
+        at,
+        'label-range',
+      );
     else {
       labels[i] = v;
       targets[i * k + v] = 1;
@@ -301,13 +402,25 @@ function readLabels(node: JsonNode, bytes: Uint8Array, n: number, k: number, pro
   return { targets, labels, spans: { role: 'labels', spans: l.rowSpans } };
 }
 
-function readTargets(node: JsonNode, bytes: Uint8Array, n: number, k: number, distribution: boolean, tolerance: number, problems: Problems): Supervision | null {
+function readTargets(
+  node: JsonNode,
+  bytes: Uint8Array,
+  n: number,
+  k: number,
+  distribution: boolean,
+  tolerance: number,
+  problems: Problems,
+): Supervision | null {
   const t = problems.located('targets', node, bytes);
   if (!t) return null;
   if (t.rows !== n || t.cols !== k || (t.vector && k !== 1)) {
     const given = t.vector ? `[${t.rows}]` : `[${t.rows}, ${t.cols}]`;
     const hint = distribution && t.vector ? '; a list of class indices belongs in "labels"' : '';
-    return problems.fail(`"targets" has shape ${given} but the network gives ${n} × ${k} outputs (N × last layer's neurons)${hint}`, node, 'shape-mismatch');
+    return problems.fail(
+      `"targets" has shape ${given} but the network gives ${n} × ${k} outputs (N × last layer's neurons)${hint}`,
+      node,
+      'shape-mismatch',
+    );
   }
   if (distribution) {
     for (let i = 0; i < n; i++) {
@@ -321,7 +434,12 @@ function readTargets(node: JsonNode, bytes: Uint8Array, n: number, k: number, di
         }
         sum += v;
       }
-      if (!bad && Math.abs(sum - 1) > tolerance) problems.fail(`targets in sample ${i} sum to ${Number(sum.toPrecision(6))}, expected 1 for a softmax head`, rowSpanOf(t, i), 'targets-sum');
+      if (!bad && Math.abs(sum - 1) > tolerance)
+        problems.fail(
+          `targets in sample ${i} sum to ${Number(sum.toPrecision(6))}, expected 1 for a softmax head`,
+          rowSpanOf(t, i),
+          'targets-sum',
+        );
     }
   }
   return { targets: t.data, labels: null, spans: { role: 'targets', spans: t.rowSpans } };
@@ -351,7 +469,11 @@ function checkFinite(data: NetworkData, problems: Problems): boolean {
     if (at >= 0) {
       const layer = data.layers[l];
       const sample = Math.floor(at / layer.outputs);
-      problems.fail(`layer ${l + 1} overflows float64: its pre-activation for sample ${sample}, neuron ${at % layer.outputs} is ${pass.z[l][at]}; the weights or inputs are too large`, layer.span ?? { start: 0, end: 0 }, 'overflow');
+      problems.fail(
+        `layer ${l + 1} overflows float64: its pre-activation for sample ${sample}, neuron ${at % layer.outputs} is ${pass.z[l][at]}; the weights or inputs are too large`,
+        layer.span ?? { start: 0, end: 0 },
+        'overflow',
+      );
       return false;
     }
   }

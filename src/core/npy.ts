@@ -158,9 +158,7 @@ function parseHeader(bytes: Uint8Array, fail: (detail: string, offset: number) =
     fail(`the file is truncated: it ends after ${n} bytes, inside the header-length field (bytes 8-${headerStart - 1})`, n);
   }
   const headerLen =
-    major === 1
-      ? bytes[8]! | (bytes[9]! << 8)
-      : (bytes[8]! | (bytes[9]! << 8) | (bytes[10]! << 16) | (bytes[11]! << 24)) >>> 0;
+    major === 1 ? bytes[8]! | (bytes[9]! << 8) : (bytes[8]! | (bytes[9]! << 8) | (bytes[10]! << 16) | (bytes[11]! << 24)) >>> 0;
   const headerEnd = headerStart + headerLen;
   if (headerEnd > n) {
     fail(
@@ -193,7 +191,10 @@ function parseHeader(bytes: Uint8Array, fail: (detail: string, offset: number) =
   for (const [key, value] of dict.entries) {
     if (key.type !== 'str') fail(`malformed header: dictionary keys must be strings`, byteOffsetOf(key.pos));
     if (key.value !== 'descr' && key.value !== 'fortran_order' && key.value !== 'shape') {
-      fail(`malformed header: unexpected key '${key.value}' (expected exactly 'descr', 'fortran_order' and 'shape')`, byteOffsetOf(key.pos));
+      fail(
+        `malformed header: unexpected key '${key.value}' (expected exactly 'descr', 'fortran_order' and 'shape')`,
+        byteOffsetOf(key.pos),
+      );
     }
     if (fields.has(key.value)) fail(`malformed header: key '${key.value}' appears twice`, byteOffsetOf(key.pos));
     fields.set(key.value, value);
@@ -313,7 +314,8 @@ function interpretDescr(value: PyValue, fail: (msg: string) => never): DtypeInfo
   if (rest !== '') return fail(`unrecognised dtype '${descr}'`);
   const numeric = (kind: Kind, sizes: number[]): DtypeInfo => {
     if (!sizes.includes(size)) {
-      if (code === 'f' && (size === 12 || size === 16)) return unsupported('long double (float96/float128) arrays', 'convert them to float64 first');
+      if (code === 'f' && (size === 12 || size === 16))
+        return unsupported('long double (float96/float128) arrays', 'convert them to float64 first');
       return fail(`unrecognised dtype '${descr}': '${code}' with an item size of ${sizeText || '(none)'} bytes`);
     }
     return { descr, kind, code, itemSize: size, littleEndian };
@@ -729,7 +731,9 @@ function describeBadMagic(bytes: Uint8Array): string {
   if (b(0) === 0x80 && b(1) !== undefined && b(1)! >= 2 && b(1)! <= 5) {
     return 'this looks like a Python pickle, not a .npy file; save the array with np.save(path, arr) instead';
   }
-  const shown = Array.from(bytes.subarray(0, 6), (x) => (x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : `\\x${x.toString(16).padStart(2, '0')}`)).join('');
+  const shown = Array.from(bytes.subarray(0, 6), (x) =>
+    x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : `\\x${x.toString(16).padStart(2, '0')}`,
+  ).join('');
   return `not a NumPy .npy file: it should start with the magic string "\\x93NUMPY" but starts with "${shown}"`;
 }
 
@@ -747,7 +751,10 @@ export function decodeRawArray(bytes: Uint8Array, descr: string, shape: number[]
   let count = 1;
   for (const d of shape) count *= d;
   if (!Number.isSafeInteger(count) || count * dtype.itemSize > bytes.length) {
-    return fail(`shape (${shape.join(', ')}) of dtype '${descr}' needs ${count * dtype.itemSize} bytes but ${bytes.length} are there`, offset);
+    return fail(
+      `shape (${shape.join(', ')}) of dtype '${descr}' needs ${count * dtype.itemSize} bytes but ${bytes.length} are there`,
+      offset,
+    );
   }
   const data = new Float64Array(count);
   decodeNumeric(bytes, 0, count, dtype, data, (msg, at) => fail(msg, offset + at));

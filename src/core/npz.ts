@@ -93,7 +93,8 @@ type Fail = (detail: string, offset: number, member?: string) => never;
 function memberHeader(bytes: Uint8Array, m: ZipMember, head: Uint8Array, fileName: string, fail: Fail): NpyHeader | null {
   // Header length from the first 12 bytes (v1: 2 bytes at 8; v2/v3: 4 bytes at 8).
   if (head.length >= 12 && head[6] >= 1 && head[6] <= 3) {
-    const end = head[6] === 1 ? 10 + (head[8] | (head[9] << 8)) : 12 + ((head[8] | (head[9] << 8) | (head[10] << 16) | (head[11] << 24)) >>> 0);
+    const end =
+      head[6] === 1 ? 10 + (head[8] | (head[9] << 8)) : 12 + ((head[8] | (head[9] << 8) | (head[10] << 16) | (head[11] << 24)) >>> 0);
     if (end > head.length && end <= m.size) head = inflateMember(bytes, m, end, fail);
   }
   let header: NpyHeader;
@@ -118,7 +119,14 @@ function memberHeader(bytes: Uint8Array, m: ZipMember, head: Uint8Array, fileNam
 }
 
 /** An NpyArray whose dtype and shape are known and whose values are inflated on first use. */
-function lazyArray(bytes: Uint8Array, m: ZipMember, header: NpyHeader | null, fileName: string, budget: { left: number; limit: number }, fail: Fail): NpyArray {
+function lazyArray(
+  bytes: Uint8Array,
+  m: ZipMember,
+  header: NpyHeader | null,
+  fileName: string,
+  budget: { left: number; limit: number },
+  fail: Fail,
+): NpyArray {
   let loaded: NpyArray | null = null;
   const load = (): NpyArray => {
     if (loaded) return loaded;
@@ -132,7 +140,11 @@ function lazyArray(bytes: Uint8Array, m: ZipMember, header: NpyHeader | null, fi
     budget.left -= m.size;
     const data = inflateMember(bytes, m, m.size, fail);
     if (data.length !== m.size) {
-      fail(`this member inflates to ${data.length} bytes, not the ${m.size} the zip directory says; the archive is corrupt or truncated`, m.headerOffset, m.name);
+      fail(
+        `this member inflates to ${data.length} bytes, not the ${m.size} the zip directory says; the archive is corrupt or truncated`,
+        m.headerOffset,
+        m.name,
+      );
     }
     const crc = crc32(data);
     if (crc !== m.crc) {
@@ -189,7 +201,7 @@ function inflateMember(bytes: Uint8Array, m: ZipMember, want: number, fail: Fail
     if (final) ended = true;
   });
   try {
-    for (let p = 0; !ended && got < out.length && p < compressed.length; ) {
+    for (let p = 0; !ended && got < out.length && p < compressed.length;) {
       // Large chunks while far from the end (fast), small ones near it: one push can output at
       // most ~1032× its input, so a member that lies about its size costs at most ~2× + 16 MB.
       const chunk = Math.max(INFLATE_CHUNK, Math.min(16 * INFLATE_CHUNK, Math.ceil((out.length - got) / 1032)));
@@ -202,7 +214,11 @@ function inflateMember(bytes: Uint8Array, m: ZipMember, want: number, fail: Fail
     fail(`could not extract this member (${reason}); the archive is probably corrupt or truncated`, m.headerOffset, m.name);
   }
   if (got > m.size) {
-    fail(`this member inflates to more than the ${m.size} bytes the zip directory says; the archive is corrupt or built to exhaust memory`, m.headerOffset, m.name);
+    fail(
+      `this member inflates to more than the ${m.size} bytes the zip directory says; the archive is corrupt or built to exhaust memory`,
+      m.headerOffset,
+      m.name,
+    );
   }
   return out.subarray(0, Math.min(got, want));
 }

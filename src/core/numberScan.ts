@@ -8,7 +8,9 @@
  */
 import { InputError } from './problems';
 
-const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 
 export interface NumberScan {
   /** Parsed value; NaN when `error` is set. */
@@ -312,7 +314,7 @@ function codePointAt(b: Uint8Array, i: number): number {
 
 /** Offset of the first byte in [start, end) that is not part of valid UTF-8, or -1. */
 export function firstInvalidUtf8(b: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     if (b[i] < 0x80) {
       i++;
       continue;
@@ -336,7 +338,9 @@ export function charNameAt(b: Uint8Array, i: number): string {
   const cp = codePointAt(b, i);
   if (cp < 0) return `the byte 0x${c.toString(16)}, which is not UTF-8 text`;
   const hex = 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
-  const name = LOOKALIKE_MINUS[cp] ?? (cp === 0xa0 ? 'NO-BREAK SPACE' : cp === 0xfeff ? 'BYTE ORDER MARK' : cp === 0x201c || cp === 0x201d ? 'CURLY QUOTE' : '');
+  const name =
+    LOOKALIKE_MINUS[cp] ??
+    (cp === 0xa0 ? 'NO-BREAK SPACE' : cp === 0xfeff ? 'BYTE ORDER MARK' : cp === 0x201c || cp === 0x201d ? 'CURLY QUOTE' : '');
   return `'${String.fromCodePoint(cp)}' (${hex}${name ? ' ' + name : ''})`;
 }
 
@@ -372,7 +376,12 @@ export function notTextProblem(b: Uint8Array, format: string): InputError | null
   const at = (k: number) => (k < n ? b[k] : -1);
   if ((at(0) === 0xff && at(1) === 0xfe) || (at(0) === 0xfe && at(1) === 0xff)) {
     const utf32 = at(0) === 0xff && at(2) === 0 && at(3) === 0;
-    return new InputError(`the file is ${utf32 ? 'UTF-32' : 'UTF-16'} text (it starts with a ${utf32 ? 'UTF-32' : 'UTF-16'} byte-order mark); save it as UTF-8 (PowerShell's > writes UTF-16: use Out-File -Encoding utf8)`, 0, Math.min(n, 2), 'encoding');
+    return new InputError(
+      `the file is ${utf32 ? 'UTF-32' : 'UTF-16'} text (it starts with a ${utf32 ? 'UTF-32' : 'UTF-16'} byte-order mark); save it as UTF-8 (PowerShell's > writes UTF-16: use Out-File -Encoding utf8)`,
+      0,
+      Math.min(n, 2),
+      'encoding',
+    );
   }
   if (n >= 4 && at(0) !== 0 && at(1) === 0 && at(2) !== 0 && at(3) === 0) {
     return new InputError('the file looks like UTF-16 text (every other byte is 0); save it as UTF-8', 0, 2, 'encoding');
@@ -381,7 +390,12 @@ export function notTextProblem(b: Uint8Array, format: string): InputError | null
     return new InputError(`this is a NumPy .npy file, not ${format} text; give it the .npy extension`, 0, 6, 'binary');
   }
   if (at(0) === 0x50 && at(1) === 0x4b && (at(2) === 3 || at(2) === 5) && (at(3) === 4 || at(3) === 6)) {
-    return new InputError(`this is a zip archive, not ${format} text; if it is a NumPy .npz file, give it the .npz extension, otherwise unzip it`, 0, 4, 'binary');
+    return new InputError(
+      `this is a zip archive, not ${format} text; if it is a NumPy .npz file, give it the .npz extension, otherwise unzip it`,
+      0,
+      4,
+      'binary',
+    );
   }
   if (at(0) === 0x1f && at(1) === 0x8b) {
     return new InputError(`this is a gzip-compressed file, not ${format} text; decompress it first (gunzip)`, 0, 2, 'binary');
@@ -390,7 +404,8 @@ export function notTextProblem(b: Uint8Array, format: string): InputError | null
   for (let i = 0; i < limit; i++) {
     if (b[i] !== 0) continue;
     // Point at a stray NUL in otherwise readable text; for a binary file, line numbers mean nothing.
-    if (firstInvalidUtf8(b, 0, i) < 0) return new InputError(`a NUL byte (0x00), which ${format} text never contains; remove it`, i, i + 1, 'binary');
+    if (firstInvalidUtf8(b, 0, i) < 0)
+      return new InputError(`a NUL byte (0x00), which ${format} text never contains; remove it`, i, i + 1, 'binary');
     return new InputError(`the file is binary, not ${format} text (it has a NUL byte at byte ${i}); is it the right file?`, 0, 1, 'binary');
   }
   return null;

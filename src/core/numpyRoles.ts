@@ -61,11 +61,63 @@ type Slot = 'input' | 'target' | 'classes';
 // A Map, not a plain object: an array named "constructor" or "__proto__" must not find a role.
 const ALIASES = new Map<string, { slot: Slot; hint?: RoleName }>();
 const alias = (slot: Slot, hint: RoleName | undefined, ...names: string[]) => names.forEach((n) => ALIASES.set(n, { slot, hint }));
-alias('input', undefined, 'y_pred', 'ypred', 'pred', 'preds', 'output', 'outputs', 'out', 'score', 'scores', 'y_score', 'y_scores', 'y_hat', 'yhat', 'prediction', 'predicted', 'model_output', 'model_outputs');
+alias(
+  'input',
+  undefined,
+  'y_pred',
+  'ypred',
+  'pred',
+  'preds',
+  'output',
+  'outputs',
+  'out',
+  'score',
+  'scores',
+  'y_score',
+  'y_scores',
+  'y_hat',
+  'yhat',
+  'prediction',
+  'predicted',
+  'model_output',
+  'model_outputs',
+);
 alias('input', 'logits', 'logit', 'z', 'raw_scores', 'unnormalized');
 alias('input', 'probabilities', 'probs', 'prob', 'proba', 'y_prob', 'y_probs', 'y_proba', 'probability', 'softmax', 'p');
-alias('target', undefined, 'y', 'y_true', 'ytrue', 'label', 'target', 'gt', 'ground_truth', 'truth', 'true', 'true_labels', 'y_test', 'class_ids', 'class_idx', 'soft_targets', 'soft_labels', 'onehot', 'one_hot', 'y_onehot');
-alias('classes', 'classes', 'class_names', 'classnames', 'names', 'label_names', 'labelnames', 'categories', 'class_labels', 'target_names');
+alias(
+  'target',
+  undefined,
+  'y',
+  'y_true',
+  'ytrue',
+  'label',
+  'target',
+  'gt',
+  'ground_truth',
+  'truth',
+  'true',
+  'true_labels',
+  'y_test',
+  'class_ids',
+  'class_idx',
+  'soft_targets',
+  'soft_labels',
+  'onehot',
+  'one_hot',
+  'y_onehot',
+);
+alias(
+  'classes',
+  'classes',
+  'class_names',
+  'classnames',
+  'names',
+  'label_names',
+  'labelnames',
+  'categories',
+  'class_labels',
+  'target_names',
+);
 
 const MAX_CHOICES = 24;
 
@@ -151,7 +203,8 @@ export function matchRoles(names: readonly string[], arrays: readonly NpyArray[]
     const strong = pool.filter((f) => ALIASES.get(f.lower)?.slot === slot && ok(f));
     return strong.length > 0 ? strong : pool.filter((f) => !ALIASES.has(f.lower) && fuzzySlot(f.lower)?.slot === slot && ok(f));
   };
-  const named = (f: ArrayFacts) => (ROLE_NAMES as readonly string[]).includes(f.lower) || ALIASES.has(f.lower) || fuzzySlot(f.lower) !== null;
+  const named = (f: ArrayFacts) =>
+    (ROLE_NAMES as readonly string[]).includes(f.lower) || ALIASES.has(f.lower) || fuzzySlot(f.lower) !== null;
   const hintOf = (f: ArrayFacts) => (ALIASES.get(f.lower) ?? fuzzySlot(f.lower))?.hint;
 
   // ---- the input: logits, probabilities or predictions ----
@@ -182,7 +235,9 @@ export function matchRoles(names: readonly string[], arrays: readonly NpyArray[]
       else {
         const fits = (f: ArrayFacts) => f.numeric && (!input || fitsInput(input.facts, f));
         const aliasCandidates = byAlias(rest, 'target', fits);
-        targets = (aliasCandidates.length > 0 ? aliasCandidates : rest.filter((f) => !named(f) && fits(f) && (!input || f.dims <= 2))).map((f) => ({ facts: f, role: null }));
+        targets = (aliasCandidates.length > 0 ? aliasCandidates : rest.filter((f) => !named(f) && fits(f) && (!input || f.dims <= 2))).map(
+          (f) => ({ facts: f, role: null }),
+        );
         // Without an input, an unnamed array is no evidence of a target.
         if (!input && aliasCandidates.length === 0) targets = [];
       }
@@ -192,7 +247,12 @@ export function matchRoles(names: readonly string[], arrays: readonly NpyArray[]
       const inputRole = input ? (input.role ?? inputRoleByContent(input.facts, target?.facts ?? null)) : null;
       if (input && inputRole) assignment[inputRole] = input.facts.name;
       if (target) assignment[target.role === 'labels' ? 'labels' : targetRole(inputRole, target.facts, target.role)] = target.facts.name;
-      const classes = fixed.classes ?? pickClasses(rest.filter((f) => f !== target?.facts), input?.facts ?? null);
+      const classes =
+        fixed.classes ??
+        pickClasses(
+          rest.filter((f) => f !== target?.facts),
+          input?.facts ?? null,
+        );
       if (classes) assignment.classes = classes;
       complete.push({ ...fixedRest(fixed), ...assignment });
       if (complete.length >= MAX_CHOICES) break;
@@ -272,7 +332,14 @@ function pickClasses(rest: ArrayFacts[], input: ArrayFacts | null): string | und
   const aliased = rest.filter((f) => ALIASES.get(f.lower)?.slot === 'classes' && f.dims === 1);
   if (aliased.length === 1) return aliased[0].name;
   // A list of strings, one per class, named like classes or not named like anything else.
-  const strings = rest.filter((f) => !f.numeric && f.dims === 1 && !ALIASES.has(f.lower) && (fuzzySlot(f.lower) ?? { slot: 'classes' }).slot === 'classes' && (!input || f.rows === input.cols));
+  const strings = rest.filter(
+    (f) =>
+      !f.numeric &&
+      f.dims === 1 &&
+      !ALIASES.has(f.lower) &&
+      (fuzzySlot(f.lower) ?? { slot: 'classes' }).slot === 'classes' &&
+      (!input || f.rows === input.cols),
+  );
   return strings.length === 1 ? strings[0].name : undefined;
 }
 
@@ -339,24 +406,43 @@ export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, opt
   const choice = options.roleChoice ?? {};
   for (const role of Object.keys(choice)) {
     const name = choice[role as RoleName];
-    if (!(ROLE_NAMES as readonly string[]).includes(role)) return fail(`"${role}" is not a role; roles are ${ROLE_NAMES.join(', ')}`, 'role-choice');
-    if (name !== undefined && !arrays.has(name)) return fail(`${file} has no array "${name}" (for the ${role}); its arrays: ${inventory}`, 'role-choice');
+    if (!(ROLE_NAMES as readonly string[]).includes(role))
+      return fail(`"${role}" is not a role; roles are ${ROLE_NAMES.join(', ')}`, 'role-choice');
+    if (name !== undefined && !arrays.has(name))
+      return fail(`${file} has no array "${name}" (for the ${role}); its arrays: ${inventory}`, 'role-choice');
   }
   const match = matchRoles(names, list, { sumTolerance: options.sumTolerance, fixed: choice });
   if (match.kind === 'ambiguous') {
     const example = match.choices[0].assignment;
-    const flag = ROLE_NAMES.filter((r) => r !== 'classes' && example[r] !== undefined).map((r) => `--role ${r}=${example[r]}`).join(' ');
-    return fail(`${file}: ${match.question}; choose which (in VS Code a quick pick asks; on the command line add e.g. ${flag}, or rename the arrays)`, 'ambiguous-roles');
+    const flag = ROLE_NAMES.filter((r) => r !== 'classes' && example[r] !== undefined)
+      .map((r) => `--role ${r}=${example[r]}`)
+      .join(' ');
+    return fail(
+      `${file}: ${match.question}; choose which (in VS Code a quick pick asks; on the command line add e.g. ${flag}, or rename the arrays)`,
+      'ambiguous-roles',
+    );
   }
   const a = match.assignment;
   if (!INPUT_ROLES.some((r) => a[r] !== undefined)) {
-    return fail(`${file} has no array to analyse: name the model's outputs "logits" (or "probabilities", or "predictions" for regression) and the answers "labels" or "targets", e.g. np.savez(path, logits=..., labels=...). Its arrays: ${inventory}`, 'no-tensor');
+    return fail(
+      `${file} has no array to analyse: name the model's outputs "logits" (or "probabilities", or "predictions" for regression) and the answers "labels" or "targets", e.g. np.savez(path, logits=..., labels=...). Its arrays: ${inventory}`,
+      'no-tensor',
+    );
   }
   const problems: Problem[] = [];
   // Labels win over targets, as in JSON, CSV and network files; say so rather than drop them silently.
   const assigned = new Set(Object.values(a));
   const unusedTargets = a.labels !== undefined ? names.find((n) => n.trim().toLowerCase() === 'targets' && !assigned.has(n)) : undefined;
-  if (unusedTargets !== undefined) problems.push(problem(`array "${unusedTargets}" in ${file} is ignored because "${a.labels}" gives the labels; keep one of them`, 0, 0, 'ignored-targets', 'warning'));
+  if (unusedTargets !== undefined)
+    problems.push(
+      problem(
+        `array "${unusedTargets}" in ${file} is ignored because "${a.labels}" gives the labels; keep one of them`,
+        0,
+        0,
+        'ignored-targets',
+        'warning',
+      ),
+    );
   const roles: Roles = { whole: { start: 0, end: 0 }, loss: named.source };
   for (const role of ROLE_NAMES) {
     const name = a[role];
@@ -365,7 +451,16 @@ export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, opt
     if (role === 'classes') {
       const names = classNamesOf(array);
       if (names) roles.classes = { names, span: { start: 0, end: 0 } };
-      else problems.push(problem(`array "${name}" in ${file} should hold class names (strings), but it has shape ${shapeText(array.shape)}; the names are ignored`, 0, 0, 'classes', 'warning'));
+      else
+        problems.push(
+          problem(
+            `array "${name}" in ${file} should hold class names (strings), but it has shape ${shapeText(array.shape)}; the names are ignored`,
+            0,
+            0,
+            'classes',
+            'warning',
+          ),
+        );
       continue;
     }
     const located = locate(name, `array "${name}" in ${file}`, array, role, problems);
@@ -378,7 +473,10 @@ export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, opt
 export function npySiblingCandidates(fileName: string, wants: 'labels' | 'targets'): string[] {
   const base = baseName(fileName);
   const stem = base.replace(/\.npy$/i, '');
-  const names = wants === 'labels' ? [`${stem}_labels.npy`, `${stem}_targets.npy`, 'labels.npy', 'targets.npy'] : [`${stem}_targets.npy`, 'targets.npy', `${stem}_labels.npy`, 'labels.npy'];
+  const names =
+    wants === 'labels'
+      ? [`${stem}_labels.npy`, `${stem}_targets.npy`, 'labels.npy', 'targets.npy']
+      : [`${stem}_targets.npy`, 'targets.npy', `${stem}_labels.npy`, 'labels.npy'];
   return [...new Set(names)].filter((n) => n !== base);
 }
 
@@ -403,10 +501,21 @@ export function loadNpyFile(bytes: Uint8Array, fileName: string, options: NumpyL
   }
   const read = siblingReader(options);
   const self = new ArrayFacts(file, array, options.sumTolerance ?? DEFAULT_SUM_TOLERANCE);
-  if (!self.numeric) return fail(`${file} holds strings (dtype ${array.dtype}, shape ${shapeText(array.shape)}), not numbers; a .npy to analyse holds logits or probabilities (N × K) or predictions`, 'npy-strings');
-  if (self.dims === 0 || self.dims > 2) return fail(`${file} has shape ${shapeText(array.shape)}; expected logits or probabilities of shape (N, K), or predictions of shape (N,) or (N, D)`, 'npy-shape');
+  if (!self.numeric)
+    return fail(
+      `${file} holds strings (dtype ${array.dtype}, shape ${shapeText(array.shape)}), not numbers; a .npy to analyse holds logits or probabilities (N × K) or predictions`,
+      'npy-strings',
+    );
+  if (self.dims === 0 || self.dims > 2)
+    return fail(
+      `${file} has shape ${shapeText(array.shape)}; expected logits or probabilities of shape (N, K), or predictions of shape (N,) or (N, D)`,
+      'npy-shape',
+    );
   if (self.columnLike && self.intValued && (array.kind !== 'float' || /labels|targets|(^|_)y($|_)/i.test(file))) {
-    return fail(`${file} holds ${self.rows} class ind${self.rows === 1 ? 'ex' : 'ices'} (${dtypeName(array.dtype)}): labels alone, with no logits or probabilities to compare them to. Open the logits file instead (X.npy finds its labels beside it as X_labels.npy or labels.npy)`, 'npy-labels-only');
+    return fail(
+      `${file} holds ${self.rows} class ind${self.rows === 1 ? 'ex' : 'ices'} (${dtypeName(array.dtype)}): labels alone, with no logits or probabilities to compare them to. Open the logits file instead (X.npy finds its labels beside it as X_labels.npy or labels.npy)`,
+      'npy-labels-only',
+    );
   }
 
   const wants = self.matrix ? 'labels' : 'targets';
@@ -436,7 +545,10 @@ export function loadNpyFile(bytes: Uint8Array, fileName: string, options: NumpyL
     const kind = self.matrix ? (self.distributionRows ? 'probabilities' : 'logits') : 'predictions';
     const what = self.matrix ? 'labels (class indices) or targets (one-hot or soft rows)' : 'targets';
     const where = candidates.slice(0, 3).join(', ');
-    return fail(`${file} holds ${kind} ${shapeText(array.shape)}; to compute a loss, save the ${what} beside it as ${where} or ${candidates[3]}, or save both in one .npz with np.savez(path, ${kind}=..., ${self.matrix ? 'labels' : 'targets'}=...)`, 'no-targets');
+    return fail(
+      `${file} holds ${kind} ${shapeText(array.shape)}; to compute a loss, save the ${what} beside it as ${where} or ${candidates[3]}, or save both in one .npz with np.savez(path, ${kind}=..., ${self.matrix ? 'labels' : 'targets'}=...)`,
+      'no-targets',
+    );
   }
   const inputRole = inputRoleByContent(self, partner.facts);
   const roles: Roles = { whole: { start: 0, end: 0 } };
@@ -467,7 +579,11 @@ function locate(name: string, what: string, array: NpyArray, role: Exclude<RoleN
   const dims = shape.length;
   const matrixRole = role === 'logits' || role === 'probabilities';
   if (dims === 0 || dims > 2 || (matrixRole && dims !== 2)) {
-    const expected = matrixRole ? '(N, K): one row of K class scores per sample' : role === 'labels' ? '(N,): one class index per sample' : '(N,) or (N, K)';
+    const expected = matrixRole
+      ? '(N, K): one row of K class scores per sample'
+      : role === 'labels'
+        ? '(N,): one class index per sample'
+        : '(N,) or (N, K)';
     problems.push(problem(`${what} has shape ${shapeText(shape)}, but the ${role} must have shape ${expected}`, 0, 0, 'npy-shape'));
     return null;
   }
@@ -479,7 +595,14 @@ function locate(name: string, what: string, array: NpyArray, role: Exclude<RoleN
     if (Number.isFinite(data[i])) continue;
     if (bad < 5) {
       const at = dims === 2 ? `[${Math.floor(i / cols)}, ${i % cols}]` : `[${i}]`;
-      problems.push(problem(`${what}: element ${at} (sample ${dims === 2 ? Math.floor(i / cols) : i}) is ${data[i]}; the ${role} must be finite numbers`, 0, 0, 'non-finite'));
+      problems.push(
+        problem(
+          `${what}: element ${at} (sample ${dims === 2 ? Math.floor(i / cols) : i}) is ${data[i]}; the ${role} must be finite numbers`,
+          0,
+          0,
+          'non-finite',
+        ),
+      );
     }
     bad++;
   }
@@ -512,7 +635,20 @@ export function dtypeName(dtype: string): string {
   if (!m) return dtype;
   const [, order, code, size] = m;
   const bits = Number(size) * 8;
-  const base = code === 'f' ? `float${bits}` : code === 'i' ? `int${bits}` : code === 'u' ? `uint${bits}` : code === 'b' || code === '?' ? 'bool' : code === 'U' ? `str${size}` : code === 'S' ? `bytes${size}` : dtype;
+  const base =
+    code === 'f'
+      ? `float${bits}`
+      : code === 'i'
+        ? `int${bits}`
+        : code === 'u'
+          ? `uint${bits}`
+          : code === 'b' || code === '?'
+            ? 'bool'
+            : code === 'U'
+              ? `str${size}`
+              : code === 'S'
+                ? `bytes${size}`
+                : dtype;
   return order === '>' && Number(size) > 1 && code !== 'S' ? `${base} (big-endian)` : base;
 }
 

@@ -43,19 +43,33 @@ export interface PipelineResult {
 }
 
 export function runPipeline(bytes: Uint8Array, fileName: string, options: PipelineOptions = {}): PipelineResult {
-  const loaded = loadTensorFile(bytes, fileName, { sumTolerance: options.sumTolerance, siblings: options.siblings, roleChoice: options.roleChoice, loss: options.loss });
+  const loaded = loadTensorFile(bytes, fileName, {
+    sumTolerance: options.sumTolerance,
+    siblings: options.siblings,
+    roleChoice: options.roleChoice,
+    loss: options.loss,
+  });
   const problems = [...loaded.problems];
   const dataset = loaded.dataset;
   if (!dataset) return { dataset: null, analysis: null, network: null, problems };
   const userCheck = loaded.userGradients?.tensors.length
-    ? checkUserGradients(dataset, loaded.userGradients, { reduction: options.reduction, epsilon: options.epsilon, rtol: options.checkRtol, atol: options.checkAtol })
+    ? checkUserGradients(dataset, loaded.userGradients, {
+        reduction: options.reduction,
+        epsilon: options.epsilon,
+        rtol: options.checkRtol,
+        atol: options.checkAtol,
+      })
     : null;
   if (userCheck) problems.push(...userCheck.problems);
   if (dataset.task === 'network') {
     const network = analyzeNetworkDataset(dataset, options);
     return { dataset, analysis: null, network, problems: problems.concat(network.problems), userCheck };
   }
-  const analysis = analyze(dataset, { reduction: options.reduction, epsilon: options.epsilon, withoutLogitGradient: options.withoutLogitGradient });
+  const analysis = analyze(dataset, {
+    reduction: options.reduction,
+    epsilon: options.epsilon,
+    withoutLogitGradient: options.withoutLogitGradient,
+  });
   if (options.warnings !== false) problems.push(...dataWarnings(dataset, analysis, options.warnings ?? {}));
   return { dataset, analysis, network: null, problems, userCheck };
 }

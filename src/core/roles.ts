@@ -93,18 +93,31 @@ export function nearMiss(roles: Roles, ...wanted: string[]): NearMiss | undefine
 export function renameHint(miss: NearMiss, roles: Roles): string {
   const csv = roles.format === 'csv';
   const to =
-    miss.role === 'labels or targets' ? (csv ? '"label" (class indices) or target_0… (one-hot or soft rows)' : '"labels" (class indices) or "targets" (one-hot or soft rows)')
-    : `"${csv ? csvName(miss.role) : miss.role}"`;
+    miss.role === 'labels or targets'
+      ? csv
+        ? '"label" (class indices) or target_0… (one-hot or soft rows)'
+        : '"labels" (class indices) or "targets" (one-hot or soft rows)'
+      : `"${csv ? csvName(miss.role) : miss.role}"`;
   return `rename the ${csv ? 'column' : 'key'} "${miss.name}" to ${to} if that is what it holds`;
 }
 
 function csvName(role: NearMiss['role']): string {
-  return role === 'logits' ? 'logit_0' : role === 'probabilities' ? 'prob_0' : role === 'predictions' ? 'prediction' : role === 'labels' ? 'label' : 'target_0';
+  return role === 'logits'
+    ? 'logit_0'
+    : role === 'probabilities'
+      ? 'prob_0'
+      : role === 'predictions'
+        ? 'prediction'
+        : role === 'labels'
+          ? 'label'
+          : 'target_0';
 }
 
 function checkMatrix(t: Located, sink: ProblemSink, roles: Roles): boolean {
   if (t.rows === 0) {
-    sink.add(problem(`${q(t, roles)} is empty (N = 0): there is no sample to analyse; add at least one`, t.span.start, t.span.end, 'empty-tensor'));
+    sink.add(
+      problem(`${q(t, roles)} is empty (N = 0): there is no sample to analyse; add at least one`, t.span.start, t.span.end, 'empty-tensor'),
+    );
     return false;
   }
   return true;
@@ -116,13 +129,32 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
   const { rows: n, cols: k } = input;
   const csv = roles.format === 'csv';
   if (k === 0) {
-    sink.add(problem(`the samples of ${q(input, roles)} are empty lists (K = 0); each sample needs one ${kind === 'logits' ? 'logit' : 'probability'} per class`, input.span.start, input.span.end, 'one-class'));
+    sink.add(
+      problem(
+        `the samples of ${q(input, roles)} are empty lists (K = 0); each sample needs one ${kind === 'logits' ? 'logit' : 'probability'} per class`,
+        input.span.start,
+        input.span.end,
+        'one-class',
+      ),
+    );
     return null;
   }
   if (k === 1) {
-    const two = kind === 'logits' ? `a binary classifier with one logit z per sample, write two logits per sample, 0 and z ${csv ? '(columns logit_0 and logit_1)' : '([0, z])'}` : `one probability p per sample, write two per sample, 1 − p and p ${csv ? '(columns prob_0 and prob_1)' : '([1 − p, p])'}`;
-    const subject = csv ? `only one ${kind === 'logits' ? 'logit' : 'probability'} ${input.name} (K = 1)` : `"${input.name}" has K = 1 class per sample`;
-    sink.add(problem(`${subject}: a softmax over one class is always 1, so there is no loss to compute; for ${two}`, input.span.start, input.span.end, 'one-class'));
+    const two =
+      kind === 'logits'
+        ? `a binary classifier with one logit z per sample, write two logits per sample, 0 and z ${csv ? '(columns logit_0 and logit_1)' : '([0, z])'}`
+        : `one probability p per sample, write two per sample, 1 − p and p ${csv ? '(columns prob_0 and prob_1)' : '([1 − p, p])'}`;
+    const subject = csv
+      ? `only one ${kind === 'logits' ? 'logit' : 'probability'} ${input.name} (K = 1)`
+      : `"${input.name}" has K = 1 class per sample`;
+    sink.add(
+      problem(
+        `${subject}: a softmax over one class is always 1, so there is no loss to compute; for ${two}`,
+        input.span.start,
+        input.span.end,
+        'one-class',
+      ),
+    );
     return null;
   }
   const errorsBefore = sink.errors;
@@ -134,14 +166,40 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
   if (roles.labels) {
     const l = roles.labels;
     // The rule, stated: labels win over targets (as in network files), and the user is told.
-    if (roles.targets) sink.add(problem(`${q(roles.targets, roles)} ${roles.format === 'csv' ? 'are' : 'is'} ignored because ${q(l, roles)} ${roles.format === 'csv' ? 'is' : 'are'} given; keep one of them`, roles.targets.span.start, roles.targets.span.end, 'ignored-targets', 'warning'));
+    if (roles.targets)
+      sink.add(
+        problem(
+          `${q(roles.targets, roles)} ${roles.format === 'csv' ? 'are' : 'is'} ignored because ${q(l, roles)} ${roles.format === 'csv' ? 'is' : 'are'} given; keep one of them`,
+          roles.targets.span.start,
+          roles.targets.span.end,
+          'ignored-targets',
+          'warning',
+        ),
+      );
     if (!l.vector && l.cols !== 1) {
-      sink.add(problem(`${q(l, roles)} must be a list of class indices (one per sample), found rows of ${l.cols}; for one-hot or soft rows use "targets"`, l.span.start, l.span.end, 'labels-shape'));
+      sink.add(
+        problem(
+          `${q(l, roles)} must be a list of class indices (one per sample), found rows of ${l.cols}; for one-hot or soft rows use "targets"`,
+          l.span.start,
+          l.span.end,
+          'labels-shape',
+        ),
+      );
       return null;
     }
     if (l.rows !== n) {
-      const flat = !csv && n === 1 && l.rows === k ? `; a flat list of ${kind} is one sample of K = ${k} classes: write one row per sample, [[…], […], …]` : '';
-      sink.add(problem(`${q(l, roles)} has ${l.rows} ${l.rows === 1 ? 'entry' : 'entries'} but ${q(input, roles)} has ${plural(n, 'sample')}${flat || '; there must be one label per sample'}`, l.span.start, l.span.end, 'shape-mismatch'));
+      const flat =
+        !csv && n === 1 && l.rows === k
+          ? `; a flat list of ${kind} is one sample of K = ${k} classes: write one row per sample, [[…], […], …]`
+          : '';
+      sink.add(
+        problem(
+          `${q(l, roles)} has ${l.rows} ${l.rows === 1 ? 'entry' : 'entries'} but ${q(input, roles)} has ${plural(n, 'sample')}${flat || '; there must be one label per sample'}`,
+          l.span.start,
+          l.span.end,
+          'shape-mismatch',
+        ),
+      );
       return null;
     }
     labels = new Int32Array(n);
@@ -154,8 +212,24 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
       }
       // Only a bad label needs its span: for CSV, finding it rescans the row.
       const at = l.elementSpan(i, 0);
-      if (!Number.isInteger(v)) sink.add(problem(`label ${v} of sample ${i} is not a whole number; labels are class indices 0…${k - 1}`, at.start, at.end, 'label-not-integer'));
-      else sink.add(problem(`label ${v} of sample ${i} is out of range for ${k} classes (valid: 0…${k - 1})${v === k ? '; labels count from 0 (are these 1-based?)' : ''}`, at.start, at.end, 'label-range'));
+      if (!Number.isInteger(v))
+        sink.add(
+          problem(
+            `label ${v} of sample ${i} is not a whole number; labels are class indices 0…${k - 1}`,
+            at.start,
+            at.end,
+            'label-not-integer',
+          ),
+        );
+      else
+        sink.add(
+          problem(
+            `label ${v} of sample ${i} is out of range for ${k} classes (valid: 0…${k - 1})${v === k ? '; labels count from 0 (are these 1-based?)' : ''}`,
+            at.start,
+            at.end,
+            'label-range',
+          ),
+        );
     }
     spans.push(spansOf(l.name, l));
   } else if (roles.targets) {
@@ -167,8 +241,19 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
           : `there are ${t.cols} target columns but ${k} ${kind === 'logits' ? 'logit' : 'probability'} columns; there must be one target column per class`;
         sink.add(problem(message, t.span.start, t.span.end, 'shape-mismatch'));
       } else {
-        const hint = t.vector ? '; a list of class indices belongs in "labels"' : t.rows === n ? '; each target row needs one value per class' : '';
-        sink.add(problem(`"${t.name}" has shape ${shape(t)} but "${input.name}" has shape [${n}, ${k}]${hint}`, t.span.start, t.span.end, 'shape-mismatch'));
+        const hint = t.vector
+          ? '; a list of class indices belongs in "labels"'
+          : t.rows === n
+            ? '; each target row needs one value per class'
+            : '';
+        sink.add(
+          problem(
+            `"${t.name}" has shape ${shape(t)} but "${input.name}" has shape [${n}, ${k}]${hint}`,
+            t.span.start,
+            t.span.end,
+            'shape-mismatch',
+          ),
+        );
       }
       return null;
     }
@@ -177,15 +262,48 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
     spans.push(spansOf(t.name, t));
   } else {
     const miss = nearMiss(roles, 'labels', 'targets');
-    if (miss) sink.add(problem(`no labels or targets for ${q(input, roles)}, so no loss: ${renameHint(miss, roles)}`, miss.span.start, miss.span.end, 'no-targets'));
-    else if (csv) sink.add(problem(`the file has ${input.name} but no "label" column (class indices) or target_0…target_${k - 1} columns (one-hot or soft rows); add one to compute a loss`, input.span.start, input.span.end, 'no-targets'));
-    else sink.add(problem(`"${input.name}" needs "labels" (class indices) or "targets" (one-hot or soft rows) to compute a loss; add one of them to the object`, input.span.start, input.span.start + 1, 'no-targets'));
+    if (miss)
+      sink.add(
+        problem(
+          `no labels or targets for ${q(input, roles)}, so no loss: ${renameHint(miss, roles)}`,
+          miss.span.start,
+          miss.span.end,
+          'no-targets',
+        ),
+      );
+    else if (csv)
+      sink.add(
+        problem(
+          `the file has ${input.name} but no "label" column (class indices) or target_0…target_${k - 1} columns (one-hot or soft rows); add one to compute a loss`,
+          input.span.start,
+          input.span.end,
+          'no-targets',
+        ),
+      );
+    else
+      sink.add(
+        problem(
+          `"${input.name}" needs "labels" (class indices) or "targets" (one-hot or soft rows) to compute a loss; add one of them to the object`,
+          input.span.start,
+          input.span.start + 1,
+          'no-targets',
+        ),
+      );
     return null;
   }
   let classes: string[] | null = null;
   if (roles.classes) {
     if (roles.classes.names.length === k) classes = roles.classes.names;
-    else sink.add(problem(`"classes" has ${roles.classes.names.length} names but there are ${k} classes; the names are ignored`, roles.classes.span.start, roles.classes.span.end, 'classes-count', 'warning'));
+    else
+      sink.add(
+        problem(
+          `"classes" has ${roles.classes.names.length} names but there are ${k} classes; the names are ignored`,
+          roles.classes.span.start,
+          roles.classes.span.end,
+          'classes-count',
+          'warning',
+        ),
+      );
   }
   if (sink.errors > errorsBefore) return null;
   if (kind === 'logits' && !logitLossIsFinite(input, targets, sink)) return null;
@@ -218,11 +336,25 @@ function logitLossIsFinite(t: Located, targets: Float64Array, sink: ProblemSink)
     total += bound;
     if (!Number.isFinite(bound)) {
       const at = rowSpanOf(t, i);
-      sink.add(problem(`the loss of sample ${i} overflows a 64-bit float: its logits are more than 1.8e308 apart; rescale the logits (subtracting the row maximum does not change the softmax)`, at.start, at.end, 'loss-overflow'));
+      sink.add(
+        problem(
+          `the loss of sample ${i} overflows a 64-bit float: its logits are more than 1.8e308 apart; rescale the logits (subtracting the row maximum does not change the softmax)`,
+          at.start,
+          at.end,
+          'loss-overflow',
+        ),
+      );
       return false;
     }
     if (!Number.isFinite(total)) {
-      sink.add(problem(`the per-sample losses add up past the largest 64-bit float (by sample ${i}), so the total loss overflows; rescale the logits`, t.span.start, t.span.end, 'loss-overflow'));
+      sink.add(
+        problem(
+          `the per-sample losses add up past the largest 64-bit float (by sample ${i}), so the total loss overflows; rescale the logits`,
+          t.span.start,
+          t.span.end,
+          'loss-overflow',
+        ),
+      );
       return false;
     }
   }
@@ -235,7 +367,12 @@ function checkProbabilities(t: Located, sink: ProblemSink, tolerance: number, ro
 
 /** Each row must lie in [0, 1] and sum to 1 within the tolerance. */
 function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number, plural: string, singular: string, roles: Roles): void {
-  const rawScores = plural === 'probabilities' ? (roles.format === 'csv' ? '; if these are raw scores, name the columns logit_0…' : '; if these are raw scores, name them "logits"') : '';
+  const rawScores =
+    plural === 'probabilities'
+      ? roles.format === 'csv'
+        ? '; if these are raw scores, name the columns logit_0…'
+        : '; if these are raw scores, name them "logits"'
+      : '';
   const { rows, cols, data } = t;
   for (let i = 0; i < rows; i++) {
     let sum = 0;
@@ -244,7 +381,9 @@ function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number,
       const v = data[i * cols + j];
       if (v < 0 || v > 1) {
         const at = t.elementSpan(i, j);
-        sink.add(problem(`${singular} ${v} in sample ${i} (class ${j}) is outside [0, 1]${rawScores}`, at.start, at.end, `${plural}-range`));
+        sink.add(
+          problem(`${singular} ${v} in sample ${i} (class ${j}) is outside [0, 1]${rawScores}`, at.start, at.end, `${plural}-range`),
+        );
         bad = true;
       }
       sum += v;
@@ -252,10 +391,13 @@ function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number,
     if (!bad && Math.abs(sum - 1) > tolerance) {
       const at = rowSpanOf(t, i);
       const hint =
-        Math.abs(sum - 1) <= 0.005 * cols ? `; if the values are rounded, write more digits (the tolerance is ${tolerance})`
-        : plural === 'probabilities' ? `; each row must be a probability distribution over the ${cols} classes${rawScores}`
-        : Number.isInteger(sum) ? '; a one-hot row has exactly one 1'
-        : `; soft targets must be a probability distribution over the ${cols} classes`;
+        Math.abs(sum - 1) <= 0.005 * cols
+          ? `; if the values are rounded, write more digits (the tolerance is ${tolerance})`
+          : plural === 'probabilities'
+            ? `; each row must be a probability distribution over the ${cols} classes${rawScores}`
+            : Number.isInteger(sum)
+              ? '; a one-hot row has exactly one 1'
+              : `; soft targets must be a probability distribution over the ${cols} classes`;
       sink.add(problem(`${plural} in sample ${i} sum to ${round(sum)}, expected 1${hint}`, at.start, at.end, `${plural}-sum`));
     }
   }
@@ -267,9 +409,33 @@ export function buildRegression(roles: Roles, predictions: Located, sink: Proble
   const csv = roles.format === 'csv';
   if (!t) {
     const miss = nearMiss(roles, 'targets');
-    if (miss) sink.add(problem(`no targets for ${q(predictions, roles)}, so no mean squared error: ${renameHint(miss, roles)}`, miss.span.start, miss.span.end, 'no-targets'));
-    else if (csv) sink.add(problem(`the file has ${predictions.name} but no ${predictions.vector ? '"target" column' : 'target_0… columns'} to compare with; add ${predictions.vector ? 'one' : 'them'} to compute the mean squared error`, predictions.span.start, predictions.span.end, 'no-targets'));
-    else sink.add(problem(`"${predictions.name}" needs "targets" of the same shape to compute the mean squared error; add them to the object`, predictions.span.start, predictions.span.start + 1, 'no-targets'));
+    if (miss)
+      sink.add(
+        problem(
+          `no targets for ${q(predictions, roles)}, so no mean squared error: ${renameHint(miss, roles)}`,
+          miss.span.start,
+          miss.span.end,
+          'no-targets',
+        ),
+      );
+    else if (csv)
+      sink.add(
+        problem(
+          `the file has ${predictions.name} but no ${predictions.vector ? '"target" column' : 'target_0… columns'} to compare with; add ${predictions.vector ? 'one' : 'them'} to compute the mean squared error`,
+          predictions.span.start,
+          predictions.span.end,
+          'no-targets',
+        ),
+      );
+    else
+      sink.add(
+        problem(
+          `"${predictions.name}" needs "targets" of the same shape to compute the mean squared error; add them to the object`,
+          predictions.span.start,
+          predictions.span.start + 1,
+          'no-targets',
+        ),
+      );
     return null;
   }
   if (t.rows !== predictions.rows || t.cols !== predictions.cols) {
@@ -306,11 +472,25 @@ function squaredErrorIsFinite(p: Located, t: Located, sink: ProblemSink): boolea
     total += sum / d;
     if (!Number.isFinite(sum)) {
       const at = rowSpanOf(p, i);
-      sink.add(problem(`the squared error of sample ${i} overflows a 64-bit float (|prediction − target| is above 1.3e154); rescale the values`, at.start, at.end, 'loss-overflow'));
+      sink.add(
+        problem(
+          `the squared error of sample ${i} overflows a 64-bit float (|prediction − target| is above 1.3e154); rescale the values`,
+          at.start,
+          at.end,
+          'loss-overflow',
+        ),
+      );
       return false;
     }
     if (!Number.isFinite(total)) {
-      sink.add(problem(`the total squared error overflows a 64-bit float by sample ${i}; rescale the values`, p.span.start, p.span.end, 'loss-overflow'));
+      sink.add(
+        problem(
+          `the total squared error overflows a 64-bit float by sample ${i}; rescale the values`,
+          p.span.start,
+          p.span.end,
+          'loss-overflow',
+        ),
+      );
       return false;
     }
   }

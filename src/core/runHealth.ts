@@ -15,5 +15,10 @@ export function paramHealth(p: Pick<RunParam, 'gradNorm' | 'weightNorm'>, t: Hea
   if (p.gradNorm === null) return 'none';
   // ‖W‖ = 0 (a bias at its zero init): any gradient moves it, none leaves it where it is.
   const ratio = p.weightNorm > 0 ? p.gradNorm / p.weightNorm : p.gradNorm > 0 ? Infinity : 0;
-  return layerHealth(ratio, p.gradNorm, t.vanishingThreshold ?? DEFAULT_VANISHING_THRESHOLD, t.explodingThreshold ?? DEFAULT_EXPLODING_THRESHOLD);
+  return layerHealth(
+    ratio,
+    p.gradNorm,
+    t.vanishingThreshold ?? DEFAULT_VANISHING_THRESHOLD,
+    t.explodingThreshold ?? DEFAULT_EXPLODING_THRESHOLD,
+  );
 }

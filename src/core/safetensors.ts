@@ -80,20 +80,35 @@ export function readSafetensorsHeader(src: ByteSource, fileName = 'model.safeten
   };
   const size = src.size;
   if (size < 8) {
-    fail(size === 0 ? 'the file is empty; a .safetensors file starts with an 8-byte header length' : `the file is truncated: ${size} bytes, fewer than the 8-byte header length`, size);
+    fail(
+      size === 0
+        ? 'the file is empty; a .safetensors file starts with an 8-byte header length'
+        : `the file is truncated: ${size} bytes, fewer than the 8-byte header length`,
+      size,
+    );
   }
   const first = src.read(0, 8);
   const lo = (first[0] | (first[1] << 8) | (first[2] << 16) | (first[3] << 24)) >>> 0;
   const hi = (first[4] | (first[5] << 8) | (first[6] << 16) | (first[7] << 24)) >>> 0;
   if (first[0] === 0x50 && first[1] === 0x4b) fail('this is a zip archive (a PyTorch .pt or a NumPy .npz?), not a .safetensors file', 0);
   if (first[0] === 0x93 && first[1] === 0x4e) fail('this is a NumPy .npy file, not a .safetensors file', 0);
-  if (first[0] === 0x80 && first[1] >= 2 && first[1] <= 5) fail('this is a Python pickle (a legacy PyTorch save?), not a .safetensors file', 0);
+  if (first[0] === 0x80 && first[1] >= 2 && first[1] <= 5)
+    fail('this is a Python pickle (a legacy PyTorch save?), not a .safetensors file', 0);
   const headerLength = hi * 4294967296 + lo;
-  if (headerLength > MAX_HEADER_BYTES) fail(`the header length (bytes 0-7) is ${headerLength} bytes, above the format's limit of 100 MB; this is not a .safetensors file or it is corrupt`, 0);
-  if (8 + headerLength > size) fail(`the file is truncated or its header length is wrong: bytes 0-7 say the header is ${headerLength} bytes long (ending at byte ${8 + headerLength}), but the file is only ${size} bytes long`, size);
+  if (headerLength > MAX_HEADER_BYTES)
+    fail(
+      `the header length (bytes 0-7) is ${headerLength} bytes, above the format's limit of 100 MB; this is not a .safetensors file or it is corrupt`,
+      0,
+    );
+  if (8 + headerLength > size)
+    fail(
+      `the file is truncated or its header length is wrong: bytes 0-7 say the header is ${headerLength} bytes long (ending at byte ${8 + headerLength}), but the file is only ${size} bytes long`,
+      size,
+    );
   if (headerLength < 2) fail(`the header is ${headerLength} bytes long; it must be a JSON object such as {}`, 8);
   const header = src.read(8, headerLength);
-  if (header[0] !== 0x7b) fail(`the header must be a JSON object starting with '{', but it starts with byte 0x${header[0].toString(16).padStart(2, '0')}`, 8);
+  if (header[0] !== 0x7b)
+    fail(`the header must be a JSON object starting with '{', but it starts with byte 0x${header[0].toString(16).padStart(2, '0')}`, 8);
   let lines: LineIndex | undefined;
   const at = (offsetInHeader: number): string => {
     lines ??= new LineIndex(header);
@@ -133,12 +148,23 @@ export function readSafetensorsHeader(src: ByteSource, fileName = 'model.safeten
   let expected = dataStart;
   for (const { t, i } of sorted) {
     const key = keyAt[i];
-    if (t.begin < expected) failAt(`tensor "${t.name}" (data_offsets [${t.begin - dataStart}, ${t.end - dataStart}]) overlaps the tensor before it, which ends at ${expected - dataStart}`, key);
-    if (t.begin > expected) failAt(`tensor "${t.name}" starts at data offset ${t.begin - dataStart}, leaving a gap after ${expected - dataStart}; tensors must be contiguous`, key);
+    if (t.begin < expected)
+      failAt(
+        `tensor "${t.name}" (data_offsets [${t.begin - dataStart}, ${t.end - dataStart}]) overlaps the tensor before it, which ends at ${expected - dataStart}`,
+        key,
+      );
+    if (t.begin > expected)
+      failAt(
+        `tensor "${t.name}" starts at data offset ${t.begin - dataStart}, leaving a gap after ${expected - dataStart}; tensors must be contiguous`,
+        key,
+      );
     expected = t.end;
   }
   if (expected !== size) {
-    fail(`the tensors end at byte ${expected} but the file is ${size} bytes long (${size - expected} bytes are not part of any tensor); the file is corrupt`, expected);
+    fail(
+      `the tensors end at byte ${expected} but the file is ${size} bytes long (${size - expected} bytes are not part of any tensor); the file is corrupt`,
+      expected,
+    );
   }
   return { tensors, metadata, dataStart };
 }
@@ -169,18 +195,23 @@ function readTensorInfo(name: string, node: JsonNode, dataStart: number, bufferL
     return e.value;
   };
   for (const e of node.entries) {
-    if (e.key !== 'dtype' && e.key !== 'shape' && e.key !== 'data_offsets') failAt(`tensor "${name}" has an unexpected field "${e.key}"`, e.keySpan.start);
+    if (e.key !== 'dtype' && e.key !== 'shape' && e.key !== 'data_offsets')
+      failAt(`tensor "${name}" has an unexpected field "${e.key}"`, e.keySpan.start);
   }
   const dtypeNode = field('dtype');
   if (dtypeNode.kind !== 'string') return failAt(`the dtype of tensor "${name}" must be a string such as "F32"`, dtypeNode.start);
   const dtype = dtypeNode.value;
   const info = DTYPES[dtype];
   if (!Object.prototype.hasOwnProperty.call(DTYPES, dtype)) {
-    return failAt(`tensor "${name}" has dtype "${dtype}", which this reader does not support (supported: ${SAFETENSORS_DTYPES.join(', ')})`, dtypeNode.start);
+    return failAt(
+      `tensor "${name}" has dtype "${dtype}", which this reader does not support (supported: ${SAFETENSORS_DTYPES.join(', ')})`,
+      dtypeNode.start,
+    );
   }
   const shapeNode = field('shape');
   const shape = integers(shapeNode);
-  if (!shape || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) return failAt(`the shape of tensor "${name}" must be a list of non-negative integers`, shapeNode.start);
+  if (!shape || shape.some((d) => !Number.isSafeInteger(d) || d < 0))
+    return failAt(`the shape of tensor "${name}" must be a list of non-negative integers`, shapeNode.start);
   const offNode = field('data_offsets');
   const offs = integers(offNode);
   if (!offs || offs.length !== 2 || offs.some((d) => !Number.isSafeInteger(d) || d < 0)) {
@@ -188,12 +219,19 @@ function readTensorInfo(name: string, node: JsonNode, dataStart: number, bufferL
   }
   const [begin, end] = offs;
   if (end < begin) failAt(`"data_offsets" of tensor "${name}" end (${end}) before they begin (${begin})`, offNode.start);
-  if (end > bufferLength) failAt(`tensor "${name}" ends at data offset ${end}, past the end of the data (${bufferLength} bytes); the file is truncated or corrupt`, offNode.start);
+  if (end > bufferLength)
+    failAt(
+      `tensor "${name}" ends at data offset ${end}, past the end of the data (${bufferLength} bytes); the file is truncated or corrupt`,
+      offNode.start,
+    );
   let count = 1;
   for (const d of shape) count *= d;
   const bytes = count * info.size;
   if (!Number.isSafeInteger(bytes) || bytes !== end - begin) {
-    failAt(`tensor "${name}" of dtype ${dtype} and shape [${shape.join(', ')}] needs ${count} × ${info.size} = ${bytes} bytes, but its data_offsets give ${end - begin}`, offNode.start);
+    failAt(
+      `tensor "${name}" of dtype ${dtype} and shape [${shape.join(', ')}] needs ${count} × ${info.size} = ${bytes} bytes, but its data_offsets give ${end - begin}`,
+      offNode.start,
+    );
   }
   return { name, dtype, shape, begin: dataStart + begin, end: dataStart + end };
 }
@@ -203,7 +241,12 @@ export function readSafetensorsTensor(src: ByteSource, info: SafetensorsTensorIn
   const length = info.end - info.begin;
   const raw = src.read(info.begin, length);
   const where = `${fileName}: tensor "${info.name}"`;
-  if (raw.length !== length) throw new NpyError(`${where}: the file ends before the tensor's data does (at byte ${info.begin + raw.length})`, info.begin + raw.length, { fileName });
+  if (raw.length !== length)
+    throw new NpyError(
+      `${where}: the file ends before the tensor's data does (at byte ${info.begin + raw.length})`,
+      info.begin + raw.length,
+      { fileName },
+    );
   const { descr, size } = DTYPES[info.dtype];
   const count = length / size;
   if (descr === 'bfloat16') return { dtype: descr, kind: 'float', shape: info.shape, data: decodeBfloat16(raw, count) };
@@ -213,7 +256,10 @@ export function readSafetensorsTensor(src: ByteSource, info: SafetensorsTensorIn
 }
 
 /** Reads a whole file: the header and every tensor, in the header's order. */
-export function readSafetensors(bytes: Uint8Array, fileName = 'model.safetensors'): { header: SafetensorsHeader; arrays: Map<string, NpyArray> } {
+export function readSafetensors(
+  bytes: Uint8Array,
+  fileName = 'model.safetensors',
+): { header: SafetensorsHeader; arrays: Map<string, NpyArray> } {
   const src = bytesSource(bytes);
   const header = readSafetensorsHeader(src, fileName);
   const arrays = new Map<string, NpyArray>();
@@ -239,7 +285,8 @@ export function writeSafetensors(tensors: Record<string, SafetensorsEntry>, meta
   const parts: { bytes: Uint8Array; at: number }[] = [];
   for (const [name, t] of Object.entries(tensors)) {
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new RangeError(`writeSafetensors: "${name}" has shape [${t.shape.join(', ')}] but ${t.data.length} values`);
+    if (count !== t.data.length)
+      throw new RangeError(`writeSafetensors: "${name}" has shape [${t.shape.join(', ')}] but ${t.data.length} values`);
     const bytes = new Uint8Array(t.data.byteLength);
     const view = new DataView(bytes.buffer);
     if (t.data instanceof Float64Array) for (let i = 0; i < t.data.length; i++) view.setFloat64(8 * i, t.data[i], true);

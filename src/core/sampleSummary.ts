@@ -54,7 +54,13 @@ export function summarizeSample(dataset: Dataset, analysis: Analysis, index: num
     for (let j = 0; j < k; j++) {
       const g = analysis.logitGradient[base + j];
       norm += g * g;
-      entries.push({ index: j, name: className(dataset.classes, j), p: analysis.probabilities[base + j], y: analysis.targets[base + j], gradient: g });
+      entries.push({
+        index: j,
+        name: className(dataset.classes, j),
+        p: analysis.probabilities[base + j],
+        y: analysis.targets[base + j],
+        gradient: g,
+      });
     }
     const top = k <= maxEntries ? entries : entries.sort((a, b) => Math.abs(b.gradient) - Math.abs(a.gradient)).slice(0, maxEntries);
     return {

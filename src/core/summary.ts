@@ -16,7 +16,10 @@ export interface ClassificationSummary {
   accuracy: number;
 }
 
-export function summarizeClassification(data: ClassificationData, options: { reduction?: Reduction; epsilon?: number } = {}): ClassificationSummary {
+export function summarizeClassification(
+  data: ClassificationData,
+  options: { reduction?: Reduction; epsilon?: number } = {},
+): ClassificationSummary {
   const { n, k, values, targets, labels } = data;
   const scale = (options.reduction ?? 'mean') === 'mean' && n > 0 ? 1 / n : 1;
   const losses = new Float64Array(n);

@@ -62,14 +62,19 @@ function withMetadataClasses(archive: TensorArchive): Map<string, NpyArray> {
   }
   if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) return archive.arrays;
   const strings = names as string[];
-  return new Map([...archive.arrays, ['classes', { dtype: '<U', kind: 'string', shape: [strings.length], data: new Float64Array(0), strings }]]);
+  return new Map([
+    ...archive.arrays,
+    ['classes', { dtype: '<U', kind: 'string', shape: [strings.length], data: new Float64Array(0), strings }],
+  ]);
 }
 
 // ---- state dicts -----------------------------------------------------------------------------
 
 /** Linear layers and no array named as an input (nor one chosen): read as a network, not by roles. */
 export function isStateDict(arrays: Map<string, NpyArray>, roleChoice?: object): boolean {
-  const hasInput = ['logits', 'probabilities', 'predictions'].some((r) => arrays.has(r)) || (roleChoice !== undefined && Object.keys(roleChoice).length > 0);
+  const hasInput =
+    ['logits', 'probabilities', 'predictions'].some((r) => arrays.has(r)) ||
+    (roleChoice !== undefined && Object.keys(roleChoice).length > 0);
   return !hasInput && linearLayers(arrays).length > 0;
 }
 
@@ -154,16 +159,29 @@ function networkOf(layers: LinearLayer[], archive: TensorArchive, file: string):
   const labels = archive.arrays.get('labels') ?? archive.arrays.get('y');
   const targets = archive.arrays.get('targets');
   const summary = stateDictSummary(archive.arrays)
-    .map((l) => `${l.name}: weight ${shapeText(l.weightShape)} ‖W‖ ${l.weightNorm.toPrecision(6)}${l.biasShape ? `, bias ${shapeText(l.biasShape)} ‖b‖ ${l.biasNorm!.toPrecision(6)}` : ''}`)
+    .map(
+      (l) =>
+        `${l.name}: weight ${shapeText(l.weightShape)} ‖W‖ ${l.weightNorm.toPrecision(6)}${l.biasShape ? `, bias ${shapeText(l.biasShape)} ‖b‖ ${l.biasNorm!.toPrecision(6)}` : ''}`,
+    )
     .join('; ');
   if (!inputs || (!labels && !targets)) {
     return {
       dataset: null,
-      problems: [problem(`${file} is a state dict of ${layers.length} Linear layer${layers.length === 1 ? '' : 's'} (${summary}). To see gradients, save "inputs" and "labels" (or "targets") in the same file, or as inputs.npy and labels.npy beside it`, 0, 0, 'state-dict')],
+      problems: [
+        problem(
+          `${file} is a state dict of ${layers.length} Linear layer${layers.length === 1 ? '' : 's'} (${summary}). To see gradients, save "inputs" and "labels" (or "targets") in the same file, or as inputs.npy and labels.npy beside it`,
+          0,
+          0,
+          'state-dict',
+        ),
+      ],
     };
   }
   const problems: Problem[] = [];
-  const fail = (message: string, code = 'network-shape'): LoadResult => ({ dataset: null, problems: [...problems, problem(`${file}: ${message}`, 0, 0, code)] });
+  const fail = (message: string, code = 'network-shape'): LoadResult => ({
+    dataset: null,
+    problems: [...problems, problem(`${file}: ${message}`, 0, 0, code)],
+  });
   // Activations: named in a gradient_lens note, else ReLU between layers and a head fitting the targets.
   let activations: string[] | null = null;
   const note = archive.metadata.get('gradient_lens');
@@ -177,17 +195,37 @@ function networkOf(layers: LinearLayer[], archive: TensorArchive, file: string):
   }
   if (!activations) {
     activations = layers.map((_, i) => (i < layers.length - 1 ? 'relu' : labels ? 'softmax' : 'linear'));
-    problems.push(problem(`${file}: no "gradient_lens" metadata names the activations; assuming ${activations.join(', ')}`, 0, 0, 'network-activations', 'warning'));
+    problems.push(
+      problem(
+        `${file}: no "gradient_lens" metadata names the activations; assuming ${activations.join(', ')}`,
+        0,
+        0,
+        'network-activations',
+        'warning',
+      ),
+    );
   }
-  if (activations.length !== layers.length) return fail(`"gradient_lens" names ${activations.length} activations for ${layers.length} Linear layers`);
+  if (activations.length !== layers.length)
+    return fail(`"gradient_lens" names ${activations.length} activations for ${layers.length} Linear layers`);
   const dense: DenseLayer[] = [];
   for (let i = 0; i < layers.length; i++) {
     const act = activations[i] as Activation;
-    if (!ACTIVATIONS.includes(act)) return fail(`activation "${activations[i]}" of layer ${layers[i].name} is not one of ${ACTIVATIONS.join(', ')}`);
+    if (!ACTIVATIONS.includes(act))
+      return fail(`activation "${activations[i]}" of layer ${layers[i].name} is not one of ${ACTIVATIONS.join(', ')}`);
     if (act === 'softmax' && i !== layers.length - 1) return fail('softmax may only be the last activation');
     const [out, inp] = layers[i].weight.shape;
-    if (i > 0 && inp !== dense[i - 1].outputs) return fail(`layer ${layers[i].name}.weight has ${inp} columns but the layer before it has ${dense[i - 1].outputs} outputs`);
-    dense.push({ weights: layers[i].weight.data, bias: layers[i].bias?.data ?? new Float64Array(out), inputs: inp, outputs: out, activation: act, weightRowSpans: null, biasSpans: null, span: null });
+    if (i > 0 && inp !== dense[i - 1].outputs)
+      return fail(`layer ${layers[i].name}.weight has ${inp} columns but the layer before it has ${dense[i - 1].outputs} outputs`);
+    dense.push({
+      weights: layers[i].weight.data,
+      bias: layers[i].bias?.data ?? new Float64Array(out),
+      inputs: inp,
+      outputs: out,
+      activation: act,
+      weightRowSpans: null,
+      biasSpans: null,
+      span: null,
+    });
   }
   if (inputs.kind === 'string' || inputs.shape.length !== 2 || inputs.shape[1] !== dense[0].inputs) {
     return fail(`"inputs" has shape ${shapeText(inputs.shape)}; the first layer needs (N, ${dense[0].inputs})`);
@@ -203,20 +241,32 @@ function networkOf(layers: LinearLayer[], archive: TensorArchive, file: string):
     y = new Float64Array(n * last.outputs);
     for (let i = 0; i < n; i++) {
       const c = labels.data[i];
-      if (!Number.isInteger(c) || c < 0 || c >= last.outputs) return fail(`label ${c} of sample ${i} is out of range for ${last.outputs} classes (valid: 0…${last.outputs - 1})`, 'label-range');
+      if (!Number.isInteger(c) || c < 0 || c >= last.outputs)
+        return fail(`label ${c} of sample ${i} is out of range for ${last.outputs} classes (valid: 0…${last.outputs - 1})`, 'label-range');
       labelData[i] = c;
       y[i * last.outputs + c] = 1;
     }
   } else {
     const t = targets ?? labels!;
-    if (t.shape.length !== 2 || t.shape[0] !== n || t.shape[1] !== last.outputs) return fail(`"targets" has shape ${shapeText(t.shape)}; expected (${n}, ${last.outputs})`);
+    if (t.shape.length !== 2 || t.shape[0] !== n || t.shape[1] !== last.outputs)
+      return fail(`"targets" has shape ${shapeText(t.shape)}; expected (${n}, ${last.outputs})`);
     y = t.data;
   }
   for (const [name, v] of [['inputs', inputs.data], ...layers.map((l) => [`${l.name}.weight`, l.weight.data] as const)] as const) {
     if (!v.every(Number.isFinite)) return fail(`"${name}" holds a NaN or an infinity`, 'non-finite');
   }
   const zeroSpans = new Float64Array(2 * n);
-  const data: NetworkData = { task: 'network', n, layers: dense, inputs: inputs.data, targets: y, labels: labelData, head, classes: null, spans: [{ role: 'inputs', spans: zeroSpans }] };
+  const data: NetworkData = {
+    task: 'network',
+    n,
+    layers: dense,
+    inputs: inputs.data,
+    targets: y,
+    labels: labelData,
+    head,
+    classes: null,
+    spans: [{ role: 'inputs', spans: zeroSpans }],
+  };
   return { dataset: data, problems };
 }
 

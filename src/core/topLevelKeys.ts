@@ -33,5 +33,11 @@ export function isKnownTopLevelKey(key: string): boolean {
 
 export function unknownKeyWarning(key: string, span: { start: number; end: number }): Problem {
   const shown = JSON.stringify(key.length > 40 ? key.slice(0, 40) + '…' : key);
-  return problem(`the key ${shown} is not one Gradient Lens reads, so it is ignored; the keys it reads are logits, probabilities, log_probabilities, predictions, labels, targets, classes and loss`, span.start, span.end, 'unknown-key', 'warning');
+  return problem(
+    `the key ${shown} is not one Gradient Lens reads, so it is ignored; the keys it reads are logits, probabilities, log_probabilities, predictions, labels, targets, classes and loss`,
+    span.start,
+    span.end,
+    'unknown-key',
+    'warning',
+  );
 }

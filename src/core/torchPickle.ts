@@ -29,8 +29,20 @@ const STORAGES: Record<string, { descr: string; size: number }> = {
 };
 
 /** Globals the weights_only loader allows and this reader knows how to build (module.name). */
-const REBUILDERS = new Set(['torch._utils._rebuild_tensor_v2', 'torch._utils._rebuild_tensor', 'torch._utils._rebuild_parameter', 'torch._utils._rebuild_parameter_with_state']);
-const ALLOWED_OTHER = new Set(['collections.OrderedDict', 'torch.Size', 'torch.device', 'torch.nn.parameter.Parameter', 'builtins.set', 'builtins.frozenset']);
+const REBUILDERS = new Set([
+  'torch._utils._rebuild_tensor_v2',
+  'torch._utils._rebuild_tensor',
+  'torch._utils._rebuild_parameter',
+  'torch._utils._rebuild_parameter_with_state',
+]);
+const ALLOWED_OTHER = new Set([
+  'collections.OrderedDict',
+  'torch.Size',
+  'torch.device',
+  'torch.nn.parameter.Parameter',
+  'builtins.set',
+  'builtins.frozenset',
+]);
 const TORCH_DTYPES = new Set(['float64', 'float32', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool']);
 
 /** Deflated members may add up to this much beyond the file's own size (torch.save stores, never deflates). */
@@ -52,7 +64,11 @@ export class PyDict {
   readonly ordered = true;
 }
 export class PyStorage {
-  constructor(readonly key: string, readonly kind: string, readonly numel: number) {}
+  constructor(
+    readonly key: string,
+    readonly kind: string,
+    readonly numel: number,
+  ) {}
 }
 export class PyTensor {
   constructor(
@@ -66,7 +82,8 @@ export class PyTensor {
 export class PyOpaque {
   constructor(readonly what: string) {}
 }
-export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyValue[] | PyTuple | PyDict | PyGlobal | PyStorage | PyTensor | PyOpaque;
+export type PyValue =
+  null | boolean | number | bigint | string | Uint8Array | PyValue[] | PyTuple | PyDict | PyGlobal | PyStorage | PyTensor | PyOpaque;
 
 // ---- the archive --------------------------------------------------------------------------------
 
@@ -87,7 +104,10 @@ export function readTorchFile(bytes: Uint8Array, fileName = 'model.pt'): TorchFi
   };
   if (bytes.length === 0) fail('the file is empty', 0);
   if (bytes[0] === 0x80 && bytes[1] !== undefined && bytes[1] >= 2 && bytes[1] <= 5) {
-    fail('this is a legacy (pre-1.6, non-zip) PyTorch file, which is not supported: re-save it with a newer PyTorch (torch.save(obj, path))', 0);
+    fail(
+      'this is a legacy (pre-1.6, non-zip) PyTorch file, which is not supported: re-save it with a newer PyTorch (torch.save(obj, path))',
+      0,
+    );
   }
   if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
     if (bytes.length >= 262 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar') {
@@ -104,24 +124,43 @@ export function readTorchFile(bytes: Uint8Array, fileName = 'model.pt'): TorchFi
         current = info.name;
         if (info.name.endsWith('/')) return false;
         if (info.compression !== 0 && info.compression !== 8) fail(`unsupported zip compression method ${info.compression}`, 0, info.name);
-        if (info.size > bytes.length) fail(`the zip directory says this member is ${info.size} bytes, more than the whole file; the archive is corrupt`, 0, info.name);
-        if (info.compression === 0 && info.originalSize !== info.size) fail('inconsistent sizes for a stored member; the archive is corrupt', 0, info.name);
+        if (info.size > bytes.length)
+          fail(`the zip directory says this member is ${info.size} bytes, more than the whole file; the archive is corrupt`, 0, info.name);
+        if (info.compression === 0 && info.originalSize !== info.size)
+          fail('inconsistent sizes for a stored member; the archive is corrupt', 0, info.name);
         if (info.compression === 8 && info.originalSize > info.size * MAX_DEFLATE_RATIO + 1024) {
-          fail(`this member claims to expand from ${info.size} to ${info.originalSize} bytes, which deflate cannot do; the archive is corrupt`, 0, info.name);
+          fail(
+            `this member claims to expand from ${info.size} to ${info.originalSize} bytes, which deflate cannot do; the archive is corrupt`,
+            0,
+            info.name,
+          );
         }
         total += info.compression === 8 ? info.originalSize : 0;
-        if (total > MAX_INFLATED) fail(`the archive's compressed members add up to more than ${MAX_INFLATED} bytes when extracted; refusing (a zip bomb?)`, 0, info.name);
+        if (total > MAX_INFLATED)
+          fail(
+            `the archive's compressed members add up to more than ${MAX_INFLATED} bytes when extracted; refusing (a zip bomb?)`,
+            0,
+            info.name,
+          );
         return true;
       },
     });
   } catch (e) {
     if (e instanceof NpyError) throw e;
-    return fail(`the zip archive cannot be read${current ? ` (member ${current})` : ''}: ${(e as Error).message}; the file is probably truncated or corrupt`, bytes.length);
+    return fail(
+      `the zip archive cannot be read${current ? ` (member ${current})` : ''}: ${(e as Error).message}; the file is probably truncated or corrupt`,
+      bytes.length,
+    );
   }
   const names = Object.keys(files);
   const pkl = names.filter((n) => /^[^/]+\/data\.pkl$/.test(n) || n === 'data.pkl');
   if (pkl.length !== 1) {
-    return fail(pkl.length === 0 ? 'this zip archive has no <name>/data.pkl, so it is not a torch.save file (an .npz? give it the .npz extension)' : 'this zip archive has more than one data.pkl', 0);
+    return fail(
+      pkl.length === 0
+        ? 'this zip archive has no <name>/data.pkl, so it is not a torch.save file (an .npz? give it the .npz extension)'
+        : 'this zip archive has more than one data.pkl',
+      0,
+    );
   }
   const prefix = pkl[0].slice(0, -'data.pkl'.length);
   const order = files[`${prefix}byteorder`];
@@ -131,14 +170,16 @@ export function readTorchFile(bytes: Uint8Array, fileName = 'model.pt'): TorchFi
   const storageBytes = (s: PyStorage): Uint8Array => {
     const name = `${prefix}data/${s.key}`;
     const data = files[name];
-    if (data === undefined || !Object.prototype.hasOwnProperty.call(files, name)) return fail(`the pickle refers to storage "${s.key}" but the archive has no member ${name}`, 0, pkl[0]);
+    if (data === undefined || !Object.prototype.hasOwnProperty.call(files, name))
+      return fail(`the pickle refers to storage "${s.key}" but the archive has no member ${name}`, 0, pkl[0]);
     storages.set(s.key, data);
     return data;
   };
   const arrays = new Map<string, NpyArray>();
   const metadata = new Map<string, string>();
   flatten(root, '', 0, (name, value) => {
-    if (value instanceof PyTensor) arrays.set(name, materialize(value, storageBytes(value.storage), bigEndian, `${fileName}: tensor "${name}"`));
+    if (value instanceof PyTensor)
+      arrays.set(name, materialize(value, storageBytes(value.storage), bigEndian, `${fileName}: tensor "${name}"`));
     else if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) {
       arrays.set(name, { dtype: '<U', kind: 'string', shape: [value.length], data: new Float64Array(0), strings: value as string[] });
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') metadata.set(name, String(value));
@@ -172,10 +213,13 @@ function materialize(t: PyTensor, raw: Uint8Array, bigEndian: boolean, where: st
   let last = t.offset;
   for (let i = 0; i < t.size.length; i++) if (t.size[i] > 0) last += (t.size[i] - 1) * t.stride[i];
   if (count > 0 && (t.offset < 0 || last >= elements || t.stride.some((s) => s < 0))) {
-    fail(`its offset ${t.offset}, shape (${t.size.join(', ')}) and strides (${t.stride.join(', ')}) reach element ${last}, past the end of its storage of ${elements} elements`);
+    fail(
+      `its offset ${t.offset}, shape (${t.size.join(', ')}) and strides (${t.stride.join(', ')}) reach element ${last}, past the end of its storage of ${elements} elements`,
+    );
   }
   // Zero strides (an expanded tensor) let a tiny storage claim any size: bound the output.
-  if (count > Math.max(1 << 25, 4 * elements)) fail(`it claims ${count} elements from a storage of ${elements}; refusing to expand it that far`);
+  if (count > Math.max(1 << 25, 4 * elements))
+    fail(`it claims ${count} elements from a storage of ${elements}; refusing to expand it that far`);
   let contiguous = true;
   for (let i = t.size.length - 1, expect = 1; i >= 0; i--) {
     if (t.size[i] !== 1 && t.stride[i] !== expect) contiguous = false;
@@ -242,7 +286,8 @@ export function unpickle(data: Uint8Array, fail: (detail: string, offset: number
     }
   };
   const pop = (): PyValue => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1])) fail('the pickle pops from an empty stack; it is corrupt', op);
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]))
+      fail('the pickle pops from an empty stack; it is corrupt', op);
     const v = stack.pop()!;
     return v as PyValue;
   };
@@ -299,12 +344,14 @@ export function unpickle(data: Uint8Array, fail: (detail: string, offset: number
     if (a.length < 4 || !(a[0] instanceof PyStorage)) fail('a tensor rebuild without a storage', op);
     const size = ints(a[2], 'a tensor size');
     const stride = ints(a[3], 'a tensor stride');
-    if (size.length !== stride.length || size.some((s) => s < 0)) fail(`a tensor has size (${size.join(', ')}) and stride (${stride.join(', ')}) of different ranks or negative sizes`, op);
+    if (size.length !== stride.length || size.some((s) => s < 0))
+      fail(`a tensor has size (${size.join(', ')}) and stride (${stride.join(', ')}) of different ranks or negative sizes`, op);
     return new PyTensor(a[0] as PyStorage, int(a[1], 'a storage offset'), size, stride);
   };
   const persistent = (pid: PyValue): PyValue => {
     const t = pid instanceof PyTuple ? pid.items : null;
-    if (!t || t[0] !== 'storage' || t.length < 5 || !(t[1] instanceof PyGlobal)) return fail('unsupported persistent id (expected a torch storage reference)', op);
+    if (!t || t[0] !== 'storage' || t.length < 5 || !(t[1] instanceof PyGlobal))
+      return fail('unsupported persistent id (expected a torch storage reference)', op);
     const kind = (t[1] as PyGlobal).name.replace(/^torch\./, '');
     if (!Object.prototype.hasOwnProperty.call(STORAGES, kind)) fail(`unsupported storage type ${(t[1] as PyGlobal).name}`, op);
     if (typeof t[2] !== 'string') fail('a storage key must be a string', op);
@@ -315,7 +362,8 @@ export function unpickle(data: Uint8Array, fail: (detail: string, offset: number
     if (items.length % 2 !== 0) fail('SETITEMS with an odd number of items', op);
     for (let i = 0; i < items.length; i += 2) {
       const k = items[i];
-      if (k !== null && typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') fail('a dict key that is not a string or a number', op);
+      if (k !== null && typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean')
+        fail('a dict key that is not a string or a number', op);
       (d as PyDict).map.set(k as string, items[i + 1]);
     }
   };
@@ -535,7 +583,10 @@ export function unpickle(data: Uint8Array, fail: (detail: string, offset: number
         stack.push(top());
         break;
       default:
-        fail(`unsupported pickle opcode 0x${c.toString(16).padStart(2, '0')} ('${c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '?'}'); torch.save files use protocol 2`, op);
+        fail(
+          `unsupported pickle opcode 0x${c.toString(16).padStart(2, '0')} ('${c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '?'}'); torch.save files use protocol 2`,
+          op,
+        );
     }
   }
   return fail('the pickle ends without a STOP opcode; it is truncated', n);

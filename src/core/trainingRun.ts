@@ -185,7 +185,8 @@ function readLineFast(text: Uint8Array, line: number, out: ManifestChunk): boole
 function plainStep(v: unknown, line: number, decoded: string): RunStep | null {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
   const { step, time, file, loss, params, batchSize } = v as Record<string, unknown>;
-  if (!Number.isInteger(step) || (step as number) < 0 || typeof time !== 'number' || typeof file !== 'string' || !safeRelativePath(file)) return null;
+  if (!Number.isInteger(step) || (step as number) < 0 || typeof time !== 'number' || typeof file !== 'string' || !safeRelativePath(file))
+    return null;
   if (!(loss === null || typeof loss === 'number') || !Array.isArray(params)) return null;
   if (!(batchSize === undefined || (Number.isInteger(batchSize) && (batchSize as number) >= 0))) return null;
   const out: RunParam[] = [];
@@ -196,7 +197,13 @@ function plainStep(v: unknown, line: number, decoded: string): RunStep | null {
     if (!(gradNorm === null || (typeof gradNorm === 'number' && gradNorm >= 0))) return null;
     if (!(weightNorm === null || (typeof weightNorm === 'number' && weightNorm >= 0))) return null;
     if (!(hasGrad === undefined || hasGrad === null || typeof hasGrad === 'boolean')) return null;
-    out.push({ name, shape: shape as number[], gradNorm, weightNorm: weightNorm ?? NaN, hasGrad: typeof hasGrad === 'boolean' ? hasGrad : gradNorm !== null });
+    out.push({
+      name,
+      shape: shape as number[],
+      gradNorm,
+      weightNorm: weightNorm ?? NaN,
+      hasGrad: typeof hasGrad === 'boolean' ? hasGrad : gradNorm !== null,
+    });
   }
   const rows = batchSize === undefined ? null : (batchSize as number);
   return { step: step as number, time, file, loss, batchSize: rows, params: out, line, fileColumn: topLevelValueColumn(decoded, 'file') };
@@ -216,10 +223,15 @@ function nodeOf(value: unknown): JsonNode {
   if (typeof value === 'number') return { kind: 'number', value, ...NOWHERE };
   if (typeof value === 'string') return { kind: 'string', value, ...NOWHERE };
   if (Array.isArray(value)) {
-    if (value.every((v) => typeof v === 'number')) return { kind: 'vector', data: Float64Array.from(value as number[]), spans: new Float64Array(0), ...NOWHERE };
+    if (value.every((v) => typeof v === 'number'))
+      return { kind: 'vector', data: Float64Array.from(value as number[]), spans: new Float64Array(0), ...NOWHERE };
     return { kind: 'array', items: value.map(nodeOf), ...NOWHERE };
   }
-  return { kind: 'object', entries: Object.entries(value as object).map(([key, v]) => ({ key, keySpan: NOWHERE, value: nodeOf(v) })), ...NOWHERE };
+  return {
+    kind: 'object',
+    entries: Object.entries(value as object).map(([key, v]) => ({ key, keySpan: NOWHERE, value: nodeOf(v) })),
+    ...NOWHERE,
+  };
 }
 
 /** The UTF-16 column where a key's value starts in a one-line JSON object (the key at depth 1 only). */
@@ -247,11 +259,16 @@ export function topLevelValueColumn(text: string, key: string): number {
 function header(f: Fields): RunHeader {
   const version = f.number('gradientLensRun', { integer: true });
   if (version !== RUN_FORMAT_VERSION) {
-    throw new LineProblem(`run format version ${version} is not supported; this reader knows version ${RUN_FORMAT_VERSION}`, f.valueStart('gradientLensRun'), 'manifest-version');
+    throw new LineProblem(
+      `run format version ${version} is not supported; this reader knows version ${RUN_FORMAT_VERSION}`,
+      f.valueStart('gradientLensRun'),
+      'manifest-version',
+    );
   }
   const classes = f.optional('classes', (node) => {
     if (node.kind === 'vector' && node.data.length === 0) return [];
-    if (node.kind !== 'array' || !node.items.every((i) => i.kind === 'string')) throw new LineProblem('"classes" must be a list of strings', node.start, 'manifest-type');
+    if (node.kind !== 'array' || !node.items.every((i) => i.kind === 'string'))
+      throw new LineProblem('"classes" must be a list of strings', node.start, 'manifest-type');
     return node.items.map((i) => (i.kind === 'string' ? i.value : ''));
   });
   return {
@@ -269,7 +286,11 @@ function stepRecord(f: Fields, line: number, fileColumn: (value: JsonNode) => nu
   const file = f.string('file');
   const fileStart = f.valueStart('file');
   if (!safeRelativePath(file)) {
-    throw new LineProblem(`"file" must be a path inside the run folder with forward slashes (e.g. "steps/step-00000000.npz"), not ${JSON.stringify(file)}`, fileStart, 'manifest-file');
+    throw new LineProblem(
+      `"file" must be a path inside the run folder with forward slashes (e.g. "steps/step-00000000.npz"), not ${JSON.stringify(file)}`,
+      fileStart,
+      'manifest-file',
+    );
   }
   const loss = f.number('loss', { nullable: true });
   const paramsNode = f.node('params');
@@ -279,7 +300,8 @@ function stepRecord(f: Fields, line: number, fileColumn: (value: JsonNode) => nu
     const p = new Fields(item, f.special, `params[${i}]`);
     const gradNorm = p.number('gradNorm', { nullable: true, min: 0 });
     const hasGrad = p.optional('hasGrad', (n) => {
-      if (n.kind !== 'true' && n.kind !== 'false') throw new LineProblem(`params[${i}]."hasGrad" must be true or false, not ${kindName(n)}`, n.start, 'manifest-type');
+      if (n.kind !== 'true' && n.kind !== 'false')
+        throw new LineProblem(`params[${i}]."hasGrad" must be true or false, not ${kindName(n)}`, n.start, 'manifest-type');
       return n.kind === 'true';
     });
     const weightNorm = p.number('weightNorm', { nullable: true, min: 0 }) ?? NaN;
@@ -328,8 +350,10 @@ class Fields {
     const expected = `${opts.integer ? 'a whole number' : 'a number'}${opts.nullable ? ' or null' : ''}`;
     if (node.kind !== 'number') throw new LineProblem(`"${key}" must be ${expected}, not ${kindName(node)}`, node.start, 'manifest-type');
     const value = this.special.get(node.start) ?? node.value;
-    if (opts.integer && !Number.isInteger(value)) throw new LineProblem(`"${key}" must be ${expected}, not ${value}`, node.start, 'manifest-type');
-    if (opts.min !== undefined && value < opts.min) throw new LineProblem(`"${key}" must be at least ${opts.min}, not ${value}`, node.start, 'manifest-range');
+    if (opts.integer && !Number.isInteger(value))
+      throw new LineProblem(`"${key}" must be ${expected}, not ${value}`, node.start, 'manifest-type');
+    if (opts.min !== undefined && value < opts.min)
+      throw new LineProblem(`"${key}" must be at least ${opts.min}, not ${value}`, node.start, 'manifest-range');
     return value;
   }
 
@@ -342,7 +366,8 @@ class Fields {
   shape(key: string): number[] {
     const node = this.node(key);
     const dims = node.kind === 'vector' ? Array.from(node.data) : node.kind === 'array' && node.items.length === 0 ? [] : null;
-    if (!dims || !dims.every((d) => Number.isInteger(d) && d >= 0)) throw new LineProblem(`"${key}" must be a list of whole numbers (the parameter's shape)`, node.start, 'manifest-type');
+    if (!dims || !dims.every((d) => Number.isInteger(d) && d >= 0))
+      throw new LineProblem(`"${key}" must be a list of whole numbers (the parameter's shape)`, node.start, 'manifest-type');
     return dims;
   }
 }
@@ -369,7 +394,14 @@ const NON_FINITE: [string, number][] = [
   ['Infinity', Infinity],
   ['NaN', NaN],
 ];
-const NON_FINITE_BYTES = NON_FINITE.map(([word, value]) => [new TextEncoder().encode(word), value, new TextEncoder().encode(`${word.startsWith('-') ? '-' : ''}0.${'0'.repeat(word.length - (word.startsWith('-') ? 3 : 2))}`)] as const);
+const NON_FINITE_BYTES = NON_FINITE.map(
+  ([word, value]) =>
+    [
+      new TextEncoder().encode(word),
+      value,
+      new TextEncoder().encode(`${word.startsWith('-') ? '-' : ''}0.${'0'.repeat(word.length - (word.startsWith('-') ? 3 : 2))}`),
+    ] as const,
+);
 
 /**
  * Python's json.dumps writes a diverging norm as NaN / Infinity, which JSON has no words for.

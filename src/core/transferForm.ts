@@ -47,7 +47,8 @@ export function restoreDerived(result: TransferResult): PipelineResult {
     let value: T | undefined;
     return () => (value ??= make());
   };
-  const lazy = (target: object, field: string, get: () => unknown) => Object.defineProperty(target, field, { get, enumerable: true, configurable: true });
+  const lazy = (target: object, field: string, get: () => unknown) =>
+    Object.defineProperty(target, field, { get, enumerable: true, configurable: true });
   if (derived.includes('targets')) {
     const targets = once(() => {
       const y = new Float64Array(n * k);
@@ -58,7 +59,11 @@ export function restoreDerived(result: TransferResult): PipelineResult {
     lazy(analysis, 'targets', targets);
   }
   if (derived.includes('gradient')) {
-    const gradient = once(() => (labels ? logitGradientFromLabels(analysis.probabilities, labels, n, k, analysis.reduction) : logitGradientFromProbabilities(analysis.probabilities, analysis.targets, n, k, analysis.reduction)));
+    const gradient = once(() =>
+      labels
+        ? logitGradientFromLabels(analysis.probabilities, labels, n, k, analysis.reduction)
+        : logitGradientFromProbabilities(analysis.probabilities, analysis.targets, n, k, analysis.reduction),
+    );
     lazy(analysis, 'gradient', gradient);
     lazy(analysis, 'logitGradient', gradient);
   }

@@ -21,7 +21,12 @@ export interface WarningOptions {
   maxPerKind?: number;
 }
 
-export const DEFAULT_WARNING_OPTIONS: Required<WarningOptions> = { confidentlyWrongBelow: 0.1, confidentAbove: 0.5, outlierIqrMultiplier: 3, maxPerKind: 100 };
+export const DEFAULT_WARNING_OPTIONS: Required<WarningOptions> = {
+  confidentlyWrongBelow: 0.1,
+  confidentAbove: 0.5,
+  outlierIqrMultiplier: 3,
+  maxPerKind: 100,
+};
 
 /**
  * The p a predicted class needs to count as confident among K classes: max(base, 2/K), at most 0.9.
@@ -44,7 +49,13 @@ export function dataWarnings(dataset: Dataset, analysis: Analysis, options: Warn
   return out;
 }
 
-function confidentlyWrong(dataset: Dataset & { task: 'classification' }, a: ClassificationAnalysis, below: number, base: number, max: number): Problem[] {
+function confidentlyWrong(
+  dataset: Dataset & { task: 'classification' },
+  a: ClassificationAnalysis,
+  below: number,
+  base: number,
+  max: number,
+): Problem[] {
   const out: Problem[] = [];
   const confident = confidenceThreshold(a.k, base);
   for (let i = 0; i < a.n && out.length < max; i++) {
@@ -91,7 +102,15 @@ function lossOutliers(dataset: Dataset, losses: Float64Array, multiplier: number
     if (losses[i] <= fence) continue;
     const span = sampleSpan(dataset, i);
     if (!span) continue;
-    out.push(problem(`loss outlier: sample ${i} has loss ${losses[i].toFixed(4)}, above the batch's outlier fence ${fence.toFixed(4)} (Q3 + ${multiplier}·IQR)`, span.start, span.end, 'loss-outlier', 'warning'));
+    out.push(
+      problem(
+        `loss outlier: sample ${i} has loss ${losses[i].toFixed(4)}, above the batch's outlier fence ${fence.toFixed(4)} (Q3 + ${multiplier}·IQR)`,
+        span.start,
+        span.end,
+        'loss-outlier',
+        'warning',
+      ),
+    );
   }
   return out;
 }

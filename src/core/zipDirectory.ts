@@ -74,7 +74,8 @@ export function readZipDirectory(d: Uint8Array): ZipMember[] {
   }
   if (e >= 20 && u32(d, e - 20) === ZIP64_LOCATOR) {
     const z = u64(d, e - 12);
-    if (z + 56 > e - 20 || u32(d, z) !== ZIP64_EOCD) fail('the zip64 end-of-central-directory locator points at no zip64 record; the archive is corrupt or truncated', e - 20);
+    if (z + 56 > e - 20 || u32(d, z) !== ZIP64_EOCD)
+      fail('the zip64 end-of-central-directory locator points at no zip64 record; the archive is corrupt or truncated', e - 20);
     count = u64(d, z + 32);
     cdSize = u64(d, z + 40);
     cdOffset = u64(d, z + 48);
@@ -88,7 +89,10 @@ export function readZipDirectory(d: Uint8Array): ZipMember[] {
     );
   }
   if (count * CENTRAL_ENTRY_MIN > cdSize) {
-    fail(`the zip end record says the archive has ${count} entries, more than fit in its ${cdSize}-byte central directory; the archive is truncated or corrupt`, e);
+    fail(
+      `the zip end record says the archive has ${count} entries, more than fit in its ${cdSize}-byte central directory; the archive is truncated or corrupt`,
+      e,
+    );
   }
 
   const members: ZipMember[] = [];
@@ -98,7 +102,11 @@ export function readZipDirectory(d: Uint8Array): ZipMember[] {
     if (p + CENTRAL_ENTRY_MIN > cdEnd) {
       fail(`the zip central directory is truncated: it ends after ${i} of its ${count} entries`, p);
     }
-    if (u32(d, p) !== CENTRAL) fail(`entry ${i + 1} of ${count} in the zip central directory is not a directory entry (bad signature); the archive is corrupt or truncated`, p);
+    if (u32(d, p) !== CENTRAL)
+      fail(
+        `entry ${i + 1} of ${count} in the zip central directory is not a directory entry (bad signature); the archive is corrupt or truncated`,
+        p,
+      );
     const flags = u16(d, p + 8);
     const method = u16(d, p + 10);
     const crc = u32(d, p + 16);
@@ -138,26 +146,50 @@ export function readZipDirectory(d: Uint8Array): ZipMember[] {
   for (const m of members) {
     const at = m.headerOffset;
     if (at + 30 > cdOffset || u32(d, at) !== LOCAL) {
-      fail(`the zip directory places this member at byte ${at}, where there is no local file header; the archive is corrupt or truncated`, Math.min(at, d.length), m.name);
+      fail(
+        `the zip directory places this member at byte ${at}, where there is no local file header; the archive is corrupt or truncated`,
+        Math.min(at, d.length),
+        m.name,
+      );
     }
     m.dataStart = at + 30 + u16(d, at + 26) + u16(d, at + 28);
     m.dataEnd = m.dataStart + m.compressedSize;
     if (m.name.endsWith('/')) continue;
     if (m.flags & 1) fail('this member is encrypted; NumPy archives never are', at, m.name);
     if (m.method !== 0 && m.method !== 8) {
-      fail(`unsupported zip compression method ${m.method}; only stored (np.savez) and deflate (np.savez_compressed) are supported`, at, m.name);
+      fail(
+        `unsupported zip compression method ${m.method}; only stored (np.savez) and deflate (np.savez_compressed) are supported`,
+        at,
+        m.name,
+      );
     }
     if (m.compressedSize > d.length) {
-      fail(`the zip directory says this member is ${m.compressedSize} bytes, more than the whole ${d.length}-byte archive; the archive is corrupt or truncated`, at, m.name);
+      fail(
+        `the zip directory says this member is ${m.compressedSize} bytes, more than the whole ${d.length}-byte archive; the archive is corrupt or truncated`,
+        at,
+        m.name,
+      );
     }
     if (m.dataEnd > cdOffset) {
-      fail(`this member's data (bytes ${m.dataStart}–${m.dataEnd}) runs into the zip central directory at byte ${cdOffset}; the archive is corrupt or truncated`, at, m.name);
+      fail(
+        `this member's data (bytes ${m.dataStart}–${m.dataEnd}) runs into the zip central directory at byte ${cdOffset}; the archive is corrupt or truncated`,
+        at,
+        m.name,
+      );
     }
     if (m.method === 0 && m.size !== m.compressedSize) {
-      fail(`the zip directory gives inconsistent sizes for this stored member (${m.compressedSize} vs ${m.size}); the archive is corrupt`, at, m.name);
+      fail(
+        `the zip directory gives inconsistent sizes for this stored member (${m.compressedSize} vs ${m.size}); the archive is corrupt`,
+        at,
+        m.name,
+      );
     }
     if (m.method === 8 && m.size > m.compressedSize * MAX_DEFLATE_RATIO + 1024) {
-      fail(`the zip directory says this member expands from ${m.compressedSize} to ${m.size} bytes, which deflate cannot do; the archive is corrupt`, at, m.name);
+      fail(
+        `the zip directory says this member expands from ${m.compressedSize} to ${m.size} bytes, which deflate cannot do; the archive is corrupt`,
+        at,
+        m.name,
+      );
     }
   }
 
@@ -177,7 +209,8 @@ export function readZipDirectory(d: Uint8Array): ZipMember[] {
   for (const m of members) {
     const at = m.headerOffset;
     const localName = decodeName(d.subarray(at + 30, at + 30 + u16(d, at + 26)), (u16(d, at + 6) & 0x800) !== 0);
-    if (localName !== m.name) fail(`the member's local header names it '${localName}', not as the directory does; the archive is corrupt`, at, m.name);
+    if (localName !== m.name)
+      fail(`the member's local header names it '${localName}', not as the directory does; the archive is corrupt`, at, m.name);
   }
   return members;
 }

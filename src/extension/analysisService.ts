@@ -78,7 +78,9 @@ export class AnalysisService implements vscode.Disposable {
     const stat = await vscode.workspace.fs.stat(uri);
     const max = readSettings().maxFileBytes;
     if (stat.size > max) {
-      throw new NotATensorFileError(`${baseName(uri)} is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`);
+      throw new NotATensorFileError(
+        `${baseName(uri)} is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`,
+      );
     }
     // Archives may need a quick pick of roles first, which needs their bytes here.
     if (uri.scheme === 'file' && !['npz', 'safetensors', 'pt'].includes(format ?? '') && stat.size > readSettings().workerThresholdBytes) {
@@ -94,7 +96,14 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   /** Bytes given here may be moved to the worker: the caller must not use them afterwards. */
-  private async run(uri: vscode.Uri, input: WorkerRequest['input'], version: number | undefined, fromDisk: boolean, token?: vscode.CancellationToken, extra?: EditorLoadOptions): Promise<FileAnalysis> {
+  private async run(
+    uri: vscode.Uri,
+    input: WorkerRequest['input'],
+    version: number | undefined,
+    fromDisk: boolean,
+    token?: vscode.CancellationToken,
+    extra?: EditorLoadOptions,
+  ): Promise<FileAnalysis> {
     const key = `${uri.toString()}@${version ?? 'disk'}`;
     const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
@@ -121,7 +130,9 @@ export class AnalysisService implements vscode.Disposable {
       }
       const entry: FileAnalysis = { ...result, uri, fileName, version, bytes, lines, fromDisk };
       this.entries.set(uri.toString(), entry);
-      this.log.info(`analysed ${fileName} (${(bytes.length / 1024).toFixed(0)} KB) in ${Date.now() - started} ms: ${result.problems.length} problem(s)`);
+      this.log.info(
+        `analysed ${fileName} (${(bytes.length / 1024).toFixed(0)} KB) in ${Date.now() - started} ms: ${result.problems.length} problem(s)`,
+      );
       this.changed.fire(entry);
       return entry;
     })();

@@ -45,7 +45,13 @@ export function archiveView(fileName: string, source: { path: string } | { bytes
   }
   const bytes = 'bytes' in source ? source.bytes : readAll(source.path);
   const archive = readTensorArchive(bytes, fileName);
-  const tensors = [...archive.arrays].map(([name, array]) => ({ name, array, dtype: array.dtype, shape: array.shape, bytes: array.data.length * 8 }));
+  const tensors = [...archive.arrays].map(([name, array]) => ({
+    name,
+    array,
+    dtype: array.dtype,
+    shape: array.shape,
+    bytes: array.data.length * 8,
+  }));
   return { tensors, metadata: [...archive.metadata], layers: stateDictSummary(archive.arrays) };
 }
 

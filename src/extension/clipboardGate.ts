@@ -18,7 +18,8 @@ export class ClipboardGate {
 
   /** Null when the copy may go ahead (it uses up the gesture), else why it may not. */
   check(length: number): string | null {
-    if (length > MAX_CLIPBOARD_CHARS) return `not copied: ${length} characters is more than the ${MAX_CLIPBOARD_CHARS} the clipboard takes from the panel`;
+    if (length > MAX_CLIPBOARD_CHARS)
+      return `not copied: ${length} characters is more than the ${MAX_CLIPBOARD_CHARS} the clipboard takes from the panel`;
     if (this.now() - this.gestureAt > GESTURE_WINDOW_MS) return 'not copied: the panel asked without a key press or click before it';
     this.gestureAt = -Infinity;
     return null;

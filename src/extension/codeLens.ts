@@ -35,16 +35,29 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider {
     const lastLine = rangeOf(file.lines, rows.spans[2 * n - 2], rows.spans[2 * n - 2]);
     const oneLinePerSample = lastLine.start.line - firstLine.start.line >= n - 1;
     if (n > settings.codeLensMaxSamples || !oneLinePerSample) {
-      const acc = analysis.task === 'classification' ? ` · accuracy ${(100 * accuracy(analysis.predicted, analysis.actual)).toFixed(1)}%` : '';
+      const acc =
+        analysis.task === 'classification' ? ` · accuracy ${(100 * accuracy(analysis.predicted, analysis.actual)).toFixed(1)}%` : '';
       const named = isNamedLoss(analysis) ? ` (${lossLabel(analysis)})` : '';
-      lenses.push(new vscode.CodeLens(firstLine, { title: `Gradient Lens: ${n} samples · mean loss${named} ${num(analysis.loss)}${acc}`, command: 'gradientLens.analyzeFile', arguments: [uri] }));
+      lenses.push(
+        new vscode.CodeLens(firstLine, {
+          title: `Gradient Lens: ${n} samples · mean loss${named} ${num(analysis.loss)}${acc}`,
+          command: 'gradientLens.analyzeFile',
+          arguments: [uri],
+        }),
+      );
       return lenses;
     }
     for (let i = 0; i < n; i++) {
       const range = rangeOf(file.lines, rows.spans[2 * i], rows.spans[2 * i]);
       // The first sample's lens names a named loss and its formula (the others stay short).
       const named = i === 0 && isNamedLoss(analysis) ? `${lossLabel(analysis)}: ${lossFormula(analysis)} · ` : '';
-      lenses.push(new vscode.CodeLens(range, { title: `${named}loss ${num(analysis.losses[i], 3)}`, command: 'gradientLens.showLossPerSample', arguments: [uri, i] }));
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `${named}loss ${num(analysis.losses[i], 3)}`,
+          command: 'gradientLens.showLossPerSample',
+          arguments: [uri, i],
+        }),
+      );
       if (analysis.task === 'classification') {
         lenses.push(new vscode.CodeLens(range, { title: 'Jacobian', command: 'gradientLens.showJacobian', arguments: [uri, i] }));
       }

@@ -7,7 +7,10 @@ import { NotATensorFileError, type AnalysisService, type FileAnalysis } from './
 import { CancelledError } from './workerClient';
 
 /** The file a command was given (explorer, link, CodeLens), else the active editor, custom editor tab or panel. */
-export function commandTarget(target: vscode.Uri | string | undefined, panel?: { readonly visibleFile: string | null }): vscode.Uri | undefined {
+export function commandTarget(
+  target: vscode.Uri | string | undefined,
+  panel?: { readonly visibleFile: string | null },
+): vscode.Uri | undefined {
   if (typeof target === 'string') return vscode.Uri.parse(target);
   if (target instanceof vscode.Uri) return target;
   // The active tab first: right after a file is opened from a focused panel, activeTextEditor can
@@ -20,7 +23,11 @@ export function commandTarget(target: vscode.Uri | string | undefined, panel?: {
 }
 
 /** The analysis of a file, with a cancellable progress notification; null after telling the user why not. */
-export async function analyseForCommand(service: AnalysisService, uri: vscode.Uri, log?: vscode.LogOutputChannel): Promise<FileAnalysis | null> {
+export async function analyseForCommand(
+  service: AnalysisService,
+  uri: vscode.Uri,
+  log?: vscode.LogOutputChannel,
+): Promise<FileAnalysis | null> {
   const name = uri.path.split('/').pop();
   try {
     const file = await vscode.window.withProgress(
@@ -32,7 +39,9 @@ export async function analyseForCommand(service: AnalysisService, uri: vscode.Ur
       const first = errors[0];
       const where = first ? ` (line ${file.lines.position(first.start).line + 1})` : '';
       const more = errors.length > 1 ? ` and ${errors.length - 1} more problem(s) in the Problems panel` : '';
-      void vscode.window.showErrorMessage(`Gradient Lens: ${file.fileName} cannot be analysed: ${first?.message ?? 'unknown problem'}${where}${more}.`);
+      void vscode.window.showErrorMessage(
+        `Gradient Lens: ${file.fileName} cannot be analysed: ${first?.message ?? 'unknown problem'}${where}${more}.`,
+      );
       return null;
     }
     return file;

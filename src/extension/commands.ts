@@ -35,7 +35,9 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
       if (!file) return;
       panel.show(file, defaultView(file), cursorSample(file));
       const summary = summaryLine(file);
-      const limited = file.fromDisk ? ' Hover and diagnostics are unavailable for this file (VS Code does not open files this large in the editor), so the analysis is shown in the panel only.' : '';
+      const limited = file.fromDisk
+        ? ' Hover and diagnostics are unavailable for this file (VS Code does not open files this large in the editor), so the analysis is shown in the panel only.'
+        : '';
       void vscode.window.showInformationMessage(`Gradient Lens: ${summary}${limited}`);
       return summary;
     }),
@@ -48,10 +50,17 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
       if (!file?.dataset) return;
       const dataset = file.dataset;
       const checks = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Gradient Lens: finite differences on ${file.fileName}`, cancellable: false },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Gradient Lens: finite differences on ${file.fileName}`,
+          cancellable: false,
+        },
         async () => checkDatasetGradients(dataset, readSettings().pipeline.reduction),
       );
-      for (const c of checks) log.info(`finite differences, ${c.name}: ${c.checked} coordinates, worst relative error ${c.maxRelativeError.toExponential(2)}, ${c.passed ? 'passed' : 'FAILED'}`);
+      for (const c of checks)
+        log.info(
+          `finite differences, ${c.name}: ${c.checked} coordinates, worst relative error ${c.maxRelativeError.toExponential(2)}, ${c.passed ? 'passed' : 'FAILED'}`,
+        );
       const worst = Math.max(...checks.map((c) => c.maxRelativeError));
       const passed = checks.every((c) => c.passed);
       const text = `Finite differences ${passed ? 'agree with' : 'DISAGREE with'} the analytic gradients of ${file.fileName}: worst relative error ${worst.toExponential(2)} over ${checks.reduce((s, c) => s + c.checked, 0)} coordinates.`;
@@ -75,10 +84,17 @@ function summaryLine(file: FileAnalysis): string {
 }
 
 /** The file a command acts on, analysed; null (after telling the user why) when there is none. */
-async function resolve(service: AnalysisService, panel: PanelController, target: vscode.Uri | string | undefined, log: vscode.LogOutputChannel): Promise<FileAnalysis | null> {
+async function resolve(
+  service: AnalysisService,
+  panel: PanelController,
+  target: vscode.Uri | string | undefined,
+  log: vscode.LogOutputChannel,
+): Promise<FileAnalysis | null> {
   const uri = commandTarget(target, panel);
   if (!uri) {
-    void vscode.window.showWarningMessage('Gradient Lens: open a tensor file (.json, .csv, .npy or .npz) or pick one in the explorer first.');
+    void vscode.window.showWarningMessage(
+      'Gradient Lens: open a tensor file (.json, .csv, .npy or .npz) or pick one in the explorer first.',
+    );
     return null;
   }
   return analyseForCommand(service, uri, log);
@@ -95,7 +111,10 @@ async function pickSample(file: FileAnalysis, current: number): Promise<number |
   if (!a || a.n <= 1) return 0;
   const names = file.dataset?.task === 'classification' ? file.dataset.classes : null;
   const items = Array.from({ length: Math.min(a.n, 10000) }, (_, i) => {
-    const detail = a.task === 'classification' ? `true ${names?.[a.actual[i]] ?? a.actual[i]} · predicted ${names?.[a.predicted[i]] ?? a.predicted[i]} · p_true ${num(a.pTrue[i])}` : undefined;
+    const detail =
+      a.task === 'classification'
+        ? `true ${names?.[a.actual[i]] ?? a.actual[i]} · predicted ${names?.[a.predicted[i]] ?? a.predicted[i]} · p_true ${num(a.pTrue[i])}`
+        : undefined;
     return { label: `sample ${i}`, description: `loss ${num(a.losses[i])}`, detail, index: i };
   });
   const quickPick = vscode.window.createQuickPick<(typeof items)[number]>();

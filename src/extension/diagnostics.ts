@@ -62,7 +62,11 @@ export class DiagnosticsController implements vscode.Disposable {
     if (analysis.fromDisk) return;
     const diagnostics = analysis.problems.map((p) => {
       // File text in a message (a cell, a name) is escaped as on the CLI: one readable line, no ESC.
-      const d = new vscode.Diagnostic(rangeOf(analysis.lines, p.start, p.end), escapeControls(p.message, true), p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(
+        rangeOf(analysis.lines, p.start, p.end),
+        escapeControls(p.message, true),
+        p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
       d.source = DIAGNOSTIC_SOURCE;
       d.code = p.code;
       return d;

@@ -17,7 +17,8 @@ import { analyseForCommand, commandTarget } from './commandTarget';
 import { readSettings } from './config';
 import { sameFile } from '../node/sameFile';
 
-export type ExportKind = 'json' | 'csv' | 'npz' | 'safetensors' | 'npy-gradient' | 'npy-losses' | 'jacobian-json' | 'jacobian-csv' | 'jacobian-npy';
+export type ExportKind =
+  'json' | 'csv' | 'npz' | 'safetensors' | 'npy-gradient' | 'npy-losses' | 'jacobian-json' | 'jacobian-csv' | 'jacobian-npy';
 
 interface KindInfo {
   label: string;
@@ -32,15 +33,58 @@ interface KindInfo {
 }
 
 const KINDS: Record<ExportKind, KindInfo> = {
-  json: { label: 'Analysis as JSON', detail: 'loss, per-sample losses, probabilities, gradients, predictions, classes', format: 'json', suffix: () => 'analysis.json' },
-  csv: { label: 'Analysis as CSV', detail: 'one row per sample: loss, p_<class>…, grad_<class>…', format: 'csv', suffix: () => 'analysis.csv' },
+  json: {
+    label: 'Analysis as JSON',
+    detail: 'loss, per-sample losses, probabilities, gradients, predictions, classes',
+    format: 'json',
+    suffix: () => 'analysis.json',
+  },
+  csv: {
+    label: 'Analysis as CSV',
+    detail: 'one row per sample: loss, p_<class>…, grad_<class>…',
+    format: 'csv',
+    suffix: () => 'analysis.csv',
+  },
   npz: { label: 'Analysis as NumPy .npz', detail: 'every array, for np.load', format: 'npz', suffix: () => 'analysis.npz' },
-  safetensors: { label: 'Analysis as .safetensors', detail: 'every array, for safetensors load_file (NumPy or PyTorch)', format: 'safetensors', suffix: () => 'analysis.safetensors' },
-  'npy-gradient': { label: 'Gradient as NumPy .npy', detail: '∂L/∂(the file’s tensor), N × K', format: 'npy', npy: 'gradient', suffix: () => 'gradient.npy', tasks: ['classification', 'regression'] },
+  safetensors: {
+    label: 'Analysis as .safetensors',
+    detail: 'every array, for safetensors load_file (NumPy or PyTorch)',
+    format: 'safetensors',
+    suffix: () => 'analysis.safetensors',
+  },
+  'npy-gradient': {
+    label: 'Gradient as NumPy .npy',
+    detail: '∂L/∂(the file’s tensor), N × K',
+    format: 'npy',
+    npy: 'gradient',
+    suffix: () => 'gradient.npy',
+    tasks: ['classification', 'regression'],
+  },
   'npy-losses': { label: 'Per-sample losses as NumPy .npy', detail: 'N values', format: 'npy', npy: 'losses', suffix: () => 'losses.npy' },
-  'jacobian-json': { label: 'Softmax Jacobian of one sample as JSON', detail: 'K × K, ∂p_j/∂z_k', format: 'json', jacobian: true, suffix: (i) => `jacobian-${i}.json`, tasks: ['classification'] },
-  'jacobian-csv': { label: 'Softmax Jacobian of one sample as CSV', detail: 'K × K table, rows p_j, columns z_k', format: 'csv', jacobian: true, suffix: (i) => `jacobian-${i}.csv`, tasks: ['classification'] },
-  'jacobian-npy': { label: 'Softmax Jacobian of one sample as NumPy .npy', detail: 'K × K', format: 'npy', jacobian: true, suffix: (i) => `jacobian-${i}.npy`, tasks: ['classification'] },
+  'jacobian-json': {
+    label: 'Softmax Jacobian of one sample as JSON',
+    detail: 'K × K, ∂p_j/∂z_k',
+    format: 'json',
+    jacobian: true,
+    suffix: (i) => `jacobian-${i}.json`,
+    tasks: ['classification'],
+  },
+  'jacobian-csv': {
+    label: 'Softmax Jacobian of one sample as CSV',
+    detail: 'K × K table, rows p_j, columns z_k',
+    format: 'csv',
+    jacobian: true,
+    suffix: (i) => `jacobian-${i}.csv`,
+    tasks: ['classification'],
+  },
+  'jacobian-npy': {
+    label: 'Softmax Jacobian of one sample as NumPy .npy',
+    detail: 'K × K',
+    format: 'npy',
+    jacobian: true,
+    suffix: (i) => `jacobian-${i}.npy`,
+    tasks: ['classification'],
+  },
 };
 
 export interface ExportArgs {
@@ -54,7 +98,9 @@ export function registerExportCommand(service: AnalysisService, panel?: { readon
   return vscode.commands.registerCommand('gradientLens.exportAnalysis', async (target?: vscode.Uri | string, args: ExportArgs = {}) => {
     const uri = commandTarget(target, panel);
     if (!uri) {
-      void vscode.window.showWarningMessage('Gradient Lens: open a tensor file (.json, .csv, .npy or .npz) or pick one in the explorer to export its analysis.');
+      void vscode.window.showWarningMessage(
+        'Gradient Lens: open a tensor file (.json, .csv, .npy or .npz) or pick one in the explorer to export its analysis.',
+      );
       return undefined;
     }
     const file = await analyseForCommand(service, uri);
@@ -71,14 +117,21 @@ async function exportFile(file: FileAnalysis, args: ExportArgs): Promise<vscode.
     return undefined;
   }
   if (!kind) {
-    const items = (Object.keys(KINDS) as ExportKind[]).filter((k) => !KINDS[k].tasks || KINDS[k].tasks!.includes(task)).map((k) => ({ label: KINDS[k].label, detail: KINDS[k].detail, exportKind: k }));
-    const picked = await vscode.window.showQuickPick(items, { title: `Export the analysis of ${file.fileName}`, placeHolder: 'What to export, in which format' });
+    const items = (Object.keys(KINDS) as ExportKind[])
+      .filter((k) => !KINDS[k].tasks || KINDS[k].tasks!.includes(task))
+      .map((k) => ({ label: KINDS[k].label, detail: KINDS[k].detail, exportKind: k }));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Export the analysis of ${file.fileName}`,
+      placeHolder: 'What to export, in which format',
+    });
     if (!picked) return undefined;
     kind = picked.exportKind;
   }
   const info = KINDS[kind];
   if (info.tasks && !info.tasks.includes(task)) {
-    void vscode.window.showErrorMessage(`Gradient Lens: "${info.label}" needs a ${info.tasks.join(' or ')} file; ${file.fileName} is a ${task} file.`);
+    void vscode.window.showErrorMessage(
+      `Gradient Lens: "${info.label}" needs a ${info.tasks.join(' or ')} file; ${file.fileName} is a ${task} file.`,
+    );
     return undefined;
   }
   let sample = 0;
@@ -131,7 +184,9 @@ async function exportFile(file: FileAnalysis, args: ExportArgs): Promise<vscode.
     void vscode.window.showErrorMessage(`Gradient Lens: cannot write ${target.fsPath || target.toString()}: ${(error as Error).message}`);
     return undefined;
   }
-  void vscode.window.showInformationMessage(`Gradient Lens: saved ${target.path.slice(target.path.lastIndexOf('/') + 1)} (${info.label} of ${file.fileName}).`);
+  void vscode.window.showInformationMessage(
+    `Gradient Lens: saved ${target.path.slice(target.path.lastIndexOf('/') + 1)} (${info.label} of ${file.fileName}).`,
+  );
   return target;
 }
 

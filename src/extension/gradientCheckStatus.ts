@@ -32,5 +32,4 @@ export class GradientCheckStatusBar extends ActiveFileStatusItem {
     this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }
-
 }

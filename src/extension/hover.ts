@@ -16,7 +16,11 @@ import { userGradientHover } from './userGradientHover';
 export class SampleHoverProvider implements vscode.HoverProvider {
   constructor(private readonly service: AnalysisService) {}
 
-  async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | null> {
+  async provideHover(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.Hover | null> {
     const analysis = await this.service.analyzeDocument(document, token);
     if (!analysis?.dataset || token.isCancellationRequested) return null;
     const offset = offsetOf(analysis.lines, position);

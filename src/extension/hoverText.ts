@@ -7,7 +7,12 @@ import type { ClassificationSampleSummary, RegressionSampleSummary } from '../co
 import { escapeMarkdown } from '../shared/markdownText';
 import { num, vector } from './format';
 
-export const HOVER_COMMANDS = ['gradientLens.showJacobian', 'gradientLens.showGradients', 'gradientLens.explainChainRule', 'gradientLens.showLossPerSample'] as const;
+export const HOVER_COMMANDS = [
+  'gradientLens.showJacobian',
+  'gradientLens.showGradients',
+  'gradientLens.explainChainRule',
+  'gradientLens.showLossPerSample',
+] as const;
 
 export function commandLink(command: (typeof HOVER_COMMANDS)[number], args: unknown[]): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
@@ -34,7 +39,9 @@ export function classificationHoverText(uri: string, s: ClassificationSampleSumm
   const lines = [
     titleOf(s.index, s.loss, named),
     '',
-    sigmoid ? named!.multiLabel! : `true class **${escapeMarkdown(s.actualName)}** · predicted **${escapeMarkdown(s.predictedName)}** · ${mark}`,
+    sigmoid
+      ? named!.multiLabel!
+      : `true class **${escapeMarkdown(s.actualName)}** · predicted **${escapeMarkdown(s.predictedName)}** · ${mark}`,
     '',
     `${sigmoid ? '' : `p_true = ${num(s.pTrue)} · `}𝓛 = ${named ? named.formula : '−Σ yᵢ log(pᵢ)'} = ${num(s.loss)}`,
     '',

@@ -18,7 +18,8 @@ export function gradientFormula(a: Analysis): string {
   const per = a.reduction === 'mean' ? (a.task === 'regression' ? '/(N·D)' : '/N') : a.task === 'regression' ? '/D' : '';
   switch (spec.name) {
     case 'cross_entropy':
-      if (spec.weight || spec.label_smoothing || a.task !== 'classification') return `∂𝓛/∂z = p Σc − c with c = the smoothed, weighted target${a.reduction === 'mean' ? ', over Σ w_y' : ''}`;
+      if (spec.weight || spec.label_smoothing || a.task !== 'classification')
+        return `∂𝓛/∂z = p Σc − c with c = the smoothed, weighted target${a.reduction === 'mean' ? ', over Σ w_y' : ''}`;
       return a.input === 'probabilities' ? `∂𝓛/∂p = −y/p${per}` : `∂𝓛/∂z = p − y${per}`;
     case 'nll':
       return `∂𝓛/∂log p = −w_y at the label${a.reduction === 'mean' ? ', over Σ w_y' : ''}`;

@@ -19,9 +19,17 @@ export function networkHover(file: FileAnalysis, offset: number): vscode.Hover |
     const lines = [`**Gradient Lens · layer ${at.layer + 1}** (${layer.inputs} → ${layer.outputs}, ${layer.activation})${flag}`, ''];
     if (at.kind === 'weight') {
       const i = at.neuron * layer.inputs + at.input;
-      lines.push(`w[${at.neuron}][${at.input}] = ${num(layer.weights[i])} · ∂𝓛/∂w = **${num(r.gradWeights[i])}**`, '', `∂𝓛/∂w = Σ_samples ∂𝓛/∂z_${at.neuron} · a_prev,${at.input}`);
+      lines.push(
+        `w[${at.neuron}][${at.input}] = ${num(layer.weights[i])} · ∂𝓛/∂w = **${num(r.gradWeights[i])}**`,
+        '',
+        `∂𝓛/∂w = Σ_samples ∂𝓛/∂z_${at.neuron} · a_prev,${at.input}`,
+      );
     } else if (at.kind === 'bias') {
-      lines.push(`b[${at.neuron}] = ${num(layer.bias[at.neuron])} · ∂𝓛/∂b = **${num(r.gradBias[at.neuron])}**`, '', `∂𝓛/∂b = Σ_samples ∂𝓛/∂z_${at.neuron}`);
+      lines.push(
+        `b[${at.neuron}] = ${num(layer.bias[at.neuron])} · ∂𝓛/∂b = **${num(r.gradBias[at.neuron])}**`,
+        '',
+        `∂𝓛/∂b = Σ_samples ∂𝓛/∂z_${at.neuron}`,
+      );
     } else {
       const row = Array.from(r.gradWeights.subarray(at.neuron * layer.inputs, (at.neuron + 1) * layer.inputs));
       lines.push(`neuron ${at.neuron}: ∂𝓛/∂w = ${vector(row)}`);
@@ -38,7 +46,11 @@ export function networkHover(file: FileAnalysis, offset: number): vscode.Hover |
   const predicted = result.analysis.predicted?.[i];
   const name = (k: number) => data.classes?.[k] ?? String(k);
   // Class names come from the file: hoverText escapes them.
-  const text = networkSampleHoverText(i, loss, predicted !== undefined && data.labels ? { actual: name(data.labels[i]), predicted: name(predicted) } : null);
+  const text = networkSampleHoverText(
+    i,
+    loss,
+    predicted !== undefined && data.labels ? { actual: name(data.labels[i]), predicted: name(predicted) } : null,
+  );
   const span = data.spans.find((s) => s.role === hit.role)!.spans;
   return new vscode.Hover(new vscode.MarkdownString(text), rangeOf(file.lines, span[2 * i], span[2 * i + 1]));
 }

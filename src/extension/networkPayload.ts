@@ -18,11 +18,22 @@ export function networkPayloadOf(file: FileAnalysis): NetworkPayload | null {
   const parameters = data.layers.reduce((s, l) => s + l.weights.length + l.bias.length, 0);
   const check = parameters <= CHECK_PARAMETER_LIMIT ? worstRelativeError(checkDatasetGradients(data, result.analysis.reduction)) : null;
   const payload = networkPayload(data, result.analysis, file.fileName, result.analysis.reduction, check);
-  return { ...payload, inputs: compact(payload.inputs), targets: compact(payload.targets), layers: payload.layers.map((l) => ({ ...l, weights: compact(l.weights), bias: compact(l.bias) })) };
+  return {
+    ...payload,
+    inputs: compact(payload.inputs),
+    targets: compact(payload.targets),
+    layers: payload.layers.map((l) => ({ ...l, weights: compact(l.weights), bias: compact(l.bias) })),
+  };
 }
 
 /** Everything the network view draws, in the protocol's shape. */
-export function networkPayload(data: NetworkData, analysis: NetworkAnalysis, fileName: string, reduction: Reduction, gradientCheckError: number | null = null): NetworkPayload {
+export function networkPayload(
+  data: NetworkData,
+  analysis: NetworkAnalysis,
+  fileName: string,
+  reduction: Reduction,
+  gradientCheckError: number | null = null,
+): NetworkPayload {
   const layers: LayerPayload[] = data.layers.map((layer, l) => {
     const r = analysis.layers[l];
     return {

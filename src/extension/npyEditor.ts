@@ -111,13 +111,26 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
     if (!lazy) {
       const stat = await vscode.workspace.fs.stat(document.uri);
       const max = readSettings().maxFileBytes;
-      if (stat.size > max) throw new Error(`this file is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`);
+      if (stat.size > max)
+        throw new Error(
+          `this file is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`,
+        );
     }
     const view = archiveView(name, lazy ? { path: document.uri.fsPath } : { bytes: await vscode.workspace.fs.readFile(document.uri) });
     document.arrays = view.tensors.map((t) =>
       t.array
         ? summarizeArray(t.name, t.array)
-        : { name: t.name, dtype: t.dtype, shape: t.shape, count: t.shape.reduce((a, b) => a * b, 1), stats: null, preview: [], moreRows: false, moreCols: false, note: `not read by the viewer (${(t.bytes / 2 ** 20).toFixed(0)} MB)` },
+        : {
+            name: t.name,
+            dtype: t.dtype,
+            shape: t.shape,
+            count: t.shape.reduce((a, b) => a * b, 1),
+            stats: null,
+            preview: [],
+            moreRows: false,
+            moreCols: false,
+            note: `not read by the viewer (${(t.bytes / 2 ** 20).toFixed(0)} MB)`,
+          },
     );
     document.metadata = view.metadata;
     document.layers = view.layers;
@@ -138,7 +151,10 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
         analysisError = null;
       } catch (error) {
         analysis = null;
-        analysisError = error instanceof CancelledError ? 'The analysis was cancelled (for an .npz whose arrays could be read more than one way: no arrays were chosen).' : (error as Error).message;
+        analysisError =
+          error instanceof CancelledError
+            ? 'The analysis was cancelled (for an .npz whose arrays could be read more than one way: no arrays were chosen).'
+            : (error as Error).message;
       }
       render();
     };
@@ -146,10 +162,15 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
     const disposables: vscode.Disposable[] = [];
     panel.webview.onDidReceiveMessage(
       (raw: unknown) => {
-        const command = typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'run' ? (raw as { command?: unknown }).command : undefined;
-        if (typeof command === 'string' && ACTIONS.some((a) => a.command === command)) void vscode.commands.executeCommand(command, document.uri);
+        const command =
+          typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'run'
+            ? (raw as { command?: unknown }).command
+            : undefined;
+        if (typeof command === 'string' && ACTIONS.some((a) => a.command === command))
+          void vscode.commands.executeCommand(command, document.uri);
         else if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'retry') void analyse();
-        else if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'slice') void panel.webview.postMessage(answerSlice(document, raw as Record<string, unknown>));
+        else if (typeof raw === 'object' && raw !== null && (raw as { type?: unknown }).type === 'slice')
+          void panel.webview.postMessage(answerSlice(document, raw as Record<string, unknown>));
       },
       null,
       disposables,
@@ -164,7 +185,9 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
     );
     // The file changed on disk (re-saved by a training script): read it again.
     const folder = vscode.Uri.joinPath(document.uri, '..');
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, baseName(document.uri).replace(/[[\]{}*?]/g, '[$&]')));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(folder, baseName(document.uri).replace(/[[\]{}*?]/g, '[$&]')),
+    );
     const reload = async () => {
       this.service.forget(document.uri);
       await this.read(document);
@@ -211,12 +234,30 @@ function summarizeArray(name: string, a: NpyArray): ArraySummary {
     const row: string[] = [];
     for (let j = 0; j < shownCols; j++) {
       const index = i * cols + j;
-      row.push(a.kind === 'string' ? JSON.stringify(a.strings?.[index] ?? '') : a.kind === 'bool' ? (a.data[index] ? 'True' : 'False') : formatNumber(a.data[index]));
+      row.push(
+        a.kind === 'string'
+          ? JSON.stringify(a.strings?.[index] ?? '')
+          : a.kind === 'bool'
+            ? a.data[index]
+              ? 'True'
+              : 'False'
+            : formatNumber(a.data[index]),
+      );
     }
     preview.push(row);
   }
   const slice = a.kind !== 'string' && a.shape.length >= 2 && count > 0;
-  return { name, dtype: a.dtype, shape: a.shape, count, stats, preview, moreRows: rows > PREVIEW_ROWS, moreCols: cols > PREVIEW_COLS, slice };
+  return {
+    name,
+    dtype: a.dtype,
+    shape: a.shape,
+    count,
+    stats,
+    preview,
+    moreRows: rows > PREVIEW_ROWS,
+    moreCols: cols > PREVIEW_COLS,
+    slice,
+  };
 }
 
 function formatNumber(v: number): string {
@@ -228,7 +269,14 @@ function formatNumber(v: number): string {
 
 // ---- page ---------------------------------------------------------------------------------------
 
-function renderHtml(cspSource: string, nonceValue: string, fileName: string, document: NpyDocument, file: FileAnalysis | null, analysisError: string | null): string {
+function renderHtml(
+  cspSource: string,
+  nonceValue: string,
+  fileName: string,
+  document: NpyDocument,
+  file: FileAnalysis | null,
+  analysisError: string | null,
+): string {
   const csp = `default-src 'none'; style-src ${cspSource} 'nonce-${nonceValue}'; script-src 'nonce-${nonceValue}'; img-src ${cspSource}`;
   const body: string[] = [`<h1>${esc(fileName)}</h1>`];
   if (document.error) body.push(`<p class="error">${esc(document.error)}</p>`);
@@ -277,7 +325,8 @@ ${SLICE_SCRIPT}
 }
 
 function analysisSection(file: FileAnalysis | null, analysisError: string | null): string {
-  if (analysisError) return `<section><h2>Analysis</h2><p class="error">${esc(analysisError)}</p><div class="actions"><button class="primary" data-retry="1">Analyse again</button></div></section>`;
+  if (analysisError)
+    return `<section><h2>Analysis</h2><p class="error">${esc(analysisError)}</p><div class="actions"><button class="primary" data-retry="1">Analyse again</button></div></section>`;
   if (!file) return `<section><h2>Analysis</h2><p class="meta">Analysing…</p></section>`;
   const warnings = file.problems.filter((p) => p.severity === 'warning').map((p) => `<li class="warning">${esc(p.message)}</li>`);
   if (!file.dataset && file.problems.some((p) => p.code === 'state-dict')) {
@@ -286,25 +335,39 @@ function analysisSection(file: FileAnalysis | null, analysisError: string | null
   if (!file.dataset) {
     const errors = file.problems.filter((p) => p.severity === 'error').map((p) => `<li class="error">${esc(p.message)}</li>`);
     const ambiguous = file.problems.some((p) => p.code === 'ambiguous-roles');
-    const action = ambiguous ? `<div class="actions"><button class="primary" data-command="gradientLens.analyzeFile">Choose the arrays…</button></div>` : '';
+    const action = ambiguous
+      ? `<div class="actions"><button class="primary" data-command="gradientLens.analyzeFile">Choose the arrays…</button></div>`
+      : '';
     return `<section><h2>Not analysable</h2><ul>${errors.join('')}${warnings.join('')}</ul>${action}</section>`;
   }
   const lines: string[] = [];
   const a = file.analysis;
   if (a?.task === 'classification') {
     const classes = file.dataset.task === 'classification' ? file.dataset.classes : null;
-    lines.push(`<p class="loss">${a.lossSpec ? esc(lossLabel(a)) : 'Cross-entropy'} (${a.reduction}) <strong>${esc(formatNumber(a.loss))}</strong> over ${a.n} samples × ${a.k} classes, from ${a.input}; accuracy ${(accuracy(a.predicted, a.actual) * 100).toFixed(1)}%</p>`);
+    lines.push(
+      `<p class="loss">${a.lossSpec ? esc(lossLabel(a)) : 'Cross-entropy'} (${a.reduction}) <strong>${esc(formatNumber(a.loss))}</strong> over ${a.n} samples × ${a.k} classes, from ${a.input}; accuracy ${(accuracy(a.predicted, a.actual) * 100).toFixed(1)}%</p>`,
+    );
     let worst = 0;
     for (let i = 1; i < a.n; i++) if (a.losses[i] > a.losses[worst]) worst = i;
-    if (a.n > 0) lines.push(`<p class="meta">Highest loss: sample ${worst} (${esc(formatNumber(a.losses[worst]))}), true ${esc(className(classes, a.actual[worst]))}, predicted ${esc(className(classes, a.predicted[worst]))}</p>`);
+    if (a.n > 0)
+      lines.push(
+        `<p class="meta">Highest loss: sample ${worst} (${esc(formatNumber(a.losses[worst]))}), true ${esc(className(classes, a.actual[worst]))}, predicted ${esc(className(classes, a.predicted[worst]))}</p>`,
+      );
     if (classes) lines.push(`<p class="meta">Classes: ${esc(classes.slice(0, 50).join(', '))}${classes.length > 50 ? ', …' : ''}</p>`);
   } else if (a?.task === 'regression') {
-    lines.push(`<p class="loss">${a.lossSpec ? esc(lossLabel(a)) : 'Mean squared error'} (${a.reduction}) <strong>${esc(formatNumber(a.loss))}</strong> over ${a.n} samples × ${a.d} outputs</p>`);
+    lines.push(
+      `<p class="loss">${a.lossSpec ? esc(lossLabel(a)) : 'Mean squared error'} (${a.reduction}) <strong>${esc(formatNumber(a.loss))}</strong> over ${a.n} samples × ${a.d} outputs</p>`,
+    );
   } else if (file.network) {
     lines.push(`<p class="loss">Network, ${file.network.n} samples, loss <strong>${esc(formatNumber(file.network.loss))}</strong></p>`);
   }
   const task = file.dataset.task;
-  const buttons = ACTIONS.filter((x) => task === 'classification' || (x.command !== 'gradientLens.showJacobian' && x.command !== 'gradientLens.explainChainRule') || task === 'network')
+  const buttons = ACTIONS.filter(
+    (x) =>
+      task === 'classification' ||
+      (x.command !== 'gradientLens.showJacobian' && x.command !== 'gradientLens.explainChainRule') ||
+      task === 'network',
+  )
     .map((x, i) => `<button${i === 0 ? ' class="primary"' : ''} data-command="${esc(x.command)}">${esc(x.label)}</button>`)
     .join('');
   return `<section><h2>Analysis</h2>${lines.join('\n')}${warnings.length ? `<ul>${warnings.join('')}</ul>` : ''}<div class="actions">${buttons}</div></section>`;
@@ -321,7 +384,9 @@ function arraySection(a: ArraySummary, index: number): string {
   const slicer = a.slice ? `<div class="slicer" data-array="${index}" data-shape="${a.shape.join(',')}"></div>` : '';
   const cols = a.preview[0].length;
   const head = `<tr><th></th>${Array.from({ length: cols }, (_, j) => `<th>${j}</th>`).join('')}${a.moreCols ? '<th>…</th>' : ''}</tr>`;
-  const rows = a.preview.map((r, i) => `<tr><th>${i}</th>${r.map((v) => `<td>${esc(v)}</td>`).join('')}${a.moreCols ? '<td>…</td>' : ''}</tr>`).join('');
+  const rows = a.preview
+    .map((r, i) => `<tr><th>${i}</th>${r.map((v) => `<td>${esc(v)}</td>`).join('')}${a.moreCols ? '<td>…</td>' : ''}</tr>`)
+    .join('');
   const more = a.moreRows ? `<tr><th>…</th>${'<td>…</td>'.repeat(cols)}</tr>` : '';
   return `${header}${slicer}<table>${a.shape.length > 1 ? head : ''}${rows}${more}</table>`;
 }
@@ -330,14 +395,21 @@ function arraySection(a: ArraySummary, index: number): string {
 function archiveSections(metadata: [string, string][], layers: LayerSummary[]): string {
   const parts: string[] = [];
   if (metadata.length > 0) {
-    const rows = metadata.map(([k, v]) => `<tr><th>${esc(k)}</th><td class="text">${esc(v.length > 500 ? `${v.slice(0, 500)}…` : v)}</td></tr>`).join('');
+    const rows = metadata
+      .map(([k, v]) => `<tr><th>${esc(k)}</th><td class="text">${esc(v.length > 500 ? `${v.slice(0, 500)}…` : v)}</td></tr>`)
+      .join('');
     parts.push(`<section><h2>Metadata</h2><table class="metadata">${rows}</table></section>`);
   }
   if (layers.length > 0) {
     const rows = layers
-      .map((l) => `<tr><th>${esc(l.name)}</th><td>${esc(shapeText(l.weightShape))}</td><td>${esc(formatNumber(l.weightNorm))}</td><td>${l.biasShape ? esc(shapeText(l.biasShape)) : '—'}</td><td>${l.biasNorm === null ? '—' : esc(formatNumber(l.biasNorm))}</td></tr>`)
+      .map(
+        (l) =>
+          `<tr><th>${esc(l.name)}</th><td>${esc(shapeText(l.weightShape))}</td><td>${esc(formatNumber(l.weightNorm))}</td><td>${l.biasShape ? esc(shapeText(l.biasShape)) : '—'}</td><td>${l.biasNorm === null ? '—' : esc(formatNumber(l.biasNorm))}</td></tr>`,
+      )
       .join('');
-    parts.push(`<section><h2>Network: ${layers.length} Linear layer${layers.length === 1 ? '' : 's'}</h2><table class="layers"><tr><th>layer</th><th>weight</th><th>‖W‖</th><th>bias</th><th>‖b‖</th></tr>${rows}</table></section>`);
+    parts.push(
+      `<section><h2>Network: ${layers.length} Linear layer${layers.length === 1 ? '' : 's'}</h2><table class="layers"><tr><th>layer</th><th>weight</th><th>‖W‖</th><th>bias</th><th>‖b‖</th></tr>${rows}</table></section>`,
+    );
   }
   return parts.join('\n');
 }

@@ -26,7 +26,11 @@ export interface EditorLoadOptions {
  * Options to merge into the pipeline options for `uri`; undefined when the user dismissed the
  * quick pick (treat it as a cancelled analysis).
  */
-export async function editorLoadOptions(uri: vscode.Uri, bytes: Uint8Array | null, sumTolerance?: number): Promise<EditorLoadOptions | undefined> {
+export async function editorLoadOptions(
+  uri: vscode.Uri,
+  bytes: Uint8Array | null,
+  sumTolerance?: number,
+): Promise<EditorLoadOptions | undefined> {
   const siblings = await readSiblings(uri);
   // Only an .npz needs its bytes here (an open text document never is one: null).
   if (!/\.(npz|safetensors|pt|pth)$/i.test(uri.path) || !bytes) return { siblings };
@@ -45,7 +49,10 @@ export async function readSiblings(uri: vscode.Uri): Promise<Record<string, Uint
       const target = vscode.Uri.joinPath(folder, sibling);
       try {
         const stat = await vscode.workspace.fs.stat(target);
-        out[sibling] = stat.type & vscode.FileType.File && stat.size <= siblingByteLimit(sibling, MAX_SIBLING_BYTES) ? await vscode.workspace.fs.readFile(target) : null;
+        out[sibling] =
+          stat.type & vscode.FileType.File && stat.size <= siblingByteLimit(sibling, MAX_SIBLING_BYTES)
+            ? await vscode.workspace.fs.readFile(target)
+            : null;
       } catch {
         out[sibling] = null;
       }
@@ -59,7 +66,11 @@ export async function readSiblings(uri: vscode.Uri): Promise<Record<string, Uint
  * the file); null when the arrays are not ambiguous (or the archive is unreadable, which the
  * loader reports); undefined when the user dismissed the pick.
  */
-export async function chooseNpzRoles(uri: vscode.Uri, bytes: Uint8Array, sumTolerance?: number): Promise<RoleAssignment | null | undefined> {
+export async function chooseNpzRoles(
+  uri: vscode.Uri,
+  bytes: Uint8Array,
+  sumTolerance?: number,
+): Promise<RoleAssignment | null | undefined> {
   let match: RoleMatch;
   try {
     const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
@@ -67,7 +78,11 @@ export async function chooseNpzRoles(uri: vscode.Uri, bytes: Uint8Array, sumTole
     const arrays: Map<string, NpyArray> = /\.npz$/i.test(name) ? openNpz(bytes, name) : readTensorArchive(bytes, name).arrays;
     if (isStateDict(arrays)) return null;
     const names = [...arrays.keys()];
-    match = matchRoles(names, names.map((n) => arrays.get(n)!), { sumTolerance });
+    match = matchRoles(
+      names,
+      names.map((n) => arrays.get(n)!),
+      { sumTolerance },
+    );
   } catch (e) {
     if (e instanceof NpyError) return null;
     throw e;

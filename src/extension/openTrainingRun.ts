@@ -9,7 +9,12 @@ import type { AnalysisService } from './analysisService';
 import type { PanelController } from './panel';
 import { RunPanel } from './runPanel';
 
-export function registerTrainingRuns(extensionUri: vscode.Uri, service: AnalysisService, tensorPanel: PanelController, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerTrainingRuns(
+  extensionUri: vscode.Uri,
+  service: AnalysisService,
+  tensorPanel: PanelController,
+  log: vscode.LogOutputChannel,
+): vscode.Disposable {
   const panels = new Map<string, RunPanel>();
   const diagnostics = vscode.languages.createDiagnosticCollection('gradientLens.runs');
   const command = vscode.commands.registerCommand('gradientLens.openTrainingRun', async (target?: vscode.Uri | string) => {
@@ -18,7 +23,9 @@ export function registerTrainingRuns(extensionUri: vscode.Uri, service: Analysis
     try {
       await stat(vscode.Uri.joinPath(folder, 'run.jsonl').fsPath);
     } catch {
-      void vscode.window.showWarningMessage(`Gradient Lens: ${folder.fsPath} has no run.jsonl, so it is not a training-run folder (see README, Training runs).`);
+      void vscode.window.showWarningMessage(
+        `Gradient Lens: ${folder.fsPath} has no run.jsonl, so it is not a training-run folder (see README, Training runs).`,
+      );
       return;
     }
     const key = folder.toString();
@@ -42,11 +49,23 @@ async function runFolder(target: vscode.Uri | undefined): Promise<vscode.Uri | u
   const found = await vscode.workspace.findFiles('**/run.jsonl', '**/node_modules/**', 200);
   const browse = { label: '$(folder-opened) Browse…', description: 'choose a run folder', folder: undefined as vscode.Uri | undefined };
   const items = found
-    .map((uri) => ({ label: vscode.workspace.asRelativePath(vscode.Uri.joinPath(uri, '..')), description: 'run.jsonl', folder: vscode.Uri.joinPath(uri, '..') as vscode.Uri | undefined }))
+    .map((uri) => ({
+      label: vscode.workspace.asRelativePath(vscode.Uri.joinPath(uri, '..')),
+      description: 'run.jsonl',
+      folder: vscode.Uri.joinPath(uri, '..') as vscode.Uri | undefined,
+    }))
     .sort((a, b) => a.label.localeCompare(b.label));
-  const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick([...items, browse], { placeHolder: 'Training run to open (a folder with a run.jsonl)' });
+  const picked =
+    items.length === 1
+      ? items[0]
+      : await vscode.window.showQuickPick([...items, browse], { placeHolder: 'Training run to open (a folder with a run.jsonl)' });
   if (!picked) return undefined;
   if (picked.folder) return picked.folder;
-  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Open Training Run' });
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Open Training Run',
+  });
   return chosen?.[0];
 }

@@ -69,7 +69,15 @@ export class PanelController implements vscode.Disposable {
     const index = Math.max(0, Math.min(selected ?? this.state?.selected ?? 0, Math.max(0, n - 1)));
     this.state = { uri: file.uri.toString(), view, selected: index };
     void this.memory.update(PANEL_VIEW_TYPE, this.state);
-    if (!this.panel) this.attach(vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Gradient Lens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options()));
+    if (!this.panel)
+      this.attach(
+        vscode.window.createWebviewPanel(
+          PANEL_VIEW_TYPE,
+          'Gradient Lens',
+          { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+          this.options(),
+        ),
+      );
     this.panel!.title = `Gradient Lens: ${file.fileName}`;
     this.panel!.reveal(undefined, true);
     if (this.ready) this.post(this.showMessage(file));
@@ -91,10 +99,14 @@ export class PanelController implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.svg');
     panel.webview.html = this.html(panel.webview);
     panel.webview.onDidReceiveMessage((raw) => this.receive(raw), null, this.disposables);
-    panel.onDidDispose(() => {
-      this.panel = null;
-      this.ready = false;
-    }, null, this.disposables);
+    panel.onDidDispose(
+      () => {
+        this.panel = null;
+        this.ready = false;
+      },
+      null,
+      this.disposables,
+    );
   }
 
   private async restore(panel: vscode.WebviewPanel, saved: unknown): Promise<void> {
@@ -102,8 +114,16 @@ export class PanelController implements vscode.Disposable {
     const remembered = this.memory.get<Partial<PanelState>>(PANEL_VIEW_TYPE);
     const page = (saved ?? {}) as Partial<PanelState>;
     if (!remembered || typeof remembered.uri !== 'string') return;
-    const view = VIEW_IDS.includes(page.view as ViewId) ? (page.view as ViewId) : VIEW_IDS.includes(remembered.view as ViewId) ? (remembered.view as ViewId) : 'jacobian';
-    const selected = Number.isInteger(page.selected) ? (page.selected as number) : Number.isInteger(remembered.selected) ? (remembered.selected as number) : 0;
+    const view = VIEW_IDS.includes(page.view as ViewId)
+      ? (page.view as ViewId)
+      : VIEW_IDS.includes(remembered.view as ViewId)
+        ? (remembered.view as ViewId)
+        : 'jacobian';
+    const selected = Number.isInteger(page.selected)
+      ? (page.selected as number)
+      : Number.isInteger(remembered.selected)
+        ? (remembered.selected as number)
+        : 0;
     this.state = { uri: remembered.uri, view, selected };
     panel.title = `Gradient Lens: ${remembered.uri.split('/').pop()}`;
   }
@@ -245,7 +265,11 @@ export class PanelController implements vscode.Disposable {
       editor.selection = new vscode.Selection(range.start, range.start);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } else {
-      await vscode.window.showTextDocument(file.uri, { selection: new vscode.Range(range.start, range.start), preserveFocus: true, viewColumn: vscode.ViewColumn.One });
+      await vscode.window.showTextDocument(file.uri, {
+        selection: new vscode.Range(range.start, range.start),
+        preserveFocus: true,
+        viewColumn: vscode.ViewColumn.One,
+      });
     }
   }
 
@@ -295,4 +319,3 @@ function safeDescribe(raw: unknown): string {
     return typeof raw;
   }
 }
-

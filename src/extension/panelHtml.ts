@@ -33,7 +33,9 @@ export function renderPanelHtml(opts: PanelHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(opts.nonce)) throw new Error('renderPanelHtml: the nonce must be at least 16 base64 characters');
   const nonce = escapeAttr(opts.nonce);
   // vscode-icon looks the codicon stylesheet up by this id.
-  const codicons = opts.codiconsUri ? `\n    <link rel="stylesheet" href="${escapeAttr(opts.codiconsUri)}" id="vscode-codicon-stylesheet" nonce="${nonce}">` : '';
+  const codicons = opts.codiconsUri
+    ? `\n    <link rel="stylesheet" href="${escapeAttr(opts.codiconsUri)}" id="vscode-codicon-stylesheet" nonce="${nonce}">`
+    : '';
   return `<!DOCTYPE html>
 <html lang="en">
   <head>

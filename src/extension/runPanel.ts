@@ -51,11 +51,19 @@ export class RunPanel implements vscode.Disposable {
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     this.panel.webview.html = this.html();
     this.panel.webview.onDidReceiveMessage((raw) => this.receive(raw), null, this.disposables);
-    this.panel.onDidDispose(() => {
-      this.dispose();
-      onDispose();
-    }, null, this.disposables);
-    this.tail = new ManifestTail(this.manifest, (chunk, reset) => this.accept(chunk, reset), (message) => this.failed(message));
+    this.panel.onDidDispose(
+      () => {
+        this.dispose();
+        onDispose();
+      },
+      null,
+      this.disposables,
+    );
+    this.tail = new ManifestTail(
+      this.manifest,
+      (chunk, reset) => this.accept(chunk, reset),
+      (message) => this.failed(message),
+    );
   }
 
   get manifest(): vscode.Uri {
@@ -99,10 +107,16 @@ export class RunPanel implements vscode.Disposable {
       this.unsent.push(this.point(s));
     }
     if (chunk.problems.length > 0 || reset) {
-      this.problems.push(...chunk.problems.map((p) => `run.jsonl:${p.line + 1}:${p.column + 1}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`));
+      this.problems.push(
+        ...chunk.problems.map((p) => `run.jsonl:${p.line + 1}:${p.column + 1}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`),
+      );
       const diagnostics = reset ? [] : [...(this.diagnostics.get(this.manifest) ?? [])];
       for (const p of chunk.problems) {
-        const d = new vscode.Diagnostic(new vscode.Range(p.line, p.column, p.line, p.column + 1), p.message, p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+        const d = new vscode.Diagnostic(
+          new vscode.Range(p.line, p.column, p.line, p.column + 1),
+          p.message,
+          p.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+        );
         d.source = 'Gradient Lens';
         d.code = p.code;
         diagnostics.push(d);
@@ -178,7 +192,8 @@ export class RunPanel implements vscode.Disposable {
     const s = this.steps[index];
     if (!s) return;
     const uri = vscode.Uri.joinPath(this.folder, ...s.file.split('/'));
-    const reply = (ok: boolean, text: string) => void this.panel.webview.postMessage({ type: 'runStepOpened', index, ok, message: text } satisfies ToRunWebview);
+    const reply = (ok: boolean, text: string) =>
+      void this.panel.webview.postMessage({ type: 'runStepOpened', index, ok, message: text } satisfies ToRunWebview);
     try {
       await stat(uri.fsPath);
     } catch {

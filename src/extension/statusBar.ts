@@ -34,5 +34,4 @@ export class LossStatusBar extends ActiveFileStatusItem {
     this.item.tooltip = `Gradient Lens: ${file.analysis?.reduction === 'sum' ? 'total' : 'mean'} ${kind} loss of ${file.fileName} over ${file.analysis?.n ?? file.network?.n} samples.${formula} Click to open the panel.`;
     this.item.show();
   }
-
 }

@@ -4,7 +4,8 @@
  */
 import { formatOf } from '../core/load';
 
-export const NOT_A_TENSOR_FILE = 'is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns';
+export const NOT_A_TENSOR_FILE =
+  'is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns';
 
 const TENSOR_KEY_TEXTS = ['"logits"', '"probabilities"', '"predictions"', '"network"'];
 const TENSOR_KEYS = TENSOR_KEY_TEXTS.map((k) => Buffer.from(k));
@@ -25,9 +26,11 @@ export function looksLikeTensorFile(fileName: string, bytes: Uint8Array): boolea
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (format === 'json') return TENSOR_KEYS.some((key) => buffer.indexOf(key) >= 0);
   if (format === 'csv') {
-    const firstLine = buffer.subarray(0, Math.min(buffer.length, 64 * 1024)).toString('utf8').split(/\r\n|\r|\n/, 1)[0];
+    const firstLine = buffer
+      .subarray(0, Math.min(buffer.length, 64 * 1024))
+      .toString('utf8')
+      .split(/\r\n|\r|\n/, 1)[0];
     return CSV_COLUMNS.test(firstLine);
   }
   return false;
 }
-

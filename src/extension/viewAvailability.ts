@@ -19,7 +19,7 @@ const WHAT: Record<ViewId, string> = {
   losses: 'Show Loss per Sample',
   chain: 'Explain Chain Rule for Sample',
   network: 'the weight gradients',
-  own: 'Yours vs exact (the file\'s own derivatives)',
+  own: "Yours vs exact (the file's own derivatives)",
 };
 
 const KIND: Record<Task, string> = {

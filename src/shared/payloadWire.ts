@@ -60,7 +60,10 @@ export type WireToWebview = Exclude<ToWebview, ShowMessage> | ShowWireMessage | 
  * The show message, and its chunks made one at a time as the host posts them. Chunks are copies
  * (`slice`): VS Code would post a view's whole underlying buffer.
  */
-export function toWire(message: ShowMessage | (Omit<ShowMessage, 'payload'> & { payload: PayloadWire }), id: number): { show: ShowWireMessage; chunks: () => Generator<ChunkMessage> } {
+export function toWire(
+  message: ShowMessage | (Omit<ShowMessage, 'payload'> & { payload: PayloadWire }),
+  id: number,
+): { show: ShowWireMessage; chunks: () => Generator<ChunkMessage> } {
   const payload: Record<string, unknown> = { ...message.payload };
   const pending: PendingArray[] = [];
   const large: [string, Float64Array | Int32Array][] = [];
@@ -70,10 +73,15 @@ export function toWire(message: ShowMessage | (Omit<ShowMessage, 'payload'> & { 
     large.push([field, value]);
     payload[field] = value instanceof Float64Array ? new Float64Array(0) : new Int32Array(0);
   }
-  const show: ShowWireMessage = { ...message, payload: payload as unknown as PayloadWire, ...(pending.length ? { transfer: { id, pending } } : {}) };
+  const show: ShowWireMessage = {
+    ...message,
+    payload: payload as unknown as PayloadWire,
+    ...(pending.length ? { transfer: { id, pending } } : {}),
+  };
   function* chunks(): Generator<ChunkMessage> {
     for (const [field, value] of large) {
-      for (let offset = 0; offset < value.length; offset += CHUNK_ELEMENTS) yield { type: 'chunk', id, field, offset, data: value.slice(offset, offset + CHUNK_ELEMENTS) };
+      for (let offset = 0; offset < value.length; offset += CHUNK_ELEMENTS)
+        yield { type: 'chunk', id, field, offset, data: value.slice(offset, offset + CHUNK_ELEMENTS) };
     }
   }
   return { show, chunks };
@@ -84,7 +92,11 @@ export function toWire(message: ShowMessage | (Omit<ShowMessage, 'payload'> & { 
  * meanwhile wait behind it, in order), and restores the arrays the host left out.
  */
 export class PayloadAssembler {
-  private current: { show: ShowWireMessage; arrays: Map<string, { data: Float64Array | Int32Array; missing: number }>; queued: ToWebview[] } | null = null;
+  private current: {
+    show: ShowWireMessage;
+    arrays: Map<string, { data: Float64Array | Int32Array; missing: number }>;
+    queued: ToWebview[];
+  } | null = null;
 
   /** The app messages this one completes, in order (none while a show is still arriving). */
   accept(message: WireToWebview): ToWebview[] {
@@ -94,7 +106,11 @@ export class PayloadAssembler {
       const pending = message.transfer?.pending ?? [];
       if (pending.length === 0) return [complete(message)];
       const arrays = new Map<string, { data: Float64Array | Int32Array; missing: number }>();
-      for (const p of pending) arrays.set(p.field, { data: p.kind === 'f64' ? new Float64Array(p.length) : new Int32Array(p.length), missing: Math.ceil(p.length / CHUNK_ELEMENTS) });
+      for (const p of pending)
+        arrays.set(p.field, {
+          data: p.kind === 'f64' ? new Float64Array(p.length) : new Int32Array(p.length),
+          missing: Math.ceil(p.length / CHUNK_ELEMENTS),
+        });
       this.current = { show: message, arrays, queued: [] };
       return [];
     }
@@ -109,7 +125,8 @@ export class PayloadAssembler {
     const current = this.current;
     if (!current || current.show.transfer?.id !== message.id) return []; // for a show since replaced
     const target = current.arrays.get(message.field);
-    if (!target || target.data.constructor !== message.data.constructor || message.offset + message.data.length > target.data.length) return [];
+    if (!target || target.data.constructor !== message.data.constructor || message.offset + message.data.length > target.data.length)
+      return [];
     target.data.set(message.data as never, message.offset);
     target.missing--;
     for (const a of current.arrays.values()) if (a.missing > 0) return [];
@@ -146,7 +163,11 @@ export function expandPayload(payload: PayloadWire | Payload): Payload {
     });
   }
   if (!wire.logitGradient) {
-    lazy('logitGradient', () => (labels && !wire.targets ? logitGradientFromLabels(wire.probabilities, labels, n, k, reduction) : logitGradientFromProbabilities(wire.probabilities, (out.targets as Float64Array), n, k, reduction)));
+    lazy('logitGradient', () =>
+      labels && !wire.targets
+        ? logitGradientFromLabels(wire.probabilities, labels, n, k, reduction)
+        : logitGradientFromProbabilities(wire.probabilities, out.targets as Float64Array, n, k, reduction),
+    );
   }
   if (!wire.gradient) {
     if (wire.input !== 'logits') throw new Error('a probabilities payload needs its gradient');

@@ -204,14 +204,21 @@ export interface RevealEntryMessage {
   index: number;
 }
 
-
 /** A real (isTrusted) key press or click in the panel: the host copies only right after one. */
 export interface UserGestureMessage {
   type: 'userGesture';
   kind: 'key' | 'pointer';
 }
 
-export type FromWebview = ReadyMessage | SelectSampleMessage | ExportMessage | CopyMessage | ViewStateMessage | LogMessage | RevealEntryMessage | UserGestureMessage;
+export type FromWebview =
+  | ReadyMessage
+  | SelectSampleMessage
+  | ExportMessage
+  | CopyMessage
+  | ViewStateMessage
+  | LogMessage
+  | RevealEntryMessage
+  | UserGestureMessage;
 
 const MAX_TEXT = 64 * 1024 * 1024;
 
@@ -232,18 +239,28 @@ export function parseWebviewMessage(value: unknown): FromWebview | null {
       if (!isText(m.suggestedName, 200) || !/^[\w.\- ]+$/.test(m.suggestedName as string)) return null;
       const okData = format === 'png' ? m.data instanceof Uint8Array && m.data.length <= MAX_TEXT : isText(m.data);
       if (!okData) return null;
-      return { type: 'export', requestId: m.requestId as number, format, suggestedName: m.suggestedName as string, data: m.data as string | Uint8Array };
+      return {
+        type: 'export',
+        requestId: m.requestId as number,
+        format,
+        suggestedName: m.suggestedName as string,
+        data: m.data as string | Uint8Array,
+      };
     }
     case 'copy':
       return isIndex(m.requestId) && isText(m.text) ? { type: 'copy', requestId: m.requestId as number, text: m.text as string } : null;
     case 'userGesture':
       return m.kind === 'key' || m.kind === 'pointer' ? { type: 'userGesture', kind: m.kind } : null;
     case 'viewState':
-      return VIEW_IDS.includes(m.view as ViewId) && isIndex(m.selected) ? { type: 'viewState', view: m.view as ViewId, selected: m.selected as number } : null;
+      return VIEW_IDS.includes(m.view as ViewId) && isIndex(m.selected)
+        ? { type: 'viewState', view: m.view as ViewId, selected: m.selected as number }
+        : null;
     case 'revealEntry':
       return isIndex(m.tensor) && isIndex(m.index) ? { type: 'revealEntry', tensor: m.tensor as number, index: m.index as number } : null;
     case 'log':
-      return (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isText(m.message, 10000) ? { type: 'log', level: m.level, message: m.message as string } : null;
+      return (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isText(m.message, 10000)
+        ? { type: 'log', level: m.level, message: m.message as string }
+        : null;
     default:
       return null;
   }
@@ -301,7 +318,10 @@ export type FromRunWebview = ReadyMessage | OpenStepMessage | LogMessage;
 export function parseRunWebviewMessage(value: unknown): FromRunWebview | null {
   if (typeof value !== 'object' || value === null) return null;
   const m = value as Record<string, unknown>;
-  if (m.type === 'openStep') return typeof m.index === 'number' && Number.isInteger(m.index) && m.index >= 0 && m.index < 2 ** 31 ? { type: 'openStep', index: m.index } : null;
+  if (m.type === 'openStep')
+    return typeof m.index === 'number' && Number.isInteger(m.index) && m.index >= 0 && m.index < 2 ** 31
+      ? { type: 'openStep', index: m.index }
+      : null;
   if (m.type === 'ready' || m.type === 'log') {
     const parsed = parseWebviewMessage(value);
     return parsed && (parsed.type === 'ready' || parsed.type === 'log') ? parsed : null;

@@ -76,7 +76,11 @@ export class App {
       case 'ack': {
         const what = this.pending.get(message.requestId);
         this.pending.delete(message.requestId);
-        this.setStatus(message.ok ? message.message || `${what ?? 'Request'} done.` : `${what ?? 'Request'} failed: ${message.message}`, !message.ok, message.ok);
+        this.setStatus(
+          message.ok ? message.message || `${what ?? 'Request'} done.` : `${what ?? 'Request'} failed: ${message.message}`,
+          !message.ok,
+          message.ok,
+        );
         break;
       }
     }
@@ -98,7 +102,10 @@ export class App {
     this.state = {
       view: chooseView(payload, message.view, this.state.view),
       selected: clampIndex(message.selected, payload.n),
-      layer: payload.task === 'network' ? clampIndex(message.layer ?? (sameFile ? this.state.layer : payload.layers.length - 1), payload.layers.length) : 0,
+      layer:
+        payload.task === 'network'
+          ? clampIndex(message.layer ?? (sameFile ? this.state.layer : payload.layers.length - 1), payload.layers.length)
+          : 0,
       fileName: payload.fileName,
     };
     this.shell = buildShell(this.doc, payload, this.views);
@@ -253,7 +260,10 @@ export class App {
   }
 
   private baseName(ext: string): string {
-    const file = (this.payload?.fileName ?? 'gradient-lens').split(/[\\/]/).pop()!.replace(/\.[^.]*$/, '');
+    const file = (this.payload?.fileName ?? 'gradient-lens')
+      .split(/[\\/]/)
+      .pop()!
+      .replace(/\.[^.]*$/, '');
     const name = `${file}-${this.active}-sample-${this.state.selected}`.replace(/[^\w.\- ]+/g, '_').slice(0, 180);
     return `${name}.${ext}`;
   }
@@ -277,7 +287,10 @@ export class App {
     const handle = this.active && this.handles.get(this.active);
     if (!handle) return;
     const table = handle.table();
-    this.postCopy(format === 'csv' ? tableToCsv(table) : tableToJson(table), `${grouped(table.rows.length)} rows as ${format.toUpperCase()}`);
+    this.postCopy(
+      format === 'csv' ? tableToCsv(table) : tableToJson(table),
+      `${grouped(table.rows.length)} rows as ${format.toUpperCase()}`,
+    );
   }
 
   /** The webview cannot write the clipboard itself: the host does (vscode.env.clipboard) and acks. */

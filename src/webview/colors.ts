@@ -59,7 +59,16 @@ export function parseColor(css: string): Rgb | null {
 }
 
 export function toHex(c: Rgb): string {
-  return '#' + c.map((v) => Math.round(Math.min(255, Math.max(0, v))).toString(16).padStart(2, '0')).join('');
+  return (
+    '#' +
+    c
+      .map((v) =>
+        Math.round(Math.min(255, Math.max(0, v)))
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join('')
+  );
 }
 
 const toLinear = (v: number) => {
@@ -163,7 +172,11 @@ export function divergingScale(theme: Theme, max: number, mapping: ScaleMapping 
     for (let i = 0; i < LUT_STEPS; i++) {
       const t = i / (LUT_STEPS - 1);
       const end = ends[arm];
-      const rgb = oklabToRgb([center[0] + (end[0] - center[0]) * t, center[1] + (end[1] - center[1]) * t, center[2] + (end[2] - center[2]) * t]);
+      const rgb = oklabToRgb([
+        center[0] + (end[0] - center[0]) * t,
+        center[1] + (end[1] - center[1]) * t,
+        center[2] + (end[2] - center[2]) * t,
+      ]);
       const o = (arm * LUT_STEPS + i) * 3;
       lut[o] = rgb[0];
       lut[o + 1] = rgb[1];
@@ -179,7 +192,9 @@ export function divergingScale(theme: Theme, max: number, mapping: ScaleMapping 
   const c = safeMax * 10 ** -decades;
   const logDen = Math.log1p(safeMax / c);
   const magnitude =
-    mapping === 'symlog' ? (a: number) => Math.min(1, Math.log1p(a / c) / logDen) : (a: number) => Math.min(1, a / safeMax) ** COLOR_EXPONENT;
+    mapping === 'symlog'
+      ? (a: number) => Math.min(1, Math.log1p(a / c) / logDen)
+      : (a: number) => Math.min(1, a / safeMax) ** COLOR_EXPONENT;
   const index = (v: number) => (v < 0 ? 0 : LUT_STEPS) + Math.round(magnitude(Math.abs(v)) * (LUT_STEPS - 1));
   const write = (v: number, out: Uint8ClampedArray, offset: number): void => {
     if (Number.isNaN(v)) {
@@ -248,7 +263,8 @@ export function readTheme(el: Element): Theme {
   let background: Rgb | null = null;
   let foreground: Rgb | null = null;
   if (view) {
-    for (let node: Element | null = el; node && !background; node = node.parentElement) background = parseColor(view.getComputedStyle(node).backgroundColor);
+    for (let node: Element | null = el; node && !background; node = node.parentElement)
+      background = parseColor(view.getComputedStyle(node).backgroundColor);
     foreground = parseColor(view.getComputedStyle(el).color);
   }
   let kind: ThemeKind;

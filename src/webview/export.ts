@@ -9,7 +9,19 @@ import { neutraliseFormula } from '../core/csvSafe';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Blank border around an exported view, in px. */
 const MARGIN = 16;
-const STYLE_PROPS = ['fill', 'stroke', 'fill-opacity', 'stroke-opacity', 'stroke-width', 'stroke-dasharray', 'opacity', 'font-size', 'font-weight', 'font-family', 'display'];
+const STYLE_PROPS = [
+  'fill',
+  'stroke',
+  'fill-opacity',
+  'stroke-opacity',
+  'stroke-width',
+  'stroke-dasharray',
+  'opacity',
+  'font-size',
+  'font-weight',
+  'font-family',
+  'display',
+];
 
 function csvCell(v: string | number): string {
   // Text cells (class names) cannot start a spreadsheet formula; numbers are left as they are.
@@ -26,7 +38,9 @@ export function tableToCsv(t: Table): string {
 
 /** One object per row; ±Infinity and NaN, which JSON cannot hold, become strings. */
 export function tableToJson(t: Table): string {
-  const rows = t.rows.map((r) => Object.fromEntries(t.columns.map((c, j) => [c, typeof r[j] === 'number' && !Number.isFinite(r[j]) ? String(r[j]) : r[j]])));
+  const rows = t.rows.map((r) =>
+    Object.fromEntries(t.columns.map((c, j) => [c, typeof r[j] === 'number' && !Number.isFinite(r[j]) ? String(r[j]) : r[j]])),
+  );
   return JSON.stringify({ name: t.name, ...(t.note ? { note: t.note } : {}), columns: t.columns, rows }, null, 1) + '\n';
 }
 

@@ -31,6 +31,10 @@ window.addEventListener('message', (event: MessageEvent<WireToWebview>) => {
 });
 // The host writes the clipboard only right after a real key press or click (issue 17): report them
 // (capture phase, so the report precedes the copy a handler posts for the same event).
-window.addEventListener('keydown', (e) => e.isTrusted && (e.ctrlKey || e.metaKey || e.key === 'Enter' || e.key === ' ') && post({ type: 'userGesture', kind: 'key' }), true);
+window.addEventListener(
+  'keydown',
+  (e) => e.isTrusted && (e.ctrlKey || e.metaKey || e.key === 'Enter' || e.key === ' ') && post({ type: 'userGesture', kind: 'key' }),
+  true,
+);
 window.addEventListener('pointerdown', (e) => e.isTrusted && post({ type: 'userGesture', kind: 'pointer' }), true);
 post({ type: 'ready' });

@@ -50,14 +50,24 @@ export function buildShell(doc: Document, payload: Payload, views: ViewId[]): Sh
   const root = el(doc, 'div', { class: 'gl-shell' });
   const header = el(doc, 'header', { class: 'gl-header' });
   const title = el(doc, 'div', { class: 'gl-title' });
-  title.append(el(doc, 'span', { class: 'gl-file', 'data-testid': 'file-name' }, payload.fileName), el(doc, 'span', { class: 'gl-meta', 'data-testid': 'file-meta' }, describePayload(payload)));
+  title.append(
+    el(doc, 'span', { class: 'gl-file', 'data-testid': 'file-name' }, payload.fileName),
+    el(doc, 'span', { class: 'gl-meta', 'data-testid': 'file-meta' }, describePayload(payload)),
+  );
   header.appendChild(title);
 
   const toolbar = el(doc, 'div', { class: 'gl-toolbar' });
   const picker = el(doc, 'div', { class: 'gl-sample', role: 'group', 'aria-label': 'Selected sample', 'data-testid': 'sample-picker' });
   const prev = button(doc, 'sample-prev', 'Previous sample', '‹');
   const next = button(doc, 'sample-next', 'Next sample', '›');
-  const sampleInput = el(doc, 'vscode-textfield' as 'input', { type: 'number', min: '0', max: String(payload.n - 1), 'data-testid': 'sample-input', 'aria-label': 'Sample index', class: 'gl-sample-input' }) as unknown as Shell['sampleInput'];
+  const sampleInput = el(doc, 'vscode-textfield' as 'input', {
+    type: 'number',
+    min: '0',
+    max: String(payload.n - 1),
+    'data-testid': 'sample-input',
+    'aria-label': 'Sample index',
+    class: 'gl-sample-input',
+  }) as unknown as Shell['sampleInput'];
   const label = el(doc, 'span', { class: 'gl-sample-label' }, 'Sample');
   const of = el(doc, 'span', { class: 'gl-sample-of', 'data-testid': 'sample-count' }, `of ${grouped(payload.n)}`);
   const summary = el(doc, 'span', { class: 'gl-sample-summary', 'data-testid': 'sample-summary' });
@@ -66,7 +76,12 @@ export function buildShell(doc: Document, payload: Payload, views: ViewId[]): Sh
 
   const layerButtons: HTMLElement[] = [];
   if (payload.task === 'network') {
-    const layers = el(doc, 'div', { class: 'gl-layers', role: 'group', 'aria-label': 'Layer for the chain rule', 'data-testid': 'layer-select' });
+    const layers = el(doc, 'div', {
+      class: 'gl-layers',
+      role: 'group',
+      'aria-label': 'Layer for the chain rule',
+      'data-testid': 'layer-select',
+    });
     payload.layers.forEach((layer, l) => {
       const b = button(doc, 'layer-button', `Layer ${l + 1} (${layer.activation})`, `L${l + 1}`);
       b.dataset.layer = String(l);
@@ -91,7 +106,9 @@ export function buildShell(doc: Document, payload: Payload, views: ViewId[]): Sh
   const tabs = el(doc, 'vscode-tabs' as 'div', { 'data-testid': 'tabs', class: 'gl-tabs', panel: '' }) as unknown as Shell['tabs'];
   const viewEls = new Map<ViewId, HTMLElement>();
   for (const id of views) {
-    tabs.appendChild(el(doc, 'vscode-tab-header' as 'div', { slot: 'header', 'data-testid': `tab-${id}`, 'data-view': id }, VIEW_TITLES[id]));
+    tabs.appendChild(
+      el(doc, 'vscode-tab-header' as 'div', { slot: 'header', 'data-testid': `tab-${id}`, 'data-view': id }, VIEW_TITLES[id]),
+    );
     const panel = el(doc, 'vscode-tab-panel' as 'div', { 'data-testid': `panel-${id}`, 'data-view': id, panel: '' });
     const view = el(doc, 'div', { class: 'gl-view', 'data-testid': `view-${id}`, 'data-view': id });
     panel.appendChild(view);

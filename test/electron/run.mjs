@@ -12,7 +12,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const out = path.join(root, 'out', 'vscode-host');
 const hostDir = path.join(root, 'test', 'vscode', 'host');
 await esbuild.build({
-  entryPoints: [...fs.readdirSync(hostDir).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(hostDir, f)), path.join(root, 'test', 'electron', 'index.ts')],
+  entryPoints: [
+    ...fs
+      .readdirSync(hostDir)
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => path.join(hostDir, f)),
+    path.join(root, 'test', 'electron', 'index.ts'),
+  ],
   outdir: out,
   bundle: true,
   platform: 'node',

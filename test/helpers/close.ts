@@ -5,7 +5,10 @@ export function assertClose(actual: unknown, expected: unknown, rtol = 1e-9, ato
   if (typeof expected === 'number') {
     assert.equal(typeof actual, 'number', `${path}: expected a number, got ${typeof actual}`);
     const a = actual as number;
-    assert.ok(Math.abs(a - expected) <= atol + rtol * Math.abs(expected), `${path}: ${a} is not within tolerance of ${expected} (diff ${Math.abs(a - expected)})`);
+    assert.ok(
+      Math.abs(a - expected) <= atol + rtol * Math.abs(expected),
+      `${path}: ${a} is not within tolerance of ${expected} (diff ${Math.abs(a - expected)})`,
+    );
     return;
   }
   if (Array.isArray(expected) || ArrayBuffer.isView(expected)) {
@@ -16,7 +19,10 @@ export function assertClose(actual: unknown, expected: unknown, rtol = 1e-9, ato
     return;
   }
   if (expected !== null && typeof expected === 'object') {
-    assert.ok(actual !== null && typeof actual === 'object', `${path}: expected an object, got ${actual === null ? 'null' : typeof actual}`);
+    assert.ok(
+      actual !== null && typeof actual === 'object',
+      `${path}: expected an object, got ${actual === null ? 'null' : typeof actual}`,
+    );
     assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), `${path}: keys differ`);
     for (const [k, v] of Object.entries(expected)) assertClose((actual as Record<string, unknown>)[k], v, rtol, atol, `${path}.${k}`);
     return;

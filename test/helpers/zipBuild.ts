@@ -15,7 +15,13 @@ export interface RawMember {
 }
 
 export function member(name: string, content: Uint8Array, method: 0 | 8 = 8): RawMember {
-  return { name, stored: method === 8 ? new Uint8Array(deflateRawSync(content)) : content, method, crc: crc32(content), size: content.length };
+  return {
+    name,
+    stored: method === 8 ? new Uint8Array(deflateRawSync(content)) : content,
+    method,
+    crc: crc32(content),
+    size: content.length,
+  };
 }
 
 /** Directory entries; `at` picks the local header they point to (default: their own). */

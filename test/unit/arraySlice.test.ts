@@ -22,7 +22,13 @@ describe('2-D slices of arrays of any rank (the viewer heatmap)', () => {
   });
 
   it('is bounded: at most maxRows × maxCols values', () => {
-    const s = sliceArray([1000, 1000], new Float64Array(1e6).map((_, i) => i), { rowAxis: 0, colAxis: 1, index: [0, 0] }, 4, 3);
+    const s = sliceArray(
+      [1000, 1000],
+      new Float64Array(1e6).map((_, i) => i),
+      { rowAxis: 0, colAxis: 1, index: [0, 0] },
+      4,
+      3,
+    );
     assert.deepEqual([s.rows, s.cols, s.totalRows, s.totalCols], [4, 3, 1000, 1000]);
     assert.deepEqual(Array.from(s.values), [0, 1, 2, 1000, 1001, 1002, 2000, 2001, 2002, 3000, 3001, 3002]);
   });

@@ -10,7 +10,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -59,7 +70,8 @@ describe('bad-input corpus: exit status and FILE:LINE:COL: message for every fil
     assert.ok(files.length >= 50, `only ${files.length} corpus files`);
     for (const c of manifest.cases) {
       assert.ok(c.exit === 0 || c.problems.some((p) => !p.message.startsWith('warning: ')), `${c.file}: a failing case needs an error`);
-      if (c.exit === 0) assert.ok(c.n !== undefined && c.k !== undefined && typeof c.loss === 'number', `${c.file}: a successful case needs n, k and loss`);
+      if (c.exit === 0)
+        assert.ok(c.n !== undefined && c.k !== undefined && typeof c.loss === 'number', `${c.file}: a successful case needs n, k and loss`);
     }
   });
 
@@ -110,7 +122,9 @@ describe('generated bad input (too large to commit)', () => {
     const r = cli('analyze', path);
     assert.equal(r.status, 1);
     // `{"logits": ` is 11 columns; the 256th '[' is the first one too deep.
-    assert.deepEqual(stderrLines(r.stderr), [`${path}:1:267: arrays and objects are nested more than 256 levels deep here; a tensor file needs at most 3 (an object holding N×K arrays)`]);
+    assert.deepEqual(stderrLines(r.stderr), [
+      `${path}:1:267: arrays and objects are nested more than 256 levels deep here; a tensor file needs at most 3 (an object holding N×K arrays)`,
+    ]);
   });
 
   test('100,000 unclosed brackets at the top level, and 100,000 nested objects', () => {
@@ -118,13 +132,17 @@ describe('generated bad input (too large to commit)', () => {
     writeFileSync(brackets, '['.repeat(DEPTH));
     let r = cli('analyze', brackets);
     assert.equal(r.status, 1);
-    assert.deepEqual(stderrLines(r.stderr), [`${brackets}:1:257: arrays and objects are nested more than 256 levels deep here; a tensor file needs at most 3 (an object holding N×K arrays)`]);
+    assert.deepEqual(stderrLines(r.stderr), [
+      `${brackets}:1:257: arrays and objects are nested more than 256 levels deep here; a tensor file needs at most 3 (an object holding N×K arrays)`,
+    ]);
 
     const objects = join(scratch, 'objects.json');
     writeFileSync(objects, '{"a": '.repeat(DEPTH) + '1' + '}'.repeat(DEPTH));
     r = cli('analyze', objects);
     assert.equal(r.status, 1);
-    assert.deepEqual(stderrLines(r.stderr), [`${objects}:1:${6 * 256 + 1}: arrays and objects are nested more than 256 levels deep here; a tensor file needs at most 3 (an object holding N×K arrays)`]);
+    assert.deepEqual(stderrLines(r.stderr), [
+      `${objects}:1:${6 * 256 + 1}: arrays and objects are nested more than 256 levels deep here; a tensor file needs at most 3 (an object holding N×K arrays)`,
+    ]);
   });
 
   /**
@@ -133,59 +151,68 @@ describe('generated bad input (too large to commit)', () => {
    *   L_i = log((e^{K·a} − 1) / (e^a − 1)) − a·y,
    * so the mean loss is known without running a softmax. Multiples of 1/8 print exactly.
    */
-  test('a 200 MB logits file parses to the right N, K and closed-form loss; cut mid-row it is a located truncation', { timeout: 600_000 }, () => {
-    const K = 16;
-    const rows = Array.from({ length: 8 }, (_, p) => '[' + Array.from({ length: K }, (_, j) => (((p + 1) / 8) * j).toFixed(6).padStart(9)).join(', ') + ']');
-    const head = '{"logits": [\n';
-    const rowBytes = rows[0].length + 2; // every pattern prints to the same width, plus ",\n"
-    const target = 200 * 1024 * 1024;
-    const n = Math.ceil((target - head.length) / rowBytes / K) * K;
-    const path = join(scratch, 'big.json');
-    const fd = openSync(path, 'w');
-    let chunk = head;
-    for (let i = 0; i < n; i++) {
-      chunk += rows[i % 8] + (i === n - 1 ? '\n' : ',\n');
-      if (chunk.length > 1 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
+  test(
+    'a 200 MB logits file parses to the right N, K and closed-form loss; cut mid-row it is a located truncation',
+    { timeout: 600_000 },
+    () => {
+      const K = 16;
+      const rows = Array.from(
+        { length: 8 },
+        (_, p) => '[' + Array.from({ length: K }, (_, j) => (((p + 1) / 8) * j).toFixed(6).padStart(9)).join(', ') + ']',
+      );
+      const head = '{"logits": [\n';
+      const rowBytes = rows[0].length + 2; // every pattern prints to the same width, plus ",\n"
+      const target = 200 * 1024 * 1024;
+      const n = Math.ceil((target - head.length) / rowBytes / K) * K;
+      const path = join(scratch, 'big.json');
+      const fd = openSync(path, 'w');
+      let chunk = head;
+      for (let i = 0; i < n; i++) {
+        chunk += rows[i % 8] + (i === n - 1 ? '\n' : ',\n');
+        if (chunk.length > 1 << 20) {
+          writeSync(fd, chunk);
+          chunk = '';
+        }
       }
-    }
-    chunk += '],\n"labels": [';
-    for (let i = 0; i < n; i++) {
-      chunk += (i % K) + (i === n - 1 ? '' : ',');
-      if (chunk.length > 1 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
+      chunk += '],\n"labels": [';
+      for (let i = 0; i < n; i++) {
+        chunk += (i % K) + (i === n - 1 ? '' : ',');
+        if (chunk.length > 1 << 20) {
+          writeSync(fd, chunk);
+          chunk = '';
+        }
       }
-    }
-    writeSync(fd, chunk + ']}\n');
-    closeSync(fd);
-    assert.ok(statSync(path).size >= target, `the file is ${statSync(path).size} bytes`);
-    assert.ok(rows.every((r) => r.length === rows[0].length));
+      writeSync(fd, chunk + ']}\n');
+      closeSync(fd);
+      assert.ok(statSync(path).size >= target, `the file is ${statSync(path).size} bytes`);
+      assert.ok(rows.every((r) => r.length === rows[0].length));
 
-    // (i mod 8, i mod K) repeats every lcm(8, K) = K rows, and n is a multiple of K.
-    let expected = 0;
-    for (let i = 0; i < K; i++) {
-      const a = ((i % 8) + 1) / 8;
-      expected += Math.log(Math.expm1(K * a) / Math.expm1(a)) - a * (i % K);
-    }
-    expected /= K;
-    const r = cli('analyze', path, '--json', '--summary');
-    assert.equal(r.stderr, '');
-    assert.equal(r.status, 0);
-    const report = JSON.parse(r.stdout) as { n: number; k: number; loss: number };
-    assert.equal(report.n, n);
-    assert.equal(report.k, K);
-    assert.ok(Math.abs(report.loss - expected) <= 1e-9 * expected, `loss ${report.loss}, expected ${expected}`);
+      // (i mod 8, i mod K) repeats every lcm(8, K) = K rows, and n is a multiple of K.
+      let expected = 0;
+      for (let i = 0; i < K; i++) {
+        const a = ((i % 8) + 1) / 8;
+        expected += Math.log(Math.expm1(K * a) / Math.expm1(a)) - a * (i % K);
+      }
+      expected /= K;
+      const r = cli('analyze', path, '--json', '--summary');
+      assert.equal(r.stderr, '');
+      assert.equal(r.status, 0);
+      const report = JSON.parse(r.stdout) as { n: number; k: number; loss: number };
+      assert.equal(report.n, n);
+      assert.equal(report.k, K);
+      assert.ok(Math.abs(report.loss - expected) <= 1e-9 * expected, `loss ${report.loss}, expected ${expected}`);
 
-    // Cut inside row r, just after its third number: the file now ends in the middle of the array.
-    const r0 = n - 1000;
-    const within = rows[r0 % 8].indexOf(', ', rows[r0 % 8].indexOf(', ', rows[r0 % 8].indexOf(', ') + 1) + 1);
-    truncateSync(path, head.length + r0 * rowBytes + within);
-    const cut = cli('analyze', path, '--json', '--summary');
-    assert.equal(cut.status, 1);
-    // Line 1 is `{"logits": [`; row r is on line r + 2.
-    assert.deepEqual(stderrLines(cut.stderr), [`${path}:${r0 + 2}:${within + 1}: the file ends unexpectedly inside an array; is it truncated?`]);
-    rmSync(path);
-  });
+      // Cut inside row r, just after its third number: the file now ends in the middle of the array.
+      const r0 = n - 1000;
+      const within = rows[r0 % 8].indexOf(', ', rows[r0 % 8].indexOf(', ', rows[r0 % 8].indexOf(', ') + 1) + 1);
+      truncateSync(path, head.length + r0 * rowBytes + within);
+      const cut = cli('analyze', path, '--json', '--summary');
+      assert.equal(cut.status, 1);
+      // Line 1 is `{"logits": [`; row r is on line r + 2.
+      assert.deepEqual(stderrLines(cut.stderr), [
+        `${path}:${r0 + 2}:${within + 1}: the file ends unexpectedly inside an array; is it truncated?`,
+      ]);
+      rmSync(path);
+    },
+  );
 });

@@ -18,7 +18,11 @@ describe('Node Buffer input', () => {
       const buf = Buffer.alloc(raw.length + shift);
       raw.copy(buf, shift);
       const r = runPipeline(buf.subarray(shift), 'step-00000001.npz');
-      assert.deepEqual(r.problems.filter((p) => p.severity === 'error'), [], `shift ${shift}`);
+      assert.deepEqual(
+        r.problems.filter((p) => p.severity === 'error'),
+        [],
+        `shift ${shift}`,
+      );
       return r.analysis!.loss;
     });
     assert.ok(Number.isFinite(losses[0]));

@@ -35,8 +35,14 @@ describe('CSV columns to the dataset', () => {
       const bytes = csv(header, (h, i) => (h === 'label' ? String((i * 3) % K) : h === '' ? '7' : String(value(1, i, indexOf(h)))));
       const { dataset } = loadTensorFile(bytes, 'batch.csv');
       assert.ok(dataset?.task === 'classification');
-      assert.deepEqual(Array.from(dataset.values), Array.from({ length: N * K }, (_, x) => value(1, Math.floor(x / K), x % K)));
-      assert.deepEqual(Array.from(dataset.labels!), Array.from({ length: N }, (_, i) => (i * 3) % K));
+      assert.deepEqual(
+        Array.from(dataset.values),
+        Array.from({ length: N * K }, (_, x) => value(1, Math.floor(x / K), x % K)),
+      );
+      assert.deepEqual(
+        Array.from(dataset.labels!),
+        Array.from({ length: N }, (_, i) => (i * 3) % K),
+      );
     });
   }
 
@@ -47,8 +53,14 @@ describe('CSV columns to the dataset', () => {
     const bytes = csv(header, (h, i) => String(h.startsWith('prob') ? probs(i, indexOf(h)) : soft(i, indexOf(h))));
     const { dataset } = loadTensorFile(bytes, 'batch.csv', { sumTolerance: 1e-9 });
     assert.ok(dataset?.task === 'classification');
-    assert.deepEqual(Array.from(dataset.values), Array.from({ length: N * K }, (_, x) => probs(Math.floor(x / K), x % K)));
-    assert.deepEqual(Array.from(dataset.targets), Array.from({ length: N * K }, (_, x) => soft(Math.floor(x / K), x % K)));
+    assert.deepEqual(
+      Array.from(dataset.values),
+      Array.from({ length: N * K }, (_, x) => probs(Math.floor(x / K), x % K)),
+    );
+    assert.deepEqual(
+      Array.from(dataset.targets),
+      Array.from({ length: N * K }, (_, x) => soft(Math.floor(x / K), x % K)),
+    );
   });
 
   it('regression with two groups of the same width, interleaved', () => {
@@ -56,7 +68,13 @@ describe('CSV columns to the dataset', () => {
     const bytes = csv(header, (h, i) => String(value(h.startsWith('prediction') ? 1 : 2, i, indexOf(h))));
     const { dataset } = loadTensorFile(bytes, 'batch.csv');
     assert.ok(dataset?.task === 'regression');
-    assert.deepEqual(Array.from(dataset.predictions), Array.from({ length: N * 2 }, (_, x) => value(1, Math.floor(x / 2), x % 2)));
-    assert.deepEqual(Array.from(dataset.targets), Array.from({ length: N * 2 }, (_, x) => value(2, Math.floor(x / 2), x % 2)));
+    assert.deepEqual(
+      Array.from(dataset.predictions),
+      Array.from({ length: N * 2 }, (_, x) => value(1, Math.floor(x / 2), x % 2)),
+    );
+    assert.deepEqual(
+      Array.from(dataset.targets),
+      Array.from({ length: N * 2 }, (_, x) => value(2, Math.floor(x / 2), x % 2)),
+    );
   });
 });

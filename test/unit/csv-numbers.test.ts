@@ -42,7 +42,11 @@ describe('parseCsv reads every cell as Number() does', () => {
   it('random tables of mixed cell styles, delimiters and line endings', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 6 }).chain((width) => fc.tuple(fc.constant(width), fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 8 }))),
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((width) =>
+            fc.tuple(fc.constant(width), fc.array(fc.array(cell, { minLength: width, maxLength: width }), { minLength: 1, maxLength: 8 })),
+          ),
         fc.constantFrom(',', ';', '\t'),
         fc.constantFrom('\n', '\r\n', '\r'),
         fc.boolean(),
@@ -54,7 +58,8 @@ describe('parseCsv reads every cell as Number() does', () => {
           assert.equal(table.rows, rows.length);
           const want = rows.flat().map((c) => c.value);
           assert.equal(table.data.length, want.length);
-          for (let k = 0; k < want.length; k++) assert.ok(Object.is(table.data[k], want[k]), `cell ${k}: ${rows.flat()[k].cell} read as ${table.data[k]}`);
+          for (let k = 0; k < want.length; k++)
+            assert.ok(Object.is(table.data[k], want[k]), `cell ${k}: ${rows.flat()[k].cell} read as ${table.data[k]}`);
           // Each row's span is its text, without the line break.
           const bytes = new TextEncoder().encode(text);
           for (let r = 0; r < rows.length; r++) {

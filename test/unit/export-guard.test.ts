@@ -67,14 +67,24 @@ describe('CSV / TSV injection (OWASP): text cells only', () => {
   });
 
   test('Copy as TSV: labels neutralised, values (negative ones included) untouched', () => {
-    const values = [[0.25, -0.125], [-0.5, 1]];
+    const values = [
+      [0.25, -0.125],
+      [-0.5, 1],
+    ];
     const source = { rows: 2, cols: 2, value: (r: number, c: number) => values[r][c] } as unknown as MatrixSource;
     const text = cellsText(source, { r0: 0, r1: 2, c0: 0, c1: 2 }, { rowLabels: ['=A1', '@x'], colLabels: ['+y', '-1'] });
     assert.equal(text, "\t'+y\t-1\n'=A1\t0.25\t-0.125\n'@x\t-0.5\t1\n");
   });
 
   test('Copy CSV of a view: text cells neutralised, numbers not', () => {
-    const csv = tableToCsv({ name: 't', columns: ['class', 'p'], rows: [['=cmd|x', -0.5], ['-0.5', 0.5]] });
+    const csv = tableToCsv({
+      name: 't',
+      columns: ['class', 'p'],
+      rows: [
+        ['=cmd|x', -0.5],
+        ['-0.5', 0.5],
+      ],
+    });
     assert.equal(csv, "class,p\n'=cmd|x,-0.5\n-0.5,0.5\n");
   });
 
@@ -83,7 +93,10 @@ describe('CSV / TSV injection (OWASP): text cells only', () => {
     const a = analyze(loaded.dataset!) as ClassificationAnalysis;
     const classes = ['=HYPERLINK("http://x")', '+cmd', '-1'];
     const cells = (csv: string) => csv.split('\n').flatMap((line) => line.split(','));
-    for (const csv of [new TextDecoder().decode(exportAnalysis(a, 'csv', { classes })), new TextDecoder().decode(exportJacobian(a, 0, 'csv', { classes }))]) {
+    for (const csv of [
+      new TextDecoder().decode(exportAnalysis(a, 'csv', { classes })),
+      new TextDecoder().decode(exportJacobian(a, 0, 'csv', { classes })),
+    ]) {
       for (const cell of cells(csv)) assert.ok(!/^"?[=+@\t\r]/.test(cell) && !/^"?-[^\d.]/.test(cell), `cell ${JSON.stringify(cell)}`);
     }
   });

@@ -8,7 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { analyze, type ClassificationAnalysis, type RegressionAnalysis } from '../../src/core/analysis';
 import { runCli, type CliIo } from '../../src/cli/commands';
 import type { ClassificationData, NetworkData } from '../../src/core/dataset';
-import { analysisToCsv, analysisToJson, exportAnalysis, exportJacobian, exportNetwork, formatFromPath, sampleJacobian, selectionToText } from '../../src/core/exportAnalysis';
+import {
+  analysisToCsv,
+  analysisToJson,
+  exportAnalysis,
+  exportJacobian,
+  exportNetwork,
+  formatFromPath,
+  sampleJacobian,
+  selectionToText,
+} from '../../src/core/exportAnalysis';
 import { loadTensorFile } from '../../src/core/load';
 import { analyzeNetwork } from '../../src/core/network';
 import { readNpy } from '../../src/core/npy';
@@ -49,7 +58,9 @@ print(json.dumps({k: d(f[k]) for k in f.files} if sys.argv[1].endswith(".npz") e
   return JSON.parse(run.stdout);
 }
 const HAS_NUMPY = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
-const numpySkip = HAS_NUMPY ? false : `${PYTHON} with numpy is not available: the read-back through NumPy itself is skipped (readNpy round-trips are still checked)`;
+const numpySkip = HAS_NUMPY
+  ? false
+  : `${PYTHON} with numpy is not available: the read-back through NumPy itself is skipped (readNpy round-trips are still checked)`;
 
 describe('analysis export', () => {
   it('JSON: the report plus source, classes, targets, true class and p_true', () => {
@@ -84,7 +95,10 @@ describe('analysis export', () => {
   it('CSV: probabilities input adds logit_grad_* columns; names that need quoting are quoted', () => {
     const { a } = classification('soft_targets.npz');
     const header = analysisToCsv(a, { classes: ['a,b', 'say "hi"', 'c'] }).split('\n')[0];
-    assert.equal(header, 'sample,label,predicted,loss,"p_a,b","p_say ""hi""",p_c,"grad_a,b","grad_say ""hi""",grad_c,"logit_grad_a,b","logit_grad_say ""hi""",logit_grad_c');
+    assert.equal(
+      header,
+      'sample,label,predicted,loss,"p_a,b","p_say ""hi""",p_c,"grad_a,b","grad_say ""hi""",grad_c,"logit_grad_a,b","logit_grad_say ""hi""",logit_grad_c',
+    );
   });
 
   it('CSV: regression', () => {
@@ -97,7 +111,10 @@ describe('analysis export', () => {
   it('.npz round-trips through readNpz, every array with its shape', () => {
     const { a } = classification();
     const arrays = readNpz(exportAnalysis(a, 'npz', { compress: true }));
-    assert.deepEqual([...arrays.keys()], ['loss', 'losses', 'probabilities', 'targets', 'gradient', 'logit_gradient', 'predicted', 'labels', 'p_true']);
+    assert.deepEqual(
+      [...arrays.keys()],
+      ['loss', 'losses', 'probabilities', 'targets', 'gradient', 'logit_gradient', 'predicted', 'labels', 'p_true'],
+    );
     assert.deepEqual(arrays.get('loss')!.shape, []);
     assert.deepEqual(Array.from(arrays.get('loss')!.data), [a.loss]);
     assert.deepEqual(arrays.get('gradient')!.shape, [5, 3]);
@@ -134,7 +151,14 @@ describe('analysis export', () => {
   });
 
   it('formatFromPath', () => {
-    assert.deepEqual(['a.JSON', 'b.csv', 'dir.x/c.npy', 'd.npz', 'e.txt', 'npz'].map(formatFromPath), ['json', 'csv', 'npy', 'npz', null, null]);
+    assert.deepEqual(['a.JSON', 'b.csv', 'dir.x/c.npy', 'd.npz', 'e.txt', 'npz'].map(formatFromPath), [
+      'json',
+      'csv',
+      'npy',
+      'npz',
+      null,
+      null,
+    ]);
   });
 });
 
@@ -156,7 +180,9 @@ describe('Jacobian export', () => {
     const json = JSON.parse(decode(exportJacobian(a, 2, 'json', { fileName: 'classified.npz', classes: data.classes })));
     assert.deepEqual(json.jacobian.flat(), Array.from(J));
     assert.deepEqual([json.sample, json.source, json.classes], [2, 'classified.npz', ['red', 'green', 'blue']]);
-    const csv = decode(exportJacobian(a, 2, 'csv', { classes: data.classes })).trimEnd().split('\n');
+    const csv = decode(exportJacobian(a, 2, 'csv', { classes: data.classes }))
+      .trimEnd()
+      .split('\n');
     assert.equal(csv[0], 'dp/dz,z_red,z_green,z_blue');
     assert.deepEqual(csv[2].split(',').slice(1).map(Number), Array.from(J.subarray(3, 6)));
     assert.equal(csv[2].split(',')[0], 'p_green');
@@ -169,8 +195,31 @@ describe('Jacobian export', () => {
 
 describe('network export', () => {
   const json = JSON.stringify({
-    network: { layers: [{ weights: [[0.5, -1], [1, 0.25]], bias: [0.1, -0.2], activation: 'tanh' }, { weights: [[1, -1], [0.5, 2], [-1, 1]], bias: [0, 0, 0], activation: 'softmax' }] },
-    inputs: [[1, 2], [0.5, -1]],
+    network: {
+      layers: [
+        {
+          weights: [
+            [0.5, -1],
+            [1, 0.25],
+          ],
+          bias: [0.1, -0.2],
+          activation: 'tanh',
+        },
+        {
+          weights: [
+            [1, -1],
+            [0.5, 2],
+            [-1, 1],
+          ],
+          bias: [0, 0, 0],
+          activation: 'softmax',
+        },
+      ],
+    },
+    inputs: [
+      [1, 2],
+      [0.5, -1],
+    ],
     labels: [2, 0],
   });
   const loaded = loadTensorFile(new TextEncoder().encode(json), 'net.json');
@@ -180,14 +229,19 @@ describe('network export', () => {
   it('.npz has the per-layer gradients, losses and outputs', () => {
     assert.equal(data?.task, 'network', JSON.stringify(loaded.problems));
     const npz = readNpz(exportNetwork(data, a, 'npz'));
-    assert.deepEqual([...npz.keys()], ['loss', 'losses', 'output', 'grad_inputs', 'predicted', 'grad_weights_0', 'grad_bias_0', 'grad_weights_1', 'grad_bias_1']);
+    assert.deepEqual(
+      [...npz.keys()],
+      ['loss', 'losses', 'output', 'grad_inputs', 'predicted', 'grad_weights_0', 'grad_bias_0', 'grad_weights_1', 'grad_bias_1'],
+    );
     assert.deepEqual(npz.get('grad_weights_1')!.shape, [3, 2]);
     assert.deepEqual(npz.get('grad_weights_1')!.data, a.layers[1].gradWeights);
     assert.deepEqual(npz.get('grad_bias_0')!.data, a.layers[0].gradBias);
   });
 
   it('CSV rows: loss, predicted and the outputs', () => {
-    const lines = decode(exportNetwork(data, a, 'csv', { classes: ['x', 'y', 'z'] })).trimEnd().split('\n');
+    const lines = decode(exportNetwork(data, a, 'csv', { classes: ['x', 'y', 'z'] }))
+      .trimEnd()
+      .split('\n');
     assert.equal(lines[0], 'sample,loss,predicted,out_x,out_y,out_z');
     assert.deepEqual(lines[1].split(',').map(Number), [0, a.losses[0], a.predicted![0], ...a.output.subarray(0, 3)]);
   });
@@ -196,7 +250,10 @@ describe('network export', () => {
 describe('copying a selection', () => {
   it('tab-separated, with names, clamped to the matrix', () => {
     const m = Float64Array.from([1, 2, 3, 4, 5, 6, 0.1, 1e-20, -7]);
-    assert.equal(selectionToText(m, 3, { rows: [1, 9], cols: [1, 3], rowNames: ['s0', 's1', 's2'], colNames: ['a', 'b\tc', 'd'] }), '\tb c\td\ns1\t5\t6\ns2\t1e-20\t-7');
+    assert.equal(
+      selectionToText(m, 3, { rows: [1, 9], cols: [1, 3], rowNames: ['s0', 's1', 's2'], colNames: ['a', 'b\tc', 'd'] }),
+      '\tb c\td\ns1\t5\t6\ns2\t1e-20\t-7',
+    );
     assert.equal(selectionToText(m, 3, { rows: [0, 1], cols: [0, 3] }), '1\t2\t3');
     assert.equal(selectionToText(m, 3, { rows: [2, 1], cols: [0, 3] }), '');
   });
@@ -223,13 +280,15 @@ describe('CLI --out', () => {
   }
   const e = EXPECTED['classified.npz'];
 
-  it('analyze x.npz --json: the analysis, with the archive\'s class names, equal to torch', () => {
+  it("analyze x.npz --json: the analysis, with the archive's class names, equal to torch", () => {
     const r = cli('analyze', join(FIXTURES, 'classified.npz'), '--json');
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.deepEqual(report.classes, ['red', 'green', 'blue']);
     assert.ok(Math.abs(report.loss - e.loss) <= 1e-9 * e.loss);
-    report.gradient.flat().forEach((g: number, i: number) => assert.ok(Math.abs(g - e.gradient.flat()[i]) <= 1e-9 * Math.abs(e.gradient.flat()[i]) + 1e-15));
+    report.gradient
+      .flat()
+      .forEach((g: number, i: number) => assert.ok(Math.abs(g - e.gradient.flat()[i]) <= 1e-9 * Math.abs(e.gradient.flat()[i]) + 1e-15));
   });
 
   it('analyze a .npy takes its labels and class names from its siblings on disk', () => {
@@ -256,7 +315,10 @@ describe('CLI --out', () => {
     const r = cli('analyze', join(FIXTURES, 'classified.npz'), '--out', csv, '--json');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).n, 5);
-    assert.equal(readFileSync(csv, 'utf8').split('\n')[0], 'sample,label,predicted,loss,p_red,p_green,p_blue,grad_red,grad_green,grad_blue');
+    assert.equal(
+      readFileSync(csv, 'utf8').split('\n')[0],
+      'sample,label,predicted,loss,p_red,p_green,p_blue,grad_red,grad_green,grad_blue',
+    );
     const json = join(scratch, 'result.json');
     assert.equal(cli('analyze', join(FIXTURES, 'regression.npz'), '--out', json).status, 0);
     assert.equal(JSON.parse(readFileSync(json, 'utf8')).task, 'regression');
@@ -290,18 +352,27 @@ describe('CLI --out', () => {
 
   it('an unknown extension, --out with check, and a bad --role are usage errors', () => {
     const input = join(FIXTURES, 'classified.npz');
-    assert.equal(cli('analyze', input, '--out', join(scratch, 'x.txt')).stderr, `gradient-lens: --out ${join(scratch, 'x.txt')}: the extension gives the format; use .json, .csv, .npy, .npz or .safetensors\n`);
+    assert.equal(
+      cli('analyze', input, '--out', join(scratch, 'x.txt')).stderr,
+      `gradient-lens: --out ${join(scratch, 'x.txt')}: the extension gives the format; use .json, .csv, .npy, .npz or .safetensors\n`,
+    );
     assert.equal(cli('check', input, '--out', join(scratch, 'x.json')).status, 2);
     const bad = cli('analyze', input, '--role', 'weights=preds');
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /--role must be ROLE=ARRAY with ROLE one of logits, probabilities, predictions, labels, targets, classes, not "weights=preds"/);
+    assert.match(
+      bad.stderr,
+      /--role must be ROLE=ARRAY with ROLE one of logits, probabilities, predictions, labels, targets, classes, not "weights=preds"/,
+    );
   });
 
   it('an ambiguous archive: exit 1 with the choices; --role decides', () => {
     const input = join(FIXTURES, 'ambiguous.npz');
     const r = cli('analyze', input, '--json');
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, `${input}: "preds" and "scores" could each be the logits; choose which (in VS Code a quick pick asks; on the command line add e.g. --role logits=preds --role labels=y, or rename the arrays)\n`);
+    assert.equal(
+      r.stderr,
+      `${input}: "preds" and "scores" could each be the logits; choose which (in VS Code a quick pick asks; on the command line add e.g. --role logits=preds --role labels=y, or rename the arrays)\n`,
+    );
     const chosen = cli('analyze', input, '--json', '--role', 'logits=scores');
     assert.equal(chosen.status, 0, chosen.stderr);
     const expected = EXPECTED['ambiguous.npz#scores'].loss;

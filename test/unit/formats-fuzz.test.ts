@@ -18,7 +18,9 @@ import { readSafetensors } from '../../src/core/safetensors';
 import { readTorchFile } from '../../src/core/torchPickle';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'formats');
-const ST = ['logits_labels.safetensors', 'dtypes.safetensors', 'mlp_data.safetensors', 'library.safetensors'].map((f) => new Uint8Array(readFileSync(join(FIXTURES, f))));
+const ST = ['logits_labels.safetensors', 'dtypes.safetensors', 'mlp_data.safetensors', 'library.safetensors'].map(
+  (f) => new Uint8Array(readFileSync(join(FIXTURES, f))),
+);
 const PT = ['dict.pt', 'view.pt', 'state_dict.pth', 'half.pt'].map((f) => new Uint8Array(readFileSync(join(FIXTURES, 'pt', f))));
 const RUNS = 300;
 
@@ -81,7 +83,10 @@ describe('fuzzing the safetensors reader', () => {
     const tensor = fc.record({
       dtype: fc.constantFrom('F64', 'F32', 'F16', 'BF16', 'I64', 'I8', 'U8', 'BOOL', 'F8_E4M3', 'X'),
       shape: fc.array(dim, { maxLength: 4 }),
-      data_offsets: fc.tuple(fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constant(2 ** 53)), fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constant(2 ** 60))),
+      data_offsets: fc.tuple(
+        fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constant(2 ** 53)),
+        fc.oneof(fc.integer({ min: 0, max: 64 }), fc.constant(2 ** 60)),
+      ),
     });
     fc.assert(
       fc.property(fc.dictionary(fc.string({ maxLength: 4 }), tensor, { maxKeys: 4 }), fc.integer({ min: 0, max: 96 }), (header, data) => {
@@ -99,7 +104,11 @@ describe('fuzzing the safetensors reader', () => {
 
 /** A torch.save-shaped zip with the given data.pkl (and one 64-byte storage "0"). */
 function torchZip(pickle: Uint8Array): Uint8Array {
-  return zipSync({ 'a/data.pkl': [pickle, { level: 0 }], 'a/data/0': [new Uint8Array(64), { level: 0 }], 'a/version': [new TextEncoder().encode('3\n'), { level: 0 }] });
+  return zipSync({
+    'a/data.pkl': [pickle, { level: 0 }],
+    'a/data/0': [new Uint8Array(64), { level: 0 }],
+    'a/version': [new TextEncoder().encode('3\n'), { level: 0 }],
+  });
 }
 
 describe('fuzzing the .pt reader', () => {
@@ -135,7 +144,12 @@ describe('fuzzing the .pt reader', () => {
   });
 
   it('opcode soup: random bytes after PROTO 2', () => {
-    const ops = fc.constantFrom(...[0x28, 0x29, 0x5d, 0x7d, 0x74, 0x85, 0x86, 0x87, 0x73, 0x75, 0x61, 0x65, 0x71, 0x68, 0x4b, 0x4a, 0x52, 0x51, 0x62, 0x2e, 0x30, 0x31, 0x32, 0x8c, 0x8a, 0x4e, 0x88, 0x94, 0x93, 0x63, 0x0a]);
+    const ops = fc.constantFrom(
+      ...[
+        0x28, 0x29, 0x5d, 0x7d, 0x74, 0x85, 0x86, 0x87, 0x73, 0x75, 0x61, 0x65, 0x71, 0x68, 0x4b, 0x4a, 0x52, 0x51, 0x62, 0x2e, 0x30, 0x31,
+        0x32, 0x8c, 0x8a, 0x4e, 0x88, 0x94, 0x93, 0x63, 0x0a,
+      ],
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(ops, fc.integer({ min: 0, max: 255 })), { maxLength: 200 }), (body) => {
         const pkl = new Uint8Array([0x80, 0x02, ...body]);
@@ -150,9 +164,40 @@ describe('fuzzing the .pt reader', () => {
     const s = (t: string) => [0x8c, t.length, ...new TextEncoder().encode(t)];
     const g = (m: string, n: string) => [0x63, ...new TextEncoder().encode(`${m}\n${n}\n`)];
     const pkl = new Uint8Array([
-      0x80, 0x02, ...g('torch._utils', '_rebuild_tensor_v2'), 0x28,
-      0x28, ...s('storage'), ...g('torch', 'FloatStorage'), ...s('0'), ...s('cpu'), 0x4b, 1, 0x74, 0x51,
-      0x4b, 0, 0x8a, 6, 0, 0, 0, 0, 0, 1, 0x85, 0x4b, 0, 0x85, 0x89, ...g('collections', 'OrderedDict'), 0x29, 0x52, 0x74, 0x52, 0x2e,
+      0x80,
+      0x02,
+      ...g('torch._utils', '_rebuild_tensor_v2'),
+      0x28,
+      0x28,
+      ...s('storage'),
+      ...g('torch', 'FloatStorage'),
+      ...s('0'),
+      ...s('cpu'),
+      0x4b,
+      1,
+      0x74,
+      0x51,
+      0x4b,
+      0,
+      0x8a,
+      6,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      0x85,
+      0x4b,
+      0,
+      0x85,
+      0x89,
+      ...g('collections', 'OrderedDict'),
+      0x29,
+      0x52,
+      0x74,
+      0x52,
+      0x2e,
     ]);
     assert.throws(() => readTorchFile(torchZip(pkl), 'f.pt'), /claims 1099511627776 elements from a storage of 16; refusing/);
   });
@@ -179,9 +224,13 @@ describe('fuzzing the .pt reader', () => {
     }
     assert.equal(patched, 1);
     assert.throws(() => readTorchFile(zip, 'bomb.pt'), /compressed members add up to more than 268435456 bytes.*zip bomb/);
-    const ratio = zipSync({ 'a/data.pkl': [new Uint8Array([0x80, 0x02, 0x4e, 0x2e]), { level: 0 }], 'a/data/0': [new Uint8Array(1000), { level: 9 }] });
+    const ratio = zipSync({
+      'a/data.pkl': [new Uint8Array([0x80, 0x02, 0x4e, 0x2e]), { level: 0 }],
+      'a/data/0': [new Uint8Array(1000), { level: 9 }],
+    });
     const rv = new DataView(ratio.buffer);
-    for (let p = 0; p + 46 < ratio.length; p++) if (rv.getUint32(p, true) === 0x02014b50 && rv.getUint16(p + 10, true) === 8) rv.setUint32(p + 24, 2 ** 31, true);
+    for (let p = 0; p + 46 < ratio.length; p++)
+      if (rv.getUint32(p, true) === 0x02014b50 && rv.getUint16(p + 10, true) === 8) rv.setUint32(p + 24, 2 ** 31, true);
     assert.throws(() => readTorchFile(ratio, 'bomb.pt'), /which deflate cannot do/);
   });
 });

@@ -71,13 +71,18 @@ function assertMatchesTorch(dataset: Dataset | null, expected: Record<string, un
 }
 
 describe('safetensors and .pt files analysed match PyTorch', () => {
-  const cases = Object.keys(EXPECTED).filter((k) => !k.includes('#') && ['classification', 'regression', 'network'].includes(EXPECTED[k].task as string));
+  const cases = Object.keys(EXPECTED).filter(
+    (k) => !k.includes('#') && ['classification', 'regression', 'network'].includes(EXPECTED[k].task as string),
+  );
   it('has every fixture case (a guard against an empty loop)', () => assert.equal(cases.length, 14));
   for (const rel of cases) {
     it(rel, () => {
       const readSibling = (name: string) => (existsSync(join(FIXTURES, dirname(rel), name)) ? bytesOf(join(dirname(rel), name)) : null);
       const loaded = load(rel, { readSibling });
-      assert.deepEqual(loaded.problems.filter((p) => p.severity === 'error'), []);
+      assert.deepEqual(
+        loaded.problems.filter((p) => p.severity === 'error'),
+        [],
+      );
       assertMatchesTorch(loaded.dataset, EXPECTED[rel], rel);
     });
   }
@@ -88,17 +93,38 @@ describe('safetensors and .pt files analysed match PyTorch', () => {
     assert.equal(loaded.problems[0].code, 'ambiguous-roles');
     assert.match(loaded.problems[0].message, /"first" and "second" could each be the logits/);
     for (const name of ['first', 'second']) {
-      assertMatchesTorch(load('ambiguous.safetensors', { roleChoice: { logits: name } }).dataset, EXPECTED[`ambiguous.safetensors#${name}`], name);
+      assertMatchesTorch(
+        load('ambiguous.safetensors', { roleChoice: { logits: name } }).dataset,
+        EXPECTED[`ambiguous.safetensors#${name}`],
+        name,
+      );
     }
   });
 
   it('state dicts: shapes and norms per Linear layer, as torch computes them', () => {
     for (const rel of ['mlp_state.safetensors', 'pt/state_dict.pth']) {
-      const expected = EXPECTED[rel].layers as { name: string; weight_shape: number[]; bias_shape: number[]; weight_norm: number; bias_norm: number }[];
+      const expected = EXPECTED[rel].layers as {
+        name: string;
+        weight_shape: number[];
+        bias_shape: number[];
+        weight_norm: number;
+        bias_norm: number;
+      }[];
       const summary = stateDictSummary(readTensorArchive(bytesOf(rel), rel).arrays);
-      assert.deepEqual(summary.map((l) => [l.name, l.weightShape, l.biasShape]), expected.map((l) => [l.name, l.weight_shape, l.bias_shape]));
-      assertClose(summary.map((l) => l.weightNorm), expected.map((l) => l.weight_norm), `${rel} ‖W‖`);
-      assertClose(summary.map((l) => l.biasNorm!), expected.map((l) => l.bias_norm), `${rel} ‖b‖`);
+      assert.deepEqual(
+        summary.map((l) => [l.name, l.weightShape, l.biasShape]),
+        expected.map((l) => [l.name, l.weight_shape, l.bias_shape]),
+      );
+      assertClose(
+        summary.map((l) => l.weightNorm),
+        expected.map((l) => l.weight_norm),
+        `${rel} ‖W‖`,
+      );
+      assertClose(
+        summary.map((l) => l.biasNorm!),
+        expected.map((l) => l.bias_norm),
+        `${rel} ‖b‖`,
+      );
       const loaded = load(rel);
       assert.equal(loaded.dataset, null);
       assert.equal(loaded.problems[0].code, 'state-dict');
@@ -113,8 +139,13 @@ describe('safetensors and .pt files analysed match PyTorch', () => {
 
   it('a state dict with inputs.npy and labels.npy beside it: ReLU and softmax assumed, with a warning', () => {
     const rel = 'pt/with_data/state_dict.pth';
-    const loaded = load(rel, { readSibling: (name) => (existsSync(join(FIXTURES, 'pt', 'with_data', name)) ? bytesOf(`pt/with_data/${name}`) : null) });
-    assert.deepEqual(loaded.problems.map((p) => [p.severity, p.message]), [['warning', 'state_dict.pth: no "gradient_lens" metadata names the activations; assuming relu, softmax']]);
+    const loaded = load(rel, {
+      readSibling: (name) => (existsSync(join(FIXTURES, 'pt', 'with_data', name)) ? bytesOf(`pt/with_data/${name}`) : null),
+    });
+    assert.deepEqual(
+      loaded.problems.map((p) => [p.severity, p.message]),
+      [['warning', 'state_dict.pth: no "gradient_lens" metadata names the activations; assuming relu, softmax']],
+    );
     assert.equal(load(rel).problems[0].code, 'state-dict', 'without the siblings: the summary');
   });
 });
@@ -122,17 +153,30 @@ describe('safetensors and .pt files analysed match PyTorch', () => {
 describe('safetensors reader', () => {
   it('decodes every dtype exactly (F64 … BOOL, BF16, F8_E4M3, F8_E5M2)', () => {
     const { arrays } = readSafetensors(bytesOf('dtypes.safetensors'), 'dtypes.safetensors');
-    const values = (EXPECTED['dtypes.safetensors'].values as Record<string, (number | string)[]>);
+    const values = EXPECTED['dtypes.safetensors'].values as Record<string, (number | string)[]>;
     assert.equal(arrays.size, Object.keys(values).length);
     for (const [name, expected] of Object.entries(values)) {
       const got = Array.from(arrays.get(name)!.data);
-      assert.deepEqual(got, expected.map((v) => (typeof v === 'string' ? Number(v) : v)), name);
+      assert.deepEqual(
+        got,
+        expected.map((v) => (typeof v === 'string' ? Number(v) : v)),
+        name,
+      );
     }
   });
 
   it('reads the metadata, and the file the safetensors library wrote', () => {
-    assert.deepEqual([...readSafetensors(bytesOf('logits_labels.safetensors')).header.metadata!], [['format', 'pt'], ['source', 'make_formats.py']]);
-    assert.deepEqual([...readSafetensors(bytesOf('library.safetensors')).header.metadata!], [['written_by', 'safetensors.torch.save_file']]);
+    assert.deepEqual(
+      [...readSafetensors(bytesOf('logits_labels.safetensors')).header.metadata!],
+      [
+        ['format', 'pt'],
+        ['source', 'make_formats.py'],
+      ],
+    );
+    assert.deepEqual(
+      [...readSafetensors(bytesOf('library.safetensors')).header.metadata!],
+      [['written_by', 'safetensors.torch.save_file']],
+    );
   });
 
   it('reads lazily: the header and one tensor touch only their byte ranges', () => {
@@ -143,7 +187,11 @@ describe('safetensors reader', () => {
     const info = header.tensors.find((t) => t.name === '2.bias')!;
     const bias = readSafetensorsTensor(src, info);
     assert.deepEqual(bias.shape, [3]);
-    assert.deepEqual(reads, [[0, 8], [8, header.dataStart - 8], [info.begin, 12]]);
+    assert.deepEqual(reads, [
+      [0, 8],
+      [8, header.dataStart - 8],
+      [info.begin, 12],
+    ]);
   });
 
   /** A file with the given header JSON and `data` bytes after it. */
@@ -172,7 +220,12 @@ describe('safetensors reader', () => {
       [`{"a":${F('[3]', '[0,8]')}}`, 8, /needs 3 × 4 = 12 bytes, but its data_offsets give 8/, '[0,8]'],
       [`{"a":${F('[1]', '[0,4]')},"b":${F('[1]', '[2,6]')}}`, 6, /"b".*overlaps the tensor before it, which ends at 4/, '"b"'],
       [`{"a":${F('[1]', '[4,8]')}}`, 8, /starts at data offset 4, leaving a gap after 0/, '"a"'],
-      [`{"a":${F('[1]', '[0,4]')}}`, 6, /tensors end at byte \d+ but the file is \d+ bytes long \(2 bytes are not part of any tensor\)/, -2],
+      [
+        `{"a":${F('[1]', '[0,4]')}}`,
+        6,
+        /tensors end at byte \d+ but the file is \d+ bytes long \(2 bytes are not part of any tensor\)/,
+        -2,
+      ],
       [`{"a":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}`, 8, /dtype "C64", which this reader does not support/, '"C64"'],
       [`{"a":${F('[1e20]', '[0,4]')}}`, 4, /shape of tensor "a" must be a list of non-negative integers/, '[1e20]'],
       [`{"a":${F('[-1]', '[0,4]')}}`, 4, /shape of tensor "a" must be a list of non-negative integers/, '[-1]'],
@@ -187,7 +240,8 @@ describe('safetensors reader', () => {
       const bytes = make(header, data);
       const e = error(bytes);
       assert.match(e.message, pattern);
-      const offset = typeof where === 'number' ? bytes.length + where : 8 + new TextEncoder().encode(header.slice(0, header.lastIndexOf(where))).length;
+      const offset =
+        typeof where === 'number' ? bytes.length + where : 8 + new TextEncoder().encode(header.slice(0, header.lastIndexOf(where))).length;
       assert.equal(e.offset, offset, e.message);
     }
     // Truncations: every prefix of a valid file is refused with an offset inside it.
@@ -244,7 +298,12 @@ describe('CLI on .safetensors and .pt', () => {
   const run = (...args: string[]) => {
     let out = '';
     let err = '';
-    const io: CliIo = { readFile: (p) => new Uint8Array(readFileSync(p)), fileSize: () => 0, out: (t) => (out += t), err: (t) => (err += t) };
+    const io: CliIo = {
+      readFile: (p) => new Uint8Array(readFileSync(p)),
+      fileSize: () => 0,
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+    };
     const status = runCli(args, io);
     return { status, out, err };
   };
@@ -266,7 +325,13 @@ describe('CLI on .safetensors and .pt', () => {
     assert.equal(r.status, 0, r.err);
     const report = JSON.parse(r.out);
     assert.equal(report.task, 'state_dict');
-    assert.deepEqual(report.layers.map((l: { weightShape: number[] }) => l.weightShape), [[5, 4], [3, 5]]);
+    assert.deepEqual(
+      report.layers.map((l: { weightShape: number[] }) => l.weightShape),
+      [
+        [5, 4],
+        [3, 5],
+      ],
+    );
   });
 
   it('a refused file: exit 1 and FILE: message', () => {
@@ -282,7 +347,11 @@ describe('the viewer reading archives', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gl-st-'));
     try {
       const big = 3 * 2 ** 30;
-      const header = JSON.stringify({ __metadata__: { note: 'sparse' }, small: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, huge: { dtype: 'U8', shape: [big], data_offsets: [8, 8 + big] } });
+      const header = JSON.stringify({
+        __metadata__: { note: 'sparse' },
+        small: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+        huge: { dtype: 'U8', shape: [big], data_offsets: [8, 8 + big] },
+      });
       const head = new Uint8Array(8 + header.length + 8);
       new DataView(head.buffer).setUint32(0, header.length, true);
       head.set(new TextEncoder().encode(header), 8);
@@ -302,8 +371,13 @@ describe('the viewer reading archives', () => {
   });
 
   it('a .pt state dict shows its layers and a .pt dict its string entries as metadata', () => {
-    assert.deepEqual(archiveView('state_dict.pth', { bytes: bytesOf('pt/state_dict.pth') }).layers.map((l) => l.name), ['0', '2']);
-    assert.deepEqual(archiveView('mlp_data.safetensors', { bytes: bytesOf('mlp_data.safetensors') }).metadata, [['gradient_lens', '{"activations": ["relu", "softmax"]}']]);
+    assert.deepEqual(
+      archiveView('state_dict.pth', { bytes: bytesOf('pt/state_dict.pth') }).layers.map((l) => l.name),
+      ['0', '2'],
+    );
+    assert.deepEqual(archiveView('mlp_data.safetensors', { bytes: bytesOf('mlp_data.safetensors') }).metadata, [
+      ['gradient_lens', '{"activations": ["relu", "softmax"]}'],
+    ]);
   });
 });
 
@@ -313,7 +387,13 @@ describe('export to .safetensors', () => {
     const a = analyze(dataset);
     const bytes = exportAnalysis(a, 'safetensors', { fileName: 'logits_labels.safetensors' });
     const { header, arrays } = readSafetensors(bytes, 'analysis.safetensors');
-    assert.deepEqual([...header.metadata!], [['source', 'logits_labels.safetensors'], ['written_by', 'gradient-lens']]);
+    assert.deepEqual(
+      [...header.metadata!],
+      [
+        ['source', 'logits_labels.safetensors'],
+        ['written_by', 'gradient-lens'],
+      ],
+    );
     assert.equal((header.dataStart - 8) % 8, 0, 'header padded to 8 bytes');
     const e = EXPECTED['logits_labels.safetensors'];
     assertClose(arrays.get('loss')!.data, [e.loss as number], 'loss');
@@ -322,14 +402,25 @@ describe('export to .safetensors', () => {
     assert.equal(arrays.get('labels')!.dtype, '<i4');
     assert.deepEqual(Array.from(arrays.get('labels')!.data), e.labels);
     const npz = [...readNpz(exportAnalysis(a, 'npz'), 'a.npz')];
-    assert.deepEqual(npz.map(([k, v]) => [k, v.shape, Array.from(v.data)]), [...arrays].map(([k, v]) => [k, v.shape, Array.from(v.data)]), 'the same arrays as the .npz export');
+    assert.deepEqual(
+      npz.map(([k, v]) => [k, v.shape, Array.from(v.data)]),
+      [...arrays].map(([k, v]) => [k, v.shape, Array.from(v.data)]),
+      'the same arrays as the .npz export',
+    );
   });
 
   it('the CLI writes --out x.safetensors, and a network export holds every layer gradient', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gl-out-'));
     try {
       const out = join(dir, 'net.safetensors');
-      const io: CliIo = { readFile: (p) => new Uint8Array(readFileSync(p)), fileSize: () => 0, out: () => {}, err: () => {}, writeFile: (p, b) => writeFileSync(p, b), sameFile: () => false };
+      const io: CliIo = {
+        readFile: (p) => new Uint8Array(readFileSync(p)),
+        fileSize: () => 0,
+        out: () => {},
+        err: () => {},
+        writeFile: (p, b) => writeFileSync(p, b),
+        sameFile: () => false,
+      };
       assert.equal(runCli(['analyze', join(FIXTURES, 'mlp_data.safetensors'), '--out', out], io), 0);
       const { arrays } = readSafetensors(new Uint8Array(readFileSync(out)));
       const grads = EXPECTED['mlp_data.safetensors'].gradients as { weights: number[][] }[];

@@ -47,7 +47,17 @@ interface Report {
 const NAME = { json: 'fuzz.json', csv: 'fuzz.csv', tsv: 'fuzz.tsv', none: 'fuzz' } as const;
 
 function inspect(bytes: Uint8Array, name: string): Report {
-  const report: Report = { thrown: null, length: bytes.length, problems: [], loaded: false, loss: null, gradientFinite: true, cli: null, cliThrown: null, lineLengths: [] };
+  const report: Report = {
+    thrown: null,
+    length: bytes.length,
+    problems: [],
+    loaded: false,
+    loss: null,
+    gradientFinite: true,
+    cli: null,
+    cliThrown: null,
+    lineLengths: [],
+  };
   try {
     const loaded = loadTensorFile(bytes, name);
     report.problems = loaded.problems.map(({ severity, message, start, end, code }) => ({ severity, message, start, end, code }));
@@ -77,7 +87,10 @@ function inspect(bytes: Uint8Array, name: string): Report {
   } catch (error) {
     report.cliThrown = String((error as Error)?.stack ?? error);
   }
-  report.lineLengths = new TextDecoder('utf-8').decode(bytes).split(/\r\n|\r|\n/).map((line) => line.length);
+  report.lineLengths = new TextDecoder('utf-8')
+    .decode(bytes)
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.length);
   return report;
 }
 
@@ -99,7 +112,9 @@ function main(): void {
     private start(): Worker {
       const self = fileURLToPath(import.meta.url);
       const tsx = createRequire(self).resolve('tsx/cjs/api');
-      const worker = new Worker(`require(${JSON.stringify(tsx)}).require(${JSON.stringify(self)}, ${JSON.stringify(self)})`, { eval: true });
+      const worker = new Worker(`require(${JSON.stringify(tsx)}).require(${JSON.stringify(self)}, ${JSON.stringify(self)})`, {
+        eval: true,
+      });
       worker.on('message', ({ id, report }: { id: number; report: Report }) => {
         if (this.pending?.id === id) {
           const { resolve } = this.pending;
@@ -153,8 +168,14 @@ function main(): void {
     assert.equal(r.cliThrown, null, `the CLI threw on ${show()}`);
     for (const p of r.problems) {
       assert.ok(Number.isInteger(p.start) && Number.isInteger(p.end), `non-integer span ${p.start}..${p.end}: ${p.message}`);
-      assert.ok(0 <= p.start && p.start <= p.end && p.end <= r.length, `span ${p.start}..${p.end} outside the ${r.length}-byte file: ${p.message} in ${show()}`);
-      assert.ok(p.message.length > 0 && !/undefined|\[object|NaN classes|Infinity classes/.test(p.message), `odd message "${p.message}" for ${show()}`);
+      assert.ok(
+        0 <= p.start && p.start <= p.end && p.end <= r.length,
+        `span ${p.start}..${p.end} outside the ${r.length}-byte file: ${p.message} in ${show()}`,
+      );
+      assert.ok(
+        p.message.length > 0 && !/undefined|\[object|NaN classes|Infinity classes/.test(p.message),
+        `odd message "${p.message}" for ${show()}`,
+      );
       assert.ok(p.severity === 'error' || p.severity === 'warning');
     }
     const errors = r.problems.filter((p) => p.severity === 'error').length;
@@ -189,7 +210,10 @@ function main(): void {
     check(bytes, name, await inspector.run(bytes, name));
   }
 
-  const parameters = (numRuns: number) => ({ numRuns: numRuns * SCALE, plugins: [fc.timeout(PER_INPUT_MS), fc.interruptAfterTimeLimit(PER_PROPERTY_MS)] });
+  const parameters = (numRuns: number) => ({
+    numRuns: numRuns * SCALE,
+    plugins: [fc.timeout(PER_INPUT_MS), fc.interruptAfterTimeLimit(PER_PROPERTY_MS)],
+  });
 
   // ---- Inputs --------------------------------------------------------------------------------
 
@@ -197,21 +221,122 @@ function main(): void {
 
   /** Numbers as files write them, including the awkward ones. */
   const numberText = fc.oneof(
-    fc.constantFrom('0', '1', '2', '-1', '0.5', '0.25', '1e308', '-1e308', '1e309', '1e-400', '-0', '01', '1.', '.5', '+1', '-.5', '5.e3', '1e', '-', '1e\u20118', '\u22121', '0.1234567890123456789', '-0.12345678901234567'),
+    fc.constantFrom(
+      '0',
+      '1',
+      '2',
+      '-1',
+      '0.5',
+      '0.25',
+      '1e308',
+      '-1e308',
+      '1e309',
+      '1e-400',
+      '-0',
+      '01',
+      '1.',
+      '.5',
+      '+1',
+      '-.5',
+      '5.e3',
+      '1e',
+      '-',
+      '1e\u20118',
+      '\u22121',
+      '0.1234567890123456789',
+      '-0.12345678901234567',
+    ),
     fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
     fc.integer({ min: -3, max: 5 }).map(String),
   );
 
   const JSON_TOKENS = [
-    '{', '}', '[', ']', '[[', ']]', ',', ':', ' ', '\n', '\r', '\r\n', '\t',
-    '"logits"', '"labels"', '"targets"', '"probabilities"', '"predictions"', '"classes"', '"network"', '"label"', '"x"',
-    'NaN', '-Infinity', 'Infinity', 'nan', 'true', 'false', 'null', 'None', 'True', '//', '/*', '*/', '"', "'", '\\', '\\u12',
-    '\u2212', '\u2011', '\uFEFF', '\u00e9', '\u0000', '\u00a0', '\u{1F600}', '"cat"',
+    '{',
+    '}',
+    '[',
+    ']',
+    '[[',
+    ']]',
+    ',',
+    ':',
+    ' ',
+    '\n',
+    '\r',
+    '\r\n',
+    '\t',
+    '"logits"',
+    '"labels"',
+    '"targets"',
+    '"probabilities"',
+    '"predictions"',
+    '"classes"',
+    '"network"',
+    '"label"',
+    '"x"',
+    'NaN',
+    '-Infinity',
+    'Infinity',
+    'nan',
+    'true',
+    'false',
+    'null',
+    'None',
+    'True',
+    '//',
+    '/*',
+    '*/',
+    '"',
+    "'",
+    '\\',
+    '\\u12',
+    '\u2212',
+    '\u2011',
+    '\uFEFF',
+    '\u00e9',
+    '\u0000',
+    '\u00a0',
+    '\u{1F600}',
+    '"cat"',
   ];
   const jsonSoup = fc.array(fc.oneof(fc.constantFrom(...JSON_TOKENS), numberText), { maxLength: 80 }).map((t) => t.join(''));
 
-  const CSV_HEADER = ['logit_0', 'logit_1', 'logit_2', 'prob_0', 'prob_1', 'label', 'labels', 'target', 'target_0', 'target_1', 'prediction', 'prediction_0', 'class', '', '"label"', 'logits_0', 'x'];
-  const CSV_CELLS = ['', ' ', '"1"', '"0.5"', '""', '"', 'nan', 'NA', '-inf', '1,5', 'cat', '\u22121', '1e\u20118', '1 000', '\u00e9', '\u0000'];
+  const CSV_HEADER = [
+    'logit_0',
+    'logit_1',
+    'logit_2',
+    'prob_0',
+    'prob_1',
+    'label',
+    'labels',
+    'target',
+    'target_0',
+    'target_1',
+    'prediction',
+    'prediction_0',
+    'class',
+    '',
+    '"label"',
+    'logits_0',
+    'x',
+  ];
+  const CSV_CELLS = [
+    '',
+    ' ',
+    '"1"',
+    '"0.5"',
+    '""',
+    '"',
+    'nan',
+    'NA',
+    '-inf',
+    '1,5',
+    'cat',
+    '\u22121',
+    '1e\u20118',
+    '1 000',
+    '\u00e9',
+    '\u0000',
+  ];
   const csvSoup = fc
     .tuple(
       fc.constantFrom(',', ';', '\t'),
@@ -229,7 +354,9 @@ function main(): void {
     { weight: 1, arbitrary: fc.constantFrom(1e308, -1e308, 5e-324, 0.1, 0.2, 0.7, 1.5) },
   );
   const jsonValue = fc.oneof(
-    fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 4 })).chain(([n, k]) => fc.array(fc.array(jsonNumber, { minLength: k, maxLength: k }), { minLength: n, maxLength: n })),
+    fc
+      .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 4 }))
+      .chain(([n, k]) => fc.array(fc.array(jsonNumber, { minLength: k, maxLength: k }), { minLength: n, maxLength: n })),
     fc.array(jsonNumber, { maxLength: 6 }),
     fc.array(fc.array(jsonNumber, { maxLength: 4 }), { maxLength: 4 }),
     fc.array(fc.array(fc.array(jsonNumber, { maxLength: 2 }), { maxLength: 2 }), { maxLength: 2 }),
@@ -240,7 +367,11 @@ function main(): void {
   );
   const jsonTree = fc
     .tuple(
-      fc.dictionary(fc.constantFrom('logits', 'probabilities', 'predictions', 'labels', 'targets', 'classes', 'label', 'y', 'other'), jsonValue, { maxKeys: 4 }),
+      fc.dictionary(
+        fc.constantFrom('logits', 'probabilities', 'predictions', 'labels', 'targets', 'classes', 'label', 'y', 'other'),
+        jsonValue,
+        { maxKeys: 4 },
+      ),
       fc.constantFrom(undefined, 0, 1, 2, '\t'),
     )
     .map(([tree, indent]) => JSON.stringify(tree, null, indent));
@@ -277,17 +408,18 @@ function main(): void {
     labels: number[];
   }
 
-  const logitData: fc.Arbitrary<Data> = fc
-    .tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 2, max: 5 }))
-    .chain(([n, k]) =>
-      fc.record({
-        kind: fc.constant('logits' as const),
-        n: fc.constant(n),
-        k: fc.constant(k),
-        values: fc.array(fc.array(fc.oneof(fc.double({ min: -40, max: 40, noNaN: true }), fc.integer({ min: -5, max: 5 })), { minLength: k, maxLength: k }), { minLength: n, maxLength: n }),
-        labels: fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }),
-      }),
-    );
+  const logitData: fc.Arbitrary<Data> = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 2, max: 5 })).chain(([n, k]) =>
+    fc.record({
+      kind: fc.constant('logits' as const),
+      n: fc.constant(n),
+      k: fc.constant(k),
+      values: fc.array(
+        fc.array(fc.oneof(fc.double({ min: -40, max: 40, noNaN: true }), fc.integer({ min: -5, max: 5 })), { minLength: k, maxLength: k }),
+        { minLength: n, maxLength: n },
+      ),
+      labels: fc.array(fc.integer({ min: 0, max: k - 1 }), { minLength: n, maxLength: n }),
+    }),
+  );
 
   /** Rows of positive weights, normalised: they sum to 1 up to rounding, far inside the tolerance. */
   const probabilityData: fc.Arbitrary<Data> = logitData.map((d) => ({
@@ -313,7 +445,13 @@ function main(): void {
 
   /** The number a CSV cell means, by Number() after undoing the exporter forms. */
   function denoted(cell: string): number {
-    return Number(cell.replace(/"/g, '').replace(/^\+/, '').replace(/^(-?)\./, '$10.').replace(/\.$/, ''));
+    return Number(
+      cell
+        .replace(/"/g, '')
+        .replace(/^\+/, '')
+        .replace(/^(-?)\./, '$10.')
+        .replace(/\.$/, ''),
+    );
   }
 
   function writeJson(d: Data, s: Style): string {
@@ -328,7 +466,9 @@ function main(): void {
     const q = (t: string) => (s.quote ? `"${t}"` : t);
     const prefix = d.kind === 'logits' ? 'logit' : 'prob';
     const header = [...(s.index ? [''] : []), ...Array.from({ length: d.k }, (_, j) => q(`${prefix}_${j}`)), q('label')].join(s.delimiter);
-    const rows = d.values.map((r, i) => [...(s.index ? [String(i)] : []), ...r.map((x) => q(csvNumber(x, s.csvNumbers))), q(String(d.labels[i]))].join(s.delimiter));
+    const rows = d.values.map((r, i) =>
+      [...(s.index ? [String(i)] : []), ...r.map((x) => q(csvNumber(x, s.csvNumbers))), q(String(d.labels[i]))].join(s.delimiter),
+    );
     const body = [header, ...rows].join(s.eol) + (s.blankLines ? s.eol + s.eol + '  ' + s.eol : s.eol);
     return (s.bom ? '\uFEFF' : '') + body;
   }
@@ -350,7 +490,26 @@ function main(): void {
 
   // ---- Mutations of valid files -------------------------------------------------------------------
 
-  const INSERTS = [',', '[', ']', '"', '{', ':', 'NaN', '-', '.', 'e', '\u00e9', '\u2212', '\u0000', '\r', '\n', '\uFEFF', '1e309', '9'.repeat(30)].map((t) => encoder.encode(t));
+  const INSERTS = [
+    ',',
+    '[',
+    ']',
+    '"',
+    '{',
+    ':',
+    'NaN',
+    '-',
+    '.',
+    'e',
+    '\u00e9',
+    '\u2212',
+    '\u0000',
+    '\r',
+    '\n',
+    '\uFEFF',
+    '1e309',
+    '9'.repeat(30),
+  ].map((t) => encoder.encode(t));
 
   type Mutation =
     | { op: 'flip'; at: number; bit: number }
@@ -399,10 +558,15 @@ function main(): void {
 
   const validFile = fc.oneof(
     fc.tuple(fc.oneof(logitData, probabilityData), style).map(([d, s]) => ({ name: NAME.json, text: writeJson(d, s) })),
-    fc.tuple(fc.oneof(logitData, probabilityData), style).map(([d, s]) => ({ name: s.delimiter === '\t' ? NAME.tsv : NAME.csv, text: writeCsv(d, s) })),
+    fc
+      .tuple(fc.oneof(logitData, probabilityData), style)
+      .map(([d, s]) => ({ name: s.delimiter === '\t' ? NAME.tsv : NAME.csv, text: writeCsv(d, s) })),
     fc.constantFrom(
       { name: NAME.json, text: '{"predictions": [[0.5, 1.5], [2, -1]], "targets": [[0.4, 1.6], [2.5, -1]]}' },
-      { name: NAME.json, text: '{"logits": [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]], "targets": [[1, 0, 0], [0.2, 0.7, 0.1]], "classes": ["a", "b", "c"]}' },
+      {
+        name: NAME.json,
+        text: '{"logits": [[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]], "targets": [[1, 0, 0], [0.2, 0.7, 0.1]], "classes": ["a", "b", "c"]}',
+      },
       { name: NAME.csv, text: 'prediction,target\n0.5,0.25\n1.5,2.0\n' },
       { name: NAME.csv, text: 'prob_0,prob_1,target_0,target_1\n0.25,0.75,0,1\n0.5,0.5,0.5,0.5\n' },
     ),
@@ -460,7 +624,8 @@ function main(): void {
           check(cut, name, r);
           // A cut inside the JSON always breaks it (a CSV cut at a row boundary is still a valid file).
           const kept = new TextDecoder().decode(cut);
-          if (name === NAME.json && kept.trim() !== text.replace(/^\uFEFF/, '').trim()) assert.ok(!r.loaded, `a truncated JSON file loaded: ${JSON.stringify(kept)}`);
+          if (name === NAME.json && kept.trim() !== text.replace(/^\uFEFF/, '').trim())
+            assert.ok(!r.loaded, `a truncated JSON file loaded: ${JSON.stringify(kept)}`);
         }),
         parameters(1500),
       );
@@ -476,14 +641,22 @@ function main(): void {
     assert.equal(r.cliThrown, null, `the CLI threw on ${show()}: ${r.cliThrown}`);
     const errors = r.problems.filter((p) => p.severity === 'error').length;
     assert.equal(r.loaded, errors === 0);
-    for (const p of r.problems) assert.ok(0 <= p.start && p.start <= p.end && p.end <= r.length && p.message.length > 0 && !/undefined|\[object/.test(p.message), p.message);
+    for (const p of r.problems)
+      assert.ok(
+        0 <= p.start && p.start <= p.end && p.end <= r.length && p.message.length > 0 && !/undefined|\[object/.test(p.message),
+        p.message,
+      );
     const cli = r.cli!;
     assert.ok(cli.status === 0 || cli.status === 1, `exit status ${cli.status}`);
     const lines = cli.stderr.split('\n').filter(Boolean);
     assert.equal(lines.length, r.problems.length, cli.stderr);
     for (const line of lines) {
       assert.ok(line.startsWith(`${name}: `), line);
-      assert.doesNotMatch(line, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'a raw control character reached stderr');
+      assert.doesNotMatch(
+        line,
+        /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/,
+        'a raw control character reached stderr',
+      );
     }
     if (r.loss !== null) assert.ok(Number.isFinite(r.loss));
   }
@@ -497,7 +670,18 @@ function main(): void {
     member('labels.npy', writeNpy(Int32Array.of(0, 1), [2]), 8),
     member('zeros.npy', writeNpy(new Float64Array(4096), [64, 64]), 8),
   ];
-  const NAMES = ['logits.npy', 'labels.npy', 'Logits.npy', 'targets.npy', 'constructor.npy', '__proto__.npy', 'x/', 'a\u001b[2J.npy', 'b\n.npy', 'zeros.npy'];
+  const NAMES = [
+    'logits.npy',
+    'labels.npy',
+    'Logits.npy',
+    'targets.npy',
+    'constructor.npy',
+    '__proto__.npy',
+    'x/',
+    'a\u001b[2J.npy',
+    'b\n.npy',
+    'zeros.npy',
+  ];
   // F.cross_entropy(tensor([[2, 1, .1], [.5, 2.5, .3]], dtype=float64), tensor([0, 1])), to 1e-15
   const TORCH_LOSS = 0.31853976964918573;
 
@@ -518,7 +702,10 @@ function main(): void {
     })
     .map(({ members, entries, end }) => {
       const locals = members.map((i) => POOL[i]);
-      const bytes = buildZip(locals, entries?.map((e) => ({ ...e, at: e.at % locals.length })));
+      const bytes = buildZip(
+        locals,
+        entries?.map((e) => ({ ...e, at: e.at % locals.length })),
+      );
       const view = new DataView(bytes.buffer);
       const e = bytes.length - 22;
       for (const [field, delta] of end) {
@@ -567,17 +754,26 @@ function main(): void {
           assert.equal(dataset.input, d.kind);
           assert.equal(dataset.n, d.n);
           assert.equal(dataset.k, d.k);
-          assert.deepEqual(Array.from(dataset.values), d.values.flat().map((x) => (x === 0 ? 0 : x)));
+          assert.deepEqual(
+            Array.from(dataset.values),
+            d.values.flat().map((x) => (x === 0 ? 0 : x)),
+          );
           assert.deepEqual(Array.from(dataset.labels!), d.labels);
           const loss = analyze(dataset).loss;
           const expected = referenceLoss(d);
-          assert.ok(Math.abs(loss - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `loss ${loss}, expected ${expected} for ${JSON.stringify(text)}`);
+          assert.ok(
+            Math.abs(loss - expected) <= 1e-12 * Math.max(1, Math.abs(expected)),
+            `loss ${loss}, expected ${expected} for ${JSON.stringify(text)}`,
+          );
           // The sample spans point at the rows as written.
           const rows = dataset.spans[0].spans;
           const bytes = encoder.encode(text);
           for (let i = 0; i < d.n; i++) {
             const row = new TextDecoder().decode(bytes.subarray(rows[2 * i], rows[2 * i + 1]));
-            assert.ok(csv ? !/[\r\n]/.test(row) && row.length > 0 : row.startsWith('[') && row.endsWith(']'), `span of sample ${i}: ${JSON.stringify(row)}`);
+            assert.ok(
+              csv ? !/[\r\n]/.test(row) && row.length > 0 : row.startsWith('[') && row.endsWith(']'),
+              `span of sample ${i}: ${JSON.stringify(row)}`,
+            );
           }
         }),
         { numRuns: SCALE * 1500 },
@@ -588,7 +784,13 @@ function main(): void {
       const scan: NumberScan = { value: 0, end: 0, error: null };
       fc.assert(
         fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 0, max: 20 }), (x, digits) => {
-          const texts = [String(x), x.toExponential(), x.toExponential(digits), x.toPrecision(Math.max(1, digits)), ...(Math.abs(x) < 1e21 ? [x.toFixed(digits)] : [])]
+          const texts = [
+            String(x),
+            x.toExponential(),
+            x.toExponential(digits),
+            x.toPrecision(Math.max(1, digits)),
+            ...(Math.abs(x) < 1e21 ? [x.toFixed(digits)] : []),
+          ]
             // JavaScript writes 1e+21; JSON allows the '+', and so does Number().
             .filter((t) => /^-?(0|[1-9]\d*)(\.\d+)?(e[+-]?\d+)?$/.test(t));
           for (const text of texts) {
@@ -614,7 +816,10 @@ function main(): void {
     });
 
     test('LineIndex: every character boundary maps to a line and UTF-16 column and back, as an editor counts them', () => {
-      const piece = fc.oneof(fc.constantFrom('\n', '\r', '\r\n', 'a', ' ', '\t', '\u00e9', '\u2212', '\u{1F600}', '\uFEFF'), fc.string({ maxLength: 4 }));
+      const piece = fc.oneof(
+        fc.constantFrom('\n', '\r', '\r\n', 'a', ' ', '\t', '\u00e9', '\u2212', '\u{1F600}', '\uFEFF'),
+        fc.string({ maxLength: 4 }),
+      );
       fc.assert(
         fc.property(fc.boolean(), fc.array(piece, { maxLength: 30 }), (bom, pieces) => {
           const whole = (bom ? '\uFEFF' : '') + pieces.join('');
@@ -628,7 +833,7 @@ function main(): void {
           let offset = hidden ? 3 : 0;
           let line = 0;
           let column = 0;
-          for (let k = 0; k <= text.length; ) {
+          for (let k = 0; k <= text.length;) {
             const position = index.position(offset);
             assert.deepEqual(position, { line, character: column }, `offset ${offset} of ${JSON.stringify(text)}`);
             assert.equal(index.offsetAt(position), offset);

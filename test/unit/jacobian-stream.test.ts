@@ -25,7 +25,9 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** A seeded logits row (LCG), so the file is the same on every run. */
 function logitsFile(k: number, n = 2): string {
   let x = 12345;
-  const rows = Array.from({ length: n }, () => Array.from({ length: k }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31), ((x % 2000) / 250 - 4).toFixed(3))));
+  const rows = Array.from({ length: n }, () =>
+    Array.from({ length: k }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31), ((x % 2000) / 250 - 4).toFixed(3))),
+  );
   return JSON.stringify({ logits: rows.map((r) => r.map(Number)), labels: Array.from({ length: n }, (_, i) => i % k) });
 }
 
@@ -37,10 +39,14 @@ describe('the streamed Jacobian equals the whole one', () => {
   const a = analyze(loaded.dataset!) as ClassificationAnalysis;
   const p = a.probabilities.slice(7, 14);
 
-  test('json, csv and npy chunks concatenate to exportJacobian\'s bytes (with class names)', () => {
+  test("json, csv and npy chunks concatenate to exportJacobian's bytes (with class names)", () => {
     const classes = ['a', 'b,c', 'd', '=e', 'f', 'g', 'h'];
     for (const format of ['json', 'csv', 'npy'] as const) {
-      assert.deepEqual(concat(jacobianFileChunks(p, 1, format, { fileName: 'x.json', classes })), Buffer.from(exportJacobian(a, 1, format, { fileName: 'x.json', classes })), format);
+      assert.deepEqual(
+        concat(jacobianFileChunks(p, 1, format, { fileName: 'x.json', classes })),
+        Buffer.from(exportJacobian(a, 1, format, { fileName: 'x.json', classes })),
+        format,
+      );
     }
   });
 
@@ -63,7 +69,12 @@ describe('huge K: refused with the size it would need, exit 1, one line', () => 
       assert.equal(r.stdout, '');
       const lines = r.stderr.split('\n').filter(Boolean);
       assert.equal(lines.length, 1, r.stderr);
-      assert.match(lines[0], new RegExp(`^${path.replace(/[.\\/]/g, '\\$&')}: the softmax Jacobian of 66,000 classes has 4,356,000,000 entries, about [\\d.]+ GB .*above the (2\\.0 GB|256\\.0 MB) an output may have`));
+      assert.match(
+        lines[0],
+        new RegExp(
+          `^${path.replace(/[.\\/]/g, '\\$&')}: the softmax Jacobian of 66,000 classes has 4,356,000,000 entries, about [\\d.]+ GB .*above the (2\\.0 GB|256\\.0 MB) an output may have`,
+        ),
+      );
       assert.doesNotMatch(r.stderr, /RangeError|at .*\.js:\d+/);
     }
   });
@@ -87,7 +98,13 @@ describe('huge K: refused with the size it would need, exit 1, one line', () => 
     assert.equal(jacobian.length, 1500);
     const a = analyze(loadTensorFile(new Uint8Array(readFileSync(path)), path).dataset!) as ClassificationAnalysis;
     const p = a.probabilities.subarray(1500, 3000);
-    for (const [j, c] of [[0, 0], [3, 1499], [1499, 3], [700, 700]]) assert.equal(jacobian[j][c], p[j] * ((j === c ? 1 : 0) - p[c]) || -p[j] * p[c] + (j === c ? p[j] : 0));
+    for (const [j, c] of [
+      [0, 0],
+      [3, 1499],
+      [1499, 3],
+      [700, 700],
+    ])
+      assert.equal(jacobian[j][c], p[j] * ((j === c ? 1 : 0) - p[c]) || -p[j] * p[c] + (j === c ? p[j] : 0));
   });
 
   test('--out j.npy of K = 1,500 is written in rows and reads back as the matrix', () => {

@@ -19,7 +19,9 @@ const enc = (s: string) => new TextEncoder().encode(s);
 function problemsOf(text: string, options = {}): string[] {
   const bytes = enc(text);
   const index = new LineIndex(bytes);
-  return loadTensorFile(bytes, 'f.json', options).problems.map((p) => `${formatLocation('', index, p.start).slice(1)}: ${p.severity}: ${p.message}`);
+  return loadTensorFile(bytes, 'f.json', options).problems.map(
+    (p) => `${formatLocation('', index, p.start).slice(1)}: ${p.severity}: ${p.message}`,
+  );
 }
 
 /** The text under a problem's range. */
@@ -37,7 +39,11 @@ describe('located errors in the "loss"', () => {
     assert.match(problemsOf(text)[0], /^1:10: error: unknown loss "cross_entropyy"; the losses are cross_entropy, nll, kl_div/);
   });
   it('accepts torch’s spellings: mse_loss, CrossEntropyLoss, BCEWithLogitsLoss', () => {
-    for (const [name, file] of [['mse_loss', '"predictions": [1], "targets": [2]'], ['CrossEntropyLoss', '"logits": [[1, 2]], "labels": [0]'], ['BCEWithLogitsLoss', '"logits": [[1, 2]], "targets": [[0, 1]]']]) {
+    for (const [name, file] of [
+      ['mse_loss', '"predictions": [1], "targets": [2]'],
+      ['CrossEntropyLoss', '"logits": [[1, 2]], "labels": [0]'],
+      ['BCEWithLogitsLoss', '"logits": [[1, 2]], "targets": [[0, 1]]'],
+    ]) {
       assert.deepEqual(problemsOf(`{"loss": "${name}", ${file}}`), [], name);
     }
   });
@@ -56,7 +62,8 @@ describe('located errors in the "loss"', () => {
     assert.match(problemsOf(text)[0], /weight has 2 values but there are 3 classes; it needs 3, one per class/);
   });
   it('a pos_weight that is neither K nor 1 long points at the pos_weight', () => {
-    const text = '{"loss": {"name": "binary_cross_entropy_with_logits", "pos_weight": [1, 2]}, "logits": [[1, 2, 3]], "targets": [[0, 1, 1]]}';
+    const text =
+      '{"loss": {"name": "binary_cross_entropy_with_logits", "pos_weight": [1, 2]}, "logits": [[1, 2, 3]], "targets": [[0, 1, 1]]}';
     assert.equal(under(text, 'loss-pos-weight'), '[1, 2]');
     assert.deepEqual(problemsOf(text.replace('[1, 2]}', '[2]}')), []);
   });
@@ -65,7 +72,10 @@ describe('located errors in the "loss"', () => {
     assert.equal(under(text, 'targets-range'), '1.5');
   });
   it('a loss that does not take the file’s tensor says which would', () => {
-    assert.match(problemsOf('{"loss": "l1", "logits": [[1, 2]], "labels": [0]}')[0], /l1 takes "predictions", but the file has "logits"; for "logits" use "cross_entropy" or "binary_cross_entropy_with_logits"/);
+    assert.match(
+      problemsOf('{"loss": "l1", "logits": [[1, 2]], "labels": [0]}')[0],
+      /l1 takes "predictions", but the file has "logits"; for "logits" use "cross_entropy" or "binary_cross_entropy_with_logits"/,
+    );
   });
   it('every label ignored: the mean would be 0/0', () => {
     assert.match(problemsOf('{"loss": "cross_entropy", "logits": [[1, 2]], "labels": [-100]}')[0], /every label equals ignore_index -100/);
@@ -76,10 +86,14 @@ describe('located errors in the "loss"', () => {
 });
 
 describe('a network file’s "loss"', () => {
-  const net = (loss: string) => `{"loss": ${loss}, "network": {"layers": [{"weights": [[1, 0], [0, 1]], "bias": [0, 0], "activation": "softmax"}]}, "inputs": [[1, 2]], "labels": [1]}`;
+  const net = (loss: string) =>
+    `{"loss": ${loss}, "network": {"layers": [{"weights": [[1, 0], [0, 1]], "bias": [0, 0], "activation": "softmax"}]}, "inputs": [[1, 2]], "labels": [1]}`;
   it('matching the head: nothing to say; another loss: a warning at it; an unknown one: an error', () => {
     assert.deepEqual(problemsOf(net('"cross_entropy"')), []);
-    assert.match(problemsOf(net('"huber"'))[0], /^1:10: warning: this network's head computes cross_entropy \(its last layer is a softmax\), not huber/);
+    assert.match(
+      problemsOf(net('"huber"'))[0],
+      /^1:10: warning: this network's head computes cross_entropy \(its last layer is a softmax\), not huber/,
+    );
     assert.match(problemsOf(net('"hubber"'))[0], /^1:10: error: unknown loss "hubber"/);
   });
 });
@@ -87,7 +101,9 @@ describe('a network file’s "loss"', () => {
 describe('unknown top-level keys', () => {
   it('get a warning at the key; the analysis goes on', () => {
     const text = '{"logits": [[1, 2]], "labels": [0], "lossfn": "huber"}';
-    assert.deepEqual(problemsOf(text), ['1:37: warning: the key "lossfn" is not one Gradient Lens reads, so it is ignored; the keys it reads are logits, probabilities, log_probabilities, predictions, labels, targets, classes and loss']);
+    assert.deepEqual(problemsOf(text), [
+      '1:37: warning: the key "lossfn" is not one Gradient Lens reads, so it is ignored; the keys it reads are logits, probabilities, log_probabilities, predictions, labels, targets, classes and loss',
+    ]);
     assert.ok(loadTensorFile(enc(text), 'f.json').dataset);
   });
   it('the keys of the other readers (own derivatives) are known', () => {
@@ -128,7 +144,10 @@ describe('the loss from outside a JSON file', () => {
     const setting = { fallback: { name: 'huber', delta: 1 } };
     assert.equal(runPipeline(enc(text), 'f.json', { loss: setting }).analysis!.loss, (0.5 + 1.5) / 2);
     assert.equal(runPipeline(enc(text.replace('{', '{"loss": "l1", ')), 'f.json', { loss: setting }).analysis!.loss, 1.5);
-    assert.match(runPipeline(enc(text), 'f.json', { loss: { fallback: 'hubr' } }).problems[0].message, /gradientLens.loss: unknown loss "hubr"/);
+    assert.match(
+      runPipeline(enc(text), 'f.json', { loss: { fallback: 'hubr' } }).problems[0].message,
+      /gradientLens.loss: unknown loss "hubr"/,
+    );
   });
   it('a CSV takes its loss from the setting; logprob_0… columns are log-probabilities', () => {
     const csv = enc('logit_0,logit_1,target_0,target_1\n0,0,1,0\n2,-2,1,1\n');
@@ -144,9 +163,13 @@ describe('the loss from outside a JSON file', () => {
     const lp = [Math.log(0.25), Math.log(0.75)];
     const nll = loadTensorFile(enc(JSON.stringify({ log_probabilities: [lp], labels: [1] })), 'f.json').dataset as ClassificationData;
     assert.equal(nll.loss?.name, 'nll');
-    const kl = loadTensorFile(enc(JSON.stringify({ log_probabilities: [lp], targets: [[0.5, 0.5]] })), 'f.json').dataset as ClassificationData;
+    const kl = loadTensorFile(enc(JSON.stringify({ log_probabilities: [lp], targets: [[0.5, 0.5]] })), 'f.json')
+      .dataset as ClassificationData;
     assert.equal(kl.loss?.name, 'kl_div');
-    assert.match(loadTensorFile(enc('{"log_probabilities": [[0.5, -1]], "labels": [0]}'), 'f.json').problems[0].message, /log-probability 0.5 in sample 0 \(class 0\) is above 0/);
+    assert.match(
+      loadTensorFile(enc('{"log_probabilities": [[0.5, -1]], "labels": [0]}'), 'f.json').problems[0].message,
+      /log-probability 0.5 in sample 0 \(class 0\) is above 0/,
+    );
     const unnormalized = problemsOf('{"log_probabilities": [[-0.2, -1.8]], "labels": [0]}');
     assert.equal(unnormalized.length, 1);
     assert.match(unnormalized[0], /^1:24: warning: the log-probabilities of sample 0 add up, as probabilities, to 0\.98403, not 1/);
@@ -157,7 +180,12 @@ describe('CLI loss flags', () => {
   const run = (text: string, ...args: string[]) => {
     let out = '';
     let err = '';
-    const status = runCli(['analyze', 'f.json', '--json', ...args], { readFile: () => enc(text), fileSize: () => text.length, out: (t) => (out += t), err: (t) => (err += t) });
+    const status = runCli(['analyze', 'f.json', '--json', ...args], {
+      readFile: () => enc(text),
+      fileSize: () => text.length,
+      out: (t) => (out += t),
+      err: (t) => (err += t),
+    });
     return { status, out, err, report: out ? JSON.parse(out) : null };
   };
   const file = '{"loss": {"name": "cross_entropy", "weight": [1, 3]}, "logits": [[0, 0], [0, 0]], "labels": [0, 1]}';

@@ -51,8 +51,23 @@ function analyzeJson(file: object, args: string[] = [], command = 'analyze'): { 
 
 describe('named losses match PyTorch (float64 autograd)', () => {
   it('covers every loss of the issue', () => {
-    const names = new Set(reference.cases.map((c) => (typeof c.file.loss === 'string' ? c.file.loss : (c.file.loss as { name?: string } | undefined)?.name ?? c.cli?.[1])));
-    for (const name of ['cross_entropy', 'nll', 'kl_div', 'binary_cross_entropy_with_logits', 'binary_cross_entropy', 'mse', 'l1', 'smooth_l1', 'huber']) assert.ok(names.has(name), name);
+    const names = new Set(
+      reference.cases.map((c) =>
+        typeof c.file.loss === 'string' ? c.file.loss : ((c.file.loss as { name?: string } | undefined)?.name ?? c.cli?.[1]),
+      ),
+    );
+    for (const name of [
+      'cross_entropy',
+      'nll',
+      'kl_div',
+      'binary_cross_entropy_with_logits',
+      'binary_cross_entropy',
+      'mse',
+      'l1',
+      'smooth_l1',
+      'huber',
+    ])
+      assert.ok(names.has(name), name);
   });
   for (const c of reference.cases) {
     it(c.name, () => {
@@ -124,7 +139,8 @@ describe('finite differences agree with every named loss’s analytic gradient',
   }
 
   // Seeded random inputs (fast-check's default seed is fixed per run with `seed`).
-  const row = (k: number, min: number, max: number) => fc.array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), { minLength: k, maxLength: k });
+  const row = (k: number, min: number, max: number) =>
+    fc.array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), { minLength: k, maxLength: k });
   const classification = fc.integer({ min: 2, max: 5 }).chain((k) =>
     fc.record({
       k: fc.constant(k),
@@ -147,10 +163,15 @@ describe('finite differences agree with every named loss’s analytic gradient',
         });
         if (!useLabels && targets.some((r) => Math.abs(r.reduce((a, b) => a + b, 0) - 1) > 1e-9)) return;
         if (useLabels && labels.every((l) => l === -100)) return;
-        const file = { loss: { name: 'cross_entropy', weight, label_smoothing: smoothing }, logits, ...(useLabels ? { labels } : { targets }) };
+        const file = {
+          loss: { name: 'cross_entropy', weight, label_smoothing: smoothing },
+          logits,
+          ...(useLabels ? { labels } : { targets }),
+        };
         const loaded = loadTensorFile(new TextEncoder().encode(JSON.stringify(file)), 'r.json');
         assert.ok(loaded.dataset, JSON.stringify(loaded.problems));
-        for (const check of checkDatasetGradients(loaded.dataset!, 'mean')) assert.ok(check.passed, `${check.name}: ${check.analytic} vs ${check.numeric}`);
+        for (const check of checkDatasetGradients(loaded.dataset!, 'mean'))
+          assert.ok(check.passed, `${check.name}: ${check.analytic} vs ${check.numeric}`);
       }),
       spec,
     );
@@ -159,17 +180,29 @@ describe('finite differences agree with every named loss’s analytic gradient',
   it('the binary and regression losses, away from their kinks', () => {
     const names = ['binary_cross_entropy_with_logits', 'binary_cross_entropy', 'mse', 'l1', 'smooth_l1', 'huber'] as const;
     fc.assert(
-      fc.property(fc.constantFrom(...names), classification, fc.double({ min: 0.1, max: 2, noNaN: true }), (name, { logits, weight, soft }, threshold) => {
-        const n = logits.length;
-        const targets = soft.slice(0, n);
-        let file: object;
-        if (name === 'binary_cross_entropy_with_logits') file = { loss: { name, pos_weight: weight, weight }, logits, targets };
-        else if (name === 'binary_cross_entropy') file = { loss: name, probabilities: logits.map((r) => r.map((z) => 1 / (1 + Math.exp(-z / 4)))), targets };
-        else file = { loss: { name, ...(name === 'smooth_l1' ? { beta: threshold } : name === 'huber' ? { delta: threshold } : {}) }, predictions: logits, targets: targets.map((r) => r.map((v) => v * 4 - 2)) };
-        const loaded = loadTensorFile(new TextEncoder().encode(JSON.stringify(file)), 'r.json');
-        assert.ok(loaded.dataset, JSON.stringify(loaded.problems));
-        for (const check of checkDatasetGradients(loaded.dataset!, 'mean')) assert.ok(check.passed, `${name} ${check.name}: ${check.analytic} vs ${check.numeric}`);
-      }),
+      fc.property(
+        fc.constantFrom(...names),
+        classification,
+        fc.double({ min: 0.1, max: 2, noNaN: true }),
+        (name, { logits, weight, soft }, threshold) => {
+          const n = logits.length;
+          const targets = soft.slice(0, n);
+          let file: object;
+          if (name === 'binary_cross_entropy_with_logits') file = { loss: { name, pos_weight: weight, weight }, logits, targets };
+          else if (name === 'binary_cross_entropy')
+            file = { loss: name, probabilities: logits.map((r) => r.map((z) => 1 / (1 + Math.exp(-z / 4)))), targets };
+          else
+            file = {
+              loss: { name, ...(name === 'smooth_l1' ? { beta: threshold } : name === 'huber' ? { delta: threshold } : {}) },
+              predictions: logits,
+              targets: targets.map((r) => r.map((v) => v * 4 - 2)),
+            };
+          const loaded = loadTensorFile(new TextEncoder().encode(JSON.stringify(file)), 'r.json');
+          assert.ok(loaded.dataset, JSON.stringify(loaded.problems));
+          for (const check of checkDatasetGradients(loaded.dataset!, 'mean'))
+            assert.ok(check.passed, `${name} ${check.name}: ${check.analytic} vs ${check.numeric}`);
+        },
+      ),
       spec,
     );
   });

@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkDatasetGradients } from '../../src/core/datasetCheck';
 import { checkGradient } from '../../src/core/gradcheck';
-import { meanSquaredError, probabilityCrossEntropy, softmaxCrossEntropy, softmaxCrossEntropyGradient, softmaxCrossEntropyInto, softmaxCrossEntropyLabels, softmaxCrossEntropyLabelsGradient, softmaxCrossEntropyLabelsInto } from '../../src/core/losses';
+import {
+  meanSquaredError,
+  probabilityCrossEntropy,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyGradient,
+  softmaxCrossEntropyInto,
+  softmaxCrossEntropyLabels,
+  softmaxCrossEntropyLabelsGradient,
+  softmaxCrossEntropyLabelsInto,
+} from '../../src/core/losses';
 import { logSoftmax, matTransposeVec, softmax, softmaxBackward, softmaxJacobian } from '../../src/core/softmax';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
@@ -158,7 +167,11 @@ describe('cross-entropy', () => {
     for (const reduction of ['mean', 'sum'] as const) {
       const dense = softmaxCrossEntropy(z, y, n, k, reduction);
       const byLabel = softmaxCrossEntropyLabels(z, labels, n, k, reduction);
-      const forms = [byLabel, softmaxCrossEntropyInto(z, y, n, k, reduction, null), softmaxCrossEntropyLabelsInto(z, labels, n, k, reduction, null)];
+      const forms = [
+        byLabel,
+        softmaxCrossEntropyInto(z, y, n, k, reduction, null),
+        softmaxCrossEntropyLabelsInto(z, labels, n, k, reduction, null),
+      ];
       for (const r of forms) {
         assert.ok(Object.is(r.loss, dense.loss));
         assert.deepEqual(Array.from(r.losses), Array.from(dense.losses));
@@ -167,7 +180,11 @@ describe('cross-entropy', () => {
       assert.deepEqual(Array.from(byLabel.gradient), Array.from(dense.gradient));
       // Loss and gradient without p, in a fresh array or a reused one: the same bits again.
       const reused = new Float64Array(n * k).fill(NaN);
-      for (const r of [softmaxCrossEntropyGradient(z, y, n, k, reduction), softmaxCrossEntropyLabelsGradient(z, labels, n, k, reduction), softmaxCrossEntropyLabelsGradient(z, labels, n, k, reduction, reused)]) {
+      for (const r of [
+        softmaxCrossEntropyGradient(z, y, n, k, reduction),
+        softmaxCrossEntropyLabelsGradient(z, labels, n, k, reduction),
+        softmaxCrossEntropyLabelsGradient(z, labels, n, k, reduction, reused),
+      ]) {
         assert.ok(Object.is(r.loss, dense.loss));
         assert.deepEqual(Array.from(r.losses), Array.from(dense.losses));
         assert.deepEqual(Array.from(r.gradient), Array.from(dense.gradient));
@@ -178,7 +195,7 @@ describe('cross-entropy', () => {
     }
   });
 
-  it('soft targets (rows not summing to 1 too): …Gradient gives softmaxCrossEntropy\'s loss and gradient bit for bit', () => {
+  it("soft targets (rows not summing to 1 too): …Gradient gives softmaxCrossEntropy's loss and gradient bit for bit", () => {
     let seed = 17;
     const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
     const n = 30;
@@ -254,7 +271,9 @@ describe('analytic gradients equal finite differences (property)', () => {
         const y = new Float64Array(n * k);
         for (let i = 0; i < n; i++) y[i * k + (i % k)] = 1;
         const g = probabilityCrossEntropy(p, y, n, k).gradient;
-        return checkGradient((x) => probabilityCrossEntropy(x, y, n, k).loss, p, g, { skip: (i, h) => p[i] < 1e-7 + h || p[i] > 1 - 1e-7 - h }).passed;
+        return checkGradient((x) => probabilityCrossEntropy(x, y, n, k).loss, p, g, {
+          skip: (i, h) => p[i] < 1e-7 + h || p[i] > 1 - 1e-7 - h,
+        }).passed;
       }),
       { numRuns: 200 },
     );
@@ -289,7 +308,17 @@ describe('analytic gradients equal finite differences (property)', () => {
     const labels = Int32Array.from({ length: n }, () => Math.floor(next() * k));
     const targets = new Float64Array(n * k);
     labels.forEach((c, i) => (targets[i * k + c] = 1));
-    const dataset = { task: 'classification' as const, input: 'logits' as const, n, k, values: z, targets, labels, classes: null, spans: [] };
+    const dataset = {
+      task: 'classification' as const,
+      input: 'logits' as const,
+      n,
+      k,
+      values: z,
+      targets,
+      labels,
+      classes: null,
+      spans: [],
+    };
     // With class indices the dense targets are never read (the host derives them lazily): a
     // getter that throws proves it; the result equals the dense targets' bit for bit.
     const lazyTargets = Object.defineProperty({ ...dataset }, 'targets', { get: () => assert.fail('targets read') });
@@ -307,7 +336,18 @@ describe('analytic gradients equal finite differences (property)', () => {
     const wrong = Float64Array.from(analytic);
     const t = (n - 1) * k + labels[n - 1];
     wrong[t] *= 1.01;
-    const bad = checkGradient((x, changed) => softmaxCrossEntropyGradient(x.subarray(Math.floor(changed / k) * k, Math.floor(changed / k) * k + k), targets.subarray(Math.floor(changed / k) * k, Math.floor(changed / k) * k + k), 1, k, 'sum').loss / n, z, wrong);
+    const bad = checkGradient(
+      (x, changed) =>
+        softmaxCrossEntropyGradient(
+          x.subarray(Math.floor(changed / k) * k, Math.floor(changed / k) * k + k),
+          targets.subarray(Math.floor(changed / k) * k, Math.floor(changed / k) * k + k),
+          1,
+          k,
+          'sum',
+        ).loss / n,
+      z,
+      wrong,
+    );
     assert.equal(bad.passed, false);
     assert.equal(bad.worstIndex, t);
   });

@@ -39,7 +39,10 @@ describe('peak memory of the CLI on hostile input', { concurrency: false }, () =
     const content = new Uint8Array(512 * MB);
     content.set(head);
     const path = join(dir, 'bomb.npz');
-    writeFileSync(path, buildZip([{ name: 'logits.npy', stored: new Uint8Array(deflateRawSync(content)), method: 8, crc: crc32(head), size: head.length }]));
+    writeFileSync(
+      path,
+      buildZip([{ name: 'logits.npy', stored: new Uint8Array(deflateRawSync(content)), method: 8, crc: crc32(head), size: head.length }]),
+    );
     const stderr = bounded('inflate bomb', ['analyze', path], path, 1);
     assert.match(stderr, /member 'logits\.npy': this member inflates to more than the 8128 bytes the zip directory says/);
   });
@@ -47,14 +50,26 @@ describe('peak memory of the CLI on hostile input', { concurrency: false }, () =
   test('600 entries sharing one deflate stream', () => {
     const shared = member('a.npy', writeNpy(new Float64Array(1 << 21), [1 << 21]));
     const path = join(dir, 'shared.npz');
-    writeFileSync(path, buildZip([shared], Array.from({ length: 600 }, (_, i) => ({ at: 0, name: `a${i}.npy` }))));
+    writeFileSync(
+      path,
+      buildZip(
+        [shared],
+        Array.from({ length: 600 }, (_, i) => ({ at: 0, name: `a${i}.npy` })),
+      ),
+    );
     bounded('overlapping entries', ['analyze', path], path, 1);
   });
 
   test('an honest 64 MB array of zeros deflated to 64 KB is read within the bound', () => {
     const n = 8 * MB;
     const path = join(dir, 'zeros.npz');
-    writeFileSync(path, writeNpz({ logits: { data: new Float64Array(n), shape: [n / 4, 4] }, labels: { data: new Int32Array(n / 4), shape: [n / 4] } }, { compress: true }));
+    writeFileSync(
+      path,
+      writeNpz(
+        { logits: { data: new Float64Array(n), shape: [n / 4, 4] }, labels: { data: new Int32Array(n / 4), shape: [n / 4] } },
+        { compress: true },
+      ),
+    );
     bounded('honest zeros', ['analyze', path, '--summary'], path, 0, n * 8 + (n / 4) * 4);
   });
 

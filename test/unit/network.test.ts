@@ -43,13 +43,17 @@ function messages(text: string): string[] {
   const bytes = new TextEncoder().encode(text);
   const { dataset, problems } = loadTensorFile(bytes, 'net.json');
   const index = new LineIndex(bytes);
-  const lines = problems.map((p) => `${formatLocation('net.json', index, p.start)}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`);
+  const lines = problems.map(
+    (p) => `${formatLocation('net.json', index, p.start)}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`,
+  );
   if (problems.some((p) => p.severity === 'error')) assert.equal(dataset, null);
   return lines;
 }
 
 describe('network analysis matches PyTorch autograd (float64)', () => {
-  const index = JSON.parse(readFileSync(join(referenceDir, 'index.json'), 'utf8')) as { cases: { name: string; kind: string; input: string; expected: string }[] };
+  const index = JSON.parse(readFileSync(join(referenceDir, 'index.json'), 'utf8')) as {
+    cases: { name: string; kind: string; input: string; expected: string }[];
+  };
   const cases = index.cases.filter((c) => c.kind === 'network');
   it('covers every activation, both heads and depths 1 to 3', () => {
     const acts = new Set<string>();
@@ -95,17 +99,29 @@ describe('network analysis matches PyTorch autograd (float64)', () => {
 describe('examples', () => {
   it('network.json: 4 → 5 relu → 3 softmax, loss and gradients from PyTorch', () => {
     const data = networkFile(join(root, 'examples', 'network.json'));
-    assert.deepEqual(data.layers.map((l) => [l.inputs, l.outputs, l.activation]), [[4, 5, 'relu'], [5, 3, 'softmax']]);
+    assert.deepEqual(
+      data.layers.map((l) => [l.inputs, l.outputs, l.activation]),
+      [
+        [4, 5, 'relu'],
+        [5, 3, 'softmax'],
+      ],
+    );
     assert.deepEqual(data.classes, ['setosa', 'versicolor', 'virginica']);
     assert.equal(data.n, 6);
     const a = analyzeNetwork(data);
     // torch: F.cross_entropy on the last z; torch.autograd.grad for the weights.
     assertClose(a.loss, 0.28069378195812855);
-    assertClose(Array.from(a.layers[0].gradWeights.subarray(4, 8)), [-0.04779206783493504, -0.0478998410161232, -0.09926019491130449, -0.13198894023176172]);
+    assertClose(
+      Array.from(a.layers[0].gradWeights.subarray(4, 8)),
+      [-0.04779206783493504, -0.0478998410161232, -0.09926019491130449, -0.13198894023176172],
+    );
     assertClose(Array.from(a.layers[1].gradBias), [0.032563770691324725, -0.01997549112276646, -0.012588279568558285]);
     // Hidden neuron 4 is dead on every sample: no gradient reaches its row or the output column it feeds.
     assert.deepEqual(Array.from(a.layers[0].gradWeights.subarray(16, 20)), [0, 0, 0, 0]);
-    assert.deepEqual([0, 1, 2].map((o) => a.layers[1].gradWeights[o * 5 + 4]), [0, 0, 0]);
+    assert.deepEqual(
+      [0, 1, 2].map((o) => a.layers[1].gradWeights[o * 5 + 4]),
+      [0, 0, 0],
+    );
     assert.deepEqual(Array.from(a.predicted!), [0, 0, 1, 1, 2, 2]);
   });
 
@@ -123,7 +139,10 @@ describe('examples', () => {
       const { status, stdout } = cli('check', join(root, 'examples', name), '--json');
       const checks = JSON.parse(stdout) as { name: string; passed: boolean; checked: number }[];
       assert.equal(checks.length, 4, name); // W and b of two layers
-      assert.ok(checks.every((c) => c.passed && c.checked > 0), name);
+      assert.ok(
+        checks.every((c) => c.passed && c.checked > 0),
+        name,
+      );
       assert.equal(status, 0);
     }
   });
@@ -131,7 +150,8 @@ describe('examples', () => {
 
 describe('one sigmoid neuron by hand', () => {
   // x = [1, −2], W = [[0.5, 0.25]], b = [0.1]: z = 0.5 − 0.5 + 0.1 = 0.1, a = σ(0.1), y = 1.
-  const text = '{"network": {"layers": [{"weights": [[0.5, 0.25]], "bias": [0.1], "activation": "sigmoid"}]}, "inputs": [[1, -2]], "targets": [[1]]}';
+  const text =
+    '{"network": {"layers": [{"weights": [[0.5, 0.25]], "bias": [0.1], "activation": "sigmoid"}]}, "inputs": [[1, -2]], "targets": [[1]]}';
   it('L = (σ(z) − y)², ∂L/∂W = 2(a − y)·a(1 − a)·x, ∂L/∂b = 2(a − y)·a(1 − a)', () => {
     const a = analyzeNetwork(network(text));
     const s = 1 / (1 + Math.exp(-0.1));
@@ -151,7 +171,12 @@ describe('one sigmoid neuron by hand', () => {
     const mean = analyzeNetwork(three);
     const sum = analyzeNetwork(three, { reduction: 'sum' });
     assertClose(sum.loss, 3 * mean.loss, 1e-14, 0);
-    assertClose(Array.from(sum.layers[0].gradWeights), Array.from(mean.layers[0].gradWeights, (g) => 3 * g), 1e-14, 0);
+    assertClose(
+      Array.from(sum.layers[0].gradWeights),
+      Array.from(mean.layers[0].gradWeights, (g) => 3 * g),
+      1e-14,
+      0,
+    );
   });
 });
 
@@ -206,7 +231,16 @@ function build(spec: Spec): NetworkData {
   const layers: DenseLayer[] = spec.activations.map((activation, l) => {
     const inputs = spec.widths[l];
     const outputs = spec.widths[l + 1];
-    return { weights: take(outputs * inputs), bias: take(outputs), inputs, outputs, activation, weightRowSpans: null, biasSpans: null, span: null };
+    return {
+      weights: take(outputs * inputs),
+      bias: take(outputs),
+      inputs,
+      outputs,
+      activation,
+      weightRowSpans: null,
+      biasSpans: null,
+      span: null,
+    };
   });
   return {
     task: 'network',
@@ -229,7 +263,8 @@ describe('analytic gradients equal finite differences on random networks (proper
           const data = build(spec);
           const checks = checkDatasetGradients(data, reduction);
           assert.equal(checks.length, 2 * data.layers.length);
-          for (const c of checks) assert.ok(c.passed, `${c.name}: analytic ${c.analytic} vs numeric ${c.numeric} (${spec.activations.join(', ')})`);
+          for (const c of checks)
+            assert.ok(c.passed, `${c.name}: analytic ${c.analytic} vs numeric ${c.numeric} (${spec.activations.join(', ')})`);
         }),
         { numRuns: 150, endOnFailure: true },
       );
@@ -302,9 +337,26 @@ describe('chain rule, layer by layer (property)', () => {
   it('∂a/∂z is σ(1 − σ), 1 − tanh², the ReLU step, 1, or diag(p) − ppᵀ', () => {
     const z = [-1.5, 0, 2];
     const sig = z.map((v) => 1 / (1 + Math.exp(-v)));
-    assert.deepEqual(Array.from(diagonal(activationJacobian('sigmoid', z, sig))), sig.map((s) => s * (1 - s)));
-    assert.deepEqual(Array.from(diagonal(activationJacobian('tanh', z, z.map(Math.tanh)))), z.map((v) => 1 - Math.tanh(v) ** 2));
-    assert.deepEqual(Array.from(diagonal(activationJacobian('relu', z, z.map((v) => Math.max(v, 0))))), [0, 0, 1]);
+    assert.deepEqual(
+      Array.from(diagonal(activationJacobian('sigmoid', z, sig))),
+      sig.map((s) => s * (1 - s)),
+    );
+    assert.deepEqual(
+      Array.from(diagonal(activationJacobian('tanh', z, z.map(Math.tanh)))),
+      z.map((v) => 1 - Math.tanh(v) ** 2),
+    );
+    assert.deepEqual(
+      Array.from(
+        diagonal(
+          activationJacobian(
+            'relu',
+            z,
+            z.map((v) => Math.max(v, 0)),
+          ),
+        ),
+      ),
+      [0, 0, 1],
+    );
     assert.deepEqual(Array.from(activationJacobian('linear', z, z)), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
     const p = [0.2, 0.3, 0.5];
     assertClose(Array.from(activationJacobian('softmax', z, p)), [0.16, -0.06, -0.1, -0.06, 0.21, -0.15, -0.1, -0.15, 0.25], 0, 1e-16);
@@ -326,9 +378,27 @@ function diagonal(J: Float64Array): Float64Array {
 
 /** A chain of `depth` square layers of width 3 whose weights are `scale` × a fixed ±1, ±0.5 pattern. */
 function chain(depth: number, scale: number, activation: Activation, head: Activation): string {
-  const w = [[1, -0.5, 0.5], [-0.5, 1, -1], [0.5, 0.5, 1]].map((r) => r.map((v) => v * scale));
-  const layers = Array.from({ length: depth }, (_, l) => ({ weights: w, bias: [0.1, -0.1, 0.2].map((b) => b * scale), activation: l === depth - 1 ? head : activation }));
-  return JSON.stringify({ network: { layers }, inputs: [[1, -1, 0.5], [0.2, 0.4, -0.3]], targets: [[1, 0, 0], [0, 0, 1]] });
+  const w = [
+    [1, -0.5, 0.5],
+    [-0.5, 1, -1],
+    [0.5, 0.5, 1],
+  ].map((r) => r.map((v) => v * scale));
+  const layers = Array.from({ length: depth }, (_, l) => ({
+    weights: w,
+    bias: [0.1, -0.1, 0.2].map((b) => b * scale),
+    activation: l === depth - 1 ? head : activation,
+  }));
+  return JSON.stringify({
+    network: { layers },
+    inputs: [
+      [1, -1, 0.5],
+      [0.2, 0.4, -0.3],
+    ],
+    targets: [
+      [1, 0, 0],
+      [0, 0, 1],
+    ],
+  });
 }
 
 describe('vanishing and exploding gradients', () => {
@@ -351,15 +421,24 @@ describe('vanishing and exploding gradients', () => {
     const data = network(chain(4, 100, 'linear', 'linear'));
     const a = analyzeNetwork(data);
     assert.ok(a.layers[0].gradNorm > 1e3);
-    assert.deepEqual(a.layers.map((l) => l.health), ['exploding', 'exploding', 'exploding', 'exploding']);
+    assert.deepEqual(
+      a.layers.map((l) => l.health),
+      ['exploding', 'exploding', 'exploding', 'exploding'],
+    );
     assert.equal(a.explodingThreshold, 1e3);
     const raised = analyzeNetwork(data, { explodingThreshold: 1e30 });
-    assert.deepEqual(raised.layers.map((l) => l.health), ['ok', 'ok', 'ok', 'ok']);
+    assert.deepEqual(
+      raised.layers.map((l) => l.health),
+      ['ok', 'ok', 'ok', 'ok'],
+    );
   });
 
   it('a well-scaled network is healthy on every layer', () => {
     const a = analyzeNetwork(network(chain(3, 1, 'tanh', 'linear')));
-    assert.deepEqual(a.layers.map((l) => l.health), ['ok', 'ok', 'ok']);
+    assert.deepEqual(
+      a.layers.map((l) => l.health),
+      ['ok', 'ok', 'ok'],
+    );
   });
 
   it('flagged layers become warnings over their weight rows', () => {
@@ -378,7 +457,10 @@ describe('vanishing and exploding gradients', () => {
     assert.equal(text.slice(warnings[0].start, warnings[0].end), rows);
     assert.equal(warnings[0].start, text.indexOf('[[') + 1);
     const exploding = network(chain(4, 100, 'linear', 'linear'));
-    assert.match(healthProblems(exploding, analyzeNetwork(exploding))[0].message, /^layer 1 gradients are exploding: ‖∂L\/∂W‖ = \d\.\d\de\+\d+ is above 1000$/);
+    assert.match(
+      healthProblems(exploding, analyzeNetwork(exploding))[0].message,
+      /^layer 1 gradients are exploding: ‖∂L\/∂W‖ = \d\.\d\de\+\d+ is above 1000$/,
+    );
     assert.deepEqual(healthProblems(network(BASE), analyzeNetwork(network(BASE))), []);
   });
 
@@ -411,13 +493,22 @@ describe('vanishing and exploding gradients', () => {
     const lowered = cli('analyze', vanishing, '--json', '--vanishing-threshold', String(threshold));
     assert.equal(lowered.status, 0, lowered.stderr);
     const report = JSON.parse(lowered.stdout);
-    assert.deepEqual(report.layers.map((l: { health: string }) => l.health), ['vanishing', 'vanishing', 'ok', 'ok', 'ok', 'ok']);
+    assert.deepEqual(
+      report.layers.map((l: { health: string }) => l.health),
+      ['vanishing', 'vanishing', 'ok', 'ok', 'ok', 'ok'],
+    );
     assert.deepEqual(report.thresholds, { vanishing: threshold, exploding: 1e3 });
-    assert.match(cli('analyze', vanishing, '--vanishing-threshold', String(threshold)).stdout, new RegExp(`\\n {4}2 .* vanishing \\(ratio < ${threshold}\\)\\n {4}3 .* ok\\n`));
+    assert.match(
+      cli('analyze', vanishing, '--vanishing-threshold', String(threshold)).stdout,
+      new RegExp(`\\n {4}2 .* vanishing \\(ratio < ${threshold}\\)\\n {4}3 .* ok\\n`),
+    );
     const exploding = join(dir, 'exploding.json');
     writeFileSync(exploding, chain(4, 100, 'linear', 'linear'));
     const raised = JSON.parse(cli('analyze', exploding, '--json', '--exploding-threshold', '1e30').stdout);
-    assert.deepEqual(raised.layers.map((l: { health: string }) => l.health), ['ok', 'ok', 'ok', 'ok']);
+    assert.deepEqual(
+      raised.layers.map((l: { health: string }) => l.health),
+      ['ok', 'ok', 'ok', 'ok'],
+    );
     assert.equal(raised.thresholds.exploding, 1e30);
     for (const bad of ['0', '-1', 'abc', '', 'Infinity']) {
       const r = cli('analyze', exploding, `--exploding-threshold=${bad}`); // "=": -1 is a value, not a flag
@@ -473,7 +564,9 @@ describe('bad network files: every message names its line and column', () => {
   });
 
   it('bias of the wrong length', () => {
-    assert.deepEqual(messages(edit('"bias": [0.0, 0.1]', '"bias": [0.0, 0.1, 0.2, 0.3]')), ['net.json:6:17: layer 1 bias has 4 entries but its weights have 2 rows (one per neuron)']);
+    assert.deepEqual(messages(edit('"bias": [0.0, 0.1]', '"bias": [0.0, 0.1, 0.2, 0.3]')), [
+      'net.json:6:17: layer 1 bias has 4 entries but its weights have 2 rows (one per neuron)',
+    ]);
   });
 
   it('softmax in a hidden layer', () => {
@@ -489,7 +582,9 @@ describe('bad network files: every message names its line and column', () => {
     assert.deepEqual(messages(edit('"activation": "relu"', '"activation": "ReLU"')), [
       'net.json:7:23: unknown activation "ReLU" in layer 1 (did you mean "relu"?); valid: "relu", "sigmoid", "tanh", "linear", "softmax"',
     ]);
-    assert.deepEqual(messages(edit('"activation": "relu"', '"activation": 3')), ['net.json:7:23: layer 1 activation must be one of "relu", "sigmoid", "tanh", "linear", "softmax", found the number 3']);
+    assert.deepEqual(messages(edit('"activation": "relu"', '"activation": 3')), [
+      'net.json:7:23: layer 1 activation must be one of "relu", "sigmoid", "tanh", "linear", "softmax", found the number 3',
+    ]);
   });
 
   it('labels out of range and not whole numbers, each at its own entry', () => {
@@ -497,15 +592,21 @@ describe('bad network files: every message names its line and column', () => {
       'net.json:17:14: label 3 of sample 0 is out of range for the 3 outputs of the softmax head (valid: 0…2)',
       'net.json:17:17: label 1.5 of sample 1 is not a whole number; labels are class indices 0…2',
     ]);
-    assert.deepEqual(messages(edit('"labels": [0, 2]', '"labels": [0, 2, 1]')), ['net.json:17:13: "labels" has 3 entries but "inputs" has 2 samples']);
+    assert.deepEqual(messages(edit('"labels": [0, 2]', '"labels": [0, 2, 1]')), [
+      'net.json:17:13: "labels" has 3 entries but "inputs" has 2 samples',
+    ]);
   });
 
   it('inputs with the wrong width', () => {
-    assert.deepEqual(messages(edit('[[1, 2, 3], [4, 5, 6]]', '[[1, 2], [4, 5]]')), ['net.json:16:13: "inputs" have 2 columns but layer 1 weights have 3 columns (one per input)']);
+    assert.deepEqual(messages(edit('[[1, 2, 3], [4, 5, 6]]', '[[1, 2], [4, 5]]')), [
+      'net.json:16:13: "inputs" have 2 columns but layer 1 weights have 3 columns (one per input)',
+    ]);
   });
 
   it('missing bias, weights or activation: said so, at the layer', () => {
-    assert.deepEqual(messages(edit('        "bias": [0.0, 0.1],\n', '')), ['net.json:4:7: layer 1 has no "bias": give 2 numbers, one per neuron (all 0 for no bias)']);
+    assert.deepEqual(messages(edit('        "bias": [0.0, 0.1],\n', '')), [
+      'net.json:4:7: layer 1 has no "bias": give 2 numbers, one per neuron (all 0 for no bias)',
+    ]);
     assert.deepEqual(messages(edit('"bias": [0.0, 0.1]', '"biases": [0.0, 0.1]')), [
       'net.json:4:7: layer 1 has no "bias": give 2 numbers, one per neuron (all 0 for no bias); found "biases" — rename it to "bias"',
     ]);
@@ -518,11 +619,15 @@ describe('bad network files: every message names its line and column', () => {
   });
 
   it('a key given twice in a layer', () => {
-    assert.deepEqual(messages(edit('"bias": [0.0, 0.1],', '"bias": [0.0, 0.1], "bias": [1, 1],')), ['net.json:6:29: the key "bias" appears twice in layer 1; keep only one of them']);
+    assert.deepEqual(messages(edit('"bias": [0.0, 0.1],', '"bias": [0.0, 0.1], "bias": [1, 1],')), [
+      'net.json:6:29: the key "bias" appears twice in layer 1; keep only one of them',
+    ]);
   });
 
   it('ragged or non-numeric weights point at the row or the value', () => {
-    assert.deepEqual(messages(edit('[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]', '[[0.1, 0.2, 0.3], [0.4, 0.5]]')), ['net.json:5:38: row 1 of layer 1 weights has 2 values, expected 3 like row 0 (one weight per input)']);
+    assert.deepEqual(messages(edit('[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]', '[[0.1, 0.2, 0.3], [0.4, 0.5]]')), [
+      'net.json:5:38: row 1 of layer 1 weights has 2 values, expected 3 like row 0 (one weight per input)',
+    ]);
     // The wording is the shared JSON reader's; the location and the names are what matter here.
     const quoted = messages(edit('[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]]', '[[0.1, "0.2", 0.3], [0.4, 0.5, 0.6]]'));
     assert.equal(quoted.length, 1);
@@ -544,29 +649,46 @@ describe('bad network files: every message names its line and column', () => {
   });
 
   it('soft targets for a softmax head must be distributions', () => {
-    assert.deepEqual(messages(edit('"labels": [0, 2]', '"targets": [[0.5, 0.5, 0], [0.5, 0.6, 0.1]]')), ['net.json:17:30: targets in sample 1 sum to 1.2, expected 1 for a softmax head']);
-    assert.deepEqual(messages(edit('"labels": [0, 2]', '"targets": [[1.5, -0.5, 0], [0, 0, 1]]')), ['net.json:17:16: target 1.5 in sample 0 (class 0) is outside [0, 1]', 'net.json:17:21: target -0.5 in sample 0 (class 1) is outside [0, 1]']);
+    assert.deepEqual(messages(edit('"labels": [0, 2]', '"targets": [[0.5, 0.5, 0], [0.5, 0.6, 0.1]]')), [
+      'net.json:17:30: targets in sample 1 sum to 1.2, expected 1 for a softmax head',
+    ]);
+    assert.deepEqual(messages(edit('"labels": [0, 2]', '"targets": [[1.5, -0.5, 0], [0, 0, 1]]')), [
+      'net.json:17:16: target 1.5 in sample 0 (class 0) is outside [0, 1]',
+      'net.json:17:21: target -0.5 in sample 0 (class 1) is outside [0, 1]',
+    ]);
   });
 
   it('missing inputs or supervision, and a "network" that is not an object', () => {
-    assert.deepEqual(messages(edit('  "inputs": [[1, 2, 3], [4, 5, 6]],\n', '')), ['net.json:1:1: a network file needs "inputs": one row per sample (N × 3)']);
-    assert.deepEqual(messages(edit(',\n  "labels": [0, 2]', '')), ['net.json:1:1: a softmax head needs "labels" (class indices 0…2) or "targets" (N × 3 one-hot or soft rows) to compute the cross-entropy']);
+    assert.deepEqual(messages(edit('  "inputs": [[1, 2, 3], [4, 5, 6]],\n', '')), [
+      'net.json:1:1: a network file needs "inputs": one row per sample (N × 3)',
+    ]);
+    assert.deepEqual(messages(edit(',\n  "labels": [0, 2]', '')), [
+      'net.json:1:1: a softmax head needs "labels" (class indices 0…2) or "targets" (N × 3 one-hot or soft rows) to compute the cross-entropy',
+    ]);
     assert.deepEqual(messages('{"network": [], "inputs": [[1]], "targets": [[1]]}'), [
       'net.json:1:13: "network" must be an object {"layers": [{"weights": [[...], ...], "bias": [...], "activation": "relu"}, ...]}, found an array; put the layers inside it as "layers"',
     ]);
-    assert.deepEqual(messages('{"network": {"layers": []}, "inputs": [[1]], "targets": [[1]]}'), ['net.json:1:24: "layers" must be a non-empty array of layer objects ({"weights", "bias", "activation"}), found an empty array']);
+    assert.deepEqual(messages('{"network": {"layers": []}, "inputs": [[1]], "targets": [[1]]}'), [
+      'net.json:1:24: "layers" must be a non-empty array of layer objects ({"weights", "bias", "activation"}), found an empty array',
+    ]);
   });
 
   it('a softmax over one neuron, and class names that do not fit the head', () => {
     const one = '{"network": {"layers": [{"weights": [[1, 2]], "bias": [0], "activation": "softmax"}]}, "inputs": [[1, 2]], "labels": [0]}';
-    assert.deepEqual(messages(one), ['net.json:1:74: layer 1 is a softmax over 1 neuron, which is always 1; a softmax head needs at least 2 classes']);
+    assert.deepEqual(messages(one), [
+      'net.json:1:74: layer 1 is a softmax over 1 neuron, which is always 1; a softmax head needs at least 2 classes',
+    ]);
     const named = edit('  "labels": [0, 2]', '  "labels": [0, 2],\n  "classes": ["a", "b"]');
-    assert.deepEqual(messages(named), ['net.json:18:14: warning: "classes" has 2 names but the softmax head has 3 outputs; the names are ignored']);
+    assert.deepEqual(messages(named), [
+      'net.json:18:14: warning: "classes" has 2 names but the softmax head has 3 outputs; the names are ignored',
+    ]);
     assert.equal(loadText(named).dataset?.task, 'network');
   });
 
   it('flat lists: N inputs of a 1-input network, N targets of a 1-output head', () => {
-    const data = network('{"network": {"layers": [{"weights": [[2]], "bias": [1], "activation": "linear"}]}, "inputs": [0, 1, 2], "targets": [1, 3, 6]}');
+    const data = network(
+      '{"network": {"layers": [{"weights": [[2]], "bias": [1], "activation": "linear"}]}, "inputs": [0, 1, 2], "targets": [1, 3, 6]}',
+    );
     assert.equal(data.n, 3);
     const a = analyzeNetwork(data);
     // ŷ = 2x + 1 = [1, 3, 5]; only the last sample misses, by 1: L = 1/3.
@@ -586,11 +708,17 @@ describe('bad network files: every message names its line and column', () => {
   it('the CLI prints FILE:LINE:COL: message and exits 1', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gl-net-'));
     const file = join(dir, 'bad.json');
-    writeFileSync(file, edit('[[1.0, -1.0], [0.5, 0.5], [-0.5, 1.5]]', '[[1.0, -1.0, 0, 1, 2], [0.5, 0.5, 0, 1, 2], [-0.5, 1.5, 0, 1, 2]]'));
+    writeFileSync(
+      file,
+      edit('[[1.0, -1.0], [0.5, 0.5], [-0.5, 1.5]]', '[[1.0, -1.0, 0, 1, 2], [0.5, 0.5, 0, 1, 2], [-0.5, 1.5, 0, 1, 2]]'),
+    );
     const { status, stdout, stderr } = cli('analyze', file, '--json');
     assert.equal(status, 1);
     assert.equal(stdout, '');
-    assert.equal(stderr, `${file}:10:20: layer 2 weights have 5 columns but layer 1 has 2 neurons; each row of layer 2 needs one weight per neuron of layer 1\n`);
+    assert.equal(
+      stderr,
+      `${file}:10:20: layer 2 weights have 5 columns but layer 1 has 2 neurons; each row of layer 2 needs one weight per neuron of layer 1\n`,
+    );
   });
 });
 
@@ -661,7 +789,13 @@ describe('networkPayload', () => {
     assert.equal(p.gradientCheckError, worst);
     assert.equal(p.inputs.length, 6 * 4);
     assert.equal(p.targets.length, 6 * 3);
-    assert.deepEqual(p.layers.map((l) => [l.inputs, l.outputs, l.activation, l.health]), [[4, 5, 'relu', 'ok'], [5, 3, 'softmax', 'ok']]);
+    assert.deepEqual(
+      p.layers.map((l) => [l.inputs, l.outputs, l.activation, l.health]),
+      [
+        [4, 5, 'relu', 'ok'],
+        [5, 3, 'softmax', 'ok'],
+      ],
+    );
     p.layers.forEach((l, i) => {
       assert.ok(l.weights instanceof Float64Array && l.gradWeights instanceof Float64Array);
       assert.equal(l.gradWeights.length, l.inputs * l.outputs);

@@ -41,9 +41,13 @@ function expectNpyError(fn: () => unknown, offset: number, includes: string | Re
   } catch (e) {
     caught = e;
   }
-  assert.ok(caught instanceof NpyError, `expected an NpyError, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`);
+  assert.ok(
+    caught instanceof NpyError,
+    `expected an NpyError, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`,
+  );
   assert.equal(caught.name, 'NpyError');
-  if (typeof includes === 'string') assert.ok(caught.message.includes(includes), `message ${JSON.stringify(caught.message)} should include ${JSON.stringify(includes)}`);
+  if (typeof includes === 'string')
+    assert.ok(caught.message.includes(includes), `message ${JSON.stringify(caught.message)} should include ${JSON.stringify(includes)}`);
   else assert.match(caught.message, includes);
   assert.equal(caught.offset, offset, `offset in: ${caught.message}`);
   assert.ok(caught.message.includes(`(at byte ${offset})`), caught.message);
@@ -255,7 +259,9 @@ describe('writeNpy', () => {
   it('round-trips through readNpy (property: random shapes, f8 and i4, incl. NaN/-0/inf)', () => {
     const arb = fc.oneof(
       shapeArb.chain((shape) =>
-        fc.array(fc.double(), { minLength: size(shape), maxLength: size(shape) }).map((v) => ({ shape, data: Float64Array.from(v) as Float64Array | Int32Array })),
+        fc
+          .array(fc.double(), { minLength: size(shape), maxLength: size(shape) })
+          .map((v) => ({ shape, data: Float64Array.from(v) as Float64Array | Int32Array })),
       ),
       shapeArb.chain((shape) =>
         fc
@@ -302,7 +308,10 @@ describe('readNpy: every dtype, byte order, layout and header version (property)
         assert.equal(a.dtype, descr);
         assert.equal(a.kind, { f: 'float', i: 'int', u: 'uint', b: 'bool' }[c.spec.code]);
         assert.deepStrictEqual(a.shape, c.shape);
-        assert.deepStrictEqual(a.data, Float64Array.from(c.values, (v) => v.value));
+        assert.deepStrictEqual(
+          a.data,
+          Float64Array.from(c.values, (v) => v.value),
+        );
       }),
       { numRuns: 500 },
     );
@@ -335,7 +344,11 @@ describe('readNpz / writeNpz', () => {
 
   it('reads an empty archive and skips non-array members', () => {
     assert.equal(readNpz(zipSync({})).size, 0);
-    const zip = zipSync({ 'README.txt': new TextEncoder().encode('hello'), 'x.npy': writeNpy(Float64Array.of(1), [1]), 'raw': writeNpy(Int32Array.of(2), [1]) });
+    const zip = zipSync({
+      'README.txt': new TextEncoder().encode('hello'),
+      'x.npy': writeNpy(Float64Array.of(1), [1]),
+      raw: writeNpy(Int32Array.of(2), [1]),
+    });
     const map = readNpz(zip);
     assert.deepStrictEqual([...map.keys()], ['x', 'raw']);
   });
@@ -345,14 +358,22 @@ describe('readNpz / writeNpz', () => {
       fc.array(fc.double(), { minLength: size(shape), maxLength: size(shape) }).map((v) => ({ shape, data: Float64Array.from(v) })),
     );
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).filter((s) => s !== '__proto__'), entry, { maxKeys: 4 }), fc.boolean(), (dict, compress) => {
-        const map = readNpz(writeNpz(dict, { compress }));
-        assert.deepStrictEqual(new Set(map.keys()), new Set(Object.keys(dict)));
-        for (const [k, v] of Object.entries(dict)) {
-          assert.deepStrictEqual(map.get(k)!.shape, v.shape);
-          assert.deepStrictEqual(map.get(k)!.data, v.data);
-        }
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 8 }).filter((s) => s !== '__proto__'),
+          entry,
+          { maxKeys: 4 },
+        ),
+        fc.boolean(),
+        (dict, compress) => {
+          const map = readNpz(writeNpz(dict, { compress }));
+          assert.deepStrictEqual(new Set(map.keys()), new Set(Object.keys(dict)));
+          for (const [k, v] of Object.entries(dict)) {
+            assert.deepStrictEqual(map.get(k)!.shape, v.shape);
+            assert.deepStrictEqual(map.get(k)!.data, v.data);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -371,10 +392,26 @@ describe('NumPy reads what we write', () => {
       const f8 = Float64Array.from([0.1, -0, NaN, Infinity, -Infinity, 5e-324, 1.7976931348623157e308, -2.5, 1e300, 3, 4, 5]);
       const i4 = Int32Array.from([-(2 ** 31), 2 ** 31 - 1, 0, 7, -7, 1]);
       const cases: { file: string; bytes: Uint8Array; expected: unknown }[] = [
-        { file: 'f8.npy', bytes: writeNpy(f8, [3, 4]), expected: { dtype: '<f8', kind: 'float', shape: [3, 4], values: Array.from(f8, encodeValue) } },
-        { file: 'i4.npy', bytes: writeNpy(i4, [2, 1, 3]), expected: { dtype: '<i4', kind: 'int', shape: [2, 1, 3], values: Array.from(i4) } },
-        { file: 'scalar.npy', bytes: writeNpy(Float64Array.of(2.5), []), expected: { dtype: '<f8', kind: 'float', shape: [], values: [2.5] } },
-        { file: 'empty.npy', bytes: writeNpy(new Float64Array(0), [0, 3]), expected: { dtype: '<f8', kind: 'float', shape: [0, 3], values: [] } },
+        {
+          file: 'f8.npy',
+          bytes: writeNpy(f8, [3, 4]),
+          expected: { dtype: '<f8', kind: 'float', shape: [3, 4], values: Array.from(f8, encodeValue) },
+        },
+        {
+          file: 'i4.npy',
+          bytes: writeNpy(i4, [2, 1, 3]),
+          expected: { dtype: '<i4', kind: 'int', shape: [2, 1, 3], values: Array.from(i4) },
+        },
+        {
+          file: 'scalar.npy',
+          bytes: writeNpy(Float64Array.of(2.5), []),
+          expected: { dtype: '<f8', kind: 'float', shape: [], values: [2.5] },
+        },
+        {
+          file: 'empty.npy',
+          bytes: writeNpy(new Float64Array(0), [0, 3]),
+          expected: { dtype: '<f8', kind: 'float', shape: [0, 3], values: [] },
+        },
       ];
       for (const compress of [false, true]) {
         cases.push({
@@ -418,8 +455,16 @@ describe('readNpy errors', () => {
     expectNpyError(() => readNpy(good.subarray(0, 3)), 3, 'inside the "\\x93NUMPY" magic string');
     expectNpyError(() => readNpy(good.subarray(0, 7)), 7, 'before the format version');
     expectNpyError(() => readNpy(good.subarray(0, 9)), 9, 'header-length field');
-    expectNpyError(() => readNpy(good.subarray(0, 40)), 40, 'the header is 118 bytes long (ending at byte 128), but the file is only 40 bytes long');
-    expectNpyError(() => readNpy(good.subarray(0, 128)), 128, 'needs 48 bytes of data starting at byte 128, but the file ends at byte 128 (0 bytes of data)');
+    expectNpyError(
+      () => readNpy(good.subarray(0, 40)),
+      40,
+      'the header is 118 bytes long (ending at byte 128), but the file is only 40 bytes long',
+    );
+    expectNpyError(
+      () => readNpy(good.subarray(0, 128)),
+      128,
+      'needs 48 bytes of data starting at byte 128, but the file ends at byte 128 (0 bytes of data)',
+    );
     expectNpyError(() => readNpy(good.subarray(0, 175)), 175, 'needs 48 bytes of data');
     // One element short of an int64 array.
     const i8 = fixture('int64_labels.npy');
@@ -429,9 +474,17 @@ describe('readNpy errors', () => {
   it('bad magic: offset of the first wrong byte, with a hint for zip and pickle files', () => {
     const bad = good.slice();
     bad[3] = 0x58;
-    expectNpyError(() => readNpy(bad), 3, 'not a NumPy .npy file: it should start with the magic string "\\x93NUMPY" but starts with "\\x93NUXPY"');
+    expectNpyError(
+      () => readNpy(bad),
+      3,
+      'not a NumPy .npy file: it should start with the magic string "\\x93NUMPY" but starts with "\\x93NUXPY"',
+    );
     expectNpyError(() => readNpy(new TextEncoder().encode('1,2,3\n4,5,6\n')), 0, 'not a NumPy .npy file');
-    expectNpyError(() => readNpy(fixture('savez_archive.npz')), 0, 'this is a zip archive (an .npz file?), not a .npy file; read it with readNpz');
+    expectNpyError(
+      () => readNpy(fixture('savez_archive.npz')),
+      0,
+      'this is a zip archive (an .npz file?), not a .npy file; read it with readNpz',
+    );
     expectNpyError(() => readNpy(Uint8Array.from([0x80, 4, 0x95, 0, 0, 0, 0, 0])), 0, 'Python pickle');
   });
 
@@ -442,7 +495,11 @@ describe('readNpy errors', () => {
   });
 
   it('pickled object arrays', () => {
-    expectNpyError(() => readNpy(fixture('object_pickled.npy')), 20, 'object arrays (pickled) are not supported; save with allow_pickle=False');
+    expectNpyError(
+      () => readNpy(fixture('object_pickled.npy')),
+      20,
+      'object arrays (pickled) are not supported; save with allow_pickle=False',
+    );
   });
 
   /** Replace the header text of `good` (same length, padded with spaces). */
@@ -473,7 +530,11 @@ describe('readNpy errors', () => {
     shortLen[8] = 55; // cuts "(2, 3), }" after the 3
     expectNpyError(() => readNpy(shortLen), 65, "malformed header: expected ',' or ')', found end of header");
     // absurd shapes are not allocated
-    expectNpyError(() => readNpy(withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (9999999, 9999999), }")), 176, 'needs 799999840000008 bytes');
+    expectNpyError(
+      () => readNpy(withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (9999999, 9999999), }")),
+      176,
+      'needs 799999840000008 bytes',
+    );
     const huge = "{'descr': '|u1', 'fortran_order': False, 'shape': (9007199254740993,), }";
     expectNpyError(() => readNpy(withHeader(huge)), at(huge, '9007'), "every entry of 'shape' must be a non-negative integer");
     const product = "{'descr': '|u1', 'fortran_order': False, 'shape': (4294967296, 4294967296), }";
@@ -483,16 +544,28 @@ describe('readNpy errors', () => {
   it('malformed headers point at the offending character', () => {
     // [header, text the offset must point at, message]
     const cases: [string, string | number, string][] = [
-      ["{'descr': '<f8' 'fortran_order': False, 'shape': (2, 3), }", "'fortran", "malformed header: expected ',' or '}' in the dictionary, found '''"],
+      [
+        "{'descr': '<f8' 'fortran_order': False, 'shape': (2, 3), }",
+        "'fortran",
+        "malformed header: expected ',' or '}' in the dictionary, found '''",
+      ],
       ["{'descr': '<f8', 'fortran_order': Flase, 'shape': (2, 3), }", 'Flase', "malformed header: unexpected name 'Flase'"],
       ["{'descr': '<f8', 'fortran_order': 0, 'shape': (2, 3), }", '0', "malformed header: 'fortran_order' must be True or False"],
-      ["{'descr': '<f8', 'fortran_order': False, 'shape': (2, -3), }", '-3', "malformed header: every entry of 'shape' must be a non-negative integer"],
+      [
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (2, -3), }",
+        '-3',
+        "malformed header: every entry of 'shape' must be a non-negative integer",
+      ],
       ["{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3.0), }", '.0', 'malformed header: expected an integer'],
       ["{'descr': '<f8', 'fortran_order': False, 'shape': 6, }", '6', "malformed header: 'shape' must be a tuple"],
       ["{'descr': '<f8', 'fortran_order': False, 'shape': (6), }", '6', "malformed header: 'shape' must be a tuple"],
       ["{'descr': '<f8', 'fortran_order': False}", '{', "malformed header: the key 'shape' is missing"],
       ["{'descr': '<f8', 'fortran_order': False, 'shape': (6,), 'x': 1}", "'x'", "malformed header: unexpected key 'x'"],
-      ["{'descr': '<f8', 'fortran_order': False, 'shape': (6,), 'descr': '<f8'}", "'descr': '<f8'}", "malformed header: key 'descr' appears twice"],
+      [
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (6,), 'descr': '<f8'}",
+        "'descr': '<f8'}",
+        "malformed header: key 'descr' appears twice",
+      ],
       ["{'descr': '<c16', 'fortran_order': False, 'shape': (3,), }", "'<c16'", "complex arrays (dtype '<c16') are not supported"],
       ["{'descr': '<f16', 'fortran_order': False, 'shape': (3,), }", "'<f16'", 'long double'],
       ["{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (6,), }", "'<M8", 'datetime'],
@@ -501,7 +574,11 @@ describe('readNpy errors', () => {
       ["{'descr': [('x', '<f8')], 'fortran_order': False, 'shape': (6,), }", '[', 'structured (record) dtypes are not supported'],
       ["{'descr': '<f8', 'fortran_order': False, 'shape': (6,), } x", 'x', "malformed header: unexpected 'x' after the header dictionary"],
       // the quoted string runs into the '\n' that ends the padded header (byte 127)
-      ["{'descr': '<f8', 'fortran_order': False, 'shape': (6,), 'unterminated}", 117, 'malformed header: unterminated string (a quoted string runs into the end of the line)'],
+      [
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (6,), 'unterminated}",
+        117,
+        'malformed header: unterminated string (a quoted string runs into the end of the line)',
+      ],
       ['[1, 2, 3]', '[', "malformed header: expected the header to be a Python dict starting with '{', found '['"],
     ];
     for (const [header, needle, message] of cases) {
@@ -519,7 +596,11 @@ describe('readNpy errors', () => {
 
   it('int64 beyond 2^53: offset of the element', () => {
     const dataStart = 128;
-    const e = expectNpyError(() => readNpy(fixture('int64_too_big.npy')), dataStart + 8, 'int64 element 1 is 9007199254740993, which is beyond ±2^53');
+    const e = expectNpyError(
+      () => readNpy(fixture('int64_too_big.npy')),
+      dataStart + 8,
+      'int64 element 1 is 9007199254740993, which is beyond ±2^53',
+    );
     assert.match(e.message, /astype\(np\.float64\)/);
   });
 });
@@ -548,7 +629,10 @@ describe('readNpz errors', () => {
   });
 
   it('corrupt deflate data names the member and points at its local header', () => {
-    const zip = writeNpz({ a: { data: Float64Array.of(1, 2, 3), shape: [3] }, b: { data: new Float64Array(100).fill(0.5), shape: [100] } }, { compress: true });
+    const zip = writeNpz(
+      { a: { data: Float64Array.of(1, 2, 3), shape: [3] }, b: { data: new Float64Array(100).fill(0.5), shape: [100] } },
+      { compress: true },
+    );
     // Find member b's local header and garble its compressed data.
     let lh = -1;
     for (let i = 1; i < zip.length - 4; i++) if (zip[i] === 0x50 && zip[i + 1] === 0x4b && zip[i + 2] === 3 && zip[i + 3] === 4) lh = i;
@@ -573,7 +657,10 @@ describe('robustness (property): mutated files only ever throw NpyError', () => 
   const mutationArb: fc.Arbitrary<Mutation> = fc.record({
     op: fc.constantFrom('set' as const, 'set' as const, 'set' as const, 'insert' as const, 'delete' as const, 'truncate' as const),
     at: fc.nat(),
-    byte: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(...Array.from("0123456789(),' :{}[]<>|=TrueFalsL", (c) => c.charCodeAt(0)))),
+    byte: fc.oneof(
+      fc.integer({ min: 0, max: 255 }),
+      fc.constantFrom(...Array.from("0123456789(),' :{}[]<>|=TrueFalsL", (c) => c.charCodeAt(0))),
+    ),
     inHeader: fc.boolean(),
   });
 
@@ -602,7 +689,16 @@ describe('robustness (property): mutated files only ever throw NpyError', () => 
     }
   }
 
-  const npyFiles = ['float32_2x3', 'int64_labels', 'big_endian_f8', 'fortran_3d_i2', 'class_names', 'header_v3', 'float16_edge', 'bool_labels'].map((n) => fixture(`${n}.npy`));
+  const npyFiles = [
+    'float32_2x3',
+    'int64_labels',
+    'big_endian_f8',
+    'fortran_3d_i2',
+    'class_names',
+    'header_v3',
+    'float16_edge',
+    'bool_labels',
+  ].map((n) => fixture(`${n}.npy`));
 
   it('readNpy', () => {
     fc.assert(
@@ -620,7 +716,11 @@ describe('robustness (property): mutated files only ever throw NpyError', () => 
     fc.assert(
       fc.property(fc.constantFrom(...npzFiles), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (file, muts) => {
         // "inHeader" targets the zip's end-of-central-directory and central directory (the tail).
-        const bytes = mutate(file, muts.map((m) => (m.inHeader ? { ...m, inHeader: false, at: file.length - 1 - (m.at % Math.min(file.length, 200)) } : m)), file.length);
+        const bytes = mutate(
+          file,
+          muts.map((m) => (m.inHeader ? { ...m, inHeader: false, at: file.length - 1 - (m.at % Math.min(file.length, 200)) } : m)),
+          file.length,
+        );
         check(() => readNpz(bytes), bytes.length);
       }),
       { numRuns: 1500 },

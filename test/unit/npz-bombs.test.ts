@@ -56,15 +56,23 @@ describe('archive bombs are refused by structure, before inflating', () => {
     const stored = new Uint8Array(deflateRawSync(content));
     const bomb = buildZip([{ name: 'logits.npy', stored, method: 8, crc: crc32(head), size: 176 }]);
     // The directory passes (176 is a size deflate can reach); reading the header stops at 177 bytes.
-    npzError(() => openNpz(bomb, 'bomb.npz'), /member 'logits\.npy': this member inflates to more than the 176 bytes the zip directory says/);
+    npzError(
+      () => openNpz(bomb, 'bomb.npz'),
+      /member 'logits\.npy': this member inflates to more than the 176 bytes the zip directory says/,
+    );
     // Declared larger than the header probe: the full read stops there too.
     const big = writeNpy(new Float64Array(1000), [1000]);
     const content2 = new Uint8Array(200 * 2 ** 20);
     content2.set(big);
-    const bomb2 = buildZip([{ name: 'logits.npy', stored: new Uint8Array(deflateRawSync(content2)), method: 8, crc: crc32(big), size: big.length }]);
+    const bomb2 = buildZip([
+      { name: 'logits.npy', stored: new Uint8Array(deflateRawSync(content2)), method: 8, crc: crc32(big), size: big.length },
+    ]);
     const arrays = openNpz(bomb2, 'bomb.npz');
     assert.deepEqual(arrays.get('logits')!.shape, [1000]);
-    npzError(() => arrays.get('logits')!.data, /member 'logits\.npy': this member inflates to more than the 8128 bytes the zip directory says/);
+    npzError(
+      () => arrays.get('logits')!.data,
+      /member 'logits\.npy': this member inflates to more than the 8128 bytes the zip directory says/,
+    );
   });
 
   test('a directory size deflate cannot reach (1 GB from 1 KB) is refused without inflating', () => {
@@ -80,7 +88,10 @@ describe('archive bombs are refused by structure, before inflating', () => {
     assert.equal(readNpz(zip).get('z')!.data.length, n);
     const lazy = openNpz(zip, 'z.npz', { maxBytes: 16 * 2 ** 20 });
     assert.deepEqual(lazy.get('z')!.shape, [n]); // the header alone is within budget
-    npzError(() => lazy.get('z')!.data, /reading this member needs 33554560 more bytes, beyond the limit of 16777216 bytes for all arrays of the archive together/);
+    npzError(
+      () => lazy.get('z')!.data,
+      /reading this member needs 33554560 more bytes, beyond the limit of 16777216 bytes for all arrays of the archive together/,
+    );
   });
 
   test('a directory size larger than the .npy header describes is refused before inflating the rest', () => {
@@ -126,7 +137,10 @@ describe('sizes and CRC-32 are verified: a flipped bit is an error, as in NumPy'
     const logitsEnd = 30 + 'logits.npy'.length + 128 + 48;
     const bad = good.slice();
     bad[logitsEnd - 3] ^= 0x10;
-    npzError(() => readNpz(bad, 'run.npz'), /member 'logits\.npy': this member's CRC-32 is 0x[0-9a-f]{8}, not the 0x[0-9a-f]{8} the zip directory records/);
+    npzError(
+      () => readNpz(bad, 'run.npz'),
+      /member 'logits\.npy': this member's CRC-32 is 0x[0-9a-f]{8}, not the 0x[0-9a-f]{8} the zip directory records/,
+    );
     const path = join(dir, 'flipped.npz');
     writeFileSync(path, bad);
     const r = cli('analyze', path);

@@ -140,39 +140,61 @@ describe('scanNumber rounds like Number()', () => {
       return `${digits.slice(0, digits.length - point)}.${digits.slice(digits.length - point)}`;
     };
     fc.assert(
-      fc.property(fc.double({ min: 1e-7, max: 1e12, noNaN: true }), fc.integer({ min: 16, max: 26 }), fc.constantFrom(-1n, 0n, 1n), fc.boolean(), (x, n, nudge, negative) => {
-        const [digits, point] = midpointDigits(x);
-        if (digits.length < n) return true;
-        const text = `${negative ? '-' : ''}${place((BigInt(digits.slice(0, n)) + nudge).toString(), point - (digits.length - n))}`;
-        return Object.is(scan(text), Number(text));
-      }),
+      fc.property(
+        fc.double({ min: 1e-7, max: 1e12, noNaN: true }),
+        fc.integer({ min: 16, max: 26 }),
+        fc.constantFrom(-1n, 0n, 1n),
+        fc.boolean(),
+        (x, n, nudge, negative) => {
+          const [digits, point] = midpointDigits(x);
+          if (digits.length < n) return true;
+          const text = `${negative ? '-' : ''}${place((BigInt(digits.slice(0, n)) + nudge).toString(), point - (digits.length - n))}`;
+          return Object.is(scan(text), Number(text));
+        },
+      ),
       { numRuns: 30000 },
     );
     // Exact ties, short enough to be kept whole (above 2^30 a midpoint has few digits after the
     // point), and a hair either side of them.
     fc.assert(
-      fc.property(fc.double({ min: 2 ** 30, max: 1e22, noNaN: true }), fc.constantFrom('', '1', '9', '00000001'), fc.boolean(), (x, after, negative) => {
-        const [digits, point] = midpointDigits(x);
-        if (digits.length > 24) return true;
-        let text = place(digits, point);
-        if (after !== '') text = text.includes('.') ? text + after : `${text}.${after}`;
-        for (const t of [text, place((BigInt(digits) - 1n).toString(), point)]) {
-          const signed = `${negative ? '-' : ''}${t}`;
-          if (!Object.is(scan(signed), Number(signed))) return false;
-        }
-        return true;
-      }),
+      fc.property(
+        fc.double({ min: 2 ** 30, max: 1e22, noNaN: true }),
+        fc.constantFrom('', '1', '9', '00000001'),
+        fc.boolean(),
+        (x, after, negative) => {
+          const [digits, point] = midpointDigits(x);
+          if (digits.length > 24) return true;
+          let text = place(digits, point);
+          if (after !== '') text = text.includes('.') ? text + after : `${text}.${after}`;
+          for (const t of [text, place((BigInt(digits) - 1n).toString(), point)]) {
+            const signed = `${negative ? '-' : ''}${t}`;
+            if (!Object.is(scan(signed), Number(signed))) return false;
+          }
+          return true;
+        },
+      ),
       { numRuns: 30000 },
     );
   });
 
   it('digits around the 2^53 limits of the exact accumulators', () => {
     // m takes digits while m·10 + 9 (one) or m·10^k + v (a run) stays below 2^53 = 9007199254740992.
-    for (const head of ['900719925474098', '900719925474099', '900719925474100', '9007199254740', '90071991', '90071992', '90071993', '9999999999999999', '1000000000000000']) {
+    for (const head of [
+      '900719925474098',
+      '900719925474099',
+      '900719925474100',
+      '9007199254740',
+      '90071991',
+      '90071992',
+      '90071993',
+      '9999999999999999',
+      '1000000000000000',
+    ]) {
       for (let d = 0; d < 100; d++) {
         const digits = `${head}${String(d).padStart(2, '0')}${d % 7}`;
         for (let point = 0; point <= digits.length; point++) {
-          const text = point === 0 ? digits : `${digits.slice(0, digits.length - point)}.${digits.slice(digits.length - point)}`.replace(/^\./, '0.');
+          const text =
+            point === 0 ? digits : `${digits.slice(0, digits.length - point)}.${digits.slice(digits.length - point)}`.replace(/^\./, '0.');
           assert.ok(Object.is(scan(text), Number(text)), text);
           assert.ok(Object.is(scan(`-${text}e-3`), Number(`-${text}e-3`)), text);
         }
@@ -188,7 +210,10 @@ describe('scanNumber rounds like Number()', () => {
     };
     assert.deepEqual(at('1.23456789012e'), [14, 'the file ends where a digit was expected in the exponent', NaN]);
     assert.deepEqual(at('1.2345678901234567e+x'), [20, "expected a digit in the exponent, found 'x'", NaN]);
-    assert.deepEqual(at('0.123456789012345678901234567e400').slice(0, 2), [33, '0.123456789012345678901234567e400 is too large for a 64-bit float (the largest is about 1.8e308); rescale the values']);
+    assert.deepEqual(at('0.123456789012345678901234567e400').slice(0, 2), [
+      33,
+      '0.123456789012345678901234567e400 is too large for a 64-bit float (the largest is about 1.8e308); rescale the values',
+    ]);
     assert.deepEqual(at('-0.0000000000000000'), [19, null, -0]);
     assert.deepEqual(at('12345678.12345678x'), [17, null, 12345678.12345678]);
   });

@@ -50,7 +50,10 @@ function assertClose(actual: ArrayLike<number>, expected: number[], what: string
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];
     const a = actual[i];
-    assert.ok(Math.abs(a - e) <= 1e-9 * Math.abs(e) + 1e-15, `${what}[${i}]: ${a} vs torch ${e} (relative error ${Math.abs(a - e) / Math.abs(e)})`);
+    assert.ok(
+      Math.abs(a - e) <= 1e-9 * Math.abs(e) + 1e-15,
+      `${what}[${i}]: ${a} vs torch ${e} (relative error ${Math.abs(a - e) / Math.abs(e)})`,
+    );
   }
 }
 
@@ -106,7 +109,10 @@ describe('NumPy files analysed match PyTorch', () => {
     const read = diskSiblings(path);
     const siblings: Record<string, Uint8Array | null> = {};
     for (const name of siblingFilesFor('scores.npy')) siblings[name] = read(name);
-    assert.deepEqual(Object.keys(siblings).filter((n) => siblings[n]), ['scores_labels.npy', 'classes.txt']);
+    assert.deepEqual(
+      Object.keys(siblings).filter((n) => siblings[n]),
+      ['scores_labels.npy', 'classes.txt'],
+    );
     const direct = loadTensorFile(new Uint8Array(readFileSync(path)), 'scores.npy', { siblings });
     assertMatchesTorch(direct.dataset, EXPECTED['pair/scores.npy'], 'siblings map');
   });
@@ -115,12 +121,24 @@ describe('NumPy files analysed match PyTorch', () => {
 describe('matchRoles', () => {
   const f64 = (shape: number[], values?: number[]): NpyArray => {
     const count = shape.reduce((a, b) => a * b, 1);
-    return { dtype: '<f8', kind: 'float', shape, data: Float64Array.from(values ?? Array.from({ length: count }, (_, i) => (i % 7) - 3.5)) };
+    return {
+      dtype: '<f8',
+      kind: 'float',
+      shape,
+      data: Float64Array.from(values ?? Array.from({ length: count }, (_, i) => (i % 7) - 3.5)),
+    };
   };
   const i64 = (values: number[]): NpyArray => ({ dtype: '<i8', kind: 'int', shape: [values.length], data: Float64Array.from(values) });
-  const str = (values: string[]): NpyArray => ({ dtype: '<U5', kind: 'string', shape: [values.length], data: new Float64Array(0), strings: values });
+  const str = (values: string[]): NpyArray => ({
+    dtype: '<U5',
+    kind: 'string',
+    shape: [values.length],
+    data: new Float64Array(0),
+    strings: values,
+  });
   const probs = f64([2, 3], [0.2, 0.3, 0.5, 0.1, 0.1, 0.8]);
-  const match = (arrays: Record<string, NpyArray>, fixed?: RoleAssignment) => matchRoles(Object.keys(arrays), Object.values(arrays), { fixed });
+  const match = (arrays: Record<string, NpyArray>, fixed?: RoleAssignment) =>
+    matchRoles(Object.keys(arrays), Object.values(arrays), { fixed });
   const unique = (arrays: Record<string, NpyArray>, fixed?: RoleAssignment) => {
     const m = match(arrays, fixed);
     assert.equal(m.kind, 'unique', JSON.stringify(m));
@@ -128,7 +146,10 @@ describe('matchRoles', () => {
   };
 
   it('exact names win over aliases and content', () => {
-    assert.deepEqual(unique({ scores: f64([2, 3]), logits: f64([2, 3]), y: i64([0, 1]), labels: i64([1, 1]), classes: str(['a', 'b', 'c']) }), { logits: 'logits', labels: 'labels', classes: 'classes' });
+    assert.deepEqual(
+      unique({ scores: f64([2, 3]), logits: f64([2, 3]), y: i64([0, 1]), labels: i64([1, 1]), classes: str(['a', 'b', 'c']) }),
+      { logits: 'logits', labels: 'labels', classes: 'classes' },
+    );
   });
 
   it('exact names keep their role even when the content looks otherwise (logits that sum to 1)', () => {
@@ -143,7 +164,10 @@ describe('matchRoles', () => {
   });
 
   it('names that contain a role word ("val_logits", "val_labels")', () => {
-    assert.deepEqual(unique({ val_logits: f64([2, 3]), val_labels: i64([0, 2]), embeddings: f64([2, 8]) }), { logits: 'val_logits', labels: 'val_labels' });
+    assert.deepEqual(unique({ val_logits: f64([2, 3]), val_labels: i64([0, 2]), embeddings: f64([2, 8]) }), {
+      logits: 'val_logits',
+      labels: 'val_labels',
+    });
   });
 
   it('by content: np.savez(path, logits, labels) gives arr_0 and arr_1', () => {
@@ -151,7 +175,11 @@ describe('matchRoles', () => {
     // Logits beside one-hot rows: the one that is not a distribution is the input.
     assert.deepEqual(unique({ arr_0: f64([2, 3], [1, 0, 0, 0, 0, 1]), arr_1: f64([2, 3]) }), { logits: 'arr_1', targets: 'arr_0' });
     // An unnamed list of strings, one per class.
-    assert.deepEqual(unique({ arr_0: f64([2, 3]), arr_1: i64([0, 2]), arr_2: str(['a', 'b', 'c']) }), { logits: 'arr_0', labels: 'arr_1', classes: 'arr_2' });
+    assert.deepEqual(unique({ arr_0: f64([2, 3]), arr_1: i64([0, 2]), arr_2: str(['a', 'b', 'c']) }), {
+      logits: 'arr_0',
+      labels: 'arr_1',
+      classes: 'arr_2',
+    });
   });
 
   it('a column of whole numbers named "targets" is read as labels (PyTorch\'s convention)', () => {
@@ -173,7 +201,13 @@ describe('matchRoles', () => {
     assert.equal(m.kind, 'ambiguous');
     if (m.kind !== 'ambiguous') return;
     assert.equal(m.question, '"preds" and "scores" could each be the logits');
-    assert.deepEqual(m.choices.map((c) => c.assignment), [{ logits: 'preds', labels: 'y' }, { logits: 'scores', labels: 'y' }]);
+    assert.deepEqual(
+      m.choices.map((c) => c.assignment),
+      [
+        { logits: 'preds', labels: 'y' },
+        { logits: 'scores', labels: 'y' },
+      ],
+    );
     assert.equal(m.choices[0].label, 'logits ← preds · labels ← y');
     assert.equal(m.choices[1].description, 'scores float64 (2, 3) · y int64 (2,)');
   });
@@ -187,7 +221,10 @@ describe('matchRoles', () => {
   });
 
   it('a fixed (user-chosen) role removes the ambiguity and the rest is matched around it', () => {
-    assert.deepEqual(unique({ preds: f64([2, 3]), scores: f64([2, 3]), y: i64([0, 1]) }, { logits: 'scores' }), { logits: 'scores', labels: 'y' });
+    assert.deepEqual(unique({ preds: f64([2, 3]), scores: f64([2, 3]), y: i64([0, 1]) }, { logits: 'scores' }), {
+      logits: 'scores',
+      labels: 'y',
+    });
   });
 
   it('nothing to analyse: no input in the assignment', () => {
@@ -198,7 +235,8 @@ describe('matchRoles', () => {
 describe('single .npy files', () => {
   const logits = writeNpy(Float64Array.from([1, 2, 3, 4, 5, 6]), [2, 3]);
   const labels = writeNpy(Int32Array.from([0, 2]), [2]);
-  const load1 = (name: string, bytes: Uint8Array, siblings: Record<string, Uint8Array>) => loadTensorFile(bytes, name, { readSibling: (n) => siblings[n] ?? null });
+  const load1 = (name: string, bytes: Uint8Array, siblings: Record<string, Uint8Array>) =>
+    loadTensorFile(bytes, name, { readSibling: (n) => siblings[n] ?? null });
 
   it('finds <stem>_labels.npy before labels.npy', () => {
     const other = writeNpy(Int32Array.from([1, 1]), [2]);
@@ -230,7 +268,8 @@ describe('single .npy files', () => {
         code: 'no-targets',
         start: 0,
         end: 0,
-        message: 'run.npy holds logits (2, 3); to compute a loss, save the labels (class indices) or targets (one-hot or soft rows) beside it as run_labels.npy, run_targets.npy, labels.npy or targets.npy, or save both in one .npz with np.savez(path, logits=..., labels=...)',
+        message:
+          'run.npy holds logits (2, 3); to compute a loss, save the labels (class indices) or targets (one-hot or soft rows) beside it as run_labels.npy, run_targets.npy, labels.npy or targets.npy, or save both in one .npz with np.savez(path, logits=..., labels=...)',
       },
     ]);
   });
@@ -256,10 +295,13 @@ describe('single .npy files', () => {
 
   it('3-D arrays and strings are refused with their shape or dtype', () => {
     const cube = writeNpy(new Float64Array(8), [2, 2, 2]);
-    assert.equal(load1('cube.npy', cube, {}).problems[0].message, 'cube.npy has shape (2, 2, 2); expected logits or probabilities of shape (N, K), or predictions of shape (N,) or (N, D)');
+    assert.equal(
+      load1('cube.npy', cube, {}).problems[0].message,
+      'cube.npy has shape (2, 2, 2); expected logits or probabilities of shape (N, K), or predictions of shape (N,) or (N, D)',
+    );
   });
 
-  it('a corrupt .npy is a problem at byte 0 carrying the reader\'s message', () => {
+  it("a corrupt .npy is a problem at byte 0 carrying the reader's message", () => {
     const r = loadTensorFile(logits.slice(0, 40), 'cut.npy');
     assert.equal(r.dataset, null);
     assert.equal(r.problems.length, 1);
@@ -270,10 +312,13 @@ describe('single .npy files', () => {
 
   it('NaN in a sibling file names that file and the element', () => {
     const r = load1('run.npy', writeNpy(Float64Array.from([1, 2, Infinity, 4, NaN, 6]), [2, 3]), { 'labels.npy': labels });
-    assert.deepEqual(r.problems.map((p) => p.message), [
-      'run.npy: element [0, 2] (sample 0) is Infinity; the logits must be finite numbers',
-      'run.npy: element [1, 1] (sample 1) is NaN; the logits must be finite numbers',
-    ]);
+    assert.deepEqual(
+      r.problems.map((p) => p.message),
+      [
+        'run.npy: element [0, 2] (sample 0) is Infinity; the logits must be finite numbers',
+        'run.npy: element [1, 1] (sample 1) is NaN; the logits must be finite numbers',
+      ],
+    );
   });
 });
 
@@ -291,10 +336,14 @@ describe('.npz problems are named and located at byte 0', () => {
     ]);
   });
   it('a 3-D logits array', () => {
-    assert.deepEqual(problemsOf('bad_shape.npz'), ['npy-shape: array "logits" in bad_shape.npz has shape (2, 3, 4), but the logits must have shape (N, K): one row of K class scores per sample']);
+    assert.deepEqual(problemsOf('bad_shape.npz'), [
+      'npy-shape: array "logits" in bad_shape.npz has shape (2, 3, 4), but the logits must have shape (N, K): one row of K class scores per sample',
+    ]);
   });
   it('strings where numbers belong', () => {
-    assert.deepEqual(problemsOf('string_logits.npz'), ['npy-strings: array "logits" in string_logits.npz holds strings (dtype <U1) but the logits must be numbers']);
+    assert.deepEqual(problemsOf('string_logits.npz'), [
+      'npy-strings: array "logits" in string_logits.npz holds strings (dtype <U1) but the logits must be numbers',
+    ]);
   });
   it('no array to analyse lists what there is', () => {
     assert.deepEqual(problemsOf('nothing.npz'), [
@@ -302,10 +351,15 @@ describe('.npz problems are named and located at byte 0', () => {
     ]);
   });
   it('a label out of range', () => {
-    assert.deepEqual(problemsOf('bad_label.npz').map((m) => m.split(':')[0]), ['label-range']);
+    assert.deepEqual(
+      problemsOf('bad_label.npz').map((m) => m.split(':')[0]),
+      ['label-range'],
+    );
   });
   it('a NaN in a .npy beside its labels', () => {
-    assert.deepEqual(problemsOf('nan/logits.npy'), ['non-finite: logits.npy: element [1, 0] (sample 1) is NaN; the logits must be finite numbers']);
+    assert.deepEqual(problemsOf('nan/logits.npy'), [
+      'non-finite: logits.npy: element [1, 0] (sample 1) is NaN; the logits must be finite numbers',
+    ]);
   });
   it('a choice naming an array the archive does not have', () => {
     assert.deepEqual(problemsOf('ambiguous.npz', { roleChoice: { logits: 'nope' } }), [
@@ -319,10 +373,17 @@ describe('.npz problems are named and located at byte 0', () => {
     assert.match(r.problems[0].message, /^x\.npz: /);
   });
   it('an archive written by writeNpz with positional names and classes as a warning when numeric 2-D', () => {
-    const bytes = writeNpz({ logits: { data: Float64Array.from([1, 2, 3, 4]), shape: [2, 2] }, labels: { data: Int32Array.from([0, 1]), shape: [2] }, classes: { data: Int32Array.from([7, 8, 9, 10]), shape: [2, 2] } });
+    const bytes = writeNpz({
+      logits: { data: Float64Array.from([1, 2, 3, 4]), shape: [2, 2] },
+      labels: { data: Int32Array.from([0, 1]), shape: [2] },
+      classes: { data: Int32Array.from([7, 8, 9, 10]), shape: [2, 2] },
+    });
     const r = loadTensorFile(bytes, 'w.npz');
     assert.ok(r.dataset);
-    assert.deepEqual(r.problems.map((p) => [p.severity, p.message]), [['warning', 'array "classes" in w.npz should hold class names (strings), but it has shape (2, 2); the names are ignored']]);
+    assert.deepEqual(
+      r.problems.map((p) => [p.severity, p.message]),
+      [['warning', 'array "classes" in w.npz should hold class names (strings), but it has shape (2, 2); the names are ignored']],
+    );
   });
 });
 
@@ -338,12 +399,15 @@ describe('class names from a sibling file', () => {
     const found = siblingClassNames(3, (n) => files[n] ?? null);
     assert.deepEqual(found.names, ['x', 'y', 'z']);
     assert.equal(found.file, 'labels.txt');
-    assert.deepEqual(found.problems.map((p) => p.message), ['classes.txt beside this file has 2 names but there are 3 classes; the names are ignored']);
+    assert.deepEqual(
+      found.problems.map((p) => p.message),
+      ['classes.txt beside this file has 2 names but there are 3 classes; the names are ignored'],
+    );
     const silent = siblingClassNames(5, (n) => (n === 'labels.txt' ? files[n] : null));
     assert.deepEqual([silent.names, silent.problems], [null, []]);
   });
 
-  it('a file\'s own classes win over a sibling classes.txt', () => {
+  it("a file's own classes win over a sibling classes.txt", () => {
     const r = load('classified.npz', { readSibling: (n) => (n === 'classes.txt' ? new TextEncoder().encode('x\ny\nz\n') : null) });
     assert.deepEqual((r.dataset as ClassificationData).classes, ['red', 'green', 'blue']);
   });
@@ -352,27 +416,64 @@ describe('class names from a sibling file', () => {
     const r = load('wrong_count/data.json');
     assert.ok(r.dataset);
     assert.equal((r.dataset as ClassificationData).classes, null);
-    assert.deepEqual(r.problems.map((p) => [p.severity, p.code]), [['warning', 'classes-count']]);
+    assert.deepEqual(
+      r.problems.map((p) => [p.severity, p.code]),
+      [['warning', 'classes-count']],
+    );
   });
 
   it('a network file takes sibling names for its softmax head', () => {
     const json = JSON.stringify({
-      network: { layers: [{ weights: [[1, 0], [0, 1], [1, 1]], bias: [0, 0, 0], activation: 'softmax' }] },
+      network: {
+        layers: [
+          {
+            weights: [
+              [1, 0],
+              [0, 1],
+              [1, 1],
+            ],
+            bias: [0, 0, 0],
+            activation: 'softmax',
+          },
+        ],
+      },
       inputs: [[1, 2]],
       labels: [2],
     });
-    const r = loadTensorFile(new TextEncoder().encode(json), 'net.json', { siblings: { 'classes.txt': new TextEncoder().encode('a\nb\nc\n') } });
+    const r = loadTensorFile(new TextEncoder().encode(json), 'net.json', {
+      siblings: { 'classes.txt': new TextEncoder().encode('a\nb\nc\n') },
+    });
     assert.equal(r.dataset?.task, 'network', JSON.stringify(r.problems));
     assert.deepEqual(r.dataset?.task === 'network' && r.dataset.classes, ['a', 'b', 'c']);
   });
 
   it('siblingFilesFor lists what a caller should read ahead', () => {
-    assert.deepEqual(siblingFilesFor('dir/run.npy'), ['run_labels.npy', 'run_targets.npy', 'labels.npy', 'targets.npy', 'classes.txt', 'labels.txt']);
-    assert.deepEqual(siblingFilesFor('labels.npy'), ['labels_labels.npy', 'labels_targets.npy', 'targets.npy', 'classes.txt', 'labels.txt']);
+    assert.deepEqual(siblingFilesFor('dir/run.npy'), [
+      'run_labels.npy',
+      'run_targets.npy',
+      'labels.npy',
+      'targets.npy',
+      'classes.txt',
+      'labels.txt',
+    ]);
+    assert.deepEqual(siblingFilesFor('labels.npy'), [
+      'labels_labels.npy',
+      'labels_targets.npy',
+      'targets.npy',
+      'classes.txt',
+      'labels.txt',
+    ]);
     assert.deepEqual(siblingFilesFor('data.npz'), ['classes.txt', 'labels.txt']);
   });
 
   it('dtype names', () => {
-    assert.deepEqual(['<f4', '>f8', '|b1', '<i8', '<U7', '|u1'].map(dtypeName), ['float32', 'float64 (big-endian)', 'bool', 'int64', 'str7', 'uint8']);
+    assert.deepEqual(['<f4', '>f8', '|b1', '<i8', '<U7', '|u1'].map(dtypeName), [
+      'float32',
+      'float64 (big-endian)',
+      'bool',
+      'int64',
+      'str7',
+      'uint8',
+    ]);
   });
 });

@@ -56,7 +56,10 @@ describe('the CLI never prints file text raw', () => {
     h = h.padEnd(117) + '\n';
     const bytes = new Uint8Array(10 + h.length + 48);
     bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, h.length, 0]);
-    bytes.set(Uint8Array.from(h, (c) => c.charCodeAt(0)), 10);
+    bytes.set(
+      Uint8Array.from(h, (c) => c.charCodeAt(0)),
+      10,
+    );
     const r = cli('analyze', file('dtype.npy', bytes));
     assert.equal(r.status, 1);
     assert.equal(r.stderr, `${join(dir, 'dtype.npy')}: unrecognised dtype '\\e[2J<f8' (at byte 20)\n`);
@@ -95,7 +98,12 @@ describe('the CLI never prints file text raw', () => {
 
 describe('text that is not an error', () => {
   test('a BOM inside a JSON string is a character, not "not UTF-8 text"', () => {
-    const r = cli('analyze', file('bom-string.json', '{"logits": [[1, 2]], "labels": [0], "classes": ["\ufeffa", "b"]}'), '--json', '--summary');
+    const r = cli(
+      'analyze',
+      file('bom-string.json', '{"logits": [[1, 2]], "labels": [0], "classes": ["\ufeffa", "b"]}'),
+      '--json',
+      '--summary',
+    );
     assert.equal(r.stderr, '');
     assert.deepEqual(JSON.parse(r.stdout).classes, ['\ufeffa', 'b']);
   });

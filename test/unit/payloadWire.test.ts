@@ -49,7 +49,8 @@ function send(f: FileAnalysis, id: number): { messages: WireToWebview[]; bytes: 
 
 function assertSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
-  for (let i = 0; i < expected.length; i++) if (!Object.is(actual[i], expected[i])) assert.fail(`${what}[${i}] = ${actual[i]}, the host has ${expected[i]}`);
+  for (let i = 0; i < expected.length; i++)
+    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}[${i}] = ${actual[i]}, the host has ${expected[i]}`);
 }
 
 function assembled(messages: WireToWebview[]): ToWebview[] {
@@ -58,7 +59,12 @@ function assembled(messages: WireToWebview[]): ToWebview[] {
 }
 
 describe('payload wire form', () => {
-  for (const [input, targets] of [['logits', 'labels'], ['logits', 'soft'], ['probabilities', 'labels'], ['probabilities', 'soft']] as const) {
+  for (const [input, targets] of [
+    ['logits', 'labels'],
+    ['logits', 'soft'],
+    ['probabilities', 'labels'],
+    ['probabilities', 'soft'],
+  ] as const) {
     it(`${input} with ${targets}: the assembled payload equals the host's analysis bit for bit`, () => {
       const n = 700;
       const k = 1000; // 700,000 > CHUNK_ELEMENTS: p (and dense arrays) arrive in chunks
@@ -102,7 +108,10 @@ describe('payload wire form', () => {
     const half = 1 + Math.floor((first.length - 1) / 2);
     const order: WireToWebview[] = [...first.slice(0, half), second[0], select, ...first.slice(half), second[1], ack, ...second.slice(2)];
     const out = assembled(order);
-    assert.deepEqual(out.map((m) => m.type), ['show', 'select', 'ack']);
+    assert.deepEqual(
+      out.map((m) => m.type),
+      ['show', 'select', 'ack'],
+    );
     assertSame((out[0] as ShowMessage).payload.losses, f.analysis!.losses, 'losses');
     assert.equal((out[1] as { index: number }).index, 5);
   });
@@ -118,7 +127,13 @@ describe('payload wire form', () => {
     assert.deepEqual(assembler.accept(wrongType), []);
     const out = chunks.flatMap((c) => assembler.accept(c));
     assert.equal(out.length, 1);
-    assertSame((out[0] as ShowMessage).payload.task === 'classification' ? ((out[0] as ShowMessage).payload as ClassificationPayload).probabilities : [], (f.analysis as { probabilities: Float64Array }).probabilities, 'probabilities');
+    assertSame(
+      (out[0] as ShowMessage).payload.task === 'classification'
+        ? ((out[0] as ShowMessage).payload as ClassificationPayload).probabilities
+        : [],
+      (f.analysis as { probabilities: Float64Array }).probabilities,
+      'probabilities',
+    );
   });
 
   it('a payload posted whole (no transfer) passes through unchanged', () => {

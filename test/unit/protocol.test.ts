@@ -9,16 +9,23 @@ describe('parseWebviewMessage', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready', extra: 1 }), { type: 'ready' });
     assert.deepEqual(parseWebviewMessage({ type: 'selectSample', index: 3 }), { type: 'selectSample', index: 3 });
     assert.deepEqual(parseWebviewMessage({ type: 'copy', requestId: 1, text: 'a,b' }), { type: 'copy', requestId: 1, text: 'a,b' });
-    assert.deepEqual(parseWebviewMessage({ type: 'viewState', view: 'chain', selected: 2 }), { type: 'viewState', view: 'chain', selected: 2 });
+    assert.deepEqual(parseWebviewMessage({ type: 'viewState', view: 'chain', selected: 2 }), {
+      type: 'viewState',
+      view: 'chain',
+      selected: 2,
+    });
     assert.deepEqual(parseWebviewMessage({ type: 'log', level: 'warn', message: 'x' }), { type: 'log', level: 'warn', message: 'x' });
     const png = new Uint8Array([137, 80, 78, 71]);
-    assert.deepEqual(parseWebviewMessage({ type: 'export', requestId: 2, format: 'png', suggestedName: 'jacobian-sample-0.png', data: png }), {
-      type: 'export',
-      requestId: 2,
-      format: 'png',
-      suggestedName: 'jacobian-sample-0.png',
-      data: png,
-    });
+    assert.deepEqual(
+      parseWebviewMessage({ type: 'export', requestId: 2, format: 'png', suggestedName: 'jacobian-sample-0.png', data: png }),
+      {
+        type: 'export',
+        requestId: 2,
+        format: 'png',
+        suggestedName: 'jacobian-sample-0.png',
+        data: png,
+      },
+    );
   });
 
   it('rejects unknown types, wrong field types, negative or fractional indices', () => {
@@ -40,7 +47,11 @@ describe('parseWebviewMessage', () => {
 
   it('export names cannot climb out of the chosen folder, and PNG must be bytes', () => {
     for (const suggestedName of ['../../etc/passwd', '/abs/path.svg', 'a\\b.svg', 'x/y.csv']) {
-      assert.equal(parseWebviewMessage({ type: 'export', requestId: 1, format: 'svg', suggestedName, data: '<svg/>' }), null, suggestedName);
+      assert.equal(
+        parseWebviewMessage({ type: 'export', requestId: 1, format: 'svg', suggestedName, data: '<svg/>' }),
+        null,
+        suggestedName,
+      );
     }
     assert.equal(parseWebviewMessage({ type: 'export', requestId: 1, format: 'png', suggestedName: 'a.png', data: 'not bytes' }), null);
   });

@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/commands';
 
 const RUNS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'runs');
-const EXPECTED = JSON.parse(readFileSync(join(RUNS, 'expected.json'), 'utf8')) as Record<string, { step: number; torchLoss: number; loggedLoss: number; norms: Record<string, { gradNorm: number; weightNorm: number }> }[]>;
+const EXPECTED = JSON.parse(readFileSync(join(RUNS, 'expected.json'), 'utf8')) as Record<
+  string,
+  { step: number; torchLoss: number; loggedLoss: number; norms: Record<string, { gradNorm: number; weightNorm: number }> }[]
+>;
 
 function cli(...args: string[]) {
   let stdout = '';
@@ -24,7 +27,12 @@ function cli(...args: string[]) {
 }
 
 interface Json {
-  steps: { step: number; loss: number | null; loggedLoss: number | null; layers: { name: string; gradNorm: number; weightNorm: number; health: string }[] }[];
+  steps: {
+    step: number;
+    loss: number | null;
+    loggedLoss: number | null;
+    layers: { name: string; gradNorm: number; weightNorm: number; health: string }[];
+  }[];
 }
 
 describe('gradient-lens run', () => {
@@ -34,12 +42,18 @@ describe('gradient-lens run', () => {
       assert.equal(stderr, '');
       assert.equal(status, 0);
       const out = JSON.parse(stdout) as Json;
-      assert.deepEqual(out.steps.map((s) => s.step), [0, 1, 2, 3, 4]);
+      assert.deepEqual(
+        out.steps.map((s) => s.step),
+        [0, 1, 2, 3, 4],
+      );
       for (const [i, want] of EXPECTED.good.entries()) {
         const s = out.steps[i];
         assert.ok(Math.abs(s.loss! - want.torchLoss) <= 1e-12 * want.torchLoss, `step ${i}: ${s.loss} vs torch ${want.torchLoss}`);
         assert.equal(s.loggedLoss, want.loggedLoss);
-        assert.deepEqual(s.layers.map((l) => l.name), Object.keys(want.norms));
+        assert.deepEqual(
+          s.layers.map((l) => l.name),
+          Object.keys(want.norms),
+        );
         for (const l of s.layers) {
           assert.ok(Math.abs(l.gradNorm - want.norms[l.name].gradNorm) <= 1e-6 * want.norms[l.name].gradNorm, `${l.name} gradNorm`);
           assert.ok(Math.abs(l.weightNorm - want.norms[l.name].weightNorm) <= 1e-6 * want.norms[l.name].weightNorm, `${l.name} weightNorm`);
@@ -69,7 +83,10 @@ describe('gradient-lens run', () => {
     const col = readFileSync(manifest, 'utf8').split('\n')[3].indexOf('"steps/') + 1;
     assert.equal(stderr, `${manifest}:4:${col}: step 2: its file steps/step-00000002.npz is missing\n`);
     const out = JSON.parse(stdout) as Json;
-    assert.deepEqual(out.steps.map((s) => s.loss === null), [false, false, true, false, false]);
+    assert.deepEqual(
+      out.steps.map((s) => s.loss === null),
+      [false, false, true, false, false],
+    );
   });
 
   it('malformed lines: one located error each, exit 1; a line being written: a warning, exit 0', () => {
@@ -84,7 +101,10 @@ describe('gradient-lens run', () => {
     ]);
     const partial = cli('run', join(RUNS, 'truncated'), '--json');
     assert.equal(partial.status, 0);
-    assert.equal(partial.stderr, `${join(RUNS, 'truncated', 'run.jsonl')}:7:1: warning: line 7 has no newline yet (it is being written, or the writer stopped); it is ignored until it is complete\n`);
+    assert.equal(
+      partial.stderr,
+      `${join(RUNS, 'truncated', 'run.jsonl')}:7:1: warning: line 7 has no newline yet (it is being written, or the writer stopped); it is ignored until it is complete\n`,
+    );
     assert.equal((JSON.parse(partial.stdout) as Json).steps.length, 5);
   });
 
@@ -94,7 +114,12 @@ describe('gradient-lens run', () => {
     const warnings = stderr.trimEnd().split('\n');
     assert.equal(warnings.length, 2);
     const want = EXPECTED['loss-mismatch'][1];
-    assert.match(warnings[1], new RegExp(`run\\.jsonl:3:\\d+: warning: step 1: the loss recomputed from steps/step-00000001\\.npz is 1\\.09\\d+, the logged loss is ${want.loggedLoss}: 9\\.99e-4 relative`));
+    assert.match(
+      warnings[1],
+      new RegExp(
+        `run\\.jsonl:3:\\d+: warning: step 1: the loss recomputed from steps/step-00000001\\.npz is 1\\.09\\d+, the logged loss is ${want.loggedLoss}: 9\\.99e-4 relative`,
+      ),
+    );
   });
 
   it('a logged loss over a larger batch than the step file keeps (batchSize) is not compared; a null weight norm is read', () => {

@@ -18,7 +18,9 @@ const LOSS = 0.31429097256981015;
 function located(text: string, name = 'net.json'): string[] {
   const bytes = enc.encode(text);
   const index = new LineIndex(bytes);
-  return loadTensorFile(bytes, name).problems.map((p) => `${formatLocation(name, index, p.start)}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`);
+  return loadTensorFile(bytes, name).problems.map(
+    (p) => `${formatLocation(name, index, p.start)}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`,
+  );
 }
 
 const NET = (inputs: string, extra = '') =>
@@ -50,8 +52,15 @@ describe('network files: duplicate keys are reported, problems capped like other
 describe('.npz role names: exact names first, then case-insensitive, then aliases', () => {
   const other = Float64Array.from([9, 0, 0, 0, 9, 0]);
   test('"Logits" and "logits": the exact one is the logits (np.load(f)["logits"])', () => {
-    for (const order of [['Logits', 'logits'], ['logits', 'Logits']]) {
-      const zip = writeNpz({ [order[0]]: { data: order[0] === 'logits' ? LOGITS : other, shape: [2, 3] }, [order[1]]: { data: order[1] === 'logits' ? LOGITS : other, shape: [2, 3] }, labels: { data: Int32Array.of(0, 1), shape: [2] } });
+    for (const order of [
+      ['Logits', 'logits'],
+      ['logits', 'Logits'],
+    ]) {
+      const zip = writeNpz({
+        [order[0]]: { data: order[0] === 'logits' ? LOGITS : other, shape: [2, 3] },
+        [order[1]]: { data: order[1] === 'logits' ? LOGITS : other, shape: [2, 3] },
+        labels: { data: Int32Array.of(0, 1), shape: [2] },
+      });
       const r = loadTensorFile(zip, 'two.npz');
       assert.deepEqual(r.problems, []);
       assert.ok(Math.abs(analyze(r.dataset!).loss - LOSS) < 1e-15, order.join(' then '));
@@ -62,7 +71,10 @@ describe('.npz role names: exact names first, then case-insensitive, then aliase
     const one = writeNpz({ Logits: { data: LOGITS, shape: [2, 3] }, Labels: { data: Int32Array.of(0, 1), shape: [2] } });
     assert.ok(Math.abs(analyze(loadTensorFile(one, 'one.npz').dataset!).loss - LOSS) < 1e-15);
     const arr = (d: Float64Array) => ({ dtype: '<f8', kind: 'float' as const, shape: [2, 3], data: d });
-    const m = matchRoles(['Logits', 'LOGITS', 'labels'], [arr(LOGITS), arr(other), { dtype: '<i4', kind: 'int', shape: [2], data: Float64Array.of(0, 1) }]);
+    const m = matchRoles(
+      ['Logits', 'LOGITS', 'labels'],
+      [arr(LOGITS), arr(other), { dtype: '<i4', kind: 'int', shape: [2], data: Float64Array.of(0, 1) }],
+    );
     assert.equal(m.kind, 'ambiguous');
   });
 
@@ -87,14 +99,23 @@ describe('labels and targets both given: labels are used and targets are reporte
 
   test('CSV', () => {
     const text = 'logit_0,logit_1,logit_2,label,target_0,target_1,target_2\n2,1,0.1,0,0,0,1\n0.5,2.5,0.2,1,0,0,1\n';
-    assert.deepEqual(located(text, 'x.csv'), ['x.csv:1:31: warning: columns target_0…target_2 are ignored because column "label" is given; keep one of them']);
+    assert.deepEqual(located(text, 'x.csv'), [
+      'x.csv:1:31: warning: columns target_0…target_2 are ignored because column "label" is given; keep one of them',
+    ]);
     assert.ok(Math.abs(analyze(loadTensorFile(enc.encode(text), 'x.csv').dataset!).loss - LOSS) < 1e-15);
   });
 
   test('.npz', () => {
-    const zip = writeNpz({ logits: { data: LOGITS, shape: [2, 3] }, labels: { data: Int32Array.of(0, 1), shape: [2] }, targets: { data: Float64Array.from([0, 0, 1, 0, 0, 1]), shape: [2, 3] } });
+    const zip = writeNpz({
+      logits: { data: LOGITS, shape: [2, 3] },
+      labels: { data: Int32Array.of(0, 1), shape: [2] },
+      targets: { data: Float64Array.from([0, 0, 1, 0, 0, 1]), shape: [2, 3] },
+    });
     const r = loadTensorFile(zip, 'both.npz');
-    assert.deepEqual(r.problems.map((p) => `${p.severity}: ${p.message}`), ['warning: array "targets" in both.npz is ignored because "labels" gives the labels; keep one of them']);
+    assert.deepEqual(
+      r.problems.map((p) => `${p.severity}: ${p.message}`),
+      ['warning: array "targets" in both.npz is ignored because "labels" gives the labels; keep one of them'],
+    );
     assert.ok(Math.abs(analyze(r.dataset!).loss - LOSS) < 1e-15);
   });
 });

@@ -61,7 +61,9 @@ describe('the CLI refuses special files before reading them', { skip: process.pl
     const r = cliProcess(['analyze', path], { timeoutMs: 30_000, maxOldSpaceMB: 200 });
     assert.equal(r.timedOut, false);
     assert.equal(r.status, 1);
-    assert.deepEqual(lines(r.stderr), [`${path}: cannot read the file: it is 3.0 GB, above the limit of 2.0 GB (the default of gradientLens.maxFileSizeMB, 2048 MB)`]);
+    assert.deepEqual(lines(r.stderr), [
+      `${path}: cannot read the file: it is 3.0 GB, above the limit of 2.0 GB (the default of gradientLens.maxFileSizeMB, 2048 MB)`,
+    ]);
   });
 
   for (const sibling of ['classes.txt', 'labels.txt']) {
@@ -96,7 +98,10 @@ describe('the CLI refuses special files before reading them', { skip: process.pl
 
   test('a FIFO or /dev/zero named X_labels.npy or labels.npy beside a .npy of logits: passed over, no hang', () => {
     const logits = writeNpy(Float64Array.from([2, 1, 0.1, 0.5, 2.5, 0.2]), [2, 3]);
-    for (const [name, kind] of [['X_labels.npy', 'fifo'], ['labels.npy', 'zero']] as const) {
+    for (const [name, kind] of [
+      ['X_labels.npy', 'fifo'],
+      ['labels.npy', 'zero'],
+    ] as const) {
       if (kind === 'zero' && !hasDevZero) continue;
       const folder = join(dir, `npy-${kind}`);
       mkdirSync(folder);

@@ -15,7 +15,15 @@ const kinds = [
   ['probabilities', 'soft'],
 ] as const;
 
-function dataset(input: 'logits' | 'probabilities', target: 'labels' | 'soft', n: number, k: number, raw: number[], extra: number[], labelsRaw: number[]): ClassificationData {
+function dataset(
+  input: 'logits' | 'probabilities',
+  target: 'labels' | 'soft',
+  n: number,
+  k: number,
+  raw: number[],
+  extra: number[],
+  labelsRaw: number[],
+): ClassificationData {
   const values = new Float64Array(n * k);
   const targets = new Float64Array(n * k);
   const labels = target === 'labels' ? new Int32Array(n) : null;
@@ -47,7 +55,13 @@ describe('summarizeClassification', () => {
           fc.integer({ min: 1, max: 12 }),
           fc.integer({ min: 1, max: 9 }),
           // Integers/8 make exact ties between logits (and so between probabilities) common.
-          fc.array(fc.oneof(fc.integer({ min: -80, max: 80 }).map((v) => v / 8), fc.double({ min: -1000, max: 1000, noNaN: true })), { minLength: 1, maxLength: 60 }),
+          fc.array(
+            fc.oneof(
+              fc.integer({ min: -80, max: 80 }).map((v) => v / 8),
+              fc.double({ min: -1000, max: 1000, noNaN: true }),
+            ),
+            { minLength: 1, maxLength: 60 },
+          ),
           fc.array(fc.double({ min: 0.01, max: 5, noNaN: true }), { minLength: 1, maxLength: 30 }),
           fc.array(fc.nat(100), { minLength: 1, maxLength: 12 }),
           fc.constantFrom('mean' as const, 'sum' as const),

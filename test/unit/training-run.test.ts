@@ -13,7 +13,10 @@ import { lossDisagreement, stepLoss } from '../../src/core/runStep';
 import { MANIFEST_START, readManifest, readManifestChunk, type ManifestCursor, type RunStep } from '../../src/core/trainingRun';
 
 const RUNS = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'runs');
-const EXPECTED = JSON.parse(readFileSync(join(RUNS, 'expected.json'), 'utf8')) as Record<string, { step: number; torchLoss: number; loggedLoss: number; norms: Record<string, { gradNorm: number; weightNorm: number }> }[]>;
+const EXPECTED = JSON.parse(readFileSync(join(RUNS, 'expected.json'), 'utf8')) as Record<
+  string,
+  { step: number; torchLoss: number; loggedLoss: number; norms: Record<string, { gradNorm: number; weightNorm: number }> }[]
+>;
 const bytesOf = (path: string) => new Uint8Array(readFileSync(path));
 const manifest = (run: string) => bytesOf(join(RUNS, run, 'run.jsonl'));
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -26,13 +29,19 @@ describe('training-run manifest', () => {
     assert.equal(run.header?.version, 1);
     assert.equal(run.header?.maxSamples, 256);
     assert.deepEqual(run.header?.classes, ['cat', 'dog', 'bird']);
-    assert.deepEqual(run.steps.map((s) => s.step), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      run.steps.map((s) => s.step),
+      [0, 1, 2, 3, 4],
+    );
     for (const [i, want] of EXPECTED.good.entries()) {
       const s = run.steps[i];
       assert.equal(s.file, `steps/step-0000000${i}.npz`);
       assert.equal(s.line, i + 1);
       assert.equal(s.loss, want.loggedLoss);
-      assert.deepEqual(s.params.map((p) => p.name), ['0.weight', '0.bias', '2.weight', '2.bias']);
+      assert.deepEqual(
+        s.params.map((p) => p.name),
+        ['0.weight', '0.bias', '2.weight', '2.bias'],
+      );
       assert.deepEqual(s.params[0].shape, [8, 4]);
       for (const p of s.params) {
         close(p.gradNorm!, want.norms[p.name].gradNorm, 1e-6, `step ${i} ${p.name} gradNorm`);
@@ -70,12 +79,18 @@ describe('training-run manifest', () => {
     assert.equal(chunk.pendingBytes, 60);
     assert.equal(chunk.cursor.line, 6);
     const run = readManifest(bytes);
-    assert.deepEqual(run.problems.map((p) => [p.severity, p.line, p.column, p.code]), [['warning', 6, 0, 'pending-line']]);
+    assert.deepEqual(
+      run.problems.map((p) => [p.severity, p.line, p.column, p.code]),
+      [['warning', 6, 0, 'pending-line']],
+    );
   });
 
   it('malformed lines are located by line and column and do not stop the lines after them', () => {
     const run = readManifest(manifest('malformed'));
-    assert.deepEqual(run.steps.map((s) => s.step), [0, 4]);
+    assert.deepEqual(
+      run.steps.map((s) => s.step),
+      [0, 4],
+    );
     const lines = new TextDecoder().decode(manifest('malformed')).split('\n');
     const got = run.problems.map((p) => ({ line: p.line, column: p.column, code: p.code, message: p.message }));
     // line 3: '"time" 1733…' — the parser stops at the number where the colon should be.
@@ -83,7 +98,12 @@ describe('training-run manifest', () => {
     assert.equal(got[0].code, 'manifest-json');
     assert.equal(got[0].column, lines[2].indexOf('"time" ') + 7);
     assert.match(got[0].message, /not valid JSON/);
-    assert.deepEqual(got[1], { line: 3, column: lines[3].indexOf('"3"'), code: 'manifest-type', message: '"step" must be a whole number, not a string ("3")' });
+    assert.deepEqual(got[1], {
+      line: 3,
+      column: lines[3].indexOf('"3"'),
+      code: 'manifest-type',
+      message: '"step" must be a whole number, not a string ("3")',
+    });
     assert.deepEqual(got[2], { line: 4, column: 0, code: 'manifest-missing', message: 'a step record has no "params"' });
     assert.equal(got.length, 3);
   });
@@ -91,26 +111,36 @@ describe('training-run manifest', () => {
   it('wrong types, paths leaving the folder, a bad header, NaN and Infinity norms', () => {
     const head = '{"gradientLensRun": 1, "created": "x", "maxSamples": 4, "maxValues": 9}\n';
     const param = (extra: string) => `{"name": "w", "shape": [2], "weightNorm": 1.5, ${extra}}`;
-    const text = head +
+    const text =
+      head +
       `{"step": 0, "time": 1, "file": "../x.npz", "loss": null, "params": []}\n` +
       `{"step": 1, "time": 1, "file": "s/1.npz", "loss": null, "params": [${param('"gradNorm": NaN')}, ${param('"gradNorm": Infinity, "hasGrad": true')}]}\n` +
       `{"step": 2, "time": 1, "file": "s/2.npz", "loss": 1.5, "params": [${param('"gradNorm": null')}]}\n` +
       `{"step": 3, "time": 1, "file": "s/3.npz", "loss": 1, "params": [${param('"gradNorm": -1')}]}\n` +
       `[1, 2]\n\n  \n`;
     const run = readManifest(enc(text));
-    assert.deepEqual(run.steps.map((s) => s.step), [1, 2]);
+    assert.deepEqual(
+      run.steps.map((s) => s.step),
+      [1, 2],
+    );
     assert.ok(Number.isNaN(run.steps[0].params[0].gradNorm!));
     assert.equal(run.steps[0].params[1].gradNorm, Infinity);
     assert.deepEqual([run.steps[1].params[0].gradNorm, run.steps[1].params[0].hasGrad, run.steps[1].loss], [null, false, 1.5]);
     const lines = text.split('\n');
-    assert.deepEqual(run.problems.map((p) => [p.line, p.column, p.code]), [
-      [1, lines[1].indexOf('"../'), 'manifest-file'],
-      [4, lines[4].indexOf('-1'), 'manifest-range'],
-      [5, 0, 'manifest-type'],
-    ]);
+    assert.deepEqual(
+      run.problems.map((p) => [p.line, p.column, p.code]),
+      [
+        [1, lines[1].indexOf('"../'), 'manifest-file'],
+        [4, lines[4].indexOf('-1'), 'manifest-range'],
+        [5, 0, 'manifest-type'],
+      ],
+    );
     const bad = readManifest(enc('{"gradientLensRun": 2}\n'));
     assert.equal(bad.header, null);
-    assert.deepEqual(bad.problems.map((p) => [p.line, p.column, p.code]), [[0, 20, 'manifest-version']]);
+    assert.deepEqual(
+      bad.problems.map((p) => [p.line, p.column, p.code]),
+      [[0, 20, 'manifest-version']],
+    );
   });
 
   it('columns count UTF-16 units after non-ASCII text, and a BOM takes none', () => {
@@ -118,7 +148,10 @@ describe('training-run manifest', () => {
     const run = readManifest(enc(text));
     assert.equal(run.header?.version, 1);
     const line = text.split('\n')[1];
-    assert.deepEqual(run.problems.map((p) => [p.line, p.column]), [[1, line.indexOf('"x"')]]);
+    assert.deepEqual(
+      run.problems.map((p) => [p.line, p.column]),
+      [[1, line.indexOf('"x"')]],
+    );
   });
 });
 
@@ -138,7 +171,12 @@ describe('a step file', () => {
     const [want] = EXPECTED['loss-mismatch'];
     const result = stepLoss(bytesOf(join(RUNS, 'loss-mismatch', 'steps/step-00000000.npz')), 'step-00000000.npz');
     assert.ok(result.ok);
-    close(lossDisagreement(result.loss, want.loggedLoss)!, Math.abs(want.torchLoss - want.loggedLoss) / want.loggedLoss, 1e-9, 'relative difference');
+    close(
+      lossDisagreement(result.loss, want.loggedLoss)!,
+      Math.abs(want.torchLoss - want.loggedLoss) / want.loggedLoss,
+      1e-9,
+      'relative difference',
+    );
     assert.ok(lossDisagreement(result.loss, want.loggedLoss)! > 9e-4);
     assert.equal(lossDisagreement(1, NaN), Infinity);
     assert.equal(lossDisagreement(1 + 5e-7, 1), null);
@@ -151,7 +189,10 @@ describe('a step file', () => {
     const logits = { data: Float64Array.from({ length: n * k }, (_, i) => Math.sin(i)), shape: [n, k] };
     const indices = { data: Int32Array.from([0, 1, 2, 0]), shape: [n] };
     const grad = { data: new Float64Array(n * k), shape: [n, k] };
-    const alone = loadTensorFile(writeNpz({ logits, sample_indices: indices, 'grad.fc.weight': grad, loss: { data: Float64Array.of(1), shape: [] } }), 'step.npz');
+    const alone = loadTensorFile(
+      writeNpz({ logits, sample_indices: indices, 'grad.fc.weight': grad, loss: { data: Float64Array.of(1), shape: [] } }),
+      'step.npz',
+    );
     assert.equal(alone.dataset, null);
     assert.equal(alone.problems[0].code, 'no-targets');
     assert.doesNotMatch(alone.problems[0].message, /sample_indices/);
@@ -173,12 +214,17 @@ describe('training-run manifest, fuzzed', () => {
 
   it('mutated manifests: never a throw, every problem inside the text, steps only from complete lines', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: good.length - 1 }), fc.integer({ min: 0, max: 40 }), fc.string({ maxLength: 12 }), (at, cut, insert) => {
-        const text = good.slice(0, at) + insert + good.slice(at + cut);
-        const run = readManifest(enc(text));
-        positionsInside(text, run.problems);
-        for (const s of run.steps) assert.ok(Number.isInteger(s.step) && s.step >= 0);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: good.length - 1 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.string({ maxLength: 12 }),
+        (at, cut, insert) => {
+          const text = good.slice(0, at) + insert + good.slice(at + cut);
+          const run = readManifest(enc(text));
+          positionsInside(text, run.problems);
+          for (const s of run.steps) assert.ok(Number.isInteger(s.step) && s.step >= 0);
+        },
+      ),
       { numRuns: 400, seed: 21 },
     );
   });

@@ -5,7 +5,11 @@ import { describe, it } from 'node:test';
 import { runPipeline } from '../../src/core/pipeline';
 import { restoreDerived, withoutDerived } from '../../src/core/transferForm';
 
-function json(input: 'logits' | 'probabilities', target: 'labels' | 'soft', reduction: 'mean' | 'sum'): { bytes: Uint8Array; reduction: 'mean' | 'sum' } {
+function json(
+  input: 'logits' | 'probabilities',
+  target: 'labels' | 'soft',
+  reduction: 'mean' | 'sum',
+): { bytes: Uint8Array; reduction: 'mean' | 'sum' } {
   let seed = 3;
   const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
   const n = 40;
@@ -24,7 +28,10 @@ function json(input: 'logits' | 'probabilities', target: 'labels' | 'soft', redu
       ys.push(t.map((v) => v / u));
     }
   }
-  return { bytes: new TextEncoder().encode(JSON.stringify({ [input]: rows, [target === 'labels' ? 'labels' : 'targets']: ys })), reduction };
+  return {
+    bytes: new TextEncoder().encode(JSON.stringify({ [input]: rows, [target === 'labels' ? 'labels' : 'targets']: ys })),
+    reduction,
+  };
 }
 
 function same(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
@@ -48,7 +55,11 @@ describe('transfer form of a pipeline result', () => {
           const a = full.analysis;
           const b = back.analysis as typeof a;
           same(b.targets, a.targets, 'analysis.targets');
-          same((back.dataset as NonNullable<typeof full.dataset> & { targets: Float64Array }).targets, full.dataset.targets, 'dataset.targets');
+          same(
+            (back.dataset as NonNullable<typeof full.dataset> & { targets: Float64Array }).targets,
+            full.dataset.targets,
+            'dataset.targets',
+          );
           same(b.gradient, a.gradient, 'gradient');
           same(b.logitGradient, a.logitGradient, 'logitGradient');
           same(b.probabilities, a.probabilities, 'probabilities');

@@ -17,5 +17,8 @@ test('the Jacobian of a regression file: says why and what there is instead', ()
     viewUnavailable('regression', 'jacobian', 'regression.json'),
     'Gradient Lens: Show Softmax Jacobian applies to classification files: the softmax Jacobian needs class probabilities; regression.json is a regression file (predictions and targets, mean squared error). For it: Show Loss per Sample, Show Gradients.',
   );
-  assert.match(viewUnavailable('regression', 'chain', 'regression.json')!, /Explain Chain Rule for Sample applies to classification and network files/);
+  assert.match(
+    viewUnavailable('regression', 'chain', 'regression.json')!,
+    /Explain Chain Rule for Sample applies to classification and network files/,
+  );
 });

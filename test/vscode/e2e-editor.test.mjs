@@ -41,7 +41,10 @@ describe('editor, as a user sees it', () => {
   it('CodeLens shows each sample’s loss above its row', { timeout: 60_000 }, async () => {
     await step(wb, 'codelens', async () => {
       const { analysis } = core('cifar10-logits.json');
-      await wb.page.locator('.contentWidgets .codelens-decoration, .codelens-decoration', { hasText: `loss ${num(analysis.losses[0], 3)}` }).first().waitFor({ timeout: 30_000 });
+      await wb.page
+        .locator('.contentWidgets .codelens-decoration, .codelens-decoration', { hasText: `loss ${num(analysis.losses[0], 3)}` })
+        .first()
+        .waitFor({ timeout: 30_000 });
     });
   });
 
@@ -52,7 +55,10 @@ describe('editor, as a user sees it', () => {
       await openFile(wb.page, 'broken.json');
       const expected = core('broken.json').problems;
       assert.ok(expected.length >= 4);
-      const text = await problemsListing(wb.page, expected.map((p) => p.message));
+      const text = await problemsListing(
+        wb.page,
+        expected.map((p) => p.message),
+      );
       for (const p of expected) assert.ok(text.includes(p.message), `missing "${p.message}" in:\n${text}`);
       assert.ok(!text.includes('cifar10-logits.json'), 'closed files keep no diagnostics');
     });
@@ -63,7 +69,10 @@ describe('editor, as a user sees it', () => {
       await openFile(wb.page, 'regression.json');
       await runCommand(wb.page, 'Gradient Lens: Analyze File');
       const loss = num(core('regression.json').analysis.loss);
-      await wb.page.locator('.notification-toast', { hasText: `mean squared error ${loss}` }).first().waitFor({ timeout: 30_000 });
+      await wb.page
+        .locator('.notification-toast', { hasText: `mean squared error ${loss}` })
+        .first()
+        .waitFor({ timeout: 30_000 });
     });
   });
 });

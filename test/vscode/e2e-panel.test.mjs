@@ -17,7 +17,15 @@ const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-12 + 1e-12 * Math.
 
 /** Every [data-testid=testId] element's data attributes, read inside the webview frame. */
 const cells = (frame, testId) =>
-  frame.$$eval(`[data-testid="${testId}"]`, (els) => els.map((e) => ({ row: Number(e.getAttribute('data-row')), col: e.getAttribute('data-col'), index: Number(e.getAttribute('data-index')), value: Number(e.getAttribute('data-value')), ok: e.getAttribute('data-ok') })));
+  frame.$$eval(`[data-testid="${testId}"]`, (els) =>
+    els.map((e) => ({
+      row: Number(e.getAttribute('data-row')),
+      col: e.getAttribute('data-col'),
+      index: Number(e.getAttribute('data-index')),
+      value: Number(e.getAttribute('data-value')),
+      ok: e.getAttribute('data-ok'),
+    })),
+  );
 
 async function panelFrame(selector) {
   return findFrame(wb.page, selector, 30_000);
@@ -47,7 +55,8 @@ describe('the panel, in a real VS Code', () => {
       const found = await cells(frame, 'jacobian-heatmap"] [data-testid="heatmap-cell');
       assert.equal(found.length, 100);
       for (const c of found) close(c.value, J[c.row * 10 + Number(c.col)], `J[${c.row}][${c.col}]`);
-      for (let r = 0; r < 10; r++) assert.ok(Math.abs(found.filter((c) => c.row === r).reduce((s, c) => s + c.value, 0)) < 1e-15, 'rows sum to 0');
+      for (let r = 0; r < 10; r++)
+        assert.ok(Math.abs(found.filter((c) => c.row === r).reduce((s, c) => s + c.value, 0)) < 1e-15, 'rows sum to 0');
     });
   });
 
@@ -58,10 +67,16 @@ describe('the panel, in a real VS Code', () => {
     assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:\/\/(?!.*vscode-cdn)/);
     // VS Code injects its own acquireVsCodeApi script (id _vscodeApiScript); every script of ours carries the nonce.
-    const scripts = await frame.$$eval('script:not(#_vscodeApiScript)', (els) => els.map((e) => ({ nonce: e.nonce || e.getAttribute('nonce'), src: e.getAttribute('src') })));
+    const scripts = await frame.$$eval('script:not(#_vscodeApiScript)', (els) =>
+      els.map((e) => ({ nonce: e.nonce || e.getAttribute('nonce'), src: e.getAttribute('src') })),
+    );
     assert.ok(scripts.length > 0);
     for (const script of scripts) assert.ok(script.nonce, `script without nonce: ${script.src}`);
-    const remote = await frame.$$eval('[src], [href]', (els) => els.map((e) => e.getAttribute('src') ?? e.getAttribute('href')).filter((u) => /^https?:/.test(u) && !/vscode-cdn|vscode-resource/.test(u)));
+    const remote = await frame.$$eval('[src], [href]', (els) =>
+      els
+        .map((e) => e.getAttribute('src') ?? e.getAttribute('href'))
+        .filter((u) => /^https?:/.test(u) && !/vscode-cdn|vscode-resource/.test(u)),
+    );
     assert.deepEqual(remote, []);
   });
 
@@ -101,11 +116,16 @@ describe('the panel, in a real VS Code', () => {
       ]) {
         await runCommand(wb.page, title);
         const frame = await panelFrame(`[data-testid="tab-${view}"]`);
-        await frame.waitForFunction((v) => {
-          const panel = document.querySelector(`[data-testid="view-${v}"]`);
-          return panel && panel.checkVisibility() && panel.getBoundingClientRect().height > 0 && panel.querySelector('svg, canvas');
-        }, view, { timeout: 15_000 });
-        if (view === 'chain') assert.equal(await frame.getAttribute('[data-testid="view-chain"] [data-testid="chain-product-check"]', 'data-ok'), 'true');
+        await frame.waitForFunction(
+          (v) => {
+            const panel = document.querySelector(`[data-testid="view-${v}"]`);
+            return panel && panel.checkVisibility() && panel.getBoundingClientRect().height > 0 && panel.querySelector('svg, canvas');
+          },
+          view,
+          { timeout: 15_000 },
+        );
+        if (view === 'chain')
+          assert.equal(await frame.getAttribute('[data-testid="view-chain"] [data-testid="chain-product-check"]', 'data-ok'), 'true');
       }
     });
   });
@@ -116,7 +136,11 @@ describe('the panel, in a real VS Code', () => {
       await showTab(frame, 'losses');
       await frame.click('[data-testid="loss-bar"][data-index="7"]');
       // Sample 7's row is line 11 of the file (3 header lines, 1-based lines): the editor's active line.
-      await wb.page.waitForFunction(() => document.querySelector('.monaco-editor .line-numbers.active-line-number')?.textContent.trim() === '11', null, { timeout: 15_000 });
+      await wb.page.waitForFunction(
+        () => document.querySelector('.monaco-editor .line-numbers.active-line-number')?.textContent.trim() === '11',
+        null,
+        { timeout: 15_000 },
+      );
       // Now move the cursor in the editor onto sample 12's row (line 16).
       await wb.page.locator('.monaco-editor .view-line').first().click();
       await wb.page.keyboard.press('Control+G');
@@ -135,7 +159,8 @@ describe('the panel, in a real VS Code', () => {
       // The default view is the classes that matter; this test is about the full matrix.
       const focused = await panelFrame('[data-testid="jacobian-heatmap"]');
       await focused.waitForFunction(() => document.querySelector('[data-testid="sample-input"]')?.value === '0', null, { timeout: 15_000 });
-      if ((await focused.getAttribute('[data-testid="jacobian-heatmap"]', 'data-view')) !== 'all') await focused.click('[data-testid="focus-toggle"]');
+      if ((await focused.getAttribute('[data-testid="jacobian-heatmap"]', 'data-view')) !== 'all')
+        await focused.click('[data-testid="focus-toggle"]');
       const frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
       const mode = await frame.getAttribute('[data-testid="jacobian-heatmap"]', 'data-mode');
       assert.ok(mode.startsWith('canvas'), mode);
@@ -153,79 +178,102 @@ describe('the panel, in a real VS Code', () => {
         // A screen pixel covers a block: the tooltip gives its exact min and max.
         let min = Infinity;
         let max = -Infinity;
-        for (let r = r0; r < Number(rowEnd); r++) for (let c = c0; c < Number(await tip.getAttribute('data-col-end')); c++) {
-          min = Math.min(min, J(r, c));
-          max = Math.max(max, J(r, c));
-        }
+        for (let r = r0; r < Number(rowEnd); r++)
+          for (let c = c0; c < Number(await tip.getAttribute('data-col-end')); c++) {
+            min = Math.min(min, J(r, c));
+            max = Math.max(max, J(r, c));
+          }
         close(await attr('data-min'), min, 'block min');
         close(await attr('data-max'), max, 'block max');
       }
     });
   });
 
-  it('Shift+arrows select a block of the 1000-class Jacobian and Ctrl+C puts its values on the clipboard', { timeout: 120_000 }, async () => {
-    await step(wb, 'panel-copy-selection', async () => {
-      // The 1000-class Jacobian of the previous test is still open (canvas).
-      const frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
-      await wb.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(wb.page.url()).origin });
-      await wb.page.evaluate(() => navigator.clipboard.writeText('before'));
-      const root = await frame.$('[data-testid="jacobian-heatmap"]');
-      await root.focus();
-      await wb.page.keyboard.press('Home'); // focus on (row, 0)
-      const focusRow = Number(await frame.getAttribute('[data-testid="jacobian-heatmap"] [data-testid="heatmap-focus"]', 'data-row'));
-      await wb.page.keyboard.press('Shift+ArrowRight');
-      await wb.page.keyboard.press('Shift+ArrowRight');
-      await wb.page.keyboard.press('Shift+ArrowDown');
-      const sel = await frame.$eval('[data-testid="jacobian-heatmap"] [data-testid="heatmap-selection"]', (e) => ['data-row', 'data-row-end', 'data-col', 'data-col-end'].map((a) => Number(e.getAttribute(a))));
-      assert.deepEqual(sel, [focusRow, focusRow + 2, 0, 3]);
-      await wb.page.keyboard.press('Control+C');
-      await frame.waitForFunction(() => /copied to the clipboard/.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''), null, { timeout: 10_000 });
-      const text = await wb.page.evaluate(() => navigator.clipboard.readText());
-      const lines = text.trimEnd().split('\n').map((l) => l.split('\t'));
-      assert.equal(lines.length, 3, text);
-      assert.equal(lines[0].length, 4);
-      assert.equal(lines[0][0], '');
-      const p = core('imagenet-1000-classes.json').analysis.probabilities.subarray(0, 1000);
-      for (let i = 0; i < 2; i++) {
-        const r = focusRow + i;
-        assert.equal(lines[i + 1].length, 4);
-        for (let c = 0; c < 3; c++) close(Number(lines[i + 1][c + 1]), p[r] * ((r === c ? 1 : 0) - p[c]), `J[${r}][${c}]`);
-      }
-      // Back to the editor, as a user would: a file opened from inside the panel lands in the panel's
-      // group, and the next test expects it beside the panel.
-      await runCommand(wb.page, 'View: Focus First Editor Group');
-    });
-  });
+  it(
+    'Shift+arrows select a block of the 1000-class Jacobian and Ctrl+C puts its values on the clipboard',
+    { timeout: 120_000 },
+    async () => {
+      await step(wb, 'panel-copy-selection', async () => {
+        // The 1000-class Jacobian of the previous test is still open (canvas).
+        const frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
+        await wb.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(wb.page.url()).origin });
+        await wb.page.evaluate(() => navigator.clipboard.writeText('before'));
+        const root = await frame.$('[data-testid="jacobian-heatmap"]');
+        await root.focus();
+        await wb.page.keyboard.press('Home'); // focus on (row, 0)
+        const focusRow = Number(await frame.getAttribute('[data-testid="jacobian-heatmap"] [data-testid="heatmap-focus"]', 'data-row'));
+        await wb.page.keyboard.press('Shift+ArrowRight');
+        await wb.page.keyboard.press('Shift+ArrowRight');
+        await wb.page.keyboard.press('Shift+ArrowDown');
+        const sel = await frame.$eval('[data-testid="jacobian-heatmap"] [data-testid="heatmap-selection"]', (e) =>
+          ['data-row', 'data-row-end', 'data-col', 'data-col-end'].map((a) => Number(e.getAttribute(a))),
+        );
+        assert.deepEqual(sel, [focusRow, focusRow + 2, 0, 3]);
+        await wb.page.keyboard.press('Control+C');
+        await frame.waitForFunction(
+          () => /copied to the clipboard/.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''),
+          null,
+          { timeout: 10_000 },
+        );
+        const text = await wb.page.evaluate(() => navigator.clipboard.readText());
+        const lines = text
+          .trimEnd()
+          .split('\n')
+          .map((l) => l.split('\t'));
+        assert.equal(lines.length, 3, text);
+        assert.equal(lines[0].length, 4);
+        assert.equal(lines[0][0], '');
+        const p = core('imagenet-1000-classes.json').analysis.probabilities.subarray(0, 1000);
+        for (let i = 0; i < 2; i++) {
+          const r = focusRow + i;
+          assert.equal(lines[i + 1].length, 4);
+          for (let c = 0; c < 3; c++) close(Number(lines[i + 1][c + 1]), p[r] * ((r === c ? 1 : 0) - p[c]), `J[${r}][${c}]`);
+        }
+        // Back to the editor, as a user would: a file opened from inside the panel lands in the panel's
+        // group, and the next test expects it beside the panel.
+        await runCommand(wb.page, 'View: Focus First Editor Group');
+      });
+    },
+  );
 
-  it('the 1000-class Jacobian of sample 7 shows the classes that matter: true and top-predicted class on both axes', { timeout: 120_000 }, async () => {
-    await step(wb, 'panel-1000-focus', async () => {
-      // The panel still shows the ImageNet Jacobian of the tests above (all classes, sample 0): step to
-      // sample 7 with the panel's own buttons, then back to the default view of the classes that matter.
-      let frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
-      for (let i = 1; i <= 7; i++) {
-        await frame.click('[data-testid="sample-next"]');
-        await frame.waitForFunction((v) => document.querySelector('[data-testid="sample-input"]')?.value === String(v), i, { timeout: 15_000 });
-      }
-      await frame.click('[data-testid="focus-toggle"]');
-      frame = await panelFrame('[data-testid="jacobian-heatmap"][data-view="focus"]');
-      await frame.waitForFunction(() => document.querySelector('[data-testid="sample-input"]')?.value === '7', null, { timeout: 15_000 });
-      const { analysis } = core('imagenet-1000-classes.json');
-      const p = analysis.probabilities.subarray(7 * 1000, 8 * 1000);
-      let top = 0;
-      for (let j = 1; j < 1000; j++) if (p[j] > p[top]) top = j;
-      const labels = (axis) => frame.$$eval(`[data-testid="jacobian-heatmap"] .gl-${axis}-labels text`, (els) => els.map((e) => e.firstChild.textContent));
-      for (const axis of ['row', 'col']) {
-        const names = await labels(axis);
-        assert.ok(names.length >= 2 && names.length <= 12, `${axis} labels: ${names}`);
-        assert.ok(names.includes(String(analysis.actual[7])), `true class ${analysis.actual[7]} on the ${axis} axis: ${names}`);
-        assert.equal(names[0], String(top), `top-predicted class ${top} first on the ${axis} axis`);
-      }
-      // The sub-matrix's cells are the full Jacobian's entries.
-      const found = await frame.$$eval('[data-testid="jacobian-heatmap"] [data-testid="heatmap-cell"]', (els) => els.map((e) => [Number(e.dataset.sourceRow), Number(e.dataset.sourceCol), Number(e.dataset.value)]));
-      for (const [r, c, v] of found) close(v, p[r] * ((r === c ? 1 : 0) - p[c]), `J[${r}][${c}]`);
-      assert.ok(await frame.$('[data-testid="overview-strip"]'), 'the overview strip shows where the classes sit');
-    });
-  });
+  it(
+    'the 1000-class Jacobian of sample 7 shows the classes that matter: true and top-predicted class on both axes',
+    { timeout: 120_000 },
+    async () => {
+      await step(wb, 'panel-1000-focus', async () => {
+        // The panel still shows the ImageNet Jacobian of the tests above (all classes, sample 0): step to
+        // sample 7 with the panel's own buttons, then back to the default view of the classes that matter.
+        let frame = await panelFrame('[data-testid="jacobian-heatmap"][data-rows="1000"]');
+        for (let i = 1; i <= 7; i++) {
+          await frame.click('[data-testid="sample-next"]');
+          await frame.waitForFunction((v) => document.querySelector('[data-testid="sample-input"]')?.value === String(v), i, {
+            timeout: 15_000,
+          });
+        }
+        await frame.click('[data-testid="focus-toggle"]');
+        frame = await panelFrame('[data-testid="jacobian-heatmap"][data-view="focus"]');
+        await frame.waitForFunction(() => document.querySelector('[data-testid="sample-input"]')?.value === '7', null, { timeout: 15_000 });
+        const { analysis } = core('imagenet-1000-classes.json');
+        const p = analysis.probabilities.subarray(7 * 1000, 8 * 1000);
+        let top = 0;
+        for (let j = 1; j < 1000; j++) if (p[j] > p[top]) top = j;
+        const labels = (axis) =>
+          frame.$$eval(`[data-testid="jacobian-heatmap"] .gl-${axis}-labels text`, (els) => els.map((e) => e.firstChild.textContent));
+        for (const axis of ['row', 'col']) {
+          const names = await labels(axis);
+          assert.ok(names.length >= 2 && names.length <= 12, `${axis} labels: ${names}`);
+          assert.ok(names.includes(String(analysis.actual[7])), `true class ${analysis.actual[7]} on the ${axis} axis: ${names}`);
+          assert.equal(names[0], String(top), `top-predicted class ${top} first on the ${axis} axis`);
+        }
+        // The sub-matrix's cells are the full Jacobian's entries.
+        const found = await frame.$$eval('[data-testid="jacobian-heatmap"] [data-testid="heatmap-cell"]', (els) =>
+          els.map((e) => [Number(e.dataset.sourceRow), Number(e.dataset.sourceCol), Number(e.dataset.value)]),
+        );
+        for (const [r, c, v] of found) close(v, p[r] * ((r === c ? 1 : 0) - p[c]), `J[${r}][${c}]`);
+        assert.ok(await frame.$('[data-testid="overview-strip"]'), 'the overview strip shows where the classes sit');
+      });
+    },
+  );
 
   it('a 600 × 1,000 batch reaches the panel in chunks: the last sample’s gradient equals the core’s', { timeout: 180_000 }, async () => {
     await step(wb, 'panel-chunked', async () => {
@@ -234,12 +282,18 @@ describe('the panel, in a real VS Code', () => {
       const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
       const rows = Array.from({ length: 600 }, () => `[${Array.from({ length: 1000 }, () => (8 * next() - 4).toFixed(4)).join(',')}]`);
       const labels = Array.from({ length: 600 }, () => Math.floor(next() * 1000));
-      fs.writeFileSync(path.join(wb.folder, 'chunked-batch.json'), `{"logits": [\n${rows.join(',\n')}\n], "labels": [${labels.join(',')}]}\n`);
+      fs.writeFileSync(
+        path.join(wb.folder, 'chunked-batch.json'),
+        `{"logits": [\n${rows.join(',\n')}\n], "labels": [${labels.join(',')}]}\n`,
+      );
       const { analysis } = core('chunked-batch.json');
-      assert.ok(analysis.n * analysis.k > (1 << 19));
+      assert.ok(analysis.n * analysis.k > 1 << 19);
       await openFile(wb.page, 'chunked-batch.json');
       // As a user would, act once the editor shows the file's loss (the host has it as the active editor).
-      await wb.page.locator('.statusbar-item', { hasText: `loss ${formatNumber(analysis.loss, 4)}` }).first().waitFor({ timeout: 30_000 });
+      await wb.page
+        .locator('.statusbar-item', { hasText: `loss ${formatNumber(analysis.loss, 4)}` })
+        .first()
+        .waitFor({ timeout: 30_000 });
       await runCommand(wb.page, 'Gradient Lens: Show Softmax Jacobian');
       await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'sample 0' }).first().waitFor();
       await wb.page.keyboard.type('sample 599');
@@ -250,10 +304,17 @@ describe('the panel, in a real VS Code', () => {
       await showTab(frame, 'gradient');
       const bars = await cells(frame, 'view-gradient"] [data-testid="gradient-bar');
       assert.ok(bars.length >= 2, `${bars.length} bars`);
-      assert.ok(bars.some((b) => b.row === labels[599]), 'the true class is among the bars');
+      assert.ok(
+        bars.some((b) => b.row === labels[599]),
+        'the true class is among the bars',
+      );
       for (const b of bars) close(b.value, analysis.logitGradient[599 * 1000 + b.row] * 600, `p − y of sample 599, class ${b.row}`);
       await showTab(frame, 'chain');
-      assert.equal(await frame.getAttribute('[data-testid="view-chain"] [data-testid="chain-product-check"]', 'data-ok'), 'true', 'Jᵀ·∂L/∂p equals p − y for sample 599');
+      assert.equal(
+        await frame.getAttribute('[data-testid="view-chain"] [data-testid="chain-product-check"]', 'data-ok'),
+        'true',
+        'Jᵀ·∂L/∂p equals p − y for sample 599',
+      );
     });
   });
 
@@ -265,11 +326,19 @@ describe('the panel, in a real VS Code', () => {
       const { network, dataset } = core('network.json');
       const norms = await cells(frame, 'norm-bar');
       assert.equal(new Set(norms.map((b) => b.value)).size >= 1, true);
-      const byLayer = await frame.$$eval('[data-testid="norm-bar"]', (els) => els.map((e) => ({ layer: Number(e.getAttribute('data-layer')), value: Number(e.getAttribute('data-value')) })));
+      const byLayer = await frame.$$eval('[data-testid="norm-bar"]', (els) =>
+        els.map((e) => ({ layer: Number(e.getAttribute('data-layer')), value: Number(e.getAttribute('data-value')) })),
+      );
       for (const b of byLayer) close(b.value, network.analysis.layers[b.layer].gradNorm, `‖∂L/∂W‖ of layer ${b.layer}`);
       const heatmaps = await frame.$$('[data-testid="weight-gradient-heatmap"]');
       assert.equal(heatmaps.length, dataset.layers.length);
-      const first = await heatmaps[0].$$eval('[data-testid="heatmap-cell"]', (els) => els.map((e) => ({ row: Number(e.getAttribute('data-row')), col: Number(e.getAttribute('data-col')), value: Number(e.getAttribute('data-value')) })));
+      const first = await heatmaps[0].$$eval('[data-testid="heatmap-cell"]', (els) =>
+        els.map((e) => ({
+          row: Number(e.getAttribute('data-row')),
+          col: Number(e.getAttribute('data-col')),
+          value: Number(e.getAttribute('data-value')),
+        })),
+      );
       const L0 = dataset.layers[0];
       assert.equal(first.length, L0.outputs * L0.inputs);
       for (const c of first) close(c.value, network.analysis.layers[0].gradWeights[c.row * L0.inputs + c.col], `∂L/∂W[${c.row}][${c.col}]`);
@@ -303,7 +372,9 @@ describe('the NumPy viewer, in a real VS Code', () => {
       assert.match(text, /float32/);
       assert.match(text, /shape \(32, 5\)/);
       const bytes = (name) => new Uint8Array(fs.readFileSync(path.join(wb.folder, 'numpy', name)));
-      const { analysis } = runPipeline(bytes('scores.npy'), 'scores.npy', { siblings: { 'scores_labels.npy': bytes('scores_labels.npy'), 'classes.txt': bytes('classes.txt') } });
+      const { analysis } = runPipeline(bytes('scores.npy'), 'scores.npy', {
+        siblings: { 'scores_labels.npy': bytes('scores_labels.npy'), 'classes.txt': bytes('classes.txt') },
+      });
       assert.ok(text.includes(String(Number(analysis.loss.toPrecision(6)))), `loss ${analysis.loss} in ${text}`);
       await frame.click('button[data-command="gradientLens.analyzeFile"]');
       const panel = await findFrame(wb.page, '[data-testid="file-name"]', 30_000);

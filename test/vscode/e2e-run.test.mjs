@@ -20,7 +20,13 @@ const manifest = () => readManifest(new Uint8Array(fs.readFileSync(path.join(run
 
 /** The loss chart's points, in the panel's DOM order. */
 const points = (frame) =>
-  frame.$$eval('[data-testid="run-loss-point"]', (els) => els.map((e) => ({ index: Number(e.getAttribute('data-index')), step: Number(e.getAttribute('data-step')), value: Number(e.getAttribute('data-value')) })));
+  frame.$$eval('[data-testid="run-loss-point"]', (els) =>
+    els.map((e) => ({
+      index: Number(e.getAttribute('data-index')),
+      step: Number(e.getAttribute('data-step')),
+      value: Number(e.getAttribute('data-value')),
+    })),
+  );
 
 async function waitForPoints(frame, count) {
   await frame.waitForFunction((n) => document.querySelectorAll('[data-testid="run-loss-point"]').length === n, count, { timeout: 20_000 });
@@ -29,7 +35,10 @@ async function waitForPoints(frame, count) {
 
 function assertPointsMatchManifest(found) {
   const run = manifest();
-  assert.deepEqual(found.map((p) => p.step), run.steps.map((s) => s.step));
+  assert.deepEqual(
+    found.map((p) => p.step),
+    run.steps.map((s) => s.step),
+  );
   for (const [i, p] of found.entries()) assert.equal(p.value, run.steps[i].loss, `step ${p.step}: the point holds the manifest's loss`);
 }
 
@@ -65,7 +74,11 @@ describe('the training-run panel, in a real VS Code', () => {
       assertPointsMatchManifest(await waitForPoints(frame, 6));
       // A line being written is not a step yet, and the panel says one is coming.
       append('--partial', 6);
-      await frame.waitForFunction(() => /being written/.test(document.querySelector('[data-testid="run-status"]')?.textContent ?? ''), null, { timeout: 20_000 });
+      await frame.waitForFunction(
+        () => /being written/.test(document.querySelector('[data-testid="run-status"]')?.textContent ?? ''),
+        null,
+        { timeout: 20_000 },
+      );
       assert.equal((await points(frame)).length, 6);
       append('--finish', 6);
       assertPointsMatchManifest(await waitForPoints(frame, 7));
@@ -74,7 +87,14 @@ describe('the training-run panel, in a real VS Code', () => {
 
     await step(wb, 'run-heatmap', async () => {
       const run = manifest();
-      const cells = await frame.$$eval('[data-testid="run-norm-cell"]', (els) => els.map((e) => ({ param: e.getAttribute('data-param'), step: Number(e.getAttribute('data-step')), value: Number(e.getAttribute('data-value')), health: e.getAttribute('data-health') })));
+      const cells = await frame.$$eval('[data-testid="run-norm-cell"]', (els) =>
+        els.map((e) => ({
+          param: e.getAttribute('data-param'),
+          step: Number(e.getAttribute('data-step')),
+          value: Number(e.getAttribute('data-value')),
+          health: e.getAttribute('data-health'),
+        })),
+      );
       assert.equal(cells.length, 4 * 7);
       for (const c of cells) {
         const p = run.steps.find((s) => s.step === c.step).params.find((q) => q.name === c.param);
@@ -92,7 +112,12 @@ describe('the training-run panel, in a real VS Code', () => {
       await frame.focus('[data-testid="run-step-slider"]');
       await wb.page.keyboard.press('Home');
       await wb.page.keyboard.press('ArrowRight');
-      await frame.waitForFunction(() => /^step 1: steps\/step-00000001\.npz, loss /.test(document.querySelector('[data-testid="run-open-status"]')?.textContent ?? ''), null, { timeout: 30_000 });
+      await frame.waitForFunction(
+        () =>
+          /^step 1: steps\/step-00000001\.npz, loss /.test(document.querySelector('[data-testid="run-open-status"]')?.textContent ?? ''),
+        null,
+        { timeout: 30_000 },
+      );
       const text = await frame.textContent('[data-testid="run-open-status"]');
       const file = 'steps/step-00000001.npz';
       const core = stepLoss(new Uint8Array(fs.readFileSync(path.join(runDir, file))), file);
@@ -105,25 +130,50 @@ describe('the training-run panel, in a real VS Code', () => {
     });
   });
 
-  it('a long run is drawn from the manifest alone (canvas heatmap); a step whose file is missing says so; CSP locked down', { timeout: 120_000 }, async () => {
-    const frame = await findFrame(wb.page, '[data-testid="run-loss-chart"]', 30_000);
-    await step(wb, 'run-long', async () => {
-      // 2,000 more manifest lines at once, with no step files: the timeline must not need them.
-      const base = manifest().steps[0];
-      let text = '';
-      for (let s = 7; s < 2007; s++) text += JSON.stringify({ ...base, step: s, line: undefined, fileColumn: undefined, file: `steps/step-${String(s).padStart(8, '0')}.npz`, loss: 1 / (1 + s), time: 1733140000 + s }) + '\n';
-      fs.appendFileSync(path.join(runDir, 'run.jsonl'), text);
-      await frame.waitForFunction(() => document.querySelector('[data-testid="run-loss-chart"]')?.getAttribute('data-points') === '2007', null, { timeout: 30_000 });
-      assert.ok(await frame.$('[data-testid="run-norm-canvas"]'), 'a heatmap of 4 × 2,007 cells is a canvas');
-      assert.match(await frame.textContent('[data-testid="run-status"]'), /^2007 steps · latest step 2006, loss 4\.983e−4/);
-      await frame.focus('[data-testid="run-step-slider"]');
-      await wb.page.keyboard.press('End');
-      await wb.page.keyboard.press('ArrowLeft');
-      await frame.waitForFunction(() => /step 2005: its file steps\/step-00002005\.npz is missing \(run\.jsonl line 2007\)/.test(document.querySelector('[data-testid="run-open-status"]')?.textContent ?? ''), null, { timeout: 30_000 });
-    });
-    const csp = await frame.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content'));
-    assert.match(csp, /default-src 'none'/);
-    assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
-    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
-  });
+  it(
+    'a long run is drawn from the manifest alone (canvas heatmap); a step whose file is missing says so; CSP locked down',
+    { timeout: 120_000 },
+    async () => {
+      const frame = await findFrame(wb.page, '[data-testid="run-loss-chart"]', 30_000);
+      await step(wb, 'run-long', async () => {
+        // 2,000 more manifest lines at once, with no step files: the timeline must not need them.
+        const base = manifest().steps[0];
+        let text = '';
+        for (let s = 7; s < 2007; s++)
+          text +=
+            JSON.stringify({
+              ...base,
+              step: s,
+              line: undefined,
+              fileColumn: undefined,
+              file: `steps/step-${String(s).padStart(8, '0')}.npz`,
+              loss: 1 / (1 + s),
+              time: 1733140000 + s,
+            }) + '\n';
+        fs.appendFileSync(path.join(runDir, 'run.jsonl'), text);
+        await frame.waitForFunction(
+          () => document.querySelector('[data-testid="run-loss-chart"]')?.getAttribute('data-points') === '2007',
+          null,
+          { timeout: 30_000 },
+        );
+        assert.ok(await frame.$('[data-testid="run-norm-canvas"]'), 'a heatmap of 4 × 2,007 cells is a canvas');
+        assert.match(await frame.textContent('[data-testid="run-status"]'), /^2007 steps · latest step 2006, loss 4\.983e−4/);
+        await frame.focus('[data-testid="run-step-slider"]');
+        await wb.page.keyboard.press('End');
+        await wb.page.keyboard.press('ArrowLeft');
+        await frame.waitForFunction(
+          () =>
+            /step 2005: its file steps\/step-00002005\.npz is missing \(run\.jsonl line 2007\)/.test(
+              document.querySelector('[data-testid="run-open-status"]')?.textContent ?? '',
+            ),
+          null,
+          { timeout: 30_000 },
+        );
+      });
+      const csp = await frame.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.getAttribute('content'));
+      assert.match(csp, /default-src 'none'/);
+      assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+    },
+  );
 });

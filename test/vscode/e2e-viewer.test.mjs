@@ -24,8 +24,17 @@ async function quickOpen(name) {
 describe('the array viewer, in a real VS Code', () => {
   before(async () => {
     wb = await examplesWorkbench();
-    fs.writeFileSync(path.join(wb.folder, 'rank4.npy'), writeNpy(Float64Array.from({ length: 120 }, (_, i) => i - 60), [2, 3, 4, 5]));
-    fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'formats', 'logits_labels.safetensors'), path.join(wb.folder, 'logits_labels.safetensors'));
+    fs.writeFileSync(
+      path.join(wb.folder, 'rank4.npy'),
+      writeNpy(
+        Float64Array.from({ length: 120 }, (_, i) => i - 60),
+        [2, 3, 4, 5],
+      ),
+    );
+    fs.copyFileSync(
+      path.join(repoRoot, 'test', 'fixtures', 'formats', 'logits_labels.safetensors'),
+      path.join(wb.folder, 'logits_labels.safetensors'),
+    );
   });
   after(async () => wb && (await wb.stop()));
 
@@ -34,16 +43,28 @@ describe('the array viewer, in a real VS Code', () => {
       await quickOpen('rank4.npy');
       const frame = await findFrame(wb.page, '[data-testid="heatmap"]', 30_000);
       const caption = () => frame.innerText('[data-testid="slice-caption"]');
-      await frame.waitForFunction(() => /slice \[0, 0, :, :\]/.test(document.querySelector('[data-testid="slice-caption"]')?.textContent ?? ''), null, { timeout: 15_000 });
+      await frame.waitForFunction(
+        () => /slice \[0, 0, :, :\]/.test(document.querySelector('[data-testid="slice-caption"]')?.textContent ?? ''),
+        null,
+        { timeout: 15_000 },
+      );
       assert.match(await caption(), /diverging scale centred on 0, min -60, max -41/);
       // Rows = axis 0, columns = axis 3; axis 2 at index 3.
       await frame.selectOption('[data-testid="rowAxis"]', '0');
       await frame.fill('[data-testid="index-2"]', '3');
       await frame.dispatchEvent('[data-testid="index-2"]', 'change');
-      await frame.waitForFunction(() => /slice \[:, 0, 3, :\]/.test(document.querySelector('[data-testid="slice-caption"]')?.textContent ?? ''), null, { timeout: 15_000 });
+      await frame.waitForFunction(
+        () => /slice \[:, 0, 3, :\]/.test(document.querySelector('[data-testid="slice-caption"]')?.textContent ?? ''),
+        null,
+        { timeout: 15_000 },
+      );
       const [w, h] = await frame.$eval('[data-testid="heatmap"]', (c) => [c.width, c.height]);
       assert.deepEqual([w, h], [5 * 24, 2 * 24]);
-      for (const [i, l] of [[0, 0], [1, 4], [1, 2]]) {
+      for (const [i, l] of [
+        [0, 0],
+        [1, 4],
+        [1, 2],
+      ]) {
         await frame.hover('[data-testid="heatmap"]', { position: { x: l * 24 + 6, y: i * 24 + 6 } });
         const title = await frame.$eval('[data-testid="heatmap"]', (c) => c.title);
         assert.equal(title, `[${i}, 0, 3, ${l}] = ${at(i, 0, 3, l)}`);
@@ -61,7 +82,10 @@ describe('the array viewer, in a real VS Code', () => {
       await frame.waitForSelector('button[data-command]', { timeout: 30_000 });
       const text = await frame.innerText('body');
       assert.match(text, /source\s+make_formats\.py/);
-      const { analysis } = runPipeline(new Uint8Array(fs.readFileSync(path.join(wb.folder, 'logits_labels.safetensors'))), 'logits_labels.safetensors');
+      const { analysis } = runPipeline(
+        new Uint8Array(fs.readFileSync(path.join(wb.folder, 'logits_labels.safetensors'))),
+        'logits_labels.safetensors',
+      );
       assert.ok(text.includes(String(Number(analysis.loss.toPrecision(6)))), `loss ${analysis.loss} in ${text}`);
     });
   });

@@ -59,12 +59,18 @@ before(async () => {
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, 'hello.txt'), 'hello world\n');
   fs.writeFileSync(path.join(extensionDir, 'extension.js'), extensionJs);
-  fs.writeFileSync(path.join(extensionDir, 'package.json'), JSON.stringify({
-    name: 'smoke', publisher: 'gradient-lens-smoke', version: '0.0.1', main: './extension.js',
-    engines: { vscode: '^1.90.0' },
-    activationEvents: ['onLanguage:plaintext'],
-    contributes: { commands: [{ command: 'smoke.showWebview', title: 'Smoke: Show Webview' }] },
-  }));
+  fs.writeFileSync(
+    path.join(extensionDir, 'package.json'),
+    JSON.stringify({
+      name: 'smoke',
+      publisher: 'gradient-lens-smoke',
+      version: '0.0.1',
+      main: './extension.js',
+      engines: { vscode: '^1.90.0' },
+      activationEvents: ['onLanguage:plaintext'],
+      contributes: { commands: [{ command: 'smoke.showWebview', title: 'Smoke: Show Webview' }] },
+    }),
+  );
   fs.mkdirSync(path.join(tmp, 'suite'));
   fs.writeFileSync(path.join(tmp, 'suite', 'smoke.test.js'), suiteJs);
 });
@@ -90,8 +96,18 @@ test('a palette command opens a webview whose text Playwright reads', { timeout:
 
 test('a host suite runs in the extension host and reports pass, fail and pending', { timeout: 120_000 }, async () => {
   const results = await runHostSuite({ extensionPath: extensionDir, suiteDir: path.join(tmp, 'suite'), folder, timeoutMs: 90_000 });
-  assert.deepEqual(results.passed.map((t) => t.title), ['gets hover-ok through vscode.executeHoverProvider'], JSON.stringify(results, null, 2));
-  assert.deepEqual(results.failed.map((t) => t.fullTitle), ['smoke host suite is reported as failed']);
+  assert.deepEqual(
+    results.passed.map((t) => t.title),
+    ['gets hover-ok through vscode.executeHoverProvider'],
+    JSON.stringify(results, null, 2),
+  );
+  assert.deepEqual(
+    results.failed.map((t) => t.fullTitle),
+    ['smoke host suite is reported as failed'],
+  );
   assert.match(results.failed[0].error, /1 !== 2|Expected values to be strictly equal/);
-  assert.deepEqual(results.pending.map((t) => t.title), ['is reported as pending']);
+  assert.deepEqual(
+    results.pending.map((t) => t.title),
+    ['is reported as pending'],
+  );
 });

@@ -22,7 +22,10 @@ before(async () => {
   fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'bad'), path.join(folder, 'bad'), { recursive: true });
   const hostDir = path.join(repoRoot, 'test', 'vscode', 'host');
   await esbuild.build({
-    entryPoints: fs.readdirSync(hostDir).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(hostDir, f)),
+    entryPoints: fs
+      .readdirSync(hostDir)
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => path.join(hostDir, f)),
     outdir: suiteDir,
     bundle: true,
     platform: 'node',

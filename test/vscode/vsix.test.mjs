@@ -17,11 +17,26 @@ before(async () => {
   const codeServer = await ensureCodeServer();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gradient-lens-vsix-'));
   const vsix = path.join(tmp, 'gradient-lens.vsix');
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: repoRoot, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'),
+      'package',
+      '--no-dependencies',
+      '--no-rewrite-relative-links',
+      '--out',
+      vsix,
+    ],
+    { cwd: repoRoot, stdio: 'pipe' },
+  );
   const extensionsDir = path.join(tmp, 'extensions');
   const env = { ...process.env, XDG_DATA_HOME: tmp, XDG_CONFIG_HOME: tmp };
   delete env.PORT;
-  execFileSync(codeServer, ['--extensions-dir', extensionsDir, '--user-data-dir', path.join(tmp, 'user-data'), '--install-extension', vsix], { env, stdio: 'pipe' });
+  execFileSync(
+    codeServer,
+    ['--extensions-dir', extensionsDir, '--user-data-dir', path.join(tmp, 'user-data'), '--install-extension', vsix],
+    { env, stdio: 'pipe' },
+  );
   const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   installed = path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
 });

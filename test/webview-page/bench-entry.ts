@@ -14,7 +14,16 @@ async function render(mode: 'svg' | 'canvas', rows: number, cols: number): Promi
   const source = denseSource(data, rows, cols);
   const theme = readTheme(document.body);
   const start = performance.now();
-  const opts = { source, scale: divergingScale(theme, source.maxAbs()), theme, width: 900, maxHeight: 600, label: 'bench', testId: 'bench', describe: () => ({ title: '', rows: [] }) };
+  const opts = {
+    source,
+    scale: divergingScale(theme, source.maxAbs()),
+    theme,
+    width: 900,
+    maxHeight: 600,
+    label: 'bench',
+    testId: 'bench',
+    describe: () => ({ title: '', rows: [] }),
+  };
   const chart = mode === 'svg' ? heatmapSvg(document, opts, ui) : heatmapCanvas(document, opts, ui);
   document.getElementById('gl-root')!.appendChild(chart.element);
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));

@@ -39,11 +39,23 @@ async function main(): Promise<void> {
       const times: Record<string, number[]> = { svg: [], canvas: [] };
       for (let rep = 0; rep < 5; rep++) {
         for (const mode of ['svg', 'canvas'] as const) {
-          times[mode].push(await panel.page.evaluate(([m, r, c]) => (window as unknown as { glBench(m: string, r: number, c: number): Promise<number> }).glBench(m as string, r as number, c as number), [mode, rows, cols] as const));
+          times[mode].push(
+            await panel.page.evaluate(
+              ([m, r, c]) =>
+                (window as unknown as { glBench(m: string, r: number, c: number): Promise<number> }).glBench(
+                  m as string,
+                  r as number,
+                  c as number,
+                ),
+              [mode, rows, cols] as const,
+            ),
+          );
         }
       }
       const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
-      console.log(`${String(rows * cols).padEnd(9)} ${median(times.svg).toFixed(1).padStart(7)} ${median(times.canvas).toFixed(1).padStart(10)}`);
+      console.log(
+        `${String(rows * cols).padEnd(9)} ${median(times.svg).toFixed(1).padStart(7)} ${median(times.canvas).toFixed(1).padStart(10)}`,
+      );
     }
   } finally {
     await panel.close();

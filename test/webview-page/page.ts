@@ -17,11 +17,28 @@ import { THEMES, themeCss, type ThemeName } from './themes';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Bundles an entry for the browser exactly as scripts/build.mjs does for the webview. */
 export async function bundle(entry: string, outfile: string): Promise<void> {
-  await esbuild.build({ entryPoints: [join(ROOT, entry)], bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', outfile, logLevel: 'silent', legalComments: 'none' });
+  await esbuild.build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    outfile,
+    logLevel: 'silent',
+    legalComments: 'none',
+  });
 }
 
 export interface PanelPage {
@@ -49,7 +66,8 @@ export interface PanelPageOptions {
 
 /** Replaces typed arrays by tagged plain arrays so page.evaluate can carry them. */
 export function encode(value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return { __typed: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>) };
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return { __typed: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>) };
   if (Array.isArray(value)) return value.map(encode);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
   return value;
@@ -87,12 +105,21 @@ export async function openPanel(o: PanelPageOptions = {}): Promise<PanelPage> {
   const nonce = 'dGVzdG5vbmNlMDEyMzQ1Njc4OQ';
   let server: Server | null = createServer((req, res) => {
     const url = req.url ?? '/';
-    const file = url.startsWith('/webview.js') ? join(dir, 'webview.js') : url.startsWith('/panel.css') ? join(ROOT, 'media/panel.css') : null;
+    const file = url.startsWith('/webview.js')
+      ? join(dir, 'webview.js')
+      : url.startsWith('/panel.css')
+        ? join(ROOT, 'media/panel.css')
+        : null;
     if (url === '/' || url.startsWith('/?')) {
       const origin = `http://127.0.0.1:${(server!.address() as { port: number }).port}`;
       let html = renderPanelHtml({ scriptUri: `${origin}/webview.js`, styleUri: `${origin}/panel.css`, cspSource: origin, nonce });
-      const state = JSON.stringify(o.initialState ?? null).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-      html = html.replace('</head>', `<style nonce="${nonce}">${themeCss(o.theme ?? 'dark')}</style>\n<script nonce="${nonce}" data-state="${state}">${FAKE_API}</script>\n</head>`);
+      const state = JSON.stringify(o.initialState ?? null)
+        .replace(/&/g, '&amp;')
+        .replace(/"/g, '&quot;');
+      html = html.replace(
+        '</head>',
+        `<style nonce="${nonce}">${themeCss(o.theme ?? 'dark')}</style>\n<script nonce="${nonce}" data-state="${state}">${FAKE_API}</script>\n</head>`,
+      );
       html = html.replace('<body>', `<body class="${theme.bodyClass}">`);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     } else if (url === '/favicon.ico') {
@@ -123,7 +150,11 @@ export async function openPanel(o: PanelPageOptions = {}): Promise<PanelPage> {
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
   try {
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { __glPosted: { type: string }[] }).__glPosted?.some((m) => m.type === 'ready'), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => (window as unknown as { __glPosted: { type: string }[] }).__glPosted?.some((m) => m.type === 'ready'),
+      undefined,
+      { timeout: 15_000 },
+    );
   } catch (e) {
     // Nothing may outlive a failed start: not the browser, not the server.
     clearTimeout(timer);
@@ -135,10 +166,13 @@ export async function openPanel(o: PanelPageOptions = {}): Promise<PanelPage> {
   }
 
   const send = async (message: ToWebview) => {
-    await page.evaluate((m) => {
-      const w = window as unknown as { __glDecode(v: unknown): unknown };
-      window.postMessage(w.__glDecode(m), '*');
-    }, encode(message) as never);
+    await page.evaluate(
+      (m) => {
+        const w = window as unknown as { __glDecode(v: unknown): unknown };
+        window.postMessage(w.__glDecode(m), '*');
+      },
+      encode(message) as never,
+    );
     // Messages are delivered as tasks: wait until this one has been handled.
     await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
   };
@@ -146,12 +180,29 @@ export async function openPanel(o: PanelPageOptions = {}): Promise<PanelPage> {
     page,
     url,
     send,
-    show: (payload, extra = {}) => send({ type: 'show', payload, selected: extra.selected ?? 0, ...(extra.view ? { view: extra.view } : {}), ...(extra.layer !== undefined ? { layer: extra.layer } : {}) }),
+    show: (payload, extra = {}) =>
+      send({
+        type: 'show',
+        payload,
+        selected: extra.selected ?? 0,
+        ...(extra.view ? { view: extra.view } : {}),
+        ...(extra.layer !== undefined ? { layer: extra.layer } : {}),
+      }),
     posted: () =>
       page.evaluate(() =>
         (window as unknown as { __glPosted: Array<Record<string, unknown>> }).__glPosted.map((m) =>
           // Export payloads are cut short: the first 8 bytes of a PNG, the first 2,000 characters of text.
-          'data' in m ? { ...m, data: m.data instanceof Uint8Array ? Array.from(m.data.subarray(0, 8)) : typeof m.data === 'string' ? m.data.slice(0, 2000) : m.data } : m,
+          'data' in m
+            ? {
+                ...m,
+                data:
+                  m.data instanceof Uint8Array
+                    ? Array.from(m.data.subarray(0, 8))
+                    : typeof m.data === 'string'
+                      ? m.data.slice(0, 2000)
+                      : m.data,
+              }
+            : m,
         ),
       ),
     errors,

@@ -83,7 +83,18 @@ export function regressionPayload(n: number, d: number, seed = 3): RegressionPay
     yHat[i] = y[i] + (rand() - 0.5) * (i % 7 === 0 ? 3 : 0.8);
   }
   const r = meanSquaredError(yHat, y, n, d, 'mean');
-  return { task: 'regression', fileName: `regression_${n}x${d}.json`, n, d, reduction: 'mean', loss: r.loss, losses: r.losses, predictions: yHat, targets: y, gradient: r.gradient };
+  return {
+    task: 'regression',
+    fileName: `regression_${n}x${d}.json`,
+    n,
+    d,
+    reduction: 'mean',
+    loss: r.loss,
+    losses: r.losses,
+    predictions: yHat,
+    targets: y,
+    gradient: r.gradient,
+  };
 }
 
 export interface LayerSpec {
@@ -112,7 +123,13 @@ function derivative(act: ActivationName, z: number, a: number): number {
 }
 
 /** Forward and backward through dense layers, mean reduction; targets one-hot for cross-entropy. */
-export function networkPayload(specs: LayerSpec[], inputs: number[][], targets: number[][], head: 'cross-entropy' | 'mse', fileName = 'network.json'): NetworkPayload {
+export function networkPayload(
+  specs: LayerSpec[],
+  inputs: number[][],
+  targets: number[][],
+  head: 'cross-entropy' | 'mse',
+  fileName = 'network.json',
+): NetworkPayload {
   const n = inputs.length;
   const layers: LayerPayload[] = specs.map((s) => {
     const outputs = s.weights.length;
@@ -195,7 +212,20 @@ export function networkPayload(specs: LayerSpec[], inputs: number[][], targets: 
   }
   let loss = 0;
   for (const v of losses) loss += v / n;
-  return { task: 'network', fileName, n, head, classes: null, reduction: 'mean', loss, losses, inputs: x, targets: y, layers, gradientCheckError: null };
+  return {
+    task: 'network',
+    fileName,
+    n,
+    head,
+    classes: null,
+    reduction: 'mean',
+    loss,
+    losses,
+    inputs: x,
+    targets: y,
+    layers,
+    gradientCheckError: null,
+  };
 }
 
 /** A seeded network: sizes[0] inputs, then one layer per further size. */
@@ -216,5 +246,11 @@ export function seededNetwork(sizes: number[], activations: ActivationName[], n:
     t[Math.floor(rand() * k)] = 1;
     return t;
   });
-  return networkPayload(specs, inputs, targets, activations[activations.length - 1] === 'softmax' ? 'cross-entropy' : 'mse', `network_${sizes.join('-')}.json`);
+  return networkPayload(
+    specs,
+    inputs,
+    targets,
+    activations[activations.length - 1] === 'softmax' ? 'cross-entropy' : 'mse',
+    `network_${sizes.join('-')}.json`,
+  );
 }

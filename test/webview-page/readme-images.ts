@@ -18,17 +18,48 @@ function lookAlikes(): ClassificationPayload {
   const k = 1000;
   const rand = seeded(17);
   const z = Float64Array.from({ length: k }, () => (rand() - 0.5) * 4);
-  for (const [j, boost] of [[282, 8.4], [281, 7.6], [285, 6.9], [287, 5.2], [283, 4.8], [292, 4.2], [356, 3.9]] as const) z[j] += boost;
+  for (const [j, boost] of [
+    [282, 8.4],
+    [281, 7.6],
+    [285, 6.9],
+    [287, 5.2],
+    [283, 4.8],
+    [292, 4.2],
+    [356, 3.9],
+  ] as const)
+    z[j] += boost;
   const y = new Float64Array(k);
   y[281] = 1;
   const r = softmaxCrossEntropy(z, y, 1, k, 'mean');
   let best = 0;
   for (let j = 1; j < k; j++) if (r.probabilities[j] > r.probabilities[best]) best = j;
   const classes = Array.from({ length: k }, (_, j) => String(j));
-  Object.assign(classes, { 281: 'tabby', 282: 'tiger cat', 283: 'Persian cat', 285: 'Egyptian cat', 287: 'lynx', 292: 'tiger', 356: 'weasel' });
+  Object.assign(classes, {
+    281: 'tabby',
+    282: 'tiger cat',
+    283: 'Persian cat',
+    285: 'Egyptian cat',
+    287: 'lynx',
+    292: 'tiger',
+    356: 'weasel',
+  });
   return {
-    task: 'classification', fileName: 'imagenet-sample.json', input: 'logits', n: 1, k, classes, reduction: 'mean', loss: r.loss, losses: r.losses,
-    probabilities: r.probabilities, targets: y, logitGradient: r.gradient, gradient: r.gradient, predicted: Int32Array.of(best), actual: Int32Array.of(281), pTrue: Float64Array.of(r.probabilities[281]),
+    task: 'classification',
+    fileName: 'imagenet-sample.json',
+    input: 'logits',
+    n: 1,
+    k,
+    classes,
+    reduction: 'mean',
+    loss: r.loss,
+    losses: r.losses,
+    probabilities: r.probabilities,
+    targets: y,
+    logitGradient: r.gradient,
+    gradient: r.gradient,
+    predicted: Int32Array.of(best),
+    actual: Int32Array.of(281),
+    pTrue: Float64Array.of(r.probabilities[281]),
   };
 }
 

@@ -14,7 +14,13 @@ const themes = (process.argv.slice(3).length ? process.argv.slice(3) : ['dark', 
 mkdirSync(out, { recursive: true });
 
 const shots: { name: string; payload: Payload; view: ViewId; selected: number; layer?: number; hover?: string }[] = [
-  { name: 'jacobian', payload: classificationPayload({ n: 24, k: 10 }), view: 'jacobian', selected: 3, hover: '[data-testid="jacobian-heatmap"] [data-row="2"][data-col="5"]' },
+  {
+    name: 'jacobian',
+    payload: classificationPayload({ n: 24, k: 10 }),
+    view: 'jacobian',
+    selected: 3,
+    hover: '[data-testid="jacobian-heatmap"] [data-row="2"][data-col="5"]',
+  },
   { name: 'gradient', payload: classificationPayload({ n: 24, k: 10 }), view: 'gradient', selected: 3 },
   { name: 'matrix', payload: classificationPayload({ n: 24, k: 10 }), view: 'matrix', selected: 3 },
   { name: 'losses', payload: classificationPayload({ n: 24, k: 10 }), view: 'losses', selected: 3 },
@@ -26,7 +32,13 @@ const shots: { name: string; payload: Payload; view: ViewId; selected: number; l
   { name: 'regression', payload: regressionPayload(40, 6), view: 'gradient', selected: 2 },
   { name: 'network', payload: seededNetwork([6, 8, 5, 4], ['relu', 'tanh', 'softmax'], 16), view: 'network', selected: 1 },
   { name: 'network-chain', payload: seededNetwork([6, 8, 5, 4], ['relu', 'tanh', 'softmax'], 16), view: 'chain', selected: 1, layer: 1 },
-  { name: 'network-chain-softmax', payload: seededNetwork([6, 8, 5, 4], ['relu', 'tanh', 'softmax'], 16), view: 'chain', selected: 1, layer: 2 },
+  {
+    name: 'network-chain-softmax',
+    payload: seededNetwork([6, 8, 5, 4], ['relu', 'tanh', 'softmax'], 16),
+    view: 'chain',
+    selected: 1,
+    layer: 2,
+  },
 ];
 
 // Every classification view at K = 3, 10 and 1,000 and N = 10,000 (issue 16: readable at every size).
@@ -36,7 +48,9 @@ const sizes: [string, Payload][] = [
   ['k1000', classificationPayload({ n: 16, k: 1000, seed: 9, spread: 9 })],
   ['n10000', classificationPayload({ n: 10_000, k: 10, seed: 6 })],
 ];
-for (const [size, payload] of sizes) for (const view of ['jacobian', 'gradient', 'matrix', 'losses', 'chain'] as const) shots.push({ name: `${view}-${size}`, payload, view, selected: 7 });
+for (const [size, payload] of sizes)
+  for (const view of ['jacobian', 'gradient', 'matrix', 'losses', 'chain'] as const)
+    shots.push({ name: `${view}-${size}`, payload, view, selected: 7 });
 
 async function main(): Promise<void> {
   const only = process.env.GL_SHOTS?.split(',');

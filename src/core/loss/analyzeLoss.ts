@@ -25,7 +25,10 @@ export function analyzeClassificationLoss(data: ClassificationData, spec: LossSp
       break;
     case 'binary_cross_entropy_with_logits':
     case 'binary_cross_entropy': {
-      const b = spec.name === 'binary_cross_entropy' ? binaryCrossEntropy(values, targets, n, k, spec, reduction) : bceWithLogits(values, targets, n, k, spec, reduction);
+      const b =
+        spec.name === 'binary_cross_entropy'
+          ? binaryCrossEntropy(values, targets, n, k, spec, reduction)
+          : bceWithLogits(values, targets, n, k, spec, reduction);
       r = b;
       logitGradient = b.logitGradient;
       break;
@@ -53,7 +56,6 @@ export function analyzeClassificationLoss(data: ClassificationData, spec: LossSp
     pTrue,
   };
 }
-
 
 export function analyzeRegressionLoss(data: RegressionData, spec: LossSpec, options: AnalysisOptions = {}): RegressionAnalysis {
   const reduction: Reduction = spec.reduction ?? options.reduction ?? 'mean';

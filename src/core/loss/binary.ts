@@ -36,7 +36,14 @@ function perOutput(values: readonly number[] | undefined, j: number): number {
  * −w[q t log σ(x) + (1 − t) log(1 − σ(x))] without exp overflowing for |x| of 1e3;
  * ∂ℓ/∂x = w[(1 − t) − (1 + (q − 1)t) σ(−x)] (= w(σ(x) − t) when q = 1).
  */
-export function bceWithLogits(x: Float64Array, t: Float64Array, n: number, k: number, spec: LossSpec, reduction: Reduction): BinaryLossResult {
+export function bceWithLogits(
+  x: Float64Array,
+  t: Float64Array,
+  n: number,
+  k: number,
+  spec: LossSpec,
+  reduction: Reduction,
+): BinaryLossResult {
   const gradient = new Float64Array(n * k);
   const probabilities = new Float64Array(n * k);
   const losses = new Float64Array(n);
@@ -71,7 +78,14 @@ export const BCE_BACKWARD_EPSILON = Math.fround(1e-12);
  * The gradient is torch's own backward formula, w(p − t)/max(p(1 − p), 1e-12 rounded to float32), which is what
  * autograd returns (the clamp of the log is not differentiated).
  */
-export function binaryCrossEntropy(p: Float64Array, t: Float64Array, n: number, k: number, spec: LossSpec, reduction: Reduction): BinaryLossResult {
+export function binaryCrossEntropy(
+  p: Float64Array,
+  t: Float64Array,
+  n: number,
+  k: number,
+  spec: LossSpec,
+  reduction: Reduction,
+): BinaryLossResult {
   const gradient = new Float64Array(n * k);
   const logitGradient = new Float64Array(n * k);
   const losses = new Float64Array(n);

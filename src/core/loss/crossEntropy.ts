@@ -45,7 +45,15 @@ export function labelWeightSum(labels: Int32Array, weight: readonly number[] | u
  * L_i = −Σ_k w_k t'_k log p_k, the mean divides by N. Either way L_i = −Σ_k c_k log p_k for some
  * c ≥ 0, so ∂L_i/∂z_j = p_j Σ_k c_k − c_j.
  */
-export function crossEntropyWithOptions(z: Float64Array, labels: Int32Array | null, targets: Float64Array, n: number, k: number, spec: LossSpec, reduction: Reduction): ClassLossResult {
+export function crossEntropyWithOptions(
+  z: Float64Array,
+  labels: Int32Array | null,
+  targets: Float64Array,
+  n: number,
+  k: number,
+  spec: LossSpec,
+  reduction: Reduction,
+): ClassLossResult {
   const w = spec.weight;
   const eps = spec.label_smoothing ?? 0;
   const ignore = spec.ignore_index ?? DEFAULT_IGNORE_INDEX;

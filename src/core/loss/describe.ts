@@ -32,7 +32,11 @@ export function lossLabel(a: Analysis): string {
 }
 
 function isDefault(key: string, value: unknown): boolean {
-  return (key === 'ignore_index' && value === -100) || (key === 'label_smoothing' && value === 0) || ((key === 'beta' || key === 'delta') && value === 1);
+  return (
+    (key === 'ignore_index' && value === -100) ||
+    (key === 'label_smoothing' && value === 0) ||
+    ((key === 'beta' || key === 'delta') && value === 1)
+  );
 }
 
 /** The per-sample loss as a formula, with the options' values in it. */
@@ -43,7 +47,10 @@ export function lossFormula(a: Analysis): string {
     case 'cross_entropy': {
       if (a.task === 'classification' && a.input === 'probabilities') return `−Σ_k y_k log clip(p_k, ${PROBABILITY_EPSILON})`;
       const eps = spec.label_smoothing ?? 0;
-      if (eps > 0) return spec.weight ? `−(1−ε) w_y log p_y − ε/K Σ_k w_k log p_k, ε = ${fmt(eps)}` : `−(1−ε) log p_y − ε/K Σ_k log p_k, ε = ${fmt(eps)}`;
+      if (eps > 0)
+        return spec.weight
+          ? `−(1−ε) w_y log p_y − ε/K Σ_k w_k log p_k, ε = ${fmt(eps)}`
+          : `−(1−ε) log p_y − ε/K Σ_k log p_k, ε = ${fmt(eps)}`;
       return spec.weight ? '−w_y log p_y, mean over Σ w_y' : '−Σ_k y_k log p_k, p = softmax(z)';
     }
     case 'nll':
@@ -51,7 +58,9 @@ export function lossFormula(a: Analysis): string {
     case 'kl_div':
       return 'Σ_k t_k (log t_k − log p_k), batchmean';
     case 'binary_cross_entropy_with_logits':
-      return spec.pos_weight ? `−mean_k [q_k t log σ(z) + (1−t) log(1−σ(z))], q = ${list(spec.pos_weight)}` : '−mean_k [t log σ(z) + (1−t) log(1−σ(z))]';
+      return spec.pos_weight
+        ? `−mean_k [q_k t log σ(z) + (1−t) log(1−σ(z))], q = ${list(spec.pos_weight)}`
+        : '−mean_k [t log σ(z) + (1−t) log(1−σ(z))]';
     case 'binary_cross_entropy':
       return '−mean_k [t log p + (1−t) log(1−p)], log clamped at −100';
     case 'mse':

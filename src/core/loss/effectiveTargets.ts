@@ -24,7 +24,7 @@ export function effectiveTargets(data: ClassificationData, a: ClassificationAnal
   const { n, k, labels } = data;
   const y = data.targets;
   const w = spec.weight;
-  const eps = spec.name === 'cross_entropy' ? spec.label_smoothing ?? 0 : 0;
+  const eps = spec.name === 'cross_entropy' ? (spec.label_smoothing ?? 0) : 0;
   const ignore = spec.ignore_index ?? DEFAULT_IGNORE_INDEX;
   const c = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {

@@ -11,19 +11,39 @@ import { analyzeClassificationLoss, analyzeRegressionLoss } from './analyzeLoss'
 import { labelWeightSum } from './crossEntropy';
 import { DEFAULT_IGNORE_INDEX, type LossSpec } from './spec';
 
-export function checkNamedLoss(data: ClassificationData | RegressionData, spec: LossSpec, reduction: Reduction, maxCoordinates: number): GradientCheck & { name: string } {
+export function checkNamedLoss(
+  data: ClassificationData | RegressionData,
+  spec: LossSpec,
+  reduction: Reduction,
+  maxCoordinates: number,
+): GradientCheck & { name: string } {
   const red: Reduction = spec.reduction ?? reduction;
   const n = data.n;
   const width = data.task === 'classification' ? data.k : data.d;
   const x = data.task === 'classification' ? data.values : data.predictions;
-  const analytic = data.task === 'classification' ? analyzeClassificationLoss(data, spec, { reduction: red }).gradient : analyzeRegressionLoss(data, spec, { reduction: red }).gradient;
+  const analytic =
+    data.task === 'classification'
+      ? analyzeClassificationLoss(data, spec, { reduction: red }).gradient
+      : analyzeRegressionLoss(data, spec, { reduction: red }).gradient;
   const labels = data.task === 'classification' ? data.labels : null;
-  const denominator = red === 'sum' ? 1 : labels && (spec.name === 'cross_entropy' || spec.name === 'nll') ? labelWeightSum(labels, spec.weight, spec.ignore_index ?? DEFAULT_IGNORE_INDEX) : n;
+  const denominator =
+    red === 'sum'
+      ? 1
+      : labels && (spec.name === 'cross_entropy' || spec.name === 'nll')
+        ? labelWeightSum(labels, spec.weight, spec.ignore_index ?? DEFAULT_IGNORE_INDEX)
+        : n;
   const rowLoss = (row: Float64Array, i: number): number => {
     const at = i * width;
     const rowSpec = { ...spec, reduction: 'sum' as const };
     if (data.task === 'classification') {
-      const one: ClassificationData = { ...data, n: 1, values: row, targets: data.targets.subarray(at, at + width), labels: labels ? labels.subarray(i, i + 1) : null, loss: rowSpec };
+      const one: ClassificationData = {
+        ...data,
+        n: 1,
+        values: row,
+        targets: data.targets.subarray(at, at + width),
+        labels: labels ? labels.subarray(i, i + 1) : null,
+        loss: rowSpec,
+      };
       return analyzeClassificationLoss(one, rowSpec).loss;
     }
     const one: RegressionData = { ...data, n: 1, predictions: row, targets: data.targets.subarray(at, at + width), loss: rowSpec };

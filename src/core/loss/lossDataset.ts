@@ -79,33 +79,71 @@ export function buildNamedLossDataset(roles: Roles, source: LossSource, sink: Pr
   const role = inputs.find((r) => roles[r]);
   if (!role) {
     const has = present.length ? `the file has "${present[0]}"` : 'the file has no input tensor';
-    const instead = present[0] === 'logits' ? '"cross_entropy" or "binary_cross_entropy_with_logits"' : present[0] === 'probabilities' ? '"cross_entropy" or "binary_cross_entropy"' : present[0] === 'log_probabilities' ? '"nll" (labels) or "kl_div" (targets)' : present[0] === 'predictions' ? '"mse", "l1", "smooth_l1" or "huber"' : '';
+    const instead =
+      present[0] === 'logits'
+        ? '"cross_entropy" or "binary_cross_entropy_with_logits"'
+        : present[0] === 'probabilities'
+          ? '"cross_entropy" or "binary_cross_entropy"'
+          : present[0] === 'log_probabilities'
+            ? '"nll" (labels) or "kl_div" (targets)'
+            : present[0] === 'predictions'
+              ? '"mse", "l1", "smooth_l1" or "huber"'
+              : '';
     const at = source.span;
-    sink.add(problem(`${spec.name} takes "${inputs.join('" or "')}", but ${has}${instead ? `; for "${present[0]}" use ${instead}` : ''}`, at.start, at.end, 'loss-input'));
+    sink.add(
+      problem(
+        `${spec.name} takes "${inputs.join('" or "')}", but ${has}${instead ? `; for "${present[0]}" use ${instead}` : ''}`,
+        at.start,
+        at.end,
+        'loss-input',
+      ),
+    );
     return null;
   }
   if (isRegressionLoss(spec.name)) {
     const data = buildRegression(roles, roles.predictions!, sink);
     return data && !isPlainSpec(spec) ? withLoss(data, spec) : data;
   }
-  if (spec.name === 'binary_cross_entropy_with_logits' || spec.name === 'binary_cross_entropy') return buildBinary(roles, roles[role]!, role as 'logits' | 'probabilities', source, sink);
+  if (spec.name === 'binary_cross_entropy_with_logits' || spec.name === 'binary_cross_entropy')
+    return buildBinary(roles, roles[role]!, role as 'logits' | 'probabilities', source, sink);
   const input = roles[role]!;
   if (role === 'probabilities') {
     // Cross-entropy on probabilities is the product's clipped form; torch's options need logits.
     const option = (['weight', 'label_smoothing'] as const).find((o) => spec[o] !== undefined);
     if (option) {
       const at = source.options[option] ?? source.span;
-      sink.add(problem(`${option} is an option of torch's cross_entropy on logits; this file gives "probabilities": write the logits, or leave ${option} out`, at.start, at.end, 'loss-input'));
+      sink.add(
+        problem(
+          `${option} is an option of torch's cross_entropy on logits; this file gives "probabilities": write the logits, or leave ${option} out`,
+          at.start,
+          at.end,
+          'loss-input',
+        ),
+      );
       return null;
     }
     return buildClassification(roles, input, sink, tolerance);
   }
   if (spec.name === 'nll' && !roles.labels) {
-    sink.add(problem('nll takes class indices in "labels"; for probability targets use "kl_div"', source.span.start, source.span.end, 'loss-targets'));
+    sink.add(
+      problem(
+        'nll takes class indices in "labels"; for probability targets use "kl_div"',
+        source.span.start,
+        source.span.end,
+        'loss-targets',
+      ),
+    );
     return null;
   }
   if (spec.name === 'kl_div' && !roles.targets) {
-    sink.add(problem('kl_div takes probability "targets" (one row per sample); for class indices use "nll"', source.span.start, source.span.end, 'loss-targets'));
+    sink.add(
+      problem(
+        'kl_div takes probability "targets" (one row per sample); for class indices use "nll"',
+        source.span.start,
+        source.span.end,
+        'loss-targets',
+      ),
+    );
     return null;
   }
   // Labels equal to ignore_index are set aside while roles.ts checks the others, then put back.
@@ -138,7 +176,14 @@ export function buildNamedLossDataset(roles: Roles, source: LossSource, sink: Pr
   }
   if (!checkLength(source, 'weight', data.k, 'class', sink)) return null;
   if (data.labels && (spec.reduction ?? 'mean') === 'mean' && ignored === data.n) {
-    sink.add(problem(`every label equals ignore_index ${ignore}, so the mean loss is 0/0 (torch gives nan); keep at least one sample`, labels!.span.start, labels!.span.end, 'loss-all-ignored'));
+    sink.add(
+      problem(
+        `every label equals ignore_index ${ignore}, so the mean loss is 0/0 (torch gives nan); keep at least one sample`,
+        labels!.span.start,
+        labels!.span.end,
+        'loss-all-ignored',
+      ),
+    );
     return null;
   }
   if (data.labels && spec.weight && (spec.reduction ?? 'mean') === 'mean') {
@@ -146,7 +191,14 @@ export function buildNamedLossDataset(roles: Roles, source: LossSource, sink: Pr
     for (let i = 0; i < data.n; i++) if (data.labels[i] !== ignore) total += spec.weight[data.labels[i]];
     if (total === 0) {
       const at = source.options.weight ?? source.span;
-      sink.add(problem('the weights of the labelled classes sum to 0, so the weighted mean is 0/0 (torch gives nan)', at.start, at.end, 'loss-weight'));
+      sink.add(
+        problem(
+          'the weights of the labelled classes sum to 0, so the weighted mean is 0/0 (torch gives nan)',
+          at.start,
+          at.end,
+          'loss-weight',
+        ),
+      );
       return null;
     }
   }
@@ -166,7 +218,14 @@ function logProbabilitiesAreLogs(t: Located, sink: ProblemSink): boolean {
       const v = t.data[i * t.cols + j];
       if (v > 0) {
         const at = t.elementSpan(i, j);
-        sink.add(problem(`log-probability ${v} in sample ${i} (class ${j}) is above 0, so it is not the log of a probability; if these are raw scores, name them "logits" and use cross_entropy`, at.start, at.end, 'log-probabilities-range'));
+        sink.add(
+          problem(
+            `log-probability ${v} in sample ${i} (class ${j}) is above 0, so it is not the log of a probability; if these are raw scores, name them "logits" and use cross_entropy`,
+            at.start,
+            at.end,
+            'log-probabilities-range',
+          ),
+        );
         return false;
       }
     }
@@ -184,7 +243,15 @@ function logProbabilitiesNormalized(t: Located, sink: ProblemSink, tolerance: nu
     for (let j = 0; j < t.cols; j++) sum += Math.exp(t.data[i * t.cols + j]);
     if (Math.abs(sum - 1) <= tolerance) continue;
     const at = rowSpanOf(t, i);
-    sink.add(problem(`the log-probabilities of sample ${i} add up, as probabilities, to ${Number(sum.toPrecision(6))}, not 1: they are not log_softmax outputs; the loss is torch's, but the gradient through log_softmax (logitGradient, the chain rule) assumes they are`, at.start, at.end, 'log-probabilities-sum', 'warning'));
+    sink.add(
+      problem(
+        `the log-probabilities of sample ${i} add up, as probabilities, to ${Number(sum.toPrecision(6))}, not 1: they are not log_softmax outputs; the loss is torch's, but the gradient through log_softmax (logitGradient, the chain rule) assumes they are`,
+        at.start,
+        at.end,
+        'log-probabilities-sum',
+        'warning',
+      ),
+    );
   }
 }
 
@@ -194,7 +261,14 @@ function checkLength(source: LossSource, option: 'weight' | 'pos_weight', k: num
   if (!values || values.length === k || (option === 'pos_weight' && values.length === 1)) return true;
   const at = source.options[option] ?? source.span;
   const expected = option === 'pos_weight' ? `${k} (one per ${what}) or 1` : `${k}, one per ${what}`;
-  sink.add(problem(`${option} has ${values.length} value${values.length === 1 ? '' : 's'} but there ${k === 1 ? 'is 1 ' + what : `are ${k} ${what === 'class' ? 'classes' : what + 's'}`}; it needs ${expected}`, at.start, at.end, `loss-${option.replace('_', '-')}`));
+  sink.add(
+    problem(
+      `${option} has ${values.length} value${values.length === 1 ? '' : 's'} but there ${k === 1 ? 'is 1 ' + what : `are ${k} ${what === 'class' ? 'classes' : what + 's'}`}; it needs ${expected}`,
+      at.start,
+      at.end,
+      `loss-${option.replace('_', '-')}`,
+    ),
+  );
   return false;
 }
 
@@ -209,7 +283,13 @@ function asColumn(t: Located): Located {
   return { ...t, rows: t.cols, cols: 1, vector: true, rowSpans, elementSpan: (i) => t.elementSpan(0, i) };
 }
 
-function buildBinary(roles: Roles, given: Located, role: 'logits' | 'probabilities', source: LossSource, sink: ProblemSink): ClassificationData | null {
+function buildBinary(
+  roles: Roles,
+  given: Located,
+  role: 'logits' | 'probabilities',
+  source: LossSource,
+  sink: ProblemSink,
+): ClassificationData | null {
   const spec = source.spec;
   const target = roles.targets ?? roles.labels;
   const q = (t: Located) => (roles.format === 'csv' ? t.name : `"${t.name}"`);
@@ -218,15 +298,30 @@ function buildBinary(roles: Roles, given: Located, role: 'logits' | 'probabiliti
     return null;
   }
   if (!target) {
-    sink.add(problem(`${spec.name} needs "targets" (0…1 per output, the same shape as ${q(given)}) to compute a loss; add them to the object`, given.span.start, given.span.start + 1, 'no-targets'));
+    sink.add(
+      problem(
+        `${spec.name} needs "targets" (0…1 per output, the same shape as ${q(given)}) to compute a loss; add them to the object`,
+        given.span.start,
+        given.span.start + 1,
+        'no-targets',
+      ),
+    );
     return null;
   }
-  const input = given.rows === 1 && !given.vector && target.vector && target.rows === given.cols && given.cols > 1 ? asColumn(given) : given;
+  const input =
+    given.rows === 1 && !given.vector && target.vector && target.rows === given.cols && given.cols > 1 ? asColumn(given) : given;
   const n = input.rows;
   const k = input.cols;
   if (target.rows !== n || target.data.length !== n * k) {
     const shape = (t: Located) => (t.vector ? `[${t.rows}]` : `[${t.rows}, ${t.cols}]`);
-    sink.add(problem(`${q(target)} has shape ${shape(target)} but ${q(input)} has shape [${n}, ${k}]; ${spec.name} needs one target per output`, target.span.start, target.span.end, 'shape-mismatch'));
+    sink.add(
+      problem(
+        `${q(target)} has shape ${shape(target)} but ${q(input)} has shape [${n}, ${k}]; ${spec.name} needs one target per output`,
+        target.span.start,
+        target.span.end,
+        'shape-mismatch',
+      ),
+    );
     return null;
   }
   let bad = 0;
@@ -236,20 +331,51 @@ function buildBinary(roles: Roles, given: Located, role: 'logits' | 'probabiliti
         const v = t.data[i * t.cols + j];
         if (v >= 0 && v <= 1) continue;
         const at = t.elementSpan(i, j);
-        sink.add(problem(`${what} ${v} in sample ${i}${t.cols > 1 ? ` (output ${j})` : ''} is outside [0, 1]; ${hint}`, at.start, at.end, code));
+        sink.add(
+          problem(`${what} ${v} in sample ${i}${t.cols > 1 ? ` (output ${j})` : ''} is outside [0, 1]; ${hint}`, at.start, at.end, code),
+        );
         bad++;
       }
     }
   };
   inRange(target, 'target', 'targets-range', `${spec.name} takes targets from 0 to 1`);
-  if (role === 'probabilities') inRange(input, 'probability', 'probabilities-range', 'if these are raw scores, name them "logits" and use binary_cross_entropy_with_logits');
+  if (role === 'probabilities')
+    inRange(
+      input,
+      'probability',
+      'probabilities-range',
+      'if these are raw scores, name them "logits" and use binary_cross_entropy_with_logits',
+    );
   if (bad) return null;
   if (!checkLength(source, 'weight', k, 'output', sink) || !checkLength(source, 'pos_weight', k, 'output', sink)) return null;
   let classes: string[] | null = null;
   if (roles.classes) {
     if (roles.classes.names.length === k) classes = roles.classes.names;
-    else sink.add(problem(`"classes" has ${roles.classes.names.length} names but there are ${k} outputs; the names are ignored`, roles.classes.span.start, roles.classes.span.end, 'classes-count', 'warning'));
+    else
+      sink.add(
+        problem(
+          `"classes" has ${roles.classes.names.length} names but there are ${k} outputs; the names are ignored`,
+          roles.classes.span.start,
+          roles.classes.span.end,
+          'classes-count',
+          'warning',
+        ),
+      );
   }
-  const spans = [{ role, spans: input.rowSpans }, { role: target.name, spans: target.rowSpans }];
-  return { task: 'classification', input: role, n, k, values: input.data, targets: Float64Array.from(target.data), labels: null, classes, spans, loss: spec };
+  const spans = [
+    { role, spans: input.rowSpans },
+    { role: target.name, spans: target.rowSpans },
+  ];
+  return {
+    task: 'classification',
+    input: role,
+    n,
+    k,
+    values: input.data,
+    targets: Float64Array.from(target.data),
+    labels: null,
+    classes,
+    spans,
+    loss: spec,
+  };
 }

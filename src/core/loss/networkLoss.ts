@@ -16,6 +16,12 @@ export function withNetworkLossCheck(result: LoadResult, root: JsonObject): Load
   const options = Object.keys(source.spec).filter((k) => k !== 'name');
   if (source.spec.name === head && options.length === 0) return result;
   const what = source.spec.name === head ? `${head} with options (${options.join(', ')})` : source.spec.name;
-  const warning = problem(`this network's head computes ${head} (${head === 'cross_entropy' ? 'its last layer is a softmax' : 'its last layer is not a softmax'}), not ${what}; the "loss" is not used for networks`, entry.value.start, entry.value.end, 'network-loss', 'warning');
+  const warning = problem(
+    `this network's head computes ${head} (${head === 'cross_entropy' ? 'its last layer is a softmax' : 'its last layer is not a softmax'}), not ${what}; the "loss" is not used for networks`,
+    entry.value.start,
+    entry.value.end,
+    'network-loss',
+    'warning',
+  );
   return { ...result, problems: [...result.problems, warning] };
 }

@@ -13,7 +13,8 @@ export function takeNpzLoss(arrays: Map<string, NpyArray>, file: string): { sour
   if (!member || member.kind !== 'string') return {};
   arrays.delete('loss');
   const strings = member.strings ?? [];
-  if (strings.length !== 1) return { error: `array "loss" in ${file} must hold one string, the loss's name (or a JSON object), found ${strings.length}` };
+  if (strings.length !== 1)
+    return { error: `array "loss" in ${file} must hold one string, the loss's name (or a JSON object), found ${strings.length}` };
   const spec = lossFromValue(strings[0]);
   if (typeof spec === 'string') return { error: `array "loss" in ${file}: ${spec}` };
   return { source: { spec, span: { start: 0, end: 0 }, options: {} } };

@@ -58,21 +58,30 @@ export function checkOption(name: LossName, option: string, value: unknown): { v
   const allowed = LOSS_OPTIONS[name] as readonly string[];
   if (!allowed.includes(option)) {
     const takes = allowed.filter((o) => o !== 'reduction');
-    return { error: `${name} has no option ${JSON.stringify(option)}; it takes ${takes.length ? takes.join(', ') + ' and reduction' : 'only reduction'}` };
+    return {
+      error: `${name} has no option ${JSON.stringify(option)}; it takes ${takes.length ? takes.join(', ') + ' and reduction' : 'only reduction'}`,
+    };
   }
   const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   switch (option as LossOption) {
     case 'weight':
     case 'pos_weight': {
       const list = isNumber(value) && option === 'pos_weight' ? [value] : value;
-      if (!Array.isArray(list) || list.length === 0 || !list.every(isNumber)) return { error: `${option} must be a list of numbers${option === 'pos_weight' ? ' (one per output) or one number' : ', one per class'}` };
+      if (!Array.isArray(list) || list.length === 0 || !list.every(isNumber))
+        return {
+          error: `${option} must be a list of numbers${option === 'pos_weight' ? ' (one per output) or one number' : ', one per class'}`,
+        };
       if (list.some((v) => v < 0)) return { error: `${option} must not be negative, found ${list.find((v) => v < 0)}` };
       return { value: list };
     }
     case 'ignore_index':
-      return Number.isInteger(value) ? { value: value as number } : { error: `ignore_index must be a whole number (torch's default is -100), found ${JSON.stringify(value)}` };
+      return Number.isInteger(value)
+        ? { value: value as number }
+        : { error: `ignore_index must be a whole number (torch's default is -100), found ${JSON.stringify(value)}` };
     case 'label_smoothing':
-      return isNumber(value) && value >= 0 && value <= 1 ? { value } : { error: `label_smoothing must be a number from 0 to 1, found ${JSON.stringify(value)}` };
+      return isNumber(value) && value >= 0 && value <= 1
+        ? { value }
+        : { error: `label_smoothing must be a number from 0 to 1, found ${JSON.stringify(value)}` };
     case 'beta':
       return isNumber(value) && value >= 0 ? { value } : { error: `beta must be a number ≥ 0, found ${JSON.stringify(value)}` };
     case 'delta':
@@ -116,11 +125,28 @@ export function lossFromJson(node: JsonNode): LossSource {
     return { spec: { name }, span, options: {} };
   }
   if (node.kind !== 'object') {
-    throw new InputError('"loss" must be a loss name such as "cross_entropy", or an object {"name": "cross_entropy", "label_smoothing": 0.1, …}', node.start, node.end, 'loss-name');
+    throw new InputError(
+      '"loss" must be a loss name such as "cross_entropy", or an object {"name": "cross_entropy", "label_smoothing": 0.1, …}',
+      node.start,
+      node.end,
+      'loss-name',
+    );
   }
   const nameEntry = node.entries.find((e) => e.key === 'name');
-  if (!nameEntry) throw new InputError('the "loss" object needs a "name", e.g. {"name": "cross_entropy", "label_smoothing": 0.1}', node.start, node.start + 1, 'loss-name');
-  if (nameEntry.value.kind !== 'string') throw new InputError('the loss "name" must be a string such as "cross_entropy"', nameEntry.value.start, nameEntry.value.end, 'loss-name');
+  if (!nameEntry)
+    throw new InputError(
+      'the "loss" object needs a "name", e.g. {"name": "cross_entropy", "label_smoothing": 0.1}',
+      node.start,
+      node.start + 1,
+      'loss-name',
+    );
+  if (nameEntry.value.kind !== 'string')
+    throw new InputError(
+      'the loss "name" must be a string such as "cross_entropy"',
+      nameEntry.value.start,
+      nameEntry.value.end,
+      'loss-name',
+    );
   const name = canonicalLossName(nameEntry.value.value);
   if (!name) throw new InputError(unknownNameMessage(nameEntry.value.value), nameEntry.value.start, nameEntry.value.end, 'loss-name');
   const spec: LossSpec = { name };
@@ -128,7 +154,13 @@ export function lossFromJson(node: JsonNode): LossSource {
   const seen = new Set<string>();
   for (const entry of node.entries) {
     if (entry.key === 'name') continue;
-    if (seen.has(entry.key)) throw new InputError(`the loss option "${entry.key}" appears twice; keep only one`, entry.keySpan.start, entry.keySpan.end, 'loss-option');
+    if (seen.has(entry.key))
+      throw new InputError(
+        `the loss option "${entry.key}" appears twice; keep only one`,
+        entry.keySpan.start,
+        entry.keySpan.end,
+        'loss-option',
+      );
     seen.add(entry.key);
     const checked = checkOption(name, entry.key, plain(entry.value));
     if ('error' in checked) {
@@ -159,7 +191,8 @@ export function lossFromValue(value: unknown): LossSpec | string {
     const name = canonicalLossName(text);
     return name ? { name } : unknownNameMessage(text);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'a loss is a name such as "cross_entropy" or an object {"name": …, options}';
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return 'a loss is a name such as "cross_entropy" or an object {"name": …, options}';
   const obj = value as Record<string, unknown>;
   if (typeof obj.name !== 'string') return 'the loss object needs a "name", e.g. {"name": "cross_entropy", "label_smoothing": 0.1}';
   const name = canonicalLossName(obj.name);

@@ -52,7 +52,14 @@ export function huberTerm(delta: number): Elementwise {
   };
 }
 
-export function regressionLoss(yHat: Float64Array, y: Float64Array, n: number, d: number, spec: LossSpec, reduction: Reduction): LossResult {
+export function regressionLoss(
+  yHat: Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+  spec: LossSpec,
+  reduction: Reduction,
+): LossResult {
   switch (spec.name) {
     case 'l1':
       return elementwise(yHat, y, n, d, reduction, l1Term);

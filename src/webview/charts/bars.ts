@@ -63,25 +63,54 @@ export function bars(doc: Document, o: BarsOptions, ui: ChartUi): SVGSVGElement 
   const labels = svg.append('g').attr('class', 'gl-row-labels').attr('font-size', 11);
   o.rows.forEach((row, i) => {
     const y = HEAD_H + i * ROW_H + ROW_H / 2;
-    const t = labels.append('text').attr('x', labelW - 10).attr('y', y).attr('dy', '0.32em').attr('text-anchor', 'end').attr('fill', 'currentColor');
+    const t = labels
+      .append('text')
+      .attr('x', labelW - 10)
+      .attr('y', y)
+      .attr('dy', '0.32em')
+      .attr('text-anchor', 'end')
+      .attr('fill', 'currentColor');
     t.text(shortLabel(o.rowLabel(row)));
     const tag = o.tags?.get(row);
     if (tag) t.append('tspan').attr('class', 'gl-tag').attr('font-size', 9).attr('fill-opacity', 0.75).text(` ${tag}`);
-    if (i % 2 === 1) labels.append('rect').attr('class', 'gl-zebra').attr('x', 0).attr('y', HEAD_H + i * ROW_H).attr('width', width).attr('height', ROW_H).attr('fill', 'currentColor').attr('fill-opacity', 0.04);
+    if (i % 2 === 1)
+      labels
+        .append('rect')
+        .attr('class', 'gl-zebra')
+        .attr('x', 0)
+        .attr('y', HEAD_H + i * ROW_H)
+        .attr('width', width)
+        .attr('height', ROW_H)
+        .attr('fill', 'currentColor')
+        .attr('fill-opacity', 0.04);
   });
 
   let x = labelW;
   o.columns.forEach((col, ci) => {
     const w = colW[ci];
     const g = svg.append('g').attr('class', `gl-bar-column gl-bar-${col.key}`).attr('data-column', col.key);
-    g.append('text').attr('x', r2(col.kind === 'signed' ? x + w / 2 : x)).attr('y', 14).attr('text-anchor', col.kind === 'signed' ? 'middle' : 'start').attr('font-size', 11).attr('font-weight', 600).attr('fill', 'currentColor').text(col.title);
+    g.append('text')
+      .attr('x', r2(col.kind === 'signed' ? x + w / 2 : x))
+      .attr('y', 14)
+      .attr('text-anchor', col.kind === 'signed' ? 'middle' : 'start')
+      .attr('font-size', 11)
+      .attr('font-weight', 600)
+      .attr('fill', 'currentColor')
+      .text(col.title);
     let max = col.max ?? 0;
     if (!col.max) for (const row of o.rows) max = Math.max(max, Math.abs(col.values[row]) || 0);
     if (!(max > 0)) max = 1;
     if (col.kind === 'signed') {
       const mid = x + w / 2;
       const half = w / 2 - TEXT_W;
-      g.append('line').attr('class', 'gl-zero').attr('x1', r2(mid)).attr('x2', r2(mid)).attr('y1', HEAD_H - 2).attr('y2', height - 4).attr('stroke', 'currentColor').attr('stroke-opacity', 0.5);
+      g.append('line')
+        .attr('class', 'gl-zero')
+        .attr('x1', r2(mid))
+        .attr('x2', r2(mid))
+        .attr('y1', HEAD_H - 2)
+        .attr('y2', height - 4)
+        .attr('stroke', 'currentColor')
+        .attr('stroke-opacity', 0.5);
       o.rows.forEach((row, i) => {
         const v = col.values[row];
         const len = (Math.min(1, Math.abs(v) / max) || 0) * half;
@@ -111,15 +140,45 @@ export function bars(doc: Document, o: BarsOptions, ui: ChartUi): SVGSVGElement 
         const v = col.values[row];
         const len = (Math.min(1, Math.max(0, v) / max) || 0) * barMax;
         const y = HEAD_H + i * ROW_H + 4;
-        g.append('rect').attr('class', 'gl-track').attr('x', r2(x)).attr('y', y).attr('width', r2(barMax)).attr('height', ROW_H - 8).attr('fill', 'currentColor').attr('fill-opacity', 0.07);
-        g.append('rect').attr('data-testid', col.testId).attr('data-row', row).attr('data-col', col.key).attr('data-value', String(v)).attr('x', r2(x)).attr('y', y).attr('width', r2(len)).attr('height', ROW_H - 8).attr('fill', 'currentColor').attr('fill-opacity', 0.6);
-        g.append('text').attr('x', r2(x + len + 4)).attr('y', y + (ROW_H - 8) / 2).attr('dy', '0.32em').attr('font-size', 10).attr('fill', 'currentColor').text(fmt(v));
+        g.append('rect')
+          .attr('class', 'gl-track')
+          .attr('x', r2(x))
+          .attr('y', y)
+          .attr('width', r2(barMax))
+          .attr('height', ROW_H - 8)
+          .attr('fill', 'currentColor')
+          .attr('fill-opacity', 0.07);
+        g.append('rect')
+          .attr('data-testid', col.testId)
+          .attr('data-row', row)
+          .attr('data-col', col.key)
+          .attr('data-value', String(v))
+          .attr('x', r2(x))
+          .attr('y', y)
+          .attr('width', r2(len))
+          .attr('height', ROW_H - 8)
+          .attr('fill', 'currentColor')
+          .attr('fill-opacity', 0.6);
+        g.append('text')
+          .attr('x', r2(x + len + 4))
+          .attr('y', y + (ROW_H - 8) / 2)
+          .attr('dy', '0.32em')
+          .attr('font-size', 10)
+          .attr('fill', 'currentColor')
+          .text(fmt(v));
       });
     }
     x += w;
   });
 
-  const focusRect = svg.append('rect').attr('class', 'gl-focus').attr('data-testid', 'bars-focus').attr('fill', 'none').attr('stroke-width', 2).attr('pointer-events', 'none').attr('display', 'none');
+  const focusRect = svg
+    .append('rect')
+    .attr('class', 'gl-focus')
+    .attr('data-testid', 'bars-focus')
+    .attr('fill', 'none')
+    .attr('stroke-width', 2)
+    .attr('pointer-events', 'none')
+    .attr('display', 'none');
   const colX = (c: number) => labelW + colW.slice(0, c).reduce((a, b) => a + b, 0);
   const hit = (ev: MouseEvent): Block | null => {
     const box = el.getBoundingClientRect();
@@ -143,7 +202,13 @@ export function bars(doc: Document, o: BarsOptions, ui: ChartUi): SVGSVGElement 
       describe: (b) => o.describe(o.rows[b.r0], o.columns[b.c0]),
       showFocus(cell) {
         if (!cell) focusRect.attr('display', 'none');
-        else focusRect.attr('display', null).attr('x', r2(colX(cell.c))).attr('y', HEAD_H + cell.r * ROW_H + 1).attr('width', r2(colW[cell.c])).attr('height', ROW_H - 2);
+        else
+          focusRect
+            .attr('display', null)
+            .attr('x', r2(colX(cell.c)))
+            .attr('y', HEAD_H + cell.r * ROW_H + 1)
+            .attr('width', r2(colW[cell.c]))
+            .attr('height', ROW_H - 2);
       },
     },
     ui,

@@ -18,10 +18,13 @@ export function cellsText(source: MatrixSource, block: Block, labels: HeatmapLab
   const cols = block.c1 - block.c0;
   if (rows * cols === 1) return String(source.value(block.r0, block.c0));
   if (rows * cols > MAX_COPY_CELLS) {
-    return { refused: `${grouped(rows)} × ${grouped(cols)} values are too many to copy (at most ${grouped(MAX_COPY_CELLS)}): select fewer, or use Gradient Lens: Export Analysis…` };
+    return {
+      refused: `${grouped(rows)} × ${grouped(cols)} values are too many to copy (at most ${grouped(MAX_COPY_CELLS)}): select fewer, or use Gradient Lens: Export Analysis…`,
+    };
   }
   // Labels are text from the file: one cell each, and never a live formula when pasted (OWASP).
-  const name = (names: readonly string[] | null | undefined, i: number) => neutraliseFormula((names?.[i] ?? String(i)).replace(/[\t\r\n]+/g, ' '));
+  const name = (names: readonly string[] | null | undefined, i: number) =>
+    neutraliseFormula((names?.[i] ?? String(i)).replace(/[\t\r\n]+/g, ' '));
   const lines: string[] = [];
   const header = [''];
   for (let c = block.c0; c < block.c1; c++) header.push(name(labels.colLabels, c));

@@ -87,7 +87,9 @@ export function attachGridNav(el: HTMLElement | SVGElement, target: GridTarget, 
     const block = selection ?? cellBlock(focus.r, focus.c);
     const text = target.copyText(block);
     const single = block.r1 - block.r0 === 1 && block.c1 - block.c0 === 1;
-    ui.copy(typeof text === 'string' ? { text, what: single ? 'the value' : `${block.r1 - block.r0} × ${block.c1 - block.c0} values` } : text);
+    ui.copy(
+      typeof text === 'string' ? { text, what: single ? 'the value' : `${block.r1 - block.r0} × ${block.c1 - block.c0} values` } : text,
+    );
     return true;
   };
 

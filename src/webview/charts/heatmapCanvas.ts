@@ -76,15 +76,40 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
   const ctx = canvas.getContext('2d')!;
 
   const overlayEl = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
-  const overlay = select(overlayEl).attr('class', 'gl-overlay').attr('width', frame.width).attr('height', frame.height).attr('aria-hidden', 'true');
+  const overlay = select(overlayEl)
+    .attr('class', 'gl-overlay')
+    .attr('width', frame.width)
+    .attr('height', frame.height)
+    .attr('aria-hidden', 'true');
   const labels = overlay.append('g').attr('class', 'gl-labels');
-  overlay.append('rect').attr('class', 'gl-frame').attr('x', left).attr('y', top).attr('width', r2(plotW)).attr('height', r2(plotH)).attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-opacity', 0.35);
+  overlay
+    .append('rect')
+    .attr('class', 'gl-frame')
+    .attr('x', left)
+    .attr('y', top)
+    .attr('width', r2(plotW))
+    .attr('height', r2(plotH))
+    .attr('fill', 'none')
+    .attr('stroke', 'currentColor')
+    .attr('stroke-opacity', 0.35);
   // A nested <svg> clips the marks to the plot without needing a clipPath id.
-  const plot = overlay.append('svg').attr('x', left).attr('y', top).attr('width', r2(plotW)).attr('height', r2(plotH)).attr('overflow', 'hidden');
+  const plot = overlay
+    .append('svg')
+    .attr('x', left)
+    .attr('y', top)
+    .attr('width', r2(plotW))
+    .attr('height', r2(plotH))
+    .attr('overflow', 'hidden');
   const diag = plot.append('g').attr('class', 'gl-diagonal').attr('data-testid', 'heatmap-diagonal');
   const highlight = plot.append('g').attr('class', 'gl-row-highlight').attr('data-testid', 'row-highlight');
   const selectionRect = plot.append('rect').attr('class', 'gl-selection').attr('data-testid', 'heatmap-selection').attr('display', 'none');
-  const focusRect = plot.append('rect').attr('class', 'gl-focus').attr('data-testid', 'heatmap-focus').attr('fill', 'none').attr('stroke-width', 2).attr('display', 'none');
+  const focusRect = plot
+    .append('rect')
+    .attr('class', 'gl-focus')
+    .attr('data-testid', 'heatmap-focus')
+    .attr('fill', 'none')
+    .attr('stroke-width', 2)
+    .attr('display', 'none');
   const marker = overlay.append('path').attr('class', 'gl-row-marker').attr('fill', 'currentColor').attr('display', 'none');
 
   const reset = doc.createElement('vscode-button');
@@ -166,7 +191,16 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
       const a = Math.max(rowAxis.first, colAxis.first);
       const b = Math.min(rowAxis.last, colAxis.last);
       for (let i = a; i <= b; i++) {
-        diag.append('rect').attr('x', r2(colAxis.at(i) + 1)).attr('y', r2(rowAxis.at(i) + 1)).attr('width', r2(colAxis.size - 2)).attr('height', r2(rowAxis.size - 2)).attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-width', 1).attr('stroke-dasharray', colAxis.size >= 12 ? '3 2' : null);
+        diag
+          .append('rect')
+          .attr('x', r2(colAxis.at(i) + 1))
+          .attr('y', r2(rowAxis.at(i) + 1))
+          .attr('width', r2(colAxis.size - 2))
+          .attr('height', r2(rowAxis.size - 2))
+          .attr('fill', 'none')
+          .attr('stroke', 'currentColor')
+          .attr('stroke-width', 1)
+          .attr('stroke-dasharray', colAxis.size >= 12 ? '3 2' : null);
       }
     }
     highlight.selectAll('*').remove();
@@ -175,7 +209,15 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
       const y = rowAxis.at(highlightRow);
       const h = Math.max(2, rowAxis.size);
       highlight.attr('data-row', highlightRow);
-      highlight.append('rect').attr('x', r2(Math.max(-2, colAxis.at(0) - 2))).attr('y', r2(y - 1)).attr('width', r2(Math.min(plotW + 4, colAxis.size * cols + 4))).attr('height', r2(h + 2)).attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-width', 2);
+      highlight
+        .append('rect')
+        .attr('x', r2(Math.max(-2, colAxis.at(0) - 2)))
+        .attr('y', r2(y - 1))
+        .attr('width', r2(Math.min(plotW + 4, colAxis.size * cols + 4)))
+        .attr('height', r2(h + 2))
+        .attr('fill', 'none')
+        .attr('stroke', 'currentColor')
+        .attr('stroke-width', 2);
       // A triangle beside the axis keeps a one-pixel row findable.
       const my = top + y + rowAxis.size / 2;
       if (my >= top && my <= top + plotH) marker.attr('display', null).attr('d', `M${left - 1},${r2(my)} l-6,-4 v8 z`);
@@ -223,9 +265,25 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
       ctx.imageSmoothingEnabled = false;
       if (mode === 'canvas-dense') {
         dense ??= cellImage(0, rows, 0, cols);
-        ctx.drawImage(dense, c0, r0, c1 - c0, r1 - r0, (t.x + c0 * t.k * cw) * dpr, (t.y + r0 * t.k * ch) * dpr, (c1 - c0) * pxPerCellX, (r1 - r0) * pxPerCellY);
+        ctx.drawImage(
+          dense,
+          c0,
+          r0,
+          c1 - c0,
+          r1 - r0,
+          (t.x + c0 * t.k * cw) * dpr,
+          (t.y + r0 * t.k * ch) * dpr,
+          (c1 - c0) * pxPerCellX,
+          (r1 - r0) * pxPerCellY,
+        );
       } else {
-        ctx.drawImage(cellImage(r0, r1, c0, c1), (t.x + c0 * t.k * cw) * dpr, (t.y + r0 * t.k * ch) * dpr, (c1 - c0) * pxPerCellX, (r1 - r0) * pxPerCellY);
+        ctx.drawImage(
+          cellImage(r0, r1, c0, c1),
+          (t.x + c0 * t.k * cw) * dpr,
+          (t.y + r0 * t.k * ch) * dpr,
+          (c1 - c0) * pxPerCellX,
+          (r1 - r0) * pxPerCellY,
+        );
       }
     } else {
       const worldW = Math.max(1, Math.round(plotW * t.k * dpr));
@@ -236,7 +294,8 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
       const ty0 = Math.max(0, Math.floor(oy / TILE));
       const tx1 = Math.min(Math.ceil(worldW / TILE), Math.ceil((ox + canvas.width) / TILE));
       const ty1 = Math.min(Math.ceil(worldH / TILE), Math.ceil((oy + canvas.height) / TILE));
-      for (let ty = ty0; ty < ty1; ty++) for (let tx = tx0; tx < tx1; tx++) ctx.putImageData(tile(tx, ty, worldW, worldH), tx * TILE - ox, ty * TILE - oy);
+      for (let ty = ty0; ty < ty1; ty++)
+        for (let tx = tx0; tx < tx1; tx++) ctx.putImageData(tile(tx, ty, worldW, worldH), tx * TILE - ox, ty * TILE - oy);
     }
     root.dataset.zoom = String(r2(t.k));
     reset.hidden = t.k === 1 && t.x === 0 && t.y === 0;

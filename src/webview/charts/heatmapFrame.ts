@@ -129,7 +129,14 @@ export function drawHeatmapLabels(g: G, frame: HeatmapFrame, labels: HeatmapLabe
   for (let i = Math.ceil(rows.first / rowStride) * rowStride; i <= lastRow; i += rowStride) {
     const y = frame.top + rows.at(i) + rows.size / 2;
     if (y < frame.top - 1 || y > frame.top + frame.plotH + 1) continue;
-    rg.append('text').attr('x', frame.left - 6).attr('y', round2(y)).attr('dy', '0.32em').attr('fill', 'currentColor').text(name(labels.rowLabels, i)).append('title').text(fullName(labels.rowLabels, labels.rowIds, i));
+    rg.append('text')
+      .attr('x', frame.left - 6)
+      .attr('y', round2(y))
+      .attr('dy', '0.32em')
+      .attr('fill', 'currentColor')
+      .text(name(labels.rowLabels, i))
+      .append('title')
+      .text(fullName(labels.rowLabels, labels.rowIds, i));
   }
 
   const colGap = frame.rotateCols ? LABEL_FONT + 2 : longest(labels.colLabels, cols.last + 1) * CHAR_W + 8;
@@ -140,7 +147,10 @@ export function drawHeatmapLabels(g: G, frame: HeatmapFrame, labels: HeatmapLabe
     const x = frame.left + cols.at(i) + cols.size / 2;
     if (x < frame.left - 1 || x > frame.left + frame.plotW + 1) continue;
     const t = cg.append('text').attr('fill', 'currentColor').text(name(labels.colLabels, i));
-    if (frame.rotateCols) t.attr('transform', `translate(${round2(x)},${baseY}) rotate(-50)`).attr('dy', '0.32em').attr('text-anchor', 'start');
+    if (frame.rotateCols)
+      t.attr('transform', `translate(${round2(x)},${baseY}) rotate(-50)`)
+        .attr('dy', '0.32em')
+        .attr('text-anchor', 'start');
     else t.attr('x', round2(x)).attr('y', baseY).attr('text-anchor', 'middle');
     t.append('title').text(fullName(labels.colLabels, labels.colIds, i));
   }

@@ -42,7 +42,14 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
   const labelFont = cw >= 56 ? 10 : 9;
   const labelChars = Math.floor((cw - 6) / (0.63 * labelFont));
   const cells = svg.append('g').attr('class', 'gl-cells');
-  const values = showValues ? svg.append('g').attr('class', 'gl-cell-values').attr('text-anchor', 'middle').attr('font-size', labelFont).attr('pointer-events', 'none') : null;
+  const values = showValues
+    ? svg
+        .append('g')
+        .attr('class', 'gl-cell-values')
+        .attr('text-anchor', 'middle')
+        .attr('font-size', labelFont)
+        .attr('pointer-events', 'none')
+    : null;
   for (let r = 0; r < source.rows; r++) {
     for (let c = 0; c < source.cols; c++) {
       const v = source.value(r, c);
@@ -125,8 +132,20 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
   };
   setHighlightRow(o.highlightRow ?? null);
 
-  const selectionRect = svg.append('rect').attr('class', 'gl-selection').attr('data-testid', 'heatmap-selection').attr('pointer-events', 'none').attr('display', 'none');
-  const focusRect = svg.append('rect').attr('class', 'gl-focus').attr('data-testid', 'heatmap-focus').attr('fill', 'none').attr('stroke-width', 2).attr('pointer-events', 'none').attr('display', 'none');
+  const selectionRect = svg
+    .append('rect')
+    .attr('class', 'gl-selection')
+    .attr('data-testid', 'heatmap-selection')
+    .attr('pointer-events', 'none')
+    .attr('display', 'none');
+  const focusRect = svg
+    .append('rect')
+    .attr('class', 'gl-focus')
+    .attr('data-testid', 'heatmap-focus')
+    .attr('fill', 'none')
+    .attr('stroke-width', 2)
+    .attr('pointer-events', 'none')
+    .attr('display', 'none');
 
   const blockAt = (ev: MouseEvent): Block | null => {
     const t = ev.target as Element | null;
@@ -148,13 +167,31 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
       describe,
       showFocus(cell) {
         if (!cell) focusRect.attr('display', 'none');
-        else focusRect.attr('display', null).attr('data-row', cell.r).attr('data-col', cell.c).attr('x', r2(left + cell.c * cw)).attr('y', r2(top + cell.r * ch)).attr('width', r2(cw)).attr('height', r2(ch));
+        else
+          focusRect
+            .attr('display', null)
+            .attr('data-row', cell.r)
+            .attr('data-col', cell.c)
+            .attr('x', r2(left + cell.c * cw))
+            .attr('y', r2(top + cell.r * ch))
+            .attr('width', r2(cw))
+            .attr('height', r2(ch));
       },
       activate: o.activate,
       initialFocus: () => o.initialFocus ?? { r: Math.max(0, o.highlightRow ?? 0), c: 0 },
       showSelection(b) {
         if (!b) selectionRect.attr('display', 'none');
-        else selectionRect.attr('display', null).attr('data-row', b.r0).attr('data-col', b.c0).attr('data-row-end', b.r1).attr('data-col-end', b.c1).attr('x', r2(left + b.c0 * cw)).attr('y', r2(top + b.r0 * ch)).attr('width', r2((b.c1 - b.c0) * cw)).attr('height', r2((b.r1 - b.r0) * ch));
+        else
+          selectionRect
+            .attr('display', null)
+            .attr('data-row', b.r0)
+            .attr('data-col', b.c0)
+            .attr('data-row-end', b.r1)
+            .attr('data-col-end', b.c1)
+            .attr('x', r2(left + b.c0 * cw))
+            .attr('y', r2(top + b.r0 * ch))
+            .attr('width', r2((b.c1 - b.c0) * cw))
+            .attr('height', r2((b.r1 - b.r0) * ch));
       },
       copyText: (b) => cellsText(source, b, o),
     },

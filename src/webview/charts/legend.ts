@@ -34,7 +34,9 @@ export function legend(doc: Document, o: LegendOptions): SVGSVGElement {
   const el = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
   const m = o.scale.max;
   const symlog = o.scale.mapping === 'symlog';
-  const scale_words = symlog ? `on a symmetric log scale: ${o.scale.decades} decade${o.scale.decades === 1 ? '' : 's'} below the largest magnitude get their own shades` : `proportional to ${SQRT_NOTE}`;
+  const scale_words = symlog
+    ? `on a symmetric log scale: ${o.scale.decades} decade${o.scale.decades === 1 ? '' : 's'} below the largest magnitude get their own shades`
+    : `proportional to ${SQRT_NOTE}`;
   const svg = select(el)
     .attr('class', 'gl-chart gl-legend')
     .attr('data-testid', o.testId ?? 'legend')
@@ -44,18 +46,39 @@ export function legend(doc: Document, o: LegendOptions): SVGSVGElement {
     .attr('height', 62)
     .attr('viewBox', `0 0 ${width} 62`)
     .attr('role', 'img')
-    .attr('aria-label', `${o.title}: colour scale from ${fmt(-m)} (${o.ends?.[0] ?? 'negative'}) through 0 to ${fmt(m)} (${o.ends?.[1] ?? 'positive'}), colour ${scale_words}`);
+    .attr(
+      'aria-label',
+      `${o.title}: colour scale from ${fmt(-m)} (${o.ends?.[0] ?? 'negative'}) through 0 to ${fmt(m)} (${o.ends?.[1] ?? 'positive'}), colour ${scale_words}`,
+    );
   const title = svg.append('text').attr('x', x0).attr('y', 11).attr('font-size', 11).attr('fill', 'currentColor');
   title.append('tspan').attr('font-weight', 600).text(o.title);
-  title.append('tspan').attr('fill-opacity', 0.75).attr('font-size', 10).text(symlog ? `  colour: ${scaleNote(o.scale)}` : `  colour ∝ ${SQRT_NOTE}`);
+  title
+    .append('tspan')
+    .attr('fill-opacity', 0.75)
+    .attr('font-size', 10)
+    .text(symlog ? `  colour: ${scaleNote(o.scale)}` : `  colour ∝ ${SQRT_NOTE}`);
   const bar = svg.append('g').attr('class', 'gl-legend-bar');
   const step = barW / STEPS;
   for (let i = 0; i < STEPS; i++) {
     // Swatches are even steps of colour; the ticks say which values they are.
     const v = o.scale.valueAt(-1 + ((i + 0.5) / STEPS) * 2);
-    bar.append('rect').attr('x', r2(x0 + i * step)).attr('y', 18).attr('width', r2(step + 0.3)).attr('height', 12).attr('fill', o.scale.color(v));
+    bar
+      .append('rect')
+      .attr('x', r2(x0 + i * step))
+      .attr('y', 18)
+      .attr('width', r2(step + 0.3))
+      .attr('height', 12)
+      .attr('fill', o.scale.color(v));
   }
-  bar.append('rect').attr('x', x0).attr('y', 18).attr('width', barW).attr('height', 12).attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-opacity', 0.4);
+  bar
+    .append('rect')
+    .attr('x', x0)
+    .attr('y', 18)
+    .attr('width', barW)
+    .attr('height', 12)
+    .attr('fill', 'none')
+    .attr('stroke', 'currentColor')
+    .attr('stroke-opacity', 0.4);
   // Ticks placed by colour position, so on a log scale ±max/1000 sits where its shade is.
   const x = (v: number) => r2(x0 + ((o.scale.position(v) + 1) / 2) * barW);
   // Inner ticks halfway down the decades: ±max/1000 for five, ±max/100 for three.
@@ -66,10 +89,31 @@ export function legend(doc: Document, o: LegendOptions): SVGSVGElement {
     const tx = x(v);
     axis.append('line').attr('x1', tx).attr('x2', tx).attr('y1', 30).attr('y2', 34).attr('stroke', 'currentColor');
     const anchor = i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle';
-    axis.append('text').attr('x', i === 0 ? tx - 1 : i === ticks.length - 1 ? tx + 1 : tx).attr('y', 44).attr('text-anchor', anchor).attr('fill', 'currentColor').text(symlog ? formatNumber(v, 2) : fmt(v));
+    axis
+      .append('text')
+      .attr('x', i === 0 ? tx - 1 : i === ticks.length - 1 ? tx + 1 : tx)
+      .attr('y', 44)
+      .attr('text-anchor', anchor)
+      .attr('fill', 'currentColor')
+      .text(symlog ? formatNumber(v, 2) : fmt(v));
   });
   const ends = o.ends ?? ['negative', 'positive'];
-  svg.append('text').attr('x', x0).attr('y', 58).attr('font-size', 10).attr('fill', 'currentColor').attr('fill-opacity', 0.8).text(`◀ − ${ends[0]}`);
-  svg.append('text').attr('x', x0 + barW).attr('y', 58).attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor').attr('fill-opacity', 0.8).text(`${ends[1]} + ▶`);
+  svg
+    .append('text')
+    .attr('x', x0)
+    .attr('y', 58)
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor')
+    .attr('fill-opacity', 0.8)
+    .text(`◀ − ${ends[0]}`);
+  svg
+    .append('text')
+    .attr('x', x0 + barW)
+    .attr('y', 58)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor')
+    .attr('fill-opacity', 0.8)
+    .text(`${ends[1]} + ▶`);
   return el;
 }

@@ -64,7 +64,10 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
     .attr('viewBox', `0 0 ${width} ${height}`)
     .attr('role', 'application')
     .attr('aria-roledescription', mode === 'sorted' ? 'bar chart' : 'histogram')
-    .attr('aria-label', `Loss per sample, ${plural(n, 'sample')}, ${mode === 'sorted' ? 'sorted from the largest' : 'as a histogram'}. Arrow keys move, Enter selects a sample.`);
+    .attr(
+      'aria-label',
+      `Loss per sample, ${plural(n, 'sample')}, ${mode === 'sorted' ? 'sorted from the largest' : 'as a histogram'}. Arrow keys move, Enter selects a sample.`,
+    );
 
   const plot = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
   let setSelected: (i: number) => void;
@@ -100,11 +103,38 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
     });
     if (cellW >= 16) {
       // Wide bars say which sample they are.
-      const ids = plot.append('g').attr('class', 'gl-sample-ids').attr('font-size', 9).attr('text-anchor', 'middle').attr('fill', 'currentColor').attr('fill-opacity', 0.75);
-      order.forEach((s, r) => ids.append('text').attr('x', r2((r + 0.5) * cellW)).attr('y', ih + 11).text(s));
+      const ids = plot
+        .append('g')
+        .attr('class', 'gl-sample-ids')
+        .attr('font-size', 9)
+        .attr('text-anchor', 'middle')
+        .attr('fill', 'currentColor')
+        .attr('fill-opacity', 0.75);
+      order.forEach((s, r) =>
+        ids
+          .append('text')
+          .attr('x', r2((r + 0.5) * cellW))
+          .attr('y', ih + 11)
+          .text(s),
+      );
     }
-    plot.append('g').attr('class', 'gl-axis').call(axisLeft(y).ticks(4).tickFormat((d) => fmt(d as number))).call(styleAxis);
-    plot.append('text').attr('x', iw / 2).attr('y', ih + 27).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', 'currentColor').text('samples, largest loss first');
+    plot
+      .append('g')
+      .attr('class', 'gl-axis')
+      .call(
+        axisLeft(y)
+          .ticks(4)
+          .tickFormat((d) => fmt(d as number)),
+      )
+      .call(styleAxis);
+    plot
+      .append('text')
+      .attr('x', iw / 2)
+      .attr('y', ih + 27)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 11)
+      .attr('fill', 'currentColor')
+      .text('samples, largest loss first');
     drawReduced(plot, o, y, iw);
     const sel = plot.append('g').attr('class', 'gl-selected').attr('data-testid', 'loss-selected').attr('pointer-events', 'none');
     setSelected = (i) => {
@@ -116,8 +146,18 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
       sel.attr('data-index', i);
       const cx = r2((r + 0.5) * cellW);
       const top = y(finite(o.losses[i]));
-      sel.append('path').attr('d', `M${cx},${r2(top - 3)} l-4,-6 h8 z`).attr('fill', 'currentColor');
-      sel.append('text').attr('x', cx).attr('y', r2(Math.max(-8, top - 12))).attr('text-anchor', r > n * 0.8 ? 'end' : r < n * 0.2 ? 'start' : 'middle').attr('font-size', 10).attr('fill', 'currentColor').text(`#${i} · ${fmt(o.losses[i])}`);
+      sel
+        .append('path')
+        .attr('d', `M${cx},${r2(top - 3)} l-4,-6 h8 z`)
+        .attr('fill', 'currentColor');
+      sel
+        .append('text')
+        .attr('x', cx)
+        .attr('y', r2(Math.max(-8, top - 12)))
+        .attr('text-anchor', r > n * 0.8 ? 'end' : r < n * 0.2 ? 'start' : 'middle')
+        .attr('font-size', 10)
+        .attr('fill', 'currentColor')
+        .text(`#${i} · ${fmt(o.losses[i])}`);
     };
     cells = n;
     blockOf = (i) => rank[i];
@@ -126,7 +166,9 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
     cellX = (c) => (c + 1) * cellW;
   } else {
     const values = Array.from({ length: n }, (_, i) => finite(o.losses[i]));
-    const bins = bin().domain([0, yMax]).thresholds(Math.min(40, Math.ceil(Math.sqrt(n))))(values);
+    const bins = bin()
+      .domain([0, yMax])
+      .thresholds(Math.min(40, Math.ceil(Math.sqrt(n))))(values);
     const members: number[][] = bins.map(() => []);
     const binOf = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -137,7 +179,10 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
     }
     for (const m of members) m.sort((a, b) => values[b] - values[a] || a - b);
     const x = scaleLinear().domain([0, yMax]).range([0, iw]);
-    const y = scaleLinear().domain([0, Math.max(...members.map((m) => m.length))]).nice().range([ih, 0]);
+    const y = scaleLinear()
+      .domain([0, Math.max(...members.map((m) => m.length))])
+      .nice()
+      .range([ih, 0]);
     const barsG = plot.append('g').attr('class', 'gl-loss-bins');
     bins.forEach((bn, b) => {
       barsG
@@ -154,9 +199,33 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
         .attr('fill', 'currentColor')
         .attr('fill-opacity', 0.45);
     });
-    plot.append('g').attr('class', 'gl-axis').call(axisLeft(y).ticks(4).tickFormat((d) => fmt(d as number))).call(styleAxis);
-    plot.append('g').attr('class', 'gl-axis').attr('transform', `translate(0,${ih})`).call(axisBottom(x).ticks(6).tickFormat((d) => fmt(d as number))).call(styleAxis);
-    plot.append('text').attr('x', iw / 2).attr('y', ih + 30).attr('text-anchor', 'middle').attr('font-size', 11).attr('fill', 'currentColor').text('loss (samples per bin)');
+    plot
+      .append('g')
+      .attr('class', 'gl-axis')
+      .call(
+        axisLeft(y)
+          .ticks(4)
+          .tickFormat((d) => fmt(d as number)),
+      )
+      .call(styleAxis);
+    plot
+      .append('g')
+      .attr('class', 'gl-axis')
+      .attr('transform', `translate(0,${ih})`)
+      .call(
+        axisBottom(x)
+          .ticks(6)
+          .tickFormat((d) => fmt(d as number)),
+      )
+      .call(styleAxis);
+    plot
+      .append('text')
+      .attr('x', iw / 2)
+      .attr('y', ih + 30)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 11)
+      .attr('fill', 'currentColor')
+      .text('loss (samples per bin)');
     const sel = plot.append('g').attr('class', 'gl-selected').attr('data-testid', 'loss-selected').attr('pointer-events', 'none');
     setSelected = (i) => {
       sel.selectAll('*').remove();
@@ -165,8 +234,22 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
       barsG.select(`rect[data-bin="${binOf[i]}"]`).attr('fill-opacity', 0.85);
       const cx = r2(x(values[i]));
       sel.attr('data-index', i);
-      sel.append('line').attr('x1', cx).attr('x2', cx).attr('y1', -4).attr('y2', ih).attr('stroke', 'currentColor').attr('stroke-width', 1.5);
-      sel.append('text').attr('x', cx).attr('y', -8).attr('text-anchor', values[i] > yMax * 0.8 ? 'end' : 'middle').attr('font-size', 10).attr('fill', 'currentColor').text(`#${i} · ${fmt(o.losses[i])}`);
+      sel
+        .append('line')
+        .attr('x1', cx)
+        .attr('x2', cx)
+        .attr('y1', -4)
+        .attr('y2', ih)
+        .attr('stroke', 'currentColor')
+        .attr('stroke-width', 1.5);
+      sel
+        .append('text')
+        .attr('x', cx)
+        .attr('y', -8)
+        .attr('text-anchor', values[i] > yMax * 0.8 ? 'end' : 'middle')
+        .attr('font-size', 10)
+        .attr('fill', 'currentColor')
+        .text(`#${i} · ${fmt(o.losses[i])}`);
     };
     cells = bins.length;
     blockOf = (i) => binOf[i];
@@ -189,7 +272,14 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
     cellX = (c) => x(bins[c].x1 as number);
   }
 
-  const focusRect = plot.append('rect').attr('class', 'gl-focus').attr('data-testid', 'loss-focus').attr('fill', 'none').attr('stroke-width', 2).attr('pointer-events', 'none').attr('display', 'none');
+  const focusRect = plot
+    .append('rect')
+    .attr('class', 'gl-focus')
+    .attr('data-testid', 'loss-focus')
+    .attr('fill', 'none')
+    .attr('stroke-width', 2)
+    .attr('pointer-events', 'none')
+    .attr('display', 'none');
   const hit = (ev: MouseEvent): Block | null => {
     const box = el.getBoundingClientRect();
     const lx = ev.clientX - box.left - M.left;
@@ -212,7 +302,13 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
       describe: (b) => describeCell(b.c0),
       showFocus(cell) {
         if (!cell) focusRect.attr('display', 'none');
-        else focusRect.attr('display', null).attr('x', r2(cellX(cell.c) - cellW)).attr('y', -2).attr('width', r2(Math.max(3, cellW))).attr('height', ih + 4);
+        else
+          focusRect
+            .attr('display', null)
+            .attr('x', r2(cellX(cell.c) - cellW))
+            .attr('y', -2)
+            .attr('width', r2(Math.max(3, cellW)))
+            .attr('height', ih + 4);
       },
       activate: (b) => activate(b.c0),
       initialFocus: () => ({ r: 0, c: o.selected >= 0 && o.selected < n ? blockOf(o.selected) : 0 }),
@@ -223,10 +319,33 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
   return { element: el, mode, setSelected };
 }
 
-function drawReduced(plot: Selection<SVGGElement, unknown, null, undefined>, o: LossChartOptions, y: (v: number) => number, iw: number): void {
+function drawReduced(
+  plot: Selection<SVGGElement, unknown, null, undefined>,
+  o: LossChartOptions,
+  y: (v: number) => number,
+  iw: number,
+): void {
   if (o.reducedLoss === undefined || !Number.isFinite(o.reducedLoss)) return;
   const yy = r2(y(o.reducedLoss));
-  const g = plot.append('g').attr('class', 'gl-reduced').attr('data-testid', 'loss-reduced').attr('data-value', String(o.reducedLoss)).attr('pointer-events', 'none');
-  g.append('line').attr('x1', 0).attr('x2', iw).attr('y1', yy).attr('y2', yy).attr('stroke', 'currentColor').attr('stroke-dasharray', '4 3').attr('stroke-opacity', 0.8);
-  g.append('text').attr('x', iw).attr('y', yy - 4).attr('text-anchor', 'end').attr('font-size', 10).attr('fill', 'currentColor').text(`${o.reductionLabel ?? 'mean'} ${fmt(o.reducedLoss)}`);
+  const g = plot
+    .append('g')
+    .attr('class', 'gl-reduced')
+    .attr('data-testid', 'loss-reduced')
+    .attr('data-value', String(o.reducedLoss))
+    .attr('pointer-events', 'none');
+  g.append('line')
+    .attr('x1', 0)
+    .attr('x2', iw)
+    .attr('y1', yy)
+    .attr('y2', yy)
+    .attr('stroke', 'currentColor')
+    .attr('stroke-dasharray', '4 3')
+    .attr('stroke-opacity', 0.8);
+  g.append('text')
+    .attr('x', iw)
+    .attr('y', yy - 4)
+    .attr('text-anchor', 'end')
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor')
+    .text(`${o.reductionLabel ?? 'mean'} ${fmt(o.reducedLoss)}`);
 }

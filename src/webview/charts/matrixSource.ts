@@ -46,7 +46,13 @@ export function blockValue(source: MatrixSource, r0: number, r1: number, c0: num
  * blockValue for every block of a grid: row block y is [rowSpans[2y], rowSpans[2y+1]), column
  * block x likewise from colSpans (as pixelSpans gives them); the value goes to out[y·stride + x].
  */
-export function blockValues(source: MatrixSource, rowSpans: Int32Array, colSpans: Int32Array, out: Float64Array, stride = colSpans.length >> 1): Float64Array {
+export function blockValues(
+  source: MatrixSource,
+  rowSpans: Int32Array,
+  colSpans: Int32Array,
+  out: Float64Array,
+  stride = colSpans.length >> 1,
+): Float64Array {
   if (source.blockValues) {
     source.blockValues(rowSpans, colSpans, out, stride);
     return out;
@@ -174,7 +180,18 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
    * columns (cMax, cMin at co). Writes them to ext[0], ext[1].
    */
   const ext = new Float64Array(2);
-  const extremes = (r0: number, r1: number, c0: number, c1: number, rMax: Float64Array, rMin: Float64Array, ro: number, cMax: Float64Array, cMin: Float64Array, co: number): void => {
+  const extremes = (
+    r0: number,
+    r1: number,
+    c0: number,
+    c1: number,
+    rMax: Float64Array,
+    rMin: Float64Array,
+    ro: number,
+    cMax: Float64Array,
+    cMin: Float64Array,
+    co: number,
+  ): void => {
     const i0 = Math.max(r0, c0);
     const i1 = Math.min(r1, c1);
     let min = Infinity;
@@ -260,8 +277,14 @@ export function jacobianSource(p: ArrayLike<number>): MatrixSource {
           }
           if ((r1 - r0) * (c1 - c0) > (i1 > i0 ? i1 - i0 : 0)) {
             const co = 3 * x;
-            const big = rBigAt !== cMax[co + 1] ? rBig1 * cMax[co] : bestPairProduct(rBig1, rBigAt, rBig2, cMax[co], cMax[co + 1], cMax[co + 2], true);
-            const small = rSmallAt !== cMin[co + 1] ? rSmall1 * cMin[co] : bestPairProduct(rSmall1, rSmallAt, rSmall2, cMin[co], cMin[co + 1], cMin[co + 2], false);
+            const big =
+              rBigAt !== cMax[co + 1]
+                ? rBig1 * cMax[co]
+                : bestPairProduct(rBig1, rBigAt, rBig2, cMax[co], cMax[co + 1], cMax[co + 2], true);
+            const small =
+              rSmallAt !== cMin[co + 1]
+                ? rSmall1 * cMin[co]
+                : bestPairProduct(rSmall1, rSmallAt, rSmall2, cMin[co], cMin[co + 1], cMin[co + 2], false);
             const offMin = -big;
             const offMax = -small;
             if (offMin < min) min = offMin;

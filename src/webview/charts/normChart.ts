@@ -56,18 +56,44 @@ export function normChart(doc: Document, o: NormChartOptions, ui: ChartUi): SVGS
     .attr('role', 'application')
     .attr('aria-roledescription', 'bar chart')
     .attr('aria-label', `Gradient norm per layer, log scale, ${n} layers. Arrow keys move, Enter selects a layer.`);
-  svg.append('text').attr('x', M.left).attr('y', 14).attr('font-size', 11).attr('font-weight', 600).attr('fill', 'currentColor').text('‖∂L/∂W‖ per layer (log scale)');
+  svg
+    .append('text')
+    .attr('x', M.left)
+    .attr('y', 14)
+    .attr('font-size', 11)
+    .attr('font-weight', 600)
+    .attr('fill', 'currentColor')
+    .text('‖∂L/∂W‖ per layer (log scale)');
   const plot = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
-  const axis = plot.append('g').attr('transform', `translate(0,${n * ROW_H})`).call(axisBottom(x).ticks(Math.max(2, Math.min(8, Math.log10(hi / lo))), (d: unknown) => fmt(d as number)));
+  const axis = plot
+    .append('g')
+    .attr('transform', `translate(0,${n * ROW_H})`)
+    .call(axisBottom(x).ticks(Math.max(2, Math.min(8, Math.log10(hi / lo))), (d: unknown) => fmt(d as number)));
   axis.attr('font-size', 10).attr('font-family', null);
   axis.selectAll('.domain, .tick line').attr('stroke', 'currentColor').attr('stroke-opacity', 0.45);
   axis.selectAll('.tick text').attr('fill', 'currentColor');
-  const sel = plot.append('rect').attr('class', 'gl-selected-row').attr('data-testid', 'norm-selected').attr('fill', 'currentColor').attr('fill-opacity', 0.08).attr('x', -M.left).attr('width', width).attr('height', ROW_H);
+  const sel = plot
+    .append('rect')
+    .attr('class', 'gl-selected-row')
+    .attr('data-testid', 'norm-selected')
+    .attr('fill', 'currentColor')
+    .attr('fill-opacity', 0.08)
+    .attr('x', -M.left)
+    .attr('width', width)
+    .attr('height', ROW_H);
   o.layers.forEach((layer, i) => {
     const y = i * ROW_H;
     const v = layer.gradNorm;
     const len = v > 0 && Number.isFinite(v) ? x(v) : 0;
-    plot.append('text').attr('x', -8).attr('y', y + ROW_H / 2).attr('dy', '0.32em').attr('text-anchor', 'end').attr('font-size', 11).attr('fill', 'currentColor').text(layer.name);
+    plot
+      .append('text')
+      .attr('x', -8)
+      .attr('y', y + ROW_H / 2)
+      .attr('dy', '0.32em')
+      .attr('text-anchor', 'end')
+      .attr('font-size', 11)
+      .attr('fill', 'currentColor')
+      .text(layer.name);
     plot
       .append('rect')
       .attr('data-testid', 'norm-bar')
@@ -83,11 +109,35 @@ export function normChart(doc: Document, o: NormChartOptions, ui: ChartUi): SVGS
       .attr('fill-opacity', layer.health === 'ok' ? 0.55 : 0.2)
       .attr('stroke', layer.health === 'ok' ? null : 'currentColor')
       .attr('stroke-dasharray', layer.health === 'ok' ? null : '3 2');
-    const label = plot.append('text').attr('x', r2(len + 6)).attr('y', y + ROW_H / 2).attr('dy', '0.32em').attr('font-size', 10).attr('fill', 'currentColor').text(fmt(v));
-    if (layer.health !== 'ok') label.append('tspan').attr('class', `gl-flag gl-flag-${layer.health}`).attr('data-testid', 'norm-flag').attr('font-weight', 600).text(`  ${FLAG[layer.health]}`);
+    const label = plot
+      .append('text')
+      .attr('x', r2(len + 6))
+      .attr('y', y + ROW_H / 2)
+      .attr('dy', '0.32em')
+      .attr('font-size', 10)
+      .attr('fill', 'currentColor')
+      .text(fmt(v));
+    if (layer.health !== 'ok')
+      label
+        .append('tspan')
+        .attr('class', `gl-flag gl-flag-${layer.health}`)
+        .attr('data-testid', 'norm-flag')
+        .attr('font-weight', 600)
+        .text(`  ${FLAG[layer.health]}`);
   });
-  const focusRect = plot.append('rect').attr('class', 'gl-focus').attr('data-testid', 'norm-focus').attr('fill', 'none').attr('stroke-width', 2).attr('display', 'none').attr('pointer-events', 'none');
-  const setSelected = (i: number) => sel.attr('y', i * ROW_H).attr('data-layer', i).attr('display', i >= 0 && i < n ? null : 'none');
+  const focusRect = plot
+    .append('rect')
+    .attr('class', 'gl-focus')
+    .attr('data-testid', 'norm-focus')
+    .attr('fill', 'none')
+    .attr('stroke-width', 2)
+    .attr('display', 'none')
+    .attr('pointer-events', 'none');
+  const setSelected = (i: number) =>
+    sel
+      .attr('y', i * ROW_H)
+      .attr('data-layer', i)
+      .attr('display', i >= 0 && i < n ? null : 'none');
   setSelected(o.selected);
   attachGridNav(
     el,
@@ -105,7 +155,13 @@ export function normChart(doc: Document, o: NormChartOptions, ui: ChartUi): SVGS
       describe: (b) => o.describe(b.r0),
       showFocus(cell) {
         if (!cell) focusRect.attr('display', 'none');
-        else focusRect.attr('display', null).attr('x', -M.left + 2).attr('y', cell.r * ROW_H).attr('width', width - 4).attr('height', ROW_H);
+        else
+          focusRect
+            .attr('display', null)
+            .attr('x', -M.left + 2)
+            .attr('y', cell.r * ROW_H)
+            .attr('width', width - 4)
+            .attr('height', ROW_H);
       },
       activate: (b) => o.select(b.r0),
       initialFocus: () => ({ r: Math.max(0, o.selected), c: 0 }),

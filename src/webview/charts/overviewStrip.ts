@@ -34,7 +34,15 @@ export function overviewStrip(doc: Document, o: OverviewStripOptions): SVGSVGEle
     .attr('height', H + 18)
     .attr('role', 'img')
     .attr('aria-label', `${o.label}: ${o.marks.length} of ${k} classes shown, at ${o.marks.map((m) => `${m.index} ${m.name}`).join(', ')}`);
-  svg.append('rect').attr('x', x0).attr('y', 2).attr('width', plotW).attr('height', H).attr('fill', 'none').attr('stroke', 'currentColor').attr('stroke-opacity', 0.35);
+  svg
+    .append('rect')
+    .attr('x', x0)
+    .attr('y', 2)
+    .attr('width', plotW)
+    .attr('height', H)
+    .attr('fill', 'none')
+    .attr('stroke', 'currentColor')
+    .attr('stroke-opacity', 0.35);
   // The profile: one column per pixel, the largest value under it (a lone spike survives).
   const px = Math.max(1, Math.floor(plotW));
   let top = 0;
@@ -48,12 +56,20 @@ export function overviewStrip(doc: Document, o: OverviewStripOptions): SVGSVGEle
     // √ of the share of the top p, so the runners-up show beside a dominant class.
     if (m > 0 && top > 0) d += `M${r2(x0 + x + 0.5)},${H + 2}v${-r2(Math.max(1, Math.sqrt(m / top) * (H - 4)))}`;
   }
-  svg.append('path').attr('class', 'gl-overview-profile').attr('d', d).attr('stroke', 'currentColor').attr('stroke-opacity', 0.55).attr('fill', 'none');
+  svg
+    .append('path')
+    .attr('class', 'gl-overview-profile')
+    .attr('d', d)
+    .attr('stroke', 'currentColor')
+    .attr('stroke-opacity', 0.55)
+    .attr('fill', 'none');
   const at = (i: number) => r2(x0 + ((i + 0.5) / k) * plotW);
   const marks = svg.append('g').attr('class', 'gl-overview-marks');
   for (const m of o.marks) {
     const g = marks.append('g').attr('data-testid', 'overview-mark').attr('data-class', m.index);
-    g.append('path').attr('d', `M${at(m.index)},${H + 3}l-3.5,6h7z`).attr('fill', m.tag ? 'var(--vscode-focusBorder, currentColor)' : 'currentColor');
+    g.append('path')
+      .attr('d', `M${at(m.index)},${H + 3}l-3.5,6h7z`)
+      .attr('fill', m.tag ? 'var(--vscode-focusBorder, currentColor)' : 'currentColor');
     g.append('title').text(`${m.index} · ${m.name}${m.tag ? ` (${m.tag})` : ''}`);
   }
   // Names for the tagged classes only, pushed apart so they do not overlap.
@@ -62,7 +78,13 @@ export function overviewStrip(doc: Document, o: OverviewStripOptions): SVGSVGEle
     const text = `${m.tag}: ${m.name}`;
     const tw = Math.min(160, text.length * 6);
     const x = Math.max(0, Math.min(w - tw, Math.max(lastEnd + 6, at(m.index) - tw / 2)));
-    marks.append('text').attr('x', r2(x)).attr('y', H + 17).attr('font-size', 10).attr('fill', 'currentColor').text(text.length > 27 ? text.slice(0, 26) + '…' : text);
+    marks
+      .append('text')
+      .attr('x', r2(x))
+      .attr('y', H + 17)
+      .attr('font-size', 10)
+      .attr('fill', 'currentColor')
+      .text(text.length > 27 ? text.slice(0, 26) + '…' : text);
     lastEnd = x + tw;
   }
   if (o.pick) {

@@ -61,7 +61,10 @@ function draw(): void {
   const n = run.steps.length;
   const latest = run.steps[n - 1];
   title.textContent = `Training run: ${run.runName}`;
-  status.textContent = n === 0 ? 'No steps logged yet; waiting for the first one.' : `${n} step${n === 1 ? '' : 's'} · latest step ${latest.step}${latest.loss !== null ? `, loss ${fmt(latest.loss)}` : ''}${run.pending ? ' · a step is being written…' : ''}`;
+  status.textContent =
+    n === 0
+      ? 'No steps logged yet; waiting for the first one.'
+      : `${n} step${n === 1 ? '' : 's'} · latest step ${latest.step}${latest.loss !== null ? `, loss ${fmt(latest.loss)}` : ''}${run.pending ? ' · a step is being written…' : ''}`;
   root.dataset.steps = String(n);
   slider.max = String(Math.max(0, n - 1));
   slider.disabled = n === 0;
@@ -72,7 +75,9 @@ function draw(): void {
   slider.setAttribute('aria-valuetext', stepText.textContent);
   const width = Math.max(280, root.clientWidth - 8);
   lossBox.replaceChildren(runLossChart(doc, run, { width, selected, pick: choose }));
-  normBox.replaceChildren(run.params.length ? normHeatmap(doc, run, { width, selected, pick: choose }) : el('p', 'gl-empty', undefined, 'No parameters logged.'));
+  normBox.replaceChildren(
+    run.params.length ? normHeatmap(doc, run, { width, selected, pick: choose }) : el('p', 'gl-empty', undefined, 'No parameters logged.'),
+  );
   problemList.replaceChildren(...run.problems.map((p) => el('li', p.includes(': warning: ') ? 'warning' : 'error', 'run-problem', p)));
 }
 

@@ -36,7 +36,9 @@ export function normHeatmap(doc: Document, run: RunState, o: NormHeatmapOptions)
   const rows = run.params.length;
   const cols = run.steps.length;
   const flags = run.flagCounts();
-  const labels = run.params.map((name, p) => `${name}${flags[p].vanishing ? ` ↓${flags[p].vanishing}` : ''}${flags[p].exploding ? ` ↑${flags[p].exploding}` : ''}`);
+  const labels = run.params.map(
+    (name, p) => `${name}${flags[p].vanishing ? ` ↓${flags[p].vanishing}` : ''}${flags[p].exploding ? ` ↑${flags[p].exploding}` : ''}`,
+  );
   const labelW = Math.min(220, 16 + 7 * Math.max(4, ...labels.map((l) => l.length)));
   const width = Math.max(260, o.width);
   const iw = width - labelW - 12;
@@ -45,20 +47,48 @@ export function normHeatmap(doc: Document, run: RunState, o: NormHeatmapOptions)
   const x = (i: number) => (i / Math.max(cols, 1)) * iw;
 
   const svgEl = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
-  const svg = select(svgEl).attr('class', 'gl-chart').attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('role', 'img')
+  const svg = select(svgEl)
+    .attr('class', 'gl-chart')
+    .attr('width', width)
+    .attr('height', height)
+    .attr('viewBox', `0 0 ${width} ${height}`)
+    .attr('role', 'img')
     .attr('aria-label', `Gradient norm per parameter (rows) and step (columns), ${rows} × ${cols}, log colour scale`);
   run.params.forEach((name, p) => {
     const f = flags[p];
-    svg.append('text').attr('x', labelW - 6).attr('y', p * ROW_H + ROW_H / 2 + 4).attr('text-anchor', 'end').attr('font-size', 11).attr('fill', 'currentColor')
-      .attr('data-testid', 'run-param-label').attr('data-param', name).text(labels[p]).append('title').text(`${name}: ${f.vanishing} vanishing and ${f.exploding} exploding steps`);
+    svg
+      .append('text')
+      .attr('x', labelW - 6)
+      .attr('y', p * ROW_H + ROW_H / 2 + 4)
+      .attr('text-anchor', 'end')
+      .attr('font-size', 11)
+      .attr('fill', 'currentColor')
+      .attr('data-testid', 'run-param-label')
+      .attr('data-param', name)
+      .text(labels[p])
+      .append('title')
+      .text(`${name}: ${f.vanishing} vanishing and ${f.exploding} exploding steps`);
   });
   const g = svg.append('g').attr('transform', `translate(${labelW},0)`);
   if (cols > 0) {
     const steps = run.steps;
     const xs = scaleLinear().domain([0, cols]).range([0, iw]);
     const ticks = xs.ticks(Math.max(2, Math.floor(iw / 70))).filter((t) => Number.isInteger(t) && t < cols);
-    g.append('text').attr('x', iw / 2).attr('y', rows * ROW_H + 36).attr('text-anchor', 'middle').attr('font-size', 10).attr('fill', 'currentColor').text('step');
-    g.append('g').attr('transform', `translate(0,${rows * ROW_H + 2})`).call(axisBottom(xs).tickValues(ticks.map((t) => t + 0.5)).tickFormat((d) => String(steps[Math.floor(d as number)]?.step ?? ''))).call(styleAxis);
+    g.append('text')
+      .attr('x', iw / 2)
+      .attr('y', rows * ROW_H + 36)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 10)
+      .attr('fill', 'currentColor')
+      .text('step');
+    g.append('g')
+      .attr('transform', `translate(0,${rows * ROW_H + 2})`)
+      .call(
+        axisBottom(xs)
+          .tickValues(ticks.map((t) => t + 0.5))
+          .tickFormat((d) => String(steps[Math.floor(d as number)]?.step ?? '')),
+      )
+      .call(styleAxis);
   }
   if (rows * cols <= SVG_MAX_CELLS) {
     const w = iw / Math.max(cols, 1);
@@ -66,7 +96,8 @@ export function normHeatmap(doc: Document, run: RunState, o: NormHeatmapOptions)
       for (let i = 0; i < cols; i++) {
         const v = run.gradNorm(i, p);
         const health = run.health(i, p);
-        const cell = g.append('rect')
+        const cell = g
+          .append('rect')
           .attr('class', `gl-run-cell${health === 'vanishing' || health === 'exploding' ? ` gl-flag-${health}` : ''}`)
           .attr('data-testid', 'run-norm-cell')
           .attr('data-param', run.params[p])
@@ -79,7 +110,11 @@ export function normHeatmap(doc: Document, run: RunState, o: NormHeatmapOptions)
           .attr('height', ROW_H - 2)
           .attr('fill', v !== null && v > 0 && Number.isFinite(v) ? color(v) : v === Infinity ? color(color.domain()[1]) : 'transparent');
         cell.on('click', () => o.pick(i));
-        cell.append('title').text(`${run.params[p]}, step ${run.steps[i].step}: ‖∂L/∂W‖ = ${v === null ? 'no gradient' : fmt(v)}${health === 'vanishing' || health === 'exploding' ? ` (${health})` : ''}`);
+        cell
+          .append('title')
+          .text(
+            `${run.params[p]}, step ${run.steps[i].step}: ‖∂L/∂W‖ = ${v === null ? 'no gradient' : fmt(v)}${health === 'vanishing' || health === 'exploding' ? ` (${health})` : ''}`,
+          );
       }
     }
   } else {
@@ -96,7 +131,10 @@ export function normHeatmap(doc: Document, run: RunState, o: NormHeatmapOptions)
     if (ctx) {
       ctx.scale(dpr, dpr);
       const css = getComputedStyle(doc.body);
-      const flagColor = { vanishing: css.getPropertyValue('--vscode-editorWarning-foreground').trim() || '#cca700', exploding: css.getPropertyValue('--vscode-errorForeground').trim() || '#f14c4c' };
+      const flagColor = {
+        vanishing: css.getPropertyValue('--vscode-editorWarning-foreground').trim() || '#cca700',
+        exploding: css.getPropertyValue('--vscode-errorForeground').trim() || '#f14c4c',
+      };
       const px = Math.max(1, Math.floor(iw));
       for (let c = 0; c < px; c++) {
         const from = Math.floor((c / px) * cols);
@@ -120,12 +158,18 @@ export function normHeatmap(doc: Document, run: RunState, o: NormHeatmapOptions)
           }
         }
       }
-      canvas.addEventListener('click', (e) => o.pick(Math.min(cols - 1, Math.floor(((e.offsetX) / iw) * cols))));
+      canvas.addEventListener('click', (e) => o.pick(Math.min(cols - 1, Math.floor((e.offsetX / iw) * cols))));
     }
     wrap.appendChild(canvas);
   }
   if (run.steps[o.selected]) {
-    g.append('rect').attr('class', 'gl-run-selected-col').attr('x', r2(x(o.selected)) - 1).attr('y', 0).attr('width', r2(Math.max(iw / Math.max(cols, 1), 1)) + 2).attr('height', rows * ROW_H).attr('fill', 'none');
+    g.append('rect')
+      .attr('class', 'gl-run-selected-col')
+      .attr('x', r2(x(o.selected)) - 1)
+      .attr('y', 0)
+      .attr('width', r2(Math.max(iw / Math.max(cols, 1), 1)) + 2)
+      .attr('height', rows * ROW_H)
+      .attr('fill', 'none');
   }
   wrap.prepend(svgEl);
   wrap.appendChild(normLegend(doc, run, color));
@@ -137,26 +181,77 @@ function normLegend(doc: Document, run: RunState, color: ((v: number) => string)
   const width = 300;
   const barW = width - 24;
   const el = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
-  const svg = select(el).attr('class', 'gl-chart gl-legend').attr('data-testid', 'run-norm-legend').attr('data-scale', 'log').attr('data-min', String(lo)).attr('data-max', String(hi))
-    .attr('width', width).attr('height', 92).attr('viewBox', `0 0 ${width} 92`).attr('role', 'img')
-    .attr('aria-label', `Gradient norm ‖∂L/∂W‖: logarithmic colour scale from ${fmt(lo)} to ${fmt(hi)}; outlined cells are flagged vanishing or exploding`);
+  const svg = select(el)
+    .attr('class', 'gl-chart gl-legend')
+    .attr('data-testid', 'run-norm-legend')
+    .attr('data-scale', 'log')
+    .attr('data-min', String(lo))
+    .attr('data-max', String(hi))
+    .attr('width', width)
+    .attr('height', 92)
+    .attr('viewBox', `0 0 ${width} 92`)
+    .attr('role', 'img')
+    .attr(
+      'aria-label',
+      `Gradient norm ‖∂L/∂W‖: logarithmic colour scale from ${fmt(lo)} to ${fmt(hi)}; outlined cells are flagged vanishing or exploding`,
+    );
   const title = svg.append('text').attr('x', 12).attr('y', 11).attr('font-size', 11).attr('fill', 'currentColor');
   title.append('tspan').attr('font-weight', 600).text('‖∂L/∂W‖');
   title.append('tspan').attr('fill-opacity', 0.75).attr('font-size', 10).text('  log colour scale');
   const n = 48;
   for (let i = 0; i < n; i++) {
     const v = lo * Math.pow(hi / lo, (i + 0.5) / n);
-    svg.append('rect').attr('x', r2(12 + (i * barW) / n)).attr('y', 18).attr('width', r2(barW / n + 0.3)).attr('height', 12).attr('fill', color(v));
+    svg
+      .append('rect')
+      .attr('x', r2(12 + (i * barW) / n))
+      .attr('y', 18)
+      .attr('width', r2(barW / n + 0.3))
+      .attr('height', 12)
+      .attr('fill', color(v));
   }
-  const x = scaleLog().domain([lo, hi]).range([12, 12 + barW]);
+  const x = scaleLog()
+    .domain([lo, hi])
+    .range([12, 12 + barW]);
   const axis = svg.append('g').attr('transform', 'translate(0,30)');
   const decades = Math.log10(hi / lo);
-  axis.call(axisBottom(x).ticks(decades > 16 ? 4 : 6, '~e').tickSize(4)).call(styleAxis);
+  axis
+    .call(
+      axisBottom(x)
+        .ticks(decades > 16 ? 4 : 6, '~e')
+        .tickSize(4),
+    )
+    .call(styleAxis);
   axis.select('.domain').remove();
   const t = run.thresholds;
-  svg.append('rect').attr('x', 12).attr('y', 54).attr('width', 10).attr('height', 10).attr('class', 'gl-flag-vanishing').attr('fill', 'none');
-  svg.append('text').attr('x', 26).attr('y', 63).attr('font-size', 10).attr('fill', 'currentColor').text(`↓ vanishing: ‖∂L/∂W‖/‖W‖ < ${fmt(t.vanishing)}`);
-  svg.append('rect').attr('x', 12).attr('y', 72).attr('width', 10).attr('height', 10).attr('class', 'gl-flag-exploding').attr('fill', 'none');
-  svg.append('text').attr('x', 26).attr('y', 81).attr('font-size', 10).attr('fill', 'currentColor').text(`↑ exploding: ‖∂L/∂W‖ > ${fmt(t.exploding)}`);
+  svg
+    .append('rect')
+    .attr('x', 12)
+    .attr('y', 54)
+    .attr('width', 10)
+    .attr('height', 10)
+    .attr('class', 'gl-flag-vanishing')
+    .attr('fill', 'none');
+  svg
+    .append('text')
+    .attr('x', 26)
+    .attr('y', 63)
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor')
+    .text(`↓ vanishing: ‖∂L/∂W‖/‖W‖ < ${fmt(t.vanishing)}`);
+  svg
+    .append('rect')
+    .attr('x', 12)
+    .attr('y', 72)
+    .attr('width', 10)
+    .attr('height', 10)
+    .attr('class', 'gl-flag-exploding')
+    .attr('fill', 'none');
+  svg
+    .append('text')
+    .attr('x', 26)
+    .attr('y', 81)
+    .attr('font-size', 10)
+    .attr('fill', 'currentColor')
+    .text(`↑ exploding: ‖∂L/∂W‖ > ${fmt(t.exploding)}`);
   return el;
 }

@@ -36,7 +36,10 @@ export class RunState {
     const s = this.steps[step];
     const weightNorm = s?.weightNorms[param];
     if (!s || weightNorm === null || weightNorm === undefined) return 'none';
-    return paramHealth({ gradNorm: s.gradNorms[param] ?? null, weightNorm }, { vanishingThreshold: this.thresholds.vanishing, explodingThreshold: this.thresholds.exploding });
+    return paramHealth(
+      { gradNorm: s.gradNorms[param] ?? null, weightNorm },
+      { vanishingThreshold: this.thresholds.vanishing, explodingThreshold: this.thresholds.exploding },
+    );
   }
 
   /** Smallest and largest positive finite gradient norm: the log colour scale's domain. */

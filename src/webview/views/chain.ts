@@ -13,7 +13,19 @@ import { subMatrixSource } from '../charts/subMatrix';
 import { divergingScale } from '../colors';
 import { precise, fmt, sub } from '../format';
 import { checkLine, figure, operator } from './check';
-import { batchScale, checkTolerance, className, classificationSample, DEFAULT_FOCUS, el, heading, maxAbsDiff, row, type ViewContext, type ViewHandle } from './common';
+import {
+  batchScale,
+  checkTolerance,
+  className,
+  classificationSample,
+  DEFAULT_FOCUS,
+  el,
+  heading,
+  maxAbsDiff,
+  row,
+  type ViewContext,
+  type ViewHandle,
+} from './common';
 import { blockTooltip } from './describe';
 import { roleTag, FOCUS_MIN_K, focusClasses } from './focusClasses';
 import { focusControls } from './focusControls';
@@ -59,7 +71,16 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const ids = fc && !focus.showAll ? fc.indices : null;
   if (fc) {
     const marks = fc.indices.map((j) => ({ index: j, name: name(j), tag: roleTag(fc.roles.get(j)!) }));
-    host.appendChild(focusControls(doc, ctx, { k, shown: fc.indices.length, summary: 'the true class, the top predictions by p and pinned classes, largest p first. Every class with y > 0 is shown, so these rows of the product are exact.', name, strip: { values: p, marks, width: Math.min(ctx.width, 720), label: `p of sample ${i} over all classes` } }));
+    host.appendChild(
+      focusControls(doc, ctx, {
+        k,
+        shown: fc.indices.length,
+        summary:
+          'the true class, the top predictions by p and pinned classes, largest p first. Every class with y > 0 is shown, so these rows of the product are exact.',
+        name,
+        strip: { values: p, marks, width: Math.min(ctx.width, 720), label: `p of sample ${i} over all classes` },
+      }),
+    );
   }
   const m = ids ? ids.length : k;
   const cls = (r: number) => (ids ? ids[r] : r);
@@ -86,7 +107,12 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const gSource = denseSource(dLdpShown, m, 1);
   const gScale = divergingScale(ctx.theme, gSource.maxAbs(), 'symlog', symlogDecades(gSource));
   const vSources = [denseSource(dLdzShown, m, 1), denseSource(targetShown, m, 1)];
-  const vScale = divergingScale(ctx.theme, Math.max(...vSources.map((v) => v.maxAbs())), 'symlog', Math.max(...vSources.map((v) => symlogDecades(v))));
+  const vScale = divergingScale(
+    ctx.theme,
+    Math.max(...vSources.map((v) => v.maxAbs())),
+    'symlog',
+    Math.max(...vSources.map((v) => symlogDecades(v))),
+  );
   // Narrow panels get slimmer vectors; the equation stays on one row and scrolls sideways when it
   // must (.gl-equation), so J keeps at least 260 px.
   const VECTOR_W = ctx.width < 760 ? 48 : 64;
@@ -112,11 +138,24 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
       const [r, c] = [cls(b.r0), cls(b.c0)];
       const v = jSource.value(b.r0, b.c0);
       const formula = `p${sub(r)}(δ${sub(r)}${sub(c)} − p${sub(c)}) = ${fmt(p[r])} × (${r === c ? 1 : 0} − ${fmt(p[c])}) = ${fmt(v)}`;
-      return { title: `∂p${sub(r)}/∂z${sub(c)}`, formula, rows: [['value', precise(v)]], value: v, cell: { r0: r, r1: r + 1, c0: c, c1: c + 1 } };
+      return {
+        title: `∂p${sub(r)}/∂z${sub(c)}`,
+        formula,
+        rows: [['value', precise(v)]],
+        value: v,
+        cell: { r0: r, r1: r + 1, c0: c, c1: c + 1 },
+      };
     },
   };
   const jFrame = heatmapFrame({ ...jOpts, rows: m, cols: m });
-  const vector = (values: Float64Array, title: string, testId: string, what: (j: number) => string, scale = vScale, highlight: number | null = null) =>
+  const vector = (
+    values: Float64Array,
+    title: string,
+    testId: string,
+    what: (j: number) => string,
+    scale = vScale,
+    highlight: number | null = null,
+  ) =>
     heatmap(
       doc,
       {
@@ -133,7 +172,16 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
         colLabels: [title],
         label: title,
         testId,
-        describe: (b, a) => (a.count === 1 ? { title: `${title} · class ${cls(b.r0)} · ${name(cls(b.r0))}`, formula: what(cls(b.r0)), rows: [['value', precise(a.mean)]], value: a.mean, cell: { r0: cls(b.r0), r1: cls(b.r0) + 1, c0: 0, c1: 1 } } : blockTooltip(b, a, title, 'class', 'column')),
+        describe: (b, a) =>
+          a.count === 1
+            ? {
+                title: `${title} · class ${cls(b.r0)} · ${name(cls(b.r0))}`,
+                formula: what(cls(b.r0)),
+                rows: [['value', precise(a.mean)]],
+                value: a.mean,
+                cell: { r0: cls(b.r0), r1: cls(b.r0) + 1, c0: 0, c1: 1 },
+              }
+            : blockTooltip(b, a, title, 'class', 'column'),
       },
       ctx.ui,
     );
@@ -141,9 +189,21 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const eq = el(doc, 'div', { class: 'gl-equation', 'data-testid': 'chain-equation' });
   const jChart = heatmap(doc, jOpts, ctx.ui);
   const hl = trueAt >= 0 ? trueAt : null;
-  const gChart = vector(dLdpShown, '∂ℓ/∂p', 'chain-dLdp', (j) => `−y${sub(j)}/p${sub(j)} = −${fmt(y[j])}/${fmt(p[j])} = ${fmt(dLdp[j])}`, gScale, hl);
+  const gChart = vector(
+    dLdpShown,
+    '∂ℓ/∂p',
+    'chain-dLdp',
+    (j) => `−y${sub(j)}/p${sub(j)} = −${fmt(y[j])}/${fmt(p[j])} = ${fmt(dLdp[j])}`,
+    gScale,
+    hl,
+  );
   const zChart = vector(dLdzShown, '∂ℓ/∂z', 'chain-dLdz', (j) => `Σⱼ ∂ℓ/∂pⱼ · J${sub(j)}ⱼ = ${fmt(dLdz[j])}`);
-  const tChart = vector(targetShown, target, 'chain-target', (j) => `${fmt(p[j])}${oneHot ? '' : `·${fmt(ySum)}`} − ${fmt(y[j])} = ${fmt(pMinusY[j])}`);
+  const tChart = vector(
+    targetShown,
+    target,
+    'chain-target',
+    (j) => `${fmt(p[j])}${oneHot ? '' : `·${fmt(ySum)}`} − ${fmt(y[j])} = ${fmt(pMinusY[j])}`,
+  );
   eq.append(
     figure(doc, 'Jᵀ = J', jChart.element),
     operator(doc, '×', 'times'),
@@ -159,7 +219,15 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   host.appendChild(checkLine(doc, 'chain-product-check', `Jᵀ · ∂L/∂p and ${target}`, maxAbsDiff(dLdz, pMinusY), tol));
   const batch = row(payload.logitGradient, k, i);
   const scaled = pMinusY.map((v) => v * s);
-  host.appendChild(checkLine(doc, 'chain-batch-check', `(${target})${s !== 1 ? `/N` : ''} and the analysis's batch ∂L/∂z row`, maxAbsDiff(scaled, batch), checkTolerance(scaled, batch)));
+  host.appendChild(
+    checkLine(
+      doc,
+      'chain-batch-check',
+      `(${target})${s !== 1 ? `/N` : ''} and the analysis's batch ∂L/∂z row`,
+      maxAbsDiff(scaled, batch),
+      checkTolerance(scaled, batch),
+    ),
+  );
   const legends = el(doc, 'div', { class: 'gl-chart-row' });
   legends.append(
     legend(doc, { scale: jScale, title: 'J = ∂p/∂z', testId: 'legend-jacobian' }),

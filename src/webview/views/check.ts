@@ -14,7 +14,9 @@ export function checkLine(doc: Document, testId: string, claim: string, maxError
     role: 'status',
   });
   p.appendChild(el(doc, 'span', { class: 'gl-check-mark', 'aria-hidden': 'true' }, ok ? '✓' : '✗'));
-  p.appendChild(doc.createTextNode(` ${claim}: ${ok ? 'equal' : 'NOT equal'} (largest |difference| ${fmt(maxError)}, tolerance ${fmt(tolerance)})`));
+  p.appendChild(
+    doc.createTextNode(` ${claim}: ${ok ? 'equal' : 'NOT equal'} (largest |difference| ${fmt(maxError)}, tolerance ${fmt(tolerance)})`),
+  );
   return p;
 }
 

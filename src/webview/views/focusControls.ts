@@ -29,21 +29,50 @@ export function focusControls(doc: Document, ctx: ViewContext, o: FocusControlsO
   const box = el(doc, 'div', { class: 'gl-focus-bar', 'data-testid': 'focus-bar', 'data-show-all': String(focus.showAll) });
   const line = el(doc, 'div', { class: 'gl-focus-line' });
   line.appendChild(
-    el(doc, 'span', { class: 'gl-note', 'data-testid': 'focus-summary', 'data-export-text': 'note' }, focus.showAll ? `All ${total} ${noun}.` : `Showing ${o.shown} of ${total} ${noun}: ${o.summary}`),
+    el(
+      doc,
+      'span',
+      { class: 'gl-note', 'data-testid': 'focus-summary', 'data-export-text': 'note' },
+      focus.showAll ? `All ${total} ${noun}.` : `Showing ${o.shown} of ${total} ${noun}: ${o.summary}`,
+    ),
   );
-  const toggle = el(doc, 'vscode-button' as 'div', { 'data-testid': 'focus-toggle', 'aria-pressed': String(focus.showAll), secondary: '' }, focus.showAll ? `Show the ${noun} that matter` : `Show all ${total} ${noun}`);
+  const toggle = el(
+    doc,
+    'vscode-button' as 'div',
+    { 'data-testid': 'focus-toggle', 'aria-pressed': String(focus.showAll), secondary: '' },
+    focus.showAll ? `Show the ${noun} that matter` : `Show all ${total} ${noun}`,
+  );
   toggle.addEventListener('click', () => ctx.setFocus?.({ showAll: !focus.showAll }));
   line.appendChild(toggle);
   for (const j of focus.pinned) {
-    const chip = el(doc, 'vscode-button' as 'div', { 'data-testid': 'unpin', 'data-class': String(j), secondary: '', title: `Unpin class ${j}`, 'aria-label': `Unpin class ${j} ${o.name(j)}` }, `📌 ${o.name(j)} ×`);
+    const chip = el(
+      doc,
+      'vscode-button' as 'div',
+      {
+        'data-testid': 'unpin',
+        'data-class': String(j),
+        secondary: '',
+        title: `Unpin class ${j}`,
+        'aria-label': `Unpin class ${j} ${o.name(j)}`,
+      },
+      `📌 ${o.name(j)} ×`,
+    );
     chip.addEventListener('click', () => ctx.setFocus?.({ pinned: focus.pinned.filter((p) => p !== j) }));
     line.appendChild(chip);
   }
   box.appendChild(line);
   if (o.strip && !focus.showAll) {
-    const pick = (j: number) => ctx.setFocus?.({ pinned: focus.pinned.includes(j) ? focus.pinned.filter((p) => p !== j) : [...focus.pinned, j] });
+    const pick = (j: number) =>
+      ctx.setFocus?.({ pinned: focus.pinned.includes(j) ? focus.pinned.filter((p) => p !== j) : [...focus.pinned, j] });
     box.appendChild(overviewStrip(doc, { ...o.strip, pick: ctx.setFocus ? pick : undefined }));
-    box.appendChild(el(doc, 'p', { class: 'gl-caption' }, `The strip is ${o.stripWhat ?? 'p over all classes'}, ▲ the classes shown. Click it to pin (or unpin) the class under the pointer.`));
+    box.appendChild(
+      el(
+        doc,
+        'p',
+        { class: 'gl-caption' },
+        `The strip is ${o.stripWhat ?? 'p over all classes'}, ▲ the classes shown. Click it to pin (or unpin) the class under the pointer.`,
+      ),
+    );
   }
   return box;
 }

@@ -12,7 +12,9 @@ import { batchScale, className, classificationSample, el, heading, row, topClass
 export const GRADIENT_MAX_ROWS = 30;
 
 export function renderGradient(host: HTMLElement, ctx: ViewContext): ViewHandle {
-  return ctx.payload.task === 'regression' ? regression(host, ctx, ctx.payload) : classification(host, ctx, ctx.payload as ClassificationPayload);
+  return ctx.payload.task === 'regression'
+    ? regression(host, ctx, ctx.payload)
+    : classification(host, ctx, ctx.payload as ClassificationPayload);
 }
 
 function classification(host: HTMLElement, ctx: ViewContext, payload: ClassificationPayload): ViewHandle {
@@ -37,7 +39,15 @@ function classification(host: HTMLElement, ctx: ViewContext, payload: Classifica
       `Per class: the probability p, the target y and their difference, the gradient of this sample's loss with respect to its logits${payload.reduction === 'mean' ? ` (the batch gradient divides it by N = ${payload.n})` : ''}. Negative: a gradient-descent step raises that logit; positive: lowers it.`,
     ),
   );
-  if (shown.length < k) host.appendChild(el(doc, 'p', { class: 'gl-note', 'data-export-text': 'note' }, `Showing ${shown.length} of ${grouped(k)} classes: the largest |${gradName}|, with the true and predicted class. Copy gives all of them.`));
+  if (shown.length < k)
+    host.appendChild(
+      el(
+        doc,
+        'p',
+        { class: 'gl-note', 'data-export-text': 'note' },
+        `Showing ${shown.length} of ${grouped(k)} classes: the largest |${gradName}|, with the true and predicted class. Copy gives all of them.`,
+      ),
+    );
 
   const columns: BarColumn[] = [
     { key: 'p', title: 'p', values: p, kind: 'unit', max: 1, testId: 'prob-bar' },
@@ -61,8 +71,16 @@ function classification(host: HTMLElement, ctx: ViewContext, payload: Classifica
           ['y', precise(y[j])],
           [gradName, precise(pMinusY[j])],
         ];
-        const formula = oneHot ? `p${sub(j)} − y${sub(j)} = ${fmt(p[j])} − ${fmt(y[j])} = ${fmtSigned(pMinusY[j])}` : `p${sub(j)}·${fmt(ySum)} − y${sub(j)} = ${fmtSigned(pMinusY[j])}`;
-        return { title: `class ${j} · ${name(j)}${tags.has(j) ? ` (${tags.get(j)})` : ''}`, formula, rows, value: col.values[j], cell: { r0: j, r1: j + 1, c0: 0, c1: 1 } };
+        const formula = oneHot
+          ? `p${sub(j)} − y${sub(j)} = ${fmt(p[j])} − ${fmt(y[j])} = ${fmtSigned(pMinusY[j])}`
+          : `p${sub(j)}·${fmt(ySum)} − y${sub(j)} = ${fmtSigned(pMinusY[j])}`;
+        return {
+          title: `class ${j} · ${name(j)}${tags.has(j) ? ` (${tags.get(j)})` : ''}`,
+          formula,
+          rows,
+          value: col.values[j],
+          cell: { r0: j, r1: j + 1, c0: 0, c1: 1 },
+        };
       },
     },
     ctx.ui,
@@ -88,8 +106,22 @@ function regression(host: HTMLElement, ctx: ViewContext, payload: RegressionPayl
   const shown = topClasses(g, GRADIENT_MAX_ROWS, []);
   const s = batchScale(payload);
   const rule = payload.lossName ? `of ${payload.lossName}` : `of the loss, 2(ŷ − y)/${s !== 1 ? '(N·d)' : 'd'} with d = ${d}`; // a named loss has its own
-  host.appendChild(heading(doc, `∂L/∂ŷ · sample ${i}`, `Per output: the prediction ŷ, the target y and the gradient ${rule}. Negative: a step raises ŷ; positive: lowers it.`));
-  if (shown.length < d) host.appendChild(el(doc, 'p', { class: 'gl-note', 'data-export-text': 'note' }, `Showing ${shown.length} of ${d} outputs with the largest |∂L/∂ŷ|. Copy gives all of them.`));
+  host.appendChild(
+    heading(
+      doc,
+      `∂L/∂ŷ · sample ${i}`,
+      `Per output: the prediction ŷ, the target y and the gradient ${rule}. Negative: a step raises ŷ; positive: lowers it.`,
+    ),
+  );
+  if (shown.length < d)
+    host.appendChild(
+      el(
+        doc,
+        'p',
+        { class: 'gl-note', 'data-export-text': 'note' },
+        `Showing ${shown.length} of ${d} outputs with the largest |∂L/∂ŷ|. Copy gives all of them.`,
+      ),
+    );
   const columns: BarColumn[] = [
     { key: 'prediction', title: 'ŷ', values: yHat, kind: 'signed', testId: 'prediction-bar' },
     { key: 'target', title: 'y', values: y, kind: 'signed', testId: 'target-bar' },

@@ -45,9 +45,25 @@ export function renderJacobian(host: HTMLElement, ctx: ViewContext): ViewHandle 
     const pinned = tagged('pinned');
     const summary = `true class ${list(tagged('true'))}; predicted ${list(tagged('predicted'))}; the top ${fc.top} by p (${fmt(100 * fc.mass)} % of the mass)${pinned.length ? `; pinned ${list(pinned)}` : ''}. Largest p first; the outlined row is the true class.`;
     const marks = fc.indices.map((j) => ({ index: j, name: name(j), tag: roleTag(fc.roles.get(j)!) }));
-    host.appendChild(focusControls(doc, ctx, { k, shown: fc.indices.length, summary, name, strip: { values: p, marks, width: Math.min(ctx.width, 720), label: `p of sample ${i} over all classes` } }));
+    host.appendChild(
+      focusControls(doc, ctx, {
+        k,
+        shown: fc.indices.length,
+        summary,
+        name,
+        strip: { values: p, marks, width: Math.min(ctx.width, 720), label: `p of sample ${i} over all classes` },
+      }),
+    );
   }
-  if (k > 2048 && !ids) host.appendChild(el(doc, 'p', { class: 'gl-note', 'data-export-text': 'note' }, `${grouped(k)} × ${grouped(k)} entries are computed from p tile by tile as you zoom; the matrix is never stored.`));
+  if (k > 2048 && !ids)
+    host.appendChild(
+      el(
+        doc,
+        'p',
+        { class: 'gl-note', 'data-export-text': 'note' },
+        `${grouped(k)} × ${grouped(k)} entries are computed from p tile by tile as you zoom; the matrix is never stored.`,
+      ),
+    );
 
   const row = el(doc, 'div', { class: 'gl-chart-row' });
   host.appendChild(row);

@@ -9,8 +9,19 @@ export function renderLosses(host: HTMLElement, ctx: ViewContext): ViewHandle {
   let mean = 0;
   for (let i = 0; i < n; i++) mean += payload.losses[i];
   mean = n ? mean / n : NaN;
-  const what = payload.task === 'regression' ? 'squared error' : payload.task === 'network' && payload.head === 'mse' ? 'squared error' : 'cross-entropy';
-  host.appendChild(heading(doc, `Loss per sample · ${what}`, `${payload.reduction === 'mean' ? 'Mean' : 'Sum'} over ${grouped(n)} samples: ${fmt(payload.loss)}. Click a bar, or press Enter on it, to select that sample.`));
+  const what =
+    payload.task === 'regression'
+      ? 'squared error'
+      : payload.task === 'network' && payload.head === 'mse'
+        ? 'squared error'
+        : 'cross-entropy';
+  host.appendChild(
+    heading(
+      doc,
+      `Loss per sample · ${what}`,
+      `${payload.reduction === 'mean' ? 'Mean' : 'Sum'} over ${grouped(n)} samples: ${fmt(payload.loss)}. Click a bar, or press Enter on it, to select that sample.`,
+    ),
+  );
   const cls = payload.task === 'classification' ? payload : null;
   const chart = lossChart(
     doc,
@@ -25,9 +36,19 @@ export function renderLosses(host: HTMLElement, ctx: ViewContext): ViewHandle {
       describe(i) {
         const rows: [string, string][] = [['loss', precise(payload.losses[i])]];
         if (cls) {
-          rows.push(['true', className(cls.classes, cls.actual[i])], ['predicted', className(cls.classes, cls.predicted[i])], ['p(true)', fmt(cls.pTrue[i])]);
+          rows.push(
+            ['true', className(cls.classes, cls.actual[i])],
+            ['predicted', className(cls.classes, cls.predicted[i])],
+            ['p(true)', fmt(cls.pTrue[i])],
+          );
         }
-        return { title: `Sample ${i}`, rows, value: payload.losses[i], cell: { r0: i, r1: i + 1, c0: 0, c1: 1 }, note: 'Click or Enter selects this sample.' };
+        return {
+          title: `Sample ${i}`,
+          rows,
+          value: payload.losses[i],
+          cell: { r0: i, r1: i + 1, c0: 0, c1: 1 },
+          note: 'Click or Enter selects this sample.',
+        };
       },
     },
     ctx.ui,
@@ -36,7 +57,11 @@ export function renderLosses(host: HTMLElement, ctx: ViewContext): ViewHandle {
   return {
     table() {
       const columns = cls ? ['sample', 'loss', 'true', 'predicted', 'p_true'] : ['sample', 'loss'];
-      const rows = Array.from({ length: n }, (_, i) => (cls ? [i, payload.losses[i], className(cls.classes, cls.actual[i]), className(cls.classes, cls.predicted[i]), cls.pTrue[i]] : [i, payload.losses[i]]));
+      const rows = Array.from({ length: n }, (_, i) =>
+        cls
+          ? [i, payload.losses[i], className(cls.classes, cls.actual[i]), className(cls.classes, cls.predicted[i]), cls.pTrue[i]]
+          : [i, payload.losses[i]],
+      );
       return { name: 'loss-per-sample', columns, rows };
     },
     setSelected(i) {

@@ -30,17 +30,42 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
   // selected sample's true and predicted class, and pinned classes.
   const focus = ctx.focus ?? DEFAULT_FOCUS;
   const sel = ctx.selected;
-  const cols = k > FOCUS_MIN_K && !focus.showAll ? focusColumns(g, n, k, 2 * FOCUS_TOP, [payload.actual[sel], payload.predicted[sel], ...focus.pinned]) : null;
+  const cols =
+    k > FOCUS_MIN_K && !focus.showAll
+      ? focusColumns(g, n, k, 2 * FOCUS_TOP, [payload.actual[sel], payload.predicted[sel], ...focus.pinned])
+      : null;
   const source = cols ? subMatrixSource(full, null, cols) : full;
   const cls = (c: number) => (cols ? cols[c] : c);
   const scale = divergingScale(ctx.theme, source.maxAbs(), 'symlog', symlogDecades(source, GRADIENT_DECADES));
-  host.appendChild(heading(doc, `∂L/∂z of the batch · ${grouped(n)} × ${grouped(k)}`, `One row per sample: ${s !== 1 ? '(p − y)/N' : 'p − y'}. Click a row, or press Enter on it, to select that sample.`));
+  host.appendChild(
+    heading(
+      doc,
+      `∂L/∂z of the batch · ${grouped(n)} × ${grouped(k)}`,
+      `One row per sample: ${s !== 1 ? '(p − y)/N' : 'p − y'}. Click a row, or press Enter on it, to select that sample.`,
+    ),
+  );
   if (k > FOCUS_MIN_K) {
     const colMax = new Float64Array(k);
     for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) colMax[j] = Math.max(colMax[j], Math.abs(g[r * k + j]));
-    const marks = (cols ?? []).map((j) => ({ index: j, name: name(j), tag: roleTag([...(j === payload.actual[sel] ? ['true' as const] : []), ...(j === payload.predicted[sel] ? ['predicted' as const] : [])]) }));
+    const marks = (cols ?? []).map((j) => ({
+      index: j,
+      name: name(j),
+      tag: roleTag([
+        ...(j === payload.actual[sel] ? ['true' as const] : []),
+        ...(j === payload.predicted[sel] ? ['predicted' as const] : []),
+      ]),
+    }));
     const summary = `the ${2 * FOCUS_TOP} with the largest |∂L/∂z| in the batch, sample ${sel}'s true and predicted class${focus.pinned.length ? ' and the pinned ones' : ''}, in class order.`;
-    host.appendChild(focusControls(doc, ctx, { k, shown: cols?.length ?? k, summary, name, stripWhat: 'the largest |∂L/∂z| of each class over the batch', strip: { values: colMax, marks, width: Math.min(ctx.width, 720), label: 'largest |∂L/∂z| per class over the batch' } }));
+    host.appendChild(
+      focusControls(doc, ctx, {
+        k,
+        shown: cols?.length ?? k,
+        summary,
+        name,
+        stripWhat: 'the largest |∂L/∂z| of each class over the batch',
+        strip: { values: colMax, marks, width: Math.min(ctx.width, 720), label: 'largest |∂L/∂z| per class over the batch' },
+      }),
+    );
   }
   const wrap = el(doc, 'div', { class: 'gl-chart-row' });
   host.appendChild(wrap);
@@ -73,7 +98,8 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
         const y = payload.targets[i * k + j];
         return {
           title: `sample ${i} · class ${j} · ${name(j)}`,
-          formula: s !== 1 ? `(p − y)/N = (${fmt(p)} − ${fmt(y)})/${n} = ${fmtSigned(v)}` : `p − y = ${fmt(p)} − ${fmt(y)} = ${fmtSigned(v)}`,
+          formula:
+            s !== 1 ? `(p − y)/N = (${fmt(p)} − ${fmt(y)})/${n} = ${fmtSigned(v)}` : `p − y = ${fmt(p)} − ${fmt(y)} = ${fmtSigned(v)}`,
           rows: [
             ['∂L/∂z', precise(v)],
             ['true', name(payload.actual[i])],

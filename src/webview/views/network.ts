@@ -51,7 +51,12 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
     normChart(
       doc,
       {
-        layers: payload.layers.map((layer, l) => ({ name: `Layer ${l + 1}`, gradNorm: layer.gradNorm, weightNorm: layer.weightNorm, health: layer.health })),
+        layers: payload.layers.map((layer, l) => ({
+          name: `Layer ${l + 1}`,
+          gradNorm: layer.gradNorm,
+          weightNorm: layer.weightNorm,
+          health: layer.health,
+        })),
         selected: ctx.layer,
         width: Math.min(ctx.width, 720),
         select: ctx.selectLayer,
@@ -76,16 +81,35 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
 
   const charts: HeatmapHandle[] = [];
   payload.layers.forEach((layer, l) => {
-    const section = el(doc, 'section', { class: `gl-layer${l === ctx.layer ? ' gl-layer-selected' : ''}`, 'data-testid': 'layer-section', 'data-layer': String(l) });
+    const section = el(doc, 'section', {
+      class: `gl-layer${l === ctx.layer ? ' gl-layer-selected' : ''}`,
+      'data-testid': 'layer-section',
+      'data-layer': String(l),
+    });
     const flag = layer.health === 'ok' ? '' : ` · ${layer.health === 'vanishing' ? '▼ vanishing' : '▲ exploding'}`;
-    section.appendChild(el(doc, 'h3', { 'data-export-text': 'title' }, `${layerName(l, layer)} · ∂L/∂W ${layer.outputs} × ${layer.inputs}${flag}`));
-    section.appendChild(el(doc, 'p', { class: 'gl-caption', 'data-export-text': 'caption' }, `‖∂L/∂W‖ = ${fmt(layer.gradNorm)}, ‖∂L/∂b‖ = ${fmt(norm(layer.gradBias))}, ‖W‖ = ${fmt(layer.weightNorm)}`));
+    section.appendChild(
+      el(doc, 'h3', { 'data-export-text': 'title' }, `${layerName(l, layer)} · ∂L/∂W ${layer.outputs} × ${layer.inputs}${flag}`),
+    );
+    section.appendChild(
+      el(
+        doc,
+        'p',
+        { class: 'gl-caption', 'data-export-text': 'caption' },
+        `‖∂L/∂W‖ = ${fmt(layer.gradNorm)}, ‖∂L/∂b‖ = ${fmt(norm(layer.gradBias))}, ‖W‖ = ${fmt(layer.weightNorm)}`,
+      ),
+    );
     const full = denseSource(layer.gradWeights, layer.outputs, layer.inputs);
     // A large layer: by default the neurons (rows) and inputs (columns) with the largest |∂L/∂W|.
     const focus = ctx.focus ?? DEFAULT_FOCUS;
     const big = layer.outputs > WEIGHT_FOCUS || layer.inputs > WEIGHT_FOCUS;
-    const rowIds = big && !focus.showAll && layer.outputs > WEIGHT_FOCUS ? focusColumns(transpose(layer.gradWeights, layer.outputs, layer.inputs), layer.inputs, layer.outputs, WEIGHT_FOCUS, []) : null;
-    const colIds = big && !focus.showAll && layer.inputs > WEIGHT_FOCUS ? focusColumns(layer.gradWeights, layer.outputs, layer.inputs, WEIGHT_FOCUS, []) : null;
+    const rowIds =
+      big && !focus.showAll && layer.outputs > WEIGHT_FOCUS
+        ? focusColumns(transpose(layer.gradWeights, layer.outputs, layer.inputs), layer.inputs, layer.outputs, WEIGHT_FOCUS, [])
+        : null;
+    const colIds =
+      big && !focus.showAll && layer.inputs > WEIGHT_FOCUS
+        ? focusColumns(layer.gradWeights, layer.outputs, layer.inputs, WEIGHT_FOCUS, [])
+        : null;
     const source = rowIds || colIds ? subMatrixSource(full, rowIds, colIds) : full;
     const rid = (r: number) => (rowIds ? rowIds[r] : r);
     const cid = (c: number) => (colIds ? colIds[c] : c);
@@ -156,7 +180,9 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
     table() {
       const rows: (string | number)[][] = [];
       payload.layers.forEach((layer, l) => {
-        for (let r = 0; r < layer.outputs; r++) for (let c = 0; c < layer.inputs; c++) rows.push([l + 1, r, c, layer.weights[r * layer.inputs + c], layer.gradWeights[r * layer.inputs + c]]);
+        for (let r = 0; r < layer.outputs; r++)
+          for (let c = 0; c < layer.inputs; c++)
+            rows.push([l + 1, r, c, layer.weights[r * layer.inputs + c], layer.gradWeights[r * layer.inputs + c]]);
       });
       return { name: 'weight-gradients', columns: ['layer', 'neuron', 'input', 'W', 'dL_dW'], rows };
     },

@@ -76,10 +76,21 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
     ),
   );
 
-  const vecMax = Math.max(1e-300, ...[dA, dZ, dZcalc, aPrev, deriv ?? new Float64Array()].flatMap((v) => Array.from(v).filter(Number.isFinite).map(Math.abs)));
+  const vecMax = Math.max(
+    1e-300,
+    ...[dA, dZ, dZcalc, aPrev, deriv ?? new Float64Array()].flatMap((v) => Array.from(v).filter(Number.isFinite).map(Math.abs)),
+  );
   const vScale = divergingScale(ctx.theme, vecMax);
   const charts: HeatmapHandle[] = [];
-  const unitFrame = heatmapFrame({ rows: out, cols: softmax ? out : 1, width: softmax ? Math.min(ctx.width - 300, 400) : VECTOR_W + 8, maxHeight: 320, square: softmax, cell: softmax ? undefined : { w: VECTOR_W, h: Math.min(28, 320 / out) }, colLabels: softmax ? null : ['x'] });
+  const unitFrame = heatmapFrame({
+    rows: out,
+    cols: softmax ? out : 1,
+    width: softmax ? Math.min(ctx.width - 300, 400) : VECTOR_W + 8,
+    maxHeight: 320,
+    square: softmax,
+    cell: softmax ? undefined : { w: VECTOR_W, h: Math.min(28, 320 / out) },
+    colLabels: softmax ? null : ['x'],
+  });
   const ch = unitFrame.ch;
   const vector = (values: Float64Array, title: string, testId: string, formula: (j: number) => string, labels = false): HeatmapHandle => {
     const c = heatmap(
@@ -98,7 +109,16 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
         showValues: 'auto',
         label: title,
         testId,
-        describe: (b, ag) => (ag.count === 1 ? { title: `${title} · unit ${b.r0}`, formula: formula(b.r0), rows: [['value', precise(values[b.r0])]], value: values[b.r0], cell: b } : blockTooltip(b, ag, title, 'unit', 'column')),
+        describe: (b, ag) =>
+          ag.count === 1
+            ? {
+                title: `${title} · unit ${b.r0}`,
+                formula: formula(b.r0),
+                rows: [['value', precise(values[b.r0])]],
+                value: values[b.r0],
+                cell: b,
+              }
+            : blockTooltip(b, ag, title, 'unit', 'column'),
       },
       ctx.ui,
     );
@@ -119,7 +139,15 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
         label: title,
         testId,
         showValues: 'auto',
-        describe: (b, ag) => (ag.count === 1 ? { title: `${title} [${b.r0}, ${b.c0}]`, rows: [['value', precise(source.value(b.r0, b.c0))]], value: source.value(b.r0, b.c0), cell: b } : blockTooltip(b, ag, title, 'row', 'column')),
+        describe: (b, ag) =>
+          ag.count === 1
+            ? {
+                title: `${title} [${b.r0}, ${b.c0}]`,
+                rows: [['value', precise(source.value(b.r0, b.c0))]],
+                value: source.value(b.r0, b.c0),
+                cell: b,
+              }
+            : blockTooltip(b, ag, title, 'row', 'column'),
         ...opts,
       },
       ctx.ui,
@@ -132,26 +160,81 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
   const dAChart = vector(dA, '∂L/∂a', 'chain-dLda', (j) => `∂L/∂a${sub(j)} = ${fmt(dA[j])}`, true);
   const zChart = vector(dZcalc, '∂L/∂z', 'chain-dLdz', (j) => `= ${fmt(dZcalc[j])} (analysis: ${fmt(dZ[j])})`);
   if (softmax) {
-    const jChart = matrix(jacobianSource(a), '∂a/∂z', 'chain-dadz', { square: true, diagonal: true, cell: undefined, width: Math.min(ctx.width - 300, 400) });
-    eq1.append(figure(doc, 'Jᵀ = ∂a/∂z', jChart.element), operator(doc, '×', 'times'), figure(doc, '∂L/∂a', dAChart.element), operator(doc, '=', 'equals'), figure(doc, '∂L/∂z', zChart.element));
+    const jChart = matrix(jacobianSource(a), '∂a/∂z', 'chain-dadz', {
+      square: true,
+      diagonal: true,
+      cell: undefined,
+      width: Math.min(ctx.width - 300, 400),
+    });
+    eq1.append(
+      figure(doc, 'Jᵀ = ∂a/∂z', jChart.element),
+      operator(doc, '×', 'times'),
+      figure(doc, '∂L/∂a', dAChart.element),
+      operator(doc, '=', 'equals'),
+      figure(doc, '∂L/∂z', zChart.element),
+    );
   } else {
-    const dChart = vector(deriv!, '∂a/∂z', 'chain-dadz', (j) => `σ′(z${sub(j)}) = ${DERIVATIVE_TEXT[layer.activation]} = ${fmt(deriv![j])} (z = ${fmt(z[j])}, a = ${fmt(a[j])})`);
-    eq1.append(figure(doc, '∂L/∂a', dAChart.element), operator(doc, '⊙', 'elementwise times'), figure(doc, `σ′(z), ${layer.activation}`, dChart.element), operator(doc, '=', 'equals'), figure(doc, '∂L/∂z', zChart.element));
+    const dChart = vector(
+      deriv!,
+      '∂a/∂z',
+      'chain-dadz',
+      (j) => `σ′(z${sub(j)}) = ${DERIVATIVE_TEXT[layer.activation]} = ${fmt(deriv![j])} (z = ${fmt(z[j])}, a = ${fmt(a[j])})`,
+    );
+    eq1.append(
+      figure(doc, '∂L/∂a', dAChart.element),
+      operator(doc, '⊙', 'elementwise times'),
+      figure(doc, `σ′(z), ${layer.activation}`, dChart.element),
+      operator(doc, '=', 'equals'),
+      figure(doc, '∂L/∂z', zChart.element),
+    );
   }
   host.appendChild(eq1);
-  host.appendChild(checkLine(doc, 'chain-product-check', `${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} and the analysis's ∂L/∂z`, maxAbsDiff(dZcalc, dZ), checkTolerance(dZcalc, dZ)));
+  host.appendChild(
+    checkLine(
+      doc,
+      'chain-product-check',
+      `${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} and the analysis's ∂L/∂z`,
+      maxAbsDiff(dZcalc, dZ),
+      checkTolerance(dZcalc, dZ),
+    ),
+  );
 
   const eq2 = el(doc, 'div', { class: 'gl-equation', 'data-testid': 'chain-outer-equation' });
   const dz2 = vector(dZ, '∂L/∂z', 'chain-dLdz-outer', (j) => `∂L/∂z${sub(j)} = ${fmt(dZ[j])}`, true);
-  const prevChart = matrix(denseSource(aPrev, 1, inp), 'a_prev', 'chain-aprev', { maxHeight: 28, cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 20) / inp), h: 28 }, colLabels: null, colTitle: l === 0 ? 'input x' : `a of layer ${l}`, rowLabels: ['a'] });
-  const outerChart = matrix(denseSource(outer, out, inp), `∂L/∂W · sample ${i}`, 'chain-outer', { rowTitle: 'neuron', colTitle: 'input', cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 40) / inp), h: ch } });
-  eq2.append(figure(doc, '∂L/∂z', dz2.element), operator(doc, '⊗', 'outer product with'), figure(doc, 'a_prev (as a row)', prevChart.element), operator(doc, '=', 'equals'), figure(doc, `∂L/∂W for sample ${i}`, outerChart.element));
+  const prevChart = matrix(denseSource(aPrev, 1, inp), 'a_prev', 'chain-aprev', {
+    maxHeight: 28,
+    cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 20) / inp), h: 28 },
+    colLabels: null,
+    colTitle: l === 0 ? 'input x' : `a of layer ${l}`,
+    rowLabels: ['a'],
+  });
+  const outerChart = matrix(denseSource(outer, out, inp), `∂L/∂W · sample ${i}`, 'chain-outer', {
+    rowTitle: 'neuron',
+    colTitle: 'input',
+    cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 40) / inp), h: ch },
+  });
+  eq2.append(
+    figure(doc, '∂L/∂z', dz2.element),
+    operator(doc, '⊗', 'outer product with'),
+    figure(doc, 'a_prev (as a row)', prevChart.element),
+    operator(doc, '=', 'equals'),
+    figure(doc, `∂L/∂W for sample ${i}`, outerChart.element),
+  );
   host.appendChild(eq2);
 
   const sum = new Float64Array(out * inp);
   const prevAll = l === 0 ? payload.inputs : payload.layers[l - 1].a;
-  for (let s = 0; s < payload.n; s++) for (let r = 0; r < out; r++) for (let c = 0; c < inp; c++) sum[r * inp + c] += layer.dZ[s * out + r] * prevAll[s * inp + c];
-  host.appendChild(checkLine(doc, 'chain-batch-check', `Σ over the ${payload.n} samples of ∂L/∂z ⊗ a_prev and the analysis's ∂L/∂W`, maxAbsDiff(sum, layer.gradWeights), checkTolerance(sum, layer.gradWeights)));
+  for (let s = 0; s < payload.n; s++)
+    for (let r = 0; r < out; r++) for (let c = 0; c < inp; c++) sum[r * inp + c] += layer.dZ[s * out + r] * prevAll[s * inp + c];
+  host.appendChild(
+    checkLine(
+      doc,
+      'chain-batch-check',
+      `Σ over the ${payload.n} samples of ∂L/∂z ⊗ a_prev and the analysis's ∂L/∂W`,
+      maxAbsDiff(sum, layer.gradWeights),
+      checkTolerance(sum, layer.gradWeights),
+    ),
+  );
   host.appendChild(legend(doc, { scale: vScale, title: 'vectors', testId: 'legend-vectors' }));
 
   return {

@@ -23,7 +23,10 @@ export function renderSigmoidChain(host: HTMLElement, ctx: ViewContext): ViewHan
   // ∂L/∂p: the file's own gradient for probabilities; for logits, ∂L/∂z over σ(1 − σ) where that is not 0.
   const dLdp = fromProbabilities ? row(payload.gradient, k, i) : dLdz.map((g, j) => (jDiag[j] > 0 ? g / jDiag[j] : NaN));
   const product = dLdp.map((g, j) => (Number.isFinite(g) ? g * jDiag[j] : dLdz[j]));
-  const softmaxWould = softmaxBackward(p, dLdp.map((g) => (Number.isFinite(g) ? g : 0)));
+  const softmaxWould = softmaxBackward(
+    p,
+    dLdp.map((g) => (Number.isFinite(g) ? g : 0)),
+  );
   host.appendChild(
     heading(
       doc,
@@ -33,16 +36,34 @@ export function renderSigmoidChain(host: HTMLElement, ctx: ViewContext): ViewHan
   );
   const table = el(doc, 'table', { class: 'gl-table', 'data-testid': 'sigmoid-chain-table' });
   const head = el(doc, 'tr');
-  for (const title of ['output', 'p = σ(z)', 't', '∂L/∂p', 'J_jj = p(1 − p)', '∂L/∂p · J_jj', '∂L/∂z (analysis)', 'softmax’s J would give']) head.appendChild(el(doc, 'th', {}, title));
+  for (const title of ['output', 'p = σ(z)', 't', '∂L/∂p', 'J_jj = p(1 − p)', '∂L/∂p · J_jj', '∂L/∂z (analysis)', 'softmax’s J would give'])
+    head.appendChild(el(doc, 'th', {}, title));
   table.appendChild(head);
   for (let j = 0; j < k; j++) {
     const tr = el(doc, 'tr');
-    const cells = [name(j), fmt(p[j]), fmt(t[j]), Number.isFinite(dLdp[j]) ? fmt(dLdp[j]) : '— (σ saturated)', fmt(jDiag[j]), fmt(product[j]), fmt(dLdz[j]), fmt(softmaxWould[j])];
+    const cells = [
+      name(j),
+      fmt(p[j]),
+      fmt(t[j]),
+      Number.isFinite(dLdp[j]) ? fmt(dLdp[j]) : '— (σ saturated)',
+      fmt(jDiag[j]),
+      fmt(product[j]),
+      fmt(dLdz[j]),
+      fmt(softmaxWould[j]),
+    ];
     cells.forEach((c, col) => tr.appendChild(el(doc, 'td', col === 6 ? { title: precise(dLdz[j]) } : {}, c)));
     table.appendChild(tr);
   }
   host.appendChild(table);
-  host.appendChild(checkLine(doc, 'chain-product-check', '∂L/∂p · σ(1 − σ) and the analysis’s ∂L/∂z row', maxAbsDiff(product, dLdz), checkTolerance(product, dLdz)));
+  host.appendChild(
+    checkLine(
+      doc,
+      'chain-product-check',
+      '∂L/∂p · σ(1 − σ) and the analysis’s ∂L/∂z row',
+      maxAbsDiff(product, dLdz),
+      checkTolerance(product, dLdz),
+    ),
+  );
   return {
     table: () => ({
       name: `sigmoid-chain-rule-sample-${i}`,

@@ -36,7 +36,19 @@ export function renderSigmoidJacobian(host: HTMLElement, ctx: ViewContext): View
   const wrap = el(doc, 'div', { class: 'gl-chart-row' });
   host.appendChild(wrap);
   const width = Math.min((ctx.width - 40) / 2, 420);
-  const common = { scale, theme: ctx.theme, width, maxHeight: 420, square: true, diagonal: true, rowLabels: payload.classes, colLabels: payload.classes, rowTitle: 'output', colTitle: 'logit zₖ', showValues: 'auto' as const };
+  const common = {
+    scale,
+    theme: ctx.theme,
+    width,
+    maxHeight: 420,
+    square: true,
+    diagonal: true,
+    rowLabels: payload.classes,
+    colLabels: payload.classes,
+    rowTitle: 'output',
+    colTitle: 'logit zₖ',
+    showValues: 'auto' as const,
+  };
   const sigChart = heatmap(
     doc,
     {
@@ -47,7 +59,10 @@ export function renderSigmoidJacobian(host: HTMLElement, ctx: ViewContext): View
       describe(b, a) {
         if (a.count !== 1) return blockTooltip(b, a, '∂pⱼ/∂zₖ', 'row', 'column');
         const v = sig.value(b.r0, b.c0);
-        const formula = b.r0 === b.c0 ? `p${sub(b.r0)}(1 − p${sub(b.r0)}) = ${fmt(p[b.r0])} × ${fmt(1 - p[b.r0])} = ${fmt(v)}` : `0: output ${b.r0} does not depend on logit ${b.c0}`;
+        const formula =
+          b.r0 === b.c0
+            ? `p${sub(b.r0)}(1 − p${sub(b.r0)}) = ${fmt(p[b.r0])} × ${fmt(1 - p[b.r0])} = ${fmt(v)}`
+            : `0: output ${b.r0} does not depend on logit ${b.c0}`;
         return { title: `∂p${sub(b.r0)}/∂z${sub(b.c0)}`, formula, rows: [['value', precise(v)]], value: v, cell: b };
       },
     },
@@ -63,7 +78,13 @@ export function renderSigmoidJacobian(host: HTMLElement, ctx: ViewContext): View
       describe(b, a) {
         if (a.count !== 1) return blockTooltip(b, a, '∂qⱼ/∂zₖ', 'row', 'column');
         const v = soft.value(b.r0, b.c0);
-        return { title: `softmax: ∂q${sub(b.r0)}/∂z${sub(b.c0)}`, formula: `q${sub(b.r0)}(δ − q${sub(b.c0)}) = ${fmt(v)}`, rows: [['value', precise(v)]], value: v, cell: b };
+        return {
+          title: `softmax: ∂q${sub(b.r0)}/∂z${sub(b.c0)}`,
+          formula: `q${sub(b.r0)}(δ − q${sub(b.c0)}) = ${fmt(v)}`,
+          rows: [['value', precise(v)]],
+          value: v,
+          cell: b,
+        };
       },
     },
     ctx.ui,

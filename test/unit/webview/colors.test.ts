@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contrastRatio, DEFAULT_THEMES, DIVERGING_ENDS, divergingScale, oklabDistance, parseColor, simulateCvd, toHex, type ThemeKind } from '../../../src/webview/colors';
+import {
+  contrastRatio,
+  DEFAULT_THEMES,
+  DIVERGING_ENDS,
+  divergingScale,
+  oklabDistance,
+  parseColor,
+  simulateCvd,
+  toHex,
+  type ThemeKind,
+} from '../../../src/webview/colors';
 
 const KINDS = Object.keys(DIVERGING_ENDS) as ThemeKind[];
 // Distance in OKLab below which two colours read as "the same hue family" at a glance.

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tableToCsv, tableToJson } from '../../../src/webview/export';
 
-const table = { name: 't', columns: ['class', 'name, quoted', 'v'], rows: [[0, 'cat "big"', 0.1 + 0.2] as (string | number)[], [1, 'dog', -Infinity]] };
+const table = {
+  name: 't',
+  columns: ['class', 'name, quoted', 'v'],
+  rows: [[0, 'cat "big"', 0.1 + 0.2] as (string | number)[], [1, 'dog', -Infinity]],
+};
 
 test('CSV quotes what needs quoting and keeps every digit of a double', () => {
   assert.equal(tableToCsv(table), 'class,"name, quoted",v\n0,"cat ""big""",0.30000000000000004\n1,dog,-Infinity\n');

@@ -17,12 +17,25 @@ function render(payload: Payload, view: ViewId, selected: number, focus: FocusPr
   const host = document.createElement('div');
   document.body.appendChild(host);
   const asked: Partial<FocusPrefs>[] = [];
-  const ctx: ViewContext = { doc: document, payload, selected, layer: 0, theme, width, ui, select: () => {}, selectLayer: () => {}, focus, setFocus: (f) => asked.push(f) };
+  const ctx: ViewContext = {
+    doc: document,
+    payload,
+    selected,
+    layer: 0,
+    theme,
+    width,
+    ui,
+    select: () => {},
+    selectLayer: () => {},
+    focus,
+    setFocus: (f) => asked.push(f),
+  };
   const handle = rendererFor(view, payload)(host, ctx);
   return { host, handle, asked, document };
 }
 
-const labelsOf = (root: Element, axis: 'row' | 'col') => Array.from(root.querySelectorAll(`.gl-${axis}-labels text`)).map((t) => t.firstChild!.textContent);
+const labelsOf = (root: Element, axis: 'row' | 'col') =>
+  Array.from(root.querySelectorAll(`.gl-${axis}-labels text`)).map((t) => t.firstChild!.textContent);
 const argmax = (p: ArrayLike<number>) => {
   let b = 0;
   for (let j = 1; j < p.length; j++) if (p[j] > p[b]) b = j;
@@ -83,7 +96,10 @@ test('1,000-class Jacobian: the default view has the true and top-predicted clas
     assert.equal(rows[Number(host.querySelector('[data-testid="row-highlight"]')!.getAttribute('data-row'))], String(big.actual[i]));
     // The strip marks the shown classes over all 1,000.
     const marks = Array.from(host.querySelectorAll('[data-testid="overview-mark"]')).map((e) => Number(e.getAttribute('data-class')));
-    assert.deepEqual(marks.sort((a, b) => a - b), rows.map(Number).sort((a, b) => a - b));
+    assert.deepEqual(
+      marks.sort((a, b) => a - b),
+      rows.map(Number).sort((a, b) => a - b),
+    );
   }
 });
 
@@ -138,7 +154,10 @@ test('chain rule at K = 1,000: the shown rows of Jᵀ·∂ℓ/∂p are exact, th
     const expected = big.probabilities[i * 1000 + j] - big.targets[i * 1000 + j];
     assert.ok(Math.abs(c.value - expected) < 1e-15, `class ${j}: ${c.value} vs ${expected}`);
   }
-  assert.match(host.querySelector('[data-testid="chain-one-hot"]')!.textContent!, new RegExp(`only ∂ℓ/∂p.* is non-zero .*row ${big.actual[i]} of J`));
+  assert.match(
+    host.querySelector('[data-testid="chain-one-hot"]')!.textContent!,
+    new RegExp(`only ∂ℓ/∂p.* is non-zero .*row ${big.actual[i]} of J`),
+  );
 });
 
 // ---- snapshots of the new layouts -------------------------------------------------------
@@ -162,7 +181,10 @@ test('snapshot: a 10-class Jacobian in a wide panel: cells grow to 72 px and eve
   const texts = Array.from(chart.querySelectorAll('.gl-cell-values text')).map((t) => t.textContent!);
   assert.equal(texts.length, 100, 'every cell has its number');
   for (const t of texts) assert.ok(t.length * 5.8 <= 68, `${t} fits`);
-  assert.ok(texts.every((t) => !t.includes('-')), 'Unicode minus only');
+  assert.ok(
+    texts.every((t) => !t.includes('-')),
+    'Unicode minus only',
+  );
   matchSnapshot('jacobian-10-wide-dark', chart.outerHTML);
 });
 
@@ -171,7 +193,13 @@ test('overview strip: a click picks the class of largest p near the pointer', ()
   const p = new Float64Array(100).fill(0.001);
   p[42] = 0.9;
   const picked: number[] = [];
-  const svg = overviewStrip(document, { values: p, marks: [{ index: 42, name: '42', tag: 'pred' }], width: 208, label: 'p', pick: (j) => picked.push(j) });
+  const svg = overviewStrip(document, {
+    values: p,
+    marks: [{ index: 42, name: '42', tag: 'pred' }],
+    width: 208,
+    label: 'p',
+    pick: (j) => picked.push(j),
+  });
   document.body.appendChild(svg);
   // linkedom has no layout: getBoundingClientRect is all zeros, so clientX is the strip's own x.
   svg.getBoundingClientRect = () => ({ left: 0, top: 0, width: 208, height: 40 }) as DOMRect;

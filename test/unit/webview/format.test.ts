@@ -3,7 +3,30 @@ import { test } from 'node:test';
 import { grouped, plural } from '../../../src/webview/format';
 
 test('grouped writes integers as toLocaleString("en-US") does, without Intl', () => {
-  const values = [0, 1, 9, 10, 99, 100, 999, 1000, 1001, 9999, 10_000, 12_345, 99_999, 100_000, 123_456, 999_999, 1_000_000, 1_234_567, 10_000_000, 123_456_789, 1_000_000_000, Number.MAX_SAFE_INTEGER];
+  const values = [
+    0,
+    1,
+    9,
+    10,
+    99,
+    100,
+    999,
+    1000,
+    1001,
+    9999,
+    10_000,
+    12_345,
+    99_999,
+    100_000,
+    123_456,
+    999_999,
+    1_000_000,
+    1_234_567,
+    10_000_000,
+    123_456_789,
+    1_000_000_000,
+    Number.MAX_SAFE_INTEGER,
+  ];
   for (let d = 1; d <= 16; d++) values.push(10 ** d - 1, 10 ** d, 10 ** d + 1, Math.floor(1.2345678901234567 * 10 ** (d - 1)));
   for (const v of values) {
     assert.equal(grouped(v), v.toLocaleString('en-US'), `${v}`);
@@ -15,7 +38,8 @@ test('grouped writes integers as toLocaleString("en-US") does, without Intl', ()
 });
 
 test('grouped leaves anything but a safe integer to toLocaleString', () => {
-  for (const v of [-0, 0.5, 1234.5678, 2 ** 60, 1e21, Number.NaN, Infinity, -Infinity]) assert.equal(grouped(v), v.toLocaleString('en-US'), `${v}`);
+  for (const v of [-0, 0.5, 1234.5678, 2 ** 60, 1e21, Number.NaN, Infinity, -Infinity])
+    assert.equal(grouped(v), v.toLocaleString('en-US'), `${v}`);
 });
 
 test('plural groups the count and picks the word', () => {

@@ -74,7 +74,10 @@ test('arrow keys move the focused cell, the live region says where and what, Ent
   assert.deepEqual(activated, [[1, 3]]);
   const cell = chart.element.querySelector('[data-row="2"][data-col="0"][data-testid="heatmap-cell"]')!;
   cell.dispatchEvent(new view.Event('click', { bubbles: true }));
-  assert.deepEqual(activated, [[1, 3], [2, 0]]);
+  assert.deepEqual(activated, [
+    [1, 3],
+    [2, 0],
+  ]);
   cell.dispatchEvent(new view.Event('pointermove', { bubbles: true }));
   assert.equal(ui.tooltip.element.hidden, false);
   assert.equal(ui.tooltip.element.dataset.row, '2');
@@ -88,13 +91,19 @@ test('Shift+arrows and Shift+click select a block; Ctrl+C copies it, labelled an
   ui.copy = (request) => copied.push(request);
   const view = document.defaultView!;
   const key = (k: string, mods: { shiftKey?: boolean; ctrlKey?: boolean; metaKey?: boolean } = {}) => {
-    const ev = Object.assign(new view.Event('keydown', { cancelable: true }), { key: k, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false }, mods);
+    const ev = Object.assign(
+      new view.Event('keydown', { cancelable: true }),
+      { key: k, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false },
+      mods,
+    );
     chart.element.dispatchEvent(ev);
     return ev.defaultPrevented;
   };
   const selection = () => {
     const el = chart.element.querySelector('[data-testid="heatmap-selection"]')!;
-    return el.getAttribute('display') === 'none' ? null : ['data-row', 'data-row-end', 'data-col', 'data-col-end'].map((a) => Number(el.getAttribute(a)));
+    return el.getAttribute('display') === 'none'
+      ? null
+      : ['data-row', 'data-row-end', 'data-col', 'data-col-end'].map((a) => Number(el.getAttribute(a)));
   };
   chart.element.dispatchEvent(new view.Event('focus'));
   key('ArrowRight');
@@ -136,10 +145,15 @@ test('Shift+arrows and Shift+click select a block; Ctrl+C copies it, labelled an
 
 test('cellsText: labels without tabs or line breaks, index labels when there are none, a refusal past 10⁶ values', () => {
   const source = denseSource(Float64Array.from([1, -2.5, 1e-7, 0.1 + 0.2]), 2, 2);
-  assert.equal(cellsText(source, { r0: 0, r1: 2, c0: 0, c1: 2 }, { rowLabels: ['a\tb', 'c\nd'], colLabels: null }), '\t0\t1\na b\t1\t-2.5\nc d\t1e-7\t0.30000000000000004\n');
+  assert.equal(
+    cellsText(source, { r0: 0, r1: 2, c0: 0, c1: 2 }, { rowLabels: ['a\tb', 'c\nd'], colLabels: null }),
+    '\t0\t1\na b\t1\t-2.5\nc d\t1e-7\t0.30000000000000004\n',
+  );
   const big = jacobianSource(new Float64Array(2000).fill(1 / 2000));
   const refused = cellsText(big, { r0: 0, r1: 2000, c0: 0, c1: 501 }, {});
-  assert.deepEqual(refused, { refused: '2,000 × 501 values are too many to copy (at most 1,000,000): select fewer, or use Gradient Lens: Export Analysis…' });
+  assert.deepEqual(refused, {
+    refused: '2,000 × 501 values are too many to copy (at most 1,000,000): select fewer, or use Gradient Lens: Export Analysis…',
+  });
   assert.equal(typeof cellsText(big, { r0: 0, r1: 2000, c0: 0, c1: 500 }, {}), 'string', 'exactly 10⁶ is allowed');
 });
 
@@ -147,7 +161,26 @@ test('gradient matrix: index row labels, highlighted selected row, light theme (
   const { document, ui } = dom();
   const g = Float64Array.from([0.1, -0.2, 0.1, -0.05, 0.02, 0.03, 0, 0, 0, 0.3, -0.3, 0, -0.01, 0.01, 0, 0.2, 0.1, -0.3]);
   const source = denseSource(g, 6, 3);
-  const chart = heatmapSvg(document, { source, scale: divergingScale(LIGHT, source.maxAbs()), theme: LIGHT, width: 300, maxHeight: 200, maxCell: 40, rowLabels: null, colLabels: ['x', 'y', 'z'], rowTitle: 'sample', colTitle: 'class', highlightRow: 3, label: 'g', testId: 'matrix-heatmap', describe: () => ({ title: '', rows: [] }) }, ui);
+  const chart = heatmapSvg(
+    document,
+    {
+      source,
+      scale: divergingScale(LIGHT, source.maxAbs()),
+      theme: LIGHT,
+      width: 300,
+      maxHeight: 200,
+      maxCell: 40,
+      rowLabels: null,
+      colLabels: ['x', 'y', 'z'],
+      rowTitle: 'sample',
+      colTitle: 'class',
+      highlightRow: 3,
+      label: 'g',
+      testId: 'matrix-heatmap',
+      describe: () => ({ title: '', rows: [] }),
+    },
+    ui,
+  );
   const hl = chart.element.querySelector('[data-testid="row-highlight"]')!;
   assert.equal(hl.getAttribute('data-row'), '3');
   chart.setHighlightRow(5);

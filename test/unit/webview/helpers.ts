@@ -22,10 +22,12 @@ export const DARK: Theme = DEFAULT_THEMES.dark;
 export const LIGHT: Theme = DEFAULT_THEMES.light;
 
 export function normalizeSvg(svg: string): string {
-  return svg
-    .replace(/-?\d+\.\d{3,}(?:e[-+]?\d+)?/g, (m) => String(Math.round(Number(m) * 100) / 100))
-    .replace(/></g, '>\n<')
-    .trim() + '\n';
+  return (
+    svg
+      .replace(/-?\d+\.\d{3,}(?:e[-+]?\d+)?/g, (m) => String(Math.round(Number(m) * 100) / 100))
+      .replace(/></g, '>\n<')
+      .trim() + '\n'
+  );
 }
 
 export function matchSnapshot(name: string, svg: string): void {
@@ -58,7 +60,8 @@ export function matchSnapshot(name: string, svg: string): void {
 export function cells(root: Element, selector: string): Array<Record<string, number>> {
   return Array.from(root.querySelectorAll(selector)).map((e) => {
     const out: Record<string, number> = {};
-    for (const a of Array.from(e.attributes)) if (a.name.startsWith('data-') && a.name !== 'data-testid') out[a.name.slice(5)] = Number(a.value);
+    for (const a of Array.from(e.attributes))
+      if (a.name.startsWith('data-') && a.name !== 'data-testid') out[a.name.slice(5)] = Number(a.value);
     return out;
   });
 }

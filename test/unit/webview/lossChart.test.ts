@@ -8,7 +8,19 @@ const losses = Float64Array.from([0.3, 2.1, 0.05, 1.2, 0.8, 0.8]);
 test('sorted loss bars: largest first, the selected sample marked, click selects (snapshot)', () => {
   const { document, ui } = dom();
   const selected: number[] = [];
-  const chart = lossChart(document, { losses, selected: 3, reducedLoss: 0.875, width: 420, height: 200, select: (i) => selected.push(i), describe: (i) => ({ title: String(i), rows: [] }) }, ui);
+  const chart = lossChart(
+    document,
+    {
+      losses,
+      selected: 3,
+      reducedLoss: 0.875,
+      width: 420,
+      height: 200,
+      select: (i) => selected.push(i),
+      describe: (i) => ({ title: String(i), rows: [] }),
+    },
+    ui,
+  );
   assert.equal(chart.mode, 'sorted');
   const bars = cells(chart.element, '[data-testid="loss-bar"]');
   assert.deepEqual(
@@ -39,7 +51,19 @@ test('histogram beyond maxBars: counts add up, clicking a bin cycles through its
   // A fixed, skewed spread of losses: many small, a long tail.
   const many = Float64Array.from({ length: n }, (_, i) => ((i * 37) % 100) ** 2 / 2500);
   const selected: number[] = [];
-  const chart = lossChart(document, { losses: many, selected: 10, width: 420, height: 200, maxBars: 240, select: (i) => selected.push(i), describe: (i) => ({ title: String(i), rows: [] }) }, ui);
+  const chart = lossChart(
+    document,
+    {
+      losses: many,
+      selected: 10,
+      width: 420,
+      height: 200,
+      maxBars: 240,
+      select: (i) => selected.push(i),
+      describe: (i) => ({ title: String(i), rows: [] }),
+    },
+    ui,
+  );
   assert.equal(chart.mode, 'histogram');
   const bins = cells(chart.element, '[data-testid="loss-bin"]');
   assert.equal(
@@ -57,7 +81,9 @@ test('histogram beyond maxBars: counts add up, clicking a bin cycles through its
   el.dispatchEvent(Object.assign(new view.Event('keydown'), { key: 'Enter' }));
   el.dispatchEvent(Object.assign(new view.Event('keydown'), { key: 'Enter' }));
   const first = bins[0];
-  const members = Array.from(many.keys()).filter((i) => many[i] >= first.x0 && many[i] < first.x1).sort((a, b) => many[b] - many[a] || a - b);
+  const members = Array.from(many.keys())
+    .filter((i) => many[i] >= first.x0 && many[i] < first.x1)
+    .sort((a, b) => many[b] - many[a] || a - b);
   assert.deepEqual(selected, members.slice(0, 2));
   matchSnapshot('loss-histogram-400', chart.element.outerHTML);
 });

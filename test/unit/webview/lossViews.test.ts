@@ -26,7 +26,17 @@ function render(payload: Payload, view: ViewId, selected: number) {
   const { document, ui } = dom();
   const host = document.createElement('div');
   document.body.appendChild(host);
-  const ctx: ViewContext = { doc: document, payload, selected, layer: 0, theme: DARK, width: 900, ui, select: () => {}, selectLayer: () => {} };
+  const ctx: ViewContext = {
+    doc: document,
+    payload,
+    selected,
+    layer: 0,
+    theme: DARK,
+    width: 900,
+    ui,
+    select: () => {},
+    selectLayer: () => {},
+  };
   const handle = rendererFor(view, payload)(host, ctx);
   return { host, handle };
 }
@@ -35,7 +45,10 @@ const example = (name: string) => readFileSync(join(__dirname, '..', '..', '..',
 
 test('label smoothing with weights: the chain rule holds with the smoothed, weighted target and 1/Σw_y', () => {
   const payload = payloadOfFile(example('label-smoothing.json'), 'label-smoothing.json');
-  assert.match(describePayload(payload), /mean cross_entropy \(weight=\[1, 2, 1, 0\.5\], label_smoothing=0\.1\) 0\.93\d* · 𝓛_i = −\(1−ε\) w_y log p_y/);
+  assert.match(
+    describePayload(payload),
+    /mean cross_entropy \(weight=\[1, 2, 1, 0\.5\], label_smoothing=0\.1\) 0\.93\d* · 𝓛_i = −\(1−ε\) w_y log p_y/,
+  );
   for (const i of [0, 3, 5]) {
     const { host } = render(payload, 'chain', i);
     assert.equal(host.querySelector('[data-testid="chain-product-check"]')!.getAttribute('data-ok'), 'true', `sample ${i}`);
@@ -44,11 +57,18 @@ test('label smoothing with weights: the chain rule holds with the smoothed, weig
 });
 
 test('nll on log-probabilities: the chain rule through log_softmax holds', () => {
-  const lp = [[-0.2, -1.8], [-2.3, -0.1], [-0.7, -0.7]].map((r) => {
+  const lp = [
+    [-0.2, -1.8],
+    [-2.3, -0.1],
+    [-0.7, -0.7],
+  ].map((r) => {
     const lse = Math.log(r.reduce((s, v) => s + Math.exp(v), 0));
     return r.map((v) => v - lse);
   });
-  const payload = payloadOfFile(JSON.stringify({ loss: { name: 'nll', weight: [1, 3] }, log_probabilities: lp, labels: [0, 1, 1] }), 'lp.json');
+  const payload = payloadOfFile(
+    JSON.stringify({ loss: { name: 'nll', weight: [1, 3] }, log_probabilities: lp, labels: [0, 1, 1] }),
+    'lp.json',
+  );
   const { host } = render(payload, 'chain', 1);
   assert.equal(host.querySelector('[data-testid="chain-batch-check"]')!.getAttribute('data-ok'), 'true');
 });
@@ -68,7 +88,17 @@ test('a multi-label head: the sigmoid chain rule, diagonal, with softmax’s for
 });
 
 test('binary_cross_entropy on probabilities: ∂L/∂p · p(1 − p) is p − t (scaled)', () => {
-  const text = JSON.stringify({ loss: 'binary_cross_entropy', probabilities: [[0.9, 0.2, 0.6], [0.3, 0.8, 0.5]], targets: [[1, 0, 1], [0, 0, 1]] });
+  const text = JSON.stringify({
+    loss: 'binary_cross_entropy',
+    probabilities: [
+      [0.9, 0.2, 0.6],
+      [0.3, 0.8, 0.5],
+    ],
+    targets: [
+      [1, 0, 1],
+      [0, 0, 1],
+    ],
+  });
   const payload = payloadOfFile(text, 'p.json');
   const { host } = render(payload, 'chain', 1);
   assert.equal(host.querySelector('[data-testid="chain-product-check"]')!.getAttribute('data-ok'), 'true');
@@ -82,6 +112,9 @@ test('a multi-label head’s Jacobian view: σ(1 − σ) on the diagonal and 0 e
   const p = payload.probabilities.subarray(4, 8);
   for (const c of found) assert.equal(c.value, c.row === c.col ? p[c.row] * (1 - p[c.row]) : 0);
   const softmax = cells(host.querySelector('[data-testid="softmax-comparison-heatmap"]')!, '[data-testid="heatmap-cell"]');
-  assert.ok(softmax.some((c) => c.row !== c.col && c.value < 0), 'softmax couples the outputs');
+  assert.ok(
+    softmax.some((c) => c.row !== c.col && c.value < 0),
+    'softmax couples the outputs',
+  );
   assert.deepEqual(handle.table().columns, ['output', 'name', 'p', 'sigmoid_jacobian_diag', 'softmax_q', 'softmax_jacobian_diag']);
 });

@@ -26,7 +26,11 @@ function close(a: number, b: number, what: string): void {
 
 function probabilities(k: number, seed: number, spread = 4): Float64Array {
   const rand = seeded(seed);
-  return softmax(Float64Array.from({ length: k }, () => (rand() - 0.5) * spread), 1, k);
+  return softmax(
+    Float64Array.from({ length: k }, () => (rand() - 0.5) * spread),
+    1,
+    k,
+  );
 }
 
 test('Jacobian block aggregates equal brute force over the materialized J, every block of a 9-class p', () => {
@@ -47,11 +51,16 @@ test('Jacobian block aggregates equal brute force over the materialized J, every
           assert.ok(Math.abs(a.mean - b.mean) <= 1e-16, `mean of [${r0},${r1})×[${c0},${c1}): ${a.mean} vs ${b.mean}`);
           blocks++;
         }
-  assert.equal(blocks, (k * (k + 1) / 2) ** 2);
+  assert.equal(blocks, ((k * (k + 1)) / 2) ** 2);
 });
 
 test('ties, zeros and a one-hot p aggregate correctly too', () => {
-  for (const p of [Float64Array.from([0.25, 0.25, 0.25, 0.25]), Float64Array.from([1, 0, 0, 0]), Float64Array.from([0.5, 0, 0.5, 0]), Float64Array.from([0.7, 0.1, 0.1, 0.1])]) {
+  for (const p of [
+    Float64Array.from([0.25, 0.25, 0.25, 0.25]),
+    Float64Array.from([1, 0, 0, 0]),
+    Float64Array.from([0.5, 0, 0.5, 0]),
+    Float64Array.from([0.7, 0.1, 0.1, 0.1]),
+  ]) {
     const J = softmaxJacobian(p);
     const src = jacobianSource(p);
     for (let r0 = 0; r0 < 4; r0++)
@@ -175,10 +184,20 @@ test('blockValues (one pass per tile) equals blockValue per block and brute forc
     const spans = pixelSpans(0, pixels, k / pixels, k);
     blocks += checkGrid(p, spans, spans, `K=${k} over ${pixels} px`);
     // An off-diagonal tile: rows and columns from different stretches.
-    blocks += checkGrid(p, pixelSpans(pixels >> 1, pixels >> 1, k / pixels, k), pixelSpans(0, pixels >> 2, k / pixels, k), `K=${k} off-diagonal`);
+    blocks += checkGrid(
+      p,
+      pixelSpans(pixels >> 1, pixels >> 1, k / pixels, k),
+      pixelSpans(0, pixels >> 2, k / pixels, k),
+      `K=${k} off-diagonal`,
+    );
   }
   // Ties, zeros and one-hot rows: the cases where the top two of rows and columns coincide.
-  for (const p of [Float64Array.from([0.25, 0.25, 0.25, 0.25]), Float64Array.from([1, 0, 0, 0]), Float64Array.from([0.5, 0, 0.5, 0]), Float64Array.from([0.7, 0.1, 0.1, 0.1])]) {
+  for (const p of [
+    Float64Array.from([0.25, 0.25, 0.25, 0.25]),
+    Float64Array.from([1, 0, 0, 0]),
+    Float64Array.from([0.5, 0, 0.5, 0]),
+    Float64Array.from([0.7, 0.1, 0.1, 0.1]),
+  ]) {
     for (const pixels of [1, 2, 3, 4, 7]) {
       const spans = pixelSpans(0, pixels, 4 / pixels, 4);
       blocks += checkGrid(p, spans, spans, `p = ${p} over ${pixels} px`);
@@ -186,7 +205,8 @@ test('blockValues (one pass per tile) equals blockValue per block and brute forc
     // Every block of the 4 × 4 matrix as a 1 × 1 grid.
     for (let r0 = 0; r0 < 4; r0++)
       for (let r1 = r0 + 1; r1 <= 4; r1++)
-        for (let c0 = 0; c0 < 4; c0++) for (let c1 = c0 + 1; c1 <= 4; c1++) blocks += checkGrid(p, Int32Array.of(r0, r1), Int32Array.of(c0, c1), `p = ${p}`);
+        for (let c0 = 0; c0 < 4; c0++)
+          for (let c1 = c0 + 1; c1 <= 4; c1++) blocks += checkGrid(p, Int32Array.of(r0, r1), Int32Array.of(c0, c1), `p = ${p}`);
   }
   assert.ok(blocks > 400_000);
 });
@@ -207,7 +227,11 @@ test('blockValues falls back to blockValue per block for a source without a fast
 });
 
 test('blockValues equals blockValue per block even for a p with NaN or ∞ (no shortcut taken)', () => {
-  for (const p of [Float64Array.from([0.2, Number.NaN, 0.3, 0.1, Number.NaN, 0.4]), Float64Array.from([0.2, Infinity, 0, 0.1, 0.3, 0.4]), Float64Array.from([Number.NaN, Number.NaN, Number.NaN, 0.5, 0.5, 0])]) {
+  for (const p of [
+    Float64Array.from([0.2, Number.NaN, 0.3, 0.1, Number.NaN, 0.4]),
+    Float64Array.from([0.2, Infinity, 0, 0.1, 0.3, 0.4]),
+    Float64Array.from([Number.NaN, Number.NaN, Number.NaN, 0.5, 0.5, 0]),
+  ]) {
     const src = jacobianSource(p);
     for (const pixels of [2, 3, 4, 6, 9]) {
       const spans = pixelSpans(0, pixels, 6 / pixels, 6);

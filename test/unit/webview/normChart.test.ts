@@ -12,7 +12,11 @@ const layers = [
 test('gradient norms on a log axis, vanishing and exploding flagged in words (snapshot)', () => {
   const { document, ui } = dom();
   const chosen: number[] = [];
-  const svg = normChart(document, { layers, selected: 1, width: 520, select: (l) => chosen.push(l), describe: (l) => ({ title: String(l), rows: [] }) }, ui);
+  const svg = normChart(
+    document,
+    { layers, selected: 1, width: 520, select: (l) => chosen.push(l), describe: (l) => ({ title: String(l), rows: [] }) },
+    ui,
+  );
   const bars = cells(svg, '[data-testid="norm-bar"]');
   assert.deepEqual(
     bars.map((b) => b.value),

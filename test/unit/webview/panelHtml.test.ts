@@ -2,11 +2,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { contentSecurityPolicy, renderPanelHtml } from '../../../src/extension/panelHtml';
 
-const opts = { scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js', styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/panel.css', cspSource: 'https://*.vscode-cdn.net', nonce: '0123456789abcdef0123456789abcdef' };
+const opts = {
+  scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
+  styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/media/panel.css',
+  cspSource: 'https://*.vscode-cdn.net',
+  nonce: '0123456789abcdef0123456789abcdef',
+};
 
 test('the CSP allows only the extension’s resources and this load’s nonce', () => {
   const csp = contentSecurityPolicy(opts.cspSource, opts.nonce);
-  assert.equal(csp, "default-src 'none'; img-src https://*.vscode-cdn.net data: blob:; style-src https://*.vscode-cdn.net 'nonce-0123456789abcdef0123456789abcdef'; script-src 'nonce-0123456789abcdef0123456789abcdef'; font-src https://*.vscode-cdn.net");
+  assert.equal(
+    csp,
+    "default-src 'none'; img-src https://*.vscode-cdn.net data: blob:; style-src https://*.vscode-cdn.net 'nonce-0123456789abcdef0123456789abcdef'; script-src 'nonce-0123456789abcdef0123456789abcdef'; font-src https://*.vscode-cdn.net",
+  );
   assert.ok(!csp.includes('unsafe'));
   assert.ok(!/https?:\/\/(?!\*\.vscode-cdn\.net)/.test(csp), 'no remote origin besides cspSource');
 });

@@ -26,7 +26,8 @@ after(async () => {
 });
 
 type Data = Record<string, string>;
-const data = (page: Page, selector: string): Promise<Data[]> => page.$$eval(selector, (els) => els.map((e) => ({ ...(e as HTMLElement).dataset }) as Record<string, string>));
+const data = (page: Page, selector: string): Promise<Data[]> =>
+  page.$$eval(selector, (els) => els.map((e) => ({ ...(e as HTMLElement).dataset }) as Record<string, string>));
 const one = async (page: Page, selector: string): Promise<Data> => (await data(page, selector))[0];
 const posted = async (type: string) => (await panel.posted()).filter((m) => m.type === type);
 
@@ -83,7 +84,8 @@ test('10 classes: Jacobian, gradient, batch gradient, loss and chain values equa
   await page.click('[data-testid="tab-gradient"]');
   const grad = await data(page, '[data-testid="gradient-bar"]');
   assert.equal(grad.length, k);
-  for (const g of grad) assertNear(Number(g.value), ten.probabilities[i * k + Number(g.row)] - ten.targets[i * k + Number(g.row)], `p − y [${g.row}]`);
+  for (const g of grad)
+    assertNear(Number(g.value), ten.probabilities[i * k + Number(g.row)] - ten.targets[i * k + Number(g.row)], `p − y [${g.row}]`);
 
   await page.click('[data-testid="tab-matrix"]');
   const m = await data(page, '[data-testid="matrix-heatmap"] [data-testid="heatmap-cell"]');
@@ -98,7 +100,8 @@ test('10 classes: Jacobian, gradient, batch gradient, loss and chain values equa
   const check = await one(page, '[data-testid="chain-product-check"]');
   assert.equal(check.ok, 'true');
   const product = await data(page, '[data-testid="chain-dLdz"] [data-testid="heatmap-cell"]');
-  for (const c of product) assertNear(Number(c.value), ten.probabilities[i * k + Number(c.row)] - ten.targets[i * k + Number(c.row)], `Jᵀ∂L/∂p [${c.row}]`);
+  for (const c of product)
+    assertNear(Number(c.value), ten.probabilities[i * k + Number(c.row)] - ten.targets[i * k + Number(c.row)], `Jᵀ∂L/∂p [${c.row}]`);
   assert.deepEqual(panel.errors, []);
 });
 
@@ -179,7 +182,10 @@ test('export as SVG and PNG, copy as CSV and JSON: the host gets the data; an ac
   const svg = exports.find((m) => m.format === 'svg')!;
   assert.match(svg.suggestedName as string, /^logits_12x10-jacobian-sample-3\.svg$/);
   assert.match(svg.data as string, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-  assert.ok(!(svg.data as string).includes('currentColor') || (svg.data as string).includes('style="fill:'), 'colours are resolved for use outside the panel');
+  assert.ok(
+    !(svg.data as string).includes('currentColor') || (svg.data as string).includes('style="fill:'),
+    'colours are resolved for use outside the panel',
+  );
   const png = exports.find((m) => m.format === 'png')!;
   assert.deepEqual(png.data, [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
 
@@ -235,8 +241,16 @@ test('1,000 classes: canvas heatmap; tooltips give block min/mean/max, zoomed-in
   // '=' is the unshifted '+' key; both zoom in.
   for (let z = 0; z < 5; z++) await page.keyboard.press('=');
   await page
-    .waitForFunction(() => Number((document.querySelector('[data-testid="jacobian-heatmap"]') as HTMLElement).dataset.zoom) >= 32, undefined, { timeout: 5000 })
-    .catch(async () => assert.fail(`not zoomed in: ${JSON.stringify(await page.evaluate(() => ({ zoom: (document.querySelector('[data-testid="jacobian-heatmap"]') as HTMLElement).dataset.zoom, active: document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName })))}`));
+    .waitForFunction(
+      () => Number((document.querySelector('[data-testid="jacobian-heatmap"]') as HTMLElement).dataset.zoom) >= 32,
+      undefined,
+      { timeout: 5000 },
+    )
+    .catch(async () =>
+      assert.fail(
+        `not zoomed in: ${JSON.stringify(await page.evaluate(() => ({ zoom: (document.querySelector('[data-testid="jacobian-heatmap"]') as HTMLElement).dataset.zoom, active: document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName })))}`,
+      ),
+    );
   await page.keyboard.press('ArrowRight');
   const live = await one(page, '[data-testid="live"]');
   assertNear(Number(live.value), entry(big.probabilities, k, 1, Number(live.row), Number(live.col)), 'live value');
@@ -306,7 +320,8 @@ test('network: weight-gradient heatmaps, norm chart, chain rule per layer with p
   await panel.show(net, { selected: 2, view: 'network' });
   assert.equal((await data(page, '[data-testid="weight-gradient-heatmap"]')).length, 3);
   const cellsL2 = await data(page, '[data-testid="weight-gradient-heatmap"][data-layer="1"] [data-testid="heatmap-cell"]');
-  for (const c of cellsL2) assertNear(Number(c.value), net.layers[1].gradWeights[Number(c.row) * 8 + Number(c.col)], `∂L/∂W2[${c.row},${c.col}]`);
+  for (const c of cellsL2)
+    assertNear(Number(c.value), net.layers[1].gradWeights[Number(c.row) * 8 + Number(c.col)], `∂L/∂W2[${c.row},${c.col}]`);
   await page.click('[data-testid="layer-button"][data-layer="0"]');
   await page.click('[data-testid="tab-chain"]');
   assert.equal((await one(page, '[data-testid="chain-product-check"]')).ok, 'true');

@@ -15,12 +15,24 @@ import { dom } from './helpers';
 /** '#21908d' or 'rgb(33, 144, 141)' → '#21908d'. */
 function hex(color: string): string {
   const m = /^rgb\((\d+), (\d+), (\d+)\)$/.exec(color);
-  return m ? '#' + m.slice(1).map((v) => Number(v).toString(16).padStart(2, '0')).join('') : color.toLowerCase();
+  return m
+    ? '#' +
+        m
+          .slice(1)
+          .map((v) => Number(v).toString(16).padStart(2, '0'))
+          .join('')
+    : color.toLowerCase();
 }
 
 const run = readManifest(new Uint8Array(readFileSync(join(__dirname, '..', '..', 'fixtures', 'runs', 'good', 'run.jsonl'))));
 const params = run.steps[0].params.map((p) => p.name);
-const points: RunPoint[] = run.steps.map((s) => ({ step: s.step, time: s.time, loss: s.loss, gradNorms: s.params.map((p) => p.gradNorm), weightNorms: s.params.map((p) => p.weightNorm) }));
+const points: RunPoint[] = run.steps.map((s) => ({
+  step: s.step,
+  time: s.time,
+  loss: s.loss,
+  gradNorms: s.params.map((p) => p.gradNorm),
+  weightNorms: s.params.map((p) => p.weightNorm),
+}));
 
 function state(steps: RunPoint[], thresholds = { vanishing: 1e-6, exploding: 1e3 }): RunState {
   const s = new RunState();
@@ -32,8 +44,14 @@ test('loss chart: one point per logged step holding its loss; clicking picks the
   const { document } = dom();
   const picked: number[] = [];
   const svg = runLossChart(document, state(points), { width: 600, selected: 2, pick: (i) => picked.push(i) });
-  const found = Array.from(svg.querySelectorAll('[data-testid="run-loss-point"]')).map((e) => [Number(e.getAttribute('data-step')), Number(e.getAttribute('data-value'))]);
-  assert.deepEqual(found, run.steps.map((s) => [s.step, s.loss]));
+  const found = Array.from(svg.querySelectorAll('[data-testid="run-loss-point"]')).map((e) => [
+    Number(e.getAttribute('data-step')),
+    Number(e.getAttribute('data-value')),
+  ]);
+  assert.deepEqual(
+    found,
+    run.steps.map((s) => [s.step, s.loss]),
+  );
   assert.equal(svg.querySelector('[data-testid="run-selected-rule"]')?.getAttribute('data-step'), '2');
   assert.match(svg.getAttribute('aria-label')!, /Logged loss over 5 steps, from 1\.16\d* at step 0 to 0\.917\d* at step 4/);
   // Lower loss is drawn higher up: y grows downwards.

@@ -5,8 +5,18 @@ import { classificationPayload, regressionPayload, seededNetwork } from '../../w
 
 test('restoreState keeps valid fields and drops the rest', () => {
   assert.deepEqual(restoreState(undefined), { view: null, selected: 0, layer: 0, fileName: null });
-  assert.deepEqual(restoreState({ view: 'chain', selected: 4, layer: 2, fileName: 'a.json' }), { view: 'chain', selected: 4, layer: 2, fileName: 'a.json' });
-  assert.deepEqual(restoreState({ view: 'nope', selected: -1, layer: 1.5, fileName: 3 }), { view: null, selected: 0, layer: 0, fileName: null });
+  assert.deepEqual(restoreState({ view: 'chain', selected: 4, layer: 2, fileName: 'a.json' }), {
+    view: 'chain',
+    selected: 4,
+    layer: 2,
+    fileName: 'a.json',
+  });
+  assert.deepEqual(restoreState({ view: 'nope', selected: -1, layer: 1.5, fileName: 3 }), {
+    view: null,
+    selected: 0,
+    layer: 0,
+    fileName: null,
+  });
 });
 
 test('each kind of file has its views, in tab order', () => {

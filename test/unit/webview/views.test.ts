@@ -15,7 +15,17 @@ function render(payload: Payload, view: ViewId, selected = 0, layer = 0) {
   document.body.appendChild(host);
   const picked: number[] = [];
   const layers: number[] = [];
-  const ctx: ViewContext = { doc: document, payload, selected, layer, theme: DARK, width: 900, ui, select: (i) => picked.push(i), selectLayer: (l) => layers.push(l) };
+  const ctx: ViewContext = {
+    doc: document,
+    payload,
+    selected,
+    layer,
+    theme: DARK,
+    width: 900,
+    ui,
+    select: (i) => picked.push(i),
+    selectLayer: (l) => layers.push(l),
+  };
   const handle = rendererFor(view, payload)(host, ctx);
   return { host, handle, picked, layers, document };
 }
@@ -77,7 +87,8 @@ test('chain view: Jᵀ · ∂L/∂p equals p − y and the analysis’s batch ro
   const product = cells(host.querySelector('[data-testid="chain-dLdz"]')!, '[data-testid="heatmap-cell"]');
   for (const c of product) assert.ok(near(c.value, cls.probabilities[i * 6 + c.row] - cls.targets[i * 6 + c.row]));
   const dLdp = cells(host.querySelector('[data-testid="chain-dLdp"]')!, '[data-testid="heatmap-cell"]');
-  for (const c of dLdp) assert.equal(c.value, cls.targets[i * 6 + c.row] === 0 ? 0 : -cls.targets[i * 6 + c.row] / cls.probabilities[i * 6 + c.row]);
+  for (const c of dLdp)
+    assert.equal(c.value, cls.targets[i * 6 + c.row] === 0 ? 0 : -cls.targets[i * 6 + c.row] / cls.probabilities[i * 6 + c.row]);
 });
 
 test('chain view flags a mismatch: a payload whose batch gradient is wrong fails its check', () => {
@@ -117,7 +128,8 @@ for (const layer of [0, 1, 2]) {
     const prev = layer === 0 ? net.inputs : net.layers[layer - 1].a;
     assert.equal(outer.length, L.outputs * L.inputs);
     for (const c of outer) assert.equal(c.value, L.dZ[i * L.outputs + c.row] * prev[i * L.inputs + c.col]);
-    if (L.activation === 'softmax') assert.equal(host.querySelector('[data-testid="chain-dadz"]')!.getAttribute('data-rows'), String(L.outputs));
+    if (L.activation === 'softmax')
+      assert.equal(host.querySelector('[data-testid="chain-dadz"]')!.getAttribute('data-rows'), String(L.outputs));
   });
 }
 

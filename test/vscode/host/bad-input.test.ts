@@ -39,12 +39,20 @@ describe('bad input in the editor', function () {
       assert.equal(looksLikeTensorText(c.file, document.getText()), ours, `${c.file}: the text and byte tests disagree`);
       const expected = ours ? (c.problems ?? []).map((p) => `${p.line}:${p.column}: ${p.message}`) : [];
       const errorsExpected = ours && c.exit !== 0;
-      const actual = await waitFor(`diagnostics of ${c.file}`, () => {
-        const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Gradient Lens' && (errorsExpected ? true : x.severity === vscode.DiagnosticSeverity.Error));
-        const lines = d.map((x) => `${x.range.start.line + 1}:${x.range.start.character + 1}: ${x.message}`);
-        return (errorsExpected ? expected.every((e) => lines.includes(e)) : lines.length === 0) && lines;
-      }, 10000).catch((error) => {
-        throw new Error(`${c.file}: ${(error as Error).message}; expected ${JSON.stringify(expected)} got ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((x) => `${x.range.start.line + 1}:${x.range.start.character + 1}: ${x.message}`))}`);
+      const actual = await waitFor(
+        `diagnostics of ${c.file}`,
+        () => {
+          const d = vscode.languages
+            .getDiagnostics(uri)
+            .filter((x) => x.source === 'Gradient Lens' && (errorsExpected ? true : x.severity === vscode.DiagnosticSeverity.Error));
+          const lines = d.map((x) => `${x.range.start.line + 1}:${x.range.start.character + 1}: ${x.message}`);
+          return (errorsExpected ? expected.every((e) => lines.includes(e)) : lines.length === 0) && lines;
+        },
+        10000,
+      ).catch((error) => {
+        throw new Error(
+          `${c.file}: ${(error as Error).message}; expected ${JSON.stringify(expected)} got ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((x) => `${x.range.start.line + 1}:${x.range.start.character + 1}: ${x.message}`))}`,
+        );
       });
       if (errorsExpected) assert.ok(actual.length >= expected.length);
       checked++;
@@ -60,7 +68,11 @@ describe('bad input in the editor', function () {
     const d = await waitFor('the nesting diagnostic', () => vscode.languages.getDiagnostics(uri).find((x) => /nest/i.test(x.message)));
     assert.equal(d.range.start.line, 0);
     const cifar = await vscode.workspace.openTextDocument(workspaceFile('cifar10-logits.json'));
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', cifar.uri, new vscode.Position(3, 6));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      cifar.uri,
+      new vscode.Position(3, 6),
+    );
     assert.ok(hoverText(hovers).includes('Gradient Lens'), 'hover still works');
     await vscode.workspace.fs.delete(uri);
   });

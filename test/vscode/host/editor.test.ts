@@ -8,7 +8,16 @@ import { sampleSpan } from '../../../src/core/dataset';
 import { num } from '../../../src/extension/format';
 import { coreAnalysis, hoverText, open, sha256, waitFor, workspaceFile } from './util';
 
-const EXAMPLES = ['reference-example.json', 'cifar10-logits.json', 'soft-labels.json', 'regression.json', 'iris-logits.csv', 'imagenet-1000-classes.json', 'network.json', 'broken.json'];
+const EXAMPLES = [
+  'reference-example.json',
+  'cifar10-logits.json',
+  'soft-labels.json',
+  'regression.json',
+  'iris-logits.csv',
+  'imagenet-1000-classes.json',
+  'network.json',
+  'broken.json',
+];
 
 describe('Gradient Lens in a real extension host', function () {
   this.timeout(60000);
@@ -36,7 +45,8 @@ describe('Gradient Lens in a real extension host', function () {
       assert.ok(text.includes(`true class **${core.dataset.classes![core.analysis.actual[i]]}**`), text);
       assert.ok(text.includes(`predicted **${core.dataset.classes![core.analysis.predicted[i]]}**`), text);
       assert.ok(text.includes(`p_true = ${num(core.analysis.pTrue[i])}`), text);
-      for (let j = 0; j < 10; j++) assert.ok(text.includes(`| ${num(core.analysis.logitGradient[i * 10 + j])} |`), `gradient ${j} in ${text}`);
+      for (let j = 0; j < 10; j++)
+        assert.ok(text.includes(`| ${num(core.analysis.logitGradient[i * 10 + j])} |`), `gradient ${j} in ${text}`);
       assert.ok(text.includes('command:gradientLens.showJacobian'), 'links to the Jacobian');
     }
   });
@@ -44,13 +54,19 @@ describe('Gradient Lens in a real extension host', function () {
   it('hover on a CSV row and on a label element', async () => {
     const csv = await open('iris-logits.csv');
     const core = coreAnalysis(csv.document.uri);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', csv.document.uri, new vscode.Position(3, 1));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      csv.document.uri,
+      new vscode.Position(3, 1),
+    );
     assert.ok(hoverText(hovers).includes(`sample 2** — loss **${num(core.analysis!.losses[2])}**`), hoverText(hovers));
     const json = await open('cifar10-logits.json');
     const text = json.document.getText();
     const labelsAt = text.indexOf('"labels": [') + '"labels": ['.length;
     const third = json.document.positionAt(text.indexOf(',', text.indexOf(',', labelsAt) + 1) + 2);
-    const onLabel = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', json.document.uri, third));
+    const onLabel = hoverText(
+      await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', json.document.uri, third),
+    );
     assert.ok(onLabel.includes('sample 2**'), onLabel);
   });
 
@@ -61,7 +77,12 @@ describe('Gradient Lens in a real extension host', function () {
       const d = vscode.languages.getDiagnostics(editor.document.uri).filter((x) => x.source === 'Gradient Lens');
       return d.length === core.problems.length && d;
     });
-    const actual = diagnostics.map((d) => ({ message: d.message, start: editor.document.offsetAt(d.range.start), end: editor.document.offsetAt(d.range.end), error: d.severity === vscode.DiagnosticSeverity.Error }));
+    const actual = diagnostics.map((d) => ({
+      message: d.message,
+      start: editor.document.offsetAt(d.range.start),
+      end: editor.document.offsetAt(d.range.end),
+      error: d.severity === vscode.DiagnosticSeverity.Error,
+    }));
     const expected = core.problems.map((p) => ({ message: p.message, start: p.start, end: p.end, error: p.severity === 'error' }));
     assert.deepEqual(actual, expected);
     assert.ok(actual.some((d) => d.message.startsWith('label 3 of sample 2 is out of range for 3 classes (valid: 0…2)')));
@@ -73,7 +94,9 @@ describe('Gradient Lens in a real extension host', function () {
     const at = document.getText().indexOf('0.7');
     const range = new vscode.Range(document.positionAt(at), document.positionAt(at + 3));
     await editor.edit((e) => e.replace(range, '0.9'));
-    const broken = await waitFor('a sum diagnostic after the edit', () => vscode.languages.getDiagnostics(document.uri).find((d) => d.message.startsWith('probabilities in sample 0 sum to 1.2')));
+    const broken = await waitFor('a sum diagnostic after the edit', () =>
+      vscode.languages.getDiagnostics(document.uri).find((d) => d.message.startsWith('probabilities in sample 0 sum to 1.2')),
+    );
     assert.equal(broken.range.start.line, document.positionAt(document.getText().indexOf('[0.1, 0.9')).line);
     await editor.edit((e) => e.replace(range, '0.7'));
     await waitFor('the diagnostic to clear', () => vscode.languages.getDiagnostics(document.uri).length === 0);
@@ -86,7 +109,9 @@ describe('Gradient Lens in a real extension host', function () {
       const d = vscode.languages.getDiagnostics(editor.document.uri).filter((x) => x.severity === vscode.DiagnosticSeverity.Warning);
       return d.length > 0 && d;
     });
-    const samples = warnings.filter((w) => w.message.startsWith('confidently wrong')).map((w) => Number(/sample (\d+)/.exec(w.message)![1]));
+    const samples = warnings
+      .filter((w) => w.message.startsWith('confidently wrong'))
+      .map((w) => Number(/sample (\d+)/.exec(w.message)![1]));
     for (const i of [5, 13, 21]) assert.ok(samples.includes(i), `${samples}`);
   });
 
@@ -129,7 +154,10 @@ describe('Gradient Lens in a real extension host', function () {
     // 16 samples on 16 lines: per-sample lenses; the summary form is exercised by the minified reference file below.
     assert.equal(lenses.filter((l) => l.command?.title.startsWith('loss ')).length, 16);
     const uri = workspaceFile('minified.json');
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{"logits": [[1, 2, 3], [3, 2, 1], [0, 0, 5]], "labels": [2, 0, 2]}'));
+    await vscode.workspace.fs.writeFile(
+      uri,
+      new TextEncoder().encode('{"logits": [[1, 2, 3], [3, 2, 1], [0, 0, 5]], "labels": [2, 0, 2]}'),
+    );
     const doc = await vscode.workspace.openTextDocument(uri);
     const summary = await waitFor('summary lens', async () => {
       const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
@@ -147,7 +175,10 @@ describe('Gradient Lens in a real extension host', function () {
     const core = coreAnalysis(uri);
     const summary = await vscode.commands.executeCommand<string>('gradientLens.analyzeFile', uri);
     assert.equal(summary, `cifar10-logits.json: 24 samples × 10 classes, mean cross-entropy ${num(core.analysis!.loss)}`);
-    const checks = await vscode.commands.executeCommand<{ passed: boolean; checked: number }[]>('gradientLens.compareFiniteDifferences', uri);
+    const checks = await vscode.commands.executeCommand<{ passed: boolean; checked: number }[]>(
+      'gradientLens.compareFiniteDifferences',
+      uri,
+    );
     assert.ok(checks.length > 0 && checks.every((c) => c.passed && c.checked > 0));
   });
 
@@ -160,7 +191,9 @@ describe('Gradient Lens in a real extension host', function () {
     const w = 1 * layer.inputs + 2; // neuron 1, input 2 of layer 2
     const position = editor.document.positionAt(spans[2 * w] + 1);
     const text = await waitFor('hover on a weight', async () => {
-      const t = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position));
+      const t = hoverText(
+        await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position),
+      );
       return t.includes('layer 2') && t;
     });
     const r = core.network.analysis.layers[1];
@@ -177,7 +210,13 @@ describe('Gradient Lens in a real extension host', function () {
   it('every command on every example leaves the files byte-identical', async () => {
     for (const name of EXAMPLES) {
       const uri = workspaceFile(name);
-      for (const command of ['gradientLens.analyzeFile', 'gradientLens.showGradients', 'gradientLens.showLossPerSample', 'gradientLens.explainChainRule', 'gradientLens.compareFiniteDifferences']) {
+      for (const command of [
+        'gradientLens.analyzeFile',
+        'gradientLens.showGradients',
+        'gradientLens.showLossPerSample',
+        'gradientLens.explainChainRule',
+        'gradientLens.compareFiniteDifferences',
+      ]) {
         await vscode.commands.executeCommand(command, uri);
       }
       await vscode.commands.executeCommand('gradientLens.showJacobian', uri, 0);

@@ -19,12 +19,20 @@ describe('named losses in a real extension host', function () {
     for (const i of [0, 5]) {
       const position = editor.document.positionAt(sampleSpan(core.dataset, i)!.start + 2);
       const text = await waitFor(`hover on sample ${i}`, async () => {
-        const t = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position));
+        const t = hoverText(
+          await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position),
+        );
         return t.includes('Gradient Lens') && t.replace(/\\/g, '');
       });
-      assert.ok(text.includes(`sample ${i}** — cross_entropy (weight=[1, 2, 1, 0.5], label_smoothing=0.1) loss **${num(core.analysis.losses[i])}**`), text);
+      assert.ok(
+        text.includes(
+          `sample ${i}** — cross_entropy (weight=[1, 2, 1, 0.5], label_smoothing=0.1) loss **${num(core.analysis.losses[i])}**`,
+        ),
+        text,
+      );
       assert.ok(text.includes('𝓛 = −(1−ε) w_y log p_y − ε/K Σ_k w_k log p_k, ε = 0.1'), text);
-      for (let j = 0; j < 4; j++) assert.ok(text.includes(`| ${num(core.analysis.logitGradient[i * 4 + j])} |`), `gradient ${j} in ${text}`);
+      for (let j = 0; j < 4; j++)
+        assert.ok(text.includes(`| ${num(core.analysis.logitGradient[i * 4 + j])} |`), `gradient ${j} in ${text}`);
     }
     assert.equal(core.analysis.losses[5], 0); // its label is ignore_index
   });
@@ -36,6 +44,9 @@ describe('named losses in a real extension host', function () {
       return l && l.length > 0 ? l : null;
     });
     const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.some((t) => t.startsWith('cross_entropy (weight=[1, 2, 1, 0.5], label_smoothing=0.1): −(1−ε) w_y log p_y')), titles.join('\n'));
+    assert.ok(
+      titles.some((t) => t.startsWith('cross_entropy (weight=[1, 2, 1, 0.5], label_smoothing=0.1): −(1−ε) w_y log p_y')),
+      titles.join('\n'),
+    );
   });
 });

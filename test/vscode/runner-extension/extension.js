@@ -19,14 +19,19 @@ function writeResults(results) {
 function runSuite(suiteDir) {
   const Mocha = require(process.env.GRADIENT_LENS_MOCHA || 'mocha');
   const mocha = new Mocha({ ui: 'bdd', timeout: 20000, color: false });
-  const files = fs.readdirSync(suiteDir).filter((f) => f.endsWith('.test.js')).sort();
+  const files = fs
+    .readdirSync(suiteDir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   for (const f of files) mocha.addFile(path.join(suiteDir, f));
 
   const results = { passed: [], failed: [], pending: [] };
   return new Promise((resolve) => {
     const runner = mocha.run(() => resolve(results));
     runner.on('pass', (t) => results.passed.push({ title: t.title, fullTitle: t.fullTitle(), duration: t.duration }));
-    runner.on('fail', (t, err) => results.failed.push({ title: t.title, fullTitle: t.fullTitle(), error: String(err && err.message), stack: String(err && err.stack) }));
+    runner.on('fail', (t, err) =>
+      results.failed.push({ title: t.title, fullTitle: t.fullTitle(), error: String(err && err.message), stack: String(err && err.stack) }),
+    );
     runner.on('pending', (t) => results.pending.push({ title: t.title, fullTitle: t.fullTitle() }));
   });
 }
@@ -38,7 +43,20 @@ function activate() {
   Promise.resolve()
     .then(() => runSuite(suiteDir))
     .then(writeResults)
-    .catch((err) => writeResults({ passed: [], failed: [{ title: 'test-runner', fullTitle: 'test-runner: could not run the suite', error: String(err && err.message), stack: String(err && err.stack) }], pending: [] }));
+    .catch((err) =>
+      writeResults({
+        passed: [],
+        failed: [
+          {
+            title: 'test-runner',
+            fullTitle: 'test-runner: could not run the suite',
+            error: String(err && err.message),
+            stack: String(err && err.stack),
+          },
+        ],
+        pending: [],
+      }),
+    );
 }
 
 module.exports = { activate, deactivate() {} };
