@@ -291,20 +291,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
       );
     return null;
   }
-  let classes: string[] | null = null;
-  if (roles.classes) {
-    if (roles.classes.names.length === k) classes = roles.classes.names;
-    else
-      sink.add(
-        problem(
-          `"classes" has ${roles.classes.names.length} names but there are ${k} classes; the names are ignored`,
-          roles.classes.span.start,
-          roles.classes.span.end,
-          'classes-count',
-          'warning',
-        ),
-      );
-  }
+  const classes = classNamesFor(roles, k, 'classes', sink);
   if (sink.errors > errorsBefore) return null;
   if (kind === 'logits' && !logitLossIsFinite(input, targets, sink)) return null;
   return { task: 'classification', input: kind, n, k, values: input.data, targets, labels, classes, spans };
@@ -503,4 +490,14 @@ function shape(t: Located): string {
 
 function round(x: number): string {
   return String(Number(x.toPrecision(6)));
+}
+
+/** The file's class names when there is one per class (or output); otherwise a warning and none. */
+export function classNamesFor(roles: Roles, k: number, unit: 'classes' | 'outputs', sink: ProblemSink): string[] | null {
+  const given = roles.classes;
+  if (!given) return null;
+  if (given.names.length === k) return given.names;
+  const message = `"classes" has ${given.names.length} names but there are ${k} ${unit}; the names are ignored`;
+  sink.add(problem(message, given.span.start, given.span.end, 'classes-count', 'warning'));
+  return null;
 }

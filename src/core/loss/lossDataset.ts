@@ -8,7 +8,7 @@ import type { ClassificationData, Dataset, RegressionData } from '../dataset';
 import type { Located } from '../located';
 import { rowSpanOf } from '../located';
 import { problem } from '../problems';
-import { buildClassification, buildRegression, type ProblemSink, type Roles } from '../roles';
+import { buildClassification, buildRegression, classNamesFor, type ProblemSink, type Roles } from '../roles';
 import { checkOption, lossFromValue, type LossSource } from './parse';
 import { DEFAULT_IGNORE_INDEX, LOSS_INPUTS, isPlainSpec, isRegressionLoss, type LossName, type LossOption, type LossSpec } from './spec';
 
@@ -348,20 +348,7 @@ function buildBinary(
     );
   if (bad) return null;
   if (!checkLength(source, 'weight', k, 'output', sink) || !checkLength(source, 'pos_weight', k, 'output', sink)) return null;
-  let classes: string[] | null = null;
-  if (roles.classes) {
-    if (roles.classes.names.length === k) classes = roles.classes.names;
-    else
-      sink.add(
-        problem(
-          `"classes" has ${roles.classes.names.length} names but there are ${k} outputs; the names are ignored`,
-          roles.classes.span.start,
-          roles.classes.span.end,
-          'classes-count',
-          'warning',
-        ),
-      );
-  }
+  const classes = classNamesFor(roles, k, 'outputs', sink);
   const spans = [
     { role, spans: input.rowSpans },
     { role: target.name, spans: target.rowSpans },
