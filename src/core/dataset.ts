@@ -91,7 +91,7 @@ export interface LoadResult {
 }
 
 /** The sample whose span (in any role) contains the offset, or -1. */
-export function sampleAtOffset(dataset: Dataset, offset: number): { index: number; role: string } | null {
+export function sampleAtOffset(dataset: { spans: RoleSpans[] }, offset: number): { index: number; role: string } | null {
   for (const { role, spans } of dataset.spans) {
     const count = spans.length / 2;
     let lo = 0;
@@ -107,7 +107,7 @@ export function sampleAtOffset(dataset: Dataset, offset: number): { index: numbe
 }
 
 /** The span of a sample in its first role (the logits / probabilities / predictions row). */
-export function sampleSpan(dataset: Dataset, index: number): { start: number; end: number } | null {
+export function sampleSpan(dataset: { spans: RoleSpans[] }, index: number): { start: number; end: number } | null {
   const first = dataset.spans[0];
   if (!first || index < 0 || 2 * index + 1 >= first.spans.length) return null;
   return { start: first.spans[2 * index], end: first.spans[2 * index + 1] };

@@ -13,6 +13,12 @@ export interface LineTables {
   firstNonAscii: Float64Array;
 }
 
+/** The file's bytes, or a window onto them read on demand (the host of a file a worker holds). */
+export interface ByteWindow {
+  readonly length: number;
+  subarray(start: number, end: number): Uint8Array;
+}
+
 export class LineIndex {
   private readonly lineStarts: Uint32Array | Float64Array;
   /** Per line, the offset of its first non-ASCII byte (or its end): columns before it are bytes. */
@@ -23,16 +29,18 @@ export class LineIndex {
   private readonly textStart: number;
 
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly bytes: ByteWindow,
     /** The tables of an index built elsewhere (a worker) over the same bytes: see `tables`. */
     tables?: LineTables,
   ) {
-    this.textStart = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    const head = bytes.subarray(0, 3);
+    this.textStart = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
     if (tables) {
       this.lineStarts = tables.lineStarts;
       this.firstNonAscii = tables.firstNonAscii;
       return;
     }
+    if (!(bytes instanceof Uint8Array)) throw new Error('LineIndex: a byte window needs the tables scanned elsewhere');
     const starts: number[] = [0];
     const high: number[] = [];
     const n = bytes.length;
@@ -91,10 +99,11 @@ export class LineIndex {
     const lineEnd = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.bytes.length;
     const ascii = start + Math.max(0, position.character);
     if (ascii <= this.firstNonAscii[line]) return ascii;
+    const text = this.bytes.subarray(start, lineEnd);
     let offset = start;
     let units = 0;
-    while (offset < lineEnd && units < position.character) {
-      const c = this.bytes[offset];
+    while (offset - start < text.length && units < position.character) {
+      const c = text[offset - start];
       if (c === 10 || c === 13) break;
       const width = c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
       units += width === 4 ? 2 : 1;

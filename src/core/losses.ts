@@ -282,6 +282,19 @@ export function meanSquaredError(yHat: Float64Array, y: Float64Array, n: number,
   return { loss: total * sampleScale, losses, gradient };
 }
 
+/**
+ * One row of ∂L/∂z = (p·Σy − y)·scale, which is (p − y)/N for a target summing to one: the one
+ * function behind every ∂L/∂z the hover, the views and the CLI show from p and a target row.
+ * `out` may be `y` itself.
+ */
+export function logitGradientRowInto(p: ArrayLike<number>, y: ArrayLike<number>, scale: number, out: Float64Array): Float64Array {
+  const k = out.length;
+  let ySum = 0;
+  for (let j = 0; j < k; j++) ySum += y[j];
+  for (let j = 0; j < k; j++) out[j] = (p[j] * ySum - y[j]) * scale;
+  return out;
+}
+
 /** p − y scaled like the loss: the gradient with respect to the logits behind given probabilities. */
 export function logitGradientFromProbabilities(
   p: Float64Array,
@@ -292,15 +305,11 @@ export function logitGradientFromProbabilities(
 ): Float64Array {
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    let ySum = 0;
-    for (let j = 0; j < k; j++) ySum += y[i * k + j];
-    for (let j = 0; j < k; j++) out[i * k + j] = (p[i * k + j] * ySum - y[i * k + j]) * scale;
-  }
+  for (let i = 0; i < n; i++) logitGradientRowInto(p.subarray(i * k, (i + 1) * k), y.subarray(i * k, (i + 1) * k), scale, out.subarray(i * k, (i + 1) * k));
   return out;
 }
 
-/** logitGradientFromProbabilities for class indices: the same bits, (p − 1)·scale at the label, p·scale elsewhere. */
+/** logitGradientFromProbabilities for class indices, each label a one-hot row: the same function, the same bits. */
 export function logitGradientFromLabels(
   p: Float64Array,
   labels: Int32Array,
@@ -310,10 +319,11 @@ export function logitGradientFromLabels(
 ): Float64Array {
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   const out = new Float64Array(n * k);
-  for (let i = 0; i < n * k; i++) out[i] = p[i] * scale;
+  const y = new Float64Array(k);
   for (let i = 0; i < n; i++) {
-    const t = i * k + labels[i];
-    out[t] = (p[t] - 1) * scale;
+    y.fill(0);
+    y[labels[i]] = 1;
+    logitGradientRowInto(p.subarray(i * k, (i + 1) * k), y, scale, out.subarray(i * k, (i + 1) * k));
   }
   return out;
 }

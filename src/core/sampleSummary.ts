@@ -2,8 +2,9 @@
  * What a hover says about one sample, as plain data (the editor formats it as Markdown). Kept in
  * the core so the numbers shown are tested against the analysis directly.
  */
-import type { Analysis } from './analysis';
-import { className, type Dataset } from './dataset';
+import type { AnalysisSummary, DatasetSummary } from './resultSummary';
+import { className } from './dataset';
+import type { SampleRow } from './tensorQuery';
 
 export interface GradientEntry {
   index: number;
@@ -44,23 +45,18 @@ export interface RegressionSampleSummary {
 
 export type SampleSummary = ClassificationSampleSummary | RegressionSampleSummary;
 
-export function summarizeSample(dataset: Dataset, analysis: Analysis, index: number, maxEntries = 10): SampleSummary | null {
+/** What the hover says about sample `row.index`, from the host's summary and the row the data's holder sent. */
+export function summarizeSample(dataset: DatasetSummary, analysis: AnalysisSummary, row: SampleRow, maxEntries = 10): SampleSummary | null {
+  const index = row.index;
   if (index < 0 || index >= analysis.n) return null;
-  if (analysis.task === 'classification' && dataset.task === 'classification') {
+  if (analysis.task === 'classification' && dataset.task === 'classification' && row.task === 'classification') {
     const { k } = analysis;
-    const base = index * k;
     const entries: GradientEntry[] = [];
     let norm = 0;
     for (let j = 0; j < k; j++) {
-      const g = analysis.logitGradient[base + j];
+      const g = row.dLdz[j];
       norm += g * g;
-      entries.push({
-        index: j,
-        name: className(dataset.classes, j),
-        p: analysis.probabilities[base + j],
-        y: analysis.targets[base + j],
-        gradient: g,
-      });
+      entries.push({ index: j, name: className(dataset.classes, j), p: row.p[j], y: row.y[j], gradient: g });
     }
     const top = k <= maxEntries ? entries : entries.sort((a, b) => Math.abs(b.gradient) - Math.abs(a.gradient)).slice(0, maxEntries);
     return {
@@ -79,16 +75,14 @@ export function summarizeSample(dataset: Dataset, analysis: Analysis, index: num
       scale: analysis.reduction === 'mean' ? 1 / analysis.n : 1,
     };
   }
-  if (analysis.task === 'regression' && dataset.task === 'regression') {
-    const { d } = analysis;
-    const slice = (a: Float64Array) => Array.from(a.subarray(index * d, (index + 1) * d));
+  if (analysis.task === 'regression' && row.task === 'regression') {
     return {
       task: 'regression',
       index,
       loss: analysis.losses[index],
-      predictions: slice(dataset.predictions),
-      targets: slice(dataset.targets),
-      gradient: slice(analysis.gradient),
+      predictions: Array.from(row.yHat),
+      targets: Array.from(row.y),
+      gradient: Array.from(row.gradient),
       scale: analysis.reduction === 'mean' ? 1 / analysis.n : 1,
     };
   }

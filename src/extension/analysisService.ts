@@ -6,25 +6,30 @@
 import * as vscode from 'vscode';
 import { LineIndex } from '../core/lineIndex';
 import { formatOf } from '../core/load';
-import { runPipeline, type PipelineResult } from '../core/pipeline';
-import { restoreDerived } from '../core/transferForm';
+import { runPipeline } from '../core/pipeline';
+import { summarizeResult, type ResultSummary } from '../core/resultSummary';
 import { readSettings } from './config';
 import { editorLoadOptions, type EditorLoadOptions } from './npzRolePick';
 import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE } from './tensorFileCheck';
-import { CancelledError, WorkerPool } from './workerClient';
-import type { WorkerRequest } from './worker';
+import { CancelledError, DocumentWorker } from './documentWorker';
+import { LocalTensorData, type TensorData } from './tensorData';
+import { documentWindow, fileWindow } from './byteWindows';
+import type { WorkerInput } from './workerProtocol';
 
 export { looksLikeTensorFile, looksLikeTensorText };
 
-export interface FileAnalysis extends PipelineResult {
+export interface FileAnalysis extends ResultSummary {
   uri: vscode.Uri;
   fileName: string;
   /** Document version analysed (undefined when read from disk). */
   version: number | undefined;
-  bytes: Uint8Array;
   lines: LineIndex;
   /** True when VS Code did not open the file as a document (too large to sync). */
   fromDisk: boolean;
+  /** Where the N × K arrays are and how to ask for parts of them (a worker for a large file). */
+  data: TensorData;
+  /** For a named loss: what the batch ∂L/∂z scales p·Σy − y by, when not 1/N. */
+  gradientScale?: number;
 }
 
 export class NotATensorFileError extends Error {}
@@ -32,7 +37,7 @@ export class NotATensorFileError extends Error {}
 export class AnalysisService implements vscode.Disposable {
   private readonly entries = new Map<string, FileAnalysis>();
   private readonly pending = new Map<string, Promise<FileAnalysis>>();
-  private readonly workers: WorkerPool;
+  private readonly workerScript: string;
   private readonly changed = new vscode.EventEmitter<FileAnalysis>();
   readonly onDidAnalyze = this.changed.event;
 
@@ -40,14 +45,16 @@ export class AnalysisService implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.workers = new WorkerPool(vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath);
+    this.workerScript = vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath;
   }
 
   get(uri: vscode.Uri): FileAnalysis | undefined {
     return this.entries.get(uri.toString());
   }
 
+  /** Drops a file's analysis (its document closed): its worker, and the arrays it held, go with it. */
   forget(uri: vscode.Uri): void {
+    this.entries.get(uri.toString())?.data.dispose();
     this.entries.delete(uri.toString());
   }
 
@@ -98,7 +105,7 @@ export class AnalysisService implements vscode.Disposable {
   /** Bytes given here may be moved to the worker: the caller must not use them afterwards. */
   private async run(
     uri: vscode.Uri,
-    input: WorkerRequest['input'],
+    input: WorkerInput,
     version: number | undefined,
     fromDisk: boolean,
     token?: vscode.CancellationToken,
@@ -112,26 +119,31 @@ export class AnalysisService implements vscode.Disposable {
     const started = Date.now();
     const work = (async () => {
       const fileName = baseName(uri);
-      let result: PipelineResult;
-      let bytes: Uint8Array;
-      let lines: LineIndex;
+      let entry: FileAnalysis;
+      let size: number;
       if (!('bytes' in input) || input.bytes.length > settings.workerThresholdBytes) {
-        // The worker parses, and also reads the file or encodes the text, and scans the lines.
-        const done = await this.workers.run(input, fileName, options, token).catch((error: Error) => {
+        // The worker reads the file (or encodes the text), parses, and keeps the analysis.
+        const worker = new DocumentWorker(this.workerScript);
+        const done = await worker.analyze(input, fileName, options, token).catch((error: Error) => {
+          worker.dispose();
           throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`) : error;
         });
-        result = restoreDerived(done.result);
-        bytes = done.bytes;
-        lines = new LineIndex(bytes, done.lines);
+        size = done.byteLength;
+        const window = 'path' in input ? fileWindow(input.path, size) : documentWindow(uri, done.lines.lineStarts);
+        const lines = new LineIndex(window, done.lines);
+        entry = { ...done.summary, uri, fileName, version, lines, fromDisk, data: worker, gradientScale: done.gradientScale };
       } else {
-        bytes = input.bytes;
-        result = runPipeline(bytes, fileName, options);
-        lines = new LineIndex(bytes);
+        const bytes = input.bytes;
+        const result = runPipeline(bytes, fileName, options);
+        const data = new LocalTensorData(result);
+        size = bytes.length;
+        entry = { ...summarizeResult(result), uri, fileName, version, lines: new LineIndex(bytes), fromDisk, data, gradientScale: data.gradientScale };
       }
-      const entry: FileAnalysis = { ...result, uri, fileName, version, bytes, lines, fromDisk };
+      const previous = this.entries.get(uri.toString());
       this.entries.set(uri.toString(), entry);
+      if (previous !== entry) previous?.data.dispose();
       this.log.info(
-        `analysed ${fileName} (${(bytes.length / 1024).toFixed(0)} KB) in ${Date.now() - started} ms: ${result.problems.length} problem(s)`,
+        `analysed ${fileName} (${(size / 1024).toFixed(0)} KB) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
       );
       this.changed.fire(entry);
       return entry;
@@ -145,7 +157,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.workers.dispose();
+    for (const entry of this.entries.values()) entry.data.dispose();
     this.changed.dispose();
     this.entries.clear();
   }

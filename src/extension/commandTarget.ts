@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { NotATensorFileError, type AnalysisService, type FileAnalysis } from './analysisService';
-import { CancelledError } from './workerClient';
+import { CancelledError } from './documentWorker';
 
 /** The file a command was given (explorer, link, CodeLens), else the active editor, custom editor tab or panel. */
 export function commandTarget(

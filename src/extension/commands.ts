@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { sampleAtOffset } from '../core/dataset';
-import { checkDatasetGradients } from '../core/datasetCheck';
+import type { NamedCheck } from '../core/datasetCheck';
 import type { ViewId } from '../shared/protocol';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { analyseForCommand, commandTarget } from './commandTarget';
@@ -48,14 +48,13 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
     vscode.commands.registerCommand('gradientLens.compareFiniteDifferences', async (target?: vscode.Uri | string) => {
       const file = await resolve(service, panel, target, log);
       if (!file?.dataset) return;
-      const dataset = file.dataset;
       const checks = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
           title: `Gradient Lens: finite differences on ${file.fileName}`,
           cancellable: false,
         },
-        async () => checkDatasetGradients(dataset, readSettings().pipeline.reduction),
+        async () => (await file.data.query({ kind: 'gradientCheck', reduction: readSettings().pipeline.reduction ?? 'mean' })) as NamedCheck[],
       );
       for (const c of checks)
         log.info(

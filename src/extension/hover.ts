@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { sampleAtOffset } from '../core/dataset';
 import { summarizeSample, type ClassificationSampleSummary, type RegressionSampleSummary } from '../core/sampleSummary';
+import type { ClassificationRow, SampleRow } from '../core/tensorQuery';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { classificationHoverText, HOVER_COMMANDS, regressionHoverText, type NamedLossText } from './hoverText';
 import { escapeMarkdown } from '../shared/markdownText';
@@ -29,9 +30,12 @@ export class SampleHoverProvider implements vscode.HoverProvider {
     if (analysis.dataset.task === 'network') return networkHover(analysis, offset);
     const hit = sampleAtOffset(analysis.dataset, offset);
     if (!hit || !analysis.analysis) return null;
-    const summary = summarizeSample(analysis.dataset, analysis.analysis, hit.index);
+    // The sample's row comes from wherever the arrays are (the worker, for a large file).
+    const row = (await analysis.data.query({ kind: 'row', index: hit.index })) as SampleRow;
+    if (token.isCancellationRequested) return null;
+    const summary = summarizeSample(analysis.dataset, analysis.analysis, row);
     if (!summary) return null;
-    const md = summary.task === 'classification' ? classificationHover(analysis, summary) : regressionHover(analysis, summary);
+    const md = summary.task === 'classification' ? classificationHover(analysis, summary, row) : regressionHover(analysis, summary);
     const role = analysis.dataset.spans.find((s) => s.role === hit.role)!;
     const range = rangeOf(analysis.lines, role.spans[2 * hit.index], role.spans[2 * hit.index + 1]);
     return new vscode.Hover(md, range);
@@ -47,21 +51,21 @@ function trusted(text: string): vscode.MarkdownString {
   return md;
 }
 
-function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary): vscode.MarkdownString {
-  return trusted(classificationHoverText(file.uri.toString(), s, namedLossText(file, s.index)));
+function classificationHover(file: FileAnalysis, s: ClassificationSampleSummary, row: SampleRow): vscode.MarkdownString {
+  return trusted(classificationHoverText(file.uri.toString(), s, namedLossText(file, row)));
 }
 
 /** How the hover names a loss the file or the user chose; undefined for the default losses. */
-function namedLossText(file: FileAnalysis, index?: number): NamedLossText | undefined {
+function namedLossText(file: FileAnalysis, row?: SampleRow): NamedLossText | undefined {
   const a = file.analysis;
   if (!a || !isNamedLoss(a)) return undefined;
   const text: NamedLossText = { label: lossLabel(a), formula: lossFormula(a), gradient: gradientFormula(a) };
-  if (index !== undefined && a.lossSpec?.name.startsWith('binary_')) text.multiLabel = multiLabelLine(file, index);
+  if (row?.task === 'classification' && a.lossSpec?.name.startsWith('binary_')) text.multiLabel = multiLabelLine(file, row);
   return text;
 }
 
 /** A multi-label sample has no single class: the outputs it predicts on (p ≥ ½) and its positive targets. */
-function multiLabelLine(file: FileAnalysis, i: number): string {
+function multiLabelLine(file: FileAnalysis, row: ClassificationRow): string {
   const a = file.analysis;
   if (a?.task !== 'classification' || file.dataset?.task !== 'classification') return '';
   const classes = file.dataset.classes;
@@ -69,7 +73,7 @@ function multiLabelLine(file: FileAnalysis, i: number): string {
     const on = Array.from({ length: a.k }, (_, j) => j).filter(pick);
     return on.length ? on.map((j) => escapeMarkdown(classes?.[j] ?? String(j))).join(', ') : 'none';
   };
-  return `predicted on **${names((j) => a.probabilities[i * a.k + j] >= 0.5)}** · targets on **${names((j) => a.targets[i * a.k + j] >= 0.5)}** (each output its own sigmoid)`;
+  return `predicted on **${names((j) => row.p[j] >= 0.5)}** · targets on **${names((j) => row.y[j] >= 0.5)}** (each output its own sigmoid)`;
 }
 
 function regressionHover(file: FileAnalysis, s: RegressionSampleSummary): vscode.MarkdownString {

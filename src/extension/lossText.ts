@@ -2,7 +2,7 @@
  * How the editor names the loss of an analysis (hover, CodeLens, status bar): its name with the
  * options that differ from torch's defaults, its formula, and what its gradient is.
  */
-import type { Analysis } from '../core/analysis';
+import type { AnalysisSummary as Analysis } from '../core/resultSummary';
 import { lossFormula, lossLabel, lossSpecOf } from '../core/loss/describe';
 
 export { lossFormula, lossLabel };

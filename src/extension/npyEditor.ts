@@ -17,7 +17,7 @@ import type { LayerSummary } from '../core/tensorArchives';
 import { archiveView, isArchiveName } from './archiveView';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { readSettings } from './config';
-import { CancelledError } from './workerClient';
+import { CancelledError } from './documentWorker';
 import { lossLabel } from './lossText';
 
 export const NPY_VIEW_TYPE = 'gradientLens.npyViewer';

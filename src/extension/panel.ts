@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { sampleAtOffset, sampleSpan } from '../core/dataset';
-import { toWire, type PayloadWire } from '../shared/payloadWire';
-import { parseWebviewMessage, type FromWebview, type ShowMessage, type ToWebview, type ViewId, VIEW_IDS } from '../shared/protocol';
+import type { SampleRow } from '../core/tensorQuery';
+import { parseWebviewMessage, type FromWebview, type PanelQuery, type ToWebview, type ViewId, VIEW_IDS } from '../shared/protocol';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { renderPanelHtml } from './panelHtml';
 import { isSameFile } from './exportCommand';
@@ -16,9 +16,6 @@ import { offsetOf, rangeOf } from './ranges';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
 
-type WireShow = Omit<ShowMessage, 'payload'> & { payload: PayloadWire };
-/** What the host posts: the app's messages, with the show's payload in its wire form. */
-type PanelMessage = Exclude<ToWebview, ShowMessage> | WireShow;
 
 /** What the panel shows; also its serialized state. */
 interface PanelState {
@@ -31,7 +28,10 @@ export class PanelController implements vscode.Disposable {
   private panel: vscode.WebviewPanel | null = null;
   private state: PanelState | null = null;
   private ready = false;
-  private transferId = 0;
+  /** Shows of the panel so far: an answer to a query of an older show is dropped. */
+  private showCount = 0;
+  /** Queries the page cancelled (it moved on) before their answer came. */
+  private readonly cancelled = new Set<number>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Clipboard writes only right after a key press or click the panel reports, and capped. */
   private readonly clipboardGate = new ClipboardGate();
@@ -49,7 +49,7 @@ export class PanelController implements vscode.Disposable {
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.followCursor(e)),
       service.onDidAnalyze((file) => {
-        if (this.state && file.uri.toString() === this.state.uri) this.post(this.showMessage(file));
+        if (this.state && file.uri.toString() === this.state.uri) void this.postShow(file);
       }),
     );
   }
@@ -80,7 +80,7 @@ export class PanelController implements vscode.Disposable {
       );
     this.panel!.title = `Gradient Lens: ${file.fileName}`;
     this.panel!.reveal(undefined, true);
-    if (this.ready) this.post(this.showMessage(file));
+    if (this.ready) void this.postShow(file);
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -138,38 +138,51 @@ export class PanelController implements vscode.Disposable {
     });
   }
 
-  private showMessage(file: FileAnalysis): PanelMessage {
+  /** The show message: the scalars and length-N arrays, and the selected sample's row (asked of the data's holder). */
+  private async postShow(file: FileAnalysis): Promise<void> {
     const payload = payloadOf(file);
     if (!payload || !this.state) {
       const first = file.problems.find((p) => p.severity === 'error');
-      return { type: 'error', fileName: file.fileName, message: first ? first.message : 'nothing to show for this file' };
+      this.post({ type: 'error', fileName: file.fileName, message: first ? first.message : 'nothing to show for this file' });
+      return;
     }
     if (file.userCheck) payload.own = ownPayloadOf(file.userCheck);
-    return { type: 'show', payload, selected: this.state.selected, view: this.state.view };
-  }
-
-  private post(message: PanelMessage): void {
-    if (!this.panel || !this.ready) return;
-    if (message.type === 'show') void this.postShow(this.panel, message);
-    else void this.panel.webview.postMessage(message);
-  }
-
-  /**
-   * A show message in its wire form: the message, then its large arrays in chunks, one host turn
-   * each (see src/shared/payloadWire.ts), so posting 100 MB of analysis never holds the host for
-   * long. A newer show, or closing the panel, stops an older transfer.
-   */
-  private async postShow(panel: vscode.WebviewPanel, message: WireShow): Promise<void> {
-    const id = ++this.transferId;
-    const { show, chunks } = toWire(message, id);
-    try {
-      await panel.webview.postMessage(show);
-      for (const chunk of chunks()) {
-        if (id !== this.transferId || this.panel !== panel) return;
-        await panel.webview.postMessage(chunk);
+    const show = ++this.showCount;
+    const selected = this.state.selected;
+    let row: SampleRow | null = null;
+    if (payload.task !== 'network' && payload.n > 0) {
+      try {
+        row = (await file.data.query({ kind: 'row', index: Math.min(selected, payload.n - 1) })) as SampleRow;
+      } catch (error) {
+        this.log.warn(`panel: could not read sample ${selected} of ${file.fileName}: ${(error as Error).message}`);
       }
+    }
+    if (show !== this.showCount || !this.state) return; // a newer show went out meanwhile
+    this.post({ type: 'show', payload, selected: this.state.selected, view: this.state.view, row });
+  }
+
+  private post(message: ToWebview): void {
+    if (!this.panel || !this.ready) return;
+    void this.panel.webview.postMessage(message).then(undefined, (error: Error) => {
+      this.log.warn(`could not post to the panel: ${error.message}`);
+    });
+  }
+
+  /** Answers a view's query from the shown file's data, wherever it lives; a cancelled or stale answer is dropped. */
+  private async answer(id: number, query: PanelQuery): Promise<void> {
+    const show = this.showCount;
+    const file = this.state ? this.service.get(vscode.Uri.parse(this.state.uri)) : undefined;
+    if (!file) {
+      this.post({ type: 'queryResult', id, ok: false, error: 'the file is no longer analysed' });
+      return;
+    }
+    try {
+      const answer = await file.data.query(query);
+      if (this.cancelled.delete(id) || show !== this.showCount) return;
+      this.post({ type: 'queryResult', id, ok: true, answer });
     } catch (error) {
-      if (this.panel === panel) this.log.warn(`could not send the analysis to the panel: ${(error as Error).message}`);
+      if (this.cancelled.delete(id) || show !== this.showCount) return;
+      this.post({ type: 'queryResult', id, ok: false, error: (error as Error).message });
     }
   }
 
@@ -191,10 +204,30 @@ export class PanelController implements vscode.Disposable {
         const uri = vscode.Uri.parse(this.state.uri);
         try {
           const file = this.service.get(uri) ?? (await this.service.analyzeUri(uri));
-          this.post(this.showMessage(file));
+          await this.postShow(file);
         } catch (error) {
           this.post({ type: 'error', fileName: uri.path.split('/').pop() ?? this.state.uri, message: (error as Error).message });
         }
+        return;
+      }
+      case 'query':
+        await this.answer(message.id, message.query);
+        return;
+      case 'cancelQuery':
+        this.cancelled.add(message.id);
+        if (this.cancelled.size > 10000) this.cancelled.clear();
+        return;
+      case 'copyQuery': {
+        const file = this.state ? this.service.get(vscode.Uri.parse(this.state.uri)) : undefined;
+        let text: string;
+        try {
+          if (!file) throw new Error('the file is no longer analysed');
+          text = (await file.data.query(message.query)) as string;
+        } catch (error) {
+          this.post({ type: 'ack', requestId: message.requestId, ok: false, message: (error as Error).message });
+          return;
+        }
+        await this.copy(message.requestId, text);
         return;
       }
       case 'selectSample':
@@ -210,17 +243,9 @@ export class PanelController implements vscode.Disposable {
       case 'userGesture':
         this.clipboardGate.gesture();
         return;
-      case 'copy': {
-        const refused = this.clipboardGate.check(message.text.length);
-        if (refused) {
-          this.log.warn(`panel: ${refused}`);
-          this.post({ type: 'ack', requestId: message.requestId, ok: false, message: refused });
-          return;
-        }
-        await vscode.env.clipboard.writeText(message.text);
-        this.post({ type: 'ack', requestId: message.requestId, ok: true, message: 'copied to the clipboard' });
+      case 'copy':
+        await this.copy(message.requestId, message.text);
         return;
-      }
       case 'export':
         await this.export(message);
         return;
@@ -228,6 +253,17 @@ export class PanelController implements vscode.Disposable {
         this.log[message.level](`panel: ${message.message}`);
         return;
     }
+  }
+
+  private async copy(requestId: number, text: string): Promise<void> {
+    const refused = this.clipboardGate.check(text.length);
+    if (refused) {
+      this.log.warn(`panel: ${refused}`);
+      this.post({ type: 'ack', requestId, ok: false, message: refused });
+      return;
+    }
+    await vscode.env.clipboard.writeText(text);
+    this.post({ type: 'ack', requestId, ok: true, message: 'copied to the clipboard' });
   }
 
   private async export(message: Extract<FromWebview, { type: 'export' }>): Promise<void> {

@@ -1,23 +1,22 @@
 /**
- * Analysis → the payload for the webview, in its wire form (src/shared/payloadWire.ts): typed
- * arrays, nothing the webview can derive exactly, no copies beyond what is needed.
+ * Analysis → what the panel's 'show' carries: the scalars and the length-N arrays (no N × K
+ * array: a view asks for the rows and blocks it draws, see src/shared/protocol.ts). A network is
+ * small and goes whole.
  */
-import type { RegressionPayload } from '../shared/protocol';
-import type { ClassificationWire, PayloadWire } from '../shared/payloadWire';
+import type { ClassificationPayload, Payload, RegressionPayload } from '../shared/protocol';
 import type { FileAnalysis } from './analysisService';
 import { networkPayloadOf } from './networkPayload';
-import { effectiveTargets } from '../core/loss/effectiveTargets';
 import { lossFormula, lossLabel } from './lossText';
 import { compact } from './ownBuffer';
 
-export function payloadOf(file: FileAnalysis): PayloadWire | null {
+export function payloadOf(file: FileAnalysis): Payload | null {
   const { dataset, analysis } = file;
   if (!dataset) return null;
   if (dataset.task === 'network') return networkPayloadOf(file);
   if (!analysis) return null;
+  const named = analysis.lossSpec ? { lossName: lossLabel(analysis), lossFormula: lossFormula(analysis) } : {};
   if (analysis.task === 'classification' && dataset.task === 'classification') {
-    const labels = dataset.labels;
-    const payload: ClassificationWire = {
+    const payload: ClassificationPayload = {
       task: 'classification',
       fileName: file.fileName,
       input: analysis.input,
@@ -27,28 +26,12 @@ export function payloadOf(file: FileAnalysis): PayloadWire | null {
       reduction: analysis.reduction,
       loss: analysis.loss,
       losses: compact(analysis.losses),
-      probabilities: compact(analysis.probabilities),
-      targets: labels ? null : compact(analysis.targets),
-      labels: labels ? compact(labels) : null,
-      gradient: analysis.input === 'logits' ? null : compact(analysis.gradient),
       predicted: compact(analysis.predicted),
       actual: compact(analysis.actual),
       pTrue: compact(analysis.pTrue),
+      ...named,
+      ...(file.gradientScale !== undefined ? { gradientScale: file.gradientScale } : {}),
     };
-    // A named loss's gradients are its own, not what the webview would derive from p and y.
-    if (analysis.lossSpec) {
-      // The target as the loss sees it (smoothed, weighted; 0 when ignored) and its batch scale.
-      const effective = effectiveTargets(dataset, analysis, analysis.lossSpec);
-      Object.assign(payload, {
-        targets: effective ? effective.targets : compact(analysis.targets),
-        ...(effective ? { gradientScale: effective.scale } : {}),
-        labels: null,
-        gradient: compact(analysis.gradient),
-        logitGradient: compact(analysis.logitGradient),
-        lossName: lossLabel(analysis),
-        lossFormula: lossFormula(analysis),
-      });
-    }
     return payload;
   }
   if (analysis.task === 'regression' && dataset.task === 'regression') {
@@ -60,10 +43,7 @@ export function payloadOf(file: FileAnalysis): PayloadWire | null {
       reduction: analysis.reduction,
       loss: analysis.loss,
       losses: compact(analysis.losses),
-      predictions: compact(dataset.predictions),
-      targets: compact(dataset.targets),
-      gradient: compact(analysis.gradient),
-      ...(analysis.lossSpec ? { lossName: lossLabel(analysis), lossFormula: lossFormula(analysis) } : {}),
+      ...named,
     };
     return payload;
   }

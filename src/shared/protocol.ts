@@ -2,7 +2,16 @@
  * The one contract between the extension host and the panel's webview. Both sides import this
  * file. Tensors travel as typed arrays (structured clone, binary), never as JSON arrays of numbers.
  * The webview is untrusted: the host validates every message with `parseWebviewMessage`.
+ *
+ * The panel pulls (issue 14): 'show' carries the scalars, the length-N arrays and the selected
+ * sample's row; a view asks for anything else — another sample's row, a block of a matrix, a
+ * column statistic — with a 'query', answered by a 'queryResult' with the same id, from wherever
+ * the file's arrays are (a worker thread for a large file). A query the view no longer needs is
+ * cancelled ('cancelQuery'), and its answer is dropped.
  */
+import { MATRIX_FIELDS, type MatrixField, type SampleRow, type TensorQuery } from '../core/tensorQuery';
+
+export type { ClassificationRow, MatrixField, RegressionRow, SampleRow } from '../core/tensorQuery';
 
 export type ViewId = 'jacobian' | 'gradient' | 'matrix' | 'losses' | 'chain' | 'network' | 'own';
 export const VIEW_IDS: readonly ViewId[] = ['jacobian', 'gradient', 'matrix', 'losses', 'chain', 'network', 'own'];
@@ -45,12 +54,6 @@ export interface ClassificationPayload {
   reduction: 'mean' | 'sum';
   loss: number;
   losses: Float64Array;
-  probabilities: Float64Array;
-  targets: Float64Array;
-  /** ∂L/∂z = (p − y)/N. */
-  logitGradient: Float64Array;
-  /** ∂L/∂(the file's own tensor): equal to logitGradient for logits, −y/(pN) for probabilities. */
-  gradient: Float64Array;
   predicted: Int32Array;
   actual: Int32Array;
   pTrue: Float64Array;
@@ -71,9 +74,6 @@ export interface RegressionPayload {
   reduction: 'mean' | 'sum';
   loss: number;
   losses: Float64Array;
-  predictions: Float64Array;
-  targets: Float64Array;
-  gradient: Float64Array;
   own?: OwnGradientsPayload | null;
   lossName?: string;
   lossFormula?: string;
@@ -132,6 +132,8 @@ export interface ShowMessage {
   view?: ViewId;
   /** Selected layer for network files. */
   layer?: number;
+  /** The selected sample's row (classification and regression), so the first view draws at once. */
+  row?: SampleRow | null;
 }
 /** The editor's cursor moved to another sample. */
 export interface SelectMessage {
@@ -157,7 +159,15 @@ export interface AckMessage {
   message: string;
 }
 
-export type ToWebview = ShowMessage | SelectMessage | ShowViewMessage | ErrorMessage | AckMessage;
+/** What a view may ask of the file's data (exports and checks are the host's, not the panel's). */
+export type PanelQuery = Extract<TensorQuery, { kind: 'row' | 'block' | 'columnMaxAbs' | 'table' }>;
+
+/** The answer to a 'query' (a SampleRow, a MatrixBlock, a Float64Array or text, by the query's kind). */
+export type QueryResultMessage =
+  | { type: 'queryResult'; id: number; ok: true; answer: unknown }
+  | { type: 'queryResult'; id: number; ok: false; error: string };
+
+export type ToWebview = ShowMessage | SelectMessage | ShowViewMessage | ErrorMessage | AckMessage | QueryResultMessage;
 
 // ---- webview → host ----------------------------------------------------------------------
 
@@ -210,7 +220,28 @@ export interface UserGestureMessage {
   kind: 'key' | 'pointer';
 }
 
+/** A view asks for part of the file's data; answered by a 'queryResult' with the same id. */
+export interface QueryMessage {
+  type: 'query';
+  id: number;
+  query: PanelQuery;
+}
+/** The view moved on: drop the answer to this query. */
+export interface CancelQueryMessage {
+  type: 'cancelQuery';
+  id: number;
+}
+/** Copy a whole matrix as CSV/JSON: the text is made where the data is and goes to the clipboard from the host. */
+export interface CopyQueryMessage {
+  type: 'copyQuery';
+  requestId: number;
+  query: Extract<PanelQuery, { kind: 'table' }>;
+}
+
 export type FromWebview =
+  | QueryMessage
+  | CancelQueryMessage
+  | CopyQueryMessage
   | ReadyMessage
   | SelectSampleMessage
   | ExportMessage
@@ -231,6 +262,16 @@ export function parseWebviewMessage(value: unknown): FromWebview | null {
   switch (m.type) {
     case 'ready':
       return { type: 'ready' };
+    case 'query': {
+      const query = parseQuery(m.query);
+      return isIndex(m.id) && query ? { type: 'query', id: m.id as number, query } : null;
+    }
+    case 'cancelQuery':
+      return isIndex(m.id) ? { type: 'cancelQuery', id: m.id as number } : null;
+    case 'copyQuery': {
+      const query = parseQuery(m.query);
+      return isIndex(m.requestId) && query?.kind === 'table' ? { type: 'copyQuery', requestId: m.requestId as number, query } : null;
+    }
     case 'selectSample':
       return isIndex(m.index) ? { type: 'selectSample', index: m.index as number } : null;
     case 'export': {
@@ -261,6 +302,42 @@ export function parseWebviewMessage(value: unknown): FromWebview | null {
       return (m.level === 'info' || m.level === 'warn' || m.level === 'error') && isText(m.message, 10000)
         ? { type: 'log', level: m.level, message: m.message as string }
         : null;
+    default:
+      return null;
+  }
+}
+
+/** A view's query, validated field by field (it comes from the untrusted page). */
+export function parseQuery(value: unknown): PanelQuery | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const q = value as Record<string, unknown>;
+  const isIndex = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < 2 ** 31;
+  const isField = (x: unknown): x is MatrixField => MATRIX_FIELDS.includes(x as MatrixField);
+  switch (q.kind) {
+    case 'row':
+      return isIndex(q.index) ? { kind: 'row', index: q.index as number } : null;
+    case 'columnMaxAbs':
+      return isField(q.field) ? { kind: 'columnMaxAbs', field: q.field } : null;
+    case 'block': {
+      const cols = q.cols;
+      const okCols = cols === null || (Array.isArray(cols) && cols.length <= 1 << 16 && cols.every(isIndex));
+      if (!isField(q.field) || !isIndex(q.r0) || !isIndex(q.r1) || !okCols) return null;
+      return { kind: 'block', field: q.field, r0: q.r0 as number, r1: q.r1 as number, cols: cols === null ? null : [...(cols as number[])] };
+    }
+    case 'table': {
+      const classes = q.classes;
+      const okClasses = classes === null || (Array.isArray(classes) && classes.length <= 1 << 20 && classes.every((c) => typeof c === 'string'));
+      if (!isField(q.field) || (q.format !== 'csv' && q.format !== 'json') || !isIndex(q.maxCells) || !okClasses) return null;
+      if (typeof q.name !== 'string' || q.name.length > 200) return null;
+      return {
+        kind: 'table',
+        field: q.field,
+        format: q.format,
+        maxCells: q.maxCells as number,
+        name: q.name,
+        classes: classes === null ? null : [...(classes as string[])],
+      };
+    }
     default:
       return null;
   }

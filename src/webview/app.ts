@@ -2,7 +2,8 @@
  * The panel: receives host messages, keeps the selection shared by every view and the editor,
  * renders the active view (others lazily, when their tab opens), and posts exports and copies.
  */
-import type { FromWebview, Payload, ShowMessage, ToWebview, ViewId } from '../shared/protocol';
+import type { FromWebview, PanelQuery, Payload, SampleRow, ShowMessage, ToWebview, ViewId } from '../shared/protocol';
+import { DataClient, StaleQueryError } from './dataClient';
 import { readTheme } from './colors';
 import { svgToPng, tableToCsv, tableToJson, viewToSvg } from './export';
 import { grouped } from './format';
@@ -36,6 +37,12 @@ export class App {
   private resizeTimer = 0;
   /** Large-K views: sub-matrix or all classes, and pinned classes; kept while the file stays the same. */
   private focus: FocusPrefs = DEFAULT_FOCUS;
+  /** The file's data is asked for, not sent (issue 14): rows, blocks, column statistics. */
+  private readonly data: DataClient;
+  /** Answers of the views' pulls for the shown file, by key; an entry is a promise while in flight. */
+  private pulled = new Map<string, unknown>();
+  /** Shows so far: a pull answered for an older show is dropped. */
+  private generation = 0;
 
   constructor(
     private readonly doc: Document,
@@ -43,6 +50,7 @@ export class App {
     private readonly host: Host,
   ) {
     this.state = restoreState(host.getState());
+    this.data = new DataClient((m) => host.post(m));
     this.ui = {
       tooltip: new Tooltip(doc, doc.body),
       live: new LiveRegion(doc, doc.body),
@@ -73,6 +81,9 @@ export class App {
       case 'error':
         this.showError(message.fileName, message.message);
         break;
+      case 'queryResult':
+        this.data.accept(message);
+        break;
       case 'ack': {
         const what = this.pending.get(message.requestId);
         this.pending.delete(message.requestId);
@@ -97,6 +108,9 @@ export class App {
     const payload = message.payload;
     const sameFile = this.state.fileName === payload.fileName;
     this.payload = payload;
+    this.generation++;
+    this.pulled = new Map();
+    this.data.reset(message.row);
     if (!sameFile) this.focus = DEFAULT_FOCUS;
     this.views = viewsFor(payload);
     this.state = {
@@ -179,6 +193,16 @@ export class App {
 
   private renderView(view: ViewId): void {
     const el = this.shell!.views.get(view)!;
+    const selected = this.state.selected;
+    let row: SampleRow | null = null;
+    if (this.payload!.task !== 'network') {
+      const cached = this.data.cachedRow(selected);
+      if (!cached) {
+        this.awaitRow(view, el, selected);
+        return;
+      }
+      row = cached;
+    }
     this.handles.get(view)?.destroy?.();
     this.ui.tooltip.hide();
     el.replaceChildren();
@@ -186,7 +210,11 @@ export class App {
     const handle = rendererFor(view, this.payload!)(el, {
       doc: this.doc,
       payload: this.payload!,
-      selected: this.state.selected,
+      row,
+      pull: (key, query) => this.pull(view, key, query),
+      cachedRow: (i) => this.data.cachedRow(i),
+      prefetchRow: (i) => void this.data.row(i).catch(() => undefined),
+      selected,
       layer: this.state.layer,
       theme: readTheme(el),
       width: this.width,
@@ -202,6 +230,66 @@ export class App {
     });
     this.handles.set(view, handle);
     this.dirty.delete(view);
+    this.prefetchNeighbours(selected);
+  }
+
+  /** The selected sample's row is not here yet: ask, and draw the view when it comes (if still wanted). */
+  private awaitRow(view: ViewId, el: HTMLElement, selected: number): void {
+    const generation = this.generation;
+    el.setAttribute('aria-busy', 'true');
+    if (!el.firstChild) el.append(this.loadingNote(`Reading sample ${selected}…`));
+    this.data.row(selected).then(
+      () => {
+        el.removeAttribute('aria-busy');
+        if (generation === this.generation && this.state.selected === selected && this.active === view) this.renderView(view);
+      },
+      (error: Error) => {
+        el.removeAttribute('aria-busy');
+        if (error instanceof StaleQueryError || generation !== this.generation) return;
+        el.replaceChildren(this.loadingNote(`Could not read sample ${selected}: ${error.message}`));
+      },
+    );
+  }
+
+  private loadingNote(text: string): HTMLElement {
+    const p = this.doc.createElement('p');
+    p.className = 'gl-caption';
+    p.dataset.testid = 'loading';
+    p.textContent = text;
+    return p;
+  }
+
+  /** Next and Previous answer from the cache: the rows beside the selected one are asked for ahead. */
+  private prefetchNeighbours(i: number): void {
+    if (!this.payload || this.payload.task === 'network') return;
+    for (const j of [i + 1, i - 1]) if (j >= 0 && j < this.payload.n) this.data.row(j).catch(() => undefined);
+  }
+
+  /**
+   * A view's pull: the answer if it is here, else undefined — the query goes out and the view is
+   * drawn again when the answer comes (for the same file, if the view is still the active one).
+   */
+  private pull<T>(view: ViewId, key: string, query: PanelQuery): T | undefined {
+    const hit = this.pulled.get(key);
+    if (hit !== undefined && !(hit instanceof Promise)) return hit as T;
+    if (hit === undefined) {
+      const generation = this.generation;
+      const pending = this.data.query<T>(query).then(
+        (answer) => {
+          if (generation !== this.generation) return;
+          this.pulled.set(key, answer);
+          if (this.active === view) this.renderView(view);
+          else this.dirty.add(view);
+        },
+        (error: Error) => {
+          if (generation !== this.generation || error instanceof StaleQueryError) return;
+          this.pulled.delete(key);
+          this.setStatus(`Could not read the data for this view: ${error.message}`, true);
+        },
+      );
+      this.pulled.set(key, pending);
+    }
+    return undefined;
   }
 
   private setSelected(index: number, fromPanel: boolean): void {
@@ -287,10 +375,22 @@ export class App {
     const handle = this.active && this.handles.get(this.active);
     if (!handle) return;
     const table = handle.table();
+    if (table.remote) {
+      this.postCopyQuery({ ...table.remote, format }, `the ${table.name} matrix as ${format.toUpperCase()}`);
+      return;
+    }
     this.postCopy(
       format === 'csv' ? tableToCsv(table) : tableToJson(table),
       `${grouped(table.rows.length)} rows as ${format.toUpperCase()}`,
     );
+  }
+
+  /** A whole matrix as CSV/JSON: made where the data is, put on the clipboard by the host. */
+  private postCopyQuery(query: Extract<PanelQuery, { kind: 'table' }>, what: string): void {
+    const requestId = ++this.requestId;
+    this.pending.set(requestId, `Copying ${what}`);
+    this.host.post({ type: 'copyQuery', requestId, query });
+    this.setStatus(`Copying ${what}…`, false);
   }
 
   /** The webview cannot write the clipboard itself: the host does (vscode.env.clipboard) and acks. */

@@ -4,7 +4,7 @@
  * outside the panel), canvases as embedded images, and headings and checks as text.
  */
 import type { Table } from './views/common';
-import { neutraliseFormula } from '../core/csvSafe';
+import { tableCsv, tableJson, type TextTable } from '../core/tableText';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Blank border around an exported view, in px. */
@@ -23,25 +23,16 @@ const STYLE_PROPS = [
   'display',
 ];
 
-function csvCell(v: string | number): string {
-  // Text cells (class names) cannot start a spreadsheet formula; numbers are left as they are.
-  const s = typeof v === 'number' ? String(v) : neutraliseFormula(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function tableToCsv(t: Table): string {
-  const lines = t.note ? [`# ${t.note}`] : [];
-  lines.push(t.columns.map(csvCell).join(','));
-  for (const row of t.rows) lines.push(row.map(csvCell).join(','));
-  return lines.join('\n') + '\n';
+  return tableCsv(asTextTable(t));
 }
 
-/** One object per row; ±Infinity and NaN, which JSON cannot hold, become strings. */
 export function tableToJson(t: Table): string {
-  const rows = t.rows.map((r) =>
-    Object.fromEntries(t.columns.map((c, j) => [c, typeof r[j] === 'number' && !Number.isFinite(r[j]) ? String(r[j]) : r[j]])),
-  );
-  return JSON.stringify({ name: t.name, ...(t.note ? { note: t.note } : {}), columns: t.columns, rows }, null, 1) + '\n';
+  return tableJson(asTextTable(t));
+}
+
+function asTextTable(t: Table): TextTable {
+  return { name: t.name, columns: t.columns, rowCount: t.rows.length, row: (i) => t.rows[i], note: t.note };
 }
 
 /**

@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { PayloadAssembler, type WireToWebview } from '../shared/payloadWire';
+import type { ToWebview } from '../shared/protocol';
 import { App } from './app';
 import { post, vscodeApi } from './post';
 
@@ -19,11 +19,9 @@ if (!root) {
   document.body.appendChild(root);
 }
 const app = new App(document, root, { post, getState: () => api.getState(), setState: (s) => api.setState(s) });
-// Shows arrive in their wire form (chunks, derivable arrays left out): the assembler restores them.
-const assembler = new PayloadAssembler();
-window.addEventListener('message', (event: MessageEvent<WireToWebview>) => {
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   try {
-    for (const message of assembler.accept(event.data)) app.handle(message);
+    app.handle(event.data);
   } catch (e) {
     const err = e as Error;
     post({ type: 'log', level: 'error', message: `webview: ${err.message}\n${err.stack ?? ''}`.slice(0, 9000) });

@@ -2,7 +2,7 @@
  * How the loss of an analysis is named and written out: the `lossFunction` of `analyze --json`, and
  * the formula with its options that hover, CodeLens, status bar and panel show.
  */
-import type { Analysis } from '../analysis';
+import type { AnalysisSummary as Analysis } from '../resultSummary';
 import { PROBABILITY_EPSILON } from '../losses';
 import { describeSpec, type LossSpec } from './spec';
 

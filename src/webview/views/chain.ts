@@ -22,7 +22,7 @@ import {
   el,
   heading,
   maxAbsDiff,
-  row,
+  classificationRow,
   type ViewContext,
   type ViewHandle,
 } from './common';
@@ -39,7 +39,7 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   if (payload.lossName?.startsWith('binary_')) return renderSigmoidChain(host, ctx); // a diagonal Jacobian
   const { doc, selected: i } = ctx;
   const { k } = payload;
-  const { p, y, pMinusY, ySum } = classificationSample(payload, i);
+  const { p, y, pMinusY, ySum } = classificationSample(ctx);
   const name = (j: number) => className(payload.classes, j);
   const oneHot = Math.abs(ySum - 1) < 1e-12;
   const target = oneHot ? 'p − y' : 'p·Σy − y';
@@ -217,7 +217,7 @@ export function renderChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
 
   const tol = checkTolerance(dLdz, pMinusY);
   host.appendChild(checkLine(doc, 'chain-product-check', `Jᵀ · ∂L/∂p and ${target}`, maxAbsDiff(dLdz, pMinusY), tol));
-  const batch = row(payload.logitGradient, k, i);
+  const batch = classificationRow(ctx).dLdz;
   const scaled = pMinusY.map((v) => v * s);
   host.appendChild(
     checkLine(

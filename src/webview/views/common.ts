@@ -1,11 +1,18 @@
 /** What every view gets and gives back, and small helpers they share. */
-import type { ClassificationPayload, Payload } from '../../shared/protocol';
+import type { ClassificationRow, PanelQuery, Payload, SampleRow } from '../../shared/protocol';
 import type { Theme } from '../colors';
 import type { ChartUi } from '../tooltip';
 
 export interface ViewContext {
   doc: Document;
   payload: Payload;
+  /** The selected sample's row (null for a network file, whose payload holds everything). */
+  row: SampleRow | null;
+  /** Part of the file's data by key: here, or undefined while it is asked for (the view is drawn again when it comes). */
+  pull<T>(key: string, query: PanelQuery): T | undefined;
+  /** Another sample's row if it is here (a tooltip shows it); prefetchRow asks for it ahead. */
+  cachedRow?(index: number): SampleRow | undefined;
+  prefetchRow?(index: number): void;
   selected: number;
   layer: number;
   theme: Theme;
@@ -32,6 +39,8 @@ export const DEFAULT_FOCUS: FocusPrefs = { showAll: false, pinned: [] };
 /** The values under a view, for Copy as CSV / JSON. */
 export interface Table {
   name: string;
+  /** A matrix too large for the page: the copy is made where the data is, from this query. */
+  remote?: Omit<Extract<PanelQuery, { kind: 'table' }>, 'format'>;
   columns: string[];
   rows: (string | number)[][];
   /** Said once above the values, e.g. what was left out. */
@@ -84,14 +93,21 @@ export interface ClassificationSample {
   ySum: number;
 }
 
-export function classificationSample(payload: ClassificationPayload, i: number): ClassificationSample {
-  const p = row(payload.probabilities, payload.k, i);
-  const y = row(payload.targets, payload.k, i);
+/** The selected sample's p and target (as the loss pulls: smoothed or weighted for a named loss), and p·Σy − y. */
+export function classificationSample(ctx: { row: SampleRow | null }): ClassificationSample {
+  const r = classificationRow(ctx);
+  const p = r.p;
+  const y = r.yLoss;
   let ySum = 0;
   for (let j = 0; j < y.length; j++) ySum += y[j];
   const pMinusY = new Float64Array(p.length);
   for (let j = 0; j < p.length; j++) pMinusY[j] = p[j] * ySum - y[j];
   return { p, y, pMinusY, ySum };
+}
+
+export function classificationRow(ctx: { row: SampleRow | null }): ClassificationRow {
+  if (ctx.row?.task !== 'classification') throw new Error('this view needs the sample row of a classification file');
+  return ctx.row;
 }
 
 /** 1/N for a mean, 1 for a sum: the factor between per-sample and batch gradients. */

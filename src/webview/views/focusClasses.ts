@@ -82,6 +82,12 @@ export function focusColumns(data: ArrayLike<number>, n: number, k: number, coun
       if (a > colMax[j]) colMax[j] = a;
     }
   }
+  return focusColumnsFromMax(colMax, count, keep);
+}
+
+/** focusColumns from each column's max |value| (what the panel asks the data's holder for). */
+export function focusColumnsFromMax(colMax: Float64Array, count: number, keep: readonly number[]): number[] {
+  const k = colMax.length;
   const chosen = new Set(keep.filter((j) => j >= 0 && j < k));
   for (const j of topIndices(colMax, count)) if (chosen.size < count + keep.length) chosen.add(j);
   return [...chosen].sort((a, b) => a - b);

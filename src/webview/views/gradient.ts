@@ -6,7 +6,7 @@ import type { ClassificationPayload, RegressionPayload } from '../../shared/prot
 import { bars, type BarColumn } from '../charts/bars';
 import { divergingScale } from '../colors';
 import { precise, fmt, fmtSigned, grouped, sub } from '../format';
-import { batchScale, className, classificationSample, el, heading, row, topClasses, type ViewContext, type ViewHandle } from './common';
+import { batchScale, className, classificationSample, el, heading, classificationRow, topClasses, type ViewContext, type ViewHandle } from './common';
 
 /** Rows shown as bars; the copy holds all of them. */
 export const GRADIENT_MAX_ROWS = 30;
@@ -19,7 +19,7 @@ export function renderGradient(host: HTMLElement, ctx: ViewContext): ViewHandle 
 
 function classification(host: HTMLElement, ctx: ViewContext, payload: ClassificationPayload): ViewHandle {
   const { doc, selected: i } = ctx;
-  const { p, y, pMinusY, ySum } = classificationSample(payload, i);
+  const { p, y, pMinusY, ySum } = classificationSample(ctx);
   const k = payload.k;
   const actual = payload.actual[i];
   const predicted = payload.predicted[i];
@@ -86,7 +86,7 @@ function classification(host: HTMLElement, ctx: ViewContext, payload: Classifica
     ctx.ui,
   );
   host.appendChild(chart);
-  const batch = row(payload.logitGradient, k, i);
+  const batch = classificationRow(ctx).dLdz;
   return {
     table: () => ({
       name: `gradient-sample-${i}`,
@@ -99,9 +99,8 @@ function classification(host: HTMLElement, ctx: ViewContext, payload: Classifica
 function regression(host: HTMLElement, ctx: ViewContext, payload: RegressionPayload): ViewHandle {
   const { doc, selected: i } = ctx;
   const d = payload.d;
-  const yHat = row(payload.predictions, d, i);
-  const y = row(payload.targets, d, i);
-  const g = row(payload.gradient, d, i);
+  if (ctx.row?.task !== 'regression') throw new Error('this view needs the sample row of a regression file');
+  const { yHat, y, gradient: g } = ctx.row;
   const scale = divergingScale(ctx.theme, 1);
   const shown = topClasses(g, GRADIENT_MAX_ROWS, []);
   const s = batchScale(payload);

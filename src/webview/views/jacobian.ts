@@ -19,7 +19,7 @@ export function renderJacobian(host: HTMLElement, ctx: ViewContext): ViewHandle 
   const payload = ctx.payload as ClassificationPayload;
   if (payload.lossName?.startsWith('binary_')) return renderSigmoidJacobian(host, ctx); // diagonal σ(1 − σ)
   const { doc, selected: i } = ctx;
-  const { p, y } = classificationSample(payload, i);
+  const { p, y } = classificationSample(ctx);
   const k = payload.k;
   const full = jacobianSource(p);
   const name = (j: number) => className(payload.classes, j);

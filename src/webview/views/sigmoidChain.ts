@@ -8,20 +8,21 @@ import type { ClassificationPayload } from '../../shared/protocol';
 import { softmaxBackward } from '../../core/softmax';
 import { fmt, precise } from '../format';
 import { checkLine } from './check';
-import { checkTolerance, className, el, heading, maxAbsDiff, row, type ViewContext, type ViewHandle } from './common';
+import { checkTolerance, className, el, heading, maxAbsDiff, classificationRow, type ViewContext, type ViewHandle } from './common';
 
 export function renderSigmoidChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const payload = ctx.payload as ClassificationPayload;
   const { doc, selected: i } = ctx;
   const { k } = payload;
   const name = (j: number) => className(payload.classes, j);
-  const p = row(payload.probabilities, k, i);
-  const t = row(payload.targets, k, i);
-  const dLdz = row(payload.logitGradient, k, i);
+  const sample = classificationRow(ctx);
+  const p = sample.p;
+  const t = sample.yLoss;
+  const dLdz = sample.dLdz;
   const fromProbabilities = payload.input === 'probabilities';
   const jDiag = p.map((v) => v * (1 - v));
   // ∂L/∂p: the file's own gradient for probabilities; for logits, ∂L/∂z over σ(1 − σ) where that is not 0.
-  const dLdp = fromProbabilities ? row(payload.gradient, k, i) : dLdz.map((g, j) => (jDiag[j] > 0 ? g / jDiag[j] : NaN));
+  const dLdp = fromProbabilities ? sample.dLdInput : dLdz.map((g, j) => (jDiag[j] > 0 ? g / jDiag[j] : NaN));
   const product = dLdp.map((g, j) => (Number.isFinite(g) ? g * jDiag[j] : dLdz[j]));
   const softmaxWould = softmaxBackward(
     p,

@@ -12,13 +12,13 @@ import { denseSource, jacobianSource } from '../charts/matrixSource';
 import { divergingScale } from '../colors';
 import { fmt, precise, sub } from '../format';
 import { blockTooltip } from './describe';
-import { className, el, heading, row, type Table, type ViewContext, type ViewHandle } from './common';
+import { className, el, heading, classificationRow, type Table, type ViewContext, type ViewHandle } from './common';
 
 export function renderSigmoidJacobian(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const payload = ctx.payload as ClassificationPayload;
   const { doc, selected: i } = ctx;
   const k = payload.k;
-  const p = row(payload.probabilities, k, i);
+  const p = classificationRow(ctx).p;
   const name = (j: number) => className(payload.classes, j);
   const sig = denseSource(sigmoidJacobian(p), k, k);
   // The logits behind p (clamped where σ saturates, so softmax stays finite).

@@ -1,0 +1,91 @@
+/**
+ * One worker thread per large file: it analyses the file and then holds the analysis, answering
+ * queries until disposed (the document closed, the file analysed again) or cancelled. Terminating
+ * is the only way to stop a parse mid-loop, and frees everything the file took at once.
+ */
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { PipelineOptions } from '../core/pipeline';
+import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
+import type { ExportQuery, TensorData } from './tensorData';
+import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export type Analyzed = Extract<WorkerResponse, { type: 'analyzed' }>;
+
+type Waiter = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
+
+export class DocumentWorker implements TensorData {
+  readonly where = 'worker';
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly waiting = new Map<number, Waiter>();
+  private closed: Error | null = null;
+
+  constructor(script: string) {
+    this.worker = new Worker(script);
+    this.worker.on('message', (message: WorkerResponse) => {
+      const waiter = this.waiting.get(message.id);
+      this.waiting.delete(message.id);
+      waiter?.resolve(message);
+    });
+    this.worker.on('error', (error) => this.close(error));
+    this.worker.on('exit', (code) => this.close(new Error(`analysis worker exited with code ${code}`)));
+  }
+
+  /** Bytes are transferred (the caller's array is emptied); text is copied; a path is read there. */
+  async analyze(input: WorkerInput, fileName: string, options: PipelineOptions, token?: vscode.CancellationToken): Promise<Analyzed> {
+    const subscription = token?.onCancellationRequested(() => this.close(new CancelledError()));
+    try {
+      const transfer = 'bytes' in input ? [input.bytes.buffer as ArrayBuffer] : [];
+      const response = await this.send({ id: 0, type: 'analyze', input, fileName, options }, transfer);
+      if (response.type !== 'analyzed') throw new Error('the analysis worker answered out of turn');
+      return response;
+    } finally {
+      subscription?.dispose();
+    }
+  }
+
+  async query(query: TensorQuery): Promise<QueryAnswer> {
+    const response = await this.send({ id: 0, type: 'query', query });
+    if (response.type !== 'answer' || typeof response.answer === 'number') throw new Error('the analysis worker answered out of turn');
+    return response.answer;
+  }
+
+  async exportTo(query: ExportQuery, target: vscode.Uri): Promise<void> {
+    if (target.scheme === 'file') {
+      await this.send({ id: 0, type: 'query', query, path: target.fsPath });
+      return;
+    }
+    await vscode.workspace.fs.writeFile(target, (await this.query(query)) as Uint8Array);
+  }
+
+  private send(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> {
+    if (this.closed) return Promise.reject(this.closed);
+    const id = this.nextId++;
+    return new Promise<WorkerResponse>((resolve, reject) => {
+      this.waiting.set(id, {
+        resolve: (r) => (r.type === 'error' ? reject(new Error(r.error)) : resolve(r)),
+        reject,
+      });
+      this.worker.postMessage({ ...request, id }, transfer);
+    });
+  }
+
+  private close(error: Error): void {
+    if (this.closed) return;
+    this.closed = error;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+    void this.worker.terminate();
+  }
+
+  dispose(): void {
+    this.close(new CancelledError());
+  }
+}
