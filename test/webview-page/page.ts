@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Payload, ToWebview, ViewId } from '../../src/shared/protocol';
+import type { Payload, SampleRow, ToWebview, ViewId } from '../../src/shared/protocol';
+import type { TensorQuery } from '../../src/core/tensorQuery';
+import { storeOf } from './fixtureData';
 import { renderPanelHtml } from '../../src/extension/panelHtml';
 import { THEMES, themeCss, type ThemeName } from './themes';
 
@@ -84,7 +86,16 @@ const FAKE_API = `(() => {
   window.acquireVsCodeApi = () => {
     if (acquired) throw new Error('acquireVsCodeApi called twice');
     acquired = true;
-    return { postMessage: (m) => posted.push(m), getState: () => state, setState: (s) => { state = s; window.__glState = s; } };
+    // A view's query is answered by the test's fixture through the core (fixtureData.ts), as the host would.
+    const postMessage = (m) => {
+      posted.push(m);
+      if (m && m.type === 'query')
+        window.__glQuery(m.query).then(
+          (r) => window.postMessage(window.__glDecode({ type: 'queryResult', id: m.id, ...r }), '*'),
+          (e) => window.postMessage({ type: 'queryResult', id: m.id, ok: false, error: String(e) }, '*'),
+        );
+    };
+    return { postMessage, getState: () => state, setState: (s) => { state = s; window.__glState = s; } };
   };
   window.__glDecode = function decode(v) {
     if (v && typeof v === 'object' && v.__typed) return new window[v.__typed](v.values);
@@ -165,6 +176,15 @@ export async function openPanel(o: PanelPageOptions = {}): Promise<PanelPage> {
     throw new Error(`the panel did not post 'ready' (${errors.join('; ') || (e as Error).message})`);
   }
 
+  let store: ReturnType<typeof storeOf> = null;
+  await page.exposeFunction('__glQuery', (query: TensorQuery) => {
+    try {
+      if (!store) throw new Error('no fixture data for this payload');
+      return encode({ ok: true, answer: store.answer(query) });
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    }
+  });
   const send = async (message: ToWebview) => {
     await page.evaluate(
       (m) => {
@@ -180,14 +200,19 @@ export async function openPanel(o: PanelPageOptions = {}): Promise<PanelPage> {
     page,
     url,
     send,
-    show: (payload, extra = {}) =>
-      send({
+    show: (payload, extra = {}) => {
+      store = storeOf(payload);
+      const selected = extra.selected ?? 0;
+      const row = store && payload.n > 0 ? (store.answer({ kind: 'row', index: Math.min(selected, payload.n - 1) }) as SampleRow) : null;
+      return send({
         type: 'show',
         payload,
-        selected: extra.selected ?? 0,
+        row,
+        selected,
         ...(extra.view ? { view: extra.view } : {}),
         ...(extra.layer !== undefined ? { layer: extra.layer } : {}),
-      }),
+      });
+    },
     posted: () =>
       page.evaluate(() =>
         (window as unknown as { __glPosted: Array<Record<string, unknown>> }).__glPosted.map((m) =>

@@ -3,7 +3,8 @@
  * meanSquaredError) from seeded, reproducible inputs. The network payload comes from a small
  * forward/backward pass checked against the PyTorch reference in webview-payloads.test.ts.
  */
-import type { ActivationName, ClassificationPayload, LayerPayload, NetworkPayload, RegressionPayload } from '../../src/shared/protocol';
+import type { ActivationName, LayerPayload, NetworkPayload } from '../../src/shared/protocol';
+import type { FullClassification, FullRegression } from './fixtureData';
 import { meanSquaredError, softmaxCrossEntropy } from '../../src/core/losses';
 import { softmaxJacobian, matTransposeVec } from '../../src/core/softmax';
 
@@ -31,7 +32,7 @@ export interface ClassificationOptions {
   spread?: number;
 }
 
-export function classificationPayload(o: ClassificationOptions): ClassificationPayload {
+export function classificationPayload(o: ClassificationOptions): FullClassification {
   const { n, k } = o;
   const rand = seeded(o.seed ?? 1);
   const spread = o.spread ?? 2.5;
@@ -68,13 +69,14 @@ export function classificationPayload(o: ClassificationOptions): ClassificationP
     targets: y,
     logitGradient: r.gradient,
     gradient: r.gradient,
+    values: z,
     predicted,
     actual: labels,
     pTrue,
   };
 }
 
-export function regressionPayload(n: number, d: number, seed = 3): RegressionPayload {
+export function regressionPayload(n: number, d: number, seed = 3): FullRegression {
   const rand = seeded(seed);
   const yHat = new Float64Array(n * d);
   const y = new Float64Array(n * d);

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, openPanel } from './page';
-import type { ClassificationPayload } from '../../src/shared/protocol';
+import type { FullClassification } from './fixtureData';
 import { softmaxCrossEntropy } from '../../src/core/losses';
 import { classificationPayload, seeded } from './payloads';
 
@@ -14,7 +14,7 @@ import { classificationPayload, seeded } from './payloads';
  * One ImageNet-like sample, wrong and fairly sure of it: most of the mass on a few look-alike
  * classes (281–285, as tabby / tiger cat / Egyptian cat…), the true class among them.
  */
-function lookAlikes(): ClassificationPayload {
+function lookAlikes(): FullClassification {
   const k = 1000;
   const rand = seeded(17);
   const z = Float64Array.from({ length: k }, () => (rand() - 0.5) * 4);

@@ -1,6 +1,7 @@
 // Large-K views: by default the classes that matter as a labelled sub-matrix, whose cells are the
 // full matrix's own values; the full matrix a toggle away. Rendered into linkedom from payloads
 // computed by the real core.
+import { fixtureData } from '../../webview-page/fixtureData';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Payload, ViewId } from '../../../src/shared/protocol';
@@ -20,6 +21,7 @@ function render(payload: Payload, view: ViewId, selected: number, focus: FocusPr
   const ctx: ViewContext = {
     doc: document,
     payload,
+    ...fixtureData(payload, selected),
     selected,
     layer: 0,
     theme,

@@ -1,6 +1,7 @@
 // The panel on named losses (issue 19), rendered into a Node DOM from the real core's analyses of
 // the examples: the chain rule holds with the loss's own target (softmax family) or through the
 // sigmoid's diagonal Jacobian (binary losses), and the header names the loss.
+import { fixtureData } from '../../webview-page/fixtureData';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,27 +9,34 @@ import { test } from 'node:test';
 import { runPipeline } from '../../../src/core/pipeline';
 import { payloadOf } from '../../../src/extension/payload';
 import type { FileAnalysis } from '../../../src/extension/analysisService';
-import type { ClassificationPayload, Payload, ViewId } from '../../../src/shared/protocol';
-import { expandPayload, type PayloadWire } from '../../../src/shared/payloadWire';
+import type { ClassificationRow, Payload, ViewId } from '../../../src/shared/protocol';
+import { summarizeResult } from '../../../src/core/resultSummary';
+import { TensorStore } from '../../../src/core/tensorQuery';
 import type { ViewContext } from '../../../src/webview/views/common';
 import { rendererFor } from '../../../src/webview/views/index';
 import { describePayload } from '../../../src/webview/shell';
 import { cells, DARK, dom } from './helpers';
 
-function payloadOfFile(text: string, fileName: string): Payload {
+/** The panel's payload of a file and the store that answers its views' queries, as the extension makes them. */
+function payloadOfFile(text: string, fileName: string): Payload & { store: TensorStore } {
   const result = runPipeline(new TextEncoder().encode(text), fileName);
   assert.ok(result.analysis, JSON.stringify(result.problems));
-  const wire = payloadOf({ ...result, fileName } as unknown as FileAnalysis) as PayloadWire;
-  return expandPayload(wire);
+  const store = new TensorStore(result);
+  const file = { ...summarizeResult(result), fileName, gradientScale: store.gradientScale() } as unknown as FileAnalysis;
+  return { ...payloadOf(file)!, store };
 }
 
-function render(payload: Payload, view: ViewId, selected: number) {
+const probabilitiesOf = (payload: { store: TensorStore }, i: number) =>
+  (payload.store.answer({ kind: 'row', index: i }) as ClassificationRow).p;
+
+function render(payload: Payload & { store: TensorStore }, view: ViewId, selected: number) {
   const { document, ui } = dom();
   const host = document.createElement('div');
   document.body.appendChild(host);
   const ctx: ViewContext = {
     doc: document,
     payload,
+    ...fixtureData(payload.store, selected),
     selected,
     layer: 0,
     theme: DARK,
@@ -79,7 +87,7 @@ test('a multi-label head: the sigmoid chain rule, diagonal, with softmax’s for
   assert.ok(host.querySelector('[data-testid="sigmoid-chain-table"]'));
   assert.equal(host.querySelector('[data-testid="chain-product-check"]')!.getAttribute('data-ok'), 'true');
   const t = handle.table();
-  const p = (payload as ClassificationPayload).probabilities.subarray(2 * 4, 3 * 4);
+  const p = probabilitiesOf(payload, 2);
   t.rows.forEach((r, j) => assert.equal(r[5], p[j] * (1 - p[j])));
   // Softmax's Jacobian would mix the outputs: its answer differs from the sigmoid's.
   assert.ok(t.rows.some((r) => Math.abs((r[8] as number) - (r[7] as number)) > 1e-3));
@@ -105,11 +113,11 @@ test('binary_cross_entropy on probabilities: ∂L/∂p · p(1 − p) is p − t 
 });
 
 test('a multi-label head’s Jacobian view: σ(1 − σ) on the diagonal and 0 elsewhere, softmax’s beside it', () => {
-  const payload = payloadOfFile(example('multilabel-bce.json'), 'multilabel-bce.json') as ClassificationPayload;
+  const payload = payloadOfFile(example('multilabel-bce.json'), 'multilabel-bce.json');
   const { host, handle } = render(payload, 'jacobian', 1);
   const found = cells(host.querySelector('[data-testid="sigmoid-jacobian-heatmap"]')!, '[data-testid="heatmap-cell"]');
   assert.equal(found.length, 16);
-  const p = payload.probabilities.subarray(4, 8);
+  const p = probabilitiesOf(payload, 1);
   for (const c of found) assert.equal(c.value, c.row === c.col ? p[c.row] * (1 - p[c.row]) : 0);
   const softmax = cells(host.querySelector('[data-testid="softmax-comparison-heatmap"]')!, '[data-testid="heatmap-cell"]');
   assert.ok(

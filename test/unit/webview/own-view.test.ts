@@ -1,5 +1,6 @@
 // The "Yours vs exact" view (issue 18) rendered into a Node DOM from the core's check of files
 // written by test/fixtures/own-gradients/make_mistakes.py: its cells are the core's numbers.
+import { fixtureData } from '../../webview-page/fixtureData';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ function render(payload: Payload) {
   const ctx: ViewContext = {
     doc: document,
     payload,
+    ...fixtureData(payload, 0),
     selected: 0,
     layer: 0,
     theme: DARK,

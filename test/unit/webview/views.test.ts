@@ -1,5 +1,6 @@
 // Every view rendered into a Node DOM (linkedom) from payloads computed by the real core: the
 // numbers the charts carry must be the core's numbers, and the chain-rule checks must hold.
+import { fixtureData } from '../../webview-page/fixtureData';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Payload, ViewId } from '../../../src/shared/protocol';
@@ -18,6 +19,7 @@ function render(payload: Payload, view: ViewId, selected = 0, layer = 0) {
   const ctx: ViewContext = {
     doc: document,
     payload,
+    ...fixtureData(payload, selected),
     selected,
     layer,
     theme: DARK,
