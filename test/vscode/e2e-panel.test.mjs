@@ -275,9 +275,9 @@ describe('the panel, in a real VS Code', () => {
     },
   );
 
-  it('a 600 × 1,000 batch reaches the panel in chunks: the last sample’s gradient equals the core’s', { timeout: 180_000 }, async () => {
+  it('a 600 × 1,000 batch held by its worker: the panel pulls sample 599’s row, equal to the core’s', { timeout: 180_000 }, async () => {
     await step(wb, 'panel-chunked', async () => {
-      // 600,000 probabilities: more than one 4 MB chunk (src/shared/payloadWire.ts), labels as indices.
+      // 600,000 logits (above the worker threshold, so a worker holds the analysis), labels as indices.
       let seed = 5;
       const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
       const rows = Array.from({ length: 600 }, () => `[${Array.from({ length: 1000 }, () => (8 * next() - 4).toFixed(4)).join(',')}]`);
