@@ -305,7 +305,8 @@ export function logitGradientFromProbabilities(
 ): Float64Array {
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) logitGradientRowInto(p.subarray(i * k, (i + 1) * k), y.subarray(i * k, (i + 1) * k), scale, out.subarray(i * k, (i + 1) * k));
+  for (let i = 0; i < n; i++)
+    logitGradientRowInto(p.subarray(i * k, (i + 1) * k), y.subarray(i * k, (i + 1) * k), scale, out.subarray(i * k, (i + 1) * k));
   return out;
 }
 

@@ -56,4 +56,3 @@ function analysisSummary(a: PipelineResult['analysis']): AnalysisSummary | null 
   const { gradient: _g, ...rest } = a;
   return rest;
 }
-

@@ -137,7 +137,16 @@ export class AnalysisService implements vscode.Disposable {
         const result = runPipeline(bytes, fileName, options);
         const data = new LocalTensorData(result);
         size = bytes.length;
-        entry = { ...summarizeResult(result), uri, fileName, version, lines: new LineIndex(bytes), fromDisk, data, gradientScale: data.gradientScale };
+        entry = {
+          ...summarizeResult(result),
+          uri,
+          fileName,
+          version,
+          lines: new LineIndex(bytes),
+          fromDisk,
+          data,
+          gradientScale: data.gradientScale,
+        };
       }
       const previous = this.entries.get(uri.toString());
       this.entries.set(uri.toString(), entry);

@@ -54,7 +54,8 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
           title: `Gradient Lens: finite differences on ${file.fileName}`,
           cancellable: false,
         },
-        async () => (await file.data.query({ kind: 'gradientCheck', reduction: readSettings().pipeline.reduction ?? 'mean' })) as NamedCheck[],
+        async () =>
+          (await file.data.query({ kind: 'gradientCheck', reduction: readSettings().pipeline.reduction ?? 'mean' })) as NamedCheck[],
       );
       for (const c of checks)
         log.info(

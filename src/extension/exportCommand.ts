@@ -9,8 +9,8 @@
  * With `kind` and `target` no question is asked.
  */
 import * as vscode from 'vscode';
-import type { Analysis } from '../core/analysis';
-import { exportAnalysis, exportJacobian, exportNetwork, type ExportFormat, type NpyQuantity } from '../core/exportAnalysis';
+import type { NetworkData } from '../core/dataset';
+import { exportNetwork, type ExportFormat, type NpyQuantity } from '../core/exportAnalysis';
 import { analyzeNetwork } from '../core/network';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { analyseForCommand, commandTarget } from './commandTarget';
@@ -171,17 +171,22 @@ async function exportFile(file: FileAnalysis, args: ExportArgs): Promise<vscode.
     return undefined;
   }
 
-  let bytes: Uint8Array;
   try {
-    bytes = render(file, info, sample);
+    const dataset = file.dataset!;
+    if (dataset.task === 'network') await vscode.workspace.fs.writeFile(target, renderNetwork(file, info));
+    else {
+      // Made where the arrays are: a worker writes a local file itself, so the bytes skip the host.
+      const classes = dataset.task === 'classification' ? dataset.classes : null;
+      const jacobianOf = info.jacobian ? sample : null;
+      await file.data.exportTo(
+        { kind: 'export', jacobianOf, format: info.format, npy: info.npy, fileName: file.fileName, classes },
+        target,
+      );
+    }
   } catch (error) {
-    void vscode.window.showErrorMessage(`Gradient Lens: cannot export ${file.fileName}: ${(error as Error).message}`);
-    return undefined;
-  }
-  try {
-    await vscode.workspace.fs.writeFile(target, bytes);
-  } catch (error) {
-    void vscode.window.showErrorMessage(`Gradient Lens: cannot write ${target.fsPath || target.toString()}: ${(error as Error).message}`);
+    void vscode.window.showErrorMessage(
+      `Gradient Lens: cannot export ${file.fileName} to ${target.fsPath || target.toString()}: ${(error as Error).message}`,
+    );
     return undefined;
   }
   void vscode.window.showInformationMessage(
@@ -190,21 +195,12 @@ async function exportFile(file: FileAnalysis, args: ExportArgs): Promise<vscode.
   return target;
 }
 
-function render(file: FileAnalysis, info: KindInfo, sample: number): Uint8Array {
-  const dataset = file.dataset!;
+function renderNetwork(file: FileAnalysis, info: KindInfo): Uint8Array {
+  const dataset = file.dataset as NetworkData;
   const ctx = { fileName: file.fileName, compress: true, npy: info.npy };
-  if (dataset.task === 'network') {
-    // The pipeline already ran the network; recompute only if an older analysis lacks it.
-    const analysis = file.network?.analysis ?? analyzeNetwork(dataset, { reduction: readSettings().pipeline.reduction });
-    return exportNetwork(dataset, analysis, info.format, { ...ctx, classes: dataset.classes });
-  }
-  const analysis = file.analysis as Analysis;
-  const classes = dataset.task === 'classification' ? dataset.classes : null;
-  if (info.jacobian) {
-    if (analysis.task !== 'classification') throw new Error('the softmax Jacobian needs logits or probabilities');
-    return exportJacobian(analysis, sample, info.format, { ...ctx, classes });
-  }
-  return exportAnalysis(analysis, info.format, { ...ctx, classes });
+  // The pipeline already ran the network; recompute only if an older analysis lacks it.
+  const analysis = file.network?.analysis ?? analyzeNetwork(dataset, { reduction: readSettings().pipeline.reduction });
+  return exportNetwork(dataset, analysis, info.format, { ...ctx, classes: dataset.classes });
 }
 
 /**

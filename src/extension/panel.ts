@@ -16,7 +16,6 @@ import { offsetOf, rangeOf } from './ranges';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
 
-
 /** What the panel shows; also its serialized state. */
 interface PanelState {
   uri: string;

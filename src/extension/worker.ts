@@ -46,12 +46,20 @@ parentPort?.on('message', (request: WorkerRequest) => {
     }
     parentPort!.postMessage({ id: request.id, type: 'answer', answer } satisfies WorkerResponse, transferables(answer));
   } catch (error) {
-    parentPort!.postMessage({ id: request.id, type: 'error', error: error instanceof Error ? error.message : String(error) } satisfies WorkerResponse);
+    parentPort!.postMessage({
+      id: request.id,
+      type: 'error',
+      error: error instanceof Error ? error.message : String(error),
+    } satisfies WorkerResponse);
   }
 });
 
 /** The answer's buffers move to the host instead of being copied (each answer is freshly made). */
 function transferables(answer: QueryAnswer): ArrayBuffer[] {
-  const views = ArrayBuffer.isView(answer) ? [answer] : typeof answer === 'object' ? Object.values(answer).filter((v) => ArrayBuffer.isView(v)) : [];
+  const views = ArrayBuffer.isView(answer)
+    ? [answer]
+    : typeof answer === 'object'
+      ? Object.values(answer).filter((v) => ArrayBuffer.isView(v))
+      : [];
   return [...new Set(views.map((v) => (v as ArrayBufferView).buffer as ArrayBuffer))];
 }

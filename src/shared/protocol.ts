@@ -164,8 +164,7 @@ export type PanelQuery = Extract<TensorQuery, { kind: 'row' | 'block' | 'columnM
 
 /** The answer to a 'query' (a SampleRow, a MatrixBlock, a Float64Array or text, by the query's kind). */
 export type QueryResultMessage =
-  | { type: 'queryResult'; id: number; ok: true; answer: unknown }
-  | { type: 'queryResult'; id: number; ok: false; error: string };
+  { type: 'queryResult'; id: number; ok: true; answer: unknown } | { type: 'queryResult'; id: number; ok: false; error: string };
 
 export type ToWebview = ShowMessage | SelectMessage | ShowViewMessage | ErrorMessage | AckMessage | QueryResultMessage;
 
@@ -322,11 +321,18 @@ export function parseQuery(value: unknown): PanelQuery | null {
       const cols = q.cols;
       const okCols = cols === null || (Array.isArray(cols) && cols.length <= 1 << 16 && cols.every(isIndex));
       if (!isField(q.field) || !isIndex(q.r0) || !isIndex(q.r1) || !okCols) return null;
-      return { kind: 'block', field: q.field, r0: q.r0 as number, r1: q.r1 as number, cols: cols === null ? null : [...(cols as number[])] };
+      return {
+        kind: 'block',
+        field: q.field,
+        r0: q.r0 as number,
+        r1: q.r1 as number,
+        cols: cols === null ? null : [...(cols as number[])],
+      };
     }
     case 'table': {
       const classes = q.classes;
-      const okClasses = classes === null || (Array.isArray(classes) && classes.length <= 1 << 20 && classes.every((c) => typeof c === 'string'));
+      const okClasses =
+        classes === null || (Array.isArray(classes) && classes.length <= 1 << 20 && classes.every((c) => typeof c === 'string'));
       if (!isField(q.field) || (q.format !== 'csv' && q.format !== 'json') || !isIndex(q.maxCells) || !okClasses) return null;
       if (typeof q.name !== 'string' || q.name.length > 200) return null;
       return {

@@ -64,7 +64,16 @@ export function storeOf(full: Payload): TensorStore | null {
     if (!f.predictions) return null;
     const shape = [f.n, f.d];
     const dataset: Dataset = { task: 'regression', n: f.n, d: f.d, shape, predictions: f.predictions, targets: f.targets, spans: [] };
-    const analysis: Analysis = { task: 'regression', n: f.n, d: f.d, shape, reduction: f.reduction, loss: f.loss, losses: f.losses, gradient: f.gradient };
+    const analysis: Analysis = {
+      task: 'regression',
+      n: f.n,
+      d: f.d,
+      shape,
+      reduction: f.reduction,
+      loss: f.loss,
+      losses: f.losses,
+      gradient: f.gradient,
+    };
     return new TensorStore({ dataset, analysis, network: null, problems: [] });
   }
   return null;

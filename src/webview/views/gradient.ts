@@ -6,7 +6,17 @@ import type { ClassificationPayload, RegressionPayload } from '../../shared/prot
 import { bars, type BarColumn } from '../charts/bars';
 import { divergingScale } from '../colors';
 import { precise, fmt, fmtSigned, grouped, sub } from '../format';
-import { batchScale, className, classificationSample, el, heading, classificationRow, topClasses, type ViewContext, type ViewHandle } from './common';
+import {
+  batchScale,
+  className,
+  classificationSample,
+  el,
+  heading,
+  classificationRow,
+  topClasses,
+  type ViewContext,
+  type ViewHandle,
+} from './common';
 
 /** Rows shown as bars; the copy holds all of them. */
 export const GRADIENT_MAX_ROWS = 30;

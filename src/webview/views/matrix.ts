@@ -36,7 +36,9 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const colMax = k > FOCUS_MIN_K ? ctx.pull<Float64Array>('colMax:logitGradient', { kind: 'columnMaxAbs', field: 'logitGradient' }) : null;
   if (k > FOCUS_MIN_K && !colMax) return loading(host, ctx, 'Reading the largest |∂L/∂z| of each class…');
   const cols =
-    colMax && !focus.showAll ? focusColumnsFromMax(colMax, 2 * FOCUS_TOP, [payload.actual[sel], payload.predicted[sel], ...focus.pinned]) : null;
+    colMax && !focus.showAll
+      ? focusColumnsFromMax(colMax, 2 * FOCUS_TOP, [payload.actual[sel], payload.predicted[sel], ...focus.pinned])
+      : null;
   const width = cols ? cols.length : k;
   const rowsShown = Math.min(n, Math.max(1, Math.floor(MATRIX_MAX_CELLS / width)));
   const g = pullRows(ctx, rowsShown, width, cols);
@@ -53,7 +55,12 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
   );
   if (rowsShown < n)
     host.appendChild(
-      el(doc, 'p', { class: 'gl-caption', 'data-testid': 'matrix-rows-note' }, `The first ${grouped(rowsShown)} of ${grouped(n)} samples (every class of all of them would be more than ${grouped(MATRIX_MAX_CELLS)} cells); the classes that matter show every sample.`),
+      el(
+        doc,
+        'p',
+        { class: 'gl-caption', 'data-testid': 'matrix-rows-note' },
+        `The first ${grouped(rowsShown)} of ${grouped(n)} samples (every class of all of them would be more than ${grouped(MATRIX_MAX_CELLS)} cells); the classes that matter show every sample.`,
+      ),
     );
   if (colMax) {
     const marks = (cols ?? []).map((j) => ({
@@ -139,7 +146,13 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
       // Every class of the batch, made as text where the data is (not from the columns drawn here).
       return {
         name: 'batch-gradient',
-        remote: { kind: 'table', field: 'logitGradient', maxCells: MATRIX_COPY_MAX_CELLS, name: 'batch-gradient', classes: payload.classes },
+        remote: {
+          kind: 'table',
+          field: 'logitGradient',
+          maxCells: MATRIX_COPY_MAX_CELLS,
+          name: 'batch-gradient',
+          classes: payload.classes,
+        },
         columns: [],
         rows: [],
       };
