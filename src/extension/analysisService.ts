@@ -149,8 +149,13 @@ export class AnalysisService implements vscode.Disposable {
         };
       }
       const previous = this.entries.get(uri.toString());
+      // An older version that finishes after a newer one (fast typing) does not replace it.
+      if (previous && version !== undefined && previous.version !== undefined && previous.version > version) {
+        entry.data.dispose();
+        return previous;
+      }
       this.entries.set(uri.toString(), entry);
-      if (previous !== entry) previous?.data.dispose();
+      previous?.data.dispose();
       this.log.info(
         `analysed ${fileName} (${(size / 1024).toFixed(0)} KB) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
       );

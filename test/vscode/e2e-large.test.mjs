@@ -1,0 +1,111 @@
+// Issue 14 as a user meets it: a 400 MB logits file (44,000 × 1,000, one row per line) started
+// from the explorer's context menu. Its analysis stays in a worker; the panel receives the
+// scalars and the selected row and asks for the rest. Every number read back from the panel
+// equals the core's on the same row. (Times are the bench's business: npm run bench.)
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { findFrame } from '../../scripts/vscode/harness.mjs';
+import { examplesWorkbench, step } from './e2e-helpers.mjs';
+import { runPipeline } from '../../src/core/pipeline.ts';
+
+const N = 44_000;
+const K = 1_000;
+const DISTINCT = 97;
+const NAME = 'big-400mb.json';
+
+/** Row i's logits are base row i mod 97 (seeded), its label 7i mod K: cheap to write, every row checkable. */
+function baseRows() {
+  let seed = 11;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  return Array.from({ length: DISTINCT }, () => Array.from({ length: K }, () => (8 * next() - 4).toFixed(6)));
+}
+const labelOf = (i) => (7 * i) % K;
+
+function writeBigFile(file, rows) {
+  const fd = fs.openSync(file, 'w');
+  const text = rows.map((r) => `[${r.join(',')}]`);
+  fs.writeSync(fd, '{"logits": [\n');
+  let chunk = '';
+  for (let i = 0; i < N; i++) {
+    chunk += text[i % DISTINCT] + (i + 1 < N ? ',\n' : '\n');
+    if (chunk.length > 1 << 24) {
+      fs.writeSync(fd, chunk);
+      chunk = '';
+    }
+  }
+  fs.writeSync(fd, `${chunk}], "labels": [${Array.from({ length: N }, (_, i) => labelOf(i)).join(',')}]}\n`);
+  fs.closeSync(fd);
+}
+
+/** The core's analysis of sample i alone: p − y of its row (the panel's per-sample gradient). */
+function coreRow(rows, i) {
+  const text = JSON.stringify({ logits: [rows[i % DISTINCT].map(Number)], labels: [labelOf(i)] });
+  return runPipeline(new TextEncoder().encode(text), 'one.json').analysis;
+}
+
+let wb;
+let rows;
+const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-12 + 1e-9 * Math.abs(b), `${what}: ${a} ≠ ${b}`);
+const bars = (frame) =>
+  frame.$$eval('[data-testid="view-gradient"] [data-testid="gradient-bar"]', (els) =>
+    els.map((e) => ({ row: Number(e.getAttribute('data-row')), value: Number(e.getAttribute('data-value')) })),
+  );
+
+describe('a 400 MB file, from the explorer', () => {
+  before(async () => {
+    wb = await examplesWorkbench();
+    rows = baseRows();
+    writeBigFile(path.join(wb.folder, NAME), rows);
+    assert.ok(fs.statSync(path.join(wb.folder, NAME)).size > 400e6);
+  });
+  after(async () => wb && (await wb.stop()));
+
+  it(
+    'Analyze File in the explorer’s context menu: the panel shows sample 0, then pulls sample 43,999; values equal the core’s',
+    { timeout: 600_000 },
+    async () => {
+      await step(wb, 'large-explorer', async () => {
+        const page = wb.page;
+        const item = page.locator(`.explorer-folders-view .monaco-list-row[aria-label*="${NAME}"]`).first();
+        await item.waitFor({ timeout: 60_000 });
+        await item.click({ button: 'right' });
+        await page.locator('.context-view .action-label', { hasText: 'Analyze File' }).first().click();
+        // The first view is the sample's gradient bars or Jacobian; wait for the panel's sample header.
+        const frame = await findFrame(page, '[data-testid="sample-input"]', 480_000);
+        await frame.click('[data-testid="tab-gradient"]');
+        await frame.waitForSelector('[data-testid="view-gradient"] [data-testid="gradient-bar"]', { timeout: 60_000 });
+        const first = coreRow(rows, 0);
+        for (const b of await bars(frame)) close(b.value, first.logitGradient[b.row], `p − y of sample 0, class ${b.row}`);
+        // Move to the last sample: its row is asked for and drawn.
+        await frame.click('[data-testid="sample-input"]');
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(String(N - 1));
+        await page.keyboard.press('Enter');
+        await page.keyboard.press('Tab');
+        await frame.waitForFunction((n) => document.querySelector('[data-testid="panel"]')?.dataset.selected === String(n), N - 1, {
+          timeout: 60_000,
+        });
+        await frame.waitForFunction(
+          (label) =>
+            [...document.querySelectorAll('[data-testid="view-gradient"] [data-testid="gradient-bar"]')].some(
+              (e) => e.getAttribute('data-row') === String(label),
+            ),
+          labelOf(N - 1),
+          { timeout: 60_000 },
+        );
+        const last = coreRow(rows, N - 1);
+        const found = await bars(frame);
+        assert.ok(
+          found.some((b) => b.row === labelOf(N - 1)),
+          'the true class is among the bars',
+        );
+        for (const b of found) close(b.value, last.logitGradient[b.row], `p − y of sample ${N - 1}, class ${b.row}`);
+        // The batch matrix asks for its focus columns' blocks (44,000 × ~22 cells) and draws them.
+        await frame.click('[data-testid="tab-matrix"]');
+        await frame.waitForSelector('[data-testid="view-matrix"] [data-testid="matrix-heatmap"]', { timeout: 120_000 });
+      });
+    },
+  );
+});
