@@ -61,7 +61,7 @@ describe('a 400 MB file stays in its worker', function () {
     const small = vscode.window.activeTextEditor!.document;
     gc();
     const before = hostMemory();
-    const analysed = vscode.commands.executeCommand<string>('gradientLens.analyzeFile', uri);
+    const analysed = Promise.resolve(vscode.commands.executeCommand<string>('gradientLens.analyzeFile', uri));
     let hovers = 0;
     let done = false;
     void analysed.finally(() => (done = true));
