@@ -26,7 +26,7 @@ import {
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { archiveView, isArchiveName } from './archiveView';
 import { readSettings } from './config';
-import { analysisInfo, arrayInfo, rowColumnValues, withRoles, type ViewerArray } from './npyViewModel';
+import { analysisInfo, arrayInfo, roleSources, rowColumnValues, withRoles, type ViewerArray } from './npyViewModel';
 import { newNonce, renderWebviewHtml } from './panelHtml';
 import { CancelledError } from './workerClient';
 
@@ -82,12 +82,13 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
     let infos: NpyArrayInfo[] = [];
     const post = (m: ToNpyViewer) => void webview.postMessage(m);
     const show = () => {
+      const sources = roleSources(analysis, document.arrays, classSource);
       infos = withRoles(
         document.arrays.map((a) => arrayInfo(a)),
         analysis,
-        classSource,
+        sources,
       );
-      if (ready) post(showMessage(document, infos, analysisInfo(analysis, analysisError, classSource)));
+      if (ready) post(showMessage(document, infos, analysisInfo(analysis, analysisError, sources)));
     };
     const analyse = async () => {
       try {

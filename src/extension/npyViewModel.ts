@@ -53,36 +53,58 @@ export function arrayInfo(a: ViewerArray): NpyArrayInfo {
   };
 }
 
+/** Which array (or sibling file) the analysis took for its input, its labels or targets, and its class names. */
+export interface RoleSources {
+  input: string | null;
+  target: string | null;
+  classes: string | null;
+}
+
 /**
- * Which array plays which role, and the columns that follow from it: the class names over the
- * columns of the logits / probabilities / one-hot targets, and the true and predicted class beside
- * each row of the input (class names when the file or its siblings give them).
+ * The dataset names its targets by their array (or sibling file), but a classification input by its
+ * kind ("logits"), so the input is the array of the dataset's shape holding exactly its values.
  */
-export function withRoles(arrays: NpyArrayInfo[], file: PipelineResult | null, classSource: string | null): NpyArrayInfo[] {
+export function roleSources(file: PipelineResult | null, arrays: readonly ViewerArray[], classSource: string | null): RoleSources {
+  const dataset = file?.dataset;
+  if (!dataset || dataset.task === 'network') return { input: null, target: null, classes: null };
+  const [first, second] = dataset.spans;
+  let input = first && arrays.some((a) => a.name === first.role) ? first.role : null;
+  if (!input && dataset.task === 'classification') {
+    const { n, k, values } = dataset;
+    const same = (a: NpyArray) => a.shape.length === 2 && a.shape[0] === n && a.shape[1] === k && a.data.every((v, i) => v === values[i]);
+    input = arrays.find((a) => a.array && a.array.kind !== 'string' && same(a.array))?.name ?? null;
+  }
+  return { input, target: second?.role ?? null, classes: dataset.task === 'classification' && dataset.classes ? classSource : null };
+}
+
+/**
+ * Each array's role, and the columns that follow from it: the class names over the columns of
+ * the logits / probabilities / one-hot targets, and the true and predicted class beside each row
+ * of the input (class names when the file or its siblings give them).
+ */
+export function withRoles(arrays: NpyArrayInfo[], file: PipelineResult | null, sources: RoleSources): NpyArrayInfo[] {
   const dataset = file?.dataset;
   if (!dataset || dataset.task === 'network') return arrays;
-  const input = dataset.spans[0]?.role;
-  const target = dataset.spans[1]?.role;
   return arrays.map((info) => {
+    if (info.name === sources.classes) return { ...info, role: 'classes' };
     if (dataset.task === 'regression') {
-      if (info.name === input) return { ...info, role: 'predictions' };
-      if (info.name === target) return { ...info, role: 'targets' };
-      return info.name === classSource ? { ...info, role: 'classes' } : info;
+      if (info.name === sources.input) return { ...info, role: 'predictions' };
+      return info.name === sources.target ? { ...info, role: 'targets' } : info;
     }
     const k = dataset.k;
     const classes = dataset.classes && dataset.classes.length === k ? dataset.classes : null;
     const columnNames = classes && info.cols === k && info.rows === dataset.n ? classes : undefined;
-    if (info.name === input)
+    if (info.name === sources.input)
       return { ...info, role: dataset.input, ...(columnNames ? { columnNames } : {}), rowColumns: ['label', 'predicted'] };
-    if (info.name === target) {
+    if (info.name === sources.target) {
       if (dataset.labels) return { ...info, role: 'labels', ...(classes && info.cols === 1 ? { rowColumns: ['class'] } : {}) };
       return { ...info, role: 'targets', ...(columnNames ? { columnNames } : {}) };
     }
-    return info.name === classSource ? { ...info, role: 'classes' } : info;
+    return info;
   });
 }
 
-/** The class names of row i of each of `names` (rowColumns): the true class, the predicted one. */
+/** The class names of rows [row0, row1) for each of `names` (rowColumns): the true class, the predicted one, a label's. */
 export function rowColumnValues(
   names: readonly string[],
   file: PipelineResult | null,
@@ -104,31 +126,32 @@ export function rowColumnValues(
 }
 
 /** "logits ← scores", "labels ← y_labels.npy", "class names ← classes.txt". */
-export function rolesOf(file: PipelineResult | null, classSource: string | null): NpyRoleInfo[] {
+export function rolesOf(file: PipelineResult | null, sources: RoleSources): NpyRoleInfo[] {
   const dataset = file?.dataset;
   if (!dataset) return [];
-  const roles: NpyRoleInfo[] = [];
   if (dataset.task === 'network') {
-    roles.push({ role: 'network', source: `${dataset.layers.length} Linear layer${dataset.layers.length === 1 ? '' : 's'}` });
-    for (const s of dataset.spans) roles.push({ role: s.role, source: s.role });
-    return roles;
+    const layers = dataset.layers.length;
+    return [
+      { role: 'network', source: `${layers} Linear layer${layers === 1 ? '' : 's'}` },
+      ...dataset.spans.map((s) => ({ role: s.role, source: s.role })),
+    ];
   }
-  const [input, target] = dataset.spans;
+  const roles: NpyRoleInfo[] = [];
   const inputRole = dataset.task === 'regression' ? 'predictions' : dataset.input;
   const targetRole = dataset.task === 'classification' && dataset.labels ? 'labels' : 'targets';
-  if (input) roles.push({ role: inputRole, source: input.role });
-  if (target) roles.push({ role: targetRole, source: target.role });
-  if (dataset.task === 'classification' && dataset.classes && classSource) roles.push({ role: 'class names', source: classSource });
+  roles.push({ role: inputRole, source: sources.input ?? inputRole });
+  if (sources.target) roles.push({ role: targetRole, source: sources.target });
+  if (sources.classes) roles.push({ role: 'class names', source: sources.classes });
   return roles;
 }
 
 /** The analysis in sentences, with the buttons that apply to it. */
-export function analysisInfo(file: PipelineResult | null, error: string | null, classSource: string | null): NpyAnalysisInfo {
+export function analysisInfo(file: PipelineResult | null, error: string | null, sources: RoleSources): NpyAnalysisInfo {
   const empty: NpyAnalysisInfo = { status: 'pending', lines: [], errors: [], warnings: [], roles: [], actions: [], retry: false };
   if (error) return { ...empty, status: 'failed', errors: [error], retry: true };
   if (!file) return empty;
   const warnings = file.problems.filter((p) => p.severity === 'warning').map((p) => p.message);
-  const done = { ...empty, status: 'done' as const, warnings, roles: rolesOf(file, classSource) };
+  const done = { ...empty, status: 'done' as const, warnings, roles: rolesOf(file, sources) };
   if (!file.dataset && file.problems.some((p) => p.code === 'state-dict'))
     return {
       ...done,

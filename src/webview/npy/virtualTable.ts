@@ -11,7 +11,7 @@ import { valueText } from './numberText';
 import { chunksOf, columnIndexText, visibleRange } from './virtualRange';
 
 export const ROW_H = 22;
-export const COL_W = 96;
+export const COL_W = 112;
 const ROW_HEAD_W = 64;
 const CLASS_COL_W = 120;
 const ROW_CHUNK = 64;
