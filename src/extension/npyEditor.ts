@@ -26,7 +26,7 @@ import {
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { archiveView, isArchiveName } from './archiveView';
 import { readSettings } from './config';
-import { analysisInfo, arrayInfo, roleSources, rowColumnValues, withRoles, type ViewerArray } from './npyViewModel';
+import { analysisInfo, arrayInfo, roleSources, rowColumnValues, withRoles, type RoleSources, type ViewerArray } from './npyViewModel';
 import { newNonce, renderWebviewHtml } from './panelHtml';
 import { CancelledError } from './workerClient';
 
@@ -34,6 +34,8 @@ export const NPY_VIEW_TYPE = 'gradientLens.npyViewer';
 
 class NpyDocument implements vscode.CustomDocument {
   arrays: ViewerArray[] = [];
+  /** Each array's outline (statistics over all its values), computed once per read. */
+  infos: NpyArrayInfo[] = [];
   error: string | null = null;
   /** safetensors `__metadata__` or a .pt's string entries; Linear layers of a state dict. */
   metadata: [string, string][] = [];
@@ -78,31 +80,33 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
     let ready = false;
     let analysis: FileAnalysis | null = null;
     let analysisError: string | null = null;
-    let classSource: string | null = null;
+    let sources: RoleSources = roleSources(null, [], null);
     let infos: NpyArrayInfo[] = [];
     const post = (m: ToNpyViewer) => void webview.postMessage(m);
     const show = () => {
-      const sources = roleSources(analysis, document.arrays, classSource);
-      infos = withRoles(
-        document.arrays.map((a) => arrayInfo(a)),
-        analysis,
-        sources,
-      );
+      infos = withRoles(document.infos, analysis, sources);
       if (ready) post(showMessage(document, infos, analysisInfo(analysis, analysisError, sources)));
+    };
+    /** Which array plays which role: once per analysis (finding the input compares its values). */
+    const analysed = async (file: FileAnalysis | null) => {
+      // analyzeUri's answer and onDidAnalyze bring the same analysis: its roles are found once.
+      if (file && file === analysis) return show();
+      analysis = file;
+      sources = roleSources(file, document.arrays, await classNameSource(document, file));
+      show();
     };
     const analyse = async () => {
       try {
-        analysis = await this.service.analyzeUri(document.uri);
+        const file = await this.service.analyzeUri(document.uri);
         analysisError = null;
+        await analysed(file);
       } catch (error) {
-        analysis = null;
         analysisError =
           error instanceof CancelledError
             ? 'The analysis was cancelled (for an .npz whose arrays could be read more than one way: no arrays were chosen).'
             : (error as Error).message;
+        await analysed(null);
       }
-      classSource = await classNameSource(document, analysis);
-      show();
     };
     const disposables: vscode.Disposable[] = [];
     webview.onDidReceiveMessage(
@@ -123,10 +127,8 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
     disposables.push(
       this.service.onDidAnalyze(async (file) => {
         if (file.uri.toString() !== document.uri.toString()) return;
-        analysis = file;
         analysisError = null;
-        classSource = await classNameSource(document, analysis);
-        show();
+        await analysed(file);
       }),
     );
     // The file changed on disk (re-saved by a training script): read it again.
@@ -158,14 +160,17 @@ async function readDocument(document: NpyDocument): Promise<void> {
     const max = readSettings().maxFileBytes;
     if (stat.size > max) {
       document.arrays = [];
+      document.infos = [];
       document.error = `This file is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB.`;
       return;
     }
     const bytes = await vscode.workspace.fs.readFile(document.uri);
     document.arrays = readArrays(bytes, baseName(document.uri)).map(([name, array]) => ({ name, array }));
+    document.infos = document.arrays.map(arrayInfo);
     document.error = null;
   } catch (error) {
     document.arrays = [];
+    document.infos = [];
     document.error = error instanceof NpyError ? error.message : `cannot read the file: ${(error as Error).message}`;
   }
 }
@@ -194,6 +199,7 @@ async function readArchive(document: NpyDocument): Promise<void> {
           note: `not read by the viewer (${(t.bytes / 2 ** 20).toFixed(0)} MB)`,
         },
   );
+  document.infos = document.arrays.map(arrayInfo);
   document.metadata = view.metadata;
   document.layers = view.layers;
   document.error = null;

@@ -141,6 +141,7 @@ function show(m: NpyShowMessage) {
     shown && shown.fileName === m.fileName && shown.arrays.map((a) => a.name).join('\0') === m.arrays.map((a) => a.name).join('\0');
   const scrolls = same ? new Map([...tables].map(([i, t]) => [i, t.scroll])) : new Map<number, { top: number; left: number }>();
   shown = m;
+  for (const t of tables.values()) t.destroy();
   tables = new Map();
   slicers = new Map();
   root.textContent = '';

@@ -35,6 +35,8 @@ export interface VirtualTable {
   accept(m: NpyRowsMessage): void;
   /** Scroll position, to keep it across a re-render of the page. */
   scroll: { top: number; left: number };
+  /** Stops listening to the window (the page replaced this table). */
+  destroy(): void;
 }
 
 export function virtualTable(
@@ -50,6 +52,7 @@ export function virtualTable(
   const extra = info.rowColumns ?? [];
   const showHeader = info.shape.length > 1 || extra.length > 0;
   const headH = showHeader ? ROW_H : 0;
+  const win = doc.defaultView ?? window;
   const cache = new Map<string, Chunk>();
   const pending = new Map<number, string>();
   const asked = new Set<string>();
@@ -194,10 +197,10 @@ export function virtualTable(
     box.dataset.endRow = String(r.end);
   };
   const schedule = () => {
-    if (!frame) frame = (doc.defaultView ?? window).requestAnimationFrame(draw);
+    if (!frame) frame = win.requestAnimationFrame(draw);
   };
   box.addEventListener('scroll', schedule, { passive: true });
-  (doc.defaultView ?? window).addEventListener('resize', schedule);
+  win.addEventListener('resize', schedule);
 
   const handle: VirtualTable = {
     element: wrap,
@@ -213,6 +216,11 @@ export function virtualTable(
     },
     get scroll() {
       return { top: box.scrollTop, left: box.scrollLeft };
+    },
+    destroy() {
+      win.removeEventListener('resize', schedule);
+      if (frame) win.cancelAnimationFrame(frame);
+      frame = 0;
     },
     set scroll(s) {
       box.scrollTop = s.top;
