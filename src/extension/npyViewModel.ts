@@ -133,7 +133,7 @@ export function rolesOf(file: PipelineResult | null, sources: RoleSources): NpyR
     const layers = dataset.layers.length;
     return [
       { role: 'network', source: `${layers} Linear layer${layers === 1 ? '' : 's'}` },
-      ...dataset.spans.map((s) => ({ role: s.role, source: s.role })),
+      ...dataset.spans.map((s) => ({ role: s.role, source: '' })),
     ];
   }
   const roles: NpyRoleInfo[] = [];

@@ -374,6 +374,7 @@ export interface NpyArrayInfo {
 /** Which array (or file) the analysis took for which role. */
 export interface NpyRoleInfo {
   role: string;
+  /** The array's name or the sibling file's; empty when the role has no single source (a network's). */
   source: string;
 }
 

@@ -47,7 +47,7 @@ function analysisSection(a: NpyAnalysisInfo): HTMLElement {
       if (i > 0) list.append(' · ');
       const item = el('span', 'npy-role', undefined, 'npy-role');
       item.dataset.role = r.role;
-      item.append(el('strong', '', r.role), r.source === r.role ? '' : ` ← ${r.source}`);
+      item.append(el('strong', '', r.role), r.source ? ` ← ${r.source}` : '');
       list.append(item);
     });
     section.append(list);
