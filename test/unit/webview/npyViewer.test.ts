@@ -161,3 +161,29 @@ test('the page only ever posts messages of its protocol', { skip }, async () => 
   const { parseNpyViewerMessage } = await import('../../../src/shared/protocol');
   for (const m of await page.posted()) assert.ok(parseNpyViewerMessage(m), JSON.stringify(m));
 });
+
+test('a failed analysis offers to try again; a file that cannot be read says why and shows nothing else', { skip }, async () => {
+  const base: NpyShowMessage = {
+    type: 'npyShow',
+    fileName: 'batch.npz',
+    error: null,
+    arrays: infos,
+    metadata: [['source', '<script>alert(1)</script>']],
+    layers: [],
+    analysis: analysisInfo(null, 'the worker stopped', roleSources(null, [], null)),
+  };
+  await page.send(base as unknown as ToWebview);
+  assert.match(await page.page.innerText('[data-testid="npy-analysis"]'), /the worker stopped/);
+  // File text is text: the metadata's markup is shown, not run.
+  assert.equal(await page.page.innerText('table.metadata td'), '<script>alert(1)</script>');
+  await page.page.click('button[data-retry]');
+  assert.ok((await page.posted()).some((m) => m.type === 'retry'));
+  await page.send({
+    ...base,
+    error: 'batch.npz: not a zip archive (no end-of-central-directory record)',
+    arrays: [],
+  } as unknown as ToWebview);
+  assert.match(await page.page.innerText('[data-testid="npy-error"]'), /not a zip archive/);
+  assert.equal(await page.page.$$eval('[data-testid="npy-table"]', (t) => t.length), 0);
+  assert.deepEqual(page.errors, []);
+});
