@@ -24,7 +24,7 @@ const builds = [
     platform: 'browser',
     target: 'chrome120',
     format: 'iife',
-    entryPoints: { webview: 'src/webview/main.ts', runWebview: 'src/webview/run/main.ts' },
+    entryPoints: { webview: 'src/webview/main.ts', runWebview: 'src/webview/run/main.ts', npyViewer: 'src/webview/npy/main.ts' },
     outdir: 'dist',
   },
 ];

@@ -14,6 +14,9 @@ import type { PanelController } from './panel';
 import { offsetOf } from './ranges';
 import { viewUnavailable } from './viewAvailability';
 
+/** Files VS Code never opens as text, whatever their size. */
+const BINARY_TENSOR_FILE = /\.(npy|npz|safetensors|pt|pth)$/i;
+
 export function registerCommands(service: AnalysisService, panel: PanelController, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const open = (view: ViewId, askForSample: boolean) => async (target?: vscode.Uri | string, sample?: number) => {
     const file = await resolve(service, panel, target, log);
@@ -35,9 +38,11 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
       if (!file) return;
       panel.show(file, defaultView(file), cursorSample(file));
       const summary = summaryLine(file);
-      const limited = file.fromDisk
-        ? ' Hover and diagnostics are unavailable for this file (VS Code does not open files this large in the editor), so the analysis is shown in the panel only.'
-        : '';
+      // fromDisk is also true of a binary .npy/.npz/.safetensors/.pt, which no text editor opens at any size.
+      const limited =
+        file.fromDisk && !BINARY_TENSOR_FILE.test(file.fileName)
+          ? ' Hover and diagnostics are unavailable for this file (VS Code does not open files this large in the editor), so the analysis is shown in the panel only.'
+          : '';
       void vscode.window.showInformationMessage(`Gradient Lens: ${summary}${limited}`);
       return summary;
     }),

@@ -13,7 +13,7 @@ import { analyseForCommand } from './commandTarget';
 import { readSettings } from './config';
 import { ManifestTail } from './manifestTail';
 import type { PanelController } from './panel';
-import { renderPanelHtml } from './panelHtml';
+import { newNonce, renderPanelHtml } from './panelHtml';
 
 export const RUN_PANEL_VIEW_TYPE = 'gradientLens.runPanel';
 
@@ -75,7 +75,7 @@ export class RunPanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const nonce = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+    const nonce = newNonce();
     const webview = this.panel.webview;
     return renderPanelHtml({
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'runWebview.js')).toString(),

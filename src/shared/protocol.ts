@@ -411,3 +411,176 @@ export function parseRunWebviewMessage(value: unknown): FromRunWebview | null {
   }
   return null;
 }
+
+// ---- the NumPy viewer (a third webview: src/webview/npy, src/extension/npyEditor.ts) --------
+// The viewer gets the file's outline (arrays, roles, analysis) up front and asks for the rows and
+// slices it shows, in the manner of vscode-hexeditor's ReadRangeRequest: a large array never
+// crosses to the page whole.
+
+/** The commands the viewer's buttons may run on its file; the host runs nothing else. */
+export const NPY_COMMANDS = [
+  'gradientLens.analyzeFile',
+  'gradientLens.showLossPerSample',
+  'gradientLens.showGradients',
+  'gradientLens.showJacobian',
+  'gradientLens.explainChainRule',
+  'gradientLens.compareFiniteDifferences',
+  'gradientLens.exportAnalysis',
+] as const;
+export type NpyCommand = (typeof NPY_COMMANDS)[number];
+
+/** One array of the file, without its values. */
+export interface NpyArrayInfo {
+  name: string;
+  /** '<f4' and 'float32'. */
+  dtype: string;
+  dtypeName: string;
+  shape: number[];
+  count: number;
+  /** 'unread': a tensor the viewer did not read (too large); no rows, no slice. */
+  kind: 'number' | 'bool' | 'string' | 'unread';
+  /** The table view: rows = the first axis, cols = the product of the others (a vector is one column). */
+  rows: number;
+  cols: number;
+  stats: { min: number; max: number; mean: number; std: number; nan: number; inf: number } | null;
+  /** Numeric, rank ≥ 2, not empty: a heatmap of a chosen 2-D slice. */
+  sliceable: boolean;
+  note?: string;
+  /** The role the analysis gave this array ("logits", "labels"…), when it plays one. */
+  role?: string;
+  /** Column headers when the columns are the classes (one name per column). */
+  columnNames?: string[];
+  /** Per-row class columns the host adds to the rows it sends ("label", "predicted"). */
+  rowColumns?: string[];
+}
+
+/** Which array (or file) the analysis took for which role. */
+export interface NpyRoleInfo {
+  role: string;
+  /** The array's name or the sibling file's; empty when the role has no single source (a network's). */
+  source: string;
+}
+
+export interface NpyAnalysisInfo {
+  status: 'pending' | 'failed' | 'done';
+  /** Sentences, in order: the loss, the worst sample, the classes… */
+  lines: string[];
+  /** The part of the first line to show in bold (the loss). */
+  emphasis?: string;
+  errors: string[];
+  warnings: string[];
+  roles: NpyRoleInfo[];
+  actions: { command: NpyCommand; label: string }[];
+  /** A failed analysis may be tried again. */
+  retry: boolean;
+}
+
+/** The file's outline, replacing whatever the viewer shows. */
+export interface NpyShowMessage {
+  type: 'npyShow';
+  fileName: string;
+  /** The file could not be read: nothing else is shown. */
+  error: string | null;
+  arrays: NpyArrayInfo[];
+  metadata: [string, string][];
+  layers: { name: string; weightShape: number[]; weightNorm: number; biasShape: number[] | null; biasNorm: number | null }[];
+  analysis: NpyAnalysisInfo;
+}
+
+/** The rows [row0, row1) × columns [col0, col1) of an array's table view, as asked. */
+export interface NpyRowsMessage {
+  type: 'npyRows';
+  requestId: number;
+  array: number;
+  row0: number;
+  row1: number;
+  col0: number;
+  col1: number;
+  /** Row-major numbers (booleans as 0/1), or null for a string array. */
+  values: Float64Array | null;
+  strings: string[] | null;
+  /** One entry per NpyArrayInfo.rowColumns, each with row1 − row0 class names. */
+  rowColumns: string[][];
+  error?: string;
+}
+
+export interface NpySliceMessage {
+  type: 'npySlice';
+  array: number;
+  rows: number;
+  cols: number;
+  totalRows: number;
+  totalCols: number;
+  values: Float64Array;
+  error?: string;
+}
+
+export type ToNpyViewer = NpyShowMessage | NpyRowsMessage | NpySliceMessage;
+
+/** Run one of NPY_COMMANDS on the viewer's file. */
+export interface NpyRunMessage {
+  type: 'run';
+  command: NpyCommand;
+}
+/** Analyse the file again (after a failure). */
+export interface NpyRetryMessage {
+  type: 'retry';
+}
+/** Ask for a block of an array's table view; the answer is an NpyRowsMessage with the same requestId. */
+export interface NpyRowsRequest {
+  type: 'npyRows';
+  requestId: number;
+  array: number;
+  row0: number;
+  row1: number;
+  col0: number;
+  col1: number;
+}
+/** Ask for a 2-D slice of an array of any rank: two axes drawn, an index for every other. */
+export interface NpySliceRequest {
+  type: 'npySlice';
+  array: number;
+  rowAxis: number;
+  colAxis: number;
+  index: number[];
+}
+
+export type FromNpyViewer = ReadyMessage | LogMessage | NpyRunMessage | NpyRetryMessage | NpyRowsRequest | NpySliceRequest;
+
+/** Most rows and columns one request may ask for (a screenful is far less). */
+export const NPY_MAX_REQUEST_ROWS = 2000;
+export const NPY_MAX_REQUEST_COLS = 512;
+/** Highest rank a slice request may name (NumPy's own limit is 64). */
+const NPY_MAX_RANK = 64;
+
+/** Validates an untrusted message from the NumPy viewer; null for anything not in its protocol. */
+export function parseNpyViewerMessage(value: unknown): FromNpyViewer | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const m = value as Record<string, unknown>;
+  const isIndex = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < 2 ** 31;
+  switch (m.type) {
+    case 'ready':
+    case 'log': {
+      const parsed = parseWebviewMessage(value);
+      return parsed && (parsed.type === 'ready' || parsed.type === 'log') ? parsed : null;
+    }
+    case 'run':
+      return (NPY_COMMANDS as readonly unknown[]).includes(m.command) ? { type: 'run', command: m.command as NpyCommand } : null;
+    case 'retry':
+      return { type: 'retry' };
+    case 'npyRows': {
+      const { requestId, array, row0, row1, col0, col1 } = m;
+      if (!isIndex(requestId) || !isIndex(array) || !isIndex(row0) || !isIndex(row1) || !isIndex(col0) || !isIndex(col1)) return null;
+      if (row1 < row0 || row1 - row0 > NPY_MAX_REQUEST_ROWS || col1 < col0 || col1 - col0 > NPY_MAX_REQUEST_COLS) return null;
+      return { type: 'npyRows', requestId, array, row0, row1, col0, col1 };
+    }
+    case 'npySlice': {
+      const { array, rowAxis, colAxis, index } = m;
+      if (!isIndex(array) || !isIndex(rowAxis) || !isIndex(colAxis) || !Array.isArray(index) || index.length > NPY_MAX_RANK) return null;
+      if (!index.every(isIndex)) return null;
+      return { type: 'npySlice', array, rowAxis, colAxis, index: index.slice() as number[] };
+    }
+    default:
+      return null;
+  }
+}

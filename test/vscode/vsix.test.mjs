@@ -50,6 +50,8 @@ it('the .vsix holds only the bundles, media and docs', () => {
   assert.ok(fs.existsSync(path.join(installed, 'dist', 'extension.js')));
   assert.ok(fs.existsSync(path.join(installed, 'dist', 'worker.js')));
   assert.ok(fs.existsSync(path.join(installed, 'dist', 'webview.js')));
+  assert.ok(fs.existsSync(path.join(installed, 'dist', 'npyViewer.js')), 'the NumPy viewer’s page');
+  assert.ok(fs.existsSync(path.join(installed, 'media', 'npy.css')));
   assert.ok(!fs.existsSync(path.join(installed, 'src')), 'sources are not shipped');
   assert.ok(!fs.existsSync(path.join(installed, 'node_modules')), 'node_modules is not shipped');
 });

@@ -62,8 +62,10 @@ export interface PanelPageOptions {
   initialState?: unknown;
   lifetimeMs?: number;
   browser?: Browser;
-  /** Another entry instead of the webview (the threshold benchmark). */
+  /** Another entry instead of the webview (the threshold benchmark, the NumPy viewer). */
   entry?: string;
+  /** Another stylesheet instead of media/panel.css (the NumPy viewer's media/npy.css). */
+  style?: string;
 }
 
 /** Replaces typed arrays by tagged plain arrays so page.evaluate can carry them. */
@@ -119,7 +121,7 @@ export async function openPanel(o: PanelPageOptions = {}): Promise<PanelPage> {
     const file = url.startsWith('/webview.js')
       ? join(dir, 'webview.js')
       : url.startsWith('/panel.css')
-        ? join(ROOT, 'media/panel.css')
+        ? join(ROOT, o.style ?? 'media/panel.css')
         : null;
     if (url === '/' || url.startsWith('/?')) {
       const origin = `http://127.0.0.1:${(server!.address() as { port: number }).port}`;

@@ -19,6 +19,7 @@ import { cellsText } from './cellsText';
 import { attachGridNav, type Block } from './gridNav';
 import { drawHeatmapLabels, heatmapFrame, type AxisView } from './heatmapFrame';
 import { blockValues } from './matrixSource';
+import { appendDiagonalCell, appendFocus, appendFrame, appendSelection, outlineRow, r2, showFocus, showSelection } from './heatmapMarks';
 import type { HeatmapHandle, HeatmapMode, HeatmapOptions } from './heatmapTypes';
 
 /** Largest source whose whole one-pixel-per-cell image is kept (16 MB of RGBA). */
@@ -30,7 +31,6 @@ const MAX_CELL_PX = 48;
 /** Diagonal cells are outlined from this size (CSS px) up. */
 export const DIAGONAL_MIN_PX = 6;
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const r2 = (v: number) => Math.round(v * 100) / 100;
 
 /** Cell range [start, end) under each of `pixels` pixels when `cellsPerPixel` cells share one. */
 export function pixelSpans(first: number, pixels: number, cellsPerPixel: number, cells: number): Int32Array {
@@ -82,16 +82,7 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
     .attr('height', frame.height)
     .attr('aria-hidden', 'true');
   const labels = overlay.append('g').attr('class', 'gl-labels');
-  overlay
-    .append('rect')
-    .attr('class', 'gl-frame')
-    .attr('x', left)
-    .attr('y', top)
-    .attr('width', r2(plotW))
-    .attr('height', r2(plotH))
-    .attr('fill', 'none')
-    .attr('stroke', 'currentColor')
-    .attr('stroke-opacity', 0.35);
+  appendFrame(overlay, { x: left, y: top, width: plotW, height: plotH }, false);
   // A nested <svg> clips the marks to the plot without needing a clipPath id.
   const plot = overlay
     .append('svg')
@@ -102,14 +93,8 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
     .attr('overflow', 'hidden');
   const diag = plot.append('g').attr('class', 'gl-diagonal').attr('data-testid', 'heatmap-diagonal');
   const highlight = plot.append('g').attr('class', 'gl-row-highlight').attr('data-testid', 'row-highlight');
-  const selectionRect = plot.append('rect').attr('class', 'gl-selection').attr('data-testid', 'heatmap-selection').attr('display', 'none');
-  const focusRect = plot
-    .append('rect')
-    .attr('class', 'gl-focus')
-    .attr('data-testid', 'heatmap-focus')
-    .attr('fill', 'none')
-    .attr('stroke-width', 2)
-    .attr('display', 'none');
+  const selectionRect = appendSelection(plot, false);
+  const focusRect = appendFocus(plot, false);
   const marker = overlay.append('path').attr('class', 'gl-row-marker').attr('fill', 'currentColor').attr('display', 'none');
 
   const reset = doc.createElement('vscode-button');
@@ -191,16 +176,8 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
       const a = Math.max(rowAxis.first, colAxis.first);
       const b = Math.min(rowAxis.last, colAxis.last);
       for (let i = a; i <= b; i++) {
-        diag
-          .append('rect')
-          .attr('x', r2(colAxis.at(i) + 1))
-          .attr('y', r2(rowAxis.at(i) + 1))
-          .attr('width', r2(colAxis.size - 2))
-          .attr('height', r2(rowAxis.size - 2))
-          .attr('fill', 'none')
-          .attr('stroke', 'currentColor')
-          .attr('stroke-width', 1)
-          .attr('stroke-dasharray', colAxis.size >= 12 ? '3 2' : null);
+        const box = { x: colAxis.at(i) + 1, y: rowAxis.at(i) + 1, width: colAxis.size - 2, height: rowAxis.size - 2 };
+        appendDiagonalCell(diag, box, 1, colAxis.size >= 12);
       }
     }
     highlight.selectAll('*').remove();
@@ -209,46 +186,30 @@ export function heatmapCanvas(doc: Document, o: HeatmapOptions, ui: ChartUi): He
       const y = rowAxis.at(highlightRow);
       const h = Math.max(2, rowAxis.size);
       highlight.attr('data-row', highlightRow);
-      highlight
-        .append('rect')
-        .attr('x', r2(Math.max(-2, colAxis.at(0) - 2)))
-        .attr('y', r2(y - 1))
-        .attr('width', r2(Math.min(plotW + 4, colAxis.size * cols + 4)))
-        .attr('height', r2(h + 2))
-        .attr('fill', 'none')
-        .attr('stroke', 'currentColor')
-        .attr('stroke-width', 2);
+      outlineRow(
+        highlight
+          .append('rect')
+          .attr('x', r2(Math.max(-2, colAxis.at(0) - 2)))
+          .attr('y', r2(y - 1))
+          .attr('width', r2(Math.min(plotW + 4, colAxis.size * cols + 4)))
+          .attr('height', r2(h + 2)),
+      );
       // A triangle beside the axis keeps a one-pixel row findable.
       const my = top + y + rowAxis.size / 2;
       if (my >= top && my <= top + plotH) marker.attr('display', null).attr('d', `M${left - 1},${r2(my)} l-6,-4 v8 z`);
     }
-    if (selected) {
-      // At least a few pixels each way, so a selection of thin cells stays visible when zoomed out.
-      const x0 = colAxis.at(selected.c0);
-      const y0 = rowAxis.at(selected.r0);
-      selectionRect
-        .attr('display', null)
-        .attr('data-row', selected.r0)
-        .attr('data-col', selected.c0)
-        .attr('data-row-end', selected.r1)
-        .attr('data-col-end', selected.c1)
-        .attr('x', r2(x0))
-        .attr('y', r2(y0))
-        .attr('width', r2(Math.max(3, colAxis.at(selected.c1) - x0)))
-        .attr('height', r2(Math.max(3, rowAxis.at(selected.r1) - y0)));
-    } else selectionRect.attr('display', 'none');
-    if (focus) {
+    // At least a few pixels each way, so a selection of thin cells stays visible when zoomed out.
+    showSelection(selectionRect, selected, (s) => {
+      const x0 = colAxis.at(s.c0);
+      const y0 = rowAxis.at(s.r0);
+      return { x: x0, y: y0, width: Math.max(3, colAxis.at(s.c1) - x0), height: Math.max(3, rowAxis.at(s.r1) - y0) };
+    });
+    // A ring of at least 6 px around a cell under a pixel.
+    showFocus(focusRect, focus, (f) => {
       const fw = Math.max(6, colAxis.size);
       const fh = Math.max(6, rowAxis.size);
-      focusRect
-        .attr('display', null)
-        .attr('data-row', focus.r)
-        .attr('data-col', focus.c)
-        .attr('x', r2(colAxis.at(focus.c) + colAxis.size / 2 - fw / 2))
-        .attr('y', r2(rowAxis.at(focus.r) + rowAxis.size / 2 - fh / 2))
-        .attr('width', r2(fw))
-        .attr('height', r2(fh));
-    } else focusRect.attr('display', 'none');
+      return { x: colAxis.at(f.c) + colAxis.size / 2 - fw / 2, y: rowAxis.at(f.r) + rowAxis.size / 2 - fh / 2, width: fw, height: fh };
+    });
   };
 
   const draw = () => {

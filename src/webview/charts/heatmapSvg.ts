@@ -9,10 +9,10 @@ import type { ChartUi } from '../tooltip';
 import { cellsText } from './cellsText';
 import { attachGridNav, cellBlock, type Block } from './gridNav';
 import { drawHeatmapLabels, fullAxis, heatmapFrame, type HeatmapFrame } from './heatmapFrame';
+import { appendDiagonalCell, appendFocus, appendFrame, appendSelection, outlineRow, r2, showFocus, showSelection } from './heatmapMarks';
 import type { HeatmapHandle, HeatmapOptions } from './heatmapTypes';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const r2 = (v: number) => Math.round(v * 100) / 100;
 
 export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): HeatmapHandle {
   const { source, scale } = o;
@@ -80,43 +80,27 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
     }
   }
 
-  svg
-    .append('rect')
-    .attr('class', 'gl-frame')
-    .attr('x', left)
-    .attr('y', top)
-    .attr('width', r2(frame.plotW))
-    .attr('height', r2(frame.plotH))
-    .attr('fill', 'none')
-    .attr('stroke', 'currentColor')
-    .attr('stroke-opacity', 0.35)
-    .attr('pointer-events', 'none');
+  appendFrame(svg, { x: left, y: top, width: frame.plotW, height: frame.plotH }, true);
 
   if (o.diagonal) {
     // An outline, not a colour: the diagonal must stand out whatever its values are.
     const dg = svg.append('g').attr('class', 'gl-diagonal').attr('data-testid', 'heatmap-diagonal').attr('pointer-events', 'none');
     const inset = Math.min(1.5, cw / 6);
     for (let i = 0; i < Math.min(source.rows, source.cols); i++) {
-      dg.append('rect')
-        .attr('x', r2(left + i * cw + inset))
-        .attr('y', r2(top + i * ch + inset))
-        .attr('width', r2(Math.max(0.5, cw - 2 * inset)))
-        .attr('height', r2(Math.max(0.5, ch - 2 * inset)))
-        .attr('fill', 'none')
-        .attr('stroke', 'currentColor')
-        .attr('stroke-width', cw >= 8 ? 1.25 : 0.75)
-        .attr('stroke-dasharray', cw >= 12 ? '3 2' : null);
+      const box = {
+        x: left + i * cw + inset,
+        y: top + i * ch + inset,
+        width: Math.max(0.5, cw - 2 * inset),
+        height: Math.max(0.5, ch - 2 * inset),
+      };
+      appendDiagonalCell(dg, box, cw >= 8 ? 1.25 : 0.75, cw >= 12);
     }
   }
 
-  const highlight = svg
-    .append('rect')
-    .attr('class', 'gl-row-highlight')
-    .attr('data-testid', 'row-highlight')
-    .attr('fill', 'none')
-    .attr('stroke', 'currentColor')
-    .attr('stroke-width', 2)
-    .attr('pointer-events', 'none');
+  const highlight = outlineRow(svg.append('rect').attr('class', 'gl-row-highlight').attr('data-testid', 'row-highlight')).attr(
+    'pointer-events',
+    'none',
+  );
   const setHighlightRow = (r: number | null) => {
     if (r === null || r < 0 || r >= source.rows) {
       highlight.attr('display', 'none');
@@ -132,20 +116,8 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
   };
   setHighlightRow(o.highlightRow ?? null);
 
-  const selectionRect = svg
-    .append('rect')
-    .attr('class', 'gl-selection')
-    .attr('data-testid', 'heatmap-selection')
-    .attr('pointer-events', 'none')
-    .attr('display', 'none');
-  const focusRect = svg
-    .append('rect')
-    .attr('class', 'gl-focus')
-    .attr('data-testid', 'heatmap-focus')
-    .attr('fill', 'none')
-    .attr('stroke-width', 2)
-    .attr('pointer-events', 'none')
-    .attr('display', 'none');
+  const selectionRect = appendSelection(svg, true);
+  const focusRect = appendFocus(svg, true);
 
   const blockAt = (ev: MouseEvent): Block | null => {
     const t = ev.target as Element | null;
@@ -166,32 +138,17 @@ export function heatmapSvg(doc: Document, o: HeatmapOptions, ui: ChartUi): Heatm
       },
       describe,
       showFocus(cell) {
-        if (!cell) focusRect.attr('display', 'none');
-        else
-          focusRect
-            .attr('display', null)
-            .attr('data-row', cell.r)
-            .attr('data-col', cell.c)
-            .attr('x', r2(left + cell.c * cw))
-            .attr('y', r2(top + cell.r * ch))
-            .attr('width', r2(cw))
-            .attr('height', r2(ch));
+        showFocus(focusRect, cell, (f) => ({ x: left + f.c * cw, y: top + f.r * ch, width: cw, height: ch }));
       },
       activate: o.activate,
       initialFocus: () => o.initialFocus ?? { r: Math.max(0, o.highlightRow ?? 0), c: 0 },
       showSelection(b) {
-        if (!b) selectionRect.attr('display', 'none');
-        else
-          selectionRect
-            .attr('display', null)
-            .attr('data-row', b.r0)
-            .attr('data-col', b.c0)
-            .attr('data-row-end', b.r1)
-            .attr('data-col-end', b.c1)
-            .attr('x', r2(left + b.c0 * cw))
-            .attr('y', r2(top + b.r0 * ch))
-            .attr('width', r2((b.c1 - b.c0) * cw))
-            .attr('height', r2((b.r1 - b.r0) * ch));
+        showSelection(selectionRect, b, (s) => ({
+          x: left + s.c0 * cw,
+          y: top + s.r0 * ch,
+          width: (s.c1 - s.c0) * cw,
+          height: (s.r1 - s.r0) * ch,
+        }));
       },
       copyText: (b) => cellsText(source, b, o),
     },
