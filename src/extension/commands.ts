@@ -13,6 +13,7 @@ import { num } from './format';
 import type { PanelController } from './panel';
 import { offsetOf } from './ranges';
 import { viewUnavailable } from './viewAvailability';
+import { finiteDifferencesOf } from './networkPayload';
 
 export function registerCommands(service: AnalysisService, panel: PanelController, log: vscode.LogOutputChannel): vscode.Disposable[] {
   const open = (view: ViewId, askForSample: boolean) => async (target?: vscode.Uri | string, sample?: number) => {
@@ -49,14 +50,22 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
       const file = await resolve(service, panel, target, log);
       if (!file?.dataset) return;
       const dataset = file.dataset;
-      const checks = await vscode.window.withProgress(
+      const { perEntry, checks } = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
           title: `Gradient Lens: finite differences on ${file.fileName}`,
           cancellable: false,
         },
-        async () => checkDatasetGradients(dataset, readSettings().pipeline.reduction),
+        async () => {
+          // A network of at most 5,000 parameters: every entry, shown as heatmaps in the panel's "Finite differences" tab.
+          const perEntry = dataset.task === 'network' && file.network ? finiteDifferencesOf(dataset, file.network.analysis) : null;
+          return {
+            perEntry,
+            checks: perEntry?.tensors.map((t) => t.check) ?? checkDatasetGradients(dataset, readSettings().pipeline.reduction),
+          };
+        },
       );
+      if (perEntry) panel.show(file, 'finite', 0);
       for (const c of checks)
         log.info(
           `finite differences, ${c.name}: ${c.checked} coordinates, worst relative error ${c.maxRelativeError.toExponential(2)}, ${c.passed ? 'passed' : 'FAILED'}`,
