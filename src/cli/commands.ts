@@ -51,7 +51,7 @@ FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
                      never the input file. Stdout then stays quiet unless --json is given.
   --role ROLE=ARRAY  which .npz/.safetensors/.pt array plays a role when the names are ambiguous
                      (e.g. --role logits=preds); roles: logits, probabilities, predictions,
-                     labels, targets, classes.
+                     labels, targets, classes, log_probabilities.
   --vanishing-threshold R   networks: flag a layer when ‖∂L/∂W‖/‖W‖ < R (default 1e-6)
   --exploding-threshold G   networks: flag a layer when ‖∂L/∂W‖ > G (default 1e3)
 ${LOSS_FLAGS_USAGE}
