@@ -14,7 +14,12 @@ import { describe, it } from 'node:test';
 import { runCli } from '../../src/cli/commands';
 import { writeNpz, type NpzEntry } from '../../src/core/npz';
 import { writeSafetensors } from '../../src/core/safetensors';
+import { regressionLoss } from '../../src/core/loss/regression';
+import type { Payload } from '../../src/shared/protocol';
+import { rendererFor } from '../../src/webview/views/index';
+import { regressionPayload } from '../webview-page/payloads';
 import { assertClose } from '../helpers/close';
+import { DARK, dom } from './webview/helpers';
 
 interface Case {
   name: string;
@@ -211,5 +216,25 @@ describe('reduction "sum": torch\'s for a named loss, the documented Σ_i of per
     const mean = byName('mse');
     const { loss: _, ...meanData } = mean.file;
     expectGolden(analyzeBytes(new TextEncoder().encode(JSON.stringify(meanData)), 'case.json').report, mean, 'default MSE mean');
+  });
+});
+
+describe('the panel says which sum it shows', () => {
+  const heading = (payload: Payload) => {
+    const { document, ui } = dom();
+    const host = document.createElement('div');
+    document.body.appendChild(host);
+    const ctx = { doc: document, payload, selected: 0, layer: 0, theme: DARK, width: 800, ui, select: () => {}, selectLayer: () => {} };
+    rendererFor('losses', payload)(host, ctx);
+    return host.textContent ?? '';
+  };
+  it('a named l1 summed over 5 × 3 terms is 3 × the sum of the bars; the default MSE sum is the bars’ sum', () => {
+    const base = regressionPayload(5, 3);
+    const l1 = regressionLoss(base.predictions, base.targets, 5, 3, { name: 'l1' }, 'sum');
+    const sumOfBars = l1.losses.reduce((s, v) => s + v, 0);
+    assertClose(l1.loss, 3 * sumOfBars, 1e-12, 1e-12);
+    const named = heading({ ...base, reduction: 'sum', loss: l1.loss, losses: l1.losses, gradient: l1.gradient, lossName: 'l1' });
+    assert.match(named, /Sum over all 5 × 3 terms, as torch's reduction="sum" \(3 × the sum of these per-sample means\)/);
+    assert.match(heading({ ...base, reduction: 'sum' }), /Sum over 5 samples/);
   });
 });
