@@ -62,7 +62,9 @@ export function tensorSection(
   words: CompareWords = OWN_WORDS,
 ): HTMLElement {
   const { doc } = ctx;
-  const { given: yours, expected: exact, prefix } = words;
+  const { prefix } = words;
+  const yours = t.givenLabel ?? words.given;
+  const exact = t.expectedLabel ?? words.expected;
   const reveal = words.reveal ? (index: number) => ctx.revealEntry?.(ti, index) : undefined;
   const section = el(doc, 'section', { class: 'gl-own', 'data-testid': `${prefix}-tensor`, 'data-name': t.name });
   const wrong = t.wrong.reduce((s, v) => s + v, 0);
@@ -127,7 +129,7 @@ export function tensorSection(
     row.appendChild(figure(doc, title, chart.element));
   }
   row.appendChild(legend(doc, { scale, title: t.quantity, ends: ['negative', 'positive'] }));
-  section.appendChild(relativeRow(ctx, t, width, charts, words, reveal));
+  section.appendChild(relativeRow(ctx, t, width, charts, { ...words, given: yours, expected: exact }, reveal));
   if (t.worst.length) {
     section.appendChild(
       el(
