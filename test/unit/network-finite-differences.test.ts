@@ -16,7 +16,9 @@ import { finiteDifferencePayload } from '../../src/extension/finiteDifferencePay
 import type { Payload } from '../../src/shared/protocol';
 import { viewsFor } from '../../src/webview/state';
 import { rendererFor } from '../../src/webview/views/index';
-import { networkPayload } from '../../src/extension/networkPayload';
+import { CHECK_PARAMETER_LIMIT, finiteDifferencesOf, networkPayload, networkPayloadOf } from '../../src/extension/networkPayload';
+import type { FileAnalysis } from '../../src/extension/analysisService';
+import { runPipeline } from '../../src/core/pipeline';
 import { cli } from '../helpers/cli';
 import { cells, DARK, dom } from './webview/helpers';
 
@@ -202,5 +204,40 @@ describe('gradient-lens check on a network', () => {
     const text = cli('check', join(root, 'examples', 'network.json'));
     const w = checks[2].worst[0];
     assert.ok(text.stdout.includes(`       ${w.entry}: analytic `), text.stdout);
+  });
+});
+
+describe('the network payload carries the per-entry check', () => {
+  it('for a small network, once per analysis, its worst error the payload’s gradientCheckError', () => {
+    const bytes = new Uint8Array(readFileSync(join(root, 'examples', 'network.json')));
+    const file = { ...runPipeline(bytes, 'network.json'), fileName: 'network.json' } as unknown as FileAnalysis;
+    const payload = networkPayloadOf(file)!;
+    const fd = finiteDifferencesOf(file.dataset as NetworkData, file.network!.analysis)!;
+    // The same object the second time: the panel's shows and the command share one computation.
+    assert.equal(finiteDifferencesOf(file.dataset as NetworkData, file.network!.analysis), fd);
+    assert.equal(payload.finiteDifferences, fd.payload);
+    assert.equal(payload.gradientCheckError, Math.max(...fd.tensors.map((t) => t.check.maxRelativeError)));
+    assert.ok(payload.gradientCheckError! > 0 && payload.gradientCheckError! < 1e-6);
+  });
+
+  it(`above ${CHECK_PARAMETER_LIMIT} parameters it is left out (two forward passes per parameter)`, () => {
+    const width = 71; // 71 × 71 + 71 + 3 × 71 + 3 = 5,328 parameters
+    const row = (k: number, seed: number) => Array.from({ length: k }, (_, j) => Math.sin(seed * 7 + j) / 10);
+    const file = {
+      network: {
+        layers: [
+          { weights: Array.from({ length: width }, (_, i) => row(width, i)), bias: row(width, 99), activation: 'tanh' },
+          { weights: Array.from({ length: 3 }, (_, i) => row(width, 200 + i)), bias: [0, 0, 0], activation: 'softmax' },
+        ],
+      },
+      inputs: [row(width, 1), row(width, 2)],
+      labels: [0, 2],
+    };
+    const result = runPipeline(new TextEncoder().encode(JSON.stringify(file)), 'big.json');
+    const analysis = { ...result, fileName: 'big.json' } as unknown as FileAnalysis;
+    const payload = networkPayloadOf(analysis)!;
+    assert.equal(payload.finiteDifferences, null);
+    assert.equal(payload.gradientCheckError, null);
+    assert.ok(!viewsFor(payload).includes('finite'));
   });
 });
