@@ -20,7 +20,7 @@
 //                  - event-loop delay (perf_hooks.monitorEventLoopDelay, resolution 10 ms) around
 //                    typing 10 edits into the 10 MB document (peer: the same edits in the same
 //                    JSON with "logits" renamed, which our extension only looks at), around
-//                    gradientLens.analyzeFile on a 100 MB file from disk (the worker path, and the
+//                    gradientLens.analyzeFile on a 400 MB file from disk (the worker path, and the
 //                    panel it opens), and over an idle stretch of the same host (the noise floor)
 // Inputs go to the bench cache dir ($TMPDIR/gradient-lens-bench); code-server and Chromium are
 // always stopped (the harness's stop()).
@@ -41,7 +41,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DATA_DIR, GENERATOR_VERSION, cachedLogitsFile, writeLogitsFile, writeRepeatedFile } from '../generate.mjs';
-import { QUICK, ROOT, emit, log, median, row } from './common.mjs';
+import { QUICK, ROOT, cliPath, emit, log, median, row } from './common.mjs';
 import { ensureCodeServer } from '../../scripts/vscode/install-code-server.mjs';
 import { runCommand, startWorkbench } from '../../scripts/vscode/harness.mjs';
 import { runHostSuite } from '../../scripts/vscode/run-host-suite.mjs';
@@ -52,8 +52,10 @@ const HOVERS = QUICK ? 5 : 20;
 const TYPING_ROUNDS = QUICK ? 1 : 3;
 const BIG_ROUNDS = QUICK ? 1 : 2;
 const HOVER_MB = QUICK ? 2 : 10;
-const BIG_MB = QUICK ? 10 : 100;
+const BIG_MB = QUICK ? 10 : 400;
 const BLOCK_TARGET_MS = 50;
+/** Issue 14: the host's longest block while a 400 MB file is analysed. */
+const ISSUE14_BLOCK_MS = 16;
 const ACTIVATION_TARGET_MS = 50;
 const EXTENSION_ID = 'gradient-lens.gradient-lens';
 
@@ -348,7 +350,7 @@ async function hostSuite() {
     bigRounds: BIG_ROUNDS,
     hoverCount: HOVERS,
     resolutionMs: 10,
-    timeoutMs: 170_000,
+    timeoutMs: 570_000,
     profile: process.env.BENCH_PROFILE === '1',
   };
   writeFileSync(
@@ -359,7 +361,7 @@ async function hostSuite() {
     `extension: host suite on ${(bytes.length / 2 ** 20).toFixed(1)} MiB (${starts.length} samples × 1,000) and ${(config.bigBytes / 1e6).toFixed(0)} MB`,
   );
   const t0 = performance.now();
-  const results = await runHostSuite({ extensionPath: ROOT, suiteDir, folder, timeoutMs: 200_000 });
+  const results = await runHostSuite({ extensionPath: ROOT, suiteDir, folder, timeoutMs: 600_000 });
   log(
     `extension: host suite ran in ${((performance.now() - t0) / 1000).toFixed(0)} s: ${results.passed.length} passed, ${results.failed.length} failed`,
   );
@@ -411,15 +413,15 @@ async function hostSuite() {
       }),
     );
   }
-  const blockRow = (name, m, peer, note = '') =>
+  const blockRow = (name, m, peer, note = '', target = BLOCK_TARGET_MS) =>
     row({
-      name: `host blocked: ${name}, target ≤ ${BLOCK_TARGET_MS} ms`,
+      name: `host blocked: ${name}, target ≤ ${target} ms`,
       ours: { value: m.blockMs, unit: 'ms', maxDelayMs: m.maxMs, worstMs: m.worstMs, rounds: m.rounds },
       peer: peer ? { name: peer.name, value: peer.blockMs, unit: 'ms' } : null,
       // No ratio to an idle host (≈ 0 ms): it is there to show the floor, not to divide by.
       ratio: peer && peer.blockMs >= 1 ? m.blockMs / peer.blockMs : null,
       better: 'lower',
-      pass: QUICK ? null : m.blockMs <= BLOCK_TARGET_MS,
+      pass: QUICK ? null : m.blockMs <= target,
       note: `max delay − the ${config.resolutionMs} ms interval; ${m.rounds.length > 1 ? `median of ${m.rounds.length} rounds (${m.rounds.join(', ')} ms)` : 'one round'}${note ? `; ${note}` : ''}`,
     });
   if (r.typing)
@@ -438,8 +440,10 @@ async function hostSuite() {
         r.big.block,
         r.idle ? { name: 'idle host, same length', ...r.idle } : null,
         `worker, then the panel; command returned in ${r.big.commandMs.map((x) => x.toFixed(0)).join(', ')} ms`,
+        ISSUE14_BLOCK_MS,
       ),
     );
+  if (r.big && r.issue14) issue14Rows(r, config);
   if (r.hoverBlock)
     rows.push(
       blockRow(
@@ -448,6 +452,65 @@ async function hostSuite() {
         r.idle ? { name: 'idle host, same length', ...r.idle } : null,
       ),
     );
+}
+
+/**
+ * Issue 14's targets: the big file from the explorer (analyzeFile: the worker's analysis, then the
+ * panel) within 2× the CLI's `analyze --summary` on the same file; hovers on a small file during
+ * the analysis within 3× their idle latency; the host's memory after it < 100 MB above before; the
+ * next sample's row (what moving between samples asks) ≤ 100 ms.
+ */
+function issue14Rows(r, config) {
+  const i = r.issue14;
+  const cliRuns = [];
+  for (let k = 0; k < (QUICK ? 1 : 2); k++) {
+    const s = performance.now();
+    execFileSync(process.execPath, [cliPath(), 'analyze', config.big, '--summary'], { stdio: 'ignore', maxBuffer: 1 << 20 });
+    cliRuns.push(performance.now() - s);
+  }
+  const cliMs = Math.min(...cliRuns);
+  const ours = Math.min(...r.big.commandMs);
+  const mb = (config.bigBytes / 1e6).toFixed(0);
+  rows.push(
+    row({
+      name: `${mb} MB from the explorer: analyzeFile (analysis in the worker, panel opened), target ≤ 2× CLI`,
+      ours: { value: ours, unit: 'ms' },
+      peer: { name: 'gradient-lens analyze --summary, same file, whole process', value: cliMs, unit: 'ms' },
+      ratio: ours / cliMs,
+      better: 'lower',
+      pass: QUICK ? null : ours <= 2 * cliMs,
+      note: `best of ${r.big.commandMs.length} rounds (${r.big.commandMs.map((x) => x.toFixed(0)).join(', ')} ms) and of ${cliRuns.length} CLI runs`,
+    }),
+  );
+  if (i.busyHoverMedian !== null)
+    rows.push(
+      row({
+        name: `hover on a 10 KB file while ${mb} MB is analysed, target ≤ 3× idle`,
+        ours: { value: i.busyHoverMedian, unit: 'ms', p95: i.busyHoverP95 },
+        peer: { name: 'the same hovers, idle host', value: i.idleHoverMedian, unit: 'ms' },
+        ratio: i.busyHoverMedian / i.idleHoverMedian,
+        better: 'lower',
+        pass: QUICK ? null : i.busyHoverMedian <= 3 * i.idleHoverMedian,
+        note: `median of ${i.busyHovers} hovers during the analyses`,
+      }),
+    );
+  const grown = Math.max(...i.memoryGrowthMB);
+  rows.push(
+    row({
+      name: `extension-host memory after analysing ${mb} MB (V8 heap + array buffers, after gc), target < 100 MB`,
+      ours: { value: grown, unit: 'MB' },
+      pass: QUICK ? null : grown < 100,
+      note: `per round: ${i.memoryGrowthMB.map((x) => x.toFixed(1)).join(', ')} MB`,
+    }),
+  );
+  rows.push(
+    row({
+      name: `moving to another sample of ${mb} MB: its row from the worker, target ≤ 100 ms`,
+      ours: { value: i.rowMedian, unit: 'ms', p95: i.rowP95 },
+      pass: QUICK ? null : i.rowP95 <= 100,
+      note: 'host → worker → host for one 1,000-class row; the panel then draws it (bench "jacobian-render" times the drawing)',
+    }),
+  );
 }
 
 /**
@@ -666,7 +729,7 @@ function hostBench(vscode, cfg) {
       save();
     });
 
-    it('analyzeFile on the 100 MB file, and an idle stretch', async () => {
+    it('analyzeFile on the big file, and an idle stretch', async () => {
       const timeline = [];
       const t0 = performance.now();
       const mark = (what) => timeline.push(`${((performance.now() - t0) / 1000).toFixed(1)} s ${what}`);
@@ -674,24 +737,73 @@ function hostBench(vscode, cfg) {
       mark('editors closed');
       await sleep(1500);
       const uri = vscode.Uri.file(cfg.big);
+      // Issue 14: hovers on a small file while the big one is analysed, against the same hovers idle;
+      // the host's memory (V8 heap + array buffers) before and after; a sample's row from the worker.
+      const small = await vscode.workspace.openTextDocument(file('cifar10-logits.json'));
+      await vscode.window.showTextDocument(small, { preview: false });
+      const gc = (() => {
+        require('v8').setFlagsFromString('--expose-gc');
+        return require('vm').runInNewContext('gc');
+      })();
+      const memory = () => {
+        const m = process.memoryUsage();
+        return m.heapUsed + m.arrayBuffers;
+      };
+      const hoverMs = async (h) => {
+        const s = performance.now();
+        await vscode.commands.executeCommand('vscode.executeHoverProvider', small.uri, small.positionAt(h.offset));
+        return performance.now() - s;
+      };
+      const idleHovers = [];
+      for (let i = 0; i < 3 * cfg.smallHovers.length; i++) idleHovers.push(await hoverMs(cfg.smallHovers[i % cfg.smallHovers.length]));
+      const busyHovers = [];
+      const memoryGrowth = [];
+      const rowMs = [];
       const runs = [];
       const commandMs = [];
       for (let round = 0; round < cfg.bigRounds; round++) {
         service.forget(uri);
+        gc();
+        const before = memory();
         runs.push(
           await blocking(async () => {
             const s = performance.now();
-            const summary = await vscode.commands.executeCommand('gradientLens.analyzeFile', uri);
+            let done = false;
+            const analysed = Promise.resolve(vscode.commands.executeCommand('gradientLens.analyzeFile', uri)).finally(() => (done = true));
+            for (let i = 0; !done; i++) {
+              busyHovers.push(await hoverMs(cfg.smallHovers[i % cfg.smallHovers.length]));
+              await sleep(100);
+            }
+            const summary = await analysed;
             commandMs.push(performance.now() - s);
             mark(`round ${round + 1}: analyzeFile returned`);
             if (!summary || !/samples × 1000 classes/.test(summary)) throw new Error(`unexpected summary: ${summary}`);
-            await sleep(2000); // the panel receives its payload meanwhile
+            await sleep(2000); // the panel asks for its first view's row meanwhile
           }),
         );
+        gc();
+        memoryGrowth.push((memory() - before) / 2 ** 20);
+        // Moving between samples: the next sample's row, asked of the worker that holds the analysis.
+        const held = service.get(uri);
+        const n = held.analysis.n;
+        for (let j = 0; j < 20; j++) {
+          const s = performance.now();
+          await held.data.query({ kind: 'row', index: Math.floor(((j + 0.5) * n) / 20) });
+          rowMs.push(performance.now() - s);
+        }
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
         mark(`round ${round + 1}: panel closed`);
         await sleep(1500);
       }
+      out.issue14 = {
+        idleHoverMedian: med(idleHovers),
+        busyHoverMedian: busyHovers.length ? med(busyHovers) : null,
+        busyHoverP95: busyHovers.length ? p95(busyHovers) : null,
+        busyHovers: busyHovers.length,
+        memoryGrowthMB: memoryGrowth,
+        rowMedian: med(rowMs),
+        rowP95: p95(rowMs),
+      };
       out.bigTimeline = timeline;
       out.big = { block: rounds(runs), commandMs };
       save();

@@ -24,6 +24,7 @@ import { renderTable } from './table';
 import { siblingByteLimit } from '../core/limits';
 import { escapeControls, escapeJsonOutput } from '../core/safeText';
 import { UnreadableFileError } from './readRegular';
+import { networkCheckCommand } from './networkCheckOut';
 
 export interface CliIo extends OutIo {
   /** Reads a regular file of at most `maxBytes` (checked before reading); throws otherwise. */
@@ -50,7 +51,7 @@ FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
                      never the input file. Stdout then stays quiet unless --json is given.
   --role ROLE=ARRAY  which .npz/.safetensors/.pt array plays a role when the names are ambiguous
                      (e.g. --role logits=preds); roles: logits, probabilities, predictions,
-                     labels, targets, classes.
+                     labels, targets, classes, log_probabilities.
   --vanishing-threshold R   networks: flag a layer when ‖∂L/∂W‖/‖W‖ < R (default 1e-6)
   --exploding-threshold G   networks: flag a layer when ‖∂L/∂W‖ > G (default 1e3)
 ${LOSS_FLAGS_USAGE}
@@ -164,6 +165,7 @@ export function runCli(argv: string[], io: CliIo): number {
   if (command === 'check' && loaded.userGradients?.tensors.length) {
     return userCheckCommand(file, bytes, dataset, loaded.userGradients, reduction, tolerances, values.json, io);
   }
+  if (command === 'check' && dataset.task === 'network') return networkCheckCommand(dataset, reduction, io, values.json);
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
     if (values.json) io.out(escapeJsonOutput(JSON.stringify(reportOf(dataset, options, values.summary))) + '\n');

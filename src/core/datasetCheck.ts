@@ -5,7 +5,7 @@
 import type { Dataset, NetworkData } from './dataset';
 import { checkGradient, type GradientCheck } from './gradcheck';
 import { checkNamedLoss } from './loss/lossCheck';
-import { analyzeNetwork, networkLoss, reluPattern, withLayerParameters } from './network';
+import { networkFiniteDifferences } from './networkFiniteDifferences';
 import {
   meanSquaredError,
   PROBABILITY_EPSILON,
@@ -78,36 +78,7 @@ function sampleTerm(
 
 /** One check per layer for ∂L/∂W and one for ∂L/∂b, each against the full network's loss. */
 function checkNetworkGradients(data: NetworkData, reduction: Reduction, maxCoordinates: number): NamedCheck[] {
-  const analysis = analyzeNetwork(data, { reduction });
-  const checks: NamedCheck[] = [];
-  data.layers.forEach((layer, l) => {
-    const title = `layer ${l + 1} (${layer.activation}, ${layer.outputs}×${layer.inputs})`;
-    const { gradWeights, gradBias } = analysis.layers[l];
-    const lossOfWeights = (w: Float64Array) => networkLoss(withLayerParameters(data, l, w), reduction);
-    const lossOfBias = (b: Float64Array) => networkLoss(withLayerParameters(data, l, undefined, b), reduction);
-    const reluFromHere = data.layers.slice(l).some((x) => x.activation === 'relu');
-    const skipW = reluFromHere ? reluKink(data, layer.weights, (p) => withLayerParameters(data, l, p)) : undefined;
-    const skipB = reluFromHere ? reluKink(data, layer.bias, (p) => withLayerParameters(data, l, undefined, p)) : undefined;
-    checks.push(named(`∂L/∂W ${title}`, checkGradient(lossOfWeights, layer.weights, gradWeights, { maxCoordinates, skip: skipW })));
-    checks.push(named(`∂L/∂b ${title}`, checkGradient(lossOfBias, layer.bias, gradBias, { maxCoordinates, skip: skipB })));
-  });
-  return checks;
-}
-
-/**
- * ReLU is not differentiable at 0: a step that switches a unit on or off makes the central
- * difference measure neither side, so such coordinates are skipped (as at the probability clip).
- */
-function reluKink(data: NetworkData, params: Float64Array, rebuild: (p: Float64Array) => NetworkData): (i: number, h: number) => boolean {
-  const here = reluPattern(data);
-  return (i, h) => {
-    const probe = Float64Array.from(params);
-    probe[i] = params[i] + h;
-    const plus = reluPattern(rebuild(probe));
-    probe[i] = params[i] - h;
-    const minus = reluPattern(rebuild(probe));
-    return plus.some((v, j) => v !== here[j] || minus[j] !== here[j]);
-  };
+  return networkFiniteDifferences(data, reduction, undefined, maxCoordinates).map((t) => t.check);
 }
 
 function named(name: string, r: GradientCheck): NamedCheck {

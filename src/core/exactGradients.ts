@@ -71,9 +71,11 @@ export function exactFor(t: UserTensor, ctx: CheckContext): ExactTensor | string
     const D = d.d;
     const params = interleave(d.predictions, d.targets);
     const scale = new Float64Array(n * D);
-    const c = (2 / D) * (mean ? 1 / n : 1);
+    // A named loss's sum is torch's, over all N × D terms: no 1/D (the default MSE's sum keeps it).
+    const torchSum = d.loss !== undefined && a.reduction === 'sum';
+    const c = torchSum ? 2 : (2 / D) * (mean ? 1 / n : 1);
     for (let i = 0; i < scale.length; i++) scale[i] = c * (Math.abs(d.predictions[i]) + Math.abs(d.targets[i]));
-    const formula = mean ? (D === 1 ? '2(ŷ − y)/N' : '2(ŷ − y)/(N·D)') : D === 1 ? '2(ŷ − y)' : '2(ŷ − y)/D';
+    const formula = torchSum ? '2(ŷ − y)' : mean ? (D === 1 ? '2(ŷ − y)/N' : '2(ŷ − y)/(N·D)') : D === 1 ? '2(ŷ − y)' : '2(ŷ − y)/D';
     return {
       quantity: '∂L/∂ŷ',
       formula,

@@ -28,6 +28,8 @@ export interface GradientCheckOptions {
   maxCoordinates?: number;
   /** Coordinates where f has a kink, which central differences cannot judge. */
   skip?: (index: number, h: number) => boolean;
+  /** Called for every checked coordinate: its finite difference, relative error (as above) and whether it failed. */
+  onEntry?: (index: number, numeric: number, relative: number, failed: boolean) => void;
 }
 
 /**
@@ -92,6 +94,7 @@ export function checkGradient(
       result.numeric = numeric;
     }
     if (ratio > 1) result.passed = false;
+    options.onEntry?.(i, numeric, relative, ratio > 1);
     result.checked++;
   }
   return result;

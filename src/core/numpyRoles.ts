@@ -15,9 +15,10 @@ import { openNpz } from './npz';
 import { problem, type Problem } from './problems';
 import { DEFAULT_SUM_TOLERANCE, type RoleOptions, type Roles } from './roles';
 import { takeNpzLoss } from './loss/npzLoss';
+import { metadataLoss } from './loss/metadataLoss';
 import { USER_GRADIENT_ARRAYS, userGradientsFromNpz, withUserGradients } from './userGradients';
 
-export const ROLE_NAMES = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'classes'] as const;
+export const ROLE_NAMES = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'classes', 'log_probabilities'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 /** Which array (by its name in the archive) plays which role. */
 export type RoleAssignment = Partial<Record<RoleName, string>>;
@@ -51,7 +52,7 @@ export interface NumpyLoadOptions extends RoleOptions, SiblingSource {
   roleChoice?: RoleAssignment;
 }
 
-const INPUT_ROLES = ['logits', 'probabilities', 'predictions'] as const;
+const INPUT_ROLES = ['logits', 'probabilities', 'predictions', 'log_probabilities'] as const;
 const TARGET_ROLES = ['labels', 'targets'] as const;
 type InputRole = (typeof INPUT_ROLES)[number];
 type TargetRole = (typeof TARGET_ROLES)[number];
@@ -83,6 +84,8 @@ alias(
   'model_outputs',
 );
 alias('input', 'logits', 'logit', 'z', 'raw_scores', 'unnormalized');
+// log_softmax outputs for nll / kl_div (src/core/loss), as JSON's "log_probabilities" key.
+alias('input', 'log_probabilities', 'log_probs', 'log_prob', 'logprobs', 'logprob', 'logp', 'log_p', 'log_softmax', 'logsoftmax');
 alias('input', 'probabilities', 'probs', 'prob', 'proba', 'y_prob', 'y_probs', 'y_proba', 'probability', 'softmax', 'p');
 alias(
   'target',
@@ -346,6 +349,7 @@ function pickClasses(rest: ArrayFacts[], input: ArrayFacts | null): string | und
 /** A role word inside a longer name: "val_logits", "train_labels", "class_names_v2". */
 function fuzzySlot(lower: string): { slot: Slot; hint?: RoleName } | null {
   if (/logit/.test(lower)) return { slot: 'input', hint: 'logits' };
+  if (/log_?prob|log_?softmax/.test(lower)) return { slot: 'input', hint: 'log_probabilities' };
   if (/prob/.test(lower)) return { slot: 'input', hint: 'probabilities' };
   if (/pred|output|score/.test(lower)) return { slot: 'input' };
   if (/label|target|(^|_)y(_|$)/.test(lower)) return { slot: 'target' };
@@ -395,9 +399,18 @@ export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyL
   }
 }
 
-/** Named arrays (an .npz, a .safetensors, a .pt dict) → roles → dataset, as for an .npz. */
-export function loadNamedArrays(arrays: Map<string, NpyArray>, file: string, options: NumpyLoadOptions = {}): LoadResult {
-  const named = takeNpzLoss(arrays, file);
+/**
+ * Named arrays (an .npz, a .safetensors, a .pt dict) → roles → dataset, as for an .npz. `metadata`
+ * (safetensors `__metadata__`) may name the loss when no string array `loss` does.
+ */
+export function loadNamedArrays(
+  arrays: Map<string, NpyArray>,
+  file: string,
+  options: NumpyLoadOptions = {},
+  metadata?: ReadonlyMap<string, string>,
+): LoadResult {
+  let named = takeNpzLoss(arrays, file);
+  if (!named.source && !named.error) named = metadataLoss(metadata, file);
   if (named.error) return fail(named.error, 'loss-name');
   // The user's own derivatives (dinputs, jacobian…) play no role; they are checked against it.
   const names = [...arrays.keys()].filter((n) => !USER_GRADIENT_ARRAYS.includes(n));
@@ -577,7 +590,7 @@ function locate(name: string, what: string, array: NpyArray, role: Exclude<RoleN
     return null;
   }
   const dims = shape.length;
-  const matrixRole = role === 'logits' || role === 'probabilities';
+  const matrixRole = role === 'logits' || role === 'probabilities' || role === 'log_probabilities';
   if (dims === 0 || dims > 2 || (matrixRole && dims !== 2)) {
     const expected = matrixRole
       ? '(N, K): one row of K class scores per sample'

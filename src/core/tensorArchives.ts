@@ -47,7 +47,7 @@ function loadArchive(bytes: Uint8Array, fileName: string, options: NumpyLoadOpti
   }
   const layers = linearLayers(archive.arrays);
   if (isStateDict(archive.arrays, options.roleChoice)) return networkOf(layers, withSiblingData(archive, options), file);
-  return loadNamedArrays(withMetadataClasses(archive), file, options);
+  return loadNamedArrays(withMetadataClasses(archive), file, options, archive.metadata);
 }
 
 /** Class names in the metadata (safetensors holds no strings): "classes": a JSON list of strings. */

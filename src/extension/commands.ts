@@ -13,6 +13,7 @@ import { num } from './format';
 import type { PanelController } from './panel';
 import { offsetOf } from './ranges';
 import { viewUnavailable } from './viewAvailability';
+import { finiteDifferencesOf } from './networkPayload';
 
 /** Files VS Code never opens as text, whatever their size. */
 const BINARY_TENSOR_FILE = /\.(npy|npz|safetensors|pt|pth)$/i;
@@ -53,15 +54,24 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
     vscode.commands.registerCommand('gradientLens.compareFiniteDifferences', async (target?: vscode.Uri | string) => {
       const file = await resolve(service, panel, target, log);
       if (!file?.dataset) return;
-      const checks = await vscode.window.withProgress(
+      const dataset = file.dataset;
+      const { perEntry, checks } = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
           title: `Gradient Lens: finite differences on ${file.fileName}`,
           cancellable: false,
         },
-        async () =>
-          (await file.data.query({ kind: 'gradientCheck', reduction: readSettings().pipeline.reduction ?? 'mean' })) as NamedCheck[],
+        async () => {
+          // A network of at most 5,000 parameters: every entry, shown as heatmaps in the panel's "Finite differences" tab.
+          const perEntry = dataset.task === 'network' && file.network ? finiteDifferencesOf(dataset, file.network.analysis) : null;
+          // Otherwise the check runs where the file's arrays are (its worker, for a large file).
+          const reduction = readSettings().pipeline.reduction ?? 'mean';
+          const checks =
+            perEntry?.tensors.map((t) => t.check) ?? ((await file.data.query({ kind: 'gradientCheck', reduction })) as NamedCheck[]);
+          return { perEntry, checks };
+        },
       );
+      if (perEntry) panel.show(file, 'finite', 0);
       for (const c of checks)
         log.info(
           `finite differences, ${c.name}: ${c.checked} coordinates, worst relative error ${c.maxRelativeError.toExponential(2)}, ${c.passed ? 'passed' : 'FAILED'}`,

@@ -15,7 +15,8 @@ export function isNamedLoss(a: Analysis): boolean {
 /** ∂𝓛/∂(input) of one sample as a formula, scaled as the reduction scales it. */
 export function gradientFormula(a: Analysis): string {
   const spec = lossSpecOf(a);
-  const per = a.reduction === 'mean' ? (a.task === 'regression' ? '/(N·D)' : '/N') : a.task === 'regression' ? '/D' : '';
+  // A named loss's sum is torch's (over all N × D terms); the default MSE's sum is Σ_i of per-sample means.
+  const per = a.reduction === 'mean' ? (a.task === 'regression' ? '/(N·D)' : '/N') : a.task === 'regression' && !a.lossSpec ? '/D' : '';
   switch (spec.name) {
     case 'cross_entropy':
       if (spec.weight || spec.label_smoothing || a.task !== 'classification')
@@ -26,9 +27,9 @@ export function gradientFormula(a: Analysis): string {
     case 'kl_div':
       return `∂𝓛/∂log p = −t${per}`;
     case 'binary_cross_entropy_with_logits':
-      return `∂𝓛/∂z = ${spec.pos_weight ? '(1 − t) − (1 + (q − 1)t) σ(−z)' : 'σ(z) − t'}${a.reduction === 'mean' ? '/(N·K)' : '/K'}`;
+      return `∂𝓛/∂z = ${spec.pos_weight ? '(1 − t) − (1 + (q − 1)t) σ(−z)' : 'σ(z) − t'}${a.reduction === 'mean' ? '/(N·K)' : ''}`;
     case 'binary_cross_entropy':
-      return `∂𝓛/∂p = (p − t)/(p(1 − p))${a.reduction === 'mean' ? '/(N·K)' : '/K'} · through the sigmoid ∂𝓛/∂z = p − t`;
+      return `∂𝓛/∂p = (p − t)/(p(1 − p))${a.reduction === 'mean' ? '/(N·K)' : ''} · through the sigmoid ∂𝓛/∂z = p − t`;
     case 'mse':
       return `∂𝓛/∂ŷ = 2(ŷ − y)${per}`;
     case 'l1':

@@ -1,25 +1,45 @@
 /** A network file's analysis in the protocol's shape, with the finite-difference check for small networks. */
-import { checkDatasetGradients } from '../core/datasetCheck';
 import type { NetworkData } from '../core/dataset';
 import type { Reduction } from '../core/losses';
 import type { NetworkAnalysis } from '../core/network';
-import { worstRelativeError } from '../core/networkReport';
-import type { LayerPayload, NetworkPayload } from '../shared/protocol';
+import { networkFiniteDifferences, type FiniteDifferenceTensor } from '../core/networkFiniteDifferences';
+import type { LayerPayload, NetworkPayload, OwnGradientsPayload } from '../shared/protocol';
 import type { FileAnalysis } from './analysisService';
+import { finiteDifferencePayload } from './finiteDifferencePayload';
 import { compact } from './ownBuffer';
 
 /** Above this many parameters the check (two forward passes per coordinate) is left to the command. */
-const CHECK_PARAMETER_LIMIT = 5000;
+export const CHECK_PARAMETER_LIMIT = 5000;
+
+/** The per-entry check of one analysis, kept while the analysis lives: the command and each show of the panel reuse it. */
+const checked = new WeakMap<NetworkAnalysis, { tensors: FiniteDifferenceTensor[]; payload: OwnGradientsPayload }>();
+
+/** The finite-difference check entry by entry, for a network of at most CHECK_PARAMETER_LIMIT parameters. */
+export function finiteDifferencesOf(
+  data: NetworkData,
+  analysis: NetworkAnalysis,
+): { tensors: FiniteDifferenceTensor[]; payload: OwnGradientsPayload } | null {
+  const parameters = data.layers.reduce((s, l) => s + l.weights.length + l.bias.length, 0);
+  if (parameters > CHECK_PARAMETER_LIMIT) return null;
+  let fd = checked.get(analysis);
+  if (!fd) {
+    const tensors = networkFiniteDifferences(data, analysis.reduction, analysis);
+    fd = { tensors, payload: finiteDifferencePayload(tensors) };
+    checked.set(analysis, fd);
+  }
+  return fd;
+}
 
 export function networkPayloadOf(file: FileAnalysis): NetworkPayload | null {
   const data = file.dataset;
   const result = file.network;
   if (data?.task !== 'network' || !result) return null;
-  const parameters = data.layers.reduce((s, l) => s + l.weights.length + l.bias.length, 0);
-  const check = parameters <= CHECK_PARAMETER_LIMIT ? worstRelativeError(checkDatasetGradients(data, result.analysis.reduction)) : null;
+  const fd = finiteDifferencesOf(data, result.analysis);
+  const check = fd ? Math.max(0, ...fd.tensors.map((t) => t.check.maxRelativeError)) : null;
   const payload = networkPayload(data, result.analysis, file.fileName, result.analysis.reduction, check);
   return {
     ...payload,
+    finiteDifferences: fd?.payload ?? null,
     inputs: compact(payload.inputs),
     targets: compact(payload.targets),
     layers: payload.layers.map((l) => ({ ...l, weights: compact(l.weights), bias: compact(l.bias) })),

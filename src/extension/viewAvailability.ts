@@ -20,6 +20,7 @@ const WHAT: Record<ViewId, string> = {
   chain: 'Explain Chain Rule for Sample',
   network: 'the weight gradients',
   own: "Yours vs exact (the file's own derivatives)",
+  finite: 'the per-entry finite-difference check',
 };
 
 const KIND: Record<Task, string> = {
@@ -34,6 +35,7 @@ const NEEDS: Partial<Record<ViewId, string>> = {
   gradient: 'classification and regression files',
   matrix: 'classification files',
   network: 'network files',
+  finite: 'network files of at most 5,000 parameters',
 };
 
 /** null when `view` applies to a file of this task, else why not and what there is instead. */

@@ -13,8 +13,8 @@ import { MATRIX_FIELDS, type MatrixField, type SampleRow, type TensorQuery } fro
 
 export type { ClassificationRow, MatrixField, RegressionRow, SampleRow } from '../core/tensorQuery';
 
-export type ViewId = 'jacobian' | 'gradient' | 'matrix' | 'losses' | 'chain' | 'network' | 'own';
-export const VIEW_IDS: readonly ViewId[] = ['jacobian', 'gradient', 'matrix', 'losses', 'chain', 'network', 'own'];
+export type ViewId = 'jacobian' | 'gradient' | 'matrix' | 'losses' | 'chain' | 'network' | 'own' | 'finite';
+export const VIEW_IDS: readonly ViewId[] = ['jacobian', 'gradient', 'matrix', 'losses', 'chain', 'network', 'own', 'finite'];
 
 /** One of the user's own derivative tensors beside the exact one (issue 18), as a rows × cols grid. */
 export interface OwnTensorPayload {
@@ -32,6 +32,11 @@ export interface OwnTensorPayload {
   /** The entries with the largest relative error (wrong ones first), at most 10. */
   worst: { index: number; entry: string; given: number; expected: number; relative: number; wrong: boolean }[];
   diagnosis: string | null;
+  /** Per-entry relative error as its producer defines it; without it the view shows |given − expected| / |expected|. */
+  relative?: Float64Array;
+  /** What `given` and `expected` are called; "yours" and "exact" by default ("finite difference" / "analytic" for the FD check). */
+  givenLabel?: string;
+  expectedLabel?: string;
 }
 
 export interface OwnGradientsPayload {
@@ -117,6 +122,8 @@ export interface NetworkPayload {
   /** Worst relative error of the finite-difference check over all weights, if it was run. */
   gradientCheckError: number | null;
   own?: OwnGradientsPayload | null;
+  /** The finite-difference check entry by entry (given = finite difference, expected = analytic), for small networks. */
+  finiteDifferences?: OwnGradientsPayload | null;
 }
 
 export type Payload = ClassificationPayload | RegressionPayload | NetworkPayload;

@@ -36,6 +36,7 @@ export const VIEW_TITLES: Record<ViewId, string> = {
   chain: 'Chain rule',
   network: 'Weights',
   own: 'Yours vs exact',
+  finite: 'Finite differences',
 };
 
 /** The views a payload has, in tab order. */
@@ -48,7 +49,7 @@ export function viewsFor(payload: Payload): ViewId[] {
     case 'regression':
       return ['losses', 'gradient', ...own];
     case 'network':
-      return ['network', 'chain', 'losses', ...own];
+      return ['network', 'chain', 'losses', ...own, ...(payload.finiteDifferences?.tensors.length ? (['finite'] as const) : [])];
   }
 }
 

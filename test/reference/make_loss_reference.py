@@ -14,9 +14,9 @@ an optional `cli` list of flags, and what torch gives:
     kl_div;
   * `gradient`: autograd's gradient of `loss` w.r.t. the file's input tensor.
 
-"sum" is the product's sum over samples, Σ_i losses_i: torch's reduction="sum" for the class
-losses, and torch's "sum" divided by the number of outputs D for the elementwise ones (the
-per-sample loss is a mean over the outputs).
+"sum" is torch's reduction="sum" for every named loss: Σ_i losses_i for the class losses, and the
+sum of all N × D terms for the elementwise ones (D times Σ_i losses_i, since a sample's `losses`
+entry is a mean over its outputs).
 
 Deterministic: fixed seeds, no timestamps; byte-identical on the same torch and numpy.
 """
@@ -145,9 +145,9 @@ def log_probability_cases():
 
 # ---- binary cross-entropy ----------------------------------------------------------------------
 def elementwise(fn, reduction):
-    """(per-sample, reduced) for an elementwise loss: mean over outputs; mean or Σ_i of those."""
+    """(per-sample, reduced) for an elementwise loss: mean over outputs; torch's own "mean" or "sum"."""
     per = lambda x: fn(x, "none").reshape(x.shape[0], -1).mean(1)
-    red = (lambda x: fn(x, "mean")) if reduction == "mean" else (lambda x: fn(x, "none").reshape(x.shape[0], -1).mean(1).sum())
+    red = lambda x: fn(x, reduction)
     return per, red
 
 

@@ -361,7 +361,7 @@ describe('CLI --out', () => {
     assert.equal(bad.status, 2);
     assert.match(
       bad.stderr,
-      /--role must be ROLE=ARRAY with ROLE one of logits, probabilities, predictions, labels, targets, classes, not "weights=preds"/,
+      /--role must be ROLE=ARRAY with ROLE one of logits, probabilities, predictions, labels, targets, classes, log_probabilities, not "weights=preds"/,
     );
   });
 

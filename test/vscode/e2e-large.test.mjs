@@ -79,12 +79,10 @@ describe('a 400 MB file, from the explorer', () => {
         const first = coreRow(rows, 0);
         for (const b of await bars(frame)) close(b.value, first.logitGradient[b.row], `p − y of sample 0, class ${b.row}`);
         // Move to the last sample: its row is asked for and drawn.
-        await frame.click('[data-testid="sample-input"]');
-        await page.keyboard.press('Control+A');
-        await page.keyboard.type(String(N - 1));
-        await page.keyboard.press('Enter');
-        await page.keyboard.press('Tab');
-        await frame.waitForFunction((n) => document.querySelector('[data-testid="panel"]')?.dataset.selected === String(n), N - 1, {
+        const input = frame.locator('[data-testid="sample-input"] input');
+        await input.fill(String(N - 1));
+        await input.press('Enter');
+        await frame.waitForFunction((n) => document.querySelector('[data-selected]')?.getAttribute('data-selected') === String(n), N - 1, {
           timeout: 60_000,
         });
         await frame.waitForFunction(

@@ -9,6 +9,7 @@ import { findFrame } from '../../scripts/vscode/harness.mjs';
 import { examplesWorkbench, openFile, runCommand, step } from './e2e-helpers.mjs';
 import { runPipeline } from '../../src/core/pipeline.ts';
 import { softmaxJacobian } from '../../src/core/softmax.ts';
+import { networkFiniteDifferences } from '../../src/core/networkFiniteDifferences.ts';
 import { formatNumber } from '../../src/shared/numberFormat.ts';
 
 let wb;
@@ -351,6 +352,39 @@ describe('the panel, in a real VS Code', () => {
       await wb.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
       const frame = await panelFrame('[data-testid="norm-bar"]');
       assert.ok(await frame.$('[data-testid="file-name"]'));
+    });
+  });
+
+  it('Compare with Finite Differences: the network’s per-entry heatmaps equal the core’s numbers', { timeout: 120_000 }, async () => {
+    await step(wb, 'panel-finite-differences', async () => {
+      await openFile(wb.page, 'network.json');
+      await runCommand(wb.page, 'Gradient Lens: Compare with Finite Differences');
+      const frame = await panelFrame('[data-testid="fd-relative-heatmap"] [data-testid="heatmap-cell"]');
+      const { network, dataset } = core('network.json');
+      const tensors = networkFiniteDifferences(dataset, network.analysis.reduction, network.analysis);
+      const names = await frame.$$eval('[data-testid="fd-tensor"]', (els) => els.map((e) => e.getAttribute('data-name')));
+      assert.deepEqual(
+        names,
+        tensors.map((t) => t.name),
+      );
+      for (const t of tensors) {
+        for (const [part, want] of [
+          ['given', t.numeric],
+          ['expected', t.analytic],
+          ['relative', t.relative],
+        ]) {
+          const found = await cells(
+            frame,
+            `fd-tensor"][data-name="${t.name}"] [data-testid="fd-${part}-heatmap"] [data-testid="heatmap-cell`,
+          );
+          assert.equal(found.length, t.rows * t.cols, `${t.name} ${part}`);
+          for (const c of found) {
+            const v = want[c.row * t.cols + Number(c.col)];
+            if (Number.isNaN(v)) assert.ok(Number.isNaN(c.value), `${t.name} ${part}[${c.row}][${c.col}] is blank`);
+            else close(c.value, v, `${t.name} ${part}[${c.row}][${c.col}]`);
+          }
+        }
+      }
     });
   });
 });

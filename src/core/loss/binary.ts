@@ -47,9 +47,12 @@ export function bceWithLogits(
   const gradient = new Float64Array(n * k);
   const probabilities = new Float64Array(n * k);
   const losses = new Float64Array(n);
-  const sampleScale = reduction === 'mean' && n > 0 ? 1 / n : 1;
-  const scale = sampleScale / k;
+  // "sum" is torch's: all N × K terms (see elementwise in ./regression.ts).
+  const torchSum = reduction === 'sum';
+  const sampleScale = !torchSum && n > 0 ? 1 / n : 1;
+  const scale = torchSum ? 1 : sampleScale / k;
   let total = 0;
+  let all = 0;
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let j = 0; j < k; j++) {
@@ -64,8 +67,9 @@ export function bceWithLogits(
     }
     losses[i] = sum / k;
     total += losses[i];
+    all += sum;
   }
-  return { loss: total * sampleScale, losses, gradient, probabilities, logitGradient: gradient };
+  return { loss: torchSum ? all : total * sampleScale, losses, gradient, probabilities, logitGradient: gradient };
 }
 
 /** torch's bound on log p and log(1 − p) in binary_cross_entropy, so p = 0 or 1 gives 100, not ∞. */
@@ -89,9 +93,12 @@ export function binaryCrossEntropy(
   const gradient = new Float64Array(n * k);
   const logitGradient = new Float64Array(n * k);
   const losses = new Float64Array(n);
-  const sampleScale = reduction === 'mean' && n > 0 ? 1 / n : 1;
-  const scale = sampleScale / k;
+  // "sum" is torch's: all N × K terms (see elementwise in ./regression.ts).
+  const torchSum = reduction === 'sum';
+  const sampleScale = !torchSum && n > 0 ? 1 / n : 1;
+  const scale = torchSum ? 1 : sampleScale / k;
   let total = 0;
+  let all = 0;
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let j = 0; j < k; j++) {
@@ -107,6 +114,7 @@ export function binaryCrossEntropy(
     }
     losses[i] = sum / k;
     total += losses[i];
+    all += sum;
   }
-  return { loss: total * sampleScale, losses, gradient, probabilities: p, logitGradient };
+  return { loss: torchSum ? all : total * sampleScale, losses, gradient, probabilities: p, logitGradient };
 }

@@ -26,12 +26,15 @@ export function checkNamedLoss(
       ? analyzeClassificationLoss(data, spec, { reduction: red }).gradient
       : analyzeRegressionLoss(data, spec, { reduction: red }).gradient;
   const labels = data.task === 'classification' ? data.labels : null;
+  // A row's 'sum' loss is Σ over its outputs for the elementwise losses (torch's sum), so their mean divides by N·width.
   const denominator =
     red === 'sum'
       ? 1
       : labels && (spec.name === 'cross_entropy' || spec.name === 'nll')
         ? labelWeightSum(labels, spec.weight, spec.ignore_index ?? DEFAULT_IGNORE_INDEX)
-        : n;
+        : spec.name === 'cross_entropy' || spec.name === 'nll' || spec.name === 'kl_div'
+          ? n
+          : n * width;
   const rowLoss = (row: Float64Array, i: number): number => {
     const at = i * width;
     const rowSpec = { ...spec, reduction: 'sum' as const };

@@ -102,7 +102,9 @@ export function buildNamedLossDataset(roles: Roles, source: LossSource, sink: Pr
   }
   if (isRegressionLoss(spec.name)) {
     const data = buildRegression(roles, roles.predictions!, sink);
-    return data && !isPlainSpec(spec) ? withLoss(data, spec) : data;
+    // A named mse keeps its name even without options: its reduction "sum" is torch's (all N × D terms),
+    // unlike the unnamed default's Σ_i of per-sample means.
+    return data ? withLoss(data, spec) : data;
   }
   if (spec.name === 'binary_cross_entropy_with_logits' || spec.name === 'binary_cross_entropy')
     return buildBinary(roles, roles[role]!, role as 'logits' | 'probabilities', source, sink);

@@ -10,12 +10,18 @@ import type { LossSpec } from './spec';
 /** One output's term and its derivative w.r.t. ŷ, for d = ŷ − y. */
 type Elementwise = (d: number) => [loss: number, slope: number];
 
+/**
+ * "mean" is torch's mean over all N × D terms; "sum" is torch's reduction="sum", the sum of all N × D
+ * terms (not the sum of the per-sample means, which the default MSE's setting-driven sum is).
+ */
 function elementwise(yHat: Float64Array, y: Float64Array, n: number, d: number, reduction: Reduction, term: Elementwise): LossResult {
   const gradient = new Float64Array(n * d);
   const losses = new Float64Array(n);
-  const sampleScale = reduction === 'mean' && n > 0 ? 1 / n : 1;
-  const scale = sampleScale / d;
+  const torchSum = reduction === 'sum';
+  const sampleScale = !torchSum && n > 0 ? 1 / n : 1;
+  const scale = torchSum ? 1 : sampleScale / d;
   let total = 0;
+  let all = 0;
   for (let i = 0; i < n; i++) {
     let sum = 0;
     for (let j = i * d; j < i * d + d; j++) {
@@ -25,9 +31,13 @@ function elementwise(yHat: Float64Array, y: Float64Array, n: number, d: number, 
     }
     losses[i] = sum / d;
     total += losses[i];
+    all += sum;
   }
-  return { loss: total * sampleScale, losses, gradient };
+  return { loss: torchSum ? all : total * sampleScale, losses, gradient };
 }
+
+/** d², slope 2d: torch's mse_loss term, for its reduction="sum" (the mean is meanSquaredError's). */
+const squareTerm: Elementwise = (d) => [d * d, 2 * d];
 
 /** |d|, slope sign(d) with sign(0) = 0 (torch's subgradient). */
 export const l1Term: Elementwise = (d) => [Math.abs(d), d > 0 ? 1 : d < 0 ? -1 : 0];
@@ -68,6 +78,7 @@ export function regressionLoss(
     case 'huber':
       return elementwise(yHat, y, n, d, reduction, huberTerm(spec.delta ?? 1));
     default:
-      return meanSquaredError(yHat, y, n, d, reduction);
+      // A named mse: torch's mean is meanSquaredError's (the default's), its sum is over all N × D terms.
+      return reduction === 'sum' ? elementwise(yHat, y, n, d, reduction, squareTerm) : meanSquaredError(yHat, y, n, d, reduction);
   }
 }

@@ -9,6 +9,7 @@ import { renderMatrix } from './matrix';
 import { renderNetwork } from './network';
 import { renderNetworkChain } from './networkChain';
 import { renderOwn } from './own';
+import { renderFiniteDifferences } from './finite';
 
 export function rendererFor(view: ViewId, payload: Payload): ViewRenderer {
   switch (view) {
@@ -26,5 +27,7 @@ export function rendererFor(view: ViewId, payload: Payload): ViewRenderer {
       return renderNetwork;
     case 'own':
       return renderOwn;
+    case 'finite':
+      return renderFiniteDifferences;
   }
 }

@@ -19,7 +19,7 @@ export function renderLosses(host: HTMLElement, ctx: ViewContext): ViewHandle {
     heading(
       doc,
       `Loss per sample · ${what}`,
-      `${payload.reduction === 'mean' ? 'Mean' : 'Sum'} over ${grouped(n)} samples: ${fmt(payload.loss)}. Click a bar, or press Enter on it, to select that sample.`,
+      `${reducedText(payload, n)}: ${fmt(payload.loss)}. Click a bar, or press Enter on it, to select that sample.`,
     ),
   );
   const cls = payload.task === 'classification' ? payload : null;
@@ -69,4 +69,19 @@ export function renderLosses(host: HTMLElement, ctx: ViewContext): ViewHandle {
       return true;
     },
   };
+}
+
+/**
+ * A named elementwise loss sums as torch does, over all N × D terms: D times the sum of the bars
+ * (each a sample's mean over its outputs), so say so rather than "sum over N samples".
+ */
+function reducedText(payload: ViewContext['payload'], n: number): string {
+  if (payload.reduction === 'mean') return `Mean over ${grouped(n)} samples`;
+  const width = payload.task === 'regression' ? payload.d : payload.task === 'classification' ? payload.k : 1;
+  const elementwise =
+    payload.task !== 'network' &&
+    payload.lossName !== undefined &&
+    (payload.task === 'regression' || payload.lossName.startsWith('binary_cross_entropy'));
+  if (!elementwise || width === 1) return `Sum over ${grouped(n)} samples`;
+  return `Sum over all ${grouped(n)} × ${grouped(width)} terms, as torch's reduction="sum" (${grouped(width)} × the sum of these per-sample means)`;
 }

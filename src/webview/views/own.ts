@@ -16,6 +16,18 @@ import { el, heading, type ViewContext, type ViewHandle } from './common';
 
 type Part = 'given' | 'expected' | 'difference';
 
+/** How a comparison names its two tensors: the user's against the exact ones, or a finite difference against backpropagation. */
+export interface CompareWords {
+  /** data-testid prefix: "own" gives own-tensor, own-given-heatmap, … */
+  prefix: string;
+  given: string;
+  expected: string;
+  /** Whether clicking an entry reveals it in the file. */
+  reveal: boolean;
+}
+
+const OWN_WORDS: CompareWords = { prefix: 'own', given: 'yours', expected: 'exact', reveal: true };
+
 export function renderOwn(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const own = ctx.payload.own;
   const { doc } = ctx;
@@ -42,15 +54,27 @@ export function renderOwn(host: HTMLElement, ctx: ViewContext): ViewHandle {
   };
 }
 
-function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts: HeatmapHandle[]): HTMLElement {
+export function tensorSection(
+  ctx: ViewContext,
+  t: OwnTensorPayload,
+  ti: number,
+  charts: HeatmapHandle[],
+  words: CompareWords = OWN_WORDS,
+): HTMLElement {
   const { doc } = ctx;
-  const section = el(doc, 'section', { class: 'gl-own', 'data-testid': 'own-tensor', 'data-name': t.name });
+  const { prefix } = words;
+  const yours = t.givenLabel ?? words.given;
+  const exact = t.expectedLabel ?? words.expected;
+  const reveal = words.reveal ? (index: number) => ctx.revealEntry?.(ti, index) : undefined;
+  const section = el(doc, 'section', { class: 'gl-own', 'data-testid': `${prefix}-tensor`, 'data-name': t.name });
   const wrong = t.wrong.reduce((s, v) => s + v, 0);
   const status = wrong === 0 ? 'every entry matches' : `${grouped(wrong)} of ${grouped(t.given.length)} entries differ`;
   section.appendChild(el(doc, 'h3', { 'data-export-text': 'title' }, `${t.name} · ${t.quantity} · ${status}`));
   section.appendChild(el(doc, 'p', { class: 'gl-caption', 'data-export-text': 'caption' }, `${t.quantity} = ${t.formula}`));
   if (t.diagnosis)
-    section.appendChild(el(doc, 'p', { class: 'gl-check gl-check-fail', 'data-testid': 'own-diagnosis', role: 'status' }, t.diagnosis));
+    section.appendChild(
+      el(doc, 'p', { class: 'gl-check gl-check-fail', 'data-testid': `${prefix}-diagnosis`, role: 'status' }, t.diagnosis),
+    );
   const difference = t.given.map((g, i) => g - t.expected[i]);
   let max = 0;
   for (const a of [t.given, t.expected, difference]) for (const v of a) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
@@ -60,9 +84,9 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
   section.appendChild(row);
   const width = Math.max(160, Math.floor((Math.min(ctx.width, 1000) - 120) / 3));
   const parts: [Part, string, Float64Array][] = [
-    ['given', `yours: ${t.name}`, t.given],
-    ['expected', `exact ${t.quantity}`, t.expected],
-    ['difference', 'yours − exact', difference],
+    ['given', `${yours}: ${t.name}`, t.given],
+    ['expected', `${exact} ${t.quantity}`, t.expected],
+    ['difference', `${yours} − ${exact}`, difference],
   ];
   for (const [part, title, data] of parts) {
     const chart = heatmap(
@@ -79,8 +103,8 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
         rowTitle: 'row',
         colTitle: 'column',
         label: `${title}, ${t.rows} × ${t.cols}`,
-        testId: `own-${part}-heatmap`,
-        activate: (b) => ctx.revealEntry?.(ti, b.r0 * t.cols + b.c0),
+        testId: `${prefix}-${part}-heatmap`,
+        activate: reveal && ((b) => reveal(b.r0 * t.cols + b.c0)),
         describe(b, a) {
           if (a.count !== 1) return blockTooltip(b, a, title, 'row', 'column');
           const i = b.r0 * t.cols + b.c0;
@@ -89,13 +113,13 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
             title: `${t.name} [${b.r0}][${b.c0}] · ${t.wrong[i] ? 'differs' : 'matches'}`,
             formula: `${t.quantity} = ${t.formula}`,
             rows: [
-              ['yours', precise(t.given[i])],
-              ['exact', precise(t.expected[i])],
-              ['yours − exact', fmtSigned(d)],
+              [yours, precise(t.given[i])],
+              [exact, precise(t.expected[i])],
+              [`${yours} − ${exact}`, fmtSigned(d)],
             ],
             value: data[i],
             cell: b,
-            note: 'Click or Enter reveals this entry in the file.',
+            note: reveal ? 'Click or Enter reveals this entry in the file.' : undefined,
           };
         },
       },
@@ -105,17 +129,19 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
     row.appendChild(figure(doc, title, chart.element));
   }
   row.appendChild(legend(doc, { scale, title: t.quantity, ends: ['negative', 'positive'] }));
-  section.appendChild(relativeRow(ctx, t, ti, width, charts));
+  section.appendChild(relativeRow(ctx, t, width, charts, { ...words, given: yours, expected: exact }, reveal));
   if (t.worst.length) {
     section.appendChild(
       el(
         doc,
         'p',
         { class: 'gl-caption' },
-        wrong ? 'The worst entries (click to reveal in the file):' : 'The largest relative differences, all within the tolerance:',
+        wrong
+          ? `The worst entries${reveal ? ' (click to reveal in the file)' : ''}:`
+          : 'The largest relative differences, all within the tolerance:',
       ),
     );
-    const list = el(doc, 'ol', { class: 'gl-own-worst', 'data-testid': 'own-worst' });
+    const list = el(doc, 'ol', { class: 'gl-own-worst', 'data-testid': `${prefix}-worst` });
     for (const w of t.worst) {
       const item = el(doc, 'li');
       const rel = w.relative === Infinity ? '∞' : fmt(w.relative);
@@ -125,13 +151,13 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
         {
           type: 'button',
           class: 'gl-link',
-          'data-testid': 'own-worst-entry',
+          'data-testid': `${prefix}-worst-entry`,
           'data-index': String(w.index),
           'data-wrong': String(w.wrong),
         },
-        `${w.entry}: yours ${fmt(w.given)}, exact ${fmt(w.expected)} (relative error ${rel})`,
+        `${w.entry}: ${yours} ${fmt(w.given)}, ${exact} ${fmt(w.expected)} (relative error ${rel})`,
       );
-      button.addEventListener('click', () => ctx.revealEntry?.(ti, w.index));
+      if (reveal) button.addEventListener('click', () => reveal(w.index));
       item.appendChild(button);
       list.appendChild(item);
     }
@@ -140,13 +166,29 @@ function tensorSection(ctx: ViewContext, t: OwnTensorPayload, ti: number, charts
   return section;
 }
 
-/** |yours − exact| / |exact| per entry on its own scale (blank where the exact value is 0 and yours is not). */
-function relativeRow(ctx: ViewContext, t: OwnTensorPayload, ti: number, width: number, charts: HeatmapHandle[]): HTMLElement {
+/**
+ * |yours − exact| / |exact| per entry on its own scale (blank where the exact value is 0 and yours is
+ * not), or the producer's own relative error when the payload carries one.
+ */
+function relativeRow(
+  ctx: ViewContext,
+  t: OwnTensorPayload,
+  width: number,
+  charts: HeatmapHandle[],
+  words: CompareWords,
+  reveal: ((index: number) => void) | undefined,
+): HTMLElement {
   const { doc } = ctx;
-  const relative = t.given.map((g, i) => {
-    const e = t.expected[i];
-    return g === e ? 0 : e === 0 ? NaN : Math.abs(g - e) / Math.abs(e);
-  });
+  const relative =
+    t.relative ??
+    t.given.map((g, i) => {
+      const e = t.expected[i];
+      return g === e ? 0 : e === 0 ? NaN : Math.abs(g - e) / Math.abs(e);
+    });
+  const title = t.relative
+    ? `|${words.given} − ${words.expected}| / max(|${words.given}|, |${words.expected}|)`
+    : `|${words.given} − ${words.expected}| / |${words.expected}|`;
+  const blank = t.relative ? 'not probed' : `∞ (the ${words.expected} value is 0)`;
   let max = 0;
   for (const v of relative) if (Number.isFinite(v)) max = Math.max(max, v);
   const scale = divergingScale(ctx.theme, max || 1);
@@ -164,15 +206,15 @@ function relativeRow(ctx: ViewContext, t: OwnTensorPayload, ti: number, width: n
       rowTitle: 'row',
       colTitle: 'column',
       label: `relative error of ${t.name}, ${t.rows} × ${t.cols}`,
-      testId: 'own-relative-heatmap',
-      activate: (b) => ctx.revealEntry?.(ti, b.r0 * t.cols + b.c0),
+      testId: `${words.prefix}-relative-heatmap`,
+      activate: reveal && ((b) => reveal(b.r0 * t.cols + b.c0)),
       describe(b, a) {
         if (a.count !== 1) return blockTooltip(b, a, 'relative error', 'row', 'column');
         const i = b.r0 * t.cols + b.c0;
         const r = relative[i];
         return {
           title: `${t.name} [${b.r0}][${b.c0}] · ${t.wrong[i] ? 'differs' : 'matches'}`,
-          rows: [['relative error', Number.isNaN(r) ? '∞ (the exact value is 0)' : fmt(r)]],
+          rows: [['relative error', Number.isNaN(r) ? blank : fmt(r)]],
           value: r,
           cell: b,
         };
@@ -182,9 +224,6 @@ function relativeRow(ctx: ViewContext, t: OwnTensorPayload, ti: number, width: n
   );
   charts.push(chart);
   const row = el(doc, 'div', { class: 'gl-chart-row' });
-  row.append(
-    figure(doc, '|yours − exact| / |exact|', chart.element),
-    legend(doc, { scale, title: 'relative error', ends: ['', 'larger'] }),
-  );
+  row.append(figure(doc, title, chart.element), legend(doc, { scale, title: 'relative error', ends: ['', 'larger'] }));
   return row;
 }
