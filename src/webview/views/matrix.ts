@@ -112,6 +112,7 @@ export function renderMatrix(host: HTMLElement, ctx: ViewContext): ViewHandle {
         const v = g[i * width + b.c0];
         // p and y of the cell come with the sample's row: asked for once, shown from then on.
         const row = ctx.cachedRow?.(i);
+        if (!row) ctx.prefetchRow?.(i);
         const p = row?.task === 'classification' ? row.p[j] : NaN;
         const y = row?.task === 'classification' ? row.yLoss[j] : NaN;
         const formula = row
