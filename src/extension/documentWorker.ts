@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { PipelineOptions } from '../core/pipeline';
 import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
 import type { ExportQuery, TensorData } from './tensorData';
+import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';
 import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export class CancelledError extends Error {
@@ -63,6 +64,28 @@ export class DocumentWorker implements TensorData {
       return;
     }
     await vscode.workspace.fs.writeFile(target, (await this.query(query)) as Uint8Array);
+  }
+
+  /** The NumPy viewer's arrays, decoded and kept in this worker; the outline comes back. */
+  async openViewer(source: ViewerSource): Promise<ViewerOutline> {
+    return (await this.viewer(
+      { id: 0, type: 'openViewer', source },
+      'bytes' in source.input ? [source.input.bytes.buffer as ArrayBuffer] : [],
+    )) as ViewerOutline;
+  }
+
+  async viewerRows(request: Extract<WorkerRequest, { type: 'viewerRows' }>['request']): Promise<ViewerBlock> {
+    return (await this.viewer({ id: 0, type: 'viewerRows', request })) as ViewerBlock;
+  }
+
+  async viewerSlice(request: Extract<WorkerRequest, { type: 'viewerSlice' }>['request']): Promise<ViewerSlice> {
+    return (await this.viewer({ id: 0, type: 'viewerSlice', request })) as ViewerSlice;
+  }
+
+  private async viewer(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<ViewerOutline | ViewerBlock | ViewerSlice> {
+    const response = await this.send(request, transfer);
+    if (response.type !== 'viewer') throw new Error('the worker answered out of turn');
+    return response.answer;
   }
 
   private send(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> {

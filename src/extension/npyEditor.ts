@@ -7,12 +7,8 @@
  * Nothing here writes to the file.
  */
 import * as vscode from 'vscode';
-import { clampBlock, readNumberBlock, readStringBlock, tableShape } from '../core/arrayRows';
-import { checkSlice, sliceArray } from '../core/arraySlice';
 import { CLASS_NAME_FILES } from '../core/classNames';
-import { NpyError, readNpy, type NpyArray } from '../core/npy';
-import { readNpz } from '../core/npz';
-import type { LayerSummary } from '../core/tensorArchives';
+import { NpyError, type NpyArray } from '../core/npy';
 import {
   parseNpyViewerMessage,
   type NpyArrayInfo,
@@ -24,28 +20,47 @@ import {
   type ToNpyViewer,
 } from '../shared/protocol';
 import type { AnalysisService, FileAnalysis } from './analysisService';
-import { archiveView, isArchiveName } from './archiveView';
 import { readSettings } from './config';
-import { analysisInfo, arrayInfo, roleSources, rowColumnValues, withRoles, type RoleSources, type ViewerArray } from './npyViewModel';
+import { analysisInfo, roleSources, rowColumnValues, withRoles, type RoleSources, type ViewerArray } from './npyViewModel';
 import { newNonce, renderWebviewHtml } from './panelHtml';
-import { CancelledError } from './documentWorker';
+import { CancelledError, DocumentWorker } from './documentWorker';
+import { ViewerArrays, type ViewerBlock, type ViewerLayer, type ViewerOutline, type ViewerSlice } from './viewerArrays';
 import type { MatrixBlock } from '../core/tensorQuery';
 
 export const NPY_VIEW_TYPE = 'gradientLens.npyViewer';
 
 class NpyDocument implements vscode.CustomDocument {
+  /** The arrays with their first rows only (string arrays whole): the rest is asked of `holder`. */
   arrays: ViewerArray[] = [];
   /** Each array's outline (statistics over all its values), computed once per read. */
   infos: NpyArrayInfo[] = [];
   error: string | null = null;
   /** safetensors `__metadata__` or a .pt's string entries; Linear layers of a state dict. */
   metadata: [string, string][] = [];
-  layers: LayerSummary[] = [];
+  layers: ViewerLayer[] = [];
+  /** Where the decoded arrays are: this host for a small file, a worker of its own for a large one. */
+  holder: ViewerHolder | null = null;
   constructor(readonly uri: vscode.Uri) {}
-  dispose(): void {}
+  dispose(): void {
+    this.holder?.dispose();
+    this.holder = null;
+  }
 }
 
+class TooLargeError extends Error {}
+
+/** The blocks and slices of the viewer's arrays, answered where they are held. */
+interface ViewerHolder {
+  rows(m: NpyRowsRequest): Promise<ViewerBlock>;
+  slice(m: NpySliceRequest): Promise<ViewerSlice>;
+  dispose(): void;
+}
+
+/** dist/worker.js, which also holds a large file's decoded arrays. */
+let workerScript: string | null = null;
+
 export function registerNpyEditor(context: vscode.ExtensionContext, service: AnalysisService): vscode.Disposable {
+  workerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'worker.js').fsPath;
   return vscode.window.registerCustomEditorProvider(NPY_VIEW_TYPE, new NpyEditorProvider(context.extensionUri, service), {
     webviewOptions: { retainContextWhenHidden: false },
     supportsMultipleEditorsPerDocument: true,
@@ -124,8 +139,9 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
           show();
         } else if (m.type === 'run') void vscode.commands.executeCommand(m.command, document.uri);
         else if (m.type === 'retry') void analyse();
-        else if (m.type === 'npyRows') post(answerRows(document, infos, analysis, m));
-        else if (m.type === 'npySlice') post(answerSlice(document, m));
+        // A block of a viewer closed meanwhile (its worker ended) has no one to go to: dropped.
+        else if (m.type === 'npyRows') void answerRows(document, infos, analysis, m).then(post, () => undefined);
+        else if (m.type === 'npySlice') void answerSlice(document, m).then(post, () => undefined);
       },
       null,
       disposables,
@@ -158,62 +174,45 @@ class NpyEditorProvider implements vscode.CustomReadonlyEditorProvider<NpyDocume
 // ---- reading ------------------------------------------------------------------------------------
 
 async function readDocument(document: NpyDocument): Promise<void> {
-  document.metadata = [];
-  document.layers = [];
-  try {
-    if (isArchiveName(document.uri.path)) return await readArchive(document);
-    const stat = await vscode.workspace.fs.stat(document.uri);
-    const max = readSettings().maxFileBytes;
-    if (stat.size > max) {
-      document.arrays = [];
-      document.infos = [];
-      document.error = `This file is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB.`;
-      return;
-    }
-    const bytes = await vscode.workspace.fs.readFile(document.uri);
-    document.arrays = readArrays(bytes, baseName(document.uri)).map(([name, array]) => ({ name, array }));
-    document.infos = document.arrays.map(arrayInfo);
-    document.error = null;
-  } catch (error) {
-    document.arrays = [];
-    document.infos = [];
-    document.error = error instanceof NpyError ? error.message : `cannot read the file: ${(error as Error).message}`;
-  }
-}
-
-/** .safetensors / .pt: a local .safetensors is read lazily, so its size is no limit here. */
-async function readArchive(document: NpyDocument): Promise<void> {
+  document.holder?.dispose();
+  document.holder = null;
   const name = baseName(document.uri);
-  const lazy = document.uri.scheme === 'file' && /\.safetensors$/i.test(name);
-  if (!lazy) {
+  let outline: ViewerOutline;
+  try {
+    // A local .safetensors is read lazily (header, then what the viewer shows), so its size is no limit.
+    const lazy = document.uri.scheme === 'file' && /\.safetensors$/i.test(name);
     const stat = await vscode.workspace.fs.stat(document.uri);
-    const max = readSettings().maxFileBytes;
-    if (stat.size > max)
-      throw new Error(
-        `this file is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`,
+    const { maxFileBytes, workerThresholdBytes } = readSettings();
+    if (!lazy && stat.size > maxFileBytes)
+      throw new TooLargeError(
+        `This file is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(maxFileBytes / 2 ** 20).toFixed(0)} MB.`,
       );
+    const local = document.uri.scheme === 'file';
+    if (stat.size > workerThresholdBytes) {
+      // Decoded in a worker that keeps the arrays: the host gets the outline and asks for blocks.
+      const worker = new DocumentWorker(workerScript!);
+      const input = local ? { path: document.uri.fsPath } : { bytes: await vscode.workspace.fs.readFile(document.uri) };
+      outline = await worker.openViewer({ input, fileName: name }).catch((error: Error) => {
+        worker.dispose();
+        throw error;
+      });
+      document.holder = { rows: (m) => worker.viewerRows(m), slice: (m) => worker.viewerSlice(m), dispose: () => worker.dispose() };
+    } else {
+      const input = lazy ? { path: document.uri.fsPath } : { bytes: await vscode.workspace.fs.readFile(document.uri) };
+      const arrays = ViewerArrays.open({ input, fileName: name });
+      outline = arrays.outline();
+      document.holder = { rows: async (m) => arrays.rows(m), slice: async (m) => arrays.slice(m), dispose: () => {} };
+    }
+  } catch (error) {
+    const message =
+      error instanceof NpyError || error instanceof TooLargeError ? error.message : `cannot read the file: ${(error as Error).message}`;
+    outline = { arrays: [], infos: [], metadata: [], layers: [], error: message };
   }
-  const view = archiveView(name, lazy ? { path: document.uri.fsPath } : { bytes: await vscode.workspace.fs.readFile(document.uri) });
-  document.arrays = view.tensors.map((t) =>
-    t.array
-      ? { name: t.name, array: t.array }
-      : {
-          name: t.name,
-          array: null,
-          dtype: t.dtype,
-          shape: t.shape,
-          note: `not read by the viewer (${(t.bytes / 2 ** 20).toFixed(0)} MB)`,
-        },
-  );
-  document.infos = document.arrays.map(arrayInfo);
-  document.metadata = view.metadata;
-  document.layers = view.layers;
-  document.error = null;
-}
-
-function readArrays(bytes: Uint8Array, fileName: string): [string, NpyArray][] {
-  if (/\.npz$/i.test(fileName) || (bytes[0] === 0x50 && bytes[1] === 0x4b)) return [...readNpz(bytes, fileName).entries()];
-  return [[fileName, readNpy(bytes, fileName)]];
+  document.arrays = outline.arrays;
+  document.infos = outline.infos;
+  document.metadata = outline.metadata;
+  document.layers = outline.layers;
+  document.error = outline.error;
 }
 
 /** Where the class names came from: an array of the file holding them, else a classes.txt / labels.txt beside it. */
@@ -255,26 +254,29 @@ function showMessage(document: NpyDocument, arrays: NpyArrayInfo[], analysis: Np
 }
 
 /** The block of rows and columns the page shows, clamped to the array; with the class columns of those rows. */
-function answerRows(document: NpyDocument, infos: NpyArrayInfo[], file: FileAnalysis | null, m: NpyRowsRequest): NpyRowsMessage {
-  const a = document.arrays[m.array]?.array;
+async function answerRows(
+  document: NpyDocument,
+  infos: NpyArrayInfo[],
+  file: FileAnalysis | null,
+  m: NpyRowsRequest,
+): Promise<NpyRowsMessage> {
   const info = infos[m.array];
   const answer = { type: 'npyRows' as const, requestId: m.requestId, array: m.array, values: null, strings: null, rowColumns: [] };
-  if (!a || !info) return { ...answer, row0: m.row0, row1: m.row0, col0: m.col0, col1: m.col0, error: 'no such array' };
-  const table = tableShape(a.shape);
-  const b = clampBlock(table, m);
-  const rowColumns = rowColumnValues(info.rowColumns ?? [], file, b.row0, b.row1, info.rowColumns?.includes('class') ? a.data : undefined);
-  if (a.kind === 'string') return { ...answer, ...b, strings: readStringBlock(a.strings ?? [], table, b), rowColumns };
-  return { ...answer, ...b, values: readNumberBlock(a.data, table, b), rowColumns };
+  if (!document.holder || !info) return { ...answer, row0: m.row0, row1: m.row0, col0: m.col0, col1: m.col0, error: 'no such array' };
+  const block = await document.holder.rows(m);
+  if (block.error) return { ...answer, ...block, values: null, strings: null };
+  // A labels array's class-name column: its own values, which are this block's (one column), by row.
+  const labels = info.rowColumns?.includes('class') && block.values ? block.values : undefined;
+  const rowColumns = rowColumnValues(info.rowColumns ?? [], file, block.row0, block.row1, labels, block.row0);
+  return { ...answer, ...block, rowColumns };
 }
 
 /** A 2-D slice of any-rank array: checked, cut (at most 512 × 512). */
-function answerSlice(document: NpyDocument, m: NpySliceRequest): NpySliceMessage {
-  const a = document.arrays[m.array]?.array;
-  const none = { type: 'npySlice' as const, array: m.array, rows: 0, cols: 0, totalRows: 0, totalCols: 0, values: new Float64Array(0) };
-  if (!a || a.kind === 'string') return { ...none, error: 'no such array' };
-  const problem = checkSlice(a.shape, m);
-  if (problem) return { ...none, error: problem };
-  return { type: 'npySlice', array: m.array, ...sliceArray(a.shape, a.data, m) };
+async function answerSlice(document: NpyDocument, m: NpySliceRequest): Promise<NpySliceMessage> {
+  const slice = document.holder
+    ? await document.holder.slice(m)
+    : { rows: 0, cols: 0, totalRows: 0, totalCols: 0, values: new Float64Array(0), error: 'no such array' };
+  return { type: 'npySlice', array: m.array, ...slice };
 }
 
 function baseName(uri: vscode.Uri): string {

@@ -117,13 +117,15 @@ export function rowColumnValues(
   row0: number,
   row1: number,
   labels?: ArrayLike<number>,
+  /** The row `labels[0]` holds (a block of the labels array starts at its first row). */
+  labelsRow0 = 0,
 ): string[][] {
   const a = file?.analysis;
   const classes = file?.dataset?.task === 'classification' ? file.dataset.classes : null;
   return names.map((name) => {
     const out: string[] = [];
     for (let i = row0; i < row1; i++) {
-      if (name === 'class' && labels) out.push(className(classes, labels[i]));
+      if (name === 'class' && labels) out.push(className(classes, labels[i - labelsRow0]));
       else if (a?.task === 'classification' && i < a.n) out.push(className(classes, name === 'label' ? a.actual[i] : a.predicted[i]));
       else out.push('');
     }

@@ -2,7 +2,8 @@
  * Worker thread that owns one large file's analysis (issue 14): it reads or encodes the file,
  * runs the pipeline, sends the host only the summary (scalars, length-N arrays, problems, line
  * tables), and then answers the queries of hovers and the panel — a row, a block, a table, an
- * export — until the host terminates it (document closed, file re-analysed, cancelled).
+ * export — until the host terminates it (document closed, file re-analysed, cancelled). A worker
+ * may instead hold the NumPy viewer's decoded arrays (viewerArrays.ts) and answer its blocks.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
@@ -11,9 +12,11 @@ import { runPipeline } from '../core/pipeline';
 import { summarizeResult } from '../core/resultSummary';
 import { TensorStore, type QueryAnswer } from '../core/tensorQuery';
 import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
+import { ViewerArrays } from './viewerArrays';
 import type { WorkerRequest, WorkerResponse } from './workerProtocol';
 
 let store: TensorStore | null = null;
+let viewer: ViewerArrays | null = null;
 
 parentPort?.on('message', (request: WorkerRequest) => {
   try {
@@ -34,6 +37,18 @@ parentPort?.on('message', (request: WorkerRequest) => {
         byteLength: bytes.length,
       };
       parentPort!.postMessage(response);
+      return;
+    }
+    if (request.type === 'openViewer' || request.type === 'viewerRows' || request.type === 'viewerSlice') {
+      if (request.type === 'openViewer') viewer = ViewerArrays.open(request.source);
+      if (!viewer) throw new Error('no arrays in this worker');
+      const answer =
+        request.type === 'openViewer'
+          ? viewer.outline()
+          : request.type === 'viewerRows'
+            ? viewer.rows(request.request)
+            : viewer.slice(request.request);
+      parentPort!.postMessage({ id: request.id, type: 'viewer', answer } satisfies WorkerResponse);
       return;
     }
     if (!store) throw new Error('no analysis in this worker');

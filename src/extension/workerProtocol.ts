@@ -3,13 +3,19 @@ import type { LineTables } from '../core/lineIndex';
 import type { PipelineOptions } from '../core/pipeline';
 import type { ResultSummary } from '../core/resultSummary';
 import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
+import type { NpyRowsRequest, NpySliceRequest } from '../shared/protocol';
+import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';
 
 export type WorkerInput = { bytes: Uint8Array } | { text: string } | { path: string };
 
 export type WorkerRequest =
   | { id: number; type: 'analyze'; input: WorkerInput; fileName: string; options: PipelineOptions }
   /** With `path`, an answer in bytes (an export) is written there by the worker. */
-  | { id: number; type: 'query'; query: TensorQuery; path?: string };
+  | { id: number; type: 'query'; query: TensorQuery; path?: string }
+  /** The NumPy viewer's arrays (viewerArrays.ts): decode and keep, then blocks and slices. */
+  | { id: number; type: 'openViewer'; source: ViewerSource }
+  | { id: number; type: 'viewerRows'; request: Pick<NpyRowsRequest, 'array' | 'row0' | 'row1' | 'col0' | 'col1'> }
+  | { id: number; type: 'viewerSlice'; request: Pick<NpySliceRequest, 'array' | 'rowAxis' | 'colAxis' | 'index'> };
 
 export type WorkerResponse =
   | {
@@ -21,4 +27,5 @@ export type WorkerResponse =
       byteLength: number;
     }
   | { id: number; type: 'answer'; answer: QueryAnswer | number }
+  | { id: number; type: 'viewer'; answer: ViewerOutline | ViewerBlock | ViewerSlice }
   | { id: number; type: 'error'; error: string };
