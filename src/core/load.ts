@@ -23,6 +23,8 @@ export interface LoadOptions extends RoleOptions, SiblingSource {
   // name: classes.txt / labels.txt for class names, X_labels.npy / labels.npy / targets.npy for a .npy.
   /** Which .npz array plays which role, when the user chose (quick pick, CLI --role). */
   roleChoice?: RoleAssignment;
+  /** Most bytes an .npz may inflate in all (gradientLens.maxFileSizeMB, the CLI's limit); default that setting's default. */
+  maxArchiveBytes?: number;
 }
 
 export function formatOf(fileName: string): FileFormat | null {

@@ -50,6 +50,8 @@ export interface MatchOptions {
 export interface NumpyLoadOptions extends RoleOptions, SiblingSource {
   /** Array names for roles in an .npz, from the quick pick or `--role`. */
   roleChoice?: RoleAssignment;
+  /** Most bytes an .npz may inflate in all (see openNpz's maxBytes). */
+  maxArchiveBytes?: number;
 }
 
 const INPUT_ROLES = ['logits', 'probabilities', 'predictions', 'log_probabilities'] as const;
@@ -392,7 +394,7 @@ function quoteList(names: string[]): string {
 export function loadNpzFile(bytes: Uint8Array, fileName: string, options: NumpyLoadOptions = {}): LoadResult {
   // Members are inflated when first used (openNpz): a damaged member fails wherever it is read.
   try {
-    return loadNamedArrays(openNpz(bytes, baseName(fileName)), baseName(fileName), options);
+    return loadNamedArrays(openNpz(bytes, baseName(fileName), { maxBytes: options.maxArchiveBytes }), baseName(fileName), options);
   } catch (e) {
     if (e instanceof NpyError) return fail(e.message, 'npz');
     throw e;

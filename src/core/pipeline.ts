@@ -31,6 +31,8 @@ export interface PipelineOptions {
   checkAtol?: number;
   /** The loss chosen outside the file (CLI flags, the gradientLens.loss setting); see src/core/loss. */
   loss?: LossChoice;
+  /** Most bytes an .npz may inflate in all: the gradientLens.maxFileSizeMB limit. */
+  maxArchiveBytes?: number;
 }
 
 export interface PipelineResult {
@@ -48,6 +50,7 @@ export function runPipeline(bytes: Uint8Array, fileName: string, options: Pipeli
     siblings: options.siblings,
     roleChoice: options.roleChoice,
     loss: options.loss,
+    maxArchiveBytes: options.maxArchiveBytes,
   });
   const problems = [...loaded.problems];
   const dataset = loaded.dataset;

@@ -9,7 +9,7 @@ import { formatOf } from '../core/load';
 import { runPipeline } from '../core/pipeline';
 import { summarizeResult, type ResultSummary } from '../core/resultSummary';
 import { readSettings } from './config';
-import { editorLoadOptions, type EditorLoadOptions } from './npzRolePick';
+import { editorLoadOptions, pickRoles, readSiblings, type EditorLoadOptions } from './npzRolePick';
 import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { CancelledError, DocumentWorker } from './documentWorker';
 import { LocalTensorData, type TensorData } from './tensorData';
@@ -89,17 +89,49 @@ export class AnalysisService implements vscode.Disposable {
         `${baseName(uri)} is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(max / 2 ** 20).toFixed(0)} MB`,
       );
     }
-    // Archives may need a quick pick of roles first, which needs their bytes here.
-    if (uri.scheme === 'file' && !['npz', 'safetensors', 'pt'].includes(format ?? '') && stat.size > readSettings().workerThresholdBytes) {
-      // A large local file is read by the worker itself: its bytes never pass through the host.
-      const extra = await editorLoadOptions(uri, null);
-      return this.run(uri, { path: uri.fsPath }, undefined, true, token, extra);
-    }
+    const archive = ['npz', 'safetensors', 'pt'].includes(format ?? '');
+    if (stat.size > readSettings().workerThresholdBytes) return this.analyzeLarge(uri, archive, token);
     const bytes = await vscode.workspace.fs.readFile(uri);
     if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${baseName(uri)} ${NOT_A_TENSOR_FILE}`);
     const extra = await editorLoadOptions(uri, bytes, readSettings().pipeline.sumTolerance);
     if (!extra) throw new CancelledError();
     return this.run(uri, { bytes }, undefined, true, token, extra);
+  }
+
+  /**
+   * A large file from disk: its worker reads it (a local file never passes through the host) and,
+   * for an archive, decodes it to find how its arrays could be read; only the quick pick, if the
+   * user must choose, runs here. The worker then keeps the bytes for the analysis.
+   */
+  private async analyzeLarge(uri: vscode.Uri, archive: boolean, token?: vscode.CancellationToken): Promise<FileAnalysis> {
+    const fileName = baseName(uri);
+    const settings = readSettings();
+    let input: WorkerInput;
+    if (uri.scheme === 'file') input = { path: uri.fsPath };
+    else {
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`);
+      input = { bytes };
+    }
+    const extra: EditorLoadOptions = { siblings: await readSiblings(uri) };
+    const worker = new DocumentWorker(this.workerScript);
+    try {
+      if (archive) {
+        const match = await worker
+          .roleMatch(input, fileName, settings.pipeline.sumTolerance, settings.maxFileBytes)
+          .catch((error: Error) => {
+            throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`) : error;
+          });
+        const roleChoice = await pickRoles(uri, match);
+        if (roleChoice === undefined) throw new CancelledError();
+        if (roleChoice) extra.roleChoice = roleChoice;
+        input = { kept: true };
+      }
+      return await this.run(uri, input, undefined, true, token, extra, worker);
+    } catch (error) {
+      worker.dispose();
+      throw error;
+    }
   }
 
   /** Bytes given here may be moved to the worker: the caller must not use them afterwards. */
@@ -110,10 +142,15 @@ export class AnalysisService implements vscode.Disposable {
     fromDisk: boolean,
     token?: vscode.CancellationToken,
     extra?: EditorLoadOptions,
+    /** A worker already holding the file's bytes (an archive whose roles it matched). */
+    given?: DocumentWorker,
   ): Promise<FileAnalysis> {
     const key = `${uri.toString()}@${version ?? 'disk'}`;
     const inFlight = this.pending.get(key);
-    if (inFlight) return inFlight;
+    if (inFlight) {
+      given?.dispose();
+      return inFlight;
+    }
     const settings = readSettings();
     const options = { ...settings.pipeline, ...extra };
     const started = Date.now();
@@ -121,15 +158,15 @@ export class AnalysisService implements vscode.Disposable {
       const fileName = baseName(uri);
       let entry: FileAnalysis;
       let size: number;
-      if (!('bytes' in input) || input.bytes.length > settings.workerThresholdBytes) {
+      if (given || !('bytes' in input) || input.bytes.length > settings.workerThresholdBytes) {
         // The worker reads the file (or encodes the text), parses, and keeps the analysis.
-        const worker = new DocumentWorker(this.workerScript);
+        const worker = given ?? new DocumentWorker(this.workerScript);
         const done = await worker.analyze(input, fileName, options, token).catch((error: Error) => {
           worker.dispose();
           throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`) : error;
         });
         size = done.byteLength;
-        const window = 'path' in input ? fileWindow(input.path, size) : documentWindow(uri, done.lines.lineStarts);
+        const window = fromDisk && uri.scheme === 'file' ? fileWindow(uri.fsPath, size) : documentWindow(uri, done.lines.lineStarts);
         const lines = new LineIndex(window, done.lines);
         entry = { ...done.summary, uri, fileName, version, lines, fromDisk, data: worker, gradientScale: done.gradientScale };
       } else {

@@ -12,6 +12,7 @@ export interface Settings {
 
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('gradientLens');
+  const maxFileBytes = c.get<number>('maxFileSizeMB', 2048) * 1024 * 1024;
   const warnings = {
     confidentlyWrongBelow: c.get<boolean>('warnings.confidentlyWrong', true) ? c.get<number>('warnings.confidentlyWrongThreshold', 0.1) : 0,
     confidentAbove: c.get<number>('warnings.confidentPrediction', 0.5),
@@ -28,10 +29,12 @@ export function readSettings(): Settings {
       checkRtol: c.get<number>('check.rtol', 1e-5),
       checkAtol: c.get<number>('check.atol', 1e-8),
       loss: { fallback: c.get<unknown>('loss', '') },
+      // An .npz inflates to no more than a file may be (issue 17: the budget follows the setting).
+      maxArchiveBytes: maxFileBytes,
     },
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     codeLensMaxSamples: c.get<number>('codeLens.maxSamples', 2000),
-    maxFileBytes: c.get<number>('maxFileSizeMB', 2048) * 1024 * 1024,
+    maxFileBytes,
     workerThresholdBytes: c.get<number>('workerThresholdKB', 512) * 1024,
     debounceMs: c.get<number>('diagnostics.debounceMs', 300),
   };

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { PipelineOptions } from '../core/pipeline';
+import type { RoleMatch } from '../core/numpyRoles';
 import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
 import type { ExportQuery, TensorData } from './tensorData';
 import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';
@@ -50,6 +51,14 @@ export class DocumentWorker implements TensorData {
     } finally {
       subscription?.dispose();
     }
+  }
+
+  /** How an archive's arrays could be read; the worker keeps the bytes for `analyze({ kept: true }, …)`. */
+  async roleMatch(input: WorkerInput, fileName: string, sumTolerance?: number, maxArchiveBytes?: number): Promise<RoleMatch | null> {
+    const transfer = 'bytes' in input ? [input.bytes.buffer as ArrayBuffer] : [];
+    const response = await this.send({ id: 0, type: 'roleMatch', input, fileName, sumTolerance, maxArchiveBytes }, transfer);
+    if (response.type !== 'roles') throw new Error('the analysis worker answered out of turn');
+    return response.match;
   }
 
   async query(query: TensorQuery): Promise<QueryAnswer> {

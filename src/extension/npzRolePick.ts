@@ -7,10 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { siblingByteLimit } from '../core/limits';
-import { NpyError, type NpyArray } from '../core/npy';
-import { openNpz } from '../core/npz';
-import { isStateDict, readTensorArchive } from '../core/tensorArchives';
-import { matchRoles, siblingFilesFor, type RoleAssignment, type RoleChoice, type RoleMatch } from '../core/numpyRoles';
+import { siblingFilesFor, type RoleAssignment, type RoleChoice, type RoleMatch } from '../core/numpyRoles';
+import { archiveRoleMatch } from './archiveRoles';
 
 /** Sibling files larger than this are not read ahead (the loader then works without them). */
 const MAX_SIBLING_BYTES = 512 * 1024 * 1024;
@@ -71,23 +69,12 @@ export async function chooseNpzRoles(
   bytes: Uint8Array,
   sumTolerance?: number,
 ): Promise<RoleAssignment | null | undefined> {
-  let match: RoleMatch;
-  try {
-    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-    // Lazy for an .npz: only the members the matcher looks into are inflated (each checked as it is).
-    const arrays: Map<string, NpyArray> = /\.npz$/i.test(name) ? openNpz(bytes, name) : readTensorArchive(bytes, name).arrays;
-    if (isStateDict(arrays)) return null;
-    const names = [...arrays.keys()];
-    match = matchRoles(
-      names,
-      names.map((n) => arrays.get(n)!),
-      { sumTolerance },
-    );
-  } catch (e) {
-    if (e instanceof NpyError) return null;
-    throw e;
-  }
-  if (match.kind === 'unique') return null;
+  return pickRoles(uri, archiveRoleMatch(bytes, uri.path.slice(uri.path.lastIndexOf('/') + 1), sumTolerance));
+}
+
+/** The quick pick for a match the worker (or the host, for a small file) made; null when there is nothing to ask. */
+export async function pickRoles(uri: vscode.Uri, match: RoleMatch | null): Promise<RoleAssignment | null | undefined> {
+  if (!match || match.kind === 'unique') return null;
   const key = uri.toString();
   const before = remembered.get(key);
   if (before && match.choices.some((c) => sameAssignment(c.assignment, before))) return before;

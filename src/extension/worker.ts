@@ -13,18 +13,36 @@ import { summarizeResult } from '../core/resultSummary';
 import { TensorStore, type QueryAnswer } from '../core/tensorQuery';
 import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { ViewerArrays } from './viewerArrays';
-import type { WorkerRequest, WorkerResponse } from './workerProtocol';
+import { archiveRoleMatch } from './archiveRoles';
+import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 let store: TensorStore | null = null;
 let viewer: ViewerArrays | null = null;
+/** An archive's bytes, read for its role match and kept for the analysis that follows. */
+let kept: Uint8Array | null = null;
+
+function readInput(input: WorkerInput, fileName: string): Uint8Array {
+  if ('kept' in input) {
+    if (!kept) throw new Error('no bytes kept in this worker');
+    return kept;
+  }
+  const bytes = 'text' in input ? new TextEncoder().encode(input.text) : 'path' in input ? readFileSync(input.path) : input.bytes;
+  // Read here, the file has not been looked at yet (the host checks bytes and text itself).
+  if ('path' in input && !looksLikeTensorFile(fileName, bytes)) throw new Error(NOT_A_TENSOR_FILE);
+  return bytes;
+}
 
 parentPort?.on('message', (request: WorkerRequest) => {
   try {
+    if (request.type === 'roleMatch') {
+      kept = readInput(request.input, request.fileName);
+      const match = archiveRoleMatch(kept, request.fileName, request.sumTolerance, { maxBytes: request.maxArchiveBytes });
+      parentPort!.postMessage({ id: request.id, type: 'roles', match } satisfies WorkerResponse);
+      return;
+    }
     if (request.type === 'analyze') {
-      const input = request.input;
-      const bytes = 'text' in input ? new TextEncoder().encode(input.text) : 'path' in input ? readFileSync(input.path) : input.bytes;
-      // Read here, the file has not been looked at yet (the host checks bytes and text itself).
-      if ('path' in input && !looksLikeTensorFile(request.fileName, bytes)) throw new Error(NOT_A_TENSOR_FILE);
+      const bytes = readInput(request.input, request.fileName);
+      kept = null;
       // ∂L/∂z of logits is computed per row when asked for (TensorStore), not for all N × K here.
       const result = runPipeline(bytes, request.fileName, { ...request.options, withoutLogitGradient: true });
       store = new TensorStore(result);

@@ -2,16 +2,20 @@
 import type { LineTables } from '../core/lineIndex';
 import type { PipelineOptions } from '../core/pipeline';
 import type { ResultSummary } from '../core/resultSummary';
+import type { RoleMatch } from '../core/numpyRoles';
 import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
 import type { NpyRowsRequest, NpySliceRequest } from '../shared/protocol';
 import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';
 
-export type WorkerInput = { bytes: Uint8Array } | { text: string } | { path: string };
+/** `kept`: the bytes this worker read for a 'roleMatch' just before. */
+export type WorkerInput = { bytes: Uint8Array } | { text: string } | { path: string } | { kept: true };
 
 export type WorkerRequest =
   | { id: number; type: 'analyze'; input: WorkerInput; fileName: string; options: PipelineOptions }
   /** With `path`, an answer in bytes (an export) is written there by the worker. */
   | { id: number; type: 'query'; query: TensorQuery; path?: string }
+  /** How an archive's arrays could be read (the user may have to choose); the worker keeps its bytes for 'analyze'. */
+  | { id: number; type: 'roleMatch'; input: WorkerInput; fileName: string; sumTolerance?: number; maxArchiveBytes?: number }
   /** The NumPy viewer's arrays (viewerArrays.ts): decode and keep, then blocks and slices. */
   | { id: number; type: 'openViewer'; source: ViewerSource }
   | { id: number; type: 'viewerRows'; request: Pick<NpyRowsRequest, 'array' | 'row0' | 'row1' | 'col0' | 'col1'> }
@@ -27,5 +31,6 @@ export type WorkerResponse =
       byteLength: number;
     }
   | { id: number; type: 'answer'; answer: QueryAnswer | number }
+  | { id: number; type: 'roles'; match: RoleMatch | null }
   | { id: number; type: 'viewer'; answer: ViewerOutline | ViewerBlock | ViewerSlice }
   | { id: number; type: 'error'; error: string };

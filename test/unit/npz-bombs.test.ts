@@ -14,6 +14,7 @@ import { NpyError, writeNpy } from '../../src/core/npy';
 import { openNpz, readNpz, writeNpz } from '../../src/core/npz';
 import { loadTensorFile } from '../../src/core/load';
 import { analyze } from '../../src/core/analysis';
+import { runPipeline } from '../../src/core/pipeline';
 import { crc32 } from '../../src/core/crc32';
 import { cli } from '../helpers/cli';
 import { buildZip, member } from '../helpers/zipBuild';
@@ -177,4 +178,20 @@ describe('members are inflated only when used', () => {
     assert.ok(Math.abs(analyze(r.dataset!).loss - LOSS) < 1e-15);
     npzError(() => readNpz(zip, 'run.npz'), /member 'notes\.npy': this member's CRC-32/);
   });
+});
+
+test('the inflate budget follows gradientLens.maxFileSizeMB (maxArchiveBytes), with a located message', () => {
+  const n = 400;
+  const logits = Float64Array.from({ length: n * 10 }, (_, i) => Math.sin(i));
+  const bytes = writeNpz({
+    logits: { data: logits, shape: [n, 10] },
+    labels: { data: Int32Array.from({ length: n }, (_, i) => i % 10), shape: [n] },
+  });
+  assert.ok(runPipeline(bytes, 'b.npz').analysis, 'within the default budget');
+  const small = runPipeline(bytes, 'b.npz', { maxArchiveBytes: 10_000 });
+  assert.equal(small.analysis, null);
+  assert.match(
+    small.problems[0].message,
+    /^b\.npz: member 'logits\.npy': reading this member needs \d+ more bytes, beyond the limit of 10000 bytes/,
+  );
 });
