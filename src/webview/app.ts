@@ -50,6 +50,8 @@ export class App {
     private readonly host: Host,
   ) {
     this.state = restoreState(host.getState());
+    // Show-all and pinned classes come back with a reload of the same file.
+    if (this.state.focus) this.focus = this.state.focus;
     this.data = new DataClient((m) => host.post(m));
     this.ui = {
       tooltip: new Tooltip(doc, doc.body),
@@ -112,6 +114,7 @@ export class App {
     this.pulled = new Map();
     this.data.reset(message.row);
     if (!sameFile) this.focus = DEFAULT_FOCUS;
+    else if (this.state.focus) this.focus = this.state.focus;
     this.views = viewsFor(payload);
     this.state = {
       view: chooseView(payload, message.view, this.state.view),
@@ -121,6 +124,7 @@ export class App {
           ? clampIndex(message.layer ?? (sameFile ? this.state.layer : payload.layers.length - 1), payload.layers.length)
           : 0,
       fileName: payload.fileName,
+      ...(sameFile && this.focus !== DEFAULT_FOCUS ? { focus: { showAll: this.focus.showAll, pinned: [...this.focus.pinned] } } : {}),
     };
     this.shell = buildShell(this.doc, payload, this.views);
     this.wireShell(this.shell);
@@ -225,6 +229,8 @@ export class App {
       focus: this.focus,
       setFocus: (next) => {
         this.focus = { ...this.focus, ...next };
+        this.state.focus = { showAll: this.focus.showAll, pinned: [...this.focus.pinned] };
+        this.persist();
         this.invalidate();
       },
     });

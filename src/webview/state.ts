@@ -10,6 +10,8 @@ export interface PanelState {
   layer: number;
   /** The file the selection belongs to: a selection is not carried over to another file. */
   fileName: string | null;
+  /** Large-K views: every class or the classes that matter, and the pinned ones (for this file). */
+  focus?: { showAll: boolean; pinned: number[] };
 }
 
 export const INITIAL_STATE: PanelState = { view: null, selected: 0, layer: 0, fileName: null };
@@ -25,7 +27,15 @@ export function restoreState(raw: unknown): PanelState {
     selected: isIndex(r.selected) ? r.selected : 0,
     layer: isIndex(r.layer) ? r.layer : 0,
     fileName: typeof r.fileName === 'string' ? r.fileName : null,
+    ...(focusOf(r.focus) ? { focus: focusOf(r.focus)! } : {}),
   };
+}
+
+function focusOf(raw: unknown): PanelState['focus'] | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const f = raw as Record<string, unknown>;
+  if (typeof f.showAll !== 'boolean' || !Array.isArray(f.pinned) || !f.pinned.every(isIndex) || f.pinned.length > 64) return null;
+  return { showAll: f.showAll, pinned: [...(f.pinned as number[])] };
 }
 
 export const VIEW_TITLES: Record<ViewId, string> = {

@@ -40,3 +40,10 @@ test('clampIndex keeps a sample index inside the file', () => {
   assert.equal(clampIndex(Number.NaN, 10), 0);
   assert.equal(clampIndex(3, 0), 0);
 });
+
+test('show-all and pinned classes survive a reload of the same file; bad values are dropped', () => {
+  const kept = restoreState({ view: 'matrix', selected: 3, layer: 0, fileName: 'a.json', focus: { showAll: true, pinned: [2, 7] } });
+  assert.deepEqual(kept.focus, { showAll: true, pinned: [2, 7] });
+  assert.equal(restoreState({ fileName: 'a.json', focus: { showAll: 'yes', pinned: [] } }).focus, undefined);
+  assert.equal(restoreState({ fileName: 'a.json', focus: { showAll: false, pinned: [-1] } }).focus, undefined);
+});
