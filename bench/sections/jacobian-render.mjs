@@ -263,7 +263,10 @@ try {
           `  round ${round + 1}/${PAGE_ROUNDS} K=${k} (${cold.mode}, ${cold.width ?? '-'}×${cold.height ?? '-'} px): first render ${cold.render.toFixed(1)} ms, to paint ${cold.paint.toFixed(1)} ms; again ${warm.render.toFixed(1)} ms; peer ${peerResult.render.toFixed(1)} ms (paint ${peerResult.paint.toFixed(1)})${peerFirst ? ' [peer first]' : ''}`,
         );
         if (round === PAGE_ROUNDS - 1 && withPeer) tooltips[k] = await measureTooltips(panel, k);
-        if (round === PAGE_ROUNDS - 1 && withPeer) nextSample[k] = await measureNextSample(panel);
+        if (round === PAGE_ROUNDS - 1 && withPeer) {
+          await panel.show(payloadFor[k], { view: 'jacobian', selected: 0 });
+          nextSample[k] = await measureNextSample(panel);
+        }
         errors.push(...panel.errors, ...(await page.cspViolations(panel.page)));
       } finally {
         await panel.close();
@@ -596,9 +599,10 @@ for (const k of KS) {
   if (!ns || !ns.clicks) continue;
   rows.push(
     row({
-      name: `K=${k.toLocaleString('en-US')} Next sample → Jacobian view drawn, target ≤ ${NEXT_SAMPLE_TARGET} ms`,
+      // The target is issue 14's, for a 1,000-class batch; K = 10,000 is shown for scale.
+      name: `K=${k.toLocaleString('en-US')} Next sample → Jacobian view drawn${k === 1000 ? `, target ≤ ${NEXT_SAMPLE_TARGET} ms` : ''}`,
       ours: { value: Number(ns.median.toFixed(1)), unit: 'ms', max: Number(ns.max.toFixed(1)) },
-      pass: QUICK ? null : ns.timedOut === 0 && ns.median <= NEXT_SAMPLE_TARGET,
+      pass: QUICK || k !== 1000 ? null : ns.timedOut === 0 && ns.median <= NEXT_SAMPLE_TARGET,
       note: `median of ${ns.clicks} clicks, max ${ns.max.toFixed(1)} ms; the row pulled by the query protocol or prefetched beside the selection`,
     }),
   );
