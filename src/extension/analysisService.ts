@@ -34,6 +34,9 @@ export interface FileAnalysis extends ResultSummary {
 
 export class NotATensorFileError extends Error {}
 
+/** Analyses of files from disk kept at once (the panel's, the NumPy viewers', the last commands'). */
+const MAX_FROM_DISK = 4;
+
 export class AnalysisService implements vscode.Disposable {
   private readonly entries = new Map<string, FileAnalysis>();
   private readonly pending = new Map<string, Promise<FileAnalysis>>();
@@ -191,8 +194,10 @@ export class AnalysisService implements vscode.Disposable {
         entry.data.dispose();
         return previous;
       }
+      this.entries.delete(uri.toString()); // re-inserted last: the map's order is the age of the analyses
       this.entries.set(uri.toString(), entry);
       previous?.data.dispose();
+      if (fromDisk) this.evictFromDisk();
       this.log.info(
         `analysed ${fileName} (${(size / 1024).toFixed(0)} KB) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
       );
@@ -205,6 +210,15 @@ export class AnalysisService implements vscode.Disposable {
     } finally {
       this.pending.delete(key);
     }
+  }
+
+  /**
+   * Files analysed from disk have no document whose closing ends their analysis: the oldest go
+   * (with their workers and the arrays they hold) beyond MAX_FROM_DISK.
+   */
+  private evictFromDisk(): void {
+    const fromDisk = [...this.entries.values()].filter((e) => e.fromDisk);
+    for (const old of fromDisk.slice(0, Math.max(0, fromDisk.length - MAX_FROM_DISK))) this.forget(old.uri);
   }
 
   dispose(): void {
