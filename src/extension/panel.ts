@@ -167,10 +167,17 @@ export class PanelController implements vscode.Disposable {
     });
   }
 
+  /** The shown file's analysis; analysed again if it was dropped meanwhile (files from disk are kept a few at a time). */
+  private async shownFile(): Promise<FileAnalysis | undefined> {
+    if (!this.state) return undefined;
+    const uri = vscode.Uri.parse(this.state.uri);
+    return this.service.get(uri) ?? (await this.service.analyzeUri(uri).catch(() => undefined));
+  }
+
   /** Answers a view's query from the shown file's data, wherever it lives; a cancelled or stale answer is dropped. */
   private async answer(id: number, query: PanelQuery): Promise<void> {
     const show = this.showCount;
-    const file = this.state ? this.service.get(vscode.Uri.parse(this.state.uri)) : undefined;
+    const file = await this.shownFile();
     if (!file) {
       this.post({ type: 'queryResult', id, ok: false, error: 'the file is no longer analysed' });
       return;
@@ -217,7 +224,7 @@ export class PanelController implements vscode.Disposable {
         if (this.cancelled.size > 10000) this.cancelled.clear();
         return;
       case 'copyQuery': {
-        const file = this.state ? this.service.get(vscode.Uri.parse(this.state.uri)) : undefined;
+        const file = await this.shownFile();
         let text: string;
         try {
           if (!file) throw new Error('the file is no longer analysed');
