@@ -34,7 +34,7 @@ const PAGE_KS = [BASE_K, ...KS];
 const PAGE_ROUNDS = QUICK ? 1 : 5;
 const NODE_ROUNDS = QUICK ? 1 : 5;
 const MOVES = QUICK ? 6 : 30;
-const N = 4; // samples in the payload; the Jacobian view draws one
+const N = 12; // samples in the payload; the Jacobian view draws one (Next moves through them)
 const TARGET = { 1000: 150, 10000: 500 };
 const TOOLTIP_TARGET = 16;
 
