@@ -9,7 +9,7 @@ import { formatOf } from '../core/load';
 import { runPipeline } from '../core/pipeline';
 import { summarizeResult, type ResultSummary } from '../core/resultSummary';
 import { readSettings } from './config';
-import { editorLoadOptions, pickRoles, readSiblings, type EditorLoadOptions } from './npzRolePick';
+import { pickRoles, readSiblings, type EditorLoadOptions } from './npzRolePick';
 import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { CancelledError, DocumentWorker } from './documentWorker';
 import { LocalTensorData, type TensorData } from './tensorData';
@@ -68,7 +68,7 @@ export class AnalysisService implements vscode.Disposable {
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
     if (!looksLikeTensorText(document.fileName, text)) return null;
-    const extra = await editorLoadOptions(document.uri, null);
+    const extra: EditorLoadOptions = { siblings: await readSiblings(document.uri) };
     // A large document's text goes to the worker as it is: encoding it there keeps the host free.
     const input = text.length > readSettings().workerThresholdBytes ? { text } : { bytes: new TextEncoder().encode(text) };
     return this.run(document.uri, input, document.version, false, token, extra);
@@ -93,12 +93,11 @@ export class AnalysisService implements vscode.Disposable {
       );
     }
     const archive = ['npz', 'safetensors', 'pt'].includes(format ?? '');
-    if (stat.size > readSettings().workerThresholdBytes) return this.analyzeLarge(uri, archive, token);
+    // An archive of any size goes to a worker: a small one may still inflate to far more than its size.
+    if (archive || stat.size > readSettings().workerThresholdBytes) return this.analyzeLarge(uri, archive, token);
     const bytes = await vscode.workspace.fs.readFile(uri);
     if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${baseName(uri)} ${NOT_A_TENSOR_FILE}`);
-    const extra = await editorLoadOptions(uri, bytes, readSettings().pipeline.sumTolerance);
-    if (!extra) throw new CancelledError();
-    return this.run(uri, { bytes }, undefined, true, token, extra);
+    return this.run(uri, { bytes }, undefined, true, token, { siblings: await readSiblings(uri) });
   }
 
   /**

@@ -188,7 +188,8 @@ async function readDocument(document: NpyDocument): Promise<void> {
         `This file is ${(stat.size / 2 ** 20).toFixed(0)} MB, above the gradientLens.maxFileSizeMB limit of ${(maxFileBytes / 2 ** 20).toFixed(0)} MB.`,
       );
     const local = document.uri.scheme === 'file';
-    if (stat.size > workerThresholdBytes) {
+    // A compressed archive may inflate far beyond its size: decoded off the host's thread whatever its size.
+    if (stat.size > workerThresholdBytes || /\.(npz|pt|pth)$/i.test(name)) {
       // Decoded in a worker that keeps the arrays: the host gets the outline and asks for blocks.
       const worker = new DocumentWorker(workerScript!);
       const input = local ? { path: document.uri.fsPath } : { bytes: await vscode.workspace.fs.readFile(document.uri) };

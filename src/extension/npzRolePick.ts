@@ -2,13 +2,12 @@
  * What only the editor can give the loader before a file is analysed: the files beside it
  * (classes.txt / labels.txt for class names; X_labels.npy, labels.npy, targets.npy for a .npy),
  * read ahead through the workspace file system so the bytes can cross into the worker, and, for
- * an .npz whose arrays could be read more than one way, the user's choice from a quick pick
- * (remembered per file while it still applies).
+ * an archive whose arrays could be read more than one way (its worker found the ways), the
+ * user's choice from a quick pick (remembered per file while it still applies).
  */
 import * as vscode from 'vscode';
 import { siblingByteLimit } from '../core/limits';
 import { siblingFilesFor, type RoleAssignment, type RoleChoice, type RoleMatch } from '../core/numpyRoles';
-import { archiveRoleMatch } from './archiveRoles';
 
 /** Sibling files larger than this are not read ahead (the loader then works without them). */
 const MAX_SIBLING_BYTES = 512 * 1024 * 1024;
@@ -18,23 +17,6 @@ const remembered = new Map<string, RoleAssignment>();
 export interface EditorLoadOptions {
   siblings: Record<string, Uint8Array | null>;
   roleChoice?: RoleAssignment;
-}
-
-/**
- * Options to merge into the pipeline options for `uri`; undefined when the user dismissed the
- * quick pick (treat it as a cancelled analysis).
- */
-export async function editorLoadOptions(
-  uri: vscode.Uri,
-  bytes: Uint8Array | null,
-  sumTolerance?: number,
-): Promise<EditorLoadOptions | undefined> {
-  const siblings = await readSiblings(uri);
-  // Only an .npz needs its bytes here (an open text document never is one: null).
-  if (!/\.(npz|safetensors|pt|pth)$/i.test(uri.path) || !bytes) return { siblings };
-  const roleChoice = await chooseNpzRoles(uri, bytes, sumTolerance);
-  if (roleChoice === undefined) return undefined;
-  return roleChoice ? { siblings, roleChoice } : { siblings };
 }
 
 /** The sibling files the loader may ask for, by base name; null where there is none. */
@@ -57,19 +39,6 @@ export async function readSiblings(uri: vscode.Uri): Promise<Record<string, Uint
     }),
   );
   return out;
-}
-
-/**
- * For an ambiguous .npz: the assignment the user picks (or picked before, while it still fits
- * the file); null when the arrays are not ambiguous (or the archive is unreadable, which the
- * loader reports); undefined when the user dismissed the pick.
- */
-export async function chooseNpzRoles(
-  uri: vscode.Uri,
-  bytes: Uint8Array,
-  sumTolerance?: number,
-): Promise<RoleAssignment | null | undefined> {
-  return pickRoles(uri, archiveRoleMatch(bytes, uri.path.slice(uri.path.lastIndexOf('/') + 1), sumTolerance));
 }
 
 /** The quick pick for a match the worker (or the host, for a small file) made; null when there is nothing to ask. */
