@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exp, expRowInto } from '../../src/core/softmax';
+import { seededUniform } from '../helpers/seeded';
 
 const cases: [number, number, number][] = JSON.parse(readFileSync(join(__dirname, '../fixtures/reference/exp.json'), 'utf8'));
 
@@ -38,8 +39,7 @@ describe('exp (table-driven, for softmax arguments ≤ 0)', () => {
   });
 
   it('differs from Math.exp by at most 1 ulp on 10⁶ arguments spread over (−708, 0]', () => {
-    let seed = 7;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const next = seededUniform(7);
     for (let i = 0; i < 1e6; i++) {
       const x = i % 3 === 0 ? -708 * next() : i % 3 === 1 ? -40 * next() : -next();
       const m = Math.exp(x);
@@ -103,8 +103,7 @@ describe('expRowInto (a row of exp(z − max) with one range check per row)', ()
   }
 
   it('matches exp() on 2,000 random rows of 50 logits in (−30, 30)', () => {
-    let seed = 11;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const next = seededUniform(11);
     for (let r = 0; r < 2000; r++) {
       const row = Array.from({ length: 50 }, () => 60 * next() - 30);
       const out = new Float64Array(50);

@@ -14,6 +14,7 @@ import {
   softmaxCrossEntropyLabelsInto,
 } from '../../src/core/losses';
 import { logSoftmax, matTransposeVec, softmax, softmaxBackward, softmaxJacobian } from '../../src/core/softmax';
+import { seededUniform } from '../helpers/seeded';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
 
@@ -196,8 +197,7 @@ describe('cross-entropy', () => {
   });
 
   it("soft targets (rows not summing to 1 too): …Gradient gives softmaxCrossEntropy's loss and gradient bit for bit", () => {
-    let seed = 17;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const next = seededUniform(17);
     const n = 30;
     const k = 9;
     const z = Float64Array.from({ length: n * k }, () => 40 * next() - 20);
@@ -302,8 +302,7 @@ describe('analytic gradients equal finite differences (property)', () => {
     // checkGradient tells f which coordinate moved; f may answer with that sample's term alone.
     const n = 300;
     const k = 20;
-    let seed = 9;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const next = seededUniform(9);
     const z = Float64Array.from({ length: n * k }, () => 12 * next() - 6);
     const labels = Int32Array.from({ length: n }, () => Math.floor(next() * k));
     const targets = new Float64Array(n * k);

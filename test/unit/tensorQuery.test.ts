@@ -9,15 +9,10 @@ import { logitGradientFromLabels, logitGradientFromProbabilities } from '../../s
 import { TensorStore, type ClassificationRow, type MatrixBlock, type RegressionRow } from '../../src/core/tensorQuery';
 import { parseQuery, parseWebviewMessage } from '../../src/shared/protocol';
 import { tableCsv } from '../../src/core/tableText';
-
-/** A seeded LCG, so the data is the same every run. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
+import { seededUniform } from '../helpers/seeded';
 
 function logitsFile(n: number, k: number, soft = false): Uint8Array {
-  const r = lcg(7);
+  const r = seededUniform(7);
   const logits = Array.from({ length: n }, () => Array.from({ length: k }, () => Math.round((r() * 8 - 4) * 1000) / 1000));
   const labels = Array.from({ length: n }, () => Math.floor(r() * k));
   const targets = labels.map((l) => Array.from({ length: k }, (_, j) => (j === l ? 0.9 : 0.1 / (k - 1))));
@@ -60,7 +55,7 @@ for (const soft of [false, true]) {
 }
 
 test('one ∂L/∂z row function: the label and dense batch forms give the same bits', () => {
-  const r = lcg(3);
+  const r = seededUniform(3);
   const n = 20;
   const k = 9;
   const p = new Float64Array(n * k);
@@ -81,7 +76,18 @@ test('one ∂L/∂z row function: the label and dense batch forms give the same 
 });
 
 test('a regression row is ŷ, y and ∂L/∂ŷ = 2(ŷ − y)/(N·D) of that sample', () => {
-  const text = JSON.stringify({ predictions: [[1, 2], [3, 5], [0.5, -1]], targets: [[1.5, 2], [2, 4], [0, 0]] });
+  const text = JSON.stringify({
+    predictions: [
+      [1, 2],
+      [3, 5],
+      [0.5, -1],
+    ],
+    targets: [
+      [1.5, 2],
+      [2, 4],
+      [0, 0],
+    ],
+  });
   const result = runPipeline(new TextEncoder().encode(text), 'r.json');
   const row = new TensorStore(result).answer({ kind: 'row', index: 1 }) as RegressionRow;
   assert.deepEqual(Array.from(row.yHat), [3, 5]);
@@ -94,13 +100,29 @@ test('a copied table is made where the data is, in the same CSV the page writes,
   const result = runPipeline(bytes, 'f.json');
   const a = result.analysis!;
   assert.ok(a.task === 'classification');
-  const text = new TensorStore(result).answer({ kind: 'table', field: 'logitGradient', format: 'csv', maxCells: 12, name: 'g', classes: ['a', 'b', 'c', '=d'] }) as string;
+  const text = new TensorStore(result).answer({
+    kind: 'table',
+    field: 'logitGradient',
+    format: 'csv',
+    maxCells: 12,
+    name: 'g',
+    classes: ['a', 'b', 'c', '=d'],
+  }) as string;
   const lines = text.trimEnd().split('\n');
   assert.equal(lines[0], '# First 3 of 10 samples.');
   assert.equal(lines[1], "sample,a,b,c,'=d");
   assert.equal(lines.length, 5);
   assert.deepEqual(lines[3].split(',').map(Number), [1, ...a.logitGradient.subarray(4, 8)]);
-  assert.equal(text, tableCsv({ name: 'g', columns: ['sample', 'a', 'b', 'c', '=d'], rowCount: 3, row: (i) => [i, ...a.logitGradient.subarray(i * 4, i * 4 + 4)], note: 'First 3 of 10 samples.' }));
+  assert.equal(
+    text,
+    tableCsv({
+      name: 'g',
+      columns: ['sample', 'a', 'b', 'c', '=d'],
+      rowCount: 3,
+      row: (i) => [i, ...a.logitGradient.subarray(i * 4, i * 4 + 4)],
+      note: 'First 3 of 10 samples.',
+    }),
+  );
 });
 
 test('out-of-range queries fail with a message, not garbage', () => {
@@ -114,7 +136,11 @@ test('the host keeps no N × K array: the summary has the scalars and length-N a
   const summary = summarizeResult(result);
   const big = (v: unknown) => ArrayBuffer.isView(v) && (v as Float64Array).length >= 30 * 6;
   const walk = (v: unknown, path: string): string[] =>
-    big(v) ? [path] : v && typeof v === 'object' && !ArrayBuffer.isView(v) ? Object.entries(v).flatMap(([k, x]) => walk(x, `${path}.${k}`)) : [];
+    big(v)
+      ? [path]
+      : v && typeof v === 'object' && !ArrayBuffer.isView(v)
+        ? Object.entries(v).flatMap(([k, x]) => walk(x, `${path}.${k}`))
+        : [];
   assert.deepEqual(walk({ dataset: summary.dataset, analysis: summary.analysis }, 'summary'), []);
   assert.equal(summary.analysis!.loss, result.analysis!.loss);
 });

@@ -4,16 +4,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { writeNpy } from '../../src/core/npy';
 import { HEAD_ROWS, ViewerArrays } from '../../src/extension/viewerArrays';
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-}
+import { seededUniform } from '../helpers/seeded';
 
 test('a 5,000 × 7 .npy: outline with the first rows, statistics of all of it, blocks equal to the array', () => {
   const rows = 5000;
   const cols = 7;
-  const r = lcg(4);
+  const r = seededUniform(4);
   const data = Float64Array.from({ length: rows * cols }, () => r() * 10 - 5);
   const viewer = ViewerArrays.open({ input: { bytes: writeNpy(data, [rows, cols]) }, fileName: 'x.npy' });
   const outline = viewer.outline();

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { findFrame } from '../../scripts/vscode/harness.mjs';
 import { examplesWorkbench, step } from './e2e-helpers.mjs';
 import { runPipeline } from '../../src/core/pipeline.ts';
+import { seededUniform } from '../helpers/seeded.ts';
 
 const N = 44_000;
 const K = 1_000;
@@ -17,8 +18,7 @@ const NAME = 'big-400mb.json';
 
 /** Row i's logits are base row i mod 97 (seeded), its label 7i mod K: cheap to write, every row checkable. */
 function baseRows() {
-  let seed = 11;
-  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  const next = seededUniform(11);
   return Array.from({ length: DISTINCT }, () => Array.from({ length: K }, () => (8 * next() - 4).toFixed(6)));
 }
 const labelOf = (i) => (7 * i) % K;

@@ -11,6 +11,7 @@ import { runPipeline } from '../../src/core/pipeline.ts';
 import { softmaxJacobian } from '../../src/core/softmax.ts';
 import { networkFiniteDifferences } from '../../src/core/networkFiniteDifferences.ts';
 import { formatNumber } from '../../src/shared/numberFormat.ts';
+import { seededUniform } from '../helpers/seeded.ts';
 
 let wb;
 const core = (name) => runPipeline(new Uint8Array(fs.readFileSync(path.join(wb.folder, name))), name);
@@ -279,8 +280,7 @@ describe('the panel, in a real VS Code', () => {
   it('a 600 × 1,000 batch held by its worker: the panel pulls sample 599’s row, equal to the core’s', { timeout: 180_000 }, async () => {
     await step(wb, 'panel-chunked', async () => {
       // 600,000 logits (above the worker threshold, so a worker holds the analysis), labels as indices.
-      let seed = 5;
-      const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+      const next = seededUniform(5);
       const rows = Array.from({ length: 600 }, () => `[${Array.from({ length: 1000 }, () => (8 * next() - 4).toFixed(4)).join(',')}]`);
       const labels = Array.from({ length: 600 }, () => Math.floor(next() * 1000));
       fs.writeFileSync(

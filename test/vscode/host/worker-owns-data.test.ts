@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import { logSoftmax } from '../../../src/core/softmax';
 import { formatNumber } from '../../../src/shared/numberFormat';
 import { open, workspaceFile } from './util';
+import { seededUniform } from '../../helpers/seeded';
 
 const N = 44_000;
 const K = 1_000;
@@ -19,8 +20,7 @@ const DISTINCT = 97;
 const labelOf = (i: number) => (7 * i) % K;
 
 function baseRows(): string[][] {
-  let seed = 11;
-  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  const next = seededUniform(11);
   return Array.from({ length: DISTINCT }, () => Array.from({ length: K }, () => (8 * next() - 4).toFixed(6)));
 }
 
