@@ -3,7 +3,7 @@
  * and the editor's "Compare with Finite Differences".
  */
 import type { Dataset, NetworkData } from './dataset';
-import { checkGradient, type GradientCheck } from './gradcheck';
+import { checkGradient, type GradientCheck, type GradientCheckOptions } from './gradcheck';
 import { checkNamedLoss } from './loss/lossCheck';
 import { networkFiniteDifferences } from './networkFiniteDifferences';
 import {
@@ -19,8 +19,14 @@ export interface NamedCheck extends GradientCheck {
   name: string;
 }
 
-export function checkDatasetGradients(dataset: Dataset, reduction: Reduction = 'mean', maxCoordinates = 2000): NamedCheck[] {
-  if (dataset.task !== 'network' && dataset.loss) return [checkNamedLoss(dataset, dataset.loss, reduction, maxCoordinates)];
+export function checkDatasetGradients(
+  dataset: Dataset,
+  reduction: Reduction = 'mean',
+  maxCoordinates = 2000,
+  /** Each probed entry of the file's input tensor (not for networks: see networkFiniteDifferences). */
+  onEntry?: GradientCheckOptions['onEntry'],
+): NamedCheck[] {
+  if (dataset.task !== 'network' && dataset.loss) return [checkNamedLoss(dataset, dataset.loss, reduction, maxCoordinates, onEntry)];
   if (dataset.task === 'classification') {
     const { n, k, values, labels } = dataset;
     if (dataset.input === 'logits') {
@@ -31,27 +37,27 @@ export function checkDatasetGradients(dataset: Dataset, reduction: Reduction = '
         const analytic = softmaxCrossEntropyLabelsGradient(values, labels, n, k, reduction).gradient;
         const rowLoss = (z: Float64Array, i: number) =>
           softmaxCrossEntropyLabelsGradient(z, labels.subarray(i, i + 1), 1, k, 'sum', scratch).loss;
-        return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates }))];
+        return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates, onEntry }))];
       }
       const targets = dataset.targets;
       const analytic = softmaxCrossEntropyGradient(values, targets, n, k, reduction).gradient;
       const rowLoss = (z: Float64Array, i: number) =>
         softmaxCrossEntropyGradient(z, targets.subarray(i * k, i * k + k), 1, k, 'sum', scratch).loss;
-      return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates }))];
+      return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates, onEntry }))];
     }
     const targets = dataset.targets;
     const analytic = probabilityCrossEntropy(values, targets, n, k, reduction).gradient;
     // The clip [ε, 1 − ε] is a kink: central differences straddling it measure neither side.
     const nearClip = (i: number, h: number) => values[i] < PROBABILITY_EPSILON + h || values[i] > 1 - PROBABILITY_EPSILON - h;
     const rowLoss = (p: Float64Array, i: number) => probabilityCrossEntropy(p, targets.subarray(i * k, i * k + k), 1, k, 'sum').loss;
-    const r = checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates, skip: nearClip });
+    const r = checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates, skip: nearClip, onEntry });
     return [named('∂L/∂probabilities (cross-entropy)', r)];
   }
   if (dataset.task === 'regression') {
     const { n, d, predictions, targets } = dataset;
     const analytic = meanSquaredError(predictions, targets, n, d, reduction).gradient;
     const rowLoss = (y: Float64Array, i: number) => meanSquaredError(y, targets.subarray(i * d, i * d + d), 1, d, 'sum').loss;
-    const r = checkGradient(sampleTerm(n, d, reduction, rowLoss), predictions, analytic, { maxCoordinates });
+    const r = checkGradient(sampleTerm(n, d, reduction, rowLoss), predictions, analytic, { maxCoordinates, onEntry });
     return [named('∂L/∂predictions (mean squared error)', r)];
   }
   return checkNetworkGradients(dataset, reduction, maxCoordinates);

@@ -29,7 +29,7 @@ export interface GradientCheckOptions {
   /** Coordinates where f has a kink, which central differences cannot judge. */
   skip?: (index: number, h: number) => boolean;
   /** Called for every checked coordinate: its finite difference, relative error (as above) and whether it failed. */
-  onEntry?: (index: number, numeric: number, relative: number, failed: boolean) => void;
+  onEntry?: (index: number, numeric: number, relative: number, failed: boolean, analytic: number) => void;
 }
 
 /**
@@ -94,7 +94,7 @@ export function checkGradient(
       result.numeric = numeric;
     }
     if (ratio > 1) result.passed = false;
-    options.onEntry?.(i, numeric, relative, ratio > 1);
+    options.onEntry?.(i, numeric, relative, ratio > 1, a);
     result.checked++;
   }
   return result;

@@ -13,7 +13,8 @@ export interface FiniteDifferenceTensor {
   /** "layer 1 weights", "layer 1 biases". */
   name: string;
   layer: number;
-  part: 'weights' | 'bias';
+  /** 'input': the file's own tensor (logits, probabilities, predictions) of a non-network file. */
+  part: 'weights' | 'bias' | 'input';
   /** Weights: outputs × inputs (W's own layout); biases: one row. */
   rows: number;
   cols: number;
@@ -99,6 +100,7 @@ export function worstEntries(t: FiniteDifferenceTensor, count: number): number[]
 
 /** "W[2][0]" or "b[3]": an entry as the CLI and the panel name it. */
 export function entryLabel(t: FiniteDifferenceTensor, i: number): string {
+  if (t.part === 'input') return `[${Math.floor(i / t.cols)}][${i % t.cols}]`;
   return t.part === 'weights' ? `W${t.layer + 1}[${Math.floor(i / t.cols)}][${i % t.cols}]` : `b${t.layer + 1}[${i}]`;
 }
 

@@ -9,6 +9,8 @@ import { exportAnalysis, exportJacobian, type ExportFormat, type NpyQuantity } f
 import type { ClassificationData, RegressionData } from './dataset';
 import { effectiveTargets } from './loss/effectiveTargets';
 import { checkDatasetGradients, type NamedCheck } from './datasetCheck';
+import { datasetFiniteDifferences } from './datasetFiniteDifferences';
+import type { FiniteDifferenceTensor } from './networkFiniteDifferences';
 import { logitGradientRowInto, type Reduction } from './losses';
 import type { PipelineResult } from './pipeline';
 import { tableText, type TextTable } from './tableText';
@@ -26,7 +28,7 @@ export type TensorQuery =
   | { kind: 'columnMaxAbs'; field: MatrixField }
   /** The first rows of a matrix, up to `maxCells` cells, as CSV or JSON text for Copy / Export. */
   | { kind: 'table'; field: MatrixField; format: 'csv' | 'json'; maxCells: number; name: string; classes: string[] | null }
-  /** Finite differences against the analytic gradients (gradientLens.compareFiniteDifferences). */
+  /** Finite differences against the analytic gradients (gradientLens.compareFiniteDifferences), with every entry when the file is small. */
   | { kind: 'gradientCheck'; reduction: Reduction }
   /** The whole analysis (or one sample's Jacobian) in an export format, as bytes. */
   | { kind: 'export'; jacobianOf: number | null; format: ExportFormat; npy?: NpyQuantity; fileName: string; classes: string[] | null };
@@ -61,7 +63,13 @@ export interface MatrixBlock {
   data: Float64Array;
 }
 
-export type QueryAnswer = SampleRow | MatrixBlock | Float64Array | string | Uint8Array | NamedCheck[];
+/** The check's summaries, and for a small classification or regression file every entry of its input tensor. */
+export interface GradientCheckAnswer {
+  checks: NamedCheck[];
+  perEntry: FiniteDifferenceTensor | null;
+}
+
+export type QueryAnswer = SampleRow | MatrixBlock | Float64Array | string | Uint8Array | GradientCheckAnswer;
 
 export class QueryError extends Error {}
 
@@ -81,7 +89,8 @@ export class TensorStore {
     const { dataset, analysis } = this.result;
     if (query.kind === 'gradientCheck') {
       if (!dataset) throw new QueryError('this file has no data to check');
-      return checkDatasetGradients(dataset, query.reduction);
+      const perEntry = dataset.task === 'network' ? null : datasetFiniteDifferences(dataset, query.reduction);
+      return { checks: perEntry ? [perEntry.check] : checkDatasetGradients(dataset, query.reduction), perEntry };
     }
     if (query.kind === 'export') {
       const analysis = this.fullAnalysis();

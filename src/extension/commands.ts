@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { sampleAtOffset } from '../core/dataset';
-import type { NamedCheck } from '../core/datasetCheck';
+import type { GradientCheckAnswer } from '../core/tensorQuery';
+import { finiteDifferencePayload, rememberFiniteDifferences } from './finiteDifferencePayload';
 import type { ViewId } from '../shared/protocol';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { analyseForCommand, commandTarget } from './commandTarget';
@@ -63,12 +64,14 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
         },
         async () => {
           // A network of at most 5,000 parameters: every entry, shown as heatmaps in the panel's "Finite differences" tab.
-          const perEntry = dataset.task === 'network' && file.network ? finiteDifferencesOf(dataset, file.network.analysis) : null;
-          // Otherwise the check runs where the file's arrays are (its worker, for a large file).
+          const network = dataset.task === 'network' && file.network ? finiteDifferencesOf(dataset, file.network.analysis) : null;
+          if (network) return { perEntry: true, checks: network.tensors.map((t) => t.check) };
+          // Otherwise the check runs where the file's arrays are (its worker, for a large file); a
+          // small file's every entry comes back for the same tab.
           const reduction = readSettings().pipeline.reduction ?? 'mean';
-          const checks =
-            perEntry?.tensors.map((t) => t.check) ?? ((await file.data.query({ kind: 'gradientCheck', reduction })) as NamedCheck[]);
-          return { perEntry, checks };
+          const answer = (await file.data.query({ kind: 'gradientCheck', reduction })) as GradientCheckAnswer;
+          if (answer.perEntry) rememberFiniteDifferences(file, finiteDifferencePayload([answer.perEntry]));
+          return { perEntry: answer.perEntry !== null, checks: answer.checks };
         },
       );
       if (perEntry) panel.show(file, 'finite', 0);

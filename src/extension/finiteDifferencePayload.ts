@@ -8,6 +8,17 @@ import type { OwnGradientsPayload, OwnTensorPayload } from '../shared/protocol';
 
 const WORST = 10;
 
+/** The per-entry check of a classification or regression file, kept with its analysis until the file is analysed again. */
+const byFile = new WeakMap<object, OwnGradientsPayload>();
+
+export function rememberFiniteDifferences(file: object, payload: OwnGradientsPayload): void {
+  byFile.set(file, payload);
+}
+
+export function rememberedFiniteDifferences(file: object): OwnGradientsPayload | null {
+  return byFile.get(file) ?? null;
+}
+
 export function finiteDifferencePayload(tensors: FiniteDifferenceTensor[]): OwnGradientsPayload {
   const out: OwnTensorPayload[] = [];
   const unchecked: string[] = [];
@@ -15,11 +26,12 @@ export function finiteDifferencePayload(tensors: FiniteDifferenceTensor[]): OwnG
   let wrongEntries = 0;
   let worst = 0;
   for (const t of tensors) {
-    const quantity = `${t.part === 'weights' ? '∂L/∂W' : '∂L/∂b'}${t.layer + 1}`;
+    const quantity =
+      t.part === 'input' ? (/^∂L\/∂\w+/.exec(t.name)?.[0] ?? '∂L/∂x') : `${t.part === 'weights' ? '∂L/∂W' : '∂L/∂b'}${t.layer + 1}`;
     const skipped = t.skipped.reduce((s, v) => s + v, 0);
     if (skipped)
       unchecked.push(
-        `${t.name}: ${skipped} ${skipped === 1 ? 'entry sits' : 'entries sit'} on a ReLU kink, where a central difference measures neither side (blank cells).`,
+        `${t.name}: ${skipped} ${skipped === 1 ? 'entry sits' : 'entries sit'} on a kink (${t.part === 'input' ? 'the probability clip or the loss’s own' : 'a ReLU'}), where a central difference measures neither side (blank cells).`,
       );
     const wrong = t.wrong.reduce((s, v) => s + v, 0);
     entries += t.check.checked;
@@ -28,7 +40,10 @@ export function finiteDifferencePayload(tensors: FiniteDifferenceTensor[]): OwnG
     out.push({
       name: t.name,
       quantity,
-      formula: `(L(θ + h) − L(θ − h)) / 2h of the whole network's loss, against backpropagation`,
+      formula:
+        t.part === 'input'
+          ? `(L(x + h) − L(x − h)) / 2h of the loss, against the analytic gradient`
+          : `(L(θ + h) − L(θ − h)) / 2h of the whole network's loss, against backpropagation`,
       rows: t.rows,
       cols: t.cols,
       given: t.numeric,

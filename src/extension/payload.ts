@@ -8,6 +8,7 @@ import type { FileAnalysis } from './analysisService';
 import { networkPayloadOf } from './networkPayload';
 import { lossFormula, lossLabel } from './lossText';
 import { compact } from './ownBuffer';
+import { rememberedFiniteDifferences } from './finiteDifferencePayload';
 
 export function payloadOf(file: FileAnalysis): Payload | null {
   const { dataset, analysis } = file;
@@ -31,6 +32,7 @@ export function payloadOf(file: FileAnalysis): Payload | null {
       pTrue: compact(analysis.pTrue),
       ...named,
       ...(file.gradientScale !== undefined ? { gradientScale: file.gradientScale } : {}),
+      finiteDifferences: rememberedFiniteDifferences(file),
     };
     return payload;
   }
@@ -44,6 +46,7 @@ export function payloadOf(file: FileAnalysis): Payload | null {
       loss: analysis.loss,
       losses: compact(analysis.losses),
       ...named,
+      finiteDifferences: rememberedFiniteDifferences(file),
     };
     return payload;
   }

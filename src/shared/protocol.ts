@@ -69,6 +69,8 @@ export interface ClassificationPayload {
   lossFormula?: string;
   /** For a named loss: what the batch ∂L/∂z scales p·Σy − y by (1/Σw_y for a weighted mean), when not 1/N. */
   gradientScale?: number;
+  /** Compare with Finite Differences, entry by entry (a small file), once the command ran. */
+  finiteDifferences?: OwnGradientsPayload | null;
 }
 
 export interface RegressionPayload {
@@ -82,6 +84,7 @@ export interface RegressionPayload {
   own?: OwnGradientsPayload | null;
   lossName?: string;
   lossFormula?: string;
+  finiteDifferences?: OwnGradientsPayload | null;
 }
 
 export type ActivationName = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'softmax';

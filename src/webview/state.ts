@@ -53,13 +53,14 @@ export const VIEW_TITLES: Record<ViewId, string> = {
 export function viewsFor(payload: Payload): ViewId[] {
   // The user's own derivatives, when the file has any, get the last tab.
   const own: ViewId[] = payload.own?.tensors.length ? ['own'] : [];
+  const finite: ViewId[] = payload.finiteDifferences?.tensors.length ? ['finite'] : [];
   switch (payload.task) {
     case 'classification':
-      return ['jacobian', 'gradient', 'matrix', 'losses', 'chain', ...own];
+      return ['jacobian', 'gradient', 'matrix', 'losses', 'chain', ...own, ...finite];
     case 'regression':
-      return ['losses', 'gradient', ...own];
+      return ['losses', 'gradient', ...own, ...finite];
     case 'network':
-      return ['network', 'chain', 'losses', ...own, ...(payload.finiteDifferences?.tensors.length ? (['finite'] as const) : [])];
+      return ['network', 'chain', 'losses', ...own, ...finite];
   }
 }
 

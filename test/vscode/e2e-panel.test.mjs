@@ -12,6 +12,7 @@ import { softmaxJacobian } from '../../src/core/softmax.ts';
 import { networkFiniteDifferences } from '../../src/core/networkFiniteDifferences.ts';
 import { formatNumber } from '../../src/shared/numberFormat.ts';
 import { seededUniform } from '../helpers/seeded.ts';
+import { datasetFiniteDifferences } from '../../src/core/datasetFiniteDifferences.ts';
 
 let wb;
 const core = (name) => runPipeline(new Uint8Array(fs.readFileSync(path.join(wb.folder, name))), name);
@@ -387,6 +388,31 @@ describe('the panel, in a real VS Code', () => {
       }
     });
   });
+  it(
+    'Compare with Finite Differences on a classification file: every logit’s heatmap cells equal the core’s',
+    { timeout: 120_000 },
+    async () => {
+      await step(wb, 'panel-finite-differences-logits', async () => {
+        await openFile(wb.page, 'cifar10-logits.json');
+        await runCommand(wb.page, 'Gradient Lens: Compare with Finite Differences');
+        const { dataset } = core('cifar10-logits.json');
+        const t = datasetFiniteDifferences(dataset, 'mean');
+        const frame = await panelFrame(`[data-testid="fd-tensor"][data-name="${t.name}"] [data-testid="fd-relative-heatmap"]`);
+        for (const [part, want] of [
+          ['given', t.numeric],
+          ['expected', t.analytic],
+          ['relative', t.relative],
+        ]) {
+          const found = await cells(
+            frame,
+            `fd-tensor"][data-name="${t.name}"] [data-testid="fd-${part}-heatmap"] [data-testid="heatmap-cell`,
+          );
+          assert.equal(found.length, t.rows * t.cols, part);
+          for (const c of found) close(c.value, want[c.row * t.cols + Number(c.col)], `${part}[${c.row}][${c.col}]`);
+        }
+      });
+    },
+  );
 });
 
 describe('the NumPy viewer, in a real VS Code', () => {

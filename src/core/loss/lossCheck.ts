@@ -5,7 +5,7 @@
  * 1/Σw_y for class weights, which do not depend on the input).
  */
 import type { ClassificationData, RegressionData } from '../dataset';
-import { checkGradient, type GradientCheck } from '../gradcheck';
+import { checkGradient, type GradientCheck, type GradientCheckOptions } from '../gradcheck';
 import type { Reduction } from '../losses';
 import { analyzeClassificationLoss, analyzeRegressionLoss } from './analyzeLoss';
 import { labelWeightSum } from './crossEntropy';
@@ -16,6 +16,7 @@ export function checkNamedLoss(
   spec: LossSpec,
   reduction: Reduction,
   maxCoordinates: number,
+  onEntry?: GradientCheckOptions['onEntry'],
 ): GradientCheck & { name: string } {
   const red: Reduction = spec.reduction ?? reduction;
   const n = data.n;
@@ -56,7 +57,7 @@ export function checkNamedLoss(
     const i = Math.floor(changed / width);
     return rowLoss(v.subarray(i * width, i * width + width), i) / denominator;
   };
-  const r = checkGradient(f, x, analytic, { maxCoordinates, skip: kinkAt(data, spec) });
+  const r = checkGradient(f, x, analytic, { maxCoordinates, skip: kinkAt(data, spec), onEntry });
   return { name: `∂L/∂${data.task === 'classification' ? data.input : 'predictions'} (${spec.name})`, ...r };
 }
 
