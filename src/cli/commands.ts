@@ -24,6 +24,7 @@ import { renderTable } from './table';
 import { siblingByteLimit } from '../core/limits';
 import { escapeControls, escapeJsonOutput } from '../core/safeText';
 import { UnreadableFileError } from './readRegular';
+import { streamedSummary, type ChunkFile } from './streamSummary';
 
 export interface CliIo extends OutIo {
   /** Reads a regular file of at most `maxBytes` (checked before reading); throws otherwise. */
@@ -31,6 +32,8 @@ export interface CliIo extends OutIo {
   fileSize(path: string): number;
   out(text: string): void;
   err(text: string): void;
+  /** Opens a regular file for reading in chunks (analyze --summary streams through it); null: read it whole. */
+  openFile?(path: string): ChunkFile | null;
 }
 
 const USAGE = `usage:
@@ -130,6 +133,19 @@ export function runCli(argv: string[], io: CliIo): number {
     }
     outFormat = checked.format;
   }
+  const readSibling = (name: string): Uint8Array | null => {
+    try {
+      // Checked before reading: a FIFO or /dev/zero named classes.txt must not hang the CLI.
+      return io.readFile(join(dirname(file), name), siblingByteLimit(name));
+    } catch {
+      return null;
+    }
+  };
+  if (command === 'analyze' && values.summary && !values.out && !values.role?.length && !lossOverride && io.openFile) {
+    // Bounded memory: a logits file in the simple layout is summarised a chunk at a time (issue 22).
+    const report = streamedSummary(file, io.openFile, readSibling, values.reduction as Reduction);
+    if (report) return (io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report)), 0);
+  }
   let bytes: Uint8Array;
   try {
     bytes = io.readFile(file);
@@ -141,14 +157,6 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`${file}: ${reason}\n`);
     return 1;
   }
-  const readSibling = (name: string): Uint8Array | null => {
-    try {
-      // Checked before reading: a FIFO or /dev/zero named classes.txt must not hang the CLI.
-      return io.readFile(join(dirname(file), name), siblingByteLimit(name));
-    } catch {
-      return null;
-    }
-  };
   const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice, loss: lossOverride && { override: lossOverride } });
   const stateDict = command === 'analyze' ? stateDictOutput(file, bytes, loaded, values.json) : null;
   if (stateDict !== null) return (io.out(stateDict), 0);

@@ -11,6 +11,7 @@ import { crashLine } from './crashLine';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { readRegularFile } from './readRegular';
 import { sameFile } from '../node/sameFile';
+import { openChunkFile } from './streamSummary';
 
 const io = {
   // Regular files only, size checked before reading: a FIFO or /dev/zero must not hang the CLI.
@@ -31,6 +32,7 @@ const io = {
     return n;
   },
   sameFile,
+  openFile: (path: string) => openChunkFile(path, DEFAULT_MAX_FILE_BYTES),
   out: (text: string) => process.stdout.write(text),
   err: (text: string) => process.stderr.write(text),
 };
