@@ -8,7 +8,17 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import { formatOf } from '../core/load';
 import type { Reduction } from '../core/losses';
-import { CsvSummaryStream, JsonSummaryStream, labelsFromTail, type SummaryStream } from '../core/summaryStream';
+import { CsvSummaryStream, headerWidth, JsonSummaryStream, labelsFromTail, type SummaryStream } from '../core/summaryStream';
+import { csvCuts, MIN_PART_BYTES, summarizePart, type PartJob, type PartResult } from './summaryParts';
+
+/** How many threads read a large CSV, and how their parts are run (worker threads in the CLI). */
+export interface ThreadOptions {
+  count: number;
+  /** Runs the jobs, each on its own thread; without it they run one after another here (tests). */
+  runParts?: (jobs: PartJob[]) => PartResult[];
+  /** Smallest part, in bytes (tests make it small). */
+  minPartBytes?: number;
+}
 
 /** A regular file opened for reading, or null (the full reader then says why it cannot be read). */
 export interface ChunkFile {
@@ -47,29 +57,35 @@ export function streamedSummary(
   open: (path: string) => ChunkFile | null,
   readSibling: ReadSibling,
   reduction: Reduction,
+  threads: ThreadOptions = { count: 1 },
 ): Record<string, unknown> | null {
   const format = formatOf(file);
   if ((format !== 'csv' && format !== 'json') || /\.tsv$/i.test(file)) return null;
   const f = open(file);
   if (!f) return null;
   try {
-    let stream: SummaryStream;
-    if (format === 'csv') stream = new CsvSummaryStream();
-    else {
-      const tail = jsonTail(f);
-      stream = new JsonSummaryStream(tail);
+    let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
+    if (format === 'csv' && threads.count > 1) figures = inParts(file, f, reduction, threads);
+    if (!figures) {
+      let stream: SummaryStream;
+      if (format === 'csv') stream = new CsvSummaryStream();
+      else {
+        const tail = jsonTail(f);
+        stream = new JsonSummaryStream(tail);
+      }
+      const summer = run(f, stream);
+      if (!summer) return null;
+      figures = { k: summer.k, n: summer.n, ...summer.result(reduction) };
     }
-    const summer = run(f, stream);
-    if (!summer) return null;
-    const classes = siblingClassNames(summer.k, siblingReader({ readSibling }));
+    const { k, n, loss, accuracy } = figures;
+    const classes = siblingClassNames(k, siblingReader({ readSibling }));
     if (classes.problems.length > 0) return null;
-    const { loss, accuracy } = summer.result(reduction);
     // The same keys in the same order as the full path's summary report (commands.ts reportOf).
     const report: Record<string, unknown> = {
       task: 'classification',
       input: 'logits',
-      n: summer.n,
-      k: summer.k,
+      n,
+      k,
       reduction,
       loss,
       accuracy,
@@ -119,4 +135,50 @@ function jsonTail(f: ChunkFile): { labels: Int32Array; keyAt: number } | null {
     if (found !== 'more') return found;
     if (length === f.size || length === MAX_TAIL) return null;
   }
+}
+
+/**
+ * A CSV read by several threads: null when it is too small to split, or when any part is not in
+ * the simple layout (the caller then reads it on one thread, or falls back to the full reader).
+ * The per-row losses and bounds are added in file order: the same sums, bit for bit, as one thread.
+ */
+function inParts(
+  file: string,
+  f: ChunkFile,
+  reduction: Reduction,
+  threads: ThreadOptions,
+): { k: number; n: number; loss: number; accuracy: number } | null {
+  const head = new Uint8Array(Math.min(f.size, 1 << 20));
+  const got = f.read(head, 0, head.length, 0);
+  const nl = head.subarray(0, got).indexOf(10);
+  if (nl < 0) return null;
+  const k = headerWidth(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl);
+  if (k < 2) return null;
+  const parts = Math.min(threads.count, Math.floor((f.size - nl - 1) / (threads.minPartBytes ?? MIN_PART_BYTES)));
+  if (parts < 2) return null;
+  const cuts = csvCuts(f, nl + 1, parts);
+  const jobs: PartJob[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) jobs.push({ path: file, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length });
+  const results = threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f)));
+  let total = 0;
+  let boundTotal = 0;
+  let hits = 0;
+  let n = 0;
+  for (const r of results) {
+    if (!r.ok) return null;
+    for (let i = 0; i < r.losses.length; i++) {
+      boundTotal += r.bounds[i];
+      if (!Number.isFinite(boundTotal)) return null;
+      total += r.losses[i];
+    }
+    hits += r.hits;
+    n += r.losses.length;
+  }
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  return { k, n, loss: total * scale, accuracy: n ? hits / n : 0 };
+}
+
+/** The open file again, for a part read on this thread (closing it is the caller's). */
+function openSame(f: ChunkFile): (path: string) => ChunkFile {
+  return () => ({ ...f, close: () => {} });
 }

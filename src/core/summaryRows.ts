@@ -22,7 +22,14 @@ export class LogitRowSummer {
   private boundTotal = 0;
   private readonly logK: number;
 
-  constructor(readonly k: number) {
+  /** With `keep` (a part of a file read by several threads): every row's loss and bound, in order. */
+  readonly kept: { losses: number[]; bounds: number[] } | null;
+
+  constructor(
+    readonly k: number,
+    keep = false,
+  ) {
+    this.kept = keep ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
     this.blockRows = Math.max(1, Math.floor((1 << 18) / k));
     this.block = new Float64Array(this.blockRows * k);
@@ -43,6 +50,7 @@ export class LogitRowSummer {
       const bound = 0 + (max - block[i * k + label]) + this.logK;
       this.boundTotal += bound;
       if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
+      this.kept?.bounds.push(bound);
     }
     const values = rows === this.blockRows ? block : block.subarray(0, rows * k);
     const s = summarizeClassification({
@@ -58,6 +66,7 @@ export class LogitRowSummer {
     });
     for (let i = 0; i < rows; i++) {
       this.total += s.losses[i];
+      this.kept?.losses.push(s.losses[i]);
       if (s.predicted[i] === s.actual[i]) this.hits++;
     }
     this.n += rows;

@@ -29,6 +29,17 @@ export class CsvSummaryStream implements SummaryStream {
   private ended = false;
   readonly done = false;
 
+  /**
+   * `part`: the rows between two newlines of a file read by several threads (no header; K known);
+   * a part that is not the file's last must not end in blank lines (one thread would refuse them).
+   */
+  constructor(part?: { k: number; final: boolean }) {
+    if (part) this.summer = new LogitRowSummer(part.k, true);
+    this.final = part?.final ?? true;
+  }
+
+  private readonly final: boolean;
+
   feed(b: Uint8Array, last: boolean): number {
     const len = b.length;
     let p = 0;
@@ -49,7 +60,7 @@ export class CsvSummaryStream implements SummaryStream {
         // Blank lines: only at the end of the file (elsewhere the full reader decides).
         let q = p;
         while (q < len && (b[q] === 10 || b[q] === 13)) q++;
-        if (q < len) return -1;
+        if (q < len || (last && !this.final)) return -1;
         if (!last) return p;
         this.ended = true;
         return len;
@@ -83,7 +94,7 @@ export class CsvSummaryStream implements SummaryStream {
 }
 
 /** K when the header line b[0, end) is exactly logit_0,…,logit_{K−1},label; else -1. */
-function headerWidth(b: Uint8Array, end: number): number {
+export function headerWidth(b: Uint8Array, end: number): number {
   let text = '';
   for (let i = 0; i < end; i++) {
     if (b[i] > 126 || b[i] < 32) return -1;
