@@ -6,8 +6,8 @@
 // - peak RSS (GNU time) of --summary on the 10,000 × 1,000 files and on 1 GB files made of their
 //   rows repeated, against a bare `node -e 0` measured the same way (target ≤ 160 MB).
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { cachedLogitsFile, DATA_DIR, writeRepeatedFile } from '../generate.mjs';
 import { QUICK, STAT_TEXT, cliPath, emit, log, MB, pick, row, runWithPeakRss } from './common.mjs';
@@ -21,12 +21,18 @@ const cli = cliPath();
 const rows = [];
 const info = { n: N, k: K, rounds: ROUNDS, cores, statistic: `wall time of each process: ${STAT_TEXT}`, runs: {} };
 
+const GNU_TIME = '/usr/bin/time';
+/** Wall time, stdout and (with GNU time) the CPU seconds of a fresh Node process. */
 function timed(args) {
+  const viaTime = existsSync(GNU_TIME);
   const t0 = performance.now();
-  const p = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const p = viaTime
+    ? spawnSync(GNU_TIME, ['-f', 'CPU %U %S', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = performance.now() - t0;
   if (p.status !== 0) throw new Error(`${args.join(' ')} failed: ${p.stderr}`);
-  return { wall, stdout: p.stdout };
+  const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(p.stderr ?? '');
+  return { wall, stdout: p.stdout, cpu: m ? 1000 * (Number(m[1]) + Number(m[2])) : null };
 }
 
 const csv = cachedLogitsFile({ kind: 'csv', variant: 'short', n: N, k: K });
@@ -41,19 +47,25 @@ const cases = [
   { name: 'JSON.parse', args: ['-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(json.path)}, 'utf8'))`] },
 ];
 const times = Object.fromEntries(cases.map((c) => [c.name, []]));
+const cpu = Object.fromEntries(cases.map((c) => [c.name, []]));
+info.loadAverageBefore = loadavg();
 const outputs = new Set();
 for (let r = 0; r < ROUNDS + 1; r++) {
   for (let c = 0; c < cases.length; c++) {
     const item = cases[(c + r) % cases.length];
-    const { wall, stdout } = timed(item.args);
+    const { wall, stdout, cpu: used } = timed(item.args);
     if (item.name.startsWith('threads')) outputs.add(stdout);
     if (r > 0) times[item.name].push(wall);
+    if (r > 0 && used !== null) cpu[item.name].push(used);
     log(`  ${r ? `round ${r}/${ROUNDS}` : 'warm-up'} ${item.name}: ${wall.toFixed(0)} ms`);
   }
 }
 if (outputs.size !== 1) throw new Error(`--threads changed the output: ${[...outputs].join(' | ')}`);
 const one = pick(times['threads 1']);
-info.runs.threads = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { best: pick(v), times: v }]));
+info.loadAverageAfter = loadavg();
+info.runs.threads = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { best: pick(v), times: v, cpuMs: cpu[k] }]));
+// Wall-time scaling needs idle cores; the CPU time says what the threads cost whatever the load.
+const load = `load average ${info.loadAverageBefore[0].toFixed(1)} → ${info.loadAverageAfter[0].toFixed(1)} on ${cores} cores`;
 for (let t = 2; t <= cores; t++) {
   const tt = pick(times[`threads ${t}`]);
   rows.push(
@@ -63,9 +75,20 @@ for (let t = 2; t <= cores; t++) {
       peer: { name: '--threads 1', value: Number(one.toFixed(0)), unit: 'ms' },
       ratio: one / tt,
       target: t === 2 ? 1.7 : null,
-      note: 'the same stdout for every N',
+      note: `the same stdout for every N; ${load}`,
     }),
   );
+  if (cpu[`threads ${t}`].length)
+    rows.push(
+      row({
+        name: `  CPU time (user + sys) of --threads ${t} vs --threads 1`,
+        ours: { value: Number(pick(cpu[`threads ${t}`]).toFixed(0)), unit: 'ms' },
+        peer: { name: '--threads 1', value: Number(pick(cpu['threads 1']).toFixed(0)), unit: 'ms' },
+        ratio: pick(cpu[`threads ${t}`]) / pick(cpu['threads 1']),
+        better: 'lower',
+        note: 'work added by the threads (worker start-up, the split); the wall-time speed-up is bounded by idle cores',
+      }),
+    );
 }
 const parsePeer = pick(times['JSON.parse']);
 rows.push(
