@@ -18,17 +18,20 @@ export function runPartsOnThreads(script: string, jobs: PartJob[]): PartResult[]
   const started = jobs.slice(1).map((job) => {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    const worker = new Worker(script, { workerData: { gradientLensPart: job, port: port2, flag }, transferList: [port2] });
-    worker.unref();
-    return { port: port1, flag };
+    try {
+      new Worker(script, { workerData: { gradientLensPart: job, port: port2, flag }, transferList: [port2] }).unref();
+    } catch {
+      Atomics.store(flag, 0, 2); // no thread to be had: the part is read here
+    }
+    return { port: port1, flag, created: Date.now() };
   });
   const results = [summarizePart(jobs[0], open)];
-  started.forEach(({ port, flag }, i) => {
-    // A worker that never starts (10 s) or never finishes (10 min: it died) is no reason to hang:
-    // its part is read here instead, with the same result.
-    const begun = Date.now();
+  started.forEach(({ port, flag, created }, i) => {
+    // A worker that never starts (30 s) or never finishes (10 min more: it died) is no reason to
+    // hang: its part is read here instead, with the same result.
+    const waited = Date.now();
     for (let state; (state = Atomics.load(flag, 0)) === 0 || state === RUNNING;) {
-      if (Date.now() - begun > (state === 0 ? 10_000 : 600_000)) break;
+      if (state === 0 ? Date.now() - created > 30_000 : Date.now() - waited > 600_000) break;
       Atomics.wait(flag, 0, state, 1000);
     }
     const message = Atomics.load(flag, 0) === DONE ? receiveMessageOnPort(port) : undefined;
