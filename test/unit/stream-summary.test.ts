@@ -142,6 +142,53 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
   });
 });
 
+describe('analyze --summary streamed: fuzzing', () => {
+  test('seeded byte edits of a CSV and a JSON: streamed (whole, in 7-byte pieces, in parts) = full reader', () => {
+    const { rows, labels } = logits(12, 4, 21);
+    const seeds: Record<string, string> = {
+      'f.csv':
+        ['logit_0,logit_1,logit_2,logit_3,label', ...rows.map((r, i) => `${r.map((v) => v.toPrecision(5)).join(',')},${labels[i]}`)].join(
+          '\n',
+        ) + '\n',
+      'f.json': JSON.stringify({ logits: rows.map((r) => r.map((v) => Number(v.toPrecision(5)))), labels }, null, 1),
+    };
+    const alphabet = '0123456789,.-+eE[]{}" \n\r\tx:';
+    const rand = sfc32(99, 98, 97, 96);
+    let streamedMutants = 0;
+    for (const [name, text] of Object.entries(seeds)) {
+      for (let m = 0; m < 150; m++) {
+        const chars = [...text];
+        const edits = 1 + Math.floor(rand() * 3);
+        for (let e = 0; e < edits; e++) {
+          const at = Math.floor(rand() * chars.length);
+          const op = rand();
+          const c = alphabet[Math.floor(rand() * alphabet.length)];
+          if (op < 0.4) chars[at] = c;
+          else if (op < 0.7) chars.splice(at, 1);
+          else chars.splice(at, 0, c);
+        }
+        const path = join(scratch, `m${m}-${name}`);
+        writeFileSync(path, chars.join(''));
+        const full = run(['analyze', path, '--json', '--summary']);
+        assert.deepEqual(run(['analyze', path, '--json', '--summary'], pieces(7)), full, `${name} mutant ${m}`);
+        const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
+        if (one) {
+          streamedMutants++;
+          assert.deepEqual(one, JSON.parse(full.stdout), `${name} mutant ${m}: the full reader's report`);
+        }
+        if (name.endsWith('.csv'))
+          assert.deepEqual(
+            streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+            one,
+            `${name} mutant ${m} in parts`,
+          );
+        rmSync(path);
+      }
+    }
+    assert.ok(streamedMutants >= 10, `only ${streamedMutants} mutants streamed`);
+  });
+});
+
 describe('analyze --summary streamed: memory', { concurrency: false }, () => {
   test('a 120 MB logits CSV and JSON are summarised with a 64 MB heap in less memory than the file', () => {
     // 14,000 rows × 1,000 classes of 9-byte numbers (126 MB); each row repeated from a few seeded rows.
