@@ -25,6 +25,9 @@ import { siblingByteLimit } from '../core/limits';
 import { escapeControls, escapeJsonOutput } from '../core/safeText';
 import { UnreadableFileError } from './readRegular';
 import { networkCheckCommand } from './networkCheckOut';
+import { streamedSummary, type ChunkFile } from './streamSummary';
+import type { PartJob, PartResult } from './summaryParts';
+import { availableParallelism } from 'node:os';
 
 export interface CliIo extends OutIo {
   /** Reads a regular file of at most `maxBytes` (checked before reading); throws otherwise. */
@@ -32,6 +35,10 @@ export interface CliIo extends OutIo {
   fileSize(path: string): number;
   out(text: string): void;
   err(text: string): void;
+  /** Opens a regular file for reading in chunks (analyze --summary streams through it); null: read it whole. */
+  openFile?(path: string): ChunkFile | null;
+  /** Runs the parts of a CSV read by several threads on worker threads (else one after another). */
+  runParts?(jobs: PartJob[]): PartResult[];
 }
 
 const USAGE = `usage:
@@ -46,6 +53,8 @@ const USAGE = `usage:
                                       recomputed from the logged tensors, the logged loss and
                                       every parameter's gradient and weight norms
 FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
+  --threads N        analyze --summary of a large CSV: read it on N threads (default: the
+                     available cores); the figures are the same bits for every N
   --out OUT          write the analysis (or the Jacobian) to OUT; its extension gives the format:
                      .json, .csv (one row per sample), .npz (every array) or .npy (the gradient);
                      never the input file. Stdout then stays quiet unless --json is given.
@@ -76,6 +85,7 @@ export function runCli(argv: string[], io: CliIo): number {
         rtol: { type: 'string' },
         atol: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        threads: { type: 'string' },
         ...LOSS_FLAG_OPTIONS,
       },
     });
@@ -95,6 +105,11 @@ export function runCli(argv: string[], io: CliIo): number {
   }
   if (values.reduction !== 'mean' && values.reduction !== 'sum') {
     io.err(`gradient-lens: --reduction must be mean or sum, not "${values.reduction}"\n`);
+    return 2;
+  }
+  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+    io.err(`gradient-lens: --threads must be a whole number from 1 to 256, not "${values.threads}"\n`);
     return 2;
   }
   const thresholds = parseThresholds(values['vanishing-threshold'], values['exploding-threshold']);
@@ -131,6 +146,22 @@ export function runCli(argv: string[], io: CliIo): number {
     }
     outFormat = checked.format;
   }
+  const readSibling = (name: string): Uint8Array | null => {
+    try {
+      // Checked before reading: a FIFO or /dev/zero named classes.txt must not hang the CLI.
+      return io.readFile(join(dirname(file), name), siblingByteLimit(name));
+    } catch {
+      return null;
+    }
+  };
+  if (command === 'analyze' && values.summary && !values.out && !values.role?.length && !lossOverride && io.openFile) {
+    // Bounded memory: a logits file in the simple layout is summarised a chunk at a time (issue 22).
+    const report = streamedSummary(file, io.openFile, readSibling, values.reduction as Reduction, {
+      count: threads,
+      runParts: io.runParts,
+    });
+    if (report) return (io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report)), 0);
+  }
   let bytes: Uint8Array;
   try {
     bytes = io.readFile(file);
@@ -142,14 +173,6 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`${file}: ${reason}\n`);
     return 1;
   }
-  const readSibling = (name: string): Uint8Array | null => {
-    try {
-      // Checked before reading: a FIFO or /dev/zero named classes.txt must not hang the CLI.
-      return io.readFile(join(dirname(file), name), siblingByteLimit(name));
-    } catch {
-      return null;
-    }
-  };
   const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice, loss: lossOverride && { override: lossOverride } });
   const stateDict = command === 'analyze' ? stateDictOutput(file, bytes, loaded, values.json) : null;
   if (stateDict !== null) return (io.out(stateDict), 0);

@@ -11,6 +11,9 @@ import { crashLine } from './crashLine';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { readRegularFile } from './readRegular';
 import { sameFile } from '../node/sameFile';
+import { openChunkFile } from './streamSummary';
+import { runPartsOnThreads, runPartWorker } from './partThreads';
+import type { PartJob } from './summaryParts';
 
 const io = {
   // Regular files only, size checked before reading: a FIFO or /dev/zero must not hang the CLI.
@@ -31,14 +34,20 @@ const io = {
     return n;
   },
   sameFile,
+  openFile: (path: string) => openChunkFile(path, DEFAULT_MAX_FILE_BYTES),
+  // Workers run this same script, dist/cli.js (under tsx, src/cli/main.ts, the parts run here: a
+  // worker thread would not get tsx's loader).
+  runParts: /\.[cm]?js$/.test(process.argv[1] ?? '') ? (jobs: PartJob[]) => runPartsOnThreads(process.argv[1], jobs) : undefined,
   out: (text: string) => process.stdout.write(text),
   err: (text: string) => process.stderr.write(text),
 };
 
-try {
-  process.exitCode = runCli(process.argv.slice(2), io);
-} catch (error) {
-  // Never a stack trace of the minified bundle: one line saying what happened.
-  process.stderr.write(crashLine(error));
-  process.exitCode = 1;
+if (!runPartWorker()) {
+  try {
+    process.exitCode = runCli(process.argv.slice(2), io);
+  } catch (error) {
+    // Never a stack trace of the minified bundle: one line saying what happened.
+    process.stderr.write(crashLine(error));
+    process.exitCode = 1;
+  }
 }

@@ -1,0 +1,158 @@
+// Issue 22: `analyze FILE --summary` streamed, and on several threads. Every figure is a fresh
+// process of the shipped dist/cli.js, wall time, interleaved rounds, peers in the same rounds:
+// - thread scaling: --threads 1…cores on the CSV (the same stdout for every N is checked), and
+//   the parse rate (numbers/s per core) against fast_float's published figure (cited, not run);
+// - `analyze big.csv --summary` against a process that only JSON.parses the same numbers;
+// - peak RSS (GNU time) of --summary on the 10,000 × 1,000 files and on 1 GB files made of their
+//   rows repeated, against a bare `node -e 0` measured the same way (target ≤ 160 MB).
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { cachedLogitsFile, DATA_DIR, writeRepeatedFile } from '../generate.mjs';
+import { QUICK, STAT_TEXT, cliPath, emit, log, MB, pick, row, runWithPeakRss } from './common.mjs';
+
+const N = QUICK ? 500 : 10000;
+const K = 1000;
+const ROUNDS = QUICK ? 1 : 3;
+const BIG = QUICK ? 40e6 : 1.07e9;
+const cores = availableParallelism();
+const cli = cliPath();
+const rows = [];
+const info = { n: N, k: K, rounds: ROUNDS, cores, statistic: `wall time of each process: ${STAT_TEXT}`, runs: {} };
+
+const GNU_TIME = '/usr/bin/time';
+/** Wall time, stdout and (with GNU time) the CPU seconds of a fresh Node process. */
+function timed(args) {
+  const viaTime = existsSync(GNU_TIME);
+  const t0 = performance.now();
+  const p = viaTime
+    ? spawnSync(GNU_TIME, ['-f', 'CPU %U %S', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wall = performance.now() - t0;
+  if (p.status !== 0) throw new Error(`${args.join(' ')} failed: ${p.stderr}`);
+  const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(p.stderr ?? '');
+  return { wall, stdout: p.stdout, cpu: m ? 1000 * (Number(m[1]) + Number(m[2])) : null };
+}
+
+const csv = cachedLogitsFile({ kind: 'csv', variant: 'short', n: N, k: K });
+const json = cachedLogitsFile({ kind: 'json', variant: 'short', n: N, k: K });
+
+// Thread scaling and the JSON.parse peer, interleaved.
+const cases = [
+  ...Array.from({ length: cores }, (_, i) => ({
+    name: `threads ${i + 1}`,
+    args: [cli, 'analyze', csv.path, '--summary', '--json', '--threads', String(i + 1)],
+  })),
+  { name: 'JSON.parse', args: ['-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(json.path)}, 'utf8'))`] },
+];
+const times = Object.fromEntries(cases.map((c) => [c.name, []]));
+const cpu = Object.fromEntries(cases.map((c) => [c.name, []]));
+info.loadAverageBefore = loadavg();
+const outputs = new Set();
+for (let r = 0; r < ROUNDS + 1; r++) {
+  for (let c = 0; c < cases.length; c++) {
+    const item = cases[(c + r) % cases.length];
+    const { wall, stdout, cpu: used } = timed(item.args);
+    if (item.name.startsWith('threads')) outputs.add(stdout);
+    if (r > 0) times[item.name].push(wall);
+    if (r > 0 && used !== null) cpu[item.name].push(used);
+    log(`  ${r ? `round ${r}/${ROUNDS}` : 'warm-up'} ${item.name}: ${wall.toFixed(0)} ms`);
+  }
+}
+if (outputs.size !== 1) throw new Error(`--threads changed the output: ${[...outputs].join(' | ')}`);
+const one = pick(times['threads 1']);
+info.loadAverageAfter = loadavg();
+info.runs.threads = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { best: pick(v), times: v, cpuMs: cpu[k] }]));
+// Wall-time scaling needs idle cores; the CPU time says what the threads cost whatever the load.
+const load = `load average ${info.loadAverageBefore[0].toFixed(1)} → ${info.loadAverageAfter[0].toFixed(1)} on ${cores} cores`;
+for (let t = 2; t <= cores; t++) {
+  const tt = pick(times[`threads ${t}`]);
+  rows.push(
+    row({
+      name: `analyze CSV --summary (${(csv.bytes / MB).toFixed(0)} MB): --threads ${t} vs --threads 1, whole process`,
+      ours: { value: Number(tt.toFixed(0)), unit: 'ms' },
+      peer: { name: '--threads 1', value: Number(one.toFixed(0)), unit: 'ms' },
+      ratio: one / tt,
+      target: t === 2 ? 1.7 : null,
+      note: `the same stdout for every N; ${load}`,
+    }),
+  );
+  if (cpu[`threads ${t}`].length)
+    rows.push(
+      row({
+        name: `  CPU time (user + sys) of --threads ${t} vs --threads 1`,
+        ours: { value: Number(pick(cpu[`threads ${t}`]).toFixed(0)), unit: 'ms' },
+        peer: { name: '--threads 1', value: Number(pick(cpu['threads 1']).toFixed(0)), unit: 'ms' },
+        ratio: pick(cpu[`threads ${t}`]) / pick(cpu['threads 1']),
+        better: 'lower',
+        note: 'work added by the threads (worker start-up, the split); the wall-time speed-up is bounded by idle cores',
+      }),
+    );
+}
+const parsePeer = pick(times['JSON.parse']);
+rows.push(
+  row({
+    name: `analyze CSV --summary vs a process that only JSON.parses the same numbers (${(json.bytes / MB).toFixed(0)} MB JSON)`,
+    ours: { value: Number(one.toFixed(0)), unit: 'ms', threads: 1 },
+    peer: { name: 'node -e JSON.parse(readFileSync)', value: Number(parsePeer.toFixed(0)), unit: 'ms' },
+    ratio: parsePeer / one,
+    target: 2.2,
+  }),
+);
+const best = Math.min(
+  ...Object.entries(times)
+    .filter(([k]) => k.startsWith('threads'))
+    .map(([, v]) => pick(v)),
+);
+const perCore = (N * K) / (one / 1000);
+rows.push(
+  row({
+    name: 'numbers/s per core, whole process (read, parse, softmax, loss), --threads 1',
+    ours: {
+      value: Number((perCore / 1e6).toFixed(1)),
+      unit: 'M numbers/s',
+      allThreads: Number(((N * K) / (best / 1000) / 1e6).toFixed(1)),
+    },
+    peer: { name: 'fast_float, published (~1 GB/s on its random-float benchmark, Lemire 2021)', value: 50, unit: 'M numbers/s' },
+    ratio: perCore / 50e6,
+    note: 'the peer is cited, not measured here',
+  }),
+);
+
+// Peak RSS.
+const bare = runWithPeakRss(process.execPath, ['-e', '0']);
+info.bareNodeRss = bare.peakRss;
+const big = [];
+try {
+  for (const source of [csv, json]) {
+    const path = join(DATA_DIR, `stream-big-${source.kind}.${source.kind}`);
+    const made = writeRepeatedFile(path, source, BIG);
+    big.push(path);
+    for (const file of [
+      { path: source.path, bytes: source.bytes },
+      { path, bytes: made.bytes },
+    ]) {
+      const r = runWithPeakRss(process.execPath, [cli, 'analyze', file.path, '--summary', '--json']);
+      if (r.status !== 0) throw new Error(`analyze failed on ${file.path}: ${r.stderr}`);
+      log(
+        `streaming: ${source.kind} ${(file.bytes / MB).toFixed(0)} MB: peak RSS ${(r.peakRss / MB).toFixed(0)} MB, ${r.wallMs.toFixed(0)} ms`,
+      );
+      rows.push(
+        row({
+          name: `analyze ${source.kind.toUpperCase()} --summary, ${(file.bytes / MB).toFixed(0)} MB file: peak RSS`,
+          ours: { value: Number((r.peakRss / MB).toFixed(0)), unit: 'MB' },
+          peer: { name: 'node -e 0', value: Number((bare.peakRss / MB).toFixed(0)), unit: 'MB' },
+          ratio: r.peakRss / (160 * MB),
+          better: 'lower',
+          target: 1,
+          note: `ratio: peak / 160 MB; measured with ${r.via}`,
+        }),
+      );
+      info.runs[`${source.kind}-${file.bytes}`] = { peakRss: r.peakRss, wallMs: r.wallMs };
+    }
+  }
+} finally {
+  for (const p of big) rmSync(p, { force: true });
+}
+emit({ section: 'streaming', title: 'Streaming --summary: threads and bounded memory', rows, info });

@@ -1,0 +1,83 @@
+/**
+ * The per-row part of `analyze --summary` for a streamed logits file (issue 22): rows arrive a
+ * block at a time and go through `summarizeClassification` itself, so every per-sample loss is the
+ * same bits as the full path's, and the losses are summed here in file order, as it sums them.
+ * Anything the full reader would report (a label out of range, a loss that overflows) makes
+ * `flush` return false: the caller then runs the full reader, whose messages are the reference.
+ */
+import { summarizeClassification } from './summary';
+
+export class LogitRowSummer {
+  /** Rows of the current block, row-major, `blockRows` × k. */
+  readonly block: Float64Array;
+  readonly labels: Int32Array;
+  readonly blockRows: number;
+  /** Rows in the current block. */
+  rows = 0;
+  /** Rows flushed so far. */
+  n = 0;
+  total = 0;
+  hits = 0;
+  /** logitLossIsFinite's running total of the per-row bounds. */
+  private boundTotal = 0;
+  private readonly logK: number;
+
+  /** With `keep` (a part of a file read by several threads): every row's loss and bound, in order. */
+  readonly kept: { losses: number[]; bounds: number[] } | null;
+
+  constructor(
+    readonly k: number,
+    keep = false,
+  ) {
+    this.kept = keep ? { losses: [], bounds: [] } : null;
+    // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
+    this.blockRows = Math.max(1, Math.floor((1 << 18) / k));
+    this.block = new Float64Array(this.blockRows * k);
+    this.labels = new Int32Array(this.blockRows);
+    this.logK = Math.log(k);
+  }
+
+  /** Summarises the block's rows; false when the full reader would report a problem in them. */
+  flush(): boolean {
+    const { k, rows, block, labels } = this;
+    if (rows === 0) return true;
+    for (let i = 0; i < rows; i++) {
+      const label = labels[i];
+      if (!(label >= 0 && label < k)) return false;
+      // logitLossIsFinite (roles.ts): max − z[label] + log K must not overflow.
+      let max = -Infinity;
+      for (let j = i * k; j < (i + 1) * k; j++) if (block[j] > max) max = block[j];
+      const bound = 0 + (max - block[i * k + label]) + this.logK;
+      this.boundTotal += bound;
+      if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
+      this.kept?.bounds.push(bound);
+    }
+    const values = rows === this.blockRows ? block : block.subarray(0, rows * k);
+    const s = summarizeClassification({
+      task: 'classification',
+      input: 'logits',
+      n: rows,
+      k,
+      values,
+      targets: new Float64Array(0), // unread: labels are given
+      labels: labels.subarray(0, rows),
+      classes: null,
+      spans: [],
+    });
+    for (let i = 0; i < rows; i++) {
+      this.total += s.losses[i];
+      this.kept?.losses.push(s.losses[i]);
+      if (s.predicted[i] === s.actual[i]) this.hits++;
+    }
+    this.n += rows;
+    this.rows = 0;
+    return true;
+  }
+
+  /** Loss and accuracy as summarizeClassification reports them for the whole file. */
+  result(reduction: 'mean' | 'sum'): { loss: number; accuracy: number } {
+    const n = this.n;
+    const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+    return { loss: this.total * scale, accuracy: n ? this.hits / n : 0 };
+  }
+}

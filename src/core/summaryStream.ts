@@ -1,0 +1,386 @@
+/**
+ * Streaming readers for `analyze --summary` (issue 22): the simple layouts only, fed a chunk at a
+ * time, so the summary of a 1 GB file needs a few MB. CSV: a header `logit_0,…,logit_{K−1},label`,
+ * then rows of K numbers and an integer label (LF or CRLF, blank lines only at the end). JSON:
+ * `{"logits": [[…], …], "labels": […]}` (either order, any whitespace). Numbers are read by
+ * scanNumber, as the full readers read them.
+ *
+ * Anything else, including every input the full reader would report a problem in, makes `feed`
+ * return -1 and the caller runs the full reader: its messages and positions stay the only ones.
+ * `feed(b, last, base)` gets the unconsumed bytes (b starts at file offset `base`) and returns how
+ * many it consumed; the caller keeps the rest in front of the next chunk.
+ */
+import { scanNumber, type NumberScan } from './numberScan';
+import { LogitRowSummer } from './summaryRows';
+
+export interface SummaryStream {
+  feed(b: Uint8Array, last: boolean, base: number): number;
+  /** True once the rest of the file is known not to matter (JSON whose labels were read from the tail). */
+  readonly done: boolean;
+  /** The summer after the last feed, or null when the file was not complete in the simple layout. */
+  finish(): LogitRowSummer | null;
+}
+
+const NEED_MORE = Symbol('need more bytes');
+
+export class CsvSummaryStream implements SummaryStream {
+  private summer: LogitRowSummer | null = null;
+  private readonly scan: NumberScan = { value: 0, end: 0, error: null };
+  private ended = false;
+  readonly done = false;
+
+  /**
+   * `part`: the rows between two newlines of a file read by several threads (no header; K known);
+   * a part that is not the file's last must not end in blank lines (one thread would refuse them).
+   */
+  constructor(part?: { k: number; final: boolean }) {
+    if (part) this.summer = new LogitRowSummer(part.k, true);
+    this.final = part?.final ?? true;
+  }
+
+  private readonly final: boolean;
+
+  feed(b: Uint8Array, last: boolean): number {
+    const len = b.length;
+    let p = 0;
+    if (!this.summer) {
+      const nl = b.indexOf(10);
+      if (nl < 0) return last ? -1 : 0;
+      const k = headerWidth(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl);
+      if (k < 2) return -1;
+      this.summer = new LogitRowSummer(k);
+      p = nl + 1;
+    }
+    const summer = this.summer;
+    const { k, block, labels } = summer;
+    const scan = this.scan;
+    while (p < len) {
+      const c = b[p];
+      if (c === 10 || c === 13) {
+        // Blank lines: only at the end of the file (elsewhere the full reader decides).
+        let q = p;
+        while (q < len && (b[q] === 10 || b[q] === 13)) q++;
+        if (q < len || (last && !this.final)) return -1;
+        if (!last) return p;
+        this.ended = true;
+        return len;
+      }
+      const nl = b.indexOf(10, p);
+      if (nl < 0 && !last) return p;
+      const lineEnd = nl < 0 ? len : nl;
+      const end = lineEnd > p && b[lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
+      const base = summer.rows * k;
+      for (let j = 0; j < k; j++) {
+        scanNumber(b, p, scan);
+        if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) return -1;
+        block[base + j] = scan.value;
+        p = scan.end + 1;
+      }
+      const label = smallInteger(b, p, end);
+      if (label < 0) return -1;
+      labels[summer.rows++] = label;
+      if (summer.rows === summer.blockRows && !summer.flush()) return -1;
+      p = lineEnd === len ? len : lineEnd + 1;
+    }
+    if (last) this.ended = true;
+    return len;
+  }
+
+  finish(): LogitRowSummer | null {
+    const s = this.summer;
+    if (!s || !this.ended || !s.flush() || s.n === 0) return null;
+    return s;
+  }
+}
+
+/** K when the header line b[0, end) is exactly logit_0,…,logit_{K−1},label; else -1. */
+export function headerWidth(b: Uint8Array, end: number): number {
+  let text = '';
+  for (let i = 0; i < end; i++) {
+    if (b[i] > 126 || b[i] < 32) return -1;
+    text += String.fromCharCode(b[i]);
+  }
+  const cells = text.split(',');
+  if (cells.pop() !== 'label') return -1;
+  return cells.every((cell, j) => cell === `logit_${j}`) ? cells.length : -1;
+}
+
+/** The unsigned integer written exactly in b[p, end) (no sign, no leading zero), or -1. */
+function smallInteger(b: Uint8Array, p: number, end: number): number {
+  const digits = end - p;
+  if (digits < 1 || digits > 9 || (b[p] === 48 && digits > 1)) return -1;
+  let v = 0;
+  for (let i = p; i < end; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+const enum State {
+  Start,
+  Key,
+  Rows,
+  Labels,
+  AfterValue,
+  End,
+  Done,
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+export class JsonSummaryStream implements SummaryStream {
+  private state = State.Start;
+  private summer: LogitRowSummer | null = null;
+  private labels: Int32Array | null;
+  private labelList: number[] = [];
+  private rowsSeen = 0;
+  /** Whether the next row or label is the array's first (no ',' before it). */
+  private first = true;
+  private seenLogits = false;
+  private readonly scan: NumberScan = { value: 0, end: 0, error: null };
+
+  /** `tail`: the labels and the offset of their key, read from the end of the file (see labelsFromTail). */
+  constructor(private readonly tail: { labels: Int32Array; keyAt: number } | null) {
+    this.labels = tail ? tail.labels : null;
+  }
+
+  get done(): boolean {
+    return this.state === State.Done;
+  }
+
+  feed(b: Uint8Array, last: boolean, base: number): number {
+    const len = b.length;
+    let checkpoint = 0;
+    let p = 0;
+    const need = (i: number) => {
+      if (i >= len) throw NEED_MORE;
+    };
+    const ws = () => {
+      while (p < len && isSpace(b[p])) p++;
+      need(p);
+    };
+    const number = (): number => {
+      const scan = this.scan;
+      scanNumber(b, p, scan);
+      // A number cut by the chunk's end may continue in the next chunk.
+      if (!last && (scan.end >= len || (scan.error !== null && len - p < 1100))) throw NEED_MORE;
+      if (scan.error !== null) throw NOT_SIMPLE;
+      p = scan.end;
+      return scan.value;
+    };
+    try {
+      for (;;) {
+        checkpoint = p;
+        switch (this.state) {
+          case State.Start:
+            ws();
+            if (b[p++] !== 123) return -1;
+            this.state = State.Key;
+            break;
+          case State.Key: {
+            ws();
+            const keyAt = base + p;
+            need(p + 7);
+            const key = keyName(b, p);
+            p += 8;
+            ws();
+            if (b[p++] !== 58) return -1;
+            ws();
+            if (b[p++] !== 91) return -1;
+            if (key === 'logits' && !this.seenLogits) {
+              if (!this.labels) return -1; // labels after the logits but not found from the tail
+              this.seenLogits = true;
+              this.state = State.Rows;
+            } else if (key === 'labels' && this.tail && keyAt === this.tail.keyAt && this.seenLogits) {
+              this.state = State.Done; // the tail read and checked the rest
+              return len;
+            } else if (key === 'labels' && !this.tail && !this.labels) {
+              this.state = State.Labels;
+            } else return -1;
+            this.first = true;
+            break;
+          }
+          case State.Rows:
+            ws();
+            if (!this.first) {
+              const c = b[p++];
+              if (c === 93) {
+                this.state = State.AfterValue;
+                break;
+              }
+              if (c !== 44) return -1;
+              ws();
+            }
+            if (b[p] !== 91) return -1;
+            if (b.indexOf(93, p) < 0) {
+              if (!last) throw NEED_MORE;
+              return -1;
+            }
+            if (!this.row(b, p, number, (i) => (p = i))) return -1;
+            this.first = false;
+            break;
+          case State.Labels: {
+            ws();
+            if (!this.first) {
+              const c = b[p++];
+              if (c === 93) {
+                this.labels = Int32Array.from(this.labelList);
+                this.labelList = [];
+                this.state = State.AfterValue;
+                break;
+              }
+              if (c !== 44) return -1;
+              ws();
+            }
+            const v = number();
+            if (!(Number.isInteger(v) && v >= 0 && v < 2 ** 31)) return -1;
+            this.labelList.push(v);
+            this.first = false;
+            break;
+          }
+          case State.AfterValue: {
+            ws();
+            const c = b[p++];
+            if (c === 44) this.state = State.Key;
+            else if (c === 125) this.state = State.End;
+            else return -1;
+            break;
+          }
+          case State.End:
+            while (p < len && isSpace(b[p])) p++;
+            if (p < len) return -1;
+            return len;
+          case State.Done:
+            return len;
+        }
+      }
+    } catch (error) {
+      if (error === NEED_MORE) return last ? -1 : checkpoint;
+      if (error === NOT_SIMPLE) return -1;
+      throw error;
+    }
+  }
+
+  /** One row `[z, z, …]` at b[p] (its ']' is in b); false when it is not K plain numbers. */
+  private row(b: Uint8Array, p: number, number: () => number, moveTo: (i: number) => void): boolean {
+    let at = p + 1;
+    const values: number[] = [];
+    const skip = () => {
+      while (isSpace(b[at])) at++;
+    };
+    const read = () => {
+      moveTo(at);
+      const v = number();
+      at = this.scan.end;
+      return v;
+    };
+    const summer = this.summer;
+    const k = summer ? summer.k : Infinity;
+    const offset = summer ? summer.rows * k : 0;
+    let j = 0;
+    skip();
+    if (b[at] === 93) return false;
+    for (;;) {
+      if (j >= k) return false;
+      const v = read();
+      if (summer) summer.block[offset + j] = v;
+      else values.push(v);
+      j++;
+      skip();
+      const c = b[at++];
+      if (c === 93) break;
+      if (c !== 44) return false;
+      skip();
+    }
+    moveTo(at);
+    if (!summer) {
+      if (j < 2) return false;
+      this.summer = new LogitRowSummer(j);
+      this.summer.block.set(values);
+    } else if (j !== k) return false;
+    const s = this.summer!;
+    const labels = this.labels!;
+    if (this.rowsSeen >= labels.length) return false;
+    s.labels[s.rows++] = labels[this.rowsSeen++];
+    return s.rows < s.blockRows || s.flush();
+  }
+
+  finish(): LogitRowSummer | null {
+    const s = this.summer;
+    if (!s || (this.state !== State.End && this.state !== State.Done)) return null;
+    if (!this.labels || this.rowsSeen !== this.labels.length || !s.flush()) return null;
+    return s;
+  }
+}
+
+const NOT_SIMPLE = Symbol('not the simple layout');
+
+/** "logits" or "labels" when b[p, p + 8) is that key in quotes, else throws NOT_SIMPLE. */
+function keyName(b: Uint8Array, p: number): 'logits' | 'labels' {
+  let text = '';
+  for (let i = p; i < p + 8; i++) text += String.fromCharCode(b[i]);
+  if (text === '"logits"') return 'logits';
+  if (text === '"labels"') return 'labels';
+  throw NOT_SIMPLE;
+}
+
+/**
+ * The labels of a JSON file that ends `, "labels": [i, …]}`, read backwards from `tail` (the last
+ * bytes of the file, starting at file offset `tailStart`): the labels and the file offset of the
+ * `"labels"` key; 'more' when the array starts before `tail`; null when the file does not end so.
+ */
+export function labelsFromTail(tail: Uint8Array, tailStart: number): { labels: Int32Array; keyAt: number } | 'more' | null {
+  let i = tail.length - 1;
+  const back = () => {
+    while (i >= 0 && isSpace(tail[i])) i--;
+  };
+  back();
+  if (tail[i--] !== 125) return i < 0 && tailStart > 0 ? 'more' : null;
+  back();
+  if (tail[i--] !== 93) return i < 0 && tailStart > 0 ? 'more' : null;
+  const close = i + 1;
+  while (i >= 0 && tail[i] !== 91) {
+    const c = tail[i];
+    if (!((c >= 48 && c <= 57) || c === 44 || c === 46 || c === 43 || c === 45 || c === 101 || c === 69 || isSpace(c))) return null;
+    i--;
+  }
+  const open = i;
+  i--;
+  back();
+  if (tail[i--] !== 58) return i < 0 && tailStart > 0 ? 'more' : null;
+  back();
+  if (i < 7) return tailStart > 0 ? 'more' : null;
+  const keyAt = i - 7;
+  let key = '';
+  for (let j = keyAt; j <= i; j++) key += String.fromCharCode(tail[j]);
+  if (key !== '"labels"') return null;
+  i = keyAt - 1;
+  back();
+  if (i < 0) return tailStart > 0 ? 'more' : null;
+  if (tail[i] !== 44) return null;
+  // Forward over [ … ]: numbers separated by commas, each a whole class index.
+  const labels: number[] = [];
+  const scan: NumberScan = { value: 0, end: 0, error: null };
+  let p = open + 1;
+  const skip = () => {
+    while (p < close && isSpace(tail[p])) p++;
+  };
+  skip();
+  if (p === close) return null;
+  for (;;) {
+    scanNumber(tail, p, scan);
+    const v = scan.value;
+    if (scan.error !== null || !(Number.isInteger(v) && v >= 0 && v < 2 ** 31)) return null;
+    labels.push(v);
+    p = scan.end;
+    skip();
+    if (p === close) break;
+    if (tail[p++] !== 44) return null;
+    skip();
+  }
+  return { labels: Int32Array.from(labels), keyAt: tailStart + keyAt };
+}
