@@ -10,7 +10,7 @@ import { runPipeline } from '../core/pipeline';
 import { summarizeResult, type ResultSummary } from '../core/resultSummary';
 import { readSettings } from './config';
 import { editorLoadOptions, type EditorLoadOptions } from './npzRolePick';
-import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE } from './tensorFileCheck';
+import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE, notATensorFileMessage } from './tensorFileCheck';
 import { CancelledError, DocumentWorker } from './documentWorker';
 import { LocalTensorData, type TensorData } from './tensorData';
 import { documentWindow, fileWindow } from './byteWindows';
@@ -77,7 +77,7 @@ export class AnalysisService implements vscode.Disposable {
     const format = formatOf(uri.path);
     if (document && !['npy', 'npz', 'safetensors', 'pt'].includes(format ?? '')) {
       const analysis = await this.analyzeDocument(document, token);
-      if (!analysis) throw new NotATensorFileError(`${baseName(uri)} ${NOT_A_TENSOR_FILE}`);
+      if (!analysis) throw new NotATensorFileError(notATensorFileMessage(baseName(uri)));
       return analysis;
     }
     const cached = this.get(uri);
@@ -96,7 +96,7 @@ export class AnalysisService implements vscode.Disposable {
       return this.run(uri, { path: uri.fsPath }, undefined, true, token, extra);
     }
     const bytes = await vscode.workspace.fs.readFile(uri);
-    if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${baseName(uri)} ${NOT_A_TENSOR_FILE}`);
+    if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(notATensorFileMessage(baseName(uri)));
     const extra = await editorLoadOptions(uri, bytes, readSettings().pipeline.sumTolerance);
     if (!extra) throw new CancelledError();
     return this.run(uri, { bytes }, undefined, true, token, extra);
@@ -126,7 +126,7 @@ export class AnalysisService implements vscode.Disposable {
         const worker = new DocumentWorker(this.workerScript);
         const done = await worker.analyze(input, fileName, options, token).catch((error: Error) => {
           worker.dispose();
-          throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`) : error;
+          throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(notATensorFileMessage(fileName)) : error;
         });
         size = done.byteLength;
         const window = 'path' in input ? fileWindow(input.path, size) : documentWindow(uri, done.lines.lineStarts);
