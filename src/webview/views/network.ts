@@ -15,6 +15,7 @@ import { DEFAULT_FOCUS, el, heading, type ViewContext, type ViewHandle } from '.
 import { focusColumns } from './focusClasses';
 import { focusControls } from './focusControls';
 import { subMatrixSource } from '../charts/subMatrix';
+import { deadReluUnits } from '../../core/deadUnits';
 
 /** Layers wider or taller than this show their largest-gradient rows and columns by default. */
 export const WEIGHT_FOCUS = 24;
@@ -87,6 +88,9 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
       'data-layer': String(l),
     });
     const flag = layer.health === 'ok' ? '' : ` · ${layer.health === 'vanishing' ? '▼ vanishing' : '▲ exploding'}`;
+    // A ReLU unit with z ≤ 0 for every sample: its row of ∂L/∂W is exactly zero, and stays so.
+    const dead = layer.activation === 'relu' ? deadReluUnits(layer.z, payload.n, layer.outputs) : [];
+    const isDead = new Set(dead);
     section.appendChild(
       el(doc, 'h3', { 'data-export-text': 'title' }, `${layerName(l, layer)} · ∂L/∂W ${layer.outputs} × ${layer.inputs}${flag}`),
     );
@@ -98,6 +102,16 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
         `‖∂L/∂W‖ = ${fmt(layer.gradNorm)}, ‖∂L/∂b‖ = ${fmt(norm(layer.gradBias))}, ‖W‖ = ${fmt(layer.weightNorm)}`,
       ),
     );
+    if (dead.length)
+      section.appendChild(
+        el(
+          doc,
+          'p',
+          { class: 'gl-caption gl-warning', 'data-testid': 'dead-units', 'data-units': dead.join(' ') },
+          `✝ dead ReLU ${dead.length === 1 ? 'unit' : 'units'} ${dead.join(', ')}: z ≤ 0 for all ${payload.n} samples, so σ′(z) = 0, ` +
+            `${dead.length === 1 ? 'its' : 'their'} ∂L/∂W rows and ∂L/∂b are exactly zero and ${dead.length === 1 ? 'it does' : 'they do'} not learn.`,
+        ),
+      );
     const full = denseSource(layer.gradWeights, layer.outputs, layer.inputs);
     // A large layer: by default the neurons (rows) and inputs (columns) with the largest |∂L/∂W|.
     const focus = ctx.focus ?? DEFAULT_FOCUS;
@@ -141,7 +155,11 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
         scrollable: true,
         rowTitle: 'neuron',
         colTitle: l === 0 ? 'input' : `layer ${l} unit`,
-        rowLabels: rowIds ? rowIds.map(String) : null,
+        rowLabels: rowIds
+          ? rowIds.map((r) => (isDead.has(r) ? `${r} ✝` : String(r)))
+          : dead.length
+            ? Array.from({ length: layer.outputs }, (_, r) => (isDead.has(r) ? `${r} ✝` : String(r)))
+            : null,
         colLabels: colIds ? colIds.map(String) : null,
         rowIds,
         colIds,
@@ -157,6 +175,7 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
             rows: [
               ['∂L/∂W', precise(v)],
               ['W', precise(layer.weights[r * layer.inputs + c])],
+              ...(isDead.has(r) ? [['neuron', `dead ReLU: z ≤ 0 for all ${payload.n} samples`] as [string, string]] : []),
             ],
             value: v,
             cell: { r0: r, r1: r + 1, c0: c, c1: c + 1 },
