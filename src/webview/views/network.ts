@@ -2,7 +2,7 @@
  * A network's weight gradients: the gradient-norm chart (log scale, vanishing / exploding
  * flagged) and one heatmap per weight gradient, the same shape as the weights, neurons as rows.
  */
-import type { LayerPayload, NetworkPayload } from '../../shared/protocol';
+import type { NetworkPayload } from '../../shared/protocol';
 import { heatmap } from '../charts/heatmap';
 import { SCROLL_BOX_H } from '../charts/heatmapFrame';
 import type { HeatmapHandle } from '../charts/heatmapTypes';
@@ -16,6 +16,7 @@ import { focusColumns } from './focusClasses';
 import { focusControls } from './focusControls';
 import { subMatrixSource } from '../charts/subMatrix';
 import { deadReluUnits } from '../../core/deadUnits';
+import { inputLabel, inputNames, layerName, layerShortName, neuronLabel, neuronNames } from './networkNames';
 
 /** Layers wider or taller than this show their largest-gradient rows and columns by default. */
 export const WEIGHT_FOCUS = 24;
@@ -27,9 +28,7 @@ function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
 }
 import { blockTooltip } from './describe';
 
-export function layerName(l: number, layer: LayerPayload): string {
-  return `Layer ${l + 1} · ${layer.activation}`;
-}
+export { layerName };
 
 function norm(v: Float64Array): number {
   let s = 0;
@@ -53,7 +52,7 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
       doc,
       {
         layers: payload.layers.map((layer, l) => ({
-          name: `Layer ${l + 1}`,
+          name: layerShortName(l, layer),
           gradNorm: layer.gradNorm,
           weightNorm: layer.weightNorm,
           health: layer.health,
@@ -91,6 +90,10 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
     // A ReLU unit with z ≤ 0 for every sample: its row of ∂L/∂W is exactly zero, and stays so.
     const dead = layer.activation === 'relu' ? deadReluUnits(layer.z, payload.n, layer.outputs) : [];
     const isDead = new Set(dead);
+    const rowNames = neuronNames(payload, l);
+    const colNames = inputNames(payload, l);
+    const rowLabel = (r: number) => `${rowNames ? rowNames[r] : r}${isDead.has(r) ? ' ✝' : ''}`;
+    const colLabel = (c: number) => (colNames ? colNames[c] : String(c));
     section.appendChild(
       el(doc, 'h3', { 'data-export-text': 'title' }, `${layerName(l, layer)} · ∂L/∂W ${layer.outputs} × ${layer.inputs}${flag}`),
     );
@@ -153,17 +156,17 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
         // A wide layer keeps readable rows and scrolls in its box rather than drawing them under a pixel.
         minCellH: 8,
         scrollable: true,
-        rowTitle: 'neuron',
-        colTitle: l === 0 ? 'input' : `layer ${l} unit`,
+        rowTitle: rowNames ? 'class (output neuron)' : 'neuron',
+        colTitle: l === 0 ? (colNames ? 'input feature' : 'input') : `${layerShortName(l - 1, payload.layers[l - 1])} unit`,
         rowLabels: rowIds
-          ? rowIds.map((r) => (isDead.has(r) ? `${r} ✝` : String(r)))
-          : dead.length
-            ? Array.from({ length: layer.outputs }, (_, r) => (isDead.has(r) ? `${r} ✝` : String(r)))
+          ? rowIds.map(rowLabel)
+          : dead.length || rowNames
+            ? Array.from({ length: layer.outputs }, (_, r) => rowLabel(r))
             : null,
-        colLabels: colIds ? colIds.map(String) : null,
+        colLabels: colIds ? colIds.map(colLabel) : colNames ? colNames.slice() : null,
         rowIds,
         colIds,
-        label: `Gradient of the weights of layer ${l + 1}`,
+        label: `Gradient of the weights of ${layerName(l, layer)}`,
         testId: 'weight-gradient-heatmap',
         activate: () => ctx.selectLayer(l),
         describe(b, a) {
@@ -171,7 +174,7 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
           const [r, c] = [rid(b.r0), cid(b.c0)];
           const v = full.value(r, c);
           return {
-            title: `Layer ${l + 1} · ∂L/∂W[${r}, ${c}]`,
+            title: `${layerShortName(l, layer)} · ∂L/∂W[${r}, ${c}] · ${neuronLabel(payload, l, r)} ← ${inputLabel(payload, l, c)}`,
             rows: [
               ['∂L/∂W', precise(v)],
               ['W', precise(layer.weights[r * layer.inputs + c])],

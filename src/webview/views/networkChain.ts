@@ -16,7 +16,7 @@ import { precise, fmt, sub } from '../format';
 import { checkLine, figure, operator } from './check';
 import { checkTolerance, el, heading, maxAbsDiff, row, type ViewContext, type ViewHandle } from './common';
 import { blockTooltip } from './describe';
-import { layerName } from './network';
+import { inputNames, layerName, neuronNames } from './networkNames';
 
 const VECTOR_W = 56;
 
@@ -92,7 +92,17 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
     colLabels: softmax ? null : ['x'],
   });
   const ch = unitFrame.ch;
-  const vector = (values: Float64Array, title: string, testId: string, formula: (j: number) => string, labels = false): HeatmapHandle => {
+  // The output layer's units are the file's classes when it names them.
+  const unitNames = neuronNames(payload, l);
+  const prevNames = inputNames(payload, l);
+  const vector = (
+    values: Float64Array,
+    title: string,
+    testId: string,
+    formula: (j: number) => string,
+    labels = false,
+    names: string[] | null = unitNames,
+  ): HeatmapHandle => {
     const c = heatmap(
       doc,
       {
@@ -104,7 +114,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
         cell: { w: VECTOR_W, h: ch },
         minTop: unitFrame.top,
         noRowLabels: !labels,
-        rowLabels: labels ? Array.from({ length: values.length }, (_, j) => `unit ${j}`) : null,
+        rowLabels: labels ? Array.from({ length: values.length }, (_, j) => (names ? names[j] : `unit ${j}`)) : null,
         colLabels: [title],
         showValues: 'auto',
         label: title,
@@ -112,7 +122,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
         describe: (b, ag) =>
           ag.count === 1
             ? {
-                title: `${title} · unit ${b.r0}`,
+                title: `${title} · ${names ? names[b.r0] : `unit ${b.r0}`}`,
                 formula: formula(b.r0),
                 rows: [['value', precise(values[b.r0])]],
                 value: values[b.r0],
@@ -171,7 +181,14 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
       colTitle: `${nextName} neuron`,
       cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 40) / next.outputs), h: ch },
     });
-    const nextChart = vector(dZnext, `∂L/∂z, ${nextName}`, 'chain-next-dLdz', (k) => `∂L/∂z${sub(k)} of ${nextName} = ${fmt(dZnext[k])}`);
+    const nextChart = vector(
+      dZnext,
+      `∂L/∂z, ${nextName}`,
+      'chain-next-dLdz',
+      (k) => `∂L/∂z${sub(k)} of ${nextName} = ${fmt(dZnext[k])}`,
+      false,
+      neuronNames(payload, l + 1),
+    );
     const backChart = vector(
       dAcalc,
       '∂L/∂a',
@@ -245,13 +262,15 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
   const prevChart = matrix(denseSource(aPrev, 1, inp), 'a_prev', 'chain-aprev', {
     maxHeight: 28,
     cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 20) / inp), h: 28 },
-    colLabels: null,
-    colTitle: l === 0 ? 'input x' : `a of layer ${l}`,
+    colLabels: prevNames ? prevNames.slice() : null,
+    colTitle: l === 0 ? 'input x' : `a of ${layerName(l - 1, payload.layers[l - 1])}`,
     rowLabels: ['a'],
   });
   const outerChart = matrix(denseSource(outer, out, inp), `∂L/∂W · sample ${i}`, 'chain-outer', {
-    rowTitle: 'neuron',
-    colTitle: 'input',
+    rowTitle: unitNames ? 'class (output neuron)' : 'neuron',
+    colTitle: l === 0 ? 'input' : `unit of ${layerName(l - 1, payload.layers[l - 1])}`,
+    rowLabels: unitNames ? unitNames.slice() : undefined,
+    colLabels: prevNames ? prevNames.slice() : undefined,
     cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 40) / inp), h: ch },
   });
   eq2.append(

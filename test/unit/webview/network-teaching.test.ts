@@ -78,3 +78,38 @@ test('chain view, output layer: no next layer, so no backprop step', () => {
   assert.equal(host.querySelector('[data-testid="chain-backprop-equation"]'), null);
   assert.equal(host.querySelector('[data-testid="chain-product-check"]')!.getAttribute('data-ok'), 'true');
 });
+
+test('names from the file: layers ("hidden", "output"), features on the first layer’s inputs, classes on the output neurons', () => {
+  assert.deepEqual(
+    payload.layers.map((l) => l.name),
+    ['hidden', 'output'],
+  );
+  assert.deepEqual(payload.features, ['sepal length', 'sepal width', 'petal length', 'petal width']);
+  const host = render('network', 0, 0);
+  const titles = Array.from(host.querySelectorAll('[data-testid="layer-section"] h3')).map((h) => h.textContent);
+  assert.match(titles[0]!, /^hidden \(layer 1\) · relu · ∂L\/∂W 5 × 4/);
+  assert.match(titles[1]!, /^output \(layer 2\) · softmax · ∂L\/∂W 3 × 5/);
+  const first = host.querySelector('[data-testid="weight-gradient-heatmap"][data-layer="0"]')!.textContent!;
+  for (const f of payload.features!) assert.ok(first.includes(f), `feature "${f}" on layer 1's axis`);
+  const second = host.querySelector('[data-testid="weight-gradient-heatmap"][data-layer="1"]')!.textContent!;
+  for (const c of ['setosa', 'versicolor', 'virginica']) assert.ok(second.includes(c), `class "${c}" on the output layer's rows`);
+  assert.ok(second.includes('hidden unit'), 'the output layer’s inputs are the hidden layer’s units, not "input"');
+  assert.ok(!/Layer \d/.test(titles.join(' ')), 'no invented "Layer N" where the file names its layers');
+  // The chain view of the output layer names its units by class.
+  const chain = render('chain', 2, 1);
+  assert.match(chain.querySelector('h2')!.textContent!, /output \(layer 2\) · softmax/);
+  assert.ok(chain.querySelector('[data-testid="chain-dLda"]')!.textContent!.includes('virginica'));
+});
+
+test('features of the wrong count: a warning, and no names', () => {
+  const text = readFileSync(new URL('../../../examples/network.json', import.meta.url), 'utf8').replace(
+    '"features": ["sepal length", "sepal width", "petal length", "petal width"]',
+    '"features": ["a", "b"]',
+  );
+  const r = runPipeline(new TextEncoder().encode(text), 'n.json');
+  assert.equal((r.dataset as NetworkData).features, null);
+  assert.deepEqual(
+    r.problems.filter((p) => p.code === 'features-count').map((p) => [p.severity, p.message]),
+    [['warning', '"features" has 2 names but the first layer has 4 inputs; the names are ignored']],
+  );
+});
