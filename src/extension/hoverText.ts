@@ -97,3 +97,8 @@ export function networkSampleHoverText(index: number, loss: number, names: { act
   if (names) lines.push('', `true class **${escapeMarkdown(names.actual)}** · predicted **${escapeMarkdown(names.predicted)}**`);
   return lines.join('\n');
 }
+
+/** Issue 16: a dead ReLU neuron named in the weight hover, with why its gradient is zero. */
+export function deadNeuronNote(neuron: number, n: number): string {
+  return `$(warning) **dead ReLU neuron ${neuron}**: z ≤ 0 for all ${n} samples, so σ′(z) = 0 and its ∂𝓛/∂w and ∂𝓛/∂b are exactly 0 (it does not learn)`;
+}

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import MarkdownIt from 'markdown-it';
-import { classificationHoverText, HOVER_COMMANDS, networkSampleHoverText } from '../../src/extension/hoverText';
+import { classificationHoverText, deadNeuronNote, HOVER_COMMANDS, networkSampleHoverText } from '../../src/extension/hoverText';
 import { escapeMarkdown } from '../../src/shared/markdownText';
 import { summarizeSample, type ClassificationSampleSummary } from '../../src/core/sampleSummary';
 import { runPipeline } from '../../src/core/pipeline';
@@ -151,4 +151,11 @@ describe('issue 16: the hover says what the 1/N scale is, and its table columns 
     assert.ok(sum.includes('| class | p (predicted) | y (target) | ∂𝓛/∂z = p − y |'));
     assert.match(sum, /∂𝓛\/∂z = p − y \(the batch loss is a sum/);
   });
+});
+
+test('issue 16: a dead ReLU neuron’s note in the weight hover says why its gradient is zero', () => {
+  assert.equal(
+    deadNeuronNote(4, 6),
+    '$(warning) **dead ReLU neuron 4**: z ≤ 0 for all 6 samples, so σ′(z) = 0 and its ∂𝓛/∂w and ∂𝓛/∂b are exactly 0 (it does not learn)',
+  );
 });
