@@ -10,6 +10,7 @@ import { runPipeline } from '../core/pipeline';
 import { summarizeResult, type ResultSummary } from '../core/resultSummary';
 import { readSettings } from './config';
 import { editorLoadOptions, type EditorLoadOptions } from './npzRolePick';
+import { SiblingCache } from './siblingCache';
 import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE, notATensorFileMessage } from './tensorFileCheck';
 import { CancelledError, DocumentWorker } from './documentWorker';
 import { LocalTensorData, type TensorData } from './tensorData';
@@ -40,6 +41,8 @@ export class AnalysisService implements vscode.Disposable {
   private readonly workerScript: string;
   private readonly changed = new vscode.EventEmitter<FileAnalysis>();
   readonly onDidAnalyze = this.changed.event;
+  /** An open document's sibling files, not looked up again on every edit. */
+  private readonly siblings = new SiblingCache();
 
   constructor(
     extensionUri: vscode.Uri,
@@ -65,7 +68,8 @@ export class AnalysisService implements vscode.Disposable {
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
     if (!looksLikeTensorText(document.fileName, text)) return null;
-    const extra = await editorLoadOptions(document.uri, null);
+    // An open text document is never an archive: its only load options are its siblings.
+    const extra: EditorLoadOptions = { siblings: await this.siblings.get(document.uri) };
     // A large document's text goes to the worker as it is: encoding it there keeps the host free.
     const input = text.length > readSettings().workerThresholdBytes ? { text } : { bytes: new TextEncoder().encode(text) };
     return this.run(document.uri, input, document.version, false, token, extra);
@@ -171,6 +175,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.siblings.dispose();
     for (const entry of this.entries.values()) entry.data.dispose();
     this.changed.dispose();
     this.entries.clear();
