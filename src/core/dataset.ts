@@ -56,6 +56,8 @@ export interface DenseLayer {
   inputs: number;
   outputs: number;
   activation: Activation;
+  /** The layer's "name" in the file ("hidden", "output"), for the views. */
+  name?: string;
   /** Spans of each weight row and of the bias, for hover. */
   weightRowSpans: Float64Array | null;
   biasSpans: Float64Array | null;
@@ -77,6 +79,8 @@ export interface NetworkData {
   labels: Int32Array | null;
   head: 'cross-entropy' | 'mse';
   classes: string[] | null;
+  /** The file's "features": one name per input of the first layer (else absent). */
+  features?: string[] | null;
   spans: RoleSpans[];
 }
 

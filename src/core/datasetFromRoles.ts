@@ -21,6 +21,7 @@ export function buildDataset(roles: Roles, options: RoleOptions = {}): { dataset
   const tolerance = options.sumTolerance ?? DEFAULT_SUM_TOLERANCE;
   let dataset: Dataset | null = null;
   for (const w of roles.warnings ?? []) sink.add(w);
+  for (const e of roles.errors ?? []) sink.add(e);
   const named = resolveLoss(roles, options.loss, sink);
   const input = roles.logits ?? roles.probabilities;
   if (named === 'error') dataset = null;

@@ -4,7 +4,7 @@
  */
 import type { JsonMatrix, JsonNode, JsonObject, JsonVector } from './json';
 import type { Located } from './located';
-import { InputError } from './problems';
+import { InputError, problem, type Problem } from './problems';
 import type { NearMiss, Roles } from './roles';
 import { lossFromJson } from './loss/parse';
 import { isKnownTopLevelKey, unknownKeyWarning } from './topLevelKeys';
@@ -37,6 +37,8 @@ export function rolesFromJson(root: JsonNode, bytes: Uint8Array): Roles {
     seen.add(key);
     if (key === 'classes') roles.classes = classNames(entry.value);
     else if (key === 'loss') roles.loss = lossFromJson(entry.value);
+    else if (known && entry.value.kind === 'matrix' && entry.value.cols < 0)
+      roles[key as TensorKey] = evenedRows(key, entry.value, bytes, (roles.errors ??= []));
     else if (known) roles[key as TensorKey] = toLocated(key, entry.value, bytes, key === 'labels');
     else {
       const role = guessRole(key);
@@ -200,6 +202,37 @@ export function nthElementSpan(b: Uint8Array, rowStart: number, j: number): { st
     i++;
     index++;
   }
+}
+
+/**
+ * A ragged matrix read as N rows of its most common length, each other row reported at its own line,
+ * so one short row does not hide the file's independent problems (labels, ranges). The odd rows get
+ * a neutral 1/K fill (valid as logits, probabilities and soft targets) that no later check flags.
+ */
+function evenedRows(name: string, node: JsonMatrix, bytes: Uint8Array, errors: Problem[]): Located {
+  const lengthOf = (r: number) => node.rowOffsets[r + 1] - node.rowOffsets[r];
+  const counts = new Map<number, number>();
+  let k = lengthOf(0);
+  for (let r = 0; r < node.rows; r++) {
+    const len = lengthOf(r);
+    const c = (counts.get(len) ?? 0) + 1;
+    counts.set(len, c);
+    if (c > counts.get(k)!) k = len;
+  }
+  let example = 0;
+  while (lengthOf(example) !== k) example++;
+  const data = new Float64Array(node.rows * k);
+  for (let r = 0; r < node.rows; r++) {
+    const len = lengthOf(r);
+    if (len === k) {
+      data.set(node.data.subarray(node.rowOffsets[r], node.rowOffsets[r] + k), r * k);
+      continue;
+    }
+    data.fill(1 / k, r * k, (r + 1) * k);
+    const message = `sample ${r} of "${name}" has ${len} value${len === 1 ? '' : 's'}, expected ${k} like sample ${example}; every row needs one value per class`;
+    errors.push(problem(message, node.rowSpans[2 * r], node.rowSpans[2 * r + 1], 'ragged'));
+  }
+  return matrixLocated(name, { ...node, cols: k, data }, bytes);
 }
 
 function raggedError(name: string, node: JsonMatrix): InputError {

@@ -64,7 +64,7 @@ export function networkFromJson(root: JsonObject, bytes: Uint8Array, options: Ro
   return { dataset: problems.hasErrors ? null : dataset, problems: problems.summarize() };
 }
 
-const ROOT_KEYS = ['network', 'inputs', 'labels', 'targets', 'classes'];
+const ROOT_KEYS = ['network', 'inputs', 'labels', 'targets', 'classes', 'features'];
 
 /** Every second occurrence of a known key, as other JSON files report it. */
 function duplicateKeys(obj: JsonObject, keys: readonly string[], problems: Problems): void {
@@ -92,6 +92,7 @@ function readNetwork(root: JsonObject, bytes: Uint8Array, options: RoleOptions, 
     problems,
   );
   const classes = readClasses(root, last, problems);
+  const features = readFeatures(root, layers[0].inputs, problems);
   if (!supervision || problems.hasErrors) return null;
   const data: NetworkData = {
     task: 'network',
@@ -102,6 +103,7 @@ function readNetwork(root: JsonObject, bytes: Uint8Array, options: RoleOptions, 
     labels: supervision.labels,
     head: last.activation === 'softmax' ? 'cross-entropy' : 'mse',
     classes,
+    features,
     spans: [{ role: 'inputs', spans: inputs.rowSpans }, supervision.spans],
   };
   return checkFinite(data, problems) ? data : null;
@@ -213,12 +215,14 @@ function readLayer(node: JsonNode, l: number, count: number, bytes: Uint8Array, 
       'one-class',
     );
   }
+  const nameNode = node.kind === 'object' ? findEntry(node, 'name') : undefined;
   return {
     weights: weights.data,
     bias: bias.data,
     inputs: weights.cols,
     outputs: weights.rows,
     activation: activation.value,
+    ...(nameNode?.kind === 'string' && nameNode.value.trim() ? { name: nameNode.value.trim().slice(0, 60) } : {}),
     weightRowSpans: weights.rowSpans,
     biasSpans: bias.rowSpans,
     span: { start: node.start, end: node.end },
@@ -494,4 +498,27 @@ function looksLike(found: string, key: string): boolean {
 
 function plural(count: number, one: string, many = one + 's'): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "features": one name per input of the first layer, for the views' axes; a wrong count is a warning and no names. */
+function readFeatures(root: JsonObject, inputs: number, problems: Problems): string[] | null {
+  const node = findEntry(root, 'features');
+  if (!node) return null;
+  if (node.kind !== 'array' || !node.items.every((i) => i.kind === 'string')) {
+    problems.warn(
+      `"features" must be an array of names (strings), one per input; found ${describeNode(node)}; the names are ignored`,
+      node,
+      'features',
+    );
+    return null;
+  }
+  if (node.items.length !== inputs) {
+    problems.warn(
+      `"features" has ${plural(node.items.length, 'name')} but the first layer has ${plural(inputs, 'input')}; the names are ignored`,
+      node,
+      'features-count',
+    );
+    return null;
+  }
+  return node.items.map((i) => (i as { value: string }).value);
 }

@@ -39,6 +39,8 @@ export interface Roles {
   loss?: LossSource;
   /** Warnings found while reading the roles (a top-level key the product does not know). */
   warnings?: Problem[];
+  /** Errors found while reading one role (a ragged row) that leave the other roles checkable. */
+  errors?: Problem[];
   classes?: { names: string[]; span: { start: number; end: number } };
   /** Where to point when a required role is missing. */
   whole: { start: number; end: number };
@@ -203,6 +205,8 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
       return null;
     }
     labels = new Int32Array(n);
+    // "1-based?" only when that would explain every label: none is 0 and one is K.
+    const oneBased = !l.data.includes(0);
     for (let i = 0; i < n; i++) {
       const v = l.data[i];
       if (Number.isInteger(v) && v >= 0 && v < k) {
@@ -224,7 +228,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
       else
         sink.add(
           problem(
-            `label ${v} of sample ${i} is out of range for ${k} classes (valid: 0…${k - 1})${v === k ? '; labels count from 0 (are these 1-based?)' : ''}`,
+            `label ${v} of sample ${i} is out of range for ${k} classes (valid: 0…${k - 1})${v === k && oneBased ? '; labels count from 0 (are these 1-based?)' : ''}`,
             at.start,
             at.end,
             'label-range',
@@ -361,6 +365,7 @@ function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number,
         : '; if these are raw scores, name them "logits"'
       : '';
   const { rows, cols, data } = t;
+  const names = roles.classes?.names.length === cols ? roles.classes.names : null;
   for (let i = 0; i < rows; i++) {
     let sum = 0;
     let bad = false;
@@ -369,7 +374,12 @@ function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number,
       if (v < 0 || v > 1) {
         const at = t.elementSpan(i, j);
         sink.add(
-          problem(`${singular} ${v} in sample ${i} (class ${j}) is outside [0, 1]${rawScores}`, at.start, at.end, `${plural}-range`),
+          problem(
+            `${singular} ${v} in sample ${i} (class ${j}${names ? ` "${names[j]}"` : ''}) is outside [0, 1]${rawScores}`,
+            at.start,
+            at.end,
+            `${plural}-range`,
+          ),
         );
         bad = true;
       }

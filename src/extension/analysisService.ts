@@ -9,8 +9,9 @@ import { formatOf } from '../core/load';
 import { runPipeline } from '../core/pipeline';
 import { summarizeResult, type ResultSummary } from '../core/resultSummary';
 import { readSettings } from './config';
-import { pickRoles, readSiblings, type EditorLoadOptions } from './npzRolePick';
-import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE } from './tensorFileCheck';
+import { pickRoles, type EditorLoadOptions } from './npzRolePick';
+import { SiblingCache } from './siblingCache';
+import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE, notATensorFileMessage } from './tensorFileCheck';
 import { CancelledError, DocumentWorker } from './documentWorker';
 import { LocalTensorData, type TensorData } from './tensorData';
 import { documentWindow, fileWindow } from './byteWindows';
@@ -43,6 +44,8 @@ export class AnalysisService implements vscode.Disposable {
   private readonly workerScript: string;
   private readonly changed = new vscode.EventEmitter<FileAnalysis>();
   readonly onDidAnalyze = this.changed.event;
+  /** An open document's sibling files, not looked up again on every edit. */
+  private readonly siblings = new SiblingCache();
 
   constructor(
     extensionUri: vscode.Uri,
@@ -68,7 +71,8 @@ export class AnalysisService implements vscode.Disposable {
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
     if (!looksLikeTensorText(document.fileName, text)) return null;
-    const extra: EditorLoadOptions = { siblings: await readSiblings(document.uri) };
+    // An open text document is never an archive: its only load options are its siblings.
+    const extra: EditorLoadOptions = { siblings: await this.siblings.get(document.uri) };
     // A large document's text goes to the worker as it is: encoding it there keeps the host free.
     const input = text.length > readSettings().workerThresholdBytes ? { text } : { bytes: new TextEncoder().encode(text) };
     return this.run(document.uri, input, document.version, false, token, extra);
@@ -80,7 +84,7 @@ export class AnalysisService implements vscode.Disposable {
     const format = formatOf(uri.path);
     if (document && !['npy', 'npz', 'safetensors', 'pt'].includes(format ?? '')) {
       const analysis = await this.analyzeDocument(document, token);
-      if (!analysis) throw new NotATensorFileError(`${baseName(uri)} ${NOT_A_TENSOR_FILE}`);
+      if (!analysis) throw new NotATensorFileError(notATensorFileMessage(baseName(uri)));
       return analysis;
     }
     const cached = this.get(uri);
@@ -96,8 +100,8 @@ export class AnalysisService implements vscode.Disposable {
     // An archive of any size goes to a worker: a small one may still inflate to far more than its size.
     if (archive || stat.size > readSettings().workerThresholdBytes) return this.analyzeLarge(uri, archive, token);
     const bytes = await vscode.workspace.fs.readFile(uri);
-    if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${baseName(uri)} ${NOT_A_TENSOR_FILE}`);
-    return this.run(uri, { bytes }, undefined, true, token, { siblings: await readSiblings(uri) });
+    if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(notATensorFileMessage(baseName(uri)));
+    return this.run(uri, { bytes }, undefined, true, token, { siblings: await this.siblings.get(uri) });
   }
 
   /**
@@ -112,17 +116,17 @@ export class AnalysisService implements vscode.Disposable {
     if (uri.scheme === 'file') input = { path: uri.fsPath };
     else {
       const bytes = await vscode.workspace.fs.readFile(uri);
-      if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`);
+      if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(notATensorFileMessage(fileName));
       input = { bytes };
     }
-    const extra: EditorLoadOptions = { siblings: await readSiblings(uri) };
+    const extra: EditorLoadOptions = { siblings: await this.siblings.get(uri) };
     const worker = new DocumentWorker(this.workerScript);
     try {
       if (archive) {
         const match = await worker
           .roleMatch(input, fileName, settings.pipeline.sumTolerance, settings.maxFileBytes)
           .catch((error: Error) => {
-            throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`) : error;
+            throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(notATensorFileMessage(fileName)) : error;
           });
         const roleChoice = await pickRoles(uri, match);
         if (roleChoice === undefined) throw new CancelledError();
@@ -165,7 +169,7 @@ export class AnalysisService implements vscode.Disposable {
         const worker = given ?? new DocumentWorker(this.workerScript);
         const done = await worker.analyze(input, fileName, options, token).catch((error: Error) => {
           worker.dispose();
-          throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(`${fileName} ${NOT_A_TENSOR_FILE}`) : error;
+          throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(notATensorFileMessage(fileName)) : error;
         });
         size = done.byteLength;
         const window = fromDisk && uri.scheme === 'file' ? fileWindow(uri.fsPath, size) : documentWindow(uri, done.lines.lineStarts);
@@ -221,6 +225,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.siblings.dispose();
     for (const entry of this.entries.values()) entry.data.dispose();
     this.changed.dispose();
     this.entries.clear();

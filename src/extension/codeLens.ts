@@ -9,13 +9,18 @@ import { readSettings } from './config';
 import { num } from './format';
 import { rangeOf } from './ranges';
 import { accuracy } from '../core/report';
+import { LensRefreshRule } from './codeLensRefresh';
 
 export class LossCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly refresh = new LensRefreshRule();
 
   constructor(private readonly service: AnalysisService) {
-    service.onDidAnalyze(() => this.changed.fire());
+    service.onDidAnalyze((file) => {
+      if (this.refresh.shouldFire(file.uri.toString(), file.version)) this.changed.fire();
+    });
+    vscode.workspace.onDidCloseTextDocument((d) => this.refresh.forget(d.uri.toString()));
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gradientLens.codeLens')) this.changed.fire();
     });
@@ -26,6 +31,7 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider {
     if (!settings.codeLensEnabled) return [];
     const file = await this.service.analyzeDocument(document, token);
     const analysis = file?.analysis;
+    if (file) this.refresh.served(file.uri.toString(), document.version);
     if (!file?.dataset || !analysis || token.isCancellationRequested) return [];
     const uri = file.uri.toString();
     const rows = file.dataset.spans[0];

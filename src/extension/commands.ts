@@ -12,6 +12,7 @@ import { analyseForCommand, commandTarget } from './commandTarget';
 import { readSettings } from './config';
 import { num } from './format';
 import type { PanelController } from './panel';
+import { defaultView as defaultViewOf } from './panelFollow';
 import { offsetOf } from './ranges';
 import { viewUnavailable } from './viewAvailability';
 import { finiteDifferencesOf } from './networkPayload';
@@ -40,12 +41,13 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
       if (!file) return;
       panel.show(file, defaultView(file), cursorSample(file));
       const summary = summaryLine(file);
+      // The panel shows the result: a line in the status bar confirms it, not a toast on every run (issue 16).
+      vscode.window.setStatusBarMessage(`$(graph) Gradient Lens: ${summary}`, 10_000);
       // fromDisk is also true of a binary .npy/.npz/.safetensors/.pt, which no text editor opens at any size.
-      const limited =
-        file.fromDisk && !BINARY_TENSOR_FILE.test(file.fileName)
-          ? ' Hover and diagnostics are unavailable for this file (VS Code does not open files this large in the editor), so the analysis is shown in the panel only.'
-          : '';
-      void vscode.window.showInformationMessage(`Gradient Lens: ${summary}${limited}`);
+      if (file.fromDisk && !BINARY_TENSOR_FILE.test(file.fileName))
+        void vscode.window.showInformationMessage(
+          `Gradient Lens: ${summary} Hover and diagnostics are unavailable for this file (VS Code does not open files this large in the editor), so the analysis is shown in the panel only.`,
+        );
       return summary;
     }),
     vscode.commands.registerCommand('gradientLens.showJacobian', open('jacobian', true)),
@@ -90,7 +92,7 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
 }
 
 function defaultView(file: FileAnalysis): ViewId {
-  return file.dataset?.task === 'network' ? 'network' : file.dataset?.task === 'regression' ? 'losses' : 'jacobian';
+  return defaultViewOf(file.dataset?.task);
 }
 
 function summaryLine(file: FileAnalysis): string {

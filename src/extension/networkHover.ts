@@ -4,7 +4,8 @@ import { sampleAtOffset } from '../core/dataset';
 import { weightAt } from '../core/networkReport';
 import type { FileAnalysis } from './analysisService';
 import { num, vector } from './format';
-import { networkSampleHoverText } from './hoverText';
+import { deadNeuronNote, networkSampleHoverText } from './hoverText';
+import { deadReluUnits } from '../core/deadUnits';
 import { rangeOf } from './ranges';
 
 export function networkHover(file: FileAnalysis, offset: number): vscode.Hover | null {
@@ -34,6 +35,8 @@ export function networkHover(file: FileAnalysis, offset: number): vscode.Hover |
       const row = Array.from(r.gradWeights.subarray(at.neuron * layer.inputs, (at.neuron + 1) * layer.inputs));
       lines.push(`neuron ${at.neuron}: ∂𝓛/∂w = ${vector(row)}`);
     }
+    if (layer.activation === 'relu' && deadReluUnits(r.z, data.n, layer.outputs).includes(at.neuron))
+      lines.push('', deadNeuronNote(at.neuron, data.n));
     lines.push('', `‖∂𝓛/∂W‖ = ${num(r.gradNorm)} · ‖W‖ = ${num(r.weightNorm)} · ratio ${num(r.ratio)}`);
     const md = new vscode.MarkdownString(lines.join('\n'));
     md.supportThemeIcons = true;

@@ -13,6 +13,7 @@ import { ClipboardGate } from './clipboardGate';
 import { payloadOf } from './payload';
 import { ownPayloadOf } from './ownPayload';
 import { offsetOf, rangeOf } from './ranges';
+import { followTarget, PIN_MEMORY_KEY } from './panelFollow';
 
 export const PANEL_VIEW_TYPE = 'gradientLens.panel';
 
@@ -34,6 +35,8 @@ export class PanelController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Clipboard writes only right after a key press or click the panel reports, and capped. */
   private readonly clipboardGate = new ClipboardGate();
+  /** Pinned: the panel stays on its file when the user switches editors (remembered per workspace). */
+  private pinned: boolean;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -47,10 +50,54 @@ export class PanelController implements vscode.Disposable {
         deserializeWebviewPanel: async (panel, state: unknown) => this.restore(panel, state),
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.followCursor(e)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => void this.followEditor(editor)),
+      vscode.commands.registerCommand('gradientLens.pinPanel', () => this.setPinned(true)),
+      vscode.commands.registerCommand('gradientLens.unpinPanel', () => this.setPinned(false)),
       service.onDidAnalyze((file) => {
         if (this.state && file.uri.toString() === this.state.uri) void this.postShow(file);
       }),
     );
+    this.pinned = memory.get<boolean>(PIN_MEMORY_KEY) === true;
+    void vscode.commands.executeCommand('setContext', 'gradientLens.panelPinned', this.pinned);
+  }
+
+  get isPinned(): boolean {
+    return this.pinned;
+  }
+
+  setPinned(pinned: boolean): void {
+    this.pinned = pinned;
+    void this.memory.update(PIN_MEMORY_KEY, pinned);
+    void vscode.commands.executeCommand('setContext', 'gradientLens.panelPinned', pinned);
+    if (this.panel && this.state) this.panel.title = this.title(this.state.uri.split('/').pop() ?? '');
+    // Unpinning catches up with the editor the user is on.
+    if (!pinned) void this.followEditor(vscode.window.activeTextEditor);
+  }
+
+  private title(fileName: string): string {
+    return `${this.pinned ? '📌 ' : ''}Gradient Lens: ${fileName}`;
+  }
+
+  /** The open panel moves to the tensor file the user switched to, in the same view when it applies. */
+  private async followEditor(editor: vscode.TextEditor | undefined): Promise<void> {
+    if (!this.panel || this.pinned || !editor || editor.document.uri.toString() === this.state?.uri) return;
+    let file: FileAnalysis | null = null;
+    try {
+      file = await this.service.analyzeDocument(editor.document);
+    } catch (error) {
+      this.log.warn(`panel: could not follow ${editor.document.fileName}: ${(error as Error).message}`);
+    }
+    if (!file || editor !== vscode.window.activeTextEditor) return; // not a tensor file, or the user moved on
+    const view = followTarget(
+      { panelOpen: Boolean(this.panel), pinned: this.pinned, shownUri: this.state?.uri ?? null, view: this.state?.view ?? null },
+      { uri: file.uri.toString(), fileName: file.fileName, task: file.dataset?.task },
+    );
+    if (!view) return;
+    const atCursor = file.dataset ? sampleAtOffset(file.dataset, offsetOf(file.lines, editor.selection.active)) : null;
+    this.state = { uri: file.uri.toString(), view, selected: atCursor?.index ?? 0 };
+    void this.memory.update(PANEL_VIEW_TYPE, this.state);
+    this.panel.title = this.title(file.fileName);
+    if (this.ready) void this.postShow(file);
   }
 
   get visibleFile(): string | null {
@@ -77,7 +124,7 @@ export class PanelController implements vscode.Disposable {
           this.options(),
         ),
       );
-    this.panel!.title = `Gradient Lens: ${file.fileName}`;
+    this.panel!.title = this.title(file.fileName);
     this.panel!.reveal(undefined, true);
     if (this.ready) void this.postShow(file);
   }
@@ -124,7 +171,7 @@ export class PanelController implements vscode.Disposable {
         ? (remembered.selected as number)
         : 0;
     this.state = { uri: remembered.uri, view, selected };
-    panel.title = `Gradient Lens: ${remembered.uri.split('/').pop()}`;
+    panel.title = this.title(remembered.uri.split('/').pop() ?? '');
   }
 
   private html(webview: vscode.Webview): string {

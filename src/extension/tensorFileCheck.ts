@@ -11,8 +11,24 @@ const TENSOR_KEY_TEXTS = ['"logits"', '"probabilities"', '"predictions"', '"netw
 const TENSOR_KEYS = TENSOR_KEY_TEXTS.map((k) => Buffer.from(k));
 const CSV_COLUMNS = /(^|[,;\t"\s])(logit_0|prob_0|prediction|prediction_0)([,;\t"\s]|$)/i;
 
+/** `<stem>.analysis.json`, as Export Analysis names its JSON: it holds "probabilities" but is our output, not an input. */
+const EXPORTED_ANALYSIS = /\.analysis\.json$/i;
+
+export function isExportedAnalysis(fileName: string): boolean {
+  return EXPORTED_ANALYSIS.test(fileName);
+}
+
+export const EXPORTED_ANALYSIS_NOTE =
+  'is an analysis written by Export Analysis (*.analysis.json), not a tensor file; open the data file it came from instead';
+
+/** Why a file is not analysed, starting with its name. */
+export function notATensorFileMessage(fileName: string): string {
+  return `${fileName} ${isExportedAnalysis(fileName) ? EXPORTED_ANALYSIS_NOTE : NOT_A_TENSOR_FILE}`;
+}
+
 /** looksLikeTensorFile on a document's text, before (and without) encoding it. */
 export function looksLikeTensorText(fileName: string, text: string): boolean {
+  if (isExportedAnalysis(fileName)) return false;
   const format = formatOf(fileName);
   if (format === 'json') return TENSOR_KEY_TEXTS.some((key) => text.includes(key));
   if (format === 'csv') return CSV_COLUMNS.test(text.slice(0, 64 * 1024).split(/\r\n|\r|\n/, 1)[0]);
@@ -21,6 +37,7 @@ export function looksLikeTensorText(fileName: string, text: string): boolean {
 
 /** On a file's bytes. */
 export function looksLikeTensorFile(fileName: string, bytes: Uint8Array): boolean {
+  if (isExportedAnalysis(fileName)) return false;
   const format = formatOf(fileName);
   if (format === 'npy' || format === 'npz' || format === 'safetensors' || format === 'pt') return true;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -102,6 +102,8 @@ export interface LayerPayload {
   weightNorm: number;
   gradNorm: number;
   health: 'ok' | 'vanishing' | 'exploding';
+  /** The layer's name in the file, if it gives one. */
+  name?: string;
   /** n × outputs each: pre-activation, activation, ∂L/∂a, ∂L/∂z per sample. */
   z: Float64Array;
   a: Float64Array;
@@ -120,6 +122,8 @@ export interface NetworkPayload {
   losses: Float64Array;
   /** n × inputs of the first layer. */
   inputs: Float64Array;
+  /** The file's input feature names, one per input of the first layer. */
+  features?: string[] | null;
   targets: Float64Array;
   layers: LayerPayload[];
   /** Worst relative error of the finite-difference check over all weights, if it was run. */

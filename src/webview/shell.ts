@@ -83,7 +83,8 @@ export function buildShell(doc: Document, payload: Payload, views: ViewId[]): Sh
       'data-testid': 'layer-select',
     });
     payload.layers.forEach((layer, l) => {
-      const b = button(doc, 'layer-button', `Layer ${l + 1} (${layer.activation})`, `L${l + 1}`);
+      // The file's layer name, else "Layer 1" (not "L1", which reads as a regulariser).
+      const b = button(doc, 'layer-button', `Layer ${l + 1} (${layer.activation})`, layer.name ?? `Layer ${l + 1}`);
       b.dataset.layer = String(l);
       layerButtons.push(b);
       layers.appendChild(b);

@@ -7,9 +7,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import MarkdownIt from 'markdown-it';
-import { classificationHoverText, HOVER_COMMANDS, networkSampleHoverText } from '../../src/extension/hoverText';
+import { classificationHoverText, deadNeuronNote, HOVER_COMMANDS, networkSampleHoverText } from '../../src/extension/hoverText';
 import { escapeMarkdown } from '../../src/shared/markdownText';
-import type { ClassificationSampleSummary } from '../../src/core/sampleSummary';
+import { summarizeSample, type ClassificationSampleSummary } from '../../src/core/sampleSummary';
+import { runPipeline } from '../../src/core/pipeline';
+import { summarizeResult } from '../../src/core/resultSummary';
+import { TensorStore, type SampleRow } from '../../src/core/tensorQuery';
 
 const md = new MarkdownIt({ html: true, linkify: true });
 
@@ -99,4 +102,60 @@ describe('hover markdown escapes every piece of file text', () => {
     const found = inspect(networkSampleHoverText(0, 0.5, { actual: HOSTILE[0], predicted: HOSTILE[1] }));
     assert.deepEqual([found.links, found.images, found.html], [[], [], []]);
   });
+});
+
+describe('issue 16: the hover says what the 1/N scale is, and its table columns agree with it', () => {
+  // Three samples of three classes, from the pipeline (the host's summary and the worker's row).
+  const file = '{"classes": ["cat", "dog", "bird"], "logits": [[2, 1, 0.1], [0.5, 2.5, 0.3], [0.2, 0.2, 3]], "labels": [0, 2, 2]}';
+  const result = runPipeline(new TextEncoder().encode(file), 'f.json');
+  const { dataset, analysis } = summarizeResult(result);
+  const row = new TensorStore(result).answer({ kind: 'row', index: 1 }) as SampleRow;
+  const s = summarizeSample(dataset!, analysis!, row) as ClassificationSampleSummary;
+  const text = classificationHoverText('file:///f.json', s);
+  const lines = text.split('\n');
+
+  test('N written out and the mean’s share explained in words; no bare "× 1/N = 0.3333"', () => {
+    assert.ok(!text.includes('× 1/N'), text);
+    const line = lines.find((l) => l.startsWith('∂𝓛/∂z ='))!;
+    assert.match(line, /^∂𝓛\/∂z = \(p − y\) \/ N with N = 3 samples: the batch-mean loss’s gradient, this sample’s 1\/3 share/);
+    assert.match(line, /its own loss’s gradient is p − y/);
+  });
+
+  test('each row of the table: p, y and a gradient column that is (p − y) / 3, as its heading says', () => {
+    const table = lines.filter((l) => l.startsWith('|'));
+    assert.equal(table[0], '| class | p (predicted) | y (target) | ∂𝓛/∂z = (p − y) / 3 |');
+    const parse = (cell: string) => Number(cell.trim().replace(/−/g, '-'));
+    const rows = table.slice(2).map((l) => l.split('|').slice(1, -1));
+    assert.deepEqual(
+      rows.map((r) => r[0].trim()),
+      ['cat', 'dog', 'bird'],
+    );
+    // NumPy: softmax([0.5, 2.5, 0.3]) = [0.10860373, 0.80247906, 0.08891721]; (p − y)/3 = [0.0362012, 0.267493, −0.303694].
+    assert.deepEqual(
+      rows.map((r) => parse(r[1])),
+      [0.1086, 0.8025, 0.08892],
+    );
+    assert.deepEqual(
+      rows.map((r) => parse(r[3])),
+      [0.0362, 0.2675, -0.3037],
+    );
+    assert.deepEqual(
+      rows.map((r) => parse(r[2])),
+      [0, 0, 1],
+    );
+    for (const r of rows) assert.ok(Math.abs(parse(r[3]) - (parse(r[1]) - parse(r[2])) / 3) < 2e-4, r.join('|'));
+  });
+
+  test('a sum has no 1/N: the heading and the line say p − y', () => {
+    const sum = classificationHoverText('file:///f.json', { ...s, scale: 1 });
+    assert.ok(sum.includes('| class | p (predicted) | y (target) | ∂𝓛/∂z = p − y |'));
+    assert.match(sum, /∂𝓛\/∂z = p − y \(the batch loss is a sum/);
+  });
+});
+
+test('issue 16: a dead ReLU neuron’s note in the weight hover says why its gradient is zero', () => {
+  assert.equal(
+    deadNeuronNote(4, 6),
+    '$(warning) **dead ReLU neuron 4**: z ≤ 0 for all 6 samples, so σ′(z) = 0 and its ∂𝓛/∂w and ∂𝓛/∂b are exactly 0 (it does not learn)',
+  );
 });

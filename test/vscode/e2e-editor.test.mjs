@@ -26,6 +26,46 @@ describe('editor, as a user sees it', () => {
     });
   });
 
+  it('one edited logit reaches the status bar and CodeLens with the core’s new numbers (times logged)', { timeout: 90_000 }, async () => {
+    await step(wb, 'live-update', async () => {
+      // Right after the status-bar test: cifar10-logits.json is still the active editor.
+      await wb.page.locator('.tab.active[aria-label*="cifar10-logits.json"]').first().waitFor({ timeout: 15_000 });
+      await wb.page.locator('.monaco-editor .view-lines').first().click();
+      const before = core('cifar10-logits.json');
+      await wb.page
+        .locator('.statusbar-item', { hasText: `loss ${num(before.analysis.loss)}` })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      // Line 4 is the first row, "    [-0.0962, …": a "1" after its minus makes the first logit −10.0962.
+      const text = fs.readFileSync(path.join(wb.folder, 'cifar10-logits.json'), 'utf8');
+      assert.ok(text.split('\n')[3].startsWith('    [-0.0962,'));
+      const edited = text.replace('[-0.0962,', '[-10.0962,');
+      const after = runPipeline(new TextEncoder().encode(edited), 'cifar10-logits.json');
+      await wb.page.keyboard.press('Control+G');
+      await wb.page.keyboard.type('4:7');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.waitForTimeout(300);
+      const started = Date.now();
+      await wb.page.keyboard.type('1');
+      await wb.page
+        .locator('.statusbar-item', { hasText: `loss ${num(after.analysis.loss)}` })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      const statusMs = Date.now() - started;
+      await wb.page
+        .locator('.codelens-decoration', { hasText: `loss ${num(after.analysis.losses[0], 3)}` })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      const lensMs = Date.now() - started;
+      console.log(`live update in code-server: keystroke → status bar ${statusMs} ms, → CodeLens ${lensMs} ms (debounce 300 ms)`);
+      await wb.page.keyboard.press('Control+Z');
+      await wb.page
+        .locator('.statusbar-item', { hasText: `loss ${num(before.analysis.loss)}` })
+        .first()
+        .waitFor({ timeout: 30_000 });
+    });
+  });
+
   it('hovering a sample shows its loss and classes', { timeout: 90_000 }, async () => {
     await step(wb, 'hover', async () => {
       const { dataset, analysis } = core('cifar10-logits.json');
@@ -64,15 +104,17 @@ describe('editor, as a user sees it', () => {
     });
   });
 
-  it('Analyze File from the palette reports the loss in a notification', { timeout: 90_000 }, async () => {
+  it('Analyze File from the palette reports the loss in the status bar, without a toast', { timeout: 90_000 }, async () => {
     await step(wb, 'analyze-file', async () => {
       await openFile(wb.page, 'regression.json');
       await runCommand(wb.page, 'Gradient Lens: Analyze File');
       const loss = num(core('regression.json').analysis.loss);
       await wb.page
-        .locator('.notification-toast', { hasText: `mean squared error ${loss}` })
+        .locator('.statusbar-item', { hasText: `regression.json: 12 samples, mean squared error ${loss}` })
         .first()
         .waitFor({ timeout: 30_000 });
+      // Issue 16: the panel shows the result, so no notification pops for a command that succeeded.
+      assert.equal(await wb.page.locator('.notification-toast', { hasText: 'mean squared error' }).count(), 0);
     });
   });
 });

@@ -62,6 +62,6 @@ it('the installed extension analyses an example from the palette', { timeout: 12
     await openFile(wb.page, 'reference-example.json');
     await runCommand(wb.page, 'Gradient Lens: Analyze File');
     // The reference document's two-sample example: mean cross-entropy 0.7803.
-    await wb.page.locator('.notification-toast', { hasText: 'mean cross-entropy 0.7803' }).first().waitFor({ timeout: 30_000 });
+    await wb.page.locator('.statusbar-item', { hasText: 'mean cross-entropy 0.7803' }).first().waitFor({ timeout: 30_000 });
   });
 });

@@ -42,6 +42,8 @@ export interface GridNav {
   focus(r: number, c: number): void;
   /** The selected block, if more than the focused cell is selected. */
   selection(): Block | null;
+  /** Forgets the focused cell (and selection), so the next focus starts at initialFocus. */
+  reset(): void;
 }
 
 /** The smallest block holding cells a and b. */
@@ -183,7 +185,12 @@ export function attachGridNav(el: HTMLElement | SVGElement, target: GridTarget, 
     e.preventDefault();
   });
 
-  return { focused: () => focus, focus: (r, c) => moveTo(r, c), selection: () => selection };
+  const reset = () => {
+    focus = anchor = null;
+    if (selection) select(null);
+    target.showFocus(null);
+  };
+  return { focused: () => focus, focus: (r, c) => moveTo(r, c), selection: () => selection, reset };
 }
 
 function clamp(v: number, lo: number, hi: number): number {

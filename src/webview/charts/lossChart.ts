@@ -289,7 +289,10 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
     while (c < cells - 1 && lx >= cellX(c)) c++;
     return { r0: 0, r1: 1, c0: c, c1: c + 1 };
   };
-  attachGridNav(
+  // Whether the focus ring is drawn (the chart has keyboard focus), so a new selection can move it.
+  let ringShown = false;
+  let current = o.selected;
+  const nav = attachGridNav(
     el,
     {
       rows: 1,
@@ -301,6 +304,7 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
       },
       describe: (b) => describeCell(b.c0),
       showFocus(cell) {
+        ringShown = cell !== null;
         if (!cell) focusRect.attr('display', 'none');
         else
           focusRect
@@ -311,12 +315,22 @@ export function lossChart(doc: Document, o: LossChartOptions, ui: ChartUi): Loss
             .attr('height', ih + 4);
       },
       activate: (b) => activate(b.c0),
-      initialFocus: () => ({ r: 0, c: o.selected >= 0 && o.selected < n ? blockOf(o.selected) : 0 }),
+      initialFocus: () => ({ r: 0, c: current >= 0 && current < n ? blockOf(current) : 0 }),
     },
     ui,
   );
   setSelected(o.selected);
-  return { element: el, mode, setSelected };
+  // A selection made elsewhere (the editor's cursor, a click, another view) takes the focus ring
+  // with it; before, the ring stayed on the bar it was on (issue 16's stale focus ring).
+  const selectAndFocus = (i: number) => {
+    setSelected(i);
+    current = i;
+    if (i < 0 || i >= n) return;
+    const c = blockOf(i);
+    if (!ringShown) nav.reset();
+    else if (nav.focused()?.c !== c) nav.focus(0, c);
+  };
+  return { element: el, mode, setSelected: selectAndFocus };
 }
 
 function drawReduced(

@@ -2,7 +2,7 @@
  * A network's weight gradients: the gradient-norm chart (log scale, vanishing / exploding
  * flagged) and one heatmap per weight gradient, the same shape as the weights, neurons as rows.
  */
-import type { LayerPayload, NetworkPayload } from '../../shared/protocol';
+import type { NetworkPayload } from '../../shared/protocol';
 import { heatmap } from '../charts/heatmap';
 import { SCROLL_BOX_H } from '../charts/heatmapFrame';
 import type { HeatmapHandle } from '../charts/heatmapTypes';
@@ -15,6 +15,8 @@ import { DEFAULT_FOCUS, el, heading, type ViewContext, type ViewHandle } from '.
 import { focusColumns } from './focusClasses';
 import { focusControls } from './focusControls';
 import { subMatrixSource } from '../charts/subMatrix';
+import { deadReluUnits } from '../../core/deadUnits';
+import { inputLabel, inputNames, layerName, layerShortName, neuronLabel, neuronNames } from './networkNames';
 
 /** Layers wider or taller than this show their largest-gradient rows and columns by default. */
 export const WEIGHT_FOCUS = 24;
@@ -26,9 +28,7 @@ function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
 }
 import { blockTooltip } from './describe';
 
-export function layerName(l: number, layer: LayerPayload): string {
-  return `Layer ${l + 1} · ${layer.activation}`;
-}
+export { layerName };
 
 function norm(v: Float64Array): number {
   let s = 0;
@@ -52,7 +52,7 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
       doc,
       {
         layers: payload.layers.map((layer, l) => ({
-          name: `Layer ${l + 1}`,
+          name: layerShortName(l, layer),
           gradNorm: layer.gradNorm,
           weightNorm: layer.weightNorm,
           health: layer.health,
@@ -87,6 +87,13 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
       'data-layer': String(l),
     });
     const flag = layer.health === 'ok' ? '' : ` · ${layer.health === 'vanishing' ? '▼ vanishing' : '▲ exploding'}`;
+    // A ReLU unit with z ≤ 0 for every sample: its row of ∂L/∂W is exactly zero, and stays so.
+    const dead = layer.activation === 'relu' ? deadReluUnits(layer.z, payload.n, layer.outputs) : [];
+    const isDead = new Set(dead);
+    const rowNames = neuronNames(payload, l);
+    const colNames = inputNames(payload, l);
+    const rowLabel = (r: number) => `${rowNames ? rowNames[r] : r}${isDead.has(r) ? ' ✝' : ''}`;
+    const colLabel = (c: number) => (colNames ? colNames[c] : String(c));
     section.appendChild(
       el(doc, 'h3', { 'data-export-text': 'title' }, `${layerName(l, layer)} · ∂L/∂W ${layer.outputs} × ${layer.inputs}${flag}`),
     );
@@ -98,6 +105,16 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
         `‖∂L/∂W‖ = ${fmt(layer.gradNorm)}, ‖∂L/∂b‖ = ${fmt(norm(layer.gradBias))}, ‖W‖ = ${fmt(layer.weightNorm)}`,
       ),
     );
+    if (dead.length)
+      section.appendChild(
+        el(
+          doc,
+          'p',
+          { class: 'gl-caption gl-warning', 'data-testid': 'dead-units', 'data-units': dead.join(' ') },
+          `✝ dead ReLU ${dead.length === 1 ? 'unit' : 'units'} ${dead.join(', ')}: z ≤ 0 for all ${payload.n} samples, so σ′(z) = 0, ` +
+            `${dead.length === 1 ? 'its' : 'their'} ∂L/∂W rows and ∂L/∂b are exactly zero and ${dead.length === 1 ? 'it does' : 'they do'} not learn.`,
+        ),
+      );
     const full = denseSource(layer.gradWeights, layer.outputs, layer.inputs);
     // A large layer: by default the neurons (rows) and inputs (columns) with the largest |∂L/∂W|.
     const focus = ctx.focus ?? DEFAULT_FOCUS;
@@ -139,13 +156,17 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
         // A wide layer keeps readable rows and scrolls in its box rather than drawing them under a pixel.
         minCellH: 8,
         scrollable: true,
-        rowTitle: 'neuron',
-        colTitle: l === 0 ? 'input' : `layer ${l} unit`,
-        rowLabels: rowIds ? rowIds.map(String) : null,
-        colLabels: colIds ? colIds.map(String) : null,
+        rowTitle: rowNames ? 'class (output neuron)' : 'neuron',
+        colTitle: l === 0 ? (colNames ? 'input feature' : 'input') : `${layerShortName(l - 1, payload.layers[l - 1])} unit`,
+        rowLabels: rowIds
+          ? rowIds.map(rowLabel)
+          : dead.length || rowNames
+            ? Array.from({ length: layer.outputs }, (_, r) => rowLabel(r))
+            : null,
+        colLabels: colIds ? colIds.map(colLabel) : colNames ? colNames.slice() : null,
         rowIds,
         colIds,
-        label: `Gradient of the weights of layer ${l + 1}`,
+        label: `Gradient of the weights of ${layerName(l, layer)}`,
         testId: 'weight-gradient-heatmap',
         activate: () => ctx.selectLayer(l),
         describe(b, a) {
@@ -153,10 +174,11 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
           const [r, c] = [rid(b.r0), cid(b.c0)];
           const v = full.value(r, c);
           return {
-            title: `Layer ${l + 1} · ∂L/∂W[${r}, ${c}]`,
+            title: `${layerShortName(l, layer)} · ∂L/∂W[${r}, ${c}] · ${neuronLabel(payload, l, r)} ← ${inputLabel(payload, l, c)}`,
             rows: [
               ['∂L/∂W', precise(v)],
               ['W', precise(layer.weights[r * layer.inputs + c])],
+              ...(isDead.has(r) ? [['neuron', `dead ReLU: z ≤ 0 for all ${payload.n} samples`] as [string, string]] : []),
             ],
             value: v,
             cell: { r0: r, r1: r + 1, c0: c, c1: c + 1 },

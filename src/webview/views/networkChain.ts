@@ -16,7 +16,7 @@ import { precise, fmt, sub } from '../format';
 import { checkLine, figure, operator } from './check';
 import { checkTolerance, el, heading, maxAbsDiff, row, type ViewContext, type ViewHandle } from './common';
 import { blockTooltip } from './describe';
-import { layerName } from './network';
+import { inputNames, layerName, neuronNames } from './networkNames';
 
 const VECTOR_W = 56;
 
@@ -72,7 +72,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
     heading(
       doc,
       `Chain rule · sample ${i} · ${layerName(l, layer)}`,
-      `∂L/∂z = ${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} with σ′ = ${DERIVATIVE_TEXT[layer.activation]}; then this sample's ∂L/∂W = ∂L/∂z ⊗ a_prev (outer product), ${out} × ${inp}. ${payload.reduction === 'mean' ? `L is the batch-mean loss: every ∂L/∂a and ∂L/∂z here is sample ${i}'s share, its own gradient ÷ N = ${payload.n}.` : 'L is the batch sum: ∂L/∂a and ∂L/∂z here are the sample’s own.'}`,
+      `${l + 1 < payload.layers.length ? 'First ∂L/∂a = W⁽ˡ⁺¹⁾ᵀ · ∂L/∂z⁽ˡ⁺¹⁾, the gradient the next layer sends back; then ' : ''}∂L/∂z = ${softmax ? 'Jᵀ · ∂L/∂a' : '∂L/∂a ⊙ σ′(z)'} with σ′ = ${DERIVATIVE_TEXT[layer.activation]}; then this sample's ∂L/∂W = ∂L/∂z ⊗ a_prev (outer product), ${out} × ${inp}. ${payload.reduction === 'mean' ? `L is the batch-mean loss: every ∂L/∂a and ∂L/∂z here is sample ${i}'s share, its own gradient ÷ N = ${payload.n}.` : 'L is the batch sum: ∂L/∂a and ∂L/∂z here are the sample’s own.'}`,
     ),
   );
 
@@ -92,7 +92,17 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
     colLabels: softmax ? null : ['x'],
   });
   const ch = unitFrame.ch;
-  const vector = (values: Float64Array, title: string, testId: string, formula: (j: number) => string, labels = false): HeatmapHandle => {
+  // The output layer's units are the file's classes when it names them.
+  const unitNames = neuronNames(payload, l);
+  const prevNames = inputNames(payload, l);
+  const vector = (
+    values: Float64Array,
+    title: string,
+    testId: string,
+    formula: (j: number) => string,
+    labels = false,
+    names: string[] | null = unitNames,
+  ): HeatmapHandle => {
     const c = heatmap(
       doc,
       {
@@ -104,7 +114,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
         cell: { w: VECTOR_W, h: ch },
         minTop: unitFrame.top,
         noRowLabels: !labels,
-        rowLabels: labels ? Array.from({ length: values.length }, (_, j) => `unit ${j}`) : null,
+        rowLabels: labels ? Array.from({ length: values.length }, (_, j) => (names ? names[j] : `unit ${j}`)) : null,
         colLabels: [title],
         showValues: 'auto',
         label: title,
@@ -112,7 +122,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
         describe: (b, ag) =>
           ag.count === 1
             ? {
-                title: `${title} · unit ${b.r0}`,
+                title: `${title} · ${names ? names[b.r0] : `unit ${b.r0}`}`,
                 formula: formula(b.r0),
                 rows: [['value', precise(values[b.r0])]],
                 value: values[b.r0],
@@ -155,6 +165,54 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
     charts.push(c);
     return c;
   };
+
+  // Backprop's step into this layer: ∂L/∂a = W⁽ˡ⁺¹⁾ᵀ · ∂L/∂z⁽ˡ⁺¹⁾ (the next layer's gradient sent back through its weights).
+  const next = l + 1 < payload.layers.length ? payload.layers[l + 1] : null;
+  if (next) {
+    const dZnext = row(next.dZ, next.outputs, i);
+    const dAcalc = new Float64Array(out);
+    for (let k = 0; k < next.outputs; k++) for (let j = 0; j < out; j++) dAcalc[j] += next.weights[k * out + j] * dZnext[k];
+    const wT = new Float64Array(out * next.outputs);
+    for (let k = 0; k < next.outputs; k++) for (let j = 0; j < out; j++) wT[j * next.outputs + k] = next.weights[k * out + j];
+    const nextName = layerName(l + 1, next);
+    const eq0 = el(doc, 'div', { class: 'gl-equation', 'data-testid': 'chain-backprop-equation' });
+    const wChart = matrix(denseSource(wT, out, next.outputs), `Wᵀ of ${nextName}`, 'chain-next-weights', {
+      rowTitle: 'unit',
+      colTitle: `${nextName} neuron`,
+      cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 40) / next.outputs), h: ch },
+    });
+    const nextChart = vector(
+      dZnext,
+      `∂L/∂z, ${nextName}`,
+      'chain-next-dLdz',
+      (k) => `∂L/∂z${sub(k)} of ${nextName} = ${fmt(dZnext[k])}`,
+      false,
+      neuronNames(payload, l + 1),
+    );
+    const backChart = vector(
+      dAcalc,
+      '∂L/∂a',
+      'chain-backprop-dLda',
+      (j) => `Σₖ W[k, ${j}] · ∂L/∂zₖ = ${fmt(dAcalc[j])} (analysis: ${fmt(dA[j])})`,
+    );
+    eq0.append(
+      figure(doc, `W⁽ˡ⁺¹⁾ᵀ (${nextName})`, wChart.element),
+      operator(doc, '·', 'times'),
+      figure(doc, `∂L/∂z⁽ˡ⁺¹⁾ (${nextName})`, nextChart.element),
+      operator(doc, '=', 'equals'),
+      figure(doc, '∂L/∂a of this layer', backChart.element),
+    );
+    host.appendChild(eq0);
+    host.appendChild(
+      checkLine(
+        doc,
+        'chain-backprop-check',
+        `W⁽ˡ⁺¹⁾ᵀ · ∂L/∂z⁽ˡ⁺¹⁾ and the analysis's ∂L/∂a`,
+        maxAbsDiff(dAcalc, dA),
+        checkTolerance(dAcalc, dA),
+      ),
+    );
+  }
 
   const eq1 = el(doc, 'div', { class: 'gl-equation', 'data-testid': 'chain-equation' });
   const dAChart = vector(dA, '∂L/∂a', 'chain-dLda', (j) => `∂L/∂a${sub(j)} = ${fmt(dA[j])}`, true);
@@ -204,13 +262,15 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
   const prevChart = matrix(denseSource(aPrev, 1, inp), 'a_prev', 'chain-aprev', {
     maxHeight: 28,
     cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 20) / inp), h: 28 },
-    colLabels: null,
-    colTitle: l === 0 ? 'input x' : `a of layer ${l}`,
+    colLabels: prevNames ? prevNames.slice() : null,
+    colTitle: l === 0 ? 'input x' : `a of ${layerName(l - 1, payload.layers[l - 1])}`,
     rowLabels: ['a'],
   });
   const outerChart = matrix(denseSource(outer, out, inp), `∂L/∂W · sample ${i}`, 'chain-outer', {
-    rowTitle: 'neuron',
-    colTitle: 'input',
+    rowTitle: unitNames ? 'class (output neuron)' : 'neuron',
+    colTitle: l === 0 ? 'input' : `unit of ${layerName(l - 1, payload.layers[l - 1])}`,
+    rowLabels: unitNames ? unitNames.slice() : undefined,
+    colLabels: prevNames ? prevNames.slice() : undefined,
     cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 40) / inp), h: ch },
   });
   eq2.append(

@@ -87,3 +87,43 @@ test('histogram beyond maxBars: counts add up, clicking a bin cycles through its
   assert.deepEqual(selected, members.slice(0, 2));
   matchSnapshot('loss-histogram-400', chart.element.outerHTML);
 });
+
+test('issue 16: the focus ring follows a selection made elsewhere, and a blurred chart refocuses on the selected bar', () => {
+  const { document, ui } = dom();
+  const selected: number[] = [];
+  const chart = lossChart(
+    document,
+    { losses, selected: 3, width: 420, height: 200, select: (i) => selected.push(i), describe: (i) => ({ title: String(i), rows: [] }) },
+    ui,
+  );
+  const view = document.defaultView!;
+  const el = chart.element;
+  const ring = el.querySelector('[data-testid="loss-focus"]')!;
+  const barX = (sample: number) => {
+    const bar = el.querySelector(`[data-testid="loss-bar"][data-index="${sample}"]`)!;
+    return Number(bar.getAttribute('x'));
+  };
+  const key = (k: string) => el.dispatchEvent(Object.assign(new view.Event('keydown'), { key: k }));
+  el.dispatchEvent(new view.Event('focus'));
+  assert.equal(ring.getAttribute('display'), null);
+  // The ring's box starts at the bar's slot: losses sorted [1, 3, 4, 5, 0, 2], sample 3 is rank 1.
+  const slot = Number(ring.getAttribute('x'));
+  assert.ok(Math.abs(slot - barX(3)) < Number(ring.getAttribute('width')), `ring at ${slot}, bar 3 at ${barX(3)}`);
+  // The editor's cursor selects sample 2 (the smallest loss, the last bar): the ring moves there, and Enter means it.
+  chart.setSelected(2);
+  assert.ok(Math.abs(Number(ring.getAttribute('x')) - barX(2)) < Number(ring.getAttribute('width')));
+  assert.ok(Number(ring.getAttribute('x')) > slot);
+  key('Enter');
+  assert.deepEqual(selected, [2]);
+  key('ArrowLeft');
+  key('Enter');
+  assert.deepEqual(selected, [2, 0], 'one bar left of sample 2 is sample 0');
+  // Blurred: no ring; a selection meanwhile is where the focus comes back.
+  el.dispatchEvent(new view.Event('blur'));
+  assert.equal(ring.getAttribute('display'), 'none');
+  chart.setSelected(4);
+  assert.equal(ring.getAttribute('display'), 'none');
+  el.dispatchEvent(new view.Event('focus'));
+  key('Enter');
+  assert.deepEqual(selected, [2, 0, 4]);
+});
