@@ -393,7 +393,9 @@ describe('the panel, in a real VS Code', () => {
     { timeout: 120_000 },
     async () => {
       await step(wb, 'panel-finite-differences-logits', async () => {
-        await openFile(wb.page, 'cifar10-logits.json');
+        // The keyboard is in the panel after the previous test: open the file from the explorer, as a user would.
+        await wb.page.locator('.explorer-folders-view .monaco-list-row[aria-label*="cifar10-logits.json"]').first().click();
+        await wb.page.locator('.tab.active[aria-label*="cifar10-logits.json"]').first().waitFor({ timeout: 15_000 });
         await runCommand(wb.page, 'Gradient Lens: Compare with Finite Differences');
         const { dataset } = core('cifar10-logits.json');
         const t = datasetFiniteDifferences(dataset, 'mean');
