@@ -43,7 +43,10 @@ describe('a 400 MB file stays in its worker', function () {
       let chunk = '';
       for (let i = 0; i < N; i++) {
         chunk += text[i % DISTINCT] + (i + 1 < N ? ',\n' : '\n');
-        if (chunk.length > 1 << 24) (writeSync(fd, chunk), (chunk = ''));
+        if (chunk.length > 1 << 24) {
+          writeSync(fd, chunk);
+          chunk = '';
+        }
       }
       writeSync(fd, `${chunk}], "labels": [${Array.from({ length: N }, (_, i) => labelOf(i)).join(',')}]}\n`);
     } finally {
