@@ -36,11 +36,20 @@ export async function step(wb, name, fn) {
 
 /** Quick Open (Ctrl+P) a file by name and wait for its editor tab. */
 export async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  // A file written a moment ago may not be in Quick Open's index yet: ask again, as a user would.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    try {
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+      break;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt === 3) throw error;
+    }
+  }
   await page.keyboard.press('Enter');
   await page.locator(`.tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 15_000 });
   await page.locator('.monaco-editor .view-lines').first().waitFor();
