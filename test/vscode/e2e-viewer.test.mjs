@@ -172,6 +172,18 @@ describe('the array viewer, in a real VS Code', () => {
       // Scroll to row 7,000 (the mouse wheel over the table, then the scrollbar's jump).
       await frame.hover(table);
       await wb.page.mouse.wheel(0, 600);
+      // The wheel scrolls smoothly: let it end, or it lands after the jump and moves past row 7,000.
+      await frame.waitForFunction(
+        (sel) =>
+          new Promise((done) => {
+            const box = document.querySelector(sel);
+            let last = box.scrollTop;
+            const tick = () => (box.scrollTop === last ? done(true) : ((last = box.scrollTop), setTimeout(tick, 150)));
+            setTimeout(tick, 150);
+          }),
+        table,
+        { timeout: 10_000 },
+      );
       await frame.$eval(table, (box) => (box.scrollTop = 7000 * 22));
       await rowShown(7005);
       for (const i of [7002, 7005, 7010]) await check(i);
