@@ -63,6 +63,10 @@ async function main(): Promise<void> {
         await panel.show(s.payload, { selected: s.selected, view: s.view, layer: s.layer });
         if (s.hover) await panel.page.hover(s.hover);
         else await panel.page.mouse.move(0, 0);
+        // Views that ask for their data (the batch matrix) are drawn when it comes: wait for that.
+        await panel.page.waitForFunction(() => !document.querySelector('[aria-busy="true"], [data-testid="loading"]'), undefined, {
+          timeout: 15_000,
+        });
         await panel.page.waitForTimeout(120);
         await panel.page.screenshot({ path: join(out, `${s.name}-${theme}.png`), fullPage: true });
       }
