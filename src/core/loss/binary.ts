@@ -5,6 +5,7 @@
  */
 import type { Reduction } from '../losses';
 import type { LossSpec } from './spec';
+import { reduceElementwise } from './elementwiseReduction';
 
 export interface BinaryLossResult {
   loss: number;
@@ -46,30 +47,17 @@ export function bceWithLogits(
 ): BinaryLossResult {
   const gradient = new Float64Array(n * k);
   const probabilities = new Float64Array(n * k);
-  const losses = new Float64Array(n);
-  // "sum" is torch's: all N × K terms (see elementwise in ./regression.ts).
-  const torchSum = reduction === 'sum';
-  const sampleScale = !torchSum && n > 0 ? 1 / n : 1;
-  const scale = torchSum ? 1 : sampleScale / k;
-  let total = 0;
-  let all = 0;
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let j = 0; j < k; j++) {
-      const at = i * k + j;
-      const xv = x[at];
-      const tv = t[at];
-      const w = perOutput(spec.weight, j);
-      const lw = 1 + (perOutput(spec.pos_weight, j) - 1) * tv;
-      sum += w * ((1 - tv) * xv + lw * (Math.log1p(Math.exp(-Math.abs(xv))) + Math.max(-xv, 0)));
-      gradient[at] = w * (1 - tv - lw * sigmoid(-xv)) * scale;
-      probabilities[at] = sigmoid(xv);
-    }
-    losses[i] = sum / k;
-    total += losses[i];
-    all += sum;
-  }
-  return { loss: torchSum ? all : total * sampleScale, losses, gradient, probabilities, logitGradient: gradient };
+  // "sum" is torch's: all N × K terms (reduceElementwise).
+  const r = reduceElementwise(n, k, reduction, (at, j, scale) => {
+    const xv = x[at];
+    const tv = t[at];
+    const w = perOutput(spec.weight, j);
+    const lw = 1 + (perOutput(spec.pos_weight, j) - 1) * tv;
+    gradient[at] = w * (1 - tv - lw * sigmoid(-xv)) * scale;
+    probabilities[at] = sigmoid(xv);
+    return w * ((1 - tv) * xv + lw * (Math.log1p(Math.exp(-Math.abs(xv))) + Math.max(-xv, 0)));
+  });
+  return { ...r, gradient, probabilities, logitGradient: gradient };
 }
 
 /** torch's bound on log p and log(1 − p) in binary_cross_entropy, so p = 0 or 1 gives 100, not ∞. */
@@ -92,29 +80,15 @@ export function binaryCrossEntropy(
 ): BinaryLossResult {
   const gradient = new Float64Array(n * k);
   const logitGradient = new Float64Array(n * k);
-  const losses = new Float64Array(n);
-  // "sum" is torch's: all N × K terms (see elementwise in ./regression.ts).
-  const torchSum = reduction === 'sum';
-  const sampleScale = !torchSum && n > 0 ? 1 / n : 1;
-  const scale = torchSum ? 1 : sampleScale / k;
-  let total = 0;
-  let all = 0;
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let j = 0; j < k; j++) {
-      const at = i * k + j;
-      const pv = p[at];
-      const tv = t[at];
-      const w = perOutput(spec.weight, j);
-      const logP = Math.max(Math.log(pv), BCE_LOG_CLAMP);
-      const log1mP = Math.max(Math.log1p(-pv), BCE_LOG_CLAMP);
-      sum += -w * (tv * logP + (1 - tv) * log1mP);
-      gradient[at] = ((w * (pv - tv)) / Math.max((1 - pv) * pv, BCE_BACKWARD_EPSILON)) * scale;
-      logitGradient[at] = w * (pv - tv) * scale;
-    }
-    losses[i] = sum / k;
-    total += losses[i];
-    all += sum;
-  }
-  return { loss: torchSum ? all : total * sampleScale, losses, gradient, probabilities: p, logitGradient };
+  const r = reduceElementwise(n, k, reduction, (at, j, scale) => {
+    const pv = p[at];
+    const tv = t[at];
+    const w = perOutput(spec.weight, j);
+    const logP = Math.max(Math.log(pv), BCE_LOG_CLAMP);
+    const log1mP = Math.max(Math.log1p(-pv), BCE_LOG_CLAMP);
+    gradient[at] = ((w * (pv - tv)) / Math.max((1 - pv) * pv, BCE_BACKWARD_EPSILON)) * scale;
+    logitGradient[at] = w * (pv - tv) * scale;
+    return -w * (tv * logP + (1 - tv) * log1mP);
+  });
+  return { ...r, gradient, probabilities: p, logitGradient };
 }

@@ -6,34 +6,20 @@
  */
 import { meanSquaredError, type LossResult, type Reduction } from '../losses';
 import type { LossSpec } from './spec';
+import { reduceElementwise } from './elementwiseReduction';
 
 /** One output's term and its derivative w.r.t. ŷ, for d = ŷ − y. */
 type Elementwise = (d: number) => [loss: number, slope: number];
 
-/**
- * "mean" is torch's mean over all N × D terms; "sum" is torch's reduction="sum", the sum of all N × D
- * terms (not the sum of the per-sample means, which the default MSE's setting-driven sum is).
- */
+/** Torch's mean or sum over all N × D terms (reduceElementwise), with the term's slope as ∂L/∂ŷ. */
 function elementwise(yHat: Float64Array, y: Float64Array, n: number, d: number, reduction: Reduction, term: Elementwise): LossResult {
   const gradient = new Float64Array(n * d);
-  const losses = new Float64Array(n);
-  const torchSum = reduction === 'sum';
-  const sampleScale = !torchSum && n > 0 ? 1 / n : 1;
-  const scale = torchSum ? 1 : sampleScale / d;
-  let total = 0;
-  let all = 0;
-  for (let i = 0; i < n; i++) {
-    let sum = 0;
-    for (let j = i * d; j < i * d + d; j++) {
-      const [loss, slope] = term(yHat[j] - y[j]);
-      sum += loss;
-      gradient[j] = slope * scale;
-    }
-    losses[i] = sum / d;
-    total += losses[i];
-    all += sum;
-  }
-  return { loss: torchSum ? all : total * sampleScale, losses, gradient };
+  const r = reduceElementwise(n, d, reduction, (at, _j, scale) => {
+    const [loss, slope] = term(yHat[at] - y[at]);
+    gradient[at] = slope * scale;
+    return loss;
+  });
+  return { ...r, gradient };
 }
 
 /** d², slope 2d: torch's mse_loss term, for its reduction="sum" (the mean is meanSquaredError's). */
