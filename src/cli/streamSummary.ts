@@ -4,12 +4,14 @@
  * report the full path would print, or null when the file is anything else (or has any problem):
  * the caller then runs the full reader, so every message and position comes from one place.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import { formatOf } from '../core/load';
 import type { Reduction } from '../core/losses';
 import { CsvSummaryStream, headerWidth, JsonSummaryStream, labelsFromTail, type SummaryStream } from '../core/summaryStream';
+import { feedChunks, type ChunkFile } from './chunkFile';
 import { csvCuts, MIN_PART_BYTES, summarizePart, type PartJob, type PartResult } from './summaryParts';
+
+export { openChunkFile, type ChunkFile } from './chunkFile';
 
 /** How many threads read a large CSV, and how their parts are run (worker threads in the CLI). */
 export interface ThreadOptions {
@@ -20,37 +22,8 @@ export interface ThreadOptions {
   minPartBytes?: number;
 }
 
-/** A regular file opened for reading, or null (the full reader then says why it cannot be read). */
-export interface ChunkFile {
-  size: number;
-  /** Reads up to `length` bytes at file offset `position` into `into` at `at`; 0 at the end. */
-  read(into: Uint8Array, at: number, length: number, position: number): number;
-  close(): void;
-}
-
-const CHUNK = 4 << 20;
 /** Labels read from a JSON file's end: beyond this the full reader runs. */
 const MAX_TAIL = 64 << 20;
-
-/** Opens `path` as readRegularFile does (non-blocking, a regular file of at most maxBytes), else null. */
-export function openChunkFile(path: string, maxBytes: number): ChunkFile | null {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch {
-    return null;
-  }
-  const s = fstatSync(fd);
-  if (!s.isFile() || s.size > maxBytes) {
-    closeSync(fd);
-    return null;
-  }
-  return {
-    size: s.size,
-    read: (into, at, length, position) => readSync(fd, into, at, length, position),
-    close: () => closeSync(fd),
-  };
-}
 
 export function streamedSummary(
   file: string,
@@ -98,26 +71,14 @@ export function streamedSummary(
 }
 
 function run(f: ChunkFile, stream: SummaryStream) {
-  let buf = new Uint8Array(2 * CHUNK);
-  let carry = 0;
-  let position = 0;
-  for (;;) {
-    if (buf.length - carry < CHUNK) {
-      const bigger = new Uint8Array(carry + 2 * CHUNK);
-      bigger.set(buf.subarray(0, carry));
-      buf = bigger;
-    }
-    const got = position < f.size ? f.read(buf, carry, Math.min(CHUNK, f.size - position), position) : 0;
-    position += got;
-    const valid = carry + got;
-    const last = got === 0 || position >= f.size;
-    const used = stream.feed(buf.subarray(0, valid), last, position - valid);
-    if (used < 0) return null;
-    if (last || stream.done) break;
-    buf.copyWithin(0, used, valid);
-    carry = valid - used;
-  }
-  return stream.finish();
+  const complete = feedChunks(
+    f,
+    0,
+    f.size,
+    (bytes, last, offset) => stream.feed(bytes, last, offset),
+    () => stream.done,
+  );
+  return complete ? stream.finish() : null;
 }
 
 /** The labels at the end of a JSON file (`…, "labels": […]}`), or null. */

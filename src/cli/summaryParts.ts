@@ -6,7 +6,7 @@
  * single-threaded full reader then reports the problem.
  */
 import { CsvSummaryStream } from '../core/summaryStream';
-import type { ChunkFile } from './streamSummary';
+import { feedChunks, type ChunkFile } from './chunkFile';
 
 export interface PartJob {
   path: string;
@@ -24,7 +24,6 @@ export interface PartResult {
   bounds: Float64Array;
 }
 
-const CHUNK = 4 << 20;
 /** No part smaller than this: a thread's start-up (about 30 ms) must pay for itself. */
 export const MIN_PART_BYTES = 8 << 20;
 
@@ -34,25 +33,7 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
   if (!f) return failed;
   try {
     const stream = new CsvSummaryStream({ k: job.k, final: job.final });
-    let buf = new Uint8Array(2 * CHUNK);
-    let carry = 0;
-    let position = job.start;
-    for (;;) {
-      if (buf.length - carry < CHUNK) {
-        const bigger = new Uint8Array(carry + 2 * CHUNK);
-        bigger.set(buf.subarray(0, carry));
-        buf = bigger;
-      }
-      const got = position < job.end ? f.read(buf, carry, Math.min(CHUNK, job.end - position), position) : 0;
-      position += got;
-      const valid = carry + got;
-      const last = got === 0 || position >= job.end;
-      const used = stream.feed(buf.subarray(0, valid), last);
-      if (used < 0) return failed;
-      if (last) break;
-      buf.copyWithin(0, used, valid);
-      carry = valid - used;
-    }
+    if (!feedChunks(f, job.start, job.end, (bytes, last) => stream.feed(bytes, last))) return failed;
     const summer = stream.finish();
     if (!summer?.kept) return failed;
     return { ok: true, hits: summer.hits, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };

@@ -1,0 +1,67 @@
+/**
+ * A file read a chunk at a time, for the streaming summary and its thread parts (issue 22): opened
+ * as readRegularFile opens it, fed to a reader that keeps no more than a chunk and a partial row.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+/** A regular file opened for reading, or null (the full reader then says why it cannot be read). */
+export interface ChunkFile {
+  size: number;
+  /** Reads up to `length` bytes at file offset `position` into `into` at `at`; 0 at the end. */
+  read(into: Uint8Array, at: number, length: number, position: number): number;
+  close(): void;
+}
+
+const CHUNK = 4 << 20;
+
+/** Opens `path` as readRegularFile does (non-blocking, a regular file of at most maxBytes), else null. */
+export function openChunkFile(path: string, maxBytes: number): ChunkFile | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return null;
+  }
+  const s = fstatSync(fd);
+  if (!s.isFile() || s.size > maxBytes) {
+    closeSync(fd);
+    return null;
+  }
+  return {
+    size: s.size,
+    read: (into, at, length, position) => readSync(fd, into, at, length, position),
+    close: () => closeSync(fd),
+  };
+}
+
+/**
+ * Feeds [start, end) of a file, CHUNK bytes at a time, to a reader that returns how many bytes it
+ * used (the rest, a partial row, is carried to the next call) or −1 to give up. False when it gave up.
+ */
+export function feedChunks(
+  f: ChunkFile,
+  start: number,
+  end: number,
+  feed: (bytes: Uint8Array, last: boolean, offset: number) => number,
+  done: () => boolean = () => false,
+): boolean {
+  let buf = new Uint8Array(2 * CHUNK);
+  let carry = 0;
+  let position = start;
+  for (;;) {
+    if (buf.length - carry < CHUNK) {
+      const bigger = new Uint8Array(carry + 2 * CHUNK);
+      bigger.set(buf.subarray(0, carry));
+      buf = bigger;
+    }
+    const got = position < end ? f.read(buf, carry, Math.min(CHUNK, end - position), position) : 0;
+    position += got;
+    const valid = carry + got;
+    const last = got === 0 || position >= end;
+    const used = feed(buf.subarray(0, valid), last, position - valid);
+    if (used < 0) return false;
+    if (last || done()) return true;
+    buf.copyWithin(0, used, valid);
+    carry = valid - used;
+  }
+}
