@@ -8,16 +8,9 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ensureCodeServer, repoRoot } from './install-code-server.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
+
+export { CHROMIUM };
 
 export const USER_SETTINGS = {
   'telemetry.telemetryLevel': 'off',

@@ -16,18 +16,10 @@ import type { TensorQuery } from '../../src/core/tensorQuery';
 import { storeOf } from './fixtureData';
 import { renderPanelHtml } from '../../src/extension/panelHtml';
 import { THEMES, themeCss, type ThemeName } from './themes';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/vscode/chromium.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM };
 
 /** Bundles an entry for the browser exactly as scripts/build.mjs does for the webview. */
 export async function bundle(entry: string, outfile: string): Promise<void> {
