@@ -70,15 +70,7 @@ export class LineIndex {
 
   /** The 0-based line containing a byte offset. */
   lineOf(offset: number): number {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lineOfOffset(this.lineStarts, offset);
   }
 
   position(offset: number): Position {
@@ -111,6 +103,18 @@ export class LineIndex {
     }
     return offset;
   }
+}
+
+/** The 0-based line whose start is the last at or before `offset` (binary search of the line starts). */
+export function lineOfOffset(lineStarts: LineTables['lineStarts'], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** `FILE:LINE:COL` with 1-based line and column, as compilers print. */

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { ByteWindow, LineTables } from '../core/lineIndex';
+import { lineOfOffset, type ByteWindow, type LineTables } from '../core/lineIndex';
 
 export function fileWindow(path: string, length: number): ByteWindow {
   return {
@@ -26,23 +26,13 @@ export function fileWindow(path: string, length: number): ByteWindow {
 /** Bytes of the open document's text as the worker encoded it, one line at a time. */
 export function documentWindow(uri: vscode.Uri, lineStarts: LineTables['lineStarts']): ByteWindow {
   const encoder = new TextEncoder();
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
   return {
     get length() {
       return Number.MAX_SAFE_INTEGER;
     },
     subarray(start, end) {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      const line = lineOf(start);
+      const line = lineOfOffset(lineStarts, start);
       if (!document || line >= document.lineCount) return new Uint8Array(0);
       const bytes = encoder.encode(document.lineAt(line).text);
       return bytes.subarray(start - lineStarts[line], end - lineStarts[line]);
