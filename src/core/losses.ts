@@ -309,22 +309,3 @@ export function logitGradientFromProbabilities(
     logitGradientRowInto(p.subarray(i * k, (i + 1) * k), y.subarray(i * k, (i + 1) * k), scale, out.subarray(i * k, (i + 1) * k));
   return out;
 }
-
-/** logitGradientFromProbabilities for class indices, each label a one-hot row: the same function, the same bits. */
-export function logitGradientFromLabels(
-  p: Float64Array,
-  labels: Int32Array,
-  n: number,
-  k: number,
-  reduction: Reduction = 'mean',
-): Float64Array {
-  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
-  const out = new Float64Array(n * k);
-  const y = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    y.fill(0);
-    y[labels[i]] = 1;
-    logitGradientRowInto(p.subarray(i * k, (i + 1) * k), y, scale, out.subarray(i * k, (i + 1) * k));
-  }
-  return out;
-}

@@ -225,7 +225,7 @@ export class TensorStore {
 }
 
 /** The target row of sample i in its one dense form: a label becomes a one-hot row here, per row. */
-export function targetRowInto(dataset: ClassificationData, i: number, out: Float64Array): void {
+function targetRowInto(dataset: ClassificationData, i: number, out: Float64Array): void {
   const k = dataset.k;
   if (dataset.labels) {
     out.fill(0);

@@ -61,11 +61,6 @@ export async function pickRoles(uri: vscode.Uri, match: RoleMatch | null): Promi
   return picked.choice.assignment;
 }
 
-/** Forget the remembered choice for a file (e.g. a "Choose arrays again" action). */
-export function forgetNpzRoles(uri: vscode.Uri): void {
-  remembered.delete(uri.toString());
-}
-
 function sameAssignment(a: RoleAssignment, b: RoleAssignment): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof RoleAssignment>;
   for (const k of keys) if (a[k] !== b[k]) return false;
