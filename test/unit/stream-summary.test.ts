@@ -15,6 +15,7 @@ import { readRegularFile } from '../../src/cli/readRegular';
 import { openChunkFile, streamedSummary, type ChunkFile } from '../../src/cli/streamSummary';
 import { DEFAULT_MAX_FILE_BYTES } from '../../src/core/limits';
 import { cliProcess } from '../helpers/cliProcess';
+import { seededUniform } from '../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-stream-'));
@@ -54,25 +55,8 @@ function same(path: string, label = path) {
   if (streamedSummary(path, pieces(1 << 30), () => null, 'mean')) streamed++;
 }
 
-/** sfc32: the tests' seeded generator (no Math.random()). */
-function sfc32(a: number, b: number, c: number, d: number) {
-  return () => {
-    a |= 0;
-    b |= 0;
-    c |= 0;
-    d |= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-}
-
 function logits(n: number, k: number, seed: number) {
-  const rand = sfc32(seed, 2, 3, 4);
+  const rand = seededUniform(seed);
   const rows: number[][] = [];
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -153,7 +137,7 @@ describe('analyze --summary streamed: fuzzing', () => {
       'f.json': JSON.stringify({ logits: rows.map((r) => r.map((v) => Number(v.toPrecision(5)))), labels }, null, 1),
     };
     const alphabet = '0123456789,.-+eE[]{}" \n\r\tx:';
-    const rand = sfc32(99, 98, 97, 96);
+    const rand = seededUniform(99);
     let streamedMutants = 0;
     for (const [name, text] of Object.entries(seeds)) {
       for (let m = 0; m < 150; m++) {

@@ -14,31 +14,15 @@ import { buildSync } from 'esbuild';
 import { openChunkFile, streamedSummary } from '../../src/cli/streamSummary';
 import { DEFAULT_MAX_FILE_BYTES } from '../../src/core/limits';
 import { cli } from '../helpers/cli';
+import { seededUniform } from '../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-threads-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
 
-/** sfc32, seeded (no Math.random()). */
-function sfc32(a: number, b: number, c: number, d: number) {
-  return () => {
-    a |= 0;
-    b |= 0;
-    c |= 0;
-    d |= 0;
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-}
-
 function csvText(n: number, k: number, seed: number, digits = 17): string {
-  const rand = sfc32(seed, 5, 6, 7);
+  const rand = seededUniform(seed);
   const lines = [Array.from({ length: k }, (_, j) => `logit_${j}`).join(',') + ',label'];
   for (let i = 0; i < n; i++) {
     const row = Array.from({ length: k }, () => ((rand() - 0.5) * 30).toPrecision(digits));
