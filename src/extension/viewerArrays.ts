@@ -10,7 +10,7 @@ import { clampBlock, readNumberBlock, readStringBlock, tableShape } from '../cor
 import { checkSlice, sliceArray } from '../core/arraySlice';
 import { NpyError, readNpy, type NpyArray } from '../core/npy';
 import { readNpz } from '../core/npz';
-import type { NpyArrayInfo, NpyRowsRequest, NpySliceRequest } from '../shared/protocol';
+import type { NpyArrayInfo, NpyRowsMessage, NpyRowsRequest, NpySliceMessage, NpySliceRequest } from '../shared/protocol';
 import { archiveView, isArchiveName } from './archiveView';
 import { arrayInfo, type ViewerArray } from './npyViewModel';
 
@@ -39,24 +39,11 @@ export interface ViewerOutline {
   error: string | null;
 }
 
-export interface ViewerBlock {
-  row0: number;
-  row1: number;
-  col0: number;
-  col1: number;
-  values: Float64Array | null;
-  strings: string[] | null;
-  error?: string;
-}
+/** A block of an array's table view: the page's NpyRowsMessage without what the host adds. */
+export type ViewerBlock = Omit<NpyRowsMessage, 'type' | 'requestId' | 'array' | 'rowColumns'>;
 
-export interface ViewerSlice {
-  rows: number;
-  cols: number;
-  totalRows: number;
-  totalCols: number;
-  values: Float64Array;
-  error?: string;
-}
+/** A 2-D slice: the page's NpySliceMessage without its envelope. */
+export type ViewerSlice = Omit<NpySliceMessage, 'type' | 'array'>;
 
 export class ViewerArrays {
   private constructor(
