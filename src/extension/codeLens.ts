@@ -11,6 +11,9 @@ import { rangeOf } from './ranges';
 import { accuracy } from '../core/report';
 import { LensRefreshRule } from './codeLensRefresh';
 
+/** How long VS Code may take to ask for the lenses of a new analysis before it is reminded. */
+const LENS_CATCH_UP_MS = 1000;
+
 export class LossCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -18,7 +21,14 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider {
 
   constructor(private readonly service: AnalysisService) {
     service.onDidAnalyze((file) => {
-      if (this.refresh.shouldFire(file.uri.toString(), file.version)) this.changed.fire();
+      const uri = file.uri.toString();
+      if (this.refresh.shouldFire(uri, file.version)) this.changed.fire();
+      // VS Code asks again by itself after an edit; if it has not asked for this version within a
+      // second (its request was cancelled, or dropped), ask it to.
+      else
+        setTimeout(() => {
+          if (file.version !== undefined && !this.refresh.hasServed(uri, file.version)) this.changed.fire();
+        }, LENS_CATCH_UP_MS);
     });
     vscode.workspace.onDidCloseTextDocument((d) => this.refresh.forget(d.uri.toString()));
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -31,8 +41,9 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider {
     if (!settings.codeLensEnabled) return [];
     const file = await this.service.analyzeDocument(document, token);
     const analysis = file?.analysis;
+    if (token.isCancellationRequested) return [];
     if (file) this.refresh.served(file.uri.toString(), document.version);
-    if (!file?.dataset || !analysis || token.isCancellationRequested) return [];
+    if (!file?.dataset || !analysis) return [];
     const uri = file.uri.toString();
     const rows = file.dataset.spans[0];
     const n = analysis.n;

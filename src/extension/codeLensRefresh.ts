@@ -14,6 +14,11 @@ export class LensRefreshRule {
     this.provided.set(uri, version);
   }
 
+  /** VS Code received lenses for this version (or a later one). */
+  hasServed(uri: string, version: number): boolean {
+    return (this.provided.get(uri) ?? -1) >= version;
+  }
+
   forget(uri: string): void {
     this.provided.delete(uri);
   }
