@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findFrame } from '../../scripts/vscode/harness.mjs';
-import { examplesWorkbench, step } from './e2e-helpers.mjs';
+import { examplesWorkbench, runCommand, step } from './e2e-helpers.mjs';
 import { runPipeline } from '../../src/core/pipeline.ts';
 import { seededUniform } from '../helpers/seeded.ts';
 
@@ -69,7 +69,11 @@ describe('a 400 MB file, from the explorer', () => {
       await step(wb, 'large-explorer', async () => {
         const page = wb.page;
         const item = page.locator(`.explorer-folders-view .monaco-list-row[aria-label*="${NAME}"]`).first();
-        await item.waitFor({ timeout: 60_000 });
+        // The file was written after the workbench opened: the explorer may not have seen it yet.
+        await item.waitFor({ timeout: 15_000 }).catch(async () => {
+          await runCommand(page, 'File: Refresh Explorer');
+          await item.waitFor({ timeout: 60_000 });
+        });
         await item.click({ button: 'right' });
         const menuItem = page.locator('.context-view .action-label', { hasText: 'Analyze File' }).first();
         await menuItem.click();
