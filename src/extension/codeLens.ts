@@ -9,28 +9,15 @@ import { readSettings } from './config';
 import { num } from './format';
 import { rangeOf } from './ranges';
 import { accuracy } from '../core/report';
-import { LensRefreshRule } from './codeLensRefresh';
-
-/** How long VS Code may take to ask for the lenses of a new analysis before it is reminded. */
-const LENS_CATCH_UP_MS = 1000;
 
 export class LossCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly refresh = new LensRefreshRule();
 
   constructor(private readonly service: AnalysisService) {
-    service.onDidAnalyze((file) => {
-      const uri = file.uri.toString();
-      if (this.refresh.shouldFire(uri, file.version)) this.changed.fire();
-      // VS Code asks again by itself after an edit; if it has not asked for this version within a
-      // second (its request was cancelled, or dropped), ask it to.
-      else
-        setTimeout(() => {
-          if (file.version !== undefined && !this.refresh.hasServed(uri, file.version)) this.changed.fire();
-        }, LENS_CATCH_UP_MS);
-    });
-    vscode.workspace.onDidCloseTextDocument((d) => this.refresh.forget(d.uri.toString()));
+    // Every new analysis: telling VS Code only about the ones it cannot see (issue 16's attempt to cut
+    // the lag) left a stale or missing lens in 2 of 3 fresh-clone runs, so every analysis is announced.
+    service.onDidAnalyze(() => this.changed.fire());
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gradientLens.codeLens')) this.changed.fire();
     });
@@ -42,7 +29,6 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider {
     const file = await this.service.analyzeDocument(document, token);
     const analysis = file?.analysis;
     if (token.isCancellationRequested) return [];
-    if (file) this.refresh.served(file.uri.toString(), document.version);
     if (!file?.dataset || !analysis) return [];
     const uri = file.uri.toString();
     const rows = file.dataset.spans[0];
