@@ -29,6 +29,8 @@ export class RunPanel implements vscode.Disposable {
   /** Points read but not yet posted (the page was not ready). */
   private unsent: RunPoint[] = [];
   private needsReset = true;
+  /** Counts openStep requests, so that an older one finishing late does not replace a newer one. */
+  private openTicket = 0;
   private lastError = '';
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -191,8 +193,11 @@ export class RunPanel implements vscode.Disposable {
   private async openStep(index: number): Promise<void> {
     const s = this.steps[index];
     if (!s) return;
+    // Keys on the slider send one request per step passed; only the newest may show its batch.
+    const ticket = ++this.openTicket;
     const uri = vscode.Uri.joinPath(this.folder, ...s.file.split('/'));
     const reply = (ok: boolean, text: string) =>
+      ticket === this.openTicket &&
       void this.panel.webview.postMessage({ type: 'runStepOpened', index, ok, message: text } satisfies ToRunWebview);
     try {
       await stat(uri.fsPath);
@@ -201,6 +206,7 @@ export class RunPanel implements vscode.Disposable {
       return;
     }
     const file = await analyseForCommand(this.service, uri, this.log);
+    if (ticket !== this.openTicket) return;
     if (!file) {
       reply(false, `step ${s.step}: ${s.file} could not be analysed (see the message)`);
       return;
