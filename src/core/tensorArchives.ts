@@ -8,6 +8,7 @@
  */
 import type { Activation, DenseLayer, LoadResult, NetworkData } from './dataset';
 import { siblingReader } from './classNames';
+import { startsLikeZip } from './fileSignature';
 import { NpyError, readNpy, type NpyArray } from './npy';
 import { loadNamedArrays, shapeText, type NumpyLoadOptions } from './numpyRoles';
 import { problem, type Problem } from './problems';
@@ -22,7 +23,7 @@ export interface TensorArchive {
 
 /** Reads either format by its extension (else by its first bytes). Throws {@link NpyError}. */
 export function readTensorArchive(bytes: Uint8Array, fileName: string): TensorArchive {
-  const torch = /\.(pt|pth|bin|ckpt)$/i.test(fileName) || (!/\.safetensors$/i.test(fileName) && bytes[0] === 0x50 && bytes[1] === 0x4b);
+  const torch = /\.(pt|pth|bin|ckpt)$/i.test(fileName) || (!/\.safetensors$/i.test(fileName) && startsLikeZip(bytes));
   if (torch) {
     const t = readTorchFile(bytes, baseName(fileName));
     return { arrays: t.arrays, metadata: t.metadata };
