@@ -5,7 +5,7 @@ import type { Dataset, LoadResult } from '../core/dataset';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import { formatLocation, LineIndex } from '../core/lineIndex';
 import { formatOf, loadTensorFile } from '../core/load';
-import { ROLE_NAMES, type RoleAssignment, type RoleName } from '../core/numpyRoles';
+import { ROLE_NAMES, type RoleAssignment, type RoleName } from '../core/npzRoles';
 import type { Reduction } from '../core/losses';
 import { summarizeClassification } from '../core/summary';
 import { analysisReport, toRows } from '../core/report';

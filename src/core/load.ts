@@ -12,7 +12,7 @@ import { rolesFromCsv } from './csvRoles';
 import { networkFromJson } from './networkRoles';
 import { withNetworkLossCheck } from './loss/networkLoss';
 import { InputError, problem } from './problems';
-import { loadNpyFile, loadNpzFile, type RoleAssignment } from './numpyRoles';
+import { loadNpyFile, loadNpzFile, type RoleAssignment } from './npzRoles';
 import { type RoleOptions } from './roles';
 import { loadSafetensorsFile, loadTorchFile } from './tensorArchives';
 import { userGradientsFromCsv, userGradientsFromJson, withUserGradients } from './userGradients';

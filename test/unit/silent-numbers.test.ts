@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { analyze } from '../../src/core/analysis';
 import { loadTensorFile } from '../../src/core/load';
 import { writeNpz } from '../../src/core/npz';
-import { matchRoles } from '../../src/core/numpyRoles';
+import { matchRoles } from '../../src/core/npzRoles';
 import { LineIndex, formatLocation } from '../../src/core/lineIndex';
 
 const enc = new TextEncoder();

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
 import { loadTensorFile } from '../../src/core/load';
 import { writeNpz } from '../../src/core/npz';
-import { isRunMember } from '../../src/core/numpyRoles';
+import { isRunMember } from '../../src/core/npzRoles';
 import { lossDisagreement, stepLoss } from '../../src/core/runStep';
 import { MANIFEST_START, readManifest, readManifestChunk, type ManifestCursor, type RunStep } from '../../src/core/trainingRun';
 
