@@ -1,16 +1,17 @@
 /**
- * NumPy files → roles → dataset. An `.npz` archive's arrays are matched to roles by name (exact
- * role names first, then common aliases such as `y_pred` / `y_true`, then by content), and when
- * two arrays could play the same role the match is reported as ambiguous with the choices, so the
- * editor can ask with a quick pick and the CLI can be told with `--role`. A single `.npy` is one
- * tensor; its labels or targets come from a file beside it (read through `readSibling`).
+ * Named arrays (.npz, .safetensors, a .pt dict) → roles → dataset. The arrays are matched to roles
+ * by name (exact role names first, then common aliases such as `y_pred` / `y_true`, then by
+ * content), and when two arrays could play the same role the match is reported as ambiguous with
+ * the choices, so the editor can ask with a quick pick and the CLI can be told with `--role`. A
+ * single `.npy` and its sibling files are `npySiblings.ts`.
  *
  * NumPy arrays have no text position: every problem is located at byte 0 and names the array.
  */
-import { buildWithSiblingClasses, siblingReader, type ReadSibling, type SiblingSource } from './classNames';
+import { dtypeName, shapeText } from './arrayDescription';
+import { buildWithSiblingClasses, type ReadSibling, type SiblingSource } from './classNames';
 import type { LoadResult } from './dataset';
 import { unlocated, type Located } from './located';
-import { NpyError, readNpy, type NpyArray } from './npy';
+import { NpyError, type NpyArray } from './npy';
 import { openNpz } from './npz';
 import { problem, type Problem } from './problems';
 import { DEFAULT_SUM_TOLERANCE, type RoleOptions, type Roles } from './roles';
@@ -56,7 +57,7 @@ export interface NumpyLoadOptions extends RoleOptions, SiblingSource {
 
 const INPUT_ROLES = ['logits', 'probabilities', 'predictions', 'log_probabilities'] as const;
 const TARGET_ROLES = ['labels', 'targets'] as const;
-type InputRole = (typeof INPUT_ROLES)[number];
+export type InputRole = (typeof INPUT_ROLES)[number];
 type TargetRole = (typeof TARGET_ROLES)[number];
 type Slot = 'input' | 'target' | 'classes';
 
@@ -127,7 +128,7 @@ alias(
 const MAX_CHOICES = 24;
 
 /** What matching needs to know about one array, computed lazily. */
-class ArrayFacts {
+export class ArrayFacts {
   readonly lower: string;
   readonly numeric: boolean;
   readonly dims: number;
@@ -310,13 +311,13 @@ function contentInputs(unnamed: ArrayFacts[]): ArrayFacts[] {
 }
 
 /** Whether `t` can be the labels or targets of `input`. */
-function fitsInput(input: ArrayFacts, t: ArrayFacts): boolean {
+export function fitsInput(input: ArrayFacts, t: ArrayFacts): boolean {
   if (t.rows !== input.rows || t.dims === 0 || t.dims > 2) return false;
   if (input.matrix) return (t.columnLike && t.intValued) || (t.dims === 2 && t.cols === input.cols);
   return t.dims === input.dims && t.cols === input.cols;
 }
 
-function inputRoleByContent(input: ArrayFacts, target: ArrayFacts | null): InputRole {
+export function inputRoleByContent(input: ArrayFacts, target: ArrayFacts | null): InputRole {
   if (!input.matrix) return 'predictions';
   if (input.distributionRows) return 'probabilities';
   // Same-shaped partner that is neither class indices nor distributions: a regression.
@@ -324,7 +325,7 @@ function inputRoleByContent(input: ArrayFacts, target: ArrayFacts | null): Input
   return 'logits';
 }
 
-function targetRole(inputRole: InputRole | null, t: ArrayFacts, named: TargetRole | null): TargetRole {
+export function targetRole(inputRole: InputRole | null, t: ArrayFacts, named: TargetRole | null): TargetRole {
   if (inputRole === 'predictions') return 'targets';
   // PyTorch's `target` of class indices: a column of whole numbers next to logits is labels.
   if (t.columnLike && t.intValued) return 'labels';
@@ -484,98 +485,7 @@ export function loadNamedArrays(
   return withUserGradients(finish(roles, problems, options), userGradientsFromNpz(arrays));
 }
 
-/** The stems of sibling files a single .npy may take its labels or targets from, in order. */
-export function npySiblingCandidates(fileName: string, wants: 'labels' | 'targets'): string[] {
-  const base = baseName(fileName);
-  const stem = base.replace(/\.npy$/i, '');
-  const names =
-    wants === 'labels'
-      ? [`${stem}_labels.npy`, `${stem}_targets.npy`, 'labels.npy', 'targets.npy']
-      : [`${stem}_targets.npy`, 'targets.npy', `${stem}_labels.npy`, 'labels.npy'];
-  return [...new Set(names)].filter((n) => n !== base);
-}
-
-/** Every sibling file name the loaders may ask `readSibling` for, so a caller can read them ahead. */
-export function siblingFilesFor(fileName: string): string[] {
-  const names: string[] = [];
-  if (/\.npy$/i.test(fileName)) names.push(...npySiblingCandidates(fileName, 'labels'));
-  if (/\.(safetensors|pt|pth)$/i.test(fileName)) names.push('inputs.npy', 'labels.npy', 'targets.npy'); // a state dict's data
-  names.push('classes.txt', 'labels.txt');
-  return [...new Set(names)];
-}
-
-/** A single .npy: a 2-D float array is the input, with labels or targets from a sibling file. */
-export function loadNpyFile(bytes: Uint8Array, fileName: string, options: NumpyLoadOptions = {}): LoadResult {
-  const file = baseName(fileName);
-  let array: NpyArray;
-  try {
-    array = readNpy(bytes, file);
-  } catch (e) {
-    if (e instanceof NpyError) return fail(e.message, 'npy');
-    throw e;
-  }
-  const read = siblingReader(options);
-  const self = new ArrayFacts(file, array, options.sumTolerance ?? DEFAULT_SUM_TOLERANCE);
-  if (!self.numeric)
-    return fail(
-      `${file} holds strings (dtype ${array.dtype}, shape ${shapeText(array.shape)}), not numbers; a .npy to analyse holds logits or probabilities (N × K) or predictions`,
-      'npy-strings',
-    );
-  if (self.dims === 0 || self.dims > 2)
-    return fail(
-      `${file} has shape ${shapeText(array.shape)}; expected logits or probabilities of shape (N, K), or predictions of shape (N,) or (N, D)`,
-      'npy-shape',
-    );
-  if (self.columnLike && self.intValued && (array.kind !== 'float' || /labels|targets|(^|_)y($|_)/i.test(file))) {
-    return fail(
-      `${file} holds ${self.rows} class ind${self.rows === 1 ? 'ex' : 'ices'} (${dtypeName(array.dtype)}): labels alone, with no logits or probabilities to compare them to. Open the logits file instead (X.npy finds its labels beside it as X_labels.npy or labels.npy)`,
-      'npy-labels-only',
-    );
-  }
-
-  const wants = self.matrix ? 'labels' : 'targets';
-  const candidates = npySiblingCandidates(file, wants);
-  const problems: Problem[] = [];
-  let partner: { name: string; facts: ArrayFacts } | null = null;
-  let fallback: { name: string; facts: ArrayFacts } | null = null;
-  for (const name of candidates) {
-    const b = read(name);
-    if (!b) continue;
-    let sibling: NpyArray;
-    try {
-      sibling = readNpy(b, name);
-    } catch (e) {
-      if (e instanceof NpyError) return fail(`${name} (beside ${file}, read for its ${wants}): ${e.message}`, 'npy');
-      throw e;
-    }
-    const facts = new ArrayFacts(name, sibling, options.sumTolerance ?? DEFAULT_SUM_TOLERANCE);
-    if (facts.numeric && fitsInput(self, facts)) {
-      partner = { name, facts };
-      break;
-    }
-    fallback ??= { name, facts };
-  }
-  partner ??= fallback;
-  if (!partner) {
-    const kind = self.matrix ? (self.distributionRows ? 'probabilities' : 'logits') : 'predictions';
-    const what = self.matrix ? 'labels (class indices) or targets (one-hot or soft rows)' : 'targets';
-    const where = candidates.slice(0, 3).join(', ');
-    return fail(
-      `${file} holds ${kind} ${shapeText(array.shape)}; to compute a loss, save the ${what} beside it as ${where} or ${candidates[3]}, or save both in one .npz with np.savez(path, ${kind}=..., ${self.matrix ? 'labels' : 'targets'}=...)`,
-      'no-targets',
-    );
-  }
-  const inputRole = inputRoleByContent(self, partner.facts);
-  const roles: Roles = { whole: { start: 0, end: 0 } };
-  const input = locate(file, file, array, inputRole, problems);
-  if (input) roles[inputRole] = input;
-  const role = targetRole(inputRole, partner.facts, null);
-  const target = locate(partner.name, partner.name, partner.facts.array, role, problems);
-  if (target) roles[role] = target;
-  return finish(roles, problems, options);
-}
-
-function finish(roles: Roles, problems: Problem[], options: NumpyLoadOptions): LoadResult {
+export function finish(roles: Roles, problems: Problem[], options: NumpyLoadOptions): LoadResult {
   if (problems.some((p) => p.severity === 'error')) return { dataset: null, problems };
   const built = buildWithSiblingClasses(roles, options);
   return { dataset: built.dataset, problems: problems.concat(built.problems) };
@@ -585,7 +495,13 @@ function finish(roles: Roles, problems: Problem[], options: NumpyLoadOptions): L
  * An array as a Located tensor for `role`, or null after adding a problem that names it: strings
  * where numbers belong, a shape the role cannot have, or a NaN / infinity.
  */
-function locate(name: string, what: string, array: NpyArray, role: Exclude<RoleName, 'classes'>, problems: Problem[]): Located | null {
+export function locate(
+  name: string,
+  what: string,
+  array: NpyArray,
+  role: Exclude<RoleName, 'classes'>,
+  problems: Problem[],
+): Located | null {
   const shape = array.shape;
   if (array.kind === 'string') {
     problems.push(problem(`${what} holds strings (dtype ${array.dtype}) but the ${role} must be numbers`, 0, 0, 'npy-strings'));
@@ -632,39 +548,12 @@ function classNamesOf(array: NpyArray): string[] | null {
   return Array.from(array.data, (v) => String(v));
 }
 
-function fail(message: string, code: string): LoadResult {
+export function fail(message: string, code: string): LoadResult {
   return { dataset: null, problems: [problem(message, 0, 0, code)] };
 }
 
-function baseName(fileName: string): string {
+export function baseName(fileName: string): string {
   return fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
-}
-
-export function shapeText(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
-
-/** '<f4' → 'float32', '|b1' → 'bool', '>i8' → 'int64 (big-endian)'. */
-export function dtypeName(dtype: string): string {
-  const m = /^([<>|=]?)([a-zA-Z?])(\d*)$/.exec(dtype);
-  if (!m) return dtype;
-  const [, order, code, size] = m;
-  const bits = Number(size) * 8;
-  const base =
-    code === 'f'
-      ? `float${bits}`
-      : code === 'i'
-        ? `int${bits}`
-        : code === 'u'
-          ? `uint${bits}`
-          : code === 'b' || code === '?'
-            ? 'bool'
-            : code === 'U'
-              ? `str${size}`
-              : code === 'S'
-                ? `bytes${size}`
-                : dtype;
-  return order === '>' && Number(size) > 1 && code !== 'S' ? `${base} (big-endian)` : base;
 }
 
 export type { ReadSibling };

@@ -10,7 +10,8 @@ import type { Activation, DenseLayer, LoadResult, NetworkData } from './dataset'
 import { siblingReader } from './classNames';
 import { startsLikeZip } from './fileSignature';
 import { NpyError, readNpy, type NpyArray } from './npy';
-import { loadNamedArrays, shapeText, type NumpyLoadOptions } from './npzRoles';
+import { shapeText } from './arrayDescription';
+import { loadNamedArrays, type NumpyLoadOptions } from './npzRoles';
 import { problem, type Problem } from './problems';
 import { readSafetensors } from './safetensors';
 import { readTorchFile } from './torchPickle';

@@ -7,7 +7,7 @@ import { arrayStats } from '../core/arraySlice';
 import { tableShape } from '../core/arrayRows';
 import { className } from '../core/dataset';
 import type { NpyArray } from '../core/npy';
-import { dtypeName } from '../core/npzRoles';
+import { dtypeName } from '../core/arrayDescription';
 import type { ResultSummary } from '../core/resultSummary';
 import { accuracy } from '../core/report';
 import { NPY_COMMANDS, type NpyAnalysisInfo, type NpyArrayInfo, type NpyCommand, type NpyRoleInfo } from '../shared/protocol';

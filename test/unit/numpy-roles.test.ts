@@ -9,7 +9,9 @@ import type { ClassificationData, Dataset } from '../../src/core/dataset';
 import { loadTensorFile, type LoadOptions } from '../../src/core/load';
 import { writeNpy, type NpyArray } from '../../src/core/npy';
 import { writeNpz } from '../../src/core/npz';
-import { dtypeName, matchRoles, siblingFilesFor, type RoleAssignment } from '../../src/core/npzRoles';
+import { dtypeName } from '../../src/core/arrayDescription';
+import { siblingFilesFor } from '../../src/core/npySiblings';
+import { matchRoles, type RoleAssignment } from '../../src/core/npzRoles';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'numpy');
 const EXPECTED = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, Expected>;
