@@ -9,7 +9,7 @@ import { className } from '../core/dataset';
 import type { NpyArray } from '../core/npy';
 import { dtypeName } from '../core/arrayDescription';
 import type { ResultSummary } from '../core/resultSummary';
-import { accuracy } from '../core/report';
+import { accuracy } from '../core/analysisReport';
 import { NPY_COMMANDS, type NpyAnalysisInfo, type NpyArrayInfo, type NpyCommand, type NpyRoleInfo } from '../shared/protocol';
 import { formatNumber as formatDigits } from '../shared/numberFormat';
 import { lossLabel } from './lossText';

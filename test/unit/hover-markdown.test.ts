@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import { classificationHoverText, deadNeuronNote, HOVER_COMMANDS, networkSampleHoverText } from '../../src/extension/hoverText';
 import { escapeMarkdown } from '../../src/shared/markdownText';
-import { summarizeSample, type ClassificationSampleSummary } from '../../src/core/sampleSummary';
+import { summarizeSample, type ClassificationSampleSummary } from '../../src/core/sampleHover';
 import { runPipeline } from '../../src/core/pipeline';
 import { summarizeResult } from '../../src/core/resultSummary';
 import { TensorStore, type SampleRow } from '../../src/core/tensorQuery';

@@ -13,7 +13,7 @@ import { exportJacobian } from '../../src/core/exportAnalysis';
 import { jacobianFileChunks, jacobianJsonLines, jacobianTooLarge } from '../../src/core/jacobianStream';
 import { loadTensorFile } from '../../src/core/load';
 import { readNpy } from '../../src/core/npy';
-import { toRows } from '../../src/core/report';
+import { toRows } from '../../src/core/analysisReport';
 import { softmaxJacobian } from '../../src/core/softmax';
 import { crashLine } from '../../src/cli/crashLine';
 import { cli } from '../helpers/cli';

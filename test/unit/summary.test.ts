@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { analyzeClassification } from '../../src/core/analysis';
 import type { ClassificationData } from '../../src/core/dataset';
-import { accuracy } from '../../src/core/report';
-import { summarizeClassification } from '../../src/core/summary';
+import { accuracy } from '../../src/core/analysisReport';
+import { summarizeClassification } from '../../src/core/lossSummary';
 
 const kinds = [
   ['logits', 'labels'],
