@@ -28,8 +28,8 @@ const kinds = (b: Uint8Array) =>
 
 describe('fileSignature', () => {
   it('names what np.save, np.savez, torch.save (zip and legacy) and gzip wrote, and nothing in text', () => {
-    assert.deepEqual(kinds(file('npy/float32_2x3.npy')), ['npy', 'npy?']);
-    assert.deepEqual(kinds(file('npy/savez_archive.npz')), ['zip', 'zip?']);
+    assert.deepEqual(kinds(file('numpy/float32_2x3.npy')), ['npy', 'npy?']);
+    assert.deepEqual(kinds(file('numpy/savez_archive.npz')), ['zip', 'zip?']);
     assert.deepEqual(kinds(file('formats/pt/dict.pt')), ['zip', 'zip?']);
     assert.deepEqual(kinds(file('formats/pt/legacy.pt')), ['pickle']);
     assert.deepEqual(kinds(new Uint8Array(gzipSync('1,2\n'))), ['gzip']);
@@ -45,8 +45,8 @@ describe('fileSignature', () => {
   });
 
   it('notTextProblem names the binary a text reader was given', () => {
-    assert.match(notTextProblem(file('npy/float32_2x3.npy'), 'JSON')!.message, /NumPy \.npy file, not JSON text/);
-    assert.match(notTextProblem(file('npy/savez_archive.npz'), 'CSV')!.message, /zip archive, not CSV text/);
+    assert.match(notTextProblem(file('numpy/float32_2x3.npy'), 'JSON')!.message, /NumPy \.npy file, not JSON text/);
+    assert.match(notTextProblem(file('numpy/savez_archive.npz'), 'CSV')!.message, /zip archive, not CSV text/);
     assert.match(notTextProblem(file('bad/csv_gzip_renamed.csv'), 'CSV')!.message, /gzip-compressed/);
     assert.equal(notTextProblem(new TextEncoder().encode('a,b\n1,2\n'), 'CSV'), null);
   });

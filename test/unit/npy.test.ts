@@ -10,7 +10,7 @@ import { zipSync } from 'fflate';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../src/core/npy';
 import { readNpz, writeNpz } from '../../src/core/npz';
 
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'npy');
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'numpy');
 const MAKE_FIXTURES = join(FIXTURES, 'make_fixtures.py');
 const PYTHON = '/usr/bin/python3';
 
@@ -188,7 +188,7 @@ describe('readNpy / readNpz: NumPy-written fixtures', () => {
     .filter((f) => f.endsWith('.expected.json'))
     .sort();
 
-  it('has the fixtures (run test/fixtures/npy/make_fixtures.py)', () => {
+  it('has the fixtures (run test/fixtures/numpy/make_fixtures.py)', () => {
     assert.ok(expectedFiles.length >= 40, `only ${expectedFiles.length} fixtures`);
   });
 
