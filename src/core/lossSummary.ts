@@ -2,7 +2,7 @@
  * The loss and accuracy of a classification file without the n × k outputs (probabilities,
  * gradient) the full analysis keeps: what `gradient-lens analyze --summary` prints. One pass per
  * row with the row in cache, O(n) memory beyond the input. Every number is the same bits as
- * `analyzeClassification` gives (same operations in the same order; test/unit/summary.test.ts).
+ * `analyzeClassification` gives (same operations in the same order; test/unit/core/loss-summary.test.ts).
  */
 import type { ClassificationData } from './dataset';
 import { expRowInto } from './softmax';

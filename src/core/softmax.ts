@@ -11,7 +11,7 @@ import { EXP2_TABLE, EXP2_TAIL } from './expTable';
 // of each entry, added back) and e^r − 1 as its Taylor polynomial to r⁵ (the next term is below
 // 2⁻⁶⁰). No division and no branch on the common path: about 4.5 ns instead of Math.exp's 14 ns
 // per element here (with the range checked once per row, expRowInto), the bulk of a softmax's cost. Accuracy: within 1 ulp of Math.exp everywhere on
-// the fast path, and as close to the exact value as Math.exp is (test/unit/exp.test.ts measures
+// the fast path, and as close to the exact value as Math.exp is (test/unit/core/exp.test.ts measures
 // both against 40-digit references). Anything else (x > 0, x ≤ −708, NaN) goes to Math.exp.
 const EXP_N_OVER_LN2 = 128 / Math.LN2;
 const EXP_LN2_HI_N = 0x162e42fefa0000 * 2 ** -60; // ln2/128, high bits: kd · this is exact
