@@ -8,7 +8,7 @@
  * NumPy arrays have no text position: every problem is located at byte 0 and names the array.
  */
 import { dtypeName, shapeText } from './arrayDescription';
-import { buildWithSiblingClasses, type ReadSibling, type SiblingSource } from './classNames';
+import { buildWithSiblingClasses, type SiblingSource } from './classNames';
 import type { LoadResult } from './dataset';
 import { unlocated, type Located } from './located';
 import { NpyError, type NpyArray } from './npy';
@@ -555,5 +555,3 @@ export function fail(message: string, code: string): LoadResult {
 export function baseName(fileName: string): string {
   return fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
 }
-
-export type { ReadSibling };
