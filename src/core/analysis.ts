@@ -2,7 +2,7 @@
  * One call from a dataset to everything the views show: losses, gradients, predictions.
  */
 import { classOutcomes } from './classOutcomes';
-import type { ClassificationData, Dataset, RegressionData } from './dataset';
+import { denseTargets, targetsOf, type ClassificationData, type ClassTargets, type Dataset, type RegressionData } from './dataset';
 import { analyzeClassificationLoss, analyzeRegressionLoss } from './loss/analyzeLoss';
 import type { LossSpec } from './loss/spec';
 import {
@@ -19,14 +19,14 @@ export interface AnalysisOptions {
   reduction?: Reduction;
   /** Clip for cross-entropy on probabilities. */
   epsilon?: number;
-  /**
-   * Leave ∂L/∂z of a logits file uncomputed (`gradient` and `logitGradient` null): the worker's
-   * transfer form leaves it out anyway and the host derives it on first use (transferForm.ts).
-   */
+  /** Leave ∂L/∂z of a logits file uncomputed (`gradient` and `logitGradient` null): the store derives rows on demand. */
   withoutLogitGradient?: boolean;
 }
 
-export interface ClassificationAnalysis {
+/** The analysis keeps the file's targets in the file's own form (class indices or rows). */
+export type ClassificationAnalysis = ClassificationResults & ClassTargets;
+
+interface ClassificationResults {
   task: 'classification';
   input: 'logits' | 'probabilities' | 'log_probabilities';
   /** The loss computed, when the file or the user named one other than the default (src/core/loss). */
@@ -37,7 +37,6 @@ export interface ClassificationAnalysis {
   loss: number;
   losses: Float64Array;
   probabilities: Float64Array;
-  targets: Float64Array;
   /** ∂L/∂(the file's own input tensor). */
   gradient: Float64Array;
   /** ∂L/∂z = (p − y)/N. */
@@ -67,29 +66,29 @@ export type Analysis = ClassificationAnalysis | RegressionAnalysis;
 export function analyzeClassification(data: ClassificationData, options: AnalysisOptions = {}): ClassificationAnalysis {
   if (data.loss) return analyzeClassificationLoss(data, data.loss, options);
   const reduction = options.reduction ?? 'mean';
-  const { n, k, values, targets } = data;
+  const { n, k, values } = data;
   let loss: number;
   let losses: Float64Array;
   let probabilities: Float64Array;
   let gradient: Float64Array;
   let logitGradient: Float64Array;
-  const labels = data.labels;
   if (data.input === 'logits') {
-    // Class indices need no pass over the dense one-hot targets (the same results, see losses.ts).
+    // Class indices need no pass over dense one-hot rows (the same bits, see losses.ts).
     gradient = options.withoutLogitGradient ? (null as unknown as Float64Array) : new Float64Array(n * k);
-    const r = labels
-      ? softmaxCrossEntropyLabelsInto(values, labels, n, k, reduction, gradient)
-      : softmaxCrossEntropyInto(values, targets, n, k, reduction, gradient);
+    const r = data.labels
+      ? softmaxCrossEntropyLabelsInto(values, data.labels, n, k, reduction, gradient)
+      : softmaxCrossEntropyInto(values, data.targets, n, k, reduction, gradient);
     ({ loss, losses, probabilities } = r);
     logitGradient = gradient;
   } else {
-    const r = probabilityCrossEntropy(values, targets, n, k, reduction, options.epsilon ?? PROBABILITY_EPSILON);
+    const rows = denseTargets(data, n, k);
+    const r = probabilityCrossEntropy(values, rows, n, k, reduction, options.epsilon ?? PROBABILITY_EPSILON);
     ({ loss, losses, gradient } = r);
     probabilities = values;
-    logitGradient = logitGradientFromProbabilities(values, targets, n, k, reduction);
+    logitGradient = logitGradientFromProbabilities(values, rows, n, k, reduction);
   }
-  const { predicted, actual, pTrue } = classOutcomes(probabilities, targets, labels, n, k);
-  return {
+  const { predicted, actual, pTrue } = classOutcomes(probabilities, data, n, k);
+  const results = {
     task: 'classification',
     input: data.input,
     n,
@@ -98,13 +97,10 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
     loss,
     losses,
     probabilities,
-    targets,
     gradient,
     logitGradient,
-    predicted,
-    actual,
-    pTrue,
-  };
+  } as const;
+  return { ...results, ...targetsOf(data), predicted, actual, pTrue };
 }
 
 export function analyzeRegression(data: RegressionData, options: AnalysisOptions = {}): RegressionAnalysis {

@@ -1,10 +1,10 @@
 /** Per sample: the predicted class, the true class and p of the true class, for hovers, CodeLens and warnings. */
+import type { ClassTargets } from './dataset';
 
 /** argmax p, the true class (argmax y; a sample whose label is `ignore` keeps it, with p_true NaN) and p of the true class. */
 export function classOutcomes(
   p: Float64Array,
-  y: Float64Array,
-  labels: Int32Array | null,
+  { labels, targets: y }: ClassTargets,
   n: number,
   k: number,
   ignore?: number,

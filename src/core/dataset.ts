@@ -15,7 +15,38 @@ export interface RoleSpans {
   spans: Float64Array;
 }
 
-export interface ClassificationData {
+/**
+ * A classification file's targets in the one form the file gives them: class indices, or dense
+ * rows (one-hot or soft). Never both: a label is a one-hot row only where a row is asked for.
+ */
+export type ClassTargets = { labels: Int32Array; targets: null } | { labels: null; targets: Float64Array };
+
+/** Just the targets of a dataset or analysis, still in their one form. */
+export function targetsOf(t: ClassTargets): ClassTargets {
+  return t.labels ? { labels: t.labels, targets: null } : { labels: null, targets: t.targets };
+}
+
+/** The n × k dense targets: the file's rows, or one-hot rows built from its labels (exports, checks). */
+export function denseTargets(t: ClassTargets, n: number, k: number): Float64Array {
+  if (t.targets) return t.targets;
+  const rows = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) targetRowInto(t, i, k, rows.subarray(i * k, i * k + k));
+  return rows;
+}
+
+/** Row i of the targets, written into out (length k); a label outside 0…k−1 (torch's ignore_index) is a row of zeros. */
+export function targetRowInto(t: ClassTargets, i: number, k: number, out: Float64Array): Float64Array {
+  if (t.targets) out.set(t.targets.subarray(i * k, i * k + k));
+  else {
+    out.fill(0);
+    if (t.labels[i] >= 0 && t.labels[i] < k) out[t.labels[i]] = 1;
+  }
+  return out;
+}
+
+export type ClassificationData = ClassificationFields & ClassTargets;
+
+interface ClassificationFields {
   task: 'classification';
   /** Which tensor the file gives: raw scores, probabilities, or log-probabilities (nll, kl_div). */
   input: 'logits' | 'probabilities' | 'log_probabilities';
@@ -23,10 +54,6 @@ export interface ClassificationData {
   k: number;
   /** n × k, row-major: the logits or the probabilities. */
   values: Float64Array;
-  /** n × k target distribution (one-hot rows built from labels when the file has labels). */
-  targets: Float64Array;
-  /** Class indices when the file gives labels, else null. */
-  labels: Int32Array | null;
   classes: string[] | null;
   spans: RoleSpans[];
   /** The loss the file (or the user) names, when it is not plain softmax cross-entropy (src/core/loss). */
@@ -68,15 +95,15 @@ export interface DenseLayer {
   activationSpan?: { start: number; end: number } | null;
 }
 
-export interface NetworkData {
+/** A network file: for a softmax head its class indices or rows (ClassTargets), for an MSE head its rows. */
+export type NetworkData = NetworkFields & ClassTargets;
+
+interface NetworkFields {
   task: 'network';
   n: number;
   layers: DenseLayer[];
   /** n × in. */
   inputs: Float64Array;
-  /** n × out targets (one-hot from labels for a softmax head). */
-  targets: Float64Array;
-  labels: Int32Array | null;
   head: 'cross-entropy' | 'mse';
   classes: string[] | null;
   /** The file's "features": one name per input of the first layer (else absent). */

@@ -2,7 +2,7 @@
  * Finite-difference checks of the analytic gradients of a dataset's loss, for `gradient-lens check`
  * and the editor's "Compare with Finite Differences".
  */
-import type { Dataset, NetworkData } from './dataset';
+import { denseTargets, type Dataset, type NetworkData } from './dataset';
 import { checkGradient, type GradientCheck, type GradientCheckOptions } from './gradcheck';
 import { checkNamedLoss } from './loss/lossCheck';
 import { networkFiniteDifferences } from './networkFiniteDifferences';
@@ -33,19 +33,19 @@ export function checkDatasetGradients(
       const scratch = new Float64Array(k);
       const name = '∂L/∂logits (softmax + cross-entropy)';
       if (labels) {
-        // Class indices: the dense one-hot targets are never read (the extension host derives them lazily).
+        // Class indices: no dense one-hot rows are built.
         const analytic = softmaxCrossEntropyLabelsGradient(values, labels, n, k, reduction).gradient;
         const rowLoss = (z: Float64Array, i: number) =>
           softmaxCrossEntropyLabelsGradient(z, labels.subarray(i, i + 1), 1, k, 'sum', scratch).loss;
         return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates, onEntry }))];
       }
-      const targets = dataset.targets;
+      const targets = denseTargets(dataset, n, k);
       const analytic = softmaxCrossEntropyGradient(values, targets, n, k, reduction).gradient;
       const rowLoss = (z: Float64Array, i: number) =>
         softmaxCrossEntropyGradient(z, targets.subarray(i * k, i * k + k), 1, k, 'sum', scratch).loss;
       return [named(name, checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, { maxCoordinates, onEntry }))];
     }
-    const targets = dataset.targets;
+    const targets = denseTargets(dataset, n, k);
     const analytic = probabilityCrossEntropy(values, targets, n, k, reduction).gradient;
     // The clip [ε, 1 − ε] is a kink: central differences straddling it measure neither side.
     const nearClip = (i: number, h: number) => values[i] < PROBABILITY_EPSILON + h || values[i] > 1 - PROBABILITY_EPSILON - h;

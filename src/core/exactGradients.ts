@@ -5,7 +5,7 @@
  * network's ∂L/∂W, ∂L/∂b and ∂L/∂inputs.
  */
 import { analyzeClassification, analyzeRegression, type ClassificationAnalysis, type RegressionAnalysis } from './analysis';
-import type { ClassificationData, Dataset, NetworkData } from './dataset';
+import { denseTargets, type ClassificationData, type Dataset, type NetworkData } from './dataset';
 import type { Reduction } from './losses';
 import { analyzeNetwork, forwardNetwork, type ForwardPass, type NetworkAnalysis } from './network';
 import { softmaxJacobian } from './softmax';
@@ -90,15 +90,16 @@ export function exactFor(t: UserTensor, ctx: CheckContext): ExactTensor | string
   const a = ctx.classification!;
   const k = d.k;
   if (t.kind === 'jacobian' || t.kind === 'jacobians') return jacobianExact(t, d, a);
-  const params = interleave(a.probabilities, a.targets);
+  const y = denseTargets(a, n, k);
+  const params = interleave(a.probabilities, y);
   if (d.input === 'probabilities') {
     const formula = mean ? '−y/(p·N)' : '−y/p';
     return { quantity: '∂L/∂p', formula, constants: N, paramNames: ['p', 'y'], params, shape: [n, k], values: a.gradient, scale: null };
   }
-  const soft = softRows(a.targets, n, k);
+  const soft = softRows(y, n, k);
   const scale = new Float64Array(n * k);
   const s = mean ? 1 / n : 1;
-  for (let i = 0; i < scale.length; i++) scale[i] = s * (Math.abs(a.probabilities[i]) + Math.abs(a.targets[i]));
+  for (let i = 0; i < scale.length; i++) scale[i] = s * (Math.abs(a.probabilities[i]) + Math.abs(y[i]));
   const core = soft ? 'p·Σy − y' : 'p − y';
   return {
     quantity: '∂L/∂z',

@@ -4,7 +4,7 @@
  * where they go (a file the user chose, never the data file) is the caller's business.
  */
 import type { Analysis, ClassificationAnalysis } from './analysis';
-import type { NetworkData } from './dataset';
+import { denseTargets, type NetworkData } from './dataset';
 import type { NetworkAnalysis } from './network';
 import { networkReport } from './networkReport';
 import { writeNpy } from './npy';
@@ -69,7 +69,7 @@ export function analysisToJson(a: Analysis, ctx: ExportContext = {}): string {
       accuracy: accuracy(a.predicted, a.actual),
       actual: Array.from(a.actual),
       pTrue: Array.from(a.pTrue),
-      targets: toRows(a.targets, a.n, a.k),
+      targets: toRows(denseTargets(a, a.n, a.k), a.n, a.k),
     });
   }
   return JSON.stringify(report, finite) + '\n';
@@ -158,7 +158,7 @@ function analysisArrays(a: Analysis): Record<string, NpzEntry> {
     const m = [a.n, a.k];
     Object.assign(arrays, {
       probabilities: { data: a.probabilities, shape: m },
-      targets: { data: a.targets, shape: m },
+      targets: { data: denseTargets(a, a.n, a.k), shape: m },
       gradient: { data: a.gradient, shape: m },
       logit_gradient: { data: a.logitGradient, shape: m },
       predicted: { data: a.predicted, shape: [a.n] },

@@ -7,7 +7,7 @@
  * when z > 0), so it cannot be told apart and is no mistake; for sigmoid and tanh σ'(a) ≠ σ'(z)
  * and it is detected, as is a ReLU mask that never fires.
  */
-import type { Activation, NetworkData } from './dataset';
+import { denseTargets, type Activation, type NetworkData } from './dataset';
 import type { CheckContext, ExactTensor } from './exactGradients';
 import { analyzeNetwork, ELEMENTWISE, type NetworkAnalysis } from './network';
 import type { UserTensor } from './userGradients';
@@ -59,7 +59,7 @@ export function mistakesFor(t: UserTensor, exact: ExactTensor, ctx: CheckContext
     scaled(-1, `the sign is flipped: (y − p)${N} instead of (p − y)${N}`);
     if (mean && n > 1) scaled(-n, 'the sign is flipped and the 1/N forgotten: these are y − p');
     const p = a.probabilities;
-    const y = a.targets;
+    const y = denseTargets(a, a.n, a.k);
     out.push({
       words: `used p instead of p − y: the targets y were never subtracted`,
       shape: exact.shape,

@@ -65,12 +65,13 @@ export function summarizeClassification(
           best = j - base;
         }
       }
-      for (let j = base; j < end; j++) {
-        const y = targets[j];
-        if (y === 0) continue;
-        const p = values[j];
-        loss -= y * Math.log(p < lo ? lo : p > hi ? hi : p);
-      }
+      const clipped = (p: number) => (p < lo ? lo : p > hi ? hi : p);
+      if (labels) loss = 0 - Math.log(clipped(values[base + labels[i]]));
+      else
+        for (let j = base; j < end; j++) {
+          const y = targets[j];
+          if (y !== 0) loss -= y * Math.log(clipped(values[j]));
+        }
     }
     let label: number;
     if (labels) label = labels[i];

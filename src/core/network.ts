@@ -3,8 +3,8 @@
  * its forward step (micrograd style). Layer l computes z = x Wᵀ + b and a = σ(z), where x is the
  * previous layer's a (the file's inputs for the first layer). Matches PyTorch autograd in float64.
  */
-import type { Activation, DenseLayer, NetworkData } from './dataset';
-import { meanSquaredError, softmaxCrossEntropyGradient, type Reduction } from './losses';
+import { denseTargets, type Activation, type DenseLayer, type NetworkData } from './dataset';
+import { meanSquaredError, softmaxCrossEntropyGradient, softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
 import { softmaxBackward, softmaxJacobian, softmaxRow } from './softmax';
 
 /** ‖∂L/∂W‖ / ‖W‖ below this flags a layer as vanishing. */
@@ -192,18 +192,22 @@ function head(data: NetworkData, pass: ForwardPass, reduction: Reduction): HeadR
   const last = data.layers[data.layers.length - 1];
   const zL = pass.z[pass.z.length - 1];
   const aL = pass.a[pass.a.length - 1];
-  const { n, targets } = data;
+  const { n, labels, targets } = data;
   const k = last.outputs;
   if (data.head === 'cross-entropy') {
     // Cross-entropy on log-softmax(z), as F.cross_entropy: exact even where p underflows.
-    const r = softmaxCrossEntropyGradient(zL, targets, n, k, reduction);
+    const r = labels
+      ? softmaxCrossEntropyLabelsGradient(zL, labels, n, k, reduction)
+      : softmaxCrossEntropyGradient(zL, targets, n, k, reduction);
     const scale = reduction === 'mean' ? 1 / n : 1;
     // ∂L/∂p = −y/(p·N) for the chain-rule view (−∞ where p underflowed to 0; ∂L/∂z stays exact).
     const dA = new Float64Array(n * k);
-    for (let j = 0; j < dA.length; j++) dA[j] = targets[j] === 0 ? 0 : (-targets[j] * scale) / aL[j];
+    if (labels) for (let i = 0; i < n; i++) dA[i * k + labels[i]] = -scale / aL[i * k + labels[i]];
+    else for (let j = 0; j < dA.length; j++) dA[j] = targets[j] === 0 ? 0 : (-targets[j] * scale) / aL[j];
     return { loss: r.loss, losses: r.losses, dA, dZ: r.gradient };
   }
-  const r = meanSquaredError(aL, targets, n, k, reduction);
+  // An MSE head always has dense rows (networkRoles.ts reads labels only for a softmax head).
+  const r = meanSquaredError(aL, denseTargets(data, n, k), n, k, reduction);
   return { loss: r.loss, losses: r.losses, dA: r.gradient, dZ: null };
 }
 

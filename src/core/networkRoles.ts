@@ -4,7 +4,15 @@
  * message points at the bytes at fault. Layers are counted from 1 in messages (the first layer is
  * "layer 1"); neurons, samples and classes from 0, as everywhere else.
  */
-import type { Activation, DenseLayer, LoadResult, NetworkData, RoleSpans } from './dataset';
+import {
+  targetsOf,
+  type Activation,
+  type ClassTargets,
+  type DenseLayer,
+  type LoadResult,
+  type NetworkData,
+  type RoleSpans,
+} from './dataset';
 import type { JsonMatrix, JsonNode, JsonObject } from './json';
 import { describeNode, findEntry, toLocated } from './jsonRoles';
 import { labelProblem } from './labelCheck';
@@ -100,8 +108,7 @@ function readNetwork(root: JsonObject, bytes: Uint8Array, options: RoleOptions, 
     n: inputs.rows,
     layers,
     inputs: inputs.data,
-    targets: supervision.targets,
-    labels: supervision.labels,
+    ...targetsOf(supervision),
     head: last.activation === 'softmax' ? 'cross-entropy' : 'mse',
     classes,
     features,
@@ -322,11 +329,7 @@ function readInputs(root: JsonObject, bytes: Uint8Array, layers: DenseLayer[] | 
   return inputs;
 }
 
-interface Supervision {
-  targets: Float64Array;
-  labels: Int32Array | null;
-  spans: RoleSpans;
-}
+type Supervision = ClassTargets & { spans: RoleSpans };
 
 function readSupervision(
   root: JsonObject,
@@ -387,17 +390,13 @@ function readLabels(node: JsonNode, bytes: Uint8Array, n: number, k: number, pro
       'shape-mismatch',
     );
   const labels = new Int32Array(n);
-  const targets = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     const v = l.data[i];
     const bad = labelProblem(v, i, k, `the ${k} outputs of the softmax head`);
     if (bad) problems.fail(bad.message, l.elementSpan(i, 0), bad.code);
-    else {
-      labels[i] = v;
-      targets[i * k + v] = 1;
-    }
+    else labels[i] = v;
   }
-  return { targets, labels, spans: { role: 'labels', spans: l.rowSpans } };
+  return { labels, targets: null, spans: { role: 'labels', spans: l.rowSpans } };
 }
 
 function readTargets(

@@ -2,7 +2,7 @@
  * Turns located tensors into a dataset: decides the task from the roles present and checks every
  * value a loss depends on, with messages that name the sample and point at its bytes.
  */
-import type { ClassificationData, RegressionData, RoleSpans } from './dataset';
+import type { ClassificationData, ClassTargets, RegressionData, RoleSpans } from './dataset';
 import type { Located } from './located';
 import { rowSpanOf } from './located';
 import { labelProblem } from './labelCheck';
@@ -163,8 +163,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
   const errorsBefore = sink.errors;
   if (kind === 'probabilities') checkProbabilities(input, sink, tolerance, roles);
 
-  const targets = new Float64Array(n * k);
-  let labels: Int32Array | null = null;
+  let target: ClassTargets | null = null;
   const spans: RoleSpans[] = [spansOf(kind, input)];
   if (roles.labels) {
     const l = roles.labels;
@@ -205,14 +204,14 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
       );
       return null;
     }
-    labels = new Int32Array(n);
+    const labels = new Int32Array(n);
+    target = { labels, targets: null };
     // "1-based?" only when that would explain every label: none is 0 and one is K.
     const oneBased = !l.data.includes(0);
     for (let i = 0; i < n; i++) {
       const v = l.data[i];
       if (Number.isInteger(v) && v >= 0 && v < k) {
         labels[i] = v;
-        targets[i * k + v] = 1;
         continue;
       }
       // Only a bad label needs its span: for CSV, finding it rescans the row.
@@ -247,7 +246,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
       return null;
     }
     checkDistributionRows(t, sink, tolerance, 'targets', 'target', roles);
-    targets.set(t.data);
+    target = { labels: null, targets: Float64Array.from(t.data) };
     spans.push(spansOf(t.name, t));
   } else {
     const miss = nearMiss(roles, 'labels', 'targets');
@@ -281,9 +280,9 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
     return null;
   }
   const classes = classNamesFor(roles, k, 'classes', sink);
-  if (sink.errors > errorsBefore) return null;
-  if (kind === 'logits' && !logitLossIsFinite(input, targets, sink)) return null;
-  return { task: 'classification', input: kind, n, k, values: input.data, targets, labels, classes, spans };
+  if (sink.errors > errorsBefore || !target) return null;
+  if (kind === 'logits' && !logitLossIsFinite(input, target, sink)) return null;
+  return { task: 'classification', input: kind, n, k, values: input.data, ...target, classes, spans };
 }
 
 /**
@@ -291,7 +290,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
  * + log K, which overflows when the logits of one sample are more than ~1.8e308 apart (or when the
  * losses of many such samples add up past it). Those files get a located error, not an Infinity.
  */
-function logitLossIsFinite(t: Located, targets: Float64Array, sink: ProblemSink): boolean {
+function logitLossIsFinite(t: Located, { labels, targets }: ClassTargets, sink: ProblemSink): boolean {
   const { rows: n, cols: k, data } = t;
   const logK = Math.log(k);
   let total = 0;
@@ -301,13 +300,17 @@ function logitLossIsFinite(t: Located, targets: Float64Array, sink: ProblemSink)
     for (let j = 0; j < k; j++) if (data[base + j] > max) max = data[base + j];
     let bound = 0;
     let ySum = 0;
-    for (let j = 0; j < k; j++) {
-      const y = targets[base + j];
-      if (y !== 0) {
-        bound += y * (max - data[base + j]);
-        ySum += y;
+    if (labels) {
+      bound = max - data[base + labels[i]];
+      ySum = 1;
+    } else
+      for (let j = 0; j < k; j++) {
+        const y = targets[base + j];
+        if (y !== 0) {
+          bound += y * (max - data[base + j]);
+          ySum += y;
+        }
       }
-    }
     bound += ySum * logK;
     total += bound;
     if (!Number.isFinite(bound)) {

@@ -59,8 +59,8 @@ export class LogitRowSummer {
       n: rows,
       k,
       values,
-      targets: new Float64Array(0), // unread: labels are given
       labels: labels.subarray(0, rows),
+      targets: null,
       classes: null,
       spans: [],
     });

@@ -6,7 +6,7 @@
  * safetensors `__metadata__` or a string in the .pt dict, `{"activations": ["relu", "softmax"]}`);
  * alone it is summarised (shapes and norms per layer) by `stateDictSummary`.
  */
-import type { Activation, DenseLayer, LoadResult, NetworkData } from './dataset';
+import type { Activation, ClassTargets, DenseLayer, LoadResult, NetworkData } from './dataset';
 import { siblingReader } from './classNames';
 import { startsLikeZip } from './fileSignature';
 import { NpyError, readNpy, type NpyArray } from './npy';
@@ -235,24 +235,22 @@ function networkOf(layers: LinearLayer[], archive: TensorArchive, file: string):
   const n = inputs.shape[0];
   const last = dense[dense.length - 1];
   const head = last.activation === 'softmax' ? 'cross-entropy' : 'mse';
-  let y: Float64Array;
-  let labelData: Int32Array | null = null;
+  let target: ClassTargets;
   if (head === 'cross-entropy' && labels) {
     if (labels.shape.length !== 1 || labels.shape[0] !== n) return fail(`"labels" has shape ${shapeText(labels.shape)}; expected (${n},)`);
-    labelData = new Int32Array(n);
-    y = new Float64Array(n * last.outputs);
+    const labelData = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const c = labels.data[i];
       if (!Number.isInteger(c) || c < 0 || c >= last.outputs)
         return fail(`label ${c} of sample ${i} is out of range for ${last.outputs} classes (valid: 0…${last.outputs - 1})`, 'label-range');
       labelData[i] = c;
-      y[i * last.outputs + c] = 1;
     }
+    target = { labels: labelData, targets: null };
   } else {
     const t = targets ?? labels!;
     if (t.shape.length !== 2 || t.shape[0] !== n || t.shape[1] !== last.outputs)
       return fail(`"targets" has shape ${shapeText(t.shape)}; expected (${n}, ${last.outputs})`);
-    y = t.data;
+    target = { labels: null, targets: t.data };
   }
   for (const [name, v] of [['inputs', inputs.data], ...layers.map((l) => [`${l.name}.weight`, l.weight.data] as const)] as const) {
     if (!v.every(Number.isFinite)) return fail(`"${name}" holds a NaN or an infinity`, 'non-finite');
@@ -263,8 +261,7 @@ function networkOf(layers: LinearLayer[], archive: TensorArchive, file: string):
     n,
     layers: dense,
     inputs: inputs.data,
-    targets: y,
-    labels: labelData,
+    ...target,
     head,
     classes: null,
     spans: [{ role: 'inputs', spans: zeroSpans }],

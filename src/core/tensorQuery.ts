@@ -6,7 +6,7 @@
  */
 import type { Analysis, ClassificationAnalysis, RegressionAnalysis } from './analysis';
 import { exportAnalysis, exportJacobian, type ExportFormat, type NpyQuantity } from './exportAnalysis';
-import type { ClassificationData, RegressionData } from './dataset';
+import { targetRowInto, type ClassificationData, type RegressionData } from './dataset';
 import { effectiveTargets } from './loss/effectiveTargets';
 import { checkDatasetGradients, type NamedCheck } from './datasetCheck';
 import { datasetFiniteDifferences } from './datasetFiniteDifferences';
@@ -154,7 +154,7 @@ export class TensorStore {
     const p = analysis.probabilities.slice(i * k, (i + 1) * k);
     const y = new Float64Array(k);
     const dLdz = new Float64Array(k);
-    targetRowInto(this.result.dataset as ClassificationData, i, y);
+    targetRowInto(this.result.dataset as ClassificationData, i, k, y);
     let yLoss = y;
     if (this.effectiveTargets()) this.rowOf('targets', i, (yLoss = new Float64Array(k)));
     this.rowOf('logitGradient', i, dLdz);
@@ -178,7 +178,7 @@ export class TensorStore {
       case 'targets': {
         const effective = this.effectiveTargets();
         if (effective) out.set(effective.targets.subarray(at, at + k));
-        else targetRowInto(dataset, i, out);
+        else targetRowInto(dataset, i, k, out);
         return;
       }
       case 'logitGradient': {
@@ -186,7 +186,7 @@ export class TensorStore {
           out.set(analysis.logitGradient.subarray(at, at + k));
           return;
         }
-        targetRowInto(dataset, i, out);
+        targetRowInto(dataset, i, k, out);
         const scale = analysis.reduction === 'mean' && analysis.n > 0 ? 1 / analysis.n : 1;
         logitGradientRowInto(analysis.probabilities.subarray(at, at + k), out, scale, out);
         return;
@@ -222,16 +222,6 @@ export class TensorStore {
     if (analysis?.task !== 'classification' || !analysis.lossSpec) return undefined;
     return this.effectiveTargets()?.scale;
   }
-}
-
-/** The target row of sample i in its one dense form: a label becomes a one-hot row here, per row. */
-function targetRowInto(dataset: ClassificationData, i: number, out: Float64Array): void {
-  const k = dataset.k;
-  if (dataset.labels) {
-    out.fill(0);
-    const label = dataset.labels[i];
-    if (label >= 0 && label < k) out[label] = 1;
-  } else out.set(dataset.targets.subarray(i * k, (i + 1) * k));
 }
 
 function regressionRow(dataset: RegressionData, analysis: RegressionAnalysis, i: number): RegressionRow {

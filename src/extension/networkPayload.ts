@@ -1,5 +1,5 @@
 /** A network file's analysis in the protocol's shape, with the finite-difference check for small networks. */
-import type { NetworkData } from '../core/dataset';
+import { denseTargets, type NetworkData } from '../core/dataset';
 import type { Reduction } from '../core/losses';
 import type { NetworkAnalysis } from '../core/network';
 import { networkFiniteDifferences, type FiniteDifferenceTensor } from '../core/networkFiniteDifferences';
@@ -85,7 +85,8 @@ export function networkPayload(
     losses: analysis.losses,
     inputs: data.inputs,
     features: data.features ?? null,
-    targets: data.targets,
+    // The view draws y rows beside the outputs (a network is small: labels become rows here).
+    targets: denseTargets(data, data.n, data.layers[data.layers.length - 1].outputs),
     layers,
     gradientCheckError,
   };

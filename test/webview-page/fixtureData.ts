@@ -51,6 +51,7 @@ export function storeOf(full: Payload): TensorStore | null {
       losses: f.losses,
       probabilities: f.probabilities,
       targets: f.targets,
+      labels: null,
       gradient: f.gradient,
       logitGradient: f.logitGradient,
       predicted: f.predicted,

@@ -4,7 +4,7 @@
  */
 import { classOutcomes } from '../classOutcomes';
 import type { AnalysisOptions, ClassificationAnalysis, RegressionAnalysis } from '../analysis';
-import type { ClassificationData, RegressionData } from '../dataset';
+import { denseTargets, targetsOf, type ClassificationData, type RegressionData } from '../dataset';
 import type { Reduction } from '../losses';
 import { binaryCrossEntropy, bceWithLogits } from './binary';
 import { crossEntropyWithOptions, klDivLoss, logitGradientThroughLogSoftmax, nllLoss, type ClassLossResult } from './crossEntropy';
@@ -13,18 +13,20 @@ import { DEFAULT_IGNORE_INDEX, type LossSpec } from './spec';
 
 export function analyzeClassificationLoss(data: ClassificationData, spec: LossSpec, options: AnalysisOptions = {}): ClassificationAnalysis {
   const reduction: Reduction = spec.reduction ?? options.reduction ?? 'mean';
-  const { n, k, values, targets, labels } = data;
+  const { n, k, values } = data;
   let r: ClassLossResult;
   let logitGradient: Float64Array;
   switch (spec.name) {
     case 'nll':
     case 'kl_div':
-      r = spec.name === 'nll' ? nllLoss(values, labels!, n, k, spec, reduction) : klDivLoss(values, targets, n, k, reduction);
+      // lossDataset.ts gives nll its labels and kl_div its rows.
+      r = data.labels ? nllLoss(values, data.labels, n, k, spec, reduction) : klDivLoss(values, data.targets, n, k, reduction);
       // The logits behind log_softmax would get this gradient (the chain rule through it).
       logitGradient = logitGradientThroughLogSoftmax(r.gradient, r.probabilities, n, k);
       break;
     case 'binary_cross_entropy_with_logits':
     case 'binary_cross_entropy': {
+      const targets = denseTargets(data, n, k);
       const b =
         spec.name === 'binary_cross_entropy'
           ? binaryCrossEntropy(values, targets, n, k, spec, reduction)
@@ -34,10 +36,10 @@ export function analyzeClassificationLoss(data: ClassificationData, spec: LossSp
       break;
     }
     default:
-      r = crossEntropyWithOptions(values, labels, targets, n, k, spec, reduction);
+      r = crossEntropyWithOptions(values, data, n, k, spec, reduction);
       logitGradient = r.gradient;
   }
-  const { predicted, actual, pTrue } = classOutcomes(r.probabilities, targets, labels, n, k, spec.ignore_index ?? DEFAULT_IGNORE_INDEX);
+  const { predicted, actual, pTrue } = classOutcomes(r.probabilities, data, n, k, spec.ignore_index ?? DEFAULT_IGNORE_INDEX);
   return {
     task: 'classification',
     input: data.input,
@@ -48,7 +50,7 @@ export function analyzeClassificationLoss(data: ClassificationData, spec: LossSp
     loss: r.loss,
     losses: r.losses,
     probabilities: r.probabilities,
-    targets,
+    ...targetsOf(data),
     gradient: r.gradient,
     logitGradient,
     predicted,

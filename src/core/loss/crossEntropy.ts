@@ -3,6 +3,7 @@
  * reduction="none") beside backward (∂ of the reduced loss w.r.t. the file's tensor). The default
  * case (no weight, no smoothing, nothing ignored) stays with the fused kernels of ../losses.ts.
  */
+import type { ClassTargets } from '../dataset';
 import type { Reduction } from '../losses';
 import { DEFAULT_IGNORE_INDEX, type LossSpec } from './spec';
 
@@ -47,8 +48,7 @@ export function labelWeightSum(labels: Int32Array, weight: readonly number[] | u
  */
 export function crossEntropyWithOptions(
   z: Float64Array,
-  labels: Int32Array | null,
-  targets: Float64Array,
+  { labels, targets }: ClassTargets,
   n: number,
   k: number,
   spec: LossSpec,
@@ -72,8 +72,9 @@ export function crossEntropyWithOptions(
     let cSum = 0;
     for (let j = 0; j < k; j++) {
       const wj = w ? w[j] : 1;
-      const t = labels ? (j === labels[i] ? 1 : 0) : targets[base + j];
-      c[j] = labels ? (1 - eps) * t * (w ? w[labels[i]] : 1) + (eps / k) * wj : wj * ((1 - eps) * t + eps / k);
+      c[j] = labels
+        ? (1 - eps) * (j === labels[i] ? 1 : 0) * (w ? w[labels[i]] : 1) + (eps / k) * wj
+        : wj * ((1 - eps) * targets[base + j] + eps / k);
       cSum += c[j];
     }
     let loss = 0;

@@ -21,14 +21,14 @@ export interface EffectiveTargets {
 export function effectiveTargets(data: ClassificationData, a: ClassificationAnalysis, spec: LossSpec): EffectiveTargets | null {
   if (spec.name !== 'cross_entropy' && spec.name !== 'nll' && spec.name !== 'kl_div') return null;
   if (a.input === 'probabilities') return null;
-  const { n, k, labels } = data;
-  const y = data.targets;
+  const { n, k } = data;
+  const { labels, targets: y } = data; // kl_div always has rows (lossDataset.ts)
   const w = spec.weight;
   const eps = spec.name === 'cross_entropy' ? (spec.label_smoothing ?? 0) : 0;
   const ignore = spec.ignore_index ?? DEFAULT_IGNORE_INDEX;
   const c = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
-    if (labels && spec.name !== 'kl_div') {
+    if (labels) {
       const label = labels[i];
       if (label === ignore) continue;
       for (let j = 0; j < k; j++) c[i * k + j] = spec.name === 'nll' ? 0 : (eps / k) * (w ? w[j] : 1);
@@ -37,7 +37,6 @@ export function effectiveTargets(data: ClassificationData, a: ClassificationAnal
     }
     for (let j = 0; j < k; j++) c[i * k + j] = (w && spec.name === 'cross_entropy' ? w[j] : 1) * ((1 - eps) * y[i * k + j] + eps / k);
   }
-  const weighted = labels && spec.name !== 'kl_div';
-  const scale = a.reduction === 'sum' ? 1 : 1 / (weighted ? labelWeightSum(labels, w, ignore) : n);
+  const scale = a.reduction === 'sum' ? 1 : 1 / (labels ? labelWeightSum(labels, w, ignore) : n);
   return { targets: c, scale };
 }

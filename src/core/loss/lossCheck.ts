@@ -4,7 +4,7 @@
  * re-evaluates only its sample's loss (the reduced loss is a fixed multiple of Σ_i L_i: 1/N, or
  * 1/Σw_y for class weights, which do not depend on the input).
  */
-import type { ClassificationData, RegressionData } from '../dataset';
+import type { ClassificationData, ClassTargets, RegressionData } from '../dataset';
 import { checkGradient, type GradientCheck, type GradientCheckOptions } from '../gradcheck';
 import type { Reduction } from '../losses';
 import { analyzeClassificationLoss, analyzeRegressionLoss } from './analyzeLoss';
@@ -40,14 +40,10 @@ export function checkNamedLoss(
     const at = i * width;
     const rowSpec = { ...spec, reduction: 'sum' as const };
     if (data.task === 'classification') {
-      const one: ClassificationData = {
-        ...data,
-        n: 1,
-        values: row,
-        targets: data.targets.subarray(at, at + width),
-        labels: labels ? labels.subarray(i, i + 1) : null,
-        loss: rowSpec,
-      };
+      const target: ClassTargets = data.labels
+        ? { labels: data.labels.subarray(i, i + 1), targets: null }
+        : { labels: null, targets: data.targets.subarray(at, at + width) };
+      const one: ClassificationData = { ...data, n: 1, values: row, ...target, loss: rowSpec };
       return analyzeClassificationLoss(one, rowSpec).loss;
     }
     const one: RegressionData = { ...data, n: 1, predictions: row, targets: data.targets.subarray(at, at + width), loss: rowSpec };

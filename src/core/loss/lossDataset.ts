@@ -167,8 +167,7 @@ export function buildNamedLossDataset(roles: Roles, source: LossSource, sink: Pr
   if (ignored && data.labels) {
     for (let i = 0; i < data.n; i++) {
       if (labels!.data[i] !== ignore) continue;
-      data.labels[i] = ignore;
-      data.targets.fill(0, i * data.k, i * data.k + data.k);
+      data.labels[i] = ignore; // its target row is all zeros (dataset.ts, denseTargets)
     }
   }
   if (role === 'log_probabilities') {

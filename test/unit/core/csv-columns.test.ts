@@ -58,7 +58,7 @@ describe('CSV columns to the dataset', () => {
       Array.from({ length: N * K }, (_, x) => probs(Math.floor(x / K), x % K)),
     );
     assert.deepEqual(
-      Array.from(dataset.targets),
+      Array.from(dataset.targets!),
       Array.from({ length: N * K }, (_, x) => soft(Math.floor(x / K), x % K)),
     );
   });

@@ -35,16 +35,15 @@ function dataset(
       s += values[i * k + j];
     }
     if (input === 'probabilities') for (let j = 0; j < k; j++) values[i * k + j] /= s;
-    if (labels) {
-      labels[i] = labelsRaw[i % labelsRaw.length] % k;
-      targets[i * k + labels[i]] = 1;
-    } else {
+    if (labels) labels[i] = labelsRaw[i % labelsRaw.length] % k;
+    else {
       let t = 0;
       for (let j = 0; j < k; j++) t += targets[i * k + j] = extra[(i * k + j) % extra.length];
       for (let j = 0; j < k; j++) targets[i * k + j] /= t;
     }
   }
-  return { task: 'classification', input, n, k, values, targets, labels, classes: null, spans: [] };
+  const given = labels ? { labels, targets: null } : { labels: null, targets };
+  return { task: 'classification', input, n, k, values, ...given, classes: null, spans: [] };
 }
 
 describe('summarizeClassification', () => {
@@ -87,9 +86,6 @@ describe('summarizeClassification', () => {
     const d = dataset('probabilities', 'labels', 2, 3, [0], [1], [0]);
     d.values.set([0.7, 0.2, 0.1, 0.1, 0.3, 0.6]);
     d.labels!.set([0, 2]);
-    d.targets.fill(0);
-    d.targets[0] = 1;
-    d.targets[5] = 1;
     const s = summarizeClassification(d);
     assert.ok(Math.abs(s.loss - (-Math.log(0.7) - Math.log(0.6)) / 2) < 1e-15);
     assert.equal(s.accuracy, 1);

@@ -252,7 +252,7 @@ describe('single .npy files', () => {
     const wrong = writeNpy(Int32Array.from([0, 1, 2]), [3]);
     const r = load1('run.npy', logits, { 'run_labels.npy': wrong, 'targets.npy': writeNpy(Float64Array.from([0, 0, 1, 1, 0, 0]), [2, 3]) });
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(Array.from((r.dataset as ClassificationData).targets), [0, 0, 1, 1, 0, 0]);
+    assert.deepEqual(Array.from((r.dataset as ClassificationData).targets!), [0, 0, 1, 1, 0, 0]);
   });
 
   it('reports a sibling of the wrong length when none fits, naming both files', () => {

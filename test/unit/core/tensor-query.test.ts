@@ -31,7 +31,10 @@ for (const soft of [false, true]) {
       for (const i of [0, 17, n - 1]) {
         const row = store.answer({ kind: 'row', index: i }) as ClassificationRow;
         assert.deepEqual(Array.from(row.p), Array.from(a.probabilities.subarray(i * k, (i + 1) * k)));
-        assert.deepEqual(Array.from(row.y), Array.from(a.targets.subarray(i * k, (i + 1) * k)));
+        const y = a.targets
+          ? Array.from(a.targets.subarray(i * k, (i + 1) * k))
+          : Array.from({ length: k }, (_, j) => +(j === a.labels[i]));
+        assert.deepEqual(Array.from(row.y), y);
         assert.deepEqual(Array.from(row.dLdz), Array.from(a.logitGradient.subarray(i * k, (i + 1) * k)), `∂L/∂z of sample ${i}`);
         assert.deepEqual(Array.from(row.dLdInput), Array.from(a.gradient.subarray(i * k, (i + 1) * k)));
         assert.equal(row.yLoss, row.y, 'no named loss: the loss pulls towards the file target');
