@@ -23,8 +23,8 @@ export function log(...parts) {
 
 /**
  * Where the measured code comes from. By default this working tree; BENCH_SRC_ROOT (a directory
- * holding a src/ tree) and BENCH_CLI (a cli.js) measure a candidate change instead, e.g. a patch
- * from bench/parser-speedups.md applied to a copy, against the same peers in the same run.
+ * holding a src/ tree) and BENCH_CLI (a cli.js) measure a candidate change instead, e.g. a patched
+ * copy of the tree, against the same peers in the same run.
  */
 export const SRC_ROOT = process.env.BENCH_SRC_ROOT ?? ROOT;
 

@@ -3,7 +3,7 @@
  * weights only): the network's shapes and norms per layer instead of an error.
  */
 import type { LoadResult } from '../core/dataset';
-import { shapeText } from '../core/numpyRoles';
+import { shapeText } from '../core/arrayDescription';
 import { readTensorArchive, stateDictSummary } from '../core/tensorArchives';
 
 /** The summary as text (or JSON), or null when the load was not of such a state dict. */

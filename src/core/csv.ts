@@ -3,18 +3,10 @@
  * in place (no per-cell strings) into one row-major Float64Array; each data row keeps its span.
  * The delimiter is taken from the header: ',' unless the header has none and has tabs or ';'.
  */
-import { InputError } from './problems';
-import {
-  charHintAt,
-  charLengthAt,
-  charNameAt,
-  clip,
-  firstInvalidUtf8,
-  notTextProblem,
-  scanNumber,
-  withinFile,
-  type NumberScan,
-} from './numberScan';
+import { InputError, withinFile } from './problems';
+import { charHintAt, charLengthAt, charNameAt, clip, firstInvalidUtf8 } from './charNames';
+import { notTextProblem } from './fileSignature';
+import { scanNumber, type NumberScan } from './numberScan';
 import { Float64Builder } from './float64Builder';
 
 export interface CsvTable {

@@ -4,7 +4,7 @@
  */
 import type { CsvTable } from './csv';
 import type { Located } from './located';
-import { clip } from './numberScan';
+import { clip } from './charNames';
 import { InputError } from './problems';
 import type { NearMiss, Roles } from './roles';
 

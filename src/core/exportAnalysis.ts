@@ -9,7 +9,7 @@ import type { NetworkAnalysis } from './network';
 import { networkReport } from './networkReport';
 import { writeNpy } from './npy';
 import { writeNpz, type NpzEntry } from './npz';
-import { accuracy, analysisReport, toRows } from './report';
+import { accuracy, analysisReport, toRows } from './analysisReport';
 import { writeSafetensors } from './safetensors';
 import { softmaxJacobian } from './softmax';
 import { neutraliseFormula } from './csvSafe';

@@ -3,17 +3,10 @@
  * equal-or-ragged rows of numbers) are read straight into Float64Arrays with one span per row,
  * because those are the tensors; everything else becomes a small tree.
  */
-import { InputError } from './problems';
-import {
-  charHintAt,
-  charLengthAt,
-  charNameAt,
-  firstInvalidUtf8,
-  notTextProblem,
-  scanNumber,
-  withinFile,
-  type NumberScan,
-} from './numberScan';
+import { InputError, withinFile } from './problems';
+import { charHintAt, charLengthAt, charNameAt, firstInvalidUtf8 } from './charNames';
+import { notTextProblem } from './fileSignature';
+import { scanNumber, type NumberScan } from './numberScan';
 import { Float64Builder } from './float64Builder';
 
 export interface Span {

@@ -5,13 +5,15 @@
 import { buildWithSiblingClasses, withSiblingNetworkClasses, type SiblingSource } from './classNames';
 import { parseCsv } from './csv';
 import type { LoadResult } from './dataset';
+import { startsLikeNpy, startsLikeZip } from './fileSignature';
 import { parseJson } from './json';
 import { findEntry, rolesFromJson } from './jsonRoles';
 import { rolesFromCsv } from './csvRoles';
 import { networkFromJson } from './networkRoles';
 import { withNetworkLossCheck } from './loss/networkLoss';
 import { InputError, problem } from './problems';
-import { loadNpyFile, loadNpzFile, type RoleAssignment } from './numpyRoles';
+import { loadNpyFile } from './npySiblings';
+import { loadNpzFile, type RoleAssignment } from './npzRoles';
 import { type RoleOptions } from './roles';
 import { loadSafetensorsFile, loadTorchFile } from './tensorArchives';
 import { userGradientsFromCsv, userGradientsFromJson, withUserGradients } from './userGradients';
@@ -87,8 +89,8 @@ export function loadTensorFile(bytes: Uint8Array, fileName: string, options: Loa
 
 /** Guess the format of a file with an unknown extension from its first bytes. */
 function sniff(bytes: Uint8Array): FileFormat {
-  if (bytes[0] === 0x93 && bytes[1] === 0x4e) return 'npy';
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return 'npz';
+  if (startsLikeNpy(bytes)) return 'npy';
+  if (startsLikeZip(bytes)) return 'npz';
   for (let i = 0; i < Math.min(bytes.length, 64); i++) {
     const c = bytes[i];
     if (c === 0x7b || c === 0x5b) return 'json';

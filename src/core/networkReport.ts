@@ -6,7 +6,7 @@ import type { NetworkData } from './dataset';
 import type { NamedCheck } from './datasetCheck';
 import type { NetworkAnalysis } from './network';
 import { problem, type Problem } from './problems';
-import { accuracy, toRows } from './report';
+import { accuracy, toRows } from './analysisReport';
 
 /** `gradient-lens analyze net.json --json`; with `summaryOnly`, no per-sample arrays. */
 export function networkReport(data: NetworkData, a: NetworkAnalysis, summaryOnly = false): Record<string, unknown> {

@@ -15,6 +15,7 @@ import {
 } from './dataset';
 import type { JsonMatrix, JsonNode, JsonObject } from './json';
 import { describeNode, findEntry, toLocated } from './jsonRoles';
+import { labelProblem } from './labelCheck';
 import type { Located } from './located';
 import { rowSpanOf } from './located';
 import { forwardNetwork, networkLoss } from './network';
@@ -391,15 +392,8 @@ function readLabels(node: JsonNode, bytes: Uint8Array, n: number, k: number, pro
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = l.data[i];
-    const at = l.elementSpan(i, 0);
-    if (!Number.isInteger(v))
-      problems.fail(`label ${v} of sample ${i} is not a whole number; labels are class indices 0…${k - 1}`, at, 'label-not-integer');
-    else if (v < 0 || v >= k)
-      problems.fail(
-        `label ${v} of sample ${i} is out of range for the ${k} outputs of the softmax head (valid: 0…${k - 1})`,
-        at,
-        'label-range',
-      );
+    const bad = labelProblem(v, i, k, `the ${k} outputs of the softmax head`);
+    if (bad) problems.fail(bad.message, l.elementSpan(i, 0), bad.code);
     else labels[i] = v;
   }
   return { labels, targets: null, spans: { role: 'labels', spans: l.rowSpans } };

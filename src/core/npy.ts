@@ -12,6 +12,7 @@
  *               (latin-1 in v1/v2, UTF-8 in v3), padded with spaces and ending in '\n'
  *   then        the raw array data.
  */
+import { hasPickleMagic, hasZipMagic, NPY_MAGIC } from './fileSignature';
 
 /** A NumPy array read from a `.npy` file (or an `.npz` member). */
 export interface NpyArray {
@@ -50,7 +51,6 @@ export class NpyError extends Error {
   }
 }
 
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const TWO_POW_32 = 4294967296;
 /** int64 values must satisfy -2^53 <= v <= 2^53, i.e. hi word in [-2^21, 2^21) or exactly 2^53. */
@@ -137,12 +137,12 @@ function parseHeader(bytes: Uint8Array, fail: (detail: string, offset: number) =
   const n = bytes.length;
 
   // --- magic ---
-  for (let i = 0; i < MAGIC.length; i++) {
+  for (let i = 0; i < NPY_MAGIC.length; i++) {
     if (i >= n) {
       if (n === 0) fail('the file is empty; expected a NumPy .npy file starting with "\\x93NUMPY"', 0);
       fail(`the file is truncated: it ends after ${n} byte(s), inside the "\\x93NUMPY" magic string`, n);
     }
-    if (bytes[i] !== MAGIC[i]) fail(describeBadMagic(bytes), i);
+    if (bytes[i] !== NPY_MAGIC[i]) fail(describeBadMagic(bytes), i);
   }
   // --- version ---
   if (n < 8) fail(`the file is truncated: it ends after ${n} bytes, before the format version (bytes 6-7)`, n);
@@ -270,7 +270,7 @@ export function npyHeaderBytes(descr: string, shape: number[]): Uint8Array {
   }
   const headerLen = total - prefix;
   const out = new Uint8Array(total);
-  out.set(MAGIC, 0);
+  out.set(NPY_MAGIC, 0);
   out[6] = version;
   out[7] = 0;
   const view = new DataView(out.buffer);
@@ -724,11 +724,10 @@ function firstInvalidUtf8(b: Uint8Array): number {
 }
 
 function describeBadMagic(bytes: Uint8Array): string {
-  const b = (i: number) => bytes[i];
-  if (b(0) === 0x50 && b(1) === 0x4b && (b(2) === 3 || b(2) === 5) && (b(3) === 4 || b(3) === 6)) {
+  if (hasZipMagic(bytes)) {
     return 'this is a zip archive (an .npz file?), not a .npy file; read it with readNpz';
   }
-  if (b(0) === 0x80 && b(1) !== undefined && b(1)! >= 2 && b(1)! <= 5) {
+  if (hasPickleMagic(bytes)) {
     return 'this looks like a Python pickle, not a .npy file; save the array with np.save(path, arr) instead';
   }
   const shown = Array.from(bytes.subarray(0, 6), (x) =>

@@ -6,6 +6,7 @@
 import { Inflate, zipSync, type Zippable } from 'fflate';
 import { crc32 } from './crc32';
 import { DEFAULT_MAX_FILE_BYTES } from './limits';
+import { hasNpyMagic } from './fileSignature';
 import { NpyError, readNpy, readNpyHeader, writeNpy, type NpyArray, type NpyHeader } from './npy';
 import { readZipDirectory, ZipStructureError, type ZipMember } from './zipDirectory';
 
@@ -23,7 +24,6 @@ export interface NpzReadOptions {
   maxBytes?: number;
 }
 
-const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 /** Compressed bytes handed to the inflater at a time: it then outputs at most ~1032× this before we can stop it. */
 const INFLATE_CHUNK = 16 * 1024;
 /** Bytes inflated first to read a member's .npy header (a longer header is read in a second step). */
@@ -60,7 +60,7 @@ export function openNpz(bytes: Uint8Array, fileName = 'arrays.npz', options: Npz
     const where = member === undefined ? '' : `member '${member}': `;
     throw new NpyError(`${fileName}: ${where}${detail} (at byte ${offset})`, offset, { fileName, member });
   };
-  if (startsWith(bytes, NPY_MAGIC)) fail('this is a single .npy file, not an .npz archive; read it with readNpy', 0);
+  if (hasNpyMagic(bytes)) fail('this is a single .npy file, not an .npz archive; read it with readNpy', 0);
   let members: ZipMember[];
   try {
     members = readZipDirectory(bytes);
@@ -76,7 +76,7 @@ export function openNpz(bytes: Uint8Array, fileName = 'arrays.npz', options: Npz
     if (m.name.endsWith('/')) continue;
     const isNpyName = m.name.endsWith('.npy');
     const head = inflateMember(bytes, m, Math.min(m.size, HEADER_PROBE), fail);
-    if (!isNpyName && !startsWith(head, NPY_MAGIC)) continue;
+    if (!isNpyName && !hasNpyMagic(head)) continue;
     const key = isNpyName ? m.name.slice(0, -4) : m.name;
     const previous = keyOwner.get(key);
     if (previous !== undefined) fail(`members '${previous}' and '${m.name}' both give the array name '${key}'`, m.headerOffset, m.name);
@@ -239,10 +239,4 @@ export function writeNpz(arrays: Record<string, NpzEntry>, options: { compress?:
     files[`${name}.npy`] = [writeNpy(entry.data, entry.shape), { level }];
   }
   return zipSync(files, { mtime: new Date(1980, 0, 1, 0, 0, 0) });
-}
-
-function startsWith(b: Uint8Array, prefix: number[]): boolean {
-  if (b.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (b[i] !== prefix[i]) return false;
-  return true;
 }

@@ -6,7 +6,7 @@
  * arithmetic on doubles (longDecimal). Anything else goes through the engine's own correctly
  * rounded parseFloat.
  */
-import { InputError } from './problems';
+import { clip, describeCharAt } from './charNames';
 
 const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -266,11 +266,6 @@ function longDecimal(s: number, e: number, scale: number): number {
   return h + l * ZIV === h ? h : NaN;
 }
 
-/** Shortens text quoted in a message. */
-export function clip(text: string, max = 40): string {
-  return text.length > max ? text.slice(0, max) + '…' : text;
-}
-
 function fail(out: NumberScan, at: number, message: string): void {
   out.end = at;
   out.value = NaN;
@@ -282,139 +277,4 @@ function expectedDigit(b: Uint8Array, i: number, where = ''): string {
   const suffix = where ? ` ${where}` : '';
   if (i >= b.length) return `the file ends where a digit was expected${suffix}`;
   return `expected a digit${suffix}, found ${describeCharAt(b, i)}`;
-}
-
-const LOOKALIKE_MINUS: Record<number, string> = {
-  0x2010: 'HYPHEN',
-  0x2011: 'NON-BREAKING HYPHEN',
-  0x2012: 'FIGURE DASH',
-  0x2013: 'EN DASH',
-  0x2014: 'EM DASH',
-  0x2212: 'MINUS SIGN',
-  0xfe63: 'SMALL HYPHEN-MINUS',
-  0xff0d: 'FULLWIDTH HYPHEN-MINUS',
-};
-
-// ignoreBOM: a U+FEFF inside the text is a character (ZERO WIDTH NO-BREAK SPACE), valid UTF-8, not a BOM to drop.
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-
-/** The code point at `i`, or -1 when the bytes there are not valid UTF-8 (or there are none). */
-function codePointAt(b: Uint8Array, i: number): number {
-  const c = b[i];
-  if (c === undefined) return -1;
-  if (c < 0x80) return c;
-  const len = charLengthAt(b, i);
-  if (len === 1 || i + len > b.length) return -1;
-  const text = utf8.decode(b.subarray(i, i + len));
-  const cp = text.codePointAt(0) ?? -1;
-  // U+FFFD from the decoder means invalid bytes, unless the file really holds EF BF BD.
-  if (cp === 0xfffd && !(c === 0xef && b[i + 1] === 0xbf && b[i + 2] === 0xbd)) return -1;
-  return text.length === (cp > 0xffff ? 2 : 1) ? cp : -1;
-}
-
-/** Offset of the first byte in [start, end) that is not part of valid UTF-8, or -1. */
-export function firstInvalidUtf8(b: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end;) {
-    if (b[i] < 0x80) {
-      i++;
-      continue;
-    }
-    const len = charLengthAt(b, i);
-    if (i + len > end || codePointAt(b, i) < 0) return i;
-    i += len;
-  }
-  return -1;
-}
-
-/** A readable name for the (possibly multi-byte) character at `i`, without advice. */
-export function charNameAt(b: Uint8Array, i: number): string {
-  const c = b[i];
-  if (c === undefined) return 'the end of the file';
-  if (c < 0x80) {
-    if (c === 10 || c === 13) return 'the end of the line';
-    if (c < 0x20 || c === 0x7f) return `a control character (0x${c.toString(16).padStart(2, '0')})`;
-    return c === 39 ? `"'"` : `'${String.fromCharCode(c)}'`;
-  }
-  const cp = codePointAt(b, i);
-  if (cp < 0) return `the byte 0x${c.toString(16)}, which is not UTF-8 text`;
-  const hex = 'U+' + cp.toString(16).toUpperCase().padStart(4, '0');
-  const name =
-    LOOKALIKE_MINUS[cp] ??
-    (cp === 0xa0 ? 'NO-BREAK SPACE' : cp === 0xfeff ? 'BYTE ORDER MARK' : cp === 0x201c || cp === 0x201d ? 'CURLY QUOTE' : '');
-  return `'${String.fromCodePoint(cp)}' (${hex}${name ? ' ' + name : ''})`;
-}
-
-/** Advice for the characters that sneak into numeric files by copy and paste, or ''. */
-export function charHintAt(b: Uint8Array, i: number): string {
-  const c = b[i];
-  if (c === undefined || c < 0x80) return '';
-  const cp = codePointAt(b, i);
-  if (cp < 0) return '; save the file as UTF-8 text (or is it a binary file?)';
-  if (LOOKALIKE_MINUS[cp]) return "; use the ASCII hyphen-minus '-'";
-  if (cp === 0xa0) return '; use an ordinary space';
-  if (cp === 0x201c || cp === 0x201d) return '; use straight double quotes (")';
-  return '';
-}
-
-/** A readable name for the (possibly multi-byte) character at `i`, with advice where there is some. */
-export function describeCharAt(b: Uint8Array, i: number): string {
-  return charNameAt(b, i) + charHintAt(b, i);
-}
-
-/** Byte length of the UTF-8 character at `i` (1 for ASCII or invalid lead bytes). */
-export function charLengthAt(b: Uint8Array, i: number): number {
-  const c = b[i];
-  return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-}
-
-/**
- * Recognises files that are not UTF-8 text at all (UTF-16, NumPy, zip, gzip, anything with NUL
- * bytes near the start), so that they get one clear message instead of a syntax error at byte 0.
- */
-export function notTextProblem(b: Uint8Array, format: string): InputError | null {
-  const n = b.length;
-  const at = (k: number) => (k < n ? b[k] : -1);
-  if ((at(0) === 0xff && at(1) === 0xfe) || (at(0) === 0xfe && at(1) === 0xff)) {
-    const utf32 = at(0) === 0xff && at(2) === 0 && at(3) === 0;
-    return new InputError(
-      `the file is ${utf32 ? 'UTF-32' : 'UTF-16'} text (it starts with a ${utf32 ? 'UTF-32' : 'UTF-16'} byte-order mark); save it as UTF-8 (PowerShell's > writes UTF-16: use Out-File -Encoding utf8)`,
-      0,
-      Math.min(n, 2),
-      'encoding',
-    );
-  }
-  if (n >= 4 && at(0) !== 0 && at(1) === 0 && at(2) !== 0 && at(3) === 0) {
-    return new InputError('the file looks like UTF-16 text (every other byte is 0); save it as UTF-8', 0, 2, 'encoding');
-  }
-  if (at(0) === 0x93 && at(1) === 0x4e && at(2) === 0x55 && at(3) === 0x4d && at(4) === 0x50 && at(5) === 0x59) {
-    return new InputError(`this is a NumPy .npy file, not ${format} text; give it the .npy extension`, 0, 6, 'binary');
-  }
-  if (at(0) === 0x50 && at(1) === 0x4b && (at(2) === 3 || at(2) === 5) && (at(3) === 4 || at(3) === 6)) {
-    return new InputError(
-      `this is a zip archive, not ${format} text; if it is a NumPy .npz file, give it the .npz extension, otherwise unzip it`,
-      0,
-      4,
-      'binary',
-    );
-  }
-  if (at(0) === 0x1f && at(1) === 0x8b) {
-    return new InputError(`this is a gzip-compressed file, not ${format} text; decompress it first (gunzip)`, 0, 2, 'binary');
-  }
-  const limit = Math.min(n, 8192);
-  for (let i = 0; i < limit; i++) {
-    if (b[i] !== 0) continue;
-    // Point at a stray NUL in otherwise readable text; for a binary file, line numbers mean nothing.
-    if (firstInvalidUtf8(b, 0, i) < 0)
-      return new InputError(`a NUL byte (0x00), which ${format} text never contains; remove it`, i, i + 1, 'binary');
-    return new InputError(`the file is binary, not ${format} text (it has a NUL byte at byte ${i}); is it the right file?`, 0, 1, 'binary');
-  }
-  return null;
-}
-
-/** An InputError with its span clamped to the file, so no position can point past the end. */
-export function withinFile(error: unknown, length: number): unknown {
-  if (!(error instanceof InputError)) return error;
-  const start = Math.max(0, Math.min(error.start, length));
-  const end = Math.max(start, Math.min(error.end, length));
-  return start === error.start && end === error.end ? error : new InputError(error.message, start, end, error.code);
 }

@@ -9,7 +9,7 @@ import type { Reduction } from './losses';
 import type { Problem } from './problems';
 import { dataWarnings, type WarningOptions } from './warnings';
 import { analyzeNetworkDataset, type NetworkResult } from './networkPipeline';
-import type { RoleAssignment } from './numpyRoles';
+import type { RoleAssignment } from './npzRoles';
 import type { LossChoice } from './loss/lossDataset';
 import { checkUserGradients, type UserGradientReport } from './userGradientCheck';
 

@@ -30,3 +30,11 @@ export class InputError extends Error {
 export function problem(message: string, start: number, end: number, code: string, severity: Problem['severity'] = 'error'): Problem {
   return { severity, message, start, end: Math.max(end, start), code };
 }
+
+/** An InputError with its span clamped to the file, so no position can point past the end. */
+export function withinFile(error: unknown, length: number): unknown {
+  if (!(error instanceof InputError)) return error;
+  const start = Math.max(0, Math.min(error.start, length));
+  const end = Math.max(start, Math.min(error.end, length));
+  return start === error.start && end === error.end ? error : new InputError(error.message, start, end, error.code);
+}

@@ -5,6 +5,7 @@
 import type { ClassificationData, ClassTargets, RegressionData, RoleSpans } from './dataset';
 import type { Located } from './located';
 import { rowSpanOf } from './located';
+import { labelProblem } from './labelCheck';
 import { problem, type Problem } from './problems';
 import type { LossChoice } from './loss/lossDataset';
 import type { LossSource } from './loss/parse';
@@ -215,24 +216,8 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
       }
       // Only a bad label needs its span: for CSV, finding it rescans the row.
       const at = l.elementSpan(i, 0);
-      if (!Number.isInteger(v))
-        sink.add(
-          problem(
-            `label ${v} of sample ${i} is not a whole number; labels are class indices 0…${k - 1}`,
-            at.start,
-            at.end,
-            'label-not-integer',
-          ),
-        );
-      else
-        sink.add(
-          problem(
-            `label ${v} of sample ${i} is out of range for ${k} classes (valid: 0…${k - 1})${v === k && oneBased ? '; labels count from 0 (are these 1-based?)' : ''}`,
-            at.start,
-            at.end,
-            'label-range',
-          ),
-        );
+      const bad = labelProblem(v, i, k, `${k} classes`, oneBased)!;
+      sink.add(problem(bad.message, at.start, at.end, bad.code));
     }
     spans.push(spansOf(l.name, l));
   } else if (roles.targets) {

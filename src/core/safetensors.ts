@@ -16,6 +16,7 @@
  * tensor open without the rest.
  */
 import { decodeBfloat16, decodeFloat8 } from './extraFloats';
+import { hasPickleMagic, startsLikeNpy, startsLikeZip } from './fileSignature';
 import { parseJson, type JsonNode, type JsonObject } from './json';
 import { LineIndex } from './lineIndex';
 import { decodeRawArray, NpyError, type NpyArray } from './npy';
@@ -90,10 +91,9 @@ export function readSafetensorsHeader(src: ByteSource, fileName = 'model.safeten
   const first = src.read(0, 8);
   const lo = (first[0] | (first[1] << 8) | (first[2] << 16) | (first[3] << 24)) >>> 0;
   const hi = (first[4] | (first[5] << 8) | (first[6] << 16) | (first[7] << 24)) >>> 0;
-  if (first[0] === 0x50 && first[1] === 0x4b) fail('this is a zip archive (a PyTorch .pt or a NumPy .npz?), not a .safetensors file', 0);
-  if (first[0] === 0x93 && first[1] === 0x4e) fail('this is a NumPy .npy file, not a .safetensors file', 0);
-  if (first[0] === 0x80 && first[1] >= 2 && first[1] <= 5)
-    fail('this is a Python pickle (a legacy PyTorch save?), not a .safetensors file', 0);
+  if (startsLikeZip(first)) fail('this is a zip archive (a PyTorch .pt or a NumPy .npz?), not a .safetensors file', 0);
+  if (startsLikeNpy(first)) fail('this is a NumPy .npy file, not a .safetensors file', 0);
+  if (hasPickleMagic(first)) fail('this is a Python pickle (a legacy PyTorch save?), not a .safetensors file', 0);
   const headerLength = hi * 4294967296 + lo;
   if (headerLength > MAX_HEADER_BYTES)
     fail(

@@ -5,7 +5,7 @@
  * Anything the full reader would report (a label out of range, a loss that overflows) makes
  * `flush` return false: the caller then runs the full reader, whose messages are the reference.
  */
-import { summarizeClassification } from './summary';
+import { summarizeClassification } from './lossSummary';
 
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */

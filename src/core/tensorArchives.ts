@@ -8,8 +8,10 @@
  */
 import type { Activation, ClassTargets, DenseLayer, LoadResult, NetworkData } from './dataset';
 import { siblingReader } from './classNames';
+import { startsLikeZip } from './fileSignature';
 import { NpyError, readNpy, type NpyArray } from './npy';
-import { loadNamedArrays, shapeText, type NumpyLoadOptions } from './numpyRoles';
+import { shapeText } from './arrayDescription';
+import { loadNamedArrays, type NumpyLoadOptions } from './npzRoles';
 import { problem, type Problem } from './problems';
 import { readSafetensors } from './safetensors';
 import { readTorchFile } from './torchPickle';
@@ -22,7 +24,7 @@ export interface TensorArchive {
 
 /** Reads either format by its extension (else by its first bytes). Throws {@link NpyError}. */
 export function readTensorArchive(bytes: Uint8Array, fileName: string): TensorArchive {
-  const torch = /\.(pt|pth|bin|ckpt)$/i.test(fileName) || (!/\.safetensors$/i.test(fileName) && bytes[0] === 0x50 && bytes[1] === 0x4b);
+  const torch = /\.(pt|pth|bin|ckpt)$/i.test(fileName) || (!/\.safetensors$/i.test(fileName) && startsLikeZip(bytes));
   if (torch) {
     const t = readTorchFile(bytes, baseName(fileName));
     return { arrays: t.arrays, metadata: t.metadata };

@@ -12,6 +12,7 @@
  */
 import { unzipSync } from 'fflate';
 import { decodeBfloat16 } from './extraFloats';
+import { hasPickleMagic, startsLikeZip } from './fileSignature';
 import { decodeRawArray, NpyError, type NpyArray } from './npy';
 
 /** Storage class → NumPy descr (little-endian; flipped for a big-endian archive) and item size. */
@@ -103,13 +104,13 @@ export function readTorchFile(bytes: Uint8Array, fileName = 'model.pt'): TorchFi
     throw new NpyError(`${fileName}: ${where}${detail} (at byte ${offset})`, offset, { fileName, member });
   };
   if (bytes.length === 0) fail('the file is empty', 0);
-  if (bytes[0] === 0x80 && bytes[1] !== undefined && bytes[1] >= 2 && bytes[1] <= 5) {
+  if (hasPickleMagic(bytes)) {
     fail(
       'this is a legacy (pre-1.6, non-zip) PyTorch file, which is not supported: re-save it with a newer PyTorch (torch.save(obj, path))',
       0,
     );
   }
-  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
+  if (!startsLikeZip(bytes)) {
     if (bytes.length >= 262 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar') {
       fail('this is a very old (tar) PyTorch file, which is not supported: re-save it with a newer PyTorch (torch.save(obj, path))', 0);
     }

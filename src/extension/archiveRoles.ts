@@ -5,7 +5,7 @@
  */
 import { NpyError, type NpyArray } from '../core/npy';
 import { openNpz, type NpzReadOptions } from '../core/npz';
-import { matchRoles, type RoleMatch } from '../core/numpyRoles';
+import { matchRoles, type RoleMatch } from '../core/npzRoles';
 import { isStateDict, readTensorArchive } from '../core/tensorArchives';
 
 /** Null when there is nothing to ask: a state dict, or a file the loader will report as unreadable. */

@@ -8,7 +8,7 @@ import type { AnalysisService } from './analysisService';
 import { readSettings } from './config';
 import { num } from './format';
 import { rangeOf } from './ranges';
-import { accuracy } from '../core/report';
+import { accuracy } from '../core/analysisReport';
 
 export class LossCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { PipelineOptions } from '../core/pipeline';
-import type { RoleMatch } from '../core/numpyRoles';
+import type { RoleMatch } from '../core/npzRoles';
 import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
 import type { ExportQuery, TensorData } from './tensorData';
 import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';

@@ -15,7 +15,7 @@ import { analyzeNetwork } from '../core/network';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { analyseForCommand, commandTarget } from './commandTarget';
 import { readSettings } from './config';
-import { sameFile } from '../node/sameFile';
+import { isSameFile } from './sameResource';
 
 export type ExportKind =
   'json' | 'csv' | 'npz' | 'safetensors' | 'npy-gradient' | 'npy-losses' | 'jacobian-json' | 'jacobian-csv' | 'jacobian-npy';
@@ -201,17 +201,4 @@ function renderNetwork(file: FileAnalysis, info: KindInfo): Uint8Array {
   // The pipeline already ran the network; recompute only if an older analysis lacks it.
   const analysis = file.network?.analysis ?? analyzeNetwork(dataset, { reduction: readSettings().pipeline.reduction });
   return exportNetwork(dataset, analysis, info.format, { ...ctx, classes: dataset.classes });
-}
-
-/**
- * Same resource: for files on disk the one guard the CLI's --out uses too (src/node/sameFile:
- * resolved paths, case folding where the file system is case-insensitive, symlinks, inodes);
- * otherwise equal URIs, or equal paths case-folded where the platform folds case.
- */
-export function isSameFile(a: vscode.Uri, b: vscode.Uri): boolean {
-  if (a.toString() === b.toString()) return true;
-  if (a.scheme !== b.scheme || a.authority !== b.authority) return false;
-  if (a.scheme === 'file') return sameFile(a.fsPath, b.fsPath);
-  const norm = (u: vscode.Uri) => (process.platform === 'win32' || process.platform === 'darwin' ? u.path.toLowerCase() : u.path);
-  return norm(a) === norm(b);
 }

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { sampleAtOffset } from '../core/dataset';
-import { summarizeSample, type ClassificationSampleSummary, type RegressionSampleSummary } from '../core/sampleSummary';
+import { summarizeSample, type ClassificationSampleSummary, type RegressionSampleSummary } from '../core/sampleHover';
 import type { ClassificationRow, SampleRow } from '../core/tensorQuery';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { classificationHoverText, HOVER_COMMANDS, regressionHoverText, type NamedLossText } from './hoverText';

@@ -3,7 +3,7 @@
  * that comes from the file (class names) goes through escapeMarkdown; the only links are the
  * command links built here, for the commands in HOVER_COMMANDS (the hover's isTrusted list).
  */
-import type { ClassificationSampleSummary, RegressionSampleSummary } from '../core/sampleSummary';
+import type { ClassificationSampleSummary, RegressionSampleSummary } from '../core/sampleHover';
 import { escapeMarkdown } from '../shared/markdownText';
 import { num, vector } from './format';
 

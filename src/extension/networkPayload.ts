@@ -6,7 +6,7 @@ import { networkFiniteDifferences, type FiniteDifferenceTensor } from '../core/n
 import type { LayerPayload, NetworkPayload, OwnGradientsPayload } from '../shared/protocol';
 import type { FileAnalysis } from './analysisService';
 import { finiteDifferencePayload } from './finiteDifferencePayload';
-import { compact } from './ownBuffer';
+import { withOwnBuffer } from './ownBuffer';
 
 /** Above this many parameters the check (two forward passes per coordinate) is left to the command. */
 export const CHECK_PARAMETER_LIMIT = 5000;
@@ -40,9 +40,9 @@ export function networkPayloadOf(file: FileAnalysis): NetworkPayload | null {
   return {
     ...payload,
     finiteDifferences: fd?.payload ?? null,
-    inputs: compact(payload.inputs),
-    targets: compact(payload.targets),
-    layers: payload.layers.map((l) => ({ ...l, weights: compact(l.weights), bias: compact(l.bias) })),
+    inputs: withOwnBuffer(payload.inputs),
+    targets: withOwnBuffer(payload.targets),
+    layers: payload.layers.map((l) => ({ ...l, weights: withOwnBuffer(l.weights), bias: withOwnBuffer(l.bias) })),
   };
 }
 

@@ -7,7 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { siblingByteLimit } from '../core/limits';
-import { siblingFilesFor, type RoleAssignment, type RoleChoice, type RoleMatch } from '../core/numpyRoles';
+import { siblingFilesFor } from '../core/npySiblings';
+import type { RoleAssignment, RoleChoice, RoleMatch } from '../core/npzRoles';
 
 /** Sibling files larger than this are not read ahead (the loader then works without them). */
 const MAX_SIBLING_BYTES = 512 * 1024 * 1024;

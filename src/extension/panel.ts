@@ -8,7 +8,7 @@ import type { SampleRow } from '../core/tensorQuery';
 import { parseWebviewMessage, type FromWebview, type PanelQuery, type ToWebview, type ViewId, VIEW_IDS } from '../shared/protocol';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { renderPanelHtml } from './panelHtml';
-import { isSameFile } from './exportCommand';
+import { isSameFile } from './sameResource';
 import { ClipboardGate } from './clipboardGate';
 import { payloadOf } from './payload';
 import { ownPayloadOf } from './ownPayload';

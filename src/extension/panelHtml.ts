@@ -22,9 +22,6 @@ export interface WebviewHtmlOptions {
   rootTestId?: string;
 }
 
-/** The name the panels' callers use: the same options. */
-export type PanelHtmlOptions = WebviewHtmlOptions;
-
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {

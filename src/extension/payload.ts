@@ -7,7 +7,7 @@ import type { ClassificationPayload, Payload, RegressionPayload } from '../share
 import type { FileAnalysis } from './analysisService';
 import { networkPayloadOf } from './networkPayload';
 import { lossFormula, lossLabel } from './lossText';
-import { compact } from './ownBuffer';
+import { withOwnBuffer } from './ownBuffer';
 import { rememberedFiniteDifferences } from './finiteDifferencePayload';
 
 export function payloadOf(file: FileAnalysis): Payload | null {
@@ -26,10 +26,10 @@ export function payloadOf(file: FileAnalysis): Payload | null {
       classes: dataset.classes,
       reduction: analysis.reduction,
       loss: analysis.loss,
-      losses: compact(analysis.losses),
-      predicted: compact(analysis.predicted),
-      actual: compact(analysis.actual),
-      pTrue: compact(analysis.pTrue),
+      losses: withOwnBuffer(analysis.losses),
+      predicted: withOwnBuffer(analysis.predicted),
+      actual: withOwnBuffer(analysis.actual),
+      pTrue: withOwnBuffer(analysis.pTrue),
       ...named,
       ...(file.gradientScale !== undefined ? { gradientScale: file.gradientScale } : {}),
       finiteDifferences: rememberedFiniteDifferences(file),
@@ -44,7 +44,7 @@ export function payloadOf(file: FileAnalysis): Payload | null {
       d: analysis.d,
       reduction: analysis.reduction,
       loss: analysis.loss,
-      losses: compact(analysis.losses),
+      losses: withOwnBuffer(analysis.losses),
       ...named,
       finiteDifferences: rememberedFiniteDifferences(file),
     };

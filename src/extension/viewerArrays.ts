@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { clampBlock, readNumberBlock, readStringBlock, tableShape } from '../core/arrayRows';
 import { checkSlice, sliceArray } from '../core/arraySlice';
+import { startsLikeZip } from '../core/fileSignature';
 import { NpyError, readNpy, type NpyArray } from '../core/npy';
 import { readNpz } from '../core/npz';
 import type { NpyArrayInfo, NpyRowsMessage, NpyRowsRequest, NpySliceMessage, NpySliceRequest } from '../shared/protocol';
@@ -81,9 +82,7 @@ export class ViewerArrays {
       }
       const bytes = bytesOf(input);
       const decoded: [string, NpyArray][] =
-        /\.npz$/i.test(fileName) || (bytes[0] === 0x50 && bytes[1] === 0x4b)
-          ? [...readNpz(bytes, fileName).entries()]
-          : [[fileName, readNpy(bytes, fileName)]];
+        /\.npz$/i.test(fileName) || startsLikeZip(bytes) ? [...readNpz(bytes, fileName).entries()] : [[fileName, readNpy(bytes, fileName)]];
       return ViewerArrays.of(
         decoded.map(([name, array]) => ({ name, array })),
         [],

@@ -2,7 +2,7 @@
 import type { LineTables } from '../core/lineIndex';
 import type { PipelineOptions } from '../core/pipeline';
 import type { ResultSummary } from '../core/resultSummary';
-import type { RoleMatch } from '../core/numpyRoles';
+import type { RoleMatch } from '../core/npzRoles';
 import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
 import type { NpyRowsRequest, NpySliceRequest } from '../shared/protocol';
 import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes test/fixtures/reference/exp.json: exp(x) to 50 digits for 4,000 doubles x in the
-softmax's range (−708, 0], for test/unit/exp.test.ts. Each case is [x, nearest double to e^x,
+softmax's range (−708, 0], for test/unit/core/exp.test.ts. Each case is [x, nearest double to e^x,
 (e^x − that double) / ulp]: the test measures a result's error in ulps against the exact value.
 Run: /usr/bin/python3 test/reference/make_exp_reference.py
 """

@@ -69,17 +69,8 @@ export const LOSS_INPUTS: Record<LossName, readonly LossInput[]> = {
 
 export const DEFAULT_IGNORE_INDEX = -100;
 
-/** Elementwise losses: one term per output, the per-sample loss their mean over the outputs. */
-export function isElementwise(name: LossName): boolean {
-  return name === 'binary_cross_entropy_with_logits' || name === 'binary_cross_entropy' || isRegressionLoss(name);
-}
-
 export function isRegressionLoss(name: LossName): boolean {
   return name === 'mse' || name === 'l1' || name === 'smooth_l1' || name === 'huber';
-}
-
-export function isSigmoidLoss(name: LossName): boolean {
-  return name === 'binary_cross_entropy_with_logits' || name === 'binary_cross_entropy';
 }
 
 export function isLossName(name: string): name is LossName {

@@ -9,7 +9,7 @@ export function valueText(v: number, kind: 'number' | 'bool'): string {
 
 export const fmt6 = (v: number): string => formatNumber(v, 6);
 
-/** NumPy's way: (3,) for a vector, (2, 3) otherwise (as src/core/numpyRoles.ts, without its weight in the bundle). */
+/** NumPy's way: (3,) for a vector, (2, 3) otherwise (as src/core/npzRoles.ts, without its weight in the bundle). */
 export function shapeText(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }

@@ -28,8 +28,6 @@ function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
 }
 import { blockTooltip } from './describe';
 
-export { layerName };
-
 function norm(v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];

@@ -1,0 +1,89 @@
+/**
+ * The loss and accuracy of a classification file without the n × k outputs (probabilities,
+ * gradient) the full analysis keeps: what `gradient-lens analyze --summary` prints. One pass per
+ * row with the row in cache, O(n) memory beyond the input. Every number is the same bits as
+ * `analyzeClassification` gives (same operations in the same order; test/unit/core/loss-summary.test.ts).
+ */
+import type { ClassificationData } from './dataset';
+import { expRowInto } from './softmax';
+import { PROBABILITY_EPSILON, type Reduction } from './losses';
+
+export interface ClassificationSummary {
+  loss: number;
+  losses: Float64Array;
+  predicted: Int32Array;
+  actual: Int32Array;
+  accuracy: number;
+}
+
+export function summarizeClassification(
+  data: ClassificationData,
+  options: { reduction?: Reduction; epsilon?: number } = {},
+): ClassificationSummary {
+  const { n, k, values, targets, labels } = data;
+  const scale = (options.reduction ?? 'mean') === 'mean' && n > 0 ? 1 / n : 1;
+  const losses = new Float64Array(n);
+  const predicted = new Int32Array(n);
+  const actual = new Int32Array(n);
+  const lo = options.epsilon ?? PROBABILITY_EPSILON;
+  const hi = 1 - lo;
+  const row = new Float64Array(k); // one row's e^(z − max), reused
+  let total = 0;
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    const end = base + k;
+    let loss = 0;
+    let best = 0;
+    if (data.input === 'logits') {
+      let max = -Infinity;
+      let min = Infinity;
+      for (let j = base; j < end; j++) {
+        const v = values[j];
+        if (v > max) max = v;
+        if (v < min) min = v;
+      }
+      const sum = expRowInto(values, base, end, min, max, row, 0);
+      const logSum = Math.log(sum) + max;
+      // argmax of p = e/Σe as the analysis rounds it (exp can round distinct logits to equal p).
+      const inv = 1 / sum;
+      let bestP = -Infinity;
+      for (let j = 0; j < k; j++) {
+        const p = row[j] * inv;
+        if (p > bestP) {
+          bestP = p;
+          best = j;
+        }
+      }
+      if (labels) loss = 0 - (values[base + labels[i]] - logSum);
+      else for (let j = base; j < end; j++) if (targets[j] !== 0) loss -= targets[j] * (values[j] - logSum);
+    } else {
+      let bestP = values[base];
+      for (let j = base + 1; j < end; j++) {
+        if (values[j] > bestP) {
+          bestP = values[j];
+          best = j - base;
+        }
+      }
+      const clipped = (p: number) => (p < lo ? lo : p > hi ? hi : p);
+      if (labels) loss = 0 - Math.log(clipped(values[base + labels[i]]));
+      else
+        for (let j = base; j < end; j++) {
+          const y = targets[j];
+          if (y !== 0) loss -= y * Math.log(clipped(values[j]));
+        }
+    }
+    let label: number;
+    if (labels) label = labels[i];
+    else {
+      label = 0;
+      for (let j = 1; j < k; j++) if (targets[base + j] > targets[base + label]) label = j;
+    }
+    losses[i] = loss;
+    total += loss;
+    predicted[i] = best;
+    actual[i] = label;
+    if (best === label) hits++;
+  }
+  return { loss: total * scale, losses, predicted, actual, accuracy: n ? hits / n : 0 };
+}

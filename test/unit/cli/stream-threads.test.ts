@@ -1,0 +1,99 @@
+/**
+ * Issue 22, `--threads N`: a CSV summarised in parts on N threads prints the same bits as on one.
+ * In process the parts run one after another (the split and the in-order sum are the same code);
+ * then dist's own bundle (built here into a temp dir) runs them on real worker threads.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+import { openChunkFile, streamedSummary } from '../../../src/cli/streamSummary';
+import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
+import { cli } from '../../helpers/cli';
+import { seededUniform } from '../../helpers/seeded';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-threads-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
+
+function csvText(n: number, k: number, seed: number, digits = 17): string {
+  const rand = seededUniform(seed);
+  const lines = [Array.from({ length: k }, (_, j) => `logit_${j}`).join(',') + ',label'];
+  for (let i = 0; i < n; i++) {
+    const row = Array.from({ length: k }, () => ((rand() - 0.5) * 30).toPrecision(digits));
+    lines.push(`${row.join(',')},${Math.floor(rand() * k)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+describe('--threads: the same bits for every N', () => {
+  test('in process, parts of a few hundred bytes: N = 1…5 give the same report, and the full reader agrees', () => {
+    const files: Record<string, string> = {
+      'a.csv': csvText(300, 7, 1),
+      'b.csv': csvText(120, 3, 2, 6).replace(/\n/g, '\r\n'),
+      'c.csv': csvText(200, 10, 3).trimEnd(),
+      // Broken in the third part: every N falls back to the same full reader's message.
+      'bad.csv': csvText(100, 4, 4) + '1,2,x,4,0\n' + csvText(50, 4, 5).split('\n').slice(1).join('\n'),
+      'blank.csv': csvText(60, 4, 6) + '\n\n' + csvText(60, 4, 7).split('\n').slice(1).join('\n'),
+    };
+    for (const [name, text] of Object.entries(files)) {
+      const path = join(scratch, name);
+      writeFileSync(path, text);
+      const one = JSON.stringify(streamedSummary(path, open, () => null, 'mean', { count: 1 }));
+      assert.equal(one === 'null', name === 'bad.csv' || name === 'blank.csv', `${name} streamed`);
+      for (const count of [2, 3, 4, 5]) {
+        const many = JSON.stringify(streamedSummary(path, open, () => null, 'mean', { count, minPartBytes: 256 }));
+        assert.equal(many, one, `${name}, ${count} threads`);
+      }
+      const full = cli('analyze', path, '--json', '--summary', '--threads', '1');
+      if (one !== 'null') assert.deepEqual(JSON.parse(full.stdout), JSON.parse(one), `${name}: the full reader`);
+      else assert.equal(full.stdout === '' || name === 'blank.csv', true, `${name}: fell back`);
+    }
+  });
+
+  test('--threads must be a whole number from 1', () => {
+    for (const bad of ['0', '-1', '1.5', 'x', '']) assert.equal(cli('analyze', 'x.csv', '--threads', bad).status, 2, bad);
+  });
+
+  test('real worker threads (the CLI bundle): N = 1, 2, 3 print the same bytes, and the same errors', () => {
+    const bundle = join(scratch, 'cli.js');
+    buildSync({
+      entryPoints: [join(root, 'src/cli/main.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: bundle,
+      logLevel: 'error',
+    });
+    // 27 MB: three parts of at least 8 MB.
+    const path = join(scratch, 'big.csv');
+    const body = csvText(400, 1000, 9, 9).split('\n');
+    const fd = openSync(path, 'w');
+    writeSync(fd, body[0] + '\n');
+    for (let i = 0; i < 7200; i++) writeSync(fd, body[1 + (i % 400)] + '\n');
+    closeSync(fd);
+    const bad = join(scratch, 'big-bad.csv');
+    const fd2 = openSync(bad, 'w');
+    writeSync(fd2, body[0] + '\n');
+    for (let i = 0; i < 7200; i++) writeSync(fd2, (i === 6000 ? body[1].replace(',', ',,') : body[1 + (i % 400)]) + '\n');
+    closeSync(fd2);
+    for (const file of [path, bad]) {
+      const outs = [1, 2, 3].map((n) =>
+        spawnSync(process.execPath, [bundle, 'analyze', file, '--summary', '--json', '--threads', String(n)], { encoding: 'utf8' }),
+      );
+      for (const r of outs.slice(1)) {
+        assert.equal(r.stdout, outs[0].stdout);
+        assert.equal(r.stderr, outs[0].stderr);
+        assert.equal(r.status, outs[0].status);
+      }
+      if (file === bad) assert.match(outs[0].stderr, /big-bad\.csv:6002:\d+: /);
+      else assert.equal((JSON.parse(outs[0].stdout) as { n: number }).n, 7200);
+    }
+  });
+});

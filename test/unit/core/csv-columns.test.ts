@@ -1,0 +1,80 @@
+// CSV columns in any order reach the dataset as the matrices they hold. The widest group is
+// compacted inside the parser's buffer when its columns are in file order (csvRoles.ts), so
+// these cases put it first, last, between others, and out of order.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadTensorFile } from '../../../src/core/load';
+
+const N = 5;
+const K = 4;
+/** Cell (i, j) of each named column group, exact in binary so that text round-trips. */
+const value = (group: number, i: number, j: number) => group * 100 + i * 10 + j + 0.25;
+
+function csv(header: string[], cell: (name: string, i: number) => string): Uint8Array {
+  const lines = [header.join(',')];
+  for (let i = 0; i < N; i++) lines.push(header.map((h) => cell(h, i)).join(','));
+  return new TextEncoder().encode(lines.join('\n') + '\n');
+}
+
+function indexOf(name: string): number {
+  return Number(name.slice(name.lastIndexOf('_') + 1));
+}
+
+const logits = Array.from({ length: K }, (_, j) => `logit_${j}`);
+const classificationLayouts: [string, string[]][] = [
+  ['label last', [...logits, 'label']],
+  ['label first', ['label', ...logits]],
+  ['label between, an unnamed column', ['logit_0', 'logit_1', 'label', '', 'logit_2', 'logit_3']],
+  ['logits out of order', ['logit_1', 'logit_0', 'logit_3', 'logit_2', 'label']],
+  ['logits reversed after the label', ['label', 'logit_3', 'logit_2', 'logit_1', 'logit_0']],
+];
+
+describe('CSV columns to the dataset', () => {
+  for (const [name, header] of classificationLayouts) {
+    it(`logits and labels: ${name}`, () => {
+      const bytes = csv(header, (h, i) => (h === 'label' ? String((i * 3) % K) : h === '' ? '7' : String(value(1, i, indexOf(h)))));
+      const { dataset } = loadTensorFile(bytes, 'batch.csv');
+      assert.ok(dataset?.task === 'classification');
+      assert.deepEqual(
+        Array.from(dataset.values),
+        Array.from({ length: N * K }, (_, x) => value(1, Math.floor(x / K), x % K)),
+      );
+      assert.deepEqual(
+        Array.from(dataset.labels!),
+        Array.from({ length: N }, (_, i) => (i * 3) % K),
+      );
+    });
+  }
+
+  it('probabilities with soft targets, targets first', () => {
+    const probs = (i: number, j: number) => (j === 0 ? 0.5 : 0.5 / (K - 1)) + 0 * i;
+    const soft = (i: number, j: number) => (j === i % K ? 1 : 0);
+    const header = [...Array.from({ length: K }, (_, j) => `target_${j}`), ...Array.from({ length: K }, (_, j) => `prob_${j}`)];
+    const bytes = csv(header, (h, i) => String(h.startsWith('prob') ? probs(i, indexOf(h)) : soft(i, indexOf(h))));
+    const { dataset } = loadTensorFile(bytes, 'batch.csv', { sumTolerance: 1e-9 });
+    assert.ok(dataset?.task === 'classification');
+    assert.deepEqual(
+      Array.from(dataset.values),
+      Array.from({ length: N * K }, (_, x) => probs(Math.floor(x / K), x % K)),
+    );
+    assert.deepEqual(
+      Array.from(dataset.targets!),
+      Array.from({ length: N * K }, (_, x) => soft(Math.floor(x / K), x % K)),
+    );
+  });
+
+  it('regression with two groups of the same width, interleaved', () => {
+    const header = ['prediction_0', 'target_0', 'prediction_1', 'target_1'];
+    const bytes = csv(header, (h, i) => String(value(h.startsWith('prediction') ? 1 : 2, i, indexOf(h))));
+    const { dataset } = loadTensorFile(bytes, 'batch.csv');
+    assert.ok(dataset?.task === 'regression');
+    assert.deepEqual(
+      Array.from(dataset.predictions),
+      Array.from({ length: N * 2 }, (_, x) => value(1, Math.floor(x / 2), x % 2)),
+    );
+    assert.deepEqual(
+      Array.from(dataset.targets),
+      Array.from({ length: N * 2 }, (_, x) => value(2, Math.floor(x / 2), x % 2)),
+    );
+  });
+});
