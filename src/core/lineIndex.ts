@@ -41,22 +41,7 @@ export class LineIndex {
       return;
     }
     if (!(bytes instanceof Uint8Array)) throw new Error('LineIndex: a byte window needs the tables scanned elsewhere');
-    const starts: number[] = [0];
-    const high: number[] = [];
-    const n = bytes.length;
-    let firstHigh = -1;
-    for (let i = 0; i < n; i++) {
-      const c = bytes[i];
-      if (c === 10 || c === 13) {
-        high.push(firstHigh < 0 ? i : firstHigh);
-        firstHigh = -1;
-        if (c === 13 && bytes[i + 1] === 10) i++;
-        starts.push(i + 1);
-      } else if (c >= 0x80 && firstHigh < 0) firstHigh = i;
-    }
-    high.push(firstHigh < 0 ? n : firstHigh);
-    this.lineStarts = n < 0xffffffff ? Uint32Array.from(starts) : Float64Array.from(starts);
-    this.firstNonAscii = Float64Array.from(high);
+    ({ lineStarts: this.lineStarts, firstNonAscii: this.firstNonAscii } = scanLines(bytes));
   }
 
   /** The scan's results, to move to another thread instead of scanning the bytes again there. */
@@ -106,7 +91,7 @@ export class LineIndex {
 }
 
 /** The 0-based line whose start is the last at or before `offset` (binary search of the line starts). */
-export function lineOfOffset(lineStarts: LineTables['lineStarts'], offset: number): number {
+export function lineOfOffset(lineStarts: ArrayLike<number>, offset: number): number {
   let lo = 0;
   let hi = lineStarts.length - 1;
   while (lo < hi) {
@@ -115,6 +100,59 @@ export function lineOfOffset(lineStarts: LineTables['lineStarts'], offset: numbe
     else hi = mid - 1;
   }
   return lo;
+}
+
+/**
+ * The line tables of a file. Without a carriage return (most files) newlines are found with the
+ * native indexOf and non-ASCII bytes four at a time: a 400 MB file in well under a second, where a
+ * byte-at-a-time loop took seconds (issue 14). Any \r takes the byte loop, which knows all three
+ * line ends.
+ */
+export function scanLines(bytes: Uint8Array, byteLoop = bytes.indexOf(13) >= 0): LineTables {
+  const n = bytes.length;
+  const starts: number[] = [0];
+  const high: number[] = [];
+  if (byteLoop) {
+    let firstHigh = -1;
+    for (let i = 0; i < n; i++) {
+      const c = bytes[i];
+      if (c === 10 || c === 13) {
+        high.push(firstHigh < 0 ? i : firstHigh);
+        firstHigh = -1;
+        if (c === 13 && bytes[i + 1] === 10) i++;
+        starts.push(i + 1);
+      } else if (c >= 0x80 && firstHigh < 0) firstHigh = i;
+    }
+    high.push(firstHigh < 0 ? n : firstHigh);
+  } else {
+    for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) {
+      high.push(at); // the line's end, until a non-ASCII byte is found in it
+      starts.push(at + 1);
+    }
+    high.push(n);
+    forEachFirstHighByte(bytes, starts, high);
+  }
+  return { lineStarts: n < 0xffffffff ? Uint32Array.from(starts) : Float64Array.from(starts), firstNonAscii: Float64Array.from(high) };
+}
+
+/** Sets high[line] to the first byte ≥ 0x80 of each line that has one, reading aligned 32-bit words. */
+function forEachFirstHighByte(bytes: Uint8Array, starts: number[], high: number[]): void {
+  const n = bytes.length;
+  let line = -1;
+  const found = (at: number) => {
+    if (line >= 0 && at < (starts[line + 1] ?? Infinity)) return; // not the line's first
+    line = lineOfOffset(starts, at);
+    high[line] = at;
+  };
+  const head = Math.min(n, (4 - (bytes.byteOffset & 3)) & 3);
+  for (let i = 0; i < head; i++) if (bytes[i] >= 0x80) found(i);
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + head, (n - head) >> 2);
+  for (let w = 0; w < words.length; w++) {
+    if ((words[w] & 0x80808080) === 0) continue;
+    const at = head + 4 * w;
+    for (let i = at; i < at + 4; i++) if (bytes[i] >= 0x80) found(i);
+  }
+  for (let i = head + 4 * words.length; i < n; i++) if (bytes[i] >= 0x80) found(i);
 }
 
 /** `FILE:LINE:COL` with 1-based line and column, as compilers print. */
