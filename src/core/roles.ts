@@ -49,7 +49,7 @@ export interface Roles {
   nearMisses?: NearMiss[];
 }
 
-const MAX_MESSAGES_PER_KIND = 20;
+export const MAX_MESSAGES_PER_KIND = 20;
 
 /** Collects problems, capping how many of one kind are listed so a broken 10⁶-row file stays readable. */
 export class ProblemSink {
