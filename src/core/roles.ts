@@ -67,7 +67,11 @@ export class ProblemSink {
     for (const [code, c] of this.counts) {
       if (c > MAX_MESSAGES_PER_KIND) {
         const last = [...this.list].reverse().find((p) => p.code === code)!;
-        this.list.push({ ...last, message: `…and ${c - MAX_MESSAGES_PER_KIND} more like this (${c} in all)` });
+        this.list.push({
+          ...last,
+          message: `…and ${c - MAX_MESSAGES_PER_KIND} more like this (${c} in all)`,
+          more: c - MAX_MESSAGES_PER_KIND,
+        });
       }
     }
     return this.list;
