@@ -9,22 +9,15 @@ import { readSettings } from './config';
 import { num } from './format';
 import { rangeOf } from './ranges';
 import { accuracy } from '../core/report';
-import { LensRequests } from './lensRequests';
 
 export class LossCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  private readonly requests = new LensRequests();
-
   constructor(private readonly service: AnalysisService) {
-    // Every new analysis is announced, except one that a request of VS Code in flight for the same
-    // version is waiting for: its answer shows it, and announcing it too restarts VS Code's delay
-    // (lensRequests.ts). Skipping the analyses VS Code would ask for "anyway" (an earlier attempt)
-    // left stale lenses: a blur cancels VS Code's pending request.
-    service.onDidAnalyze((file) => {
-      if (!this.requests.delivers(file.uri.toString(), file.version)) this.changed.fire();
-    });
+    // Every new analysis: telling VS Code only about the ones it cannot see (issue 16's attempt to cut
+    // the lag) left a stale or missing lens in 2 of 3 fresh-clone runs, so every analysis is announced.
+    service.onDidAnalyze(() => this.changed.fire());
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gradientLens.codeLens')) this.changed.fire();
     });
@@ -33,13 +26,7 @@ export class LossCodeLensProvider implements vscode.CodeLensProvider {
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     const settings = readSettings();
     if (!settings.codeLensEnabled) return [];
-    const done = this.requests.begin(document.uri.toString(), document.version, token);
-    let file;
-    try {
-      file = await this.service.analyzeDocument(document, token);
-    } finally {
-      done();
-    }
+    const file = await this.service.analyzeDocument(document, token);
     const analysis = file?.analysis;
     if (token.isCancellationRequested) return [];
     if (!file?.dataset || !analysis) return [];
