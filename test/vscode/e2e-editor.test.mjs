@@ -80,7 +80,8 @@ describe('editor, as a user sees it', () => {
     await step(wb, 'hover', async () => {
       const { dataset, analysis } = core('cifar10-logits.json');
       const row5 = fs.readFileSync(path.join(wb.folder, 'cifar10-logits.json'), 'utf8').split('\n')[3 + 5].trim().slice(0, 20);
-      const text = await hoverOn(wb.page, row5);
+      // The provider's part of the hover, not only the diagnostic's (which also names Gradient Lens).
+      const text = await hoverOn(wb.page, row5, { expect: 'sample 5 — loss' });
       assert.match(text, new RegExp(`sample 5 — loss ${num(analysis.losses[5]).replace('.', '\\.')}`));
       assert.ok(text.includes(`true class ${dataset.classes[analysis.actual[5]]}`), text);
       assert.ok(text.includes(`predicted ${dataset.classes[analysis.predicted[5]]}`), text);
