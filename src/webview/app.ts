@@ -12,7 +12,7 @@ import { buildShell, sampleSummary, type Shell } from './shell';
 import { LiveRegion, Tooltip, type ChartUi } from './tooltip';
 import { DEFAULT_FOCUS, type FocusPrefs, type ViewHandle } from './views/common';
 import { rendererFor } from './views/index';
-import { showStatus } from './statusToast';
+import { confirmation, showStatus } from './statusToast';
 
 export interface Host {
   post(message: FromWebview): void;
@@ -91,7 +91,7 @@ export class App {
         const what = this.pending.get(message.requestId);
         this.pending.delete(message.requestId);
         this.setStatus(
-          message.ok ? message.message || `${what ?? 'Request'} done.` : `${what ?? 'Request'} failed: ${message.message}`,
+          message.ok ? confirmation(what, message.message) : `${what ?? 'Request'} failed: ${message.message}`,
           !message.ok,
           message.ok,
         );

@@ -41,3 +41,13 @@ function place(status: HTMLElement, anchor: HTMLElement | null, win: Window): vo
   status.style.top = `${onScreen ? Math.round(r.bottom + 6) : 8}px`;
   status.style.right = `${onScreen ? Math.max(8, Math.round(win.innerWidth - r.right)) : 12}px`;
 }
+
+/**
+ * What a finished request says: a copy names what was copied ("Copied 10 rows as CSV to the
+ * clipboard."), anything else gives the host's message as a sentence ("Saved /tmp/j.png.").
+ */
+export function confirmation(pending: string | undefined, hostMessage: string): string {
+  if (pending?.startsWith('Copying ')) return `Copied ${pending.slice('Copying '.length)} to the clipboard.`;
+  const text = hostMessage || `${pending ?? 'Request'} done`;
+  return `${text[0].toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { STATUS_MS } from '../../../src/webview/statusToast';
+import { confirmation, STATUS_MS } from '../../../src/webview/statusToast';
 import { CHROMIUM, launch, openPanel, type PanelPage } from '../../webview-page/page';
 import { classificationPayload } from '../../webview-page/payloads';
 import { THEMES, type ThemeName } from '../../webview-page/themes';
@@ -86,10 +86,7 @@ for (const theme of ['dark', 'light', 'high-contrast'] as ThemeName[]) {
       // Empty, the live region is in the page (so it is announced when it fills) but not seen.
       assert.deepEqual([empty.text, empty.role, empty.live, empty.opacity], ['', 'status', 'polite', '0']);
 
-      assert.equal(
-        await copyAndAck(panel, 'copy-csv', true, 'Copied 10 rows as CSV to the clipboard.'),
-        'progress: Copying 10 rows as CSV…',
-      );
+      assert.equal(await copyAndAck(panel, 'copy-csv', true, 'copied to the clipboard'), 'progress: Copying 10 rows as CSV…');
       const shown = await statusBox(panel);
       assert.equal(shown.text, 'Copied 10 rows as CSV to the clipboard.');
       assert.equal(shown.kind, 'ok');
@@ -129,11 +126,18 @@ test('scrolled to the bottom of a long view: the message is at the top of the pa
     await panel.page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     const buttons = await panel.page.$eval('[data-testid="copy-csv"]', (e) => e.parentElement!.getBoundingClientRect().bottom);
     assert.ok(buttons < 0, `the buttons are scrolled away (${buttons})`);
-    await copyAndAck(panel, 'copy-csv', true, 'Copied 10 rows as CSV to the clipboard.');
+    await copyAndAck(panel, 'copy-csv', true, 'copied to the clipboard');
     const shown = await statusBox(panel);
     assert.equal(shown.opacity, '1');
     assert.ok(shown.box.top >= 0 && shown.box.bottom <= shown.viewport, JSON.stringify(shown));
   } finally {
     await panel.close();
   }
+});
+
+test('the confirmation names what was copied; other requests give the host’s message as a sentence', () => {
+  assert.equal(confirmation('Copying 10 rows as CSV', 'copied to the clipboard'), 'Copied 10 rows as CSV to the clipboard.');
+  assert.equal(confirmation('Copying 2 × 3 values', 'copied to the clipboard'), 'Copied 2 × 3 values to the clipboard.');
+  assert.equal(confirmation('Saving PNG', 'saved /tmp/jacobian.png'), 'Saved /tmp/jacobian.png.');
+  assert.equal(confirmation(undefined, ''), 'Request done.');
 });
