@@ -3,7 +3,7 @@
  * in place (no per-cell strings) into one row-major Float64Array; each data row keeps its span.
  * The delimiter is taken from the header: ',' unless the header has none and has tabs or ';'.
  */
-import { InputError, withinFile } from './problems';
+import { InputError, problem, withinFile, type Problem } from './problems';
 import { charHintAt, charLengthAt, charNameAt, clip, firstInvalidUtf8 } from './charNames';
 import { notTextProblem } from './fileSignature';
 import { scanNumber, type NumberScan } from './numberScan';
@@ -19,6 +19,12 @@ export interface CsvTable {
   data: Float64Array;
   /** [start, end) of each data row (without its line break). */
   rowSpans: Float64Array;
+  /**
+   * Rows with more or fewer cells than the header, as [row, cells, trailingDelimiterAt (−1 if none)]
+   * triples. They are read on (a short row padded with NaN, a long one cut at the header's width)
+   * so that one odd row does not hide the other rows' problems; see raggedRowProblems.
+   */
+  ragged: number[];
 }
 
 /** `delimiter`: given by the file's kind (a .tsv is split on tabs only); else read from the header. */
@@ -56,6 +62,7 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string): CsvTable {
   const values = new Float64Builder(Math.max(1024, Math.min(1 << 27, Math.ceil((n - pos) / 8))));
   const rowSpans = new Float64Builder(1024);
   const scan: NumberScan = { value: 0, end: 0, error: null };
+  const ragged: number[] = [];
   let rows = 0;
 
   // The hot loop: every message is built by a function outside it, to keep the loop small.
@@ -67,6 +74,8 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string): CsvTable {
       continue;
     }
     let col = 0;
+    // Where the row's first empty cell beyond the header's width starts (a trailing delimiter).
+    let extraEmptyAt = -1;
     for (;;) {
       // The usual cell, a plain number followed by the delimiter, straight through. Anything else
       // (spaces, quotes, '+1', '.5', '5.', a bad number, the row's last cell) is read again from
@@ -106,7 +115,9 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string): CsvTable {
           break;
         }
         // Unnamed columns (a pandas index, a trailing delimiter on every line) are never read.
-        if (!(col < width && columns[col] === '')) throw emptyCellError(columns, delimiter, rows, col, cellAt, pos);
+        if (col >= width) {
+          if (extraEmptyAt < 0) extraEmptyAt = pos - 1;
+        } else if (columns[col] !== '') throw emptyCellError(columns, rows, col, cellAt);
         scan.value = NaN;
         scan.end = i;
         scan.error = null;
@@ -129,7 +140,10 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string): CsvTable {
         continue;
       }
       if (d === 10 || d === 13 || d === undefined) {
-        if (col !== width) throw raggedError(rows, col, width, rowStart, i);
+        if (col !== width) {
+          ragged.push(rows, col, extraEmptyAt);
+          for (let c = col; c < width; c++) values.push(NaN);
+        }
         rowSpans.push(rowStart);
         rowSpans.push(i);
         rows++;
@@ -140,7 +154,7 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string): CsvTable {
     }
   }
 
-  return { columns, columnSpans: Float64Array.from(columnSpans), delimiter, rows, data: values.take(), rowSpans: rowSpans.take() };
+  return { columns, columnSpans: Float64Array.from(columnSpans), delimiter, rows, data: values.take(), rowSpans: rowSpans.take(), ragged };
 }
 
 function readHeader(b: Uint8Array, headerStart: number, headerEnd: number, delim: number): { columns: string[]; columnSpans: number[] } {
@@ -184,15 +198,7 @@ function where(columns: string[], rows: number, col: number): string {
   return `sample ${rows}, column ${columnName(columns, col)}`;
 }
 
-function emptyCellError(columns: string[], delimiter: string, rows: number, col: number, cellAt: number, pos: number): InputError {
-  if (col >= columns.length) {
-    return new InputError(
-      `sample ${rows} has an extra empty cell after its ${columns.length} values; remove the trailing ${nameOf(delimiter)}`,
-      pos - 1,
-      pos,
-      'ragged',
-    );
-  }
+function emptyCellError(columns: string[], rows: number, col: number, cellAt: number): InputError {
   return new InputError(
     `empty cell in column ${columnName(columns, col)} of sample ${rows}; every cell needs a number (fill it in or drop the sample)`,
     cellAt,
@@ -201,13 +207,29 @@ function emptyCellError(columns: string[], delimiter: string, rows: number, col:
   );
 }
 
-function raggedError(rows: number, col: number, width: number, rowStart: number, i: number): InputError {
-  return new InputError(
-    `sample ${rows} has ${col} value${col === 1 ? '' : 's'}, expected ${width} (one per header column)`,
-    rowStart,
-    i,
-    'ragged',
-  );
+/**
+ * One error per ragged row, at the row (a trailing delimiter: at the delimiter). Past `cap` rows the
+ * rest share the last object: the problem sink lists `cap` of a kind and counts the others, so a
+ * file whose every row is ragged costs a reference per row, not a message.
+ */
+export function raggedRowProblems(table: CsvTable, cap: number): Problem[] {
+  const out: Problem[] = [];
+  const width = table.columns.length;
+  for (let t = 0; t < table.ragged.length; t += 3) {
+    if (out.length >= cap) {
+      out.push(out[cap - 1]);
+      continue;
+    }
+    const [row, cells, trailingAt] = [table.ragged[t], table.ragged[t + 1], table.ragged[t + 2]];
+    if (cells === width + 1 && trailingAt >= 0) {
+      const message = `sample ${row} has an extra empty cell after its ${width} values; remove the trailing ${nameOf(table.delimiter)}`;
+      out.push(problem(message, trailingAt, trailingAt + 1, 'ragged'));
+    } else {
+      const message = `sample ${row} has ${cells} value${cells === 1 ? '' : 's'}, expected ${width} (one per header column)`;
+      out.push(problem(message, table.rowSpans[2 * row], table.rowSpans[2 * row + 1], 'ragged'));
+    }
+  }
+  return out;
 }
 
 function afterNumberError(

@@ -2,11 +2,11 @@
  * Reads roles out of a CSV header: logit_0…logit_{K−1} or prob_0…, with label or target_0…;
  * or prediction,target / prediction_0…,target_0… for regression.
  */
-import type { CsvTable } from './csv';
+import { raggedRowProblems, type CsvTable } from './csv';
 import type { Located } from './located';
 import { clip } from './charNames';
 import { InputError } from './problems';
-import type { NearMiss, Roles } from './roles';
+import { MAX_MESSAGES_PER_KIND, type NearMiss, type Roles } from './roles';
 
 const GROUPS = [
   { prefix: 'logit', role: 'logits' },
@@ -107,7 +107,43 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
       'empty-tensor',
     );
   }
+  if (table.ragged.length > 0) {
+    roles.errors = raggedRowProblems(table, MAX_MESSAGES_PER_KIND);
+    neutralRaggedRows(roles, table.ragged);
+  }
   return roles;
+}
+
+/**
+ * The ragged rows' values (NaN-padded or cut) replaced by ones no later check flags, so that the
+ * other rows' problems are still found and nothing is reported twice: logits and predictions 0,
+ * probabilities and targets 1/K (a valid distribution and soft target), log-probabilities −log K,
+ * the row's own label if it is in range, else one another row has (else 1, which keeps "are these
+ * 1-based?" as it was). The
+ * file has errors, so these values are never analysed.
+ */
+function neutralRaggedRows(roles: Roles, ragged: number[]): void {
+  const odd = new Set<number>();
+  for (let t = 0; t < ragged.length; t += 3) odd.add(ragged[t]);
+  const fill = (t: Located | undefined, value: number) => {
+    if (!t) return;
+    for (const r of odd) t.data.fill(value, r * t.cols, (r + 1) * t.cols);
+  };
+  const k = (roles.logits ?? roles.probabilities ?? roles.log_probabilities)?.cols ?? 0;
+  fill(roles.logits, 0);
+  fill(roles.predictions, 0);
+  if (roles.probabilities) fill(roles.probabilities, 1 / roles.probabilities.cols);
+  if (roles.targets) fill(roles.targets, 1 / roles.targets.cols);
+  if (roles.log_probabilities) fill(roles.log_probabilities, -Math.log(roles.log_probabilities.cols));
+  const labels = roles.labels;
+  if (labels) {
+    const inRange = (v: number) => Number.isInteger(v) && v >= 0 && v < k;
+    let valid = -1;
+    for (let i = 0; i < labels.rows && valid < 0; i++) if (!odd.has(i) && inRange(labels.data[i])) valid = labels.data[i];
+    const other = valid >= 0 ? valid : Math.min(1, Math.max(0, k - 1));
+    // A row's own label when it read as one (a trailing delimiter leaves it in place).
+    for (const r of odd) if (!inRange(labels.data[r])) labels.data[r] = other;
+  }
 }
 
 /** The role a column that no group claims most likely means ("logits_0", "class", "y_true"), if any. */

@@ -8,6 +8,15 @@ export interface Problem {
   end: number;
   /** Stable identifier, used as the diagnostic code. */
   code: string;
+  /** On the "…and N more like this" entry that closes a capped kind: N, the problems it stands for. */
+  more?: number;
+}
+
+/** How many problems (of one severity) a capped list stands for: its entries plus the ones counted in "…and N more". */
+export function problemCount(problems: readonly Problem[], severity?: Problem['severity']): number {
+  let n = 0;
+  for (const p of problems) if (!severity || p.severity === severity) n += p.more ?? 1;
+  return n;
 }
 
 /** Thrown by parsers for input that cannot be read at all; carries the location. */

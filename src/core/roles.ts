@@ -50,7 +50,7 @@ export interface Roles {
   nearMisses?: NearMiss[];
 }
 
-const MAX_MESSAGES_PER_KIND = 20;
+export const MAX_MESSAGES_PER_KIND = 20;
 
 /** Collects problems, capping how many of one kind are listed so a broken 10⁶-row file stays readable. */
 export class ProblemSink {
@@ -68,7 +68,11 @@ export class ProblemSink {
     for (const [code, c] of this.counts) {
       if (c > MAX_MESSAGES_PER_KIND) {
         const last = [...this.list].reverse().find((p) => p.code === code)!;
-        this.list.push({ ...last, message: `…and ${c - MAX_MESSAGES_PER_KIND} more like this (${c} in all)` });
+        this.list.push({
+          ...last,
+          message: `…and ${c - MAX_MESSAGES_PER_KIND} more like this (${c} in all)`,
+          more: c - MAX_MESSAGES_PER_KIND,
+        });
       }
     }
     return this.list;

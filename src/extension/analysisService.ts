@@ -70,12 +70,14 @@ export class AnalysisService implements vscode.Disposable {
     const cached = this.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
+    // The version of this text: the document may change while the siblings are looked up.
+    const version = document.version;
     if (!looksLikeTensorText(document.fileName, text)) return null;
     // An open text document is never an archive: its only load options are its siblings.
     const extra: EditorLoadOptions = { siblings: await this.siblings.get(document.uri) };
     // A large document's text goes to the worker as it is: encoding it there keeps the host free.
     const input = text.length > readSettings().workerThresholdBytes ? { text } : { bytes: new TextEncoder().encode(text) };
-    return this.run(document.uri, input, document.version, false, token, extra);
+    return this.run(document.uri, input, version, false, token, extra);
   }
 
   /** Analysis of a file by URI: the open document if there is one, else the bytes on disk. */

@@ -46,7 +46,7 @@ export function registerCommands(service: AnalysisService, panel: PanelControlle
       // fromDisk is also true of a binary .npy/.npz/.safetensors/.pt, which no text editor opens at any size.
       if (file.fromDisk && !BINARY_TENSOR_FILE.test(file.fileName))
         void vscode.window.showInformationMessage(
-          `Gradient Lens: ${summary} Hover and diagnostics are unavailable for this file (VS Code does not open files this large in the editor), so the analysis is shown in the panel only.`,
+          `Gradient Lens: ${summary} Hover and CodeLens are unavailable for this file (VS Code does not open files this large in the editor): the analysis is in the panel, any problems in the Problems panel.`,
         );
       return summary;
     }),

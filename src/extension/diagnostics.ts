@@ -59,7 +59,10 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 
   private publish(analysis: FileAnalysis): void {
-    if (analysis.fromDisk) return;
+    // A text file analysed from disk (too large for VS Code to open, or not open) gets its problems
+    // too: the Problems panel lists files that are not open. A binary file's byte offsets have no
+    // line to point at; its viewer lists its problems.
+    if (analysis.fromDisk && !TEXT_TENSOR_FILE.test(analysis.fileName)) return;
     const diagnostics = analysis.problems.map((p) => {
       // File text in a message (a cell, a name) is escaped as on the CLI: one readable line, no ESC.
       const d = new vscode.Diagnostic(
@@ -87,6 +90,8 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 }
 
+const TEXT_TENSOR_FILE = /\.(json|csv|tsv)$/i;
+
 export function isCandidate(document: vscode.TextDocument): boolean {
-  return document.uri.scheme !== 'output' && /\.(json|csv|tsv)$/i.test(document.fileName);
+  return document.uri.scheme !== 'output' && TEXT_TENSOR_FILE.test(document.fileName);
 }

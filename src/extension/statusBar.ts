@@ -4,6 +4,7 @@ import { isNamedLoss, lossFormula, lossLabel } from './lossText';
 import type { AnalysisService, FileAnalysis } from './analysisService';
 import { ActiveFileStatusItem } from './activeFileStatusItem';
 import { num } from './format';
+import { problemCount } from '../core/problems';
 
 export class LossStatusBar extends ActiveFileStatusItem {
   constructor(service: AnalysisService) {
@@ -21,7 +22,8 @@ export class LossStatusBar extends ActiveFileStatusItem {
     void vscode.commands.executeCommand('setContext', 'gradientLens.isTensorFile', Boolean(file.dataset));
     const loss = file.analysis?.loss ?? file.network?.loss;
     if (loss === undefined) {
-      const errors = file.problems.filter((p) => p.severity === 'error').length;
+      // The true count: a kind past 20 is listed as 20 and "…and N more like this".
+      const errors = problemCount(file.problems, 'error');
       this.item.text = `$(error) Gradient Lens: ${errors} error${errors === 1 ? '' : 's'}`;
       this.item.tooltip = 'This tensor file has errors; see the Problems panel.';
       this.item.show();

@@ -12,6 +12,7 @@ import { buildShell, sampleSummary, type Shell } from './shell';
 import { LiveRegion, Tooltip, type ChartUi } from './tooltip';
 import { DEFAULT_FOCUS, type FocusPrefs, type ViewHandle } from './views/common';
 import { rendererFor } from './views/index';
+import { confirmation, showStatus } from './statusToast';
 
 export interface Host {
   post(message: FromWebview): void;
@@ -90,7 +91,7 @@ export class App {
         const what = this.pending.get(message.requestId);
         this.pending.delete(message.requestId);
         this.setStatus(
-          message.ok ? message.message || `${what ?? 'Request'} done.` : `${what ?? 'Request'} failed: ${message.message}`,
+          message.ok ? confirmation(what, message.message) : `${what ?? 'Request'} failed: ${message.message}`,
           !message.ok,
           message.ok,
         );
@@ -407,12 +408,10 @@ export class App {
     this.setStatus(`Copying ${what}…`, false);
   }
 
-  /** The status line sticks to the bottom of the panel, so a confirmation is seen however long the view. */
+  /** A themed message under the toolbar's buttons, read out by its live region; see statusToast.ts. */
   private setStatus(text: string, error: boolean, done = false): void {
     if (!this.shell) return;
-    this.shell.status.textContent = text;
-    this.shell.status.classList.toggle('gl-status-error', error);
-    this.shell.status.classList.toggle('gl-status-ok', done);
+    showStatus(this.shell.status, this.shell.actions.csv.parentElement, text, error ? 'error' : done ? 'ok' : 'progress');
   }
 
   private showError(fileName: string, message: string): void {

@@ -63,6 +63,16 @@ describe('editor, as a user sees it', () => {
         .locator('.statusbar-item', { hasText: `loss ${num(before.analysis.loss)}` })
         .first()
         .waitFor({ timeout: 30_000 });
+      // code-server saves after a delay by default (files.autoSave is afterDelay on the web): the edit
+      // may be on disk. Save the undone text and wait for it there, or a later test that reads the
+      // file to compute its expected values would expect the edited numbers (sample 0's lens "loss
+      // 0.651" instead of 0.698: the CodeLens test failed so in 3 of 5 runs, showing the right lens).
+      await wb.page.keyboard.press('Control+S');
+      const deadline = Date.now() + 15_000;
+      while (fs.readFileSync(path.join(wb.folder, 'cifar10-logits.json'), 'utf8') !== text) {
+        assert.ok(Date.now() < deadline, 'the undone edit was not saved back to disk');
+        await wb.page.waitForTimeout(100);
+      }
     });
   });
 
@@ -70,7 +80,8 @@ describe('editor, as a user sees it', () => {
     await step(wb, 'hover', async () => {
       const { dataset, analysis } = core('cifar10-logits.json');
       const row5 = fs.readFileSync(path.join(wb.folder, 'cifar10-logits.json'), 'utf8').split('\n')[3 + 5].trim().slice(0, 20);
-      const text = await hoverOn(wb.page, row5);
+      // The provider's part of the hover, not only the diagnostic's (which also names Gradient Lens).
+      const text = await hoverOn(wb.page, row5, { expect: 'sample 5 — loss' });
       assert.match(text, new RegExp(`sample 5 — loss ${num(analysis.losses[5]).replace('.', '\\.')}`));
       assert.ok(text.includes(`true class ${dataset.classes[analysis.actual[5]]}`), text);
       assert.ok(text.includes(`predicted ${dataset.classes[analysis.predicted[5]]}`), text);
@@ -84,7 +95,19 @@ describe('editor, as a user sees it', () => {
       await wb.page
         .locator('.contentWidgets .codelens-decoration, .codelens-decoration', { hasText: `loss ${num(analysis.losses[0], 3)}` })
         .first()
-        .waitFor({ timeout: 30_000 });
+        .waitFor({ timeout: 30_000 })
+        .catch(async (error) => {
+          // What the editor shows instead, top to bottom (a stale lens, or none), for the failure report.
+          const shown = await wb.page.$$eval('.codelens-decoration', (els) =>
+            els
+              .map((e) => ({ top: Math.round(e.getBoundingClientRect().top), text: e.textContent }))
+              .sort((a, b) => a.top - b.top)
+              .slice(0, 4),
+          );
+          throw new Error(
+            `${error.message}\nlenses shown (top, text): ${JSON.stringify(shown)}; expected sample 0: loss ${num(analysis.losses[0], 3)}`,
+          );
+        });
     });
   });
 

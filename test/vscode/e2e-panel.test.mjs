@@ -214,10 +214,37 @@ describe('the panel, in a real VS Code', () => {
         assert.deepEqual(sel, [focusRow, focusRow + 2, 0, 3]);
         await wb.page.keyboard.press('Control+C');
         await frame.waitForFunction(
-          () => /copied to the clipboard/.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''),
+          () => /^Copied .* to the clipboard\.$/.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''),
           null,
           { timeout: 10_000 },
         );
+        // Issue 16: the confirmation is a themed message on screen, read out by a polite live region,
+        // in the notification colours of the real theme; it goes after a few seconds.
+        const status = await frame.$eval('[data-testid="status"]', (e) => {
+          const s = getComputedStyle(e);
+          const r = e.getBoundingClientRect();
+          const probe = document.createElement('div');
+          probe.style.background = 'var(--vscode-notifications-background)';
+          document.body.append(probe);
+          const themed = getComputedStyle(probe).backgroundColor;
+          probe.remove();
+          return {
+            text: e.textContent,
+            kind: e.dataset.kind,
+            role: e.getAttribute('role'),
+            live: e.getAttribute('aria-live'),
+            background: s.backgroundColor,
+            themed,
+            onScreen: r.top >= 0 && r.bottom <= window.innerHeight && r.width > 0,
+          };
+        });
+        console.log(`copy confirmation: ${JSON.stringify(status)}`);
+        // It names what was copied (the block's size), not only that something was.
+        assert.match(status.text, /^Copied .*\d.* to the clipboard\.$/);
+        assert.deepEqual([status.kind, status.role, status.live, status.onScreen], ['ok', 'status', 'polite', true]);
+        assert.notEqual(status.themed, 'rgba(0, 0, 0, 0)', 'the workbench defines --vscode-notifications-background');
+        assert.equal(status.background, status.themed);
+        await frame.waitForFunction(() => document.querySelector('[data-testid="status"]')?.textContent === '', null, { timeout: 15_000 });
         const text = await wb.page.evaluate(() => navigator.clipboard.readText());
         const lines = text
           .trimEnd()

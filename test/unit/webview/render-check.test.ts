@@ -199,7 +199,7 @@ test('export as SVG and PNG, copy as CSV and JSON: the host gets the data; an ac
   const json = JSON.parse((await posted('copy')).pop()!.text as string);
   assert.equal(json.rows.length, 10);
   await panel.send({ type: 'ack', requestId: csv.requestId as number, ok: true, message: 'Copied.' });
-  assert.equal(await page.textContent('[data-testid="status"]'), 'Copied.');
+  assert.equal(await page.textContent('[data-testid="status"]'), 'Copied 10 rows as CSV to the clipboard.');
 });
 
 test('1,000 classes: canvas heatmap; tooltips give block min/mean/max, zoomed-in cells their exact value', { skip }, async () => {

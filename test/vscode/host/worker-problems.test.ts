@@ -1,0 +1,127 @@
+/**
+ * Issue 16, "the worker's 100 problem(s) on a big file are shown nowhere": a file above
+ * gradientLens.workerThresholdKB (lowered to 1 KB here, so the files stay a few KB) is analysed
+ * in its worker, and every problem reaches the Problems panel at its range: 20 of a kind, then a
+ * diagnostic that says how many more. Both as an open document and as a file analysed from disk
+ * (not open: what VS Code does with a file too large to open), where nothing was published before.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { AnalysisService } from '../../../src/extension/analysisService';
+import { problemCount } from '../../../src/core/problems';
+import { waitFor, workspaceFile } from './util';
+
+const N = 150;
+const BAD_LABEL = 5;
+
+/** `"labels"` after class names with non-ASCII letters on the same line: UTF-16 columns differ from byte columns. */
+function jsonWithBadLabels(): { text: string; labelAt: number[] } {
+  const rows = Array.from({ length: N }, (_, i) => `[${(i % 7) / 4}, ${-(i % 5) / 3}, 0.25]`);
+  const head = `{"logits": [\n${rows.join(',\n')}\n],\n"classes": ["café", "naïve", "über"], "labels": [`;
+  const labelAt: number[] = [];
+  let text = head;
+  for (let i = 0; i < N; i++) {
+    if (i > 0) text += ', ';
+    labelAt.push(text.length);
+    text += String(BAD_LABEL);
+  }
+  return { text: `${text}]}\n`, labelAt };
+}
+
+/** A CSV whose rows 3 and 77 are ragged and whose every other row has label 5 of 3 classes. */
+function csvWithBadLabels(): { text: string; rowAt: number[] } {
+  const lines = ['logit_0,logit_1,logit_2,label'];
+  for (let i = 0; i < N; i++) lines.push(i === 3 ? '1,2' : i === 77 ? '1,2,3,4,5' : `${i % 3},0.5,-1,${BAD_LABEL}`);
+  const rowAt: number[] = [];
+  let offset = lines[0].length + 1;
+  for (let i = 1; i < lines.length; i++) {
+    rowAt.push(offset);
+    offset += lines[i].length + 1;
+  }
+  return { text: lines.join('\n') + '\n', rowAt };
+}
+
+function listed(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Gradient Lens');
+}
+
+const at = (d: vscode.Diagnostic) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`;
+
+describe('a file above the worker threshold: its problems reach the Problems panel', function () {
+  this.timeout(120_000);
+  const config = () => vscode.workspace.getConfiguration('gradientLens');
+  let service: AnalysisService;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<{ service: AnalysisService }>('gradient-lens.gradient-lens')!;
+    // Run alone, nothing has activated it yet.
+    service = (await extension.activate()).service;
+    await config().update('workerThresholdKB', 1, vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await config().update('workerThresholdKB', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('an open document: 20 label errors at their ranges, then "…and 130 more like this (150 in all)"', async () => {
+    const { text, labelAt } = jsonWithBadLabels();
+    assert.ok(text.length > 1024 * 4, `${text.length} bytes`);
+    const uri = workspaceFile('worker-problems.json');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    try {
+      const diagnostics = await waitFor('the diagnostics of the open file', () => listed(uri).length === 21 && listed(uri), 30000);
+      const file = service.get(uri)!;
+      assert.equal(file.data.where, 'worker');
+      assert.equal(file.fromDisk, false);
+      assert.equal(problemCount(file.problems, 'error'), N);
+      for (let i = 0; i < 20; i++) {
+        const d = diagnostics[i];
+        assert.equal(d.message, `label ${BAD_LABEL} of sample ${i} is out of range for 3 classes (valid: 0…2)`);
+        assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
+        const start = document.positionAt(labelAt[i]);
+        // The column is the editor's (UTF-16, after "café", "naïve", "über"), not the byte offset's.
+        assert.equal(at(d), `${start.line}:${start.character}-${start.line}:${start.character + 1}`, `sample ${i}`);
+      }
+      assert.equal(diagnostics[20].message, `…and ${N - 20} more like this (${N} in all)`);
+      assert.equal(at(diagnostics[20]), at(diagnostics[19]));
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
+  it('a file analysed from disk (not open): the ragged rows and the label errors, each at its row, with the counts', async () => {
+    const { text, rowAt } = csvWithBadLabels();
+    const uri = workspaceFile('worker-problems.csv');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    try {
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()));
+      // Bad input: the command tells the user (an error message) and returns nothing.
+      assert.equal(await vscode.commands.executeCommand('gradientLens.analyzeFile', uri), undefined);
+      const file = service.get(uri)!;
+      assert.equal(file.data.where, 'worker');
+      assert.equal(file.fromDisk, true);
+      assert.equal(problemCount(file.problems, 'error'), 2 + (N - 2));
+      const diagnostics = await waitFor('the diagnostics of the file from disk', () => listed(uri).length === 23 && listed(uri), 30000);
+      const lines = diagnostics.map((d) => `${at(d)} ${d.message}`);
+      const row = (i: number) => i + 1; // sample i is on line i + 1 (0-based), after the header
+      const rowEnd = (i: number) => text.indexOf('\n', rowAt[i]) - rowAt[i];
+      const labels = Array.from({ length: 22 }, (_, i) => i)
+        .filter((i) => i !== 3)
+        .slice(0, 20);
+      assert.deepEqual(lines, [
+        `${row(3)}:0-${row(3)}:${rowEnd(3)} sample 3 has 2 values, expected 4 (one per header column)`,
+        `${row(77)}:0-${row(77)}:${rowEnd(77)} sample 77 has 5 values, expected 4 (one per header column)`,
+        ...labels.map(
+          (i) =>
+            `${row(i)}:${rowEnd(i) - 1}-${row(i)}:${rowEnd(i)} label ${BAD_LABEL} of sample ${i} is out of range for 3 classes (valid: 0…2)`,
+        ),
+        `${row(20)}:${rowEnd(20) - 1}-${row(20)}:${rowEnd(20)} …and ${N - 2 - 20} more like this (${N - 2} in all)`,
+      ]);
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+});
