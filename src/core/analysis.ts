@@ -10,6 +10,7 @@ import {
   meanSquaredError,
   probabilityCrossEntropy,
   softmaxCrossEntropyInto,
+  softmaxCrossEntropyLabelsOutcomes,
   softmaxCrossEntropyLabelsInto,
   type Reduction,
   PROBABILITY_EPSILON,
@@ -19,8 +20,12 @@ export interface AnalysisOptions {
   reduction?: Reduction;
   /** Clip for cross-entropy on probabilities. */
   epsilon?: number;
-  /** Leave ∂L/∂z of a logits file uncomputed (`gradient` and `logitGradient` null): the store derives rows on demand. */
-  withoutLogitGradient?: boolean;
+  /**
+   * Leave the N × K arrays of a logits file uncomputed: `gradient` and `logitGradient` null, and
+   * `probabilities` null too for class indices with the default loss. The worker's TensorStore
+   * derives any row from the logits when it is asked for, with the same bits.
+   */
+  rowsOnDemand?: boolean;
 }
 
 /** The analysis keeps the file's targets in the file's own form (class indices or rows). */
@@ -36,6 +41,7 @@ interface ClassificationResults {
   reduction: Reduction;
   loss: number;
   losses: Float64Array;
+  /** p = softmax(z) (null under rowsOnDemand for class indices). */
   probabilities: Float64Array;
   /** ∂L/∂(the file's own input tensor). */
   gradient: Float64Array;
@@ -47,6 +53,8 @@ interface ClassificationResults {
   actual: Int32Array;
   /** p of the true class (Σ_k y_k p_k for soft targets). */
   pTrue: Float64Array;
+  /** p of the predicted class (the confidence behind "confidently wrong"). */
+  pPredicted: Float64Array;
 }
 
 export interface RegressionAnalysis {
@@ -72,9 +80,26 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   let probabilities: Float64Array;
   let gradient: Float64Array;
   let logitGradient: Float64Array;
+  if (data.input === 'logits' && data.labels && options.rowsOnDemand) {
+    const r = softmaxCrossEntropyLabelsOutcomes(values, data.labels, n, k, reduction);
+    const none = null as unknown as Float64Array;
+    const { predicted, pTrue, pPredicted } = r;
+    const results = { task: 'classification', input: 'logits', n, k, reduction, loss: r.loss, losses: r.losses } as const;
+    return {
+      ...results,
+      probabilities: none,
+      gradient: none,
+      logitGradient: none,
+      ...targetsOf(data),
+      predicted,
+      pTrue,
+      pPredicted,
+      actual: Int32Array.from(data.labels),
+    };
+  }
   if (data.input === 'logits') {
     // Class indices need no pass over dense one-hot rows (the same bits, see losses.ts).
-    gradient = options.withoutLogitGradient ? (null as unknown as Float64Array) : new Float64Array(n * k);
+    gradient = options.rowsOnDemand ? (null as unknown as Float64Array) : new Float64Array(n * k);
     const r = data.labels
       ? softmaxCrossEntropyLabelsInto(values, data.labels, n, k, reduction, gradient)
       : softmaxCrossEntropyInto(values, data.targets, n, k, reduction, gradient);
@@ -87,7 +112,7 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
     probabilities = values;
     logitGradient = logitGradientFromProbabilities(values, rows, n, k, reduction);
   }
-  const { predicted, actual, pTrue } = classOutcomes(probabilities, data, n, k);
+  const { predicted, actual, pTrue, pPredicted } = classOutcomes(probabilities, data, n, k);
   const results = {
     task: 'classification',
     input: data.input,
@@ -100,7 +125,7 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
     gradient,
     logitGradient,
   } as const;
-  return { ...results, ...targetsOf(data), predicted, actual, pTrue };
+  return { ...results, ...targetsOf(data), predicted, actual, pTrue, pPredicted };
 }
 
 export function analyzeRegression(data: RegressionData, options: AnalysisOptions = {}): RegressionAnalysis {

@@ -8,8 +8,9 @@ export function classOutcomes(
   n: number,
   k: number,
   ignore?: number,
-): { predicted: Int32Array; actual: Int32Array; pTrue: Float64Array } {
+): { predicted: Int32Array; actual: Int32Array; pTrue: Float64Array; pPredicted: Float64Array } {
   const predicted = new Int32Array(n);
+  const pPredicted = new Float64Array(n);
   const actual = new Int32Array(n);
   const pTrue = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -17,6 +18,7 @@ export function classOutcomes(
     let best = 0;
     for (let j = 1; j < k; j++) if (p[base + j] > p[base + best]) best = j;
     predicted[i] = best;
+    pPredicted[i] = p[base + best];
     if (labels) {
       actual[i] = labels[i];
       pTrue[i] = labels[i] === ignore ? NaN : p[base + labels[i]];
@@ -31,5 +33,5 @@ export function classOutcomes(
     actual[i] = bestY;
     pTrue[i] = pt;
   }
-  return { predicted, actual, pTrue };
+  return { predicted, actual, pTrue, pPredicted };
 }

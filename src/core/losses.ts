@@ -177,6 +177,51 @@ function denseTargetRows(
   return { loss: total * scale, losses };
 }
 
+/**
+ * For class indices, what a summary of the batch needs, one row of p at a time (no n × k array):
+ * the loss, per-sample losses, argmax p and p of the true and predicted class. The same bits as
+ * softmaxCrossEntropyLabelsInto followed by classOutcomes (a worker's store derives rows of p later).
+ */
+export function softmaxCrossEntropyLabelsOutcomes(
+  z: Float64Array,
+  labels: Int32Array,
+  n: number,
+  k: number,
+  reduction: Reduction,
+): { loss: number; losses: Float64Array; predicted: Int32Array; pTrue: Float64Array; pPredicted: Float64Array } {
+  const losses = new Float64Array(n);
+  const predicted = new Int32Array(n);
+  const pTrue = new Float64Array(n);
+  const pPredicted = new Float64Array(n);
+  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  const p = new Float64Array(k);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    const end = base + k;
+    let max = -Infinity;
+    let min = Infinity;
+    for (let j = base; j < end; j++) {
+      const v = z[j];
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+    const sum = expRowInto(z, base, end, min, max, p, 0);
+    const logSum = Math.log(sum) + max;
+    const inv = 1 / sum;
+    for (let j = 0; j < k; j++) p[j] *= inv;
+    let best = 0;
+    for (let j = 1; j < k; j++) if (p[j] > p[best]) best = j;
+    predicted[i] = best;
+    pPredicted[i] = p[best];
+    pTrue[i] = p[labels[i]];
+    const loss = 0 - (z[base + labels[i]] - logSum);
+    losses[i] = loss;
+    total += loss;
+  }
+  return { loss: total * scale, losses, predicted, pTrue, pPredicted };
+}
+
 function labelRows(
   z: Float64Array,
   labels: Int32Array,

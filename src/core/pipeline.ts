@@ -24,8 +24,8 @@ export interface PipelineOptions {
   siblings?: Record<string, Uint8Array | null>;
   /** The user's choice of arrays for an ambiguous .npz. */
   roleChoice?: RoleAssignment;
-  /** See AnalysisOptions: for a result that goes through `withoutDerived` (transferForm.ts). */
-  withoutLogitGradient?: boolean;
+  /** See AnalysisOptions: the worker's analysis, whose store derives the N × K rows when asked. */
+  rowsOnDemand?: boolean;
   /** Tolerances for the check of the user's own derivatives (gradientLens.check.rtol / atol). */
   checkRtol?: number;
   checkAtol?: number;
@@ -71,7 +71,7 @@ export function runPipeline(bytes: Uint8Array, fileName: string, options: Pipeli
   const analysis = analyze(dataset, {
     reduction: options.reduction,
     epsilon: options.epsilon,
-    withoutLogitGradient: options.withoutLogitGradient,
+    rowsOnDemand: options.rowsOnDemand,
   });
   if (options.warnings !== false) problems.push(...dataWarnings(dataset, analysis, options.warnings ?? {}));
   return { dataset, analysis, network: null, problems, userCheck };

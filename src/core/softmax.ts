@@ -69,6 +69,20 @@ export function expRowInto(z: Float64Array, start: number, end: number, min: num
   return sum;
 }
 
+/** p = softmax(z[base…base + k)) written into out[0…k): the same bits as softmaxRow and the loss loops. */
+export function softmaxRowInto(z: Float64Array, base: number, k: number, out: Float64Array): Float64Array {
+  let max = -Infinity;
+  let min = Infinity;
+  for (let j = base; j < base + k; j++) {
+    const v = z[j];
+    if (v > max) max = v;
+    if (v < min) min = v;
+  }
+  const inv = 1 / expRowInto(z, base, base + k, min, max, out, 0);
+  for (let j = 0; j < k; j++) out[j] *= inv;
+  return out;
+}
+
 /** p = softmax(z) for row `row` of an n × k matrix, written into `out` at the same row. */
 export function softmaxRow(z: Float64Array, k: number, row: number, out: Float64Array): void {
   const base = row * k;

@@ -14,6 +14,7 @@ import type { FiniteDifferenceTensor } from './networkFiniteDifferences';
 import { logitGradientRowInto, type Reduction } from './losses';
 import type { PipelineResult } from './pipeline';
 import { tableText, type TextTable } from './tableText';
+import { softmaxRowInto } from './softmax';
 
 /** The N × K matrices of a classification analysis a view can ask blocks of. */
 export type MatrixField = 'logitGradient' | 'probabilities' | 'targets' | 'values';
@@ -82,6 +83,8 @@ export const MAX_BLOCK_CELLS = 1 << 24;
  */
 export class TensorStore {
   private effective: { targets: Float64Array; scale: number } | null | undefined;
+  /** A row of p, for ∂L/∂z rows derived on demand. */
+  private pRow: Float64Array | undefined;
 
   constructor(private readonly result: PipelineResult) {}
 
@@ -151,7 +154,8 @@ export class TensorStore {
   private classificationRow(analysis: ClassificationAnalysis, i: number): ClassificationRow {
     const { n, k } = analysis;
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new QueryError(`sample ${i} is outside 0…${n - 1}`);
-    const p = analysis.probabilities.slice(i * k, (i + 1) * k);
+    const p = new Float64Array(k);
+    this.rowOf('probabilities', i, p);
     const y = new Float64Array(k);
     const dLdz = new Float64Array(k);
     targetRowInto(this.result.dataset as ClassificationData, i, k, y);
@@ -173,7 +177,8 @@ export class TensorStore {
         out.set(dataset.values.subarray(at, at + k));
         return;
       case 'probabilities':
-        out.set(analysis.probabilities.subarray(at, at + k));
+        if (analysis.probabilities) out.set(analysis.probabilities.subarray(at, at + k));
+        else softmaxRowInto(dataset.values, at, k, out); // rowsOnDemand: the logits' row, as the analysis rounds it
         return;
       case 'targets': {
         const effective = this.effectiveTargets();
@@ -186,9 +191,11 @@ export class TensorStore {
           out.set(analysis.logitGradient.subarray(at, at + k));
           return;
         }
+        const p = (this.pRow ??= new Float64Array(k));
+        this.rowOf('probabilities', i, p);
         targetRowInto(dataset, i, k, out);
         const scale = analysis.reduction === 'mean' && analysis.n > 0 ? 1 / analysis.n : 1;
-        logitGradientRowInto(analysis.probabilities.subarray(at, at + k), out, scale, out);
+        logitGradientRowInto(p, out, scale, out);
         return;
       }
     }
@@ -198,13 +205,14 @@ export class TensorStore {
   private fullAnalysis(): Analysis | null {
     const a = this.result.analysis;
     if (a?.task !== 'classification' || a.logitGradient) return a;
-    const gradient = new Float64Array(a.n * a.k);
-    const row = new Float64Array(a.k);
-    for (let i = 0; i < a.n; i++) {
-      this.rowOf('logitGradient', i, row);
-      gradient.set(row, i * a.k);
-    }
-    return { ...a, logitGradient: gradient, gradient: a.input === 'logits' && !a.gradient ? gradient : a.gradient };
+    const whole = (field: MatrixField) => {
+      const out = new Float64Array(a.n * a.k);
+      for (let i = 0; i < a.n; i++) this.rowOf(field, i, out.subarray(i * a.k, (i + 1) * a.k));
+      return out;
+    };
+    const probabilities = a.probabilities ?? whole('probabilities');
+    const gradient = whole('logitGradient');
+    return { ...a, probabilities, logitGradient: gradient, gradient: a.input === 'logits' && !a.gradient ? gradient : a.gradient };
   }
 
   /** A named loss's target as it pulls (smoothed, weighted, 0 when ignored), computed once. */

@@ -60,12 +60,12 @@ function confidentlyWrong(
   const confident = confidenceThreshold(a.k, base);
   for (let i = 0; i < a.n && out.length < max; i++) {
     if (a.predicted[i] === a.actual[i] || !(a.pTrue[i] < below)) continue; // NaN: an ignored sample
-    if (!(a.probabilities[i * a.k + a.predicted[i]] >= confident)) continue;
+    if (!(a.pPredicted[i] >= confident)) continue;
     const span = sampleSpan(dataset, i);
     if (!span) continue;
     const predicted = className(dataset.classes, a.predicted[i]);
     const actual = className(dataset.classes, a.actual[i]);
-    const pPred = a.probabilities[i * a.k + a.predicted[i]];
+    const pPred = a.pPredicted[i];
     out.push(
       problem(
         `confidently wrong: sample ${i} is class ${actual} but the model predicts ${predicted} with p = ${pPred.toFixed(3)} (confident: p ≥ ${+confident.toFixed(3)}, i.e. max(${base}, 2/K) for K = ${a.k}, at most 0.9); p_true = ${a.pTrue[i].toPrecision(3)} < ${below}, so its loss −log p_true = ${a.losses[i].toFixed(3)}`,

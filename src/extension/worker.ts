@@ -44,7 +44,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
       const bytes = readInput(request.input, request.fileName);
       kept = null;
       // ∂L/∂z of logits is computed per row when asked for (TensorStore), not for all N × K here.
-      const result = runPipeline(bytes, request.fileName, { ...request.options, withoutLogitGradient: true });
+      const result = runPipeline(bytes, request.fileName, { ...request.options, rowsOnDemand: true });
       store = new TensorStore(result);
       const response: WorkerResponse = {
         id: request.id,

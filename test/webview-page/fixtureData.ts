@@ -57,6 +57,7 @@ export function storeOf(full: Payload): TensorStore | null {
       predicted: f.predicted,
       actual: f.actual,
       pTrue: f.pTrue,
+      pPredicted: Float64Array.from(f.predicted, (c, i) => f.probabilities![i * f.k + c]),
     };
     return new TensorStore({ dataset, analysis, network: null, problems: [] } satisfies PipelineResult);
   }

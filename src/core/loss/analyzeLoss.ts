@@ -39,7 +39,7 @@ export function analyzeClassificationLoss(data: ClassificationData, spec: LossSp
       r = crossEntropyWithOptions(values, data, n, k, spec, reduction);
       logitGradient = r.gradient;
   }
-  const { predicted, actual, pTrue } = classOutcomes(r.probabilities, data, n, k, spec.ignore_index ?? DEFAULT_IGNORE_INDEX);
+  const { predicted, actual, pTrue, pPredicted } = classOutcomes(r.probabilities, data, n, k, spec.ignore_index ?? DEFAULT_IGNORE_INDEX);
   return {
     task: 'classification',
     input: data.input,
@@ -56,6 +56,7 @@ export function analyzeClassificationLoss(data: ClassificationData, spec: LossSp
     predicted,
     actual,
     pTrue,
+    pPredicted,
   };
 }
 

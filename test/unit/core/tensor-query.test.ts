@@ -22,9 +22,20 @@ for (const soft of [false, true]) {
   test(`rows and blocks equal the full analysis bit for bit (${soft ? 'soft targets' : 'class indices'}), with or without the batch ∂L/∂z`, () => {
     const bytes = logitsFile(40, 7, soft);
     const full = runPipeline(bytes, 'f.json');
-    const lazy = runPipeline(bytes, 'f.json', { withoutLogitGradient: true });
+    const lazy = runPipeline(bytes, 'f.json', { rowsOnDemand: true });
     assert.ok(full.analysis?.task === 'classification' && lazy.analysis?.task === 'classification');
     assert.equal(lazy.analysis.logitGradient, null, 'the worker skips the batch ∂L/∂z');
+    // Class indices: the worker keeps no N × K probabilities either; the per-sample arrays are the same bits.
+    assert.equal(lazy.analysis.probabilities === null, !soft, 'p is derived per row for class indices');
+    assert.ok(Object.is(lazy.analysis.loss, full.analysis.loss));
+    for (const key of ['losses', 'predicted', 'actual', 'pTrue', 'pPredicted'] as const)
+      assert.deepEqual(Array.from(lazy.analysis[key]), Array.from(full.analysis[key]), key);
+    assert.deepEqual(lazy.problems, full.problems, 'the same warnings (confidently wrong reads p of the predicted class)');
+    // Exports made where the data is hold the same bytes whether the arrays were kept or derived.
+    for (const format of ['json', 'npz'] as const) {
+      const query = { kind: 'export', jacobianOf: null, format, fileName: 'f.json', classes: null } as const;
+      assert.deepEqual(new TensorStore(lazy).answer(query), new TensorStore(full).answer(query), `${format} export`);
+    }
     const a = full.analysis;
     const { n, k } = a;
     for (const store of [new TensorStore(full), new TensorStore(lazy)]) {
@@ -66,7 +77,7 @@ test('one ∂L/∂z row function: the label and dense batch forms give the same 
   const oneHot = labels.map((l) => Array.from({ length: k }, (_, j) => (j === l ? 1 : 0)));
   for (const reduction of ['mean', 'sum'] as const) {
     const run = (file: object) =>
-      new TensorStore(runPipeline(new TextEncoder().encode(JSON.stringify(file)), 'f.json', { reduction, withoutLogitGradient: true }));
+      new TensorStore(runPipeline(new TextEncoder().encode(JSON.stringify(file)), 'f.json', { reduction, rowsOnDemand: true }));
     const byLabel = run({ logits, labels });
     const dense = run({ logits, targets: oneHot });
     for (let i = 0; i < n; i++) {
