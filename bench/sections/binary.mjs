@@ -9,7 +9,21 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DATA_DIR, GENERATOR_VERSION, logitsArray } from '../generate.mjs';
-import { QUICK, STAT_TEXT, bundleAndRequire, cliPath, emit, ensureDir, interleave, log, MB, pick, row, SRC_ROOT } from './common.mjs';
+import {
+  QUICK,
+  STAT_TEXT,
+  bundleAndRequire,
+  cliPath,
+  emit,
+  ensureDir,
+  interleave,
+  log,
+  MB,
+  pick,
+  row,
+  runWithPeakRss,
+  SRC_ROOT,
+} from './common.mjs';
 
 const N = QUICK ? 500 : 10000;
 const K = 1000;
@@ -155,6 +169,26 @@ for (const name of [
       better: 'lower',
       target: name.includes('threads') ? null : 2,
       note: `${load}; vs chunked read + compute: ${(ms / (pick(times['chunked read .npy']) + computeMs)).toFixed(2)}×`,
+    }),
+  );
+}
+// Peak memory: the whole file is never held (GNU time -v, or maxRSS from a preload).
+const bare = runWithPeakRss(process.execPath, ['-e', '0']);
+for (const [label, args] of [
+  ['.npy --summary', [cli, 'analyze', npyPath, '--summary', '--json']],
+  ['.npy (table)', [cli, 'analyze', npyPath]],
+  ['.safetensors (table)', [cli, 'analyze', stPath]],
+]) {
+  const r = runWithPeakRss(process.execPath, args);
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+  rows.push(
+    row({
+      name: `analyze ${label}, ${((N * K * 8) / MB).toFixed(0)} MB of logits: peak RSS`,
+      ours: { value: Number((r.peakRss / MB).toFixed(0)), unit: 'MB' },
+      peer: { name: 'node -e 0', value: Number((bare.peakRss / MB).toFixed(0)), unit: 'MB' },
+      ratio: r.peakRss / (N * K * 8),
+      better: 'lower',
+      note: `ratio: peak / the file's logits; measured with ${r.via}`,
     }),
   );
 }
