@@ -54,7 +54,7 @@ const USAGE = `usage:
                                       recomputed from the logged tensors, the logged loss and
                                       every parameter's gradient and weight norms
 FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
-  --threads N        analyze --summary of a large CSV: read it on N threads (default: the
+  --threads N        analyze --summary of a large CSV or JSON: read it on N threads (default: the
                      available cores); the figures are the same bits for every N
   --out OUT          write the analysis (or the Jacobian) to OUT; its extension gives the format:
                      .json, .csv (one row per sample), .npz (every array) or .npy (the gradient);
