@@ -107,12 +107,6 @@ const cases = [
   { name: 'npy table', args: [cli, 'analyze', npyPath, '--threads', '1'] },
   { name: 'safetensors --summary', args: [cli, 'analyze', stPath, '--summary', '--json', '--threads', '1'] },
   { name: 'safetensors table', args: [cli, 'analyze', stPath, '--threads', '1'] },
-  ...(availableParallelism() > 1
-    ? [
-        { name: 'npy --summary --threads 2', args: [cli, 'analyze', npyPath, '--summary', '--json', '--threads', '2'] },
-        { name: 'npy table --threads 2', args: [cli, 'analyze', npyPath, '--threads', '2'] },
-      ]
-    : []),
   { name: 'node -e 0', args: ['-e', '0'] },
 ];
 const times = Object.fromEntries(cases.map((c) => [c.name, []]));
@@ -123,13 +117,12 @@ for (let r = 0; r < ROUNDS + 1; r++) {
     const item = cases[(c + r) % cases.length];
     const { wall, stdout } = timed(item.args);
     if (r > 0) times[item.name].push(wall);
-    (outputs[item.name.replace(/ --threads 2$/, '')] ??= new Set()).add(stdout);
+    (outputs[item.name] ??= new Set()).add(stdout);
     log(`  ${r ? `round ${r}/${ROUNDS}` : 'warm-up'} ${item.name}: ${wall.toFixed(0)} ms`);
   }
 }
 const loadAfter = loadavg();
-for (const [name, set] of Object.entries(outputs))
-  if (set.size !== 1) throw new Error(`${name}: the output changed between runs or threads`);
+for (const [name, set] of Object.entries(outputs)) if (set.size !== 1) throw new Error(`${name}: the output changed between runs`);
 const summary = JSON.parse([...outputs['npy --summary']][0]);
 if (Math.abs(summary.loss - computeLoss) > 1e-12 * Math.abs(computeLoss))
   throw new Error(`loss ${summary.loss} vs the kernel's ${computeLoss}`);
@@ -150,14 +143,7 @@ const rows = [
     ours: { value: Number(computeMs.toFixed(0)), unit: 'ms' },
   }),
 ];
-for (const name of [
-  'npy --summary',
-  'npy table',
-  'safetensors --summary',
-  'safetensors table',
-  'npy --summary --threads 2',
-  'npy table --threads 2',
-]) {
+for (const name of ['npy --summary', 'npy table', 'safetensors --summary', 'safetensors table']) {
   if (!times[name]) continue;
   const ms = pick(times[name]);
   rows.push(
@@ -167,7 +153,7 @@ for (const name of [
       peer: { name: 'read process + compute pass', value: Number(floor.toFixed(0)), unit: 'ms' },
       ratio: ms / floor,
       better: 'lower',
-      target: name.includes('threads') ? null : 2,
+      target: 2,
       note: `${load}; vs chunked read + compute: ${(ms / (pick(times['chunked read .npy']) + computeMs)).toFixed(2)}×`,
     }),
   );
