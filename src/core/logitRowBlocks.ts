@@ -36,8 +36,6 @@ export class LogitRowBlocks {
     readonly labels: Int32Array,
     readonly reduction: Reduction,
     readonly gradientRows = 0,
-    /** Samples in the whole file, whose count scales the mean (rows is a part of them). */
-    readonly fileRows = rows,
   ) {
     this.losses = new Float64Array(rows);
     this.predicted = new Int32Array(rows);
@@ -105,10 +103,10 @@ export class LogitRowBlocks {
   }
 
   private scale(): number {
-    return this.reduction === 'mean' && this.fileRows > 0 ? 1 / this.fileRows : 1;
+    return this.reduction === 'mean' && this.rows > 0 ? 1 / this.rows : 1;
   }
 
-  /** The loss (per-sample losses summed in file order, then scaled) and the accuracy, for a whole file. */
+  /** The loss (per-sample losses summed in file order, then scaled) and the accuracy. */
   result(): { loss: number; accuracy: number } {
     let total = 0;
     for (let i = 0; i < this.n; i++) total += this.losses[i];
