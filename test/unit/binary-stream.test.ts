@@ -160,6 +160,47 @@ describe('binary logits streamed: the same output as the full reader', () => {
     assert.equal(same(join(folder({ 'b.safetensors': swapped }), 'b.safetensors')), true);
   });
 
+  test('fuzzing: 200 seeded byte mutations of a .npy, its labels and a .safetensors give the full reader output', () => {
+    const { z, labels } = logits(9, 4, 31);
+    const sources = {
+      npy: writeNpy(z, [9, 4]),
+      labels: writeNpy(labels, [9]),
+      st: writeSafetensors({ logits: { data: z, shape: [9, 4] }, labels: { data: labels, shape: [9] } }),
+    };
+    const rand = seededUniform(32);
+    let taken = 0;
+    for (let round = 0; round < 200; round++) {
+      const which = (['npy', 'labels', 'st'] as const)[round % 3];
+      const bytes = Uint8Array.from(sources[which]);
+      // Mostly the header (where the layout is decided), sometimes anywhere.
+      for (let m = 0; m < 1 + Math.floor(rand() * 2); m++) {
+        const at = Math.floor(rand() * (rand() < 0.7 ? Math.min(bytes.length, 140) : bytes.length));
+        bytes[at] = rand() < 0.5 ? Math.floor(rand() * 256) : bytes[at] ^ (1 << Math.floor(rand() * 8));
+      }
+      const dir = folder(
+        which === 'st'
+          ? { 'f.safetensors': bytes }
+          : { 'f.npy': which === 'npy' ? bytes : sources.npy, 'f_labels.npy': which === 'labels' ? bytes : sources.labels },
+      );
+      const path = join(dir, which === 'st' ? 'f.safetensors' : 'f.npy');
+      for (const flags of [['--summary', '--json'], []]) {
+        const full = run(['analyze', path, ...flags]);
+        assert.deepEqual(run(['analyze', path, ...flags], pieces(1 << 30)), full, `round ${round} ${which} ${flags.join(' ')}`);
+      }
+      if (
+        streamedBinary(
+          path,
+          pieces(1 << 30),
+          (name) => (name === 'f_labels.npy' && which !== 'st' ? (which === 'labels' ? bytes : sources.labels) : null),
+          'mean',
+          true,
+        )
+      )
+        taken++;
+    }
+    assert.ok(taken > 10 && taken < 190, `the fast path took ${taken} of 200`);
+  });
+
   test('files the fast path hands to the full reader give its messages', () => {
     const { z, labels } = logits(12, 3, 5);
     const bad = Int32Array.from(labels);

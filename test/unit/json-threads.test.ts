@@ -95,6 +95,32 @@ describe('JSON --threads: the same bits for every N', () => {
     assert.ok(split >= 3, `only ${split} files were split`);
   });
 
+  test('fuzzing: 300 seeded mutations of a small file, parts of 16 bytes give what one thread gives', () => {
+    const { rows, labels } = rowsOf(40, 5, 21, 6);
+    const text = jsonText(rows, labels);
+    const rand = seededUniform(22);
+    const pieces = ['[', ']', ',', '"', '\\', ' ', '\n', '1', '-', 'e', '.', 'x', '{', '}', ':', '"logits"'];
+    const path = join(scratch, 'fuzz.json');
+    let differentOutcomes = 0;
+    for (let round = 0; round < 300; round++) {
+      let mutated = text;
+      for (let m = 0; m < 1 + Math.floor(rand() * 3); m++) {
+        const at = Math.floor(rand() * mutated.length);
+        const piece = pieces[Math.floor(rand() * pieces.length)];
+        mutated = rand() < 0.5 ? mutated.slice(0, at) + piece + mutated.slice(at + 1) : mutated.slice(0, at) + piece + mutated.slice(at);
+      }
+      writeFileSync(path, mutated);
+      const one = JSON.stringify(streamedSummary(path, open, () => null, 'mean', { count: 1 }));
+      for (const count of [2, 3]) {
+        const many = JSON.stringify(streamedSummary(path, open, () => null, 'mean', { count, minPartBytes: 16 }));
+        assert.equal(many, one, `round ${round}, ${count} threads: ${mutated.slice(0, 200)}`);
+      }
+      if (one === 'null') differentOutcomes++;
+    }
+    // Not vacuous: many mutations break the simple layout, many leave it readable.
+    assert.ok(differentOutcomes > 30 && differentOutcomes < 290, `${differentOutcomes} of 300 fell back`);
+  });
+
   test('real worker threads (the CLI bundle): N = 1, 2, 3 print the same bytes, and the same error at the same line:column', () => {
     const bundle = join(scratch, 'cli.js');
     buildSync({
