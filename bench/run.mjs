@@ -31,6 +31,7 @@ const SECTIONS = [
   { name: 'memory', script: 'sections/memory.mjs', node: [] },
   { name: 'bigfile', script: 'sections/bigfile.mjs', node: [] },
   { name: 'streaming', script: 'sections/streaming.mjs', node: [] },
+  { name: 'binary', script: 'sections/binary.mjs', node: ['--expose-gc'] },
   // tsx: the section drives test/webview-page/page.ts (TypeScript) in headless Chromium.
   { name: 'jacobian-render', script: 'sections/jacobian-render.mjs', node: ['--import', 'tsx', '--expose-gc'] },
   { name: 'extension', script: 'sections/extension.mjs', node: [] },

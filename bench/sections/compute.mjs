@@ -3,10 +3,10 @@
 // only dtype it computes in) and against a memory-bound floor measured in the same process:
 // one read pass and one write pass over a Float64Array of the same 10⁷ elements.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logitsArray } from '../generate.mjs';
-import { QUICK, ROOT, STAT, STAT_TEXT, coreBundle, emit, interleave, log, require, row } from './common.mjs';
+import { QUICK, ROOT, SRC_ROOT, STAT, STAT_TEXT, bundleAndRequire, coreBundle, emit, interleave, log, require, row } from './common.mjs';
 
 const N = QUICK ? 1000 : 10000;
 const K = 1000;
@@ -96,6 +96,7 @@ function differences(a, b) {
   return worst;
 }
 
+const pool = await lossPools(z, labels);
 const dataset = { task: 'classification', input: 'logits', n: N, k: K, values: z, targets: y, labels, classes: null, spans: [] };
 
 let oursLoss = NaN;
@@ -122,6 +123,7 @@ const cases = [
     },
     check: (v) => (tfLoss = v),
   },
+  ...pool.cases,
   { name: 'floor: read pass + write pass (same array)', run: () => readThenWrite(floorArray) },
   { name: 'read pass + write pass into a new array', run: () => readThenWriteFresh(floorArray) },
   { name: 'Math.exp pass (one per element)', run: () => expPass(z) },
@@ -187,6 +189,7 @@ const rows = [
     target: 3,
     note: 'both write a touched array',
   }),
+  ...pool.rows((name) => fig(name), ms(floor), fig(floor)),
   row({
     name: 'softmax + CE → loss, p and ∂L/∂z (softmaxCrossEntropy, what analyze() keeps) vs TensorFlow.js',
     ours: fig(ours),
@@ -273,4 +276,86 @@ async function tfjsCpu() {
   rmSync(dir, { recursive: true, force: true });
   log(`compute: TensorFlow.js ${tf.version_core}, backend ${tf.getBackend()}`);
   return tf;
+}
+
+/**
+ * Issue 22, compute on both cores: loss and ∂L/∂z of class-index targets (what a logits file with
+ * labels needs) by one thread (softmaxCrossEntropyLabelsGradient, the reference) and by LossPool
+ * with the rows split over 1…cores threads (workers started before the timing; shared memory).
+ */
+async function lossPools(z, labels) {
+  const { availableParallelism } = await import('node:os');
+  const esbuild = await import(require.resolve('esbuild'));
+  const { LossPool, softmaxCrossEntropyLabelsGradient } = await bundleAndRequire(
+    "export { LossPool } from './src/node/lossPool'; export { softmaxCrossEntropyLabelsGradient } from './src/core/losses';",
+    'loss-pool',
+    SRC_ROOT,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'gradient-lens-pool-'));
+  const script = join(dir, 'worker.cjs');
+  await esbuild.build({
+    entryPoints: [join(SRC_ROOT, 'src/node/lossPoolWorker.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: script,
+    logLevel: 'warning',
+  });
+  const cores = availableParallelism();
+  const sz = LossPool.shared(N * K);
+  sz.set(z);
+  const sl = new Int32Array(new SharedArrayBuffer(4 * N));
+  sl.set(labels);
+  const gradient = LossPool.shared(N * K).fill(1); // touched, as the floor's array is
+  const losses = LossPool.shared(N);
+  const pools = Array.from({ length: cores }, (_, t) => new LossPool(script, t + 1));
+  const reference = softmaxCrossEntropyLabelsGradient(z, labels, N, K);
+  const single = 'labels: loss + ∂L/∂z, one thread (softmaxCrossEntropyLabelsGradient, reused array)';
+  const name = (t) => `labels: loss + ∂L/∂z, LossPool ${t} thread${t > 1 ? 's' : ''}`;
+  const reused = new Float64Array(N * K).fill(1);
+  const cases = [
+    { name: single, run: () => softmaxCrossEntropyLabelsGradient(z, labels, N, K, 'mean', reused).loss },
+    ...pools.map((p) => ({
+      name: name(p.threads),
+      run: () => p.run(sz, sl, N, K, 'mean', gradient, losses),
+      check: (loss) => {
+        if (!Object.is(loss, reference.loss) || !gradient.every((v, i) => Object.is(v, reference.gradient[i])))
+          throw new Error(`LossPool ${p.threads}: not the reference's bits`);
+      },
+    })),
+  ];
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return {
+    cases,
+    rows: (fig, floorMs, floorFig) => {
+      const load = loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ');
+      const out = [
+        row({
+          name: 'labels: loss + ∂L/∂z, one thread, into a reused array vs the floor',
+          ours: fig(single),
+          peer: { name: 'read + write pass over one Float64Array', ...floorFig },
+          ratio: fig(single).value / floorMs,
+          better: 'lower',
+          target: 3,
+          note: 'the single-threaded reference the pool is tested against',
+        }),
+      ];
+      for (const p of pools)
+        out.push(
+          row({
+            name: `${name(p.threads)} vs the floor`,
+            ours: fig(name(p.threads)),
+            peer: { name: 'read + write pass over one Float64Array', ...floorFig },
+            ratio: fig(name(p.threads)).value / floorMs,
+            better: 'lower',
+            target: p.threads === cores ? 3 : null,
+            note: `same bits as one thread (checked); ${(fig(single).value / fig(name(p.threads)).value).toFixed(2)}× one thread; load average ${load}`,
+          }),
+        );
+      return out;
+    },
+  };
 }

@@ -45,22 +45,29 @@ const cases = [
     args: [cli, 'analyze', csv.path, '--summary', '--json', '--threads', String(i + 1)],
   })),
   { name: 'JSON.parse', args: ['-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(json.path)}, 'utf8'))`] },
+  ...Array.from({ length: cores }, (_, i) => ({
+    name: `json threads ${i + 1}`,
+    args: [cli, 'analyze', json.path, '--summary', '--json', '--threads', String(i + 1)],
+  })),
 ];
 const times = Object.fromEntries(cases.map((c) => [c.name, []]));
 const cpu = Object.fromEntries(cases.map((c) => [c.name, []]));
 info.loadAverageBefore = loadavg();
 const outputs = new Set();
+const jsonOutputs = new Set();
 for (let r = 0; r < ROUNDS + 1; r++) {
   for (let c = 0; c < cases.length; c++) {
     const item = cases[(c + r) % cases.length];
     const { wall, stdout, cpu: used } = timed(item.args);
     if (item.name.startsWith('threads')) outputs.add(stdout);
+    if (item.name.startsWith('json threads')) jsonOutputs.add(stdout);
     if (r > 0) times[item.name].push(wall);
     if (r > 0 && used !== null) cpu[item.name].push(used);
     log(`  ${r ? `round ${r}/${ROUNDS}` : 'warm-up'} ${item.name}: ${wall.toFixed(0)} ms`);
   }
 }
 if (outputs.size !== 1) throw new Error(`--threads changed the output: ${[...outputs].join(' | ')}`);
+if (jsonOutputs.size !== 1) throw new Error(`--threads changed the JSON output: ${[...jsonOutputs].join(' | ')}`);
 const one = pick(times['threads 1']);
 info.loadAverageAfter = loadavg();
 info.runs.threads = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { best: pick(v), times: v, cpuMs: cpu[k] }]));
@@ -87,6 +94,31 @@ for (let t = 2; t <= cores; t++) {
         ratio: pick(cpu[`threads ${t}`]) / pick(cpu['threads 1']),
         better: 'lower',
         note: 'work added by the threads (worker start-up, the split); the wall-time speed-up is bounded by idle cores',
+      }),
+    );
+}
+for (let t = 2; t <= cores; t++) {
+  const one = pick(times['json threads 1']);
+  const tt = pick(times[`json threads ${t}`]);
+  rows.push(
+    row({
+      name: `analyze JSON --summary (${(json.bytes / MB).toFixed(0)} MB): --threads ${t} vs --threads 1, whole process`,
+      ours: { value: Number(tt.toFixed(0)), unit: 'ms' },
+      peer: { name: '--threads 1', value: Number(one.toFixed(0)), unit: 'ms' },
+      ratio: one / tt,
+      target: t === 2 ? 1.7 : null,
+      note: `the same stdout for every N; ${load}`,
+    }),
+  );
+  if (cpu[`json threads ${t}`].length)
+    rows.push(
+      row({
+        name: `  CPU time (user + sys) of JSON --threads ${t} vs --threads 1`,
+        ours: { value: Number(pick(cpu[`json threads ${t}`]).toFixed(0)), unit: 'ms' },
+        peer: { name: '--threads 1', value: Number(pick(cpu['json threads 1']).toFixed(0)), unit: 'ms' },
+        ratio: pick(cpu[`json threads ${t}`]) / pick(cpu['json threads 1']),
+        better: 'lower',
+        note: 'work added by the threads (worker start-up, the pre-scan)',
       }),
     );
 }

@@ -28,6 +28,7 @@ import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
 import type { PartJob, PartResult } from './summaryParts';
 import { availableParallelism } from 'node:os';
+import { streamedBinary } from './binaryStream';
 
 export interface CliIo extends OutIo {
   /** Reads a regular file of at most `maxBytes` (checked before reading); throws otherwise. */
@@ -53,7 +54,7 @@ const USAGE = `usage:
                                       recomputed from the logged tensors, the logged loss and
                                       every parameter's gradient and weight norms
 FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
-  --threads N        analyze --summary of a large CSV: read it on N threads (default: the
+  --threads N        analyze --summary of a large CSV or JSON: read it on N threads (default: the
                      available cores); the figures are the same bits for every N
   --out OUT          write the analysis (or the Jacobian) to OUT; its extension gives the format:
                      .json, .csv (one row per sample), .npz (every array) or .npy (the gradient);
@@ -160,6 +161,11 @@ export function runCli(argv: string[], io: CliIo): number {
       count: threads,
       runParts: io.runParts,
     });
+    if (report) return (io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report)), 0);
+  }
+  if (command === 'analyze' && (values.summary || !values.json) && !values.out && !values.role?.length && !lossOverride && io.openFile) {
+    // A binary logits file read a block of rows at a time, without copies (issue 22).
+    const report = streamedBinary(file, io.openFile, readSibling, values.reduction as Reduction, values.summary);
     if (report) return (io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report)), 0);
   }
   let bytes: Uint8Array;

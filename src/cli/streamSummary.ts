@@ -9,7 +9,7 @@ import { formatOf } from '../core/load';
 import type { Reduction } from '../core/losses';
 import { CsvSummaryStream, headerWidth, JsonSummaryStream, labelsFromTail, type SummaryStream } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from './chunkFile';
-import { csvCuts, MIN_PART_BYTES, summarizePart, type PartJob, type PartResult } from './summaryParts';
+import { csvCuts, jsonCuts, MIN_PART_BYTES, summarizePart, type PartJob, type PartResult } from './summaryParts';
 
 export { openChunkFile, type ChunkFile } from './chunkFile';
 
@@ -39,6 +39,7 @@ export function streamedSummary(
   try {
     let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
     if (format === 'csv' && threads.count > 1) figures = inParts(file, f, reduction, threads);
+    if (format === 'json' && threads.count > 1) figures = jsonInParts(file, f, reduction, threads);
     if (!figures) {
       let stream: SummaryStream;
       if (format === 'csv') stream = new CsvSummaryStream();
@@ -120,7 +121,11 @@ function inParts(
   const cuts = csvCuts(f, nl + 1, parts);
   const jobs: PartJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) jobs.push({ path: file, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length });
-  const results = threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f)));
+  return addUp(threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f))), k, reduction);
+}
+
+/** The parts' figures added in file order: the same sums, bit for bit, as one thread; null when a part failed. */
+function addUp(results: PartResult[], k: number, reduction: Reduction): { k: number; n: number; loss: number; accuracy: number } | null {
   let total = 0;
   let boundTotal = 0;
   let hits = 0;
@@ -137,6 +142,49 @@ function inParts(
   }
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   return { k, n, loss: total * scale, accuracy: n ? hits / n : 0 };
+}
+
+/**
+ * A JSON file in the simple layout read by several threads: its "logits" rows are cut by a
+ * structural pre-scan (jsonCuts) and each part is parsed by its own thread; null when it is too
+ * small to split or any part is not in the simple layout (then one thread reads it, or the full
+ * reader reports the problem, with its own line and column).
+ */
+function jsonInParts(
+  file: string,
+  f: ChunkFile,
+  reduction: Reduction,
+  threads: ThreadOptions,
+): { k: number; n: number; loss: number; accuracy: number } | null {
+  const tail = jsonTail(f);
+  if (!tail) return null;
+  const head = new Uint8Array(Math.min(f.size, 1 << 16));
+  const got = f.read(head, 0, head.length, 0);
+  let text = '';
+  for (let i = 0; i < got; i++) text += String.fromCharCode(head[i]);
+  const m = /^[ \t\r\n]*\{[ \t\r\n]*"logits"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
+  if (!m) return null;
+  const rowsStart = m[0].length;
+  // K from the first row: its commas (a row that is not K plain numbers fails its part anyway).
+  const open = text.indexOf('[', rowsStart);
+  const close = text.indexOf(']', open);
+  if (open < 0 || close < 0) return null;
+  const k = text.slice(open, close).split(',').length;
+  const parts = Math.min(threads.count, Math.floor((tail.keyAt - rowsStart) / (threads.minPartBytes ?? MIN_PART_BYTES)));
+  if (k < 2 || parts < 2) return null;
+  const { cuts, rows } = jsonCuts(f, rowsStart, tail.keyAt, parts);
+  const jobs: PartJob[] = cuts.map((start, i) => ({
+    path: file,
+    start,
+    end: i + 1 < cuts.length ? cuts[i + 1] : f.size,
+    k,
+    final: i + 1 === cuts.length,
+    json: { firstRow: rows[i], first: i === 0, labels: tail.labels, keyAt: tail.keyAt },
+  }));
+  const results = threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f)));
+  // Each part must have read the rows the pre-scan counted for it, or the labels were not its own.
+  for (let i = 0; i + 1 < results.length; i++) if (results[i].ok && results[i].losses.length !== rows[i + 1] - rows[i]) return null;
+  return addUp(results, k, reduction);
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */

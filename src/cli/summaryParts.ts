@@ -5,7 +5,7 @@
  * same bits for every N. A part that is not in the simple layout fails the whole stream, and the
  * single-threaded full reader then reports the problem.
  */
-import { CsvSummaryStream } from '../core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from './chunkFile';
 
 export interface PartJob {
@@ -15,6 +15,8 @@ export interface PartJob {
   end: number;
   k: number;
   final: boolean;
+  /** A JSON file's part: its first row's index, whether it starts at the "logits" array's first row, and the labels. */
+  json?: { firstRow: number; first: boolean; labels: Int32Array; keyAt: number };
 }
 
 export interface PartResult {
@@ -32,8 +34,14 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
   const f = open(job.path);
   if (!f) return failed;
   try {
-    const stream = new CsvSummaryStream({ k: job.k, final: job.final });
-    if (!feedChunks(f, job.start, job.end, (bytes, last) => stream.feed(bytes, last))) return failed;
+    const { json } = job;
+    const stream = json
+      ? new JsonSummaryStream(
+          { labels: json.labels, keyAt: json.keyAt },
+          { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final },
+        )
+      : new CsvSummaryStream({ k: job.k, final: job.final });
+    if (!feedChunks(f, job.start, job.end, (bytes, last, offset) => stream.feed(bytes, last, offset))) return failed;
     const summer = stream.finish();
     if (!summer?.kept) return failed;
     return { ok: true, hits: summer.hits, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
@@ -65,4 +73,36 @@ export function csvCuts(f: ChunkFile, rowsStart: number, parts: number): number[
     if (at > cuts[cuts.length - 1]) cuts.push(at);
   }
   return cuts.concat(f.size);
+}
+
+/**
+ * Where to cut a JSON file's "logits" array, [rowsStart, end), into at most `parts` parts (issue
+ * 22): a structural pre-scan that counts each row's closing ']' (the simple layout's rows hold
+ * numbers only; a string or a nested array in them fails its part, and the file is then read on
+ * one thread). Each cut is just after a row's ']'; `rows[i]` is the index of the first row after
+ * cut i. Rows are counted in 4 MB windows with indexOf, no parsing.
+ */
+export function jsonCuts(f: ChunkFile, rowsStart: number, end: number, parts: number): { cuts: number[]; rows: number[] } {
+  const targets: number[] = [];
+  for (let i = 1; i < parts; i++) targets.push(rowsStart + Math.floor(((end - rowsStart) * i) / parts));
+  const cuts = [rowsStart];
+  const rows = [0];
+  const window = new Uint8Array(4 << 20);
+  let count = 0;
+  let next = 0;
+  for (let at = rowsStart; at < end && next < targets.length;) {
+    const got = f.read(window, 0, Math.min(window.length, end - at), at);
+    if (got === 0) break;
+    for (let i = window.subarray(0, got).indexOf(93); i >= 0 && i < got; i = window.indexOf(93, i + 1)) {
+      count++;
+      if (next < targets.length && at + i >= targets[next]) {
+        cuts.push(at + i + 1);
+        rows.push(count);
+        next++;
+        while (next < targets.length && targets[next] <= at + i) next++;
+      }
+    }
+    at += got;
+  }
+  return { cuts, rows };
 }

@@ -1,7 +1,7 @@
 /** The readable (non-JSON) CLI output: a summary and one line per sample. File text is escaped (safeText). */
 import { escapeControls } from '../core/safeText';
 
-const MAX_ROWS = 50;
+export const MAX_ROWS = 50;
 
 export function renderTable(file: string, report: Record<string, unknown>): string {
   if (report.task === 'network') return renderNetworkTable(file, report);

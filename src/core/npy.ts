@@ -79,6 +79,8 @@ export interface NpyHeader {
   dataStart: number;
   /** Bytes of array data the header describes: elements × item size. */
   dataBytes: number;
+  /** Column-major data (np.asfortranarray); readNpy transposes it to row-major. */
+  fortranOrder?: boolean;
 }
 
 /** Read a `.npy` file. `fileName` is only used in error messages. Throws {@link NpyError}. */
@@ -130,7 +132,8 @@ export function readNpyHeader(bytes: Uint8Array, fileName = 'array.npy'): NpyHea
     throw new NpyError(`${fileName}: ${detail} (at byte ${offset})`, offset, { fileName });
   };
   const h = parseHeader(bytes, fail);
-  return { dtype: h.dtype.descr, kind: h.dtype.kind, shape: h.shape, dataStart: h.dataStart, dataBytes: h.count * h.dtype.itemSize };
+  const { descr: dtype, kind, itemSize } = h.dtype;
+  return { dtype, kind, shape: h.shape, dataStart: h.dataStart, dataBytes: h.count * itemSize, fortranOrder: h.fortranOrder };
 }
 
 function parseHeader(bytes: Uint8Array, fail: (detail: string, offset: number) => never) {

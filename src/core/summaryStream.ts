@@ -143,9 +143,24 @@ export class JsonSummaryStream implements SummaryStream {
   private seenLogits = false;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
 
-  /** `tail`: the labels and the offset of their key, read from the end of the file (see labelsFromTail). */
-  constructor(private readonly tail: { labels: Int32Array; keyAt: number } | null) {
+  /**
+   * `tail`: the labels and the offset of their key, read from the end of the file (see labelsFromTail).
+   * `part` (a file read by several threads): the bytes start inside the "logits" array, before row
+   * `firstRow` (at its '[' when `first`, else at the ',' before it); a part that is not `final` ends
+   * just after a row's ']'.
+   */
+  constructor(
+    private readonly tail: { labels: Int32Array; keyAt: number } | null,
+    private readonly part: { k: number; firstRow: number; first: boolean; final: boolean } | null = null,
+  ) {
     this.labels = tail ? tail.labels : null;
+    if (part) {
+      this.state = State.Rows;
+      this.seenLogits = true;
+      this.first = part.first;
+      this.rowsSeen = part.firstRow;
+      this.summer = new LogitRowSummer(part.k, true);
+    }
   }
 
   get done(): boolean {
@@ -205,6 +220,13 @@ export class JsonSummaryStream implements SummaryStream {
             break;
           }
           case State.Rows:
+            if (this.part && !this.part.final && last) {
+              while (p < len && isSpace(b[p])) p++;
+              if (p === len) {
+                this.state = State.Done; // the part's end, just after a row
+                return len;
+              }
+            }
             ws();
             if (!this.first) {
               const c = b[p++];
@@ -312,7 +334,8 @@ export class JsonSummaryStream implements SummaryStream {
   finish(): LogitRowSummer | null {
     const s = this.summer;
     if (!s || (this.state !== State.End && this.state !== State.Done)) return null;
-    if (!this.labels || this.rowsSeen !== this.labels.length || !s.flush()) return null;
+    const complete = this.part && !this.part.final ? this.rowsSeen <= (this.labels?.length ?? 0) : this.rowsSeen === this.labels?.length;
+    if (!this.labels || !complete || !s.flush()) return null;
     return s;
   }
 }

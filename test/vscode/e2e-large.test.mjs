@@ -59,7 +59,9 @@ describe('a 400 MB file, from the explorer', () => {
     wb = await examplesWorkbench();
     rows = baseRows();
     writeBigFile(path.join(wb.folder, NAME), rows);
-    assert.ok(fs.statSync(path.join(wb.folder, NAME)).size > 400e6);
+    const size = fs.statSync(path.join(wb.folder, NAME)).size;
+    assert.ok(size > 400e6);
+    console.log(`# ${NAME}: ${N} × ${K}, ${(size / 1e6).toFixed(0)} MB`);
   });
   after(async () => wb && (await wb.stop()));
 

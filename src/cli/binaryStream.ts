@@ -1,0 +1,182 @@
+/**
+ * `analyze FILE.npy|FILE.safetensors` (`--summary`, or the table) at memory speed (issue 22): float
+ * logits N × K with class-index labels are read a block of rows at a time straight into a reused,
+ * aligned buffer (a Float64Array view of the file's own bytes when they are little-endian float64)
+ * and analysed as they come (src/core/logitRowBlocks.ts); no copy of the file, no one-hot targets,
+ * no n × k probabilities or gradient. Returns the report the full path would print, or null for
+ * anything else (another layout, dtype or any problem): the caller then runs the full reader, so
+ * every message comes from one place.
+ */
+import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
+import { formatOf } from '../core/load';
+import { describeSpec } from '../core/loss/spec';
+import { LogitRowBlocks } from '../core/logitRowBlocks';
+import type { Reduction } from '../core/losses';
+import { readNpy, readNpyHeader, type NpyArray } from '../core/npy';
+import { npySiblingCandidates } from '../core/npySiblings';
+import { readSafetensorsHeader, readSafetensorsTensor, type ByteSource } from '../core/safetensors';
+import type { ChunkFile } from './chunkFile';
+import { MAX_ROWS } from './table';
+
+/** Where the logits are in the file and how they are stored. */
+export interface LogitsLayout {
+  n: number;
+  k: number;
+  /** Byte offset of row 0. */
+  start: number;
+  itemSize: 4 | 8;
+  littleEndian: boolean;
+  labels: Int32Array;
+}
+
+const HEAD = 1 << 16;
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The report of `analyze FILE --summary` (summary) or of the table `analyze FILE` prints, or null.
+ * One thread: a worker's start-up (0.15–0.3 s) costs more than the whole pass over 10⁷ logits.
+ */
+export function streamedBinary(
+  file: string,
+  open: (path: string) => ChunkFile | null,
+  readSibling: ReadSibling,
+  reduction: Reduction,
+  summary: boolean,
+): Record<string, unknown> | null {
+  const format = formatOf(file);
+  if (format !== 'npy' && format !== 'safetensors') return null;
+  const f = open(file);
+  if (!f) return null;
+  try {
+    const layout = format === 'npy' ? npyLayout(file, f, readSibling) : safetensorsLayout(file, f);
+    if (!layout) return null;
+    const rows = readRows(layout, f, summary ? 0 : MAX_ROWS, reduction);
+    // Every row a distribution: the full reader takes the array for probabilities.
+    if (!rows || rows.probabilityLike) return null;
+    const classes = siblingClassNames(layout.k, siblingReader({ readSibling }));
+    if (classes.problems.length > 0) return null;
+    const { n, k } = layout;
+    const { loss, accuracy } = rows.result();
+    // The same keys in the same order as the full path's reports (commands.ts reportOf, report.ts).
+    let report: Record<string, unknown>;
+    if (summary) report = { task: 'classification', input: 'logits', n, k, reduction, loss, accuracy };
+    else
+      report = {
+        task: 'classification',
+        input: 'logits',
+        n,
+        k,
+        reduction,
+        lossFunction: describeSpec({ name: 'cross_entropy' }),
+        loss,
+        losses: rows.losses,
+        // The table reads the rows it shows: ∂L/∂z of those, not n × k.
+        logitGradient: rows.gradients.map((g) => Array.from(g)),
+        predicted: rows.predicted,
+      };
+    if (classes.names) report.classes = classes.names;
+    return report;
+  } catch {
+    return null; // unreadable in some way: the full reader says how
+  } finally {
+    f.close();
+  }
+}
+
+/** Reads the layout's rows into a reused block and analyses them; null when the full reader must decide. */
+function readRows(layout: LogitsLayout, f: ChunkFile, gradientRows: number, reduction: Reduction): LogitRowBlocks | null {
+  const { k, start, littleEndian, itemSize } = layout;
+  const from = 0;
+  const to = layout.n;
+  const rows = new LogitRowBlocks(to, k, layout.labels, reduction, gradientRows);
+  // About 2 MB of logits a block: rows stay in cache, and the buffer's pages are touched once.
+  const blockRows = Math.max(1, Math.min(to - from, Math.floor((1 << 18) / k)));
+  const block = new Float64Array(blockRows * k);
+  // float64 is read straight into the block's own bytes (swapped in place when big-endian).
+  const raw = itemSize === 8 ? new Uint8Array(block.buffer) : new Uint8Array(blockRows * k * 4);
+  const words = new Float32Array(raw.buffer, 0, itemSize === 4 ? blockRows * k : 0);
+  for (let row = from; row < to; row += blockRows) {
+    const count = Math.min(blockRows, to - row);
+    const length = count * k * itemSize;
+    if (!readFully(f, raw, length, start + row * k * itemSize)) return null;
+    if (littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(raw, length, itemSize);
+    if (itemSize === 4) for (let i = 0; i < count * k; i++) block[i] = words[i];
+    if (!rows.add(block, count)) return null;
+  }
+  return rows;
+}
+
+function readFully(f: ChunkFile, into: Uint8Array, length: number, position: number): boolean {
+  for (let got = 0; got < length;) {
+    const n = f.read(into, got, length - got, position + got);
+    if (n <= 0) return false;
+    got += n;
+  }
+  return true;
+}
+
+function swapBytes(b: Uint8Array, length: number, size: number): void {
+  for (let i = 0; i < length; i += size)
+    for (let a = i, z = i + size - 1; a < z; a++, z--) {
+      const t = b[a];
+      b[a] = b[z];
+      b[z] = t;
+    }
+}
+
+/** A 2-D float .npy (C order) with its labels from the first sibling the full reader would try, or null. */
+function npyLayout(file: string, f: ChunkFile, readSibling: ReadSibling): LogitsLayout | null {
+  const head = readAt(f, 0, Math.min(HEAD, f.size));
+  const h = readNpyHeader(head, file);
+  const m = /^([<>=])f([48])$/.exec(h.dtype);
+  if (!m || h.fortranOrder || h.shape.length !== 2) return null;
+  const [n, k] = h.shape;
+  const itemSize = Number(m[2]) as 4 | 8;
+  if (n < 1 || k < 2 || h.dataStart + n * k * itemSize > f.size) return null;
+  const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  for (const name of npySiblingCandidates(base, 'labels')) {
+    const bytes = readSibling(name);
+    if (!bytes) continue;
+    // The first sibling there is must be the labels: otherwise the full reader decides which.
+    const labels = labelsOf(readNpy(bytes, name), n, k);
+    return labels && { n, k, start: h.dataStart, itemSize, littleEndian: m[1] === '<' || (m[1] === '=' && HOST_LITTLE_ENDIAN), labels };
+  }
+  return null;
+}
+
+/** Exactly two tensors, "logits" (F64/F32, N × K) and "labels" (N), no metadata; else null. */
+function safetensorsLayout(file: string, f: ChunkFile): LogitsLayout | null {
+  const source: ByteSource = { size: f.size, read: (offset, length) => readAt(f, offset, Math.max(0, Math.min(length, f.size - offset))) };
+  const h = readSafetensorsHeader(source, file);
+  if (h.metadata !== null || h.tensors.length !== 2) return null;
+  const logits = h.tensors.find((t) => t.name === 'logits');
+  const labelInfo = h.tensors.find((t) => t.name === 'labels');
+  if (!logits || !labelInfo || (logits.dtype !== 'F64' && logits.dtype !== 'F32') || logits.shape.length !== 2) return null;
+  const [n, k] = logits.shape;
+  if (n < 1 || k < 2 || labelInfo.shape.length !== 1 || logits.end > f.size) return null;
+  const labels = labelsOf(readSafetensorsTensor(source, labelInfo, file), n, k);
+  return labels && { n, k, start: logits.begin, itemSize: logits.dtype === 'F64' ? 8 : 4, littleEndian: true, labels };
+}
+
+/** Whole-number class indices 0…k−1, one per sample, or null. */
+function labelsOf(a: NpyArray, n: number, k: number): Int32Array | null {
+  if (a.kind === 'string' || a.shape.length !== 1 || a.shape[0] !== n) return null;
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = a.data[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < k)) return null;
+    labels[i] = v;
+  }
+  return labels;
+}
+
+function readAt(f: ChunkFile, offset: number, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let got = 0;
+  while (got < length) {
+    const r = f.read(out, got, length - got, offset + got);
+    if (r <= 0) break;
+    got += r;
+  }
+  return got === length ? out : out.subarray(0, got);
+}
