@@ -7,7 +7,7 @@
 import type { LoadResult, NetworkData } from './dataset';
 import { problem, type Problem } from './problems';
 import { buildDataset } from './datasetFromRoles';
-import type { RoleOptions, Roles } from './roles';
+import type { RoleOptions, Roles } from './buildDataset';
 // Above MAX_CLASS_FILE_BYTES a "classes.txt" is not a list of class names; readers check it first.
 import { MAX_CLASS_FILE_BYTES } from './limits';
 

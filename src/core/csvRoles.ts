@@ -6,7 +6,7 @@ import { raggedRowProblems, type CsvTable } from './csv';
 import type { Located } from './located';
 import { clip } from './charNames';
 import { InputError } from './problems';
-import { MAX_MESSAGES_PER_KIND, type NearMiss, type Roles } from './roles';
+import { MAX_MESSAGES_PER_KIND, type NearMiss, type Roles } from './buildDataset';
 
 const GROUPS = [
   { prefix: 'logit', role: 'logits' },

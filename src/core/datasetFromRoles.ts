@@ -14,7 +14,7 @@ import {
   renameHint,
   type RoleOptions,
   type Roles,
-} from './roles';
+} from './buildDataset';
 
 export function buildDataset(roles: Roles, options: RoleOptions = {}): { dataset: Dataset | null; problems: Problem[] } {
   const sink = new ProblemSink();

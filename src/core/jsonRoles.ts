@@ -5,7 +5,7 @@
 import type { JsonMatrix, JsonNode, JsonObject, JsonVector } from './json';
 import type { Located } from './located';
 import { InputError, problem, type Problem } from './problems';
-import type { NearMiss, Roles } from './roles';
+import type { NearMiss, Roles } from './buildDataset';
 import { lossFromJson } from './loss/parse';
 import { isKnownTopLevelKey, unknownKeyWarning } from './topLevelKeys';
 

@@ -9,12 +9,12 @@ import { startsLikeNpy, startsLikeZip } from './fileSignature';
 import { parseJson } from './json';
 import { findEntry, rolesFromJson } from './jsonRoles';
 import { rolesFromCsv } from './csvRoles';
-import { networkFromJson } from './networkRoles';
+import { networkFromJson } from './networkJson';
 import { withNetworkLossCheck } from './loss/networkLoss';
 import { InputError, problem } from './problems';
 import { loadNpyFile } from './npySiblings';
 import { loadNpzFile, type RoleAssignment } from './npzRoles';
-import { type RoleOptions } from './roles';
+import { type RoleOptions } from './buildDataset';
 import { loadSafetensorsFile, loadTorchFile } from './tensorArchives';
 import { userGradientsFromCsv, userGradientsFromJson, withUserGradients } from './userGradients';
 

@@ -8,11 +8,11 @@
  *
  * Anything the full reader would report or decide differently makes `add` return false (the caller
  * then runs the full reader, whose messages are the reference): a non-finite logit, a loss that
- * overflows (logitLossIsFinite in roles.ts), or every row a probability distribution (the .npy
+ * overflows (logitLossIsFinite in buildDataset.ts), or every row a probability distribution (the .npy
  * reader then takes the array for probabilities, numpyRoles.ts inputRoleByContent).
  */
 import { softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
-import { DEFAULT_SUM_TOLERANCE } from './roles';
+import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
 import { summarizeClassification } from './lossSummary';
 
 export class LogitRowBlocks {

@@ -206,7 +206,7 @@ function head(data: NetworkData, pass: ForwardPass, reduction: Reduction): HeadR
     else for (let j = 0; j < dA.length; j++) dA[j] = targets[j] === 0 ? 0 : (-targets[j] * scale) / aL[j];
     return { loss: r.loss, losses: r.losses, dA, dZ: r.gradient };
   }
-  // An MSE head always has dense rows (networkRoles.ts reads labels only for a softmax head).
+  // An MSE head always has dense rows (networkJson.ts reads labels only for a softmax head).
   const r = meanSquaredError(aL, denseTargets(data, n, k), n, k, reduction);
   return { loss: r.loss, losses: r.losses, dA: r.gradient, dZ: null };
 }

@@ -8,7 +8,7 @@ import { dtypeName, shapeText } from './arrayDescription';
 import { NpyError, readNpy, type NpyArray } from './npy';
 import { ArrayFacts, baseName, fail, finish, fitsInput, inputRoleByContent, locate, targetRole, type NumpyLoadOptions } from './npzRoles';
 import type { Problem } from './problems';
-import { DEFAULT_SUM_TOLERANCE, type Roles } from './roles';
+import { DEFAULT_SUM_TOLERANCE, type Roles } from './buildDataset';
 
 /** The stems of sibling files a single .npy may take its labels or targets from, in order. */
 export function npySiblingCandidates(fileName: string, wants: 'labels' | 'targets'): string[] {

@@ -14,7 +14,7 @@ import { unlocated, type Located } from './located';
 import { NpyError, type NpyArray } from './npy';
 import { openNpz } from './npz';
 import { problem, type Problem } from './problems';
-import { DEFAULT_SUM_TOLERANCE, type RoleOptions, type Roles } from './roles';
+import { DEFAULT_SUM_TOLERANCE, type RoleOptions, type Roles } from './buildDataset';
 import { takeNpzLoss } from './loss/npzLoss';
 import { metadataLoss } from './loss/metadataLoss';
 import { USER_GRADIENT_ARRAYS, userGradientsFromNpz, withUserGradients } from './userGradients';

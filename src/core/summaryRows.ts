@@ -44,7 +44,7 @@ export class LogitRowSummer {
     for (let i = 0; i < rows; i++) {
       const label = labels[i];
       if (!(label >= 0 && label < k)) return false;
-      // logitLossIsFinite (roles.ts): max − z[label] + log K must not overflow.
+      // logitLossIsFinite (buildDataset.ts): max − z[label] + log K must not overflow.
       let max = -Infinity;
       for (let j = i * k; j < (i + 1) * k; j++) if (block[j] > max) max = block[j];
       const bound = 0 + (max - block[i * k + label]) + this.logK;

@@ -2,13 +2,13 @@
  * Builds the dataset for a named loss (src/core/loss/spec.ts): which tensor it reads, which
  * targets it takes, and the checks its options need (a weight of K entries, a pos_weight of K or
  * 1, targets in [0, 1] for the binary losses, labels equal to ignore_index left out), each with a
- * located message. The softmax and regression checks are roles.ts's own, reused.
+ * located message. The softmax and regression checks are buildDataset.ts's own, reused.
  */
 import type { ClassificationData, Dataset, RegressionData } from '../dataset';
 import type { Located } from '../located';
 import { rowSpanOf } from '../located';
 import { problem } from '../problems';
-import { buildClassification, buildRegression, classNamesFor, type ProblemSink, type Roles } from '../roles';
+import { buildClassification, buildRegression, classNamesFor, tensorNameIn, type ProblemSink, type Roles } from '../buildDataset';
 import { checkOption, lossFromValue, type LossSource } from './parse';
 import { DEFAULT_IGNORE_INDEX, LOSS_INPUTS, isPlainSpec, isRegressionLoss, type LossName, type LossOption, type LossSpec } from './spec';
 
@@ -148,7 +148,7 @@ export function buildNamedLossDataset(roles: Roles, source: LossSource, sink: Pr
     );
     return null;
   }
-  // Labels equal to ignore_index are set aside while roles.ts checks the others, then put back.
+  // Labels equal to ignore_index are set aside while buildDataset.ts checks the others, then put back.
   const ignore = spec.ignore_index ?? DEFAULT_IGNORE_INDEX;
   const labels = roles.labels;
   let ignored = 0;
@@ -293,15 +293,15 @@ function buildBinary(
 ): ClassificationData | null {
   const spec = source.spec;
   const target = roles.targets ?? roles.labels;
-  const q = (t: Located) => (roles.format === 'csv' ? t.name : `"${t.name}"`);
+  const name = (t: Located) => tensorNameIn(t, roles);
   if (given.rows === 0 || given.cols === 0) {
-    sink.add(problem(`${q(given)} is empty: there is no output to analyse`, given.span.start, given.span.end, 'empty-tensor'));
+    sink.add(problem(`${name(given)} is empty: there is no output to analyse`, given.span.start, given.span.end, 'empty-tensor'));
     return null;
   }
   if (!target) {
     sink.add(
       problem(
-        `${spec.name} needs "targets" (0…1 per output, the same shape as ${q(given)}) to compute a loss; add them to the object`,
+        `${spec.name} needs "targets" (0…1 per output, the same shape as ${name(given)}) to compute a loss; add them to the object`,
         given.span.start,
         given.span.start + 1,
         'no-targets',
@@ -317,7 +317,7 @@ function buildBinary(
     const shape = (t: Located) => (t.vector ? `[${t.rows}]` : `[${t.rows}, ${t.cols}]`);
     sink.add(
       problem(
-        `${q(target)} has shape ${shape(target)} but ${q(input)} has shape [${n}, ${k}]; ${spec.name} needs one target per output`,
+        `${name(target)} has shape ${shape(target)} but ${name(input)} has shape [${n}, ${k}]; ${spec.name} needs one target per output`,
         target.span.start,
         target.span.end,
         'shape-mismatch',

@@ -39,7 +39,7 @@ describe('network files: duplicate keys are reported, problems capped like other
     assert.deepEqual(located(layers), ['net.json:1:28: the key "layers" appears twice in the object; keep only one of them']);
   });
 
-  test('30 labels out of range: 20 listed, then a count, as roles.ts does', () => {
+  test('30 labels out of range: 20 listed, then a count, as buildDataset.ts does', () => {
     const n = 30;
     const text = `{"network": {"layers": [{"weights": [[1, 0], [0, 1]], "bias": [0, 0], "activation": "softmax"}]}, "inputs": [${Array(n).fill('[1, 2]').join(', ')}], "labels": [${Array(n).fill(5).join(', ')}]}`;
     const messages = loadTensorFile(enc.encode(text), 'net.json').problems.map((p) => p.message);

@@ -20,7 +20,7 @@ import type { Located } from './located';
 import { rowSpanOf } from './located';
 import { forwardNetwork, networkLoss } from './network';
 import { InputError, problem, type Problem } from './problems';
-import { DEFAULT_SUM_TOLERANCE, ProblemSink, type RoleOptions } from './roles';
+import { DEFAULT_SUM_TOLERANCE, ProblemSink, type RoleOptions } from './buildDataset';
 
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'sigmoid', 'tanh', 'linear', 'softmax'];
 const LAYER_KEYS = ['weights', 'bias', 'activation', 'name'];

@@ -84,7 +84,7 @@ function spansOf(role: string, t: Located): RoleSpans {
 }
 
 /** How messages name a tensor: the JSON key in quotes, or the CSV column(s) as csvRoles named them. */
-function q(t: Located, roles: Roles): string {
+export function tensorNameIn(t: Located, roles: Roles): string {
   return roles.format === 'csv' ? t.name : `"${t.name}"`;
 }
 
@@ -123,7 +123,12 @@ function csvName(role: NearMiss['role']): string {
 function checkMatrix(t: Located, sink: ProblemSink, roles: Roles): boolean {
   if (t.rows === 0) {
     sink.add(
-      problem(`${q(t, roles)} is empty (N = 0): there is no sample to analyse; add at least one`, t.span.start, t.span.end, 'empty-tensor'),
+      problem(
+        `${tensorNameIn(t, roles)} is empty (N = 0): there is no sample to analyse; add at least one`,
+        t.span.start,
+        t.span.end,
+        'empty-tensor',
+      ),
     );
     return false;
   }
@@ -138,7 +143,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
   if (k === 0) {
     sink.add(
       problem(
-        `the samples of ${q(input, roles)} are empty lists (K = 0); each sample needs one ${kind === 'logits' ? 'logit' : 'probability'} per class`,
+        `the samples of ${tensorNameIn(input, roles)} are empty lists (K = 0); each sample needs one ${kind === 'logits' ? 'logit' : 'probability'} per class`,
         input.span.start,
         input.span.end,
         'one-class',
@@ -175,7 +180,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
     if (roles.targets)
       sink.add(
         problem(
-          `${q(roles.targets, roles)} ${roles.format === 'csv' ? 'are' : 'is'} ignored because ${q(l, roles)} ${roles.format === 'csv' ? 'is' : 'are'} given; keep one of them`,
+          `${tensorNameIn(roles.targets, roles)} ${roles.format === 'csv' ? 'are' : 'is'} ignored because ${tensorNameIn(l, roles)} ${roles.format === 'csv' ? 'is' : 'are'} given; keep one of them`,
           roles.targets.span.start,
           roles.targets.span.end,
           'ignored-targets',
@@ -185,7 +190,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
     if (!l.vector && l.cols !== 1) {
       sink.add(
         problem(
-          `${q(l, roles)} must be a list of class indices (one per sample), found rows of ${l.cols}; for one-hot or soft rows use "targets"`,
+          `${tensorNameIn(l, roles)} must be a list of class indices (one per sample), found rows of ${l.cols}; for one-hot or soft rows use "targets"`,
           l.span.start,
           l.span.end,
           'labels-shape',
@@ -200,7 +205,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
           : '';
       sink.add(
         problem(
-          `${q(l, roles)} has ${l.rows} ${l.rows === 1 ? 'entry' : 'entries'} but ${q(input, roles)} has ${plural(n, 'sample')}${flat || '; there must be one label per sample'}`,
+          `${tensorNameIn(l, roles)} has ${l.rows} ${l.rows === 1 ? 'entry' : 'entries'} but ${tensorNameIn(input, roles)} has ${plural(n, 'sample')}${flat || '; there must be one label per sample'}`,
           l.span.start,
           l.span.end,
           'shape-mismatch',
@@ -257,7 +262,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
     if (miss)
       sink.add(
         problem(
-          `no labels or targets for ${q(input, roles)}, so no loss: ${renameHint(miss, roles)}`,
+          `no labels or targets for ${tensorNameIn(input, roles)}, so no loss: ${renameHint(miss, roles)}`,
           miss.span.start,
           miss.span.end,
           'no-targets',
@@ -401,7 +406,7 @@ export function buildRegression(roles: Roles, predictions: Located, sink: Proble
     if (miss)
       sink.add(
         problem(
-          `no targets for ${q(predictions, roles)}, so no mean squared error: ${renameHint(miss, roles)}`,
+          `no targets for ${tensorNameIn(predictions, roles)}, so no mean squared error: ${renameHint(miss, roles)}`,
           miss.span.start,
           miss.span.end,
           'no-targets',
