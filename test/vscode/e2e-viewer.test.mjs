@@ -13,6 +13,7 @@ import { examplesWorkbench, repoRoot, step } from './e2e-helpers.mjs';
 import { readNpy, writeNpy } from '../../src/core/npy.ts';
 import { runPipeline } from '../../src/core/pipeline.ts';
 import { formatNumber } from '../../src/shared/numberFormat.ts';
+import { seededUniform } from '../helpers/seeded.ts';
 
 let wb;
 // a[i, j, k, l] = 60i + 20j + 5k + l − 60: negative and positive values, so a diverging scale.
@@ -23,8 +24,7 @@ const minus = (v) => String(v).replace('-', '\u2212');
 const N = 10_000;
 const K = 10;
 const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
-let seed = 2026;
-const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const next = seededUniform(2026);
 const bigBytes = writeNpy(
   Float64Array.from({ length: N * K }, () => next() * 10 - 5),
   [N, K],

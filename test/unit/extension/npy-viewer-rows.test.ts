@@ -20,6 +20,7 @@ import {
   type ViewerArray,
 } from '../../../src/extension/npyViewModel';
 import { chunksOf, columnIndexText, visibleRange } from '../../../src/webview/npy/virtualRange';
+import { seededUniform } from '../../helpers/seeded';
 
 describe('the table view of an array', () => {
   it('has one row per index of the first axis and the other axes flattened into columns', () => {
@@ -77,9 +78,8 @@ describe('the rows a viewport shows', () => {
 });
 
 describe('roles, class names and labels from the analysis', () => {
-  // A seeded LCG: the same logits on every run.
-  let s = 12345;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 6 - 3;
+  const uniform = seededUniform(12345);
+  const next = () => uniform() * 6 - 3;
   const n = 12;
   const k = 4;
   const logits = Float64Array.from({ length: n * k }, next);
