@@ -85,16 +85,7 @@ export function softmaxRowInto(z: Float64Array, base: number, k: number, out: Fl
 
 /** p = softmax(z) for row `row` of an n × k matrix, written into `out` at the same row. */
 export function softmaxRow(z: Float64Array, k: number, row: number, out: Float64Array): void {
-  const base = row * k;
-  let max = -Infinity;
-  let min = Infinity;
-  for (let j = base; j < base + k; j++) {
-    const v = z[j];
-    if (v > max) max = v;
-    if (v < min) min = v;
-  }
-  const inv = 1 / expRowInto(z, base, base + k, min, max, out, base);
-  for (let j = 0; j < k; j++) out[base + j] *= inv;
+  softmaxRowInto(z, row * k, k, out.subarray(row * k, row * k + k));
 }
 
 /** Row-wise softmax of an n × k matrix. */
