@@ -59,3 +59,20 @@ test('the setting moves the threshold: base 0.25 flags ImageNet samples no more 
   );
   assert.match(low[0].message, /confident: p ≥ 0\.05, i\.e\. max\(0\.05, 2\/K\) for K = 1000/);
 });
+
+test('the worker’s analysis (rowsOnDemand: no N × K probabilities) gives the same warnings, read from p of the predicted class', () => {
+  for (const [name, warnings] of [
+    ['cifar10-logits.json', {}],
+    ['imagenet-1000-classes.json', { confidentAbove: 0.05 }],
+  ] as const) {
+    const bytes = new Uint8Array(readFileSync(join(EXAMPLES, name)));
+    const full = runPipeline(bytes, name, { warnings });
+    const lazy = runPipeline(bytes, name, { warnings, rowsOnDemand: true });
+    assert.equal(lazy.analysis?.task === 'classification' && lazy.analysis.probabilities, null, `${name}: no N × K p kept`);
+    assert.ok(
+      full.problems.some((p) => p.code === 'confidently-wrong'),
+      `${name} has confidently-wrong samples`,
+    );
+    assert.deepEqual(lazy.problems, full.problems, name);
+  }
+});
