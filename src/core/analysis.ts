@@ -4,13 +4,13 @@
 import { classOutcomes } from './classOutcomes';
 import { denseTargets, targetsOf, type ClassificationData, type ClassTargets, type Dataset, type RegressionData } from './dataset';
 import { analyzeClassificationLoss, analyzeRegressionLoss } from './loss/analyzeLoss';
+import { summarizeClassification } from './lossSummary';
 import type { LossSpec } from './loss/spec';
 import {
   logitGradientFromProbabilities,
   meanSquaredError,
   probabilityCrossEntropy,
   softmaxCrossEntropyInto,
-  softmaxCrossEntropyLabelsOutcomes,
   softmaxCrossEntropyLabelsInto,
   type Reduction,
   PROBABILITY_EPSILON,
@@ -81,10 +81,10 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   let gradient: Float64Array;
   let logitGradient: Float64Array;
   if (data.input === 'logits' && data.labels && options.rowsOnDemand) {
-    const r = softmaxCrossEntropyLabelsOutcomes(values, data.labels, n, k, reduction);
+    // The summary's one pass a row at a time (the same bits as below); the store derives rows of p later.
+    const { loss: l, losses: ls, predicted, actual, pTrue, pPredicted } = summarizeClassification(data, { reduction });
     const none = null as unknown as Float64Array;
-    const { predicted, pTrue, pPredicted } = r;
-    const results = { task: 'classification', input: 'logits', n, k, reduction, loss: r.loss, losses: r.losses } as const;
+    const results = { task: 'classification', input: 'logits', n, k, reduction, loss: l, losses: ls } as const;
     return {
       ...results,
       probabilities: none,
@@ -92,9 +92,9 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
       logitGradient: none,
       ...targetsOf(data),
       predicted,
+      actual,
       pTrue,
       pPredicted,
-      actual: Int32Array.from(data.labels),
     };
   }
   if (data.input === 'logits') {

@@ -13,6 +13,9 @@ export interface ClassificationSummary {
   losses: Float64Array;
   predicted: Int32Array;
   actual: Int32Array;
+  /** p of the true class (Σ_k y_k p_k for soft targets) and of the predicted class, as classOutcomes gives them. */
+  pTrue: Float64Array;
+  pPredicted: Float64Array;
   accuracy: number;
 }
 
@@ -25,6 +28,8 @@ export function summarizeClassification(
   const losses = new Float64Array(n);
   const predicted = new Int32Array(n);
   const actual = new Int32Array(n);
+  const pTrue = new Float64Array(n);
+  const pPredicted = new Float64Array(n);
   const lo = options.epsilon ?? PROBABILITY_EPSILON;
   const hi = 1 - lo;
   const row = new Float64Array(k); // one row's e^(z − max), reused
@@ -35,6 +40,7 @@ export function summarizeClassification(
     const end = base + k;
     let loss = 0;
     let best = 0;
+    let pt = 0;
     if (data.input === 'logits') {
       let max = -Infinity;
       let min = Infinity;
@@ -55,8 +61,14 @@ export function summarizeClassification(
           best = j;
         }
       }
-      if (labels) loss = 0 - (values[base + labels[i]] - logSum);
-      else for (let j = base; j < end; j++) if (targets[j] !== 0) loss -= targets[j] * (values[j] - logSum);
+      pPredicted[i] = bestP;
+      if (labels) {
+        loss = 0 - (values[base + labels[i]] - logSum);
+        pt = row[labels[i]] * inv;
+      } else {
+        for (let j = base; j < end; j++) if (targets[j] !== 0) loss -= targets[j] * (values[j] - logSum);
+        for (let j = 0; j < k; j++) pt += targets[base + j] * (row[j] * inv);
+      }
     } else {
       let bestP = values[base];
       for (let j = base + 1; j < end; j++) {
@@ -65,14 +77,19 @@ export function summarizeClassification(
           best = j - base;
         }
       }
+      pPredicted[i] = bestP;
       const clipped = (p: number) => (p < lo ? lo : p > hi ? hi : p);
-      if (labels) loss = 0 - Math.log(clipped(values[base + labels[i]]));
-      else
+      if (labels) {
+        loss = 0 - Math.log(clipped(values[base + labels[i]]));
+        pt = values[base + labels[i]];
+      } else
         for (let j = base; j < end; j++) {
           const y = targets[j];
           if (y !== 0) loss -= y * Math.log(clipped(values[j]));
+          pt += y * values[j];
         }
     }
+    pTrue[i] = pt;
     let label: number;
     if (labels) label = labels[i];
     else {
@@ -85,5 +102,5 @@ export function summarizeClassification(
     actual[i] = label;
     if (best === label) hits++;
   }
-  return { loss: total * scale, losses, predicted, actual, accuracy: n ? hits / n : 0 };
+  return { loss: total * scale, losses, predicted, actual, pTrue, pPredicted, accuracy: n ? hits / n : 0 };
 }

@@ -177,51 +177,6 @@ function denseTargetRows(
   return { loss: total * scale, losses };
 }
 
-/**
- * For class indices, what a summary of the batch needs, one row of p at a time (no n × k array):
- * the loss, per-sample losses, argmax p and p of the true and predicted class. The same bits as
- * softmaxCrossEntropyLabelsInto followed by classOutcomes (a worker's store derives rows of p later).
- */
-export function softmaxCrossEntropyLabelsOutcomes(
-  z: Float64Array,
-  labels: Int32Array,
-  n: number,
-  k: number,
-  reduction: Reduction,
-): { loss: number; losses: Float64Array; predicted: Int32Array; pTrue: Float64Array; pPredicted: Float64Array } {
-  const losses = new Float64Array(n);
-  const predicted = new Int32Array(n);
-  const pTrue = new Float64Array(n);
-  const pPredicted = new Float64Array(n);
-  const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
-  const p = new Float64Array(k);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const base = i * k;
-    const end = base + k;
-    let max = -Infinity;
-    let min = Infinity;
-    for (let j = base; j < end; j++) {
-      const v = z[j];
-      if (v > max) max = v;
-      if (v < min) min = v;
-    }
-    const sum = expRowInto(z, base, end, min, max, p, 0);
-    const logSum = Math.log(sum) + max;
-    const inv = 1 / sum;
-    for (let j = 0; j < k; j++) p[j] *= inv;
-    let best = 0;
-    for (let j = 1; j < k; j++) if (p[j] > p[best]) best = j;
-    predicted[i] = best;
-    pPredicted[i] = p[best];
-    pTrue[i] = p[labels[i]];
-    const loss = 0 - (z[base + labels[i]] - logSum);
-    losses[i] = loss;
-    total += loss;
-  }
-  return { loss: total * scale, losses, predicted, pTrue, pPredicted };
-}
-
 function labelRows(
   z: Float64Array,
   labels: Int32Array,
@@ -233,8 +188,30 @@ function labelRows(
 ): { loss: number; losses: Float64Array } {
   const losses = new Float64Array(n);
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
+  labelRowRange(z, labels, k, scale, 0, n, p, gradient, losses);
   let total = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) total += losses[i];
+  return { loss: total * scale, losses };
+}
+
+/**
+ * The one row loop of softmax cross-entropy with class indices, over rows [from, to) with the
+ * whole batch's scale: p into `p`, ∂L/∂z into `gradient` (straight into p's array when they are
+ * the same), each row's loss into `losses`. labelRows runs it over a batch, the thread pool
+ * (src/node/lossPool.ts) over a part, with the same bits either way.
+ */
+export function labelRowRange(
+  z: Float64Array,
+  labels: Int32Array,
+  k: number,
+  scale: number,
+  from: number,
+  to: number,
+  p: Float64Array,
+  gradient: Float64Array | null,
+  losses: Float64Array,
+): void {
+  for (let i = from; i < to; i++) {
     const base = i * k;
     const end = base + k;
     let max = -Infinity;
@@ -261,11 +238,8 @@ function labelRows(
       for (let j = base; j < end; j++) p[j] *= inv;
     }
     if (gradient) gradient[t] = (pt - 1) * scale;
-    const loss = 0 - (z[t] - logSum); // 0 − x, not −x: +0 when p = 1, as the dense form gives
-    losses[i] = loss;
-    total += loss;
+    losses[i] = 0 - (z[t] - logSum); // 0 − x, not −x: +0 when p = 1, as the dense form gives
   }
-  return { loss: total * scale, losses };
 }
 
 /**

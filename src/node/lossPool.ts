@@ -7,7 +7,7 @@
  * softmaxCrossEntropyLabelsGradient gives (the single-threaded reference).
  */
 import { isMainThread, Worker, workerData, parentPort } from 'node:worker_threads';
-import { labelRowRange } from '../core/loss/labelRowRange';
+import { labelRowRange } from '../core/losses';
 import type { Reduction } from '../core/losses';
 
 interface Job {
@@ -73,13 +73,13 @@ export class LossPool {
       worker.postMessage(job);
       sent.push({ flag, job });
     }
-    labelRowRange(z, labels, k, scale, 0, cut(1), gradient, losses);
+    labelRowRange(z, labels, k, scale, 0, cut(1), gradient, gradient, losses);
     for (const { flag, job } of sent) {
       // A worker that never answers (it could not start: 60 s) is no reason to hang.
       const started = Date.now();
       while (Atomics.load(flag, 0) === IDLE && Date.now() - started < 60_000) Atomics.wait(flag, 0, IDLE, 1000);
       // A worker that failed: its rows are computed here, with the same result.
-      if (Atomics.load(flag, 0) !== DONE) labelRowRange(z, labels, k, scale, job.from, job.to, gradient, losses);
+      if (Atomics.load(flag, 0) !== DONE) labelRowRange(z, labels, k, scale, job.from, job.to, gradient, gradient, losses);
     }
     let total = 0;
     for (let i = 0; i < n; i++) total += losses[i];
@@ -98,7 +98,7 @@ export function runLossPoolWorker(): boolean {
   parentPort.on('message', (job: Job) => {
     let state = DONE;
     try {
-      labelRowRange(job.z, job.labels, job.k, job.scale, job.from, job.to, job.gradient, job.losses);
+      labelRowRange(job.z, job.labels, job.k, job.scale, job.from, job.to, job.gradient, job.gradient, job.losses);
     } catch {
       state = FAILED;
     }
