@@ -6,44 +6,24 @@
  * files it must hand back (bad labels, NaN, probability rows, Fortran order, metadata...).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { streamedBinary } from '../../../src/cli/binaryStream';
-import { runCli, type CliIo } from '../../../src/cli/commands';
-import { openChunkFile, type ChunkFile } from '../../../src/cli/chunkFile';
+import type { CliIo } from '../../../src/cli/commands';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { analyze } from '../../../src/core/analysis';
 import { loadTensorFile } from '../../../src/core/load';
-import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
 import { writeNpy } from '../../../src/core/npy';
 import { writeSafetensors } from '../../../src/core/safetensors';
+import { cliWithChunks, pieces } from '../../helpers/cli';
 import { seededUniform } from '../../helpers/seeded';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-binary-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function pieces(piece: number) {
-  return (path: string): ChunkFile | null => {
-    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES);
-    if (!f) return null;
-    return { ...f, read: (into, at, length, position) => f.read(into, at, Math.min(piece, length), position) };
-  };
-}
-
-function run(args: string[], openFile?: CliIo['openFile']) {
-  let stdout = '';
-  let stderr = '';
-  const status = runCli(args, {
-    readFile: (p, max = DEFAULT_MAX_FILE_BYTES) => readRegularFile(p, max),
-    fileSize: (p) => statSync(p).size,
-    out: (t) => (stdout += t),
-    err: (t) => (stderr += t),
-    ...(openFile ? { openFile } : {}),
-  });
-  return { status, stdout, stderr };
-}
+const run = (args: string[], openFile?: CliIo['openFile']) => cliWithChunks(args, openFile ?? null);
 
 const FLAGS = [['--summary', '--json'], ['--summary'], [], ['--reduction', 'sum'], ['--summary', '--reduction', 'sum', '--json']];
 

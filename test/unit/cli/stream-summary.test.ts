@@ -10,38 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runCli, type CliIo } from '../../../src/cli/commands';
-import { readRegularFile } from '../../../src/cli/readRegular';
-import { openChunkFile, streamedSummary, type ChunkFile } from '../../../src/cli/streamSummary';
-import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
+import type { CliIo } from '../../../src/cli/commands';
+import { streamedSummary } from '../../../src/cli/streamSummary';
 import { cliProcess } from '../../helpers/cliProcess';
+import { cliWithChunks, pieces } from '../../helpers/cli';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-stream-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** A ChunkFile that hands out at most `piece` bytes a read: every chunk boundary gets exercised. */
-function pieces(piece: number) {
-  return (path: string): ChunkFile | null => {
-    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES);
-    if (!f) return null;
-    return { ...f, read: (into, at, length, position) => f.read(into, at, Math.min(piece, length), position) };
-  };
-}
-
-function run(args: string[], openFile?: CliIo['openFile']) {
-  let stdout = '';
-  let stderr = '';
-  const status = runCli(args, {
-    readFile: (p, max = DEFAULT_MAX_FILE_BYTES) => readRegularFile(p, max),
-    fileSize: (p) => statSync(p).size,
-    out: (t) => (stdout += t),
-    err: (t) => (stderr += t),
-    ...(openFile ? { openFile } : {}),
-  });
-  return { status, stdout, stderr };
-}
+const run = (args: string[], openFile?: CliIo['openFile']) => cliWithChunks(args, openFile ?? null);
 
 let streamed = 0;
 function same(path: string, label = path) {
