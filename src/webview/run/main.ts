@@ -111,8 +111,7 @@ window.addEventListener('message', (event: MessageEvent<ToRunWebview>) => {
       if (following || m.reset) selected = run.steps.length - 1;
       selected = Math.min(selected, run.steps.length - 1);
       draw();
-    } else if (m?.type === 'runStepOpened' && m.index === selected) {
-      // The answer to an earlier request (the slider passed that step) is not news.
+    } else if (m?.type === 'runStepOpened') {
       openStatus.textContent = m.message;
       openStatus.className = m.ok ? 'gl-run-open-status' : 'gl-run-open-status error';
     }
