@@ -8,10 +8,12 @@ import { runCommand, screenshotOnFailure, startWorkbench } from '../../scripts/v
 
 export { repoRoot, runCommand };
 
-export async function examplesWorkbench({ extensions = [repoRoot] } = {}) {
+export async function examplesWorkbench({ extensions = [repoRoot], prepare = (_folder) => {} } = {}) {
   await ensureCodeServer();
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'gradient-lens-e2e-'));
   fs.cpSync(path.join(repoRoot, 'examples'), folder, { recursive: true });
+  // Files written before the workbench opens are in the explorer's first listing (its watcher may miss later ones).
+  prepare(folder);
   const wb = await startWorkbench({ extensions, folder });
   return {
     ...wb,
