@@ -15,7 +15,7 @@ import type { Reduction } from '../core/losses';
 import { readNpy, readNpyHeader, type NpyArray } from '../core/npy';
 import { npySiblingCandidates } from '../core/npySiblings';
 import { readSafetensorsHeader, readSafetensorsTensor, type ByteSource } from '../core/safetensors';
-import type { ChunkFile } from './chunkFile';
+import type { ChunkFile } from '../node/chunkFile';
 import { MAX_ROWS } from './table';
 
 /** Where the logits are in the file and how they are stored. */

@@ -26,7 +26,7 @@ import { escapeControls, escapeJsonOutput } from '../core/safeText';
 import { UnreadableFileError } from './readRegular';
 import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
-import type { PartJob, PartResult } from './summaryParts';
+import type { PartJob, PartResult } from '../node/summaryParts';
 import { availableParallelism } from 'node:os';
 import { streamedBinary } from './binaryStream';
 

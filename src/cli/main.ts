@@ -12,8 +12,8 @@ import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { readRegularFile } from './readRegular';
 import { sameFile } from '../node/sameFile';
 import { openChunkFile } from './streamSummary';
-import { runPartsOnThreads, runPartWorker } from './partThreads';
-import type { PartJob } from './summaryParts';
+import { runPartsOnThreads, runPartWorker } from '../node/partThreads';
+import type { PartJob } from '../node/summaryParts';
 
 const io = {
   // Regular files only, size checked before reading: a FIFO or /dev/zero must not hang the CLI.

@@ -7,11 +7,11 @@
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import { formatOf } from '../core/load';
 import type { Reduction } from '../core/losses';
-import { CsvSummaryStream, headerWidth, JsonSummaryStream, labelsFromTail, type SummaryStream } from '../core/summaryStream';
-import { feedChunks, type ChunkFile } from './chunkFile';
-import { csvCuts, jsonCuts, MIN_PART_BYTES, summarizePart, type PartJob, type PartResult } from './summaryParts';
+import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
+import { feedChunks, type ChunkFile } from '../node/chunkFile';
+import { jsonTail, MIN_PART_BYTES, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from '../node/summaryParts';
 
-export { openChunkFile, type ChunkFile } from './chunkFile';
+export { openChunkFile, type ChunkFile } from '../node/chunkFile';
 
 /** How many threads read a large CSV, and how their parts are run (worker threads in the CLI). */
 export interface ThreadOptions {
@@ -21,9 +21,6 @@ export interface ThreadOptions {
   /** Smallest part, in bytes (tests make it small). */
   minPartBytes?: number;
 }
-
-/** Labels read from a JSON file's end: beyond this the full reader runs. */
-const MAX_TAIL = 64 << 20;
 
 export function streamedSummary(
   file: string,
@@ -82,23 +79,6 @@ function run(f: ChunkFile, stream: SummaryStream) {
   return complete ? stream.finish() : null;
 }
 
-/** The labels at the end of a JSON file (`…, "labels": […]}`), or null. */
-function jsonTail(f: ChunkFile): { labels: Int32Array; keyAt: number } | null {
-  for (let size = 1 << 20; ; size *= 4) {
-    const length = Math.min(size, f.size, MAX_TAIL);
-    const tail = new Uint8Array(length);
-    let got = 0;
-    while (got < length) {
-      const n = f.read(tail, got, length - got, f.size - length + got);
-      if (n === 0) return null;
-      got += n;
-    }
-    const found = labelsFromTail(tail, f.size - length);
-    if (found !== 'more') return found;
-    if (length === f.size || length === MAX_TAIL) return null;
-  }
-}
-
 /**
  * A CSV read by several threads: null when it is too small to split, or when any part is not in
  * the simple layout (the caller then reads it on one thread, or falls back to the full reader).
@@ -110,17 +90,14 @@ function inParts(
   reduction: Reduction,
   threads: ThreadOptions,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
-  const head = new Uint8Array(Math.min(f.size, 1 << 20));
-  const got = f.read(head, 0, head.length, 0);
-  const nl = head.subarray(0, got).indexOf(10);
-  if (nl < 0) return null;
-  const k = headerWidth(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl);
-  if (k < 2) return null;
-  const parts = Math.min(threads.count, Math.floor((f.size - nl - 1) / (threads.minPartBytes ?? MIN_PART_BYTES)));
-  if (parts < 2) return null;
-  const cuts = csvCuts(f, nl + 1, parts);
-  const jobs: PartJob[] = [];
-  for (let i = 0; i + 1 < cuts.length; i++) jobs.push({ path: file, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length });
+  const plan = planCsvParts(
+    file,
+    f,
+    (bytes) => Math.min(threads.count, Math.floor(bytes / (threads.minPartBytes ?? MIN_PART_BYTES))),
+    false,
+  );
+  if (!plan || plan.jobs.length < 2) return null;
+  const { jobs, k } = plan;
   return addUp(threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f))), k, reduction);
 }
 
@@ -156,34 +133,12 @@ function jsonInParts(
   reduction: Reduction,
   threads: ThreadOptions,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
-  const tail = jsonTail(f);
-  if (!tail) return null;
-  const head = new Uint8Array(Math.min(f.size, 1 << 16));
-  const got = f.read(head, 0, head.length, 0);
-  let text = '';
-  for (let i = 0; i < got; i++) text += String.fromCharCode(head[i]);
-  const m = /^[ \t\r\n]*\{[ \t\r\n]*"logits"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
-  if (!m) return null;
-  const rowsStart = m[0].length;
-  // K from the first row: its commas (a row that is not K plain numbers fails its part anyway).
-  const open = text.indexOf('[', rowsStart);
-  const close = text.indexOf(']', open);
-  if (open < 0 || close < 0) return null;
-  const k = text.slice(open, close).split(',').length;
-  const parts = Math.min(threads.count, Math.floor((tail.keyAt - rowsStart) / (threads.minPartBytes ?? MIN_PART_BYTES)));
-  if (k < 2 || parts < 2) return null;
-  const { cuts, rows } = jsonCuts(f, rowsStart, tail.keyAt, parts);
-  const jobs: PartJob[] = cuts.map((start, i) => ({
-    path: file,
-    start,
-    end: i + 1 < cuts.length ? cuts[i + 1] : f.size,
-    k,
-    final: i + 1 === cuts.length,
-    json: { firstRow: rows[i], first: i === 0, labels: tail.labels, keyAt: tail.keyAt },
-  }));
+  const plan = planJsonParts(file, f, (bytes) => Math.min(threads.count, Math.floor(bytes / (threads.minPartBytes ?? MIN_PART_BYTES))));
+  if (!plan || plan.jobs.length < 2) return null;
+  const { jobs, k, rows } = plan;
   const results = threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f)));
   // Each part must have read the rows the pre-scan counted for it, or the labels were not its own.
-  for (let i = 0; i + 1 < results.length; i++) if (results[i].ok && results[i].losses.length !== rows[i + 1] - rows[i]) return null;
+  for (let i = 0; i + 1 < results.length; i++) if (results[i].ok && results[i].losses.length !== rows[i]) return null;
   return addUp(results, k, reduction);
 }
 

@@ -106,9 +106,9 @@ export function lineOfOffset(lineStarts: ArrayLike<number>, offset: number): num
  * The line tables of a file. Without a carriage return (most files) newlines are found with the
  * native indexOf and non-ASCII bytes four at a time: a 400 MB file in well under a second, where a
  * byte-at-a-time loop took seconds (issue 14). Any \r takes the byte loop, which knows all three
- * line ends.
+ * line ends. `knownAscii`: the caller has read every byte (a file the streaming reader accepted).
  */
-export function scanLines(bytes: Uint8Array, byteLoop = bytes.indexOf(13) >= 0): LineTables {
+export function scanLines(bytes: Uint8Array, byteLoop = bytes.indexOf(13) >= 0, knownAscii = false): LineTables {
   const n = bytes.length;
   const starts: number[] = [0];
   const high: number[] = [];
@@ -130,7 +130,7 @@ export function scanLines(bytes: Uint8Array, byteLoop = bytes.indexOf(13) >= 0):
       starts.push(at + 1);
     }
     high.push(n);
-    forEachFirstHighByte(bytes, starts, high);
+    if (!knownAscii) forEachFirstHighByte(bytes, starts, high);
   }
   return { lineStarts: n < 0xffffffff ? Uint32Array.from(starts) : Float64Array.from(starts), firstNonAscii: Float64Array.from(high) };
 }
@@ -146,7 +146,8 @@ function forEachFirstHighByte(bytes: Uint8Array, starts: number[], high: number[
   };
   const head = Math.min(n, (4 - (bytes.byteOffset & 3)) & 3);
   for (let i = 0; i < head; i++) if (bytes[i] >= 0x80) found(i);
-  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + head, (n - head) >> 2);
+  // Fewer than 4 bytes after the head may leave the offset unaligned: no words then.
+  const words = n - head >= 4 ? new Uint32Array(bytes.buffer, bytes.byteOffset + head, (n - head) >> 2) : new Uint32Array(0);
   for (let w = 0; w < words.length; w++) {
     if ((words[w] & 0x80808080) === 0) continue;
     const at = head + 4 * w;

@@ -7,6 +7,24 @@
  */
 import { summarizeClassification } from './lossSummary';
 
+/**
+ * Where a part of a file read for the extension's worker puts every row (issue 14): arrays of the
+ * whole file (shared memory, one writer per row), indexed from the part's first row.
+ */
+export interface RowTarget {
+  firstRow: number;
+  /** n × k logits, when the reader keeps them (the worker fills them afterwards, src/node/valueFill.ts). */
+  values?: Float64Array;
+  /** Each row's [start, end) in the file. */
+  spans: Float64Array;
+  losses: Float64Array;
+  bounds: Float64Array;
+  labels: Int32Array;
+  predicted: Int32Array;
+  pTrue: Float64Array;
+  pPredicted: Float64Array;
+}
+
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */
   readonly block: Float64Array;
@@ -14,6 +32,8 @@ export class LogitRowSummer {
   readonly blockRows: number;
   /** Rows in the current block. */
   rows = 0;
+  /** The current block's rows' [start, end) in the file, when a reader gives them (see RowTarget). */
+  readonly spans: Float64Array;
   /** Rows flushed so far. */
   n = 0;
   total = 0;
@@ -28,11 +48,13 @@ export class LogitRowSummer {
   constructor(
     readonly k: number,
     keep = false,
+    private readonly target: RowTarget | null = null,
   ) {
-    this.kept = keep ? { losses: [], bounds: [] } : null;
+    this.kept = keep && !target ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
     this.blockRows = Math.max(1, Math.floor((1 << 18) / k));
     this.block = new Float64Array(this.blockRows * k);
+    this.spans = new Float64Array(2 * this.blockRows);
     this.labels = new Int32Array(this.blockRows);
     this.logK = Math.log(k);
   }
@@ -51,6 +73,7 @@ export class LogitRowSummer {
       this.boundTotal += bound;
       if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
       this.kept?.bounds.push(bound);
+      if (this.target) this.target.bounds[this.target.firstRow + this.n + i] = bound;
     }
     const values = rows === this.blockRows ? block : block.subarray(0, rows * k);
     const s = summarizeClassification({
@@ -69,9 +92,21 @@ export class LogitRowSummer {
       this.kept?.losses.push(s.losses[i]);
       if (s.predicted[i] === s.actual[i]) this.hits++;
     }
+    if (this.target) this.keep(this.target, values, s);
     this.n += rows;
     this.rows = 0;
     return true;
+  }
+
+  private keep(t: RowTarget, values: Float64Array, s: ReturnType<typeof summarizeClassification>): void {
+    const at = t.firstRow + this.n;
+    t.values?.set(values, at * this.k);
+    t.spans.set(this.spans.subarray(0, 2 * this.rows), 2 * at);
+    t.losses.set(s.losses, at);
+    t.labels.set(s.actual, at);
+    t.predicted.set(s.predicted, at);
+    t.pTrue.set(s.pTrue, at);
+    t.pPredicted.set(s.pPredicted, at);
   }
 
   /** Loss and accuracy as summarizeClassification reports them for the whole file. */

@@ -11,7 +11,7 @@
  * many it consumed; the caller keeps the rest in front of the next chunk.
  */
 import { scanNumber, type NumberScan } from './numberScan';
-import { LogitRowSummer } from './summaryRows';
+import { LogitRowSummer, type RowTarget } from './summaryRows';
 
 export interface SummaryStream {
   feed(b: Uint8Array, last: boolean, base: number): number;
@@ -33,14 +33,14 @@ export class CsvSummaryStream implements SummaryStream {
    * `part`: the rows between two newlines of a file read by several threads (no header; K known);
    * a part that is not the file's last must not end in blank lines (one thread would refuse them).
    */
-  constructor(part?: { k: number; final: boolean }) {
-    if (part) this.summer = new LogitRowSummer(part.k, true);
+  constructor(part?: { k: number; final: boolean; target?: RowTarget }) {
+    if (part) this.summer = new LogitRowSummer(part.k, true, part.target);
     this.final = part?.final ?? true;
   }
 
   private readonly final: boolean;
 
-  feed(b: Uint8Array, last: boolean): number {
+  feed(b: Uint8Array, last: boolean, base = 0): number {
     const len = b.length;
     let p = 0;
     if (!this.summer) {
@@ -69,11 +69,13 @@ export class CsvSummaryStream implements SummaryStream {
       if (nl < 0 && !last) return p;
       const lineEnd = nl < 0 ? len : nl;
       const end = lineEnd > p && b[lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
-      const base = summer.rows * k;
+      summer.spans[2 * summer.rows] = base + p;
+      summer.spans[2 * summer.rows + 1] = base + end;
+      const at = summer.rows * k;
       for (let j = 0; j < k; j++) {
         scanNumber(b, p, scan);
         if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) return -1;
-        block[base + j] = scan.value;
+        block[at + j] = scan.value;
         p = scan.end + 1;
       }
       const label = smallInteger(b, p, end);
@@ -151,7 +153,7 @@ export class JsonSummaryStream implements SummaryStream {
    */
   constructor(
     private readonly tail: { labels: Int32Array; keyAt: number } | null,
-    private readonly part: { k: number; firstRow: number; first: boolean; final: boolean } | null = null,
+    private readonly part: { k: number; firstRow: number; first: boolean; final: boolean; target?: RowTarget } | null = null,
   ) {
     this.labels = tail ? tail.labels : null;
     if (part) {
@@ -159,7 +161,7 @@ export class JsonSummaryStream implements SummaryStream {
       this.seenLogits = true;
       this.first = part.first;
       this.rowsSeen = part.firstRow;
-      this.summer = new LogitRowSummer(part.k, true);
+      this.summer = new LogitRowSummer(part.k, true, part.target);
     }
   }
 
@@ -242,7 +244,7 @@ export class JsonSummaryStream implements SummaryStream {
               if (!last) throw NEED_MORE;
               return -1;
             }
-            if (!this.row(b, p, number, (i) => (p = i))) return -1;
+            if (!this.row(b, p, base, number, (i) => (p = i))) return -1;
             this.first = false;
             break;
           case State.Labels: {
@@ -288,7 +290,7 @@ export class JsonSummaryStream implements SummaryStream {
   }
 
   /** One row `[z, z, …]` at b[p] (its ']' is in b); false when it is not K plain numbers. */
-  private row(b: Uint8Array, p: number, number: () => number, moveTo: (i: number) => void): boolean {
+  private row(b: Uint8Array, p: number, base: number, number: () => number, moveTo: (i: number) => void): boolean {
     let at = p + 1;
     const values: number[] = [];
     const skip = () => {
@@ -327,6 +329,8 @@ export class JsonSummaryStream implements SummaryStream {
     const s = this.summer!;
     const labels = this.labels!;
     if (this.rowsSeen >= labels.length) return false;
+    s.spans[2 * s.rows] = base + p;
+    s.spans[2 * s.rows + 1] = base + at;
     s.labels[s.rows++] = labels[this.rowsSeen++];
     return s.rows < s.blockRows || s.flush();
   }
@@ -351,12 +355,19 @@ function keyName(b: Uint8Array, p: number): 'logits' | 'labels' {
   throw NOT_SIMPLE;
 }
 
+/** Labels read from a JSON file's end, the offset of their key, and each label's [start, end). */
+export interface TailLabels {
+  labels: Int32Array;
+  keyAt: number;
+  spans: Float64Array;
+}
+
 /**
  * The labels of a JSON file that ends `, "labels": [i, …]}`, read backwards from `tail` (the last
  * bytes of the file, starting at file offset `tailStart`): the labels and the file offset of the
  * `"labels"` key; 'more' when the array starts before `tail`; null when the file does not end so.
  */
-export function labelsFromTail(tail: Uint8Array, tailStart: number): { labels: Int32Array; keyAt: number } | 'more' | null {
+export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels | 'more' | null {
   let i = tail.length - 1;
   const back = () => {
     while (i >= 0 && isSpace(tail[i])) i--;
@@ -387,6 +398,7 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): { labels: I
   if (tail[i] !== 44) return null;
   // Forward over [ … ]: numbers separated by commas, each a whole class index.
   const labels: number[] = [];
+  const spans: number[] = [];
   const scan: NumberScan = { value: 0, end: 0, error: null };
   let p = open + 1;
   const skip = () => {
@@ -399,11 +411,12 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): { labels: I
     const v = scan.value;
     if (scan.error !== null || !(Number.isInteger(v) && v >= 0 && v < 2 ** 31)) return null;
     labels.push(v);
+    spans.push(tailStart + p, tailStart + scan.end);
     p = scan.end;
     skip();
     if (p === close) break;
     if (tail[p++] !== 44) return null;
     skip();
   }
-  return { labels: Int32Array.from(labels), keyAt: tailStart + keyAt };
+  return { labels: Int32Array.from(labels), keyAt: tailStart + keyAt, spans: Float64Array.from(spans) };
 }

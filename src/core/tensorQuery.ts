@@ -86,10 +86,20 @@ export class TensorStore {
   /** A row of p, for ∂L/∂z rows derived on demand. */
   private pRow: Float64Array | undefined;
 
-  constructor(private readonly result: PipelineResult) {}
+  constructor(
+    private readonly result: PipelineResult,
+    /** Makes rows [r0, r1) of the logits present before they are read (logits filled after the analysis, src/node/valueFill.ts). */
+    private readonly ensureRows?: (r0: number, r1: number) => void,
+  ) {}
 
   answer(query: TensorQuery): QueryAnswer {
     const { dataset, analysis } = this.result;
+    if (this.ensureRows && dataset?.task === 'classification') {
+      const n = dataset.n;
+      if (query.kind === 'row') this.ensureRows(query.index, query.index + 1);
+      else if (query.kind === 'block') this.ensureRows(Math.max(0, query.r0), Math.min(n, query.r1));
+      else this.ensureRows(0, n);
+    }
     if (query.kind === 'gradientCheck') {
       if (!dataset) throw new QueryError('this file has no data to check');
       const perEntry = dataset.task === 'network' ? null : datasetFiniteDifferences(dataset, query.reduction);

@@ -169,7 +169,7 @@ export class AnalysisService implements vscode.Disposable {
       if (given || !('bytes' in input) || input.bytes.length > settings.workerThresholdBytes) {
         // The worker reads the file (or encodes the text), parses, and keeps the analysis.
         const worker = given ?? new DocumentWorker(this.workerScript);
-        const done = await worker.analyze(input, fileName, options, token).catch((error: Error) => {
+        const done = await worker.analyze(input, fileName, options, token, settings.readThreads).catch((error: Error) => {
           worker.dispose();
           throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(notATensorFileMessage(fileName)) : error;
         });

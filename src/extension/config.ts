@@ -7,6 +7,8 @@ export interface Settings {
   codeLensMaxSamples: number;
   maxFileBytes: number;
   workerThresholdBytes: number;
+  /** Threads that read a large CSV or JSON logits file from disk (0: one per core). */
+  readThreads: number;
   debounceMs: number;
 }
 
@@ -36,6 +38,7 @@ export function readSettings(): Settings {
     codeLensMaxSamples: c.get<number>('codeLens.maxSamples', 2000),
     maxFileBytes,
     workerThresholdBytes: c.get<number>('workerThresholdKB', 512) * 1024,
+    readThreads: Math.max(0, Math.floor(c.get<number>('threads', 0))),
     debounceMs: c.get<number>('diagnostics.debounceMs', 300),
   };
 }

@@ -41,11 +41,17 @@ export class DocumentWorker implements TensorData {
   }
 
   /** Bytes are transferred (the caller's array is emptied); text is copied; a path is read there. */
-  async analyze(input: WorkerInput, fileName: string, options: PipelineOptions, token?: vscode.CancellationToken): Promise<Analyzed> {
+  async analyze(
+    input: WorkerInput,
+    fileName: string,
+    options: PipelineOptions,
+    token?: vscode.CancellationToken,
+    threads = 0,
+  ): Promise<Analyzed> {
     const subscription = token?.onCancellationRequested(() => this.close(new CancelledError()));
     try {
       const transfer = 'bytes' in input ? [input.bytes.buffer as ArrayBuffer] : [];
-      const response = await this.send({ id: 0, type: 'analyze', input, fileName, options }, transfer);
+      const response = await this.send({ id: 0, type: 'analyze', input, fileName, options, threads }, transfer);
       if (response.type !== 'analyzed') throw new Error('the analysis worker answered out of turn');
       return response;
     } finally {

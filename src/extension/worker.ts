@@ -6,6 +6,7 @@
  * may instead hold the NumPy viewer's decoded arrays (viewerArrays.ts) and answer its blocks.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { LineIndex } from '../core/lineIndex';
 import { runPipeline } from '../core/pipeline';
@@ -14,6 +15,9 @@ import { TensorStore, type QueryAnswer } from '../core/tensorQuery';
 import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { ViewerArrays } from './viewerArrays';
 import { archiveRoleMatch } from './archiveRoles';
+import { analyzeLogitFile } from '../node/logitFileAnalysis';
+import { runPartsOnThreads, runPartWorker } from '../node/partThreads';
+import { runFillWorker } from '../node/valueFill';
 import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 let store: TensorStore | null = null;
@@ -32,7 +36,11 @@ function readInput(input: WorkerInput, fileName: string): Uint8Array {
   return bytes;
 }
 
-parentPort?.on('message', (request: WorkerRequest) => {
+// This script also runs the reading threads of a large logits file (runPartsOnThreads and
+// FilledValues below).
+if (!runPartWorker() && !runFillWorker()) parentPort?.on('message', answer);
+
+function answer(request: WorkerRequest): void {
   try {
     if (request.type === 'roleMatch') {
       kept = readInput(request.input, request.fileName);
@@ -41,6 +49,7 @@ parentPort?.on('message', (request: WorkerRequest) => {
       return;
     }
     if (request.type === 'analyze') {
+      if (analyzeOnThreads(request)) return;
       const bytes = readInput(request.input, request.fileName);
       kept = null;
       // ∂L/∂z of logits is computed per row when asked for (TensorStore), not for all N × K here.
@@ -85,7 +94,42 @@ parentPort?.on('message', (request: WorkerRequest) => {
       error: error instanceof Error ? error.message : String(error),
     } satisfies WorkerResponse);
   }
-});
+}
+
+/** Below this the logits are read before the analysis is answered: a thread would not pay for itself. */
+const FILL_ON_THREADS_BYTES = 16 << 20;
+
+/**
+ * A CSV or JSON logits file from disk in the simple layout: read in parts on threads into shared
+ * arrays, with the full pipeline's result (src/node/logitFileAnalysis.ts). False for anything else.
+ */
+function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
+  if (!('path' in request.input)) return false;
+  const count = request.threads || availableParallelism();
+  const runParts = count > 1 ? (jobs: Parameters<typeof runPartsOnThreads>[1]) => runPartsOnThreads(__filename, jobs) : undefined;
+  const fast = analyzeLogitFile(
+    request.input.path,
+    request.fileName,
+    request.options,
+    { count, runParts },
+    request.options.maxArchiveBytes,
+  );
+  if (!fast) return false;
+  kept = null;
+  // The summary goes to the host first; the logits are read into memory after it, on threads.
+  if (fast.byteLength >= FILL_ON_THREADS_BYTES) fast.logits.startThreads(__filename);
+  else fast.logits.fillHere();
+  store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1));
+  parentPort!.postMessage({
+    id: request.id,
+    type: 'analyzed',
+    summary: summarizeResult(fast.result),
+    gradientScale: store.gradientScale(),
+    lines: fast.lines,
+    byteLength: fast.byteLength,
+  } satisfies WorkerResponse);
+  return true;
+}
 
 /** The answer's buffers move to the host instead of being copied (each answer is freshly made). */
 function transferables(answer: QueryAnswer): ArrayBuffer[] {

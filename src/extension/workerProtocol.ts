@@ -11,7 +11,8 @@ import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './vi
 export type WorkerInput = { bytes: Uint8Array } | { text: string } | { path: string } | { kept: true };
 
 export type WorkerRequest =
-  | { id: number; type: 'analyze'; input: WorkerInput; fileName: string; options: PipelineOptions }
+  /** `threads`: how many may read a logits file from disk (0: one per core). */
+  | { id: number; type: 'analyze'; input: WorkerInput; fileName: string; options: PipelineOptions; threads?: number }
   /** With `path`, an answer in bytes (an export) is written there by the worker. */
   | { id: number; type: 'query'; query: TensorQuery; path?: string }
   /** How an archive's arrays could be read (the user may have to choose); the worker keeps its bytes for 'analyze'. */

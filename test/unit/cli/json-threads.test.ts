@@ -14,7 +14,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { openChunkFile, streamedSummary } from '../../../src/cli/streamSummary';
-import { summarizePart, type PartJob } from '../../../src/cli/summaryParts';
+import { summarizePart, type PartJob } from '../../../src/node/summaryParts';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
 import { cli } from '../../helpers/cli';
 import { seededUniform } from '../../helpers/seeded';

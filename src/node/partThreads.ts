@@ -6,7 +6,7 @@
  */
 import { MessageChannel, MessagePort, Worker, isMainThread, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
-import { openChunkFile } from './streamSummary';
+import { openChunkFile } from './chunkFile';
 import { summarizePart, type PartJob, type PartResult } from './summaryParts';
 
 const open = (path: string) => openChunkFile(path, DEFAULT_MAX_FILE_BYTES);

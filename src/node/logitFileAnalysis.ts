@@ -1,0 +1,149 @@
+/**
+ * The extension worker's fast path for a large logits file from disk (issue 14): a CSV or JSON in
+ * the simple layout (the streaming summary's, src/core/summaryStream.ts) is read in parts on
+ * worker threads into shared length-N arrays (each row's span, loss, prediction, p), with no copy
+ * of the file and no JSON tree; the N × K logits are read afterwards (valueFill.ts). The result is the full pipeline's, bit for bit (the same
+ * per-row summary, the losses added in file order, the same warnings); anything else, or any
+ * problem, returns null and the full reader runs, so every message and position stays its own.
+ */
+import type { ClassificationAnalysis } from '../core/analysis';
+import { siblingClassNames, siblingReader } from '../core/classNames';
+import type { ClassificationData } from '../core/dataset';
+import type { LineTables } from '../core/lineIndex';
+import { joinLineStretches } from '../core/lineTableBuilder';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
+import { formatOf } from '../core/load';
+import type { PipelineOptions, PipelineResult } from '../core/pipeline';
+import type { RowTarget } from '../core/summaryRows';
+import { dataWarnings } from '../core/warnings';
+import { openChunkFile, type ChunkFile } from './chunkFile';
+import { FilledValues } from './valueFill';
+import { lineStretch, MIN_PART_BYTES, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from './summaryParts';
+
+export interface LogitFileAnalysis {
+  /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
+  result: PipelineResult;
+  logits: FilledValues;
+  lines: LineTables;
+  byteLength: number;
+}
+
+export interface PartRunner {
+  /** Threads to read on (the parts are at least minPartBytes each). */
+  count: number;
+  /** Runs the jobs on threads; without it they run one after another here. */
+  runParts?: (jobs: PartJob[]) => PartResult[];
+  minPartBytes?: number;
+}
+
+export function analyzeLogitFile(
+  path: string,
+  fileName: string,
+  options: PipelineOptions,
+  threads: PartRunner,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+): LogitFileAnalysis | null {
+  const format = formatOf(fileName);
+  if ((format !== 'json' && format !== 'csv') || /\.tsv$/i.test(fileName)) return null;
+  // A loss named outside the file, or a choice of roles, is the full pipeline's to apply.
+  const loss = options.loss;
+  if (loss?.override || (loss?.fallback !== undefined && loss.fallback !== '') || options.roleChoice) return null;
+  const f = openChunkFile(path, maxBytes);
+  if (!f) return null;
+  try {
+    return analyzeOpen(path, f, format, options, threads);
+  } finally {
+    f.close();
+  }
+}
+
+function analyzeOpen(
+  path: string,
+  f: ChunkFile,
+  format: 'json' | 'csv',
+  options: PipelineOptions,
+  threads: PartRunner,
+): LogitFileAnalysis | null {
+  const parts = (bytes: number) => Math.max(1, Math.min(threads.count, Math.floor(bytes / (threads.minPartBytes ?? MIN_PART_BYTES))));
+  const plan = format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts);
+  if (!plan || plan.n === 0) return null;
+  const { n, k } = plan;
+  const classes = siblingClassNames(k, siblingReader({ siblings: options.siblings ?? {} }));
+  if (classes.problems.length > 0) return null;
+  const shared = (bytes: number) => new SharedArrayBuffer(bytes);
+  // The logits are not touched here (a fresh page costs a fault): FilledValues reads them afterwards.
+  const values = new Float64Array(shared(8 * n * k));
+  const arrays = {
+    spans: new Float64Array(shared(16 * n)),
+    losses: new Float64Array(shared(8 * n)),
+    bounds: new Float64Array(shared(8 * n)),
+    labels: new Int32Array(shared(4 * n)),
+    predicted: new Int32Array(shared(4 * n)),
+    pTrue: new Float64Array(shared(8 * n)),
+    pPredicted: new Float64Array(shared(8 * n)),
+  };
+  const jobs = plan.jobs.map((job, i): PartJob => ({ ...job, target: { firstRow: plan.firstRows[i], ...arrays } satisfies RowTarget }));
+  const results = threads.runParts && jobs.length > 1 ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, () => sameFile(f)));
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (!r.ok || r.rows !== plan.rows[i] || !r.lines) return null;
+  }
+  // The sums of the one-thread reader, in file order: the same bits for every number of parts.
+  let total = 0;
+  let boundTotal = 0;
+  for (let i = 0; i < n; i++) {
+    boundTotal += arrays.bounds[i];
+    total += arrays.losses[i];
+  }
+  if (!Number.isFinite(boundTotal)) return null;
+  const labels = arrays.labels;
+  const dataset: ClassificationData = {
+    task: 'classification',
+    input: 'logits',
+    n,
+    k,
+    values,
+    labels,
+    targets: null,
+    classes: classes.names,
+    spans: [
+      { role: 'logits', spans: arrays.spans },
+      { role: format === 'json' ? 'labels' : 'column "label"', spans: plan.tail ? plan.tail.spans : arrays.spans },
+    ],
+  };
+  const reduction = options.reduction ?? 'mean';
+  const none = null as unknown as Float64Array;
+  const analysis: ClassificationAnalysis = {
+    task: 'classification',
+    input: 'logits',
+    n,
+    k,
+    reduction,
+    loss: total * (reduction === 'mean' ? 1 / n : 1),
+    losses: arrays.losses,
+    probabilities: none,
+    gradient: none,
+    logitGradient: none,
+    labels,
+    targets: null,
+    predicted: arrays.predicted,
+    actual: labels,
+    pTrue: arrays.pTrue,
+    pPredicted: arrays.pPredicted,
+  };
+  const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
+  const lines = joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size);
+  const logits = new FilledValues(
+    path,
+    k,
+    values,
+    arrays.spans,
+    plan.rows.map((rows, i) => ({ firstRow: plan.firstRows[i], rows })),
+  );
+  return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
+}
+
+/** The open file again, for a part read on this thread (closing it is the caller's). */
+function sameFile(f: ChunkFile): ChunkFile {
+  return { ...f, close: () => {} };
+}

@@ -1,0 +1,248 @@
+/**
+ * `analyze --summary --threads N` on a CSV logits file (issue 22): the rows after the header are
+ * split at newlines into N parts of about equal bytes, each part is summarised by its own thread
+ * (summarizePart), and the parts' per-row losses are added here in file order, so the loss is the
+ * same bits for every N. A part that is not in the simple layout fails the whole stream, and the
+ * single-threaded full reader then reports the problem.
+ */
+import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
+import type { RowTarget } from '../core/summaryRows';
+import { CsvSummaryStream, headerWidth, JsonSummaryStream, labelsFromTail, type TailLabels } from '../core/summaryStream';
+import { feedChunks, type ChunkFile } from './chunkFile';
+
+export interface PartJob {
+  path: string;
+  /** File offsets of the part: start follows a newline; end follows one, or is the file's end. */
+  start: number;
+  end: number;
+  k: number;
+  final: boolean;
+  /** A JSON file's part: its first row's index, whether it starts at the "logits" array's first row, and the labels. */
+  json?: { firstRow: number; first: boolean; labels: Int32Array; keyAt: number };
+  /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
+  target?: RowTarget;
+}
+
+export interface PartResult {
+  ok: boolean;
+  hits: number;
+  /** Each row's loss and bound (without a target: those are in the target). */
+  losses: Float64Array;
+  bounds: Float64Array;
+  /** Rows read. */
+  rows?: number;
+  /** With a target: the lines of [start, end). */
+  lines?: LineStretch;
+}
+
+/** No part smaller than this: a thread's start-up (about 30 ms) must pay for itself. */
+export const MIN_PART_BYTES = 8 << 20;
+
+export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | null): PartResult {
+  const failed: PartResult = { ok: false, hits: 0, losses: new Float64Array(0), bounds: new Float64Array(0) };
+  const f = open(job.path);
+  if (!f) return failed;
+  try {
+    const { json } = job;
+    const { target } = job;
+    const stream = json
+      ? new JsonSummaryStream(
+          { labels: json.labels, keyAt: json.keyAt },
+          { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target },
+        )
+      : new CsvSummaryStream({ k: job.k, final: job.final, target });
+    if (!feedChunks(f, job.start, job.end, (bytes, last, offset) => stream.feed(bytes, last, offset))) return failed;
+    const summer = stream.finish();
+    if (!summer) return failed;
+    if (target) return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines: lineStretch(f, job.start, job.end) };
+    if (!summer.kept) return failed;
+    return { ok: true, hits: summer.hits, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
+  } finally {
+    f.close();
+  }
+}
+
+/**
+ * The lines of [start, end) of the file, read again a chunk at a time (from the page cache: the
+ * part was just read). Only after the streaming reader accepted the bytes: they are all ASCII.
+ */
+export function lineStretch(f: ChunkFile, start: number, end: number): LineStretch {
+  const lines = new LineTableBuilder(start, true);
+  const chunk = new Uint8Array(Math.min(4 << 20, Math.max(1, end - start)));
+  for (let at = start; at < end;) {
+    const got = f.read(chunk, 0, Math.min(chunk.length, end - at), at);
+    if (got === 0) break;
+    lines.feed(chunk.subarray(0, got));
+    at += got;
+  }
+  return lines.finish();
+}
+
+/**
+ * Where to cut [rowsStart, size) into at most `parts` parts: each cut just after a newline, so no
+ * row is split (the simple layout has no quoted newlines; if a cut lands in one, its part fails).
+ */
+export function csvCuts(f: ChunkFile, rowsStart: number, parts: number): number[] {
+  const cuts = [rowsStart];
+  const window = new Uint8Array(64 << 10);
+  for (let i = 1; i < parts; i++) {
+    let at = Math.max(cuts[cuts.length - 1], rowsStart + Math.floor(((f.size - rowsStart) * i) / parts));
+    for (;;) {
+      const got = at < f.size ? f.read(window, 0, Math.min(window.length, f.size - at), at) : 0;
+      if (got === 0) return cuts.concat(f.size);
+      const nl = window.subarray(0, got).indexOf(10);
+      if (nl >= 0) {
+        at += nl + 1;
+        break;
+      }
+      at += got;
+    }
+    if (at >= f.size) break;
+    if (at > cuts[cuts.length - 1]) cuts.push(at);
+  }
+  return cuts.concat(f.size);
+}
+
+/**
+ * Where to cut a JSON file's "logits" array, [rowsStart, end), into at most `parts` parts (issue
+ * 22): a structural pre-scan that counts each row's closing ']' (the simple layout's rows hold
+ * numbers only; a string or a nested array in them fails its part, and the file is then read on
+ * one thread). Each cut is just after a row's ']'; `rows[i]` is the index of the first row after
+ * cut i. Rows are counted in 4 MB windows with indexOf, no parsing.
+ */
+export function jsonCuts(f: ChunkFile, rowsStart: number, end: number, parts: number): { cuts: number[]; rows: number[] } {
+  const targets: number[] = [];
+  for (let i = 1; i < parts; i++) targets.push(rowsStart + Math.floor(((end - rowsStart) * i) / parts));
+  const cuts = [rowsStart];
+  const rows = [0];
+  const window = new Uint8Array(4 << 20);
+  let count = 0;
+  let next = 0;
+  for (let at = rowsStart; at < end && next < targets.length;) {
+    const got = f.read(window, 0, Math.min(window.length, end - at), at);
+    if (got === 0) break;
+    for (let i = window.subarray(0, got).indexOf(93); i >= 0 && i < got; i = window.indexOf(93, i + 1)) {
+      count++;
+      if (next < targets.length && at + i >= targets[next]) {
+        cuts.push(at + i + 1);
+        rows.push(count);
+        next++;
+        while (next < targets.length && targets[next] <= at + i) next++;
+      }
+    }
+    at += got;
+  }
+  return { cuts, rows };
+}
+
+/** Labels read from a JSON file's end: beyond this the full reader runs. */
+const MAX_TAIL = 64 << 20;
+
+/** The labels at the end of a JSON file (`…, "labels": […]}`), or null. */
+export function jsonTail(f: ChunkFile): TailLabels | null {
+  for (let size = 1 << 20; ; size *= 4) {
+    const length = Math.min(size, f.size, MAX_TAIL);
+    const tail = new Uint8Array(length);
+    let got = 0;
+    while (got < length) {
+      const n = f.read(tail, got, length - got, f.size - length + got);
+      if (n === 0) return null;
+      got += n;
+    }
+    const found = labelsFromTail(tail, f.size - length);
+    if (found !== 'more') return found;
+    if (length === f.size || length === MAX_TAIL) return null;
+  }
+}
+
+/** A simple-layout file cut into parts: the jobs, each part's planned rows, and where the rows start. */
+export interface PartPlan {
+  k: number;
+  n: number;
+  /** The first row's offset: bytes before it are the header (CSV) or `{"logits": [` (JSON). */
+  rowsStart: number;
+  jobs: PartJob[];
+  /** Rows in each part (each job must read exactly these), and the first row of each. */
+  rows: number[];
+  firstRows: number[];
+  tail: TailLabels | null;
+}
+
+/** Parts of a JSON file in the simple layout (`{"logits": [[…], …], "labels": […]}`), or null. */
+export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: number) => number): PartPlan | null {
+  const tail = jsonTail(f);
+  if (!tail) return null;
+  const head = new Uint8Array(Math.min(f.size, 1 << 16));
+  const got = f.read(head, 0, head.length, 0);
+  let text = '';
+  for (let i = 0; i < got; i++) text += String.fromCharCode(head[i]);
+  const m = /^[ \t\r\n]*\{[ \t\r\n]*"logits"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
+  if (!m) return null;
+  const rowsStart = m[0].length;
+  // K from the first row: its commas (a row that is not K plain numbers fails its part anyway).
+  const open = text.indexOf('[', rowsStart);
+  const close = text.indexOf(']', open);
+  if (open < 0 || close < 0) return null;
+  const k = text.slice(open, close).split(',').length;
+  if (k < 2) return null;
+  const { cuts, rows } = jsonCuts(f, rowsStart, tail.keyAt, Math.max(1, parts(tail.keyAt - rowsStart)));
+  const n = tail.labels.length;
+  const jobs: PartJob[] = cuts.map((start, i) => ({
+    path,
+    start,
+    end: i + 1 < cuts.length ? cuts[i + 1] : f.size,
+    k,
+    final: i + 1 === cuts.length,
+    json: { firstRow: rows[i], first: i === 0, labels: tail.labels, keyAt: tail.keyAt },
+  }));
+  const counts = rows.map((r, i) => (i + 1 < rows.length ? rows[i + 1] : n) - r);
+  return { k, n, rowsStart, jobs, rows: counts, firstRows: rows, tail };
+}
+
+/** Parts of a CSV in the simple layout (header `logit_0,…,logit_{K−1},label`), with each part's rows counted; or null. */
+export function planCsvParts(path: string, f: ChunkFile, parts: (rowBytes: number) => number, countRows = true): PartPlan | null {
+  const head = new Uint8Array(Math.min(f.size, 1 << 20));
+  const got = f.read(head, 0, head.length, 0);
+  const nl = head.subarray(0, got).indexOf(10);
+  if (nl < 0) return null;
+  const k = headerWidth(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl);
+  if (k < 2) return null;
+  const rowsStart = nl + 1;
+  const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));
+  const rows = countRows ? csvRowCounts(f, cuts) : [];
+  const firstRows: number[] = [];
+  let n = 0;
+  for (const r of rows) {
+    firstRows.push(n);
+    n += r;
+  }
+  const jobs: PartJob[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length });
+  return { k, n, rowsStart, jobs, rows, firstRows, tail: null };
+}
+
+/**
+ * Rows between consecutive cuts: a part ends just after a newline, so its rows are its newlines;
+ * the last part's rows end where its trailing line ends (\r, \n) begin, the last row maybe without one.
+ */
+function csvRowCounts(f: ChunkFile, cuts: number[]): number[] {
+  const counts: number[] = [];
+  const window = new Uint8Array(4 << 20);
+  const end = cuts[cuts.length - 1];
+  let contentEnd = end;
+  const probe = new Uint8Array(1);
+  while (contentEnd > cuts[0] && f.read(probe, 0, 1, contentEnd - 1) === 1 && (probe[0] === 10 || probe[0] === 13)) contentEnd--;
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const last = i + 2 === cuts.length;
+    const stop = last ? contentEnd : cuts[i + 1];
+    let count = last && stop > cuts[i] ? 1 : 0;
+    for (let at = cuts[i]; at < stop;) {
+      const got = f.read(window, 0, Math.min(window.length, stop - at), at);
+      if (got === 0) break;
+      for (let j = window.subarray(0, got).indexOf(10); j >= 0 && j < got; j = window.indexOf(10, j + 1)) count++;
+      at += got;
+    }
+    counts.push(count);
+  }
+  return counts;
+}

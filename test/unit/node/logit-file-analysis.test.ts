@@ -1,0 +1,223 @@
+/**
+ * The worker's fast path for a large logits file (issue 14) against the full pipeline: the same
+ * dataset, analysis, warnings and line tables, bit for bit, for one part and for many; and null
+ * (the full reader runs) for every file it must not read itself.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { scanLines } from '../../../src/core/lineIndex';
+import { runPipeline, type PipelineOptions } from '../../../src/core/pipeline';
+import { buildSync } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { TensorStore } from '../../../src/core/tensorQuery';
+import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
+import { seededUniform } from '../../helpers/seeded';
+
+const dir = mkdtempSync(join(tmpdir(), 'gl-logit-file-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function logits(seed: number, n: number, k: number): { rows: number[][]; labels: number[] } {
+  const u = seededUniform(seed);
+  const rows: number[][] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const label = Math.floor(u() * k);
+    labels.push(label);
+    rows.push(Array.from({ length: k }, (_, j) => Number((6 * (u() - 0.5) + (j === label ? 3 : 0)).toPrecision(7))));
+  }
+  // A confidently wrong sample and an outlier, so the warnings have something to say.
+  rows[1] = rows[1].map((_, j) => (j === (labels[1] + 1) % k ? 12 : -3));
+  return { rows, labels };
+}
+
+const layouts: Record<string, (d: ReturnType<typeof logits>) => string> = {
+  'json.dump (one line)': (d) => JSON.stringify({ logits: d.rows, labels: d.labels }).replace(/,/g, ', ').replace(/":/g, '": '),
+  'a row a line': (d) => `{"logits": [\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\n')}\n],\n"labels": [${d.labels.join(', ')}]}\n`,
+  'CRLF, no spaces': (d) => `{"logits":[${d.rows.map((r) => `[${r.join(',')}]`).join(',\r\n')}],\r\n"labels":[${d.labels.join(',')}]}\r\n`,
+};
+
+function csv(d: ReturnType<typeof logits>, eol: string, trailing: string): string {
+  const k = d.rows[0].length;
+  const header = [...Array.from({ length: k }, (_, j) => `logit_${j}`), 'label'].join(',');
+  return [header, ...d.rows.map((r, i) => `${r.join(',')},${d.labels[i]}`)].join(eol) + trailing;
+}
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function assertSame(path: string, name: string, text: string, options: PipelineOptions, minPartBytes: number, count: number) {
+  const fast = analyzeLogitFile(path, name, options, { count, minPartBytes });
+  assert.ok(fast, `${name}: the fast path read it`);
+  const bytes = new TextEncoder().encode(text);
+  assertSameResult(fast, runPipeline(bytes, name, { ...options, rowsOnDemand: true }), bytes);
+}
+
+function assertSameResult(fast: NonNullable<ReturnType<typeof analyzeLogitFile>>, full: ReturnType<typeof runPipeline>, bytes: Uint8Array) {
+  fast.logits.fillHere();
+  const [a, b] = [fast.result.dataset!, full.dataset!];
+  assert.equal(a.task, 'classification');
+  assert.equal(b.task, 'classification');
+  if (a.task !== 'classification' || b.task !== 'classification') return;
+  assert.deepEqual([a.n, a.k, a.input, a.classes], [b.n, b.k, b.input, b.classes]);
+  assert.deepEqual([...a.values], [...b.values]);
+  assert.deepEqual([...a.labels!], [...b.labels!]);
+  assert.deepEqual(
+    a.spans.map((s) => ({ role: s.role, spans: [...s.spans] })),
+    b.spans.map((s) => ({ role: s.role, spans: [...s.spans] })),
+  );
+  const [x, y] = [fast.result.analysis!, full.analysis!];
+  if (x.task !== 'classification' || y.task !== 'classification') throw new Error('not classification');
+  assert.equal(x.loss, y.loss);
+  assert.equal(x.reduction, y.reduction);
+  for (const key of ['losses', 'predicted', 'actual', 'pTrue', 'pPredicted'] as const) assert.deepEqual([...x[key]], [...y[key]], key);
+  assert.deepEqual(fast.result.problems, full.problems);
+  const lines = scanLines(bytes);
+  assert.deepEqual([...fast.lines.lineStarts], [...lines.lineStarts]);
+  assert.deepEqual([...fast.lines.firstNonAscii], [...lines.firstNonAscii]);
+  assert.equal(fast.byteLength, bytes.length);
+}
+
+test("JSON layouts: the full pipeline's dataset, analysis, warnings and line tables, on 1 to 4 parts", () => {
+  for (const [layout, make] of Object.entries(layouts)) {
+    const d = logits(7, 60, 5);
+    const text = make(d);
+    const path = write('a.json', text);
+    for (const [minPartBytes, count] of [
+      [1 << 30, 1],
+      [200, 2],
+      [100, 3],
+      [50, 4],
+    ])
+      assertSame(path, 'a.json', text, {}, minPartBytes, count);
+    assert.ok(text.length > 0, layout);
+  }
+});
+
+test('CSV, LF and CRLF, with and without a final newline or blank lines at the end, on 1 to 3 parts', () => {
+  for (const [eol, trailing] of [
+    ['\n', '\n'],
+    ['\r\n', '\r\n'],
+    ['\n', ''],
+    ['\n', '\n\n\n'],
+    ['\r\n', '\r\n\r\n'],
+  ]) {
+    const d = logits(11, 45, 4);
+    const text = csv(d, eol, trailing);
+    const path = write('a.csv', text);
+    for (const [minPartBytes, count] of [
+      [1 << 30, 1],
+      [300, 2],
+      [100, 3],
+    ])
+      assertSame(path, 'a.csv', text, {}, minPartBytes, count);
+  }
+});
+
+test('the reduction, the warning settings and classes.txt beside the file are applied as the full pipeline applies them', () => {
+  const d = logits(3, 30, 3);
+  const text = layouts['a row a line'](d);
+  const path = write('b.json', text);
+  const siblings = { 'classes.txt': new TextEncoder().encode('cat\ndog\nbird\n') };
+  assertSame(path, 'b.json', text, { reduction: 'sum', siblings }, 100, 2);
+  assertSame(path, 'b.json', text, { warnings: false }, 100, 2);
+  assertSame(path, 'b.json', text, { warnings: { confidentlyWrongBelow: 0.5, outlierIqrMultiplier: 0 } }, 100, 2);
+});
+
+test('anything the fast path must leave to the full reader gives null', () => {
+  const d = logits(5, 20, 3);
+  const good = layouts['a row a line'](d);
+  const refuse = (name: string, text: string, options: PipelineOptions = {}) => {
+    const path = write(name, text);
+    for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, options, { count, minPartBytes: 64 }), null, name);
+  };
+  refuse('labels-first.json', `{"labels": [${d.labels.join(', ')}], "logits": ${JSON.stringify(d.rows)}}`);
+  refuse('label.json', good.replace(/"labels": \[\d+/, '"labels": [3'));
+  refuse('nan.json', good.replace(/\],\n {2}\[[^,]+/, '],\n  [NaN'));
+  refuse('ragged.json', good.replace(/\[([^[\]]+)\]/, '[$1, 1]'));
+  refuse('extra-key.json', good.replace('{', '{"note": "x", '));
+  refuse('targets.json', JSON.stringify({ logits: d.rows, targets: d.rows }));
+  refuse('probabilities.json', JSON.stringify({ probabilities: d.rows, labels: d.labels }));
+  // max − z[label] overflows: the full reader reports it.
+  refuse('overflow.json', JSON.stringify({ logits: [[1e308, -1e308, -1e308], ...d.rows.slice(1)], labels: [1, ...d.labels.slice(1)] }));
+  refuse('blank.csv', csv(d, '\n', '\n').replace('\n', '\n\n'));
+  refuse('short.csv', csv(d, '\n', '\n').replace(/\n[^\n]+\n/, '\n1,2\n'));
+  refuse('named-loss.json', good, { loss: { fallback: 'nll_loss' } });
+  refuse('classes-count.json', good, { siblings: { 'classes.txt': new TextEncoder().encode('cat\ndog\n') } });
+  refuse('a.tsv', csv(d, '\n', '\n').replace(/,/g, '\t'));
+});
+
+test('300 seeded byte mutations: the fast path reads a file only when the full reader finds no error, and then gives its result', () => {
+  const d = logits(9, 12, 3);
+  const sources = { 'm.json': layouts['a row a line'](d), 'm.csv': csv(d, '\n', '\n') };
+  const alphabet = '0123456789-+.eE,[]{} \n\r"labelsogitNa\u00e9';
+  let read = 0;
+  for (let seed = 1; seed <= 300; seed++) {
+    const u = seededUniform(seed);
+    for (const [name, source] of Object.entries(sources)) {
+      const chars = [...source];
+      for (let m = 0; m < 1 + Math.floor(u() * 3); m++) chars[Math.floor(u() * chars.length)] = alphabet[Math.floor(u() * alphabet.length)];
+      const text = chars.join('');
+      const path = write(name, text);
+      const bytes = new TextEncoder().encode(text);
+      const full = runPipeline(bytes, name, { rowsOnDemand: true });
+      for (const count of [1, 2]) {
+        const fast = analyzeLogitFile(path, name, {}, { count, minPartBytes: 60 });
+        if (!fast) continue;
+        read++;
+        assert.ok(!full.problems.some((p) => p.severity === 'error'), `seed ${seed} ${name}: the full reader reports an error`);
+        assertSameResult(fast, full, bytes);
+      }
+    }
+  }
+  assert.ok(read > 100, `the fast path read ${read} of the mutated files`);
+});
+
+test('the logits are read after the analysis: a row on demand, or on threads, the same bits as the full reader', async () => {
+  const d = logits(21, 700, 6);
+  const text = layouts['a row a line'](d);
+  const path = write('fill.json', text);
+  const full = runPipeline(new TextEncoder().encode(text), 'fill.json', { rowsOnDemand: true });
+  const want = (full.dataset as { values: Float64Array }).values;
+  const rowOf = (values: Float64Array, i: number) => [...values.subarray(i * 6, i * 6 + 6)];
+
+  // No thread: a row is read from the file when asked, and no other.
+  const lazy = analyzeLogitFile(path, 'fill.json', {}, { count: 1 })!;
+  const store = new TensorStore(lazy.result, (r0, r1) => lazy.logits.ensureRows(r0, r1));
+  const fullStore = new TensorStore(full);
+  assert.deepEqual(rowOf(lazy.logits.values, 699), [0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(store.answer({ kind: 'row', index: 699 }), fullStore.answer({ kind: 'row', index: 699 }));
+  assert.deepEqual(rowOf(lazy.logits.values, 699), rowOf(want, 699));
+  assert.deepEqual(rowOf(lazy.logits.values, 698), [0, 0, 0, 0, 0, 0]);
+  const block = { kind: 'block', field: 'values', r0: 0, r1: 700, cols: null } as const;
+  assert.deepEqual(store.answer(block), fullStore.answer(block));
+
+  // Real threads, the extension worker's own script: a query over every row waits for them.
+  const dir2 = mkdtempSync(join(tmpdir(), 'gl-fill-script-'));
+  try {
+    const script = join(dir2, 'worker.cjs');
+    buildSync({
+      entryPoints: [fileURLToPath(new URL('../../../src/extension/worker.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: script,
+      logLevel: 'silent',
+    });
+    for (const count of [1, 3]) {
+      const threaded = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes: 1000 })!;
+      threaded.logits.startThreads(script);
+      const all = new TensorStore(threaded.result, (r0, r1) => threaded.logits.ensureRows(r0, r1));
+      const max = { kind: 'columnMaxAbs', field: 'values' } as const;
+      assert.deepEqual(all.answer(max), fullStore.answer(max));
+      assert.deepEqual([...threaded.logits.values], [...want]);
+    }
+  } finally {
+    rmSync(dir2, { recursive: true, force: true });
+  }
+});
