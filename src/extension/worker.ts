@@ -24,11 +24,18 @@ let store: TensorStore | null = null;
 let viewer: ViewerArrays | null = null;
 /** An archive's bytes, read for its role match and kept for the analysis that follows. */
 let kept: Uint8Array | null = null;
+/** The slices of a document's text sent ahead of its 'analyze'. */
+let textParts: string[] = [];
 
 function readInput(input: WorkerInput, fileName: string): Uint8Array {
   if ('kept' in input) {
     if (!kept) throw new Error('no bytes kept in this worker');
     return kept;
+  }
+  if ('textParts' in input) {
+    const text = textParts.join('');
+    textParts = [];
+    return new TextEncoder().encode(text);
   }
   const bytes = 'text' in input ? new TextEncoder().encode(input.text) : 'path' in input ? readFileSync(input.path) : input.bytes;
   // Read here, the file has not been looked at yet (the host checks bytes and text itself).
@@ -41,6 +48,10 @@ function readInput(input: WorkerInput, fileName: string): Uint8Array {
 if (!runPartWorker() && !runFillWorker()) parentPort?.on('message', answer);
 
 function answer(request: WorkerRequest): void {
+  if (request.type === 'textPart') {
+    textParts.push(request.text);
+    return;
+  }
   try {
     if (request.type === 'roleMatch') {
       kept = readInput(request.input, request.fileName);

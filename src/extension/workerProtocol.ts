@@ -7,12 +7,18 @@ import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
 import type { NpyRowsRequest, NpySliceRequest } from '../shared/protocol';
 import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';
 
-/** `kept`: the bytes this worker read for a 'roleMatch' just before. */
-export type WorkerInput = { bytes: Uint8Array } | { text: string } | { path: string } | { kept: true };
+/**
+ * `kept`: the bytes this worker read for a 'roleMatch' just before. `textParts`: the text sent
+ * before in 'textPart' messages (a large document's text, a slice per message, so no one message
+ * holds the host for long).
+ */
+export type WorkerInput = { bytes: Uint8Array } | { text: string } | { path: string } | { kept: true } | { textParts: true };
 
 export type WorkerRequest =
   /** `threads`: how many may read a logits file from disk (0: one per core). */
   | { id: number; type: 'analyze'; input: WorkerInput; fileName: string; options: PipelineOptions; threads?: number }
+  /** A slice of the text of the next 'analyze' with input `textParts` (no answer). */
+  | { id: number; type: 'textPart'; text: string }
   /** With `path`, an answer in bytes (an export) is written there by the worker. */
   | { id: number; type: 'query'; query: TensorQuery; path?: string }
   /** How an archive's arrays could be read (the user may have to choose); the worker keeps its bytes for 'analyze'. */

@@ -124,4 +124,34 @@ describe('a file above the worker threshold: its problems reach the Problems pan
       await vscode.workspace.fs.delete(uri);
     }
   });
+
+  it('an open document of more than 2²⁰ characters goes to its worker in slices: a character a slice cuts arrives whole', async () => {
+    // The text is sent 2²⁰ UTF-16 units a message (documentWorker.ts): a surrogate pair straddles
+    // the first cut, and the rows follow it on the same line, so their columns count it as 2 units.
+    const rows = Array.from({ length: 200 }, (_, i) => (i === 150 ? '[10, -5, -5]' : `[${(i % 7) / 4}, ${-(i % 5) / 3}, 0.25]`));
+    const key = '"classes": ["';
+    const pad = ' '.repeat(2 ** 20 - 2 - key.length);
+    const labels = rows.map((_, i) => (i === 150 ? 1 : i % 3));
+    const text = `{${pad}${key}🐱", "dog", "bird"], "logits": [${rows.join(', ')}], "labels": [${labels.join(', ')}]}\n`;
+    assert.equal(text.indexOf('🐱'), 2 ** 20 - 1);
+    const rowAt = text.indexOf('[10, -5, -5]');
+    const uri = workspaceFile('worker-slices.json');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    try {
+      const wrong = () => listed(uri).filter((d) => d.message.startsWith('confidently wrong: sample 150 '));
+      const diagnostics = await waitFor('the warning of the open file', () => wrong().length === 1 && wrong(), 30000);
+      const file = service.get(uri)!;
+      assert.equal(file.data.where, 'worker');
+      assert.equal(file.fromDisk, false);
+      assert.deepEqual(file.dataset?.task === 'classification' && file.dataset.classes, ['🐱', 'dog', 'bird']);
+      const start = document.positionAt(rowAt);
+      assert.equal(at(diagnostics[0]), `0:${start.character}-0:${start.character + 12}`);
+      assert.match(diagnostics[0].message, /^confidently wrong: sample 150 is class dog but the model predicts 🐱 with p = 1\.000/);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
 });
