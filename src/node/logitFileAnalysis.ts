@@ -2,9 +2,10 @@
  * The extension worker's fast path for a large logits file from disk (issue 14): a CSV or JSON in
  * the simple layout (the streaming summary's, src/core/summaryStream.ts) is read in parts on
  * worker threads into shared length-N arrays (each row's span, loss, prediction, p), with no copy
- * of the file and no JSON tree; the N × K logits are read afterwards (valueFill.ts). The result is the full pipeline's, bit for bit (the same
- * per-row summary, the losses added in file order, the same warnings); anything else, or any
- * problem, returns null and the full reader runs, so every message and position stays its own.
+ * of the file and no JSON tree; the N × K logits are read afterwards (valueFill.ts). The result
+ * is the full pipeline's, bit for bit (the same per-row summary, the losses added in file order,
+ * the same warnings); anything else, or any problem, returns null and the full reader runs, so
+ * every message and position stays its own.
  */
 import type { ClassificationAnalysis } from '../core/analysis';
 import { siblingClassNames, siblingReader } from '../core/classNames';

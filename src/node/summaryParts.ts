@@ -1,9 +1,11 @@
 /**
- * `analyze --summary --threads N` on a CSV logits file (issue 22): the rows after the header are
- * split at newlines into N parts of about equal bytes, each part is summarised by its own thread
- * (summarizePart), and the parts' per-row losses are added here in file order, so the loss is the
- * same bits for every N. A part that is not in the simple layout fails the whole stream, and the
- * single-threaded full reader then reports the problem.
+ * A CSV or JSON logits file in the simple layout read in parts (issue 22): the rows are cut at
+ * row ends (a CSV's newlines, a JSON row's `]`) into parts of about equal bytes, and each part is
+ * summarised by its own thread (summarizePart). For `analyze --summary --threads N` the parts'
+ * per-row losses come back and are added in file order, so the loss is the same bits for every N;
+ * for the extension's worker (issue 14, logitFileAnalysis.ts) every row goes into shared arrays.
+ * A part that is not in the simple layout fails the whole file, and the single-threaded full
+ * reader then reports the problem.
  */
 import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
 import type { RowTarget } from '../core/summaryRows';
@@ -43,8 +45,7 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
   const f = open(job.path);
   if (!f) return failed;
   try {
-    const { json } = job;
-    const { target } = job;
+    const { json, target } = job;
     const stream = json
       ? new JsonSummaryStream(
           { labels: json.labels, keyAt: json.keyAt },
