@@ -14,6 +14,7 @@ import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { TensorStore } from '../../../src/core/tensorQuery';
 import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
+import { runPartsOnThreads } from '../../../src/node/partThreads';
 import { seededUniform } from '../../helpers/seeded';
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-logit-file-'));
@@ -210,7 +211,13 @@ test('the logits are read after the analysis: a row on demand, or on threads, th
       logLevel: 'silent',
     });
     for (const count of [1, 3]) {
-      const threaded = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes: 1000 })!;
+      // The parts are read on real threads too (the extension worker's runParts).
+      const runParts = (jobs: Parameters<typeof runPartsOnThreads>[1]) => runPartsOnThreads(script, jobs);
+      const threaded = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes: 1000, runParts })!;
+      const analysis = threaded.result.analysis!;
+      const fullAnalysis = full.analysis!;
+      assert.equal(analysis.loss, fullAnalysis.loss);
+      assert.deepEqual([...analysis.losses], [...fullAnalysis.losses]);
       threaded.logits.startThreads(script);
       const all = new TensorStore(threaded.result, (r0, r1) => threaded.logits.ensureRows(r0, r1));
       const max = { kind: 'columnMaxAbs', field: 'values' } as const;
