@@ -6,7 +6,16 @@
 import { resolve } from 'node:path';
 import type { Analysis } from '../core/analysis';
 import type { Dataset } from '../core/dataset';
-import { exportAnalysis, exportJacobian, exportNetwork, formatFromPath, type ExportFormat } from '../core/exportAnalysis';
+import {
+  analysisJsonReport,
+  exportAnalysis,
+  exportJacobian,
+  exportNetwork,
+  formatFromPath,
+  networkJsonReport,
+  type ExportFormat,
+} from '../core/exportAnalysis';
+import { jsonFileChunks } from './jsonOut';
 import { analyzeNetwork } from '../core/network';
 import type { Reduction } from '../core/losses';
 
@@ -48,6 +57,21 @@ export function analysisBytes(
     return exportNetwork(dataset, analyzeNetwork(dataset, options), format, { fileName, classes: dataset.classes });
   const classes = dataset.task === 'classification' ? dataset.classes : null;
   return exportAnalysis(analysis!, format, { fileName, classes, compress: true });
+}
+
+/** The analysis as `--out X.json` writes it, a piece at a time: the same bytes as analysisBytes(…, 'json', …). */
+export function analysisJsonChunks(
+  dataset: Dataset,
+  analysis: Analysis | null,
+  options: ReportOptions,
+  fileName: string,
+): Iterable<Uint8Array> {
+  // The same report and context as analysisBytes gives exportNetwork / exportAnalysis.
+  const report =
+    dataset.task === 'network'
+      ? networkJsonReport(dataset, analyzeNetwork(dataset, options), { fileName, classes: dataset.classes })
+      : analysisJsonReport(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null });
+  return jsonFileChunks(report, 'string');
 }
 
 export function jacobianBytes(dataset: Dataset, analysis: Analysis, sample: number, format: ExportFormat, fileName: string): Uint8Array {

@@ -62,6 +62,11 @@ export function exportAnalysis(a: Analysis, format: ExportFormat, ctx: ExportCon
  * class names, targets, true and predicted classes, p of the true class.
  */
 export function analysisToJson(a: Analysis, ctx: ExportContext = {}): string {
+  return JSON.stringify(analysisJsonReport(a, ctx), finite) + '\n';
+}
+
+/** The object analysisToJson writes (the CLI writes it a piece at a time, with `finite`). */
+export function analysisJsonReport(a: Analysis, ctx: ExportContext = {}): Record<string, unknown> {
   const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a) };
   if (a.task === 'classification') {
     Object.assign(report, {
@@ -72,7 +77,7 @@ export function analysisToJson(a: Analysis, ctx: ExportContext = {}): string {
       targets: toRows(denseTargets(a, a.n, a.k), a.n, a.k),
     });
   }
-  return JSON.stringify(report, finite) + '\n';
+  return report;
 }
 
 /** JSON has no NaN or infinity: write them as strings rather than as a silent null. */
@@ -239,7 +244,7 @@ export function exportNetwork(data: NetworkData, a: NetworkAnalysis, format: Exp
   const outputs = last.outputs;
   switch (format) {
     case 'json':
-      return encoder.encode(JSON.stringify({ source: ctx.fileName ?? null, ...networkReport(data, a) }, finite) + '\n');
+      return encoder.encode(JSON.stringify(networkJsonReport(data, a, ctx), finite) + '\n');
     case 'csv': {
       const names = columnNames(outputs, a.head === 'cross-entropy' ? (ctx.classes ?? data.classes) : null);
       const header = ['sample', 'loss', ...(a.predicted ? ['predicted'] : []), ...names.map((c) => `out_${c}`)];
@@ -270,6 +275,11 @@ export function exportNetwork(data: NetworkData, a: NetworkAnalysis, format: Exp
       return format === 'safetensors' ? asSafetensors(arrays, ctx) : writeNpz(arrays, { compress: ctx.compress });
     }
   }
+}
+
+/** The object a network's JSON export writes. */
+export function networkJsonReport(data: NetworkData, a: NetworkAnalysis, ctx: ExportContext = {}): Record<string, unknown> {
+  return { source: ctx.fileName ?? null, ...networkReport(data, a) };
 }
 
 // ---- copying a selection ------------------------------------------------------------------------
