@@ -272,7 +272,7 @@ function parseRoles(specs: string[]): RoleAssignment | string {
   return out;
 }
 
-function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean): Record<string, unknown> {
+export function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean): Record<string, unknown> {
   const { reduction } = options;
   if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, options), summary);
   if (summary && dataset.task === 'classification' && !dataset.loss) {
