@@ -19,7 +19,7 @@ import { sigmoidJacobian } from '../core/loss/sigmoidJacobian';
 import { LOSS_FLAG_OPTIONS, LOSS_FLAGS_USAGE, lossChoiceFromFlags } from './lossFlags';
 import {
   analysisBytes,
-  analysisJsonChunks,
+  analysisTextChunks,
   checkOut,
   jacobianBytes,
   writeOut,
@@ -210,7 +210,8 @@ export function runCli(argv: string[], io: CliIo): number {
     // Both written a piece at a time: a large analysis is more JSON than one string holds (issue 22).
     if (values.json) writeJson(reportOf(dataset, options, values.summary), (t) => io.out(t));
     const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
-    if (outFormat === 'json') return finishOutChunks(values.out!, analysisJsonChunks(dataset, analysis, options, basename(file)), io);
+    const chunks = analysisTextChunks(dataset, analysis, outFormat, options, basename(file));
+    if (chunks) return finishOutChunks(values.out!, chunks, io);
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }
   const report = reportOf(dataset, options, values.summary);

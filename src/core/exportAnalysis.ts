@@ -95,30 +95,33 @@ function finite(_key: string, value: unknown): unknown {
  * Numbers are written in their shortest exact form, so reading them back gives the same float64.
  */
 export function analysisToCsv(a: Analysis, ctx: ExportContext = {}): string {
-  const lines: string[] = [];
+  return Array.from(analysisCsvLines(a, ctx)).join('\n') + '\n';
+}
+
+/** The lines of analysisToCsv, without their newlines, one at a time (the CLI writes them a piece at a time). */
+export function* analysisCsvLines(a: Analysis, ctx: ExportContext = {}): Generator<string, void, undefined> {
   if (a.task === 'classification') {
     const names = columnNames(a.k, ctx.classes);
     const header = ['sample', 'label', 'predicted', 'loss', ...names.map((c) => `p_${c}`), ...names.map((c) => `grad_${c}`)];
     const extra = a.input === 'probabilities';
     if (extra) header.push(...names.map((c) => `logit_grad_${c}`));
-    lines.push(header.map(csvCell).join(','));
+    yield header.map(csvCell).join(',');
     for (let i = 0; i < a.n; i++) {
       const row: string[] = [String(i), String(a.actual[i]), String(a.predicted[i]), num(a.losses[i])];
       pushRow(row, a.probabilities, i, a.k);
       pushRow(row, a.gradient, i, a.k);
       if (extra) pushRow(row, a.logitGradient, i, a.k);
-      lines.push(row.join(','));
+      yield row.join(',');
     }
   } else {
     const names = a.d === 1 && a.shape.length === 1 ? [''] : Array.from({ length: a.d }, (_, j) => `_${j}`);
-    lines.push(['sample', 'loss', ...names.map((c) => `grad${c}`)].join(','));
+    yield ['sample', 'loss', ...names.map((c) => `grad${c}`)].join(',');
     for (let i = 0; i < a.n; i++) {
       const row = [String(i), num(a.losses[i])];
       pushRow(row, a.gradient, i, a.d);
-      lines.push(row.join(','));
+      yield row.join(',');
     }
   }
-  return lines.join('\n') + '\n';
 }
 
 function pushRow(row: string[], data: Float64Array, i: number, k: number): void {

@@ -15,9 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { reportOf, runCli, type CliIo } from '../../../src/cli/commands';
 import { jsonChunks, jsonFileChunks, writeJson, type NonFinite } from '../../../src/cli/jsonOut';
-import { analysisBytes, analysisJsonChunks } from '../../../src/cli/out';
+import { analysisBytes, analysisTextChunks, lineChunks } from '../../../src/cli/out';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { analyze } from '../../../src/core/analysis';
+import { analysisCsvLines } from '../../../src/core/exportAnalysis';
 import { loadTensorFile } from '../../../src/core/load';
 import { writeNpy } from '../../../src/core/npy';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
@@ -276,28 +277,39 @@ describe('the bundled examples and generated files', () => {
     }
   });
 
-  test('--out X.json: a chunk at a time or whole, the bytes analysisBytes gives', () => {
+  test('--out X.json and X.csv: a piece at a time (pieces of any size) or whole, the bytes analysisBytes gives', () => {
+    let csvs = 0;
     for (const path of exampleFiles()) {
       const dataset = load(path);
       if (!dataset) continue;
       const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction: 'mean' });
-      const whole = analysisBytes(dataset, analysis, 'json', { reduction: 'mean' }, basename(path));
-      assert.deepEqual(
-        Buffer.concat([...analysisJsonChunks(dataset, analysis, { reduction: 'mean' }, basename(path))]),
-        Buffer.from(whole),
-      );
-      const out = join(scratch, 'out.json');
-      for (const chunked of [true, false]) {
-        const r = cliWriting(['analyze', path, '--out', out, '--json'], chunked);
-        assert.equal(r.status, 0, r.stderr);
-        assert.deepEqual(Buffer.from(r.files.get(out)!), Buffer.from(whole), basename(path));
-        assert.equal(r.stderr, `wrote ${out} (${whole.length} bytes)\n`);
-        assert.equal(r.stdout, escapeJsonOutput(JSON.stringify(reportOf(dataset, { reduction: 'mean' }, false))) + '\n');
+      for (const format of ['json', 'csv'] as const) {
+        const whole: Buffer = Buffer.from(analysisBytes(dataset, analysis, format, { reduction: 'mean' }, basename(path)));
+        const chunks = analysisTextChunks(dataset, analysis, format, { reduction: 'mean' }, basename(path));
+        if (format === 'csv' && dataset.task === 'network') assert.equal(chunks, null);
+        else assert.deepEqual(Buffer.concat([...chunks!]), whole, `${basename(path)} ${format}`);
+        if (format === 'csv' && analysis) {
+          const classes = dataset.task === 'classification' ? dataset.classes : null;
+          for (const size of [1, 100]) {
+            const small = Buffer.concat([...lineChunks(analysisCsvLines(analysis, { fileName: basename(path), classes }), size)]);
+            assert.deepEqual(small, whole, `${basename(path)} csv in pieces of ${size}`);
+          }
+          csvs++;
+        }
+        const out = join(scratch, `out.${format}`);
+        for (const chunked of [true, false]) {
+          const r = cliWriting(['analyze', path, '--out', out, '--json'], chunked);
+          assert.equal(r.status, 0, r.stderr);
+          assert.deepEqual(Buffer.from(r.files.get(out)!), whole, `${basename(path)} ${format}`);
+          assert.equal(r.stderr, `wrote ${out} (${whole.length} bytes)\n`);
+          assert.equal(r.stdout, escapeJsonOutput(JSON.stringify(reportOf(dataset, { reduction: 'mean' }, false))) + '\n');
+        }
       }
     }
+    assert.ok(csvs >= 10, `${csvs} CSVs`);
   });
 
-  test('seeded logits files (.npy with labels beside, class names with escapes): CLI --json equals JSON.stringify', () => {
+  test('seeded logits files (.npy with labels beside, class names with escapes): CLI --json equals JSON.stringify, --out X.csv the export', () => {
     for (const [seed, n, k] of [
       [1, 1, 2],
       [2, 37, 5],
@@ -309,7 +321,7 @@ describe('the bundled examples and generated files', () => {
       const labels = new Float64Array(n).map(() => Math.floor(rand() * k));
       writeFileSync(join(dir, 'x.npy'), writeNpy(z, [n, k]));
       writeFileSync(join(dir, 'x_labels.npy'), writeNpy(Int32Array.from(labels), [n]));
-      writeFileSync(join(dir, 'classes.txt'), Array.from({ length: k }, (_, j) => `c${j} ∂\u2028\u202e\u0085é`).join('\n') + '\n');
+      writeFileSync(join(dir, 'classes.txt'), Array.from({ length: k }, (_, j) => `c${j} ∂\u2028\u202e\u0085é, "=q"`).join('\n') + '\n');
       const path = join(dir, 'x.npy');
       const dataset = load(path)!;
       assert.ok(dataset.task === 'classification' && dataset.classes?.length === k, `seed ${seed}: class names read`);
@@ -322,6 +334,12 @@ describe('the bundled examples and generated files', () => {
         writeJson(reportOf(dataset, { reduction: 'mean' }, false), (t) => (small += t), { chunkChars });
         assert.equal(small, stdout, `seed ${seed}, pieces of ${chunkChars}`);
       }
+      // The CSV's header quotes and neutralises those names just as the whole-file export does.
+      const csv = join(dir, 'out.csv');
+      const r = cliWriting(['analyze', path, '--out', csv], true);
+      assert.equal(r.status, 0, r.stderr);
+      const whole = analysisBytes(dataset, analyze(dataset), 'csv', { reduction: 'mean' }, 'x.npy');
+      assert.deepEqual(Buffer.from(r.files.get(csv)!), Buffer.from(whole), `seed ${seed} csv`);
     }
   });
 
