@@ -14,12 +14,12 @@ import { escapeJsonOutput } from '../core/safeText';
 export type NonFinite = 'null' | 'string';
 
 export interface JsonChunkOptions {
-  /** A piece is handed out once it reaches this many characters (default 1 Mi). */
+  /** A piece is handed out once it reaches this many characters (default 64 Ki: young-generation strings, not large objects). */
   chunkChars?: number;
   nonFinite?: NonFinite;
 }
 
-export const DEFAULT_CHUNK_CHARS = 1 << 20;
+export const DEFAULT_CHUNK_CHARS = 1 << 16;
 /** At most this many elements of an array are handed to JSON.stringify at once (a row of 10³ logits is one run). */
 const BLOCK = 1 << 14;
 
