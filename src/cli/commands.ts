@@ -208,15 +208,14 @@ export function runCli(argv: string[], io: CliIo): number {
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
     // Both written a piece at a time: a large analysis is more JSON than one string holds (issue 22).
-    if (values.json) writeJson(reportOf(dataset, options, values.summary), (t) => io.out(t));
+    if (values.json) writeJson(reportOf(dataset, options, values.summary, true), (t) => io.out(t));
     const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
     const chunks = analysisTextChunks(dataset, analysis, outFormat, options, basename(file));
     if (chunks) return finishOutChunks(values.out!, chunks, io);
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }
-  const report = reportOf(dataset, options, values.summary);
-  if (values.json) writeJson(report, (t) => io.out(t));
-  else io.out(renderTable(file, report));
+  if (values.json) writeJson(reportOf(dataset, options, values.summary, true), (t) => io.out(t));
+  else io.out(renderTable(file, reportOf(dataset, options, values.summary)));
   return 0;
 }
 
@@ -273,7 +272,8 @@ function parseRoles(specs: string[]): RoleAssignment | string {
   return out;
 }
 
-export function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean): Record<string, unknown> {
+/** With `forJson`, matrices the JSON writer streams (src/core/analysisReport.ts RowsForJson): the same JSON. */
+export function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean, forJson = false): Record<string, unknown> {
   const { reduction } = options;
   if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, options), summary);
   if (summary && dataset.task === 'classification' && !dataset.loss) {
@@ -292,7 +292,7 @@ export function reportOf(dataset: Dataset, options: ReportOptions, summary: bool
     return report;
   }
   const analysis: Analysis = analyze(dataset, { reduction });
-  const report = analysisReport(analysis, summary);
+  const report = analysisReport(analysis, summary, forJson);
   if (dataset.task === 'classification' && dataset.classes) report.classes = dataset.classes;
   return report;
 }

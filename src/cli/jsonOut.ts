@@ -8,6 +8,7 @@
  * only between two values, never inside a string (a surrogate pair is never split, and escaping a
  * piece escapes the same characters as escaping the whole). Memory: one piece, not the whole text.
  */
+import { RowsForJson } from '../core/analysisReport';
 import { escapeJsonOutput } from '../core/safeText';
 
 /** Non-finite numbers as JSON.stringify writes them (null) or as the file exports do ("NaN", "-Infinity"). */
@@ -64,6 +65,7 @@ class ChunkedJson {
 
   /** SerializeJSONProperty's first steps: toJSON, then (nonFinite 'string') the exports' replacer, wrappers unwrapped; SKIP for none. */
   resolve(key: string, value: unknown): unknown {
+    if (value instanceof RowsForJson) return value; // its toJSON, a row at a time (below)
     if ((typeof value === 'object' && value !== null) || typeof value === 'bigint') {
       const toJSON = (value as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === 'function') value = toJSON.call(value, key);
@@ -80,6 +82,7 @@ class ChunkedJson {
   *value(value: unknown): Generator<string, void, undefined> {
     if (value === SKIP) return;
     if (typeof value !== 'object' || value === null) this.text += leaf(value);
+    else if (value instanceof RowsForJson) yield* this.rows(value);
     else if (Array.isArray(value)) yield* this.array(value);
     else yield* this.object(value);
   }
@@ -106,6 +109,16 @@ class ChunkedJson {
     }
     this.text += ']';
     this.open.pop();
+  }
+
+  /** RowsForJson's toJSON() written as it is made: one row of JS numbers at a time. */
+  private *rows(m: RowsForJson): Generator<string, void, undefined> {
+    this.text += '[';
+    for (let i = 0; i < m.rows; i++) {
+      if (i) this.text += ',';
+      yield* this.array(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+    }
+    this.text += ']';
   }
 
   /**

@@ -9,7 +9,7 @@ import type { NetworkAnalysis } from './network';
 import { networkReport } from './networkReport';
 import { writeNpy } from './npy';
 import { writeNpz, type NpzEntry } from './npz';
-import { accuracy, analysisReport, toRows } from './analysisReport';
+import { accuracy, analysisReport, RowsForJson, toRows } from './analysisReport';
 import { writeSafetensors } from './safetensors';
 import { softmaxJacobian } from './softmax';
 import { neutraliseFormula } from './csvSafe';
@@ -67,14 +67,15 @@ export function analysisToJson(a: Analysis, ctx: ExportContext = {}): string {
 
 /** The object analysisToJson writes (the CLI writes it a piece at a time, with `finite`). */
 export function analysisJsonReport(a: Analysis, ctx: ExportContext = {}): Record<string, unknown> {
-  const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a) };
+  // Matrices as RowsForJson: JSON.stringify writes them as nested arrays, the CLI a row at a time.
+  const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a, false, true) };
   if (a.task === 'classification') {
     Object.assign(report, {
       classes: ctx.classes ?? null,
       accuracy: accuracy(a.predicted, a.actual),
       actual: Array.from(a.actual),
       pTrue: Array.from(a.pTrue),
-      targets: toRows(denseTargets(a, a.n, a.k), a.n, a.k),
+      targets: new RowsForJson(denseTargets(a, a.n, a.k), a.n, a.k),
     });
   }
   return report;

@@ -18,6 +18,7 @@ import { jsonChunks, jsonFileChunks, writeJson, type NonFinite } from '../../../
 import { analysisBytes, analysisTextChunks, lineChunks } from '../../../src/cli/out';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { analyze } from '../../../src/core/analysis';
+import { RowsForJson } from '../../../src/core/analysisReport';
 import { analysisCsvLines } from '../../../src/core/exportAnalysis';
 import { loadTensorFile } from '../../../src/core/load';
 import { writeNpy } from '../../../src/core/npy';
@@ -86,6 +87,16 @@ describe('jsonChunks: JSON.stringify in pieces', () => {
         {
           classes: ['chat', 'Ünïcödé', '∂L/∂z', '日本語', '😀 emoji', 'C1\u0085', 'DEL\u007f', 'bidi\u202eevil', 'LRM\u200e', 'ALM\u061c'],
           'sep\u2028arator': ['tab\t', 'nl\n', 'esc\u001b', 'quote"', 'back\\', 'lone \ud800 surrogate', 'PDI\u2069'],
+        },
+      ],
+      [
+        'RowsForJson (the report matrices), non-finite entries and empty ones included',
+        {
+          m: new RowsForJson(Float64Array.of(1, NaN, -0, Infinity, 2.5e-300, -7), 3, 2),
+          one: new RowsForJson(Float64Array.of(0.5), 1, 1),
+          empty: new RowsForJson(new Float64Array(0), 0, 3),
+          emptyRows: new RowsForJson(new Float64Array(0), 2, 0),
+          inArray: [new RowsForJson(Float64Array.of(1, 2), 1, 2)],
         },
       ],
       [
@@ -256,8 +267,14 @@ describe('the bundled examples and generated files', () => {
       const dataset = load(path);
       if (!dataset) continue; // broken.json: its messages are other tests' business
       for (const reduction of ['mean', 'sum'] as const)
-        for (const summary of [false, true])
-          assertSame(reportOf(dataset, { reduction }, summary), `${basename(path)} ${reduction} ${summary}`);
+        for (const summary of [false, true]) {
+          const what = `${basename(path)} ${reduction} ${summary}`;
+          assertSame(reportOf(dataset, { reduction }, summary), what);
+          // The CLI's report for JSON holds its matrices as RowsForJson: the same text.
+          const forJson = reportOf(dataset, { reduction }, summary, true);
+          assert.equal(JSON.stringify(forJson), JSON.stringify(reportOf(dataset, { reduction }, summary)), what);
+          assertSame(forJson, `${what} for JSON`);
+        }
       checked++;
     }
     assert.ok(checked >= 14, `${checked} examples`);
