@@ -326,7 +326,7 @@ describe('the bundled examples and generated files', () => {
     assert.ok(csvs >= 10, `${csvs} CSVs`);
   });
 
-  test('seeded logits files (.npy with labels beside, class names with escapes): CLI --json equals JSON.stringify, --out X.csv the export', () => {
+  test('seeded .npy logits, labels beside, escaped class names: --json is JSON.stringify, --out X.csv the export', () => {
     for (const [seed, n, k] of [
       [1, 1, 2],
       [2, 37, 5],
