@@ -17,7 +17,16 @@ import { parseTolerances, userCheckCommand } from './checkCommand';
 import { stateDictOutput } from './stateDictOut';
 import { sigmoidJacobian } from '../core/loss/sigmoidJacobian';
 import { LOSS_FLAG_OPTIONS, LOSS_FLAGS_USAGE, lossChoiceFromFlags } from './lossFlags';
-import { analysisBytes, checkOut, jacobianBytes, writeOut, writeOutChunks, type OutIo, type ReportOptions } from './out';
+import {
+  analysisBytes,
+  analysisTextChunks,
+  checkOut,
+  jacobianBytes,
+  writeOut,
+  writeOutChunks,
+  type OutIo,
+  type ReportOptions,
+} from './out';
 import { jacobianFileChunks, jacobianJsonLines, jacobianRow, jacobianTooLarge } from '../core/jacobianStream';
 import type { ExportFormat } from '../core/exportAnalysis';
 import { renderTable } from './table';
@@ -29,6 +38,7 @@ import { streamedSummary, type ChunkFile } from './streamSummary';
 import type { PartJob, PartResult } from '../node/summaryParts';
 import { availableParallelism } from 'node:os';
 import { streamedBinary } from './binaryStream';
+import { writeJson } from './jsonOut';
 
 export interface CliIo extends OutIo {
   /** Reads a regular file of at most `maxBytes` (checked before reading); throws otherwise. */
@@ -197,12 +207,15 @@ export function runCli(argv: string[], io: CliIo): number {
   if (command === 'check' && dataset.task === 'network') return networkCheckCommand(dataset, reduction, io, values.json);
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
-    if (values.json) io.out(escapeJsonOutput(JSON.stringify(reportOf(dataset, options, values.summary))) + '\n');
+    // Both written a piece at a time: a large analysis is more JSON than one string holds (issue 22).
+    if (values.json) writeJson(reportOf(dataset, options, values.summary, true), (t) => io.out(t));
     const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
+    const chunks = analysisTextChunks(dataset, analysis, outFormat, options, basename(file));
+    if (chunks) return finishOutChunks(values.out!, chunks, io);
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }
-  const report = reportOf(dataset, options, values.summary);
-  io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report));
+  if (values.json) writeJson(reportOf(dataset, options, values.summary, true), (t) => io.out(t));
+  else io.out(renderTable(file, reportOf(dataset, options, values.summary)));
   return 0;
 }
 
@@ -214,6 +227,16 @@ function finishOut(out: string, bytes: () => Uint8Array, io: CliIo): number {
     return 1;
   }
   io.err(`wrote ${out} (${data.length} bytes)\n`);
+  return 0;
+}
+
+function finishOutChunks(out: string, chunks: Iterable<Uint8Array>, io: CliIo): number {
+  const written = writeOutChunks(out, chunks, io);
+  if (typeof written === 'string') {
+    io.err(`gradient-lens: ${written}\n`);
+    return 1;
+  }
+  io.err(`wrote ${out} (${written} bytes)\n`);
   return 0;
 }
 
@@ -249,7 +272,8 @@ function parseRoles(specs: string[]): RoleAssignment | string {
   return out;
 }
 
-function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean): Record<string, unknown> {
+/** With `forJson`, matrices the JSON writer streams (src/core/analysisReport.ts RowsForJson): the same JSON. */
+export function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean, forJson = false): Record<string, unknown> {
   const { reduction } = options;
   if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, options), summary);
   if (summary && dataset.task === 'classification' && !dataset.loss) {
@@ -268,7 +292,7 @@ function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean): R
     return report;
   }
   const analysis: Analysis = analyze(dataset, { reduction });
-  const report = analysisReport(analysis, summary);
+  const report = analysisReport(analysis, summary, forJson);
   if (dataset.task === 'classification' && dataset.classes) report.classes = dataset.classes;
   return report;
 }
@@ -326,7 +350,10 @@ function jacobianCommand(
   const sigmoid = dataset.loss?.name === 'binary_cross_entropy_with_logits' || dataset.loss?.name === 'binary_cross_entropy';
   if (print && sigmoid) {
     const jacobian = toRows(sigmoidJacobian(p), k, k);
-    if (json) io.out(JSON.stringify({ sample, activation: 'sigmoid', jacobian, softmaxJacobian: toRows(softmaxJacobian(p), k, k) }) + '\n');
+    if (json)
+      writeJson({ sample, activation: 'sigmoid', jacobian, softmaxJacobian: toRows(softmaxJacobian(p), k, k) }, (t) => io.out(t), {
+        escape: false,
+      });
     else {
       io.out(
         `sigmoid Jacobian ∂p_j/∂z_k = δ_jk p_j(1 − p_j) of sample ${sample} in ${escapeControls(file, true)} (diagonal: each output is its own sigmoid)\n`,

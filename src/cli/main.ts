@@ -8,6 +8,7 @@
 import { closeSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { runCli } from './commands';
 import { crashLine } from './crashLine';
+import { OutputClosedError, writeAllSync } from './stdoutSync';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { readRegularFile } from './readRegular';
 import { sameFile } from '../node/sameFile';
@@ -38,7 +39,8 @@ const io = {
   // Workers run this same script, dist/cli.js (under tsx, src/cli/main.ts, the parts run here: a
   // worker thread would not get tsx's loader).
   runParts: /\.[cm]?js$/.test(process.argv[1] ?? '') ? (jobs: PartJob[]) => runPartsOnThreads(process.argv[1], jobs) : undefined,
-  out: (text: string) => process.stdout.write(text),
+  // Written before returning, not queued: see stdoutSync.ts.
+  out: (text: string) => writeAllSync(1, text),
   err: (text: string) => process.stderr.write(text),
 };
 
@@ -46,8 +48,13 @@ if (!runPartWorker()) {
   try {
     process.exitCode = runCli(process.argv.slice(2), io);
   } catch (error) {
-    // Never a stack trace of the minified bundle: one line saying what happened.
-    process.stderr.write(crashLine(error));
-    process.exitCode = 1;
+    if (error instanceof OutputClosedError) {
+      // `… | head`: the reader has what it wanted; stop quietly, with a shell's status for SIGPIPE.
+      process.exitCode = 141;
+    } else {
+      // Never a stack trace of the minified bundle: one line saying what happened.
+      process.stderr.write(crashLine(error));
+      process.exitCode = 1;
+    }
   }
 }

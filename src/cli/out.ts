@@ -6,7 +6,17 @@
 import { resolve } from 'node:path';
 import type { Analysis } from '../core/analysis';
 import type { Dataset } from '../core/dataset';
-import { exportAnalysis, exportJacobian, exportNetwork, formatFromPath, type ExportFormat } from '../core/exportAnalysis';
+import {
+  analysisCsvLines,
+  analysisJsonReport,
+  exportAnalysis,
+  exportJacobian,
+  exportNetwork,
+  formatFromPath,
+  networkJsonReport,
+  type ExportFormat,
+} from '../core/exportAnalysis';
+import { jsonFileChunks } from './jsonOut';
 import { analyzeNetwork } from '../core/network';
 import type { Reduction } from '../core/losses';
 
@@ -48,6 +58,51 @@ export function analysisBytes(
     return exportNetwork(dataset, analyzeNetwork(dataset, options), format, { fileName, classes: dataset.classes });
   const classes = dataset.task === 'classification' ? dataset.classes : null;
   return exportAnalysis(analysis!, format, { fileName, classes, compress: true });
+}
+
+/**
+ * `--out X.json` / `X.csv` a piece at a time (issue 22: 10⁴ × 10³ logits are ~700 MB of JSON, past V8's
+ * longest string): the same bytes as analysisBytes; null for the binary formats (and a network's CSV).
+ */
+export function analysisTextChunks(
+  dataset: Dataset,
+  analysis: Analysis | null,
+  format: ExportFormat,
+  options: ReportOptions,
+  fileName: string,
+): Iterable<Uint8Array> | null {
+  if (format === 'json') return analysisJsonChunks(dataset, analysis, options, fileName);
+  if (format !== 'csv' || dataset.task === 'network') return null;
+  return lineChunks(analysisCsvLines(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null }));
+}
+
+/** Lines, each with its newline, as UTF-8 pieces of about `chunkChars` characters. */
+export function* lineChunks(lines: Iterable<string>, chunkChars = 1 << 20): Generator<Uint8Array, void, undefined> {
+  const encoder = new TextEncoder();
+  let text = '';
+  for (const line of lines) {
+    text += line + '\n';
+    if (text.length >= chunkChars) {
+      yield encoder.encode(text);
+      text = '';
+    }
+  }
+  if (text) yield encoder.encode(text);
+}
+
+/** The analysis as `--out X.json` writes it, a piece at a time: the same bytes as analysisBytes(…, 'json', …). */
+export function analysisJsonChunks(
+  dataset: Dataset,
+  analysis: Analysis | null,
+  options: ReportOptions,
+  fileName: string,
+): Iterable<Uint8Array> {
+  // The same report and context as analysisBytes gives exportNetwork / exportAnalysis.
+  const report =
+    dataset.task === 'network'
+      ? networkJsonReport(dataset, analyzeNetwork(dataset, options), { fileName, classes: dataset.classes })
+      : analysisJsonReport(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null });
+  return jsonFileChunks(report, 'string');
 }
 
 export function jacobianBytes(dataset: Dataset, analysis: Analysis, sample: number, format: ExportFormat, fileName: string): Uint8Array {

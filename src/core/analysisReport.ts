@@ -11,16 +11,34 @@ export function toRows(data: Float64Array, rows: number, cols: number): number[]
   return out;
 }
 
-export function analysisReport(a: Analysis, summaryOnly = false): Record<string, unknown> {
+/**
+ * toRows(data, rows, cols) as JSON.stringify sees it (toJSON), held as the typed array itself: the CLI's
+ * JSON writer (src/cli/jsonOut.ts) writes it a row at a time, never n × k numbers as JS arrays (issue 22).
+ */
+export class RowsForJson {
+  constructor(
+    readonly data: Float64Array,
+    readonly rows: number,
+    readonly cols: number,
+  ) {}
+
+  toJSON(): number[][] {
+    return toRows(this.data, this.rows, this.cols);
+  }
+}
+
+/** With `forJson`, the n × k matrices are RowsForJson (the same JSON); else nested arrays, for the table. */
+export function analysisReport(a: Analysis, summaryOnly = false, forJson = false): Record<string, unknown> {
+  const rowsOf = forJson ? (d: Float64Array, r: number, c: number): unknown => new RowsForJson(d, r, c) : toRows;
   if (a.task === 'classification') {
     const base = { task: a.task, input: a.input, n: a.n, k: a.k, reduction: a.reduction, lossFunction: lossFunctionOf(a), loss: a.loss };
     if (summaryOnly) return { ...base, accuracy: accuracy(a.predicted, a.actual) };
     return {
       ...base,
       losses: Array.from(a.losses),
-      probabilities: toRows(a.probabilities, a.n, a.k),
-      gradient: toRows(a.gradient, a.n, a.k),
-      logitGradient: toRows(a.logitGradient, a.n, a.k),
+      probabilities: rowsOf(a.probabilities, a.n, a.k),
+      gradient: rowsOf(a.gradient, a.n, a.k),
+      logitGradient: rowsOf(a.logitGradient, a.n, a.k),
       predicted: Array.from(a.predicted),
     };
   }
@@ -29,7 +47,7 @@ export function analysisReport(a: Analysis, summaryOnly = false): Record<string,
   return {
     ...base,
     losses: Array.from(a.losses),
-    gradient: a.shape.length === 1 ? Array.from(a.gradient) : toRows(a.gradient, a.n, a.d),
+    gradient: a.shape.length === 1 ? Array.from(a.gradient) : rowsOf(a.gradient, a.n, a.d),
   };
 }
 

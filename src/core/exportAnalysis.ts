@@ -9,7 +9,7 @@ import type { NetworkAnalysis } from './network';
 import { networkReport } from './networkReport';
 import { writeNpy } from './npy';
 import { writeNpz, type NpzEntry } from './npz';
-import { accuracy, analysisReport, toRows } from './analysisReport';
+import { accuracy, analysisReport, RowsForJson, toRows } from './analysisReport';
 import { writeSafetensors } from './safetensors';
 import { softmaxJacobian } from './softmax';
 import { neutraliseFormula } from './csvSafe';
@@ -62,17 +62,23 @@ export function exportAnalysis(a: Analysis, format: ExportFormat, ctx: ExportCon
  * class names, targets, true and predicted classes, p of the true class.
  */
 export function analysisToJson(a: Analysis, ctx: ExportContext = {}): string {
-  const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a) };
+  return JSON.stringify(analysisJsonReport(a, ctx), finite) + '\n';
+}
+
+/** The object analysisToJson writes (the CLI writes it a piece at a time, with `finite`). */
+export function analysisJsonReport(a: Analysis, ctx: ExportContext = {}): Record<string, unknown> {
+  // Matrices as RowsForJson: JSON.stringify writes them as nested arrays, the CLI a row at a time.
+  const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a, false, true) };
   if (a.task === 'classification') {
     Object.assign(report, {
       classes: ctx.classes ?? null,
       accuracy: accuracy(a.predicted, a.actual),
       actual: Array.from(a.actual),
       pTrue: Array.from(a.pTrue),
-      targets: toRows(denseTargets(a, a.n, a.k), a.n, a.k),
+      targets: new RowsForJson(denseTargets(a, a.n, a.k), a.n, a.k),
     });
   }
-  return JSON.stringify(report, finite) + '\n';
+  return report;
 }
 
 /** JSON has no NaN or infinity: write them as strings rather than as a silent null. */
@@ -90,30 +96,33 @@ function finite(_key: string, value: unknown): unknown {
  * Numbers are written in their shortest exact form, so reading them back gives the same float64.
  */
 export function analysisToCsv(a: Analysis, ctx: ExportContext = {}): string {
-  const lines: string[] = [];
+  return Array.from(analysisCsvLines(a, ctx)).join('\n') + '\n';
+}
+
+/** The lines of analysisToCsv, without their newlines, one at a time (the CLI writes them a piece at a time). */
+export function* analysisCsvLines(a: Analysis, ctx: ExportContext = {}): Generator<string, void, undefined> {
   if (a.task === 'classification') {
     const names = columnNames(a.k, ctx.classes);
     const header = ['sample', 'label', 'predicted', 'loss', ...names.map((c) => `p_${c}`), ...names.map((c) => `grad_${c}`)];
     const extra = a.input === 'probabilities';
     if (extra) header.push(...names.map((c) => `logit_grad_${c}`));
-    lines.push(header.map(csvCell).join(','));
+    yield header.map(csvCell).join(',');
     for (let i = 0; i < a.n; i++) {
       const row: string[] = [String(i), String(a.actual[i]), String(a.predicted[i]), num(a.losses[i])];
       pushRow(row, a.probabilities, i, a.k);
       pushRow(row, a.gradient, i, a.k);
       if (extra) pushRow(row, a.logitGradient, i, a.k);
-      lines.push(row.join(','));
+      yield row.join(',');
     }
   } else {
     const names = a.d === 1 && a.shape.length === 1 ? [''] : Array.from({ length: a.d }, (_, j) => `_${j}`);
-    lines.push(['sample', 'loss', ...names.map((c) => `grad${c}`)].join(','));
+    yield ['sample', 'loss', ...names.map((c) => `grad${c}`)].join(',');
     for (let i = 0; i < a.n; i++) {
       const row = [String(i), num(a.losses[i])];
       pushRow(row, a.gradient, i, a.d);
-      lines.push(row.join(','));
+      yield row.join(',');
     }
   }
-  return lines.join('\n') + '\n';
 }
 
 function pushRow(row: string[], data: Float64Array, i: number, k: number): void {
@@ -239,7 +248,7 @@ export function exportNetwork(data: NetworkData, a: NetworkAnalysis, format: Exp
   const outputs = last.outputs;
   switch (format) {
     case 'json':
-      return encoder.encode(JSON.stringify({ source: ctx.fileName ?? null, ...networkReport(data, a) }, finite) + '\n');
+      return encoder.encode(JSON.stringify(networkJsonReport(data, a, ctx), finite) + '\n');
     case 'csv': {
       const names = columnNames(outputs, a.head === 'cross-entropy' ? (ctx.classes ?? data.classes) : null);
       const header = ['sample', 'loss', ...(a.predicted ? ['predicted'] : []), ...names.map((c) => `out_${c}`)];
@@ -270,6 +279,11 @@ export function exportNetwork(data: NetworkData, a: NetworkAnalysis, format: Exp
       return format === 'safetensors' ? asSafetensors(arrays, ctx) : writeNpz(arrays, { compress: ctx.compress });
     }
   }
+}
+
+/** The object a network's JSON export writes. */
+export function networkJsonReport(data: NetworkData, a: NetworkAnalysis, ctx: ExportContext = {}): Record<string, unknown> {
+  return { source: ctx.fileName ?? null, ...networkReport(data, a) };
 }
 
 // ---- copying a selection ------------------------------------------------------------------------

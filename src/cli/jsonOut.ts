@@ -1,0 +1,180 @@
+/**
+ * JSON too long for one string (issue 22): `analyze` of 10⁴ × 10³ logits with `--json` is ~700 MB of
+ * text, past V8's longest string (2²⁹ − 24 characters), and JSON.stringify throws "Invalid string
+ * length". jsonChunks gives the same text in pieces of about `chunkChars` characters: joined, they are
+ * exactly JSON.stringify(value), the same rules step by step (toJSON, wrapper objects, NaN and
+ * ±Infinity as null, undefined members left out, array holes as null); with nonFinite 'string',
+ * JSON.stringify(value, finite) of the file exports (src/core/exportAnalysis.ts: "NaN", "Infinity"). A piece ends
+ * only between two values, never inside a string (a surrogate pair is never split, and escaping a
+ * piece escapes the same characters as escaping the whole). Memory: one piece, not the whole text.
+ */
+import { RowsForJson } from '../core/analysisReport';
+import { escapeJsonOutput } from '../core/safeText';
+
+/** Non-finite numbers as JSON.stringify writes them (null) or as the file exports do ("NaN", "-Infinity"). */
+export type NonFinite = 'null' | 'string';
+
+export interface JsonChunkOptions {
+  /** A piece is handed out once it reaches this many characters (default 64 Ki: young-generation strings, not large objects). */
+  chunkChars?: number;
+  nonFinite?: NonFinite;
+}
+
+export const DEFAULT_CHUNK_CHARS = 1 << 16;
+/** At most this many elements of an array are handed to JSON.stringify at once (a row of 10³ logits is one run). */
+const BLOCK = 1 << 14;
+
+/** JSON.stringify(value) in pieces; nothing at all where JSON.stringify gives undefined. */
+export function* jsonChunks(value: unknown, options: JsonChunkOptions = {}): Generator<string, void, undefined> {
+  const w = new ChunkedJson(Math.max(1, options.chunkChars ?? DEFAULT_CHUNK_CHARS), options.nonFinite === 'string');
+  yield* w.value(w.resolve('', value));
+  if (w.text) yield w.text;
+}
+
+/** `--json` on stdout: escapeJsonOutput(JSON.stringify(value)) + '\n' (escape: false, without it), a piece per `out`. */
+export function writeJson(value: unknown, out: (text: string) => void, options: { chunkChars?: number; escape?: boolean } = {}): void {
+  const escape = options.escape ?? true;
+  // One piece behind, so that a report that fits in one piece is one write, newline included.
+  let pending: string | null = null;
+  for (const chunk of jsonChunks(value, { chunkChars: options.chunkChars })) {
+    if (pending !== null) out(pending);
+    pending = escape ? escapeJsonOutput(chunk) : chunk;
+  }
+  out((pending ?? '') + '\n');
+}
+
+/** The JSON + '\n' as UTF-8 pieces, for a file (`--out X.json`). */
+export function* jsonFileChunks(value: unknown, nonFinite: NonFinite, chunkChars?: number): Generator<Uint8Array, void, undefined> {
+  const encoder = new TextEncoder();
+  for (const chunk of jsonChunks(value, { nonFinite, chunkChars })) yield encoder.encode(chunk);
+  yield encoder.encode('\n');
+}
+
+/** What `resolve` gives for a value JSON.stringify leaves out (undefined, a function, a symbol). */
+const SKIP = Symbol('skip');
+
+class ChunkedJson {
+  text = '';
+  /** The objects and arrays being written, outermost first: a cycle throws as JSON.stringify does. */
+  private readonly open: object[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly nonFiniteString: boolean,
+  ) {}
+
+  /** SerializeJSONProperty's first steps: toJSON, then (nonFinite 'string') the exports' replacer, wrappers unwrapped; SKIP for none. */
+  resolve(key: string, value: unknown): unknown {
+    if (value instanceof RowsForJson) return value; // its toJSON, a row at a time (below)
+    if ((typeof value === 'object' && value !== null) || typeof value === 'bigint') {
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') value = toJSON.call(value, key);
+    }
+    if (this.nonFiniteString && typeof value === 'number' && !Number.isFinite(value)) value = String(value);
+    if (value instanceof Number) value = Number(value);
+    else if (value instanceof String) value = String(value);
+    else if (value instanceof Boolean) value = value.valueOf();
+    else if (value instanceof BigInt) value = value.valueOf();
+    return value === undefined || typeof value === 'function' || typeof value === 'symbol' ? SKIP : value;
+  }
+
+  /** Appends a resolved value (SKIP: nothing). */
+  *value(value: unknown): Generator<string, void, undefined> {
+    if (value === SKIP) return;
+    if (typeof value !== 'object' || value === null) this.text += leaf(value);
+    else if (value instanceof RowsForJson) yield* this.rows(value);
+    else if (Array.isArray(value)) yield* this.array(value);
+    else yield* this.object(value);
+  }
+
+  private *array(a: unknown[]): Generator<string, void, undefined> {
+    this.enter(a);
+    this.text += '[';
+    // The bulk of a report, rows of numbers, goes through JSON.stringify a run at a time (3× faster
+    // than number by number); anything else (objects, holes, NaN written "NaN") element by element.
+    const native = Object.getPrototypeOf(a) === Array.prototype && (a as { toJSON?: unknown }).toJSON === undefined;
+    for (let i = 0; i < a.length;) {
+      if (i) this.text += ',';
+      const end = native ? this.plainRun(a, i) : i;
+      if (end > i) {
+        this.text += JSON.stringify(end - i === a.length ? a : a.slice(i, end)).slice(1, -1);
+        i = end;
+      } else {
+        const r = this.resolve(String(i), a[i]);
+        if (r === SKIP) this.text += 'null';
+        else yield* this.value(r);
+        i++;
+      }
+      if (this.text.length >= this.limit) yield this.flush();
+    }
+    this.text += ']';
+    this.open.pop();
+  }
+
+  /** RowsForJson's toJSON() written as it is made: one row of JS numbers at a time. */
+  private *rows(m: RowsForJson): Generator<string, void, undefined> {
+    this.text += '[';
+    for (let i = 0; i < m.rows; i++) {
+      if (i) this.text += ',';
+      yield* this.array(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+    }
+    this.text += ']';
+  }
+
+  /**
+   * The end of the run from a[from] of numbers, strings, booleans and nulls that JSON.stringify writes
+   * as they are, at most BLOCK long and (but for its first element) at most a piece's length of JSON.
+   */
+  private plainRun(a: unknown[], from: number): number {
+    let budget = this.limit;
+    const to = Math.min(a.length, from + BLOCK);
+    let i = from;
+    for (; i < to; i++) {
+      const v = a[i];
+      let most: number; // the longest JSON the element can have
+      if (typeof v === 'number') {
+        if (this.nonFiniteString && !Number.isFinite(v)) break;
+        most = 24; // "-1.2345678901234567e-308"
+      } else if (typeof v === 'string') most = 6 * v.length + 2;
+      else if (typeof v === 'boolean' || v === null) most = 5;
+      else break;
+      if (i > from && most > budget) break;
+      budget -= most;
+    }
+    return i;
+  }
+
+  private *object(o: object): Generator<string, void, undefined> {
+    this.enter(o);
+    this.text += '{';
+    let first = true;
+    for (const key of Object.keys(o)) {
+      const r = this.resolve(key, (o as Record<string, unknown>)[key]);
+      if (r === SKIP) continue;
+      this.text += (first ? '' : ',') + JSON.stringify(key) + ':';
+      first = false;
+      yield* this.value(r);
+      if (this.text.length >= this.limit) yield this.flush();
+    }
+    this.text += '}';
+    this.open.pop();
+  }
+
+  private enter(o: object): void {
+    if (this.open.includes(o)) throw new TypeError('Converting circular structure to JSON');
+    this.open.push(o);
+  }
+
+  private flush(): string {
+    const piece = this.text;
+    this.text = '';
+    return piece;
+  }
+}
+
+/** A number, string, boolean or null as JSON.stringify writes it (a BigInt throws, as there). */
+function leaf(v: unknown): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  if (typeof v === 'bigint') throw new TypeError('Do not know how to serialize a BigInt');
+  return JSON.stringify(v);
+}
