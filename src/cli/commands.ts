@@ -38,7 +38,7 @@ import { streamedSummary, type ChunkFile } from './streamSummary';
 import type { PartJob, PartResult } from '../node/summaryParts';
 import { availableParallelism } from 'node:os';
 import { streamedBinary } from './binaryStream';
-import { writeJson } from './jsonOut';
+import { writeJson } from '../core/jsonChunks';
 
 export interface CliIo extends OutIo {
   /** Reads a regular file of at most `maxBytes` (checked before reading); throws otherwise. */

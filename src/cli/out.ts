@@ -16,7 +16,7 @@ import {
   networkJsonReport,
   type ExportFormat,
 } from '../core/exportAnalysis';
-import { jsonFileChunks } from './jsonOut';
+import { jsonFileChunks } from '../core/jsonChunks';
 import { analyzeNetwork } from '../core/network';
 import type { Reduction } from '../core/losses';
 

@@ -13,7 +13,7 @@ export function toRows(data: Float64Array, rows: number, cols: number): number[]
 
 /**
  * toRows(data, rows, cols) as JSON.stringify sees it (toJSON), held as the typed array itself: the CLI's
- * JSON writer (src/cli/jsonOut.ts) writes it a row at a time, never n × k numbers as JS arrays (issue 22).
+ * JSON writer (src/core/jsonChunks.ts) writes it a row at a time, never n × k numbers as JS arrays (issue 22).
  */
 export class RowsForJson {
   constructor(

@@ -11,6 +11,7 @@ import { writeNpy } from './npy';
 import { writeNpz, type NpzEntry } from './npz';
 import { accuracy, analysisReport, RowsForJson, toRows } from './analysisReport';
 import { writeSafetensors } from './safetensors';
+import { jsonFileChunks } from './jsonChunks';
 import { softmaxJacobian } from './softmax';
 import { neutraliseFormula } from './csvSafe';
 
@@ -54,6 +55,29 @@ export function exportAnalysis(a: Analysis, format: ExportFormat, ctx: ExportCon
       return analysisToNpy(a, ctx.npy ?? 'gradient');
   }
 }
+
+/**
+ * exportAnalysis's bytes in pieces, for a file written a piece at a time (the extension's worker):
+ * a large analysis's JSON or CSV is more text than one V8 string holds (issue 22). Joined, the
+ * pieces are exportAnalysis's bytes; the binary formats are one piece.
+ */
+export function* exportAnalysisChunks(a: Analysis, format: ExportFormat, ctx: ExportContext = {}): Generator<Uint8Array, void, undefined> {
+  if (format === 'json') yield* jsonFileChunks(analysisJsonReport(a, ctx), 'string');
+  else if (format === 'csv') {
+    let text = '';
+    for (const line of analysisCsvLines(a, ctx)) {
+      text += line + '\n';
+      if (text.length >= CSV_PIECE_CHARS) {
+        yield encoder.encode(text);
+        text = '';
+      }
+    }
+    if (text) yield encoder.encode(text);
+  } else yield exportAnalysis(a, format, ctx);
+}
+
+/** CSV lines are handed out about this many characters at a time. */
+const CSV_PIECE_CHARS = 1 << 20;
 
 // ---- JSON ---------------------------------------------------------------------------------------
 

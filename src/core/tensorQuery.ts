@@ -5,7 +5,7 @@
  * only what was asked for crosses a thread or process boundary (issue 14: the worker owns the data).
  */
 import type { Analysis, ClassificationAnalysis, RegressionAnalysis } from './analysis';
-import { exportAnalysis, exportJacobian, type ExportFormat, type NpyQuantity } from './exportAnalysis';
+import { exportAnalysisChunks, exportJacobian, type ExportFormat, type NpyQuantity } from './exportAnalysis';
 import { targetRowInto, type ClassificationData, type RegressionData } from './dataset';
 import { effectiveTargets } from './loss/effectiveTargets';
 import { checkDatasetGradients, type NamedCheck } from './datasetCheck';
@@ -106,12 +106,8 @@ export class TensorStore {
       return { checks: perEntry ? [perEntry.check] : checkDatasetGradients(dataset, query.reduction), perEntry };
     }
     if (query.kind === 'export') {
-      const analysis = this.fullAnalysis();
-      if (!analysis) throw new QueryError('this file has no analysis to export');
-      const ctx = { fileName: query.fileName, compress: true, npy: query.npy, classes: query.classes };
-      if (query.jacobianOf === null) return exportAnalysis(analysis, query.format, ctx);
-      if (analysis.task !== 'classification') throw new QueryError('the softmax Jacobian needs logits or probabilities');
-      return exportJacobian(analysis, query.jacobianOf, query.format, ctx);
+      const pieces = [...this.exportPieces(query)];
+      return pieces.length === 1 ? pieces[0] : concatBytes(pieces);
     }
     if (query.kind === 'row') {
       if (dataset?.task === 'classification' && analysis?.task === 'classification') return this.classificationRow(analysis, query.index);
@@ -159,6 +155,24 @@ export class TensorStore {
       note: rows < n ? `First ${rows} of ${n} samples.` : undefined,
     };
     return tableText(table, query.format);
+  }
+
+  /**
+   * An export's bytes in pieces (a file written a piece at a time: a large analysis's JSON or CSV
+   * is more text than one string holds); joined, they are `answer(query)`.
+   */
+  *exportPieces(query: Extract<TensorQuery, { kind: 'export' }>): Generator<Uint8Array, void, undefined> {
+    const { dataset } = this.result;
+    if (this.ensureRows && dataset?.task === 'classification') this.ensureRows(0, dataset.n);
+    const analysis = this.fullAnalysis();
+    if (!analysis) throw new QueryError('this file has no analysis to export');
+    const ctx = { fileName: query.fileName, compress: true, npy: query.npy, classes: query.classes };
+    if (query.jacobianOf === null) {
+      yield* exportAnalysisChunks(analysis, query.format, ctx);
+      return;
+    }
+    if (analysis.task !== 'classification') throw new QueryError('the softmax Jacobian needs logits or probabilities');
+    yield exportJacobian(analysis, query.jacobianOf, query.format, ctx);
   }
 
   private classificationRow(analysis: ClassificationAnalysis, i: number): ClassificationRow {
@@ -253,4 +267,14 @@ function regressionRow(dataset: RegressionData, analysis: RegressionAnalysis, i:
     y: dataset.targets.slice(at, at + d),
     gradient: analysis.gradient.slice(at, at + d),
   };
+}
+
+function concatBytes(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
  * export — until the host terminates it (document closed, file re-analysed, cancelled). A worker
  * may instead hold the NumPy viewer's decoded arrays (viewerArrays.ts) and answer its blocks.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { LineIndex } from '../core/lineIndex';
@@ -90,6 +90,13 @@ function answer(request: WorkerRequest): void {
       return;
     }
     if (!store) throw new Error('no analysis in this worker');
+    if (request.path && request.query.kind === 'export') {
+      // An export goes from here to the chosen file a piece at a time (a large analysis's JSON is
+      // more than one string holds); only its size goes back.
+      const written = writePieces(request.path, store.exportPieces(request.query));
+      parentPort!.postMessage({ id: request.id, type: 'answer', answer: written } satisfies WorkerResponse);
+      return;
+    }
     const answer = store.answer(request.query);
     if (request.path && answer instanceof Uint8Array) {
       // An export goes from here to the chosen file; only its size goes back.
@@ -140,6 +147,21 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
     byteLength: fast.byteLength,
   } satisfies WorkerResponse);
   return true;
+}
+
+/** Writes the pieces to `path` (created or truncated); the bytes written. */
+function writePieces(path: string, pieces: Iterable<Uint8Array>): number {
+  const fd = openSync(path, 'w');
+  let written = 0;
+  try {
+    for (const piece of pieces) {
+      for (let at = 0; at < piece.length;) at += writeSync(fd, piece, at);
+      written += piece.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return written;
 }
 
 /** The answer's buffers move to the host instead of being copied (each answer is freshly made). */

@@ -1,6 +1,6 @@
 /**
  * Issue 22: `analyze --json` (and `--out X.json`) write their JSON a piece at a time
- * (src/cli/jsonOut.ts), because a 10⁴ × 10³ analysis is more JSON than one V8 string holds. The bytes
+ * (src/core/jsonChunks.ts), because a 10⁴ × 10³ analysis is more JSON than one V8 string holds. The bytes
  * must be exactly what JSON.stringify (+ escapeJsonOutput on stdout) gave: on hand-made values that
  * exercise every JSON.stringify rule, on seeded random values, on the bundled examples' reports, and
  * through the CLI; and a value whose JSON is longer than any string must still be written, in full.
@@ -14,7 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { reportOf, runCli, type CliIo } from '../../../src/cli/commands';
-import { jsonChunks, jsonFileChunks, writeJson, type NonFinite } from '../../../src/cli/jsonOut';
+import { jsonChunks, jsonFileChunks, writeJson, type NonFinite } from '../../../src/core/jsonChunks';
 import { analysisBytes, analysisTextChunks, lineChunks } from '../../../src/cli/out';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { analyze } from '../../../src/core/analysis';

@@ -8,8 +8,8 @@
  * only between two values, never inside a string (a surrogate pair is never split, and escaping a
  * piece escapes the same characters as escaping the whole). Memory: one piece, not the whole text.
  */
-import { RowsForJson } from '../core/analysisReport';
-import { escapeJsonOutput } from '../core/safeText';
+import { RowsForJson } from './analysisReport';
+import { escapeJsonOutput } from './safeText';
 
 /** Non-finite numbers as JSON.stringify writes them (null) or as the file exports do ("NaN", "-Infinity"). */
 export type NonFinite = 'null' | 'string';

@@ -1,0 +1,36 @@
+/**
+ * The extension's worker writes an export a piece at a time (a large analysis's JSON or CSV is
+ * more text than one V8 string holds, issue 22): the pieces, joined, are exportAnalysis's bytes
+ * for every format, for the full analysis and for the worker's (rows derived on demand).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyze } from '../../../src/core/analysis';
+import { EXPORT_FORMATS, exportAnalysis, type ExportFormat } from '../../../src/core/exportAnalysis';
+import { runPipeline } from '../../../src/core/pipeline';
+import { TensorStore } from '../../../src/core/tensorQuery';
+import { seededUniform } from '../../helpers/seeded';
+
+function logitsFile(n: number, k: number): Uint8Array {
+  const u = seededUniform(17);
+  const rows = Array.from({ length: n }, () => `[${Array.from({ length: k }, () => (8 * u() - 4).toFixed(5)).join(', ')}]`);
+  const labels = Array.from({ length: n }, () => Math.floor(u() * k));
+  return new TextEncoder().encode(`{"logits": [${rows.join(', ')}], "labels": [${labels.join(', ')}]}`);
+}
+
+test('export pieces joined equal exportAnalysis in every format, from the full analysis and from rows on demand', () => {
+  const bytes = logitsFile(1500, 60);
+  const ctx = { fileName: 'big.json', classes: null };
+  const full = runPipeline(bytes, 'big.json');
+  const reference = analyze(full.dataset as never);
+  for (const rowsOnDemand of [false, true]) {
+    const store = new TensorStore(runPipeline(bytes, 'big.json', { rowsOnDemand }));
+    for (const format of EXPORT_FORMATS as readonly ExportFormat[]) {
+      const pieces = [...store.exportPieces({ kind: 'export', jacobianOf: null, format, fileName: 'big.json', classes: null })];
+      const joined = Buffer.concat(pieces);
+      const want = exportAnalysis(reference, format, { ...ctx, compress: true });
+      assert.ok(joined.equals(Buffer.from(want)), `${format}, rowsOnDemand ${rowsOnDemand}: ${joined.length} vs ${want.length} bytes`);
+      if (format === 'json' || format === 'csv') assert.ok(pieces.length > 1, `${format} in ${pieces.length} piece(s)`);
+    }
+  }
+});
