@@ -48,8 +48,8 @@ export interface CliIo extends OutIo {
   err(text: string): void;
   /** Opens a regular file for reading in chunks (analyze --summary streams through it); null: read it whole. */
   openFile?(path: string): ChunkFile | null;
-  /** Runs the parts of a CSV read by several threads on worker threads (else one after another). */
-  runParts?(jobs: PartJob[]): PartResult[];
+  /** Runs the parts of a large CSV or JSON on this many threads (else one after another here). */
+  runParts?(jobs: PartJob[], threads: number): PartResult[];
 }
 
 const USAGE = `usage:
@@ -169,7 +169,7 @@ export function runCli(argv: string[], io: CliIo): number {
     // Bounded memory: a logits file in the simple layout is summarised a chunk at a time (issue 22).
     const report = streamedSummary(file, io.openFile, readSibling, values.reduction as Reduction, {
       count: threads,
-      runParts: io.runParts,
+      runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
     });
     if (report) return (io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report)), 0);
   }

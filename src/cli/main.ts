@@ -38,7 +38,9 @@ const io = {
   openFile: (path: string) => openChunkFile(path, DEFAULT_MAX_FILE_BYTES),
   // Workers run this same script, dist/cli.js (under tsx, src/cli/main.ts, the parts run here: a
   // worker thread would not get tsx's loader).
-  runParts: /\.[cm]?js$/.test(process.argv[1] ?? '') ? (jobs: PartJob[]) => runPartsOnThreads(process.argv[1], jobs) : undefined,
+  runParts: /\.[cm]?js$/.test(process.argv[1] ?? '')
+    ? (jobs: PartJob[], threads: number) => runPartsOnThreads(process.argv[1], jobs, threads)
+    : undefined,
   // Written before returning, not queued: see stdoutSync.ts.
   out: (text: string) => writeAllSync(1, text),
   err: (text: string) => process.stderr.write(text),

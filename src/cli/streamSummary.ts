@@ -9,14 +9,14 @@ import { formatOf } from '../core/load';
 import type { Reduction } from '../core/losses';
 import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
-import { jsonTail, MIN_PART_BYTES, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from '../node/summaryParts';
+import { jsonTail, partsFor, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from '../node/summaryParts';
 
 export { openChunkFile, type ChunkFile } from '../node/chunkFile';
 
 /** How many threads read a large CSV, and how their parts are run (worker threads in the CLI). */
 export interface ThreadOptions {
   count: number;
-  /** Runs the jobs, each on its own thread; without it they run one after another here (tests). */
+  /** Runs the jobs on `count` threads; without it they run one after another here (tests). */
   runParts?: (jobs: PartJob[]) => PartResult[];
   /** Smallest part, in bytes (tests make it small). */
   minPartBytes?: number;
@@ -90,12 +90,7 @@ function inParts(
   reduction: Reduction,
   threads: ThreadOptions,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
-  const plan = planCsvParts(
-    file,
-    f,
-    (bytes) => Math.min(threads.count, Math.floor(bytes / (threads.minPartBytes ?? MIN_PART_BYTES))),
-    false,
-  );
+  const plan = planCsvParts(file, f, partsFor(threads.count, threads.minPartBytes), false);
   if (!plan || plan.jobs.length < 2) return null;
   const { jobs, k } = plan;
   return addUp(threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f))), k, reduction);
@@ -133,7 +128,7 @@ function jsonInParts(
   reduction: Reduction,
   threads: ThreadOptions,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
-  const plan = planJsonParts(file, f, (bytes) => Math.min(threads.count, Math.floor(bytes / (threads.minPartBytes ?? MIN_PART_BYTES))));
+  const plan = planJsonParts(file, f, partsFor(threads.count, threads.minPartBytes));
   if (!plan || plan.jobs.length < 2) return null;
   const { jobs, k, rows } = plan;
   const results = threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f)));

@@ -25,6 +25,12 @@ export interface RowTarget {
   pPredicted: Float64Array;
 }
 
+/**
+ * The last released block, for the next summer of the same size on this thread: a file read in
+ * parts has a summer per part, and a fresh 2 MB block costs hundreds of first-touch page faults.
+ */
+let spareBlock: Float64Array | null = null;
+
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */
   readonly block: Float64Array;
@@ -53,10 +59,16 @@ export class LogitRowSummer {
     this.kept = keep && !target ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
     this.blockRows = Math.max(1, Math.floor((1 << 18) / k));
-    this.block = new Float64Array(this.blockRows * k);
+    this.block = spareBlock?.length === this.blockRows * k ? spareBlock : new Float64Array(this.blockRows * k);
+    if (this.block === spareBlock) spareBlock = null;
     this.spans = new Float64Array(2 * this.blockRows);
     this.labels = new Int32Array(this.blockRows);
     this.logK = Math.log(k);
+  }
+
+  /** The block may be reused by the next summer on this thread (this one is not used again). */
+  release(): void {
+    spareBlock = this.block;
   }
 
   /** Summarises the block's rows; false when the full reader would report a problem in them. */

@@ -19,6 +19,8 @@ export interface SummaryStream {
   readonly done: boolean;
   /** The summer after the last feed, or null when the file was not complete in the simple layout. */
   finish(): LogitRowSummer | null;
+  /** Done with the stream and its summer: their buffers may be reused on this thread. */
+  release(): void;
 }
 
 const NEED_MORE = Symbol('need more bytes');
@@ -86,6 +88,10 @@ export class CsvSummaryStream implements SummaryStream {
     }
     if (last) this.ended = true;
     return len;
+  }
+
+  release(): void {
+    this.summer?.release();
   }
 
   finish(): LogitRowSummer | null {
@@ -333,6 +339,10 @@ export class JsonSummaryStream implements SummaryStream {
     s.spans[2 * s.rows + 1] = base + at;
     s.labels[s.rows++] = labels[this.rowsSeen++];
     return s.rows < s.blockRows || s.flush();
+  }
+
+  release(): void {
+    this.summer?.release();
   }
 
   finish(): LogitRowSummer | null {

@@ -124,7 +124,7 @@ const FILL_ON_THREADS_BYTES = 16 << 20;
 function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
   if (!('path' in request.input)) return false;
   const count = request.threads || availableParallelism();
-  const runParts = count > 1 ? (jobs: Parameters<typeof runPartsOnThreads>[1]) => runPartsOnThreads(__filename, jobs) : undefined;
+  const runParts = count > 1 ? (jobs: Parameters<typeof runPartsOnThreads>[1]) => runPartsOnThreads(__filename, jobs, count) : undefined;
   const fast = analyzeLogitFile(
     request.input.path,
     request.fileName,

@@ -19,7 +19,7 @@ import type { RowTarget } from '../core/summaryRows';
 import { dataWarnings } from '../core/warnings';
 import { openChunkFile, type ChunkFile } from './chunkFile';
 import { FilledValues } from './valueFill';
-import { lineStretch, MIN_PART_BYTES, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from './summaryParts';
+import { lineStretch, partsFor, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from './summaryParts';
 
 export interface LogitFileAnalysis {
   /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
@@ -65,7 +65,7 @@ function analyzeOpen(
   options: PipelineOptions,
   threads: PartRunner,
 ): LogitFileAnalysis | null {
-  const parts = (bytes: number) => Math.max(1, Math.min(threads.count, Math.floor(bytes / (threads.minPartBytes ?? MIN_PART_BYTES))));
+  const parts = partsFor(threads.count, threads.minPartBytes);
   const plan = format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts);
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;

@@ -37,8 +37,21 @@ export interface PartResult {
   lines?: LineStretch;
 }
 
-/** No part smaller than this: a thread's start-up (about 30 ms) must pay for itself. */
+/** No part smaller than this: a part's set-up and a thread's start-up must pay for themselves. */
 export const MIN_PART_BYTES = 8 << 20;
+
+/**
+ * How many parts a file of `bytes` (its rows) is cut into for `threads` threads: one per thread,
+ * or one when two would be below minPartBytes. More parts than threads (each thread taking the
+ * next, partThreads.ts) was measured slower: a new worker runs cold for its first few hundred
+ * milliseconds whatever the size of its part, and each extra part pays for its own start.
+ */
+export function partsFor(threads: number, minPartBytes = MIN_PART_BYTES): (bytes: number) => number {
+  return (bytes) => {
+    const most = Math.floor(bytes / minPartBytes);
+    return threads <= 1 || most < 2 ? 1 : Math.min(most, threads);
+  };
+}
 
 export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | null): PartResult {
   const failed: PartResult = { ok: false, hits: 0, losses: new Float64Array(0), bounds: new Float64Array(0) };
@@ -52,12 +65,16 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
           { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target },
         )
       : new CsvSummaryStream({ k: job.k, final: job.final, target });
-    if (!feedChunks(f, job.start, job.end, (bytes, last, offset) => stream.feed(bytes, last, offset))) return failed;
-    const summer = stream.finish();
-    if (!summer) return failed;
-    if (target) return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines: lineStretch(f, job.start, job.end) };
-    if (!summer.kept) return failed;
-    return { ok: true, hits: summer.hits, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
+    try {
+      if (!feedChunks(f, job.start, job.end, (bytes, last, offset) => stream.feed(bytes, last, offset))) return failed;
+      const summer = stream.finish();
+      if (!summer) return failed;
+      if (target) return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines: lineStretch(f, job.start, job.end) };
+      if (!summer.kept) return failed;
+      return { ok: true, hits: summer.hits, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
+    } finally {
+      stream.release();
+    }
   } finally {
     f.close();
   }
@@ -67,9 +84,12 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
  * The lines of [start, end) of the file, read again a chunk at a time (from the page cache: the
  * part was just read). Only after the streaming reader accepted the bytes: they are all ASCII.
  */
+let lineChunk: Uint8Array | undefined;
+
 export function lineStretch(f: ChunkFile, start: number, end: number): LineStretch {
   const lines = new LineTableBuilder(start, true);
-  const chunk = new Uint8Array(Math.min(4 << 20, Math.max(1, end - start)));
+  // One 4 MB buffer per thread, kept between parts (fresh pages cost a fault each: see chunkFile.ts).
+  const chunk = (lineChunk ??= new Uint8Array(4 << 20)).subarray(0, Math.min(4 << 20, Math.max(1, end - start)));
   for (let at = start; at < end;) {
     const got = f.read(chunk, 0, Math.min(chunk.length, end - at), at);
     if (got === 0) break;

@@ -63,7 +63,7 @@ describe('JSON --threads: the same bits for every N', () => {
         assert.equal(many, one, `${name}, ${count} threads`);
         // Not vacuous: the file was cut into `count` parts, and only the broken one failed.
         assert.equal(failed.length, count, `${name}: ${count} parts`);
-        if (name === 'bad.json' && count === 3) assert.deepEqual(failed, [false, true, false]);
+        if (name === 'bad.json') assert.equal(failed.filter(Boolean).length, 1, `${name}: one part failed`);
         if (one !== 'null')
           assert.ok(
             failed.every((f) => !f),

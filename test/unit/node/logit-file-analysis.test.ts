@@ -212,7 +212,7 @@ test('the logits are read after the analysis: a row on demand, or on threads, th
     });
     for (const count of [1, 3]) {
       // The parts are read on real threads too (the extension worker's runParts).
-      const runParts = (jobs: Parameters<typeof runPartsOnThreads>[1]) => runPartsOnThreads(script, jobs);
+      const runParts = (jobs: Parameters<typeof runPartsOnThreads>[1]) => runPartsOnThreads(script, jobs, count);
       const threaded = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes: 1000, runParts })!;
       const analysis = threaded.result.analysis!;
       const fullAnalysis = full.analysis!;

@@ -1,0 +1,86 @@
+/**
+ * runPartsOnThreads (issue 22): each thread takes the next unread part. On real worker threads,
+ * with as many parts as threads or more, the results come back in job order, equal to reading
+ * every part here; with no thread to be had (a script that does not exist) every part is read
+ * here. partsFor cuts a file into one part per thread, none below the minimum size.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
+import { openChunkFile } from '../../../src/node/chunkFile';
+import { runPartsOnThreads } from '../../../src/node/partThreads';
+import { partsFor, planCsvParts, summarizePart, type PartResult } from '../../../src/node/summaryParts';
+import { seededUniform } from '../../helpers/seeded';
+
+const scratch = mkdtempSync(join(tmpdir(), 'gl-part-threads-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
+
+function writeCsv(n: number, k: number, seed: number): string {
+  const rand = seededUniform(seed);
+  const lines = [Array.from({ length: k }, (_, j) => `logit_${j}`).join(',') + ',label'];
+  for (let i = 0; i < n; i++) {
+    lines.push(`${Array.from({ length: k }, () => ((rand() - 0.5) * 20).toPrecision(17)).join(',')},${Math.floor(rand() * k)}`);
+  }
+  const path = join(scratch, `rows-${n}x${k}-${seed}.csv`);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+const plain = (r: PartResult) => ({ ok: r.ok, hits: r.hits, losses: [...r.losses], bounds: [...r.bounds] });
+
+test('partsFor: one part on one thread or below two minimum parts, else one per thread', () => {
+  assert.equal(partsFor(1, 100)(10_000), 1);
+  assert.equal(partsFor(2, 100)(199), 1);
+  assert.equal(partsFor(2, 100)(200), 2);
+  assert.equal(partsFor(3, 100)(250), 2);
+  assert.equal(partsFor(3, 100)(10_000), 3);
+});
+
+test('parts pulled by real threads come back in job order, as if read here; no thread: read here', () => {
+  const script = join(scratch, 'part-worker.cjs');
+  const entry = join(scratch, 'entry.ts');
+  writeFileSync(
+    entry,
+    `import { runPartWorker } from ${JSON.stringify(fileURLToPath(new URL('../../../src/node/partThreads.ts', import.meta.url)))};\nrunPartWorker();\n`,
+  );
+  buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'silent' });
+  const path = writeCsv(300, 40, 5);
+  const f = open(path)!;
+  const plan = planCsvParts(path, f, () => 12, false)!;
+  f.close();
+  assert.equal(plan.jobs.length, 12, 'more parts than threads');
+  const here = plan.jobs.map((job) => plain(summarizePart(job, open)));
+  assert.ok(here.every((r) => r.ok && r.losses.length > 0));
+  // Every row once, in file order: the parts' rows add up to the file's.
+  assert.equal(
+    here.reduce((s, r) => s + r.losses.length, 0),
+    300,
+  );
+  for (const threads of [1, 2, 3, 5]) {
+    assert.deepEqual(runPartsOnThreads(script, plan.jobs, threads).map(plain), here, `${threads} threads`);
+  }
+  assert.deepEqual(runPartsOnThreads(join(scratch, 'missing.cjs'), plan.jobs, 3).map(plain), here, 'no worker could start');
+});
+
+test('a part that is not in the simple layout fails on a thread as it does here', () => {
+  const script = join(scratch, 'part-worker.cjs');
+  const path = writeCsv(200, 30, 6);
+  const f = open(path)!;
+  const plan = planCsvParts(path, f, () => 6, false)!;
+  f.close();
+  // A job that ends inside a row is not a part in the simple layout: it must fail, not vanish.
+  const jobs = plan.jobs.map((job, i) => (i === 3 ? { ...job, end: job.end - 5 } : job));
+  const results = runPartsOnThreads(script, jobs, 2);
+  assert.equal(results.length, jobs.length);
+  assert.equal(results[3].ok, false);
+  assert.deepEqual(
+    results.map((r) => r.ok),
+    jobs.map((job) => summarizePart(job, open).ok),
+  );
+});
