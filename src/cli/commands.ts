@@ -336,8 +336,10 @@ function jacobianCommand(
   const names = (dataset.classes ?? Array.from({ length: k }, (_, j) => String(j))).map((n) => escapeControls(n, true));
   const width = Math.max(10, ...names.map((n) => n.length + 1));
   // K × K can be far more than fits: refuse, with the size it would need, before writing anything.
+  // A sigmoid (binary) loss: each output's own σ(1 − σ); its JSON has softmax's beside it for comparison.
+  const sigmoid = dataset.loss?.name === 'binary_cross_entropy_with_logits' || dataset.loss?.name === 'binary_cross_entropy';
   const tooLarge =
-    (print ? jacobianTooLarge(k, json ? 'json' : 'table', width) : null) ??
+    (print ? jacobianTooLarge(k, json ? 'json' : 'table', width, sigmoid && json) : null) ??
     (out ? jacobianTooLarge(k, out.format === 'safetensors' ? 'npz' : out.format) : null);
   if (tooLarge) {
     io.err(`${file}: ${tooLarge}\n`);
@@ -346,8 +348,6 @@ function jacobianCommand(
   const analysis = analyze(dataset);
   if (analysis.task !== 'classification') return 1;
   const p = analysis.probabilities.slice(sample * k, (sample + 1) * k);
-  // A sigmoid (binary) loss: each output's own σ(1 − σ), with softmax's beside it for comparison.
-  const sigmoid = dataset.loss?.name === 'binary_cross_entropy_with_logits' || dataset.loss?.name === 'binary_cross_entropy';
   if (print && sigmoid) {
     const jacobian = toRows(sigmoidJacobian(p), k, k);
     if (json)

@@ -31,9 +31,13 @@ export function jacobianOutputBytes(k: number, format: JacobianFormat, width = 1
   return entries * TEXT_BYTES_PER_ENTRY;
 }
 
-/** Why the Jacobian of K classes cannot be written in `format`, or null when it can. */
-export function jacobianTooLarge(k: number, format: JacobianFormat, width = 10): string | null {
-  const bytes = jacobianOutputBytes(k, format, width);
+/**
+ * Why the Jacobian of K classes cannot be written in `format`, or null when it can. `sigmoidToo`:
+ * the output holds the sigmoid Jacobian beside the softmax one (a sigmoid loss's JSON), twice the size.
+ */
+export function jacobianTooLarge(k: number, format: JacobianFormat, width = 10, sigmoidToo = false): string | null {
+  const matrices = sigmoidToo ? 2 : 1;
+  const bytes = matrices * jacobianOutputBytes(k, format, width);
   const limit = format === 'npz' ? JACOBIAN_NPZ_LIMIT : JACOBIAN_OUTPUT_LIMIT;
   if (bytes <= limit) return null;
   const what =
@@ -46,7 +50,8 @@ export function jacobianTooLarge(k: number, format: JacobianFormat, width = 10):
     format === 'npz' && k * k * 8 + 128 <= JACOBIAN_OUTPUT_LIMIT
       ? '; --out J.npy streams it'
       : "; J = diag(p) − p pᵀ follows from the sample's probabilities (analyze --json)";
-  return `the softmax Jacobian of ${k.toLocaleString('en-US')} classes has ${(k * k).toLocaleString('en-US')} entries, about ${byteSize(bytes)} ${what}, above the ${byteSize(limit)} an output may have${hint}`;
+  const which = sigmoidToo ? 'the sigmoid and softmax Jacobians' : 'the softmax Jacobian';
+  return `${which} of ${k.toLocaleString('en-US')} classes ha${sigmoidToo ? 've' : 's'} ${(matrices * k * k).toLocaleString('en-US')} entries, about ${byteSize(bytes)} ${what}, above the ${byteSize(limit)} an output may have${hint}`;
 }
 
 const encoder = new TextEncoder();

@@ -83,6 +83,12 @@ describe('huge K: refused with the size it would need, exit 1, one line', () => 
     assert.match(jacobianTooLarge(20_000, 'npy')!, /about 3\.0 GB as \.npy/);
     assert.match(jacobianTooLarge(20_000, 'table')!, /as a table/);
     assert.equal(jacobianTooLarge(6_000, 'json'), null);
+    // A sigmoid loss's JSON holds two K × K matrices: the guard counts both.
+    assert.equal(jacobianTooLarge(9_000, 'json'), null);
+    assert.match(
+      jacobianTooLarge(9_000, 'json', 10, true)!,
+      /^the sigmoid and softmax Jacobians of 9,000 classes have 162,000,000 entries, about 3\.\d GB as JSON/,
+    );
     assert.equal(jacobianTooLarge(6_000, 'npy'), null);
     assert.match(jacobianTooLarge(6_000, 'npz')!, /in an \.npz \(built in memory\).*--out J\.npy streams it/);
   });
