@@ -36,6 +36,7 @@ import { UnreadableFileError } from './readRegular';
 import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
 import type { PartJob, PartResult } from '../node/summaryParts';
+import { streamedTable } from './streamTable';
 import { availableParallelism } from 'node:os';
 import { streamedBinary } from './binaryStream';
 import { writeJson } from '../core/jsonChunks';
@@ -177,6 +178,14 @@ export function runCli(argv: string[], io: CliIo): number {
     // A binary logits file read a block of rows at a time, without copies (issue 22).
     const report = streamedBinary(file, io.openFile, readSibling, values.reduction as Reduction, values.summary);
     if (report) return (io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report)), 0);
+  }
+  if (command === 'analyze' && !values.summary && !values.json && !values.out && !values.role?.length && !lossOverride && io.openFile) {
+    // The table of a large logits file: read in parts, only the rows it shows read back (issue 22).
+    const table = streamedTable(file, readSibling, values.reduction as Reduction, {
+      count: threads,
+      runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
+    });
+    if (table !== null) return (io.out(table), 0);
   }
   let bytes: Uint8Array;
   try {

@@ -76,6 +76,8 @@ export class FilledValues {
       if (done >= to - part.firstRow) return;
       if (!this.threads || to - from <= REPORT_EVERY || done === FAILED) {
         this.readHere(from, to);
+        // Without threads this thread alone moves the progress: rows read from where it stood count as done.
+        if (!this.threads && from <= part.firstRow + done) Atomics.store(this.progress, index, to - part.firstRow);
         return;
       }
       // Many rows: wait for the thread, unless it stops moving (it died), then read them here.
@@ -142,7 +144,8 @@ function readRows(
   r1: number,
   report?: (rowsDone: number) => void,
 ): boolean {
-  let buffer = new Uint8Array(4 << 20);
+  // No bigger than the rows asked for: a row read on demand should not cost a 4 MB buffer.
+  let buffer = new Uint8Array(Math.min(4 << 20, spans[2 * (r1 - 1) + 1] - spans[2 * r0]));
   for (let i = r0; i < r1;) {
     const start = spans[2 * i];
     // As many whole rows as fit in the buffer (at least one, however long).

@@ -1,0 +1,115 @@
+/**
+ * Issue 22: `analyze FILE`'s table of a CSV or JSON logits file in the simple layout is read in
+ * parts and only the rows it shows are read back (src/cli/streamTable.ts). Its output must be the
+ * full reader's byte for byte — stdout, stderr and status — for generated files (CSV LF and CRLF,
+ * JSON, fewer and more rows than the table shows, classes.txt beside them, --reduction sum), for
+ * every example and every bad-input fixture, on 1–3 parts.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { streamedTable } from '../../../src/cli/streamTable';
+import { cli, cliWithChunks } from '../../helpers/cli';
+import { seededUniform } from '../../helpers/seeded';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'gl-stream-table-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function rows(n: number, k: number, seed: number): { logits: string[][]; labels: number[] } {
+  const rand = seededUniform(seed);
+  const logits = Array.from({ length: n }, () =>
+    Array.from({ length: k }, () => ((rand() - 0.5) * 24).toPrecision(1 + Math.floor(rand() * 17))),
+  );
+  return { logits, labels: Array.from({ length: n }, () => Math.floor(rand() * k)) };
+}
+const csvOf = ({ logits, labels }: ReturnType<typeof rows>) =>
+  [logits[0].map((_, j) => `logit_${j}`).join(',') + ',label', ...logits.map((r, i) => `${r.join(',')},${labels[i]}`)].join('\n') + '\n';
+const jsonOf = ({ logits, labels }: ReturnType<typeof rows>) =>
+  `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(',\n  ')}], "labels": [${labels.join(', ')}]}\n`;
+
+/** The table with the chunked reader (the streamed path when it applies) and without (the full reader). */
+function bothWays(path: string, ...flags: string[]) {
+  const args = ['analyze', path, ...flags];
+  return { streamed: cli(...args), full: cliWithChunks(args, null) };
+}
+
+test('generated logits files: the streamed table is the full reader’s, and it was streamed', () => {
+  const files: Record<string, string> = {
+    'few.csv': csvOf(rows(12, 5, 1)),
+    'many.csv': csvOf(rows(130, 7, 2)),
+    'crlf.csv': csvOf(rows(70, 4, 3)).replace(/\n/g, '\r\n'),
+    'few.json': jsonOf(rows(9, 3, 4)),
+    'many.json': jsonOf(rows(120, 12, 5)),
+    // Extreme logits: one sample's loss is large and its ∂L/∂z is the one-hot's.
+    'extreme.json': jsonOf({ logits: [['1000', '-1000', '0'], ...rows(60, 3, 6).logits], labels: [1, ...rows(60, 3, 6).labels] }),
+  };
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(scratch, name);
+    writeFileSync(path, text);
+    for (const flags of [[], ['--reduction', 'sum'], ['--threads', '1'], ['--threads', '3']]) {
+      const { streamed, full } = bothWays(path, ...flags);
+      assert.equal(full.status, 0, `${name}: ${full.stderr}`);
+      assert.deepEqual(streamed, full, `${name} ${flags.join(' ')}`);
+    }
+    // Not vacuous: the streamed path answered (the full reader would give the same table).
+    assert.ok(
+      streamedTable(path, () => null, 'mean', { count: 1 }),
+      `${name} was streamed`,
+    );
+    assert.equal(
+      streamedTable(path, () => null, 'mean', { count: 3, minPartBytes: 64 }),
+      streamedTable(path, () => null, 'mean', { count: 1 }),
+      `${name} in parts`,
+    );
+  }
+});
+
+test('class names from classes.txt beside the file name the predicted column', () => {
+  const dir = join(scratch, 'named');
+  mkdirSync(dir);
+  const path = join(dir, 'logits.csv');
+  writeFileSync(path, csvOf(rows(60, 3, 7)));
+  writeFileSync(join(dir, 'classes.txt'), 'cat\ndog\nbird\n');
+  const { streamed, full } = bothWays(path);
+  assert.deepEqual(streamed, full);
+  assert.match(streamed.stdout, /\b(cat|dog|bird)\b/);
+  assert.ok(streamedTable(path, (name) => (name === 'classes.txt' ? Buffer.from('cat\ndog\nbird\n') : null), 'mean', { count: 1 }));
+});
+
+test('every example and bad-input fixture: the same stdout, stderr and status as the full reader', () => {
+  const files = [
+    ...readdirSync(join(root, 'examples')).map((f) => join(root, 'examples', f)),
+    ...readdirSync(join(root, 'test/fixtures/bad')).map((f) => join(root, 'test/fixtures/bad', f)),
+  ].filter((p) => /\.(json|csv)$/.test(p) && !p.endsWith('expected.json'));
+  assert.ok(files.length > 50);
+  let streamedCount = 0;
+  for (const path of files) {
+    const { streamed, full } = bothWays(path);
+    assert.deepEqual(streamed, full, path);
+    if (streamedTable(path, () => null, 'mean', { count: 1 })) streamedCount++;
+  }
+  assert.ok(streamedCount >= 2, `only ${streamedCount} files took the streamed path`);
+});
+
+test('fuzzing: 150 seeded byte mutations of a CSV and a JSON, the same output as the full reader', () => {
+  const rand = seededUniform(99);
+  const pick = (s: string) => s[Math.floor(rand() * s.length)];
+  for (const [name, text] of [
+    ['m.csv', csvOf(rows(40, 4, 8))],
+    ['m.json', jsonOf(rows(40, 4, 9))],
+  ] as const) {
+    const path = join(scratch, name);
+    for (let i = 0; i < 75; i++) {
+      const at = Math.floor(rand() * text.length);
+      const cut = Math.floor(rand() * 3);
+      const mutated = text.slice(0, at) + (rand() < 0.7 ? pick('0123456789.,-eE[]{}"\n\r x') : '') + text.slice(at + cut);
+      writeFileSync(path, mutated);
+      const { streamed, full } = bothWays(path);
+      assert.deepEqual(streamed, full, `${name} mutation ${i} at ${at}`);
+    }
+  }
+});
