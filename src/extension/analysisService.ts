@@ -16,6 +16,7 @@ import { CancelledError, DocumentWorker } from './documentWorker';
 import { LocalTensorData, type TensorData } from './tensorData';
 import { documentWindow, fileWindow } from './byteWindows';
 import type { WorkerInput } from './workerProtocol';
+import { PartThreadHost } from './partThreadHost';
 
 export { looksLikeTensorFile, looksLikeTensorText };
 
@@ -42,6 +43,7 @@ export class AnalysisService implements vscode.Disposable {
   private readonly entries = new Map<string, FileAnalysis>();
   private readonly pending = new Map<string, Promise<FileAnalysis>>();
   private readonly workerScript: string;
+  private readonly partThreads: PartThreadHost;
   private readonly changed = new vscode.EventEmitter<FileAnalysis>();
   readonly onDidAnalyze = this.changed.event;
   /** An open document's sibling files, not looked up again on every edit. */
@@ -52,6 +54,12 @@ export class AnalysisService implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.workerScript = vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath;
+    this.partThreads = new PartThreadHost(this.workerScript);
+  }
+
+  /** A worker for one file, connected to the host's part threads unless reading is on one thread. */
+  private newWorker(): DocumentWorker {
+    return new DocumentWorker(this.workerScript, readSettings().readThreads === 1 ? [] : this.partThreads.connect());
   }
 
   get(uri: vscode.Uri): FileAnalysis | undefined {
@@ -122,7 +130,7 @@ export class AnalysisService implements vscode.Disposable {
       input = { bytes };
     }
     const extra: EditorLoadOptions = { siblings: await this.siblings.get(uri) };
-    const worker = new DocumentWorker(this.workerScript);
+    const worker = this.newWorker();
     try {
       if (archive) {
         const match = await worker
@@ -168,7 +176,7 @@ export class AnalysisService implements vscode.Disposable {
       let size: number;
       if (given || !('bytes' in input) || input.bytes.length > settings.workerThresholdBytes) {
         // The worker reads the file (or encodes the text), parses, and keeps the analysis.
-        const worker = given ?? new DocumentWorker(this.workerScript);
+        const worker = given ?? this.newWorker();
         const done = await worker.analyze(input, fileName, options, token, settings.readThreads).catch((error: Error) => {
           worker.dispose();
           throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(notATensorFileMessage(fileName)) : error;
@@ -231,6 +239,7 @@ export class AnalysisService implements vscode.Disposable {
     for (const entry of this.entries.values()) entry.data.dispose();
     this.changed.dispose();
     this.entries.clear();
+    this.partThreads.dispose();
   }
 }
 

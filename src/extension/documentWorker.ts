@@ -3,7 +3,7 @@
  * queries until disposed (the document closed, the file analysed again) or cancelled. Terminating
  * is the only way to stop a parse mid-loop, and frees everything the file took at once.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { PipelineOptions } from '../core/pipeline';
 import type { RoleMatch } from '../core/npzRoles';
@@ -32,8 +32,9 @@ export class DocumentWorker implements TensorData {
   private readonly waiting = new Map<number, Waiter>();
   private closed: Error | null = null;
 
-  constructor(script: string) {
-    this.worker = new Worker(script);
+  /** `partPorts`: ports to the host's part threads (partThreadHost.ts), handed to the worker. */
+  constructor(script: string, partPorts: MessagePort[] = []) {
+    this.worker = new Worker(script, partPorts.length ? { workerData: { partPorts }, transferList: partPorts } : {});
     this.worker.on('message', (message: WorkerResponse) => {
       const waiter = this.waiting.get(message.id);
       this.waiting.delete(message.id);

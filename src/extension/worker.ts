@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { LineIndex } from '../core/lineIndex';
 import { runPipeline } from '../core/pipeline';
 import { summarizeResult } from '../core/resultSummary';
@@ -16,7 +16,8 @@ import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { ViewerArrays } from './viewerArrays';
 import { archiveRoleMatch } from './archiveRoles';
 import { analyzeLogitFile } from '../node/logitFileAnalysis';
-import { runPartsOnThreads, runPartWorker } from '../node/partThreads';
+import { PartThreadPool, runPartWorker } from '../node/partThreads';
+import type { PartJob } from '../node/summaryParts';
 import { runFillWorker } from '../node/valueFill';
 import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
 
@@ -43,8 +44,9 @@ function readInput(input: WorkerInput, fileName: string): Uint8Array {
   return bytes;
 }
 
-// This script also runs the reading threads of a large logits file (runPartsOnThreads and
+// This script also runs the reading threads of a large logits file (PartThreadPool and
 // FilledValues below).
+let partPool: PartThreadPool | undefined;
 if (!runPartWorker() && !runFillWorker()) parentPort?.on('message', answer);
 
 function answer(request: WorkerRequest): void {
@@ -124,12 +126,16 @@ const FILL_ON_THREADS_BYTES = 16 << 20;
 function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
   if (!('path' in request.input)) return false;
   const count = request.threads || availableParallelism();
-  const runParts = count > 1 ? (jobs: Parameters<typeof runPartsOnThreads>[1]) => runPartsOnThreads(__filename, jobs, count) : undefined;
+  // The host's part threads (partThreadHost.ts) outlive this worker: a file analysed again finds
+  // them warm, so they get more, smaller parts than this new thread (the first takes the rest).
+  const ports = (workerData as { partPorts?: MessagePort[] } | null)?.partPorts;
+  const runParts =
+    count > 1 ? (jobs: PartJob[]) => (partPool ??= new PartThreadPool(ports?.length ? ports : __filename)).run(jobs, count) : undefined;
   const fast = analyzeLogitFile(
     request.input.path,
     request.fileName,
     request.options,
-    { count, runParts },
+    { count, runParts, partsPerThread: ports?.length ? 4 : 1 },
     request.options.maxArchiveBytes,
   );
   if (!fast) return false;

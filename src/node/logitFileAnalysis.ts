@@ -35,6 +35,8 @@ export interface PartRunner {
   /** Runs the jobs on threads; without it they run one after another here. */
   runParts?: (jobs: PartJob[]) => PartResult[];
   minPartBytes?: number;
+  /** Parts per thread (1: threads that all start cold; more when some are warm, see partThreads.ts). */
+  partsPerThread?: number;
 }
 
 export function analyzeLogitFile(
@@ -65,7 +67,7 @@ function analyzeOpen(
   options: PipelineOptions,
   threads: PartRunner,
 ): LogitFileAnalysis | null {
-  const parts = partsFor(threads.count, threads.minPartBytes);
+  const parts = partsFor(threads.count, threads.minPartBytes, threads.partsPerThread);
   const plan = format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts);
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
@@ -134,14 +136,18 @@ function analyzeOpen(
   };
   const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
   const lines = joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size);
-  const logits = new FilledValues(
-    path,
-    k,
-    values,
-    arrays.spans,
-    plan.rows.map((rows, i) => ({ firstRow: plan.firstRows[i], rows })),
-  );
+  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(plan.firstRows, plan.rows, threads.count));
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
+}
+
+/** The parts' rows joined into one stretch per thread for FilledValues (it starts a thread per stretch). */
+function fillStretches(firstRows: number[], rows: number[], threads: number): { firstRow: number; rows: number }[] {
+  const count = Math.max(1, Math.min(threads, rows.length));
+  return Array.from({ length: count }, (_, g) => {
+    const from = Math.floor((g * rows.length) / count);
+    const to = Math.floor(((g + 1) * rows.length) / count);
+    return { firstRow: firstRows[from], rows: rows.slice(from, to).reduce((a, b) => a + b, 0) };
+  });
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */

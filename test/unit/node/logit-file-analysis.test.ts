@@ -218,6 +218,13 @@ test('the logits are read after the analysis: a row on demand, or on threads, th
       const fullAnalysis = full.analysis!;
       assert.equal(analysis.loss, fullAnalysis.loss);
       assert.deepEqual([...analysis.losses], [...fullAnalysis.losses]);
+      // More parts than threads (the extension's warm host threads): the same result.
+      const finer = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes: 1000, runParts, partsPerThread: 4 })!;
+      assert.deepEqual([...finer.result.analysis!.losses], [...fullAnalysis.losses]);
+      assert.deepEqual(finer.lines, threaded.lines);
+      finer.logits.startThreads(script);
+      finer.logits.ensureRows(0, fullAnalysis.n);
+      assert.deepEqual([...finer.logits.values], [...want]);
       threaded.logits.startThreads(script);
       const all = new TensorStore(threaded.result, (r0, r1) => threaded.logits.ensureRows(r0, r1));
       const max = { kind: 'columnMaxAbs', field: 'values' } as const;

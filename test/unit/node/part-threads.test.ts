@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
 import { openChunkFile } from '../../../src/node/chunkFile';
-import { runPartsOnThreads } from '../../../src/node/partThreads';
+import { Worker } from 'node:worker_threads';
+import { connectPartThread, PartThreadPool, runPartsOnThreads } from '../../../src/node/partThreads';
 import { partsFor, planCsvParts, summarizePart, type PartResult } from '../../../src/node/summaryParts';
 import { seededUniform } from '../../helpers/seeded';
 
@@ -83,4 +84,47 @@ test('a part that is not in the simple layout fails on a thread as it does here'
     results.map((r) => r.ok),
     jobs.map((job) => summarizePart(job, open).ok),
   );
+});
+
+test('a pool keeps its threads between runs: the same results each time, no new threads', () => {
+  const script = join(scratch, 'part-worker.cjs');
+  const path = writeCsv(240, 20, 8);
+  const f = open(path)!;
+  const plan = planCsvParts(path, f, () => 5, false)!;
+  f.close();
+  const here = plan.jobs.map((job) => plain(summarizePart(job, open)));
+  const pool = new PartThreadPool(script);
+  try {
+    for (let run = 0; run < 3; run++) {
+      assert.deepEqual(pool.run(plan.jobs, 3).map(plain), here, `run ${run}`);
+      assert.equal(pool.size, 2, 'two threads beside this one, kept');
+    }
+    // Fewer threads asked for: the pool's first ones do it, none are added.
+    assert.deepEqual(pool.run(plan.jobs, 2).map(plain), here);
+    assert.equal(pool.size, 2);
+  } finally {
+    pool.close();
+  }
+  assert.equal(pool.size, 0);
+});
+
+test('threads started elsewhere (the extension host’s), reached through ports: each new pool finds them, same results', async () => {
+  const script = join(scratch, 'part-worker.cjs');
+  const path = writeCsv(260, 16, 10);
+  const f = open(path)!;
+  const plan = planCsvParts(path, f, () => 8, false)!;
+  f.close();
+  const here = plan.jobs.map((job) => plain(summarizePart(job, open)));
+  const threads = [0, 1].map(() => new Worker(script, { workerData: { gradientLensPartPool: true } }));
+  try {
+    // Two file workers in turn, each with its own ports to the same two threads.
+    for (let file = 0; file < 2; file++) {
+      const pool = new PartThreadPool(threads.map(connectPartThread));
+      assert.equal(pool.size, 2);
+      for (const count of [3, 2]) assert.deepEqual(pool.run(plan.jobs, count).map(plain), here, `file ${file}, ${count} threads`);
+      pool.close();
+    }
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
 });
