@@ -68,7 +68,9 @@ function analyzeOpen(
   threads: PartRunner,
 ): LogitFileAnalysis | null {
   const parts = partsFor(threads.count, threads.minPartBytes, threads.partsPerThread);
-  const plan = format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts);
+  // The plan's row counts on the threads too, when there are threads: one pass over the file fewer here.
+  const countOn = threads.runParts;
+  const plan = format === 'json' ? planJsonParts(path, f, parts, countOn) : planCsvParts(path, f, parts, true, countOn);
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   const classes = siblingClassNames(k, siblingReader({ siblings: options.siblings ?? {} }));

@@ -23,6 +23,8 @@ export interface PartJob {
   json?: { firstRow: number; first: boolean; labels: Int32Array; keyAt: number };
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
   target?: RowTarget;
+  /** Only count this byte in [start, end) (`rows` of the result): a plan's row counts, on the threads. */
+  countByte?: number;
 }
 
 export interface PartResult {
@@ -59,6 +61,7 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
   const f = open(job.path);
   if (!f) return failed;
   try {
+    if (job.countByte !== undefined) return { ...failed, ok: true, rows: countBytes(f, job.start, job.end, job.countByte) };
     const { json, target } = job;
     const stream = json
       ? new JsonSummaryStream(
@@ -132,7 +135,14 @@ export function csvCuts(f: ChunkFile, rowsStart: number, parts: number): number[
  * one thread). Each cut is just after a row's ']'; `rows[i]` is the index of the first row after
  * cut i. Rows are counted in 4 MB windows with indexOf, no parsing.
  */
-export function jsonCuts(f: ChunkFile, rowsStart: number, end: number, parts: number): { cuts: number[]; rows: number[] } {
+export function jsonCuts(
+  f: ChunkFile,
+  rowsStart: number,
+  end: number,
+  parts: number,
+  countOn?: PartCounter,
+): { cuts: number[]; rows: number[] } {
+  if (countOn && parts > 1) return jsonCutsCounted(f, rowsStart, end, parts, countOn);
   const targets: number[] = [];
   for (let i = 1; i < parts; i++) targets.push(rowsStart + Math.floor(((end - rowsStart) * i) / parts));
   const cuts = [rowsStart];
@@ -156,6 +166,64 @@ export function jsonCuts(f: ChunkFile, rowsStart: number, end: number, parts: nu
   }
   return { cuts, rows };
 }
+
+/** Runs count jobs (PartJob.countByte) on threads; a result's `rows` is its count. */
+export type PartCounter = (jobs: PartJob[]) => PartResult[];
+
+/**
+ * jsonCuts with the counting on threads: each cut is found by reading forward from its target to
+ * the first ']' at or after it (jsonCuts' rule, so the same cuts), then the ']' between
+ * consecutive cuts are counted by `countOn`, a part each. The pre-scan of a whole file on one
+ * thread was the serial part of a JSON read in parts.
+ */
+function jsonCutsCounted(
+  f: ChunkFile,
+  rowsStart: number,
+  end: number,
+  parts: number,
+  countOn: PartCounter,
+): { cuts: number[]; rows: number[] } {
+  const cuts = [rowsStart];
+  const window = new Uint8Array(64 << 10);
+  for (let i = 1; i < parts; i++) {
+    let at = rowsStart + Math.floor(((end - rowsStart) * i) / parts);
+    // A target the last cut's ']' already passed is skipped (jsonCuts' rule), not moved forward.
+    if (at < cuts[cuts.length - 1]) continue;
+    let found = -1;
+    while (found < 0 && at < end) {
+      const got = f.read(window, 0, Math.min(window.length, end - at), at);
+      if (got === 0) break;
+      const close = window.subarray(0, got).indexOf(93);
+      if (close >= 0) found = at + close + 1;
+      else at += got;
+    }
+    if (found < 0) break;
+    if (found > cuts[cuts.length - 1]) cuts.push(found);
+  }
+  if (cuts.length === 1) return { cuts, rows: [0] };
+  const counted = countOn(cuts.slice(0, -1).map((start, i) => ({ path: '', start, end: cuts[i + 1], k: 0, final: false, countByte: 93 })));
+  const rows = [0];
+  for (const r of counted) {
+    if (!r.ok || r.rows === undefined) return { cuts: [rowsStart], rows: [0] };
+    rows.push(rows[rows.length - 1] + r.rows);
+  }
+  return { cuts, rows };
+}
+
+/** How many times `byte` occurs in [start, end) of the file. */
+function countBytes(f: ChunkFile, start: number, end: number, byte: number): number {
+  const window = (countWindow ??= new Uint8Array(4 << 20));
+  let count = 0;
+  for (let at = start; at < end;) {
+    const got = f.read(window, 0, Math.min(window.length, end - at), at);
+    if (got === 0) break;
+    for (let j = window.subarray(0, got).indexOf(byte); j >= 0 && j < got; j = window.indexOf(byte, j + 1)) count++;
+    at += got;
+  }
+  return count;
+}
+
+let countWindow: Uint8Array | undefined;
 
 /** Labels read from a JSON file's end: beyond this the full reader runs. */
 const MAX_TAIL = 64 << 20;
@@ -191,7 +259,7 @@ export interface PartPlan {
 }
 
 /** Parts of a JSON file in the simple layout (`{"logits": [[…], …], "labels": […]}`), or null. */
-export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: number) => number): PartPlan | null {
+export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: number) => number, countOn?: PartCounter): PartPlan | null {
   const tail = jsonTail(f);
   if (!tail) return null;
   const head = new Uint8Array(Math.min(f.size, 1 << 16));
@@ -207,7 +275,8 @@ export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: numb
   if (open < 0 || close < 0) return null;
   const k = text.slice(open, close).split(',').length;
   if (k < 2) return null;
-  const { cuts, rows } = jsonCuts(f, rowsStart, tail.keyAt, Math.max(1, parts(tail.keyAt - rowsStart)));
+  const withPath = countOn && ((jobs: PartJob[]) => countOn(jobs.map((job) => ({ ...job, path }))));
+  const { cuts, rows } = jsonCuts(f, rowsStart, tail.keyAt, Math.max(1, parts(tail.keyAt - rowsStart)), withPath);
   const n = tail.labels.length;
   const jobs: PartJob[] = cuts.map((start, i) => ({
     path,
@@ -222,7 +291,13 @@ export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: numb
 }
 
 /** Parts of a CSV in the simple layout (header `logit_0,…,logit_{K−1},label`), with each part's rows counted; or null. */
-export function planCsvParts(path: string, f: ChunkFile, parts: (rowBytes: number) => number, countRows = true): PartPlan | null {
+export function planCsvParts(
+  path: string,
+  f: ChunkFile,
+  parts: (rowBytes: number) => number,
+  countRows = true,
+  countOn?: PartCounter,
+): PartPlan | null {
   const head = new Uint8Array(Math.min(f.size, 1 << 20));
   const got = f.read(head, 0, head.length, 0);
   const nl = head.subarray(0, got).indexOf(10);
@@ -231,7 +306,8 @@ export function planCsvParts(path: string, f: ChunkFile, parts: (rowBytes: numbe
   if (k < 2) return null;
   const rowsStart = nl + 1;
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));
-  const rows = countRows ? csvRowCounts(f, cuts) : [];
+  const rows = !countRows ? [] : countOn && cuts.length > 2 ? csvRowCountsOn(path, f, cuts, countOn) : csvRowCounts(f, cuts);
+  if (!rows) return null;
   const firstRows: number[] = [];
   let n = 0;
   for (const r of rows) {
@@ -250,10 +326,7 @@ export function planCsvParts(path: string, f: ChunkFile, parts: (rowBytes: numbe
 function csvRowCounts(f: ChunkFile, cuts: number[]): number[] {
   const counts: number[] = [];
   const window = new Uint8Array(4 << 20);
-  const end = cuts[cuts.length - 1];
-  let contentEnd = end;
-  const probe = new Uint8Array(1);
-  while (contentEnd > cuts[0] && f.read(probe, 0, 1, contentEnd - 1) === 1 && (probe[0] === 10 || probe[0] === 13)) contentEnd--;
+  const contentEnd = csvContentEnd(f, cuts);
   for (let i = 0; i + 1 < cuts.length; i++) {
     const last = i + 2 === cuts.length;
     const stop = last ? contentEnd : cuts[i + 1];
@@ -267,4 +340,25 @@ function csvRowCounts(f: ChunkFile, cuts: number[]): number[] {
     counts.push(count);
   }
   return counts;
+}
+
+/** Where the last part's trailing line ends (\r, \n) begin. */
+function csvContentEnd(f: ChunkFile, cuts: number[]): number {
+  let contentEnd = cuts[cuts.length - 1];
+  const probe = new Uint8Array(1);
+  while (contentEnd > cuts[0] && f.read(probe, 0, 1, contentEnd - 1) === 1 && (probe[0] === 10 || probe[0] === 13)) contentEnd--;
+  return contentEnd;
+}
+
+/** csvRowCounts with the newlines counted on threads, a part each: the same counts; null if a count failed. */
+function csvRowCountsOn(path: string, f: ChunkFile, cuts: number[], countOn: PartCounter): number[] | null {
+  const contentEnd = csvContentEnd(f, cuts);
+  const last = cuts.length - 2;
+  const jobs = cuts
+    .slice(0, -1)
+    .map((start, i): PartJob => ({ path, start, end: i === last ? contentEnd : cuts[i + 1], k: 0, final: false, countByte: 10 }));
+  const counted = countOn(jobs);
+  if (counted.some((r) => !r.ok || r.rows === undefined)) return null;
+  // The last part's last row may end without a newline (csvRowCounts' rule).
+  return counted.map((r, i) => r.rows! + (i === last && contentEnd > cuts[i] ? 1 : 0));
 }

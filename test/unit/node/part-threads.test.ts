@@ -15,7 +15,7 @@ import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
 import { openChunkFile } from '../../../src/node/chunkFile';
 import { Worker } from 'node:worker_threads';
 import { connectPartThread, PartThreadPool, runPartsOnThreads } from '../../../src/node/partThreads';
-import { partsFor, planCsvParts, summarizePart, type PartResult } from '../../../src/node/summaryParts';
+import { partsFor, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from '../../../src/node/summaryParts';
 import { seededUniform } from '../../helpers/seeded';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gl-part-threads-'));
@@ -126,5 +126,48 @@ test('threads started elsewhere (the extension host’s), reached through ports:
     }
   } finally {
     await Promise.all(threads.map((t) => t.terminate()));
+  }
+});
+
+test('row counts on the threads (count jobs) give the plan the one-thread pre-scan gives: cuts, rows, first rows', () => {
+  const count = (jobs: PartJob[]) => jobs.map((job) => summarizePart(job, open));
+  const rand = seededUniform(12);
+  const cases: [string, string][] = [];
+  for (const [n, k] of [
+    [1, 3],
+    [7, 2],
+    [90, 6],
+    [300, 4],
+  ]) {
+    const logits = Array.from({ length: n }, () => Array.from({ length: k }, () => (rand() * 10 - 5).toFixed(1 + Math.floor(rand() * 12))));
+    const labels = Array.from({ length: n }, () => Math.floor(rand() * k));
+    const csv = [
+      Array.from({ length: k }, (_, j) => `logit_${j}`).join(',') + ',label',
+      ...logits.map((r, i) => `${r.join(',')},${labels[i]}`),
+    ].join('\n');
+    cases.push([`c${n}.csv`, csv + '\n'], [`c${n}-crlf.csv`, csv.replace(/\n/g, '\r\n') + '\r\n\r\n'], [`c${n}-open.csv`, csv]);
+    cases.push([`j${n}.json`, `{"logits": [${logits.map((r) => `[${r.join(',')}]`).join(',\n ')}], "labels": [${labels.join(',')}]}`]);
+  }
+  for (const [name, text] of cases) {
+    const path = join(scratch, name);
+    writeFileSync(path, text);
+    const f = open(path)!;
+    try {
+      for (const parts of [1, 2, 3, 5, 16, 400]) {
+        const plan = name.endsWith('.json')
+          ? (c?: typeof count) => planJsonParts(path, f, () => parts, c)
+          : (c?: typeof count) => planCsvParts(path, f, () => parts, true, c);
+        const serial = plan()!;
+        const counted = plan(count)!;
+        assert.ok(serial, name);
+        assert.deepEqual(
+          { jobs: counted.jobs, rows: counted.rows, firstRows: counted.firstRows, n: counted.n },
+          { jobs: serial.jobs, rows: serial.rows, firstRows: serial.firstRows, n: serial.n },
+          `${name}, ${parts} parts`,
+        );
+      }
+    } finally {
+      f.close();
+    }
   }
 });
