@@ -57,9 +57,13 @@ export class AnalysisService implements vscode.Disposable {
     this.partThreads = new PartThreadHost(this.workerScript);
   }
 
-  /** A worker for one file, connected to the host's part threads unless reading is on one thread. */
-  private newWorker(): DocumentWorker {
-    return new DocumentWorker(this.workerScript, readSettings().readThreads === 1 ? [] : this.partThreads.connect());
+  /**
+   * A worker for one file, connected to the host's part threads when it may read a file from disk
+   * in parts (a CSV or JSON, reading not on one thread): an archive never starts them.
+   */
+  private newWorker(fileName: string): DocumentWorker {
+    const parts = readSettings().readThreads !== 1 && /\.(csv|json)$/i.test(fileName);
+    return new DocumentWorker(this.workerScript, parts ? this.partThreads.connect() : []);
   }
 
   get(uri: vscode.Uri): FileAnalysis | undefined {
@@ -130,7 +134,7 @@ export class AnalysisService implements vscode.Disposable {
       input = { bytes };
     }
     const extra: EditorLoadOptions = { siblings: await this.siblings.get(uri) };
-    const worker = this.newWorker();
+    const worker = this.newWorker(fileName);
     try {
       if (archive) {
         const match = await worker
@@ -176,7 +180,7 @@ export class AnalysisService implements vscode.Disposable {
       let size: number;
       if (given || !('bytes' in input) || input.bytes.length > settings.workerThresholdBytes) {
         // The worker reads the file (or encodes the text), parses, and keeps the analysis.
-        const worker = given ?? this.newWorker();
+        const worker = given ?? this.newWorker(fileName);
         const done = await worker.analyze(input, fileName, options, token, settings.readThreads).catch((error: Error) => {
           worker.dispose();
           throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(notATensorFileMessage(fileName)) : error;
