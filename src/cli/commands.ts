@@ -8,27 +8,14 @@ import { formatOf, loadTensorFile } from '../core/load';
 import { ROLE_NAMES, type RoleAssignment, type RoleName } from '../core/npzRoles';
 import type { Reduction } from '../core/losses';
 import { summarizeClassification } from '../core/lossSummary';
-import { analysisReport, toRows } from '../core/analysisReport';
+import { analysisReport } from '../core/analysisReport';
 import { analyzeNetwork } from '../core/network';
 import { networkReport } from '../core/networkReport';
-import { softmaxJacobian } from '../core/softmax';
 import { runCommand } from './runCommand';
 import { parseTolerances, userCheckCommand } from './checkCommand';
 import { stateDictOutput } from './stateDictOut';
-import { sigmoidJacobian } from '../core/loss/sigmoidJacobian';
 import { LOSS_FLAG_OPTIONS, LOSS_FLAGS_USAGE, lossChoiceFromFlags } from './lossFlags';
-import {
-  analysisBytes,
-  analysisTextChunks,
-  checkOut,
-  jacobianBytes,
-  writeOut,
-  writeOutChunks,
-  type OutIo,
-  type ReportOptions,
-} from './out';
-import { jacobianFileChunks, jacobianJsonLines, jacobianRow, jacobianTooLarge } from '../core/jacobianStream';
-import type { ExportFormat } from '../core/exportAnalysis';
+import { analysisBytes, analysisTextChunks, checkOut, writeOut, writeOutChunks, type OutIo, type ReportOptions } from './out';
 import { renderTable } from './table';
 import { siblingByteLimit } from '../core/limits';
 import { escapeControls, escapeJsonOutput } from '../core/safeText';
@@ -37,6 +24,7 @@ import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
 import type { PartJob, PartResult } from '../node/summaryParts';
 import { streamedTable } from './streamTable';
+import { jacobianCommand, jacobianSourceOf, streamedJacobianSource } from './jacobianCommand';
 import { availableParallelism } from 'node:os';
 import { streamedBinary } from './binaryStream';
 import { writeJson } from '../core/jsonChunks';
@@ -187,6 +175,15 @@ export function runCli(argv: string[], io: CliIo): number {
     });
     if (table !== null) return (io.out(table), 0);
   }
+  if (command === 'jacobian' && !values.role?.length && !lossOverride && io.openFile) {
+    // One sample's Jacobian of a large logits file: read in parts, only that row read back (issue 22).
+    const source = streamedJacobianSource(file, readSibling, values.reduction as Reduction, {
+      count: threads,
+      runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
+    });
+    const out = outFormat ? { path: values.out!, format: outFormat } : null;
+    if (source) return jacobianCommand(file, source, values.sample, values.json, io, values.out === undefined || values.json, out);
+  }
   let bytes: Uint8Array;
   try {
     bytes = io.readFile(file);
@@ -208,7 +205,7 @@ export function runCli(argv: string[], io: CliIo): number {
 
   if (command === 'jacobian') {
     const out = outFormat ? { path: values.out!, format: outFormat } : null;
-    return jacobianCommand(file, dataset, values.sample, values.json, io, values.out === undefined || values.json, out);
+    return jacobianCommand(file, jacobianSourceOf(dataset), values.sample, values.json, io, values.out === undefined || values.json, out);
   }
   if (command === 'check' && loaded.userGradients?.tensors.length) {
     return userCheckCommand(file, bytes, dataset, loaded.userGradients, reduction, tolerances, values.json, io);
@@ -320,81 +317,6 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
     io.err(escapeControls(`${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${message}`, true) + '\n');
   }
   return loaded.dataset === null;
-}
-
-function jacobianCommand(
-  file: string,
-  dataset: Dataset,
-  sampleArg: string | undefined,
-  json: boolean,
-  io: CliIo,
-  print: boolean,
-  out: { path: string; format: ExportFormat } | null,
-): number {
-  if (dataset.task !== 'classification') {
-    io.err(`${file}: the softmax Jacobian needs logits or probabilities; this file is a ${dataset.task} file\n`);
-    return 1;
-  }
-  // "" and " " are not sample 0.
-  const sample = sampleArg === undefined ? 0 : sampleArg.trim() === '' ? NaN : Number(sampleArg);
-  if (!Number.isInteger(sample) || sample < 0 || sample >= dataset.n) {
-    io.err(`${file}: --sample must be a whole number from 0 to ${dataset.n - 1}, not "${sampleArg}"\n`);
-    return 1;
-  }
-  const k = dataset.k;
-  const names = (dataset.classes ?? Array.from({ length: k }, (_, j) => String(j))).map((n) => escapeControls(n, true));
-  const width = Math.max(10, ...names.map((n) => n.length + 1));
-  // K × K can be far more than fits: refuse, with the size it would need, before writing anything.
-  // A sigmoid (binary) loss: each output's own σ(1 − σ); its JSON has softmax's beside it for comparison.
-  const sigmoid = dataset.loss?.name === 'binary_cross_entropy_with_logits' || dataset.loss?.name === 'binary_cross_entropy';
-  const tooLarge =
-    (print ? jacobianTooLarge(k, json ? 'json' : 'table', width, sigmoid && json) : null) ??
-    (out ? jacobianTooLarge(k, out.format === 'safetensors' ? 'npz' : out.format) : null);
-  if (tooLarge) {
-    io.err(`${file}: ${tooLarge}\n`);
-    return 1;
-  }
-  const analysis = analyze(dataset);
-  if (analysis.task !== 'classification') return 1;
-  const p = analysis.probabilities.slice(sample * k, (sample + 1) * k);
-  if (print && sigmoid) {
-    const jacobian = toRows(sigmoidJacobian(p), k, k);
-    if (json)
-      writeJson({ sample, activation: 'sigmoid', jacobian, softmaxJacobian: toRows(softmaxJacobian(p), k, k) }, (t) => io.out(t), {
-        escape: false,
-      });
-    else {
-      io.out(
-        `sigmoid Jacobian ∂p_j/∂z_k = δ_jk p_j(1 − p_j) of sample ${sample} in ${escapeControls(file, true)} (diagonal: each output is its own sigmoid)\n`,
-      );
-      io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
-      jacobian.forEach((row, j) => io.out(names[j].padStart(width) + row.map((v) => v.toExponential(2).padStart(width)).join('') + '\n'));
-    }
-  } else if (print) {
-    if (json) for (const line of jacobianJsonLines(p, sample)) io.out(line);
-    else {
-      io.out(`softmax Jacobian ∂p_j/∂z_k = p_j(δ_jk − p_k) of sample ${sample} in ${escapeControls(file, true)}\n`);
-      io.out(''.padStart(width) + names.map((n) => n.padStart(width)).join('') + '\n');
-      const row = new Float64Array(k);
-      for (let j = 0; j < k; j++) {
-        jacobianRow(p, j, row);
-        let line = names[j].padStart(width);
-        for (let c = 0; c < k; c++) line += row[c].toExponential(2).padStart(width);
-        io.out(line + '\n');
-      }
-    }
-  }
-  if (!out) return 0;
-  const written =
-    out.format === 'npz' || out.format === 'safetensors'
-      ? ((bytes) => writeOut(out.path, bytes, io) ?? bytes.length)(jacobianBytes(dataset, analysis, sample, out.format, basename(file)))
-      : writeOutChunks(out.path, jacobianFileChunks(p, sample, out.format, { fileName: basename(file), classes: dataset.classes }), io);
-  if (typeof written === 'string') {
-    io.err(`gradient-lens: ${written}\n`);
-    return 1;
-  }
-  io.err(`wrote ${out.path} (${written} bytes)\n`);
-  return 0;
 }
 
 function checkCommand(dataset: Dataset, reduction: Reduction, io: CliIo, json: boolean): number {

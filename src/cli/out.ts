@@ -10,7 +10,6 @@ import {
   analysisCsvLines,
   analysisJsonReport,
   exportAnalysis,
-  exportJacobian,
   exportNetwork,
   formatFromPath,
   networkJsonReport,
@@ -103,12 +102,6 @@ export function analysisJsonChunks(
       ? networkJsonReport(dataset, analyzeNetwork(dataset, options), { fileName, classes: dataset.classes })
       : analysisJsonReport(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null });
   return jsonFileChunks(report, 'string');
-}
-
-export function jacobianBytes(dataset: Dataset, analysis: Analysis, sample: number, format: ExportFormat, fileName: string): Uint8Array {
-  if (analysis.task !== 'classification' || dataset.task !== 'classification')
-    throw new Error('the Jacobian needs a classification analysis');
-  return exportJacobian(analysis, sample, format, { fileName, classes: dataset.classes, compress: true });
 }
 
 /** Writes `bytes`; a message on failure, else null. */

@@ -230,9 +230,14 @@ export function sampleJacobian(a: ClassificationAnalysis, sample: number): Float
  * probabilities.
  */
 export function exportJacobian(a: ClassificationAnalysis, sample: number, format: ExportFormat, ctx: ExportContext = {}): Uint8Array {
-  const J = sampleJacobian(a, sample);
-  const k = a.k;
-  const p = a.probabilities.slice(sample * k, (sample + 1) * k);
+  sampleJacobian(a, sample); // checks the sample
+  return exportSampleJacobian(a.probabilities.slice(sample * a.k, (sample + 1) * a.k), sample, format, ctx);
+}
+
+/** exportJacobian from the sample's probabilities alone (a large file's row read on demand). */
+export function exportSampleJacobian(p: Float64Array, sample: number, format: ExportFormat, ctx: ExportContext = {}): Uint8Array {
+  const J = softmaxJacobian(p);
+  const k = p.length;
   switch (format) {
     case 'json':
       return encoder.encode(

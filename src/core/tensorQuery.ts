@@ -5,7 +5,7 @@
  * only what was asked for crosses a thread or process boundary (issue 14: the worker owns the data).
  */
 import type { Analysis, ClassificationAnalysis, RegressionAnalysis } from './analysis';
-import { exportAnalysisChunks, exportJacobian, type ExportFormat, type NpyQuantity } from './exportAnalysis';
+import { exportAnalysisChunks, exportSampleJacobian, type ExportFormat, type NpyQuantity } from './exportAnalysis';
 import { targetRowInto, type ClassificationData, type RegressionData } from './dataset';
 import { effectiveTargets } from './loss/effectiveTargets';
 import { checkDatasetGradients, type NamedCheck } from './datasetCheck';
@@ -163,16 +163,23 @@ export class TensorStore {
    */
   *exportPieces(query: Extract<TensorQuery, { kind: 'export' }>): Generator<Uint8Array, void, undefined> {
     const { dataset } = this.result;
+    const ctx = { fileName: query.fileName, compress: true, npy: query.npy, classes: query.classes };
+    if (query.jacobianOf !== null) {
+      // One sample's p is all a Jacobian needs: that row, not the whole analysis materialised.
+      const a = this.result.analysis;
+      if (a?.task !== 'classification') throw new QueryError('the softmax Jacobian needs logits or probabilities');
+      const i = query.jacobianOf;
+      if (!Number.isInteger(i) || i < 0 || i >= a.n) throw new QueryError(`sample must be a whole number from 0 to ${a.n - 1}, not ${i}`);
+      this.ensureRows?.(i, i + 1);
+      const p = new Float64Array(a.k);
+      this.rowOf('probabilities', i, p);
+      yield exportSampleJacobian(p, i, query.format, ctx);
+      return;
+    }
     if (this.ensureRows && dataset?.task === 'classification') this.ensureRows(0, dataset.n);
     const analysis = this.fullAnalysis();
     if (!analysis) throw new QueryError('this file has no analysis to export');
-    const ctx = { fileName: query.fileName, compress: true, npy: query.npy, classes: query.classes };
-    if (query.jacobianOf === null) {
-      yield* exportAnalysisChunks(analysis, query.format, ctx);
-      return;
-    }
-    if (analysis.task !== 'classification') throw new QueryError('the softmax Jacobian needs logits or probabilities');
-    yield exportJacobian(analysis, query.jacobianOf, query.format, ctx);
+    yield* exportAnalysisChunks(analysis, query.format, ctx);
   }
 
   private classificationRow(analysis: ClassificationAnalysis, i: number): ClassificationRow {

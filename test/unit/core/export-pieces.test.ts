@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyze } from '../../../src/core/analysis';
-import { EXPORT_FORMATS, exportAnalysis, type ExportFormat } from '../../../src/core/exportAnalysis';
+import { EXPORT_FORMATS, exportAnalysis, exportJacobian, type ExportFormat } from '../../../src/core/exportAnalysis';
 import { runPipeline } from '../../../src/core/pipeline';
 import { TensorStore } from '../../../src/core/tensorQuery';
 import { seededUniform } from '../../helpers/seeded';
@@ -32,5 +32,31 @@ test('export pieces joined equal exportAnalysis in every format, from the full a
       assert.ok(joined.equals(Buffer.from(want)), `${format}, rowsOnDemand ${rowsOnDemand}: ${joined.length} vs ${want.length} bytes`);
       if (format === 'json' || format === 'csv') assert.ok(pieces.length > 1, `${format} in ${pieces.length} piece(s)`);
     }
+  }
+});
+
+test('a sample’s Jacobian export reads that row only, and equals exportJacobian of the full analysis in every format', () => {
+  const bytes = logitsFile(300, 12);
+  const reference = analyze(runPipeline(bytes, 'big.json').dataset as never);
+  for (const rowsOnDemand of [false, true]) {
+    const asked: [number, number][] = [];
+    const store = new TensorStore(runPipeline(bytes, 'big.json', { rowsOnDemand }), (r0, r1) => asked.push([r0, r1]));
+    for (const format of EXPORT_FORMATS as readonly ExportFormat[]) {
+      for (const sample of [0, 7, 299]) {
+        const joined = Buffer.concat([
+          ...store.exportPieces({ kind: 'export', jacobianOf: sample, format, fileName: 'big.json', classes: null }),
+        ]);
+        const want = exportJacobian(reference as never, sample, format, { fileName: 'big.json', classes: null, compress: true });
+        assert.ok(joined.equals(Buffer.from(want)), `${format}, sample ${sample}, rowsOnDemand ${rowsOnDemand}`);
+      }
+    }
+    assert.ok(
+      asked.every(([r0, r1]) => r1 - r0 === 1),
+      `only single rows asked for: ${JSON.stringify(asked.slice(0, 3))}`,
+    );
+    assert.throws(
+      () => [...store.exportPieces({ kind: 'export', jacobianOf: 300, format: 'npy', fileName: 'big.json', classes: null })],
+      /from 0 to 299, not 300/,
+    );
   }
 });
