@@ -1,5 +1,5 @@
-// Issue 22, bench: the extension's reading of a large logits file, analysed again and again as a
-// watched file is. Like the extension host (src/extension/analysisService.ts), this process keeps
+// Issue 22, bench: the extension's reading of a large logits file from disk, analysed again and
+// again (as any large file after the first is: another export, a training run's step, a reopen). Like the extension host (src/extension/analysisService.ts), this process keeps
 // the part threads (PartThreadHost, cores − 1 of them) and starts a new file worker — the shipped
 // dist/worker.js — for every analysis, connected to them by ports. Each round's time runs from the
 // 'analyze' request to the 'analyzed' answer. With 1 thread: no part threads, as with the setting

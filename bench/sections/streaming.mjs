@@ -171,7 +171,7 @@ for (const source of [csv, json]) {
   );
 }
 
-// The extension's reading of these files analysed again and again, as a watched file is
+// The extension's reading of these files analysed again and again (any large file after the first)
 // (bench/entries/warmPool.mjs): the host keeps the part threads (PartThreadHost) and each analysis
 // is a new file worker, the shipped dist/worker.js, connected to them. The first analysis finds
 // the threads cold, the later ones warm. One process per thread count, alternated.

@@ -2,8 +2,9 @@
  * The threads that read the parts of a large logits file (src/node/partThreads.ts), kept by the
  * extension host for its whole life rather than started by each file's worker: a file's worker is
  * new for every analysis (it holds that analysis only), and a new thread runs cold for its first
- * few hundred milliseconds, so a file analysed again, on save or as a training run rewrites it,
- * would never find warm threads. Started on first use, one per core (a file's worker, new and cold,
+ * few hundred milliseconds, so no analysis would ever find warm threads. Kept here, every large
+ * file read from disk after the first (another export, a training run's step, a file reopened)
+ * finds them warm. Started on first use, one per core (a file's worker, new and cold,
  * waits for them rather than reading parts itself); each new file worker gets its own port to every
  * one of them.
  */

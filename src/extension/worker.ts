@@ -126,7 +126,7 @@ const FILL_ON_THREADS_BYTES = 16 << 20;
 function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
   if (!('path' in request.input)) return false;
   const count = request.threads || availableParallelism();
-  // The host's part threads (partThreadHost.ts) outlive this worker: a file analysed again finds
+  // The host's part threads (partThreadHost.ts) outlive this worker: every large file after the first finds
   // them warm, so they get more, smaller parts than this new thread (the first takes the rest).
   const ports = (workerData as { partPorts?: MessagePort[] } | null)?.partPorts;
   const runParts =
