@@ -126,8 +126,8 @@ const FILL_ON_THREADS_BYTES = 16 << 20;
 function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
   if (!('path' in request.input)) return false;
   const count = request.threads || availableParallelism();
-  // The host's part threads (partThreadHost.ts) outlive this worker: every large file after the first finds
-  // them warm, so they get more, smaller parts than this new thread (the first takes the rest).
+  // The host's part threads (partThreadHost.ts) outlive this worker, so every large file after the
+  // first finds them warm: they take the parts, 4 a thread, while this new, cold thread waits.
   const ports = (workerData as { partPorts?: MessagePort[] } | null)?.partPorts;
   const runParts =
     count > 1 ? (jobs: PartJob[]) => (partPool ??= new PartThreadPool(ports?.length ? ports : __filename)).run(jobs, count) : undefined;
