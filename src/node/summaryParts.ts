@@ -84,15 +84,15 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
   }
 }
 
+/** lineStretch's buffer, one per thread, kept between parts (fresh pages cost a fault each: see chunkFile.ts). */
+let lineChunk: Uint8Array | undefined;
+
 /**
  * The lines of [start, end) of the file, read again a chunk at a time (from the page cache: the
  * part was just read). Only after the streaming reader accepted the bytes: they are all ASCII.
  */
-let lineChunk: Uint8Array | undefined;
-
 export function lineStretch(f: ChunkFile, start: number, end: number): LineStretch {
   const lines = new LineTableBuilder(start, true);
-  // One 4 MB buffer per thread, kept between parts (fresh pages cost a fault each: see chunkFile.ts).
   const chunk = (lineChunk ??= new Uint8Array(4 << 20)).subarray(0, Math.min(4 << 20, Math.max(1, end - start)));
   for (let at = start; at < end;) {
     const got = f.read(chunk, 0, Math.min(chunk.length, end - at), at);
@@ -210,6 +210,9 @@ function jsonCutsCounted(
   return { cuts, rows };
 }
 
+/** countBytes' window, one per thread, kept between parts. */
+let countWindow: Uint8Array | undefined;
+
 /** How many times `byte` occurs in [start, end) of the file. */
 function countBytes(f: ChunkFile, start: number, end: number, byte: number): number {
   const window = (countWindow ??= new Uint8Array(4 << 20));
@@ -222,8 +225,6 @@ function countBytes(f: ChunkFile, start: number, end: number, byte: number): num
   }
   return count;
 }
-
-let countWindow: Uint8Array | undefined;
 
 /** Labels read from a JSON file's end: beyond this the full reader runs. */
 const MAX_TAIL = 64 << 20;
