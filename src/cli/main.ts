@@ -13,8 +13,10 @@ import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { readRegularFile } from './readRegular';
 import { sameFile } from '../node/sameFile';
 import { openChunkFile } from './streamSummary';
-import { runPartsOnThreads, runPartWorker } from '../node/partThreads';
+import { PartThreadPool, runPartWorker } from '../node/partThreads';
 import type { PartJob } from '../node/summaryParts';
+
+let partPool: PartThreadPool | undefined;
 
 const io = {
   // Regular files only, size checked before reading: a FIFO or /dev/zero must not hang the CLI.
@@ -37,9 +39,10 @@ const io = {
   sameFile,
   openFile: (path: string) => openChunkFile(path, DEFAULT_MAX_FILE_BYTES),
   // Workers run this same script, dist/cli.js (under tsx, src/cli/main.ts, the parts run here: a
-  // worker thread would not get tsx's loader).
+  // worker thread would not get tsx's loader). One pool for the process: a plan's row counts and
+  // then its parts run on the same threads.
   runParts: /\.[cm]?js$/.test(process.argv[1] ?? '')
-    ? (jobs: PartJob[], threads: number) => runPartsOnThreads(process.argv[1], jobs, threads)
+    ? (jobs: PartJob[], threads: number) => (partPool ??= new PartThreadPool(process.argv[1])).run(jobs, threads)
     : undefined,
   // Written before returning, not queued: see stdoutSync.ts.
   out: (text: string) => writeAllSync(1, text),

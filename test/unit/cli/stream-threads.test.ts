@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { openChunkFile, streamedSummary } from '../../../src/cli/streamSummary';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
-import { cli } from '../../helpers/cli';
+import { cli, cliWithChunks } from '../../helpers/cli';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -95,5 +95,20 @@ describe('--threads: the same bits for every N', () => {
       if (file === bad) assert.match(outs[0].stderr, /big-bad\.csv:6002:\d+: /);
       else assert.equal((JSON.parse(outs[0].stdout) as { n: number }).n, 7200);
     }
+    // The table and one sample's Jacobian read the file in parts too (row counts, then parts, on
+    // one pool of threads): the same bytes for every N, and the table is the full reader's.
+    for (const args of [
+      ['analyze', path],
+      ['jacobian', path, '--sample', '7000', '--json'],
+    ]) {
+      // The Jacobian of K = 1,000 is 23 MB of JSON: more than spawnSync's default buffer.
+      const outs = [1, 2, 3].map((n) =>
+        spawnSync(process.execPath, [bundle, ...args, '--threads', String(n)], { encoding: 'utf8', maxBuffer: 1 << 27 }),
+      );
+      for (const r of outs) assert.deepEqual([r.status, r.stderr, r.stdout], [outs[0].status, outs[0].stderr, outs[0].stdout], args[0]);
+      assert.equal(outs[0].status, 0, outs[0].stderr);
+    }
+    const table = spawnSync(process.execPath, [bundle, 'analyze', path, '--threads', '2'], { encoding: 'utf8' }).stdout;
+    assert.equal(table, cliWithChunks(['analyze', path], null).stdout, 'the full reader’s table');
   });
 });
