@@ -128,12 +128,16 @@ export function csvCuts(f: ChunkFile, rowsStart: number, parts: number): number[
   return cuts.concat(f.size);
 }
 
+/** Runs count jobs (PartJob.countByte) on threads; a result's `rows` is its count. */
+export type PartCounter = (jobs: PartJob[]) => PartResult[];
+
 /**
  * Where to cut a JSON file's "logits" array, [rowsStart, end), into at most `parts` parts (issue
- * 22): a structural pre-scan that counts each row's closing ']' (the simple layout's rows hold
+ * 22). Each cut is just after the first ']' at or after its target (the simple layout's rows hold
  * numbers only; a string or a nested array in them fails its part, and the file is then read on
- * one thread). Each cut is just after a row's ']'; `rows[i]` is the index of the first row after
- * cut i. Rows are counted in 4 MB windows with indexOf, no parsing.
+ * one thread); a target the last cut already passed is skipped. `rows[i]` is the index of the
+ * first row after cut i: the ']' before it, counted a part at a time (countParts), on threads
+ * when `countOn` runs them.
  */
 export function jsonCuts(
   f: ChunkFile,
@@ -142,52 +146,10 @@ export function jsonCuts(
   parts: number,
   countOn?: PartCounter,
 ): { cuts: number[]; rows: number[] } {
-  if (countOn && parts > 1) return jsonCutsCounted(f, rowsStart, end, parts, countOn);
-  const targets: number[] = [];
-  for (let i = 1; i < parts; i++) targets.push(rowsStart + Math.floor(((end - rowsStart) * i) / parts));
-  const cuts = [rowsStart];
-  const rows = [0];
-  const window = new Uint8Array(4 << 20);
-  let count = 0;
-  let next = 0;
-  for (let at = rowsStart; at < end && next < targets.length;) {
-    const got = f.read(window, 0, Math.min(window.length, end - at), at);
-    if (got === 0) break;
-    for (let i = window.subarray(0, got).indexOf(93); i >= 0 && i < got; i = window.indexOf(93, i + 1)) {
-      count++;
-      if (next < targets.length && at + i >= targets[next]) {
-        cuts.push(at + i + 1);
-        rows.push(count);
-        next++;
-        while (next < targets.length && targets[next] <= at + i) next++;
-      }
-    }
-    at += got;
-  }
-  return { cuts, rows };
-}
-
-/** Runs count jobs (PartJob.countByte) on threads; a result's `rows` is its count. */
-export type PartCounter = (jobs: PartJob[]) => PartResult[];
-
-/**
- * jsonCuts with the counting on threads: each cut is found by reading forward from its target to
- * the first ']' at or after it (jsonCuts' rule, so the same cuts), then the ']' between
- * consecutive cuts are counted by `countOn`, a part each. The pre-scan of a whole file on one
- * thread was the serial part of a JSON read in parts.
- */
-function jsonCutsCounted(
-  f: ChunkFile,
-  rowsStart: number,
-  end: number,
-  parts: number,
-  countOn: PartCounter,
-): { cuts: number[]; rows: number[] } {
   const cuts = [rowsStart];
   const window = new Uint8Array(64 << 10);
   for (let i = 1; i < parts; i++) {
     let at = rowsStart + Math.floor(((end - rowsStart) * i) / parts);
-    // A target the last cut's ']' already passed is skipped (jsonCuts' rule), not moved forward.
     if (at < cuts[cuts.length - 1]) continue;
     let found = -1;
     while (found < 0 && at < end) {
@@ -200,14 +162,22 @@ function jsonCutsCounted(
     if (found < 0) break;
     if (found > cuts[cuts.length - 1]) cuts.push(found);
   }
-  if (cuts.length === 1) return { cuts, rows: [0] };
-  const counted = countOn(cuts.slice(0, -1).map((start, i) => ({ path: '', start, end: cuts[i + 1], k: 0, final: false, countByte: 93 })));
+  const counts = countParts(
+    f,
+    cuts.slice(0, -1).map((start, i) => ({ path: '', start, end: cuts[i + 1], k: 0, final: false, countByte: 93 })),
+    countOn,
+  );
+  if (!counts) return { cuts: [rowsStart], rows: [0] };
   const rows = [0];
-  for (const r of counted) {
-    if (!r.ok || r.rows === undefined) return { cuts: [rowsStart], rows: [0] };
-    rows.push(rows[rows.length - 1] + r.rows);
-  }
+  for (const count of counts) rows.push(rows[rows.length - 1] + count);
   return { cuts, rows };
+}
+
+/** Each count job's count: on threads when `countOn` is given and there are two or more, else here; null if one failed. */
+function countParts(f: ChunkFile, jobs: PartJob[], countOn?: PartCounter): number[] | null {
+  if (!countOn || jobs.length < 2) return jobs.map((job) => countBytes(f, job.start, job.end, job.countByte!));
+  const counted = countOn(jobs);
+  return counted.some((r) => !r.ok || r.rows === undefined) ? null : counted.map((r) => r.rows!);
 }
 
 /** countBytes' window, one per thread, kept between parts. */
@@ -307,7 +277,7 @@ export function planCsvParts(
   if (k < 2) return null;
   const rowsStart = nl + 1;
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));
-  const rows = !countRows ? [] : countOn && cuts.length > 2 ? csvRowCountsOn(path, f, cuts, countOn) : csvRowCounts(f, cuts);
+  const rows = countRows ? csvRowCounts(path, f, cuts, countOn) : [];
   if (!rows) return null;
   const firstRows: number[] = [];
   let n = 0;
@@ -322,44 +292,17 @@ export function planCsvParts(
 
 /**
  * Rows between consecutive cuts: a part ends just after a newline, so its rows are its newlines;
- * the last part's rows end where its trailing line ends (\r, \n) begin, the last row maybe without one.
+ * the last part's rows end where its trailing line ends (\r, \n) begin, the last row maybe
+ * without one. Counted a part at a time (countParts), on threads when `countOn` runs them; null
+ * if a count failed.
  */
-function csvRowCounts(f: ChunkFile, cuts: number[]): number[] {
-  const counts: number[] = [];
-  const window = new Uint8Array(4 << 20);
-  const contentEnd = csvContentEnd(f, cuts);
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    const last = i + 2 === cuts.length;
-    const stop = last ? contentEnd : cuts[i + 1];
-    let count = last && stop > cuts[i] ? 1 : 0;
-    for (let at = cuts[i]; at < stop;) {
-      const got = f.read(window, 0, Math.min(window.length, stop - at), at);
-      if (got === 0) break;
-      for (let j = window.subarray(0, got).indexOf(10); j >= 0 && j < got; j = window.indexOf(10, j + 1)) count++;
-      at += got;
-    }
-    counts.push(count);
-  }
-  return counts;
-}
-
-/** Where the last part's trailing line ends (\r, \n) begin. */
-function csvContentEnd(f: ChunkFile, cuts: number[]): number {
+function csvRowCounts(path: string, f: ChunkFile, cuts: number[], countOn?: PartCounter): number[] | null {
   let contentEnd = cuts[cuts.length - 1];
   const probe = new Uint8Array(1);
   while (contentEnd > cuts[0] && f.read(probe, 0, 1, contentEnd - 1) === 1 && (probe[0] === 10 || probe[0] === 13)) contentEnd--;
-  return contentEnd;
-}
-
-/** csvRowCounts with the newlines counted on threads, a part each: the same counts; null if a count failed. */
-function csvRowCountsOn(path: string, f: ChunkFile, cuts: number[], countOn: PartCounter): number[] | null {
-  const contentEnd = csvContentEnd(f, cuts);
   const last = cuts.length - 2;
   const jobs = cuts
     .slice(0, -1)
     .map((start, i): PartJob => ({ path, start, end: i === last ? contentEnd : cuts[i + 1], k: 0, final: false, countByte: 10 }));
-  const counted = countOn(jobs);
-  if (counted.some((r) => !r.ok || r.rows === undefined)) return null;
-  // The last part's last row may end without a newline (csvRowCounts' rule).
-  return counted.map((r, i) => r.rows! + (i === last && contentEnd > cuts[i] ? 1 : 0));
+  return countParts(f, jobs, countOn)?.map((count, i) => count + (i === last && contentEnd > cuts[i] ? 1 : 0)) ?? null;
 }
