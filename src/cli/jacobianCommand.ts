@@ -14,12 +14,11 @@ import { jacobianFileChunks, jacobianJsonLines, jacobianRow, jacobianTooLarge } 
 import { writeJson } from '../core/jsonChunks';
 import { sigmoidJacobian } from '../core/loss/sigmoidJacobian';
 import type { Reduction } from '../core/losses';
-import { siblingFilesFor } from '../core/npySiblings';
 import { escapeControls } from '../core/safeText';
 import { softmaxJacobian } from '../core/softmax';
-import { TensorStore } from '../core/tensorQuery';
-import { analyzeLogitFile, type PartRunner } from '../node/logitFileAnalysis';
+import type { PartRunner } from '../node/logitFileAnalysis';
 import { writeOut, writeOutChunks, type OutIo } from './out';
+import { streamedLogits } from './streamedLogits';
 
 /** What the command needs of a file: its shape, class names, loss kind and one sample's p. */
 export interface JacobianSource {
@@ -63,23 +62,11 @@ export function streamedJacobianSource(
   reduction: Reduction,
   threads: PartRunner,
 ): JacobianSource | null {
-  const siblings = Object.fromEntries(siblingFilesFor(file).map((name) => [name, readSibling(name)]));
-  const fast = analyzeLogitFile(file, file, { reduction, siblings, warnings: false }, threads);
-  if (!fast || fast.result.problems.length > 0 || fast.result.dataset?.task !== 'classification') return null;
-  const { n, k, classes } = fast.result.dataset;
-  const store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1));
-  return {
-    task: 'classification',
-    n,
-    k,
-    classes,
-    sigmoid: false, // the simple layout names no loss
-    probabilities: (sample) => {
-      const row = store.answer({ kind: 'row', index: sample });
-      if (typeof row === 'string' || !('task' in row) || row.task !== 'classification') throw new Error('not a classification row');
-      return Float64Array.from(row.p);
-    },
-  };
+  const logits = streamedLogits(file, readSibling, reduction, threads);
+  if (!logits) return null;
+  const { n, k, classes } = logits.dataset;
+  // The simple layout names no loss: softmax and cross-entropy.
+  return { task: 'classification', n, k, classes, sigmoid: false, probabilities: (sample) => Float64Array.from(logits.row(sample).p) };
 }
 
 export function jacobianCommand(

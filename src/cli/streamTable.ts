@@ -6,12 +6,10 @@
  * samples' logits are read back, for their ∂L/∂z (TensorStore's row, as hover and the panel show
  * it). Anything else gives null, and the full reader prints the table and every message.
  */
-import type { ClassificationAnalysis } from '../core/analysis';
 import { lossFunctionOf } from '../core/loss/describe';
 import type { Reduction } from '../core/losses';
-import { siblingFilesFor } from '../core/npySiblings';
-import { TensorStore } from '../core/tensorQuery';
-import { analyzeLogitFile, type PartRunner } from '../node/logitFileAnalysis';
+import type { PartRunner } from '../node/logitFileAnalysis';
+import { streamedLogits } from './streamedLogits';
 import { MAX_ROWS, renderTable } from './table';
 
 export function streamedTable(
@@ -20,20 +18,12 @@ export function streamedTable(
   reduction: Reduction,
   threads: PartRunner,
 ): string | null {
-  const siblings = Object.fromEntries(siblingFilesFor(file).map((name) => [name, readSibling(name)]));
-  // The CLI prints the loader's messages only (not the editor's data warnings); with none, nothing.
-  const fast = analyzeLogitFile(file, file, { reduction, siblings, warnings: false }, threads);
-  if (!fast || fast.result.problems.length > 0 || fast.result.dataset?.task !== 'classification') return null;
-  const analysis = fast.result.analysis as ClassificationAnalysis;
+  const logits = streamedLogits(file, readSibling, reduction, threads);
+  if (!logits) return null;
+  const { analysis, dataset } = logits;
   const shown = Math.min(analysis.n, MAX_ROWS);
-  fast.logits.ensureRows(0, shown); // one read for the rows shown
-  const store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1));
-  const logitGradient: number[][] = [];
-  for (let i = 0; i < shown; i++) {
-    const row = store.answer({ kind: 'row', index: i });
-    if (typeof row === 'string' || !('task' in row) || row.task !== 'classification') return null;
-    logitGradient.push(Array.from(row.dLdz));
-  }
+  logits.ensureRows(0, shown); // one read for the rows shown
+  const logitGradient = Array.from({ length: shown }, (_, i) => Array.from(logits.row(i).dLdz));
   // The keys renderTable reads from the full path's report (reportOf), with only the rows it shows.
   const report: Record<string, unknown> = {
     task: 'classification',
@@ -47,6 +37,6 @@ export function streamedTable(
     logitGradient,
     predicted: analysis.predicted,
   };
-  if (fast.result.dataset.classes) report.classes = fast.result.dataset.classes;
+  if (dataset.classes) report.classes = dataset.classes;
   return renderTable(file, report);
 }
