@@ -152,11 +152,6 @@ export function connectPartThread(worker: Worker): MessagePort {
   return port1;
 }
 
-/** The parts on `threads` threads started for this run only (the CLI: one run per process). */
-export function runPartsOnThreads(script: string, jobs: PartJob[], threads: number): PartResult[] {
-  return new PartThreadPool(script).run(jobs, threads);
-}
-
 /** In a pool thread: reads the parts of each batch it is sent, and returns true; elsewhere false. */
 export function runPartWorker(): boolean {
   if (isMainThread || !workerData?.gradientLensPartPool || !parentPort) return false;

@@ -14,7 +14,8 @@ import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { TensorStore } from '../../../src/core/tensorQuery';
 import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
-import { runPartsOnThreads } from '../../../src/node/partThreads';
+import { PartThreadPool } from '../../../src/node/partThreads';
+import type { PartJob } from '../../../src/node/summaryParts';
 import { seededUniform } from '../../helpers/seeded';
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-logit-file-'));
@@ -212,7 +213,7 @@ test('the logits are read after the analysis: a row on demand, or on threads, th
     });
     for (const count of [1, 3]) {
       // The parts are read on real threads too (the extension worker's runParts).
-      const runParts = (jobs: Parameters<typeof runPartsOnThreads>[1]) => runPartsOnThreads(script, jobs, count);
+      const runParts = (jobs: PartJob[]) => new PartThreadPool(script).run(jobs, count);
       const threaded = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes: 1000, runParts })!;
       const analysis = threaded.result.analysis!;
       const fullAnalysis = full.analysis!;

@@ -1,5 +1,5 @@
 /**
- * runPartsOnThreads (issue 22): each thread takes the next unread part. On real worker threads,
+ * PartThreadPool (issue 22): each thread takes the next unread part. On real worker threads,
  * with as many parts as threads or more, the results come back in job order, equal to reading
  * every part here; with no thread to be had (a script that does not exist) every part is read
  * here. partsFor cuts a file into one part per thread, none below the minimum size.
@@ -14,7 +14,7 @@ import { buildSync } from 'esbuild';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
 import { openChunkFile } from '../../../src/node/chunkFile';
 import { Worker } from 'node:worker_threads';
-import { connectPartThread, PartThreadPool, runPartsOnThreads } from '../../../src/node/partThreads';
+import { connectPartThread, PartThreadPool } from '../../../src/node/partThreads';
 import { partsFor, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from '../../../src/node/summaryParts';
 import { seededUniform } from '../../helpers/seeded';
 
@@ -31,6 +31,16 @@ function writeCsv(n: number, k: number, seed: number): string {
   const path = join(scratch, `rows-${n}x${k}-${seed}.csv`);
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
+}
+
+/** The CSV's plan in `parts` parts (rows not counted). */
+function csvPlan(path: string, parts: number) {
+  const f = open(path)!;
+  try {
+    return planCsvParts(path, f, () => parts, false)!;
+  } finally {
+    f.close();
+  }
 }
 
 const plain = (r: PartResult) => ({ ok: r.ok, hits: r.hits, losses: [...r.losses], bounds: [...r.bounds] });
@@ -52,9 +62,7 @@ test('parts pulled by real threads come back in job order, as if read here; no t
   );
   buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'silent' });
   const path = writeCsv(300, 40, 5);
-  const f = open(path)!;
-  const plan = planCsvParts(path, f, () => 12, false)!;
-  f.close();
+  const plan = csvPlan(path, 12);
   assert.equal(plan.jobs.length, 12, 'more parts than threads');
   const here = plan.jobs.map((job) => plain(summarizePart(job, open)));
   assert.ok(here.every((r) => r.ok && r.losses.length > 0));
@@ -64,20 +72,18 @@ test('parts pulled by real threads come back in job order, as if read here; no t
     300,
   );
   for (const threads of [1, 2, 3, 5]) {
-    assert.deepEqual(runPartsOnThreads(script, plan.jobs, threads).map(plain), here, `${threads} threads`);
+    assert.deepEqual(new PartThreadPool(script).run(plan.jobs, threads).map(plain), here, `${threads} threads`);
   }
-  assert.deepEqual(runPartsOnThreads(join(scratch, 'missing.cjs'), plan.jobs, 3).map(plain), here, 'no worker could start');
+  assert.deepEqual(new PartThreadPool(join(scratch, 'missing.cjs')).run(plan.jobs, 3).map(plain), here, 'no worker could start');
 });
 
 test('a part that is not in the simple layout fails on a thread as it does here', () => {
   const script = join(scratch, 'part-worker.cjs');
   const path = writeCsv(200, 30, 6);
-  const f = open(path)!;
-  const plan = planCsvParts(path, f, () => 6, false)!;
-  f.close();
+  const plan = csvPlan(path, 6);
   // A job that ends inside a row is not a part in the simple layout: it must fail, not vanish.
   const jobs = plan.jobs.map((job, i) => (i === 3 ? { ...job, end: job.end - 5 } : job));
-  const results = runPartsOnThreads(script, jobs, 2);
+  const results = new PartThreadPool(script).run(jobs, 2);
   assert.equal(results.length, jobs.length);
   assert.equal(results[3].ok, false);
   assert.deepEqual(
@@ -89,9 +95,7 @@ test('a part that is not in the simple layout fails on a thread as it does here'
 test('a pool keeps its threads between runs: the same results each time, no new threads', () => {
   const script = join(scratch, 'part-worker.cjs');
   const path = writeCsv(240, 20, 8);
-  const f = open(path)!;
-  const plan = planCsvParts(path, f, () => 5, false)!;
-  f.close();
+  const plan = csvPlan(path, 5);
   const here = plan.jobs.map((job) => plain(summarizePart(job, open)));
   const pool = new PartThreadPool(script);
   try {
@@ -111,9 +115,7 @@ test('a pool keeps its threads between runs: the same results each time, no new 
 test('threads started elsewhere (the extension host’s), reached through ports: each new pool finds them, same results', async () => {
   const script = join(scratch, 'part-worker.cjs');
   const path = writeCsv(260, 16, 10);
-  const f = open(path)!;
-  const plan = planCsvParts(path, f, () => 8, false)!;
-  f.close();
+  const plan = csvPlan(path, 8);
   const here = plan.jobs.map((job) => plain(summarizePart(job, open)));
   const threads = [0, 1].map(() => new Worker(script, { workerData: { gradientLensPartPool: true } }));
   try {
