@@ -101,6 +101,26 @@ describe('analysis export', () => {
     );
   });
 
+  it('CSV: every number is written as String() writes it, NaN and ±Infinity included', () => {
+    // Rows written a row at a time by JSON.stringify when finite, a cell at a time otherwise.
+    const edge = [-0, 5e-324, 1e21, 1e-7, 0.1 + 0.2, -1.7976931348623157e308, 123456789012345680000, 2 ** -1074 * 3];
+    const odd = [NaN, Infinity, -Infinity, 0.5, -0, 1e-7, 2, 3];
+    const k = edge.length;
+    const a = regression();
+    const rows: RegressionAnalysis = {
+      ...a,
+      n: 2,
+      d: k,
+      shape: [2, k],
+      losses: Float64Array.of(1, NaN),
+      gradient: Float64Array.from([...edge, ...odd]),
+    };
+    const lines = analysisToCsv(rows).trimEnd().split('\n');
+    assert.equal(lines[1], ['0', '1', ...edge.map(String)].join(','));
+    assert.equal(lines[2], ['1', 'NaN', ...odd.map(String)].join(','));
+    assert.equal(lines[1].split(',')[2], '0'); // -0 as String writes it, as before
+  });
+
   it('CSV: regression', () => {
     const a = regression();
     const lines = analysisToCsv(a).trimEnd().split('\n');
