@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import { NpyError, readNpy, writeNpy, type NpyArray } from '../../../src/core/npy';
 import { readNpz, writeNpz } from '../../../src/core/npz';
+import { readZipDirectory } from '../../../src/core/zipDirectory';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'numpy');
 const MAKE_FIXTURES = join(FIXTURES, 'make_fixtures.py');
@@ -340,6 +341,28 @@ describe('readNpz / writeNpz', () => {
 
   it('is deterministic (fixed timestamps)', () => {
     assert.deepStrictEqual(writeNpz(arrays), writeNpz(arrays));
+  });
+
+  it('compressed: deflates the members deflate shrinks, stores the float64 noise it cannot', () => {
+    // 2 MB of float64 with full mantissas (deflate saves a few %) beside 2 MB of one-hot rows.
+    const n = 1 << 18;
+    const noise = new Float64Array(n);
+    let s = 12345;
+    for (let i = 0; i < n; i++) noise[i] = ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * Math.exp(-(i % 50));
+    const oneHot = new Float64Array(n);
+    for (let i = 0; i < n; i += 1000) oneHot[i + (i % 7)] = 1;
+    const small = Float64Array.of(0.25, 0.5);
+    const zip = writeNpz(
+      { noise: { data: noise, shape: [n] }, one_hot: { data: oneHot, shape: [n] }, small: { data: small, shape: [2] } },
+      { compress: true },
+    );
+    const methods = Object.fromEntries(readZipDirectory(zip).map((m) => [m.name, m.method]));
+    assert.deepEqual(methods, { 'noise.npy': 0, 'one_hot.npy': 8, 'small.npy': 8 });
+    assert.ok(zip.length < 8 * n + 50_000, `${zip.length} bytes: the one-hot member deflated`);
+    const back = readNpz(zip);
+    assert.deepEqual(back.get('noise')!.data, noise);
+    assert.deepEqual(back.get('one_hot')!.data, oneHot);
+    assert.deepEqual(back.get('small')!.data, small);
   });
 
   it('reads an empty archive and skips non-array members', () => {
