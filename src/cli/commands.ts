@@ -24,6 +24,7 @@ import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
 import type { PartJob, PartResult } from '../node/summaryParts';
 import { streamedTable } from './streamTable';
+import { streamedLogits } from './streamedLogits';
 import { jacobianCommand, jacobianSourceOf, streamedJacobianSource } from './jacobianCommand';
 import { availableParallelism } from 'node:os';
 import { streamedBinary } from './binaryStream';
@@ -53,8 +54,8 @@ const USAGE = `usage:
                                       recomputed from the logged tensors, the logged loss and
                                       every parameter's gradient and weight norms
 FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
-  --threads N        analyze --summary of a large CSV or JSON: read it on N threads (default: the
-                     available cores); the figures are the same bits for every N
+  --threads N        a large CSV or JSON logits file is read on N threads (default: the available
+                     cores); the output is the same bytes for every N
   --out OUT          write the analysis (or the Jacobian) to OUT; its extension gives the format:
                      .json, .csv (one row per sample), .npz (every array) or .npy (the gradient);
                      never the input file. Stdout then stays quiet unless --json is given.
@@ -184,31 +185,59 @@ export function runCli(argv: string[], io: CliIo): number {
     const out = outFormat ? { path: values.out!, format: outFormat } : null;
     if (source) return jacobianCommand(file, source, values.sample, values.json, io, values.out === undefined || values.json, out);
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = io.readFile(file);
-  } catch (error) {
-    const reason =
-      error instanceof UnreadableFileError
-        ? error.message
-        : `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-    io.err(`${file}: ${reason}\n`);
-    return 1;
-  }
-  const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice, loss: lossOverride && { override: lossOverride } });
-  const stateDict = command === 'analyze' ? stateDictOutput(file, bytes, loaded, values.json) : null;
-  if (stateDict !== null) return (io.out(stateDict), 0);
-  if (reportProblems(file, bytes, loaded, io)) return 1;
-  const dataset = loaded.dataset!;
   const reduction = values.reduction as Reduction;
+  // Every other command needs every row. A logits file in the simple layout is read in parts on
+  // threads and its logits filled in after (the full reader's dataset, bit for bit: issue 22);
+  // anything else, or any message, is the full reader's.
+  const streamed =
+    command !== 'jacobian' && !values.role?.length && !lossOverride && io.openFile
+      ? streamedLogits(file, readSibling, reduction, {
+          count: threads,
+          runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
+          valuesNow: true,
+        })
+      : null;
+  let dataset: Dataset;
+  let userGradients: { bytes: Uint8Array; loaded: LoadResult } | null = null;
+  if (streamed) {
+    streamed.ensureRows(0, streamed.dataset.n);
+    dataset = streamed.dataset;
+  } else {
+    let bytes: Uint8Array;
+    try {
+      bytes = io.readFile(file);
+    } catch (error) {
+      const reason =
+        error instanceof UnreadableFileError
+          ? error.message
+          : `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+      io.err(`${file}: ${reason}\n`);
+      return 1;
+    }
+    const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice, loss: lossOverride && { override: lossOverride } });
+    const stateDict = command === 'analyze' ? stateDictOutput(file, bytes, loaded, values.json) : null;
+    if (stateDict !== null) return (io.out(stateDict), 0);
+    if (reportProblems(file, bytes, loaded, io)) return 1;
+    dataset = loaded.dataset!;
+    if (loaded.userGradients?.tensors.length) userGradients = { bytes, loaded };
+  }
   const options: ReportOptions = { reduction, ...thresholds };
 
   if (command === 'jacobian') {
     const out = outFormat ? { path: values.out!, format: outFormat } : null;
     return jacobianCommand(file, jacobianSourceOf(dataset), values.sample, values.json, io, values.out === undefined || values.json, out);
   }
-  if (command === 'check' && loaded.userGradients?.tensors.length) {
-    return userCheckCommand(file, bytes, dataset, loaded.userGradients, reduction, tolerances, values.json, io);
+  if (command === 'check' && userGradients) {
+    return userCheckCommand(
+      file,
+      userGradients.bytes,
+      dataset,
+      userGradients.loaded.userGradients!,
+      reduction,
+      tolerances,
+      values.json,
+      io,
+    );
   }
   if (command === 'check' && dataset.task === 'network') return networkCheckCommand(dataset, reduction, io, values.json);
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);

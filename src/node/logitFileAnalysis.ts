@@ -37,6 +37,11 @@ export interface PartRunner {
   minPartBytes?: number;
   /** Parts per thread (1: threads that all start cold; more when some are warm, see partThreads.ts). */
   partsPerThread?: number;
+  /**
+   * Keep the logits as the parts are read (a command that needs every row at once: the CLI's
+   * `--json`, `--out`, `check`), rather than reading them again afterwards (valueFill.ts).
+   */
+  valuesNow?: boolean;
 }
 
 export function analyzeLogitFile(
@@ -87,7 +92,11 @@ function analyzeOpen(
     pTrue: new Float64Array(shared(8 * n)),
     pPredicted: new Float64Array(shared(8 * n)),
   };
-  const jobs = plan.jobs.map((job, i): PartJob => ({ ...job, target: { firstRow: plan.firstRows[i], ...arrays } satisfies RowTarget }));
+  const kept = threads.valuesNow ? { values } : {};
+  const jobs = plan.jobs.map((job, i): PartJob => ({
+    ...job,
+    target: { firstRow: plan.firstRows[i], ...arrays, ...kept } satisfies RowTarget,
+  }));
   const results = threads.runParts && jobs.length > 1 ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, () => sameFile(f)));
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
@@ -139,6 +148,7 @@ function analyzeOpen(
   const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
   const lines = joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size);
   const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(plan.firstRows, plan.rows, threads.count));
+  if (threads.valuesNow) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
 }
 

@@ -51,6 +51,11 @@ export class FilledValues {
     this.complete = true;
   }
 
+  /** Every row is in `values` already (the part readers kept them: RowTarget.values). */
+  markFilled(): void {
+    this.complete = true;
+  }
+
   /** Starts one thread per part running `script` (which calls runFillWorker first). */
   startThreads(script: string): void {
     this.threads = true;

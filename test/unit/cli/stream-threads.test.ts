@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -97,9 +97,11 @@ describe('--threads: the same bits for every N', () => {
     }
     // The table and one sample's Jacobian read the file in parts too (row counts, then parts, on
     // one pool of threads): the same bytes for every N, and the table is the full reader's.
+    // `check` needs every row: the logits are kept as the parts are read, on the same threads.
     for (const args of [
       ['analyze', path],
       ['jacobian', path, '--sample', '7000', '--json'],
+      ['check', path, '--json'],
     ]) {
       // The Jacobian of K = 1,000 is 23 MB of JSON: more than spawnSync's default buffer.
       const outs = [1, 2, 3].map((n) =>
@@ -108,6 +110,15 @@ describe('--threads: the same bits for every N', () => {
       for (const r of outs) assert.deepEqual([r.status, r.stderr, r.stdout], [outs[0].status, outs[0].stderr, outs[0].stdout], args[0]);
       assert.equal(outs[0].status, 0, outs[0].stderr);
     }
+    // The gradient written by --out: the same bytes on one thread and on two.
+    const gradients = [1, 2].map((n) => {
+      const out = join(scratch, `gradient-${n}.npy`);
+      const r = spawnSync(process.execPath, [bundle, 'analyze', path, '--out', out, '--threads', String(n)], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return readFileSync(out);
+    });
+    assert.equal(gradients[0].length, 128 + 8 * 7200 * 1000);
+    assert.ok(gradients[1].equals(gradients[0]), '--out x.npy on two threads');
     const table = spawnSync(process.execPath, [bundle, 'analyze', path, '--threads', '2'], { encoding: 'utf8' }).stdout;
     assert.equal(table, cliWithChunks(['analyze', path], null).stdout, 'the full reader’s table');
   });

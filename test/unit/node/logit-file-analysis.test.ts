@@ -199,6 +199,16 @@ test('the logits are read after the analysis: a row on demand, or on threads, th
   const block = { kind: 'block', field: 'values', r0: 0, r1: 700, cols: null } as const;
   assert.deepEqual(store.answer(block), fullStore.answer(block));
 
+  // valuesNow (the CLI's --json, --out, check): the parts keep the logits as they read them.
+  for (const [count, minPartBytes] of [
+    [1, 1 << 20],
+    [3, 1000],
+    [4, 300],
+  ]) {
+    const now = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes, valuesNow: true })!;
+    assert.deepEqual([...now.logits.values], [...want], `${count} parts, nothing read after`);
+  }
+
   // Real threads, the extension worker's own script: a query over every row waits for them.
   const dir2 = mkdtempSync(join(tmpdir(), 'gl-fill-script-'));
   try {
@@ -219,6 +229,8 @@ test('the logits are read after the analysis: a row on demand, or on threads, th
       const fullAnalysis = full.analysis!;
       assert.equal(analysis.loss, fullAnalysis.loss);
       assert.deepEqual([...analysis.losses], [...fullAnalysis.losses]);
+      const kept = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes: 1000, runParts, valuesNow: true })!;
+      assert.deepEqual([...kept.logits.values], [...want], 'the logits kept by the part threads');
       // More parts than threads (the extension's warm host threads): the same result.
       const finer = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes: 1000, runParts, partsPerThread: 4 })!;
       assert.deepEqual([...finer.result.analysis!.losses], [...fullAnalysis.losses]);
