@@ -55,7 +55,7 @@ const USAGE = `usage:
                                       every parameter's gradient and weight norms
 FILE is .json, .csv, .npy, .npz, .safetensors or .pt/.pth (formats: see README).
   --threads N        a large CSV or JSON logits file is read on N threads (default: the available
-                     cores); the output is the same bytes for every N
+                     cores for a file of 128 MB or more, else 1); the same output for every N
   --out OUT          write the analysis (or the Jacobian) to OUT; its extension gives the format:
                      .json, .csv (one row per sample), .npz (every array) or .npy (the gradient);
                      never the input file. Stdout then stays quiet unless --json is given.
@@ -108,7 +108,7 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`gradient-lens: --reduction must be mean or sum, not "${values.reduction}"\n`);
     return 2;
   }
-  const threads = values.threads === undefined ? availableParallelism() : Number(values.threads);
+  const threads = values.threads === undefined ? defaultThreads(file, io) : Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
     io.err(`gradient-lens: --threads must be a whole number from 1 to 256, not "${values.threads}"\n`);
     return 2;
@@ -273,6 +273,24 @@ function finishOutChunks(out: string, chunks: Iterable<Uint8Array>, io: CliIo): 
   }
   io.err(`wrote ${out} (${written} bytes)\n`);
   return 0;
+}
+
+/**
+ * Threads for a file when --threads is not given. A CLI process starts its threads cold: each
+ * costs about 0.1–0.2 s to start and warm up, so below about 100 MB a second thread made the
+ * whole process no faster (87 MB CSV) or slower (97 MB JSON: 0.73 vs 0.66 s), while at 190–400 MB
+ * it gained 1.15–1.45× (by hand, 2026-12-03, `analyze --summary`, idle 2-core machine).
+ */
+export const THREADS_FROM_BYTES = 128 << 20;
+
+export function defaultThreads(file: string, io: Pick<CliIo, 'fileSize'>): number {
+  let size = 0;
+  try {
+    size = io.fileSize(file);
+  } catch {
+    // unreadable: the command reports it
+  }
+  return size >= THREADS_FROM_BYTES ? availableParallelism() : 1;
 }
 
 /** The network health thresholds given on the command line: positive numbers, or a message. */

@@ -6,11 +6,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { defaultThreads, THREADS_FROM_BYTES } from '../../../src/cli/commands';
 import { openChunkFile, streamedSummary } from '../../../src/cli/streamSummary';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
 import { cli, cliWithChunks } from '../../helpers/cli';
@@ -54,6 +55,22 @@ describe('--threads: the same bits for every N', () => {
       if (one !== 'null') assert.deepEqual(JSON.parse(full.stdout), JSON.parse(one), `${name}: the full reader`);
       else assert.equal(full.stdout === '' || name === 'blank.csv', true, `${name}: fell back`);
     }
+  });
+
+  test('without --threads: one thread below 128 MB (a cold thread does not pay for itself there), every core from 128 MB', () => {
+    const sized = (bytes: number) => ({
+      fileSize: () => bytes,
+    });
+    assert.equal(defaultThreads('a.json', sized(THREADS_FROM_BYTES - 1)), 1);
+    assert.equal(defaultThreads('a.json', sized(THREADS_FROM_BYTES)), availableParallelism());
+    assert.equal(
+      defaultThreads('a.json', {
+        fileSize: () => {
+          throw new Error('ENOENT');
+        },
+      }),
+      1,
+    );
   });
 
   test('--threads must be a whole number from 1', () => {
