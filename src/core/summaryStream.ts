@@ -250,7 +250,7 @@ export class JsonSummaryStream implements SummaryStream {
               if (!last) throw NEED_MORE;
               return -1;
             }
-            if (!this.row(b, p, base, number, (i) => (p = i))) return -1;
+            if (!this.row(b, p, base, (i) => (p = i))) return -1;
             this.first = false;
             break;
           case State.Labels: {
@@ -296,29 +296,28 @@ export class JsonSummaryStream implements SummaryStream {
   }
 
   /** One row `[z, z, …]` at b[p] (its ']' is in b); false when it is not K plain numbers. */
-  private row(b: Uint8Array, p: number, base: number, number: () => number, moveTo: (i: number) => void): boolean {
+  private row(b: Uint8Array, p: number, base: number, moveTo: (i: number) => void): boolean {
     let at = p + 1;
     const values: number[] = [];
     const skip = () => {
       while (isSpace(b[at])) at++;
     };
-    const read = () => {
-      moveTo(at);
-      const v = number();
-      at = this.scan.end;
-      return v;
-    };
     const summer = this.summer;
     const k = summer ? summer.k : Infinity;
     const offset = summer ? summer.rows * k : 0;
+    // The row's ']' is in b (the caller checked), so no number here is cut by the chunk's end:
+    // scanNumber is called directly (the hot loop of a JSON file), and a bad number fails the row.
+    const scan = this.scan;
     let j = 0;
     skip();
     if (b[at] === 93) return false;
     for (;;) {
       if (j >= k) return false;
-      const v = read();
-      if (summer) summer.block[offset + j] = v;
-      else values.push(v);
+      scanNumber(b, at, scan);
+      if (scan.error !== null) return false;
+      at = scan.end;
+      if (summer) summer.block[offset + j] = scan.value;
+      else values.push(scan.value);
       j++;
       skip();
       const c = b[at++];
