@@ -52,6 +52,12 @@ if (unknown.length) {
 }
 const selected = wanted.length ? SECTIONS.filter((s) => wanted.includes(s.name)) : SECTIONS;
 
+// NODE_EXTRA_CA_CERTS (set in this machine's shell) makes every Node process parse a CA bundle
+// at start: `node -e 0` took 110 ms with it and 60 ms without. Nothing measured opens a TLS
+// connection, and Python pays no such cost, so the bench's processes run without it (reported).
+const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS ?? null;
+delete process.env.NODE_EXTRA_CA_CERTS;
+
 const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-bench-run-'));
 const results = [];
 let failures = 0;
@@ -86,6 +92,10 @@ const report = {
     memoryGB: Number((totalmem() / 2 ** 30).toFixed(1)),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    nodeExtraCaCerts:
+      extraCaCerts === null
+        ? 'not set'
+        : `${extraCaCerts}: unset for the bench's processes (it costs each Node process a CA bundle parse at start)`,
   },
   sections: results,
 };
