@@ -250,7 +250,8 @@ export class JsonSummaryStream implements SummaryStream {
               if (!last) throw NEED_MORE;
               return -1;
             }
-            if (!this.row(b, p, base, (i) => (p = i))) return -1;
+            p = this.row(b, p, base);
+            if (p < 0) return -1;
             this.first = false;
             break;
           case State.Labels: {
@@ -295,49 +296,49 @@ export class JsonSummaryStream implements SummaryStream {
     }
   }
 
-  /** One row `[z, z, …]` at b[p] (its ']' is in b); false when it is not K plain numbers. */
-  private row(b: Uint8Array, p: number, base: number, moveTo: (i: number) => void): boolean {
-    let at = p + 1;
-    const values: number[] = [];
-    const skip = () => {
-      while (isSpace(b[at])) at++;
-    };
+  /**
+   * One row `[z, z, …]` at b[p] (its ']' is in b): the offset just past it, or -1 when it is not K
+   * plain numbers. The hot loop of a JSON file: no closure, no allocation but the first row's list.
+   */
+  private row(b: Uint8Array, p: number, base: number): number {
     const summer = this.summer;
+    const values: number[] | null = summer ? null : []; // the first row, before K is known
+    const block = summer ? summer.block : null;
     const k = summer ? summer.k : Infinity;
     const offset = summer ? summer.rows * k : 0;
     // The row's ']' is in b (the caller checked), so no number here is cut by the chunk's end:
-    // scanNumber is called directly (the hot loop of a JSON file), and a bad number fails the row.
+    // scanNumber is called directly, and a bad number fails the row.
     const scan = this.scan;
+    let at = p + 1;
     let j = 0;
-    skip();
-    if (b[at] === 93) return false;
+    while (isSpace(b[at])) at++;
+    if (b[at] === 93) return -1;
     for (;;) {
-      if (j >= k) return false;
+      if (j >= k) return -1;
       scanNumber(b, at, scan);
-      if (scan.error !== null) return false;
+      if (scan.error !== null) return -1;
       at = scan.end;
-      if (summer) summer.block[offset + j] = scan.value;
-      else values.push(scan.value);
+      if (block) block[offset + j] = scan.value;
+      else values!.push(scan.value);
       j++;
-      skip();
+      while (isSpace(b[at])) at++;
       const c = b[at++];
       if (c === 93) break;
-      if (c !== 44) return false;
-      skip();
+      if (c !== 44) return -1;
+      while (isSpace(b[at])) at++;
     }
-    moveTo(at);
-    if (!summer) {
-      if (j < 2) return false;
+    if (values) {
+      if (j < 2) return -1;
       this.summer = new LogitRowSummer(j);
       this.summer.block.set(values);
-    } else if (j !== k) return false;
+    } else if (j !== k) return -1;
     const s = this.summer!;
     const labels = this.labels!;
-    if (this.rowsSeen >= labels.length) return false;
+    if (this.rowsSeen >= labels.length) return -1;
     s.spans[2 * s.rows] = base + p;
     s.spans[2 * s.rows + 1] = base + at;
     s.labels[s.rows++] = labels[this.rowsSeen++];
-    return s.rows < s.blockRows || s.flush();
+    return s.rows < s.blockRows || s.flush() ? at : -1;
   }
 
   release(): void {
