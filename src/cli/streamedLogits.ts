@@ -29,7 +29,8 @@ export function streamedLogits(
 ): StreamedLogits | null {
   const siblings = Object.fromEntries(siblingFilesFor(file).map((name) => [name, readSibling(name)]));
   // The CLI prints the loader's messages only (not the editor's data warnings); with none, nothing.
-  const fast = analyzeLogitFile(file, file, { reduction, siblings, warnings: false }, threads);
+  // No line tables: the CLI prints no positions from this road (any message is the full reader's).
+  const fast = analyzeLogitFile(file, file, { reduction, siblings, warnings: false }, { ...threads, lineTables: false });
   const { dataset, analysis, problems } = fast?.result ?? {};
   if (!fast || problems!.length > 0 || dataset?.task !== 'classification' || analysis?.task !== 'classification') return null;
   const store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1));

@@ -149,7 +149,7 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
     type: 'analyzed',
     summary: summarizeResult(fast.result),
     gradientScale: store.gradientScale(),
-    lines: fast.lines,
+    lines: fast.lines!, // built: lineTables is not turned off here
     byteLength: fast.byteLength,
   } satisfies WorkerResponse);
   return true;

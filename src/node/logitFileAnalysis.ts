@@ -25,7 +25,8 @@ export interface LogitFileAnalysis {
   /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
   result: PipelineResult;
   logits: FilledValues;
-  lines: LineTables;
+  /** The file's line tables (null when PartRunner.lineTables is false). */
+  lines: LineTables | null;
   byteLength: number;
 }
 
@@ -42,6 +43,8 @@ export interface PartRunner {
    * `--json`, `--out`, `check`), rather than reading them again afterwards (valueFill.ts).
    */
   valuesNow?: boolean;
+  /** Build the file's line tables (default true: the editor's positions); the CLI needs none. */
+  lineTables?: boolean;
 }
 
 export function analyzeLogitFile(
@@ -93,14 +96,16 @@ function analyzeOpen(
     pPredicted: new Float64Array(shared(8 * n)),
   };
   const kept = threads.valuesNow ? { values } : {};
+  const withLines = threads.lineTables !== false;
   const jobs = plan.jobs.map((job, i): PartJob => ({
     ...job,
     target: { firstRow: plan.firstRows[i], ...arrays, ...kept } satisfies RowTarget,
+    ...(withLines ? {} : { skipLines: true }),
   }));
   const results = threads.runParts && jobs.length > 1 ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, () => sameFile(f)));
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
-    if (!r.ok || r.rows !== plan.rows[i] || !r.lines) return null;
+    if (!r.ok || r.rows !== plan.rows[i] || (withLines && !r.lines)) return null;
   }
   // The sums of the one-thread reader, in file order: the same bits for every number of parts.
   let total = 0;
@@ -146,7 +151,7 @@ function analyzeOpen(
     pPredicted: arrays.pPredicted,
   };
   const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
-  const lines = joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size);
+  const lines = withLines ? joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size) : null;
   const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(plan.firstRows, plan.rows, threads.count));
   if (threads.valuesNow) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };

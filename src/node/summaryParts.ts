@@ -25,6 +25,8 @@ export interface PartJob {
   target?: RowTarget;
   /** Only count this byte in [start, end) (`rows` of the result): a plan's row counts, on the threads. */
   countByte?: number;
+  /** With a target: no line tables (the CLI's: one read of the part fewer). */
+  skipLines?: boolean;
 }
 
 export interface PartResult {
@@ -73,7 +75,10 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
       if (!feedChunks(f, job.start, job.end, (bytes, last, offset) => stream.feed(bytes, last, offset))) return failed;
       const summer = stream.finish();
       if (!summer) return failed;
-      if (target) return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines: lineStretch(f, job.start, job.end) };
+      if (target) {
+        const lines = job.skipLines ? undefined : lineStretch(f, job.start, job.end);
+        return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines };
+      }
       if (!summer.kept) return failed;
       return { ok: true, hits: summer.hits, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
     } finally {

@@ -80,6 +80,7 @@ function assertSameResult(fast: NonNullable<ReturnType<typeof analyzeLogitFile>>
   for (const key of ['losses', 'predicted', 'actual', 'pTrue', 'pPredicted'] as const) assert.deepEqual([...x[key]], [...y[key]], key);
   assert.deepEqual(fast.result.problems, full.problems);
   const lines = scanLines(bytes);
+  assert.ok(fast.lines, 'line tables built');
   assert.deepEqual([...fast.lines.lineStarts], [...lines.lineStarts]);
   assert.deepEqual([...fast.lines.firstNonAscii], [...lines.firstNonAscii]);
   assert.equal(fast.byteLength, bytes.length);
@@ -207,6 +208,11 @@ test('the logits are read after the analysis: a row on demand, or on threads, th
   ]) {
     const now = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes, valuesNow: true })!;
     assert.deepEqual([...now.logits.values], [...want], `${count} parts, nothing read after`);
+    // The CLI's road: no line tables, the same analysis.
+    const bare = analyzeLogitFile(path, 'fill.json', {}, { count, minPartBytes, valuesNow: true, lineTables: false })!;
+    assert.equal(bare.lines, null);
+    assert.deepEqual([...bare.result.analysis!.losses], [...full.analysis!.losses]);
+    assert.deepEqual([...bare.logits.values], [...want]);
   }
 
   // Real threads, the extension worker's own script: a query over every row waits for them.
