@@ -71,14 +71,20 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
           { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target },
         )
       : new CsvSummaryStream({ k: job.k, final: job.final, target });
+    // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
+    // unread end comes again with the next): no second read of the part.
+    const lines = target && !job.skipLines ? new LineTableBuilder(job.start, true) : null;
     try {
-      if (!feedChunks(f, job.start, job.end, (bytes, last, offset) => stream.feed(bytes, last, offset))) return failed;
+      const read = feedChunks(f, job.start, job.end, (bytes, last, offset) => {
+        const used = stream.feed(bytes, last, offset);
+        if (lines && used >= 0) lines.feed(bytes.subarray(0, last ? bytes.length : used));
+        return used;
+      });
+      if (!read) return failed;
       const summer = stream.finish();
       if (!summer) return failed;
-      if (target) {
-        const lines = job.skipLines ? undefined : lineStretch(f, job.start, job.end);
-        return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines };
-      }
+      // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
+      if (target) return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines: lines?.finish() };
       if (!summer.kept) return failed;
       return { ok: true, hits: summer.hits, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
     } finally {

@@ -15,7 +15,10 @@ import { fileURLToPath } from 'node:url';
 import { TensorStore } from '../../../src/core/tensorQuery';
 import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
 import { PartThreadPool } from '../../../src/node/partThreads';
-import type { PartJob } from '../../../src/node/summaryParts';
+import { lineStretch, partsFor, planCsvParts, planJsonParts, summarizePart, type PartJob } from '../../../src/node/summaryParts';
+import { openChunkFile } from '../../../src/node/chunkFile';
+import { joinLineStretches } from '../../../src/core/lineTableBuilder';
+import { pieces } from '../../helpers/cli';
 import { seededUniform } from '../../helpers/seeded';
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-logit-file-'));
@@ -119,6 +122,50 @@ test('CSV, LF and CRLF, with and without a final newline or blank lines at the e
       [100, 3],
     ])
       assertSame(path, 'a.csv', text, {}, minPartBytes, count);
+  }
+});
+
+test('each part’s line tables come from the chunks the reader takes: the same as a second read, whatever the chunk boundaries', () => {
+  // A reader handing out a few bytes a call cuts rows, numbers and \r\n pairs at every place.
+  const d = logits(13, 24, 5);
+  const files: [string, string][] = [
+    ['c.csv', csv(d, '\r\n', '\r\n')],
+    ['c.json', layouts['CRLF, no spaces'](d)],
+    ['d.json', layouts['a row a line'](d)],
+  ];
+  for (const [name, text] of files) {
+    const path = write(name, text);
+    const f = openChunkFile(path, 1 << 30)!;
+    try {
+      const parts = partsFor(3, 100);
+      const plan = (name.endsWith('.csv') ? planCsvParts(path, f, parts) : planJsonParts(path, f, parts))!;
+      assert.ok(plan.jobs.length >= 2, `${name}: in parts`);
+      const n = plan.n;
+      const shared = () => ({
+        spans: new Float64Array(2 * n),
+        losses: new Float64Array(n),
+        bounds: new Float64Array(n),
+        labels: new Int32Array(n),
+        predicted: new Int32Array(n),
+        pTrue: new Float64Array(n),
+        pPredicted: new Float64Array(n),
+      });
+      for (const piece of [1, 3, 7, 64]) {
+        const arrays = shared();
+        const stretches = plan.jobs.map((job, i) => {
+          const r = summarizePart({ ...job, target: { firstRow: plan.firstRows[i], ...arrays } }, pieces(piece));
+          assert.ok(r.ok && r.lines, `${name} part ${i}, ${piece}-byte reads`);
+          assert.deepEqual(r.lines, lineStretch(f, job.start, job.end), `${name} part ${i}, ${piece}-byte reads`);
+          return r.lines;
+        });
+        const joined = joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...stretches], f.size);
+        const whole = scanLines(new TextEncoder().encode(text));
+        assert.deepEqual([...joined.lineStarts], [...whole.lineStarts], `${name}, ${piece}-byte reads`);
+        assert.deepEqual([...joined.firstNonAscii], [...whole.firstNonAscii], `${name}, ${piece}-byte reads`);
+      }
+    } finally {
+      f.close();
+    }
   }
 });
 
