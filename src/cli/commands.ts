@@ -187,7 +187,7 @@ export function runCli(argv: string[], io: CliIo): number {
   }
   const reduction = values.reduction as Reduction;
   // Every other command needs every row. A logits file in the simple layout is read in parts on
-  // threads and its logits filled in after (the full reader's dataset, bit for bit: issue 22);
+  // threads, each part keeping its rows' logits (the full reader's dataset, bit for bit: issue 22);
   // anything else, or any message, is the full reader's.
   const streamed =
     command !== 'jacobian' && !values.role?.length && !lossOverride && io.openFile
@@ -199,10 +199,8 @@ export function runCli(argv: string[], io: CliIo): number {
       : null;
   let dataset: Dataset;
   let userGradients: { bytes: Uint8Array; loaded: LoadResult } | null = null;
-  if (streamed) {
-    streamed.ensureRows(0, streamed.dataset.n);
-    dataset = streamed.dataset;
-  } else {
+  if (streamed) dataset = streamed.dataset;
+  else {
     let bytes: Uint8Array;
     try {
       bytes = io.readFile(file);

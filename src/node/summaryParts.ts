@@ -25,7 +25,7 @@ export interface PartJob {
   target?: RowTarget;
   /** Only count this byte in [start, end) (`rows` of the result): a plan's row counts, on the threads. */
   countByte?: number;
-  /** With a target: no line tables (the CLI's: one read of the part fewer). */
+  /** With a target: no line tables (the CLI has no use for them). */
   skipLines?: boolean;
 }
 
@@ -104,7 +104,10 @@ let lineChunk: Uint8Array | undefined;
  */
 export function lineStretch(f: ChunkFile, start: number, end: number): LineStretch {
   const lines = new LineTableBuilder(start, true);
-  const chunk = (lineChunk ??= new Uint8Array(4 << 20)).subarray(0, Math.min(4 << 20, Math.max(1, end - start)));
+  // No bigger than the stretch: a fresh 4 MB buffer cost a new worker a thousand page faults for a header of a few bytes.
+  const want = Math.min(4 << 20, Math.max(1, end - start));
+  if (!lineChunk || lineChunk.length < want) lineChunk = new Uint8Array(want);
+  const chunk = lineChunk.subarray(0, want);
   for (let at = start; at < end;) {
     const got = f.read(chunk, 0, Math.min(chunk.length, end - at), at);
     if (got === 0) break;
@@ -212,7 +215,8 @@ const MAX_TAIL = 64 << 20;
 
 /** The labels at the end of a JSON file (`…, "labels": […]}`), or null. */
 export function jsonTail(f: ChunkFile): TailLabels | null {
-  for (let size = 1 << 20; ; size *= 4) {
+  // From 64 KB (the labels of about 10,000 samples), growing: fresh pages are slow to touch here.
+  for (let size = 64 << 10; ; size *= 4) {
     const length = Math.min(size, f.size, MAX_TAIL);
     const tail = new Uint8Array(length);
     let got = 0;
@@ -280,9 +284,15 @@ export function planCsvParts(
   countRows = true,
   countOn?: PartCounter,
 ): PartPlan | null {
-  const head = new Uint8Array(Math.min(f.size, 1 << 20));
-  const got = f.read(head, 0, head.length, 0);
-  const nl = head.subarray(0, got).indexOf(10);
+  // The header line: 64 KB holds K ≈ 7,000 names; up to 1 MB is looked at (fresh pages are slow to touch here).
+  let head = new Uint8Array(0);
+  let got = 0;
+  let nl = -1;
+  for (let size = 64 << 10; nl < 0 && head.length < Math.min(f.size, 1 << 20); size *= 4) {
+    head = new Uint8Array(Math.min(f.size, size, 1 << 20));
+    got = f.read(head, 0, head.length, 0);
+    nl = head.subarray(0, got).indexOf(10);
+  }
   if (nl < 0) return null;
   const k = headerWidth(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl);
   if (k < 2) return null;
