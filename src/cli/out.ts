@@ -12,6 +12,7 @@ import {
   exportAnalysis,
   exportNetwork,
   formatFromPath,
+  lineChunks,
   networkJsonReport,
   type ExportFormat,
 } from '../core/exportAnalysis';
@@ -73,20 +74,6 @@ export function analysisTextChunks(
   if (format === 'json') return analysisJsonChunks(dataset, analysis, options, fileName);
   if (format !== 'csv' || dataset.task === 'network') return null;
   return lineChunks(analysisCsvLines(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null }));
-}
-
-/** Lines, each with its newline, as UTF-8 pieces of about `chunkChars` characters. */
-export function* lineChunks(lines: Iterable<string>, chunkChars = 1 << 20): Generator<Uint8Array, void, undefined> {
-  const encoder = new TextEncoder();
-  let text = '';
-  for (const line of lines) {
-    text += line + '\n';
-    if (text.length >= chunkChars) {
-      yield encoder.encode(text);
-      text = '';
-    }
-  }
-  if (text) yield encoder.encode(text);
 }
 
 /** The analysis as `--out X.json` writes it, a piece at a time: the same bytes as analysisBytes(…, 'json', …). */
