@@ -15,7 +15,7 @@ import { runCommand } from './runCommand';
 import { parseTolerances, userCheckCommand } from './checkCommand';
 import { stateDictOutput } from './stateDictOut';
 import { LOSS_FLAG_OPTIONS, LOSS_FLAGS_USAGE, lossChoiceFromFlags } from './lossFlags';
-import { analysisBytes, analysisTextChunks, checkOut, writeOut, writeOutChunks, type OutIo, type ReportOptions } from './out';
+import { analysisBytes, analysisChunks, checkOut, writeOut, writeOutChunks, type OutIo, type ReportOptions } from './out';
 import { renderTable } from './table';
 import { siblingByteLimit } from '../core/limits';
 import { escapeControls, escapeJsonOutput } from '../core/safeText';
@@ -243,7 +243,7 @@ export function runCli(argv: string[], io: CliIo): number {
     // Both written a piece at a time: a large analysis is more JSON than one string holds (issue 22).
     if (values.json) writeJson(reportOf(dataset, options, values.summary, true), (t) => io.out(t));
     const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
-    const chunks = analysisTextChunks(dataset, analysis, outFormat, options, basename(file));
+    const chunks = analysisChunks(dataset, analysis, outFormat, options, basename(file));
     if (chunks) return finishOutChunks(values.out!, chunks, io);
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }

@@ -7,12 +7,11 @@ import { resolve } from 'node:path';
 import type { Analysis } from '../core/analysis';
 import type { Dataset } from '../core/dataset';
 import {
-  analysisCsvLines,
   analysisJsonReport,
   exportAnalysis,
+  exportAnalysisChunks,
   exportNetwork,
   formatFromPath,
-  lineChunks,
   networkJsonReport,
   type ExportFormat,
 } from '../core/exportAnalysis';
@@ -61,10 +60,11 @@ export function analysisBytes(
 }
 
 /**
- * `--out X.json` / `X.csv` a piece at a time (issue 22: 10⁴ × 10³ logits are ~700 MB of JSON, past V8's
- * longest string): the same bytes as analysisBytes; null for the binary formats (and a network's CSV).
+ * `--out X.json` / `X.csv` / `X.npz` a piece at a time (issue 22: 10⁴ × 10³ logits are ~700 MB of
+ * JSON, past V8's longest string; an .npz's arrays are written as they are, not copied into one
+ * buffer): the same bytes as analysisBytes; null for the other formats (and a network's CSV or .npz).
  */
-export function analysisTextChunks(
+export function analysisChunks(
   dataset: Dataset,
   analysis: Analysis | null,
   format: ExportFormat,
@@ -72,8 +72,9 @@ export function analysisTextChunks(
   fileName: string,
 ): Iterable<Uint8Array> | null {
   if (format === 'json') return analysisJsonChunks(dataset, analysis, options, fileName);
-  if (format !== 'csv' || dataset.task === 'network') return null;
-  return lineChunks(analysisCsvLines(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null }));
+  if ((format !== 'csv' && format !== 'npz') || dataset.task === 'network') return null;
+  const classes = dataset.task === 'classification' ? dataset.classes : null;
+  return exportAnalysisChunks(analysis!, format, { fileName, classes, compress: true });
 }
 
 /** The analysis as `--out X.json` writes it, a piece at a time: the same bytes as analysisBytes(…, 'json', …). */

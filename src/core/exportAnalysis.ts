@@ -8,7 +8,7 @@ import { denseTargets, type NetworkData } from './dataset';
 import type { NetworkAnalysis } from './network';
 import { networkReport } from './networkReport';
 import { writeNpy } from './npy';
-import { writeNpz, type NpzEntry } from './npz';
+import { npzChunks, writeNpz, type NpzEntry } from './npz';
 import { accuracy, analysisReport, RowsForJson, toRows } from './analysisReport';
 import { writeSafetensors } from './safetensors';
 import { DEFAULT_CHUNK_CHARS, jsonFileChunks } from './jsonChunks';
@@ -64,6 +64,7 @@ export function exportAnalysis(a: Analysis, format: ExportFormat, ctx: ExportCon
 export function* exportAnalysisChunks(a: Analysis, format: ExportFormat, ctx: ExportContext = {}): Generator<Uint8Array, void, undefined> {
   if (format === 'json') yield* jsonFileChunks(analysisJsonReport(a, ctx), 'string');
   else if (format === 'csv') yield* lineChunks(analysisCsvLines(a, ctx));
+  else if (format === 'npz') yield* npzChunks(analysisArrays(a), { compress: ctx.compress });
   else yield exportAnalysis(a, format, ctx);
 }
 

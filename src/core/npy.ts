@@ -232,6 +232,18 @@ function parseHeader(bytes: Uint8Array, fail: (detail: string, offset: number) =
 
 /** Serialise a Float64Array ('<f8') or Int32Array ('<i4') as a version 1.0, C-order `.npy` file. */
 export function writeNpy(data: Float64Array | Int32Array, shape: number[]): Uint8Array {
+  const { header, body } = npyParts(data, shape);
+  const out = new Uint8Array(header.length + body.length);
+  out.set(header);
+  out.set(body, header.length);
+  return out;
+}
+
+/**
+ * The `.npy` of `data` as its header and its little-endian data: on a little-endian host the data
+ * is the array's own bytes, not a copy (a writer of large files sends them as they are).
+ */
+export function npyParts(data: Float64Array | Int32Array, shape: number[]): { header: Uint8Array; body: Uint8Array } {
   let descr: string;
   if (data instanceof Float64Array) descr = '<f8';
   else if (data instanceof Int32Array) descr = '<i4';
@@ -244,19 +256,13 @@ export function writeNpy(data: Float64Array | Int32Array, shape: number[]): Uint
   if (count !== data.length) {
     throw new RangeError(`writeNpy: shape [${shape.join(', ')}] has ${count} elements but data has ${data.length}`);
   }
-  const head = npyHeaderBytes(descr, shape);
-  const total = head.length;
-  const out = new Uint8Array(total + data.byteLength);
-  out.set(head);
-  const view = new DataView(out.buffer);
-  if (HOST_LITTLE_ENDIAN) {
-    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), total);
-  } else if (data instanceof Float64Array) {
-    for (let i = 0; i < data.length; i++) view.setFloat64(total + 8 * i, data[i]!, true);
-  } else {
-    for (let i = 0; i < data.length; i++) view.setInt32(total + 4 * i, data[i]!, true);
-  }
-  return out;
+  const header = npyHeaderBytes(descr, shape);
+  if (HOST_LITTLE_ENDIAN) return { header, body: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  const body = new Uint8Array(data.byteLength);
+  const view = new DataView(body.buffer);
+  if (data instanceof Float64Array) for (let i = 0; i < data.length; i++) view.setFloat64(8 * i, data[i]!, true);
+  else for (let i = 0; i < data.length; i++) view.setInt32(4 * i, data[i]!, true);
+  return { header, body };
 }
 
 /** The magic, version, length and header of a C-order `.npy` of `descr` (e.g. '<f8') and `shape`, padded to 64 bytes. */

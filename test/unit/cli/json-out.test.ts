@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { reportOf, runCli, type CliIo } from '../../../src/cli/commands';
 import { jsonChunks, jsonFileChunks, writeJson, type NonFinite } from '../../../src/core/jsonChunks';
-import { analysisBytes, analysisTextChunks } from '../../../src/cli/out';
+import { analysisBytes, analysisChunks } from '../../../src/cli/out';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { analyze } from '../../../src/core/analysis';
 import { RowsForJson } from '../../../src/core/analysisReport';
@@ -294,16 +294,16 @@ describe('the bundled examples and generated files', () => {
     }
   });
 
-  test('--out X.json and X.csv: a piece at a time (pieces of any size) or whole, the bytes analysisBytes gives', () => {
+  test('--out X.json, X.csv and X.npz: a piece at a time (pieces of any size) or whole, the bytes analysisBytes gives', () => {
     let csvs = 0;
     for (const path of exampleFiles()) {
       const dataset = load(path);
       if (!dataset) continue;
       const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction: 'mean' });
-      for (const format of ['json', 'csv'] as const) {
+      for (const format of ['json', 'csv', 'npz'] as const) {
         const whole: Buffer = Buffer.from(analysisBytes(dataset, analysis, format, { reduction: 'mean' }, basename(path)));
-        const chunks = analysisTextChunks(dataset, analysis, format, { reduction: 'mean' }, basename(path));
-        if (format === 'csv' && dataset.task === 'network') assert.equal(chunks, null);
+        const chunks = analysisChunks(dataset, analysis, format, { reduction: 'mean' }, basename(path));
+        if (format !== 'json' && dataset.task === 'network') assert.equal(chunks, null);
         else assert.deepEqual(Buffer.concat([...chunks!]), whole, `${basename(path)} ${format}`);
         if (format === 'csv' && analysis) {
           const classes = dataset.task === 'classification' ? dataset.classes : null;
