@@ -1,7 +1,8 @@
 /**
  * Reader and writer for NumPy `.npz` archives (np.savez / np.savez_compressed): a zip file whose
- * members are `.npy` files named `<key>.npy`. Zip handling is done by `fflate`; like `npy.ts` this
- * module takes and returns Uint8Array and has no Node, DOM or `vscode` dependencies.
+ * members are `.npy` files named `<key>.npy`. The zip directory is read (zipDirectory.ts) and
+ * written (npzChunks) here; inflate and deflate are `fflate`'s. Like `npy.ts` this module takes
+ * and returns Uint8Array and has no Node, DOM or `vscode` dependencies.
  */
 import { Deflate, deflateSync, Inflate } from 'fflate';
 import { crc32 } from './crc32';
