@@ -60,9 +60,10 @@ export function analysisBytes(
 }
 
 /**
- * `--out X.json` / `X.csv` / `X.npz` a piece at a time (issue 22: 10⁴ × 10³ logits are ~700 MB of
- * JSON, past V8's longest string; an .npz's arrays are written as they are, not copied into one
- * buffer): the same bytes as analysisBytes; null for the other formats (and a network's CSV or .npz).
+ * `--out X.json` / `.csv` / `.npz` / `.safetensors` a piece at a time (issue 22: 10⁴ × 10³ logits
+ * are ~700 MB of JSON, past V8's longest string; the binary formats' arrays are written as they
+ * are, not copied into one buffer): the same bytes as analysisBytes; null for .npy (one array,
+ * written whole) and for a network's other formats.
  */
 export function analysisChunks(
   dataset: Dataset,
@@ -72,7 +73,7 @@ export function analysisChunks(
   fileName: string,
 ): Iterable<Uint8Array> | null {
   if (format === 'json') return analysisJsonChunks(dataset, analysis, options, fileName);
-  if ((format !== 'csv' && format !== 'npz') || dataset.task === 'network') return null;
+  if (format === 'npy' || dataset.task === 'network') return null;
   const classes = dataset.task === 'classification' ? dataset.classes : null;
   return exportAnalysisChunks(analysis!, format, { fileName, classes, compress: true });
 }

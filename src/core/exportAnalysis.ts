@@ -10,7 +10,7 @@ import { networkReport } from './networkReport';
 import { writeNpy } from './npy';
 import { npzChunks, writeNpz, type NpzEntry } from './npz';
 import { accuracy, analysisReport, RowsForJson, toRows } from './analysisReport';
-import { writeSafetensors } from './safetensors';
+import { safetensorsChunks, writeSafetensors } from './safetensors';
 import { DEFAULT_CHUNK_CHARS, jsonFileChunks } from './jsonChunks';
 import { softmaxJacobian } from './softmax';
 import { neutraliseFormula } from './csvSafe';
@@ -65,6 +65,7 @@ export function* exportAnalysisChunks(a: Analysis, format: ExportFormat, ctx: Ex
   if (format === 'json') yield* jsonFileChunks(analysisJsonReport(a, ctx), 'string');
   else if (format === 'csv') yield* lineChunks(analysisCsvLines(a, ctx));
   else if (format === 'npz') yield* npzChunks(analysisArrays(a), { compress: ctx.compress });
+  else if (format === 'safetensors') yield* safetensorsChunks(analysisArrays(a), safetensorsMetadata(ctx));
   else yield exportAnalysis(a, format, ctx);
 }
 
@@ -200,7 +201,11 @@ export function analysisToNpz(a: Analysis, ctx: ExportContext = {}): Uint8Array 
 
 /** The same arrays as the .npz, as a .safetensors file (F64 / I32), the source file in its metadata. */
 function asSafetensors(arrays: Record<string, NpzEntry>, ctx: ExportContext): Uint8Array {
-  return writeSafetensors(arrays, ctx.fileName ? { source: ctx.fileName, written_by: 'gradient-lens' } : { written_by: 'gradient-lens' });
+  return writeSafetensors(arrays, safetensorsMetadata(ctx));
+}
+
+function safetensorsMetadata(ctx: ExportContext): Record<string, string> {
+  return ctx.fileName ? { source: ctx.fileName, written_by: 'gradient-lens' } : { written_by: 'gradient-lens' };
 }
 
 function analysisArrays(a: Analysis): Record<string, NpzEntry> {

@@ -256,13 +256,17 @@ export function npyParts(data: Float64Array | Int32Array, shape: number[]): { he
   if (count !== data.length) {
     throw new RangeError(`writeNpy: shape [${shape.join(', ')}] has ${count} elements but data has ${data.length}`);
   }
-  const header = npyHeaderBytes(descr, shape);
-  if (HOST_LITTLE_ENDIAN) return { header, body: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return { header: npyHeaderBytes(descr, shape), body: littleEndianBytes(data) };
+}
+
+/** The array's values as little-endian bytes: its own bytes on a little-endian host, else a converted copy. */
+export function littleEndianBytes(data: Float64Array | Int32Array): Uint8Array {
+  if (HOST_LITTLE_ENDIAN) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const body = new Uint8Array(data.byteLength);
   const view = new DataView(body.buffer);
   if (data instanceof Float64Array) for (let i = 0; i < data.length; i++) view.setFloat64(8 * i, data[i]!, true);
   else for (let i = 0; i < data.length; i++) view.setInt32(4 * i, data[i]!, true);
-  return { header, body };
+  return body;
 }
 
 /** The magic, version, length and header of a C-order `.npy` of `descr` (e.g. '<f8') and `shape`, padded to 64 bytes. */

@@ -19,7 +19,7 @@ import { decodeBfloat16, decodeFloat8 } from './extraFloats';
 import { hasPickleMagic, startsLikeNpy, startsLikeZip } from './fileSignature';
 import { parseJson, type JsonNode, type JsonObject } from './json';
 import { LineIndex } from './lineIndex';
-import { decodeRawArray, NpyError, type NpyArray } from './npy';
+import { decodeRawArray, littleEndianBytes, NpyError, type NpyArray } from './npy';
 import { InputError } from './problems';
 
 /** Random access to a file's bytes: `read(offset, length)` returns exactly those bytes (fewer only at the end). */
@@ -279,32 +279,43 @@ export interface SafetensorsEntry {
  * with spaces to a multiple of 8 bytes as the reference writer does.
  */
 export function writeSafetensors(tensors: Record<string, SafetensorsEntry>, metadata?: Record<string, string>): Uint8Array {
+  const pieces = [...safetensorsChunks(tensors, metadata)];
+  const out = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
+/**
+ * writeSafetensors' bytes as pieces, for a file written a piece at a time: the length and header,
+ * then each tensor's own little-endian bytes (no copy on a little-endian host).
+ */
+export function* safetensorsChunks(
+  tensors: Record<string, SafetensorsEntry>,
+  metadata?: Record<string, string>,
+): Generator<Uint8Array, void, undefined> {
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
-  const parts: { bytes: Uint8Array; at: number }[] = [];
   for (const [name, t] of Object.entries(tensors)) {
     const count = t.shape.reduce((a, b) => a * b, 1);
     if (count !== t.data.length)
       throw new RangeError(`writeSafetensors: "${name}" has shape [${t.shape.join(', ')}] but ${t.data.length} values`);
-    const bytes = new Uint8Array(t.data.byteLength);
-    const view = new DataView(bytes.buffer);
-    if (t.data instanceof Float64Array) for (let i = 0; i < t.data.length; i++) view.setFloat64(8 * i, t.data[i], true);
-    else for (let i = 0; i < t.data.length; i++) view.setInt32(4 * i, t.data[i], true);
-    header[name] = { dtype: t.data instanceof Float64Array ? 'F64' : 'I32', shape: t.shape, data_offsets: [offset, offset + bytes.length] };
-    parts.push({ bytes, at: offset });
-    offset += bytes.length;
+    header[name] = {
+      dtype: t.data instanceof Float64Array ? 'F64' : 'I32',
+      shape: t.shape,
+      data_offsets: [offset, offset + t.data.byteLength],
+    };
+    offset += t.data.byteLength;
   }
-  let json = new TextEncoder().encode(JSON.stringify(header));
+  const json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
-  if (padded !== json.length) {
-    const p = new Uint8Array(padded).fill(0x20);
-    p.set(json);
-    json = p;
-  }
-  const out = new Uint8Array(8 + json.length + offset);
-  new DataView(out.buffer).setUint32(0, json.length, true);
-  out.set(json, 8);
-  for (const p of parts) out.set(p.bytes, 8 + json.length + p.at);
-  return out;
+  const head = new Uint8Array(8 + padded).fill(0x20, 8 + json.length);
+  new DataView(head.buffer).setUint32(0, padded, true);
+  head.set(json, 8);
+  yield head;
+  for (const t of Object.values(tensors)) yield littleEndianBytes(t.data);
 }

@@ -294,13 +294,13 @@ describe('the bundled examples and generated files', () => {
     }
   });
 
-  test('--out X.json, X.csv and X.npz: a piece at a time (pieces of any size) or whole, the bytes analysisBytes gives', () => {
+  test('--out X.json, X.csv, X.npz and X.safetensors: a piece at a time (pieces of any size) or whole, the bytes analysisBytes gives', () => {
     let csvs = 0;
     for (const path of exampleFiles()) {
       const dataset = load(path);
       if (!dataset) continue;
       const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction: 'mean' });
-      for (const format of ['json', 'csv', 'npz'] as const) {
+      for (const format of ['json', 'csv', 'npz', 'safetensors'] as const) {
         const whole: Buffer = Buffer.from(analysisBytes(dataset, analysis, format, { reduction: 'mean' }, basename(path)));
         const chunks = analysisChunks(dataset, analysis, format, { reduction: 'mean' }, basename(path));
         if (format !== 'json' && dataset.task === 'network') assert.equal(chunks, null);
