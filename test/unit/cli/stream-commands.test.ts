@@ -6,7 +6,7 @@
  * files, every example and bad-input fixture, and seeded mutations.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -16,23 +16,12 @@ import { streamedLogits } from '../../../src/cli/streamedLogits';
 import { openChunkFile } from '../../../src/cli/streamSummary';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
+import { byteMutations, csvOf, exampleAndBadFiles, jsonOf, seededLogitRows } from '../../helpers/logitFiles';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'gl-stream-commands-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-function rows(n: number, k: number, seed: number): { logits: string[][]; labels: number[] } {
-  const rand = seededUniform(seed);
-  const logits = Array.from({ length: n }, () =>
-    Array.from({ length: k }, () => ((rand() - 0.5) * 24).toPrecision(1 + Math.floor(rand() * 17))),
-  );
-  return { logits, labels: Array.from({ length: n }, () => Math.floor(rand() * k)) };
-}
-const csvOf = ({ logits, labels }: ReturnType<typeof rows>) =>
-  [logits[0].map((_, j) => `logit_${j}`).join(',') + ',label', ...logits.map((r, i) => `${r.join(',')},${labels[i]}`)].join('\n') + '\n';
-const jsonOf = ({ logits, labels }: ReturnType<typeof rows>) =>
-  `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(',\n  ')}], "labels": [${labels.join(', ')}]}\n`;
 
 interface Run {
   status: number;
@@ -87,12 +76,15 @@ const withFile = ([command, ...flags]: string[], path: string) => [command, path
 
 test('generated logits files: --json, --out (every format) and check print and write the full reader’s bytes, and were streamed', () => {
   const files: Record<string, string> = {
-    'few.csv': csvOf(rows(12, 5, 1)),
-    'crlf.csv': csvOf(rows(70, 4, 3)).replace(/\n/g, '\r\n'),
-    'few.json': jsonOf(rows(9, 3, 4)),
-    'many.json': jsonOf(rows(120, 12, 5)),
+    'few.csv': csvOf(seededLogitRows(12, 5, 1)),
+    'crlf.csv': csvOf(seededLogitRows(70, 4, 3)).replace(/\n/g, '\r\n'),
+    'few.json': jsonOf(seededLogitRows(9, 3, 4)),
+    'many.json': jsonOf(seededLogitRows(120, 12, 5)),
     // Extreme logits: one sample's loss is large and its ∂L/∂z is the one-hot's.
-    'extreme.json': jsonOf({ logits: [['1000', '-1000', '0'], ...rows(60, 3, 6).logits], labels: [1, ...rows(60, 3, 6).labels] }),
+    'extreme.json': jsonOf({
+      logits: [['1000', '-1000', '0'], ...seededLogitRows(60, 3, 6).logits],
+      labels: [1, ...seededLogitRows(60, 3, 6).labels],
+    }),
   };
   for (const [name, text] of Object.entries(files)) {
     const path = join(scratch, name);
@@ -113,7 +105,7 @@ test('class names from classes.txt beside the file reach the report and the writ
   const dir = join(scratch, 'named');
   mkdirSync(dir);
   const path = join(dir, 'logits.csv');
-  writeFileSync(path, csvOf(rows(30, 3, 7)));
+  writeFileSync(path, csvOf(seededLogitRows(30, 3, 7)));
   writeFileSync(join(dir, 'classes.txt'), 'cat\ndog\nbird\n');
   const json = assertBothWays(['analyze', path, '--json'], 'classes --json');
   assert.deepEqual(JSON.parse(json.stdout).classes, ['cat', 'dog', 'bird']);
@@ -122,10 +114,7 @@ test('class names from classes.txt beside the file reach the report and the writ
 });
 
 test('every example and bad-input fixture: the same output as the full reader', () => {
-  const files = [
-    ...readdirSync(join(root, 'examples')).map((f) => join(root, 'examples', f)),
-    ...readdirSync(join(root, 'test/fixtures/bad')).map((f) => join(root, 'test/fixtures/bad', f)),
-  ].filter((p) => /\.(json|csv)$/.test(p) && !p.endsWith('expected.json'));
+  const files = exampleAndBadFiles(root);
   assert.ok(files.length > 50);
   let streamedCount = 0;
   for (const path of files) {
@@ -139,16 +128,12 @@ test('every example and bad-input fixture: the same output as the full reader', 
 
 test('fuzzing: 120 seeded byte mutations of a CSV and a JSON, the same output as the full reader', () => {
   const rand = seededUniform(77);
-  const pick = (s: string) => s[Math.floor(rand() * s.length)];
   for (const [name, text] of [
-    ['m.csv', csvOf(rows(30, 4, 8))],
-    ['m.json', jsonOf(rows(30, 4, 9))],
+    ['m.csv', csvOf(seededLogitRows(30, 4, 8))],
+    ['m.json', jsonOf(seededLogitRows(30, 4, 9))],
   ] as const) {
     const path = join(scratch, name);
-    for (let i = 0; i < 60; i++) {
-      const at = Math.floor(rand() * text.length);
-      const cut = Math.floor(rand() * 3);
-      const mutated = text.slice(0, at) + (rand() < 0.7 ? pick('0123456789.,-eE[]{}"\n\r x') : '') + text.slice(at + cut);
+    for (const [i, { at, mutated }] of [...byteMutations(text, 60, rand)].entries()) {
       writeFileSync(path, mutated);
       const command = i % 2 ? ['check', path] : ['analyze', path, '--json'];
       assertBothWays(command, `${name} mutation ${i} at ${at}: ${command[0]}`);

@@ -6,30 +6,19 @@
  * every example and every bad-input fixture, on 1–3 parts.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { streamedTable } from '../../../src/cli/streamTable';
 import { cli, cliWithChunks } from '../../helpers/cli';
+import { byteMutations, csvOf, exampleAndBadFiles, jsonOf, seededLogitRows } from '../../helpers/logitFiles';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'gl-stream-table-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-function rows(n: number, k: number, seed: number): { logits: string[][]; labels: number[] } {
-  const rand = seededUniform(seed);
-  const logits = Array.from({ length: n }, () =>
-    Array.from({ length: k }, () => ((rand() - 0.5) * 24).toPrecision(1 + Math.floor(rand() * 17))),
-  );
-  return { logits, labels: Array.from({ length: n }, () => Math.floor(rand() * k)) };
-}
-const csvOf = ({ logits, labels }: ReturnType<typeof rows>) =>
-  [logits[0].map((_, j) => `logit_${j}`).join(',') + ',label', ...logits.map((r, i) => `${r.join(',')},${labels[i]}`)].join('\n') + '\n';
-const jsonOf = ({ logits, labels }: ReturnType<typeof rows>) =>
-  `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(',\n  ')}], "labels": [${labels.join(', ')}]}\n`;
 
 /** The table with the chunked reader (the streamed path when it applies) and without (the full reader). */
 function bothWays(path: string, ...flags: string[]) {
@@ -39,13 +28,16 @@ function bothWays(path: string, ...flags: string[]) {
 
 test('generated logits files: the streamed table is the full reader’s, and it was streamed', () => {
   const files: Record<string, string> = {
-    'few.csv': csvOf(rows(12, 5, 1)),
-    'many.csv': csvOf(rows(130, 7, 2)),
-    'crlf.csv': csvOf(rows(70, 4, 3)).replace(/\n/g, '\r\n'),
-    'few.json': jsonOf(rows(9, 3, 4)),
-    'many.json': jsonOf(rows(120, 12, 5)),
+    'few.csv': csvOf(seededLogitRows(12, 5, 1)),
+    'many.csv': csvOf(seededLogitRows(130, 7, 2)),
+    'crlf.csv': csvOf(seededLogitRows(70, 4, 3)).replace(/\n/g, '\r\n'),
+    'few.json': jsonOf(seededLogitRows(9, 3, 4)),
+    'many.json': jsonOf(seededLogitRows(120, 12, 5)),
     // Extreme logits: one sample's loss is large and its ∂L/∂z is the one-hot's.
-    'extreme.json': jsonOf({ logits: [['1000', '-1000', '0'], ...rows(60, 3, 6).logits], labels: [1, ...rows(60, 3, 6).labels] }),
+    'extreme.json': jsonOf({
+      logits: [['1000', '-1000', '0'], ...seededLogitRows(60, 3, 6).logits],
+      labels: [1, ...seededLogitRows(60, 3, 6).labels],
+    }),
   };
   for (const [name, text] of Object.entries(files)) {
     const path = join(scratch, name);
@@ -72,7 +64,7 @@ test('class names from classes.txt beside the file name the predicted column', (
   const dir = join(scratch, 'named');
   mkdirSync(dir);
   const path = join(dir, 'logits.csv');
-  writeFileSync(path, csvOf(rows(60, 3, 7)));
+  writeFileSync(path, csvOf(seededLogitRows(60, 3, 7)));
   writeFileSync(join(dir, 'classes.txt'), 'cat\ndog\nbird\n');
   const { streamed, full } = bothWays(path);
   assert.deepEqual(streamed, full);
@@ -81,10 +73,7 @@ test('class names from classes.txt beside the file name the predicted column', (
 });
 
 test('every example and bad-input fixture: the same stdout, stderr and status as the full reader', () => {
-  const files = [
-    ...readdirSync(join(root, 'examples')).map((f) => join(root, 'examples', f)),
-    ...readdirSync(join(root, 'test/fixtures/bad')).map((f) => join(root, 'test/fixtures/bad', f)),
-  ].filter((p) => /\.(json|csv)$/.test(p) && !p.endsWith('expected.json'));
+  const files = exampleAndBadFiles(root);
   assert.ok(files.length > 50);
   let streamedCount = 0;
   for (const path of files) {
@@ -97,16 +86,12 @@ test('every example and bad-input fixture: the same stdout, stderr and status as
 
 test('fuzzing: 150 seeded byte mutations of a CSV and a JSON, the same output as the full reader', () => {
   const rand = seededUniform(99);
-  const pick = (s: string) => s[Math.floor(rand() * s.length)];
   for (const [name, text] of [
-    ['m.csv', csvOf(rows(40, 4, 8))],
-    ['m.json', jsonOf(rows(40, 4, 9))],
+    ['m.csv', csvOf(seededLogitRows(40, 4, 8))],
+    ['m.json', jsonOf(seededLogitRows(40, 4, 9))],
   ] as const) {
     const path = join(scratch, name);
-    for (let i = 0; i < 75; i++) {
-      const at = Math.floor(rand() * text.length);
-      const cut = Math.floor(rand() * 3);
-      const mutated = text.slice(0, at) + (rand() < 0.7 ? pick('0123456789.,-eE[]{}"\n\r x') : '') + text.slice(at + cut);
+    for (const [i, { at, mutated }] of [...byteMutations(text, 75, rand)].entries()) {
       writeFileSync(path, mutated);
       const { streamed, full } = bothWays(path);
       assert.deepEqual(streamed, full, `${name} mutation ${i} at ${at}`);

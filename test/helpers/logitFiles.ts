@@ -1,0 +1,48 @@
+/**
+ * Logits files in the simple layout for the tests that compare a streamed CLI path with the full
+ * reader (stream-table, stream-commands): seeded rows, their CSV and JSON text, the example and
+ * bad-input files, and seeded byte mutations of a text.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { seededUniform } from './seeded';
+
+export interface LogitRows {
+  logits: string[][];
+  labels: number[];
+}
+
+/** n rows of k logits written with 1 to 17 significant digits, and a label each. */
+export function seededLogitRows(n: number, k: number, seed: number): LogitRows {
+  const rand = seededUniform(seed);
+  const logits = Array.from({ length: n }, () =>
+    Array.from({ length: k }, () => ((rand() - 0.5) * 24).toPrecision(1 + Math.floor(rand() * 17))),
+  );
+  return { logits, labels: Array.from({ length: n }, () => Math.floor(rand() * k)) };
+}
+
+/** `logit_0,…,logit_{K−1},label`, a row a line. */
+export const csvOf = ({ logits, labels }: LogitRows) =>
+  [logits[0].map((_, j) => `logit_${j}`).join(',') + ',label', ...logits.map((r, i) => `${r.join(',')},${labels[i]}`)].join('\n') + '\n';
+
+/** `{"logits": [[…], …], "labels": […]}`, a row a line. */
+export const jsonOf = ({ logits, labels }: LogitRows) =>
+  `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(',\n  ')}], "labels": [${labels.join(', ')}]}\n`;
+
+/** Every example and bad-input fixture the CLI reads as JSON or CSV. */
+export function exampleAndBadFiles(root: string): string[] {
+  return [
+    ...readdirSync(join(root, 'examples')).map((f) => join(root, 'examples', f)),
+    ...readdirSync(join(root, 'test/fixtures/bad')).map((f) => join(root, 'test/fixtures/bad', f)),
+  ].filter((p) => /\.(json|csv)$/.test(p) && !p.endsWith('expected.json'));
+}
+
+/** `count` mutations of `text`: at a seeded place, up to 2 bytes cut and most often one put in. */
+export function* byteMutations(text: string, count: number, rand: () => number): Generator<{ at: number; mutated: string }> {
+  const pick = (s: string) => s[Math.floor(rand() * s.length)];
+  for (let i = 0; i < count; i++) {
+    const at = Math.floor(rand() * text.length);
+    const cut = Math.floor(rand() * 3);
+    yield { at, mutated: text.slice(0, at) + (rand() < 0.7 ? pick('0123456789.,-eE[]{}"\n\r x') : '') + text.slice(at + cut) };
+  }
+}
