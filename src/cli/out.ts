@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Analysis } from '../core/analysis';
+import { concatBytes } from '../core/concatBytes';
 import type { Dataset } from '../core/dataset';
 import {
   analysisJsonReport,
@@ -107,13 +108,7 @@ export function writeOut(out: string, bytes: Uint8Array, io: OutIo): string | nu
 export function writeOutChunks(out: string, chunks: Iterable<Uint8Array>, io: OutIo): number | string {
   try {
     if (io.writeChunks) return io.writeChunks(out, chunks);
-    const parts = [...chunks];
-    const bytes = new Uint8Array(parts.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of parts) {
-      bytes.set(c, at);
-      at += c.length;
-    }
+    const bytes = concatBytes(chunks);
     io.writeFile!(out, bytes);
     return bytes.length;
   } catch (error) {

@@ -5,6 +5,7 @@
  * and returns Uint8Array and has no Node, DOM or `vscode` dependencies.
  */
 import { Deflate, deflateSync, Inflate } from 'fflate';
+import { concatBytes } from './concatBytes';
 import { crc32 } from './crc32';
 import { DEFAULT_MAX_FILE_BYTES } from './limits';
 import { hasNpyMagic } from './fileSignature';
@@ -235,14 +236,7 @@ function hex(n: number): string {
  * timestamps are fixed (1980-01-01) so output is deterministic. npzChunks, joined.
  */
 export function writeNpz(arrays: Record<string, NpzEntry>, options: { compress?: boolean } = {}): Uint8Array {
-  const pieces = [...npzChunks(arrays, options)];
-  const out = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
+  return concatBytes(npzChunks(arrays, options));
 }
 
 /**

@@ -15,6 +15,7 @@
  * and `readSafetensorsTensor` reads one tensor's byte range, so a multi-GB file's header and one
  * tensor open without the rest.
  */
+import { concatBytes } from './concatBytes';
 import { decodeBfloat16, decodeFloat8 } from './extraFloats';
 import { hasPickleMagic, startsLikeNpy, startsLikeZip } from './fileSignature';
 import { parseJson, type JsonNode, type JsonObject } from './json';
@@ -279,14 +280,7 @@ export interface SafetensorsEntry {
  * with spaces to a multiple of 8 bytes as the reference writer does.
  */
 export function writeSafetensors(tensors: Record<string, SafetensorsEntry>, metadata?: Record<string, string>): Uint8Array {
-  const pieces = [...safetensorsChunks(tensors, metadata)];
-  const out = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
+  return concatBytes(safetensorsChunks(tensors, metadata));
 }
 
 /**

@@ -5,6 +5,7 @@
  * only what was asked for crosses a thread or process boundary (issue 14: the worker owns the data).
  */
 import type { Analysis, ClassificationAnalysis, RegressionAnalysis } from './analysis';
+import { concatBytes } from './concatBytes';
 import { exportAnalysisChunks, exportSampleJacobian, type ExportFormat, type NpyQuantity } from './exportAnalysis';
 import { targetRowInto, type ClassificationData, type RegressionData } from './dataset';
 import { effectiveTargets } from './loss/effectiveTargets';
@@ -274,14 +275,4 @@ function regressionRow(dataset: RegressionData, analysis: RegressionAnalysis, i:
     y: dataset.targets.slice(at, at + d),
     gradient: analysis.gradient.slice(at, at + d),
   };
-}
-
-function concatBytes(pieces: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((sum, p) => sum + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
