@@ -41,8 +41,13 @@ const HEAD_H = 22;
 const TEXT_W = 50;
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
+/** Room for a row's tag at 9 px (about 5.6 px a character, its leading space included): "true·pred" did not fit in 38. */
+function tagWidth(tag: string | undefined): number {
+  return tag ? Math.max(38, (tag.length + 1) * 5.6) : 0;
+}
+
 export function bars(doc: Document, o: BarsOptions, ui: ChartUi): SVGSVGElement {
-  const labelW = Math.min(150, Math.max(48, ...o.rows.map((i) => shortLabel(o.rowLabel(i)).length * 6.2 + (o.tags?.has(i) ? 38 : 0)))) + 12;
+  const labelW = Math.min(150, Math.max(48, ...o.rows.map((i) => shortLabel(o.rowLabel(i)).length * 6.2 + tagWidth(o.tags?.get(i))))) + 12;
   const weights = o.columns.map((c) => (c.kind === 'signed' ? 2 : 1));
   const total = weights.reduce((a, b) => a + b, 0);
   const avail = Math.max(120 * o.columns.length, o.width - labelW - 8);

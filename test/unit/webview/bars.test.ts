@@ -63,3 +63,28 @@ test('gradient bars: p, y and p − y per class, signs readable without colour (
   assert.ok(Math.abs(Number(dog.getAttribute('width')) / Number(rects[2].getAttribute('width')) - 8) < 0.01);
   matchSnapshot('bars-gradient-3', svg.outerHTML);
 });
+
+test('a row tagged true·pred (the true class, predicted) gets a label column wide enough for its class and tag', () => {
+  const { document, ui } = dom();
+  const svg = bars(
+    document,
+    {
+      rows: [11, 42],
+      rowLabel: (j) => String(j),
+      tags: new Map([[11, 'true·pred']]),
+      columns: [
+        { key: 'p', title: 'p', values: Float64Array.from({ length: 43 }, (_, j) => j / 43), kind: 'unit', max: 1, testId: 'prob-bar' },
+      ],
+      scale: divergingScale(DARK, 1),
+      width: 520,
+      label: 'Gradient',
+      testId: 'gradient-bars',
+      describe: (row, col) => ({ title: `${row} ${col.key}`, rows: [], value: col.values[row] }),
+    },
+    ui,
+  );
+  // "11" at 11 px (6.2 px a character) and " true·pred" at 9 px (5.6): 12.4 + 56 px before the 10 px gap.
+  const label = svg.querySelector('.gl-row-labels text')!;
+  assert.ok(Number(label.getAttribute('x')) >= 12.4 + 56, `label ends at ${label.getAttribute('x')}`);
+  assert.equal(label.textContent, '11 true·pred');
+});
