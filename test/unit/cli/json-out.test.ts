@@ -191,6 +191,26 @@ describe('jsonChunks: JSON.stringify in pieces', () => {
   });
 });
 
+describe('RowsForJson: the report matrices a row at a time', () => {
+  test('seeded rows of every magnitude, some with NaN or ±Infinity, rows wider than a piece: JSON.stringify of toJSON()', () => {
+    const rand = seededUniform(2214);
+    for (const [rows, cols] of [
+      [200, 40],
+      [3, 3000],
+    ]) {
+      const data = Float64Array.from({ length: rows * cols }, () => (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20));
+      for (const at of [5, cols + 1, 7 * cols - 1]) data[at] = [NaN, Infinity, -Infinity][at % 3];
+      data[2 * cols] = -0;
+      const m = new RowsForJson(data, rows, cols);
+      assertSame({ gradient: m }, `${rows} × ${cols}`);
+      const pieces = [...jsonChunks({ gradient: m }, { chunkChars: 4096 })];
+      // A piece is handed out once it reaches 4096 characters, a row at most past it (rows wider than a piece by runs).
+      for (const p of pieces)
+        assert.ok(p.length <= 4096 + Math.min(cols, 4096 / 24) * 24 + 2, `a piece of ${p.length} (${rows} × ${cols})`);
+    }
+  });
+});
+
 describe('JSON longer than a string can be', () => {
   test('a value whose JSON is longer than V8’s longest string is written in full, escapes included', () => {
     // 300 references to one 1.8 M-character string: ~550 M characters of JSON, past V8's 2²⁹ − 24
