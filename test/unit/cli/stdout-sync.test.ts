@@ -40,6 +40,18 @@ describe('writeAllSync', () => {
     assert.ok(calls > 100);
   });
 
+  test('successive writes through the reused buffer, longer and shorter, and one too long for it, each arrive whole', () => {
+    const texts = ['∂L/∂z '.repeat(20_000), 'p − y', 'x'.repeat(90_000), '😀'.repeat(50_000), 'ok\n'];
+    for (const text of texts) {
+      const got: Buffer[] = [];
+      writeAllSync(1, text, ((_fd: number, bytes: Uint8Array, at: number, length: number) => {
+        got.push(Buffer.from(bytes.subarray(at, at + length)));
+        return length;
+      }) as never);
+      assert.equal(Buffer.concat(got).toString('utf8'), text);
+    }
+  });
+
   test('EPIPE is OutputClosedError; any other error is thrown as it is', () => {
     assert.throws(
       () =>
