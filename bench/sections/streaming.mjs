@@ -1,6 +1,8 @@
 // Issue 22: `analyze FILE --summary` streamed, and on several threads. Every figure is a fresh
 // process of the shipped dist/cli.js, wall time, interleaved rounds, peers in the same rounds:
-// - thread scaling: --threads 1…cores on the CSV (the same stdout for every N is checked), and
+// - thread scaling: --threads 1…cores on the CSV (the same stdout for every N is checked), beside
+//   the machine's own scaling on a parse-like loop measured between them (a shared VM's host may
+//   take a core away for minutes), and
 //   the parse rate (numbers/s per core) against fast_float's published figure (cited, not run);
 // - `analyze big.csv --summary` against a process that only JSON.parses the same numbers;
 // - peak RSS (GNU time) of --summary on the 10,000 × 1,000 files and on 1 GB files made of their
@@ -12,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { cachedLogitsFile, DATA_DIR, writeRepeatedFile } from '../generate.mjs';
-import { QUICK, STAT_TEXT, cliPath, emit, log, MB, pick, row, runWithPeakRss } from './common.mjs';
+import { QUICK, STAT_TEXT, cliPath, emit, log, MB, median, pick, row, runWithPeakRss } from './common.mjs';
 
 const N = QUICK ? 500 : 10000;
 const K = 1000;
@@ -35,6 +37,17 @@ function timed(args) {
   if (p.status !== 0) throw new Error(`${args.join(' ')} failed: ${p.stderr}`);
   const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(p.stderr ?? '');
   return { wall, stdout: p.stdout, cpu: m ? 1000 * (Number(m[1]) + Number(m[2])) : null };
+}
+
+// The machine's own scaling, measured between the figures it qualifies (bench/entries/scalingControl.mjs).
+const controlEntry = fileURLToPath(new URL('../entries/scalingControl.mjs', import.meta.url));
+const control = Object.fromEntries(Array.from({ length: cores - 1 }, (_, i) => [i + 2, []]));
+function measureControl() {
+  for (let t = 2; t <= cores; t++) {
+    const p = spawnSync(process.execPath, [controlEntry, String(t), '2'], { encoding: 'utf8' });
+    if (p.status !== 0) throw new Error(`scaling control failed: ${p.stderr}`);
+    control[t].push(JSON.parse(p.stdout).speedup);
+  }
 }
 
 const csv = cachedLogitsFile({ kind: 'csv', variant: 'short', n: N, k: K });
@@ -67,6 +80,7 @@ for (let r = 0; r < ROUNDS + 1; r++) {
     if (r > 0 && used !== null) cpu[item.name].push(used);
     log(`  ${r ? `round ${r}/${ROUNDS}` : 'warm-up'} ${item.name}: ${wall.toFixed(0)} ms`);
   }
+  if (r > 0) measureControl();
 }
 if (outputs.size !== 1) throw new Error(`--threads changed the output: ${[...outputs].join(' | ')}`);
 if (jsonOutputs.size !== 1) throw new Error(`--threads changed the JSON output: ${[...jsonOutputs].join(' | ')}`);
@@ -193,6 +207,7 @@ for (const source of [csv, json]) {
   const warm = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
   const losses = new Set();
   for (let r = 0; r < (QUICK ? 1 : 2); r++) {
+    measureControl();
     for (let t = 1; t <= cores; t++) {
       const p = spawnSync(process.execPath, [poolEntry, workerScript, hostModule, source.path, String(t), String(POOL_RUNS)], {
         encoding: 'utf8',
@@ -229,6 +244,18 @@ for (const source of [csv, json]) {
   }
 }
 rmSync(hostModule, { force: true });
+info.runs.scalingControl = control;
+for (let t = 2; t <= cores; t++) {
+  const speedups = control[t];
+  rows.push(
+    row({
+      name: `machine control: a parse-like loop (digits to numbers, 4 MB buffer) on ${t} warm threads vs 1, between the figures above`,
+      ours: { value: Number(median(speedups).toFixed(2)), unit: '×', runs: speedups.map((x) => Number(x.toFixed(2))) },
+      ratio: median(speedups),
+      note: `median of ${speedups.length} measurements (range ${Math.min(...speedups).toFixed(2)}–${Math.max(...speedups).toFixed(2)}×); ${t}× when ${t} cores are idle: below that, this VM's host gave the run less than ${t} cores and every thread figure above is bounded by it`,
+    }),
+  );
+}
 
 // Peak RSS.
 const bare = runWithPeakRss(process.execPath, ['-e', '0']);
