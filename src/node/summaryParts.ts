@@ -250,8 +250,8 @@ export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: numb
   if (!tail) return null;
   const head = new Uint8Array(Math.min(f.size, 1 << 16));
   const got = f.read(head, 0, head.length, 0);
-  let text = '';
-  for (let i = 0; i < got; i++) text += String.fromCharCode(head[i]);
+  // One byte, one character; natively: a loop of String.fromCharCode took 20 ms in a new (cold) file worker.
+  const text = Buffer.from(head.buffer, head.byteOffset, got).toString('latin1');
   const m = /^[ \t\r\n]*\{[ \t\r\n]*"logits"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
   if (!m) return null;
   const rowsStart = m[0].length;
