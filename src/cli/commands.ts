@@ -240,9 +240,9 @@ export function runCli(argv: string[], io: CliIo): number {
   if (command === 'check' && dataset.task === 'network') return networkCheckCommand(dataset, reduction, io, values.json);
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
-    // Both written a piece at a time: a large analysis is more JSON than one string holds (issue 22).
-    if (values.json) writeJson(reportOf(dataset, options, values.summary, true), (t) => io.out(t));
+    // One analysis for both, each written a piece at a time: a large analysis is more JSON than one string holds (issue 22).
     const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
+    if (values.json) writeJson(reportOf(dataset, options, values.summary, true, analysis), (t) => io.out(t));
     const chunks = analysisChunks(dataset, analysis, outFormat, options, basename(file));
     if (chunks) return finishOutChunks(values.out!, chunks, io);
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
@@ -323,8 +323,17 @@ function parseRoles(specs: string[]): RoleAssignment | string {
   return out;
 }
 
-/** With `forJson`, matrices the JSON writer streams (src/core/analysisReport.ts RowsForJson): the same JSON. */
-export function reportOf(dataset: Dataset, options: ReportOptions, summary: boolean, forJson = false): Record<string, unknown> {
+/**
+ * The report of `dataset`, from `analysis` when the caller has it (else analysed here). With
+ * `forJson`, matrices the JSON writer streams (src/core/analysisReport.ts RowsForJson): the same JSON.
+ */
+export function reportOf(
+  dataset: Dataset,
+  options: ReportOptions,
+  summary: boolean,
+  forJson = false,
+  analysis: Analysis | null = null,
+): Record<string, unknown> {
   const { reduction } = options;
   if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, options), summary);
   if (summary && dataset.task === 'classification' && !dataset.loss) {
@@ -342,8 +351,7 @@ export function reportOf(dataset: Dataset, options: ReportOptions, summary: bool
     if (dataset.classes) report.classes = dataset.classes;
     return report;
   }
-  const analysis: Analysis = analyze(dataset, { reduction });
-  const report = analysisReport(analysis, summary, forJson);
+  const report = analysisReport(analysis ?? analyze(dataset, { reduction }), summary, forJson);
   if (dataset.task === 'classification' && dataset.classes) report.classes = dataset.classes;
   return report;
 }
