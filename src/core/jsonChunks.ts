@@ -9,6 +9,7 @@
  * piece escapes the same characters as escaping the whole). Memory: one piece, not the whole text.
  */
 import { RowsForJson } from './analysisReport';
+import { NumberRow } from './numberRow';
 import { escapeJsonOutput } from './safeText';
 
 /** Non-finite numbers as JSON.stringify writes them (null) or as the file exports do ("NaN", "-Infinity"). */
@@ -114,27 +115,21 @@ class ChunkedJson {
   }
 
   /**
-   * RowsForJson's toJSON() written as it is made, one row at a time through one reused JS array
-   * (Array.from of each row's subarray took 0.7 of 7 s for 10⁴ × 10³ × 3). A row whose JSON fits in a
-   * piece and that needs no replacing (NaN written "NaN") is one JSON.stringify; any other goes through
-   * `array`, element by element where it must.
+   * RowsForJson's toJSON() written as it is made, a row at a time through one reused JS array
+   * (NumberRow). A row whose JSON fits in a piece and needs no replacing (NaN written "NaN") is one
+   * JSON.stringify; any other goes through `array`, element by element where it must.
    */
   private *rows(m: RowsForJson): Generator<string, void, undefined> {
     this.text += '[';
-    const row: number[] = new Array<number>(m.cols).fill(0.5); // doubles from the start: one elements kind
+    const row = new NumberRow();
     const whole = m.cols * MAX_NUMBER_CHARS <= this.limit;
     for (let i = 0; i < m.rows; i++) {
       if (i) this.text += ',';
-      let finite = true;
-      for (let j = 0, at = i * m.cols; j < m.cols; j++, at++) {
-        const v = m.data[at];
-        row[j] = v;
-        if (v - v !== 0) finite = false; // NaN or ±Infinity
-      }
+      const finite = row.load(m.data, i * m.cols, m.cols);
       if (whole && (finite || !this.nonFiniteString)) {
-        this.text += JSON.stringify(row);
+        this.text += row.json();
         if (this.text.length >= this.limit) yield this.flush();
-      } else yield* this.array(row);
+      } else yield* this.array(row.array);
     }
     this.text += ']';
   }
