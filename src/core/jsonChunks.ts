@@ -29,19 +29,19 @@ const MAX_NUMBER_CHARS = 24;
 
 /** JSON.stringify(value) in pieces; nothing at all where JSON.stringify gives undefined. */
 export function* jsonChunks(value: unknown, options: JsonChunkOptions = {}): Generator<string, void, undefined> {
-  const w = new ChunkedJson(Math.max(1, options.chunkChars ?? DEFAULT_CHUNK_CHARS), options.nonFinite === 'string');
-  yield* w.value(w.resolve('', value));
-  if (w.text) yield w.text;
+  yield* new ChunkedJson(Math.max(1, options.chunkChars ?? DEFAULT_CHUNK_CHARS), options.nonFinite === 'string').pieces(value);
 }
 
 /** `--json` on stdout: escapeJsonOutput(JSON.stringify(value)) + '\n' (escape: false, without it), a piece per `out`. */
 export function writeJson(value: unknown, out: (text: string) => void, options: { chunkChars?: number; escape?: boolean } = {}): void {
   const escape = options.escape ?? true;
+  const w = new ChunkedJson(Math.max(1, options.chunkChars ?? DEFAULT_CHUNK_CHARS), false);
   // One piece behind, so that a report that fits in one piece is one write, newline included.
   let pending: string | null = null;
-  for (const chunk of jsonChunks(value, { chunkChars: options.chunkChars })) {
+  for (const chunk of w.pieces(value)) {
     if (pending !== null) out(pending);
-    pending = escape ? escapeJsonOutput(chunk) : chunk;
+    // A piece with no string in it (most of a report: its matrices) has nothing to escape.
+    pending = escape && !w.lastPiecePlain ? escapeJsonOutput(chunk) : chunk;
   }
   out((pending ?? '') + '\n');
 }
@@ -58,6 +58,10 @@ const SKIP = Symbol('skip');
 
 class ChunkedJson {
   text = '';
+  /** Whether `text` holds no string, only numbers, literals and punctuation: nothing escapeJsonOutput changes. */
+  private plain = true;
+  /** `plain` of the piece handed out last. */
+  lastPiecePlain = true;
   /** The objects and arrays being written, outermost first: a cycle throws as JSON.stringify does. */
   private readonly open: object[] = [];
 
@@ -67,7 +71,7 @@ class ChunkedJson {
   ) {}
 
   /** SerializeJSONProperty's first steps: toJSON, then (nonFinite 'string') the exports' replacer, wrappers unwrapped; SKIP for none. */
-  resolve(key: string, value: unknown): unknown {
+  private resolve(key: string, value: unknown): unknown {
     if (value instanceof RowsForJson) return value; // its toJSON, a row at a time (below)
     if ((typeof value === 'object' && value !== null) || typeof value === 'bigint') {
       const toJSON = (value as { toJSON?: unknown }).toJSON;
@@ -81,9 +85,16 @@ class ChunkedJson {
     return value === undefined || typeof value === 'function' || typeof value === 'symbol' ? SKIP : value;
   }
 
+  /** JSON.stringify(value) in pieces. */
+  *pieces(value: unknown): Generator<string, void, undefined> {
+    yield* this.value(this.resolve('', value));
+    if (this.text) yield this.flush();
+  }
+
   /** Appends a resolved value (SKIP: nothing). */
-  *value(value: unknown): Generator<string, void, undefined> {
+  private *value(value: unknown): Generator<string, void, undefined> {
     if (value === SKIP) return;
+    if (typeof value === 'string') this.plain = false;
     if (typeof value !== 'object' || value === null) this.text += leaf(value);
     else if (value instanceof RowsForJson) yield* this.rows(value);
     else if (Array.isArray(value)) yield* this.array(value);
@@ -100,6 +111,7 @@ class ChunkedJson {
       if (i) this.text += ',';
       const end = native ? this.plainRun(a, i) : i;
       if (end > i) {
+        this.plain = false; // a run may hold strings
         this.text += JSON.stringify(end - i === a.length ? a : a.slice(i, end)).slice(1, -1);
         i = end;
       } else {
@@ -164,6 +176,7 @@ class ChunkedJson {
     for (const key of Object.keys(o)) {
       const r = this.resolve(key, (o as Record<string, unknown>)[key]);
       if (r === SKIP) continue;
+      this.plain = false;
       this.text += (first ? '' : ',') + JSON.stringify(key) + ':';
       first = false;
       yield* this.value(r);
@@ -181,6 +194,8 @@ class ChunkedJson {
   private flush(): string {
     const piece = this.text;
     this.text = '';
+    this.lastPiecePlain = this.plain;
+    this.plain = true;
     return piece;
   }
 }

@@ -100,6 +100,16 @@ describe('jsonChunks: JSON.stringify in pieces', () => {
         },
       ],
       [
+        'escapable text around and between report matrices (pieces of numbers alone are not escaped, the others are)',
+        {
+          classes: ['bidi\u202eevil', 'C1\u0085'],
+          m: new RowsForJson(Float64Array.of(0.25, -1e-300, 3, NaN), 2, 2),
+          'sep\u2028arator': 'LRM\u200e',
+          rows: [new RowsForJson(Float64Array.of(1, 2, 3), 1, 3), 'PDI\u2069', new RowsForJson(Float64Array.of(4), 1, 1)],
+          last: { 'key\u061c': [1, 'x\u2029'] },
+        },
+      ],
+      [
         'a report-like object',
         {
           task: 'classification',
