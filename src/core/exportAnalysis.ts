@@ -108,7 +108,7 @@ export function analysisJsonReport(a: Analysis, ctx: ExportContext = {}): Record
       accuracy: accuracy(a.predicted, a.actual),
       actual: Array.from(a.actual),
       pTrue: Array.from(a.pTrue),
-      targets: new RowsForJson(denseTargets(a, a.n, a.k), a.n, a.k),
+      targets: RowsForJson.of(denseTargets(a, a.n, a.k), a.n, a.k),
     });
   }
   return report;

@@ -134,10 +134,11 @@ class ChunkedJson {
   private *rows(m: RowsForJson): Generator<string, void, undefined> {
     this.text += '[';
     const row = new NumberRow();
+    const values = new Float64Array(m.cols);
     const whole = m.cols * MAX_NUMBER_CHARS <= this.limit;
     for (let i = 0; i < m.rows; i++) {
       if (i) this.text += ',';
-      const finite = row.load(m.data, i * m.cols, m.cols);
+      const finite = row.load(m.rowInto(i, values), 0, m.cols);
       if (whole && (finite || !this.nonFiniteString)) {
         this.text += row.json();
         if (this.text.length >= this.limit) yield this.flush();

@@ -11,11 +11,11 @@ import { targetRowInto, type ClassificationData, type RegressionData } from './d
 import { effectiveTargets } from './loss/effectiveTargets';
 import { checkDatasetGradients, type NamedCheck } from './datasetCheck';
 import { datasetFiniteDifferences } from './datasetFiniteDifferences';
+import { derivedLogitGradientRow, derivedProbabilityRow } from './derivedRows';
 import type { FiniteDifferenceTensor } from './networkFiniteDifferences';
-import { logitGradientRowInto, type Reduction } from './losses';
+import type { Reduction } from './losses';
 import type { PipelineResult } from './pipeline';
 import { tableText, type TextTable } from './tableText';
-import { softmaxRowInto } from './softmax';
 
 /** The N × K matrices of a classification analysis a view can ask blocks of. */
 export type MatrixField = 'logitGradient' | 'probabilities' | 'targets' | 'values';
@@ -210,7 +210,7 @@ export class TensorStore {
         return;
       case 'probabilities':
         if (analysis.probabilities) out.set(analysis.probabilities.subarray(at, at + k));
-        else softmaxRowInto(dataset.values, at, k, out); // rowsOnDemand: the logits' row, as the analysis rounds it
+        else derivedProbabilityRow(dataset, i, out); // rowsOnDemand: the logits' row, as the analysis rounds it
         return;
       case 'targets': {
         const effective = this.effectiveTargets();
@@ -225,9 +225,7 @@ export class TensorStore {
         }
         const p = (this.pRow ??= new Float64Array(k));
         this.rowOf('probabilities', i, p);
-        targetRowInto(dataset, i, k, out);
-        const scale = analysis.reduction === 'mean' && analysis.n > 0 ? 1 / analysis.n : 1;
-        logitGradientRowInto(p, out, scale, out);
+        derivedLogitGradientRow(dataset, analysis, i, p, out);
         return;
       }
     }

@@ -19,6 +19,7 @@ import { analysisBytes, analysisChunks } from '../../../src/cli/out';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { analyze } from '../../../src/core/analysis';
 import { RowsForJson } from '../../../src/core/analysisReport';
+import type { ClassificationData } from '../../../src/core/dataset';
 import { analysisCsvLines, lineChunks } from '../../../src/core/exportAnalysis';
 import { loadTensorFile } from '../../../src/core/load';
 import { writeNpy } from '../../../src/core/npy';
@@ -92,20 +93,20 @@ describe('jsonChunks: JSON.stringify in pieces', () => {
       [
         'RowsForJson (the report matrices), non-finite entries and empty ones included',
         {
-          m: new RowsForJson(Float64Array.of(1, NaN, -0, Infinity, 2.5e-300, -7), 3, 2),
-          one: new RowsForJson(Float64Array.of(0.5), 1, 1),
-          empty: new RowsForJson(new Float64Array(0), 0, 3),
-          emptyRows: new RowsForJson(new Float64Array(0), 2, 0),
-          inArray: [new RowsForJson(Float64Array.of(1, 2), 1, 2)],
+          m: RowsForJson.of(Float64Array.of(1, NaN, -0, Infinity, 2.5e-300, -7), 3, 2),
+          one: RowsForJson.of(Float64Array.of(0.5), 1, 1),
+          empty: RowsForJson.of(new Float64Array(0), 0, 3),
+          emptyRows: RowsForJson.of(new Float64Array(0), 2, 0),
+          inArray: [RowsForJson.of(Float64Array.of(1, 2), 1, 2)],
         },
       ],
       [
         'escapable text around and between report matrices (pieces of numbers alone are not escaped, the others are)',
         {
           classes: ['bidi\u202eevil', 'C1\u0085'],
-          m: new RowsForJson(Float64Array.of(0.25, -1e-300, 3, NaN), 2, 2),
+          m: RowsForJson.of(Float64Array.of(0.25, -1e-300, 3, NaN), 2, 2),
           'sep\u2028arator': 'LRM\u200e',
-          rows: [new RowsForJson(Float64Array.of(1, 2, 3), 1, 3), 'PDI\u2069', new RowsForJson(Float64Array.of(4), 1, 1)],
+          rows: [RowsForJson.of(Float64Array.of(1, 2, 3), 1, 3), 'PDI\u2069', RowsForJson.of(Float64Array.of(4), 1, 1)],
           last: { 'key\u061c': [1, 'x\u2029'] },
         },
       ],
@@ -211,7 +212,7 @@ describe('RowsForJson: the report matrices a row at a time', () => {
       const data = Float64Array.from({ length: rows * cols }, () => (rand() - 0.5) * 10 ** Math.floor(rand() * 40 - 20));
       for (const at of [5, cols + 1, 7 * cols - 1]) data[at] = [NaN, Infinity, -Infinity][at % 3];
       data[2 * cols] = -0;
-      const m = new RowsForJson(data, rows, cols);
+      const m = RowsForJson.of(data, rows, cols);
       assertSame({ gradient: m }, `${rows} × ${cols}`);
       const pieces = [...jsonChunks({ gradient: m }, { chunkChars: 4096 })];
       // A piece is handed out once it reaches 4096 characters, a row at most past it (rows wider than a piece by runs).
@@ -308,6 +309,38 @@ describe('the bundled examples and generated files', () => {
       checked++;
     }
     assert.ok(checked >= 14, `${checked} examples`);
+  });
+
+  test('seeded logits of every scale: p and ∂L/∂z derived a row at a time for JSON are the full analysis’s bits', () => {
+    const rand = seededUniform(1414);
+    for (const [n, k] of [
+      [40, 7],
+      [3, 1000],
+      [25, 2],
+    ]) {
+      const values = Float64Array.from({ length: n * k }, () => (rand() - 0.5) * 10 ** Math.floor(rand() * 8 - 3));
+      values[k + 1] = 709.9; // exp overflow without the max shift
+      values[2 * k] = -745.2; // exp underflow
+      const labels = Int32Array.from({ length: n }, () => Math.floor(rand() * k));
+      const dataset: ClassificationData = {
+        task: 'classification',
+        input: 'logits',
+        n,
+        k,
+        values,
+        labels,
+        targets: null,
+        classes: null,
+        spans: [],
+      };
+      for (const reduction of ['mean', 'sum'] as const) {
+        const full: string = JSON.stringify(reportOf(dataset, { reduction }, false));
+        const derived = reportOf(dataset, { reduction }, false, true);
+        assert.ok(derived.probabilities instanceof RowsForJson, 'the rows are derived, not held');
+        assert.equal(JSON.stringify(derived), full, `${n} × ${k} ${reduction}`);
+        assertSame(derived, `${n} × ${k} ${reduction} in pieces`);
+      }
+    }
   });
 
   test('analyze --json through the CLI prints escapeJsonOutput(JSON.stringify(report)) and a newline', () => {
