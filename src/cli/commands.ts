@@ -241,7 +241,9 @@ export function runCli(argv: string[], io: CliIo): number {
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
   if (outFormat) {
     // One analysis for both, each written a piece at a time: a large analysis is more JSON than one string holds (issue 22).
-    const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction });
+    // JSON and CSV are written a row at a time: p and ∂L/∂z of logits need not be held (see reportOf).
+    const rowsOnDemand = (outFormat === 'json' || outFormat === 'csv') && rowsCanBeDerived(dataset);
+    const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction, rowsOnDemand });
     if (values.json) writeJson(reportOf(dataset, options, values.summary, true, analysis), (t) => io.out(t));
     const chunks = analysisChunks(dataset, analysis, outFormat, options, basename(file));
     if (chunks) return finishOutChunks(values.out!, chunks, io);
@@ -351,12 +353,19 @@ export function reportOf(
     if (dataset.classes) report.classes = dataset.classes;
     return report;
   }
-  // For JSON, p and ∂L/∂z of logits with class indices are written a row at a time from the logits,
-  // never held: 160 MB and about 0.5 s of fresh pages for 10⁴ × 10³ (src/core/derivedRows.ts).
-  const rowsOnDemand = forJson && dataset.task === 'classification' && dataset.input === 'logits' && !!dataset.labels && !dataset.loss;
+  const rowsOnDemand = forJson && rowsCanBeDerived(dataset);
   const report = analysisReport(analysis ?? analyze(dataset, { reduction, rowsOnDemand }), summary, forJson, dataset);
   if (dataset.task === 'classification' && dataset.classes) report.classes = dataset.classes;
   return report;
+}
+
+/**
+ * Whether p and ∂L/∂z can be derived a row at a time as they are written (logits with class
+ * indices, no named loss) instead of held: 160 MB and about 0.5 s of fresh pages for 10⁴ × 10³
+ * (src/core/derivedRows.ts).
+ */
+function rowsCanBeDerived(dataset: Dataset): boolean {
+  return dataset.task === 'classification' && dataset.input === 'logits' && !!dataset.labels && !dataset.loss;
 }
 
 /** Prints every problem as FILE:LINE:COL: message; true when any is an error. */

@@ -76,7 +76,7 @@ export function analysisChunks(
   if (format === 'json') return analysisJsonChunks(dataset, analysis, options, fileName);
   if (format === 'npy' || dataset.task === 'network') return null;
   const classes = dataset.task === 'classification' ? dataset.classes : null;
-  return exportAnalysisChunks(analysis!, format, { fileName, classes, compress: true });
+  return exportAnalysisChunks(analysis!, format, { fileName, classes, compress: true }, dataset);
 }
 
 /** The analysis as `--out X.json` writes it, a piece at a time: the same bytes as analysisBytes(…, 'json', …). */
@@ -90,7 +90,7 @@ export function analysisJsonChunks(
   const report =
     dataset.task === 'network'
       ? networkJsonReport(dataset, analyzeNetwork(dataset, options), { fileName, classes: dataset.classes })
-      : analysisJsonReport(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null });
+      : analysisJsonReport(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null }, dataset);
   return jsonFileChunks(report, 'string');
 }
 

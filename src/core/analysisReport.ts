@@ -3,7 +3,7 @@
  * arrays of numbers, in the shape of the file's own tensors.
  */
 import type { Analysis, ClassificationAnalysis } from './analysis';
-import type { ClassificationData, Dataset } from './dataset';
+import { targetRowInto, type ClassificationData, type Dataset } from './dataset';
 import { derivedLogitGradientRow, derivedProbabilityRow } from './derivedRows';
 import { lossFunctionOf } from './loss/describe';
 
@@ -46,13 +46,13 @@ export function analysisReport(a: Analysis, summaryOnly = false, forJson = false
   if (a.task === 'classification') {
     const base = { task: a.task, input: a.input, n: a.n, k: a.k, reduction: a.reduction, lossFunction: lossFunctionOf(a), loss: a.loss };
     if (summaryOnly) return { ...base, accuracy: accuracy(a.predicted, a.actual) };
-    const derived = !a.probabilities && forJson && dataset?.task === 'classification' ? derivedRows(dataset, a) : null;
+    const rows = forJson ? classificationRows(a, dataset) : null;
     return {
       ...base,
       losses: Array.from(a.losses),
-      probabilities: derived ? derived.probabilities : rowsOf(a.probabilities, a.n, a.k),
-      gradient: derived ? derived.logitGradient : rowsOf(a.gradient, a.n, a.k),
-      logitGradient: derived ? derived.logitGradient : rowsOf(a.logitGradient, a.n, a.k),
+      probabilities: rows ? rows.probabilities : toRows(a.probabilities, a.n, a.k),
+      gradient: rows ? rows.gradient : toRows(a.gradient, a.n, a.k),
+      logitGradient: rows ? rows.logitGradient : toRows(a.logitGradient, a.n, a.k),
       predicted: Array.from(a.predicted),
     };
   }
@@ -65,13 +65,39 @@ export function analysisReport(a: Analysis, summaryOnly = false, forJson = false
   };
 }
 
-/** p and ∂L/∂z (which is the gradient too: the input is logits) of a rowsOnDemand analysis, a row at a time. */
-function derivedRows(dataset: ClassificationData, a: ClassificationAnalysis): { probabilities: RowsForJson; logitGradient: RowsForJson } {
-  const p = new Float64Array(a.k);
-  return {
-    probabilities: new RowsForJson(a.n, a.k, (i, out) => derivedProbabilityRow(dataset, i, out)),
-    logitGradient: new RowsForJson(a.n, a.k, (i, out) => derivedLogitGradientRow(dataset, a, i, derivedProbabilityRow(dataset, i, p), out)),
+/** The n × k matrices of a classification analysis as rows, for the writers that take them a row at a time. */
+export interface ClassificationRows {
+  probabilities: RowsForJson;
+  /** ∂L/∂(the file's tensor). */
+  gradient: RowsForJson;
+  logitGradient: RowsForJson;
+  /** The target each row is scored against (one-hot for a class index). */
+  targets: RowsForJson;
+}
+
+/**
+ * The rows the analysis holds, and those it does not (rowsOnDemand: p and ∂L/∂z of logits) derived
+ * from `dataset` one at a time, the same bits (src/core/derivedRows.ts); the targets always a row at
+ * a time, never a dense n × k one-hot matrix.
+ */
+export function classificationRows(a: ClassificationAnalysis, dataset?: Dataset): ClassificationRows {
+  const { n, k } = a;
+  const source = (): ClassificationData => {
+    if (dataset?.task !== 'classification') throw new Error('rows of an analysis made with rowsOnDemand need its dataset');
+    return dataset;
   };
+  const probabilities = a.probabilities
+    ? RowsForJson.of(a.probabilities, n, k)
+    : new RowsForJson(n, k, (i, out) => derivedProbabilityRow(source(), i, out));
+  let logitGradient: RowsForJson;
+  if (a.logitGradient) logitGradient = RowsForJson.of(a.logitGradient, n, k);
+  else {
+    const p = new Float64Array(k);
+    logitGradient = new RowsForJson(n, k, (i, out) => derivedLogitGradientRow(source(), a, i, probabilities.rowInto(i, p), out));
+  }
+  const gradient = a.gradient ? RowsForJson.of(a.gradient, n, k) : logitGradient; // logits: ∂L/∂z is the gradient
+  const targets = new RowsForJson(n, k, (i, out) => targetRowInto(a, i, k, out));
+  return { probabilities, gradient, logitGradient, targets };
 }
 
 export function accuracy(predicted: Int32Array, actual: Int32Array): number {

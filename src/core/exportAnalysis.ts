@@ -4,12 +4,12 @@
  * where they go (a file the user chose, never the data file) is the caller's business.
  */
 import type { Analysis, ClassificationAnalysis } from './analysis';
-import { denseTargets, type NetworkData } from './dataset';
+import { denseTargets, type Dataset, type NetworkData } from './dataset';
 import type { NetworkAnalysis } from './network';
 import { networkReport } from './networkReport';
 import { writeNpy } from './npy';
 import { npzChunks, writeNpz, type NpzEntry } from './npz';
-import { accuracy, analysisReport, RowsForJson, toRows } from './analysisReport';
+import { accuracy, analysisReport, classificationRows, toRows } from './analysisReport';
 import { safetensorsChunks, writeSafetensors } from './safetensors';
 import { DEFAULT_CHUNK_CHARS, jsonFileChunks } from './jsonChunks';
 import { NumberRow } from './numberRow';
@@ -62,9 +62,15 @@ export function exportAnalysis(a: Analysis, format: ExportFormat, ctx: ExportCon
  * a large analysis's JSON or CSV is more text than one V8 string holds (issue 22). Joined, the
  * pieces are exportAnalysis's bytes; the binary formats are one piece.
  */
-export function* exportAnalysisChunks(a: Analysis, format: ExportFormat, ctx: ExportContext = {}): Generator<Uint8Array, void, undefined> {
-  if (format === 'json') yield* jsonFileChunks(analysisJsonReport(a, ctx), 'string');
-  else if (format === 'csv') yield* lineChunks(analysisCsvLines(a, ctx));
+export function* exportAnalysisChunks(
+  a: Analysis,
+  format: ExportFormat,
+  ctx: ExportContext = {},
+  /** For JSON and CSV of an analysis made with rowsOnDemand: its rows are derived from the dataset as they are written. */
+  dataset?: Dataset,
+): Generator<Uint8Array, void, undefined> {
+  if (format === 'json') yield* jsonFileChunks(analysisJsonReport(a, ctx, dataset), 'string');
+  else if (format === 'csv') yield* lineChunks(analysisCsvLines(a, ctx, dataset));
   else if (format === 'npz') yield* npzChunks(analysisArrays(a), { compress: ctx.compress });
   else if (format === 'safetensors') yield* safetensorsChunks(analysisArrays(a), safetensorsMetadata(ctx));
   else yield exportAnalysis(a, format, ctx);
@@ -99,16 +105,16 @@ export function analysisToJson(a: Analysis, ctx: ExportContext = {}): string {
 }
 
 /** The object analysisToJson writes (the CLI writes it a piece at a time, with `finite`). */
-export function analysisJsonReport(a: Analysis, ctx: ExportContext = {}): Record<string, unknown> {
+export function analysisJsonReport(a: Analysis, ctx: ExportContext = {}, dataset?: Dataset): Record<string, unknown> {
   // Matrices as RowsForJson: JSON.stringify writes them as nested arrays, the CLI a row at a time.
-  const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a, false, true) };
+  const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a, false, true, dataset) };
   if (a.task === 'classification') {
     Object.assign(report, {
       classes: ctx.classes ?? null,
       accuracy: accuracy(a.predicted, a.actual),
       actual: Array.from(a.actual),
       pTrue: Array.from(a.pTrue),
-      targets: RowsForJson.of(denseTargets(a, a.n, a.k), a.n, a.k),
+      targets: classificationRows(a, dataset).targets,
     });
   }
   return report;
@@ -133,18 +139,20 @@ export function analysisToCsv(a: Analysis, ctx: ExportContext = {}): string {
 }
 
 /** The lines of analysisToCsv, without their newlines, one at a time (the CLI writes them a piece at a time). */
-export function* analysisCsvLines(a: Analysis, ctx: ExportContext = {}): Generator<string, void, undefined> {
+export function* analysisCsvLines(a: Analysis, ctx: ExportContext = {}, dataset?: Dataset): Generator<string, void, undefined> {
   if (a.task === 'classification') {
     const names = columnNames(a.k, ctx.classes);
     const header = ['sample', 'label', 'predicted', 'loss', ...names.map((c) => `p_${c}`), ...names.map((c) => `grad_${c}`)];
     const extra = a.input === 'probabilities';
     if (extra) header.push(...names.map((c) => `logit_grad_${c}`));
     yield header.map(csvCell).join(',');
+    const rows = classificationRows(a, dataset);
+    const values = new Float64Array(a.k);
     for (let i = 0; i < a.n; i++) {
       const row: string[] = [String(i), String(a.actual[i]), String(a.predicted[i]), num(a.losses[i])];
-      pushRow(row, a.probabilities, i, a.k);
-      pushRow(row, a.gradient, i, a.k);
-      if (extra) pushRow(row, a.logitGradient, i, a.k);
+      pushRow(row, rows.probabilities.rowInto(i, values), 0, a.k);
+      pushRow(row, rows.gradient.rowInto(i, values), 0, a.k);
+      if (extra) pushRow(row, rows.logitGradient.rowInto(i, values), 0, a.k);
       yield row.join(',');
     }
   } else {

@@ -178,9 +178,12 @@ export class TensorStore {
       return;
     }
     if (this.ensureRows && dataset?.task === 'classification') this.ensureRows(0, dataset.n);
-    const analysis = this.fullAnalysis();
+    // JSON and CSV take their rows one at a time (derived where the analysis holds none); the
+    // binary formats write whole arrays.
+    const rowWise = query.format === 'json' || query.format === 'csv';
+    const analysis = rowWise ? this.result.analysis : this.fullAnalysis();
     if (!analysis) throw new QueryError('this file has no analysis to export');
-    yield* exportAnalysisChunks(analysis, query.format, ctx);
+    yield* exportAnalysisChunks(analysis, query.format, ctx, dataset ?? undefined);
   }
 
   private classificationRow(analysis: ClassificationAnalysis, i: number): ClassificationRow {

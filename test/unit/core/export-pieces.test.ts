@@ -11,17 +11,30 @@ import { runPipeline } from '../../../src/core/pipeline';
 import { TensorStore } from '../../../src/core/tensorQuery';
 import { seededUniform } from '../../helpers/seeded';
 
-function logitsFile(n: number, k: number): Uint8Array {
+function logitsFile(n: number, k: number, soft = false): Uint8Array {
   const u = seededUniform(17);
   const rows = Array.from({ length: n }, () => `[${Array.from({ length: k }, () => (8 * u() - 4).toFixed(5)).join(', ')}]`);
+  if (soft) {
+    // Soft targets (rows summing to 1): the analysis holds p but, with rowsOnDemand, no ∂L/∂z.
+    const targets = Array.from({ length: n }, () => {
+      const w = Array.from({ length: k }, () => u());
+      const sum = w.reduce((a, b) => a + b, 0);
+      return `[${w.map((x) => x / sum).join(', ')}]`;
+    });
+    return new TextEncoder().encode(`{"logits": [${rows.join(', ')}], "targets": [${targets.join(', ')}]}`);
+  }
   const labels = Array.from({ length: n }, () => Math.floor(u() * k));
   return new TextEncoder().encode(`{"logits": [${rows.join(', ')}], "labels": [${labels.join(', ')}]}`);
 }
 
 test('export pieces joined equal exportAnalysis in every format, from the full analysis and from rows on demand', () => {
-  const bytes = logitsFile(1500, 60);
+  for (const soft of [false, true]) exportPiecesMatch(logitsFile(1500, 60, soft));
+});
+
+function exportPiecesMatch(bytes: Uint8Array): void {
   const ctx = { fileName: 'big.json', classes: null };
   const full = runPipeline(bytes, 'big.json');
+  assert.equal(full.problems.filter((p) => p.severity === 'error').length, 0);
   const reference = analyze(full.dataset as never);
   for (const rowsOnDemand of [false, true]) {
     const store = new TensorStore(runPipeline(bytes, 'big.json', { rowsOnDemand }));
@@ -33,7 +46,7 @@ test('export pieces joined equal exportAnalysis in every format, from the full a
       if (format === 'json' || format === 'csv') assert.ok(pieces.length > 1, `${format} in ${pieces.length} piece(s)`);
     }
   }
-});
+}
 
 test('a sample’s Jacobian export reads that row only, and equals exportJacobian of the full analysis in every format', () => {
   const bytes = logitsFile(300, 12);
