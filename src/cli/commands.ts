@@ -23,6 +23,8 @@ import { UnreadableFileError } from './readRegular';
 import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
 import type { PartJob, PartResult } from '../node/summaryParts';
+import type { PoolJob } from '../node/partThreads';
+import type { RowTextRunner } from '../core/rowTextBlock';
 import { streamedTable } from './streamTable';
 import { streamedLogits } from './streamedLogits';
 import { jacobianCommand, jacobianSourceOf, streamedJacobianSource } from './jacobianCommand';
@@ -38,8 +40,10 @@ export interface CliIo extends OutIo {
   err(text: string): void;
   /** Opens a regular file for reading in chunks (analyze --summary streams through it); null: read it whole. */
   openFile?(path: string): ChunkFile | null;
-  /** Runs the parts of a large CSV or JSON on this many threads (else one after another here). */
-  runParts?(jobs: PartJob[], threads: number): PartResult[];
+  /** Runs the parts of a large CSV or JSON (or blocks of JSON rows to format) on this many threads (else one after another here). */
+  runParts?(jobs: PoolJob[], threads: number): PartResult[];
+  /** runParts in two halves (PartThreadPool.start): the jobs start now, the function returned waits for them. */
+  startParts?(jobs: PoolJob[], threads: number): () => PartResult[];
 }
 
 const USAGE = `usage:
@@ -244,12 +248,14 @@ export function runCli(argv: string[], io: CliIo): number {
     // JSON and CSV are written a row at a time: p and ∂L/∂z of logits need not be held (see reportOf).
     const rowsOnDemand = (outFormat === 'json' || outFormat === 'csv') && rowsCanBeDerived(dataset);
     const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction, rowsOnDemand });
-    if (values.json) writeJson(reportOf(dataset, options, values.summary, true, analysis), (t) => io.out(t));
-    const chunks = analysisChunks(dataset, analysis, outFormat, options, basename(file));
+    const rowText = rowTextOnThreads(dataset, io, values.threads === undefined ? null : threads);
+    if (values.json) writeJson(reportOf(dataset, options, values.summary, true, analysis, rowText), (t) => io.out(t));
+    const chunks = analysisChunks(dataset, analysis, outFormat, options, basename(file), rowText);
     if (chunks) return finishOutChunks(values.out!, chunks, io);
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }
-  if (values.json) writeJson(reportOf(dataset, options, values.summary, true), (t) => io.out(t));
+  const rowText = rowTextOnThreads(dataset, io, values.threads === undefined ? null : threads);
+  if (values.json) writeJson(reportOf(dataset, options, values.summary, true, null, rowText), (t) => io.out(t));
   else io.out(renderTable(file, reportOf(dataset, options, values.summary)));
   return 0;
 }
@@ -335,6 +341,7 @@ export function reportOf(
   summary: boolean,
   forJson = false,
   analysis: Analysis | null = null,
+  rowText?: RowTextRunner,
 ): Record<string, unknown> {
   const { reduction } = options;
   if (dataset.task === 'network') return networkReport(dataset, analyzeNetwork(dataset, options), summary);
@@ -354,7 +361,7 @@ export function reportOf(
     return report;
   }
   const rowsOnDemand = forJson && rowsCanBeDerived(dataset);
-  const report = analysisReport(analysis ?? analyze(dataset, { reduction, rowsOnDemand }), summary, forJson, dataset);
+  const report = analysisReport(analysis ?? analyze(dataset, { reduction, rowsOnDemand }), summary, forJson, dataset, rowText);
   if (dataset.task === 'classification' && dataset.classes) report.classes = dataset.classes;
   return report;
 }
@@ -366,6 +373,29 @@ export function reportOf(
  */
 function rowsCanBeDerived(dataset: Dataset): boolean {
   return dataset.task === 'classification' && dataset.input === 'logits' && !!dataset.labels && !dataset.loss;
+}
+
+/** From this many numbers in a matrix, its JSON rows are formatted on threads (about 0.15 s of JSON.stringify on one). */
+export const ROW_TEXT_THREADS_FROM = 1_500_000;
+
+/**
+ * Formats blocks of derived JSON rows on threads: `--threads N`, or without it one per core for
+ * matrices of ROW_TEXT_THREADS_FROM numbers or more (a thread's 0.1–0.2 s start is paid back many
+ * times by 3 × 10⁷ numbers, whatever the file's size). Only for logits and labels in shared memory
+ * (the parts reader's): the threads read them where they are.
+ */
+function rowTextOnThreads(dataset: Dataset, io: CliIo, threads: number | null): RowTextRunner | undefined {
+  if (!io.startParts || !rowsCanBeDerived(dataset) || dataset.task !== 'classification') return undefined;
+  const count = threads ?? availableParallelism();
+  if (count < 2 || (threads === null && dataset.n * dataset.k < ROW_TEXT_THREADS_FROM)) return undefined;
+  if (!(dataset.values.buffer instanceof SharedArrayBuffer) || !(dataset.labels?.buffer instanceof SharedArrayBuffer)) return undefined;
+  return (specs) => {
+    const finish = io.startParts!(
+      specs.map((rowText) => ({ rowText })),
+      count,
+    );
+    return () => finish().map((r) => r.text ?? null);
+  };
 }
 
 /** Prints every problem as FILE:LINE:COL: message; true when any is an error. */

@@ -13,10 +13,11 @@ import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { readRegularFile } from './readRegular';
 import { sameFile } from '../node/sameFile';
 import { openChunkFile } from './streamSummary';
-import { PartThreadPool, runPartWorker } from '../node/partThreads';
-import type { PartJob } from '../node/summaryParts';
+import { PartThreadPool, runPartWorker, type PoolJob } from '../node/partThreads';
 
 let partPool: PartThreadPool | undefined;
+const pool = () => (partPool ??= new PartThreadPool(process.argv[1]));
+const bundled = /\.[cm]?js$/.test(process.argv[1] ?? '');
 
 const io = {
   // Regular files only, size checked before reading: a FIFO or /dev/zero must not hang the CLI.
@@ -41,9 +42,8 @@ const io = {
   // Workers run this same script, dist/cli.js (under tsx, src/cli/main.ts, the parts run here: a
   // worker thread would not get tsx's loader). One pool for the process: a plan's row counts and
   // then its parts run on the same threads.
-  runParts: /\.[cm]?js$/.test(process.argv[1] ?? '')
-    ? (jobs: PartJob[], threads: number) => (partPool ??= new PartThreadPool(process.argv[1])).run(jobs, threads)
-    : undefined,
+  runParts: bundled ? (jobs: PoolJob[], threads: number) => pool().run(jobs, threads) : undefined,
+  startParts: bundled ? (jobs: PoolJob[], threads: number) => pool().start(jobs, threads) : undefined,
   // Written before returning, not queued: see stdoutSync.ts.
   out: (text: string) => writeAllSync(1, text),
   err: (text: string) => process.stderr.write(text),

@@ -18,6 +18,7 @@ import {
 } from '../core/exportAnalysis';
 import { jsonFileChunks } from '../core/jsonChunks';
 import { analyzeNetwork } from '../core/network';
+import type { RowTextRunner } from '../core/rowTextBlock';
 import type { Reduction } from '../core/losses';
 
 export interface OutIo {
@@ -72,8 +73,9 @@ export function analysisChunks(
   format: ExportFormat,
   options: ReportOptions,
   fileName: string,
+  rowText?: RowTextRunner,
 ): Iterable<Uint8Array> | null {
-  if (format === 'json') return analysisJsonChunks(dataset, analysis, options, fileName);
+  if (format === 'json') return analysisJsonChunks(dataset, analysis, options, fileName, rowText);
   if (format === 'npy' || dataset.task === 'network') return null;
   const classes = dataset.task === 'classification' ? dataset.classes : null;
   return exportAnalysisChunks(analysis!, format, { fileName, classes, compress: true }, dataset);
@@ -85,12 +87,13 @@ export function analysisJsonChunks(
   analysis: Analysis | null,
   options: ReportOptions,
   fileName: string,
+  rowText?: RowTextRunner,
 ): Iterable<Uint8Array> {
   // The same report and context as analysisBytes gives exportNetwork / exportAnalysis.
   const report =
     dataset.task === 'network'
       ? networkJsonReport(dataset, analyzeNetwork(dataset, options), { fileName, classes: dataset.classes })
-      : analysisJsonReport(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null }, dataset);
+      : analysisJsonReport(analysis!, { fileName, classes: dataset.task === 'classification' ? dataset.classes : null }, dataset, rowText);
   return jsonFileChunks(report, 'string');
 }
 

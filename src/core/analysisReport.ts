@@ -4,7 +4,8 @@
  */
 import type { Analysis, ClassificationAnalysis } from './analysis';
 import { targetRowInto, type ClassificationData, type Dataset } from './dataset';
-import { derivedLogitGradientRow, derivedProbabilityRow } from './derivedRows';
+import { derivedLogitGradientRow, derivedProbabilityRow, gradientScale } from './derivedRows';
+import type { RowTextRunner, RowTextSpec } from './rowTextBlock';
 import { lossFunctionOf } from './loss/describe';
 
 export function toRows(data: Float64Array, rows: number, cols: number): number[][] {
@@ -19,6 +20,9 @@ export function toRows(data: Float64Array, rows: number, cols: number): number[]
  * arrays (issue 22). Its rows come from a typed array (`of`) or are derived one at a time.
  */
 export class RowsForJson {
+  /** Blocks of rows formatted elsewhere (on threads): the JSON writer asks for them in order. */
+  blocks: RowBlocks | null = null;
+
   constructor(
     readonly rows: number,
     readonly cols: number,
@@ -36,17 +40,32 @@ export class RowsForJson {
   }
 }
 
+/** A RowsForJson's rows as text blocks: what the JSON writer would write for them, commas between rows. */
+export interface RowBlocks {
+  /**
+   * Starts formatting rows [from, to) of each range; the function returned gives their texts in
+   * order, null where the writer must write the rows itself.
+   */
+  start(ranges: { from: number; to: number }[], nonFiniteString: boolean): () => (string | null)[];
+}
+
 /**
  * With `forJson`, the n × k matrices are RowsForJson (the same JSON); else nested arrays, for the
  * table. An analysis made with rowsOnDemand (no p or ∂L/∂z held) needs its dataset, and `forJson`:
  * its rows are derived as they are written.
  */
-export function analysisReport(a: Analysis, summaryOnly = false, forJson = false, dataset?: Dataset): Record<string, unknown> {
+export function analysisReport(
+  a: Analysis,
+  summaryOnly = false,
+  forJson = false,
+  dataset?: Dataset,
+  rowText?: RowTextRunner,
+): Record<string, unknown> {
   const rowsOf = forJson ? (d: Float64Array, r: number, c: number): unknown => RowsForJson.of(d, r, c) : toRows;
   if (a.task === 'classification') {
     const base = { task: a.task, input: a.input, n: a.n, k: a.k, reduction: a.reduction, lossFunction: lossFunctionOf(a), loss: a.loss };
     if (summaryOnly) return { ...base, accuracy: accuracy(a.predicted, a.actual) };
-    const rows = forJson ? classificationRows(a, dataset) : null;
+    const rows = forJson ? classificationRows(a, dataset, rowText) : null;
     return {
       ...base,
       losses: Array.from(a.losses),
@@ -78,22 +97,33 @@ export interface ClassificationRows {
 /**
  * The rows the analysis holds, and those it does not (rowsOnDemand: p and ∂L/∂z of logits) derived
  * from `dataset` one at a time, the same bits (src/core/derivedRows.ts); the targets always a row at
- * a time, never a dense n × k one-hot matrix.
+ * a time, never a dense n × k one-hot matrix. With `rowText`, the derived rows can also be had as
+ * text blocks formatted by it (the CLI's threads).
  */
-export function classificationRows(a: ClassificationAnalysis, dataset?: Dataset): ClassificationRows {
+export function classificationRows(a: ClassificationAnalysis, dataset?: Dataset, rowText?: RowTextRunner): ClassificationRows {
   const { n, k } = a;
   const source = (): ClassificationData => {
     if (dataset?.task !== 'classification') throw new Error('rows of an analysis made with rowsOnDemand need its dataset');
     return dataset;
   };
+  const scale = gradientScale(a.reduction, n);
   const probabilities = a.probabilities
     ? RowsForJson.of(a.probabilities, n, k)
-    : new RowsForJson(n, k, (i, out) => derivedProbabilityRow(source(), i, out));
+    : new RowsForJson(n, k, (i, out) => derivedProbabilityRow(source().values, k, i, out));
   let logitGradient: RowsForJson;
   if (a.logitGradient) logitGradient = RowsForJson.of(a.logitGradient, n, k);
   else {
     const p = new Float64Array(k);
-    logitGradient = new RowsForJson(n, k, (i, out) => derivedLogitGradientRow(source(), a, i, probabilities.rowInto(i, p), out));
+    logitGradient = new RowsForJson(n, k, (i, out) => derivedLogitGradientRow(source(), k, scale, i, probabilities.rowInto(i, p), out));
+  }
+  if (rowText && !a.probabilities && !a.logitGradient && dataset?.task === 'classification' && dataset.labels) {
+    const { values, labels } = dataset;
+    const blocksOf = (field: RowTextSpec['field']): RowBlocks => ({
+      start: (ranges, nonFiniteString) =>
+        rowText(ranges.map(({ from, to }) => ({ values, labels, n, k, reduction: a.reduction, field, from, to, nonFiniteString }))),
+    });
+    probabilities.blocks = blocksOf('probabilities');
+    logitGradient.blocks = blocksOf('logitGradient');
   }
   const gradient = a.gradient ? RowsForJson.of(a.gradient, n, k) : logitGradient; // logits: ∂L/∂z is the gradient
   const targets = new RowsForJson(n, k, (i, out) => targetRowInto(a, i, k, out));

@@ -5,25 +5,29 @@
  * store answers the panel's rows with them, and `analyze --json` writes its matrices from them a row
  * at a time (issue 22: two fresh N × K arrays cost 160 MB and about 0.5 s of page faults for 10⁴ × 10³).
  */
-import type { ClassificationAnalysis } from './analysis';
-import { targetRowInto, type ClassificationData } from './dataset';
+import { targetRowInto, type ClassTargets } from './dataset';
 import { logitGradientRowInto } from './losses';
 import { softmaxRowInto } from './softmax';
 
-/** Row i of p = softmax(z) into `out` (length K). */
-export function derivedProbabilityRow(dataset: ClassificationData, i: number, out: Float64Array): Float64Array {
-  return softmaxRowInto(dataset.values, i * dataset.k, dataset.k, out);
+/** Row i of p = softmax(z) of the n × k logits `values` into `out` (length k). */
+export function derivedProbabilityRow(values: Float64Array, k: number, i: number, out: Float64Array): Float64Array {
+  return softmaxRowInto(values, i * k, k, out);
 }
 
-/** Row i of ∂L/∂z = (p − y)·scale into `out` (length K), from row i of p. */
+/** Row i of ∂L/∂z = (p − y)·scale into `out` (length k), from row i of p and the targets. */
 export function derivedLogitGradientRow(
-  dataset: ClassificationData,
-  analysis: ClassificationAnalysis,
+  targets: ClassTargets,
+  k: number,
+  scale: number,
   i: number,
   p: Float64Array,
   out: Float64Array,
 ): Float64Array {
-  targetRowInto(dataset, i, dataset.k, out);
-  const scale = analysis.reduction === 'mean' && analysis.n > 0 ? 1 / analysis.n : 1;
+  targetRowInto(targets, i, k, out);
   return logitGradientRowInto(p, out, scale, out);
+}
+
+/** The scale of ∂L/∂z: 1/N for the mean, 1 for the sum. */
+export function gradientScale(reduction: 'mean' | 'sum', n: number): number {
+  return reduction === 'mean' && n > 0 ? 1 / n : 1;
 }

@@ -13,6 +13,7 @@ import { accuracy, analysisReport, classificationRows, toRows } from './analysis
 import { safetensorsChunks, writeSafetensors } from './safetensors';
 import { DEFAULT_CHUNK_CHARS, jsonFileChunks } from './jsonChunks';
 import { NumberRow } from './numberRow';
+import type { RowTextRunner } from './rowTextBlock';
 import { softmaxJacobian } from './softmax';
 import { neutraliseFormula } from './csvSafe';
 
@@ -105,9 +106,14 @@ export function analysisToJson(a: Analysis, ctx: ExportContext = {}): string {
 }
 
 /** The object analysisToJson writes (the CLI writes it a piece at a time, with `finite`). */
-export function analysisJsonReport(a: Analysis, ctx: ExportContext = {}, dataset?: Dataset): Record<string, unknown> {
+export function analysisJsonReport(
+  a: Analysis,
+  ctx: ExportContext = {},
+  dataset?: Dataset,
+  rowText?: RowTextRunner,
+): Record<string, unknown> {
   // Matrices as RowsForJson: JSON.stringify writes them as nested arrays, the CLI a row at a time.
-  const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a, false, true, dataset) };
+  const report: Record<string, unknown> = { source: ctx.fileName ?? null, ...analysisReport(a, false, true, dataset, rowText) };
   if (a.task === 'classification') {
     Object.assign(report, {
       classes: ctx.classes ?? null,

@@ -11,7 +11,7 @@ import { targetRowInto, type ClassificationData, type RegressionData } from './d
 import { effectiveTargets } from './loss/effectiveTargets';
 import { checkDatasetGradients, type NamedCheck } from './datasetCheck';
 import { datasetFiniteDifferences } from './datasetFiniteDifferences';
-import { derivedLogitGradientRow, derivedProbabilityRow } from './derivedRows';
+import { derivedLogitGradientRow, derivedProbabilityRow, gradientScale } from './derivedRows';
 import type { FiniteDifferenceTensor } from './networkFiniteDifferences';
 import type { Reduction } from './losses';
 import type { PipelineResult } from './pipeline';
@@ -213,7 +213,7 @@ export class TensorStore {
         return;
       case 'probabilities':
         if (analysis.probabilities) out.set(analysis.probabilities.subarray(at, at + k));
-        else derivedProbabilityRow(dataset, i, out); // rowsOnDemand: the logits' row, as the analysis rounds it
+        else derivedProbabilityRow(dataset.values, k, i, out); // rowsOnDemand: the logits' row, as the analysis rounds it
         return;
       case 'targets': {
         const effective = this.effectiveTargets();
@@ -228,7 +228,7 @@ export class TensorStore {
         }
         const p = (this.pRow ??= new Float64Array(k));
         this.rowOf('probabilities', i, p);
-        derivedLogitGradientRow(dataset, analysis, i, p, out);
+        derivedLogitGradientRow(dataset, k, gradientScale(analysis.reduction, analysis.n), i, p, out);
         return;
       }
     }

@@ -16,10 +16,21 @@
  */
 import { MessageChannel, MessagePort, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
+import { rowTextBlock, type RowTextSpec } from '../core/rowTextBlock';
 import { openChunkFile } from './chunkFile';
 import { summarizePart, type PartJob, type PartResult } from './summaryParts';
 
 const open = (path: string) => openChunkFile(path, DEFAULT_MAX_FILE_BYTES);
+
+/** A pool thread's job: a part of a file to read, or (the CLI's JSON output) a block of rows to format. */
+export type PoolJob = PartJob | { rowText: RowTextSpec };
+
+/** Runs one job here: the same result on any thread. */
+export function runPoolJob(job: PoolJob): PartResult {
+  if ('rowText' in job)
+    return { ok: true, hits: 0, losses: new Float64Array(0), bounds: new Float64Array(0), text: rowTextBlock(job.rowText) };
+  return summarizePart(job, open);
+}
 const WAITING = 0;
 const FINISHED = 1;
 const RUNNING = 3;
@@ -29,7 +40,7 @@ const FAILED: PartResult = { ok: false, hits: 0, losses: new Float64Array(0), bo
 
 /** One run's parts, as a pool thread receives them. */
 interface PartBatch {
-  jobs: PartJob[];
+  jobs: PoolJob[];
   next: Int32Array;
   /** Threads that have begun the batch (the caller may wait for the first). */
   started: Int32Array;
@@ -72,7 +83,16 @@ export class PartThreadPool {
    * only waits: it reads parts itself only if none of them has begun within WAIT_FOR_POOL_MS
    * (all busy with another file, or gone).
    */
-  run(jobs: PartJob[], threads: number): PartResult[] {
+  run(jobs: PoolJob[], threads: number): PartResult[] {
+    return this.start(jobs, threads)();
+  }
+
+  /**
+   * run() in two halves: the jobs are handed to the threads now, and the returned function reads
+   * this thread's share, waits for the others and gives the results. Between the two this thread
+   * is free (the CLI writes the text of the blocks before while the threads format these).
+   */
+  start(jobs: PoolJob[], threads: number): () => PartResult[] {
     const readsHere = this.script !== null;
     const helpers = this.helpers(Math.max(0, Math.min(readsHere ? threads - 1 : threads, jobs.length)));
     const next = new Int32Array(new SharedArrayBuffer(4));
@@ -87,9 +107,19 @@ export class PartThreadPool {
       }
       return { port: port1, flag };
     });
+    return () => this.finish(jobs, runs, next, started, readsHere);
+  }
+
+  private finish(
+    jobs: PoolJob[],
+    runs: { port: MessagePort; flag: Int32Array }[],
+    next: Int32Array,
+    started: Int32Array,
+    readsHere: boolean,
+  ): PartResult[] {
     const results: (PartResult | undefined)[] = new Array(jobs.length);
     const readHere = () => {
-      for (let i; (i = Atomics.add(next, 0, 1)) < jobs.length;) results[i] = summarizePart(jobs[i], open);
+      for (let i; (i = Atomics.add(next, 0, 1)) < jobs.length;) results[i] = runPoolJob(jobs[i]);
     };
     if (readsHere || runs.length === 0) readHere();
     else if (Atomics.wait(started, 0, 0, WAIT_FOR_POOL_MS) === 'timed-out' && Atomics.load(started, 0) === 0) readHere();
@@ -106,7 +136,7 @@ export class PartThreadPool {
       }
       port.close();
     }
-    return jobs.map((job, i) => results[i] ?? summarizePart(job, open));
+    return jobs.map((job, i) => results[i] ?? runPoolJob(job));
   }
 
   /** Threads started or connected, and not known to have died. */
@@ -171,7 +201,7 @@ function readBatch({ jobs, next, started, flag, port }: PartBatch): void {
   for (let i; (i = Atomics.add(next, 0, 1)) < jobs.length;) {
     let result = FAILED;
     try {
-      result = summarizePart(jobs[i], open);
+      result = runPoolJob(jobs[i]);
     } catch {
       result = FAILED;
     }

@@ -39,6 +39,8 @@ export interface PartResult {
   rows?: number;
   /** With a target: the lines of [start, end). */
   lines?: LineStretch;
+  /** A row-text job's text (partThreads.ts PoolJob; src/core/rowTextBlock.ts). */
+  text?: string | null;
 }
 
 /** No part smaller than this: a part's set-up and a thread's start-up must pay for themselves. */

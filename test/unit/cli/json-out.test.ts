@@ -20,6 +20,7 @@ import { readRegularFile } from '../../../src/cli/readRegular';
 import { analyze } from '../../../src/core/analysis';
 import { RowsForJson } from '../../../src/core/analysisReport';
 import type { ClassificationData } from '../../../src/core/dataset';
+import { rowTextHere, type RowTextRunner } from '../../../src/core/rowTextBlock';
 import { analysisCsvLines, lineChunks } from '../../../src/core/exportAnalysis';
 import { loadTensorFile } from '../../../src/core/load';
 import { writeNpy } from '../../../src/core/npy';
@@ -340,6 +341,48 @@ describe('the bundled examples and generated files', () => {
         assert.equal(JSON.stringify(derived), full, `${n} × ${k} ${reduction}`);
         assertSame(derived, `${n} × ${k} ${reduction} in pieces`);
       }
+    }
+  });
+
+  test('rows formatted elsewhere in blocks (the CLI’s threads), some left to the writer: the same JSON, window after window', () => {
+    const rand = seededUniform(1415);
+    const [n, k] = [500, 60];
+    const values = new Float64Array(new SharedArrayBuffer(8 * n * k));
+    for (let i = 0; i < n * k; i++) values[i] = (rand() - 0.5) * 10 ** Math.floor(rand() * 6 - 2);
+    const labels = new Int32Array(new SharedArrayBuffer(4 * n));
+    for (let i = 0; i < n; i++) labels[i] = Math.floor(rand() * k);
+    const dataset: ClassificationData = {
+      task: 'classification',
+      input: 'logits',
+      n,
+      k,
+      values,
+      labels,
+      targets: null,
+      classes: null,
+      spans: [],
+    };
+    for (const reduction of ['mean', 'sum'] as const) {
+      const want: string = JSON.stringify(reportOf(dataset, { reduction }, false));
+      const asked: number[] = [];
+      let started = 0;
+      let finished = 0;
+      const runner: RowTextRunner = (specs) => {
+        started++;
+        asked.push(...specs.map((s) => s.from));
+        const finish = rowTextHere(specs);
+        // Every third block is left to the writer (as a thread would leave a row with NaN written as a string).
+        return () => (finished++, finish().map((text, b) => (b % 3 === 1 ? null : text)));
+      };
+      const report = reportOf(dataset, { reduction }, false, true, null, runner);
+      for (const chunkChars of [2000, undefined]) {
+        started = finished = 0;
+        assert.equal([...jsonChunks(report, { chunkChars })].join(''), want, `${reduction}, pieces of ${chunkChars}`);
+        // p and ∂L/∂z (twice: the gradient is ∂L/∂z); pieces of 2,000: a row a block, 64 a window, 8 windows each.
+        if (chunkChars === 2000) assert.equal(started, 3 * 8);
+        assert.equal(finished, started, 'every window started is waited for');
+      }
+      assert.ok(asked.includes(n - 1) && asked.includes(0));
     }
   });
 

@@ -138,5 +138,23 @@ describe('--threads: the same bits for every N', () => {
     assert.ok(gradients[1].equals(gradients[0]), '--out x.npy on two threads');
     const table = spawnSync(process.execPath, [bundle, 'analyze', path, '--threads', '2'], { encoding: 'utf8' }).stdout;
     assert.equal(table, cliWithChunks(['analyze', path], null).stdout, 'the full reader’s table');
+    // --json and --out X.json: the rows of p and ∂L/∂z formatted in blocks on the threads (two
+    // windows of blocks here), the same bytes as on one thread, which the full reader's tests check.
+    const wide = join(scratch, 'wide.csv');
+    writeFileSync(wide, csvText(2000, 100, 5, 4));
+    const jsons = [1, 2, 3].map((n) => {
+      const out = join(scratch, `analysis-${n}.json`);
+      const r = spawnSync(process.execPath, [bundle, 'analyze', wide, '--json', '--out', out, '--threads', String(n)], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 27,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return { stdout: r.stdout, file: readFileSync(out) };
+    });
+    for (const r of jsons.slice(1)) {
+      assert.equal(r.stdout, jsons[0].stdout, '--json');
+      assert.ok(r.file.equals(jsons[0].file), '--out x.json');
+    }
+    assert.equal((JSON.parse(jsons[0].stdout) as { probabilities: number[][] }).probabilities.length, 2000);
   });
 });
