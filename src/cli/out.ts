@@ -78,7 +78,7 @@ export function analysisChunks(
   if (format === 'json') return analysisJsonChunks(dataset, analysis, options, fileName, rowText);
   if (format === 'npy' || dataset.task === 'network') return null;
   const classes = dataset.task === 'classification' ? dataset.classes : null;
-  return exportAnalysisChunks(analysis!, format, { fileName, classes, compress: true }, dataset);
+  return exportAnalysisChunks(analysis!, format, { fileName, classes, compress: true }, dataset, rowText);
 }
 
 /** The analysis as `--out X.json` writes it, a piece at a time: the same bytes as analysisBytes(…, 'json', …). */

@@ -13,7 +13,7 @@ import { accuracy, analysisReport, classificationRows, toRows } from './analysis
 import { safetensorsChunks, writeSafetensors } from './safetensors';
 import { DEFAULT_CHUNK_CHARS, jsonFileChunks } from './jsonChunks';
 import { NumberRow } from './numberRow';
-import type { RowTextRunner } from './rowTextBlock';
+import { rowBlocksInOrder, type RowRange, type RowTextRunner } from './rowTextBlock';
 import { softmaxJacobian } from './softmax';
 import { neutraliseFormula } from './csvSafe';
 
@@ -69,9 +69,11 @@ export function* exportAnalysisChunks(
   ctx: ExportContext = {},
   /** For JSON and CSV of an analysis made with rowsOnDemand: its rows are derived from the dataset as they are written. */
   dataset?: Dataset,
+  /** And formatted in blocks by this (the CLI's threads). */
+  rowText?: RowTextRunner,
 ): Generator<Uint8Array, void, undefined> {
-  if (format === 'json') yield* jsonFileChunks(analysisJsonReport(a, ctx, dataset), 'string');
-  else if (format === 'csv') yield* lineChunks(analysisCsvLines(a, ctx, dataset));
+  if (format === 'json') yield* jsonFileChunks(analysisJsonReport(a, ctx, dataset, rowText), 'string');
+  else if (format === 'csv') yield* lineChunks(analysisCsvLines(a, ctx, dataset, rowText));
   else if (format === 'npz') yield* npzChunks(analysisArrays(a), { compress: ctx.compress });
   else if (format === 'safetensors') yield* safetensorsChunks(analysisArrays(a), safetensorsMetadata(ctx));
   else yield exportAnalysis(a, format, ctx);
@@ -144,8 +146,16 @@ export function analysisToCsv(a: Analysis, ctx: ExportContext = {}): string {
   return Array.from(analysisCsvLines(a, ctx)).join('\n') + '\n';
 }
 
-/** The lines of analysisToCsv, without their newlines, one at a time (the CLI writes them a piece at a time). */
-export function* analysisCsvLines(a: Analysis, ctx: ExportContext = {}, dataset?: Dataset): Generator<string, void, undefined> {
+/**
+ * The lines of analysisToCsv, without their newlines, a line at a time or (rows formatted by
+ * `rowText`, the CLI's threads) a block of lines joined by newlines; the CLI writes them a piece at a time.
+ */
+export function* analysisCsvLines(
+  a: Analysis,
+  ctx: ExportContext = {},
+  dataset?: Dataset,
+  rowText?: RowTextRunner,
+): Generator<string, void, undefined> {
   if (a.task === 'classification') {
     const names = columnNames(a.k, ctx.classes);
     const header = ['sample', 'label', 'predicted', 'loss', ...names.map((c) => `p_${c}`), ...names.map((c) => `grad_${c}`)];
@@ -154,12 +164,38 @@ export function* analysisCsvLines(a: Analysis, ctx: ExportContext = {}, dataset?
     yield header.map(csvCell).join(',');
     const rows = classificationRows(a, dataset);
     const values = new Float64Array(a.k);
-    for (let i = 0; i < a.n; i++) {
-      const row: string[] = [String(i), String(a.actual[i]), String(a.predicted[i]), num(a.losses[i])];
-      pushRow(row, rows.probabilities.rowInto(i, values), 0, a.k);
-      pushRow(row, rows.gradient.rowInto(i, values), 0, a.k);
-      if (extra) pushRow(row, rows.logitGradient.rowInto(i, values), 0, a.k);
-      yield row.join(',');
+    const lines = function* (from: number, to: number): Generator<string, void, undefined> {
+      for (let i = from; i < to; i++) {
+        const row: string[] = [String(i), String(a.actual[i]), String(a.predicted[i]), num(a.losses[i])];
+        pushRow(row, rows.probabilities.rowInto(i, values), 0, a.k);
+        pushRow(row, rows.gradient.rowInto(i, values), 0, a.k);
+        if (extra) pushRow(row, rows.logitGradient.rowInto(i, values), 0, a.k);
+        yield row.join(',');
+      }
+    };
+    const derived = !a.probabilities && !a.logitGradient && dataset?.task === 'classification' && dataset.labels && a.k > 0;
+    if (!rowText || !derived) return yield* lines(0, a.n);
+    // Blocks of lines formatted on threads (a block's lines joined by newlines), in order.
+    const { values: logits, labels } = dataset;
+    const perBlock = Math.max(1, Math.floor(DEFAULT_CHUNK_CHARS / (2 * a.k * 24 + 64)));
+    const start = (ranges: RowRange[]) =>
+      rowText(
+        ranges.map(({ from, to }) => ({
+          values: logits,
+          labels,
+          n: a.n,
+          k: a.k,
+          reduction: a.reduction,
+          field: 'csvLines' as const,
+          from,
+          to,
+          nonFiniteString: false,
+          csv: { actual: a.actual.slice(from, to), predicted: a.predicted.slice(from, to), losses: a.losses.slice(from, to) },
+        })),
+      );
+    for (const block of rowBlocksInOrder(a.n, perBlock, start)) {
+      if (block.text === null) yield* lines(block.from, block.to);
+      else yield block.text;
     }
   } else {
     const names = a.d === 1 && a.shape.length === 1 ? [''] : Array.from({ length: a.d }, (_, j) => `_${j}`);

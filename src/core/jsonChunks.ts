@@ -10,6 +10,7 @@
  */
 import { RowsForJson } from './analysisReport';
 import { NumberRow } from './numberRow';
+import { rowBlocksInOrder } from './rowTextBlock';
 import { escapeJsonOutput } from './safeText';
 
 /** Non-finite numbers as JSON.stringify writes them (null) or as the file exports do ("NaN", "-Infinity"). */
@@ -24,8 +25,6 @@ export interface JsonChunkOptions {
 export const DEFAULT_CHUNK_CHARS = 1 << 16;
 /** At most this many elements of an array are handed to JSON.stringify at once (a row of 10³ logits is one run). */
 const BLOCK = 1 << 14;
-/** Blocks of rows asked for at once when they are formatted elsewhere (RowsForJson.blocks): about 3 MB of text. */
-const WINDOW_BLOCKS = 64;
 /** The longest JSON of a number: "-1.2345678901234567e-308". */
 const MAX_NUMBER_CHARS = 24;
 
@@ -137,29 +136,13 @@ class ChunkedJson {
     this.text += '[';
     const writer = { row: new NumberRow(), values: new Float64Array(m.cols), whole: m.cols * MAX_NUMBER_CHARS <= this.limit };
     if (m.blocks && writer.whole) {
-      // Blocks of rows that fit in a piece, formatted elsewhere (threads) a window at a time: the
-      // next window is started before this one is written, so the threads format while it is.
+      // Blocks of rows that fit in a piece, formatted elsewhere (threads) while the ones before are written.
       const perBlock = Math.max(1, Math.floor(this.limit / (m.cols * MAX_NUMBER_CHARS)));
-      const windowRows = perBlock * WINDOW_BLOCKS;
-      const rangesFrom = (first: number) => {
-        const ranges = [];
-        for (let from = first; from < Math.min(m.rows, first + windowRows); from += perBlock)
-          ranges.push({ from, to: Math.min(m.rows, from + perBlock) });
-        return ranges;
-      };
-      let ranges = rangesFrom(0);
-      let finish = m.blocks.start(ranges, this.nonFiniteString);
-      for (let first = 0; first < m.rows; first += windowRows) {
-        const texts = finish();
-        const these = ranges;
-        if (first + windowRows < m.rows) finish = m.blocks.start((ranges = rangesFrom(first + windowRows)), this.nonFiniteString);
-        for (let b = 0; b < these.length; b++) {
-          const text = texts[b];
-          if (text === null) yield* this.rowRange(m, these[b].from, these[b].to, writer);
-          else {
-            this.text += (these[b].from ? ',' : '') + text;
-            if (this.text.length >= this.limit) yield this.flush();
-          }
+      for (const block of rowBlocksInOrder(m.rows, perBlock, (ranges) => m.blocks!.start(ranges, this.nonFiniteString))) {
+        if (block.text === null) yield* this.rowRange(m, block.from, block.to, writer);
+        else {
+          this.text += (block.from ? ',' : '') + block.text;
+          if (this.text.length >= this.limit) yield this.flush();
         }
       }
     } else yield* this.rowRange(m, 0, m.rows, writer);

@@ -14,11 +14,14 @@ export interface RowTextSpec {
   n: number;
   k: number;
   reduction: Reduction;
-  field: 'probabilities' | 'logitGradient';
+  /** A JSON matrix's rows, or (csvLines) the CSV export's lines: sample, label, predicted, loss, p…, ∂L/∂z…. */
+  field: 'probabilities' | 'logitGradient' | 'csvLines';
   from: number;
   to: number;
   /** NaN and ±Infinity as strings (the file exports): such a row is the caller's to write. */
   nonFiniteString: boolean;
+  /** csvLines: rows [from, to) of the analysis's per-sample columns. */
+  csv?: { actual: Int32Array; predicted: Int32Array; losses: Float64Array };
 }
 
 /**
@@ -27,20 +30,73 @@ export interface RowTextSpec {
  */
 export type RowTextRunner = (specs: RowTextSpec[]) => () => (string | null)[];
 
-/** The rows' JSON joined by commas; null when a row holds NaN or ±Infinity and they are written as strings. */
+/** Rows [from, to) of a matrix: one block. */
+export interface RowRange {
+  from: number;
+  to: number;
+}
+
+/** Blocks asked for at once (about 3 MB of text): enough to keep the threads busy while a window is written. */
+const WINDOW_BLOCKS = 64;
+
+/**
+ * Rows [0, rows) in blocks of `perBlock`, each with its text (null: the caller writes those rows),
+ * in order. `start` formats a window of blocks; the next window is started before this one is
+ * handed out, so the threads format while the caller writes.
+ */
+export function* rowBlocksInOrder(
+  rows: number,
+  perBlock: number,
+  start: (ranges: RowRange[]) => () => (string | null)[],
+): Generator<RowRange & { text: string | null }, void, undefined> {
+  const windowRows = perBlock * WINDOW_BLOCKS;
+  const rangesFrom = (first: number): RowRange[] => {
+    const ranges = [];
+    for (let from = first; from < Math.min(rows, first + windowRows); from += perBlock)
+      ranges.push({ from, to: Math.min(rows, from + perBlock) });
+    return ranges;
+  };
+  let ranges = rangesFrom(0);
+  let finish = start(ranges);
+  for (let first = 0; first < rows; first += windowRows) {
+    const texts = finish();
+    const these = ranges;
+    if (first + windowRows < rows) finish = start((ranges = rangesFrom(first + windowRows)));
+    for (let b = 0; b < these.length; b++) yield { ...these[b], text: texts[b] };
+  }
+}
+
+/**
+ * The rows' JSON joined by commas (csvLines: the CSV lines joined by newlines); null when a row
+ * holds NaN or ±Infinity and those are written otherwise (as strings, or a CSV cell at a time).
+ */
 export function rowTextBlock(spec: RowTextSpec): string | null {
-  const { values, labels, k, from, to } = spec;
+  const { values, labels, k, from, to, csv } = spec;
   const targets = { labels, targets: null };
   const scale = gradientScale(spec.reduction, spec.n);
   const p = new Float64Array(k);
-  const out = new Float64Array(k);
+  const gradient = new Float64Array(k);
   const row = new NumberRow();
   let text = '';
   for (let i = from; i < to; i++) {
     derivedProbabilityRow(values, k, i, p);
-    const rowValues = spec.field === 'probabilities' ? p : derivedLogitGradientRow(targets, k, scale, i, p, out);
-    if (!row.load(rowValues, 0, k) && spec.nonFiniteString) return null;
-    text += (i > from ? ',' : '') + row.json();
+    if (spec.field === 'probabilities') {
+      if (!row.load(p, 0, k) && spec.nonFiniteString) return null;
+      text += (i > from ? ',' : '') + row.json();
+      continue;
+    }
+    derivedLogitGradientRow(targets, k, scale, i, p, gradient);
+    if (spec.field === 'logitGradient') {
+      if (!row.load(gradient, 0, k) && spec.nonFiniteString) return null;
+      text += (i > from ? ',' : '') + row.json();
+      continue;
+    }
+    // analysisCsvLines' line: the numbers as String() writes them (JSON's, for finite ones).
+    const r = i - from;
+    if (!row.load(p, 0, k)) return null;
+    const pCells = row.json().slice(1, -1);
+    if (!row.load(gradient, 0, k)) return null;
+    text += `${i > from ? '\n' : ''}${i},${csv!.actual[r]},${csv!.predicted[r]},${String(csv!.losses[r])},${pCells},${row.json().slice(1, -1)}`;
   }
   return text;
 }

@@ -386,6 +386,44 @@ describe('the bundled examples and generated files', () => {
     }
   });
 
+  test('CSV lines formatted elsewhere in blocks, some left to the writer: the same lines, joined', () => {
+    const rand = seededUniform(1416);
+    for (const [n, k] of [
+      [300, 40],
+      [7, 1000],
+    ]) {
+      const values = new Float64Array(new SharedArrayBuffer(8 * n * k));
+      for (let i = 0; i < n * k; i++) values[i] = (rand() - 0.5) * 10 ** Math.floor(rand() * 6 - 2);
+      const labels = new Int32Array(new SharedArrayBuffer(4 * n));
+      for (let i = 0; i < n; i++) labels[i] = Math.floor(rand() * k);
+      const dataset: ClassificationData = {
+        task: 'classification',
+        input: 'logits',
+        n,
+        k,
+        values,
+        labels,
+        targets: null,
+        classes: null,
+        spans: [],
+      };
+      for (const reduction of ['mean', 'sum'] as const) {
+        const full = analyze(dataset, { reduction });
+        const want: string = [...analysisCsvLines(full)].join('\n');
+        const onDemand = analyze(dataset, { reduction, rowsOnDemand: true });
+        let blocks = 0;
+        const runner: RowTextRunner = (specs) => {
+          const finish = rowTextHere(specs);
+          return () => finish().map((text, b) => (blocks++, b % 4 === 2 ? null : text));
+        };
+        const lines: string[] = [...analysisCsvLines(onDemand, {}, dataset, runner)];
+        assert.equal(lines.join('\n'), want, `${n} × ${k} ${reduction}`);
+        assert.ok(blocks > 1, `${blocks} blocks`);
+        if (k === 40) assert.ok(lines.length < n + 1, `${lines.length} yields: blocks of several lines`);
+      }
+    }
+  });
+
   test('analyze --json through the CLI prints escapeJsonOutput(JSON.stringify(report)) and a newline', () => {
     for (const path of exampleFiles()) {
       const dataset = load(path);

@@ -156,5 +156,13 @@ describe('--threads: the same bits for every N', () => {
       assert.ok(r.file.equals(jsons[0].file), '--out x.json');
     }
     assert.equal((JSON.parse(jsons[0].stdout) as { probabilities: number[][] }).probabilities.length, 2000);
+    const csvs = [1, 2].map((n) => {
+      const out = join(scratch, `analysis-${n}.csv`);
+      const r = spawnSync(process.execPath, [bundle, 'analyze', wide, '--out', out, '--threads', String(n)], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return readFileSync(out);
+    });
+    assert.ok(csvs[1].equals(csvs[0]), '--out x.csv');
+    assert.equal(csvs[0].toString('utf8').split('\n').length, 2002); // the header, 2,000 rows, the final newline
   });
 });
