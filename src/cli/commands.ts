@@ -376,7 +376,7 @@ function rowsCanBeDerived(dataset: Dataset): boolean {
 }
 
 /** From this many numbers in a matrix, its JSON rows are formatted on threads (about 0.15 s of JSON.stringify on one). */
-export const ROW_TEXT_THREADS_FROM = 1_500_000;
+const ROW_TEXT_THREADS_FROM = 1_500_000;
 
 /**
  * Formats blocks of derived JSON rows on threads: `--threads N`, or without it one per core for

@@ -12,7 +12,8 @@
  * `[index, result]` on the run's port and raises a shared flag when there is nothing left to take;
  * this thread then takes the messages with receiveMessageOnPort. A part no thread answered for is
  * read here, with the same result. Pool threads run the caller's script, which calls
- * runPartWorker first.
+ * runPartWorker first. The CLI also hands them blocks of rows to format as JSON or CSV text
+ * (src/core/rowTextBlock.ts), a window at a time (`start`).
  */
 import { MessageChannel, MessagePort, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
@@ -31,6 +32,7 @@ export function runPoolJob(job: PoolJob): PartResult {
     return { ok: true, hits: 0, losses: new Float64Array(0), bounds: new Float64Array(0), text: rowTextBlock(job.rowText) };
   return summarizePart(job, open);
 }
+
 const WAITING = 0;
 const FINISHED = 1;
 const RUNNING = 3;
