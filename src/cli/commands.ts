@@ -23,7 +23,7 @@ import { UnreadableFileError } from './readRegular';
 import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
 import type { PartJob, PartResult } from '../node/summaryParts';
-import type { PoolJob } from '../node/partThreads';
+import { rowTextOnPool, type PoolJob } from '../node/partThreads';
 import type { RowTextRunner } from '../core/rowTextBlock';
 import { streamedTable } from './streamTable';
 import { streamedLogits } from './streamedLogits';
@@ -389,13 +389,7 @@ function rowTextOnThreads(dataset: Dataset, io: CliIo, threads: number | null): 
   const count = threads ?? availableParallelism();
   if (count < 2 || (threads === null && dataset.n * dataset.k < ROW_TEXT_THREADS_FROM)) return undefined;
   if (!(dataset.values.buffer instanceof SharedArrayBuffer) || !(dataset.labels?.buffer instanceof SharedArrayBuffer)) return undefined;
-  return (specs) => {
-    const finish = io.startParts!(
-      specs.map((rowText) => ({ rowText })),
-      count,
-    );
-    return () => finish().map((r) => r.text ?? null);
-  };
+  return rowTextOnPool((jobs) => io.startParts!(jobs, count));
 }
 
 /** Prints every problem as FILE:LINE:COL: message; true when any is an error. */

@@ -15,6 +15,7 @@ import { derivedLogitGradientRow, derivedProbabilityRow, gradientScale } from '.
 import type { FiniteDifferenceTensor } from './networkFiniteDifferences';
 import type { Reduction } from './losses';
 import type { PipelineResult } from './pipeline';
+import type { RowTextRunner } from './rowTextBlock';
 import { tableText, type TextTable } from './tableText';
 
 /** The N × K matrices of a classification analysis a view can ask blocks of. */
@@ -91,6 +92,8 @@ export class TensorStore {
     private readonly result: PipelineResult,
     /** Makes rows [r0, r1) of the logits present before they are read (logits filled after the analysis, src/node/valueFill.ts). */
     private readonly ensureRows?: (r0: number, r1: number) => void,
+    /** Formats an export's derived rows in blocks (the worker's part threads); without it, here. */
+    private readonly rowText?: RowTextRunner,
   ) {}
 
   answer(query: TensorQuery): QueryAnswer {
@@ -183,7 +186,7 @@ export class TensorStore {
     const rowWise = query.format === 'json' || query.format === 'csv';
     const analysis = rowWise ? this.result.analysis : this.fullAnalysis();
     if (!analysis) throw new QueryError('this file has no analysis to export');
-    yield* exportAnalysisChunks(analysis, query.format, ctx, dataset ?? undefined);
+    yield* exportAnalysisChunks(analysis, query.format, ctx, dataset ?? undefined, this.rowText);
   }
 
   private classificationRow(analysis: ClassificationAnalysis, i: number): ClassificationRow {

@@ -16,7 +16,7 @@ import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { ViewerArrays } from './viewerArrays';
 import { archiveRoleMatch } from './archiveRoles';
 import { analyzeLogitFile } from '../node/logitFileAnalysis';
-import { PartThreadPool, runPartWorker } from '../node/partThreads';
+import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThreads';
 import type { PartJob } from '../node/summaryParts';
 import { runFillWorker } from '../node/valueFill';
 import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
@@ -129,8 +129,8 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
   // The host's part threads (partThreadHost.ts) outlive this worker, so every large file after the
   // first finds them warm: they take the parts, 4 a thread, while this new, cold thread waits.
   const ports = (workerData as { partPorts?: MessagePort[] } | null)?.partPorts;
-  const runParts =
-    count > 1 ? (jobs: PartJob[]) => (partPool ??= new PartThreadPool(ports?.length ? ports : __filename)).run(jobs, count) : undefined;
+  const pool = () => (partPool ??= new PartThreadPool(ports?.length ? ports : __filename));
+  const runParts = count > 1 ? (jobs: PartJob[]) => pool().run(jobs, count) : undefined;
   const fast = analyzeLogitFile(
     request.input.path,
     request.fileName,
@@ -143,7 +143,9 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
   // The summary goes to the host first; the logits are read into memory after it, on threads.
   if (fast.byteLength >= FILL_ON_THREADS_BYTES) fast.logits.startThreads(__filename);
   else fast.logits.fillHere();
-  store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1));
+  // An export as JSON or CSV formats its rows on the same threads (the logits are in shared memory).
+  const rowText = count > 1 ? rowTextOnPool((jobs) => pool().start(jobs, count)) : undefined;
+  store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1), rowText);
   parentPort!.postMessage({
     id: request.id,
     type: 'analyzed',

@@ -17,7 +17,7 @@
  */
 import { MessageChannel, MessagePort, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
-import { rowTextBlock, type RowTextSpec } from '../core/rowTextBlock';
+import { rowTextBlock, type RowTextRunner, type RowTextSpec } from '../core/rowTextBlock';
 import { openChunkFile } from './chunkFile';
 import { summarizePart, type PartJob, type PartResult } from './summaryParts';
 
@@ -31,6 +31,14 @@ export function runPoolJob(job: PoolJob): PartResult {
   if ('rowText' in job)
     return { ok: true, hits: 0, losses: new Float64Array(0), bounds: new Float64Array(0), text: rowTextBlock(job.rowText) };
   return summarizePart(job, open);
+}
+
+/** A RowTextRunner on a pool: `start` hands the jobs to its threads (PartThreadPool.start, or the CLI's io). */
+export function rowTextOnPool(start: (jobs: PoolJob[]) => () => PartResult[]): RowTextRunner {
+  return (specs) => {
+    const finish = start(specs.map((rowText) => ({ rowText })));
+    return () => finish().map((r) => r.text ?? null);
+  };
 }
 
 const WAITING = 0;

@@ -14,7 +14,7 @@ import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { TensorStore } from '../../../src/core/tensorQuery';
 import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
-import { PartThreadPool } from '../../../src/node/partThreads';
+import { PartThreadPool, rowTextOnPool } from '../../../src/node/partThreads';
 import { lineStretch, partsFor, planCsvParts, planJsonParts, summarizePart, type PartJob } from '../../../src/node/summaryParts';
 import { openChunkFile } from '../../../src/node/chunkFile';
 import { joinLineStretches } from '../../../src/core/lineTableBuilder';
@@ -296,6 +296,17 @@ test('the logits are read after the analysis: a row on demand, or on threads, th
       const max = { kind: 'columnMaxAbs', field: 'values' } as const;
       assert.deepEqual(all.answer(max), fullStore.answer(max));
       assert.deepEqual([...threaded.logits.values], [...want]);
+      // An export as JSON or CSV formats its derived rows on the part threads (the worker's
+      // rowText): the bytes of the full analysis's export.
+      const pool = new PartThreadPool(script);
+      const rowText = rowTextOnPool((jobs) => pool.start(jobs, count));
+      const exporting = new TensorStore(threaded.result, (r0, r1) => threaded.logits.ensureRows(r0, r1), rowText);
+      for (const format of ['json', 'csv'] as const) {
+        const query = { kind: 'export', jacobianOf: null, format, fileName: 'fill.json', classes: null } as const;
+        const got = Buffer.concat([...exporting.exportPieces(query)]);
+        assert.ok(got.equals(Buffer.concat([...fullStore.exportPieces(query)])), `${format} on ${count} threads`);
+      }
+      pool.close();
     }
   } finally {
     rmSync(dir2, { recursive: true, force: true });
