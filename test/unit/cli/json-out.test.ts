@@ -203,6 +203,15 @@ describe('jsonChunks: JSON.stringify in pieces', () => {
   });
 });
 
+/** Seeded n × k logits (magnitudes 1e-2…1e3) and labels in shared memory, as the parts reader holds them. */
+function sharedLogits(rand: () => number, n: number, k: number): ClassificationData {
+  const values = new Float64Array(new SharedArrayBuffer(8 * n * k));
+  for (let i = 0; i < n * k; i++) values[i] = (rand() - 0.5) * 10 ** Math.floor(rand() * 6 - 2);
+  const labels = new Int32Array(new SharedArrayBuffer(4 * n));
+  for (let i = 0; i < n; i++) labels[i] = Math.floor(rand() * k);
+  return { task: 'classification', input: 'logits', n, k, values, labels, targets: null, classes: null, spans: [] };
+}
+
 describe('RowsForJson: the report matrices a row at a time', () => {
   test('seeded rows of every magnitude, some with NaN or ±Infinity, rows wider than a piece: JSON.stringify of toJSON()', () => {
     const rand = seededUniform(2214);
@@ -347,21 +356,7 @@ describe('the bundled examples and generated files', () => {
   test('rows formatted elsewhere in blocks (the CLI’s threads), some left to the writer: the same JSON, window after window', () => {
     const rand = seededUniform(1415);
     const [n, k] = [500, 60];
-    const values = new Float64Array(new SharedArrayBuffer(8 * n * k));
-    for (let i = 0; i < n * k; i++) values[i] = (rand() - 0.5) * 10 ** Math.floor(rand() * 6 - 2);
-    const labels = new Int32Array(new SharedArrayBuffer(4 * n));
-    for (let i = 0; i < n; i++) labels[i] = Math.floor(rand() * k);
-    const dataset: ClassificationData = {
-      task: 'classification',
-      input: 'logits',
-      n,
-      k,
-      values,
-      labels,
-      targets: null,
-      classes: null,
-      spans: [],
-    };
+    const dataset = sharedLogits(rand, n, k);
     for (const reduction of ['mean', 'sum'] as const) {
       const want: string = JSON.stringify(reportOf(dataset, { reduction }, false));
       const asked: number[] = [];
@@ -392,21 +387,7 @@ describe('the bundled examples and generated files', () => {
       [300, 40],
       [7, 1000],
     ]) {
-      const values = new Float64Array(new SharedArrayBuffer(8 * n * k));
-      for (let i = 0; i < n * k; i++) values[i] = (rand() - 0.5) * 10 ** Math.floor(rand() * 6 - 2);
-      const labels = new Int32Array(new SharedArrayBuffer(4 * n));
-      for (let i = 0; i < n; i++) labels[i] = Math.floor(rand() * k);
-      const dataset: ClassificationData = {
-        task: 'classification',
-        input: 'logits',
-        n,
-        k,
-        values,
-        labels,
-        targets: null,
-        classes: null,
-        spans: [],
-      };
+      const dataset = sharedLogits(rand, n, k);
       for (const reduction of ['mean', 'sum'] as const) {
         const full = analyze(dataset, { reduction });
         const want: string = [...analysisCsvLines(full)].join('\n');
