@@ -8,7 +8,7 @@
 // - peak RSS (GNU time) of --summary on the 10,000 × 1,000 files and on 1 GB files made of their
 //   rows repeated, against a bare `node -e 0` measured the same way (target ≤ 160 MB).
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +181,35 @@ for (const source of [csv, json]) {
       peer: { name: 'node -e JSON.parse(readFileSync)', value: Number(parsePeer.toFixed(0)), unit: 'ms' },
       ratio: parsePeer / pick(wall),
       note: 'the full reader took 5.2 s and 763 MB (JSON), 4.0 s and 754 MB (CSV) before it was read in parts',
+    }),
+  );
+}
+
+// `analyze FILE --json` (for 10,000 × 1,000: 665 MB of JSON, to /dev/null): its rows formatted on --threads N
+// (src/core/rowTextBlock.ts), N = 1…cores alternated (the bytes are the same for every N: test/unit/cli/stream-threads.test.ts).
+const toNull = openSync('/dev/null', 'w');
+const outputTimes = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
+for (let r = 0; r < ROUNDS; r++) {
+  for (let t = 1; t <= cores; t++) {
+    const t0 = performance.now();
+    const p = spawnSync(process.execPath, [cli, 'analyze', csv.path, '--json', '--threads', String(t)], {
+      stdio: ['ignore', toNull, 'pipe'],
+    });
+    if (p.status !== 0) throw new Error(`analyze --json failed: ${p.stderr}`);
+    outputTimes[t].push(performance.now() - t0);
+  }
+  measureControl();
+}
+closeSync(toNull);
+info.runs.jsonOutput = outputTimes;
+for (let t = 2; t <= cores; t++) {
+  rows.push(
+    row({
+      name: `analyze CSV --json (${(csv.bytes / MB).toFixed(0)} MB in, p and ∂L/∂z out): --threads ${t} vs --threads 1, whole process`,
+      ours: { value: Number(pick(outputTimes[t]).toFixed(0)), unit: 'ms' },
+      peer: { name: '--threads 1', value: Number(pick(outputTimes[1]).toFixed(0)), unit: 'ms' },
+      ratio: pick(outputTimes[1]) / pick(outputTimes[t]),
+      note: 'rows of p and ∂L/∂z formatted in blocks on the threads; the parse itself is one thread below 128 MB either way',
     }),
   );
 }
