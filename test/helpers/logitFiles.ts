@@ -29,6 +29,22 @@ export const csvOf = ({ logits, labels }: LogitRows) =>
 export const jsonOf = ({ logits, labels }: LogitRows) =>
   `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(',\n  ')}], "labels": [${labels.join(', ')}]}\n`;
 
+/** Seeded logits files, by name: CSV (LF and CRLF) and JSON, few and many rows, and one with extreme logits. */
+export function generatedLogitFiles(): Record<string, string> {
+  return {
+    'few.csv': csvOf(seededLogitRows(12, 5, 1)),
+    'many.csv': csvOf(seededLogitRows(130, 7, 2)),
+    'crlf.csv': csvOf(seededLogitRows(70, 4, 3)).replace(/\n/g, '\r\n'),
+    'few.json': jsonOf(seededLogitRows(9, 3, 4)),
+    'many.json': jsonOf(seededLogitRows(120, 12, 5)),
+    // Extreme logits: one sample's loss is large and its ∂L/∂z is the one-hot's.
+    'extreme.json': jsonOf({
+      logits: [['1000', '-1000', '0'], ...seededLogitRows(60, 3, 6).logits],
+      labels: [1, ...seededLogitRows(60, 3, 6).labels],
+    }),
+  };
+}
+
 /** Every example and bad-input fixture the CLI reads as JSON or CSV. */
 export function exampleAndBadFiles(root: string): string[] {
   return [

@@ -16,7 +16,7 @@ import { streamedLogits } from '../../../src/cli/streamedLogits';
 import { openChunkFile } from '../../../src/cli/streamSummary';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
-import { byteMutations, csvOf, exampleAndBadFiles, jsonOf, seededLogitRows } from '../../helpers/logitFiles';
+import { byteMutations, csvOf, exampleAndBadFiles, generatedLogitFiles, jsonOf, seededLogitRows } from '../../helpers/logitFiles';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -75,17 +75,7 @@ const COMMANDS: string[][] = [
 const withFile = ([command, ...flags]: string[], path: string) => [command, path, ...flags];
 
 test('generated logits files: --json, --out (every format) and check print and write the full reader’s bytes, and were streamed', () => {
-  const files: Record<string, string> = {
-    'few.csv': csvOf(seededLogitRows(12, 5, 1)),
-    'crlf.csv': csvOf(seededLogitRows(70, 4, 3)).replace(/\n/g, '\r\n'),
-    'few.json': jsonOf(seededLogitRows(9, 3, 4)),
-    'many.json': jsonOf(seededLogitRows(120, 12, 5)),
-    // Extreme logits: one sample's loss is large and its ∂L/∂z is the one-hot's.
-    'extreme.json': jsonOf({
-      logits: [['1000', '-1000', '0'], ...seededLogitRows(60, 3, 6).logits],
-      labels: [1, ...seededLogitRows(60, 3, 6).labels],
-    }),
-  };
+  const files = generatedLogitFiles();
   for (const [name, text] of Object.entries(files)) {
     const path = join(scratch, name);
     writeFileSync(path, text);

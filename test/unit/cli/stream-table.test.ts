@@ -13,7 +13,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { streamedTable } from '../../../src/cli/streamTable';
 import { cli, cliWithChunks } from '../../helpers/cli';
-import { byteMutations, csvOf, exampleAndBadFiles, jsonOf, seededLogitRows } from '../../helpers/logitFiles';
+import { byteMutations, csvOf, exampleAndBadFiles, generatedLogitFiles, jsonOf, seededLogitRows } from '../../helpers/logitFiles';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,18 +27,7 @@ function bothWays(path: string, ...flags: string[]) {
 }
 
 test('generated logits files: the streamed table is the full reader’s, and it was streamed', () => {
-  const files: Record<string, string> = {
-    'few.csv': csvOf(seededLogitRows(12, 5, 1)),
-    'many.csv': csvOf(seededLogitRows(130, 7, 2)),
-    'crlf.csv': csvOf(seededLogitRows(70, 4, 3)).replace(/\n/g, '\r\n'),
-    'few.json': jsonOf(seededLogitRows(9, 3, 4)),
-    'many.json': jsonOf(seededLogitRows(120, 12, 5)),
-    // Extreme logits: one sample's loss is large and its ∂L/∂z is the one-hot's.
-    'extreme.json': jsonOf({
-      logits: [['1000', '-1000', '0'], ...seededLogitRows(60, 3, 6).logits],
-      labels: [1, ...seededLogitRows(60, 3, 6).labels],
-    }),
-  };
+  const files = generatedLogitFiles();
   for (const [name, text] of Object.entries(files)) {
     const path = join(scratch, name);
     writeFileSync(path, text);
