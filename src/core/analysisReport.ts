@@ -5,7 +5,7 @@
 import type { Analysis, ClassificationAnalysis } from './analysis';
 import { targetRowInto, type ClassificationData, type Dataset } from './dataset';
 import { derivedLogitGradientRow, derivedProbabilityRow, gradientScale } from './derivedRows';
-import type { RowTextRunner, RowTextSpec } from './rowTextBlock';
+import { rowTextSpec, type RowTextRunner, type RowTextSpec } from './rowTextBlock';
 import { lossFunctionOf } from './loss/describe';
 
 export function toRows(data: Float64Array, rows: number, cols: number): number[][] {
@@ -92,6 +92,8 @@ export interface ClassificationRows {
   logitGradient: RowsForJson;
   /** The target each row is scored against (one-hot for a class index). */
   targets: RowsForJson;
+  /** Where p and ∂L/∂z are derived from, when the analysis holds neither (logits and class indices); else null. */
+  derivedFrom: ClassificationData | null;
 }
 
 /**
@@ -116,18 +118,17 @@ export function classificationRows(a: ClassificationAnalysis, dataset?: Dataset,
     const p = new Float64Array(k);
     logitGradient = new RowsForJson(n, k, (i, out) => derivedLogitGradientRow(source(), k, scale, i, probabilities.rowInto(i, p), out));
   }
-  if (rowText && !a.probabilities && !a.logitGradient && dataset?.task === 'classification' && dataset.labels) {
-    const { values, labels } = dataset;
+  const derivedFrom = !a.probabilities && !a.logitGradient && dataset?.task === 'classification' && dataset.labels ? dataset : null;
+  if (rowText && derivedFrom) {
     const blocksOf = (field: RowTextSpec['field']): RowBlocks => ({
-      start: (ranges, nonFiniteString) =>
-        rowText(ranges.map(({ from, to }) => ({ values, labels, n, k, reduction: a.reduction, field, from, to, nonFiniteString }))),
+      start: (ranges, nonFiniteString) => rowText(ranges.map((range) => rowTextSpec(derivedFrom, a, field, range, nonFiniteString))),
     });
     probabilities.blocks = blocksOf('probabilities');
     logitGradient.blocks = blocksOf('logitGradient');
   }
   const gradient = a.gradient ? RowsForJson.of(a.gradient, n, k) : logitGradient; // logits: ∂L/∂z is the gradient
   const targets = new RowsForJson(n, k, (i, out) => targetRowInto(a, i, k, out));
-  return { probabilities, gradient, logitGradient, targets };
+  return { probabilities, gradient, logitGradient, targets, derivedFrom };
 }
 
 export function accuracy(predicted: Int32Array, actual: Int32Array): number {

@@ -13,7 +13,7 @@ import { accuracy, analysisReport, classificationRows, toRows } from './analysis
 import { safetensorsChunks, writeSafetensors } from './safetensors';
 import { DEFAULT_CHUNK_CHARS, jsonFileChunks } from './jsonChunks';
 import { NumberRow } from './numberRow';
-import { rowBlocksInOrder, type RowRange, type RowTextRunner } from './rowTextBlock';
+import { rowBlocksInOrder, rowTextSpec, type RowRange, type RowTextRunner } from './rowTextBlock';
 import { softmaxJacobian } from './softmax';
 import { neutraliseFormula } from './csvSafe';
 
@@ -173,24 +173,19 @@ export function* analysisCsvLines(
         yield row.join(',');
       }
     };
-    const derived = !a.probabilities && !a.logitGradient && dataset?.task === 'classification' && dataset.labels && a.k > 0;
-    if (!rowText || !derived) return yield* lines(0, a.n);
+    const source = rows.derivedFrom;
+    if (!rowText || !source || a.k === 0) return yield* lines(0, a.n);
     // Blocks of lines formatted on threads (a block's lines joined by newlines), in order.
-    const { values: logits, labels } = dataset;
     const perBlock = Math.max(1, Math.floor(DEFAULT_CHUNK_CHARS / (2 * a.k * 24 + 64)));
     const start = (ranges: RowRange[]) =>
       rowText(
-        ranges.map(({ from, to }) => ({
-          values: logits,
-          labels,
-          n: a.n,
-          k: a.k,
-          reduction: a.reduction,
-          field: 'csvLines' as const,
-          from,
-          to,
-          nonFiniteString: false,
-          csv: { actual: a.actual.slice(from, to), predicted: a.predicted.slice(from, to), losses: a.losses.slice(from, to) },
+        ranges.map((range) => ({
+          ...rowTextSpec(source, a, 'csvLines', range, false),
+          csv: {
+            actual: a.actual.slice(range.from, range.to),
+            predicted: a.predicted.slice(range.from, range.to),
+            losses: a.losses.slice(range.from, range.to),
+          },
         })),
       );
     for (const block of rowBlocksInOrder(a.n, perBlock, start)) {

@@ -24,6 +24,17 @@ export interface RowTextSpec {
   csv?: { actual: Int32Array; predicted: Int32Array; losses: Float64Array };
 }
 
+/** The spec of rows [from, to) of `field`, derived from `dataset`'s logits and labels for analysis `a`. */
+export function rowTextSpec(
+  dataset: { values: Float64Array; labels: Int32Array | null },
+  a: { n: number; k: number; reduction: Reduction },
+  field: RowTextSpec['field'],
+  { from, to }: RowRange,
+  nonFiniteString: boolean,
+): RowTextSpec {
+  return { values: dataset.values, labels: dataset.labels!, n: a.n, k: a.k, reduction: a.reduction, field, from, to, nonFiniteString };
+}
+
 /**
  * Starts formatting specs (on threads, or here) and returns the function that gives each one's text
  * or null, in order: between the two the caller writes what it has.
