@@ -243,19 +243,20 @@ export function runCli(argv: string[], io: CliIo): number {
   }
   if (command === 'check' && dataset.task === 'network') return networkCheckCommand(dataset, reduction, io, values.json);
   if (command === 'check') return checkCommand(dataset, reduction, io, values.json);
+  // The parts reader's analysis is the one rowsOnDemand gives (no p or ∂L/∂z held, the same bits): not made again.
+  const rowWise = streamed && rowsCanBeDerived(dataset) ? streamed.analysis : null;
+  const rowText = rowTextOnThreads(dataset, io, values.threads === undefined ? null : threads);
   if (outFormat) {
     // One analysis for both, each written a piece at a time: a large analysis is more JSON than one string holds (issue 22).
     // JSON and CSV are written a row at a time: p and ∂L/∂z of logits need not be held (see reportOf).
     const rowsOnDemand = (outFormat === 'json' || outFormat === 'csv') && rowsCanBeDerived(dataset);
-    const analysis = dataset.task === 'network' ? null : analyze(dataset, { reduction, rowsOnDemand });
-    const rowText = rowTextOnThreads(dataset, io, values.threads === undefined ? null : threads);
+    const analysis = dataset.task === 'network' ? null : (rowsOnDemand && rowWise) || analyze(dataset, { reduction, rowsOnDemand });
     if (values.json) writeJson(reportOf(dataset, options, values.summary, true, analysis, rowText), (t) => io.out(t));
     const chunks = analysisChunks(dataset, analysis, outFormat, options, basename(file), rowText);
     if (chunks) return finishOutChunks(values.out!, chunks, io);
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }
-  const rowText = rowTextOnThreads(dataset, io, values.threads === undefined ? null : threads);
-  if (values.json) writeJson(reportOf(dataset, options, values.summary, true, null, rowText), (t) => io.out(t));
+  if (values.json) writeJson(reportOf(dataset, options, values.summary, true, rowWise, rowText), (t) => io.out(t));
   else io.out(renderTable(file, reportOf(dataset, options, values.summary)));
   return 0;
 }
