@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import { readNpy } from '../../../src/core/npy';
 import { runPipeline } from '../../../src/core/pipeline';
 import { num } from '../../../src/extension/format';
+import { exportAnalysis } from '../../../src/core/exportAnalysis';
 import { sha256, workspaceFile } from './util';
+import { seededUniform } from '../../helpers/seeded';
 
 const siblings = () => ({
   'scores_labels.npy': new Uint8Array(readFileSync(workspaceFile('numpy/scores_labels.npy').fsPath)),
@@ -39,6 +41,29 @@ describe('NumPy files and export', function () {
     assert.deepEqual(Array.from(array.data), Array.from(core.analysis!.gradient));
     assert.equal(sha256(uri), before);
     await vscode.workspace.fs.delete(target);
+  });
+
+  it('exports a 1,000-class logits CSV read from disk in parts as JSON and CSV: the core’s bytes', async () => {
+    // 600 × 1,000 (about 5 MB, above the worker threshold): the worker reads it in parts and an
+    // export's rows are derived and formatted on its part threads (issue 22).
+    const next = seededUniform(2203);
+    const [n, k] = [600, 1000];
+    const lines = [Array.from({ length: k }, (_, j) => `logit_${j}`).join(',') + ',label'];
+    for (let i = 0; i < n; i++) lines.push(`${Array.from({ length: k }, () => (8 * next() - 4).toFixed(5)).join(',')},${(13 * i) % k}`);
+    const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
+    const uri = workspaceFile('export-1000-classes.csv');
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    const core = runPipeline(bytes, 'export-1000-classes.csv');
+    assert.ok(core.analysis?.task === 'classification' && core.problems.length === 0);
+    for (const kind of ['json', 'csv'] as const) {
+      const target = workspaceFile(`exported-1000-classes.${kind}`);
+      const written = await vscode.commands.executeCommand<vscode.Uri>('gradientLens.exportAnalysis', uri, { kind, target });
+      assert.equal(written?.toString(), target.toString());
+      const want = exportAnalysis(core.analysis, kind, { fileName: 'export-1000-classes.csv', classes: null });
+      assert.ok(Buffer.from(readFileSync(target.fsPath)).equals(Buffer.from(want)), `${kind}: the core's export`);
+      await vscode.workspace.fs.delete(target);
+    }
+    await vscode.workspace.fs.delete(uri);
   });
 
   it('refuses to export over the data file itself, which stays byte-identical', async () => {
