@@ -22,7 +22,7 @@ import { escapeControls, escapeJsonOutput } from '../core/safeText';
 import { UnreadableFileError } from './readRegular';
 import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
-import type { PartJob, PartResult } from '../node/summaryParts';
+import { MIN_PART_BYTES, type PartJob, type PartResult } from '../node/summaryParts';
 import { rowTextOnPool, type PoolJob } from '../node/partThreads';
 import type { RowTextRunner } from '../core/rowTextBlock';
 import { streamedTable } from './streamTable';
@@ -44,6 +44,8 @@ export interface CliIo extends OutIo {
   runParts?(jobs: PoolJob[], threads: number): PartResult[];
   /** runParts in two halves (PartThreadPool.start): the jobs start now, the function returned waits for them. */
   startParts?(jobs: PoolJob[], threads: number): () => PartResult[];
+  /** Starts the threads a run on this many threads will use, so they boot while this thread plans (PartThreadPool.prestart). */
+  prestartParts?(threads: number): void;
 }
 
 const USAGE = `usage:
@@ -117,6 +119,7 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`gradient-lens: --threads must be a whole number from 1 to 256, not "${values.threads}"\n`);
     return 2;
   }
+  if (command !== 'run' && threads > 1 && readsInParts(file, io)) io.prestartParts?.(threads);
   const thresholds = parseThresholds(values['vanishing-threshold'], values['exploding-threshold']);
   if (typeof thresholds === 'string') {
     io.err(`gradient-lens: ${thresholds}\n`);
@@ -298,6 +301,17 @@ export function defaultThreads(file: string, io: Pick<CliIo, 'fileSize'>): numbe
     // unreadable: the command reports it
   }
   return size >= THREADS_FROM_BYTES ? availableParallelism() : 1;
+}
+
+/** Whether `file` is a CSV or JSON big enough to be cut into two parts or more (summaryParts.ts partsFor). */
+function readsInParts(file: string, io: Pick<CliIo, 'fileSize'>): boolean {
+  const format = formatOf(file);
+  if ((format !== 'csv' && format !== 'json') || /\.tsv$/i.test(file)) return false;
+  try {
+    return io.fileSize(file) >= 2 * MIN_PART_BYTES;
+  } catch {
+    return false; // unreadable: the command reports it
+  }
 }
 
 /** The network health thresholds given on the command line: positive numbers, or a message. */

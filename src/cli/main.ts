@@ -44,6 +44,7 @@ const io = {
   // then its parts run on the same threads.
   runParts: bundled ? (jobs: PoolJob[], threads: number) => pool().run(jobs, threads) : undefined,
   startParts: bundled ? (jobs: PoolJob[], threads: number) => pool().start(jobs, threads) : undefined,
+  prestartParts: bundled ? (threads: number) => pool().prestart(threads) : undefined,
   // Written before returning, not queued: see stdoutSync.ts.
   out: (text: string) => writeAllSync(1, text),
   err: (text: string) => process.stderr.write(text),

@@ -128,7 +128,8 @@ function jsonInParts(
   reduction: Reduction,
   threads: ThreadOptions,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
-  const plan = planJsonParts(file, f, partsFor(threads.count, threads.minPartBytes));
+  // The pre-scan's row counts on the threads too (started while the plan read the labels).
+  const plan = planJsonParts(file, f, partsFor(threads.count, threads.minPartBytes), threads.runParts);
   if (!plan || plan.jobs.length < 2) return null;
   const { jobs, k, rows } = plan;
   const results = threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f)));

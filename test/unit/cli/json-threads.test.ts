@@ -58,11 +58,20 @@ describe('JSON --threads: the same bits for every N', () => {
       assert.equal(one === 'null', name === 'bad.json' || name === 'short-labels.json', `${name} streamed`);
       for (const count of [2, 3, 4, 5]) {
         const failed: boolean[] = [];
-        const runParts = (jobs: PartJob[]) => jobs.map((job) => summarizePart(job, open)).map((r) => (failed.push(!r.ok), r));
+        let counted = 0; // the pre-scan's row counts, run on the threads too
+        const runParts = (jobs: PartJob[]) =>
+          jobs.map((job) => {
+            const r = summarizePart(job, open);
+            if (job.countByte === undefined) failed.push(!r.ok);
+            else counted++;
+            return r;
+          });
         const many = JSON.stringify(streamedSummary(path, open, () => null, 'mean', { count, minPartBytes: 256, runParts }));
         assert.equal(many, one, `${name}, ${count} threads`);
         // Not vacuous: the file was cut into `count` parts, and only the broken one failed.
         assert.equal(failed.length, count, `${name}: ${count} parts`);
+        // The rows before each cut: counted on the threads when there are two cuts or more.
+        assert.equal(counted, count > 2 ? count - 1 : 0, `${name}: the pre-scan's count jobs`);
         if (name === 'bad.json') assert.equal(failed.filter(Boolean).length, 1, `${name}: one part failed`);
         if (one !== 'null')
           assert.ok(

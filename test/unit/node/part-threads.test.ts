@@ -75,6 +75,13 @@ test('parts pulled by real threads come back in job order, as if read here; no t
     assert.deepEqual(new PartThreadPool(script).run(plan.jobs, threads).map(plain), here, `${threads} threads`);
   }
   assert.deepEqual(new PartThreadPool(join(scratch, 'missing.cjs')).run(plan.jobs, 3).map(plain), here, 'no worker could start');
+  // Started before the run (the CLI, while it plans): the run uses those threads and starts none.
+  const prestarted = new PartThreadPool(script);
+  prestarted.prestart(3);
+  assert.equal(prestarted.size, 2, 'threads − 1 started: this thread is the third');
+  assert.deepEqual(prestarted.run(plan.jobs, 3).map(plain), here, 'prestarted threads');
+  assert.equal(prestarted.size, 2, 'no thread started again');
+  prestarted.close();
 });
 
 test('a part that is not in the simple layout fails on a thread as it does here', () => {
