@@ -273,6 +273,62 @@ for (const source of [csv, json]) {
   }
 }
 rmSync(hostModule, { force: true });
+
+// The parse alone (bench/entries/parseCurve.mjs): 1…cores warm threads of one process read the
+// file's parts (a JSON's pre-scan included), no process or thread start timed. The figures above
+// add Node's start (~75 ms here), a new thread's (~100 ms) and V8's first compiles of the hot loops
+// (~80 ms a thread): this row is what the threads themselves gain.
+const partsModule = join(DATA_DIR, 'parts-bench.cjs');
+buildSync({
+  stdin: {
+    contents: [
+      "export { PartThreadPool } from './src/node/partThreads';",
+      "export { openChunkFile } from './src/node/chunkFile';",
+      "export { partsFor, planCsvParts, planJsonParts } from './src/node/summaryParts';",
+    ].join('\n'),
+    resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  outfile: partsModule,
+  logLevel: 'error',
+});
+const curveEntry = fileURLToPath(new URL('../entries/parseCurve.mjs', import.meta.url));
+for (const source of [csv, json]) {
+  const curve = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
+  const losses = new Set();
+  for (let r = 0; r < (QUICK ? 1 : 2); r++) {
+    measureControl();
+    for (let t = 1; t <= cores; t++) {
+      const p = spawnSync(process.execPath, [curveEntry, partsModule, cli, source.path, String(t), String(POOL_RUNS)], {
+        encoding: 'utf8',
+      });
+      if (p.status !== 0) throw new Error(`parse curve failed: ${p.stderr}`);
+      const { times, loss } = JSON.parse(p.stdout);
+      losses.add(loss);
+      curve[t].push(...times);
+      log(`  parse alone ${source.kind} ${t} warm thread(s): ${times.map((x) => x.toFixed(0)).join(' ')} ms`);
+    }
+  }
+  if (losses.size !== 1) throw new Error(`the thread count changed the summed losses: ${[...losses].join(' | ')}`);
+  info.runs[`parse-curve-${source.kind}`] = curve;
+  for (let t = 2; t <= cores; t++) {
+    rows.push(
+      row({
+        name: `the parse alone: ${source.kind.toUpperCase()} (${(source.bytes / MB).toFixed(0)} MB) on ${t} warm threads vs 1 (parse speed-up)`,
+        ours: { value: Number(pick(curve[t]).toFixed(0)), unit: 'ms' },
+        peer: { name: '1 warm thread', value: Number(pick(curve[1]).toFixed(0)), unit: 'ms' },
+        ratio: pick(curve[1]) / pick(curve[t]),
+        target: t === 2 ? 1.7 : null,
+        note: `plan${source.kind === 'json' ? ' (the pre-scan on the threads)' : ''} and parts, two parts a thread; no process or thread start; the same summed losses for every count; ${load}`,
+      }),
+    );
+  }
+}
+rmSync(partsModule, { force: true });
 info.runs.scalingControl = control;
 for (let t = 2; t <= cores; t++) {
   const speedups = control[t];
