@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 
 const [partsModule, cli, file, threadsArg, roundsArg] = process.argv.slice(2);
 const threads = Number(threadsArg);
-const { PartThreadPool, openChunkFile, partsFor, planCsvParts, planJsonParts } = createRequire(import.meta.url)(partsModule);
+const { PartThreadPool, openChunkFile, partsFor, planCsvParts, planJsonParts, runPlan } = createRequire(import.meta.url)(partsModule);
 const WARM = 3;
 const pool = new PartThreadPool(cli);
 const run = (jobs) => pool.run(jobs, threads);
@@ -20,8 +20,8 @@ for (let r = 0; r < WARM + Number(roundsArg); r++) {
   const t0 = performance.now();
   // Two parts a thread: a thread that finishes first takes the next (the threads are all warm).
   const parts = partsFor(threads, undefined, 2);
-  const plan = file.endsWith('.json') ? planJsonParts(file, f, parts, threads > 1 ? run : undefined) : planCsvParts(file, f, parts, false);
-  const results = threads > 1 ? run(plan.jobs) : plan.jobs.map((job) => pool.run([job], 1)[0]);
+  const plan = file.endsWith('.json') ? planJsonParts(file, f, parts) : planCsvParts(file, f, parts, false);
+  const { results } = runPlan(plan, plan.jobs, run, (job) => pool.run([job], 1)[0]);
   const elapsed = performance.now() - t0;
   if (r >= WARM) times.push(elapsed);
   let total = 0;

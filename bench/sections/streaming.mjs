@@ -284,7 +284,7 @@ buildSync({
     contents: [
       "export { PartThreadPool } from './src/node/partThreads';",
       "export { openChunkFile } from './src/node/chunkFile';",
-      "export { partsFor, planCsvParts, planJsonParts } from './src/node/summaryParts';",
+      "export { partsFor, planCsvParts, planJsonParts, runPlan } from './src/node/summaryParts';",
     ].join('\n'),
     resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
     loader: 'ts',

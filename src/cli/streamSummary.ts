@@ -9,7 +9,16 @@ import { formatOf } from '../core/load';
 import type { Reduction } from '../core/losses';
 import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
-import { jsonTail, partsFor, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from '../node/summaryParts';
+import {
+  jsonTail,
+  partsFor,
+  planCsvParts,
+  planJsonParts,
+  runPlan,
+  summarizePart,
+  type PartJob,
+  type PartResult,
+} from '../node/summaryParts';
 
 export { openChunkFile, type ChunkFile } from '../node/chunkFile';
 
@@ -128,14 +137,15 @@ function jsonInParts(
   reduction: Reduction,
   threads: ThreadOptions,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
-  // The pre-scan's row counts on the threads too (started while the plan read the labels).
-  const plan = planJsonParts(file, f, partsFor(threads.count, threads.minPartBytes), threads.runParts);
+  const plan = planJsonParts(file, f, partsFor(threads.count, threads.minPartBytes));
   if (!plan || plan.jobs.length < 2) return null;
-  const { jobs, k, rows } = plan;
-  const results = threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f)));
+  // The pre-scan's counts run beside the first part (runPlan).
+  const ran = runPlan(plan, plan.jobs, threads.runParts, (job) => summarizePart(job, openSame(f)));
+  if (!ran) return null;
+  const { results, rows } = ran;
   // Each part must have read the rows the pre-scan counted for it, or the labels were not its own.
   for (let i = 0; i + 1 < results.length; i++) if (results[i].ok && results[i].losses.length !== rows[i]) return null;
-  return addUp(results, k, reduction);
+  return addUp(results, plan.k, reduction);
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */

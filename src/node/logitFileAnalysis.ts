@@ -19,7 +19,7 @@ import type { RowTarget } from '../core/summaryRows';
 import { dataWarnings } from '../core/warnings';
 import { openChunkFile, type ChunkFile } from './chunkFile';
 import { FilledValues } from './valueFill';
-import { lineStretch, partsFor, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from './summaryParts';
+import { lineStretch, partsFor, planCsvParts, planJsonParts, runPlan, summarizePart, type PartJob, type PartResult } from './summaryParts';
 
 export interface LogitFileAnalysis {
   /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
@@ -76,9 +76,10 @@ function analyzeOpen(
   threads: PartRunner,
 ): LogitFileAnalysis | null {
   const parts = partsFor(threads.count, threads.minPartBytes, threads.partsPerThread);
-  // The plan's row counts on the threads too, when there are threads: one pass over the file fewer here.
+  // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
+  // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
   const countOn = threads.runParts;
-  const plan = format === 'json' ? planJsonParts(path, f, parts, countOn) : planCsvParts(path, f, parts, true, countOn);
+  const plan = format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts, true, countOn);
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   const classes = siblingClassNames(k, siblingReader({ siblings: options.siblings ?? {} }));
@@ -97,15 +98,19 @@ function analyzeOpen(
   };
   const kept = threads.valuesNow ? { values } : {};
   const withLines = threads.lineTables !== false;
+  // A JSON part after the first learns its first row from the counts (runPlan): 0 until then.
   const jobs = plan.jobs.map((job, i): PartJob => ({
     ...job,
-    target: { firstRow: plan.firstRows[i], ...arrays, ...kept } satisfies RowTarget,
+    target: { firstRow: plan.firstRows[i] ?? 0, ...arrays, ...kept } satisfies RowTarget,
     ...(withLines ? {} : { skipLines: true }),
   }));
-  const results = threads.runParts && jobs.length > 1 ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, () => sameFile(f)));
+  const run = threads.runParts && jobs.length > 1 ? threads.runParts : undefined;
+  const ran = runPlan(plan, jobs, run, (job) => summarizePart(job, () => sameFile(f)));
+  if (!ran) return null;
+  const { results, rows, firstRows } = ran;
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
-    if (!r.ok || r.rows !== plan.rows[i] || (withLines && !r.lines)) return null;
+    if (!r.ok || r.rows !== rows[i] || (withLines && !r.lines)) return null;
   }
   // The sums of the one-thread reader, in file order: the same bits for every number of parts.
   let total = 0;
@@ -152,7 +157,7 @@ function analyzeOpen(
   };
   const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
   const lines = withLines ? joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size) : null;
-  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(plan.firstRows, plan.rows, threads.count));
+  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count));
   if (threads.valuesNow) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
 }

@@ -15,7 +15,16 @@ import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
 import { openChunkFile } from '../../../src/node/chunkFile';
 import { Worker } from 'node:worker_threads';
 import { connectPartThread, PartThreadPool } from '../../../src/node/partThreads';
-import { partsFor, planCsvParts, planJsonParts, summarizePart, type PartJob, type PartResult } from '../../../src/node/summaryParts';
+import {
+  partsFor,
+  planCsvParts,
+  planJsonParts,
+  runPlan,
+  summarizePart,
+  type PartJob,
+  type PartPlan,
+  type PartResult,
+} from '../../../src/node/summaryParts';
 import { seededUniform } from '../../helpers/seeded';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gl-part-threads-'));
@@ -44,6 +53,14 @@ function csvPlan(path: string, parts: number) {
 }
 
 const plain = (r: PartResult) => ({ ok: r.ok, hits: r.hits, losses: [...r.losses], bounds: [...r.bounds] });
+
+/** A plan run by `run` (runPlan): the parts' losses joined in file order, and each part's first row. */
+function plainRun(plan: PartPlan, run: (jobs: PartJob[]) => PartResult[]) {
+  const ran = runPlan(plan, plan.jobs, run, () => assert.fail('run takes every job'));
+  if (!ran) return null;
+  assert.ok(ran.results.every((r) => r.ok));
+  return { losses: ran.results.flatMap((r) => [...r.losses]), firstRows: ran.firstRows };
+}
 
 test('partsFor: one part on one thread or below two minimum parts, else one per thread', () => {
   assert.equal(partsFor(1, 100)(10_000), 1);
@@ -138,7 +155,7 @@ test('threads started elsewhere (the extension host’s), reached through ports:
   }
 });
 
-test('row counts on the threads (count jobs) give the plan the one-thread pre-scan gives: cuts, rows, first rows', () => {
+test('row counts on the threads (count jobs): a CSV plan is the one-thread pre-scan’s; a JSON plan’s parts, counted beside them, read the rows a whole-file read gives', () => {
   const count = (jobs: PartJob[]) => jobs.map((job) => summarizePart(job, open));
   const rand = seededUniform(12);
   const cases: [string, string][] = [];
@@ -162,12 +179,32 @@ test('row counts on the threads (count jobs) give the plan the one-thread pre-sc
     writeFileSync(path, text);
     const f = open(path)!;
     try {
+      const whole = name.endsWith('.json')
+        ? plainRun(
+            planJsonParts(path, f, () => 1)!,
+            count,
+          )!
+        : null;
       for (const parts of [1, 2, 3, 5, 16, 400]) {
-        const plan = name.endsWith('.json')
-          ? (c?: typeof count) => planJsonParts(path, f, () => parts, c)
-          : (c?: typeof count) => planCsvParts(path, f, () => parts, true, c);
-        const serial = plan()!;
-        const counted = plan(count)!;
+        if (name.endsWith('.json')) {
+          const plan = planJsonParts(path, f, () => parts)!;
+          assert.equal(plan.counts?.jobs.length ?? 0, plan.jobs.length - 1, `${name}, ${parts} parts: a count job before each cut`);
+          const ran = plainRun(plan, count);
+          // A cut past the logits' own ']' (a file of a row or two): not read in parts, read whole.
+          const logitsEnd = text.lastIndexOf(']', text.indexOf('"labels"'));
+          if (plan.jobs.some((job) => job.start > logitsEnd)) {
+            assert.equal(ran, null, `${name}, ${parts} parts: a cut after the rows`);
+            continue;
+          }
+          assert.ok(ran, `${name}, ${parts} parts`);
+          // The rows before each cut, counted apart from the reader: the rows' ']' in the text before it.
+          const before = plan.jobs.map((job) => text.slice(0, job.start).split(']').length - 1);
+          assert.deepEqual(ran.firstRows, before, `${name}, ${parts} parts: first rows`);
+          assert.deepEqual(ran.losses, whole!.losses, `${name}, ${parts} parts: every row read, with its own label`);
+          continue;
+        }
+        const serial = planCsvParts(path, f, () => parts, true)!;
+        const counted = planCsvParts(path, f, () => parts, true, count)!;
         assert.ok(serial, name);
         assert.deepEqual(
           { jobs: counted.jobs, rows: counted.rows, firstRows: counted.firstRows, n: counted.n },
@@ -180,3 +217,35 @@ test('row counts on the threads (count jobs) give the plan the one-thread pre-sc
     }
   }
 });
+
+test(
+  'a JSON plan whose count cannot be made: the parts waiting for it give up at once, and the plan is refused',
+  { timeout: 20_000 },
+  () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `[${i % 7}.5, -1.25, ${i}]`);
+    const path = join(scratch, 'uncounted.json');
+    writeFileSync(path, `{"logits": [${rows.join(',\n ')}], "labels": [${rows.map((_, i) => i % 3).join(', ')}]}`);
+    const f = open(path)!;
+    try {
+      const plan = planJsonParts(path, f, () => 4)!;
+      assert.equal(plan.counts?.jobs.length, 3);
+      // The file is gone for the count jobs (a thread that cannot open it): each marks its count failed.
+      const ran = runPlan(plan, plan.jobs, undefined, (job) => summarizePart(job, job.countByte === undefined ? open : () => null));
+      assert.equal(ran, null);
+      assert.deepEqual([...plan.counts!.rows.subarray(0, 3)], [-2, -2, -2]);
+      // And with every count made, the same plan reads every row.
+      const fresh = planJsonParts(path, f, () => 4)!;
+      const whole = runPlan(fresh, fresh.jobs, undefined, (job) => summarizePart(job, open))!;
+      assert.deepEqual(
+        whole.results.map((r) => r.losses.length),
+        whole.rows,
+      );
+      assert.equal(
+        whole.rows.reduce((a, b) => a + b, 0),
+        40,
+      );
+    } finally {
+      f.close();
+    }
+  },
+);
