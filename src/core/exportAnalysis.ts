@@ -4,10 +4,10 @@
  * where they go (a file the user chose, never the data file) is the caller's business.
  */
 import type { Analysis, ClassificationAnalysis } from './analysis';
-import { denseTargets, type Dataset, type NetworkData } from './dataset';
+import type { Dataset, NetworkData } from './dataset';
 import type { NetworkAnalysis } from './network';
 import { networkReport } from './networkReport';
-import { writeNpy } from './npy';
+import { writeNpy, type MatrixRows } from './npy';
 import { npzChunks, writeNpz, type NpzEntry } from './npz';
 import { accuracy, analysisReport, classificationRows, toRows } from './analysisReport';
 import { safetensorsChunks, writeSafetensors } from './safetensors';
@@ -74,8 +74,8 @@ export function* exportAnalysisChunks(
 ): Generator<Uint8Array, void, undefined> {
   if (format === 'json') yield* jsonFileChunks(analysisJsonReport(a, ctx, dataset, rowText), 'string');
   else if (format === 'csv') yield* lineChunks(analysisCsvLines(a, ctx, dataset, rowText));
-  else if (format === 'npz') yield* npzChunks(analysisArrays(a), { compress: ctx.compress });
-  else if (format === 'safetensors') yield* safetensorsChunks(analysisArrays(a), safetensorsMetadata(ctx));
+  else if (format === 'npz') yield* npzChunks(analysisArrays(a, dataset), { compress: ctx.compress });
+  else if (format === 'safetensors') yield* safetensorsChunks(analysisArrays(a, dataset), safetensorsMetadata(ctx));
   else yield exportAnalysis(a, format, ctx);
 }
 
@@ -257,15 +257,24 @@ function safetensorsMetadata(ctx: ExportContext): Record<string, string> {
   return ctx.fileName ? { source: ctx.fileName, written_by: 'gradient-lens' } : { written_by: 'gradient-lens' };
 }
 
-function analysisArrays(a: Analysis): Record<string, NpzEntry> {
+/**
+ * The analysis's arrays under their .npz names. The N × K matrices it holds are written as they
+ * are; the ones it does not hold (one-hot targets of class indices; p and ∂L/∂z of an analysis
+ * made with rowsOnDemand, from `dataset`) are given a row at a time, written without being held
+ * (issue 22: 10⁴ × 10³ logits' p, ∂L/∂z and targets were 240 MB made only to be written).
+ */
+function analysisArrays(a: Analysis, dataset?: Dataset): Record<string, NpzEntry> {
   const arrays: Record<string, NpzEntry> = { loss: { data: Float64Array.of(a.loss), shape: [] }, losses: { data: a.losses, shape: [a.n] } };
   if (a.task === 'classification') {
     const m = [a.n, a.k];
+    const rows = classificationRows(a, dataset);
+    const matrix = (held: Float64Array | null, given: MatrixRows): NpzEntry =>
+      held ? { data: held, shape: m } : { rows: given, shape: m };
     Object.assign(arrays, {
-      probabilities: { data: a.probabilities, shape: m },
-      targets: { data: denseTargets(a, a.n, a.k), shape: m },
-      gradient: { data: a.gradient, shape: m },
-      logit_gradient: { data: a.logitGradient, shape: m },
+      probabilities: matrix(a.probabilities, rows.probabilities),
+      targets: matrix(a.targets, rows.targets),
+      gradient: matrix(a.gradient, rows.gradient),
+      logit_gradient: matrix(a.logitGradient, rows.logitGradient),
       predicted: { data: a.predicted, shape: [a.n] },
       labels: { data: a.actual, shape: [a.n] },
       p_true: { data: a.pTrue, shape: [a.n] },

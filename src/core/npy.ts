@@ -259,6 +259,44 @@ export function npyParts(data: Float64Array | Int32Array, shape: number[]): { he
   return { header: npyHeaderBytes(descr, shape), body: littleEndianBytes(data) };
 }
 
+/**
+ * A float64 matrix given a row at a time (issue 22): an analysis's p or ∂L/∂z derived from the
+ * logits, written to a file without ever being held whole. `rowInto` writes row i into `out`
+ * (length cols) and returns it.
+ */
+export interface MatrixRows {
+  readonly rows: number;
+  readonly cols: number;
+  rowInto(i: number, out: Float64Array): Float64Array;
+}
+
+/** Bytes in a block of MatrixRows: small enough to stay cached, large enough that a block costs nothing. */
+const ROW_BLOCK_BYTES = 1 << 20;
+
+/**
+ * A MatrixRows' little-endian bytes in blocks of whole rows (about 1 MB), row-major as a .npy body.
+ * Each block is `into` when it is given and large enough (reused: the caller must be done with a
+ * block before asking for the next), else a fresh array.
+ */
+export function* matrixRowBytes(m: MatrixRows, into?: Float64Array): Generator<Uint8Array, void, undefined> {
+  const perBlock = Math.max(1, Math.floor(ROW_BLOCK_BYTES / (8 * Math.max(1, m.cols))));
+  for (let from = 0; from < m.rows; from += perBlock) {
+    const count = Math.min(perBlock, m.rows - from);
+    const block = into && into.length >= count * m.cols ? into.subarray(0, count * m.cols) : new Float64Array(count * m.cols);
+    for (let r = 0; r < count; r++) {
+      const out = block.subarray(r * m.cols, (r + 1) * m.cols);
+      const row = m.rowInto(from + r, out);
+      if (row !== out) out.set(row);
+    }
+    yield littleEndianBytes(block);
+  }
+}
+
+/** A scratch block for matrixRowBytes (a pass that only reads the bytes, as a checksum does). */
+export function matrixRowScratch(m: MatrixRows): Float64Array {
+  return new Float64Array(Math.max(1, Math.floor(ROW_BLOCK_BYTES / (8 * Math.max(1, m.cols)))) * m.cols);
+}
+
 /** The array's values as little-endian bytes: its own bytes on a little-endian host, else a converted copy. */
 export function littleEndianBytes(data: Float64Array | Int32Array): Uint8Array {
   if (HOST_LITTLE_ENDIAN) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -9,14 +9,28 @@ import { concatBytes } from './concatBytes';
 import { crc32 } from './crc32';
 import { DEFAULT_MAX_FILE_BYTES } from './limits';
 import { hasNpyMagic } from './fileSignature';
-import { NpyError, npyParts, readNpy, readNpyHeader, type NpyArray, type NpyHeader } from './npy';
+import {
+  matrixRowBytes,
+  matrixRowScratch,
+  NpyError,
+  npyHeaderBytes,
+  npyParts,
+  readNpy,
+  readNpyHeader,
+  type MatrixRows,
+  type NpyArray,
+  type NpyHeader,
+} from './npy';
 import { readZipDirectory, ZipStructureError, type ZipMember } from './zipDirectory';
 
 /** An array to store in an archive; `shape` must multiply out to `data.length`. */
-export interface NpzEntry {
+export interface NpzArray {
   data: Float64Array | Int32Array;
   shape: number[];
 }
+
+/** An array, or a float64 matrix given a row at a time (`rows`, shape [rows, cols]): written without being held whole. */
+export type NpzEntry = NpzArray | { rows: MatrixRows; shape: number[] };
 
 export interface NpzReadOptions {
   /**
@@ -252,19 +266,37 @@ export function* npzChunks(arrays: Record<string, NpzEntry>, options: { compress
   for (const [key, entry] of Object.entries(arrays)) {
     const name = utf8.encode(`${key}.npy`);
     const utf8Name = /[^\x00-\x7f]/.test(key) ? 0x800 : 0;
-    const { header, body } = npyParts(entry.data, entry.shape);
-    const size = header.length + body.length;
-    const crc = crc32(body, crc32(header));
-    let data: Uint8Array[] = [header, body];
+    const { header, pieces, length, sample } = memberParts(entry);
+    const size = header.length + length;
+    let data: Iterable<Uint8Array>;
+    let crc: number;
     let method = 0;
-    if (options.compress && worthDeflating(body)) {
-      data = [];
-      const deflate = new Deflate({ level: 6 }, (chunk) => data.push(chunk));
-      deflate.push(header);
-      deflate.push(body, true);
+    let stored = size;
+    if (options.compress && worthDeflating(sample, length)) {
+      const deflated: Uint8Array[] = [];
+      const deflate = new Deflate({ level: 6 }, (chunk) => deflated.push(chunk));
+      // Pushed in pieces of DEFLATE_PUSH bytes whatever the source's: deflate's output depends on
+      // where its input is cut, and a matrix given by rows must give the bytes its array gives.
+      const push = evenPushes((piece, last) => deflate.push(piece, last));
+      crc = crc32(header);
+      push(header, false);
+      for (const piece of pieces(true)) {
+        crc = crc32(piece, crc);
+        push(piece, false);
+      }
+      push(new Uint8Array(0), true);
+      data = deflated;
       method = 8;
+      stored = deflated.reduce((n, piece) => n + piece.length, 0);
+    } else {
+      // The CRC goes in the local header, before the data: a matrix given by rows is made twice.
+      crc = crc32(header);
+      for (const piece of pieces(true)) crc = crc32(piece, crc);
+      data = (function* () {
+        yield header;
+        yield* pieces();
+      })();
     }
-    const stored = data.reduce((n, piece) => n + piece.length, 0);
     if (offset + 30 + name.length + stored > ZIP_LIMIT) {
       throw new RangeError(`the .npz would pass 4 GB at ${key}.npy: more than a zip without zip64 holds; write the arrays as .npy files`);
     }
@@ -329,11 +361,63 @@ const WORTH_DEFLATING = 0.9;
 const SAMPLE_BYTES = 1 << 20;
 
 /**
- * Whether deflate pays for a member. Gradients and probabilities in float64 shrink by about 4 %
- * at about 10 ms a MB (a 10,000 × 1,000 analysis: 9 of the 13 s of `--out x.npz`); one-hot targets
- * and labels shrink to almost nothing in a fraction of that. A 1 MB sample tells them apart.
+ * Whether deflate pays for a member of `length` bytes whose first bytes are `sample` (at least
+ * SAMPLE_BYTES of them when there are that many). Gradients and probabilities in float64 shrink by
+ * about 4 % at about 10 ms a MB (a 10,000 × 1,000 analysis: 9 of the 13 s of `--out x.npz`);
+ * one-hot targets and labels shrink to almost nothing in a fraction of that. A 1 MB sample tells
+ * them apart.
  */
-function worthDeflating(body: Uint8Array): boolean {
-  if (body.length <= SAMPLE_BYTES) return true;
-  return deflateSync(body.subarray(0, SAMPLE_BYTES), { level: 6 }).length < WORTH_DEFLATING * SAMPLE_BYTES;
+function worthDeflating(sample: () => Uint8Array, length: number): boolean {
+  if (length <= SAMPLE_BYTES) return true;
+  return deflateSync(sample().subarray(0, SAMPLE_BYTES), { level: 6 }).length < WORTH_DEFLATING * SAMPLE_BYTES;
+}
+
+/** Bytes the deflater is given at a time. */
+const DEFLATE_PUSH = 1 << 20;
+
+/** A push(bytes, last) that hands `to` the bytes in pieces of DEFLATE_PUSH (the last one shorter), copied. */
+function evenPushes(to: (piece: Uint8Array, last: boolean) => void): (bytes: Uint8Array, last: boolean) => void {
+  let buffer = new Uint8Array(DEFLATE_PUSH);
+  let filled = 0;
+  return (bytes, last) => {
+    for (let at = 0; at < bytes.length;) {
+      const take = Math.min(DEFLATE_PUSH - filled, bytes.length - at);
+      buffer.set(bytes.subarray(at, at + take), filled);
+      filled += take;
+      at += take;
+      if (filled === DEFLATE_PUSH) {
+        to(buffer, false);
+        buffer = new Uint8Array(DEFLATE_PUSH); // the deflater may keep what it was given
+        filled = 0;
+      }
+    }
+    if (last) to(buffer.subarray(0, filled), true);
+  };
+}
+
+/**
+ * A member's .npy header and its body as pieces (`scratch`: pieces that may share one buffer, for a
+ * pass that only reads them), the body's length, and its first SAMPLE_BYTES or more.
+ */
+function memberParts(entry: NpzEntry): {
+  header: Uint8Array;
+  pieces: (scratch?: boolean) => Iterable<Uint8Array>;
+  length: number;
+  sample: () => Uint8Array;
+} {
+  if ('data' in entry) {
+    const { header, body } = npyParts(entry.data, entry.shape);
+    return { header, pieces: () => [body], length: body.length, sample: () => body };
+  }
+  const m = entry.rows;
+  if (entry.shape.length !== 2 || entry.shape[0] !== m.rows || entry.shape[1] !== m.cols)
+    throw new RangeError(`writeNpz: shape [${entry.shape.join(', ')}] is not the rows' ${m.rows} × ${m.cols}`);
+  const scratch = matrixRowScratch(m);
+  const sampleRows = Math.min(m.rows, Math.ceil(SAMPLE_BYTES / (8 * Math.max(1, m.cols))));
+  return {
+    header: npyHeaderBytes('<f8', entry.shape),
+    pieces: (reuse) => matrixRowBytes(m, reuse ? scratch : undefined),
+    length: 8 * m.rows * m.cols,
+    sample: () => concatBytes(matrixRowBytes({ rows: sampleRows, cols: m.cols, rowInto: (i, out) => m.rowInto(i, out) })),
+  };
 }

@@ -20,7 +20,7 @@ import { decodeBfloat16, decodeFloat8 } from './extraFloats';
 import { hasPickleMagic, startsLikeNpy, startsLikeZip } from './fileSignature';
 import { parseJson, type JsonNode, type JsonObject } from './json';
 import { LineIndex } from './lineIndex';
-import { decodeRawArray, littleEndianBytes, NpyError, type NpyArray } from './npy';
+import { decodeRawArray, littleEndianBytes, matrixRowBytes, NpyError, type MatrixRows, type NpyArray } from './npy';
 import { InputError } from './problems';
 
 /** Random access to a file's bytes: `read(offset, length)` returns exactly those bytes (fewer only at the end). */
@@ -270,10 +270,8 @@ export function readSafetensors(
 
 // ---- writer ------------------------------------------------------------------------------------
 
-export interface SafetensorsEntry {
-  data: Float64Array | Int32Array;
-  shape: number[];
-}
+/** A tensor to write, or a float64 matrix given a row at a time (`rows`, shape [rows, cols]): written without being held whole. */
+export type SafetensorsEntry = { data: Float64Array | Int32Array; shape: number[] } | { rows: MatrixRows; shape: number[] };
 
 /**
  * Writes tensors (F64 or I32) in the given order with optional `__metadata__`, padding the header
@@ -296,14 +294,16 @@ export function* safetensorsChunks(
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length)
-      throw new RangeError(`writeSafetensors: "${name}" has shape [${t.shape.join(', ')}] but ${t.data.length} values`);
+    const values = 'data' in t ? t.data.length : t.rows.rows * t.rows.cols;
+    if (count !== values || ('rows' in t && (t.shape.length !== 2 || t.shape[1] !== t.rows.cols)))
+      throw new RangeError(`writeSafetensors: "${name}" has shape [${t.shape.join(', ')}] but ${values} values`);
+    const bytes = 'data' in t ? t.data.byteLength : 8 * values;
     header[name] = {
-      dtype: t.data instanceof Float64Array ? 'F64' : 'I32',
+      dtype: 'rows' in t || t.data instanceof Float64Array ? 'F64' : 'I32',
       shape: t.shape,
-      data_offsets: [offset, offset + t.data.byteLength],
+      data_offsets: [offset, offset + bytes],
     };
-    offset += t.data.byteLength;
+    offset += bytes;
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const padded = Math.ceil(json.length / 8) * 8;
@@ -311,5 +311,8 @@ export function* safetensorsChunks(
   new DataView(head.buffer).setUint32(0, padded, true);
   head.set(json, 8);
   yield head;
-  for (const t of Object.values(tensors)) yield littleEndianBytes(t.data);
+  for (const t of Object.values(tensors)) {
+    if ('data' in t) yield littleEndianBytes(t.data);
+    else yield* matrixRowBytes(t.rows);
+  }
 }

@@ -181,9 +181,9 @@ export class TensorStore {
       return;
     }
     if (this.ensureRows && dataset?.task === 'classification') this.ensureRows(0, dataset.n);
-    // JSON and CSV take their rows one at a time (derived where the analysis holds none); the
-    // binary formats write whole arrays.
-    const rowWise = query.format === 'json' || query.format === 'csv';
+    // JSON, CSV, .npz and .safetensors take their rows one at a time (derived where the analysis
+    // holds none); a .npy is one whole array.
+    const rowWise = query.format !== 'npy';
     const analysis = rowWise ? this.result.analysis : this.fullAnalysis();
     if (!analysis) throw new QueryError('this file has no analysis to export');
     yield* exportAnalysisChunks(analysis, query.format, ctx, dataset ?? undefined, this.rowText);

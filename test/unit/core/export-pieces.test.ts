@@ -29,6 +29,9 @@ function logitsFile(n: number, k: number, soft = false): Uint8Array {
 
 test('export pieces joined equal exportAnalysis in every format, from the full analysis and from rows on demand', () => {
   for (const soft of [false, true]) exportPiecesMatch(logitsFile(1500, 60, soft));
+  // Matrices of 2.4 MB: the .npz stores p and ∂L/∂z (deflate does not pay) and deflates the
+  // one-hot targets; given by rows, each is made in blocks of about 1 MB, twice for a stored one.
+  exportPiecesMatch(logitsFile(3000, 100));
 });
 
 function exportPiecesMatch(bytes: Uint8Array): void {

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../../../src/cli/commands';
-import { writeNpz, type NpzEntry } from '../../../src/core/npz';
+import { writeNpz, type NpzArray } from '../../../src/core/npz';
 import { writeSafetensors } from '../../../src/core/safetensors';
 import { regressionLoss } from '../../../src/core/loss/regression';
 import type { Payload } from '../../../src/shared/protocol';
@@ -56,7 +56,7 @@ function analyzeBytes(bytes: Uint8Array, name: string, args: string[] = []) {
   return { status, err, report: status === 0 ? (JSON.parse(out) as Record<string, unknown>) : null };
 }
 
-function tensor(value: unknown, integer: boolean): NpzEntry {
+function tensor(value: unknown, integer: boolean): NpzArray {
   const rows = value as number[] | number[][];
   const flat = rows.flat() as number[];
   const shape = Array.isArray(rows[0]) ? [rows.length, (rows[0] as number[]).length] : [rows.length];
@@ -64,8 +64,8 @@ function tensor(value: unknown, integer: boolean): NpzEntry {
 }
 
 /** The case's input and targets as arrays, the input under `inputName`. */
-function arraysOf(c: Case, inputName?: string): Record<string, NpzEntry> {
-  const out: Record<string, NpzEntry> = {};
+function arraysOf(c: Case, inputName?: string): Record<string, NpzArray> {
+  const out: Record<string, NpzArray> = {};
   for (const [key, value] of Object.entries(c.file)) {
     if (key === 'loss') continue;
     out[INPUTS.includes(key) ? (inputName ?? key) : key] = tensor(value, key === 'labels');
