@@ -43,9 +43,9 @@ describe('NumPy files and export', function () {
     await vscode.workspace.fs.delete(target);
   });
 
-  it('exports a 1,000-class logits CSV read from disk in parts as JSON and CSV: the core’s bytes', async () => {
+  it('exports a 1,000-class logits CSV read from disk in parts as JSON, CSV, .npz and .safetensors: the core’s bytes', async () => {
     // 600 × 1,000 (about 5 MB, above the worker threshold): the worker reads it in parts and an
-    // export's rows are derived and formatted on its part threads (issue 22).
+    // export's rows are derived (and, as text, formatted on its part threads) as they are written (issue 22).
     const next = seededUniform(2203);
     const [n, k] = [600, 1000];
     const lines = [Array.from({ length: k }, (_, j) => `logit_${j}`).join(',') + ',label'];
@@ -55,11 +55,11 @@ describe('NumPy files and export', function () {
     await vscode.workspace.fs.writeFile(uri, bytes);
     const core = runPipeline(bytes, 'export-1000-classes.csv');
     assert.ok(core.analysis?.task === 'classification' && core.problems.length === 0);
-    for (const kind of ['json', 'csv'] as const) {
+    for (const kind of ['json', 'csv', 'npz', 'safetensors'] as const) {
       const target = workspaceFile(`exported-1000-classes.${kind}`);
       const written = await vscode.commands.executeCommand<vscode.Uri>('gradientLens.exportAnalysis', uri, { kind, target });
       assert.equal(written?.toString(), target.toString());
-      const want = exportAnalysis(core.analysis, kind, { fileName: 'export-1000-classes.csv', classes: null });
+      const want = exportAnalysis(core.analysis, kind, { fileName: 'export-1000-classes.csv', classes: null, compress: true });
       assert.ok(Buffer.from(readFileSync(target.fsPath)).equals(Buffer.from(want)), `${kind}: the core's export`);
       await vscode.workspace.fs.delete(target);
     }
