@@ -251,8 +251,8 @@ export function runCli(argv: string[], io: CliIo): number {
   const rowText = rowTextOnThreads(dataset, io, values.threads === undefined ? null : threads);
   if (outFormat) {
     // One analysis for both, each written a piece at a time: a large analysis is more JSON than one string holds (issue 22).
-    // Every format but .npy is written a row at a time: p and ∂L/∂z of logits need not be held (see reportOf).
-    const rowsOnDemand = outFormat !== 'npy' && rowsCanBeDerived(dataset);
+    // Every format is written a row at a time: p and ∂L/∂z of logits need not be held (see reportOf).
+    const rowsOnDemand = rowsCanBeDerived(dataset);
     const analysis = dataset.task === 'network' ? null : (rowsOnDemand && rowWise) || analyze(dataset, { reduction, rowsOnDemand });
     if (values.json) writeJson(reportOf(dataset, options, values.summary, true, analysis, rowText), (t) => io.out(t));
     const chunks = analysisChunks(dataset, analysis, outFormat, options, basename(file), rowText);

@@ -62,10 +62,10 @@ export function analysisBytes(
 }
 
 /**
- * `--out X.json` / `.csv` / `.npz` / `.safetensors` a piece at a time (issue 22: 10⁴ × 10³ logits
- * are ~700 MB of JSON, past V8's longest string; the binary formats' arrays are written as they
- * are, not copied into one buffer): the same bytes as analysisBytes; null for .npy (one array,
- * written whole) and for a network's other formats.
+ * `--out X` a piece at a time (issue 22: 10⁴ × 10³ logits are ~700 MB of JSON, past V8's longest
+ * string; the binary formats' arrays are written as they are, not copied into one buffer, and
+ * those the analysis does not hold a block of rows at a time): the same bytes as analysisBytes;
+ * null for a network's other formats.
  */
 export function analysisChunks(
   dataset: Dataset,
@@ -76,7 +76,7 @@ export function analysisChunks(
   rowText?: RowTextRunner,
 ): Iterable<Uint8Array> | null {
   if (format === 'json') return analysisJsonChunks(dataset, analysis, options, fileName, rowText);
-  if (format === 'npy' || dataset.task === 'network') return null;
+  if (dataset.task === 'network') return null;
   const classes = dataset.task === 'classification' ? dataset.classes : null;
   return exportAnalysisChunks(analysis!, format, { fileName, classes, compress: true }, dataset, rowText);
 }

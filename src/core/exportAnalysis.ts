@@ -7,7 +7,7 @@ import type { Analysis, ClassificationAnalysis } from './analysis';
 import type { Dataset, NetworkData } from './dataset';
 import type { NetworkAnalysis } from './network';
 import { networkReport } from './networkReport';
-import { writeNpy, type MatrixRows } from './npy';
+import { matrixRowBytes, npyHeaderBytes, writeNpy, type MatrixRows } from './npy';
 import { npzChunks, writeNpz, type NpzEntry } from './npz';
 import { accuracy, analysisReport, classificationRows, toRows } from './analysisReport';
 import { safetensorsChunks, writeSafetensors } from './safetensors';
@@ -76,7 +76,7 @@ export function* exportAnalysisChunks(
   else if (format === 'csv') yield* lineChunks(analysisCsvLines(a, ctx, dataset, rowText));
   else if (format === 'npz') yield* npzChunks(analysisArrays(a, dataset), { compress: ctx.compress });
   else if (format === 'safetensors') yield* safetensorsChunks(analysisArrays(a, dataset), safetensorsMetadata(ctx));
-  else yield exportAnalysis(a, format, ctx);
+  else yield* analysisNpyChunks(a, ctx.npy ?? 'gradient', dataset);
 }
 
 /**
@@ -294,6 +294,19 @@ export function analysisToNpy(a: Analysis, what: NpyQuantity = 'gradient'): Uint
   }
   const data = what === 'gradient' ? a.gradient : what === 'logitGradient' ? a.logitGradient : a.probabilities;
   return writeNpy(data, [a.n, a.k]);
+}
+
+/** analysisToNpy's bytes in pieces: a matrix the analysis does not hold (rowsOnDemand) is made a block of rows at a time. */
+export function* analysisNpyChunks(a: Analysis, what: NpyQuantity = 'gradient', dataset?: Dataset): Generator<Uint8Array, void, undefined> {
+  const held =
+    a.task === 'classification' && (what === 'gradient' ? a.gradient : what === 'logitGradient' ? a.logitGradient : a.probabilities);
+  if (a.task !== 'classification' || what === 'losses' || held) {
+    yield analysisToNpy(a, what);
+    return;
+  }
+  const rows = classificationRows(a, dataset);
+  yield npyHeaderBytes('<f8', [a.n, a.k]);
+  yield* matrixRowBytes(what === 'gradient' ? rows.gradient : what === 'logitGradient' ? rows.logitGradient : rows.probabilities);
 }
 
 // ---- the softmax Jacobian of one sample ---------------------------------------------------------

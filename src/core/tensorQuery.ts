@@ -4,7 +4,7 @@
  * the full analysis — in the worker thread for a large file, in the host for a small one — and
  * only what was asked for crosses a thread or process boundary (issue 14: the worker owns the data).
  */
-import type { Analysis, ClassificationAnalysis, RegressionAnalysis } from './analysis';
+import type { ClassificationAnalysis, RegressionAnalysis } from './analysis';
 import { concatBytes } from './concatBytes';
 import { exportAnalysisChunks, exportSampleJacobian, type ExportFormat, type NpyQuantity } from './exportAnalysis';
 import { targetRowInto, type ClassificationData, type RegressionData } from './dataset';
@@ -181,10 +181,8 @@ export class TensorStore {
       return;
     }
     if (this.ensureRows && dataset?.task === 'classification') this.ensureRows(0, dataset.n);
-    // JSON, CSV, .npz and .safetensors take their rows one at a time (derived where the analysis
-    // holds none); a .npy is one whole array.
-    const rowWise = query.format !== 'npy';
-    const analysis = rowWise ? this.result.analysis : this.fullAnalysis();
+    // Every format takes its rows one at a time, derived where the analysis holds none.
+    const analysis = this.result.analysis;
     if (!analysis) throw new QueryError('this file has no analysis to export');
     yield* exportAnalysisChunks(analysis, query.format, ctx, dataset ?? undefined, this.rowText);
   }
@@ -235,20 +233,6 @@ export class TensorStore {
         return;
       }
     }
-  }
-
-  /** The analysis with ∂L/∂z materialised (an export writes all of it). */
-  private fullAnalysis(): Analysis | null {
-    const a = this.result.analysis;
-    if (a?.task !== 'classification' || a.logitGradient) return a;
-    const whole = (field: MatrixField) => {
-      const out = new Float64Array(a.n * a.k);
-      for (let i = 0; i < a.n; i++) this.rowOf(field, i, out.subarray(i * a.k, (i + 1) * a.k));
-      return out;
-    };
-    const probabilities = a.probabilities ?? whole('probabilities');
-    const gradient = whole('logitGradient');
-    return { ...a, probabilities, logitGradient: gradient, gradient: a.input === 'logits' && !a.gradient ? gradient : a.gradient };
   }
 
   /** A named loss's target as it pulls (smoothed, weighted, 0 when ignored), computed once. */

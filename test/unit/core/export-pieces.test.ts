@@ -48,6 +48,13 @@ function exportPiecesMatch(bytes: Uint8Array): void {
       assert.ok(joined.equals(Buffer.from(want)), `${format}, rowsOnDemand ${rowsOnDemand}: ${joined.length} vs ${want.length} bytes`);
       if (format === 'json' || format === 'csv') assert.ok(pieces.length > 1, `${format} in ${pieces.length} piece(s)`);
     }
+    // A .npy is one array: each quantity's.
+    for (const npy of ['gradient', 'logitGradient', 'probabilities', 'losses'] as const) {
+      const query = { kind: 'export', jacobianOf: null, format: 'npy', fileName: 'big.json', classes: null, npy } as const;
+      const joined = Buffer.concat([...store.exportPieces(query)]);
+      const want = exportAnalysis(reference, 'npy', { ...ctx, npy });
+      assert.ok(joined.equals(Buffer.from(want)), `.npy of ${npy}, rowsOnDemand ${rowsOnDemand}`);
+    }
   }
 }
 
