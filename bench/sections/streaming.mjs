@@ -39,6 +39,37 @@ function timed(args) {
   return { wall, stdout: p.stdout, cpu: m ? 1000 * (Number(m[1]) + Number(m[2])) : null };
 }
 
+/** esbuild's options for a Node module the bench entries require (as scripts/build.mjs builds dist's). */
+const NODE_BUNDLE = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' };
+
+/**
+ * An entry that prints {times, loss} run once per thread count 1…cores, the counts alternated,
+ * in (QUICK ? 1 : 2) rounds with the machine control before each: each count's times of every
+ * run. The loss must not depend on the count.
+ */
+function perThreadCount(entry, argsFor, what) {
+  const runs = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
+  const losses = new Set();
+  for (let r = 0; r < (QUICK ? 1 : 2); r++) {
+    measureControl();
+    for (let t = 1; t <= cores; t++) {
+      const p = spawnSync(process.execPath, [entry, ...argsFor(t)], { encoding: 'utf8' });
+      if (p.status !== 0) throw new Error(`${what} failed: ${p.stderr}`);
+      const { times, loss } = JSON.parse(p.stdout);
+      losses.add(loss);
+      runs[t].push(times);
+      log(`  ${what} ${t} thread(s): ${times.map((x) => x.toFixed(0)).join(' ')} ms`);
+    }
+  }
+  if (losses.size !== 1) throw new Error(`${what}: the thread count changed the loss: ${[...losses].join(' | ')}`);
+  return runs;
+}
+
+/** For each thread count, the times `pick` takes from each run's, joined. */
+function mapCounts(runs, pickTimes) {
+  return Object.fromEntries(Object.entries(runs).map(([t, list]) => [t, list.flatMap(pickTimes)]));
+}
+
 // The machine's own scaling, measured between the figures it qualifies (bench/entries/scalingControl.mjs).
 const controlEntry = fileURLToPath(new URL('../entries/scalingControl.mjs', import.meta.url));
 const control = Object.fromEntries(Array.from({ length: cores - 1 }, (_, i) => [i + 2, []]));
@@ -220,37 +251,22 @@ for (let t = 2; t <= cores; t++) {
 // the threads cold, the later ones warm. One process per thread count, alternated.
 const hostModule = join(DATA_DIR, 'part-thread-host-bench.cjs');
 buildSync({
+  ...NODE_BUNDLE,
   entryPoints: [fileURLToPath(new URL('../../src/extension/partThreadHost.ts', import.meta.url))],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
   outfile: hostModule,
-  logLevel: 'error',
 });
 const workerScript = join(dirname(cli), 'worker.js');
 const poolEntry = fileURLToPath(new URL('../entries/warmPool.mjs', import.meta.url));
 const POOL_RUNS = QUICK ? 3 : 6;
 for (const source of [csv, json]) {
-  const first = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
-  const warm = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
-  const losses = new Set();
-  for (let r = 0; r < (QUICK ? 1 : 2); r++) {
-    measureControl();
-    for (let t = 1; t <= cores; t++) {
-      const p = spawnSync(process.execPath, [poolEntry, workerScript, hostModule, source.path, String(t), String(POOL_RUNS)], {
-        encoding: 'utf8',
-      });
-      if (p.status !== 0) throw new Error(`warm pool bench failed: ${p.stderr}`);
-      const { times, loss } = JSON.parse(p.stdout);
-      losses.add(loss);
-      first[t].push(times[0]);
-      // Warm: the analyses after V8 has compiled the hot loops in the part threads (the third on).
-      warm[t].push(...times.slice(Math.min(2, times.length - 1)));
-      log(`  warm threads ${source.kind} ${t} thread(s): ${times.map((x) => x.toFixed(0)).join(' ')} ms`);
-    }
-  }
-  if (losses.size !== 1) throw new Error(`the thread count changed the loss: ${[...losses].join(' | ')}`);
+  const runs = perThreadCount(
+    poolEntry,
+    (t) => [workerScript, hostModule, source.path, String(t), String(POOL_RUNS)],
+    `warm threads ${source.kind}`,
+  );
+  const first = mapCounts(runs, (times) => [times[0]]);
+  // Warm: the analyses after V8 has compiled the hot loops in the part threads (the third on).
+  const warm = mapCounts(runs, (times) => times.slice(Math.min(2, times.length - 1)));
   info.runs[`pool-${source.kind}`] = { first, warm };
   for (let t = 2; t <= cores; t++) {
     rows.push(
@@ -280,6 +296,7 @@ rmSync(hostModule, { force: true });
 // (~80 ms a thread): this row is what the threads themselves gain.
 const partsModule = join(DATA_DIR, 'parts-bench.cjs');
 buildSync({
+  ...NODE_BUNDLE,
   stdin: {
     contents: [
       "export { PartThreadPool } from './src/node/partThreads';",
@@ -289,31 +306,16 @@ buildSync({
     resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
     loader: 'ts',
   },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
   outfile: partsModule,
-  logLevel: 'error',
 });
 const curveEntry = fileURLToPath(new URL('../entries/parseCurve.mjs', import.meta.url));
 for (const source of [csv, json]) {
-  const curve = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
-  const losses = new Set();
-  for (let r = 0; r < (QUICK ? 1 : 2); r++) {
-    measureControl();
-    for (let t = 1; t <= cores; t++) {
-      const p = spawnSync(process.execPath, [curveEntry, partsModule, cli, source.path, String(t), String(POOL_RUNS)], {
-        encoding: 'utf8',
-      });
-      if (p.status !== 0) throw new Error(`parse curve failed: ${p.stderr}`);
-      const { times, loss } = JSON.parse(p.stdout);
-      losses.add(loss);
-      curve[t].push(...times);
-      log(`  parse alone ${source.kind} ${t} warm thread(s): ${times.map((x) => x.toFixed(0)).join(' ')} ms`);
-    }
-  }
-  if (losses.size !== 1) throw new Error(`the thread count changed the summed losses: ${[...losses].join(' | ')}`);
+  const runs = perThreadCount(
+    curveEntry,
+    (t) => [partsModule, cli, source.path, String(t), String(POOL_RUNS)],
+    `parse alone ${source.kind}, warm`,
+  );
+  const curve = mapCounts(runs, (times) => times);
   info.runs[`parse-curve-${source.kind}`] = curve;
   for (let t = 2; t <= cores; t++) {
     rows.push(
