@@ -396,12 +396,13 @@ function evenPushes(to: (piece: Uint8Array, last: boolean) => void): (bytes: Uin
 }
 
 /**
- * A member's .npy header and its body as pieces (`scratch`: pieces that may share one buffer, for a
- * pass that only reads them), the body's length, and its first SAMPLE_BYTES or more.
+ * A member's .npy header and its body as pieces (`reuse`: the pieces may share one buffer, for a
+ * pass that is done with each piece before the next, as a checksum is), the body's length, and
+ * its first SAMPLE_BYTES or more.
  */
 function memberParts(entry: NpzEntry): {
   header: Uint8Array;
-  pieces: (scratch?: boolean) => Iterable<Uint8Array>;
+  pieces: (reuse?: boolean) => Iterable<Uint8Array>;
   length: number;
   sample: () => Uint8Array;
 } {
