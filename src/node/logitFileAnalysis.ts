@@ -78,8 +78,7 @@ function analyzeOpen(
   const parts = partsFor(threads.count, threads.minPartBytes, threads.partsPerThread);
   // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
-  const countOn = threads.runParts;
-  const plan = format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts, true, countOn);
+  const plan = format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts, true, threads.runParts);
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   const classes = siblingClassNames(k, siblingReader({ siblings: options.siblings ?? {} }));

@@ -304,14 +304,26 @@ export function runPlan(
 ): { results: PartResult[]; rows: number[]; firstRows: number[] } | null {
   const runAll = run ?? ((all: PartJob[]) => all.map(here));
   if (!plan.counts) return { results: runAll(jobs), rows: plan.rows, firstRows: plan.firstRows };
-  const counted = plan.counts.jobs.length;
-  const results = runAll([plan.counts.jobs[0], jobs[0], ...plan.counts.jobs.slice(1), ...jobs.slice(1)]);
-  const counts = [results[0], ...results.slice(2, 1 + counted)].map((r) => (r.ok && r.rows !== undefined ? r.rows : -1));
+  const [firstCount, ...otherCounts] = plan.counts.jobs;
+  const order = [firstCount, jobs[0], ...otherCounts, ...jobs.slice(1)];
+  const results = runAll(order).filter((_, i) => order[i].countByte === undefined);
+  // Every count job has written its count (−2: not counted) by the time every job has run.
+  const counts = Array.from(plan.counts.rows.subarray(0, plan.counts.jobs.length));
   const last = plan.n - counts.reduce((a, b) => a + b, 0);
   if (counts.some((c) => c < 0) || last < 0) return null;
   const rows = [...counts, last];
-  const firstRows = rows.map((_, i) => rows.slice(0, i).reduce((a, b) => a + b, 0));
-  return { results: [results[1], ...results.slice(1 + counted)], rows, firstRows };
+  return { results, rows, firstRows: firstRowsOf(rows) };
+}
+
+/** The first row of each part, from the parts' row counts. */
+function firstRowsOf(rows: number[]): number[] {
+  const firstRows: number[] = [];
+  let first = 0;
+  for (const r of rows) {
+    firstRows.push(first);
+    first += r;
+  }
+  return firstRows;
 }
 
 /** Parts of a JSON file in the simple layout (`{"logits": [[…], …], "labels": […]}`), or null. */
@@ -380,15 +392,10 @@ export function planCsvParts(
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));
   const rows = countRows ? csvRowCounts(path, f, cuts, countOn) : [];
   if (!rows) return null;
-  const firstRows: number[] = [];
-  let n = 0;
-  for (const r of rows) {
-    firstRows.push(n);
-    n += r;
-  }
+  const n = rows.reduce((a, b) => a + b, 0);
   const jobs: PartJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length });
-  return { k, n, rowsStart, jobs, rows, firstRows, tail: null };
+  return { k, n, rowsStart, jobs, rows, firstRows: firstRowsOf(rows), tail: null };
 }
 
 /**
