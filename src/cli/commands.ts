@@ -22,7 +22,7 @@ import { escapeControls, escapeJsonOutput } from '../core/safeText';
 import { UnreadableFileError } from './readRegular';
 import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
-import { MIN_PART_BYTES, type PartJob, type PartResult } from '../node/summaryParts';
+import { MIN_PART_BYTES, partsFormat, type PartJob, type PartResult } from '../node/summaryParts';
 import { rowTextOnPool, type PoolJob } from '../node/partThreads';
 import type { RowTextRunner } from '../core/rowTextBlock';
 import { streamedTable } from './streamTable';
@@ -114,12 +114,14 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`gradient-lens: --reduction must be mean or sum, not "${values.reduction}"\n`);
     return 2;
   }
-  const threads = values.threads === undefined ? defaultThreads(file, io) : Number(values.threads);
+  const size = fileSizeOf(file, io);
+  const threads = values.threads === undefined ? threadsForSize(size) : Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
     io.err(`gradient-lens: --threads must be a whole number from 1 to 256, not "${values.threads}"\n`);
     return 2;
   }
-  if (command !== 'run' && threads > 1 && readsInParts(file, io)) io.prestartParts?.(threads);
+  // A CSV or JSON big enough for two parts or more (summaryParts.ts partsFor) is read on these threads.
+  if (command !== 'run' && threads > 1 && partsFormat(file) && size >= 2 * MIN_PART_BYTES) io.prestartParts?.(threads);
   const thresholds = parseThresholds(values['vanishing-threshold'], values['exploding-threshold']);
   if (typeof thresholds === 'string') {
     io.err(`gradient-lens: ${thresholds}\n`);
@@ -294,23 +296,19 @@ function finishOutChunks(out: string, chunks: Iterable<Uint8Array>, io: CliIo): 
 export const THREADS_FROM_BYTES = 128 << 20;
 
 export function defaultThreads(file: string, io: Pick<CliIo, 'fileSize'>): number {
-  let size = 0;
-  try {
-    size = io.fileSize(file);
-  } catch {
-    // unreadable: the command reports it
-  }
+  return threadsForSize(fileSizeOf(file, io));
+}
+
+function threadsForSize(size: number): number {
   return size >= THREADS_FROM_BYTES ? availableParallelism() : 1;
 }
 
-/** Whether `file` is a CSV or JSON big enough to be cut into two parts or more (summaryParts.ts partsFor). */
-function readsInParts(file: string, io: Pick<CliIo, 'fileSize'>): boolean {
-  const format = formatOf(file);
-  if ((format !== 'csv' && format !== 'json') || /\.tsv$/i.test(file)) return false;
+/** The file's size, or 0 when it cannot be read (the command reports that). */
+function fileSizeOf(file: string, io: Pick<CliIo, 'fileSize'>): number {
   try {
-    return io.fileSize(file) >= 2 * MIN_PART_BYTES;
+    return io.fileSize(file);
   } catch {
-    return false; // unreadable: the command reports it
+    return 0;
   }
 }
 

@@ -5,13 +5,13 @@
  * the caller then runs the full reader, so every message and position comes from one place.
  */
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
-import { formatOf } from '../core/load';
 import type { Reduction } from '../core/losses';
 import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import {
   jsonTail,
   partsFor,
+  partsFormat,
   planCsvParts,
   planJsonParts,
   runPlan,
@@ -38,8 +38,8 @@ export function streamedSummary(
   reduction: Reduction,
   threads: ThreadOptions = { count: 1 },
 ): Record<string, unknown> | null {
-  const format = formatOf(file);
-  if ((format !== 'csv' && format !== 'json') || /\.tsv$/i.test(file)) return null;
+  const format = partsFormat(file);
+  if (!format) return null;
   const f = open(file);
   if (!f) return null;
   try {

@@ -13,13 +13,22 @@ import type { ClassificationData } from '../core/dataset';
 import type { LineTables } from '../core/lineIndex';
 import { joinLineStretches } from '../core/lineTableBuilder';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
-import { formatOf } from '../core/load';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
 import type { RowTarget } from '../core/summaryRows';
 import { dataWarnings } from '../core/warnings';
 import { openChunkFile, type ChunkFile } from './chunkFile';
 import { FilledValues } from './valueFill';
-import { lineStretch, partsFor, planCsvParts, planJsonParts, runPlan, summarizePart, type PartJob, type PartResult } from './summaryParts';
+import {
+  lineStretch,
+  partsFor,
+  partsFormat,
+  planCsvParts,
+  planJsonParts,
+  runPlan,
+  summarizePart,
+  type PartJob,
+  type PartResult,
+} from './summaryParts';
 
 export interface LogitFileAnalysis {
   /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
@@ -54,8 +63,8 @@ export function analyzeLogitFile(
   threads: PartRunner,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
 ): LogitFileAnalysis | null {
-  const format = formatOf(fileName);
-  if ((format !== 'json' && format !== 'csv') || /\.tsv$/i.test(fileName)) return null;
+  const format = partsFormat(fileName);
+  if (!format) return null;
   // A loss named outside the file, or a choice of roles, is the full pipeline's to apply.
   const loss = options.loss;
   if (loss?.override || (loss?.fallback !== undefined && loss.fallback !== '') || options.roleChoice) return null;

@@ -8,6 +8,7 @@
  * reader then reports the problem.
  */
 import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
+import { formatOf } from '../core/load';
 import type { RowTarget } from '../core/summaryRows';
 import { CsvSummaryStream, headerWidth, JsonSummaryStream, labelsFromTail, type TailLabels } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from './chunkFile';
@@ -55,6 +56,12 @@ export interface PartResult {
   lines?: LineStretch;
   /** A row-text job's text (partThreads.ts PoolJob; src/core/rowTextBlock.ts). */
   text?: string | null;
+}
+
+/** The format of a file the parts readers take (a CSV or JSON by its name; a .tsv is the full reader's), else null. */
+export function partsFormat(fileName: string): 'csv' | 'json' | null {
+  const format = formatOf(fileName);
+  return (format === 'csv' || format === 'json') && !/\.tsv$/i.test(fileName) ? format : null;
 }
 
 /** No part smaller than this: a part's set-up and a thread's start-up must pay for themselves. */
