@@ -4,10 +4,11 @@
  * where they go (a file the user chose, never the data file) is the caller's business.
  */
 import type { Analysis, ClassificationAnalysis } from './analysis';
+import { concatBytes } from './concatBytes';
 import type { Dataset, NetworkData } from './dataset';
 import type { NetworkAnalysis } from './network';
 import { networkReport } from './networkReport';
-import { matrixRowBytes, npyHeaderBytes, writeNpy, type MatrixRows } from './npy';
+import { npyEntryParts, writeNpy, type ArrayEntry, type MatrixRows } from './npy';
 import { npzChunks, writeNpz, type NpzEntry } from './npz';
 import { accuracy, analysisReport, classificationRows, toRows } from './analysisReport';
 import { safetensorsChunks, writeSafetensors } from './safetensors';
@@ -258,23 +259,37 @@ function safetensorsMetadata(ctx: ExportContext): Record<string, string> {
 }
 
 /**
- * The analysis's arrays under their .npz names. The N × K matrices it holds are written as they
- * are; the ones it does not hold (one-hot targets of class indices; p and ∂L/∂z of an analysis
- * made with rowsOnDemand, from `dataset`) are given a row at a time, written without being held
- * (issue 22: 10⁴ × 10³ logits' p, ∂L/∂z and targets were 240 MB made only to be written).
+ * The N × K matrices of a classification analysis: those it holds as they are, and those it does
+ * not (one-hot targets of class indices; p and ∂L/∂z of an analysis made with rowsOnDemand, from
+ * `dataset`) given a row at a time, written without being held (issue 22: 10⁴ × 10³ logits' p,
+ * ∂L/∂z and targets were 240 MB made only to be written).
  */
+function classificationMatrices(
+  a: ClassificationAnalysis,
+  dataset?: Dataset,
+): Record<'probabilities' | 'targets' | 'gradient' | 'logitGradient', ArrayEntry> {
+  const m = [a.n, a.k];
+  const rows = classificationRows(a, dataset);
+  const matrix = (held: Float64Array | null, given: MatrixRows): ArrayEntry =>
+    held ? { data: held, shape: m } : { rows: given, shape: m };
+  return {
+    probabilities: matrix(a.probabilities, rows.probabilities),
+    targets: matrix(a.targets, rows.targets),
+    gradient: matrix(a.gradient, rows.gradient),
+    logitGradient: matrix(a.logitGradient, rows.logitGradient),
+  };
+}
+
+/** The analysis's arrays under their .npz names. */
 function analysisArrays(a: Analysis, dataset?: Dataset): Record<string, NpzEntry> {
   const arrays: Record<string, NpzEntry> = { loss: { data: Float64Array.of(a.loss), shape: [] }, losses: { data: a.losses, shape: [a.n] } };
   if (a.task === 'classification') {
-    const m = [a.n, a.k];
-    const rows = classificationRows(a, dataset);
-    const matrix = (held: Float64Array | null, given: MatrixRows): NpzEntry =>
-      held ? { data: held, shape: m } : { rows: given, shape: m };
+    const matrices = classificationMatrices(a, dataset);
     Object.assign(arrays, {
-      probabilities: matrix(a.probabilities, rows.probabilities),
-      targets: matrix(a.targets, rows.targets),
-      gradient: matrix(a.gradient, rows.gradient),
-      logit_gradient: matrix(a.logitGradient, rows.logitGradient),
+      probabilities: matrices.probabilities,
+      targets: matrices.targets,
+      gradient: matrices.gradient,
+      logit_gradient: matrices.logitGradient,
       predicted: { data: a.predicted, shape: [a.n] },
       labels: { data: a.actual, shape: [a.n] },
       p_true: { data: a.pTrue, shape: [a.n] },
@@ -287,26 +302,19 @@ function analysisArrays(a: Analysis, dataset?: Dataset): Record<string, NpzEntry
 
 /** One array of the analysis as a .npy file. */
 export function analysisToNpy(a: Analysis, what: NpyQuantity = 'gradient'): Uint8Array {
-  if (what === 'losses') return writeNpy(a.losses, [a.n]);
-  if (a.task === 'regression') {
-    if (what !== 'gradient') throw new RangeError(`a regression analysis has no ${what}; export "gradient" or "losses"`);
-    return writeNpy(a.gradient, a.shape);
-  }
-  const data = what === 'gradient' ? a.gradient : what === 'logitGradient' ? a.logitGradient : a.probabilities;
-  return writeNpy(data, [a.n, a.k]);
+  return concatBytes(analysisNpyChunks(a, what));
 }
 
 /** analysisToNpy's bytes in pieces: a matrix the analysis does not hold (rowsOnDemand) is made a block of rows at a time. */
 export function* analysisNpyChunks(a: Analysis, what: NpyQuantity = 'gradient', dataset?: Dataset): Generator<Uint8Array, void, undefined> {
-  const held =
-    a.task === 'classification' && (what === 'gradient' ? a.gradient : what === 'logitGradient' ? a.logitGradient : a.probabilities);
-  if (a.task !== 'classification' || what === 'losses' || held) {
-    yield analysisToNpy(a, what);
-    return;
+  if (what === 'losses') return yield writeNpy(a.losses, [a.n]);
+  if (a.task === 'regression') {
+    if (what !== 'gradient') throw new RangeError(`a regression analysis has no ${what}; export "gradient" or "losses"`);
+    return yield writeNpy(a.gradient, a.shape);
   }
-  const rows = classificationRows(a, dataset);
-  yield npyHeaderBytes('<f8', [a.n, a.k]);
-  yield* matrixRowBytes(what === 'gradient' ? rows.gradient : what === 'logitGradient' ? rows.logitGradient : rows.probabilities);
+  const { header, body } = npyEntryParts(classificationMatrices(a, dataset)[what]);
+  yield header;
+  yield* body();
 }
 
 // ---- the softmax Jacobian of one sample ---------------------------------------------------------

@@ -275,14 +275,15 @@ const ROW_BLOCK_BYTES = 1 << 20;
 
 /**
  * A MatrixRows' little-endian bytes in blocks of whole rows (about 1 MB), row-major as a .npy body.
- * Each block is `into` when it is given and large enough (reused: the caller must be done with a
- * block before asking for the next), else a fresh array.
+ * Each block is fresh, or with `reuse` one buffer for all (the caller is done with a block before
+ * it asks for the next, as a checksum is).
  */
-export function* matrixRowBytes(m: MatrixRows, into?: Float64Array): Generator<Uint8Array, void, undefined> {
+function* matrixRowBytes(m: MatrixRows, reuse = false): Generator<Uint8Array, void, undefined> {
   const perBlock = Math.max(1, Math.floor(ROW_BLOCK_BYTES / (8 * Math.max(1, m.cols))));
+  const shared = reuse ? new Float64Array(perBlock * m.cols) : null;
   for (let from = 0; from < m.rows; from += perBlock) {
     const count = Math.min(perBlock, m.rows - from);
-    const block = into && into.length >= count * m.cols ? into.subarray(0, count * m.cols) : new Float64Array(count * m.cols);
+    const block = shared ? shared.subarray(0, count * m.cols) : new Float64Array(count * m.cols);
     for (let r = 0; r < count; r++) {
       const out = block.subarray(r * m.cols, (r + 1) * m.cols);
       const row = m.rowInto(from + r, out);
@@ -292,9 +293,32 @@ export function* matrixRowBytes(m: MatrixRows, into?: Float64Array): Generator<U
   }
 }
 
-/** A scratch block for matrixRowBytes (a pass that only reads the bytes, as a checksum does). */
-export function matrixRowScratch(m: MatrixRows): Float64Array {
-  return new Float64Array(Math.max(1, Math.floor(ROW_BLOCK_BYTES / (8 * Math.max(1, m.cols)))) * m.cols);
+/** An array to write, or a float64 matrix given a row at a time (`rows`, shape [rows, cols]): written without being held whole. */
+export type ArrayEntry = { data: Float64Array | Int32Array; shape: number[] } | { rows: MatrixRows; shape: number[] };
+
+/**
+ * An entry as a .npy file: its header, its body's length, and the body as little-endian pieces
+ * (an array's own bytes; a matrix's blocks of rows, made anew each time the body is asked for;
+ * `reuse`: see matrixRowBytes).
+ */
+export function npyEntryParts(entry: ArrayEntry): { header: Uint8Array; length: number; body: (reuse?: boolean) => Iterable<Uint8Array> } {
+  if ('data' in entry) {
+    const { header, body } = npyParts(entry.data, entry.shape);
+    return { header, length: body.length, body: () => [body] };
+  }
+  const m = entry.rows;
+  if (entry.shape.length !== 2 || entry.shape[0] !== m.rows || entry.shape[1] !== m.cols)
+    throw new RangeError(`writeNpy: shape [${entry.shape.join(', ')}] is not the rows' ${m.rows} × ${m.cols}`);
+  return {
+    header: npyHeaderBytes('<f8', entry.shape),
+    length: 8 * m.rows * m.cols,
+    body: (reuse) => matrixRowBytes(m, reuse),
+  };
+}
+
+/** An entry's values as little-endian pieces (the .npy body of npyEntryParts, without its header). */
+export function entryBytes(entry: ArrayEntry): Iterable<Uint8Array> {
+  return 'data' in entry ? [littleEndianBytes(entry.data)] : matrixRowBytes(entry.rows);
 }
 
 /** The array's values as little-endian bytes: its own bytes on a little-endian host, else a converted copy. */

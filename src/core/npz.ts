@@ -9,18 +9,7 @@ import { concatBytes } from './concatBytes';
 import { crc32 } from './crc32';
 import { DEFAULT_MAX_FILE_BYTES } from './limits';
 import { hasNpyMagic } from './fileSignature';
-import {
-  matrixRowBytes,
-  matrixRowScratch,
-  NpyError,
-  npyHeaderBytes,
-  npyParts,
-  readNpy,
-  readNpyHeader,
-  type MatrixRows,
-  type NpyArray,
-  type NpyHeader,
-} from './npy';
+import { NpyError, npyEntryParts, readNpy, readNpyHeader, type ArrayEntry, type NpyArray, type NpyHeader } from './npy';
 import { readZipDirectory, ZipStructureError, type ZipMember } from './zipDirectory';
 
 /** An array to store in an archive; `shape` must multiply out to `data.length`. */
@@ -29,8 +18,8 @@ export interface NpzArray {
   shape: number[];
 }
 
-/** An array, or a float64 matrix given a row at a time (`rows`, shape [rows, cols]): written without being held whole. */
-export type NpzEntry = NpzArray | { rows: MatrixRows; shape: number[] };
+/** An array, or a float64 matrix given a row at a time (npy.ts ArrayEntry): written without being held whole. */
+export type NpzEntry = ArrayEntry;
 
 export interface NpzReadOptions {
   /**
@@ -266,13 +255,13 @@ export function* npzChunks(arrays: Record<string, NpzEntry>, options: { compress
   for (const [key, entry] of Object.entries(arrays)) {
     const name = utf8.encode(`${key}.npy`);
     const utf8Name = /[^\x00-\x7f]/.test(key) ? 0x800 : 0;
-    const { header, pieces, length, sample } = memberParts(entry);
+    const { header, length, body } = npyEntryParts(entry);
     const size = header.length + length;
     let data: Iterable<Uint8Array>;
     let crc: number;
     let method = 0;
     let stored = size;
-    if (options.compress && worthDeflating(sample, length)) {
+    if (options.compress && worthDeflating(body, length)) {
       const deflated: Uint8Array[] = [];
       const deflate = new Deflate({ level: 6 }, (chunk) => deflated.push(chunk));
       // Pushed in pieces of DEFLATE_PUSH bytes whatever the source's: deflate's output depends on
@@ -280,7 +269,7 @@ export function* npzChunks(arrays: Record<string, NpzEntry>, options: { compress
       const push = evenPushes((piece, last) => deflate.push(piece, last));
       crc = crc32(header);
       push(header, false);
-      for (const piece of pieces(true)) {
+      for (const piece of body(true)) {
         crc = crc32(piece, crc);
         push(piece, false);
       }
@@ -291,10 +280,10 @@ export function* npzChunks(arrays: Record<string, NpzEntry>, options: { compress
     } else {
       // The CRC goes in the local header, before the data: a matrix given by rows is made twice.
       crc = crc32(header);
-      for (const piece of pieces(true)) crc = crc32(piece, crc);
+      for (const piece of body(true)) crc = crc32(piece, crc);
       data = (function* () {
         yield header;
-        yield* pieces();
+        yield* body();
       })();
     }
     if (offset + 30 + name.length + stored > ZIP_LIMIT) {
@@ -361,15 +350,27 @@ const WORTH_DEFLATING = 0.9;
 const SAMPLE_BYTES = 1 << 20;
 
 /**
- * Whether deflate pays for a member of `length` bytes whose first bytes are `sample` (at least
- * SAMPLE_BYTES of them when there are that many). Gradients and probabilities in float64 shrink by
- * about 4 % at about 10 ms a MB (a 10,000 × 1,000 analysis: 9 of the 13 s of `--out x.npz`);
- * one-hot targets and labels shrink to almost nothing in a fraction of that. A 1 MB sample tells
- * them apart.
+ * Whether deflate pays for a member whose body (`length` bytes) is `body`. Gradients and
+ * probabilities in float64 shrink by about 4 % at about 10 ms a MB (a 10,000 × 1,000 analysis: 9
+ * of the 13 s of `--out x.npz`); one-hot targets and labels shrink to almost nothing in a fraction
+ * of that. A sample of its first SAMPLE_BYTES tells them apart.
  */
-function worthDeflating(sample: () => Uint8Array, length: number): boolean {
+function worthDeflating(body: () => Iterable<Uint8Array>, length: number): boolean {
   if (length <= SAMPLE_BYTES) return true;
-  return deflateSync(sample().subarray(0, SAMPLE_BYTES), { level: 6 }).length < WORTH_DEFLATING * SAMPLE_BYTES;
+  return deflateSync(leadingBytes(body(), SAMPLE_BYTES), { level: 6 }).length < WORTH_DEFLATING * SAMPLE_BYTES;
+}
+
+/** The first `want` bytes of the pieces (fewer if there are fewer), without a copy when the first piece holds them. */
+function leadingBytes(pieces: Iterable<Uint8Array>, want: number): Uint8Array {
+  const taken: Uint8Array[] = [];
+  let got = 0;
+  for (const piece of pieces) {
+    if (taken.length === 0 && piece.length >= want) return piece.subarray(0, want);
+    taken.push(piece);
+    got += piece.length;
+    if (got >= want) break;
+  }
+  return concatBytes(taken).subarray(0, want);
 }
 
 /** Bytes the deflater is given at a time. */
@@ -392,33 +393,5 @@ function evenPushes(to: (piece: Uint8Array, last: boolean) => void): (bytes: Uin
       }
     }
     if (last) to(buffer.subarray(0, filled), true);
-  };
-}
-
-/**
- * A member's .npy header and its body as pieces (`reuse`: the pieces may share one buffer, for a
- * pass that is done with each piece before the next, as a checksum is), the body's length, and
- * its first SAMPLE_BYTES or more.
- */
-function memberParts(entry: NpzEntry): {
-  header: Uint8Array;
-  pieces: (reuse?: boolean) => Iterable<Uint8Array>;
-  length: number;
-  sample: () => Uint8Array;
-} {
-  if ('data' in entry) {
-    const { header, body } = npyParts(entry.data, entry.shape);
-    return { header, pieces: () => [body], length: body.length, sample: () => body };
-  }
-  const m = entry.rows;
-  if (entry.shape.length !== 2 || entry.shape[0] !== m.rows || entry.shape[1] !== m.cols)
-    throw new RangeError(`writeNpz: shape [${entry.shape.join(', ')}] is not the rows' ${m.rows} × ${m.cols}`);
-  const scratch = matrixRowScratch(m);
-  const sampleRows = Math.min(m.rows, Math.ceil(SAMPLE_BYTES / (8 * Math.max(1, m.cols))));
-  return {
-    header: npyHeaderBytes('<f8', entry.shape),
-    pieces: (reuse) => matrixRowBytes(m, reuse ? scratch : undefined),
-    length: 8 * m.rows * m.cols,
-    sample: () => concatBytes(matrixRowBytes({ rows: sampleRows, cols: m.cols, rowInto: (i, out) => m.rowInto(i, out) })),
   };
 }

@@ -20,7 +20,7 @@ import { decodeBfloat16, decodeFloat8 } from './extraFloats';
 import { hasPickleMagic, startsLikeNpy, startsLikeZip } from './fileSignature';
 import { parseJson, type JsonNode, type JsonObject } from './json';
 import { LineIndex } from './lineIndex';
-import { decodeRawArray, littleEndianBytes, matrixRowBytes, NpyError, type MatrixRows, type NpyArray } from './npy';
+import { decodeRawArray, entryBytes, NpyError, type ArrayEntry, type NpyArray } from './npy';
 import { InputError } from './problems';
 
 /** Random access to a file's bytes: `read(offset, length)` returns exactly those bytes (fewer only at the end). */
@@ -270,8 +270,8 @@ export function readSafetensors(
 
 // ---- writer ------------------------------------------------------------------------------------
 
-/** A tensor to write, or a float64 matrix given a row at a time (`rows`, shape [rows, cols]): written without being held whole. */
-export type SafetensorsEntry = { data: Float64Array | Int32Array; shape: number[] } | { rows: MatrixRows; shape: number[] };
+/** A tensor to write, or a float64 matrix given a row at a time (npy.ts ArrayEntry): written without being held whole. */
+export type SafetensorsEntry = ArrayEntry;
 
 /**
  * Writes tensors (F64 or I32) in the given order with optional `__metadata__`, padding the header
@@ -311,8 +311,5 @@ export function* safetensorsChunks(
   new DataView(head.buffer).setUint32(0, padded, true);
   head.set(json, 8);
   yield head;
-  for (const t of Object.values(tensors)) {
-    if ('data' in t) yield littleEndianBytes(t.data);
-    else yield* matrixRowBytes(t.rows);
-  }
+  for (const t of Object.values(tensors)) yield* entryBytes(t);
 }
