@@ -14,6 +14,7 @@ import { readRegularFile } from './readRegular';
 import { sameFile } from '../node/sameFile';
 import { openChunkFile } from './streamSummary';
 import { PartThreadPool, runPartWorker, type PoolJob } from '../node/partThreads';
+import { useNativeByteSearch } from '../node/nativeByteSearch';
 
 let partPool: PartThreadPool | undefined;
 const pool = () => (partPool ??= new PartThreadPool(process.argv[1]));
@@ -50,6 +51,7 @@ const io = {
   err: (text: string) => process.stderr.write(text),
 };
 
+useNativeByteSearch();
 if (!runPartWorker()) {
   try {
     process.exitCode = runCli(process.argv.slice(2), io);

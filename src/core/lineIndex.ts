@@ -3,6 +3,8 @@
  * counts them (\n, \r\n and a lone \r each end a line), without decoding the whole file. A UTF-8
  * byte-order mark is not part of the text (editors hide it), so it takes no column.
  */
+import { indexOfByte } from './byteSearch';
+
 export interface Position {
   line: number;
   character: number;
@@ -108,7 +110,7 @@ export function lineOfOffset(lineStarts: ArrayLike<number>, offset: number): num
  * byte-at-a-time loop took seconds (issue 14). Any \r takes the byte loop, which knows all three
  * line ends. `knownAscii`: the caller has read every byte (a file the streaming reader accepted).
  */
-export function scanLines(bytes: Uint8Array, byteLoop = bytes.indexOf(13) >= 0, knownAscii = false): LineTables {
+export function scanLines(bytes: Uint8Array, byteLoop = indexOfByte(bytes, 13) >= 0, knownAscii = false): LineTables {
   const n = bytes.length;
   const starts: number[] = [0];
   const high: number[] = [];
@@ -125,7 +127,7 @@ export function scanLines(bytes: Uint8Array, byteLoop = bytes.indexOf(13) >= 0, 
     }
     high.push(firstHigh < 0 ? n : firstHigh);
   } else {
-    for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) {
+    for (let at = indexOfByte(bytes, 10); at >= 0; at = indexOfByte(bytes, 10, at + 1)) {
       high.push(at); // the line's end, until a non-ASCII byte is found in it
       starts.push(at + 1);
     }

@@ -5,6 +5,7 @@
  * `\r\n`) that a chunk's end cuts is counted once.
  */
 import { scanLines, type LineTables } from './lineIndex';
+import { indexOfByte } from './byteSearch';
 
 /** The lines of one stretch of a file: where new lines start, and each line's first non-ASCII byte. */
 export interface LineStretch {
@@ -47,7 +48,7 @@ export class LineTableBuilder {
     const heldReturn = body.length > 0 && body[body.length - 1] === 13;
     if (heldReturn) body = body.subarray(0, body.length - 1);
     const base = offset + from;
-    const t = scanLines(body, body.indexOf(13) >= 0, this.knownAscii);
+    const t = scanLines(body, indexOfByte(body, 13) >= 0, this.knownAscii);
     const lines = t.lineStarts.length;
     for (let line = 0; line < lines; line++) {
       const value = t.firstNonAscii[line];

@@ -12,6 +12,7 @@
  */
 import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type RowTarget } from './summaryRows';
+import { indexOfByte } from './byteSearch';
 
 export interface SummaryStream {
   feed(b: Uint8Array, last: boolean, base: number): number;
@@ -46,7 +47,7 @@ export class CsvSummaryStream implements SummaryStream {
     const len = b.length;
     let p = 0;
     if (!this.summer) {
-      const nl = b.indexOf(10);
+      const nl = indexOfByte(b, 10);
       if (nl < 0) return last ? -1 : 0;
       const k = headerWidth(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl);
       if (k < 2) return -1;
@@ -67,7 +68,7 @@ export class CsvSummaryStream implements SummaryStream {
         this.ended = true;
         return len;
       }
-      const nl = b.indexOf(10, p);
+      const nl = indexOfByte(b, 10, p);
       if (nl < 0 && !last) return p;
       const lineEnd = nl < 0 ? len : nl;
       const end = lineEnd > p && b[lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
@@ -246,7 +247,7 @@ export class JsonSummaryStream implements SummaryStream {
               ws();
             }
             if (b[p] !== 91) return -1;
-            if (b.indexOf(93, p) < 0) {
+            if (indexOfByte(b, 93, p) < 0) {
               if (!last) throw NEED_MORE;
               return -1;
             }

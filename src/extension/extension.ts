@@ -14,6 +14,7 @@ import { PanelController } from './panel';
 import { LossStatusBar } from './statusBar';
 import { registerTrainingRuns } from './openTrainingRun';
 import { GradientCheckStatusBar } from './gradientCheckStatus';
+import { useNativeByteSearch } from '../node/nativeByteSearch';
 
 /** Files the editor features attach to; analysis then checks the content is a tensor file. */
 export const TENSOR_DOCUMENTS: vscode.DocumentSelector = [
@@ -25,6 +26,7 @@ export const TENSOR_DOCUMENTS: vscode.DocumentSelector = [
 
 export function activate(context: vscode.ExtensionContext): { service: AnalysisService } {
   const started = performance.now();
+  useNativeByteSearch();
   const log = vscode.window.createOutputChannel('Gradient Lens', { log: true });
   const service = new AnalysisService(context.extensionUri, log);
   const panel = new PanelController(context.extensionUri, service, log, context.workspaceState);

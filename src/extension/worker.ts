@@ -19,6 +19,7 @@ import { analyzeLogitFile } from '../node/logitFileAnalysis';
 import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThreads';
 import type { PartJob } from '../node/summaryParts';
 import { runFillWorker } from '../node/valueFill';
+import { useNativeByteSearch } from '../node/nativeByteSearch';
 import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 let store: TensorStore | null = null;
@@ -47,6 +48,7 @@ function readInput(input: WorkerInput, fileName: string): Uint8Array {
 // This script also runs the reading threads of a large logits file (PartThreadPool and
 // FilledValues below).
 let partPool: PartThreadPool | undefined;
+useNativeByteSearch();
 if (!runPartWorker() && !runFillWorker()) parentPort?.on('message', answer);
 
 function answer(request: WorkerRequest): void {

@@ -12,6 +12,7 @@ import { formatOf } from '../core/load';
 import type { RowTarget } from '../core/summaryRows';
 import { CsvSummaryStream, headerWidth, JsonSummaryStream, labelsFromTail, type TailLabels } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from './chunkFile';
+import { indexOfByte } from '../core/byteSearch';
 
 export interface PartJob {
   path: string;
@@ -189,7 +190,7 @@ export function csvCuts(f: ChunkFile, rowsStart: number, parts: number): number[
     for (;;) {
       const got = at < f.size ? f.read(window, 0, Math.min(window.length, f.size - at), at) : 0;
       if (got === 0) return cuts.concat(f.size);
-      const nl = window.subarray(0, got).indexOf(10);
+      const nl = indexOfByte(window.subarray(0, got), 10);
       if (nl >= 0) {
         at += nl + 1;
         break;
@@ -222,7 +223,7 @@ export function jsonCuts(f: ChunkFile, rowsStart: number, end: number, parts: nu
     while (found < 0 && at < end) {
       const got = f.read(window, 0, Math.min(window.length, end - at), at);
       if (got === 0) break;
-      const close = window.subarray(0, got).indexOf(93);
+      const close = indexOfByte(window.subarray(0, got), 93);
       if (close >= 0) found = at + close + 1;
       else at += got;
     }
@@ -249,7 +250,8 @@ function countBytes(f: ChunkFile, start: number, end: number, byte: number): num
   for (let at = start; at < end;) {
     const got = f.read(window, 0, Math.min(window.length, end - at), at);
     if (got === 0) break;
-    for (let j = window.subarray(0, got).indexOf(byte); j >= 0 && j < got; j = window.indexOf(byte, j + 1)) count++;
+    const read = window.subarray(0, got);
+    for (let j = indexOfByte(read, byte); j >= 0; j = indexOfByte(read, byte, j + 1)) count++;
     at += got;
   }
   return count;
@@ -390,7 +392,7 @@ export function planCsvParts(
   for (let size = 64 << 10; nl < 0 && head.length < Math.min(f.size, 1 << 20); size *= 4) {
     head = new Uint8Array(Math.min(f.size, size, 1 << 20));
     got = f.read(head, 0, head.length, 0);
-    nl = head.subarray(0, got).indexOf(10);
+    nl = indexOfByte(head.subarray(0, got), 10);
   }
   if (nl < 0) return null;
   const k = headerWidth(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl);
