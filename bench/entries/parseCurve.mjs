@@ -9,7 +9,10 @@ import { createRequire } from 'node:module';
 
 const [partsModule, cli, file, threadsArg, roundsArg] = process.argv.slice(2);
 const threads = Number(threadsArg);
-const { PartThreadPool, openChunkFile, partsFor, planCsvParts, planJsonParts, runPlan } = createRequire(import.meta.url)(partsModule);
+const { PartThreadPool, openChunkFile, partsFor, planCsvParts, planJsonParts, runPlan, useNativeByteSearch } = createRequire(
+  import.meta.url,
+)(partsModule);
+useNativeByteSearch(); // as the shipped bundles do
 const WARM = 3;
 const pool = new PartThreadPool(cli);
 const run = (jobs) => pool.run(jobs, threads);

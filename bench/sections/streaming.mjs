@@ -6,7 +6,8 @@
 //   the parse rate (numbers/s per core) against fast_float's published figure (cited, not run);
 // - `analyze big.csv --summary` against a process that only JSON.parses the same numbers;
 // - peak RSS (GNU time) of --summary on the 10,000 × 1,000 files and on 1 GB files made of their
-//   rows repeated, against a bare `node -e 0` measured the same way (target ≤ 160 MB).
+//   rows repeated, against a bare `node -e 0` measured the same way (target ≤ 160 MB), and the
+//   1 GB files' --summary on 1…cores threads (where a process's fixed costs are a small share).
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -302,6 +303,7 @@ buildSync({
       "export { PartThreadPool } from './src/node/partThreads';",
       "export { openChunkFile } from './src/node/chunkFile';",
       "export { partsFor, planCsvParts, planJsonParts, runPlan } from './src/node/summaryParts';",
+      "export { useNativeByteSearch } from './src/node/nativeByteSearch';",
     ].join('\n'),
     resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
     loader: 'ts',
@@ -344,7 +346,40 @@ for (let t = 2; t <= cores; t++) {
   );
 }
 
-// Peak RSS.
+/**
+ * `--summary` of a 1 GB file on 1…cores threads, whole process, alternated (2 rounds; 1 QUICK):
+ * there a process's fixed costs (Node's start, a new thread's start and first compiles, about
+ * 0.25 s here) are a small share, so this is the whole-process figure the split can reach.
+ */
+function bigFileThreads(kind, path, bytes) {
+  const wall = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
+  const outputs = new Set();
+  for (let r = 0; r < (QUICK ? 1 : 2); r++) {
+    for (let t = 1; t <= cores; t++) {
+      const { wall: ms, stdout } = timed([cli, 'analyze', path, '--summary', '--json', '--threads', String(t)]);
+      wall[t].push(ms);
+      outputs.add(stdout);
+      log(`streaming: ${kind} ${(bytes / MB).toFixed(0)} MB --threads ${t}: ${ms.toFixed(0)} ms`);
+    }
+    measureControl();
+  }
+  if (outputs.size !== 1) throw new Error(`--threads changed the output on ${path}: ${[...outputs].join(' | ')}`);
+  info.runs[`${kind}-${bytes}-threads`] = wall;
+  for (let t = 2; t <= cores; t++) {
+    rows.push(
+      row({
+        name: `analyze ${kind.toUpperCase()} --summary (${(bytes / MB).toFixed(0)} MB): --threads ${t} vs --threads 1, whole process`,
+        ours: { value: Number(pick(wall[t]).toFixed(0)), unit: 'ms' },
+        peer: { name: '--threads 1', value: Number(pick(wall[1]).toFixed(0)), unit: 'ms' },
+        ratio: pick(wall[1]) / pick(wall[t]),
+        target: t === 2 ? 1.7 : null,
+        note: `the same stdout for every N; ${wall[t].length} runs each, alternated`,
+      }),
+    );
+  }
+}
+
+// Peak RSS, and the whole-process thread figure of the 1 GB files.
 const bare = runWithPeakRss(process.execPath, ['-e', '0']);
 info.bareNodeRss = bare.peakRss;
 const big = [];
@@ -375,6 +410,7 @@ try {
       );
       info.runs[`${source.kind}-${file.bytes}`] = { peakRss: r.peakRss, wallMs: r.wallMs };
     }
+    bigFileThreads(source.kind, path, made.bytes);
   }
 } finally {
   for (const p of big) rmSync(p, { force: true });
