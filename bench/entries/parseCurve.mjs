@@ -9,9 +9,8 @@ import { createRequire } from 'node:module';
 
 const [partsModule, cli, file, threadsArg, roundsArg] = process.argv.slice(2);
 const threads = Number(threadsArg);
-const { PartThreadPool, openChunkFile, partsFor, planCsvParts, planJsonParts, runPlan, useNativeByteSearch } = createRequire(
-  import.meta.url,
-)(partsModule);
+const { PartThreadPool, openChunkFile, partsFor, planCsvParts, planJsonParts, runPlan, useNativeByteSearch, WARM_PARTS_PER_THREAD } =
+  createRequire(import.meta.url)(partsModule);
 useNativeByteSearch(); // as the shipped bundles do
 const WARM = 3;
 const pool = new PartThreadPool(cli);
@@ -21,8 +20,8 @@ const times = [];
 let loss = NaN;
 for (let r = 0; r < WARM + Number(roundsArg); r++) {
   const t0 = performance.now();
-  // Two parts a thread: a thread that finishes first takes the next (the threads are all warm).
-  const parts = partsFor(threads, undefined, 2);
+  // Cut as the extension cuts for its warm threads: a thread that finishes first takes the next.
+  const parts = partsFor(threads, undefined, WARM_PARTS_PER_THREAD);
   const plan = file.endsWith('.json') ? planJsonParts(file, f, parts) : planCsvParts(file, f, parts, false);
   const { results } = runPlan(plan, plan.jobs, run, (job) => pool.run([job], 1)[0]);
   const elapsed = performance.now() - t0;

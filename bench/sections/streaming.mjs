@@ -302,7 +302,7 @@ buildSync({
     contents: [
       "export { PartThreadPool } from './src/node/partThreads';",
       "export { openChunkFile } from './src/node/chunkFile';",
-      "export { partsFor, planCsvParts, planJsonParts, runPlan } from './src/node/summaryParts';",
+      "export { partsFor, planCsvParts, planJsonParts, runPlan, WARM_PARTS_PER_THREAD } from './src/node/summaryParts';",
       "export { useNativeByteSearch } from './src/node/nativeByteSearch';",
     ].join('\n'),
     resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
@@ -327,7 +327,7 @@ for (const source of [csv, json]) {
         peer: { name: '1 warm thread', value: Number(pick(curve[1]).toFixed(0)), unit: 'ms' },
         ratio: pick(curve[1]) / pick(curve[t]),
         target: t === 2 ? 1.7 : null,
-        note: `plan${source.kind === 'json' ? ' (the pre-scan on the threads)' : ''} and parts, two parts a thread; no process or thread start; the same summed losses for every count; ${load}`,
+        note: `plan${source.kind === 'json' ? ' (the pre-scan on the threads)' : ''} and parts, cut as the extension cuts for its warm threads (WARM_PARTS_PER_THREAD a thread); no process or thread start; the same summed losses for every count; ${load}`,
       }),
     );
   }

@@ -17,7 +17,7 @@ import { ViewerArrays } from './viewerArrays';
 import { archiveRoleMatch } from './archiveRoles';
 import { analyzeLogitFile } from '../node/logitFileAnalysis';
 import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThreads';
-import type { PartJob } from '../node/summaryParts';
+import { WARM_PARTS_PER_THREAD, type PartJob } from '../node/summaryParts';
 import { runFillWorker } from '../node/valueFill';
 import { useNativeByteSearch } from '../node/nativeByteSearch';
 import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
@@ -129,7 +129,7 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
   if (!('path' in request.input)) return false;
   const count = request.threads || availableParallelism();
   // The host's part threads (partThreadHost.ts) outlive this worker, so every large file after the
-  // first finds them warm: they take the parts, 4 a thread, while this new, cold thread waits.
+  // first finds them warm: they take the parts, WARM_PARTS_PER_THREAD a thread, while this new, cold thread waits.
   const ports = (workerData as { partPorts?: MessagePort[] } | null)?.partPorts;
   const pool = () => (partPool ??= new PartThreadPool(ports?.length ? ports : __filename));
   const runParts = count > 1 ? (jobs: PartJob[]) => pool().run(jobs, count) : undefined;
@@ -137,7 +137,7 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
     request.input.path,
     request.fileName,
     request.options,
-    { count, runParts, partsPerThread: ports?.length ? 4 : 1 },
+    { count, runParts, partsPerThread: ports?.length ? WARM_PARTS_PER_THREAD : 1 },
     request.options.maxArchiveBytes,
   );
   if (!fast) return false;

@@ -69,6 +69,14 @@ export function partsFormat(fileName: string): 'csv' | 'json' | null {
 export const MIN_PART_BYTES = 8 << 20;
 
 /**
+ * Parts a thread for threads that are kept warm (the extension's): cut finer, a thread on a slower
+ * core takes fewer. This VM at times gives one of its two cores about 25 % less (a warm part of the
+ * 97 MB JSON in 70 ms on one thread, 90 ms on the other); with 2 parts a thread, two warm threads
+ * read it in 168–242 ms, with 4 in 168–208 ms (by hand, bench/entries/parseCurve.mjs, 3 runs each).
+ */
+export const WARM_PARTS_PER_THREAD = 4;
+
+/**
  * How many parts a file of `bytes` (its rows) is cut into for `threads` threads: `perThread` per
  * thread, or one when two would be below minPartBytes. Threads that all start cold (the CLI) read
  * fastest with one part each: more parts was measured slower (4 per thread: 0.56 vs 0.51 s on the
