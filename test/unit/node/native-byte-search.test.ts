@@ -4,14 +4,13 @@
  * from every reader that searches.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { indexOfByte, useByteSearch } from '../../../src/core/byteSearch';
 import { scanLines } from '../../../src/core/lineIndex';
 import { useNativeByteSearch } from '../../../src/node/nativeByteSearch';
 import { cliWithChunks, pieces } from '../../helpers/cli';
+import { exampleAndBadFiles } from '../../helpers/logitFiles';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -54,10 +53,7 @@ test('memchr gives Uint8Array#indexOf’s index: every byte and start, at every 
 });
 
 test('with memchr, the line tables and the CLI’s output are the same: every example and bad-input file, whole and in 7-byte reads', () => {
-  const files = [
-    ...readdirSync(join(root, 'examples')).map((f) => join(root, 'examples', f)),
-    ...readdirSync(join(root, 'test/fixtures/bad')).map((f) => join(root, 'test/fixtures/bad', f)),
-  ].filter((p) => /\.(json|csv|tsv)$/.test(p) && !p.endsWith('expected.json'));
+  const files = exampleAndBadFiles(root);
   assert.ok(files.length > 100);
   const runs = (path: string) =>
     [['--summary'], ['--json']].flatMap((flags) => [null, pieces(7)].map((open) => cliWithChunks(['analyze', path, ...flags], open)));
