@@ -129,7 +129,8 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
   if (!('path' in request.input)) return false;
   const count = request.threads || availableParallelism();
   // The host's part threads (partThreadHost.ts) outlive this worker, so every large file after the
-  // first finds them warm: they take the parts, WARM_PARTS_PER_THREAD a thread, while this new, cold thread waits.
+  // first finds them warm: they take the parts, WARM_PARTS_PER_THREAD a thread, while this new,
+  // cold thread waits.
   const ports = (workerData as { partPorts?: MessagePort[] } | null)?.partPorts;
   const pool = () => (partPool ??= new PartThreadPool(ports?.length ? ports : __filename));
   const runParts = count > 1 ? (jobs: PartJob[]) => pool().run(jobs, count) : undefined;

@@ -71,8 +71,9 @@ export const MIN_PART_BYTES = 8 << 20;
 /**
  * Parts a thread for threads that are kept warm (the extension's): cut finer, a thread on a slower
  * core takes fewer. This VM at times gives one of its two cores about 25 % less (a warm part of the
- * 97 MB JSON in 70 ms on one thread, 90 ms on the other); with 2 parts a thread, two warm threads
- * read it in 168–242 ms, with 4 in 168–208 ms (by hand, bench/entries/parseCurve.mjs, 3 runs each).
+ * 97 MB JSON in 70 ms on one thread, 90 ms on the other); in such a stretch two warm threads read
+ * it in 225–242 ms with 2 parts a thread, 168–208 ms with 4 (bench/entries/parseCurve.mjs, 3
+ * alternated runs each).
  */
 export const WARM_PARTS_PER_THREAD = 4;
 
