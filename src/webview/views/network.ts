@@ -148,7 +148,8 @@ export function renderNetwork(host: HTMLElement, ctx: ViewContext): ViewHandle {
         source,
         scale,
         theme: ctx.theme,
-        width: Math.min(ctx.width - 260, 640),
+        // A narrow panel keeps 200 px for it and scrolls sideways.
+        width: Math.max(200, Math.min(ctx.width - 260, 640)),
         maxHeight: 360,
         maxCell: 28,
         // A wide layer keeps readable rows and scrolls in its box rather than drawing them under a pixel.

@@ -50,6 +50,14 @@ const DERIVATIVE_TEXT: Record<ActivationName, string> = {
   softmax: 'Jⱼₖ = aⱼ(δⱼₖ − aₖ)',
 };
 
+/** Narrowest room a matrix beside its vectors gets: a narrower panel scrolls sideways rather than drop it. */
+const MIN_MATRIX_ROOM = 160;
+
+/** The width a matrix beside its vectors may take, at most `most`: what the panel leaves, but never under MIN_MATRIX_ROOM. */
+function matrixRoom(ctx: ViewContext, most: number): number {
+  return Math.max(MIN_MATRIX_ROOM, Math.min(ctx.width - 300, most));
+}
+
 export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHandle {
   const payload = ctx.payload as NetworkPayload;
   const { doc, selected: i } = ctx;
@@ -85,7 +93,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
   const unitFrame = heatmapFrame({
     rows: out,
     cols: softmax ? out : 1,
-    width: softmax ? Math.min(ctx.width - 300, 400) : VECTOR_W + 8,
+    width: softmax ? matrixRoom(ctx, 400) : VECTOR_W + 8,
     maxHeight: 320,
     square: softmax,
     cell: softmax ? undefined : { w: VECTOR_W, h: Math.min(28, 320 / out) },
@@ -143,7 +151,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
         source,
         scale,
         theme: ctx.theme,
-        width: Math.min(ctx.width - 300, 460),
+        width: matrixRoom(ctx, 460),
         maxHeight: 320,
         minTop: unitFrame.top,
         label: title,
@@ -179,7 +187,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
     const wChart = matrix(denseSource(wT, out, next.outputs), `Wᵀ of ${nextName}`, 'chain-next-weights', {
       rowTitle: 'unit',
       colTitle: `${nextName} neuron`,
-      cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 40) / next.outputs), h: ch },
+      cell: { w: Math.min(28, (matrixRoom(ctx, 460) - 40) / next.outputs), h: ch },
     });
     const nextChart = vector(
       dZnext,
@@ -222,7 +230,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
       square: true,
       diagonal: true,
       cell: undefined,
-      width: Math.min(ctx.width - 300, 400),
+      width: matrixRoom(ctx, 400),
     });
     eq1.append(
       figure(doc, 'Jᵀ = ∂a/∂z', jChart.element),
@@ -261,7 +269,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
   const dz2 = vector(dZ, '∂L/∂z', 'chain-dLdz-outer', (j) => `∂L/∂z${sub(j)} = ${fmt(dZ[j])}`, true);
   const prevChart = matrix(denseSource(aPrev, 1, inp), 'a_prev', 'chain-aprev', {
     maxHeight: 28,
-    cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 20) / inp), h: 28 },
+    cell: { w: Math.min(28, (matrixRoom(ctx, 460) - 20) / inp), h: 28 },
     colLabels: prevNames ? prevNames.slice() : null,
     colTitle: l === 0 ? 'input x' : `a of ${layerName(l - 1, payload.layers[l - 1])}`,
     rowLabels: ['a'],
@@ -271,7 +279,7 @@ export function renderNetworkChain(host: HTMLElement, ctx: ViewContext): ViewHan
     colTitle: l === 0 ? 'input' : `unit of ${layerName(l - 1, payload.layers[l - 1])}`,
     rowLabels: unitNames ? unitNames.slice() : undefined,
     colLabels: prevNames ? prevNames.slice() : undefined,
-    cell: { w: Math.min(28, (Math.min(ctx.width - 300, 460) - 40) / inp), h: ch },
+    cell: { w: Math.min(28, (matrixRoom(ctx, 460) - 40) / inp), h: ch },
   });
   eq2.append(
     figure(doc, '∂L/∂z', dz2.element),

@@ -331,6 +331,43 @@ test('network: weight-gradient heatmaps, norm chart, chain rule per layer with p
   assert.deepEqual(panel.errors, []);
 });
 
+test('a 330 px panel: every network layer’s chain rule and every view draw their charts, none of negative size', { skip }, async () => {
+  const narrow = await openPanel({ browser, width: 330, height: 900 });
+  try {
+    const page = narrow.page;
+    const sizes = () =>
+      page.$$eval('svg.gl-chart, canvas', (els) =>
+        els.map((e) => [e.getAttribute('data-testid') ?? e.tagName, Number(e.getAttribute('width'))] as const),
+      );
+    const net = seededNetwork([6, 8, 5, 4], ['relu', 'tanh', 'softmax'], 16);
+    for (const layer of [0, 1, 2]) {
+      await narrow.show(net, { selected: 1, view: 'chain', layer });
+      // A layer with one after it multiplies by that layer's Wᵀ: drawn, its cells of positive width.
+      if (layer < 2) {
+        const cells = await data(page, '[data-testid="chain-next-weights"] [data-testid="heatmap-cell"]');
+        const next = net.layers[layer + 1];
+        assert.equal(cells.length, next.inputs * next.outputs, `layer ${layer}: Wᵀ of the next layer`);
+        const widths = await page.$$eval('[data-testid="chain-next-weights"] [data-testid="heatmap-cell"]', (els) =>
+          els.map((e) => Number(e.getAttribute('width'))),
+        );
+        assert.ok(
+          widths.every((w) => w > 0),
+          `layer ${layer}: cell widths ${widths.slice(0, 3).join(', ')}…`,
+        );
+      }
+      for (const [id, width] of await sizes()) assert.ok(!(width < 0), `layer ${layer}: ${id} is ${width} wide`);
+    }
+    for (const view of ['network', 'losses'] as const) await narrow.show(net, { selected: 1, view });
+    for (const view of ['jacobian', 'gradient', 'matrix', 'losses', 'chain'] as const) {
+      await narrow.show(ten, { selected: 3, view });
+      for (const [id, width] of await sizes()) assert.ok(!(width < 0), `${view}: ${id} is ${width} wide`);
+    }
+    assert.deepEqual(narrow.errors, []);
+  } finally {
+    await narrow.close();
+  }
+});
+
 test('an error message replaces the views', { skip }, async () => {
   await panel.send({ type: 'error', fileName: 'bad.json', message: 'logits row 3 has 9 numbers, expected 10' });
   assert.match((await panel.page.textContent('[data-testid="error"]'))!, /bad\.json cannot be analysed.*row 3/s);
