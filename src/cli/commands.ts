@@ -22,7 +22,7 @@ import { escapeControls, escapeJsonOutput } from '../core/safeText';
 import { UnreadableFileError } from './readRegular';
 import { networkCheckCommand } from './networkCheckOut';
 import { streamedSummary, type ChunkFile } from './streamSummary';
-import { MIN_PART_BYTES, partsFormat, type PartJob, type PartResult } from '../node/summaryParts';
+import { partsFor, partsFormat, type PartJob, type PartResult } from '../node/summaryParts';
 import { rowTextOnPool, type PoolJob } from '../node/partThreads';
 import type { RowTextRunner } from '../core/rowTextBlock';
 import { streamedTable } from './streamTable';
@@ -120,8 +120,8 @@ export function runCli(argv: string[], io: CliIo): number {
     io.err(`gradient-lens: --threads must be a whole number from 1 to 256, not "${values.threads}"\n`);
     return 2;
   }
-  // A CSV or JSON big enough for two parts or more (summaryParts.ts partsFor) is read on these threads.
-  if (command !== 'run' && threads > 1 && partsFormat(file) && size >= 2 * MIN_PART_BYTES) io.prestartParts?.(threads);
+  // A CSV or JSON cut into two parts or more is read on these threads.
+  if (command !== 'run' && partsFormat(file) && partsFor(threads)(size) > 1) io.prestartParts?.(threads);
   const thresholds = parseThresholds(values['vanishing-threshold'], values['exploding-threshold']);
   if (typeof thresholds === 'string') {
     io.err(`gradient-lens: ${thresholds}\n`);
