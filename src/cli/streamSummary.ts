@@ -44,8 +44,7 @@ export function streamedSummary(
   if (!f) return null;
   try {
     let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
-    if (format === 'csv' && threads.count > 1) figures = inParts(file, f, reduction, threads);
-    if (format === 'json' && threads.count > 1) figures = jsonInParts(file, f, reduction, threads);
+    if (threads.count > 1) figures = inParts(file, f, format, reduction, threads);
     if (!figures) {
       let stream: SummaryStream;
       if (format === 'csv') stream = new CsvSummaryStream();
@@ -89,20 +88,30 @@ function run(f: ChunkFile, stream: SummaryStream) {
 }
 
 /**
- * A CSV read by several threads: null when it is too small to split, or when any part is not in
- * the simple layout (the caller then reads it on one thread, or falls back to the full reader).
- * The per-row losses and bounds are added in file order: the same sums, bit for bit, as one thread.
+ * A CSV or JSON file in the simple layout read by several threads: a CSV cut at newlines, a JSON's
+ * "logits" rows by a structural pre-scan (jsonCuts) whose counts run beside the first part
+ * (runPlan); null when it is too small to split or any part is not in the simple layout (the
+ * caller then reads it on one thread, or the full reader reports the problem, with its own line
+ * and column). The per-row losses and bounds are added in file order: the same sums, bit for bit,
+ * as one thread.
  */
 function inParts(
   file: string,
   f: ChunkFile,
+  format: 'csv' | 'json',
   reduction: Reduction,
   threads: ThreadOptions,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
-  const plan = planCsvParts(file, f, partsFor(threads.count, threads.minPartBytes), false);
+  const parts = partsFor(threads.count, threads.minPartBytes);
+  const plan = format === 'csv' ? planCsvParts(file, f, parts, false) : planJsonParts(file, f, parts);
   if (!plan || plan.jobs.length < 2) return null;
-  const { jobs, k } = plan;
-  return addUp(threads.runParts ? threads.runParts(jobs) : jobs.map((job) => summarizePart(job, openSame(f))), k, reduction);
+  const ran = runPlan(plan, plan.jobs, threads.runParts, (job) => summarizePart(job, openSame(f)));
+  if (!ran) return null;
+  const { results, rows } = ran;
+  // Each part must have read the rows the pre-scan counted for it, or the labels were not its own
+  // (a CSV's rows are not counted: each carries its own label).
+  for (let i = 0; i + 1 < rows.length; i++) if (results[i].ok && results[i].losses.length !== rows[i]) return null;
+  return addUp(results, plan.k, reduction);
 }
 
 /** The parts' figures added in file order: the same sums, bit for bit, as one thread; null when a part failed. */
@@ -123,29 +132,6 @@ function addUp(results: PartResult[], k: number, reduction: Reduction): { k: num
   }
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   return { k, n, loss: total * scale, accuracy: n ? hits / n : 0 };
-}
-
-/**
- * A JSON file in the simple layout read by several threads: its "logits" rows are cut by a
- * structural pre-scan (jsonCuts) and each part is parsed by its own thread; null when it is too
- * small to split or any part is not in the simple layout (then one thread reads it, or the full
- * reader reports the problem, with its own line and column).
- */
-function jsonInParts(
-  file: string,
-  f: ChunkFile,
-  reduction: Reduction,
-  threads: ThreadOptions,
-): { k: number; n: number; loss: number; accuracy: number } | null {
-  const plan = planJsonParts(file, f, partsFor(threads.count, threads.minPartBytes));
-  if (!plan || plan.jobs.length < 2) return null;
-  // The pre-scan's counts run beside the first part (runPlan).
-  const ran = runPlan(plan, plan.jobs, threads.runParts, (job) => summarizePart(job, openSame(f)));
-  if (!ran) return null;
-  const { results, rows } = ran;
-  // Each part must have read the rows the pre-scan counted for it, or the labels were not its own.
-  for (let i = 0; i + 1 < results.length; i++) if (results[i].ok && results[i].losses.length !== rows[i]) return null;
-  return addUp(results, plan.k, reduction);
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */
