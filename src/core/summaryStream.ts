@@ -304,30 +304,11 @@ export class JsonSummaryStream implements SummaryStream {
   private row(b: Uint8Array, p: number, base: number): number {
     const summer = this.summer;
     const values: number[] | null = summer ? null : []; // the first row, before K is known
-    const block = summer ? summer.block : null;
     const k = summer ? summer.k : Infinity;
-    const offset = summer ? summer.rows * k : 0;
-    // The row's ']' is in b (the caller checked), so no number here is cut by the chunk's end:
-    // scanNumber is called directly, and a bad number fails the row.
     const scan = this.scan;
-    let at = p + 1;
-    let j = 0;
-    while (isSpace(b[at])) at++;
-    if (b[at] === 93) return -1;
-    for (;;) {
-      if (j >= k) return -1;
-      scanNumber(b, at, scan);
-      if (scan.error !== null) return -1;
-      at = scan.end;
-      if (block) block[offset + j] = scan.value;
-      else values!.push(scan.value);
-      j++;
-      while (isSpace(b[at])) at++;
-      const c = b[at++];
-      if (c === 93) break;
-      if (c !== 44) return -1;
-      while (isSpace(b[at])) at++;
-    }
+    const j = rowNumbers(b, p, scan, summer ? summer.block : null, summer ? summer.rows * k : 0, k, values);
+    if (j < 0) return -1;
+    const at = scan.end;
     if (values) {
       if (j < 2) return -1;
       this.summer = new LogitRowSummer(j);
@@ -353,6 +334,46 @@ export class JsonSummaryStream implements SummaryStream {
     if (!this.labels || !complete || !s.flush()) return null;
     return s;
   }
+}
+
+/**
+ * The numbers of the row `[z, z, …]` at b[p] (its ']' is in b), into block[offset…] or, for the first
+ * row (K not known yet), pushed to `values`: how many, with scan.end just past the row's ']'; or −1
+ * when it is not at most K plain numbers. The hot loop of a JSON file, a function of its own:
+ * as a method its OSR code checked the stream's map after the loop and fell back to the interpreter
+ * on every row (V8 --trace-deopt: ~1,300 "wrong map" deopts of one 10,000-row file, in a cold process).
+ */
+function rowNumbers(
+  b: Uint8Array,
+  p: number,
+  scan: NumberScan,
+  block: Float64Array | null,
+  offset: number,
+  k: number,
+  values: number[] | null,
+): number {
+  // The row's ']' is in b (the caller checked), so no number here is cut by the chunk's end:
+  // scanNumber is called directly, and a bad number fails the row.
+  let at = p + 1;
+  let j = 0;
+  while (isSpace(b[at])) at++;
+  if (b[at] === 93) return -1;
+  for (;;) {
+    if (j >= k) return -1;
+    scanNumber(b, at, scan);
+    if (scan.error !== null) return -1;
+    at = scan.end;
+    if (block) block[offset + j] = scan.value;
+    else values!.push(scan.value);
+    j++;
+    while (isSpace(b[at])) at++;
+    const c = b[at++];
+    if (c === 93) break;
+    if (c !== 44) return -1;
+    while (isSpace(b[at])) at++;
+  }
+  scan.end = at;
+  return j;
 }
 
 const NOT_SIMPLE = Symbol('not the simple layout');
