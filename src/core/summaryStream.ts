@@ -409,9 +409,11 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   back();
   if (tail[i--] !== 93) return i < 0 && tailStart > 0 ? 'more' : null;
   const close = i + 1;
+  let commas = 0;
   while (i >= 0 && tail[i] !== 91) {
     const c = tail[i];
     if (!((c >= 48 && c <= 57) || c === 44 || c === 46 || c === 43 || c === 45 || c === 101 || c === 69 || isSpace(c))) return null;
+    if (c === 44) commas++;
     i--;
   }
   const open = i;
@@ -428,27 +430,42 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   back();
   if (i < 0) return tailStart > 0 ? 'more' : null;
   if (tail[i] !== 44) return null;
-  // Forward over [ … ]: numbers separated by commas, each a whole class index.
-  const labels: number[] = [];
-  const spans: number[] = [];
+  const found = tailLabelList(tail, tailStart, open + 1, close, commas + 1);
+  return found && { ...found, keyAt: tailStart + keyAt };
+}
+
+/**
+ * The `count` labels between `p` and `close` (the array's ']'), each a whole class index, and each
+ * one's [start, end) in the file; null if they are not. Its own function, with no closure over the
+ * position, in typed arrays sized from the commas: 120,000 labels (a 1 GB file) took 49 ms as a
+ * closure pushing to arrays, and the threads wait for them.
+ */
+function tailLabelList(tail: Uint8Array, tailStart: number, p: number, close: number, count: number): Omit<TailLabels, 'keyAt'> | null {
+  const labels = new Int32Array(count);
+  const spans = new Float64Array(2 * count);
   const scan: NumberScan = { value: 0, end: 0, error: null };
-  let p = open + 1;
-  const skip = () => {
+  while (p < close && isSpace(tail[p])) p++;
+  for (let n = 0; ;) {
+    if (p === close || n === count) return null;
+    // Digits alone (1 to 9, no leading zero) are read here; anything else (`3.0`, `1e2`, `-0`) by scanNumber.
+    let end = p;
+    let v = 0;
+    for (let c; end < close && (c = tail[end] - 48) >= 0 && c <= 9 && end - p < 9; end++) v = v * 10 + c;
+    const next = tail[end];
+    if (end === p || (tail[p] === 48 && end - p > 1) || !(next === 44 || end === close || isSpace(next))) {
+      scanNumber(tail, p, scan);
+      v = scan.value;
+      if (scan.error !== null || !(Number.isInteger(v) && v >= 0 && v < 2 ** 31)) return null;
+      end = scan.end;
+    }
+    labels[n] = v;
+    spans[2 * n] = tailStart + p;
+    spans[2 * n + 1] = tailStart + end;
+    n++;
+    p = end;
     while (p < close && isSpace(tail[p])) p++;
-  };
-  skip();
-  if (p === close) return null;
-  for (;;) {
-    scanNumber(tail, p, scan);
-    const v = scan.value;
-    if (scan.error !== null || !(Number.isInteger(v) && v >= 0 && v < 2 ** 31)) return null;
-    labels.push(v);
-    spans.push(tailStart + p, tailStart + scan.end);
-    p = scan.end;
-    skip();
-    if (p === close) break;
+    if (p === close) return n === count ? { labels, spans } : null;
     if (tail[p++] !== 44) return null;
-    skip();
+    while (p < close && isSpace(tail[p])) p++;
   }
-  return { labels: Int32Array.from(labels), keyAt: tailStart + keyAt, spans: Float64Array.from(spans) };
 }

@@ -1,0 +1,62 @@
+// labelsFromTail (the JSON threads' plan reads the labels from the file's end): for any list of
+// label texts, the labels JSON.parse gives when each is a whole class index in [0, 2^31), each
+// one's exact place in the file and the key's; null when any one is not.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { labelsFromTail } from '../../../src/core/summaryStream';
+
+/** Label texts: plain indices (the fast path), other spellings of whole numbers, and texts that are not labels. */
+const labelText = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 999 }).map((v) => `${v}.0`) },
+  { weight: 1, arbitrary: fc.constantFrom('1e2', '2E0', '30e-1', '0.5e1', '-0', '9999999999', '2147483647', '2147483648') },
+  { weight: 1, arbitrary: fc.constantFrom('01', '00', '-1', '1.5', '1e10', '1.', '.5', '+1', '1e', '-') },
+);
+const gap = fc.constantFrom('', ' ', '\n', '\t', ' \r\n  ');
+
+function expected(texts: string[]): number[] | null {
+  const labels: number[] = [];
+  for (const text of texts) {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      return null;
+    }
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** 31) return null;
+    labels.push(v + 0); // `-0` is class 0
+  }
+  return texts.length ? labels : null;
+}
+
+describe('labelsFromTail', () => {
+  it('gives the labels JSON.parse gives, with every label’s and the key’s place, or null', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(gap, labelText, gap), { maxLength: 40 }), gap, fc.nat(5000), (items, end, tailStart) => {
+        let text = '{"logits": [[1, 2]], "labels": [';
+        const places: number[] = [];
+        items.forEach(([before, label, after], i) => {
+          text += (i ? ',' : '') + before;
+          places.push(tailStart + text.length, tailStart + text.length + label.length);
+          text += label + after;
+        });
+        text += ']' + end + '}' + end;
+        const found = labelsFromTail(new TextEncoder().encode(text), tailStart);
+        const labels = expected(items.map(([, label]) => label));
+        if (labels === null) return assert.equal(found, null);
+        assert.ok(found && found !== 'more');
+        assert.deepEqual(Array.from(found.labels), labels);
+        assert.deepEqual(Array.from(found.spans), places);
+        assert.equal(found.keyAt, tailStart + text.indexOf('"labels"'));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('asks for more of the file when the labels begin before the bytes it was given', () => {
+    const text = new TextEncoder().encode('3, 1, 4, 1, 5]}');
+    assert.equal(labelsFromTail(text, 100), 'more');
+    assert.equal(labelsFromTail(text, 0), null);
+  });
+});
