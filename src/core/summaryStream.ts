@@ -299,7 +299,7 @@ export class JsonSummaryStream implements SummaryStream {
 
   /**
    * One row `[z, z, …]` at b[p] (its ']' is in b): the offset just past it, or -1 when it is not K
-   * plain numbers. The hot loop of a JSON file: no closure, no allocation but the first row's list.
+   * plain numbers. Its numbers are read by rowNumbers; no allocation here but the first row's list.
    */
   private row(b: Uint8Array, p: number, base: number): number {
     const summer = this.summer;
