@@ -12,7 +12,14 @@ export interface ChunkFile {
   close(): void;
 }
 
-const CHUNK = 4 << 20;
+/**
+ * Bytes a read asks for. 256 KB and its buffer (twice that) stay in a core's 1 MB L2 here, so the
+ * kernel's copy from the page cache and the parse of it meet in cache: reading 87 MB took 17–18 ms
+ * in 256 KB reads against 26–31 ms in 4 MB reads, and a new thread's first buffer is 128 fresh
+ * pages, not 2,048. Whole process, `--summary` of the 1.16 GB JSON on two threads: 2.17 → 2.08 s.
+ */
+export const READ_CHUNK_BYTES = 256 << 10;
+const CHUNK = READ_CHUNK_BYTES;
 
 /** Opens `path` as readRegularFile does (non-blocking, a regular file of at most maxBytes), else null. */
 export function openChunkFile(path: string, maxBytes: number): ChunkFile | null {

@@ -11,7 +11,7 @@ import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
 import { formatOf } from '../core/load';
 import type { RowTarget } from '../core/summaryRows';
 import { CsvSummaryStream, headerWidth, JsonSummaryStream, labelsFromTail, type TailLabels } from '../core/summaryStream';
-import { feedChunks, type ChunkFile } from './chunkFile';
+import { feedChunks, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { indexOfByte } from '../core/byteSearch';
 
 export interface PartJob {
@@ -254,7 +254,7 @@ let countWindow: Uint8Array | undefined;
 
 /** How many times `byte` occurs in [start, end) of the file. */
 function countBytes(f: ChunkFile, start: number, end: number, byte: number): number {
-  const window = (countWindow ??= new Uint8Array(4 << 20));
+  const window = (countWindow ??= new Uint8Array(READ_CHUNK_BYTES));
   let count = 0;
   for (let at = start; at < end;) {
     const got = f.read(window, 0, Math.min(window.length, end - at), at);

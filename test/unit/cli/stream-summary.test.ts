@@ -12,6 +12,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../../src/cli/commands';
 import { streamedSummary } from '../../../src/cli/streamSummary';
+import { READ_CHUNK_BYTES } from '../../../src/node/chunkFile';
 import { cliProcess } from '../../helpers/cliProcess';
 import { cliWithChunks, pieces } from '../../helpers/cli';
 import { seededUniform } from '../../helpers/seeded';
@@ -102,6 +103,35 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
     same(join(dir, 'x.csv'), 'classes.txt');
     writeFileSync(join(dir, 'classes.txt'), 'a\nb\n');
     same(join(dir, 'x.csv'), 'classes.txt (wrong count)');
+  });
+});
+
+describe('analyze --summary streamed: rows longer than a read', () => {
+  test('K = 30,000 (a row of ~570 KB, more than two reads): the same as the full reader, whole, in pieces and in parts', () => {
+    const k = 30_000;
+    const { rows, labels } = logits(5, k, 3);
+    const header = Array.from({ length: k }, (_, j) => `logit_${j}`).join(',') + ',label';
+    const files = {
+      'wide.csv': [header, ...rows.map((r, i) => `${r.join(',')},${labels[i]}`)].join('\n') + '\n',
+      'wide.json': JSON.stringify({ logits: rows, labels }),
+    };
+    const shortest = Math.min(...rows.map((r) => r.join(',').length));
+    assert.ok(shortest > 2 * READ_CHUNK_BYTES, `rows of ${shortest} bytes: longer than two reads`);
+    for (const [name, text] of Object.entries(files)) {
+      const path = join(scratch, name);
+      writeFileSync(path, text);
+      const full = run(['analyze', path, '--json', '--summary']);
+      assert.equal(full.status, 0, full.stderr);
+      for (const piece of [1 << 30, 4099])
+        assert.deepEqual(run(['analyze', path, '--json', '--summary'], pieces(piece)), full, `${name} in pieces of ${piece}`);
+      const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
+      assert.deepEqual(one, JSON.parse(full.stdout), `${name}: streamed`);
+      assert.deepEqual(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+        one,
+        `${name} in parts`,
+      );
+    }
   });
 });
 
