@@ -174,8 +174,8 @@ let lineChunk: Uint8Array | undefined;
  */
 export function lineStretch(f: ChunkFile, start: number, end: number): LineStretch {
   const lines = new LineTableBuilder(start, true);
-  // No bigger than the stretch: a fresh 4 MB buffer cost a new worker a thousand page faults for a header of a few bytes.
-  const want = Math.min(4 << 20, Math.max(1, end - start));
+  // No bigger than the stretch: a fresh buffer of a read's size costs a new worker page faults for a header of a few bytes.
+  const want = Math.min(READ_CHUNK_BYTES, Math.max(1, end - start));
   if (!lineChunk || lineChunk.length < want) lineChunk = new Uint8Array(want);
   const chunk = lineChunk.subarray(0, want);
   for (let at = start; at < end;) {

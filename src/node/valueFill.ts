@@ -8,7 +8,7 @@
  */
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
 import { readRowValues } from '../core/rowValues';
-import { openChunkFile, type ChunkFile } from './chunkFile';
+import { openChunkFile, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 
 export interface FillPart {
   firstRow: number;
@@ -139,7 +139,7 @@ function fillPart(job: FillJob): void {
   }
 }
 
-/** Rows [r0, r1) from their spans, a few MB of the file at a time; false when a row is not K numbers. */
+/** Rows [r0, r1) from their spans, a read (READ_CHUNK_BYTES) of the file at a time; false when a row is not K numbers. */
 function readRows(
   f: ChunkFile,
   k: number,
@@ -149,8 +149,8 @@ function readRows(
   r1: number,
   report?: (rowsDone: number) => void,
 ): boolean {
-  // No bigger than the rows asked for: a row read on demand should not cost a 4 MB buffer.
-  let buffer = new Uint8Array(Math.min(4 << 20, spans[2 * (r1 - 1) + 1] - spans[2 * r0]));
+  // No bigger than the rows asked for: a row read on demand should not cost a whole read's buffer.
+  let buffer = new Uint8Array(Math.min(READ_CHUNK_BYTES, spans[2 * (r1 - 1) + 1] - spans[2 * r0]));
   for (let i = r0; i < r1;) {
     const start = spans[2 * i];
     // As many whole rows as fit in the buffer (at least one, however long).
