@@ -436,9 +436,9 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
 
 /**
  * The `count` labels between `p` and `close` (the array's ']'), each a whole class index, and each
- * one's [start, end) in the file; null if they are not. Its own function, with no closure over the
- * position, in typed arrays sized from the commas: 120,000 labels (a 1 GB file) took 49 ms as a
- * closure pushing to arrays, and the threads wait for them.
+ * one's [start, end) in the file; null if they are not. The threads wait for these, so: no closure
+ * over the position, typed arrays sized from the commas, plain indices without scanNumber (41,500
+ * labels, warm: 17 ms as a closure pushing to arrays, 3.4 ms so).
  */
 function tailLabelList(tail: Uint8Array, tailStart: number, p: number, close: number, count: number): Omit<TailLabels, 'keyAt'> | null {
   const labels = new Int32Array(count);
@@ -447,7 +447,7 @@ function tailLabelList(tail: Uint8Array, tailStart: number, p: number, close: nu
   while (p < close && isSpace(tail[p])) p++;
   for (let n = 0; ;) {
     if (p === close || n === count) return null;
-    // Digits alone (1 to 9, no leading zero) are read here; anything else (`3.0`, `1e2`, `-0`) by scanNumber.
+    // A plain index (up to 9 digits, no leading zero) is read here; anything else (`3.0`, `1e2`, `-0`) by scanNumber.
     let end = p;
     let v = 0;
     for (let c; end < close && (c = tail[end] - 48) >= 0 && c <= 9 && end - p < 9; end++) v = v * 10 + c;
