@@ -1,6 +1,7 @@
 // Issue 22, bench: how well this machine scales, right now, on work that is all ours to split. A
-// parse-like loop (ASCII digits to numbers over a 4 MB buffer: a chunk's size) runs on THREADS warm
-// threads at once, each doing the whole amount one thread does alone; the speed-up is
+// parse-like loop (ASCII digits to numbers over a 4 MB buffer: the readers' read size until the
+// ninth round, kept so the control compares across rounds) runs on THREADS warm threads at once,
+// each doing the whole amount one thread does alone; the speed-up is
 // THREADS × (one thread's time) / (their time). On a machine with THREADS idle cores it is THREADS;
 // a shared VM whose host takes a core away shows it here, in the same run as the figures it qualifies.
 // Usage: node scalingControl.mjs THREADS ROUNDS → one JSON line {one, all, speedup} (fastest rounds, ms).
