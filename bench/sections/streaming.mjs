@@ -45,7 +45,7 @@ const NODE_BUNDLE = { bundle: true, platform: 'node', target: 'node20', format: 
 
 /**
  * An entry that prints {times, loss} run once per thread count 1…cores, the counts alternated,
- * in (QUICK ? 1 : 2) rounds with the machine control before each: each count's times of every
+ * in (QUICK ? 1 : 2) rounds with the machine control before each and after the last: each count's times of every
  * run. The loss must not depend on the count.
  */
 function perThreadCount(entry, argsFor, what) {
@@ -62,6 +62,7 @@ function perThreadCount(entry, argsFor, what) {
       log(`  ${what} ${t} thread(s): ${times.map((x) => x.toFixed(0)).join(' ')} ms`);
     }
   }
+  measureControl(); // after the last round too: the runs are then between two controls
   if (losses.size !== 1) throw new Error(`${what}: the thread count changed the loss: ${[...losses].join(' | ')}`);
   return runs;
 }
@@ -80,6 +81,20 @@ function measureControl() {
     if (p.status !== 0) throw new Error(`scaling control failed: ${p.stderr}`);
     control[t].push(JSON.parse(p.stdout).speedup);
   }
+}
+/** Where the control's list stands now: controlAround(mark, t) then gives the ones measured since. */
+const controlMark = () => control[2]?.length ?? 0;
+/**
+ * For a thread row's note: the control's range on t threads between `mark` and now, around the
+ * row's runs. A shared VM's host takes a core away for minutes at a time (the control then drops
+ * to about 1×); a row measured in such a stretch says so instead of looking like a regression.
+ */
+function controlAround(mark, t) {
+  const seen = control[t].slice(mark);
+  if (!seen.length) return '';
+  const low = Math.min(...seen);
+  const range = `machine control around these runs ${low.toFixed(2)}–${Math.max(...seen).toFixed(2)}×`;
+  return low < 0.75 * t ? `${range}: the host took a core at times, which bounds this ratio` : range;
 }
 
 const csv = cachedLogitsFile({ kind: 'csv', variant: 'short', n: N, k: K });
@@ -100,6 +115,7 @@ const cases = [
 const times = Object.fromEntries(cases.map((c) => [c.name, []]));
 const cpu = Object.fromEntries(cases.map((c) => [c.name, []]));
 info.loadAverageBefore = loadavg();
+const processMark = controlMark();
 const outputs = new Set();
 const jsonOutputs = new Set();
 for (let r = 0; r < ROUNDS + 1; r++) {
@@ -130,7 +146,7 @@ for (let t = 2; t <= cores; t++) {
       peer: { name: '--threads 1', value: Number(one.toFixed(0)), unit: 'ms' },
       ratio: one / tt,
       target: t === 2 ? 1.7 : null,
-      note: `the same stdout for every N; ${load}`,
+      note: `the same stdout for every N; ${load}; ${controlAround(processMark, t)}`,
     }),
   );
   if (cpu[`threads ${t}`].length)
@@ -155,7 +171,7 @@ for (let t = 2; t <= cores; t++) {
       peer: { name: '--threads 1', value: Number(one.toFixed(0)), unit: 'ms' },
       ratio: one / tt,
       target: t === 2 ? 1.7 : null,
-      note: `the same stdout for every N; ${load}`,
+      note: `the same stdout for every N; ${load}; ${controlAround(processMark, t)}`,
     }),
   );
   if (cpu[`json threads ${t}`].length)
@@ -260,6 +276,7 @@ const workerScript = join(dirname(cli), 'worker.js');
 const poolEntry = fileURLToPath(new URL('../entries/warmPool.mjs', import.meta.url));
 const POOL_RUNS = QUICK ? 3 : 6;
 for (const source of [csv, json]) {
+  const mark = controlMark();
   const runs = perThreadCount(
     poolEntry,
     (t) => [workerScript, hostModule, source.path, String(t), String(POOL_RUNS)],
@@ -277,7 +294,7 @@ for (const source of [csv, json]) {
         peer: { name: 'gradientLens.threads = 1', value: Number(pick(warm[1]).toFixed(0)), unit: 'ms' },
         ratio: pick(warm[1]) / pick(warm[t]),
         target: t === 2 ? 1.7 : null,
-        note: `'analyze' request → 'analyzed' answer of a new file worker; the same loss for every count; the serial part (the CSV's row count, the JSON's pre-scan) bounds it; ${load}`,
+        note: `'analyze' request → 'analyzed' answer of a new file worker; the same loss for every count; the serial part (the CSV's row count, the JSON's pre-scan) bounds it; ${load}; ${controlAround(mark, t)}`,
       }),
       row({
         name: `  its first analysis (part threads started cold): ${t} threads vs 1`,
@@ -312,6 +329,7 @@ buildSync({
 });
 const curveEntry = fileURLToPath(new URL('../entries/parseCurve.mjs', import.meta.url));
 for (const source of [csv, json]) {
+  const mark = controlMark();
   const runs = perThreadCount(
     curveEntry,
     (t) => [partsModule, cli, source.path, String(t), String(POOL_RUNS)],
@@ -327,7 +345,7 @@ for (const source of [csv, json]) {
         peer: { name: '1 warm thread', value: Number(pick(curve[1]).toFixed(0)), unit: 'ms' },
         ratio: pick(curve[1]) / pick(curve[t]),
         target: t === 2 ? 1.7 : null,
-        note: `plan${source.kind === 'json' ? ' (the pre-scan on the threads)' : ''} and parts, cut as the extension cuts for its warm threads (WARM_PARTS_PER_THREAD a thread); no process or thread start; the same summed losses for every count; ${load}`,
+        note: `plan${source.kind === 'json' ? ' (the pre-scan on the threads)' : ''} and parts, cut as the extension cuts for its warm threads (WARM_PARTS_PER_THREAD a thread); no process or thread start; the same summed losses for every count; ${load}; ${controlAround(mark, t)}`,
       }),
     );
   }
@@ -354,6 +372,8 @@ for (let t = 2; t <= cores; t++) {
 function bigFileThreads(kind, path, bytes) {
   const wall = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
   const outputs = new Set();
+  const mark = controlMark();
+  measureControl();
   for (let r = 0; r < (QUICK ? 1 : 2); r++) {
     for (let t = 1; t <= cores; t++) {
       const { wall: ms, stdout } = timed([cli, 'analyze', path, '--summary', '--json', '--threads', String(t)]);
@@ -373,7 +393,7 @@ function bigFileThreads(kind, path, bytes) {
         peer: { name: '--threads 1', value: Number(pick(wall[1]).toFixed(0)), unit: 'ms' },
         ratio: pick(wall[1]) / pick(wall[t]),
         target: t === 2 ? 1.7 : null,
-        note: `the same stdout for every N; ${wall[t].length} runs each, alternated`,
+        note: `the same stdout for every N; ${wall[t].length} runs each, alternated; ${controlAround(mark, t)}`,
       }),
     );
   }
