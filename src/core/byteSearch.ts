@@ -9,7 +9,10 @@
 /** The first index ≥ `from` where `bytes` holds `byte`, else −1, as Uint8Array#indexOf gives it. */
 export type ByteSearch = (bytes: Uint8Array, byte: number, from: number) => number;
 
-let search: ByteSearch = (bytes, byte, from) => bytes.indexOf(byte, from);
+/** The array's own indexOf: the search until a host hands in another, and the one to go back to. */
+export const portableByteSearch: ByteSearch = (bytes, byte, from) => bytes.indexOf(byte, from);
+
+let search = portableByteSearch;
 
 /** The first index ≥ `from` where `bytes` holds `byte`, else −1 (Uint8Array#indexOf's semantics). */
 export function indexOfByte(bytes: Uint8Array, byte: number, from = 0): number {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { indexOfByte, useByteSearch } from '../../../src/core/byteSearch';
+import { indexOfByte, portableByteSearch, useByteSearch } from '../../../src/core/byteSearch';
 import { scanLines } from '../../../src/core/lineIndex';
 import { useNativeByteSearch } from '../../../src/node/nativeByteSearch';
 import { cliWithChunks, pieces } from '../../helpers/cli';
@@ -14,7 +14,6 @@ import { exampleAndBadFiles } from '../../helpers/logitFiles';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const portable = (bytes: Uint8Array, byte: number, from: number) => bytes.indexOf(byte, from);
 
 /** Seeded bytes, mostly the ones the readers look for, at `offset` in a (maybe shared) buffer. */
 function bytesAt(seed: number, length: number, offset: number, shared: boolean): Uint8Array {
@@ -48,7 +47,7 @@ test('memchr gives Uint8Array#indexOf’s index: every byte and start, at every 
     }
     assert.ok(found > 10_000, `only ${found} searches found their byte`);
   } finally {
-    useByteSearch(portable);
+    useByteSearch(portableByteSearch);
   }
 });
 
@@ -67,6 +66,6 @@ test('with memchr, the line tables and the CLI’s output are the same: every ex
     assert.deepEqual(Array.from(lines.firstNonAscii), Array.from(before.lines.firstNonAscii));
     assert.equal(before.lines.lineStarts.length, 56, 'the text’s lines, \\r\\n, \\n and \\r each ending one');
   } finally {
-    useByteSearch(portable);
+    useByteSearch(portableByteSearch);
   }
 });
