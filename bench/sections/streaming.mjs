@@ -45,8 +45,8 @@ const NODE_BUNDLE = { bundle: true, platform: 'node', target: 'node20', format: 
 
 /**
  * An entry that prints {times, loss} run once per thread count 1…cores, the counts alternated,
- * in (QUICK ? 1 : 2) rounds with the machine control before each and after the last: each count's times of every
- * run. The loss must not depend on the count.
+ * in (QUICK ? 1 : 2) rounds with the machine control before each and after the last: each
+ * count's times of every run. The loss must not depend on the count.
  */
 function perThreadCount(entry, argsFor, what) {
   const runs = Object.fromEntries(Array.from({ length: cores }, (_, i) => [i + 1, []]));
