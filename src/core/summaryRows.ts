@@ -31,6 +31,19 @@ export interface RowTarget {
  */
 let spareBlock: Float64Array | null = null;
 
+/** Rows a block holds when set (the readers' primer, readerPrimer.ts: its few rows fill blocks, and no 2 MB block is touched). */
+let smallBlockRows = 0;
+
+/** Runs `read` with summers of blocks of `rows` rows. */
+export function withSmallBlocks<T>(rows: number, read: () => T): T {
+  smallBlockRows = rows;
+  try {
+    return read();
+  } finally {
+    smallBlockRows = 0;
+  }
+}
+
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */
   readonly block: Float64Array;
@@ -58,7 +71,7 @@ export class LogitRowSummer {
   ) {
     this.kept = keep && !target ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
-    this.blockRows = Math.max(1, Math.floor((1 << 18) / k));
+    this.blockRows = smallBlockRows || Math.max(1, Math.floor((1 << 18) / k));
     this.block = spareBlock?.length === this.blockRows * k ? spareBlock : new Float64Array(this.blockRows * k);
     if (this.block === spareBlock) spareBlock = null;
     this.spans = new Float64Array(2 * this.blockRows);
