@@ -6,6 +6,7 @@
  */
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import type { Reduction } from '../core/losses';
+import { primeTextReaders } from '../core/readerPrimer';
 import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import {
@@ -43,6 +44,7 @@ export function streamedSummary(
   const f = open(file);
   if (!f) return null;
   try {
+    primeTextReaders();
     let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
     if (threads.count > 1) figures = inParts(file, f, format, reduction, threads);
     if (!figures) {

@@ -14,6 +14,7 @@ import type { LineTables } from '../core/lineIndex';
 import { joinLineStretches } from '../core/lineTableBuilder';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
+import { primeTextReaders } from '../core/readerPrimer';
 import type { RowTarget } from '../core/summaryRows';
 import { dataWarnings } from '../core/warnings';
 import { openChunkFile, type ChunkFile } from './chunkFile';
@@ -84,6 +85,7 @@ function analyzeOpen(
   options: PipelineOptions,
   threads: PartRunner,
 ): LogitFileAnalysis | null {
+  primeTextReaders();
   const parts = partsFor(threads.count, threads.minPartBytes, threads.partsPerThread);
   // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).

@@ -18,6 +18,7 @@
 import { MessageChannel, MessagePort, Worker, isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { rowTextBlock, type RowTextRunner, type RowTextSpec } from '../core/rowTextBlock';
+import { primeTextReaders } from '../core/readerPrimer';
 import { openChunkFile } from './chunkFile';
 import { summarizePart, type PartJob, type PartResult } from './summaryParts';
 
@@ -203,6 +204,7 @@ export function connectPartThread(worker: Worker): MessagePort {
 /** In a pool thread: reads the parts of each batch it is sent, and returns true; elsewhere false. */
 export function runPartWorker(): boolean {
   if (isMainThread || !workerData?.gradientLensPartPool || !parentPort) return false;
+  primeTextReaders(); // while the caller plans its parts
   // A batch, or a port to take batches on (another thread's pool: connectPartThread).
   parentPort.on('message', (message: PartBatch | { connect: MessagePort }) => {
     if ('connect' in message) message.connect.on('message', readBatch);
