@@ -4,7 +4,7 @@
  * exponent, a fraction of 9 or more digits, a number cut by a read's end, the code after a block's
  * loop) has none, and the first value that takes it throws the optimised code away and runs the
  * interpreter until the function is hot again. In a cold run of the bench's 97 MB JSON on two
- * threads, --trace-deopt counted about 60 such deopts (scanNumber 9, summarizeClassification 36).
+ * threads, --trace-deopt counted about 50 such deopts (scanNumber 7, summarizeClassification 36).
  * A small document that takes each of those branches once, read first on each thread, gives the
  * first optimised code the feedback of all of them (1–2 deopts left). It changes no result: it is
  * read by its own streams into its own arrays, and dropped.
