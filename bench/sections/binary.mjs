@@ -107,6 +107,8 @@ const cases = [
   { name: 'npy table', args: [cli, 'analyze', npyPath, '--threads', '1'] },
   { name: 'safetensors --summary', args: [cli, 'analyze', stPath, '--summary', '--json', '--threads', '1'] },
   { name: 'safetensors table', args: [cli, 'analyze', stPath, '--threads', '1'] },
+  // The full reader (the whole array in memory) and 2,000 finite-difference probes.
+  { name: 'npy check', args: [cli, 'check', npyPath] },
   { name: 'node -e 0', args: ['-e', '0'] },
 ];
 const times = Object.fromEntries(cases.map((c) => [c.name, []]));
@@ -158,18 +160,32 @@ for (const name of ['npy --summary', 'npy table', 'safetensors --summary', 'safe
     }),
   );
 }
+if (times['npy check']) {
+  const ms = pick(times['npy check']);
+  rows.push(
+    row({
+      name: 'check .npy (the whole array loaded, 2,000 probes of ∂L/∂z), whole process vs read + compute',
+      ours: { value: Number(ms.toFixed(0)), unit: 'ms' },
+      peer: { name: 'read process + compute pass', value: Number(floor.toFixed(0)), unit: 'ms' },
+      ratio: ms / floor,
+      better: 'lower',
+      note: `${load}; the file's float64 are copied into one array (readNpy's data never aliases its input); no n × k gradient is built`,
+    }),
+  );
+}
 // Peak memory: the whole file is never held (GNU time -v, or maxRSS from a preload).
 const bare = runWithPeakRss(process.execPath, ['-e', '0']);
 for (const [label, args] of [
   ['.npy --summary', [cli, 'analyze', npyPath, '--summary', '--json']],
   ['.npy (table)', [cli, 'analyze', npyPath]],
   ['.safetensors (table)', [cli, 'analyze', stPath]],
+  ['check .npy', [cli, 'check', npyPath]],
 ]) {
   const r = runWithPeakRss(process.execPath, args);
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
   rows.push(
     row({
-      name: `analyze ${label}, ${((N * K * 8) / MB).toFixed(0)} MB of logits: peak RSS`,
+      name: `${label.startsWith('check') ? '' : 'analyze '}${label}, ${((N * K * 8) / MB).toFixed(0)} MB of logits: peak RSS`,
       ours: { value: Number((r.peakRss / MB).toFixed(0)), unit: 'MB' },
       peer: { name: 'node -e 0', value: Number((bare.peakRss / MB).toFixed(0)), unit: 'MB' },
       ratio: r.peakRss / (N * K * 8),
