@@ -10,7 +10,7 @@
  * read by its own streams into its own arrays, and dropped.
  */
 import { CsvSummaryStream, JsonSummaryStream, labelsFromTail, type SummaryStream } from './summaryStream';
-import { withSmallBlocks, type LogitRowSummer, type RowTarget } from './summaryRows';
+import { rowArrays, withSmallBlocks, type LogitRowSummer, type RowTarget } from './summaryRows';
 
 /** Each form of number the readers take another branch for, as a row of K = 6 logits. */
 const ROWS = [
@@ -126,18 +126,7 @@ function feedInPieces(stream: SummaryStream, bytes: Uint8Array, piece = 4096, ba
 }
 
 function rowTarget(k: number): RowTarget {
-  const n = PRIMER_ROWS;
-  return {
-    firstRow: 0,
-    values: new Float64Array(n * k),
-    spans: new Float64Array(2 * n),
-    losses: new Float64Array(n),
-    bounds: new Float64Array(n),
-    labels: new Int32Array(n),
-    predicted: new Int32Array(n),
-    pTrue: new Float64Array(n),
-    pPredicted: new Float64Array(n),
-  };
+  return { firstRow: 0, values: new Float64Array(PRIMER_ROWS * k), ...rowArrays(PRIMER_ROWS) };
 }
 
 function nthIndexOf(bytes: Uint8Array, byte: number, from: number, nth: number): number {

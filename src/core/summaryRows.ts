@@ -25,6 +25,22 @@ export interface RowTarget {
   pPredicted: Float64Array;
 }
 
+/** A RowTarget's arrays for n rows, each in a buffer of `buffer` (shared memory when threads fill them). */
+export function rowArrays(
+  n: number,
+  buffer: (bytes: number) => ArrayBufferLike = (bytes) => new ArrayBuffer(bytes),
+): Omit<RowTarget, 'firstRow' | 'values'> {
+  return {
+    spans: new Float64Array(buffer(16 * n)),
+    losses: new Float64Array(buffer(8 * n)),
+    bounds: new Float64Array(buffer(8 * n)),
+    labels: new Int32Array(buffer(4 * n)),
+    predicted: new Int32Array(buffer(4 * n)),
+    pTrue: new Float64Array(buffer(8 * n)),
+    pPredicted: new Float64Array(buffer(8 * n)),
+  };
+}
+
 /**
  * The last released block, for the next summer of the same size on this thread: a file read in
  * parts has a summer per part, and a fresh 2 MB block costs hundreds of first-touch page faults.

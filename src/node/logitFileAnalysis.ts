@@ -15,7 +15,7 @@ import { joinLineStretches } from '../core/lineTableBuilder';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
 import { primeTextReaders } from '../core/readerPrimer';
-import type { RowTarget } from '../core/summaryRows';
+import { rowArrays, type RowTarget } from '../core/summaryRows';
 import { dataWarnings } from '../core/warnings';
 import { openChunkFile, type ChunkFile } from './chunkFile';
 import { FilledValues } from './valueFill';
@@ -97,15 +97,7 @@ function analyzeOpen(
   const shared = (bytes: number) => new SharedArrayBuffer(bytes);
   // The logits are not touched here (a fresh page costs a fault): FilledValues reads them afterwards.
   const values = new Float64Array(shared(8 * n * k));
-  const arrays = {
-    spans: new Float64Array(shared(16 * n)),
-    losses: new Float64Array(shared(8 * n)),
-    bounds: new Float64Array(shared(8 * n)),
-    labels: new Int32Array(shared(4 * n)),
-    predicted: new Int32Array(shared(4 * n)),
-    pTrue: new Float64Array(shared(8 * n)),
-    pPredicted: new Float64Array(shared(8 * n)),
-  };
+  const arrays = rowArrays(n, shared);
   const kept = threads.valuesNow ? { values } : {};
   const withLines = threads.lineTables !== false;
   // A JSON part after the first learns its first row from the counts (runPlan): 0 until then.

@@ -18,6 +18,7 @@ import { PartThreadPool, rowTextOnPool } from '../../../src/node/partThreads';
 import { lineStretch, partsFor, planCsvParts, planJsonParts, runPlan, summarizePart, type PartJob } from '../../../src/node/summaryParts';
 import { openChunkFile } from '../../../src/node/chunkFile';
 import { joinLineStretches } from '../../../src/core/lineTableBuilder';
+import { rowArrays } from '../../../src/core/summaryRows';
 import { pieces } from '../../helpers/cli';
 import { seededUniform } from '../../helpers/seeded';
 
@@ -141,17 +142,8 @@ test('each part’s line tables come from the chunks the reader takes: the same 
       const plan = (name.endsWith('.csv') ? planCsvParts(path, f, parts) : planJsonParts(path, f, parts))!;
       assert.ok(plan.jobs.length >= 2, `${name}: in parts`);
       const n = plan.n;
-      const shared = () => ({
-        spans: new Float64Array(2 * n),
-        losses: new Float64Array(n),
-        bounds: new Float64Array(n),
-        labels: new Int32Array(n),
-        predicted: new Int32Array(n),
-        pTrue: new Float64Array(n),
-        pPredicted: new Float64Array(n),
-      });
       for (const piece of [1, 3, 7, 64]) {
-        const arrays = shared();
+        const arrays = rowArrays(n);
         // A JSON plan's parts after the first learn their first rows from its counts (runPlan).
         const jobs = plan.jobs.map((job, i) => ({ ...job, target: { firstRow: plan.firstRows[i] ?? 0, ...arrays } }));
         const ran = runPlan(plan, jobs, undefined, (job) => summarizePart(job, pieces(piece)))!;
