@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { checkDatasetGradients } from '../../../src/core/datasetCheck';
 import { sampleSpan } from '../../../src/core/dataset';
 import { num } from '../../../src/extension/format';
 import { coreAnalysis, hoverText, open, sha256, waitFor, workspaceFile } from './util';
@@ -180,6 +181,32 @@ describe('Gradient Lens in a real extension host', function () {
       uri,
     );
     assert.ok(checks.length > 0 && checks.every((c) => c.passed && c.checked > 0));
+  });
+
+  it('Compare with Finite Differences on a file too large to probe every entry: the core figures, twice, the file unchanged', async () => {
+    // 3,000 samples × 10 classes with class indices: above the per-entry cap, so 2,000 coordinates
+    // are probed, ∂L/∂z a row at a time and the worker's logits moved in place and put back.
+    const n = 3000;
+    const k = 10;
+    const logits = Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, j) => ((i * 7 + j * 13) % 17) / 4 - 2));
+    const labels = Array.from({ length: n }, (_, i) => (i * 3) % k);
+    const uri = workspaceFile('many-samples.json');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify({ logits, labels })));
+    const written = sha256(uri);
+    const core = coreAnalysis(uri);
+    assert.ok(core.dataset);
+    const expected = checkDatasetGradients(core.dataset, 'mean');
+    type Check = { name: string; passed: boolean; checked: number; maxAbsoluteError: number; worstIndex: number; numeric: number };
+    const first = await vscode.commands.executeCommand<Check[]>('gradientLens.compareFiniteDifferences', uri);
+    assert.equal(first.length, 1);
+    assert.equal(first[0].checked, 2000);
+    assert.ok(first[0].passed);
+    for (const key of ['name', 'checked', 'maxAbsoluteError', 'worstIndex', 'numeric'] as const)
+      assert.equal(first[0][key], expected[0][key], key);
+    // A logit left moved by the first check would change the second's figures.
+    assert.deepEqual(await vscode.commands.executeCommand<Check[]>('gradientLens.compareFiniteDifferences', uri), first);
+    assert.equal(sha256(uri), written);
+    await vscode.workspace.fs.delete(uri);
   });
 
   it('hover on a network weight shows ∂L/∂w and the layer norm, equal to the core', async () => {
