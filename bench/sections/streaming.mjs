@@ -216,6 +216,26 @@ rows.push(
   }),
 );
 
+// How often V8 threw optimised code away in a cold --summary (--trace-deopt prints each on stdout):
+// the readers' primer (src/core/readerPrimer.ts) is there to keep this near 0.
+for (const source of [csv, json]) {
+  const deopts = [1, cores].map((t) => {
+    const p = spawnSync(process.execPath, ['--trace-deopt', cli, 'analyze', source.path, '--summary', '--threads', String(t)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    if (p.status !== 0) throw new Error(`--trace-deopt analyze ${source.path} failed: ${p.stderr}`);
+    return (p.stdout.match(/^\[bailout/gm) ?? []).length;
+  });
+  rows.push(
+    row({
+      name: `V8 deopts in a cold analyze ${source.kind.toUpperCase()} --summary (${(source.bytes / MB).toFixed(0)} MB): --threads 1 / ${cores}`,
+      ours: { value: deopts[0], unit: 'deopts', allThreads: deopts[1] },
+      note: `${deopts[0]} / ${deopts[1]}; before the readers' primer (tenth round) 21–26 / 47–51`,
+    }),
+  );
+}
+
 // The table (`analyze FILE`, no flags) of the same files: read in parts, only the 50 rows shown
 // read back (src/cli/streamTable.ts), against the JSON.parse peer of the same rounds' kind.
 for (const source of [csv, json]) {
