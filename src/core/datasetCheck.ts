@@ -102,12 +102,12 @@ function sampleTerm(
  */
 export function labelsGradientByRows(values: Float64Array, labels: Int32Array, n: number, k: number, reduction: Reduction): LazyGradient {
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
-  const rowsInto = (into: Float64Array, from: number, to: number) =>
-    labelRowRange(values.subarray(from * k, to * k), labels.subarray(from, to), k, scale, 0, to - from, into, into, losses);
   // The largest |∂L/∂z| over every row, a block of about 2 MB at a time.
   const blockRows = Math.max(1, Math.min(n, Math.floor((1 << 18) / Math.max(k, 1))));
   const block = new Float64Array(blockRows * k);
   const losses = new Float64Array(blockRows);
+  const rowsInto = (into: Float64Array, from: number, to: number) =>
+    labelRowRange(values.subarray(from * k, to * k), labels.subarray(from, to), k, scale, 0, to - from, into, into, losses);
   let maxAbs = 0;
   for (let from = 0; from < n; from += blockRows) {
     const to = Math.min(n, from + blockRows);

@@ -1,13 +1,13 @@
 /**
- * Type feedback for the text logits readers before they meet a large file (issue 22). V8 optimises a
- * hot function with the feedback its interpreter gathered so far; a branch not yet taken then (an
- * exponent, a fraction of 9 or more digits, a number cut by a read's end, the code after a block's
- * loop) has none, and the first value that takes it throws the optimised code away and runs the
- * interpreter until the function is hot again. In a cold run of the bench's 97 MB JSON on two
- * threads, --trace-deopt counted about 50 such deopts (scanNumber 7, summarizeClassification 36).
- * A small document that takes each of those branches once, read first on each thread, gives the
- * first optimised code the feedback of all of them (1–2 deopts left). It changes no result: it is
- * read by its own streams into its own arrays, and dropped.
+ * Type feedback for the text logits readers before they meet a large file (issue 22). V8
+ * optimises a hot function with the feedback its interpreter gathered so far; a branch not yet
+ * taken then (an exponent, a fraction of 9 or more digits, a number cut by a read's end, the code
+ * after a block's loop) has none, and the first value that takes it throws the optimised code
+ * away and runs the interpreter until the function is hot again. In a cold run of the bench's
+ * 97 MB JSON on two threads, --trace-deopt counted about 50 such deopts (scanNumber 7,
+ * summarizeClassification 36). A small document that takes each of those branches once, read
+ * first on each thread, gives the first optimised code the feedback of all of them (1–2 deopts
+ * left). It changes no result: it is read by its own streams into its own arrays, and dropped.
  */
 import { CsvSummaryStream, JsonSummaryStream, labelsFromTail, type SummaryStream } from './summaryStream';
 import { rowArrays, withSmallBlocks, type LogitRowSummer, type RowTarget } from './summaryRows';
@@ -41,9 +41,9 @@ export function primerDocument(): { json: Uint8Array; jsonLabelsFirst: Uint8Arra
 
 /**
  * Reads the primer document every way the summary readers are used: whole (JSON with its labels
- * read from the end, or before the logits; CSV) in pieces of 61 bytes, as feedChunks hands them over, so
- * numbers are cut at a piece's end; and in two parts as the threads read them, with and without
- * the extension's row arrays. Each read's summer, or null where a reader refused the document.
+ * read from the end, or before the logits; CSV) in pieces of 61 bytes, as feedChunks hands them
+ * over, so numbers are cut at a piece's end; and in two parts as the threads read them, with and
+ * without the extension's row arrays. Each read's summer, or null where a reader refused it.
  */
 export function primerReads(): { read: string; summer: LogitRowSummer | null; target?: RowTarget }[] {
   const { json, jsonLabelsFirst, csv } = primerDocument();

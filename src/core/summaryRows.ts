@@ -47,7 +47,10 @@ export function rowArrays(
  */
 let spareBlock: Float64Array | null = null;
 
-/** Rows a block holds when set (the readers' primer, readerPrimer.ts: its few rows fill blocks, and no 2 MB block is touched). */
+/**
+ * Rows a block holds when set: the readers' primer (readerPrimer.ts), whose few rows then fill
+ * blocks as a large file's do, and which touches no 2 MB block.
+ */
 let smallBlockRows = 0;
 
 /** Runs `read` with summers of blocks of `rows` rows. */
