@@ -105,6 +105,15 @@ export function lineOfOffset(lineStarts: ArrayLike<number>, offset: number): num
 }
 
 /**
+ * The tables of a binary file (.npy, .npz, .safetensors, .pt): one line, so a position is its
+ * byte offset. Its 0x0A and 0x0D bytes are data, not line ends, and scanning for them cost the
+ * extension half of its analysis of a 80 MB .npy (0.49 of 1.1 s).
+ */
+export function byteOffsetTables(length: number): LineTables {
+  return { lineStarts: Uint32Array.of(0), firstNonAscii: Float64Array.of(length) };
+}
+
+/**
  * The line tables of a file. Without a carriage return (most files) newlines are found with the
  * native indexOf and non-ASCII bytes four at a time: a 400 MB file in well under a second, where a
  * byte-at-a-time loop took seconds (issue 14). Any \r takes the byte loop, which knows all three

@@ -29,6 +29,11 @@ export interface LoadOptions extends RoleOptions, SiblingSource {
   maxArchiveBytes?: number;
 }
 
+/** Formats whose bytes are not text: their problems point at byte offsets, never at lines. */
+export function isBinaryFormat(format: FileFormat | null): boolean {
+  return format === 'npy' || format === 'npz' || format === 'safetensors' || format === 'pt';
+}
+
 export function formatOf(fileName: string): FileFormat | null {
   const lower = fileName.toLowerCase();
   if (lower.endsWith('.json')) return 'json';

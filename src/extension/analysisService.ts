@@ -4,8 +4,8 @@
  * cancelled command terminates.
  */
 import * as vscode from 'vscode';
-import { LineIndex } from '../core/lineIndex';
-import { formatOf } from '../core/load';
+import { byteOffsetTables, LineIndex } from '../core/lineIndex';
+import { formatOf, isBinaryFormat } from '../core/load';
 import { runPipeline } from '../core/pipeline';
 import { summarizeResult, type ResultSummary } from '../core/resultSummary';
 import { readSettings } from './config';
@@ -199,7 +199,7 @@ export class AnalysisService implements vscode.Disposable {
           uri,
           fileName,
           version,
-          lines: new LineIndex(bytes),
+          lines: new LineIndex(bytes, isBinaryFormat(formatOf(fileName)) ? byteOffsetTables(bytes.length) : undefined),
           fromDisk,
           data,
           gradientScale: data.gradientScale,

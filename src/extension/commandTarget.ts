@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { NotATensorFileError, type AnalysisService, type FileAnalysis } from './analysisService';
 import { CancelledError } from './documentWorker';
+import { formatOf, isBinaryFormat } from '../core/load';
 import { problemCount } from '../core/problems';
 
 /** The file a command was given (explorer, link, CodeLens), else the active editor, custom editor tab or panel. */
@@ -38,7 +39,8 @@ export async function analyseForCommand(
     if (!file.dataset) {
       const errors = file.problems.filter((p) => p.severity === 'error');
       const first = errors[0];
-      const where = first ? ` (line ${file.lines.position(first.start).line + 1})` : '';
+      // A binary file's problems name their byte offset; a text file's get the line.
+      const where = first && !isBinaryFormat(formatOf(file.fileName)) ? ` (line ${file.lines.position(first.start).line + 1})` : '';
       const others = problemCount(errors) - 1;
       const more = others > 0 ? ` and ${others.toLocaleString('en-US')} more error${others === 1 ? '' : 's'} in the Problems panel` : '';
       void vscode.window.showErrorMessage(

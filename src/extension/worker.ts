@@ -8,7 +8,8 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { LineIndex } from '../core/lineIndex';
+import { byteOffsetTables, LineIndex } from '../core/lineIndex';
+import { formatOf, isBinaryFormat } from '../core/load';
 import { runPipeline } from '../core/pipeline';
 import { summarizeResult } from '../core/resultSummary';
 import { TensorStore, type QueryAnswer } from '../core/tensorQuery';
@@ -75,7 +76,7 @@ function answer(request: WorkerRequest): void {
         type: 'analyzed',
         summary: summarizeResult(result),
         gradientScale: store.gradientScale(),
-        lines: new LineIndex(bytes).tables,
+        lines: isBinaryFormat(formatOf(request.fileName)) ? byteOffsetTables(bytes.length) : new LineIndex(bytes).tables,
         byteLength: bytes.length,
       };
       parentPort!.postMessage(response);

@@ -2,7 +2,9 @@
 // same tables as the byte loop, at every alignment of the bytes in their buffer.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineIndex, scanLines } from '../../../src/core/lineIndex';
+import { byteOffsetTables, LineIndex, scanLines } from '../../../src/core/lineIndex';
+import { formatOf, isBinaryFormat } from '../../../src/core/load';
+import { writeNpy } from '../../../src/core/npy';
 import { seededUniform } from '../../helpers/seeded';
 
 const encode = (s: string) => new TextEncoder().encode(s);
@@ -50,4 +52,18 @@ test('the columns a LineIndex gives are unchanged: a non-ASCII line counts UTF-1
   assert.deepEqual(index.position(byteOffset), { line: 1, character: text.slice(text.indexOf('\n') + 1, offset).length });
   assert.equal(scanLines(bytes).firstNonAscii[0], text.indexOf('\n'), 'line 0 is ASCII: its end');
   assert.equal(scanLines(bytes).firstNonAscii[1], encode(text.slice(0, text.indexOf('é'))).length);
+});
+
+test("a binary file's tables: one line, every position its byte offset, whatever its 0x0A, 0x0D and high bytes", () => {
+  // float64 data whose bytes hold line ends and high bytes: 10 = 0x0A in the low byte, −0 = 0x80.
+  const bytes = writeNpy(Float64Array.from([5e-324 * 10, -0, 5e-324 * 13, 1.5, -2]), [5]);
+  assert.ok(bytes.includes(10) && bytes.includes(13) && bytes.some((b) => b >= 0x80), 'the data has 0x0A, 0x0D and high bytes');
+  assert.ok(scanLines(bytes).lineStarts.length > 1, 'a text scan would cut it into lines');
+  const index = new LineIndex(bytes, byteOffsetTables(bytes.length));
+  for (const offset of [0, 7, 64, bytes.length - 1, bytes.length]) assert.deepEqual(index.position(offset), { line: 0, character: offset });
+  assert.equal(index.offsetAt({ line: 0, character: 70 }), 70);
+  assert.deepEqual(
+    ['a.npy', 'b.NPZ', 'c.safetensors', 'd.pt', 'e.pth', 'f.json', 'g.csv', 'h.tsv', 'i.txt'].map((name) => isBinaryFormat(formatOf(name))),
+    [true, true, true, true, true, false, false, false, false],
+  );
 });
