@@ -48,9 +48,10 @@ export function userCheckCommand(
   io: Io,
 ): number {
   const report = checkUserGradients(dataset, user, { reduction, ...tolerances });
+  // A .npy's or .npz's entries are named by the file (their offsets are bytes); no line scan of them.
   const binary = formatOf(file) === 'npy' || formatOf(file) === 'npz';
-  const index = new LineIndex(bytes);
-  const where = (offset: number) => (binary ? file : formatLocation(file, index, offset));
+  const index = binary ? null : new LineIndex(bytes);
+  const where = (offset: number) => (index ? formatLocation(file, index, offset) : file);
   const failed = report.wrongEntries > 0;
   if (json) {
     const tensors = report.tensors.map((t) => ({

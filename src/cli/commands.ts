@@ -4,7 +4,7 @@ import { analyze, type Analysis } from '../core/analysis';
 import type { Dataset, LoadResult } from '../core/dataset';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import { formatLocation, LineIndex } from '../core/lineIndex';
-import { formatOf, loadTensorFile } from '../core/load';
+import { formatOf, isBinaryFormat, loadTensorFile } from '../core/load';
 import { ROLE_NAMES, type RoleAssignment, type RoleName } from '../core/npzRoles';
 import type { Reduction } from '../core/losses';
 import { summarizeClassification } from '../core/lossSummary';
@@ -221,7 +221,13 @@ export function runCli(argv: string[], io: CliIo): number {
       io.err(`${file}: ${reason}\n`);
       return 1;
     }
-    const loaded = loadTensorFile(bytes, file, { readSibling, roleChoice, loss: lossOverride && { override: lossOverride } });
+    // The bytes are read for this load alone: a .npy's float64 may stay where they were read.
+    const loaded = loadTensorFile(bytes, file, {
+      readSibling,
+      roleChoice,
+      loss: lossOverride && { override: lossOverride },
+      bytesHandedOver: true,
+    });
     const stateDict = command === 'analyze' ? stateDictOutput(file, bytes, loaded, values.json) : null;
     if (stateDict !== null) return (io.out(stateDict), 0);
     if (reportProblems(file, bytes, loaded, io)) return 1;
@@ -408,12 +414,12 @@ function rowTextOnThreads(dataset: Dataset, io: CliIo, threads: number | null): 
 /** Prints every problem as FILE:LINE:COL: message; true when any is an error. */
 function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io: CliIo): boolean {
   if (loaded.problems.length === 0) return false;
-  const index = new LineIndex(bytes);
   // NumPy files have no lines: their problems name the array (and the file) instead.
-  const binary = ['npy', 'npz', 'safetensors', 'pt'].includes(formatOf(file) ?? '');
+  const binary = isBinaryFormat(formatOf(file));
+  const index = binary ? null : new LineIndex(bytes);
   const base = `${basename(file)}: `;
   for (const p of loaded.problems) {
-    const where = binary ? file : formatLocation(file, index, p.start);
+    const where = index ? formatLocation(file, index, p.start) : file;
     const message = binary && p.message.startsWith(base) ? p.message.slice(base.length) : p.message;
     // File text (cells, dtypes, member names) may hold ESC or a newline: one visible line per problem.
     io.err(escapeControls(`${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${message}`, true) + '\n');

@@ -27,6 +27,8 @@ export interface LoadOptions extends RoleOptions, SiblingSource {
   roleChoice?: RoleAssignment;
   /** Most bytes an .npz may inflate in all (gradientLens.maxFileSizeMB, the CLI's limit); default that setting's default. */
   maxArchiveBytes?: number;
+  /** The caller gives up the bytes (it will not change, reuse or transfer them): see readNpy. */
+  bytesHandedOver?: boolean;
 }
 
 /** Formats whose bytes are not text: their problems point at byte offsets, never at lines. */

@@ -84,7 +84,12 @@ export interface NpyHeader {
 }
 
 /** Read a `.npy` file. `fileName` is only used in error messages. Throws {@link NpyError}. */
-export function readNpy(bytes: Uint8Array, fileName = 'array.npy'): NpyArray {
+/**
+ * `handedOver`: the caller gives up `bytes` (it will not change, reuse or transfer them), so
+ * float64 data in this machine's byte order at an aligned offset comes back as a view of them
+ * instead of a copy. Otherwise the data never aliases `bytes`.
+ */
+export function readNpy(bytes: Uint8Array, fileName = 'array.npy', handedOver = false): NpyArray {
   const fail: (detail: string, offset: number) => never = (detail, offset) => {
     throw new NpyError(`${fileName}: ${detail} (at byte ${offset})`, offset, { fileName });
   };
@@ -112,6 +117,11 @@ export function readNpy(bytes: Uint8Array, fileName = 'array.npy'): NpyArray {
     return { dtype: dtype.descr, kind: 'string', shape, data: new Float64Array(0), strings };
   }
 
+  if (handedOver && isHostFloat64(dtype) && !fortranOrder && (bytes.byteOffset + dataStart) % 8 === 0) {
+    // NumPy pads its header to 64 bytes, so a whole file read into its own buffer is aligned. A
+    // copy of 10⁷ values is 80 MB of fresh pages: about 0.3 s here, more than the rest of a load.
+    return { dtype: dtype.descr, kind: dtype.kind, shape, data: new Float64Array(bytes.buffer, bytes.byteOffset + dataStart, count) };
+  }
   let data: Float64Array;
   try {
     data = new Float64Array(count);
@@ -468,6 +478,10 @@ function swapBytes(b: Uint8Array, itemSize: number): void {
       b[p + itemSize - 1 - k] = t;
     }
   }
+}
+
+function isHostFloat64(dtype: DtypeInfo): boolean {
+  return dtype.code === 'f' && dtype.itemSize === 8 && dtype.littleEndian === HOST_LITTLE_ENDIAN;
 }
 
 function decodeNumeric(

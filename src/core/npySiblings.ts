@@ -35,7 +35,7 @@ export function loadNpyFile(bytes: Uint8Array, fileName: string, options: NumpyL
   const file = baseName(fileName);
   let array: NpyArray;
   try {
-    array = readNpy(bytes, file);
+    array = readNpy(bytes, file, options.bytesHandedOver);
   } catch (e) {
     if (e instanceof NpyError) return fail(e.message, 'npy');
     throw e;

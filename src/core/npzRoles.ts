@@ -53,6 +53,8 @@ export interface NumpyLoadOptions extends RoleOptions, SiblingSource {
   roleChoice?: RoleAssignment;
   /** Most bytes an .npz may inflate in all (see openNpz's maxBytes). */
   maxArchiveBytes?: number;
+  /** The file's bytes are handed over (see readNpy): a .npy's float64 data may be a view of them. */
+  bytesHandedOver?: boolean;
 }
 
 const INPUT_ROLES = ['logits', 'probabilities', 'predictions', 'log_probabilities'] as const;

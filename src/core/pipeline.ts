@@ -33,6 +33,8 @@ export interface PipelineOptions {
   loss?: LossChoice;
   /** Most bytes an .npz may inflate in all: the gradientLens.maxFileSizeMB limit. */
   maxArchiveBytes?: number;
+  /** The caller gives up the bytes (it will not change, reuse or transfer them): a .npy's data may be a view of them. */
+  bytesHandedOver?: boolean;
 }
 
 export interface PipelineResult {
@@ -51,6 +53,7 @@ export function runPipeline(bytes: Uint8Array, fileName: string, options: Pipeli
     roleChoice: options.roleChoice,
     loss: options.loss,
     maxArchiveBytes: options.maxArchiveBytes,
+    bytesHandedOver: options.bytesHandedOver,
   });
   const problems = [...loaded.problems];
   const dataset = loaded.dataset;

@@ -69,7 +69,8 @@ function answer(request: WorkerRequest): void {
       const bytes = readInput(request.input, request.fileName);
       kept = null;
       // ∂L/∂z of logits is computed per row when asked for (TensorStore), not for all N × K here.
-      const result = runPipeline(bytes, request.fileName, { ...request.options, rowsOnDemand: true });
+      // The bytes are this analysis's alone (nothing here changes or sends them): a .npy's float64 may stay in them.
+      const result = runPipeline(bytes, request.fileName, { ...request.options, rowsOnDemand: true, bytesHandedOver: true });
       store = new TensorStore(result);
       const response: WorkerResponse = {
         id: request.id,

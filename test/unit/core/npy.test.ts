@@ -230,6 +230,21 @@ describe('readNpy / readNpz: NumPy-written fixtures', () => {
     a.data[0] = 123;
     assert.notEqual(readNpy(bytes).data[0], 123);
   });
+
+  it('with the bytes handed over, aligned float64 in host order is a view of them, anything else a copy; the same values', () => {
+    const cases: [string, Uint8Array, boolean][] = [['float64_values.npy', fixture('float64_values.npy'), true]];
+    // One byte further into a larger buffer: no longer 8-byte aligned.
+    const shifted = new Uint8Array(fixture('float64_values.npy').length + 1);
+    shifted.set(fixture('float64_values.npy'), 1);
+    cases.push(['float64_values.npy at offset 1', shifted.subarray(1), false]);
+    for (const name of ['big_endian_f8.npy', 'c_3d_f8.npy', 'fortran_2d_f4.npy', 'big_endian_f4.npy'])
+      cases.push([name, fixture(name), name === 'c_3d_f8.npy']);
+    for (const [name, bytes, view] of cases) {
+      const handed = readNpy(bytes, name, true);
+      assert.equal(handed.data.buffer === bytes.buffer, view, `${name}: ${view ? 'a view' : 'a copy'}`);
+      assert.deepEqual(handed, readNpy(bytes, name), name);
+    }
+  });
 });
 
 describe('writeNpy', () => {
