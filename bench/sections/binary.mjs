@@ -169,7 +169,7 @@ if (times['npy check']) {
       peer: { name: 'read process + compute pass', value: Number(floor.toFixed(0)), unit: 'ms' },
       ratio: ms / floor,
       better: 'lower',
-      note: `${load}; the file's float64 are copied into one array (readNpy's data never aliases its input); no n × k gradient is built`,
+      note: `${load}; the whole file read into memory, its float64 used where they were read (no copy), no n × k gradient built`,
     }),
   );
 }
