@@ -830,7 +830,15 @@ function describeBadMagic(bytes: Uint8Array): string {
  * containers that store the bytes without a `.npy` header (safetensors, PyTorch storages).
  * `offset` is the data's byte offset in `fileName`, for error messages. Throws {@link NpyError}.
  */
-export function decodeRawArray(bytes: Uint8Array, descr: string, shape: number[], fileName: string, offset = 0): NpyArray {
+export function decodeRawArray(
+  bytes: Uint8Array,
+  descr: string,
+  shape: number[],
+  fileName: string,
+  offset = 0,
+  /** See readNpy: the caller gives up `bytes`, so aligned host-order float64 may be a view of them. */
+  handedOver = false,
+): NpyArray {
   const fail = (detail: string, at: number): never => {
     throw new NpyError(`${fileName}: ${detail} (at byte ${at})`, at, { fileName });
   };
@@ -844,6 +852,8 @@ export function decodeRawArray(bytes: Uint8Array, descr: string, shape: number[]
       offset,
     );
   }
+  if (handedOver && isHostFloat64(dtype) && bytes.byteOffset % 8 === 0)
+    return { dtype: descr, kind: dtype.kind, shape, data: new Float64Array(bytes.buffer, bytes.byteOffset, count) };
   const data = new Float64Array(count);
   decodeNumeric(bytes, 0, count, dtype, data, (msg, at) => fail(msg, offset + at));
   return { dtype: descr, kind: dtype.kind, shape, data };

@@ -238,7 +238,13 @@ function readTensorInfo(name: string, node: JsonNode, dataStart: number, bufferL
 }
 
 /** Reads one tensor's bytes and converts them to float64 (C order). Throws {@link NpyError}. */
-export function readSafetensorsTensor(src: ByteSource, info: SafetensorsTensorInfo, fileName = 'model.safetensors'): NpyArray {
+export function readSafetensorsTensor(
+  src: ByteSource,
+  info: SafetensorsTensorInfo,
+  fileName = 'model.safetensors',
+  /** See readNpy: the caller gives up the source's bytes, so aligned float64 may be a view of them. */
+  handedOver = false,
+): NpyArray {
   const length = info.end - info.begin;
   const raw = src.read(info.begin, length);
   const where = `${fileName}: tensor "${info.name}"`;
@@ -253,18 +259,19 @@ export function readSafetensorsTensor(src: ByteSource, info: SafetensorsTensorIn
   if (descr === 'bfloat16') return { dtype: descr, kind: 'float', shape: info.shape, data: decodeBfloat16(raw, count) };
   if (descr === 'float8_e4m3fn') return { dtype: descr, kind: 'float', shape: info.shape, data: decodeFloat8(raw, count, 'e4m3fn') };
   if (descr === 'float8_e5m2') return { dtype: descr, kind: 'float', shape: info.shape, data: decodeFloat8(raw, count, 'e5m2') };
-  return decodeRawArray(raw, descr, info.shape, where, info.begin);
+  return decodeRawArray(raw, descr, info.shape, where, info.begin, handedOver);
 }
 
 /** Reads a whole file: the header and every tensor, in the header's order. */
 export function readSafetensors(
   bytes: Uint8Array,
   fileName = 'model.safetensors',
+  handedOver = false,
 ): { header: SafetensorsHeader; arrays: Map<string, NpyArray> } {
   const src = bytesSource(bytes);
   const header = readSafetensorsHeader(src, fileName);
   const arrays = new Map<string, NpyArray>();
-  for (const t of header.tensors) arrays.set(t.name, readSafetensorsTensor(src, t, fileName));
+  for (const t of header.tensors) arrays.set(t.name, readSafetensorsTensor(src, t, fileName, handedOver));
   return { header, arrays };
 }
 

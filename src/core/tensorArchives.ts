@@ -23,13 +23,14 @@ export interface TensorArchive {
 }
 
 /** Reads either format by its extension (else by its first bytes). Throws {@link NpyError}. */
-export function readTensorArchive(bytes: Uint8Array, fileName: string): TensorArchive {
+/** `handedOver`: see readNpy (a .safetensors file's aligned float64 may be views of `bytes`). */
+export function readTensorArchive(bytes: Uint8Array, fileName: string, handedOver = false): TensorArchive {
   const torch = /\.(pt|pth|bin|ckpt)$/i.test(fileName) || (!/\.safetensors$/i.test(fileName) && startsLikeZip(bytes));
   if (torch) {
     const t = readTorchFile(bytes, baseName(fileName));
     return { arrays: t.arrays, metadata: t.metadata };
   }
-  const s = readSafetensors(bytes, baseName(fileName));
+  const s = readSafetensors(bytes, baseName(fileName), handedOver);
   return { arrays: s.arrays, metadata: s.header.metadata ?? new Map() };
 }
 
@@ -42,7 +43,7 @@ function loadArchive(bytes: Uint8Array, fileName: string, options: NumpyLoadOpti
   const file = baseName(fileName);
   let archive: TensorArchive;
   try {
-    archive = readTensorArchive(bytes, fileName);
+    archive = readTensorArchive(bytes, fileName, options.bytesHandedOver);
   } catch (e) {
     if (e instanceof NpyError) return { dataset: null, problems: [problem(e.message, 0, 0, 'tensor-file')] };
     throw e;

@@ -18,7 +18,14 @@ import type { ClassificationData, Dataset } from '../../../src/core/dataset';
 import { loadTensorFile, type LoadOptions } from '../../../src/core/load';
 import { analyzeNetwork } from '../../../src/core/network';
 import { NpyError } from '../../../src/core/npy';
-import { bytesSource, readSafetensors, readSafetensorsHeader, readSafetensorsTensor, type ByteSource } from '../../../src/core/safetensors';
+import {
+  bytesSource,
+  readSafetensors,
+  readSafetensorsHeader,
+  readSafetensorsTensor,
+  writeSafetensors,
+  type ByteSource,
+} from '../../../src/core/safetensors';
 import { readTensorArchive, stateDictSummary } from '../../../src/core/tensorArchives';
 import { readTorchFile } from '../../../src/core/torchPickle';
 import { archiveView } from '../../../src/extension/archiveView';
@@ -151,6 +158,26 @@ describe('safetensors and .pt files analysed match PyTorch', () => {
 });
 
 describe('safetensors reader', () => {
+  it('with the bytes handed over, an aligned F64 tensor is a view of them and a misaligned one or an I32 a copy: the same values', () => {
+    const z = Float64Array.from({ length: 12 }, (_, i) => (i - 5.5) / 3);
+    const labels = Int32Array.from([0, 2, 1, 3]);
+    // I32 labels of odd count first leave the F64 logits at an offset that is not a multiple of 8.
+    const aligned = writeSafetensors({ logits: { data: z, shape: [4, 3] }, labels: { data: labels, shape: [4] } });
+    const misaligned = writeSafetensors({ labels: { data: labels.subarray(0, 3), shape: [3] }, logits: { data: z, shape: [4, 3] } });
+    for (const [bytes, view] of [
+      [aligned, true],
+      [misaligned, false],
+    ] as const) {
+      const handed = readSafetensors(bytes, 'x.safetensors', true).arrays;
+      const copied = readSafetensors(bytes, 'x.safetensors').arrays;
+      assert.equal(handed.get('logits')!.data.buffer === bytes.buffer, view);
+      assert.notEqual(handed.get('labels')!.data.buffer, bytes.buffer, 'I32 becomes float64: a copy');
+      assert.notEqual(copied.get('logits')!.data.buffer, bytes.buffer, 'not handed over: never a view');
+      assert.deepEqual(handed, copied);
+      assert.deepEqual(Array.from(handed.get('logits')!.data), Array.from(z));
+    }
+  });
+
   it('decodes every dtype exactly (F64 … BOOL, BF16, F8_E4M3, F8_E5M2)', () => {
     const { arrays } = readSafetensors(bytesOf('dtypes.safetensors'), 'dtypes.safetensors');
     const values = EXPECTED['dtypes.safetensors'].values as Record<string, (number | string)[]>;
