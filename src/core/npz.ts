@@ -160,7 +160,8 @@ function lazyArray(
       );
     }
     try {
-      loaded = readNpy(data, `${fileName}:${m.name}`);
+      // An inflated member's bytes are this reader's alone: its float64 may stay in them (readNpy).
+      loaded = readNpy(data, `${fileName}:${m.name}`, m.method !== 0);
     } catch (e) {
       if (e instanceof NpyError) throw new NpyError(e.message, e.offset, { fileName, member: m.name });
       throw e;

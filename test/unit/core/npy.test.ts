@@ -380,6 +380,20 @@ describe('readNpz / writeNpz', () => {
     assert.deepEqual(back.get('small')!.data, small);
   });
 
+  it("a deflated member's float64 stays in its inflated bytes, a stored one's is copied out of the archive: the same values", () => {
+    const z = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 7);
+    const member = writeNpy(z, [100, 10]);
+    const stored = zipSync({ 'logits.npy': [member, { level: 0 }] });
+    const deflated = zipSync({ 'logits.npy': [member, { level: 6 }] });
+    const fromStored = readNpz(stored).get('logits')!;
+    const fromDeflated = readNpz(deflated).get('logits')!;
+    assert.deepEqual(fromDeflated.data, z);
+    assert.deepEqual(fromStored.data, z);
+    // The view spans the member's data inside the inflated buffer (its .npy header before it).
+    assert.ok(fromDeflated.data.byteOffset >= 64 && fromDeflated.data.buffer.byteLength > z.byteLength, 'a view of the inflated member');
+    assert.ok(fromStored.data.byteOffset === 0 && fromStored.data.buffer !== stored.buffer, 'a copy, not a view of the archive');
+  });
+
   it('reads an empty archive and skips non-array members', () => {
     assert.equal(readNpz(zipSync({})).size, 0);
     const zip = zipSync({
