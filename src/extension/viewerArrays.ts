@@ -82,7 +82,10 @@ export class ViewerArrays {
       }
       const bytes = bytesOf(input);
       const decoded: [string, NpyArray][] =
-        /\.npz$/i.test(fileName) || startsLikeZip(bytes) ? [...readNpz(bytes, fileName).entries()] : [[fileName, readNpy(bytes, fileName)]];
+        /\.npz$/i.test(fileName) || startsLikeZip(bytes)
+          ? [...readNpz(bytes, fileName).entries()]
+          : // Bytes read here for this viewer alone are handed over: its float64 stay where they were read.
+            [[fileName, readNpy(bytes, fileName, 'path' in input)]];
       return ViewerArrays.of(
         decoded.map(([name, array]) => ({ name, array })),
         [],
@@ -125,7 +128,10 @@ export class ViewerArrays {
 }
 
 function bytesOf(input: ViewerSource['input']): Uint8Array {
-  return 'bytes' in input ? input.bytes : new Uint8Array(readFileSync(input.path));
+  if ('bytes' in input) return input.bytes;
+  // A plain Uint8Array over the Buffer's own memory: `new Uint8Array(buffer)` would copy it.
+  const b = readFileSync(input.path);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 /** The array with its data cut to the first HEAD_ROWS rows (the shape stays the whole array's). */
