@@ -83,8 +83,8 @@ export interface NpyHeader {
   fortranOrder?: boolean;
 }
 
-/** Read a `.npy` file. `fileName` is only used in error messages. Throws {@link NpyError}. */
 /**
+ * Read a `.npy` file. `fileName` is only used in error messages. Throws {@link NpyError}.
  * `handedOver`: the caller gives up `bytes` (it will not change, reuse or transfer them), so
  * float64 data in this machine's byte order at an aligned offset comes back as a view of them
  * instead of a copy. Otherwise the data never aliases `bytes`.

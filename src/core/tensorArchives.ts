@@ -22,8 +22,10 @@ export interface TensorArchive {
   metadata: Map<string, string>;
 }
 
-/** Reads either format by its extension (else by its first bytes). Throws {@link NpyError}. */
-/** `handedOver`: see readNpy (a .safetensors file's aligned float64 may be views of `bytes`). */
+/**
+ * Reads either format by its extension (else by its first bytes). Throws {@link NpyError}.
+ * `handedOver`: see readNpy (a .safetensors file's aligned float64 may be views of `bytes`).
+ */
 export function readTensorArchive(bytes: Uint8Array, fileName: string, handedOver = false): TensorArchive {
   const torch = /\.(pt|pth|bin|ckpt)$/i.test(fileName) || (!/\.safetensors$/i.test(fileName) && startsLikeZip(bytes));
   if (torch) {
