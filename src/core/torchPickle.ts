@@ -247,7 +247,9 @@ function materialize(t: PyTensor, raw: Uint8Array, bigEndian: boolean, where: st
   }
   if (info.descr === 'bfloat16') return { dtype: 'bfloat16', kind: 'float', shape: t.size, data: decodeBfloat16(bytes, count, !bigEndian) };
   const descr = bigEndian && size > 1 ? `>${info.descr.slice(1)}` : info.descr;
-  return decodeRawArray(bytes, descr, t.size, where, 0);
+  // The storage's bytes are this reader's own (fflate copies each member out of the archive), so
+  // float64 in this machine's order may stay in them (decodeRawArray's handedOver).
+  return decodeRawArray(bytes, descr, t.size, where, 0, true);
 }
 
 // ---- the restricted unpickler ---------------------------------------------------------------------

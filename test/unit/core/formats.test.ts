@@ -307,6 +307,19 @@ describe('PyTorch .pt reader', () => {
     assert.match(loaded.problems[0].message, /legacy \(pre-1\.6, non-zip\).*re-save it with a newer PyTorch \(torch\.save\(obj, path\)\)/);
   });
 
+  it('float64 tensors stay in their storage member: two tensors of one storage share its buffer, values exact', () => {
+    // pt/make_f64.py: logits = base[1:4] of a float64 base saved beside it (storage offset 10).
+    const expected = JSON.parse(readFileSync(join(FIXTURES, 'pt', 'f64_shared.expected.json'), 'utf8'));
+    const { arrays } = readTorchFile(bytesOf('pt/f64_shared.pt'), 'f64_shared.pt');
+    const logits = arrays.get('logits')!;
+    const base = arrays.get('base')!;
+    assert.deepEqual(logits.shape, expected.shape);
+    assert.deepEqual(Array.from(logits.data), expected.logits);
+    assert.equal(logits.data.buffer, base.data.buffer, 'one storage, one buffer: views, not copies');
+    assert.equal(logits.data.byteOffset - base.data.byteOffset, 10 * 8);
+    assert.deepEqual(Array.from(base.data.subarray(10, 40)), expected.logits);
+  });
+
   it('honours storage offsets, strides and shared storages', () => {
     const { arrays } = readTorchFile(bytesOf('pt/view.pt'), 'view.pt');
     const base = arrays.get('base')!;
