@@ -44,7 +44,7 @@ export function streamedSummary(
   const f = open(file);
   if (!f) return null;
   try {
-    primeTextReaders();
+    primeTextReaders(f.size);
     let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
     if (threads.count > 1) figures = inParts(file, f, format, reduction, threads);
     if (!figures) {

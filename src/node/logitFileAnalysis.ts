@@ -85,7 +85,7 @@ function analyzeOpen(
   options: PipelineOptions,
   threads: PartRunner,
 ): LogitFileAnalysis | null {
-  primeTextReaders();
+  primeTextReaders(f.size);
   const parts = partsFor(threads.count, threads.minPartBytes, threads.partsPerThread);
   // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
