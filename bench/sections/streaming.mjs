@@ -220,12 +220,8 @@ rows.push(
 // the readers' primer (src/core/readerPrimer.ts) is there to keep this near 0.
 for (const source of [csv, json]) {
   const deopts = [1, cores].map((t) => {
-    const p = spawnSync(process.execPath, ['--trace-deopt', cli, 'analyze', source.path, '--summary', '--threads', String(t)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
-    if (p.status !== 0) throw new Error(`--trace-deopt analyze ${source.path} failed: ${p.stderr}`);
-    return (p.stdout.match(/^\[bailout/gm) ?? []).length;
+    const { stdout } = timed(['--trace-deopt', cli, 'analyze', source.path, '--summary', '--threads', String(t)]);
+    return (stdout.match(/^\[bailout/gm) ?? []).length;
   });
   rows.push(
     row({
