@@ -3,7 +3,7 @@
  * and the editor's "Compare with Finite Differences".
  */
 import { denseTargets, type Dataset, type NetworkData } from './dataset';
-import { checkGradient, type GradientCheck, type GradientCheckOptions, type LazyGradient } from './gradcheck';
+import { checkGradient, maxAbs, type GradientCheck, type GradientCheckOptions, type LazyGradient } from './gradcheck';
 import { checkNamedLoss } from './loss/lossCheck';
 import { networkFiniteDifferences } from './networkFiniteDifferences';
 import {
@@ -108,17 +108,17 @@ export function labelsGradientByRows(values: Float64Array, labels: Int32Array, n
   const losses = new Float64Array(blockRows);
   const rowsInto = (into: Float64Array, from: number, to: number) =>
     labelRowRange(values.subarray(from * k, to * k), labels.subarray(from, to), k, scale, 0, to - from, into, into, losses);
-  let maxAbs = 0;
+  let most = 0;
   for (let from = 0; from < n; from += blockRows) {
     const to = Math.min(n, from + blockRows);
     rowsInto(block, from, to);
-    for (let j = 0; j < (to - from) * k; j++) maxAbs = Math.max(maxAbs, Math.abs(block[j]));
+    most = Math.max(most, maxAbs(block.subarray(0, (to - from) * k)));
   }
   // A probed coordinate's row, computed when first asked for (the probes go row by row).
   const row = new Float64Array(k);
   let rowIndex = -1;
   return {
-    maxAbs,
+    maxAbs: most,
     at(index) {
       const r = Math.floor(index / k);
       if (r !== rowIndex) rowsInto(row, r, r + 1);

@@ -120,7 +120,8 @@ export function checkGradient(
   return result;
 }
 
-function maxAbs(values: Float64Array): number {
+/** The largest |value| (NaN if any is NaN): a gradient's scale for the check's tolerance. */
+export function maxAbs(values: Float64Array): number {
   let most = 0;
   for (let i = 0; i < values.length; i++) most = Math.max(most, Math.abs(values[i]));
   return most;
