@@ -11,6 +11,7 @@ import { findEntry, rolesFromJson } from './jsonRoles';
 import { rolesFromCsv } from './csvRoles';
 import { networkFromJson } from './networkJson';
 import { withNetworkLossCheck } from './loss/networkLoss';
+import { byteOffsetTables, LineIndex } from './lineIndex';
 import { InputError, problem } from './problems';
 import { loadNpyFile } from './npySiblings';
 import { loadNpzFile, type RoleAssignment } from './npzRoles';
@@ -34,6 +35,11 @@ export interface LoadOptions extends RoleOptions, SiblingSource {
 /** Formats whose bytes are not text: their problems point at byte offsets, never at lines. */
 export function isBinaryFormat(format: FileFormat | null): boolean {
   return format === 'npy' || format === 'npz' || format === 'safetensors' || format === 'pt';
+}
+
+/** The line index of a file's bytes: a text file's lines, or (a binary format) its byte offsets. */
+export function lineIndexOf(bytes: Uint8Array, fileName: string): LineIndex {
+  return new LineIndex(bytes, isBinaryFormat(formatOf(fileName)) ? byteOffsetTables(bytes.length) : undefined);
 }
 
 export function formatOf(fileName: string): FileFormat | null {

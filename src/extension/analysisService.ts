@@ -4,8 +4,8 @@
  * cancelled command terminates.
  */
 import * as vscode from 'vscode';
-import { byteOffsetTables, LineIndex } from '../core/lineIndex';
-import { formatOf, isBinaryFormat } from '../core/load';
+import { LineIndex } from '../core/lineIndex';
+import { formatOf, lineIndexOf } from '../core/load';
 import { runPipeline } from '../core/pipeline';
 import { summarizeResult, type ResultSummary } from '../core/resultSummary';
 import { readSettings } from './config';
@@ -199,7 +199,7 @@ export class AnalysisService implements vscode.Disposable {
           uri,
           fileName,
           version,
-          lines: new LineIndex(bytes, isBinaryFormat(formatOf(fileName)) ? byteOffsetTables(bytes.length) : undefined),
+          lines: lineIndexOf(bytes, fileName),
           fromDisk,
           data,
           gradientScale: data.gradientScale,

@@ -8,8 +8,7 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { byteOffsetTables, LineIndex } from '../core/lineIndex';
-import { formatOf, isBinaryFormat } from '../core/load';
+import { lineIndexOf } from '../core/load';
 import { runPipeline } from '../core/pipeline';
 import { summarizeResult } from '../core/resultSummary';
 import { TensorStore, type QueryAnswer } from '../core/tensorQuery';
@@ -77,7 +76,7 @@ function answer(request: WorkerRequest): void {
         type: 'analyzed',
         summary: summarizeResult(result),
         gradientScale: store.gradientScale(),
-        lines: isBinaryFormat(formatOf(request.fileName)) ? byteOffsetTables(bytes.length) : new LineIndex(bytes).tables,
+        lines: lineIndexOf(bytes, request.fileName).tables,
         byteLength: bytes.length,
       };
       parentPort!.postMessage(response);
