@@ -122,6 +122,11 @@ export function primeTextReaders(fileBytes = Infinity): void {
   }
 }
 
+/** Whether this thread has read the primer (for tests: a thread that only waits must not). */
+export function readersPrimed(): boolean {
+  return primed;
+}
+
 function feedInPieces(stream: SummaryStream, bytes: Uint8Array, piece = 4096, base = 0): LogitRowSummer | null {
   let from = 0;
   for (let to = Math.min(piece, bytes.length); ; to = Math.min(to + piece, bytes.length)) {

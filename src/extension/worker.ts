@@ -139,7 +139,7 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
     request.input.path,
     request.fileName,
     request.options,
-    { count, runParts, partsPerThread: ports?.length ? WARM_PARTS_PER_THREAD : 1 },
+    { count, runParts, partsPerThread: ports?.length ? WARM_PARTS_PER_THREAD : 1, waitsOnly: count > 1 && !!ports?.length },
     request.options.maxArchiveBytes,
   );
   if (!fast) return false;
