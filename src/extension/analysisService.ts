@@ -3,6 +3,7 @@
  * unbounded cache). Small files are analysed inline; large ones in a worker thread that a
  * cancelled command terminates.
  */
+import { stat as fileStat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { LineIndex } from '../core/lineIndex';
 import { formatOf, lineIndexOf } from '../core/load';
@@ -17,6 +18,7 @@ import { LocalTensorData, type TensorData } from './tensorData';
 import { documentWindow, fileWindow } from './byteWindows';
 import type { WorkerInput } from './workerProtocol';
 import { PartThreadHost } from './partThreadHost';
+import { savedFileInput } from './savedFileInput';
 
 export { looksLikeTensorFile, looksLikeTensorText };
 
@@ -28,6 +30,8 @@ export interface FileAnalysis extends ResultSummary {
   lines: LineIndex;
   /** True when VS Code did not open the file as a document (too large to sync). */
   fromDisk: boolean;
+  /** What was read: the document's text, or the file on disk (a file not open, or a large saved document's). */
+  source: 'text' | 'file';
   /** Where the N × K arrays are and how to ask for parts of them (a worker for a large file). */
   data: TensorData;
   /** For a named loss: what the batch ∂L/∂z scales p·Σy − y by, when not 1/N. */
@@ -35,6 +39,9 @@ export interface FileAnalysis extends ResultSummary {
 }
 
 export class NotATensorFileError extends Error {}
+
+/** A saved document's file, read by its worker, was not the document's text (it changed in between). */
+class NotTheDocumentError extends Error {}
 
 /** Analyses of files from disk kept at once (the panel's, the NumPy viewers', the last commands'). */
 const MAX_FROM_DISK = 4;
@@ -87,9 +94,20 @@ export class AnalysisService implements vscode.Disposable {
     if (!looksLikeTensorText(document.fileName, text)) return null;
     // An open text document is never an archive: its only load options are its siblings.
     const extra: EditorLoadOptions = { siblings: await this.siblings.get(document.uri) };
-    // A large document's text goes to the worker as it is: encoding it there keeps the host free.
-    const input = text.length > readSettings().workerThresholdBytes ? { text } : { bytes: new TextEncoder().encode(text) };
-    return this.run(document.uri, input, version, false, token, extra);
+    if (text.length <= readSettings().workerThresholdBytes) {
+      return this.run(document.uri, { bytes: new TextEncoder().encode(text) }, version, false, token, extra);
+    }
+    // A large saved document is read by its worker from its file; else its text goes to the worker
+    // as it is (encoding it there keeps the host free).
+    const file = await savedFileInput(document, text, async (path) => (await fileStat(path)).size);
+    if (file) {
+      const analysis = await this.run(document.uri, file, version, false, token, extra).catch((error: unknown) => {
+        if (error instanceof NotTheDocumentError) return null;
+        throw error;
+      });
+      if (analysis) return analysis;
+    }
+    return this.run(document.uri, { text }, version, false, token, extra);
   }
 
   /** Analysis of a file by URI: the open document if there is one, else the bytes on disk. */
@@ -185,10 +203,15 @@ export class AnalysisService implements vscode.Disposable {
           worker.dispose();
           throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(notATensorFileMessage(fileName)) : error;
         });
+        if ('byteLength' in input && input.byteLength !== done.byteLength) {
+          worker.dispose();
+          throw new NotTheDocumentError();
+        }
         size = done.byteLength;
         const window = fromDisk && uri.scheme === 'file' ? fileWindow(uri.fsPath, size) : documentWindow(uri, done.lines.lineStarts);
         const lines = new LineIndex(window, done.lines);
-        entry = { ...done.summary, uri, fileName, version, lines, fromDisk, data: worker, gradientScale: done.gradientScale };
+        const source = fromDisk || 'path' in input ? 'file' : 'text';
+        entry = { ...done.summary, uri, fileName, version, lines, fromDisk, source, data: worker, gradientScale: done.gradientScale };
       } else {
         const bytes = input.bytes;
         const result = runPipeline(bytes, fileName, options);
@@ -201,6 +224,7 @@ export class AnalysisService implements vscode.Disposable {
           version,
           lines: lineIndexOf(bytes, fileName),
           fromDisk,
+          source: fromDisk ? 'file' : 'text',
           data,
           gradientScale: data.gradientScale,
         };
@@ -216,7 +240,7 @@ export class AnalysisService implements vscode.Disposable {
       previous?.data.dispose();
       if (fromDisk) this.evictFromDisk();
       this.log.info(
-        `analysed ${fileName} (${(size / 1024).toFixed(0)} KB) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
+        `analysed ${fileName} (${(size / 1024).toFixed(0)} KB, its ${entry.source}) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
       );
       this.changed.fire(entry);
       return entry;

@@ -12,7 +12,13 @@ import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './vi
  * before in 'textPart' messages (a large document's text, a slice per message, so no one message
  * holds the host for long).
  */
-export type WorkerInput = { bytes: Uint8Array } | { text: string } | { path: string } | { kept: true } | { textParts: true };
+export type WorkerInput =
+  | { bytes: Uint8Array }
+  | { text: string }
+  /** `byteLength`: the size the host expects (a saved document's file, savedFileInput.ts). */
+  | { path: string; byteLength?: number }
+  | { kept: true }
+  | { textParts: true };
 
 export type WorkerRequest =
   /** `threads`: how many may read a logits file from disk (0: one per core). */

@@ -1,0 +1,40 @@
+/**
+ * A large open document's input for its worker: the file on disk when that is what the editor
+ * shows, so the worker reads the file itself (a large logits file in parts, on the host's warm
+ * threads) instead of the host copying the whole text to it a slice at a time after every save
+ * and on every open. No vscode import: the decision is unit-tested.
+ */
+
+/** What the decision needs of a TextDocument. */
+export interface DocumentFacts {
+  isDirty: boolean;
+  uri: { scheme: string; fsPath: string };
+}
+
+/** The file to read instead of `text`, and how many bytes it must have; null: send the text. */
+export interface SavedFile {
+  path: string;
+  byteLength: number;
+}
+
+/**
+ * The file is the document when the document is saved, local, and its text in UTF-8 has as many
+ * bytes as the file: VS Code drops a UTF-8 byte-order mark and decodes other encodings, and both
+ * change the count. The worker reports how many bytes it read; another count means the file
+ * changed in between, and the caller then sends the text after all. (A file rewritten at the same
+ * size before VS Code reloads it is analysed as it is on disk; the reload, a new version, is
+ * analysed again.)
+ */
+export async function savedFileInput(
+  document: DocumentFacts,
+  text: string,
+  sizeOf: (path: string) => Promise<number>,
+): Promise<SavedFile | null> {
+  if (document.isDirty || document.uri.scheme !== 'file') return null;
+  const byteLength = Buffer.byteLength(text, 'utf8');
+  try {
+    return (await sizeOf(document.uri.fsPath)) === byteLength ? { path: document.uri.fsPath, byteLength } : null;
+  } catch {
+    return null; // gone, or not readable: the text is still there
+  }
+}
