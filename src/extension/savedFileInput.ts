@@ -1,8 +1,8 @@
 /**
  * A large open document's input for its worker: the file on disk when that is what the editor
  * shows, so the worker reads the file itself (a large logits file in parts, on the host's warm
- * threads) instead of the host copying the whole text to it a slice at a time after every save
- * and on every open. No vscode import: the decision is unit-tested.
+ * threads) instead of the host copying the whole text to it a slice at a time whenever a saved
+ * document is analysed (opened, reloaded, settings changed). No vscode import: it is unit-tested.
  */
 
 /** What the decision needs of a TextDocument. */
