@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { runPipeline } from '../../../src/core/pipeline';
-import type { AnalysisService, FileAnalysis } from '../../../src/extension/analysisService';
-import { waitFor, workspaceFile } from './util';
+import type { FileAnalysis } from '../../../src/extension/analysisService';
+import { activatedWith, waitFor, workspaceFile } from './util';
 
 /** A logits file in the simple layout with a confidently wrong sample (a warning with a range). */
 function logitsText(): string {
@@ -34,26 +34,13 @@ function assertCore(file: FileAnalysis, text: string, source: FileAnalysis['sour
 
 describe('a large saved document is read from its file', function () {
   this.timeout(120_000);
-  const config = () => vscode.workspace.getConfiguration('gradientLens');
-  let service: AnalysisService;
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ service: AnalysisService }>('gradient-lens.gradient-lens')!;
-    service = (await extension.activate()).service;
-    await config().update('workerThresholdKB', 1, vscode.ConfigurationTarget.Workspace);
-    // code-server saves an edit after a second by default: the edited document must stay unsaved.
-    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
-  });
-
-  after(async () => {
-    await config().update('workerThresholdKB', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
-  });
+  // code-server saves an edit after a second by default: the edited document must stay unsaved.
+  const service = activatedWith({ 'gradientLens.workerThresholdKB': 1, 'files.autoSave': 'off' });
 
   const analysed = (document: vscode.TextDocument) =>
     waitFor(
       `the analysis of version ${document.version}`,
-      () => service.get(document.uri)?.version === document.version && service.get(document.uri),
+      () => service().get(document.uri)?.version === document.version && service().get(document.uri),
       30000,
     );
 
@@ -65,7 +52,7 @@ describe('a large saved document is read from its file', function () {
     const editor = await vscode.window.showTextDocument(document);
     try {
       assertCore(await analysed(document), text, 'file');
-      assert.equal(service.get(uri)!.data.where, 'worker');
+      assert.equal(service().get(uri)!.data.where, 'worker');
 
       // Rows above the wrong sample grow by a byte each: its problem moves with the edit.
       await editor.edit((b) => b.insert(document.positionAt(text.indexOf(', ') + 1), ' '));
@@ -77,8 +64,8 @@ describe('a large saved document is read from its file', function () {
       await document.save();
       const saved = readFileSync(uri.fsPath, 'utf8');
       assert.equal(saved, document.getText());
-      service.forget(uri);
-      assertCore((await service.analyzeDocument(document))!, saved, 'file');
+      service().forget(uri);
+      assertCore((await service().analyzeDocument(document))!, saved, 'file');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await vscode.workspace.fs.delete(uri);

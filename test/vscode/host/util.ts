@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { runPipeline, type PipelineResult } from '../../../src/core/pipeline';
+import type { AnalysisService } from '../../../src/extension/analysisService';
 
 export function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -46,4 +47,23 @@ export function hoverText(hovers: vscode.Hover[]): string {
 /** Byte offset → position, for ASCII example files (what the core's spans index). */
 export function positionAt(document: vscode.TextDocument, byteOffset: number): vscode.Position {
   return document.positionAt(byteOffset);
+}
+
+/**
+ * For a Mocha suite: the extension activated and `settings` (full keys) set in the workspace before
+ * its tests, put back after them. Returns the extension's AnalysisService, once `before` has run.
+ */
+export function activatedWith(settings: Record<string, unknown>): () => AnalysisService {
+  let service: AnalysisService | undefined;
+  const update = (value: (key: string) => unknown) =>
+    Promise.all(
+      Object.keys(settings).map((key) => vscode.workspace.getConfiguration().update(key, value(key), vscode.ConfigurationTarget.Workspace)),
+    );
+  before(async () => {
+    const extension = vscode.extensions.getExtension<{ service: AnalysisService }>('gradient-lens.gradient-lens')!;
+    service = (await extension.activate()).service;
+    await update((key) => settings[key]);
+  });
+  after(() => update(() => undefined));
+  return () => service!;
 }

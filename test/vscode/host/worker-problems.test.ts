@@ -7,9 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AnalysisService } from '../../../src/extension/analysisService';
 import { problemCount } from '../../../src/core/problems';
-import { waitFor, workspaceFile } from './util';
+import { activatedWith, waitFor, workspaceFile } from './util';
 
 const N = 150;
 const BAD_LABEL = 5;
@@ -49,19 +48,7 @@ const at = (d: vscode.Diagnostic) => `${d.range.start.line}:${d.range.start.char
 
 describe('a file above the worker threshold: its problems reach the Problems panel', function () {
   this.timeout(120_000);
-  const config = () => vscode.workspace.getConfiguration('gradientLens');
-  let service: AnalysisService;
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ service: AnalysisService }>('gradient-lens.gradient-lens')!;
-    // Run alone, nothing has activated it yet.
-    service = (await extension.activate()).service;
-    await config().update('workerThresholdKB', 1, vscode.ConfigurationTarget.Workspace);
-  });
-
-  after(async () => {
-    await config().update('workerThresholdKB', undefined, vscode.ConfigurationTarget.Workspace);
-  });
+  const service = activatedWith({ 'gradientLens.workerThresholdKB': 1 });
 
   it('an open document: 20 label errors at their ranges, then "…and 130 more like this (150 in all)"', async () => {
     const { text, labelAt } = jsonWithBadLabels();
@@ -72,7 +59,7 @@ describe('a file above the worker threshold: its problems reach the Problems pan
     await vscode.window.showTextDocument(document);
     try {
       const diagnostics = await waitFor('the diagnostics of the open file', () => listed(uri).length === 21 && listed(uri), 30000);
-      const file = service.get(uri)!;
+      const file = service().get(uri)!;
       assert.equal(file.data.where, 'worker');
       assert.equal(file.fromDisk, false);
       assert.equal(problemCount(file.problems, 'error'), N);
@@ -100,7 +87,7 @@ describe('a file above the worker threshold: its problems reach the Problems pan
       assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()));
       // Bad input: the command tells the user (an error message) and returns nothing.
       assert.equal(await vscode.commands.executeCommand('gradientLens.analyzeFile', uri), undefined);
-      const file = service.get(uri)!;
+      const file = service().get(uri)!;
       assert.equal(file.data.where, 'worker');
       assert.equal(file.fromDisk, true);
       assert.equal(problemCount(file.problems, 'error'), 2 + (N - 2));
@@ -142,7 +129,7 @@ describe('a file above the worker threshold: its problems reach the Problems pan
     try {
       const wrong = () => listed(uri).filter((d) => d.message.startsWith('confidently wrong: sample 150 '));
       const diagnostics = await waitFor('the warning of the open file', () => wrong().length === 1 && wrong(), 30000);
-      const file = service.get(uri)!;
+      const file = service().get(uri)!;
       assert.equal(file.data.where, 'worker');
       assert.equal(file.fromDisk, false);
       assert.deepEqual(file.dataset?.task === 'classification' && file.dataset.classes, ['🐱', 'dog', 'bird']);
