@@ -46,6 +46,11 @@ export function targetRowInto(t: ClassTargets, i: number, k: number, out: Float6
 
 export type ClassificationData = ClassificationFields & ClassTargets;
 
+/** Logits of n samples × k classes with a class index each, and nothing more: no names, no source spans (a block of rows). */
+export function labelledLogits(values: Float64Array, labels: Int32Array, n: number, k: number): ClassificationData {
+  return { task: 'classification', input: 'logits', n, k, values, labels, targets: null, classes: null, spans: [] };
+}
+
 interface ClassificationFields {
   task: 'classification';
   /** Which tensor the file gives: raw scores, probabilities, or log-probabilities (nll, kl_div). */

@@ -13,6 +13,7 @@
  */
 import { softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
 import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
+import { labelledLogits } from './dataset';
 import { summarizeClassification } from './lossSummary';
 
 export class LogitRowBlocks {
@@ -71,17 +72,7 @@ export class LogitRowBlocks {
     }
     const values = block.length === count * k ? block : block.subarray(0, count * k);
     const rowLabels = labels.subarray(at, at + count);
-    const s = summarizeClassification({
-      task: 'classification',
-      input: 'logits',
-      n: count,
-      k,
-      values,
-      labels: rowLabels,
-      targets: null,
-      classes: null,
-      spans: [],
-    });
+    const s = summarizeClassification(labelledLogits(values, rowLabels, count, k));
     this.losses.set(s.losses, at);
     this.predicted.set(s.predicted, at);
     for (let i = 0; i < count; i++) if (s.predicted[i] === rowLabels[i]) this.hits++;

@@ -6,6 +6,7 @@
  * `flush` return false: the caller then runs the full reader, whose messages are the reference.
  */
 import { summarizeClassification } from './lossSummary';
+import { labelledLogits } from './dataset';
 
 /**
  * Where a part of a file read for the extension's worker puts every row (issue 14): arrays of the
@@ -120,17 +121,7 @@ export class LogitRowSummer {
       if (this.target) this.target.bounds[this.target.firstRow + this.n + i] = bound;
     }
     const values = rows === this.blockRows ? block : block.subarray(0, rows * k);
-    const s = summarizeClassification({
-      task: 'classification',
-      input: 'logits',
-      n: rows,
-      k,
-      values,
-      labels: labels.subarray(0, rows),
-      targets: null,
-      classes: null,
-      spans: [],
-    });
+    const s = summarizeClassification(labelledLogits(values, labels.subarray(0, rows), rows, k));
     for (let i = 0; i < rows; i++) {
       this.total += s.losses[i];
       this.kept?.losses.push(s.losses[i]);

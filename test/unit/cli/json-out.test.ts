@@ -19,7 +19,7 @@ import { analysisBytes, analysisChunks } from '../../../src/cli/out';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { analyze } from '../../../src/core/analysis';
 import { RowsForJson } from '../../../src/core/analysisReport';
-import type { ClassificationData } from '../../../src/core/dataset';
+import { labelledLogits, type ClassificationData } from '../../../src/core/dataset';
 import { rowTextHere, type RowTextRunner } from '../../../src/core/rowTextBlock';
 import { analysisCsvLines, lineChunks } from '../../../src/core/exportAnalysis';
 import { loadTensorFile } from '../../../src/core/load';
@@ -209,7 +209,7 @@ function sharedLogits(rand: () => number, n: number, k: number): ClassificationD
   for (let i = 0; i < n * k; i++) values[i] = (rand() - 0.5) * 10 ** Math.floor(rand() * 6 - 2);
   const labels = new Int32Array(new SharedArrayBuffer(4 * n));
   for (let i = 0; i < n; i++) labels[i] = Math.floor(rand() * k);
-  return { task: 'classification', input: 'logits', n, k, values, labels, targets: null, classes: null, spans: [] };
+  return labelledLogits(values, labels, n, k);
 }
 
 describe('RowsForJson: the report matrices a row at a time', () => {
@@ -332,17 +332,7 @@ describe('the bundled examples and generated files', () => {
       values[k + 1] = 709.9; // exp overflow without the max shift
       values[2 * k] = -745.2; // exp underflow
       const labels = Int32Array.from({ length: n }, () => Math.floor(rand() * k));
-      const dataset: ClassificationData = {
-        task: 'classification',
-        input: 'logits',
-        n,
-        k,
-        values,
-        labels,
-        targets: null,
-        classes: null,
-        spans: [],
-      };
+      const dataset = labelledLogits(values, labels, n, k);
       for (const reduction of ['mean', 'sum'] as const) {
         const full: string = JSON.stringify(reportOf(dataset, { reduction }, false));
         const derived = reportOf(dataset, { reduction }, false, true);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkDatasetGradients, labelsGradientByRows } from '../../../src/core/datasetCheck';
-import type { ClassificationData } from '../../../src/core/dataset';
+import { labelledLogits } from '../../../src/core/dataset';
 import { checkGradient } from '../../../src/core/gradcheck';
 import { softmaxCrossEntropyLabelsGradient, type Reduction } from '../../../src/core/losses';
 import { seededUniform } from '../../helpers/seeded';
@@ -82,17 +82,7 @@ describe('checkDatasetGradients on logits with class indices', () => {
     const n = 300;
     const k = 40;
     const { values, labels } = logits(n, k, 11);
-    const data: ClassificationData = {
-      task: 'classification',
-      input: 'logits',
-      n,
-      k,
-      values,
-      labels,
-      targets: null,
-      classes: null,
-      spans: [],
-    };
+    const data = labelledLogits(values, labels, n, k);
     const { name, ...check } = checkDatasetGradients(data, 'mean', 500)[0];
     assert.match(name, /softmax \+ cross-entropy/);
     // The way before: the full gradient, probes on a copy, each probe its sample's loss times 1/n.
