@@ -5,7 +5,7 @@
  */
 import type { Dataset } from '../core/dataset';
 import { formatLocation, LineIndex } from '../core/lineIndex';
-import { formatOf } from '../core/load';
+import { formatOf, isBinaryFormat } from '../core/load';
 import type { Reduction } from '../core/losses';
 import { checkUserGradients, entryName, reportSummary } from '../core/userGradientCheck';
 import type { UserGradients } from '../core/userGradients';
@@ -48,9 +48,8 @@ export function userCheckCommand(
   io: Io,
 ): number {
   const report = checkUserGradients(dataset, user, { reduction, ...tolerances });
-  // A .npy's or .npz's entries are named by the file (their offsets are bytes); no line scan of them.
-  const binary = formatOf(file) === 'npy' || formatOf(file) === 'npz';
-  const index = binary ? null : new LineIndex(bytes);
+  // A binary file's entries are named by the file (their offsets are bytes); no line scan of them.
+  const index = isBinaryFormat(formatOf(file)) ? null : new LineIndex(bytes);
   const where = (offset: number) => (index ? formatLocation(file, index, offset) : file);
   const failed = report.wrongEntries > 0;
   if (json) {

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadTensorFile } from '../../../src/core/load';
+import { readNpz } from '../../../src/core/npz';
+import { writeSafetensors } from '../../../src/core/safetensors';
 import { checkUserGradients, distinct, sameShape, type UserGradientReport } from '../../../src/core/userGradientCheck';
 import { cli } from '../../helpers/cli';
 
@@ -312,6 +314,22 @@ describe('own gradients: gradient-lens check', () => {
     const r = cli('check', path('sign-flipped.npz'));
     assert.equal(r.status, 1);
     assert.ok(r.stderr.startsWith(`${path('sign-flipped.npz')}: dinputs[0][0] is `), r.stderr);
+  });
+
+  it('.safetensors files too (their bytes have no lines: "1:1" named nothing), with the .npz file’s findings', () => {
+    const arrays = readNpz(readFileSync(path('sign-flipped.npz')));
+    const entry = (name: string) => {
+      const a = arrays.get(name)!;
+      return { data: a.kind === 'int' ? Int32Array.from(a.data) : a.data, shape: a.shape };
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'own-'));
+    const file = join(dir, 'sign-flipped.safetensors');
+    writeFileSync(file, writeSafetensors({ logits: entry('logits'), labels: entry('labels'), dinputs: entry('dinputs') }));
+    const r = cli('check', file);
+    const npz = cli('check', path('sign-flipped.npz'));
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, npz.stderr.replaceAll(path('sign-flipped.npz'), file));
+    rmSync(dir, { recursive: true });
   });
 
   it('files without derivatives keep the finite-difference check', () => {
