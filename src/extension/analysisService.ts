@@ -19,6 +19,7 @@ import { documentWindow, fileWindow } from './byteWindows';
 import type { WorkerInput } from './workerProtocol';
 import { PartThreadHost } from './partThreadHost';
 import { savedFileInput } from './savedFileInput';
+import { SpareWorker } from './spareWorker';
 
 export { looksLikeTensorFile, looksLikeTensorText };
 
@@ -51,6 +52,8 @@ export class AnalysisService implements vscode.Disposable {
   private readonly pending = new Map<string, Promise<FileAnalysis>>();
   private readonly workerScript: string;
   private readonly partThreads: PartThreadHost;
+  /** A file worker booted ahead of the next analysis, once a large file has been analysed. */
+  private readonly spares: SpareWorker<DocumentWorker>;
   private readonly changed = new vscode.EventEmitter<FileAnalysis>();
   readonly onDidAnalyze = this.changed.event;
   /** An open document's sibling files, not looked up again on every edit. */
@@ -62,15 +65,17 @@ export class AnalysisService implements vscode.Disposable {
   ) {
     this.workerScript = vscode.Uri.joinPath(extensionUri, 'dist', 'worker.js').fsPath;
     this.partThreads = new PartThreadHost(this.workerScript);
+    this.spares = new SpareWorker((parts) => new DocumentWorker(this.workerScript, parts ? this.partThreads.connect() : []));
   }
 
-  /**
-   * A worker for one file, connected to the host's part threads when it may read a file from disk
-   * in parts (a CSV or JSON, reading not on one thread): an archive never starts them.
-   */
+  /** A worker for one file: the spare when there is one, else a new one. */
   private newWorker(fileName: string): DocumentWorker {
-    const parts = readSettings().readThreads !== 1 && /\.(csv|json)$/i.test(fileName);
-    return new DocumentWorker(this.workerScript, parts ? this.partThreads.connect() : []);
+    return this.spares.take(readsParts(fileName));
+  }
+
+  /** The worker booted for the next analysis, if any (tests). */
+  get spareWorker(): DocumentWorker | null {
+    return this.spares.kept;
   }
 
   get(uri: vscode.Uri): FileAnalysis | undefined {
@@ -81,6 +86,12 @@ export class AnalysisService implements vscode.Disposable {
   forget(uri: vscode.Uri): void {
     this.entries.get(uri.toString())?.data.dispose();
     this.entries.delete(uri.toString());
+    this.dropUnusedSpare();
+  }
+
+  /** No analysis held by a worker is left (the large files closed): neither is the spare. */
+  private dropUnusedSpare(): void {
+    if (![...this.entries.values()].some((e) => e.data.where === 'worker')) this.spares.drop();
   }
 
   /** Analysis of an open document, reusing the cached one when its version is current. */
@@ -207,6 +218,7 @@ export class AnalysisService implements vscode.Disposable {
           worker.dispose();
           throw new NotTheDocumentError();
         }
+        this.spares.restock(readsParts(fileName));
         size = done.byteLength;
         const window = fromDisk && uri.scheme === 'file' ? fileWindow(uri.fsPath, size) : documentWindow(uri, done.lines.lineStarts);
         const lines = new LineIndex(window, done.lines);
@@ -239,6 +251,7 @@ export class AnalysisService implements vscode.Disposable {
       this.entries.set(uri.toString(), entry);
       previous?.data.dispose();
       if (fromDisk) this.evictFromDisk();
+      this.dropUnusedSpare();
       this.log.info(
         `analysed ${fileName} (${(size / 1024).toFixed(0)} KB, its ${entry.source}) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
       );
@@ -267,8 +280,17 @@ export class AnalysisService implements vscode.Disposable {
     for (const entry of this.entries.values()) entry.data.dispose();
     this.changed.dispose();
     this.entries.clear();
+    this.spares.dispose();
     this.partThreads.dispose();
   }
+}
+
+/**
+ * Whether a file's worker may read it from disk in parts (a CSV or JSON, reading not on one
+ * thread), and so is connected to the host's part threads: an archive never starts them.
+ */
+function readsParts(fileName: string): boolean {
+  return readSettings().readThreads !== 1 && /\.(csv|json)$/i.test(fileName);
 }
 
 export function baseName(uri: vscode.Uri): string {

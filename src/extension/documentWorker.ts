@@ -133,6 +133,11 @@ export class DocumentWorker implements TensorData {
     });
   }
 
+  /** False once the thread exited, failed, or was disposed or cancelled. */
+  get alive(): boolean {
+    return this.closed === null;
+  }
+
   private close(error: Error): void {
     if (this.closed) return;
     this.closed = error;
