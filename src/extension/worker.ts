@@ -144,9 +144,6 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
   );
   if (!fast) return false;
   kept = null;
-  // The summary goes to the host first; the logits are read into memory after it, on threads.
-  if (fast.byteLength >= FILL_ON_THREADS_BYTES) fast.logits.startThreads(__filename);
-  else fast.logits.fillHere();
   // An export as JSON or CSV formats its rows on the same threads (the logits are in shared memory).
   const rowText = count > 1 ? rowTextOnPool((jobs) => pool().start(jobs, count)) : undefined;
   store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1), rowText);
@@ -158,6 +155,10 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
     lines: fast.lines!, // built: lineTables is not turned off here
     byteLength: fast.byteLength,
   } satisfies WorkerResponse);
+  // The logits are read into memory after the summary has gone (on threads for a large file, whose
+  // start took 2–7 ms before it): a query is taken only once this returns, and finds them filling.
+  if (fast.byteLength >= FILL_ON_THREADS_BYTES) fast.logits.startThreads(__filename);
+  else fast.logits.fillHere();
   return true;
 }
 
