@@ -25,7 +25,7 @@ export class SpareWorker<W extends SpareCandidate> {
   take(parts: boolean): W {
     const spare = this.spare;
     this.spare = null;
-    if (spare?.worker.alive && spare.parts === parts) return spare.worker;
+    if (spare && fits(spare, parts)) return spare.worker;
     spare?.worker.dispose();
     return this.start(parts);
   }
@@ -38,7 +38,7 @@ export class SpareWorker<W extends SpareCandidate> {
     if (this.disposed || this.restocking) return;
     this.restocking = setImmediate(() => {
       this.restocking = null;
-      if (this.disposed || (this.spare?.worker.alive && this.spare.parts === parts)) return;
+      if (this.disposed || (this.spare && fits(this.spare, parts))) return;
       this.spare?.worker.dispose();
       this.spare = { worker: this.start(parts), parts };
     });
@@ -61,4 +61,9 @@ export class SpareWorker<W extends SpareCandidate> {
     this.disposed = true;
     this.drop();
   }
+}
+
+/** A kept worker still serves: alive, and connected to the part threads as the next file needs. */
+function fits(spare: { worker: SpareCandidate; parts: boolean }, parts: boolean): boolean {
+  return spare.worker.alive && spare.parts === parts;
 }

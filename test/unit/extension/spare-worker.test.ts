@@ -35,6 +35,13 @@ const spares = () =>
 /** What is kept now (a call: the type checker does not carry an earlier assertion over an await). */
 const kept = (s: SpareWorker<IdleThread>) => s.kept;
 
+/** Restocks, lets the turn pass, and gives the spare then kept. */
+async function restocked(s: SpareWorker<IdleThread>, parts: boolean): Promise<IdleThread> {
+  s.restock(parts);
+  await nextTurn();
+  return s.kept!;
+}
+
 afterEach(() => {
   for (const thread of IdleThread.running) thread.dispose();
   started.length = 0;
@@ -69,17 +76,13 @@ test('restocks in one turn, or with a spare kept, start one worker only', async 
 
 test('a spare connected another way, or one that exited, is stopped and a new worker started', async () => {
   const s = spares();
-  s.restock(false);
-  await nextTurn();
-  const unconnected = s.kept!;
+  const unconnected = await restocked(s, false);
   const taken = s.take(true);
   assert.notEqual(taken, unconnected);
   assert.ok(taken.parts);
   assert.equal(unconnected.alive, false, 'the mismatched spare is stopped');
 
-  s.restock(true);
-  await nextTurn();
-  const dying = s.kept!;
+  const dying = await restocked(s, true);
   dying.dispose(); // as a thread that exited
   const next = s.take(true);
   assert.notEqual(next, dying);
@@ -90,13 +93,9 @@ test('a spare connected another way, or one that exited, is stopped and a new wo
 
 test('a restock for another connection replaces the spare; drop stops it and a pending restock', async () => {
   const s = spares();
-  s.restock(false);
-  await nextTurn();
-  const old = s.kept!;
-  s.restock(true);
-  await nextTurn();
+  const old = await restocked(s, false);
+  assert.equal((await restocked(s, true)).parts, true);
   assert.equal(old.alive, false);
-  assert.equal(s.kept!.parts, true);
   s.drop();
   assert.equal(s.kept, null);
   assert.equal(IdleThread.running.size, 0);
@@ -105,9 +104,7 @@ test('a restock for another connection replaces the spare; drop stops it and a p
   s.drop(); // before its turn
   await nextTurn();
   assert.equal(s.kept, null, 'the pending restock did not run');
-  s.restock(true);
-  await nextTurn();
-  assert.ok(s.kept, 'a restock after drop starts one again');
+  assert.ok(await restocked(s, true), 'a restock after drop starts one again');
   s.dispose();
   s.restock(true);
   await nextTurn();
