@@ -19,6 +19,7 @@ import { documentWindow, fileWindow } from './byteWindows';
 import type { WorkerInput } from './workerProtocol';
 import { PartThreadHost } from './partThreadHost';
 import { savedFileInput } from './savedFileInput';
+import { EditLog, NOT_THE_DOCUMENT } from './editLog';
 import { SpareWorker } from './spareWorker';
 
 export { looksLikeTensorFile, looksLikeTensorText };
@@ -31,8 +32,11 @@ export interface FileAnalysis extends ResultSummary {
   lines: LineIndex;
   /** True when VS Code did not open the file as a document (too large to sync). */
   fromDisk: boolean;
-  /** What was read: the document's text, or the file on disk (a file not open, or a large saved document's). */
-  source: 'text' | 'file';
+  /**
+   * What was read: the document's text, the file on disk (a file not open, or a large saved
+   * document's), or that file and the document's unsaved edits (editLog.ts).
+   */
+  source: 'text' | 'file' | 'edits';
   /** Where the N × K arrays are and how to ask for parts of them (a worker for a large file). */
   data: TensorData;
   /** For a named loss: what the batch ∂L/∂z scales p·Σy − y by, when not 1/N. */
@@ -58,6 +62,12 @@ export class AnalysisService implements vscode.Disposable {
   readonly onDidAnalyze = this.changed.event;
   /** An open document's sibling files, not looked up again on every edit. */
   private readonly siblings = new SiblingCache();
+  /** A large document's edits since its file was read as its text, so that its worker can make them. */
+  private readonly editLog = new EditLog();
+  private readonly recordEdits = vscode.workspace.onDidChangeTextDocument((e) =>
+    this.editLog.record(e.document.uri.toString(), e.document.version, e.contentChanges),
+  );
+  private readonly rebaseEdits = vscode.workspace.onDidSaveTextDocument((document) => void this.rebaseOnSave(document));
 
   constructor(
     extensionUri: vscode.Uri,
@@ -84,6 +94,7 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Drops a file's analysis (its document closed): its worker, and the arrays it held, go with it. */
   forget(uri: vscode.Uri): void {
+    this.editLog.forget(uri.toString());
     this.entries.get(uri.toString())?.data.dispose();
     this.entries.delete(uri.toString());
     this.dropUnusedSpare();
@@ -103,22 +114,56 @@ export class AnalysisService implements vscode.Disposable {
     // The version of this text: the document may change while the siblings are looked up.
     const version = document.version;
     if (!looksLikeTensorText(document.fileName, text)) return null;
+    const key = document.uri.toString();
+    const large = text.length > readSettings().workerThresholdBytes;
+    // Edits from this version on are kept from now, in case its file proves to be this text.
+    if (large && !document.isDirty) this.editLog.begin(key, version);
     // An open text document is never an archive: its only load options are its siblings.
     const extra: EditorLoadOptions = { siblings: await this.siblings.get(document.uri) };
-    if (text.length <= readSettings().workerThresholdBytes) {
-      return this.run(document.uri, { bytes: new TextEncoder().encode(text) }, version, false, token, extra);
-    }
-    // A large saved document is read by its worker from its file; else its text goes to the worker
-    // as it is (encoding it there keeps the host free).
-    const file = await savedFileInput(document, text, async (path) => (await fileStat(path)).size);
+    if (!large) return this.run(document.uri, { bytes: new TextEncoder().encode(text) }, version, false, token, extra);
+    // A large saved document is read by its worker from its file; with unsaved edits, its worker
+    // makes them on the file (editLog.ts); else its text goes to the worker as it is.
+    const notTheDocument = (error: unknown) => {
+      if (error instanceof NotTheDocumentError) return null;
+      throw error;
+    };
+    const file = await savedFileInput(document, text, fileStat);
     if (file) {
-      const analysis = await this.run(document.uri, file, version, false, token, extra).catch((error: unknown) => {
-        if (error instanceof NotTheDocumentError) return null;
-        throw error;
-      });
+      const analysis = await this.run(document.uri, file, version, false, token, extra).catch(notTheDocument);
+      if (analysis) {
+        this.editLog.confirm(key, version, file);
+        return analysis;
+      }
+    }
+    // A save while the worker read the file (VS Code's auto save) may have made a new base: one more try on it.
+    let edited = document.isDirty ? this.editLog.edited(key, version, text.length) : null;
+    for (let tries = 0; edited && tries < 2; tries++) {
+      const analysis = await this.run(document.uri, { edited }, version, false, token, extra).catch(notTheDocument);
       if (analysis) return analysis;
+      this.editLog.distrust(key, edited.file);
+      const next = this.editLog.edited(key, version, text.length);
+      edited = next?.file !== edited.file ? next : null;
     }
     return this.run(document.uri, { text }, version, false, token, extra);
+  }
+
+  /**
+   * Saved, a document keeps its version and so its analysis; the file it was saved to becomes the
+   * base of the next edits, once it is found to hold the text in UTF-8 (as when first read). In
+   * code-server the file's size right after the save was at times not yet the text's: it is
+   * asked again, every 50 ms for a second, while no other base came meanwhile.
+   */
+  private async rebaseOnSave(document: vscode.TextDocument): Promise<void> {
+    const key = document.uri.toString();
+    const version = document.version;
+    if (!this.editLog.rebase(key, version)) return;
+    const text = document.getText();
+    const saved = { isDirty: false, uri: document.uri };
+    for (let tries = 0; tries < 20 && this.editLog.awaitsFile(key, version); tries++) {
+      const file = await savedFileInput(saved, text, fileStat);
+      if (file) return this.editLog.confirm(key, version, file);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Analysis of a file by URI: the open document if there is one, else the bytes on disk. */
@@ -212,6 +257,7 @@ export class AnalysisService implements vscode.Disposable {
         const worker = given ?? this.newWorker(fileName);
         const done = await worker.analyze(input, fileName, options, token, settings.readThreads).catch((error: Error) => {
           worker.dispose();
+          if (error.message === NOT_THE_DOCUMENT) throw new NotTheDocumentError();
           throw error.message === NOT_A_TENSOR_FILE ? new NotATensorFileError(notATensorFileMessage(fileName)) : error;
         });
         if ('byteLength' in input && input.byteLength !== done.byteLength) {
@@ -222,7 +268,7 @@ export class AnalysisService implements vscode.Disposable {
         size = done.byteLength;
         const window = fromDisk && uri.scheme === 'file' ? fileWindow(uri.fsPath, size) : documentWindow(uri, done.lines.lineStarts);
         const lines = new LineIndex(window, done.lines);
-        const source = fromDisk || 'path' in input ? 'file' : 'text';
+        const source = fromDisk || 'path' in input ? 'file' : 'edited' in input ? 'edits' : 'text';
         entry = { ...done.summary, uri, fileName, version, lines, fromDisk, source, data: worker, gradientScale: done.gradientScale };
       } else {
         const bytes = input.bytes;
@@ -253,7 +299,7 @@ export class AnalysisService implements vscode.Disposable {
       if (fromDisk) this.evictFromDisk();
       this.dropUnusedSpare();
       this.log.info(
-        `analysed ${fileName} (${(size / 1024).toFixed(0)} KB, its ${entry.source}) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
+        `analysed ${fileName} (${(size / 1024).toFixed(0)} KB, its ${entry.source === 'edits' ? 'file and unsaved edits' : entry.source}) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
       );
       this.changed.fire(entry);
       return entry;
@@ -276,6 +322,8 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.recordEdits.dispose();
+    this.rebaseEdits.dispose();
     this.siblings.dispose();
     for (const entry of this.entries.values()) entry.data.dispose();
     this.changed.dispose();

@@ -11,10 +11,14 @@ export interface DocumentFacts {
   uri: { scheme: string; fsPath: string };
 }
 
-/** The file to read instead of `text`, and how many bytes it must have; null: send the text. */
+/**
+ * The file to read instead of `text`, and how many bytes it must have; null: send the text.
+ * `mtimeMs`: when it was last written, as found here (edits replayed on it need the same file).
+ */
 export interface SavedFile {
   path: string;
   byteLength: number;
+  mtimeMs: number;
 }
 
 /**
@@ -28,12 +32,13 @@ export interface SavedFile {
 export async function savedFileInput(
   document: DocumentFacts,
   text: string,
-  sizeOf: (path: string) => Promise<number>,
+  statOf: (path: string) => Promise<{ size: number; mtimeMs: number }>,
 ): Promise<SavedFile | null> {
   if (document.isDirty || document.uri.scheme !== 'file') return null;
   const byteLength = Buffer.byteLength(text, 'utf8');
   try {
-    return (await sizeOf(document.uri.fsPath)) === byteLength ? { path: document.uri.fsPath, byteLength } : null;
+    const { size, mtimeMs } = await statOf(document.uri.fsPath);
+    return size === byteLength ? { path: document.uri.fsPath, byteLength, mtimeMs } : null;
   } catch {
     return null; // gone, or not readable: the text is still there
   }

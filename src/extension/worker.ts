@@ -5,7 +5,7 @@
  * export — until the host terminates it (document closed, file re-analysed, cancelled). A worker
  * may instead hold the NumPy viewer's decoded arrays (viewerArrays.ts) and answer its blocks.
  */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { lineIndexOf } from '../core/load';
@@ -14,6 +14,7 @@ import { summarizeResult } from '../core/resultSummary';
 import { TensorStore, type QueryAnswer } from '../core/tensorQuery';
 import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { ViewerArrays } from './viewerArrays';
+import { NOT_THE_DOCUMENT, replayEdits, type EditedFile } from './editLog';
 import { archiveRoleMatch } from './archiveRoles';
 import { analyzeLogitFile } from '../node/logitFileAnalysis';
 import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThreads';
@@ -39,10 +40,21 @@ function readInput(input: WorkerInput, fileName: string): Uint8Array {
     textParts = [];
     return new TextEncoder().encode(text);
   }
+  if ('edited' in input) return editedFileBytes(input.edited);
   const bytes = 'text' in input ? new TextEncoder().encode(input.text) : 'path' in input ? readFileSync(input.path) : input.bytes;
   // Read here, the file has not been looked at yet (the host checks bytes and text itself).
   if ('path' in input && !looksLikeTensorFile(fileName, bytes)) throw new Error(NOT_A_TENSOR_FILE);
   return bytes;
+}
+
+/** A document's text rebuilt from its saved file and the edits since; NOT_THE_DOCUMENT if the file changed. */
+function editedFileBytes({ file, edits, units }: EditedFile): Uint8Array {
+  const stat = statSync(file.path, { throwIfNoEntry: false });
+  if (stat?.size !== file.byteLength || stat.mtimeMs !== file.mtimeMs) throw new Error(NOT_THE_DOCUMENT);
+  const bytes = readFileSync(file.path);
+  const text = bytes.length === file.byteLength ? replayEdits(new TextDecoder().decode(bytes), edits, units) : null;
+  if (text === null) throw new Error(NOT_THE_DOCUMENT);
+  return new TextEncoder().encode(text);
 }
 
 // This script also runs the reading threads of a large logits file (PartThreadPool and

@@ -4,6 +4,7 @@ import type { PipelineOptions } from '../core/pipeline';
 import type { ResultSummary } from '../core/resultSummary';
 import type { RoleMatch } from '../core/npzRoles';
 import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
+import type { EditedFile } from './editLog';
 import type { NpyRowsRequest, NpySliceRequest } from '../shared/protocol';
 import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';
 
@@ -18,7 +19,9 @@ export type WorkerInput =
   /** `byteLength`: the size the host expects (a saved document's file, savedFileInput.ts). */
   | { path: string; byteLength?: number }
   | { kept: true }
-  | { textParts: true };
+  | { textParts: true }
+  /** A document with unsaved edits: its saved file and the edits since (editLog.ts). */
+  | { edited: EditedFile };
 
 export type WorkerRequest =
   /** `threads`: how many may read a logits file from disk (0: one per core). */

@@ -1,8 +1,9 @@
 /**
  * A large open document that is saved is read by its worker from its file (savedFileInput.ts);
- * with unsaved edits, or when its file's bytes are not its text (a UTF-8 byte-order mark, which
- * VS Code drops), from its text. Every way, the analysis and the problems' places are the core's
- * on the document's own text. gradientLens.workerThresholdKB is lowered to 1 KB here.
+ * with unsaved edits, from its file and the edits since (editLog.ts); when its file's bytes are
+ * not its text (a UTF-8 byte-order mark, which VS Code drops), from its text. Every way, the
+ * analysis and the problems' places are the core's on the document's own text.
+ * gradientLens.workerThresholdKB is lowered to 1 KB here.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -44,7 +45,7 @@ describe('a large saved document is read from its file', function () {
       30000,
     );
 
-  it('saved: its file; edited: its text; saved and analysed again: its file; each the core’s', async () => {
+  it('saved: its file; edited: its file and the edit; saved and analysed again: its file; each the core’s', async () => {
     const text = logitsText();
     const uri = workspaceFile('saved-large.json');
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
@@ -54,10 +55,11 @@ describe('a large saved document is read from its file', function () {
       assertCore(await analysed(document), text, 'file');
       assert.equal(service().get(uri)!.data.where, 'worker');
 
-      // Rows above the wrong sample grow by a byte each: its problem moves with the edit.
+      // Rows above the wrong sample grow by a byte each: its problem moves with the edit. The
+      // worker makes the edit on the file (editLog.ts).
       await editor.edit((b) => b.insert(document.positionAt(text.indexOf(', ') + 1), ' '));
       assert.ok(document.isDirty);
-      assertCore(await analysed(document), document.getText(), 'text');
+      assertCore(await analysed(document), document.getText(), 'edits');
 
       // Saving keeps the version: the text's analysis stands. Analysed again (as a settings change
       // does), the saved document is read from its file.

@@ -48,8 +48,7 @@ const at = (d: vscode.Diagnostic) => `${d.range.start.line}:${d.range.start.char
 
 describe('a file above the worker threshold: its problems reach the Problems panel', function () {
   this.timeout(120_000);
-  // code-server saves an edit after a second by default: the edited document must stay unsaved.
-  const service = activatedWith({ 'gradientLens.workerThresholdKB': 1, 'files.autoSave': 'off' });
+  const service = activatedWith({ 'gradientLens.workerThresholdKB': 1 });
 
   it('an open document: 20 label errors at their ranges, then "…and 130 more like this (150 in all)"', async () => {
     const { text, labelAt } = jsonWithBadLabels();
@@ -113,8 +112,8 @@ describe('a file above the worker threshold: its problems reach the Problems pan
     }
   });
 
-  it('an edited document of more than 2²⁰ characters goes to its worker in slices: a character a slice cuts arrives whole', async () => {
-    // Unsaved text is sent 2²⁰ UTF-16 units a message (documentWorker.ts): a surrogate pair straddles
+  it('a document of more than 2²⁰ characters goes to its worker in slices: a character a slice cuts arrives whole', async () => {
+    // Its text is sent 2²⁰ UTF-16 units a message (documentWorker.ts): a surrogate pair straddles
     // the first cut, and the rows follow it on the same line, so their columns count it as 2 units.
     const rows = Array.from({ length: 200 }, (_, i) => (i === 150 ? '[10, -5, -5]' : `[${(i % 7) / 4}, ${-(i % 5) / 3}, 0.25]`));
     const key = '"classes": ["';
@@ -124,15 +123,14 @@ describe('a file above the worker threshold: its problems reach the Problems pan
     assert.equal(text.indexOf('🐱'), 2 ** 20 - 1);
     const rowAt = text.indexOf('[10, -5, -5]');
     const uri = workspaceFile('worker-slices.json');
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    // A byte-order mark, which VS Code drops, keeps the worker from reading the file (or making
+    // edits on it) as the document: the text goes.
+    await vscode.workspace.fs.writeFile(uri, new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]));
     const document = await vscode.workspace.openTextDocument(uri);
-    const editor = await vscode.window.showTextDocument(document);
+    await vscode.window.showTextDocument(document);
     try {
-      // Saved, the worker would read the file; a space after the text keeps every place.
-      await editor.edit((b) => b.insert(document.positionAt(text.length), ' '));
-      assert.ok(document.isDirty);
       const file = await waitFor(
-        'the analysis of the edit',
+        'the analysis of the text',
         () => service().get(uri)?.version === document.version && service().get(uri),
         30000,
       );
@@ -146,7 +144,7 @@ describe('a file above the worker threshold: its problems reach the Problems pan
       assert.equal(at(diagnostics[0]), `0:${start.character}-0:${start.character + 12}`);
       assert.match(diagnostics[0].message, /^confidently wrong: sample 150 is class dog but the model predicts 🐱 with p = 1\.000/);
     } finally {
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await vscode.workspace.fs.delete(uri);
     }
   });

@@ -1,0 +1,151 @@
+/**
+ * A large document with unsaved edits is its saved file plus the edits since (issue 22): the
+ * worker reads the file and makes the edits itself, so typing sends it a few bytes per edit
+ * instead of the whole text. Copying 10 MB of text to a worker cost the host 40–760 ms an edit
+ * on this VM, most of it the kernel handing out pages (or copying them: VS Code forks git
+ * processes while the user types, and the host's next write to each page faults). No vscode
+ * import: the log is fed plain change events, and unit-tested.
+ */
+import type { SavedFile } from './savedFileInput';
+
+/** One change as VS Code reports it: `rangeLength` UTF-16 units at `rangeOffset` replaced by `text`. */
+export interface TextEdit {
+  rangeOffset: number;
+  rangeLength: number;
+  text: string;
+}
+
+/** What the worker needs to rebuild a document's text: its file, the edits in order, and the length they give. */
+export interface EditedFile {
+  file: SavedFile;
+  edits: TextEdit[];
+  /** UTF-16 units of the document's text: the rebuilt text must have as many. */
+  units: number;
+}
+
+/** The worker's answer when the file is no longer what the edits were made on: the host sends the text. */
+export const NOT_THE_DOCUMENT = 'the saved file is not the document the edits were made on';
+
+/** Beyond these the text is sent instead: replaying them would cost more than it saves. */
+const MAX_EDITS = 2_000;
+const MAX_INSERTED_UNITS = 1 << 20;
+
+interface Log {
+  /** The document version whose text the file held (confirmed once the worker read the file). */
+  base: number;
+  file: SavedFile | null;
+  /** The version after the last recorded edit. */
+  version: number;
+  edits: TextEdit[];
+  /** The version each edit made (an event's edits share one). */
+  versions: number[];
+  inserted: number;
+}
+
+export class EditLog {
+  private readonly logs = new Map<string, Log>();
+
+  /**
+   * Records from now on the edits of a saved document at `version`, whose file is being read.
+   * Called before anything is awaited, so that no edit after that version is missed.
+   */
+  begin(uri: string, version: number): void {
+    this.logs.set(uri, { base: version, file: null, version, edits: [], versions: [], inserted: 0 });
+  }
+
+  /**
+   * The document was saved at `version`: if its edits were being recorded, they start again
+   * from it, its file to be confirmed (true); else nothing is recorded (false).
+   */
+  rebase(uri: string, version: number): boolean {
+    if (!this.logs.has(uri)) return false;
+    this.begin(uri, version);
+    return true;
+  }
+
+  /** Whether `base` is the version edits are recorded from, its file not yet confirmed. */
+  awaitsFile(uri: string, base: number): boolean {
+    const log = this.logs.get(uri);
+    return log?.base === base && !log.file;
+  }
+
+  /** `file` holds the text of version `base` (read so, or just saved): edits since then can be replayed on it. */
+  confirm(uri: string, base: number, file: SavedFile): void {
+    const log = this.logs.get(uri);
+    if (log?.base === base) log.file = file;
+  }
+
+  /** A change event of a document (in order, as VS Code fires them): its edits, and the version they made. */
+  record(uri: string, version: number, edits: readonly TextEdit[]): void {
+    const log = this.logs.get(uri);
+    if (!log || !edits.length) return;
+    log.version = version;
+    for (const edit of edits) {
+      log.edits.push({ rangeOffset: edit.rangeOffset, rangeLength: edit.rangeLength, text: edit.text });
+      log.versions.push(version);
+      log.inserted += edit.text.length;
+    }
+    if (log.edits.length > MAX_EDITS || log.inserted > MAX_INSERTED_UNITS) this.logs.delete(uri);
+  }
+
+  /**
+   * The file and edits that give `version`'s text of `units` UTF-16 units, or null: send the
+   * text. The version may be older than the last edit recorded (edits arrive while an analysis
+   * of the text before them looks up its siblings), or the base itself (saved meanwhile).
+   */
+  edited(uri: string, version: number, units: number): EditedFile | null {
+    const log = this.logs.get(uri);
+    if (!log?.file || version < log.base || version > log.version) return null;
+    let count = log.edits.length;
+    while (count > 0 && log.versions[count - 1] > version) count--;
+    return { file: log.file, edits: log.edits.slice(0, count), units };
+  }
+
+  /**
+   * `file` no longer held the base text when the worker read it (saved meanwhile, by VS Code or
+   * another program): no replay until a save or a read of the file confirms another base. A
+   * base confirmed since (the save that changed the file) stands.
+   */
+  distrust(uri: string, file: SavedFile): void {
+    const log = this.logs.get(uri);
+    if (log?.file === file) log.file = null;
+  }
+
+  forget(uri: string): void {
+    this.logs.delete(uri);
+  }
+}
+
+/**
+ * The worker's side: the edits made in order, each on the text the previous one left (as VS
+ * Code's own copy of a document applies a change event), or null when one does not fit or the
+ * result does not have the document's length. The text is kept as pieces and joined once:
+ * slicing the whole text again after each edit would copy it each time.
+ */
+export function replayEdits(text: string, edits: readonly TextEdit[], units: number): string | null {
+  const pieces = [text];
+  let length = text.length;
+  for (const { rangeOffset: offset, rangeLength: removed, text: inserted } of edits) {
+    if (offset < 0 || removed < 0 || offset + removed > length) return null;
+    const at = splitAt(pieces, offset);
+    const end = splitAt(pieces, offset + removed);
+    pieces.splice(at, end - at, ...(inserted ? [inserted] : []));
+    length += inserted.length - removed;
+  }
+  return length === units ? pieces.join('') : null;
+}
+
+/** Splits the piece `offset` falls inside, so that a piece starts there; the index of that piece. */
+function splitAt(pieces: string[], offset: number): number {
+  let start = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i];
+    if (offset === start) return i;
+    if (offset < start + piece.length) {
+      pieces.splice(i, 1, piece.slice(0, offset - start), piece.slice(offset - start));
+      return i + 1;
+    }
+    start += piece.length;
+  }
+  return pieces.length;
+}

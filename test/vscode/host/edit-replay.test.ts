@@ -1,0 +1,96 @@
+/**
+ * A large document with unsaved edits is analysed from its saved file plus the edits since
+ * (editLog.ts): typing, a multi-cursor edit, a deletion across lines, an undo and a pair of
+ * surrogates, each the core's analysis of VS Code's own text; after a save the file is the base
+ * again; a file changed on disk behind the edits is not used. The suite drives an
+ * AnalysisService of its own; gradientLens.workerThresholdKB is 1 KB.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { runPipeline } from '../../../src/core/pipeline';
+import { AnalysisService, type FileAnalysis } from '../../../src/extension/analysisService';
+import { activatedWith, workspaceFile } from './util';
+
+function logitsText(rows: number): string {
+  const logits = Array.from({ length: rows }, (_, i) => `[${((i * 7) % 11) / 4 - 1}, ${-((i * 3) % 5) / 3}, 0.25]`);
+  logits[5] = '[12, -3, -3]'; // label 2: confidently wrong, a problem with a range
+  const labels = logits.map((_, i) => i % 3).join(', ');
+  return `{"classes": ["café", "🐱", "dog"],\n"logits": [\n${logits.join(',\n')}\n],\n"labels": [${labels}]}\n`;
+}
+
+/** The analysis is of this version, read as `source`, and the core's on VS Code's text. */
+function assertCore(file: FileAnalysis | null, document: vscode.TextDocument, source: FileAnalysis['source']): void {
+  assert.ok(file);
+  const core = runPipeline(new TextEncoder().encode(document.getText()), file.fileName);
+  assert.equal(file.version, document.version);
+  assert.equal(file.source, source, `version ${document.version} read from`);
+  assert.equal(file.analysis?.loss, core.analysis?.loss, 'loss');
+  assert.deepEqual(
+    file.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
+    core.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
+    'problems and their byte ranges',
+  );
+  assert.ok(file.problems.length > 0);
+}
+
+describe('a large document with unsaved edits: its file and the edits since', function () {
+  this.timeout(120_000);
+  activatedWith({ 'gradientLens.workerThresholdKB': 1, 'files.autoSave': 'off' });
+
+  it('typing, several cursors, a deletion, an undo: each the core’s on the editor’s text; a save makes the file the base again', async () => {
+    const extension = vscode.extensions.getExtension('gradient-lens.gradient-lens')!;
+    const log = vscode.window.createOutputChannel('Gradient Lens edit-replay test', { log: true });
+    const service = new AnalysisService(extension.extensionUri, log);
+    const text = logitsText(300);
+    const uri = workspaceFile('edit-replay.json');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document);
+    const analysed = () => service.analyzeDocument(document);
+    try {
+      assertCore(await analysed(), document, 'file');
+
+      await editor.edit((b) => b.insert(document.positionAt(text.indexOf(', ') + 1), ' '));
+      assertCore(await analysed(), document, 'edits');
+
+      // One change event of three changes: a space after three commas at once, and a number replaced.
+      const at = (needle: string, from = 0) => document.positionAt(document.getText().indexOf(needle, from));
+      await editor.edit((b) => {
+        b.insert(at('[0.75, '), ' ');
+        b.insert(at('[-0.5, '), ' ');
+        b.replace(new vscode.Range(at('0.25]', 2000), at('0.25]', 2000).translate(0, 4)), '1e-3');
+      });
+      assertCore(await analysed(), document, 'edits');
+
+      // A deletion across lines (rows 11 to 13 join row 10 on its line), then a cat typed into a class name.
+      await editor.edit((b) => b.delete(new vscode.Range(document.lineAt(12).range.end, document.lineAt(15).range.start)));
+      await editor.edit((b) => b.insert(at('dog"'), '🐱'));
+      assertCore(await analysed(), document, 'edits');
+
+      await vscode.commands.executeCommand('undo');
+      assert.ok(document.isDirty);
+      assertCore(await analysed(), document, 'edits');
+
+      // Saved: the version and its analysis stand; the file is the base of the edits after.
+      const undone = await analysed();
+      await document.save();
+      assert.equal(await analysed(), undone);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the saved file's size and time are read asynchronously
+      await editor.edit((b) => b.insert(document.positionAt(document.getText().length - 2), ' '));
+      assertCore(await analysed(), document, 'edits');
+
+      // The file rewritten behind the unsaved edits (the same size, so only its time tells): not used.
+      const saved = readFileSync(uri.fsPath, 'utf8');
+      writeFileSync(uri.fsPath, saved.replace('0.25]', '0.35]'));
+      assert.equal(statSync(uri.fsPath).size, Buffer.byteLength(saved));
+      await editor.edit((b) => b.insert(document.positionAt(document.getText().length - 2), ' '));
+      assertCore(await analysed(), document, 'text');
+    } finally {
+      service.dispose();
+      log.dispose();
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+});
