@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { runPipeline } from '../../../src/core/pipeline';
-import { AnalysisService, type FileAnalysis } from '../../../src/extension/analysisService';
-import { activatedWith, workspaceFile } from './util';
+import type { FileAnalysis } from '../../../src/extension/analysisService';
+import { activatedWith, assertSameAsCore } from './util';
+import { openWritten, ownAnalysisService } from './ownService';
 
 function logitsText(rows: number): string {
   const logits = Array.from({ length: rows }, (_, i) => `[${((i * 7) % 11) / 4 - 1}, ${-((i * 3) % 5) / 3}, 0.25]`);
@@ -22,16 +22,9 @@ function logitsText(rows: number): string {
 /** The analysis is of this version, read as `source`, and the core's on VS Code's text. */
 function assertCore(file: FileAnalysis | null, document: vscode.TextDocument, source: FileAnalysis['source']): void {
   assert.ok(file);
-  const core = runPipeline(new TextEncoder().encode(document.getText()), file.fileName);
   assert.equal(file.version, document.version);
   assert.equal(file.source, source, `version ${document.version} read from`);
-  assert.equal(file.analysis?.loss, core.analysis?.loss, 'loss');
-  assert.deepEqual(
-    file.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
-    core.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
-    'problems and their byte ranges',
-  );
-  assert.ok(file.problems.length > 0);
+  assertSameAsCore(file, document.getText());
 }
 
 describe('a large document with unsaved edits: its file and the edits since', function () {
@@ -39,14 +32,9 @@ describe('a large document with unsaved edits: its file and the edits since', fu
   activatedWith({ 'gradientLens.workerThresholdKB': 1, 'files.autoSave': 'off' });
 
   it('typing, several cursors, a deletion, an undo: each the core’s on the editor’s text; a save makes the file the base again', async () => {
-    const extension = vscode.extensions.getExtension('gradient-lens.gradient-lens')!;
-    const log = vscode.window.createOutputChannel('Gradient Lens edit-replay test', { log: true });
-    const service = new AnalysisService(extension.extensionUri, log);
+    const { service, dispose } = ownAnalysisService('edit-replay');
     const text = logitsText(300);
-    const uri = workspaceFile('edit-replay.json');
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    const document = await vscode.workspace.openTextDocument(uri);
-    const editor = await vscode.window.showTextDocument(document);
+    const { uri, document, editor } = await openWritten('edit-replay.json', text);
     const analysed = () => service.analyzeDocument(document);
     try {
       assertCore(await analysed(), document, 'file');
@@ -87,8 +75,7 @@ describe('a large document with unsaved edits: its file and the edits since', fu
       await editor.edit((b) => b.insert(document.positionAt(document.getText().length - 2), ' '));
       assertCore(await analysed(), document, 'text');
     } finally {
-      service.dispose();
-      log.dispose();
+      dispose();
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await vscode.workspace.fs.delete(uri);
     }

@@ -8,9 +8,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { runPipeline } from '../../../src/core/pipeline';
 import type { FileAnalysis } from '../../../src/extension/analysisService';
-import { activatedWith, waitFor, workspaceFile } from './util';
+import { activatedWith, assertSameAsCore, waitFor, workspaceFile } from './util';
 
 /** A logits file in the simple layout with a confidently wrong sample (a warning with a range). */
 function logitsText(): string {
@@ -22,15 +21,8 @@ function logitsText(): string {
 }
 
 function assertCore(file: FileAnalysis, text: string, source: FileAnalysis['source']): void {
-  const core = runPipeline(new TextEncoder().encode(text), file.fileName);
   assert.equal(file.source, source, 'read from');
-  assert.equal(file.analysis?.loss, core.analysis?.loss, 'loss');
-  assert.deepEqual(
-    file.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
-    core.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
-    'problems and their byte ranges',
-  );
-  assert.ok(file.problems.length > 0, 'the confidently wrong sample is a problem');
+  assertSameAsCore(file, text);
 }
 
 describe('a large saved document is read from its file', function () {

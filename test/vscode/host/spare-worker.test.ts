@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { runPipeline } from '../../../src/core/pipeline';
-import { AnalysisService, type FileAnalysis } from '../../../src/extension/analysisService';
+import type { FileAnalysis } from '../../../src/extension/analysisService';
 import type { DocumentWorker } from '../../../src/extension/documentWorker';
-import { activatedWith, waitFor, workspaceFile } from './util';
+import { activatedWith, assertSameAsCore, waitFor } from './util';
+import { openWritten, ownAnalysisService } from './ownService';
 
 function logitsText(rows: number): string {
   const logits = Array.from({ length: rows }, (_, i) => `[${((i * 7) % 11) / 4 - 1}, ${-((i * 3) % 5) / 3}, 0.25]`);
@@ -18,14 +18,8 @@ function logitsText(rows: number): string {
 }
 
 function assertCore(file: FileAnalysis, text: string): void {
-  const core = runPipeline(new TextEncoder().encode(text), file.fileName);
   assert.equal(file.data.where, 'worker');
-  assert.equal(file.analysis?.loss, core.analysis?.loss, 'loss');
-  assert.deepEqual(
-    file.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
-    core.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
-  );
-  assert.ok(file.problems.length > 0);
+  assertSameAsCore(file, text);
 }
 
 describe('a worker booted ahead of the next analysis', function () {
@@ -33,14 +27,9 @@ describe('a worker booted ahead of the next analysis', function () {
   activatedWith({ 'gradientLens.workerThresholdKB': 1, 'files.autoSave': 'off' });
 
   it('the edit’s analysis runs in the spare, a new spare follows, and none stays once the file is forgotten', async () => {
-    const extension = vscode.extensions.getExtension('gradient-lens.gradient-lens')!;
-    const log = vscode.window.createOutputChannel('Gradient Lens spare test', { log: true });
-    const service = new AnalysisService(extension.extensionUri, log);
+    const { service, dispose } = ownAnalysisService('spare');
     const text = logitsText(400);
-    const uri = workspaceFile('spare-worker.json');
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-    const document = await vscode.workspace.openTextDocument(uri);
-    const editor = await vscode.window.showTextDocument(document);
+    const { uri, document, editor } = await openWritten('spare-worker.json', text);
     try {
       assert.equal(service.spareWorker, null, 'none before the first large file');
       const first = (await service.analyzeDocument(document))!;
@@ -63,8 +52,7 @@ describe('a worker booted ahead of the next analysis', function () {
       assert.equal(next.alive, false);
       assert.equal(spare.alive, false);
     } finally {
-      service.dispose();
-      log.dispose();
+      dispose();
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
       await vscode.workspace.fs.delete(uri);
     }

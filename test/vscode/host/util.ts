@@ -1,9 +1,10 @@
 /** Helpers for suites that run inside the real extension host (code-server or test-electron). */
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { runPipeline, type PipelineResult } from '../../../src/core/pipeline';
-import type { AnalysisService } from '../../../src/extension/analysisService';
+import type { AnalysisService, FileAnalysis } from '../../../src/extension/analysisService';
 
 export function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -15,6 +16,18 @@ export function workspaceFile(name: string): vscode.Uri {
 export function coreAnalysis(uri: vscode.Uri): PipelineResult & { bytes: Uint8Array } {
   const bytes = new Uint8Array(readFileSync(uri.fsPath));
   return { bytes, ...runPipeline(bytes, uri.path.split('/').pop()!) };
+}
+
+/** The editor's analysis is the core's on `text`: its loss, and its problems (one at least) at the same byte ranges. */
+export function assertSameAsCore(file: FileAnalysis, text: string): void {
+  const core = runPipeline(new TextEncoder().encode(text), file.fileName);
+  assert.equal(file.analysis?.loss, core.analysis?.loss, 'loss');
+  assert.deepEqual(
+    file.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
+    core.problems.map((p) => `${p.code} ${p.start}-${p.end}`),
+    'problems and their byte ranges',
+  );
+  assert.ok(file.problems.length > 0, 'a problem to place');
 }
 
 export function sha256(uri: vscode.Uri): string {
