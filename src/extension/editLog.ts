@@ -34,8 +34,6 @@ interface Log {
   /** The document version whose text the file held (confirmed once the worker read the file). */
   base: number;
   file: SavedFile | null;
-  /** The version after the last recorded edit. */
-  version: number;
   edits: TextEdit[];
   /** The version each edit made (an event's edits share one). */
   versions: number[];
@@ -50,7 +48,7 @@ export class EditLog {
    * Called before anything is awaited, so that no edit after that version is missed.
    */
   begin(uri: string, version: number): void {
-    this.logs.set(uri, { base: version, file: null, version, edits: [], versions: [], inserted: 0 });
+    this.logs.set(uri, { base: version, file: null, edits: [], versions: [], inserted: 0 });
   }
 
   /**
@@ -79,7 +77,6 @@ export class EditLog {
   record(uri: string, version: number, edits: readonly TextEdit[]): void {
     const log = this.logs.get(uri);
     if (!log || !edits.length) return;
-    log.version = version;
     for (const edit of edits) {
       log.edits.push({ rangeOffset: edit.rangeOffset, rangeLength: edit.rangeLength, text: edit.text });
       log.versions.push(version);
@@ -95,7 +92,8 @@ export class EditLog {
    */
   edited(uri: string, version: number, units: number): EditedFile | null {
     const log = this.logs.get(uri);
-    if (!log?.file || version < log.base || version > log.version) return null;
+    // The version after the last recorded edit: no later one's edits were all seen.
+    if (!log?.file || version < log.base || version > (log.versions[log.versions.length - 1] ?? log.base)) return null;
     let count = log.edits.length;
     while (count > 0 && log.versions[count - 1] > version) count--;
     return { file: log.file, edits: log.edits.slice(0, count), units };
