@@ -305,14 +305,18 @@ function inputs() {
   const hoverPath = join(DATA_DIR, `hover-v${GENERATOR_VERSION}-short-${HOVER_MB}MiB-k1000.json`);
   if (!existsSync(hoverPath))
     writeLogitsFile(hoverPath, { kind: 'json', variant: 'short', n: 1, k: 1000, seed: 5, minBytes: HOVER_MB * 2 ** 20 });
+  // The same size as a CSV: a line a sample, so VS Code keeps it as about a thousand lines.
+  const csvPath = join(DATA_DIR, `hover-v${GENERATOR_VERSION}-short-${HOVER_MB}MiB-k1000.csv`);
+  if (!existsSync(csvPath))
+    writeLogitsFile(csvPath, { kind: 'csv', variant: 'short', n: 1, k: 1000, seed: 5, minBytes: HOVER_MB * 2 ** 20 });
   // The 100 MB file: the samples of the cached 500 × 1,000 file repeated (bytes copied, cheap).
   const bigPath = join(DATA_DIR, `big-v${GENERATOR_VERSION}-short-${BIG_MB}MB-k1000.json`);
   if (!existsSync(bigPath)) writeRepeatedFile(bigPath, cachedLogitsFile({ kind: 'json', variant: 'short', n: 500, k: 1000 }), BIG_MB * 1e6);
-  return { hoverPath, bigPath };
+  return { hoverPath, csvPath, bigPath };
 }
 
 async function hostSuite() {
-  const { hoverPath, bigPath } = inputs();
+  const { hoverPath, csvPath, bigPath } = inputs();
   const folder = join(scratch, 'host-folder');
   const suiteDir = join(scratch, 'suite');
   mkdirSync(folder);
@@ -325,6 +329,14 @@ async function hostSuite() {
   const renamed = Buffer.from(bytes);
   renamed.write('"scores"', bytes.indexOf('"logits"'), 'latin1');
   writeFileSync(join(folder, 'scores-10mb.json'), renamed);
+  // The CSV, and the same with its first column renamed (logit_0 → score_0: no tensor file for us).
+  const csv = readFileSync(csvPath);
+  copyFileSync(csvPath, join(folder, 'logits-10mb.csv'));
+  const csvRenamed = Buffer.from(csv);
+  csvRenamed.write('score_0', csv.indexOf('logit_0'), 'latin1');
+  writeFileSync(join(folder, 'scores-10mb.csv'), csvRenamed);
+  const csvLines = [];
+  for (let i = csv.indexOf(10) + 1; i > 0 && i < csv.length; i = csv.indexOf(10, i) + 1) csvLines.push(i);
   copyFileSync(join(ROOT, 'examples', 'cifar10-logits.json'), join(folder, 'cifar10-logits.json'));
   const small = readFileSync(join(folder, 'cifar10-logits.json'));
   const smallStarts = rowStarts(small);
@@ -345,6 +357,12 @@ async function hostSuite() {
     edits: pickSamples(starts.length, 10)
       .map((i) => bytes.indexOf(',', starts[i]) + 1)
       .sort((a, b) => b - a),
+    // The CSV: a '0' typed before the first comma of 10 lines (the first number keeps its value,
+    // or gains a digit), last first.
+    csvEdits: pickSamples(csvLines.length, 10)
+      .map((i) => csv.indexOf(',', csvLines[i]))
+      .sort((a, b) => b - a),
+    csvLineCount: csvLines.length + 1,
     editGapMs: 60,
     typingRounds: TYPING_ROUNDS,
     bigRounds: BIG_ROUNDS,
@@ -444,6 +462,15 @@ async function hostSuite() {
         r.typing.ours,
         { name: 'same edits, same JSON with "logits" renamed', ...r.typing.peer },
         `10 edits ${config.editGapMs} ms apart, until the analysis is in; ${r.typing.problems} problems published`,
+      ),
+    );
+  if (r.typingCsv)
+    rows.push(
+      ...blockRows(
+        `typing in the ${(csv.length / 2 ** 20).toFixed(0)} MiB CSV (${config.csvLineCount.toLocaleString('en-US')} lines)`,
+        r.typingCsv.ours,
+        { name: 'same edits, same CSV with logit_0 renamed', ...r.typingCsv.peer },
+        `10 edits ${config.editGapMs} ms apart, until the analysis is in; the last from its ${r.typingCsv.source}`,
       ),
     );
   if (r.big)
@@ -747,9 +774,17 @@ function hostBench(vscode, cfg) {
       save();
     });
 
-    it('typing into the 10 MB document', async () => {
-      const other = await vscode.workspace.openTextDocument(file('scores-10mb.json'));
+    /**
+     * Types cfg's edits into a tensor document (`ours`) and the same bytes that are no tensor file
+     * for us (the peer), in alternating rounds; each round's block, until the analysis is in.
+     */
+    async function typing(ours, peer, edits, insert) {
+      const oursEditor = ours.editor ?? (await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file(ours.name))));
+      const other = await vscode.workspace.openTextDocument(file(peer));
       const otherEditor = await vscode.window.showTextDocument(other, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      const d0 = oursEditor.document;
+      const deadline0 = Date.now() + 60000;
+      while (service.get(d0.uri)?.version !== d0.version && Date.now() < deadline0) await sleep(20);
       await sleep(1500);
       const settled = async (d, tensor) => {
         // Ours: until the analysis of this version is in; the peer: the debounce plus margin.
@@ -757,16 +792,16 @@ function hostBench(vscode, cfg) {
         if (tensor) while (service.get(d.uri)?.version !== d.version && Date.now() < deadline) await sleep(20);
         await sleep(tensor ? 300 : 800);
       };
-      // Each round types a space after the same 10 commas (last first, so the earlier offsets
-      // hold); earlier rounds' spaces sit between those commas and the numbers, so the offsets
-      // only move by the spaces typed before them. The file stays valid JSON throughout.
-      const sortedEdits = [...cfg.edits].sort((a, b) => a - b);
+      // Each round types at the same 10 places (last first, so the earlier offsets hold); earlier
+      // rounds' characters sit at those places, so the offsets only move by the characters typed
+      // before them. The file stays a valid tensor file throughout.
+      const sortedEdits = [...edits].sort((a, b) => a - b);
       const type = async (ed, tensor, round) => {
         const d = ed.document;
-        const offsets = cfg.edits.map((o) => o + round * sortedEdits.filter((e) => e < o).length);
+        const offsets = edits.map((o) => o + round * sortedEdits.filter((e) => e < o).length);
         return blocking(async () => {
           for (const offset of offsets) {
-            await ed.edit((b) => b.insert(d.positionAt(offset), ' '));
+            await ed.edit((b) => b.insert(d.positionAt(offset), insert));
             await sleep(cfg.editGapMs);
           }
           await settled(d, tensor);
@@ -775,20 +810,33 @@ function hostBench(vscode, cfg) {
       const runs = { ours: [], peer: [] };
       for (let round = 0; round < cfg.typingRounds; round++) {
         for (const which of round % 2 ? ['peer', 'ours'] : ['ours', 'peer']) {
-          runs[which].push(await type(which === 'ours' ? editor : otherEditor, which === 'ours', round));
+          runs[which].push(await type(which === 'ours' ? oursEditor : otherEditor, which === 'ours', round));
         }
       }
-      out.typing = {
+      const result = {
         ours: rounds(runs.ours),
         peer: rounds(runs.peer),
-        problems: service.get(doc.uri)?.problems.length ?? null,
-        version: doc.version,
+        problems: service.get(d0.uri)?.problems.length ?? null,
+        source: service.get(d0.uri)?.source ?? null,
+        version: d0.version,
       };
       // Back to the files' text, so closing them asks nothing.
-      for (const ed of [editor, otherEditor]) {
+      for (const ed of [oursEditor, otherEditor]) {
         await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, preserveFocus: false });
         await vscode.commands.executeCommand('workbench.action.files.revert');
       }
+      return result;
+    }
+
+    it('typing into the 10 MB document', async () => {
+      out.typing = await typing({ editor }, 'scores-10mb.json', cfg.edits, ' ');
+      save();
+    });
+
+    it('typing into the 10 MB CSV', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      out.typingCsv = await typing({ name: 'logits-10mb.csv' }, 'scores-10mb.csv', cfg.csvEdits, '0');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       save();
     });
 
