@@ -10,6 +10,7 @@ import type { RoleMatch } from '../core/npzRoles';
 import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
 import type { ExportQuery, TensorData } from './tensorData';
 import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';
+import type { TextEdit } from './editLog';
 import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 export class CancelledError extends Error {
@@ -55,7 +56,8 @@ export class DocumentWorker implements TensorData {
     const subscription = token?.onCancellationRequested(() => this.close(new CancelledError()));
     try {
       if ('text' in input && input.text.length > TEXT_SLICE) input = await this.sendText(input.text);
-      const transfer = 'bytes' in input ? [input.bytes.buffer as ArrayBuffer] : [];
+      const bytes = 'bytes' in input ? input.bytes : 'editedBytes' in input ? input.editedBytes : null;
+      const transfer = bytes ? [bytes.buffer as ArrayBuffer] : [];
       const response = await this.send({ id: 0, type: 'analyze', input, fileName, options, threads }, transfer);
       if (response.type !== 'analyzed') throw new Error('the analysis worker answered out of turn');
       return response;
@@ -83,6 +85,16 @@ export class DocumentWorker implements TensorData {
     const response = await this.send({ id: 0, type: 'roleMatch', input, fileName, sumTolerance, maxArchiveBytes }, transfer);
     if (response.type !== 'roles') throw new Error('the analysis worker answered out of turn');
     return response.match;
+  }
+
+  /**
+   * The document text this worker analysed, with `edits` made on it (a later version, editLog.ts),
+   * in UTF-8: transferred from the worker, not copied, and transferred on to the next one.
+   */
+  async editedText(edits: TextEdit[], units: number): Promise<Uint8Array> {
+    const response = await this.send({ id: 0, type: 'editText', edits, units });
+    if (response.type !== 'text') throw new Error('the analysis worker answered out of turn');
+    return response.bytes;
   }
 
   async query(query: TensorQuery): Promise<QueryAnswer> {

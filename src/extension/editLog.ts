@@ -34,11 +34,19 @@ interface Log {
   /** The document version whose text the file held (confirmed once the worker read the file). */
   base: number;
   file: SavedFile | null;
+  /** UTF-16 units of the base's text, once confirmed. */
+  baseUnits: number;
+  /** The base's text and every text typed since are ASCII: each version's UTF-8 size is its length. */
+  ascii: boolean;
+  /** VS Code announced a save since the base: the file may now hold a later version (resync). */
+  saving: boolean;
   edits: TextEdit[];
   /** The version each edit made (an event's edits share one). */
   versions: number[];
   inserted: number;
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 export class EditLog {
   private readonly logs = new Map<string, Log>();
@@ -48,29 +56,79 @@ export class EditLog {
    * Called before anything is awaited, so that no edit after that version is missed.
    */
   begin(uri: string, version: number): void {
-    this.logs.set(uri, { base: version, file: null, edits: [], versions: [], inserted: 0 });
+    this.logs.set(uri, { base: version, file: null, baseUnits: 0, ascii: true, saving: false, edits: [], versions: [], inserted: 0 });
+  }
+
+  /** `file` holds the text of version `base`, of `units` UTF-16 units (read so): edits since then can be replayed on it. */
+  confirm(uri: string, base: number, file: SavedFile, units: number): void {
+    const log = this.logs.get(uri);
+    if (log?.base !== base) return;
+    log.file = file;
+    log.baseUnits = units;
+    log.ascii &&= file.byteLength === units;
+  }
+
+  /** VS Code is about to save the document (onWillSaveTextDocument). */
+  willSave(uri: string): void {
+    const log = this.logs.get(uri);
+    if (log) log.saving = true;
+  }
+
+  /** Whether VS Code announced a save since the base. */
+  announcedSave(uri: string): boolean {
+    return this.logs.get(uri)?.saving ?? false;
+  }
+
+  /** Whether a save of `version` would give the log a newer base: its edits are recorded, from an older one. */
+  awaitsSave(uri: string, version: number): boolean {
+    const log = this.logs.get(uri);
+    return !!log && (log.base < version || !log.file);
   }
 
   /**
-   * The document was saved at `version`: if its edits were being recorded, they start again
-   * from it, its file to be confirmed (true); else nothing is recorded (false).
+   * The document was saved at `version` and `file` holds that text, of `units` UTF-16 units: it
+   * is the base from now on, and the edits typed since the save stay recorded on it.
    */
-  rebase(uri: string, version: number): boolean {
-    if (!this.logs.has(uri)) return false;
-    this.begin(uri, version);
+  saved(uri: string, version: number, file: SavedFile, units: number): void {
+    const log = this.logs.get(uri);
+    if (!log || version < log.base || version > (log.versions[log.versions.length - 1] ?? log.base)) return;
+    this.moveBase(log, log.versions.filter((v) => v <= version).length, version, file);
+    log.baseUnits = units;
+    log.ascii = file.byteLength === units && log.edits.every((e) => ASCII.test(e.text));
+  }
+
+  /**
+   * `stale` was written since the worker found it the base: VS Code saved a later version while
+   * the user typed on (its save event then comes late, or with a version typed after the save
+   * began). With ASCII text every version's size is its length, so the version the file now holds
+   * is the one of its size, when exactly one version since the base has it. True: that version
+   * is the base. Only after VS Code announced a save: another program's write is no version of ours.
+   */
+  resync(uri: string, stale: SavedFile, file: SavedFile): boolean {
+    const log = this.logs.get(uri);
+    if (!log || log.file !== stale || !log.saving || !log.ascii) return false;
+    if (file.byteLength === stale.byteLength && file.mtimeMs === stale.mtimeMs) return false;
+    let units = log.baseUnits;
+    const sized: number[] = [];
+    for (let i = 0; i < log.edits.length; i++) {
+      units += log.edits[i].text.length - log.edits[i].rangeLength;
+      // A version is the text once all of its event's edits are in.
+      if (log.versions[i + 1] !== log.versions[i] && units === file.byteLength) sized.push(i + 1);
+    }
+    if (sized.length !== 1) return false;
+    this.moveBase(log, sized[0], log.versions[sized[0] - 1], file);
+    log.baseUnits = file.byteLength;
     return true;
   }
 
-  /** Whether `base` is the version edits are recorded from, its file not yet confirmed. */
-  awaitsFile(uri: string, base: number): boolean {
-    const log = this.logs.get(uri);
-    return log?.base === base && !log.file;
-  }
-
-  /** `file` holds the text of version `base` (read so, or just saved): edits since then can be replayed on it. */
-  confirm(uri: string, base: number, file: SavedFile): void {
-    const log = this.logs.get(uri);
-    if (log?.base === base) log.file = file;
+  /** The first `count` edits are in `file`, the text of `version`. */
+  private moveBase(log: Log, count: number, version: number, file: SavedFile): void {
+    log.base = version;
+    log.file = file;
+    log.saving = false;
+    log.edits = log.edits.slice(count);
+    log.versions = log.versions.slice(count);
+    log.inserted = log.edits.reduce((sum, e) => sum + e.text.length, 0);
   }
 
   /** A change event of a document (in order, as VS Code fires them): its edits, and the version they made. */
@@ -81,6 +139,7 @@ export class EditLog {
       log.edits.push({ rangeOffset: edit.rangeOffset, rangeLength: edit.rangeLength, text: edit.text });
       log.versions.push(version);
       log.inserted += edit.text.length;
+      log.ascii &&= ASCII.test(edit.text);
     }
     if (log.edits.length > MAX_EDITS || log.inserted > MAX_INSERTED_UNITS) this.logs.delete(uri);
   }
@@ -97,6 +156,13 @@ export class EditLog {
     let count = log.edits.length;
     while (count > 0 && log.versions[count - 1] > version) count--;
     return { file: log.file, edits: log.edits.slice(0, count), units };
+  }
+
+  /** The edits from version `from` to `to`, when every one of them is recorded; else null. */
+  since(uri: string, from: number, to: number): TextEdit[] | null {
+    const log = this.logs.get(uri);
+    if (!log || from < log.base || to > (log.versions[log.versions.length - 1] ?? log.base)) return null;
+    return log.edits.filter((_, i) => log.versions[i] > from && log.versions[i] <= to);
   }
 
   /**

@@ -27,6 +27,15 @@ let store: TensorStore | null = null;
 let viewer: ViewerArrays | null = null;
 /** An archive's bytes, read for its role match and kept for the analysis that follows. */
 let kept: Uint8Array | null = null;
+/**
+ * The bytes of this worker's analysis when they are a document's text (not a file read from
+ * disk): the next version is made from them and the edits since ('editText'), so typing needs
+ * neither the text from the host nor the file, which a save may be rewriting. Up to
+ * KEPT_TEXT_BYTES: beyond, the copy would cost more memory than the edits path is worth.
+ */
+let documentBytes: Uint8Array | null = null;
+const KEPT_TEXT_BYTES = 64 << 20;
+
 /** The slices of a document's text sent ahead of its 'analyze'. */
 let textParts: string[] = [];
 
@@ -40,10 +49,19 @@ function readInput(input: WorkerInput, fileName: string): Uint8Array {
     textParts = [];
     return new TextEncoder().encode(text);
   }
-  if ('edited' in input) return editedFileBytes(input.edited);
-  const bytes = 'text' in input ? new TextEncoder().encode(input.text) : 'path' in input ? readFileSync(input.path) : input.bytes;
-  // Read here, the file has not been looked at yet (the host checks bytes and text itself).
-  if ('path' in input && !looksLikeTensorFile(fileName, bytes)) throw new Error(NOT_A_TENSOR_FILE);
+  const bytes =
+    'edited' in input
+      ? editedFileBytes(input.edited)
+      : 'editedBytes' in input
+        ? input.editedBytes
+        : 'text' in input
+          ? new TextEncoder().encode(input.text)
+          : 'path' in input
+            ? readFileSync(input.path)
+            : input.bytes;
+  // Made here, the file or its edited text has not been looked at yet (the host checks bytes and text itself).
+  if (('path' in input || 'edited' in input || 'editedBytes' in input) && !looksLikeTensorFile(fileName, bytes))
+    throw new Error(NOT_A_TENSOR_FILE);
   return bytes;
 }
 
@@ -79,6 +97,8 @@ function answer(request: WorkerRequest): void {
       if (analyzeOnThreads(request)) return;
       const bytes = readInput(request.input, request.fileName);
       kept = null;
+      const document = !('path' in request.input || 'kept' in request.input);
+      documentBytes = document && bytes.length <= KEPT_TEXT_BYTES ? bytes : null;
       // ∂L/∂z of logits is computed per row when asked for (TensorStore), not for all N × K here.
       // The bytes are this analysis's alone (nothing here changes or sends them): a .npy's float64 may stay in them.
       const result = runPipeline(bytes, request.fileName, { ...request.options, rowsOnDemand: true, bytesHandedOver: true });
@@ -92,6 +112,14 @@ function answer(request: WorkerRequest): void {
         byteLength: bytes.length,
       };
       parentPort!.postMessage(response);
+      return;
+    }
+    if (request.type === 'editText') {
+      if (!documentBytes) throw new Error('no document text in this worker');
+      const text = replayEdits(new TextDecoder().decode(documentBytes), request.edits, request.units);
+      if (text === null) throw new Error(NOT_THE_DOCUMENT);
+      const bytes = new TextEncoder().encode(text);
+      parentPort!.postMessage({ id: request.id, type: 'text', bytes } satisfies WorkerResponse, [bytes.buffer]);
       return;
     }
     if (request.type === 'openViewer' || request.type === 'viewerRows' || request.type === 'viewerSlice') {

@@ -4,7 +4,7 @@ import type { PipelineOptions } from '../core/pipeline';
 import type { ResultSummary } from '../core/resultSummary';
 import type { RoleMatch } from '../core/npzRoles';
 import type { QueryAnswer, TensorQuery } from '../core/tensorQuery';
-import type { EditedFile } from './editLog';
+import type { EditedFile, TextEdit } from './editLog';
 import type { NpyRowsRequest, NpySliceRequest } from '../shared/protocol';
 import type { ViewerBlock, ViewerOutline, ViewerSlice, ViewerSource } from './viewerArrays';
 
@@ -21,13 +21,17 @@ export type WorkerInput =
   | { kept: true }
   | { textParts: true }
   /** A document with unsaved edits: its saved file and the edits since (editLog.ts). */
-  | { edited: EditedFile };
+  | { edited: EditedFile }
+  /** A later version of a document, made by the worker of its previous analysis ('editText'). */
+  | { editedBytes: Uint8Array };
 
 export type WorkerRequest =
   /** `threads`: how many may read a logits file from disk (0: one per core). */
   | { id: number; type: 'analyze'; input: WorkerInput; fileName: string; options: PipelineOptions; threads?: number }
   /** A slice of the text of the next 'analyze' with input `textParts` (no answer). */
   | { id: number; type: 'textPart'; text: string }
+  /** The text this worker analysed, as a document, with `edits` made on it: a later version, in UTF-8 of `units` UTF-16 units. */
+  | { id: number; type: 'editText'; edits: TextEdit[]; units: number }
   /** With `path`, an answer in bytes (an export) is written there by the worker. */
   | { id: number; type: 'query'; query: TensorQuery; path?: string }
   /** How an archive's arrays could be read (the user may have to choose); the worker keeps its bytes for 'analyze'. */
@@ -48,5 +52,6 @@ export type WorkerResponse =
     }
   | { id: number; type: 'answer'; answer: QueryAnswer | number }
   | { id: number; type: 'roles'; match: RoleMatch | null }
+  | { id: number; type: 'text'; bytes: Uint8Array }
   | { id: number; type: 'viewer'; answer: ViewerOutline | ViewerBlock | ViewerSlice }
   | { id: number; type: 'error'; error: string };
