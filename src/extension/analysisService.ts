@@ -19,7 +19,9 @@ import { documentWindow, fileWindow } from './byteWindows';
 import type { WorkerInput } from './workerProtocol';
 import { PartThreadHost } from './partThreadHost';
 import { savedFileInput } from './savedFileInput';
-import { EditLog, NOT_THE_DOCUMENT } from './editLog';
+import { NOT_THE_DOCUMENT } from './editLog';
+import { NotATensorFileError, NotTheDocumentError } from './analysisErrors';
+import { textLength, TypedVersions } from './typedVersions';
 import { SpareWorker } from './spareWorker';
 
 export { looksLikeTensorFile, looksLikeTensorText };
@@ -43,20 +45,12 @@ export interface FileAnalysis extends ResultSummary {
   gradientScale?: number;
 }
 
-export class NotATensorFileError extends Error {}
-
-/** A saved document's file, read by its worker, was not the document's text (it changed in between). */
-class NotTheDocumentError extends Error {}
+export { NotATensorFileError };
 
 /** null for a run on a file that proved not to be the document: the caller sends the text. */
 function unlessNotTheDocument(error: unknown): null {
   if (error instanceof NotTheDocumentError) return null;
   throw error;
-}
-
-/** A document's length in UTF-16 units, from VS Code's index of its lines: getText() joins every line into a new string (about 3 ms a MB). */
-function textLength(document: vscode.TextDocument): number {
-  return document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
 }
 
 /** Analyses of files from disk kept at once (the panel's, the NumPy viewers', the last commands'). */
@@ -75,13 +69,12 @@ export class AnalysisService implements vscode.Disposable {
   readonly onDidAnalyze = this.changed.event;
   /** An open document's sibling files, not looked up again on every edit. */
   private readonly siblings = new SiblingCache();
-  /** A large document's edits since its file was read as its text, so that its worker can make them. */
-  private readonly editLog = new EditLog();
-  private readonly recordEdits = vscode.workspace.onDidChangeTextDocument((e) =>
-    this.editLog.record(e.document.uri.toString(), e.document.version, e.contentChanges),
+  /** A large document's versions while the user types, each made by a worker from the edits since an earlier one. */
+  private readonly typed = new TypedVersions(
+    (key) => this.entries.get(key),
+    async (document, input, version, token) =>
+      this.run(document.uri, input, version, false, token, { siblings: await this.siblings.get(document.uri) }),
   );
-  private readonly announceSaves = vscode.workspace.onWillSaveTextDocument((e) => this.editLog.willSave(e.document.uri.toString()));
-  private readonly rebaseEdits = vscode.workspace.onDidSaveTextDocument((document) => void this.rebaseOnSave(document));
 
   constructor(
     extensionUri: vscode.Uri,
@@ -108,7 +101,7 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Drops a file's analysis (its document closed): its worker, and the arrays it held, go with it. */
   forget(uri: vscode.Uri): void {
-    this.editLog.forget(uri.toString());
+    this.typed.log.forget(uri.toString());
     this.entries.get(uri.toString())?.data.dispose();
     this.entries.delete(uri.toString());
     this.dropUnusedSpare();
@@ -144,9 +137,7 @@ export class AnalysisService implements vscode.Disposable {
     // it holds, or else a worker makes them on its saved file (editLog.ts); either checks that the
     // result is a tensor file, so the text is not even asked for here.
     if (large && document.isDirty) {
-      let analysis = await this.analyzeFromPrevious(document, version, units, token);
-      if (analysis === undefined && this.editLog.edited(key, version, units))
-        analysis = await this.analyzeEdited(document, version, units, token);
+      const analysis = await this.typed.analyze(document, version, units, token);
       if (analysis !== undefined) return analysis;
       // The text is of a later version by now: that version's analysis answers.
       if (document.version !== version) return this.analyzeDocument(document, token);
@@ -154,7 +145,7 @@ export class AnalysisService implements vscode.Disposable {
     const text = document.getText();
     if (!looksLikeTensorText(document.fileName, text)) return null;
     // Edits from this version on are kept from now, in case its file proves to be this text.
-    if (large && !document.isDirty) this.editLog.begin(key, version);
+    if (large && !document.isDirty) this.typed.log.begin(key, version);
     // An open text document is never an archive: its only load options are its siblings.
     const extra: EditorLoadOptions = { siblings: await this.siblings.get(document.uri) };
     if (!large) return this.run(document.uri, { bytes: new TextEncoder().encode(text) }, version, false, token, extra);
@@ -163,110 +154,11 @@ export class AnalysisService implements vscode.Disposable {
     if (file) {
       const analysis = await this.run(document.uri, file, version, false, token, extra).catch(unlessNotTheDocument);
       if (analysis) {
-        this.editLog.confirm(key, version, file, text.length);
+        this.typed.log.confirm(key, version, file, text.length);
         return analysis;
       }
     }
     return this.run(document.uri, { text }, version, false, token, extra);
-  }
-
-  /**
-   * `version` of a large document, made from the edits since its last analysis by that analysis's
-   * worker, which holds its text: no file is read, so a save under way does not matter (code-server
-   * took 4–17 s to write a 10 MB file on this VM while the user typed). Undefined when there is
-   * no such worker, or it holds no text (its file was read in parts).
-   */
-  private async analyzeFromPrevious(
-    document: vscode.TextDocument,
-    version: number,
-    units: number,
-    token?: vscode.CancellationToken,
-  ): Promise<FileAnalysis | null | undefined> {
-    const key = document.uri.toString();
-    let editedBytes: Uint8Array | null = null;
-    // A later version's analysis that comes in meanwhile disposes this one's worker: its own is asked then.
-    for (let tries = 0; !editedBytes && tries < 3; tries++) {
-      const previous = this.entries.get(key);
-      if (!(previous?.data instanceof DocumentWorker) || previous.version === undefined) return undefined;
-      // As run() answers a version that finishes after a later one: the later one.
-      if (previous.version >= version) return previous;
-      const edits = this.editLog.since(key, previous.version, version);
-      if (!edits) return undefined;
-      try {
-        editedBytes = await previous.data.editedText(edits, units);
-      } catch (error) {
-        // Replaced meanwhile: the new one is asked. Else it holds no text (its file was read in parts).
-        if (!(error instanceof CancelledError && this.entries.get(key) !== previous)) return undefined;
-      }
-    }
-    if (!editedBytes) return undefined;
-    const extra: EditorLoadOptions = { siblings: await this.siblings.get(document.uri) };
-    return this.run(document.uri, { editedBytes }, version, false, token, extra).catch((error: unknown) => {
-      if (error instanceof NotATensorFileError) return null; // an edit took its tensor key or columns away
-      if (error instanceof CancelledError) throw error;
-      return undefined; // the next way, then the text
-    });
-  }
-
-  /**
-   * `version` of a large document, made by its worker from the file of an earlier version and the
-   * edits since; undefined when the file no longer holds that version (saved or changed meanwhile).
-   */
-  private async analyzeEdited(
-    document: vscode.TextDocument,
-    version: number,
-    units: number,
-    token?: vscode.CancellationToken,
-  ): Promise<FileAnalysis | null | undefined> {
-    const key = document.uri.toString();
-    const extra: EditorLoadOptions = { siblings: await this.siblings.get(document.uri) };
-    let edited = this.editLog.edited(key, version, units);
-    // A save while the worker read the file (VS Code's auto save) may have made a new base: one more try on it.
-    for (let tries = 0; edited && tries < 2; tries++) {
-      try {
-        return await this.run(document.uri, { edited }, version, false, token, extra);
-      } catch (error) {
-        if (error instanceof NotATensorFileError) return null; // an edit took its tensor key or columns away
-        if (!(error instanceof NotTheDocumentError)) throw error;
-      }
-      // The file was written since: by a save of a later version, found by its size; else no
-      // base until the next save. code-server writes a file in place, so a save still under way
-      // shows another size (0 at first): asked again every 50 ms for half a second, unless the
-      // save's own event gives a base meanwhile.
-      const stale = edited.file;
-      let resynced = false;
-      const awaited = () => this.editLog.announcedSave(key) && this.editLog.edited(key, version, units)?.file === stale;
-      for (let wait = 0; wait < 10 && !resynced && awaited(); wait++) {
-        if (wait) await new Promise((resolve) => setTimeout(resolve, 50));
-        const now = await fileStat(stale.path).catch(() => null);
-        resynced = !!now && this.editLog.resync(key, stale, { path: stale.path, byteLength: now.size, mtimeMs: now.mtimeMs });
-      }
-      if (!resynced) this.editLog.distrust(key, stale);
-      const next = this.editLog.edited(key, version, units);
-      edited = next?.file !== edited.file ? next : null;
-    }
-    return undefined;
-  }
-
-  /**
-   * Saved, a document keeps its version and so its analysis; the file it was saved to becomes the
-   * base of the edits typed since, once it is found to hold the text in UTF-8 (as when first
-   * read). In code-server the file's size right after the save was at times not yet the text's:
-   * it is asked again, every 50 ms for a second, while no newer base came meanwhile. A save that
-   * began before the user typed on can hold an earlier version than this event's: the worker's
-   * read then finds the file changed, and the log finds its version (analyzeEdited).
-   */
-  private async rebaseOnSave(document: vscode.TextDocument): Promise<void> {
-    const key = document.uri.toString();
-    const version = document.version;
-    if (!this.editLog.awaitsSave(key, version)) return;
-    const text = document.getText();
-    const saved = { isDirty: false, uri: document.uri };
-    for (let tries = 0; tries < 20 && this.editLog.awaitsSave(key, version); tries++) {
-      const file = await savedFileInput(saved, text, fileStat);
-      if (file) return this.editLog.saved(key, version, file, text.length);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
 
   /** Analysis of a file by URI: the open document if there is one, else the bytes on disk. */
@@ -425,9 +317,7 @@ export class AnalysisService implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.recordEdits.dispose();
-    this.announceSaves.dispose();
-    this.rebaseEdits.dispose();
+    this.typed.dispose();
     this.siblings.dispose();
     for (const entry of this.entries.values()) entry.data.dispose();
     this.changed.dispose();
