@@ -28,6 +28,14 @@ type RunVersion = (
   token?: vscode.CancellationToken,
 ) => Promise<FileAnalysis>;
 
+/** The version of a dirty document to make, of `units` UTF-16 units. */
+interface Wanted {
+  document: vscode.TextDocument;
+  version: number;
+  units: number;
+  token?: vscode.CancellationToken;
+}
+
 export class TypedVersions implements vscode.Disposable {
   /** Each large document's edits since its file was read as its text. */
   readonly log = new EditLog();
@@ -52,9 +60,10 @@ export class TypedVersions implements vscode.Disposable {
     units: number,
     token?: vscode.CancellationToken,
   ): Promise<FileAnalysis | null | undefined> {
-    const analysis = await this.fromPrevious(document, version, units, token);
+    const wanted = { document, version, units, token };
+    const analysis = await this.fromPrevious(wanted);
     if (analysis !== undefined || !this.log.edited(document.uri.toString(), version, units)) return analysis;
-    return this.fromFile(document, version, units, token);
+    return this.fromFile(wanted);
   }
 
   /**
@@ -63,12 +72,7 @@ export class TypedVersions implements vscode.Disposable {
    * 10 MB file on this VM while the user typed). Undefined when there is no such worker, or it
    * holds no text (its file was read in parts).
    */
-  private async fromPrevious(
-    document: vscode.TextDocument,
-    version: number,
-    units: number,
-    token?: vscode.CancellationToken,
-  ): Promise<FileAnalysis | null | undefined> {
+  private async fromPrevious({ document, version, units, token }: Wanted): Promise<FileAnalysis | null | undefined> {
     const key = document.uri.toString();
     let editedBytes: Uint8Array | null = null;
     // A later version's analysis that comes in meanwhile disposes this one's worker: its own is asked then.
@@ -98,12 +102,7 @@ export class TypedVersions implements vscode.Disposable {
    * Made by a worker from the file of an earlier version and the edits since; undefined when the
    * file no longer holds that version (saved or changed meanwhile).
    */
-  private async fromFile(
-    document: vscode.TextDocument,
-    version: number,
-    units: number,
-    token?: vscode.CancellationToken,
-  ): Promise<FileAnalysis | null | undefined> {
+  private async fromFile({ document, version, units, token }: Wanted): Promise<FileAnalysis | null | undefined> {
     const key = document.uri.toString();
     let edited = this.log.edited(key, version, units);
     // A save while the worker read the file (VS Code's auto save) may have made a new base: one more try on it.
