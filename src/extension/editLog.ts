@@ -48,6 +48,11 @@ interface Log {
 
 const ASCII = /^[\x00-\x7f]*$/;
 
+/** The version after the last recorded edit (the base without one): no later one's edits were all seen. */
+function lastVersion(log: Log): number {
+  return log.versions[log.versions.length - 1] ?? log.base;
+}
+
 export class EditLog {
   private readonly logs = new Map<string, Log>();
 
@@ -91,7 +96,7 @@ export class EditLog {
    */
   saved(uri: string, version: number, file: SavedFile, units: number): void {
     const log = this.logs.get(uri);
-    if (!log || version < log.base || version > (log.versions[log.versions.length - 1] ?? log.base)) return;
+    if (!log || version < log.base || version > lastVersion(log)) return;
     this.moveBase(log, log.versions.filter((v) => v <= version).length, version, file);
     log.baseUnits = units;
     log.ascii = file.byteLength === units && log.edits.every((e) => ASCII.test(e.text));
@@ -151,8 +156,7 @@ export class EditLog {
    */
   edited(uri: string, version: number, units: number): EditedFile | null {
     const log = this.logs.get(uri);
-    // The version after the last recorded edit: no later one's edits were all seen.
-    if (!log?.file || version < log.base || version > (log.versions[log.versions.length - 1] ?? log.base)) return null;
+    if (!log?.file || version < log.base || version > lastVersion(log)) return null;
     let count = log.edits.length;
     while (count > 0 && log.versions[count - 1] > version) count--;
     return { file: log.file, edits: log.edits.slice(0, count), units };
@@ -161,7 +165,7 @@ export class EditLog {
   /** The edits from version `from` to `to`, when every one of them is recorded; else null. */
   since(uri: string, from: number, to: number): TextEdit[] | null {
     const log = this.logs.get(uri);
-    if (!log || from < log.base || to > (log.versions[log.versions.length - 1] ?? log.base)) return null;
+    if (!log || from < log.base || to > lastVersion(log)) return null;
     return log.edits.filter((_, i) => log.versions[i] > from && log.versions[i] <= to);
   }
 

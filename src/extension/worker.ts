@@ -14,7 +14,7 @@ import { summarizeResult } from '../core/resultSummary';
 import { TensorStore, type QueryAnswer } from '../core/tensorQuery';
 import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { ViewerArrays } from './viewerArrays';
-import { NOT_THE_DOCUMENT, replayEdits, type EditedFile } from './editLog';
+import { NOT_THE_DOCUMENT, replayEdits, type EditedFile, type TextEdit } from './editLog';
 import { archiveRoleMatch } from './archiveRoles';
 import { analyzeLogitFile } from '../node/logitFileAnalysis';
 import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThreads';
@@ -70,7 +70,13 @@ function editedFileBytes({ file, edits, units }: EditedFile): Uint8Array {
   const stat = statSync(file.path, { throwIfNoEntry: false });
   if (stat?.size !== file.byteLength || stat.mtimeMs !== file.mtimeMs) throw new Error(NOT_THE_DOCUMENT);
   const bytes = readFileSync(file.path);
-  const text = bytes.length === file.byteLength ? replayEdits(new TextDecoder().decode(bytes), edits, units) : null;
+  if (bytes.length !== file.byteLength) throw new Error(NOT_THE_DOCUMENT);
+  return withEdits(bytes, edits, units);
+}
+
+/** UTF-8 text with `edits` made on it, of `units` UTF-16 units; NOT_THE_DOCUMENT if they do not fit it. */
+function withEdits(bytes: Uint8Array, edits: TextEdit[], units: number): Uint8Array {
+  const text = replayEdits(new TextDecoder().decode(bytes), edits, units);
   if (text === null) throw new Error(NOT_THE_DOCUMENT);
   return new TextEncoder().encode(text);
 }
@@ -116,9 +122,7 @@ function answer(request: WorkerRequest): void {
     }
     if (request.type === 'editText') {
       if (!documentBytes) throw new Error('no document text in this worker');
-      const text = replayEdits(new TextDecoder().decode(documentBytes), request.edits, request.units);
-      if (text === null) throw new Error(NOT_THE_DOCUMENT);
-      const bytes = new TextEncoder().encode(text);
+      const bytes = withEdits(documentBytes, request.edits, request.units);
       parentPort!.postMessage({ id: request.id, type: 'text', bytes } satisfies WorkerResponse, [bytes.buffer]);
       return;
     }
