@@ -123,7 +123,7 @@ function answer(request: WorkerRequest): void {
     if (request.type === 'editText') {
       if (!documentBytes) throw new Error('no document text in this worker');
       const bytes = withEdits(documentBytes, request.edits, request.units);
-      parentPort!.postMessage({ id: request.id, type: 'text', bytes } satisfies WorkerResponse, [bytes.buffer]);
+      parentPort!.postMessage({ id: request.id, type: 'text', bytes } satisfies WorkerResponse, [bytes.buffer as ArrayBuffer]);
       return;
     }
     if (request.type === 'openViewer' || request.type === 'viewerRows' || request.type === 'viewerSlice') {
