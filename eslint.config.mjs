@@ -13,7 +13,16 @@ const boundary = (files, patterns, why) => ({
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', '.cache/**', 'test-results/**', 'python/**', 'media/**', 'bench/experiments/wasm-scan/rows.ts'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.cache/**',
+      'test-results/**',
+      'python/**',
+      'media/**',
+      'bench/experiments/wasm-scan/rows.ts',
+      'bench/experiments/wasm-exp/expRow.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
