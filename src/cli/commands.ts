@@ -2,6 +2,7 @@ import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, type Analysis } from '../core/analysis';
 import type { Dataset, LoadResult } from '../core/dataset';
+import type { Problem } from '../core/problems';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import { formatLocation, LineIndex } from '../core/lineIndex';
 import { formatOf, isBinaryFormat, loadTensorFile } from '../core/load';
@@ -30,6 +31,7 @@ import { streamedLogits } from './streamedLogits';
 import { jacobianCommand, jacobianSourceOf, streamedJacobianSource } from './jacobianCommand';
 import { availableParallelism } from 'node:os';
 import { streamedBinary } from './binaryStream';
+import { fileLineIndex, streamedCsvProblem } from '../node/csvProblem';
 import { writeJson } from '../core/jsonChunks';
 
 export interface CliIo extends OutIo {
@@ -164,6 +166,9 @@ export function runCli(argv: string[], io: CliIo): number {
       return null;
     }
   };
+  // A CSV's parse error is looked for a chunk at a time (reportStreamedCsvProblem) once a road
+  // that holds no N × K array has given up, before the parts reader below keeps every logit.
+  let summaryOrTableGaveUp = false;
   if (command === 'analyze' && values.summary && !values.out && !values.role?.length && !lossOverride && io.openFile) {
     // Bounded memory: a logits file in the simple layout is summarised a chunk at a time (issue 22).
     const report = streamedSummary(file, io.openFile, readSibling, values.reduction as Reduction, {
@@ -171,6 +176,7 @@ export function runCli(argv: string[], io: CliIo): number {
       runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
     });
     if (report) return (io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report)), 0);
+    summaryOrTableGaveUp = true;
   }
   if (command === 'analyze' && (values.summary || !values.json) && !values.out && !values.role?.length && !lossOverride && io.openFile) {
     // A binary logits file read a block of rows at a time, without copies (issue 22).
@@ -184,7 +190,9 @@ export function runCli(argv: string[], io: CliIo): number {
       runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
     });
     if (table !== null) return (io.out(table), 0);
+    summaryOrTableGaveUp = true;
   }
+  if (summaryOrTableGaveUp && reportStreamedCsvProblem(file, io.openFile!, io)) return 1;
   if (command === 'jacobian' && !values.role?.length && !lossOverride && io.openFile) {
     // One sample's Jacobian of a large logits file: read in parts, only that row read back (issue 22).
     const source = streamedJacobianSource(file, readSibling, values.reduction as Reduction, {
@@ -210,6 +218,8 @@ export function runCli(argv: string[], io: CliIo): number {
   let userGradients: { bytes: Uint8Array; loaded: LoadResult } | null = null;
   if (streamed) dataset = streamed.dataset;
   else {
+    // A CSV the streaming reader stopped in: the full reader's message, without the full reader.
+    if (!summaryOrTableGaveUp && io.openFile && reportStreamedCsvProblem(file, io.openFile, io)) return 1;
     let bytes: Uint8Array;
     try {
       bytes = io.readFile(file);
@@ -416,15 +426,36 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
   if (loaded.problems.length === 0) return false;
   // NumPy files have no lines: their problems name the array (and the file) instead.
   const binary = isBinaryFormat(formatOf(file));
-  const index = binary ? null : new LineIndex(bytes);
+  printProblems(file, binary ? null : new LineIndex(bytes), loaded.problems, io);
+  return loaded.dataset === null;
+}
+
+/**
+ * A large CSV's parse error found a chunk at a time (src/node/csvProblem.ts), printed as
+ * reportProblems prints the full reader's; false when there is none to find so.
+ */
+function reportStreamedCsvProblem(file: string, open: (path: string) => ChunkFile | null, io: CliIo): boolean {
+  const f = partsFormat(file) === 'csv' ? open(file) : null;
+  if (!f) return false;
+  try {
+    const error = streamedCsvProblem(f, file);
+    if (!error) return false;
+    printProblems(file, fileLineIndex(f, error.start), [error.toProblem()], io);
+    return true;
+  } finally {
+    f.close();
+  }
+}
+
+function printProblems(file: string, index: LineIndex | null, problems: Problem[], io: CliIo): void {
+  const binary = index === null;
   const base = `${basename(file)}: `;
-  for (const p of loaded.problems) {
+  for (const p of problems) {
     const where = index ? formatLocation(file, index, p.start) : file;
     const message = binary && p.message.startsWith(base) ? p.message.slice(base.length) : p.message;
     // File text (cells, dtypes, member names) may hold ESC or a newline: one visible line per problem.
     io.err(escapeControls(`${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${message}`, true) + '\n');
   }
-  return loaded.dataset === null;
 }
 
 function checkCommand(dataset: Dataset, reduction: Reduction, io: CliIo, json: boolean): number {

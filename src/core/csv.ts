@@ -40,7 +40,29 @@ export function parseCsv(bytes: Uint8Array, delimiter?: '\t'): CsvTable {
 
 const MISSING = /^(na|n\/a|nan|null|none|missing|-|\?)$/i;
 
-function parseTable(bytes: Uint8Array, fixedDelimiter?: string): CsvTable {
+/**
+ * The error parseCsv would throw at `line`, a data line of a file too large to hold (issue 22):
+ * `head` is the file from its start through the header's line break, `row` the number of data
+ * rows before the line, and `line` the line with its line break. The parser reads left to right
+ * and throws at the first bad cell, so when the rows before were read without a problem, parseCsv
+ * of the whole file throws the same error. Positions are in head + line; null when the line reads
+ * without an error. The caller checks the file's start (notTextProblem), which parseCsv checks first.
+ */
+export function csvLineError(head: Uint8Array, line: Uint8Array, row: number, delimiter?: '\t'): InputError | null {
+  const window = new Uint8Array(head.length + line.length);
+  window.set(head);
+  window.set(line, head.length);
+  try {
+    parseTable(window, delimiter, row);
+    return null;
+  } catch (error) {
+    if (error instanceof InputError) return withinFile(error, window.length) as InputError;
+    throw error;
+  }
+}
+
+/** `firstRow`: the number of the first data row (csvLineError's window of one line); 0 for a whole file. */
+function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): CsvTable {
   const b = bytes;
   const n = b.length;
   let pos = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
@@ -63,7 +85,7 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string): CsvTable {
   const rowSpans = new Float64Builder(1024);
   const scan: NumberScan = { value: 0, end: 0, error: null };
   const ragged: number[] = [];
-  let rows = 0;
+  let rows = firstRow;
 
   // The hot loop: every message is built by a function outside it, to keep the loop small.
   while (pos < n) {

@@ -26,11 +26,27 @@ export interface SummaryStream {
 
 const NEED_MORE = Symbol('need more bytes');
 
+/** Where a CSV stream of a whole file stopped at a data line: for the full reader's message there. */
+export interface CsvLineFailure {
+  /** File offset of the line's first byte. */
+  offset: number;
+  /** Data rows before it. */
+  row: number;
+  /** File offset just after the header's line break. */
+  rowsStart: number;
+}
+
 export class CsvSummaryStream implements SummaryStream {
   private summer: LogitRowSummer | null = null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
   private ended = false;
+  private rowsStart = 0;
   readonly done = false;
+  /**
+   * Set when `feed` gave up at a data line's cell or label (a stream over a whole file; a part's
+   * rows are counted from its own start). Not set for the header, a blank line or a block.
+   */
+  failure: CsvLineFailure | null = null;
 
   /**
    * `part`: the rows between two newlines of a file read by several threads (no header; K known);
@@ -53,6 +69,7 @@ export class CsvSummaryStream implements SummaryStream {
       if (k < 2) return -1;
       this.summer = new LogitRowSummer(k);
       p = nl + 1;
+      this.rowsStart = base + p;
     }
     const summer = this.summer;
     const { k, block, labels } = summer;
@@ -77,18 +94,24 @@ export class CsvSummaryStream implements SummaryStream {
       const at = summer.rows * k;
       for (let j = 0; j < k; j++) {
         scanNumber(b, p, scan);
-        if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) return -1;
+        if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) return this.failedAt(summer);
         block[at + j] = scan.value;
         p = scan.end + 1;
       }
       const label = smallInteger(b, p, end);
-      if (label < 0) return -1;
+      if (label < 0) return this.failedAt(summer);
       labels[summer.rows++] = label;
       if (summer.rows === summer.blockRows && !summer.flush()) return -1;
       p = lineEnd === len ? len : lineEnd + 1;
     }
     if (last) this.ended = true;
     return len;
+  }
+
+  /** Gives up at the current row, whose start `feed` has put in its spans. */
+  private failedAt(summer: LogitRowSummer): -1 {
+    this.failure = { offset: summer.spans[2 * summer.rows], row: summer.n + summer.rows, rowsStart: this.rowsStart };
+    return -1;
   }
 
   release(): void {

@@ -17,6 +17,8 @@ import { ViewerArrays } from './viewerArrays';
 import { NOT_THE_DOCUMENT, replayEdits, type EditedFile, type TextEdit } from './editLog';
 import { archiveRoleMatch } from './archiveRoles';
 import { analyzeLogitFile } from '../node/logitFileAnalysis';
+import { csvProblemAnalysis } from '../node/csvProblem';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThreads';
 import { WARM_PARTS_PER_THREAD, type PartJob } from '../node/summaryParts';
 import { runFillWorker } from '../node/valueFill';
@@ -100,7 +102,7 @@ function answer(request: WorkerRequest): void {
       return;
     }
     if (request.type === 'analyze') {
-      if (analyzeOnThreads(request)) return;
+      if (analyzeOnThreads(request) || answerCsvProblem(request)) return;
       const bytes = readInput(request.input, request.fileName);
       kept = null;
       const document = !('path' in request.input || 'kept' in request.input);
@@ -203,6 +205,29 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
   // start took 2–7 ms before it): a query is taken only once this returns, and finds them filling.
   if (fast.byteLength >= FILL_ON_THREADS_BYTES) fast.logits.startThreads(__filename);
   else fast.logits.fillHere();
+  return true;
+}
+
+/**
+ * A CSV file from disk that the fast path stopped in: the full reader's parse error found a chunk
+ * at a time (src/node/csvProblem.ts), not by holding the file and every value (1.9 GB for a
+ * 1.13 GB file). False when there is none to find so.
+ */
+function answerCsvProblem(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
+  if (!('path' in request.input)) return false;
+  const found = csvProblemAnalysis(request.input.path, request.fileName, request.options.maxArchiveBytes ?? DEFAULT_MAX_FILE_BYTES);
+  if (!found) return false;
+  kept = null;
+  documentBytes = null;
+  store = new TensorStore(found.result);
+  parentPort!.postMessage({
+    id: request.id,
+    type: 'analyzed',
+    summary: summarizeResult(found.result),
+    gradientScale: store.gradientScale(),
+    lines: found.lines,
+    byteLength: found.byteLength,
+  } satisfies WorkerResponse);
   return true;
 }
 

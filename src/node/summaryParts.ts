@@ -170,10 +170,11 @@ let lineChunk: Uint8Array | undefined;
 
 /**
  * The lines of [start, end) of the file, read again a chunk at a time (from the page cache: the
- * part was just read). Only after the streaming reader accepted the bytes: they are all ASCII.
+ * part was just read). `knownAscii`: the streaming reader accepted the bytes, so they are all
+ * ASCII; false for bytes it did not accept (a file it stopped in: csvProblem.ts).
  */
-export function lineStretch(f: ChunkFile, start: number, end: number): LineStretch {
-  const lines = new LineTableBuilder(start, true);
+export function lineStretch(f: ChunkFile, start: number, end: number, knownAscii = true): LineStretch {
+  const lines = new LineTableBuilder(start, knownAscii);
   // No bigger than the stretch: a fresh buffer of a read's size costs a new worker page faults for a header of a few bytes.
   const want = Math.min(READ_CHUNK_BYTES, Math.max(1, end - start));
   if (!lineChunk || lineChunk.length < want) lineChunk = new Uint8Array(want);

@@ -62,3 +62,71 @@ export function* byteMutations(text: string, count: number, rand: () => number):
     yield { at, mutated: text.slice(0, at) + (rand() < 0.7 ? pick('0123456789.,-eE[]{}"\n\r x') : '') + text.slice(at + cut) };
   }
 }
+
+/** What a cell of a large CSV is found to hold instead of a number: the full reader refuses most; a few it reads. */
+export const BAD_CELLS = [
+  'x',
+  'NaN',
+  'nan',
+  'inf',
+  '-Infinity',
+  '',
+  '1.2.3',
+  '1e999',
+  '"1.5',
+  '"1,5"',
+  '1,5',
+  '\u22121',
+  '1\u00a0',
+  '\u00ff',
+  'na',
+  '?',
+  '1 2',
+  '0x1F',
+  '1e',
+  '.',
+  '-',
+  '1_000',
+  '\u0000',
+  '1\r2',
+  '1\t',
+  '+1',
+  ' 1.5',
+  '"2"',
+  '5.',
+  'caf\u00e9',
+  '\ufeff1',
+];
+
+/**
+ * `count` CSVs of `rows` with one cell replaced by a BAD_CELLS entry, at a seeded row and column
+ * (the label's too); some with CRLF line ends, and some with a second defect before or after it
+ * (a short row, a blank line, another bad cell), so the first problem is not always the cell.
+ */
+export function* cellMutations(rows: LogitRows, count: number, rand: () => number): Generator<{ what: string; text: string }> {
+  const k = rows.logits[0].length;
+  for (let i = 0; i < count; i++) {
+    const cells = rows.logits.map((r, j) => [...r, String(rows.labels[j])]);
+    const row = Math.floor(rand() * cells.length);
+    const col = Math.floor(rand() * (k + 1));
+    const token = BAD_CELLS[Math.floor(rand() * BAD_CELLS.length)];
+    cells[row][col] = token;
+    let what = `row ${row} column ${col}: ${JSON.stringify(token)}`;
+    const other = Math.floor(rand() * cells.length);
+    const second = rand();
+    if (other !== row && second < 0.15) {
+      cells[other].pop();
+      what += `; row ${other} short`;
+    } else if (other !== row && second < 0.3) {
+      cells[other][0] = BAD_CELLS[Math.floor(rand() * BAD_CELLS.length)];
+      what += `; row ${other} column 0: ${JSON.stringify(cells[other][0])}`;
+    }
+    const lines = [[...Array.from({ length: k }, (_, j) => `logit_${j}`), 'label'].join(','), ...cells.map((r) => r.join(','))];
+    if (other !== row && second >= 0.3 && second < 0.4) {
+      lines.splice(other + 1, 0, '');
+      what += `; a blank line before row ${other}`;
+    }
+    const eol = rand() < 0.25 ? '\r\n' : '\n';
+    yield { what: `${what}${eol === '\n' ? '' : ', CRLF'}`, text: lines.join(eol) + eol };
+  }
+}

@@ -16,7 +16,16 @@ import { streamedLogits } from '../../../src/cli/streamedLogits';
 import { openChunkFile } from '../../../src/cli/streamSummary';
 import { readRegularFile } from '../../../src/cli/readRegular';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
-import { byteMutations, csvOf, exampleAndBadFiles, generatedLogitFiles, jsonOf, seededLogitRows } from '../../helpers/logitFiles';
+import {
+  byteMutations,
+  cellMutations,
+  csvOf,
+  exampleAndBadFiles,
+  generatedLogitFiles,
+  jsonOf,
+  seededLogitRows,
+} from '../../helpers/logitFiles';
+import { streamedCsvProblem } from '../../../src/node/csvProblem';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,6 +39,9 @@ interface Run {
   written: Record<string, string>;
 }
 
+/** Every path the CLI read whole (the full reader's readFile), in order. */
+const readWhole: string[] = [];
+
 /** The CLI in process, with the chunked reader (streamed: the parts path when it applies) or without (the full reader); files it writes are kept in memory. */
 function run(args: string[], streamed: boolean): Run {
   let stdout = '';
@@ -37,7 +49,7 @@ function run(args: string[], streamed: boolean): Run {
   const written: Record<string, string> = {};
   const keep = (path: string, bytes: Uint8Array) => (written[path] = Buffer.from(bytes).toString('base64'));
   const status = runCli(args, {
-    readFile: (p, max = DEFAULT_MAX_FILE_BYTES) => readRegularFile(p, max),
+    readFile: (p, max = DEFAULT_MAX_FILE_BYTES) => (readWhole.push(p), readRegularFile(p, max)),
     fileSize: (p) => statSync(p).size,
     ...(streamed ? { openFile: (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES) } : {}),
     writeFile: keep,
@@ -129,4 +141,30 @@ test('fuzzing: 120 seeded byte mutations of a CSV and a JSON, the same output as
       assertBothWays(command, `${name} mutation ${i} at ${at}: ${command[0]}`);
     }
   }
+});
+
+test('a CSV with a bad cell: every command prints the full reader’s message and position, found a chunk at a time', () => {
+  const rand = seededUniform(91);
+  const path = join(scratch, 'cell.csv');
+  const commands = [['analyze', '--summary'], ['analyze'], ['analyze', '--json'], ['check'], ['jacobian', '--sample', '0']];
+  let found = 0;
+  for (const [i, { what, text }] of [...cellMutations(seededLogitRows(30, 4, 10), 60, rand)].entries()) {
+    writeFileSync(path, text);
+    const command = withFile(commands[i % commands.length], path);
+    const full = run(command, false);
+    readWhole.length = 0;
+    assert.deepEqual(run(command, true), full, `${what}: ${command.join(' ')}`);
+    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+    try {
+      if (streamedCsvProblem(f, path)) {
+        found++;
+        assert.ok(!readWhole.includes(path), `${what}: the file was not read whole`);
+        assert.equal(full.status, 1, what);
+        assert.match(full.stderr, /^[^\n]*cell\.csv:\d+:\d+: [^\n]+\n$/, what);
+      }
+    } finally {
+      f.close();
+    }
+  }
+  assert.ok(found >= 35, `only ${found} of 60 found a chunk at a time`);
 });
