@@ -31,7 +31,7 @@ import { streamedLogits } from './streamedLogits';
 import { jacobianCommand, jacobianSourceOf, streamedJacobianSource } from './jacobianCommand';
 import { availableParallelism } from 'node:os';
 import { streamedBinary } from './binaryStream';
-import { fileLineIndex, streamedCsvProblem } from '../node/csvProblem';
+import { fileLineIndex, streamedProblem } from '../node/streamedProblem';
 import { writeJson } from '../core/jsonChunks';
 
 export interface CliIo extends OutIo {
@@ -166,7 +166,7 @@ export function runCli(argv: string[], io: CliIo): number {
       return null;
     }
   };
-  // A CSV's parse error is looked for a chunk at a time (reportStreamedCsvProblem) once a road
+  // A parse error is looked for a chunk at a time (reportStreamedProblem) once a road
   // that holds no N × K array has given up, before the parts reader below keeps every logit.
   let summaryOrTableGaveUp = false;
   if (command === 'analyze' && values.summary && !values.out && !values.role?.length && !lossOverride && io.openFile) {
@@ -192,7 +192,7 @@ export function runCli(argv: string[], io: CliIo): number {
     if (table !== null) return (io.out(table), 0);
     summaryOrTableGaveUp = true;
   }
-  if (summaryOrTableGaveUp && reportStreamedCsvProblem(file, io.openFile!, io)) return 1;
+  if (summaryOrTableGaveUp && reportStreamedProblem(file, io.openFile!, io)) return 1;
   if (command === 'jacobian' && !values.role?.length && !lossOverride && io.openFile) {
     // One sample's Jacobian of a large logits file: read in parts, only that row read back (issue 22).
     const source = streamedJacobianSource(file, readSibling, values.reduction as Reduction, {
@@ -218,8 +218,8 @@ export function runCli(argv: string[], io: CliIo): number {
   let userGradients: { bytes: Uint8Array; loaded: LoadResult } | null = null;
   if (streamed) dataset = streamed.dataset;
   else {
-    // A CSV the streaming reader stopped in: the full reader's message, without the full reader.
-    if (!summaryOrTableGaveUp && io.openFile && reportStreamedCsvProblem(file, io.openFile, io)) return 1;
+    // A file the streaming reader stopped in: the full reader's message, without the full reader.
+    if (!summaryOrTableGaveUp && io.openFile && reportStreamedProblem(file, io.openFile, io)) return 1;
     let bytes: Uint8Array;
     try {
       bytes = io.readFile(file);
@@ -431,14 +431,14 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
 }
 
 /**
- * A large CSV's parse error found a chunk at a time (src/node/csvProblem.ts), printed as
- * reportProblems prints the full reader's; false when there is none to find so.
+ * A large CSV or JSON file's parse error found a chunk at a time (src/node/streamedProblem.ts),
+ * printed as reportProblems prints the full reader's; false when there is none to find so.
  */
-function reportStreamedCsvProblem(file: string, open: (path: string) => ChunkFile | null, io: CliIo): boolean {
-  const f = partsFormat(file) === 'csv' ? open(file) : null;
+function reportStreamedProblem(file: string, open: (path: string) => ChunkFile | null, io: CliIo): boolean {
+  const f = partsFormat(file) ? open(file) : null;
   if (!f) return false;
   try {
-    const error = streamedCsvProblem(f, file);
+    const error = streamedProblem(f, file);
     if (!error) return false;
     printProblems(file, fileLineIndex(f, error.start), [error.toProblem()], io);
     return true;

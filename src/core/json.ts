@@ -71,6 +71,28 @@ export function parseJson(bytes: Uint8Array): JsonNode {
   }
 }
 
+/**
+ * The error parseJson would throw at `row`, a row of "logits" in a file too large to hold (issue
+ * 22): `head` is the file from its start through the '[' that opens "logits", `row` the row from
+ * its '[' through its first ']'. The parser reads left to right and its messages name no row, so
+ * when the rows before were read without a problem, parseJson of the whole file throws the same
+ * error. Positions are in head + row; null when the row reads without an error, or the error is
+ * the window's end (code 'truncated'). The caller checks the file's start (notTextProblem).
+ */
+export function jsonRowError(head: Uint8Array, row: Uint8Array): InputError | null {
+  const window = new Uint8Array(head.length + row.length);
+  window.set(head);
+  window.set(row, head.length);
+  try {
+    new JsonParser(window).parseDocument();
+    return null;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const within = withinFile(error, window.length) as InputError;
+    return within.code === 'truncated' || within.start < head.length || within.start >= window.length ? null : within;
+  }
+}
+
 const NON_FINITE_WORD = /^[-+]?(nan|inf|infinity)$/i;
 
 /** Advice for a bare word where JSON has none: NaN, Python literals, unquoted strings. */

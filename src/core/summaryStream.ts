@@ -164,7 +164,18 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
+/** Where a JSON stream of a whole file stopped in a row of "logits": for the full reader's message there. */
+export interface JsonRowFailure {
+  /** File offset of the row's '['. */
+  offset: number;
+  /** File offset just after the '[' that opens "logits". */
+  rowsStart: number;
+}
+
 export class JsonSummaryStream implements SummaryStream {
+  /** Set when `feed` gave up inside a row (not a part's stream). Not set between rows or for a block. */
+  failure: JsonRowFailure | null = null;
+  private rowsStart = 0;
   private state = State.Start;
   private summer: LogitRowSummer | null = null;
   private labels: Int32Array | null;
@@ -242,6 +253,7 @@ export class JsonSummaryStream implements SummaryStream {
               if (!this.labels) return -1; // labels after the logits but not found from the tail
               this.seenLogits = true;
               this.state = State.Rows;
+              this.rowsStart = base + p;
             } else if (key === 'labels' && this.tail && keyAt === this.tail.keyAt && this.seenLogits) {
               this.state = State.Done; // the tail read and checked the rest
               return len;
@@ -251,7 +263,7 @@ export class JsonSummaryStream implements SummaryStream {
             this.first = true;
             break;
           }
-          case State.Rows:
+          case State.Rows: {
             if (this.part && !this.part.final && last) {
               while (p < len && isSpace(b[p])) p++;
               if (p === len) {
@@ -274,10 +286,15 @@ export class JsonSummaryStream implements SummaryStream {
               if (!last) throw NEED_MORE;
               return -1;
             }
+            const rowAt = p;
             p = this.row(b, p, base);
-            if (p < 0) return -1;
+            if (p < 0) {
+              if (!this.part) this.failure = { offset: base + rowAt, rowsStart: this.rowsStart };
+              return -1;
+            }
             this.first = false;
             break;
+          }
           case State.Labels: {
             ws();
             if (!this.first) {

@@ -17,7 +17,7 @@ import { ViewerArrays } from './viewerArrays';
 import { NOT_THE_DOCUMENT, replayEdits, type EditedFile, type TextEdit } from './editLog';
 import { archiveRoleMatch } from './archiveRoles';
 import { analyzeLogitFile } from '../node/logitFileAnalysis';
-import { csvProblemAnalysis } from '../node/csvProblem';
+import { streamedProblemAnalysis } from '../node/streamedProblem';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThreads';
 import { WARM_PARTS_PER_THREAD, type PartJob } from '../node/summaryParts';
@@ -102,7 +102,7 @@ function answer(request: WorkerRequest): void {
       return;
     }
     if (request.type === 'analyze') {
-      if (analyzeOnThreads(request) || answerCsvProblem(request)) return;
+      if (analyzeOnThreads(request) || answerStreamedProblem(request)) return;
       const bytes = readInput(request.input, request.fileName);
       kept = null;
       const document = !('path' in request.input || 'kept' in request.input);
@@ -209,13 +209,13 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
 }
 
 /**
- * A CSV file from disk that the fast path stopped in: the full reader's parse error found a chunk
- * at a time (src/node/csvProblem.ts), not by holding the file and every value (1.9 GB for a
- * 1.13 GB file). False when there is none to find so.
+ * A CSV or JSON file from disk that the fast path stopped in: the full reader's parse error found
+ * a chunk at a time (src/node/streamedProblem.ts), not by holding the file and every value
+ * (1.9 GB for a 1.13 GB CSV). False when there is none to find so.
  */
-function answerCsvProblem(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
+function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
   if (!('path' in request.input)) return false;
-  const found = csvProblemAnalysis(request.input.path, request.fileName, request.options.maxArchiveBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const found = streamedProblemAnalysis(request.input.path, request.fileName, request.options.maxArchiveBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!found) return false;
   kept = null;
   documentBytes = null;

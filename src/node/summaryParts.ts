@@ -171,7 +171,7 @@ let lineChunk: Uint8Array | undefined;
 /**
  * The lines of [start, end) of the file, read again a chunk at a time (from the page cache: the
  * part was just read). `knownAscii`: the streaming reader accepted the bytes, so they are all
- * ASCII; false for bytes it did not accept (a file it stopped in: csvProblem.ts).
+ * ASCII; false for bytes it did not accept (a file it stopped in: streamedProblem.ts).
  */
 export function lineStretch(f: ChunkFile, start: number, end: number, knownAscii = true): LineStretch {
   const lines = new LineTableBuilder(start, knownAscii);

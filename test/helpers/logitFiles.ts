@@ -130,3 +130,70 @@ export function* cellMutations(rows: LogitRows, count: number, rand: () => numbe
     yield { what: `${what}${eol === '\n' ? '' : ', CRLF'}`, text: lines.join(eol) + eol };
   }
 }
+
+/** What a JSON row holds instead of a number: most are parse errors; some the parser takes (a string, null, a nested list). */
+export const BAD_VALUES = [
+  'x',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1.2.3',
+  '01',
+  '1.',
+  '.5',
+  '+1',
+  '1e',
+  '1e999',
+  '-',
+  '1 2',
+  '"1.5"',
+  'null',
+  'True',
+  '[1]',
+  '//c',
+  '\u0000',
+  'caf\u00e9',
+  '\u00ff',
+  '1,',
+  ',1',
+  '1]',
+  '"open',
+  '\t',
+  '\u22121',
+  '0x1F',
+];
+
+/**
+ * `count` JSON files of `rows` with one logit replaced by a BAD_VALUES entry at a seeded row and
+ * place, in one of three layouts (one line; a row a line; CRLF, labels first), some with a second
+ * defect before or after it (a short row, another bad value).
+ */
+export function* jsonValueMutations(rows: LogitRows, count: number, rand: () => number): Generator<{ what: string; text: string }> {
+  const k = rows.logits[0].length;
+  const pick = () => BAD_VALUES[Math.floor(rand() * BAD_VALUES.length)];
+  for (let i = 0; i < count; i++) {
+    const cells = rows.logits.map((r) => [...r]);
+    const row = Math.floor(rand() * cells.length);
+    const col = Math.floor(rand() * k);
+    cells[row][col] = pick();
+    let what = `row ${row} value ${col}: ${JSON.stringify(cells[row][col])}`;
+    const other = Math.floor(rand() * cells.length);
+    const second = rand();
+    if (other !== row && second < 0.15) {
+      cells[other].pop();
+      what += `; row ${other} short`;
+    } else if (other !== row && second < 0.3) {
+      cells[other][0] = pick();
+      what += `; row ${other} value 0: ${JSON.stringify(cells[other][0])}`;
+    }
+    const layout = Math.floor(rand() * 3);
+    const labels = `"labels": [${rows.labels.join(', ')}]`;
+    const text =
+      layout === 0
+        ? `{"logits": [${cells.map((r) => `[${r.join(', ')}]`).join(', ')}], ${labels}}`
+        : layout === 1
+          ? `{"logits": [\n${cells.map((r) => `  [${r.join(', ')}]`).join(',\n')}\n],\n${labels}}\n`
+          : `{${labels},\r\n"logits":[${cells.map((r) => `[${r.join(',')}]`).join(',\r\n')}]}\r\n`;
+    yield { what: `${what}, layout ${layout}`, text };
+  }
+}

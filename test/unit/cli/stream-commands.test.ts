@@ -23,9 +23,10 @@ import {
   exampleAndBadFiles,
   generatedLogitFiles,
   jsonOf,
+  jsonValueMutations,
   seededLogitRows,
 } from '../../helpers/logitFiles';
-import { streamedCsvProblem } from '../../../src/node/csvProblem';
+import { streamedProblem } from '../../../src/node/streamedProblem';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -143,28 +144,33 @@ test('fuzzing: 120 seeded byte mutations of a CSV and a JSON, the same output as
   }
 });
 
-test('a CSV with a bad cell: every command prints the full reader’s message and position, found a chunk at a time', () => {
+test('a CSV or JSON with a bad value: every command prints the full reader’s message and position, found a chunk at a time', () => {
   const rand = seededUniform(91);
-  const path = join(scratch, 'cell.csv');
   const commands = [['analyze', '--summary'], ['analyze'], ['analyze', '--json'], ['check'], ['jacobian', '--sample', '0']];
-  let found = 0;
-  for (const [i, { what, text }] of [...cellMutations(seededLogitRows(30, 4, 10), 60, rand)].entries()) {
-    writeFileSync(path, text);
-    const command = withFile(commands[i % commands.length], path);
-    const full = run(command, false);
-    readWhole.length = 0;
-    assert.deepEqual(run(command, true), full, `${what}: ${command.join(' ')}`);
-    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
-    try {
-      if (streamedCsvProblem(f, path)) {
-        found++;
-        assert.ok(!readWhole.includes(path), `${what}: the file was not read whole`);
-        assert.equal(full.status, 1, what);
-        assert.match(full.stderr, /^[^\n]*cell\.csv:\d+:\d+: [^\n]+\n$/, what);
+  for (const [name, mutations] of [
+    ['cell.csv', cellMutations(seededLogitRows(30, 4, 10), 60, rand)],
+    ['value.json', jsonValueMutations(seededLogitRows(30, 4, 11), 60, rand)],
+  ] as const) {
+    const path = join(scratch, name);
+    let found = 0;
+    for (const [i, { what, text }] of [...mutations].entries()) {
+      writeFileSync(path, text);
+      const command = withFile(commands[i % commands.length], path);
+      const full = run(command, false);
+      readWhole.length = 0;
+      assert.deepEqual(run(command, true), full, `${name} ${what}: ${command.join(' ')}`);
+      const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+      try {
+        if (streamedProblem(f, path)) {
+          found++;
+          assert.ok(!readWhole.includes(path), `${name} ${what}: the file was not read whole`);
+          assert.equal(full.status, 1, what);
+          assert.match(full.stderr, new RegExp(`^[^\\n]*${name.replace('.', '\\.')}:\\d+:\\d+: [^\\n]+\\n$`), what);
+        }
+      } finally {
+        f.close();
       }
-    } finally {
-      f.close();
     }
+    assert.ok(found >= 35, `${name}: only ${found} of 60 found a chunk at a time`);
   }
-  assert.ok(found >= 35, `only ${found} of 60 found a chunk at a time`);
 });

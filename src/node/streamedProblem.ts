@@ -1,0 +1,123 @@
+/**
+ * The full reader's message for a large CSV or JSON logits file, found without holding the file
+ * (issue 22). The full reader holds the whole file and every value: a 1.13 GB CSV with one bad
+ * cell took 14–29 s and 1.9–2.7 GB before it said where. Its parse errors depend only on the bytes
+ * up to the bad value, so when the streaming reader of the simple layout stops at a CSV line or
+ * inside a JSON row, the full reader's parse of the file's head and that one line or row
+ * (csvLineError, jsonRowError) throws the error the whole file would. Anything else (a problem the
+ * full reader finds only after the parse, a line the streaming reader does not take but the full
+ * reader does) returns null: the caller runs the full reader.
+ */
+import { csvLineError } from '../core/csv';
+import { jsonRowError } from '../core/json';
+import { notTextProblem } from '../core/fileSignature';
+import { LineIndex, type LineTables } from '../core/lineIndex';
+import { joinLineStretches } from '../core/lineTableBuilder';
+import type { PipelineResult } from '../core/pipeline';
+import { InputError } from '../core/problems';
+import { CsvSummaryStream, JsonSummaryStream } from '../core/summaryStream';
+import { indexOfByte } from '../core/byteSearch';
+import { feedChunks, openChunkFile, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
+import { jsonTail, lineStretch, partsFormat } from './summaryParts';
+
+/** The full readers' first check reads this much of the file (notTextProblem). */
+const SIGNATURE_BYTES = 8192;
+/** A longer line or row is left to the full reader. */
+const MAX_LINE_BYTES = 64 << 20;
+
+/** The error the full reader would throw for the whole file, with file offsets; null when it cannot be found so. */
+export function streamedProblem(f: ChunkFile, fileName: string): InputError | null {
+  const format = partsFormat(fileName);
+  if (!format) return null;
+  const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'csv' ? 'CSV' : 'JSON');
+  if (notText) return notText;
+  return format === 'csv' ? csvProblem(f) : jsonProblem(f);
+}
+
+function csvProblem(f: ChunkFile): InputError | null {
+  const stream = new CsvSummaryStream();
+  const complete = feedChunks(f, 0, f.size, (bytes, last, offset) => stream.feed(bytes, last, offset));
+  stream.release();
+  const failure = stream.failure;
+  if (complete || !failure) return null;
+  const line = bytesThrough(f, failure.offset, 10);
+  return line && shifted(readAt(f, 0, failure.rowsStart), failure.offset, (head) => csvLineError(head, line, failure.row));
+}
+
+function jsonProblem(f: ChunkFile): InputError | null {
+  const stream = new JsonSummaryStream(jsonTail(f));
+  const complete = feedChunks(
+    f,
+    0,
+    f.size,
+    (bytes, last, offset) => stream.feed(bytes, last, offset),
+    () => stream.done,
+  );
+  stream.release();
+  const failure = stream.failure;
+  if (complete || !failure) return null;
+  const row = bytesThrough(f, failure.offset, 93);
+  return row && shifted(readAt(f, 0, failure.rowsStart), failure.offset, (head) => jsonRowError(head, row));
+}
+
+/** The error found in head + what follows it, moved to the file's offsets (that part starts at `offset`). */
+function shifted(head: Uint8Array, offset: number, find: (head: Uint8Array) => InputError | null): InputError | null {
+  const error = find(head);
+  if (!error || error.start < head.length) return null;
+  const shift = offset - head.length;
+  return new InputError(error.message, error.start + shift, error.end + shift, error.code);
+}
+
+/**
+ * The extension worker's analysis of a CSV or JSON file from disk that the full reader would
+ * refuse with a parse error: the full pipeline's result (that one problem) and the file's line
+ * tables, read a chunk at a time. Null when the problem cannot be found so (the full reader runs).
+ */
+export function streamedProblemAnalysis(
+  path: string,
+  fileName: string,
+  maxBytes: number,
+): { result: PipelineResult; lines: LineTables; byteLength: number } | null {
+  const f = partsFormat(fileName) ? openChunkFile(path, maxBytes) : null;
+  if (!f) return null;
+  try {
+    const error = streamedProblem(f, fileName);
+    if (!error) return null;
+    // What runPipeline returns when loadTensorFile reports an InputError.
+    const result: PipelineResult = { dataset: null, analysis: null, network: null, problems: [error.toProblem()] };
+    return { result, lines: joinLineStretches([lineStretch(f, 0, f.size, false)], f.size), byteLength: f.size };
+  } finally {
+    f.close();
+  }
+}
+
+/**
+ * The CLI's FILE:LINE:COL for an offset of a file it does not hold: the line tables up to the
+ * offset, read a chunk at a time, and the bytes of its line read again when it has non-ASCII text.
+ */
+export function fileLineIndex(f: ChunkFile, upTo: number): LineIndex {
+  const end = Math.min(f.size, upTo + 1);
+  const window = { length: f.size, subarray: (start: number, stop: number) => readAt(f, start, Math.max(0, stop - start)) };
+  return new LineIndex(window, joinLineStretches([lineStretch(f, 0, end, false)], end));
+}
+
+function readAt(f: ChunkFile, position: number, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let at = 0; at < length;) {
+    const got = f.read(bytes, at, length - at, position + at);
+    if (got === 0) return bytes.subarray(0, at);
+    at += got;
+  }
+  return bytes;
+}
+
+/** The file from `offset` through the first `byte` at or after it (or to the file's end); null past MAX_LINE_BYTES. */
+function bytesThrough(f: ChunkFile, offset: number, byte: number): Uint8Array | null {
+  for (let length = READ_CHUNK_BYTES; ; length *= 2) {
+    const bytes = readAt(f, offset, Math.min(length, f.size - offset));
+    const at = indexOfByte(bytes, byte);
+    if (at >= 0) return bytes.subarray(0, at + 1);
+    if (offset + bytes.length >= f.size) return bytes;
+    if (length >= MAX_LINE_BYTES) return null;
+  }
+}
