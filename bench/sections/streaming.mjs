@@ -9,7 +9,7 @@
 //   rows repeated, against a bare `node -e 0` measured the same way (target ≤ 160 MB), and the
 //   1 GB files' --summary on 1…cores threads (where a process's fixed costs are a small share).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -415,6 +415,47 @@ function bigFileThreads(kind, path, bytes) {
   }
 }
 
+/**
+ * The 1 GB file with one value three quarters in replaced by 'x' (in place: the file is the
+ * bench's own and deleted after): `analyze --summary` must print the full reader's FILE:LINE:COL
+ * message in bounded memory (src/node/streamedProblem.ts; the full reader held 1.9 GB for the CSV
+ * and 4.9 GB for the JSON). The peer is the valid file's --summary, measured just before.
+ */
+function badValueAtScale(kind, path, bytes, validMs) {
+  const fd = openSync(path, 'r+');
+  let at;
+  try {
+    const window = Buffer.alloc(1 << 16);
+    const from = Math.floor((bytes * 3) / 4);
+    readSync(fd, window, 0, window.length, from);
+    let i = window.indexOf(44) + 1;
+    while (window[i] === 32) i++;
+    at = from + i;
+    writeSync(fd, Buffer.from('x'), 0, 1, at);
+  } finally {
+    closeSync(fd);
+  }
+  const r = runWithPeakRss(process.execPath, [cli, 'analyze', path, '--summary']);
+  const message = (r.stderr ?? '').trim();
+  if (r.status !== 1 || !/:\d+:\d+: .*x/.test(message))
+    throw new Error(`a bad value in ${path}: status ${r.status}, ${message.slice(0, 300)}`);
+  log(
+    `streaming: ${kind} ${(bytes / MB).toFixed(0)} MB, a bad value at byte ${at}: ${message.slice(0, 160)}; ${r.wallMs.toFixed(0)} ms, peak RSS ${(r.peakRss / MB).toFixed(0)} MB`,
+  );
+  rows.push(
+    row({
+      name: `a bad value three quarters into the ${(bytes / MB).toFixed(0)} MB ${kind.toUpperCase()}: analyze --summary's message, peak RSS`,
+      ours: { value: Number((r.peakRss / MB).toFixed(0)), unit: 'MB', ms: Number(r.wallMs.toFixed(0)) },
+      peer: { name: 'node -e 0', value: Number((bare.peakRss / MB).toFixed(0)), unit: 'MB' },
+      ratio: r.peakRss / (160 * MB),
+      better: 'lower',
+      target: 1,
+      note: `ratio: peak / 160 MB (the full reader: 1.9 GB for the CSV, 4.9 GB for the JSON); ${r.wallMs.toFixed(0)} ms, ${(r.wallMs / validMs).toFixed(1)}× the valid file's --summary; ${message.slice(0, 120)}`,
+    }),
+  );
+  info.runs[`${kind}-${bytes}-bad-value`] = { peakRss: r.peakRss, wallMs: r.wallMs, at, message };
+}
+
 // Peak RSS, and the whole-process thread figure of the 1 GB files.
 const bare = runWithPeakRss(process.execPath, ['-e', '0']);
 info.bareNodeRss = bare.peakRss;
@@ -447,6 +488,7 @@ try {
       info.runs[`${source.kind}-${file.bytes}`] = { peakRss: r.peakRss, wallMs: r.wallMs };
     }
     bigFileThreads(source.kind, path, made.bytes);
+    badValueAtScale(source.kind, path, made.bytes, info.runs[`${source.kind}-${made.bytes}`].wallMs);
   }
 } finally {
   for (const p of big) rmSync(p, { force: true });
