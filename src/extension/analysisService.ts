@@ -16,7 +16,7 @@ import { looksLikeTensorFile, looksLikeTensorText, NOT_A_TENSOR_FILE, notATensor
 import { CancelledError, DocumentWorker } from './documentWorker';
 import { LocalTensorData, type TensorData } from './tensorData';
 import { documentWindow, fileWindow } from './byteWindows';
-import type { WorkerInput } from './workerProtocol';
+import type { WorkerInput, WorkerRead } from './workerProtocol';
 import { PartThreadHost } from './partThreadHost';
 import { savedFileInput } from './savedFileInput';
 import { NOT_THE_DOCUMENT } from './editLog';
@@ -43,6 +43,8 @@ export interface FileAnalysis extends ResultSummary {
   data: TensorData;
   /** For a named loss: what the batch ∂L/∂z scales p·Σy − y by, when not 1/N. */
   gradientScale?: number;
+  /** How a worker read it (workerProtocol.ts); undefined when analysed here. */
+  read?: WorkerRead;
 }
 
 export { NotATensorFileError };
@@ -264,7 +266,8 @@ export class AnalysisService implements vscode.Disposable {
         const window = fromDisk && uri.scheme === 'file' ? fileWindow(uri.fsPath, size) : documentWindow(uri, done.lines.lineStarts);
         const lines = new LineIndex(window, done.lines);
         const source = fromDisk || 'path' in input ? 'file' : 'edited' in input || 'editedBytes' in input ? 'edits' : 'text';
-        entry = { ...done.summary, uri, fileName, version, lines, fromDisk, source, data: worker, gradientScale: done.gradientScale };
+        const { gradientScale, read } = done;
+        entry = { ...done.summary, uri, fileName, version, lines, fromDisk, source, data: worker, gradientScale, read };
       } else {
         const bytes = input.bytes;
         const result = runPipeline(bytes, fileName, options);
@@ -294,7 +297,7 @@ export class AnalysisService implements vscode.Disposable {
       if (fromDisk) this.evictFromDisk();
       this.dropUnusedSpare();
       this.log.info(
-        `analysed ${fileName} (${(size / 1024).toFixed(0)} KB, its ${entry.source === 'edits' ? 'file and unsaved edits' : entry.source}) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
+        `analysed ${fileName} (${(size / 1024).toFixed(0)} KB, its ${entry.source === 'edits' ? 'file and unsaved edits' : entry.source}${entry.read ? `, read ${entry.read}` : ''}) in ${entry.data.where} in ${Date.now() - started} ms: ${entry.problems.length} problem(s)`,
       );
       this.changed.fire(entry);
       return entry;

@@ -118,6 +118,7 @@ function answer(request: WorkerRequest): void {
         gradientScale: store.gradientScale(),
         lines: lineIndexOf(bytes, request.fileName).tables,
         byteLength: bytes.length,
+        read: 'whole',
       };
       parentPort!.postMessage(response);
       return;
@@ -200,6 +201,7 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
     gradientScale: store.gradientScale(),
     lines: fast.lines!, // built: lineTables is not turned off here
     byteLength: fast.byteLength,
+    read: 'in parts',
   } satisfies WorkerResponse);
   // The logits are read into memory after the summary has gone (on threads for a large file, whose
   // start took 2–7 ms before it): a query is taken only once this returns, and finds them filling.
@@ -227,6 +229,7 @@ function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze'
     gradientScale: store.gradientScale(),
     lines: found.lines,
     byteLength: found.byteLength,
+    read: 'to its first problem',
   } satisfies WorkerResponse);
   return true;
 }

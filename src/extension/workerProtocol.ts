@@ -41,6 +41,13 @@ export type WorkerRequest =
   | { id: number; type: 'viewerRows'; request: Pick<NpyRowsRequest, 'array' | 'row0' | 'row1' | 'col0' | 'col1'> }
   | { id: number; type: 'viewerSlice'; request: Pick<NpySliceRequest, 'array' | 'rowAxis' | 'colAxis' | 'index'> };
 
+/**
+ * How the worker read what it analysed: in parts on threads (a logits file from disk in the simple
+ * layout), to its first problem a chunk at a time (such a file the full reader would refuse with a
+ * parse error: src/node/streamedProblem.ts), or whole by the full reader.
+ */
+export type WorkerRead = 'in parts' | 'to its first problem' | 'whole';
+
 export type WorkerResponse =
   | {
       id: number;
@@ -49,6 +56,7 @@ export type WorkerResponse =
       gradientScale: number | undefined;
       lines: LineTables;
       byteLength: number;
+      read: WorkerRead;
     }
   | { id: number; type: 'answer'; answer: QueryAnswer | number }
   | { id: number; type: 'roles'; match: RoleMatch | null }

@@ -8,6 +8,8 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { problemCount } from '../../../src/core/problems';
+import { lineIndexOf } from '../../../src/core/load';
+import { runPipeline } from '../../../src/core/pipeline';
 import { activatedWith, waitFor, workspaceFile } from './util';
 
 const N = 150;
@@ -109,6 +111,52 @@ describe('a file above the worker threshold: its problems reach the Problems pan
       ]);
     } finally {
       await vscode.workspace.fs.delete(uri);
+    }
+  });
+
+  it('a bad value deep in a CSV opened, and in a JSON from disk: the full reader’s one error at its range, the file read only to it', async () => {
+    // Issue 22: the worker finds a parse error a chunk at a time (src/node/streamedProblem.ts)
+    // instead of holding the file and every value; the Problems panel shows what the full reader says.
+    const rows = Array.from({ length: 3000 }, (_, i) => Array.from({ length: 8 }, (_, j) => (((i * 7 + j * 3) % 11) - 5) / 4));
+    const labels = rows.map((_, i) => i % 8);
+    const csvRows = rows.map((r, i) => `${r.join(',')},${labels[i]}`);
+    csvRows[2500] = csvRows[2500].replace(/^([^,]*,[^,]*,)[^,]*/, '$1x1.5');
+    const csv = [`${rows[0].map((_, j) => `logit_${j}`).join(',')},label`, ...csvRows].join('\n') + '\n';
+    const jsonRows = rows.map((r) => `[${r.join(', ')}]`);
+    jsonRows[2700] = jsonRows[2700].replace(/, [^,]*\]$/, ', NaN]');
+    const json = `{"logits": [${jsonRows.join(', ')}], "labels": [${labels.join(', ')}]}`;
+    for (const [name, text, open] of [
+      ['bad-value.csv', csv, true],
+      ['bad-value.json', json, false],
+    ] as const) {
+      const uri = workspaceFile(name);
+      const bytes = new TextEncoder().encode(text);
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      const [expected] = runPipeline(bytes, name).problems;
+      assert.match(
+        expected.message,
+        open ? /^"x1\.5" \(sample 2500, column "logit_2"\) is not a number$/ : /^NaN is not a number JSON can hold/,
+      );
+      const lines = lineIndexOf(bytes, name);
+      const range = (s: number, e: number) => {
+        const [a, b] = [lines.position(s), lines.position(e)];
+        return `${a.line}:${a.character}-${b.line}:${b.character}`;
+      };
+      try {
+        if (open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        else assert.equal(await vscode.commands.executeCommand('gradientLens.analyzeFile', uri), undefined);
+        const diagnostics = await waitFor(`the diagnostic of ${name}`, () => listed(uri).length === 1 && listed(uri), 30000);
+        assert.equal(diagnostics[0].message, expected.message);
+        assert.equal(at(diagnostics[0]), range(expected.start, expected.end), name);
+        assert.equal(diagnostics[0].severity, vscode.DiagnosticSeverity.Error);
+        const file = service().get(uri)!;
+        assert.equal(file.data.where, 'worker');
+        assert.equal(file.read, 'to its first problem', name);
+        assert.equal(file.fromDisk, !open);
+      } finally {
+        if (open) await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+        await vscode.workspace.fs.delete(uri);
+      }
     }
   });
 
