@@ -12,7 +12,7 @@ import { lineIndexOf } from '../core/load';
 import { runPipeline } from '../core/pipeline';
 import { summarizeResult } from '../core/resultSummary';
 import { TensorStore, type QueryAnswer } from '../core/tensorQuery';
-import { looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
+import { isExportedAnalysis, looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
 import { ViewerArrays } from './viewerArrays';
 import { NOT_THE_DOCUMENT, replayEdits, type EditedFile, type TextEdit } from './editLog';
 import { archiveRoleMatch } from './archiveRoles';
@@ -216,7 +216,8 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
  * (1.9 GB for a 1.13 GB CSV). False when there is none to find so.
  */
 function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
-  if (!('path' in request.input)) return false;
+  // Our own export is never analysed (readInput's check), whatever it holds.
+  if (!('path' in request.input) || isExportedAnalysis(request.fileName)) return false;
   const found = streamedProblemAnalysis(request.input.path, request.fileName, request.options.maxArchiveBytes ?? DEFAULT_MAX_FILE_BYTES);
   if (!found) return false;
   kept = null;

@@ -25,12 +25,16 @@ const SIGNATURE_BYTES = 8192;
 /** A longer line or row is left to the full reader. */
 const MAX_LINE_BYTES = 64 << 20;
 
-/** The error the full reader would throw for the whole file, with file offsets; null when it cannot be found so. */
-export function streamedProblem(f: ChunkFile, fileName: string): InputError | null {
+/**
+ * The error the full reader would throw for the whole file, with file offsets; null when it cannot
+ * be found so. `signature`: also the full reader's first check, that the file's start is text
+ * (false: null for such a file, whose reader decides first whether it is a tensor file at all).
+ */
+export function streamedProblem(f: ChunkFile, fileName: string, signature = true): InputError | null {
   const format = partsFormat(fileName);
   if (!format) return null;
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'csv' ? 'CSV' : 'JSON');
-  if (notText) return notText;
+  if (notText) return signature ? notText : null;
   return format === 'csv' ? csvProblem(f) : jsonProblem(f);
 }
 
@@ -70,8 +74,11 @@ function shifted(head: Uint8Array, offset: number, find: (head: Uint8Array) => I
 
 /**
  * The extension worker's analysis of a CSV or JSON file from disk that the full reader would
- * refuse with a parse error: the full pipeline's result (that one problem) and the file's line
- * tables, read a chunk at a time. Null when the problem cannot be found so (the full reader runs).
+ * refuse with a parse error in a row: the full pipeline's result (that one problem) and the file's
+ * line tables, read a chunk at a time. Null when the problem cannot be found so (the full reader
+ * runs). The streaming reader got to a row, past the header or the "logits" key the worker's
+ * tensor-file check looks for, so that check would pass; a file that is not text at its start is
+ * left to it (signature false).
  */
 export function streamedProblemAnalysis(
   path: string,
@@ -81,7 +88,7 @@ export function streamedProblemAnalysis(
   const f = partsFormat(fileName) ? openChunkFile(path, maxBytes) : null;
   if (!f) return null;
   try {
-    const error = streamedProblem(f, fileName);
+    const error = streamedProblem(f, fileName, false);
     if (!error) return null;
     // What runPipeline returns when loadTensorFile reports an InputError.
     const result: PipelineResult = { dataset: null, analysis: null, network: null, problems: [error.toProblem()] };

@@ -101,6 +101,11 @@ test('the worker’s analysis of such a file is the full pipeline’s result, wi
   // The host places it from those tables, as it places the full reader's.
   const index = new LineIndex(bytes, found.lines);
   assert.deepEqual(index.position(found.result.problems[0].start), { line: 250, character: 0 });
+  // A file that is not text at its start: the worker's own check decides first (not a tensor file).
+  writeFileSync(path, new Uint8Array([0x1f, 0x8b, 8, 0, ...new TextEncoder().encode(text)]));
+  const gzip = bothReaders(path, 'worker.csv');
+  assert.match(gzip.error!.message, /gzip-compressed/);
+  assert.equal(streamedProblemAnalysis(path, 'worker.csv', DEFAULT_MAX_FILE_BYTES), null);
   // A file the full reader reads, and a JSON: nothing to find.
   writeFileSync(path, text);
   assert.equal(streamedProblemAnalysis(path, 'worker.csv', DEFAULT_MAX_FILE_BYTES), null);
