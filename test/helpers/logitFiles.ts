@@ -99,32 +99,43 @@ export const BAD_CELLS = [
 ];
 
 /**
+ * One entry of `cells` replaced by `pick()` at a seeded row and column (of `columns`), and
+ * sometimes a second defect in another row, before or after it: the row cut short, or its first
+ * entry replaced too. `blankBefore`: a row before which a caller may put a blank line (else −1).
+ */
+function withDefects(cells: string[][], columns: number, pick: () => string, rand: () => number): { what: string; blankBefore: number } {
+  const row = Math.floor(rand() * cells.length);
+  const col = Math.floor(rand() * columns);
+  cells[row][col] = pick();
+  let what = `row ${row} column ${col}: ${JSON.stringify(cells[row][col])}`;
+  const other = Math.floor(rand() * cells.length);
+  const second = rand();
+  if (other !== row && second < 0.15) {
+    cells[other].pop();
+    what += `; row ${other} short`;
+  } else if (other !== row && second < 0.3) {
+    cells[other][0] = pick();
+    what += `; row ${other} column 0: ${JSON.stringify(cells[other][0])}`;
+  }
+  return { what, blankBefore: other !== row && second >= 0.3 && second < 0.4 ? other : -1 };
+}
+
+/**
  * `count` CSVs of `rows` with one cell replaced by a BAD_CELLS entry, at a seeded row and column
  * (the label's too); some with CRLF line ends, and some with a second defect before or after it
  * (a short row, a blank line, another bad cell), so the first problem is not always the cell.
  */
 export function* cellMutations(rows: LogitRows, count: number, rand: () => number): Generator<{ what: string; text: string }> {
   const k = rows.logits[0].length;
+  const pick = () => BAD_CELLS[Math.floor(rand() * BAD_CELLS.length)];
   for (let i = 0; i < count; i++) {
     const cells = rows.logits.map((r, j) => [...r, String(rows.labels[j])]);
-    const row = Math.floor(rand() * cells.length);
-    const col = Math.floor(rand() * (k + 1));
-    const token = BAD_CELLS[Math.floor(rand() * BAD_CELLS.length)];
-    cells[row][col] = token;
-    let what = `row ${row} column ${col}: ${JSON.stringify(token)}`;
-    const other = Math.floor(rand() * cells.length);
-    const second = rand();
-    if (other !== row && second < 0.15) {
-      cells[other].pop();
-      what += `; row ${other} short`;
-    } else if (other !== row && second < 0.3) {
-      cells[other][0] = BAD_CELLS[Math.floor(rand() * BAD_CELLS.length)];
-      what += `; row ${other} column 0: ${JSON.stringify(cells[other][0])}`;
-    }
+    const { blankBefore, ...defect } = withDefects(cells, k + 1, pick, rand);
+    let what = defect.what;
     const lines = [[...Array.from({ length: k }, (_, j) => `logit_${j}`), 'label'].join(','), ...cells.map((r) => r.join(','))];
-    if (other !== row && second >= 0.3 && second < 0.4) {
-      lines.splice(other + 1, 0, '');
-      what += `; a blank line before row ${other}`;
+    if (blankBefore >= 0) {
+      lines.splice(blankBefore + 1, 0, '');
+      what += `; a blank line before row ${blankBefore}`;
     }
     const eol = rand() < 0.25 ? '\r\n' : '\n';
     yield { what: `${what}${eol === '\n' ? '' : ', CRLF'}`, text: lines.join(eol) + eol };
@@ -173,19 +184,7 @@ export function* jsonValueMutations(rows: LogitRows, count: number, rand: () => 
   const pick = () => BAD_VALUES[Math.floor(rand() * BAD_VALUES.length)];
   for (let i = 0; i < count; i++) {
     const cells = rows.logits.map((r) => [...r]);
-    const row = Math.floor(rand() * cells.length);
-    const col = Math.floor(rand() * k);
-    cells[row][col] = pick();
-    let what = `row ${row} value ${col}: ${JSON.stringify(cells[row][col])}`;
-    const other = Math.floor(rand() * cells.length);
-    const second = rand();
-    if (other !== row && second < 0.15) {
-      cells[other].pop();
-      what += `; row ${other} short`;
-    } else if (other !== row && second < 0.3) {
-      cells[other][0] = pick();
-      what += `; row ${other} value 0: ${JSON.stringify(cells[other][0])}`;
-    }
+    const { what } = withDefects(cells, k, pick, rand);
     const layout = Math.floor(rand() * 3);
     const labels = `"labels": [${rows.labels.join(', ')}]`;
     const text =
