@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyze, type Analysis } from '../core/analysis';
 import type { Dataset, LoadResult } from '../core/dataset';
 import type { Problem } from '../core/problems';
+import type { SummaryStream } from '../core/summaryStream';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import { formatLocation, LineIndex } from '../core/lineIndex';
 import { formatOf, isBinaryFormat, loadTensorFile } from '../core/load';
@@ -169,12 +170,17 @@ export function runCli(argv: string[], io: CliIo): number {
   // A parse error is looked for a chunk at a time (reportStreamedProblem) once a road
   // that holds no N × K array has given up, before the parts reader below keeps every logit.
   let summaryOrTableGaveUp = false;
+  let summaryStream: SummaryStream | undefined;
   if (command === 'analyze' && values.summary && !values.out && !values.role?.length && !lossOverride && io.openFile) {
     // Bounded memory: a logits file in the simple layout is summarised a chunk at a time (issue 22).
-    const report = streamedSummary(file, io.openFile, readSibling, values.reduction as Reduction, {
-      count: threads,
-      runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
-    });
+    const report = streamedSummary(
+      file,
+      io.openFile,
+      readSibling,
+      values.reduction as Reduction,
+      { count: threads, runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)) },
+      (stream) => (summaryStream = stream),
+    );
     if (report) return (io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report)), 0);
     summaryOrTableGaveUp = true;
   }
@@ -192,7 +198,7 @@ export function runCli(argv: string[], io: CliIo): number {
     if (table !== null) return (io.out(table), 0);
     summaryOrTableGaveUp = true;
   }
-  if (summaryOrTableGaveUp && reportStreamedProblem(file, io.openFile!, io)) return 1;
+  if (summaryOrTableGaveUp && reportStreamedProblem(file, io.openFile!, io, summaryStream)) return 1;
   if (command === 'jacobian' && !values.role?.length && !lossOverride && io.openFile) {
     // One sample's Jacobian of a large logits file: read in parts, only that row read back (issue 22).
     const source = streamedJacobianSource(file, readSibling, values.reduction as Reduction, {
@@ -433,12 +439,13 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
 /**
  * A large CSV or JSON file's parse error found a chunk at a time (src/node/streamedProblem.ts),
  * printed as reportProblems prints the full reader's; false when there is none to find so.
+ * `gaveUp`: the summary's one-thread stream, which stopped where the problem is.
  */
-function reportStreamedProblem(file: string, open: (path: string) => ChunkFile | null, io: CliIo): boolean {
+function reportStreamedProblem(file: string, open: (path: string) => ChunkFile | null, io: CliIo, gaveUp?: SummaryStream): boolean {
   const f = partsFormat(file) ? open(file) : null;
   if (!f) return false;
   try {
-    const error = streamedProblem(f, file);
+    const error = streamedProblem(f, file, true, gaveUp);
     if (!error) return false;
     printProblems(file, fileLineIndex(f, error.start), [error.toProblem()], io);
     return true;

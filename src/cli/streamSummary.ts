@@ -32,12 +32,17 @@ export interface ThreadOptions {
   minPartBytes?: number;
 }
 
+/**
+ * `gaveUp`: called with the one-thread stream when it gave up, whose `failure` says where it
+ * stopped (streamedProblem reads it there instead of reading the file again).
+ */
 export function streamedSummary(
   file: string,
   open: (path: string) => ChunkFile | null,
   readSibling: ReadSibling,
   reduction: Reduction,
   threads: ThreadOptions = { count: 1 },
+  gaveUp?: (stream: SummaryStream) => void,
 ): Record<string, unknown> | null {
   const format = partsFormat(file);
   if (!format) return null;
@@ -55,7 +60,10 @@ export function streamedSummary(
         stream = new JsonSummaryStream(tail);
       }
       const summer = run(f, stream);
-      if (!summer) return null;
+      if (!summer) {
+        gaveUp?.(stream);
+        return null;
+      }
       figures = { k: summer.k, n: summer.n, ...summer.result(reduction) };
     }
     const { k, n, loss, accuracy } = figures;

@@ -15,7 +15,7 @@ import { LineIndex, type LineTables } from '../core/lineIndex';
 import { joinLineStretches } from '../core/lineTableBuilder';
 import type { PipelineResult } from '../core/pipeline';
 import { InputError } from '../core/problems';
-import { CsvSummaryStream, JsonSummaryStream } from '../core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { jsonTail, lineStretch, partsFormat } from './summaryParts';
@@ -29,27 +29,33 @@ const MAX_LINE_BYTES = 64 << 20;
  * The error the full reader would throw for the whole file, with file offsets; null when it cannot
  * be found so. `signature`: also the full reader's first check, that the file's start is text
  * (false: null for such a file, whose reader decides first whether it is a tensor file at all).
+ * `gaveUp`: a stream of the whole file that gave up already (the summary's), whose stopping place
+ * is taken instead of reading the file again.
  */
-export function streamedProblem(f: ChunkFile, fileName: string, signature = true): InputError | null {
+export function streamedProblem(f: ChunkFile, fileName: string, signature = true, gaveUp?: SummaryStream): InputError | null {
   const format = partsFormat(fileName);
   if (!format) return null;
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'csv' ? 'CSV' : 'JSON');
   if (notText) return signature ? notText : null;
-  return format === 'csv' ? csvProblem(f) : jsonProblem(f);
+  return format === 'csv' ? csvProblem(f, gaveUp) : jsonProblem(f, gaveUp);
 }
 
-function csvProblem(f: ChunkFile): InputError | null {
-  const stream = new CsvSummaryStream();
-  const complete = feedChunks(f, 0, f.size, (bytes, last, offset) => stream.feed(bytes, last, offset));
-  stream.release();
-  const failure = stream.failure;
-  if (complete || !failure) return null;
+function csvProblem(f: ChunkFile, gaveUp?: SummaryStream): InputError | null {
+  const failure = gaveUp instanceof CsvSummaryStream ? gaveUp.failure : stoppedAt(f, new CsvSummaryStream());
+  if (!failure) return null;
   const line = bytesThrough(f, failure.offset, 10);
   return line && shifted(readAt(f, 0, failure.rowsStart), failure.offset, (head) => csvLineError(head, line, failure.row));
 }
 
-function jsonProblem(f: ChunkFile): InputError | null {
-  const stream = new JsonSummaryStream(jsonTail(f));
+function jsonProblem(f: ChunkFile, gaveUp?: SummaryStream): InputError | null {
+  const failure = gaveUp instanceof JsonSummaryStream ? gaveUp.failure : stoppedAt(f, new JsonSummaryStream(jsonTail(f)));
+  if (!failure) return null;
+  const row = bytesThrough(f, failure.offset, 93);
+  return row && shifted(readAt(f, 0, failure.rowsStart), failure.offset, (head) => jsonRowError(head, row));
+}
+
+/** `stream` run over the whole file: where it stopped in a row, or null (it read the file, or stopped elsewhere). */
+function stoppedAt<S extends CsvSummaryStream | JsonSummaryStream>(f: ChunkFile, stream: S): S['failure'] {
   const complete = feedChunks(
     f,
     0,
@@ -58,10 +64,7 @@ function jsonProblem(f: ChunkFile): InputError | null {
     () => stream.done,
   );
   stream.release();
-  const failure = stream.failure;
-  if (complete || !failure) return null;
-  const row = bytesThrough(f, failure.offset, 93);
-  return row && shifted(readAt(f, 0, failure.rowsStart), failure.offset, (head) => jsonRowError(head, row));
+  return complete ? null : stream.failure;
 }
 
 /** The error found in head + what follows it, moved to the file's offsets (that part starts at `offset`). */
