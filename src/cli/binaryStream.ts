@@ -15,7 +15,7 @@ import type { Reduction } from '../core/losses';
 import { readNpy, readNpyHeader, type NpyArray } from '../core/npy';
 import { npySiblingCandidates } from '../core/npySiblings';
 import { readSafetensorsHeader, readSafetensorsTensor, type ByteSource } from '../core/safetensors';
-import type { ChunkFile } from '../node/chunkFile';
+import { readAt, type ChunkFile } from '../node/chunkFile';
 import { MAX_ROWS } from './table';
 
 /** Where the logits are in the file and how they are stored. */
@@ -168,15 +168,4 @@ function labelsOf(a: NpyArray, n: number, k: number): Int32Array | null {
     labels[i] = v;
   }
   return labels;
-}
-
-function readAt(f: ChunkFile, offset: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let got = 0;
-  while (got < length) {
-    const r = f.read(out, got, length - got, offset + got);
-    if (r <= 0) break;
-    got += r;
-  }
-  return got === length ? out : out.subarray(0, got);
 }

@@ -9,7 +9,8 @@ import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync }
 import { availableParallelism } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { lineIndexOf } from '../core/load';
-import { runPipeline } from '../core/pipeline';
+import { runPipeline, type PipelineResult } from '../core/pipeline';
+import type { LineTables } from '../core/lineIndex';
 import { summarizeResult } from '../core/resultSummary';
 import { TensorStore, type QueryAnswer } from '../core/tensorQuery';
 import { isExportedAnalysis, looksLikeTensorFile, NOT_A_TENSOR_FILE } from './tensorFileCheck';
@@ -23,7 +24,7 @@ import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThread
 import { WARM_PARTS_PER_THREAD, type PartJob } from '../node/summaryParts';
 import { runFillWorker } from '../node/valueFill';
 import { useNativeByteSearch } from '../node/nativeByteSearch';
-import type { WorkerInput, WorkerRequest, WorkerResponse } from './workerProtocol';
+import type { WorkerInput, WorkerRead, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 let store: TensorStore | null = null;
 let viewer: ViewerArrays | null = null;
@@ -110,17 +111,7 @@ function answer(request: WorkerRequest): void {
       // ∂L/∂z of logits is computed per row when asked for (TensorStore), not for all N × K here.
       // The bytes are this analysis's alone (nothing here changes or sends them): a .npy's float64 may stay in them.
       const result = runPipeline(bytes, request.fileName, { ...request.options, rowsOnDemand: true, bytesHandedOver: true });
-      store = new TensorStore(result);
-      const response: WorkerResponse = {
-        id: request.id,
-        type: 'analyzed',
-        summary: summarizeResult(result),
-        gradientScale: store.gradientScale(),
-        lines: lineIndexOf(bytes, request.fileName).tables,
-        byteLength: bytes.length,
-        read: 'whole',
-      };
-      parentPort!.postMessage(response);
+      answerAnalyzed(request.id, new TensorStore(result), result, lineIndexOf(bytes, request.fileName).tables, bytes.length, 'whole');
       return;
     }
     if (request.type === 'editText') {
@@ -193,16 +184,9 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
   kept = null;
   // An export as JSON or CSV formats its rows on the same threads (the logits are in shared memory).
   const rowText = count > 1 ? rowTextOnPool((jobs) => pool().start(jobs, count)) : undefined;
-  store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1), rowText);
-  parentPort!.postMessage({
-    id: request.id,
-    type: 'analyzed',
-    summary: summarizeResult(fast.result),
-    gradientScale: store.gradientScale(),
-    lines: fast.lines!, // built: lineTables is not turned off here
-    byteLength: fast.byteLength,
-    read: 'in parts',
-  } satisfies WorkerResponse);
+  const held = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1), rowText);
+  // The line tables are built: lineTables is not turned off here.
+  answerAnalyzed(request.id, held, fast.result, fast.lines!, fast.byteLength, 'in parts');
   // The logits are read into memory after the summary has gone (on threads for a large file, whose
   // start took 2–7 ms before it): a query is taken only once this returns, and finds them filling.
   if (fast.byteLength >= FILL_ON_THREADS_BYTES) fast.logits.startThreads(__filename);
@@ -222,17 +206,30 @@ function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze'
   if (!found) return false;
   kept = null;
   documentBytes = null;
-  store = new TensorStore(found.result);
-  parentPort!.postMessage({
-    id: request.id,
-    type: 'analyzed',
-    summary: summarizeResult(found.result),
-    gradientScale: store.gradientScale(),
-    lines: found.lines,
-    byteLength: found.byteLength,
-    read: 'to its first problem',
-  } satisfies WorkerResponse);
+  answerAnalyzed(request.id, new TensorStore(found.result), found.result, found.lines, found.byteLength, 'to its first problem');
   return true;
+}
+
+/** Keeps `held` as this worker's analysis (queries read it until the worker is disposed) and sends the host its summary. */
+function answerAnalyzed(
+  id: number,
+  held: TensorStore,
+  result: PipelineResult,
+  lines: LineTables,
+  byteLength: number,
+  read: WorkerRead,
+): void {
+  store = held;
+  const summary = summarizeResult(result);
+  parentPort!.postMessage({
+    id,
+    type: 'analyzed',
+    summary,
+    gradientScale: held.gradientScale(),
+    lines,
+    byteLength,
+    read,
+  } satisfies WorkerResponse);
 }
 
 /** Writes the pieces to `path` (created or truncated); the bytes written. */

@@ -40,6 +40,17 @@ export function openChunkFile(path: string, maxBytes: number): ChunkFile | null 
   };
 }
 
+/** Up to `length` bytes at `position` (fewer at the file's end), in a new array. */
+export function readAt(f: ChunkFile, position: number, length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let at = 0; at < length;) {
+    const got = f.read(bytes, at, length - at, position + at);
+    if (got <= 0) return bytes.subarray(0, at);
+    at += got;
+  }
+  return bytes;
+}
+
 /**
  * Feeds [start, end) of a file, READ_CHUNK_BYTES at a time, to a reader that returns how many bytes it
  * used (the rest, a partial row, is carried to the next call) or −1 to give up. False when it gave up.

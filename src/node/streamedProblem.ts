@@ -17,7 +17,7 @@ import type { PipelineResult } from '../core/pipeline';
 import { InputError } from '../core/problems';
 import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
-import { feedChunks, openChunkFile, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
+import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { jsonTail, lineStretch, partsFormat } from './summaryParts';
 
 /** The full readers' first check reads this much of the file (notTextProblem). */
@@ -109,16 +109,6 @@ export function fileLineIndex(f: ChunkFile, upTo: number): LineIndex {
   const end = Math.min(f.size, upTo + 1);
   const window = { length: f.size, subarray: (start: number, stop: number) => readAt(f, start, Math.max(0, stop - start)) };
   return new LineIndex(window, joinLineStretches([lineStretch(f, 0, end, false)], end));
-}
-
-function readAt(f: ChunkFile, position: number, length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  for (let at = 0; at < length;) {
-    const got = f.read(bytes, at, length - at, position + at);
-    if (got === 0) return bytes.subarray(0, at);
-    at += got;
-  }
-  return bytes;
 }
 
 /** The file from `offset` through the first `byte` at or after it (or to the file's end); null past MAX_LINE_BYTES. */

@@ -42,24 +42,41 @@ function bothReaders(path: string, name: string) {
   }
 }
 
-/** Found a chunk at a time: the full reader's one error, at the same FILE:LINE:COL. False when not found so. */
-function assertSameOrNull(path: string, name: string, what: string): boolean {
+/** Found a chunk at a time: the full reader's one error, at the same FILE:LINE:COL; null when not found so. */
+function assertSameOrNull(path: string, name: string, what: string) {
   const { error, location, full, fullLocation } = bothReaders(path, name);
-  if (error === null) return false;
+  if (error === null) return null;
   assert.equal(full.dataset, null, `${what}: the full reader refuses the file`);
   assert.deepEqual([error.toProblem()], full.problems, what);
   assert.equal(location, fullLocation, what);
-  return true;
+  return error;
+}
+
+/**
+ * Each mutated file written and checked with assertSameOrNull (as `name`): how many were found a
+ * chunk at a time, and how many of those past the first read; `onFound` looks further at those.
+ */
+function checkMutations(
+  mutations: Iterable<{ what: string; text: string }>,
+  name: string,
+  onFound?: (path: string, text: string, what: string) => void,
+): { found: number; past: number } {
+  let found = 0;
+  let past = 0;
+  for (const [i, { what, text }] of [...mutations].entries()) {
+    const path = join(dir, `${i}-${name}`);
+    writeFileSync(path, text);
+    const error = assertSameOrNull(path, name, what);
+    if (!error) continue;
+    found++;
+    if (error.start > READ_CHUNK_BYTES) past++;
+    onFound?.(path, text, what);
+  }
+  return { found, past };
 }
 
 test('a bad cell at a seeded place, alone or beside a second defect: the full reader’s error and position, or null', () => {
-  const rand = seededUniform(2212);
-  let found = 0;
-  for (const [i, { what, text }] of [...cellMutations(seededLogitRows(40, 5, 31), 300, rand)].entries()) {
-    const path = join(dir, `cell${i}.csv`);
-    writeFileSync(path, text);
-    if (assertSameOrNull(path, 'cells.csv', what)) found++;
-  }
+  const { found } = checkMutations(cellMutations(seededLogitRows(40, 5, 31), 300, seededUniform(2212)), 'cells.csv');
   // Not vacuous: most bad cells are parse errors, found without the full reader (206 when this was set).
   assert.ok(found >= 180, `only ${found} of 300 found a chunk at a time`);
 });
@@ -68,16 +85,7 @@ test('past the first read of 256 KB and its first 8 KB: the same, with the line 
   const rows = seededLogitRows(3000, 24, 32);
   const text = csvOf(rows);
   assert.ok(text.length > 2.5 * READ_CHUNK_BYTES);
-  const rand = seededUniform(2213);
-  let found = 0;
-  let past = 0;
-  for (const [i, { what, text: mutated }] of [...cellMutations(rows, 40, rand)].entries()) {
-    const path = join(dir, `big${i}.csv`);
-    writeFileSync(path, mutated);
-    const { error } = bothReaders(path, 'big.csv');
-    if (assertSameOrNull(path, 'big.csv', what)) found++;
-    if (error && error.start > READ_CHUNK_BYTES) past++;
-  }
+  const { found, past } = checkMutations(cellMutations(rows, 40, seededUniform(2213)), 'big.csv');
   // 30 and 21 when this was set.
   assert.ok(found >= 24 && past >= 15, `found ${found}, ${past} of them past the first read`);
 });
@@ -113,35 +121,21 @@ test('the worker’s analysis of such a file is the full pipeline’s result, wi
 });
 
 test('a bad value in a JSON row, in three layouts, alone or beside a second defect: the full reader’s error and position, or null', () => {
-  const rand = seededUniform(2214);
-  let found = 0;
-  for (const [i, { what, text }] of [...jsonValueMutations(seededLogitRows(40, 5, 34), 300, rand)].entries()) {
-    const path = join(dir, `value${i}.json`);
-    writeFileSync(path, text);
-    if (assertSameOrNull(path, 'values.json', what)) found++;
-  }
+  const { found } = checkMutations(jsonValueMutations(seededLogitRows(40, 5, 34), 300, seededUniform(2214)), 'values.json');
   // Not vacuous (224 in the run that set this).
   assert.ok(found >= 180, `only ${found} of 300 found a chunk at a time`);
 });
 
 test('a large JSON, its bad value past the first read: the same, and the worker’s result and line tables', () => {
   const rows = seededLogitRows(3000, 24, 35);
-  const rand = seededUniform(2215);
-  let found = 0;
-  let past = 0;
-  for (const [i, { what, text }] of [...jsonValueMutations(rows, 30, rand)].entries()) {
-    assert.ok(text.length > 2.5 * READ_CHUNK_BYTES);
-    const path = join(dir, `bigvalue${i}.json`);
-    writeFileSync(path, text);
-    const { error } = bothReaders(path, 'big.json');
-    if (!assertSameOrNull(path, 'big.json', what)) continue;
-    found++;
-    if (error!.start > READ_CHUNK_BYTES) past++;
+  const mutations = [...jsonValueMutations(rows, 30, seededUniform(2215))];
+  for (const { text } of mutations) assert.ok(text.length > 2.5 * READ_CHUNK_BYTES);
+  const { found, past } = checkMutations(mutations, 'big.json', (path, text, what) => {
     const analysis = streamedProblemAnalysis(path, 'big.json', DEFAULT_MAX_FILE_BYTES)!;
     const bytes = new TextEncoder().encode(text);
     assert.deepEqual(analysis.result, runPipeline(bytes, 'big.json', { rowsOnDemand: true }), what);
     assert.deepEqual(analysis.lines, lineIndexOf(bytes, 'big.json').tables, what);
-  }
+  });
   // 24 and 15 in the run that set this.
   assert.ok(found >= 18 && past >= 10, `found ${found}, ${past} of them past the first read`);
 });
