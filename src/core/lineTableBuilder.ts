@@ -92,7 +92,9 @@ export function joinLineStretches(stretches: LineStretch[], length: number): Lin
   const high: number[] = [];
   let open = -1; // the first high byte of the line that continues into the next stretch
   for (const s of stretches) {
-    starts.push(...s.breaks);
+    // A loop, not push(...breaks): a stretch of a whole file may hold millions of breaks, past
+    // the stack's room for arguments.
+    for (const at of s.breaks) starts.push(at);
     for (let j = 0; j < s.high.length; j++) {
       const value = j === 0 && open >= 0 ? open : s.high[j];
       if (j === s.high.length - 1) open = value;

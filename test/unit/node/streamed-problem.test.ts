@@ -148,3 +148,19 @@ test('every example and bad-input CSV and JSON: the full reader’s error, or nu
   // The binary and UTF-16 fixtures are refused by their first 8 KB, the bad values in rows after (26 when this was set).
   assert.ok(found >= 20, `only ${found} fixtures found a chunk at a time`);
 });
+
+test('the worker’s analysis of a broken file of 400,000 lines: the full pipeline’s line tables (no stack overflow)', () => {
+  // Tables of a whole file are joined from one stretch of 400,000 breaks: more than a call's
+  // arguments may be (joinLineStretches once spread them into push, which threw here).
+  const rows = Array.from({ length: 400_000 }, (_, i) => `${(i % 7) - 3},${i % 5},${i % 2}`);
+  rows[399_990] = '1,two,0';
+  const text = `logit_0,logit_1,label\n${rows.join('\n')}\n`;
+  const path = join(dir, 'lines.csv');
+  writeFileSync(path, text);
+  const analysis = streamedProblemAnalysis(path, 'lines.csv', DEFAULT_MAX_FILE_BYTES)!;
+  const bytes = new TextEncoder().encode(text);
+  const full = runPipeline(bytes, 'lines.csv', { rowsOnDemand: true });
+  assert.match(full.problems[0].message, /"two" \(sample 399990, column "logit_1"\) is not a number/);
+  assert.deepEqual(analysis.result, full);
+  assert.deepEqual(analysis.lines, lineIndexOf(bytes, 'lines.csv').tables);
+});
