@@ -4,6 +4,7 @@ import { analyze, type Analysis } from '../core/analysis';
 import type { Dataset, LoadResult } from '../core/dataset';
 import type { Problem } from '../core/problems';
 import type { SummaryStream } from '../core/summaryStream';
+import type { ReadSibling } from '../core/classNames';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import { formatLocation, LineIndex } from '../core/lineIndex';
 import { formatOf, isBinaryFormat, loadTensorFile } from '../core/load';
@@ -198,7 +199,7 @@ export function runCli(argv: string[], io: CliIo): number {
     if (table !== null) return (io.out(table), 0);
     summaryOrTableGaveUp = true;
   }
-  if (summaryOrTableGaveUp && reportStreamedProblem(file, io.openFile!, io, summaryStream)) return 1;
+  if (summaryOrTableGaveUp && reportStreamedProblem(file, io.openFile!, io, readSibling, summaryStream)) return 1;
   if (command === 'jacobian' && !values.role?.length && !lossOverride && io.openFile) {
     // One sample's Jacobian of a large logits file: read in parts, only that row read back (issue 22).
     const source = streamedJacobianSource(file, readSibling, values.reduction as Reduction, {
@@ -225,7 +226,7 @@ export function runCli(argv: string[], io: CliIo): number {
   if (streamed) dataset = streamed.dataset;
   else {
     // A file the streaming reader stopped in: the full reader's message, without the full reader.
-    if (!summaryOrTableGaveUp && io.openFile && reportStreamedProblem(file, io.openFile, io)) return 1;
+    if (!summaryOrTableGaveUp && io.openFile && reportStreamedProblem(file, io.openFile, io, readSibling)) return 1;
     let bytes: Uint8Array;
     try {
       bytes = io.readFile(file);
@@ -437,17 +438,23 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
 }
 
 /**
- * A large CSV or JSON file's parse error found a chunk at a time (src/node/streamedProblem.ts),
- * printed as reportProblems prints the full reader's; false when there is none to find so.
- * `gaveUp`: the summary's one-thread stream, which stopped where the problem is.
+ * A large CSV or JSON file's parse error (or cut-short end) found a chunk at a time
+ * (src/node/streamedProblem.ts), printed as reportProblems prints the full reader's; false when
+ * there is none to find so. `gaveUp`: the summary's one-thread stream, which stopped where the problem is.
  */
-function reportStreamedProblem(file: string, open: (path: string) => ChunkFile | null, io: CliIo, gaveUp?: SummaryStream): boolean {
+function reportStreamedProblem(
+  file: string,
+  open: (path: string) => ChunkFile | null,
+  io: CliIo,
+  readSibling: ReadSibling,
+  gaveUp?: SummaryStream,
+): boolean {
   const f = partsFormat(file) ? open(file) : null;
   if (!f) return false;
   try {
-    const error = streamedProblem(f, file, true, gaveUp);
-    if (!error) return false;
-    printProblems(file, fileLineIndex(f, error.start), [error.toProblem()], io);
+    const problem = streamedProblem(f, file, { gaveUp, readSibling });
+    if (!problem) return false;
+    printProblems(file, fileLineIndex(f, problem.start), [problem], io);
     return true;
   } finally {
     f.close();

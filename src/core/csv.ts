@@ -49,12 +49,28 @@ const MISSING = /^(na|n\/a|nan|null|none|missing|-|\?)$/i;
  * without an error. The caller checks the file's start (notTextProblem), which parseCsv checks first.
  */
 export function csvLineError(head: Uint8Array, line: Uint8Array, row: number, delimiter?: '\t'): InputError | null {
+  const read = readLine(head, line, row, delimiter);
+  return read instanceof InputError ? read : null;
+}
+
+/**
+ * The ragged-row problem of `line` (as csvLineError's) when it reads without an error but has more
+ * or fewer cells than the header: the last line of a file cut short, as a run killed while writing
+ * leaves it. Whether that is all the full reader would say is the caller's to know. Null otherwise.
+ */
+export function csvRaggedLine(head: Uint8Array, line: Uint8Array, row: number, delimiter?: '\t'): Problem | null {
+  const read = readLine(head, line, row, delimiter);
+  if (read instanceof InputError || read.rows !== row + 1 || read.ragged.length !== 3) return null;
+  return raggedRowProblem(read, 0, row);
+}
+
+/** head + line parsed as a table whose data rows start at number `row`, or the error it throws. */
+function readLine(head: Uint8Array, line: Uint8Array, row: number, delimiter?: '\t'): CsvTable | InputError {
   const window = new Uint8Array(head.length + line.length);
   window.set(head);
   window.set(line, head.length);
   try {
-    parseTable(window, delimiter, row);
-    return null;
+    return parseTable(window, delimiter, row);
   } catch (error) {
     if (error instanceof InputError) return withinFile(error, window.length) as InputError;
     throw error;
@@ -236,22 +252,21 @@ function emptyCellError(columns: string[], rows: number, col: number, cellAt: nu
  */
 export function raggedRowProblems(table: CsvTable, cap: number): Problem[] {
   const out: Problem[] = [];
-  const width = table.columns.length;
-  for (let t = 0; t < table.ragged.length; t += 3) {
-    if (out.length >= cap) {
-      out.push(out[cap - 1]);
-      continue;
-    }
-    const [row, cells, trailingAt] = [table.ragged[t], table.ragged[t + 1], table.ragged[t + 2]];
-    if (cells === width + 1 && trailingAt >= 0) {
-      const message = `sample ${row} has an extra empty cell after its ${width} values; remove the trailing ${nameOf(table.delimiter)}`;
-      out.push(problem(message, trailingAt, trailingAt + 1, 'ragged'));
-    } else {
-      const message = `sample ${row} has ${cells} value${cells === 1 ? '' : 's'}, expected ${width} (one per header column)`;
-      out.push(problem(message, table.rowSpans[2 * row], table.rowSpans[2 * row + 1], 'ragged'));
-    }
-  }
+  for (let t = 0; t < table.ragged.length; t += 3) out.push(out.length >= cap ? out[cap - 1] : raggedRowProblem(table, t));
   return out;
+}
+
+/** The problem of the ragged triple at `t`; `firstRow`: the number of the table's first data row. */
+function raggedRowProblem(table: CsvTable, t: number, firstRow = 0): Problem {
+  const width = table.columns.length;
+  const [row, cells, trailingAt] = [table.ragged[t], table.ragged[t + 1], table.ragged[t + 2]];
+  if (cells === width + 1 && trailingAt >= 0) {
+    const message = `sample ${row} has an extra empty cell after its ${width} values; remove the trailing ${nameOf(table.delimiter)}`;
+    return problem(message, trailingAt, trailingAt + 1, 'ragged');
+  }
+  const message = `sample ${row} has ${cells} value${cells === 1 ? '' : 's'}, expected ${width} (one per header column)`;
+  const at = row - firstRow;
+  return problem(message, table.rowSpans[2 * at], table.rowSpans[2 * at + 1], 'ragged');
 }
 
 function afterNumberError(

@@ -77,9 +77,11 @@ export function parseJson(bytes: Uint8Array): JsonNode {
  * its '[' through its first ']'. The parser reads left to right and its messages name no row, so
  * when the rows before were read without a problem, parseJson of the whole file throws the same
  * error. Positions are in head + row; null when the row reads without an error, or the error is
- * the window's end (code 'truncated'). The caller checks the file's start (notTextProblem).
+ * the window's end (code 'truncated') and that is not the file's. `atFileEnd`: `row` runs to the
+ * file's end (a file cut short), so an error there is the whole file's. The caller checks the
+ * file's start (notTextProblem).
  */
-export function jsonRowError(head: Uint8Array, row: Uint8Array): InputError | null {
+export function jsonRowError(head: Uint8Array, row: Uint8Array, atFileEnd = false): InputError | null {
   const window = new Uint8Array(head.length + row.length);
   window.set(head);
   window.set(row, head.length);
@@ -89,7 +91,8 @@ export function jsonRowError(head: Uint8Array, row: Uint8Array): InputError | nu
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const within = withinFile(error, window.length) as InputError;
-    return within.code === 'truncated' || within.start < head.length || within.start >= window.length ? null : within;
+    if (within.start < head.length) return null;
+    return atFileEnd || (within.code !== 'truncated' && within.start < window.length) ? within : null;
   }
 }
 

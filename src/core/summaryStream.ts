@@ -34,6 +34,8 @@ export interface CsvLineFailure {
   row: number;
   /** File offset just after the header's line break. */
   rowsStart: number;
+  /** Classes: the header's logit columns. */
+  k: number;
 }
 
 export class CsvSummaryStream implements SummaryStream {
@@ -110,8 +112,16 @@ export class CsvSummaryStream implements SummaryStream {
 
   /** Gives up at the current row, whose start `feed` has put in its spans. */
   private failedAt(summer: LogitRowSummer): -1 {
-    this.failure = { offset: summer.spans[2 * summer.rows], row: summer.n + summer.rows, rowsStart: this.rowsStart };
+    this.failure = { offset: summer.spans[2 * summer.rows], row: summer.n + summer.rows, rowsStart: this.rowsStart, k: summer.k };
     return -1;
+  }
+
+  /**
+   * After a failure: whether the rows before it hold nothing the full reader would report (a label
+   * out of range, an overflowing loss), as for a file that ended there. Summarises them.
+   */
+  rowsBeforeFailureClean(): boolean {
+    return this.failure !== null && this.summer !== null && this.summer.flush();
   }
 
   release(): void {
@@ -166,16 +176,26 @@ function isSpace(c: number): boolean {
 
 /** Where a JSON stream of a whole file stopped in a row of "logits": for the full reader's message there. */
 export interface JsonRowFailure {
-  /** File offset of the row's '['. */
+  /**
+   * File offset of the row's '['. When `atEnd`, the last row begun ("logits" start when none was),
+   * and the file ended in it or after it.
+   */
   offset: number;
   /** File offset just after the '[' that opens "logits". */
   rowsStart: number;
+  /** The file ended in or after the row, before the document did (a file cut short). */
+  atEnd?: boolean;
 }
 
 export class JsonSummaryStream implements SummaryStream {
-  /** Set when `feed` gave up inside a row (not a part's stream). Not set between rows or for a block. */
+  /**
+   * Set when `feed` gave up inside a row, or at the file's end after "logits" began (not a part's
+   * stream). Not set elsewhere between rows or for a block.
+   */
   failure: JsonRowFailure | null = null;
   private rowsStart = 0;
+  /** File offset of the last row begun, −1 before the first. */
+  private lastRowAt = -1;
   private state = State.Start;
   private summer: LogitRowSummer | null = null;
   private labels: Int32Array | null;
@@ -191,10 +211,13 @@ export class JsonSummaryStream implements SummaryStream {
    * `part` (a file read by several threads): the bytes start inside the "logits" array, before row
    * `firstRow` (at its '[' when `first`, else at the ',' before it); a part that is not `final` ends
    * just after a row's ']'.
+   * `withoutLabels`: reads a file whose labels were not found from the tail (a file cut short) for
+   * where it stops (`failure`), with no summary.
    */
   constructor(
     private readonly tail: { labels: Int32Array; keyAt: number } | null,
     private readonly part: { k: number; firstRow: number; first: boolean; final: boolean; target?: RowTarget } | null = null,
+    private readonly withoutLabels = false,
   ) {
     this.labels = tail ? tail.labels : null;
     if (part) {
@@ -250,7 +273,7 @@ export class JsonSummaryStream implements SummaryStream {
             ws();
             if (b[p++] !== 91) return -1;
             if (key === 'logits' && !this.seenLogits) {
-              if (!this.labels) return -1; // labels after the logits but not found from the tail
+              if (!this.labels && !this.withoutLabels) return -1; // labels after the logits but not found from the tail
               this.seenLogits = true;
               this.state = State.Rows;
               this.rowsStart = base + p;
@@ -282,11 +305,9 @@ export class JsonSummaryStream implements SummaryStream {
               ws();
             }
             if (b[p] !== 91) return -1;
-            if (indexOfByte(b, 93, p) < 0) {
-              if (!last) throw NEED_MORE;
-              return -1;
-            }
             const rowAt = p;
+            this.lastRowAt = base + rowAt;
+            if (indexOfByte(b, 93, p) < 0) throw NEED_MORE;
             p = this.row(b, p, base);
             if (p < 0) {
               if (!this.part) this.failure = { offset: base + rowAt, rowsStart: this.rowsStart };
@@ -331,10 +352,17 @@ export class JsonSummaryStream implements SummaryStream {
         }
       }
     } catch (error) {
-      if (error === NEED_MORE) return last ? -1 : checkpoint;
+      if (error === NEED_MORE) return last ? this.endedEarly() : checkpoint;
       if (error === NOT_SIMPLE) return -1;
       throw error;
     }
+  }
+
+  /** The file ended before the document did: where, once "logits" began (not a part's stream). */
+  private endedEarly(): -1 {
+    if (this.seenLogits && !this.part)
+      this.failure = { offset: this.lastRowAt >= 0 ? this.lastRowAt : this.rowsStart, rowsStart: this.rowsStart, atEnd: true };
+    return -1;
   }
 
   /**
@@ -355,11 +383,13 @@ export class JsonSummaryStream implements SummaryStream {
       this.summer.block.set(values);
     } else if (j !== k) return -1;
     const s = this.summer!;
-    const labels = this.labels!;
-    if (this.rowsSeen >= labels.length) return -1;
+    const labels = this.labels;
+    if (labels && this.rowsSeen >= labels.length) return -1;
     s.spans[2 * s.rows] = base + p;
     s.spans[2 * s.rows + 1] = base + at;
-    s.labels[s.rows++] = labels[this.rowsSeen++];
+    // Without labels (withoutLabels), class 0 stands in: no summary is made.
+    s.labels[s.rows++] = labels ? labels[this.rowsSeen] : 0;
+    this.rowsSeen++;
     return s.rows < s.blockRows || s.flush() ? at : -1;
   }
 

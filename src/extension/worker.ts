@@ -19,6 +19,7 @@ import { NOT_THE_DOCUMENT, replayEdits, type EditedFile, type TextEdit } from '.
 import { archiveRoleMatch } from './archiveRoles';
 import { analyzeLogitFile } from '../node/logitFileAnalysis';
 import { streamedProblemAnalysis } from '../node/streamedProblem';
+import { siblingReader } from '../core/classNames';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThreads';
 import { WARM_PARTS_PER_THREAD, type PartJob } from '../node/summaryParts';
@@ -202,7 +203,12 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
 function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
   // Our own export is never analysed (readInput's check), whatever it holds.
   if (!('path' in request.input) || isExportedAnalysis(request.fileName)) return false;
-  const found = streamedProblemAnalysis(request.input.path, request.fileName, request.options.maxArchiveBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const found = streamedProblemAnalysis(
+    request.input.path,
+    request.fileName,
+    request.options.maxArchiveBytes ?? DEFAULT_MAX_FILE_BYTES,
+    siblingReader({ siblings: request.options.siblings ?? {} }),
+  );
   if (!found) return false;
   kept = null;
   documentBytes = null;

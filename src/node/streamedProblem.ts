@@ -4,17 +4,20 @@
  * cell took 14–29 s and 1.9–2.7 GB before it said where. Its parse errors depend only on the bytes
  * up to the bad value, so when the streaming reader of the simple layout stops at a CSV line or
  * inside a JSON row, the full reader's parse of the file's head and that one line or row
- * (csvLineError, jsonRowError) throws the error the whole file would. Anything else (a problem the
- * full reader finds only after the parse, a line the streaming reader does not take but the full
- * reader does) returns null: the caller runs the full reader.
+ * (csvLineError, jsonRowError) throws the error the whole file would. A file cut short (a run
+ * killed while writing) is found so too: a CSV's last line with too few cells after clean rows
+ * (csvRaggedLine), a JSON that ends inside "logits" or after it (its window runs to the file's
+ * end). Anything else (a problem the full reader finds only after the parse, a line the streaming
+ * reader does not take but the full reader does) returns null: the caller runs the full reader.
  */
-import { csvLineError } from '../core/csv';
+import { siblingClassNames, type ReadSibling } from '../core/classNames';
+import { csvLineError, csvRaggedLine } from '../core/csv';
 import { jsonRowError } from '../core/json';
 import { notTextProblem } from '../core/fileSignature';
 import { LineIndex, type LineTables } from '../core/lineIndex';
 import { joinLineStretches } from '../core/lineTableBuilder';
 import type { PipelineResult } from '../core/pipeline';
-import { InputError } from '../core/problems';
+import type { Problem } from '../core/problems';
 import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
@@ -25,37 +28,67 @@ const SIGNATURE_BYTES = 8192;
 /** A longer line or row is left to the full reader. */
 const MAX_LINE_BYTES = 64 << 20;
 
-/**
- * The error the full reader would throw for the whole file, with file offsets; null when it cannot
- * be found so. `signature`: also the full reader's first check, that the file's start is text
- * (false: null for such a file, whose reader decides first whether it is a tensor file at all).
- * `gaveUp`: a stream of the whole file that gave up already (the summary's), whose stopping place
- * is taken instead of reading the file again.
- */
-export function streamedProblem(f: ChunkFile, fileName: string, signature = true, gaveUp?: SummaryStream): InputError | null {
+export interface StreamedProblemOptions {
+  /** Also the full reader's first check, that the file's start is text (false: null for such a file, whose reader decides first whether it is a tensor file at all). */
+  signature?: boolean;
+  /** A stream of the whole file that gave up already (the summary's), whose stopping place is taken instead of reading the file again. */
+  gaveUp?: SummaryStream;
+  /** The files beside this one, as the full reader is given them (class names): their problems would join a cut CSV's. */
+  readSibling?: ReadSibling;
+}
+
+/** The problem the full reader would report for the whole file, with file offsets, when it is its only one; else null. */
+export function streamedProblem(f: ChunkFile, fileName: string, options: StreamedProblemOptions = {}): Problem | null {
   const format = partsFormat(fileName);
   if (!format) return null;
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'csv' ? 'CSV' : 'JSON');
-  if (notText) return signature ? notText : null;
-  return format === 'csv' ? csvProblem(f, gaveUp) : jsonProblem(f, gaveUp);
+  if (notText) return options.signature === false ? null : notText.toProblem();
+  return format === 'csv' ? csvProblem(f, options) : jsonProblem(f, options);
 }
 
-function csvProblem(f: ChunkFile, gaveUp?: SummaryStream): InputError | null {
-  const failure = gaveUp instanceof CsvSummaryStream ? gaveUp.failure : stoppedAt(f, new CsvSummaryStream());
+function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | null {
+  const stream = gaveUp instanceof CsvSummaryStream ? gaveUp : streamed(f, new CsvSummaryStream());
+  try {
+    return stream && csvLineProblem(f, stream, readSibling);
+  } finally {
+    if (stream !== gaveUp) stream?.release();
+  }
+}
+
+function csvLineProblem(f: ChunkFile, stream: CsvSummaryStream, readSibling?: ReadSibling): Problem | null {
+  const failure = stream.failure;
   if (!failure) return null;
   const line = bytesThrough(f, failure.offset, 10);
-  return line && shifted(readAt(f, 0, failure.rowsStart), failure.offset, (head) => csvLineError(head, line, failure.row));
+  if (!line) return null;
+  const head = readAt(f, 0, failure.rowsStart);
+  const error = shifted(head, failure.offset, csvLineError(head, line, failure.row)?.toProblem());
+  if (error) return error;
+  // A file cut short: its last line, after rows that alone would be read without a problem.
+  const cut =
+    blankToEnd(f, failure.offset + line.length) &&
+    stream.rowsBeforeFailureClean() &&
+    siblingClassNames(failure.k, readSibling ?? (() => null)).problems.length === 0;
+  return cut ? shifted(head, failure.offset, csvRaggedLine(head, line, failure.row)) : null;
 }
 
-function jsonProblem(f: ChunkFile, gaveUp?: SummaryStream): InputError | null {
-  const failure = gaveUp instanceof JsonSummaryStream ? gaveUp.failure : stoppedAt(f, new JsonSummaryStream(jsonTail(f)));
+function jsonProblem(f: ChunkFile, { gaveUp }: StreamedProblemOptions): Problem | null {
+  let failure = gaveUp instanceof JsonSummaryStream ? gaveUp.failure : null;
+  if (!failure) {
+    // Labels not found from the tail (a file cut short has none there): read for where it stops.
+    const tail = jsonTail(f);
+    const stream = streamed(f, new JsonSummaryStream(tail, null, !tail));
+    stream?.release();
+    failure = stream?.failure ?? null;
+  }
   if (!failure) return null;
-  const row = bytesThrough(f, failure.offset, 93);
-  return row && shifted(readAt(f, 0, failure.rowsStart), failure.offset, (head) => jsonRowError(head, row));
+  const row = failure.atEnd ? bytesToEnd(f, failure.offset) : bytesThrough(f, failure.offset, 93);
+  if (!row) return null;
+  const head = readAt(f, 0, failure.rowsStart);
+  return shifted(head, failure.offset, jsonRowError(head, row, failure.offset + row.length === f.size)?.toProblem());
 }
 
-/** `stream` run over the whole file: where it stopped in a row, or null (it read the file, or stopped elsewhere). */
-function stoppedAt<S extends CsvSummaryStream | JsonSummaryStream>(f: ChunkFile, stream: S): S['failure'] {
+/** `stream` run over the whole file, or null when it read it (nothing stopped it). */
+function streamed<S extends CsvSummaryStream | JsonSummaryStream>(f: ChunkFile, stream: S): S | null {
   const complete = feedChunks(
     f,
     0,
@@ -63,16 +96,14 @@ function stoppedAt<S extends CsvSummaryStream | JsonSummaryStream>(f: ChunkFile,
     (bytes, last, offset) => stream.feed(bytes, last, offset),
     () => stream.done,
   );
-  stream.release();
-  return complete ? null : stream.failure;
+  return complete ? null : stream;
 }
 
-/** The error found in head + what follows it, moved to the file's offsets (that part starts at `offset`). */
-function shifted(head: Uint8Array, offset: number, find: (head: Uint8Array) => InputError | null): InputError | null {
-  const error = find(head);
-  if (!error || error.start < head.length) return null;
+/** A problem found in head + what follows it, moved to the file's offsets (that part starts at `offset`). */
+function shifted(head: Uint8Array, offset: number, found: Problem | null | undefined): Problem | null {
+  if (!found || found.start < head.length) return null;
   const shift = offset - head.length;
-  return new InputError(error.message, error.start + shift, error.end + shift, error.code);
+  return { ...found, start: found.start + shift, end: found.end + shift };
 }
 
 /**
@@ -87,14 +118,15 @@ export function streamedProblemAnalysis(
   path: string,
   fileName: string,
   maxBytes: number,
+  readSibling?: ReadSibling,
 ): { result: PipelineResult; lines: LineTables; byteLength: number } | null {
   const f = partsFormat(fileName) ? openChunkFile(path, maxBytes) : null;
   if (!f) return null;
   try {
-    const error = streamedProblem(f, fileName, false);
-    if (!error) return null;
-    // What runPipeline returns when loadTensorFile reports an InputError.
-    const result: PipelineResult = { dataset: null, analysis: null, network: null, problems: [error.toProblem()] };
+    const problem = streamedProblem(f, fileName, { signature: false, readSibling });
+    if (!problem) return null;
+    // What runPipeline returns when the file's one problem is an error.
+    const result: PipelineResult = { dataset: null, analysis: null, network: null, problems: [problem] };
     return { result, lines: joinLineStretches([lineStretch(f, 0, f.size, false)], f.size), byteLength: f.size };
   } finally {
     f.close();
@@ -109,6 +141,18 @@ export function fileLineIndex(f: ChunkFile, upTo: number): LineIndex {
   const end = Math.min(f.size, upTo + 1);
   const window = { length: f.size, subarray: (start: number, stop: number) => readAt(f, start, Math.max(0, stop - start)) };
   return new LineIndex(window, joinLineStretches([lineStretch(f, 0, end, false)], end));
+}
+
+/** The file from `offset` to its end; null past MAX_LINE_BYTES. */
+function bytesToEnd(f: ChunkFile, offset: number): Uint8Array | null {
+  return f.size - offset > MAX_LINE_BYTES ? null : readAt(f, offset, f.size - offset);
+}
+
+/** Whether the file holds only line breaks from `offset` to its end (as the full reader's trailing blank lines). */
+function blankToEnd(f: ChunkFile, offset: number): boolean {
+  const rest = f.size - offset;
+  if (rest > READ_CHUNK_BYTES) return false;
+  return readAt(f, offset, rest).every((c) => c === 10 || c === 13);
 }
 
 /** The file from `offset` through the first `byte` at or after it (or to the file's end); null past MAX_LINE_BYTES. */

@@ -53,6 +53,14 @@ export function exampleAndBadFiles(root: string): string[] {
   ].filter((p) => /\.(json|csv)$/.test(p) && !p.endsWith('expected.json'));
 }
 
+/** `count` cuts of `text` at seeded places after `from`, as a run killed while writing leaves a file. */
+export function* cutsOf(text: string, from: number, count: number, rand: () => number): Generator<{ what: string; text: string }> {
+  for (let i = 0; i < count; i++) {
+    const at = from + Math.floor(rand() * (text.length - from));
+    yield { what: `cut after ${at} of ${text.length} characters`, text: text.slice(0, at) };
+  }
+}
+
 /** `count` mutations of `text`: at a seeded place, up to 2 bytes cut and most often one put in. */
 export function* byteMutations(text: string, count: number, rand: () => number): Generator<{ at: number; mutated: string }> {
   const pick = (s: string) => s[Math.floor(rand() * s.length)];

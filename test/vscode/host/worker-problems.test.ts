@@ -114,9 +114,10 @@ describe('a file above the worker threshold: its problems reach the Problems pan
     }
   });
 
-  it('a bad value deep in a CSV opened, and in a JSON from disk: the full reader’s one error at its range, the file read only to it', async () => {
-    // Issue 22: the worker finds a parse error a chunk at a time (src/node/streamedProblem.ts)
-    // instead of holding the file and every value; the Problems panel shows what the full reader says.
+  it('a bad value deep in a CSV opened, and in a JSON from disk, and each cut short: the full reader’s one error at its range, the file read only to it', async () => {
+    // Issue 22: the worker finds a parse error, or the end of a file cut short, a chunk at a time
+    // (src/node/streamedProblem.ts) instead of holding the file and every value; the Problems
+    // panel shows what the full reader says.
     const rows = Array.from({ length: 3000 }, (_, i) => Array.from({ length: 8 }, (_, j) => (((i * 7 + j * 3) % 11) - 5) / 4));
     const labels = rows.map((_, i) => i % 8);
     const csvRows = rows.map((r, i) => `${r.join(',')},${labels[i]}`);
@@ -125,18 +126,25 @@ describe('a file above the worker threshold: its problems reach the Problems pan
     const jsonRows = rows.map((r) => `[${r.join(', ')}]`);
     jsonRows[2700] = jsonRows[2700].replace(/, [^,]*\]$/, ', NaN]');
     const json = `{"logits": [${jsonRows.join(', ')}], "labels": [${labels.join(', ')}]}`;
-    for (const [name, text, open] of [
-      ['bad-value.csv', csv, true],
-      ['bad-value.json', json, false],
+    // Cut short as a run killed while writing leaves them: inside sample 2,900's row.
+    const csvCut = [`${rows[0].map((_, j) => `logit_${j}`).join(',')},label`, ...csvRows.slice(0, 2900), csvRows[2900].slice(0, 9)].join(
+      '\n',
+    );
+    const jsonCut = `{"logits": [${rows
+      .slice(0, 2901)
+      .map((r) => `[${r.join(', ')}]`)
+      .join(', ')}`.slice(0, -12);
+    for (const [name, text, open, message] of [
+      ['bad-value.csv', csv, true, /^"x1\.5" \(sample 2500, column "logit_2"\) is not a number$/],
+      ['bad-value.json', json, false, /^NaN is not a number JSON can hold/],
+      ['cut-short.csv', csvCut.replace(/x1\.5/, '1.5'), false, /^sample 2900 has 3 values, expected 9 \(one per header column\)$/],
+      ['cut-short.json', jsonCut, true, /^the file ends unexpectedly inside an array; is it truncated\?$/],
     ] as const) {
       const uri = workspaceFile(name);
       const bytes = new TextEncoder().encode(text);
       await vscode.workspace.fs.writeFile(uri, bytes);
       const [expected] = runPipeline(bytes, name).problems;
-      assert.match(
-        expected.message,
-        open ? /^"x1\.5" \(sample 2500, column "logit_2"\) is not a number$/ : /^NaN is not a number JSON can hold/,
-      );
+      assert.match(expected.message, message);
       const lines = lineIndexOf(bytes, name);
       const range = (s: number, e: number) => {
         const [a, b] = [lines.position(s), lines.position(e)];
