@@ -438,7 +438,7 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
 }
 
 /**
- * A large CSV or JSON file's parse error (or cut-short end) found a chunk at a time
+ * A large CSV or JSON file's parse error (or cut-short end, or labels out of range) found a chunk at a time
  * (src/node/streamedProblem.ts), printed as reportProblems prints the full reader's; false when
  * there is none to find so. `gaveUp`: the summary's one-thread stream, which stopped where the problem is.
  */
@@ -452,9 +452,9 @@ function reportStreamedProblem(
   const f = partsFormat(file) ? open(file) : null;
   if (!f) return false;
   try {
-    const problem = streamedProblem(f, file, { gaveUp, readSibling });
-    if (!problem) return false;
-    printProblems(file, fileLineIndex(f, problem.start), [problem], io);
+    const problems = streamedProblem(f, file, { gaveUp, readSibling });
+    if (!problems) return false;
+    printProblems(file, fileLineIndex(f, Math.max(...problems.map((p) => p.start))), problems, io);
     return true;
   } finally {
     f.close();

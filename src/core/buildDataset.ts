@@ -61,6 +61,10 @@ export class ProblemSink {
     this.counts.set(p.code, c);
     if (c <= MAX_MESSAGES_PER_KIND) this.list.push(p);
   }
+  /** `n` more of kind `code` beyond those added: counted, not listed (a list found a chunk at a time). */
+  countMore(code: string, n: number): void {
+    this.counts.set(code, (this.counts.get(code) ?? 0) + n);
+  }
   get errors(): number {
     return this.list.filter((p) => p.severity === 'error').length;
   }

@@ -64,6 +64,32 @@ export function withSmallBlocks<T>(rows: number, read: () => T): T {
   }
 }
 
+/**
+ * Labels out of range that a summer notes instead of stopping at them (streamedProblem.ts: the
+ * full reader's problems for a file whose only fault they are): the first `keep` (row, value and
+ * row span), how many in all, and whether any label is 0, which the full reader's "1-based?" hint
+ * asks.
+ */
+export class OutOfRangeLabels {
+  readonly rows: number[] = [];
+  readonly values: number[] = [];
+  /** [start, end) of each kept row in the file, as the stream gave the summer. */
+  readonly spans: number[] = [];
+  count = 0;
+  sawZero = false;
+
+  constructor(readonly keep: number) {}
+
+  note(row: number, value: number, start: number, end: number): void {
+    if (this.rows.length < this.keep) {
+      this.rows.push(row);
+      this.values.push(value);
+      this.spans.push(start, end);
+    }
+    this.count++;
+  }
+}
+
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */
   readonly block: Float64Array;
@@ -84,10 +110,12 @@ export class LogitRowSummer {
   /** With `keep` (a part of a file read by several threads): every row's loss and bound, in order. */
   readonly kept: { losses: number[]; bounds: number[] } | null;
 
+  /** `outOfRange`: notes such labels and goes on (class 0 stands in), instead of failing the flush. */
   constructor(
     readonly k: number,
     keep = false,
     private readonly target: RowTarget | null = null,
+    private readonly outOfRange: OutOfRangeLabels | null = null,
   ) {
     this.kept = keep && !target ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
@@ -109,7 +137,8 @@ export class LogitRowSummer {
     const { k, rows, block, labels } = this;
     if (rows === 0) return true;
     for (let i = 0; i < rows; i++) {
-      const label = labels[i];
+      let label = labels[i];
+      if (this.outOfRange) label = this.noted(i, label);
       if (!(label >= 0 && label < k)) return false;
       // logitLossIsFinite (buildDataset.ts): max − z[label] + log K must not overflow.
       let max = -Infinity;
@@ -131,6 +160,16 @@ export class LogitRowSummer {
     this.n += rows;
     this.rows = 0;
     return true;
+  }
+
+  /** The label row i is summarised with: its own, or 0 for one out of range, which is noted. */
+  private noted(i: number, label: number): number {
+    const found = this.outOfRange!;
+    if (label === 0) found.sawZero = true;
+    if (label >= 0 && label < this.k) return label;
+    found.note(this.n + i, label, this.spans[2 * i], this.spans[2 * i + 1]);
+    this.labels[i] = 0; // the file has errors: these losses are never reported
+    return 0;
   }
 
   private keep(t: RowTarget, values: Float64Array, s: ReturnType<typeof summarizeClassification>): void {

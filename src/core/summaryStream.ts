@@ -11,7 +11,7 @@
  * many it consumed; the caller keeps the rest in front of the next chunk.
  */
 import { scanNumber, type NumberScan } from './numberScan';
-import { LogitRowSummer, type RowTarget } from './summaryRows';
+import { LogitRowSummer, type OutOfRangeLabels, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
 
 export interface SummaryStream {
@@ -53,8 +53,12 @@ export class CsvSummaryStream implements SummaryStream {
   /**
    * `part`: the rows between two newlines of a file read by several threads (no header; K known);
    * a part that is not the file's last must not end in blank lines (one thread would refuse them).
+   * `outOfRange`: labels out of range are noted there and the rows read on (streamedProblem.ts).
    */
-  constructor(part?: { k: number; final: boolean; target?: RowTarget }) {
+  constructor(
+    part?: { k: number; final: boolean; target?: RowTarget },
+    private readonly outOfRange: OutOfRangeLabels | null = null,
+  ) {
     if (part) this.summer = new LogitRowSummer(part.k, true, part.target);
     this.final = part?.final ?? true;
   }
@@ -69,7 +73,7 @@ export class CsvSummaryStream implements SummaryStream {
       if (nl < 0) return last ? -1 : 0;
       const k = headerWidth(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl);
       if (k < 2) return -1;
-      this.summer = new LogitRowSummer(k);
+      this.summer = new LogitRowSummer(k, false, null, this.outOfRange);
       p = nl + 1;
       this.rowsStart = base + p;
     }
@@ -211,13 +215,14 @@ export class JsonSummaryStream implements SummaryStream {
    * `part` (a file read by several threads): the bytes start inside the "logits" array, before row
    * `firstRow` (at its '[' when `first`, else at the ',' before it); a part that is not `final` ends
    * just after a row's ']'.
-   * `withoutLabels`: reads a file whose labels were not found from the tail (a file cut short) for
-   * where it stops (`failure`), with no summary.
+   * `reading` (streamedProblem.ts): `withoutLabels` reads a file whose labels were not found from
+   * the tail (a file cut short) for where it stops (`failure`), with no summary; `outOfRange`
+   * notes labels out of range and reads on.
    */
   constructor(
     private readonly tail: { labels: Int32Array; keyAt: number } | null,
     private readonly part: { k: number; firstRow: number; first: boolean; final: boolean; target?: RowTarget } | null = null,
-    private readonly withoutLabels = false,
+    private readonly reading: { withoutLabels?: boolean; outOfRange?: OutOfRangeLabels } = {},
   ) {
     this.labels = tail ? tail.labels : null;
     if (part) {
@@ -273,7 +278,7 @@ export class JsonSummaryStream implements SummaryStream {
             ws();
             if (b[p++] !== 91) return -1;
             if (key === 'logits' && !this.seenLogits) {
-              if (!this.labels && !this.withoutLabels) return -1; // labels after the logits but not found from the tail
+              if (!this.labels && !this.reading.withoutLabels) return -1; // labels after the logits but not found from the tail
               this.seenLogits = true;
               this.state = State.Rows;
               this.rowsStart = base + p;
@@ -310,7 +315,8 @@ export class JsonSummaryStream implements SummaryStream {
             if (indexOfByte(b, 93, p) < 0) throw NEED_MORE;
             p = this.row(b, p, base);
             if (p < 0) {
-              if (!this.part) this.failure = { offset: base + rowAt, rowsStart: this.rowsStart };
+              // Not a block the summer refused (-2: a label out of range, an overflowing loss), which no row's parse explains.
+              if (!this.part && p === -1) this.failure = { offset: base + rowAt, rowsStart: this.rowsStart };
               return -1;
             }
             this.first = false;
@@ -366,8 +372,9 @@ export class JsonSummaryStream implements SummaryStream {
   }
 
   /**
-   * One row `[z, z, …]` at b[p] (its ']' is in b): the offset just past it, or -1 when it is not K
-   * plain numbers. Its numbers are read by rowNumbers; no allocation here but the first row's list.
+   * One row `[z, z, …]` at b[p] (its ']' is in b): the offset just past it, −1 when it is not K
+   * plain numbers, −2 when the block it filled was refused (flush). Its numbers are read by
+   * rowNumbers; no allocation here but the first row's list.
    */
   private row(b: Uint8Array, p: number, base: number): number {
     const summer = this.summer;
@@ -379,7 +386,7 @@ export class JsonSummaryStream implements SummaryStream {
     const at = scan.end;
     if (values) {
       if (j < 2) return -1;
-      this.summer = new LogitRowSummer(j);
+      this.summer = new LogitRowSummer(j, false, null, this.reading.outOfRange ?? null);
       this.summer.block.set(values);
     } else if (j !== k) return -1;
     const s = this.summer!;
@@ -390,7 +397,7 @@ export class JsonSummaryStream implements SummaryStream {
     // Without labels (withoutLabels), class 0 stands in: no summary is made.
     s.labels[s.rows++] = labels ? labels[this.rowsSeen] : 0;
     this.rowsSeen++;
-    return s.rows < s.blockRows || s.flush() ? at : -1;
+    return s.rows < s.blockRows || s.flush() ? at : -2;
   }
 
   release(): void {

@@ -196,9 +196,10 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
 }
 
 /**
- * A CSV or JSON file from disk that the fast path stopped in: the full reader's parse error found
- * a chunk at a time (src/node/streamedProblem.ts), not by holding the file and every value
- * (1.9 GB for a 1.13 GB CSV). False when there is none to find so.
+ * A CSV or JSON file from disk that the fast path stopped in: the full reader's problems (a parse
+ * error, a cut-short end, labels out of range) found a chunk at a time (src/node/streamedProblem.ts),
+ * not by holding the file and every value (1.9 GB for a 1.13 GB CSV). False when there are none
+ * to find so.
  */
 function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
   // Our own export is never analysed (readInput's check), whatever it holds.
@@ -212,7 +213,7 @@ function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze'
   if (!found) return false;
   kept = null;
   documentBytes = null;
-  answerAnalyzed(request.id, new TensorStore(found.result), found.result, found.lines, found.byteLength, 'to its first problem');
+  answerAnalyzed(request.id, new TensorStore(found.result), found.result, found.lines, found.byteLength, 'for its problems');
   return true;
 }
 

@@ -43,10 +43,11 @@ export type WorkerRequest =
 
 /**
  * How the worker read what it analysed: in parts on threads (a logits file from disk in the simple
- * layout), to its first problem a chunk at a time (such a file the full reader would refuse with a
- * parse error: src/node/streamedProblem.ts), or whole by the full reader.
+ * layout), for its problems a chunk at a time (such a file the full reader would refuse for a
+ * parse error, a cut-short end or labels out of range: src/node/streamedProblem.ts), or whole by
+ * the full reader.
  */
-export type WorkerRead = 'in parts' | 'to its first problem' | 'whole';
+export type WorkerRead = 'in parts' | 'for its problems' | 'whole';
 
 export type WorkerResponse =
   | {

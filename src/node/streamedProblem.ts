@@ -17,7 +17,10 @@ import { notTextProblem } from '../core/fileSignature';
 import { LineIndex, type LineTables } from '../core/lineIndex';
 import { joinLineStretches } from '../core/lineTableBuilder';
 import type { PipelineResult } from '../core/pipeline';
-import type { Problem } from '../core/problems';
+import { problem, type Problem } from '../core/problems';
+import { MAX_MESSAGES_PER_KIND, ProblemSink } from '../core/buildDataset';
+import { labelProblem } from '../core/labelCheck';
+import { OutOfRangeLabels } from '../core/summaryRows';
 import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
@@ -37,25 +40,43 @@ export interface StreamedProblemOptions {
   readSibling?: ReadSibling;
 }
 
-/** The problem the full reader would report for the whole file, with file offsets, when it is its only one; else null. */
-export function streamedProblem(f: ChunkFile, fileName: string, options: StreamedProblemOptions = {}): Problem | null {
+/**
+ * The problems the full reader would report for the whole file, with file offsets: its one parse
+ * error or short last row, or its labels out of range when they are all it would report; else null.
+ */
+export function streamedProblem(f: ChunkFile, fileName: string, options: StreamedProblemOptions = {}): Problem[] | null {
   const format = partsFormat(fileName);
   if (!format) return null;
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'csv' ? 'CSV' : 'JSON');
-  if (notText) return options.signature === false ? null : notText.toProblem();
-  return format === 'csv' ? csvProblem(f, options) : jsonProblem(f, options);
+  if (notText) return options.signature === false ? null : [notText.toProblem()];
+  const found = format === 'csv' ? csvProblem(f, options) : jsonProblem(f, options);
+  return found && !Array.isArray(found) ? [found] : found;
 }
 
-function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | null {
-  const stream = gaveUp instanceof CsvSummaryStream ? gaveUp : streamed(f, new CsvSummaryStream());
+function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
+  if (gaveUp instanceof CsvSummaryStream && gaveUp.failure) return csvLineProblem(f, gaveUp, readSibling);
+  // Read again (or first), noting labels out of range instead of stopping at the first.
+  const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
+  const stream = new CsvSummaryStream(undefined, outOfRange);
   try {
-    return stream && csvLineProblem(f, stream, readSibling);
+    if (!readWhole(f, stream)) return csvLineProblem(f, stream, readSibling, outOfRange);
+    const summer = stream.finish();
+    // The label's cell is the row's last: after its last comma (a label has at most 9 digits).
+    const labelSpan = (start: number, end: number) => {
+      const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
+      return [end - tail.length + tail.lastIndexOf(44) + 1, end];
+    };
+    return (
+      summer &&
+      outOfRangeProblems(summer.k, outOfRange, (j) => labelSpan(outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]), readSibling)
+    );
   } finally {
-    if (stream !== gaveUp) stream?.release();
+    stream.release();
   }
 }
 
-function csvLineProblem(f: ChunkFile, stream: CsvSummaryStream, readSibling?: ReadSibling): Problem | null {
+/** `outOfRange`: the labels out of range `stream` noted, which the full reader would list beside a short last row. */
+function csvLineProblem(f: ChunkFile, stream: CsvSummaryStream, readSibling?: ReadSibling, outOfRange?: OutOfRangeLabels): Problem | null {
   const failure = stream.failure;
   if (!failure) return null;
   const line = bytesThrough(f, failure.offset, 10);
@@ -67,18 +88,36 @@ function csvLineProblem(f: ChunkFile, stream: CsvSummaryStream, readSibling?: Re
   const cut =
     blankToEnd(f, failure.offset + line.length) &&
     stream.rowsBeforeFailureClean() &&
+    !outOfRange?.count &&
     siblingClassNames(failure.k, readSibling ?? (() => null)).problems.length === 0;
   return cut ? shifted(head, failure.offset, csvRaggedLine(head, line, failure.row)) : null;
 }
 
-function jsonProblem(f: ChunkFile, { gaveUp }: StreamedProblemOptions): Problem | null {
+function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
   let failure = gaveUp instanceof JsonSummaryStream ? gaveUp.failure : null;
   if (!failure) {
-    // Labels not found from the tail (a file cut short has none there): read for where it stops.
+    // Read again (or first): labels not found from the tail (a file cut short has none there), or
+    // out of range (noted, not stopped at).
     const tail = jsonTail(f);
-    const stream = streamed(f, new JsonSummaryStream(tail, null, !tail));
-    stream?.release();
-    failure = stream?.failure ?? null;
+    const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
+    const stream = new JsonSummaryStream(tail, null, { withoutLabels: !tail, outOfRange });
+    try {
+      if (readWhole(f, stream)) {
+        const summer = tail && stream.finish();
+        return (
+          summer &&
+          outOfRangeProblems(
+            summer.k,
+            outOfRange,
+            (j) => [tail.spans[2 * outOfRange.rows[j]], tail.spans[2 * outOfRange.rows[j] + 1]],
+            readSibling,
+          )
+        );
+      }
+      failure = stream.failure;
+    } finally {
+      stream.release();
+    }
   }
   if (!failure) return null;
   const row = failure.atEnd ? bytesToEnd(f, failure.offset) : bytesThrough(f, failure.offset, 93);
@@ -87,16 +126,37 @@ function jsonProblem(f: ChunkFile, { gaveUp }: StreamedProblemOptions): Problem 
   return shifted(head, failure.offset, jsonRowError(head, row, failure.offset + row.length === f.size)?.toProblem());
 }
 
-/** `stream` run over the whole file, or null when it read it (nothing stopped it). */
-function streamed<S extends CsvSummaryStream | JsonSummaryStream>(f: ChunkFile, stream: S): S | null {
-  const complete = feedChunks(
+/** Whether `stream` read the whole file (nothing stopped it). */
+function readWhole(f: ChunkFile, stream: SummaryStream): boolean {
+  return feedChunks(
     f,
     0,
     f.size,
     (bytes, last, offset) => stream.feed(bytes, last, offset),
     () => stream.done,
   );
-  return complete ? null : stream;
+}
+
+/**
+ * The full reader's list for a file read whole whose only fault is its labels out of range
+ * (buildClassification: one problem a label, 20 listed, then "…and N more"); null when it has none
+ * or class names beside it that the full reader would warn about.
+ */
+function outOfRangeProblems(
+  k: number,
+  found: OutOfRangeLabels,
+  spanOf: (j: number) => number[],
+  readSibling?: ReadSibling,
+): Problem[] | null {
+  if (found.count === 0 || siblingClassNames(k, readSibling ?? (() => null)).problems.length > 0) return null;
+  const sink = new ProblemSink();
+  for (let j = 0; j < found.rows.length; j++) {
+    const bad = labelProblem(found.values[j], found.rows[j], k, `${k} classes`, !found.sawZero)!;
+    const [start, end] = spanOf(j);
+    sink.add(problem(bad.message, start, end, bad.code));
+  }
+  sink.countMore('label-range', found.count - found.rows.length);
+  return sink.summarize();
 }
 
 /** A problem found in head + what follows it, moved to the file's offsets (that part starts at `offset`). */
@@ -123,10 +183,10 @@ export function streamedProblemAnalysis(
   const f = partsFormat(fileName) ? openChunkFile(path, maxBytes) : null;
   if (!f) return null;
   try {
-    const problem = streamedProblem(f, fileName, { signature: false, readSibling });
-    if (!problem) return null;
-    // What runPipeline returns when the file's one problem is an error.
-    const result: PipelineResult = { dataset: null, analysis: null, network: null, problems: [problem] };
+    const problems = streamedProblem(f, fileName, { signature: false, readSibling });
+    if (!problems) return null;
+    // What runPipeline returns when the file's problems are errors.
+    const result: PipelineResult = { dataset: null, analysis: null, network: null, problems };
     return { result, lines: joinLineStretches([lineStretch(f, 0, f.size, false)], f.size), byteLength: f.size };
   } finally {
     f.close();

@@ -16,6 +16,9 @@ import { lineIndexOf } from '../../../src/core/load';
 import { runPipeline } from '../../../src/core/pipeline';
 import { openChunkFile, READ_CHUNK_BYTES } from '../../../src/node/chunkFile';
 import { streamedProblemAnalysis, fileLineIndex, streamedProblem } from '../../../src/node/streamedProblem';
+import { streamedSummary } from '../../../src/cli/streamSummary';
+import type { SummaryStream } from '../../../src/core/summaryStream';
+import { withSmallBlocks } from '../../../src/core/summaryRows';
 import { cellMutations, csvOf, exampleAndBadFiles, jsonOf, jsonValueMutations, seededLogitRows } from '../../helpers/logitFiles';
 import { seededUniform } from '../../helpers/seeded';
 
@@ -27,29 +30,29 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 function bothReaders(path: string, name: string, siblings: Record<string, Uint8Array | null> = {}) {
   const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
   try {
-    const error = streamedProblem(f, name, { readSibling: (file) => siblings[file] ?? null });
-    const location = error && formatLocation(name, fileLineIndex(f, error.start), error.start);
+    const problems = streamedProblem(f, name, { readSibling: (file) => siblings[file] ?? null });
+    const index = problems && fileLineIndex(f, Math.max(...problems.map((p) => p.start)));
+    const locations = problems && problems.map((p) => formatLocation(name, index!, p.start));
     const bytes = new Uint8Array(readFileSync(path));
     const full = runPipeline(bytes, name, { siblings });
-    return {
-      error,
-      location,
-      full,
-      fullLocation: full.problems[0] && formatLocation(name, lineIndexOf(bytes, name), full.problems[0].start),
-    };
+    const fullIndex = lineIndexOf(bytes, name);
+    return { problems, locations, full, fullLocations: full.problems.map((p) => formatLocation(name, fullIndex, p.start)) };
   } finally {
     f.close();
   }
 }
 
-/** Found a chunk at a time: the full reader's one error, at the same FILE:LINE:COL; null when not found so. */
+/**
+ * Found a chunk at a time: the full reader's problems, at the same FILE:LINE:COL; null when not
+ * found so. Returns the first.
+ */
 function assertSameOrNull(path: string, name: string, what: string, siblings?: Record<string, Uint8Array | null>) {
-  const { error, location, full, fullLocation } = bothReaders(path, name, siblings);
-  if (error === null) return null;
+  const { problems, locations, full, fullLocations } = bothReaders(path, name, siblings);
+  if (problems === null) return null;
   assert.equal(full.dataset, null, `${what}: the full reader refuses the file`);
-  assert.deepEqual([error], full.problems, what);
-  assert.equal(location, fullLocation, what);
-  return error;
+  assert.deepEqual(problems, full.problems, what);
+  assert.deepEqual(locations, fullLocations, what);
+  return problems[0];
 }
 
 /**
@@ -112,7 +115,7 @@ test('the worker’s analysis of such a file is the full pipeline’s result, wi
   // A file that is not text at its start: the worker's own check decides first (not a tensor file).
   writeFileSync(path, new Uint8Array([0x1f, 0x8b, 8, 0, ...new TextEncoder().encode(text)]));
   const gzip = bothReaders(path, 'worker.csv');
-  assert.match(gzip.error!.message, /gzip-compressed/);
+  assert.match(gzip.problems![0].message, /gzip-compressed/);
   assert.equal(streamedProblemAnalysis(path, 'worker.csv', DEFAULT_MAX_FILE_BYTES), null);
   // A file the full reader reads, and a JSON: nothing to find.
   writeFileSync(path, text);
@@ -198,8 +201,8 @@ test('a CSV cut short after a row the full reader refuses, or beside a classes.t
   for (const [what, text, siblings] of cases) {
     const path = join(dir, 'refused.csv');
     writeFileSync(path, text);
-    const { error, full } = bothReaders(path, 'refused.csv', siblings);
-    assert.equal(error, null, what);
+    const { problems, full } = bothReaders(path, 'refused.csv', siblings);
+    assert.equal(problems, null, what);
     assert.ok(full.problems.length >= 2, `${what}: the full reader says more than the cut (${full.problems.length})`);
   }
   // The same cut with a classes.txt of 4 names: found, as the full reader's one problem.
@@ -268,4 +271,107 @@ test('the worker’s analysis of a broken file of 400,000 lines: the full pipeli
   assert.match(full.problems[0].message, /"two" \(sample 399990, column "logit_1"\) is not a number/);
   assert.deepEqual(analysis.result, full);
   assert.deepEqual(analysis.lines, lineIndexOf(bytes, 'lines.csv').tables);
+});
+
+test('labels out of range, the file’s only fault: the full reader’s list (20, then “…and N more”, the 1-based hint), or null beside another fault', () => {
+  const rows = seededLogitRows(200, 5, 40);
+  const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
+  const few = { ...rows, labels: rows.labels.map((l, i) => (i % 17 === 3 ? 5 + (i % 3) : l)) };
+  const names = { 'classes.txt': new TextEncoder().encode('a\nb\nc\nd\ne\n') };
+  const found: [string, string, Record<string, Uint8Array | null>?][] = [
+    ['labels.csv', csvOf(oneBased)],
+    ['labels.csv', csvOf(oneBased).replace(/\n/g, '\r\n')],
+    ['labels.csv', csvOf(few), names],
+    ['labels.json', jsonOf(oneBased)],
+    ['labels.json', jsonOf(few).replace(/\n {2}/g, ' ')],
+  ];
+  for (const [i, [name, text, siblings]] of found.entries()) {
+    const path = join(dir, `${i}-${name}`);
+    writeFileSync(path, text);
+    const first = assertSameOrNull(path, name, `case ${i}`, siblings);
+    assert.ok(first, `case ${i}: found a chunk at a time`);
+    assert.match(first.message, /^label \d of sample \d+ is out of range for 5 classes \(valid: 0…4\)/);
+  }
+  const listed = bothReaders(join(dir, '0-labels.csv'), 'labels.csv').problems!;
+  assert.equal(listed.length, 21);
+  assert.match(listed[0].message, /; labels count from 0 \(are these 1-based\?\)$/);
+  assert.match(listed[20].message, /^…and \d+ more like this \(\d+ in all\)$/);
+  // Beside another fault the full reader lists too, or after a labels-first JSON's labels (no spans kept): null.
+  const lines = csvOf(few).split('\n');
+  const refused: [string, string, Record<string, Uint8Array | null>?][] = [
+    ['short.csv', lines.map((l, i) => (i === 30 ? l.replace(/^[^,]*,/, '') : l)).join('\n')],
+    ['names.csv', csvOf(few), { 'classes.txt': new TextEncoder().encode('a\nb\n') }],
+    ['first.json', `{"labels": [${few.labels.join(', ')}], "logits": [${few.logits.map((r) => `[${r.join(', ')}]`).join(', ')}]}`],
+  ];
+  for (const [name, text, siblings] of refused) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const { problems, full } = bothReaders(path, name, siblings);
+    assert.equal(problems, null, name);
+    assert.equal(full.dataset, null, name);
+  }
+  // A parse error after them: thrown by the full reader's parser, so its one message.
+  const path = join(dir, 'then-bad.csv');
+  writeFileSync(path, lines.map((l, i) => (i === 150 ? l.replace(/^[^,]*/, 'oops') : l)).join('\n'));
+  assert.match(
+    assertSameOrNull(path, 'then-bad.csv', 'a bad cell after bad labels')!.message,
+    /^"oops" \(sample 149, column "logit_0"\) is not a number$/,
+  );
+});
+
+test('a large file with 1-based labels, read past the first read: the worker’s result and line tables are the full pipeline’s', () => {
+  const rows = seededLogitRows(3000, 24, 41);
+  const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
+  for (const [name, text] of [
+    ['one-based.csv', csvOf(oneBased)],
+    ['one-based.json', jsonOf(oneBased)],
+  ]) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const analysis = streamedProblemAnalysis(path, name, DEFAULT_MAX_FILE_BYTES)!;
+    const bytes = new TextEncoder().encode(text);
+    const full = runPipeline(bytes, name, { rowsOnDemand: true });
+    assert.match(full.problems[20].message, /^…and \d{2,3} more like this \(\d{3} in all\)$/);
+    assert.deepEqual(analysis.result, full, name);
+    assert.deepEqual(analysis.lines, lineIndexOf(bytes, name).tables, name);
+  }
+});
+
+test('labels out of range after the summary gave up (its blocks refused by the summer): the full reader’s list, not a row’s parse', () => {
+  // The summary's stream stops at the first block with a bad label; small blocks make it stop
+  // mid-file, as a 1 GB file's 2 MB blocks do. Its stopping place is no row's fault (the summary's
+  // JSON stream once recorded it as one, and the full reader ran).
+  const rows = seededLogitRows(200, 5, 42);
+  const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
+  for (const [name, text] of [
+    ['gave-up.csv', csvOf(oneBased)],
+    ['gave-up.json', jsonOf(oneBased)],
+  ]) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    let gaveUp: SummaryStream | undefined;
+    const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
+    assert.equal(
+      withSmallBlocks(8, () =>
+        streamedSummary(
+          path,
+          open,
+          () => null,
+          'mean',
+          { count: 1 },
+          (s) => (gaveUp = s),
+        ),
+      ),
+      null,
+    );
+    assert.ok(gaveUp, name);
+    const f = open(path)!;
+    try {
+      const problems = streamedProblem(f, name, { gaveUp });
+      assert.deepEqual(problems, runPipeline(new TextEncoder().encode(text), name).problems, name);
+      assert.equal(problems!.length, 21, name);
+    } finally {
+      f.close();
+    }
+  }
 });

@@ -159,12 +159,47 @@ describe('a file above the worker threshold: its problems reach the Problems pan
         assert.equal(diagnostics[0].severity, vscode.DiagnosticSeverity.Error);
         const file = service().get(uri)!;
         assert.equal(file.data.where, 'worker');
-        assert.equal(file.read, 'to its first problem', name);
+        assert.equal(file.read, 'for its problems', name);
         assert.equal(file.fromDisk, !open);
       } finally {
         if (open) await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
         await vscode.workspace.fs.delete(uri);
       }
+    }
+  });
+
+  it('1-based labels in a CSV from disk: the full reader’s 20 label errors and “…and N more” at their ranges, read for its problems', async () => {
+    // Issue 22: labels out of range, the file's only fault, are listed a chunk at a time
+    // (streamedProblem.ts), not by the full reader holding every value.
+    const rows = Array.from({ length: 400 }, (_, i) => `${(i % 7) / 4},${-(i % 5) / 3},0.25,${(i % 3) + 1}`);
+    const text = `logit_0,logit_1,logit_2,label\n${rows.join('\n')}\n`;
+    const uri = workspaceFile('one-based.csv');
+    const bytes = new TextEncoder().encode(text);
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    const expected = runPipeline(bytes, 'one-based.csv').problems;
+    assert.equal(expected.length, 21);
+    assert.match(
+      expected[0].message,
+      /^label 3 of sample 2 is out of range for 3 classes \(valid: 0…2\); labels count from 0 \(are these 1-based\?\)$/,
+    );
+    assert.equal(expected[20].message, '…and 113 more like this (133 in all)');
+    const lines = lineIndexOf(bytes, 'one-based.csv');
+    const range = (s: number, e: number) => {
+      const [a, b] = [lines.position(s), lines.position(e)];
+      return `${a.line}:${a.character}-${b.line}:${b.character}`;
+    };
+    try {
+      assert.equal(await vscode.commands.executeCommand('gradientLens.analyzeFile', uri), undefined);
+      const diagnostics = await waitFor('the label diagnostics', () => listed(uri).length === 21 && listed(uri), 30000);
+      assert.deepEqual(
+        diagnostics.map((d) => `${at(d)} ${d.message}`),
+        expected.map((p) => `${range(p.start, p.end)} ${p.message}`),
+      );
+      const file = service().get(uri)!;
+      assert.equal(file.data.where, 'worker');
+      assert.equal(file.read, 'for its problems');
+    } finally {
+      await vscode.workspace.fs.delete(uri);
     }
   });
 
