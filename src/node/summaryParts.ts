@@ -57,6 +57,8 @@ export interface PartResult {
   lines?: LineStretch;
   /** A row-text job's text (partThreads.ts PoolJob; src/core/rowTextBlock.ts). */
   text?: string | null;
+  /** Not ok because of its bytes (not the simple layout, or a problem in them): read again, it would fail again. */
+  refused?: boolean;
 }
 
 /** The format of a file the parts readers take (a CSV or JSON by its name; a .tsv is the full reader's), else null. */
@@ -132,9 +134,8 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
         if (lines && used >= 0) lines.feed(bytes.subarray(0, last ? bytes.length : used));
         return used;
       });
-      if (!read) return failed;
-      const summer = stream.finish();
-      if (!summer) return failed;
+      const summer = read && stream.finish();
+      if (!summer) return { ...failed, refused: true };
       // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
       if (target) return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines: lines?.finish() };
       if (!summer.kept) return failed;

@@ -110,6 +110,8 @@ test('a part that is not in the simple layout fails on a thread as it does here'
   const results = new PartThreadPool(script).run(jobs, 2);
   assert.equal(results.length, jobs.length);
   assert.equal(results[3].ok, false);
+  // Answered by its thread as refused (its bytes), not read again here.
+  assert.equal(results[3].refused, true);
   assert.deepEqual(
     results.map((r) => r.ok),
     jobs.map((job) => summarizePart(job, open).ok),
