@@ -7,7 +7,7 @@
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
-import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type SummaryStream } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import {
   jsonTail,
@@ -34,7 +34,8 @@ export interface ThreadOptions {
 
 /**
  * `gaveUp`: called with the one-thread stream when it gave up, whose `failure` says where it
- * stopped (streamedProblem reads it there instead of reading the file again).
+ * stopped (streamedProblem reads it there instead of reading the file again), or with where the
+ * parts stopped at a CSV line (then no one-thread stream reads the file again).
  */
 export function streamedSummary(
   file: string,
@@ -42,7 +43,7 @@ export function streamedSummary(
   readSibling: ReadSibling,
   reduction: Reduction,
   threads: ThreadOptions = { count: 1 },
-  gaveUp?: (stream: SummaryStream) => void,
+  gaveUp?: (stream: SummaryStream | CsvStop) => void,
 ): Record<string, unknown> | null {
   const format = partsFormat(file);
   if (!format) return null;
@@ -51,7 +52,9 @@ export function streamedSummary(
   try {
     primeTextReaders(f.size);
     let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
-    if (threads.count > 1) figures = inParts(file, f, format, reduction, threads);
+    let stopped: CsvStop | null = null;
+    if (threads.count > 1) figures = inParts(file, f, format, reduction, threads, (stop) => (stopped = stop));
+    if (stopped) return (gaveUp?.(stopped), null);
     if (!figures) {
       let stream: SummaryStream;
       if (format === 'csv') stream = new CsvSummaryStream();
@@ -111,6 +114,7 @@ function inParts(
   format: 'csv' | 'json',
   reduction: Reduction,
   threads: ThreadOptions,
+  onStop: (stop: CsvStop) => void,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
   const plan = format === 'csv' ? planCsvParts(file, f, parts, false) : planJsonParts(file, f, parts);
@@ -121,7 +125,30 @@ function inParts(
   // Each part must have read the rows the pre-scan counted for it, or the labels were not its own
   // (a CSV's rows are not counted: each carries its own label).
   for (let i = 0; i + 1 < rows.length; i++) if (results[i].ok && results[i].losses.length !== rows[i]) return null;
-  return addUp(results, plan.k, reduction);
+  const stop = stopOf(results, plan);
+  if (stop) onStop(stop);
+  return stop ? null : addUp(results, plan.k, reduction);
+}
+
+/**
+ * Where the parts of a CSV stopped, as the one-thread stream would have: the first part that
+ * failed stopped at a data line, and every part before it was read. Its row is counted from the
+ * file's first; the rows before it are clean when each part's were and their bounds add up to a
+ * finite sum in file order (the one-thread summer's logitLossIsFinite).
+ */
+function stopOf(results: PartResult[], plan: { k: number; rowsStart: number }): CsvStop | null {
+  const at = results.findIndex((r) => !r.ok);
+  const stop = at >= 0 ? results[at].stop : undefined;
+  if (!stop) return null;
+  let row = stop.row;
+  let bounds = 0;
+  for (let i = 0; i < at; i++) {
+    row += results[i].losses.length;
+    for (const b of results[i].bounds) bounds += b;
+  }
+  for (const b of stop.bounds ?? []) bounds += b;
+  const clean = stop.bounds !== null && Number.isFinite(bounds);
+  return { failure: { offset: stop.offset, row, rowsStart: plan.rowsStart, k: plan.k }, rowsBeforeFailureClean: () => clean };
 }
 
 /** The parts' figures added in file order: the same sums, bit for bit, as one thread; null when a part failed. */

@@ -38,7 +38,14 @@ export interface CsvLineFailure {
   k: number;
 }
 
-export class CsvSummaryStream implements SummaryStream {
+/** Where a CSV read stopped at a data line, and whether the rows before it are clean (streamedProblem.ts). */
+export interface CsvStop {
+  readonly failure: CsvLineFailure | null;
+  /** Whether the rows before the failure hold nothing the full reader would report, as for a file that ended there. */
+  rowsBeforeFailureClean(): boolean;
+}
+
+export class CsvSummaryStream implements SummaryStream, CsvStop {
   private summer: LogitRowSummer | null = null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
   private ended = false;
@@ -126,6 +133,17 @@ export class CsvSummaryStream implements SummaryStream {
    */
   rowsBeforeFailureClean(): boolean {
     return this.failure !== null && this.summer !== null && this.summer.flush();
+  }
+
+  /**
+   * A part's stop (summaryParts.ts): its offset, the part's rows before it, and their bounds when
+   * they are clean (null: not); null when it did not stop at a data line.
+   */
+  partStop(): { offset: number; row: number; bounds: number[] | null } | null {
+    const failure = this.failure;
+    if (!failure) return null;
+    const clean = this.rowsBeforeFailureClean();
+    return { offset: failure.offset, row: failure.row, bounds: (clean && this.summer?.kept?.bounds) || null };
   }
 
   release(): void {

@@ -228,7 +228,8 @@ function readBatch({ jobs, next, started, flag, port }: PartBatch): void {
     // A part that failed here for any reason but its bytes is not answered: it is read again on
     // the calling thread. One its bytes failed is (read again, it would fail again: a 1 GB CSV cut
     // short was read 1.5 times so on two threads).
-    if (result.ok || result.refused) port.postMessage([i, result], [result.losses.buffer as ArrayBuffer, result.bounds.buffer as ArrayBuffer]);
+    if (result.ok || result.refused)
+      port.postMessage([i, result], [result.losses.buffer as ArrayBuffer, result.bounds.buffer as ArrayBuffer]);
   }
   port.close();
   Atomics.store(flag, 0, FINISHED);

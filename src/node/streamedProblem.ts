@@ -21,7 +21,7 @@ import { problem, type Problem } from '../core/problems';
 import { MAX_MESSAGES_PER_KIND, ProblemSink } from '../core/buildDataset';
 import { labelProblem } from '../core/labelCheck';
 import { OutOfRangeLabels } from '../core/summaryRows';
-import { CsvSummaryStream, JsonSummaryStream, type SummaryStream } from '../core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type SummaryStream } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { jsonTail, lineStretch, partsFormat } from './summaryParts';
@@ -34,8 +34,11 @@ const MAX_LINE_BYTES = 64 << 20;
 export interface StreamedProblemOptions {
   /** Also the full reader's first check, that the file's start is text (false: null for such a file, whose reader decides first whether it is a tensor file at all). */
   signature?: boolean;
-  /** A stream of the whole file that gave up already (the summary's), whose stopping place is taken instead of reading the file again. */
-  gaveUp?: SummaryStream;
+  /**
+   * A stream of the whole file that gave up already (the summary's), or where its parts stopped at
+   * a CSV line: that stopping place is taken instead of reading the file again.
+   */
+  gaveUp?: SummaryStream | CsvStop;
   /** The files beside this one, as the full reader is given them (class names): their problems would join a cut CSV's. */
   readSibling?: ReadSibling;
 }
@@ -54,7 +57,7 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
 }
 
 function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
-  if (gaveUp instanceof CsvSummaryStream && gaveUp.failure) return csvLineProblem(f, gaveUp, readSibling);
+  if (gaveUp && 'rowsBeforeFailureClean' in gaveUp && gaveUp.failure) return csvLineProblem(f, gaveUp, readSibling);
   // Read again (or first), noting labels out of range instead of stopping at the first.
   const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
   const stream = new CsvSummaryStream(undefined, outOfRange);
@@ -76,7 +79,7 @@ function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOption
 }
 
 /** `outOfRange`: the labels out of range `stream` noted, which the full reader would list beside a short last row. */
-function csvLineProblem(f: ChunkFile, stream: CsvSummaryStream, readSibling?: ReadSibling, outOfRange?: OutOfRangeLabels): Problem | null {
+function csvLineProblem(f: ChunkFile, stream: CsvStop, readSibling?: ReadSibling, outOfRange?: OutOfRangeLabels): Problem | null {
   const failure = stream.failure;
   if (!failure) return null;
   const line = bytesThrough(f, failure.offset, 10);

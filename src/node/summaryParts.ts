@@ -59,6 +59,8 @@ export interface PartResult {
   text?: string | null;
   /** Not ok because of its bytes (not the simple layout, or a problem in them): read again, it would fail again. */
   refused?: boolean;
+  /** A CSV part refused at a data line: its offset, the part's rows before it, and their bounds when clean (else null). */
+  stop?: { offset: number; row: number; bounds: number[] | null };
 }
 
 /** The format of a file the parts readers take (a CSV or JSON by its name; a .tsv is the full reader's), else null. */
@@ -135,7 +137,10 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
         return used;
       });
       const summer = read && stream.finish();
-      if (!summer) return { ...failed, refused: true };
+      if (!summer) {
+        const stop = !read && !target && stream instanceof CsvSummaryStream ? stream.partStop() : null;
+        return { ...failed, refused: true, ...(stop && { stop }) };
+      }
       // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
       if (target) return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines: lines?.finish() };
       if (!summer.kept) return failed;
