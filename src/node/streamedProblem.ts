@@ -7,8 +7,10 @@
  * (csvLineError, jsonRowError) throws the error the whole file would. A file cut short (a run
  * killed while writing) is found so too: a CSV's last line with too few cells after clean rows
  * (csvRaggedLine), a JSON that ends inside "logits" or after it (its window runs to the file's
- * end). Anything else (a problem the full reader finds only after the parse, a line the streaming
- * reader does not take but the full reader does) returns null: the caller runs the full reader.
+ * end). So are labels out of range when they are a file's only fault, listed as the full reader
+ * lists them. Anything else (another problem the full reader finds only after the parse, a line
+ * the streaming reader does not take but the full reader does) returns null: the caller runs the
+ * full reader.
  */
 import { siblingClassNames, type ReadSibling } from '../core/classNames';
 import { csvLineError, csvRaggedLine } from '../core/csv';
@@ -99,11 +101,11 @@ function csvLineProblem(f: ChunkFile, stream: CsvStop, readSibling?: ReadSibling
 function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
   let failure = gaveUp instanceof JsonSummaryStream ? gaveUp.failure : null;
   if (!failure) {
-    // Read again (or first): labels not found from the tail (a file cut short has none there), or
-    // out of range (noted, not stopped at).
+    // Read again (or first): labels not found from the tail of a file cut short (one that does not
+    // end in '}'), or out of range (noted, not stopped at).
     const tail = jsonTail(f);
     const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
-    const stream = new JsonSummaryStream(tail, null, { withoutLabels: !tail, outOfRange });
+    const stream = new JsonSummaryStream(tail, null, { withoutLabels: !tail && !endsInBrace(f), outOfRange });
     try {
       if (readWhole(f, stream)) {
         const summer = tail && stream.finish();
@@ -204,6 +206,14 @@ export function fileLineIndex(f: ChunkFile, upTo: number): LineIndex {
   const end = Math.min(f.size, upTo + 1);
   const window = { length: f.size, subarray: (start: number, stop: number) => readAt(f, start, Math.max(0, stop - start)) };
   return new LineIndex(window, joinLineStretches([lineStretch(f, 0, end, false)], end));
+}
+
+/** Whether the file's last byte but white space is '}' (a JSON document's end). */
+function endsInBrace(f: ChunkFile): boolean {
+  const end = readAt(f, Math.max(0, f.size - 256), Math.min(f.size, 256));
+  let i = end.length - 1;
+  while (i >= 0 && (end[i] === 32 || end[i] === 10 || end[i] === 13 || end[i] === 9)) i--;
+  return end[i] === 125;
 }
 
 /** The file from `offset` to its end; null past MAX_LINE_BYTES. */

@@ -19,7 +19,16 @@ import { streamedProblemAnalysis, fileLineIndex, streamedProblem } from '../../.
 import { streamedSummary } from '../../../src/cli/streamSummary';
 import { CsvSummaryStream, type CsvStop, type SummaryStream } from '../../../src/core/summaryStream';
 import { withSmallBlocks } from '../../../src/core/summaryRows';
-import { cellMutations, csvOf, cutsOf, exampleAndBadFiles, jsonOf, jsonValueMutations, seededLogitRows } from '../../helpers/logitFiles';
+import {
+  cellMutations,
+  csvOf,
+  cutsOf,
+  exampleAndBadFiles,
+  jsonOf,
+  jsonValueMutations,
+  seededLogitRows,
+  type LogitRows,
+} from '../../helpers/logitFiles';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -319,13 +328,17 @@ test('labels out of range, the file’s only fault: the full reader’s list (20
   );
 });
 
-test('a large file with 1-based labels, read past the first read: the worker’s result and line tables are the full pipeline’s', () => {
-  const rows = seededLogitRows(3000, 24, 41);
+/** The CSV and the JSON of `rows` with every label one more (1-based labels), as [name, text]. */
+function oneBasedFiles(rows: LogitRows, stem: string): [string, string][] {
   const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
-  for (const [name, text] of [
-    ['one-based.csv', csvOf(oneBased)],
-    ['one-based.json', jsonOf(oneBased)],
-  ]) {
+  return [
+    [`${stem}.csv`, csvOf(oneBased)],
+    [`${stem}.json`, jsonOf(oneBased)],
+  ];
+}
+
+test('a large file with 1-based labels, read past the first read: the worker’s result and line tables are the full pipeline’s', () => {
+  for (const [name, text] of oneBasedFiles(seededLogitRows(3000, 24, 41), 'one-based')) {
     const path = join(dir, name);
     writeFileSync(path, text);
     const analysis = streamedProblemAnalysis(path, name, DEFAULT_MAX_FILE_BYTES)!;
@@ -341,12 +354,7 @@ test('labels out of range after the summary gave up (its blocks refused by the s
   // The summary's stream stops at the first block with a bad label; small blocks make it stop
   // mid-file, as a 1 GB file's 2 MB blocks do. Its stopping place is no row's fault (the summary's
   // JSON stream once recorded it as one, and the full reader ran).
-  const rows = seededLogitRows(200, 5, 42);
-  const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
-  for (const [name, text] of [
-    ['gave-up.csv', csvOf(oneBased)],
-    ['gave-up.json', jsonOf(oneBased)],
-  ]) {
+  for (const [name, text] of oneBasedFiles(seededLogitRows(200, 5, 42), 'gave-up')) {
     const path = join(dir, name);
     writeFileSync(path, text);
     let gaveUp: SummaryStream | CsvStop | undefined;
