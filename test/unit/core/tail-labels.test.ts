@@ -1,5 +1,6 @@
 // labelsFromTail (the JSON threads' plan reads the labels from the file's end): for any list of
-// label texts, the labels JSON.parse gives when each is a whole class index in [0, 2^31), each
+// label texts, the labels JSON.parse gives when each is a whole number in (−2^31, 2^31) (a class
+// index, or a label out of range such as torch's ignore_index −100, which the summer notes), each
 // one's exact place in the file and the key's; null when any one is not.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,6 +12,8 @@ const labelText = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 2 ** 31 - 1 }).map(String) },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 999 }).map((v) => `${v}.0`) },
   { weight: 1, arbitrary: fc.constantFrom('1e2', '2E0', '30e-1', '0.5e1', '-0', '9999999999', '2147483647', '2147483648') },
+  { weight: 1, arbitrary: fc.integer({ min: -(2 ** 31) + 1, max: -1 }).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom('-100', '-2147483647', '-2147483648', '-1.0', '-1e2') },
   { weight: 1, arbitrary: fc.constantFrom('01', '00', '-1', '1.5', '1e10', '1.', '.5', '+1', '1e', '-') },
 );
 const gap = fc.constantFrom('', ' ', '\n', '\t', ' \r\n  ');
@@ -24,7 +27,7 @@ function expected(texts: string[]): number[] | null {
     } catch {
       return null;
     }
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 2 ** 31) return null;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= -(2 ** 31) || v >= 2 ** 31) return null;
     labels.push(v + 0); // `-0` is class 0
   }
   return texts.length ? labels : null;

@@ -286,6 +286,8 @@ test('labels out of range, the file’s only fault: the full reader’s list (20
   const rows = seededLogitRows(200, 5, 40);
   const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
   const few = { ...rows, labels: rows.labels.map((l, i) => (i % 17 === 3 ? 5 + (i % 3) : l)) };
+  // torch's ignore_index: −100 marks samples without a label, which the full reader lists as out of range.
+  const ignored = { ...rows, labels: rows.labels.map((l, i) => (i % 13 === 4 ? -100 : i % 29 === 5 ? -1 : l)) };
   const names = { 'classes.txt': new TextEncoder().encode('a\nb\nc\nd\ne\n') };
   const found: [string, string, Record<string, Uint8Array | null>?][] = [
     ['labels.csv', csvOf(oneBased)],
@@ -293,13 +295,15 @@ test('labels out of range, the file’s only fault: the full reader’s list (20
     ['labels.csv', csvOf(few), names],
     ['labels.json', jsonOf(oneBased)],
     ['labels.json', jsonOf(few).replace(/\n {2}/g, ' ')],
+    ['labels.csv', csvOf(ignored)],
+    ['labels.json', jsonOf(ignored)],
   ];
   for (const [i, [name, text, siblings]] of found.entries()) {
     const path = join(dir, `${i}-${name}`);
     writeFileSync(path, text);
     const first = assertSameOrNull(path, name, `case ${i}`, siblings);
     assert.ok(first, `case ${i}: found a chunk at a time`);
-    assert.match(first.message, /^label \d of sample \d+ is out of range for 5 classes \(valid: 0…4\)/);
+    assert.match(first.message, /^label -?\d+ of sample \d+ is out of range for 5 classes \(valid: 0…4\)/);
   }
   const listed = bothReaders(join(dir, '0-labels.csv'), 'labels.csv').problems!;
   assert.equal(listed.length, 21);
