@@ -41,27 +41,25 @@ export function parseCsv(bytes: Uint8Array, delimiter?: '\t'): CsvTable {
 const MISSING = /^(na|n\/a|nan|null|none|missing|-|\?)$/i;
 
 /**
- * The error parseCsv would throw at `line`, a data line of a file too large to hold (issue 22):
- * `head` is the file from its start through the header's line break, `row` the number of data
+ * What parseCsv of a whole file too large to hold finds at `line`, one of its data lines (issue
+ * 22): `head` is the file from its start through the header's line break, `row` the number of data
  * rows before the line, and `line` the line with its line break. The parser reads left to right
  * and throws at the first bad cell, so when the rows before were read without a problem, parseCsv
- * of the whole file throws the same error. Positions are in head + line; null when the line reads
- * without an error. The caller checks the file's start (notTextProblem), which parseCsv checks first.
+ * of the whole file throws the same `error`. When the line reads, `ragged` is its ragged-row
+ * problem if it has more or fewer cells than the header (the last line of a file cut short, as a
+ * run killed while writing leaves it; whether that is all the full reader would say is the
+ * caller's to know), else null. Positions are in head + line. The caller checks the file's start
+ * (notTextProblem), which parseCsv checks first.
  */
-export function csvLineError(head: Uint8Array, line: Uint8Array, row: number, delimiter?: '\t'): InputError | null {
+export function csvLineCheck(
+  head: Uint8Array,
+  line: Uint8Array,
+  row: number,
+  delimiter?: '\t',
+): { error: InputError } | { ragged: Problem | null } {
   const read = readLine(head, line, row, delimiter);
-  return read instanceof InputError ? read : null;
-}
-
-/**
- * The ragged-row problem of `line` (as csvLineError's) when it reads without an error but has more
- * or fewer cells than the header: the last line of a file cut short, as a run killed while writing
- * leaves it. Whether that is all the full reader would say is the caller's to know. Null otherwise.
- */
-export function csvRaggedLine(head: Uint8Array, line: Uint8Array, row: number, delimiter?: '\t'): Problem | null {
-  const read = readLine(head, line, row, delimiter);
-  if (read instanceof InputError || read.rows !== row + 1 || read.ragged.length !== 3) return null;
-  return raggedRowProblem(read, 0, row);
+  if (read instanceof InputError) return { error: read };
+  return { ragged: read.rows === row + 1 && read.ragged.length === 3 ? raggedRowProblem(read, 0, row) : null };
 }
 
 /** head + line parsed as a table whose data rows start at number `row`, or the error it throws. */

@@ -4,16 +4,16 @@
  * cell took 14–29 s and 1.9–2.7 GB before it said where. Its parse errors depend only on the bytes
  * up to the bad value, so when the streaming reader of the simple layout stops at a CSV line or
  * inside a JSON row, the full reader's parse of the file's head and that one line or row
- * (csvLineError, jsonRowError) throws the error the whole file would. A file cut short (a run
+ * (csvLineCheck, jsonRowError) throws the error the whole file would. A file cut short (a run
  * killed while writing) is found so too: a CSV's last line with too few cells after clean rows
- * (csvRaggedLine), a JSON that ends inside "logits" or after it (its window runs to the file's
+ * (csvLineCheck's ragged row), a JSON that ends inside "logits" or after it (its window runs to the file's
  * end). So are labels out of range when they are a file's only fault, listed as the full reader
  * lists them. Anything else (another problem the full reader finds only after the parse, a line
  * the streaming reader does not take but the full reader does) returns null: the caller runs the
  * full reader.
  */
 import { siblingClassNames, type ReadSibling } from '../core/classNames';
-import { csvLineError, csvRaggedLine } from '../core/csv';
+import { csvLineCheck } from '../core/csv';
 import { jsonRowError } from '../core/json';
 import { notTextProblem } from '../core/fileSignature';
 import { LineIndex, type LineTables } from '../core/lineIndex';
@@ -87,15 +87,16 @@ function csvLineProblem(f: ChunkFile, stream: CsvStop, readSibling?: ReadSibling
   const line = bytesThrough(f, failure.offset, 10);
   if (!line) return null;
   const head = readAt(f, 0, failure.rowsStart);
-  const error = shifted(head, failure.offset, csvLineError(head, line, failure.row)?.toProblem());
-  if (error) return error;
+  const read = csvLineCheck(head, line, failure.row);
+  if ('error' in read) return shifted(head, failure.offset, read.error.toProblem());
   // A file cut short: its last line, after rows that alone would be read without a problem.
   const cut =
+    read.ragged !== null &&
     blankToEnd(f, failure.offset + line.length) &&
     stream.rowsBeforeFailureClean() &&
     !outOfRange?.count &&
-    siblingClassNames(failure.k, readSibling ?? (() => null)).problems.length === 0;
-  return cut ? shifted(head, failure.offset, csvRaggedLine(head, line, failure.row)) : null;
+    classNamesClean(failure.k, readSibling);
+  return cut ? shifted(head, failure.offset, read.ragged) : null;
 }
 
 function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
@@ -153,7 +154,7 @@ function outOfRangeProblems(
   spanOf: (j: number) => number[],
   readSibling?: ReadSibling,
 ): Problem[] | null {
-  if (found.count === 0 || siblingClassNames(k, readSibling ?? (() => null)).problems.length > 0) return null;
+  if (found.count === 0 || !classNamesClean(k, readSibling)) return null;
   const sink = new ProblemSink();
   for (let j = 0; j < found.rows.length; j++) {
     const bad = labelProblem(found.values[j], found.rows[j], k, `${k} classes`, !found.sawZero)!;
@@ -162,6 +163,11 @@ function outOfRangeProblems(
   }
   sink.countMore('label-range', found.count - found.rows.length);
   return sink.summarize();
+}
+
+/** Whether the class-name files beside the file draw no problem from the full reader (buildWithSiblingClasses). */
+function classNamesClean(k: number, readSibling?: ReadSibling): boolean {
+  return siblingClassNames(k, readSibling ?? (() => null)).problems.length === 0;
 }
 
 /** A problem found in head + what follows it, moved to the file's offsets (that part starts at `offset`). */
