@@ -95,8 +95,9 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
 
   pos = skipLineBreak(b, headerEnd);
   // At least 8 bytes a number in practice; the pages of the buffer take memory only once written.
-  const values = new Float64Builder(Math.max(1024, Math.min(1 << 27, Math.ceil((n - pos) / 8))));
-  const rowSpans = new Float64Builder(1024);
+  // No more than the bytes need: a window of one line is parsed once per ragged row (streamedProblem.ts).
+  const values = new Float64Builder(Math.min(1 << 27, Math.ceil((n - pos) / 8) + 16));
+  const rowSpans = new Float64Builder(Math.min(1024, n - pos + 2));
   const scan: NumberScan = { value: 0, end: 0, error: null };
   const ragged: number[] = [];
   let rows = firstRow;

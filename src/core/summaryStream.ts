@@ -61,10 +61,14 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * `part`: the rows between two newlines of a file read by several threads (no header; K known);
    * a part that is not the file's last must not end in blank lines (one thread would refuse them).
    * `outOfRange`: labels out of range are noted there and the rows read on (streamedProblem.ts).
+   * `oddRow`: asked about a data line the stream does not take (with its line break, if it has
+   * one); true reads on past it, the row summarised as logits 0 and label 0 (the file has errors:
+   * that summary is never reported), as the full reader reads on past a ragged row.
    */
   constructor(
     part?: { k: number; final: boolean; target?: RowTarget },
     private readonly outOfRange: OutOfRangeLabels | null = null,
+    private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
   ) {
     if (part) this.summer = new LogitRowSummer(part.k, true, part.target);
     this.final = part?.final ?? true;
@@ -87,7 +91,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     const summer = this.summer;
     const { k, block, labels } = summer;
     const scan = this.scan;
-    while (p < len) {
+    rows: while (p < len) {
       const c = b[p];
       if (c === 10 || c === 13) {
         // Blank lines: only at the end of the file (elsewhere the full reader decides).
@@ -105,26 +109,46 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       summer.spans[2 * summer.rows] = base + p;
       summer.spans[2 * summer.rows + 1] = base + end;
       const at = summer.rows * k;
+      const next = lineEnd === len ? len : lineEnd + 1;
       for (let j = 0; j < k; j++) {
         scanNumber(b, p, scan);
-        if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) return this.failedAt(summer);
+        if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) {
+          if (!this.readPast(summer, b, next, base)) return -1;
+          p = next;
+          continue rows;
+        }
         block[at + j] = scan.value;
         p = scan.end + 1;
       }
       const label = smallInteger(b, p, end);
-      if (label === NOT_A_LABEL) return this.failedAt(summer);
+      if (label === NOT_A_LABEL) {
+        if (!this.readPast(summer, b, next, base)) return -1;
+        p = next;
+        continue;
+      }
       labels[summer.rows++] = label;
       if (summer.rows === summer.blockRows && !summer.flush()) return -1;
-      p = lineEnd === len ? len : lineEnd + 1;
+      p = next;
     }
     if (last) this.ended = true;
     return len;
   }
 
-  /** Gives up at the current row, whose start `feed` has put in its spans. */
-  private failedAt(summer: LogitRowSummer): -1 {
-    this.failure = { offset: summer.spans[2 * summer.rows], row: summer.n + summer.rows, rowsStart: this.rowsStart, k: summer.k };
-    return -1;
+  /**
+   * At the current row, which the stream does not take (`feed` has put its span in the summer and
+   * b[…, next) ends its line): whether oddRow reads on past it (summarised as a neutral row); else
+   * the failure is recorded. False also when the neutral row's block is refused.
+   */
+  private readPast(summer: LogitRowSummer, b: Uint8Array, next: number, base: number): boolean {
+    const rows = summer.rows;
+    const start = summer.spans[2 * rows];
+    this.failure = { offset: start, row: summer.n + rows, rowsStart: this.rowsStart, k: summer.k };
+    if (!this.oddRow?.(b.subarray(start - base, next), this.failure)) return false;
+    this.failure = null;
+    summer.block.fill(0, rows * summer.k, (rows + 1) * summer.k);
+    summer.labels[rows] = 0;
+    summer.rows++;
+    return summer.rows < summer.blockRows || summer.flush();
   }
 
   /**

@@ -23,7 +23,7 @@ import { problem, type Problem } from '../core/problems';
 import { MAX_MESSAGES_PER_KIND, ProblemSink } from '../core/buildDataset';
 import { labelProblem } from '../core/labelCheck';
 import { OutOfRangeLabels } from '../core/summaryRows';
-import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type SummaryStream } from '../core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream, type CsvLineFailure, type CsvStop, type SummaryStream } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { jsonTail, lineStretch, partsFormat } from './summaryParts';
@@ -32,6 +32,12 @@ import { jsonTail, lineStretch, partsFormat } from './summaryParts';
 const SIGNATURE_BYTES = 8192;
 /** A longer line or row is left to the full reader. */
 const MAX_LINE_BYTES = 64 << 20;
+/**
+ * A ragged row for every this many bytes of the file, at most, is parsed again alone (about 17 µs a
+ * row, against the full reader's 10–20 ns a byte): a file with more is left to the full reader
+ * before the checks cost more than it would.
+ */
+const BYTES_PER_RAGGED_ROW = 2048;
 
 export interface StreamedProblemOptions {
   /** Also the full reader's first check, that the file's start is text (false: null for such a file, whose reader decides first whether it is a tensor file at all). */
@@ -59,29 +65,40 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
 }
 
 function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
-  if (gaveUp && 'rowsBeforeFailureClean' in gaveUp && gaveUp.failure) return csvLineProblem(f, gaveUp, readSibling);
-  // Read again (or first), noting labels out of range instead of stopping at the first.
+  if (gaveUp && 'rowsBeforeFailureClean' in gaveUp && gaveUp.failure) {
+    const found = csvLineProblem(f, gaveUp, readSibling);
+    if (found !== READ_AGAIN) return found;
+  }
+  // Read again (or first), noting ragged rows and labels out of range instead of stopping at the first.
   const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
-  const stream = new CsvSummaryStream(undefined, outOfRange);
+  const ragged = new RaggedRows(f);
+  const stream = new CsvSummaryStream(undefined, outOfRange, (line, at) => ragged.readPast(line, at));
   try {
-    if (!readWhole(f, stream)) return csvLineProblem(f, stream, readSibling, outOfRange);
+    if (!readWhole(f, stream)) return ragged.error;
     const summer = stream.finish();
+    if (!summer) return null;
+    // Ragged rows: their list, when they are all the full reader would say.
+    if (ragged.count > 0) return outOfRange.count === 0 && classNamesClean(summer.k, readSibling) ? ragged.sink.summarize() : null;
     // The label's cell is the row's last: after its last comma (a label has at most 9 digits).
     const labelSpan = (start: number, end: number) => {
       const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
       return [end - tail.length + tail.lastIndexOf(44) + 1, end];
     };
-    return (
-      summer &&
-      outOfRangeProblems(summer.k, outOfRange, (j) => labelSpan(outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]), readSibling)
-    );
+    return outOfRangeProblems(summer.k, outOfRange, (j) => labelSpan(outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]), readSibling);
   } finally {
     stream.release();
   }
 }
 
-/** `outOfRange`: the labels out of range `stream` noted, which the full reader would list beside a short last row. */
-function csvLineProblem(f: ChunkFile, stream: CsvStop, readSibling?: ReadSibling, outOfRange?: OutOfRangeLabels): Problem | null {
+/** csvLineProblem's answer for a ragged row that may not be all the full reader would say. */
+const READ_AGAIN = 'read again';
+
+/**
+ * The problem of the line a stream stopped at, when it is all the full reader would say: a parse
+ * error, or the short last row of a file cut short after clean rows; null when the full reader
+ * must decide.
+ */
+function csvLineProblem(f: ChunkFile, stream: CsvStop, readSibling?: ReadSibling): Problem | null | typeof READ_AGAIN {
   const failure = stream.failure;
   if (!failure) return null;
   const line = bytesThrough(f, failure.offset, 10);
@@ -89,14 +106,36 @@ function csvLineProblem(f: ChunkFile, stream: CsvStop, readSibling?: ReadSibling
   const head = readAt(f, 0, failure.rowsStart);
   const read = csvLineCheck(head, line, failure.row);
   if ('error' in read) return shifted(head, failure.offset, read.error.toProblem());
+  if (!read.ragged) return null;
   // A file cut short: its last line, after rows that alone would be read without a problem.
-  const cut =
-    read.ragged !== null &&
-    blankToEnd(f, failure.offset + line.length) &&
-    stream.rowsBeforeFailureClean() &&
-    !outOfRange?.count &&
-    classNamesClean(failure.k, readSibling);
-  return cut ? shifted(head, failure.offset, read.ragged) : null;
+  const cut = blankToEnd(f, failure.offset + line.length) && stream.rowsBeforeFailureClean() && classNamesClean(failure.k, readSibling);
+  return cut ? shifted(head, failure.offset, read.ragged) : READ_AGAIN;
+}
+
+/**
+ * Ragged rows a CSV stream reads past (its `oddRow`), each checked by the full reader's parser of
+ * the file's head and that line, listed as the full reader lists them (raggedRowProblems, 20 of a
+ * kind); `error` when a line is a parse error instead, which is then the full reader's one message.
+ */
+class RaggedRows {
+  readonly sink = new ProblemSink();
+  count = 0;
+  error: Problem | null = null;
+  private head: Uint8Array | null = null;
+
+  constructor(private readonly f: ChunkFile) {}
+
+  readPast(line: Uint8Array, at: CsvLineFailure): boolean {
+    if (this.count >= Math.max(MAX_MESSAGES_PER_KIND, this.f.size / BYTES_PER_RAGGED_ROW)) return false;
+    const head = (this.head ??= readAt(this.f, 0, at.rowsStart));
+    const read = csvLineCheck(head, line, at.row);
+    if ('error' in read) this.error = shifted(head, at.offset, read.error.toProblem());
+    const ragged = 'ragged' in read && shifted(head, at.offset, read.ragged);
+    if (!ragged) return false;
+    this.sink.add(ragged);
+    this.count++;
+    return true;
+  }
 }
 
 function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {

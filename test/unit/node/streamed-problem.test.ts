@@ -199,7 +199,6 @@ test('a CSV cut short after a row the full reader refuses, or beside a classes.t
   const cutLast = (ls: string[]) => ls.slice(0, 8).join('\n') + '\n' + lines[8].slice(0, 9);
   const cases: [string, string, Record<string, Uint8Array | null>?][] = [
     ['a label out of range before the cut', cutLast(lines.map((l, i) => (i === 3 ? l.replace(/,\d+$/, ',4') : l)))],
-    ['a short row before the cut', cutLast(lines.map((l, i) => (i === 5 ? l.replace(/^[^,]*,/, '') : l)))],
     ['classes.txt with 3 names for 4 classes', cutLast(lines), { 'classes.txt': new TextEncoder().encode('cat\ndog\nbird\n') }],
     // Not the last line: the rows after it are the full reader's to read.
     [
@@ -219,6 +218,101 @@ test('a CSV cut short after a row the full reader refuses, or beside a classes.t
   writeFileSync(path, cutLast(lines));
   const named = assertSameOrNull(path, 'named.csv', 'classes.txt of 4 names', { 'classes.txt': new TextEncoder().encode('a\nb\nc\nd\n') });
   assert.match(named?.message ?? '', /^sample 7 has \d values?, expected 5 \(one per header column\)$/);
+  // After a short row: both listed, as the full reader lists them.
+  writeFileSync(path, cutLast(lines.map((l, i) => (i === 5 ? l.replace(/^[^,]*,/, '') : l))));
+  assert.equal(bothReaders(path, 'named.csv').problems?.length, 2, 'a short row before the cut');
+  assert.match(assertSameOrNull(path, 'named.csv', 'a short row before the cut')!.message, /^sample 4 has 4 values, expected 5/);
+});
+
+/** `lines` (a CSV's, header first) with the data rows `rows` edited in turn by RAGGED_EDITS, joined by `eol`. */
+function withRaggedRows(lines: string[], rows: Iterable<number>, eol = '\n'): string {
+  const edited = [...lines];
+  for (const [j, row] of [...rows].entries()) edited[row + 1] = RAGGED_EDITS[j % RAGGED_EDITS.length](edited[row + 1]);
+  return edited.join(eol);
+}
+
+/** A row's label dropped; two cells dropped; a cell more (its label, in range, kept); a trailing comma. */
+const RAGGED_EDITS: ((line: string) => string)[] = [
+  (l) => l.replace(/,[^,]*$/, ''),
+  (l) => l.replace(/^[^,]*,[^,]*,/, ''),
+  (l) => l + ',0.5',
+  (l) => l + ',',
+];
+
+test('ragged rows inside a file, its only fault: the full reader’s list (20, then “…and N more”), or null beside another fault', () => {
+  const rows = seededLogitRows(3000, 24, 44);
+  const lines = csvOf(rows).split('\n');
+  const rand = seededUniform(2218);
+  const seededRows = (count: number) => {
+    const picked = new Set<number>();
+    while (picked.size < count) picked.add(Math.floor(rand() * 3000));
+    return picked;
+  };
+  const names = (count: number) => ({
+    'classes.txt': new TextEncoder().encode(Array.from({ length: count }, (_, i) => `c${i}\n`).join('')),
+  });
+  const found: [string, string, number, Record<string, Uint8Array | null>?][] = [
+    ['five ragged rows', withRaggedRows(lines, seededRows(5)), 5],
+    ['five, CRLF', withRaggedRows(lines, seededRows(5), '\r\n'), 5],
+    ['45 of them', withRaggedRows(lines, seededRows(45)), 21],
+    ['three, and the last line cut short', withRaggedRows(lines, seededRows(3)).slice(0, -30), 4],
+    ['five, with a classes.txt of 24 names', withRaggedRows(lines, seededRows(5)), 5, names(24)],
+  ];
+  for (const [what, text, count, siblings] of found) {
+    const path = join(dir, 'ragged.csv');
+    writeFileSync(path, text);
+    assert.ok(assertSameOrNull(path, 'ragged.csv', what, siblings), `${what}: found a chunk at a time`);
+    const { problems } = bothReaders(path, 'ragged.csv', siblings);
+    assert.equal(problems!.length, count, what);
+    assert.ok(
+      problems!.some((p) => p.start > READ_CHUNK_BYTES),
+      `${what}: past the first read`,
+    );
+    for (const p of problems!.slice(0, 20)) {
+      assert.match(
+        p.message,
+        /^sample \d+ has (\d+ values?, expected 25 \(one per header column\)|an extra empty cell after its 25 values)/,
+        what,
+      );
+    }
+    if (count === 21) assert.equal(problems![20].message, '…and 25 more like this (45 in all)');
+  }
+  // Beside another fault the full reader lists too: null.
+  const fiveRagged = withRaggedRows(lines, seededRows(5));
+  const refused: [string, string, Record<string, Uint8Array | null>?][] = [
+    ['a label out of range', fiveRagged.replace(/,\d+\n(?=[^\n]*\n$)/, ',24\n')],
+    ['a classes.txt of 3 names', fiveRagged, names(3)],
+    [
+      'a ragged row in every other row (more than one a 2 KB)',
+      withRaggedRows(
+        lines,
+        Array.from({ length: 1500 }, (_, i) => 2 * i),
+      ),
+    ],
+  ];
+  for (const [what, text, siblings] of refused) {
+    const path = join(dir, 'ragged-refused.csv');
+    writeFileSync(path, text);
+    const { problems, full } = bothReaders(path, 'ragged-refused.csv', siblings);
+    assert.equal(problems, null, what);
+    assert.equal(full.dataset, null, what);
+  }
+  // A bad cell after ragged rows: the full reader's parser throws at it, so its one message.
+  const path = join(dir, 'ragged-then-bad.csv');
+  const badLines = fiveRagged.split('\n');
+  badLines[2500] = badLines[2500].replace(/^[^,]*/, 'oops');
+  writeFileSync(path, badLines.join('\n'));
+  assert.match(
+    assertSameOrNull(path, 'ragged-then-bad.csv', 'a bad cell after ragged rows')!.message,
+    /^"oops" \(sample 2499, column "logit_0"\) is not a number$/,
+  );
+  assert.equal(bothReaders(path, 'ragged-then-bad.csv').problems!.length, 1);
+  // The worker's analysis: the full pipeline's result and line tables.
+  writeFileSync(path, fiveRagged);
+  const analysis = streamedProblemAnalysis(path, 'ragged.csv', DEFAULT_MAX_FILE_BYTES)!;
+  const bytes = new TextEncoder().encode(fiveRagged);
+  assert.deepEqual(analysis.result, runPipeline(bytes, 'ragged.csv', { rowsOnDemand: true }));
+  assert.deepEqual(analysis.lines, lineIndexOf(bytes, 'ragged.csv').tables);
 });
 
 test('a JSON cut short at every byte, in three layouts: the full reader’s error (the file ends inside…), or null', () => {
@@ -402,6 +496,8 @@ test('the summary read in parts stops where one thread would: its stop gives the
     ...cutsOf(text, text.indexOf('\n') + 1, 40, rand),
     { what: 'a label out of range, then cut short', text: cutAt((l, i) => (i === 287 ? l.replace(/,\d+$/, ',8') : l)) },
     { what: 'bounds that overflow across parts, then cut short', text: cutAt((l, i) => (i === 5 || i === 288 ? huge(l) : l)) },
+    // A ragged row is not the file's last: the parts' stop is not all, so it is read again.
+    { what: 'two ragged rows inside', text: withRaggedRows(lines, [40, 200]) },
   ];
   const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
   let fromParts = 0;
