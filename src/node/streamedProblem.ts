@@ -38,6 +38,8 @@ const MAX_LINE_BYTES = 64 << 20;
  * before the checks cost more than it would.
  */
 const BYTES_PER_RAGGED_ROW = 2048;
+/** But this many in any file (17 ms). */
+const MIN_RAGGED_ROWS = 1000;
 
 export interface StreamedProblemOptions {
   /** Also the full reader's first check, that the file's start is text (false: null for such a file, whose reader decides first whether it is a tensor file at all). */
@@ -126,7 +128,7 @@ class RaggedRows {
   constructor(private readonly f: ChunkFile) {}
 
   readPast(line: Uint8Array, at: CsvLineFailure): boolean {
-    if (this.count >= Math.max(MAX_MESSAGES_PER_KIND, this.f.size / BYTES_PER_RAGGED_ROW)) return false;
+    if (this.count >= Math.max(MIN_RAGGED_ROWS, this.f.size / BYTES_PER_RAGGED_ROW)) return false;
     const head = (this.head ??= readAt(this.f, 0, at.rowsStart));
     const read = csvLineCheck(head, line, at.row);
     if ('error' in read) this.error = shifted(head, at.offset, read.error.toProblem());

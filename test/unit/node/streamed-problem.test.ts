@@ -283,7 +283,7 @@ test('ragged rows inside a file, its only fault: the full reader’s list (20, t
     ['a label out of range', fiveRagged.replace(/,\d+\n(?=[^\n]*\n$)/, ',24\n')],
     ['a classes.txt of 3 names', fiveRagged, names(3)],
     [
-      'a ragged row in every other row (more than one a 2 KB)',
+      '1,500 ragged rows (more than 1,000 and than one a 2 KB)',
       withRaggedRows(
         lines,
         Array.from({ length: 1500 }, (_, i) => 2 * i),

@@ -168,38 +168,52 @@ describe('a file above the worker threshold: its problems reach the Problems pan
     }
   });
 
-  it('1-based labels in a CSV from disk: the full reader’s 20 label errors and “…and N more” at their ranges, read for its problems', async () => {
-    // Issue 22: labels out of range, the file's only fault, are listed a chunk at a time
-    // (streamedProblem.ts), not by the full reader holding every value.
-    const rows = Array.from({ length: 400 }, (_, i) => `${(i % 7) / 4},${-(i % 5) / 3},0.25,${(i % 3) + 1}`);
-    const text = `logit_0,logit_1,logit_2,label\n${rows.join('\n')}\n`;
-    const uri = workspaceFile('one-based.csv');
-    const bytes = new TextEncoder().encode(text);
-    await vscode.workspace.fs.writeFile(uri, bytes);
-    const expected = runPipeline(bytes, 'one-based.csv').problems;
-    assert.equal(expected.length, 21);
-    assert.match(
-      expected[0].message,
-      /^label 3 of sample 2 is out of range for 3 classes \(valid: 0…2\); labels count from 0 \(are these 1-based\?\)$/,
-    );
-    assert.equal(expected[20].message, '…and 113 more like this (133 in all)');
-    const lines = lineIndexOf(bytes, 'one-based.csv');
-    const range = (s: number, e: number) => {
-      const [a, b] = [lines.position(s), lines.position(e)];
-      return `${a.line}:${a.character}-${b.line}:${b.character}`;
-    };
-    try {
-      assert.equal(await vscode.commands.executeCommand('gradientLens.analyzeFile', uri), undefined);
-      const diagnostics = await waitFor('the label diagnostics', () => listed(uri).length === 21 && listed(uri), 30000);
-      assert.deepEqual(
-        diagnostics.map((d) => `${at(d)} ${d.message}`),
-        expected.map((p) => `${range(p.start, p.end)} ${p.message}`),
-      );
-      const file = service().get(uri)!;
-      assert.equal(file.data.where, 'worker');
-      assert.equal(file.read, 'for its problems');
-    } finally {
-      await vscode.workspace.fs.delete(uri);
+  it('1-based labels, or ragged rows, in a CSV from disk: the full reader’s list and “…and N more” at their ranges, read for its problems', async () => {
+    // Issue 22: labels out of range, or ragged rows inside the file, as its only fault, are listed a
+    // chunk at a time (streamedProblem.ts), not by the full reader holding every value.
+    const rows = Array.from({ length: 400 }, (_, i) => `${(i % 7) / 4},${-(i % 5) / 3},0.25,${i % 3}`);
+    const csv = (edit: (row: string, i: number) => string) => `logit_0,logit_1,logit_2,label\n${rows.map(edit).join('\n')}\n`;
+    for (const [name, text, count, first, last] of [
+      [
+        'one-based.csv',
+        csv((r) => r.replace(/\d$/, (l) => String(Number(l) + 1))),
+        21,
+        /^label 3 of sample 2 is out of range for 3 classes \(valid: 0…2\); labels count from 0 \(are these 1-based\?\)$/,
+        '…and 113 more like this (133 in all)',
+      ],
+      [
+        'ragged.csv',
+        csv((r, i) => (i % 16 === 5 ? r.replace(/,\d$/, '') : i === 300 ? `${r},` : r)),
+        21,
+        /^sample 5 has 3 values, expected 4 \(one per header column\)$/,
+        '…and 6 more like this (26 in all)',
+      ],
+    ] as const) {
+      const uri = workspaceFile(name);
+      const bytes = new TextEncoder().encode(text);
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      const expected = runPipeline(bytes, name).problems;
+      assert.equal(expected.length, count, name);
+      assert.match(expected[0].message, first);
+      assert.equal(expected[count - 1].message, last);
+      const lines = lineIndexOf(bytes, name);
+      const range = (s: number, e: number) => {
+        const [a, b] = [lines.position(s), lines.position(e)];
+        return `${a.line}:${a.character}-${b.line}:${b.character}`;
+      };
+      try {
+        assert.equal(await vscode.commands.executeCommand('gradientLens.analyzeFile', uri), undefined);
+        const diagnostics = await waitFor(`the diagnostics of ${name}`, () => listed(uri).length === count && listed(uri), 30000);
+        assert.deepEqual(
+          diagnostics.map((d) => `${at(d)} ${d.message}`),
+          expected.map((p) => `${range(p.start, p.end)} ${p.message}`),
+        );
+        const file = service().get(uri)!;
+        assert.equal(file.data.where, 'worker');
+        assert.equal(file.read, 'for its problems', name);
+      } finally {
+        await vscode.workspace.fs.delete(uri);
+      }
     }
   });
 
