@@ -229,10 +229,15 @@ function evenedRows(name: string, node: JsonMatrix, bytes: Uint8Array, errors: P
       continue;
     }
     data.fill(1 / k, r * k, (r + 1) * k);
-    const message = `sample ${r} of "${name}" has ${len} value${len === 1 ? '' : 's'}, expected ${k} like sample ${example}; every row needs one value per class`;
-    errors.push(problem(message, node.rowSpans[2 * r], node.rowSpans[2 * r + 1], 'ragged'));
+    errors.push(oddRowProblem(name, r, len, k, example, node.rowSpans[2 * r], node.rowSpans[2 * r + 1]));
   }
   return matrixLocated(name, { ...node, cols: k, data }, bytes);
+}
+
+/** evenedRows' problem for row `r` of `len` values at [start, end), where `k` is the common length (row `example`'s). */
+export function oddRowProblem(name: string, r: number, len: number, k: number, example: number, start: number, end: number): Problem {
+  const message = `sample ${r} of "${name}" has ${len} value${len === 1 ? '' : 's'}, expected ${k} like sample ${example}; every row needs one value per class`;
+  return problem(message, start, end, 'ragged');
 }
 
 function raggedError(name: string, node: JsonMatrix): InputError {

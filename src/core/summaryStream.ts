@@ -38,6 +38,20 @@ export interface CsvLineFailure {
   k: number;
 }
 
+/** A row of "logits" that a JSON stream of a whole file does not take but may read past (its `oddRow`). */
+export interface JsonOddRow {
+  /** File offset of the row's '['. */
+  offset: number;
+  /** File offset just after the '[' that opens "logits". */
+  rowsStart: number;
+  /** Rows before it. */
+  row: number;
+  /** Its numbers, when it is a list of plain numbers; else −1. */
+  length: number;
+  /** The first row's length. */
+  k: number;
+}
+
 /** Where a CSV read stopped at a data line, and whether the rows before it are clean (streamedProblem.ts). */
 export interface CsvStop {
   readonly failure: CsvLineFailure | null;
@@ -268,12 +282,17 @@ export class JsonSummaryStream implements SummaryStream {
    * just after a row's ']'.
    * `reading` (streamedProblem.ts): `withoutLabels` reads a file whose labels were not found from
    * the tail (a file cut short) for where it stops (`failure`), with no summary; `outOfRange`
-   * notes labels out of range and reads on.
+   * notes labels out of range and reads on; `oddRow` is asked about a row (its bytes from '[' to
+   * ']') the stream does not take: true reads on past it, summarised as logits 0.
    */
   constructor(
     private readonly tail: { labels: Int32Array; keyAt: number } | null,
     private readonly part: { k: number; firstRow: number; first: boolean; final: boolean; target?: RowTarget } | null = null,
-    private readonly reading: { withoutLabels?: boolean; outOfRange?: OutOfRangeLabels } = {},
+    private readonly reading: {
+      withoutLabels?: boolean;
+      outOfRange?: OutOfRangeLabels;
+      oddRow?: (row: Uint8Array, at: JsonOddRow) => boolean;
+    } = {},
   ) {
     this.labels = tail ? tail.labels : null;
     if (part) {
@@ -433,13 +452,12 @@ export class JsonSummaryStream implements SummaryStream {
     const k = summer ? summer.k : Infinity;
     const scan = this.scan;
     const j = rowNumbers(b, p, scan, summer ? summer.block : null, summer ? summer.rows * k : 0, k, values);
-    if (j < 0) return -1;
-    const at = scan.end;
     if (values) {
       if (j < 2) return -1;
       this.summer = new LogitRowSummer(j, false, null, this.reading.outOfRange ?? null);
       this.summer.block.set(values);
-    } else if (j !== k) return -1;
+    } else if (j !== k && !this.readPast(b, p, base)) return -1;
+    const at = scan.end;
     const s = this.summer!;
     const labels = this.labels;
     if (labels && this.rowsSeen >= labels.length) return -1;
@@ -449,6 +467,23 @@ export class JsonSummaryStream implements SummaryStream {
     s.labels[s.rows++] = labels ? labels[this.rowsSeen] : 0;
     this.rowsSeen++;
     return s.rows < s.blockRows || s.flush() ? at : -2;
+  }
+
+  /**
+   * The row at b[p] (K known) is not K plain numbers: whether `oddRow` reads on past it, its
+   * logits 0 in the block, with scan.end just past its ']' (the caller's check found one in b).
+   */
+  private readPast(b: Uint8Array, p: number, base: number): boolean {
+    const oddRow = this.reading.oddRow;
+    if (!oddRow || this.part) return false;
+    const s = this.summer!;
+    const close = indexOfByte(b, 93, p);
+    const length = rowNumbers(b, p, this.scan, null, 0, Infinity, []);
+    const at: JsonOddRow = { offset: base + p, rowsStart: this.rowsStart, row: this.rowsSeen, length, k: s.k };
+    if (!oddRow(b.subarray(p, close + 1), at)) return false;
+    s.block.fill(0, s.rows * s.k, (s.rows + 1) * s.k);
+    this.scan.end = close + 1;
+    return true;
   }
 
   release(): void {

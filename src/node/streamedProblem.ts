@@ -22,8 +22,17 @@ import type { PipelineResult } from '../core/pipeline';
 import { problem, type Problem } from '../core/problems';
 import { MAX_MESSAGES_PER_KIND, ProblemSink } from '../core/buildDataset';
 import { labelProblem } from '../core/labelCheck';
+import { oddRowProblem } from '../core/jsonRoles';
 import { OutOfRangeLabels } from '../core/summaryRows';
-import { CsvSummaryStream, JsonSummaryStream, type CsvLineFailure, type CsvStop, type SummaryStream } from '../core/summaryStream';
+import {
+  CsvSummaryStream,
+  JsonSummaryStream,
+  type CsvLineFailure,
+  type CsvStop,
+  type JsonOddRow,
+  type JsonRowFailure,
+  type SummaryStream,
+} from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { jsonTail, lineStretch, partsFormat } from './summaryParts';
@@ -74,13 +83,12 @@ function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOption
   // Read again (or first), noting ragged rows and labels out of range instead of stopping at the first.
   const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
   const ragged = new RaggedRows(f);
-  const stream = new CsvSummaryStream(undefined, outOfRange, (line, at) => ragged.readPast(line, at));
+  const stream = new CsvSummaryStream(undefined, outOfRange, (line, at) => ragged.readPastLine(line, at));
   try {
     if (!readWhole(f, stream)) return ragged.error;
     const summer = stream.finish();
     if (!summer) return null;
-    // Ragged rows: their list, when they are all the full reader would say.
-    if (ragged.count > 0) return outOfRange.count === 0 && classNamesClean(summer.k, readSibling) ? ragged.sink.summarize() : null;
+    if (ragged.count > 0) return onlyRagged(ragged, summer.k, outOfRange, readSibling);
     // The label's cell is the row's last: after its last comma (a label has at most 9 digits).
     const labelSpan = (start: number, end: number) => {
       const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
@@ -115,25 +123,49 @@ function csvLineProblem(f: ChunkFile, stream: CsvStop, readSibling?: ReadSibling
 }
 
 /**
- * Ragged rows a CSV stream reads past (its `oddRow`), each checked by the full reader's parser of
- * the file's head and that line, listed as the full reader lists them (raggedRowProblems, 20 of a
- * kind); `error` when a line is a parse error instead, which is then the full reader's one message.
+ * Ragged rows a stream reads past (its `oddRow`), listed as the full reader lists them (20 of a
+ * kind, then a count) when they are a file's only fault. A CSV line is checked by the full reader's
+ * parser of the file's head and that line; `error` when it is a parse error instead, which is then
+ * the full reader's one message.
  */
 class RaggedRows {
   readonly sink = new ProblemSink();
   count = 0;
   error: Problem | null = null;
   private head: Uint8Array | null = null;
+  /** A JSON's rows of each odd length so far. */
+  private readonly lengths = new Map<number, number>();
 
   constructor(private readonly f: ChunkFile) {}
 
-  readPast(line: Uint8Array, at: CsvLineFailure): boolean {
-    if (this.count >= Math.max(MIN_RAGGED_ROWS, this.f.size / BYTES_PER_RAGGED_ROW)) return false;
+  readPastLine(line: Uint8Array, at: CsvLineFailure): boolean {
+    if (this.full()) return false;
     const head = (this.head ??= readAt(this.f, 0, at.rowsStart));
     const read = csvLineCheck(head, line, at.row);
     if ('error' in read) this.error = shifted(head, at.offset, read.error.toProblem());
     const ragged = 'ragged' in read && shifted(head, at.offset, read.ragged);
-    if (!ragged) return false;
+    return !!ragged && this.add(ragged);
+  }
+
+  /**
+   * A JSON row of plain numbers, of another length than the first row's (evenedRows): while that
+   * length stays the most common, as the full reader counts, the row is listed against it.
+   */
+  readPastRow(row: Uint8Array, at: JsonOddRow): boolean {
+    if (this.full() || at.length < 0) return false;
+    const seen = (this.lengths.get(at.length) ?? 0) + 1;
+    this.lengths.set(at.length, seen);
+    // The full reader takes the most common length, switching when another's count passes it: the
+    // first row's length is that of the rows before this one but the odd ones (all noted so far).
+    if (seen > at.row - this.count) return false;
+    return this.add(oddRowProblem('logits', at.row, at.length, at.k, 0, at.offset, at.offset + row.length));
+  }
+
+  private full(): boolean {
+    return this.count >= Math.max(MIN_RAGGED_ROWS, this.f.size / BYTES_PER_RAGGED_ROW);
+  }
+
+  private add(ragged: Problem): true {
     this.sink.add(ragged);
     this.count++;
     return true;
@@ -141,32 +173,48 @@ class RaggedRows {
 }
 
 function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
-  let failure = gaveUp instanceof JsonSummaryStream ? gaveUp.failure : null;
-  if (!failure) {
-    // Read again (or first): labels not found from the tail of a file cut short (one that does not
-    // end in '}'), or out of range (noted, not stopped at).
-    const tail = jsonTail(f);
-    const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
-    const stream = new JsonSummaryStream(tail, null, { withoutLabels: !tail && !endsInBrace(f), outOfRange });
-    try {
-      if (readWhole(f, stream)) {
-        const summer = tail && stream.finish();
-        return (
-          summer &&
-          outOfRangeProblems(
-            summer.k,
-            outOfRange,
-            (j) => [tail.spans[2 * outOfRange.rows[j]], tail.spans[2 * outOfRange.rows[j] + 1]],
-            readSibling,
-          )
-        );
-      }
-      failure = stream.failure;
-    } finally {
-      stream.release();
-    }
+  const stopped = gaveUp instanceof JsonSummaryStream ? gaveUp.failure : null;
+  if (stopped) {
+    const found = jsonRowProblem(f, stopped);
+    // A row that parses inside the file (one of another length): read again, noting such rows.
+    if (found || stopped.atEnd) return found;
   }
-  if (!failure) return null;
+  // Read again (or first): labels not found from the tail of a file cut short (one that does not
+  // end in '}'), out of range, or rows of another length (noted, not stopped at).
+  const tail = jsonTail(f);
+  const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
+  const ragged = new RaggedRows(f);
+  const stream = new JsonSummaryStream(tail, null, {
+    withoutLabels: !tail && !endsInBrace(f),
+    outOfRange,
+    oddRow: (row, at) => ragged.readPastRow(row, at),
+  });
+  try {
+    if (!readWhole(f, stream)) return stream.failure && jsonRowProblem(f, stream.failure);
+    const summer = stream.finish();
+    if (!summer) return null;
+    if (ragged.count > 0) return onlyRagged(ragged, summer.k, outOfRange, readSibling);
+    return (
+      tail &&
+      outOfRangeProblems(
+        summer.k,
+        outOfRange,
+        (j) => [tail.spans[2 * outOfRange.rows[j]], tail.spans[2 * outOfRange.rows[j] + 1]],
+        readSibling,
+      )
+    );
+  } finally {
+    stream.release();
+  }
+}
+
+/** The ragged rows' list, when they are all the full reader would say (no label out of range, no class-name problem). */
+function onlyRagged(ragged: RaggedRows, k: number, outOfRange: OutOfRangeLabels, readSibling?: ReadSibling): Problem[] | null {
+  return outOfRange.count === 0 && classNamesClean(k, readSibling) ? ragged.sink.summarize() : null;
+}
+
+/** The full reader's parse error at the row a JSON stream stopped in (or at the file's end after it), if any. */
+function jsonRowProblem(f: ChunkFile, failure: JsonRowFailure): Problem | null {
   const row = failure.atEnd ? bytesToEnd(f, failure.offset) : bytesThrough(f, failure.offset, 93);
   if (!row) return null;
   const head = readAt(f, 0, failure.rowsStart);

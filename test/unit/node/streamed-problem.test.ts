@@ -17,7 +17,7 @@ import { runPipeline } from '../../../src/core/pipeline';
 import { openChunkFile, READ_CHUNK_BYTES } from '../../../src/node/chunkFile';
 import { streamedProblemAnalysis, fileLineIndex, streamedProblem } from '../../../src/node/streamedProblem';
 import { streamedSummary } from '../../../src/cli/streamSummary';
-import { CsvSummaryStream, type CsvStop, type SummaryStream } from '../../../src/core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type SummaryStream } from '../../../src/core/summaryStream';
 import { withSmallBlocks } from '../../../src/core/summaryRows';
 import {
   cellMutations,
@@ -424,6 +424,114 @@ test('labels out of range, the file’s only fault: the full reader’s list (20
     assertSameOrNull(path, 'then-bad.csv', 'a bad cell after bad labels')!.message,
     /^"oops" \(sample 149, column "logit_0"\) is not a number$/,
   );
+});
+
+test('JSON rows of another length, the file’s only fault: the full reader’s list, or null when another length is as common or beside another fault', () => {
+  const rows = seededLogitRows(3000, 24, 45);
+  const rand = seededUniform(2219);
+  // Each picked row a value short or a value long, in turn.
+  const odd = (count: number, from = 0) => {
+    const picked = new Set<number>();
+    while (picked.size < count) picked.add(from + Math.floor(rand() * (3000 - from)));
+    const logits = rows.logits.map((r) => [...r]);
+    for (const [j, i] of [...picked].entries()) {
+      if (j % 2 === 0) logits[i].pop();
+      else logits[i].push('0.5');
+    }
+    return { ...rows, logits };
+  };
+  const rowOneLong = (r: LogitRows) => ({ ...r, logits: r.logits.map((l, i) => (i === 1 ? [...l, '1'] : l)) });
+  const line = ({ logits, labels }: LogitRows) =>
+    `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`;
+  const labelsFirst = ({ logits, labels }: LogitRows) =>
+    `{"labels": [${labels.join(',')}],\r\n"logits":[${logits.map((r) => `[${r.join(',')}]`).join(',\r\n')}]}\r\n`;
+  const names = (count: number) => ({
+    'classes.txt': new TextEncoder().encode(Array.from({ length: count }, (_, i) => `c${i}\n`).join('')),
+  });
+  const found: [string, string, number, Record<string, Uint8Array | null>?][] = [
+    ['five odd rows, a row a line', jsonOf(odd(5)), 5],
+    ['five, on one line', line(odd(5)), 5],
+    ['five, labels first, CRLF', labelsFirst(odd(5)), 5],
+    ['45 of them', jsonOf(odd(45)), 21],
+    ['five, with a classes.txt of 24 names', jsonOf(odd(5)), 5, names(24)],
+    [
+      'row 1 long (its length as common as the first row’s there: a tie keeps the first), and four more',
+      jsonOf(rowOneLong(odd(4, 100))),
+      5,
+    ],
+  ];
+  for (const [what, text, count, siblings] of found) {
+    const path = join(dir, 'odd.json');
+    writeFileSync(path, text);
+    assert.ok(assertSameOrNull(path, 'odd.json', what, siblings), `${what}: found a chunk at a time`);
+    const { problems } = bothReaders(path, 'odd.json', siblings);
+    assert.equal(problems!.length, count, what);
+    assert.ok(
+      problems!.some((p) => p.start > READ_CHUNK_BYTES),
+      `${what}: past the first read`,
+    );
+    for (const p of problems!.slice(0, 20)) {
+      assert.match(
+        p.message,
+        /^sample \d+ of "logits" has 2[35] values, expected 24 like sample 0; every row needs one value per class$/,
+        what,
+      );
+    }
+    if (count === 21) assert.equal(problems![20].message, '…and 25 more like this (45 in all)');
+  }
+  // The first row's length not the most common in the end, or for a while (the full reader's
+  // count switches, and its rows are reported against another): null. Beside another fault: null.
+  const firstOdd = { ...rows, logits: rows.logits.map((r, i) => (i === 0 ? r.slice(1) : r)) };
+  const early = { ...rows, logits: rows.logits.map((r, i) => (i === 1 || i === 2 ? [...r, '1'] : r)) };
+  const fiveOdd = odd(5);
+  const refused: [string, string, Record<string, Uint8Array | null>?][] = [
+    ['the first row short', jsonOf(firstOdd)],
+    ['rows 1 and 2 long (their length more common than the first row’s at row 2)', jsonOf(early)],
+    ['a label out of range', jsonOf({ ...fiveOdd, labels: fiveOdd.labels.map((l, i) => (i === 2990 ? 24 : l)) })],
+    ['a classes.txt of 3 names', jsonOf(fiveOdd), names(3)],
+    ['1,500 odd rows', jsonOf(odd(1500))],
+  ];
+  for (const [what, text, siblings] of refused) {
+    const path = join(dir, 'odd-refused.json');
+    writeFileSync(path, text);
+    const { problems, full } = bothReaders(path, 'odd-refused.json', siblings);
+    assert.equal(problems, null, what);
+    assert.equal(full.dataset, null, what);
+  }
+  // A bad value after odd rows: the full reader's parser throws at it, so its one message.
+  const path = join(dir, 'odd-then-bad.json');
+  const bad = { ...fiveOdd, logits: fiveOdd.logits.map((r, i) => (i === 2950 ? ['NaN', ...r.slice(1)] : r)) };
+  writeFileSync(path, jsonOf(bad));
+  assert.match(assertSameOrNull(path, 'odd-then-bad.json', 'a bad value after odd rows')!.message, /^NaN is not a number JSON can hold/);
+  assert.equal(bothReaders(path, 'odd-then-bad.json').problems!.length, 1);
+  // The worker's analysis, and the problems after the summary's stream stopped at the first odd row.
+  const text = jsonOf(fiveOdd);
+  writeFileSync(path, text);
+  const analysis = streamedProblemAnalysis(path, 'odd.json', DEFAULT_MAX_FILE_BYTES)!;
+  const bytes = new TextEncoder().encode(text);
+  const full = runPipeline(bytes, 'odd.json', { rowsOnDemand: true });
+  assert.deepEqual(analysis.result, full);
+  assert.deepEqual(analysis.lines, lineIndexOf(bytes, 'odd.json').tables);
+  let gaveUp: SummaryStream | CsvStop | undefined;
+  const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
+  assert.equal(
+    streamedSummary(
+      path,
+      open,
+      () => null,
+      'mean',
+      { count: 1 },
+      (s) => (gaveUp = s),
+    ),
+    null,
+  );
+  assert.ok(gaveUp instanceof JsonSummaryStream && gaveUp.failure, 'the summary stopped at a row');
+  const f = open(path)!;
+  try {
+    assert.deepEqual(streamedProblem(f, 'odd.json', { gaveUp }), full.problems);
+  } finally {
+    f.close();
+  }
 });
 
 /** The CSV and the JSON of `rows` with every label one more (1-based labels), as [name, text]. */

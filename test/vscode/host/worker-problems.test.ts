@@ -168,7 +168,7 @@ describe('a file above the worker threshold: its problems reach the Problems pan
     }
   });
 
-  it('1-based labels, or ragged rows, in a CSV from disk: the full reader’s list and “…and N more” at their ranges, read for its problems', async () => {
+  it('1-based labels, or ragged rows, in a CSV or JSON from disk: the full reader’s list and “…and N more” at their ranges, read for its problems', async () => {
     // Issue 22: labels out of range, or ragged rows inside the file, as its only fault, are listed a
     // chunk at a time (streamedProblem.ts), not by the full reader holding every value.
     const rows = Array.from({ length: 400 }, (_, i) => `${(i % 7) / 4},${-(i % 5) / 3},0.25,${i % 3}`);
@@ -187,6 +187,13 @@ describe('a file above the worker threshold: its problems reach the Problems pan
         21,
         /^sample 5 has 3 values, expected 4 \(one per header column\)$/,
         '…and 6 more like this (26 in all)',
+      ],
+      [
+        'odd-rows.json',
+        `{"logits": [\n${rows.map((r, i) => `[${i % 16 === 5 ? r.split(',').slice(0, 2) : r.split(',').slice(0, 3)}]`).join(',\n')}\n], "labels": [${rows.map((_, i) => i % 3).join(', ')}]}\n`,
+        21,
+        /^sample 5 of "logits" has 2 values, expected 3 like sample 0; every row needs one value per class$/,
+        '…and 5 more like this (25 in all)',
       ],
     ] as const) {
       const uri = workspaceFile(name);
