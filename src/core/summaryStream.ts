@@ -134,7 +134,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
         block[at + j] = scan.value;
         p = scan.end + 1;
       }
-      const label = smallInteger(b, p, end);
+      const label = smallInteger(b, p, end, scan);
       if (label === NOT_A_LABEL) {
         if (!this.readPast(summer, b, next, base)) return -1;
         p = next;
@@ -213,20 +213,34 @@ const NOT_A_LABEL = -(2 ** 31);
 /**
  * The integer written exactly in b[p, end): an optional '-', up to 9 digits, no leading zero (a
  * negative label is out of range, as torch's ignore_index −100 is to the full reader, which lists
- * it; "-0" is 0 to both); else NOT_A_LABEL.
+ * it; "-0" is 0 to both); else wholeNumber's.
  */
-function smallInteger(b: Uint8Array, p: number, end: number): number {
+function smallInteger(b: Uint8Array, p: number, end: number, scan: NumberScan): number {
+  const start = p;
   const negative = b[p] === 45;
   if (negative) p++;
   const digits = end - p;
-  if (digits < 1 || digits > 9 || (b[p] === 48 && digits > 1)) return NOT_A_LABEL;
+  if (digits < 1 || digits > 9 || (b[p] === 48 && digits > 1)) return wholeNumber(b, start, end, scan);
   let v = 0;
   for (let i = p; i < end; i++) {
     const d = b[i] - 48;
-    if (d < 0 || d > 9) return NOT_A_LABEL;
+    if (d < 0 || d > 9) return wholeNumber(b, start, end, scan);
     v = v * 10 + d;
   }
   return negative ? -v : v;
+}
+
+/**
+ * A label written as another number ("3.0", as pandas writes a float column; "3e0"), read as the
+ * full reader reads the cell: a whole number in (−2³¹, 2³¹) of up to 15 characters (streamedProblem
+ * finds a label's cell in its row's last 16 bytes); else NOT_A_LABEL ("2.5" is the full reader's
+ * to report).
+ */
+function wholeNumber(b: Uint8Array, p: number, end: number, scan: NumberScan): number {
+  if (end <= p || end - p > 15) return NOT_A_LABEL;
+  scanNumber(b, p, scan);
+  const v = scan.value;
+  return scan.error === null && scan.end === end && Number.isInteger(v) && v > NOT_A_LABEL && v < 2 ** 31 ? v : NOT_A_LABEL;
 }
 
 const enum State {

@@ -72,6 +72,14 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'blank-inside.csv': [header, csvBody[0], '', ...csvBody.slice(1)].join('\n'),
       'label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5', ...csvBody.slice(30)].join('\n'),
       'label-float.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,1.0'].join('\n'),
+      // Labels as pandas writes a float column ("3.0"), and other forms the full reader takes.
+      'float-labels.csv': [header, ...rows.map((r, i) => `${r.join(',')},${labels[i]}.0`)].join('\n') + '\n',
+      'label-forms.csv': [header, ...rows.map((r, i) => `${r.join(',')},${['2.', '1e0', '+1', '0.000', '-0.0', '4e-0'][i % 6]}`)].join(
+        '\n',
+      ),
+      'float-label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5.0', ...csvBody.slice(30)].join('\n'),
+      'half-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,2.5'].join('\n'),
+      'long-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,1.00000000000000'].join('\n'),
       'bad-number.csv': [header, ...csvBody.slice(0, 30), '1,2,x,4,5,1'].join('\n'),
       'short-row.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,1'].join('\n'),
       'overflow.csv': [header, '1e308,-1e308,0,0,0,1', ...csvBody].join('\n'),
@@ -93,7 +101,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       const path = join(scratch, name);
       writeFileSync(path, text);
       same(path, name);
-      const simple = /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first)\./.test(name);
+      const simple = /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels)\./.test(name);
       assert.equal(streamedSummary(path, pieces(5), () => null, 'mean') !== null, simple, `${name} streamed`);
     }
     // Class names from classes.txt beside the file, right count and wrong count.

@@ -45,10 +45,10 @@ const layouts: Record<string, (d: ReturnType<typeof logits>) => string> = {
   'CRLF, no spaces': (d) => `{"logits":[${d.rows.map((r) => `[${r.join(',')}]`).join(',\r\n')}],\r\n"labels":[${d.labels.join(',')}]}\r\n`,
 };
 
-function csv(d: ReturnType<typeof logits>, eol: string, trailing: string): string {
+function csv(d: ReturnType<typeof logits>, eol: string, trailing: string, label = (l: number, _i: number) => String(l)): string {
   const k = d.rows[0].length;
   const header = [...Array.from({ length: k }, (_, j) => `logit_${j}`), 'label'].join(',');
-  return [header, ...d.rows.map((r, i) => `${r.join(',')},${d.labels[i]}`)].join(eol) + trailing;
+  return [header, ...d.rows.map((r, i) => `${r.join(',')},${label(d.labels[i], i)}`)].join(eol) + trailing;
 }
 
 function write(name: string, text: string): string {
@@ -123,6 +123,23 @@ test('CSV, LF and CRLF, with and without a final newline or blank lines at the e
       [100, 3],
     ])
       assertSame(path, 'a.csv', text, {}, minPartBytes, count);
+  }
+});
+
+test('CSV labels written as floats (pandas’ "3.0"), or "3.00", "3e0", "-0.0": the full pipeline’s result, on 1 to 3 parts', () => {
+  const d = logits(11, 45, 6);
+  for (const label of [
+    (l: number) => `${l}.0`,
+    (l: number, i: number) => (i % 4 === 0 ? `${l}.00` : i % 4 === 1 ? `${l}e0` : l === 0 ? '-0.0' : `${l}`),
+  ]) {
+    const text = csv(d, '\n', '\n', label);
+    const path = write('floats.csv', text);
+    for (const [minPartBytes, count] of [
+      [1 << 30, 1],
+      [300, 2],
+      [100, 3],
+    ])
+      assertSame(path, 'floats.csv', text, {}, minPartBytes, count);
   }
 });
 
