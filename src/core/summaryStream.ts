@@ -283,6 +283,11 @@ export class JsonSummaryStream implements SummaryStream {
   private summer: LogitRowSummer | null = null;
   private labels: Int32Array | null;
   private labelList: number[] = [];
+  /**
+   * With `reading.outOfRange`, each label's [start, end) in the file when the labels come before
+   * the logits (the tail gives them otherwise): for the full reader's list of those out of range.
+   */
+  readonly labelSpans: number[] = [];
   private rowsSeen = 0;
   /** Whether the next row or label is the array's first (no ',' before it). */
   private first = true;
@@ -419,9 +424,12 @@ export class JsonSummaryStream implements SummaryStream {
               if (c !== 44) return -1;
               ws();
             }
+            const start = p;
             const v = number();
-            if (!(Number.isInteger(v) && v >= 0 && v < 2 ** 31)) return -1;
+            // Negative ones too when noted (torch's ignore_index −100); the summer refuses them otherwise.
+            if (!(Number.isInteger(v) && v > -(2 ** 31) && v < 2 ** 31)) return -1;
             this.labelList.push(v);
+            if (this.reading.outOfRange) this.labelSpans.push(base + start, base + p);
             this.first = false;
             break;
           }

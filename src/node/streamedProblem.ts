@@ -194,15 +194,9 @@ function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptio
     const summer = stream.finish();
     if (!summer) return null;
     if (ragged.count > 0) return onlyRagged(ragged, summer.k, outOfRange, readSibling);
-    return (
-      tail &&
-      outOfRangeProblems(
-        summer.k,
-        outOfRange,
-        (j) => [tail.spans[2 * outOfRange.rows[j]], tail.spans[2 * outOfRange.rows[j] + 1]],
-        readSibling,
-      )
-    );
+    // Each label's span: from the tail, or as the stream read them before the logits.
+    const spans = tail ? tail.spans : stream.labelSpans;
+    return outOfRangeProblems(summer.k, outOfRange, (j) => [spans[2 * outOfRange.rows[j]], spans[2 * outOfRange.rows[j] + 1]], readSibling);
   } finally {
     stream.release();
   }

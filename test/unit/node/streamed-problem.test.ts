@@ -391,6 +391,12 @@ test('labels out of range, the file’s only fault: the full reader’s list (20
     ['labels.json', jsonOf(few).replace(/\n {2}/g, ' ')],
     ['labels.csv', csvOf(ignored)],
     ['labels.json', jsonOf(ignored)],
+    // Labels first, as json.dump({"labels": …, "logits": …}) writes them: their spans as the stream read them.
+    ['labels.json', `{"labels": [${few.labels.join(', ')}], "logits": [${few.logits.map((r) => `[${r.join(', ')}]`).join(', ')}]}`],
+    [
+      'labels.json',
+      `{"labels":[${ignored.labels.join(',')}],\r\n"logits":[${ignored.logits.map((r) => `[${r.join(',')}]`).join(',\r\n')}]}\r\n`,
+    ],
   ];
   for (const [i, [name, text, siblings]] of found.entries()) {
     const path = join(dir, `${i}-${name}`);
@@ -403,12 +409,11 @@ test('labels out of range, the file’s only fault: the full reader’s list (20
   assert.equal(listed.length, 21);
   assert.match(listed[0].message, /; labels count from 0 \(are these 1-based\?\)$/);
   assert.match(listed[20].message, /^…and \d+ more like this \(\d+ in all\)$/);
-  // Beside another fault the full reader lists too, or after a labels-first JSON's labels (no spans kept): null.
+  // Beside another fault the full reader lists too: null.
   const lines = csvOf(few).split('\n');
   const refused: [string, string, Record<string, Uint8Array | null>?][] = [
     ['short.csv', lines.map((l, i) => (i === 30 ? l.replace(/^[^,]*,/, '') : l)).join('\n')],
     ['names.csv', csvOf(few), { 'classes.txt': new TextEncoder().encode('a\nb\n') }],
-    ['first.json', `{"labels": [${few.labels.join(', ')}], "logits": [${few.logits.map((r) => `[${r.join(', ')}]`).join(', ')}]}`],
   ];
   for (const [name, text, siblings] of refused) {
     const path = join(dir, name);
