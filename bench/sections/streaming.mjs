@@ -450,6 +450,50 @@ function badValueAtScale(kind, path, bytes, validMs) {
 }
 
 /**
+ * The same file with three rows a value long (a fifth, two fifths and four fifths in), made in
+ * place by splitting a row's last logit at its point ("2.5" → "2,5": two numbers), then restored:
+ * `analyze --summary` must list them as the full reader does (which held 2.25 GB for the CSV and
+ * 3.1 GB for the JSON, by hand).
+ */
+function raggedRowsAtScale(kind, path, bytes, validMs) {
+  const fd = openSync(path, 'r+');
+  const edits = [];
+  try {
+    for (const fraction of [0.2, 0.4, 0.8]) {
+      const window = Buffer.alloc(1 << 16);
+      const from = Math.floor(bytes * fraction);
+      readSync(fd, window, 0, window.length, from);
+      const text = window.toString('latin1');
+      // A whole row's last logit written d.ddd, with no leading zero after the point (both halves
+      // then numbers): in a CSV, the cell before the label; in a JSON, the number before ']'.
+      const last = kind === 'csv' ? /\n[^\n]*,(-?\d+)\.([1-9]\d*),\d+\r?\n/g : /\][^\]]*[ ,\[](-?\d+)\.([1-9]\d*)\]/g;
+      const m = last.exec(text);
+      const point = m.index + m[0].length - (kind === 'csv' ? m[0].length - m[0].lastIndexOf(',') : 1) - m[2].length - 1;
+      if (window[point] !== 46) throw new Error(`no point at ${from + point}`);
+      edits.push(from + point);
+      writeSync(fd, Buffer.from(','), 0, 1, from + point);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const expected =
+    kind === 'csv'
+      ? /:\d+:\d+: sample \d+ has \d+ values, expected \d+ \(one/
+      : /:\d+:\d+: sample \d+ of "logits" has \d+ values, expected \d+ like sample 0/;
+  try {
+    brokenFileRow(kind, path, bytes, validMs, `three ragged rows in the ${(bytes / MB).toFixed(0)} MB ${kind.toUpperCase()}`, expected, {
+      at: edits[0],
+      was: '2.25 GB for the CSV, 3.1 GB for the JSON',
+      lines: 3,
+    });
+  } finally {
+    const restore = openSync(path, 'r+');
+    for (const at of edits) writeSync(restore, Buffer.from('.'), 0, 1, at);
+    closeSync(restore);
+  }
+}
+
+/**
  * The same file cut short inside a row three fifths in (before the bad value), as a run killed
  * while writing leaves it: the CSV's short last row, the JSON's "ends unexpectedly" (the full
  * reader held 2.4 GB for the CSV, 1.6 GB for the JSON, cut at three quarters).
@@ -476,10 +520,13 @@ function cutShortAtScale(kind, path, bytes, validMs) {
 }
 
 /** `analyze --summary` of a broken 1 GB file: its message, status 1, and its peak RSS against 160 MB. */
-function brokenFileRow(kind, path, bytes, validMs, what, expected, { at, was }) {
+function brokenFileRow(kind, path, bytes, validMs, what, expected, { at, was, lines = 1 }) {
   const r = runWithPeakRss(process.execPath, [cli, 'analyze', path, '--summary']);
   const message = (r.stderr ?? '').trim();
-  if (r.status !== 1 || !expected.test(message)) throw new Error(`${what}: status ${r.status}, ${message.slice(0, 300)}`);
+  // Its stderr also holds /usr/bin/time's line: count the FILE:LINE:COL ones.
+  const listed = message.split('\n').filter((line) => /:\d+:\d+: /.test(line)).length;
+  if (r.status !== 1 || !expected.test(message) || listed !== lines)
+    throw new Error(`${what}: status ${r.status}, ${message.slice(0, 900)}`);
   log(`streaming: ${what}, at byte ${at}: ${message.slice(0, 160)}; ${r.wallMs.toFixed(0)} ms, peak RSS ${(r.peakRss / MB).toFixed(0)} MB`);
   rows.push(
     row({
@@ -528,6 +575,7 @@ try {
     }
     bigFileThreads(source.kind, path, made.bytes);
     const validMs = info.runs[`${source.kind}-${made.bytes}`].wallMs;
+    raggedRowsAtScale(source.kind, path, made.bytes, validMs);
     badValueAtScale(source.kind, path, made.bytes, validMs);
     cutShortAtScale(source.kind, path, made.bytes, validMs);
   }
