@@ -224,6 +224,44 @@ test('a CSV cut short after a row the full reader refuses, or beside a classes.t
   assert.match(assertSameOrNull(path, 'named.csv', 'a short row before the cut')!.message, /^sample 4 has 4 values, expected 5/);
 });
 
+type Siblings = Record<string, Uint8Array | null>;
+
+/** A classes.txt of `count` names. */
+const classNamesFile = (count: number): Siblings => ({
+  'classes.txt': new TextEncoder().encode(Array.from({ length: count }, (_, i) => `c${i}\n`).join('')),
+});
+
+/**
+ * Each [what, text, count, siblings] found a chunk at a time as the full reader's list of `count`
+ * problems (20, then "…and N more"), one of them past the first read, the listed ones matching `message`.
+ */
+function assertListed(cases: [string, string, number, Siblings?][], name: string, message: RegExp) {
+  for (const [what, text, count, siblings] of cases) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    assert.ok(assertSameOrNull(path, name, what, siblings), `${what}: found a chunk at a time`);
+    const { problems } = bothReaders(path, name, siblings);
+    assert.equal(problems!.length, count, what);
+    assert.ok(
+      problems!.some((p) => p.start > READ_CHUNK_BYTES),
+      `${what}: past the first read`,
+    );
+    for (const p of problems!.slice(0, 20)) assert.match(p.message, message, what);
+    if (count === 21) assert.equal(problems![20].message, '…and 25 more like this (45 in all)');
+  }
+}
+
+/** Each [what, text, siblings] not found a chunk at a time (null), and refused by the full reader. */
+function assertNullAndRefused(cases: [string, string, Siblings?][], name: string) {
+  for (const [what, text, siblings] of cases) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const { problems, full } = bothReaders(path, name, siblings);
+    assert.equal(problems, null, what);
+    assert.equal(full.dataset, null, what);
+  }
+}
+
 /** `lines` (a CSV's, header first) with the data rows `rows` edited in turn by RAGGED_EDITS, joined by `eol`. */
 function withRaggedRows(lines: string[], rows: Iterable<number>, eol = '\n'): string {
   const edited = [...lines];
@@ -248,40 +286,23 @@ test('ragged rows inside a file, its only fault: the full reader’s list (20, t
     while (picked.size < count) picked.add(Math.floor(rand() * 3000));
     return picked;
   };
-  const names = (count: number) => ({
-    'classes.txt': new TextEncoder().encode(Array.from({ length: count }, (_, i) => `c${i}\n`).join('')),
-  });
-  const found: [string, string, number, Record<string, Uint8Array | null>?][] = [
+  const found: [string, string, number, Siblings?][] = [
     ['five ragged rows', withRaggedRows(lines, seededRows(5)), 5],
     ['five, CRLF', withRaggedRows(lines, seededRows(5), '\r\n'), 5],
     ['45 of them', withRaggedRows(lines, seededRows(45)), 21],
     ['three, and the last line cut short', withRaggedRows(lines, seededRows(3)).slice(0, -30), 4],
-    ['five, with a classes.txt of 24 names', withRaggedRows(lines, seededRows(5)), 5, names(24)],
+    ['five, with a classes.txt of 24 names', withRaggedRows(lines, seededRows(5)), 5, classNamesFile(24)],
   ];
-  for (const [what, text, count, siblings] of found) {
-    const path = join(dir, 'ragged.csv');
-    writeFileSync(path, text);
-    assert.ok(assertSameOrNull(path, 'ragged.csv', what, siblings), `${what}: found a chunk at a time`);
-    const { problems } = bothReaders(path, 'ragged.csv', siblings);
-    assert.equal(problems!.length, count, what);
-    assert.ok(
-      problems!.some((p) => p.start > READ_CHUNK_BYTES),
-      `${what}: past the first read`,
-    );
-    for (const p of problems!.slice(0, 20)) {
-      assert.match(
-        p.message,
-        /^sample \d+ has (\d+ values?, expected 25 \(one per header column\)|an extra empty cell after its 25 values)/,
-        what,
-      );
-    }
-    if (count === 21) assert.equal(problems![20].message, '…and 25 more like this (45 in all)');
-  }
+  assertListed(
+    found,
+    'ragged.csv',
+    /^sample \d+ has (\d+ values?, expected 25 \(one per header column\)|an extra empty cell after its 25 values)/,
+  );
   // Beside another fault the full reader lists too: null.
   const fiveRagged = withRaggedRows(lines, seededRows(5));
   const refused: [string, string, Record<string, Uint8Array | null>?][] = [
     ['a label out of range', fiveRagged.replace(/,\d+\n(?=[^\n]*\n$)/, ',24\n')],
-    ['a classes.txt of 3 names', fiveRagged, names(3)],
+    ['a classes.txt of 3 names', fiveRagged, classNamesFile(3)],
     [
       '1,500 ragged rows (more than 1,000 and than one a 2 KB)',
       withRaggedRows(
@@ -290,13 +311,7 @@ test('ragged rows inside a file, its only fault: the full reader’s list (20, t
       ),
     ],
   ];
-  for (const [what, text, siblings] of refused) {
-    const path = join(dir, 'ragged-refused.csv');
-    writeFileSync(path, text);
-    const { problems, full } = bothReaders(path, 'ragged-refused.csv', siblings);
-    assert.equal(problems, null, what);
-    assert.equal(full.dataset, null, what);
-  }
+  assertNullAndRefused(refused, 'ragged-refused.csv');
   // A bad cell after ragged rows: the full reader's parser throws at it, so its one message.
   const path = join(dir, 'ragged-then-bad.csv');
   const badLines = fiveRagged.split('\n');
@@ -450,40 +465,23 @@ test('JSON rows of another length, the file’s only fault: the full reader’s 
     `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`;
   const labelsFirst = ({ logits, labels }: LogitRows) =>
     `{"labels": [${labels.join(',')}],\r\n"logits":[${logits.map((r) => `[${r.join(',')}]`).join(',\r\n')}]}\r\n`;
-  const names = (count: number) => ({
-    'classes.txt': new TextEncoder().encode(Array.from({ length: count }, (_, i) => `c${i}\n`).join('')),
-  });
-  const found: [string, string, number, Record<string, Uint8Array | null>?][] = [
+  const found: [string, string, number, Siblings?][] = [
     ['five odd rows, a row a line', jsonOf(odd(5)), 5],
     ['five, on one line', line(odd(5)), 5],
     ['five, labels first, CRLF', labelsFirst(odd(5)), 5],
     ['45 of them', jsonOf(odd(45)), 21],
-    ['five, with a classes.txt of 24 names', jsonOf(odd(5)), 5, names(24)],
+    ['five, with a classes.txt of 24 names', jsonOf(odd(5)), 5, classNamesFile(24)],
     [
       'row 1 long (its length as common as the first row’s there: a tie keeps the first), and four more',
       jsonOf(rowOneLong(odd(4, 100))),
       5,
     ],
   ];
-  for (const [what, text, count, siblings] of found) {
-    const path = join(dir, 'odd.json');
-    writeFileSync(path, text);
-    assert.ok(assertSameOrNull(path, 'odd.json', what, siblings), `${what}: found a chunk at a time`);
-    const { problems } = bothReaders(path, 'odd.json', siblings);
-    assert.equal(problems!.length, count, what);
-    assert.ok(
-      problems!.some((p) => p.start > READ_CHUNK_BYTES),
-      `${what}: past the first read`,
-    );
-    for (const p of problems!.slice(0, 20)) {
-      assert.match(
-        p.message,
-        /^sample \d+ of "logits" has 2[35] values, expected 24 like sample 0; every row needs one value per class$/,
-        what,
-      );
-    }
-    if (count === 21) assert.equal(problems![20].message, '…and 25 more like this (45 in all)');
-  }
+  assertListed(
+    found,
+    'odd.json',
+    /^sample \d+ of "logits" has 2[35] values, expected 24 like sample 0; every row needs one value per class$/,
+  );
   // The first row's length not the most common in the end, or for a while (the full reader's
   // count switches, and its rows are reported against another): null. Beside another fault: null.
   const firstOdd = { ...rows, logits: rows.logits.map((r, i) => (i === 0 ? r.slice(1) : r)) };
@@ -493,16 +491,10 @@ test('JSON rows of another length, the file’s only fault: the full reader’s 
     ['the first row short', jsonOf(firstOdd)],
     ['rows 1 and 2 long (their length more common than the first row’s at row 2)', jsonOf(early)],
     ['a label out of range', jsonOf({ ...fiveOdd, labels: fiveOdd.labels.map((l, i) => (i === 2990 ? 24 : l)) })],
-    ['a classes.txt of 3 names', jsonOf(fiveOdd), names(3)],
+    ['a classes.txt of 3 names', jsonOf(fiveOdd), classNamesFile(3)],
     ['1,500 odd rows', jsonOf(odd(1500))],
   ];
-  for (const [what, text, siblings] of refused) {
-    const path = join(dir, 'odd-refused.json');
-    writeFileSync(path, text);
-    const { problems, full } = bothReaders(path, 'odd-refused.json', siblings);
-    assert.equal(problems, null, what);
-    assert.equal(full.dataset, null, what);
-  }
+  assertNullAndRefused(refused, 'odd-refused.json');
   // A bad value after odd rows: the full reader's parser throws at it, so its one message.
   const path = join(dir, 'odd-then-bad.json');
   const bad = { ...fiveOdd, logits: fiveOdd.logits.map((r, i) => (i === 2950 ? ['NaN', ...r.slice(1)] : r)) };
@@ -517,9 +509,24 @@ test('JSON rows of another length, the file’s only fault: the full reader’s 
   const full = runPipeline(bytes, 'odd.json', { rowsOnDemand: true });
   assert.deepEqual(analysis.result, full);
   assert.deepEqual(analysis.lines, lineIndexOf(bytes, 'odd.json').tables);
+  const gaveUp = summaryGaveUp(path);
+  assert.ok(gaveUp instanceof JsonSummaryStream && gaveUp.failure, 'the summary stopped at a row');
+  const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+  try {
+    assert.deepEqual(streamedProblem(f, 'odd.json', { gaveUp }), full.problems);
+  } finally {
+    f.close();
+  }
+});
+
+/**
+ * The stream `analyze --summary` gave up with, on one thread, for a file it does not summarise
+ * (blocks of `blockRows` rows when given: a 1 GB file's 2 MB blocks, in a small file).
+ */
+function summaryGaveUp(path: string, blockRows?: number): SummaryStream | CsvStop | undefined {
   let gaveUp: SummaryStream | CsvStop | undefined;
   const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
-  assert.equal(
+  const summary = () =>
     streamedSummary(
       path,
       open,
@@ -527,17 +534,10 @@ test('JSON rows of another length, the file’s only fault: the full reader’s 
       'mean',
       { count: 1 },
       (s) => (gaveUp = s),
-    ),
-    null,
-  );
-  assert.ok(gaveUp instanceof JsonSummaryStream && gaveUp.failure, 'the summary stopped at a row');
-  const f = open(path)!;
-  try {
-    assert.deepEqual(streamedProblem(f, 'odd.json', { gaveUp }), full.problems);
-  } finally {
-    f.close();
-  }
-});
+    );
+  assert.equal(blockRows ? withSmallBlocks(blockRows, summary) : summary(), null);
+  return gaveUp;
+}
 
 /** The CSV and the JSON of `rows` with every label one more (1-based labels), as [name, text]. */
 function oneBasedFiles(rows: LogitRows, stem: string): [string, string][] {
@@ -568,23 +568,9 @@ test('labels out of range after the summary gave up (its blocks refused by the s
   for (const [name, text] of oneBasedFiles(seededLogitRows(200, 5, 42), 'gave-up')) {
     const path = join(dir, name);
     writeFileSync(path, text);
-    let gaveUp: SummaryStream | CsvStop | undefined;
-    const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
-    assert.equal(
-      withSmallBlocks(8, () =>
-        streamedSummary(
-          path,
-          open,
-          () => null,
-          'mean',
-          { count: 1 },
-          (s) => (gaveUp = s),
-        ),
-      ),
-      null,
-    );
+    const gaveUp = summaryGaveUp(path, 8);
     assert.ok(gaveUp, name);
-    const f = open(path)!;
+    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
     try {
       const problems = streamedProblem(f, name, { gaveUp });
       assert.deepEqual(problems, runPipeline(new TextEncoder().encode(text), name).problems, name);
