@@ -7,10 +7,10 @@
  * (csvLineCheck, jsonRowError) throws the error the whole file would. A file cut short (a run
  * killed while writing) is found so too: a CSV's last line with too few cells after clean rows
  * (csvLineCheck's ragged row), a JSON that ends inside "logits" or after it (its window runs to the file's
- * end). So are labels out of range when they are a file's only fault, listed as the full reader
- * lists them. Anything else (another problem the full reader finds only after the parse, a line
- * the streaming reader does not take but the full reader does) returns null: the caller runs the
- * full reader.
+ * end). So are labels out of range, and ragged rows (a CSV line of other width, a JSON row of
+ * other length), when they are a file's only fault, listed as the full reader lists them. Anything
+ * else (another problem the full reader finds only after the parse, a line the streaming reader
+ * does not take but the full reader does) returns null: the caller runs the full reader.
  */
 import { siblingClassNames, type ReadSibling } from '../core/classNames';
 import { csvLineCheck } from '../core/csv';
@@ -89,7 +89,7 @@ function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOption
     const summer = stream.finish();
     if (!summer) return null;
     if (ragged.count > 0) return onlyRagged(ragged, summer.k, outOfRange, readSibling);
-    // The label's cell is the row's last: after its last comma (a label has at most 9 digits).
+    // The label's cell is the row's last: after its last comma (the stream takes labels of at most 15 characters).
     const labelSpan = (start: number, end: number) => {
       const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
       return [end - tail.length + tail.lastIndexOf(44) + 1, end];
