@@ -438,7 +438,7 @@ function reportProblems(file: string, bytes: Uint8Array, loaded: LoadResult, io:
 }
 
 /**
- * A large CSV or JSON file's parse error (or cut-short end, or labels out of range) found a chunk at a time
+ * A large CSV or JSON file's parse error (or cut-short end, labels out of range, ragged rows) found a chunk at a time
  * (src/node/streamedProblem.ts), printed as reportProblems prints the full reader's; false when
  * there is none to find so. `gaveUp`: the summary's one-thread stream, which stopped where the problem is.
  */

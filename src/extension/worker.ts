@@ -197,7 +197,7 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
 
 /**
  * A CSV or JSON file from disk that the fast path stopped in: the full reader's problems (a parse
- * error, a cut-short end, labels out of range) found a chunk at a time (src/node/streamedProblem.ts),
+ * error, a cut-short end, labels out of range, ragged rows) found a chunk at a time (src/node/streamedProblem.ts),
  * not by holding the file and every value (1.9 GB for a 1.13 GB CSV). False when there are none
  * to find so.
  */

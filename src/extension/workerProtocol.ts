@@ -44,7 +44,7 @@ export type WorkerRequest =
 /**
  * How the worker read what it analysed: in parts on threads (a logits file from disk in the simple
  * layout), for its problems a chunk at a time (such a file the full reader would refuse for a
- * parse error, a cut-short end or labels out of range: src/node/streamedProblem.ts), or whole by
+ * parse error, a cut-short end, labels out of range or ragged rows: src/node/streamedProblem.ts), or whole by
  * the full reader.
  */
 export type WorkerRead = 'in parts' | 'for its problems' | 'whole';
