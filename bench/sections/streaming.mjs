@@ -466,7 +466,7 @@ function raggedRowsAtScale(kind, path, bytes, validMs) {
       const text = window.toString('latin1');
       // A whole row's last logit written d.ddd, with no leading zero after the point (both halves
       // then numbers): in a CSV, the cell before the label; in a JSON, the number before ']'.
-      const last = kind === 'csv' ? /\n[^\n]*,(-?\d+)\.([1-9]\d*),\d+\r?\n/g : /\][^\]]*[ ,\[](-?\d+)\.([1-9]\d*)\]/g;
+      const last = kind === 'csv' ? /\n[^\n]*,(-?\d+)\.([1-9]\d*),\d+\r?\n/g : /\][^\]]*[ ,[](-?\d+)\.([1-9]\d*)\]/g;
       const m = last.exec(text);
       const point = m.index + m[0].length - (kind === 'csv' ? m[0].length - m[0].lastIndexOf(',') : 1) - m[2].length - 1;
       if (window[point] !== 46) throw new Error(`no point at ${from + point}`);
