@@ -7,7 +7,7 @@
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
-import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type SummaryStream } from '../core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type JsonStop, type SummaryStream } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import {
   jsonTail,
@@ -35,7 +35,7 @@ export interface ThreadOptions {
 /**
  * `gaveUp`: called with the one-thread stream when it gave up, whose `failure` says where it
  * stopped (streamedProblem reads it there instead of reading the file again), or with where the
- * parts stopped at a CSV line (then no one-thread stream reads the file again).
+ * parts stopped at a CSV line or in a JSON row (then no one-thread stream reads the file again).
  */
 export function streamedSummary(
   file: string,
@@ -43,7 +43,7 @@ export function streamedSummary(
   readSibling: ReadSibling,
   reduction: Reduction,
   threads: ThreadOptions = { count: 1 },
-  gaveUp?: (stream: SummaryStream | CsvStop) => void,
+  gaveUp?: (stream: SummaryStream | CsvStop | JsonStop) => void,
 ): Record<string, unknown> | null {
   const format = partsFormat(file);
   if (!format) return null;
@@ -52,7 +52,7 @@ export function streamedSummary(
   try {
     primeTextReaders(f.size);
     let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
-    let stopped: CsvStop | null = null;
+    let stopped: CsvStop | JsonStop | null = null;
     if (threads.count > 1) figures = inParts(file, f, format, reduction, threads, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
     if (!figures) {
@@ -114,7 +114,7 @@ function inParts(
   format: 'csv' | 'json',
   reduction: Reduction,
   threads: ThreadOptions,
-  onStop: (stop: CsvStop) => void,
+  onStop: (stop: CsvStop | JsonStop) => void,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
   const plan = format === 'csv' ? planCsvParts(file, f, parts, false) : planJsonParts(file, f, parts);
@@ -125,21 +125,23 @@ function inParts(
   // Each part must have read the rows the pre-scan counted for it, or the labels were not its own
   // (a CSV's rows are not counted: each carries its own label).
   for (let i = 0; i + 1 < rows.length; i++) if (results[i].ok && results[i].losses.length !== rows[i]) return null;
-  const stop = stopOf(results, plan);
+  const stop = stopOf(results, plan, format);
   if (stop) onStop(stop);
   return stop ? null : addUp(results, plan.k, reduction);
 }
 
 /**
- * Where the parts of a CSV stopped, as the one-thread stream would have: the first part that
- * failed stopped at a data line, and every part before it was read. Its row is counted from the
- * file's first; the rows before it are clean when each part's were and their bounds add up to a
- * finite sum in file order (the one-thread summer's logitLossIsFinite).
+ * Where the parts stopped, as the one-thread stream would have: the first part that failed
+ * stopped at a CSV data line or in a JSON row, and every part before it was read. A CSV's row is
+ * counted from the file's first; the rows before it are clean when each part's were and their
+ * bounds add up to a finite sum in file order (the one-thread summer's logitLossIsFinite). A
+ * JSON's needs neither (its parse errors name no row).
  */
-function stopOf(results: PartResult[], plan: { k: number; rowsStart: number }): CsvStop | null {
+function stopOf(results: PartResult[], plan: { k: number; rowsStart: number }, format: 'csv' | 'json'): CsvStop | JsonStop | null {
   const at = results.findIndex((r) => !r.ok);
   const stop = at >= 0 ? results[at].stop : undefined;
   if (!stop) return null;
+  if (format === 'json') return { failure: { offset: stop.offset, rowsStart: plan.rowsStart } };
   let row = stop.row;
   let bounds = 0;
   for (let i = 0; i < at; i++) {

@@ -52,6 +52,11 @@ export interface JsonOddRow {
   k: number;
 }
 
+/** Where a JSON read stopped in a row of "logits" (streamedProblem.ts): a JsonSummaryStream's, or where its parts stopped. */
+export interface JsonStop {
+  readonly failure: JsonRowFailure | null;
+}
+
 /** Where a CSV read stopped at a data line, and whether the rows before it are clean (streamedProblem.ts). */
 export interface CsvStop {
   readonly failure: CsvLineFailure | null;
@@ -270,7 +275,7 @@ export interface JsonRowFailure {
   atEnd?: boolean;
 }
 
-export class JsonSummaryStream implements SummaryStream {
+export class JsonSummaryStream implements SummaryStream, JsonStop {
   /**
    * Set when `feed` gave up inside a row, or at the file's end after "logits" began (not a part's
    * stream). Not set elsewhere between rows or for a block.
@@ -279,6 +284,8 @@ export class JsonSummaryStream implements SummaryStream {
   private rowsStart = 0;
   /** File offset of the last row begun, −1 before the first. */
   private lastRowAt = -1;
+  /** A part's stream: file offset of the row it stopped in, −1 if none. */
+  private partStoppedAt = -1;
   private state = State.Start;
   private summer: LogitRowSummer | null = null;
   private labels: Int32Array | null;
@@ -405,7 +412,8 @@ export class JsonSummaryStream implements SummaryStream {
             p = this.row(b, p, base);
             if (p < 0) {
               // Not a block the summer refused (-2: a label out of range, an overflowing loss), which no row's parse explains.
-              if (!this.part && p === -1) this.failure = { offset: base + rowAt, rowsStart: this.rowsStart };
+              if (p === -1 && this.part) this.partStoppedAt = base + rowAt;
+              else if (p === -1) this.failure = { offset: base + rowAt, rowsStart: this.rowsStart };
               return -1;
             }
             this.first = false;
@@ -506,6 +514,16 @@ export class JsonSummaryStream implements SummaryStream {
     s.block.fill(0, s.rows * s.k, (s.rows + 1) * s.k);
     this.scan.end = close + 1;
     return true;
+  }
+
+  /**
+   * A part's stop inside a row (summaryParts.ts): its offset and the part's rows before it (the
+   * JSON parser's messages name no row, and its parse errors do not depend on the rows before);
+   * null when it stopped elsewhere.
+   */
+  partStop(): { offset: number; row: number; bounds: null } | null {
+    const s = this.summer;
+    return this.partStoppedAt < 0 ? null : { offset: this.partStoppedAt, row: s ? s.n + s.rows : 0, bounds: null };
   }
 
   release(): void {

@@ -31,6 +31,7 @@ import {
   type CsvStop,
   type JsonOddRow,
   type JsonRowFailure,
+  type JsonStop,
   type SummaryStream,
 } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
@@ -57,7 +58,7 @@ export interface StreamedProblemOptions {
    * A stream of the whole file that gave up already (the summary's), or where its parts stopped at
    * a CSV line: that stopping place is taken instead of reading the file again.
    */
-  gaveUp?: SummaryStream | CsvStop;
+  gaveUp?: SummaryStream | CsvStop | JsonStop;
   /** The files beside this one, as the full reader is given them (class names): their problems would join a cut CSV's. */
   readSibling?: ReadSibling;
 }
@@ -173,7 +174,7 @@ class RaggedRows {
 }
 
 function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
-  const stopped = gaveUp instanceof JsonSummaryStream ? gaveUp.failure : null;
+  const stopped = gaveUp && !('rowsBeforeFailureClean' in gaveUp) && 'failure' in gaveUp ? gaveUp.failure : null;
   if (stopped) {
     const found = jsonRowProblem(f, stopped);
     // A row that parses inside the file (one of another length): read again, noting such rows.

@@ -59,7 +59,7 @@ export interface PartResult {
   text?: string | null;
   /** Not ok because of its bytes (not the simple layout, or a problem in them): read again, it would fail again. */
   refused?: boolean;
-  /** A CSV part refused at a data line: its offset, the part's rows before it, and their bounds when clean (else null). */
+  /** A part refused at a CSV data line or in a JSON row: its offset, the part's rows before it, and (CSV) their bounds when clean (else null). */
   stop?: { offset: number; row: number; bounds: number[] | null };
 }
 
@@ -138,7 +138,7 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
       });
       const summer = read && stream.finish();
       if (!summer) {
-        const stop = !read && !target && stream instanceof CsvSummaryStream ? stream.partStop() : null;
+        const stop = !read && !target ? stream.partStop() : null;
         return { ...failed, refused: true, ...(stop && { stop }) };
       }
       // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).

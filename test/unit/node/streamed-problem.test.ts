@@ -17,7 +17,7 @@ import { runPipeline } from '../../../src/core/pipeline';
 import { openChunkFile, READ_CHUNK_BYTES } from '../../../src/node/chunkFile';
 import { streamedProblemAnalysis, fileLineIndex, streamedProblem } from '../../../src/node/streamedProblem';
 import { streamedSummary } from '../../../src/cli/streamSummary';
-import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type SummaryStream } from '../../../src/core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type JsonStop, type SummaryStream } from '../../../src/core/summaryStream';
 import { withSmallBlocks } from '../../../src/core/summaryRows';
 import {
   cellMutations,
@@ -523,8 +523,8 @@ test('JSON rows of another length, the file’s only fault: the full reader’s 
  * The stream `analyze --summary` gave up with, on one thread, for a file it does not summarise
  * (blocks of `blockRows` rows when given: a 1 GB file's 2 MB blocks, in a small file).
  */
-function summaryGaveUp(path: string, blockRows?: number): SummaryStream | CsvStop | undefined {
-  let gaveUp: SummaryStream | CsvStop | undefined;
+function summaryGaveUp(path: string, blockRows?: number): SummaryStream | CsvStop | JsonStop | undefined {
+  let gaveUp: SummaryStream | CsvStop | JsonStop | undefined;
   const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
   const summary = () =>
     streamedSummary(
@@ -581,6 +581,50 @@ test('labels out of range after the summary gave up (its blocks refused by the s
   }
 });
 
+/** Where a stream or stop says the file failed. */
+const failureOf = (stop: SummaryStream | CsvStop | JsonStop | undefined) => (stop && 'failure' in stop ? stop.failure : undefined);
+
+/**
+ * Each case summarised in 2–4 parts; when the summary gives up, the problems from where it
+ * stopped are those of a read from the start, and the full reader's. How many were found from the
+ * parts' own stop (no one-thread stream).
+ */
+function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: string): number {
+  const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
+  let fromParts = 0;
+  for (const [i, { what, text }] of [...cases].entries()) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const parts = 2 + (i % 3);
+    let gaveUp: SummaryStream | CsvStop | JsonStop | undefined;
+    if (
+      streamedSummary(
+        path,
+        open,
+        () => null,
+        'mean',
+        { count: parts, minPartBytes: 2048 },
+        (s) => (gaveUp = s),
+      )
+    )
+      continue;
+    const f = open(path)!;
+    try {
+      const alone = streamedProblem(f, name);
+      assert.deepEqual(streamedProblem(f, name, { gaveUp }), alone, `${what} in ${parts} parts`);
+      if (alone) assert.deepEqual(alone, runPipeline(new TextEncoder().encode(text), name).problems, what);
+      if (gaveUp && !(gaveUp instanceof CsvSummaryStream) && !(gaveUp instanceof JsonSummaryStream)) {
+        // The parts' stop is where one thread stops.
+        assert.deepEqual(failureOf(gaveUp), failureOf(summaryGaveUp(path)), `${what}: the stop of ${parts} parts`);
+        if (alone) fromParts++;
+      }
+    } finally {
+      f.close();
+    }
+  }
+  return fromParts;
+}
+
 test('the summary read in parts stops where one thread would: its stop gives the same problems, without the one-thread stream', () => {
   const rows = seededLogitRows(300, 8, 43);
   const text = csvOf(rows);
@@ -598,34 +642,21 @@ test('the summary read in parts stops where one thread would: its stop gives the
     // A ragged row is not the file's last: the parts' stop is not all, so it is read again.
     { what: 'two ragged rows inside', text: withRaggedRows(lines, [40, 200]) },
   ];
-  const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
-  let fromParts = 0;
-  for (const [i, { what, text }] of cases.entries()) {
-    const path = join(dir, 'parts.csv');
-    writeFileSync(path, text);
-    const parts = 2 + (i % 3);
-    let gaveUp: SummaryStream | CsvStop | undefined;
-    if (
-      streamedSummary(
-        path,
-        open,
-        () => null,
-        'mean',
-        { count: parts, minPartBytes: 2048 },
-        (s) => (gaveUp = s),
-      )
-    )
-      continue;
-    const f = open(path)!;
-    try {
-      const alone = streamedProblem(f, 'parts.csv');
-      assert.deepEqual(streamedProblem(f, 'parts.csv', { gaveUp }), alone, `${what} in ${parts} parts`);
-      if (alone) assert.deepEqual(alone, runPipeline(new TextEncoder().encode(text), 'parts.csv').problems, what);
-      if (alone && gaveUp && !(gaveUp instanceof CsvSummaryStream)) fromParts++;
-    } finally {
-      f.close();
-    }
-  }
+  const fromParts = checkPartsStops(cases, 'parts.csv');
   // Not vacuous: most problems were found from the parts' stop (58 of 80 cases when set).
   assert.ok(fromParts >= 50, `only ${fromParts} found from the parts' stop`);
+});
+
+test('a JSON read in parts stops in a row where one thread would: its stop gives the same problems, without the one-thread stream', () => {
+  const rows = seededLogitRows(300, 8, 46);
+  const rand = seededUniform(2220);
+  const longRow = { ...rows, logits: rows.logits.map((r, i) => (i === 250 ? [...r, '1'] : r)) };
+  const cases = [
+    ...jsonValueMutations(rows, 60, rand),
+    // A row of another length: the parts' stop is not all, so it is read again.
+    { what: 'a row a value long', text: jsonOf(longRow) },
+  ];
+  const fromParts = checkPartsStops(cases, 'parts.json');
+  // Not vacuous: labels-first layouts have no tail and no parts; most others stop in a part.
+  assert.ok(fromParts >= 25, `only ${fromParts} found from the parts' stop`);
 });
