@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyze, type Analysis } from '../core/analysis';
 import type { Dataset, LoadResult } from '../core/dataset';
 import type { Problem } from '../core/problems';
-import type { CsvStop, JsonStop, SummaryStream } from '../core/summaryStream';
+import type { SummaryStop } from '../core/summaryStream';
 import type { ReadSibling } from '../core/classNames';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import { formatLocation, LineIndex } from '../core/lineIndex';
@@ -171,7 +171,7 @@ export function runCli(argv: string[], io: CliIo): number {
   // A parse error is looked for a chunk at a time (reportStreamedProblem) once a road
   // that holds no N × K array has given up, before the parts reader below keeps every logit.
   let summaryOrTableGaveUp = false;
-  let summaryStream: SummaryStream | CsvStop | JsonStop | undefined;
+  let summaryStream: SummaryStop | undefined;
   if (command === 'analyze' && values.summary && !values.out && !values.role?.length && !lossOverride && io.openFile) {
     // Bounded memory: a logits file in the simple layout is summarised a chunk at a time (issue 22).
     const report = streamedSummary(
@@ -447,7 +447,7 @@ function reportStreamedProblem(
   open: (path: string) => ChunkFile | null,
   io: CliIo,
   readSibling: ReadSibling,
-  gaveUp?: SummaryStream | CsvStop | JsonStop,
+  gaveUp?: SummaryStop,
 ): boolean {
   const f = partsFormat(file) ? open(file) : null;
   if (!f) return false;

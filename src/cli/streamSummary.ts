@@ -7,7 +7,14 @@
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
-import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type JsonStop, type SummaryStream } from '../core/summaryStream';
+import {
+  CsvSummaryStream,
+  JsonSummaryStream,
+  type CsvStop,
+  type JsonStop,
+  type SummaryStop,
+  type SummaryStream,
+} from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import {
   jsonTail,
@@ -43,7 +50,7 @@ export function streamedSummary(
   readSibling: ReadSibling,
   reduction: Reduction,
   threads: ThreadOptions = { count: 1 },
-  gaveUp?: (stream: SummaryStream | CsvStop | JsonStop) => void,
+  gaveUp?: (stream: SummaryStop) => void,
 ): Record<string, unknown> | null {
   const format = partsFormat(file);
   if (!format) return null;

@@ -57,6 +57,9 @@ export interface JsonStop {
   readonly failure: JsonRowFailure | null;
 }
 
+/** What `analyze --summary` gave up with, for streamedProblem: its one-thread stream, or where its parts stopped. */
+export type SummaryStop = SummaryStream | CsvStop | JsonStop;
+
 /** Where a CSV read stopped at a data line, and whether the rows before it are clean (streamedProblem.ts). */
 export interface CsvStop {
   readonly failure: CsvLineFailure | null;
@@ -216,6 +219,14 @@ export function headerWidth(b: Uint8Array, end: number): number {
 const NOT_A_LABEL = -(2 ** 31);
 
 /**
+ * Whether a number read as a label is one the streams take: a whole number in (−2³¹, 2³¹), in
+ * range or not (the summers refuse, or note, those out of range, as the full reader lists them).
+ */
+function isLabelValue(v: number): boolean {
+  return Number.isInteger(v) && v > NOT_A_LABEL && v < 2 ** 31;
+}
+
+/**
  * The integer written exactly in b[p, end): an optional '-', up to 9 digits, no leading zero (a
  * negative label is out of range, as torch's ignore_index −100 is to the full reader, which lists
  * it; "-0" is 0 to both); else wholeNumber's.
@@ -245,7 +256,7 @@ function wholeNumber(b: Uint8Array, p: number, end: number, scan: NumberScan): n
   if (end <= p || end - p > 15) return NOT_A_LABEL;
   scanNumber(b, p, scan);
   const v = scan.value;
-  return scan.error === null && scan.end === end && Number.isInteger(v) && v > NOT_A_LABEL && v < 2 ** 31 ? v : NOT_A_LABEL;
+  return scan.error === null && scan.end === end && isLabelValue(v) ? v : NOT_A_LABEL;
 }
 
 const enum State {
@@ -435,7 +446,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
             const start = p;
             const v = number();
             // Negative ones too when noted (torch's ignore_index −100); the summer refuses them otherwise.
-            if (!(Number.isInteger(v) && v > -(2 ** 31) && v < 2 ** 31)) return -1;
+            if (!isLabelValue(v)) return -1;
             this.labelList.push(v);
             if (this.reading.outOfRange) this.labelSpans.push(base + start, base + p);
             this.first = false;
@@ -660,7 +671,7 @@ function tailLabelList(tail: Uint8Array, tailStart: number, p: number, close: nu
       scanNumber(tail, p, scan);
       v = scan.value;
       // Negative ones too: out of range (torch's ignore_index −100), listed as the full reader lists them.
-      if (scan.error !== null || !(Number.isInteger(v) && v > -(2 ** 31) && v < 2 ** 31)) return null;
+      if (scan.error !== null || !isLabelValue(v)) return null;
       end = scan.end;
     }
     labels[n] = v;

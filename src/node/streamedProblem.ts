@@ -31,7 +31,7 @@ import {
   type CsvStop,
   type JsonOddRow,
   type JsonRowFailure,
-  type JsonStop,
+  type SummaryStop,
   type SummaryStream,
 } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
@@ -58,7 +58,7 @@ export interface StreamedProblemOptions {
    * A stream of the whole file that gave up already (the summary's), or where its parts stopped at
    * a CSV line: that stopping place is taken instead of reading the file again.
    */
-  gaveUp?: SummaryStream | CsvStop | JsonStop;
+  gaveUp?: SummaryStop;
   /** The files beside this one, as the full reader is given them (class names): their problems would join a cut CSV's. */
   readSibling?: ReadSibling;
 }

@@ -17,7 +17,7 @@ import { runPipeline } from '../../../src/core/pipeline';
 import { openChunkFile, READ_CHUNK_BYTES } from '../../../src/node/chunkFile';
 import { streamedProblemAnalysis, fileLineIndex, streamedProblem } from '../../../src/node/streamedProblem';
 import { streamedSummary } from '../../../src/cli/streamSummary';
-import { CsvSummaryStream, JsonSummaryStream, type CsvStop, type JsonStop, type SummaryStream } from '../../../src/core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream, type SummaryStop } from '../../../src/core/summaryStream';
 import { withSmallBlocks } from '../../../src/core/summaryRows';
 import {
   cellMutations,
@@ -523,8 +523,8 @@ test('JSON rows of another length, the file’s only fault: the full reader’s 
  * The stream `analyze --summary` gave up with, on one thread, for a file it does not summarise
  * (blocks of `blockRows` rows when given: a 1 GB file's 2 MB blocks, in a small file).
  */
-function summaryGaveUp(path: string, blockRows?: number): SummaryStream | CsvStop | JsonStop | undefined {
-  let gaveUp: SummaryStream | CsvStop | JsonStop | undefined;
+function summaryGaveUp(path: string, blockRows?: number): SummaryStop | undefined {
+  let gaveUp: SummaryStop | undefined;
   const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
   const summary = () =>
     streamedSummary(
@@ -582,7 +582,7 @@ test('labels out of range after the summary gave up (its blocks refused by the s
 });
 
 /** Where a stream or stop says the file failed. */
-const failureOf = (stop: SummaryStream | CsvStop | JsonStop | undefined) => (stop && 'failure' in stop ? stop.failure : undefined);
+const failureOf = (stop: SummaryStop | undefined) => (stop && 'failure' in stop ? stop.failure : undefined);
 
 /**
  * Each case summarised in 2–4 parts; when the summary gives up, the problems from where it
@@ -596,7 +596,7 @@ function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: 
     const path = join(dir, name);
     writeFileSync(path, text);
     const parts = 2 + (i % 3);
-    let gaveUp: SummaryStream | CsvStop | JsonStop | undefined;
+    let gaveUp: SummaryStop | undefined;
     if (
       streamedSummary(
         path,
