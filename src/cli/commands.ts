@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyze, type Analysis } from '../core/analysis';
 import type { Dataset, LoadResult } from '../core/dataset';
 import type { Problem } from '../core/problems';
-import type { SummaryStop } from '../core/summaryStream';
+import type { PartsStop, SummaryStop } from '../core/summaryStream';
 import type { ReadSibling } from '../core/classNames';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import { formatLocation, LineIndex } from '../core/lineIndex';
@@ -171,7 +171,9 @@ export function runCli(argv: string[], io: CliIo): number {
   // A parse error is looked for a chunk at a time (reportStreamedProblem) once a road
   // that holds no N × K array has given up, before the parts reader below keeps every logit.
   let summaryOrTableGaveUp = false;
-  let summaryStream: SummaryStop | undefined;
+  let roadStop: SummaryStop | undefined;
+  // Where a road's parts stopped (or read past labels out of range): the problem is looked for from there.
+  const gaveUp = (stop: PartsStop) => (roadStop = stop);
   if (command === 'analyze' && values.summary && !values.out && !values.role?.length && !lossOverride && io.openFile) {
     // Bounded memory: a logits file in the simple layout is summarised a chunk at a time (issue 22).
     const report = streamedSummary(
@@ -180,7 +182,7 @@ export function runCli(argv: string[], io: CliIo): number {
       readSibling,
       values.reduction as Reduction,
       { count: threads, runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)) },
-      (stream) => (summaryStream = stream),
+      (stream) => (roadStop = stream),
     );
     if (report) return (io.out(values.json ? escapeJsonOutput(JSON.stringify(report)) + '\n' : renderTable(file, report)), 0);
     summaryOrTableGaveUp = true;
@@ -195,16 +197,18 @@ export function runCli(argv: string[], io: CliIo): number {
     const table = streamedTable(file, readSibling, values.reduction as Reduction, {
       count: threads,
       runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
+      gaveUp,
     });
     if (table !== null) return (io.out(table), 0);
     summaryOrTableGaveUp = true;
   }
-  if (summaryOrTableGaveUp && reportStreamedProblem(file, io.openFile!, io, readSibling, summaryStream)) return 1;
+  if (summaryOrTableGaveUp && reportStreamedProblem(file, io.openFile!, io, readSibling, roadStop)) return 1;
   if (command === 'jacobian' && !values.role?.length && !lossOverride && io.openFile) {
     // One sample's Jacobian of a large logits file: read in parts, only that row read back (issue 22).
     const source = streamedJacobianSource(file, readSibling, values.reduction as Reduction, {
       count: threads,
       runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
+      gaveUp,
     });
     const out = outFormat ? { path: values.out!, format: outFormat } : null;
     if (source) return jacobianCommand(file, source, values.sample, values.json, io, values.out === undefined || values.json, out);
@@ -219,6 +223,7 @@ export function runCli(argv: string[], io: CliIo): number {
           count: threads,
           runParts: io.runParts && ((jobs: PartJob[]) => io.runParts!(jobs, threads)),
           valuesNow: true,
+          gaveUp,
         })
       : null;
   let dataset: Dataset;
@@ -226,7 +231,7 @@ export function runCli(argv: string[], io: CliIo): number {
   if (streamed) dataset = streamed.dataset;
   else {
     // A file the streaming reader stopped in: the full reader's message, without the full reader.
-    if (!summaryOrTableGaveUp && io.openFile && reportStreamedProblem(file, io.openFile, io, readSibling)) return 1;
+    if (!summaryOrTableGaveUp && io.openFile && reportStreamedProblem(file, io.openFile, io, readSibling, roadStop)) return 1;
     let bytes: Uint8Array;
     try {
       bytes = io.readFile(file);

@@ -12,19 +12,23 @@ import {
   JsonSummaryStream,
   type CsvStop,
   type JsonStop,
+  type LabelsStop,
   type SummaryStop,
   type SummaryStream,
 } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import {
   jsonTail,
+  labelsStopOf,
   partsFor,
+  partsStopOf,
   partsFormat,
   planCsvParts,
   planJsonParts,
   runPlan,
   summarizePart,
   type PartJob,
+  type PartPlan,
   type PartResult,
 } from '../node/summaryParts';
 
@@ -59,7 +63,7 @@ export function streamedSummary(
   try {
     primeTextReaders(f.size);
     let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
-    let stopped: CsvStop | JsonStop | null = null;
+    let stopped: CsvStop | JsonStop | LabelsStop | null = null;
     if (threads.count > 1) figures = inParts(file, f, format, reduction, threads, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
     if (!figures) {
@@ -121,7 +125,7 @@ function inParts(
   format: 'csv' | 'json',
   reduction: Reduction,
   threads: ThreadOptions,
-  onStop: (stop: CsvStop | JsonStop) => void,
+  onStop: (stop: CsvStop | JsonStop | LabelsStop) => void,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
   const plan = format === 'csv' ? planCsvParts(file, f, parts, false) : planJsonParts(file, f, parts);
@@ -131,33 +135,23 @@ function inParts(
   const { results, rows } = ran;
   // Each part must have read the rows the pre-scan counted for it, or the labels were not its own
   // (a CSV's rows are not counted: each carries its own label).
-  for (let i = 0; i + 1 < rows.length; i++) if (results[i].ok && results[i].losses.length !== rows[i]) return null;
-  const stop = stopOf(results, plan, format);
+  for (let i = 0; i + 1 < rows.length; i++) if (results[i].labels && results[i].losses.length !== rows[i]) return null;
+  const stop = partsStopOf(results, plan, format, (i) => results[i].stop?.bounds ?? results[i].bounds) ?? labelsStop(results, plan);
   if (stop) onStop(stop);
   return stop ? null : addUp(results, plan.k, reduction);
 }
 
-/**
- * Where the parts stopped, as the one-thread stream would have: the first part that failed
- * stopped at a CSV data line or in a JSON row, and every part before it was read. A CSV's row is
- * counted from the file's first; the rows before it are clean when each part's were and their
- * bounds add up to a finite sum in file order (the one-thread summer's logitLossIsFinite). A
- * JSON's needs neither (its parse errors name no row).
- */
-function stopOf(results: PartResult[], plan: { k: number; rowsStart: number }, format: 'csv' | 'json'): CsvStop | JsonStop | null {
-  const at = results.findIndex((r) => !r.ok);
-  const stop = at >= 0 ? results[at].stop : undefined;
-  if (!stop) return null;
-  if (format === 'json') return { failure: { offset: stop.offset, rowsStart: plan.rowsStart } };
-  let row = stop.row;
+/** The parts' labels out of range when they are all the parts refused, and the rows' bounds add up finite in file order. */
+function labelsStop(results: PartResult[], plan: PartPlan): LabelsStop | null {
+  const firstRows: number[] = [];
+  let row = 0;
   let bounds = 0;
-  for (let i = 0; i < at; i++) {
-    row += results[i].losses.length;
-    for (const b of results[i].bounds) bounds += b;
+  for (const r of results) {
+    firstRows.push(row);
+    row += r.losses.length;
+    for (const b of r.bounds) bounds += b;
   }
-  for (const b of stop.bounds ?? []) bounds += b;
-  const clean = stop.bounds !== null && Number.isFinite(bounds);
-  return { failure: { offset: stop.offset, row, rowsStart: plan.rowsStart, k: plan.k }, rowsBeforeFailureClean: () => clean };
+  return Number.isFinite(bounds) ? labelsStopOf(results, firstRows, plan.k, plan.tail) : null;
 }
 
 /** The parts' figures added in file order: the same sums, bit for bit, as one thread; null when a part failed. */

@@ -88,7 +88,18 @@ export class OutOfRangeLabels {
     }
     this.count++;
   }
+
+  /** Another stretch's labels, after the ones noted here (a part of a file read in parts, its rows from `firstRow`). */
+  add(later: NotedLabels, firstRow: number): void {
+    for (let j = 0; j < later.rows.length; j++)
+      this.note(firstRow + later.rows[j], later.values[j], later.spans[2 * j], later.spans[2 * j + 1]);
+    this.count += later.count - later.rows.length;
+    this.sawZero ||= later.sawZero;
+  }
 }
+
+/** OutOfRangeLabels as data, as a part's thread sends them back (summaryParts.ts). */
+export type NotedLabels = Pick<OutOfRangeLabels, 'rows' | 'values' | 'spans' | 'count' | 'sawZero'>;
 
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */
@@ -174,7 +185,9 @@ export class LogitRowSummer {
 
   private keep(t: RowTarget, values: Float64Array, s: ReturnType<typeof summarizeClassification>): void {
     const at = t.firstRow + this.n;
-    t.values?.set(values, at * this.k);
+    // After a label out of range the file has errors: its logits are never asked for (a part that
+    // kept them all made `check` of a 1 GB file of 1-based labels hold 1 GB).
+    if (!this.outOfRange?.count) t.values?.set(values, at * this.k);
     t.spans.set(this.spans.subarray(0, 2 * this.rows), 2 * at);
     t.losses.set(s.losses, at);
     t.labels.set(s.actual, at);

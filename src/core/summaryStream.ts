@@ -13,6 +13,7 @@
 import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type OutOfRangeLabels, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
+import type { LineTables } from './lineIndex';
 
 export interface SummaryStream {
   feed(b: Uint8Array, last: boolean, base: number): number;
@@ -57,8 +58,25 @@ export interface JsonStop {
   readonly failure: JsonRowFailure | null;
 }
 
+/**
+ * A file read whole in parts whose only fault they found is labels out of range (summaryParts.ts):
+ * for streamedProblem to list them without reading the file again.
+ */
+export interface LabelsStop {
+  /** Rows counted from the file's first, in file order. */
+  readonly labelsOutOfRange: OutOfRangeLabels;
+  readonly k: number;
+  /** A JSON's labels read from its tail (their spans). */
+  readonly tail: TailLabels | null;
+  /** The file's line tables, when the parts built them (the extension's worker). */
+  readonly lines?: LineTables;
+}
+
+/** Where a file's parts stopped (summaryParts.ts), for streamedProblem. */
+export type PartsStop = CsvStop | JsonStop | LabelsStop;
+
 /** What `analyze --summary` gave up with, for streamedProblem: its one-thread stream, or where its parts stopped. */
-export type SummaryStop = SummaryStream | CsvStop | JsonStop;
+export type SummaryStop = SummaryStream | PartsStop;
 
 /** Where a CSV read stopped at a data line, and whether the rows before it are clean (streamedProblem.ts). */
 export interface CsvStop {
@@ -82,7 +100,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   /**
    * `part`: the rows between two newlines of a file read by several threads (no header; K known);
    * a part that is not the file's last must not end in blank lines (one thread would refuse them).
-   * `outOfRange`: labels out of range are noted there and the rows read on (streamedProblem.ts).
+   * `outOfRange`: labels out of range are noted there and the rows read on (streamedProblem.ts, and
+   * a part's: summaryParts.ts).
    * `oddRow`: asked about a data line the stream does not take (with its line break, if it has
    * one); true reads on past it, the row summarised as logits 0 and label 0 (the file has errors:
    * that summary is never reported), as the full reader reads on past a ragged row.
@@ -92,7 +111,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
   ) {
-    if (part) this.summer = new LogitRowSummer(part.k, true, part.target);
+    if (part) this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange);
     this.final = part?.final ?? true;
   }
 
@@ -178,18 +197,19 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * out of range, an overflowing loss), as for a file that ended there. Summarises them.
    */
   rowsBeforeFailureClean(): boolean {
-    return this.failure !== null && this.summer !== null && this.summer.flush();
+    return this.failure !== null && this.summer !== null && this.summer.flush() && !this.outOfRange?.count;
   }
 
   /**
    * A part's stop (summaryParts.ts): its offset, the part's rows before it, and their bounds when
-   * they are clean (null: not); null when it did not stop at a data line.
+   * they are clean (null: not; empty with a target, which holds them); null when it did not stop
+   * at a data line.
    */
   partStop(): { offset: number; row: number; bounds: number[] | null } | null {
     const failure = this.failure;
     if (!failure) return null;
     const clean = this.rowsBeforeFailureClean();
-    return { offset: failure.offset, row: failure.row, bounds: (clean && this.summer?.kept?.bounds) || null };
+    return { offset: failure.offset, row: failure.row, bounds: clean ? (this.summer?.kept?.bounds ?? []) : null };
   }
 
   release(): void {
@@ -337,7 +357,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
       this.seenLogits = true;
       this.first = part.first;
       this.rowsSeen = part.firstRow;
-      this.summer = new LogitRowSummer(part.k, true, part.target);
+      this.summer = new LogitRowSummer(part.k, true, part.target, this.reading.outOfRange ?? null);
     }
   }
 

@@ -19,6 +19,7 @@ import { NOT_THE_DOCUMENT, replayEdits, type EditedFile, type TextEdit } from '.
 import { archiveRoleMatch } from './archiveRoles';
 import { analyzeLogitFile } from '../node/logitFileAnalysis';
 import { streamedProblemAnalysis } from '../node/streamedProblem';
+import type { PartsStop } from '../core/summaryStream';
 import { siblingReader } from '../core/classNames';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThreads';
@@ -104,7 +105,8 @@ function answer(request: WorkerRequest): void {
       return;
     }
     if (request.type === 'analyze') {
-      if (analyzeOnThreads(request) || answerStreamedProblem(request)) return;
+      let partsStop: PartsStop | undefined;
+      if (analyzeOnThreads(request, (stop) => (partsStop = stop)) || answerStreamedProblem(request, partsStop)) return;
       const bytes = readInput(request.input, request.fileName);
       kept = null;
       const document = !('path' in request.input || 'kept' in request.input);
@@ -165,7 +167,7 @@ const FILL_ON_THREADS_BYTES = 16 << 20;
  * A CSV or JSON logits file from disk in the simple layout: read in parts on threads into shared
  * arrays, with the full pipeline's result (src/node/logitFileAnalysis.ts). False for anything else.
  */
-function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
+function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>, gaveUp: (stop: PartsStop) => void): boolean {
   if (!('path' in request.input)) return false;
   const count = request.threads || availableParallelism();
   // The host's part threads (partThreadHost.ts) outlive this worker, so every large file after the
@@ -178,7 +180,7 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
     request.input.path,
     request.fileName,
     request.options,
-    { count, runParts, partsPerThread: ports?.length ? WARM_PARTS_PER_THREAD : 1, waitsOnly: count > 1 && !!ports?.length },
+    { count, runParts, partsPerThread: ports?.length ? WARM_PARTS_PER_THREAD : 1, waitsOnly: count > 1 && !!ports?.length, gaveUp },
     request.options.maxArchiveBytes,
   );
   if (!fast) return false;
@@ -199,9 +201,10 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>):
  * A CSV or JSON file from disk that the fast path stopped in: the full reader's problems (a parse
  * error, a cut-short end, labels out of range, ragged rows) found a chunk at a time (src/node/streamedProblem.ts),
  * not by holding the file and every value (1.9 GB for a 1.13 GB CSV). False when there are none
- * to find so.
+ * to find so. `partsStop`: where the fast path's parts stopped, or that they read the whole file
+ * past labels out of range (listed from them): the problem is looked for from there.
  */
-function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze' }>): boolean {
+function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze' }>, partsStop?: PartsStop): boolean {
   // Our own export is never analysed (readInput's check), whatever it holds.
   if (!('path' in request.input) || isExportedAnalysis(request.fileName)) return false;
   const found = streamedProblemAnalysis(
@@ -209,6 +212,7 @@ function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze'
     request.fileName,
     request.options.maxArchiveBytes ?? DEFAULT_MAX_FILE_BYTES,
     siblingReader({ siblings: request.options.siblings ?? {} }),
+    partsStop,
   );
   if (!found) return false;
   kept = null;

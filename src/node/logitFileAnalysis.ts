@@ -16,12 +16,15 @@ import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
 import { primeTextReaders } from '../core/readerPrimer';
 import { rowArrays, type RowTarget } from '../core/summaryRows';
+import type { PartsStop } from '../core/summaryStream';
 import { dataWarnings } from '../core/warnings';
 import { openChunkFile, type ChunkFile } from './chunkFile';
 import { FilledValues } from './valueFill';
 import {
+  labelsStopOf,
   lineStretch,
   partsFor,
+  partsStopOf,
   partsFormat,
   planCsvParts,
   planJsonParts,
@@ -60,6 +63,12 @@ export interface PartRunner {
   valuesNow?: boolean;
   /** Build the file's line tables (default true: the editor's positions); the CLI needs none. */
   lineTables?: boolean;
+  /**
+   * Told where the parts stopped at a CSV line or in a JSON row, or that they read the whole file
+   * and its only fault they found is labels out of range (the answer is then null):
+   * streamedProblem starts from this instead of reading the file from its start.
+   */
+  gaveUp?: (stop: PartsStop) => void;
 }
 
 export function analyzeLogitFile(
@@ -117,9 +126,13 @@ function analyzeOpen(
   const ran = runPlan(plan, jobs, run, (job) => summarizePart(job, () => sameFile(f)));
   if (!ran) return null;
   const { results, rows, firstRows } = ran;
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i];
-    if (!r.ok || r.rows !== rows[i] || (withLines && !r.lines)) return null;
+  // Each part read whole has the rows the plan counted (its labels out of range, if any, read past).
+  if (results.some((r, i) => r.labels && (r.rows !== rows[i] || (withLines && !r.lines)))) return null;
+  if (!results.every((r) => r.labels)) {
+    // Where the parts stopped: streamedProblem looks for the full reader's message there.
+    const stop = partsStopOf(results, plan, format, (i, count) => arrays.bounds.subarray(firstRows[i], firstRows[i] + count));
+    if (stop) threads.gaveUp?.(stop);
+    return null;
   }
   // The sums of the one-thread reader, in file order: the same bits for every number of parts.
   let total = 0;
@@ -129,6 +142,9 @@ function analyzeOpen(
     total += arrays.losses[i];
   }
   if (!Number.isFinite(boundTotal)) return null;
+  const lines = withLines ? joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size) : null;
+  const labelsStop = labelsStopOf(results, firstRows, k, plan.tail, lines ?? undefined);
+  if (labelsStop) return (threads.gaveUp?.(labelsStop), null);
   const labels = arrays.labels;
   const dataset: ClassificationData = {
     task: 'classification',
@@ -165,7 +181,6 @@ function analyzeOpen(
     pPredicted: arrays.pPredicted,
   };
   const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
-  const lines = withLines ? joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size) : null;
   const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count));
   if (threads.valuesNow) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };

@@ -31,6 +31,8 @@ import {
   type CsvStop,
   type JsonOddRow,
   type JsonRowFailure,
+  type LabelsStop,
+  type PartsStop,
   type SummaryStop,
   type SummaryStream,
 } from '../core/summaryStream';
@@ -72,8 +74,24 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
   if (!format) return null;
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'csv' ? 'CSV' : 'JSON');
   if (notText) return options.signature === false ? null : [notText.toProblem()];
+  const gaveUp = options.gaveUp;
+  if (gaveUp && 'labelsOutOfRange' in gaveUp) return partsLabelProblems(f, gaveUp, options.readSibling);
   const found = format === 'csv' ? csvProblem(f, options) : jsonProblem(f, options);
   return found && !Array.isArray(found) ? [found] : found;
+}
+
+/** The labels out of range that parts read past (summaryParts.ts labelsStopOf), listed: no second read of the file. */
+function partsLabelProblems(f: ChunkFile, { labelsOutOfRange: found, k, tail }: LabelsStop, readSibling?: ReadSibling): Problem[] | null {
+  const spanOf = tail
+    ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
+    : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1]);
+  return outOfRangeProblems(k, found, spanOf, readSibling);
+}
+
+/** A CSV label's cell: its row's last, after the last comma (the streams take labels of at most 15 characters). */
+function csvLabelSpan(f: ChunkFile, start: number, end: number): number[] {
+  const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
+  return [end - tail.length + tail.lastIndexOf(44) + 1, end];
 }
 
 function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
@@ -90,12 +108,12 @@ function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOption
     const summer = stream.finish();
     if (!summer) return null;
     if (ragged.count > 0) return onlyRagged(ragged, summer.k, outOfRange, readSibling);
-    // The label's cell is the row's last: after its last comma (the stream takes labels of at most 15 characters).
-    const labelSpan = (start: number, end: number) => {
-      const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
-      return [end - tail.length + tail.lastIndexOf(44) + 1, end];
-    };
-    return outOfRangeProblems(summer.k, outOfRange, (j) => labelSpan(outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]), readSibling);
+    return outOfRangeProblems(
+      summer.k,
+      outOfRange,
+      (j) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]),
+      readSibling,
+    );
   } finally {
     stream.release();
   }
@@ -274,15 +292,17 @@ export function streamedProblemAnalysis(
   fileName: string,
   maxBytes: number,
   readSibling?: ReadSibling,
+  gaveUp?: PartsStop,
 ): { result: PipelineResult; lines: LineTables; byteLength: number } | null {
   const f = partsFormat(fileName) ? openChunkFile(path, maxBytes) : null;
   if (!f) return null;
   try {
-    const problems = streamedProblem(f, fileName, { signature: false, readSibling });
+    const problems = streamedProblem(f, fileName, { signature: false, readSibling, gaveUp });
     if (!problems) return null;
     // What runPipeline returns when the file's problems are errors.
     const result: PipelineResult = { dataset: null, analysis: null, network: null, problems };
-    return { result, lines: joinLineStretches([lineStretch(f, 0, f.size, false)], f.size), byteLength: f.size };
+    const lines = (gaveUp && 'lines' in gaveUp && gaveUp.lines) || joinLineStretches([lineStretch(f, 0, f.size, false)], f.size);
+    return { result, lines, byteLength: f.size };
   } finally {
     f.close();
   }

@@ -9,8 +9,19 @@
  */
 import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
 import { formatOf } from '../core/load';
-import type { RowTarget } from '../core/summaryRows';
-import { CsvSummaryStream, headerWidth, JsonSummaryStream, labelsFromTail, type TailLabels } from '../core/summaryStream';
+import { OutOfRangeLabels, type NotedLabels, type RowTarget } from '../core/summaryRows';
+import { MAX_MESSAGES_PER_KIND } from '../core/buildDataset';
+import {
+  CsvSummaryStream,
+  headerWidth,
+  JsonSummaryStream,
+  labelsFromTail,
+  type CsvStop,
+  type JsonStop,
+  type LabelsStop,
+  type TailLabels,
+} from '../core/summaryStream';
+import type { LineTables } from '../core/lineIndex';
 import { feedChunks, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { indexOfByte } from '../core/byteSearch';
 
@@ -61,6 +72,12 @@ export interface PartResult {
   refused?: boolean;
   /** A part refused at a CSV data line or in a JSON row: its offset, the part's rows before it, and (CSV) their bounds when clean (else null). */
   stop?: { offset: number; row: number; bounds: number[] | null };
+  /**
+   * A part that read all its rows: its labels out of range (rows from its first; noted and read on,
+   * as class 0), and whether it saw a 0. With any such label the part is not ok, but its rows,
+   * losses, bounds and lines are there (labelsStopOf).
+   */
+  labels?: NotedLabels;
 }
 
 /** The format of a file the parts readers take (a CSV or JSON by its name; a .tsv is the full reader's), else null. */
@@ -121,12 +138,16 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
   if (!f) return failed;
   try {
     const { json, target } = job;
+    // Labels out of range are noted and read past: a file whose only fault they are is listed
+    // from the parts (labelsStopOf), not read again on one thread.
+    const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
     const stream = json
       ? new JsonSummaryStream(
           { labels: json.labels, keyAt: json.keyAt },
           { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target },
+          { outOfRange },
         )
-      : new CsvSummaryStream({ k: job.k, final: job.final, target });
+      : new CsvSummaryStream({ k: job.k, final: job.final, target }, outOfRange);
     // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
     // unread end comes again with the next): no second read of the part.
     const lines = target && !job.skipLines ? new LineTableBuilder(job.start, true) : null;
@@ -138,19 +159,76 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
       });
       const summer = read && stream.finish();
       if (!summer) {
-        const stop = !read && !target ? stream.partStop() : null;
+        const stop = !read ? stream.partStop() : null;
         return { ...failed, refused: true, ...(stop && { stop }) };
       }
       // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
-      if (target) return { ...failed, ok: true, hits: summer.hits, rows: summer.n, lines: lines?.finish() };
+      const { rows, values, spans, count, sawZero } = outOfRange;
+      const whole = { ok: count === 0, refused: count > 0, hits: summer.hits, labels: { rows, values, spans, count, sawZero } };
+      if (target) return { ...failed, ...whole, rows: summer.n, lines: lines?.finish() };
       if (!summer.kept) return failed;
-      return { ok: true, hits: summer.hits, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
+      return { ...whole, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
     } finally {
       stream.release();
     }
   } finally {
     f.close();
   }
+}
+
+/**
+ * Where the parts stopped, as the one-thread stream would have: the first part not read whole
+ * stopped at a CSV data line or in a JSON row, and every part before it was read. A CSV's row is
+ * counted from the file's first; the rows before it are clean when no part before noted a label
+ * out of range, the stopped part's were clean, and their bounds (`boundsOf(i, rows)`: part i's
+ * first `rows`) add up to a finite sum in file order (the one-thread summer's logitLossIsFinite).
+ * A JSON's needs neither (its parse errors name no row).
+ */
+export function partsStopOf(
+  results: PartResult[],
+  plan: { k: number; rowsStart: number },
+  format: 'csv' | 'json',
+  boundsOf: (i: number, rows: number) => ArrayLike<number>,
+): CsvStop | JsonStop | null {
+  const at = results.findIndex((r) => !r.labels);
+  const stop = at >= 0 ? results[at].stop : undefined;
+  if (!stop) return null;
+  if (format === 'json') return { failure: { offset: stop.offset, rowsStart: plan.rowsStart } };
+  let row = 0;
+  let bounds = 0;
+  let labelsBefore = false;
+  const add = (i: number, rows: number) => {
+    const partBounds = boundsOf(i, rows);
+    for (let j = 0; j < partBounds.length; j++) bounds += partBounds[j];
+    row += rows;
+  };
+  for (let i = 0; i < at; i++) {
+    add(i, results[i].rows ?? results[i].losses.length);
+    labelsBefore ||= !results[i].ok;
+  }
+  if (stop.bounds) add(at, stop.row);
+  else row += stop.row;
+  const clean = !labelsBefore && stop.bounds !== null && Number.isFinite(bounds);
+  return { failure: { offset: stop.offset, row, rowsStart: plan.rowsStart, k: plan.k }, rowsBeforeFailureClean: () => clean };
+}
+
+/**
+ * The labels out of range of a file read whole in parts, in file order (part i's rows from
+ * `firstRows[i]`), when they are all its parts refused; null when a part stopped or none noted
+ * any. The caller checks that the rows' bounds add up finite in file order (the one-thread
+ * summer's check).
+ */
+export function labelsStopOf(
+  results: PartResult[],
+  firstRows: number[],
+  k: number,
+  tail: TailLabels | null,
+  lines?: LineTables,
+): LabelsStop | null {
+  if (!results.every((r) => r.labels) || results.every((r) => r.ok)) return null;
+  const labelsOutOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
+  results.forEach((r, i) => labelsOutOfRange.add(r.labels!, firstRows[i]));
+  return { labelsOutOfRange, k, tail, ...(lines && { lines }) };
 }
 
 /** How long a part waits for a count before it gives up (the thread counting it died): the file is then read whole. */

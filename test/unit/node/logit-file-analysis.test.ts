@@ -8,7 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { lineIndexOf } from '../../../src/core/load';
 import { scanLines } from '../../../src/core/lineIndex';
+import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
+import type { PartsStop } from '../../../src/core/summaryStream';
+import { streamedProblemAnalysis } from '../../../src/node/streamedProblem';
 import { runPipeline, type PipelineOptions } from '../../../src/core/pipeline';
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
@@ -219,6 +223,7 @@ test('300 seeded byte mutations: the fast path reads a file only when the full r
   const sources = { 'm.json': layouts['a row a line'](d), 'm.csv': csv(d, '\n', '\n') };
   const alphabet = '0123456789-+.eE,[]{} \n\r"labelsogitNa\u00e9';
   let read = 0;
+  let fromStop = 0;
   for (let seed = 1; seed <= 300; seed++) {
     const u = seededUniform(seed);
     for (const [name, source] of Object.entries(sources)) {
@@ -229,7 +234,17 @@ test('300 seeded byte mutations: the fast path reads a file only when the full r
       const bytes = new TextEncoder().encode(text);
       const full = runPipeline(bytes, name, { rowsOnDemand: true });
       for (const count of [1, 2]) {
-        const fast = analyzeLogitFile(path, name, {}, { count, minPartBytes: 60 });
+        let stop: PartsStop | undefined;
+        const fast = analyzeLogitFile(path, name, {}, { count, minPartBytes: 60, gaveUp: (s) => (stop = s) });
+        if (stop) {
+          // Where the parts stopped, or labels out of range they read past: the full reader's problems from there, or null.
+          const found = streamedProblemAnalysis(path, name, DEFAULT_MAX_FILE_BYTES, undefined, stop);
+          if (found) {
+            fromStop++;
+            assert.deepEqual(found.result, full, `seed ${seed} ${name}`);
+            assert.deepEqual(found.lines, lineIndexOf(bytes, name).tables, `seed ${seed} ${name}`);
+          }
+        }
         if (!fast) continue;
         read++;
         assert.ok(!full.problems.some((p) => p.severity === 'error'), `seed ${seed} ${name}: the full reader reports an error`);
@@ -238,6 +253,7 @@ test('300 seeded byte mutations: the fast path reads a file only when the full r
     }
   }
   assert.ok(read > 100, `the fast path read ${read} of the mutated files`);
+  assert.ok(fromStop > 500, `only ${fromStop} mutated files' problems found from the parts' stop`);
 });
 
 test('the logits are read after the analysis: a row on demand, or on threads, the same bits as the full reader', async () => {

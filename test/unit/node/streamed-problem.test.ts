@@ -17,7 +17,8 @@ import { runPipeline } from '../../../src/core/pipeline';
 import { openChunkFile, READ_CHUNK_BYTES } from '../../../src/node/chunkFile';
 import { streamedProblemAnalysis, fileLineIndex, streamedProblem } from '../../../src/node/streamedProblem';
 import { streamedSummary } from '../../../src/cli/streamSummary';
-import { CsvSummaryStream, JsonSummaryStream, type SummaryStop } from '../../../src/core/summaryStream';
+import { CsvSummaryStream, JsonSummaryStream, type PartsStop, type SummaryStop } from '../../../src/core/summaryStream';
+import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
 import { withSmallBlocks } from '../../../src/core/summaryRows';
 import {
   cellMutations,
@@ -581,6 +582,83 @@ test('labels out of range after the summary gave up (its blocks refused by the s
   }
 });
 
+/** What the summary read in `parts` parts gave up with (null when it summarised the file). */
+function partsGaveUp(path: string, parts: number): SummaryStop | undefined {
+  let gaveUp: SummaryStop | undefined;
+  const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
+  assert.equal(
+    streamedSummary(
+      path,
+      open,
+      () => null,
+      'mean',
+      { count: parts, minPartBytes: 2048 },
+      (s) => (gaveUp = s),
+    ),
+    null,
+  );
+  return gaveUp;
+}
+
+test('labels out of range read past in parts: listed from the parts’ stop as the full reader lists them, with no second read', () => {
+  const rows = seededLogitRows(400, 6, 47);
+  // A 0 only in the first quarter, labels out of range only after it: the 1-based hint asks every part.
+  const zeroFirst = { ...rows, labels: rows.labels.map((l, i) => (i < 100 ? l : i % 7 === 0 ? 6 + (i % 4) : Math.max(1, l))) };
+  const ignored = { ...rows, labels: rows.labels.map((l, i) => (i % 13 === 4 ? -100 : l)) };
+  const files: [string, string, boolean][] = [
+    ...oneBasedFiles(rows, 'parts-labels').map(([name, text]): [string, string, boolean] => [name, text, true]),
+    ['zero-first.csv', csvOf(zeroFirst), false],
+    ['zero-first.json', jsonOf(zeroFirst), false],
+    ['ignored.csv', csvOf(ignored).replace(/\n/g, '\r\n'), false],
+    ['ignored.json', jsonOf(ignored), false],
+  ];
+  for (const [name, text, oneBasedHint] of files) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const bytes = new TextEncoder().encode(text);
+    const full = runPipeline(bytes, name, { rowsOnDemand: true });
+    assert.match(full.problems[20].message, /^…and \d+ more like this/, name);
+    assert.equal(/are these 1-based\?/.test(full.problems[0].message), oneBasedHint, name);
+    for (const parts of [2, 3, 4]) {
+      const what = `${name} in ${parts} parts`;
+      // The CLI's summary: its parts read the whole file, and their stop is all streamedProblem needs.
+      const gaveUp = partsGaveUp(path, parts);
+      assert.ok(gaveUp && 'labelsOutOfRange' in gaveUp, `${what}: the parts' labels`);
+      const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+      try {
+        assert.deepEqual(streamedProblem(f, name, { gaveUp }), full.problems, what);
+      } finally {
+        f.close();
+      }
+      // The worker's parts: the same, and their line tables are the whole file's.
+      let stop: PartsStop | undefined;
+      assert.equal(analyzeLogitFile(path, name, {}, { count: parts, minPartBytes: 2048, gaveUp: (s) => (stop = s) }), null, what);
+      assert.ok(stop && 'labelsOutOfRange' in stop && stop.lines, `${what}: the worker's parts' labels and lines`);
+      const analysis = streamedProblemAnalysis(path, name, DEFAULT_MAX_FILE_BYTES, undefined, stop)!;
+      assert.deepEqual(analysis.result, full, what);
+      assert.deepEqual(analysis.lines, lineIndexOf(bytes, name).tables, what);
+    }
+  }
+  // Beside class names the full reader warns about: null (it runs). Bounds that overflow only across
+  // parts (1.6e308 each, rows 10 and 390): no labels stop.
+  const path = join(dir, 'parts-labels.csv');
+  writeFileSync(path, oneBasedFiles(rows, 'x')[0][1]);
+  const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+  try {
+    const readSibling = (file: string) => (file === 'classes.txt' ? new TextEncoder().encode('a\nb\n') : null);
+    assert.equal(streamedProblem(f, 'parts-labels.csv', { gaveUp: partsGaveUp(path, 2), readSibling }), null);
+  } finally {
+    f.close();
+  }
+  const lines = oneBasedFiles(rows, 'x')[0][1].split('\n');
+  const huge = (line: string) => line.replace(/^[^,]*,[^,]*/, '8e307,-8e307').replace(/,\d+$/, ',1');
+  writeFileSync(path, lines.map((l, i) => (i === 11 || i === 391 ? huge(l) : l)).join('\n'));
+  for (const parts of [2, 3]) {
+    const stop = partsGaveUp(path, parts);
+    assert.ok(stop && !('labelsOutOfRange' in stop), `overflow in ${parts} parts: ${stop?.constructor.name}`);
+  }
+});
+
 /** Where a stream or stop says the file failed. */
 const failureOf = (stop: SummaryStop | undefined) => (stop && 'failure' in stop ? stop.failure : undefined);
 
@@ -613,7 +691,11 @@ function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: 
       const alone = streamedProblem(f, name);
       assert.deepEqual(streamedProblem(f, name, { gaveUp }), alone, `${what} in ${parts} parts`);
       if (alone) assert.deepEqual(alone, runPipeline(new TextEncoder().encode(text), name).problems, what);
-      if (gaveUp && !(gaveUp instanceof CsvSummaryStream) && !(gaveUp instanceof JsonSummaryStream)) {
+      if (gaveUp && 'labelsOutOfRange' in gaveUp) {
+        // Labels out of range read past in every part: listed from the parts.
+        assert.ok(alone, `${what}: the labels' list`);
+        fromParts++;
+      } else if (gaveUp && !(gaveUp instanceof CsvSummaryStream) && !(gaveUp instanceof JsonSummaryStream)) {
         // The parts' stop is where one thread stops.
         assert.deepEqual(failureOf(gaveUp), failureOf(summaryGaveUp(path)), `${what}: the stop of ${parts} parts`);
         if (alone) fromParts++;
@@ -638,6 +720,8 @@ test('the summary read in parts stops where one thread would: its stop gives the
     ...cellMutations(rows, 40, rand),
     ...cutsOf(text, text.indexOf('\n') + 1, 40, rand),
     { what: 'a label out of range, then cut short', text: cutAt((l, i) => (i === 287 ? l.replace(/,\d+$/, ',8') : l)) },
+    // In the first part, read past there: the cut part's rows are clean, but not the rows before it.
+    { what: 'a label out of range early, then cut short', text: cutAt((l, i) => (i === 20 ? l.replace(/,\d+$/, ',8') : l)) },
     { what: 'bounds that overflow across parts, then cut short', text: cutAt((l, i) => (i === 5 || i === 288 ? huge(l) : l)) },
     // A ragged row is not the file's last: the parts' stop is not all, so it is read again.
     { what: 'two ragged rows inside', text: withRaggedRows(lines, [40, 200]) },
