@@ -30,8 +30,8 @@ export class LineTableBuilder {
     this.stretch = { start, end: start, breaks: [], high: [-1], pendingReturn: -1 };
   }
 
-  /** The bytes that follow the last ones fed. */
-  feed(bytes: Uint8Array): void {
+  /** The bytes that follow the last ones fed; `ascii`: they are all below 0x80 (known to the caller). */
+  feed(bytes: Uint8Array, ascii = this.knownAscii): void {
     const s = this.stretch;
     const offset = s.end;
     s.end += bytes.length;
@@ -48,7 +48,7 @@ export class LineTableBuilder {
     const heldReturn = body.length > 0 && body[body.length - 1] === 13;
     if (heldReturn) body = body.subarray(0, body.length - 1);
     const base = offset + from;
-    const t = scanLines(body, indexOfByte(body, 13) >= 0, this.knownAscii);
+    const t = scanLines(body, indexOfByte(body, 13) >= 0, ascii);
     const lines = t.lineStarts.length;
     for (let line = 0; line < lines; line++) {
       const value = t.firstNonAscii[line];

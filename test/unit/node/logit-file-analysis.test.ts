@@ -340,3 +340,25 @@ test('the logits are read after the analysis: a row on demand, or on threads, th
     rmSync(dir2, { recursive: true, force: true });
   }
 });
+
+test('lineStretch of a file of several reads, non-ASCII in some: the whole file’s line tables', () => {
+  // Reads of 256 KB: the all-ASCII ones are not scanned for non-ASCII bytes (Node's isAscii says so).
+  // LF only: a read with a \r is scanned byte by byte anyway.
+  const line = (i: number) => (i % 5000 === 7 ? `row ${i}, café ☕\n` : `${i},${i * 2}\n`);
+  const text = Array.from({ length: 90_000 }, (_, i) => line(i)).join('');
+  const path = write('mixed.csv', text);
+  const bytes = new TextEncoder().encode(text);
+  assert.ok(bytes.length > 4 * (256 << 10));
+  const f = openChunkFile(path, bytes.length)!;
+  try {
+    const got = joinLineStretches([lineStretch(f, 0, f.size, false)], f.size);
+    const want = scanLines(bytes);
+    assert.deepEqual(got, want);
+    assert.ok(
+      want.firstNonAscii.some((v, i) => i + 1 < want.lineStarts.length && v < want.lineStarts[i + 1] - 2),
+      'some line has a non-ASCII byte',
+    );
+  } finally {
+    f.close();
+  }
+});
