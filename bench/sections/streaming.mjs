@@ -494,6 +494,51 @@ function raggedRowsAtScale(kind, path, bytes, validMs) {
 }
 
 /**
+ * The same file with three labels made negative (a fifth, two fifths and four fifths into its
+ * rows' labels: "123" → "-23" in place, then restored), as torch's ignore_index −100 or 1-based
+ * labels make them out of range: `analyze --summary` must list them as the full reader does (which
+ * held 2.2 GB, by hand) from its one read in parts (each part notes its labels and reads on).
+ */
+function labelsOutOfRangeAtScale(kind, path, bytes, validMs) {
+  const fd = openSync(path, 'r+');
+  const edits = [];
+  try {
+    // A CSV's labels are its rows' last cells; a JSON's are the list at its end.
+    let start = 0;
+    if (kind === 'json') {
+      const tail = Buffer.alloc(Math.min(bytes, 16 << 20));
+      readSync(fd, tail, 0, tail.length, bytes - tail.length);
+      start = bytes - tail.length + tail.lastIndexOf('"labels"');
+    }
+    for (const fraction of [0.2, 0.4, 0.8]) {
+      const window = Buffer.alloc(1 << 16);
+      const from = Math.floor(start + (bytes - start) * fraction);
+      const got = readSync(fd, window, 0, window.length, from);
+      // A label of two digits or more, the second not 0, with what ends it: its first digit becomes '-'.
+      const m = (kind === 'csv' ? /,([1-9][1-9]\d*)\r?\n/ : /[ ,[]([1-9][1-9]\d*)[,\]]/).exec(window.toString('latin1', 0, got));
+      if (!m) throw new Error(`no label of two digits after byte ${from}`);
+      const at = from + m.index + 1;
+      edits.push([at, window[m.index + 1]]);
+      writeSync(fd, Buffer.from('-'), 0, 1, at);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    const what = `three labels out of range in the ${(bytes / MB).toFixed(0)} MB ${kind.toUpperCase()}`;
+    brokenFileRow(kind, path, bytes, validMs, what, /:\d+:\d+: label -\d+ of sample \d+ is out of range for \d+ classes/, {
+      at: edits[0][0],
+      was: '2.2 GB for either, 90 % of its labels out of range',
+      lines: 3,
+    });
+  } finally {
+    const restore = openSync(path, 'r+');
+    for (const [at, byte] of edits) writeSync(restore, Buffer.from([byte]), 0, 1, at);
+    closeSync(restore);
+  }
+}
+
+/**
  * The same file cut short inside a row three fifths in (before the bad value), as a run killed
  * while writing leaves it: the CSV's short last row, the JSON's "ends unexpectedly" (the full
  * reader held 2.4 GB for the CSV, 1.6 GB for the JSON, cut at three quarters).
@@ -576,6 +621,7 @@ try {
     bigFileThreads(source.kind, path, made.bytes);
     const validMs = info.runs[`${source.kind}-${made.bytes}`].wallMs;
     raggedRowsAtScale(source.kind, path, made.bytes, validMs);
+    labelsOutOfRangeAtScale(source.kind, path, made.bytes, validMs);
     badValueAtScale(source.kind, path, made.bytes, validMs);
     cutShortAtScale(source.kind, path, made.bytes, validMs);
   }
