@@ -285,7 +285,8 @@ function shifted(head: Uint8Array, offset: number, found: Problem | null | undef
  * line tables, read a chunk at a time. Null when the problem cannot be found so (the full reader
  * runs). The streaming reader got to a row, past the header or the "logits" key the worker's
  * tensor-file check looks for, so that check would pass; a file that is not text at its start is
- * left to it (signature false).
+ * left to it (signature false). `gaveUp`: where the worker's parts stopped (analyzeLogitFile), or
+ * the labels out of range they read past, whose line tables they built too.
  */
 export function streamedProblemAnalysis(
   path: string,
