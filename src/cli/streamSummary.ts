@@ -18,6 +18,7 @@ import {
 } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import {
+  firstRowsOf,
   jsonTail,
   labelsStopOf,
   partsFor,
@@ -143,15 +144,9 @@ function inParts(
 
 /** The parts' labels out of range when they are all the parts refused, and the rows' bounds add up finite in file order. */
 function labelsStop(results: PartResult[], plan: PartPlan): LabelsStop | null {
-  const firstRows: number[] = [];
-  let row = 0;
   let bounds = 0;
-  for (const r of results) {
-    firstRows.push(row);
-    row += r.losses.length;
-    for (const b of r.bounds) bounds += b;
-  }
-  return Number.isFinite(bounds) ? labelsStopOf(results, firstRows, plan.k, plan.tail) : null;
+  for (const r of results) for (const b of r.bounds) bounds += b;
+  return Number.isFinite(bounds) ? labelsStopOf(results, firstRowsOf(results.map((r) => r.losses.length)), plan.k, plan.tail) : null;
 }
 
 /** The parts' figures added in file order: the same sums, bit for bit, as one thread; null when a part failed. */

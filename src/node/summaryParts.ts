@@ -164,8 +164,7 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
         return { ...failed, refused: true, ...(stop && { stop }) };
       }
       // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
-      const { rows, values, spans, count, sawZero } = outOfRange;
-      const whole = { ok: count === 0, refused: count > 0, hits: summer.hits, labels: { rows, values, spans, count, sawZero } };
+      const whole = { ok: outOfRange.count === 0, refused: outOfRange.count > 0, hits: summer.hits, labels: outOfRange };
       if (target) return { ...failed, ...whole, rows: summer.n, lines: lines?.finish() };
       if (!summer.kept) return failed;
       return { ...whole, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
@@ -422,7 +421,7 @@ export function runPlan(
 }
 
 /** The first row of each part, from the parts' row counts. */
-function firstRowsOf(rows: number[]): number[] {
+export function firstRowsOf(rows: number[]): number[] {
   const firstRows: number[] = [];
   let first = 0;
   for (const r of rows) {

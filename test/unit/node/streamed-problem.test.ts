@@ -427,17 +427,13 @@ test('labels out of range, the file’s only fault: the full reader’s list (20
   assert.match(listed[20].message, /^…and \d+ more like this \(\d+ in all\)$/);
   // Beside another fault the full reader lists too: null.
   const lines = csvOf(few).split('\n');
-  const refused: [string, string, Record<string, Uint8Array | null>?][] = [
-    ['short.csv', lines.map((l, i) => (i === 30 ? l.replace(/^[^,]*,/, '') : l)).join('\n')],
-    ['names.csv', csvOf(few), { 'classes.txt': new TextEncoder().encode('a\nb\n') }],
-  ];
-  for (const [name, text, siblings] of refused) {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    const { problems, full } = bothReaders(path, name, siblings);
-    assert.equal(problems, null, name);
-    assert.equal(full.dataset, null, name);
-  }
+  assertNullAndRefused(
+    [
+      ['a short row', lines.map((l, i) => (i === 30 ? l.replace(/^[^,]*,/, '') : l)).join('\n')],
+      ['a classes.txt of 2 names', csvOf(few), { 'classes.txt': new TextEncoder().encode('a\nb\n') }],
+    ],
+    'refused.csv',
+  );
   // A parse error after them: thrown by the full reader's parser, so its one message.
   const path = join(dir, 'then-bad.csv');
   writeFileSync(path, lines.map((l, i) => (i === 150 ? l.replace(/^[^,]*/, 'oops') : l)).join('\n'));
