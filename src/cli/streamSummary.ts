@@ -10,9 +10,8 @@ import { primeTextReaders } from '../core/readerPrimer';
 import {
   CsvSummaryStream,
   JsonSummaryStream,
-  type CsvStop,
-  type JsonStop,
-  type LabelsStop,
+  type PartsStop,
+  type ReadPastStop,
   type SummaryStop,
   type SummaryStream,
 } from '../core/summaryStream';
@@ -20,12 +19,12 @@ import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import {
   firstRowsOf,
   jsonTail,
-  labelsStopOf,
   partsFor,
   partsStopOf,
   partsFormat,
   planCsvParts,
   planJsonParts,
+  readPastStopOf,
   runPlan,
   summarizePart,
   type PartJob,
@@ -64,7 +63,7 @@ export function streamedSummary(
   try {
     primeTextReaders(f.size);
     let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
-    let stopped: CsvStop | JsonStop | LabelsStop | null = null;
+    let stopped: PartsStop | null = null;
     if (threads.count > 1) figures = inParts(file, f, format, reduction, threads, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
     if (!figures) {
@@ -126,7 +125,7 @@ function inParts(
   format: 'csv' | 'json',
   reduction: Reduction,
   threads: ThreadOptions,
-  onStop: (stop: CsvStop | JsonStop | LabelsStop) => void,
+  onStop: (stop: PartsStop) => void,
 ): { k: number; n: number; loss: number; accuracy: number } | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
   const plan = format === 'csv' ? planCsvParts(file, f, parts, false) : planJsonParts(file, f, parts);
@@ -137,16 +136,16 @@ function inParts(
   // Each part must have read the rows the pre-scan counted for it, or the labels were not its own
   // (a CSV's rows are not counted: each carries its own label).
   for (let i = 0; i + 1 < rows.length; i++) if (results[i].labels && results[i].losses.length !== rows[i]) return null;
-  const stop = partsStopOf(results, plan, format, (i) => results[i].stop?.bounds ?? results[i].bounds) ?? labelsStop(results, plan);
+  const stop = partsStopOf(results, plan, format, (i) => results[i].stop?.bounds ?? results[i].bounds) ?? readPastStop(results, plan);
   if (stop) onStop(stop);
   return stop ? null : addUp(results, plan.k, reduction);
 }
 
-/** The parts' labels out of range when they are all the parts refused, and the rows' bounds add up finite in file order. */
-function labelsStop(results: PartResult[], plan: PartPlan): LabelsStop | null {
+/** The labels out of range and ragged rows the parts read past, when they are all the parts refused and the rows' bounds add up finite in file order. */
+function readPastStop(results: PartResult[], plan: PartPlan): ReadPastStop | null {
   let bounds = 0;
   for (const r of results) for (const b of r.bounds) bounds += b;
-  return Number.isFinite(bounds) ? labelsStopOf(results, firstRowsOf(results.map((r) => r.losses.length)), plan.k, plan.tail) : null;
+  return Number.isFinite(bounds) ? readPastStopOf(results, firstRowsOf(results.map((r) => r.losses.length)), plan) : null;
 }
 
 /** The parts' figures added in file order: the same sums, bit for bit, as one thread; null when a part failed. */

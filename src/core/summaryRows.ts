@@ -101,6 +101,36 @@ export class OutOfRangeLabels {
 /** OutOfRangeLabels as data, as a part's thread sends them back (summaryParts.ts). */
 export type NotedLabels = Pick<OutOfRangeLabels, 'rows' | 'values' | 'spans' | 'count' | 'sawZero'>;
 
+/**
+ * Ragged CSV rows a part read past (summaryParts.ts): the first `keep` (row, and the line's
+ * [start, end) in the file, its line break included) and how many in all. Their messages name the
+ * row's number in the file, which a part learns only when the parts before it are counted.
+ */
+export class RaggedLines {
+  readonly rows: number[] = [];
+  readonly spans: number[] = [];
+  count = 0;
+
+  constructor(readonly keep: number) {}
+
+  note(row: number, start: number, end: number): void {
+    if (this.rows.length < this.keep) {
+      this.rows.push(row);
+      this.spans.push(start, end);
+    }
+    this.count++;
+  }
+
+  /** Another part's, after the ones noted here (its rows from `firstRow`). */
+  add(later: NotedRaggedLines, firstRow: number): void {
+    for (let j = 0; j < later.rows.length; j++) this.note(firstRow + later.rows[j], later.spans[2 * j], later.spans[2 * j + 1]);
+    this.count += later.count - later.rows.length;
+  }
+}
+
+/** RaggedLines as data, as a part's thread sends them back. */
+export type NotedRaggedLines = Pick<RaggedLines, 'rows' | 'spans' | 'count'>;
+
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */
   readonly block: Float64Array;
@@ -114,6 +144,8 @@ export class LogitRowSummer {
   n = 0;
   total = 0;
   hits = 0;
+  /** Rows a stream read past (ragged rows, summarised as neutral rows): the file has errors. */
+  rowsReadPast = 0;
   /** logitLossIsFinite's running total of the per-row bounds. */
   private boundTotal = 0;
   private readonly logK: number;
@@ -185,9 +217,9 @@ export class LogitRowSummer {
 
   private keep(t: RowTarget, values: Float64Array, s: ReturnType<typeof summarizeClassification>): void {
     const at = t.firstRow + this.n;
-    // After a label out of range the file has errors: its logits are never asked for (a part that
-    // kept them all made `check` of a 1 GB file of 1-based labels hold 1 GB).
-    if (!this.outOfRange?.count) t.values?.set(values, at * this.k);
+    // After a label out of range or a ragged row the file has errors: its logits are never asked
+    // for (a part that kept them all made `check` of a 1 GB file of 1-based labels hold 1 GB).
+    if (!this.outOfRange?.count && this.rowsReadPast === 0) t.values?.set(values, at * this.k);
     t.spans.set(this.spans.subarray(0, 2 * this.rows), 2 * at);
     t.losses.set(s.losses, at);
     t.labels.set(s.actual, at);

@@ -11,7 +11,7 @@
  * many it consumed; the caller keeps the rest in front of the next chunk.
  */
 import { scanNumber, type NumberScan } from './numberScan';
-import { LogitRowSummer, type OutOfRangeLabels, type RowTarget } from './summaryRows';
+import { LogitRowSummer, type OutOfRangeLabels, type RaggedLines, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
 import type { LineTables } from './lineIndex';
 
@@ -59,13 +59,18 @@ export interface JsonStop {
 }
 
 /**
- * A file read whole in parts whose only fault they found is labels out of range (summaryParts.ts):
- * for streamedProblem to list them without reading the file again.
+ * A file read whole in parts whose only faults they found are ones they read past and noted:
+ * labels out of range, a CSV's ragged rows (summaryParts.ts). For streamedProblem to list them
+ * without reading the file again.
  */
-export interface LabelsStop {
+export interface ReadPastStop {
   /** Rows counted from the file's first, in file order. */
   readonly labelsOutOfRange: OutOfRangeLabels;
+  /** A CSV's ragged rows, counted from the file's first, in file order. */
+  readonly raggedRows: RaggedLines;
   readonly k: number;
+  /** Where the rows start: the bytes before are the CSV's header (its ragged rows are checked against it). */
+  readonly rowsStart: number;
   /** A JSON's labels read from its tail (their spans). */
   readonly tail: TailLabels | null;
   /** The file's line tables, when the parts built them (the extension's worker). */
@@ -73,7 +78,7 @@ export interface LabelsStop {
 }
 
 /** Where a file's parts stopped (summaryParts.ts), for streamedProblem. */
-export type PartsStop = CsvStop | JsonStop | LabelsStop;
+export type PartsStop = CsvStop | JsonStop | ReadPastStop;
 
 /** What `analyze --summary` gave up with, for streamedProblem: its one-thread stream, or where its parts stopped. */
 export type SummaryStop = SummaryStream | PartsStop;
@@ -186,6 +191,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     this.failure = { offset: start, row: summer.n + rows, rowsStart: this.rowsStart, k: summer.k };
     if (!this.oddRow?.(b.subarray(start - base, next), this.failure)) return false;
     this.failure = null;
+    summer.rowsReadPast++;
     summer.block.fill(0, rows * summer.k, (rows + 1) * summer.k);
     summer.labels[rows] = 0;
     summer.rows++;

@@ -21,13 +21,13 @@ import { dataWarnings } from '../core/warnings';
 import { openChunkFile, type ChunkFile } from './chunkFile';
 import { FilledValues } from './valueFill';
 import {
-  labelsStopOf,
   lineStretch,
   partsFor,
   partsStopOf,
   partsFormat,
   planCsvParts,
   planJsonParts,
+  readPastStopOf,
   runPlan,
   summarizePart,
   type PartJob,
@@ -65,7 +65,8 @@ export interface PartRunner {
   lineTables?: boolean;
   /**
    * Told where the parts stopped at a CSV line or in a JSON row, or that they read the whole file
-   * and its only fault they found is labels out of range (the answer is then null):
+   * and its only faults they found are ones they read past, labels out of range or a CSV's ragged
+   * rows (the answer is then null):
    * streamedProblem starts from this instead of reading the file from its start.
    */
   gaveUp?: (stop: PartsStop) => void;
@@ -126,7 +127,7 @@ function analyzeOpen(
   const ran = runPlan(plan, jobs, run, (job) => summarizePart(job, () => sameFile(f)));
   if (!ran) return null;
   const { results, rows, firstRows } = ran;
-  // Each part read whole has the rows the plan counted (its labels out of range, if any, read past).
+  // Each part read whole has the rows the plan counted (labels out of range and ragged rows, if any, read past).
   if (results.some((r, i) => r.labels && (r.rows !== rows[i] || (withLines && !r.lines)))) return null;
   if (!results.every((r) => r.labels)) {
     // Where the parts stopped: streamedProblem looks for the full reader's message there.
@@ -143,8 +144,8 @@ function analyzeOpen(
   }
   if (!Number.isFinite(boundTotal)) return null;
   const lines = withLines ? joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size) : null;
-  const labelsStop = labelsStopOf(results, firstRows, k, plan.tail, lines ?? undefined);
-  if (labelsStop) return (threads.gaveUp?.(labelsStop), null);
+  const readPast = readPastStopOf(results, firstRows, plan, lines ?? undefined);
+  if (readPast) return (threads.gaveUp?.(readPast), null);
   const labels = arrays.labels;
   const dataset: ClassificationData = {
     task: 'classification',

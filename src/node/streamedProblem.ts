@@ -31,27 +31,19 @@ import {
   type CsvStop,
   type JsonOddRow,
   type JsonRowFailure,
-  type LabelsStop,
   type PartsStop,
+  type ReadPastStop,
   type SummaryStop,
   type SummaryStream,
 } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
-import { jsonTail, lineStretch, partsFormat } from './summaryParts';
+import { jsonTail, lineStretch, partsFormat, raggedRowCap } from './summaryParts';
 
 /** The full readers' first check reads this much of the file (notTextProblem). */
 const SIGNATURE_BYTES = 8192;
 /** A longer line or row is left to the full reader. */
 const MAX_LINE_BYTES = 64 << 20;
-/**
- * A ragged row for every this many bytes of the file, at most, is parsed again alone (about 17 µs a
- * row, against the full reader's 10–20 ns a byte): a file with more is left to the full reader
- * before the checks cost more than it would.
- */
-const BYTES_PER_RAGGED_ROW = 2048;
-/** But this many in any file (17 ms). */
-const MIN_RAGGED_ROWS = 1000;
 
 export interface StreamedProblemOptions {
   /** Also the full reader's first check, that the file's start is text (false: null for such a file, whose reader decides first whether it is a tensor file at all). */
@@ -75,17 +67,44 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'csv' ? 'CSV' : 'JSON');
   if (notText) return options.signature === false ? null : [notText.toProblem()];
   const gaveUp = options.gaveUp;
-  if (gaveUp && 'labelsOutOfRange' in gaveUp) return partsLabelProblems(f, gaveUp, options.readSibling);
+  if (gaveUp && 'labelsOutOfRange' in gaveUp) return readPastProblems(f, gaveUp, options.readSibling);
   const found = format === 'csv' ? csvProblem(f, options) : jsonProblem(f, options);
   return found && !Array.isArray(found) ? [found] : found;
 }
 
-/** The labels out of range that parts read past (summaryParts.ts labelsStopOf), listed: no second read of the file. */
-function partsLabelProblems(f: ChunkFile, { labelsOutOfRange: found, k, tail }: LabelsStop, readSibling?: ReadSibling): Problem[] | null {
+/**
+ * The labels out of range or ragged rows that parts read past (summaryParts.ts readPastStopOf),
+ * listed: no second read of the file. Ragged rows beside labels out of range, or more than the
+ * one-thread read lists, are the full reader's (null), as they are on one thread.
+ */
+function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSibling): Problem[] | null {
+  const { labelsOutOfRange: found, raggedRows, k, tail } = stop;
+  if (raggedRows.count > 0) {
+    const listed = found.count === 0 && raggedRows.count <= raggedRowCap(f.size) && classNamesClean(k, readSibling);
+    return listed ? raggedRowProblems(f, stop) : null;
+  }
   const spanOf = tail
     ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
     : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1]);
   return outOfRangeProblems(k, found, spanOf, readSibling);
+}
+
+/**
+ * The full reader's list of the ragged rows parts read past: each listed line parsed again with the
+ * file's header, now that its row's number in the file is known (its message names it).
+ */
+function raggedRowProblems(f: ChunkFile, { raggedRows, rowsStart }: ReadPastStop): Problem[] | null {
+  const head = readAt(f, 0, rowsStart);
+  const sink = new ProblemSink();
+  for (let j = 0; j < raggedRows.rows.length; j++) {
+    const [start, end] = [raggedRows.spans[2 * j], raggedRows.spans[2 * j + 1]];
+    const read = csvLineCheck(head, readAt(f, start, end - start), raggedRows.rows[j]);
+    const ragged = 'ragged' in read && shifted(head, start, read.ragged);
+    if (!ragged) return null;
+    sink.add(ragged);
+  }
+  sink.countMore('ragged', raggedRows.count - raggedRows.rows.length);
+  return sink.summarize();
 }
 
 /** A CSV label's cell: its row's last, after the last comma (the streams take labels of at most 15 characters). */
@@ -181,7 +200,7 @@ class RaggedRows {
   }
 
   private full(): boolean {
-    return this.count >= Math.max(MIN_RAGGED_ROWS, this.f.size / BYTES_PER_RAGGED_ROW);
+    return this.count >= raggedRowCap(this.f.size);
   }
 
   private add(ragged: Problem): true {

@@ -10,20 +10,22 @@
 import { isAscii } from 'node:buffer';
 import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
 import { formatOf } from '../core/load';
-import { OutOfRangeLabels, type NotedLabels, type RowTarget } from '../core/summaryRows';
+import { OutOfRangeLabels, RaggedLines, type NotedLabels, type NotedRaggedLines, type RowTarget } from '../core/summaryRows';
 import { MAX_MESSAGES_PER_KIND } from '../core/buildDataset';
 import {
   CsvSummaryStream,
   headerWidth,
   JsonSummaryStream,
   labelsFromTail,
+  type CsvLineFailure,
   type CsvStop,
   type JsonStop,
-  type LabelsStop,
+  type ReadPastStop,
   type TailLabels,
 } from '../core/summaryStream';
+import { csvLineCheck } from '../core/csv';
 import type { LineTables } from '../core/lineIndex';
-import { feedChunks, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
+import { feedChunks, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { indexOfByte } from '../core/byteSearch';
 
 export interface PartJob {
@@ -33,6 +35,8 @@ export interface PartJob {
   end: number;
   k: number;
   final: boolean;
+  /** A CSV's rows start: the header before it is what a part checks a line it does not take against. */
+  rowsStart?: number;
   /** A JSON file's part: its first row's index, whether it starts at the "logits" array's first row, and the labels. */
   json?: { firstRow: number; first: boolean; labels: Int32Array; keyAt: number };
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
@@ -76,15 +80,31 @@ export interface PartResult {
   /**
    * A part that read all its rows: its labels out of range (rows from its first; noted and read on,
    * as class 0), and whether it saw a 0. With any such label the part is not ok, but its rows,
-   * losses, bounds and lines are there (labelsStopOf).
+   * losses, bounds and lines are there (readPastStopOf).
    */
   labels?: NotedLabels;
+  /** A CSV part that read all its rows: the ragged rows it read past (as neutral rows), when any; the part is then not ok. */
+  ragged?: NotedRaggedLines;
 }
 
 /** The format of a file the parts readers take (a CSV or JSON by its name; a .tsv is the full reader's), else null. */
 export function partsFormat(fileName: string): 'csv' | 'json' | null {
   const format = formatOf(fileName);
   return (format === 'csv' || format === 'json') && !/\.tsv$/i.test(fileName) ? format : null;
+}
+
+/**
+ * A ragged row for every this many bytes of the file, at most, is parsed again alone (about 17 µs a
+ * row, against the full reader's 10–20 ns a byte): a file with more is left to the full reader
+ * before the checks cost more than it would.
+ */
+const BYTES_PER_RAGGED_ROW = 2048;
+/** But this many in any file (17 ms). */
+const MIN_RAGGED_ROWS = 1000;
+
+/** The most ragged rows of a file of `bytes` that are checked and listed a row at a time (raggedRowCap ≥ count: listed). */
+export function raggedRowCap(bytes: number): number {
+  return Math.max(MIN_RAGGED_ROWS, bytes / BYTES_PER_RAGGED_ROW);
 }
 
 /** No part smaller than this: a part's set-up and a thread's start-up must pay for themselves. */
@@ -139,16 +159,21 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
   if (!f) return failed;
   try {
     const { json, target } = job;
-    // Labels out of range are noted and read past: a file whose only fault they are is listed
-    // from the parts (labelsStopOf), not read again on one thread.
+    // Labels out of range and a CSV's ragged rows are noted and read past: a file whose only fault
+    // they are is listed from the parts (readPastStopOf), not read again on one thread.
     const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
+    const ragged = new RaggedLines(MAX_MESSAGES_PER_KIND);
     const stream = json
       ? new JsonSummaryStream(
           { labels: json.labels, keyAt: json.keyAt },
           { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target },
           { outOfRange },
         )
-      : new CsvSummaryStream({ k: job.k, final: job.final, target }, outOfRange);
+      : new CsvSummaryStream(
+          { k: job.k, final: job.final, target },
+          outOfRange,
+          job.rowsStart === undefined ? null : raggedLineReader(f, job.rowsStart, ragged),
+        );
     // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
     // unread end comes again with the next): no second read of the part.
     const lines = target && !job.skipLines ? new LineTableBuilder(job.start, true) : null;
@@ -161,10 +186,19 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
       const summer = read && stream.finish();
       if (!summer) {
         const stop = !read ? stream.partStop() : null;
+        // The rows before a stop are not clean when the part read past a ragged row among them.
+        if (stop && ragged.count > 0) stop.bounds = null;
         return { ...failed, refused: true, ...(stop && { stop }) };
       }
       // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
-      const whole = { ok: outOfRange.count === 0, refused: outOfRange.count > 0, hits: summer.hits, labels: outOfRange };
+      const noted = outOfRange.count + ragged.count;
+      const whole = {
+        ok: noted === 0,
+        refused: noted > 0,
+        hits: summer.hits,
+        labels: outOfRange,
+        ...(ragged.count > 0 && { ragged }),
+      };
       if (target) return { ...failed, ...whole, rows: summer.n, lines: lines?.finish() };
       if (!summer.kept) return failed;
       return { ...whole, losses: Float64Array.from(summer.kept.losses), bounds: Float64Array.from(summer.kept.bounds) };
@@ -177,10 +211,29 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
 }
 
 /**
+ * A CSV part's `oddRow`: a line the stream does not take is read past, and noted, when the full
+ * reader's parser of the header and that line finds it ragged (as streamedProblem's one-thread
+ * read does). A parse error, any other line, a line that is not all ASCII (the part's line tables
+ * assume ASCII) or a ragged row past the file's cap stops the part there.
+ */
+function raggedLineReader(f: ChunkFile, rowsStart: number, noted: RaggedLines): (line: Uint8Array, at: CsvLineFailure) => boolean {
+  let head: Uint8Array | null = null;
+  const cap = raggedRowCap(f.size);
+  return (line, at) => {
+    if (noted.count >= cap || !isAscii(line)) return false;
+    head ??= readAt(f, 0, rowsStart);
+    const read = csvLineCheck(head, line, at.row);
+    if (!('ragged' in read && read.ragged)) return false;
+    noted.note(at.row, at.offset, at.offset + line.length);
+    return true;
+  };
+}
+
+/**
  * Where the parts stopped, as the one-thread stream would have: the first part not read whole
  * stopped at a CSV data line or in a JSON row, and every part before it was read. A CSV's row is
  * counted from the file's first; the rows before it are clean when no part before noted a label
- * out of range, the stopped part's were clean, and their bounds (`boundsOf(i, rows)`: part i's
+ * out of range or a ragged row, the stopped part's were clean, and their bounds (`boundsOf(i, rows)`: part i's
  * first `rows`) add up to a finite sum in file order (the one-thread summer's logitLossIsFinite).
  * A JSON's needs neither (its parse errors name no row).
  */
@@ -196,7 +249,7 @@ export function partsStopOf(
   if (format === 'json') return { failure: { offset: stop.offset, rowsStart: plan.rowsStart } };
   let row = 0;
   let bounds = 0;
-  let labelsBefore = false;
+  let notedBefore = false;
   const add = (i: number, rows: number) => {
     const partBounds = boundsOf(i, rows);
     for (let j = 0; j < partBounds.length; j++) bounds += partBounds[j];
@@ -204,31 +257,35 @@ export function partsStopOf(
   };
   for (let i = 0; i < at; i++) {
     add(i, results[i].rows ?? results[i].losses.length);
-    labelsBefore ||= !results[i].ok;
+    notedBefore ||= !results[i].ok;
   }
   if (stop.bounds) add(at, stop.row);
   else row += stop.row;
-  const clean = !labelsBefore && stop.bounds !== null && Number.isFinite(bounds);
+  const clean = !notedBefore && stop.bounds !== null && Number.isFinite(bounds);
   return { failure: { offset: stop.offset, row, rowsStart: plan.rowsStart, k: plan.k }, rowsBeforeFailureClean: () => clean };
 }
 
 /**
- * The labels out of range of a file read whole in parts, in file order (part i's rows from
- * `firstRows[i]`), when they are all its parts refused; null when a part stopped or none noted
- * any. The caller checks that the rows' bounds add up finite in file order (the one-thread
+ * The labels out of range and ragged rows of a file read whole in parts, in file order (part i's
+ * rows from `firstRows[i]`), when they are all its parts refused; null when a part stopped or none
+ * noted any. The caller checks that the rows' bounds add up finite in file order (the one-thread
  * summer's check).
  */
-export function labelsStopOf(
+export function readPastStopOf(
   results: PartResult[],
   firstRows: number[],
-  k: number,
-  tail: TailLabels | null,
+  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail'>,
   lines?: LineTables,
-): LabelsStop | null {
+): ReadPastStop | null {
   if (!results.every((r) => r.labels) || results.every((r) => r.ok)) return null;
   const labelsOutOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
-  results.forEach((r, i) => labelsOutOfRange.add(r.labels!, firstRows[i]));
-  return { labelsOutOfRange, k, tail, ...(lines && { lines }) };
+  const raggedRows = new RaggedLines(MAX_MESSAGES_PER_KIND);
+  results.forEach((r, i) => {
+    labelsOutOfRange.add(r.labels!, firstRows[i]);
+    if (r.ragged) raggedRows.add(r.ragged, firstRows[i]);
+  });
+  const { k, rowsStart, tail } = plan;
+  return { labelsOutOfRange, raggedRows, k, rowsStart, tail, ...(lines && { lines }) };
 }
 
 /** How long a part waits for a count before it gives up (the thread counting it died): the file is then read whole. */
@@ -499,7 +556,8 @@ export function planCsvParts(
   if (!rows) return null;
   const n = rows.reduce((a, b) => a + b, 0);
   const jobs: PartJob[] = [];
-  for (let i = 0; i + 1 < cuts.length; i++) jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length });
+  for (let i = 0; i + 1 < cuts.length; i++)
+    jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length, rowsStart });
   return { k, n, rowsStart, jobs, rows, firstRows: firstRowsOf(rows), tail: null };
 }
 

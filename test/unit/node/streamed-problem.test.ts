@@ -13,11 +13,18 @@ import { fileURLToPath } from 'node:url';
 import { formatLocation, LineIndex } from '../../../src/core/lineIndex';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
 import { lineIndexOf } from '../../../src/core/load';
-import { runPipeline } from '../../../src/core/pipeline';
+import { runPipeline, type PipelineResult } from '../../../src/core/pipeline';
 import { openChunkFile, READ_CHUNK_BYTES } from '../../../src/node/chunkFile';
 import { streamedProblemAnalysis, fileLineIndex, streamedProblem } from '../../../src/node/streamedProblem';
 import { streamedSummary } from '../../../src/cli/streamSummary';
-import { CsvSummaryStream, JsonSummaryStream, type PartsStop, type SummaryStop } from '../../../src/core/summaryStream';
+import { csvLineCheck } from '../../../src/core/csv';
+import {
+  CsvSummaryStream,
+  JsonSummaryStream,
+  type CsvLineFailure,
+  type PartsStop,
+  type SummaryStop,
+} from '../../../src/core/summaryStream';
 import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
 import { withSmallBlocks } from '../../../src/core/summaryRows';
 import {
@@ -600,6 +607,41 @@ function partsGaveUp(path: string, parts: number): SummaryStop | undefined {
   return gaveUp;
 }
 
+/**
+ * The file (written as `name`) read in 2, 3 and 4 parts, by the CLI's summary and by the worker:
+ * the parts read it whole, and their stop alone (no second read) gives the full reader's problems;
+ * the worker's, its result and line tables. Returns the full pipeline's result.
+ */
+function assertListedFromParts(name: string, text: string, siblings: Siblings = {}): PipelineResult {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  const bytes = new TextEncoder().encode(text);
+  const full = runPipeline(bytes, name, { rowsOnDemand: true, siblings });
+  assert.equal(full.dataset, null, `${name}: the full reader refuses it`);
+  const readSibling = (file: string) => siblings[file] ?? null;
+  for (const parts of [2, 3, 4]) {
+    const what = `${name} in ${parts} parts`;
+    // The CLI's summary: its parts read the whole file, and their stop is all streamedProblem needs.
+    const gaveUp = partsGaveUp(path, parts);
+    assert.ok(gaveUp && 'labelsOutOfRange' in gaveUp, `${what}: read past by the parts`);
+    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+    try {
+      assert.deepEqual(streamedProblem(f, name, { gaveUp, readSibling }), full.problems, what);
+    } finally {
+      f.close();
+    }
+    // The worker's parts: the same, and their line tables are the whole file's.
+    let stop: PartsStop | undefined;
+    const threads = { count: parts, minPartBytes: 2048, gaveUp: (s: PartsStop) => (stop = s) };
+    assert.equal(analyzeLogitFile(path, name, { siblings }, threads), null, what);
+    assert.ok(stop && 'labelsOutOfRange' in stop && stop.lines, `${what}: read past by the worker's parts, with lines`);
+    const analysis = streamedProblemAnalysis(path, name, DEFAULT_MAX_FILE_BYTES, readSibling, stop)!;
+    assert.deepEqual(analysis.result, full, what);
+    assert.deepEqual(analysis.lines, lineIndexOf(bytes, name).tables, what);
+  }
+  return full;
+}
+
 test('labels out of range read past in parts: listed from the parts’ stop as the full reader lists them, with no second read', () => {
   const rows = seededLogitRows(400, 6, 47);
   // A 0 only in the first quarter, labels out of range only after it: the 1-based hint asks every part.
@@ -613,31 +655,9 @@ test('labels out of range read past in parts: listed from the parts’ stop as t
     ['ignored.json', jsonOf(ignored), false],
   ];
   for (const [name, text, oneBasedHint] of files) {
-    const path = join(dir, name);
-    writeFileSync(path, text);
-    const bytes = new TextEncoder().encode(text);
-    const full = runPipeline(bytes, name, { rowsOnDemand: true });
-    assert.match(full.problems[20].message, /^…and \d+ more like this/, name);
-    assert.equal(/are these 1-based\?/.test(full.problems[0].message), oneBasedHint, name);
-    for (const parts of [2, 3, 4]) {
-      const what = `${name} in ${parts} parts`;
-      // The CLI's summary: its parts read the whole file, and their stop is all streamedProblem needs.
-      const gaveUp = partsGaveUp(path, parts);
-      assert.ok(gaveUp && 'labelsOutOfRange' in gaveUp, `${what}: the parts' labels`);
-      const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
-      try {
-        assert.deepEqual(streamedProblem(f, name, { gaveUp }), full.problems, what);
-      } finally {
-        f.close();
-      }
-      // The worker's parts: the same, and their line tables are the whole file's.
-      let stop: PartsStop | undefined;
-      assert.equal(analyzeLogitFile(path, name, {}, { count: parts, minPartBytes: 2048, gaveUp: (s) => (stop = s) }), null, what);
-      assert.ok(stop && 'labelsOutOfRange' in stop && stop.lines, `${what}: the worker's parts' labels and lines`);
-      const analysis = streamedProblemAnalysis(path, name, DEFAULT_MAX_FILE_BYTES, undefined, stop)!;
-      assert.deepEqual(analysis.result, full, what);
-      assert.deepEqual(analysis.lines, lineIndexOf(bytes, name).tables, what);
-    }
+    const { problems } = assertListedFromParts(name, text);
+    assert.match(problems[20].message, /^…and \d+ more like this/, name);
+    assert.equal(/are these 1-based\?/.test(problems[0].message), oneBasedHint, name);
   }
   // Beside class names the full reader warns about: null (it runs). Bounds that overflow only across
   // parts (1.6e308 each, rows 10 and 390): no labels stop.
@@ -659,17 +679,99 @@ test('labels out of range read past in parts: listed from the parts’ stop as t
   }
 });
 
+test('ragged CSV rows read past in parts: listed from the parts’ stop as the full reader lists them, or null beside another fault', () => {
+  const rows = seededLogitRows(3000, 24, 44);
+  const lines = csvOf(rows).split('\n');
+  const rand = seededUniform(2223);
+  const seededRows = (count: number) => {
+    const picked = new Set<number>();
+    while (picked.size < count) picked.add(Math.floor(rand() * 3000));
+    return picked;
+  };
+  const listed: [string, string, number, Siblings?][] = [
+    ['five ragged rows', withRaggedRows(lines, seededRows(5)), 5],
+    ['five, CRLF', withRaggedRows(lines, seededRows(5), '\r\n'), 5],
+    ['45 of them', withRaggedRows(lines, seededRows(45)), 21],
+    ['three, and the last line cut short', withRaggedRows(lines, seededRows(3)).slice(0, -30), 4],
+    ['only the last line cut short', lines.join('\n').slice(0, -30), 1],
+    ['five, with a classes.txt of 24 names', withRaggedRows(lines, seededRows(5)), 5, classNamesFile(24)],
+  ];
+  for (const [what, text, count, siblings] of listed) {
+    const { problems } = assertListedFromParts('parts-ragged.csv', text, siblings);
+    assert.equal(problems.length, count, what);
+    for (const p of problems.slice(0, 20)) assert.match(p.message, /^sample \d+ has (\d+ values?, expected 25|an extra empty cell)/, what);
+  }
+  // Beside another fault the full reader lists too, or more than one a 2 KB: the parts read past
+  // them, and the list is the full reader's to make (null).
+  const fiveRagged = withRaggedRows(lines, seededRows(5));
+  const refused: [string, string, Siblings?][] = [
+    ['a label out of range', fiveRagged.replace(/,\d+\n(?=[^\n]*\n$)/, ',24\n')],
+    ['a classes.txt of 3 names', fiveRagged, classNamesFile(3)],
+    [
+      '1,500 ragged rows',
+      withRaggedRows(
+        lines,
+        Array.from({ length: 1500 }, (_, i) => 2 * i),
+      ),
+    ],
+    // 1,000 in the last part, then its last line cut short: in two parts that line is one past the
+    // part's cap, so the part stops there, not clean (a cut file's one message would be wrong).
+    [
+      '1,000 ragged rows, then the last line cut short',
+      withRaggedRows(
+        lines,
+        Array.from({ length: 1000 }, (_, i) => 1999 + i),
+      ).slice(0, -30),
+    ],
+  ];
+  const path = join(dir, 'parts-ragged-refused.csv');
+  for (const [what, text, siblings = {}] of refused) {
+    writeFileSync(path, text);
+    assert.equal(runPipeline(new TextEncoder().encode(text), 'parts-ragged-refused.csv', { siblings }).dataset, null, what);
+    for (const parts of [2, 3]) {
+      const gaveUp = partsGaveUp(path, parts);
+      const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+      try {
+        assert.equal(streamedProblem(f, 'parts-ragged-refused.csv', { gaveUp, readSibling: (file) => siblings[file] ?? null }), null, what);
+      } finally {
+        f.close();
+      }
+    }
+  }
+  // A bad cell in a later part than the ragged rows: the parts stop at it, and its one message.
+  const badLines = withRaggedRows(lines, [10, 20, 30]).split('\n');
+  badLines[2500] = badLines[2500].replace(/^[^,]*/, 'oops');
+  writeFileSync(path, badLines.join('\n'));
+  for (const parts of [2, 3, 4]) {
+    const gaveUp = partsGaveUp(path, parts);
+    assert.ok(
+      gaveUp && 'rowsBeforeFailureClean' in gaveUp && !gaveUp.rowsBeforeFailureClean(),
+      `${parts} parts: stopped, after ragged rows`,
+    );
+    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+    try {
+      const problems = streamedProblem(f, 'parts-ragged-refused.csv', { gaveUp });
+      assert.deepEqual(problems, runPipeline(new TextEncoder().encode(badLines.join('\n')), 'x.csv').problems);
+      assert.match(problems![0].message, /^"oops" \(sample 2499, column "logit_0"\) is not a number$/);
+    } finally {
+      f.close();
+    }
+  }
+});
+
 /** Where a stream or stop says the file failed. */
 const failureOf = (stop: SummaryStop | undefined) => (stop && 'failure' in stop ? stop.failure : undefined);
 
 /**
  * Each case summarised in 2–4 parts; when the summary gives up, the problems from where it
  * stopped are those of a read from the start, and the full reader's. How many were found from the
- * parts' own stop (no one-thread stream).
+ * parts' own stop (no one-thread stream), and how many parts read past a ragged row to stop later
+ * than one thread.
  */
-function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: string): number {
+function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: string): { fromParts: number; raggedBefore: number } {
   const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
   let fromParts = 0;
+  let raggedBefore = 0;
   for (const [i, { what, text }] of [...cases].entries()) {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -682,19 +784,33 @@ function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: 
       assert.deepEqual(streamedProblem(f, name, { gaveUp }), alone, `${what} in ${parts} parts`);
       if (alone) assert.deepEqual(alone, runPipeline(new TextEncoder().encode(text), name).problems, what);
       if (gaveUp && 'labelsOutOfRange' in gaveUp) {
-        // Labels out of range read past in every part: listed from the parts.
-        assert.ok(alone, `${what}: the labels' list`);
-        fromParts++;
+        // Labels out of range or ragged rows read past in every part: listed from the parts (both: the full reader's).
+        const both = gaveUp.labelsOutOfRange.count > 0 && gaveUp.raggedRows.count > 0;
+        assert.equal(alone === null, both, `${what}: the list read past`);
+        if (alone) fromParts++;
       } else if (gaveUp && !(gaveUp instanceof CsvSummaryStream) && !(gaveUp instanceof JsonSummaryStream)) {
-        // The parts' stop is where one thread stops.
-        assert.deepEqual(failureOf(gaveUp), failureOf(summaryGaveUp(path)), `${what}: the stop of ${parts} parts`);
+        // The parts' stop is where one thread stops, or later when one thread stops at a ragged CSV row (parts read past those).
+        const [inParts, oneThread] = [failureOf(gaveUp), failureOf(summaryGaveUp(path))];
+        if (inParts && oneThread && 'row' in oneThread && inParts.offset > oneThread.offset) {
+          assert.ok(atRaggedRow(text, oneThread), `${what}: one thread's stop, before the parts', is a ragged row`);
+          raggedBefore++;
+        } else assert.deepEqual(inParts, oneThread, `${what}: the stop of ${parts} parts`);
         if (alone) fromParts++;
       }
     } finally {
       f.close();
     }
   }
-  return fromParts;
+  return { fromParts, raggedBefore };
+}
+
+/** Whether a CSV stream's stop is at a row the full reader finds ragged (csvLineCheck). */
+function atRaggedRow(text: string, failure: CsvLineFailure): boolean {
+  const bytes = new TextEncoder().encode(text);
+  const next = bytes.indexOf(10, failure.offset);
+  const line = bytes.subarray(failure.offset, next < 0 ? bytes.length : next + 1);
+  const read = csvLineCheck(bytes.subarray(0, failure.rowsStart), line, failure.row);
+  return 'ragged' in read && read.ragged !== null;
 }
 
 test('the summary read in parts stops where one thread would: its stop gives the same problems, without the one-thread stream', () => {
@@ -713,12 +829,13 @@ test('the summary read in parts stops where one thread would: its stop gives the
     // In the first part, read past there: the cut part's rows are clean, but not the rows before it.
     { what: 'a label out of range early, then cut short', text: cutAt((l, i) => (i === 20 ? l.replace(/,\d+$/, ',8') : l)) },
     { what: 'bounds that overflow across parts, then cut short', text: cutAt((l, i) => (i === 5 || i === 288 ? huge(l) : l)) },
-    // A ragged row is not the file's last: the parts' stop is not all, so it is read again.
+    // Ragged rows inside: the parts read past them, and list them.
     { what: 'two ragged rows inside', text: withRaggedRows(lines, [40, 200]) },
   ];
-  const fromParts = checkPartsStops(cases, 'parts.csv');
-  // Not vacuous: most problems were found from the parts' stop (58 of 80 cases when set).
+  const { fromParts, raggedBefore } = checkPartsStops(cases, 'parts.csv');
+  // Not vacuous: most problems were found from the parts' stop, and some parts read past a ragged row to a later stop.
   assert.ok(fromParts >= 50, `only ${fromParts} found from the parts' stop`);
+  assert.ok(raggedBefore >= 1, 'no part read past a ragged row to a later stop');
 });
 
 test('a JSON read in parts stops in a row where one thread would: its stop gives the same problems, without the one-thread stream', () => {
@@ -730,7 +847,7 @@ test('a JSON read in parts stops in a row where one thread would: its stop gives
     // A row of another length: the parts' stop is not all, so it is read again.
     { what: 'a row a value long', text: jsonOf(longRow) },
   ];
-  const fromParts = checkPartsStops(cases, 'parts.json');
+  const { fromParts } = checkPartsStops(cases, 'parts.json');
   // Not vacuous: labels-first layouts have no tail and no parts; most others stop in a part.
   assert.ok(fromParts >= 25, `only ${fromParts} found from the parts' stop`);
 });
