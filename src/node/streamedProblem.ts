@@ -305,7 +305,7 @@ function shifted(head: Uint8Array, offset: number, found: Problem | null | undef
  * runs). The streaming reader got to a row, past the header or the "logits" key the worker's
  * tensor-file check looks for, so that check would pass; a file that is not text at its start is
  * left to it (signature false). `gaveUp`: where the worker's parts stopped (analyzeLogitFile), or
- * the labels out of range they read past, whose line tables they built too.
+ * the labels out of range or ragged rows they read past, whose line tables they built too.
  */
 export function streamedProblemAnalysis(
   path: string,

@@ -237,7 +237,7 @@ test('300 seeded byte mutations: the fast path reads a file only when the full r
         let stop: PartsStop | undefined;
         const fast = analyzeLogitFile(path, name, {}, { count, minPartBytes: 60, gaveUp: (s) => (stop = s) });
         if (stop) {
-          // Where the parts stopped, or labels out of range they read past: the full reader's problems from there, or null.
+          // Where the parts stopped, or labels out of range or ragged rows they read past: the full reader's problems from there, or null.
           const found = streamedProblemAnalysis(path, name, DEFAULT_MAX_FILE_BYTES, undefined, stop);
           if (found) {
             fromStop++;
