@@ -102,34 +102,41 @@ export class OutOfRangeLabels {
 export type NotedLabels = Pick<OutOfRangeLabels, 'rows' | 'values' | 'spans' | 'count' | 'sawZero'>;
 
 /**
- * Ragged CSV rows a part read past (summaryParts.ts): the first `keep` (row, and the line's
- * [start, end) in the file, its line break included) and how many in all. Their messages name the
- * row's number in the file, which a part learns only when the parts before it are counted.
+ * Rows of another width that a part read past (summaryParts.ts): a CSV's ragged lines, a JSON's
+ * rows of plain numbers of another length. The first `keep` (row, [start, end) in the file, a
+ * CSV line's break included, and a JSON row's length) and how many in all. A CSV's messages name
+ * the row's number in the file, which a part learns only when the parts before it are counted; a
+ * JSON's are listed only while the first row's length stays the most common, which needs every
+ * row's length (a JSON part keeps them all).
  */
-export class RaggedLines {
+export class OddRows {
   readonly rows: number[] = [];
   readonly spans: number[] = [];
+  /** Each kept JSON row's length; none for a CSV's. */
+  readonly lengths: number[] = [];
   count = 0;
 
   constructor(readonly keep: number) {}
 
-  note(row: number, start: number, end: number): void {
+  note(row: number, start: number, end: number, length?: number): void {
     if (this.rows.length < this.keep) {
       this.rows.push(row);
       this.spans.push(start, end);
+      if (length !== undefined) this.lengths.push(length);
     }
     this.count++;
   }
 
   /** Another part's, after the ones noted here (its rows from `firstRow`). */
-  add(later: NotedRaggedLines, firstRow: number): void {
-    for (let j = 0; j < later.rows.length; j++) this.note(firstRow + later.rows[j], later.spans[2 * j], later.spans[2 * j + 1]);
+  add(later: NotedOddRows, firstRow: number): void {
+    for (let j = 0; j < later.rows.length; j++)
+      this.note(firstRow + later.rows[j], later.spans[2 * j], later.spans[2 * j + 1], later.lengths[j]);
     this.count += later.count - later.rows.length;
   }
 }
 
-/** RaggedLines as data, as a part's thread sends them back. */
-export type NotedRaggedLines = Pick<RaggedLines, 'rows' | 'spans' | 'count'>;
+/** OddRows as data, as a part's thread sends them back. */
+export type NotedOddRows = Pick<OddRows, 'rows' | 'spans' | 'lengths' | 'count'>;
 
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */

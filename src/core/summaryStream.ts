@@ -11,7 +11,7 @@
  * many it consumed; the caller keeps the rest in front of the next chunk.
  */
 import { scanNumber, type NumberScan } from './numberScan';
-import { LogitRowSummer, type OutOfRangeLabels, type RaggedLines, type RowTarget } from './summaryRows';
+import { LogitRowSummer, type OddRows, type OutOfRangeLabels, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
 import type { LineTables } from './lineIndex';
 
@@ -60,16 +60,16 @@ export interface JsonStop {
 
 /**
  * A file read whole in parts whose only faults they found are ones they read past and noted:
- * labels out of range, a CSV's ragged rows (summaryParts.ts). For streamedProblem to list them
+ * labels out of range, rows of another width (summaryParts.ts). For streamedProblem to list them
  * without reading the file again.
  */
 export interface ReadPastStop {
   /** Rows counted from the file's first, in file order. */
   readonly labelsOutOfRange: OutOfRangeLabels;
-  /** A CSV's ragged rows, counted from the file's first, in file order. */
-  readonly raggedRows: RaggedLines;
+  /** Rows of another width (a CSV's ragged lines, a JSON's rows of another length), counted from the file's first, in file order. */
+  readonly oddRows: OddRows;
   readonly k: number;
-  /** Where the rows start: the bytes before are the CSV's header (its ragged rows are checked against it). */
+  /** Where the rows start: the bytes before are a CSV's header (its ragged rows are checked against it). */
   readonly rowsStart: number;
   /** A JSON's labels read from its tail (their spans). */
   readonly tail: TailLabels | null;
@@ -542,12 +542,13 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
    */
   private readPast(b: Uint8Array, p: number, base: number): boolean {
     const oddRow = this.reading.oddRow;
-    if (!oddRow || this.part) return false;
+    if (!oddRow) return false;
     const s = this.summer!;
     const close = indexOfByte(b, 93, p);
     const length = rowNumbers(b, p, this.scan, null, 0, Infinity, []);
     const at: JsonOddRow = { offset: base + p, rowsStart: this.rowsStart, row: this.rowsSeen, length, k: s.k };
     if (!oddRow(b.subarray(p, close + 1), at)) return false;
+    s.rowsReadPast++;
     s.block.fill(0, s.rows * s.k, (s.rows + 1) * s.k);
     this.scan.end = close + 1;
     return true;

@@ -73,15 +73,16 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
 }
 
 /**
- * The labels out of range or ragged rows that parts read past (summaryParts.ts readPastStopOf),
- * listed: no second read of the file. Ragged rows beside labels out of range, or more than the
- * one-thread read lists, are the full reader's (null), as they are on one thread.
+ * The labels out of range or rows of another width that parts read past (summaryParts.ts
+ * readPastStopOf), listed: no second read of the file. Such rows beside labels out of range, or
+ * more than the one-thread read lists, are the full reader's (null), as they are on one thread.
  */
 function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSibling): Problem[] | null {
-  const { labelsOutOfRange: found, raggedRows, k, tail } = stop;
-  if (raggedRows.count > 0) {
-    const listed = found.count === 0 && raggedRows.count <= raggedRowCap(f.size) && classNamesClean(k, readSibling);
-    return listed ? raggedRowProblems(f, stop) : null;
+  const { labelsOutOfRange: found, oddRows, k, tail } = stop;
+  if (oddRows.count > 0) {
+    const listed = found.count === 0 && oddRows.count <= raggedRowCap(f.size) && classNamesClean(k, readSibling);
+    if (!listed) return null;
+    return tail ? oddJsonRowProblems(stop) : raggedRowProblems(f, stop);
   }
   const spanOf = tail
     ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
@@ -93,17 +94,39 @@ function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSi
  * The full reader's list of the ragged rows parts read past: each listed line parsed again with the
  * file's header, now that its row's number in the file is known (its message names it).
  */
-function raggedRowProblems(f: ChunkFile, { raggedRows, rowsStart }: ReadPastStop): Problem[] | null {
+function raggedRowProblems(f: ChunkFile, { oddRows, rowsStart }: ReadPastStop): Problem[] | null {
   const head = readAt(f, 0, rowsStart);
   const sink = new ProblemSink();
-  for (let j = 0; j < raggedRows.rows.length; j++) {
-    const [start, end] = [raggedRows.spans[2 * j], raggedRows.spans[2 * j + 1]];
-    const read = csvLineCheck(head, readAt(f, start, end - start), raggedRows.rows[j]);
+  const listed = Math.min(oddRows.rows.length, MAX_MESSAGES_PER_KIND);
+  for (let j = 0; j < listed; j++) {
+    const [start, end] = [oddRows.spans[2 * j], oddRows.spans[2 * j + 1]];
+    const read = csvLineCheck(head, readAt(f, start, end - start), oddRows.rows[j]);
     const ragged = 'ragged' in read && shifted(head, start, read.ragged);
     if (!ragged) return null;
     sink.add(ragged);
   }
-  sink.countMore('ragged', raggedRows.count - raggedRows.rows.length);
+  sink.countMore('ragged', oddRows.count - listed);
+  return sink.summarize();
+}
+
+/**
+ * The full reader's list of the JSON rows of another length parts read past, when the first row's
+ * length stays the most common as each is met (RaggedRows.readPastRow's rule, in file order: the
+ * parts kept every one); else null.
+ */
+function oddJsonRowProblems({ oddRows, k }: ReadPastStop): Problem[] | null {
+  if (oddRows.rows.length !== oddRows.count) return null;
+  const sink = new ProblemSink();
+  const seen = new Map<number, number>();
+  for (let j = 0; j < oddRows.count; j++) {
+    const [row, length] = [oddRows.rows[j], oddRows.lengths[j]];
+    const count = (seen.get(length) ?? 0) + 1;
+    seen.set(length, count);
+    // Rows of the first row's length before this one: all but the j odd ones.
+    if (count > row - j) return null;
+    if (j < MAX_MESSAGES_PER_KIND) sink.add(oddRowProblem('logits', row, length, k, 0, oddRows.spans[2 * j], oddRows.spans[2 * j + 1]));
+  }
+  sink.countMore('ragged', oddRows.count - Math.min(oddRows.count, MAX_MESSAGES_PER_KIND));
   return sink.summarize();
 }
 

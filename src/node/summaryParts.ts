@@ -10,7 +10,7 @@
 import { isAscii } from 'node:buffer';
 import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
 import { formatOf } from '../core/load';
-import { OutOfRangeLabels, RaggedLines, type NotedLabels, type NotedRaggedLines, type RowTarget } from '../core/summaryRows';
+import { OddRows, OutOfRangeLabels, type NotedLabels, type NotedOddRows, type RowTarget } from '../core/summaryRows';
 import { MAX_MESSAGES_PER_KIND } from '../core/buildDataset';
 import {
   CsvSummaryStream,
@@ -19,6 +19,7 @@ import {
   labelsFromTail,
   type CsvLineFailure,
   type CsvStop,
+  type JsonOddRow,
   type JsonStop,
   type ReadPastStop,
   type TailLabels,
@@ -83,8 +84,8 @@ export interface PartResult {
    * losses, bounds and lines are there (readPastStopOf).
    */
   labels?: NotedLabels;
-  /** A CSV part that read all its rows: the ragged rows it read past (as neutral rows), when any; the part is then not ok. */
-  ragged?: NotedRaggedLines;
+  /** A part that read all its rows: the rows of another width it read past (as neutral rows), when any; the part is then not ok. */
+  odd?: NotedOddRows;
 }
 
 /** The format of a file the parts readers take (a CSV or JSON by its name; a .tsv is the full reader's), else null. */
@@ -159,20 +160,21 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
   if (!f) return failed;
   try {
     const { json, target } = job;
-    // Labels out of range and a CSV's ragged rows are noted and read past: a file whose only fault
-    // they are is listed from the parts (readPastStopOf), not read again on one thread.
+    // Labels out of range and rows of another width are noted and read past: a file whose only
+    // fault they are is listed from the parts (readPastStopOf), not read again on one thread. A
+    // JSON part keeps every odd row's length (the most common length decides), a CSV's 20 lines.
     const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
-    const ragged = new RaggedLines(MAX_MESSAGES_PER_KIND);
+    const odd = new OddRows(json ? raggedRowCap(f.size) : MAX_MESSAGES_PER_KIND);
     const stream = json
       ? new JsonSummaryStream(
           { labels: json.labels, keyAt: json.keyAt },
           { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target },
-          { outOfRange },
+          { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
         )
       : new CsvSummaryStream(
           { k: job.k, final: job.final, target },
           outOfRange,
-          job.rowsStart === undefined ? null : raggedLineReader(f, job.rowsStart, ragged),
+          job.rowsStart === undefined ? null : raggedLineReader(f, job.rowsStart, odd),
         );
     // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
     // unread end comes again with the next): no second read of the part.
@@ -187,17 +189,17 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
       if (!summer) {
         const stop = !read ? stream.partStop() : null;
         // The rows before a stop are not clean when the part read past a ragged row among them.
-        if (stop && ragged.count > 0) stop.bounds = null;
+        if (stop && odd.count > 0) stop.bounds = null;
         return { ...failed, refused: true, ...(stop && { stop }) };
       }
       // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
-      const noted = outOfRange.count + ragged.count;
+      const noted = outOfRange.count + odd.count;
       const whole = {
         ok: noted === 0,
         refused: noted > 0,
         hits: summer.hits,
         labels: outOfRange,
-        ...(ragged.count > 0 && { ragged }),
+        ...(odd.count > 0 && { odd }),
       };
       if (target) return { ...failed, ...whole, rows: summer.n, lines: lines?.finish() };
       if (!summer.kept) return failed;
@@ -216,7 +218,7 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
  * read does). A parse error, any other line, a line that is not all ASCII (the part's line tables
  * assume ASCII) or a ragged row past the file's cap stops the part there.
  */
-function raggedLineReader(f: ChunkFile, rowsStart: number, noted: RaggedLines): (line: Uint8Array, at: CsvLineFailure) => boolean {
+function raggedLineReader(f: ChunkFile, rowsStart: number, noted: OddRows): (line: Uint8Array, at: CsvLineFailure) => boolean {
   let head: Uint8Array | null = null;
   const cap = raggedRowCap(f.size);
   return (line, at) => {
@@ -225,6 +227,20 @@ function raggedLineReader(f: ChunkFile, rowsStart: number, noted: RaggedLines): 
     const read = csvLineCheck(head, line, at.row);
     if (!('ragged' in read && read.ragged)) return false;
     noted.note(at.row, at.offset, at.offset + line.length);
+    return true;
+  };
+}
+
+/**
+ * A JSON part's `oddRow`: a row of plain numbers of another length is read past and noted (its
+ * row from the part's first, its span and length); one that is not plain numbers, or past the
+ * file's cap, stops the part there (its parse error is the full reader's message).
+ */
+function oddJsonRowReader(f: ChunkFile, firstRow: number, noted: OddRows): (row: Uint8Array, at: JsonOddRow) => boolean {
+  const cap = raggedRowCap(f.size);
+  return (row, at) => {
+    if (at.length < 0 || noted.count >= cap) return false;
+    noted.note(at.row - firstRow, at.offset, at.offset + row.length, at.length);
     return true;
   };
 }
@@ -266,7 +282,7 @@ export function partsStopOf(
 }
 
 /**
- * The labels out of range and ragged rows of a file read whole in parts, in file order (part i's
+ * The labels out of range and rows of another width of a file read whole in parts, in file order (part i's
  * rows from `firstRows[i]`), when they are all its parts refused; null when a part stopped or none
  * noted any. The caller checks that the rows' bounds add up finite in file order (the one-thread
  * summer's check).
@@ -279,13 +295,14 @@ export function readPastStopOf(
 ): ReadPastStop | null {
   if (!results.every((r) => r.labels) || results.every((r) => r.ok)) return null;
   const labelsOutOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
-  const raggedRows = new RaggedLines(MAX_MESSAGES_PER_KIND);
+  // All the parts kept (a CSV part's first 20, a JSON part's every one).
+  const oddRows = new OddRows(Infinity);
   results.forEach((r, i) => {
     labelsOutOfRange.add(r.labels!, firstRows[i]);
-    if (r.ragged) raggedRows.add(r.ragged, firstRows[i]);
+    if (r.odd) oddRows.add(r.odd, firstRows[i]);
   });
   const { k, rowsStart, tail } = plan;
-  return { labelsOutOfRange, raggedRows, k, rowsStart, tail, ...(lines && { lines }) };
+  return { labelsOutOfRange, oddRows, k, rowsStart, tail, ...(lines && { lines }) };
 }
 
 /** How long a part waits for a count before it gives up (the thread counting it died): the file is then read whole. */

@@ -22,6 +22,7 @@ import {
   CsvSummaryStream,
   JsonSummaryStream,
   type CsvLineFailure,
+  type JsonRowFailure,
   type PartsStop,
   type SummaryStop,
 } from '../../../src/core/summaryStream';
@@ -450,13 +451,11 @@ test('labels out of range, the file’s only fault: the full reader’s list (20
   );
 });
 
-test('JSON rows of another length, the file’s only fault: the full reader’s list, or null when another length is as common or beside another fault', () => {
-  const rows = seededLogitRows(3000, 24, 45);
-  const rand = seededUniform(2219);
-  // Each picked row a value short or a value long, in turn.
-  const odd = (count: number, from = 0) => {
+/** `count` rows picked from row `from` on (seeded by `rand`), each a value short or a value long, in turn. */
+function oddRowsOf(rows: LogitRows, rand: () => number): (count: number, from?: number) => LogitRows {
+  return (count, from = 0) => {
     const picked = new Set<number>();
-    while (picked.size < count) picked.add(from + Math.floor(rand() * (3000 - from)));
+    while (picked.size < count) picked.add(from + Math.floor(rand() * (rows.logits.length - from)));
     const logits = rows.logits.map((r) => [...r]);
     for (const [j, i] of [...picked].entries()) {
       if (j % 2 === 0) logits[i].pop();
@@ -464,6 +463,11 @@ test('JSON rows of another length, the file’s only fault: the full reader’s 
     }
     return { ...rows, logits };
   };
+}
+
+test('JSON rows of another length, the file’s only fault: the full reader’s list, or null when another length is as common or beside another fault', () => {
+  const rows = seededLogitRows(3000, 24, 45);
+  const odd = oddRowsOf(rows, seededUniform(2219));
   const rowOneLong = (r: LogitRows) => ({ ...r, logits: r.logits.map((l, i) => (i === 1 ? [...l, '1'] : l)) });
   const line = ({ logits, labels }: LogitRows) =>
     `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`;
@@ -759,19 +763,81 @@ test('ragged CSV rows read past in parts: listed from the parts’ stop as the f
   }
 });
 
+test('JSON rows of another length read past in parts: listed from the parts’ stop as the full reader lists them, or null', () => {
+  const rows = seededLogitRows(3000, 24, 48);
+  const odd = oddRowsOf(rows, seededUniform(2224));
+  const line = ({ logits, labels }: LogitRows) =>
+    `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`;
+  const rowOneLong = (r: LogitRows) => ({ ...r, logits: r.logits.map((l, i) => (i === 1 ? [...l, '1'] : l)) });
+  const listed: [string, string, number, Siblings?][] = [
+    ['five odd rows, a row a line', jsonOf(odd(5)), 5],
+    ['five, on one line', line(odd(5)), 5],
+    ['45 of them', jsonOf(odd(45)), 21],
+    ['five, with a classes.txt of 24 names', jsonOf(odd(5)), 5, classNamesFile(24)],
+    ['row 1 long (a tie keeps the first row’s length), and four more in later parts', jsonOf(rowOneLong(odd(4, 1500))), 5],
+  ];
+  for (const [what, text, count, siblings] of listed) {
+    const { problems } = assertListedFromParts('parts-odd.json', text, siblings);
+    assert.equal(problems.length, count, what);
+    for (const p of problems.slice(0, 20))
+      assert.match(p.message, /^sample \d+ of "logits" has 2[35] values, expected 24 like sample 0;/, what);
+  }
+  // Another length as common as the first row's by a later part (the parts cannot tell alone),
+  // beside another fault, or too many: null.
+  const early = { ...rows, logits: rows.logits.map((r, i) => (i === 1 || i === 2 ? [...r, '1'] : r)) };
+  const fiveOdd = odd(5);
+  const refused: [string, string, Siblings?][] = [
+    ['the first row short', jsonOf({ ...rows, logits: rows.logits.map((r, i) => (i === 0 ? r.slice(1) : r)) })],
+    ['rows 1 and 2 long', jsonOf(early)],
+    ['a label out of range', jsonOf({ ...fiveOdd, labels: fiveOdd.labels.map((l, i) => (i === 2990 ? 24 : l)) })],
+    ['a classes.txt of 3 names', jsonOf(fiveOdd), classNamesFile(3)],
+    ['1,500 odd rows', jsonOf(odd(1500))],
+  ];
+  const path = join(dir, 'parts-odd-refused.json');
+  for (const [what, text, siblings = {}] of refused) {
+    writeFileSync(path, text);
+    assert.equal(runPipeline(new TextEncoder().encode(text), 'x.json', { siblings }).dataset, null, what);
+    for (const parts of [2, 3]) {
+      const gaveUp = partsGaveUp(path, parts);
+      const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+      try {
+        assert.equal(streamedProblem(f, 'parts-odd-refused.json', { gaveUp, readSibling: (file) => siblings[file] ?? null }), null, what);
+      } finally {
+        f.close();
+      }
+    }
+  }
+  // A bad value in a later part than the odd rows: the parts stop in its row, and its one message.
+  const edited = (r: string[], i: number) => (i === 2950 ? ['NaN', ...r.slice(1)] : i === 10 || i === 20 || i === 30 ? r.slice(1) : r);
+  const bad = jsonOf({ ...rows, logits: rows.logits.map(edited) });
+  writeFileSync(path, bad);
+  for (const parts of [2, 3, 4]) {
+    const gaveUp = partsGaveUp(path, parts);
+    assert.ok(gaveUp && 'failure' in gaveUp && gaveUp.failure, `${parts} parts: stopped in a row`);
+    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+    try {
+      const problems = streamedProblem(f, 'parts-odd-refused.json', { gaveUp });
+      assert.deepEqual(problems, runPipeline(new TextEncoder().encode(bad), 'x.json').problems);
+      assert.match(problems![0].message, /^NaN is not a number JSON can hold/);
+    } finally {
+      f.close();
+    }
+  }
+});
+
 /** Where a stream or stop says the file failed. */
 const failureOf = (stop: SummaryStop | undefined) => (stop && 'failure' in stop ? stop.failure : undefined);
 
 /**
  * Each case summarised in 2–4 parts; when the summary gives up, the problems from where it
  * stopped are those of a read from the start, and the full reader's. How many were found from the
- * parts' own stop (no one-thread stream), and how many parts read past a ragged row to stop later
- * than one thread.
+ * parts' own stop (no one-thread stream), and how many parts read past a row of another width to
+ * stop later than one thread.
  */
-function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: string): { fromParts: number; raggedBefore: number } {
+function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: string): { fromParts: number; oddBefore: number } {
   const open = (p: string) => openChunkFile(p, DEFAULT_MAX_FILE_BYTES);
   let fromParts = 0;
-  let raggedBefore = 0;
+  let oddBefore = 0;
   for (const [i, { what, text }] of [...cases].entries()) {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -785,15 +851,15 @@ function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: 
       if (alone) assert.deepEqual(alone, runPipeline(new TextEncoder().encode(text), name).problems, what);
       if (gaveUp && 'labelsOutOfRange' in gaveUp) {
         // Labels out of range or ragged rows read past in every part: listed from the parts (both: the full reader's).
-        const both = gaveUp.labelsOutOfRange.count > 0 && gaveUp.raggedRows.count > 0;
+        const both = gaveUp.labelsOutOfRange.count > 0 && gaveUp.oddRows.count > 0;
         assert.equal(alone === null, both, `${what}: the list read past`);
         if (alone) fromParts++;
       } else if (gaveUp && !(gaveUp instanceof CsvSummaryStream) && !(gaveUp instanceof JsonSummaryStream)) {
-        // The parts' stop is where one thread stops, or later when one thread stops at a ragged CSV row (parts read past those).
+        // The parts' stop is where one thread stops, or later when one thread stops at a row of another width (parts read past those).
         const [inParts, oneThread] = [failureOf(gaveUp), failureOf(summaryGaveUp(path))];
-        if (inParts && oneThread && 'row' in oneThread && inParts.offset > oneThread.offset) {
-          assert.ok(atRaggedRow(text, oneThread), `${what}: one thread's stop, before the parts', is a ragged row`);
-          raggedBefore++;
+        if (inParts && oneThread && inParts.offset > oneThread.offset) {
+          assert.ok(atOddRow(text, oneThread), `${what}: one thread's stop, before the parts', is a row of another width`);
+          oddBefore++;
         } else assert.deepEqual(inParts, oneThread, `${what}: the stop of ${parts} parts`);
         if (alone) fromParts++;
       }
@@ -801,16 +867,31 @@ function checkPartsStops(cases: Iterable<{ what: string; text: string }>, name: 
       f.close();
     }
   }
-  return { fromParts, raggedBefore };
+  return { fromParts, oddBefore };
 }
 
-/** Whether a CSV stream's stop is at a row the full reader finds ragged (csvLineCheck). */
-function atRaggedRow(text: string, failure: CsvLineFailure): boolean {
+/**
+ * Whether a stream's stop is at a row of another width: a CSV row the full reader finds ragged
+ * (csvLineCheck), a JSON row of plain numbers of another length than the first row's.
+ */
+function atOddRow(text: string, failure: CsvLineFailure | JsonRowFailure): boolean {
   const bytes = new TextEncoder().encode(text);
-  const next = bytes.indexOf(10, failure.offset);
-  const line = bytes.subarray(failure.offset, next < 0 ? bytes.length : next + 1);
-  const read = csvLineCheck(bytes.subarray(0, failure.rowsStart), line, failure.row);
-  return 'ragged' in read && read.ragged !== null;
+  if ('row' in failure) {
+    const next = bytes.indexOf(10, failure.offset);
+    const line = bytes.subarray(failure.offset, next < 0 ? bytes.length : next + 1);
+    const read = csvLineCheck(bytes.subarray(0, failure.rowsStart), line, failure.row);
+    return 'ragged' in read && read.ragged !== null;
+  }
+  const rowAt = (at: number): unknown => {
+    const from = bytes.indexOf(91, at);
+    return JSON.parse(new TextDecoder().decode(bytes.subarray(from, bytes.indexOf(93, from) + 1)));
+  };
+  try {
+    const [row, first] = [rowAt(failure.offset), rowAt(failure.rowsStart)] as number[][];
+    return row.every((v) => typeof v === 'number') && row.length !== first.length;
+  } catch {
+    return false;
+  }
 }
 
 test('the summary read in parts stops where one thread would: its stop gives the same problems, without the one-thread stream', () => {
@@ -832,10 +913,10 @@ test('the summary read in parts stops where one thread would: its stop gives the
     // Ragged rows inside: the parts read past them, and list them.
     { what: 'two ragged rows inside', text: withRaggedRows(lines, [40, 200]) },
   ];
-  const { fromParts, raggedBefore } = checkPartsStops(cases, 'parts.csv');
+  const { fromParts, oddBefore } = checkPartsStops(cases, 'parts.csv');
   // Not vacuous: most problems were found from the parts' stop, and some parts read past a ragged row to a later stop.
   assert.ok(fromParts >= 50, `only ${fromParts} found from the parts' stop`);
-  assert.ok(raggedBefore >= 1, 'no part read past a ragged row to a later stop');
+  assert.ok(oddBefore >= 1, 'no part read past a ragged row to a later stop');
 });
 
 test('a JSON read in parts stops in a row where one thread would: its stop gives the same problems, without the one-thread stream', () => {
@@ -844,10 +925,11 @@ test('a JSON read in parts stops in a row where one thread would: its stop gives
   const longRow = { ...rows, logits: rows.logits.map((r, i) => (i === 250 ? [...r, '1'] : r)) };
   const cases = [
     ...jsonValueMutations(rows, 60, rand),
-    // A row of another length: the parts' stop is not all, so it is read again.
+    // A row of another length: the parts read past it, and list it.
     { what: 'a row a value long', text: jsonOf(longRow) },
   ];
-  const { fromParts } = checkPartsStops(cases, 'parts.json');
+  const { fromParts, oddBefore } = checkPartsStops(cases, 'parts.json');
   // Not vacuous: labels-first layouts have no tail and no parts; most others stop in a part.
   assert.ok(fromParts >= 25, `only ${fromParts} found from the parts' stop`);
+  assert.ok(oddBefore >= 1, 'no part read past a row of another length to a later stop');
 });
