@@ -56,6 +56,8 @@ export interface JsonOddRow {
 /** Where a JSON read stopped in a row of "logits" (streamedProblem.ts): a JsonSummaryStream's, or where its parts stopped. */
 export interface JsonStop {
   readonly failure: JsonRowFailure | null;
+  /** The file's line tables, when parts built them (the extension's worker). */
+  readonly lines?: LineTables;
 }
 
 /**
@@ -88,6 +90,8 @@ export interface CsvStop {
   readonly failure: CsvLineFailure | null;
   /** Whether the rows before the failure hold nothing the full reader would report, as for a file that ended there. */
   rowsBeforeFailureClean(): boolean;
+  /** The file's line tables, when parts built them (the extension's worker). */
+  readonly lines?: LineTables;
 }
 
 export class CsvSummaryStream implements SummaryStream, CsvStop {
