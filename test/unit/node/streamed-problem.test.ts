@@ -286,30 +286,33 @@ const RAGGED_EDITS: ((line: string) => string)[] = [
   (l) => l + ',',
 ];
 
-test('ragged rows inside a file, its only fault: the full reader’s list (20, then “…and N more”), or null beside another fault', () => {
-  const rows = seededLogitRows(3000, 24, 44);
-  const lines = csvOf(rows).split('\n');
-  const rand = seededUniform(2218);
-  const seededRows = (count: number) => {
-    const picked = new Set<number>();
-    while (picked.size < count) picked.add(Math.floor(rand() * 3000));
-    return picked;
-  };
-  const found: [string, string, number, Siblings?][] = [
+/** `count` distinct rows of `from`…n−1, picked by `rand`. */
+function pickRows(rand: () => number, n: number, count: number, from = 0): Set<number> {
+  const picked = new Set<number>();
+  while (picked.size < count) picked.add(from + Math.floor(rand() * (n - from)));
+  return picked;
+}
+
+/**
+ * A CSV's `lines` (3,000 rows of 24 logits) with ragged rows picked by `rand`: `listed`, the full
+ * reader's list of `count` problems for each [what, text, count, siblings]; `refused`, ragged rows
+ * beside another fault the full reader lists too, or too many to check one by one; `fiveRagged`,
+ * the file those faults were added to.
+ */
+function raggedRowCases(
+  lines: string[],
+  rand: () => number,
+): { listed: [string, string, number, Siblings?][]; refused: [string, string, Siblings?][]; fiveRagged: string } {
+  const seededRows = (count: number) => pickRows(rand, 3000, count);
+  const listed: [string, string, number, Siblings?][] = [
     ['five ragged rows', withRaggedRows(lines, seededRows(5)), 5],
     ['five, CRLF', withRaggedRows(lines, seededRows(5), '\r\n'), 5],
     ['45 of them', withRaggedRows(lines, seededRows(45)), 21],
     ['three, and the last line cut short', withRaggedRows(lines, seededRows(3)).slice(0, -30), 4],
     ['five, with a classes.txt of 24 names', withRaggedRows(lines, seededRows(5)), 5, classNamesFile(24)],
   ];
-  assertListed(
-    found,
-    'ragged.csv',
-    /^sample \d+ has (\d+ values?, expected 25 \(one per header column\)|an extra empty cell after its 25 values)/,
-  );
-  // Beside another fault the full reader lists too: null.
   const fiveRagged = withRaggedRows(lines, seededRows(5));
-  const refused: [string, string, Record<string, Uint8Array | null>?][] = [
+  const refused: [string, string, Siblings?][] = [
     ['a label out of range', fiveRagged.replace(/,\d+\n(?=[^\n]*\n$)/, ',24\n')],
     ['a classes.txt of 3 names', fiveRagged, classNamesFile(3)],
     [
@@ -320,6 +323,19 @@ test('ragged rows inside a file, its only fault: the full reader’s list (20, t
       ),
     ],
   ];
+  return { listed, refused, fiveRagged };
+}
+
+test('ragged rows inside a file, its only fault: the full reader’s list (20, then “…and N more”), or null beside another fault', () => {
+  const rows = seededLogitRows(3000, 24, 44);
+  const lines = csvOf(rows).split('\n');
+  const { listed, refused, fiveRagged } = raggedRowCases(lines, seededUniform(2218));
+  assertListed(
+    listed,
+    'ragged.csv',
+    /^sample \d+ has (\d+ values?, expected 25 \(one per header column\)|an extra empty cell after its 25 values)/,
+  );
+  // Beside another fault the full reader lists too: null.
   assertNullAndRefused(refused, 'ragged-refused.csv');
   // A bad cell after ragged rows: the full reader's parser throws at it, so its one message.
   const path = join(dir, 'ragged-then-bad.csv');
@@ -454,8 +470,7 @@ test('labels out of range, the file’s only fault: the full reader’s list (20
 /** `count` rows picked from row `from` on (seeded by `rand`), each a value short or a value long, in turn. */
 function oddRowsOf(rows: LogitRows, rand: () => number): (count: number, from?: number) => LogitRows {
   return (count, from = 0) => {
-    const picked = new Set<number>();
-    while (picked.size < count) picked.add(from + Math.floor(rand() * (rows.logits.length - from)));
+    const picked = pickRows(rand, rows.logits.length, count, from);
     const logits = rows.logits.map((r) => [...r]);
     for (const [j, i] of [...picked].entries()) {
       if (j % 2 === 0) logits[i].pop();
@@ -463,6 +478,27 @@ function oddRowsOf(rows: LogitRows, rand: () => number): (count: number, from?: 
     }
     return { ...rows, logits };
   };
+}
+
+/**
+ * JSON rows of another length that the full reader lists differently, or beside another fault it
+ * lists too, or too many: null. `fiveOdd`: the rows those faults were added to.
+ */
+function oddRowRefusedCases(
+  rows: LogitRows,
+  odd: (count: number) => LogitRows,
+): { refused: [string, string, Siblings?][]; fiveOdd: LogitRows } {
+  const firstOdd = { ...rows, logits: rows.logits.map((r, i) => (i === 0 ? r.slice(1) : r)) };
+  const early = { ...rows, logits: rows.logits.map((r, i) => (i === 1 || i === 2 ? [...r, '1'] : r)) };
+  const fiveOdd = odd(5);
+  const refused: [string, string, Siblings?][] = [
+    ['the first row short', jsonOf(firstOdd)],
+    ['rows 1 and 2 long (their length more common than the first row’s at row 2)', jsonOf(early)],
+    ['a label out of range', jsonOf({ ...fiveOdd, labels: fiveOdd.labels.map((l, i) => (i === 2990 ? 24 : l)) })],
+    ['a classes.txt of 3 names', jsonOf(fiveOdd), classNamesFile(3)],
+    ['1,500 odd rows', jsonOf(odd(1500))],
+  ];
+  return { refused, fiveOdd };
 }
 
 test('JSON rows of another length, the file’s only fault: the full reader’s list, or null when another length is as common or beside another fault', () => {
@@ -492,16 +528,7 @@ test('JSON rows of another length, the file’s only fault: the full reader’s 
   );
   // The first row's length not the most common in the end, or for a while (the full reader's
   // count switches, and its rows are reported against another): null. Beside another fault: null.
-  const firstOdd = { ...rows, logits: rows.logits.map((r, i) => (i === 0 ? r.slice(1) : r)) };
-  const early = { ...rows, logits: rows.logits.map((r, i) => (i === 1 || i === 2 ? [...r, '1'] : r)) };
-  const fiveOdd = odd(5);
-  const refused: [string, string, Record<string, Uint8Array | null>?][] = [
-    ['the first row short', jsonOf(firstOdd)],
-    ['rows 1 and 2 long (their length more common than the first row’s at row 2)', jsonOf(early)],
-    ['a label out of range', jsonOf({ ...fiveOdd, labels: fiveOdd.labels.map((l, i) => (i === 2990 ? 24 : l)) })],
-    ['a classes.txt of 3 names', jsonOf(fiveOdd), classNamesFile(3)],
-    ['1,500 odd rows', jsonOf(odd(1500))],
-  ];
+  const { refused, fiveOdd } = oddRowRefusedCases(rows, odd);
   assertNullAndRefused(refused, 'odd-refused.json');
   // A bad value after odd rows: the full reader's parser throws at it, so its one message.
   const path = join(dir, 'odd-then-bad.json');
@@ -611,6 +638,27 @@ function partsGaveUp(path: string, parts: number): SummaryStop | undefined {
   return gaveUp;
 }
 
+/** streamedProblem of the file at `path` (named `name`), from where a reader gave up. */
+function problemsFrom(path: string, name: string, gaveUp: SummaryStop | undefined, siblings: Siblings = {}) {
+  const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+  try {
+    return streamedProblem(f, name, { gaveUp, readSibling: (file) => siblings[file] ?? null });
+  } finally {
+    f.close();
+  }
+}
+
+/** Each [what, text, siblings] written as `name` and read in 2 and 3 parts: null from the parts' stop (the full reader runs), which refuses it. */
+function assertNullFromParts(cases: [string, string, Siblings?][], name: string): void {
+  const path = join(dir, name);
+  for (const [what, text, siblings = {}] of cases) {
+    writeFileSync(path, text);
+    assert.equal(runPipeline(new TextEncoder().encode(text), name, { siblings }).dataset, null, what);
+    for (const parts of [2, 3])
+      assert.equal(problemsFrom(path, name, partsGaveUp(path, parts), siblings), null, `${what} in ${parts} parts`);
+  }
+}
+
 /**
  * The file (written as `name`) read in 2, 3 and 4 parts, by the CLI's summary and by the worker:
  * the parts read it whole, and their stop alone (no second read) gives the full reader's problems;
@@ -628,12 +676,7 @@ function assertListedFromParts(name: string, text: string, siblings: Siblings = 
     // The CLI's summary: its parts read the whole file, and their stop is all streamedProblem needs.
     const gaveUp = partsGaveUp(path, parts);
     assert.ok(gaveUp && 'labelsOutOfRange' in gaveUp, `${what}: read past by the parts`);
-    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
-    try {
-      assert.deepEqual(streamedProblem(f, name, { gaveUp, readSibling }), full.problems, what);
-    } finally {
-      f.close();
-    }
+    assert.deepEqual(problemsFrom(path, name, gaveUp, siblings), full.problems, what);
     // The worker's parts: the same, and their line tables are the whole file's.
     let stop: PartsStop | undefined;
     const threads = { count: parts, minPartBytes: 2048, gaveUp: (s: PartsStop) => (stop = s) };
@@ -686,20 +729,8 @@ test('labels out of range read past in parts: listed from the parts’ stop as t
 test('ragged CSV rows read past in parts: listed from the parts’ stop as the full reader lists them, or null beside another fault', () => {
   const rows = seededLogitRows(3000, 24, 44);
   const lines = csvOf(rows).split('\n');
-  const rand = seededUniform(2223);
-  const seededRows = (count: number) => {
-    const picked = new Set<number>();
-    while (picked.size < count) picked.add(Math.floor(rand() * 3000));
-    return picked;
-  };
-  const listed: [string, string, number, Siblings?][] = [
-    ['five ragged rows', withRaggedRows(lines, seededRows(5)), 5],
-    ['five, CRLF', withRaggedRows(lines, seededRows(5), '\r\n'), 5],
-    ['45 of them', withRaggedRows(lines, seededRows(45)), 21],
-    ['three, and the last line cut short', withRaggedRows(lines, seededRows(3)).slice(0, -30), 4],
-    ['only the last line cut short', lines.join('\n').slice(0, -30), 1],
-    ['five, with a classes.txt of 24 names', withRaggedRows(lines, seededRows(5)), 5, classNamesFile(24)],
-  ];
+  const cases = raggedRowCases(lines, seededUniform(2223));
+  const listed = [...cases.listed, ['only the last line cut short', lines.join('\n').slice(0, -30), 1] as [string, string, number]];
   for (const [what, text, count, siblings] of listed) {
     const { problems } = assertListedFromParts('parts-ragged.csv', text, siblings);
     assert.equal(problems.length, count, what);
@@ -707,17 +738,8 @@ test('ragged CSV rows read past in parts: listed from the parts’ stop as the f
   }
   // Beside another fault the full reader lists too, or more than one a 2 KB: the parts read past
   // them, and the list is the full reader's to make (null).
-  const fiveRagged = withRaggedRows(lines, seededRows(5));
   const refused: [string, string, Siblings?][] = [
-    ['a label out of range', fiveRagged.replace(/,\d+\n(?=[^\n]*\n$)/, ',24\n')],
-    ['a classes.txt of 3 names', fiveRagged, classNamesFile(3)],
-    [
-      '1,500 ragged rows',
-      withRaggedRows(
-        lines,
-        Array.from({ length: 1500 }, (_, i) => 2 * i),
-      ),
-    ],
+    ...cases.refused,
     // 1,000 in the last part, then its last line cut short: in two parts that line is one past the
     // part's cap, so the part stops there, not clean (a cut file's one message would be wrong).
     [
@@ -728,20 +750,8 @@ test('ragged CSV rows read past in parts: listed from the parts’ stop as the f
       ).slice(0, -30),
     ],
   ];
+  assertNullFromParts(refused, 'parts-ragged-refused.csv');
   const path = join(dir, 'parts-ragged-refused.csv');
-  for (const [what, text, siblings = {}] of refused) {
-    writeFileSync(path, text);
-    assert.equal(runPipeline(new TextEncoder().encode(text), 'parts-ragged-refused.csv', { siblings }).dataset, null, what);
-    for (const parts of [2, 3]) {
-      const gaveUp = partsGaveUp(path, parts);
-      const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
-      try {
-        assert.equal(streamedProblem(f, 'parts-ragged-refused.csv', { gaveUp, readSibling: (file) => siblings[file] ?? null }), null, what);
-      } finally {
-        f.close();
-      }
-    }
-  }
   // A bad cell in a later part than the ragged rows: the parts stop at it, and its one message.
   const badLines = withRaggedRows(lines, [10, 20, 30]).split('\n');
   badLines[2500] = badLines[2500].replace(/^[^,]*/, 'oops');
@@ -752,14 +762,9 @@ test('ragged CSV rows read past in parts: listed from the parts’ stop as the f
       gaveUp && 'rowsBeforeFailureClean' in gaveUp && !gaveUp.rowsBeforeFailureClean(),
       `${parts} parts: stopped, after ragged rows`,
     );
-    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
-    try {
-      const problems = streamedProblem(f, 'parts-ragged-refused.csv', { gaveUp });
-      assert.deepEqual(problems, runPipeline(new TextEncoder().encode(badLines.join('\n')), 'x.csv').problems);
-      assert.match(problems![0].message, /^"oops" \(sample 2499, column "logit_0"\) is not a number$/);
-    } finally {
-      f.close();
-    }
+    const problems = problemsFrom(path, 'parts-ragged-refused.csv', gaveUp);
+    assert.deepEqual(problems, runPipeline(new TextEncoder().encode(badLines.join('\n')), 'x.csv').problems);
+    assert.match(problems![0].message, /^"oops" \(sample 2499, column "logit_0"\) is not a number$/);
   }
 });
 
@@ -782,31 +787,10 @@ test('JSON rows of another length read past in parts: listed from the parts’ s
     for (const p of problems.slice(0, 20))
       assert.match(p.message, /^sample \d+ of "logits" has 2[35] values, expected 24 like sample 0;/, what);
   }
-  // Another length as common as the first row's by a later part (the parts cannot tell alone),
+  // Another length more common than the first row's at some row (the join replays the rule),
   // beside another fault, or too many: null.
-  const early = { ...rows, logits: rows.logits.map((r, i) => (i === 1 || i === 2 ? [...r, '1'] : r)) };
-  const fiveOdd = odd(5);
-  const refused: [string, string, Siblings?][] = [
-    ['the first row short', jsonOf({ ...rows, logits: rows.logits.map((r, i) => (i === 0 ? r.slice(1) : r)) })],
-    ['rows 1 and 2 long', jsonOf(early)],
-    ['a label out of range', jsonOf({ ...fiveOdd, labels: fiveOdd.labels.map((l, i) => (i === 2990 ? 24 : l)) })],
-    ['a classes.txt of 3 names', jsonOf(fiveOdd), classNamesFile(3)],
-    ['1,500 odd rows', jsonOf(odd(1500))],
-  ];
+  assertNullFromParts(oddRowRefusedCases(rows, odd).refused, 'parts-odd-refused.json');
   const path = join(dir, 'parts-odd-refused.json');
-  for (const [what, text, siblings = {}] of refused) {
-    writeFileSync(path, text);
-    assert.equal(runPipeline(new TextEncoder().encode(text), 'x.json', { siblings }).dataset, null, what);
-    for (const parts of [2, 3]) {
-      const gaveUp = partsGaveUp(path, parts);
-      const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
-      try {
-        assert.equal(streamedProblem(f, 'parts-odd-refused.json', { gaveUp, readSibling: (file) => siblings[file] ?? null }), null, what);
-      } finally {
-        f.close();
-      }
-    }
-  }
   // A bad value in a later part than the odd rows: the parts stop in its row, and its one message.
   const edited = (r: string[], i: number) => (i === 2950 ? ['NaN', ...r.slice(1)] : i === 10 || i === 20 || i === 30 ? r.slice(1) : r);
   const bad = jsonOf({ ...rows, logits: rows.logits.map(edited) });
@@ -814,14 +798,9 @@ test('JSON rows of another length read past in parts: listed from the parts’ s
   for (const parts of [2, 3, 4]) {
     const gaveUp = partsGaveUp(path, parts);
     assert.ok(gaveUp && 'failure' in gaveUp && gaveUp.failure, `${parts} parts: stopped in a row`);
-    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
-    try {
-      const problems = streamedProblem(f, 'parts-odd-refused.json', { gaveUp });
-      assert.deepEqual(problems, runPipeline(new TextEncoder().encode(bad), 'x.json').problems);
-      assert.match(problems![0].message, /^NaN is not a number JSON can hold/);
-    } finally {
-      f.close();
-    }
+    const problems = problemsFrom(path, 'parts-odd-refused.json', gaveUp);
+    assert.deepEqual(problems, runPipeline(new TextEncoder().encode(bad), 'x.json').problems);
+    assert.match(problems![0].message, /^NaN is not a number JSON can hold/);
   }
 });
 
