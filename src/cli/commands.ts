@@ -172,7 +172,7 @@ export function runCli(argv: string[], io: CliIo): number {
   // that holds no N × K array has given up, before the parts reader below keeps every logit.
   let summaryOrTableGaveUp = false;
   let roadStop: SummaryStop | undefined;
-  // Where a road's parts stopped (or read past labels out of range or ragged rows): the problem is looked for from there.
+  // Where a road's parts stopped (or read past labels out of range or rows of another width): the problem is looked for from there.
   const gaveUp = (stop: PartsStop) => (roadStop = stop);
   if (command === 'analyze' && values.summary && !values.out && !values.role?.length && !lossOverride && io.openFile) {
     // Bounded memory: a logits file in the simple layout is summarised a chunk at a time (issue 22).

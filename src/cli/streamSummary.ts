@@ -141,7 +141,7 @@ function inParts(
   return stop ? null : addUp(results, plan.k, reduction);
 }
 
-/** The labels out of range and ragged rows the parts read past, when they are all the parts refused and the rows' bounds add up finite in file order. */
+/** The labels out of range and rows of another width the parts read past, when they are all the parts refused and the rows' bounds add up finite in file order. */
 function readPastStop(results: PartResult[], plan: PartPlan): ReadPastStop | null {
   let bounds = 0;
   for (const r of results) for (const b of r.bounds) bounds += b;

@@ -202,7 +202,7 @@ function analyzeOnThreads(request: Extract<WorkerRequest, { type: 'analyze' }>, 
  * error, a cut-short end, labels out of range, ragged rows) found a chunk at a time (src/node/streamedProblem.ts),
  * not by holding the file and every value (1.9 GB for a 1.13 GB CSV). False when there are none
  * to find so. `partsStop`: where the fast path's parts stopped, or that they read the whole file
- * past labels out of range or ragged rows (listed from them): the problem is looked for from there.
+ * past labels out of range or rows of another width (listed from them): the problem is looked for from there.
  */
 function answerStreamedProblem(request: Extract<WorkerRequest, { type: 'analyze' }>, partsStop?: PartsStop): boolean {
   // Our own export is never analysed (readInput's check), whatever it holds.

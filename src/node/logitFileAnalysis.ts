@@ -65,8 +65,8 @@ export interface PartRunner {
   lineTables?: boolean;
   /**
    * Told where the parts stopped at a CSV line or in a JSON row, or that they read the whole file
-   * and its only faults they found are ones they read past, labels out of range or a CSV's ragged
-   * rows (the answer is then null):
+   * and its only faults they found are ones they read past, labels out of range or rows of another
+   * width (the answer is then null):
    * streamedProblem starts from this instead of reading the file from its start.
    */
   gaveUp?: (stop: PartsStop) => void;
@@ -127,7 +127,7 @@ function analyzeOpen(
   const ran = runPlan(plan, jobs, run, (job) => summarizePart(job, () => sameFile(f)));
   if (!ran) return null;
   const { results, rows, firstRows } = ran;
-  // Each part read whole has the rows the plan counted (labels out of range and ragged rows, if any, read past).
+  // Each part read whole has the rows the plan counted (labels out of range and rows of another width, if any, read past).
   if (results.some((r, i) => r.labels && (r.rows !== rows[i] || (withLines && !r.lines)))) return null;
   if (!results.every((r) => r.labels)) {
     // Where the parts stopped: streamedProblem looks for the full reader's message there. The line
