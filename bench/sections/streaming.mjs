@@ -453,7 +453,7 @@ function badValueAtScale(kind, path, bytes, validMs) {
  * The same file with three rows a value long (a fifth, two fifths and four fifths in), made in
  * place by splitting a row's last logit at its point ("2.5" → "2,5": two numbers), then restored:
  * `analyze --summary` must list them as the full reader does (which held 2.25 GB for the CSV and
- * 3.1 GB for the JSON, by hand).
+ * 3.1 GB for the JSON, by hand) from its one read in parts (each part notes such rows and reads on).
  */
 function raggedRowsAtScale(kind, path, bytes, validMs) {
   const fd = openSync(path, 'r+');
