@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { analyze, type Analysis } from '../core/analysis';
 import type { Dataset, LoadResult } from '../core/dataset';
 import type { Problem } from '../core/problems';
-import type { PartsStop, SummaryStop } from '../core/summaryStream';
+import type { PartsStop } from '../core/summaryStream';
 import type { ReadSibling } from '../core/classNames';
 import { checkDatasetGradients } from '../core/datasetCheck';
 import { formatLocation, LineIndex } from '../core/lineIndex';
@@ -33,7 +33,7 @@ import { streamedLogits } from './streamedLogits';
 import { jacobianCommand, jacobianSourceOf, streamedJacobianSource } from './jacobianCommand';
 import { availableParallelism } from 'node:os';
 import { streamedBinary } from './binaryStream';
-import { fileLineIndex, streamedProblem } from '../node/streamedProblem';
+import { fileLineIndex, streamedProblem, type GaveUp } from '../node/streamedProblem';
 import { writeJson } from '../core/jsonChunks';
 
 export interface CliIo extends OutIo {
@@ -171,7 +171,7 @@ export function runCli(argv: string[], io: CliIo): number {
   // A parse error is looked for a chunk at a time (reportStreamedProblem) once a road
   // that holds no N × K array has given up, before the parts reader below keeps every logit.
   let summaryOrTableGaveUp = false;
-  let roadStop: SummaryStop | undefined;
+  let roadStop: GaveUp | undefined;
   // Where a road's parts stopped (or read past labels out of range or rows of another width): the problem is looked for from there.
   const gaveUp = (stop: PartsStop) => (roadStop = stop);
   if (command === 'analyze' && values.summary && !values.out && !values.role?.length && !lossOverride && io.openFile) {
@@ -452,7 +452,7 @@ function reportStreamedProblem(
   open: (path: string) => ChunkFile | null,
   io: CliIo,
   readSibling: ReadSibling,
-  gaveUp?: SummaryStop,
+  gaveUp?: GaveUp,
 ): boolean {
   const f = partsFormat(file) ? open(file) : null;
   if (!f) return false;

@@ -7,18 +7,11 @@
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
-import {
-  CsvSummaryStream,
-  JsonSummaryStream,
-  type PartsStop,
-  type ReadPastStop,
-  type SummaryStop,
-  type SummaryStream,
-} from '../core/summaryStream';
-import { feedChunks, type ChunkFile } from '../node/chunkFile';
+import type { PartsStop, ReadPastStop } from '../core/summaryStream';
+import type { ChunkFile } from '../node/chunkFile';
+import { NotingRead, type GaveUp } from '../node/streamedProblem';
 import {
   firstRowsOf,
-  jsonTail,
   partsFor,
   partsStopOf,
   partsFormat,
@@ -44,9 +37,10 @@ export interface ThreadOptions {
 }
 
 /**
- * `gaveUp`: called with the one-thread stream when it gave up, whose `failure` says where it
- * stopped (streamedProblem reads it there instead of reading the file again), or with where the
- * parts stopped at a CSV line or in a JSON row (then no one-thread stream reads the file again).
+ * `gaveUp`: called with the one-thread read when the file has problems (it noted labels out of
+ * range and rows of another width, or stopped where a parse error is: streamedProblem lists them
+ * from it), or with where the parts stopped at a CSV line or in a JSON row, or what they read past
+ * (then no one-thread read reads the file again).
  */
 export function streamedSummary(
   file: string,
@@ -54,7 +48,7 @@ export function streamedSummary(
   readSibling: ReadSibling,
   reduction: Reduction,
   threads: ThreadOptions = { count: 1 },
-  gaveUp?: (stream: SummaryStop) => void,
+  gaveUp?: (stop: GaveUp) => void,
 ): Record<string, unknown> | null {
   const format = partsFormat(file);
   if (!format) return null;
@@ -67,15 +61,12 @@ export function streamedSummary(
     if (threads.count > 1) figures = inParts(file, f, format, reduction, threads, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
     if (!figures) {
-      let stream: SummaryStream;
-      if (format === 'csv') stream = new CsvSummaryStream();
-      else {
-        const tail = jsonTail(f);
-        stream = new JsonSummaryStream(tail);
-      }
-      const summer = run(f, stream);
+      // One thread: a read that notes labels out of range and rows of another width, so a file
+      // with problems is not read again to list them.
+      const read = new NotingRead(f, format);
+      const summer = read.read();
       if (!summer) {
-        gaveUp?.(stream);
+        gaveUp?.(read);
         return null;
       }
       figures = { k: summer.k, n: summer.n, ...summer.result(reduction) };
@@ -98,17 +89,6 @@ export function streamedSummary(
   } finally {
     f.close();
   }
-}
-
-function run(f: ChunkFile, stream: SummaryStream) {
-  const complete = feedChunks(
-    f,
-    0,
-    f.size,
-    (bytes, last, offset) => stream.feed(bytes, last, offset),
-    () => stream.done,
-  );
-  return complete ? stream.finish() : null;
 }
 
 /**

@@ -23,7 +23,7 @@ import { problem, type Problem } from '../core/problems';
 import { MAX_MESSAGES_PER_KIND, ProblemSink } from '../core/buildDataset';
 import { labelProblem } from '../core/labelCheck';
 import { oddRowProblem } from '../core/jsonRoles';
-import { OutOfRangeLabels } from '../core/summaryRows';
+import { OutOfRangeLabels, type LogitRowSummer } from '../core/summaryRows';
 import {
   CsvSummaryStream,
   JsonSummaryStream,
@@ -35,6 +35,7 @@ import {
   type ReadPastStop,
   type SummaryStop,
   type SummaryStream,
+  type TailLabels,
 } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
@@ -45,14 +46,18 @@ const SIGNATURE_BYTES = 8192;
 /** A longer line or row is left to the full reader. */
 const MAX_LINE_BYTES = 64 << 20;
 
+/** What a reader of the whole file gave up with, for streamedProblem to start from. */
+export type GaveUp = SummaryStop | NotingRead;
+
 export interface StreamedProblemOptions {
   /** Also the full reader's first check, that the file's start is text (false: null for such a file, whose reader decides first whether it is a tensor file at all). */
   signature?: boolean;
   /**
-   * A stream of the whole file that gave up already (the summary's), or where its parts stopped at
-   * a CSV line: that stopping place is taken instead of reading the file again.
+   * A stream of the whole file that gave up already (the summary's), where its parts stopped or
+   * what they read past, or the summary's NotingRead (one thread): that is taken instead of
+   * reading the file again.
    */
-  gaveUp?: SummaryStop;
+  gaveUp?: GaveUp;
   /** The files beside this one, as the full reader is given them (class names): their problems would join a cut CSV's. */
   readSibling?: ReadSibling;
 }
@@ -68,7 +73,12 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
   if (notText) return options.signature === false ? null : [notText.toProblem()];
   const gaveUp = options.gaveUp;
   if (gaveUp && 'labelsOutOfRange' in gaveUp) return readPastProblems(f, gaveUp, options.readSibling);
-  const found = format === 'csv' ? csvProblem(f, options) : jsonProblem(f, options);
+  const found =
+    gaveUp instanceof NotingRead
+      ? gaveUp.problems(f, options.readSibling)
+      : format === 'csv'
+        ? csvProblem(f, options)
+        : jsonProblem(f, options);
   return found && !Array.isArray(found) ? [found] : found;
 }
 
@@ -142,22 +152,80 @@ function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOption
     if (found !== READ_AGAIN) return found;
   }
   // Read again (or first), noting ragged rows and labels out of range instead of stopping at the first.
-  const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
-  const ragged = new RaggedRows(f);
-  const stream = new CsvSummaryStream(undefined, outOfRange, (line, at) => ragged.readPastLine(line, at));
+  return readNoting(f, 'csv', readSibling);
+}
+
+/** A NotingRead of the whole file, then its problems. */
+function readNoting(f: ChunkFile, format: 'csv' | 'json', readSibling?: ReadSibling): Problem | Problem[] | null {
+  const read = new NotingRead(f, format);
   try {
-    if (!readWhole(f, stream)) return ragged.error;
+    read.read();
+    return read.problems(f, readSibling);
+  } finally {
+    read.stream.release();
+  }
+}
+
+/**
+ * A one-thread read of the whole file that notes labels out of range and rows of another width
+ * instead of stopping at the first: streamedProblem's own read, and `--summary`'s on one thread,
+ * which hands it over when the file has problems (then no second read).
+ */
+export class NotingRead {
+  readonly outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
+  readonly ragged: RaggedRows;
+  readonly stream: CsvSummaryStream | JsonSummaryStream;
+  /** A JSON's labels read from its tail. */
+  private readonly tail: TailLabels | null = null;
+  /** Whether `read` went through the whole file. */
+  private complete = false;
+
+  constructor(
+    private readonly f: ChunkFile,
+    private readonly format: 'csv' | 'json',
+  ) {
+    const ragged = (this.ragged = new RaggedRows(f));
+    if (format === 'csv') {
+      this.stream = new CsvSummaryStream(undefined, this.outOfRange, (line, at) => ragged.readPastLine(line, at));
+      return;
+    }
+    // Labels not found from the tail of a file cut short (one that does not end in '}') are read
+    // for where it stops; rows of another length are noted, not stopped at.
+    const tail = (this.tail = jsonTail(f));
+    this.stream = new JsonSummaryStream(tail, null, {
+      withoutLabels: !tail && !endsInBrace(f),
+      outOfRange: this.outOfRange,
+      oddRow: (row, at) => ragged.readPastRow(row, at),
+    });
+  }
+
+  /** Reads the file; its summer when the file is in the simple layout with nothing noted (a valid file), else null. */
+  read(): LogitRowSummer | null {
+    this.complete = readWhole(this.f, this.stream);
+    const summer = this.complete ? this.stream.finish() : null;
+    return summer && this.outOfRange.count === 0 && this.ragged.count === 0 ? summer : null;
+  }
+
+  /**
+   * After `read`: the full reader's problems for the file when they can be found so, else null.
+   * `f`: the file open again (the caller of `read` may have closed it).
+   */
+  problems(f: ChunkFile, readSibling?: ReadSibling): Problem | Problem[] | null {
+    const { stream, ragged, outOfRange } = this;
+    if (!this.complete) {
+      if (stream instanceof CsvSummaryStream) return ragged.error;
+      return stream.failure && jsonRowProblem(f, stream.failure);
+    }
     const summer = stream.finish();
     if (!summer) return null;
     if (ragged.count > 0) return onlyRagged(ragged, summer.k, outOfRange, readSibling);
-    return outOfRangeProblems(
-      summer.k,
-      outOfRange,
-      (j) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]),
-      readSibling,
-    );
-  } finally {
-    stream.release();
+    let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]);
+    if (this.format === 'json') {
+      // Each label's span: from the tail, or as the stream read them before the logits.
+      const spans = this.tail ? this.tail.spans : (stream as JsonSummaryStream).labelSpans;
+      spanOf = (j) => [spans[2 * outOfRange.rows[j]], spans[2 * outOfRange.rows[j] + 1]];
+    }
+    return outOfRangeProblems(summer.k, outOfRange, spanOf, readSibling);
   }
 }
 
@@ -240,27 +308,9 @@ function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptio
     // A row that parses inside the file (one of another length): read again, noting such rows.
     if (found || stopped.atEnd) return found;
   }
-  // Read again (or first): labels not found from the tail of a file cut short (one that does not
-  // end in '}'), out of range, or rows of another length (noted, not stopped at).
-  const tail = jsonTail(f);
-  const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
-  const ragged = new RaggedRows(f);
-  const stream = new JsonSummaryStream(tail, null, {
-    withoutLabels: !tail && !endsInBrace(f),
-    outOfRange,
-    oddRow: (row, at) => ragged.readPastRow(row, at),
-  });
-  try {
-    if (!readWhole(f, stream)) return stream.failure && jsonRowProblem(f, stream.failure);
-    const summer = stream.finish();
-    if (!summer) return null;
-    if (ragged.count > 0) return onlyRagged(ragged, summer.k, outOfRange, readSibling);
-    // Each label's span: from the tail, or as the stream read them before the logits.
-    const spans = tail ? tail.spans : stream.labelSpans;
-    return outOfRangeProblems(summer.k, outOfRange, (j) => [spans[2 * outOfRange.rows[j]], spans[2 * outOfRange.rows[j] + 1]], readSibling);
-  } finally {
-    stream.release();
-  }
+  // Read again (or first): labels not found from the tail of a file cut short, out of range, or
+  // rows of another length (noted, not stopped at).
+  return readNoting(f, 'json', readSibling);
 }
 
 /** The ragged rows' list, when they are all the full reader would say (no label out of range, no class-name problem). */
