@@ -98,7 +98,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   private summer: LogitRowSummer | null = null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
   private ended = false;
-  private rowsStart = 0;
+  /** File offset just after the header's line break, once read (0 for a part, which has none). */
+  rowsStart = 0;
   readonly done = false;
   /**
    * Set when `feed` gave up at a data line's cell or label (a stream over a whole file; a part's
@@ -204,10 +205,11 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
 
   /**
    * After a failure: whether the rows before it hold nothing the full reader would report (a label
-   * out of range, an overflowing loss), as for a file that ended there. Summarises them.
+   * out of range, a row read past, an overflowing loss), as for a file that ended there. Summarises them.
    */
   rowsBeforeFailureClean(): boolean {
-    return this.failure !== null && this.summer !== null && this.summer.flush() && !this.outOfRange?.count;
+    const summer = this.summer;
+    return this.failure !== null && summer !== null && summer.flush() && !this.outOfRange?.count && summer.rowsReadPast === 0;
   }
 
   /**

@@ -23,13 +23,12 @@ import { problem, type Problem } from '../core/problems';
 import { MAX_MESSAGES_PER_KIND, ProblemSink } from '../core/buildDataset';
 import { labelProblem } from '../core/labelCheck';
 import { oddRowProblem } from '../core/jsonRoles';
-import { OutOfRangeLabels, type LogitRowSummer } from '../core/summaryRows';
+import { OddRows, OutOfRangeLabels, type LogitRowSummer } from '../core/summaryRows';
 import {
   CsvSummaryStream,
   JsonSummaryStream,
   type CsvLineFailure,
   type CsvStop,
-  type JsonOddRow,
   type JsonRowFailure,
   type PartsStop,
   type ReadPastStop,
@@ -39,7 +38,7 @@ import {
 } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
-import { jsonTail, lineStretch, partsFormat, raggedRowCap } from './summaryParts';
+import { jsonTail, lineStretch, oddJsonRowReader, partsFormat, raggedLineReader, raggedRowCap } from './summaryParts';
 
 /** The full readers' first check reads this much of the file (notTextProblem). */
 const SIGNATURE_BYTES = 8192;
@@ -89,11 +88,7 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
  */
 function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSibling): Problem[] | null {
   const { labelsOutOfRange: found, oddRows, k, tail } = stop;
-  if (oddRows.count > 0) {
-    const listed = found.count === 0 && oddRows.count <= raggedRowCap(f.size) && classNamesClean(k, readSibling);
-    if (!listed) return null;
-    return tail ? oddJsonRowProblems(stop) : raggedRowProblems(f, stop);
-  }
+  if (oddRows.count > 0) return oddRowsListed(f, !!tail, stop, readSibling);
   const spanOf = tail
     ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
     : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1]);
@@ -101,10 +96,25 @@ function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSi
 }
 
 /**
- * The full reader's list of the ragged rows parts read past: each listed line parsed again with the
+ * The full reader's list of the rows of another width a file was read past (a JSON's when `json`),
+ * when they are its only fault: no label out of range, no more than the cap, no class-name problem;
+ * else null.
+ */
+function oddRowsListed(
+  f: ChunkFile,
+  json: boolean,
+  { labelsOutOfRange, oddRows, k, rowsStart }: Omit<ReadPastStop, 'tail'>,
+  readSibling?: ReadSibling,
+): Problem[] | null {
+  if (labelsOutOfRange.count > 0 || oddRows.count > raggedRowCap(f.size) || !classNamesClean(k, readSibling)) return null;
+  return json ? oddJsonRowProblems(oddRows, k) : raggedRowProblems(f, oddRows, rowsStart);
+}
+
+/**
+ * The full reader's list of ragged CSV rows read past: each listed line parsed again with the
  * file's header, now that its row's number in the file is known (its message names it).
  */
-function raggedRowProblems(f: ChunkFile, { oddRows, rowsStart }: ReadPastStop): Problem[] | null {
+function raggedRowProblems(f: ChunkFile, oddRows: OddRows, rowsStart: number): Problem[] | null {
   const head = readAt(f, 0, rowsStart);
   const sink = new ProblemSink();
   const listed = Math.min(oddRows.rows.length, MAX_MESSAGES_PER_KIND);
@@ -120,11 +130,11 @@ function raggedRowProblems(f: ChunkFile, { oddRows, rowsStart }: ReadPastStop): 
 }
 
 /**
- * The full reader's list of the JSON rows of another length parts read past, when the first row's
- * length stays the most common as each is met (RaggedRows.readPastRow's rule, in file order: the
- * parts kept every one); else null.
+ * The full reader's list of the JSON rows of another length read past, when the first row's length
+ * stays the most common as each is met (it takes the most common length, switching when another's
+ * count passes it), in file order: the readers keep every one. Else null.
  */
-function oddJsonRowProblems({ oddRows, k }: ReadPastStop): Problem[] | null {
+function oddJsonRowProblems(oddRows: OddRows, k: number): Problem[] | null {
   if (oddRows.rows.length !== oddRows.count) return null;
   const sink = new ProblemSink();
   const seen = new Map<number, number>();
@@ -173,7 +183,8 @@ function readNoting(f: ChunkFile, format: 'csv' | 'json', readSibling?: ReadSibl
  */
 export class NotingRead {
   readonly outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
-  readonly ragged: RaggedRows;
+  /** Every row of another width, up to the cap (a JSON's length rule needs them all). */
+  readonly oddRows: OddRows;
   readonly stream: CsvSummaryStream | JsonSummaryStream;
   /** A JSON's labels read from its tail. */
   private readonly tail: TailLabels | null = null;
@@ -184,9 +195,9 @@ export class NotingRead {
     private readonly f: ChunkFile,
     private readonly format: 'csv' | 'json',
   ) {
-    const ragged = (this.ragged = new RaggedRows(f));
+    const oddRows = (this.oddRows = new OddRows(raggedRowCap(f.size)));
     if (format === 'csv') {
-      this.stream = new CsvSummaryStream(undefined, this.outOfRange, (line, at) => ragged.readPastLine(line, at));
+      this.stream = new CsvSummaryStream(undefined, this.outOfRange, raggedLineReader(f, oddRows, null, false));
       return;
     }
     // Labels not found from the tail of a file cut short (one that does not end in '}') are read
@@ -195,7 +206,7 @@ export class NotingRead {
     this.stream = new JsonSummaryStream(tail, null, {
       withoutLabels: !tail && !endsInBrace(f),
       outOfRange: this.outOfRange,
-      oddRow: (row, at) => ragged.readPastRow(row, at),
+      oddRow: oddJsonRowReader(f, 0, oddRows),
     });
   }
 
@@ -203,7 +214,7 @@ export class NotingRead {
   read(): LogitRowSummer | null {
     this.complete = readWhole(this.f, this.stream);
     const summer = this.complete ? this.stream.finish() : null;
-    return summer && this.outOfRange.count === 0 && this.ragged.count === 0 ? summer : null;
+    return summer && this.outOfRange.count === 0 && this.oddRows.count === 0 ? summer : null;
   }
 
   /**
@@ -211,14 +222,18 @@ export class NotingRead {
    * `f`: the file open again (the caller of `read` may have closed it).
    */
   problems(f: ChunkFile, readSibling?: ReadSibling): Problem | Problem[] | null {
-    const { stream, ragged, outOfRange } = this;
+    const { stream, oddRows, outOfRange } = this;
     if (!this.complete) {
-      if (stream instanceof CsvSummaryStream) return ragged.error;
+      // Stopped where a parse error is (its message), or at a line or row it does not take.
+      if (stream instanceof CsvSummaryStream) return stream.failure && csvLineError(f, stream.failure);
       return stream.failure && jsonRowProblem(f, stream.failure);
     }
     const summer = stream.finish();
     if (!summer) return null;
-    if (ragged.count > 0) return onlyRagged(ragged, summer.k, outOfRange, readSibling);
+    if (oddRows.count > 0) {
+      const rowsStart = stream instanceof CsvSummaryStream ? stream.rowsStart : 0;
+      return oddRowsListed(f, this.format === 'json', { labelsOutOfRange: outOfRange, oddRows, k: summer.k, rowsStart }, readSibling);
+    }
     let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]);
     if (this.format === 'json') {
       // Each label's span: from the tail, or as the stream read them before the logits.
@@ -239,11 +254,9 @@ const READ_AGAIN = 'read again';
  */
 function csvLineProblem(f: ChunkFile, stream: CsvStop, readSibling?: ReadSibling): Problem | null | typeof READ_AGAIN {
   const failure = stream.failure;
-  if (!failure) return null;
-  const line = bytesThrough(f, failure.offset, 10);
-  if (!line) return null;
-  const head = readAt(f, 0, failure.rowsStart);
-  const read = csvLineCheck(head, line, failure.row);
+  const checked = failure && checkCsvLine(f, failure);
+  if (!failure || !checked) return null;
+  const { head, line, read } = checked;
   if ('error' in read) return shifted(head, failure.offset, read.error.toProblem());
   if (!read.ragged) return null;
   // A file cut short: its last line, after rows that alone would be read without a problem.
@@ -251,54 +264,18 @@ function csvLineProblem(f: ChunkFile, stream: CsvStop, readSibling?: ReadSibling
   return cut ? shifted(head, failure.offset, read.ragged) : READ_AGAIN;
 }
 
-/**
- * Ragged rows a stream reads past (its `oddRow`), listed as the full reader lists them (20 of a
- * kind, then a count) when they are a file's only fault. A CSV line is checked by the full reader's
- * parser of the file's head and that line; `error` when it is a parse error instead, which is then
- * the full reader's one message.
- */
-class RaggedRows {
-  readonly sink = new ProblemSink();
-  count = 0;
-  error: Problem | null = null;
-  private head: Uint8Array | null = null;
-  /** A JSON's rows of each odd length so far. */
-  private readonly lengths = new Map<number, number>();
+/** The line a CSV stream stopped at, checked by the full reader's parser of the file's head and that line; null past MAX_LINE_BYTES. */
+function checkCsvLine(f: ChunkFile, failure: CsvLineFailure) {
+  const line = bytesThrough(f, failure.offset, 10);
+  if (!line) return null;
+  const head = readAt(f, 0, failure.rowsStart);
+  return { head, line, read: csvLineCheck(head, line, failure.row) };
+}
 
-  constructor(private readonly f: ChunkFile) {}
-
-  readPastLine(line: Uint8Array, at: CsvLineFailure): boolean {
-    if (this.full()) return false;
-    const head = (this.head ??= readAt(this.f, 0, at.rowsStart));
-    const read = csvLineCheck(head, line, at.row);
-    if ('error' in read) this.error = shifted(head, at.offset, read.error.toProblem());
-    const ragged = 'ragged' in read && shifted(head, at.offset, read.ragged);
-    return !!ragged && this.add(ragged);
-  }
-
-  /**
-   * A JSON row of plain numbers, of another length than the first row's (evenedRows): while that
-   * length stays the most common, as the full reader counts, the row is listed against it.
-   */
-  readPastRow(row: Uint8Array, at: JsonOddRow): boolean {
-    if (this.full() || at.length < 0) return false;
-    const seen = (this.lengths.get(at.length) ?? 0) + 1;
-    this.lengths.set(at.length, seen);
-    // The full reader takes the most common length, switching when another's count passes it: the
-    // first row's length is that of the rows before this one but the odd ones (all noted so far).
-    if (seen > at.row - this.count) return false;
-    return this.add(oddRowProblem('logits', at.row, at.length, at.k, 0, at.offset, at.offset + row.length));
-  }
-
-  private full(): boolean {
-    return this.count >= raggedRowCap(this.f.size);
-  }
-
-  private add(ragged: Problem): true {
-    this.sink.add(ragged);
-    this.count++;
-    return true;
-  }
+/** The full reader's parse error at the line a CSV stream stopped at, if it is one. */
+function csvLineError(f: ChunkFile, failure: CsvLineFailure): Problem | null {
+  const checked = checkCsvLine(f, failure);
+  return checked && 'error' in checked.read ? shifted(checked.head, failure.offset, checked.read.error.toProblem()) : null;
 }
 
 function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
@@ -311,11 +288,6 @@ function jsonProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptio
   // Read again (or first): labels not found from the tail of a file cut short, out of range, or
   // rows of another length (noted, not stopped at).
   return readNoting(f, 'json', readSibling);
-}
-
-/** The ragged rows' list, when they are all the full reader would say (no label out of range, no class-name problem). */
-function onlyRagged(ragged: RaggedRows, k: number, outOfRange: OutOfRangeLabels, readSibling?: ReadSibling): Problem[] | null {
-  return outOfRange.count === 0 && classNamesClean(k, readSibling) ? ragged.sink.summarize() : null;
 }
 
 /** The full reader's parse error at the row a JSON stream stopped in (or at the file's end after it), if any. */

@@ -174,7 +174,7 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
       : new CsvSummaryStream(
           { k: job.k, final: job.final, target },
           outOfRange,
-          job.rowsStart === undefined ? null : raggedLineReader(f, job.rowsStart, odd),
+          job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
         );
     // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
     // unread end comes again with the next): no second read of the part.
@@ -188,8 +188,6 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
       const summer = read && stream.finish();
       if (!summer) {
         const stop = !read ? stream.partStop() : null;
-        // The rows before a stop are not clean when the part read past a ragged row among them.
-        if (stop && odd.count > 0) stop.bounds = null;
         return { ...failed, refused: true, ...(stop && { stop }) };
       }
       // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
@@ -213,17 +211,23 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
 }
 
 /**
- * A CSV part's `oddRow`: a line the stream does not take is read past, and noted, when the full
- * reader's parser of the header and that line finds it ragged (as streamedProblem's one-thread
- * read does). A parse error, any other line, a line that is not all ASCII (the part's line tables
- * assume ASCII) or a ragged row past the file's cap stops the part there.
+ * A CSV stream's `oddRow` (a part's, or streamedProblem's one-thread read): a line the stream does
+ * not take is read past, and noted, when the full reader's parser of the header and that line
+ * finds it ragged. A parse error, any other line, a ragged row past the file's cap, or with
+ * `asciiOnly` (a part's line tables assume ASCII) a line that is not all ASCII stops the stream
+ * there. `rowsStart`: where the header ends (null: the stream's own, a whole file's).
  */
-function raggedLineReader(f: ChunkFile, rowsStart: number, noted: OddRows): (line: Uint8Array, at: CsvLineFailure) => boolean {
+export function raggedLineReader(
+  f: ChunkFile,
+  noted: OddRows,
+  rowsStart: number | null,
+  asciiOnly: boolean,
+): (line: Uint8Array, at: CsvLineFailure) => boolean {
   let head: Uint8Array | null = null;
   const cap = raggedRowCap(f.size);
   return (line, at) => {
-    if (noted.count >= cap || !isAscii(line)) return false;
-    head ??= readAt(f, 0, rowsStart);
+    if (noted.count >= cap || (asciiOnly && !isAscii(line))) return false;
+    head ??= readAt(f, 0, rowsStart ?? at.rowsStart);
     const read = csvLineCheck(head, line, at.row);
     if (!('ragged' in read && read.ragged)) return false;
     noted.note(at.row, at.offset, at.offset + line.length);
@@ -232,11 +236,12 @@ function raggedLineReader(f: ChunkFile, rowsStart: number, noted: OddRows): (lin
 }
 
 /**
- * A JSON part's `oddRow`: a row of plain numbers of another length is read past and noted (its
- * row from the part's first, its span and length); one that is not plain numbers, or past the
- * file's cap, stops the part there (its parse error is the full reader's message).
+ * A JSON stream's `oddRow` (a part's, or streamedProblem's one-thread read, `firstRow` 0): a row of
+ * plain numbers of another length is read past and noted (its row from `firstRow`, its span and
+ * length); one that is not plain numbers, or past the file's cap, stops the stream there (its parse
+ * error is the full reader's message).
  */
-function oddJsonRowReader(f: ChunkFile, firstRow: number, noted: OddRows): (row: Uint8Array, at: JsonOddRow) => boolean {
+export function oddJsonRowReader(f: ChunkFile, firstRow: number, noted: OddRows): (row: Uint8Array, at: JsonOddRow) => boolean {
   const cap = raggedRowCap(f.size);
   return (row, at) => {
     if (at.length < 0 || noted.count >= cap) return false;
