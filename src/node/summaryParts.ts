@@ -50,6 +50,20 @@ export interface PartJob {
   after?: RowsBefore;
   /** A count job's count also goes here, for the parts that wait for it. */
   countInto?: RowsBefore;
+  /** The run's earliest stop, shared by its parts (runPlan): a part after it gives up. */
+  stops?: PartStops;
+}
+
+/**
+ * A run's parts share the lowest index of a part that did not read all its rows. The file's answer
+ * is then decided at or before that part (partsStopOf; readPastStopOf needs every part whole), so
+ * a later part gives up when it sees it: a 1 GB file with a bad value early in its first part is
+ * not read to its end by the other threads, nor its logits kept.
+ */
+export interface PartStops {
+  /** [0]: the lowest index of a part that stopped; the number of parts until one does. */
+  earliest: Int32Array;
+  index: number;
 }
 
 /**
@@ -86,6 +100,8 @@ export interface PartResult {
   labels?: NotedLabels;
   /** A part that read all its rows: the rows of another width it read past (as neutral rows), when any; the part is then not ok. */
   odd?: NotedOddRows;
+  /** Given up because a part before it stopped (PartStops): its rows not read, but with a target its line tables built. */
+  afterStop?: boolean;
 }
 
 /** The format of a file the parts readers take (a CSV or JSON by its name; a .tsv is the full reader's), else null. */
@@ -135,6 +151,21 @@ export function partsFor(threads: number, minPartBytes = MIN_PART_BYTES, perThre
 }
 
 export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | null): PartResult {
+  const result = readPart(job, open);
+  if (job.stops && !result.labels) noteStop(job.stops);
+  return result;
+}
+
+/** Lowers the run's earliest stop to this part's index. */
+function noteStop({ earliest, index }: PartStops): void {
+  for (let seen = Atomics.load(earliest, 0); index < seen;) {
+    const was = Atomics.compareExchange(earliest, 0, seen, index);
+    if (was === seen) return;
+    seen = was;
+  }
+}
+
+function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartResult {
   const failed: PartResult = { ok: false, hits: 0, losses: new Float64Array(0), bounds: new Float64Array(0) };
   if (job.after) {
     const firstRow = rowsBefore(job.after);
@@ -179,12 +210,20 @@ export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | 
     // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
     // unread end comes again with the next): no second read of the part.
     const lines = target && !job.skipLines ? new LineTableBuilder(job.start, true) : null;
+    const { stops } = job;
+    let givenUpAt = -1;
     try {
       const read = feedChunks(f, job.start, job.end, (bytes, last, offset) => {
+        if (stops && Atomics.load(stops.earliest, 0) < stops.index) return ((givenUpAt = offset), -1);
         const used = stream.feed(bytes, last, offset);
         if (lines && used >= 0) lines.feed(bytes.subarray(0, last ? bytes.length : used));
         return used;
       });
+      if (givenUpAt >= 0) {
+        // The lines fed so far end where it gave up; the rest are scanned here, on this thread.
+        const rest = lines && feedLines(lines, f, givenUpAt, job.end, false).finish();
+        return { ...failed, refused: true, afterStop: true, ...(rest && { lines: rest }) };
+      }
       const summer = read && stream.finish();
       if (!summer) {
         const stop = !read ? stream.partStop() : null;
@@ -337,7 +376,11 @@ let lineChunk: Uint8Array | undefined;
  * ASCII; false for bytes it did not accept (a file it stopped in: streamedProblem.ts).
  */
 export function lineStretch(f: ChunkFile, start: number, end: number, knownAscii = true): LineStretch {
-  const lines = new LineTableBuilder(start, knownAscii);
+  return feedLines(new LineTableBuilder(start, knownAscii), f, start, end, knownAscii).finish();
+}
+
+/** Feeds [start, end) of the file to `lines` (fed up to `start`), a chunk at a time. */
+function feedLines(lines: LineTableBuilder, f: ChunkFile, start: number, end: number, knownAscii: boolean): LineTableBuilder {
   // No bigger than the stretch: a fresh buffer of a read's size costs a new worker page faults for a header of a few bytes.
   const want = Math.min(READ_CHUNK_BYTES, Math.max(1, end - start));
   if (!lineChunk || lineChunk.length < want) lineChunk = new Uint8Array(want);
@@ -350,7 +393,7 @@ export function lineStretch(f: ChunkFile, start: number, end: number, knownAscii
     lines.feed(piece, knownAscii || isAscii(piece));
     at += got;
   }
-  return lines.finish();
+  return lines;
 }
 
 /**
@@ -473,7 +516,8 @@ export interface PartPlan {
 
 /**
  * Runs a plan's jobs (on threads when `run` is given, else each by `here`): each part's result in
- * part order, with the parts' rows and first rows; null when a count failed. A JSON plan's parts
+ * part order, with the parts' rows and first rows; null when a count failed. A part after one that
+ * did not read all its rows gives up (PartStops), its result `afterStop`. A JSON plan's parts
  * after the first wait for the counts before them (a count job takes each part's ']' but the
  * last's), so the jobs go in the order the threads take them: the first count, the first part (it
  * starts at row 0, so one thread reads while another counts), the other counts, the other parts.
@@ -487,9 +531,12 @@ export function runPlan(
   here: (job: PartJob) => PartResult,
 ): { results: PartResult[]; rows: number[]; firstRows: number[] } | null {
   const runAll = run ?? ((all: PartJob[]) => all.map(here));
-  if (!plan.counts) return { results: runAll(jobs), rows: plan.rows, firstRows: plan.firstRows };
+  // A fresh earliest stop each run (PartStops): none yet.
+  const earliest = new Int32Array(new SharedArrayBuffer(4)).fill(jobs.length);
+  const parts = jobs.map((job, index) => ({ ...job, stops: { earliest, index } }));
+  if (!plan.counts) return { results: runAll(parts), rows: plan.rows, firstRows: plan.firstRows };
   const [firstCount, ...otherCounts] = plan.counts.jobs;
-  const order = [firstCount, jobs[0], ...otherCounts, ...jobs.slice(1)];
+  const order = [firstCount, parts[0], ...otherCounts, ...parts.slice(1)];
   const results = runAll(order).filter((_, i) => order[i].countByte === undefined);
   // Every count job has written its count (−2: not counted) by the time every job has run.
   const counts = Array.from(plan.counts.rows.subarray(0, plan.counts.jobs.length));
