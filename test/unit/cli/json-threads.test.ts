@@ -58,12 +58,15 @@ describe('JSON --threads: the same bits for every N', () => {
       assert.equal(one === 'null', name === 'bad.json' || name === 'short-labels.json', `${name} streamed`);
       for (const count of [2, 3, 4, 5]) {
         const failed: boolean[] = [];
+        const gaveUp: boolean[] = []; // after the part that failed (PartStops)
         let counted = 0; // the pre-scan's row counts, run on the threads too
         const runParts = (jobs: PartJob[]) =>
           jobs.map((job) => {
             const r = summarizePart(job, open);
-            if (job.countByte === undefined) failed.push(!r.ok);
-            else counted++;
+            if (job.countByte === undefined) {
+              failed.push(!r.ok && !r.afterStop);
+              gaveUp.push(r.afterStop === true);
+            } else counted++;
             return r;
           });
         const many = JSON.stringify(streamedSummary(path, open, () => null, 'mean', { count, minPartBytes: 256, runParts }));
@@ -72,7 +75,15 @@ describe('JSON --threads: the same bits for every N', () => {
         assert.equal(failed.length, count, `${name}: ${count} parts`);
         // The rows before each cut: counted on the threads, beside the parts (runPlan).
         assert.equal(counted, count - 1, `${name}: the pre-scan's count jobs`);
-        if (name === 'bad.json') assert.equal(failed.filter(Boolean).length, 1, `${name}: one part failed`);
+        if (name === 'bad.json') {
+          assert.equal(failed.filter(Boolean).length, 1, `${name}: one part failed`);
+          // Every part after it gave up, none before it.
+          assert.deepEqual(
+            gaveUp,
+            failed.map((_, i) => i > failed.indexOf(true)),
+            `${name}: the parts after the failed one gave up`,
+          );
+        }
         if (one !== 'null')
           assert.ok(
             failed.every((f) => !f),
