@@ -24,6 +24,12 @@ export interface RowTarget {
   predicted: Int32Array;
   pTrue: Float64Array;
   pPredicted: Float64Array;
+  /**
+   * Shared by the parts of a file read on several threads: [0] becomes 1 once any part has found
+   * the file faulty (a row it read past, a label out of range, a stop). Its logits are then never
+   * asked for, so no part keeps them after.
+   */
+  faulty?: Int32Array;
 }
 
 /** A RowTarget's arrays for n rows, each in a buffer of `buffer` (shared memory when threads fill them). */
@@ -224,9 +230,12 @@ export class LogitRowSummer {
 
   private keep(t: RowTarget, values: Float64Array, s: ReturnType<typeof summarizeClassification>): void {
     const at = t.firstRow + this.n;
-    // After a label out of range or a ragged row the file has errors: its logits are never asked
-    // for (a part that kept them all made `check` of a 1 GB file of 1-based labels hold 1 GB).
-    if (!this.outOfRange?.count && this.rowsReadPast === 0) t.values?.set(values, at * this.k);
+    // After a label out of range or a ragged row, here or in another part, the file has errors:
+    // its logits are never asked for (a part that kept them all made `check` of a 1 GB file of
+    // 1-based labels hold 1 GB).
+    const faulty = (this.outOfRange?.count ?? 0) > 0 || this.rowsReadPast > 0;
+    if (faulty && t.faulty) Atomics.store(t.faulty, 0, 1);
+    if (!faulty && !(t.faulty && Atomics.load(t.faulty, 0) > 0)) t.values?.set(values, at * this.k);
     t.spans.set(this.spans.subarray(0, 2 * this.rows), 2 * at);
     t.losses.set(s.losses, at);
     t.labels.set(s.actual, at);

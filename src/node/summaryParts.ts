@@ -58,11 +58,15 @@ export interface PartJob {
  * A run's parts share the lowest index of a part that did not read all its rows. The file's answer
  * is then decided at or before that part (partsStopOf; readPastStopOf needs every part whole), so
  * a later part gives up when it sees it: a 1 GB file with a bad value early in its first part is
- * not read to its end by the other threads, nor its logits kept.
+ * not read to its end by the other threads. They share whether any part found a fault too: the
+ * logits of a faulty file are never asked for, so no part keeps them after (`check` of a 1 GB CSV
+ * with ragged rows held 317 MB).
  */
 export interface PartStops {
   /** [0]: the lowest index of a part that stopped; the number of parts until one does. */
   earliest: Int32Array;
+  /** [0]: 1 once any part found the file faulty (RowTarget.faulty): no part keeps logits after. */
+  faulty: Int32Array;
   index: number;
 }
 
@@ -153,6 +157,7 @@ export function partsFor(threads: number, minPartBytes = MIN_PART_BYTES, perThre
 export function summarizePart(job: PartJob, open: (path: string) => ChunkFile | null): PartResult {
   const result = readPart(job, open);
   if (job.stops && !result.labels) noteStop(job.stops);
+  if (job.stops && !result.ok) Atomics.store(job.stops.faulty, 0, 1);
   return result;
 }
 
@@ -190,7 +195,8 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
   const f = open(job.path);
   if (!f) return failed;
   try {
-    const { json, target } = job;
+    const { json, stops } = job;
+    const target = job.target && stops ? { ...job.target, faulty: stops.faulty } : job.target;
     // Labels out of range and rows of another width are noted and read past: a file whose only
     // fault they are is listed from the parts (readPastStopOf), not read again on one thread. A
     // JSON part keeps every odd row's length (the most common length decides), a CSV's 20 lines.
@@ -210,7 +216,6 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
     // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
     // unread end comes again with the next): no second read of the part.
     const lines = target && !job.skipLines ? new LineTableBuilder(job.start, true) : null;
-    const { stops } = job;
     let givenUpAt = -1;
     try {
       const read = feedChunks(f, job.start, job.end, (bytes, last, offset) => {
@@ -531,9 +536,10 @@ export function runPlan(
   here: (job: PartJob) => PartResult,
 ): { results: PartResult[]; rows: number[]; firstRows: number[] } | null {
   const runAll = run ?? ((all: PartJob[]) => all.map(here));
-  // A fresh earliest stop each run (PartStops): none yet.
+  // A fresh earliest stop each run (PartStops): none yet, and no fault.
   const earliest = new Int32Array(new SharedArrayBuffer(4)).fill(jobs.length);
-  const parts = jobs.map((job, index) => ({ ...job, stops: { earliest, index } }));
+  const faulty = new Int32Array(new SharedArrayBuffer(4));
+  const parts = jobs.map((job, index) => ({ ...job, stops: { earliest, faulty, index } }));
   if (!plan.counts) return { results: runAll(parts), rows: plan.rows, firstRows: plan.firstRows };
   const [firstCount, ...otherCounts] = plan.counts.jobs;
   const order = [firstCount, parts[0], ...otherCounts, ...parts.slice(1)];

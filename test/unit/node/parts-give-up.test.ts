@@ -3,7 +3,8 @@
  * before the stopped part, so the later part's rows are not read (the CLI), or only its line tables
  * are built (the worker). The parts are run here in an order threads could take them: the last part
  * first, told mid-way (after a few of its reads) that the first part has stopped, as a thread
- * reading it beside the other would be. The answer is the full reader's either way.
+ * reading it beside the other would be. The answer is the full reader's either way. Once any part
+ * finds a fault, no part keeps logits (`check` and the worker read them into shared memory).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,8 @@ import { streamedSummary } from '../../../src/cli/streamSummary';
 import { openChunkFile, READ_CHUNK_BYTES, type ChunkFile } from '../../../src/node/chunkFile';
 import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
 import { streamedProblem, streamedProblemAnalysis, type GaveUp } from '../../../src/node/streamedProblem';
-import { lineStretch, summarizePart, type PartJob, type PartResult } from '../../../src/node/summaryParts';
+import { rowArrays, withSmallBlocks } from '../../../src/core/summaryRows';
+import { lineStretch, planCsvParts, runPlan, summarizePart, type PartJob, type PartResult } from '../../../src/node/summaryParts';
 import { csvOf, jsonOf, seededLogitRows } from '../../helpers/logitFiles';
 
 const dir = mkdtempSync(join(tmpdir(), 'gl-parts-give-up-'));
@@ -189,4 +191,81 @@ test('a part before the one that stopped reads on, though it runs after it: the 
       f.close();
     }
   }
+});
+
+/**
+ * The CSV `name` read in 2 parts into a RowTarget with logits (as `check` reads it), the parts run
+ * by `order` (part indices): each part's result, and the logits kept (NaN where none was).
+ */
+function keptLogits(
+  path: string,
+  order: number[],
+): { results: PartResult[]; values: Float64Array; firstRows: number[]; k: number; faultSeenWhileReading: boolean[] } {
+  const f = open(path)!;
+  try {
+    const plan = planCsvParts(path, f, () => 2, true)!;
+    assert.equal(plan.jobs.length, 2);
+    const shared = (bytes: number) => new SharedArrayBuffer(bytes);
+    const values = new Float64Array(shared(8 * plan.n * plan.k)).fill(NaN);
+    const arrays = rowArrays(plan.n, shared);
+    const jobs = plan.jobs.map((job, i) => ({ ...job, target: { firstRow: plan.firstRows[i], ...arrays, values } }));
+    // Whether a part's own reads saw the shared fault flag raised (by itself, before it ended).
+    const faultSeenWhileReading = plan.jobs.map(() => false);
+    const run = (all: PartJob[]) => {
+      const results: PartResult[] = new Array(all.length);
+      for (const i of order) {
+        const watching = (p: string): ChunkFile | null => {
+          const f = open(p)!;
+          return {
+            ...f,
+            read: (into, at, length, position) => {
+              if (Atomics.load(all[i].stops!.faulty, 0) > 0) faultSeenWhileReading[i] = true;
+              return f.read(into, at, length, position);
+            },
+          };
+        };
+        results[i] = summarizePart(all[i], watching);
+      }
+      return results;
+    };
+    const ran = runPlan(plan, jobs, run, () => assert.fail('run takes every job'))!;
+    return { results: ran.results, values, firstRows: plan.firstRows, k: plan.k, faultSeenWhileReading };
+  } finally {
+    f.close();
+  }
+}
+
+/** Whether rows [from, to) of `values` (k a row) were all kept, or none was. */
+function rowsKept(values: Float64Array, k: number, from: number, to: number): 'all' | 'none' | 'some' {
+  const part = values.subarray(from * k, to * k);
+  const kept = part.filter((v) => !Number.isNaN(v)).length;
+  return kept === part.length ? 'all' : kept === 0 ? 'none' : 'some';
+}
+
+test('once any part finds a fault, no part keeps logits: a ragged row in the first part, a bad value in the last read first', () => {
+  const n = 4000;
+  // Valid: every row kept, the full reader's numbers.
+  const valid = fileWith('kept.csv', () => {});
+  const whole = keptLogits(valid.path, [0, 1]);
+  assert.ok(whole.results.every((r) => r.ok));
+  assert.equal(rowsKept(whole.values, whole.k, 0, n), 'all');
+  const full = runPipeline(new TextEncoder().encode(valid.text), 'kept.csv').dataset as { values: Float64Array };
+  assert.deepEqual(whole.values, full.values);
+  // A ragged row early in the first part: the second part, clean and read after, keeps none.
+  const ragged = fileWith('ragged.csv', (lines) => {
+    lines[150] = lines[150].replace(/,\d+$/, '');
+  });
+  // Blocks of 16 rows: the row's block is summarised long before the part ends.
+  const noted = withSmallBlocks(16, () => keptLogits(ragged.path, [0, 1]));
+  assert.ok(noted.results[0].odd && noted.results[1].ok, 'the first part read past it, the second is clean');
+  assert.equal(rowsKept(noted.values, noted.k, noted.firstRows[1], n), 'none', 'the second part kept no logits');
+  // Raised as soon as the row's block was summarised, for the parts reading at the same time.
+  assert.equal(noted.faultSeenWhileReading[0], true, 'the first part raised the flag while it was still reading');
+  // A bad value in the last part, read first: the first part, read whole after it, keeps none.
+  const late = fileWith('late-kept.csv', badValueAt(3700));
+  const stopped = keptLogits(late.path, [1, 0]);
+  assert.ok(stopped.results[1].stop && stopped.results[0].ok, 'the last part stopped, the first read all its rows');
+  assert.equal(rowsKept(stopped.values, stopped.k, 0, stopped.firstRows[1]), 'none', 'the first part kept no logits');
+  // Read in file order, the first part kept its rows before the stop was found.
+  assert.equal(rowsKept(keptLogits(late.path, [0, 1]).values, stopped.k, 0, stopped.firstRows[1]), 'all');
 });
