@@ -681,6 +681,53 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   return found && { ...found, keyAt: tailStart + keyAt };
 }
 
+/** Labels read from a JSON file's head (`{"labels": […], "logits": [`) and where the logits' rows start. */
+export interface HeadLabels extends TailLabels {
+  rowsStart: number;
+}
+
+/**
+ * The labels of a JSON file that begins `{"labels": [i, …], "logits": [` (json.dump of a dict
+ * whose labels come first), read from `head`, its first bytes: the labels, each one's [start, end),
+ * and the offset just past the logits' '[' (`keyAt` is −1: no key follows the logits); 'more'
+ * when the head ends before that '['; null when the file does not begin so. The same labels as
+ * labelsFromTail takes at the end.
+ */
+export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
+  let i = 0;
+  const ws = () => {
+    while (i < head.length && isSpace(head[i])) i++;
+    return i < head.length;
+  };
+  const expect = (byte: number) => (ws() ? (head[i++] === byte ? true : null) : 'more');
+  const key = (name: string): true | 'more' | null => {
+    if (!ws()) return 'more';
+    if (i + name.length > head.length) return 'more';
+    for (let j = 0; j < name.length; j++) if (head[i + j] !== name.charCodeAt(j)) return null;
+    i += name.length;
+    return true;
+  };
+  for (const step of [() => expect(123), () => key('"labels"'), () => expect(58), () => expect(91)]) {
+    const got = step();
+    if (got !== true) return got;
+  }
+  const open = i - 1;
+  let commas = 0;
+  for (; i < head.length && head[i] !== 93; i++) {
+    const c = head[i];
+    if (!((c >= 48 && c <= 57) || c === 44 || c === 46 || c === 43 || c === 45 || c === 101 || c === 69 || isSpace(c))) return null;
+    if (c === 44) commas++;
+  }
+  if (i === head.length) return 'more';
+  const close = i++;
+  for (const step of [() => expect(44), () => key('"logits"'), () => expect(58), () => expect(91)]) {
+    const got = step();
+    if (got !== true) return got;
+  }
+  const found = tailLabelList(head, 0, open + 1, close, commas + 1);
+  return found && { ...found, keyAt: -1, rowsStart: i };
+}
+
 /**
  * The `count` labels between `p` and `close` (the array's ']'), each a whole number in (−2³¹, 2³¹)
  * (a class index, or one out of range that a summer refuses or notes), and each one's [start, end)

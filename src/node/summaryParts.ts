@@ -16,6 +16,7 @@ import {
   CsvSummaryStream,
   headerWidth,
   JsonSummaryStream,
+  labelsFromHead,
   labelsFromTail,
   type CsvLineFailure,
   type CsvStop,
@@ -501,6 +502,34 @@ export function jsonTail(f: ChunkFile): TailLabels | null {
   }
 }
 
+/** Where a JSON file's logits rows start and end (before what follows them), and its labels. */
+interface JsonLayout {
+  tail: TailLabels;
+  rowsStart: number;
+  rowsEnd: number;
+}
+
+/** `{"logits": [` at the head and the labels at the end; null when the file is not so. */
+function logitsFirst(f: ChunkFile): JsonLayout | null {
+  const tail = jsonTail(f);
+  if (!tail) return null;
+  const head = readAt(f, 0, Math.min(f.size, 1 << 16));
+  const text = Buffer.from(head.buffer, head.byteOffset, head.length).toString('latin1');
+  const m = /^[ \t\r\n]*\{[ \t\r\n]*"logits"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
+  return m && { tail, rowsStart: m[0].length, rowsEnd: tail.keyAt };
+}
+
+/** `{"labels": […], "logits": [` at the head (read growing, as jsonTail reads the end); the rows then run to the file's end. */
+function labelsFirst(f: ChunkFile): JsonLayout | null {
+  for (let size = 64 << 10; ; size *= 4) {
+    const length = Math.min(size, f.size, MAX_TAIL);
+    const found = labelsFromHead(readAt(f, 0, length));
+    if (found === null) return null;
+    if (found !== 'more') return { tail: found, rowsStart: found.rowsStart, rowsEnd: f.size };
+    if (length === f.size || length === MAX_TAIL) return null;
+  }
+}
+
 /** A simple-layout file cut into parts: the jobs, each part's planned rows, and where the rows start. */
 export interface PartPlan {
   k: number;
@@ -563,24 +592,25 @@ export function firstRowsOf(rows: number[]): number[] {
   return firstRows;
 }
 
-/** Parts of a JSON file in the simple layout (`{"logits": [[…], …], "labels": […]}`), or null. */
+/**
+ * Parts of a JSON file in the simple layout, `{"logits": [[…], …], "labels": […]}` or with the
+ * labels first (`{"labels": […], "logits": [[…], …]}`, json.dump of a dict built in that order),
+ * or null.
+ */
 export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: number) => number): PartPlan | null {
-  const tail = jsonTail(f);
-  if (!tail) return null;
-  const head = new Uint8Array(Math.min(f.size, 1 << 16));
-  const got = f.read(head, 0, head.length, 0);
-  // One byte, one character; natively: a loop of String.fromCharCode took 20 ms in a new (cold) file worker.
-  const text = Buffer.from(head.buffer, head.byteOffset, got).toString('latin1');
-  const m = /^[ \t\r\n]*\{[ \t\r\n]*"logits"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
-  if (!m) return null;
-  const rowsStart = m[0].length;
+  const layout = logitsFirst(f) ?? labelsFirst(f);
+  if (!layout) return null;
+  const { tail, rowsStart, rowsEnd } = layout;
   // K from the first row: its commas (a row that is not K plain numbers fails its part anyway).
-  const open = text.indexOf('[', rowsStart);
+  const first = readAt(f, rowsStart, Math.min(f.size - rowsStart, 1 << 16));
+  // One byte, one character; natively: a loop of String.fromCharCode took 20 ms in a new (cold) file worker.
+  const text = Buffer.from(first.buffer, first.byteOffset, first.length).toString('latin1');
+  const open = text.indexOf('[');
   const close = text.indexOf(']', open);
   if (open < 0 || close < 0) return null;
   const k = text.slice(open, close).split(',').length;
   if (k < 2) return null;
-  const cuts = jsonCuts(f, rowsStart, tail.keyAt, Math.max(1, parts(tail.keyAt - rowsStart)));
+  const cuts = jsonCuts(f, rowsStart, rowsEnd, Math.max(1, parts(rowsEnd - rowsStart)));
   const n = tail.labels.length;
   const rows = new Int32Array(new SharedArrayBuffer(4 * cuts.length)).fill(-1);
   const jobs: PartJob[] = cuts.map((start, i) => ({

@@ -1,11 +1,12 @@
-// labelsFromTail (the JSON threads' plan reads the labels from the file's end): for any list of
+// labelsFromTail (the JSON threads' plan reads the labels from the file's end), and labelsFromHead
+// (from its head, when they come before the logits): for any list of
 // label texts, the labels JSON.parse gives when each is a whole number in (−2^31, 2^31) (a class
 // index, or a label out of range such as torch's ignore_index −100, which the summer notes), each
 // one's exact place in the file and the key's; null when any one is not.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { labelsFromTail } from '../../../src/core/summaryStream';
+import { labelsFromHead, labelsFromTail } from '../../../src/core/summaryStream';
 
 /** Label texts: plain indices (the fast path), other spellings of whole numbers, and texts that are not labels. */
 const labelText = fc.oneof(
@@ -61,5 +62,46 @@ describe('labelsFromTail', () => {
     const text = new TextEncoder().encode('3, 1, 4, 1, 5]}');
     assert.equal(labelsFromTail(text, 100), 'more');
     assert.equal(labelsFromTail(text, 0), null);
+  });
+});
+
+describe('labelsFromHead', () => {
+  it('gives the labels labelsFromTail gives, with every label’s place and where the rows start, or null', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(gap, labelText, gap), { maxLength: 40 }), gap, (items, around) => {
+        let text = `${around}{${around}"labels"${around}:${around}[`;
+        const places: number[] = [];
+        items.forEach(([before, label, after], i) => {
+          text += (i ? ',' : '') + before;
+          places.push(text.length, text.length + label.length);
+          text += label + after;
+        });
+        text += `]${around},${around}"logits"${around}:${around}[`;
+        const rowsStart = text.length;
+        text += '[1, 2]]}';
+        const found = labelsFromHead(new TextEncoder().encode(text));
+        const labels = expected(items.map(([, label]) => label));
+        if (labels === null) return assert.equal(found, null);
+        assert.ok(found && found !== 'more');
+        assert.deepEqual(Array.from(found.labels), labels);
+        assert.deepEqual(Array.from(found.spans), places);
+        assert.equal(found.rowsStart, rowsStart);
+        assert.equal(found.keyAt, -1);
+        // Cut anywhere before the rows' '[': more is asked for, never a wrong answer.
+        for (const cut of [1, places[0] ?? 5, rowsStart - 1])
+          assert.equal(labelsFromHead(new TextEncoder().encode(text.slice(0, cut))), 'more');
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('null when the file does not begin with the labels and then the logits', () => {
+    for (const text of [
+      '{"logits": [[1, 2]], "labels": [0]}',
+      '{"labels": [0], "targets": [[1, 2]]}',
+      '["labels"]',
+      '{"labels": [0] "logits": [[1, 2]]}',
+    ])
+      assert.equal(labelsFromHead(new TextEncoder().encode(text)), null, text);
   });
 });

@@ -47,6 +47,10 @@ const layouts: Record<string, (d: ReturnType<typeof logits>) => string> = {
   'json.dump (one line)': (d) => JSON.stringify({ logits: d.rows, labels: d.labels }).replace(/,/g, ', ').replace(/":/g, '": '),
   'a row a line': (d) => `{"logits": [\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\n')}\n],\n"labels": [${d.labels.join(', ')}]}\n`,
   'CRLF, no spaces': (d) => `{"logits":[${d.rows.map((r) => `[${r.join(',')}]`).join(',\r\n')}],\r\n"labels":[${d.labels.join(',')}]}\r\n`,
+  // json.dump of a dict built labels first: the labels from the head, the rows to the file's end.
+  'labels first (json.dump)': (d) => JSON.stringify({ labels: d.labels, logits: d.rows }).replace(/,/g, ', ').replace(/":/g, '": '),
+  'labels first, a row a line, CRLF': (d) =>
+    `{"labels": [${d.labels.join(', ')}],\r\n "logits": [\r\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\r\n')}\r\n]}\r\n`,
 };
 
 function csv(d: ReturnType<typeof logits>, eol: string, trailing: string, label = (l: number, _i: number) => String(l)): string {
@@ -202,7 +206,11 @@ test('anything the fast path must leave to the full reader gives null', () => {
     const path = write(name, text);
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, options, { count, minPartBytes: 64 }), null, name);
   };
-  refuse('labels-first.json', `{"labels": [${d.labels.join(', ')}], "logits": ${JSON.stringify(d.rows)}}`);
+  // Labels first, then something the simple layout does not have: another key, labels that are not class indices, no logits.
+  refuse('labels-first-key.json', `{"labels": [${d.labels.join(', ')}], "logits": ${JSON.stringify(d.rows)}, "note": 1}`);
+  refuse('labels-first-half.json', `{"labels": [0.5, ${d.labels.slice(1).join(', ')}], "logits": ${JSON.stringify(d.rows)}}`);
+  refuse('labels-first-count.json', `{"labels": [${d.labels.slice(1).join(', ')}], "logits": ${JSON.stringify(d.rows)}}`);
+  refuse('labels-only.json', `{"labels": [${d.labels.join(', ')}], "probabilities": ${JSON.stringify(d.rows)}}`);
   refuse('label.json', good.replace(/"labels": \[\d+/, '"labels": [3'));
   refuse('nan.json', good.replace(/\],\n {2}\[[^,]+/, '],\n  [NaN'));
   refuse('ragged.json', good.replace(/\[([^[\]]+)\]/, '[$1, 1]'));
