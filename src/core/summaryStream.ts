@@ -108,7 +108,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   failure: CsvLineFailure | null = null;
 
   /**
-   * `part`: the rows between two newlines of a file read by several threads (no header; K known);
+   * `part`: the rows between two newlines of a file read by several threads (no header; K and the
+   * unnamed columns before the logits known);
    * a part that is not the file's last must not end in blank lines (one thread would refuse them).
    * `outOfRange`: labels out of range are noted there and the rows read on (streamedProblem.ts, and
    * a part's: summaryParts.ts).
@@ -117,13 +118,17 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * that summary is never reported), as the full reader reads on past a ragged row.
    */
   constructor(
-    part?: { k: number; final: boolean; target?: RowTarget },
+    part?: { k: number; final: boolean; target?: RowTarget; leading?: number },
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
   ) {
     if (part) this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange);
     this.final = part?.final ?? true;
+    this.leading = part?.leading ?? 0;
   }
+
+  /** Unnamed columns before the logits (CsvColumns.leading): from the header, or the part's plan. */
+  private leading: number;
 
   private readonly final: boolean;
 
@@ -133,9 +138,10 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     if (!this.summer) {
       const nl = indexOfByte(b, 10);
       if (nl < 0) return last ? -1 : 0;
-      const k = headerWidth(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl);
-      if (k < 2) return -1;
-      this.summer = new LogitRowSummer(k, false, null, this.outOfRange);
+      const columns = csvColumns(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl);
+      if (!columns || columns.k < 2) return -1;
+      this.leading = columns.leading;
+      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange);
       p = nl + 1;
       this.rowsStart = base + p;
     }
@@ -161,6 +167,16 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       summer.spans[2 * summer.rows + 1] = base + end;
       const at = summer.rows * k;
       const next = lineEnd === len ? len : lineEnd + 1;
+      if (this.leading > 0) {
+        // An unnamed first column (pandas' index): a number, which the full reader reads and ignores.
+        scanNumber(b, p, scan);
+        if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) {
+          if (!this.readPast(summer, b, next, base)) return -1;
+          p = next;
+          continue;
+        }
+        p = scan.end + 1;
+      }
       for (let j = 0; j < k; j++) {
         scanNumber(b, p, scan);
         if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) {
@@ -235,16 +251,25 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   }
 }
 
-/** K when the header line b[0, end) is exactly logit_0,…,logit_{K−1},label; else -1. */
-export function headerWidth(b: Uint8Array, end: number): number {
+/** The columns of a CSV in the simple layout: K logits, after `leading` unnamed columns. */
+export interface CsvColumns {
+  k: number;
+  /** 1 for a first column with no name (pandas' index, `df.to_csv()`): numbers the full reader reads and ignores. */
+  leading: number;
+}
+
+/** The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label; else null. */
+export function csvColumns(b: Uint8Array, end: number): CsvColumns | null {
   let text = '';
   for (let i = 0; i < end; i++) {
-    if (b[i] > 126 || b[i] < 32) return -1;
+    if (b[i] > 126 || b[i] < 32) return null;
     text += String.fromCharCode(b[i]);
   }
   const cells = text.split(',');
-  if (cells.pop() !== 'label') return -1;
-  return cells.every((cell, j) => cell === `logit_${j}`) ? cells.length : -1;
+  if (cells.pop() !== 'label') return null;
+  const leading = cells.length > 1 && cells[0] === '' ? 1 : 0;
+  if (leading) cells.shift();
+  return cells.every((cell, j) => cell === `logit_${j}`) ? { k: cells.length, leading } : null;
 }
 
 /** smallInteger's answer for anything but a plain integer. */

@@ -187,7 +187,7 @@ function analyzeOpen(
     pPredicted: arrays.pPredicted,
   };
   const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
-  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count));
+  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), plan.leading);
   if (threads.valuesNow) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
 }

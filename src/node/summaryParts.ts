@@ -14,7 +14,7 @@ import { OddRows, OutOfRangeLabels, type NotedLabels, type NotedOddRows, type Ro
 import { MAX_MESSAGES_PER_KIND } from '../core/buildDataset';
 import {
   CsvSummaryStream,
-  headerWidth,
+  csvColumns,
   JsonSummaryStream,
   labelsFromHead,
   labelsFromTail,
@@ -39,6 +39,8 @@ export interface PartJob {
   final: boolean;
   /** A CSV's rows start: the header before it is what a part checks a line it does not take against. */
   rowsStart?: number;
+  /** A CSV's unnamed columns before the logits (CsvColumns.leading). */
+  leading?: number;
   /** A JSON file's part: its first row's index, whether it starts at the "logits" array's first row, and the labels. */
   json?: { firstRow: number; first: boolean; labels: Int32Array; keyAt: number };
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
@@ -210,7 +212,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
         )
       : new CsvSummaryStream(
-          { k: job.k, final: job.final, target },
+          { k: job.k, final: job.final, target, leading: job.leading },
           outOfRange,
           job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
         );
@@ -544,6 +546,8 @@ export interface PartPlan {
   rows: number[];
   firstRows: number[];
   tail: TailLabels | null;
+  /** A CSV's unnamed columns before the logits (CsvColumns.leading), when any. */
+  leading?: number;
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };
 }
@@ -653,8 +657,9 @@ export function planCsvParts(
     nl = indexOfByte(head.subarray(0, got), 10);
   }
   if (nl < 0) return null;
-  const k = headerWidth(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl);
-  if (k < 2) return null;
+  const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl);
+  if (!columns || columns.k < 2) return null;
+  const { k, leading } = columns;
   const rowsStart = nl + 1;
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));
   const rows = countRows ? csvRowCounts(path, f, cuts, countOn) : [];
@@ -662,8 +667,8 @@ export function planCsvParts(
   const n = rows.reduce((a, b) => a + b, 0);
   const jobs: PartJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++)
-    jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length, rowsStart });
-  return { k, n, rowsStart, jobs, rows, firstRows: firstRowsOf(rows), tail: null };
+    jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length, rowsStart, ...(leading > 0 ? { leading } : {}) });
+  return { k, n, rowsStart, jobs, rows, firstRows: firstRowsOf(rows), tail: null, ...(leading > 0 ? { leading } : {}) };
 }
 
 /**

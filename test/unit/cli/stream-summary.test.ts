@@ -77,6 +77,10 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'label-forms.csv': [header, ...rows.map((r, i) => `${r.join(',')},${['2.', '1e0', '+1', '0.000', '-0.0', '4e-0'][i % 6]}`)].join(
         '\n',
       ),
+      // pandas' df.to_csv() writes its index as a first, unnamed column.
+      'pandas-index.csv': [',' + header, ...csvBody.map((line, i) => `${i},${line}`)].join('\n') + '\n',
+      'pandas-bad-index.csv': [',' + header, ...csvBody.map((line, i) => `${i === 20 ? 'x' : i},${line}`)].join('\n') + '\n',
+      'two-unnamed.csv': [',,' + header, ...csvBody.map((line, i) => `${i},${i},${line}`)].join('\n') + '\n',
       'float-label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5.0', ...csvBody.slice(30)].join('\n'),
       'half-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,2.5'].join('\n'),
       'long-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,1.00000000000000'].join('\n'),
@@ -101,7 +105,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       const path = join(scratch, name);
       writeFileSync(path, text);
       same(path, name);
-      const simple = /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels)\./.test(name);
+      const simple = /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index)\./.test(name);
       assert.equal(streamedSummary(path, pieces(5), () => null, 'mean') !== null, simple, `${name} streamed`);
     }
     // Class names from classes.txt beside the file, right count and wrong count.

@@ -139,6 +139,32 @@ test('CSV, LF and CRLF, with and without a final newline or blank lines at the e
   }
 });
 
+test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()): the full pipeline’s result, on 1 to 3 parts', () => {
+  const d = logits(13, 45, 4);
+  for (const [eol, index] of [
+    ['\n', (i: number) => String(i)],
+    ['\r\n', (i: number) => String(1000 + i)],
+    ['\n', (i: number) => (i % 2 ? `${i}.0` : `-${i}e0`)],
+  ] as const) {
+    const lines = csv(d, eol, eol).split(eol);
+    const text = [`,${lines[0]}`, ...lines.slice(1, -1).map((line, i) => `${index(i)},${line}`), ''].join(eol);
+    const path = write('indexed.csv', text);
+    assertSameInCsvParts(path, 'indexed.csv', text);
+  }
+  // Not numbers in it, or two unnamed columns: refused, as the full reader reports or reads them.
+  const lines = csv(d, '\n', '\n').split('\n');
+  const indexed = (cell: (i: number) => string, header = ',') =>
+    [header + lines[0], ...lines.slice(1, -1).map((line, i) => `${cell(i)},${line}`), ''].join('\n');
+  for (const [name, text] of [
+    ['index-a.csv', indexed((i) => (i === 30 ? 'a' : String(i)))],
+    ['index-empty.csv', indexed((i) => (i === 30 ? '' : String(i)))],
+    ['index-two.csv', indexed((i) => `${i},${i}`, ',,')],
+  ]) {
+    const path = write(name, text);
+    for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, name);
+  }
+});
+
 test('CSV labels written as floats (pandas’ "3.0"), or "3.00", "3e0", "-0.0": the full pipeline’s result, on 1 to 3 parts', () => {
   const d = logits(11, 45, 6);
   for (const label of [

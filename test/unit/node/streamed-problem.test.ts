@@ -854,6 +854,15 @@ test('the summary read in parts stops where one thread would: its stop gives the
     { what: 'bounds that overflow across parts, then cut short', text: cutAt((l, i) => (i === 5 || i === 288 ? huge(l) : l)) },
     // Ragged rows inside: the parts read past them, and list them.
     { what: 'two ragged rows inside', text: withRaggedRows(lines, [40, 200]) },
+    // pandas' index as a first, unnamed column: a letter in it, a bad logit after it, a ragged row.
+    ...[
+      (l: string, i: number) => (i === 150 ? l.replace(/^\d+/, 'a') : l),
+      (l: string, i: number) => (i === 220 ? l.replace(/,[^,]*/, ',x') : l),
+      (l: string, i: number) => (i === 90 ? l.replace(/,\d+$/, '') : l),
+    ].map((edit, e) => ({
+      what: `pandas index, edit ${e}`,
+      text: [`,${lines[0]}`, ...lines.slice(1, -1).map((l, i) => edit(`${i},${l}`, i + 1)), ''].join('\n'),
+    })),
   ];
   const fromParts = checkPartsStops(cases, 'parts.csv');
   // Not vacuous: most problems were found from the parts' stop, and some parts read past a ragged row to a later stop.
