@@ -68,6 +68,24 @@ function lastPartFirst(seen: Seen, stopAfterReads = Infinity): (jobs: PartJob[])
   };
 }
 
+/** `analyze --summary` of the file in 2 parts run by `runParts`: it must not summarise it; what it gave up with. */
+function partsGaveUp(path: string, runParts: (jobs: PartJob[]) => PartResult[]): GaveUp | undefined {
+  let gaveUp: GaveUp | undefined;
+  const threads = { count: 2, minPartBytes: 2048, runParts };
+  assert.equal(
+    streamedSummary(
+      path,
+      open,
+      () => null,
+      'mean',
+      threads,
+      (s) => (gaveUp = s),
+    ),
+    null,
+  );
+  return gaveUp;
+}
+
 /** A runParts that runs the jobs in file order here, keeping the last part's result. */
 function inFileOrder(seen: Seen): (jobs: PartJob[]) => PartResult[] {
   return (jobs) => {
@@ -98,21 +116,9 @@ test('a part told mid-way that an earlier part stopped gives up: the CLI reads n
   for (const name of ['early.csv', 'early.json']) {
     const { path, text } = fileWith(name, badValueAt(150));
     const full = runPipeline(new TextEncoder().encode(text), name);
-    assert.match(full.problems[0].message, /"abc"|abc/, name);
+    assert.match(full.problems[0].message, /abc/, name);
     const seen: Seen = { bytes: 0 };
-    let gaveUp: GaveUp | undefined;
-    const threads = { count: 2, minPartBytes: 2048, runParts: lastPartFirst(seen, 2) };
-    assert.equal(
-      streamedSummary(
-        path,
-        open,
-        () => null,
-        'mean',
-        threads,
-        (s) => (gaveUp = s),
-      ),
-      null,
-    );
+    const gaveUp = partsGaveUp(path, lastPartFirst(seen, 2));
     const job = seen.job!;
     assert.equal(seen.result!.afterStop, true, `${name}: the last part gave up`);
     assert.equal(seen.result!.losses.length, 0, name);
@@ -126,10 +132,7 @@ test('a part told mid-way that an earlier part stopped gives up: the CLI reads n
     }
     // In file order, the first part's own stop is what the last part sees.
     const inOrder: Seen = { bytes: 0 };
-    assert.equal(
-      streamedSummary(path, open, () => null, 'mean', { ...threads, runParts: inFileOrder(inOrder) }),
-      null,
-    );
+    partsGaveUp(path, inFileOrder(inOrder));
     assert.equal(inOrder.result!.afterStop, true, `${name} in file order: the last part gave up`);
     assert.equal(inOrder.result!.losses.length, 0, name);
   }
@@ -168,19 +171,7 @@ test('a part before the one that stopped reads on, though it runs after it: the 
   for (const name of ['late.csv', 'late.json']) {
     const { path, text } = fileWith(name, badValueAt(3700));
     const seen: Seen = { bytes: 0 };
-    let gaveUp: GaveUp | undefined;
-    const threads = { count: 2, minPartBytes: 2048, runParts: lastPartFirst(seen) };
-    assert.equal(
-      streamedSummary(
-        path,
-        open,
-        () => null,
-        'mean',
-        threads,
-        (s) => (gaveUp = s),
-      ),
-      null,
-    );
+    const gaveUp = partsGaveUp(path, lastPartFirst(seen));
     assert.equal(seen.result!.refused, true, `${name}: the last part stopped`);
     assert.equal(seen.result!.afterStop, undefined, name);
     assert.ok(seen.first!.ok && seen.first!.losses.length > 1000, `${name}: the first part read all its rows`);
