@@ -567,6 +567,10 @@ function summaryGaveUp(path: string, blockRows?: number): GaveUp | undefined {
 }
 
 /** The CSV and the JSON of `rows` with every label one more (1-based labels), as [name, text]. */
+/** `{"labels": […], "logits": [[…], …]}`, a row a line (json.dump of a dict built labels first). */
+const labelsFirstJson = ({ logits, labels }: LogitRows) =>
+  `{"labels": [${labels.join(', ')}], "logits": [${logits.map((r) => `[${r.join(', ')}]`).join(',\n  ')}]}\n`;
+
 function oneBasedFiles(rows: LogitRows, stem: string): [string, string][] {
   const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
   return [
@@ -692,6 +696,8 @@ test('labels out of range read past in parts: listed from the parts’ stop as t
     ['zero-first.json', jsonOf(zeroFirst), false],
     ['ignored.csv', csvOf(ignored).replace(/\n/g, '\r\n'), false],
     ['ignored.json', jsonOf(ignored), false],
+    // The labels first (read from the head): their places in the list are the head's.
+    ['labels-first-1based.json', labelsFirstJson({ ...rows, labels: rows.labels.map((l) => l + 1) }), true],
   ];
   for (const [name, text, oneBasedHint] of files) {
     const { problems } = assertListedFromParts(name, text);
@@ -772,6 +778,7 @@ test('JSON rows of another length read past in parts: listed from the parts’ s
     ['45 of them', jsonOf(odd(45)), 21],
     ['five, with a classes.txt of 24 names', jsonOf(odd(5)), 5, classNamesFile(24)],
     ['row 1 long (a tie keeps the first row’s length), and four more in later parts', jsonOf(rowOneLong(odd(4, 1500))), 5],
+    ['five, labels first', labelsFirstJson(odd(5)), 5],
   ];
   for (const [what, text, count, siblings] of listed) {
     const { problems } = assertListedFromParts('parts-odd.json', text, siblings);
