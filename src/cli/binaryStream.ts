@@ -1,5 +1,5 @@
 /**
- * `analyze FILE.npy|FILE.safetensors` (`--summary`, or the table) at memory speed (issue 22): float
+ * `analyze FILE.npy|.safetensors|.npz` (`--summary`, or the table) at memory speed (issue 22): float
  * logits N × K with class-index labels are read a block of rows at a time straight into a reused,
  * aligned buffer (a Float64Array view of the file's own bytes when they are little-endian float64)
  * and analysed as they come (src/core/logitRowBlocks.ts); no copy of the file, no one-hot targets,
@@ -15,6 +15,8 @@ import type { Reduction } from '../core/losses';
 import { readNpy, readNpyHeader, type NpyArray } from '../core/npy';
 import { npySiblingCandidates } from '../core/npySiblings';
 import { readSafetensorsHeader, readSafetensorsTensor, type ByteSource } from '../core/safetensors';
+import { crc32 } from '../core/crc32';
+import { eocdOffset, readZipDirectory, type ZipMember } from '../core/zipDirectory';
 import { readAt, type ChunkFile } from '../node/chunkFile';
 import { MAX_ROWS } from './table';
 
@@ -27,6 +29,8 @@ export interface LogitsLayout {
   itemSize: 4 | 8;
   littleEndian: boolean;
   labels: Int32Array;
+  /** A .npz member's CRC-32 (the full reader checks it): what it must be, and that of its bytes before row 0. */
+  crc?: { expected: number; head: number };
 }
 
 const HEAD = 1 << 16;
@@ -44,11 +48,11 @@ export function streamedBinary(
   summary: boolean,
 ): Record<string, unknown> | null {
   const format = formatOf(file);
-  if (format !== 'npy' && format !== 'safetensors') return null;
+  if (format !== 'npy' && format !== 'safetensors' && format !== 'npz') return null;
   const f = open(file);
   if (!f) return null;
   try {
-    const layout = format === 'npy' ? npyLayout(file, f, readSibling) : safetensorsLayout(file, f);
+    const layout = format === 'npy' ? npyLayout(file, f, readSibling) : format === 'npz' ? npzLayout(f) : safetensorsLayout(file, f);
     if (!layout) return null;
     const rows = readRows(layout, f, summary ? 0 : MAX_ROWS, reduction);
     // Every row a distribution: the full reader takes the array for probabilities.
@@ -95,15 +99,18 @@ function readRows(layout: LogitsLayout, f: ChunkFile, gradientRows: number, redu
   // float64 is read straight into the block's own bytes (swapped in place when big-endian).
   const raw = itemSize === 8 ? new Uint8Array(block.buffer) : new Uint8Array(blockRows * k * 4);
   const words = new Float32Array(raw.buffer, 0, itemSize === 4 ? blockRows * k : 0);
+  let crc = layout.crc?.head ?? 0;
   for (let row = from; row < to; row += blockRows) {
     const count = Math.min(blockRows, to - row);
     const length = count * k * itemSize;
     if (!readFully(f, raw, length, start + row * k * itemSize)) return null;
+    if (layout.crc) crc = crc32(raw.subarray(0, length), crc);
     if (littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(raw, length, itemSize);
     if (itemSize === 4) for (let i = 0; i < count * k; i++) block[i] = words[i];
     if (!rows.add(block, count)) return null;
   }
-  return rows;
+  // A damaged member is the full reader's to report.
+  return layout.crc && crc !== layout.crc.expected ? null : rows;
 }
 
 function readFully(f: ChunkFile, into: Uint8Array, length: number, position: number): boolean {
@@ -157,6 +164,62 @@ function safetensorsLayout(file: string, f: ChunkFile): LogitsLayout | null {
   const labels = labelsOf(readSafetensorsTensor(source, labelInfo, file), n, k);
   return labels && { n, k, start: logits.begin, itemSize: logits.dtype === 'F64' ? 8 : 4, littleEndian: true, labels };
 }
+
+/**
+ * An uncompressed .npz (np.savez, and `gl.save` of the Python package) of exactly two stored
+ * members, "logits.npy" (a 2-D float C-order array, nothing after it) and "labels.npy"; else
+ * null. The labels' CRC-32 is checked here, the logits' as readRows reads them.
+ */
+function npzLayout(f: ChunkFile): LogitsLayout | null {
+  const members = npzMembers(f);
+  const logits = members?.find((m) => m.name === 'logits.npy');
+  const labelMember = members?.find((m) => m.name === 'labels.npy');
+  if (members?.length !== 2 || !logits || !labelMember || logits.method !== 0 || labelMember.method !== 0) return null;
+  const head = readAt(f, logits.dataStart, Math.min(HEAD, logits.dataEnd - logits.dataStart));
+  const h = readNpyHeader(head, 'logits.npy');
+  const m = /^([<>=])f([48])$/.exec(h.dtype);
+  if (!m || h.fortranOrder || h.shape.length !== 2) return null;
+  const [n, k] = h.shape;
+  const itemSize = Number(m[2]) as 4 | 8;
+  if (n < 1 || k < 2 || h.dataStart + n * k * itemSize !== logits.dataEnd - logits.dataStart) return null;
+  const labelBytes = readAt(f, labelMember.dataStart, labelMember.dataEnd - labelMember.dataStart);
+  if (crc32(labelBytes) !== labelMember.crc) return null;
+  const labels = labelsOf(readNpy(labelBytes, 'labels.npy'), n, k);
+  const littleEndian = m[1] === '<' || (m[1] === '=' && HOST_LITTLE_ENDIAN);
+  const crc = { expected: logits.crc, head: crc32(head.subarray(0, h.dataStart)) };
+  return labels && { n, k, start: logits.dataStart + h.dataStart, itemSize, littleEndian, labels, crc };
+}
+
+/** Bytes of a local file header read for each member: its 30 fixed bytes, and its name and extra field. */
+const LOCAL_HEADER_BYTES = 30 + 2048;
+
+/**
+ * The archive's members as readZipDirectory gives them (every check of the full reader's), reading
+ * only the end record, the central directory and each member's local header: they go into an
+ * array of the file's size whose other pages are never touched, so they cost no memory. Null for
+ * a zip64 archive or anything unexpected (the full reader then reads it).
+ */
+function npzMembers(f: ChunkFile): ZipMember[] | null {
+  const d = new Uint8Array(f.size);
+  const place = (at: number, length: number) => d.set(readAt(f, at, Math.max(0, Math.min(length, f.size - at))), at);
+  const tailStart = Math.max(0, f.size - 65557 - 1024);
+  place(tailStart, f.size - tailStart);
+  const e = eocdOffset(d);
+  if (e === undefined || (e >= 20 && u32(d, e - 20) === 0x07064b50)) return null;
+  const count = u16(d, e + 10);
+  const cdSize = u32(d, e + 12);
+  const cdOffset = u32(d, e + 16);
+  if (count > 16 || cdOffset + cdSize > e) return null;
+  if (cdOffset < tailStart) place(cdOffset, cdSize);
+  for (let i = 0, p = cdOffset; i < count && p + 46 <= cdOffset + cdSize; i++) {
+    place(u32(d, p + 42), LOCAL_HEADER_BYTES);
+    p += 46 + u16(d, p + 28) + u16(d, p + 30) + u16(d, p + 32);
+  }
+  return readZipDirectory(d);
+}
+
+const u16 = (d: Uint8Array, p: number) => d[p] | (d[p + 1] << 8);
+const u32 = (d: Uint8Array, p: number) => (u16(d, p) | (u16(d, p + 2) << 16)) >>> 0;
 
 /** Whole-number class indices 0…k−1, one per sample, or null. */
 function labelsOf(a: NpyArray, n: number, k: number): Int32Array | null {
