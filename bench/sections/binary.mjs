@@ -1,5 +1,5 @@
-// Issue 22, binary at memory speed: `analyze` of a 10,000 × 1,000 float64 .npy (labels beside it)
-// and .safetensors (logits + labels), end to end in fresh processes of the shipped dist/cli.js,
+// Issue 22, binary at memory speed: `analyze` of a 10,000 × 1,000 float64 .npy (labels beside it),
+// .safetensors (logits + labels) and stored .npz (np.savez's and gl.save's layout), end to end in fresh processes of the shipped dist/cli.js,
 // against the floor the issue names, measured in the same run: one read of the file (a fresh
 // process that only readFileSyncs it) plus one compute pass (loss and ∂L/∂z over the Float64Array,
 // class-index labels, into a touched array: softmaxCrossEntropyLabelsGradient, timed in this
@@ -68,7 +68,14 @@ if (!existsSync(stPath)) {
 }
 
 // The compute pass alone, in this process, interleaved with nothing else running.
-const core = await bundleAndRequire("export { softmaxCrossEntropyLabelsGradient } from './src/core/losses';", 'binary-core', SRC_ROOT);
+const core = await bundleAndRequire(
+  "export { softmaxCrossEntropyLabelsGradient } from './src/core/losses'; export { writeNpz } from './src/core/npz';",
+  'binary-core',
+  SRC_ROOT,
+);
+const npzPath = join(dir, 'big.npz');
+if (!existsSync(npzPath))
+  writeFileSync(npzPath, core.writeNpz({ logits: { data: z, shape: [N, K] }, labels: { data: labels, shape: [N] } }));
 const gradient = new Float64Array(N * K).fill(1); // touched, as a reused array is
 let computeLoss = NaN;
 const compute = interleave(
@@ -107,6 +114,8 @@ const cases = [
   { name: 'npy table', args: [cli, 'analyze', npyPath, '--threads', '1'] },
   { name: 'safetensors --summary', args: [cli, 'analyze', stPath, '--summary', '--json', '--threads', '1'] },
   { name: 'safetensors table', args: [cli, 'analyze', stPath, '--threads', '1'] },
+  { name: 'npz --summary', args: [cli, 'analyze', npzPath, '--summary', '--json', '--threads', '1'] },
+  { name: 'npz table', args: [cli, 'analyze', npzPath, '--threads', '1'] },
   // The full reader (the whole array in memory) and 2,000 finite-difference probes.
   { name: 'npy check', args: [cli, 'check', npyPath] },
   { name: 'node -e 0', args: ['-e', '0'] },
@@ -130,6 +139,7 @@ if (Math.abs(summary.loss - computeLoss) > 1e-12 * Math.abs(computeLoss))
   throw new Error(`loss ${summary.loss} vs the kernel's ${computeLoss}`);
 const sameSt = [...outputs['safetensors --summary']][0] === [...outputs['npy --summary']][0];
 if (!sameSt) throw new Error('the .safetensors and .npy summaries differ');
+if ([...outputs['npz --summary']][0] !== [...outputs['npy --summary']][0]) throw new Error('the .npz and .npy summaries differ');
 
 const readMs = pick(times['read .npy']);
 const floor = readMs + computeMs;
@@ -145,12 +155,12 @@ const rows = [
     ours: { value: Number(computeMs.toFixed(0)), unit: 'ms' },
   }),
 ];
-for (const name of ['npy --summary', 'npy table', 'safetensors --summary', 'safetensors table']) {
+for (const name of ['npy --summary', 'npy table', 'safetensors --summary', 'safetensors table', 'npz --summary', 'npz table']) {
   if (!times[name]) continue;
   const ms = pick(times[name]);
   rows.push(
     row({
-      name: `analyze ${name.replace('npy', '.npy').replace('safetensors', '.safetensors').replace(' table', ' (table)')}, whole process vs read + compute`,
+      name: `analyze .${name.replace(' table', ' (table)')}, whole process vs read + compute`,
       ours: { value: Number(ms.toFixed(0)), unit: 'ms' },
       peer: { name: 'read process + compute pass', value: Number(floor.toFixed(0)), unit: 'ms' },
       ratio: ms / floor,
@@ -179,6 +189,7 @@ for (const [label, args] of [
   ['.npy --summary', [cli, 'analyze', npyPath, '--summary', '--json']],
   ['.npy (table)', [cli, 'analyze', npyPath]],
   ['.safetensors (table)', [cli, 'analyze', stPath]],
+  ['.npz (table)', [cli, 'analyze', npzPath]],
   ['check .npy', [cli, 'check', npyPath]],
 ]) {
   const r = runWithPeakRss(process.execPath, args);
@@ -196,7 +207,7 @@ for (const [label, args] of [
 }
 emit({
   section: 'binary',
-  title: 'Binary .npy / .safetensors at memory speed',
+  title: 'Binary .npy / .safetensors / .npz at memory speed',
   rows,
   info: { n: N, k: K, rounds: ROUNDS, statistic: STAT_TEXT, loadBefore, loadAfter, computeMs: compute.compute.times, timesMs: times },
 });
