@@ -19,6 +19,7 @@ import { writeNpy } from '../../../src/core/npy';
 import { writeSafetensors } from '../../../src/core/safetensors';
 import { writeNpz } from '../../../src/core/npz';
 import { crc32 } from '../../../src/core/crc32';
+import { concatBytes } from '../../../src/core/concatBytes';
 import { cliWithChunks, pieces } from '../../helpers/cli';
 import { seededUniform } from '../../helpers/seeded';
 
@@ -107,14 +108,7 @@ function storedNpz(members: Record<string, Uint8Array>): Uint8Array {
   v.setUint16(10, central.length, true);
   v.setUint32(12, size, true);
   v.setUint32(16, offset, true);
-  const all = [...parts, ...central, end];
-  const out = new Uint8Array(all.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of all) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes([...parts, ...central, end]);
 }
 
 let dirs = 0;
