@@ -31,6 +31,8 @@ export interface LogitsLayout {
   labels: Int32Array;
   /** A .npz member's CRC-32 (the full reader checks it): what it must be, and that of its bytes before row 0. */
   crc?: { expected: number; head: number };
+  /** A .npz's own class names (its "classes" member), one per class: then no sibling is read. */
+  classes?: string[];
 }
 
 const HEAD = 1 << 16;
@@ -57,7 +59,7 @@ export function streamedBinary(
     const rows = readRows(layout, f, summary ? 0 : MAX_ROWS, reduction);
     // Every row a distribution: the full reader takes the array for probabilities.
     if (!rows || rows.probabilityLike) return null;
-    const classes = siblingClassNames(layout.k, siblingReader({ readSibling }));
+    const classes = layout.classes ? { names: layout.classes, problems: [] } : siblingClassNames(layout.k, siblingReader({ readSibling }));
     if (classes.problems.length > 0) return null;
     const { n, k } = layout;
     const { loss, accuracy } = rows.result();
@@ -166,15 +168,18 @@ function safetensorsLayout(file: string, f: ChunkFile): LogitsLayout | null {
 }
 
 /**
- * An uncompressed .npz (np.savez, and `gl.save` of the Python package) of exactly two stored
- * members, "logits.npy" (a 2-D float C-order array, nothing after it) and "labels.npy"; else
- * null. The labels' CRC-32 is checked here, the logits' as readRows reads them.
+ * An uncompressed .npz (np.savez, and `gl.save` of the Python package) of stored members
+ * "logits.npy" (a 2-D float C-order array, nothing after it), "labels.npy" and, optionally,
+ * "classes.npy" (a string per class, as `gl.save(..., classes=names)` writes); else null. The
+ * labels' and classes' CRC-32s are checked here, the logits' as readRows reads them.
  */
 function npzLayout(f: ChunkFile): LogitsLayout | null {
   const members = npzMembers(f);
   const logits = members?.find((m) => m.name === 'logits.npy');
   const labelMember = members?.find((m) => m.name === 'labels.npy');
-  if (members?.length !== 2 || !logits || !labelMember || logits.method !== 0 || labelMember.method !== 0) return null;
+  const classMember = members?.find((m) => m.name === 'classes.npy');
+  if (!members || members.length !== (classMember ? 3 : 2) || !logits || !labelMember) return null;
+  if (members.some((m) => m.method !== 0)) return null;
   const head = readAt(f, logits.dataStart, Math.min(HEAD, logits.dataEnd - logits.dataStart));
   const h = readNpyHeader(head, 'logits.npy');
   const m = /^([<>=])f([48])$/.exec(h.dtype);
@@ -185,9 +190,26 @@ function npzLayout(f: ChunkFile): LogitsLayout | null {
   const labelBytes = readAt(f, labelMember.dataStart, labelMember.dataEnd - labelMember.dataStart);
   if (crc32(labelBytes) !== labelMember.crc) return null;
   const labels = labelsOf(readNpy(labelBytes, 'labels.npy'), n, k);
+  const classes = classMember ? classNamesOf(f, classMember, k) : undefined;
+  if (classes === null) return null;
   const littleEndian = m[1] === '<' || (m[1] === '=' && HOST_LITTLE_ENDIAN);
   const crc = { expected: logits.crc, head: crc32(head.subarray(0, h.dataStart)) };
-  return labels && { n, k, start: logits.dataStart + h.dataStart, itemSize, littleEndian, labels, crc };
+  return labels && { n, k, start: logits.dataStart + h.dataStart, itemSize, littleEndian, labels, crc, ...(classes && { classes }) };
+}
+
+/** Largest "classes" member read here (as a classes.txt beside a file is capped): beyond it, the full reader. */
+const MAX_CLASS_MEMBER_BYTES = 16 << 20;
+
+/**
+ * A "classes" member's names: a 1-D string array of one name per class, its CRC-32 whole; null
+ * for anything else (numbers, another count: the full reader names them or warns).
+ */
+function classNamesOf(f: ChunkFile, member: ZipMember, k: number): string[] | null {
+  if (member.dataEnd - member.dataStart > MAX_CLASS_MEMBER_BYTES) return null;
+  const bytes = readAt(f, member.dataStart, member.dataEnd - member.dataStart);
+  if (crc32(bytes) !== member.crc) return null;
+  const array = readNpy(bytes, 'classes.npy');
+  return array.strings && array.shape.length === 1 && array.strings.length === k ? array.strings : null;
 }
 
 /** Bytes of a local file header read for each member: its 30 fixed bytes, and its name and extra field. */

@@ -73,6 +73,19 @@ function npyBytes(values: Float64Array, shape: number[], descr: string, fortran 
   return bytes;
 }
 
+/** A .npy of strings, dtype '<U{width}' (UTF-32, as NumPy stores str arrays). */
+function stringsNpy(names: string[]): Uint8Array {
+  const width = Math.max(1, ...names.map((name) => [...name].length));
+  const header = `{'descr': '<U${width}', 'fortran_order': False, 'shape': (${names.length},), }`;
+  const padded = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
+  const bytes = new Uint8Array(10 + padded.length + names.length * width * 4);
+  bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length & 0xff, padded.length >> 8]);
+  bytes.set(new TextEncoder().encode(padded), 10);
+  const view = new DataView(bytes.buffer, 10 + padded.length);
+  names.forEach((name, i) => [...name].forEach((c, j) => view.setUint32((i * width + j) * 4, c.codePointAt(0)!, true)));
+  return bytes;
+}
+
 /** A zip of stored members (np.savez's layout), each given as its .npy bytes. */
 function storedNpz(members: Record<string, Uint8Array>): Uint8Array {
   const parts: Uint8Array[] = [];
@@ -189,6 +202,19 @@ describe('binary logits streamed: the same output as the full reader', () => {
       const npz = storedNpz({ labels: writeNpy(labels, [61]), logits: npyBytes(z, [61, 7], descr) });
       assert.equal(same(join(folder({ 'x.npz': npz, 'classes.txt': 'a\nb\nc\nd\ne\nf\ng\n' }), 'x.npz')), true, descr);
     }
+    // Its own class names (gl.save(..., classes=names)): they name the classes, not a classes.txt beside it.
+    const names = ['cat', 'dog', 'bird', 'fish', 'frog', 'ship', 'café'];
+    const named = storedNpz({ logits: writeNpy(z, [61, 7]), labels: writeNpy(labels, [61]), classes: stringsNpy(names) });
+    const dir = folder({ 'named.npz': named, 'classes.txt': 'a\nb\nc\nd\ne\nf\ng\n' });
+    assert.equal(same(join(dir, 'named.npz')), true, 'a classes member');
+    assert.match(run(['analyze', join(dir, 'named.npz')]).stdout, /café/);
+    // "cat" made "cot" after the archive was made: only the member's CRC-32 tells, and the full reader says so.
+    const cot = Uint8Array.from(named);
+    const at = cot.findIndex((_, i) => cot[i] === 0x63 && cot[i + 4] === 0x61 && cot[i + 8] === 0x74);
+    cot[at + 4] = 0x6f;
+    assert.equal(same(join(folder({ 'cot.npz': cot }), 'cot.npz')), false, 'a damaged classes member');
+    // NumPy's own (np.savez: float32 logits, int64 labels, a "classes" member).
+    assert.equal(same(join(import.meta.dirname, '../../fixtures/numpy/classified.npz')), true, 'classified.npz');
   });
 
   test('.npz the fast path hands to the full reader: damaged, compressed, another member, bad labels', () => {
@@ -209,13 +235,14 @@ describe('binary logits streamed: the same output as the full reader', () => {
       'labels damaged': damaged(labelsAt + members.labels.length - 4, (labels[11] + 1) % 3),
       compressed: writeNpz({ logits: { data: z, shape: [12, 3] }, labels: { data: labels, shape: [12] } }, { compress: true }),
       'a third member': storedNpz({ ...members, weights: writeNpy(z, [36]) }),
+      // Class names the full reader warns about (two for three classes) or takes as numbers.
+      'two class names': storedNpz({ ...members, classes: stringsNpy(['a', 'b']) }),
+      'numbers as class names': storedNpz({ ...members, classes: writeNpy(Int32Array.from([7, 8, 9]), [3]) }),
       'labels out of range': storedNpz({ ...members, labels: writeNpy(bad, [12]) }),
       'one member': storedNpz({ logits: members.logits }),
       'cut short': storedNpz(members).subarray(0, 150),
     };
     for (const [what, npz] of Object.entries(cases)) assert.equal(same(join(folder({ 'x.npz': npz }), 'x.npz')), false, what);
-    // NumPy's own (np.savez: a third member, "classes"): the full reader's, with its class names.
-    assert.equal(same(join(import.meta.dirname, '../../fixtures/numpy/classified.npz')), false);
   });
 
   test('fuzzing: 150 seeded byte mutations of a stored .npz give the full reader output', () => {
