@@ -12,11 +12,11 @@ import { formatOf } from '../core/load';
 import { describeSpec } from '../core/loss/spec';
 import { LogitRowBlocks } from '../core/logitRowBlocks';
 import type { Reduction } from '../core/losses';
-import { readNpy, readNpyHeader, type NpyArray } from '../core/npy';
+import { readNpy, readNpyHeader, type NpyArray, type NpyHeader } from '../core/npy';
 import { npySiblingCandidates } from '../core/npySiblings';
 import { readSafetensorsHeader, readSafetensorsTensor, type ByteSource } from '../core/safetensors';
 import { crc32 } from '../core/crc32';
-import { eocdOffset, readZipDirectory, type ZipMember } from '../core/zipDirectory';
+import { CENTRAL_ENTRY_MIN, eocdOffset, readZipDirectory, u16, u32, ZIP64_LOCATOR, type ZipMember } from '../core/zipDirectory';
 import { readAt, type ChunkFile } from '../node/chunkFile';
 import { MAX_ROWS } from './table';
 
@@ -133,22 +133,29 @@ function swapBytes(b: Uint8Array, length: number, size: number): void {
     }
 }
 
-/** A 2-D float .npy (C order) with its labels from the first sibling the full reader would try, or null. */
-function npyLayout(file: string, f: ChunkFile, readSibling: ReadSibling): LogitsLayout | null {
-  const head = readAt(f, 0, Math.min(HEAD, f.size));
-  const h = readNpyHeader(head, file);
+/** A .npy header's N × K float matrix in C order (n ≥ 1, k ≥ 2) and how its values are stored, or null. */
+function floatMatrix(h: NpyHeader): Pick<LogitsLayout, 'n' | 'k' | 'itemSize' | 'littleEndian'> | null {
   const m = /^([<>=])f([48])$/.exec(h.dtype);
   if (!m || h.fortranOrder || h.shape.length !== 2) return null;
   const [n, k] = h.shape;
-  const itemSize = Number(m[2]) as 4 | 8;
-  if (n < 1 || k < 2 || h.dataStart + n * k * itemSize > f.size) return null;
+  if (n < 1 || k < 2) return null;
+  return { n, k, itemSize: Number(m[2]) as 4 | 8, littleEndian: m[1] === '<' || (m[1] === '=' && HOST_LITTLE_ENDIAN) };
+}
+
+/** A 2-D float .npy (C order) with its labels from the first sibling the full reader would try, or null. */
+function npyLayout(file: string, f: ChunkFile, readSibling: ReadSibling): LogitsLayout | null {
+  const h = readNpyHeader(readAt(f, 0, Math.min(HEAD, f.size)), file);
+  const matrix = floatMatrix(h);
+  if (!matrix) return null;
+  const { n, k, itemSize } = matrix;
+  if (h.dataStart + n * k * itemSize > f.size) return null;
   const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
   for (const name of npySiblingCandidates(base, 'labels')) {
     const bytes = readSibling(name);
     if (!bytes) continue;
     // The first sibling there is must be the labels: otherwise the full reader decides which.
     const labels = labelsOf(readNpy(bytes, name), n, k);
-    return labels && { n, k, start: h.dataStart, itemSize, littleEndian: m[1] === '<' || (m[1] === '=' && HOST_LITTLE_ENDIAN), labels };
+    return labels && { ...matrix, start: h.dataStart, labels };
   }
   return null;
 }
@@ -182,19 +189,17 @@ function npzLayout(f: ChunkFile): LogitsLayout | null {
   if (members.some((m) => m.method !== 0)) return null;
   const head = readAt(f, logits.dataStart, Math.min(HEAD, logits.dataEnd - logits.dataStart));
   const h = readNpyHeader(head, 'logits.npy');
-  const m = /^([<>=])f([48])$/.exec(h.dtype);
-  if (!m || h.fortranOrder || h.shape.length !== 2) return null;
-  const [n, k] = h.shape;
-  const itemSize = Number(m[2]) as 4 | 8;
-  if (n < 1 || k < 2 || h.dataStart + n * k * itemSize !== logits.dataEnd - logits.dataStart) return null;
+  const matrix = floatMatrix(h);
+  if (!matrix) return null;
+  const { n, k, itemSize } = matrix;
+  if (h.dataStart + n * k * itemSize !== logits.dataEnd - logits.dataStart) return null;
   const labelBytes = readAt(f, labelMember.dataStart, labelMember.dataEnd - labelMember.dataStart);
   if (crc32(labelBytes) !== labelMember.crc) return null;
   const labels = labelsOf(readNpy(labelBytes, 'labels.npy'), n, k);
   const classes = classMember ? classNamesOf(f, classMember, k) : undefined;
   if (classes === null) return null;
-  const littleEndian = m[1] === '<' || (m[1] === '=' && HOST_LITTLE_ENDIAN);
   const crc = { expected: logits.crc, head: crc32(head.subarray(0, h.dataStart)) };
-  return labels && { n, k, start: logits.dataStart + h.dataStart, itemSize, littleEndian, labels, crc, ...(classes && { classes }) };
+  return labels && { ...matrix, start: logits.dataStart + h.dataStart, labels, crc, ...(classes && { classes }) };
 }
 
 /** Largest "classes" member read here (as a classes.txt beside a file is capped): beyond it, the full reader. */
@@ -227,21 +232,18 @@ function npzMembers(f: ChunkFile): ZipMember[] | null {
   const tailStart = Math.max(0, f.size - 65557 - 1024);
   place(tailStart, f.size - tailStart);
   const e = eocdOffset(d);
-  if (e === undefined || (e >= 20 && u32(d, e - 20) === 0x07064b50)) return null;
+  if (e === undefined || (e >= 20 && u32(d, e - 20) === ZIP64_LOCATOR)) return null;
   const count = u16(d, e + 10);
   const cdSize = u32(d, e + 12);
   const cdOffset = u32(d, e + 16);
   if (count > 16 || cdOffset + cdSize > e) return null;
   if (cdOffset < tailStart) place(cdOffset, cdSize);
-  for (let i = 0, p = cdOffset; i < count && p + 46 <= cdOffset + cdSize; i++) {
+  for (let i = 0, p = cdOffset; i < count && p + CENTRAL_ENTRY_MIN <= cdOffset + cdSize; i++) {
     place(u32(d, p + 42), LOCAL_HEADER_BYTES);
-    p += 46 + u16(d, p + 28) + u16(d, p + 30) + u16(d, p + 32);
+    p += CENTRAL_ENTRY_MIN + u16(d, p + 28) + u16(d, p + 30) + u16(d, p + 32);
   }
   return readZipDirectory(d);
 }
-
-const u16 = (d: Uint8Array, p: number) => d[p] | (d[p + 1] << 8);
-const u32 = (d: Uint8Array, p: number) => (u16(d, p) | (u16(d, p + 2) << 16)) >>> 0;
 
 /** Whole-number class indices 0…k−1, one per sample, or null. */
 function labelsOf(a: NpyArray, n: number, k: number): Int32Array | null {

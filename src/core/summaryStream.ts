@@ -666,6 +666,11 @@ export interface TailLabels {
   spans: Float64Array;
 }
 
+/** A byte a list of labels may hold: digits, ',', '.', '+', '-', 'e', 'E' and white space (the list is read by tailLabelList). */
+function isLabelListByte(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 44 || c === 46 || c === 43 || c === 45 || c === 101 || c === 69 || isSpace(c);
+}
+
 /**
  * The labels of a JSON file that ends `, "labels": [i, …]}`, read backwards from `tail` (the last
  * bytes of the file, starting at file offset `tailStart`): the labels and the file offset of the
@@ -684,7 +689,7 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   let commas = 0;
   while (i >= 0 && tail[i] !== 91) {
     const c = tail[i];
-    if (!((c >= 48 && c <= 57) || c === 44 || c === 46 || c === 43 || c === 45 || c === 101 || c === 69 || isSpace(c))) return null;
+    if (!isLabelListByte(c)) return null;
     if (c === 44) commas++;
     i--;
   }
@@ -740,7 +745,7 @@ export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
   let commas = 0;
   for (; i < head.length && head[i] !== 93; i++) {
     const c = head[i];
-    if (!((c >= 48 && c <= 57) || c === 44 || c === 46 || c === 43 || c === 45 || c === 101 || c === 69 || isSpace(c))) return null;
+    if (!isLabelListByte(c)) return null;
     if (c === 44) commas++;
   }
   if (i === head.length) return 'more';

@@ -35,17 +35,18 @@ export class ZipStructureError extends Error {
 }
 
 const EOCD = 0x06054b50;
-const ZIP64_LOCATOR = 0x07064b50;
+export const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 /** Smallest possible central-directory entry; bounds how many entries an archive can really hold. */
-const CENTRAL_ENTRY_MIN = 46;
+export const CENTRAL_ENTRY_MIN = 46;
 /** Deflate cannot expand data by more than ~1032:1; a larger declared size means a corrupt archive. */
 export const MAX_DEFLATE_RATIO = 1032;
 
-const u16 = (d: Uint8Array, p: number) => (d[p] ?? 0) | ((d[p + 1] ?? 0) << 8);
-const u32 = (d: Uint8Array, p: number) => (u16(d, p) | (u16(d, p + 2) << 16)) >>> 0;
+/** Little-endian integers at d[p], 0 past the end (a truncated archive reads as zeros, then fails its checks). */
+export const u16 = (d: Uint8Array, p: number) => (d[p] ?? 0) | ((d[p + 1] ?? 0) << 8);
+export const u32 = (d: Uint8Array, p: number) => (u16(d, p) | (u16(d, p + 2) << 16)) >>> 0;
 const u64 = (d: Uint8Array, p: number) => u32(d, p) + u32(d, p + 4) * 4294967296;
 
 /** Offset of the end-of-central-directory record, searched for from the end (it may carry a comment). */
