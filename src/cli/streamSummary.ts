@@ -4,7 +4,8 @@
  * report the full path would print, or null when the file is anything else (or has any problem):
  * the caller then runs the full reader, so every message and position comes from one place.
  */
-import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
+import { ownOrSiblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
+import type { ClassesEntry } from '../core/jsonClasses';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
 import type { PartsStop, ReadPastStop } from '../core/summaryStream';
@@ -56,7 +57,7 @@ export function streamedSummary(
   if (!f) return null;
   try {
     primeTextReaders(f.size);
-    let figures: { k: number; n: number; loss: number; accuracy: number } | null = null;
+    let figures: Figures | null = null;
     let stopped: PartsStop | null = null;
     if (threads.count > 1) figures = inParts(file, f, format, reduction, threads, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
@@ -69,10 +70,10 @@ export function streamedSummary(
         gaveUp?.(read);
         return null;
       }
-      figures = { k: summer.k, n: summer.n, ...summer.result(reduction) };
+      figures = { k: summer.k, n: summer.n, ...summer.result(reduction), classes: read.classes };
     }
     const { k, n, loss, accuracy } = figures;
-    const classes = siblingClassNames(k, siblingReader({ readSibling }));
+    const classes = ownOrSiblingClassNames(k, figures.classes, siblingReader({ readSibling }));
     if (classes.problems.length > 0) return null;
     // The same keys in the same order as the full path's summary report (commands.ts reportOf).
     const report: Record<string, unknown> = {
@@ -106,7 +107,7 @@ function inParts(
   reduction: Reduction,
   threads: ThreadOptions,
   onStop: (stop: PartsStop) => void,
-): { k: number; n: number; loss: number; accuracy: number } | null {
+): Figures | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
   const plan = format === 'csv' ? planCsvParts(file, f, parts, false) : planJsonParts(file, f, parts);
   if (!plan || plan.jobs.length < 2) return null;
@@ -118,7 +119,17 @@ function inParts(
   for (let i = 0; i + 1 < rows.length; i++) if (results[i].labels && results[i].losses.length !== rows[i]) return null;
   const stop = partsStopOf(results, plan, format, (i) => results[i].stop?.bounds ?? results[i].bounds) ?? readPastStop(results, plan);
   if (stop) onStop(stop);
-  return stop ? null : addUp(results, plan.k, reduction);
+  const figures = stop ? null : addUp(results, plan.k, reduction);
+  return figures && { ...figures, classes: plan.classes };
+}
+
+/** What the summary reports, and the file's own "classes" entry (a JSON's) when it has one. */
+interface Figures {
+  k: number;
+  n: number;
+  loss: number;
+  accuracy: number;
+  classes?: ClassesEntry | null;
 }
 
 /** The labels out of range and rows of another width the parts read past, when they are all the parts refused and the rows' bounds add up finite in file order. */

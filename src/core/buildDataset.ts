@@ -508,7 +508,17 @@ export function classNamesFor(roles: Roles, k: number, unit: 'classes' | 'output
   const given = roles.classes;
   if (!given) return null;
   if (given.names.length === k) return given.names;
-  const message = `"classes" has ${given.names.length} names but there are ${k} ${unit}; the names are ignored`;
-  sink.add(problem(message, given.span.start, given.span.end, 'classes-count', 'warning'));
+  sink.add(classesCountProblem(given.names.length, k, unit, given.span));
   return null;
+}
+
+/** The warning for a "classes" of `count` names where there are k classes (or outputs) at `span`. */
+export function classesCountProblem(count: number, k: number, unit: 'classes' | 'outputs', span: { start: number; end: number }): Problem {
+  return problem(
+    `"classes" has ${count} names but there are ${k} ${unit}; the names are ignored`,
+    span.start,
+    span.end,
+    'classes-count',
+    'warning',
+  );
 }

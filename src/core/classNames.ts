@@ -7,7 +7,7 @@
 import type { LoadResult, NetworkData } from './dataset';
 import { problem, type Problem } from './problems';
 import { buildDataset } from './datasetFromRoles';
-import type { RoleOptions, Roles } from './buildDataset';
+import { classesCountProblem, type RoleOptions, type Roles } from './buildDataset';
 // Above MAX_CLASS_FILE_BYTES a "classes.txt" is not a list of class names; readers check it first.
 import { MAX_CLASS_FILE_BYTES } from './limits';
 
@@ -120,4 +120,19 @@ export function withSiblingNetworkClasses(result: LoadResult, source: SiblingSou
   const found = siblingClassNames(k, siblingReader(source));
   const dataset: NetworkData = found.names ? { ...data, classes: found.names } : data;
   return { dataset, problems: result.problems.concat(found.problems) };
+}
+
+/**
+ * Names for `k` classes of a file that may hold its own (a JSON's "classes", read by the streaming
+ * readers: jsonClasses.ts): then no sibling is read, and a count other than k is the full
+ * reader's warning (classNamesFor) with no names; else the siblings' (siblingClassNames).
+ */
+export function ownOrSiblingClassNames(
+  k: number,
+  own: { names: string[]; start: number; end: number } | null | undefined,
+  read: ReadSibling,
+): SiblingClasses {
+  if (!own) return siblingClassNames(k, read);
+  if (own.names.length === k) return { names: own.names, file: null, problems: [] };
+  return { names: null, file: null, problems: [classesCountProblem(own.names.length, k, 'classes', own)] };
 }

@@ -2,7 +2,8 @@
  * Streaming readers for `analyze --summary` (issue 22): the simple layouts only, fed a chunk at a
  * time, so the summary of a 1 GB file needs a few MB. CSV: a header `logit_0,…,logit_{K−1},label`,
  * then rows of K numbers and an integer label (LF or CRLF, blank lines only at the end). JSON:
- * `{"logits": [[…], …], "labels": […]}` (either order, any whitespace). Numbers are read by
+ * `{"logits": [[…], …], "labels": […]}` (either order, any whitespace), with or without a
+ * `"classes": […]` entry of names (jsonClasses.ts) before, between or after them. Numbers are read by
  * scanNumber, as the full readers read them.
  *
  * Anything else, including every input the full reader would report a problem in, makes `feed`
@@ -14,6 +15,7 @@ import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type OddRows, type OutOfRangeLabels, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
 import type { LineTables } from './lineIndex';
+import { classesBackward, classesForward, isClassesKey, type ClassesEntry } from './jsonClasses';
 
 export interface SummaryStream {
   feed(b: Uint8Array, last: boolean, base: number): number;
@@ -75,6 +77,8 @@ export interface ReadPastStop {
   readonly rowsStart: number;
   /** A JSON's labels read from its tail (their spans). */
   readonly tail: TailLabels | null;
+  /** A JSON's own class names (the full reader then reads no classes.txt). */
+  readonly classes?: ClassesEntry;
   /** The file's line tables, when the parts built them (the extension's worker). */
   readonly lines?: LineTables;
 }
@@ -367,10 +371,15 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
   /** Whether the next row or label is the array's first (no ',' before it). */
   private first = true;
   private seenLogits = false;
+  /** The file's "classes" entry when this stream read it (not a part's: the plan's is known). */
+  private ownClasses: ClassesEntry | null = null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
 
   /**
-   * `tail`: the labels and the offset of their key, read from the end of the file (see labelsFromTail).
+   * `tail`: the labels and the offset of their key, read from the end of the file (see labelsFromTail),
+   * and the file's "classes" entry when it was found before the stream reads it (the tail's, or a
+   * part's plan's): the one entry a "classes" key may start. A whole file's stream reads any other
+   * one itself (`classes`); a part's takes no other.
    * `part` (a file read by several threads): the bytes start inside the "logits" array, before row
    * `firstRow` (at its '[' when `first`, else at the ',' before it); a part that is not `final` ends
    * just after a row's ']'.
@@ -380,7 +389,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
    * ']') the stream does not take: true reads on past it, summarised as logits 0.
    */
   constructor(
-    private readonly tail: { labels: Int32Array; keyAt: number } | null,
+    private readonly tail: { labels: Int32Array; keyAt: number; classes?: ClassesEntry } | null,
     private readonly part: { k: number; firstRow: number; first: boolean; final: boolean; target?: RowTarget } | null = null,
     private readonly reading: {
       withoutLabels?: boolean;
@@ -400,6 +409,11 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
 
   get done(): boolean {
     return this.state === State.Done;
+  }
+
+  /** The file's "classes" entry: the tail's, or the one this stream read. */
+  get classes(): ClassesEntry | null {
+    return this.tail?.classes ?? this.ownClasses;
   }
 
   feed(b: Uint8Array, last: boolean, base: number): number {
@@ -434,7 +448,13 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
           case State.Key: {
             ws();
             const keyAt = base + p;
-            need(p + 7);
+            need(p + 8);
+            if (isClassesKey(b, p)) {
+              p = this.classesEntry(b, p, base);
+              if (p < 0) return -1;
+              this.state = State.AfterValue;
+              break;
+            }
             const key = keyName(b, p);
             p += 8;
             ws();
@@ -530,6 +550,21 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
       if (error === NOT_SIMPLE) return -1;
       throw error;
     }
+  }
+
+  /**
+   * The "classes" entry whose key is at b[p]: the offset just past its ']', or −1 when it is not
+   * names, not the entry known beforehand, or a second one (the full reader refuses a key twice).
+   */
+  private classesEntry(b: Uint8Array, p: number, base: number): number {
+    const found = classesForward(b, p, base);
+    if (found === 'more') throw NEED_MORE;
+    if (!found) return -1;
+    const known = this.tail?.classes;
+    if (known) return known.keyAt === found.entry.keyAt ? found.next : -1;
+    if (this.part || this.ownClasses) return -1;
+    this.ownClasses = found.entry;
+    return found.next;
   }
 
   /** The file ended before the document did: where, once "logits" began (not a part's stream). */
@@ -664,6 +699,8 @@ export interface TailLabels {
   labels: Int32Array;
   keyAt: number;
   spans: Float64Array;
+  /** The file's "classes" entry, when it follows the labels (or, from the head, comes before the logits). */
+  classes?: ClassesEntry;
 }
 
 /** A byte a list of labels may hold: digits, ',', '.', '+', '-', 'e', 'E' and white space (the list is read by tailLabelList). */
@@ -675,15 +712,37 @@ function isLabelListByte(c: number): boolean {
  * The labels of a JSON file that ends `, "labels": [i, …]}`, read backwards from `tail` (the last
  * bytes of the file, starting at file offset `tailStart`): the labels and the file offset of the
  * `"labels"` key; 'more' when the array starts before `tail`; null when the file does not end so.
+ * One "classes" entry may follow the labels or come just before them.
  */
 export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels | 'more' | null {
   let i = tail.length - 1;
   const back = () => {
     while (i >= 0 && isSpace(tail[i])) i--;
   };
+  let classes: ClassesEntry | undefined;
+  // A "classes" entry whose ']' is at tail[i] (a string's quote before it), and the ',' before its
+  // key: i then moves before that ','. True when there is none there.
+  const classesEnding = (): true | 'more' | null => {
+    let j = i - 1;
+    while (j >= 0 && isSpace(tail[j])) j--;
+    if (tail[i] !== 93 || (j >= 0 && tail[j] !== 34)) return true;
+    if (j < 0) return 'more';
+    if (classes) return null;
+    const found = classesBackward(tail, i, tailStart);
+    if (found === 'more' || !found) return found;
+    classes = found.entry;
+    i = found.before;
+    back();
+    if (i < 0) return 'more';
+    if (tail[i--] !== 44) return null;
+    back();
+    return true;
+  };
   back();
   if (tail[i--] !== 125) return i < 0 && tailStart > 0 ? 'more' : null;
   back();
+  const trailing = classesEnding();
+  if (trailing !== true) return trailing === 'more' && tailStart > 0 ? 'more' : null;
   if (tail[i--] !== 93) return i < 0 && tailStart > 0 ? 'more' : null;
   const close = i + 1;
   let commas = 0;
@@ -706,9 +765,12 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   i = keyAt - 1;
   back();
   if (i < 0) return tailStart > 0 ? 'more' : null;
-  if (tail[i] !== 44) return null;
+  if (tail[i--] !== 44) return null;
+  back();
+  const before = i < 0 ? 'more' : classesEnding();
+  if (before !== true) return before === 'more' && tailStart > 0 ? 'more' : null;
   const found = tailLabelList(tail, tailStart, open + 1, close, commas + 1);
-  return found && { ...found, keyAt: tailStart + keyAt };
+  return found && { ...found, keyAt: tailStart + keyAt, ...(classes && { classes }) };
 }
 
 /** Labels read from a JSON file's head (`{"labels": […], "logits": [`) and where the logits' rows start. */
@@ -721,7 +783,7 @@ export interface HeadLabels extends TailLabels {
  * whose labels come first), read from `head`, its first bytes: the labels, each one's [start, end),
  * and the offset just past the logits' '[' (`keyAt` is −1: no key follows the logits); 'more'
  * when the head ends before that '['; null when the file does not begin so. The same labels as
- * labelsFromTail takes at the end.
+ * labelsFromTail takes at the end. One "classes" entry may come before the labels or the logits.
  */
 export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
   let i = 0;
@@ -737,7 +799,20 @@ export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
     i += name.length;
     return true;
   };
-  for (const step of [() => expect(123), () => key('"labels"'), () => expect(58), () => expect(91)]) {
+  let classes: ClassesEntry | undefined;
+  // A "classes" entry and its ',', when the next key is "classes".
+  const maybeClasses = (): true | 'more' | null => {
+    if (!ws()) return 'more';
+    if (head.length - i < 9) return 'more';
+    if (!isClassesKey(head, i)) return true;
+    if (classes) return null;
+    const found = classesForward(head, i, 0);
+    if (found === 'more' || !found) return found;
+    classes = found.entry;
+    i = found.next;
+    return expect(44);
+  };
+  for (const step of [() => expect(123), maybeClasses, () => key('"labels"'), () => expect(58), () => expect(91)]) {
     const got = step();
     if (got !== true) return got;
   }
@@ -750,12 +825,12 @@ export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
   }
   if (i === head.length) return 'more';
   const close = i++;
-  for (const step of [() => expect(44), () => key('"logits"'), () => expect(58), () => expect(91)]) {
+  for (const step of [() => expect(44), maybeClasses, () => key('"logits"'), () => expect(58), () => expect(91)]) {
     const got = step();
     if (got !== true) return got;
   }
   const found = tailLabelList(head, 0, open + 1, close, commas + 1);
-  return found && { ...found, keyAt: -1, rowsStart: i };
+  return found && { ...found, keyAt: -1, rowsStart: i, ...(classes && { classes }) };
 }
 
 /**

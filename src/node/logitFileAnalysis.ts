@@ -8,10 +8,10 @@
  * every message and position stays its own.
  */
 import type { ClassificationAnalysis } from '../core/analysis';
-import { siblingClassNames, siblingReader } from '../core/classNames';
+import { ownOrSiblingClassNames, siblingReader } from '../core/classNames';
 import type { ClassificationData } from '../core/dataset';
 import type { LineTables } from '../core/lineIndex';
-import { joinLineStretches } from '../core/lineTableBuilder';
+import { joinLineStretches, type LineStretch } from '../core/lineTableBuilder';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
 import { primeTextReaders } from '../core/readerPrimer';
@@ -31,6 +31,7 @@ import {
   runPlan,
   summarizePart,
   type PartJob,
+  type PartPlan,
   type PartResult,
 } from './summaryParts';
 
@@ -109,7 +110,7 @@ function analyzeOpen(
   const plan = format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts, true, threads.runParts);
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
-  const classes = siblingClassNames(k, siblingReader({ siblings: options.siblings ?? {} }));
+  const classes = ownOrSiblingClassNames(k, plan.classes, siblingReader({ siblings: options.siblings ?? {} }));
   if (classes.problems.length > 0) return null;
   const shared = (bytes: number) => new SharedArrayBuffer(bytes);
   // The logits are not touched here (a fresh page costs a fault): FilledValues reads them afterwards.
@@ -136,7 +137,7 @@ function analyzeOpen(
     const stop = partsStopOf(results, plan, format, (i, count) => arrays.bounds.subarray(firstRows[i], firstRows[i] + count));
     if (!stop) return null;
     const linesOf = (r: PartResult, i: number) => r.lines ?? lineStretch(f, jobs[i].start, jobs[i].end, false);
-    const lines = withLines ? joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map(linesOf)], f.size) : null;
+    const lines = withLines ? joinLineStretches([headLines(f, plan), ...results.map(linesOf)], f.size) : null;
     threads.gaveUp?.(lines ? { ...stop, lines } : stop);
     return null;
   }
@@ -148,7 +149,7 @@ function analyzeOpen(
     total += arrays.losses[i];
   }
   if (!Number.isFinite(boundTotal)) return null;
-  const lines = withLines ? joinLineStretches([lineStretch(f, 0, plan.rowsStart), ...results.map((r) => r.lines!)], f.size) : null;
+  const lines = withLines ? joinLineStretches([headLines(f, plan), ...results.map((r) => r.lines!)], f.size) : null;
   const readPast = readPastStopOf(results, firstRows, plan, lines ?? undefined);
   if (readPast) return (threads.gaveUp?.(readPast), null);
   const labels = arrays.labels;
@@ -200,6 +201,11 @@ function fillStretches(firstRows: number[], rows: number[], threads: number): { 
     const to = Math.floor(((g + 1) * rows.length) / count);
     return { firstRow: firstRows[from], rows: rows.slice(from, to).reduce((a, b) => a + b, 0) };
   });
+}
+
+/** The lines before the rows: ASCII, as the reader took them, unless a "classes" entry is there. */
+function headLines(f: ChunkFile, plan: PartPlan): LineStretch {
+  return lineStretch(f, 0, plan.rowsStart, !plan.classes || plan.classes.keyAt > plan.rowsStart);
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */

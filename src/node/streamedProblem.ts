@@ -12,7 +12,8 @@
  * else (another problem the full reader finds only after the parse, a line the streaming reader
  * does not take but the full reader does) returns null: the caller runs the full reader.
  */
-import { siblingClassNames, type ReadSibling } from '../core/classNames';
+import { ownOrSiblingClassNames, type ReadSibling } from '../core/classNames';
+import type { ClassesEntry } from '../core/jsonClasses';
 import { csvLineCheck } from '../core/csv';
 import { jsonRowError } from '../core/json';
 import { notTextProblem } from '../core/fileSignature';
@@ -87,12 +88,12 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
  * more than the one-thread read lists, are the full reader's (null), as they are on one thread.
  */
 function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSibling): Problem[] | null {
-  const { labelsOutOfRange: found, oddRows, k, tail } = stop;
+  const { labelsOutOfRange: found, oddRows, k, tail, classes } = stop;
   if (oddRows.count > 0) return oddRowsListed(f, !!tail, stop, readSibling);
   const spanOf = tail
     ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
     : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1]);
-  return outOfRangeProblems(k, found, spanOf, readSibling);
+  return outOfRangeProblems(k, found, spanOf, readSibling, classes);
 }
 
 /**
@@ -103,10 +104,10 @@ function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSi
 function oddRowsListed(
   f: ChunkFile,
   json: boolean,
-  { labelsOutOfRange, oddRows, k, rowsStart }: Omit<ReadPastStop, 'tail'>,
+  { labelsOutOfRange, oddRows, k, rowsStart, classes }: Omit<ReadPastStop, 'tail'>,
   readSibling?: ReadSibling,
 ): Problem[] | null {
-  if (labelsOutOfRange.count > 0 || oddRows.count > raggedRowCap(f.size) || !classNamesClean(k, readSibling)) return null;
+  if (labelsOutOfRange.count > 0 || oddRows.count > raggedRowCap(f.size) || !classNamesClean(k, readSibling, classes)) return null;
   return json ? oddJsonRowProblems(oddRows, k) : raggedRowProblems(f, oddRows, rowsStart);
 }
 
@@ -191,6 +192,11 @@ export class NotingRead {
   /** Whether `read` went through the whole file. */
   private complete = false;
 
+  /** A JSON's own "classes" entry, once read. */
+  get classes(): ClassesEntry | null {
+    return this.stream instanceof JsonSummaryStream ? this.stream.classes : null;
+  }
+
   constructor(
     private readonly f: ChunkFile,
     private readonly format: 'csv' | 'json',
@@ -232,7 +238,13 @@ export class NotingRead {
     if (!summer) return null;
     if (oddRows.count > 0) {
       const rowsStart = stream instanceof CsvSummaryStream ? stream.rowsStart : 0;
-      return oddRowsListed(f, this.format === 'json', { labelsOutOfRange: outOfRange, oddRows, k: summer.k, rowsStart }, readSibling);
+      const classes = this.classes ?? undefined;
+      return oddRowsListed(
+        f,
+        this.format === 'json',
+        { labelsOutOfRange: outOfRange, oddRows, k: summer.k, rowsStart, classes },
+        readSibling,
+      );
     }
     let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]);
     if (this.format === 'json') {
@@ -240,7 +252,7 @@ export class NotingRead {
       const spans = this.tail ? this.tail.spans : (stream as JsonSummaryStream).labelSpans;
       spanOf = (j) => [spans[2 * outOfRange.rows[j]], spans[2 * outOfRange.rows[j] + 1]];
     }
-    return outOfRangeProblems(summer.k, outOfRange, spanOf, readSibling);
+    return outOfRangeProblems(summer.k, outOfRange, spanOf, readSibling, this.classes);
   }
 }
 
@@ -319,8 +331,9 @@ function outOfRangeProblems(
   found: OutOfRangeLabels,
   spanOf: (j: number) => number[],
   readSibling?: ReadSibling,
+  classes?: ClassesEntry | null,
 ): Problem[] | null {
-  if (found.count === 0 || !classNamesClean(k, readSibling)) return null;
+  if (found.count === 0 || !classNamesClean(k, readSibling, classes)) return null;
   const sink = new ProblemSink();
   for (let j = 0; j < found.rows.length; j++) {
     const bad = labelProblem(found.values[j], found.rows[j], k, `${k} classes`, !found.sawZero)!;
@@ -331,9 +344,12 @@ function outOfRangeProblems(
   return sink.summarize();
 }
 
-/** Whether the class-name files beside the file draw no problem from the full reader (buildWithSiblingClasses). */
-function classNamesClean(k: number, readSibling?: ReadSibling): boolean {
-  return siblingClassNames(k, readSibling ?? (() => null)).problems.length === 0;
+/**
+ * Whether the file's class names draw no problem from the full reader: its own "classes" (a JSON's),
+ * else the class-name files beside it (buildWithSiblingClasses).
+ */
+function classNamesClean(k: number, readSibling?: ReadSibling, own?: ClassesEntry | null): boolean {
+  return ownOrSiblingClassNames(k, own, readSibling ?? (() => null)).problems.length === 0;
 }
 
 /** A problem found in head + what follows it, moved to the file's offsets (that part starts at `offset`). */

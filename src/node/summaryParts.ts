@@ -29,6 +29,7 @@ import { csvLineCheck } from '../core/csv';
 import type { LineTables } from '../core/lineIndex';
 import { feedChunks, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { indexOfByte } from '../core/byteSearch';
+import { classesBackward, classesForward, isClassesKey, type ClassesEntry } from '../core/jsonClasses';
 
 export interface PartJob {
   path: string;
@@ -41,8 +42,11 @@ export interface PartJob {
   rowsStart?: number;
   /** A CSV's unnamed columns before the logits (CsvColumns.leading). */
   leading?: number;
-  /** A JSON file's part: its first row's index, whether it starts at the "logits" array's first row, and the labels. */
-  json?: { firstRow: number; first: boolean; labels: Int32Array; keyAt: number };
+  /**
+   * A JSON file's part: its first row's index, whether it starts at the "logits" array's first
+   * row, the labels, and the file's "classes" entry (the final part may meet it after the rows).
+   */
+  json?: { firstRow: number; first: boolean; labels: Int32Array; keyAt: number; classes?: ClassesEntry };
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
   target?: RowTarget;
   /** Only count this byte in [start, end) (`rows` of the result): a plan's row counts, on the threads. */
@@ -207,7 +211,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
     const odd = new OddRows(json ? raggedRowCap(f.size) : MAX_MESSAGES_PER_KIND);
     const stream = json
       ? new JsonSummaryStream(
-          { labels: json.labels, keyAt: json.keyAt },
+          { labels: json.labels, keyAt: json.keyAt, classes: json.classes },
           { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target },
           { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
         )
@@ -224,7 +228,12 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
       const read = feedChunks(f, job.start, job.end, (bytes, last, offset) => {
         if (stops && Atomics.load(stops.earliest, 0) < stops.index) return ((givenUpAt = offset), -1);
         const used = stream.feed(bytes, last, offset);
-        if (lines && used >= 0) lines.feed(bytes.subarray(0, last ? bytes.length : used));
+        if (lines && used >= 0) {
+          const fed = bytes.subarray(0, last ? bytes.length : used);
+          // The reader takes only ASCII, but for the names of a "classes" entry.
+          const names = json?.classes;
+          lines.feed(fed, !names || offset + fed.length <= names.keyAt || offset >= names.end || isAscii(fed));
+        }
         return used;
       });
       if (givenUpAt >= 0) {
@@ -342,7 +351,7 @@ export function partsStopOf(
 export function readPastStopOf(
   results: PartResult[],
   firstRows: number[],
-  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail'>,
+  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes'>,
   lines?: LineTables,
 ): ReadPastStop | null {
   if (!results.every((r) => r.labels) || results.every((r) => r.ok)) return null;
@@ -353,8 +362,8 @@ export function readPastStopOf(
     labelsOutOfRange.add(r.labels!, firstRows[i]);
     if (r.odd) oddRows.add(r.odd, firstRows[i]);
   });
-  const { k, rowsStart, tail } = plan;
-  return { labelsOutOfRange, oddRows, k, rowsStart, tail, ...(lines && { lines }) };
+  const { k, rowsStart, tail, classes } = plan;
+  return { labelsOutOfRange, oddRows, k, rowsStart, tail, ...(classes && { classes }), ...(lines && { lines }) };
 }
 
 /** How long a part waits for a count before it gives up (the thread counting it died): the file is then read whole. */
@@ -486,50 +495,114 @@ function countBytes(f: ChunkFile, start: number, end: number, byte: number): num
 /** Labels read from a JSON file's end: beyond this the full reader runs. */
 const MAX_TAIL = 64 << 20;
 
-/** The labels at the end of a JSON file (`…, "labels": […]}`), or null. */
-export function jsonTail(f: ChunkFile): TailLabels | null {
-  // From 64 KB (the labels of about 10,000 samples), growing: fresh pages are slow to touch here.
+/**
+ * `parse` of the file's last bytes (or, `fromHead`, its first), read from 64 KB (the labels of
+ * about 10,000 samples), growing while it answers 'more': fresh pages are slow to touch here.
+ * Null when it answers 'more' for the whole file or MAX_TAIL.
+ */
+function readGrowing<T>(f: ChunkFile, fromHead: boolean, parse: (bytes: Uint8Array, start: number) => T | 'more'): T | null {
   for (let size = 64 << 10; ; size *= 4) {
     const length = Math.min(size, f.size, MAX_TAIL);
-    const tail = new Uint8Array(length);
+    const start = fromHead ? 0 : f.size - length;
+    const bytes = new Uint8Array(length);
     let got = 0;
     while (got < length) {
-      const n = f.read(tail, got, length - got, f.size - length + got);
+      const n = f.read(bytes, got, length - got, start + got);
       if (n === 0) return null;
       got += n;
     }
-    const found = labelsFromTail(tail, f.size - length);
+    const found = parse(bytes, start);
     if (found !== 'more') return found;
     if (length === f.size || length === MAX_TAIL) return null;
   }
 }
 
-/** Where a JSON file's logits rows start and end (before what follows them), and its labels. */
+/** The labels at the end of a JSON file (`…, "labels": […]}`, a "classes" entry before or after them), or null. */
+export function jsonTail(f: ChunkFile): TailLabels | null {
+  return readGrowing(f, false, labelsFromTail);
+}
+
+/** Where a JSON file's logits rows start and end (before what follows them), its labels and its "classes" entry. */
 interface JsonLayout {
   tail: TailLabels;
   rowsStart: number;
   rowsEnd: number;
+  classes?: ClassesEntry;
 }
 
-/** `{"logits": [` at the head and the labels at the end; null when the file is not so. */
+/**
+ * `{"logits": [` at the head (a "classes" entry may come first) and the labels at the end; null
+ * when the file is not so, or has two "classes" entries.
+ */
 function logitsFirst(f: ChunkFile): JsonLayout | null {
   const tail = jsonTail(f);
   if (!tail) return null;
-  const head = readAt(f, 0, Math.min(f.size, 1 << 16));
-  const text = Buffer.from(head.buffer, head.byteOffset, head.length).toString('latin1');
-  const m = /^[ \t\r\n]*\{[ \t\r\n]*"logits"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
-  return m && { tail, rowsStart: m[0].length, rowsEnd: tail.keyAt };
+  const head = readGrowing(f, true, logitsHead);
+  if (!head || (head.classes && tail.classes)) return null;
+  const classes = head.classes ?? tail.classes;
+  // Entries between the rows and the labels are read by the final part, not cut into parts.
+  const rowsEnd = classes && classes.keyAt > head.rowsStart ? Math.min(classes.keyAt, tail.keyAt) : tail.keyAt;
+  return { tail, rowsStart: head.rowsStart, rowsEnd, ...(classes && { classes }) };
 }
 
-/** `{"labels": […], "logits": [` at the head (read growing, as jsonTail reads the end); the rows then run to the file's end. */
-function labelsFirst(f: ChunkFile): JsonLayout | null {
-  for (let size = 64 << 10; ; size *= 4) {
-    const length = Math.min(size, f.size, MAX_TAIL);
-    const found = labelsFromHead(readAt(f, 0, length));
-    if (found === null) return null;
-    if (found !== 'more') return { tail: found, rowsStart: found.rowsStart, rowsEnd: f.size };
-    if (length === f.size || length === MAX_TAIL) return null;
+/** Where the rows start in a head `{"logits": [` or `{"classes": […], "logits": [`, and that entry. */
+function logitsHead(head: Uint8Array): { rowsStart: number; classes?: ClassesEntry } | 'more' | null {
+  let i = 0;
+  const ws = () => {
+    while (i < head.length && (head[i] === 32 || head[i] === 10 || head[i] === 13 || head[i] === 9)) i++;
+    return i < head.length;
+  };
+  if (!ws()) return 'more';
+  if (head[i++] !== 123) return null;
+  if (!ws() || head.length - i < 9) return 'more';
+  let classes: ClassesEntry | undefined;
+  if (isClassesKey(head, i)) {
+    const found = classesForward(head, i, 0);
+    if (found === 'more' || !found) return found;
+    classes = found.entry;
+    i = found.next;
+    if (!ws()) return 'more';
+    if (head[i++] !== 44) return null;
   }
+  const text = Buffer.from(head.buffer, head.byteOffset + i, Math.min(head.length - i, 64)).toString('latin1');
+  const m = /^[ \t\r\n]*"logits"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
+  if (!m) return head.length - i < 64 ? 'more' : null;
+  return { rowsStart: i + m[0].length, ...(classes && { classes }) };
+}
+
+/**
+ * `{"labels": […], "logits": [` at the head (read growing, as jsonTail reads the end; a "classes"
+ * entry may come before either); the rows then run to the file's end, or to a "classes" entry
+ * after them.
+ */
+function labelsFirst(f: ChunkFile): JsonLayout | null {
+  const head = readGrowing(f, true, labelsFromHead);
+  if (!head) return null;
+  const after = readGrowing(f, false, classesAtEnd);
+  if (!after || (after.entry && head.classes)) return null;
+  const classes = after.entry ?? head.classes;
+  return { tail: head, rowsStart: head.rowsStart, rowsEnd: after.entry ? after.entry.keyAt : f.size, ...(classes && { classes }) };
+}
+
+/**
+ * A "classes" entry that ends the file (`…, "classes": […]}`), read backwards from `end`, its last
+ * bytes (at file offset `start`): `entry` undefined when the file ends otherwise ('}' after no
+ * string array); null when it ends in one that is not names.
+ */
+function classesAtEnd(end: Uint8Array, start: number): { entry?: ClassesEntry } | 'more' | null {
+  let i = end.length - 1;
+  const back = () => {
+    while (i >= 0 && (end[i] === 32 || end[i] === 10 || end[i] === 13 || end[i] === 9)) i--;
+    return i >= 0;
+  };
+  if (!back()) return start > 0 ? 'more' : {};
+  if (end[i--] !== 125 || !back() || end[i] !== 93) return {};
+  const close = i--;
+  if (!back()) return start > 0 ? 'more' : {};
+  if (end[i] !== 34) return {};
+  const found = classesBackward(end, close, start);
+  if (found === 'more') return start > 0 ? 'more' : null;
+  return found && { entry: found.entry };
 }
 
 /** A simple-layout file cut into parts: the jobs, each part's planned rows, and where the rows start. */
@@ -546,6 +619,8 @@ export interface PartPlan {
   rows: number[];
   firstRows: number[];
   tail: TailLabels | null;
+  /** A JSON's own class names ("classes"): the full reader then reads no classes.txt. */
+  classes?: ClassesEntry;
   /** A CSV's unnamed columns before the logits (CsvColumns.leading), when any. */
   leading?: number;
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
@@ -604,7 +679,7 @@ export function firstRowsOf(rows: number[]): number[] {
 export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: number) => number): PartPlan | null {
   const layout = logitsFirst(f) ?? labelsFirst(f);
   if (!layout) return null;
-  const { tail, rowsStart, rowsEnd } = layout;
+  const { tail, rowsStart, rowsEnd, classes } = layout;
   // K from the first row: its commas (a row that is not K plain numbers fails its part anyway).
   const first = readAt(f, rowsStart, Math.min(f.size - rowsStart, 1 << 16));
   // One byte, one character; natively: a loop of String.fromCharCode took 20 ms in a new (cold) file worker.
@@ -623,7 +698,7 @@ export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: numb
     end: i + 1 < cuts.length ? cuts[i + 1] : f.size,
     k,
     final: i + 1 === cuts.length,
-    json: { firstRow: 0, first: i === 0, labels: tail.labels, keyAt: tail.keyAt },
+    json: { firstRow: 0, first: i === 0, labels: tail.labels, keyAt: tail.keyAt, ...(classes && { classes }) },
     ...(i > 0 ? { after: { counts: rows, index: i } } : {}),
   }));
   const countJobs = cuts.slice(0, -1).map((start, i): PartJob => ({
@@ -636,7 +711,17 @@ export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: numb
     countInto: { counts: rows, index: i },
   }));
   const single = cuts.length === 1;
-  return { k, n, rowsStart, jobs, rows: single ? [n] : [], firstRows: [0], tail, ...(single ? {} : { counts: { jobs: countJobs, rows } }) };
+  return {
+    k,
+    n,
+    rowsStart,
+    jobs,
+    rows: single ? [n] : [],
+    firstRows: [0],
+    tail,
+    ...(classes && { classes }),
+    ...(single ? {} : { counts: { jobs: countJobs, rows } }),
+  };
 }
 
 /** Parts of a CSV in the simple layout (header `logit_0,…,logit_{K−1},label`), with each part's rows counted; or null. */

@@ -94,19 +94,33 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'labels-first.json': JSON.stringify({ labels, logits: rows }, null, 1),
       'count.json': JSON.stringify({ logits: rows, labels: labels.slice(1) }),
       'ragged.json': JSON.stringify({ logits: [...rows, [1, 2]], labels: [...labels, 0] }),
-      'extra-key.json': JSON.stringify({ logits: rows, labels, classes: ['a', 'b', 'c', 'd', 'e'] }),
+      'extra-key.json': JSON.stringify({ logits: rows, labels, scores: [1] }),
       'twice.json': `{"logits": [[1,2]], "labels": [0], "labels": [1]}`,
       'trailing.json': JSON.stringify({ logits: rows, labels }) + ' x',
       'cut.json': JSON.stringify({ logits: rows, labels }).slice(0, -1),
       'label-range.json': JSON.stringify({ logits: rows, labels: [...labels.slice(0, -1), 5] }),
       'string-label.json': JSON.stringify({ logits: rows, labels: [...labels.slice(0, -1), '1'] }),
     };
+    Object.assign(cases, classesCases(rows, labels));
     for (const [name, text] of Object.entries(cases)) {
       const path = join(scratch, name);
-      writeFileSync(path, text);
+      // One case's é is a Latin-1 byte, not UTF-8.
+      writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
-      const simple = /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index)\./.test(name);
-      assert.equal(streamedSummary(path, pieces(5), () => null, 'mean') !== null, simple, `${name} streamed`);
+      const simple = /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|classes-in-.*)\./.test(
+        name,
+      );
+      const one = streamedSummary(path, pieces(5), () => null, 'mean');
+      assert.equal(one !== null, simple, `${name} streamed`);
+      // A JSON's own class names: the report's, on one thread and in parts.
+      if (/^classes-in-/.test(name)) {
+        assert.deepEqual(one!.classes, JSON.parse(text).classes, `${name}: its names`);
+        assert.deepEqual(
+          streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+          one,
+          `${name} in parts`,
+        );
+      }
     }
     // Class names from classes.txt beside the file, right count and wrong count.
     const dir = mkdtempSync(join(scratch, 'classes-'));
@@ -115,8 +129,71 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
     same(join(dir, 'x.csv'), 'classes.txt');
     writeFileSync(join(dir, 'classes.txt'), 'a\nb\n');
     same(join(dir, 'x.csv'), 'classes.txt (wrong count)');
+    // A JSON with its own names reads no classes.txt, even one the full reader would warn about.
+    for (const name of ['classes-in-last.json', 'classes-count.json']) {
+      writeFileSync(join(dir, name), cases[name]);
+      same(join(dir, name), `${name} beside classes.txt (wrong count)`);
+    }
+    const wrongCount = (name: string) => (name === 'classes.txt' ? new TextEncoder().encode('a\nb\n') : null);
+    const beside = streamedSummary(join(dir, 'classes-in-last.json'), pieces(1 << 30), wrongCount, 'mean');
+    assert.deepEqual(beside?.classes, JSON.parse(cases['classes-in-last.json']).classes, 'the file’s names, not classes.txt’s');
   });
 });
+
+/**
+ * JSON files with a "classes" entry: the simple layouts with it first, between or last
+ * (`classes-in-…`, read by the stream), and ones the full reader must read (a count other than K,
+ * two entries, names that are not strings, a bad escape, a label out of range, a cut file).
+ */
+function classesCases(rows: number[][], labels: number[]): Record<string, string> {
+  const names = ['cat', 'dog', 'bird', 'fish', 'frog'];
+  // Quotes, backslashes, brackets, commas, a \u escape, non-ASCII and an emoji: the backward read must find each string's start.
+  const tricky = ['a"b', 'c\\', '] [', '\\"', 'caf\u00e9 🐸'];
+  const dump = (o: object) => JSON.stringify(o, null, 1);
+  // json.dump's default separators (", " and ": "), a dict in the given key order.
+  const spaced = (entries: [string, unknown][]) =>
+    `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v).replace(/,(?=[-\d[])/g, ', ')}`).join(', ')}}`;
+  return {
+    'classes-in-last.json': JSON.stringify({ logits: rows, labels, classes: names }),
+    'classes-in-first.json': dump({ classes: names, logits: rows, labels }),
+    'classes-in-between.json': spaced([
+      ['logits', rows],
+      ['classes', names],
+      ['labels', labels],
+    ]),
+    'classes-in-labels-first-last.json': spaced([
+      ['labels', labels],
+      ['logits', rows],
+      ['classes', names],
+    ]),
+    'classes-in-first-labels-first.json': dump({ classes: names, labels, logits: rows }),
+    'classes-in-labels-first-between.json': JSON.stringify({ labels, classes: names, logits: rows }),
+    'classes-in-tricky-last.json': JSON.stringify({ logits: rows, labels, classes: tricky }),
+    'classes-in-tricky-first.json': JSON.stringify({ classes: tricky, labels, logits: rows }),
+    'classes-in-escaped.json':
+      JSON.stringify({ logits: rows, labels }).slice(0, -1) + ', "classes": ["\\u0063at", "d\\/g", "b\\n", "\\"", "\\\\"]}',
+    'classes-count.json': JSON.stringify({ logits: rows, labels, classes: names.slice(1) }),
+    'classes-count-first.json': JSON.stringify({ classes: [...names, 'x'], labels, logits: rows }),
+    'classes-empty.json': JSON.stringify({ logits: rows, labels, classes: [] }),
+    // Twice, with K names each time (a count other than K alone would send the file to the full reader).
+    'classes-twice.json': JSON.stringify({ classes: names, logits: rows, labels }).slice(0, -1) + `, "classes": ${JSON.stringify(names)}}`,
+    'classes-twice-labels-first.json':
+      JSON.stringify({ classes: names, labels, logits: rows }).slice(0, -1) + `, "classes": ${JSON.stringify(names)}}`,
+    'classes-twice-around-labels.json':
+      JSON.stringify({ logits: rows, classes: names, labels }).slice(0, -1) + `, "classes": ${JSON.stringify(names)}}`,
+    'classes-twice-in-head.json':
+      JSON.stringify({ classes: names, labels }).slice(0, -1) + `, "classes": ${JSON.stringify(names)}, "logits": ${JSON.stringify(rows)}}`,
+    'classes-numbers.json': JSON.stringify({ logits: rows, labels, classes: [1, 2, 3, 4, 5] }),
+    'classes-mixed.json': JSON.stringify({ classes: ['a', 'b', null, 'd', 'e'], logits: rows, labels }),
+    'classes-nested.json': JSON.stringify({ logits: rows, labels, classes: [['a'], 'b', 'c', 'd', 'e'] }),
+    'classes-bad-escape.json': JSON.stringify({ logits: rows, labels }).slice(0, -1) + ', "classes": ["a", "b\\x", "c", "d", "e"]}',
+    'classes-control.json': JSON.stringify({ logits: rows, labels }).slice(0, -1) + ', "classes": ["a", "b\tc", "c", "d", "e"]}',
+    'classes-latin1.json': JSON.stringify({ logits: rows, labels }).slice(0, -1) + ', "classes": ["a", "caf\u00e9", "c", "d", "e"]}',
+    'classes-range.json': JSON.stringify({ classes: names, logits: rows, labels: [...labels.slice(0, -1), 7] }),
+    'classes-cut.json': JSON.stringify({ logits: rows, labels, classes: names }).slice(0, -8),
+    'classes-unclosed.json': JSON.stringify({ logits: rows, labels }).slice(0, -1) + ', "classes": ["a", "b", "c", "d", "e}',
+  };
+}
 
 describe('analyze --summary streamed: rows longer than a read', () => {
   test('K = 30,000 (a row of ~570 KB, more than two reads): the same as the full reader, whole, in pieces and in parts', () => {
@@ -156,11 +233,23 @@ describe('analyze --summary streamed: fuzzing', () => {
           '\n',
         ) + '\n',
       'f.json': JSON.stringify({ logits: rows.map((r) => r.map((v) => Number(v.toPrecision(5)))), labels }, null, 1),
+      // A "classes" entry first and last: edits in it must be refused, or read as the full reader reads them.
+      'first.classes.json': JSON.stringify({
+        classes: ['a"', 'b\\', '[c]', 'd,'],
+        logits: rows.map((r) => r.map((v) => Number(v.toPrecision(3)))),
+        labels,
+      }),
+      'last.classes.json': JSON.stringify({
+        logits: rows.map((r) => r.map((v) => Number(v.toPrecision(3)))),
+        labels,
+        classes: ['a"', 'b\\', '[c]', 'd,'],
+      }),
     };
     const alphabet = '0123456789,.-+eE[]{}" \n\r\tx:';
     const rand = seededUniform(99);
-    let streamedMutants = 0;
+    const streamedMutants: Record<string, number> = {};
     for (const [name, text] of Object.entries(seeds)) {
+      streamedMutants[name] = 0;
       for (let m = 0; m < 150; m++) {
         const chars = [...text];
         const edits = 1 + Math.floor(rand() * 3);
@@ -178,10 +267,10 @@ describe('analyze --summary streamed: fuzzing', () => {
         assert.deepEqual(run(['analyze', path, '--json', '--summary'], pieces(7)), full, `${name} mutant ${m}`);
         const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
         if (one) {
-          streamedMutants++;
+          streamedMutants[name]++;
           assert.deepEqual(one, JSON.parse(full.stdout), `${name} mutant ${m}: the full reader's report`);
         }
-        if (name.endsWith('.csv'))
+        if (name.endsWith('.csv') || name.endsWith('.classes.json'))
           assert.deepEqual(
             streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
             one,
@@ -190,7 +279,7 @@ describe('analyze --summary streamed: fuzzing', () => {
         rmSync(path);
       }
     }
-    assert.ok(streamedMutants >= 10, `only ${streamedMutants} mutants streamed`);
+    for (const [name, count] of Object.entries(streamedMutants)) assert.ok(count >= 10, `only ${count} mutants of ${name} streamed`);
   });
 });
 

@@ -51,7 +51,21 @@ const layouts: Record<string, (d: ReturnType<typeof logits>) => string> = {
   'labels first (json.dump)': (d) => JSON.stringify({ labels: d.labels, logits: d.rows }).replace(/,/g, ', ').replace(/":/g, '": '),
   'labels first, a row a line, CRLF': (d) =>
     `{"labels": [${d.labels.join(', ')}],\r\n "logits": [\r\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\r\n')}\r\n]}\r\n`,
+  // The file's own class names (the warnings name them), first, between or last, in either order.
+  'classes last (json.dump)': (d) => JSON.stringify({ logits: d.rows, labels: d.labels, classes: namesOf(d) }).replace(/":/g, '": '),
+  'classes first, a row a line': (d) =>
+    `{"classes": ${JSON.stringify(namesOf(d))},\n"logits": [\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\n')}\n],\n"labels": [${d.labels.join(', ')}]}\n`,
+  'classes between the logits and the labels': (d) => JSON.stringify({ logits: d.rows, classes: namesOf(d), labels: d.labels }),
+  'labels first, classes last, CRLF': (d) =>
+    `{"labels": [${d.labels.join(', ')}],\r\n "logits": [\r\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\r\n')}\r\n],\r\n "classes": ${JSON.stringify(namesOf(d))}}\r\n`,
+  'classes, then the labels, then the logits': (d) => JSON.stringify({ classes: namesOf(d), labels: d.labels, logits: d.rows }),
+  'labels, classes, logits': (d) => JSON.stringify({ labels: d.labels, classes: namesOf(d), logits: d.rows }),
 };
+
+/** A name for each class, with a quote, a bracket and non-ASCII text. */
+function namesOf(d: ReturnType<typeof logits>): string[] {
+  return d.rows[0].map((_, j) => `class "${j}" [é]`);
+}
 
 function csv(d: ReturnType<typeof logits>, eol: string, trailing: string, label = (l: number, _i: number) => String(l)): string {
   const k = d.rows[0].length;

@@ -890,3 +890,46 @@ test('a JSON read in parts stops in a row where one thread would: its stop gives
   // layout was read in parts).
   assert.ok(fromParts >= 40, `only ${fromParts} found from the parts' stop`);
 });
+
+test('a JSON with its own class names: its problems from the parts’ stop or the one-thread read, as the full reader’s, beside a classes.txt it does not read; null when they are not K names', () => {
+  const rows = seededLogitRows(400, 6, 48);
+  const names = Array.from({ length: 6 }, (_, j) => `n${j} "é"`);
+  const withClasses = (text: string, where: 'first' | 'last', list = names) =>
+    where === 'first'
+      ? text.replace(/^\{/, `{"classes": ${JSON.stringify(list)}, `)
+      : text.replace(/\}\n$/, `, "classes": ${JSON.stringify(list)}}\n`);
+  const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
+  // A classes.txt of the wrong count: the full reader reads none beside a file with its own names.
+  const wrongCount = classNamesFile(2);
+  for (const [name, text] of [
+    ['classes-first.json', withClasses(jsonOf(oneBased), 'first')],
+    ['classes-last.json', withClasses(jsonOf(oneBased), 'last')],
+    ['classes-labels-first.json', withClasses(labelsFirstJson(oneBased), 'first')],
+  ]) {
+    const { problems } = assertListedFromParts(name, text, wrongCount);
+    assert.match(problems[0].message, /is out of range for 6 classes/, name);
+    const path = join(dir, name);
+    const gaveUp = summaryGaveUp(path, 8);
+    assert.ok(gaveUp instanceof NotingRead && gaveUp.classes?.names.length === 6, `${name}: the one-thread read, with the names`);
+    assert.deepEqual(problemsFrom(path, name, gaveUp, wrongCount), problems, `${name}: from the one-thread read`);
+    // Five names for six classes: the full reader warns too, so the list is its to make.
+    const short = text.replace(JSON.stringify(names), JSON.stringify(names.slice(1)));
+    writeFileSync(path, short);
+    assert.ok(
+      runPipeline(new TextEncoder().encode(short), name).problems.some((p) => p.code === 'classes-count'),
+      name,
+    );
+    assert.equal(problemsFrom(path, name, partsGaveUp(path, 2)), null, `${name}, five names: in parts`);
+    assert.equal(problemsFrom(path, name, summaryGaveUp(path, 8)), null, `${name}, five names: one thread`);
+  }
+  // A bad value, and a row of another length, after the names: where the parts stop is where one thread stops, with the full reader's problem.
+  const bad = { ...rows, logits: rows.logits.map((r, i) => (i === 300 ? ['1', 'x', ...r.slice(2)] : r)) };
+  const long = { ...rows, logits: rows.logits.map((r, i) => (i === 250 ? [...r, '1'] : r)) };
+  const cases = [
+    { what: 'a bad value, the names first', text: withClasses(jsonOf(bad), 'first') },
+    { what: 'a bad value, the names last', text: withClasses(jsonOf(bad), 'last') },
+    { what: 'a row a value long, the names first', text: withClasses(jsonOf(long), 'first') },
+    { what: 'a row a value long, labels first, the names first', text: withClasses(labelsFirstJson(long), 'first') },
+  ];
+  assert.equal(checkPartsStops(cases, 'classes.json'), cases.length, 'each found from the parts’ stop');
+});
