@@ -18,7 +18,9 @@ import { readSafetensorsHeader, readSafetensorsTensor, type ByteSource } from '.
 import { crc32 } from '../core/crc32';
 import { CENTRAL_ENTRY_MIN, eocdOffset, readZipDirectory, u16, u32, ZIP64_LOCATOR, type ZipMember } from '../core/zipDirectory';
 import { readAt, type ChunkFile } from '../node/chunkFile';
+import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { MAX_ROWS } from './table';
+import { inflatedMember, memberBytes } from './inflatedMember';
 
 /** Where the logits are in the file and how they are stored. */
 export interface LogitsLayout {
@@ -33,6 +35,12 @@ export interface LogitsLayout {
   crc?: { expected: number; head: number };
   /** A .npz's own class names (its "classes" member), one per class: then no sibling is read. */
   classes?: string[];
+  /**
+   * Where the logits' bytes are read from, when not the file itself: a deflated member inflated in
+   * order (`start` is then an offset in the member); `ended` says, after the last row, that it
+   * inflated to exactly its declared size and no more.
+   */
+  source?: ChunkFile & { ended(): boolean };
 }
 
 const HEAD = 1 << 16;
@@ -90,8 +98,9 @@ export function streamedBinary(
 }
 
 /** Reads the layout's rows into a reused block and analyses them; null when the full reader must decide. */
-function readRows(layout: LogitsLayout, f: ChunkFile, gradientRows: number, reduction: Reduction): LogitRowBlocks | null {
+function readRows(layout: LogitsLayout, file: ChunkFile, gradientRows: number, reduction: Reduction): LogitRowBlocks | null {
   const { k, start, littleEndian, itemSize } = layout;
+  const f = layout.source ?? file;
   const from = 0;
   const to = layout.n;
   const rows = new LogitRowBlocks(to, k, layout.labels, reduction, gradientRows);
@@ -111,7 +120,8 @@ function readRows(layout: LogitsLayout, f: ChunkFile, gradientRows: number, redu
     if (itemSize === 4) for (let i = 0; i < count * k; i++) block[i] = words[i];
     if (!rows.add(block, count)) return null;
   }
-  // A damaged member is the full reader's to report.
+  // A damaged member, or one that inflates to more than it says, is the full reader's to report.
+  if (layout.source && !layout.source.ended()) return null;
   return layout.crc && crc !== layout.crc.expected ? null : rows;
 }
 
@@ -175,10 +185,11 @@ function safetensorsLayout(file: string, f: ChunkFile): LogitsLayout | null {
 }
 
 /**
- * An uncompressed .npz (np.savez, and `gl.save` of the Python package) of stored members
+ * An .npz (np.savez or np.savez_compressed, and `gl.save` of the Python package) of members
  * "logits.npy" (a 2-D float C-order array, nothing after it), "labels.npy" and, optionally,
- * "classes.npy" (a string per class, as `gl.save(..., classes=names)` writes); else null. The
- * labels' and classes' CRC-32s are checked here, the logits' as readRows reads them.
+ * "classes.npy" (a string per class, as `gl.save(..., classes=names)` writes), each stored or
+ * deflated; else null. A deflated logits member is inflated in order as its rows are read, never
+ * whole. The labels' and classes' CRC-32s are checked here, the logits' as readRows reads them.
  */
 function npzLayout(f: ChunkFile): LogitsLayout | null {
   const members = npzMembers(f);
@@ -186,35 +197,48 @@ function npzLayout(f: ChunkFile): LogitsLayout | null {
   const labelMember = members?.find((m) => m.name === 'labels.npy');
   const classMember = members?.find((m) => m.name === 'classes.npy');
   if (!members || members.length !== (classMember ? 3 : 2) || !logits || !labelMember) return null;
-  if (members.some((m) => m.method !== 0)) return null;
-  const head = readAt(f, logits.dataStart, Math.min(HEAD, logits.dataEnd - logits.dataStart));
+  // The full reader inflates at most this much of an archive's arrays together.
+  if (members.reduce((total, m) => total + m.size, 0) > DEFAULT_MAX_FILE_BYTES) return null;
+  const source = logits.method === 8 ? inflatedMember(f, logits) : undefined;
+  const memberStart = source ? 0 : logits.dataStart;
+  const head = readAt(source ?? f, memberStart, Math.min(HEAD, logits.size));
   const h = readNpyHeader(head, 'logits.npy');
   const matrix = floatMatrix(h);
   if (!matrix) return null;
   const { n, k, itemSize } = matrix;
-  if (h.dataStart + n * k * itemSize !== logits.dataEnd - logits.dataStart) return null;
-  const labelBytes = readAt(f, labelMember.dataStart, labelMember.dataEnd - labelMember.dataStart);
-  if (crc32(labelBytes) !== labelMember.crc) return null;
-  const labels = labelsOf(readNpy(labelBytes, 'labels.npy'), n, k);
+  if (h.dataStart + n * k * itemSize !== logits.size) return null;
+  const labelBytes = wholeArray(f, labelMember);
+  const labels = labelBytes && labelsOf(readNpy(labelBytes, 'labels.npy'), n, k);
   const classes = classMember ? classNamesOf(f, classMember, k) : undefined;
-  if (classes === null) return null;
+  if (!labels || classes === null) return null;
   const crc = { expected: logits.crc, head: crc32(head.subarray(0, h.dataStart)) };
-  return labels && { ...matrix, start: logits.dataStart + h.dataStart, labels, crc, ...(classes && { classes }) };
+  // The rows are read from the header's end on: the inflater goes on from where the head's read left it.
+  return { ...matrix, start: memberStart + h.dataStart, labels, crc, ...(classes && { classes }), ...(source && { source }) };
 }
 
-/** Largest "classes" member read here (as a classes.txt beside a file is capped): beyond it, the full reader. */
-const MAX_CLASS_MEMBER_BYTES = 16 << 20;
+/** Largest labels or "classes" member read here (as a classes.txt beside a file is capped): beyond it, the full reader. */
+const MAX_SMALL_MEMBER_BYTES = 64 << 20;
+
+/**
+ * A small member's bytes, inflated if deflated, when its CRC-32 is the directory's and it holds a
+ * .npy array and nothing after it (the full reader refuses a member far larger than its array); else null.
+ */
+function wholeArray(f: ChunkFile, member: ZipMember): Uint8Array | null {
+  if (member.size > MAX_SMALL_MEMBER_BYTES) return null;
+  const bytes = memberBytes(f, member);
+  if (!bytes || crc32(bytes) !== member.crc) return null;
+  const h = readNpyHeader(bytes.subarray(0, Math.min(HEAD, bytes.length)), member.name);
+  return h.dataStart + h.dataBytes === bytes.length ? bytes : null;
+}
 
 /**
  * A "classes" member's names: a 1-D string array of one name per class, its CRC-32 whole; null
  * for anything else (numbers, another count: the full reader names them or warns).
  */
 function classNamesOf(f: ChunkFile, member: ZipMember, k: number): string[] | null {
-  if (member.dataEnd - member.dataStart > MAX_CLASS_MEMBER_BYTES) return null;
-  const bytes = readAt(f, member.dataStart, member.dataEnd - member.dataStart);
-  if (crc32(bytes) !== member.crc) return null;
-  const array = readNpy(bytes, 'classes.npy');
-  return array.strings && array.shape.length === 1 && array.strings.length === k ? array.strings : null;
+  const bytes = wholeArray(f, member);
+  const array = bytes && readNpy(bytes, 'classes.npy');
+  return array && array.strings && array.shape.length === 1 && array.strings.length === k ? array.strings : null;
 }
 
 /** Bytes of a local file header read for each member: its 30 fixed bytes, and its name and extra field. */
