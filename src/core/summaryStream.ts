@@ -79,6 +79,8 @@ export interface ReadPastStop {
   readonly tail: TailLabels | null;
   /** A JSON's own class names (the full reader then reads no classes.txt). */
   readonly classes?: ClassesEntry;
+  /** A CSV's label column comes before the logits (its cell is then a row's first). */
+  readonly labelFirst?: boolean;
   /** The file's line tables, when the parts built them (the extension's worker). */
   readonly lines?: LineTables;
 }
@@ -122,17 +124,20 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * that summary is never reported), as the full reader reads on past a ragged row.
    */
   constructor(
-    part?: { k: number; final: boolean; target?: RowTarget; leading?: number },
+    part?: { k: number; final: boolean; target?: RowTarget; leading?: number; labelFirst?: boolean },
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
   ) {
     if (part) this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange);
     this.final = part?.final ?? true;
     this.leading = part?.leading ?? 0;
+    this.labelFirst = part?.labelFirst ?? false;
   }
 
   /** Unnamed columns before the logits (CsvColumns.leading): from the header, or the part's plan. */
   private leading: number;
+  /** The label's column comes before the logits (CsvColumns.labelFirst): from the header, or the part's plan. */
+  labelFirst: boolean;
 
   private readonly final: boolean;
 
@@ -145,6 +150,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       const columns = csvColumns(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl);
       if (!columns || columns.k < 2) return -1;
       this.leading = columns.leading;
+      this.labelFirst = columns.labelFirst;
       this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange);
       p = nl + 1;
       this.rowsStart = base + p;
@@ -181,7 +187,20 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
         }
         p = scan.end + 1;
       }
-      for (let j = 0; j < k; j++) {
+      let label = NOT_A_LABEL;
+      if (this.labelFirst) {
+        const comma = indexOfByte(b, 44, p);
+        if (comma >= 0 && comma < end) label = smallInteger(b, p, comma, scan);
+        if (label === NOT_A_LABEL) {
+          if (!this.readPast(summer, b, next, base)) return -1;
+          p = next;
+          continue;
+        }
+        p = comma + 1;
+      }
+      // Each logit ends at a comma; with the label first, the last one ends the line.
+      const followedByComma = this.labelFirst ? k - 1 : k;
+      for (let j = 0; j < followedByComma; j++) {
         scanNumber(b, p, scan);
         if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) {
           if (!this.readPast(summer, b, next, base)) return -1;
@@ -191,7 +210,11 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
         block[at + j] = scan.value;
         p = scan.end + 1;
       }
-      const label = smallInteger(b, p, end, scan);
+      if (this.labelFirst) {
+        scanNumber(b, p, scan);
+        if (scan.error === null && scan.end === end) block[at + k - 1] = scan.value;
+        else label = NOT_A_LABEL;
+      } else label = smallInteger(b, p, end, scan);
       if (label === NOT_A_LABEL) {
         if (!this.readPast(summer, b, next, base)) return -1;
         p = next;
@@ -255,14 +278,16 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   }
 }
 
-/** The columns of a CSV in the simple layout: K logits, after `leading` unnamed columns. */
+/** The columns of a CSV in the simple layout: K logits, after `leading` unnamed columns, the label last or first. */
 export interface CsvColumns {
   k: number;
   /** 1 for a first column with no name (pandas' index, `df.to_csv()`): numbers the full reader reads and ignores. */
   leading: number;
+  /** The label's column comes just before the logits (a DataFrame built with it first), not after them. */
+  labelFirst: boolean;
 }
 
-/** The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label; else null. */
+/** The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label or label,logit_0,…; else null. */
 export function csvColumns(b: Uint8Array, end: number): CsvColumns | null {
   let text = '';
   for (let i = 0; i < end; i++) {
@@ -270,10 +295,13 @@ export function csvColumns(b: Uint8Array, end: number): CsvColumns | null {
     text += String.fromCharCode(b[i]);
   }
   const cells = text.split(',');
-  if (cells.pop() !== 'label') return null;
-  const leading = cells.length > 1 && cells[0] === '' ? 1 : 0;
+  const leading = cells.length > 2 && cells[0] === '' ? 1 : 0;
   if (leading) cells.shift();
-  return cells.every((cell, j) => cell === `logit_${j}`) ? { k: cells.length, leading } : null;
+  const labelFirst = cells[0] === 'label';
+  // The label first after pandas' index is left to the full reader (a label's cell is found as a row's first).
+  if (labelFirst && leading) return null;
+  if ((labelFirst ? cells.shift() : cells.pop()) !== 'label') return null;
+  return cells.every((cell, j) => cell === `logit_${j}`) ? { k: cells.length, leading, labelFirst } : null;
 }
 
 /** smallInteger's answer for anything but a plain integer. */
@@ -310,8 +338,8 @@ function smallInteger(b: Uint8Array, p: number, end: number, scan: NumberScan): 
 /**
  * A label written as another number ("3.0", as pandas writes a float column; "3e0"), read as the
  * full reader reads the cell: a whole number in (−2³¹, 2³¹) of up to 15 characters (streamedProblem
- * finds a label's cell in its row's last 16 bytes); else NOT_A_LABEL ("2.5" is the full reader's
- * to report).
+ * finds a label's cell in its row's last, or first, 16 bytes); else NOT_A_LABEL ("2.5" is the full
+ * reader's to report).
  */
 function wholeNumber(b: Uint8Array, p: number, end: number, scan: NumberScan): number {
   if (end <= p || end - p > 15) return NOT_A_LABEL;

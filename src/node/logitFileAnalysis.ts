@@ -188,7 +188,9 @@ function analyzeOpen(
     pPredicted: arrays.pPredicted,
   };
   const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
-  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), plan.leading);
+  // A CSV's label first is read past as its unnamed columns are (a whole number).
+  const before = (plan.leading ?? 0) + (plan.labelFirst ? 1 : 0);
+  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), before);
   if (threads.valuesNow) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
 }

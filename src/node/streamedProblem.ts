@@ -88,11 +88,11 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
  * more than the one-thread read lists, are the full reader's (null), as they are on one thread.
  */
 function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSibling): Problem[] | null {
-  const { labelsOutOfRange: found, oddRows, k, tail, classes } = stop;
+  const { labelsOutOfRange: found, oddRows, k, tail, classes, labelFirst } = stop;
   if (oddRows.count > 0) return oddRowsListed(f, !!tail, stop, readSibling);
   const spanOf = tail
     ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
-    : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1]);
+    : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1], labelFirst);
   return outOfRangeProblems(k, found, spanOf, readSibling, classes);
 }
 
@@ -151,8 +151,12 @@ function oddJsonRowProblems(oddRows: OddRows, k: number): Problem[] | null {
   return sink.summarize();
 }
 
-/** A CSV label's cell: its row's last, after the last comma (the streams take labels of at most 15 characters). */
-function csvLabelSpan(f: ChunkFile, start: number, end: number): number[] {
+/**
+ * A CSV label's cell: its row's last, after the last comma, or its first with the label first
+ * (the streams take labels of at most 15 characters).
+ */
+function csvLabelSpan(f: ChunkFile, start: number, end: number, labelFirst = false): number[] {
+  if (labelFirst) return [start, start + readAt(f, start, Math.min(16, end - start)).indexOf(44)];
   const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
   return [end - tail.length + tail.lastIndexOf(44) + 1, end];
 }
@@ -246,7 +250,8 @@ export class NotingRead {
         readSibling,
       );
     }
-    let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1]);
+    const labelFirst = stream instanceof CsvSummaryStream && stream.labelFirst;
+    let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1], labelFirst);
     if (this.format === 'json') {
       // Each label's span: from the tail, or as the stream read them before the logits.
       const spans = this.tail ? this.tail.spans : (stream as JsonSummaryStream).labelSpans;

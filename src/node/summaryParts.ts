@@ -42,6 +42,8 @@ export interface PartJob {
   rowsStart?: number;
   /** A CSV's unnamed columns before the logits (CsvColumns.leading). */
   leading?: number;
+  /** A CSV's label column comes before the logits (CsvColumns.labelFirst). */
+  labelFirst?: boolean;
   /**
    * A JSON file's part: its first row's index, whether it starts at the "logits" array's first
    * row, the labels, and the file's "classes" entry (the final part may meet it after the rows).
@@ -216,7 +218,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
         )
       : new CsvSummaryStream(
-          { k: job.k, final: job.final, target, leading: job.leading },
+          { k: job.k, final: job.final, target, leading: job.leading, labelFirst: job.labelFirst },
           outOfRange,
           job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
         );
@@ -351,7 +353,7 @@ export function partsStopOf(
 export function readPastStopOf(
   results: PartResult[],
   firstRows: number[],
-  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes'>,
+  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes' | 'labelFirst'>,
   lines?: LineTables,
 ): ReadPastStop | null {
   if (!results.every((r) => r.labels) || results.every((r) => r.ok)) return null;
@@ -362,8 +364,17 @@ export function readPastStopOf(
     labelsOutOfRange.add(r.labels!, firstRows[i]);
     if (r.odd) oddRows.add(r.odd, firstRows[i]);
   });
-  const { k, rowsStart, tail, classes } = plan;
-  return { labelsOutOfRange, oddRows, k, rowsStart, tail, ...(classes && { classes }), ...(lines && { lines }) };
+  const { k, rowsStart, tail, classes, labelFirst } = plan;
+  return {
+    labelsOutOfRange,
+    oddRows,
+    k,
+    rowsStart,
+    tail,
+    ...(classes && { classes }),
+    ...(labelFirst && { labelFirst }),
+    ...(lines && { lines }),
+  };
 }
 
 /** How long a part waits for a count before it gives up (the thread counting it died): the file is then read whole. */
@@ -623,6 +634,8 @@ export interface PartPlan {
   classes?: ClassesEntry;
   /** A CSV's unnamed columns before the logits (CsvColumns.leading), when any. */
   leading?: number;
+  /** A CSV's label column comes before the logits (CsvColumns.labelFirst). */
+  labelFirst?: boolean;
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };
 }
@@ -744,7 +757,8 @@ export function planCsvParts(
   if (nl < 0) return null;
   const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl);
   if (!columns || columns.k < 2) return null;
-  const { k, leading } = columns;
+  const { k, leading, labelFirst } = columns;
+  const layout = { ...(leading > 0 ? { leading } : {}), ...(labelFirst ? { labelFirst } : {}) };
   const rowsStart = nl + 1;
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));
   const rows = countRows ? csvRowCounts(path, f, cuts, countOn) : [];
@@ -752,8 +766,8 @@ export function planCsvParts(
   const n = rows.reduce((a, b) => a + b, 0);
   const jobs: PartJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++)
-    jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length, rowsStart, ...(leading > 0 ? { leading } : {}) });
-  return { k, n, rowsStart, jobs, rows, firstRows: firstRowsOf(rows), tail: null, ...(leading > 0 ? { leading } : {}) };
+    jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length, rowsStart, ...layout });
+  return { k, n, rowsStart, jobs, rows, firstRows: firstRowsOf(rows), tail: null, ...layout };
 }
 
 /**

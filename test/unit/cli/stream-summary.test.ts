@@ -63,6 +63,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
     const { rows, labels } = logits(40, 5, 7);
     const csvBody = rows.map((r, i) => `${r.join(',')},${labels[i]}`);
     const header = 'logit_0,logit_1,logit_2,logit_3,logit_4,label';
+    const labelFirstHeader = 'label,logit_0,logit_1,logit_2,logit_3,logit_4';
     const cases: Record<string, string> = {
       'plain.csv': [header, ...csvBody].join('\n') + '\n',
       'crlf.csv': [header, ...csvBody].join('\r\n') + '\r\n\r\n',
@@ -81,6 +82,18 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'pandas-index.csv': [',' + header, ...csvBody.map((line, i) => `${i},${line}`)].join('\n') + '\n',
       'pandas-bad-index.csv': [',' + header, ...csvBody.map((line, i) => `${i === 20 ? 'x' : i},${line}`)].join('\n') + '\n',
       'two-unnamed.csv': [',,' + header, ...csvBody.map((line, i) => `${i},${i},${line}`)].join('\n') + '\n',
+      // The label's column first (a DataFrame built with it first).
+      'label-first.csv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]},${r.join(',')}`)].join('\n') + '\n',
+      'label-first-crlf.csv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]}.0,${r.join(',')}`)].join('\r\n') + '\r\n',
+      'label-first-range.csv': [labelFirstHeader, ...rows.map((r, i) => `${i === 30 ? 5 : labels[i]},${r.join(',')}`)].join('\n') + '\n',
+      'label-first-bad.csv': [labelFirstHeader, ...rows.map((r, i) => `${i === 30 ? 'cat' : labels[i]},${r.join(',')}`)].join('\n') + '\n',
+      'label-first-bad-logit.csv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]},${r.join(',')}${i === 30 ? 'x' : ''}`)].join(
+        '\n',
+      ),
+      'label-first-short.csv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]},${(i === 30 ? r.slice(1) : r).join(',')}`)].join(
+        '\n',
+      ),
+      'index-label-first.csv': [',' + labelFirstHeader, ...rows.map((r, i) => `${i},${labels[i]},${r.join(',')}`)].join('\n') + '\n',
       'float-label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5.0', ...csvBody.slice(30)].join('\n'),
       'half-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,2.5'].join('\n'),
       'long-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,1.00000000000000'].join('\n'),
@@ -107,9 +120,10 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       // One case's é is a Latin-1 byte, not UTF-8.
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
-      const simple = /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|classes-in-.*)\./.test(
-        name,
-      );
+      const simple =
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|classes-in-.*)\./.test(
+          name,
+        );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
       assert.equal(one !== null, simple, `${name} streamed`);
       // A JSON's own class names: the report's, on one thread and in parts.

@@ -179,6 +179,40 @@ test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()): the
   }
 });
 
+test('a CSV with its label column first (label,logit_0,…): the full pipeline’s result and logits, on 1 to 3 parts', () => {
+  const d = logits(17, 45, 4);
+  const k = d.rows[0].length;
+  const labelFirst = (eol: string, label: (l: number) => string = String, header = 'label') =>
+    [
+      [header, ...Array.from({ length: k }, (_, j) => `logit_${j}`)].join(','),
+      ...d.rows.map((r, i) => `${label(d.labels[i])},${r.join(',')}`),
+      '',
+    ].join(eol);
+  for (const [eol, label] of [
+    ['\n', String],
+    ['\r\n', String],
+    ['\n', (l: number) => `${l}.0`],
+  ] as const) {
+    const text = labelFirst(eol, label);
+    const path = write('label-first.csv', text);
+    assertSameInCsvParts(path, 'label-first.csv', text);
+  }
+  // A label that is not a whole number, a logit that is not a number, a row a cell short, the index before the label: refused.
+  const rowsOf = (text: string) => text.split('\n');
+  const base = rowsOf(labelFirst('\n'));
+  const withLine = (at: number, line: string) => [...base.slice(0, at), line, ...base.slice(at + 1)].join('\n');
+  for (const [name, text] of [
+    ['label-x.csv', withLine(20, `x,${d.rows[19].join(',')}`)],
+    ['label-half.csv', withLine(20, `1.5,${d.rows[19].join(',')}`)],
+    ['logit-x.csv', withLine(20, `1,${d.rows[19].slice(0, -1).join(',')},x`)],
+    ['short.csv', withLine(20, `1,${d.rows[19].slice(0, -1).join(',')}`)],
+    ['index-then-label.csv', [`,${base[0]}`, ...base.slice(1, -1).map((line, i) => `${i},${line}`), ''].join('\n')],
+  ]) {
+    const path = write(name, text);
+    for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, name);
+  }
+});
+
 test('CSV labels written as floats (pandas’ "3.0"), or "3.00", "3e0", "-0.0": the full pipeline’s result, on 1 to 3 parts', () => {
   const d = logits(11, 45, 6);
   for (const label of [

@@ -933,3 +933,27 @@ test('a JSON with its own class names: its problems from the parts’ stop or th
   ];
   assert.equal(checkPartsStops(cases, 'classes.json'), cases.length, 'each found from the parts’ stop');
 });
+
+test('a CSV with its label column first: labels out of range listed from the parts’ stop and the one-thread read at the row’s first cell, as the full reader lists them', () => {
+  const rows = seededLogitRows(400, 6, 49);
+  const labelFirstCsv = ({ logits, labels }: LogitRows, eol = '\n') =>
+    [['label', ...logits[0].map((_, j) => `logit_${j}`)].join(','), ...logits.map((r, i) => `${labels[i]},${r.join(',')}`), ''].join(eol);
+  const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
+  for (const [name, text] of [
+    ['label-first.csv', labelFirstCsv(oneBased)],
+    ['label-first-crlf.csv', labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i % 9 === 3 ? -100 : l)) }, '\r\n')],
+  ]) {
+    const { problems } = assertListedFromParts(name, text);
+    assert.match(problems[0].message, /is out of range for 6 classes/, name);
+    // Each listed problem covers the label's cell, the first of its line.
+    const bytes = new TextEncoder().encode(text);
+    for (const p of problems.slice(0, 20)) {
+      assert.ok(p.start === 0 || bytes[p.start - 1] === 10, `${name}: ${p.message} starts a line`);
+      assert.equal(bytes[p.end], 44, `${name}: ${p.message} ends at the cell's comma`);
+    }
+    const path = join(dir, name);
+    const gaveUp = summaryGaveUp(path, 8);
+    assert.ok(gaveUp instanceof NotingRead, `${name}: the one-thread read`);
+    assert.deepEqual(problemsFrom(path, name, gaveUp), problems, `${name}: from the one-thread read`);
+  }
+});
