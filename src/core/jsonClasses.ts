@@ -17,7 +17,8 @@ export interface ClassesEntry {
 
 const KEY = '"classes"';
 
-function isSpace(c: number): boolean {
+/** JSON's white space: space, line feed, carriage return, tab. */
+export function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
@@ -80,6 +81,17 @@ export function classesForward(b: Uint8Array, p: number, base: number): { entry:
   }
   const names = namesIn(b, open, i);
   return names && { entry: { names, keyAt: base + keyAt, start: base + open, end: base + i }, next: i };
+}
+
+/**
+ * The entry that b[close] ends when it is the ']' of an array of strings (a quote before it, past
+ * white space): classesBackward's answer; 'none' when b[close] ends no such array.
+ */
+export function classesEndingAt(b: Uint8Array, close: number, base: number): ReturnType<typeof classesBackward> | 'none' {
+  let j = close - 1;
+  while (j >= 0 && isSpace(b[j])) j--;
+  if (b[close] !== 93 || (j >= 0 && b[j] !== 34)) return 'none';
+  return j < 0 ? 'more' : classesBackward(b, close, base);
 }
 
 /**

@@ -15,7 +15,7 @@ import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type OddRows, type OutOfRangeLabels, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
 import type { LineTables } from './lineIndex';
-import { classesBackward, classesForward, isClassesKey, type ClassesEntry } from './jsonClasses';
+import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from './jsonClasses';
 
 export interface SummaryStream {
   feed(b: Uint8Array, last: boolean, base: number): number;
@@ -356,10 +356,6 @@ const enum State {
   AfterValue,
   End,
   Done,
-}
-
-function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 /** Where a JSON stream of a whole file stopped in a row of "logits": for the full reader's message there. */
@@ -751,12 +747,9 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   // A "classes" entry whose ']' is at tail[i] (a string's quote before it), and the ',' before its
   // key: i then moves before that ','. True when there is none there.
   const classesEnding = (): true | 'more' | null => {
-    let j = i - 1;
-    while (j >= 0 && isSpace(tail[j])) j--;
-    if (tail[i] !== 93 || (j >= 0 && tail[j] !== 34)) return true;
-    if (j < 0) return 'more';
-    if (classes) return null;
-    const found = classesBackward(tail, i, tailStart);
+    const found = classesEndingAt(tail, i, tailStart);
+    if (found === 'none') return true;
+    if (classes) return null; // a second entry
     if (found === 'more' || !found) return found;
     classes = found.entry;
     i = found.before;

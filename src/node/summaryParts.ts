@@ -29,7 +29,7 @@ import { csvLineCheck } from '../core/csv';
 import type { LineTables } from '../core/lineIndex';
 import { feedChunks, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { indexOfByte } from '../core/byteSearch';
-import { classesBackward, classesForward, isClassesKey, type ClassesEntry } from '../core/jsonClasses';
+import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from '../core/jsonClasses';
 
 export interface PartJob {
   path: string;
@@ -560,7 +560,7 @@ function logitsFirst(f: ChunkFile): JsonLayout | null {
 function logitsHead(head: Uint8Array): { rowsStart: number; classes?: ClassesEntry } | 'more' | null {
   let i = 0;
   const ws = () => {
-    while (i < head.length && (head[i] === 32 || head[i] === 10 || head[i] === 13 || head[i] === 9)) i++;
+    while (i < head.length && isSpace(head[i])) i++;
     return i < head.length;
   };
   if (!ws()) return 'more';
@@ -603,15 +603,13 @@ function labelsFirst(f: ChunkFile): JsonLayout | null {
 function classesAtEnd(end: Uint8Array, start: number): { entry?: ClassesEntry } | 'more' | null {
   let i = end.length - 1;
   const back = () => {
-    while (i >= 0 && (end[i] === 32 || end[i] === 10 || end[i] === 13 || end[i] === 9)) i--;
+    while (i >= 0 && isSpace(end[i])) i--;
     return i >= 0;
   };
   if (!back()) return start > 0 ? 'more' : {};
-  if (end[i--] !== 125 || !back() || end[i] !== 93) return {};
-  const close = i--;
-  if (!back()) return start > 0 ? 'more' : {};
-  if (end[i] !== 34) return {};
-  const found = classesBackward(end, close, start);
+  if (end[i--] !== 125 || !back()) return {};
+  const found = classesEndingAt(end, i, start);
+  if (found === 'none') return {};
   if (found === 'more') return start > 0 ? 'more' : null;
   return found && { entry: found.entry };
 }
