@@ -24,6 +24,7 @@ import {
   type PartJob,
   type PartPlan,
   type PartResult,
+  type PartsFormat,
 } from '../node/summaryParts';
 
 export { openChunkFile, type ChunkFile } from '../node/chunkFile';
@@ -103,13 +104,14 @@ export function streamedSummary(
 function inParts(
   file: string,
   f: ChunkFile,
-  format: 'csv' | 'json',
+  format: PartsFormat,
   reduction: Reduction,
   threads: ThreadOptions,
   onStop: (stop: PartsStop) => void,
 ): Figures | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
-  const plan = format === 'csv' ? planCsvParts(file, f, parts, false) : planJsonParts(file, f, parts);
+  const plan =
+    format === 'json' ? planJsonParts(file, f, parts) : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv' });
   if (!plan || plan.jobs.length < 2) return null;
   const ran = runPlan(plan, plan.jobs, threads.runParts, (job) => summarizePart(job, openSame(f)));
   if (!ran) return null;

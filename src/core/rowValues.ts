@@ -1,6 +1,6 @@
 /**
  * One row's K numbers read again from its bytes (issue 14): a JSON row `[z, z, …]` or a CSV line
- * `z,z,…,label`, as the streaming reader read it (the same scanNumber, so the same bits). The
+ * `z,z,…,label` (or tab- or ';'-separated), as the streaming reader read it (the same scanNumber, so the same bits). The
  * worker's fast path keeps each row's span and fills the logits from these afterwards, a row at a
  * time when a view asks first.
  */
@@ -9,25 +9,49 @@ import { scanNumber, type NumberScan } from './numberScan';
 const scan: NumberScan = { value: 0, end: 0, error: null };
 
 /**
- * Reads K numbers from b[start, end) into out[at, at + k); false when the bytes are not such a row.
- * `leading`: a CSV's unnamed columns before the logits (pandas' index), numbers read past.
+ * Where an unnamed first cell at b[p] that ends before `end` ends: a number, bare or in double
+ * quotes (R's write.csv quotes row names: `"1"`); −1 when it is neither.
  */
-export function readRowValues(b: Uint8Array, start: number, end: number, k: number, out: Float64Array, at: number, leading = 0): boolean {
+export function indexCellEnd(b: Uint8Array, p: number, end: number, scan: NumberScan): number {
+  const quoted = b[p] === 34;
+  scanNumber(b, quoted ? p + 1 : p, scan);
+  if (scan.error !== null) return -1;
+  const after = quoted ? (b[scan.end] === 34 ? scan.end + 1 : -1) : scan.end;
+  return after >= 0 && after < end ? after : -1;
+}
+
+/**
+ * Reads K numbers from b[start, end) into out[at, at + k); false when the bytes are not such a row.
+ * `before`: a CSV's cells before the logits (pandas' index, R's quoted row names, a label first),
+ * numbers read past; `delimiter`: a CSV's byte between cells (CsvColumns.delimiter; a tab is then
+ * not white space).
+ */
+export function readRowValues(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  k: number,
+  out: Float64Array,
+  at: number,
+  before = 0,
+  delimiter = 44,
+): boolean {
   let p = start;
   if (b[p] === 91) p++; // JSON's '['
-  for (let j = 0; j < leading; j++) {
-    scanNumber(b, p, scan);
-    if (scan.error !== null || scan.end >= end || b[scan.end] !== 44) return false;
-    p = scan.end + 1;
+  for (let j = 0; j < before; j++) {
+    const after = indexCellEnd(b, p, end, scan);
+    if (after < 0 || b[after] !== delimiter) return false;
+    p = after + 1;
   }
+  const tab = delimiter === 9 ? -1 : 9;
   for (let j = 0; j < k; j++) {
-    while (p < end && (b[p] === 32 || b[p] === 9 || b[p] === 10 || b[p] === 13)) p++;
+    while (p < end && (b[p] === 32 || b[p] === tab || b[p] === 10 || b[p] === 13)) p++;
     scanNumber(b, p, scan);
     if (scan.error !== null || scan.end > end) return false;
     out[at + j] = scan.value;
     p = scan.end;
-    while (p < end && (b[p] === 32 || b[p] === 9 || b[p] === 10 || b[p] === 13)) p++;
-    if (j + 1 < k && b[p++] !== 44) return false;
+    while (p < end && (b[p] === 32 || b[p] === tab || b[p] === 10 || b[p] === 13)) p++;
+    if (j + 1 < k && b[p++] !== delimiter) return false;
   }
   return true;
 }

@@ -14,6 +14,7 @@
 import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type OddRows, type OutOfRangeLabels, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
+import { indexCellEnd } from './rowValues';
 import type { LineTables } from './lineIndex';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from './jsonClasses';
 
@@ -81,6 +82,8 @@ export interface ReadPastStop {
   readonly classes?: ClassesEntry;
   /** A CSV's label column comes before the logits (its cell is then a row's first). */
   readonly labelFirst?: boolean;
+  /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
+  readonly delimiter?: number;
   /** The file's line tables, when the parts built them (the extension's worker). */
   readonly lines?: LineTables;
 }
@@ -122,22 +125,27 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * `oddRow`: asked about a data line the stream does not take (with its line break, if it has
    * one); true reads on past it, the row summarised as logits 0 and label 0 (the file has errors:
    * that summary is never reported), as the full reader reads on past a ragged row.
+   * `tsv`: a whole .tsv file, whose header the full reader splits on tabs only.
    */
   constructor(
-    part?: { k: number; final: boolean; target?: RowTarget; leading?: number; labelFirst?: boolean },
+    part?: { k: number; final: boolean; target?: RowTarget; leading?: number; labelFirst?: boolean; delimiter?: number },
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
+    private readonly tsv = false,
   ) {
     if (part) this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange);
     this.final = part?.final ?? true;
     this.leading = part?.leading ?? 0;
     this.labelFirst = part?.labelFirst ?? false;
+    this.delimiter = part?.delimiter ?? 44;
   }
 
   /** Unnamed columns before the logits (CsvColumns.leading): from the header, or the part's plan. */
   private leading: number;
   /** The label's column comes before the logits (CsvColumns.labelFirst): from the header, or the part's plan. */
   labelFirst: boolean;
+  /** The byte between cells (CsvColumns.delimiter): from the header, or the part's plan. */
+  delimiter: number;
 
   private readonly final: boolean;
 
@@ -147,10 +155,11 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     if (!this.summer) {
       const nl = indexOfByte(b, 10);
       if (nl < 0) return last ? -1 : 0;
-      const columns = csvColumns(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl);
+      const columns = csvColumns(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl, this.tsv);
       if (!columns || columns.k < 2) return -1;
       this.leading = columns.leading;
       this.labelFirst = columns.labelFirst;
+      this.delimiter = columns.delimiter;
       this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange);
       p = nl + 1;
       this.rowsStart = base + p;
@@ -158,6 +167,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     const summer = this.summer;
     const { k, block, labels } = summer;
     const scan = this.scan;
+    const delimiter = this.delimiter;
     rows: while (p < len) {
       const c = b[p];
       if (c === 10 || c === 13) {
@@ -178,31 +188,31 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       const at = summer.rows * k;
       const next = lineEnd === len ? len : lineEnd + 1;
       if (this.leading > 0) {
-        // An unnamed first column (pandas' index): a number, which the full reader reads and ignores.
-        scanNumber(b, p, scan);
-        if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) {
+        // An unnamed first column (pandas' index; R's row names, quoted): a number, which the full reader reads and ignores.
+        const after = indexCellEnd(b, p, end, scan);
+        if (after < 0 || b[after] !== delimiter) {
           if (!this.readPast(summer, b, next, base)) return -1;
           p = next;
           continue;
         }
-        p = scan.end + 1;
+        p = after + 1;
       }
       let label = NOT_A_LABEL;
       if (this.labelFirst) {
-        const comma = indexOfByte(b, 44, p);
-        if (comma >= 0 && comma < end) label = smallInteger(b, p, comma, scan);
+        const cellEnd = indexOfByte(b, delimiter, p);
+        if (cellEnd >= 0 && cellEnd < end) label = smallInteger(b, p, cellEnd, scan);
         if (label === NOT_A_LABEL) {
           if (!this.readPast(summer, b, next, base)) return -1;
           p = next;
           continue;
         }
-        p = comma + 1;
+        p = cellEnd + 1;
       }
-      // Each logit ends at a comma; with the label first, the last one ends the line.
-      const followedByComma = this.labelFirst ? k - 1 : k;
-      for (let j = 0; j < followedByComma; j++) {
+      // Each logit ends at a delimiter; with the label first, the last one ends the line.
+      const followedByDelimiter = this.labelFirst ? k - 1 : k;
+      for (let j = 0; j < followedByDelimiter; j++) {
         scanNumber(b, p, scan);
-        if (scan.error !== null || b[scan.end] !== 44 || scan.end >= end) {
+        if (scan.error !== null || b[scan.end] !== delimiter || scan.end >= end) {
           if (!this.readPast(summer, b, next, base)) return -1;
           p = next;
           continue rows;
@@ -281,27 +291,41 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
 /** The columns of a CSV in the simple layout: K logits, after `leading` unnamed columns, the label last or first. */
 export interface CsvColumns {
   k: number;
-  /** 1 for a first column with no name (pandas' index, `df.to_csv()`): numbers the full reader reads and ignores. */
+  /** 1 for a first column with no name (pandas' index, `df.to_csv()`; R's row names, quoted): numbers the full reader reads and ignores. */
   leading: number;
   /** The label's column comes just before the logits (a DataFrame built with it first), not after them. */
   labelFirst: boolean;
+  /** The byte between cells: ',' (44), a tab (9) or ';' (59), as the full reader takes it from the header (csv.ts). */
+  delimiter: number;
 }
 
-/** The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label or label,logit_0,…; else null. */
-export function csvColumns(b: Uint8Array, end: number): CsvColumns | null {
+/**
+ * The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label or
+ * label,logit_0,…, each name bare or in double quotes (R's write.csv), split at the full reader's
+ * delimiter: ',' unless the header has none, then a tab, then ';' (`tsv`: a .tsv's, tabs only);
+ * else null. A header with two kinds of delimiter is left to the full reader.
+ */
+export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns | null {
   let text = '';
   for (let i = 0; i < end; i++) {
-    if (b[i] > 126 || b[i] < 32) return null;
+    if (b[i] > 126 || (b[i] < 32 && b[i] !== 9)) return null;
     text += String.fromCharCode(b[i]);
   }
-  const cells = text.split(',');
+  const kinds = [',', '\t', ';'].filter((d) => text.includes(d));
+  if (kinds.length > 1 || (tsv && kinds[0] !== '\t')) return null;
+  const delimiter = kinds[0] ?? ',';
+  // The full reader's header cell: "name" is name ("" an unnamed column).
+  const cells = text
+    .split(delimiter)
+    .map((cell) => (cell.length >= 2 && cell[0] === '"' && cell[cell.length - 1] === '"' ? cell.slice(1, -1) : cell));
   const leading = cells.length > 2 && cells[0] === '' ? 1 : 0;
   if (leading) cells.shift();
   const labelFirst = cells[0] === 'label';
   // The label first after pandas' index is left to the full reader (a label's cell is found as a row's first).
   if (labelFirst && leading) return null;
   if ((labelFirst ? cells.shift() : cells.pop()) !== 'label') return null;
-  return cells.every((cell, j) => cell === `logit_${j}`) ? { k: cells.length, leading, labelFirst } : null;
+  const k = cells.length;
+  return cells.every((cell, j) => cell === `logit_${j}`) ? { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0) } : null;
 }
 
 /** smallInteger's answer for anything but a plain integer. */

@@ -33,6 +33,7 @@ import {
   type PartJob,
   type PartPlan,
   type PartResult,
+  type PartsFormat,
 } from './summaryParts';
 
 export interface LogitFileAnalysis {
@@ -97,7 +98,7 @@ export function analyzeLogitFile(
 function analyzeOpen(
   path: string,
   f: ChunkFile,
-  format: 'json' | 'csv',
+  format: PartsFormat,
   options: PipelineOptions,
   threads: PartRunner,
 ): LogitFileAnalysis | null {
@@ -107,7 +108,8 @@ function analyzeOpen(
   if (!(threads.waitsOnly && threads.runParts && parts(f.size) > 1)) primeTextReaders(f.size);
   // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
-  const plan = format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts, true, threads.runParts);
+  const plan =
+    format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv' });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   const classes = ownOrSiblingClassNames(k, plan.classes, siblingReader({ siblings: options.siblings ?? {} }));
@@ -190,7 +192,7 @@ function analyzeOpen(
   const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
   // A CSV's label first is read past as its unnamed columns are (a whole number).
   const before = (plan.leading ?? 0) + (plan.labelFirst ? 1 : 0);
-  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), before);
+  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), before, plan.delimiter);
   if (threads.valuesNow) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
 }

@@ -39,7 +39,7 @@ import {
 } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
-import { jsonTail, lineStretch, oddJsonRowReader, partsFormat, raggedLineReader, raggedRowCap } from './summaryParts';
+import { jsonTail, lineStretch, oddJsonRowReader, partsFormat, raggedLineReader, raggedRowCap, type PartsFormat } from './summaryParts';
 
 /** The full readers' first check reads this much of the file (notTextProblem). */
 const SIGNATURE_BYTES = 8192;
@@ -69,16 +69,16 @@ export interface StreamedProblemOptions {
 export function streamedProblem(f: ChunkFile, fileName: string, options: StreamedProblemOptions = {}): Problem[] | null {
   const format = partsFormat(fileName);
   if (!format) return null;
-  const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'csv' ? 'CSV' : 'JSON');
+  const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'json' ? 'JSON' : 'CSV');
   if (notText) return options.signature === false ? null : [notText.toProblem()];
   const gaveUp = options.gaveUp;
   if (gaveUp && 'labelsOutOfRange' in gaveUp) return readPastProblems(f, gaveUp, options.readSibling);
   const found =
     gaveUp instanceof NotingRead
       ? gaveUp.problems(f, options.readSibling)
-      : format === 'csv'
-        ? csvProblem(f, options)
-        : jsonProblem(f, options);
+      : format === 'json'
+        ? jsonProblem(f, options)
+        : csvProblem(f, options, format);
   return found && !Array.isArray(found) ? [found] : found;
 }
 
@@ -88,11 +88,11 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
  * more than the one-thread read lists, are the full reader's (null), as they are on one thread.
  */
 function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSibling): Problem[] | null {
-  const { labelsOutOfRange: found, oddRows, k, tail, classes, labelFirst } = stop;
+  const { labelsOutOfRange: found, oddRows, k, tail, classes, labelFirst, delimiter } = stop;
   if (oddRows.count > 0) return oddRowsListed(f, !!tail, stop, readSibling);
   const spanOf = tail
     ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
-    : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1], labelFirst);
+    : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1], labelFirst, delimiter);
   return outOfRangeProblems(k, found, spanOf, readSibling, classes);
 }
 
@@ -152,26 +152,26 @@ function oddJsonRowProblems(oddRows: OddRows, k: number): Problem[] | null {
 }
 
 /**
- * A CSV label's cell: its row's last, after the last comma, or its first with the label first
+ * A CSV label's cell: its row's last, after the last delimiter, or its first with the label first
  * (the streams take labels of at most 15 characters).
  */
-function csvLabelSpan(f: ChunkFile, start: number, end: number, labelFirst = false): number[] {
-  if (labelFirst) return [start, start + readAt(f, start, Math.min(16, end - start)).indexOf(44)];
+function csvLabelSpan(f: ChunkFile, start: number, end: number, labelFirst = false, delimiter = 44): number[] {
+  if (labelFirst) return [start, start + readAt(f, start, Math.min(16, end - start)).indexOf(delimiter)];
   const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
-  return [end - tail.length + tail.lastIndexOf(44) + 1, end];
+  return [end - tail.length + tail.lastIndexOf(delimiter) + 1, end];
 }
 
-function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions): Problem | Problem[] | null {
+function csvProblem(f: ChunkFile, { gaveUp, readSibling }: StreamedProblemOptions, format: 'csv' | 'tsv'): Problem | Problem[] | null {
   if (gaveUp && 'rowsBeforeFailureClean' in gaveUp && gaveUp.failure) {
     const found = csvLineProblem(f, gaveUp, readSibling);
     if (found !== READ_AGAIN) return found;
   }
   // Read again (or first), noting ragged rows and labels out of range instead of stopping at the first.
-  return readNoting(f, 'csv', readSibling);
+  return readNoting(f, format, readSibling);
 }
 
 /** A NotingRead of the whole file, then its problems. */
-function readNoting(f: ChunkFile, format: 'csv' | 'json', readSibling?: ReadSibling): Problem | Problem[] | null {
+function readNoting(f: ChunkFile, format: PartsFormat, readSibling?: ReadSibling): Problem | Problem[] | null {
   const read = new NotingRead(f, format);
   try {
     read.read();
@@ -203,11 +203,11 @@ export class NotingRead {
 
   constructor(
     private readonly f: ChunkFile,
-    private readonly format: 'csv' | 'json',
+    private readonly format: PartsFormat,
   ) {
     const oddRows = (this.oddRows = new OddRows(raggedRowCap(f.size)));
-    if (format === 'csv') {
-      this.stream = new CsvSummaryStream(undefined, this.outOfRange, raggedLineReader(f, oddRows, null, false));
+    if (format !== 'json') {
+      this.stream = new CsvSummaryStream(undefined, this.outOfRange, raggedLineReader(f, oddRows, null, false), format === 'tsv');
       return;
     }
     // Labels not found from the tail of a file cut short (one that does not end in '}') are read
@@ -250,8 +250,8 @@ export class NotingRead {
         readSibling,
       );
     }
-    const labelFirst = stream instanceof CsvSummaryStream && stream.labelFirst;
-    let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1], labelFirst);
+    const csv = stream instanceof CsvSummaryStream ? stream : null;
+    let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1], csv?.labelFirst, csv?.delimiter);
     if (this.format === 'json') {
       // Each label's span: from the tail, or as the stream read them before the logits.
       const spans = this.tail ? this.tail.spans : (stream as JsonSummaryStream).labelSpans;

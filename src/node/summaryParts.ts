@@ -44,6 +44,8 @@ export interface PartJob {
   leading?: number;
   /** A CSV's label column comes before the logits (CsvColumns.labelFirst). */
   labelFirst?: boolean;
+  /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
+  delimiter?: number;
   /**
    * A JSON file's part: its first row's index, whether it starts at the "logits" array's first
    * row, the labels, and the file's "classes" entry (the final part may meet it after the rows).
@@ -117,10 +119,14 @@ export interface PartResult {
   afterStop?: boolean;
 }
 
-/** The format of a file the parts readers take (a CSV or JSON by its name; a .tsv is the full reader's), else null. */
-export function partsFormat(fileName: string): 'csv' | 'json' | null {
+/** What the parts readers take: a CSV; a .tsv, whose header the full reader splits on tabs only; a JSON. */
+export type PartsFormat = 'csv' | 'tsv' | 'json';
+
+/** The format of a file the parts readers take, by its name, else null. */
+export function partsFormat(fileName: string): PartsFormat | null {
   const format = formatOf(fileName);
-  return (format === 'csv' || format === 'json') && !/\.tsv$/i.test(fileName) ? format : null;
+  if (format === 'csv') return /\.tsv$/i.test(fileName) ? 'tsv' : 'csv';
+  return format === 'json' ? format : null;
 }
 
 /**
@@ -218,7 +224,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
         )
       : new CsvSummaryStream(
-          { k: job.k, final: job.final, target, leading: job.leading, labelFirst: job.labelFirst },
+          { k: job.k, final: job.final, target, leading: job.leading, labelFirst: job.labelFirst, delimiter: job.delimiter },
           outOfRange,
           job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
         );
@@ -319,7 +325,7 @@ export function oddJsonRowReader(f: ChunkFile, firstRow: number, noted: OddRows)
 export function partsStopOf(
   results: PartResult[],
   plan: { k: number; rowsStart: number },
-  format: 'csv' | 'json',
+  format: PartsFormat,
   boundsOf: (i: number, rows: number) => ArrayLike<number>,
 ): CsvStop | JsonStop | null {
   const at = results.findIndex((r) => !r.labels);
@@ -353,7 +359,7 @@ export function partsStopOf(
 export function readPastStopOf(
   results: PartResult[],
   firstRows: number[],
-  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes' | 'labelFirst'>,
+  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes' | 'labelFirst' | 'delimiter'>,
   lines?: LineTables,
 ): ReadPastStop | null {
   if (!results.every((r) => r.labels) || results.every((r) => r.ok)) return null;
@@ -364,7 +370,7 @@ export function readPastStopOf(
     labelsOutOfRange.add(r.labels!, firstRows[i]);
     if (r.odd) oddRows.add(r.odd, firstRows[i]);
   });
-  const { k, rowsStart, tail, classes, labelFirst } = plan;
+  const { k, rowsStart, tail, classes, labelFirst, delimiter } = plan;
   return {
     labelsOutOfRange,
     oddRows,
@@ -373,6 +379,7 @@ export function readPastStopOf(
     tail,
     ...(classes && { classes }),
     ...(labelFirst && { labelFirst }),
+    ...(delimiter !== undefined && { delimiter }),
     ...(lines && { lines }),
   };
 }
@@ -634,6 +641,8 @@ export interface PartPlan {
   leading?: number;
   /** A CSV's label column comes before the logits (CsvColumns.labelFirst). */
   labelFirst?: boolean;
+  /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
+  delimiter?: number;
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };
 }
@@ -735,13 +744,16 @@ export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: numb
   };
 }
 
-/** Parts of a CSV in the simple layout (header `logit_0,…,logit_{K−1},label`), with each part's rows counted; or null. */
+/**
+ * Parts of a CSV in the simple layout (header `logit_0,…,logit_{K−1},label`), with each part's rows
+ * counted (unless `countRows` is false: on threads when `countOn` runs them); or null. `tsv`: a
+ * .tsv, whose header is split on tabs only.
+ */
 export function planCsvParts(
   path: string,
   f: ChunkFile,
   parts: (rowBytes: number) => number,
-  countRows = true,
-  countOn?: PartCounter,
+  { countRows = true, countOn, tsv = false }: { countRows?: boolean; countOn?: PartCounter; tsv?: boolean } = {},
 ): PartPlan | null {
   // The header line: 64 KB holds K ≈ 7,000 names; up to 1 MB is looked at (fresh pages are slow to touch here).
   let head = new Uint8Array(0);
@@ -753,10 +765,14 @@ export function planCsvParts(
     nl = indexOfByte(head.subarray(0, got), 10);
   }
   if (nl < 0) return null;
-  const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl);
+  const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl, tsv);
   if (!columns || columns.k < 2) return null;
-  const { k, leading, labelFirst } = columns;
-  const layout = { ...(leading > 0 ? { leading } : {}), ...(labelFirst ? { labelFirst } : {}) };
+  const { k, leading, labelFirst, delimiter } = columns;
+  const layout = {
+    ...(leading > 0 ? { leading } : {}),
+    ...(labelFirst ? { labelFirst } : {}),
+    ...(delimiter !== 44 ? { delimiter } : {}),
+  };
   const rowsStart = nl + 1;
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));
   const rows = countRows ? csvRowCounts(path, f, cuts, countOn) : [];

@@ -24,8 +24,10 @@ interface FillJob {
   spans: Float64Array;
   /** Rows done per part (−1: the part failed); shared. */
   progress: Int32Array;
-  /** A CSV's unnamed columns before the logits (pandas' index). */
-  leading: number;
+  /** A CSV's cells before the logits (pandas' index, a label first), numbers read past. */
+  before: number;
+  /** A CSV's byte between cells (CsvColumns.delimiter). */
+  delimiter: number;
 }
 
 /** Rows a thread reads between two reports of its progress. */
@@ -43,7 +45,8 @@ export class FilledValues {
     readonly values: Float64Array,
     private readonly spans: Float64Array,
     private readonly parts: FillPart[],
-    private readonly leading = 0,
+    private readonly before = 0,
+    private readonly delimiter = 44,
   ) {
     this.progress = new Int32Array(new SharedArrayBuffer(4 * parts.length));
   }
@@ -104,7 +107,7 @@ export class FilledValues {
     const f = openChunkFile(this.path, Number.MAX_SAFE_INTEGER);
     if (!f) throw new Error(`${this.path} can no longer be read`);
     try {
-      if (!readRows(f, this.k, this.leading, this.values, this.spans, r0, r1))
+      if (!readRows(f, this.k, this.before, this.delimiter, this.values, this.spans, r0, r1))
         throw new Error(`${this.path} changed since it was analysed: analyse it again`);
     } finally {
       f.close();
@@ -120,7 +123,8 @@ export class FilledValues {
       values: this.values,
       spans: this.spans,
       progress: this.progress,
-      leading: this.leading,
+      before: this.before,
+      delimiter: this.delimiter,
     };
   }
 }
@@ -140,7 +144,7 @@ function fillPart(job: FillJob): void {
     ok =
       f !== null &&
       (part.rows === 0 ||
-        readRows(f, job.k, job.leading, job.values, job.spans, part.firstRow, part.firstRow + part.rows, (done) => {
+        readRows(f, job.k, job.before, job.delimiter, job.values, job.spans, part.firstRow, part.firstRow + part.rows, (done) => {
           Atomics.store(progress, index, done);
           Atomics.notify(progress, index);
         }));
@@ -155,7 +159,8 @@ function fillPart(job: FillJob): void {
 function readRows(
   f: ChunkFile,
   k: number,
-  leading: number,
+  before: number,
+  delimiter: number,
   values: Float64Array,
   spans: Float64Array,
   r0: number,
@@ -178,7 +183,7 @@ function readRows(
       got += n;
     }
     for (let row = i; row < j; row++) {
-      if (!readRowValues(buffer, spans[2 * row] - start, spans[2 * row + 1] - start, k, values, row * k, leading)) return false;
+      if (!readRowValues(buffer, spans[2 * row] - start, spans[2 * row + 1] - start, k, values, row * k, before, delimiter)) return false;
       if (report && (row - r0 + 1) % REPORT_EVERY === 0) report(row - r0 + 1);
     }
     i = j;

@@ -23,7 +23,7 @@ function halves(): [PartJob, PartJob] {
   const f = open(file);
   if (!f) throw new Error(`${file}: cannot open`);
   const cut = partsFor(2, 1);
-  const plan = file.endsWith('.json') ? planJsonParts(file, f, cut) : planCsvParts(file, f, cut, false);
+  const plan = file.endsWith('.json') ? planJsonParts(file, f, cut) : planCsvParts(file, f, cut, { countRows: false });
   f.close();
   if (!plan || plan.jobs.length !== 2) throw new Error(`${file}: not two parts of the simple layout`);
   const [first, second] = plan.jobs;

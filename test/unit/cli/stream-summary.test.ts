@@ -94,6 +94,30 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
         '\n',
       ),
       'index-label-first.csv': [',' + labelFirstHeader, ...rows.map((r, i) => `${i},${labels[i]},${r.join(',')}`)].join('\n') + '\n',
+      // Tab- and ';'-separated, and a .tsv (split on tabs only, whatever its header holds).
+      'tabs.csv': [header, ...csvBody].join('\n').replace(/,/g, '\t') + '\n',
+      'semicolons.csv': [header, ...csvBody].join('\r\n').replace(/,/g, ';') + '\r\n',
+      'tabs.tsv': [header, ...csvBody].join('\n').replace(/,/g, '\t') + '\n',
+      'tabs-label-first.tsv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]},${r.join(',')}`)].join('\n').replace(/,/g, '\t'),
+      'tabs-index.tsv': [',' + header, ...csvBody.map((line, i) => `${i},${line}`)].join('\n').replace(/,/g, '\t') + '\n',
+      'tabs-range.tsv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5', ...csvBody.slice(30)].join('\n').replace(/,/g, '\t'),
+      'tabs-short-row.tsv': [header, ...csvBody.slice(0, 30), '1,2,3,4,1', ...csvBody.slice(30)].join('\n').replace(/,/g, '\t'),
+      'tabs-spaced.tsv': [header, ...csvBody.slice(0, 30), '1\t 2\t3\t4\t5\t1', ...csvBody.slice(30)].join('\n').replace(/,/g, '\t'),
+      'commas.tsv': [header, ...csvBody].join('\n') + '\n',
+      'tabs-bad.tsv': [header, ...csvBody.slice(0, 30), '1,2,x,4,5,1'].join('\n').replace(/,/g, '\t'),
+      'mixed-header.csv': [header.replace('logit_2,', 'logit_2;'), ...csvBody].join('\n') + '\n',
+      'decimal-commas.csv': [
+        header.replace(/,/g, ';'),
+        ...rows.map((r, i) => `${r.map((v) => String(v).replace('.', ',')).join(';')};${labels[i]}`),
+      ].join('\n'),
+      // R's write.csv: quoted names (row.names = FALSE), and by default quoted row names in a first, unnamed column.
+      'r-quoted.csv': [header.replace(/[^,]+/g, '"$&"'), ...csvBody].join('\n') + '\n',
+      'r-rownames.csv':
+        ['""' + ',' + header.replace(/[^,]+/g, '"$&"'), ...csvBody.map((line, i) => `"${i + 1}",${line}`)].join('\n') + '\n',
+      'r-bad-rowname.csv': ['"",' + header, ...csvBody.map((line, i) => `"${i === 20 ? 'x' : i + 1}",${line}`)].join('\n') + '\n',
+      'r-open-rowname.csv': ['"",' + header, ...csvBody.map((line, i) => `"${i + 1}${i === 20 ? '' : '"'},${line}`)].join('\n') + '\n',
+      'r-quoted-label.csv': [header, ...csvBody.map((line, i) => (i === 20 ? line.replace(/,(\d+)$/, ',"$1"') : line))].join('\n') + '\n',
+      'half-quoted-header.csv': [header.replace('logit_1', '"logit_1'), ...csvBody].join('\n') + '\n',
       'float-label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5.0', ...csvBody.slice(30)].join('\n'),
       'half-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,2.5'].join('\n'),
       'long-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,1.00000000000000'].join('\n'),
@@ -121,20 +145,20 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
       assert.equal(one !== null, simple, `${name} streamed`);
-      // A JSON's own class names: the report's, on one thread and in parts.
-      if (/^classes-in-/.test(name)) {
-        assert.deepEqual(one!.classes, JSON.parse(text).classes, `${name}: its names`);
+      // The same report in parts; a JSON's own class names are the report's.
+      if (simple) {
         assert.deepEqual(
           streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
           one,
           `${name} in parts`,
         );
       }
+      if (/^classes-in-/.test(name)) assert.deepEqual(one!.classes, JSON.parse(text).classes, `${name}: its names`);
     }
     // Class names from classes.txt beside the file, right count and wrong count.
     const dir = mkdtempSync(join(scratch, 'classes-'));

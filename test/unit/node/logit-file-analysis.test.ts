@@ -213,6 +213,41 @@ test('a CSV with its label column first (label,logit_0,…): the full pipeline�
   }
 });
 
+test('tab- and ;-separated CSVs, a .tsv, R’s write.csv (quoted names and row names): the full pipeline’s result and logits, on 1 to 3 parts', () => {
+  const d = logits(19, 45, 4);
+  const lines = csv(d, '\n', '\n').split('\n');
+  const quoted = (line: string) => line.replace(/[^,]+/g, '"$&"');
+  const files: [string, string][] = [
+    ['tabs.csv', lines.join('\n').replace(/,/g, '\t')],
+    ['semicolons.csv', lines.join('\r\n').replace(/,/g, ';')],
+    ['tabs.tsv', lines.join('\n').replace(/,/g, '\t')],
+    ['index.tsv', [`\t${lines[0]}`, ...lines.slice(1, -1).map((line, i) => `${i}\t${line}`), ''].join('\n').replace(/,/g, '\t')],
+    [
+      'label-first.tsv',
+      [['label', ...lines[0].split(',').slice(0, -1)].join('\t'), ...d.rows.map((r, i) => [d.labels[i], ...r].join('\t')), ''].join('\n'),
+    ],
+    ['r-quoted.csv', [quoted(lines[0]), ...lines.slice(1)].join('\n')],
+    ['r-rownames.csv', [`"",${quoted(lines[0])}`, ...lines.slice(1, -1).map((line, i) => `"${i + 1}",${line}`), ''].join('\n')],
+  ];
+  for (const [name, text] of files) assertSameInCsvParts(write(name, text), name, text);
+  // A .tsv whose header has commas (the full reader splits it on tabs only), a header with two
+  // delimiters, spaces around a tab, decimal commas, a quote left open: refused.
+  const tabs = lines.join('\n').replace(/,/g, '\t');
+  for (const [name, text] of [
+    ['commas.tsv', lines.join('\n')],
+    ['two-delimiters.csv', lines.join('\n').replace(',', ';')],
+    ['spaced.tsv', tabs.replace(/\n([^\t]+)\t/, '\n$1 \t')],
+    ['decimal-commas.csv', lines.join('\n').replace(/,/g, ';').replace(/\./g, ',')],
+    [
+      'r-open.csv',
+      [`"",${quoted(lines[0])}`, ...lines.slice(1, -1).map((line, i) => `"${i + 1}${i === 20 ? '' : '"'},${line}`), ''].join('\n'),
+    ],
+  ]) {
+    const path = write(name, text);
+    for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, name);
+  }
+});
+
 test('CSV labels written as floats (pandas’ "3.0"), or "3.00", "3e0", "-0.0": the full pipeline’s result, on 1 to 3 parts', () => {
   const d = logits(11, 45, 6);
   for (const label of [
@@ -297,7 +332,6 @@ test('anything the fast path must leave to the full reader gives null', () => {
   refuse('short.csv', csv(d, '\n', '\n').replace(/\n[^\n]+\n/, '\n1,2\n'));
   refuse('named-loss.json', good, { loss: { fallback: 'nll_loss' } });
   refuse('classes-count.json', good, { siblings: { 'classes.txt': new TextEncoder().encode('cat\ndog\n') } });
-  refuse('a.tsv', csv(d, '\n', '\n').replace(/,/g, '\t'));
 });
 
 test('300 seeded byte mutations: the fast path reads a file only when the full reader finds no error, and then gives its result', () => {

@@ -46,7 +46,7 @@ function writeCsv(n: number, k: number, seed: number): string {
 function csvPlan(path: string, parts: number) {
   const f = open(path)!;
   try {
-    return planCsvParts(path, f, () => parts, false)!;
+    return planCsvParts(path, f, () => parts, { countRows: false })!;
   } finally {
     f.close();
   }
@@ -205,8 +205,8 @@ test('row counts on the threads (count jobs): a CSV plan is the one-thread pre-s
           assert.deepEqual(ran.losses, whole!.losses, `${name}, ${parts} parts: every row read, with its own label`);
           continue;
         }
-        const serial = planCsvParts(path, f, () => parts, true)!;
-        const counted = planCsvParts(path, f, () => parts, true, count)!;
+        const serial = planCsvParts(path, f, () => parts)!;
+        const counted = planCsvParts(path, f, () => parts, { countOn: count })!;
         assert.ok(serial, name);
         assert.deepEqual(
           { jobs: counted.jobs, rows: counted.rows, firstRows: counted.firstRows, n: counted.n },

@@ -194,7 +194,7 @@ function keptLogits(
 ): { results: PartResult[]; values: Float64Array; firstRows: number[]; k: number; faultSeenWhileReading: boolean[] } {
   const f = open(path)!;
   try {
-    const plan = planCsvParts(path, f, () => 2, true)!;
+    const plan = planCsvParts(path, f, () => 2)!;
     assert.equal(plan.jobs.length, 2);
     const shared = (bytes: number) => new SharedArrayBuffer(bytes);
     const values = new Float64Array(shared(8 * plan.n * plan.k)).fill(NaN);

@@ -957,3 +957,40 @@ test('a CSV with its label column first: labels out of range listed from the par
     assert.deepEqual(problemsFrom(path, name, gaveUp), problems, `${name}: from the one-thread read`);
   }
 });
+
+test('a tab- or ;-separated CSV and a .tsv: labels out of range at the label’s cell, a bad cell and a short row where one thread stops, as the full reader reports them', () => {
+  const rows = seededLogitRows(400, 6, 53);
+  const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
+  const separated = (text: string, delimiter: string) => text.replace(/,/g, delimiter);
+  const labelFirstTsv = ({ logits, labels }: LogitRows) =>
+    [['label', ...logits[0].map((_, j) => `logit_${j}`)].join('\t'), ...logits.map((r, i) => [labels[i], ...r].join('\t')), ''].join('\n');
+  for (const [name, text, delimiter] of [
+    ['range.tsv', separated(csvOf(oneBased), '\t'), 9],
+    ['range-tabs.csv', separated(csvOf(oneBased).replace(/\n/g, '\r\n'), '\t'), 9],
+    ['range-semicolons.csv', separated(csvOf(oneBased), ';'), 59],
+    ['range-label-first.tsv', labelFirstTsv(oneBased), 9],
+  ] as const) {
+    const { problems } = assertListedFromParts(name, text);
+    assert.match(problems[0].message, /is out of range for 6 classes/, name);
+    // Each listed problem covers the label's cell: after its line's last delimiter, or before its first.
+    const bytes = new TextEncoder().encode(text);
+    for (const p of problems.slice(0, 20)) {
+      const cell = new TextDecoder().decode(bytes.subarray(p.start, p.end));
+      assert.match(cell, /^-?\d+$/, `${name}: ${p.message} is a label's cell`);
+      assert.ok(bytes[p.start - 1] === delimiter || bytes[p.end] === delimiter, `${name}: ${p.message} is next to a delimiter`);
+    }
+    const path = join(dir, name);
+    const gaveUp = summaryGaveUp(path, 8);
+    assert.ok(gaveUp instanceof NotingRead, `${name}: the one-thread read`);
+    assert.deepEqual(problemsFrom(path, name, gaveUp), problems, `${name}: from the one-thread read`);
+  }
+  const lines = csvOf(rows).split('\n');
+  const withLine = (at: number, line: string) => [...lines.slice(0, at), line, ...lines.slice(at + 1)].join('\n').replace(/,/g, '\t');
+  const cases = [
+    { what: 'a bad value', text: withLine(300, lines[300].replace(/^[^,]+/, 'x')) },
+    { what: 'a row a value short', text: withLine(250, lines[250].replace(/^[^,]+,/, '')) },
+    { what: 'a row a value long', text: withLine(250, `1,${lines[250]}`) },
+    { what: 'a decimal comma', text: withLine(120, lines[120].replace(/^([^,.]+)\.(\d+)/, '$1,$2')) },
+  ];
+  assert.equal(checkPartsStops(cases, 'stops.tsv'), cases.length, 'each found from the parts’ stop');
+});
