@@ -182,6 +182,9 @@ function readRows(
       if (n === 0) return false;
       got += n;
     }
+    // A row's last number may end at its span's end (a CSV with its label first): an earlier read's
+    // digit just after the last row must not read as more of it.
+    if (end - start < buffer.length) buffer[end - start] = 10;
     for (let row = i; row < j; row++) {
       if (!readRowValues(buffer, spans[2 * row] - start, spans[2 * row + 1] - start, k, values, row * k, before, delimiter)) return false;
       if (report && (row - r0 + 1) % REPORT_EVERY === 0) report(row - r0 + 1);

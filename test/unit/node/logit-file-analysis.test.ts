@@ -197,6 +197,16 @@ test('a CSV with its label column first (label,logit_0,â€¦): the full pipelineâ€
     const path = write('label-first.csv', text);
     assertSameInCsvParts(path, 'label-first.csv', text);
   }
+  // Larger than one read of the read-back (256 KB), rows of varied length: a row's last logit ends
+  // its span, and what an earlier read left just after it must not be read as more digits.
+  const wide = logits(23, 500, 150);
+  const wideText = [
+    ['label', ...wide.rows[0].map((_, j) => `logit_${j}`)].join(','),
+    ...wide.rows.map((r, i) => `${wide.labels[i]},${r.join(',')}`),
+    '',
+  ].join('\n');
+  assert.ok(wideText.length > 2 * 256 * 1024, 'more than two reads');
+  assertSame(write('wide-label-first.csv', wideText), 'wide-label-first.csv', wideText, {}, 1 << 30, 1);
   // A label that is not a whole number, a logit that is not a number, a row a cell short, the index before the label: refused.
   const rowsOf = (text: string) => text.split('\n');
   const base = rowsOf(labelFirst('\n'));
