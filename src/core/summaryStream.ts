@@ -80,7 +80,9 @@ export interface ReadPastStop {
   readonly tail: TailLabels | null;
   /** A JSON's own class names (the full reader then reads no classes.txt). */
   readonly classes?: ClassesEntry;
-  /** A CSV's label column comes before the logits (its cell is then a row's first). */
+  /** A CSV's unnamed columns before the logits (CsvColumns.leading). */
+  readonly leading?: number;
+  /** A CSV's label column comes before the logits (its cell is then a row's first, or after the unnamed columns). */
   readonly labelFirst?: boolean;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   readonly delimiter?: number;
@@ -141,7 +143,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   }
 
   /** Unnamed columns before the logits (CsvColumns.leading): from the header, or the part's plan. */
-  private leading: number;
+  leading: number;
   /** The label's column comes before the logits (CsvColumns.labelFirst): from the header, or the part's plan. */
   labelFirst: boolean;
   /** The byte between cells (CsvColumns.delimiter): from the header, or the part's plan. */
@@ -293,7 +295,7 @@ export interface CsvColumns {
   k: number;
   /** 1 for a first column with no name (pandas' index, `df.to_csv()`; R's row names, quoted): numbers the full reader reads and ignores. */
   leading: number;
-  /** The label's column comes just before the logits (a DataFrame built with it first), not after them. */
+  /** The label's column comes just before the logits (a DataFrame built with it first; after pandas' index too), not after them. */
   labelFirst: boolean;
   /** The byte between cells: ',' (44), a tab (9) or ';' (59), as the full reader takes it from the header (csv.ts). */
   delimiter: number;
@@ -321,8 +323,6 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const leading = cells.length > 2 && cells[0] === '' ? 1 : 0;
   if (leading) cells.shift();
   const labelFirst = cells[0] === 'label';
-  // The label first after pandas' index is left to the full reader (a label's cell is found as a row's first).
-  if (labelFirst && leading) return null;
   if ((labelFirst ? cells.shift() : cells.pop()) !== 'label') return null;
   const k = cells.length;
   return cells.every((cell, j) => cell === `logit_${j}`) ? { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0) } : null;

@@ -88,11 +88,11 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
  * more than the one-thread read lists, are the full reader's (null), as they are on one thread.
  */
 function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSibling): Problem[] | null {
-  const { labelsOutOfRange: found, oddRows, k, tail, classes, labelFirst, delimiter } = stop;
+  const { labelsOutOfRange: found, oddRows, k, tail, classes } = stop;
   if (oddRows.count > 0) return oddRowsListed(f, !!tail, stop, readSibling);
   const spanOf = tail
     ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
-    : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1], labelFirst, delimiter);
+    : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1], stop);
   return outOfRangeProblems(k, found, spanOf, readSibling, classes);
 }
 
@@ -152,11 +152,25 @@ function oddJsonRowProblems(oddRows: OddRows, k: number): Problem[] | null {
 }
 
 /**
- * A CSV label's cell: its row's last, after the last delimiter, or its first with the label first
- * (the streams take labels of at most 15 characters).
+ * A CSV label's cell in the row at file offsets [start, end): its last, after the last delimiter; or with the
+ * label first, its first or the one after the unnamed column (the streams take labels of at most
+ * 15 characters).
  */
-function csvLabelSpan(f: ChunkFile, start: number, end: number, labelFirst = false, delimiter = 44): number[] {
-  if (labelFirst) return [start, start + readAt(f, start, Math.min(16, end - start)).indexOf(delimiter)];
+function csvLabelSpan(
+  f: ChunkFile,
+  start: number,
+  end: number,
+  { labelFirst = false, leading = 0, delimiter = 44 }: { labelFirst?: boolean; leading?: number; delimiter?: number },
+): number[] {
+  if (labelFirst) {
+    const cell = (bytes: Uint8Array): number[] | null => {
+      const from = leading > 0 ? bytes.indexOf(delimiter) + 1 : 0;
+      const to = from > 0 || leading === 0 ? bytes.indexOf(delimiter, from) : -1;
+      return to < 0 ? null : [start + from, start + to];
+    };
+    // An unnamed cell is a number the stream took, of any length: the whole row when 4 KB does not hold the label.
+    return cell(readAt(f, start, Math.min(end - start, 4096))) ?? cell(readAt(f, start, end - start))!;
+  }
   const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
   return [end - tail.length + tail.lastIndexOf(delimiter) + 1, end];
 }
@@ -250,8 +264,8 @@ export class NotingRead {
         readSibling,
       );
     }
-    const csv = stream instanceof CsvSummaryStream ? stream : null;
-    let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1], csv?.labelFirst, csv?.delimiter);
+    const layout = stream instanceof CsvSummaryStream ? stream : {};
+    let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1], layout);
     if (this.format === 'json') {
       // Each label's span: from the tail, or as the stream read them before the logits.
       const spans = this.tail ? this.tail.spans : (stream as JsonSummaryStream).labelSpans;

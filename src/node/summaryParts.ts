@@ -359,7 +359,7 @@ export function partsStopOf(
 export function readPastStopOf(
   results: PartResult[],
   firstRows: number[],
-  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes' | 'labelFirst' | 'delimiter'>,
+  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes' | 'leading' | 'labelFirst' | 'delimiter'>,
   lines?: LineTables,
 ): ReadPastStop | null {
   if (!results.every((r) => r.labels) || results.every((r) => r.ok)) return null;
@@ -370,7 +370,7 @@ export function readPastStopOf(
     labelsOutOfRange.add(r.labels!, firstRows[i]);
     if (r.odd) oddRows.add(r.odd, firstRows[i]);
   });
-  const { k, rowsStart, tail, classes, labelFirst, delimiter } = plan;
+  const { k, rowsStart, tail, classes, leading, labelFirst, delimiter } = plan;
   return {
     labelsOutOfRange,
     oddRows,
@@ -378,6 +378,7 @@ export function readPastStopOf(
     rowsStart,
     tail,
     ...(classes && { classes }),
+    ...(leading !== undefined && { leading }),
     ...(labelFirst && { labelFirst }),
     ...(delimiter !== undefined && { delimiter }),
     ...(lines && { lines }),

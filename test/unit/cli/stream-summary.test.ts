@@ -145,7 +145,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');

@@ -197,17 +197,25 @@ test('a CSV with its label column first (label,logit_0,â€¦): the full pipelineâ€
     const path = write('label-first.csv', text);
     assertSameInCsvParts(path, 'label-first.csv', text);
   }
+  // After pandas' index (df.to_csv() of a DataFrame built with the label first), and R's quoted row names.
+  for (const index of [String, (i: number) => `"${i + 1}"`]) {
+    const lines = labelFirst('\n').split('\n');
+    const text = [`,${lines[0]}`, ...lines.slice(1, -1).map((line, i) => `${index(i)},${line}`), ''].join('\n');
+    assertSameInCsvParts(write('index-label-first.csv', text), 'index-label-first.csv', text);
+  }
   // Larger than one read of the read-back (256 KB), rows of varied length: a row's last logit ends
   // its span, and what an earlier read left just after it must not be read as more digits.
   const wide = logits(23, 500, 150);
-  const wideText = [
-    ['label', ...wide.rows[0].map((_, j) => `logit_${j}`)].join(','),
-    ...wide.rows.map((r, i) => `${wide.labels[i]},${r.join(',')}`),
-    '',
-  ].join('\n');
-  assert.ok(wideText.length > 2 * 256 * 1024, 'more than two reads');
-  assertSame(write('wide-label-first.csv', wideText), 'wide-label-first.csv', wideText, {}, 1 << 30, 1);
-  // A label that is not a whole number, a logit that is not a number, a row a cell short, the index before the label: refused.
+  for (const index of [null, String]) {
+    const wideText = [
+      [...(index ? [''] : []), 'label', ...wide.rows[0].map((_, j) => `logit_${j}`)].join(','),
+      ...wide.rows.map((r, i) => [...(index ? [index(i)] : []), wide.labels[i], ...r].join(',')),
+      '',
+    ].join('\n');
+    assert.ok(wideText.length > 2 * 256 * 1024, 'more than two reads');
+    assertSame(write('wide-label-first.csv', wideText), 'wide-label-first.csv', wideText, {}, 1 << 30, 1);
+  }
+  // A label that is not a whole number, a logit that is not a number, a row a cell short, an index that is not a number: refused.
   const rowsOf = (text: string) => text.split('\n');
   const base = rowsOf(labelFirst('\n'));
   const withLine = (at: number, line: string) => [...base.slice(0, at), line, ...base.slice(at + 1)].join('\n');
@@ -216,7 +224,7 @@ test('a CSV with its label column first (label,logit_0,â€¦): the full pipelineâ€
     ['label-half.csv', withLine(20, `1.5,${d.rows[19].join(',')}`)],
     ['logit-x.csv', withLine(20, `1,${d.rows[19].slice(0, -1).join(',')},x`)],
     ['short.csv', withLine(20, `1,${d.rows[19].slice(0, -1).join(',')}`)],
-    ['index-then-label.csv', [`,${base[0]}`, ...base.slice(1, -1).map((line, i) => `${i},${line}`), ''].join('\n')],
+    ['index-x-then-label.csv', [`,${base[0]}`, ...base.slice(1, -1).map((line, i) => `${i === 20 ? 'x' : i},${line}`), ''].join('\n')],
   ]) {
     const path = write(name, text);
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, name);

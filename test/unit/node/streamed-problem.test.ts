@@ -939,16 +939,36 @@ test('a CSV with its label column first: labels out of range listed from the par
   const labelFirstCsv = ({ logits, labels }: LogitRows, eol = '\n') =>
     [['label', ...logits[0].map((_, j) => `logit_${j}`)].join(','), ...logits.map((r, i) => `${labels[i]},${r.join(',')}`), ''].join(eol);
   const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
-  for (const [name, text] of [
-    ['label-first.csv', labelFirstCsv(oneBased)],
-    ['label-first-crlf.csv', labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i % 9 === 3 ? -100 : l)) }, '\r\n')],
-  ]) {
+  // After pandas' index, or R's quoted row names (one of 5,000 decimals: past the first read of the row).
+  const indexed = (text: string, index: (i: number) => string) =>
+    text
+      .split('\n')
+      .map((line, i) => (i === 0 ? `,${line}` : line && `${index(i - 1)},${line}`))
+      .join('\n');
+  for (const [name, text, unnamed] of [
+    ['label-first.csv', labelFirstCsv(oneBased), false],
+    [
+      'label-first-crlf.csv',
+      labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i % 9 === 3 ? -100 : l)) }, '\r\n'),
+      false,
+    ],
+    ['index-label-first.csv', indexed(labelFirstCsv(oneBased), String), true],
+    [
+      'r-label-first.csv',
+      indexed(
+        labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i === 7 ? 6 : l)) }),
+        (i) => `"${i === 7 ? `1.${'5'.repeat(5000)}` : i + 1}"`,
+      ),
+      true,
+    ],
+  ] as const) {
     const { problems } = assertListedFromParts(name, text);
     assert.match(problems[0].message, /is out of range for 6 classes/, name);
-    // Each listed problem covers the label's cell, the first of its line.
+    // Each listed problem covers the label's cell, the first of its line or the one after the index.
     const bytes = new TextEncoder().encode(text);
     for (const p of problems.slice(0, 20)) {
-      assert.ok(p.start === 0 || bytes[p.start - 1] === 10, `${name}: ${p.message} starts a line`);
+      const lineStart = bytes.lastIndexOf(10, p.start - 1) + 1;
+      assert.equal(p.start, unnamed ? bytes.indexOf(44, lineStart) + 1 : lineStart, `${name}: ${p.message} is the label's cell`);
       assert.equal(bytes[p.end], 44, `${name}: ${p.message} ends at the cell's comma`);
     }
     const path = join(dir, name);
