@@ -299,17 +299,20 @@ export interface CsvColumns {
   labelFirst: boolean;
   /** The byte between cells: ',' (44), a tab (9) or ';' (59), as the full reader takes it from the header (csv.ts). */
   delimiter: number;
+  /** The header starts with a UTF-8 byte order mark (Excel's "CSV UTF-8", pandas' `utf-8-sig`), which the full reader skips. */
+  bom: boolean;
 }
 
 /**
  * The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label or
- * label,logit_0,…, each name bare or in double quotes (R's write.csv), split at the full reader's
+ * label,logit_0,…, after a byte order mark or not, each name bare or in double quotes (R's write.csv), split at the full reader's
  * delimiter: ',' unless the header has none, then a tab, then ';' (`tsv`: a .tsv's, tabs only);
  * else null. A header with two kinds of delimiter is left to the full reader.
  */
 export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns | null {
+  const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
   let text = '';
-  for (let i = 0; i < end; i++) {
+  for (let i = bom ? 3 : 0; i < end; i++) {
     if (b[i] > 126 || (b[i] < 32 && b[i] !== 9)) return null;
     text += String.fromCharCode(b[i]);
   }
@@ -325,7 +328,7 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const labelFirst = cells[0] === 'label';
   if ((labelFirst ? cells.shift() : cells.pop()) !== 'label') return null;
   const k = cells.length;
-  return cells.every((cell, j) => cell === `logit_${j}`) ? { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0) } : null;
+  return cells.every((cell, j) => cell === `logit_${j}`) ? { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0), bom } : null;
 }
 
 /** smallInteger's answer for anything but a plain integer. */

@@ -207,9 +207,9 @@ function fillStretches(firstRows: number[], rows: number[], threads: number): { 
   });
 }
 
-/** The lines before the rows: ASCII, as the reader took them, unless a "classes" entry is there. */
+/** The lines before the rows: ASCII, as the reader took them, unless a "classes" entry or a CSV's byte order mark is there. */
 function headLines(f: ChunkFile, plan: PartPlan): LineStretch {
-  return lineStretch(f, 0, plan.rowsStart, !plan.classes || plan.classes.keyAt > plan.rowsStart);
+  return lineStretch(f, 0, plan.rowsStart, !plan.bom && (!plan.classes || plan.classes.keyAt > plan.rowsStart));
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */

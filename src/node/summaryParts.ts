@@ -644,6 +644,8 @@ export interface PartPlan {
   labelFirst?: boolean;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   delimiter?: number;
+  /** A CSV's header starts with a byte order mark: the lines before the rows are not ASCII. */
+  bom?: boolean;
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };
 }
@@ -768,7 +770,7 @@ export function planCsvParts(
   if (nl < 0) return null;
   const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl, tsv);
   if (!columns || columns.k < 2) return null;
-  const { k, leading, labelFirst, delimiter } = columns;
+  const { k, leading, labelFirst, delimiter, bom } = columns;
   const layout = {
     ...(leading > 0 ? { leading } : {}),
     ...(labelFirst ? { labelFirst } : {}),
@@ -782,7 +784,7 @@ export function planCsvParts(
   const jobs: PartJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++)
     jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length, rowsStart, ...layout });
-  return { k, n, rowsStart, jobs, rows, firstRows: firstRowsOf(rows), tail: null, ...layout };
+  return { k, n, rowsStart, jobs, rows, firstRows: firstRowsOf(rows), tail: null, ...layout, ...(bom && { bom }) };
 }
 
 /**

@@ -117,6 +117,11 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'r-bad-rowname.csv': ['"",' + header, ...csvBody.map((line, i) => `"${i === 20 ? 'x' : i + 1}",${line}`)].join('\n') + '\n',
       'r-open-rowname.csv': ['"",' + header, ...csvBody.map((line, i) => `"${i + 1}${i === 20 ? '' : '"'},${line}`)].join('\n') + '\n',
       'r-quoted-label.csv': [header, ...csvBody.map((line, i) => (i === 20 ? line.replace(/,(\d+)$/, ',"$1"') : line))].join('\n') + '\n',
+      // A UTF-8 byte order mark (Excel's "CSV UTF-8", pandas' encoding='utf-8-sig'), and one not at the file's start.
+      'bom.csv': '\ufeff' + [header, ...csvBody].join('\r\n') + '\r\n',
+      'bom-range.csv': '\ufeff' + [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5', ...csvBody.slice(30)].join('\n'),
+      'bom-bad.csv': '\ufeff' + [header, ...csvBody.slice(0, 30), '1,2,x,4,5,1'].join('\n'),
+      'bom-twice.csv': '\ufeff\ufeff' + [header, ...csvBody].join('\n'),
       'half-quoted-header.csv': [header.replace('logit_1', '"logit_1'), ...csvBody].join('\n') + '\n',
       'float-label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5.0', ...csvBody.slice(30)].join('\n'),
       'half-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,2.5'].join('\n'),
@@ -145,7 +150,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');

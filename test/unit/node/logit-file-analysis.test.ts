@@ -246,6 +246,9 @@ test('tab- and ;-separated CSVs, a .tsv, R’s write.csv (quoted names and row n
     ],
     ['r-quoted.csv', [quoted(lines[0]), ...lines.slice(1)].join('\n')],
     ['r-rownames.csv', [`"",${quoted(lines[0])}`, ...lines.slice(1, -1).map((line, i) => `"${i + 1}",${line}`), ''].join('\n')],
+    // A UTF-8 byte order mark: the first line's columns count from after it (the line tables say the line is not ASCII).
+    ['bom.csv', '\ufeff' + lines.join('\r\n')],
+    ['bom.tsv', '\ufeff' + lines.join('\n').replace(/,/g, '\t')],
   ];
   for (const [name, text] of files) assertSameInCsvParts(write(name, text), name, text);
   // A .tsv whose header has commas (the full reader splits it on tabs only), a header with two
