@@ -65,13 +65,14 @@ export function streamedSummary(
     if (!figures) {
       // One thread: a read that notes labels out of range and rows of another width, so a file
       // with problems is not read again to list them.
-      const read = new NotingRead(f, format);
+      const read = new NotingRead(f, format, true);
       const summer = read.read();
       if (!summer) {
         gaveUp?.(read);
         return null;
       }
-      figures = { k: summer.k, n: summer.n, ...summer.result(reduction), classes: read.classes };
+      const probabilities = summer.input === 'probabilities';
+      figures = { k: summer.k, n: summer.n, ...summer.result(reduction), classes: read.classes, probabilities };
     }
     const { k, n, loss, accuracy } = figures;
     const classes = ownOrSiblingClassNames(k, figures.classes, siblingReader({ readSibling }));
@@ -79,7 +80,7 @@ export function streamedSummary(
     // The same keys in the same order as the full path's summary report (commands.ts reportOf).
     const report: Record<string, unknown> = {
       task: 'classification',
-      input: 'logits',
+      input: figures.probabilities ? 'probabilities' : 'logits',
       n,
       k,
       reduction,
@@ -111,7 +112,9 @@ function inParts(
 ): Figures | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
   const plan =
-    format === 'json' ? planJsonParts(file, f, parts) : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv' });
+    format === 'json'
+      ? planJsonParts(file, f, parts)
+      : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true });
   if (!plan || plan.jobs.length < 2) return null;
   const ran = runPlan(plan, plan.jobs, threads.runParts, (job) => summarizePart(job, openSame(f)));
   if (!ran) return null;
@@ -122,7 +125,7 @@ function inParts(
   const stop = partsStopOf(results, plan, format, (i) => results[i].stop?.bounds ?? results[i].bounds) ?? readPastStop(results, plan);
   if (stop) onStop(stop);
   const figures = stop ? null : addUp(results, plan.k, reduction);
-  return figures && { ...figures, classes: plan.classes };
+  return figures && { ...figures, classes: plan.classes, probabilities: plan.probabilities };
 }
 
 /** What the summary reports, and the file's own "classes" entry (a JSON's) when it has one. */
@@ -132,6 +135,8 @@ interface Figures {
   loss: number;
   accuracy: number;
   classes?: ClassesEntry | null;
+  /** The rows were probabilities (a CSV's prob_0…), not logits. */
+  probabilities?: boolean;
 }
 
 /** The labels out of range and rows of another width the parts read past, when they are all the parts refused and the rows' bounds add up finite in file order. */

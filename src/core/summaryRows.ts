@@ -7,6 +7,7 @@
  */
 import { summarizeClassification } from './lossSummary';
 import { labelledLogits } from './dataset';
+import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
 
 /**
  * Where a part of a file read for the extension's worker puts every row (issue 14): arrays of the
@@ -166,12 +167,17 @@ export class LogitRowSummer {
   /** With `keep` (a part of a file read by several threads): every row's loss and bound, in order. */
   readonly kept: { losses: number[]; bounds: number[] } | null;
 
-  /** `outOfRange`: notes such labels and goes on (class 0 stands in), instead of failing the flush. */
+  /**
+   * `outOfRange`: notes such labels and goes on (class 0 stands in), instead of failing the flush.
+   * `input`: the rows are logits, or probabilities (a CSV's prob_0…), which must each lie in
+   * [0, 1] and sum to 1 within the full reader's default tolerance, else the flush fails.
+   */
   constructor(
     readonly k: number,
     keep = false,
     private readonly target: RowTarget | null = null,
     private readonly outOfRange: OutOfRangeLabels | null = null,
+    readonly input: 'logits' | 'probabilities' = 'logits',
   ) {
     this.kept = keep && !target ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
@@ -196,17 +202,22 @@ export class LogitRowSummer {
       let label = labels[i];
       if (this.outOfRange) label = this.noted(i, label);
       if (!(label >= 0 && label < k)) return false;
-      // logitLossIsFinite (buildDataset.ts): max − z[label] + log K must not overflow.
-      let max = -Infinity;
-      for (let j = i * k; j < (i + 1) * k; j++) if (block[j] > max) max = block[j];
-      const bound = 0 + (max - block[i * k + label]) + this.logK;
+      let bound = 0;
+      if (this.input === 'probabilities') {
+        if (!isDistribution(block, i * k, k)) return false;
+      } else {
+        // logitLossIsFinite (buildDataset.ts): max − z[label] + log K must not overflow.
+        let max = -Infinity;
+        for (let j = i * k; j < (i + 1) * k; j++) if (block[j] > max) max = block[j];
+        bound = 0 + (max - block[i * k + label]) + this.logK;
+      }
       this.boundTotal += bound;
       if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
       this.kept?.bounds.push(bound);
       if (this.target) this.target.bounds[this.target.firstRow + this.n + i] = bound;
     }
     const values = rows === this.blockRows ? block : block.subarray(0, rows * k);
-    const s = summarizeClassification(labelledLogits(values, labels.subarray(0, rows), rows, k));
+    const s = summarizeClassification({ ...labelledLogits(values, labels.subarray(0, rows), rows, k), input: this.input });
     for (let i = 0; i < rows; i++) {
       this.total += s.losses[i];
       this.kept?.losses.push(s.losses[i]);
@@ -216,6 +227,12 @@ export class LogitRowSummer {
     this.n += rows;
     this.rows = 0;
     return true;
+  }
+
+  /** Row i of the block, read past (a ragged row), as a row no check refuses: logits 0, or probabilities [1, 0, …]. */
+  neutralRow(i: number): void {
+    this.block.fill(0, i * this.k, (i + 1) * this.k);
+    if (this.input === 'probabilities') this.block[i * this.k] = 1;
   }
 
   /** The label row i is summarised with: its own, or 0 for one out of range, which is noted. */
@@ -250,4 +267,18 @@ export class LogitRowSummer {
     const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
     return { loss: this.total * scale, accuracy: n ? this.hits / n : 0 };
   }
+}
+
+/**
+ * checkDistributionRows (buildDataset.ts) of one row of probabilities: every value in [0, 1] and
+ * their sum, taken in order, within the default tolerance of 1.
+ */
+function isDistribution(block: Float64Array, at: number, k: number): boolean {
+  let sum = 0;
+  for (let j = at; j < at + k; j++) {
+    const v = block[j];
+    if (v < 0 || v > 1) return false;
+    sum += v;
+  }
+  return !(Math.abs(sum - 1) > DEFAULT_SUM_TOLERANCE);
 }

@@ -127,15 +127,24 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * `oddRow`: asked about a data line the stream does not take (with its line break, if it has
    * one); true reads on past it, the row summarised as logits 0 and label 0 (the file has errors:
    * that summary is never reported), as the full reader reads on past a ragged row.
-   * `tsv`: a whole .tsv file, whose header the full reader splits on tabs only.
+   * `whole`, for a stream of a whole file: `tsv`, a .tsv, whose header the full reader splits on
+   * tabs only; `probabilities`, take a header of prob_0… (else only logit_0…).
    */
   constructor(
-    part?: { k: number; final: boolean; target?: RowTarget; leading?: number; labelFirst?: boolean; delimiter?: number },
+    part?: {
+      k: number;
+      final: boolean;
+      target?: RowTarget;
+      leading?: number;
+      labelFirst?: boolean;
+      delimiter?: number;
+      probabilities?: boolean;
+    },
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
-    private readonly tsv = false,
+    private readonly whole: { tsv?: boolean; probabilities?: boolean } = {},
   ) {
-    if (part) this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange);
+    if (part) this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, part.probabilities ? 'probabilities' : 'logits');
     this.final = part?.final ?? true;
     this.leading = part?.leading ?? 0;
     this.labelFirst = part?.labelFirst ?? false;
@@ -157,12 +166,12 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     if (!this.summer) {
       const nl = indexOfByte(b, 10);
       if (nl < 0) return last ? -1 : 0;
-      const columns = csvColumns(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl, this.tsv);
-      if (!columns || columns.k < 2) return -1;
+      const columns = csvColumns(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl, this.whole.tsv);
+      if (!columns || columns.k < 2 || (columns.probabilities && !this.whole.probabilities)) return -1;
       this.leading = columns.leading;
       this.labelFirst = columns.labelFirst;
       this.delimiter = columns.delimiter;
-      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange);
+      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange, columns.probabilities ? 'probabilities' : 'logits');
       p = nl + 1;
       this.rowsStart = base + p;
     }
@@ -252,7 +261,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     if (!this.oddRow?.(b.subarray(start - base, next), this.failure)) return false;
     this.failure = null;
     summer.rowsReadPast++;
-    summer.block.fill(0, rows * summer.k, (rows + 1) * summer.k);
+    summer.neutralRow(rows);
     summer.labels[rows] = 0;
     summer.rows++;
     return summer.rows < summer.blockRows || summer.flush();
@@ -301,12 +310,14 @@ export interface CsvColumns {
   delimiter: number;
   /** The header starts with a UTF-8 byte order mark (Excel's "CSV UTF-8", pandas' `utf-8-sig`), which the full reader skips. */
   bom: boolean;
+  /** The K columns are prob_0…prob_{K−1} (probabilities: Keras' predict, scikit-learn's predict_proba), not logit_0…. */
+  probabilities: boolean;
 }
 
 /**
  * The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label or
- * label,logit_0,…, after a byte order mark or not, each name bare or in double quotes (R's write.csv), split at the full reader's
- * delimiter: ',' unless the header has none, then a tab, then ';' (`tsv`: a .tsv's, tabs only);
+ * [,]label,logit_0,… (or prob_0,… for probabilities), after a byte order mark or not, each name
+ * bare or in double quotes (R's write.csv), split at the full reader's delimiter: ',' unless the header has none, then a tab, then ';' (`tsv`: a .tsv's, tabs only);
  * else null. A header with two kinds of delimiter is left to the full reader.
  */
 export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns | null {
@@ -328,7 +339,10 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const labelFirst = cells[0] === 'label';
   if ((labelFirst ? cells.shift() : cells.pop()) !== 'label') return null;
   const k = cells.length;
-  return cells.every((cell, j) => cell === `logit_${j}`) ? { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0), bom } : null;
+  const probabilities = cells[0] === 'prob_0';
+  const name = probabilities ? 'prob_' : 'logit_';
+  if (!cells.every((cell, j) => cell === `${name}${j}`)) return null;
+  return { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0), bom, probabilities };
 }
 
 /** smallInteger's answer for anything but a plain integer. */
@@ -666,7 +680,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
     const at: JsonOddRow = { offset: base + p, rowsStart: this.rowsStart, row: this.rowsSeen, length, k: s.k };
     if (!oddRow(b.subarray(p, close + 1), at)) return false;
     s.rowsReadPast++;
-    s.block.fill(0, s.rows * s.k, (s.rows + 1) * s.k);
+    s.neutralRow(s.rows);
     this.scan.end = close + 1;
     return true;
   }

@@ -215,13 +215,19 @@ export class NotingRead {
     return this.stream instanceof JsonSummaryStream ? this.stream.classes : null;
   }
 
+  /**
+   * `probabilities`: a CSV of prob_0… is read too (`--summary`'s read, which sums them); else it is
+   * refused at its header (a read only for problems, before the full reader reads the file anyway).
+   */
   constructor(
     private readonly f: ChunkFile,
     private readonly format: PartsFormat,
+    probabilities = false,
   ) {
     const oddRows = (this.oddRows = new OddRows(raggedRowCap(f.size)));
     if (format !== 'json') {
-      this.stream = new CsvSummaryStream(undefined, this.outOfRange, raggedLineReader(f, oddRows, null, false), format === 'tsv');
+      const whole = { tsv: format === 'tsv', probabilities };
+      this.stream = new CsvSummaryStream(undefined, this.outOfRange, raggedLineReader(f, oddRows, null, false), whole);
       return;
     }
     // Labels not found from the tail of a file cut short (one that does not end in '}') are read

@@ -46,6 +46,8 @@ export interface PartJob {
   labelFirst?: boolean;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   delimiter?: number;
+  /** A CSV's rows are probabilities (prob_0…), not logits. */
+  probabilities?: boolean;
   /**
    * A JSON file's part: its first row's index, whether it starts at the "logits" array's first
    * row, the labels, and the file's "classes" entry (the final part may meet it after the rows).
@@ -224,7 +226,15 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
         )
       : new CsvSummaryStream(
-          { k: job.k, final: job.final, target, leading: job.leading, labelFirst: job.labelFirst, delimiter: job.delimiter },
+          {
+            k: job.k,
+            final: job.final,
+            target,
+            leading: job.leading,
+            labelFirst: job.labelFirst,
+            delimiter: job.delimiter,
+            probabilities: job.probabilities,
+          },
           outOfRange,
           job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
         );
@@ -646,6 +656,8 @@ export interface PartPlan {
   delimiter?: number;
   /** A CSV's header starts with a byte order mark: the lines before the rows are not ASCII. */
   bom?: boolean;
+  /** A CSV's rows are probabilities (prob_0…), not logits (planCsvParts' `probabilities`). */
+  probabilities?: boolean;
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };
 }
@@ -750,13 +762,19 @@ export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: numb
 /**
  * Parts of a CSV in the simple layout (header `logit_0,…,logit_{K−1},label`), with each part's rows
  * counted (unless `countRows` is false: on threads when `countOn` runs them); or null. `tsv`: a
- * .tsv, whose header is split on tabs only.
+ * .tsv, whose header is split on tabs only. `probabilities`: take prob_0… columns too (`analyze
+ * --summary` sums them; the worker's analysis of them, ∂L/∂p, is the full pipeline's).
  */
 export function planCsvParts(
   path: string,
   f: ChunkFile,
   parts: (rowBytes: number) => number,
-  { countRows = true, countOn, tsv = false }: { countRows?: boolean; countOn?: PartCounter; tsv?: boolean } = {},
+  {
+    countRows = true,
+    countOn,
+    tsv = false,
+    probabilities: takeProbabilities = false,
+  }: { countRows?: boolean; countOn?: PartCounter; tsv?: boolean; probabilities?: boolean } = {},
 ): PartPlan | null {
   // The header line: 64 KB holds K ≈ 7,000 names; up to 1 MB is looked at (fresh pages are slow to touch here).
   let head = new Uint8Array(0);
@@ -769,12 +787,13 @@ export function planCsvParts(
   }
   if (nl < 0) return null;
   const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl, tsv);
-  if (!columns || columns.k < 2) return null;
-  const { k, leading, labelFirst, delimiter, bom } = columns;
+  if (!columns || columns.k < 2 || (columns.probabilities && !takeProbabilities)) return null;
+  const { k, leading, labelFirst, delimiter, bom, probabilities } = columns;
   const layout = {
     ...(leading > 0 ? { leading } : {}),
     ...(labelFirst ? { labelFirst } : {}),
     ...(delimiter !== 44 ? { delimiter } : {}),
+    ...(probabilities ? { probabilities } : {}),
   };
   const rowsStart = nl + 1;
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));

@@ -64,6 +64,13 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
     const csvBody = rows.map((r, i) => `${r.join(',')},${labels[i]}`);
     const header = 'logit_0,logit_1,logit_2,logit_3,logit_4,label';
     const labelFirstHeader = 'label,logit_0,logit_1,logit_2,logit_3,logit_4';
+    const probHeader = 'prob_0,prob_1,prob_2,prob_3,prob_4,label';
+    const probRows = rows.map((r) => {
+      const e = r.map((z) => Math.exp(z - Math.max(...r)));
+      const sum = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => Number((v / sum).toPrecision(12)));
+    });
+    const probBody = probRows.map((r, i) => `${r.join(',')},${labels[i]}`);
     const cases: Record<string, string> = {
       'plain.csv': [header, ...csvBody].join('\n') + '\n',
       'crlf.csv': [header, ...csvBody].join('\r\n') + '\r\n\r\n',
@@ -122,6 +129,22 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'bom-range.csv': '\ufeff' + [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5', ...csvBody.slice(30)].join('\n'),
       'bom-bad.csv': '\ufeff' + [header, ...csvBody.slice(0, 30), '1,2,x,4,5,1'].join('\n'),
       'bom-twice.csv': '\ufeff\ufeff' + [header, ...csvBody].join('\n'),
+      // Probabilities (prob_0…: Keras' predict, predict_proba), read as the full reader checks them: each
+      // row in [0, 1] and summing to 1 within its default tolerance (1e-4), else its message.
+      'probs.csv': [probHeader, ...probBody].join('\n') + '\n',
+      'probs-label-first.tsv': [
+        ['label', ...probHeader.split(',').slice(0, -1)].join('\t'),
+        ...probRows.map((r, i) => [labels[i], ...r].join('\t')),
+      ].join('\n'),
+      'probs-range.csv': [probHeader, ...probBody.slice(0, 30), '0.2,0.2,0.2,0.2,0.2,5', ...probBody.slice(30)].join('\n'),
+      'probs-ragged.csv': [probHeader, ...probBody.slice(0, 30), '0.25,0.25,0.25,0.25,1', ...probBody.slice(30)].join('\n'),
+      'probs-negative.csv': [probHeader, ...probBody.slice(0, 30), '-0.1,0.3,0.3,0.3,0.2,1', ...probBody.slice(30)].join('\n'),
+      'probs-above-one.csv': [probHeader, ...probBody.slice(0, 30), '1.5,0,0,0,0,1', ...probBody.slice(30)].join('\n'),
+      'probs-sum.csv': [probHeader, ...probBody.slice(0, 30), '0.1,0.2,0.2,0.2,0.2,1', ...probBody.slice(30)].join('\n'),
+      'probs-rounded.csv': [probHeader, ...probBody.slice(0, 30), '0.2,0.2,0.2,0.2,0.2002,1', ...probBody.slice(30)].join('\n'),
+      'probs-within.csv': [probHeader, ...probBody.slice(0, 30), '0.2,0.2,0.2,0.2,0.20009,1', ...probBody.slice(30)].join('\n'),
+      'probs-range-and-sum.csv': [probHeader, ...probBody.slice(0, 30), '0.1,0.2,0.2,0.2,0.2,7', ...probBody.slice(30)].join('\n'),
+      'probs-mixed.csv': [probHeader.replace('prob_1', 'logit_1'), ...probBody].join('\n'),
       'half-quoted-header.csv': [header.replace('logit_1', '"logit_1'), ...csvBody].join('\n') + '\n',
       'float-label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5.0', ...csvBody.slice(30)].join('\n'),
       'half-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,2.5'].join('\n'),
@@ -150,7 +173,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|probs|probs-label-first|probs-within|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
@@ -165,6 +188,14 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       }
       if (/^classes-in-/.test(name)) assert.deepEqual(one!.classes, JSON.parse(text).classes, `${name}: its names`);
     }
+    // The probability files the stream must leave: the full reader's own messages, which it gives.
+    const stderrOf = (name: string) => run(['analyze', join(scratch, name), '--summary']).stderr;
+    assert.match(stderrOf('probs-negative.csv'), /probability -0\.1 in sample 30 \(class 0\) is outside \[0, 1\]/);
+    assert.match(stderrOf('probs-above-one.csv'), /probability 1\.5 in sample 30 .* is outside \[0, 1\]/);
+    assert.match(stderrOf('probs-sum.csv'), /probabilities in sample 30 sum to 0\.9, expected 1/);
+    assert.match(stderrOf('probs-rounded.csv'), /sum to 1\.0002, expected 1; if the values are rounded/);
+    assert.match(stderrOf('probs-range.csv'), /label 5 .*out of range for 5 classes/);
+    assert.equal(stderrOf('probs-within.csv'), '');
     // Class names from classes.txt beside the file, right count and wrong count.
     const dir = mkdtempSync(join(scratch, 'classes-'));
     writeFileSync(join(dir, 'x.csv'), cases['plain.csv']);
@@ -276,6 +307,22 @@ describe('analyze --summary streamed: fuzzing', () => {
           '\n',
         ) + '\n',
       'f.json': JSON.stringify({ logits: rows.map((r) => r.map((v) => Number(v.toPrecision(5)))), labels }, null, 1),
+      // Probabilities written to 9 decimals: an edit past the 4th keeps the row within the tolerance
+      // (1e-4), one before it does not. Either is summed as the full reader sums it, or refused.
+      'p.csv':
+        [
+          'prob_0,prob_1,prob_2,prob_3,label',
+          ...rows.map(
+            (_, i) =>
+              `${[
+                [0.25, 0.25, 0.25, 0.25],
+                [0.1, 0.2, 0.3, 0.4],
+                [0.7, 0.1, 0.1, 0.1],
+              ][i % 3]
+                .map((p) => p.toFixed(9))
+                .join(',')},${labels[i]}`,
+          ),
+        ].join('\n') + '\n',
       // A "classes" entry first and last: edits in it must be refused, or read as the full reader reads them.
       'first.classes.json': JSON.stringify({
         classes: ['a"', 'b\\', '[c]', 'd,'],
@@ -322,7 +369,9 @@ describe('analyze --summary streamed: fuzzing', () => {
         rmSync(path);
       }
     }
-    for (const [name, count] of Object.entries(streamedMutants)) assert.ok(count >= 10, `only ${count} mutants of ${name} streamed`);
+    // Most edits of a probability break its row's sum: fewer of those mutants are valid files.
+    for (const [name, count] of Object.entries(streamedMutants))
+      assert.ok(count >= (name === 'p.csv' ? 3 : 10), `only ${count} mutants of ${name} streamed`);
   });
 });
 

@@ -12,7 +12,7 @@ import { lineIndexOf } from '../../../src/core/load';
 import { scanLines } from '../../../src/core/lineIndex';
 import { DEFAULT_MAX_FILE_BYTES } from '../../../src/core/limits';
 import type { PartsStop } from '../../../src/core/summaryStream';
-import { streamedProblemAnalysis } from '../../../src/node/streamedProblem';
+import { streamedProblem, streamedProblemAnalysis } from '../../../src/node/streamedProblem';
 import { runPipeline, type PipelineOptions } from '../../../src/core/pipeline';
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
@@ -353,6 +353,18 @@ test('anything the fast path must leave to the full reader gives null', () => {
   refuse('short.csv', csv(d, '\n', '\n').replace(/\n[^\n]+\n/, '\n1,2\n'));
   refuse('named-loss.json', good, { loss: { fallback: 'nll_loss' } });
   refuse('classes-count.json', good, { siblings: { 'classes.txt': new TextEncoder().encode('cat\ndog\n') } });
+  // Probabilities (prob_0…): `analyze --summary` sums them, but their analysis is the full pipeline's,
+  // and the worker's read for problems refuses them at the header (the full reader reads them next).
+  const probabilities = csv(d, '\n', '\n')
+    .replace(/logit_/g, 'prob_')
+    .replace(/\n[^\n]+(?=,\d+\n)/g, '\n0.5,0.25,0.25');
+  refuse('probabilities.csv', probabilities);
+  const f = openChunkFile(write('probabilities.csv', probabilities.replace(/,\d+\n/, ',7\n')), 1 << 30)!;
+  try {
+    assert.equal(streamedProblem(f, 'probabilities.csv'), null, 'no read of a probabilities CSV for its problems');
+  } finally {
+    f.close();
+  }
 });
 
 test('300 seeded byte mutations: the fast path reads a file only when the full reader finds no error, and then gives its result', () => {
