@@ -113,7 +113,7 @@ function inParts(
   const parts = partsFor(threads.count, threads.minPartBytes);
   const plan =
     format === 'json'
-      ? planJsonParts(file, f, parts)
+      ? planJsonParts(file, f, parts, { probabilities: true })
       : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true });
   if (!plan || plan.jobs.length < 2) return null;
   const ran = runPlan(plan, plan.jobs, threads.runParts, (job) => summarizePart(job, openSame(f)));

@@ -86,6 +86,8 @@ export interface ReadPastStop {
   readonly labelFirst?: boolean;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   readonly delimiter?: number;
+  /** The rows are probabilities (a JSON's ragged rows are then named so). */
+  readonly probabilities?: boolean;
   /** The file's line tables, when the parts built them (the extension's worker). */
   readonly lines?: LineTables;
 }
@@ -436,6 +438,8 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
   /** Whether the next row or label is the array's first (no ',' before it). */
   private first = true;
   private seenLogits = false;
+  /** The rows' key: "logits", or "probabilities" (taken when `reading.probabilities`). */
+  private input: RowsKey = 'logits';
   /** The file's "classes" entry when this stream read it (not a part's: the plan's is known). */
   private ownClasses: ClassesEntry | null = null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
@@ -455,11 +459,19 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
    */
   constructor(
     private readonly tail: { labels: Int32Array; keyAt: number; classes?: ClassesEntry } | null,
-    private readonly part: { k: number; firstRow: number; first: boolean; final: boolean; target?: RowTarget } | null = null,
+    private readonly part: {
+      k: number;
+      firstRow: number;
+      first: boolean;
+      final: boolean;
+      target?: RowTarget;
+      probabilities?: boolean;
+    } | null = null,
     private readonly reading: {
       withoutLabels?: boolean;
       outOfRange?: OutOfRangeLabels;
       oddRow?: (row: Uint8Array, at: JsonOddRow) => boolean;
+      probabilities?: boolean;
     } = {},
   ) {
     this.labels = tail ? tail.labels : null;
@@ -468,7 +480,13 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
       this.seenLogits = true;
       this.first = part.first;
       this.rowsSeen = part.firstRow;
-      this.summer = new LogitRowSummer(part.k, true, part.target, this.reading.outOfRange ?? null);
+      this.summer = new LogitRowSummer(
+        part.k,
+        true,
+        part.target,
+        this.reading.outOfRange ?? null,
+        part.probabilities ? 'probabilities' : 'logits',
+      );
     }
   }
 
@@ -520,14 +538,15 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
               this.state = State.AfterValue;
               break;
             }
-            const key = keyName(b, p);
-            p += 8;
+            const key = keyName(b, p, need);
+            p += key === 'probabilities' ? 15 : 8;
             ws();
             if (b[p++] !== 58) return -1;
             ws();
             if (b[p++] !== 91) return -1;
-            if (key === 'logits' && !this.seenLogits) {
+            if ((key === 'logits' || (key === 'probabilities' && this.reading.probabilities)) && !this.seenLogits) {
               if (!this.labels && !this.reading.withoutLabels) return -1; // labels after the logits but not found from the tail
+              this.input = key;
               this.seenLogits = true;
               this.state = State.Rows;
               this.rowsStart = base + p;
@@ -652,7 +671,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
     const j = rowNumbers(b, p, scan, summer ? summer.block : null, summer ? summer.rows * k : 0, k, values);
     if (values) {
       if (j < 2) return -1;
-      this.summer = new LogitRowSummer(j, false, null, this.reading.outOfRange ?? null);
+      this.summer = new LogitRowSummer(j, false, null, this.reading.outOfRange ?? null, this.input);
       this.summer.block.set(values);
     } else if (j !== k && !this.readPast(b, p, base)) return -1;
     const at = scan.end;
@@ -750,12 +769,21 @@ function rowNumbers(
 
 const NOT_SIMPLE = Symbol('not the simple layout');
 
-/** "logits" or "labels" when b[p, p + 8) is that key in quotes, else throws NOT_SIMPLE. */
-function keyName(b: Uint8Array, p: number): 'logits' | 'labels' {
+/** The rows' keys a JSON stream takes. */
+type RowsKey = 'logits' | 'probabilities';
+
+/**
+ * "logits", "labels" or "probabilities" when b[p, …) is that key in quotes (b[p, p + 8) is there;
+ * `need` asks for the longer key's bytes), else throws NOT_SIMPLE.
+ */
+function keyName(b: Uint8Array, p: number, need: (i: number) => void): RowsKey | 'labels' {
+  const length = b[p + 1] === 112 ? 15 : 8; // "p…
+  need(p + length - 1);
   let text = '';
-  for (let i = p; i < p + 8; i++) text += String.fromCharCode(b[i]);
+  for (let i = p; i < p + length; i++) text += String.fromCharCode(b[i]);
   if (text === '"logits"') return 'logits';
   if (text === '"labels"') return 'labels';
+  if (text === '"probabilities"') return 'probabilities';
   throw NOT_SIMPLE;
 }
 
@@ -838,12 +866,15 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
 /** Labels read from a JSON file's head (`{"labels": […], "logits": [`) and where the logits' rows start. */
 export interface HeadLabels extends TailLabels {
   rowsStart: number;
+  /** The rows' key is "probabilities", not "logits". */
+  probabilities?: boolean;
 }
 
 /**
  * The labels of a JSON file that begins `{"labels": [i, …], "logits": [` (json.dump of a dict
  * whose labels come first), read from `head`, its first bytes: the labels, each one's [start, end),
- * and the offset just past the logits' '[' (`keyAt` is −1: no key follows the logits); 'more'
+ * and the offset just past the logits' '[' (`keyAt` is −1: no key follows the logits; the rows
+ * may be "probabilities" instead, `probabilities` then set); 'more'
  * when the head ends before that '['; null when the file does not begin so. The same labels as
  * labelsFromTail takes at the end. One "classes" entry may come before the labels or the logits.
  */
@@ -887,12 +918,18 @@ export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
   }
   if (i === head.length) return 'more';
   const close = i++;
-  for (const step of [() => expect(44), maybeClasses, () => key('"logits"'), () => expect(58), () => expect(91)]) {
+  let probabilities = false;
+  const rowsKey = () => {
+    if (!ws() || head.length - i < 2) return 'more';
+    probabilities = head[i + 1] === 112; // "p…
+    return key(probabilities ? '"probabilities"' : '"logits"');
+  };
+  for (const step of [() => expect(44), maybeClasses, rowsKey, () => expect(58), () => expect(91)]) {
     const got = step();
     if (got !== true) return got;
   }
   const found = tailLabelList(head, 0, open + 1, close, commas + 1);
-  return found && { ...found, keyAt: -1, rowsStart: i, ...(classes && { classes }) };
+  return found && { ...found, keyAt: -1, rowsStart: i, ...(classes && { classes }), ...(probabilities ? { probabilities } : {}) };
 }
 
 /**

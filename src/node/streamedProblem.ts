@@ -104,11 +104,11 @@ function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSi
 function oddRowsListed(
   f: ChunkFile,
   json: boolean,
-  { labelsOutOfRange, oddRows, k, rowsStart, classes }: Omit<ReadPastStop, 'tail'>,
+  { labelsOutOfRange, oddRows, k, rowsStart, classes, probabilities }: Omit<ReadPastStop, 'tail'>,
   readSibling?: ReadSibling,
 ): Problem[] | null {
   if (labelsOutOfRange.count > 0 || oddRows.count > raggedRowCap(f.size) || !classNamesClean(k, readSibling, classes)) return null;
-  return json ? oddJsonRowProblems(oddRows, k) : raggedRowProblems(f, oddRows, rowsStart);
+  return json ? oddJsonRowProblems(oddRows, k, probabilities ? 'probabilities' : 'logits') : raggedRowProblems(f, oddRows, rowsStart);
 }
 
 /**
@@ -135,7 +135,7 @@ function raggedRowProblems(f: ChunkFile, oddRows: OddRows, rowsStart: number): P
  * stays the most common as each is met (it takes the most common length, switching when another's
  * count passes it), in file order: the readers keep every one. Else null.
  */
-function oddJsonRowProblems(oddRows: OddRows, k: number): Problem[] | null {
+function oddJsonRowProblems(oddRows: OddRows, k: number, key: 'logits' | 'probabilities'): Problem[] | null {
   if (oddRows.rows.length !== oddRows.count) return null;
   const sink = new ProblemSink();
   const seen = new Map<number, number>();
@@ -145,7 +145,7 @@ function oddJsonRowProblems(oddRows: OddRows, k: number): Problem[] | null {
     seen.set(length, count);
     // Rows of the first row's length before this one: all but the j odd ones.
     if (count > row - j) return null;
-    if (j < MAX_MESSAGES_PER_KIND) sink.add(oddRowProblem('logits', row, length, k, 0, oddRows.spans[2 * j], oddRows.spans[2 * j + 1]));
+    if (j < MAX_MESSAGES_PER_KIND) sink.add(oddRowProblem(key, row, length, k, 0, oddRows.spans[2 * j], oddRows.spans[2 * j + 1]));
   }
   sink.countMore('ragged', oddRows.count - Math.min(oddRows.count, MAX_MESSAGES_PER_KIND));
   return sink.summarize();
@@ -216,8 +216,9 @@ export class NotingRead {
   }
 
   /**
-   * `probabilities`: a CSV of prob_0… is read too (`--summary`'s read, which sums them); else it is
-   * refused at its header (a read only for problems, before the full reader reads the file anyway).
+   * `probabilities`: a CSV of prob_0… or a JSON of "probabilities" is read too (`--summary`'s
+   * read, which sums them); else it is refused at its header or key (a read only for problems,
+   * before the full reader reads the file anyway).
    */
   constructor(
     private readonly f: ChunkFile,
@@ -234,6 +235,7 @@ export class NotingRead {
     // for where it stops; rows of another length are noted, not stopped at.
     const tail = (this.tail = jsonTail(f));
     this.stream = new JsonSummaryStream(tail, null, {
+      probabilities,
       withoutLabels: !tail && !endsInBrace(f),
       outOfRange: this.outOfRange,
       oddRow: oddJsonRowReader(f, 0, oddRows),
@@ -266,7 +268,7 @@ export class NotingRead {
       return oddRowsListed(
         f,
         this.format === 'json',
-        { labelsOutOfRange: outOfRange, oddRows, k: summer.k, rowsStart, classes },
+        { labelsOutOfRange: outOfRange, oddRows, k: summer.k, rowsStart, classes, probabilities: summer.input === 'probabilities' },
         readSibling,
       );
     }

@@ -46,7 +46,7 @@ export interface PartJob {
   labelFirst?: boolean;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   delimiter?: number;
-  /** A CSV's rows are probabilities (prob_0…), not logits. */
+  /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits. */
   probabilities?: boolean;
   /**
    * A JSON file's part: its first row's index, whether it starts at the "logits" array's first
@@ -222,7 +222,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
     const stream = json
       ? new JsonSummaryStream(
           { labels: json.labels, keyAt: json.keyAt, classes: json.classes },
-          { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target },
+          { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target, probabilities: job.probabilities },
           { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
         )
       : new CsvSummaryStream(
@@ -369,7 +369,7 @@ export function partsStopOf(
 export function readPastStopOf(
   results: PartResult[],
   firstRows: number[],
-  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes' | 'leading' | 'labelFirst' | 'delimiter'>,
+  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes' | 'leading' | 'labelFirst' | 'delimiter' | 'probabilities'>,
   lines?: LineTables,
 ): ReadPastStop | null {
   if (!results.every((r) => r.labels) || results.every((r) => r.ok)) return null;
@@ -380,7 +380,7 @@ export function readPastStopOf(
     labelsOutOfRange.add(r.labels!, firstRows[i]);
     if (r.odd) oddRows.add(r.odd, firstRows[i]);
   });
-  const { k, rowsStart, tail, classes, leading, labelFirst, delimiter } = plan;
+  const { k, rowsStart, tail, classes, leading, labelFirst, delimiter, probabilities } = plan;
   return {
     labelsOutOfRange,
     oddRows,
@@ -391,6 +391,7 @@ export function readPastStopOf(
     ...(leading !== undefined && { leading }),
     ...(labelFirst && { labelFirst }),
     ...(delimiter !== undefined && { delimiter }),
+    ...(probabilities && { probabilities }),
     ...(lines && { lines }),
   };
 }
@@ -557,6 +558,8 @@ interface JsonLayout {
   rowsStart: number;
   rowsEnd: number;
   classes?: ClassesEntry;
+  /** The rows' key is "probabilities", not "logits". */
+  probabilities?: boolean;
 }
 
 /**
@@ -571,11 +574,11 @@ function logitsFirst(f: ChunkFile): JsonLayout | null {
   const classes = head.classes ?? tail.classes;
   // Entries between the rows and the labels are read by the final part, not cut into parts.
   const rowsEnd = classes && classes.keyAt > head.rowsStart ? Math.min(classes.keyAt, tail.keyAt) : tail.keyAt;
-  return { tail, rowsStart: head.rowsStart, rowsEnd, ...(classes && { classes }) };
+  return { tail, rowsStart: head.rowsStart, rowsEnd, ...(classes && { classes }), ...(head.probabilities ? { probabilities: true } : {}) };
 }
 
-/** Where the rows start in a head `{"logits": [` or `{"classes": […], "logits": [`, and that entry. */
-function logitsHead(head: Uint8Array): { rowsStart: number; classes?: ClassesEntry } | 'more' | null {
+/** Where the rows start in a head `{"logits": [` or `{"classes": […], "logits": [` (or "probabilities"), and that entry. */
+function logitsHead(head: Uint8Array): { rowsStart: number; classes?: ClassesEntry; probabilities?: boolean } | 'more' | null {
   let i = 0;
   const ws = () => {
     while (i < head.length && isSpace(head[i])) i++;
@@ -594,9 +597,9 @@ function logitsHead(head: Uint8Array): { rowsStart: number; classes?: ClassesEnt
     if (head[i++] !== 44) return null;
   }
   const text = Buffer.from(head.buffer, head.byteOffset + i, Math.min(head.length - i, 64)).toString('latin1');
-  const m = /^[ \t\r\n]*"logits"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
+  const m = /^[ \t\r\n]*"(logits|probabilities)"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
   if (!m) return head.length - i < 64 ? 'more' : null;
-  return { rowsStart: i + m[0].length, ...(classes && { classes }) };
+  return { rowsStart: i + m[0].length, ...(classes && { classes }), ...(m[1] === 'probabilities' ? { probabilities: true } : {}) };
 }
 
 /**
@@ -610,7 +613,14 @@ function labelsFirst(f: ChunkFile): JsonLayout | null {
   const after = readGrowing(f, false, classesAtEnd);
   if (!after || (after.entry && head.classes)) return null;
   const classes = after.entry ?? head.classes;
-  return { tail: head, rowsStart: head.rowsStart, rowsEnd: after.entry ? after.entry.keyAt : f.size, ...(classes && { classes }) };
+  const probabilities = head.probabilities ? { probabilities: true } : {};
+  return {
+    tail: head,
+    rowsStart: head.rowsStart,
+    rowsEnd: after.entry ? after.entry.keyAt : f.size,
+    ...(classes && { classes }),
+    ...probabilities,
+  };
 }
 
 /**
@@ -656,7 +666,7 @@ export interface PartPlan {
   delimiter?: number;
   /** A CSV's header starts with a byte order mark: the lines before the rows are not ASCII. */
   bom?: boolean;
-  /** A CSV's rows are probabilities (prob_0…), not logits (planCsvParts' `probabilities`). */
+  /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits (the plan's `probabilities`). */
   probabilities?: boolean;
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };
@@ -709,12 +719,18 @@ export function firstRowsOf(rows: number[]): number[] {
 /**
  * Parts of a JSON file in the simple layout, `{"logits": [[…], …], "labels": […]}` or with the
  * labels first (`{"labels": […], "logits": [[…], …]}`, json.dump of a dict built in that order),
- * or null.
+ * or null. `probabilities`: take "probabilities" rows too (`analyze --summary` sums them; the
+ * worker's analysis of them is the full pipeline's).
  */
-export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: number) => number): PartPlan | null {
+export function planJsonParts(
+  path: string,
+  f: ChunkFile,
+  parts: (rowBytes: number) => number,
+  { probabilities: takeProbabilities = false }: { probabilities?: boolean } = {},
+): PartPlan | null {
   const layout = logitsFirst(f) ?? labelsFirst(f);
-  if (!layout) return null;
-  const { tail, rowsStart, rowsEnd, classes } = layout;
+  if (!layout || (layout.probabilities && !takeProbabilities)) return null;
+  const { tail, rowsStart, rowsEnd, classes, probabilities } = layout;
   // K from the first row: its commas (a row that is not K plain numbers fails its part anyway).
   const first = readAt(f, rowsStart, Math.min(f.size - rowsStart, 1 << 16));
   // One byte, one character; natively: a loop of String.fromCharCode took 20 ms in a new (cold) file worker.
@@ -734,6 +750,7 @@ export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: numb
     k,
     final: i + 1 === cuts.length,
     json: { firstRow: 0, first: i === 0, labels: tail.labels, keyAt: tail.keyAt, ...(classes && { classes }) },
+    ...(probabilities ? { probabilities } : {}),
     ...(i > 0 ? { after: { counts: rows, index: i } } : {}),
   }));
   const countJobs = cuts.slice(0, -1).map((start, i): PartJob => ({
@@ -755,6 +772,7 @@ export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: numb
     firstRows: [0],
     tail,
     ...(classes && { classes }),
+    ...(probabilities ? { probabilities } : {}),
     ...(single ? {} : { counts: { jobs: countJobs, rows } }),
   };
 }

@@ -145,6 +145,17 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'probs-within.csv': [probHeader, ...probBody.slice(0, 30), '0.2,0.2,0.2,0.2,0.20009,1', ...probBody.slice(30)].join('\n'),
       'probs-range-and-sum.csv': [probHeader, ...probBody.slice(0, 30), '0.1,0.2,0.2,0.2,0.2,7', ...probBody.slice(30)].join('\n'),
       'probs-mixed.csv': [probHeader.replace('prob_1', 'logit_1'), ...probBody].join('\n'),
+      'probs.json': JSON.stringify({ probabilities: probRows, labels }),
+      'probs-labels-first.json': JSON.stringify({ labels, probabilities: probRows }, null, 2),
+      'probs-classes.json': JSON.stringify({ classes: ['a', 'b', 'c', 'd', 'e'], probabilities: probRows, labels }),
+      'probs-sum.json': JSON.stringify({
+        probabilities: [...probRows.slice(0, 30), [0.1, 0.2, 0.2, 0.2, 0.2]],
+        labels: labels.slice(0, 31),
+      }),
+      'probs-range.json': JSON.stringify({ labels: [...labels.slice(0, -1), 5], probabilities: probRows }),
+      'probs-ragged.json': JSON.stringify({ probabilities: [...probRows.slice(0, 30), [0.5, 0.5]], labels: labels.slice(0, 31) }),
+      'probs-and-logits.json': JSON.stringify({ probabilities: probRows, logits: rows, labels }),
+      'probs-key-cut.json': `{"probabilitie": ${JSON.stringify(probRows)}, "labels": ${JSON.stringify(labels)}}`,
       'half-quoted-header.csv': [header.replace('logit_1', '"logit_1'), ...csvBody].join('\n') + '\n',
       'float-label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5.0', ...csvBody.slice(30)].join('\n'),
       'half-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,2.5'].join('\n'),
@@ -173,7 +184,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|probs|probs-label-first|probs-within|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
@@ -196,6 +207,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
     assert.match(stderrOf('probs-rounded.csv'), /sum to 1\.0002, expected 1; if the values are rounded/);
     assert.match(stderrOf('probs-range.csv'), /label 5 .*out of range for 5 classes/);
     assert.equal(stderrOf('probs-within.csv'), '');
+    assert.match(stderrOf('probs-sum.json'), /probabilities in sample 30 sum to 0\.9, expected 1/);
     // Class names from classes.txt beside the file, right count and wrong count.
     const dir = mkdtempSync(join(scratch, 'classes-'));
     writeFileSync(join(dir, 'x.csv'), cases['plain.csv']);
@@ -309,6 +321,18 @@ describe('analyze --summary streamed: fuzzing', () => {
       'f.json': JSON.stringify({ logits: rows.map((r) => r.map((v) => Number(v.toPrecision(5)))), labels }, null, 1),
       // Probabilities written to 9 decimals: an edit past the 4th keeps the row within the tolerance
       // (1e-4), one before it does not. Either is summed as the full reader sums it, or refused.
+      'p.json': `{"probabilities": [${rows
+        .map(
+          (_, i) =>
+            `[${[
+              [0.25, 0.25, 0.25, 0.25],
+              [0.1, 0.2, 0.3, 0.4],
+              [0.7, 0.1, 0.1, 0.1],
+            ][i % 3]
+              .map((p) => p.toFixed(9))
+              .join(', ')}]`,
+        )
+        .join(', ')}], "labels": [${labels.join(', ')}]}`,
       'p.csv':
         [
           'prob_0,prob_1,prob_2,prob_3,label',
@@ -360,7 +384,7 @@ describe('analyze --summary streamed: fuzzing', () => {
           streamedMutants[name]++;
           assert.deepEqual(one, JSON.parse(full.stdout), `${name} mutant ${m}: the full reader's report`);
         }
-        if (name.endsWith('.csv') || name.endsWith('.classes.json'))
+        if (name.endsWith('.csv') || name.endsWith('.classes.json') || name === 'p.json')
           assert.deepEqual(
             streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
             one,

@@ -359,11 +359,17 @@ test('anything the fast path must leave to the full reader gives null', () => {
     .replace(/logit_/g, 'prob_')
     .replace(/\n[^\n]+(?=,\d+\n)/g, '\n0.5,0.25,0.25');
   refuse('probabilities.csv', probabilities);
-  const f = openChunkFile(write('probabilities.csv', probabilities.replace(/,\d+\n/, ',7\n')), 1 << 30)!;
-  try {
-    assert.equal(streamedProblem(f, 'probabilities.csv'), null, 'no read of a probabilities CSV for its problems');
-  } finally {
-    f.close();
+  const jsonProbabilities = JSON.stringify({ probabilities: d.rows.map(() => [0.5, 0.25, 0.25]), labels: [7, ...d.labels.slice(1)] });
+  for (const [name, text] of [
+    ['probabilities.csv', probabilities.replace(/,\d+\n/, ',7\n')],
+    ['probabilities.json', jsonProbabilities],
+  ]) {
+    const f = openChunkFile(write(name, text), 1 << 30)!;
+    try {
+      assert.equal(streamedProblem(f, name), null, `no read of ${name} for its problems`);
+    } finally {
+      f.close();
+    }
   }
 });
 

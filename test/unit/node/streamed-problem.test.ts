@@ -1014,3 +1014,41 @@ test('a tab- or ;-separated CSV and a .tsv: labels out of range at the label’s
   ];
   assert.equal(checkPartsStops(cases, 'stops.tsv'), cases.length, 'each found from the parts’ stop');
 });
+
+test('probabilities (a CSV’s prob_0…, a JSON’s "probabilities"): labels out of range and ragged rows listed from the parts’ stop and the one-thread read of --summary, as the full reader lists them', () => {
+  const k = 5;
+  const u = seededUniform(4711);
+  const probs = Array.from({ length: 400 }, () => {
+    const e = Array.from({ length: k }, () => u() + 0.01);
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => Number((v / sum).toPrecision(12)));
+  });
+  const labels = probs.map((_, i) => (i % 37 === 5 ? k + (i % 3) : i % k));
+  const inRange = labels.map((l) => l % k);
+  const ragged = probs.map((r, i) => (i % 61 === 7 ? r.slice(0, 3) : r));
+  const csvText = (rows: number[][], ys: number[]) =>
+    [[...Array.from({ length: k }, (_, j) => `prob_${j}`), 'label'].join(','), ...rows.map((r, i) => `${r.join(',')},${ys[i]}`), ''].join(
+      '\n',
+    );
+  for (const [name, text] of [
+    ['range-probs.csv', csvText(probs, labels)],
+    ['ragged-probs.csv', csvText(ragged, inRange)],
+    ['range-probs.json', JSON.stringify({ probabilities: probs, labels }, null, 1)],
+    ['ragged-probs.json', JSON.stringify({ probabilities: ragged, labels: inRange }, null, 1)],
+    ['ragged-labels-first-probs.json', JSON.stringify({ labels: inRange, probabilities: ragged })],
+  ]) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const full = runPipeline(new TextEncoder().encode(text), name);
+    assert.equal(full.dataset, null, `${name}: the full reader refuses it`);
+    assert.match(full.problems[0].message, /out of range|has \d+ values|cells/, name);
+    for (const parts of [2, 3]) {
+      const gaveUp = partsGaveUp(path, parts);
+      assert.ok(gaveUp && 'labelsOutOfRange' in gaveUp, `${name} in ${parts} parts: read past by the parts`);
+      assert.deepEqual(problemsFrom(path, name, gaveUp), full.problems, `${name} in ${parts} parts`);
+    }
+    const gaveUp = summaryGaveUp(path, 8);
+    assert.ok(gaveUp instanceof NotingRead, `${name}: the one-thread read`);
+    assert.deepEqual(problemsFrom(path, name, gaveUp), full.problems, `${name}: from the one-thread read`);
+  }
+});
