@@ -2,8 +2,9 @@
  * The per-row part of `analyze --summary` for a streamed logits file (issue 22): rows arrive a
  * block at a time and go through `summarizeClassification` itself, so every per-sample loss is the
  * same bits as the full path's, and the losses are summed here in file order, as it sums them.
- * Anything the full reader would report (a label out of range, a loss that overflows) makes
- * `flush` return false: the caller then runs the full reader, whose messages are the reference.
+ * Anything the full reader would report (a label out of range, a loss that overflows, a row of
+ * probabilities that is not a distribution) makes `flush` return false: the caller then runs the
+ * full reader, whose messages are the reference.
  */
 import { summarizeClassification } from './lossSummary';
 import { labelledLogits } from './dataset';

@@ -1,10 +1,12 @@
 /**
  * Streaming readers for `analyze --summary` (issue 22): the simple layouts only, fed a chunk at a
- * time, so the summary of a 1 GB file needs a few MB. CSV: a header `logit_0,…,logit_{K−1},label`,
- * then rows of K numbers and an integer label (LF or CRLF, blank lines only at the end). JSON:
+ * time, so the summary of a 1 GB file needs a few MB. CSV: a header `logit_0,…,logit_{K−1},label`
+ * (the label first, an unnamed index first, another delimiter, quoted names: csvColumns), then rows
+ * of K numbers and an integer label (LF or CRLF, blank lines only at the end). JSON:
  * `{"logits": [[…], …], "labels": […]}` (either order, any whitespace), with or without a
- * `"classes": […]` entry of names (jsonClasses.ts) before, between or after them. Numbers are read by
- * scanNumber, as the full readers read them.
+ * `"classes": […]` entry of names (jsonClasses.ts) before, between or after them. Probabilities
+ * (`prob_0,…`, `"probabilities"`) when the caller asks. Numbers are read by scanNumber, as the full
+ * readers read them.
  *
  * Anything else, including every input the full reader would report a problem in, makes `feed`
  * return -1 and the caller runs the full reader: its messages and positions stay the only ones.
