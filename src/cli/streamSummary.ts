@@ -135,7 +135,7 @@ interface Figures {
   loss: number;
   accuracy: number;
   classes?: ClassesEntry | null;
-  /** The rows were probabilities (a CSV's prob_0…), not logits. */
+  /** The rows were probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits. */
   probabilities?: boolean;
 }
 

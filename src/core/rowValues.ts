@@ -1,16 +1,16 @@
 /**
  * One row's K numbers read again from its bytes (issue 14): a JSON row `[z, z, …]` or a CSV line
- * `z,z,…,label` (or tab- or ';'-separated), as the streaming reader read it (the same scanNumber, so the same bits). The
- * worker's fast path keeps each row's span and fills the logits from these afterwards, a row at a
- * time when a view asks first.
+ * `z,z,…,label` (or separated by tabs or ';'), as the streaming reader read it (the same
+ * scanNumber, so the same bits). The worker's fast path keeps each row's span and fills the logits
+ * from these afterwards, a row at a time when a view asks first.
  */
 import { scanNumber, type NumberScan } from './numberScan';
 
 const scan: NumberScan = { value: 0, end: 0, error: null };
 
 /**
- * Where an unnamed first cell at b[p] that ends before `end` ends: a number, bare or in double
- * quotes (R's write.csv quotes row names: `"1"`); −1 when it is neither.
+ * The end of a number cell at b[p], bare or in double quotes (R's write.csv quotes row names:
+ * `"1"`), when it ends before `end`; else −1.
  */
 export function indexCellEnd(b: Uint8Array, p: number, end: number, scan: NumberScan): number {
   const quoted = b[p] === 34;

@@ -170,7 +170,7 @@ export class LogitRowSummer {
 
   /**
    * `outOfRange`: notes such labels and goes on (class 0 stands in), instead of failing the flush.
-   * `input`: the rows are logits, or probabilities (a CSV's prob_0…), which must each lie in
+   * `input`: the rows are logits, or probabilities (prob_0…, "probabilities"), which must each lie in
    * [0, 1] and sum to 1 within the full reader's default tolerance, else the flush fails.
    */
   constructor(

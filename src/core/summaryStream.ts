@@ -129,8 +129,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * `outOfRange`: labels out of range are noted there and the rows read on (streamedProblem.ts, and
    * a part's: summaryParts.ts).
    * `oddRow`: asked about a data line the stream does not take (with its line break, if it has
-   * one); true reads on past it, the row summarised as logits 0 and label 0 (the file has errors:
-   * that summary is never reported), as the full reader reads on past a ragged row.
+   * one); true reads on past it, the row summarised as a neutral row with label 0 (the file has
+   * errors: that summary is never reported), as the full reader reads on past a ragged row.
    * `whole`, for a stream of a whole file: `tsv`, a .tsv, whose header the full reader splits on
    * tabs only; `probabilities`, take a header of prob_0… (else only logit_0…).
    */
@@ -321,8 +321,10 @@ export interface CsvColumns {
 /**
  * The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label or
  * [,]label,logit_0,… (or prob_0,… for probabilities), after a byte order mark or not, each name
- * bare or in double quotes (R's write.csv), split at the full reader's delimiter: ',' unless the header has none, then a tab, then ';' (`tsv`: a .tsv's, tabs only);
- * else null. A header with two kinds of delimiter is left to the full reader.
+ * bare or in double quotes (R's write.csv), split at the full reader's delimiter: ',' unless the
+ * header has none, then a tab, then ';' (`tsv`: a .tsv's, tabs only); else null. A header with two
+ * kinds of delimiter is left to the full reader, so that the ragged-line checks, which take the
+ * delimiter from the header again (csvLineCheck), split it as the full reader does.
  */
 export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns | null {
   const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
@@ -457,7 +459,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
    * `reading` (streamedProblem.ts): `withoutLabels` reads a file whose labels were not found from
    * the tail (a file cut short) for where it stops (`failure`), with no summary; `outOfRange`
    * notes labels out of range and reads on; `oddRow` is asked about a row (its bytes from '[' to
-   * ']') the stream does not take: true reads on past it, summarised as logits 0.
+   * ']') the stream does not take: true reads on past it, summarised as a neutral row.
    */
   constructor(
     private readonly tail: { labels: Int32Array; keyAt: number; classes?: ClassesEntry } | null,
@@ -876,8 +878,8 @@ export interface HeadLabels extends TailLabels {
  * The labels of a JSON file that begins `{"labels": [i, …], "logits": [` (json.dump of a dict
  * whose labels come first), read from `head`, its first bytes: the labels, each one's [start, end),
  * and the offset just past the logits' '[' (`keyAt` is −1: no key follows the logits; the rows
- * may be "probabilities" instead, `probabilities` then set); 'more'
- * when the head ends before that '['; null when the file does not begin so. The same labels as
+ * may be "probabilities" instead, `probabilities` then set); 'more' when the head ends before
+ * that '['; null when the file does not begin so. The same labels as
  * labelsFromTail takes at the end. One "classes" entry may come before the labels or the logits.
  */
 export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {

@@ -152,9 +152,9 @@ function oddJsonRowProblems(oddRows: OddRows, k: number, key: 'logits' | 'probab
 }
 
 /**
- * A CSV label's cell in the row at file offsets [start, end): its last, after the last delimiter; or with the
- * label first, its first or the one after the unnamed column (the streams take labels of at most
- * 15 characters).
+ * A CSV label's cell in the row at file offsets [start, end): its last, after the last delimiter;
+ * or with the label first, its first or the one after the unnamed column (the streams take labels
+ * of at most 15 characters).
  */
 function csvLabelSpan(
   f: ChunkFile,

@@ -666,7 +666,7 @@ export interface PartPlan {
   delimiter?: number;
   /** A CSV's header starts with a byte order mark: the lines before the rows are not ASCII. */
   bom?: boolean;
-  /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits (the plan's `probabilities`). */
+  /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits: taken only when the planner is told. */
   probabilities?: boolean;
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };

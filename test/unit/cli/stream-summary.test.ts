@@ -313,6 +313,12 @@ describe('analyze --summary streamed: rows longer than a read', () => {
 describe('analyze --summary streamed: fuzzing', () => {
   test('seeded byte edits of a CSV and a JSON: streamed (whole, in 7-byte pieces, in parts) = full reader', () => {
     const { rows, labels } = logits(12, 4, 21);
+    const nineDecimals = (i: number) =>
+      [
+        [0.25, 0.25, 0.25, 0.25],
+        [0.1, 0.2, 0.3, 0.4],
+        [0.7, 0.1, 0.1, 0.1],
+      ][i % 3].map((p) => p.toFixed(9));
     const seeds: Record<string, string> = {
       'f.csv':
         ['logit_0,logit_1,logit_2,logit_3,label', ...rows.map((r, i) => `${r.map((v) => v.toPrecision(5)).join(',')},${labels[i]}`)].join(
@@ -321,32 +327,8 @@ describe('analyze --summary streamed: fuzzing', () => {
       'f.json': JSON.stringify({ logits: rows.map((r) => r.map((v) => Number(v.toPrecision(5)))), labels }, null, 1),
       // Probabilities written to 9 decimals: an edit past the 4th keeps the row within the tolerance
       // (1e-4), one before it does not. Either is summed as the full reader sums it, or refused.
-      'p.json': `{"probabilities": [${rows
-        .map(
-          (_, i) =>
-            `[${[
-              [0.25, 0.25, 0.25, 0.25],
-              [0.1, 0.2, 0.3, 0.4],
-              [0.7, 0.1, 0.1, 0.1],
-            ][i % 3]
-              .map((p) => p.toFixed(9))
-              .join(', ')}]`,
-        )
-        .join(', ')}], "labels": [${labels.join(', ')}]}`,
-      'p.csv':
-        [
-          'prob_0,prob_1,prob_2,prob_3,label',
-          ...rows.map(
-            (_, i) =>
-              `${[
-                [0.25, 0.25, 0.25, 0.25],
-                [0.1, 0.2, 0.3, 0.4],
-                [0.7, 0.1, 0.1, 0.1],
-              ][i % 3]
-                .map((p) => p.toFixed(9))
-                .join(',')},${labels[i]}`,
-          ),
-        ].join('\n') + '\n',
+      'p.json': `{"probabilities": [${rows.map((_, i) => `[${nineDecimals(i).join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`,
+      'p.csv': ['prob_0,prob_1,prob_2,prob_3,label', ...rows.map((_, i) => `${nineDecimals(i).join(',')},${labels[i]}`)].join('\n') + '\n',
       // A "classes" entry first and last: edits in it must be refused, or read as the full reader reads them.
       'first.classes.json': JSON.stringify({
         classes: ['a"', 'b\\', '[c]', 'd,'],
@@ -393,9 +375,7 @@ describe('analyze --summary streamed: fuzzing', () => {
         rmSync(path);
       }
     }
-    // Most edits of a probability break its row's sum: fewer of those mutants are valid files.
-    for (const [name, count] of Object.entries(streamedMutants))
-      assert.ok(count >= (name === 'p.csv' ? 3 : 10), `only ${count} mutants of ${name} streamed`);
+    for (const [name, count] of Object.entries(streamedMutants)) assert.ok(count >= 10, `only ${count} mutants of ${name} streamed`);
   });
 });
 
