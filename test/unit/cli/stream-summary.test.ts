@@ -325,6 +325,19 @@ describe('analyze --summary streamed: fuzzing', () => {
           '\n',
         ) + '\n',
       'f.json': JSON.stringify({ logits: rows.map((r) => r.map((v) => Number(v.toPrecision(5)))), labels }, null, 1),
+      // A .tsv with its label first, and R's write.csv (quoted names and row names) after a byte order mark.
+      't.tsv':
+        [
+          'label\tlogit_0\tlogit_1\tlogit_2\tlogit_3',
+          ...rows.map((r, i) => [labels[i], ...r.map((v) => v.toPrecision(5))].join('\t')),
+        ].join('\n') + '\n',
+      'r.csv':
+        '\ufeff' +
+        [
+          '"","logit_0","logit_1","logit_2","logit_3","label"',
+          ...rows.map((r, i) => `"${i + 1}",${r.map((v) => v.toPrecision(5)).join(',')},${labels[i]}`),
+        ].join('\r\n') +
+        '\r\n',
       // Probabilities written to 9 decimals: an edit past the 4th keeps the row within the tolerance
       // (1e-4), one before it does not. Either is summed as the full reader sums it, or refused.
       'p.json': `{"probabilities": [${rows.map((_, i) => `[${nineDecimals(i).join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`,
@@ -341,7 +354,7 @@ describe('analyze --summary streamed: fuzzing', () => {
         classes: ['a"', 'b\\', '[c]', 'd,'],
       }),
     };
-    const alphabet = '0123456789,.-+eE[]{}" \n\r\tx:';
+    const alphabet = '0123456789,.-+eE[]{}" \n\r\tx:;';
     const rand = seededUniform(99);
     const streamedMutants: Record<string, number> = {};
     for (const [name, text] of Object.entries(seeds)) {
@@ -366,7 +379,7 @@ describe('analyze --summary streamed: fuzzing', () => {
           streamedMutants[name]++;
           assert.deepEqual(one, JSON.parse(full.stdout), `${name} mutant ${m}: the full reader's report`);
         }
-        if (name.endsWith('.csv') || name.endsWith('.classes.json') || name === 'p.json')
+        if (/\.(csv|tsv)$/.test(name) || name.endsWith('.classes.json') || name === 'p.json')
           assert.deepEqual(
             streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
             one,
