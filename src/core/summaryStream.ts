@@ -382,14 +382,17 @@ function smallInteger(b: Uint8Array, p: number, end: number, scan: NumberScan): 
   return negative ? -v : v;
 }
 
+/** The longest label cell the CSV streams read: np.savetxt's default `%.18e` writes 3 as `3.000000000000000000e+00` (24). */
+export const MAX_CSV_LABEL_CHARS = 31;
+
 /**
  * A label written as another number ("3.0", as pandas writes a float column; "3e0"), read as the
- * full reader reads the cell: a whole number in (−2³¹, 2³¹) of up to 15 characters (streamedProblem
- * finds a label's cell in its row's last, or first, 16 bytes); else NOT_A_LABEL ("2.5" is the full
- * reader's to report).
+ * full reader reads the cell: a whole number in (−2³¹, 2³¹) of up to MAX_CSV_LABEL_CHARS characters
+ * (streamedProblem finds a label's cell in its row's last bytes); else NOT_A_LABEL ("2.5" is the
+ * full reader's to report).
  */
 function wholeNumber(b: Uint8Array, p: number, end: number, scan: NumberScan): number {
-  if (end <= p || end - p > 15) return NOT_A_LABEL;
+  if (end <= p || end - p > MAX_CSV_LABEL_CHARS) return NOT_A_LABEL;
   scanNumber(b, p, scan);
   const v = scan.value;
   return scan.error === null && scan.end === end && isLabelValue(v) ? v : NOT_A_LABEL;

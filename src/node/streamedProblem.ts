@@ -28,6 +28,7 @@ import { OddRows, OutOfRangeLabels, type LogitRowSummer } from '../core/summaryR
 import {
   CsvSummaryStream,
   JsonSummaryStream,
+  MAX_CSV_LABEL_CHARS,
   type CsvLineFailure,
   type CsvStop,
   type JsonRowFailure,
@@ -154,7 +155,7 @@ function oddJsonRowProblems(oddRows: OddRows, k: number, key: 'logits' | 'probab
 /**
  * A CSV label's cell in the row at file offsets [start, end): its last, after the last delimiter;
  * or with the label first, its first or the one after the unnamed column (the streams take labels
- * of at most 15 characters).
+ * of at most MAX_CSV_LABEL_CHARS characters).
  */
 function csvLabelSpan(
   f: ChunkFile,
@@ -171,7 +172,8 @@ function csvLabelSpan(
     // An unnamed cell is a number the stream took, of any length: the whole row when 4 KB does not hold the label.
     return cell(readAt(f, start, Math.min(end - start, 4096))) ?? cell(readAt(f, start, end - start))!;
   }
-  const tail = readAt(f, Math.max(start, end - 16), Math.min(16, end - start));
+  const last = MAX_CSV_LABEL_CHARS + 1;
+  const tail = readAt(f, Math.max(start, end - last), Math.min(last, end - start));
   return [end - tail.length + tail.lastIndexOf(delimiter) + 1, end];
 }
 

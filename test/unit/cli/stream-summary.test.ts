@@ -65,6 +65,8 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
     const header = 'logit_0,logit_1,logit_2,logit_3,logit_4,label';
     const labelFirstHeader = 'label,logit_0,logit_1,logit_2,logit_3,logit_4';
     const probHeader = 'prob_0,prob_1,prob_2,prob_3,prob_4,label';
+    // As np.savetxt's '%.18e' writes a number (two exponent digits at least).
+    const savetxt = (v: number) => v.toExponential(18).replace(/e([+-])(\d)$/, 'e$10$2');
     const probRows = rows.map((r) => {
       const e = r.map((z) => Math.exp(z - Math.max(...r)));
       const sum = e.reduce((a, b) => a + b, 0);
@@ -160,6 +162,10 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'float-label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5.0', ...csvBody.slice(30)].join('\n'),
       'half-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,2.5'].join('\n'),
       'long-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,1.00000000000000'].join('\n'),
+      // np.savetxt's default fmt ('%.18e'): 3 is 3.000000000000000000e+00, 24 characters; then a label one past the longest the stream reads (31).
+      'savetxt.csv': [header, ...rows.map((r, i) => [...r, labels[i]].map(savetxt).join(','))].join('\n') + '\n',
+      'savetxt-range.csv': [header, ...rows.map((r, i) => [...r, i === 20 ? 5 : labels[i]].map(savetxt).join(','))].join('\n') + '\n',
+      'too-long-label.csv': [header, ...csvBody.slice(0, 30), `1,2,3,4,5,1.${'0'.repeat(30)}`].join('\n'),
       'bad-number.csv': [header, ...csvBody.slice(0, 30), '1,2,x,4,5,1'].join('\n'),
       'short-row.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,1'].join('\n'),
       'overflow.csv': [header, '1e308,-1e308,0,0,0,1', ...csvBody].join('\n'),
@@ -184,7 +190,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|long-label|savetxt|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');

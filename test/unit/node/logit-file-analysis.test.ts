@@ -269,11 +269,13 @@ test('tab- and ;-separated CSVs, a .tsv, R’s write.csv (quoted names and row n
   }
 });
 
-test('CSV labels written as floats (pandas’ "3.0"), or "3.00", "3e0", "-0.0": the full pipeline’s result, on 1 to 3 parts', () => {
+test('CSV labels written as floats (pandas’ "3.0"), or "3.00", "3e0", "-0.0", np.savetxt’s "3.000000000000000000e+00": the full pipeline’s result, on 1 to 3 parts', () => {
   const d = logits(11, 45, 6);
   for (const label of [
     (l: number) => `${l}.0`,
     (l: number, i: number) => (i % 4 === 0 ? `${l}.00` : i % 4 === 1 ? `${l}e0` : l === 0 ? '-0.0' : `${l}`),
+    // np.savetxt's default '%.18e': 24 characters.
+    (l: number) => `${l}.${'0'.repeat(18)}e+00`,
   ]) {
     const text = csv(d, '\n', '\n', label);
     const path = write('floats.csv', text);

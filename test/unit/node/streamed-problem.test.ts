@@ -978,7 +978,7 @@ test('a CSV with its label column first: labels out of range listed from the par
   }
 });
 
-test('a tab- or ;-separated CSV and a .tsv: labels out of range at the label’s cell, a bad cell and a short row where one thread stops, as the full reader reports them', () => {
+test('a tab- or ;-separated CSV, a .tsv, np.savetxt’s %.18e labels: labels out of range at the label’s cell, a bad cell and a short row where one thread stops, as the full reader reports them', () => {
   const rows = seededLogitRows(400, 6, 53);
   const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
   const separated = (text: string, delimiter: string) => text.replace(/,/g, delimiter);
@@ -989,6 +989,18 @@ test('a tab- or ;-separated CSV and a .tsv: labels out of range at the label’s
     ['range-tabs.csv', separated(csvOf(oneBased).replace(/\n/g, '\r\n'), '\t'), 9],
     ['range-semicolons.csv', separated(csvOf(oneBased), ';'), 59],
     ['range-label-first.tsv', labelFirstTsv(oneBased), 9],
+    // np.savetxt's '%.18e': each label a 24-character cell.
+    [
+      'range-savetxt.csv',
+      csvOf(oneBased).replace(
+        /,(\d+)$/gm,
+        (_, l) =>
+          `,${Number(l)
+            .toExponential(18)
+            .replace(/e\+(\d)$/, 'e+0$1')}`,
+      ),
+      44,
+    ],
   ] as const) {
     const { problems } = assertListedFromParts(name, text);
     assert.match(problems[0].message, /is out of range for 6 classes/, name);
@@ -996,7 +1008,7 @@ test('a tab- or ;-separated CSV and a .tsv: labels out of range at the label’s
     const bytes = new TextEncoder().encode(text);
     for (const p of problems.slice(0, 20)) {
       const cell = new TextDecoder().decode(bytes.subarray(p.start, p.end));
-      assert.match(cell, /^-?\d+$/, `${name}: ${p.message} is a label's cell`);
+      assert.match(cell, /^-?\d+(\.0{18}e\+00)?$/, `${name}: ${p.message} is a label's cell`);
       assert.ok(bytes[p.start - 1] === delimiter || bytes[p.end] === delimiter, `${name}: ${p.message} is next to a delimiter`);
     }
     const path = join(dir, name);
