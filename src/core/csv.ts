@@ -204,6 +204,11 @@ function readHeader(b: Uint8Array, headerStart: number, headerEnd: number, delim
       let e = i;
       while (s < e && (b[s] === 32 || b[s] === 9)) s++;
       while (e > s && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
+      // np.savetxt writes its header after its comment mark, '# ' by default (np.genfromtxt reads it so).
+      if (cellStart === headerStart && b[s] === 35 && e - s > 1) {
+        s++;
+        while (s < e && (b[s] === 32 || b[s] === 9)) s++;
+      }
       if (e - s >= 2 && b[s] === 34 && b[e - 1] === 34) {
         s++;
         e--;

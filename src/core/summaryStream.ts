@@ -320,9 +320,10 @@ export interface CsvColumns {
 
 /**
  * The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label or
- * [,]label,logit_0,… (or prob_0,… for probabilities), after a byte order mark or not, each name
- * bare or in double quotes (R's write.csv), split at the full reader's delimiter: ',' unless the
- * header has none, then a tab, then ';' (`tsv`: a .tsv's, tabs only); else null. A header with two
+ * [,]label,logit_0,… (or prob_0,… for probabilities), after a byte order mark or np.savetxt's
+ * comment mark ('# ') or neither, each name bare or in double quotes (R's write.csv), split at the
+ * full reader's delimiter: ',' unless the header has none, then a tab, then ';' (`tsv`: a .tsv's,
+ * tabs only); else null. A header with two
  * kinds of delimiter is left to the full reader, so that the ragged-line checks, which take the
  * delimiter from the header again (csvLineCheck), split it as the full reader does.
  */
@@ -336,9 +337,10 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const kinds = [',', '\t', ';'].filter((d) => text.includes(d));
   if (kinds.length > 1 || (tsv && kinds[0] !== '\t')) return null;
   const delimiter = kinds[0] ?? ',';
-  // The full reader's header cell: "name" is name ("" an unnamed column).
+  // The full reader's header cell: np.savetxt's '# ' before the first; "name" is name ("" an unnamed column).
   const cells = text
     .split(delimiter)
+    .map((cell, j) => (j === 0 ? cell.replace(/^#[ \t]*(?=[^ \t])/, '') : cell))
     .map((cell) => (cell.length >= 2 && cell[0] === '"' && cell[cell.length - 1] === '"' ? cell.slice(1, -1) : cell));
   const leading = cells.length > 2 && cells[0] === '' ? 1 : 0;
   if (leading) cells.shift();

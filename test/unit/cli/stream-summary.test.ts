@@ -164,6 +164,12 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'long-label.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,1.00000000000000'].join('\n'),
       // np.savetxt's default fmt ('%.18e'): 3 is 3.000000000000000000e+00, 24 characters; then a label one past the longest the stream reads (31).
       'savetxt.csv': [header, ...rows.map((r, i) => [...r, labels[i]].map(savetxt).join(','))].join('\n') + '\n',
+      // np.savetxt's default comments='# ' before the header, and near misses.
+      'savetxt-comment.csv': ['# ' + header, ...rows.map((r, i) => [...r, labels[i]].map(savetxt).join(','))].join('\n') + '\n',
+      'hash-tight.csv': ['#' + header, ...csvBody].join('\n') + '\n',
+      'hash-alone.csv': ['#,' + header, ...csvBody.map((line, i) => `${i},${line}`)].join('\n') + '\n',
+      'hash-space.csv': ['# ,' + header, ...csvBody.map((line, i) => `${i},${line}`)].join('\n') + '\n',
+      'hash-later.csv': [header.replace('logit_2', '# logit_2'), ...csvBody].join('\n') + '\n',
       'savetxt-range.csv': [header, ...rows.map((r, i) => [...r, i === 20 ? 5 : labels[i]].map(savetxt).join(','))].join('\n') + '\n',
       'too-long-label.csv': [header, ...csvBody.slice(0, 30), `1,2,3,4,5,1.${'0'.repeat(30)}`].join('\n'),
       'bad-number.csv': [header, ...csvBody.slice(0, 30), '1,2,x,4,5,1'].join('\n'),
@@ -190,7 +196,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|long-label|savetxt|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');

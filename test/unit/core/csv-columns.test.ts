@@ -78,3 +78,27 @@ describe('CSV columns to the dataset', () => {
     );
   });
 });
+
+describe("np.savetxt's header comment mark", () => {
+  const text = (header: string) => `${header}\n0.5,0.25,-1,0\n1,2,3,2\n`;
+  const load = (header: string) => loadTensorFile(new TextEncoder().encode(text(header)), 'saved.csv');
+
+  it("'# ' or '#' before the first name is not part of it (np.savetxt's default comments='# ', as np.genfromtxt reads it)", () => {
+    for (const header of ['# logit_0,logit_1,logit_2,label', '#logit_0,logit_1,logit_2,label', '#\t"logit_0",logit_1,logit_2,label']) {
+      const { dataset, problems } = load(header);
+      assert.deepEqual(problems, [], header);
+      assert.ok(dataset?.task === 'classification', header);
+      assert.deepEqual([...dataset.values], [0.5, 0.25, -1, 1, 2, 3], header);
+      assert.deepEqual([...dataset.labels!], [0, 2], header);
+    }
+  });
+
+  it("only before the first name, and not a '#' alone: those stay names", () => {
+    // '#' alone stays a column named '#' (its cells are read, and messages name it); '# ' before a later name leaves it unknown.
+    const alone = loadTensorFile(new TextEncoder().encode('#,logit_0,logit_1,label\nx,0.5,0.25,1\n'), 'saved.csv');
+    assert.match(alone.problems[0].message, /"x" \(sample 0, column "#"\) is not a number/);
+    const later = load('logit_0,# logit_1,logit_2,label');
+    assert.equal(later.dataset, null);
+    assert.match(later.problems[0].message, /logit_1/);
+  });
+});

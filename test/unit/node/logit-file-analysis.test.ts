@@ -249,6 +249,8 @@ test('tab- and ;-separated CSVs, a .tsv, R’s write.csv (quoted names and row n
     // A UTF-8 byte order mark: the first line's columns count from after it (the line tables say the line is not ASCII).
     ['bom.csv', '\ufeff' + lines.join('\r\n')],
     ['bom.tsv', '\ufeff' + lines.join('\n').replace(/,/g, '\t')],
+    // np.savetxt's default header, after its comment mark '# '.
+    ['savetxt.csv', '# ' + lines.join('\n')],
   ];
   for (const [name, text] of files) assertSameInCsvParts(write(name, text), name, text);
   // A .tsv whose header has commas (the full reader splits it on tabs only), a header with two
