@@ -328,7 +328,7 @@ export interface CsvColumns {
  * delimiter from the header again (csvLineCheck), split it as the full reader does.
  */
 export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns | null {
-  const bom = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+  const bom = startsWithBom(b);
   let text = '';
   for (let i = bom ? 3 : 0; i < end; i++) {
     if (b[i] > 126 || (b[i] < 32 && b[i] !== 9)) return null;
@@ -351,6 +351,11 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const name = probabilities ? 'prob_' : 'logit_';
   if (!cells.every((cell, j) => cell === `${name}${j}`)) return null;
   return { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0), bom, probabilities };
+}
+
+/** Whether b starts with a UTF-8 byte order mark, which the full readers skip. */
+export function startsWithBom(b: Uint8Array): boolean {
+  return b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 }
 
 /** smallInteger's answer for anything but a plain integer. */
@@ -533,6 +538,11 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
         checkpoint = p;
         switch (this.state) {
           case State.Start:
+            // A byte order mark at the file's start, which the full reader skips (PowerShell's Out-File writes one).
+            if (base === 0 && p === 0 && b[0] === 0xef) {
+              need(2);
+              if (startsWithBom(b)) p = 3;
+            }
             ws();
             if (b[p++] !== 123) return -1;
             this.state = State.Key;
@@ -877,6 +887,8 @@ export interface HeadLabels extends TailLabels {
   rowsStart: number;
   /** The rows' key is "probabilities", not "logits". */
   probabilities?: boolean;
+  /** The file starts with a byte order mark. */
+  bom?: boolean;
 }
 
 /**
@@ -888,7 +900,9 @@ export interface HeadLabels extends TailLabels {
  * labelsFromTail takes at the end. One "classes" entry may come before the labels or the logits.
  */
 export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
-  let i = 0;
+  if (head.length < 3) return 'more';
+  const bom = startsWithBom(head);
+  let i = bom ? 3 : 0;
   const ws = () => {
     while (i < head.length && isSpace(head[i])) i++;
     return i < head.length;
@@ -938,7 +952,16 @@ export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
     if (got !== true) return got;
   }
   const found = tailLabelList(head, 0, open + 1, close, commas + 1);
-  return found && { ...found, keyAt: -1, rowsStart: i, ...(classes && { classes }), ...(probabilities ? { probabilities } : {}) };
+  return (
+    found && {
+      ...found,
+      keyAt: -1,
+      rowsStart: i,
+      ...(classes && { classes }),
+      ...(probabilities ? { probabilities } : {}),
+      ...(bom ? { bom } : {}),
+    }
+  );
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   JsonSummaryStream,
   labelsFromHead,
   labelsFromTail,
+  startsWithBom,
   type CsvLineFailure,
   type CsvStop,
   type JsonOddRow,
@@ -560,6 +561,8 @@ interface JsonLayout {
   classes?: ClassesEntry;
   /** The rows' key is "probabilities", not "logits". */
   probabilities?: boolean;
+  /** The file starts with a byte order mark: the lines before the rows are not ASCII. */
+  bom?: boolean;
 }
 
 /**
@@ -574,12 +577,17 @@ function logitsFirst(f: ChunkFile): JsonLayout | null {
   const classes = head.classes ?? tail.classes;
   // Entries between the rows and the labels are read by the final part, not cut into parts.
   const rowsEnd = classes && classes.keyAt > head.rowsStart ? Math.min(classes.keyAt, tail.keyAt) : tail.keyAt;
-  return { tail, rowsStart: head.rowsStart, rowsEnd, ...(classes && { classes }), ...(head.probabilities ? { probabilities: true } : {}) };
+  const marks = { ...(head.probabilities ? { probabilities: true } : {}), ...(head.bom ? { bom: true } : {}) };
+  return { tail, rowsStart: head.rowsStart, rowsEnd, ...(classes && { classes }), ...marks };
 }
 
 /** Where the rows start in a head `{"logits": [` or `{"classes": […], "logits": [` (or "probabilities"), and that entry. */
-function logitsHead(head: Uint8Array): { rowsStart: number; classes?: ClassesEntry; probabilities?: boolean } | 'more' | null {
-  let i = 0;
+function logitsHead(
+  head: Uint8Array,
+): { rowsStart: number; classes?: ClassesEntry; probabilities?: boolean; bom?: boolean } | 'more' | null {
+  if (head.length < 3) return 'more';
+  const bom = startsWithBom(head);
+  let i = bom ? 3 : 0;
   const ws = () => {
     while (i < head.length && isSpace(head[i])) i++;
     return i < head.length;
@@ -599,7 +607,12 @@ function logitsHead(head: Uint8Array): { rowsStart: number; classes?: ClassesEnt
   const text = Buffer.from(head.buffer, head.byteOffset + i, Math.min(head.length - i, 64)).toString('latin1');
   const m = /^[ \t\r\n]*"(logits|probabilities)"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
   if (!m) return head.length - i < 64 ? 'more' : null;
-  return { rowsStart: i + m[0].length, ...(classes && { classes }), ...(m[1] === 'probabilities' ? { probabilities: true } : {}) };
+  return {
+    rowsStart: i + m[0].length,
+    ...(classes && { classes }),
+    ...(m[1] === 'probabilities' ? { probabilities: true } : {}),
+    ...(bom ? { bom } : {}),
+  };
 }
 
 /**
@@ -613,13 +626,13 @@ function labelsFirst(f: ChunkFile): JsonLayout | null {
   const after = readGrowing(f, false, classesAtEnd);
   if (!after || (after.entry && head.classes)) return null;
   const classes = after.entry ?? head.classes;
-  const probabilities = head.probabilities ? { probabilities: true } : {};
+  const marks = { ...(head.probabilities ? { probabilities: true } : {}), ...(head.bom ? { bom: true } : {}) };
   return {
     tail: head,
     rowsStart: head.rowsStart,
     rowsEnd: after.entry ? after.entry.keyAt : f.size,
     ...(classes && { classes }),
-    ...probabilities,
+    ...marks,
   };
 }
 
@@ -664,7 +677,7 @@ export interface PartPlan {
   labelFirst?: boolean;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   delimiter?: number;
-  /** A CSV's header starts with a byte order mark: the lines before the rows are not ASCII. */
+  /** The file starts with a byte order mark: the lines before the rows are not ASCII. */
   bom?: boolean;
   /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits: taken only when the planner is told. */
   probabilities?: boolean;
@@ -730,7 +743,7 @@ export function planJsonParts(
 ): PartPlan | null {
   const layout = logitsFirst(f) ?? labelsFirst(f);
   if (!layout || (layout.probabilities && !takeProbabilities)) return null;
-  const { tail, rowsStart, rowsEnd, classes, probabilities } = layout;
+  const { tail, rowsStart, rowsEnd, classes, probabilities, bom } = layout;
   // K from the first row: its commas (a row that is not K plain numbers fails its part anyway).
   const first = readAt(f, rowsStart, Math.min(f.size - rowsStart, 1 << 16));
   // One byte, one character; natively: a loop of String.fromCharCode took 20 ms in a new (cold) file worker.
@@ -773,6 +786,7 @@ export function planJsonParts(
     tail,
     ...(classes && { classes }),
     ...(probabilities ? { probabilities } : {}),
+    ...(bom ? { bom } : {}),
     ...(single ? {} : { counts: { jobs: countJobs, rows } }),
   };
 }

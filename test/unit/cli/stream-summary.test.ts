@@ -157,6 +157,12 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'probs-range.json': JSON.stringify({ labels: [...labels.slice(0, -1), 5], probabilities: probRows }),
       'probs-ragged.json': JSON.stringify({ probabilities: [...probRows.slice(0, 30), [0.5, 0.5]], labels: labels.slice(0, 31) }),
       'probs-and-logits.json': JSON.stringify({ probabilities: probRows, logits: rows, labels }),
+      // A byte order mark (PowerShell's Out-File), and two.
+      'bom.json': '\ufeff' + JSON.stringify({ logits: rows, labels }, null, 1),
+      'bom-labels-first.json': '\ufeff' + JSON.stringify({ labels, logits: rows }),
+      'bom-range.json': '\ufeff' + JSON.stringify({ logits: rows, labels: [...labels.slice(0, -1), 5] }),
+      'bom-twice.json': '\ufeff\ufeff' + JSON.stringify({ logits: rows, labels }),
+      'bom-cut.json': '\ufeff' + JSON.stringify({ logits: rows, labels }).slice(0, -30),
       'probs-key-cut.json': `{"probabilitie": ${JSON.stringify(probRows)}, "labels": ${JSON.stringify(labels)}}`,
       'half-quoted-header.csv': [header.replace('logit_1', '"logit_1'), ...csvBody].join('\n') + '\n',
       'float-label-range.csv': [header, ...csvBody.slice(0, 30), '1,2,3,4,5,5.0', ...csvBody.slice(30)].join('\n'),
@@ -196,7 +202,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');

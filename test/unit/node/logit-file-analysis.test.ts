@@ -60,6 +60,10 @@ const layouts: Record<string, (d: ReturnType<typeof logits>) => string> = {
     `{"labels": [${d.labels.join(', ')}],\r\n "logits": [\r\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\r\n')}\r\n],\r\n "classes": ${JSON.stringify(namesOf(d))}}\r\n`,
   'classes, then the labels, then the logits': (d) => JSON.stringify({ classes: namesOf(d), labels: d.labels, logits: d.rows }),
   'labels, classes, logits': (d) => JSON.stringify({ labels: d.labels, classes: namesOf(d), logits: d.rows }),
+  // A byte order mark (PowerShell's Out-File): the first line is not ASCII.
+  'a byte order mark, a row a line': (d) =>
+    `\ufeff{"logits": [\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\n')}\n],\n"labels": [${d.labels.join(', ')}]}\n`,
+  'a byte order mark, labels first': (d) => '\ufeff' + JSON.stringify({ labels: d.labels, logits: d.rows }),
 };
 
 /** A name for each class, with a quote, a bracket and non-ASCII text. */
