@@ -5,7 +5,7 @@
  */
 import { InputError, problem, withinFile, type Problem } from './problems';
 import { charHintAt, charLengthAt, charNameAt, clip, firstInvalidUtf8 } from './charNames';
-import { notTextProblem } from './fileSignature';
+import { notTextProblem, startsWithBom } from './fileSignature';
 import { scanNumber, type NumberScan } from './numberScan';
 import { Float64Builder } from './float64Builder';
 
@@ -79,7 +79,7 @@ function readLine(head: Uint8Array, line: Uint8Array, row: number, delimiter?: '
 function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): CsvTable {
   const b = bytes;
   const n = b.length;
-  let pos = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  let pos = startsWithBom(b) ? 3 : 0;
   // Leading blank lines carry nothing.
   while (pos < n && (b[pos] === 10 || b[pos] === 13)) pos++;
   if (pos >= n) throw new InputError('the file is empty; expected a header row such as logit_0,logit_1,logit_2,label', 0, 0, 'empty');

@@ -5,6 +5,11 @@
 import { firstInvalidUtf8 } from './charNames';
 import { InputError } from './problems';
 
+/** Whether b starts with a UTF-8 byte order mark (Excel's "CSV UTF-8", PowerShell's Out-File), which every text reader skips. */
+export function startsWithBom(b: Uint8Array): boolean {
+  return b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+}
+
 /** "\x93NUMPY", the first six bytes of every .npy file. */
 export const NPY_MAGIC: readonly number[] = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 

@@ -5,7 +5,7 @@
  */
 import { InputError, withinFile } from './problems';
 import { charHintAt, charLengthAt, charNameAt, firstInvalidUtf8 } from './charNames';
-import { notTextProblem } from './fileSignature';
+import { notTextProblem, startsWithBom } from './fileSignature';
 import { scanNumber, type NumberScan } from './numberScan';
 import { Float64Builder } from './float64Builder';
 
@@ -123,7 +123,7 @@ class JsonParser {
   parseDocument(): JsonNode {
     const b = this.b;
     // A UTF-8 byte-order mark is harmless; skip it as editors do.
-    if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) this.pos = 3;
+    if (startsWithBom(b)) this.pos = 3;
     this.skipSpace();
     if (this.pos >= b.length)
       throw new InputError('the file is empty; expected a JSON object such as {"logits": [[...]], "labels": [...]}', 0, 0, 'empty');

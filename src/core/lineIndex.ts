@@ -4,6 +4,7 @@
  * byte-order mark is not part of the text (editors hide it), so it takes no column.
  */
 import { indexOfByte } from './byteSearch';
+import { startsWithBom } from './fileSignature';
 
 export interface Position {
   line: number;
@@ -35,8 +36,7 @@ export class LineIndex {
     /** The tables of an index built elsewhere (a worker) over the same bytes: see `tables`. */
     tables?: LineTables,
   ) {
-    const head = bytes.subarray(0, 3);
-    this.textStart = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    this.textStart = startsWithBom(bytes.subarray(0, 3)) ? 3 : 0;
     if (tables) {
       this.lineStarts = tables.lineStarts;
       this.firstNonAscii = tables.firstNonAscii;

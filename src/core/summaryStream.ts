@@ -17,6 +17,7 @@ import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type OddRows, type OutOfRangeLabels, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
 import { indexCellEnd } from './rowValues';
+import { startsWithBom } from './fileSignature';
 import type { LineTables } from './lineIndex';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from './jsonClasses';
 
@@ -351,11 +352,6 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const name = probabilities ? 'prob_' : 'logit_';
   if (!cells.every((cell, j) => cell === `${name}${j}`)) return null;
   return { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0), bom, probabilities };
-}
-
-/** Whether b starts with a UTF-8 byte order mark, which the full readers skip. */
-export function startsWithBom(b: Uint8Array): boolean {
-  return b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 }
 
 /** smallInteger's answer for anything but a plain integer. */

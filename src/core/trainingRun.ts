@@ -8,6 +8,7 @@
 import type { JsonNode, JsonObject } from './json';
 import { parseJson } from './json';
 import { LineIndex } from './lineIndex';
+import { startsWithBom } from './fileSignature';
 import { InputError } from './problems';
 
 export const RUN_MANIFEST = 'run.jsonl';
@@ -82,7 +83,7 @@ export function readManifestChunk(bytes: Uint8Array, from: ManifestCursor = MANI
   let start = 0;
   let line = from.line;
   // A UTF-8 byte-order mark is not part of line 1's text.
-  if (from.offset === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+  if (from.offset === 0 && startsWithBom(bytes)) start = 3;
   for (;;) {
     const newline = bytes.indexOf(10, start);
     if (newline < 0) {

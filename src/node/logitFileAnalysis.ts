@@ -207,7 +207,7 @@ function fillStretches(firstRows: number[], rows: number[], threads: number): { 
   });
 }
 
-/** The lines before the rows: ASCII, as the reader took them, unless a "classes" entry or a CSV's byte order mark is there. */
+/** The lines before the rows: ASCII, as the reader took them, unless a "classes" entry or a byte order mark is there. */
 function headLines(f: ChunkFile, plan: PartPlan): LineStretch {
   return lineStretch(f, 0, plan.rowsStart, !plan.bom && (!plan.classes || plan.classes.keyAt > plan.rowsStart));
 }

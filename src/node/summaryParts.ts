@@ -18,7 +18,6 @@ import {
   JsonSummaryStream,
   labelsFromHead,
   labelsFromTail,
-  startsWithBom,
   type CsvLineFailure,
   type CsvStop,
   type JsonOddRow,
@@ -27,6 +26,7 @@ import {
   type TailLabels,
 } from '../core/summaryStream';
 import { csvLineCheck } from '../core/csv';
+import { startsWithBom } from '../core/fileSignature';
 import type { LineTables } from '../core/lineIndex';
 import { feedChunks, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { indexOfByte } from '../core/byteSearch';
@@ -577,8 +577,7 @@ function logitsFirst(f: ChunkFile): JsonLayout | null {
   const classes = head.classes ?? tail.classes;
   // Entries between the rows and the labels are read by the final part, not cut into parts.
   const rowsEnd = classes && classes.keyAt > head.rowsStart ? Math.min(classes.keyAt, tail.keyAt) : tail.keyAt;
-  const marks = { ...(head.probabilities ? { probabilities: true } : {}), ...(head.bom ? { bom: true } : {}) };
-  return { tail, rowsStart: head.rowsStart, rowsEnd, ...(classes && { classes }), ...marks };
+  return { tail, rowsStart: head.rowsStart, rowsEnd, ...(classes && { classes }), ...headMarks(head) };
 }
 
 /** Where the rows start in a head `{"logits": [` or `{"classes": […], "logits": [` (or "probabilities"), and that entry. */
@@ -626,14 +625,18 @@ function labelsFirst(f: ChunkFile): JsonLayout | null {
   const after = readGrowing(f, false, classesAtEnd);
   if (!after || (after.entry && head.classes)) return null;
   const classes = after.entry ?? head.classes;
-  const marks = { ...(head.probabilities ? { probabilities: true } : {}), ...(head.bom ? { bom: true } : {}) };
   return {
     tail: head,
     rowsStart: head.rowsStart,
     rowsEnd: after.entry ? after.entry.keyAt : f.size,
     ...(classes && { classes }),
-    ...marks,
+    ...headMarks(head),
   };
+}
+
+/** What a JSON head says of the file beside where its rows start: "probabilities" rows, a byte order mark. */
+function headMarks(head: { probabilities?: boolean; bom?: boolean }): Pick<JsonLayout, 'probabilities' | 'bom'> {
+  return { ...(head.probabilities && { probabilities: true }), ...(head.bom && { bom: true }) };
 }
 
 /**
