@@ -71,7 +71,7 @@ export interface JsonStop {
  * labels out of range, rows of another width (summaryParts.ts). For streamedProblem to list them
  * without reading the file again.
  */
-export interface ReadPastStop {
+export interface ReadPastStop extends RowLayout {
   /** Rows counted from the file's first, in file order. */
   readonly labelsOutOfRange: OutOfRangeLabels;
   /** Rows of another width (a CSV's ragged lines, a JSON's rows of another length), counted from the file's first, in file order. */
@@ -83,16 +83,33 @@ export interface ReadPastStop {
   readonly tail: TailLabels | null;
   /** A JSON's own class names (the full reader then reads no classes.txt). */
   readonly classes?: ClassesEntry;
+  /** The file's line tables, when the parts built them (the extension's worker). */
+  readonly lines?: LineTables;
+}
+
+/**
+ * How a file's rows lie beyond their K numbers, as a plan tells its parts, the read-back and the
+ * list of problems (absent: none, the label last, ',', logits).
+ */
+export interface RowLayout {
   /** A CSV's unnamed columns before the logits (CsvColumns.leading). */
   readonly leading?: number;
-  /** A CSV's label column comes before the logits (its cell is then a row's first, or after the unnamed columns). */
+  /** A CSV's label column comes before the logits: its cell is a row's first, or the one after the unnamed column. */
   readonly labelFirst?: boolean;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   readonly delimiter?: number;
-  /** The rows are probabilities (a JSON's ragged rows are then named so). */
+  /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits. */
   readonly probabilities?: boolean;
-  /** The file's line tables, when the parts built them (the extension's worker). */
-  readonly lines?: LineTables;
+}
+
+/** A RowLayout with only the fields that differ from the usual. */
+export function rowLayoutOf({ leading, labelFirst, delimiter, probabilities }: RowLayout): RowLayout {
+  return {
+    ...(leading ? { leading } : {}),
+    ...(labelFirst ? { labelFirst } : {}),
+    ...(delimiter !== undefined && delimiter !== 44 ? { delimiter } : {}),
+    ...(probabilities ? { probabilities } : {}),
+  };
 }
 
 /** Where a file's parts stopped (summaryParts.ts), for streamedProblem. */
@@ -136,15 +153,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * tabs only; `probabilities`, take a header of prob_0… (else only logit_0…).
    */
   constructor(
-    part?: {
-      k: number;
-      final: boolean;
-      target?: RowTarget;
-      leading?: number;
-      labelFirst?: boolean;
-      delimiter?: number;
-      probabilities?: boolean;
-    },
+    part?: { k: number; final: boolean; target?: RowTarget } & RowLayout,
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
     private readonly whole: { tsv?: boolean; probabilities?: boolean } = {},

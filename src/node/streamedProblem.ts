@@ -34,6 +34,7 @@ import {
   type JsonRowFailure,
   type PartsStop,
   type ReadPastStop,
+  type RowLayout,
   type SummaryStop,
   type SummaryStream,
   type TailLabels,
@@ -157,12 +158,7 @@ function oddJsonRowProblems(oddRows: OddRows, k: number, key: 'logits' | 'probab
  * or with the label first, its first or the one after the unnamed column (the streams take labels
  * of at most MAX_CSV_LABEL_CHARS characters).
  */
-function csvLabelSpan(
-  f: ChunkFile,
-  start: number,
-  end: number,
-  { labelFirst = false, leading = 0, delimiter = 44 }: { labelFirst?: boolean; leading?: number; delimiter?: number },
-): number[] {
+function csvLabelSpan(f: ChunkFile, start: number, end: number, { labelFirst = false, leading = 0, delimiter = 44 }: RowLayout): number[] {
   if (labelFirst) {
     const cell = (bytes: Uint8Array): number[] | null => {
       const from = leading > 0 ? bytes.indexOf(delimiter) + 1 : 0;

@@ -18,11 +18,13 @@ import {
   JsonSummaryStream,
   labelsFromHead,
   labelsFromTail,
+  rowLayoutOf,
   type CsvLineFailure,
   type CsvStop,
   type JsonOddRow,
   type JsonStop,
   type ReadPastStop,
+  type RowLayout,
   type TailLabels,
 } from '../core/summaryStream';
 import { csvLineCheck } from '../core/csv';
@@ -32,7 +34,8 @@ import { feedChunks, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFil
 import { indexOfByte } from '../core/byteSearch';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from '../core/jsonClasses';
 
-export interface PartJob {
+/** A part of a file for one thread; its RowLayout is the plan's. */
+export interface PartJob extends RowLayout {
   path: string;
   /** File offsets of the part: start follows a newline; end follows one, or is the file's end. */
   start: number;
@@ -41,14 +44,6 @@ export interface PartJob {
   final: boolean;
   /** A CSV's rows start: the header before it is what a part checks a line it does not take against. */
   rowsStart?: number;
-  /** A CSV's unnamed columns before the logits (CsvColumns.leading). */
-  leading?: number;
-  /** A CSV's label column comes before the logits (CsvColumns.labelFirst). */
-  labelFirst?: boolean;
-  /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
-  delimiter?: number;
-  /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits. */
-  probabilities?: boolean;
   /**
    * A JSON file's part: its first row's index, whether it starts at the "logits" array's first
    * row, the labels, and the file's "classes" entry (the final part may meet it after the rows).
@@ -227,15 +222,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
         )
       : new CsvSummaryStream(
-          {
-            k: job.k,
-            final: job.final,
-            target,
-            leading: job.leading,
-            labelFirst: job.labelFirst,
-            delimiter: job.delimiter,
-            probabilities: job.probabilities,
-          },
+          { k: job.k, final: job.final, target, ...rowLayoutOf(job) },
           outOfRange,
           job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
         );
@@ -370,7 +357,7 @@ export function partsStopOf(
 export function readPastStopOf(
   results: PartResult[],
   firstRows: number[],
-  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes' | 'leading' | 'labelFirst' | 'delimiter' | 'probabilities'>,
+  plan: Pick<PartPlan, 'k' | 'rowsStart' | 'tail' | 'classes'> & RowLayout,
   lines?: LineTables,
 ): ReadPastStop | null {
   if (!results.every((r) => r.labels) || results.every((r) => r.ok)) return null;
@@ -381,7 +368,7 @@ export function readPastStopOf(
     labelsOutOfRange.add(r.labels!, firstRows[i]);
     if (r.odd) oddRows.add(r.odd, firstRows[i]);
   });
-  const { k, rowsStart, tail, classes, leading, labelFirst, delimiter, probabilities } = plan;
+  const { k, rowsStart, tail, classes } = plan;
   return {
     labelsOutOfRange,
     oddRows,
@@ -389,10 +376,7 @@ export function readPastStopOf(
     rowsStart,
     tail,
     ...(classes && { classes }),
-    ...(leading !== undefined && { leading }),
-    ...(labelFirst && { labelFirst }),
-    ...(delimiter !== undefined && { delimiter }),
-    ...(probabilities && { probabilities }),
+    ...rowLayoutOf(plan),
     ...(lines && { lines }),
   };
 }
@@ -659,7 +643,7 @@ function classesAtEnd(end: Uint8Array, start: number): { entry?: ClassesEntry } 
 }
 
 /** A simple-layout file cut into parts: the jobs, each part's planned rows, and where the rows start. */
-export interface PartPlan {
+export interface PartPlan extends RowLayout {
   k: number;
   n: number;
   /** The first row's offset: bytes before it are the header (CSV) or `{"logits": [` (JSON). */
@@ -674,16 +658,8 @@ export interface PartPlan {
   tail: TailLabels | null;
   /** A JSON's own class names ("classes"): the full reader then reads no classes.txt. */
   classes?: ClassesEntry;
-  /** A CSV's unnamed columns before the logits (CsvColumns.leading), when any. */
-  leading?: number;
-  /** A CSV's label column comes before the logits (CsvColumns.labelFirst). */
-  labelFirst?: boolean;
-  /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
-  delimiter?: number;
   /** The file starts with a byte order mark: the lines before the rows are not ASCII. */
   bom?: boolean;
-  /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits: taken only when the planner is told. */
-  probabilities?: boolean;
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };
 }
@@ -824,12 +800,7 @@ export function planCsvParts(
   const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl, tsv);
   if (!columns || columns.k < 2 || (columns.probabilities && !takeProbabilities)) return null;
   const { k, leading, labelFirst, delimiter, bom, probabilities } = columns;
-  const layout = {
-    ...(leading > 0 ? { leading } : {}),
-    ...(labelFirst ? { labelFirst } : {}),
-    ...(delimiter !== 44 ? { delimiter } : {}),
-    ...(probabilities ? { probabilities } : {}),
-  };
+  const layout = rowLayoutOf({ leading, labelFirst, delimiter, probabilities });
   const rowsStart = nl + 1;
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));
   const rows = countRows ? csvRowCounts(path, f, cuts, countOn) : [];
