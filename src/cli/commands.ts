@@ -408,12 +408,12 @@ export function reportOf(
 }
 
 /**
- * Whether p and ∂L/∂z can be derived a row at a time as they are written (logits with class
- * indices, no named loss) instead of held: 160 MB and about 0.5 s of fresh pages for 10⁴ × 10³
- * (src/core/derivedRows.ts).
+ * Whether p and ∂L/∂z (and ∂L/∂p) can be derived a row at a time as they are written (logits or
+ * probabilities with class indices, no named loss) instead of held: 160 MB and about 0.5 s of
+ * fresh pages for 10⁴ × 10³ (src/core/derivedRows.ts).
  */
 function rowsCanBeDerived(dataset: Dataset): boolean {
-  return dataset.task === 'classification' && dataset.input === 'logits' && !!dataset.labels && !dataset.loss;
+  return dataset.task === 'classification' && dataset.input !== 'log_probabilities' && !!dataset.labels && !dataset.loss;
 }
 
 /** From this many numbers in a matrix, its JSON rows are formatted on threads (about 0.15 s of JSON.stringify on one). */
@@ -426,7 +426,8 @@ const ROW_TEXT_THREADS_FROM = 1_500_000;
  * (the parts reader's): the threads read them where they are.
  */
 function rowTextOnThreads(dataset: Dataset, io: CliIo, threads: number | null): RowTextRunner | undefined {
-  if (!io.startParts || !rowsCanBeDerived(dataset) || dataset.task !== 'classification') return undefined;
+  // Only logits' rows are formatted on threads (rowTextBlock derives p and ∂L/∂z from them).
+  if (!io.startParts || !rowsCanBeDerived(dataset) || dataset.task !== 'classification' || dataset.input !== 'logits') return undefined;
   const count = threads ?? availableParallelism();
   if (count < 2 || (threads === null && dataset.n * dataset.k < ROW_TEXT_THREADS_FROM)) return undefined;
   if (!(dataset.values.buffer instanceof SharedArrayBuffer) || !(dataset.labels?.buffer instanceof SharedArrayBuffer)) return undefined;

@@ -1,10 +1,11 @@
 /**
- * `analyze FILE` (the text table) of a large CSV or JSON logits file in the simple layout, without
- * the full reader (issue 22): the table shows the loss, then each of the first MAX_ROWS samples'
- * loss, prediction and ‖∂L/∂z‖. The rows are read in parts on threads by the extension worker's
- * reader (src/node/logitFileAnalysis.ts, the full pipeline's result bit for bit) and only those
- * samples' logits are read back, for their ∂L/∂z (TensorStore's row, as hover and the panel show
- * it). Anything else gives null, and the full reader prints the table and every message.
+ * `analyze FILE` (the text table) of a large CSV or JSON file of logits or probabilities in the
+ * simple layout, without the full reader (issue 22): the table shows the loss, then each of the
+ * first MAX_ROWS samples' loss, prediction and ‖∂L/∂z‖. The rows are read in parts on threads by
+ * the extension worker's reader (src/node/logitFileAnalysis.ts, the full pipeline's result bit for
+ * bit) and only those samples' rows are read back, for their ∂L/∂z (TensorStore's row, as hover
+ * and the panel show it). Anything else gives null, and the full reader prints the table and every
+ * message.
  */
 import { lossFunctionOf } from '../core/loss/describe';
 import type { Reduction } from '../core/losses';

@@ -1,9 +1,10 @@
 /**
- * A large CSV or JSON logits file in the simple layout, for a CLI command that shows a few rows of
- * it (the table, one sample's Jacobian; issue 22): read in parts on threads by the extension
- * worker's reader (analyzeLogitFile, the full pipeline's result bit for bit), and each row asked
- * for read back from the file (TensorStore's row, as hover and the panel show it). Null for
- * anything else, or any message: the command then runs the full reader, the one source of them.
+ * A large CSV or JSON file of logits (or probabilities) in the simple layout, for a CLI command
+ * that shows a few rows of it (the table, one sample's Jacobian; issue 22): read in parts on
+ * threads by the extension worker's reader (analyzeLogitFile, the full pipeline's result bit for
+ * bit), and each row asked for read back from the file (TensorStore's row, as hover and the panel
+ * show it). Null for anything else, or any message: the command then runs the full reader, the
+ * one source of them.
  */
 import type { ClassificationAnalysis } from '../core/analysis';
 import type { ClassificationData } from '../core/dataset';

@@ -21,9 +21,11 @@ export interface AnalysisOptions {
   /** Clip for cross-entropy on probabilities. */
   epsilon?: number;
   /**
-   * Leave the N × K arrays of a logits file uncomputed: `gradient` and `logitGradient` null, and
-   * `probabilities` null too for class indices with the default loss. The worker's TensorStore
-   * derives any row from the logits when it is asked for, with the same bits.
+   * Leave the N × K arrays of a file of logits or probabilities with class indices and the default
+   * loss uncomputed: `gradient` and `logitGradient` null, and `probabilities` too for logits (for
+   * probabilities they are the file's values). The worker's TensorStore derives any row when it is
+   * asked for, with the same bits (derivedRows.ts). Probabilities only with the default ε, which
+   * the derived ∂L/∂p clips with.
    */
   rowsOnDemand?: boolean;
 }
@@ -41,11 +43,11 @@ interface ClassificationResults {
   reduction: Reduction;
   loss: number;
   losses: Float64Array;
-  /** p = softmax(z) (null under rowsOnDemand for class indices). */
+  /** p = softmax(z), or the file's probabilities (null under rowsOnDemand for logits and class indices). */
   probabilities: Float64Array;
-  /** ∂L/∂(the file's own input tensor). */
+  /** ∂L/∂(the file's own input tensor) (null under rowsOnDemand). */
   gradient: Float64Array;
-  /** ∂L/∂z = (p − y)/N. */
+  /** ∂L/∂z = (p − y)/N (null under rowsOnDemand). */
   logitGradient: Float64Array;
   /** argmax p per sample. */
   predicted: Int32Array;
@@ -80,14 +82,14 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   let probabilities: Float64Array;
   let gradient: Float64Array;
   let logitGradient: Float64Array;
-  if (data.input === 'logits' && data.labels && options.rowsOnDemand) {
-    // The summary's one pass a row at a time (the same bits as below); the store derives rows of p later.
+  if (data.labels && options.rowsOnDemand && rowsDerivable(data.input, options.epsilon)) {
+    // The summary's one pass a row at a time (the same bits as below); the store derives rows of p, ∂L/∂z and ∂L/∂p later.
     const { loss: l, losses: ls, predicted, actual, pTrue, pPredicted } = summarizeClassification(data, { reduction });
     const none = null as unknown as Float64Array;
-    const results = { task: 'classification', input: 'logits', n, k, reduction, loss: l, losses: ls } as const;
+    const results = { task: 'classification', input: data.input, n, k, reduction, loss: l, losses: ls } as const;
     return {
       ...results,
-      probabilities: none,
+      probabilities: data.input === 'probabilities' ? values : none,
       gradient: none,
       logitGradient: none,
       ...targetsOf(data),
@@ -126,6 +128,11 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
     logitGradient,
   } as const;
   return { ...results, ...targetsOf(data), predicted, actual, pTrue, pPredicted };
+}
+
+/** Whether rowsOnDemand applies to this input: logits, or probabilities clipped with the default ε. */
+function rowsDerivable(input: ClassificationData['input'], epsilon: number | undefined): boolean {
+  return input === 'logits' || (input === 'probabilities' && (epsilon ?? PROBABILITY_EPSILON) === PROBABILITY_EPSILON);
 }
 
 export function analyzeRegression(data: RegressionData, options: AnalysisOptions = {}): RegressionAnalysis {

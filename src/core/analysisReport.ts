@@ -4,7 +4,7 @@
  */
 import type { Analysis, ClassificationAnalysis } from './analysis';
 import { targetRowInto, type ClassificationData, type Dataset } from './dataset';
-import { derivedLogitGradientRow, derivedProbabilityRow, gradientScale } from './derivedRows';
+import { derivedLogitGradientRow, derivedProbabilityGradientRow, derivedProbabilityRow, gradientScale } from './derivedRows';
 import { rowTextSpec, type RowTextRunner, type RowTextSpec } from './rowTextBlock';
 import { lossFunctionOf } from './loss/describe';
 
@@ -97,7 +97,7 @@ export interface ClassificationRows {
 }
 
 /**
- * The rows the analysis holds, and those it does not (rowsOnDemand: p and ∂L/∂z of logits) derived
+ * The rows the analysis holds, and those it does not (rowsOnDemand: p and ∂L/∂z of logits, ∂L/∂p and ∂L/∂z of probabilities) derived
  * from `dataset` one at a time, the same bits (src/core/derivedRows.ts); the targets always a row at
  * a time, never a dense n × k one-hot matrix. With `rowText`, the derived rows can also be had as
  * text blocks formatted by it (the CLI's threads).
@@ -126,7 +126,12 @@ export function classificationRows(a: ClassificationAnalysis, dataset?: Dataset,
     probabilities.blocks = blocksOf('probabilities');
     logitGradient.blocks = blocksOf('logitGradient');
   }
-  const gradient = a.gradient ? RowsForJson.of(a.gradient, n, k) : logitGradient; // logits: ∂L/∂z is the gradient
+  let gradient = logitGradient; // logits: ∂L/∂z is the gradient
+  if (a.gradient) gradient = RowsForJson.of(a.gradient, n, k);
+  else if (a.input === 'probabilities') {
+    const p = new Float64Array(k);
+    gradient = new RowsForJson(n, k, (i, out) => derivedProbabilityGradientRow(source(), k, scale, i, probabilities.rowInto(i, p), out));
+  }
   const targets = new RowsForJson(n, k, (i, out) => targetRowInto(a, i, k, out));
   return { probabilities, gradient, logitGradient, targets, derivedFrom };
 }

@@ -4,9 +4,11 @@
  * holds (softmaxRowInto is the loss loop's softmax; (p − y)·scale is its gradient). The extension's
  * store answers the panel's rows with them, and `analyze --json` writes its matrices from them a row
  * at a time (issue 22: two fresh N × K arrays cost 160 MB and about 0.5 s of page faults for 10⁴ × 10³).
+ * For probabilities and class indices the analysis holds p (the file's own values) and derives
+ * ∂L/∂p and ∂L/∂z a row at a time.
  */
 import { targetRowInto, type ClassTargets } from './dataset';
-import { logitGradientRowInto } from './losses';
+import { logitGradientRowInto, PROBABILITY_EPSILON } from './losses';
 import { softmaxRowInto } from './softmax';
 
 /** Row i of p = softmax(z) of the n × k logits `values` into `out` (length k). */
@@ -25,6 +27,35 @@ export function derivedLogitGradientRow(
 ): Float64Array {
   targetRowInto(targets, i, k, out);
   return logitGradientRowInto(p, out, scale, out);
+}
+
+/**
+ * Row i of ∂L/∂p = −y/p·scale into `out` (length k), as probabilityCrossEntropy writes it: 0 where
+ * y is 0, and where p lies outside [ε, 1 − ε] (the loss clips p there, so it does not move with p).
+ */
+export function derivedProbabilityGradientRow(
+  targets: ClassTargets,
+  k: number,
+  scale: number,
+  i: number,
+  p: Float64Array,
+  out: Float64Array,
+  epsilon = PROBABILITY_EPSILON,
+): Float64Array {
+  targetRowInto(targets, i, k, out);
+  const lo = epsilon;
+  const hi = 1 - epsilon;
+  for (let j = 0; j < k; j++) {
+    const yj = out[j];
+    if (yj === 0) {
+      out[j] = 0;
+      continue;
+    }
+    const pj = p[j];
+    const clipped = pj < lo ? lo : pj > hi ? hi : pj;
+    out[j] = pj < lo || pj > hi ? 0 : (-yj / clipped) * scale;
+  }
+  return out;
 }
 
 /** The scale of ∂L/∂z: 1/N for the mean, 1 for the sum. */

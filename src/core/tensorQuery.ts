@@ -11,7 +11,7 @@ import { targetRowInto, type ClassificationData, type RegressionData } from './d
 import { effectiveTargets } from './loss/effectiveTargets';
 import { checkDatasetGradients, type NamedCheck } from './datasetCheck';
 import { datasetFiniteDifferences } from './datasetFiniteDifferences';
-import { derivedLogitGradientRow, derivedProbabilityRow, gradientScale } from './derivedRows';
+import { derivedLogitGradientRow, derivedProbabilityGradientRow, derivedProbabilityRow, gradientScale } from './derivedRows';
 import type { FiniteDifferenceTensor } from './networkFiniteDifferences';
 import type { Reduction } from './losses';
 import type { PipelineResult } from './pipeline';
@@ -198,8 +198,15 @@ export class TensorStore {
     let yLoss = y;
     if (this.effectiveTargets()) this.rowOf('targets', i, (yLoss = new Float64Array(k)));
     this.rowOf('logitGradient', i, dLdz);
-    const dLdInput = analysis.input === 'logits' && !analysis.gradient ? dLdz.slice() : analysis.gradient.slice(i * k, (i + 1) * k);
+    const dLdInput = analysis.gradient ? analysis.gradient.slice(i * k, (i + 1) * k) : this.derivedInputGradient(analysis, i, p, dLdz);
     return { task: 'classification', index: i, p, y, yLoss, dLdz, dLdInput };
+  }
+
+  /** ∂L/∂(the file's tensor) of sample i, under rowsOnDemand: ∂L/∂z for logits, ∂L/∂p for probabilities. */
+  private derivedInputGradient(analysis: ClassificationAnalysis, i: number, p: Float64Array, dLdz: Float64Array): Float64Array {
+    if (analysis.input !== 'probabilities') return dLdz.slice();
+    const scale = gradientScale(analysis.reduction, analysis.n);
+    return derivedProbabilityGradientRow(this.result.dataset as ClassificationData, analysis.k, scale, i, p, new Float64Array(analysis.k));
   }
 
   /** Row i of a matrix into `out` (length K). */

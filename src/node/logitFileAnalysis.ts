@@ -1,6 +1,7 @@
 /**
  * The extension worker's fast path for a large logits file from disk (issue 14): a CSV or JSON in
- * the simple layout (the streaming summary's, src/core/summaryStream.ts) is read in parts on
+ * the simple layout (the streaming summary's, src/core/summaryStream.ts; of logits, or of
+ * probabilities, each row checked as the full reader checks it) is read in parts on
  * worker threads into shared length-N arrays (each row's span, loss, prediction, p), with no copy
  * of the file and no JSON tree; the N × K logits are read afterwards (valueFill.ts). The result
  * is the full pipeline's, bit for bit (the same per-row summary, the losses added in file order,
@@ -12,7 +13,9 @@ import { ownOrSiblingClassNames, siblingReader } from '../core/classNames';
 import type { ClassificationData } from '../core/dataset';
 import type { LineTables } from '../core/lineIndex';
 import { joinLineStretches, type LineStretch } from '../core/lineTableBuilder';
+import { DEFAULT_SUM_TOLERANCE } from '../core/buildDataset';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
+import { PROBABILITY_EPSILON } from '../core/losses';
 import type { PipelineOptions, PipelineResult } from '../core/pipeline';
 import { primeTextReaders } from '../core/readerPrimer';
 import { rowArrays, type RowTarget } from '../core/summaryRows';
@@ -108,8 +111,12 @@ function analyzeOpen(
   if (!(threads.waitsOnly && threads.runParts && parts(f.size) > 1)) primeTextReaders(f.size);
   // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
+  // Probabilities only where the parts check them as the full reader would (its default tolerance and ε).
+  const probabilities = readsProbabilities(options);
   const plan =
-    format === 'json' ? planJsonParts(path, f, parts) : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv' });
+    format === 'json'
+      ? planJsonParts(path, f, parts, { probabilities })
+      : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   const classes = ownOrSiblingClassNames(k, plan.classes, siblingReader({ siblings: options.siblings ?? {} }));
@@ -155,9 +162,10 @@ function analyzeOpen(
   const readPast = readPastStopOf(results, firstRows, plan, lines ?? undefined);
   if (readPast) return (threads.gaveUp?.(readPast), null);
   const labels = arrays.labels;
+  const input = plan.probabilities ? 'probabilities' : 'logits';
   const dataset: ClassificationData = {
     task: 'classification',
-    input: 'logits',
+    input,
     n,
     k,
     values,
@@ -165,7 +173,7 @@ function analyzeOpen(
     targets: null,
     classes: classes.names,
     spans: [
-      { role: 'logits', spans: arrays.spans },
+      { role: input, spans: arrays.spans },
       { role: format === 'json' ? 'labels' : 'column "label"', spans: plan.tail ? plan.tail.spans : arrays.spans },
     ],
   };
@@ -173,13 +181,14 @@ function analyzeOpen(
   const none = null as unknown as Float64Array;
   const analysis: ClassificationAnalysis = {
     task: 'classification',
-    input: 'logits',
+    input,
     n,
     k,
     reduction,
     loss: total * (reduction === 'mean' ? 1 / n : 1),
     losses: arrays.losses,
-    probabilities: none,
+    // The rows analysis.ts's rowsOnDemand holds: probabilities are the file's values (filled below).
+    probabilities: plan.probabilities ? values : none,
     gradient: none,
     logitGradient: none,
     labels,
@@ -195,6 +204,18 @@ function analyzeOpen(
   const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), before, plan.delimiter);
   if (threads.valuesNow) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
+}
+
+/**
+ * Whether a file of probabilities (prob_0…, "probabilities") is read here: only with the full
+ * reader's default sum tolerance (each part's check, summaryRows.ts) and ε (the loss's clip, and
+ * analysis.ts's rowsOnDemand).
+ */
+function readsProbabilities(options: PipelineOptions): boolean {
+  return (
+    (options.sumTolerance ?? DEFAULT_SUM_TOLERANCE) === DEFAULT_SUM_TOLERANCE &&
+    (options.epsilon ?? PROBABILITY_EPSILON) === PROBABILITY_EPSILON
+  );
 }
 
 /** The parts' rows joined into one stretch per thread for FilledValues (it starts a thread per stretch). */

@@ -21,15 +21,33 @@ export function seededLogitRows(n: number, k: number, seed: number): LogitRows {
   return { logits, labels: Array.from({ length: n }, () => Math.floor(rand() * k)) };
 }
 
-/** `logit_0,…,logit_{K−1},label`, a row a line. */
-export const csvOf = ({ logits, labels }: LogitRows) =>
-  [logits[0].map((_, j) => `logit_${j}`).join(',') + ',label', ...logits.map((r, i) => `${r.join(',')},${labels[i]}`)].join('\n') + '\n';
+/**
+ * n rows of k probabilities (a seeded softmax to 12 digits) and a label each; row 0's label has
+ * p = 0 and row 1's p = 1, where the loss clips p (∂L/∂p is 0 there). Written with csvOf(…, 'prob')
+ * and jsonOf(…, 'probabilities'), as Keras' predict and scikit-learn's predict_proba give them.
+ */
+export function seededProbabilityRows(n: number, k: number, seed: number): LogitRows {
+  const rand = seededUniform(seed);
+  const rows = Array.from({ length: n }, () => {
+    const e = Array.from({ length: k }, () => Math.exp((rand() - 0.5) * 5));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => (v / sum).toPrecision(12));
+  });
+  const labels = Array.from({ length: n }, () => Math.floor(rand() * k));
+  rows[0] = rows[0].map((_, j) => (j === labels[0] ? '0' : j === (labels[0] + 1) % k ? '1' : '0'));
+  rows[1] = rows[1].map((_, j) => (j === labels[1] ? '1' : '0'));
+  return { logits: rows, labels };
+}
 
-/** `{"logits": [[…], …], "labels": […]}`, a row a line. */
-export const jsonOf = ({ logits, labels }: LogitRows) =>
-  `{"logits": [${logits.map((r) => `[${r.join(', ')}]`).join(',\n  ')}], "labels": [${labels.join(', ')}]}\n`;
+/** `logit_0,…,logit_{K−1},label` (or `prob_0,…`), a row a line. */
+export const csvOf = ({ logits, labels }: LogitRows, name: 'logit' | 'prob' = 'logit') =>
+  [logits[0].map((_, j) => `${name}_${j}`).join(',') + ',label', ...logits.map((r, i) => `${r.join(',')},${labels[i]}`)].join('\n') + '\n';
 
-/** Seeded logits files, by name: CSV (LF and CRLF) and JSON, few and many rows, and one with extreme logits. */
+/** `{"logits": [[…], …], "labels": […]}` (or "probabilities"), a row a line. */
+export const jsonOf = ({ logits, labels }: LogitRows, key: 'logits' | 'probabilities' = 'logits') =>
+  `{"${key}": [${logits.map((r) => `[${r.join(', ')}]`).join(',\n  ')}], "labels": [${labels.join(', ')}]}\n`;
+
+/** Seeded logits files, by name: CSV (LF and CRLF) and JSON, few and many rows, one with extreme logits, and probabilities. */
 export function generatedLogitFiles(): Record<string, string> {
   return {
     'few.csv': csvOf(seededLogitRows(12, 5, 1)),
@@ -42,6 +60,9 @@ export function generatedLogitFiles(): Record<string, string> {
       logits: [['1000', '-1000', '0'], ...seededLogitRows(60, 3, 6).logits],
       labels: [1, ...seededLogitRows(60, 3, 6).labels],
     }),
+    // Probabilities: the file's p, its ∂L/∂p and ∂L/∂z derived from them.
+    'probs.csv': csvOf(seededProbabilityRows(80, 6, 7), 'prob'),
+    'probs.json': jsonOf(seededProbabilityRows(50, 4, 8), 'probabilities'),
   };
 }
 

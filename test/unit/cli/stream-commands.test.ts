@@ -26,6 +26,7 @@ import {
   jsonOf,
   jsonValueMutations,
   seededLogitRows,
+  seededProbabilityRows,
 } from '../../helpers/logitFiles';
 import { streamedProblem } from '../../../src/node/streamedProblem';
 import { seededUniform } from '../../helpers/seeded';
@@ -130,11 +131,13 @@ test('every example and bad-input fixture: the same output as the full reader', 
   assert.ok(streamedCount >= 2, `only ${streamedCount} files took the streamed path`);
 });
 
-test('fuzzing: 120 seeded byte mutations of a CSV and a JSON, the same output as the full reader', () => {
+test('fuzzing: 120 seeded byte mutations each of a CSV and a JSON of logits and of probabilities, the same output as the full reader', () => {
   const rand = seededUniform(77);
   for (const [name, text] of [
     ['m.csv', csvOf(seededLogitRows(30, 4, 8))],
     ['m.json', jsonOf(seededLogitRows(30, 4, 9))],
+    ['p.csv', csvOf(seededProbabilityRows(30, 4, 10), 'prob')],
+    ['p.json', jsonOf(seededProbabilityRows(30, 4, 11), 'probabilities')],
   ] as const) {
     const path = join(scratch, name);
     for (const [i, { at, mutated }] of [...byteMutations(text, 60, rand)].entries()) {

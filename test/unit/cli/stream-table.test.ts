@@ -13,7 +13,15 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { streamedTable } from '../../../src/cli/streamTable';
 import { cli, cliWithChunks } from '../../helpers/cli';
-import { byteMutations, csvOf, exampleAndBadFiles, generatedLogitFiles, jsonOf, seededLogitRows } from '../../helpers/logitFiles';
+import {
+  byteMutations,
+  csvOf,
+  exampleAndBadFiles,
+  generatedLogitFiles,
+  jsonOf,
+  seededLogitRows,
+  seededProbabilityRows,
+} from '../../helpers/logitFiles';
 import { seededUniform } from '../../helpers/seeded';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -73,11 +81,13 @@ test('every example and bad-input fixture: the same stdout, stderr and status as
   assert.ok(streamedCount >= 2, `only ${streamedCount} files took the streamed path`);
 });
 
-test('fuzzing: 150 seeded byte mutations of a CSV and a JSON, the same output as the full reader', () => {
+test('fuzzing: 150 seeded byte mutations each of a CSV and a JSON of logits and of probabilities, the same output as the full reader', () => {
   const rand = seededUniform(99);
   for (const [name, text] of [
     ['m.csv', csvOf(seededLogitRows(40, 4, 8))],
     ['m.json', jsonOf(seededLogitRows(40, 4, 9))],
+    ['p.csv', csvOf(seededProbabilityRows(40, 4, 10), 'prob')],
+    ['p.json', jsonOf(seededProbabilityRows(40, 4, 11), 'probabilities')],
   ] as const) {
     const path = join(scratch, name);
     for (const [i, { at, mutated }] of [...byteMutations(text, 75, rand)].entries()) {

@@ -67,6 +67,69 @@ for (const soft of [false, true]) {
   });
 }
 
+test('probabilities with class indices: rows on demand hold no ∂L/∂p or ∂L/∂z, and every row, block and export is the full analysis’s', () => {
+  const r = seededUniform(11);
+  const n = 30;
+  const k = 6;
+  const probabilities = Array.from({ length: n }, () => {
+    const e = Array.from({ length: k }, () => Math.exp(r() * 6 - 3));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / sum);
+  });
+  const labels = Array.from({ length: n }, () => Math.floor(r() * k));
+  // p = 0 and p = 1 at the label, and p below ε: the loss clips p there and ∂L/∂p is 0.
+  probabilities[0] = [0, 1, 0, 0, 0, 0];
+  labels[0] = 0;
+  probabilities[1] = [0, 0, 1, 0, 0, 0];
+  labels[1] = 2;
+  probabilities[2] = [1e-9, 1 - 1e-9, 0, 0, 0, 0];
+  labels[2] = 0;
+  for (const reduction of ['mean', 'sum'] as const) {
+    const bytes = new TextEncoder().encode(JSON.stringify({ probabilities, labels }));
+    const full = runPipeline(bytes, 'p.json', { reduction });
+    const lazy = runPipeline(bytes, 'p.json', { reduction, rowsOnDemand: true });
+    assert.ok(full.analysis?.task === 'classification' && lazy.analysis?.task === 'classification');
+    assert.equal(lazy.analysis.input, 'probabilities');
+    assert.equal(lazy.analysis.gradient, null, 'no N × K ∂L/∂p');
+    assert.equal(lazy.analysis.logitGradient, null, 'no N × K ∂L/∂z');
+    assert.equal(lazy.analysis.probabilities, (lazy.dataset as { values: Float64Array }).values, 'p is the file’s values');
+    assert.ok(Object.is(lazy.analysis.loss, full.analysis.loss));
+    for (const key of ['losses', 'predicted', 'actual', 'pTrue', 'pPredicted'] as const)
+      assert.deepEqual(Array.from(lazy.analysis[key]), Array.from(full.analysis[key]), key);
+    assert.deepEqual(lazy.problems, full.problems);
+    const a = full.analysis;
+    const [lazyStore, fullStore] = [new TensorStore(lazy), new TensorStore(full)];
+    for (let i = 0; i < n; i++) {
+      const row = lazyStore.answer({ kind: 'row', index: i }) as ClassificationRow;
+      assert.deepEqual(row, fullStore.answer({ kind: 'row', index: i }), `row ${i}`);
+      // The formulas: ∂L/∂p = −y/p·s (0 where the loss clips p), ∂L/∂z = (p − y)·s, s = 1/N for the mean.
+      const s = reduction === 'mean' ? 1 / n : 1;
+      const p = probabilities[i][labels[i]];
+      const clipped = p < 1e-7 || p > 1 - 1e-7;
+      for (let j = 0; j < k; j++) {
+        assert.equal(row.dLdInput[j], j === labels[i] && !clipped ? (-1 / p) * s : 0, `∂L/∂p (${i}, ${j})`);
+        assert.ok(Math.abs(row.dLdz[j] - (probabilities[i][j] - +(j === labels[i])) * s) < 1e-15, `∂L/∂z (${i}, ${j})`);
+      }
+      assert.deepEqual(Array.from(row.dLdInput), Array.from(a.gradient.subarray(i * k, (i + 1) * k)));
+    }
+    for (const field of ['probabilities', 'logitGradient'] as const) {
+      const block = { kind: 'block' as const, field, r0: 3, r1: 20, cols: [5, 0] };
+      assert.deepEqual(lazyStore.answer(block), fullStore.answer(block), field);
+      assert.deepEqual(lazyStore.answer({ kind: 'columnMaxAbs', field }), fullStore.answer({ kind: 'columnMaxAbs', field }), field);
+    }
+    for (const format of ['json', 'csv', 'npz', 'safetensors'] as const) {
+      const query = { kind: 'export', jacobianOf: null, format, fileName: 'p.json', classes: null } as const;
+      assert.deepEqual(lazyStore.answer(query), fullStore.answer(query), `${format} export`);
+    }
+  }
+  // Another ε: the batch arrays, as before (the derived ∂L/∂p clips with the default).
+  const other = runPipeline(new TextEncoder().encode(JSON.stringify({ probabilities, labels })), 'p.json', {
+    rowsOnDemand: true,
+    epsilon: 1e-3,
+  });
+  assert.ok(other.analysis?.task === 'classification' && other.analysis.gradient !== null);
+});
+
 test('one ∂L/∂z row function: the label and dense batch forms give the same bits', () => {
   // The same batch with class indices and with their one-hot rows: every row of ∂L/∂z is identical.
   const next = seededUniform(3);

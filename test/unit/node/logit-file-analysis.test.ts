@@ -361,12 +361,14 @@ test('anything the fast path must leave to the full reader gives null', () => {
   refuse('short.csv', csv(d, '\n', '\n').replace(/\n[^\n]+\n/, '\n1,2\n'));
   refuse('named-loss.json', good, { loss: { fallback: 'nll_loss' } });
   refuse('classes-count.json', good, { siblings: { 'classes.txt': new TextEncoder().encode('cat\ndog\n') } });
-  // Probabilities (prob_0…): `analyze --summary` sums them, but their analysis is the full pipeline's,
-  // and the worker's read for problems refuses them at the header (the full reader reads them next).
+  // Probabilities (prob_0…) checked with another sum tolerance or clipped with another ε than the
+  // parts check and clip with; and the worker's read for problems refuses them at the header (the
+  // full reader reads them next).
   const probabilities = csv(d, '\n', '\n')
     .replace(/logit_/g, 'prob_')
     .replace(/\n[^\n]+(?=,\d+\n)/g, '\n0.5,0.25,0.25');
-  refuse('probabilities.csv', probabilities);
+  refuse('probabilities.csv', probabilities, { sumTolerance: 1e-3 });
+  refuse('probabilities.csv', probabilities, { epsilon: 1e-6 });
   const jsonProbabilities = JSON.stringify({ probabilities: d.rows.map(() => [0.5, 0.25, 0.25]), labels: [7, ...d.labels.slice(1)] });
   for (const [name, text] of [
     ['probabilities.csv', probabilities.replace(/,\d+\n/, ',7\n')],
@@ -383,9 +385,16 @@ test('anything the fast path must leave to the full reader gives null', () => {
 
 test('300 seeded byte mutations: the fast path reads a file only when the full reader finds no error, and then gives its result', () => {
   const d = logits(9, 12, 3);
-  const sources = { 'm.json': layouts['a row a line'](d), 'm.csv': csv(d, '\n', '\n') };
+  const p = probabilityRows(9, 12, 3);
+  const sources = {
+    'm.json': layouts['a row a line'](d),
+    'm.csv': csv(d, '\n', '\n'),
+    'p.json': layouts['a row a line'](p).replace('"logits"', '"probabilities"'),
+    'p.csv': csv(p, '\n', '\n').replace(/logit_/g, 'prob_'),
+  };
   const alphabet = '0123456789-+.eE,[]{} \n\r"labelsogitNa\u00e9';
   let read = 0;
+  const readOf = Object.fromEntries(Object.keys(sources).map((name) => [name, 0]));
   let fromStop = 0;
   for (let seed = 1; seed <= 300; seed++) {
     const u = seededUniform(seed);
@@ -410,13 +419,103 @@ test('300 seeded byte mutations: the fast path reads a file only when the full r
         }
         if (!fast) continue;
         read++;
+        readOf[name]++;
         assert.ok(!full.problems.some((p) => p.severity === 'error'), `seed ${seed} ${name}: the full reader reports an error`);
         assertSameResult(fast, full, bytes);
       }
     }
   }
   assert.ok(read > 100, `the fast path read ${read} of the mutated files`);
+  for (const [name, count] of Object.entries(readOf)) assert.ok(count >= 20, `the fast path read ${count} mutants of ${name}`);
   assert.ok(fromStop > 500, `only ${fromStop} mutated files' problems found from the parts' stop`);
+});
+
+/** Rows of probabilities (a seeded softmax to 10 digits), with p = 0 and p = 1 at a label, where the loss clips p. */
+function probabilityRows(seed: number, n: number, k: number): ReturnType<typeof logits> {
+  const d = logits(seed, n, k);
+  const rows = d.rows.map((r) => {
+    const e = r.map((z) => Math.exp(z - Math.max(...r)));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => Number((v / sum).toPrecision(10)));
+  });
+  rows[2] = rows[2].map((_, j) => (j === d.labels[2] ? 0 : j === (d.labels[2] + 1) % k ? 1 : 0));
+  rows[3] = rows[3].map((_, j) => (j === d.labels[3] ? 1 : 0));
+  return { rows, labels: d.labels };
+}
+
+test('probabilities (prob_0…, "probabilities"): the full pipeline’s result, every row and every export, on 1 to 3 parts', () => {
+  const d = probabilityRows(29, 60, 5);
+  const k = 5;
+  const names = Array.from({ length: k }, (_, j) => `prob_${j}`);
+  const files: Record<string, string> = {
+    'p.csv': csv(d, '\n', '\n').replace(/logit_/g, 'prob_'),
+    'p-crlf.csv': csv(d, '\r\n', '\r\n').replace(/logit_/g, 'prob_'),
+    'p-label-first.tsv': [['label', ...names].join('\t'), ...d.rows.map((r, i) => [d.labels[i], ...r].join('\t')), ''].join('\n'),
+    'p.json': layouts['a row a line'](d).replace('"logits"', '"probabilities"'),
+    'p-labels-first.json': layouts['labels first (json.dump)'](d).replace('"logits"', '"probabilities"'),
+    'p-classes.json': layouts['classes first, a row a line'](d).replace('"logits"', '"probabilities"'),
+  };
+  for (const [name, text] of Object.entries(files)) {
+    const path = write(name, text);
+    const bytes = new TextEncoder().encode(text);
+    const full = runPipeline(bytes, name);
+    assert.equal(full.dataset?.task === 'classification' && full.dataset.input, 'probabilities', name);
+    for (const [minPartBytes, count] of [
+      [1 << 30, 1],
+      [400, 2],
+      [200, 3],
+    ]) {
+      assertSame(path, name, text, {}, minPartBytes, count);
+      // What the panel, the hover and an export read: p (the file's), ∂L/∂p and ∂L/∂z, derived a
+      // row at a time here, the full analysis's batch arrays there.
+      const fast = analyzeLogitFile(path, name, {}, { count, minPartBytes })!;
+      assert.equal(fast.result.analysis?.task === 'classification' && fast.result.analysis.gradient, null, 'no N × K ∂L/∂p held');
+      const store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1));
+      const fullStore = new TensorStore(full);
+      for (const i of [0, 2, 3, 31, 59])
+        assert.deepEqual(store.answer({ kind: 'row', index: i }), fullStore.answer({ kind: 'row', index: i }), `${name} row ${i}`);
+      for (const field of ['probabilities', 'logitGradient', 'values'] as const) {
+        const block = { kind: 'block', field, r0: 0, r1: 60, cols: null } as const;
+        assert.deepEqual(store.answer(block), fullStore.answer(block), `${name} ${field}`);
+      }
+      for (const format of ['json', 'csv', 'npz'] as const) {
+        const query = { kind: 'export', jacobianOf: null, format, fileName: name, classes: null } as const;
+        const got = Buffer.concat([...store.exportPieces(query)]);
+        assert.ok(got.equals(Buffer.concat([...fullStore.exportPieces(query)])), `${name} ${format} export on ${count} parts`);
+      }
+      const npy = { kind: 'export', jacobianOf: null, format: 'npy', fileName: name, classes: null, npy: 'gradient' } as const;
+      assert.ok(Buffer.concat([...store.exportPieces(npy)]).equals(Buffer.concat([...fullStore.exportPieces(npy)])), `${name} ∂L/∂p .npy`);
+    }
+  }
+  // ∂L/∂p where the loss clips p: 0 at p = 0 and at p = 1 (rows 2 and 3), −1/(N·p) elsewhere.
+  const fast = analyzeLogitFile(write('p.csv', files['p.csv']), 'p.csv', {}, { count: 1 })!;
+  const store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1));
+  const row = (i: number) => store.answer({ kind: 'row', index: i }) as { dLdInput: Float64Array; p: Float64Array };
+  assert.deepEqual([...row(2).dLdInput], [0, 0, 0, 0, 0]);
+  assert.deepEqual([...row(3).dLdInput], [0, 0, 0, 0, 0]);
+  const label = d.labels[31];
+  assert.equal(row(31).dLdInput[label], (-1 / row(31).p[label]) * (1 / 60)); // as the mean scales it
+  assert.equal(row(31).dLdInput.filter((v) => v !== 0).length, 1);
+  // A row that is not a distribution: the full reader's, which reports it.
+  const bad = files['p.csv'].replace(/\n[^\n]+(?=,\d+\n)/, '\n0.5,0.5,0.5,0,0');
+  assert.match(runPipeline(new TextEncoder().encode(bad), 'bad.csv').problems[0].message, /sum to 1\.5, expected 1/);
+  // A row that is not a distribution leaves nothing the read for problems can give: the full reader
+  // runs. Labels out of range the parts read past are listed as the full reader lists them.
+  const outOfRange = files['p.json'].replace(/"labels": \[\d+/, '"labels": [7');
+  for (const [name, text, listed] of [
+    ['bad.csv', bad, false],
+    ['range.json', outOfRange, true],
+  ] as const) {
+    for (const count of [1, 3]) {
+      let stop: PartsStop | undefined;
+      const path = write(name, text);
+      assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 200, gaveUp: (s) => (stop = s) }), null);
+      if (listed) assert.ok(stop, `${name}: the parts read it whole`);
+      const found = stop ? streamedProblemAnalysis(path, name, DEFAULT_MAX_FILE_BYTES, undefined, stop) : null;
+      if (!listed) assert.equal(found, null, name);
+      else assert.deepEqual(found?.result, runPipeline(new TextEncoder().encode(text), name), name);
+    }
+  }
 });
 
 test('the logits are read after the analysis: a row on demand, or on threads, the same bits as the full reader', async () => {
