@@ -60,6 +60,8 @@ export function checkDatasetGradients(
     const rowLoss = (p: Float64Array, i: number) => probabilityCrossEntropy(p, targets.subarray(i * k, i * k + k), 1, k, 'sum').loss;
     const r = checkGradient(sampleTerm(n, k, reduction, rowLoss), values, analytic, {
       maxCoordinates,
+      // −log p curves on the scale of p: a confidently wrong sample's small p_true needs a smaller step.
+      curvatureScale: (i) => values[i],
       skip: nearClip,
       onEntry,
       probeInPlace,

@@ -26,6 +26,13 @@ export interface GradientCheckOptions {
   atolFraction?: number;
   /** Check at most this many coordinates (evenly spaced), for large inputs. */
   maxCoordinates?: number;
+  /**
+   * How far x[i] lies from where f's slope changes by its own size (p for −log p, which curves
+   * faster the nearer p is to 0): the step is kept to a thousandth of it, so the central
+   * difference's own error (about (h/scale)²/3 of the slope for −log p) stays far below rtol. With
+   * h alone, 1e-6 against p = 1e-5 is an error of 3e-3, and a right gradient fails.
+   */
+  curvatureScale?: (index: number) => number;
   /** Coordinates where f has a kink, which central differences cannot judge. */
   skip?: (index: number, h: number) => boolean;
   /** Called for every checked coordinate: its finite difference, relative error (as above) and whether it failed. */
@@ -81,8 +88,11 @@ export function checkGradient(
   for (let c = 0; c < count; c++) {
     const i = Math.floor(c * step);
     const original = probe[i];
-    // Keep the step well above the spacing of floats near the coordinate (huge logits).
-    const hi = Math.max(h, Math.abs(original) * 1e-10);
+    // Keep the step well above the spacing of floats near the coordinate (huge logits), and well
+    // inside the distance over which f curves (small probabilities).
+    let hi = Math.max(h, Math.abs(original) * 1e-10);
+    const curvature = options.curvatureScale?.(i) ?? 0;
+    if (curvature > 0 && curvature * RELATIVE_STEP < hi) hi = curvature * RELATIVE_STEP;
     if (options.skip?.(i, hi)) {
       result.skipped++;
       continue;
@@ -119,6 +129,9 @@ export function checkGradient(
   }
   return result;
 }
+
+/** The step as a fraction of curvatureScale: a truncation error of about 3e-7 of the slope for −log p. */
+const RELATIVE_STEP = 1e-3;
 
 /** The largest |value| (NaN if any is NaN): a gradient's scale for the check's tolerance. */
 export function maxAbs(values: Float64Array): number {

@@ -53,8 +53,18 @@ export function checkNamedLoss(
     const i = Math.floor(changed / width);
     return rowLoss(v.subarray(i * width, i * width + width), i) / denominator;
   };
-  const r = checkGradient(f, x, analytic, { maxCoordinates, skip: kinkAt(data, spec), onEntry });
+  const r = checkGradient(f, x, analytic, { maxCoordinates, skip: kinkAt(data, spec), curvatureScale: curvatureOf(data, spec), onEntry });
   return { name: `∂L/∂${data.task === 'classification' ? data.input : 'predictions'} (${spec.name})`, ...r };
+}
+
+/**
+ * Where the loss of probabilities curves (gradcheck.ts's curvatureScale): log p on the scale of p,
+ * and binary cross-entropy's log(1 − p) on the scale of 1 − p too.
+ */
+function curvatureOf(data: ClassificationData | RegressionData, spec: LossSpec): ((i: number) => number) | undefined {
+  if (data.task !== 'classification' || data.input !== 'probabilities') return undefined;
+  const p = data.values;
+  return spec.name === 'binary_cross_entropy' ? (i) => Math.min(p[i], 1 - p[i]) : (i) => p[i];
 }
 
 /**

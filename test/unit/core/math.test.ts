@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkDatasetGradients } from '../../../src/core/datasetCheck';
 import { checkGradient } from '../../../src/core/gradcheck';
+import { runPipeline } from '../../../src/core/pipeline';
 import {
   meanSquaredError,
   probabilityCrossEntropy,
@@ -341,5 +342,51 @@ describe('analytic gradients equal finite differences (property)', () => {
     );
     assert.equal(bad.passed, false);
     assert.equal(bad.worstIndex, t);
+  });
+
+  it('small probabilities (a confidently wrong sample): a right ∂L/∂p passes, a wrong one fails, and a fixed step would fail the right one', () => {
+    // −log p curves on the scale of p: the central difference with h = 1e-6 at p = 1e-5 is 3e-3 off.
+    const bytes = (text: object) => new TextEncoder().encode(JSON.stringify(text));
+    const probabilities = [
+      [0.99998, 1e-5, 1e-5],
+      [0.2, 0.5, 0.3],
+      [1 - 2e-6, 1e-6, 1e-6],
+      [0.4, 0.6 - 3e-7, 3e-7],
+    ];
+    const ce = runPipeline(bytes({ probabilities, labels: [1, 2, 2, 2] }), 'p.json').dataset!;
+    // Binary cross-entropy: log(1 − p) curves on the scale of 1 − p as well.
+    const bce = runPipeline(
+      bytes({
+        loss: { name: 'binary_cross_entropy' },
+        probabilities: [
+          [1e-5, 0.99999, 0.3],
+          [0.5, 2e-5, 0.9],
+        ],
+        targets: [
+          [1, 0, 1],
+          [0, 1, 1],
+        ],
+      }),
+      'b.json',
+    ).dataset!;
+    for (const [name, dataset] of [
+      ['cross-entropy', ce],
+      ['binary cross-entropy', bce],
+    ] as const) {
+      const [check] = checkDatasetGradients(dataset, 'mean');
+      assert.equal(check.passed, true, `${name}: ${JSON.stringify(check)}`);
+      assert.ok(check.maxRelativeError < 1e-6, `${name}: ${check.maxRelativeError}`);
+      assert.equal(check.skipped, 0);
+    }
+    // The same coordinates with h alone, and with one entry of ∂L/∂p off by 0.1 %.
+    const values = (ce as { values: Float64Array }).values;
+    const y = Float64Array.from(probabilities.flatMap((row, i) => row.map((_, j) => +(j === [1, 2, 2, 2][i]))));
+    const loss = (x: Float64Array) => probabilityCrossEntropy(x, y, 4, 3).loss;
+    const analytic = probabilityCrossEntropy(values, y, 4, 3).gradient;
+    assert.equal(checkGradient(loss, values, analytic).passed, false, 'h = 1e-6 at p = 1e-5');
+    const wrong = Float64Array.from(analytic);
+    wrong[1] *= 1.001; // p = 1e-5
+    assert.equal(checkGradient(loss, values, wrong, { curvatureScale: (i) => values[i] }).passed, false, 'a 0.1 % error');
+    assert.equal(checkGradient(loss, values, analytic, { curvatureScale: (i) => values[i] }).passed, true);
   });
 });
