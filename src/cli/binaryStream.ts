@@ -1,16 +1,16 @@
 /**
  * `analyze FILE.npy|.safetensors|.npz` (`--summary`, or the table) at memory speed (issue 22): float
- * logits N × K with class-index labels are read a block of rows at a time straight into a reused,
- * aligned buffer (a Float64Array view of the file's own bytes when they are little-endian float64)
- * and analysed as they come (src/core/logitRowBlocks.ts); no copy of the file, no one-hot targets,
- * no n × k probabilities or gradient. Returns the report the full path would print, or null for
- * anything else (another layout, dtype or any problem): the caller then runs the full reader, so
- * every message comes from one place.
+ * logits (or probabilities) N × K with class-index labels are read a block of rows at a time
+ * straight into a reused, aligned buffer (a Float64Array view of the file's own bytes when they are
+ * little-endian float64) and analysed as they come (src/core/logitRowBlocks.ts); no copy of the
+ * file, no one-hot targets, no n × k probabilities or gradient. Returns the report the full path
+ * would print, or null for anything else (another layout, dtype or any problem): the caller then
+ * runs the full reader, so every message comes from one place.
  */
 import { siblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import { formatOf } from '../core/load';
-import { describeSpec } from '../core/loss/spec';
-import { LogitRowBlocks } from '../core/logitRowBlocks';
+import { lossFunctionOf } from '../core/loss/describe';
+import { LogitRowBlocks, type RowsInput } from '../core/logitRowBlocks';
 import type { Reduction } from '../core/losses';
 import { readNpy, readNpyHeader, type NpyArray, type NpyHeader } from '../core/npy';
 import { npySiblingCandidates } from '../core/npySiblings';
@@ -31,6 +31,8 @@ export interface LogitsLayout {
   itemSize: 4 | 8;
   littleEndian: boolean;
   labels: Int32Array;
+  /** What the rows are: the array's name says, or a .npy's content (LogitRowBlocks). */
+  input: RowsInput;
   /** A .npz member's CRC-32 (the full reader checks it): what it must be, and that of its bytes before row 0. */
   crc?: { expected: number; head: number };
   /** A .npz's own class names (its "classes" member), one per class: then no sibling is read. */
@@ -65,23 +67,24 @@ export function streamedBinary(
     const layout = format === 'npy' ? npyLayout(file, f, readSibling) : format === 'npz' ? npzLayout(f) : safetensorsLayout(file, f);
     if (!layout) return null;
     const rows = readRows(layout, f, summary ? 0 : MAX_ROWS, reduction);
-    // Every row a distribution: the full reader takes the array for probabilities.
+    // An array named logits whose every row is a distribution: the full reader decides what it is.
     if (!rows || rows.probabilityLike) return null;
     const classes = layout.classes ? { names: layout.classes, problems: [] } : siblingClassNames(layout.k, siblingReader({ readSibling }));
     if (classes.problems.length > 0) return null;
     const { n, k } = layout;
     const { loss, accuracy } = rows.result();
+    const input = rows.input;
     // The same keys in the same order as the full path's reports (commands.ts reportOf, report.ts).
     let report: Record<string, unknown>;
-    if (summary) report = { task: 'classification', input: 'logits', n, k, reduction, loss, accuracy };
+    if (summary) report = { task: 'classification', input, n, k, reduction, loss, accuracy };
     else
       report = {
         task: 'classification',
-        input: 'logits',
+        input,
         n,
         k,
         reduction,
-        lossFunction: describeSpec({ name: 'cross_entropy' }),
+        lossFunction: lossFunctionOf({ task: 'classification', input }),
         loss,
         losses: rows.losses,
         // The table reads the rows it shows: ∂L/∂z of those, not n × k.
@@ -103,7 +106,7 @@ function readRows(layout: LogitsLayout, file: ChunkFile, gradientRows: number, r
   const f = layout.source ?? file;
   const from = 0;
   const to = layout.n;
-  const rows = new LogitRowBlocks(to, k, layout.labels, reduction, gradientRows);
+  const rows = new LogitRowBlocks(to, k, layout.labels, reduction, gradientRows, layout.input);
   // About 2 MB of logits a block: rows stay in cache, and the buffer's pages are touched once.
   const blockRows = Math.max(1, Math.min(to - from, Math.floor((1 << 18) / k)));
   const block = new Float64Array(blockRows * k);
@@ -165,23 +168,24 @@ function npyLayout(file: string, f: ChunkFile, readSibling: ReadSibling): Logits
     if (!bytes) continue;
     // The first sibling there is must be the labels: otherwise the full reader decides which.
     const labels = labelsOf(readNpy(bytes, name), n, k);
-    return labels && { ...matrix, start: h.dataStart, labels };
+    return labels && { ...matrix, start: h.dataStart, labels, input: 'by content' };
   }
   return null;
 }
 
-/** Exactly two tensors, "logits" (F64/F32, N × K) and "labels" (N), no metadata; else null. */
+/** Exactly two tensors, "logits" or "probabilities" (F64/F32, N × K) and "labels" (N), no metadata; else null. */
 function safetensorsLayout(file: string, f: ChunkFile): LogitsLayout | null {
   const source: ByteSource = { size: f.size, read: (offset, length) => readAt(f, offset, Math.max(0, Math.min(length, f.size - offset))) };
   const h = readSafetensorsHeader(source, file);
   if (h.metadata !== null || h.tensors.length !== 2) return null;
-  const logits = h.tensors.find((t) => t.name === 'logits');
+  const logits = h.tensors.find((t) => t.name === 'logits' || t.name === 'probabilities');
   const labelInfo = h.tensors.find((t) => t.name === 'labels');
   if (!logits || !labelInfo || (logits.dtype !== 'F64' && logits.dtype !== 'F32') || logits.shape.length !== 2) return null;
   const [n, k] = logits.shape;
   if (n < 1 || k < 2 || labelInfo.shape.length !== 1 || logits.end > f.size) return null;
   const labels = labelsOf(readSafetensorsTensor(source, labelInfo, file), n, k);
-  return labels && { n, k, start: logits.begin, itemSize: logits.dtype === 'F64' ? 8 : 4, littleEndian: true, labels };
+  const input = logits.name === 'logits' ? 'logits' : 'probabilities';
+  return labels && { n, k, start: logits.begin, itemSize: logits.dtype === 'F64' ? 8 : 4, littleEndian: true, labels, input };
 }
 
 /**
@@ -193,7 +197,7 @@ function safetensorsLayout(file: string, f: ChunkFile): LogitsLayout | null {
  */
 function npzLayout(f: ChunkFile): LogitsLayout | null {
   const members = npzMembers(f);
-  const logits = members?.find((m) => m.name === 'logits.npy');
+  const logits = members?.find((m) => m.name === 'logits.npy' || m.name === 'probabilities.npy');
   const labelMember = members?.find((m) => m.name === 'labels.npy');
   const classMember = members?.find((m) => m.name === 'classes.npy');
   if (!members || members.length !== (classMember ? 3 : 2) || !logits || !labelMember) return null;
@@ -202,7 +206,7 @@ function npzLayout(f: ChunkFile): LogitsLayout | null {
   const source = logits.method === 8 ? inflatedMember(f, logits) : undefined;
   const memberStart = source ? 0 : logits.dataStart;
   const head = readAt(source ?? f, memberStart, Math.min(HEAD, logits.size));
-  const h = readNpyHeader(head, 'logits.npy');
+  const h = readNpyHeader(head, logits.name);
   const matrix = floatMatrix(h);
   if (!matrix) return null;
   const { n, k, itemSize } = matrix;
@@ -213,7 +217,8 @@ function npzLayout(f: ChunkFile): LogitsLayout | null {
   if (!labels || classes === null) return null;
   const crc = { expected: logits.crc, head: crc32(head.subarray(0, h.dataStart)) };
   // The rows are read from the header's end on: the inflater goes on from where the head's read left it.
-  return { ...matrix, start: memberStart + h.dataStart, labels, crc, ...(classes && { classes }), ...(source && { source }) };
+  const input = logits.name === 'logits.npy' ? 'logits' : 'probabilities';
+  return { ...matrix, start: memberStart + h.dataStart, labels, input, crc, ...(classes && { classes }), ...(source && { source }) };
 }
 
 /** Largest labels or "classes" member read here (as a classes.txt beside a file is capped): beyond it, the full reader. */

@@ -10,11 +10,23 @@
  * then runs the full reader, whose messages are the reference): a non-finite logit, a loss that
  * overflows (logitLossIsFinite in buildDataset.ts), or every row a probability distribution (the .npy
  * reader then takes the array for probabilities, numpyRoles.ts inputRoleByContent).
+ *
+ * Rows of probabilities (an array named so, or a .npy whose rows are all distributions) go the same
+ * way with input 'probabilities': every row must be a distribution, as the full reader checks it.
  */
 import { softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
 import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
 import { labelledLogits } from './dataset';
+import { derivedLogitGradientRow } from './derivedRows';
 import { summarizeClassification } from './lossSummary';
+import { isDistribution } from './summaryRows';
+
+/**
+ * What the rows are: logits; probabilities (an array named so); or, for a .npy, what its content
+ * says (numpyRoles.ts: every row a distribution makes it probabilities). The first block decides
+ * that here; a later row that would undo the decision makes `add` return false.
+ */
+export type RowsInput = 'logits' | 'probabilities' | 'by content';
 
 export class LogitRowBlocks {
   /** Per-sample losses and predictions, in file order. */
@@ -27,6 +39,8 @@ export class LogitRowBlocks {
   hits = 0;
   /** False once a row is not a distribution (values in [0, 1] summing to 1 ± tolerance). */
   private allDistributions = true;
+  /** What the rows are read as, once decided. */
+  private as: 'logits' | 'probabilities' | null;
   /** logitLossIsFinite's running total of the per-row bounds. */
   private boundTotal = 0;
   private readonly logK: number;
@@ -37,16 +51,25 @@ export class LogitRowBlocks {
     readonly labels: Int32Array,
     readonly reduction: Reduction,
     readonly gradientRows = 0,
+    input: RowsInput = 'logits',
   ) {
     this.losses = new Float64Array(rows);
     this.predicted = new Int32Array(rows);
     this.logK = Math.log(k);
+    this.as = input === 'by content' ? null : input;
+  }
+
+  /** What the rows were read as: 'logits' or 'probabilities'. */
+  get input(): 'logits' | 'probabilities' {
+    return this.as ?? 'logits';
   }
 
   /** The next `count` rows, row-major in `block`; false when the full reader would decide otherwise. */
   add(block: Float64Array, count: number): boolean {
     const { k, n: at, labels } = this;
     if (at + count > this.rows) return false;
+    if (this.as === null) this.as = everyRowADistribution(block, count, k) ? 'probabilities' : 'logits';
+    if (this.as === 'probabilities') return this.addProbabilities(block, count);
     for (let i = 0; i < count; i++) {
       const base = i * k;
       const label = labels[at + i];
@@ -72,10 +95,7 @@ export class LogitRowBlocks {
     }
     const values = block.length === count * k ? block : block.subarray(0, count * k);
     const rowLabels = labels.subarray(at, at + count);
-    const s = summarizeClassification(labelledLogits(values, rowLabels, count, k));
-    this.losses.set(s.losses, at);
-    this.predicted.set(s.predicted, at);
-    for (let i = 0; i < count; i++) if (s.predicted[i] === rowLabels[i]) this.hits++;
+    this.summarize(values, rowLabels, count);
     const wanted = Math.min(count, this.gradientRows - at);
     if (wanted > 0) {
       // With 'sum' the kernel's scale is 1 (x · 1 = x exactly); × the whole file's scale after is
@@ -88,9 +108,37 @@ export class LogitRowBlocks {
     return true;
   }
 
-  /** True when every row so far was a probability distribution (the .npy reader would say probabilities). */
+  /**
+   * Rows of probabilities: each a distribution (else the full reader reports it, or, for a .npy,
+   * takes the array for logits), each label in range; ∂L/∂z = (p − y)·scale of the rows the table shows.
+   */
+  private addProbabilities(block: Float64Array, count: number): boolean {
+    const { k, n: at, labels } = this;
+    for (let i = 0; i < count; i++) {
+      const label = labels[at + i];
+      if (!(label >= 0 && label < k) || !finiteDistribution(block, i * k, k)) return false;
+    }
+    const values = block.length === count * k ? block : block.subarray(0, count * k);
+    const rowLabels = labels.subarray(at, at + count);
+    this.summarize(values, rowLabels, count);
+    const targets = { labels: rowLabels, targets: null };
+    for (let i = 0; i < Math.min(count, this.gradientRows - at); i++)
+      this.gradients.push(derivedLogitGradientRow(targets, k, this.scale(), i, values.slice(i * k, (i + 1) * k), new Float64Array(k)));
+    this.n += count;
+    return true;
+  }
+
+  /** Each row's loss and prediction, as summarizeClassification gives them for the whole file. */
+  private summarize(values: Float64Array, rowLabels: Int32Array, count: number): void {
+    const s = summarizeClassification({ ...labelledLogits(values, rowLabels, count, this.k), input: this.input });
+    this.losses.set(s.losses, this.n);
+    this.predicted.set(s.predicted, this.n);
+    for (let i = 0; i < count; i++) if (s.predicted[i] === rowLabels[i]) this.hits++;
+  }
+
+  /** True when rows read as logits were every one a probability distribution (the .npy reader would say probabilities). */
   get probabilityLike(): boolean {
-    return this.allDistributions && this.n > 0;
+    return this.as === 'logits' && this.allDistributions && this.n > 0;
   }
 
   private scale(): number {
@@ -103,4 +151,19 @@ export class LogitRowBlocks {
     for (let i = 0; i < this.n; i++) total += this.losses[i];
     return { loss: total * this.scale(), accuracy: this.n ? this.hits / this.n : 0 };
   }
+}
+
+/**
+ * A row of finite values that checkDistributionRows passes (summaryRows.ts isDistribution). A NaN
+ * fails here, as numpyRoles' content rule fails it: the full reader then decides.
+ */
+function finiteDistribution(block: Float64Array, at: number, k: number): boolean {
+  for (let j = at; j < at + k; j++) if (block[j] - block[j] !== 0) return false;
+  return isDistribution(block, at, k);
+}
+
+/** Whether each of the block's rows is a distribution (numpyRoles.ts distributionRows). */
+function everyRowADistribution(block: Float64Array, count: number, k: number): boolean {
+  for (let i = 0; i < count; i++) if (!finiteDistribution(block, i * k, k)) return false;
+  return count > 0;
 }

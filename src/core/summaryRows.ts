@@ -274,7 +274,7 @@ export class LogitRowSummer {
  * checkDistributionRows (buildDataset.ts) of one row of probabilities: every value in [0, 1] and
  * their sum, taken in order, within the default tolerance of 1.
  */
-function isDistribution(block: Float64Array, at: number, k: number): boolean {
+export function isDistribution(block: Float64Array, at: number, k: number): boolean {
   let sum = 0;
   for (let j = at; j < at + k; j++) {
     const v = block[j];

@@ -7,7 +7,7 @@ import { PROBABILITY_EPSILON } from '../losses';
 import { describeSpec, type LossSpec } from './spec';
 
 /** The loss an analysis computed, with the options used (the defaults spelled out). */
-export function lossFunctionOf(a: Analysis): Record<string, unknown> {
+export function lossFunctionOf(a: Pick<Analysis, 'task' | 'lossSpec'> & { input?: string }): Record<string, unknown> {
   if (a.lossSpec) return describeSpec(a.lossSpec);
   if (a.task === 'regression') return { name: 'mse' };
   if (a.input === 'probabilities') return { name: 'cross_entropy', clip: PROBABILITY_EPSILON };

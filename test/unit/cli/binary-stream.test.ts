@@ -453,7 +453,8 @@ describe('binary logits streamed: the same output as the full reader', () => {
       { 'a.npy': writeNpy(z, [12, 3]), 'a_labels.npy': writeNpy(bad, [12]) },
       { 'a.npy': writeNpy(nan, [12, 3]), 'labels.npy': writeNpy(labels, [12]) },
       { 'a.npy': writeNpy(inf, [12, 3]), 'labels.npy': writeNpy(labels, [12]) },
-      { 'a.npy': writeNpy(probs, [12, 3]), 'labels.npy': writeNpy(labels, [12]) },
+      // Logits by name whose every row is a distribution: the full reader decides what they are.
+      { 'a.safetensors': writeSafetensors({ logits: { data: probs, shape: [12, 3] }, labels: { data: labels, shape: [12] } }) },
       { 'a.npy': writeNpy(huge, [12, 3]), 'labels.npy': writeNpy(labels, [12]) },
       { 'a.npy': npyBytes(z, [12, 3], '<f8', true), 'labels.npy': writeNpy(labels, [12]) },
       { 'a.npy': writeNpy(z, [12, 3]) }, // no labels
@@ -475,4 +476,93 @@ describe('binary logits streamed: the same output as the full reader', () => {
       assert.equal(same(join(folder(files), name)), false, `${name} of ${Object.keys(files).join(', ')}`);
     }
   });
+
+  test('probabilities: a .npy whose rows are all distributions, "probabilities" in a .safetensors or an .npz, stored or deflated', () => {
+    const { p, labels } = probabilities(300, 1000, 41);
+    const small = probabilities(61, 7, 42);
+    const cases: Record<string, Record<string, Uint8Array | string>> = {
+      'p.npy': { 'p.npy': writeNpy(p, [300, 1000]), 'p_labels.npy': writeNpy(labels, [300]) },
+      'f4.npy': {
+        'f4.npy': npyBytes(small.p, [61, 7], '>f4'),
+        'labels.npy': writeNpy(small.labels, [61]),
+        'classes.txt': 'a\nb\nc\nd\ne\nf\ng\n',
+      },
+      'p.safetensors': {
+        'p.safetensors': writeSafetensors({
+          probabilities: { data: small.p, shape: [61, 7] },
+          labels: { data: small.labels, shape: [61] },
+        }),
+      },
+      'p.npz': { 'p.npz': writeNpz({ probabilities: { data: p, shape: [300, 1000] }, labels: { data: labels, shape: [300] } }) },
+      'c.npz': {
+        'c.npz': writeNpz(
+          { probabilities: { data: small.p, shape: [61, 7] }, labels: { data: small.labels, shape: [61] } },
+          { compress: true },
+        ),
+      },
+    };
+    for (const [name, files] of Object.entries(cases)) {
+      const path = join(folder(files), name);
+      assert.equal(same(path), true, name);
+      assert.match(run(['analyze', path]).stdout, /from probabilities/, name);
+    }
+    // The table's rows are the core analysis's ∂L/∂z = (p − y)/N, bit for bit, and the loss −log p_label.
+    const dir = folder({ 'q.npy': writeNpy(small.p, [61, 7]), 'q_labels.npy': writeNpy(small.labels, [61]) });
+    const read = (name: string) => (name === 'q_labels.npy' ? writeNpy(small.labels, [61]) : null);
+    const report = streamedBinary(join(dir, 'q.npy'), pieces(1 << 30), read, 'mean', false)!;
+    const a = analyze(loadTensorFile(writeNpy(small.p, [61, 7]), 'q.npy', { readSibling: read }).dataset!);
+    assert.ok(a.task === 'classification' && a.input === 'probabilities');
+    assert.equal(report.input, 'probabilities');
+    assert.equal(report.loss, a.loss);
+    (report.logitGradient as number[][]).forEach((row, i) =>
+      assert.deepEqual(row, Array.from(a.logitGradient.subarray(i * 7, (i + 1) * 7))),
+    );
+    let total = 0;
+    for (let i = 0; i < 61; i++) total -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, small.p[i * 7 + small.labels[i]])));
+    assert.ok(Math.abs((report.loss as number) - total / 61) < 1e-12 * (total / 61));
+    // A .npy whose rows past the first block are not all distributions is logits to the full reader;
+    // a row of "probabilities" that is not one is its message to give.
+    const mixed = Float64Array.from(p);
+    mixed[299 * 1000] = 2;
+    const notOne = Float64Array.from(small.p);
+    notOne[30 * 7] += 0.01;
+    const refused: Record<string, Record<string, Uint8Array>> = {
+      'mixed.npy': { 'mixed.npy': writeNpy(mixed, [300, 1000]), 'mixed_labels.npy': writeNpy(labels, [300]) },
+      'sum.safetensors': {
+        'sum.safetensors': writeSafetensors({
+          probabilities: { data: notOne, shape: [61, 7] },
+          labels: { data: small.labels, shape: [61] },
+        }),
+      },
+      'sum.npz': { 'sum.npz': writeNpz({ probabilities: { data: notOne, shape: [61, 7] }, labels: { data: small.labels, shape: [61] } }) },
+    };
+    for (const [name, files] of Object.entries(refused)) {
+      const path = join(folder(files), name);
+      assert.equal(same(path), false, name);
+    }
+    const { stdout, stderr } = run([
+      'analyze',
+      join(
+        folder({ 's.npz': writeNpz({ probabilities: { data: notOne, shape: [61, 7] }, labels: { data: small.labels, shape: [61] } }) }),
+        's.npz',
+      ),
+      '--summary',
+    ]);
+    assert.equal(stdout, '');
+    assert.match(stderr, /sample 30 sum to 1\.01/);
+  });
 });
+
+/** n rows of k probabilities (a seeded softmax) with a label each; row 0's label has p = 0 (the clip). */
+function probabilities(n: number, k: number, seed: number) {
+  const { z, labels } = logits(n, k, seed, 8);
+  const p = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += p[i * k + j] = Math.exp(z[i * k + j]);
+    for (let j = 0; j < k; j++) p[i * k + j] /= sum;
+  }
+  p.fill(0, 0, k);
+  p[(labels[0] + 1) % k] = 1;
+  return { p, labels };
+}
