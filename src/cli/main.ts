@@ -15,6 +15,7 @@ import { sameFile } from '../node/sameFile';
 import { openChunkFile } from './streamSummary';
 import { PartThreadPool, runPartWorker, type PoolJob } from '../node/partThreads';
 import { useNativeByteSearch } from '../node/nativeByteSearch';
+import { useNativeInflate } from '../node/nativeInflate';
 
 let partPool: PartThreadPool | undefined;
 const pool = () => (partPool ??= new PartThreadPool(process.argv[1]));
@@ -52,6 +53,7 @@ const io = {
 };
 
 useNativeByteSearch();
+useNativeInflate();
 if (!runPartWorker()) {
   try {
     process.exitCode = runCli(process.argv.slice(2), io);

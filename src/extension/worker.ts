@@ -26,6 +26,7 @@ import { PartThreadPool, rowTextOnPool, runPartWorker } from '../node/partThread
 import { WARM_PARTS_PER_THREAD, type PartJob } from '../node/summaryParts';
 import { runFillWorker } from '../node/valueFill';
 import { useNativeByteSearch } from '../node/nativeByteSearch';
+import { useNativeInflate } from '../node/nativeInflate';
 import type { WorkerInput, WorkerRead, WorkerRequest, WorkerResponse } from './workerProtocol';
 
 let store: TensorStore | null = null;
@@ -90,6 +91,7 @@ function withEdits(bytes: Uint8Array, edits: TextEdit[], units: number): Uint8Ar
 // FilledValues below).
 let partPool: PartThreadPool | undefined;
 useNativeByteSearch();
+useNativeInflate();
 if (!runPartWorker() && !runFillWorker()) parentPort?.on('message', answer);
 
 function answer(request: WorkerRequest): void {
