@@ -553,6 +553,36 @@ describe('binary logits streamed: the same output as the full reader', () => {
   });
 });
 
+describe('binary probabilities streamed: fuzzing', () => {
+  test('200 seeded byte mutations of a .npy of probabilities and of a "probabilities" .safetensors give the full reader output', () => {
+    const { p, labels } = probabilities(9, 4, 51);
+    const sources = {
+      npy: writeNpy(p, [9, 4]),
+      st: writeSafetensors({ probabilities: { data: p, shape: [9, 4] }, labels: { data: labels, shape: [9] } }),
+    };
+    const rand = seededUniform(52);
+    let taken = 0;
+    for (let round = 0; round < 200; round++) {
+      const which = round % 2 ? 'st' : 'npy';
+      const bytes = Uint8Array.from(sources[which]);
+      // Half in the header (the layout), half in the values (a row that is no longer a distribution).
+      for (let m = 0; m < 1 + Math.floor(rand() * 2); m++) {
+        const at = Math.floor(rand() * (rand() < 0.5 ? Math.min(bytes.length, 140) : bytes.length));
+        bytes[at] = rand() < 0.5 ? Math.floor(rand() * 256) : bytes[at] ^ (1 << Math.floor(rand() * 8));
+      }
+      const dir = folder(which === 'st' ? { 'f.safetensors': bytes } : { 'f.npy': bytes, 'f_labels.npy': writeNpy(labels, [9]) });
+      const path = join(dir, which === 'st' ? 'f.safetensors' : 'f.npy');
+      for (const flags of [['--summary', '--json'], []]) {
+        const full = run(['analyze', path, ...flags]);
+        assert.deepEqual(run(['analyze', path, ...flags], pieces(1 << 30)), full, `round ${round} ${which} ${flags.join(' ')}`);
+      }
+      const sibling = (name: string) => (name === 'f_labels.npy' && which === 'npy' ? writeNpy(labels, [9]) : null);
+      if (streamedBinary(path, pieces(1 << 30), sibling, 'mean', true)) taken++;
+    }
+    assert.ok(taken > 10 && taken < 190, `the fast path took ${taken} of 200`);
+  });
+});
+
 /** n rows of k probabilities (a seeded softmax) with a label each; row 0's label has p = 0 (the clip). */
 function probabilities(n: number, k: number, seed: number) {
   const { z, labels } = logits(n, k, seed, 8);
