@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, type Analysis } from '../core/analysis';
+import { analyze, rowsDerivable, type Analysis } from '../core/analysis';
 import type { Dataset, LoadResult } from '../core/dataset';
 import type { Problem } from '../core/problems';
 import type { PartsStop } from '../core/summaryStream';
@@ -413,7 +413,7 @@ export function reportOf(
  * fresh pages for 10⁴ × 10³ (src/core/derivedRows.ts).
  */
 function rowsCanBeDerived(dataset: Dataset): boolean {
-  return dataset.task === 'classification' && dataset.input !== 'log_probabilities' && !!dataset.labels && !dataset.loss;
+  return dataset.task === 'classification' && rowsDerivable(dataset);
 }
 
 /** From this many numbers in a matrix, its JSON rows are formatted on threads (about 0.15 s of JSON.stringify on one). */

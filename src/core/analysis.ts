@@ -82,7 +82,7 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   let probabilities: Float64Array;
   let gradient: Float64Array;
   let logitGradient: Float64Array;
-  if (data.labels && options.rowsOnDemand && rowsDerivable(data.input, options.epsilon)) {
+  if (options.rowsOnDemand && rowsDerivable(data, options.epsilon)) {
     // The summary's one pass a row at a time (the same bits as below); the store derives rows of p, ∂L/∂z and ∂L/∂p later.
     const { loss: l, losses: ls, predicted, actual, pTrue, pPredicted } = summarizeClassification(data, { reduction });
     const none = null as unknown as Float64Array;
@@ -130,9 +130,13 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   return { ...results, ...targetsOf(data), predicted, actual, pTrue, pPredicted };
 }
 
-/** Whether rowsOnDemand applies to this input: logits, or probabilities clipped with the default ε. */
-function rowsDerivable(input: ClassificationData['input'], epsilon: number | undefined): boolean {
-  return input === 'logits' || (input === 'probabilities' && (epsilon ?? PROBABILITY_EPSILON) === PROBABILITY_EPSILON);
+/**
+ * Whether rowsOnDemand leaves this dataset's N × K arrays to be derived a row at a time: class
+ * indices and the default loss, of logits, or of probabilities clipped with the default ε.
+ */
+export function rowsDerivable(data: ClassificationData, epsilon?: number): boolean {
+  if (!data.labels || data.loss) return false;
+  return data.input === 'logits' || (data.input === 'probabilities' && (epsilon ?? PROBABILITY_EPSILON) === PROBABILITY_EPSILON);
 }
 
 export function analyzeRegression(data: RegressionData, options: AnalysisOptions = {}): RegressionAnalysis {

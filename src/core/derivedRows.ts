@@ -8,7 +8,7 @@
  * ∂L/∂p and ∂L/∂z a row at a time.
  */
 import { targetRowInto, type ClassTargets } from './dataset';
-import { logitGradientRowInto, PROBABILITY_EPSILON } from './losses';
+import { logitGradientRowInto, PROBABILITY_EPSILON, probabilityGradientEntry } from './losses';
 import { softmaxRowInto } from './softmax';
 
 /** Row i of p = softmax(z) of the n × k logits `values` into `out` (length k). */
@@ -43,18 +43,7 @@ export function derivedProbabilityGradientRow(
   epsilon = PROBABILITY_EPSILON,
 ): Float64Array {
   targetRowInto(targets, i, k, out);
-  const lo = epsilon;
-  const hi = 1 - epsilon;
-  for (let j = 0; j < k; j++) {
-    const yj = out[j];
-    if (yj === 0) {
-      out[j] = 0;
-      continue;
-    }
-    const pj = p[j];
-    const clipped = pj < lo ? lo : pj > hi ? hi : pj;
-    out[j] = pj < lo || pj > hi ? 0 : (-yj / clipped) * scale;
-  }
+  for (let j = 0; j < k; j++) out[j] = probabilityGradientEntry(p[j], out[j], scale, epsilon, 1 - epsilon);
   return out;
 }
 

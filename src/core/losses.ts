@@ -270,12 +270,22 @@ export function probabilityCrossEntropy(
       const pj = p[base + j];
       const clipped = pj < lo ? lo : pj > hi ? hi : pj;
       loss -= yj * Math.log(clipped);
-      gradient[base + j] = pj < lo || pj > hi ? 0 : (-yj / clipped) * scale;
+      gradient[base + j] = probabilityGradientEntry(pj, yj, scale, lo, hi);
     }
     losses[i] = loss;
     total += loss;
   }
   return { loss: total * scale, losses, gradient };
+}
+
+/**
+ * One entry of ∂L/∂p of cross-entropy on probabilities clipped to [lo, hi]: −y/p·scale, and 0
+ * where y is 0 or the clip holds p (the loss does not move with p there). The batch above and the
+ * rows derived on demand (derivedRows.ts) both write it, the same bits.
+ */
+export function probabilityGradientEntry(pj: number, yj: number, scale: number, lo: number, hi: number): number {
+  if (yj === 0) return 0;
+  return pj < lo || pj > hi ? 0 : (-yj / pj) * scale;
 }
 
 /**
