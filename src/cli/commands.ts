@@ -11,7 +11,7 @@ import { formatOf, isBinaryFormat, loadTensorFile } from '../core/load';
 import { ROLE_NAMES, type RoleAssignment, type RoleName } from '../core/npzRoles';
 import type { Reduction } from '../core/losses';
 import { summarizeClassification } from '../core/lossSummary';
-import { analysisReport } from '../core/analysisReport';
+import { analysisReport, classificationRows } from '../core/analysisReport';
 import { analyzeNetwork } from '../core/network';
 import { networkReport } from '../core/networkReport';
 import { runCommand } from './runCommand';
@@ -19,7 +19,7 @@ import { parseTolerances, userCheckCommand } from './checkCommand';
 import { stateDictOutput } from './stateDictOut';
 import { LOSS_FLAG_OPTIONS, LOSS_FLAGS_USAGE, lossChoiceFromFlags } from './lossFlags';
 import { analysisBytes, analysisChunks, checkOut, writeOut, writeOutChunks, type OutIo, type ReportOptions } from './out';
-import { renderTable } from './table';
+import { classificationTable, renderTable } from './table';
 import { siblingByteLimit } from '../core/limits';
 import { escapeControls, escapeJsonOutput } from '../core/safeText';
 import { UnreadableFileError } from './readRegular';
@@ -290,7 +290,7 @@ export function runCli(argv: string[], io: CliIo): number {
     return finishOut(values.out!, () => analysisBytes(dataset, analysis, outFormat, options, basename(file)), io);
   }
   if (values.json) writeJson(reportOf(dataset, options, values.summary, true, rowWise, rowText), (t) => io.out(t));
-  else io.out(renderTable(file, reportOf(dataset, options, values.summary)));
+  else io.out(renderTable(file, values.summary ? reportOf(dataset, options, true) : tableReport(dataset, options)));
   return 0;
 }
 
@@ -405,6 +405,19 @@ export function reportOf(
   const report = analysisReport(analysis ?? analyze(dataset, { reduction, rowsOnDemand }), summary, forJson, dataset, rowText);
   if (dataset.task === 'classification' && dataset.classes) report.classes = dataset.classes;
   return report;
+}
+
+/**
+ * The report the table prints. A classification is analysed with rows on demand where they can be
+ * derived, and only the ∂L/∂z rows it shows are made (classificationTable); 10⁴ × 10³ float64
+ * logits in a .pt: 3.4 s and 746 MB before, with every matrix made into nested arrays.
+ */
+function tableReport(dataset: Dataset, options: ReportOptions): Record<string, unknown> {
+  if (dataset.task !== 'classification') return reportOf(dataset, options, false);
+  const a = analyze(dataset, { reduction: options.reduction, rowsOnDemand: rowsCanBeDerived(dataset) });
+  if (a.task !== 'classification') throw new Error('a classification dataset gave another analysis');
+  const gradient = classificationRows(a, dataset).logitGradient;
+  return classificationTable(a, (i) => gradient.rowInto(i, new Float64Array(a.k)), dataset.classes);
 }
 
 /**

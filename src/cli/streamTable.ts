@@ -7,11 +7,10 @@
  * and the panel show it). Anything else gives null, and the full reader prints the table and every
  * message.
  */
-import { lossFunctionOf } from '../core/loss/describe';
 import type { Reduction } from '../core/losses';
 import type { PartRunner } from '../node/logitFileAnalysis';
 import { streamedLogits } from './streamedLogits';
-import { MAX_ROWS, renderTable } from './table';
+import { classificationTable, MAX_ROWS, renderTable } from './table';
 
 export function streamedTable(
   file: string,
@@ -22,22 +21,9 @@ export function streamedTable(
   const logits = streamedLogits(file, readSibling, reduction, threads);
   if (!logits) return null;
   const { analysis, dataset } = logits;
-  const shown = Math.min(analysis.n, MAX_ROWS);
-  logits.ensureRows(0, shown); // one read for the rows shown
-  const logitGradient = Array.from({ length: shown }, (_, i) => Array.from(logits.row(i).dLdz));
-  // The keys renderTable reads from the full path's report (reportOf), with only the rows it shows.
-  const report: Record<string, unknown> = {
-    task: 'classification',
-    input: analysis.input,
-    n: analysis.n,
-    k: analysis.k,
-    reduction: analysis.reduction,
-    lossFunction: lossFunctionOf(analysis),
-    loss: analysis.loss,
-    losses: analysis.losses,
-    logitGradient,
-    predicted: analysis.predicted,
-  };
-  if (dataset.classes) report.classes = dataset.classes;
-  return renderTable(file, report);
+  logits.ensureRows(0, Math.min(analysis.n, MAX_ROWS)); // one read for the rows shown
+  return renderTable(
+    file,
+    classificationTable(analysis, (i) => logits.row(i).dLdz, dataset.classes),
+  );
 }

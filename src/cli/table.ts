@@ -1,7 +1,36 @@
 /** The readable (non-JSON) CLI output: a summary and one line per sample. File text is escaped (safeText). */
+import type { ClassificationAnalysis } from '../core/analysis';
+import { lossFunctionOf } from '../core/loss/describe';
 import { escapeControls } from '../core/safeText';
 
 export const MAX_ROWS = 50;
+
+/**
+ * The keys renderTable reads of a classification analysis, with ∂L/∂z of only the rows it shows
+ * (`gradientRow(i)`, i < MAX_ROWS): the n × k matrices as nested arrays were 3 × 10⁷ numbers for
+ * 10⁴ × 10³ logits, made to print 50 rows.
+ */
+export function classificationTable(
+  a: ClassificationAnalysis,
+  gradientRow: (i: number) => ArrayLike<number>,
+  classes: string[] | null,
+): Record<string, unknown> {
+  const shown = Math.min(a.n, MAX_ROWS);
+  const report: Record<string, unknown> = {
+    task: 'classification',
+    input: a.input,
+    n: a.n,
+    k: a.k,
+    reduction: a.reduction,
+    lossFunction: lossFunctionOf(a),
+    loss: a.loss,
+    losses: a.losses,
+    logitGradient: Array.from({ length: shown }, (_, i) => Array.from(gradientRow(i))),
+    predicted: a.predicted,
+  };
+  if (classes) report.classes = classes;
+  return report;
+}
 
 export function renderTable(file: string, report: Record<string, unknown>): string {
   if (report.task === 'network') return renderNetworkTable(file, report);
