@@ -1,5 +1,5 @@
 /**
- * `analyze FILE.npy|.safetensors|.npz` (`--summary`, or the table) at memory speed (issue 22): float
+ * `analyze FILE.npy|.safetensors|.npz|.pt` (`--summary`, or the table) at memory speed (issue 22): float
  * logits (or probabilities) N × K with class-index labels are read a block of rows at a time
  * straight into a reused, aligned buffer (a Float64Array view of the file's own bytes when they are
  * little-endian float64) and analysed as they come (src/core/logitRowBlocks.ts); no copy of the
@@ -15,8 +15,9 @@ import type { Reduction } from '../core/losses';
 import { readNpy, readNpyHeader, type NpyArray, type NpyHeader } from '../core/npy';
 import { npySiblingCandidates } from '../core/npySiblings';
 import { readSafetensorsHeader, readSafetensorsTensor, type ByteSource } from '../core/safetensors';
+import { materialize, PyDict, PyTensor, storageInfo, unpickle } from '../core/torchPickle';
 import { crc32 } from '../core/crc32';
-import { CENTRAL_ENTRY_MIN, eocdOffset, readZipDirectory, u16, u32, ZIP64_LOCATOR, type ZipMember } from '../core/zipDirectory';
+import { CENTRAL_ENTRY_MIN, eocdOffset, readZipDirectory, u16, u32, u64, ZIP64_LOCATOR, type ZipMember } from '../core/zipDirectory';
 import { readAt, type ChunkFile } from '../node/chunkFile';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { MAX_ROWS } from './table';
@@ -60,11 +61,18 @@ export function streamedBinary(
   summary: boolean,
 ): Record<string, unknown> | null {
   const format = formatOf(file);
-  if (format !== 'npy' && format !== 'safetensors' && format !== 'npz') return null;
+  if (format !== 'npy' && format !== 'safetensors' && format !== 'npz' && format !== 'pt') return null;
   const f = open(file);
   if (!f) return null;
   try {
-    const layout = format === 'npy' ? npyLayout(file, f, readSibling) : format === 'npz' ? npzLayout(f) : safetensorsLayout(file, f);
+    const layout =
+      format === 'npy'
+        ? npyLayout(file, f, readSibling)
+        : format === 'npz'
+          ? npzLayout(f)
+          : format === 'pt'
+            ? torchLayout(f)
+            : safetensorsLayout(file, f);
     if (!layout) return null;
     const rows = readRows(layout, f, summary ? 0 : MAX_ROWS, reduction);
     // An array named logits whose every row is a distribution: the full reader decides what it is.
@@ -196,7 +204,7 @@ function safetensorsLayout(file: string, f: ChunkFile): LogitsLayout | null {
  * whole. The labels' and classes' CRC-32s are checked here, the logits' as readRows reads them.
  */
 function npzLayout(f: ChunkFile): LogitsLayout | null {
-  const members = npzMembers(f);
+  const members = zipMembers(f);
   const logits = members?.find((m) => m.name === 'logits.npy' || m.name === 'probabilities.npy');
   const labelMember = members?.find((m) => m.name === 'labels.npy');
   const classMember = members?.find((m) => m.name === 'classes.npy');
@@ -219,6 +227,41 @@ function npzLayout(f: ChunkFile): LogitsLayout | null {
   // The rows are read from the header's end on: the inflater goes on from where the head's read left it.
   const input = logits.name === 'logits.npy' ? 'logits' : 'probabilities';
   return { ...matrix, start: memberStart + h.dataStart, labels, input, crc, ...(classes && { classes }), ...(source && { source }) };
+}
+
+/**
+ * A `torch.save({'logits': z, 'labels': y})` file (or 'probabilities'): a zip of stored members
+ * whose data.pkl holds exactly those two tensors, the first a contiguous 2-D float32/float64
+ * storage read in place, the labels whole; little-endian. Else null.
+ */
+function torchLayout(f: ChunkFile): LogitsLayout | null {
+  const members = zipMembers(f);
+  const pkl = members?.filter((m) => /^[^/]+\/data\.pkl$/.test(m.name));
+  if (!members || pkl?.length !== 1 || pkl[0].method !== 0 || pkl[0].size > MAX_SMALL_MEMBER_BYTES) return null;
+  const prefix = pkl[0].name.slice(0, -'data.pkl'.length);
+  const member = (name: string) => members.find((m) => m.name === prefix + name);
+  const order = member('byteorder');
+  if (order && new TextDecoder().decode(memberBytes(f, order) ?? new Uint8Array()).trim() !== 'little') return null;
+  const root = unpickle(readAt(f, pkl[0].dataStart, pkl[0].size), (detail) => {
+    throw new Error(detail);
+  });
+  if (!(root instanceof PyDict) || root.map.size !== 2) return null;
+  const key = root.map.has('logits') ? 'logits' : 'probabilities';
+  const rows = root.map.get(key);
+  const labelTensor = root.map.get('labels');
+  if (!(rows instanceof PyTensor) || !(labelTensor instanceof PyTensor) || rows.size.length !== 2) return null;
+  const [n, k] = rows.size;
+  const info = storageInfo(rows.storage.kind);
+  const data = member(`data/${rows.storage.key}`);
+  if (n < 1 || k < 2 || (info?.size !== 8 && info?.size !== 4) || !data || data.method !== 0) return null;
+  if (rows.stride[0] !== k || rows.stride[1] !== 1 || !(rows.offset >= 0) || (rows.offset + n * k) * info.size > data.size) return null;
+  const labelData = member(`data/${labelTensor.storage.key}`);
+  if (!labelData || labelData.size > MAX_SMALL_MEMBER_BYTES) return null;
+  const raw = memberBytes(f, labelData);
+  const labels = raw && labelsOf(materialize(labelTensor, raw, false, 'labels'), n, k);
+  if (!labels) return null;
+  const itemSize = info.size as 4 | 8;
+  return { n, k, itemSize, littleEndian: true, start: data.dataStart + rows.offset * itemSize, labels, input: key };
 }
 
 /** Largest labels or "classes" member read here (as a classes.txt beside a file is capped): beyond it, the full reader. */
@@ -251,20 +294,29 @@ const LOCAL_HEADER_BYTES = 30 + 2048;
 
 /**
  * The archive's members as readZipDirectory gives them (every check of the full reader's), reading
- * only the end record, the central directory and each member's local header: they go into an
- * array of the file's size whose other pages are never touched, so they cost no memory. Null for
- * a zip64 archive or anything unexpected (the full reader then reads it).
+ * only the end records, the central directory and each member's local header: they go into an
+ * array of the file's size whose other pages are never touched, so they cost no memory. A zip64
+ * end record (torch.save writes one always) is read where its locator points. Null for anything
+ * unexpected (the full reader then reads it).
  */
-function npzMembers(f: ChunkFile): ZipMember[] | null {
+function zipMembers(f: ChunkFile): ZipMember[] | null {
   const d = new Uint8Array(f.size);
   const place = (at: number, length: number) => d.set(readAt(f, at, Math.max(0, Math.min(length, f.size - at))), at);
   const tailStart = Math.max(0, f.size - 65557 - 1024);
   place(tailStart, f.size - tailStart);
   const e = eocdOffset(d);
-  if (e === undefined || (e >= 20 && u32(d, e - 20) === ZIP64_LOCATOR)) return null;
-  const count = u16(d, e + 10);
-  const cdSize = u32(d, e + 12);
-  const cdOffset = u32(d, e + 16);
+  if (e === undefined) return null;
+  let count = u16(d, e + 10);
+  let cdSize = u32(d, e + 12);
+  let cdOffset = u32(d, e + 16);
+  if (e >= 20 && u32(d, e - 20) === ZIP64_LOCATOR) {
+    const z = u64(d, e - 12);
+    if (!(z >= 0 && z + 56 <= e - 20)) return null;
+    if (z < tailStart) place(z, 56);
+    count = u64(d, z + 32);
+    cdSize = u64(d, z + 40);
+    cdOffset = u64(d, z + 48);
+  }
   if (count > 16 || cdOffset + cdSize > e) return null;
   if (cdOffset < tailStart) place(cdOffset, cdSize);
   for (let i = 0, p = cdOffset; i < count && p + CENTRAL_ENTRY_MIN <= cdOffset + cdSize; i++) {

@@ -200,8 +200,13 @@ function flatten(value: PyValue, name: string, depth: number, visit: (name: stri
   } else visit(name === '' ? 'tensor' : name, value);
 }
 
+/** A storage's item size and NumPy descr (little-endian), or undefined for one this reader does not know. */
+export function storageInfo(kind: string): { descr: string; size: number } | undefined {
+  return Object.prototype.hasOwnProperty.call(STORAGES, kind) ? STORAGES[kind] : undefined;
+}
+
 /** The tensor's elements in C order, gathered through its offset and strides. */
-function materialize(t: PyTensor, raw: Uint8Array, bigEndian: boolean, where: string): NpyArray {
+export function materialize(t: PyTensor, raw: Uint8Array, bigEndian: boolean, where: string): NpyArray {
   const info = STORAGES[t.storage.kind];
   const size = info.size;
   const fail = (detail: string): never => {

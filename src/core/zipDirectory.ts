@@ -47,7 +47,7 @@ export const MAX_DEFLATE_RATIO = 1032;
 /** Little-endian integers at d[p], 0 past the end (a truncated archive reads as zeros, then fails its checks). */
 export const u16 = (d: Uint8Array, p: number) => (d[p] ?? 0) | ((d[p + 1] ?? 0) << 8);
 export const u32 = (d: Uint8Array, p: number) => (u16(d, p) | (u16(d, p + 2) << 16)) >>> 0;
-const u64 = (d: Uint8Array, p: number) => u32(d, p) + u32(d, p + 4) * 4294967296;
+export const u64 = (d: Uint8Array, p: number) => u32(d, p) + u32(d, p + 4) * 4294967296;
 
 /** Offset of the end-of-central-directory record, searched for from the end (it may carry a comment). */
 export function eocdOffset(d: Uint8Array): number | undefined {

@@ -553,6 +553,51 @@ describe('binary logits streamed: the same output as the full reader', () => {
   });
 });
 
+describe('torch.save files streamed', () => {
+  const pt = (name: string) => join(import.meta.dirname, '../../fixtures/formats/pt', name);
+
+  test('exactly logits (or probabilities) and labels: read in place, the full reader’s output; any other .pt the same output either way', () => {
+    // float32 logits; float64 rows 2… of a larger storage (offset 80); labels first, then probabilities.
+    for (const name of ['dict.pt', 'streamed_offset.pt', 'streamed_probs.pt']) assert.equal(same(pt(name)), true, name);
+    assert.match(run(['analyze', pt('streamed_probs.pt')]).stdout, /from probabilities/);
+    // A transposed view, more entries than the two (a base tensor, class names, a second labels), a
+    // tuple, float16, a state dict, a legacy file, a forbidden global: the full reader's.
+    for (const name of [
+      'streamed_transposed.pt',
+      'view.pt',
+      'classes.pt',
+      'transposed.pt',
+      'tuple.pt',
+      'f64_shared.pt',
+      'half.pt',
+      'state_dict.pth',
+      'legacy.pt',
+      'malicious.pt',
+    ])
+      assert.equal(same(pt(name)), false, name);
+  });
+
+  test('fuzzing: 150 seeded byte mutations of a torch.save file give the full reader output', () => {
+    const source = readRegularFile(pt('streamed_probs.pt'), 1 << 20);
+    const rand = seededUniform(71);
+    let taken = 0;
+    for (let round = 0; round < 150; round++) {
+      const bytes = Uint8Array.from(source);
+      for (let m = 0; m < 1 + Math.floor(rand() * 2); m++) {
+        const at = Math.floor(rand() * bytes.length);
+        bytes[at] = rand() < 0.5 ? Math.floor(rand() * 256) : bytes[at] ^ (1 << Math.floor(rand() * 8));
+      }
+      const path = join(folder({ 'm.pt': bytes }), 'm.pt');
+      for (const flags of [['--summary', '--json'], []]) {
+        const full = run(['analyze', path, ...flags]);
+        assert.deepEqual(run(['analyze', path, ...flags], pieces(1 << 30)), full, `round ${round} ${flags.join(' ')}`);
+      }
+      if (streamedBinary(path, pieces(1 << 30), () => null, 'mean', true)) taken++;
+    }
+    assert.ok(taken > 10 && taken < 140, `the fast path took ${taken} of 150`);
+  });
+});
+
 describe('binary probabilities streamed: fuzzing', () => {
   test('200 seeded byte mutations of a .npy of probabilities and of a "probabilities" .safetensors give the full reader output', () => {
     const { p, labels } = probabilities(9, 4, 51);
