@@ -83,7 +83,8 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
   let gradient: Float64Array;
   let logitGradient: Float64Array;
   if (options.rowsOnDemand && rowsDerivable(data, options.epsilon)) {
-    // The summary's one pass a row at a time (the same bits as below); the store derives rows of p, ∂L/∂z and ∂L/∂p later.
+    // The summary's one pass a row at a time (the same bits as below); the store derives rows of
+    // p, ∂L/∂z and ∂L/∂p later.
     const { loss: l, losses: ls, predicted, actual, pTrue, pPredicted } = summarizeClassification(data, { reduction });
     const none = null as unknown as Float64Array;
     const results = { task: 'classification', input: data.input, n, k, reduction, loss: l, losses: ls } as const;

@@ -97,10 +97,11 @@ export interface ClassificationRows {
 }
 
 /**
- * The rows the analysis holds, and those it does not (rowsOnDemand: p and ∂L/∂z of logits, ∂L/∂p and ∂L/∂z of probabilities) derived
- * from `dataset` one at a time, the same bits (src/core/derivedRows.ts); the targets always a row at
- * a time, never a dense n × k one-hot matrix. With `rowText`, the derived rows can also be had as
- * text blocks formatted by it (the CLI's threads).
+ * The rows the analysis holds, and those it does not (rowsOnDemand: p and ∂L/∂z of logits, ∂L/∂p
+ * and ∂L/∂z of probabilities) derived from `dataset` one at a time, the same bits
+ * (src/core/derivedRows.ts); the targets always a row at a time, never a dense n × k one-hot
+ * matrix. With `rowText`, the derived rows of logits can also be had as text blocks formatted by
+ * it (the CLI's threads).
  */
 export function classificationRows(a: ClassificationAnalysis, dataset?: Dataset, rowText?: RowTextRunner): ClassificationRows {
   const { n, k } = a;

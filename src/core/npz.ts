@@ -30,8 +30,8 @@ export interface NpzReadOptions {
 }
 
 /**
- * A raw deflate stream inflated whole, when it inflates to at most `maxBytes` bytes, into an array
- * of its own; else null (never a throw).
+ * A raw deflate stream inflated whole into an array of its own, when it inflates to exactly
+ * `maxBytes` bytes (the member's declared size); else null, never a throw.
  */
 export type InflateRaw = (compressed: Uint8Array, maxBytes: number) => Uint8Array | null;
 

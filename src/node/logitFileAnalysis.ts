@@ -109,10 +109,10 @@ function analyzeOpen(
   // A thread that only waits reads no part: no primer. (The file's size stands in for its rows'
   // bytes here, so a file near the cut may be primed for nothing, or read unprimed: the same result.)
   if (!(threads.waitsOnly && threads.runParts && parts(f.size) > 1)) primeTextReaders(f.size);
-  // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
-  // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
   // Probabilities only where the parts check them as the full reader would (its default tolerance and ε).
   const probabilities = readsProbabilities(options);
+  // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
+  // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
   const plan =
     format === 'json'
       ? planJsonParts(path, f, parts, { probabilities })
