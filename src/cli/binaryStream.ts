@@ -293,7 +293,8 @@ function classNamesOf(f: ChunkFile, member: ZipMember, k: number): string[] | nu
 const LOCAL_HEADER_BYTES = 30 + 2048;
 
 /**
- * The archive's members as readZipDirectory gives them (every check of the full reader's), reading
+ * The archive's members as readZipDirectory gives them (every check of the .npz reader's, more
+ * than fflate's unzip makes of a .pt, so a .pt it refuses goes to the full reader), reading
  * only the end records, the central directory and each member's local header: they go into an
  * array of the file's size whose other pages are never touched, so they cost no memory. A zip64
  * end record (torch.save writes one always) is read where its locator points. Null for anything

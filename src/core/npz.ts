@@ -42,7 +42,10 @@ export type InflateRaw = (compressed: Uint8Array, maxBytes: number) => Uint8Arra
 let nativeInflateRaw: InflateRaw | null = null;
 const NATIVE_INFLATE_FROM = 1 << 20;
 
-/** Inflates whole large members with `native` from now on (each bundle's entry point calls this once). */
+/**
+ * Inflates whole large members with `native` from now on (the CLI's and the worker's entry points
+ * call this once).
+ */
 export function useInflateRaw(native: InflateRaw | null): void {
   nativeInflateRaw = native;
 }

@@ -15,7 +15,6 @@ import { LossStatusBar } from './statusBar';
 import { registerTrainingRuns } from './openTrainingRun';
 import { GradientCheckStatusBar } from './gradientCheckStatus';
 import { useNativeByteSearch } from '../node/nativeByteSearch';
-import { useNativeInflate } from '../node/nativeInflate';
 
 /** Files the editor features attach to; analysis then checks the content is a tensor file. */
 export const TENSOR_DOCUMENTS: vscode.DocumentSelector = [
@@ -28,7 +27,6 @@ export const TENSOR_DOCUMENTS: vscode.DocumentSelector = [
 export function activate(context: vscode.ExtensionContext): { service: AnalysisService } {
   const started = performance.now();
   useNativeByteSearch();
-  useNativeInflate();
   const log = vscode.window.createOutputChannel('Gradient Lens', { log: true });
   const service = new AnalysisService(context.extensionUri, log);
   const panel = new PanelController(context.extensionUri, service, log, context.workspaceState);
