@@ -38,6 +38,24 @@ export function parseCsv(bytes: Uint8Array, delimiter?: '\t'): CsvTable {
   }
 }
 
+/**
+ * The header alone (the first line that is not blank), read as parseCsv reads it: a table of no
+ * rows. A fault of the header alone (csvRoles' missingHeaderError) is then found before a body of
+ * hundreds of megabytes is read for nothing.
+ */
+export function parseCsvHeader(bytes: Uint8Array, delimiter?: '\t'): CsvTable {
+  const notText = notTextProblem(bytes, 'CSV');
+  if (notText) throw notText;
+  let end = startsWithBom(bytes) ? 3 : 0;
+  while (end < bytes.length && (bytes[end] === 10 || bytes[end] === 13)) end++;
+  while (end < bytes.length && bytes[end] !== 10 && bytes[end] !== 13) end++;
+  try {
+    return parseTable(bytes.subarray(0, end), delimiter);
+  } catch (error) {
+    throw withinFile(error, bytes.length);
+  }
+}
+
 const MISSING = /^(na|n\/a|nan|null|none|missing|-|\?)$/i;
 
 /**

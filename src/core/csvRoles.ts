@@ -16,20 +16,50 @@ const GROUPS = [
   { prefix: 'logprob', role: 'log_probabilities' }, // nll, kl_div (src/core/loss)
 ] as const;
 
+/**
+ * The error for a first line of numbers (np.savetxt without `header=`; its default of spaces
+ * between the numbers too), or null. The header alone decides it (parseCsvHeader), so the loader
+ * asks before it reads the body.
+ */
+export function missingHeaderError(table: Pick<CsvTable, 'columns' | 'columnSpans'>): InputError | null {
+  const isNumber = (cell: string) => cell.trim() !== '' && !Number.isNaN(Number(cell));
+  const start = table.columnSpans[0];
+  const end = table.columnSpans[table.columnSpans.length - 1];
+  if (table.columns.length > 0 && table.columns.every(isNumber)) {
+    const k = Math.max(2, table.columns.length - 1);
+    return new InputError(
+      `the first line holds numbers, not column names; add a header row such as ${exampleHeader(k)}`,
+      start,
+      end,
+      'no-header',
+    );
+  }
+  const spaced = table.columns.length === 1 ? table.columns[0].trim().split(/[ \t]+/) : [];
+  if (spaced.length > 1 && spaced.every(isNumber)) {
+    const k = spaced.length - 1;
+    return new InputError(
+      `the first line holds numbers separated by spaces, not column names; separate them with commas and add a header row such as ${exampleHeader(k)} (np.savetxt(path, a, delimiter=',', header='…'))`,
+      start,
+      end,
+      'no-header',
+    );
+  }
+  return null;
+}
+
+/** K logit columns then the label, every name written out up to K = 10 (one to copy), the ends only beyond. */
+function exampleHeader(k: number): string {
+  const names = k <= 10 ? Array.from({ length: k }, (_, j) => `logit_${j}`) : ['logit_0', 'logit_1', '…', `logit_${k - 1}`];
+  return `${names.join(',')},label${k > 10 ? ` (${k} logit columns, then the label)` : ''}`;
+}
+
 export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
   const roles: Roles = { whole: { start: 0, end: bytes.length }, format: 'csv', nearMisses: [] };
   const seen = new Map<string, number>();
   const headerStart = table.columnSpans[0];
   const headerEnd = table.columnSpans[table.columnSpans.length - 1];
-  if (table.columns.length > 0 && table.columns.every((name) => name.trim() !== '' && !Number.isNaN(Number(name)))) {
-    const k = Math.max(2, table.columns.length - 1);
-    throw new InputError(
-      `the first line holds numbers, not column names; add a header row such as ${Array.from({ length: k }, (_, j) => `logit_${j}`).join(',')},label`,
-      headerStart,
-      headerEnd,
-      'no-header',
-    );
-  }
+  const missing = missingHeaderError(table);
+  if (missing) throw missing;
   table.columns.forEach((name, c) => {
     const key = name.trim().toLowerCase();
     if (key === '') return; // unnamed columns are ignored, however many there are

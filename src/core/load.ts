@@ -3,12 +3,12 @@
  * problem comes back located, so the CLI can print FILE:LINE:COL and the editor can underline it.
  */
 import { buildWithSiblingClasses, withSiblingNetworkClasses, type SiblingSource } from './classNames';
-import { parseCsv } from './csv';
+import { parseCsv, parseCsvHeader } from './csv';
 import type { LoadResult } from './dataset';
 import { startsLikeNpy, startsLikeZip } from './fileSignature';
 import { parseJson } from './json';
 import { findEntry, rolesFromJson } from './jsonRoles';
-import { rolesFromCsv } from './csvRoles';
+import { missingHeaderError, rolesFromCsv } from './csvRoles';
 import { networkFromJson } from './networkJson';
 import { withNetworkLossCheck } from './loss/networkLoss';
 import { byteOffsetTables, LineIndex } from './lineIndex';
@@ -82,7 +82,10 @@ export function loadTensorFile(bytes: Uint8Array, fileName: string, options: Loa
       return withUserGradients(buildWithSiblingClasses(rolesFromJson(root, bytes), options), user);
     }
     if (format === 'csv') {
-      const table = parseCsv(bytes, /\.tsv$/i.test(fileName) ? '\t' : undefined);
+      const delimiter = /\.tsv$/i.test(fileName) ? '\t' : undefined;
+      const missing = missingHeaderError(parseCsvHeader(bytes, delimiter));
+      if (missing) throw missing;
+      const table = parseCsv(bytes, delimiter);
       // Read before rolesFromCsv, which may reuse the table's buffer for its widest group.
       const user = userGradientsFromCsv(table, bytes);
       return withUserGradients(buildWithSiblingClasses(rolesFromCsv(table, bytes), options), user);

@@ -14,7 +14,8 @@
  */
 import { ownOrSiblingClassNames, type ReadSibling } from '../core/classNames';
 import type { ClassesEntry } from '../core/jsonClasses';
-import { csvLineCheck } from '../core/csv';
+import { csvLineCheck, parseCsvHeader } from '../core/csv';
+import { missingHeaderError } from '../core/csvRoles';
 import { jsonRowError } from '../core/json';
 import { notTextProblem } from '../core/fileSignature';
 import { LineIndex, type LineTables } from '../core/lineIndex';
@@ -45,6 +46,8 @@ import { jsonTail, lineStretch, oddJsonRowReader, partsFormat, raggedLineReader,
 
 /** The full readers' first check reads this much of the file (notTextProblem). */
 const SIGNATURE_BYTES = 8192;
+/** A longer header line is left to the other reads (summaryParts looks as far for the header). */
+const HEADER_BYTES = 1 << 20;
 /** A longer line or row is left to the full reader. */
 const MAX_LINE_BYTES = 64 << 20;
 
@@ -73,6 +76,8 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
   if (!format) return null;
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'json' ? 'JSON' : 'CSV');
   if (notText) return options.signature === false ? null : [notText.toProblem()];
+  const noHeader = format === 'json' ? null : missingHeaderProblem(f, format === 'tsv');
+  if (noHeader) return [noHeader];
   const gaveUp = options.gaveUp;
   if (gaveUp && 'labelsOutOfRange' in gaveUp) return readPastProblems(f, gaveUp, options.readSibling);
   const found =
@@ -82,6 +87,21 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
         ? jsonProblem(f, options)
         : csvProblem(f, options, format);
   return found && !Array.isArray(found) ? [found] : found;
+}
+
+/**
+ * The full reader's error for a CSV whose first line holds numbers (np.savetxt without a header),
+ * which it gives before reading the body (load.ts): found from the header line alone, when that
+ * line ends within the first MB. Any other fault of the header is left to the other reads.
+ */
+function missingHeaderProblem(f: ChunkFile, tsv: boolean): Problem | null {
+  const head = readAt(f, 0, Math.min(f.size, HEADER_BYTES));
+  if (head.length < f.size && indexOfByte(head, 10) < 0 && indexOfByte(head, 13) < 0) return null;
+  try {
+    return missingHeaderError(parseCsvHeader(head, tsv ? '\t' : undefined))?.toProblem() ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -1064,3 +1064,59 @@ test('probabilities (a CSV’s prob_0…, a JSON’s "probabilities"): labels ou
     assert.deepEqual(problemsFrom(path, name, gaveUp), full.problems, `${name}: from the one-thread read`);
   }
 });
+
+test('a CSV with no header row (np.savetxt’s defaults), past the first read: the full reader’s message from the first line alone, and the worker’s result; null when that line runs past 1 MB', () => {
+  const { logits, labels } = seededLogitRows(600, 200, 91);
+  const body = (delimiter: string) => logits.map((row, i) => [...row, labels[i]].join(delimiter)).join('\n') + '\n';
+  const withBadLastCell = body(',').replace(/[^,\n]+\n$/, 'abc\n');
+  const cases: [string, string][] = [
+    ['commas.csv', body(',')],
+    ['spaces.csv', body(' ')],
+    ['tabs.tsv', body('\t')],
+    ['bom-and-blank-line.csv', `\ufeff\n${body(';')}`],
+    ['bad-last-cell.csv', withBadLastCell],
+  ];
+  for (const [name, text] of cases) {
+    assert.ok(text.length > 4 * READ_CHUNK_BYTES, `${name} is past the first read`);
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    // Only the head is read: a file whose reads are counted.
+    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+    let furthest = 0;
+    const counted = {
+      ...f,
+      read: (into: Uint8Array, at: number, length: number, position: number) => {
+        furthest = Math.max(furthest, position + length);
+        return f.read(into, at, length, position);
+      },
+    };
+    const problems = streamedProblem(counted, name);
+    f.close();
+    assert.ok(furthest <= 1 << 20, `${name}: read ${furthest} bytes`);
+    const first = assertSameOrNull(path, name, name);
+    assert.ok(first, `${name}: found from the first line`);
+    assert.deepEqual(problems, [first], name);
+    assert.match(
+      first.message,
+      name === 'spaces.csv'
+        ? /^the first line holds numbers separated by spaces/
+        : /^the first line holds numbers, not column names; add a header row such as logit_0,logit_1,…,logit_199,label \(200 logit columns/,
+      name,
+    );
+    const found = streamedProblemAnalysis(path, name, DEFAULT_MAX_FILE_BYTES);
+    const bytes = new TextEncoder().encode(text);
+    assert.deepEqual(found?.result, runPipeline(bytes, name, { rowsOnDemand: true }), name);
+    assert.deepEqual(found?.lines, lineIndexOf(bytes, name).tables, name);
+  }
+  // A first line of more than 1 MB is not looked at alone: the other reads, or the full reader, say it.
+  const wide = `${Array.from({ length: 300_000 }, (_, j) => (j % 7) / 4).join(',')}\n1,2\n`;
+  const path = join(dir, 'wide.csv');
+  writeFileSync(path, wide);
+  const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+  try {
+    assert.equal(streamedProblem(f, 'wide.csv'), null);
+  } finally {
+    f.close();
+  }
+  assert.match(bothReaders(path, 'wide.csv').full.problems[0].message, /^the first line holds numbers, not column names/);
+});
