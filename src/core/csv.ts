@@ -56,6 +56,14 @@ export function parseCsvHeader(bytes: Uint8Array, delimiter?: '\t'): CsvTable {
   }
 }
 
+/**
+ * The names of the columns whose cells are numbers: those a role reads (csvRoles: logit_0…, prob_0…,
+ * target_0…, prediction…, logprob_0…, label) or a user's gradient (userGradients: dinput_0…,
+ * dlogit_0…). Any other column's cells are passed over, their values NaN: an id, a file name or a
+ * date beside the logits is not "not a number".
+ */
+const READ_COLUMN = /^(?:(?:logit|prob|target|prediction|logprob)(?:_\d+)?|labels?|(?:dinput|dlogit)_\d+)$/;
+
 const MISSING = /^(na|n\/a|nan|null|none|missing|-|\?)$/i;
 
 /**
@@ -110,6 +118,7 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
 
   const { columns, columnSpans } = readHeader(b, headerStart, headerEnd, delim);
   const width = columns.length;
+  const textAt = Uint8Array.from(columns, (name) => (READ_COLUMN.test(name.trim().toLowerCase()) ? 0 : 1));
 
   pos = skipLineBreak(b, headerEnd);
   // At least 8 bytes a number in practice; the pages of the buffer take memory only once written.
@@ -148,47 +157,60 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
         }
       }
       let i = pos;
-      while (b[i] === 32 || b[i] === 9) {
-        if (b[i] === delim) break;
-        i++;
-      }
+      let cellAt = pos;
       let quoted = false;
-      if (b[i] === 34) {
-        quoted = true;
-        i++;
-        while (b[i] === 32) i++;
-      }
-      const c = b[i];
-      const cellAt = i;
-      if (c === 45 || (c >= 48 && c <= 57) || c === 43 || c === 46) {
-        // CSV writers emit '+1', '.5' and '5.'; accept them, then hold the rest to JSON's grammar.
-        scanCsvNumber(b, i, scan);
-      } else if (c === delim || c === 10 || c === 13 || c === undefined || (quoted && c === 34)) {
-        if (col === 0 && !quoted && c !== delim) {
-          // A line of nothing but spaces is as blank as an empty one.
-          pos = c === undefined ? n : skipLineBreak(b, i);
-          break;
+      cell: {
+        // A column no role reads (an id, a file name, a date): its cell is passed over, whatever it
+        // holds, unless it is empty at the start of a line (a blank line, below).
+        const textEnd = col < width && textAt[col] === 1 ? textCellEnd(b, pos, delim) : -2;
+        if (textEnd === -1) throw textQuoteError(b, pos, columns, rows, col);
+        if (textEnd >= 0 && (col > 0 || b[textEnd] === delim || !spacesOnly(b, pos, textEnd))) {
+          values.push(NaN);
+          col++;
+          i = textEnd;
+          break cell;
         }
-        // Unnamed columns (a pandas index, a trailing delimiter on every line) are never read.
-        if (col >= width) {
-          if (extraEmptyAt < 0) extraEmptyAt = pos - 1;
-        } else if (columns[col] !== '') throw emptyCellError(columns, rows, col, cellAt);
-        scan.value = NaN;
-        scan.end = i;
-        scan.error = null;
-      } else {
-        scan.error = 'x';
+        while (b[i] === 32 || b[i] === 9) {
+          if (b[i] === delim) break;
+          i++;
+        }
+        if (b[i] === 34) {
+          quoted = true;
+          i++;
+          while (b[i] === 32) i++;
+        }
+        const c = b[i];
+        cellAt = i;
+        if (c === 45 || (c >= 48 && c <= 57) || c === 43 || c === 46) {
+          // CSV writers emit '+1', '.5' and '5.'; accept them, then hold the rest to JSON's grammar.
+          scanCsvNumber(b, i, scan);
+        } else if (c === delim || c === 10 || c === 13 || c === undefined || (quoted && c === 34)) {
+          if (col === 0 && !quoted && c !== delim) {
+            // A line of nothing but spaces is as blank as an empty one.
+            pos = c === undefined ? n : skipLineBreak(b, i);
+            break;
+          }
+          // Unnamed columns (a pandas index, a trailing delimiter on every line) are never read.
+          if (col >= width) {
+            if (extraEmptyAt < 0) extraEmptyAt = pos - 1;
+          } else if (columns[col] !== '') throw emptyCellError(columns, rows, col, cellAt);
+          scan.value = NaN;
+          scan.end = i;
+          scan.error = null;
+        } else {
+          scan.error = 'x';
+        }
+        if (scan.error !== null) throw cellError(b, i, delim, scan.error, columns, rows, col);
+        if (col < width) values.push(scan.value);
+        col++;
+        i = scan.end;
+        if (quoted) {
+          while (b[i] === 32) i++;
+          if (b[i] !== 34) throw quoteError(b, cellAt, i, delim, columns, rows, col - 1);
+          i++;
+        }
+        while (b[i] === 32 || (b[i] === 9 && delim !== 9)) i++;
       }
-      if (scan.error !== null) throw cellError(b, i, delim, scan.error, columns, rows, col);
-      if (col < width) values.push(scan.value);
-      col++;
-      i = scan.end;
-      if (quoted) {
-        while (b[i] === 32) i++;
-        if (b[i] !== 34) throw quoteError(b, cellAt, i, delim, columns, rows, col - 1);
-        i++;
-      }
-      while (b[i] === 32 || (b[i] === 9 && delim !== 9)) i++;
       const d = b[i];
       if (d === delim) {
         pos = i + 1;
@@ -210,6 +232,48 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
   }
 
   return { columns, columnSpans: Float64Array.from(columnSpans), delimiter, rows, data: values.take(), rowSpans: rowSpans.take(), ragged };
+}
+
+/**
+ * Where a cell of a column no role reads ends: the delimiter or line break after it (or the file's
+ * end). A quoted cell may hold the delimiter, and "" for a quote, but must close on its line; -1
+ * when it does not, or when more than spaces follow the closing quote (textQuoteError).
+ */
+function textCellEnd(b: Uint8Array, start: number, delim: number): number {
+  let i = start;
+  while (b[i] === 32 || (b[i] === 9 && delim !== 9)) i++;
+  if (b[i] !== 34) {
+    while (i < b.length && b[i] !== delim && b[i] !== 10 && b[i] !== 13) i++;
+    return i;
+  }
+  for (i++; ; i++) {
+    const c = b[i];
+    if (c === undefined || c === 10 || c === 13) return -1;
+    if (c !== 34) continue;
+    if (b[i + 1] !== 34) break;
+    i++;
+  }
+  i++;
+  while (b[i] === 32 || (b[i] === 9 && delim !== 9)) i++;
+  return i >= b.length || b[i] === delim || b[i] === 10 || b[i] === 13 ? i : -1;
+}
+
+/**
+ * Where the cell starting at `start` ends (the delimiter or line break after it): a quoted cell may
+ * hold the delimiter, as the parser reads it; a cell whose quotes do not close ends at the next
+ * delimiter. For finding the nth cell of a row that parsed.
+ */
+export function cellEnd(b: Uint8Array, start: number, delim: number): number {
+  const end = textCellEnd(b, start, delim);
+  if (end >= 0) return end;
+  let i = start;
+  while (i < b.length && b[i] !== delim && b[i] !== 10 && b[i] !== 13) i++;
+  return i;
+}
+
+function spacesOnly(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i] !== 32 && b[i] !== 9) return false;
+  return true;
 }
 
 function readHeader(b: Uint8Array, headerStart: number, headerEnd: number, delim: number): { columns: string[]; columnSpans: number[] } {
@@ -359,6 +423,19 @@ function cellError(b: Uint8Array, i: number, delim: number, scanError: string, c
   }
   if (!hint && /^labels?$/i.test(columnName?.trim() ?? '')) hint = '; labels must be class indices 0…K−1, not names';
   return new InputError(`"${clip(text)}" (${at}) is not a number${hint}`, i, end, 'not-a-number');
+}
+
+/** A quoted cell of a column no role reads that does not close on its line, or has more after its closing quote. */
+function textQuoteError(b: Uint8Array, start: number, columns: string[], rows: number, col: number): InputError {
+  const open = b.indexOf(34, start);
+  let end = open + 1;
+  while (end < b.length && b[end] !== 10 && b[end] !== 13) end++;
+  return new InputError(
+    `${where(columns, rows, col)}: this quoted cell does not end at a closing quote on its line; keep the cell on one line, write a quote inside it as "", and put the delimiter right after the closing quote`,
+    open,
+    end,
+    'syntax',
+  );
 }
 
 function quoteError(b: Uint8Array, cellAt: number, i: number, delim: number, columns: string[], rows: number, col: number): InputError {

@@ -2,7 +2,7 @@
  * Reads roles out of a CSV header: logit_0…logit_{K−1} or prob_0…, with label or target_0…;
  * or prediction,target / prediction_0…,target_0… for regression.
  */
-import { raggedRowProblems, type CsvTable } from './csv';
+import { cellEnd, raggedRowProblems, type CsvTable } from './csv';
 import type { Located } from './located';
 import { clip } from './charNames';
 import { InputError } from './problems';
@@ -230,7 +230,8 @@ export function nthCellSpan(
   delimiter: number,
 ): { start: number; end: number } {
   let i = rowStart;
-  for (let c = 0; c < column && i < rowEnd; i++) if (b[i] === delimiter) c++;
+  // Cell by cell: a quoted cell of a column no role reads (a file name) may hold the delimiter.
+  for (let c = 0; c < column && i < rowEnd; c++) i = cellEnd(b, i, delimiter) + 1;
   let end = i;
   while (end < rowEnd && b[end] !== delimiter) end++;
   // The number, not the padding around it.

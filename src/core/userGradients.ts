@@ -6,7 +6,7 @@
  * underlined where it is written. Reading never fails the file: a tensor that cannot be read
  * becomes a warning and is left out of the check.
  */
-import type { CsvTable } from './csv';
+import { cellEnd, type CsvTable } from './csv';
 import type { JsonMatrix, JsonNode, JsonObject } from './json';
 import { describeNode, findEntry } from './jsonRoles';
 import type { NpyArray } from './npy';
@@ -195,7 +195,12 @@ export function userGradientsFromCsv(table: CsvTable, bytes: Uint8Array): UserGr
     const rowEnd = table.rowSpans[2 * i + 1];
     let c = 0;
     cellStarts[0] = rowStart;
-    for (let b = rowStart; b < rowEnd && c < width; b++) if (bytes[b] === delimiter) cellStarts[++c] = b + 1;
+    // Cell by cell: a quoted cell of a column no role reads (a file name) may hold the delimiter.
+    for (let at = rowStart; at < rowEnd && c < width;) {
+      const end = cellEnd(bytes, at, delimiter);
+      if (end >= rowEnd) break;
+      cellStarts[++c] = at = end + 1;
+    }
     for (let x = c + 1; x <= width; x++) cellStarts[x] = rowEnd + 1;
     for (let j = 0; j < k; j++) {
       let s = cellStarts[cols[j]];

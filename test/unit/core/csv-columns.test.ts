@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadTensorFile } from '../../../src/core/load';
+import { parseCsvHeader } from '../../../src/core/csv';
 
 const N = 5;
 const K = 4;
@@ -94,9 +95,13 @@ describe("np.savetxt's header comment mark", () => {
   });
 
   it("only before the first name, and not a '#' alone: those stay names", () => {
-    // '#' alone stays a column named '#' (its cells are read, and messages name it); '# ' before a later name leaves it unknown.
-    const alone = loadTensorFile(new TextEncoder().encode('#,logit_0,logit_1,label\nx,0.5,0.25,1\n'), 'saved.csv');
-    assert.match(alone.problems[0].message, /"x" \(sample 0, column "#"\) is not a number/);
+    // '#' alone stays a column named '#' (no role reads it: its cells are passed over); '# ' before a later name leaves it unknown.
+    const aloneBytes = new TextEncoder().encode('#,logit_0,logit_1,label\nx,0.5,0.25,1\n');
+    assert.deepEqual(parseCsvHeader(aloneBytes).columns, ['#', 'logit_0', 'logit_1', 'label']);
+    const alone = loadTensorFile(aloneBytes, 'saved.csv');
+    assert.deepEqual(alone.problems, []);
+    assert.ok(alone.dataset?.task === 'classification');
+    assert.deepEqual([...alone.dataset.values], [0.5, 0.25]);
     const later = load('logit_0,# logit_1,logit_2,label');
     assert.equal(later.dataset, null);
     assert.match(later.problems[0].message, /logit_1/);

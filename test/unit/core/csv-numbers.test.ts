@@ -72,14 +72,17 @@ describe('parseCsv reads every cell as Number() does', () => {
   });
 
   it('a bad cell after plain ones is reported at its own position', () => {
-    const text = 'a,b,c\n1.2345678901234567,2.5,3\n-0.017703920602798462,1.5e,3\n';
+    const text = 'logit_0,logit_1,label\n1.2345678901234567,2.5,3\n-0.017703920602798462,1.5e,3\n';
     assert.throws(
       () => parseCsv(new TextEncoder().encode(text)),
       (error: Error & { start: number; end: number }) => {
-        assert.match(error.message, /"1\.5e" \(sample 1, column "b"\) is not a number/);
+        assert.match(error.message, /"1\.5e" \(sample 1, column "logit_1"\) is not a number/);
         assert.equal(text.slice(error.start, error.end), '1.5e');
         return true;
       },
     );
+    // In a column no role reads (here "b"), the same cell is passed over: its value is NaN.
+    const other = parseCsv(new TextEncoder().encode(text.replace('logit_1', 'b')));
+    assert.deepEqual([...other.data], [1.2345678901234567, 2.5, 3, -0.017703920602798462, NaN, 3]);
   });
 });
