@@ -7,15 +7,17 @@ import type { Located } from './located';
 import { InputError, problem, type Problem } from './problems';
 import type { NearMiss, Roles } from './buildDataset';
 import { lossFromJson } from './loss/parse';
+import { recordsAsTensors, recordsWithoutTensors } from './jsonRecords';
 import { isKnownTopLevelKey, unknownKeyWarning } from './topLevelKeys';
 
 export const TENSOR_KEYS = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'log_probabilities'] as const;
 type TensorKey = (typeof TENSOR_KEYS)[number];
 
-export function rolesFromJson(root: JsonNode, bytes: Uint8Array): Roles {
+export function rolesFromJson(file: JsonNode, bytes: Uint8Array): Roles {
+  const root = (file.kind === 'array' && recordsAsTensors(file)) || file;
   if (root.kind !== 'object') {
     throw new InputError(
-      `expected a JSON object such as {"logits": [[...]], "labels": [...]}, found ${describeNode(root)}`,
+      `expected a JSON object such as {"logits": [[...]], "labels": [...]}, or one object per sample such as [{"logits": [...], "label": 3}, …]; found ${recordsWithoutTensors(root) ? 'objects with no "logits", "probabilities" or "predictions"' : describeNode(root)}`,
       root.start,
       Math.min(root.end, root.start + 1),
       'not-object',

@@ -1,0 +1,97 @@
+/**
+ * A JSON file of one object per sample, `[{"logits": [...], "label": 3}, …]` (what a loop that
+ * appends a dict per sample and then calls json.dump writes), read as the object of tensors the
+ * roles take: {"logits": [[...], …], "labels": [...]}. Each record's value keeps its own place in
+ * the file, so every message, range and hover points into the record it came from.
+ */
+import type { JsonArray, JsonEntry, JsonMatrix, JsonNode, JsonObject, JsonVector } from './json';
+import { InputError } from './problems';
+
+/** A record's key and the tensor it gives: one value per record, so a singular name is the plural's. */
+const TENSOR_OF_KEY: Record<string, string> = {
+  logits: 'logits',
+  probabilities: 'probabilities',
+  log_probabilities: 'log_probabilities',
+  predictions: 'predictions',
+  prediction: 'predictions',
+  labels: 'labels',
+  label: 'labels',
+  targets: 'targets',
+  target: 'targets',
+};
+
+/**
+ * The records as one object of tensors, or null when `root` is not an array of objects whose
+ * first names a tensor. Every record must have each tensor key the first has, holding what the
+ * first holds (a number, or an array of numbers); other keys (an id, a file name) are passed over.
+ */
+export function recordsAsTensors(root: JsonArray): JsonObject | null {
+  const records = root.items;
+  if (records.length === 0 || records.some((r) => r.kind !== 'object')) return null;
+  const first = records[0] as JsonObject;
+  const taken = first.entries.filter((e) => e.key in TENSOR_OF_KEY);
+  if (taken.length === 0) return null;
+  const entries: JsonEntry[] = taken.map((e) => ({
+    key: TENSOR_OF_KEY[e.key],
+    keySpan: e.keySpan,
+    value: column(records as JsonObject[], e.key),
+  }));
+  return { kind: 'object', start: root.start, end: root.end, entries };
+}
+
+/** An array of objects none of whose first names a tensor (recordsAsTensors' null, said so). */
+export function recordsWithoutTensors(root: JsonNode): boolean {
+  return root.kind === 'array' && root.items.length > 0 && root.items.every((r) => r.kind === 'object');
+}
+
+/** The records' values of `key` as one vector (numbers) or one matrix (arrays of numbers, rows maybe ragged). */
+function column(records: JsonObject[], key: string): JsonVector | JsonMatrix {
+  const values = records.map((record, i) => {
+    const entry = record.entries.find((e) => e.key === key);
+    if (!entry) {
+      throw new InputError(
+        `record ${i} has no "${key}", which record 0 has; every record needs the same keys`,
+        record.start,
+        record.start + 1,
+        'no-tensor',
+      );
+    }
+    return entry.value;
+  });
+  const numbers = values[0].kind === 'number';
+  const wrong = values.findIndex((v) => (numbers ? v.kind !== 'number' : v.kind !== 'vector'));
+  if (wrong >= 0) {
+    const v = values[wrong];
+    const want =
+      wrong === 0 ? 'a number or a flat array of numbers' : `${numbers ? 'a number' : 'a flat array of numbers'}, as record 0's is`;
+    const label = TENSOR_OF_KEY[key] === 'labels' ? ' (a label is a class index 0…K−1)' : '';
+    throw new InputError(`record ${wrong}: "${key}" is ${what(v)}; it must be ${want}${label}`, v.start, v.end, 'not-numeric');
+  }
+  const start = values[0].start;
+  const end = values[values.length - 1].end;
+  if (numbers) {
+    const data = Float64Array.from(values, (v) => (v as { value: number }).value);
+    const spans = new Float64Array(2 * values.length);
+    values.forEach((v, i) => spans.set([v.start, v.end], 2 * i));
+    return { kind: 'vector', start, end, data, spans };
+  }
+  const rows = values as JsonVector[];
+  const rowOffsets = new Float64Array(rows.length + 1);
+  rows.forEach((r, i) => (rowOffsets[i + 1] = rowOffsets[i] + r.data.length));
+  const data = new Float64Array(rowOffsets[rows.length]);
+  const rowSpans = new Float64Array(2 * rows.length);
+  rows.forEach((r, i) => {
+    data.set(r.data, rowOffsets[i]);
+    rowSpans.set([r.start, r.end], 2 * i);
+  });
+  const cols = rows.every((r) => r.data.length === rows[0].data.length) ? rows[0].data.length : -1;
+  return { kind: 'matrix', start, end, rows: rows.length, cols, data, rowOffsets, rowSpans };
+}
+
+function what(node: JsonNode): string {
+  if (node.kind === 'number') return `the number ${node.value}`;
+  if (node.kind === 'string') return `the string ${JSON.stringify(node.value.length > 40 ? `${node.value.slice(0, 40)}…` : node.value)}`;
+  if (node.kind === 'matrix') return 'an array of arrays';
+  if (node.kind === 'array') return node.items.length === 0 ? 'an empty array' : 'an array that is not all numbers';
+  return node.kind === 'object' ? 'an object' : node.kind === 'null' ? 'null' : `the boolean ${node.kind}`;
+}

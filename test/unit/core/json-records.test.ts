@@ -1,0 +1,113 @@
+/**
+ * A JSON file of one object per sample, [{"logits": [...], "label": 3}, …], as a loop that appends
+ * a dict per sample and calls json.dump writes it: read as the object of tensors, bit for bit, with
+ * every message, range and element placed inside the record it came from.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze } from '../../../src/core/analysis';
+import type { ClassificationData, RegressionData } from '../../../src/core/dataset';
+import { parseJson } from '../../../src/core/json';
+import { rolesFromJson } from '../../../src/core/jsonRoles';
+import { LineIndex, formatLocation } from '../../../src/core/lineIndex';
+import { loadTensorFile } from '../../../src/core/load';
+import { jsonOf, seededLogitRows, seededProbabilityRows, type LogitRows } from '../../helpers/logitFiles';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** One record a line, an id first, as json.dump(records, indent=None) with a newline after each. */
+function recordsOf({ logits, labels }: LogitRows, key = 'logits', labelKey = 'label'): string {
+  return `[${logits.map((row, i) => `{"id": "img_${i}.jpg", "${key}": [${row.join(', ')}], "${labelKey}": ${labels[i]}}`).join(',\n ')}]\n`;
+}
+
+/** "LINE:COL: message" and the text each problem's range covers. */
+function problemsOf(text: string) {
+  const index = new LineIndex(enc(text));
+  const loaded = loadTensorFile(enc(text), 'r.json');
+  assert.equal(loaded.dataset, null);
+  return loaded.problems.map((p) => ({
+    at: `${formatLocation('', index, p.start).slice(1)}: ${p.message}`,
+    text: text.slice(p.start, p.end),
+  }));
+}
+
+describe('JSON records: one object per sample', () => {
+  it('logits and a label (or "labels"), with an id beside them: the object layout’s data and loss, bit for bit', () => {
+    const rows = seededLogitRows(50, 6, 21);
+    const columns = loadTensorFile(enc(jsonOf(rows)), 'c.json').dataset as ClassificationData;
+    for (const labelKey of ['label', 'labels']) {
+      const loaded = loadTensorFile(enc(recordsOf(rows, 'logits', labelKey)), 'r.json');
+      assert.deepEqual(loaded.problems, [], labelKey);
+      const records = loaded.dataset as ClassificationData;
+      assert.deepEqual([records.n, records.k, records.input], [50, 6, 'logits']);
+      assert.deepEqual(records.values, columns.values);
+      assert.deepEqual(records.labels, columns.labels);
+      assert.equal(analyze(records).loss, analyze(columns).loss);
+    }
+  });
+
+  it('probabilities; a regression of one prediction and target a record; soft targets', () => {
+    const probs = seededProbabilityRows(20, 4, 5);
+    const p = loadTensorFile(enc(recordsOf(probs, 'probabilities')), 'r.json').dataset as ClassificationData;
+    assert.equal(p.input, 'probabilities');
+    assert.deepEqual(p.values, (loadTensorFile(enc(jsonOf(probs, 'probabilities')), 'c.json').dataset as ClassificationData).values);
+    const regression = loadTensorFile(enc('[{"prediction": 2.5, "target": 3}, {"prediction": 1, "target": 1.5}]'), 'r.json');
+    assert.deepEqual(regression.problems, []);
+    const r = regression.dataset as RegressionData;
+    assert.deepEqual([r.task, [...r.predictions], [...r.targets]], ['regression', [2.5, 1], [3, 1.5]]);
+    // MSE of (−0.5, −0.5): 0.25.
+    assert.equal(analyze(r).loss, 0.25);
+    const soft = loadTensorFile(enc('[{"logits": [0, 0], "targets": [0.25, 0.75]}, {"logits": [1, 0], "targets": [1, 0]}]'), 'r.json');
+    assert.deepEqual(soft.problems, []);
+    // Row 0: log 2; row 1: log(1 + e⁻¹).
+    assert.ok(Math.abs(analyze(soft.dataset!).loss - (Math.log(2) + Math.log1p(Math.exp(-1))) / 2) < 1e-15);
+  });
+
+  it('every element of every record keeps its place in the file', () => {
+    const text = recordsOf(seededLogitRows(5, 3, 8));
+    const root = parseJson(enc(text));
+    const roles = rolesFromJson(root, enc(text));
+    const lines = text.split('\n');
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j < 3; j++) {
+        const at = roles.logits!.elementSpan(i, j);
+        assert.equal(Number(text.slice(at.start, at.end)), roles.logits!.data[i * 3 + j], `logit ${i},${j}`);
+        assert.equal(new LineIndex(enc(text)).position(at.start).line, i, `logit ${i},${j} on record ${i}'s line`);
+      }
+      const label = roles.labels!.elementSpan(i, 0);
+      assert.equal(text.slice(label.start, label.end), String(roles.labels!.data[i]));
+      assert.ok(lines[i].includes(`"label": ${roles.labels!.data[i]}}`));
+    }
+  });
+
+  it('a short row, a label out of range, a record without a key, a value of another kind: each at its record', () => {
+    const two = '[{"logits": [1, 2, 3], "label": 2},\n {"logits": [1, 2], "label": 7}]\n';
+    assert.deepEqual(problemsOf(two), [
+      { at: '2:13: sample 1 of "logits" has 2 values, expected 3 like sample 0; every row needs one value per class', text: '[1, 2]' },
+      { at: '2:30: label 7 of sample 1 is out of range for 3 classes (valid: 0…2)', text: '7' },
+    ]);
+    assert.deepEqual(problemsOf('[{"logits": [1, 2, 3], "label": 2},\n {"logits": [1, 2, 3]}]'), [
+      { at: '2:2: record 1 has no "label", which record 0 has; every record needs the same keys', text: '{' },
+    ]);
+    assert.deepEqual(problemsOf('[{"logits": [1, 2], "label": 1},\n {"logits": [1, 2], "label": "dog"}]'), [
+      {
+        at: '2:30: record 1: "label" is the string "dog"; it must be a number, as record 0\'s is (a label is a class index 0…K−1)',
+        text: '"dog"',
+      },
+    ]);
+    assert.deepEqual(problemsOf('[{"logits": [[1, 2]], "label": 1}]'), [
+      { at: '1:13: record 0: "logits" is an array of arrays; it must be a number or a flat array of numbers', text: '[[1, 2]]' },
+    ]);
+  });
+
+  it('arrays that are not records keep the object layout’s message, which now names both layouts', () => {
+    const expected =
+      'expected a JSON object such as {"logits": [[...]], "labels": [...]}, or one object per sample such as [{"logits": [...], "label": 3}, …]; found';
+    assert.equal(problemsOf('[[1, 2], [3, 4]]')[0].at, `1:1: ${expected} an array`);
+    assert.equal(
+      problemsOf('[{"score": 1}, {"score": 2}]')[0].at,
+      `1:1: ${expected} objects with no "logits", "probabilities" or "predictions"`,
+    );
+    assert.equal(problemsOf('[]')[0].at, `1:1: ${expected} an array`);
+  });
+});
