@@ -134,7 +134,7 @@ class JsonParser {
       const error = this.unexpected('after the end of the JSON value');
       if (c === 123 || c === 91)
         throw new InputError(
-          `${error.message}; a JSON file holds one value (one object per line is JSON Lines, which is not supported): merge them into one object`,
+          `${error.message}; a JSON file holds one value (one object per line is JSON Lines, which is not read): put the objects in one array, [{…}, {…}], or merge them into one object`,
           error.start,
           error.end,
           'syntax',

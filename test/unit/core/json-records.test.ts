@@ -100,6 +100,21 @@ describe('JSON records: one object per sample', () => {
     ]);
   });
 
+  it('JSON Lines (one object a line): the message says to put them in one array, and that array reads', () => {
+    const lines = '{"logits": [1, 2, 3], "label": 2}\n{"logits": [3, 2, 1], "label": 0}\n';
+    assert.deepEqual(problemsOf(lines), [
+      {
+        at: "2:1: unexpected '{' after the end of the JSON value; a JSON file holds one value (one object per line is JSON Lines, which is not read): put the objects in one array, [{…}, {…}], or merge them into one object",
+        text: '{',
+      },
+    ]);
+    const wrapped = loadTensorFile(enc(`[${lines.trim().split('\n').join(',\n')}]`), 'r.json');
+    assert.deepEqual(wrapped.problems, []);
+    // Each sample's loss: log(e¹ + e² + e³) − 3 for both.
+    const expected = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3;
+    assert.ok(Math.abs(analyze(wrapped.dataset!).loss - expected) < 1e-15);
+  });
+
   it('arrays that are not records keep the object layout’s message, which now names both layouts', () => {
     const expected =
       'expected a JSON object such as {"logits": [[...]], "labels": [...]}, or one object per sample such as [{"logits": [...], "label": 3}, …]; found';
