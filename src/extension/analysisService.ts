@@ -169,7 +169,7 @@ export class AnalysisService implements vscode.Disposable {
     const format = formatOf(uri.path);
     if (document && !['npy', 'npz', 'safetensors', 'pt'].includes(format ?? '')) {
       const analysis = await this.analyzeDocument(document, token);
-      if (!analysis) throw new NotATensorFileError(notATensorFileMessage(baseName(uri)));
+      if (!analysis) throw new NotATensorFileError(notATensorFileMessage(baseName(uri), firstLines(document)));
       return analysis;
     }
     const cached = this.get(uri);
@@ -185,7 +185,7 @@ export class AnalysisService implements vscode.Disposable {
     // An archive of any size goes to a worker: a small one may still inflate to far more than its size.
     if (archive || stat.size > readSettings().workerThresholdBytes) return this.analyzeLarge(uri, archive, token);
     const bytes = await vscode.workspace.fs.readFile(uri);
-    if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(notATensorFileMessage(baseName(uri)));
+    if (!looksLikeTensorFile(uri.path, bytes)) throw new NotATensorFileError(notATensorFileMessage(baseName(uri), bytes));
     return this.run(uri, { bytes }, undefined, true, token, { siblings: await this.siblings.get(uri) });
   }
 
@@ -340,4 +340,10 @@ function readsParts(fileName: string): boolean {
 
 export function baseName(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf('/') + 1);
+}
+
+/** A document's first lines as bytes (a few blank lines before the header included), for notATensorFileMessage. */
+function firstLines(document: vscode.TextDocument): Uint8Array {
+  const last = Math.min(document.lineCount - 1, 20);
+  return new TextEncoder().encode(document.getText(new vscode.Range(0, 0, last, document.lineAt(last).text.length)));
 }

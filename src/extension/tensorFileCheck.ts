@@ -2,6 +2,8 @@
  * Cheap tests that a file is one of ours, so other JSON/CSV files get no diagnostics and the
  * commands say plainly what they expected. No vscode import: the worker uses them too.
  */
+import { parseCsvHeader } from '../core/csv';
+import { missingHeaderError } from '../core/csvRoles';
 import { formatOf } from '../core/load';
 
 export const NOT_A_TENSOR_FILE =
@@ -21,9 +23,23 @@ export function isExportedAnalysis(fileName: string): boolean {
 export const EXPORTED_ANALYSIS_NOTE =
   'is an analysis written by Export Analysis (*.analysis.json), not a tensor file; open the data file it came from instead';
 
-/** Why a file is not analysed, starting with its name. */
-export function notATensorFileMessage(fileName: string): string {
-  return `${fileName} ${isExportedAnalysis(fileName) ? EXPORTED_ANALYSIS_NOTE : NOT_A_TENSOR_FILE}`;
+/**
+ * Why a file is not analysed, starting with its name. `head`, the file's first bytes: a CSV whose
+ * first line holds numbers (np.savetxt without a header) is told what the reader would say, not
+ * what a tensor file looks like in general.
+ */
+export function notATensorFileMessage(fileName: string, head?: Uint8Array): string {
+  if (isExportedAnalysis(fileName)) return `${fileName} ${EXPORTED_ANALYSIS_NOTE}`;
+  const noHeader = head && formatOf(fileName) === 'csv' ? headerlessReason(head, /\.tsv$/i.test(fileName)) : null;
+  return `${fileName} ${noHeader ? `is not a tensor file yet: ${noHeader}` : NOT_A_TENSOR_FILE}`;
+}
+
+function headerlessReason(head: Uint8Array, tsv: boolean): string | null {
+  try {
+    return missingHeaderError(parseCsvHeader(head, tsv ? '\t' : undefined))?.message ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** looksLikeTensorFile on a document's text, before (and without) encoding it. */

@@ -54,6 +54,36 @@ describe('exported analyses are not tensor files', () => {
   });
 });
 
+describe('Analyze File on a CSV with no header row (np.savetxt without header=)', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+
+  it('is not taken for a tensor file (no diagnostics on open), and the command says what the reader would', () => {
+    const text = '\n1.5,-0.25,2\n0.5,0.75,0\n';
+    assert.equal(looksLikeTensorFile('/w/x.csv', enc(text)), false);
+    assert.equal(looksLikeTensorText('/w/x.csv', text), false);
+    assert.equal(
+      notATensorFileMessage('x.csv', enc(text)),
+      'x.csv is not a tensor file yet: the first line holds numbers, not column names; add a header row such as logit_0,logit_1,label',
+    );
+    assert.match(notATensorFileMessage('x.tsv', enc('1.5\t2\t0\n')), /^x\.tsv is not a tensor file yet: the first line holds numbers/);
+    assert.match(
+      notATensorFileMessage('x.csv', enc('1.5 2 0\n')),
+      /^x\.csv is not a tensor file yet: the first line holds numbers separated by spaces/,
+    );
+  });
+
+  it('any other CSV or JSON keeps the general message', () => {
+    for (const [name, text] of [
+      ['notes.csv', 'name,age\nada,36\n'],
+      ['notes.json', '[1, 2]'],
+      ['odd.csv', '\u0000\u0001'],
+    ]) {
+      assert.equal(notATensorFileMessage(name, enc(text)), notATensorFileMessage(name), name);
+      assert.match(notATensorFileMessage(name, enc(text)), new RegExp(`^${name.replace('.', '\\.')} is not a tensor file: expected`));
+    }
+  });
+});
+
 describe('menus (package.json)', () => {
   const menus = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).contributes.menus;
   /** The regular expression of a `resourceFilename =~ /…/i` when clause. */
