@@ -1,0 +1,62 @@
+/**
+ * Exports as users write them, in the editor: a CSV with an id and a quoted file name beside the
+ * logits, and a JSON of one object per sample. No diagnostics, and the hover on a sample after a
+ * quoted comma gives the core's loss for that sample.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { sampleSpan } from '../../../src/core/dataset';
+import { num } from '../../../src/extension/format';
+import { coreAnalysis, hoverText, open, waitFor, workspaceFile } from './util';
+
+const CSV = [
+  'id,file,logit_0,logit_1,logit_2,label,taken',
+  '0,"cat, 1.jpg",2.0,1.0,0.1,0,2024-01-05',
+  '1,"dog ""big"".jpg",0.5,2.5,0.3,1,',
+  '2,"bird, 2, small.jpg",1.2,0.2,3.1,0,2024-01-07',
+  '',
+].join('\n');
+
+const RECORDS = `[${[
+  '{"id": "a.jpg", "logits": [2.0, 1.0, 0.1], "label": 0}',
+  '{"id": "b.jpg", "logits": [0.5, 2.5, 0.3], "label": 1}',
+  '{"id": "c.jpg", "logits": [1.2, 0.2, 3.1], "label": 0}',
+].join(',\n ')}]\n`;
+
+describe('exports as users write them', function () {
+  this.timeout(60000);
+
+  before(() => {
+    writeFileSync(workspaceFile('with-ids.csv').fsPath, CSV);
+    writeFileSync(workspaceFile('records.json').fsPath, RECORDS);
+  });
+
+  for (const name of ['with-ids.csv', 'records.json']) {
+    it(`${name}: no diagnostics, and each sample's hover is the core's loss for it`, async () => {
+      const editor = await open(name);
+      const core = coreAnalysis(editor.document.uri);
+      assert.deepEqual(core.problems, []);
+      assert.ok(core.dataset?.task === 'classification' && core.analysis?.task === 'classification');
+      for (const i of [0, 1, 2]) {
+        const span = sampleSpan(core.dataset, i)!;
+        // Past the quoted file name (its comma) on the CSV's row; inside the record's logits in the JSON.
+        const at = editor.document.positionAt(name.endsWith('.csv') ? span.end - 2 : span.start + 2);
+        const text = await waitFor(`hover on sample ${i}`, async () => {
+          const t = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, at));
+          return t.includes('Gradient Lens') && t;
+        });
+        assert.ok(text.includes(`sample ${i}** — loss **${num(core.analysis.losses[i])}**`), text);
+      }
+      assert.deepEqual(vscode.languages.getDiagnostics(editor.document.uri), []);
+    });
+  }
+
+  it('the CSV’s losses are those of its logits alone (the text columns read nothing)', () => {
+    const core = coreAnalysis(workspaceFile('with-ids.csv'));
+    // Sample 1: logits (0.5, 2.5, 0.3), label 1: log(e^0.5 + e^2.5 + e^0.3) − 2.5.
+    const expected = Math.log(Math.exp(0.5) + Math.exp(2.5) + Math.exp(0.3)) - 2.5;
+    assert.ok(core.analysis?.task === 'classification');
+    assert.ok(Math.abs(core.analysis.losses[1] - expected) < 1e-15);
+  });
+});
