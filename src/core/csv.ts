@@ -239,7 +239,7 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
  * end). A quoted cell may hold the delimiter, and "" for a quote, but must close on its line; -1
  * when it does not, or when more than spaces follow the closing quote (textQuoteError).
  */
-function textCellEnd(b: Uint8Array, start: number, delim: number): number {
+export function textCellEnd(b: Uint8Array, start: number, delim: number): number {
   let i = start;
   while (b[i] === 32 || (b[i] === 9 && delim !== 9)) i++;
   if (b[i] !== 34) {

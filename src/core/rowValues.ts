@@ -4,19 +4,18 @@
  * scanNumber, so the same bits). The worker's fast path keeps each row's span and fills the logits
  * from these afterwards, a row at a time when a view asks first.
  */
+import { textCellEnd } from './csv';
 import { scanNumber, type NumberScan } from './numberScan';
 
 const scan: NumberScan = { value: 0, end: 0, error: null };
 
 /**
- * The end of a number cell at b[p], bare or in double quotes (R's write.csv quotes row names:
- * `"1"`), when it ends before `end`; else −1.
+ * Where a cell before the logits ends (the delimiter after it), when it ends before `end`; else
+ * −1. Any text, as the full reader passes over a column no role reads (csv.ts textCellEnd):
+ * pandas' index of numbers or of strings, R's quoted row names (`"1"`), a label read already.
  */
-export function indexCellEnd(b: Uint8Array, p: number, end: number, scan: NumberScan): number {
-  const quoted = b[p] === 34;
-  scanNumber(b, quoted ? p + 1 : p, scan);
-  if (scan.error !== null) return -1;
-  const after = quoted ? (b[scan.end] === 34 ? scan.end + 1 : -1) : scan.end;
+export function passedCellEnd(b: Uint8Array, p: number, end: number, delimiter: number): number {
+  const after = textCellEnd(b, p, delimiter);
   return after >= 0 && after < end ? after : -1;
 }
 
@@ -39,7 +38,7 @@ export function readRowValues(
   let p = start;
   if (b[p] === 91) p++; // JSON's '['
   for (let j = 0; j < before; j++) {
-    const after = indexCellEnd(b, p, end, scan);
+    const after = passedCellEnd(b, p, end, delimiter);
     if (after < 0 || b[after] !== delimiter) return false;
     p = after + 1;
   }

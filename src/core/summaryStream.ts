@@ -16,7 +16,7 @@
 import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type OddRows, type OutOfRangeLabels, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
-import { indexCellEnd } from './rowValues';
+import { passedCellEnd } from './rowValues';
 import { startsWithBom } from './fileSignature';
 import type { LineTables } from './lineIndex';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from './jsonClasses';
@@ -213,8 +213,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       const at = summer.rows * k;
       const next = lineEnd === len ? len : lineEnd + 1;
       if (this.leading > 0) {
-        // An unnamed first column (pandas' index; R's row names, quoted): a number, which the full reader reads and ignores.
-        const after = indexCellEnd(b, p, end, scan);
+        // An unnamed first column (pandas' index, of numbers or strings; R's row names, quoted): passed over as the full reader passes it.
+        const after = passedCellEnd(b, p, end, delimiter);
         if (after < 0 || b[after] !== delimiter) {
           if (!this.readPast(summer, b, next, base)) return -1;
           p = next;

@@ -14,7 +14,7 @@
  */
 import { ownOrSiblingClassNames, type ReadSibling } from '../core/classNames';
 import type { ClassesEntry } from '../core/jsonClasses';
-import { csvLineCheck, parseCsvHeader } from '../core/csv';
+import { csvLineCheck, parseCsvHeader, textCellEnd } from '../core/csv';
 import { missingHeaderError } from '../core/csvRoles';
 import { jsonRowError } from '../core/json';
 import { notTextProblem } from '../core/fileSignature';
@@ -181,11 +181,13 @@ function oddJsonRowProblems(oddRows: OddRows, k: number, key: 'logits' | 'probab
 function csvLabelSpan(f: ChunkFile, start: number, end: number, { labelFirst = false, leading = 0, delimiter = 44 }: RowLayout): number[] {
   if (labelFirst) {
     const cell = (bytes: Uint8Array): number[] | null => {
-      const from = leading > 0 ? bytes.indexOf(delimiter) + 1 : 0;
-      const to = from > 0 || leading === 0 ? bytes.indexOf(delimiter, from) : -1;
+      // The unnamed cell as the streams passed over it (quoted, it may hold the delimiter).
+      const passed = leading > 0 ? textCellEnd(bytes, 0, delimiter) : -1;
+      const from = leading === 0 ? 0 : passed >= 0 && passed < bytes.length ? passed + 1 : -1;
+      const to = from >= 0 ? bytes.indexOf(delimiter, from) : -1;
       return to < 0 ? null : [start + from, start + to];
     };
-    // An unnamed cell is a number the stream took, of any length: the whole row when 4 KB does not hold the label.
+    // An unnamed cell the stream took may be of any length: the whole row when 4 KB does not hold the label.
     return cell(readAt(f, start, Math.min(end - start, 4096))) ?? cell(readAt(f, start, end - start))!;
   }
   const last = MAX_CSV_LABEL_CHARS + 1;

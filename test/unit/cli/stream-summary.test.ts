@@ -89,7 +89,9 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       ),
       // pandas' df.to_csv() writes its index as a first, unnamed column.
       'pandas-index.csv': [',' + header, ...csvBody.map((line, i) => `${i},${line}`)].join('\n') + '\n',
-      'pandas-bad-index.csv': [',' + header, ...csvBody.map((line, i) => `${i === 20 ? 'x' : i},${line}`)].join('\n') + '\n',
+      // An index cell that is not a number is passed over (the full reader passes over columns no role reads); one whose quote does not close is not.
+      'pandas-text-index.csv': [',' + header, ...csvBody.map((line, i) => `${i === 20 ? 'x' : i},${line}`)].join('\n') + '\n',
+      'pandas-open-index.csv': [',' + header, ...csvBody.map((line, i) => `${i === 20 ? '"x' : i},${line}`)].join('\n') + '\n',
       'two-unnamed.csv': [',,' + header, ...csvBody.map((line, i) => `${i},${i},${line}`)].join('\n') + '\n',
       // The label's column first (a DataFrame built with it first).
       'label-first.csv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]},${r.join(',')}`)].join('\n') + '\n',
@@ -125,6 +127,10 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
         ['""' + ',' + header.replace(/[^,]+/g, '"$&"'), ...csvBody.map((line, i) => `"${i + 1}",${line}`)].join('\n') + '\n',
       'r-bad-rowname.csv': ['"",' + header, ...csvBody.map((line, i) => `"${i === 20 ? 'x' : i + 1}",${line}`)].join('\n') + '\n',
       'r-open-rowname.csv': ['"",' + header, ...csvBody.map((line, i) => `"${i + 1}${i === 20 ? '' : '"'},${line}`)].join('\n') + '\n',
+      // pandas' index of strings (df.to_csv() of a DataFrame indexed by file name), quoted with commas in it.
+      'string-index.csv': [',' + header, ...csvBody.map((line, i) => `"img ${i}, crop ""a"".jpg",${line}`)].join('\n') + '\n',
+      'string-index-range.csv':
+        [',' + header, ...csvBody.map((line, i) => `img_${i}.jpg,${i === 30 ? line.replace(/\d+$/, '5') : line}`)].join('\n') + '\n',
       'r-quoted-label.csv': [header, ...csvBody.map((line, i) => (i === 20 ? line.replace(/,(\d+)$/, ',"$1"') : line))].join('\n') + '\n',
       // A UTF-8 byte order mark (Excel's "CSV UTF-8", pandas' encoding='utf-8-sig'), and one not at the file's start.
       'bom.csv': '\ufeff' + [header, ...csvBody].join('\r\n') + '\r\n',
@@ -202,7 +208,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');

@@ -169,13 +169,19 @@ test('a CSV with pandasâ€™ index as its first, unnamed column (df.to_csv()): the
     const path = write('indexed.csv', text);
     assertSameInCsvParts(path, 'indexed.csv', text);
   }
-  // Not numbers in it, or two unnamed columns: refused, as the full reader reports or reads them.
+  // Any text in it (pandas' index of strings), or an empty cell: passed over, as the full reader passes it.
   const lines = csv(d, '\n', '\n').split('\n');
   const indexed = (cell: (i: number) => string, header = ',') =>
     [header + lines[0], ...lines.slice(1, -1).map((line, i) => `${cell(i)},${line}`), ''].join('\n');
   for (const [name, text] of [
     ['index-a.csv', indexed((i) => (i === 30 ? 'a' : String(i)))],
     ['index-empty.csv', indexed((i) => (i === 30 ? '' : String(i)))],
+    ['index-strings.csv', indexed((i) => `"sample ${i}, ""a"""`)],
+  ])
+    assertSameInCsvParts(write(name, text), name, text);
+  // A quote not closed on its line, or two unnamed columns: refused, as the full reader reports or reads them.
+  for (const [name, text] of [
+    ['index-open.csv', indexed((i) => (i === 30 ? '"a' : String(i)))],
     ['index-two.csv', indexed((i) => `${i},${i}`, ',,')],
   ]) {
     const path = write(name, text);
@@ -201,8 +207,9 @@ test('a CSV with its label column first (label,logit_0,â€¦): the full pipelineâ€
     const path = write('label-first.csv', text);
     assertSameInCsvParts(path, 'label-first.csv', text);
   }
-  // After pandas' index (df.to_csv() of a DataFrame built with the label first), and R's quoted row names.
-  for (const index of [String, (i: number) => `"${i + 1}"`]) {
+  // After pandas' index (df.to_csv() of a DataFrame built with the label first) of numbers or of
+  // strings (quoted, with commas in them), and R's quoted row names: the logits fill from the rows too.
+  for (const index of [String, (i: number) => `"${i + 1}"`, (i: number) => `img_${i}.jpg`, (i: number) => `"img ${i}, crop ""a"".jpg"`]) {
     const lines = labelFirst('\n').split('\n');
     const text = [`,${lines[0]}`, ...lines.slice(1, -1).map((line, i) => `${index(i)},${line}`), ''].join('\n');
     assertSameInCsvParts(write('index-label-first.csv', text), 'index-label-first.csv', text);
@@ -219,7 +226,7 @@ test('a CSV with its label column first (label,logit_0,â€¦): the full pipelineâ€
     assert.ok(wideText.length > 2 * 256 * 1024, 'more than two reads');
     assertSame(write('wide-label-first.csv', wideText), 'wide-label-first.csv', wideText, {}, 1 << 30, 1);
   }
-  // A label that is not a whole number, a logit that is not a number, a row a cell short, an index that is not a number: refused.
+  // A label that is not a whole number, a logit that is not a number, a row a cell short, an index quoted and not closed: refused.
   const rowsOf = (text: string) => text.split('\n');
   const base = rowsOf(labelFirst('\n'));
   const withLine = (at: number, line: string) => [...base.slice(0, at), line, ...base.slice(at + 1)].join('\n');
@@ -228,7 +235,7 @@ test('a CSV with its label column first (label,logit_0,â€¦): the full pipelineâ€
     ['label-half.csv', withLine(20, `1.5,${d.rows[19].join(',')}`)],
     ['logit-x.csv', withLine(20, `1,${d.rows[19].slice(0, -1).join(',')},x`)],
     ['short.csv', withLine(20, `1,${d.rows[19].slice(0, -1).join(',')}`)],
-    ['index-x-then-label.csv', [`,${base[0]}`, ...base.slice(1, -1).map((line, i) => `${i === 20 ? 'x' : i},${line}`), ''].join('\n')],
+    ['index-open-then-label.csv', [`,${base[0]}`, ...base.slice(1, -1).map((line, i) => `${i === 20 ? '"x' : i},${line}`), ''].join('\n')],
   ]) {
     const path = write(name, text);
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, name);

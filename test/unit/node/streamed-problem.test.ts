@@ -945,21 +945,18 @@ test('a CSV with its label column first: labels out of range listed from the par
       .split('\n')
       .map((line, i) => (i === 0 ? `,${line}` : line && `${index(i - 1)},${line}`))
       .join('\n');
-  for (const [name, text, unnamed] of [
-    ['label-first.csv', labelFirstCsv(oneBased), false],
+  const rName = (i: number) => `"${i === 7 ? `1.${'5'.repeat(5000)}` : i + 1}"`;
+  // pandas' index of strings, quoted with commas in it; one of 5,000 characters, past the first read of the row.
+  const fileName = (i: number) => (i === 9 ? `"${'a, '.repeat(1700)}"` : `"img ${i}, crop ""a"".jpg"`);
+  for (const [name, text, index] of [
+    ['label-first.csv', labelFirstCsv(oneBased), null],
+    ['label-first-crlf.csv', labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i % 9 === 3 ? -100 : l)) }, '\r\n'), null],
+    ['index-label-first.csv', indexed(labelFirstCsv(oneBased), String), String],
+    ['r-label-first.csv', indexed(labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i === 7 ? 6 : l)) }), rName), rName],
     [
-      'label-first-crlf.csv',
-      labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i % 9 === 3 ? -100 : l)) }, '\r\n'),
-      false,
-    ],
-    ['index-label-first.csv', indexed(labelFirstCsv(oneBased), String), true],
-    [
-      'r-label-first.csv',
-      indexed(
-        labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i === 7 ? 6 : l)) }),
-        (i) => `"${i === 7 ? `1.${'5'.repeat(5000)}` : i + 1}"`,
-      ),
-      true,
+      'strings-label-first.csv',
+      indexed(labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i === 9 ? 6 : l)) }), fileName),
+      fileName,
     ],
   ] as const) {
     const { problems } = assertListedFromParts(name, text);
@@ -968,7 +965,12 @@ test('a CSV with its label column first: labels out of range listed from the par
     const bytes = new TextEncoder().encode(text);
     for (const p of problems.slice(0, 20)) {
       const lineStart = bytes.lastIndexOf(10, p.start - 1) + 1;
-      assert.equal(p.start, unnamed ? bytes.indexOf(44, lineStart) + 1 : lineStart, `${name}: ${p.message} is the label's cell`);
+      const row = Number(/of sample (\d+)/.exec(p.message)![1]);
+      assert.equal(
+        p.start,
+        lineStart + (index ? new TextEncoder().encode(index(row)).length + 1 : 0),
+        `${name}: ${p.message} is the label's cell`,
+      );
       assert.equal(bytes[p.end], 44, `${name}: ${p.message} ends at the cell's comma`);
     }
     const path = join(dir, name);
