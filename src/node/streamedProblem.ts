@@ -96,9 +96,11 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
  */
 function missingHeaderProblem(f: ChunkFile, tsv: boolean): Problem | null {
   const head = readAt(f, 0, Math.min(f.size, HEADER_BYTES));
-  if (head.length < f.size && indexOfByte(head, 10) < 0 && indexOfByte(head, 13) < 0) return null;
   try {
-    return missingHeaderError(parseCsvHeader(head, tsv ? '\t' : undefined))?.toProblem() ?? null;
+    const header = parseCsvHeader(head, tsv ? '\t' : undefined);
+    // A header line that runs past the bytes read is not all of it.
+    if (head.length < f.size && header.columnSpans[header.columnSpans.length - 1] >= head.length) return null;
+    return missingHeaderError(header)?.toProblem() ?? null;
   } catch {
     return null;
   }
