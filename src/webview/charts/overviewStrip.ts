@@ -72,20 +72,29 @@ export function overviewStrip(doc: Document, o: OverviewStripOptions): SVGSVGEle
       .attr('fill', m.tag ? 'var(--vscode-focusBorder, currentColor)' : 'currentColor');
     g.append('title').text(`${m.index} · ${m.name}${m.tag ? ` (${m.tag})` : ''}`);
   }
-  // Names for the tagged classes only, pushed apart so they do not overlap.
-  let lastEnd = -Infinity;
-  for (const m of [...o.marks].filter((m) => m.tag).sort((a, b) => a.index - b.index)) {
-    const text = `${m.tag}: ${m.name}`;
-    const tw = Math.min(160, text.length * 6);
-    const x = Math.max(0, Math.min(w - tw, Math.max(lastEnd + 6, at(m.index) - tw / 2)));
+  // Names for the tagged classes only, each centred on its mark where it fits, pushed apart so they
+  // do not overlap: rightwards from the left edge, then leftwards from the right edge (two
+  // classes near the end, as 932 and 975 of 1,000, would otherwise both be pinned to it).
+  const names = [...o.marks]
+    .filter((m) => m.tag)
+    .sort((a, b) => a.index - b.index)
+    .map((m) => {
+      const text = `${m.tag}: ${m.name}`;
+      const tw = Math.min(160, text.length * 6);
+      return { text, tw, x: at(m.index) - tw / 2 };
+    });
+  let lastEnd = -6;
+  for (const n of names) lastEnd = (n.x = Math.max(n.x, lastEnd + 6)) + n.tw;
+  let nextStart = w + 6;
+  for (const n of [...names].reverse()) nextStart = n.x = Math.max(0, Math.min(n.x, nextStart - 6 - n.tw));
+  for (const n of names) {
     marks
       .append('text')
-      .attr('x', r2(x))
+      .attr('x', r2(n.x))
       .attr('y', H + 17)
       .attr('font-size', 10)
       .attr('fill', 'currentColor')
-      .text(text.length > 27 ? text.slice(0, 26) + '…' : text);
-    lastEnd = x + tw;
+      .text(n.text.length > 27 ? n.text.slice(0, 26) + '…' : n.text);
   }
   if (o.pick) {
     el.style.cursor = 'pointer';

@@ -211,6 +211,48 @@ test('overview strip: a click picks the class of largest p near the pointer', ()
   assert.deepEqual(picked, [42]);
 });
 
+test('overview strip: the true and predicted classes’ names never overlap, near either end or side by side', () => {
+  const { document } = dom();
+  const p = new Float64Array(1000).fill(0.001);
+  for (const [a, b] of [
+    [932, 975],
+    [998, 999],
+    [0, 1],
+    [500, 503],
+    [3, 990],
+  ]) {
+    const svg = overviewStrip(document, {
+      values: p,
+      marks: [
+        { index: a, name: String(a), tag: 'true' },
+        { index: b, name: String(b), tag: 'pred' },
+      ],
+      width: 700,
+      label: 'p',
+    });
+    const texts = Array.from(svg.querySelectorAll('text')).map((t) => ({ x: Number(t.getAttribute('x')), text: t.textContent! }));
+    assert.deepEqual(
+      texts.map((t) => t.text),
+      [`true: ${a}`, `pred: ${b}`],
+    );
+    // Each name inside the strip, and the first ends (at 6 px a character, as laid out) 6 px before the second starts.
+    for (const t of texts) assert.ok(t.x >= 0 && t.x + t.text.length * 6 <= 700, `${a}/${b}: ${t.text} at ${t.x}`);
+    assert.ok(texts[0].x + texts[0].text.length * 6 + 6 <= texts[1].x + 0.01, `${a}/${b}: ${JSON.stringify(texts)}`);
+  }
+  // Far apart, each is centred on its mark: (i + 0.5) / 1000 of the 692 px inside the 4 px margins.
+  const svg = overviewStrip(document, {
+    values: p,
+    marks: [
+      { index: 300, name: '300', tag: 'true' },
+      { index: 700, name: '700', tag: 'pred' },
+    ],
+    width: 700,
+    label: 'p',
+  });
+  const xs = Array.from(svg.querySelectorAll('text')).map((t) => Number(t.getAttribute('x')));
+  assert.deepEqual(xs, [Math.round((4 + (300.5 / 1000) * 692 - 27) * 100) / 100, Math.round((4 + (700.5 / 1000) * 692 - 27) * 100) / 100]);
+});
+
 test('symlogDecades: the decades a source spans, rounded up, between 1 and the cap', async () => {
   const { denseSource, jacobianSource, symlogDecades } = await import('../../../src/webview/charts/matrixSource');
   assert.equal(symlogDecades(denseSource([0.03, -0.2, 0, 0.1], 2, 2)), 1, '0.03 … 0.2 is under one decade');
