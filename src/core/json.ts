@@ -58,6 +58,17 @@ export interface JsonLiteral extends Span {
   kind: 'true' | 'false' | 'null';
 }
 
+/** A JSON Lines file (one value a line: `.jsonl`, `.ndjson`) as the array of its values, each where it is in the file. */
+export function parseJsonLines(bytes: Uint8Array): JsonArray {
+  const notText = notTextProblem(bytes, 'JSON');
+  if (notText) throw notText;
+  try {
+    return new JsonParser(bytes).parseLines();
+  } catch (error) {
+    throw withinFile(error, bytes.length);
+  }
+}
+
 /** Deeper nesting than any tensor file needs; the limit keeps hostile files off the stack. */
 export const MAX_DEPTH = 256;
 
@@ -134,7 +145,7 @@ class JsonParser {
       const error = this.unexpected('after the end of the JSON value');
       if (c === 123 || c === 91)
         throw new InputError(
-          `${error.message}; a JSON file holds one value (one object per line is JSON Lines, which is not read): put the objects in one array, [{…}, {…}], or merge them into one object`,
+          `${error.message}; a JSON file holds one value (one object per line is JSON Lines: name the file .jsonl, or put the objects in one array, [{…}, {…}])`,
           error.start,
           error.end,
           'syntax',
@@ -149,6 +160,28 @@ class JsonParser {
       throw error;
     }
     return node;
+  }
+
+  /** One value a line (JSON Lines), as the array of them; blank lines between are allowed. */
+  parseLines(): JsonArray {
+    const b = this.b;
+    if (startsWithBom(b)) this.pos = 3;
+    this.skipSpace();
+    if (this.pos >= b.length)
+      throw new InputError('the file is empty; expected one JSON object a line, such as {"logits": [...], "label": 3}', 0, 0, 'empty');
+    const start = this.pos;
+    const items: JsonNode[] = [];
+    while (this.pos < b.length) {
+      items.push(this.parseValue(0));
+      while (b[this.pos] === 32 || b[this.pos] === 9) this.pos++;
+      const c = b[this.pos];
+      if (c !== undefined && c !== 10 && c !== 13) {
+        const error = this.unexpected('after the JSON value on its line');
+        throw new InputError(`${error.message}; a JSON Lines file holds one value a line`, error.start, error.end, error.code);
+      }
+      this.skipSpace();
+    }
+    return { kind: 'array', start, end: items[items.length - 1].end, items };
   }
 
   private skipSpace(): void {

@@ -44,6 +44,12 @@ export function recordsWithoutTensors(root: JsonNode): boolean {
   return root.kind === 'array' && root.items.length > 0 && root.items.every((r) => r.kind === 'object');
 }
 
+/** A training run's manifest read as JSON Lines: its first line has "gradientLensRun" (src/core/trainingRun.ts). */
+export function isRunManifest(root: JsonNode): boolean {
+  const first = root.kind === 'array' ? root.items[0] : undefined;
+  return first?.kind === 'object' && first.entries.some((e) => e.key === 'gradientLensRun');
+}
+
 /** The records' values of `key` as one vector (numbers) or one matrix (arrays of numbers, rows maybe ragged). */
 function column(records: JsonObject[], key: string): JsonVector | JsonMatrix {
   const values = records.map((record, i) => {

@@ -7,7 +7,7 @@ import type { Located } from './located';
 import { InputError, problem, type Problem } from './problems';
 import type { NearMiss, Roles } from './buildDataset';
 import { lossFromJson } from './loss/parse';
-import { recordsAsTensors, recordsWithoutTensors } from './jsonRecords';
+import { isRunManifest, recordsAsTensors, recordsWithoutTensors } from './jsonRecords';
 import { isKnownTopLevelKey, unknownKeyWarning } from './topLevelKeys';
 
 export const TENSOR_KEYS = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'log_probabilities'] as const;
@@ -15,6 +15,14 @@ type TensorKey = (typeof TENSOR_KEYS)[number];
 
 export function rolesFromJson(file: JsonNode, bytes: Uint8Array): Roles {
   const root = (file.kind === 'array' && recordsAsTensors(file)) || file;
+  if (isRunManifest(root)) {
+    throw new InputError(
+      "this is a training run's manifest (run.jsonl), not a tensor file; open it with Gradient Lens: Open Training Run, or `gradient-lens run DIR`",
+      root.start,
+      Math.min(root.end, root.start + 1),
+      'not-object',
+    );
+  }
   if (root.kind !== 'object') {
     throw new InputError(
       `expected a JSON object such as {"logits": [[...]], "labels": [...]}, or one object per sample such as [{"logits": [...], "label": 3}, …]; found ${recordsWithoutTensors(root) ? 'objects with no "logits", "probabilities" or "predictions"' : describeNode(root)}`,

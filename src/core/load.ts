@@ -6,7 +6,7 @@ import { buildWithSiblingClasses, withSiblingNetworkClasses, type SiblingSource 
 import { parseCsv, parseCsvHeader } from './csv';
 import type { LoadResult } from './dataset';
 import { startsLikeNpy, startsLikeZip } from './fileSignature';
-import { parseJson } from './json';
+import { parseJson, parseJsonLines } from './json';
 import { findEntry, rolesFromJson } from './jsonRoles';
 import { missingHeaderError, rolesFromCsv } from './csvRoles';
 import { networkFromJson } from './networkJson';
@@ -42,9 +42,14 @@ export function lineIndexOf(bytes: Uint8Array, fileName: string): LineIndex {
   return new LineIndex(bytes, isBinaryFormat(formatOf(fileName)) ? byteOffsetTables(bytes.length) : undefined);
 }
 
+/** One JSON value a line (JSON Lines): read as an array of them, so one object per sample is records (jsonRecords.ts). */
+export function isJsonLines(fileName: string): boolean {
+  return /\.(jsonl|ndjson)$/i.test(fileName);
+}
+
 export function formatOf(fileName: string): FileFormat | null {
   const lower = fileName.toLowerCase();
-  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.json') || isJsonLines(lower)) return 'json';
   if (lower.endsWith('.csv') || lower.endsWith('.tsv')) return 'csv';
   if (lower.endsWith('.npy')) return 'npy';
   if (lower.endsWith('.npz')) return 'npz';
@@ -72,7 +77,7 @@ export function loadTensorFile(bytes: Uint8Array, fileName: string, options: Loa
   const format = formatOf(fileName) ?? sniff(bytes);
   try {
     if (format === 'json') {
-      const root = parseJson(bytes);
+      const root = isJsonLines(fileName) ? parseJsonLines(bytes) : parseJson(bytes);
       const user = userGradientsFromJson(root, bytes);
       if (root.kind === 'object' && findEntry(root, 'network'))
         return withUserGradients(

@@ -90,7 +90,7 @@ export class DiagnosticsController implements vscode.Disposable {
   }
 }
 
-const TEXT_TENSOR_FILE = /\.(json|csv|tsv)$/i;
+const TEXT_TENSOR_FILE = /\.(json|jsonl|ndjson|csv|tsv)$/i;
 
 export function isCandidate(document: vscode.TextDocument): boolean {
   return document.uri.scheme !== 'output' && TEXT_TENSOR_FILE.test(document.fileName);

@@ -19,6 +19,7 @@ import { useNativeByteSearch } from '../node/nativeByteSearch';
 /** Files the editor features attach to; analysis then checks the content is a tensor file. */
 export const TENSOR_DOCUMENTS: vscode.DocumentSelector = [
   { language: 'json', pattern: '**/*.json' },
+  { pattern: '**/*.{jsonl,ndjson}' },
   { language: 'csv' },
   { language: 'tsv' },
   { pattern: '**/*.{csv,tsv}' },

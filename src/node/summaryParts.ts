@@ -9,7 +9,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
-import { formatOf } from '../core/load';
+import { formatOf, isJsonLines } from '../core/load';
 import { OddRows, OutOfRangeLabels, type NotedLabels, type NotedOddRows, type RowTarget } from '../core/summaryRows';
 import { MAX_MESSAGES_PER_KIND } from '../core/buildDataset';
 import {
@@ -122,6 +122,8 @@ export type PartsFormat = 'csv' | 'tsv' | 'json';
 
 /** The format of a file the parts readers take, by its name, else null. */
 export function partsFormat(fileName: string): PartsFormat | null {
+  // JSON Lines is records, which only the full reader reads.
+  if (isJsonLines(fileName)) return null;
   const format = formatOf(fileName);
   if (format === 'csv') return /\.tsv$/i.test(fileName) ? 'tsv' : 'csv';
   return format === 'json' ? format : null;

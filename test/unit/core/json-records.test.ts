@@ -100,19 +100,50 @@ describe('JSON records: one object per sample', () => {
     ]);
   });
 
-  it('JSON Lines (one object a line): the message says to put them in one array, and that array reads', () => {
-    const lines = '{"logits": [1, 2, 3], "label": 2}\n{"logits": [3, 2, 1], "label": 0}\n';
-    assert.deepEqual(problemsOf(lines), [
+  it('JSON Lines (.jsonl, .ndjson): the same records, one a line, blank lines and CRLF between; in a .json, the message says to rename it', () => {
+    const rows = seededLogitRows(30, 4, 17);
+    const array = loadTensorFile(enc(recordsOf(rows)), 'r.json').dataset as ClassificationData;
+    const lines = recordsOf(rows).slice(1, -2).split(',\n ');
+    for (const [name, text] of [
+      ['r.jsonl', lines.join('\n') + '\n'],
+      ['r.ndjson', '\ufeff' + lines.join('\r\n\r\n')],
+    ]) {
+      const loaded = loadTensorFile(enc(text), name);
+      assert.deepEqual(loaded.problems, [], name);
+      const d = loaded.dataset as ClassificationData;
+      assert.deepEqual([d.n, d.k], [30, 4], name);
+      assert.deepEqual(d.values, array.values, name);
+      assert.deepEqual(d.labels, array.labels, name);
+    }
+    const two = '{"logits": [1, 2, 3], "label": 2}\n{"logits": [3, 2, 1], "label": 0}\n';
+    assert.deepEqual(problemsOf(two), [
       {
-        at: "2:1: unexpected '{' after the end of the JSON value; a JSON file holds one value (one object per line is JSON Lines, which is not read): put the objects in one array, [{…}, {…}], or merge them into one object",
+        at: "2:1: unexpected '{' after the end of the JSON value; a JSON file holds one value (one object per line is JSON Lines: name the file .jsonl, or put the objects in one array, [{…}, {…}])",
         text: '{',
       },
     ]);
-    const wrapped = loadTensorFile(enc(`[${lines.trim().split('\n').join(',\n')}]`), 'r.json');
-    assert.deepEqual(wrapped.problems, []);
     // Each sample's loss: log(e¹ + e² + e³) − 3 for both.
     const expected = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3;
-    assert.ok(Math.abs(analyze(wrapped.dataset!).loss - expected) < 1e-15);
+    assert.ok(Math.abs(analyze(loadTensorFile(enc(two), 'r.jsonl').dataset!).loss - expected) < 1e-15);
+  });
+
+  it('JSON Lines: two values on a line, an empty file, a label out of range, a run’s manifest: each said at its place', () => {
+    const at = (text: string, name = 'r.jsonl') => {
+      const loaded = loadTensorFile(enc(text), name);
+      assert.equal(loaded.dataset, null, text);
+      const index = new LineIndex(enc(text));
+      return loaded.problems.map((p) => `${formatLocation('', index, p.start).slice(1)}: ${p.message}`);
+    };
+    assert.deepEqual(at('{"logits": [1, 2], "label": 1} {"logits": [2, 1], "label": 0}\n'), [
+      "1:32: unexpected '{' after the JSON value on its line; a JSON Lines file holds one value a line",
+    ]);
+    assert.deepEqual(at('\n\n'), ['1:1: the file is empty; expected one JSON object a line, such as {"logits": [...], "label": 3}']);
+    assert.deepEqual(at('{"logits": [1, 2], "label": 0}\n\n{"logits": [2, 1], "label": 5}\n'), [
+      '3:29: label 5 of sample 1 is out of range for 2 classes (valid: 0…1)',
+    ]);
+    assert.deepEqual(at('{"gradientLensRun": 1, "classes": ["a", "b"]}\n{"step": 0, "file": "steps/0.npz"}\n', 'run.jsonl'), [
+      "1:1: this is a training run's manifest (run.jsonl), not a tensor file; open it with Gradient Lens: Open Training Run, or `gradient-lens run DIR`",
+    ]);
   });
 
   it('arrays that are not records keep the object layout’s message, which now names both layouts', () => {

@@ -97,9 +97,35 @@ describe('menus (package.json)', () => {
     const entry = menus['explorer/context'].find((e: { command: string }) => e.command === 'gradientLens.exportAnalysis');
     assert.ok(entry, 'explorer/context has gradientLens.exportAnalysis');
     const re = filenameRegex(entry.when);
-    for (const name of ['iris.json', 'logits.CSV', 'x.tsv', 'a.npy', 'a.npz', 'm.safetensors', 'm.pt', 'm.pth'])
+    for (const name of [
+      'iris.json',
+      'preds.jsonl',
+      'preds.NDJSON',
+      'logits.CSV',
+      'x.tsv',
+      'a.npy',
+      'a.npz',
+      'm.safetensors',
+      'm.pt',
+      'm.pth',
+    ])
       assert.equal(re.test(name), true, name);
     for (const name of ['iris.analysis.json', 'notes.txt', 'run.jsonl']) assert.equal(re.test(name), false, name);
+  });
+
+  it('Analyze File and the views are in the explorer menu of a .jsonl, not of a run’s run.jsonl (Open Training Run is)', () => {
+    const analyze = menus['explorer/context'].filter((e: { command: string }) => e.command !== 'gradientLens.openTrainingRun');
+    const extname = (when: string) => {
+      const m = /resourceExtname =~ \/(.*)\/([a-z]*) && resourceFilename != run\.jsonl/.exec(when);
+      assert.ok(m, when);
+      return new RegExp(m[1], m[2]);
+    };
+    for (const entry of analyze.filter((e: { when: string }) => e.when.startsWith('resourceExtname'))) {
+      assert.equal(extname(entry.when).test('.jsonl'), true, entry.command);
+      assert.equal(extname(entry.when).test('.ndjson'), true, entry.command);
+    }
+    const run = menus['explorer/context'].find((e: { command: string }) => e.command === 'gradientLens.openTrainingRun');
+    assert.match(run.when, /resourceFilename == run\.jsonl/);
   });
 
   it('the panel’s title bar has Pin when unpinned and Unpin when pinned', () => {

@@ -30,9 +30,11 @@ describe('exports as users write them', function () {
   before(() => {
     writeFileSync(workspaceFile('with-ids.csv').fsPath, CSV);
     writeFileSync(workspaceFile('records.json').fsPath, RECORDS);
+    // The same records as JSON Lines, one a line.
+    writeFileSync(workspaceFile('records.jsonl').fsPath, RECORDS.slice(1, -2).split(',\n ').join('\n') + '\n');
   });
 
-  for (const name of ['with-ids.csv', 'records.json']) {
+  for (const name of ['with-ids.csv', 'records.json', 'records.jsonl']) {
     it(`${name}: no diagnostics, and each sample's hover is the core's loss for it`, async () => {
       const editor = await open(name);
       const core = coreAnalysis(editor.document.uri);
@@ -42,6 +44,7 @@ describe('exports as users write them', function () {
         const span = sampleSpan(core.dataset, i)!;
         // Past the quoted file name (its comma) on the CSV's row; inside the record's logits in the JSON.
         const at = editor.document.positionAt(name.endsWith('.csv') ? span.end - 2 : span.start + 2);
+        if (name.endsWith('.jsonl')) assert.equal(at.line, i, 'one record a line');
         const text = await waitFor(`hover on sample ${i}`, async () => {
           const t = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, at));
           return t.includes('Gradient Lens') && t;
@@ -51,6 +54,19 @@ describe('exports as users write them', function () {
       assert.deepEqual(vscode.languages.getDiagnostics(editor.document.uri), []);
     });
   }
+
+  it('a broken .jsonl: the Problems panel has the core’s problem at its line', async () => {
+    writeFileSync(workspaceFile('broken.jsonl').fsPath, '{"logits": [1, 2], "label": 0}\n{"logits": [2, 1], "label": 5}\n');
+    const editor = await open('broken.jsonl');
+    const diagnostics = await waitFor('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(editor.document.uri);
+      return d.length > 0 && d;
+    });
+    assert.deepEqual(
+      diagnostics.map((d) => [d.message, d.range.start.line, d.range.start.character]),
+      [['label 5 of sample 1 is out of range for 2 classes (valid: 0…1)', 1, 28]],
+    );
+  });
 
   it('records.json: a CodeLens with each sample’s loss on its record’s line', async () => {
     const editor = await open('records.json');
