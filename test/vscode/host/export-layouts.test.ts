@@ -68,20 +68,22 @@ describe('exports as users write them', function () {
     );
   });
 
-  it('records.json: a CodeLens with each sample’s loss on its record’s line', async () => {
-    const editor = await open('records.json');
-    const core = coreAnalysis(editor.document.uri);
-    assert.ok(core.analysis?.task === 'classification');
-    const lenses = await waitFor('code lenses', async () => {
-      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 100);
-      return l.some((x) => x.command?.title.startsWith('loss')) && l;
+  for (const name of ['records.json', 'records.jsonl']) {
+    it(`${name}: a CodeLens with each sample’s loss on its record’s line`, async () => {
+      const editor = await open(name);
+      const core = coreAnalysis(editor.document.uri);
+      assert.ok(core.analysis?.task === 'classification');
+      const lenses = await waitFor('code lenses', async () => {
+        const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 100);
+        return l.some((x) => x.command?.title.startsWith('loss')) && l;
+      });
+      const losses = lenses.filter((l) => l.command?.title.startsWith('loss '));
+      assert.deepEqual(
+        losses.map((l) => [l.command!.title, l.range.start.line]),
+        [0, 1, 2].map((i) => [`loss ${num(core.analysis!.losses[i], 3)}`, i]),
+      );
     });
-    const losses = lenses.filter((l) => l.command?.title.startsWith('loss '));
-    assert.deepEqual(
-      losses.map((l) => [l.command!.title, l.range.start.line]),
-      [0, 1, 2].map((i) => [`loss ${num(core.analysis!.losses[i], 3)}`, i]),
-    );
-  });
+  }
 
   it('the CSV’s losses are those of its logits alone (the text columns read nothing)', () => {
     const core = coreAnalysis(workspaceFile('with-ids.csv'));
