@@ -16,6 +16,9 @@ const CSV_COLUMNS = /(^|[,;\t"\s])(logit_0|prob_0|prediction|prediction_0)([,;\t
 /** `<stem>.analysis.json`, as Export Analysis names its JSON: it holds "probabilities" but is our output, not an input. */
 const EXPORTED_ANALYSIS = /\.analysis\.json$/i;
 
+/** A training run's manifest (JSON Lines too): Open Training Run reads it, never the tensor readers. */
+const RUN_MANIFEST = /(^|[\\/])run\.jsonl$/i;
+
 export function isExportedAnalysis(fileName: string): boolean {
   return EXPORTED_ANALYSIS.test(fileName);
 }
@@ -44,7 +47,7 @@ function headerlessReason(head: Uint8Array, tsv: boolean): string | null {
 
 /** looksLikeTensorFile on a document's text, before (and without) encoding it. */
 export function looksLikeTensorText(fileName: string, text: string): boolean {
-  if (isExportedAnalysis(fileName)) return false;
+  if (isExportedAnalysis(fileName) || RUN_MANIFEST.test(fileName)) return false;
   const format = formatOf(fileName);
   if (format === 'json') return TENSOR_KEY_TEXTS.some((key) => text.includes(key));
   if (format === 'csv') return CSV_COLUMNS.test(text.slice(0, 64 * 1024).split(/\r\n|\r|\n/, 1)[0]);
@@ -53,7 +56,7 @@ export function looksLikeTensorText(fileName: string, text: string): boolean {
 
 /** On a file's bytes. */
 export function looksLikeTensorFile(fileName: string, bytes: Uint8Array): boolean {
-  if (isExportedAnalysis(fileName)) return false;
+  if (isExportedAnalysis(fileName) || RUN_MANIFEST.test(fileName)) return false;
   const format = formatOf(fileName);
   if (format === 'npy' || format === 'npz' || format === 'safetensors' || format === 'pt') return true;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

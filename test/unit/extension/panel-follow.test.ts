@@ -113,6 +113,14 @@ describe('menus (package.json)', () => {
     for (const name of ['iris.analysis.json', 'notes.txt', 'run.jsonl']) assert.equal(re.test(name), false, name);
   });
 
+  it('a run’s run.jsonl is never taken for a tensor file, whatever its lines hold; another .jsonl of records is', () => {
+    const line = '{"gradientLensRun": 1, "note": "\\"logits\\""}\n{"logits": [1, 2], "label": 0}\n';
+    assert.equal(looksLikeTensorText('/w/run/run.jsonl', line), false);
+    assert.equal(looksLikeTensorFile('/w/run/RUN.jsonl', new TextEncoder().encode(line)), false);
+    assert.equal(looksLikeTensorText('/w/preds.jsonl', line), true);
+    assert.equal(looksLikeTensorText('/w/my-run.jsonl', line), true);
+  });
+
   it('Analyze File and the views are in the explorer menu of a .jsonl, not of a run’s run.jsonl (Open Training Run is)', () => {
     const analyze = menus['explorer/context'].filter((e: { command: string }) => e.command !== 'gradientLens.openTrainingRun');
     const extname = (when: string) => {
