@@ -58,25 +58,23 @@ export interface JsonLiteral extends Span {
   kind: 'true' | 'false' | 'null';
 }
 
-/** A JSON Lines file (one value a line: `.jsonl`, `.ndjson`) as the array of its values, each where it is in the file. */
-export function parseJsonLines(bytes: Uint8Array): JsonArray {
-  const notText = notTextProblem(bytes, 'JSON');
-  if (notText) throw notText;
-  try {
-    return new JsonParser(bytes).parseLines();
-  } catch (error) {
-    throw withinFile(error, bytes.length);
-  }
-}
-
 /** Deeper nesting than any tensor file needs; the limit keeps hostile files off the stack. */
 export const MAX_DEPTH = 256;
 
 export function parseJson(bytes: Uint8Array): JsonNode {
+  return parsed(bytes, (parser) => parser.parseDocument());
+}
+
+/** A JSON Lines file (one value a line: `.jsonl`, `.ndjson`) as the array of its values, each where it is in the file. */
+export function parseJsonLines(bytes: Uint8Array): JsonArray {
+  return parsed(bytes, (parser) => parser.parseLines());
+}
+
+function parsed<T>(bytes: Uint8Array, read: (parser: JsonParser) => T): T {
   const notText = notTextProblem(bytes, 'JSON');
   if (notText) throw notText;
   try {
-    return new JsonParser(bytes).parseDocument();
+    return read(new JsonParser(bytes));
   } catch (error) {
     throw withinFile(error, bytes.length);
   }
@@ -133,11 +131,7 @@ class JsonParser {
 
   parseDocument(): JsonNode {
     const b = this.b;
-    // A UTF-8 byte-order mark is harmless; skip it as editors do.
-    if (startsWithBom(b)) this.pos = 3;
-    this.skipSpace();
-    if (this.pos >= b.length)
-      throw new InputError('the file is empty; expected a JSON object such as {"logits": [[...]], "labels": [...]}', 0, 0, 'empty');
+    this.toFirstValue('the file is empty; expected a JSON object such as {"logits": [[...]], "labels": [...]}');
     const node = this.parseValue(0);
     this.skipSpace();
     if (this.pos < b.length) {
@@ -165,10 +159,7 @@ class JsonParser {
   /** One value a line (JSON Lines), as the array of them; blank lines between are allowed. */
   parseLines(): JsonArray {
     const b = this.b;
-    if (startsWithBom(b)) this.pos = 3;
-    this.skipSpace();
-    if (this.pos >= b.length)
-      throw new InputError('the file is empty; expected one JSON object a line, such as {"logits": [...], "label": 3}', 0, 0, 'empty');
+    this.toFirstValue('the file is empty; expected one JSON object a line, such as {"logits": [...], "label": 3}');
     const start = this.pos;
     const items: JsonNode[] = [];
     while (this.pos < b.length) {
@@ -182,6 +173,13 @@ class JsonParser {
       this.skipSpace();
     }
     return { kind: 'array', start, end: items[items.length - 1].end, items };
+  }
+
+  /** Past a byte order mark (harmless; editors skip it too) and white space to the first value; `empty`: the message when there is none. */
+  private toFirstValue(empty: string): void {
+    if (startsWithBom(this.b)) this.pos = 3;
+    this.skipSpace();
+    if (this.pos >= this.b.length) throw new InputError(empty, 0, 0, 'empty');
   }
 
   private skipSpace(): void {

@@ -8,17 +8,17 @@ import type { JsonArray, JsonEntry, JsonMatrix, JsonNode, JsonObject, JsonVector
 import { InputError } from './problems';
 
 /** A record's key and the tensor it gives: one value per record, so a singular name is the plural's. */
-const TENSOR_OF_KEY: Record<string, string> = {
-  logits: 'logits',
-  probabilities: 'probabilities',
-  log_probabilities: 'log_probabilities',
-  predictions: 'predictions',
-  prediction: 'predictions',
-  labels: 'labels',
-  label: 'labels',
-  targets: 'targets',
-  target: 'targets',
-};
+const TENSOR_OF_KEY = new Map([
+  ['logits', 'logits'],
+  ['probabilities', 'probabilities'],
+  ['log_probabilities', 'log_probabilities'],
+  ['predictions', 'predictions'],
+  ['prediction', 'predictions'],
+  ['labels', 'labels'],
+  ['label', 'labels'],
+  ['targets', 'targets'],
+  ['target', 'targets'],
+]);
 
 /**
  * The records as one object of tensors, or null when `root` is not an array of objects whose
@@ -29,10 +29,10 @@ export function recordsAsTensors(root: JsonArray): JsonObject | null {
   const records = root.items;
   if (records.length === 0 || records.some((r) => r.kind !== 'object')) return null;
   const first = records[0] as JsonObject;
-  const taken = first.entries.filter((e) => e.key in TENSOR_OF_KEY);
+  const taken = first.entries.filter((e) => TENSOR_OF_KEY.has(e.key));
   if (taken.length === 0) return null;
   const entries: JsonEntry[] = taken.map((e) => ({
-    key: TENSOR_OF_KEY[e.key],
+    key: TENSOR_OF_KEY.get(e.key)!,
     keySpan: e.keySpan,
     value: column(records as JsonObject[], e.key),
   }));
@@ -70,7 +70,7 @@ function column(records: JsonObject[], key: string): JsonVector | JsonMatrix {
     const v = values[wrong];
     const want =
       wrong === 0 ? 'a number or a flat array of numbers' : `${numbers ? 'a number' : 'a flat array of numbers'}, as record 0's is`;
-    const label = TENSOR_OF_KEY[key] === 'labels' ? ' (a label is a class index 0…K−1)' : '';
+    const label = TENSOR_OF_KEY.get(key) === 'labels' ? ' (a label is a class index 0…K−1)' : '';
     throw new InputError(`record ${wrong}: "${key}" is ${what(v)}; it must be ${want}${label}`, v.start, v.end, 'not-numeric');
   }
   const start = values[0].start;

@@ -155,5 +155,13 @@ describe('JSON records: one object per sample', () => {
       `1:1: ${expected} objects with no "logits", "probabilities" or "predictions"`,
     );
     assert.equal(problemsOf('[]')[0].at, `1:1: ${expected} an array`);
+    // Keys an object inherits are keys like any other: passed over, not taken for tensors.
+    assert.equal(
+      problemsOf('[{"toString": 1, "constructor": [1], "__proto__": 2}]')[0].at,
+      `1:1: ${expected} objects with no "logits", "probabilities" or "predictions"`,
+    );
+    const inherited = loadTensorFile(enc('[{"logits": [1, 2], "label": 0, "toString": "x", "hasOwnProperty": [3]}]'), 'r.json');
+    assert.deepEqual(inherited.problems, []);
+    assert.deepEqual([...(inherited.dataset as ClassificationData).values], [1, 2]);
   });
 });
