@@ -376,6 +376,30 @@ function main(): void {
     )
     .map(([tree, indent]) => JSON.stringify(tree, null, indent));
 
+  /** One object per sample, keys a record may hold (inherited names too) with arbitrary values, as a JSON array or JSON Lines. */
+  const recordsTree = fc.tuple(
+    fc.array(
+      fc.dictionary(
+        fc.constantFrom(
+          'logits',
+          'label',
+          'labels',
+          'probabilities',
+          'prediction',
+          'target',
+          'id',
+          'toString',
+          '__proto__',
+          'gradientLensRun',
+        ),
+        fc.oneof(jsonValue, fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { maxLength: 4 }), fc.nat(5)),
+        { maxKeys: 4 },
+      ),
+      { maxLength: 6 },
+    ),
+    fc.boolean(),
+  );
+
   // ---- Valid datasets, written in every accepted style -------------------------------------------
 
   interface Style {
@@ -602,6 +626,16 @@ function main(): void {
       await fc.assert(
         fc.asyncProperty(jsonTree, (text) => holds(encoder.encode(text), NAME.json)),
         parameters(3000),
+      );
+    });
+
+    test('records: an array of objects, or JSON Lines, with any keys and values', async () => {
+      await fc.assert(
+        fc.asyncProperty(recordsTree, async ([records, lines]) => {
+          const text = lines ? records.map((r) => JSON.stringify(r)).join('\n') : JSON.stringify(records);
+          await holds(encoder.encode(text), lines ? 'fuzz.jsonl' : NAME.json);
+        }),
+        parameters(2000),
       );
     });
 
