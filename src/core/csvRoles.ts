@@ -2,7 +2,7 @@
  * Reads roles out of a CSV header: logit_0…logit_{K−1} or prob_0…, with label or target_0…;
  * or prediction,target / prediction_0…,target_0… for regression.
  */
-import { cellEnd, raggedRowProblems, type CsvTable } from './csv';
+import { cellEnd, parseCsvHeader, raggedRowProblems, type CsvTable } from './csv';
 import type { Located } from './located';
 import { clip } from './charNames';
 import { InputError } from './problems';
@@ -19,7 +19,7 @@ const GROUPS = [
 /**
  * The error for a first line of numbers (np.savetxt without `header=`; its default of spaces
  * between the numbers too), or null. The header alone decides it (parseCsvHeader), so the loader
- * asks before it reads the body.
+ * asks before it reads the body (and rolesFromCsv does not ask again).
  */
 export function missingHeaderError(table: Pick<CsvTable, 'columns' | 'columnSpans'>): InputError | null {
   const isNumber = (cell: string) => cell.trim() !== '' && !Number.isNaN(Number(cell));
@@ -47,6 +47,21 @@ export function missingHeaderError(table: Pick<CsvTable, 'columns' | 'columnSpan
   return null;
 }
 
+/**
+ * missingHeaderError of the header in `head`, a file's first bytes (the file has `fileSize`), or
+ * null: also when the header line runs past `head`, or does not parse (that error is the full
+ * reader's to give, in its order). For a reader that holds only the start of the file.
+ */
+export function headerlessFileError(head: Uint8Array, fileSize: number, tsv: boolean): InputError | null {
+  try {
+    const header = parseCsvHeader(head, tsv ? '\t' : undefined);
+    if (head.length < fileSize && header.columnSpans[header.columnSpans.length - 1] >= head.length) return null;
+    return missingHeaderError(header);
+  } catch {
+    return null;
+  }
+}
+
 /** K logit columns then the label, every name written out up to K = 10 (one to copy), the ends only beyond. */
 function exampleHeader(k: number): string {
   const names = k <= 10 ? Array.from({ length: k }, (_, j) => `logit_${j}`) : ['logit_0', 'logit_1', '…', `logit_${k - 1}`];
@@ -58,8 +73,6 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
   const seen = new Map<string, number>();
   const headerStart = table.columnSpans[0];
   const headerEnd = table.columnSpans[table.columnSpans.length - 1];
-  const missing = missingHeaderError(table);
-  if (missing) throw missing;
   table.columns.forEach((name, c) => {
     const key = name.trim().toLowerCase();
     if (key === '') return; // unnamed columns are ignored, however many there are

@@ -2,8 +2,7 @@
  * Cheap tests that a file is one of ours, so other JSON/CSV files get no diagnostics and the
  * commands say plainly what they expected. No vscode import: the worker uses them too.
  */
-import { parseCsvHeader } from '../core/csv';
-import { missingHeaderError } from '../core/csvRoles';
+import { headerlessFileError } from '../core/csvRoles';
 import { formatOf } from '../core/load';
 
 export const NOT_A_TENSOR_FILE =
@@ -33,16 +32,9 @@ export const EXPORTED_ANALYSIS_NOTE =
  */
 export function notATensorFileMessage(fileName: string, head?: Uint8Array): string {
   if (isExportedAnalysis(fileName)) return `${fileName} ${EXPORTED_ANALYSIS_NOTE}`;
-  const noHeader = head && formatOf(fileName) === 'csv' ? headerlessReason(head, /\.tsv$/i.test(fileName)) : null;
-  return `${fileName} ${noHeader ? `is not a tensor file yet: ${noHeader}` : NOT_A_TENSOR_FILE}`;
-}
-
-function headerlessReason(head: Uint8Array, tsv: boolean): string | null {
-  try {
-    return missingHeaderError(parseCsvHeader(head, tsv ? '\t' : undefined))?.message ?? null;
-  } catch {
-    return null;
-  }
+  // `head` is whole lines: the first line is all there.
+  const noHeader = head && formatOf(fileName) === 'csv' ? headerlessFileError(head, head.length, /\.tsv$/i.test(fileName)) : null;
+  return `${fileName} ${noHeader ? `is not a tensor file yet: ${noHeader.message}` : NOT_A_TENSOR_FILE}`;
 }
 
 /** looksLikeTensorFile on a document's text, before (and without) encoding it. */

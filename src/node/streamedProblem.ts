@@ -14,8 +14,8 @@
  */
 import { ownOrSiblingClassNames, type ReadSibling } from '../core/classNames';
 import type { ClassesEntry } from '../core/jsonClasses';
-import { csvLineCheck, parseCsvHeader, textCellEnd } from '../core/csv';
-import { missingHeaderError } from '../core/csvRoles';
+import { csvLineCheck, textCellEnd } from '../core/csv';
+import { headerlessFileError } from '../core/csvRoles';
 import { jsonRowError } from '../core/json';
 import { notTextProblem } from '../core/fileSignature';
 import { LineIndex, type LineTables } from '../core/lineIndex';
@@ -46,7 +46,7 @@ import { jsonTail, lineStretch, oddJsonRowReader, partsFormat, raggedLineReader,
 
 /** The full readers' first check reads this much of the file (notTextProblem). */
 const SIGNATURE_BYTES = 8192;
-/** A longer header line is left to the other reads (summaryParts looks as far for the header). */
+/** The full reader's header check looks this far for a line of numbers (summaryParts looks as far for the header); a longer line is left to the other reads. */
 const HEADER_BYTES = 1 << 20;
 /** A longer line or row is left to the full reader. */
 const MAX_LINE_BYTES = 64 << 20;
@@ -76,8 +76,9 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
   if (!format) return null;
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'json' ? 'JSON' : 'CSV');
   if (notText) return options.signature === false ? null : [notText.toProblem()];
-  const noHeader = format === 'json' ? null : missingHeaderProblem(f, format === 'tsv');
-  if (noHeader) return [noHeader];
+  // The full reader decides this from the header alone, before anything a stream gave up with.
+  const noHeader = format === 'json' ? null : headerlessFileError(readAt(f, 0, Math.min(f.size, HEADER_BYTES)), f.size, format === 'tsv');
+  if (noHeader) return [noHeader.toProblem()];
   const gaveUp = options.gaveUp;
   if (gaveUp && 'labelsOutOfRange' in gaveUp) return readPastProblems(f, gaveUp, options.readSibling);
   const found =
@@ -87,23 +88,6 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
         ? jsonProblem(f, options)
         : csvProblem(f, options, format);
   return found && !Array.isArray(found) ? [found] : found;
-}
-
-/**
- * The full reader's error for a CSV whose first line holds numbers (np.savetxt without a header),
- * which it gives before reading the body (load.ts): found from the header line alone, when that
- * line ends within the first MB. Any other fault of the header is left to the other reads.
- */
-function missingHeaderProblem(f: ChunkFile, tsv: boolean): Problem | null {
-  const head = readAt(f, 0, Math.min(f.size, HEADER_BYTES));
-  try {
-    const header = parseCsvHeader(head, tsv ? '\t' : undefined);
-    // A header line that runs past the bytes read is not all of it.
-    if (head.length < f.size && header.columnSpans[header.columnSpans.length - 1] >= head.length) return null;
-    return missingHeaderError(header)?.toProblem() ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /**
