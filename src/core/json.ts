@@ -58,6 +58,25 @@ export interface JsonLiteral extends Span {
   kind: 'true' | 'false' | 'null';
 }
 
+/** How messages name a value the file has where it should have another: "the string …", "an array". */
+export function describeNode(node: JsonNode): string {
+  switch (node.kind) {
+    case 'string':
+      return `the string ${JSON.stringify(node.value.length > 40 ? node.value.slice(0, 40) + '…' : node.value)}`;
+    case 'number':
+      return `the number ${node.value}`;
+    case 'true':
+    case 'false':
+      return `the boolean ${node.kind}`;
+    case 'null':
+      return 'null';
+    case 'object':
+      return 'an object';
+    default:
+      return 'an array';
+  }
+}
+
 /** Deeper nesting than any tensor file needs; the limit keeps hostile files off the stack. */
 export const MAX_DEPTH = 256;
 

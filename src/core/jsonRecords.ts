@@ -4,7 +4,7 @@
  * roles take: {"logits": [[...], …], "labels": [...]}. Each record's value keeps its own place in
  * the file, so every message, range and hover points into the record it came from.
  */
-import type { JsonArray, JsonEntry, JsonMatrix, JsonNode, JsonObject, JsonVector } from './json';
+import { describeNode, type JsonArray, type JsonEntry, type JsonMatrix, type JsonNode, type JsonObject, type JsonVector } from './json';
 import { InputError } from './problems';
 
 /** A record's key and the tensor it gives: one value per record, so a singular name is the plural's. */
@@ -94,10 +94,9 @@ function column(records: JsonObject[], key: string): JsonVector | JsonMatrix {
   return { kind: 'matrix', start, end, rows: rows.length, cols, data, rowOffsets, rowSpans };
 }
 
+/** describeNode, and what an array holds when it is not a flat array of numbers. */
 function what(node: JsonNode): string {
-  if (node.kind === 'number') return `the number ${node.value}`;
-  if (node.kind === 'string') return `the string ${JSON.stringify(node.value.length > 40 ? `${node.value.slice(0, 40)}…` : node.value)}`;
   if (node.kind === 'matrix') return 'an array of arrays';
   if (node.kind === 'array') return node.items.length === 0 ? 'an empty array' : 'an array that is not all numbers';
-  return node.kind === 'object' ? 'an object' : node.kind === 'null' ? 'null' : `the boolean ${node.kind}`;
+  return describeNode(node);
 }

@@ -2,7 +2,7 @@
  * Reads the roles of a JSON tensor file (`logits`, `labels`, ...) out of the parsed tree,
  * explaining any value that is not a tensor of numbers.
  */
-import type { JsonMatrix, JsonNode, JsonObject, JsonVector } from './json';
+import { describeNode, type JsonMatrix, type JsonNode, type JsonObject, type JsonVector } from './json';
 import type { Located } from './located';
 import { InputError, problem, type Problem } from './problems';
 import type { NearMiss, Roles } from './buildDataset';
@@ -364,22 +364,4 @@ function classNames(node: JsonNode): Roles['classes'] {
       'classes',
     );
   throw new InputError(`"classes" must be an array of names (strings), found ${describeNode(node)}`, node.start, node.end, 'classes');
-}
-
-export function describeNode(node: JsonNode): string {
-  switch (node.kind) {
-    case 'string':
-      return `the string ${JSON.stringify(node.value.length > 40 ? node.value.slice(0, 40) + '…' : node.value)}`;
-    case 'number':
-      return `the number ${node.value}`;
-    case 'true':
-    case 'false':
-      return `the boolean ${node.kind}`;
-    case 'null':
-      return 'null';
-    case 'object':
-      return 'an object';
-    default:
-      return 'an array';
-  }
 }

@@ -13,8 +13,8 @@ import {
   type NetworkData,
   type RoleSpans,
 } from './dataset';
-import type { JsonMatrix, JsonNode, JsonObject } from './json';
-import { describeNode, findEntry, toLocated } from './jsonRoles';
+import { describeNode, type JsonMatrix, type JsonNode, type JsonObject } from './json';
+import { findEntry, toLocated } from './jsonRoles';
 import { labelProblem } from './labelCheck';
 import type { Located } from './located';
 import { rowSpanOf } from './located';

@@ -7,8 +7,8 @@
  * becomes a warning and is left out of the check.
  */
 import { cellEnd, type CsvTable } from './csv';
-import type { JsonMatrix, JsonNode, JsonObject } from './json';
-import { describeNode, findEntry } from './jsonRoles';
+import { describeNode, type JsonMatrix, type JsonNode, type JsonObject } from './json';
+import { findEntry } from './jsonRoles';
 import type { NpyArray } from './npy';
 import { problem, type Problem } from './problems';
 

@@ -95,6 +95,10 @@ describe('JSON records: one object per sample', () => {
         text: '"dog"',
       },
     ]);
+    // A flat array where record 0 has a number: named an array (it was "the boolean vector").
+    assert.deepEqual(problemsOf('[{"logits": [1, 2], "label": 1},\n {"logits": [1, 2], "label": [1]}]'), [
+      { at: '2:30: record 1: "label" is an array; it must be a number, as record 0\'s is (a label is a class index 0…K−1)', text: '[1]' },
+    ]);
     assert.deepEqual(problemsOf('[{"logits": [[1, 2]], "label": 1}]'), [
       { at: '1:13: record 0: "logits" is an array of arrays; it must be a number or a flat array of numbers', text: '[[1, 2]]' },
     ]);
