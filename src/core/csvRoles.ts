@@ -4,17 +4,9 @@
  */
 import { cellEnd, parseCsvHeader, raggedRowProblems, type CsvTable } from './csv';
 import type { Located } from './located';
-import { clip } from './charNames';
+import { columnRoles } from './columnNames';
 import { InputError } from './problems';
-import { MAX_MESSAGES_PER_KIND, type NearMiss, type Roles } from './buildDataset';
-
-const GROUPS = [
-  { prefix: 'logit', role: 'logits' },
-  { prefix: 'prob', role: 'probabilities' },
-  { prefix: 'target', role: 'targets' },
-  { prefix: 'prediction', role: 'predictions' },
-  { prefix: 'logprob', role: 'log_probabilities' }, // nll, kl_div (src/core/loss)
-] as const;
+import { MAX_MESSAGES_PER_KIND, type Roles } from './buildDataset';
 
 /**
  * The error for a first line of numbers (np.savetxt without `header=`; its default of spaces
@@ -69,79 +61,16 @@ function exampleHeader(k: number): string {
 }
 
 export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
-  const roles: Roles = { whole: { start: 0, end: bytes.length }, format: 'csv', nearMisses: [] };
-  const seen = new Map<string, number>();
+  const spanOf = (c: number) => ({ start: table.columnSpans[2 * c], end: table.columnSpans[2 * c + 1] });
+  const { picks, nearMisses } = columnRoles(table.columns, spanOf, 'the header');
+  const roles: Roles = { whole: { start: 0, end: bytes.length }, format: 'csv', nearMisses };
   const headerStart = table.columnSpans[0];
   const headerEnd = table.columnSpans[table.columnSpans.length - 1];
-  table.columns.forEach((name, c) => {
-    const key = name.trim().toLowerCase();
-    if (key === '') return; // unnamed columns are ignored, however many there are
-    const previous = seen.get(key);
-    if (previous !== undefined) {
-      throw new InputError(
-        `column "${clip(name)}" appears twice (columns ${previous + 1} and ${c + 1}); rename or remove one`,
-        table.columnSpans[2 * c],
-        table.columnSpans[2 * c + 1],
-        'duplicate-column',
-      );
-    }
-    seen.set(key, c);
-    const role = guessRole(key);
-    if (role) roles.nearMisses!.push({ name, role, span: { start: table.columnSpans[2 * c], end: table.columnSpans[2 * c + 1] } });
-  });
-  const picks: { role: (typeof GROUPS)[number]['role'] | 'labels'; cols: number[]; vector: boolean }[] = [];
-  for (const { prefix, role } of GROUPS) {
-    const single = seen.get(prefix);
-    const indexed: number[] = [];
-    for (let j = 0; seen.has(`${prefix}_${j}`); j++) indexed.push(seen.get(`${prefix}_${j}`)!);
-    // Catch gaps such as logit_0, logit_2 (logit_1 missing).
-    for (const [name, c] of seen) {
-      const m = name.match(new RegExp(`^${prefix}_(\\d+)$`));
-      if (m && Number(m[1]) >= indexed.length) {
-        throw new InputError(
-          `the header has "${table.columns[c].trim()}" but no "${prefix}_${indexed.length}"; number the columns ${prefix}_0, ${prefix}_1, … without gaps`,
-          table.columnSpans[2 * c],
-          table.columnSpans[2 * c + 1],
-          'missing-column',
-        );
-      }
-    }
-    if (indexed.length > 0) picks.push({ role, cols: indexed, vector: false });
-    else if (single !== undefined) picks.push({ role, cols: [single], vector: true });
-  }
-  const label = seen.get('label') ?? seen.get('labels');
-  if (label !== undefined) picks.push({ role: 'labels', cols: [label], vector: true });
-  // The widest group last: it may take table.data's own buffer (see columnsLocated).
-  picks.sort((a, b) => a.cols.length - b.cols.length);
+  // The widest group last (columnRoles' order): it may take table.data's own buffer (see columnsLocated).
   picks.forEach(
     ({ role, cols, vector }, i) =>
       (roles[role] = columnsLocated(role === 'labels' ? 'label' : role, table, cols, bytes, vector, i === picks.length - 1)),
   );
-  if (!roles.logits && !roles.probabilities && !roles.predictions && !roles.log_probabilities) {
-    const miss = roles.nearMisses!.find((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions');
-    const expected = 'expected logit_0…logit_{K-1} or prob_0… with label or target_0…, or prediction,target';
-    if (miss) {
-      const want =
-        miss.role === 'logits'
-          ? 'logit_0, logit_1, …'
-          : miss.role === 'probabilities'
-            ? 'prob_0, prob_1, …'
-            : 'prediction (or prediction_0, prediction_1, …)';
-      throw new InputError(
-        `unknown column "${clip(miss.name)}": did you mean ${want}? (${expected})`,
-        miss.span.start,
-        miss.span.end,
-        'no-tensor',
-      );
-    }
-    const names = table.columns.map((c) => clip(c, 20));
-    throw new InputError(
-      `no recognised columns in the header (${names.length > 8 ? names.slice(0, 8).join(', ') + ', …' : names.join(', ')}); ${expected}`,
-      headerStart,
-      headerEnd,
-      'no-tensor',
-    );
-  }
   if (table.rows === 0) {
     throw new InputError(
       'the file has a header but no data rows (N = 0); add one row per sample below the header',
@@ -187,16 +116,6 @@ function neutralRaggedRows(roles: Roles, ragged: number[]): void {
     // A row's own label when it read as one (a trailing delimiter leaves it in place).
     for (const r of odd) if (!inRange(labels.data[r])) labels.data[r] = other;
   }
-}
-
-/** The role a column that no group claims most likely means ("logits_0", "class", "y_true"), if any. */
-function guessRole(key: string): NearMiss['role'] | null {
-  if (/^(logits|scores|logit)_?\d+$/.test(key) && !/^logit_\d+$/.test(key)) return 'logits';
-  if (/^(probs|probabilities|probability|proba|p)_?\d+$/.test(key) || /^prob\d+$/.test(key)) return 'probabilities';
-  if (/^(predictions|preds|pred|y_pred|yhat|y_hat)(_?\d+)?$/.test(key)) return 'predictions';
-  if (/^(class|classes|class_id|class_index|y|y_true|truth|ground_truth|target_class)$/.test(key)) return 'labels';
-  if (/^(targets|y_true)_?\d+$/.test(key) || /^target\d+$/.test(key)) return 'targets';
-  return null;
 }
 
 /**

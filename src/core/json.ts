@@ -77,6 +77,22 @@ export function describeNode(node: JsonNode): string {
   }
 }
 
+/** Span of the j-th number inside the flat JSON array that starts at `rowStart`. */
+export function nthElementSpan(b: Uint8Array, rowStart: number, j: number): { start: number; end: number } {
+  let i = rowStart + 1;
+  let index = 0;
+  for (;;) {
+    while (b[i] === 32 || b[i] === 9 || b[i] === 10 || b[i] === 13) i++;
+    const start = i;
+    while (i < b.length && b[i] !== 44 && b[i] !== 93 && b[i] !== 32 && b[i] !== 10 && b[i] !== 13 && b[i] !== 9) i++;
+    if (index === j || i >= b.length) return { start, end: i };
+    while (b[i] !== 44 && b[i] !== 93 && i < b.length) i++;
+    if (b[i] === 93) return { start, end: i };
+    i++;
+    index++;
+  }
+}
+
 /** Deeper nesting than any tensor file needs; the limit keeps hostile files off the stack. */
 export const MAX_DEPTH = 256;
 

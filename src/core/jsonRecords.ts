@@ -20,9 +20,13 @@ const TENSOR_OF_KEY = new Map([
   ['target', 'targets'],
 ]);
 
+/** The tensors a file is analysed from; labels and targets only go with one. */
+const PRIMARY_TENSORS = new Set(['logits', 'probabilities', 'predictions', 'log_probabilities']);
+
 /**
  * The records as one object of tensors, or null when `root` is not an array of objects whose
- * first names a tensor. Every record must have each tensor key the first has, holding what the
+ * first names logits, probabilities, predictions or log-probabilities (a record of `logit_0`…
+ * keys is a DataFrame's, jsonDataFrame.ts). Every record must have each tensor key the first has, holding what the
  * first holds (a number, or an array of numbers); other keys (an id, a file name) are passed over.
  */
 export function recordsAsTensors(root: JsonArray): JsonObject | null {
@@ -30,7 +34,7 @@ export function recordsAsTensors(root: JsonArray): JsonObject | null {
   if (records.length === 0 || records.some((r) => r.kind !== 'object')) return null;
   const first = records[0] as JsonObject;
   const taken = first.entries.filter((e) => TENSOR_OF_KEY.has(e.key));
-  if (taken.length === 0) return null;
+  if (!taken.some((e) => PRIMARY_TENSORS.has(TENSOR_OF_KEY.get(e.key)!))) return null;
   const entries: JsonEntry[] = taken.map((e) => ({
     key: TENSOR_OF_KEY.get(e.key)!,
     keySpan: e.keySpan,

@@ -2,27 +2,33 @@
  * Reads the roles of a JSON tensor file (`logits`, `labels`, ...) out of the parsed tree,
  * explaining any value that is not a tensor of numbers.
  */
-import { describeNode, type JsonMatrix, type JsonNode, type JsonObject, type JsonVector } from './json';
+import { describeNode, nthElementSpan, type JsonMatrix, type JsonNode, type JsonObject, type JsonVector } from './json';
 import type { Located } from './located';
 import { InputError, problem, type Problem } from './problems';
 import type { NearMiss, Roles } from './buildDataset';
 import { lossFromJson } from './loss/parse';
 import { isRunManifest, recordsAsTensors, recordsWithoutTensors } from './jsonRecords';
 import { isKnownTopLevelKey, unknownKeyWarning } from './topLevelKeys';
+import { dataFrameRoles } from './jsonDataFrame';
 
 export const TENSOR_KEYS = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'log_probabilities'] as const;
 type TensorKey = (typeof TENSOR_KEYS)[number];
 
 export function rolesFromJson(file: JsonNode, bytes: Uint8Array): Roles {
-  const root = (file.kind === 'array' && recordsAsTensors(file)) || file;
-  if (isRunManifest(root)) {
+  if (isRunManifest(file)) {
     throw new InputError(
       "this is a training run's manifest (run.jsonl), not a tensor file; open it with Gradient Lens: Open Training Run, or `gradient-lens run DIR`",
-      root.start,
-      Math.min(root.end, root.start + 1),
+      file.start,
+      Math.min(file.end, file.start + 1),
       'not-object',
     );
   }
+  const records = file.kind === 'array' ? recordsAsTensors(file) : null;
+  if (!records) {
+    const frame = dataFrameRoles(file, bytes);
+    if (frame) return frame;
+  }
+  const root = records ?? file;
   if (root.kind !== 'object') {
     throw new InputError(
       `expected a JSON object such as {"logits": [[...]], "labels": [...]}, or one object per sample such as [{"logits": [...], "label": 3}, …]; found ${recordsWithoutTensors(root) ? 'objects with no "logits", "probabilities" or "predictions"' : describeNode(root)}`,
@@ -196,22 +202,6 @@ function matrixLocated(name: string, node: JsonMatrix, bytes: Uint8Array): Locat
     rowSpans: node.rowSpans,
     elementSpan: (i, j) => nthElementSpan(bytes, node.rowSpans[2 * i], j),
   };
-}
-
-/** Span of the j-th number inside the flat JSON array that starts at `rowStart`. */
-export function nthElementSpan(b: Uint8Array, rowStart: number, j: number): { start: number; end: number } {
-  let i = rowStart + 1;
-  let index = 0;
-  for (;;) {
-    while (b[i] === 32 || b[i] === 9 || b[i] === 10 || b[i] === 13) i++;
-    const start = i;
-    while (i < b.length && b[i] !== 44 && b[i] !== 93 && b[i] !== 32 && b[i] !== 10 && b[i] !== 13 && b[i] !== 9) i++;
-    if (index === j || i >= b.length) return { start, end: i };
-    while (b[i] !== 44 && b[i] !== 93 && i < b.length) i++;
-    if (b[i] === 93) return { start, end: i };
-    i++;
-    index++;
-  }
 }
 
 /**

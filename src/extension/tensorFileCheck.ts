@@ -8,7 +8,17 @@ import { formatOf } from '../core/load';
 export const NOT_A_TENSOR_FILE =
   'is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns';
 
-const TENSOR_KEY_TEXTS = ['"logits"', '"probabilities"', '"predictions"', '"network"'];
+// A DataFrame's to_json names its columns as a CSV's header does (src/core/jsonDataFrame.ts).
+const TENSOR_KEY_TEXTS = [
+  '"logits"',
+  '"probabilities"',
+  '"predictions"',
+  '"network"',
+  '"logit_0"',
+  '"prob_0"',
+  '"prediction"',
+  '"prediction_0"',
+];
 const TENSOR_KEYS = TENSOR_KEY_TEXTS.map((k) => Buffer.from(k));
 const CSV_COLUMNS = /(^|[,;\t"\s])(logit_0|prob_0|prediction|prediction_0)([,;\t"\s]|$)/i;
 

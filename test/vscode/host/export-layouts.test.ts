@@ -24,6 +24,13 @@ const RECORDS = `[${[
   '{"id": "c.jpg", "logits": [1.2, 0.2, 3.1], "label": 0}',
 ].join(',\n ')}]\n`;
 
+/** The same samples as a DataFrame's to_json(orient='records'), a record a line. */
+const FRAME = `[${[
+  '{"file":"a.jpg","logit_0":2.0,"logit_1":1.0,"logit_2":0.1,"label":0}',
+  '{"file":"b.jpg","logit_0":0.5,"logit_1":2.5,"logit_2":0.3,"label":1}',
+  '{"file":"c.jpg","logit_0":1.2,"logit_1":0.2,"logit_2":3.1,"label":0}',
+].join(',\n')}]\n`;
+
 describe('exports as users write them', function () {
   this.timeout(60000);
 
@@ -32,9 +39,12 @@ describe('exports as users write them', function () {
     writeFileSync(workspaceFile('records.json').fsPath, RECORDS);
     // The same records as JSON Lines, one a line.
     writeFileSync(workspaceFile('records.jsonl').fsPath, RECORDS.slice(1, -2).split(',\n ').join('\n') + '\n');
+    writeFileSync(workspaceFile('frame.json').fsPath, FRAME);
+    // to_json(orient='records', lines=True).
+    writeFileSync(workspaceFile('frame.jsonl').fsPath, FRAME.slice(1, -2).split(',\n').join('\n') + '\n');
   });
 
-  for (const name of ['with-ids.csv', 'records.json', 'records.jsonl']) {
+  for (const name of ['with-ids.csv', 'records.json', 'records.jsonl', 'frame.json', 'frame.jsonl']) {
     it(`${name}: no diagnostics, and each sample's hover is the core's loss for it`, async () => {
       const editor = await open(name);
       const core = coreAnalysis(editor.document.uri);
@@ -68,7 +78,7 @@ describe('exports as users write them', function () {
     );
   });
 
-  for (const name of ['records.json', 'records.jsonl']) {
+  for (const name of ['records.json', 'records.jsonl', 'frame.json']) {
     it(`${name}: a CodeLens with each sample’s loss on its record’s line`, async () => {
       const editor = await open(name);
       const core = coreAnalysis(editor.document.uri);
@@ -84,6 +94,26 @@ describe('exports as users write them', function () {
       );
     });
   }
+
+  it('a DataFrame’s records with a missing value: the Problems panel has it at its cell', async () => {
+    writeFileSync(workspaceFile('broken-frame.json').fsPath, FRAME.replace('"logit_1":2.5', '"logit_1":null'));
+    const editor = await open('broken-frame.json');
+    const diagnostics = await waitFor('diagnostics', () => {
+      const d = vscode.languages.getDiagnostics(editor.document.uri);
+      return d.length > 0 && d;
+    });
+    assert.deepEqual(
+      diagnostics.map((d) => [d.message, d.range.start.line, d.range.start.character, editor.document.getText(d.range)]),
+      [
+        [
+          'record 1: "logit_1" is null; it must be a number; a missing value (NaN) cannot be analysed: fill it in or drop the sample',
+          1,
+          40,
+          'null',
+        ],
+      ],
+    );
+  });
 
   it('the CSV’s losses are those of its logits alone (the text columns read nothing)', () => {
     const core = coreAnalysis(workspaceFile('with-ids.csv'));
