@@ -400,6 +400,41 @@ function main(): void {
     fc.boolean(),
   );
 
+  /** A DataFrame of column names a frame may have and cells of any kind, in one of to_json's orients (jsonDataFrame.ts). */
+  const dataFrame = fc
+    .tuple(
+      fc.uniqueArray(fc.constantFrom('logit_0', 'logit_1', 'logit_2', 'prob_0', 'prob_1', 'label', 'prediction', 'target', 'file', 'y'), {
+        maxLength: 5,
+      }),
+      fc.array(
+        fc.array(fc.oneof(jsonNumber, fc.constantFrom('cat', 'dog', '1', ''), fc.constant(null), fc.constant([1])), { maxLength: 6 }),
+        {
+          maxLength: 5,
+        },
+      ),
+      fc.constantFrom('records', 'split', 'index', 'columns', 'table'),
+      fc.boolean(),
+    )
+    .map(([columns, rows, orient, lines]) => {
+      const record = (row: unknown[]) => Object.fromEntries(columns.map((c, j) => [c, row[j]]));
+      const index = rows.map((_, i) => `r${i}`);
+      const json =
+        orient === 'records'
+          ? rows.map(record)
+          : orient === 'split'
+            ? { columns, index, data: rows }
+            : orient === 'index'
+              ? Object.fromEntries(rows.map((r, i) => [index[i], record(r)]))
+              : orient === 'columns'
+                ? Object.fromEntries(columns.map((c, j) => [c, Object.fromEntries(rows.map((r, i) => [index[i], r[j]]))]))
+                : { schema: { fields: columns.map((name) => ({ name })) }, data: rows.map(record) };
+      const asLines = lines && orient === 'records';
+      return {
+        text: asLines ? rows.map((r) => JSON.stringify(record(r))).join('\n') : JSON.stringify(json),
+        name: asLines ? 'fuzz.jsonl' : 'fuzz.json',
+      };
+    });
+
   // ---- Valid datasets, written in every accepted style -------------------------------------------
 
   interface Style {
@@ -635,6 +670,13 @@ function main(): void {
           const text = lines ? records.map((r) => JSON.stringify(r)).join('\n') : JSON.stringify(records);
           await holds(encoder.encode(text), lines ? 'fuzz.jsonl' : NAME.json);
         }),
+        parameters(2000),
+      );
+    });
+
+    test('a DataFrame in any of to_json’s orients, with any columns and cells', async () => {
+      await fc.assert(
+        fc.asyncProperty(dataFrame, ({ text, name }) => holds(encoder.encode(text), name)),
         parameters(2000),
       );
     });
