@@ -9,6 +9,7 @@ import { labelProblem } from './labelCheck';
 import { problem, type Problem } from './problems';
 import type { LossChoice } from './loss/lossDataset';
 import type { LossSource } from './loss/parse';
+import type { LabelNames } from './labelNames';
 
 export interface RoleOptions {
   /** |Σp − 1| allowed for probabilities and soft targets. */
@@ -43,6 +44,8 @@ export interface Roles {
   /** Errors found while reading one role (a ragged row) that leave the other roles checkable. */
   errors?: Problem[];
   classes?: { names: string[]; span: { start: number; end: number } };
+  /** Labels written as class names: `labels`' data waits for the class names (labelNames.ts). */
+  labelNames?: LabelNames;
   /** Where to point when a required role is missing. */
   whole: { start: number; end: number };
   /** Which reader produced the roles, so messages name keys or columns as the file does. */

@@ -10,6 +10,7 @@ import { buildDataset } from './datasetFromRoles';
 import { classesCountProblem, type RoleOptions, type Roles } from './buildDataset';
 // Above MAX_CLASS_FILE_BYTES a "classes.txt" is not a list of class names; readers check it first.
 import { MAX_CLASS_FILE_BYTES } from './limits';
+import { numberNamedLabels } from './labelNames';
 
 /** Reads a file in the data file's folder by base name ("classes.txt"); null when there is none. */
 export type ReadSibling = (name: string) => Uint8Array | null;
@@ -103,11 +104,14 @@ export function siblingClassNames(k: number, read: ReadSibling): SiblingClasses 
 export function buildWithSiblingClasses(roles: Roles, options: RoleOptions & SiblingSource): LoadResult {
   const extra: Problem[] = [];
   const input = roles.logits ?? roles.probabilities;
+  let classesFrom = roles.classes ? '"classes"' : null;
   if (!roles.classes && input && !input.vector && input.cols >= 2) {
     const found = siblingClassNames(input.cols, siblingReader(options));
     if (found.names) roles.classes = { names: found.names, span: { start: 0, end: 0 } };
+    classesFrom = found.file;
     extra.push(...found.problems);
   }
+  numberNamedLabels(roles, classesFrom);
   const built = buildDataset(roles, options);
   return { dataset: built.dataset, problems: built.problems.concat(extra) };
 }

@@ -25,6 +25,8 @@ export interface CsvTable {
    * so that one odd row does not hide the other rows' problems; see raggedRowProblems.
    */
   ragged: number[];
+  /** The label column when its first row holds a class name: read as text, its cells NaN (labelNames.ts). */
+  labelNamesColumn?: number;
 }
 
 /** `delimiter`: given by the file's kind (a .tsv is split on tabs only); else read from the header. */
@@ -121,6 +123,10 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
   const textAt = Uint8Array.from(columns, (name) => (READ_COLUMN.test(name.trim().toLowerCase()) ? 0 : 1));
 
   pos = skipLineBreak(b, headerEnd);
+  // The file's first data line decides; a window of a later line (csvLineError) is of a file whose
+  // first label read as a number.
+  const labelNamesColumn = firstRow === 0 ? labelColumnOfNames(b, pos, delim, columns) : -1;
+  if (labelNamesColumn >= 0) textAt[labelNamesColumn] = 1;
   // At least 8 bytes a number in practice; the pages of the buffer take memory only once written.
   // No more than the bytes need: a window of one line is parsed once per ragged row (streamedProblem.ts).
   const values = new Float64Builder(Math.min(1 << 27, Math.ceil((n - pos) / 8) + 16));
@@ -231,7 +237,44 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
     }
   }
 
-  return { columns, columnSpans: Float64Array.from(columnSpans), delimiter, rows, data: values.take(), rowSpans: rowSpans.take(), ragged };
+  const table: CsvTable = {
+    columns,
+    columnSpans: Float64Array.from(columnSpans),
+    delimiter,
+    rows,
+    data: values.take(),
+    rowSpans: rowSpans.take(),
+    ragged,
+  };
+  if (labelNamesColumn >= 0) table.labelNamesColumn = labelNamesColumn;
+  return table;
+}
+
+/**
+ * The label column's index when the first data line (from `pos`) holds a class name there, such
+ * as "cat", rather than a number or a missing value; else −1. The first line decides for all,
+ * and only when it has one cell a column (a ragged first row is reported as one, as before).
+ */
+function labelColumnOfNames(b: Uint8Array, pos: number, delim: number, columns: string[]): number {
+  const c = columns.findIndex((name) => /^labels?$/.test(name.trim().toLowerCase()));
+  if (c < 0) return -1;
+  while (pos < b.length && (b[pos] === 10 || b[pos] === 13)) pos++;
+  let text = '';
+  let cells = 0;
+  for (let i = pos; ; cells++) {
+    const end = cellEnd(b, i, delim);
+    if (cells === c) text = cellText(b, i, end);
+    if (b[end] !== delim) break;
+    i = end + 1;
+  }
+  if (cells + 1 !== columns.length) return -1;
+  return text !== '' && !MISSING.test(text) && Number.isNaN(Number(text)) ? c : -1;
+}
+
+/** A cell's text between `start` and `end`, without the spaces around it and its quotes ("" is one quote). */
+export function cellText(b: Uint8Array, start: number, end: number): string {
+  const text = new TextDecoder().decode(b.subarray(start, end)).trim();
+  return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text;
 }
 
 /**
@@ -421,7 +464,8 @@ function cellError(b: Uint8Array, i: number, delim: number, scanError: string, c
       break;
     }
   }
-  if (!hint && /^labels?$/i.test(columnName?.trim() ?? '')) hint = '; labels must be class indices 0…K−1, not names';
+  if (!hint && /^labels?$/i.test(columnName?.trim() ?? ''))
+    hint = "; the first row's label is a number, so every label must be a class index 0…K−1 (or every label a class name)";
   return new InputError(`"${clip(text)}" (${at}) is not a number${hint}`, i, end, 'not-a-number');
 }
 

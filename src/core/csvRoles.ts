@@ -2,7 +2,8 @@
  * Reads roles out of a CSV header: logit_0…logit_{K−1} or prob_0…, with label or target_0…;
  * or prediction,target / prediction_0…,target_0… for regression.
  */
-import { cellEnd, parseCsvHeader, raggedRowProblems, type CsvTable } from './csv';
+import { cellEnd, cellText, parseCsvHeader, raggedRowProblems, type CsvTable } from './csv';
+import { namedLabelsLocated } from './labelNames';
 import type { Located } from './located';
 import { columnRoles } from './columnNames';
 import { InputError } from './problems';
@@ -71,6 +72,7 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
     ({ role, cols, vector }, i) =>
       (roles[role] = columnsLocated(role === 'labels' ? 'label' : role, table, cols, bytes, vector, i === picks.length - 1)),
   );
+  if (roles.labels && table.labelNamesColumn !== undefined) labelsAsNames(roles, roles.labels, table, bytes);
   if (table.rows === 0) {
     throw new InputError(
       'the file has a header but no data rows (N = 0); add one row per sample below the header',
@@ -84,6 +86,22 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
     neutralRaggedRows(roles, table.ragged);
   }
   return roles;
+}
+
+/** The label column read as text (csv.ts' labelNamesColumn): its names, for labelNames.ts to number. */
+function labelsAsNames(roles: Roles, labels: Located, table: CsvTable, bytes: Uint8Array): void {
+  const n = table.rows;
+  const spans = new Float64Array(2 * n);
+  const names: string[] = [];
+  const delimiter = table.delimiter.charCodeAt(0);
+  for (let i = 0; i < n; i++) {
+    const { start, end } = nthCellSpan(bytes, table.rowSpans[2 * i], table.rowSpans[2 * i + 1], table.labelNamesColumn!, delimiter);
+    spans[2 * i] = start;
+    spans[2 * i + 1] = end;
+    names.push(cellText(bytes, start, end));
+  }
+  roles.labels = namedLabelsLocated(labels.name, spans, labels.span);
+  roles.labelNames = { names, classesKey: false };
 }
 
 /**
@@ -164,8 +182,8 @@ export function nthCellSpan(
   let i = rowStart;
   // Cell by cell: a quoted cell of a column no role reads (a file name) may hold the delimiter.
   for (let c = 0; c < column && i < rowEnd; c++) i = cellEnd(b, i, delimiter) + 1;
-  let end = i;
-  while (end < rowEnd && b[end] !== delimiter) end++;
+  // Past a quoted delimiter too: the label column may hold class names (labelNames.ts).
+  let end = Math.min(cellEnd(b, i, delimiter), rowEnd);
   // The number, not the padding around it.
   while (i < end && (b[i] === 32 || b[i] === 9) && b[i] !== delimiter) i++;
   while (end > i && (b[end - 1] === 32 || b[end - 1] === 9) && b[end - 1] !== delimiter) end--;

@@ -22,6 +22,7 @@ import type { Located } from './located';
 import { InputError } from './problems';
 import type { Roles } from './buildDataset';
 import { columnRoles, namesAnyColumn, type ColumnPick } from './columnNames';
+import { namedLabelsLocated } from './labelNames';
 
 /** A frame's cells, however the orient lays them out. */
 interface Frame {
@@ -57,7 +58,13 @@ export function dataFrameRoles(root: JsonNode, bytes: Uint8Array): Roles | null 
   }
   // Columns, as a CSV's: so messages name them (logit_0…) and rename hints say "column".
   const roles: Roles = { whole: { start: root.start, end: root.end }, format: 'csv', nearMisses };
-  for (const pick of picks) roles[pick.role] = pickLocated(frame, pick);
+  for (const pick of picks) {
+    const names = pick.role === 'labels' ? labelNamesOf(frame, pick.cols[0]) : null;
+    if (names) {
+      roles.labels = namedLabelsLocated(pickName(frame, pick), names.spans, roles.whole);
+      roles.labelNames = { names: names.names, classesKey: false };
+    } else roles[pick.role] = pickLocated(frame, pick);
+  }
   return roles;
 }
 
@@ -245,10 +252,8 @@ function pickLocated(frame: Frame, { role, cols, vector }: ColumnPick): Located 
     rowSpans[2 * i] = start;
     rowSpans[2 * i + 1] = end;
   }
-  const first = frame.names[cols[0]].trim();
-  const last = frame.names[cols[k - 1]].trim();
   return {
-    name: vector ? `column "${first}"` : k === 1 ? `column ${first}` : `columns ${first}…${last}`,
+    name: pickName(frame, { role, cols, vector }),
     rows: n,
     cols: k,
     vector,
@@ -257,6 +262,39 @@ function pickLocated(frame: Frame, { role, cols, vector }: ColumnPick): Located 
     rowSpans,
     elementSpan: (i, j) => frame.cellSpan(i, cols[j]),
   };
+}
+
+/** As a CSV's columns are named: `columns logit_0…logit_9`, `column "label"`. */
+function pickName(frame: Frame, { cols, vector }: ColumnPick): string {
+  const first = frame.names[cols[0]].trim();
+  const last = frame.names[cols[cols.length - 1]].trim();
+  return vector ? `column "${first}"` : cols.length === 1 ? `column ${first}` : `columns ${first}…${last}`;
+}
+
+/** Column c's labels when they are class names (its first is a string), with each one's place; else null. */
+function labelNamesOf(frame: Frame, c: number): { names: string[]; spans: Float64Array } | null {
+  const first = frame.value(0, c);
+  if (typeof first !== 'object' || first.kind !== 'string') return null;
+  const names: string[] = [];
+  const spans = new Float64Array(2 * frame.rows);
+  for (let i = 0; i < frame.rows; i++) {
+    const v = frame.value(i, c);
+    if (v === undefined) throw frame.missing(i, c);
+    const span = frame.cellSpan(i, c);
+    if (typeof v !== 'object' || v.kind !== 'string') {
+      const what = typeof v === 'number' ? `the number ${v}` : describeNode(v);
+      throw new InputError(
+        `${frame.rowName(i)}: "${frame.names[c]}" is ${what}; it must be a class name in quotes, as ${frame.rowName(0)}'s is`,
+        span.start,
+        span.end,
+        'not-numeric',
+      );
+    }
+    names.push(v.value);
+    spans[2 * i] = span.start;
+    spans[2 * i + 1] = span.end;
+  }
+  return { names, spans };
 }
 
 function notANumber(frame: Frame, i: number, c: number, node: JsonNode, role: ColumnPick['role']): InputError {

@@ -54,8 +54,11 @@ export function isRunManifest(root: JsonNode): boolean {
   return first?.kind === 'object' && first.entries.some((e) => e.key === 'gradientLensRun');
 }
 
-/** The records' values of `key` as one vector (numbers) or one matrix (arrays of numbers, rows maybe ragged). */
-function column(records: JsonObject[], key: string): JsonVector | JsonMatrix {
+/**
+ * The records' values of `key` as one vector (numbers) or one matrix (arrays of numbers, rows maybe
+ * ragged); labels written as class names as an array of the strings (labelNames.ts numbers them).
+ */
+function column(records: JsonObject[], key: string): JsonVector | JsonMatrix | JsonArray {
   const values = records.map((record, i) => {
     const entry = record.entries.find((e) => e.key === key);
     if (!entry) {
@@ -69,16 +72,19 @@ function column(records: JsonObject[], key: string): JsonVector | JsonMatrix {
     return entry.value;
   });
   const numbers = values[0].kind === 'number';
-  const wrong = values.findIndex((v) => (numbers ? v.kind !== 'number' : v.kind !== 'vector'));
+  const names = values[0].kind === 'string' && TENSOR_OF_KEY.get(key) === 'labels';
+  const kind = numbers ? 'number' : names ? 'string' : 'vector';
+  const wrong = values.findIndex((v) => v.kind !== kind);
   if (wrong >= 0) {
     const v = values[wrong];
-    const want =
-      wrong === 0 ? 'a number or a flat array of numbers' : `${numbers ? 'a number' : 'a flat array of numbers'}, as record 0's is`;
+    const as = numbers ? 'a number' : names ? 'a class name in quotes' : 'a flat array of numbers';
+    const want = wrong === 0 ? 'a number or a flat array of numbers' : `${as}, as record 0's is`;
     const label = TENSOR_OF_KEY.get(key) === 'labels' ? ' (a label is a class index 0…K−1)' : '';
     throw new InputError(`record ${wrong}: "${key}" is ${what(v)}; it must be ${want}${label}`, v.start, v.end, 'not-numeric');
   }
   const start = values[0].start;
   const end = values[values.length - 1].end;
+  if (names) return { kind: 'array', start, end, items: values };
   if (numbers) {
     const data = Float64Array.from(values, (v) => (v as { value: number }).value);
     const spans = new Float64Array(2 * values.length);

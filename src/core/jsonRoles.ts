@@ -2,7 +2,16 @@
  * Reads the roles of a JSON tensor file (`logits`, `labels`, ...) out of the parsed tree,
  * explaining any value that is not a tensor of numbers.
  */
-import { describeNode, nthElementSpan, type JsonMatrix, type JsonNode, type JsonObject, type JsonVector } from './json';
+import {
+  describeNode,
+  nthElementSpan,
+  type JsonArray,
+  type JsonMatrix,
+  type JsonNode,
+  type JsonObject,
+  type JsonString,
+  type JsonVector,
+} from './json';
 import type { Located } from './located';
 import { InputError, problem, type Problem } from './problems';
 import type { NearMiss, Roles } from './buildDataset';
@@ -10,6 +19,7 @@ import { lossFromJson } from './loss/parse';
 import { isRunManifest, recordsAsTensors, recordsWithoutTensors } from './jsonRecords';
 import { isKnownTopLevelKey, unknownKeyWarning } from './topLevelKeys';
 import { dataFrameRoles } from './jsonDataFrame';
+import { namedLabelsLocated } from './labelNames';
 
 export const TENSOR_KEYS = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'log_probabilities'] as const;
 type TensorKey = (typeof TENSOR_KEYS)[number];
@@ -55,7 +65,11 @@ export function rolesFromJson(file: JsonNode, bytes: Uint8Array): Roles {
     else if (key === 'loss') roles.loss = lossFromJson(entry.value);
     else if (known && entry.value.kind === 'matrix' && entry.value.cols < 0)
       roles[key as TensorKey] = evenedRows(key, entry.value, bytes, (roles.errors ??= []));
-    else if (known) roles[key as TensorKey] = toLocated(key, entry.value, bytes, key === 'labels');
+    else if (key === 'labels' && namesOnly(entry.value)) {
+      const items = entry.value.items;
+      roles.labels = namedLabelsLocated(key, Float64Array.from(items.flatMap((n) => [n.start, n.end])), entry.value);
+      roles.labelNames = { names: items.map((n) => (n as JsonString).value), classesKey: records === null };
+    } else if (known) roles[key as TensorKey] = toLocated(key, entry.value, bytes, key === 'labels');
     else {
       const role = guessRole(key);
       if (role) roles.nearMisses!.push({ name: key, role, span: entry.keySpan });
@@ -121,6 +135,11 @@ function guessRole(key: string): NearMiss['role'] | null {
     .replace(/[\s-]+/g, '_');
   if ((TENSOR_KEYS as readonly string[]).includes(k) && k !== 'log_probabilities') return k as NearMiss['role'];
   return Object.prototype.hasOwnProperty.call(ALIASES, k) ? ALIASES[k] : null;
+}
+
+/** A non-empty array of strings: labels written as class names. */
+function namesOnly(node: JsonNode): node is JsonArray {
+  return node.kind === 'array' && node.items.length > 0 && node.items.every((n) => n.kind === 'string');
 }
 
 export function findEntry(obj: JsonObject, key: string): JsonNode | undefined {
@@ -267,7 +286,7 @@ function notNumeric(name: string, node: JsonNode): InputError {
     let hint = '';
     if (offender.kind === 'string' && !Number.isNaN(Number(offender.value)) && offender.value.trim() !== '')
       hint = '; remove the quotes to make it a number';
-    else if (offender.kind === 'string' && name === 'labels') hint = '; labels are class indices 0…K−1 (class names go in "classes")';
+    else if (offender.kind === 'string' && name === 'labels') hint = '; labels are all class indices 0…K−1 or all class names';
     else if (offender.kind === 'null') hint = '; a missing value cannot be analysed: fill it in or drop the sample';
     else if (offender.kind === 'true' || offender.kind === 'false')
       hint = name === 'labels' ? '; labels are class indices: write 0 and 1' : '; write 0 or 1';

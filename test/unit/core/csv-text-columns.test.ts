@@ -88,8 +88,9 @@ describe('CSV columns no role reads', () => {
     assert.equal(bad.at, `4:${lines[3].indexOf(',abc,') + 2}: "abc" (sample 2, column "logit_0") is not a number`);
   });
 
-  it('the columns roles read still hold numbers: text there is reported as before', () => {
-    assert.match(problemsOf('id,logit_0,logit_1,label\na,1,2,cat\n')[0].at, /^2:7: "cat" \(sample 0, column "label"\) is not a number/);
+  it('the columns roles read still hold numbers (or class names, in the label column): text there is reported as before', () => {
+    assert.match(problemsOf('id,logit_0,logit_1,label\na,1,cat,0\n')[0].at, /^2:5: "cat" \(sample 0, column "logit_1"\) is not a number/);
+    assert.match(problemsOf('id,logit_0,logit_1,label\na,1,2,cat\n')[0].at, /^2:7: the labels are class names \("cat"\)/);
     assert.match(problemsOf('id,logit_0,logit_1,label\na,1,,0\n')[0].at, /^2:5: .*logit_1/);
   });
 

@@ -4,7 +4,7 @@
  * quoted comma gives the core's loss for that sample.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { sampleSpan } from '../../../src/core/dataset';
 import { num } from '../../../src/extension/format';
@@ -113,6 +113,33 @@ describe('exports as users write them', function () {
         ],
       ],
     );
+  });
+
+  it('a CSV whose labels are class names, with a classes.txt beside it: the hover names the true class and gives the core’s loss', async () => {
+    // A folder of its own: its classes.txt must not name the classes of the other files.
+    mkdirSync(workspaceFile('named').fsPath, { recursive: true });
+    const classes = 'cat\ndog\nbird, small\n';
+    writeFileSync(workspaceFile('named/classes.txt').fsPath, classes);
+    writeFileSync(
+      workspaceFile('named/names.csv').fsPath,
+      'logit_0,logit_1,logit_2,label\n2.0,1.0,0.1,cat\n0.5,0.3,2.5,"bird, small"\n1.2,3.1,0.2,dog\n',
+    );
+    const editor = await open('named/names.csv');
+    const core = coreAnalysis(editor.document.uri, { 'classes.txt': new TextEncoder().encode(classes) });
+    assert.deepEqual(core.problems, []);
+    assert.ok(core.dataset?.task === 'classification' && core.analysis?.task === 'classification');
+    assert.deepEqual([...core.dataset.labels!], [0, 2, 1]);
+    // Sample 1: logits (0.5, 0.3, 2.5), true class 2 ("bird, small"): log(e^0.5 + e^0.3 + e^2.5) − 2.5.
+    assert.ok(Math.abs(core.analysis.losses[1] - (Math.log(Math.exp(0.5) + Math.exp(0.3) + Math.exp(2.5)) - 2.5)) < 1e-15);
+    const text = await waitFor('hover on sample 1', async () => {
+      const t = hoverText(
+        await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(2, 3)),
+      );
+      return t.includes('Gradient Lens') && t;
+    });
+    assert.ok(text.includes(`sample 1** — loss **${num(core.analysis.losses[1])}**`), text);
+    assert.ok(text.includes('true class **bird\\, small**'), text); // Markdown-escaped
+    assert.deepEqual(vscode.languages.getDiagnostics(editor.document.uri), []);
   });
 
   it('the CSV’s losses are those of its logits alone (the text columns read nothing)', () => {

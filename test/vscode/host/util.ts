@@ -12,10 +12,10 @@ export function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
-/** The core's own analysis of a file, with default settings: what the editor must show. */
-export function coreAnalysis(uri: vscode.Uri): PipelineResult & { bytes: Uint8Array } {
+/** The core's own analysis of a file, with default settings (and the sibling files given): what the editor must show. */
+export function coreAnalysis(uri: vscode.Uri, siblings?: Record<string, Uint8Array>): PipelineResult & { bytes: Uint8Array } {
   const bytes = new Uint8Array(readFileSync(uri.fsPath));
-  return { bytes, ...runPipeline(bytes, uri.path.split('/').pop()!) };
+  return { bytes, ...runPipeline(bytes, uri.path.split('/').pop()!, { siblings }) };
 }
 
 /** The editor's analysis is the core's on `text`: its loss, and its problems (one at least) at the same byte ranges. */

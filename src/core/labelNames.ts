@@ -1,0 +1,87 @@
+/**
+ * Labels written as class names ("cat"), as scikit-learn's `y` and a DataFrame's label column
+ * often are: numbered by the file's class names (a JSON's "classes", or a classes.txt beside the
+ * file), so "cat" is the index of "cat" among them, in the order of the logits.
+ */
+import type { Located } from './located';
+import { problem, type Problem } from './problems';
+import type { Roles } from './buildDataset';
+
+/** Per-sample names for a labels tensor whose data waits for them to be numbered. */
+export interface LabelNames {
+  names: string[];
+  /** The file may hold its own "classes" (a JSON object), so the hint names it too. */
+  classesKey: boolean;
+}
+
+/** A labels tensor of names: its data NaN until numberNamedLabels, each sample's place its name's. */
+export function namedLabelsLocated(name: string, spans: Float64Array, whole: { start: number; end: number }): Located {
+  const n = spans.length / 2;
+  return {
+    name,
+    rows: n,
+    cols: 1,
+    vector: true,
+    data: new Float64Array(n).fill(NaN),
+    span: whole,
+    rowSpans: spans,
+    elementSpan: (i) => ({ start: spans[2 * i], end: spans[2 * i + 1] }),
+  };
+}
+
+/**
+ * roles.labels' data from roles.labelNames and roles.classes (named by `classesFrom`, "classes.txt"
+ * or "\"classes\""). A name that is none of the classes, or names with no classes at all, are
+ * errors at the label (in roles.errors, so the other roles are still checked); such a label is
+ * left 0, which no later check flags.
+ */
+export function numberNamedLabels(roles: Roles, classesFrom: string | null): void {
+  const named = roles.labelNames;
+  const labels = roles.labels;
+  if (!named || !labels) return;
+  const errors = (roles.errors ??= []);
+  const classes = roles.classes?.names ?? [];
+  const indexOf = new Map<string, number>();
+  classes.forEach((c, j) => {
+    if (!indexOf.has(c.trim())) indexOf.set(c.trim(), j);
+  });
+  for (let i = 0; i < labels.rows; i++) {
+    const j = indexOf.get(named.names[i].trim());
+    labels.data[i] = j ?? 0;
+    if (j !== undefined) continue;
+    if (classes.length === 0) {
+      errors.push(noClassesError(named, labels));
+      labels.data.fill(0);
+      return;
+    }
+    errors.push(unknownNameError(named.names[i], i, classes, classesFrom ?? 'the class names', labels));
+  }
+}
+
+function noClassesError(named: LabelNames, labels: Located): Problem {
+  const shown = [...new Set(named.names)].slice(0, 3).map((n) => JSON.stringify(clipped(n)));
+  const more = new Set(named.names).size > 3 ? ', …' : '';
+  const orKey = named.classesKey ? ' (or as "classes": [...] in the file)' : '';
+  const { start, end } = labels.elementSpan(0, 0);
+  return problem(
+    `the labels are class names (${shown.join(', ')}${more}), but no class names are given to number them by: list the classes in the order of the logits in a classes.txt beside the file, one a line${orKey}`,
+    start,
+    end,
+    'label-names',
+  );
+}
+
+function unknownNameError(name: string, i: number, classes: string[], from: string, labels: Located): Problem {
+  const listed = classes.length > 6 ? `${classes.slice(0, 6).join(', ')}, …` : classes.join(', ');
+  const { start, end } = labels.elementSpan(i, 0);
+  return problem(
+    `label ${JSON.stringify(clipped(name))} of sample ${i} is not one of the ${classes.length} class names in ${from} (${listed})`,
+    start,
+    end,
+    'label-names',
+  );
+}
+
+function clipped(name: string): string {
+  return name.length > 40 ? name.slice(0, 40) + '…' : name;
+}
