@@ -104,8 +104,20 @@ export function namesAnyColumn(names: readonly string[]): boolean {
   });
 }
 
+/** A name for all K values of a sample (`df["logits"] = list(z)`), which to_csv writes as text in one cell. */
+const WHOLE_ROW = /^(logits|scores|probabilities|probs|probas?)$/;
+
 function noPrimaryColumns(names: readonly string[], nearMisses: NearMiss[], spanOf: (c: number) => Span, where: string): InputError {
   const miss = nearMisses.find((m) => m.role === 'logits' || m.role === 'probabilities' || m.role === 'predictions');
+  if (miss && WHOLE_ROW.test(miss.name.trim().toLowerCase())) {
+    const [prefix, matrix] = miss.role === 'logits' ? ['logit', 'z'] : ['prob', 'p'];
+    return new InputError(
+      `column "${clip(miss.name.trim())}" holds a sample's ${miss.role} in one cell; a table needs one column a class, ${prefix}_0, ${prefix}_1, … (pandas: pd.DataFrame(${matrix}, columns=[f"${prefix}_{j}" for j in range(K)]))`,
+      miss.span.start,
+      miss.span.end,
+      'no-tensor',
+    );
+  }
   if (miss) {
     const want =
       miss.role === 'logits'
@@ -132,7 +144,9 @@ function noPrimaryColumns(names: readonly string[], nearMisses: NearMiss[], span
 /** The role a column that no group claims most likely means ("logits_0", "class", "y_true"), if any. */
 function guessColumnRole(key: string): NearMiss['role'] | null {
   if (/^(logits|scores|logit)_?\d+$/.test(key) && !/^logit_\d+$/.test(key)) return 'logits';
+  if (/^(logits|scores)$/.test(key)) return 'logits';
   if (/^(probs|probabilities|probability|proba|p)_?\d+$/.test(key) || /^prob\d+$/.test(key)) return 'probabilities';
+  if (/^(probabilities|probs|probas?)$/.test(key)) return 'probabilities';
   if (/^(predictions|preds|pred|y_pred|yhat|y_hat)(_?\d+)?$/.test(key)) return 'predictions';
   if (/^(class|classes|class_id|class_index|y|y_true|truth|ground_truth|target_class)$/.test(key)) return 'labels';
   if (/^(targets|y_true)_?\d+$/.test(key) || /^target\d+$/.test(key)) return 'targets';

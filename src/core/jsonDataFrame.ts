@@ -24,6 +24,8 @@ import type { Roles } from './buildDataset';
 import { columnRoles, namesAnyColumn, type ColumnPick } from './columnNames';
 import { namedLabelsLocated } from './labelNames';
 
+const OBJECT_LAYOUT_KEYS = new Set(['logits', 'probabilities', 'predictions', 'labels', 'targets', 'log_probabilities']);
+
 /** A frame's cells, however the orient lays them out. */
 interface Frame {
   names: string[];
@@ -71,7 +73,8 @@ export function dataFrameRoles(root: JsonNode, bytes: Uint8Array): Roles | null 
 function frameOf(root: JsonNode, bytes: Uint8Array): Frame | null {
   if (root.kind === 'array')
     return objectsOnly(root) && namesAnyColumn(keysOf(root.items[0])) ? recordsFrame(root.items as JsonObject[]) : null;
-  if (root.kind !== 'object' || root.entries.length === 0) return null;
+  // The object of tensors ({"logits": …}) is rolesFromJson's to read and explain.
+  if (root.kind !== 'object' || root.entries.length === 0 || root.entries.some((e) => OBJECT_LAYOUT_KEYS.has(e.key))) return null;
   const entry = (key: string) => root.entries.find((e) => e.key === key)?.value;
   const columns = entry('columns');
   const data = entry('data');

@@ -107,3 +107,30 @@ describe("np.savetxt's header comment mark", () => {
     assert.match(later.problems[0].message, /logit_1/);
   });
 });
+
+describe('a column that holds a whole row', () => {
+  it('df["logits"] = list(z) then to_csv: told to write one column a class, at the column’s name', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    for (const [text, at, want] of [
+      [
+        'logits,label\n"[1.2, 3.4, 0.5]",1\n',
+        0,
+        'column "logits" holds a sample\'s logits in one cell; a table needs one column a class, logit_0, logit_1, …',
+      ],
+      [
+        ',probs,label\n0,[0.2 0.8],1\n',
+        1,
+        'column "probs" holds a sample\'s probabilities in one cell; a table needs one column a class, prob_0, prob_1, …',
+      ],
+    ] as const) {
+      const loaded = loadTensorFile(enc(text), 'f.csv');
+      assert.equal(loaded.dataset, null);
+      assert.equal(loaded.problems.length, 1);
+      assert.ok(loaded.problems[0].message.startsWith(want), loaded.problems[0].message);
+      assert.equal(loaded.problems[0].start, at);
+    }
+    // Beside the columns it should be, it is passed over like any other text.
+    const beside = loadTensorFile(enc('logits,logit_0,logit_1,label\n"[1, 2]",1,2,1\n'), 'f.csv');
+    assert.deepEqual(beside.problems, []);
+  });
+});

@@ -170,6 +170,11 @@ describe('a DataFrame written by to_json', () => {
   it('what is no DataFrame keeps its message; a run’s manifest and records of "logits" arrays keep their readers', () => {
     assert.match(problemsOf('[{"score": 1}]')[0].at, /^1:1: expected a JSON object .* found objects with no "logits"/);
     assert.match(problemsOf('{"a": {"x": 1}, "b": {"y": 2}}')[0].at, /^1:1: the object has "a", "b" but no "logits"/);
+    // The object of tensors is never a frame: its own message for a tensor that is an object.
+    assert.equal(
+      problemsOf('{"logits": {"a": 1}, "labels": {"a": 0}}')[0].at,
+      '1:12: "logits" must be an array of numbers, found an object',
+    );
     assert.match(problemsOf('{"gradientLensRun": 1, "classes": ["a"]}\n', 'run.jsonl')[0].at, /^1:1: this is a training run's manifest/);
     const records = loadTensorFile(enc('[{"logits":[1,2],"label":1,"logit_0":"x"}]'), 'f.json');
     assert.deepEqual(records.problems, []);
