@@ -150,6 +150,31 @@ describe('JSON records: one object per sample', () => {
     ]);
   });
 
+  it('keys: each record’s own, whether it repeats the one before, differs from it by a byte, or is escaped', () => {
+    const text = '[{"ab": 1, "logits": [1]}, {"ab": 2, "logitz": 3}, {"ac": 3, "log\\u0069ts": [2], "\u00e9": 4}, {"a": 5}]';
+    const root = parseJson(enc(text));
+    assert.equal(root.kind, 'array');
+    const keys = (root as { items: { entries: { key: string; keySpan: { start: number; end: number } }[] }[] }).items.map((r) =>
+      r.entries.map((e) => [e.key, new TextDecoder().decode(enc(text).subarray(e.keySpan.start, e.keySpan.end))]),
+    );
+    assert.deepEqual(keys, [
+      [
+        ['ab', '"ab"'],
+        ['logits', '"logits"'],
+      ],
+      [
+        ['ab', '"ab"'],
+        ['logitz', '"logitz"'],
+      ],
+      [
+        ['ac', '"ac"'],
+        ['logits', '"log\\u0069ts"'],
+        ['\u00e9', '"\u00e9"'],
+      ],
+      [['a', '"a"']],
+    ]);
+  });
+
   it('arrays that are not records keep the object layout’s message, which now names both layouts', () => {
     const expected =
       'expected a JSON object such as {"logits": [[...]], "labels": [...]}, or one object per sample such as [{"logits": [...], "label": 3}, …]; found';
