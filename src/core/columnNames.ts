@@ -133,8 +133,14 @@ function noPrimaryColumns(names: readonly string[], nearMisses: NearMiss[], span
     );
   }
   const shown = names.map((c) => clip(c, 20));
+  // pd.DataFrame(clf.predict_proba(X), columns=clf.classes_) with the labels beside: columns named by class.
+  const others = names.filter((n) => n.trim() !== '' && !/^labels?$/i.test(n.trim()));
+  const byClass =
+    others.length >= 2 && others.length < names.length
+      ? `; if ${clip(others.slice(0, 3).join(', '), 60)}${others.length > 3 ? ', …' : ''} are the classes' scores, name them logit_0, logit_1, … (prob_0, … for probabilities) in that order, and list the class names in a classes.txt beside the file`
+      : '';
   return new InputError(
-    `no recognised columns in ${where} (${shown.length > 8 ? shown.slice(0, 8).join(', ') + ', …' : shown.join(', ')}); ${EXPECTED}`,
+    `no recognised columns in ${where} (${shown.length > 8 ? shown.slice(0, 8).join(', ') + ', …' : shown.join(', ')})${byClass}; ${EXPECTED}`,
     spanOf(0).start,
     spanOf(names.length - 1).end,
     'no-tensor',

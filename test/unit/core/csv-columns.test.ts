@@ -108,7 +108,7 @@ describe("np.savetxt's header comment mark", () => {
   });
 });
 
-describe('a column that holds a whole row', () => {
+describe('columns that hold a whole row, or are named by class', () => {
   it('df["logits"] = list(z) then to_csv: told to write one column a class, at the column’s name', () => {
     const enc = (s: string) => new TextEncoder().encode(s);
     for (const [text, at, want] of [
@@ -129,6 +129,12 @@ describe('a column that holds a whole row', () => {
       assert.ok(loaded.problems[0].message.startsWith(want), loaded.problems[0].message);
       assert.equal(loaded.problems[0].start, at);
     }
+    // pd.DataFrame(clf.predict_proba(X), columns=clf.classes_) with the labels beside: how to name them.
+    const byClass = loadTensorFile(enc('setosa,versicolor,virginica,label\n0.9,0.05,0.05,setosa\n'), 'f.csv');
+    assert.equal(
+      byClass.problems[0].message,
+      "no recognised columns in the header (setosa, versicolor, virginica, label); if setosa, versicolor, virginica are the classes' scores, name them logit_0, logit_1, … (prob_0, … for probabilities) in that order, and list the class names in a classes.txt beside the file; expected logit_0…logit_{K-1} or prob_0… with label or target_0…, or prediction,target",
+    );
     // Beside the columns it should be, it is passed over like any other text.
     const beside = loadTensorFile(enc('logits,logit_0,logit_1,label\n"[1, 2]",1,2,1\n'), 'f.csv');
     assert.deepEqual(beside.problems, []);
