@@ -12,6 +12,7 @@ import {
   describeNode,
   nthElementSpan,
   type JsonArray,
+  type JsonEntry,
   type JsonMatrix,
   type JsonNode,
   type JsonObject,
@@ -23,8 +24,7 @@ import { InputError } from './problems';
 import type { Roles } from './buildDataset';
 import { columnRoles, namesAnyColumn, type ColumnPick } from './columnNames';
 import { namedLabelsLocated } from './labelNames';
-
-const OBJECT_LAYOUT_KEYS = new Set(['logits', 'probabilities', 'predictions', 'labels', 'targets', 'log_probabilities']);
+import { isTensorKey } from './tensorKeys';
 
 /** A frame's cells, however the orient lays them out. */
 interface Frame {
@@ -74,7 +74,7 @@ function frameOf(root: JsonNode, bytes: Uint8Array): Frame | null {
   if (root.kind === 'array')
     return objectsOnly(root) && namesAnyColumn(keysOf(root.items[0])) ? recordsFrame(root.items as JsonObject[]) : null;
   // The object of tensors ({"logits": …}) is rolesFromJson's to read and explain.
-  if (root.kind !== 'object' || root.entries.length === 0 || root.entries.some((e) => OBJECT_LAYOUT_KEYS.has(e.key))) return null;
+  if (root.kind !== 'object' || root.entries.length === 0 || root.entries.some((e) => isTensorKey(e.key))) return null;
   const entry = (key: string) => root.entries.find((e) => e.key === key)?.value;
   const columns = entry('columns');
   const data = entry('data');
@@ -104,11 +104,13 @@ function keysOf(node: JsonNode): string[] {
 function recordsFrame(records: JsonObject[], rowName = (i: number) => `record ${i}`): Frame {
   const first = records[0];
   const names = first.entries.map((e) => e.key);
-  // pandas writes every record's keys in one order: look there first, then search.
+  // pandas writes every record's keys in one order: look there first, then by name (the values
+  // are read a row at a time, so one row's names are looked up together).
+  const byName = new ByName();
   const cell = (i: number, c: number) => {
     const entries = records[i].entries;
     const at = entries[c];
-    return at && at.key === names[c] ? at.value : entries.find((e) => e.key === names[c])?.value;
+    return at && at.key === names[c] ? at.value : byName.of(i, entries).get(names[c]);
   };
   return {
     names,
@@ -190,10 +192,11 @@ function matrixFrame(names: string[], nameSpan: (c: number) => Span, data: JsonM
 function columnsFrame(root: JsonObject, columns: JsonObject[]): Frame {
   const index = columns[0].entries;
   const names = root.entries.map((e) => e.key);
+  const byIndex = columns.map(() => new ByName());
   const cell = (i: number, c: number) => {
     const entries = columns[c].entries;
     const at = entries[i];
-    return at && at.key === index[i].key ? at.value : entries.find((e) => e.key === index[i].key)?.value;
+    return at && at.key === index[i].key ? at.value : byIndex[c].of(c, entries).get(index[i].key);
   };
   const rowName = (i: number) => `row ${JSON.stringify(index[i].key)}`;
   return {
@@ -213,6 +216,21 @@ function columnsFrame(root: JsonObject, columns: JsonObject[]): Frame {
         'no-tensor',
       ),
   };
+}
+
+/** An object's values by key (its first of a key given twice), for the last object asked about. */
+class ByName {
+  private object = -1;
+  private map = new Map<string, JsonNode>();
+
+  of(object: number, entries: JsonEntry[]): Map<string, JsonNode> {
+    if (object !== this.object) {
+      this.object = object;
+      this.map = new Map();
+      for (const e of entries) if (!this.map.has(e.key)) this.map.set(e.key, e.value);
+    }
+    return this.map;
+  }
 }
 
 function numberOrNode(node: JsonNode | undefined): number | JsonNode | undefined {

@@ -6,6 +6,7 @@
  */
 import { describeNode, type JsonArray, type JsonEntry, type JsonMatrix, type JsonNode, type JsonObject, type JsonVector } from './json';
 import { InputError } from './problems';
+import { PRIMARY_TENSOR_KEYS } from './tensorKeys';
 
 /** A record's key and the tensor it gives: one value per record, so a singular name is the plural's. */
 const TENSOR_OF_KEY = new Map([
@@ -20,9 +21,6 @@ const TENSOR_OF_KEY = new Map([
   ['target', 'targets'],
 ]);
 
-/** The tensors a file is analysed from; labels and targets only go with one. */
-const PRIMARY_TENSORS = new Set(['logits', 'probabilities', 'predictions', 'log_probabilities']);
-
 /**
  * The records as one object of tensors, or null when `root` is not an array of objects whose
  * first names logits, probabilities, predictions or log-probabilities (a record of `logit_0`…
@@ -34,7 +32,7 @@ export function recordsAsTensors(root: JsonArray): JsonObject | null {
   if (records.length === 0 || records.some((r) => r.kind !== 'object')) return null;
   const first = records[0] as JsonObject;
   const taken = first.entries.filter((e) => TENSOR_OF_KEY.has(e.key));
-  if (!taken.some((e) => PRIMARY_TENSORS.has(TENSOR_OF_KEY.get(e.key)!))) return null;
+  if (!taken.some((e) => PRIMARY_TENSOR_KEYS.has(TENSOR_OF_KEY.get(e.key)!))) return null;
   const entries: JsonEntry[] = taken.map((e) => ({
     key: TENSOR_OF_KEY.get(e.key)!,
     keySpan: e.keySpan,

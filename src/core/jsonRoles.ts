@@ -20,9 +20,7 @@ import { isRunManifest, recordsAsTensors, recordsWithoutTensors } from './jsonRe
 import { isKnownTopLevelKey, unknownKeyWarning } from './topLevelKeys';
 import { dataFrameRoles } from './jsonDataFrame';
 import { namedLabelsLocated } from './labelNames';
-
-export const TENSOR_KEYS = ['logits', 'probabilities', 'predictions', 'labels', 'targets', 'log_probabilities'] as const;
-type TensorKey = (typeof TENSOR_KEYS)[number];
+import { isTensorKey, type TensorKey } from './tensorKeys';
 
 export function rolesFromJson(file: JsonNode, bytes: Uint8Array): Roles {
   if (isRunManifest(file)) {
@@ -51,7 +49,7 @@ export function rolesFromJson(file: JsonNode, bytes: Uint8Array): Roles {
   const seen = new Set<string>();
   for (const entry of root.entries) {
     const key = entry.key as TensorKey | 'classes' | 'loss';
-    const known = key === 'classes' || key === 'loss' || (TENSOR_KEYS as readonly string[]).includes(key);
+    const known = key === 'classes' || key === 'loss' || isTensorKey(key);
     if (known && seen.has(key)) {
       throw new InputError(
         `the key "${key}" appears twice in the object; keep only one of them`,
@@ -133,7 +131,7 @@ function guessRole(key: string): NearMiss['role'] | null {
     .trim()
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
-  if ((TENSOR_KEYS as readonly string[]).includes(k) && k !== 'log_probabilities') return k as NearMiss['role'];
+  if (isTensorKey(k) && k !== 'log_probabilities') return k as NearMiss['role'];
   return Object.prototype.hasOwnProperty.call(ALIASES, k) ? ALIASES[k] : null;
 }
 
