@@ -6,7 +6,7 @@ import { headerlessFileError } from '../core/csvRoles';
 import { formatOf } from '../core/load';
 
 export const NOT_A_TENSOR_FILE =
-  'is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network", or a CSV with logit_0…/prob_0…/prediction columns';
+  'is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network" (or one object a sample), or a CSV (or a DataFrame\'s to_json) with logit_0…/prob_0…/prediction columns';
 
 // A DataFrame's to_json names its columns as a CSV's header does (src/core/jsonDataFrame.ts).
 const TENSOR_KEY_TEXTS = [
