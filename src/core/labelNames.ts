@@ -72,7 +72,9 @@ function noClassesError(named: LabelNames, labels: Located): Problem {
 }
 
 function unknownNameError(name: string, i: number, classes: string[], from: string, labels: Located): Problem {
-  const listed = classes.length > 6 ? `${classes.slice(0, 6).join(', ')}, …` : classes.join(', ');
+  // Quoted: a class name may hold a comma ("bird, small").
+  const quoted = classes.slice(0, 6).map((c) => JSON.stringify(clipped(c)));
+  const listed = classes.length > 6 ? `${quoted.join(', ')}, …` : quoted.join(', ');
   const { start, end } = labels.elementSpan(i, 0);
   return problem(
     `label ${JSON.stringify(clipped(name))} of sample ${i} is not one of the ${classes.length} class names in ${from} (${listed})`,

@@ -88,11 +88,11 @@ describe('labels written as class names', () => {
     );
     assert.match(
       problemsOf(text, 'f.json', {})[0].at,
-      /: label "horse" of sample 1 is not one of the 3 class names in "classes" \(cat, dog, bird, small\)$/,
+      /: label "horse" of sample 1 is not one of the 3 class names in "classes" \("cat", "dog", "bird, small"\)$/,
     );
     const csv = ['logit_0,logit_1,logit_2,label', csvRow(0, 'cat'), csvRow(1, 'Dog'), csvRow(2, 'dog'), csvRow(3, 'dog')].join('\n');
     assert.deepEqual(problemsOf(csv, 'f.csv'), [
-      { at: '3:13: label "Dog" of sample 1 is not one of the 3 class names in classes.txt (cat, dog, bird, small)', text: 'Dog' },
+      { at: '3:13: label "Dog" of sample 1 is not one of the 3 class names in classes.txt ("cat", "dog", "bird, small")', text: 'Dog' },
     ]);
   });
 
