@@ -250,6 +250,8 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
   return table;
 }
 
+const utf8 = new TextDecoder();
+
 /**
  * The label column's index when the first data line (from `pos`) holds a class name there, such
  * as "cat", rather than a number or a missing value; else −1. The first line decides for all,
@@ -273,7 +275,7 @@ function labelColumnOfNames(b: Uint8Array, pos: number, delim: number, columns: 
 
 /** A cell's text between `start` and `end`, without the spaces around it and its quotes ("" is one quote). */
 export function cellText(b: Uint8Array, start: number, end: number): string {
-  const text = new TextDecoder().decode(b.subarray(start, end)).trim();
+  const text = utf8.decode(b.subarray(start, end)).trim();
   return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text;
 }
 

@@ -88,17 +88,22 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
   return roles;
 }
 
-/** The label column read as text (csv.ts' labelNamesColumn): its names, for labelNames.ts to number. */
+/**
+ * The label column read as text (csv.ts' labelNamesColumn): its names, for labelNames.ts to
+ * number. A ragged row (reported as one) takes row 0's name, so it is not reported again.
+ */
 function labelsAsNames(roles: Roles, labels: Located, table: CsvTable, bytes: Uint8Array): void {
   const n = table.rows;
   const spans = new Float64Array(2 * n);
   const names: string[] = [];
   const delimiter = table.delimiter.charCodeAt(0);
+  const ragged = new Set<number>();
+  for (let t = 0; t < table.ragged.length; t += 3) ragged.add(table.ragged[t]);
   for (let i = 0; i < n; i++) {
     const { start, end } = nthCellSpan(bytes, table.rowSpans[2 * i], table.rowSpans[2 * i + 1], table.labelNamesColumn!, delimiter);
     spans[2 * i] = start;
     spans[2 * i + 1] = end;
-    names.push(cellText(bytes, start, end));
+    names.push(ragged.has(i) ? names[0] : cellText(bytes, start, end));
   }
   roles.labels = namedLabelsLocated(labels.name, spans, labels.span);
   roles.labelNames = { names, classesKey: false };
@@ -182,6 +187,7 @@ export function nthCellSpan(
   let i = rowStart;
   // Cell by cell: a quoted cell of a column no role reads (a file name) may hold the delimiter.
   for (let c = 0; c < column && i < rowEnd; c++) i = cellEnd(b, i, delimiter) + 1;
+  i = Math.min(i, rowEnd); // a short row: the empty place at its end
   // Past a quoted delimiter too: the label column may hold class names (labelNames.ts).
   let end = Math.min(cellEnd(b, i, delimiter), rowEnd);
   // The number, not the padding around it.

@@ -24,8 +24,9 @@ const TENSOR_OF_KEY = new Map([
 /**
  * The records as one object of tensors, or null when `root` is not an array of objects whose
  * first names logits, probabilities, predictions or log-probabilities (a record of `logit_0`…
- * keys is a DataFrame's, jsonDataFrame.ts). Every record must have each tensor key the first has, holding what the
- * first holds (a number, or an array of numbers); other keys (an id, a file name) are passed over.
+ * keys is a DataFrame's, jsonDataFrame.ts). Every record must have each tensor key the first
+ * has, holding what the first holds (a number, an array of numbers, or for a label a class name);
+ * other keys (an id, a file name) are passed over.
  */
 export function recordsAsTensors(root: JsonArray): JsonObject | null {
   const records = root.items;
@@ -77,7 +78,7 @@ function column(records: JsonObject[], key: string): JsonVector | JsonMatrix | J
     const v = values[wrong];
     const as = numbers ? 'a number' : names ? 'a class name in quotes' : 'a flat array of numbers';
     const want = wrong === 0 ? 'a number or a flat array of numbers' : `${as}, as record 0's is`;
-    const label = TENSOR_OF_KEY.get(key) === 'labels' ? ' (a label is a class index 0…K−1)' : '';
+    const label = TENSOR_OF_KEY.get(key) === 'labels' && !names ? ' (a label is a class index 0…K−1)' : '';
     throw new InputError(`record ${wrong}: "${key}" is ${what(v)}; it must be ${want}${label}`, v.start, v.end, 'not-numeric');
   }
   const start = values[0].start;

@@ -112,11 +112,22 @@ describe('labels written as class names', () => {
     ]);
   });
 
+  it('a short row among names is reported as one, and its missing name not again', () => {
+    const csv = ['logit_0,logit_1,label', '1,2,cat', '2,1', '0,0,dog'].join('\n');
+    assert.deepEqual(
+      problemsOf(csv, 'f.csv', { siblings: { 'classes.txt': enc('cat\ndog\n') } }).map((p) => p.at),
+      ['3:1: sample 1 has 2 values, expected 3 (one per header column)'],
+    );
+  });
+
   it('names mixed with numbers are not names: the reader’s message as before', () => {
     assert.match(
       problemsOf(JSON.stringify({ logits: logits.slice(0, 2), labels: ['cat', 1], classes: CLASSES }), 'f.json', {})[0].at,
       /found the string "cat" where a number belongs in "labels"; labels are all class indices 0…K−1 or all class names$/,
     );
+    assert.deepEqual(problemsOf('[{"logits":[1,2],"label":"cat"},{"logits":[1,2],"label":3}]', 'f.json'), [
+      { at: '1:57: record 1: "label" is the number 3; it must be a class name in quotes, as record 0\'s is', text: '3' },
+    ]);
     // A CSV's first label decides: a number there, a name further down is not a number.
     const csv = ['logit_0,logit_1,logit_2,label', csvRow(0, '0'), csvRow(1, 'dog')].join('\n');
     assert.match(
