@@ -152,6 +152,10 @@ function splitFrame(names: string[], columns: JsonArray, data: JsonNode, bytes: 
   }
   if (data.kind !== 'array' || !data.items.every((r) => r.kind === 'vector' || r.kind === 'array')) throw notRows(data);
   const rows = data.items as (JsonArray | JsonVector)[];
+  const lengthOf = (i: number) => (rows[i].kind === 'array' ? (rows[i] as JsonArray).items.length : rows[i].spans.length / 2);
+  // A row longer or shorter than "columns" would shift its values under other names.
+  const odd = rows.findIndex((_, i) => lengthOf(i) !== names.length);
+  if (odd >= 0) throw rowLengthError(odd, lengthOf(odd), names.length, rows[odd]);
   const cell = (i: number, c: number): JsonNode | undefined => {
     const row = rows[i];
     if (row.kind === 'array') return row.items[c];
@@ -166,8 +170,7 @@ function splitFrame(names: string[], columns: JsonArray, data: JsonNode, bytes: 
     cellSpan: (i, c) => cell(i, c) ?? rows[i],
     rowSpan: (i) => rows[i],
     rowName,
-    missing: (i) =>
-      rowLengthError(i, rows[i].kind === 'array' ? (rows[i] as JsonArray).items.length : rows[i].spans.length / 2, names.length, rows[i]),
+    missing: (i) => rowLengthError(i, lengthOf(i), names.length, rows[i]),
   };
 }
 
@@ -175,6 +178,7 @@ function splitFrame(names: string[], columns: JsonArray, data: JsonNode, bytes: 
 function matrixFrame(names: string[], nameSpan: (c: number) => Span, data: JsonMatrix, bytes: Uint8Array): Frame {
   const rowSpan = (i: number) => ({ start: data.rowSpans[2 * i], end: data.rowSpans[2 * i + 1] });
   const width = (i: number) => data.rowOffsets[i + 1] - data.rowOffsets[i];
+  for (let i = 0; i < data.rows; i++) if (width(i) !== names.length) throw rowLengthError(i, width(i), names.length, rowSpan(i));
   return {
     names,
     nameSpan,

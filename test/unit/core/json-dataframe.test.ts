@@ -151,6 +151,14 @@ describe('a DataFrame written by to_json', () => {
     assert.deepEqual(problemsOf('{"columns":["logit_0","logit_1","label"],"index":[0,1],"data":[[1,2,0],[1,2]]}'), [
       { at: '1:72: row 1 of "data" has 2 values, but "columns" names 3; every row needs one value a column', text: '[1,2]' },
     ]);
+    // A longer row would shift its values under other names: said too, also among rows with text.
+    assert.deepEqual(problemsOf('{"columns":["logit_0","logit_1","label"],"index":[0,1],"data":[[1,2,0],[1,2,1,0]]}'), [
+      { at: '1:72: row 1 of "data" has 4 values, but "columns" names 3; every row needs one value a column', text: '[1,2,1,0]' },
+    ]);
+    assert.equal(
+      problemsOf('{"columns":["f","logit_0","logit_1","label"],"index":[0,1],"data":[["a",1,2,0],["b",1,2,1,0]]}')[0].at,
+      '1:80: row 1 of "data" has 5 values, but "columns" names 4; every row needs one value a column',
+    );
     assert.deepEqual(problemsOf('{"logit_0":{"a":1,"b":2},"logit_1":{"a":1},"label":{"a":0,"b":1}}'), [
       { at: '1:36: column "logit_1" has no row "b", which column "logit_0" has; every column needs the same rows', text: '{' },
     ]);
