@@ -11,7 +11,7 @@ import { parseJson, parseJsonLines } from '../../../src/core/json';
 import { rolesFromJson } from '../../../src/core/jsonRoles';
 import { LineIndex, formatLocation } from '../../../src/core/lineIndex';
 import { loadTensorFile } from '../../../src/core/load';
-import { looksLikeTensorText } from '../../../src/extension/tensorFileCheck';
+import { looksLikeTensorFile, looksLikeTensorText } from '../../../src/extension/tensorFileCheck';
 import { csvOf, seededLogitRows, seededProbabilityRows, type LogitRows } from '../../helpers/logitFiles';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -193,5 +193,9 @@ describe('a DataFrame written by to_json', () => {
     for (const [name, text] of orientsOf(seededLogitRows(3, 2, 1))) assert.equal(looksLikeTensorText(`/w/${name}`, text), true, name);
     assert.equal(looksLikeTensorText('/w/r.json', '[{"prediction": 1, "target": 2}]'), true);
     assert.equal(looksLikeTensorText('/w/package.json', '{"name": "x", "version": "1.0.0"}'), false);
+    // "prediction" only as a key: a config's value is no tensor.
+    assert.equal(looksLikeTensorText('/w/config.json', '{"task": "prediction", "head": "linear"}'), false);
+    assert.equal(looksLikeTensorFile('/w/config.json', enc('{"task": "prediction", "x": "prediction" }')), false);
+    assert.equal(looksLikeTensorFile('/w/r.json', enc('[{"task": "prediction", "prediction" :\n 2.5, "target": 3}]')), true);
   });
 });
