@@ -25,8 +25,11 @@ export interface CsvTable {
    * so that one odd row does not hide the other rows' problems; see raggedRowProblems.
    */
   ragged: number[];
-  /** The label column when its first row holds a class name: read as text, its cells NaN (labelNames.ts). */
-  labelNamesColumn?: number;
+  /**
+   * When the label column's first row holds a class name, the column is read as text (its values
+   * NaN) and its cells are here as [row, start, end) triples, as the parser passed them (labelNames.ts).
+   */
+  labelNameCells?: number[];
 }
 
 /** `delimiter`: given by the file's kind (a .tsv is split on tabs only); else read from the header. */
@@ -127,6 +130,7 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
   // first label read as a number.
   const labelNamesColumn = firstRow === 0 ? labelColumnOfNames(b, pos, delim, columns) : -1;
   if (labelNamesColumn >= 0) textAt[labelNamesColumn] = 1;
+  const labelNameCells: number[] | null = labelNamesColumn >= 0 ? [] : null;
   // At least 8 bytes a number in practice; the pages of the buffer take memory only once written.
   // No more than the bytes need: a window of one line is parsed once per ragged row (streamedProblem.ts).
   const values = new Float64Builder(Math.min(1 << 27, Math.ceil((n - pos) / 8) + 16));
@@ -171,6 +175,7 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
         const textEnd = col < width && textAt[col] === 1 ? textCellEnd(b, pos, delim) : -2;
         if (textEnd === -1) throw textQuoteError(b, pos, columns, rows, col);
         if (textEnd >= 0 && (col > 0 || b[textEnd] === delim || !spacesOnly(b, pos, textEnd))) {
+          if (col === labelNamesColumn) labelNameCells!.push(rows, pos, textEnd);
           values.push(NaN);
           col++;
           i = textEnd;
@@ -246,11 +251,9 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
     rowSpans: rowSpans.take(),
     ragged,
   };
-  if (labelNamesColumn >= 0) table.labelNamesColumn = labelNamesColumn;
+  if (labelNameCells) table.labelNameCells = labelNameCells;
   return table;
 }
-
-const utf8 = new TextDecoder();
 
 /**
  * The label column's index when the first data line (from `pos`) holds a class name there, such
@@ -275,7 +278,7 @@ function labelColumnOfNames(b: Uint8Array, pos: number, delim: number, columns: 
 
 /** A cell's text between `start` and `end`, without the spaces around it and its quotes ("" is one quote). */
 export function cellText(b: Uint8Array, start: number, end: number): string {
-  const text = utf8.decode(b.subarray(start, end)).trim();
+  const text = decoder.decode(b.subarray(start, end)).trim();
   return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text;
 }
 

@@ -72,7 +72,7 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
     ({ role, cols, vector }, i) =>
       (roles[role] = columnsLocated(role === 'labels' ? 'label' : role, table, cols, bytes, vector, i === picks.length - 1)),
   );
-  if (roles.labels && table.labelNamesColumn !== undefined) labelsAsNames(roles, roles.labels, table, bytes);
+  if (roles.labels && table.labelNameCells) labelsAsNames(roles, roles.labels, table, bytes);
   if (table.rows === 0) {
     throw new InputError(
       'the file has a header but no data rows (N = 0); add one row per sample below the header',
@@ -89,22 +89,25 @@ export function rolesFromCsv(table: CsvTable, bytes: Uint8Array): Roles {
 }
 
 /**
- * The label column read as text (csv.ts' labelNamesColumn): its names, for labelNames.ts to
- * number. A ragged row (reported as one) takes row 0's name, so it is not reported again.
+ * The label column read as text (csv.ts' labelNameCells, the cells the parser passed): its names,
+ * for labelNames.ts to number. A short row without one has the empty place at its end; a ragged
+ * row (reported as one) takes row 0's name, so it is not reported again.
  */
 function labelsAsNames(roles: Roles, labels: Located, table: CsvTable, bytes: Uint8Array): void {
   const n = table.rows;
   const spans = new Float64Array(2 * n);
-  const names: string[] = [];
+  for (let i = 0; i < n; i++) spans.fill(table.rowSpans[2 * i + 1], 2 * i, 2 * i + 2);
   const delimiter = table.delimiter.charCodeAt(0);
+  const cells = table.labelNameCells!;
+  for (let t = 0; t < cells.length; t += 3) {
+    const { start, end } = trimmedCell(bytes, cells[t + 1], cells[t + 2], delimiter);
+    spans[2 * cells[t]] = start;
+    spans[2 * cells[t] + 1] = end;
+  }
   const ragged = new Set<number>();
   for (let t = 0; t < table.ragged.length; t += 3) ragged.add(table.ragged[t]);
-  for (let i = 0; i < n; i++) {
-    const { start, end } = nthCellSpan(bytes, table.rowSpans[2 * i], table.rowSpans[2 * i + 1], table.labelNamesColumn!, delimiter);
-    spans[2 * i] = start;
-    spans[2 * i + 1] = end;
-    names.push(ragged.has(i) ? names[0] : cellText(bytes, start, end));
-  }
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) names.push(ragged.has(i) ? names[0] : cellText(bytes, spans[2 * i], spans[2 * i + 1]));
   roles.labels = namedLabelsLocated(labels.name, spans, labels.span);
   roles.labelNames = { names, classesKey: false };
 }
@@ -188,10 +191,13 @@ export function nthCellSpan(
   // Cell by cell: a quoted cell of a column no role reads (a file name) may hold the delimiter.
   for (let c = 0; c < column && i < rowEnd; c++) i = cellEnd(b, i, delimiter) + 1;
   i = Math.min(i, rowEnd); // a short row: the empty place at its end
-  // Past a quoted delimiter too: the label column may hold class names (labelNames.ts).
-  let end = Math.min(cellEnd(b, i, delimiter), rowEnd);
-  // The number, not the padding around it.
-  while (i < end && (b[i] === 32 || b[i] === 9) && b[i] !== delimiter) i++;
-  while (end > i && (b[end - 1] === 32 || b[end - 1] === 9) && b[end - 1] !== delimiter) end--;
-  return { start: i, end };
+  // To the cell's end as the parser reads it: past a delimiter inside quotes too.
+  return trimmedCell(b, i, Math.min(cellEnd(b, i, delimiter), rowEnd), delimiter);
+}
+
+/** The cell [start, end) without the padding around its value (spaces, and tabs unless they delimit). */
+function trimmedCell(b: Uint8Array, start: number, end: number, delimiter: number): { start: number; end: number } {
+  while (start < end && (b[start] === 32 || b[start] === 9) && b[start] !== delimiter) start++;
+  while (end > start && (b[end - 1] === 32 || b[end - 1] === 9) && b[end - 1] !== delimiter) end--;
+  return { start, end };
 }

@@ -39,7 +39,6 @@ export function numberNamedLabels(roles: Roles, classesFrom: string | null): voi
   const named = roles.labelNames;
   const labels = roles.labels;
   if (!named || !labels) return;
-  const errors = (roles.errors ??= []);
   const classes = roles.classes?.names ?? [];
   const indexOf = new Map<string, number>();
   classes.forEach((c, j) => {
@@ -49,6 +48,7 @@ export function numberNamedLabels(roles: Roles, classesFrom: string | null): voi
     const j = indexOf.get(named.names[i].trim());
     labels.data[i] = j ?? 0;
     if (j !== undefined) continue;
+    const errors = (roles.errors ??= []);
     if (classes.length === 0) {
       errors.push(noClassesError(named, labels));
       labels.data.fill(0);
