@@ -9,8 +9,9 @@ import { analyze } from '../../../src/core/analysis';
 import type { ClassificationData, RegressionData } from '../../../src/core/dataset';
 import { parseJson, parseJsonLines } from '../../../src/core/json';
 import { rolesFromJson } from '../../../src/core/jsonRoles';
-import { LineIndex, formatLocation } from '../../../src/core/lineIndex';
+import { LineIndex } from '../../../src/core/lineIndex';
 import { loadTensorFile } from '../../../src/core/load';
+import { problemsAt } from '../../helpers/problemsAt';
 import { looksLikeTensorFile, looksLikeTensorText } from '../../../src/extension/tensorFileCheck';
 import { csvOf, seededLogitRows, seededProbabilityRows, type LogitRows } from '../../helpers/logitFiles';
 
@@ -52,15 +53,7 @@ function orientsOf(rows: LogitRows, prefix = 'logit'): [string, string][] {
 }
 
 /** "LINE:COL: message" and the text each problem's range covers. */
-function problemsOf(text: string, name = 'f.json') {
-  const index = new LineIndex(enc(text));
-  const loaded = loadTensorFile(enc(text), name);
-  assert.equal(loaded.dataset, null, text);
-  return loaded.problems.map((p) => ({
-    at: `${formatLocation('', index, p.start).slice(1)}: ${p.message}`,
-    text: text.slice(p.start, p.end),
-  }));
-}
+const problemsOf = (text: string, name = 'f.json') => problemsAt(text, name);
 
 describe('a DataFrame written by to_json', () => {
   it('every orient reads as the CSV of the same frame: values, labels and loss bit for bit', () => {

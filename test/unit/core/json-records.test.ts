@@ -11,6 +11,7 @@ import { parseJson } from '../../../src/core/json';
 import { rolesFromJson } from '../../../src/core/jsonRoles';
 import { LineIndex, formatLocation } from '../../../src/core/lineIndex';
 import { loadTensorFile } from '../../../src/core/load';
+import { problemsAt } from '../../helpers/problemsAt';
 import { jsonOf, seededLogitRows, seededProbabilityRows, type LogitRows } from '../../helpers/logitFiles';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -21,15 +22,7 @@ function recordsOf({ logits, labels }: LogitRows, key = 'logits', labelKey = 'la
 }
 
 /** "LINE:COL: message" and the text each problem's range covers. */
-function problemsOf(text: string) {
-  const index = new LineIndex(enc(text));
-  const loaded = loadTensorFile(enc(text), 'r.json');
-  assert.equal(loaded.dataset, null);
-  return loaded.problems.map((p) => ({
-    at: `${formatLocation('', index, p.start).slice(1)}: ${p.message}`,
-    text: text.slice(p.start, p.end),
-  }));
-}
+const problemsOf = (text: string) => problemsAt(text, 'r.json');
 
 describe('JSON records: one object per sample', () => {
   it('logits and a label (or "labels"), with an id beside them: the object layout’s data and loss, bit for bit', () => {

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../../src/core/analysis';
 import type { ClassificationData } from '../../../src/core/dataset';
-import { LineIndex, formatLocation } from '../../../src/core/lineIndex';
-import { loadTensorFile } from '../../../src/core/load';
+import { loadTensorFile, type LoadOptions } from '../../../src/core/load';
+import { problemsAt } from '../../helpers/problemsAt';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const CLASSES = ['cat', 'dog', 'bird, small'];
@@ -57,15 +57,7 @@ const LAYOUTS: [string, string, object][] = [
   ['spaced.csv', ['logit_0, logit_1, logit_2, label', ...names.map((n, i) => csvRow(i, ` "${n}" `))].join('\r\n'), classesTxt],
 ];
 
-function problemsOf(text: string, name: string, options: object = classesTxt) {
-  const index = new LineIndex(enc(text));
-  const loaded = loadTensorFile(enc(text), name, options);
-  assert.equal(loaded.dataset, null, text);
-  return loaded.problems.map((p) => ({
-    at: `${formatLocation('', index, p.start).slice(1)}: ${p.message}`,
-    text: text.slice(p.start, p.end),
-  }));
-}
+const problemsOf = (text: string, name: string, options: LoadOptions = classesTxt) => problemsAt(text, name, options);
 
 describe('labels written as class names', () => {
   for (const [name, text, options] of LAYOUTS) {
