@@ -1,7 +1,7 @@
 /**
  * Streaming readers for `analyze --summary` (issue 22): the simple layouts only, fed a chunk at a
  * time, so the summary of a 1 GB file needs a few MB. CSV: a header `logit_0,…,logit_{K−1},label`
- * (the label first, an unnamed index first, another delimiter, quoted names: csvColumns), then rows
+ * (the label first, an unnamed index or other columns no role reads first, another delimiter, quoted names: csvColumns), then rows
  * of K numbers and an integer label (LF or CRLF, blank lines only at the end). JSON:
  * `{"logits": [[…], …], "labels": […]}` (either order, any whitespace), with or without a
  * `"classes": […]` entry of names (jsonClasses.ts) before, between or after them. Probabilities
@@ -18,6 +18,7 @@ import { LogitRowSummer, type OddRows, type OutOfRangeLabels, type RowTarget } f
 import { indexOfByte } from './byteSearch';
 import { passedCellEnd } from './rowValues';
 import { startsWithBom } from './fileSignature';
+import { namesAnyColumn } from './columnNames';
 import type { LineTables } from './lineIndex';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from './jsonClasses';
 
@@ -92,9 +93,9 @@ export interface ReadPastStop extends RowLayout {
  * list of problems (absent: none, the label last, ',', logits).
  */
 export interface RowLayout {
-  /** A CSV's unnamed columns before the logits (CsvColumns.leading). */
+  /** A CSV's columns before the logits that no role reads (CsvColumns.leading). */
   readonly leading?: number;
-  /** A CSV's label column comes before the logits: its cell is a row's first, or the one after the unnamed column. */
+  /** A CSV's label column comes before the logits: its cell is a row's first, or the one after the columns no role reads. */
   readonly labelFirst?: boolean;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   readonly delimiter?: number;
@@ -142,7 +143,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
 
   /**
    * `part`: the rows between two newlines of a file read by several threads (no header; K and the
-   * unnamed columns before the logits known);
+   * columns before the logits known);
    * a part that is not the file's last must not end in blank lines (one thread would refuse them).
    * `outOfRange`: labels out of range are noted there and the rows read on (streamedProblem.ts, and
    * a part's: summaryParts.ts).
@@ -165,7 +166,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     this.delimiter = part?.delimiter ?? 44;
   }
 
-  /** Unnamed columns before the logits (CsvColumns.leading): from the header, or the part's plan. */
+  /** Columns before the logits that no role reads (CsvColumns.leading): from the header, or the part's plan. */
   leading: number;
   /** The label's column comes before the logits (CsvColumns.labelFirst): from the header, or the part's plan. */
   labelFirst: boolean;
@@ -212,13 +213,13 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       summer.spans[2 * summer.rows + 1] = base + end;
       const at = summer.rows * k;
       const next = lineEnd === len ? len : lineEnd + 1;
-      if (this.leading > 0) {
-        // An unnamed first column (pandas' index, of numbers or strings; R's row names, quoted): passed over as the full reader passes it.
+      // Columns no role reads (pandas' index, of numbers or strings; R's row names, quoted; an id): passed over as the full reader passes them.
+      for (let j = 0; j < this.leading; j++) {
         const after = passedCellEnd(b, p, end, delimiter);
         if (after < 0 || b[after] !== delimiter) {
           if (!this.readPast(summer, b, next, base)) return -1;
           p = next;
-          continue;
+          continue rows;
         }
         p = after + 1;
       }
@@ -313,10 +314,13 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   }
 }
 
-/** The columns of a CSV in the simple layout: K logits, after `leading` unnamed columns, the label last or first. */
+/** The columns of a CSV in the simple layout: K logits, after `leading` columns no role reads, the label last or first. */
 export interface CsvColumns {
   k: number;
-  /** 1 for a first column with no name (pandas' index, `df.to_csv()`; R's row names, quoted): numbers the full reader reads and ignores. */
+  /**
+   * The first columns no role reads, which the full reader passes over: pandas' index (`df.to_csv()`), unnamed or named;
+   * R's row names, quoted; an id or a file name.
+   */
   leading: number;
   /** The label's column comes just before the logits (a DataFrame built with it first; after pandas' index too), not after them. */
   labelFirst: boolean;
@@ -329,8 +333,8 @@ export interface CsvColumns {
 }
 
 /**
- * The columns when the header line b[0, end) is exactly [,]logit_0,…,logit_{K−1},label or
- * [,]label,logit_0,… (or prob_0,… for probabilities), after a byte order mark or np.savetxt's
+ * The columns when the header line b[0, end) is exactly [C,…]logit_0,…,logit_{K−1},label or
+ * [C,…]label,logit_0,… (or prob_0,… for probabilities), the Cs columns no role reads (passedColumns), after a byte order mark or np.savetxt's
  * comment mark ('# ') or neither, each name bare or in double quotes (R's write.csv), split at the
  * full reader's delimiter: ',' unless the header has none, then a tab, then ';' (`tsv`: a .tsv's,
  * tabs only); else null. A header with two
@@ -352,8 +356,8 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
     .split(delimiter)
     .map((cell, j) => (j === 0 ? cell.replace(/^#[ \t]*(?=[^ \t])/, '') : cell))
     .map((cell) => (cell.length >= 2 && cell[0] === '"' && cell[cell.length - 1] === '"' ? cell.slice(1, -1) : cell));
-  const leading = cells.length > 2 && cells[0] === '' ? 1 : 0;
-  if (leading) cells.shift();
+  const leading = passedColumns(cells);
+  cells.splice(0, leading);
   const labelFirst = cells[0] === 'label';
   if ((labelFirst ? cells.shift() : cells.pop()) !== 'label') return null;
   const k = cells.length;
@@ -361,6 +365,24 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const name = probabilities ? 'prob_' : 'logit_';
   if (!cells.every((cell, j) => cell === `${name}${j}`)) return null;
   return { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0), bom, probabilities };
+}
+
+/**
+ * How many of the header's first cells name columns the full reader reads past without a word:
+ * unnamed ones (pandas' index, R's row names) and names no role reads or is guessed for (an `id`,
+ * a file name: `df.insert(0, "id", …)`, or pandas' index given a name), each once. Names with a
+ * quote inside are left to the full reader (the header was split without quotes in mind).
+ */
+function passedColumns(cells: readonly string[]): number {
+  const seen = new Set<string>();
+  let count = 0;
+  for (const cell of cells) {
+    const key = cell.trim().toLowerCase();
+    if (cell.includes('"') || seen.has(key) || namesAnyColumn([cell])) break;
+    if (key !== '') seen.add(key);
+    count++;
+  }
+  return count;
 }
 
 /** smallInteger's answer for anything but a plain integer. */

@@ -161,19 +161,22 @@ function oddJsonRowProblems(oddRows: OddRows, k: number, key: 'logits' | 'probab
 
 /**
  * A CSV label's cell in the row at file offsets [start, end): its last, after the last delimiter;
- * or with the label first, its first or the one after the unnamed column (the streams take labels
+ * or with the label first, the one after the columns no role reads (the streams take labels
  * of at most MAX_CSV_LABEL_CHARS characters).
  */
 function csvLabelSpan(f: ChunkFile, start: number, end: number, { labelFirst = false, leading = 0, delimiter = 44 }: RowLayout): number[] {
   if (labelFirst) {
     const cell = (bytes: Uint8Array): number[] | null => {
-      // The unnamed cell as the streams passed over it (quoted, it may hold the delimiter).
-      const passed = leading > 0 ? textCellEnd(bytes, 0, delimiter) : -1;
-      const from = leading === 0 ? 0 : passed >= 0 && passed < bytes.length ? passed + 1 : -1;
+      // The cells no role reads as the streams passed over them (quoted, one may hold the delimiter).
+      let from = 0;
+      for (let j = 0; j < leading && from >= 0; j++) {
+        const passed = textCellEnd(bytes, from, delimiter);
+        from = passed >= 0 && passed < bytes.length ? passed + 1 : -1;
+      }
       const to = from >= 0 ? bytes.indexOf(delimiter, from) : -1;
       return to < 0 ? null : [start + from, start + to];
     };
-    // An unnamed cell the stream took may be of any length: the whole row when 4 KB does not hold the label.
+    // A cell the stream passed may be of any length: the whole row when 4 KB does not hold the label.
     return cell(readAt(f, start, Math.min(end - start, 4096))) ?? cell(readAt(f, start, end - start))!;
   }
   const last = MAX_CSV_LABEL_CHARS + 1;

@@ -93,6 +93,23 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'pandas-text-index.csv': [',' + header, ...csvBody.map((line, i) => `${i === 20 ? 'x' : i},${line}`)].join('\n') + '\n',
       'pandas-open-index.csv': [',' + header, ...csvBody.map((line, i) => `${i === 20 ? '"x' : i},${line}`)].join('\n') + '\n',
       'two-unnamed.csv': [',,' + header, ...csvBody.map((line, i) => `${i},${i},${line}`)].join('\n') + '\n',
+      // Named columns no role reads before the logits (an id, df.insert(0, "id", …); pandas' index given a name), passed over as the full reader passes them.
+      'id-column.csv': ['id,' + header, ...csvBody.map((line, i) => `img_${i}.jpg,${line}`)].join('\n') + '\n',
+      'id-columns-quoted.csv': ['"file",split,' + header, ...csvBody.map((line, i) => `"a, ${i}.jpg",${i % 2 ? 'val' : ''},${line}`)].join(
+        '\n',
+      ),
+      'id-label-first.csv': ['id,' + labelFirstHeader, ...rows.map((r, i) => `${i},${labels[i]},${r.join(',')}`)].join('\n') + '\n',
+      'id-range.csv': ['id,' + header, ...csvBody.map((line, i) => `s${i},${i === 30 ? line.replace(/\d+$/, '5') : line}`)].join('\n'),
+      'id-bad-logit.csv': ['id,' + header, ...csvBody.map((line, i) => `s${i},${i === 30 ? line.replace(/^[^,]+/, 'x') : line}`)].join(
+        '\n',
+      ),
+      'id-short-row.csv': ['id,' + header, ...csvBody.map((line, i) => `s${i},${i === 30 ? line.replace(/^[^,]+,/, '') : line}`)].join(
+        '\n',
+      ),
+      // Names the full reader has a word for, or reads otherwise: a name twice, a near miss of "label", a column after the label.
+      'id-twice.csv': ['id,ID,' + header, ...csvBody.map((line, i) => `${i},${i},${line}`)].join('\n') + '\n',
+      'id-near-miss.csv': ['y,' + header, ...csvBody.map((line, i) => `${i},${line}`)].join('\n') + '\n',
+      'id-after.csv': [header + ',id', ...csvBody.map((line, i) => `${line},${i}`)].join('\n') + '\n',
       // The label's column first (a DataFrame built with it first).
       'label-first.csv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]},${r.join(',')}`)].join('\n') + '\n',
       'label-first-crlf.csv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]}.0,${r.join(',')}`)].join('\r\n') + '\r\n',
@@ -208,7 +225,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');

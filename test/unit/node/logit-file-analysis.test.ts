@@ -157,7 +157,7 @@ test('CSV, LF and CRLF, with and without a final newline or blank lines at the e
   }
 });
 
-test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()): the full pipeline’s result, on 1 to 3 parts', () => {
+test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()), or an id column first: the full pipeline’s result, on 1 to 3 parts', () => {
   const d = logits(13, 45, 4);
   for (const [eol, index] of [
     ['\n', (i: number) => String(i)],
@@ -173,16 +173,21 @@ test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()): the
   const lines = csv(d, '\n', '\n').split('\n');
   const indexed = (cell: (i: number) => string, header = ',') =>
     [header + lines[0], ...lines.slice(1, -1).map((line, i) => `${cell(i)},${line}`), ''].join('\n');
+  // So are two unnamed columns, and named ones no role reads (an id, a file name, pandas' index given a name).
   for (const [name, text] of [
     ['index-a.csv', indexed((i) => (i === 30 ? 'a' : String(i)))],
     ['index-empty.csv', indexed((i) => (i === 30 ? '' : String(i)))],
     ['index-strings.csv', indexed((i) => `"sample ${i}, ""a"""`)],
+    ['index-two.csv', indexed((i) => `${i},${i}`, ',,')],
+    ['id.csv', indexed((i) => `img_${i}.jpg`, 'id,')],
+    ['id-split.csv', indexed((i) => `"img ${i}, a.jpg",${i % 3 ? 'train' : 'val'}`, 'file,split,')],
   ])
     assertSameInCsvParts(write(name, text), name, text);
-  // A quote not closed on its line, or two unnamed columns: refused, as the full reader reports or reads them.
+  // A quote not closed on its line, or a named column the full reader has a word for (`y`, near "label"; a name twice): refused.
   for (const [name, text] of [
     ['index-open.csv', indexed((i) => (i === 30 ? '"a' : String(i)))],
-    ['index-two.csv', indexed((i) => `${i},${i}`, ',,')],
+    ['near-miss.csv', indexed((i) => String(i % 4), 'y,')],
+    ['id-twice.csv', indexed((i) => `${i},${i}`, 'id,Id,')],
   ]) {
     const path = write(name, text);
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, name);

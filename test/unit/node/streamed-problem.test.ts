@@ -940,14 +940,16 @@ test('a CSV with its label column first: labels out of range listed from the par
     [['label', ...logits[0].map((_, j) => `logit_${j}`)].join(','), ...logits.map((r, i) => `${labels[i]},${r.join(',')}`), ''].join(eol);
   const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
   // After pandas' index, or R's quoted row names (one of 5,000 decimals: past the first read of the row).
-  const indexed = (text: string, index: (i: number) => string) =>
+  const indexed = (text: string, index: (i: number) => string, names = '') =>
     text
       .split('\n')
-      .map((line, i) => (i === 0 ? `,${line}` : line && `${index(i - 1)},${line}`))
+      .map((line, i) => (i === 0 ? `${names},${line}` : line && `${index(i - 1)},${line}`))
       .join('\n');
   const rName = (i: number) => `"${i === 7 ? `1.${'5'.repeat(5000)}` : i + 1}"`;
   // pandas' index of strings, quoted with commas in it; one of 5,000 characters, past the first read of the row.
   const fileName = (i: number) => (i === 9 ? `"${'a, '.repeat(1700)}"` : `"img ${i}, crop ""a"".jpg"`);
+  // Named columns no role reads before the label (an id, a split): two cells passed.
+  const idAndSplit = (i: number) => `${fileName(i)},${i % 3 ? 'train' : ''}`;
   for (const [name, text, index] of [
     ['label-first.csv', labelFirstCsv(oneBased), null],
     ['label-first-crlf.csv', labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i % 9 === 3 ? -100 : l)) }, '\r\n'), null],
@@ -957,6 +959,11 @@ test('a CSV with its label column first: labels out of range listed from the par
       'strings-label-first.csv',
       indexed(labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i === 9 ? 6 : l)) }), fileName),
       fileName,
+    ],
+    [
+      'id-split-label-first.csv',
+      indexed(labelFirstCsv({ ...oneBased, labels: oneBased.labels.map((l, i) => (i === 9 ? 6 : l)) }), idAndSplit, 'id,split'),
+      idAndSplit,
     ],
   ] as const) {
     const { problems } = assertListedFromParts(name, text);
