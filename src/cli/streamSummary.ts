@@ -9,7 +9,9 @@ import type { ClassesEntry } from '../core/jsonClasses';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
 import type { PartsStop, ReadPastStop } from '../core/summaryStream';
-import type { ChunkFile } from '../node/chunkFile';
+import { feedChunks, readAt, type ChunkFile } from '../node/chunkFile';
+import { RecordSummaryStream } from '../core/recordStream';
+import { planRecordParts } from '../node/recordParts';
 import { NotingRead, type GaveUp } from '../node/streamedProblem';
 import {
   firstRowsOf,
@@ -62,6 +64,17 @@ export function streamedSummary(
     let stopped: PartsStop | null = null;
     if (threads.count > 1) figures = inParts(file, f, format, reduction, threads, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
+    if (!figures && (format === 'jsonl' || startsWithRecords(f))) {
+      // JSON records on one thread; any problem is the full reader's to report.
+      const stream = new RecordSummaryStream({ lines: format === 'jsonl', probabilities: true });
+      try {
+        const summer = feedChunks(f, 0, f.size, (bytes, last, offset) => stream.feed(bytes, last, offset)) ? stream.finish() : null;
+        if (!summer) return null;
+        figures = { k: summer.k, n: summer.n, ...summer.result(reduction), probabilities: summer.input === 'probabilities' };
+      } finally {
+        stream.release();
+      }
+    }
     if (!figures) {
       // One thread: a read that notes labels out of range and rows of another width, so a file
       // with problems is not read again to list them.
@@ -113,8 +126,11 @@ function inParts(
   const parts = partsFor(threads.count, threads.minPartBytes);
   const plan =
     format === 'json'
-      ? planJsonParts(file, f, parts, { probabilities: true })
-      : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true });
+      ? (planJsonParts(file, f, parts, { probabilities: true }) ??
+        planRecordParts(file, f, parts, { lines: false, countOn: threads.runParts, probabilities: true }))
+      : format === 'jsonl'
+        ? planRecordParts(file, f, parts, { lines: true, countOn: threads.runParts, probabilities: true })
+        : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true });
   if (!plan || plan.jobs.length < 2) return null;
   const ran = runPlan(plan, plan.jobs, threads.runParts, (job) => summarizePart(job, openSame(f)));
   if (!ran) return null;
@@ -164,6 +180,11 @@ function addUp(results: PartResult[], k: number, reduction: Reduction): { k: num
   }
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   return { k, n, loss: total * scale, accuracy: n ? hits / n : 0 };
+}
+
+/** Whether a JSON file's first byte opens an array: records, if anything the streams take. */
+function startsWithRecords(f: ChunkFile): boolean {
+  return readAt(f, 0, Math.min(f.size, 1))[0] === 91;
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */

@@ -20,6 +20,8 @@ export interface RowTarget {
   values?: Float64Array;
   /** Each row's [start, end) in the file. */
   spans: Float64Array;
+  /** Each row's label's [start, end), when the label is apart from the row (a JSON record's "label"; recordStream.ts). */
+  labelSpans?: Float64Array;
   losses: Float64Array;
   bounds: Float64Array;
   labels: Int32Array;
@@ -155,6 +157,8 @@ export class LogitRowSummer {
   rows = 0;
   /** The current block's rows' [start, end) in the file, when a reader gives them (see RowTarget). */
   readonly spans: Float64Array;
+  /** The current block's labels' [start, end), when the reader gives them apart from the rows' (RowTarget.labelSpans). */
+  readonly labelSpans: Float64Array | null;
   /** Rows flushed so far. */
   n = 0;
   total = 0;
@@ -172,6 +176,7 @@ export class LogitRowSummer {
    * `outOfRange`: notes such labels and goes on (class 0 stands in), instead of failing the flush.
    * `input`: the rows are logits, or probabilities (prob_0…, "probabilities"), which must each lie in
    * [0, 1] and sum to 1 within the full reader's default tolerance, else the flush fails.
+   * `labelSpans`: the reader gives each label's span apart from its row's.
    */
   constructor(
     readonly k: number,
@@ -179,6 +184,7 @@ export class LogitRowSummer {
     private readonly target: RowTarget | null = null,
     private readonly outOfRange: OutOfRangeLabels | null = null,
     readonly input: 'logits' | 'probabilities' = 'logits',
+    labelSpans = false,
   ) {
     this.kept = keep && !target ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
@@ -186,6 +192,7 @@ export class LogitRowSummer {
     this.block = spareBlock?.length === this.blockRows * k ? spareBlock : new Float64Array(this.blockRows * k);
     if (this.block === spareBlock) spareBlock = null;
     this.spans = new Float64Array(2 * this.blockRows);
+    this.labelSpans = labelSpans ? new Float64Array(2 * this.blockRows) : null;
     this.labels = new Int32Array(this.blockRows);
     this.logK = Math.log(k);
   }
@@ -255,6 +262,7 @@ export class LogitRowSummer {
     if (faulty && t.faulty) Atomics.store(t.faulty, 0, 1);
     if (!faulty && !(t.faulty && Atomics.load(t.faulty, 0) > 0)) t.values?.set(values, at * this.k);
     t.spans.set(this.spans.subarray(0, 2 * this.rows), 2 * at);
+    if (this.labelSpans && t.labelSpans) t.labelSpans.set(this.labelSpans.subarray(0, 2 * this.rows), 2 * at);
     t.losses.set(s.losses, at);
     t.labels.set(s.actual, at);
     t.predicted.set(s.predicted, at);

@@ -392,7 +392,7 @@ const NOT_A_LABEL = -(2 ** 31);
  * Whether a number read as a label is one the streams take: a whole number in (−2³¹, 2³¹), in
  * range or not (the summers refuse, or note, those out of range, as the full reader lists them).
  */
-function isLabelValue(v: number): boolean {
+export function isLabelValue(v: number): boolean {
   return Number.isInteger(v) && v > NOT_A_LABEL && v < 2 ** 31;
 }
 
@@ -780,7 +780,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
  * as a method its OSR code checked the stream's map after the loop and fell back to the interpreter
  * on every row (V8 --trace-deopt: ~1,300 "wrong map" deopts of one 10,000-row file, in a cold process).
  */
-function rowNumbers(
+export function rowNumbers(
   b: Uint8Array,
   p: number,
   scan: NumberScan,

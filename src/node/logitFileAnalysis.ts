@@ -38,6 +38,7 @@ import {
   type PartResult,
   type PartsFormat,
 } from './summaryParts';
+import { planRecordParts } from './recordParts';
 
 export interface LogitFileAnalysis {
   /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
@@ -115,8 +116,11 @@ function analyzeOpen(
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
   const plan =
     format === 'json'
-      ? planJsonParts(path, f, parts, { probabilities })
-      : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities });
+      ? (planJsonParts(path, f, parts, { probabilities }) ??
+        planRecordParts(path, f, parts, { lines: false, countOn: threads.runParts, probabilities }))
+      : format === 'jsonl'
+        ? planRecordParts(path, f, parts, { lines: true, countOn: threads.runParts, probabilities })
+        : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   const classes = ownOrSiblingClassNames(k, plan.classes, siblingReader({ siblings: options.siblings ?? {} }));
@@ -124,7 +128,8 @@ function analyzeOpen(
   const shared = (bytes: number) => new SharedArrayBuffer(bytes);
   // The logits are not touched here (a fresh page costs a fault): FilledValues reads them afterwards.
   const values = new Float64Array(shared(8 * n * k));
-  const arrays = rowArrays(n, shared);
+  // A record's label lies apart from its row: its own spans.
+  const arrays = { ...rowArrays(n, shared), ...(plan.records && { labelSpans: new Float64Array(shared(16 * n)) }) };
   const kept = threads.valuesNow ? { values } : {};
   const withLines = threads.lineTables !== false;
   // A JSON part after the first learns its first row from the counts (runPlan): 0 until then.
@@ -174,7 +179,10 @@ function analyzeOpen(
     classes: classes.names,
     spans: [
       { role: input, spans: arrays.spans },
-      { role: format === 'json' ? 'labels' : 'column "label"', spans: plan.tail ? plan.tail.spans : arrays.spans },
+      {
+        role: format === 'json' || format === 'jsonl' ? 'labels' : 'column "label"',
+        spans: plan.tail ? plan.tail.spans : (arrays.labelSpans ?? arrays.spans),
+      },
     ],
   };
   const reduction = options.reduction ?? 'mean';

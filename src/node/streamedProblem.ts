@@ -73,7 +73,8 @@ export interface StreamedProblemOptions {
  */
 export function streamedProblem(f: ChunkFile, fileName: string, options: StreamedProblemOptions = {}): Problem[] | null {
   const format = partsFormat(fileName);
-  if (!format) return null;
+  // JSON records' problems are the full reader's to find (a records stream stops at the first and notes none).
+  if (!format || format === 'jsonl') return null;
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'json' ? 'JSON' : 'CSV');
   if (notText) return options.signature === false ? null : [notText.toProblem()];
   // The full reader decides this from the header alone, before anything a stream gave up with.

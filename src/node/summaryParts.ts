@@ -33,6 +33,7 @@ import type { LineTables } from '../core/lineIndex';
 import { feedChunks, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { indexOfByte } from '../core/byteSearch';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from '../core/jsonClasses';
+import { RecordSummaryStream } from '../core/recordStream';
 
 /** A part of a file for one thread; its RowLayout is the plan's. */
 export interface PartJob extends RowLayout {
@@ -49,6 +50,8 @@ export interface PartJob extends RowLayout {
    * row, the labels, and the file's "classes" entry (the final part may meet it after the rows).
    */
   json?: { firstRow: number; first: boolean; labels: Int32Array; keyAt: number; classes?: ClassesEntry };
+  /** A part of JSON records (recordParts.ts): one a line or in an array, and whether it starts at the first record. */
+  records?: { lines: boolean; first: boolean };
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
   target?: RowTarget;
   /** Only count this byte in [start, end) (`rows` of the result): a plan's row counts, on the threads. */
@@ -117,13 +120,12 @@ export interface PartResult {
   afterStop?: boolean;
 }
 
-/** What the parts readers take: a CSV; a .tsv, whose header the full reader splits on tabs only; a JSON. */
-export type PartsFormat = 'csv' | 'tsv' | 'json';
+/** What the parts readers take: a CSV; a .tsv, whose header the full reader splits on tabs only; a JSON; JSON Lines (records). */
+export type PartsFormat = 'csv' | 'tsv' | 'json' | 'jsonl';
 
 /** The format of a file the parts readers take, by its name, else null. */
 export function partsFormat(fileName: string): PartsFormat | null {
-  // JSON Lines is records, which only the full reader reads.
-  if (isJsonLines(fileName)) return null;
+  if (isJsonLines(fileName)) return 'jsonl';
   const format = formatOf(fileName);
   if (format === 'csv') return /\.tsv$/i.test(fileName) ? 'tsv' : 'csv';
   return format === 'json' ? format : null;
@@ -217,17 +219,22 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
     // JSON part keeps every odd row's length (the most common length decides), a CSV's 20 lines.
     const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
     const odd = new OddRows(json ? raggedRowCap(f.size) : MAX_MESSAGES_PER_KIND);
-    const stream = json
-      ? new JsonSummaryStream(
-          { labels: json.labels, keyAt: json.keyAt, classes: json.classes },
-          { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target, probabilities: job.probabilities },
-          { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
+    const stream = job.records
+      ? new RecordSummaryStream(
+          { lines: job.records.lines },
+          { k: job.k, first: job.records.first, final: job.final, target, probabilities: job.probabilities },
         )
-      : new CsvSummaryStream(
-          { k: job.k, final: job.final, target, ...rowLayoutOf(job) },
-          outOfRange,
-          job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
-        );
+      : json
+        ? new JsonSummaryStream(
+            { labels: json.labels, keyAt: json.keyAt, classes: json.classes },
+            { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target, probabilities: job.probabilities },
+            { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
+          )
+        : new CsvSummaryStream(
+            { k: job.k, final: job.final, target, ...rowLayoutOf(job) },
+            outOfRange,
+            job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
+          );
     // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
     // unread end comes again with the next): no second read of the part.
     const lines = target && !job.skipLines ? new LineTableBuilder(job.start, true) : null;
@@ -251,7 +258,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
       }
       const summer = read && stream.finish();
       if (!summer) {
-        const stop = !read ? stream.partStop() : null;
+        const stop = !read && !(stream instanceof RecordSummaryStream) ? stream.partStop() : null;
         return { ...failed, refused: true, ...(stop && { stop }) };
       }
       // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
@@ -465,7 +472,7 @@ export type PartCounter = (jobs: PartJob[]) => PartResult[];
  * one thread); a target the last cut already passed is skipped. The rows before each cut are
  * counted by the plan's count jobs (planJsonParts, runPlan).
  */
-export function jsonCuts(f: ChunkFile, rowsStart: number, end: number, parts: number): number[] {
+export function jsonCuts(f: ChunkFile, rowsStart: number, end: number, parts: number, closeByte = 93): number[] {
   const cuts = [rowsStart];
   const window = new Uint8Array(64 << 10);
   for (let i = 1; i < parts; i++) {
@@ -475,7 +482,7 @@ export function jsonCuts(f: ChunkFile, rowsStart: number, end: number, parts: nu
     while (found < 0 && at < end) {
       const got = f.read(window, 0, Math.min(window.length, end - at), at);
       if (got === 0) break;
-      const close = indexOfByte(window.subarray(0, got), 93);
+      const close = indexOfByte(window.subarray(0, got), closeByte);
       if (close >= 0) found = at + close + 1;
       else at += got;
     }
@@ -486,7 +493,7 @@ export function jsonCuts(f: ChunkFile, rowsStart: number, end: number, parts: nu
 }
 
 /** Each count job's count: on threads when `countOn` is given and there are two or more, else here; null if one failed. */
-function countParts(f: ChunkFile, jobs: PartJob[], countOn?: PartCounter): number[] | null {
+export function countParts(f: ChunkFile, jobs: PartJob[], countOn?: PartCounter): number[] | null {
   if (!countOn || jobs.length < 2) return jobs.map((job) => countBytes(f, job.start, job.end, job.countByte!));
   const counted = countOn(jobs);
   return counted.some((r) => !r.ok || r.rows === undefined) ? null : counted.map((r) => r.rows!);
@@ -662,6 +669,8 @@ export interface PartPlan extends RowLayout {
   classes?: ClassesEntry;
   /** The file starts with a byte order mark: the lines before the rows are not ASCII. */
   bom?: boolean;
+  /** JSON records (recordParts.ts): each row's label has its own span. */
+  records?: { lines: boolean };
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };
 }

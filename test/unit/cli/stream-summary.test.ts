@@ -217,6 +217,19 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'cut.json': JSON.stringify({ logits: rows, labels }).slice(0, -1),
       'label-range.json': JSON.stringify({ logits: rows, labels: [...labels.slice(0, -1), 5] }),
       'string-label.json': JSON.stringify({ logits: rows, labels: [...labels.slice(0, -1), '1'] }),
+      // JSON records, one object a sample: json.dump of a list of dicts, or one a line (JSON Lines).
+      'records.json': JSON.stringify(rows.map((logits, i) => ({ logits, label: labels[i] }))),
+      'records-indent.json': JSON.stringify(
+        rows.map((logits, i) => ({ label: labels[i], logits })),
+        null,
+        2,
+      ),
+      'records.jsonl': rows.map((logits, i) => JSON.stringify({ logits, label: labels[i] }) + '\n').join(''),
+      'records-crlf.jsonl': rows.map((logits, i) => JSON.stringify({ label: labels[i], logits }) + '\r\n').join(''),
+      'records-probs.jsonl': probRows.map((p, i) => JSON.stringify({ probabilities: p, label: labels[i] }) + '\n').join(''),
+      'records-range.jsonl': rows.map((logits, i) => JSON.stringify({ logits, label: i === 30 ? 5 : labels[i] }) + '\n').join(''),
+      'records-id.jsonl': rows.map((logits, i) => JSON.stringify({ id: `s${i}`, logits, label: labels[i] }) + '\n').join(''),
+      'records-cut.json': JSON.stringify(rows.map((logits, i) => ({ logits, label: labels[i] }))).slice(0, -40),
     };
     Object.assign(cases, classesCases(rows, labels));
     for (const [name, text] of Object.entries(cases)) {
@@ -225,7 +238,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
@@ -352,7 +365,7 @@ describe('analyze --summary streamed: rows longer than a read', () => {
 });
 
 describe('analyze --summary streamed: fuzzing', () => {
-  test('seeded byte edits of a CSV and a JSON: streamed (whole, in 7-byte pieces, in parts) = full reader', () => {
+  test('seeded byte edits of a CSV, a JSON and JSON records: streamed (whole, in 7-byte pieces, in parts) = full reader', () => {
     const { rows, labels } = logits(12, 4, 21);
     const nineDecimals = (i: number) =>
       [
@@ -394,6 +407,9 @@ describe('analyze --summary streamed: fuzzing', () => {
         labels,
         classes: ['a"', 'b\\', '[c]', 'd,'],
       }),
+      // JSON records (json.dump of a list of dicts, and JSON Lines): an edit is read as the full reader reads it, or refused.
+      'rec.json': JSON.stringify(rows.map((r, i) => ({ logits: r.map((v) => Number(v.toPrecision(4))), label: labels[i] }))),
+      'rec.jsonl': rows.map((r, i) => JSON.stringify({ label: labels[i], logits: r.map((v) => Number(v.toPrecision(4))) }) + '\n').join(''),
     };
     const alphabet = '0123456789,.-+eE[]{}" \n\r\tx:;';
     const rand = seededUniform(99);
@@ -420,7 +436,7 @@ describe('analyze --summary streamed: fuzzing', () => {
           streamedMutants[name]++;
           assert.deepEqual(one, JSON.parse(full.stdout), `${name} mutant ${m}: the full reader's report`);
         }
-        if (/\.(csv|tsv)$/.test(name) || name.endsWith('.classes.json') || name === 'p.json')
+        if (/\.(csv|tsv)$/.test(name) || name.endsWith('.classes.json') || name === 'p.json' || name.startsWith('rec.'))
           assert.deepEqual(
             streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
             one,

@@ -20,6 +20,7 @@ import { TensorStore } from '../../../src/core/tensorQuery';
 import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
 import { PartThreadPool, rowTextOnPool } from '../../../src/node/partThreads';
 import { lineStretch, partsFor, planCsvParts, planJsonParts, runPlan, summarizePart, type PartJob } from '../../../src/node/summaryParts';
+import { planRecordParts } from '../../../src/node/recordParts';
 import { openChunkFile } from '../../../src/node/chunkFile';
 import { joinLineStretches } from '../../../src/core/lineTableBuilder';
 import { rowArrays } from '../../../src/core/summaryRows';
@@ -635,4 +636,112 @@ test('lineStretch of a file of several reads, non-ASCII in some: the whole fileâ
   } finally {
     f.close();
   }
+});
+
+/** JSON records as users write them: json.dump of a list of dicts, or one a line (JSON Lines). */
+const recordLayouts: Record<string, { name: string; make: (d: ReturnType<typeof logits>) => string }> = {
+  'json.dump of a list of dicts': { name: 'r.json', make: (d) => JSON.stringify(records(d)).replace(/,/g, ', ').replace(/":/g, '": ') },
+  'json.dump(indent=2), the label first': {
+    name: 'r.json',
+    make: (d) => JSON.stringify(records(d, true), null, 2),
+  },
+  'keys in either order, no spaces, CRLF': {
+    name: 'r.json',
+    make: (d) =>
+      `[${records(d, false)
+        .map((r, i) => JSON.stringify(i % 2 ? { label: r.label, logits: r.logits } : r))
+        .join(',\r\n')}]\r\n`,
+  },
+  'JSON Lines': {
+    name: 'r.jsonl',
+    make: (d) =>
+      records(d)
+        .map((r) => JSON.stringify(r).replace(/":/g, '": ') + '\n')
+        .join(''),
+  },
+  'JSON Lines, CRLF, blank lines at the end': {
+    name: 'r.jsonl',
+    make: (d) =>
+      records(d, true)
+        .map((r) => JSON.stringify(r) + '\r\n')
+        .join('') + '\r\n\r\n',
+  },
+  'JSON Lines, no final line break': {
+    name: 'r.ndjson',
+    make: (d) =>
+      records(d)
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+  },
+};
+
+function records(d: ReturnType<typeof logits>, labelFirst = false): { logits: number[]; label: number }[] {
+  return d.rows.map((logits, i) => (labelFirst ? { label: d.labels[i], logits } : { logits, label: d.labels[i] }));
+}
+
+test("JSON records, in an array or one a line: the full pipeline's dataset (each label's own span), analysis, warnings and line tables, on 1 to 4 parts", () => {
+  for (const [layout, { name, make }] of Object.entries(recordLayouts)) {
+    const d = logits(19, 60, 5);
+    const text = make(d);
+    const path = write(name, text);
+    for (const [minPartBytes, count] of [
+      [1 << 30, 1],
+      [300, 2],
+      [150, 3],
+      [60, 4],
+    ])
+      assertSame(path, name, text, {}, minPartBytes, count);
+    // Cut where asked: every part a record or more (60 records).
+    const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+    try {
+      const plan = planRecordParts(path, f, partsFor(4, 60), { lines: name !== 'r.json' });
+      assert.ok(plan && plan.jobs.length === 4 && plan.n === 60, `${layout}: 4 parts of 60 records`);
+    } finally {
+      f.close();
+    }
+  }
+  // Probabilities (Keras' predict as records), checked as the full reader checks them.
+  const d = logits(23, 40, 4);
+  const probs = d.rows.map((r) => {
+    const e = r.map((z) => Math.exp(z));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => Number((v / sum).toPrecision(12)));
+  });
+  const text = probs.map((p, i) => JSON.stringify({ probabilities: p, label: d.labels[i] }) + '\n').join('');
+  const path = write('p.jsonl', text);
+  for (const count of [1, 3]) assertSame(path, 'p.jsonl', text, {}, 100, count);
+});
+
+test('JSON records the full reader must read, or reports a problem in: refused on 1 and 3 parts', () => {
+  const d = logits(29, 40, 4);
+  const lines = records(d).map((r) => JSON.stringify(r));
+  const withLine = (at: number, line: string) => [...lines.slice(0, at), line, ...lines.slice(at + 1)].join('\n') + '\n';
+  const row = d.rows[30].join(',');
+  for (const [name, text] of [
+    // Other keys (an id: the full reader passes it over), a label's name, a key missing or twice, "labels".
+    ['id.jsonl', withLine(30, `{"id": "a.jpg", "logits": [${row}], "label": 1}`)],
+    ['name.jsonl', withLine(30, `{"logits": [${row}], "label": "cat"}`)],
+    ['missing.jsonl', withLine(30, `{"logits": [${row}]}`)],
+    ['twice.jsonl', withLine(30, `{"logits": [${row}], "label": 1, "label": 2}`)],
+    ['labels-key.jsonl', withLine(30, `{"logits": [${row}], "labels": 1}`)],
+    // A label out of range or not whole, a row of another length, a bad number, a nested array.
+    ['range.jsonl', withLine(30, `{"logits": [${row}], "label": 4}`)],
+    ['half.jsonl', withLine(30, `{"logits": [${row}], "label": 1.5}`)],
+    ['short.jsonl', withLine(30, `{"logits": [${d.rows[30].slice(1).join(',')}], "label": 1}`)],
+    ['nan.jsonl', withLine(30, `{"logits": [NaN, ${d.rows[30].slice(1).join(',')}], "label": 1}`)],
+    ['nested.jsonl', withLine(30, `{"logits": [[${row}]], "label": 1}`)],
+    // A blank line inside, white space or a byte order mark before the first record, text after.
+    ['blank.jsonl', withLine(30, `\n${lines[30]}`)],
+    ['spaced.jsonl', ' ' + lines.join('\n')],
+    ['bom.jsonl', '\ufeff' + lines.join('\n')],
+    ['after.json', `[${lines.join(', ')}] x`],
+    ['unclosed.json', `[${lines.join(', ')}`],
+    ['cut.jsonl', lines.join('\n').slice(0, -10)],
+  ]) {
+    const path = write(name, text);
+    for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, `${name} on ${count}`);
+  }
+  // A record over two lines is one JSON value to the full reader too: read, the same.
+  const twoLines = withLine(30, lines[30].replace(', "label"', ',\n"label"'));
+  for (const count of [1, 3]) assertSame(write('two-lines.jsonl', twoLines), 'two-lines.jsonl', twoLines, {}, 100, count);
 });
