@@ -147,33 +147,36 @@ export class RecordSummaryStream implements SummaryStream {
     const skip = () => {
       while (at < close && isSpace(b[at])) at++;
     };
-    for (let entry = 0; entry < 2; entry++) {
+    for (let entry = 0; ; entry++) {
       skip();
-      if (entry === 1) {
+      if (entry > 0) {
+        if (at === close) break;
         if (b[at++] !== 44) return -1;
         skip();
       }
-      const key = recordKey(b, at, close);
-      if (key === null) return -1;
-      at += key.length + 2;
+      const key = recordKey(b, at, close, this.scan);
+      if (key === NOT_A_KEY) return -1;
+      at = this.scan.end;
       skip();
       if (b[at++] !== 58) return -1;
       skip();
-      if (key === 'label' && labelStart < 0) {
+      if (key === Key.Label && labelStart < 0) {
         labelStart = at;
         label = this.labelAt(b, at, close);
         if (label === NOT_A_LABEL) return -1;
         at = labelEnd = this.scan.end;
-      } else if (key !== 'label' && rowStart < 0 && (this.rowsKey ?? this.takenRowsKey(key)) === key) {
+      } else if ((key === Key.Logits || key === Key.Probabilities) && rowStart < 0 && this.takesRows(key)) {
         if (b[at] !== 91) return -1;
         rowStart = at;
         at = this.row(b, at);
         if (at < 0) return -1;
         rowEnd = at;
+      } else if (key === Key.Other) {
+        at = passedValue(b, at, close, this.scan);
+        if (at < 0) return -1;
       } else return -1;
     }
-    skip();
-    if (at !== close) return -1;
+    if (rowStart < 0 || labelStart < 0) return -1;
     const s = this.summer!;
     s.spans[2 * s.rows] = base + rowStart;
     s.spans[2 * s.rows + 1] = base + rowEnd;
@@ -183,11 +186,11 @@ export class RecordSummaryStream implements SummaryStream {
     return s.rows < s.blockRows || s.flush() ? close + 1 : -1;
   }
 
-  /** The first record's rows key decides the file's: "logits", or "probabilities" when taken. */
-  private takenRowsKey(key: 'logits' | 'probabilities'): string | null {
-    if (key === 'probabilities' && !this.layout.probabilities) return null;
-    this.rowsKey = key;
-    return key;
+  /** Whether the rows are under this key: the first record's decides the file's ("probabilities" only when taken). */
+  private takesRows(key: Key.Logits | Key.Probabilities): boolean {
+    const name = key === Key.Logits ? 'logits' : 'probabilities';
+    if (this.rowsKey === null && (key === Key.Logits || this.layout.probabilities)) this.rowsKey = name;
+    return this.rowsKey === name;
   }
 
   /** The row `[z, …]` at b[p] (the record's '}' is after it): the offset just past its ']', or −1 when it is not K plain numbers. */
@@ -227,12 +230,84 @@ export class RecordSummaryStream implements SummaryStream {
 
 const NOT_A_LABEL = -(2 ** 31);
 
-/** The key in quotes at b[p] when it is one a record the stream takes may have ("logits", "probabilities", "label"), else null. */
-function recordKey(b: Uint8Array, p: number, close: number): 'logits' | 'probabilities' | 'label' | null {
-  if (b[p] !== 34) return null;
-  const end = indexOfByte(b, 34, p + 1);
-  if (end < 0 || end > close || end - p - 1 > 13) return null;
-  let text = '';
-  for (let i = p + 1; i < end; i++) text += String.fromCharCode(b[i]);
-  return text === 'logits' || text === 'probabilities' || text === 'label' ? text : null;
+const enum Key {
+  Logits,
+  Probabilities,
+  Label,
+  /** A key no tensor is read from (an id, a file name), which the full reader passes over. */
+  Other,
+}
+const NOT_A_KEY = -1;
+
+/** Keys a record's tensors are read from (jsonRecords.ts TENSOR_OF_KEY), and a run manifest's: never passed over. */
+const TENSOR_KEYS = new Set([
+  'logits',
+  'probabilities',
+  'log_probabilities',
+  'predictions',
+  'prediction',
+  'labels',
+  'label',
+  'targets',
+  'target',
+  'gradientLensRun',
+]);
+
+/**
+ * The key in quotes at b[p] (its '"' before `close`), with scan.end just past it: logits,
+ * probabilities, label, or Other for any other key in printable ASCII without escapes that names no
+ * tensor; else NOT_A_KEY.
+ */
+function recordKey(b: Uint8Array, p: number, close: number, scan: NumberScan): Key | typeof NOT_A_KEY {
+  if (b[p] !== 34) return NOT_A_KEY;
+  let end = p + 1;
+  for (let c; end < close && (c = b[end]) !== 34; end++) if (c < 32 || c > 126 || c === 92) return NOT_A_KEY;
+  if (end >= close) return NOT_A_KEY;
+  scan.end = end + 1;
+  const length = end - p - 1;
+  if (length === 6 && isText(b, p + 1, 'logits')) return Key.Logits;
+  if (length === 5 && isText(b, p + 1, 'label')) return Key.Label;
+  if (length === 13 && isText(b, p + 1, 'probabilities')) return Key.Probabilities;
+  if (length <= 17) {
+    let text = '';
+    for (let i = p + 1; i < end; i++) text += String.fromCharCode(b[i]);
+    if (TENSOR_KEYS.has(text)) return NOT_A_KEY;
+  }
+  return Key.Other;
+}
+
+function isText(b: Uint8Array, p: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (b[p + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Past the value at b[p] of a key no tensor is read from: a string of printable ASCII (escapes as
+ * JSON has them), a number, true, false or null; −1 for anything else (an array, an object,
+ * another text), which the full reader reads.
+ */
+function passedValue(b: Uint8Array, p: number, close: number, scan: NumberScan): number {
+  const c = b[p];
+  if (c === 34) {
+    for (let i = p + 1; i < close; i++) {
+      const d = b[i];
+      if (d === 34) return i + 1;
+      if (d < 32 || d > 126) return -1;
+      if (d === 92) {
+        const e = b[++i];
+        if (e === 117) {
+          for (let h = 1; h <= 4; h++) if (!isHexDigit(b[i + h])) return -1;
+          i += 4;
+        } else if (!(e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) return -1;
+      }
+    }
+    return -1;
+  }
+  for (const word of ['true', 'false', 'null']) if (c === word.charCodeAt(0)) return isText(b, p, word) ? p + word.length : -1;
+  scanNumber(b, p, scan);
+  return scan.error === null && scan.end <= close ? scan.end : -1;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }

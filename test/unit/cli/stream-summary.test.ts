@@ -229,6 +229,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'records-probs.jsonl': probRows.map((p, i) => JSON.stringify({ probabilities: p, label: labels[i] }) + '\n').join(''),
       'records-range.jsonl': rows.map((logits, i) => JSON.stringify({ logits, label: i === 30 ? 5 : labels[i] }) + '\n').join(''),
       'records-id.jsonl': rows.map((logits, i) => JSON.stringify({ id: `s${i}`, logits, label: labels[i] }) + '\n').join(''),
+      'records-nested-id.jsonl': rows.map((logits, i) => JSON.stringify({ id: [i], logits, label: labels[i] }) + '\n').join(''),
       'records-cut.json': JSON.stringify(rows.map((logits, i) => ({ logits, label: labels[i] }))).slice(0, -40),
     };
     Object.assign(cases, classesCases(rows, labels));
@@ -238,7 +239,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
@@ -409,7 +410,11 @@ describe('analyze --summary streamed: fuzzing', () => {
       }),
       // JSON records (json.dump of a list of dicts, and JSON Lines): an edit is read as the full reader reads it, or refused.
       'rec.json': JSON.stringify(rows.map((r, i) => ({ logits: r.map((v) => Number(v.toPrecision(4))), label: labels[i] }))),
-      'rec.jsonl': rows.map((r, i) => JSON.stringify({ label: labels[i], logits: r.map((v) => Number(v.toPrecision(4))) }) + '\n').join(''),
+      'rec.jsonl': rows
+        .map(
+          (r, i) => JSON.stringify({ id: `s"${i}\\`, label: labels[i], logits: r.map((v) => Number(v.toPrecision(4))), ok: true }) + '\n',
+        )
+        .join(''),
     };
     const alphabet = '0123456789,.-+eE[]{}" \n\r\tx:;';
     const rand = seededUniform(99);

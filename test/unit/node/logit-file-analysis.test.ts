@@ -718,8 +718,15 @@ test('JSON records the full reader must read, or reports a problem in: refused o
   const withLine = (at: number, line: string) => [...lines.slice(0, at), line, ...lines.slice(at + 1)].join('\n') + '\n';
   const row = d.rows[30].join(',');
   for (const [name, text] of [
-    // Other keys (an id: the full reader passes it over), a label's name, a key missing or twice, "labels".
-    ['id.jsonl', withLine(30, `{"id": "a.jpg", "logits": [${row}], "label": 1}`)],
+    // A key the full reader passes over, but whose value is not plain: nested, non-ASCII, a bad escape, a word.
+    ['id-nested.jsonl', withLine(30, `{"id": {"a": 1}, "logits": [${row}], "label": 1}`)],
+    ['id-array.jsonl', withLine(30, `{"logits": [${row}], "crop": [1, 2], "label": 1}`)],
+    ['id-accent.jsonl', withLine(30, `{"id": "é.jpg", "logits": [${row}], "label": 1}`)],
+    ['id-escape.jsonl', withLine(30, `{"id": "a\\x.jpg", "logits": [${row}], "label": 1}`)],
+    ['id-word.jsonl', withLine(30, `{"id": yes, "logits": [${row}], "label": 1}`)],
+    ['id-trailing-comma.jsonl', withLine(30, `{"id": 1, "logits": [${row}], "label": 1,}`)],
+    // Another tensor key (the full reader reads it, or says so), a label's name, a key missing or twice, "labels".
+    ['target.jsonl', withLine(30, `{"logits": [${row}], "label": 1, "target": 2}`)],
     ['name.jsonl', withLine(30, `{"logits": [${row}], "label": "cat"}`)],
     ['missing.jsonl', withLine(30, `{"logits": [${row}]}`)],
     ['twice.jsonl', withLine(30, `{"logits": [${row}], "label": 1, "label": 2}`)],
@@ -741,7 +748,16 @@ test('JSON records the full reader must read, or reports a problem in: refused o
     const path = write(name, text);
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, `${name} on ${count}`);
   }
-  // A record over two lines is one JSON value to the full reader too: read, the same.
+  // A record over two lines is one JSON value to the full reader too; other keys of plain values it
+  // passes over (an id, a file name with escapes, a number, true, false, null): read, the same.
   const twoLines = withLine(30, lines[30].replace(', "label"', ',\n"label"'));
-  for (const count of [1, 3]) assertSame(write('two-lines.jsonl', twoLines), 'two-lines.jsonl', twoLines, {}, 100, count);
+  const ids = records(d)
+    .map((r, i) => JSON.stringify({ id: `img "${i}"\\a/\u0007.jpg`, epoch: i % 3 ? 1.5e3 : -2, ...r, ok: [true, false, null][i % 3] }))
+    .join('\n');
+  for (const [name, text] of [
+    ['two-lines.jsonl', twoLines],
+    ['ids.jsonl', ids],
+    ['ids.json', `[${ids.replace(/\n/g, ', ')}]`],
+  ])
+    for (const count of [1, 3]) assertSame(write(name, text), name, text, {}, 100, count);
 });
