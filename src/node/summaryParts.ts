@@ -245,9 +245,10 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
         const used = stream.feed(bytes, last, offset);
         if (lines && used >= 0) {
           const fed = bytes.subarray(0, last ? bytes.length : used);
-          // The reader takes only ASCII, but for the names of a "classes" entry.
+          // The reader takes only ASCII, but for the names of a "classes" entry and a CSV's text cells (an id, a file name).
           const names = json?.classes;
-          lines.feed(fed, !names || offset + fed.length <= names.keyAt || offset >= names.end || isAscii(fed));
+          const ascii = names ? offset + fed.length <= names.keyAt || offset >= names.end : !job.leading;
+          lines.feed(fed, ascii || isAscii(fed));
         }
         return used;
       });
@@ -261,7 +262,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
         const stop = !read && !(stream instanceof RecordSummaryStream) ? stream.partStop() : null;
         return { ...failed, refused: true, ...(stop && { stop }) };
       }
-      // Only now are the bytes known to be the simple layout, all ASCII (the builder assumed it).
+      // Only now are the bytes known to be the simple layout (ASCII where the builder assumed it).
       const noted = outOfRange.count + odd.count;
       const whole = {
         ok: noted === 0,

@@ -181,6 +181,8 @@ test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()), or 
     ['index-strings.csv', indexed((i) => `"sample ${i}, ""a"""`)],
     ['index-two.csv', indexed((i) => `${i},${i}`, ',,')],
     ['id.csv', indexed((i) => `img_${i}.jpg`, 'id,')],
+    // Text that is not ASCII (its line's columns count characters, not bytes).
+    ['id-accents.csv', indexed((i) => (i % 7 === 3 ? `"café ${i}, 狗.jpg"` : `img_${i}.jpg`), 'file,')],
     ['id-split.csv', indexed((i) => `"img ${i}, a.jpg",${i % 3 ? 'train' : 'val'}`, 'file,split,')],
   ])
     assertSameInCsvParts(write(name, text), name, text);
