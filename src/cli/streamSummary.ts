@@ -62,7 +62,9 @@ export function streamedSummary(
     primeTextReaders(f.size);
     let figures: Figures | null = null;
     let stopped: PartsStop | null = null;
-    if (threads.count > 1) figures = inParts(file, f, format, reduction, threads, (stop) => (stopped = stop));
+    // One thread too for a CSV: one of labels written as names is read as one part (NotingRead takes numbers only).
+    if (threads.count > 1 || format === 'csv' || format === 'tsv')
+      figures = inParts(file, f, format, reduction, threads, readSibling, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
     if (!figures && (format === 'jsonl' || startsWithRecords(f))) {
       // JSON records on one thread; any problem is the full reader's to report.
@@ -121,18 +123,23 @@ function inParts(
   format: PartsFormat,
   reduction: Reduction,
   threads: ThreadOptions,
+  readSibling: ReadSibling,
   onStop: (stop: PartsStop) => void,
 ): Figures | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
+  const classNames = (k: number) => {
+    const beside = ownOrSiblingClassNames(k, null, siblingReader({ readSibling }));
+    return beside.problems.length === 0 ? beside.names : null;
+  };
   const plan =
     format === 'json'
       ? (planJsonParts(file, f, parts, { probabilities: true }) ??
         planRecordParts(file, f, parts, { lines: false, countOn: threads.runParts, probabilities: true }))
       : format === 'jsonl'
         ? planRecordParts(file, f, parts, { lines: true, countOn: threads.runParts, probabilities: true })
-        : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true });
-  if (!plan || plan.jobs.length < 2) return null;
-  const ran = runPlan(plan, plan.jobs, threads.runParts, (job) => summarizePart(job, openSame(f)));
+        : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, classNames });
+  if (!plan || (plan.jobs.length < 2 && !plan.labelNames)) return null;
+  const ran = runPlan(plan, plan.jobs, plan.jobs.length > 1 ? threads.runParts : undefined, (job) => summarizePart(job, openSame(f)));
   if (!ran) return null;
   const { results, rows } = ran;
   // Each part must have read the rows the pre-scan counted for it, or the labels were not its own

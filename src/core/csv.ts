@@ -262,24 +262,38 @@ function parseTable(bytes: Uint8Array, fixedDelimiter?: string, firstRow = 0): C
  */
 function labelColumnOfNames(b: Uint8Array, pos: number, delim: number, columns: string[]): number {
   const c = columns.findIndex((name) => /^labels?$/.test(name.trim().toLowerCase()));
-  if (c < 0) return -1;
+  return c >= 0 && firstLabelIsName(b, pos, delim, c, columns.length) ? c : -1;
+}
+
+/**
+ * Whether the first data line at b[pos] (after blank lines) is well formed, `width` cells, and its
+ * cell `column` holds a name, not a number: the full reader then reads that column as class names.
+ */
+export function firstLabelIsName(b: Uint8Array, pos: number, delim: number, column: number, width: number): boolean {
   while (pos < b.length && (b[pos] === 10 || b[pos] === 13)) pos++;
   let text = '';
   let cells = 0;
   for (let i = pos; ; cells++) {
     const end = cellEnd(b, i, delim);
-    if (cells === c) text = cellText(b, i, end);
+    if (cells === column) text = cellText(b, i, end);
     if (b[end] !== delim) break;
     i = end + 1;
   }
-  if (cells + 1 !== columns.length) return -1;
-  return text !== '' && !MISSING.test(text) && Number.isNaN(Number(text)) ? c : -1;
+  if (cells + 1 !== width) return false;
+  return text !== '' && !MISSING.test(text) && Number.isNaN(Number(text));
 }
 
 /** A cell's text between `start` and `end`, without the spaces around it and its quotes ("" is one quote). */
 export function cellText(b: Uint8Array, start: number, end: number): string {
   const text = decoder.decode(b.subarray(start, end)).trim();
   return text.length >= 2 && text.startsWith('"') && text.endsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text;
+}
+
+/** The cell [start, end) without the padding around its value (spaces, and tabs unless they delimit). */
+export function trimmedCell(b: Uint8Array, start: number, end: number, delimiter: number): { start: number; end: number } {
+  while (start < end && (b[start] === 32 || b[start] === 9) && b[start] !== delimiter) start++;
+  while (end > start && (b[end - 1] === 32 || b[end - 1] === 9) && b[end - 1] !== delimiter) end--;
+  return { start, end };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Reads roles out of a CSV header: logit_0…logit_{K−1} or prob_0…, with label or target_0…;
  * or prediction,target / prediction_0…,target_0… for regression.
  */
-import { cellEnd, cellText, parseCsvHeader, raggedRowProblems, type CsvTable } from './csv';
+import { cellEnd, cellText, parseCsvHeader, raggedRowProblems, trimmedCell, type CsvTable } from './csv';
 import { namedLabelsLocated } from './labelNames';
 import type { Located } from './located';
 import { columnRoles } from './columnNames';
@@ -193,11 +193,4 @@ export function nthCellSpan(
   i = Math.min(i, rowEnd); // a short row: the empty place at its end
   // To the cell's end as the parser reads it: past a delimiter inside quotes too.
   return trimmedCell(b, i, Math.min(cellEnd(b, i, delimiter), rowEnd), delimiter);
-}
-
-/** The cell [start, end) without the padding around its value (spaces, and tabs unless they delimit). */
-function trimmedCell(b: Uint8Array, start: number, end: number, delimiter: number): { start: number; end: number } {
-  while (start < end && (b[start] === 32 || b[start] === 9) && b[start] !== delimiter) start++;
-  while (end > start && (b[end - 1] === 32 || b[end - 1] === 9) && b[end - 1] !== delimiter) end--;
-  return { start, end };
 }

@@ -19,6 +19,7 @@ import { indexOfByte } from './byteSearch';
 import { passedCellEnd } from './rowValues';
 import { startsWithBom } from './fileSignature';
 import { namesAnyColumn } from './columnNames';
+import { cellText, textCellEnd, trimmedCell } from './csv';
 import type { LineTables } from './lineIndex';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from './jsonClasses';
 
@@ -152,14 +153,22 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * errors: that summary is never reported), as the full reader reads on past a ragged row.
    * `whole`, for a stream of a whole file: `tsv`, a .tsv, whose header the full reader splits on
    * tabs only; `probabilities`, take a header of prob_0… (else only logit_0…).
+   * A part's `labelNames`: the labels are class names (the file's first label is one, so the full
+   * reader reads them as names: csv.ts firstLabelIsName), numbered by these names (a classes.txt's)
+   * as numberNamedLabels numbers them. A row the stream does not take is then the full reader's:
+   * no failure, no row read past (a window of that line alone would read its label as a number).
    */
   constructor(
-    part?: { k: number; final: boolean; target?: RowTarget } & RowLayout,
+    part?: { k: number; final: boolean; target?: RowTarget; labelNames?: readonly string[] } & RowLayout,
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
     private readonly whole: { tsv?: boolean; probabilities?: boolean } = {},
   ) {
-    if (part) this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, part.probabilities ? 'probabilities' : 'logits');
+    this.names = part?.labelNames ? classIndex(part.labelNames) : null;
+    if (part) {
+      const input = part.probabilities ? 'probabilities' : 'logits';
+      this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, input, this.names !== null);
+    }
     this.final = part?.final ?? true;
     this.leading = part?.leading ?? 0;
     this.labelFirst = part?.labelFirst ?? false;
@@ -172,6 +181,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   labelFirst: boolean;
   /** The byte between cells (CsvColumns.delimiter): from the header, or the part's plan. */
   delimiter: number;
+  /** Each class name's index, when the labels are names (`labelNames`). */
+  private readonly names: Map<string, number> | null;
 
   private readonly final: boolean;
 
@@ -224,7 +235,13 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
         p = after + 1;
       }
       let label = NOT_A_LABEL;
-      if (this.labelFirst) {
+      if (this.labelFirst && this.names) {
+        // A name may be quoted, and hold the delimiter ("bird, small").
+        const cellEnd = textCellEnd(b, p, delimiter);
+        if (cellEnd >= 0 && cellEnd < end && b[cellEnd] === delimiter) label = this.namedLabel(summer, b, p, cellEnd, base);
+        if (label === NOT_A_LABEL) return -1;
+        p = cellEnd + 1;
+      } else if (this.labelFirst) {
         const cellEnd = indexOfByte(b, delimiter, p);
         if (cellEnd >= 0 && cellEnd < end) label = smallInteger(b, p, cellEnd, scan);
         if (label === NOT_A_LABEL) {
@@ -250,7 +267,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
         scanNumber(b, p, scan);
         if (scan.error === null && scan.end === end) block[at + k - 1] = scan.value;
         else label = NOT_A_LABEL;
-      } else label = smallInteger(b, p, end, scan);
+      } else if (this.names) label = textCellEnd(b, p, delimiter) === end ? this.namedLabel(summer, b, p, end, base) : NOT_A_LABEL;
+      else label = smallInteger(b, p, end, scan);
       if (label === NOT_A_LABEL) {
         if (!this.readPast(summer, b, next, base)) return -1;
         p = next;
@@ -270,6 +288,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * the failure is recorded. False also when the neutral row's block is refused.
    */
   private readPast(summer: LogitRowSummer, b: Uint8Array, next: number, base: number): boolean {
+    if (this.names) return false; // the full reader's (see the constructor)
     const rows = summer.rows;
     const start = summer.spans[2 * rows];
     this.failure = { offset: start, row: summer.n + rows, rowsStart: this.rowsStart, k: summer.k };
@@ -280,6 +299,19 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     summer.labels[rows] = 0;
     summer.rows++;
     return summer.rows < summer.blockRows || summer.flush();
+  }
+
+  /**
+   * The class index of the name in the cell b[start, end) (trimmed and unquoted as the full reader
+   * reads it), its span noted as the label's; NOT_A_LABEL when it is none of the names.
+   */
+  private namedLabel(summer: LogitRowSummer, b: Uint8Array, start: number, end: number, base: number): number {
+    const cell = trimmedCell(b, start, end, this.delimiter);
+    const index = this.names!.get(cellText(b, cell.start, cell.end).trim());
+    if (index === undefined) return NOT_A_LABEL;
+    summer.labelSpans![2 * summer.rows] = base + cell.start;
+    summer.labelSpans![2 * summer.rows + 1] = base + cell.end;
+    return index;
   }
 
   /**
@@ -383,6 +415,15 @@ function passedColumns(cells: readonly string[]): number {
     count++;
   }
   return count;
+}
+
+/** Each name's index, trimmed, the first of a name given twice (numberNamedLabels' rule). */
+function classIndex(names: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  names.forEach((name, j) => {
+    if (!index.has(name.trim())) index.set(name.trim(), j);
+  });
+  return index;
 }
 
 /** smallInteger's answer for anything but a plain integer. */

@@ -112,6 +112,11 @@ function analyzeOpen(
   if (!(threads.waitsOnly && threads.runParts && parts(f.size) > 1)) primeTextReaders(f.size);
   // Probabilities only where the parts check them as the full reader would (its default tolerance and ε).
   const probabilities = readsProbabilities(options);
+  // A CSV's labels written as names are numbered by the class names beside the file, when the full reader takes them without a word.
+  const cleanNames = (k: number) => {
+    const beside = ownOrSiblingClassNames(k, null, siblingReader({ siblings: options.siblings ?? {} }));
+    return beside.problems.length === 0 ? beside.names : null;
+  };
   // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
   const plan =
@@ -120,7 +125,7 @@ function analyzeOpen(
         planRecordParts(path, f, parts, { lines: false, countOn: threads.runParts, probabilities }))
       : format === 'jsonl'
         ? planRecordParts(path, f, parts, { lines: true, countOn: threads.runParts, probabilities })
-        : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities });
+        : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   const classes = ownOrSiblingClassNames(k, plan.classes, siblingReader({ siblings: options.siblings ?? {} }));
@@ -128,8 +133,8 @@ function analyzeOpen(
   const shared = (bytes: number) => new SharedArrayBuffer(bytes);
   // The logits are not touched here (a fresh page costs a fault): FilledValues reads them afterwards.
   const values = new Float64Array(shared(8 * n * k));
-  // A record's label lies apart from its row: its own spans.
-  const arrays = { ...rowArrays(n, shared), ...(plan.records && { labelSpans: new Float64Array(shared(16 * n)) }) };
+  // A record's label, or a label written as a name, has its own span (a CSV's number's is its row's).
+  const arrays = { ...rowArrays(n, shared), ...((plan.records || plan.labelNames) && { labelSpans: new Float64Array(shared(16 * n)) }) };
   const kept = threads.valuesNow ? { values } : {};
   const withLines = threads.lineTables !== false;
   // A JSON part after the first learns its first row from the counts (runPlan): 0 until then.

@@ -27,7 +27,7 @@ import {
   type RowLayout,
   type TailLabels,
 } from '../core/summaryStream';
-import { csvLineCheck } from '../core/csv';
+import { csvLineCheck, firstLabelIsName } from '../core/csv';
 import { startsWithBom } from '../core/fileSignature';
 import type { LineTables } from '../core/lineIndex';
 import { feedChunks, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
@@ -50,6 +50,8 @@ export interface PartJob extends RowLayout {
    * row, the labels, and the file's "classes" entry (the final part may meet it after the rows).
    */
   json?: { firstRow: number; first: boolean; labels: Int32Array; keyAt: number; classes?: ClassesEntry };
+  /** A CSV part's labels are these classes' names (PartPlan.labelNames). */
+  labelNames?: readonly string[];
   /** A part of JSON records (recordParts.ts): one a line or in an array, and whether it starts at the first record. */
   records?: { lines: boolean; first: boolean };
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
@@ -231,7 +233,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
             { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
           )
         : new CsvSummaryStream(
-            { k: job.k, final: job.final, target, ...rowLayoutOf(job) },
+            { k: job.k, final: job.final, target, ...rowLayoutOf(job), ...(job.labelNames && { labelNames: job.labelNames }) },
             outOfRange,
             job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
           );
@@ -247,7 +249,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           const fed = bytes.subarray(0, last ? bytes.length : used);
           // The reader takes only ASCII, but for the names of a "classes" entry and a CSV's text cells (an id, a file name).
           const names = json?.classes;
-          const ascii = names ? offset + fed.length <= names.keyAt || offset >= names.end : !job.leading;
+          const ascii = names ? offset + fed.length <= names.keyAt || offset >= names.end : !job.leading && !job.labelNames;
           lines.feed(fed, ascii || isAscii(fed));
         }
         return used;
@@ -672,6 +674,8 @@ export interface PartPlan extends RowLayout {
   bom?: boolean;
   /** JSON records (recordParts.ts): each row's label has its own span. */
   records?: { lines: boolean };
+  /** A CSV's labels are these classes' names (its first label is a name): each label has its own span. */
+  labelNames?: readonly string[];
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */
   counts?: { jobs: PartJob[]; rows: Int32Array };
 }
@@ -797,7 +801,15 @@ export function planCsvParts(
     countOn,
     tsv = false,
     probabilities: takeProbabilities = false,
-  }: { countRows?: boolean; countOn?: PartCounter; tsv?: boolean; probabilities?: boolean } = {},
+    classNames,
+  }: {
+    countRows?: boolean;
+    countOn?: PartCounter;
+    tsv?: boolean;
+    probabilities?: boolean;
+    /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
+    classNames?: (k: number) => readonly string[] | null;
+  } = {},
 ): PartPlan | null {
   // The header line: 64 KB holds K ≈ 7,000 names; up to 1 MB is looked at (fresh pages are slow to touch here).
   let head = new Uint8Array(0);
@@ -814,14 +826,39 @@ export function planCsvParts(
   const { k, leading, labelFirst, delimiter, bom, probabilities } = columns;
   const layout = rowLayoutOf({ leading, labelFirst, delimiter, probabilities });
   const rowsStart = nl + 1;
+  // Labels written as class names ("cat"), when the first data line says so, as it does to the full reader.
+  const width = leading + k + 1;
+  const named = firstLabelIsName(head.subarray(0, got), rowsStart, delimiter, labelFirst ? leading : leading + k, width);
+  const labelNames = named ? classNames?.(k) : undefined;
+  if (named && !labelNames) return null;
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));
   const rows = countRows ? csvRowCounts(path, f, cuts, countOn) : [];
   if (!rows) return null;
   const n = rows.reduce((a, b) => a + b, 0);
   const jobs: PartJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++)
-    jobs.push({ path, start: cuts[i], end: cuts[i + 1], k, final: i + 2 === cuts.length, rowsStart, ...layout });
-  return { k, n, rowsStart, jobs, rows, firstRows: firstRowsOf(rows), tail: null, ...layout, ...(bom && { bom }) };
+    jobs.push({
+      path,
+      start: cuts[i],
+      end: cuts[i + 1],
+      k,
+      final: i + 2 === cuts.length,
+      rowsStart,
+      ...layout,
+      ...(labelNames && { labelNames }),
+    });
+  return {
+    k,
+    n,
+    rowsStart,
+    jobs,
+    rows,
+    firstRows: firstRowsOf(rows),
+    tail: null,
+    ...layout,
+    ...(bom && { bom }),
+    ...(labelNames && { labelNames }),
+  };
 }
 
 /**

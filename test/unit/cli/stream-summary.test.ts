@@ -268,7 +268,21 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
     writeFileSync(join(dir, 'x.csv'), cases['plain.csv']);
     writeFileSync(join(dir, 'classes.txt'), 'a\nb\nc\nd\ne\n');
     same(join(dir, 'x.csv'), 'classes.txt');
+    // Labels written as class names, numbered by that classes.txt: streamed (on one thread too), the full reader's output.
+    const namesCsv = [header, ...rows.map((r, i) => `${r.join(',')},${'abcde'[labels[i]]}`)].join('\n') + '\n';
+    writeFileSync(join(dir, 'names.csv'), namesCsv);
+    same(join(dir, 'names.csv'), 'labels as names');
+    const fiveNames = (name: string) => (name === 'classes.txt' ? new TextEncoder().encode('a\nb\nc\nd\ne\n') : null);
+    const byName = streamedSummary(join(dir, 'names.csv'), pieces(1 << 30), fiveNames, 'mean');
+    assert.ok(byName?.classes, 'names streamed, with the names');
+    assert.deepEqual(byName, streamedSummary(join(dir, 'x.csv'), pieces(1 << 30), fiveNames, 'mean'), 'names: the indices’ report');
+    assert.deepEqual(
+      streamedSummary(join(dir, 'names.csv'), pieces(1 << 30), fiveNames, 'mean', { count: 3, minPartBytes: 64 }),
+      byName,
+      'names in parts',
+    );
     writeFileSync(join(dir, 'classes.txt'), 'a\nb\n');
+    same(join(dir, 'names.csv'), 'labels as names, classes.txt of the wrong count');
     same(join(dir, 'x.csv'), 'classes.txt (wrong count)');
     // A JSON with its own names reads no classes.txt, even one the full reader would warn about.
     for (const name of ['classes-in-last.json', 'classes-count.json']) {

@@ -763,3 +763,53 @@ test('JSON records the full reader must read, or reports a problem in: refused o
   ])
     for (const count of [1, 3]) assertSame(write(name, text), name, text, {}, 100, count);
 });
+
+test('a CSV of labels written as class names, with a classes.txt: the full pipeline’s dataset (each label’s span its cell), analysis and warnings, on 1 to 3 parts', () => {
+  const d = logits(31, 50, 4);
+  const names = ['cat', 'dog', 'bird, small', 'ïbis "red"'];
+  const siblings = { 'classes.txt': new TextEncoder().encode(names.join('\n') + '\n') };
+  const quoted = (name: string) => (/[,"]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name);
+  const header = Array.from({ length: 4 }, (_, j) => `logit_${j}`).join(',');
+  const named = (l: number, i: number) => (i % 5 === 2 ? ` ${quoted(names[l])} ` : quoted(names[l]));
+  const cases: [string, string][] = [
+    ['last.csv', [header + ',label', ...d.rows.map((r, i) => `${r.join(',')},${named(d.labels[i], i)}`)].join('\n') + '\n'],
+    ['first.csv', ['label,' + header, ...d.rows.map((r, i) => `${named(d.labels[i], i)},${r.join(',')}`)].join('\r\n') + '\r\n'],
+    ['id-first.csv', ['id,label,' + header, ...d.rows.map((r, i) => `img_${i}.jpg,${named(d.labels[i], i)},${r.join(',')}`)].join('\n')],
+  ];
+  for (const [name, text] of cases) {
+    const path = write(name, text);
+    for (const [minPartBytes, count] of [
+      [1 << 30, 1],
+      [400, 2],
+      [200, 3],
+    ])
+      assertSame(path, name, text, { siblings }, minPartBytes, count);
+  }
+  // A name none of the classes is, a number among names, no classes.txt, one of the wrong count,
+  // a bad logit or a short row after names: the full reader's to report (no part stops at a line:
+  // a window of that line alone would read its label as a number).
+  const [, last] = cases[0];
+  const lines = last.split('\n');
+  const withLine = (at: number, line: string) => [...lines.slice(0, at), line, ...lines.slice(at + 1)].join('\n');
+  const row = d.rows[29].join(',');
+  for (const [name, text, beside] of [
+    ['unknown.csv', withLine(30, `${row},horse`), siblings],
+    ['number.csv', withLine(30, `${row},1`), siblings],
+    ['no-classes.csv', last, {}],
+    ['wrong-count.csv', last, { 'classes.txt': new TextEncoder().encode('cat\ndog\n') }],
+    ['bad-logit.csv', withLine(30, `x,${d.rows[29].slice(1).join(',')},cat`), siblings],
+    ['short.csv', withLine(30, `${d.rows[29].slice(1).join(',')},cat`), siblings],
+  ] as const) {
+    const path = write(name, text);
+    for (const count of [1, 3]) {
+      let stop: PartsStop | undefined;
+      const fast = analyzeLogitFile(path, name, { siblings: beside }, { count, minPartBytes: 100, gaveUp: (s) => (stop = s) });
+      assert.equal(fast, null, `${name} on ${count}`);
+      assert.equal(stop, undefined, `${name} on ${count}: no stop to look for the problem from`);
+    }
+    assert.ok(
+      runPipeline(new TextEncoder().encode(text), name, { siblings: beside }).problems.length > 0,
+      `${name}: the full reader has a word`,
+    );
+  }
+});
