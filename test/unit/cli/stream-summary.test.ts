@@ -51,7 +51,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
     const files = [
       ...readdirSync(join(root, 'examples')).map((f) => join(root, 'examples', f)),
       ...readdirSync(join(root, 'test/fixtures/bad')).map((f) => join(root, 'test/fixtures/bad', f)),
-    ].filter((p) => /\.(json|csv|tsv)$/.test(p) && !p.endsWith('expected.json'));
+    ].filter((p) => /\.(jsonl?|csv|tsv)$/.test(p) && !p.endsWith('expected.json'));
     assert.ok(files.length > 100);
     const before = streamed;
     for (const path of files) same(path);
