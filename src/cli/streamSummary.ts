@@ -9,8 +9,7 @@ import type { ClassesEntry } from '../core/jsonClasses';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
 import type { PartsStop, ReadPastStop } from '../core/summaryStream';
-import { feedChunks, readAt, type ChunkFile } from '../node/chunkFile';
-import { RecordSummaryStream } from '../core/recordStream';
+import { readAt, type ChunkFile } from '../node/chunkFile';
 import { planRecordParts } from '../node/recordParts';
 import { NotingRead, type GaveUp } from '../node/streamedProblem';
 import {
@@ -62,21 +61,14 @@ export function streamedSummary(
     primeTextReaders(f.size);
     let figures: Figures | null = null;
     let stopped: PartsStop | null = null;
-    // One thread too for a CSV: one of labels written as names is read as one part (NotingRead takes numbers only).
-    if (threads.count > 1 || format === 'csv' || format === 'tsv')
+    // One thread too for a CSV (one of labels written as names is read as one part: NotingRead takes
+    // numbers only) and for JSON records, which are read as parts only.
+    const records = format === 'jsonl' || (format === 'json' && startsWithRecords(f));
+    if (threads.count > 1 || format !== 'json' || records)
       figures = inParts(file, f, format, reduction, threads, readSibling, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
-    if (!figures && (format === 'jsonl' || startsWithRecords(f))) {
-      // JSON records on one thread; any problem is the full reader's to report.
-      const stream = new RecordSummaryStream({ lines: format === 'jsonl', probabilities: true });
-      try {
-        const summer = feedChunks(f, 0, f.size, (bytes, last, offset) => stream.feed(bytes, last, offset)) ? stream.finish() : null;
-        if (!summer) return null;
-        figures = { k: summer.k, n: summer.n, ...summer.result(reduction), probabilities: summer.input === 'probabilities' };
-      } finally {
-        stream.release();
-      }
-    }
+    // Any problem in records is the full reader's to report.
+    if (!figures && records) return null;
     if (!figures) {
       // One thread: a read that notes labels out of range and rows of another width, so a file
       // with problems is not read again to list them.
@@ -134,11 +126,11 @@ function inParts(
   const plan =
     format === 'json'
       ? (planJsonParts(file, f, parts, { probabilities: true }) ??
-        planRecordParts(file, f, parts, { lines: false, countOn: threads.runParts, probabilities: true }))
+        planRecordParts(file, f, parts, { lines: false, countOn: threads.runParts, probabilities: true, classNames }))
       : format === 'jsonl'
-        ? planRecordParts(file, f, parts, { lines: true, countOn: threads.runParts, probabilities: true })
+        ? planRecordParts(file, f, parts, { lines: true, countOn: threads.runParts, probabilities: true, classNames })
         : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, classNames });
-  if (!plan || (plan.jobs.length < 2 && !plan.labelNames)) return null;
+  if (!plan || (plan.jobs.length < 2 && !plan.labelNames && !plan.records)) return null;
   const ran = runPlan(plan, plan.jobs, plan.jobs.length > 1 ? threads.runParts : undefined, (job) => summarizePart(job, openSame(f)));
   if (!ran) return null;
   const { results, rows } = ran;

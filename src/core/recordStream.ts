@@ -3,70 +3,69 @@
  * 3}, …]`, as json.dump of a list of dicts writes it, or the same records one a line (JSON Lines,
  * a training loop's log). A record the stream takes is exactly `{"logits": [K numbers], "label":
  * n}` (or "probabilities" when asked), its two keys in either order, any white space inside; the
- * records are separated by ',' (an array) or one line break (JSON Lines). Anything else, and any
- * problem the full reader would report, makes `feed` return −1, and the full reader (jsonRecords.ts)
- * runs: its messages and positions stay the only ones.
+ * records are separated by ',' (an array) or one line break (JSON Lines). Other keys are passed
+ * over when their values are plain (a string, a number, true, false, null). Labels may be class
+ * names ("cat") when the plan gives the names. Anything else, and any problem the full reader
+ * would report, makes `feed` return −1, and the full reader (jsonRecords.ts) runs: its messages and
+ * positions stay the only ones.
  *
- * A record holds no '}' but its last byte, so a file read in parts is cut just after one
- * (recordParts.ts) and each part's records are counted by their '}'.
+ * A record holds no '}' but its last byte (or the file is the full reader's), so a file is read
+ * in parts cut just after one (recordParts.ts), each part's records counted by their '}'; a file
+ * on one thread is one part.
  */
 import { indexOfByte } from './byteSearch';
 import { isSpace } from './jsonClasses';
 import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type RowTarget } from './summaryRows';
-import { isLabelValue, rowNumbers, type SummaryStream } from './summaryStream';
-
-/** How the records lie: in an array (`[…]`, json.dump) or one a line (JSON Lines). */
-export interface RecordLayout {
-  lines: boolean;
-  /** Take "probabilities" records too (else only "logits"). */
-  probabilities?: boolean;
-}
+import { classIndex, isLabelValue, rowNumbers, type SummaryStream } from './summaryStream';
+import { firstInvalidUtf8 } from './charNames';
 
 /**
- * A part of a file read by several threads: its bytes start just after a record's '}' (or where the
- * records start, when `first`) and, when not `final`, end just after one.
+ * A part of a file of records: its bytes start just after a record's '}' (or, when `first`, where
+ * the records start: just after the array's '[', or at the file's start for JSON Lines) and, when
+ * not `final`, end just after one.
  */
 export interface RecordPart {
+  /** One record a line (JSON Lines), not in an array. */
+  lines: boolean;
   k: number;
   first: boolean;
   final: boolean;
   /** The rows' key: "probabilities", not "logits". */
   probabilities?: boolean;
+  /** The labels are class names, numbered by these (a classes.txt's) as numberNamedLabels numbers them. */
+  labelNames?: readonly string[];
   target?: RowTarget;
 }
 
 const NEED_MORE = Symbol('need more bytes');
 const enum State {
-  Start,
   Between,
   Ended,
 }
 
 export class RecordSummaryStream implements SummaryStream {
-  private summer: LogitRowSummer | null = null;
-  private state = State.Start;
+  private readonly summer: LogitRowSummer;
+  private state = State.Between;
   /** No record read yet: no separator before the next. */
-  private first = true;
-  private rowsKey: 'logits' | 'probabilities' | null = null;
+  private first: boolean;
+  private readonly rowsKey: Key.Logits | Key.Probabilities;
+  /** Each class name's index, when the labels are names. */
+  private readonly names: Map<string, number> | null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
   readonly done = false;
 
-  constructor(
-    private readonly layout: RecordLayout,
-    private readonly part: RecordPart | null = null,
-  ) {
-    if (part) {
-      this.summer = new LogitRowSummer(part.k, true, part.target, null, part.probabilities ? 'probabilities' : 'logits', true);
-      this.rowsKey = part.probabilities ? 'probabilities' : 'logits';
-      this.state = State.Between;
-      this.first = part.first;
-    }
+  constructor(private readonly part: RecordPart) {
+    const input = part.probabilities ? 'probabilities' : 'logits';
+    this.summer = new LogitRowSummer(part.k, true, part.target, null, input, true);
+    this.rowsKey = part.probabilities ? Key.Probabilities : Key.Logits;
+    this.names = part.labelNames ? classIndex(part.labelNames) : null;
+    this.first = part.first;
   }
 
   feed(b: Uint8Array, last: boolean, base: number): number {
     const len = b.length;
-    const lines = this.layout.lines;
+    const lines = this.part.lines;
     let p = 0;
     let checkpoint = 0;
     const need = (i: number) => {
@@ -80,18 +79,9 @@ export class RecordSummaryStream implements SummaryStream {
           while (p < len && (lines ? b[p] === 10 || b[p] === 13 : isSpace(b[p]))) p++;
           return p < len ? -1 : len;
         }
-        if (this.state === State.Start) {
-          // The array's '[' (a byte order mark, or white space before it, is the full reader's to pass).
-          if (!lines) {
-            need(p);
-            if (b[p++] !== 91) return -1;
-          }
-          this.state = State.Between;
-          continue;
-        }
         if (p === len && last && !this.first) {
           // The bytes end just after a record: a part's that is not the file's last; a JSON Lines file's last line without its line break.
-          if (!(this.part && !this.part.final) && !lines) return -1;
+          if (this.part.final && !lines) return -1;
           this.state = State.Ended;
           return len;
         }
@@ -162,10 +152,10 @@ export class RecordSummaryStream implements SummaryStream {
       skip();
       if (key === Key.Label && labelStart < 0) {
         labelStart = at;
-        label = this.labelAt(b, at, close);
+        label = this.names ? this.namedLabelAt(b, at, close) : this.labelAt(b, at, close);
         if (label === NOT_A_LABEL) return -1;
         at = labelEnd = this.scan.end;
-      } else if ((key === Key.Logits || key === Key.Probabilities) && rowStart < 0 && this.takesRows(key)) {
+      } else if (key === this.rowsKey && rowStart < 0) {
         if (b[at] !== 91) return -1;
         rowStart = at;
         at = this.row(b, at);
@@ -177,7 +167,7 @@ export class RecordSummaryStream implements SummaryStream {
       } else return -1;
     }
     if (rowStart < 0 || labelStart < 0) return -1;
-    const s = this.summer!;
+    const s = this.summer;
     s.spans[2 * s.rows] = base + rowStart;
     s.spans[2 * s.rows + 1] = base + rowEnd;
     s.labelSpans![2 * s.rows] = base + labelStart;
@@ -186,27 +176,11 @@ export class RecordSummaryStream implements SummaryStream {
     return s.rows < s.blockRows || s.flush() ? close + 1 : -1;
   }
 
-  /** Whether the rows are under this key: the first record's decides the file's ("probabilities" only when taken). */
-  private takesRows(key: Key.Logits | Key.Probabilities): boolean {
-    const name = key === Key.Logits ? 'logits' : 'probabilities';
-    if (this.rowsKey === null && (key === Key.Logits || this.layout.probabilities)) this.rowsKey = name;
-    return this.rowsKey === name;
-  }
-
   /** The row `[z, …]` at b[p] (the record's '}' is after it): the offset just past its ']', or −1 when it is not K plain numbers. */
   private row(b: Uint8Array, p: number): number {
     const summer = this.summer;
-    if (summer) {
-      const j = rowNumbers(b, p, this.scan, summer.block, summer.rows * summer.k, summer.k, null);
-      return j === summer.k ? this.scan.end : -1;
-    }
-    // The first record: K is its row's length.
-    const values: number[] = [];
-    const j = rowNumbers(b, p, this.scan, null, 0, Infinity, values);
-    if (j < 2) return -1;
-    this.summer = new LogitRowSummer(j, false, null, null, this.rowsKey === 'probabilities' ? 'probabilities' : 'logits', true);
-    this.summer.block.set(values);
-    return this.scan.end;
+    const j = rowNumbers(b, p, this.scan, summer.block, summer.rows * summer.k, summer.k, null);
+    return j === summer.k ? this.scan.end : -1;
   }
 
   /** The label at b[p]: a whole number in (−2³¹, 2³¹) (the summer refuses one out of range), scan.end past it; else NOT_A_LABEL. */
@@ -217,13 +191,34 @@ export class RecordSummaryStream implements SummaryStream {
     return scan.value;
   }
 
+  /**
+   * The label at b[p] as a class name: a string (escapes, and UTF-8, as the full reader reads them),
+   * trimmed, that is one of the names; its index, scan.end past its closing quote; else NOT_A_LABEL.
+   */
+  private namedLabelAt(b: Uint8Array, p: number, close: number): number {
+    const end = passedString(b, p, close);
+    if (end < 0) return NOT_A_LABEL;
+    const raw = decoder.decode(b.subarray(p, end));
+    let name: string;
+    try {
+      name = JSON.parse(raw) as string;
+    } catch {
+      return NOT_A_LABEL;
+    }
+    const index = this.names!.get(name.trim());
+    if (index === undefined) return NOT_A_LABEL;
+    this.scan.end = end;
+    return index;
+  }
+
   release(): void {
-    this.summer?.release();
+    this.summer.release();
   }
 
   finish(): LogitRowSummer | null {
     const s = this.summer;
-    if (!s || this.state !== State.Ended || !s.flush() || s.n === 0) return null;
+    // A part after the first may hold no record (the array's ']' alone); the first holds one, or the file none.
+    if (this.state !== State.Ended || !s.flush() || (s.n === 0 && this.part.first)) return null;
     return s;
   }
 }
@@ -282,31 +277,41 @@ function isText(b: Uint8Array, p: number, text: string): boolean {
 }
 
 /**
- * Past the value at b[p] of a key no tensor is read from: a string of printable ASCII (escapes as
- * JSON has them), a number, true, false or null; −1 for anything else (an array, an object,
- * another text), which the full reader reads.
+ * Past the value at b[p] of a key no tensor is read from: a string, a number, true, false or null;
+ * −1 for anything else (an array, an object, another text), which the full reader reads.
  */
 function passedValue(b: Uint8Array, p: number, close: number, scan: NumberScan): number {
   const c = b[p];
-  if (c === 34) {
-    for (let i = p + 1; i < close; i++) {
-      const d = b[i];
-      if (d === 34) return i + 1;
-      if (d < 32 || d > 126) return -1;
-      if (d === 92) {
-        const e = b[++i];
-        if (e === 117) {
-          for (let h = 1; h <= 4; h++) if (!isHexDigit(b[i + h])) return -1;
-          i += 4;
-        } else if (!(e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) return -1;
-      }
-    }
-    return -1;
-  }
+  if (c === 34) return passedString(b, p, close);
   for (const word of ['true', 'false', 'null']) if (c === word.charCodeAt(0)) return isText(b, p, word) ? p + word.length : -1;
   scanNumber(b, p, scan);
   return scan.error === null && scan.end <= close ? scan.end : -1;
 }
+
+/**
+ * Past the JSON string at b[p] (its '"'), closed before `close`: escapes as JSON has them, no
+ * control character, UTF-8 as the full reader checks it (firstInvalidUtf8); else −1.
+ */
+function passedString(b: Uint8Array, p: number, close: number): number {
+  if (b[p] !== 34) return -1;
+  let high = false;
+  for (let i = p + 1; i < close; i++) {
+    const d = b[i];
+    if (d === 34) return high && firstInvalidUtf8(b, p + 1, i) >= 0 ? -1 : i + 1;
+    if (d < 32) return -1;
+    if (d >= 128) high = true;
+    if (d === 92) {
+      const e = b[++i];
+      if (e === 117) {
+        for (let h = 1; h <= 4; h++) if (!isHexDigit(b[i + h])) return -1;
+        i += 4;
+      } else if (!(e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) return -1;
+    }
+  }
+  return -1;
+}
+
+const decoder = new TextDecoder();
 
 function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);

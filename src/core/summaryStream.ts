@@ -418,7 +418,7 @@ function passedColumns(cells: readonly string[]): number {
 }
 
 /** Each name's index, trimmed, the first of a name given twice (numberNamedLabels' rule). */
-function classIndex(names: readonly string[]): Map<string, number> {
+export function classIndex(names: readonly string[]): Map<string, number> {
   const index = new Map<string, number>();
   names.forEach((name, j) => {
     if (!index.has(name.trim())) index.set(name.trim(), j);

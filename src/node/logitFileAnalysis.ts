@@ -122,9 +122,9 @@ function analyzeOpen(
   const plan =
     format === 'json'
       ? (planJsonParts(path, f, parts, { probabilities }) ??
-        planRecordParts(path, f, parts, { lines: false, countOn: threads.runParts, probabilities }))
+        planRecordParts(path, f, parts, { lines: false, countOn: threads.runParts, probabilities, classNames: cleanNames }))
       : format === 'jsonl'
-        ? planRecordParts(path, f, parts, { lines: true, countOn: threads.runParts, probabilities })
+        ? planRecordParts(path, f, parts, { lines: true, countOn: threads.runParts, probabilities, classNames: cleanNames })
         : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;

@@ -15,13 +15,26 @@ const CLOSE_BRACE = 125;
 /**
  * Parts of a file of records that starts as the stream takes one (`[{` or, `lines`, `{` with no
  * white space before, the first record's row key "logits", or "probabilities" when
- * `probabilities`), with each part's records counted; or null.
+ * `probabilities`), with each part's records counted; or null. When the first record's label is
+ * in quotes, the labels are class names (the full reader's rule, jsonRecords.ts), numbered by
+ * `classNames(K)`; null when it gives none.
  */
 export function planRecordParts(
   path: string,
   f: ChunkFile,
   parts: (rowBytes: number) => number,
-  { lines, countOn, probabilities: takeProbabilities = false }: { lines: boolean; countOn?: PartCounter; probabilities?: boolean },
+  {
+    lines,
+    countOn,
+    probabilities: takeProbabilities = false,
+    classNames,
+  }: {
+    lines: boolean;
+    countOn?: PartCounter;
+    probabilities?: boolean;
+    /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
+    classNames?: (k: number) => readonly string[] | null;
+  },
 ): PartPlan | null {
   const head = readAt(f, 0, Math.min(f.size, 1 << 16));
   let rowsStart = 0;
@@ -34,7 +47,9 @@ export function planRecordParts(
   if (head[at] !== 123) return null;
   const shape = firstRecordShape(head, at);
   if (!shape || (shape.probabilities && !takeProbabilities)) return null;
-  const { k, probabilities } = shape;
+  const { k, probabilities, namedLabels } = shape;
+  const labelNames = namedLabels ? classNames?.(k) : undefined;
+  if (namedLabels && !labelNames) return null;
   const cuts = jsonCuts(f, rowsStart, f.size, Math.max(1, parts(f.size - rowsStart)), CLOSE_BRACE).concat(f.size);
   const counts = countParts(
     f,
@@ -43,6 +58,7 @@ export function planRecordParts(
   );
   if (!counts) return null;
   const n = counts.reduce((a, b) => a + b, 0);
+  const marks = { ...(probabilities ? { probabilities } : {}), ...(labelNames && { labelNames }) };
   const jobs = cuts.slice(0, -1).map((start, i): PartJob => ({
     path,
     start,
@@ -50,32 +66,23 @@ export function planRecordParts(
     k,
     final: i + 2 === cuts.length,
     records: { lines, first: i === 0 },
-    ...(probabilities ? { probabilities } : {}),
+    ...marks,
   }));
-  return {
-    k,
-    n,
-    rowsStart,
-    jobs,
-    rows: counts,
-    firstRows: firstRowsOf(counts),
-    tail: null,
-    records: { lines },
-    ...(probabilities ? { probabilities } : {}),
-  };
+  return { k, n, rowsStart, jobs, rows: counts, firstRows: firstRowsOf(counts), tail: null, records: { lines }, ...marks };
 }
 
 /**
- * K and the rows' key of the first record, at head[at] ('{'): the commas of its row's array (a
- * row that is not K plain numbers fails its part anyway); null when its row's ']' or key is not in
- * the first 64 KB.
+ * K, the rows' key and whether the label is a name, of the first record, at head[at] ('{'): the
+ * commas of its row's array (a row that is not K plain numbers fails its part anyway), a label in
+ * quotes (one the stream does not take fails its part too); null when its '}' is not in the first
+ * 64 KB, or it has no row.
  */
-function firstRecordShape(head: Uint8Array, at: number): { k: number; probabilities: boolean } | null {
+function firstRecordShape(head: Uint8Array, at: number): { k: number; probabilities: boolean; namedLabels: boolean } | null {
   const close = indexOfByte(head, CLOSE_BRACE, at);
   if (close < 0) return null;
   const text = Buffer.from(head.buffer, head.byteOffset + at, close - at).toString('latin1');
   const m = /"(logits|probabilities)"\s*:\s*\[([^\]]*)\]/.exec(text);
   if (!m) return null;
   const k = m[2].split(',').length;
-  return k < 2 ? null : { k, probabilities: m[1] === 'probabilities' };
+  return k < 2 ? null : { k, probabilities: m[1] === 'probabilities', namedLabels: /"label"\s*:\s*"/.test(text) };
 }

@@ -222,10 +222,15 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
     const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
     const odd = new OddRows(json ? raggedRowCap(f.size) : MAX_MESSAGES_PER_KIND);
     const stream = job.records
-      ? new RecordSummaryStream(
-          { lines: job.records.lines },
-          { k: job.k, first: job.records.first, final: job.final, target, probabilities: job.probabilities },
-        )
+      ? new RecordSummaryStream({
+          lines: job.records.lines,
+          k: job.k,
+          first: job.records.first,
+          final: job.final,
+          target,
+          probabilities: job.probabilities,
+          ...(job.labelNames && { labelNames: job.labelNames }),
+        })
       : json
         ? new JsonSummaryStream(
             { labels: json.labels, keyAt: json.keyAt, classes: json.classes },
@@ -247,9 +252,9 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
         const used = stream.feed(bytes, last, offset);
         if (lines && used >= 0) {
           const fed = bytes.subarray(0, last ? bytes.length : used);
-          // The reader takes only ASCII, but for the names of a "classes" entry and a CSV's text cells (an id, a file name).
+          // The reader takes only ASCII, but for the names of a "classes" entry, a CSV's text cells (an id, a file name) and records' strings.
           const names = json?.classes;
-          const ascii = names ? offset + fed.length <= names.keyAt || offset >= names.end : !job.leading && !job.labelNames;
+          const ascii = names ? offset + fed.length <= names.keyAt || offset >= names.end : !job.leading && !job.labelNames && !job.records;
           lines.feed(fed, ascii || isAscii(fed));
         }
         return used;

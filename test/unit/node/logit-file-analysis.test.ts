@@ -720,11 +720,11 @@ test('JSON records the full reader must read, or reports a problem in: refused o
   const withLine = (at: number, line: string) => [...lines.slice(0, at), line, ...lines.slice(at + 1)].join('\n') + '\n';
   const row = d.rows[30].join(',');
   for (const [name, text] of [
-    // A key the full reader passes over, but whose value is not plain: nested, non-ASCII, a bad escape, a word.
+    // A key the full reader passes over, but whose value is not plain: nested, a bad escape, a control character, a word.
     ['id-nested.jsonl', withLine(30, `{"id": {"a": 1}, "logits": [${row}], "label": 1}`)],
     ['id-array.jsonl', withLine(30, `{"logits": [${row}], "crop": [1, 2], "label": 1}`)],
-    ['id-accent.jsonl', withLine(30, `{"id": "é.jpg", "logits": [${row}], "label": 1}`)],
     ['id-escape.jsonl', withLine(30, `{"id": "a\\x.jpg", "logits": [${row}], "label": 1}`)],
+    ['id-tab.jsonl', withLine(30, `{"id": "a\t.jpg", "logits": [${row}], "label": 1}`)],
     ['id-word.jsonl', withLine(30, `{"id": yes, "logits": [${row}], "label": 1}`)],
     ['id-trailing-comma.jsonl', withLine(30, `{"id": 1, "logits": [${row}], "label": 1,}`)],
     // Another tensor key (the full reader reads it, or says so), a label's name, a key missing or twice, "labels".
@@ -754,7 +754,7 @@ test('JSON records the full reader must read, or reports a problem in: refused o
   // passes over (an id, a file name with escapes, a number, true, false, null): read, the same.
   const twoLines = withLine(30, lines[30].replace(', "label"', ',\n"label"'));
   const ids = records(d)
-    .map((r, i) => JSON.stringify({ id: `img "${i}"\\a/\u0007.jpg`, epoch: i % 3 ? 1.5e3 : -2, ...r, ok: [true, false, null][i % 3] }))
+    .map((r, i) => JSON.stringify({ id: `img "${i}"\\a/\u0007 é 狗.jpg`, epoch: i % 3 ? 1.5e3 : -2, ...r, ok: [true, false, null][i % 3] }))
     .join('\n');
   for (const [name, text] of [
     ['two-lines.jsonl', twoLines],
@@ -810,6 +810,47 @@ test('a CSV of labels written as class names, with a classes.txt: the full pipel
     assert.ok(
       runPipeline(new TextEncoder().encode(text), name, { siblings: beside }).problems.length > 0,
       `${name}: the full reader has a word`,
+    );
+  }
+});
+
+test('JSON records of labels written as class names, with a classes.txt, and UTF-8 text beside: the full pipeline’s result (each label’s span its string), on 1 to 3 parts; refused where the full reader has a word', () => {
+  const d = logits(37, 40, 4);
+  const names = ['cat', 'dog', 'bird, small', 'ïbis "red"'];
+  const siblings = { 'classes.txt': new TextEncoder().encode(names.join('\n') + '\n') };
+  const lines = d.rows.map((logits, i) =>
+    JSON.stringify({ text: `phrase ${i}: café — 狗`, logits, label: i % 6 === 1 ? ` ${names[d.labels[i]]} ` : names[d.labels[i]] }),
+  );
+  const jsonl = lines.join('\n') + '\n';
+  const array = `[${lines.join(',\n ')}]`;
+  for (const [name, text] of [
+    ['names.jsonl', jsonl],
+    ['names.json', array],
+  ])
+    for (const [minPartBytes, count] of [
+      [1 << 30, 1],
+      [500, 2],
+      [300, 3],
+    ])
+      assertSame(write(name, text), name, text, { siblings }, minPartBytes, count);
+  const withLine = (at: number, line: string) => [...lines.slice(0, at), line, ...lines.slice(at + 1)].join('\n') + '\n';
+  const row = JSON.stringify(d.rows[30]);
+  const latin1 = Buffer.from(withLine(30, `{"text": "caf\u00e9", "logits": ${row}, "label": "cat"}`), 'latin1');
+  for (const [name, text, beside] of [
+    ['unknown.jsonl', withLine(30, `{"logits": ${row}, "label": "horse"}`), siblings],
+    ['number.jsonl', withLine(30, `{"logits": ${row}, "label": 1}`), siblings],
+    ['no-classes.jsonl', jsonl, {}],
+    ['wrong-count.jsonl', jsonl, { 'classes.txt': new TextEncoder().encode('cat\ndog\n') }],
+    ['latin1.jsonl', latin1, siblings],
+  ] as const) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    for (const count of [1, 3])
+      assert.equal(analyzeLogitFile(path, name, { siblings: beside }, { count, minPartBytes: 100 }), null, `${name} on ${count}`);
+    const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : new Uint8Array(text);
+    assert.ok(
+      runPipeline(bytes, name, { siblings: beside }).problems.some((p) => p.severity !== 'warning'),
+      `${name}: the full reader has an error`,
     );
   }
 });
