@@ -98,6 +98,8 @@ export interface RowLayout {
   readonly leading?: number;
   /** A CSV's label column comes before the logits: its cell is a row's first, or the one after the columns no role reads. */
   readonly labelFirst?: boolean;
+  /** A CSV's columns after the logits and the label that no role reads (CsvColumns.trailing). */
+  readonly trailing?: number;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   readonly delimiter?: number;
   /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits. */
@@ -105,10 +107,11 @@ export interface RowLayout {
 }
 
 /** A RowLayout with only the fields that differ from the usual. */
-export function rowLayoutOf({ leading, labelFirst, delimiter, probabilities }: RowLayout): RowLayout {
+export function rowLayoutOf({ leading, labelFirst, trailing, delimiter, probabilities }: RowLayout): RowLayout {
   return {
     ...(leading ? { leading } : {}),
     ...(labelFirst ? { labelFirst } : {}),
+    ...(trailing ? { trailing } : {}),
     ...(delimiter !== undefined && delimiter !== 44 ? { delimiter } : {}),
     ...(probabilities ? { probabilities } : {}),
   };
@@ -172,6 +175,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     this.final = part?.final ?? true;
     this.leading = part?.leading ?? 0;
     this.labelFirst = part?.labelFirst ?? false;
+    this.trailing = part?.trailing ?? 0;
     this.delimiter = part?.delimiter ?? 44;
   }
 
@@ -179,6 +183,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   leading: number;
   /** The label's column comes before the logits (CsvColumns.labelFirst): from the header, or the part's plan. */
   labelFirst: boolean;
+  /** Columns after the logits and the label that no role reads (CsvColumns.trailing): from the header, or the part's plan. */
+  trailing: number;
   /** The byte between cells (CsvColumns.delimiter): from the header, or the part's plan. */
   delimiter: number;
   /** Each class name's index, when the labels are names (`labelNames`). */
@@ -196,6 +202,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       if (!columns || columns.k < 2 || (columns.probabilities && !this.whole.probabilities)) return -1;
       this.leading = columns.leading;
       this.labelFirst = columns.labelFirst;
+      this.trailing = columns.trailing;
       this.delimiter = columns.delimiter;
       this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange, columns.probabilities ? 'probabilities' : 'logits');
       p = nl + 1;
@@ -251,8 +258,9 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
         }
         p = cellEnd + 1;
       }
-      // Each logit ends at a delimiter; with the label first, the last one ends the line.
-      const followedByDelimiter = this.labelFirst ? k - 1 : k;
+      // Each logit ends at a delimiter; with the label first and no column after, the last one ends the line.
+      const trailing = this.trailing;
+      const followedByDelimiter = this.labelFirst && trailing === 0 ? k - 1 : k;
       for (let j = 0; j < followedByDelimiter; j++) {
         scanNumber(b, p, scan);
         if (scan.error !== null || b[scan.end] !== delimiter || scan.end >= end) {
@@ -263,7 +271,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
         block[at + j] = scan.value;
         p = scan.end + 1;
       }
-      if (this.labelFirst) {
+      if (trailing > 0) label = this.beforeTrailing(summer, b, p, end, base, label);
+      else if (this.labelFirst) {
         scanNumber(b, p, scan);
         if (scan.error === null && scan.end === end) block[at + k - 1] = scan.value;
         else label = NOT_A_LABEL;
@@ -299,6 +308,29 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     summer.labels[rows] = 0;
     summer.rows++;
     return summer.rows < summer.blockRows || summer.flush();
+  }
+
+  /**
+   * With columns after the logits and the label (the row's cells from b[p] to `end` are the label,
+   * unless it came first, then those columns): the label (`first`'s when it came first), or
+   * NOT_A_LABEL when the row is not so; each column no role reads passed over as the full reader
+   * passes it.
+   */
+  private beforeTrailing(summer: LogitRowSummer, b: Uint8Array, p: number, end: number, base: number, first: number): number {
+    const delimiter = this.delimiter;
+    let label = first;
+    if (!this.labelFirst) {
+      const cellEnd = this.names ? textCellEnd(b, p, delimiter) : indexOfByte(b, delimiter, p);
+      if (cellEnd < 0 || cellEnd >= end || b[cellEnd] !== delimiter) return NOT_A_LABEL;
+      label = this.names ? this.namedLabel(summer, b, p, cellEnd, base) : smallInteger(b, p, cellEnd, this.scan);
+      p = cellEnd + 1;
+    }
+    for (let j = 0; j < this.trailing; j++) {
+      const after = textCellEnd(b, p, delimiter);
+      if (j + 1 < this.trailing ? after < 0 || after >= end || b[after] !== delimiter : after !== end) return NOT_A_LABEL;
+      p = after + 1;
+    }
+    return label;
   }
 
   /**
@@ -356,6 +388,8 @@ export interface CsvColumns {
   leading: number;
   /** The label's column comes just before the logits (a DataFrame built with it first; after pandas' index too), not after them. */
   labelFirst: boolean;
+  /** Columns after the logits and the label that no role reads (`df["id"] = …` after them): named, as passedColumns passes them. */
+  trailing: number;
   /** The byte between cells: ',' (44), a tab (9) or ';' (59), as the full reader takes it from the header (csv.ts). */
   delimiter: number;
   /** The header starts with a UTF-8 byte order mark (Excel's "CSV UTF-8", pandas' `utf-8-sig`), which the full reader skips. */
@@ -389,14 +423,19 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
     .map((cell, j) => (j === 0 ? cell.replace(/^#[ \t]*(?=[^ \t])/, '') : cell))
     .map((cell) => (cell.length >= 2 && cell[0] === '"' && cell[cell.length - 1] === '"' ? cell.slice(1, -1) : cell));
   const leading = passedColumns(cells);
-  cells.splice(0, leading);
+  const named = cells.splice(0, leading);
   const labelFirst = cells[0] === 'label';
-  if ((labelFirst ? cells.shift() : cells.pop()) !== 'label') return null;
-  const k = cells.length;
+  if (labelFirst) cells.shift();
   const probabilities = cells[0] === 'prob_0';
   const name = probabilities ? 'prob_' : 'logit_';
-  if (!cells.every((cell, j) => cell === `${name}${j}`)) return null;
-  return { k, leading, labelFirst, delimiter: delimiter.charCodeAt(0), bom, probabilities };
+  let k = 0;
+  while (k < cells.length && cells[k] === `${name}${k}`) k++;
+  if (!labelFirst && cells[k] !== 'label') return null;
+  // The columns after them: each named, once (with those before too), none a role's.
+  const after = cells.slice(labelFirst ? k : k + 1);
+  if (after.length > 0 && (after.some((cell) => cell.trim() === '') || passedColumns([...named, ...after]) !== leading + after.length))
+    return null;
+  return { k, leading, labelFirst, trailing: after.length, delimiter: delimiter.charCodeAt(0), bom, probabilities };
 }
 
 /**

@@ -101,7 +101,7 @@ function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSi
   if (oddRows.count > 0) return oddRowsListed(f, !!tail, stop, readSibling);
   const spanOf = tail
     ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
-    : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1], stop);
+    : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1], stop, k);
   return outOfRangeProblems(k, found, spanOf, readSibling, classes);
 }
 
@@ -162,15 +162,23 @@ function oddJsonRowProblems(oddRows: OddRows, k: number, key: 'logits' | 'probab
 
 /**
  * A CSV label's cell in the row at file offsets [start, end): its last, after the last delimiter;
- * or with the label first, the one after the columns no role reads (the streams take labels
+ * or with the label first (or columns after it), the one after the columns no role reads (and the logits) (the streams take labels
  * of at most MAX_CSV_LABEL_CHARS characters).
  */
-function csvLabelSpan(f: ChunkFile, start: number, end: number, { labelFirst = false, leading = 0, delimiter = 44 }: RowLayout): number[] {
-  if (labelFirst) {
+function csvLabelSpan(
+  f: ChunkFile,
+  start: number,
+  end: number,
+  { labelFirst = false, leading = 0, trailing = 0, delimiter = 44 }: RowLayout,
+  k: number,
+): number[] {
+  if (labelFirst || trailing > 0) {
+    // The label's cell comes after the columns no role reads, and after the logits unless it is first.
+    const before = labelFirst ? leading : leading + k;
     const cell = (bytes: Uint8Array): number[] | null => {
-      // The cells no role reads as the streams passed over them (quoted, one may hold the delimiter).
+      // The cells before it as the streams passed over them (quoted, one may hold the delimiter).
       let from = 0;
-      for (let j = 0; j < leading && from >= 0; j++) {
+      for (let j = 0; j < before && from >= 0; j++) {
         const passed = textCellEnd(bytes, from, delimiter);
         from = passed >= 0 && passed < bytes.length ? passed + 1 : -1;
       }
@@ -283,7 +291,7 @@ export class NotingRead {
       );
     }
     const layout = stream instanceof CsvSummaryStream ? stream : {};
-    let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1], layout);
+    let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1], layout, summer.k);
     if (this.format === 'json') {
       // Each label's span: from the tail, or as the stream read them before the logits.
       const spans = this.tail ? this.tail.spans : (stream as JsonSummaryStream).labelSpans;

@@ -254,7 +254,9 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           const fed = bytes.subarray(0, last ? bytes.length : used);
           // The reader takes only ASCII, but for the names of a "classes" entry, a CSV's text cells (an id, a file name) and records' strings.
           const names = json?.classes;
-          const ascii = names ? offset + fed.length <= names.keyAt || offset >= names.end : !job.leading && !job.labelNames && !job.records;
+          const ascii = names
+            ? offset + fed.length <= names.keyAt || offset >= names.end
+            : !job.leading && !job.trailing && !job.labelNames && !job.records;
           lines.feed(fed, ascii || isAscii(fed));
         }
         return used;
@@ -828,11 +830,11 @@ export function planCsvParts(
   if (nl < 0) return null;
   const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl, tsv);
   if (!columns || columns.k < 2 || (columns.probabilities && !takeProbabilities)) return null;
-  const { k, leading, labelFirst, delimiter, bom, probabilities } = columns;
-  const layout = rowLayoutOf({ leading, labelFirst, delimiter, probabilities });
+  const { k, leading, labelFirst, trailing, delimiter, bom, probabilities } = columns;
+  const layout = rowLayoutOf({ leading, labelFirst, trailing, delimiter, probabilities });
   const rowsStart = nl + 1;
   // Labels written as class names ("cat"), when the first data line says so, as it does to the full reader.
-  const width = leading + k + 1;
+  const width = leading + k + 1 + trailing;
   const named = firstLabelIsName(head.subarray(0, got), rowsStart, delimiter, labelFirst ? leading : leading + k, width);
   const labelNames = named ? classNames?.(k) : undefined;
   if (named && !labelNames) return null;

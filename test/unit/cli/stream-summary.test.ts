@@ -106,10 +106,24 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'id-short-row.csv': ['id,' + header, ...csvBody.map((line, i) => `s${i},${i === 30 ? line.replace(/^[^,]+,/, '') : line}`)].join(
         '\n',
       ),
-      // Names the full reader has a word for, or reads otherwise: a name twice, a near miss of "label", a column after the label.
-      'id-twice.csv': ['id,ID,' + header, ...csvBody.map((line, i) => `${i},${i},${line}`)].join('\n') + '\n',
-      'id-near-miss.csv': ['y,' + header, ...csvBody.map((line, i) => `${i},${line}`)].join('\n') + '\n',
+      // Columns no role reads after the label (df["id"] = … after it), or after the logits with the label first.
       'id-after.csv': [header + ',id', ...csvBody.map((line, i) => `${line},${i}`)].join('\n') + '\n',
+      'ids-after-quoted.csv': [header + ',file,split', ...csvBody.map((line, i) => `${line},"a, ${i}.jpg",${i % 2 ? 'val' : ''}`)].join(
+        '\n',
+      ),
+      'label-first-id-after.csv':
+        [labelFirstHeader + ',id', ...rows.map((r, i) => `${labels[i]},${r.join(',')},s${i}`)].join('\r\n') + '\r\n',
+      'id-after-range.csv': [header + ',id', ...csvBody.map((line, i) => `${i === 30 ? line.replace(/\d+$/, '5') : line},s${i}`)].join(
+        '\n',
+      ),
+      'id-after-short.csv': [header + ',id', ...csvBody.map((line, i) => (i === 30 ? line : `${line},s${i}`))].join('\n'),
+      'id-after-long.csv': [header + ',id', ...csvBody.map((line, i) => `${line},s${i}${i === 30 ? ',x' : ''}`)].join('\n'),
+      // Names the full reader has a word for, or reads otherwise: a name twice, a near miss of "label", an unnamed column after the label.
+      'id-twice.csv': ['id,ID,' + header, ...csvBody.map((line, i) => `${i},${i},${line}`)].join('\n') + '\n',
+      'id-twice-after.csv': ['id,' + header + ',ID', ...csvBody.map((line, i) => `${i},${line},${i}`)].join('\n') + '\n',
+      'id-near-miss.csv': ['y,' + header, ...csvBody.map((line, i) => `${i},${line}`)].join('\n') + '\n',
+      'near-miss-after.csv': [header + ',target_class', ...csvBody.map((line, i) => `${line},${i % 5}`)].join('\n') + '\n',
+      'unnamed-after.csv': [header + ',', ...csvBody.map((line) => `${line},`)].join('\n') + '\n',
       // The label's column first (a DataFrame built with it first).
       'label-first.csv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]},${r.join(',')}`)].join('\n') + '\n',
       'label-first-crlf.csv': [labelFirstHeader, ...rows.map((r, i) => `${labels[i]}.0,${r.join(',')}`)].join('\r\n') + '\r\n',
@@ -239,7 +253,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|id-after|ids-after-quoted|label-first-id-after|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');

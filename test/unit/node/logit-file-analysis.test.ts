@@ -184,6 +184,19 @@ test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()), or 
     // Text that is not ASCII (its line's columns count characters, not bytes).
     ['id-accents.csv', indexed((i) => (i % 7 === 3 ? `"café ${i}, 狗.jpg"` : `img_${i}.jpg`), 'file,')],
     ['id-split.csv', indexed((i) => `"img ${i}, a.jpg",${i % 3 ? 'train' : 'val'}`, 'file,split,')],
+    // Columns after the label (df["id"] = … after it), and after the logits with the label first.
+    [
+      'after.csv',
+      [`${lines[0]},id,split`, ...lines.slice(1, -1).map((line, i) => `${line},"é ${i}, a",${i % 2 ? 'val' : ''}`), ''].join('\n'),
+    ],
+    [
+      'label-first-after.csv',
+      [
+        `label,${lines[0].replace(/,label$/, '')},id`,
+        ...lines.slice(1, -1).map((line, i) => `${line.slice(line.lastIndexOf(',') + 1)},${line.slice(0, line.lastIndexOf(','))},s${i}`),
+        '',
+      ].join('\r\n'),
+    ],
   ])
     assertSameInCsvParts(write(name, text), name, text);
   // A quote not closed on its line, or a named column the full reader has a word for (`y`, near "label"; a name twice): refused.
@@ -191,6 +204,8 @@ test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()), or 
     ['index-open.csv', indexed((i) => (i === 30 ? '"a' : String(i)))],
     ['near-miss.csv', indexed((i) => String(i % 4), 'y,')],
     ['id-twice.csv', indexed((i) => `${i},${i}`, 'id,Id,')],
+    ['after-short.csv', [`${lines[0]},id`, ...lines.slice(1, -1).map((line, i) => (i === 30 ? line : `${line},${i}`)), ''].join('\n')],
+    ['after-near-miss.csv', [`${lines[0]},y_true`, ...lines.slice(1, -1).map((line, i) => `${line},${i % 4}`), ''].join('\n')],
   ]) {
     const path = write(name, text);
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, name);
@@ -775,6 +790,13 @@ test('a CSV of labels written as class names, with a classes.txt: the full pipel
     ['last.csv', [header + ',label', ...d.rows.map((r, i) => `${r.join(',')},${named(d.labels[i], i)}`)].join('\n') + '\n'],
     ['first.csv', ['label,' + header, ...d.rows.map((r, i) => `${named(d.labels[i], i)},${r.join(',')}`)].join('\r\n') + '\r\n'],
     ['id-first.csv', ['id,label,' + header, ...d.rows.map((r, i) => `img_${i}.jpg,${named(d.labels[i], i)},${r.join(',')}`)].join('\n')],
+    // Columns after the label: an id with the delimiter inside, an empty split.
+    [
+      'id-after.csv',
+      [header + ',label,id,split', ...d.rows.map((r, i) => `${r.join(',')},${named(d.labels[i], i)},"a, ${i}",${i % 2 ? 'x' : ''}`)].join(
+        '\n',
+      ),
+    ],
   ];
   for (const [name, text] of cases) {
     const path = write(name, text);

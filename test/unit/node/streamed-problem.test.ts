@@ -1132,3 +1132,42 @@ test('a CSV with no header row (np.savetxt’s defaults), past the first read: t
     assert.match(bothReaders(path, 'wide.csv').full.problems[0].message, /^the first line holds numbers, not column names/);
   }
 });
+
+test('a CSV with columns after the label (an id, a split): labels out of range listed from the parts’ stop and the one-thread read at the label’s cell, as the full reader lists them', () => {
+  const rows = seededLogitRows(400, 6, 57);
+  const oneBased = { ...rows, labels: rows.labels.map((l) => l + 1) };
+  // The id quoted with commas in it, one of 5,000 characters: past the first read of its row.
+  const id = (i: number) => (i === 9 ? `"${'a, '.repeat(1700)}"` : `"img ${i}, crop.jpg"`);
+  const lines = csvOf(oneBased).split('\n');
+  const withAfter = (labelFirst: boolean) =>
+    [
+      labelFirst ? `label,${lines[0].replace(/,label$/, '')},id,split` : `${lines[0]},id,split`,
+      ...lines.slice(1, -1).map((line, i) => {
+        const cells = line.split(',');
+        const label = cells.pop();
+        return `${labelFirst ? `${label},${cells.join(',')}` : line},${id(i)},${i % 2 ? 'val' : ''}`;
+      }),
+      '',
+    ].join('\n');
+  for (const [name, labelFirst] of [
+    ['after.csv', false],
+    ['label-first-after.csv', true],
+  ] as const) {
+    const text = withAfter(labelFirst);
+    const { problems } = assertListedFromParts(name, text);
+    assert.match(problems[0].message, /is out of range for 6 classes/, name);
+    const bytes = new TextEncoder().encode(text);
+    for (const p of problems.slice(0, 20)) {
+      // The label's cell: the line's first, or the one after its logits.
+      const lineStart = bytes.lastIndexOf(10, p.start - 1) + 1;
+      const row = Number(/of sample (\d+)/.exec(p.message)![1]);
+      const logits = new TextEncoder().encode(rows.logits[row].join(',') + ',').length;
+      assert.equal(p.start, lineStart + (labelFirst ? 0 : logits), `${name}: ${p.message} is the label's cell`);
+      assert.equal(bytes[p.end], 44, `${name}: ${p.message} ends at the cell's comma`);
+    }
+    const path = join(dir, name);
+    const gaveUp = summaryGaveUp(path, 8);
+    assert.ok(gaveUp instanceof NotingRead, `${name}: the one-thread read`);
+    assert.deepEqual(problemsFrom(path, name, gaveUp), problems, `${name}: from the one-thread read`);
+  }
+});
