@@ -211,6 +211,11 @@ export class RecordSummaryStream implements SummaryStream {
     return index;
   }
 
+  /** No stop to look for a problem from: records' problems are the full reader's to find. */
+  partStop(): null {
+    return null;
+  }
+
   release(): void {
     this.summer.release();
   }

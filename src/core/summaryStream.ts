@@ -1,7 +1,7 @@
 /**
  * Streaming readers for `analyze --summary` (issue 22): the simple layouts only, fed a chunk at a
  * time, so the summary of a 1 GB file needs a few MB. CSV: a header `logit_0,…,logit_{K−1},label`
- * (the label first, an unnamed index or other columns no role reads first, another delimiter, quoted names: csvColumns), then rows
+ * (the label first, columns no role reads before or after, another delimiter, quoted names: csvColumns), then rows
  * of K numbers and an integer label (LF or CRLF, blank lines only at the end). JSON:
  * `{"logits": [[…], …], "labels": […]}` (either order, any whitespace), with or without a
  * `"classes": […]` entry of names (jsonClasses.ts) before, between or after them. Probabilities
@@ -399,8 +399,9 @@ export interface CsvColumns {
 }
 
 /**
- * The columns when the header line b[0, end) is exactly [C,…]logit_0,…,logit_{K−1},label or
- * [C,…]label,logit_0,… (or prob_0,… for probabilities), the Cs columns no role reads (passedColumns), after a byte order mark or np.savetxt's
+ * The columns when the header line b[0, end) is exactly [C,…]logit_0,…,logit_{K−1},label[,C,…] or
+ * [C,…]label,logit_0,…[,C,…] (or prob_0,… for probabilities), the Cs columns no role reads
+ * (passedColumns; those after named), after a byte order mark or np.savetxt's
  * comment mark ('# ') or neither, each name bare or in double quotes (R's write.csv), split at the
  * full reader's delimiter: ',' unless the header has none, then a tab, then ';' (`tsv`: a .tsv's,
  * tabs only); else null. A header with two

@@ -268,7 +268,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
       }
       const summer = read && stream.finish();
       if (!summer) {
-        const stop = !read && !(stream instanceof RecordSummaryStream) ? stream.partStop() : null;
+        const stop = !read ? stream.partStop() : null;
         return { ...failed, refused: true, ...(stop && { stop }) };
       }
       // Only now are the bytes known to be the simple layout (ASCII where the builder assumed it).
@@ -477,7 +477,7 @@ export type PartCounter = (jobs: PartJob[]) => PartResult[];
 
 /**
  * Where to cut a JSON file's "logits" array, [rowsStart, end), into at most `parts` parts (issue
- * 22). Each cut is just after the first ']' at or after its target (the simple layout's rows hold
+ * 22); records (recordParts.ts) are cut after their '}' (`closeByte`). Each cut is just after the first ']' at or after its target (the simple layout's rows hold
  * numbers only; a string or a nested array in them fails its part, and the file is then read on
  * one thread); a target the last cut already passed is skipped. The rows before each cut are
  * counted by the plan's count jobs (planJsonParts, runPlan).

@@ -966,26 +966,31 @@ test('a CSV with its label column first: labels out of range listed from the par
       idAndSplit,
     ],
   ] as const) {
-    const { problems } = assertListedFromParts(name, text);
-    assert.match(problems[0].message, /is out of range for 6 classes/, name);
     // Each listed problem covers the label's cell, the first of its line or the one after the index.
-    const bytes = new TextEncoder().encode(text);
-    for (const p of problems.slice(0, 20)) {
-      const lineStart = bytes.lastIndexOf(10, p.start - 1) + 1;
-      const row = Number(/of sample (\d+)/.exec(p.message)![1]);
-      assert.equal(
-        p.start,
-        lineStart + (index ? new TextEncoder().encode(index(row)).length + 1 : 0),
-        `${name}: ${p.message} is the label's cell`,
-      );
-      assert.equal(bytes[p.end], 44, `${name}: ${p.message} ends at the cell's comma`);
-    }
-    const path = join(dir, name);
-    const gaveUp = summaryGaveUp(path, 8);
-    assert.ok(gaveUp instanceof NotingRead, `${name}: the one-thread read`);
-    assert.deepEqual(problemsFrom(path, name, gaveUp), problems, `${name}: from the one-thread read`);
+    assertLabelCellsListed(name, text, (row) => (index ? new TextEncoder().encode(index(row)).length + 1 : 0));
   }
 });
+
+/**
+ * A CSV whose labels out of range are all its fault (6 classes): listed from the parts' stop and
+ * the one-thread read alike, as the full reader lists them, each at its label's cell, which starts
+ * `cellAt(row)` bytes into its line and ends at a comma.
+ */
+function assertLabelCellsListed(name: string, text: string, cellAt: (row: number) => number): void {
+  const { problems } = assertListedFromParts(name, text);
+  assert.match(problems[0].message, /is out of range for 6 classes/, name);
+  const bytes = new TextEncoder().encode(text);
+  for (const p of problems.slice(0, 20)) {
+    const lineStart = bytes.lastIndexOf(10, p.start - 1) + 1;
+    const row = Number(/of sample (\d+)/.exec(p.message)![1]);
+    assert.equal(p.start, lineStart + cellAt(row), `${name}: ${p.message} is the label's cell`);
+    assert.equal(bytes[p.end], 44, `${name}: ${p.message} ends at the cell's comma`);
+  }
+  const path = join(dir, name);
+  const gaveUp = summaryGaveUp(path, 8);
+  assert.ok(gaveUp instanceof NotingRead, `${name}: the one-thread read`);
+  assert.deepEqual(problemsFrom(path, name, gaveUp), problems, `${name}: from the one-thread read`);
+}
 
 test('a tab- or ;-separated CSV, a .tsv, np.savetxt’s %.18e labels: labels out of range at the label’s cell, a bad cell and a short row where one thread stops, as the full reader reports them', () => {
   const rows = seededLogitRows(400, 6, 53);
@@ -1152,22 +1157,9 @@ test('a CSV with columns after the label (an id, a split): labels out of range l
   for (const [name, labelFirst] of [
     ['after.csv', false],
     ['label-first-after.csv', true],
-  ] as const) {
-    const text = withAfter(labelFirst);
-    const { problems } = assertListedFromParts(name, text);
-    assert.match(problems[0].message, /is out of range for 6 classes/, name);
-    const bytes = new TextEncoder().encode(text);
-    for (const p of problems.slice(0, 20)) {
-      // The label's cell: the line's first, or the one after its logits.
-      const lineStart = bytes.lastIndexOf(10, p.start - 1) + 1;
-      const row = Number(/of sample (\d+)/.exec(p.message)![1]);
-      const logits = new TextEncoder().encode(rows.logits[row].join(',') + ',').length;
-      assert.equal(p.start, lineStart + (labelFirst ? 0 : logits), `${name}: ${p.message} is the label's cell`);
-      assert.equal(bytes[p.end], 44, `${name}: ${p.message} ends at the cell's comma`);
-    }
-    const path = join(dir, name);
-    const gaveUp = summaryGaveUp(path, 8);
-    assert.ok(gaveUp instanceof NotingRead, `${name}: the one-thread read`);
-    assert.deepEqual(problemsFrom(path, name, gaveUp), problems, `${name}: from the one-thread read`);
-  }
+  ] as const)
+    // The label's cell: the line's first, or the one after its logits.
+    assertLabelCellsListed(name, withAfter(labelFirst), (row) =>
+      labelFirst ? 0 : new TextEncoder().encode(rows.logits[row].join(',') + ',').length,
+    );
 });
