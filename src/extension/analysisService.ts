@@ -331,11 +331,12 @@ export class AnalysisService implements vscode.Disposable {
 }
 
 /**
- * Whether a file's worker may read it from disk in parts (a CSV or JSON, reading not on one
- * thread), and so is connected to the host's part threads: an archive never starts them.
+ * Whether a file's worker may read it from disk in parts (a CSV, TSV, JSON or JSON Lines file: the
+ * names summaryParts.ts partsFormat takes; reading not on one thread), and so is connected to the
+ * host's part threads: an archive never starts them.
  */
 function readsParts(fileName: string): boolean {
-  return readSettings().readThreads !== 1 && /\.(csv|json)$/i.test(fileName);
+  return readSettings().readThreads !== 1 && /\.(csv|tsv|json|jsonl|ndjson)$/i.test(fileName);
 }
 
 export function baseName(uri: vscode.Uri): string {

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { sampleSpan } from '../../../src/core/dataset';
+import { lineIndexOf } from '../../../src/core/load';
 import { num } from '../../../src/extension/format';
-import { coreAnalysis, hoverText, open, waitFor, workspaceFile } from './util';
+import { activatedWith, coreAnalysis, hoverText, open, waitFor, workspaceFile } from './util';
 
 const CSV = [
   'id,file,logit_0,logit_1,logit_2,label,taken',
@@ -149,4 +150,71 @@ describe('exports as users write them', function () {
     assert.ok(core.analysis?.task === 'classification');
     assert.ok(Math.abs(core.analysis.losses[1] - expected) < 1e-15);
   });
+});
+
+describe('exports as users write them, read by the worker in parts', function () {
+  this.timeout(60000);
+  // Every file here goes to a worker (its threshold 1 KB), which reads it from disk in parts.
+  const service = activatedWith({ 'gradientLens.workerThresholdKB': 1 });
+  const names = ['cat', 'dog', 'bird, small'];
+  const classes = names.join('\n') + '\n';
+  const n = 60;
+  // The true class's logit the largest by a modest margin: no warning to draw.
+  const labelOf = (i: number) => (i * 13) % 3;
+  const logitsOf = (i: number) => [0, 1, 2].map((j) => (j === labelOf(i) ? 1 + ((i * 7) % 5) / 10 : ((i * (j + 3)) % 7) / 14 - 0.25));
+  const quoted = (name: string) => (name.includes(',') ? `"${name}"` : name);
+  const files: Record<string, string> = {
+    // An id first, then the label as a class name, then a split after it.
+    'parts/ids.csv': [
+      'id,logit_0,logit_1,logit_2,label,split',
+      ...Array.from(
+        { length: n },
+        (_, i) => `"img ${i}, é.jpg",${logitsOf(i).join(',')},${quoted(names[labelOf(i)])},${i % 2 ? 'val' : ''}`,
+      ),
+      '',
+    ].join('\n'),
+    // JSON Lines of records with UTF-8 text and names as labels; a json.dump of records with ids and indices.
+    'parts/records.jsonl': Array.from(
+      { length: n },
+      (_, i) =>
+        JSON.stringify({ text: `phrase ${i} — café`, logits: logitsOf(i), label: names[labelOf(i)] }).replace(/\\u2014/g, '—') + '\n',
+    ).join(''),
+    'parts/records.json': JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: `s${i}`, logits: logitsOf(i), label: labelOf(i) }))),
+  };
+
+  before(() => {
+    mkdirSync(workspaceFile('parts').fsPath, { recursive: true });
+    writeFileSync(workspaceFile('parts/classes.txt').fsPath, classes);
+    for (const [name, text] of Object.entries(files)) writeFileSync(workspaceFile(name).fsPath, text);
+  });
+
+  for (const name of Object.keys(files)) {
+    it(`${name}: read in parts; no diagnostics, and each sample's hover is the core's loss and true class`, async () => {
+      const editor = await open(name);
+      const core = coreAnalysis(editor.document.uri, { 'classes.txt': new TextEncoder().encode(classes) });
+      assert.deepEqual(core.problems, []);
+      assert.ok(core.dataset?.task === 'classification' && core.analysis?.task === 'classification');
+      assert.deepEqual(
+        [...core.dataset.labels!],
+        Array.from({ length: n }, (_, i) => labelOf(i)),
+      );
+      const file = await waitFor('the analysis', () => service().get(editor.document.uri));
+      assert.equal(file.data.where, 'worker');
+      assert.equal(file.read, 'in parts', name);
+      const lines = lineIndexOf(core.bytes, name);
+      for (const i of [0, 31, n - 1]) {
+        const span = sampleSpan(core.dataset, i)!;
+        // The spans are byte offsets, and the files hold UTF-8 text: the core's line tables place them.
+        const place = lines.position(name.endsWith('.csv') ? span.end - 2 : span.start + 2);
+        const at = new vscode.Position(place.line, place.character);
+        const text = await waitFor(`hover on sample ${i}`, async () => {
+          const t = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, at));
+          return t.includes('Gradient Lens') && t;
+        });
+        assert.ok(text.includes(`sample ${i}** — loss **${num(core.analysis.losses[i])}**`), text);
+        assert.ok(text.includes(`true class **${names[labelOf(i)].replace(',', '\\,')}**`), text);
+      }
+      assert.deepEqual(vscode.languages.getDiagnostics(editor.document.uri), []);
+    });
+  }
 });
