@@ -5,7 +5,7 @@
  * its peak memory must not grow with the file.
  */
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -443,7 +443,30 @@ describe('analyze --summary streamed: fuzzing', () => {
           (r, i) => JSON.stringify({ id: `s"${i}\\`, label: labels[i], logits: r.map((v) => Number(v.toPrecision(4))), ok: true }) + '\n',
         )
         .join(''),
+      // Columns no role reads before and after (a quoted id, a split), and labels written as class names
+      // numbered by the classes.txt of their folder (named/): as a CSV and as JSON Lines with UTF-8 text.
+      'i.csv':
+        [
+          'id,logit_0,logit_1,logit_2,logit_3,label,split',
+          ...rows.map((r, i) => `"s ${i}, a",${r.map((v) => v.toPrecision(5)).join(',')},${labels[i]},${i % 2 ? 'x' : ''}`),
+        ].join('\n') + '\n',
+      'named/n.csv':
+        [
+          'id,label,logit_0,logit_1,logit_2,logit_3',
+          ...rows.map((r, i) => `s${i},${['a', '"b, c"', 'd', 'e'][labels[i]]},${r.map((v) => v.toPrecision(5)).join(',')}`),
+        ].join('\n') + '\n',
+      'named/n.jsonl': rows
+        .map(
+          (r, i) =>
+            JSON.stringify({ text: `é ${i}`, logits: r.map((v) => Number(v.toPrecision(4))), label: ['a', 'b, c', 'd', 'e'][labels[i]] }) +
+            '\n',
+        )
+        .join(''),
     };
+    mkdirSync(join(scratch, 'named'), { recursive: true });
+    const fourNames = 'a\nb, c\nd\ne\n';
+    writeFileSync(join(scratch, 'named', 'classes.txt'), fourNames);
+    const readNames = (name: string) => (name === 'classes.txt' ? new TextEncoder().encode(fourNames) : null);
     const alphabet = '0123456789,.-+eE[]{}" \n\r\tx:;';
     const rand = seededUniform(99);
     const streamedMutants: Record<string, number> = {};
@@ -460,18 +483,22 @@ describe('analyze --summary streamed: fuzzing', () => {
           else if (op < 0.7) chars.splice(at, 1);
           else chars.splice(at, 0, c);
         }
-        const path = join(scratch, `m${m}-${name}`);
+        const path = join(
+          scratch,
+          name.replace(/[^/]+$/, (file) => `m${m}-${file}`),
+        );
+        const readSibling = name.startsWith('named/') ? readNames : () => null;
         writeFileSync(path, chars.join(''));
         const full = run(['analyze', path, '--json', '--summary']);
         assert.deepEqual(run(['analyze', path, '--json', '--summary'], pieces(7)), full, `${name} mutant ${m}`);
-        const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
+        const one = streamedSummary(path, pieces(1 << 30), readSibling, 'mean');
         if (one) {
           streamedMutants[name]++;
           assert.deepEqual(one, JSON.parse(full.stdout), `${name} mutant ${m}: the full reader's report`);
         }
-        if (/\.(csv|tsv)$/.test(name) || name.endsWith('.classes.json') || name === 'p.json' || name.startsWith('rec.'))
+        if (/\.(csv|tsv|jsonl)$/.test(name) || name.endsWith('.classes.json') || name === 'p.json' || name.startsWith('rec.'))
           assert.deepEqual(
-            streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+            streamedSummary(path, pieces(1 << 30), readSibling, 'mean', { count: 3, minPartBytes: 64 }),
             one,
             `${name} mutant ${m} in parts`,
           );
