@@ -36,7 +36,10 @@ export function planRecordParts(
     classNames?: (k: number) => readonly string[] | null;
   },
 ): PartPlan | null {
-  const head = readAt(f, 0, Math.min(f.size, 1 << 16));
+  // The first record: 64 KB holds K ≈ 6,000 logits; up to 16 MB is looked at (fresh pages are slow to touch here).
+  let head: Uint8Array = new Uint8Array(0);
+  for (let size = 1 << 16; head.length < Math.min(f.size, 16 << 20) && indexOfByte(head, CLOSE_BRACE) < 0; size *= 4)
+    head = readAt(f, 0, Math.min(f.size, size, 16 << 20));
   let rowsStart = 0;
   if (!lines) {
     if (head[0] !== 91) return null;
@@ -74,8 +77,8 @@ export function planRecordParts(
 /**
  * K, the rows' key and whether the label is a name, of the first record, at head[at] ('{'): the
  * commas of its row's array (a row that is not K plain numbers fails its part anyway), a label in
- * quotes (one the stream does not take fails its part too); null when its '}' is not in the first
- * 64 KB, or it has no row.
+ * quotes (one the stream does not take fails its part too); null when its '}' is not in the head
+ * read, or it has no row.
  */
 function firstRecordShape(head: Uint8Array, at: number): { k: number; probabilities: boolean; namedLabels: boolean } | null {
   const close = indexOfByte(head, CLOSE_BRACE, at);

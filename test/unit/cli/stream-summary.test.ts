@@ -365,13 +365,15 @@ function classesCases(rows: number[][], labels: number[]): Record<string, string
 }
 
 describe('analyze --summary streamed: rows longer than a read', () => {
-  test('K = 30,000 (a row of ~570 KB, more than two reads): the same as the full reader, whole, in pieces and in parts', () => {
+  test('K = 30,000 (a row of ~570 KB, more than two reads): the same as the full reader, whole, in pieces and in parts, a CSV, a JSON and records', () => {
     const k = 30_000;
     const { rows, labels } = logits(5, k, 3);
     const header = Array.from({ length: k }, (_, j) => `logit_${j}`).join(',') + ',label';
     const files = {
       'wide.csv': [header, ...rows.map((r, i) => `${r.join(',')},${labels[i]}`)].join('\n') + '\n',
       'wide.json': JSON.stringify({ logits: rows, labels }),
+      // A record whose '}' is past the first reads of the file (the plan's head grows to find it).
+      'wide.jsonl': rows.map((r, i) => JSON.stringify({ logits: r, label: labels[i] }) + '\n').join(''),
     };
     const shortest = Math.min(...rows.map((r) => r.join(',').length));
     assert.ok(shortest > 2 * READ_CHUNK_BYTES, `rows of ${shortest} bytes: longer than two reads`);
