@@ -4,7 +4,7 @@
  * report the full path would print, or null when the file is anything else (or has any problem):
  * the caller then runs the full reader, so every message and position comes from one place.
  */
-import { ownOrSiblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
+import { cleanSiblingClassNames, ownOrSiblingClassNames, siblingReader, type ReadSibling } from '../core/classNames';
 import type { ClassesEntry } from '../core/jsonClasses';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
@@ -119,10 +119,7 @@ function inParts(
   onStop: (stop: PartsStop) => void,
 ): Figures | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
-  const classNames = (k: number) => {
-    const beside = ownOrSiblingClassNames(k, null, siblingReader({ readSibling }));
-    return beside.problems.length === 0 ? beside.names : null;
-  };
+  const classNames = (k: number) => cleanSiblingClassNames(k, siblingReader({ readSibling }));
   const plan =
     format === 'json'
       ? (planJsonParts(file, f, parts, { probabilities: true }) ??

@@ -140,3 +140,13 @@ export function ownOrSiblingClassNames(
   if (own.names.length === k) return { names: own.names, file: null, problems: [] };
   return { names: null, file: null, problems: [classesCountProblem(own.names.length, k, 'classes', own)] };
 }
+
+/**
+ * The class names beside a file for `k` classes when the full reader takes them without a word
+ * (labels written as names are numbered by them: a CSV's, JSON records'); null when there are none
+ * or they draw a problem.
+ */
+export function cleanSiblingClassNames(k: number, read: ReadSibling): string[] | null {
+  const beside = siblingClassNames(k, read);
+  return beside.problems.length === 0 ? beside.names : null;
+}

@@ -9,7 +9,7 @@
  * every message and position stays its own.
  */
 import type { ClassificationAnalysis } from '../core/analysis';
-import { ownOrSiblingClassNames, siblingReader } from '../core/classNames';
+import { cleanSiblingClassNames, ownOrSiblingClassNames, siblingReader } from '../core/classNames';
 import type { ClassificationData } from '../core/dataset';
 import type { LineTables } from '../core/lineIndex';
 import { joinLineStretches, type LineStretch } from '../core/lineTableBuilder';
@@ -113,10 +113,7 @@ function analyzeOpen(
   // Probabilities only where the parts check them as the full reader would (its default tolerance and ε).
   const probabilities = readsProbabilities(options);
   // A CSV's labels written as names are numbered by the class names beside the file, when the full reader takes them without a word.
-  const cleanNames = (k: number) => {
-    const beside = ownOrSiblingClassNames(k, null, siblingReader({ siblings: options.siblings ?? {} }));
-    return beside.problems.length === 0 ? beside.names : null;
-  };
+  const cleanNames = (k: number) => cleanSiblingClassNames(k, siblingReader({ siblings: options.siblings ?? {} }));
   // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
   const plan =
