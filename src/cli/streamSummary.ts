@@ -9,8 +9,8 @@ import type { ClassesEntry } from '../core/jsonClasses';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
 import type { PartsStop, ReadPastStop } from '../core/summaryStream';
-import { readAt, type ChunkFile } from '../node/chunkFile';
-import { planRecordParts } from '../node/recordParts';
+import type { ChunkFile } from '../node/chunkFile';
+import { planRecordParts, recordsLayout } from '../node/recordParts';
 import { NotingRead, type GaveUp } from '../node/streamedProblem';
 import {
   firstRowsOf,
@@ -63,9 +63,9 @@ export function streamedSummary(
     let stopped: PartsStop | null = null;
     // One thread too for a CSV (one of labels written as names is read as one part: NotingRead takes
     // numbers only) and for JSON records, which are read as parts only.
-    const records = format === 'jsonl' || (format === 'json' && startsWithRecords(f));
+    const records = recordsLayout(f, format);
     if (threads.count > 1 || format !== 'json' || records)
-      figures = inParts(file, f, format, reduction, threads, readSibling, (stop) => (stopped = stop));
+      figures = inParts(file, f, format, records, reduction, threads, readSibling, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
     // Any problem in records is the full reader's to report.
     if (!figures && records) return null;
@@ -113,6 +113,7 @@ function inParts(
   file: string,
   f: ChunkFile,
   format: PartsFormat,
+  records: { lines: boolean } | null,
   reduction: Reduction,
   threads: ThreadOptions,
   readSibling: ReadSibling,
@@ -120,13 +121,11 @@ function inParts(
 ): Figures | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
   const classNames = (k: number) => cleanSiblingClassNames(k, siblingReader({ readSibling }));
-  const plan =
-    format === 'json'
-      ? (planJsonParts(file, f, parts, { probabilities: true }) ??
-        planRecordParts(file, f, parts, { lines: false, countOn: threads.runParts, probabilities: true, classNames }))
-      : format === 'jsonl'
-        ? planRecordParts(file, f, parts, { lines: true, countOn: threads.runParts, probabilities: true, classNames })
-        : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, classNames });
+  const plan = records
+    ? planRecordParts(file, f, parts, { lines: records.lines, countOn: threads.runParts, probabilities: true, classNames })
+    : format === 'json'
+      ? planJsonParts(file, f, parts, { probabilities: true })
+      : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, classNames });
   if (!plan || (plan.jobs.length < 2 && !plan.labelNames && !plan.records)) return null;
   const ran = runPlan(plan, plan.jobs, plan.jobs.length > 1 ? threads.runParts : undefined, (job) => summarizePart(job, openSame(f)));
   if (!ran) return null;
@@ -176,11 +175,6 @@ function addUp(results: PartResult[], k: number, reduction: Reduction): { k: num
   }
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   return { k, n, loss: total * scale, accuracy: n ? hits / n : 0 };
-}
-
-/** Whether a JSON file's first byte opens an array: records, if anything the streams take. */
-function startsWithRecords(f: ChunkFile): boolean {
-  return readAt(f, 0, Math.min(f.size, 1))[0] === 91;
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */

@@ -21,6 +21,14 @@ const TENSOR_OF_KEY = new Map([
   ['target', 'targets'],
 ]);
 
+/** Whether a record's key names one of its tensors (TENSOR_OF_KEY), not a key passed over. */
+export function isRecordTensorKey(key: string): boolean {
+  return TENSOR_OF_KEY.has(key);
+}
+
+/** The key of a training run's manifest line (src/core/trainingRun.ts). */
+export const RUN_MANIFEST_KEY = 'gradientLensRun';
+
 /**
  * The records as one object of tensors, or null when `root` is not an array of objects whose
  * first names logits, probabilities, predictions or log-probabilities (a record of `logit_0`…
@@ -50,7 +58,7 @@ export function recordsWithoutTensors(root: JsonNode): boolean {
 /** A training run's manifest read as JSON Lines: its first line has "gradientLensRun" (src/core/trainingRun.ts). */
 export function isRunManifest(root: JsonNode): boolean {
   const first = root.kind === 'array' ? root.items[0] : undefined;
-  return first?.kind === 'object' && first.entries.some((e) => e.key === 'gradientLensRun');
+  return first?.kind === 'object' && first.entries.some((e) => e.key === RUN_MANIFEST_KEY);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { Located } from './located';
 import { problem, type Problem } from './problems';
+import { clip } from './charNames';
 import type { Roles } from './buildDataset';
 
 /** Per-sample names for a labels tensor whose data waits for them to be numbered. */
@@ -40,10 +41,7 @@ export function numberNamedLabels(roles: Roles, classesFrom: string | null): voi
   const labels = roles.labels;
   if (!named || !labels) return;
   const classes = roles.classes?.names ?? [];
-  const indexOf = new Map<string, number>();
-  classes.forEach((c, j) => {
-    if (!indexOf.has(c.trim())) indexOf.set(c.trim(), j);
-  });
+  const indexOf = classIndex(classes);
   for (let i = 0; i < labels.rows; i++) {
     const j = indexOf.get(named.names[i].trim());
     labels.data[i] = j ?? 0;
@@ -58,8 +56,17 @@ export function numberNamedLabels(roles: Roles, classesFrom: string | null): voi
   }
 }
 
+/** Each class name's index, trimmed, the first of a name given twice: how a label's name is numbered (the streams too). */
+export function classIndex(names: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  names.forEach((name, j) => {
+    if (!index.has(name.trim())) index.set(name.trim(), j);
+  });
+  return index;
+}
+
 function noClassesError(named: LabelNames, labels: Located): Problem {
-  const shown = [...new Set(named.names)].slice(0, 3).map((n) => JSON.stringify(clipped(n)));
+  const shown = [...new Set(named.names)].slice(0, 3).map((n) => JSON.stringify(clip(n)));
   const more = new Set(named.names).size > 3 ? ', …' : '';
   const orKey = named.classesKey ? ' (or as "classes": [...] in the file)' : '';
   const { start, end } = labels.elementSpan(0, 0);
@@ -73,17 +80,13 @@ function noClassesError(named: LabelNames, labels: Located): Problem {
 
 function unknownNameError(name: string, i: number, classes: string[], from: string, labels: Located): Problem {
   // Quoted: a class name may hold a comma ("bird, small").
-  const quoted = classes.slice(0, 6).map((c) => JSON.stringify(clipped(c)));
+  const quoted = classes.slice(0, 6).map((c) => JSON.stringify(clip(c)));
   const listed = classes.length > 6 ? `${quoted.join(', ')}, …` : quoted.join(', ');
   const { start, end } = labels.elementSpan(i, 0);
   return problem(
-    `label ${JSON.stringify(clipped(name))} of sample ${i} is not one of the ${classes.length} class names in ${from} (${listed})`,
+    `label ${JSON.stringify(clip(name))} of sample ${i} is not one of the ${classes.length} class names in ${from} (${listed})`,
     start,
     end,
     'label-names',
   );
-}
-
-function clipped(name: string): string {
-  return name.length > 40 ? name.slice(0, 40) + '…' : name;
 }

@@ -17,7 +17,9 @@ import { indexOfByte } from './byteSearch';
 import { isSpace } from './jsonClasses';
 import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type RowTarget } from './summaryRows';
-import { classIndex, isLabelValue, rowNumbers, type SummaryStream } from './summaryStream';
+import { isLabelValue, rowNumbers, type SummaryStream } from './summaryStream';
+import { classIndex } from './labelNames';
+import { isRecordTensorKey, RUN_MANIFEST_KEY } from './jsonRecords';
 import { firstInvalidUtf8 } from './charNames';
 
 /**
@@ -239,20 +241,6 @@ const enum Key {
 }
 const NOT_A_KEY = -1;
 
-/** Keys a record's tensors are read from (jsonRecords.ts TENSOR_OF_KEY), and a run manifest's: never passed over. */
-const TENSOR_KEYS = new Set([
-  'logits',
-  'probabilities',
-  'log_probabilities',
-  'predictions',
-  'prediction',
-  'labels',
-  'label',
-  'targets',
-  'target',
-  'gradientLensRun',
-]);
-
 /**
  * The key in quotes at b[p] (its '"' before `close`), with scan.end just past it: logits,
  * probabilities, label, or Other for any other key in printable ASCII without escapes that names no
@@ -268,10 +256,12 @@ function recordKey(b: Uint8Array, p: number, close: number, scan: NumberScan): K
   if (length === 6 && isText(b, p + 1, 'logits')) return Key.Logits;
   if (length === 5 && isText(b, p + 1, 'label')) return Key.Label;
   if (length === 13 && isText(b, p + 1, 'probabilities')) return Key.Probabilities;
+  // Another key a record's tensors are read from, or a run manifest's: never passed over.
+  // (The longest is "log_probabilities", 17.)
   if (length <= 17) {
     let text = '';
     for (let i = p + 1; i < end; i++) text += String.fromCharCode(b[i]);
-    if (TENSOR_KEYS.has(text)) return NOT_A_KEY;
+    if (isRecordTensorKey(text) || text === RUN_MANIFEST_KEY) return NOT_A_KEY;
   }
   return Key.Other;
 }

@@ -20,6 +20,7 @@ import { passedCellEnd } from './rowValues';
 import { startsWithBom } from './fileSignature';
 import { namesAnyColumn } from './columnNames';
 import { cellText, textCellEnd, trimmedCell } from './csv';
+import { classIndex } from './labelNames';
 import type { LineTables } from './lineIndex';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from './jsonClasses';
 
@@ -455,15 +456,6 @@ function passedColumns(cells: readonly string[]): number {
     count++;
   }
   return count;
-}
-
-/** Each name's index, trimmed, the first of a name given twice (numberNamedLabels' rule). */
-export function classIndex(names: readonly string[]): Map<string, number> {
-  const index = new Map<string, number>();
-  names.forEach((name, j) => {
-    if (!index.has(name.trim())) index.set(name.trim(), j);
-  });
-  return index;
 }
 
 /** smallInteger's answer for anything but a plain integer. */

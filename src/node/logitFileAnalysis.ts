@@ -38,7 +38,7 @@ import {
   type PartResult,
   type PartsFormat,
 } from './summaryParts';
-import { planRecordParts } from './recordParts';
+import { planRecordParts, recordsLayout } from './recordParts';
 
 export interface LogitFileAnalysis {
   /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
@@ -116,13 +116,12 @@ function analyzeOpen(
   const cleanNames = (k: number) => cleanSiblingClassNames(k, siblingReader({ siblings: options.siblings ?? {} }));
   // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
-  const plan =
-    format === 'json'
-      ? (planJsonParts(path, f, parts, { probabilities }) ??
-        planRecordParts(path, f, parts, { lines: false, countOn: threads.runParts, probabilities, classNames: cleanNames }))
-      : format === 'jsonl'
-        ? planRecordParts(path, f, parts, { lines: true, countOn: threads.runParts, probabilities, classNames: cleanNames })
-        : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
+  const records = recordsLayout(f, format);
+  const plan = records
+    ? planRecordParts(path, f, parts, { lines: records.lines, countOn: threads.runParts, probabilities, classNames: cleanNames })
+    : format === 'json'
+      ? planJsonParts(path, f, parts, { probabilities })
+      : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   const classes = ownOrSiblingClassNames(k, plan.classes, siblingReader({ siblings: options.siblings ?? {} }));

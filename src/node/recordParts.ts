@@ -8,9 +8,18 @@
 import { indexOfByte } from '../core/byteSearch';
 import { isSpace } from '../core/jsonClasses';
 import { readAt, type ChunkFile } from './chunkFile';
-import { countParts, firstRowsOf, jsonCuts, type PartCounter, type PartJob, type PartPlan } from './summaryParts';
+import { countParts, firstRowsOf, jsonCuts, type PartCounter, type PartJob, type PartPlan, type PartsFormat } from './summaryParts';
 
 const CLOSE_BRACE = 125;
+
+/**
+ * Whether a file the parts readers take holds records, and how: one a line (JSON Lines), or in an
+ * array (a JSON whose first byte is '[': the object layout's plan, planJsonParts, takes none).
+ */
+export function recordsLayout(f: ChunkFile, format: PartsFormat): { lines: boolean } | null {
+  if (format === 'jsonl') return { lines: true };
+  return format === 'json' && readAt(f, 0, Math.min(f.size, 1))[0] === 91 ? { lines: false } : null;
+}
 
 /**
  * Parts of a file of records that starts as the stream takes one (`[{` or, `lines`, `{` with no
