@@ -9,6 +9,10 @@
  * would report, makes `feed` return −1, and the full reader (jsonRecords.ts) runs: its messages and
  * positions stay the only ones.
  *
+ * A DataFrame's records (`df.to_json(orient="records")`, recordColumns.ts) are taken too: each
+ * record has the first one's keys in its order, a number under each logit_j, the label, and plain
+ * values under the other keys.
+ *
  * A record holds no '}' but its last byte (or the file is the full reader's), so a file is read
  * in parts cut just after one (recordParts.ts), each part's records counted by their '}'; a file
  * on one thread is one part.
@@ -21,6 +25,7 @@ import { isLabelValue, rowNumbers, type SummaryStream } from './summaryStream';
 import { classIndex } from './labelNames';
 import { isRecordTensorKey, RUN_MANIFEST_KEY } from './jsonRecords';
 import { firstInvalidUtf8 } from './charNames';
+import { LABEL_COLUMN, PASSED_COLUMN, type RecordColumns } from './recordColumns';
 
 /**
  * A part of a file of records: its bytes start just after a record's '}' (or, when `first`, where
@@ -37,6 +42,8 @@ export interface RecordPart {
   probabilities?: boolean;
   /** The labels are class names, numbered by these (a classes.txt's) as numberNamedLabels numbers them. */
   labelNames?: readonly string[];
+  /** A DataFrame's records: a key a column (the row's key is then none). */
+  columns?: RecordColumns;
   target?: RowTarget;
 }
 
@@ -55,6 +62,8 @@ export class RecordSummaryStream implements SummaryStream {
   /** Each class name's index, when the labels are names. */
   private readonly names: Map<string, number> | null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
+  /** A DataFrame's keys in quotes, as bytes, when the records are a DataFrame's. */
+  private readonly keyBytes: Uint8Array[] | null;
   readonly done = false;
 
   constructor(private readonly part: RecordPart) {
@@ -63,6 +72,7 @@ export class RecordSummaryStream implements SummaryStream {
     this.rowsKey = part.probabilities ? Key.Probabilities : Key.Logits;
     this.names = part.labelNames ? classIndex(part.labelNames) : null;
     this.first = part.first;
+    this.keyBytes = part.columns ? part.columns.keys.map((key) => encoder.encode(`"${key}"`)) : null;
   }
 
   feed(b: Uint8Array, last: boolean, base: number): number {
@@ -118,7 +128,7 @@ export class RecordSummaryStream implements SummaryStream {
           if (last) return -1;
           throw NEED_MORE;
         }
-        p = this.record(b, p, close, base);
+        p = this.keyBytes ? this.frameRecord(b, p, close, base) : this.record(b, p, close, base);
         if (p < 0) return -1;
         this.first = false;
       }
@@ -169,13 +179,68 @@ export class RecordSummaryStream implements SummaryStream {
       } else return -1;
     }
     if (rowStart < 0 || labelStart < 0) return -1;
+    return this.took(base + rowStart, base + rowEnd, base + labelStart, base + labelEnd, label) ? close + 1 : -1;
+  }
+
+  /**
+   * The DataFrame's record b[p, close]: each of the first record's keys in its order, a number
+   * under each column of the row, the label, a plain value under the others. The row's span is
+   * the record's, and so is a label's that is a number (the full reader's, jsonDataFrame.ts); a
+   * label that is a name spans its string.
+   */
+  private frameRecord(b: Uint8Array, p: number, close: number, base: number): number {
+    const keys = this.keyBytes!;
+    const places = this.part.columns!.places;
     const s = this.summer;
-    s.spans[2 * s.rows] = base + rowStart;
-    s.spans[2 * s.rows + 1] = base + rowEnd;
-    s.labelSpans![2 * s.rows] = base + labelStart;
-    s.labelSpans![2 * s.rows + 1] = base + labelEnd;
+    const row = s.rows * s.k;
+    const scan = this.scan;
+    let label = 0;
+    let labelStart = p;
+    let labelEnd = close + 1;
+    let at = p + 1;
+    for (let e = 0; e < keys.length; e++) {
+      while (isSpace(b[at])) at++;
+      if (e > 0) {
+        if (b[at++] !== 44) return -1;
+        while (isSpace(b[at])) at++;
+      }
+      const key = keys[e];
+      for (let i = 0; i < key.length; i++) if (b[at + i] !== key[i]) return -1;
+      at += key.length;
+      while (isSpace(b[at])) at++;
+      if (b[at++] !== 58) return -1;
+      while (isSpace(b[at])) at++;
+      const place = places[e];
+      if (place >= 0) {
+        scanNumber(b, at, scan);
+        if (scan.error !== null || scan.end > close) return -1;
+        s.block[row + place] = scan.value;
+        at = scan.end;
+      } else if (place === LABEL_COLUMN) {
+        if (this.names) labelStart = at;
+        label = this.names ? this.namedLabelAt(b, at, close) : this.labelAt(b, at, close);
+        if (label === NOT_A_LABEL) return -1;
+        at = scan.end;
+        if (this.names) labelEnd = at;
+      } else if (place === PASSED_COLUMN) {
+        at = passedValue(b, at, close, scan);
+        if (at < 0) return -1;
+      }
+    }
+    while (isSpace(b[at])) at++;
+    if (at !== close) return -1;
+    return this.took(base + p, base + close + 1, base + labelStart, base + labelEnd, label) ? close + 1 : -1;
+  }
+
+  /** Keeps the row just read and its label with their spans; false when its block's summary failed. */
+  private took(rowStart: number, rowEnd: number, labelStart: number, labelEnd: number, label: number): boolean {
+    const s = this.summer;
+    s.spans[2 * s.rows] = rowStart;
+    s.spans[2 * s.rows + 1] = rowEnd;
+    s.labelSpans![2 * s.rows] = labelStart;
+    s.labelSpans![2 * s.rows + 1] = labelEnd;
     s.labels[s.rows++] = label;
-    return s.rows < s.blockRows || s.flush() ? close + 1 : -1;
+    return s.rows < s.blockRows || s.flush();
   }
 
   /** The row `[z, …]` at b[p] (the record's '}' is after it): the offset just past its ']', or −1 when it is not K plain numbers. */
@@ -247,10 +312,8 @@ const NOT_A_KEY = -1;
  * tensor; else NOT_A_KEY.
  */
 function recordKey(b: Uint8Array, p: number, close: number, scan: NumberScan): Key | typeof NOT_A_KEY {
-  if (b[p] !== 34) return NOT_A_KEY;
-  let end = p + 1;
-  for (let c; end < close && (c = b[end]) !== 34; end++) if (c < 32 || c > 126 || c === 92) return NOT_A_KEY;
-  if (end >= close) return NOT_A_KEY;
+  const end = plainKeyEnd(b, p, close) - 1;
+  if (end < 0) return NOT_A_KEY;
   scan.end = end + 1;
   const length = end - p - 1;
   if (length === 6 && isText(b, p + 1, 'logits')) return Key.Logits;
@@ -264,6 +327,14 @@ function recordKey(b: Uint8Array, p: number, close: number, scan: NumberScan): K
     if (isRecordTensorKey(text) || text === RUN_MANIFEST_KEY) return NOT_A_KEY;
   }
   return Key.Other;
+}
+
+/** Just past the key in quotes at b[p] when it is printable ASCII without escapes and closes before `close`; else −1. */
+function plainKeyEnd(b: Uint8Array, p: number, close: number): number {
+  if (b[p] !== 34) return -1;
+  let end = p + 1;
+  for (let c; end < close && (c = b[end]) !== 34; end++) if (c < 32 || c > 126 || c === 92) return -1;
+  return end < close ? end + 1 : -1;
 }
 
 function isText(b: Uint8Array, p: number, text: string): boolean {
@@ -307,6 +378,35 @@ function passedString(b: Uint8Array, p: number, close: number): number {
 }
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+/**
+ * The keys of the record b[p, close] ('{' to '}'), any key, when each is printable ASCII without escapes and
+ * each value plain (a string, a number, true, false, null), in order; else null.
+ */
+export function plainRecordKeys(b: Uint8Array, p: number, close: number): string[] | null {
+  const scan: NumberScan = { value: 0, end: 0, error: null };
+  const keys: string[] = [];
+  let at = p + 1;
+  for (;;) {
+    while (isSpace(b[at])) at++;
+    if (keys.length > 0) {
+      if (at === close) return keys;
+      if (b[at++] !== 44) return null;
+      while (isSpace(b[at])) at++;
+    }
+    const end = plainKeyEnd(b, at, close);
+    if (end < 0) return null;
+    keys.push(latin1.decode(b.subarray(at + 1, end - 1)));
+    at = end;
+    while (isSpace(b[at])) at++;
+    if (b[at++] !== 58) return null;
+    while (isSpace(b[at])) at++;
+    at = passedValue(b, at, close, scan);
+    if (at < 0) return null;
+  }
+}
+const latin1 = new TextDecoder('latin1');
 
 function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);

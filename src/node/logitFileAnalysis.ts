@@ -131,7 +131,9 @@ function analyzeOpen(
   const values = new Float64Array(shared(8 * n * k));
   // A record's label, or a label written as a name, has its own span (a CSV's number's is its row's).
   const arrays = { ...rowArrays(n, shared), ...((plan.records || plan.labelNames) && { labelSpans: new Float64Array(shared(16 * n)) }) };
-  const kept = threads.valuesNow ? { values } : {};
+  // A DataFrame's record holds its logits under keys: the parts keep them (FilledValues reads arrays and CSV rows).
+  const keepValues = threads.valuesNow || plan.records?.columns !== undefined;
+  const kept = keepValues ? { values } : {};
   const withLines = threads.lineTables !== false;
   // A JSON part after the first learns its first row from the counts (runPlan): 0 until then.
   const jobs = plan.jobs.map((job, i): PartJob => ({
@@ -181,7 +183,11 @@ function analyzeOpen(
     spans: [
       { role: input, spans: arrays.spans },
       {
-        role: format === 'json' || format === 'jsonl' ? 'labels' : 'column "label"',
+        role: plan.records?.columns
+          ? `column "${plan.records.columns.labelKey.trim()}"`
+          : format === 'json' || format === 'jsonl'
+            ? 'labels'
+            : 'column "label"',
         spans: plan.tail ? plan.tail.spans : (arrays.labelSpans ?? arrays.spans),
       },
     ],
@@ -211,7 +217,7 @@ function analyzeOpen(
   // A CSV's label first is read past as its unnamed columns are (a whole number).
   const before = (plan.leading ?? 0) + (plan.labelFirst ? 1 : 0);
   const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), before, plan.delimiter);
-  if (threads.valuesNow) logits.markFilled();
+  if (keepValues) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
 }
 

@@ -8,6 +8,8 @@
 import { indexOfByte } from '../core/byteSearch';
 import { isSpace } from '../core/jsonClasses';
 import { readAt, type ChunkFile } from './chunkFile';
+import { plainRecordKeys } from '../core/recordStream';
+import { recordColumns, type RecordColumns } from '../core/recordColumns';
 import { countParts, firstRowsOf, jsonCuts, type PartCounter, type PartJob, type PartPlan, type PartsFormat } from './summaryParts';
 
 const CLOSE_BRACE = 125;
@@ -59,7 +61,7 @@ export function planRecordParts(
   if (head[at] !== 123) return null;
   const shape = firstRecordShape(head, at);
   if (!shape || (shape.probabilities && !takeProbabilities)) return null;
-  const { k, probabilities, namedLabels } = shape;
+  const { k, probabilities, namedLabels, columns } = shape;
   const labelNames = namedLabels ? classNames?.(k) : undefined;
   if (namedLabels && !labelNames) return null;
   const cuts = jsonCuts(f, rowsStart, f.size, Math.max(1, parts(f.size - rowsStart)), CLOSE_BRACE).concat(f.size);
@@ -77,24 +79,34 @@ export function planRecordParts(
     end: cuts[i + 1],
     k,
     final: i + 2 === cuts.length,
-    records: { lines, first: i === 0 },
+    records: { lines, first: i === 0, ...(columns && { columns }) },
     ...marks,
   }));
-  return { k, n, rowsStart, jobs, rows: counts, firstRows: firstRowsOf(counts), tail: null, records: { lines }, ...marks };
+  const records = { lines, ...(columns && { columns }) };
+  return { k, n, rowsStart, jobs, rows: counts, firstRows: firstRowsOf(counts), tail: null, records, ...marks };
 }
 
 /**
  * K, the rows' key and whether the label is a name, of the first record, at head[at] ('{'): the
  * commas of its row's array (a row that is not K plain numbers fails its part anyway), a label in
- * quotes (one the stream does not take fails its part too); null when its '}' is not in the head
- * read, or it has no row.
+ * quotes (one the stream does not take fails its part too); or a DataFrame's columns, when the
+ * record is one (recordColumns.ts). Null when its '}' is not in the head read, or it is neither.
  */
-function firstRecordShape(head: Uint8Array, at: number): { k: number; probabilities: boolean; namedLabels: boolean } | null {
+function firstRecordShape(
+  head: Uint8Array,
+  at: number,
+): { k: number; probabilities: boolean; namedLabels: boolean; columns?: RecordColumns } | null {
   const close = indexOfByte(head, CLOSE_BRACE, at);
   if (close < 0) return null;
   const text = Buffer.from(head.buffer, head.byteOffset + at, close - at).toString('latin1');
   const m = /"(logits|probabilities)"\s*:\s*\[([^\]]*)\]/.exec(text);
-  if (!m) return null;
+  if (!m) {
+    const keys = plainRecordKeys(head, at, close);
+    const columns = keys && recordColumns(keys);
+    if (!columns) return null;
+    const label = new RegExp(`"${columns.labelKey}"\\s*:\\s*"`);
+    return { k: columns.k, probabilities: columns.probabilities, namedLabels: label.test(text), columns };
+  }
   const k = m[2].split(',').length;
   return k < 2 ? null : { k, probabilities: m[1] === 'probabilities', namedLabels: /"label"\s*:\s*"/.test(text) };
 }

@@ -34,6 +34,7 @@ import { feedChunks, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFil
 import { indexOfByte } from '../core/byteSearch';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from '../core/jsonClasses';
 import { RecordSummaryStream } from '../core/recordStream';
+import type { RecordColumns } from '../core/recordColumns';
 
 /** A part of a file for one thread; its RowLayout is the plan's. */
 export interface PartJob extends RowLayout {
@@ -53,7 +54,7 @@ export interface PartJob extends RowLayout {
   /** A CSV part's labels are these classes' names (PartPlan.labelNames). */
   labelNames?: readonly string[];
   /** A part of JSON records (recordParts.ts): one a line or in an array, and whether it starts at the first record. */
-  records?: { lines: boolean; first: boolean };
+  records?: { lines: boolean; first: boolean; columns?: RecordColumns };
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
   target?: RowTarget;
   /** Only count this byte in [start, end) (`rows` of the result): a plan's row counts, on the threads. */
@@ -226,6 +227,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           lines: job.records.lines,
           k: job.k,
           first: job.records.first,
+          ...(job.records.columns && { columns: job.records.columns }),
           final: job.final,
           target,
           probabilities: job.probabilities,
@@ -679,8 +681,8 @@ export interface PartPlan extends RowLayout {
   classes?: ClassesEntry;
   /** The file starts with a byte order mark: the lines before the rows are not ASCII. */
   bom?: boolean;
-  /** JSON records (recordParts.ts): each row's label has its own span. */
-  records?: { lines: boolean };
+  /** JSON records (recordParts.ts): each row's label has its own span. A DataFrame's have columns. */
+  records?: { lines: boolean; columns?: RecordColumns };
   /** A CSV's labels are these classes' names (its first label is a name): each label has its own span. */
   labelNames?: readonly string[];
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */

@@ -245,6 +245,12 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       'records-id.jsonl': rows.map((logits, i) => JSON.stringify({ id: `s${i}`, logits, label: labels[i] }) + '\n').join(''),
       'records-nested-id.jsonl': rows.map((logits, i) => JSON.stringify({ id: [i], logits, label: labels[i] }) + '\n').join(''),
       'records-cut.json': JSON.stringify(rows.map((logits, i) => ({ logits, label: labels[i] }))).slice(0, -40),
+      // A DataFrame as records (to_json(orient="records"), lines=True): a key a column; NaN is null.
+      'frame.json': JSON.stringify(rows.map((r, i) => ({ ...columnsOf(r), label: labels[i] }))),
+      'frame.jsonl': rows.map((r, i) => JSON.stringify({ id: `s${i}`, ...columnsOf(r), label: labels[i] }) + '\n').join(''),
+      'frame-null.jsonl': rows
+        .map((r, i) => JSON.stringify({ ...columnsOf(i === 30 ? [null, ...r.slice(1)] : r), label: labels[i] }) + '\n')
+        .join(''),
     };
     Object.assign(cases, classesCases(rows, labels));
     for (const [name, text] of Object.entries(cases)) {
@@ -253,7 +259,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|id-after|ids-after-quoted|label-first-id-after|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|id-after|ids-after-quoted|label-first-id-after|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|frame|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
@@ -314,6 +320,11 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
  * (`classes-in-…`, read by the stream), and ones the full reader must read (a count other than K,
  * two entries, names that are not strings, a bad escape, a label out of range, a cut file).
  */
+/** A row as a DataFrame's record holds it: logit_0, logit_1, … */
+function columnsOf(row: (number | null)[]): Record<string, number | null> {
+  return Object.fromEntries(row.map((z, j) => [`logit_${j}`, z]));
+}
+
 function classesCases(rows: number[][], labels: number[]): Record<string, string> {
   const names = ['cat', 'dog', 'bird', 'fish', 'frog'];
   // Quotes, backslashes, brackets, commas, a \u escape, non-ASCII and an emoji: the backward read must find each string's start.
@@ -457,6 +468,10 @@ describe('analyze --summary streamed: fuzzing', () => {
           'id,label,logit_0,logit_1,logit_2,logit_3',
           ...rows.map((r, i) => `s${i},${['a', '"b, c"', 'd', 'e'][labels[i]]},${r.map((v) => v.toPrecision(5)).join(',')}`),
         ].join('\n') + '\n',
+      // A DataFrame's records with an id, values to 12 digits (so most edits land in a number, not in a key).
+      'frame.jsonl': rows
+        .map((r, i) => JSON.stringify({ id: `s"${i}`, ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] }) + '\n')
+        .join(''),
       'named/n.jsonl': rows
         .map(
           (r, i) =>

@@ -876,3 +876,169 @@ test('JSON records of labels written as class names, with a classes.txt, and UTF
     );
   }
 });
+
+/** A DataFrame of logit_0… and a label, as pandas' to_json(orient="records") writes it: keys in one order, no spaces. */
+function frameRecords(
+  d: ReturnType<typeof logits>,
+  row: (r: number[], label: number | string, i: number) => Record<string, unknown>,
+): string[] {
+  return d.rows.map((r, i) => JSON.stringify(row(r, d.labels[i], i)));
+}
+
+function logitColumns(r: number[], prefix = 'logit'): Record<string, number> {
+  return Object.fromEntries(r.map((z, j) => [`${prefix}_${j}`, z]));
+}
+
+test('a DataFrame as records (to_json(orient="records"), lines=True too): the full pipeline’s result (the row and a number label spanning the record, a name its string), on 1 to 4 parts', () => {
+  const d = logits(41, 50, 5);
+  const names = ['cat', 'dog', 'bird, small', 'ïbis "red"', 'ox [狗]'];
+  const siblings = { 'classes.txt': new TextEncoder().encode(names.join('\n') + '\n') };
+  const plain = frameRecords(d, (r, label) => ({ ...logitColumns(r), label }));
+  const probs = frameRecords(d, (r, label) => {
+    const e = r.map((z) => Math.exp(z));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return {
+      ...logitColumns(
+        e.map((v) => Number((v / sum).toPrecision(12))),
+        'prob',
+      ),
+      label,
+    };
+  });
+  const cases: [string, string, PipelineOptions][] = [
+    ['records.json', `[${plain.join(',')}]`, {}],
+    ['records.jsonl', plain.join('\n') + '\n', {}],
+    ['no-final-break.jsonl', plain.join('\n'), {}],
+    ['crlf.json', `[${plain.join(',\r\n')}]\r\n`, {}],
+    // df.insert(0, "id", …), pandas' index as a column, a split after the label, the label first, "labels" and "Label".
+    [
+      'id.jsonl',
+      frameRecords(d, (r, label, i) => ({ id: `img "${i}" é.jpg`, ...logitColumns(r), label, split: i % 3 ? null : 'val' })).join('\n') +
+        '\n',
+      {},
+    ],
+    ['index.json', `[${frameRecords(d, (r, label, i) => ({ index: i, label, ...logitColumns(r) })).join(',')}]`, {}],
+    ['labels.jsonl', frameRecords(d, (r, label) => ({ ...logitColumns(r), labels: label })).join('\n') + '\n', {}],
+    ['upper.jsonl', frameRecords(d, (r, label) => ({ ...logitColumns(r), Label: label })).join('\n') + '\n', {}],
+    // to_json(indent=2); a float label column (3.0).
+    [
+      'indent.json',
+      JSON.stringify(
+        plain.map((line) => JSON.parse(line)),
+        null,
+        2,
+      ),
+      {},
+    ],
+    ['float-label.jsonl', plain.map((line) => line.replace(/"label":(\d+)/, '"label":$1.0')).join('\n') + '\n', {}],
+    ['probs.jsonl', probs.join('\n') + '\n', {}],
+    ['names.jsonl', frameRecords(d, (r, label) => ({ ...logitColumns(r), label: names[label as number] })).join('\n') + '\n', { siblings }],
+  ];
+  for (const [name, text, options] of cases) {
+    const path = write(name, text);
+    for (const [minPartBytes, count] of [
+      [1 << 30, 1],
+      [2000, 2],
+      [1000, 3],
+      [300, 4],
+    ])
+      assertSame(path, name, text, options, minPartBytes, count);
+  }
+  // Cut where asked: every part a record or more (50 records).
+  const path = join(dir, 'records.jsonl');
+  const f = openChunkFile(path, DEFAULT_MAX_FILE_BYTES)!;
+  try {
+    const plan = planRecordParts(path, f, partsFor(4, 60), { lines: true });
+    assert.ok(plan && plan.jobs.length === 4 && plan.n === 50 && plan.k === 5, 'records.jsonl: 4 parts of 50 records, K = 5');
+  } finally {
+    f.close();
+  }
+});
+
+test('a DataFrame as records the full reader must read, or has a word about: refused on 1 and 3 parts', () => {
+  const d = logits(43, 40, 4);
+  const lines = frameRecords(d, (r, label) => ({ ...logitColumns(r), label }));
+  const withLine = (at: number, line: string) => [...lines.slice(0, at), line, ...lines.slice(at + 1)].join('\n') + '\n';
+  const record = (edit: (r: Record<string, unknown>) => Record<string, unknown>) => JSON.stringify(edit(JSON.parse(lines[30])));
+  const only = (make: (r: number[], label: number) => Record<string, unknown>) =>
+    frameRecords(d, (r, label) => make(r, label as number)).join('\n') + '\n';
+  for (const [name, text] of [
+    // Keys in another order, one missing, one more, one twice: the full reader reads by name, or says which.
+    [
+      'order.jsonl',
+      withLine(
+        30,
+        record(({ label, ...rest }) => ({ label, ...rest })),
+      ),
+    ],
+    [
+      'missing.jsonl',
+      withLine(
+        30,
+        record(({ logit_2: _, ...rest }) => rest),
+      ),
+    ],
+    [
+      'more.jsonl',
+      withLine(
+        30,
+        record((r) => ({ ...r, extra: 1 })),
+      ),
+    ],
+    ['twice.jsonl', withLine(30, lines[30].replace('}', ',"label":1}'))],
+    // NaN (pandas writes null), a number in quotes, a label out of range, 1.5, a name without a classes.txt.
+    [
+      'null.jsonl',
+      withLine(
+        30,
+        record((r) => ({ ...r, logit_1: null })),
+      ),
+    ],
+    [
+      'quoted.jsonl',
+      withLine(
+        30,
+        record((r) => ({ ...r, logit_1: '0.5' })),
+      ),
+    ],
+    [
+      'range.jsonl',
+      withLine(
+        30,
+        record((r) => ({ ...r, label: 4 })),
+      ),
+    ],
+    [
+      'half.jsonl',
+      withLine(
+        30,
+        record((r) => ({ ...r, label: 1.5 })),
+      ),
+    ],
+    [
+      'name.jsonl',
+      withLine(
+        30,
+        record((r) => ({ ...r, label: 'cat' })),
+      ),
+    ],
+    // Columns the full reader guesses a role for or reads: "pred", target_0, a "logits" key; a gap (logit_2 missing everywhere).
+    ['pred.jsonl', only((r, label) => ({ ...logitColumns(r), label, pred: 1 }))],
+    ['target.jsonl', only((r, label) => ({ ...logitColumns(r), label, target_0: 1 }))],
+    ['logits-key.jsonl', only((r, label) => ({ ...logitColumns(r), label, logits: 1 }))],
+    ['gap.jsonl', only((r, label) => ({ logit_0: r[0], logit_1: r[1], logit_3: r[3], label }))],
+    ['no-label.jsonl', only((r) => logitColumns(r))],
+    // A nested value beside, a '}' in a string.
+    [
+      'nested.jsonl',
+      withLine(
+        30,
+        record((r) => ({ id: [1], ...r })),
+      ),
+    ],
+    ['brace.jsonl', only((r, label) => ({ id: 'a}b', ...logitColumns(r), label }))],
+  ]) {
+    const path = write(name, text);
+    for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, `${name} on ${count}`);
+  }
+});
