@@ -180,6 +180,16 @@ describe('exports as users write them, read by the worker in parts', function ()
         JSON.stringify({ text: `phrase ${i} — café`, logits: logitsOf(i), label: names[labelOf(i)] }).replace(/\\u2014/g, '—') + '\n',
     ).join(''),
     'parts/records.json': JSON.stringify(Array.from({ length: n }, (_, i) => ({ id: `s${i}`, logits: logitsOf(i), label: labelOf(i) }))),
+    // A DataFrame with an id and names as labels, to_json(orient="records", lines=True): a key a column.
+    'parts/frame.jsonl': Array.from(
+      { length: n },
+      (_, i) =>
+        JSON.stringify({
+          id: `img_${i}.jpg`,
+          ...Object.fromEntries(logitsOf(i).map((z, j) => [`logit_${j}`, z])),
+          label: names[labelOf(i)],
+        }) + '\n',
+    ).join(''),
   };
 
   before(() => {
