@@ -11,6 +11,7 @@ import { primeTextReaders } from '../core/readerPrimer';
 import type { PartsStop, ReadPastStop } from '../core/summaryStream';
 import type { ChunkFile } from '../node/chunkFile';
 import { planRecordParts, recordsLayout } from '../node/recordParts';
+import { planColumnsFrame } from '../node/columnsFrameParts';
 import { NotingRead, type GaveUp } from '../node/streamedProblem';
 import {
   firstRowsOf,
@@ -61,11 +62,10 @@ export function streamedSummary(
     primeTextReaders(f.size);
     let figures: Figures | null = null;
     let stopped: PartsStop | null = null;
-    // One thread too for a CSV (one of labels written as names is read as one part: NotingRead takes
-    // numbers only) and for JSON records, which are read as parts only.
+    // One thread too: a CSV (one of labels written as names is read as one part: NotingRead takes
+    // numbers only), JSON records and a DataFrame's columns are read as parts only.
     const records = recordsLayout(f, format);
-    if (threads.count > 1 || format !== 'json' || records)
-      figures = inParts(file, f, format, records, reduction, threads, readSibling, (stop) => (stopped = stop));
+    figures = inParts(file, f, format, records, reduction, threads, readSibling, (stop) => (stopped = stop));
     if (stopped) return (gaveUp?.(stopped), null);
     // Any problem in records is the full reader's to report.
     if (!figures && records) return null;
@@ -124,9 +124,9 @@ function inParts(
   const plan = records
     ? planRecordParts(file, f, parts, { lines: records.lines, countOn: threads.runParts, probabilities: true, classNames })
     : format === 'json'
-      ? planJsonParts(file, f, parts, { probabilities: true })
+      ? (planJsonParts(file, f, parts, { probabilities: true }) ?? planColumnsFrame(file, f, { probabilities: true, classNames }))
       : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, classNames });
-  if (!plan || (plan.jobs.length < 2 && !plan.labelNames && !plan.records)) return null;
+  if (!plan || (plan.jobs.length < 2 && !plan.labelNames && !plan.records && !plan.columnsFrame)) return null;
   const ran = runPlan(plan, plan.jobs, plan.jobs.length > 1 ? threads.runParts : undefined, (job) => summarizePart(job, openSame(f)));
   if (!ran) return null;
   const { results, rows } = ran;

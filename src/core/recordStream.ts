@@ -164,7 +164,7 @@ export class RecordSummaryStream implements SummaryStream {
       skip();
       if (key === Key.Label && labelStart < 0) {
         labelStart = at;
-        label = this.names ? this.namedLabelAt(b, at, close) : this.labelAt(b, at, close);
+        label = this.labelAt(b, at, close);
         if (label === NOT_A_LABEL) return -1;
         at = labelEnd = this.scan.end;
       } else if (key === this.rowsKey && rowStart < 0) {
@@ -218,7 +218,7 @@ export class RecordSummaryStream implements SummaryStream {
         at = scan.end;
       } else if (place === LABEL_COLUMN) {
         if (this.names) labelStart = at;
-        label = this.names ? this.namedLabelAt(b, at, close) : this.labelAt(b, at, close);
+        label = this.labelAt(b, at, close);
         if (label === NOT_A_LABEL) return -1;
         at = scan.end;
         if (this.names) labelEnd = at;
@@ -250,32 +250,8 @@ export class RecordSummaryStream implements SummaryStream {
     return j === summer.k ? this.scan.end : -1;
   }
 
-  /** The label at b[p]: a whole number in (−2³¹, 2³¹) (the summer refuses one out of range), scan.end past it; else NOT_A_LABEL. */
   private labelAt(b: Uint8Array, p: number, close: number): number {
-    const scan = this.scan;
-    scanNumber(b, p, scan);
-    if (scan.error !== null || scan.end > close || !isLabelValue(scan.value)) return NOT_A_LABEL;
-    return scan.value;
-  }
-
-  /**
-   * The label at b[p] as a class name: a string (escapes, and UTF-8, as the full reader reads them),
-   * trimmed, that is one of the names; its index, scan.end past its closing quote; else NOT_A_LABEL.
-   */
-  private namedLabelAt(b: Uint8Array, p: number, close: number): number {
-    const end = passedString(b, p, close);
-    if (end < 0) return NOT_A_LABEL;
-    const raw = decoder.decode(b.subarray(p, end));
-    let name: string;
-    try {
-      name = JSON.parse(raw) as string;
-    } catch {
-      return NOT_A_LABEL;
-    }
-    const index = this.names!.get(name.trim());
-    if (index === undefined) return NOT_A_LABEL;
-    this.scan.end = end;
-    return index;
+    return this.names ? namedLabelAt(b, p, close, this.names, this.scan) : numberLabelAt(b, p, close, this.scan);
   }
 
   /** No stop to look for a problem from: records' problems are the full reader's to find. */
@@ -295,7 +271,35 @@ export class RecordSummaryStream implements SummaryStream {
   }
 }
 
-const NOT_A_LABEL = -(2 ** 31);
+/** What numberLabelAt and namedLabelAt give for a label the streams do not take. */
+export const NOT_A_LABEL = -(2 ** 31);
+
+/** The label at b[p]: a whole number in (−2³¹, 2³¹) (the summer refuses one out of range), scan.end past it; else NOT_A_LABEL. */
+export function numberLabelAt(b: Uint8Array, p: number, close: number, scan: NumberScan): number {
+  scanNumber(b, p, scan);
+  if (scan.error !== null || scan.end > close || !isLabelValue(scan.value)) return NOT_A_LABEL;
+  return scan.value;
+}
+
+/**
+ * The label at b[p] as a class name: a string (escapes, and UTF-8, as the full reader reads them),
+ * trimmed, that is one of `names` (classIndex); its index, scan.end past its closing quote; else NOT_A_LABEL.
+ */
+export function namedLabelAt(b: Uint8Array, p: number, close: number, names: Map<string, number>, scan: NumberScan): number {
+  const end = passedString(b, p, close);
+  if (end < 0) return NOT_A_LABEL;
+  const raw = decoder.decode(b.subarray(p, end));
+  let name: string;
+  try {
+    name = JSON.parse(raw) as string;
+  } catch {
+    return NOT_A_LABEL;
+  }
+  const index = names.get(name.trim());
+  if (index === undefined) return NOT_A_LABEL;
+  scan.end = end;
+  return index;
+}
 
 const enum Key {
   Logits,
@@ -346,7 +350,7 @@ function isText(b: Uint8Array, p: number, text: string): boolean {
  * Past the value at b[p] of a key no tensor is read from: a string, a number, true, false or null;
  * −1 for anything else (an array, an object, another text), which the full reader reads.
  */
-function passedValue(b: Uint8Array, p: number, close: number, scan: NumberScan): number {
+export function passedValue(b: Uint8Array, p: number, close: number, scan: NumberScan): number {
   const c = b[p];
   if (c === 34) return passedString(b, p, close);
   for (const word of ['true', 'false', 'null']) if (c === word.charCodeAt(0)) return isText(b, p, word) ? p + word.length : -1;

@@ -39,6 +39,7 @@ import {
   type PartsFormat,
 } from './summaryParts';
 import { planRecordParts, recordsLayout } from './recordParts';
+import { planColumnsFrame } from './columnsFrameParts';
 
 export interface LogitFileAnalysis {
   /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
@@ -120,7 +121,7 @@ function analyzeOpen(
   const plan = records
     ? planRecordParts(path, f, parts, { lines: records.lines, countOn: threads.runParts, probabilities, classNames: cleanNames })
     : format === 'json'
-      ? planJsonParts(path, f, parts, { probabilities })
+      ? (planJsonParts(path, f, parts, { probabilities }) ?? planColumnsFrame(path, f, { probabilities, classNames: cleanNames }))
       : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
@@ -130,9 +131,11 @@ function analyzeOpen(
   // The logits are not touched here (a fresh page costs a fault): FilledValues reads them afterwards.
   const values = new Float64Array(shared(8 * n * k));
   // A record's label, or a label written as a name, has its own span (a CSV's number's is its row's).
-  const arrays = { ...rowArrays(n, shared), ...((plan.records || plan.labelNames) && { labelSpans: new Float64Array(shared(16 * n)) }) };
-  // A DataFrame's record holds its logits under keys: the parts keep them (FilledValues reads arrays and CSV rows).
-  const keepValues = threads.valuesNow || plan.records?.columns !== undefined;
+  const labelApart = plan.records || plan.labelNames || plan.columnsFrame;
+  const arrays = { ...rowArrays(n, shared), ...(labelApart && { labelSpans: new Float64Array(shared(16 * n)) }) };
+  // A DataFrame's record or column holds its logits under keys: the parts keep them (FilledValues reads arrays and CSV rows).
+  const frameLabel = plan.records?.columns?.labelKey ?? plan.columnsFrame?.labelKey;
+  const keepValues = threads.valuesNow || frameLabel !== undefined;
   const kept = keepValues ? { values } : {};
   const withLines = threads.lineTables !== false;
   // A JSON part after the first learns its first row from the counts (runPlan): 0 until then.
@@ -183,11 +186,12 @@ function analyzeOpen(
     spans: [
       { role: input, spans: arrays.spans },
       {
-        role: plan.records?.columns
-          ? `column "${plan.records.columns.labelKey.trim()}"`
-          : format === 'json' || format === 'jsonl'
-            ? 'labels'
-            : 'column "label"',
+        role:
+          frameLabel !== undefined
+            ? `column "${frameLabel.trim()}"`
+            : format === 'json' || format === 'jsonl'
+              ? 'labels'
+              : 'column "label"',
         spans: plan.tail ? plan.tail.spans : (arrays.labelSpans ?? arrays.spans),
       },
     ],

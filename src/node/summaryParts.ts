@@ -35,6 +35,7 @@ import { indexOfByte } from '../core/byteSearch';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from '../core/jsonClasses';
 import { RecordSummaryStream } from '../core/recordStream';
 import type { RecordColumns } from '../core/recordColumns';
+import { ColumnsFrameStream, type ColumnsFramePart } from '../core/columnsFrameStream';
 
 /** A part of a file for one thread; its RowLayout is the plan's. */
 export interface PartJob extends RowLayout {
@@ -55,6 +56,8 @@ export interface PartJob extends RowLayout {
   labelNames?: readonly string[];
   /** A part of JSON records (recordParts.ts): one a line or in an array, and whether it starts at the first record. */
   records?: { lines: boolean; first: boolean; columns?: RecordColumns };
+  /** A DataFrame in pandas' columns orient, the whole file (columnsFrameParts.ts). */
+  columnsFrame?: Omit<ColumnsFramePart, 'target' | 'probabilities' | 'labelNames'>;
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
   target?: RowTarget;
   /** Only count this byte in [start, end) (`rows` of the result): a plan's row counts, on the threads. */
@@ -222,28 +225,35 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
     // JSON part keeps every odd row's length (the most common length decides), a CSV's 20 lines.
     const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
     const odd = new OddRows(json ? raggedRowCap(f.size) : MAX_MESSAGES_PER_KIND);
-    const stream = job.records
-      ? new RecordSummaryStream({
-          lines: job.records.lines,
-          k: job.k,
-          first: job.records.first,
-          ...(job.records.columns && { columns: job.records.columns }),
-          final: job.final,
+    const stream = job.columnsFrame
+      ? new ColumnsFrameStream({
+          ...job.columnsFrame,
           target,
           probabilities: job.probabilities,
           ...(job.labelNames && { labelNames: job.labelNames }),
         })
-      : json
-        ? new JsonSummaryStream(
-            { labels: json.labels, keyAt: json.keyAt, classes: json.classes },
-            { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target, probabilities: job.probabilities },
-            { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
-          )
-        : new CsvSummaryStream(
-            { k: job.k, final: job.final, target, ...rowLayoutOf(job), ...(job.labelNames && { labelNames: job.labelNames }) },
-            outOfRange,
-            job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
-          );
+      : job.records
+        ? new RecordSummaryStream({
+            lines: job.records.lines,
+            k: job.k,
+            first: job.records.first,
+            ...(job.records.columns && { columns: job.records.columns }),
+            final: job.final,
+            target,
+            probabilities: job.probabilities,
+            ...(job.labelNames && { labelNames: job.labelNames }),
+          })
+        : json
+          ? new JsonSummaryStream(
+              { labels: json.labels, keyAt: json.keyAt, classes: json.classes },
+              { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target, probabilities: job.probabilities },
+              { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
+            )
+          : new CsvSummaryStream(
+              { k: job.k, final: job.final, target, ...rowLayoutOf(job), ...(job.labelNames && { labelNames: job.labelNames }) },
+              outOfRange,
+              job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
+            );
     // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
     // unread end comes again with the next): no second read of the part.
     const lines = target && !job.skipLines ? new LineTableBuilder(job.start, true) : null;
@@ -258,7 +268,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           const names = json?.classes;
           const ascii = names
             ? offset + fed.length <= names.keyAt || offset >= names.end
-            : !job.leading && !job.trailing && !job.labelNames && !job.records;
+            : !job.leading && !job.trailing && !job.labelNames && !job.records && !job.columnsFrame;
           lines.feed(fed, ascii || isAscii(fed));
         }
         return used;
@@ -683,6 +693,8 @@ export interface PartPlan extends RowLayout {
   bom?: boolean;
   /** JSON records (recordParts.ts): each row's label has its own span. A DataFrame's have columns. */
   records?: { lines: boolean; columns?: RecordColumns };
+  /** A DataFrame in the columns orient (columnsFrameParts.ts): its label's key names its column. */
+  columnsFrame?: { labelKey: string };
   /** A CSV's labels are these classes' names (its first label is a name): each label has its own span. */
   labelNames?: readonly string[];
   /** A JSON plan's count jobs: the ']' of each part but the last, run beside the parts (runPlan). */

@@ -248,6 +248,14 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       // A DataFrame as records (to_json(orient="records"), lines=True): a key a column; NaN is null.
       'frame.json': JSON.stringify(rows.map((r, i) => ({ ...columnsOf(r), label: labels[i] }))),
       'frame.jsonl': rows.map((r, i) => JSON.stringify({ id: `s${i}`, ...columnsOf(r), label: labels[i] }) + '\n').join(''),
+      // The same DataFrame as df.to_json() writes it by default: one object a column, keyed by the index.
+      'frame-columns.json': JSON.stringify(byColumn(rows, labels)),
+      'frame-columns-null.json': JSON.stringify(
+        byColumn(
+          rows.map((r, i) => (i === 30 ? [null, ...r.slice(1)] : r)),
+          labels,
+        ),
+      ),
       'frame-null.jsonl': rows
         .map((r, i) => JSON.stringify({ ...columnsOf(i === 30 ? [null, ...r.slice(1)] : r), label: labels[i] }) + '\n')
         .join(''),
@@ -259,7 +267,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|id-after|ids-after-quoted|label-first-id-after|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|frame|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|id-after|ids-after-quoted|label-first-id-after|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|frame|frame-columns|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
@@ -323,6 +331,12 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
 /** A row as a DataFrame's record holds it: logit_0, logit_1, … */
 function columnsOf(row: (number | null)[]): Record<string, number | null> {
   return Object.fromEntries(row.map((z, j) => [`logit_${j}`, z]));
+}
+
+/** The rows and labels as a DataFrame's df.to_json() writes them: {"logit_0": {"0": z, …}, …, "label": {…}}. */
+function byColumn(rows: (number | null)[][], labels: number[]): Record<string, Record<string, number | null>> {
+  const column = (value: (i: number) => number | null) => Object.fromEntries(rows.map((_, i) => [String(i), value(i)]));
+  return { ...Object.fromEntries(rows[0].map((_, j) => [`logit_${j}`, column((i) => rows[i][j])])), label: column((i) => labels[i]) };
 }
 
 function classesCases(rows: number[][], labels: number[]): Record<string, string> {
@@ -472,6 +486,13 @@ describe('analyze --summary streamed: fuzzing', () => {
       'frame.jsonl': rows
         .map((r, i) => JSON.stringify({ id: `s"${i}`, ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] }) + '\n')
         .join(''),
+      // A DataFrame as df.to_json() writes it by default, one object a column.
+      'cols.json': JSON.stringify(
+        byColumn(
+          rows.map((r) => r.map((v) => Number(v.toPrecision(12)))),
+          labels,
+        ),
+      ),
       'named/n.jsonl': rows
         .map(
           (r, i) =>
@@ -513,7 +534,13 @@ describe('analyze --summary streamed: fuzzing', () => {
           streamedMutants[name]++;
           assert.deepEqual(one, JSON.parse(full.stdout), `${name} mutant ${m}: the full reader's report`);
         }
-        if (/\.(csv|tsv|jsonl)$/.test(name) || name.endsWith('.classes.json') || name === 'p.json' || name.startsWith('rec.'))
+        if (
+          /\.(csv|tsv|jsonl)$/.test(name) ||
+          name.endsWith('.classes.json') ||
+          name === 'p.json' ||
+          name.startsWith('rec.') ||
+          name === 'cols.json'
+        )
           assert.deepEqual(
             streamedSummary(path, pieces(1 << 30), readSibling, 'mean', { count: 3, minPartBytes: 64 }),
             one,

@@ -1042,3 +1042,83 @@ test('a DataFrame as records the full reader must read, or has a word about: ref
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, `${name} on ${count}`);
   }
 });
+
+/** A DataFrame as pandas' df.to_json() writes it by default (the columns orient): one object a column, keyed by the index. */
+function frameColumns(columns: Record<string, unknown[]>, index = (i: number) => String(i)): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.entries(columns).map(([name, values]) => [name, Object.fromEntries(values.map((v, i) => [index(i), v]))]),
+  );
+}
+
+function logitColumnsOf(d: ReturnType<typeof logits>, prefix = 'logit', rows = d.rows): Record<string, number[]> {
+  return Object.fromEntries(rows[0].map((_, j) => [`${prefix}_${j}`, rows.map((r) => r[j])]));
+}
+
+test('a DataFrame in the columns orient (df.to_json()’s default): the full pipeline’s result (a row spanning its logit_0 cell, a label its cell)', () => {
+  const d = logits(47, 40, 4);
+  const names = ['cat', 'dog', 'bird, small', 'ïbis "red" 狗'];
+  const siblings = { 'classes.txt': new TextEncoder().encode(names.join('\n') + '\n') };
+  const probs = d.rows.map((r) => {
+    const e = r.map((z) => Math.exp(z));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => Number((v / sum).toPrecision(12)));
+  });
+  const cases: [string, unknown, PipelineOptions, number?][] = [
+    ['columns.json', frameColumns({ ...logitColumnsOf(d), label: d.labels }), {}],
+    ['id-first.json', frameColumns({ id: d.labels.map((_, i) => `img "${i}" é.jpg`), ...logitColumnsOf(d), label: d.labels }), {}],
+    [
+      'label-first.json',
+      frameColumns({ label: d.labels, ...logitColumnsOf(d), split: d.labels.map((_, i) => (i % 2 ? null : 'val')) }),
+      {},
+    ],
+    ['float-labels.json', frameColumns({ ...logitColumnsOf(d), Label: d.labels.map((l) => l + 0.0) }), {}],
+    ['probs.json', frameColumns({ ...logitColumnsOf(d, 'prob', probs), label: d.labels }), {}],
+    ['names.json', frameColumns({ ...logitColumnsOf(d), label: d.labels.map((l) => names[l]) }), { siblings }],
+    // json.dumps(indent=2) of the same dict, CRLF.
+    ['indent.json', frameColumns({ ...logitColumnsOf(d), label: d.labels }), {}, 2],
+  ];
+  for (const [name, frame, options, indent] of cases) {
+    const text = indent ? JSON.stringify(frame, null, indent).replace(/\n/g, '\r\n') + '\r\n' : JSON.stringify(frame);
+    assertSame(write(name, text), name, text, options, 1 << 30, 1);
+    // The plan is one part, whatever the threads.
+    assertSame(join(dir, name), name, text, options, 100, 3);
+  }
+  // A column of 1,200 rows (keys "0"…"1199") read across several chunks.
+  const wide = logits(53, 1200, 3);
+  const text = JSON.stringify(frameColumns({ ...logitColumnsOf(wide), label: wide.labels }));
+  assertSame(write('long.json', text), 'long.json', text, {}, 1 << 30, 1);
+});
+
+test('a DataFrame in the columns orient the full reader must read, or has a word about: refused', () => {
+  const d = logits(59, 30, 3);
+  const base = { ...logitColumnsOf(d), label: d.labels as unknown[] };
+  const edited = (edit: (columns: Record<string, unknown[]>) => void) => {
+    const columns = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, [...v]]));
+    edit(columns);
+    return JSON.stringify(frameColumns(columns));
+  };
+  const plain = JSON.stringify(frameColumns(base));
+  for (const [name, text] of [
+    // An index of names, or out of order; a row missing from one column, or one more.
+    ['named-index.json', JSON.stringify(frameColumns(base, (i) => `img_${i}`))],
+    ['order.json', plain.replace('"0":', '"x":').replace('"1":', '"0":').replace('"x":', '"1":')],
+    ['missing-row.json', edited((c) => c.logit_1.pop())],
+    ['more-rows.json', edited((c) => c.label.push(0))],
+    // NaN (null), a number in quotes, a label out of range, 1.5, a name without a classes.txt.
+    ['null.json', edited((c) => (c.logit_1[7] = null))],
+    ['quoted.json', edited((c) => (c.logit_1[7] = '0.5'))],
+    ['range.json', edited((c) => (c.label[7] = 3))],
+    ['half.json', edited((c) => (c.label[7] = 1.5))],
+    ['name.json', edited((c) => (c.label = c.label.map(() => 'cat')))],
+    // A '}' in a string, a column the full reader guesses a role for, a gap, no label, text after the frame.
+    ['brace.json', edited((c) => (c.id = c.label.map((_, i) => `a}${i}`)))],
+    ['pred.json', edited((c) => (c.pred = c.label))],
+    ['gap.json', edited((c) => ((c.logit_3 = c.logit_2), delete c.logit_2))],
+    ['no-label.json', edited((c) => delete c.label)],
+    ['after.json', plain + ' x'],
+    ['cut.json', plain.slice(0, -1)],
+  ]) {
+    const path = write(name, text);
+    for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, `${name} on ${count}`);
+  }
+});

@@ -190,6 +190,14 @@ describe('exports as users write them, read by the worker in parts', function ()
           label: names[labelOf(i)],
         }) + '\n',
     ).join(''),
+    // The same frame as df.to_json() writes it by default: one object a column, keyed by the index.
+    'parts/columns.json': JSON.stringify({
+      id: Object.fromEntries(Array.from({ length: n }, (_, i) => [i, `img_${i}.jpg`])),
+      ...Object.fromEntries(
+        [0, 1, 2].map((j) => [`logit_${j}`, Object.fromEntries(Array.from({ length: n }, (_, i) => [i, logitsOf(i)[j]]))]),
+      ),
+      label: Object.fromEntries(Array.from({ length: n }, (_, i) => [i, names[labelOf(i)]])),
+    }),
   };
 
   before(() => {
@@ -215,7 +223,8 @@ describe('exports as users write them, read by the worker in parts', function ()
       for (const i of [0, 31, n - 1]) {
         const span = sampleSpan(core.dataset, i)!;
         // The spans are byte offsets, and the files hold UTF-8 text: the core's line tables place them.
-        const place = lines.position(name.endsWith('.csv') ? span.end - 2 : span.start + 2);
+        // (A column's cell may be one digit: its first byte.)
+        const place = lines.position(name.endsWith('.csv') ? span.end - 2 : name.endsWith('columns.json') ? span.start : span.start + 2);
         const at = new vscode.Position(place.line, place.character);
         const text = await waitFor(`hover on sample ${i}`, async () => {
           const t = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, at));
