@@ -5,8 +5,8 @@
  * The full reader (jsonDataFrame.ts) builds a parse tree of every cell: 2.2 GB for 10,000 × 1,000.
  * This reads the columns in file order into one N × K array, a column at a time, and then
  * summarises it a row at a time as the other streams do. A column the stream takes is the plan's
- * next name (columnsFrameParts.ts), then the index 0…N−1 in order (a RangeIndex, pandas' default)
- * with a number under each, a label (a number, or a name when the plan gives the names) or a plain
+ * next name (columnsFrameParts.ts), then the first column's index keys, byte for byte in its order
+ * ("0"…"N−1" for pandas' default index, or file names), with a number under each, a label (a number, or a name when the plan gives the names) or a plain
  * value (passed over). Anything else, and any problem the full reader would report, makes `feed`
  * return −1 and the full reader runs: its messages stay the only ones.
  *
@@ -27,6 +27,8 @@ export interface ColumnsFramePart {
   names: string[];
   /** Each column's place: column j of a row, LABEL_COLUMN or PASSED_COLUMN (recordColumns.ts). */
   places: number[];
+  /** The first column's keys, each in quotes as written, one after another (FrameIndex). */
+  index: FrameIndex;
   n: number;
   k: number;
   probabilities?: boolean;
@@ -124,6 +126,7 @@ export class ColumnsFrameStream {
     const scan = this.scan;
     const values = this.values;
     const offset = place * n;
+    const { keys, ends } = this.part.index;
     let at = p + 1;
     for (let i = 0; i < n; i++) {
       while (isSpace(b[at])) at++;
@@ -131,8 +134,7 @@ export class ColumnsFrameStream {
         if (b[at++] !== 44) return false;
         while (isSpace(b[at])) at++;
       }
-      at = indexKeyEnd(b, at, i);
-      if (at < 0) return false;
+      for (let q = i > 0 ? ends[i - 1] : 0; q < ends[i]; q++) if (b[at++] !== keys[q]) return false;
       while (isSpace(b[at])) at++;
       if (b[at++] !== 58) return false;
       while (isSpace(b[at])) at++;
@@ -193,36 +195,48 @@ export class ColumnsFrameStream {
 
 const encoder = new TextEncoder();
 
-/** Just past the key `"i"` (row i of a RangeIndex: its decimal digits, no leading zero) at b[p]; else −1. */
-function indexKeyEnd(b: Uint8Array, p: number, i: number): number {
-  if (b[p] !== 34) return -1;
-  let digits = 1;
-  for (let t = i; t >= 10; t = Math.floor(t / 10)) digits++;
-  let rest = i;
-  for (let d = digits; d >= 1; d--) {
-    if (b[p + d] !== 48 + (rest % 10)) return -1;
-    rest = Math.floor(rest / 10);
-  }
-  return b[p + digits + 1] === 34 ? p + digits + 2 : -1;
+/** A frame's index: its keys' bytes, quotes included, one after another; key i ends at ends[i]. */
+export interface FrameIndex {
+  keys: Uint8Array;
+  ends: Int32Array;
 }
 
-/** The rows of the column object b[p, close] ('{' to '}'): its entries, keyed 0, 1, … in order, each value plain; else −1. */
-export function frameIndexRows(b: Uint8Array, p: number, close: number): number {
+/**
+ * The index of the column object b[p, close] ('{' to '}'): its keys, each a string as the full
+ * reader reads one (passedValue's check), each value plain; null for anything else or no entry.
+ */
+export function frameIndexOf(b: Uint8Array, p: number, close: number): FrameIndex | null {
   const scan: NumberScan = { value: 0, end: 0, error: null };
+  const starts: number[] = [];
+  const ends: number[] = [];
   let at = p + 1;
   for (let i = 0; ; i++) {
     while (isSpace(b[at])) at++;
-    if (at === close) return i;
+    if (at === close) break;
     if (i > 0) {
-      if (b[at++] !== 44) return -1;
+      if (b[at++] !== 44) return null;
       while (isSpace(b[at])) at++;
     }
-    at = indexKeyEnd(b, at, i);
-    if (at < 0) return -1;
+    if (b[at] !== 34) return null;
+    starts.push(at);
+    at = passedValue(b, at, close, scan);
+    if (at < 0) return null;
+    ends.push(at);
     while (isSpace(b[at])) at++;
-    if (b[at++] !== 58) return -1;
+    if (b[at++] !== 58) return null;
     while (isSpace(b[at])) at++;
     at = passedValue(b, at, close, scan);
-    if (at < 0) return -1;
+    if (at < 0) return null;
   }
+  if (starts.length === 0) return null;
+  const index: FrameIndex = {
+    keys: new Uint8Array(ends.reduce((sum, end, i) => sum + end - starts[i], 0)),
+    ends: new Int32Array(ends.length),
+  };
+  let length = 0;
+  starts.forEach((start, i) => {
+    index.keys.set(b.subarray(start, ends[i]), length);
+    index.ends[i] = length += ends[i] - start;
+  });
+  return index;
 }

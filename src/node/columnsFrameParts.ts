@@ -6,7 +6,7 @@
  * rule the full reader names them by (recordColumns.ts).
  */
 import { indexOfByte } from '../core/byteSearch';
-import { frameIndexRows, type ColumnsFramePart } from '../core/columnsFrameStream';
+import { frameIndexOf, type ColumnsFramePart } from '../core/columnsFrameStream';
 import { isSpace } from '../core/jsonClasses';
 import { recordColumns } from '../core/recordColumns';
 import { isTensorKey } from '../core/tensorKeys';
@@ -19,8 +19,8 @@ const MAX_COLUMNS = 1 << 20;
 const NAME_WINDOW = 512;
 
 /**
- * The plan of a file that is a DataFrame in the columns orient with a RangeIndex (keys "0"…"N−1"),
- * its columns logit_0… (or prob_0…, when `probabilities`) and a label, other columns of plain
+ * The plan of a file that is a DataFrame in the columns orient, every column keyed by the first's
+ * index (pandas' "0"…"N−1", or names), its columns logit_0… (or prob_0…, when `probabilities`) and a label, other columns of plain
  * values; null for anything else. Labels in quotes are class names, numbered by `classNames(K)`
  * (null when it gives none).
  */
@@ -54,16 +54,17 @@ export function planColumnsFrame(
   if (!columns || names.some((name) => name === 'columns' || name === 'data' || name === 'schema' || isTensorKey(name))) return null;
   if ((columns.probabilities && !takeProbabilities) || opens.some((open, c) => open > braces[c])) return null;
   const firstColumn = readAt(f, opens[0], braces[0] - opens[0] + 1);
-  const n = frameIndexRows(firstColumn, 0, firstColumn.length - 1);
-  if (n <= 0) return null;
+  const index = frameIndexOf(firstColumn, 0, firstColumn.length - 1);
+  if (!index) return null;
+  const n = index.ends.length;
   const labelColumn = names.indexOf(columns.labelKey);
   const labelHead = readAt(f, opens[labelColumn], Math.min(NAME_WINDOW, braces[labelColumn] - opens[labelColumn]));
-  const namedLabels = /^\{\s*"0"\s*:\s*"/.test(Buffer.from(labelHead).toString('latin1'));
+  const namedLabels = /^\{\s*"(?:[^"\\]|\\.)*"\s*:\s*"/.test(Buffer.from(labelHead).toString('latin1'));
   const k = columns.k;
   const labelNames = namedLabels ? classNames?.(k) : undefined;
   if (namedLabels && !labelNames) return null;
   const marks = { ...(columns.probabilities && { probabilities: true }), ...(labelNames && { labelNames }) };
-  const part: Omit<ColumnsFramePart, 'target' | 'probabilities' | 'labelNames'> = { names, places: columns.places, n, k };
+  const part: Omit<ColumnsFramePart, 'target' | 'probabilities' | 'labelNames'> = { names, places: columns.places, index, n, k };
   return {
     k,
     n,

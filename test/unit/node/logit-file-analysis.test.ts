@@ -1054,7 +1054,7 @@ function logitColumnsOf(d: ReturnType<typeof logits>, prefix = 'logit', rows = d
   return Object.fromEntries(rows[0].map((_, j) => [`${prefix}_${j}`, rows.map((r) => r[j])]));
 }
 
-test('a DataFrame in the columns orient (df.to_json()’s default): the full pipeline’s result (a row spanning its logit_0 cell, a label its cell)', () => {
+test('a DataFrame in the columns orient (df.to_json()’s default), its index numbers or names: the full pipeline’s result (a row spanning its logit_0 cell, a label its cell)', () => {
   const d = logits(47, 40, 4);
   const names = ['cat', 'dog', 'bird, small', 'ïbis "red" 狗'];
   const siblings = { 'classes.txt': new TextEncoder().encode(names.join('\n') + '\n') };
@@ -1074,6 +1074,8 @@ test('a DataFrame in the columns orient (df.to_json()’s default): the full pip
     ['float-labels.json', frameColumns({ ...logitColumnsOf(d), Label: d.labels.map((l) => l + 0.0) }), {}],
     ['probs.json', frameColumns({ ...logitColumnsOf(d, 'prob', probs), label: d.labels }), {}],
     ['names.json', frameColumns({ ...logitColumnsOf(d), label: d.labels.map((l) => names[l]) }), { siblings }],
+    // df.set_index("file").to_json(): an index of names, escapes and UTF-8 in them.
+    ['named-index.json', frameColumns({ ...logitColumnsOf(d), label: d.labels }, (i) => `img "${i}" é\t.jpg`), {}],
     // json.dumps(indent=2) of the same dict, CRLF.
     ['indent.json', frameColumns({ ...logitColumnsOf(d), label: d.labels }), {}, 2],
   ];
@@ -1099,8 +1101,7 @@ test('a DataFrame in the columns orient the full reader must read, or has a word
   };
   const plain = JSON.stringify(frameColumns(base));
   for (const [name, text] of [
-    // An index of names, or out of order; a row missing from one column, or one more.
-    ['named-index.json', JSON.stringify(frameColumns(base, (i) => `img_${i}`))],
+    // The index out of order in one column; a row missing from one column, or one more.
     ['order.json', plain.replace('"0":', '"x":').replace('"1":', '"0":').replace('"x":', '"1":')],
     ['missing-row.json', edited((c) => c.logit_1.pop())],
     ['more-rows.json', edited((c) => c.label.push(0))],
