@@ -124,7 +124,9 @@ function inParts(
   const plan = records
     ? planRecordParts(file, f, parts, { lines: records.lines, countOn: threads.runParts, probabilities: true, classNames })
     : format === 'json'
-      ? (planJsonParts(file, f, parts, { probabilities: true }) ?? planColumnsFrame(file, f, { probabilities: true, classNames }))
+      ? (planJsonParts(file, f, parts, { probabilities: true }) ??
+        planRecordParts(file, f, parts, { lines: false, frame: true, countOn: threads.runParts, probabilities: true, classNames }) ??
+        planColumnsFrame(file, f, { probabilities: true, classNames }))
       : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, classNames });
   if (!plan || (plan.jobs.length < 2 && !plan.labelNames && !plan.records && !plan.columnsFrame)) return null;
   const ran = runPlan(plan, plan.jobs, plan.jobs.length > 1 ? threads.runParts : undefined, (job) => summarizePart(job, openSame(f)));

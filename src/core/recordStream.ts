@@ -44,6 +44,13 @@ export interface RecordPart {
   labelNames?: readonly string[];
   /** A DataFrame's records: a key a column (the row's key is then none). */
   columns?: RecordColumns;
+  /**
+   * pandas' index orient (`{"0": {…}, "1": {…}}`): each record after its row's key, "0"… from
+   * `firstRow` (a RangeIndex: no key twice, none a column's name), the frame closed by '}'.
+   */
+  keyed?: { firstRow: number };
+  /** pandas' table orient (`{"schema": {…}, "data": [{…}, …]}`): after the array's ']', the frame's '}'. */
+  table?: boolean;
   target?: RowTarget;
 }
 
@@ -64,6 +71,8 @@ export class RecordSummaryStream implements SummaryStream {
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
   /** A DataFrame's keys in quotes, as bytes, when the records are a DataFrame's. */
   private readonly keyBytes: Uint8Array[] | null;
+  /** A table's '}' after its records' ']' was read. */
+  private closed = false;
   readonly done = false;
 
   constructor(private readonly part: RecordPart) {
@@ -89,6 +98,11 @@ export class RecordSummaryStream implements SummaryStream {
         if (this.state === State.Ended) {
           // After the array's ']' (or the last line): white space only (JSON Lines: line breaks only).
           while (p < len && (lines ? b[p] === 10 || b[p] === 13 : isSpace(b[p]))) p++;
+          if (this.part.table && !this.closed && p < len && b[p] === 125) {
+            this.closed = true;
+            p++;
+            continue;
+          }
           return p < len ? -1 : len;
         }
         if (p === len && last && !this.first) {
@@ -113,7 +127,7 @@ export class RecordSummaryStream implements SummaryStream {
             while (p < len && isSpace(b[p])) p++;
             need(p);
             const c = b[p++];
-            if (c === 93) {
+            if (c === (this.part.keyed ? 125 : 93)) {
               this.state = State.Ended;
               continue;
             }
@@ -121,6 +135,7 @@ export class RecordSummaryStream implements SummaryStream {
             while (p < len && isSpace(b[p])) p++;
           }
         } else if (!lines) while (p < len && isSpace(b[p])) p++;
+        if (this.part.keyed && (p = this.rowKeyEnd(b, p, need)) < 0) return -1;
         need(p);
         if (b[p] !== 123) return -1;
         const close = indexOfByte(b, 125, p);
@@ -180,6 +195,20 @@ export class RecordSummaryStream implements SummaryStream {
     }
     if (rowStart < 0 || labelStart < 0) return -1;
     return this.took(base + rowStart, base + rowEnd, base + labelStart, base + labelEnd, label) ? close + 1 : -1;
+  }
+
+  /** Past the row's key in the index orient (`"12"`, ':' and white space) at b[p]; −1 when it is not the next row's. */
+  private rowKeyEnd(b: Uint8Array, p: number, need: (i: number) => void): number {
+    const key = String(this.part.keyed!.firstRow + this.summer.n + this.summer.rows);
+    need(p + key.length + 1);
+    if (b[p] !== 34 || b[p + key.length + 1] !== 34) return -1;
+    for (let i = 0; i < key.length; i++) if (b[p + 1 + i] !== key.charCodeAt(i)) return -1;
+    p += key.length + 2;
+    while (p < b.length && isSpace(b[p])) p++;
+    need(p);
+    if (b[p++] !== 58) return -1;
+    while (p < b.length && isSpace(b[p])) p++;
+    return p;
   }
 
   /**
@@ -267,6 +296,7 @@ export class RecordSummaryStream implements SummaryStream {
     const s = this.summer;
     // A part after the first may hold no record (the array's ']' alone); the first holds one, or the file none.
     if (this.state !== State.Ended || !s.flush() || (s.n === 0 && this.part.first)) return null;
+    if (this.part.table && this.part.final && !this.closed) return null;
     return s;
   }
 }

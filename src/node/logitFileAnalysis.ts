@@ -121,7 +121,9 @@ function analyzeOpen(
   const plan = records
     ? planRecordParts(path, f, parts, { lines: records.lines, countOn: threads.runParts, probabilities, classNames: cleanNames })
     : format === 'json'
-      ? (planJsonParts(path, f, parts, { probabilities }) ?? planColumnsFrame(path, f, { probabilities, classNames: cleanNames }))
+      ? (planJsonParts(path, f, parts, { probabilities }) ??
+        planRecordParts(path, f, parts, { lines: false, frame: true, countOn: threads.runParts, probabilities, classNames: cleanNames }) ??
+        planColumnsFrame(path, f, { probabilities, classNames: cleanNames }))
       : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;

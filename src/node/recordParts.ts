@@ -6,6 +6,7 @@
  * N. A part that is not such records fails the whole file, and the full reader reports it.
  */
 import { indexOfByte } from '../core/byteSearch';
+import { parseJson } from '../core/json';
 import { isSpace } from '../core/jsonClasses';
 import { readAt, type ChunkFile } from './chunkFile';
 import { plainRecordKeys } from '../core/recordStream';
@@ -13,6 +14,7 @@ import { recordColumns, type RecordColumns } from '../core/recordColumns';
 import { countParts, firstRowsOf, jsonCuts, type PartCounter, type PartJob, type PartPlan, type PartsFormat } from './summaryParts';
 
 const CLOSE_BRACE = 125;
+const CLOSE_BRACKET = 93;
 
 /**
  * Whether a file the parts readers take holds records, and how: one a line (JSON Lines), or in an
@@ -28,7 +30,8 @@ export function recordsLayout(f: ChunkFile, format: PartsFormat): { lines: boole
  * white space before, the first record's row key "logits", or "probabilities" when
  * `probabilities`), with each part's records counted; or null. When the first record's label is
  * in quotes, the labels are class names (the full reader's rule, jsonRecords.ts), numbered by
- * `classNames(K)`; null when it gives none.
+ * `classNames(K)`; null when it gives none. `frame`: a JSON object that holds a DataFrame's
+ * records, in pandas' index orient (`{"0": {…}, …}`) or table orient (`{"schema": {…}, "data": [{…}, …]}`).
  */
 export function planRecordParts(
   path: string,
@@ -36,11 +39,13 @@ export function planRecordParts(
   parts: (rowBytes: number) => number,
   {
     lines,
+    frame = false,
     countOn,
     probabilities: takeProbabilities = false,
     classNames,
   }: {
     lines: boolean;
+    frame?: boolean;
     countOn?: PartCounter;
     probabilities?: boolean;
     /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
@@ -49,18 +54,16 @@ export function planRecordParts(
 ): PartPlan | null {
   // The first record: 64 KB holds K ≈ 6,000 logits; up to 16 MB is looked at (fresh pages are slow to touch here).
   let head: Uint8Array = new Uint8Array(0);
-  for (let size = 1 << 16; head.length < Math.min(f.size, 16 << 20) && indexOfByte(head, CLOSE_BRACE) < 0; size *= 4)
+  let start: RecordsStart | typeof MORE | null = MORE;
+  for (let size = 1 << 16; start === MORE && head.length < Math.min(f.size, 16 << 20); size *= 4) {
     head = readAt(f, 0, Math.min(f.size, size, 16 << 20));
-  let rowsStart = 0;
-  if (!lines) {
-    if (head[0] !== 91) return null;
-    rowsStart = 1;
+    start = frame ? frameRecordsStart(head) : lines ? { rowsStart: 0, recordAt: 0 } : arrayRecordsStart(head);
+    if (start && start !== MORE && indexOfByte(head, CLOSE_BRACE, start.recordAt) < 0) start = MORE;
   }
-  let at = rowsStart;
-  while (!lines && at < head.length && isSpace(head[at])) at++;
-  if (head[at] !== 123) return null;
-  const shape = firstRecordShape(head, at);
-  if (!shape || (shape.probabilities && !takeProbabilities)) return null;
+  if (!start || start === MORE || head[start.recordAt] !== 123) return null;
+  const { rowsStart, recordAt, keyed, table } = start;
+  const shape = firstRecordShape(head, recordAt);
+  if (!shape || (shape.probabilities && !takeProbabilities) || (frame && !shape.columns)) return null;
   const { k, probabilities, namedLabels, columns } = shape;
   const labelNames = namedLabels ? classNames?.(k) : undefined;
   if (namedLabels && !labelNames) return null;
@@ -71,7 +74,10 @@ export function planRecordParts(
     countOn,
   );
   if (!counts) return null;
+  // The frame's own '}' closes the file, after a record's '}' or the table's ']': no record's.
+  if (frame && (!frameCloses(f, keyed ? CLOSE_BRACE : CLOSE_BRACKET) || --counts[counts.length - 1] < 0)) return null;
   const n = counts.reduce((a, b) => a + b, 0);
+  const firstRows = firstRowsOf(counts);
   const marks = { ...(probabilities ? { probabilities } : {}), ...(labelNames && { labelNames }) };
   const jobs = cuts.slice(0, -1).map((start, i): PartJob => ({
     path,
@@ -79,11 +85,120 @@ export function planRecordParts(
     end: cuts[i + 1],
     k,
     final: i + 2 === cuts.length,
-    records: { lines, first: i === 0, ...(columns && { columns }) },
+    records: {
+      lines,
+      first: i === 0,
+      ...(columns && { columns }),
+      ...(keyed && { keyed: { firstRow: firstRows[i] } }),
+      ...(table && { table }),
+    },
     ...marks,
   }));
   const records = { lines, ...(columns && { columns }) };
-  return { k, n, rowsStart, jobs, rows: counts, firstRows: firstRowsOf(counts), tail: null, records, ...marks };
+  return { k, n, rowsStart, jobs, rows: counts, firstRows, tail: null, records, ...marks };
+}
+
+/** The head read does not hold the first record (or a table's schema) whole. */
+const MORE = Symbol('a longer head');
+
+/** Where a file's records start: the first part's offset, and the first record's '{'. */
+interface RecordsStart {
+  rowsStart: number;
+  recordAt: number;
+  /** pandas' index orient: each record after its row's key. */
+  keyed?: boolean;
+  /** pandas' table orient: the records in "data", after "schema". */
+  table?: boolean;
+}
+
+/** An array of records: `[`, white space, the first record. */
+function arrayRecordsStart(head: Uint8Array): RecordsStart | null {
+  if (head[0] !== 91) return null;
+  let at = 1;
+  while (at < head.length && isSpace(head[at])) at++;
+  return { rowsStart: 1, recordAt: at };
+}
+
+/**
+ * A DataFrame's records in a JSON object: `{"0": {` (the index orient, its first row's key) or
+ * `{"schema": {…}, "data": [{` (the table orient; its schema JSON the full reader reads without a
+ * word), white space between; MORE when the schema does not end in the head; else null.
+ */
+function frameRecordsStart(head: Uint8Array): RecordsStart | typeof MORE | null {
+  if (head[0] !== 123) return null;
+  let at = 1;
+  const space = () => {
+    while (at < head.length && isSpace(head[at])) at++;
+  };
+  const text = (word: string) => {
+    for (let i = 0; i < word.length; i++) if (head[at + i] !== word.charCodeAt(i)) return false;
+    at += word.length;
+    return true;
+  };
+  space();
+  if (text('"0"')) {
+    space();
+    if (!text(':')) return null;
+    space();
+    return { rowsStart: 1, recordAt: at, keyed: true };
+  }
+  if (!text('"schema"')) return null;
+  space();
+  if (!text(':')) return null;
+  space();
+  if (head[at] !== 123) return null;
+  const schemaEnd = jsonValueEnd(head, at);
+  if (schemaEnd < 0) return MORE;
+  if (!readsCleanly(head.subarray(at, schemaEnd))) return null;
+  at = schemaEnd;
+  space();
+  if (!text(',')) return null;
+  space();
+  if (!text('"data"')) return null;
+  space();
+  if (!text(':')) return null;
+  space();
+  if (!text('[')) return null;
+  const rowsStart = at;
+  space();
+  return { rowsStart, recordAt: at, table: true };
+}
+
+/**
+ * Whether the file's last bytes but white space are `before` and then '}' (white space between):
+ * the '}' that the plan does not count as a record's. (Without it a part would read more records
+ * than its '}'s less one.)
+ */
+function frameCloses(f: ChunkFile, before: number): boolean {
+  const tail = readAt(f, Math.max(0, f.size - 4096), Math.min(f.size, 4096));
+  let at = tail.length - 1;
+  while (at >= 0 && isSpace(tail[at])) at--;
+  if (tail[at--] !== CLOSE_BRACE) return false;
+  while (at >= 0 && isSpace(tail[at])) at--;
+  return tail[at] === before;
+}
+
+/** Just past the JSON object or array at b[p] (its strings skipped, brackets counted); −1 when it does not close in b. */
+function jsonValueEnd(b: Uint8Array, p: number): number {
+  let depth = 0;
+  for (let i = p; i < b.length; i++) {
+    const c = b[i];
+    if (c === 34) {
+      for (i++; i < b.length && b[i] !== 34; i++) if (b[i] === 92) i++;
+    } else if (c === 123 || c === 91) depth++;
+    else if ((c === 125 || c === 93) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** Whether the full reader's parser reads these bytes without an error. */
+function readsCleanly(bytes: Uint8Array): boolean {
+  try {
+    parseJson(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

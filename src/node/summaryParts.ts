@@ -33,7 +33,7 @@ import type { LineTables } from '../core/lineIndex';
 import { feedChunks, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { indexOfByte } from '../core/byteSearch';
 import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from '../core/jsonClasses';
-import { RecordSummaryStream } from '../core/recordStream';
+import { RecordSummaryStream, type RecordPart } from '../core/recordStream';
 import type { RecordColumns } from '../core/recordColumns';
 import { ColumnsFrameStream, type ColumnsFramePart } from '../core/columnsFrameStream';
 
@@ -55,7 +55,7 @@ export interface PartJob extends RowLayout {
   /** A CSV part's labels are these classes' names (PartPlan.labelNames). */
   labelNames?: readonly string[];
   /** A part of JSON records (recordParts.ts): one a line or in an array, and whether it starts at the first record. */
-  records?: { lines: boolean; first: boolean; columns?: RecordColumns };
+  records?: Pick<RecordPart, 'lines' | 'first' | 'columns' | 'keyed' | 'table'>;
   /** A DataFrame in pandas' columns orient, the whole file (columnsFrameParts.ts). */
   columnsFrame?: Omit<ColumnsFramePart, 'target' | 'probabilities' | 'labelNames'>;
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */
@@ -234,10 +234,8 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
         })
       : job.records
         ? new RecordSummaryStream({
-            lines: job.records.lines,
+            ...job.records,
             k: job.k,
-            first: job.records.first,
-            ...(job.records.columns && { columns: job.records.columns }),
             final: job.final,
             target,
             probabilities: job.probabilities,

@@ -256,6 +256,9 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
           labels,
         ),
       ),
+      // The same records in pandas' index and table orients.
+      'frame-index.json': `{${rows.map((r, i) => `"${i}":${JSON.stringify({ ...columnsOf(r), label: labels[i] })}`).join(',')}}`,
+      'frame-table.json': `{"schema":{"fields":[{"name":"index"}],"primaryKey":["index"]},"data":[${rows.map((r, i) => JSON.stringify({ index: i, ...columnsOf(r), label: labels[i] })).join(',')}]}`,
       'frame-null.jsonl': rows
         .map((r, i) => JSON.stringify({ ...columnsOf(i === 30 ? [null, ...r.slice(1)] : r), label: labels[i] }) + '\n')
         .join(''),
@@ -267,7 +270,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|id-after|ids-after-quoted|label-first-id-after|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|frame|frame-columns|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|id-after|ids-after-quoted|label-first-id-after|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|frame|frame-columns|frame-index|frame-table|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
@@ -486,6 +489,9 @@ describe('analyze --summary streamed: fuzzing', () => {
       'frame.jsonl': rows
         .map((r, i) => JSON.stringify({ id: `s"${i}`, ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] }) + '\n')
         .join(''),
+      // A DataFrame's records in the index orient, and in the table orient.
+      'idx.json': `{${rows.map((r, i) => `"${i}": ${JSON.stringify({ ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] })}`).join(', ')}}`,
+      'table.json': `{"schema": {"fields": [{"name": "index"}]}, "data": [${rows.map((r, i) => JSON.stringify({ index: i, ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] })).join(', ')}]}`,
       // A DataFrame as df.to_json() writes it by default, one object a column.
       'cols.json': JSON.stringify(
         byColumn(
@@ -539,7 +545,9 @@ describe('analyze --summary streamed: fuzzing', () => {
           name.endsWith('.classes.json') ||
           name === 'p.json' ||
           name.startsWith('rec.') ||
-          name === 'cols.json'
+          name === 'cols.json' ||
+          name === 'idx.json' ||
+          name === 'table.json'
         )
           assert.deepEqual(
             streamedSummary(path, pieces(1 << 30), readSibling, 'mean', { count: 3, minPartBytes: 64 }),

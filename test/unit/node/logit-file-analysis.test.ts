@@ -889,7 +889,7 @@ function logitColumns(r: number[], prefix = 'logit'): Record<string, number> {
   return Object.fromEntries(r.map((z, j) => [`${prefix}_${j}`, z]));
 }
 
-test('a DataFrame as records (to_json(orient="records"), lines=True too): the full pipeline’s result (the row and a number label spanning the record, a name its string), on 1 to 4 parts', () => {
+test('a DataFrame as records (to_json(orient="records"), lines=True too, and the index and table orients): the full pipeline’s result (the row and a number label spanning the record, a name its string), on 1 to 4 parts', () => {
   const d = logits(41, 50, 5);
   const names = ['cat', 'dog', 'bird, small', 'ïbis "red"', 'ox [狗]'];
   const siblings = { 'classes.txt': new TextEncoder().encode(names.join('\n') + '\n') };
@@ -933,6 +933,18 @@ test('a DataFrame as records (to_json(orient="records"), lines=True too): the fu
     ['float-label.jsonl', plain.map((line) => line.replace(/"label":(\d+)/, '"label":$1.0')).join('\n') + '\n', {}],
     ['probs.jsonl', probs.join('\n') + '\n', {}],
     ['names.jsonl', frameRecords(d, (r, label) => ({ ...logitColumns(r), label: names[label as number] })).join('\n') + '\n', { siblings }],
+    // The same records in pandas' index orient ({"0": {…}, …}) and table orient ({"schema": …, "data": […]}).
+    ['index.json', `{${plain.map((r, i) => `"${i}":${r}`).join(',')}}`, {}],
+    ['index-spaced.json', `{\n  ${plain.map((r, i) => `"${i}" : ${r}`).join(',\n  ')}\n}\n`, {}],
+    ['table.json', tableOrient(d, plain), {}],
+    [
+      'table-names.json',
+      tableOrient(
+        d,
+        frameRecords(d, (r, label) => ({ ...logitColumns(r), label: names[label as number] })),
+      ),
+      { siblings },
+    ],
   ];
   for (const [name, text, options] of cases) {
     const path = write(name, text);
@@ -954,6 +966,17 @@ test('a DataFrame as records (to_json(orient="records"), lines=True too): the fu
     f.close();
   }
 });
+
+/** Records as pandas' to_json(orient="table") wraps them: a schema, then each record with its "index". */
+function tableOrient(d: ReturnType<typeof logits>, records: string[]): string {
+  const fields = [
+    { name: 'index', type: 'integer' },
+    ...d.rows[0].map((_, j) => ({ name: `logit_${j}`, type: 'number' })),
+    { name: 'label', type: 'integer' },
+  ];
+  const schema = JSON.stringify({ fields, primaryKey: ['index'], pandas_version: '1.4.0' });
+  return `{"schema":${schema},"data":[${records.map((r, i) => `{"index":${i},${r.slice(1)}`).join(',')}]}`;
+}
 
 test('a DataFrame as records the full reader must read, or has a word about: refused on 1 and 3 parts', () => {
   const d = logits(43, 40, 4);
@@ -1037,6 +1060,18 @@ test('a DataFrame as records the full reader must read, or has a word about: ref
       ),
     ],
     ['brace.jsonl', only((r, label) => ({ id: 'a}b', ...logitColumns(r), label }))],
+    // The index orient with an index of names, a key out of order or twice, text after the frame, no
+    // '}' at its end or one too many; the table orient with a schema the full reader refuses (a
+    // trailing comma), another key after "data", no '}' at its end.
+    ['index-names.json', `{${lines.map((r, i) => `"img_${i}":${r}`).join(',')}}`],
+    ['index-order.json', `{${lines.map((r, i) => `"${i === 7 ? 8 : i === 8 ? 7 : i}":${r}`).join(',')}}`],
+    ['index-twice.json', `{${lines.map((r, i) => `"${i === 8 ? 7 : i}":${r}`).join(',')}}`],
+    ['index-after.json', `{${lines.map((r, i) => `"${i}":${r}`).join(',')}} x`],
+    ['index-open.json', `{${lines.map((r, i) => `"${i}":${r}`).join(',')}`],
+    ['index-closed-twice.json', `{${lines.map((r, i) => `"${i}":${r}`).join(',')}}}`],
+    ['table-schema.json', tableOrient(d, lines).replace('["index"]', '["index",]')],
+    ['table-more.json', tableOrient(d, lines).replace(/\]\}$/, '],"x":1}')],
+    ['table-open.json', tableOrient(d, lines).slice(0, -1)],
   ]) {
     const path = write(name, text);
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, `${name} on ${count}`);
