@@ -49,8 +49,16 @@ export interface RecordPart {
    * `firstRow` (a RangeIndex: no key twice, none a column's name), the frame closed by '}'.
    */
   keyed?: { firstRow: number };
-  /** pandas' table orient (`{"schema": {…}, "data": [{…}, …]}`): after the array's ']', the frame's '}'. */
-  table?: boolean;
+  /**
+   * The records' array is a value in the frame's object, closed by '}' after its ']': pandas'
+   * table orient (`{"schema": {…}, "data": [{…}, …]}`) and split orient.
+   */
+  inObject?: boolean;
+  /**
+   * pandas' split orient (`{"columns": […], "index": […], "data": [[…], …]}`): each record is an
+   * array of cells, `columns.places` by position, not an object.
+   */
+  cells?: boolean;
   target?: RowTarget;
 }
 
@@ -69,9 +77,9 @@ export class RecordSummaryStream implements SummaryStream {
   /** Each class name's index, when the labels are names. */
   private readonly names: Map<string, number> | null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
-  /** A DataFrame's keys in quotes, as bytes, when the records are a DataFrame's. */
+  /** A DataFrame's keys in quotes, as bytes, when the records are a DataFrame's objects. */
   private readonly keyBytes: Uint8Array[] | null;
-  /** A table's '}' after its records' ']' was read. */
+  /** The frame's '}' after its records' ']' was read (inObject). */
   private closed = false;
   readonly done = false;
 
@@ -81,7 +89,7 @@ export class RecordSummaryStream implements SummaryStream {
     this.rowsKey = part.probabilities ? Key.Probabilities : Key.Logits;
     this.names = part.labelNames ? classIndex(part.labelNames) : null;
     this.first = part.first;
-    this.keyBytes = part.columns ? part.columns.keys.map((key) => encoder.encode(`"${key}"`)) : null;
+    this.keyBytes = part.columns && !part.cells ? part.columns.keys.map((key) => encoder.encode(`"${key}"`)) : null;
   }
 
   feed(b: Uint8Array, last: boolean, base: number): number {
@@ -98,7 +106,7 @@ export class RecordSummaryStream implements SummaryStream {
         if (this.state === State.Ended) {
           // After the array's ']' (or the last line): white space only (JSON Lines: line breaks only).
           while (p < len && (lines ? b[p] === 10 || b[p] === 13 : isSpace(b[p]))) p++;
-          if (this.part.table && !this.closed && p < len && b[p] === 125) {
+          if (this.part.inObject && !this.closed && p < len && b[p] === 125) {
             this.closed = true;
             p++;
             continue;
@@ -137,13 +145,15 @@ export class RecordSummaryStream implements SummaryStream {
         } else if (!lines) while (p < len && isSpace(b[p])) p++;
         if (this.part.keyed && (p = this.rowKeyEnd(b, p, need)) < 0) return -1;
         need(p);
-        if (b[p] !== 123) return -1;
-        const close = indexOfByte(b, 125, p);
+        // A record is an object, or (split) an array: it holds no closing byte but its last.
+        const cells = this.part.cells === true;
+        if (b[p] !== (cells ? 91 : 123)) return -1;
+        const close = indexOfByte(b, cells ? 93 : 125, p);
         if (close < 0) {
           if (last) return -1;
           throw NEED_MORE;
         }
-        p = this.keyBytes ? this.frameRecord(b, p, close, base) : this.record(b, p, close, base);
+        p = this.part.columns ? this.frameRecord(b, p, close, base) : this.record(b, p, close, base);
         if (p < 0) return -1;
         this.first = false;
       }
@@ -212,13 +222,13 @@ export class RecordSummaryStream implements SummaryStream {
   }
 
   /**
-   * The DataFrame's record b[p, close]: each of the first record's keys in its order, a number
-   * under each column of the row, the label, a plain value under the others. The row's span is
-   * the record's, and so is a label's that is a number (the full reader's, jsonDataFrame.ts); a
-   * label that is a name spans its string.
+   * The DataFrame's record b[p, close]: each of the first record's keys in its order (or, split,
+   * a cell a column), a number under each column of the row, the label, a plain value under the
+   * others. The row's span is the record's, and so is a label's that is a number (the full
+   * reader's, jsonDataFrame.ts); a label that is a name spans its string.
    */
   private frameRecord(b: Uint8Array, p: number, close: number, base: number): number {
-    const keys = this.keyBytes!;
+    const keys = this.keyBytes;
     const places = this.part.columns!.places;
     const s = this.summer;
     const row = s.rows * s.k;
@@ -227,18 +237,20 @@ export class RecordSummaryStream implements SummaryStream {
     let labelStart = p;
     let labelEnd = close + 1;
     let at = p + 1;
-    for (let e = 0; e < keys.length; e++) {
+    for (let e = 0; e < places.length; e++) {
       while (isSpace(b[at])) at++;
       if (e > 0) {
         if (b[at++] !== 44) return -1;
         while (isSpace(b[at])) at++;
       }
-      const key = keys[e];
-      for (let i = 0; i < key.length; i++) if (b[at + i] !== key[i]) return -1;
-      at += key.length;
-      while (isSpace(b[at])) at++;
-      if (b[at++] !== 58) return -1;
-      while (isSpace(b[at])) at++;
+      if (keys) {
+        const key = keys[e];
+        for (let i = 0; i < key.length; i++) if (b[at + i] !== key[i]) return -1;
+        at += key.length;
+        while (isSpace(b[at])) at++;
+        if (b[at++] !== 58) return -1;
+        while (isSpace(b[at])) at++;
+      }
       const place = places[e];
       if (place >= 0) {
         scanNumber(b, at, scan);
@@ -296,7 +308,7 @@ export class RecordSummaryStream implements SummaryStream {
     const s = this.summer;
     // A part after the first may hold no record (the array's ']' alone); the first holds one, or the file none.
     if (this.state !== State.Ended || !s.flush() || (s.n === 0 && this.part.first)) return null;
-    if (this.part.table && this.part.final && !this.closed) return null;
+    if (this.part.inObject && this.part.final && !this.closed) return null;
     return s;
   }
 }
@@ -441,6 +453,24 @@ export function plainRecordKeys(b: Uint8Array, p: number, close: number): string
   }
 }
 const latin1 = new TextDecoder('latin1');
+
+/** The offset of each cell of the array b[p, close] ('[' to ']') when each is a plain value; else null. */
+export function plainCells(b: Uint8Array, p: number, close: number): number[] | null {
+  const scan: NumberScan = { value: 0, end: 0, error: null };
+  const cells: number[] = [];
+  let at = p + 1;
+  for (;;) {
+    while (isSpace(b[at])) at++;
+    if (cells.length > 0) {
+      if (at === close) return cells;
+      if (b[at++] !== 44) return null;
+      while (isSpace(b[at])) at++;
+    }
+    cells.push(at);
+    at = passedValue(b, at, close, scan);
+    if (at < 0) return null;
+  }
+}
 
 function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);

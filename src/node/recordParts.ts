@@ -9,8 +9,8 @@ import { indexOfByte } from '../core/byteSearch';
 import { parseJson } from '../core/json';
 import { isSpace } from '../core/jsonClasses';
 import { readAt, type ChunkFile } from './chunkFile';
-import { plainRecordKeys } from '../core/recordStream';
-import { recordColumns, type RecordColumns } from '../core/recordColumns';
+import { plainCells, plainRecordKeys } from '../core/recordStream';
+import { LABEL_COLUMN, recordColumns, type RecordColumns } from '../core/recordColumns';
 import { countParts, firstRowsOf, jsonCuts, type PartCounter, type PartJob, type PartPlan, type PartsFormat } from './summaryParts';
 
 const CLOSE_BRACE = 125;
@@ -58,23 +58,28 @@ export function planRecordParts(
   for (let size = 1 << 16; start === MORE && head.length < Math.min(f.size, 16 << 20); size *= 4) {
     head = readAt(f, 0, Math.min(f.size, size, 16 << 20));
     start = frame ? frameRecordsStart(head) : lines ? { rowsStart: 0, recordAt: 0 } : arrayRecordsStart(head);
-    if (start && start !== MORE && indexOfByte(head, CLOSE_BRACE, start.recordAt) < 0) start = MORE;
+    if (start && start !== MORE && indexOfByte(head, start.split ? CLOSE_BRACKET : CLOSE_BRACE, start.recordAt) < 0) start = MORE;
   }
-  if (!start || start === MORE || head[start.recordAt] !== 123) return null;
-  const { rowsStart, recordAt, keyed, table } = start;
-  const shape = firstRecordShape(head, recordAt);
+  if (!start || start === MORE || head[start.recordAt] !== (start.split ? 91 : 123)) return null;
+  const { rowsStart, recordAt, keyed, split } = start;
+  const inObject = start.table || split !== undefined;
+  // A record's closing byte: each cuts the file, and counts its records.
+  const close = split ? CLOSE_BRACKET : CLOSE_BRACE;
+  const shape = split ? firstRowShape(head, recordAt, split) : firstRecordShape(head, recordAt);
   if (!shape || (shape.probabilities && !takeProbabilities) || (frame && !shape.columns)) return null;
   const { k, probabilities, namedLabels, columns } = shape;
   const labelNames = namedLabels ? classNames?.(k) : undefined;
   if (namedLabels && !labelNames) return null;
-  const cuts = jsonCuts(f, rowsStart, f.size, Math.max(1, parts(f.size - rowsStart)), CLOSE_BRACE).concat(f.size);
+  const cuts = jsonCuts(f, rowsStart, f.size, Math.max(1, parts(f.size - rowsStart)), close).concat(f.size);
   const counts = countParts(
     f,
-    cuts.slice(0, -1).map((start, i): PartJob => ({ path, start, end: cuts[i + 1], k: 0, final: false, countByte: CLOSE_BRACE })),
+    cuts.slice(0, -1).map((start, i): PartJob => ({ path, start, end: cuts[i + 1], k: 0, final: false, countByte: close })),
     countOn,
   );
   if (!counts) return null;
-  // The frame's own '}' closes the file, after a record's '}' or the table's ']': no record's.
+  // The frame's own '}' closes the file, after a record's '}' (index) or the records' ']'. One
+  // byte counted closes no record: that '}' (index, table), or the records' ']' (split, which
+  // counts ']'). The plan checks it is there: a part would otherwise read more records than counted.
   if (frame && (!frameCloses(f, keyed ? CLOSE_BRACE : CLOSE_BRACKET) || --counts[counts.length - 1] < 0)) return null;
   const n = counts.reduce((a, b) => a + b, 0);
   const firstRows = firstRowsOf(counts);
@@ -90,7 +95,8 @@ export function planRecordParts(
       first: i === 0,
       ...(columns && { columns }),
       ...(keyed && { keyed: { firstRow: firstRows[i] } }),
-      ...(table && { table }),
+      ...(inObject && { inObject }),
+      ...(split && { cells: true }),
     },
     ...marks,
   }));
@@ -109,6 +115,8 @@ interface RecordsStart {
   keyed?: boolean;
   /** pandas' table orient: the records in "data", after "schema". */
   table?: boolean;
+  /** pandas' split orient: the columns' names; the rows, arrays, in "data". */
+  split?: string[];
 }
 
 /** An array of records: `[`, white space, the first record. */
@@ -142,6 +150,7 @@ function frameRecordsStart(head: Uint8Array): RecordsStart | typeof MORE | null 
     space();
     return { rowsStart: 1, recordAt: at, keyed: true };
   }
+  if (text('"columns"')) return splitRowsStart(head, at);
   if (!text('"schema"')) return null;
   space();
   if (!text(':')) return null;
@@ -162,6 +171,65 @@ function frameRecordsStart(head: Uint8Array): RecordsStart | typeof MORE | null 
   const rowsStart = at;
   space();
   return { rowsStart, recordAt: at, table: true };
+}
+
+/**
+ * pandas' split orient after its `{"columns"` at head[at]: `: [names]`, then `, "index": [...]`
+ * (or none: index=False), then `, "data": [`, white space between, the names and the index JSON
+ * the full reader reads without a word; MORE when they do not end in the head; else null.
+ */
+function splitRowsStart(head: Uint8Array, at: number): RecordsStart | typeof MORE | null {
+  const array = (): Uint8Array | typeof MORE | null => {
+    while (at < head.length && isSpace(head[at])) at++;
+    if (head[at++] !== 58) return null;
+    while (at < head.length && isSpace(head[at])) at++;
+    if (head[at] !== 91) return null;
+    const end = jsonValueEnd(head, at);
+    if (end < 0) return MORE;
+    const bytes = head.subarray(at, end);
+    at = end;
+    return readsCleanly(bytes) ? bytes : null;
+  };
+  const key = (word: string) => {
+    while (at < head.length && isSpace(head[at])) at++;
+    for (let i = 0; i < word.length; i++) if (head[at + i] !== word.charCodeAt(i)) return false;
+    at += word.length;
+    return true;
+  };
+  const names = array();
+  if (!names || names === MORE) return names;
+  const list: unknown = JSON.parse(Buffer.from(names).toString());
+  if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) return null;
+  if (!key(',')) return null;
+  if (key('"index"')) {
+    const index = array();
+    if (!index || index === MORE) return index;
+    if (!key(',')) return null;
+  }
+  if (!key('"data"') || !key(':') || !key('[')) return null;
+  const rowsStart = at;
+  while (at < head.length && isSpace(head[at])) at++;
+  return { rowsStart, recordAt: at, split: list as string[] };
+}
+
+/**
+ * The shape of the split orient's first row at head[at] ('['), its cells named by `names`: the
+ * columns (recordColumns.ts), and whether its label is a name; null when the names are not a
+ * frame of logits the stream takes, or the row is not plain values (one a name), or its ']' is
+ * not in the head.
+ */
+function firstRowShape(
+  head: Uint8Array,
+  at: number,
+  names: string[],
+): { k: number; probabilities: boolean; namedLabels: boolean; columns: RecordColumns } | null {
+  const columns = recordColumns(names);
+  const close = indexOfByte(head, CLOSE_BRACKET, at);
+  if (!columns || close < 0) return null;
+  const cells = plainCells(head, at, close);
+  if (!cells || cells.length !== names.length) return null;
+  const label = cells[columns.places.indexOf(LABEL_COLUMN)];
+  return { k: columns.k, probabilities: columns.probabilities, namedLabels: head[label] === 34, columns };
 }
 
 /**

@@ -259,6 +259,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       // The same records in pandas' index and table orients.
       'frame-index.json': `{${rows.map((r, i) => `"${i}":${JSON.stringify({ ...columnsOf(r), label: labels[i] })}`).join(',')}}`,
       'frame-table.json': `{"schema":{"fields":[{"name":"index"}],"primaryKey":["index"]},"data":[${rows.map((r, i) => JSON.stringify({ index: i, ...columnsOf(r), label: labels[i] })).join(',')}]}`,
+      'frame-split.json': `{"columns":${JSON.stringify([...Object.keys(columnsOf(rows[0])), 'label'])},"index":${JSON.stringify(rows.map((_, i) => i))},"data":${JSON.stringify(rows.map((r, i) => [...r, labels[i]]))}}`,
       'frame-null.jsonl': rows
         .map((r, i) => JSON.stringify({ ...columnsOf(i === 30 ? [null, ...r.slice(1)] : r), label: labels[i] }) + '\n')
         .join(''),
@@ -270,7 +271,7 @@ describe('analyze --summary streamed: the same output as the full reader', () =>
       writeFileSync(path, name.includes('latin1') ? Buffer.from(text, 'latin1') : text);
       same(path, name);
       const simple =
-        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|id-after|ids-after-quoted|label-first-id-after|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|frame|frame-columns|frame-index|frame-table|classes-in-.*)\./.test(
+        /^(plain|crlf|noeol|short|exp|spaced|pretty|labels-first|label-float|float-labels|pandas-index|pandas-text-index|two-unnamed|id-column|id-columns-quoted|id-label-first|id-after|ids-after-quoted|label-first-id-after|label-first|label-first-crlf|index-label-first|long-label|savetxt|savetxt-comment|hash-tight|hash-alone|hash-space|tabs|semicolons|tabs-label-first|tabs-index|r-quoted|r-rownames|r-bad-rowname|string-index|bom|bom-labels-first|probs|probs-label-first|probs-within|probs-labels-first|probs-classes|records|records-indent|records-crlf|records-probs|records-id|frame|frame-columns|frame-index|frame-table|frame-split|classes-in-.*)\./.test(
           name,
         );
       const one = streamedSummary(path, pieces(5), () => null, 'mean');
@@ -489,9 +490,10 @@ describe('analyze --summary streamed: fuzzing', () => {
       'frame.jsonl': rows
         .map((r, i) => JSON.stringify({ id: `s"${i}`, ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] }) + '\n')
         .join(''),
-      // A DataFrame's records in the index orient, and in the table orient.
+      // A DataFrame's records in the index orient, in the table orient, and its rows in the split orient.
       'idx.json': `{${rows.map((r, i) => `"${i}": ${JSON.stringify({ ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] })}`).join(', ')}}`,
       'table.json': `{"schema": {"fields": [{"name": "index"}]}, "data": [${rows.map((r, i) => JSON.stringify({ index: i, ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] })).join(', ')}]}`,
+      'split.json': `{"columns": ["id", "logit_0", "logit_1", "logit_2", "logit_3", "label"], "index": ${JSON.stringify(rows.map((_, i) => i))}, "data": ${JSON.stringify(rows.map((r, i) => [`s${i}`, ...r.map((v) => Number(v.toPrecision(12))), labels[i]]))}}`,
       // A DataFrame as df.to_json() writes it by default, one object a column.
       'cols.json': JSON.stringify(
         byColumn(
@@ -547,7 +549,8 @@ describe('analyze --summary streamed: fuzzing', () => {
           name.startsWith('rec.') ||
           name === 'cols.json' ||
           name === 'idx.json' ||
-          name === 'table.json'
+          name === 'table.json' ||
+          name === 'split.json'
         )
           assert.deepEqual(
             streamedSummary(path, pieces(1 << 30), readSibling, 'mean', { count: 3, minPartBytes: 64 }),

@@ -889,10 +889,12 @@ function logitColumns(r: number[], prefix = 'logit'): Record<string, number> {
   return Object.fromEntries(r.map((z, j) => [`${prefix}_${j}`, z]));
 }
 
-test('a DataFrame as records (to_json(orient="records"), lines=True too, and the index and table orients): the full pipeline’s result (the row and a number label spanning the record, a name its string), on 1 to 4 parts', () => {
+test('a DataFrame as records (to_json(orient="records"), lines=True too, and the index, table and split orients): the full pipeline’s result (the row and a number label spanning the record, a name its string), on 1 to 4 parts', () => {
   const d = logits(41, 50, 5);
   const names = ['cat', 'dog', 'bird, small', 'ïbis "red"', 'ox [狗]'];
   const siblings = { 'classes.txt': new TextEncoder().encode(names.join('\n') + '\n') };
+  // A split row is an array: a ']' in a name would end it (the full reader's, then).
+  const splitNames = names.map((name) => name.replace(/[[\]]/g, ''));
   const plain = frameRecords(d, (r, label) => ({ ...logitColumns(r), label }));
   const probs = frameRecords(d, (r, label) => {
     const e = r.map((z) => Math.exp(z));
@@ -945,6 +947,24 @@ test('a DataFrame as records (to_json(orient="records"), lines=True too, and the
       ),
       { siblings },
     ],
+    // The split orient: the names, the index (or none: index=False), a row an array.
+    [
+      'split.json',
+      splitOrient(
+        d.rows.map((r, i) => [...r, d.labels[i]]),
+        [...Object.keys(logitColumns(d.rows[0])), 'label'],
+      ),
+      {},
+    ],
+    [
+      'split-ids.json',
+      splitOrient(
+        d.rows.map((r, i) => [`img "${i}" é.jpg`, ...r, splitNames[d.labels[i]], i % 2 ? null : 'val']),
+        ['id', ...Object.keys(logitColumns(d.rows[0])), 'label', 'split'],
+        false,
+      ),
+      { siblings: { 'classes.txt': new TextEncoder().encode(splitNames.join('\n') + '\n') } },
+    ],
   ];
   for (const [name, text, options] of cases) {
     const path = write(name, text);
@@ -976,6 +996,11 @@ function tableOrient(d: ReturnType<typeof logits>, records: string[]): string {
   ];
   const schema = JSON.stringify({ fields, primaryKey: ['index'], pandas_version: '1.4.0' });
   return `{"schema":${schema},"data":[${records.map((r, i) => `{"index":${i},${r.slice(1)}`).join(',')}]}`;
+}
+
+/** Rows as pandas' to_json(orient="split") writes them, with its index or without (index=False). */
+function splitOrient(rows: unknown[][], columns: string[], index = true): string {
+  return `{"columns":${JSON.stringify(columns)},${index ? `"index":${JSON.stringify(rows.map((_, i) => i))},` : ''}"data":[${rows.map((r) => JSON.stringify(r)).join(',')}]}`;
 }
 
 test('a DataFrame as records the full reader must read, or has a word about: refused on 1 and 3 parts', () => {
@@ -1072,6 +1097,35 @@ test('a DataFrame as records the full reader must read, or has a word about: ref
     ['table-schema.json', tableOrient(d, lines).replace('["index"]', '["index",]')],
     ['table-more.json', tableOrient(d, lines).replace(/\]\}$/, '],"x":1}')],
     ['table-open.json', tableOrient(d, lines).slice(0, -1)],
+    // The split orient with a row a cell short, a ']' in a string, a name that is not a string, no '}' at its end.
+    [
+      'split-short.json',
+      splitOrient(
+        d.rows.map((r, i) => (i === 7 ? r : [...r, d.labels[i]])),
+        ['logit_0', 'logit_1', 'logit_2', 'logit_3', 'label'],
+      ),
+    ],
+    [
+      'split-bracket.json',
+      splitOrient(
+        d.rows.map((r, i) => [`a]${i}`, ...r, d.labels[i]]),
+        ['id', 'logit_0', 'logit_1', 'logit_2', 'logit_3', 'label'],
+      ),
+    ],
+    [
+      'split-number-name.json',
+      splitOrient(
+        d.rows.map((r, i) => [0, ...r, d.labels[i]]),
+        ['logit_0', 'logit_1', 'logit_2', 'logit_3', 'label'],
+      ).replace('"columns":[', '"columns":[0,'),
+    ],
+    [
+      'split-open.json',
+      splitOrient(
+        d.rows.map((r, i) => [...r, d.labels[i]]),
+        ['logit_0', 'logit_1', 'logit_2', 'logit_3', 'label'],
+      ).slice(0, -1),
+    ],
   ]) {
     const path = write(name, text);
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, `${name} on ${count}`);
