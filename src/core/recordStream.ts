@@ -82,6 +82,8 @@ export class RecordSummaryStream implements SummaryStream {
   /** The frame's '}' after its records' ']' was read (inObject). */
   private closed = false;
   readonly done = false;
+  /** Where the record (or column) the stream refused begins, the separator before it included; −1 until then. */
+  refusedAt = -1;
 
   constructor(private readonly part: RecordPart) {
     const input = part.probabilities ? 'probabilities' : 'logits';
@@ -93,6 +95,15 @@ export class RecordSummaryStream implements SummaryStream {
   }
 
   feed(b: Uint8Array, last: boolean, base: number): number {
+    const used = this.read(b, last, base);
+    if (used < 0 && this.refusedAt < 0) this.refusedAt = base + this.checkpoint;
+    return used;
+  }
+
+  /** Where the record or column being read begins in the bytes fed last. */
+  private checkpoint = 0;
+
+  private read(b: Uint8Array, last: boolean, base: number): number {
     const len = b.length;
     const lines = this.part.lines;
     let p = 0;
@@ -102,7 +113,7 @@ export class RecordSummaryStream implements SummaryStream {
     };
     try {
       for (;;) {
-        checkpoint = p;
+        checkpoint = this.checkpoint = p;
         if (this.state === State.Ended) {
           // After the array's ']' (or the last line): white space only (JSON Lines: line breaks only).
           while (p < len && (lines ? b[p] === 10 || b[p] === 13 : isSpace(b[p]))) p++;

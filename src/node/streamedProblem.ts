@@ -41,6 +41,7 @@ import {
   type TailLabels,
 } from '../core/summaryStream';
 import { indexOfByte } from '../core/byteSearch';
+import { beyondFullReader } from './fullReaderMemory';
 import { feedChunks, openChunkFile, readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 import { jsonTail, lineStretch, oddJsonRowReader, partsFormat, raggedLineReader, raggedRowCap, type PartsFormat } from './summaryParts';
 
@@ -73,8 +74,14 @@ export interface StreamedProblemOptions {
  */
 export function streamedProblem(f: ChunkFile, fileName: string, options: StreamedProblemOptions = {}): Problem[] | null {
   const format = partsFormat(fileName);
-  // JSON records' problems are the full reader's to find (a records stream stops at the first and notes none).
-  if (!format || format === 'jsonl') return null;
+  if (!format) return null;
+  // JSON records' problems are the full reader's to find (a records stream stops at the first and
+  // notes none), unless the file is a DataFrame too large for it to hold.
+  const tooLarge = () => {
+    const found = beyondFullReader(f, format, options.readSibling);
+    return found && [found];
+  };
+  if (format === 'jsonl') return tooLarge();
   const notText = notTextProblem(readAt(f, 0, Math.min(f.size, SIGNATURE_BYTES)), format === 'json' ? 'JSON' : 'CSV');
   if (notText) return options.signature === false ? null : [notText.toProblem()];
   // The full reader decides this from the header alone, before anything a stream gave up with.
@@ -88,7 +95,7 @@ export function streamedProblem(f: ChunkFile, fileName: string, options: Streame
       : format === 'json'
         ? jsonProblem(f, options)
         : csvProblem(f, options, format);
-  return found && !Array.isArray(found) ? [found] : found;
+  return (found && !Array.isArray(found) ? [found] : found) ?? (format === 'json' ? tooLarge() : null);
 }
 
 /**

@@ -112,6 +112,8 @@ export interface PartResult {
   text?: string | null;
   /** Not ok because of its bytes (not the simple layout, or a problem in them): read again, it would fail again. */
   refused?: boolean;
+  /** A part of records or of a DataFrame's columns refused: the offset where the record or column it refused begins (the separator before it). */
+  refusedAt?: number;
   /** A part refused at a CSV data line or in a JSON row: its offset, the part's rows before it, and (CSV) their bounds when clean (else null). */
   stop?: { offset: number; row: number; bounds: number[] | null };
   /**
@@ -279,7 +281,8 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
       const summer = read && stream.finish();
       if (!summer) {
         const stop = !read ? stream.partStop() : null;
-        return { ...failed, refused: true, ...(stop && { stop }) };
+        const refusedAt = 'refusedAt' in stream ? stream.refusedAt : -1;
+        return { ...failed, refused: true, ...(stop && { stop }), ...(refusedAt >= 0 && { refusedAt }) };
       }
       // Only now are the bytes known to be the simple layout (ASCII where the builder assumed it).
       const noted = outOfRange.count + odd.count;

@@ -594,4 +594,35 @@ describe('analyze --summary streamed: memory', { concurrency: false }, () => {
       assert.ok(small.maxRssBytes! < 160 * 2 ** 20, `peak ${(small.maxRssBytes! / 2 ** 20).toFixed(0)} MB`);
     }
   });
+
+  test('a DataFrame’s JSON with a problem, too large for the full reader’s heap: refused where the streamed reader stopped, not a crash', () => {
+    // 4,000 × 200 (16 MB): the full reader would hold about ten times that, past a 64 MB heap.
+    const { rows, labels } = logits(4000, 200, 23);
+    const cells = rows.map((r) => r.map((v) => Number(v.toFixed(6))));
+    const jsonl = join(scratch, 'frame-null.jsonl');
+    writeFileSync(
+      jsonl,
+      cells.map((r, i) => JSON.stringify({ ...columnsOf(i === 2500 ? [r[0], null, ...r.slice(2)] : r), label: labels[i] })).join('\n') +
+        '\n',
+    );
+    const columns = join(scratch, 'frame-null-columns.json');
+    const text = JSON.stringify(
+      byColumn(
+        cells.map((r, i) => (i === 2500 ? [...r.slice(0, 150), null, ...r.slice(151)] : r)),
+        labels,
+      ),
+    );
+    writeFileSync(columns, text);
+    for (const [path, where, fullMessage] of [
+      [jsonl, ':2501:1:', /record 2500: "logit_1" is null/],
+      [columns, `:1:${text.indexOf('"logit_150":') + 1}:`, /row "2500": "logit_150" is null/],
+    ] as const) {
+      const small = cliProcess(['analyze', path, '--summary'], { timeoutMs: 300_000, maxOldSpaceMB: 64 });
+      assert.equal(small.status, 1, small.stderr);
+      assert.ok(small.stderr.startsWith(path + where + ' the streamed reader stopped at this'), small.stderr);
+      assert.match(small.stderr, /too large for the full reader/);
+      // The problem is real: the full reader, with the test's heap, says what it is.
+      assert.match(run(['analyze', path, '--summary']).stderr, fullMessage);
+    }
+  });
 });
