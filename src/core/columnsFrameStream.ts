@@ -58,8 +58,8 @@ export class ColumnsFrameStream {
   private readonly names: Map<string, number> | null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
   readonly done = false;
-  /** Where the record (or column) the stream refused begins, the separator before it included; −1 until then. */
-  refusedAt = -1;
+  /** Where, in the bytes fed last, the record (or column) being read begins, the separator before it included: where a refusal is. */
+  recordStart = 0;
   private summer: LogitRowSummer | null = null;
 
   constructor(private readonly part: ColumnsFramePart) {
@@ -73,15 +73,6 @@ export class ColumnsFrameStream {
   }
 
   feed(b: Uint8Array, last: boolean, base: number): number {
-    const used = this.read(b, last, base);
-    if (used < 0 && this.refusedAt < 0) this.refusedAt = base + this.checkpoint;
-    return used;
-  }
-
-  /** Where the record or column being read begins in the bytes fed last. */
-  private checkpoint = 0;
-
-  private read(b: Uint8Array, last: boolean, base: number): number {
     const len = b.length;
     let p = 0;
     let checkpoint = 0;
@@ -90,7 +81,7 @@ export class ColumnsFrameStream {
     };
     try {
       for (;;) {
-        checkpoint = this.checkpoint = p;
+        checkpoint = this.recordStart = p;
         while (p < len && isSpace(b[p])) p++;
         if (this.state === State.Ended) return p < len ? -1 : len;
         need(p);

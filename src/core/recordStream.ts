@@ -82,8 +82,8 @@ export class RecordSummaryStream implements SummaryStream {
   /** The frame's '}' after its records' ']' was read (inObject). */
   private closed = false;
   readonly done = false;
-  /** Where the record (or column) the stream refused begins, the separator before it included; −1 until then. */
-  refusedAt = -1;
+  /** Where, in the bytes fed last, the record (or column) being read begins, the separator before it included: where a refusal is. */
+  recordStart = 0;
 
   constructor(private readonly part: RecordPart) {
     const input = part.probabilities ? 'probabilities' : 'logits';
@@ -95,15 +95,6 @@ export class RecordSummaryStream implements SummaryStream {
   }
 
   feed(b: Uint8Array, last: boolean, base: number): number {
-    const used = this.read(b, last, base);
-    if (used < 0 && this.refusedAt < 0) this.refusedAt = base + this.checkpoint;
-    return used;
-  }
-
-  /** Where the record or column being read begins in the bytes fed last. */
-  private checkpoint = 0;
-
-  private read(b: Uint8Array, last: boolean, base: number): number {
     const len = b.length;
     const lines = this.part.lines;
     let p = 0;
@@ -113,7 +104,7 @@ export class RecordSummaryStream implements SummaryStream {
     };
     try {
       for (;;) {
-        checkpoint = this.checkpoint = p;
+        checkpoint = this.recordStart = p;
         if (this.state === State.Ended) {
           // After the array's ']' (or the last line): white space only (JSON Lines: line breaks only).
           while (p < len && (lines ? b[p] === 10 || b[p] === 13 : isSpace(b[p]))) p++;
@@ -387,7 +378,7 @@ function recordKey(b: Uint8Array, p: number, close: number, scan: NumberScan): K
 }
 
 /** Just past the key in quotes at b[p] when it is printable ASCII without escapes and closes before `close`; else −1. */
-function plainKeyEnd(b: Uint8Array, p: number, close: number): number {
+export function plainKeyEnd(b: Uint8Array, p: number, close: number): number {
   if (b[p] !== 34) return -1;
   let end = p + 1;
   for (let c; end < close && (c = b[end]) !== 34; end++) if (c < 32 || c > 126 || c === 92) return -1;
@@ -436,48 +427,44 @@ function passedString(b: Uint8Array, p: number, close: number): number {
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
+const latin1 = new TextDecoder('latin1');
 
 /**
- * The keys of the record b[p, close] ('{' to '}'), any key, when each is printable ASCII without escapes and
- * each value plain (a string, a number, true, false, null), in order; else null.
+ * The keys of the record b[p, close] ('{' to '}'), any key, when each is printable ASCII without
+ * escapes and each value plain (a string, a number, true, false, null), in order; else null.
  */
 export function plainRecordKeys(b: Uint8Array, p: number, close: number): string[] | null {
-  const scan: NumberScan = { value: 0, end: 0, error: null };
-  const keys: string[] = [];
-  let at = p + 1;
-  for (;;) {
-    while (isSpace(b[at])) at++;
-    if (keys.length > 0) {
-      if (at === close) return keys;
-      if (b[at++] !== 44) return null;
-      while (isSpace(b[at])) at++;
-    }
-    const end = plainKeyEnd(b, at, close);
-    if (end < 0) return null;
-    keys.push(latin1.decode(b.subarray(at + 1, end - 1)));
-    at = end;
-    while (isSpace(b[at])) at++;
-    if (b[at++] !== 58) return null;
-    while (isSpace(b[at])) at++;
-    at = passedValue(b, at, close, scan);
-    if (at < 0) return null;
-  }
+  return plainEntries(b, p, close, true)?.keys ?? null;
 }
-const latin1 = new TextDecoder('latin1');
 
 /** The offset of each cell of the array b[p, close] ('[' to ']') when each is a plain value; else null. */
 export function plainCells(b: Uint8Array, p: number, close: number): number[] | null {
+  return plainEntries(b, p, close, false)?.values ?? null;
+}
+
+/** The entries of an object (`keyed`) or array b[p, close] of plain values: the keys, and each value's offset. */
+function plainEntries(b: Uint8Array, p: number, close: number, keyed: boolean): { keys: string[]; values: number[] } | null {
   const scan: NumberScan = { value: 0, end: 0, error: null };
-  const cells: number[] = [];
+  const keys: string[] = [];
+  const values: number[] = [];
   let at = p + 1;
   for (;;) {
     while (isSpace(b[at])) at++;
-    if (cells.length > 0) {
-      if (at === close) return cells;
+    if (values.length > 0) {
+      if (at === close) return { keys, values };
       if (b[at++] !== 44) return null;
       while (isSpace(b[at])) at++;
     }
-    cells.push(at);
+    if (keyed) {
+      const end = plainKeyEnd(b, at, close);
+      if (end < 0) return null;
+      keys.push(latin1.decode(b.subarray(at + 1, end - 1)));
+      at = end;
+      while (isSpace(b[at])) at++;
+      if (b[at++] !== 58) return null;
+      while (isSpace(b[at])) at++;
+    }
+    values.push(at);
     at = passedValue(b, at, close, scan);
     if (at < 0) return null;
   }

@@ -8,6 +8,8 @@
 import { indexOfByte } from '../core/byteSearch';
 import { frameIndexOf, type ColumnsFramePart } from '../core/columnsFrameStream';
 import { isSpace } from '../core/jsonClasses';
+import { HeadCursor } from '../core/headCursor';
+import { plainKeyEnd } from '../core/recordStream';
 import { recordColumns } from '../core/recordColumns';
 import { isTensorKey } from '../core/tensorKeys';
 import { READ_CHUNK_BYTES, readAt, type ChunkFile } from './chunkFile';
@@ -83,21 +85,13 @@ export function planColumnsFrame(
  * white space between; its name (printable ASCII, no escapes) and the offset of its '{'; else null.
  */
 function columnAfter(b: Uint8Array, p: number, comma: boolean): { name: string; objectAt: number } | null {
-  while (p < b.length && isSpace(b[p])) p++;
-  if (comma) {
-    if (b[p++] !== 44) return null;
-    while (p < b.length && isSpace(b[p])) p++;
-  }
-  if (b[p] !== 34) return null;
-  let end = p + 1;
-  for (let c; end < b.length && (c = b[end]) !== 34; end++) if (c < 32 || c > 126 || c === 92) return null;
-  if (end >= b.length) return null;
-  const name = Buffer.from(b.subarray(p + 1, end)).toString('latin1');
-  p = end + 1;
-  while (p < b.length && isSpace(b[p])) p++;
-  if (b[p++] !== 58) return null;
-  while (p < b.length && isSpace(b[p])) p++;
-  return b[p] === 123 ? { name, objectAt: p } : null;
+  const c = new HeadCursor(b, p);
+  if (comma && !c.word(',')) return null;
+  const end = c.next() === 34 ? plainKeyEnd(b, c.at, b.length) : -1;
+  if (end < 0) return null;
+  const name = Buffer.from(b.subarray(c.at + 1, end - 1)).toString('latin1');
+  c.at = end;
+  return c.word(':') && c.next() === 123 ? { name, objectAt: c.at } : null;
 }
 
 /** The file offset of every '}' in the file, in order; null past MAX_COLUMNS. */

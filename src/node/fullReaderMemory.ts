@@ -10,6 +10,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ReadSibling } from '../core/classNames';
 import { cleanSiblingClassNames, siblingReader } from '../core/classNames';
+import { HeadCursor } from '../core/headCursor';
 import { isSpace } from '../core/jsonClasses';
 import { problem, type Problem } from '../core/problems';
 import { readAt, type ChunkFile } from './chunkFile';
@@ -45,24 +46,11 @@ export function beyondFullReader(f: ChunkFile, format: PartsFormat, readSibling?
 
 /** Where the first record or column object begins ('{'), when the file is a JSON of objects; else −1. */
 function firstObjectAt(f: ChunkFile, format: PartsFormat): number {
-  const head = readAt(f, 0, Math.min(f.size, 4096));
-  let at = 0;
-  const space = () => {
-    while (at < head.length && isSpace(head[at])) at++;
-  };
-  space();
-  if (format === 'jsonl') return head[at] === 123 ? at : -1;
-  const root = head[at++];
-  space();
-  if (root === 91) return head[at] === 123 ? at : -1;
-  if (root !== 123 || head[at] !== 34) return -1;
+  const c = new HeadCursor(readAt(f, 0, Math.min(f.size, 4096)));
+  if (format === 'jsonl') return c.next() === 123 ? c.at : -1;
+  if (c.word('[')) return c.next() === 123 ? c.at : -1;
   // {"key": {…}: a column, a row, or a table's schema.
-  for (at++; at < head.length && head[at] !== 34; at++) if (head[at] === 92) at++;
-  at++;
-  space();
-  if (head[at++] !== 58) return -1;
-  space();
-  return head[at] === 123 ? at : -1;
+  return c.word('{') && c.key() && c.next() === 123 ? c.at : -1;
 }
 
 /** The keys (`":`) of the object at `at` ('{') before its '}', in its first 4 KB. */

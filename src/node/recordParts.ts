@@ -7,6 +7,7 @@
  */
 import { indexOfByte } from '../core/byteSearch';
 import { parseJson } from '../core/json';
+import { HeadCursor } from '../core/headCursor';
 import { isSpace } from '../core/jsonClasses';
 import { readAt, type ChunkFile } from './chunkFile';
 import { plainCells, plainRecordKeys } from '../core/recordStream';
@@ -134,82 +135,52 @@ function arrayRecordsStart(head: Uint8Array): RecordsStart | null {
  */
 function frameRecordsStart(head: Uint8Array): RecordsStart | typeof MORE | null {
   if (head[0] !== 123) return null;
-  let at = 1;
-  const space = () => {
-    while (at < head.length && isSpace(head[at])) at++;
-  };
-  const text = (word: string) => {
-    for (let i = 0; i < word.length; i++) if (head[at + i] !== word.charCodeAt(i)) return false;
-    at += word.length;
-    return true;
-  };
-  space();
-  if (text('"0"')) {
-    space();
-    if (!text(':')) return null;
-    space();
-    return { rowsStart: 1, recordAt: at, keyed: true };
-  }
-  if (text('"columns"')) return splitRowsStart(head, at);
-  if (!text('"schema"')) return null;
-  space();
-  if (!text(':')) return null;
-  space();
-  if (head[at] !== 123) return null;
-  const schemaEnd = jsonValueEnd(head, at);
-  if (schemaEnd < 0) return MORE;
-  if (!readsCleanly(head.subarray(at, schemaEnd))) return null;
-  at = schemaEnd;
-  space();
-  if (!text(',')) return null;
-  space();
-  if (!text('"data"')) return null;
-  space();
-  if (!text(':')) return null;
-  space();
-  if (!text('[')) return null;
-  const rowsStart = at;
-  space();
-  return { rowsStart, recordAt: at, table: true };
+  const c = new HeadCursor(head, 1);
+  if (c.word('"0"')) return c.word(':') && c.next() === 123 ? { rowsStart: 1, recordAt: c.at, keyed: true } : null;
+  if (c.word('"columns"')) return splitRowsStart(c);
+  if (!c.word('"schema"') || !c.word(':')) return null;
+  const schema = cleanValue(c, 123);
+  if (!schema || schema === MORE) return schema;
+  if (!c.word(',') || !c.word('"data"') || !c.word(':') || !c.word('[')) return null;
+  const rowsStart = c.at;
+  c.next();
+  return { rowsStart, recordAt: c.at, table: true };
 }
 
 /**
- * pandas' split orient after its `{"columns"` at head[at]: `: [names]`, then `, "index": [...]`
- * (or none: index=False), then `, "data": [`, white space between, the names and the index JSON
- * the full reader reads without a word; MORE when they do not end in the head; else null.
+ * pandas' split orient after its `{"columns"` (the cursor there): `: [names]`, then `, "index":
+ * [...]` (or none: index=False), then `, "data": [`, the names and the index JSON the full reader
+ * reads without a word; MORE when they do not end in the head; else null.
  */
-function splitRowsStart(head: Uint8Array, at: number): RecordsStart | typeof MORE | null {
-  const array = (): Uint8Array | typeof MORE | null => {
-    while (at < head.length && isSpace(head[at])) at++;
-    if (head[at++] !== 58) return null;
-    while (at < head.length && isSpace(head[at])) at++;
-    if (head[at] !== 91) return null;
-    const end = jsonValueEnd(head, at);
-    if (end < 0) return MORE;
-    const bytes = head.subarray(at, end);
-    at = end;
-    return readsCleanly(bytes) ? bytes : null;
-  };
-  const key = (word: string) => {
-    while (at < head.length && isSpace(head[at])) at++;
-    for (let i = 0; i < word.length; i++) if (head[at + i] !== word.charCodeAt(i)) return false;
-    at += word.length;
-    return true;
-  };
-  const names = array();
+function splitRowsStart(c: HeadCursor): RecordsStart | typeof MORE | null {
+  if (!c.word(':')) return null;
+  const names = cleanValue(c, 91);
   if (!names || names === MORE) return names;
   const list: unknown = JSON.parse(Buffer.from(names).toString());
-  if (!Array.isArray(list) || !list.every((name) => typeof name === 'string')) return null;
-  if (!key(',')) return null;
-  if (key('"index"')) {
-    const index = array();
+  if (!Array.isArray(list) || !list.every((name) => typeof name === 'string') || !c.word(',')) return null;
+  if (c.word('"index"')) {
+    if (!c.word(':')) return null;
+    const index = cleanValue(c, 91);
     if (!index || index === MORE) return index;
-    if (!key(',')) return null;
+    if (!c.word(',')) return null;
   }
-  if (!key('"data"') || !key(':') || !key('[')) return null;
-  const rowsStart = at;
-  while (at < head.length && isSpace(head[at])) at++;
-  return { rowsStart, recordAt: at, split: list as string[] };
+  if (!c.word('"data"') || !c.word(':') || !c.word('[')) return null;
+  const rowsStart = c.at;
+  c.next();
+  return { rowsStart, recordAt: c.at, split: list as string[] };
+}
+
+/**
+ * The object (`open` '{') or array ('[') at the cursor, which moves past it, when the full
+ * reader's parser reads it without a word; MORE when it does not end in the head; else null.
+ */
+function cleanValue(c: HeadCursor, open: number): Uint8Array | typeof MORE | null {
+  if (c.next() !== open) return null;
+  const end = jsonValueEnd(c.b, c.at);
+  if (end < 0) return MORE;
+  const bytes = c.b.subarray(c.at, end);
+  c.at = end;
+  return readsCleanly(bytes) ? bytes : null;
 }
 
 /**

@@ -258,10 +258,13 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
     // unread end comes again with the next): no second read of the part.
     const lines = target && !job.skipLines ? new LineTableBuilder(job.start, true) : null;
     let givenUpAt = -1;
+    // A records or columns stream's refusal: where the record or column it refused begins.
+    let refusedAt = -1;
     try {
       const read = feedChunks(f, job.start, job.end, (bytes, last, offset) => {
         if (stops && Atomics.load(stops.earliest, 0) < stops.index) return ((givenUpAt = offset), -1);
         const used = stream.feed(bytes, last, offset);
+        if (used < 0 && 'recordStart' in stream) refusedAt = offset + stream.recordStart;
         if (lines && used >= 0) {
           const fed = bytes.subarray(0, last ? bytes.length : used);
           // The reader takes only ASCII, but for the names of a "classes" entry, a CSV's text cells (an id, a file name) and records' strings.
@@ -281,7 +284,6 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
       const summer = read && stream.finish();
       if (!summer) {
         const stop = !read ? stream.partStop() : null;
-        const refusedAt = 'refusedAt' in stream ? stream.refusedAt : -1;
         return { ...failed, refused: true, ...(stop && { stop }), ...(refusedAt >= 0 && { refusedAt }) };
       }
       // Only now are the bytes known to be the simple layout (ASCII where the builder assumed it).
