@@ -10,8 +10,7 @@ import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
 import type { PartsStop, ReadPastStop } from '../core/summaryStream';
 import type { ChunkFile } from '../node/chunkFile';
-import { planRecordParts, recordsLayout } from '../node/recordParts';
-import { planColumnsFrame } from '../node/columnsFrameParts';
+import { planJsonFile, recordsLayout } from '../node/recordParts';
 import { NotingRead, type GaveUp } from '../node/streamedProblem';
 import {
   firstRowsOf,
@@ -19,7 +18,6 @@ import {
   partsStopOf,
   partsFormat,
   planCsvParts,
-  planJsonParts,
   readPastStopOf,
   runPlan,
   summarizePart,
@@ -121,12 +119,9 @@ function inParts(
 ): Figures | null {
   const parts = partsFor(threads.count, threads.minPartBytes);
   const classNames = (k: number) => cleanSiblingClassNames(k, siblingReader({ readSibling }));
-  const plan = records
-    ? planRecordParts(file, f, parts, { lines: records.lines, countOn: threads.runParts, probabilities: true, classNames })
-    : format === 'json'
-      ? (planJsonParts(file, f, parts, { probabilities: true }) ??
-        planRecordParts(file, f, parts, { lines: false, frame: true, countOn: threads.runParts, probabilities: true, classNames }) ??
-        planColumnsFrame(file, f, { probabilities: true, classNames }))
+  const plan =
+    format === 'json' || format === 'jsonl'
+      ? planJsonFile(file, f, parts, records, { countOn: threads.runParts, probabilities: true, classNames })
       : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, classNames });
   if (!plan || (plan.jobs.length < 2 && !plan.labelNames && !plan.records && !plan.columnsFrame)) return null;
   const ran = runPlan(plan, plan.jobs, plan.jobs.length > 1 ? threads.runParts : undefined, (job) => summarizePart(job, openSame(f)));

@@ -14,8 +14,7 @@ import { HeadCursor } from '../core/headCursor';
 import { isSpace } from '../core/jsonClasses';
 import { problem, type Problem } from '../core/problems';
 import { readAt, type ChunkFile } from './chunkFile';
-import { planColumnsFrame } from './columnsFrameParts';
-import { planRecordParts, recordsLayout } from './recordParts';
+import { planJsonFile, recordsLayout } from './recordParts';
 import { summarizePart, type PartsFormat } from './summaryParts';
 
 /** The full reader's heap per byte of a JSON with a key for every value, measured (7.5–9.4), rounded up. */
@@ -64,12 +63,7 @@ function keysAt(f: ChunkFile, at: number): number {
 /** Where the streamed reader, on one part, refused the file; null when no plan took it, or it did not refuse. */
 function streamStop(f: ChunkFile, format: PartsFormat, readSibling?: ReadSibling): number | null {
   const classNames = (k: number) => cleanSiblingClassNames(k, siblingReader({ readSibling }));
-  const one = () => 1;
-  const records = recordsLayout(f, format);
-  const plan = records
-    ? planRecordParts('', f, one, { lines: records.lines, probabilities: true, classNames })
-    : (planRecordParts('', f, one, { lines: false, frame: true, probabilities: true, classNames }) ??
-      planColumnsFrame('', f, { probabilities: true, classNames }));
+  const plan = planJsonFile('', f, () => 1, recordsLayout(f, format), { probabilities: true, classNames });
   if (!plan) return null;
   const result = summarizePart(plan.jobs[0], () => ({ ...f, close: () => {} }));
   return result.refusedAt ?? null;

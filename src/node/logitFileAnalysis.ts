@@ -29,7 +29,6 @@ import {
   partsStopOf,
   partsFormat,
   planCsvParts,
-  planJsonParts,
   readPastStopOf,
   runPlan,
   summarizePart,
@@ -38,8 +37,7 @@ import {
   type PartResult,
   type PartsFormat,
 } from './summaryParts';
-import { planRecordParts, recordsLayout } from './recordParts';
-import { planColumnsFrame } from './columnsFrameParts';
+import { planJsonFile, recordsLayout } from './recordParts';
 
 export interface LogitFileAnalysis {
   /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
@@ -117,13 +115,9 @@ function analyzeOpen(
   const cleanNames = (k: number) => cleanSiblingClassNames(k, siblingReader({ siblings: options.siblings ?? {} }));
   // The plan's row counts on the threads too, when there are threads: one pass over the file fewer
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
-  const records = recordsLayout(f, format);
-  const plan = records
-    ? planRecordParts(path, f, parts, { lines: records.lines, countOn: threads.runParts, probabilities, classNames: cleanNames })
-    : format === 'json'
-      ? (planJsonParts(path, f, parts, { probabilities }) ??
-        planRecordParts(path, f, parts, { lines: false, frame: true, countOn: threads.runParts, probabilities, classNames: cleanNames }) ??
-        planColumnsFrame(path, f, { probabilities, classNames: cleanNames }))
+  const plan =
+    format === 'json' || format === 'jsonl'
+      ? planJsonFile(path, f, parts, recordsLayout(f, format), { countOn: threads.runParts, probabilities, classNames: cleanNames })
       : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;

@@ -12,7 +12,17 @@ import { isSpace } from '../core/jsonClasses';
 import { readAt, type ChunkFile } from './chunkFile';
 import { plainCells, plainRecordKeys } from '../core/recordStream';
 import { LABEL_COLUMN, recordColumns, type RecordColumns } from '../core/recordColumns';
-import { countParts, firstRowsOf, jsonCuts, type PartCounter, type PartJob, type PartPlan, type PartsFormat } from './summaryParts';
+import {
+  countParts,
+  firstRowsOf,
+  jsonCuts,
+  planJsonParts,
+  type PartCounter,
+  type PartJob,
+  type PartPlan,
+  type PartsFormat,
+} from './summaryParts';
+import { planColumnsFrame } from './columnsFrameParts';
 
 const CLOSE_BRACE = 125;
 const CLOSE_BRACKET = 93;
@@ -27,31 +37,49 @@ export function recordsLayout(f: ChunkFile, format: PartsFormat): { lines: boole
 }
 
 /**
+ * The plan of a JSON the parts readers take, by its layout: records (`records`, recordsLayout's:
+ * an array, or one a line), the object of tensors (planJsonParts), a DataFrame's records in an
+ * object (the index, table and split orients) or its columns (planColumnsFrame); else null.
+ */
+export function planJsonFile(
+  path: string,
+  f: ChunkFile,
+  parts: (rowBytes: number) => number,
+  records: { lines: boolean } | null,
+  { countOn, probabilities, classNames }: Pick<RecordPlanOptions, 'countOn' | 'probabilities' | 'classNames'>,
+): PartPlan | null {
+  if (records) return planRecordParts(path, f, parts, { lines: records.lines, countOn, probabilities, classNames });
+  return (
+    planJsonParts(path, f, parts, { probabilities }) ??
+    planRecordParts(path, f, parts, { lines: false, frame: true, countOn, probabilities, classNames }) ??
+    planColumnsFrame(path, f, { probabilities, classNames })
+  );
+}
+
+/** How planRecordParts plans. */
+interface RecordPlanOptions {
+  lines: boolean;
+  frame?: boolean;
+  countOn?: PartCounter;
+  probabilities?: boolean;
+  /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
+  classNames?: (k: number) => readonly string[] | null;
+}
+
+/**
  * Parts of a file of records that starts as the stream takes one (`[{` or, `lines`, `{` with no
  * white space before, the first record's row key "logits", or "probabilities" when
  * `probabilities`), with each part's records counted; or null. When the first record's label is
  * in quotes, the labels are class names (the full reader's rule, jsonRecords.ts), numbered by
  * `classNames(K)`; null when it gives none. `frame`: a JSON object that holds a DataFrame's
- * records, in pandas' index orient (`{"0": {…}, …}`) or table orient (`{"schema": {…}, "data": [{…}, …]}`).
+ * records, in pandas' index orient (`{"0": {…}, …}`), table orient (`{"schema": {…}, "data":
+ * [{…}, …]}`) or split orient (`{"columns": […], "index": […], "data": [[…], …]}`, a row an array).
  */
 export function planRecordParts(
   path: string,
   f: ChunkFile,
   parts: (rowBytes: number) => number,
-  {
-    lines,
-    frame = false,
-    countOn,
-    probabilities: takeProbabilities = false,
-    classNames,
-  }: {
-    lines: boolean;
-    frame?: boolean;
-    countOn?: PartCounter;
-    probabilities?: boolean;
-    /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
-    classNames?: (k: number) => readonly string[] | null;
-  },
+  { lines, frame = false, countOn, probabilities: takeProbabilities = false, classNames }: RecordPlanOptions,
 ): PartPlan | null {
   // The first record: 64 KB holds K ≈ 6,000 logits; up to 16 MB is looked at (fresh pages are slow to touch here).
   let head: Uint8Array = new Uint8Array(0);
@@ -108,7 +136,7 @@ export function planRecordParts(
 /** The head read does not hold the first record (or a table's schema) whole. */
 const MORE = Symbol('a longer head');
 
-/** Where a file's records start: the first part's offset, and the first record's '{'. */
+/** Where a file's records start: the first part's offset, and the first record's '{' (a split row's '['). */
 interface RecordsStart {
   rowsStart: number;
   recordAt: number;
@@ -129,9 +157,10 @@ function arrayRecordsStart(head: Uint8Array): RecordsStart | null {
 }
 
 /**
- * A DataFrame's records in a JSON object: `{"0": {` (the index orient, its first row's key) or
+ * A DataFrame's records in a JSON object: `{"0": {` (the index orient, its first row's key),
  * `{"schema": {…}, "data": [{` (the table orient; its schema JSON the full reader reads without a
- * word), white space between; MORE when the schema does not end in the head; else null.
+ * word) or `{"columns": …` (the split orient: splitRowsStart), white space between; MORE when the
+ * schema does not end in the head; else null.
  */
 function frameRecordsStart(head: Uint8Array): RecordsStart | typeof MORE | null {
   if (head[0] !== 123) return null;
