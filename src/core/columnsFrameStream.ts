@@ -6,9 +6,10 @@
  * This reads the columns in file order into one N × K array, a column at a time, and then
  * summarises it a row at a time as the other streams do. A column the stream takes is the plan's
  * next name (columnsFrameParts.ts), then the first column's index keys, byte for byte in its order
- * ("0"…"N−1" for pandas' default index, or file names), with a number under each, a label (a number, or a name when the plan gives the names) or a plain
- * value (passed over). Anything else, and any problem the full reader would report, makes `feed`
- * return −1 and the full reader runs: its messages stay the only ones.
+ * ("0"…"N−1" for pandas' default index, or file names), with a number under each, a label (a
+ * number, or a name when the plan gives the names) or a plain value (passed over). Anything else,
+ * and any problem the full reader would report, makes `feed` return −1 and the full reader runs:
+ * its messages stay the only ones.
  *
  * A column object holds no '}' but its last byte, so a column is read once its '}' is in the
  * bytes fed. A row's span is its logit_0 cell and a label's its cell, as the full reader's are.

@@ -7,7 +7,6 @@
  */
 import { indexOfByte } from '../core/byteSearch';
 import { frameIndexOf, type ColumnsFramePart } from '../core/columnsFrameStream';
-import { isSpace } from '../core/jsonClasses';
 import { HeadCursor } from '../core/headCursor';
 import { plainKeyEnd } from '../core/recordStream';
 import { recordColumns } from '../core/recordColumns';
@@ -34,11 +33,8 @@ export function planColumnsFrame(
     classNames,
   }: { probabilities?: boolean; classNames?: (k: number) => readonly string[] | null } = {},
 ): PartPlan | null {
-  const head = readAt(f, 0, Math.min(f.size, NAME_WINDOW));
-  let at = 0;
-  while (at < head.length && isSpace(head[at])) at++;
-  if (head[at] !== 123) return null;
-  const first = columnAfter(head, at + 1, false);
+  const head = new HeadCursor(readAt(f, 0, Math.min(f.size, NAME_WINDOW)));
+  const first = head.word('{') ? columnAfter(head.b, head.at, false) : null;
   if (!first) return null;
   const braces = bracesOf(f);
   if (!braces || braces.length < 3) return null;
