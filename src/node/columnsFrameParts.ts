@@ -21,9 +21,9 @@ const NAME_WINDOW = 512;
 
 /**
  * The plan of a file that is a DataFrame in the columns orient, every column keyed by the first's
- * index (pandas' "0"…"N−1", or names), its columns logit_0… (or prob_0…, when `probabilities`) and a label, other columns of plain
- * values; null for anything else. Labels in quotes are class names, numbered by `classNames(K)`
- * (null when it gives none).
+ * index (pandas' "0"…"N−1", or names), its columns logit_0… (or prob_0…, when `probabilities`)
+ * and a label, other columns of plain values; null for anything else. Labels in quotes are class
+ * names, numbered by `classNames(K)` (null when it gives none).
  */
 export function planColumnsFrame(
   path: string,

@@ -19,7 +19,7 @@ import { summarizePart, type PartsFormat } from './summaryParts';
 
 /** The full reader's heap per byte of a JSON with a key for every value, measured (7.5–9.4), rounded up. */
 const HEAP_PER_FILE_BYTE = 10;
-/** An object with this many keys in its first 4 KB is a DataFrame's record or column (a key a value), not a record of arrays. */
+/** This many keys in the first 4 KB of the objects: a key every few values (a DataFrame's), not records of long arrays. */
 const KEYS_OF_A_FRAME = 16;
 
 /**
@@ -52,11 +52,14 @@ function firstObjectAt(f: ChunkFile, format: PartsFormat): number {
   return c.word('{') && c.key() && c.next() === 123 ? c.at : -1;
 }
 
-/** The keys (`":`) of the object at `at` ('{') before its '}', in its first 4 KB. */
+/**
+ * The keys (`":`) in the 4 KB from `at`: as many as a DataFrame's (a key a value, or a table's
+ * schema before its records), or records of a few numbers each, whose nodes weigh as much.
+ */
 function keysAt(f: ChunkFile, at: number): number {
   const window = readAt(f, at, Math.min(f.size - at, 4096));
   let keys = 0;
-  for (let i = 1; i < window.length && window[i] !== 125; i++) if (window[i] === 58 && window[i - 1] === 34) keys++;
+  for (let i = 1; i < window.length; i++) if (window[i] === 58 && window[i - 1] === 34) keys++;
   return keys;
 }
 
