@@ -5,7 +5,18 @@
  * its peak memory must not grow with the file.
  */
 import assert from 'node:assert/strict';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -613,8 +624,14 @@ describe('analyze --summary streamed: memory', { concurrency: false }, () => {
       ),
     );
     writeFileSync(columns, text);
+    // The same records in the table orient, its schema first.
+    const table = join(scratch, 'frame-null-table.json');
+    const records = readFileSync(jsonl, 'utf8').trim().split('\n');
+    const tableText = `{"schema":{"fields":[{"name":"index"}]},"data":[${records.map((r, i) => `{"index":${i},${r.slice(1)}`).join(',')}]}`;
+    writeFileSync(table, tableText);
     for (const [path, where, fullMessage] of [
       [jsonl, ':2501:1:', /record 2500: "logit_1" is null/],
+      [table, `:1:${tableText.indexOf('{"index":2500,') + 1}:`, /record 2500: "logit_1" is null/],
       [columns, `:1:${text.indexOf('"logit_150":') + 1}:`, /row "2500": "logit_150" is null/],
     ] as const) {
       const small = cliProcess(['analyze', path, '--summary'], { timeoutMs: 300_000, maxOldSpaceMB: 64 });
