@@ -919,7 +919,7 @@ test('a DataFrame as records (to_json(orient="records"), lines=True too, and the
         '\n',
       {},
     ],
-    ['index.json', `[${frameRecords(d, (r, label, i) => ({ index: i, label, ...logitColumns(r) })).join(',')}]`, {}],
+    ['index-column.json', `[${frameRecords(d, (r, label, i) => ({ index: i, label, ...logitColumns(r) })).join(',')}]`, {}],
     ['labels.jsonl', frameRecords(d, (r, label) => ({ ...logitColumns(r), labels: label })).join('\n') + '\n', {}],
     ['upper.jsonl', frameRecords(d, (r, label) => ({ ...logitColumns(r), Label: label })).join('\n') + '\n', {}],
     // to_json(indent=2); a float label column (3.0).
@@ -936,7 +936,7 @@ test('a DataFrame as records (to_json(orient="records"), lines=True too, and the
     ['probs.jsonl', probs.join('\n') + '\n', {}],
     ['names.jsonl', frameRecords(d, (r, label) => ({ ...logitColumns(r), label: names[label as number] })).join('\n') + '\n', { siblings }],
     // The same records in pandas' index orient ({"0": {…}, …}) and table orient ({"schema": …, "data": […]}).
-    ['index.json', `{${plain.map((r, i) => `"${i}":${r}`).join(',')}}`, {}],
+    ['index-orient.json', `{${plain.map((r, i) => `"${i}":${r}`).join(',')}}`, {}],
     ['index-spaced.json', `{\n  ${plain.map((r, i) => `"${i}" : ${r}`).join(',\n  ')}\n}\n`, {}],
     ['table.json', tableOrient(d, plain), {}],
     [
