@@ -24,12 +24,15 @@ export class HeadCursor {
     return true;
   }
 
-  /** Past white space and a key in quotes, any key (escapes passed over), and its ':'; false when there is none. */
-  key(): boolean {
-    if (this.next() !== 34) return false;
+  /**
+   * Past white space, a key in quotes, any key (escapes passed over), and its ':'; the offset just
+   * past the key's closing quote, or −1 when there is none.
+   */
+  key(): number {
+    if (this.next() !== 34) return -1;
     let at = this.at + 1;
     for (; at < this.b.length && this.b[at] !== 34; at++) if (this.b[at] === 92) at++;
     this.at = at + 1;
-    return at < this.b.length && this.word(':');
+    return at < this.b.length && this.word(':') ? at + 1 : -1;
   }
 }

@@ -26,6 +26,8 @@ import { classIndex } from './labelNames';
 import { isRecordTensorKey, RUN_MANIFEST_KEY } from './jsonRecords';
 import { firstInvalidUtf8 } from './charNames';
 import { LABEL_COLUMN, PASSED_COLUMN, type RecordColumns } from './recordColumns';
+import { namesAnyColumn } from './columnNames';
+import { isTensorKey } from './tensorKeys';
 
 /**
  * A part of a file of records: its bytes start just after a record's '}' (or, when `first`, where
@@ -46,9 +48,10 @@ export interface RecordPart {
   columns?: RecordColumns;
   /**
    * pandas' index orient (`{"0": {…}, "1": {…}}`): each record after its row's key, "0"… from
-   * `firstRow` (a RangeIndex: no key twice, none a column's name), the frame closed by '}'.
+   * `firstRow` (a RangeIndex: no key twice, none a column's name), or when `named` any string that
+   * names no column (file names), the frame closed by '}'.
    */
-  keyed?: { firstRow: number };
+  keyed?: { firstRow: number; named?: boolean };
   /**
    * The records' array is a value in the frame's object, closed by '}' after its ']': pandas'
    * table orient (`{"schema": {…}, "data": [{…}, …]}`) and split orient.
@@ -145,7 +148,7 @@ export class RecordSummaryStream implements SummaryStream {
             while (p < len && isSpace(b[p])) p++;
           }
         } else if (!lines) while (p < len && isSpace(b[p])) p++;
-        if (this.part.keyed && (p = this.rowKeyEnd(b, p, need)) < 0) return -1;
+        if (this.part.keyed && (p = this.rowKeyEnd(b, p, need, last)) < 0) return -1;
         need(p);
         // A record is an object, or (split) an array: it holds no closing byte but its last.
         const cells = this.part.cells === true;
@@ -209,8 +212,28 @@ export class RecordSummaryStream implements SummaryStream {
     return this.took(base + rowStart, base + rowEnd, base + labelStart, base + labelEnd, label) ? close + 1 : -1;
   }
 
-  /** Past the row's key in the index orient (`"12"`, ':' and white space) at b[p]; −1 when it is not the next row's. */
-  private rowKeyEnd(b: Uint8Array, p: number, need: (i: number) => void): number {
+  /**
+   * Past the row's key in the index orient (`"12"`, ':' and white space) at b[p]; −1 when it is
+   * not the next row's, or (named) a string that names a column or a tensor (the full reader would
+   * read the frame by column, or as tensors).
+   */
+  private rowKeyEnd(b: Uint8Array, p: number, need: (i: number) => void, last: boolean): number {
+    if (this.part.keyed!.named) {
+      const close = indexOfByte(b, 125, p);
+      if (close < 0) {
+        if (last) return -1;
+        throw NEED_MORE;
+      }
+      const end = passedString(b, p, close);
+      if (end < 0) return -1;
+      const key = JSON.parse(decoder.decode(b.subarray(p, end))) as string;
+      if (namesAnyColumn([key]) || isTensorKey(key)) return -1;
+      p = end;
+      while (isSpace(b[p])) p++;
+      if (b[p++] !== 58) return -1;
+      while (isSpace(b[p])) p++;
+      return p;
+    }
     const key = String(this.part.keyed!.firstRow + this.summer.n + this.summer.rows);
     need(p + key.length + 1);
     if (b[p] !== 34 || b[p + key.length + 1] !== 34) return -1;

@@ -49,7 +49,7 @@ function firstObjectAt(f: ChunkFile, format: PartsFormat): number {
   if (format === 'jsonl') return c.next() === 123 ? c.at : -1;
   if (c.word('[')) return c.next() === 123 ? c.at : -1;
   // {"key": {…}: a column, a row, or a table's schema.
-  return c.word('{') && c.key() && c.next() === 123 ? c.at : -1;
+  return c.word('{') && c.key() >= 0 && c.next() === 123 ? c.at : -1;
 }
 
 /**

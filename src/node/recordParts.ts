@@ -8,6 +8,8 @@
 import { indexOfByte } from '../core/byteSearch';
 import { parseJson } from '../core/json';
 import { HeadCursor } from '../core/headCursor';
+import { namesAnyColumn } from '../core/columnNames';
+import { isTensorKey } from '../core/tensorKeys';
 import { isSpace } from '../core/jsonClasses';
 import { readAt, type ChunkFile } from './chunkFile';
 import { plainCells, plainRecordKeys } from '../core/recordStream';
@@ -90,7 +92,7 @@ export function planRecordParts(
     if (start && start !== MORE && indexOfByte(head, start.split ? CLOSE_BRACKET : CLOSE_BRACE, start.recordAt) < 0) start = MORE;
   }
   if (!start || start === MORE || head[start.recordAt] !== (start.split ? 91 : 123)) return null;
-  const { rowsStart, recordAt, keyed, split } = start;
+  const { rowsStart, recordAt, keyed, named, split } = start;
   const inObject = start.table || split !== undefined;
   // A record's closing byte: each cuts the file, and counts its records.
   const close = split ? CLOSE_BRACKET : CLOSE_BRACE;
@@ -123,7 +125,7 @@ export function planRecordParts(
       lines,
       first: i === 0,
       ...(columns && { columns }),
-      ...(keyed && { keyed: { firstRow: firstRows[i] } }),
+      ...(keyed && { keyed: { firstRow: firstRows[i], ...(named && { named }) } }),
       ...(inObject && { inObject }),
       ...(split && { cells: true }),
     },
@@ -140,8 +142,9 @@ const MORE = Symbol('a longer head');
 interface RecordsStart {
   rowsStart: number;
   recordAt: number;
-  /** pandas' index orient: each record after its row's key. */
+  /** pandas' index orient: each record after its row's key ("0"…, or `named`: any that names no column). */
   keyed?: boolean;
+  named?: boolean;
   /** pandas' table orient: the records in "data", after "schema". */
   table?: boolean;
   /** pandas' split orient: the columns' names; the rows, arrays, in "data". */
@@ -167,7 +170,17 @@ function frameRecordsStart(head: Uint8Array): RecordsStart | typeof MORE | null 
   const c = new HeadCursor(head, 1);
   if (c.word('"0"')) return c.word(':') && c.next() === 123 ? { rowsStart: 1, recordAt: c.at, keyed: true } : null;
   if (c.word('"columns"')) return splitRowsStart(c);
-  if (!c.word('"schema"') || !c.word(':')) return null;
+  if (!c.word('"schema"')) {
+    // The index orient with an index of names: its first key names no column (else the frame is by column).
+    const start = c.next() === 34 ? c.at : -1;
+    const end = start < 0 ? -1 : c.key();
+    if (end < 0 || c.next() !== 123) return null;
+    const key: unknown = JSON.parse(Buffer.from(head.subarray(start, end)).toString());
+    return typeof key === 'string' && !namesAnyColumn([key]) && !isTensorKey(key)
+      ? { rowsStart: 1, recordAt: c.at, keyed: true, named: true }
+      : null;
+  }
+  if (!c.word(':')) return null;
   const schema = cleanValue(c, 123);
   if (!schema || schema === MORE) return schema;
   if (!c.word(',') || !c.word('"data"') || !c.word(':') || !c.word('[')) return null;

@@ -501,8 +501,9 @@ describe('analyze --summary streamed: fuzzing', () => {
       'frame.jsonl': rows
         .map((r, i) => JSON.stringify({ id: `s"${i}`, ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] }) + '\n')
         .join(''),
-      // A DataFrame's records in the index orient, in the table orient, and its rows in the split orient.
+      // A DataFrame's records in the index orient (pandas' index, and file names), in the table orient, and its rows in the split orient.
       'idx.json': `{${rows.map((r, i) => `"${i}": ${JSON.stringify({ ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] })}`).join(', ')}}`,
+      'idxn.json': `{${rows.map((r, i) => `"s ${i}.jpg": ${JSON.stringify({ ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] })}`).join(', ')}}`,
       'table.json': `{"schema": {"fields": [{"name": "index"}]}, "data": [${rows.map((r, i) => JSON.stringify({ index: i, ...columnsOf(r.map((v) => Number(v.toPrecision(12)))), label: labels[i] })).join(', ')}]}`,
       'split.json': `{"columns": ["id", "logit_0", "logit_1", "logit_2", "logit_3", "label"], "index": ${JSON.stringify(rows.map((_, i) => i))}, "data": ${JSON.stringify(rows.map((r, i) => [`s${i}`, ...r.map((v) => Number(v.toPrecision(12))), labels[i]]))}}`,
       // A DataFrame as df.to_json() writes it by default, one object a column.
@@ -560,6 +561,7 @@ describe('analyze --summary streamed: fuzzing', () => {
           name.startsWith('rec.') ||
           name === 'cols.json' ||
           name === 'idx.json' ||
+          name === 'idxn.json' ||
           name === 'table.json' ||
           name === 'split.json'
         )

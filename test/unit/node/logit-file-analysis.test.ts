@@ -938,6 +938,8 @@ test('a DataFrame as records (to_json(orient="records"), lines=True too, and the
     // The same records in pandas' index orient ({"0": {…}, …}) and table orient ({"schema": …, "data": […]}).
     ['index-orient.json', `{${plain.map((r, i) => `"${i}":${r}`).join(',')}}`, {}],
     ['index-spaced.json', `{\n  ${plain.map((r, i) => `"${i}" : ${r}`).join(',\n  ')}\n}\n`, {}],
+    // df.set_index("file").to_json(orient="index"): file names, escapes and UTF-8 in them.
+    ['index-names.json', `{${plain.map((r, i) => `${JSON.stringify(`img "${i}" é\t.jpg`)}:${r}`).join(',')}}`, {}],
     ['table.json', tableOrient(d, plain), {}],
     [
       'table-names.json',
@@ -1085,10 +1087,10 @@ test('a DataFrame as records the full reader must read, or has a word about: ref
       ),
     ],
     ['brace.jsonl', only((r, label) => ({ id: 'a}b', ...logitColumns(r), label }))],
-    // The index orient with an index of names, a key out of order or twice, text after the frame, no
+    // The index orient with a row named "label" (the full reader reads such a frame by column), a key out of order or twice, text after the frame, no
     // '}' at its end or one too many; the table orient with a schema the full reader refuses (a
     // trailing comma), another key after "data", no '}' at its end.
-    ['index-names.json', `{${lines.map((r, i) => `"img_${i}":${r}`).join(',')}}`],
+    ['index-label-key.json', `{${lines.map((r, i) => `"${i === 20 ? 'label' : `img_${i}`}":${r}`).join(',')}}`],
     ['index-order.json', `{${lines.map((r, i) => `"${i === 7 ? 8 : i === 8 ? 7 : i}":${r}`).join(',')}}`],
     ['index-twice.json', `{${lines.map((r, i) => `"${i === 8 ? 7 : i}":${r}`).join(',')}}`],
     ['index-after.json', `{${lines.map((r, i) => `"${i}":${r}`).join(',')}} x`],
