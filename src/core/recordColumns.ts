@@ -5,8 +5,9 @@
  * records stream (recordStream.ts) takes a file of them when every record has the first one's keys
  * in its order, as pandas writes them.
  */
-import { columnRoles } from './columnNames';
+import { columnRoles, namesAnyColumn } from './columnNames';
 import { isRecordTensorKey, RUN_MANIFEST_KEY } from './jsonRecords';
+import { isTensorKey } from './tensorKeys';
 
 /** A key's place in a row: the logit (or probability) column j ≥ 0, or one of these. */
 export const LABEL_COLUMN = -1;
@@ -46,4 +47,13 @@ export function recordColumns(keys: string[]): RecordColumns | null {
   // A key a record's tensors are read from (the object layout's "logits", …) makes the file jsonRecords'.
   if (keys.some((key, c) => places[c] === PASSED_COLUMN && (isRecordTensorKey(key) || key === RUN_MANIFEST_KEY))) return null;
   return { keys, places, labelKey: keys[label.cols[0]], probabilities: row.role === 'probabilities', k: row.cols.length };
+}
+
+/**
+ * Whether `key` may key a row in pandas' index orient as the full reader reads it: it names no
+ * column and no tensor (the full reader reads a frame by column when any key names one, and an
+ * object with a tensor's key as tensors).
+ */
+export function isRowKey(key: string): boolean {
+  return !namesAnyColumn([key]) && !isTensorKey(key);
 }

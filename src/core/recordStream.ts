@@ -25,9 +25,7 @@ import { isLabelValue, rowNumbers, type SummaryStream } from './summaryStream';
 import { classIndex } from './labelNames';
 import { isRecordTensorKey, RUN_MANIFEST_KEY } from './jsonRecords';
 import { firstInvalidUtf8 } from './charNames';
-import { LABEL_COLUMN, PASSED_COLUMN, type RecordColumns } from './recordColumns';
-import { namesAnyColumn } from './columnNames';
-import { isTensorKey } from './tensorKeys';
+import { isRowKey, LABEL_COLUMN, PASSED_COLUMN, type RecordColumns } from './recordColumns';
 
 /**
  * A part of a file of records: its bytes start just after a record's '}' (or, when `first`, where
@@ -227,7 +225,7 @@ export class RecordSummaryStream implements SummaryStream {
       const end = passedString(b, p, close);
       if (end < 0) return -1;
       const key = JSON.parse(decoder.decode(b.subarray(p, end))) as string;
-      if (namesAnyColumn([key]) || isTensorKey(key)) return -1;
+      if (!isRowKey(key)) return -1;
       p = end;
       while (isSpace(b[p])) p++;
       if (b[p++] !== 58) return -1;

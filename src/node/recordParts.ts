@@ -8,12 +8,10 @@
 import { indexOfByte } from '../core/byteSearch';
 import { parseJson } from '../core/json';
 import { HeadCursor } from '../core/headCursor';
-import { namesAnyColumn } from '../core/columnNames';
-import { isTensorKey } from '../core/tensorKeys';
 import { isSpace } from '../core/jsonClasses';
 import { readAt, type ChunkFile } from './chunkFile';
 import { plainCells, plainRecordKeys } from '../core/recordStream';
-import { LABEL_COLUMN, recordColumns, type RecordColumns } from '../core/recordColumns';
+import { isRowKey, LABEL_COLUMN, recordColumns, type RecordColumns } from '../core/recordColumns';
 import {
   countParts,
   firstRowsOf,
@@ -176,9 +174,7 @@ function frameRecordsStart(head: Uint8Array): RecordsStart | typeof MORE | null 
     const end = start < 0 ? -1 : c.key();
     if (end < 0 || c.next() !== 123) return null;
     const key: unknown = JSON.parse(Buffer.from(head.subarray(start, end)).toString());
-    return typeof key === 'string' && !namesAnyColumn([key]) && !isTensorKey(key)
-      ? { rowsStart: 1, recordAt: c.at, keyed: true, named: true }
-      : null;
+    return typeof key === 'string' && isRowKey(key) ? { rowsStart: 1, recordAt: c.at, keyed: true, named: true } : null;
   }
   if (!c.word(':')) return null;
   const schema = cleanValue(c, 123);
