@@ -21,6 +21,7 @@ import { classIndex } from './labelNames';
 import { LABEL_COLUMN, PASSED_COLUMN } from './recordColumns';
 import { namedLabelAt, NOT_A_LABEL, numberLabelAt, passedValue } from './recordStream';
 import { LogitRowSummer, type RowTarget } from './summaryRows';
+import { NEED_MORE, needWithin } from './summaryStream';
 
 /** A DataFrame in the columns orient, as the plan read its names. */
 export interface ColumnsFramePart {
@@ -38,7 +39,6 @@ export interface ColumnsFramePart {
   target?: RowTarget;
 }
 
-const NEED_MORE = Symbol('need more bytes');
 const enum State {
   Start,
   Columns,
@@ -77,9 +77,7 @@ export class ColumnsFrameStream {
     const len = b.length;
     let p = 0;
     let checkpoint = 0;
-    const need = (i: number) => {
-      if (i >= len) throw NEED_MORE;
-    };
+    const need = needWithin(len);
     try {
       for (;;) {
         checkpoint = this.recordStart = p;

@@ -21,7 +21,7 @@ import { indexOfByte } from './byteSearch';
 import { isSpace } from './jsonClasses';
 import { scanNumber, type NumberScan } from './numberScan';
 import { LogitRowSummer, type RowTarget } from './summaryRows';
-import { isLabelValue, rowNumbers, type SummaryStream } from './summaryStream';
+import { isLabelValue, NEED_MORE, needWithin, rowNumbers, type SummaryStream } from './summaryStream';
 import { classIndex } from './labelNames';
 import { isRecordTensorKey, RUN_MANIFEST_KEY } from './jsonRecords';
 import { firstInvalidUtf8 } from './charNames';
@@ -63,7 +63,6 @@ export interface RecordPart {
   target?: RowTarget;
 }
 
-const NEED_MORE = Symbol('need more bytes');
 const enum State {
   Between,
   Ended,
@@ -100,9 +99,7 @@ export class RecordSummaryStream implements SummaryStream {
     const lines = this.part.lines;
     let p = 0;
     let checkpoint = 0;
-    const need = (i: number) => {
-      if (i >= len) throw NEED_MORE;
-    };
+    const need = needWithin(len);
     try {
       for (;;) {
         checkpoint = this.recordStart = p;

@@ -34,7 +34,15 @@ export interface SummaryStream {
   release(): void;
 }
 
-const NEED_MORE = Symbol('need more bytes');
+/** Thrown inside a push reader's feed when a value runs past the bytes fed: it returns where that value began, and is fed again from there. */
+export const NEED_MORE = Symbol('need more bytes');
+
+/** A push reader's check before it reads b[i] of `len` bytes fed: NEED_MORE past them. */
+export function needWithin(len: number): (i: number) => void {
+  return (i) => {
+    if (i >= len) throw NEED_MORE;
+  };
+}
 
 /** Where a CSV stream of a whole file stopped at a data line: for the full reader's message there. */
 export interface CsvLineFailure {
@@ -617,9 +625,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
     const len = b.length;
     let checkpoint = 0;
     let p = 0;
-    const need = (i: number) => {
-      if (i >= len) throw NEED_MORE;
-    };
+    const need = needWithin(len);
     const ws = () => {
       while (p < len && isSpace(b[p])) p++;
       need(p);
