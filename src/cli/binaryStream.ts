@@ -1,6 +1,7 @@
 /**
  * `analyze FILE.npy|.safetensors|.npz|.pt` (`--summary`, or the table) at memory speed (issue 22): float
- * logits (or probabilities) N × K with class-index labels are read a block of rows at a time
+ * logits (or probabilities) N × K with class-index labels, or with one-hot or soft targets N × K
+ * read beside them block by block, are read a block of rows at a time
  * straight into a reused, aligned buffer (a Float64Array view of the file's own bytes when they are
  * little-endian float64) and analysed as they come (src/core/logitRowBlocks.ts); no copy of the
  * file, no one-hot targets, no n × k probabilities or gradient. Returns the report the full path
@@ -23,31 +24,41 @@ import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { MAX_ROWS } from './table';
 import { inflatedMember, memberBytes } from './inflatedMember';
 
-/** Where the logits are in the file and how they are stored. */
-export interface LogitsLayout {
-  n: number;
-  k: number;
+/** Where an N × K matrix's rows are and how its elements are stored. */
+export interface RowMatrix {
   /** Byte offset of row 0. */
   start: number;
   itemSize: 4 | 8;
   littleEndian: boolean;
-  labels: Int32Array;
-  /** What the rows are: the array's name says, or a .npy's content (LogitRowBlocks). */
-  input: RowsInput;
+  /** int64 elements (targets only: torch's `one_hot` gives them), read as doubles; else floats. */
+  integer?: boolean;
   /** A .npz member's CRC-32 (the full reader checks it): what it must be, and that of its bytes before row 0. */
   crc?: { expected: number; head: number };
-  /** A .npz's own class names (its "classes" member), one per class: then no sibling is read. */
-  classes?: string[];
   /**
-   * Where the logits' bytes are read from, when not the file itself: a deflated member inflated in
-   * order (`start` is then an offset in the member); `ended` says, after the last row, that it
-   * inflated to exactly its declared size and no more.
+   * Where the bytes are read from, when not the file itself: a deflated member inflated in order
+   * (`start` is then an offset in the member), or a .npy beside the file; `ended` says, after the
+   * last row, that it gave exactly its declared size and no more.
    */
   source?: ChunkFile & { ended(): boolean };
 }
 
+/** Where the logits (and targets) are in the file and how they are stored. */
+export interface LogitsLayout extends RowMatrix {
+  n: number;
+  k: number;
+  /** Each sample's class index; null when `targets` gives a row of one-hot or soft targets instead. */
+  labels: Int32Array | null;
+  targets?: RowMatrix;
+  /** What the rows are: the array's name says, or a .npy's content (LogitRowBlocks). */
+  input: RowsInput;
+  /** A .npz's own class names (its "classes" member), one per class: then no sibling is read. */
+  classes?: string[];
+}
+
 const HEAD = 1 << 16;
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Which 32-bit half of an int64 in the host's order is the high one. */
+const HIGH = HOST_LITTLE_ENDIAN ? 1 : 0;
 
 /**
  * The report of `analyze FILE --summary` (summary) or of the table `analyze FILE` prints, or null.
@@ -108,32 +119,61 @@ export function streamedBinary(
   }
 }
 
-/** Reads the layout's rows into a reused block and analyses them; null when the full reader must decide. */
+/** Reads the layout's rows (and targets) into reused blocks and analyses them; null when the full reader must decide. */
 function readRows(layout: LogitsLayout, file: ChunkFile, gradientRows: number, reduction: Reduction): LogitRowBlocks | null {
-  const { k, start, littleEndian, itemSize } = layout;
-  const f = layout.source ?? file;
-  const from = 0;
-  const to = layout.n;
-  const rows = new LogitRowBlocks(to, k, layout.labels, reduction, gradientRows, layout.input);
+  const { k, n } = layout;
+  const rows = new LogitRowBlocks(n, k, layout.labels, reduction, gradientRows, layout.input);
   // About 2 MB of logits a block: rows stay in cache, and the buffer's pages are touched once.
-  const blockRows = Math.max(1, Math.min(to - from, Math.floor((1 << 18) / k)));
-  const block = new Float64Array(blockRows * k);
-  // float64 is read straight into the block's own bytes (swapped in place when big-endian).
-  const raw = itemSize === 8 ? new Uint8Array(block.buffer) : new Uint8Array(blockRows * k * 4);
-  const words = new Float32Array(raw.buffer, 0, itemSize === 4 ? blockRows * k : 0);
-  let crc = layout.crc?.head ?? 0;
-  for (let row = from; row < to; row += blockRows) {
-    const count = Math.min(blockRows, to - row);
-    const length = count * k * itemSize;
-    if (!readFully(f, raw, length, start + row * k * itemSize)) return null;
-    if (layout.crc) crc = crc32(raw.subarray(0, length), crc);
-    if (littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(raw, length, itemSize);
-    if (itemSize === 4) for (let i = 0; i < count * k; i++) block[i] = words[i];
-    if (!rows.add(block, count)) return null;
+  const blockRows = Math.max(1, Math.min(n, Math.floor((1 << 18) / k)));
+  const logits = new MatrixBlocks(layout, file, blockRows * k);
+  const targets = layout.targets && new MatrixBlocks(layout.targets, file, blockRows * k);
+  for (let row = 0; row < n; row += blockRows) {
+    const count = Math.min(blockRows, n - row);
+    const z = logits.read(row * k, count * k);
+    const y = targets?.read(row * k, count * k);
+    if (!z || y === null || !rows.add(z, count, y)) return null;
   }
-  // A damaged member, or one that inflates to more than it says, is the full reader's to report.
-  if (layout.source && !layout.source.ended()) return null;
-  return layout.crc && crc !== layout.crc.expected ? null : rows;
+  return logits.intact() && (!targets || targets.intact()) ? rows : null;
+}
+
+/** A RowMatrix's elements read a block at a time into one reused Float64Array. */
+class MatrixBlocks {
+  private readonly block: Float64Array;
+  private readonly raw: Uint8Array;
+  private readonly words: Float32Array | Int32Array | null;
+  private crc: number;
+
+  constructor(
+    private readonly m: RowMatrix,
+    private readonly file: ChunkFile,
+    size: number,
+  ) {
+    this.block = new Float64Array(size);
+    // float64 is read straight into the block's own bytes (swapped in place when big-endian).
+    const direct = m.itemSize === 8 && !m.integer;
+    this.raw = direct ? new Uint8Array(this.block.buffer) : new Uint8Array(size * m.itemSize);
+    this.words = direct ? null : m.integer ? new Int32Array(this.raw.buffer) : new Float32Array(this.raw.buffer);
+    this.crc = m.crc?.head ?? 0;
+  }
+
+  /** `count` elements from element `at` on, or null when the file ends first. */
+  read(at: number, count: number): Float64Array | null {
+    const { m, raw, block, words } = this;
+    const length = count * m.itemSize;
+    if (!readFully(m.source ?? this.file, raw, length, m.start + at * m.itemSize)) return null;
+    if (m.crc) this.crc = crc32(raw.subarray(0, length), this.crc);
+    if (m.littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(raw, length, m.itemSize);
+    if (words instanceof Float32Array) for (let i = 0; i < count; i++) block[i] = words[i];
+    // int64 as two 32-bit halves (the host is little-endian, or was swapped to it): exact below 2^53.
+    else if (words) for (let i = 0; i < count; i++) block[i] = words[2 * i + HIGH] * 4294967296 + (words[2 * i + 1 - HIGH] >>> 0);
+    return block;
+  }
+
+  /** After the last row: a damaged member, or one that inflates to more than it says, is the full reader's to report. */
+  intact(): boolean {
+    const { m } = this;
+    return (!m.source || m.source.ended()) && (!m.crc || this.crc === m.crc.expected);
+  }
 }
 
 function readFully(f: ChunkFile, into: Uint8Array, length: number, position: number): boolean {
@@ -154,85 +194,153 @@ function swapBytes(b: Uint8Array, length: number, size: number): void {
     }
 }
 
-/** A .npy header's N × K float matrix in C order (n ≥ 1, k ≥ 2) and how its values are stored, or null. */
-function floatMatrix(h: NpyHeader): Pick<LogitsLayout, 'n' | 'k' | 'itemSize' | 'littleEndian'> | null {
-  const m = /^([<>=])f([48])$/.exec(h.dtype);
-  if (!m || h.fortranOrder || h.shape.length !== 2) return null;
-  const [n, k] = h.shape;
-  if (n < 1 || k < 2) return null;
-  return { n, k, itemSize: Number(m[2]) as 4 | 8, littleEndian: m[1] === '<' || (m[1] === '=' && HOST_LITTLE_ENDIAN) };
+/** How elements of NumPy's `descr` are read: float32 or float64, and int64 for `targets` (one-hot rows); else null. */
+function elementOf(descr: string, targets = false): Pick<RowMatrix, 'itemSize' | 'littleEndian' | 'integer'> | null {
+  const m = /^([<>=])([fi])([48])$/.exec(descr);
+  if (!m || (m[2] === 'i' && !(targets && m[3] === '8'))) return null;
+  const littleEndian = m[1] === '<' || (m[1] === '=' && HOST_LITTLE_ENDIAN);
+  return { itemSize: Number(m[3]) as 4 | 8, littleEndian, ...(m[2] === 'i' && { integer: true }) };
 }
 
-/** A 2-D float .npy (C order) with its labels from the first sibling the full reader would try, or null. */
+/** A .npy header's N × K matrix in C order (n ≥ 1, k ≥ 2) of elementOf's elements, or null. */
+function storedMatrix(h: NpyHeader, targets = false): (Pick<LogitsLayout, 'n' | 'k'> & ReturnType<typeof elementOf> & {}) | null {
+  const element = elementOf(h.dtype, targets);
+  if (!element || h.fortranOrder || h.shape.length !== 2) return null;
+  const [n, k] = h.shape;
+  if (n < 1 || k < 2) return null;
+  return { n, k, ...element };
+}
+
+/** A .npy read whole (a file beside the logits) as the source of its rows. */
+function bytesSource(bytes: Uint8Array): ChunkFile & { ended(): boolean } {
+  return {
+    size: bytes.length,
+    read: (into, at, length, position) => {
+      const part = bytes.subarray(position, position + length);
+      into.set(part, at);
+      return part.length;
+    },
+    close: () => {},
+    ended: () => true,
+  };
+}
+
+/**
+ * A 2-D float .npy (C order) with its labels, or its N × K one-hot or soft targets, from the first
+ * sibling the full reader would try, or null.
+ */
 function npyLayout(file: string, f: ChunkFile, readSibling: ReadSibling): LogitsLayout | null {
   const h = readNpyHeader(readAt(f, 0, Math.min(HEAD, f.size)), file);
-  const matrix = floatMatrix(h);
-  if (!matrix) return null;
+  const matrix = storedMatrix(h);
+  if (!matrix || matrix.integer) return null;
   const { n, k, itemSize } = matrix;
   if (h.dataStart + n * k * itemSize > f.size) return null;
   const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
   for (const name of npySiblingCandidates(base, 'labels')) {
     const bytes = readSibling(name);
     if (!bytes) continue;
-    // The first sibling there is must be the labels: otherwise the full reader decides which.
+    // The first sibling there is must be the labels or the targets: otherwise the full reader decides which.
+    const sibling = readNpyHeader(bytes.subarray(0, Math.min(HEAD, bytes.length)), name);
+    const rows = storedMatrix(sibling, true);
+    if (rows) {
+      const fits = rows.n === n && rows.k === k && sibling.dataStart + sibling.dataBytes === bytes.length;
+      const targets = { ...rows, start: sibling.dataStart, source: bytesSource(bytes) };
+      return fits ? { ...matrix, start: h.dataStart, labels: null, targets, input: 'by content' } : null;
+    }
     const labels = labelsOf(readNpy(bytes, name), n, k);
     return labels && { ...matrix, start: h.dataStart, labels, input: 'by content' };
   }
   return null;
 }
 
-/** Exactly two tensors, "logits" or "probabilities" (F64/F32, N × K) and "labels" (N), no metadata; else null. */
+/** safetensors' dtypes read here, as NumPy's descr (elementOf). */
+const SAFETENSORS_DESCR: Record<string, string> = { F64: '<f8', F32: '<f4', I64: '<i8' };
+
+/**
+ * Exactly two tensors, "logits" or "probabilities" (F64/F32, N × K) and "labels" (N) or "targets"
+ * (F64/F32/I64, N × K), no metadata; else null.
+ */
 function safetensorsLayout(file: string, f: ChunkFile): LogitsLayout | null {
   const source: ByteSource = { size: f.size, read: (offset, length) => readAt(f, offset, Math.max(0, Math.min(length, f.size - offset))) };
   const h = readSafetensorsHeader(source, file);
   if (h.metadata !== null || h.tensors.length !== 2) return null;
   const logits = h.tensors.find((t) => t.name === 'logits' || t.name === 'probabilities');
-  const labelInfo = h.tensors.find((t) => t.name === 'labels');
-  if (!logits || !labelInfo || (logits.dtype !== 'F64' && logits.dtype !== 'F32') || logits.shape.length !== 2) return null;
+  const element = logits && elementOf(SAFETENSORS_DESCR[logits.dtype] ?? '');
+  if (!logits || !element || element.integer || logits.shape.length !== 2) return null;
   const [n, k] = logits.shape;
-  if (n < 1 || k < 2 || labelInfo.shape.length !== 1 || logits.end > f.size) return null;
-  const labels = labelsOf(readSafetensorsTensor(source, labelInfo, file), n, k);
+  if (n < 1 || k < 2 || logits.end > f.size) return null;
   const input = logits.name === 'logits' ? 'logits' : 'probabilities';
-  return labels && { n, k, start: logits.begin, itemSize: logits.dtype === 'F64' ? 8 : 4, littleEndian: true, labels, input };
+  const layout = { n, k, start: logits.begin, ...element, input } as const;
+  const targetInfo = h.tensors.find((t) => t.name === 'targets');
+  if (targetInfo) {
+    const rows = elementOf(SAFETENSORS_DESCR[targetInfo.dtype] ?? '', true);
+    const fits = targetInfo.shape.length === 2 && targetInfo.shape[0] === n && targetInfo.shape[1] === k && targetInfo.end <= f.size;
+    return rows && fits ? { ...layout, labels: null, targets: { ...rows, start: targetInfo.begin } } : null;
+  }
+  const labelInfo = h.tensors.find((t) => t.name === 'labels');
+  if (!labelInfo || labelInfo.shape.length !== 1) return null;
+  const labels = labelsOf(readSafetensorsTensor(source, labelInfo, file), n, k);
+  return labels && { ...layout, labels };
 }
 
 /**
  * An .npz (np.savez or np.savez_compressed, and `gl.save` of the Python package) of members
- * "logits.npy" (a 2-D float C-order array, nothing after it), "labels.npy" and, optionally,
- * "classes.npy" (a string per class, as `gl.save(..., classes=names)` writes), each stored or
- * deflated; else null. A deflated logits member is inflated in order as its rows are read, never
- * whole. The labels' and classes' CRC-32s are checked here, the logits' as readRows reads them.
+ * "logits.npy" (a 2-D float C-order array, nothing after it), "labels.npy" or a stored
+ * "targets.npy" (N × K, float or int64) and, optionally, "classes.npy" (a string per class, as
+ * `gl.save(..., classes=names)` writes), each stored or deflated; else null. A deflated logits
+ * member is inflated in order as its rows are read, never whole. The labels' and classes' CRC-32s
+ * are checked here, the logits' and targets' as readRows reads them.
  */
 function npzLayout(f: ChunkFile): LogitsLayout | null {
   const members = zipMembers(f);
   const logits = members?.find((m) => m.name === 'logits.npy' || m.name === 'probabilities.npy');
   const labelMember = members?.find((m) => m.name === 'labels.npy');
+  const targetMember = members?.find((m) => m.name === 'targets.npy');
   const classMember = members?.find((m) => m.name === 'classes.npy');
-  if (!members || members.length !== (classMember ? 3 : 2) || !logits || !labelMember) return null;
+  if (!members || members.length !== (classMember ? 3 : 2) || !logits || !(labelMember ?? targetMember)) return null;
   // The full reader inflates at most this much of an archive's arrays together.
   if (members.reduce((total, m) => total + m.size, 0) > DEFAULT_MAX_FILE_BYTES) return null;
-  const source = logits.method === 8 ? inflatedMember(f, logits) : undefined;
-  const memberStart = source ? 0 : logits.dataStart;
-  const head = readAt(source ?? f, memberStart, Math.min(HEAD, logits.size));
-  const h = readNpyHeader(head, logits.name);
-  const matrix = floatMatrix(h);
-  if (!matrix) return null;
-  const { n, k, itemSize } = matrix;
-  if (h.dataStart + n * k * itemSize !== logits.size) return null;
-  const labelBytes = wholeArray(f, labelMember);
-  const labels = labelBytes && labelsOf(readNpy(labelBytes, 'labels.npy'), n, k);
+  const matrix = memberMatrix(f, logits);
+  if (!matrix || matrix.integer) return null;
+  const { n, k } = matrix;
   const classes = classMember ? classNamesOf(f, classMember, k) : undefined;
-  if (!labels || classes === null) return null;
-  const crc = { expected: logits.crc, head: crc32(head.subarray(0, h.dataStart)) };
-  // The rows are read from the header's end on: the inflater goes on from where the head's read left it.
+  if (classes === null) return null;
   const input = logits.name === 'logits.npy' ? 'logits' : 'probabilities';
-  return { ...matrix, start: memberStart + h.dataStart, labels, input, crc, ...(classes && { classes }), ...(source && { source }) };
+  const layout = { ...matrix, input, ...(classes && { classes }) } as const;
+  if (targetMember) {
+    // A deflated one is the full reader's: inflated by fflate beside the logits, 10⁴ × 10³ one-hot
+    // targets took 2.6 s where the full reader's zlib takes 1.8 s.
+    if (targetMember.method !== 0) return null;
+    const targets = memberMatrix(f, targetMember, true);
+    return targets?.n === n && targets.k === k ? { ...layout, labels: null, targets } : null;
+  }
+  const labelBytes = wholeArray(f, labelMember!);
+  const labels = labelBytes && labelsOf(readNpy(labelBytes, 'labels.npy'), n, k);
+  return labels && { ...layout, labels };
 }
 
 /**
- * A `torch.save({'logits': z, 'labels': y})` file (or 'probabilities'): a zip of stored members
- * whose data.pkl holds exactly those two tensors, the first a contiguous 2-D float32/float64
- * storage read in place, the labels whole; little-endian. Else null.
+ * A member's N × K array (elementOf's elements, C order, nothing after it) as rows to read: a
+ * stored member in place, a deflated one inflated in order as its rows are read, its CRC-32
+ * checked as they are; else null.
+ */
+function memberMatrix(f: ChunkFile, member: ZipMember, targets = false): (RowMatrix & { n: number; k: number }) | null {
+  const source = member.method === 8 ? inflatedMember(f, member) : undefined;
+  const memberStart = source ? 0 : member.dataStart;
+  const head = readAt(source ?? f, memberStart, Math.min(HEAD, member.size));
+  const h = readNpyHeader(head, member.name);
+  const matrix = storedMatrix(h, targets);
+  if (!matrix || h.dataStart + matrix.n * matrix.k * matrix.itemSize !== member.size) return null;
+  const crc = { expected: member.crc, head: crc32(head.subarray(0, h.dataStart)) };
+  // The rows are read from the header's end on: the inflater goes on from where the head's read left it.
+  return { ...matrix, start: memberStart + h.dataStart, crc, ...(source && { source }) };
+}
+
+/**
+ * A `torch.save({'logits': z, 'labels': y})` file (or 'probabilities'; or 'targets', N × K): a zip
+ * of stored members whose data.pkl holds exactly those two tensors, the first a contiguous 2-D
+ * float32/float64 storage read in place, the labels whole, the targets (float or int64) in place
+ * as the logits; little-endian. Else null.
  */
 function torchLayout(f: ChunkFile): LogitsLayout | null {
   const members = zipMembers(f);
@@ -247,21 +355,36 @@ function torchLayout(f: ChunkFile): LogitsLayout | null {
   });
   if (!(root instanceof PyDict) || root.map.size !== 2) return null;
   const key = root.map.has('logits') ? 'logits' : 'probabilities';
-  const rows = root.map.get(key);
+  const matrix = tensorMatrix(root.map.get(key), member);
+  if (!matrix || matrix.integer) return null;
+  const { n, k } = matrix;
+  if (root.map.has('targets')) {
+    const targets = tensorMatrix(root.map.get('targets'), member, true);
+    return targets?.n === n && targets.k === k ? { ...matrix, labels: null, targets, input: key } : null;
+  }
   const labelTensor = root.map.get('labels');
-  if (!(rows instanceof PyTensor) || !(labelTensor instanceof PyTensor) || rows.size.length !== 2) return null;
-  const [n, k] = rows.size;
-  const info = storageInfo(rows.storage.kind);
-  const data = member(`data/${rows.storage.key}`);
-  if (n < 1 || k < 2 || (info?.size !== 8 && info?.size !== 4) || !data || data.method !== 0) return null;
-  if (rows.stride[0] !== k || rows.stride[1] !== 1 || !(rows.offset >= 0) || (rows.offset + n * k) * info.size > data.size) return null;
+  if (!(labelTensor instanceof PyTensor)) return null;
   const labelData = member(`data/${labelTensor.storage.key}`);
   if (!labelData || labelData.size > MAX_SMALL_MEMBER_BYTES) return null;
   const raw = memberBytes(f, labelData);
   const labels = raw && labelsOf(materialize(labelTensor, raw, false, 'labels'), n, k);
-  if (!labels) return null;
-  const itemSize = info.size as 4 | 8;
-  return { n, k, itemSize, littleEndian: true, start: data.dataStart + rows.offset * itemSize, labels, input: key };
+  return labels && { ...matrix, labels, input: key };
+}
+
+/** A contiguous 2-D tensor (n ≥ 1, k ≥ 2) of elementOf's elements in a stored member, as rows read in place; else null. */
+function tensorMatrix(
+  t: unknown,
+  member: (name: string) => ZipMember | undefined,
+  targets = false,
+): (RowMatrix & { n: number; k: number }) | null {
+  if (!(t instanceof PyTensor) || t.size.length !== 2) return null;
+  const [n, k] = t.size;
+  const info = storageInfo(t.storage.kind);
+  const element = info && elementOf(info.descr, targets);
+  const data = member(`data/${t.storage.key}`);
+  if (n < 1 || k < 2 || !element || !data || data.method !== 0) return null;
+  if (t.stride[0] !== k || t.stride[1] !== 1 || !(t.offset >= 0) || (t.offset + n * k) * element.itemSize > data.size) return null;
+  return { n, k, ...element, start: data.dataStart + t.offset * element.itemSize };
 }
 
 /** Largest labels or "classes" member read here (as a classes.txt beside a file is capped): beyond it, the full reader. */

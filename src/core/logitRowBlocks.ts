@@ -1,6 +1,6 @@
 /**
- * A binary logits file (.npy / .safetensors of float logits with class-index labels) analysed a
- * block of rows at a time (issue 22): the rows arrive in a reused block (the file's own bytes when
+ * A binary logits file (.npy / .safetensors of float logits with class-index labels, or with
+ * one-hot or soft target rows beside them) analysed a block of rows at a time (issue 22): the rows arrive in a reused block (the file's own bytes when
  * they are aligned little-endian float64) and nothing n × k is ever allocated. What the CLI's
  * summary and table print comes out the same bits as the full path's: every per-sample loss and
  * prediction goes through `summarizeClassification`, the losses are summed in file order, and the
@@ -14,9 +14,9 @@
  * Rows of probabilities (an array named so, or a .npy whose rows are all distributions) go the same
  * way with input 'probabilities': every row must be a distribution, as the full reader checks it.
  */
-import { softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
+import { softmaxCrossEntropyGradient, softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
 import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
-import { labelledLogits } from './dataset';
+import { labelledLogits, type ClassificationData } from './dataset';
 import { derivedLogitGradientRow } from './derivedRows';
 import { summarizeClassification } from './lossSummary';
 import { isDistribution } from './summaryRows';
@@ -45,10 +45,14 @@ export class LogitRowBlocks {
   private boundTotal = 0;
   private readonly logK: number;
 
+  /**
+   * `labels`: each sample's class index; null when each block comes with its rows of targets
+   * (one-hot or soft, `add`'s `targets`) instead.
+   */
   constructor(
     readonly rows: number,
     readonly k: number,
-    readonly labels: Int32Array,
+    readonly labels: Int32Array | null,
     readonly reduction: Reduction,
     readonly gradientRows = 0,
     input: RowsInput = 'logits',
@@ -64,38 +68,29 @@ export class LogitRowBlocks {
     return this.as ?? 'logits';
   }
 
-  /** The next `count` rows, row-major in `block`; false when the full reader would decide otherwise. */
-  add(block: Float64Array, count: number): boolean {
+  /**
+   * The next `count` rows, row-major in `block` (and their targets' rows in `targets`, when there
+   * are no labels); false when the full reader would decide otherwise.
+   */
+  add(block: Float64Array, count: number, targets?: Float64Array): boolean {
     const { k, n: at, labels } = this;
-    if (at + count > this.rows) return false;
+    if (at + count > this.rows || !labels !== !!targets) return false;
     if (this.as === null) this.as = everyRowADistribution(block, count, k) ? 'probabilities' : 'logits';
-    if (this.as === 'probabilities') return this.addProbabilities(block, count);
+    if (targets) return this.addWithTargets(block, count, targets);
+    if (this.as === 'probabilities') return this.addProbabilities(block, count, labels!);
     for (let i = 0; i < count; i++) {
       const base = i * k;
-      const label = labels[at + i];
+      const label = labels![at + i];
       if (!(label >= 0 && label < k)) return false;
-      let max = -Infinity;
-      let s = 0;
-      let distribution = this.allDistributions;
-      for (let j = base; j < base + k; j++) {
-        const v = block[j];
-        // v − v is 0 for finite v only: one test for NaN and ±∞.
-        if (v - v !== 0) return false;
-        if (v > max) max = v;
-        if (distribution) {
-          if (!(v >= 0 && v <= 1)) distribution = false;
-          s += v;
-        }
-      }
-      if (distribution && Math.abs(s - 1) > DEFAULT_SUM_TOLERANCE) distribution = false;
-      this.allDistributions = distribution;
+      const max = this.finiteRowMax(block, base);
+      if (Number.isNaN(max)) return false;
       const bound = 0 + (max - block[base + label]) + this.logK;
       this.boundTotal += bound;
       if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
     }
     const values = block.length === count * k ? block : block.subarray(0, count * k);
-    const rowLabels = labels.subarray(at, at + count);
-    this.summarize(values, rowLabels, count);
+    const rowLabels = labels!.subarray(at, at + count);
+    this.summarize(labelledLogits(values, rowLabels, count, k));
     const wanted = Math.min(count, this.gradientRows - at);
     if (wanted > 0) {
       // With 'sum' the kernel's scale is 1 (x · 1 = x exactly); × the whole file's scale after is
@@ -109,18 +104,41 @@ export class LogitRowBlocks {
   }
 
   /**
+   * The largest logit of the row at `base`, NaN when one is not finite; notes whether every row so
+   * far is a distribution (probabilityLike).
+   */
+  private finiteRowMax(block: Float64Array, base: number): number {
+    let max = -Infinity;
+    let s = 0;
+    let distribution = this.allDistributions;
+    for (let j = base; j < base + this.k; j++) {
+      const v = block[j];
+      // v − v is 0 for finite v only: one test for NaN and ±∞.
+      if (v - v !== 0) return NaN;
+      if (v > max) max = v;
+      if (distribution) {
+        if (!(v >= 0 && v <= 1)) distribution = false;
+        s += v;
+      }
+    }
+    if (distribution && Math.abs(s - 1) > DEFAULT_SUM_TOLERANCE) distribution = false;
+    this.allDistributions = distribution;
+    return max;
+  }
+
+  /**
    * Rows of probabilities: each a distribution (else the full reader reports it, or, for a .npy,
    * takes the array for logits), each label in range; ∂L/∂z = (p − y)·scale of the rows the table shows.
    */
-  private addProbabilities(block: Float64Array, count: number): boolean {
-    const { k, n: at, labels } = this;
+  private addProbabilities(block: Float64Array, count: number, labels: Int32Array): boolean {
+    const { k, n: at } = this;
     for (let i = 0; i < count; i++) {
       const label = labels[at + i];
       if (!(label >= 0 && label < k) || !finiteDistribution(block, i * k, k)) return false;
     }
     const values = block.length === count * k ? block : block.subarray(0, count * k);
     const rowLabels = labels.subarray(at, at + count);
-    this.summarize(values, rowLabels, count);
+    this.summarize(labelledLogits(values, rowLabels, count, k));
     const targets = { labels: rowLabels, targets: null };
     for (let i = 0; i < Math.min(count, this.gradientRows - at); i++)
       this.gradients.push(derivedLogitGradientRow(targets, k, this.scale(), i, values.slice(i * k, (i + 1) * k), new Float64Array(k)));
@@ -128,12 +146,76 @@ export class LogitRowBlocks {
     return true;
   }
 
+  /**
+   * Rows with their one-hot or soft targets: each target row a distribution, as the full reader
+   * checks it (checkDistributionRows), each logit finite and the loss's bound finite
+   * (logitLossIsFinite: Σ_y≠0 y·(max − z) + Σy·log K); or each probability row a distribution.
+   * ∂L/∂z of the rows the table shows: the kernel's with 'sum' × the file's scale, or (p − y)·scale.
+   */
+  private addWithTargets(block: Float64Array, count: number, targets: Float64Array): boolean {
+    const { k } = this;
+    for (let i = 0; i < count; i++) {
+      const base = i * k;
+      if (!finiteDistribution(targets, base, k)) return false;
+      if (this.as === 'probabilities') {
+        if (!finiteDistribution(block, base, k)) return false;
+        continue;
+      }
+      const max = this.finiteRowMax(block, base);
+      if (Number.isNaN(max)) return false;
+      let bound = 0;
+      let ySum = 0;
+      for (let j = base; j < base + k; j++) {
+        const y = targets[j];
+        if (y !== 0) {
+          bound += y * (max - block[j]);
+          ySum += y;
+        }
+      }
+      bound += ySum * this.logK;
+      this.boundTotal += bound;
+      if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
+    }
+    const values = block.subarray(0, count * k);
+    const rowTargets = targets.subarray(0, count * k);
+    this.summarize({
+      task: 'classification',
+      input: this.input,
+      n: count,
+      k,
+      values,
+      labels: null,
+      targets: rowTargets,
+      classes: null,
+      spans: [],
+    });
+    const wanted = Math.min(count, this.gradientRows - this.n);
+    const scale = this.scale();
+    if (wanted > 0 && this.as === 'logits') {
+      const g = softmaxCrossEntropyGradient(values.subarray(0, wanted * k), rowTargets.subarray(0, wanted * k), wanted, k, 'sum').gradient;
+      for (let i = 0; i < wanted; i++) this.gradients.push(g.slice(i * k, (i + 1) * k).map((v) => v * scale));
+    } else
+      for (let i = 0; i < wanted; i++)
+        this.gradients.push(
+          derivedLogitGradientRow(
+            { labels: null, targets: rowTargets },
+            k,
+            scale,
+            i,
+            values.slice(i * k, (i + 1) * k),
+            new Float64Array(k),
+          ),
+        );
+    this.n += count;
+    return true;
+  }
+
   /** Each row's loss and prediction, as summarizeClassification gives them for the whole file. */
-  private summarize(values: Float64Array, rowLabels: Int32Array, count: number): void {
-    const s = summarizeClassification({ ...labelledLogits(values, rowLabels, count, this.k), input: this.input });
+  private summarize(rows: ClassificationData): void {
+    const s = summarizeClassification({ ...rows, input: this.input });
     this.losses.set(s.losses, this.n);
     this.predicted.set(s.predicted, this.n);
-    for (let i = 0; i < count; i++) if (s.predicted[i] === rowLabels[i]) this.hits++;
+    for (let i = 0; i < rows.n; i++) if (s.predicted[i] === s.actual[i]) this.hits++;
   }
 
   /** True when rows read as logits were every one a probability distribution (the .npy reader would say probabilities). */

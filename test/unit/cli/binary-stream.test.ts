@@ -641,3 +641,221 @@ function probabilities(n: number, k: number, seed: number) {
   p[(labels[0] + 1) % k] = 1;
   return { p, labels };
 }
+
+/** One-hot rows of `labels` (K classes), or label-smoothed ones (1 − ε on the label, ε/K added to every class). */
+function targetRows(labels: Int32Array, k: number, smoothing = 0): Float64Array {
+  const y = new Float64Array(labels.length * k);
+  for (let i = 0; i < labels.length; i++) {
+    for (let j = 0; j < k; j++) y[i * k + j] = smoothing / k;
+    y[i * k + labels[i]] += 1 - smoothing;
+  }
+  return y;
+}
+
+/** A .npy of whole numbers as int64 ('<i8'), as `F.one_hot` and `np.eye(..., dtype=int)` give them. */
+function int64Npy(values: Float64Array, shape: number[]): Uint8Array {
+  const header = `{'descr': '<i8', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
+  const padded = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
+  const bytes = new Uint8Array(10 + padded.length + values.length * 8);
+  bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length & 0xff, padded.length >> 8]);
+  bytes.set(new TextEncoder().encode(padded), 10);
+  const view = new DataView(bytes.buffer, 10 + padded.length);
+  values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+  return bytes;
+}
+
+/** A .safetensors of raw little-endian tensors in order (any dtype; writeSafetensors writes F64 and I32 only). */
+function rawSafetensors(tensors: { name: string; dtype: string; shape: number[]; bytes: Uint8Array }[]): Uint8Array {
+  const header: Record<string, unknown> = {};
+  let offset = 0;
+  for (const t of tensors) {
+    header[t.name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, offset + t.bytes.length] };
+    offset += t.bytes.length;
+  }
+  let text = JSON.stringify(header);
+  text += ' '.repeat((8 - (text.length % 8)) % 8);
+  const length = new Uint8Array(8);
+  new DataView(length.buffer).setBigUint64(0, BigInt(text.length), true);
+  return concatBytes([length, new TextEncoder().encode(text), ...tensors.map((t) => t.bytes)]);
+}
+
+/** The .npy's data bytes (its header cut off). */
+const dataOf = (npy: Uint8Array) => npy.subarray(npy.indexOf(0x0a) + 1);
+
+describe('binary logits with one-hot or soft targets streamed', () => {
+  test('the loss and the table rows are the core analysis of the same data, bit for bit, and −Σ y log softmax(z)', () => {
+    const { z, labels } = logits(300, 1000, 81);
+    const y = targetRows(labels, 1000, 0.1);
+    const dir = folder({ 's.npz': writeNpz({ logits: { data: z, shape: [300, 1000] }, targets: { data: y, shape: [300, 1000] } }) });
+    const path = join(dir, 's.npz');
+    assert.equal(same(path), true);
+    const report = streamedBinary(path, pieces(1 << 30), () => null, 'mean', false)!;
+    const a = analyze(loadTensorFile(readRegularFile(path, 1 << 30), path).dataset!);
+    assert.ok(a.task === 'classification');
+    assert.equal(report.loss, a.loss);
+    assert.deepEqual(Array.from(report.losses as Float64Array), Array.from(a.losses));
+    assert.deepEqual(Array.from(report.predicted as Int32Array), Array.from(a.predicted));
+    (report.logitGradient as number[][]).forEach((row, i) =>
+      assert.deepEqual(row, Array.from(a.logitGradient.subarray(i * 1000, (i + 1) * 1000)), `row ${i}`),
+    );
+    // The formula: −Σ_j y_j log softmax(z)_j, with Math.exp, averaged; the gradient row (p − y)/N.
+    let total = 0;
+    for (let i = 0; i < 300; i++) {
+      const row = z.subarray(i * 1000, (i + 1) * 1000);
+      const max = Math.max(...row);
+      const logSum = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+      for (let j = 0; j < 1000; j++) total -= y[i * 1000 + j] * (row[j] - logSum);
+    }
+    assert.ok(Math.abs((report.loss as number) - total / 300) < 1e-12 * (total / 300));
+    const g0 = (report.logitGradient as number[][])[0];
+    const max0 = Math.max(...z.subarray(0, 1000));
+    const sum0 = z.subarray(0, 1000).reduce((s, v) => s + Math.exp(v - max0), 0);
+    g0.forEach((g, j) => assert.ok(Math.abs(g - (Math.exp(z[j] - max0) / sum0 - y[j]) / 300) < 1e-15, `∂L/∂z[0][${j}]`));
+    assert.ok(Math.abs(g0.reduce((s, v) => s + v, 0)) < 1e-15, 'a row of ∂L/∂z sums to 0');
+  });
+
+  test('.npy with X_targets.npy or targets.npy beside it; .npz, .safetensors of float and int64 targets; probabilities', () => {
+    const { z, labels } = logits(61, 7, 82);
+    const onehot = targetRows(labels, 7);
+    const soft = targetRows(labels, 7, 0.2);
+    const { p } = probabilities(61, 7, 83);
+    const f32 = (values: Float64Array) => dataOf(npyBytes(values, [values.length], '<f4'));
+    const cases: Record<string, Record<string, Uint8Array | string>> = {
+      'x.npy': { 'x.npy': writeNpy(z, [61, 7]), 'x_targets.npy': writeNpy(soft, [61, 7]) },
+      'f4.npy': {
+        'f4.npy': npyBytes(z, [61, 7], '>f4'),
+        'targets.npy': npyBytes(onehot, [61, 7], '<f4'),
+        'classes.txt': 'a\nb\nc\nd\ne\nf\ng\n',
+      },
+      'i8.npy': { 'i8.npy': writeNpy(z, [61, 7]), 'i8_targets.npy': int64Npy(onehot, [61, 7]) },
+      'p.npy': { 'p.npy': writeNpy(p, [61, 7]), 'p_targets.npy': writeNpy(soft, [61, 7]) },
+      'i8.npz': { 'i8.npz': storedNpz({ logits: npyBytes(z, [61, 7], '<f4'), targets: int64Npy(onehot, [61, 7]) }) },
+      'be.npz': { 'be.npz': storedNpz({ targets: npyBytes(soft, [61, 7], '>f8'), logits: npyBytes(z, [61, 7], '>f8') }) },
+      'p.npz': { 'p.npz': writeNpz({ probabilities: { data: p, shape: [61, 7] }, targets: { data: soft, shape: [61, 7] } }) },
+      'named.npz': {
+        'named.npz': storedNpz({
+          logits: writeNpy(z, [61, 7]),
+          targets: writeNpy(onehot, [61, 7]),
+          classes: stringsNpy(['a', 'b', 'c', 'd', 'e', 'f', 'g']),
+        }),
+      },
+      'i8.safetensors': {
+        'i8.safetensors': rawSafetensors([
+          { name: 'logits', dtype: 'F32', shape: [61, 7], bytes: f32(z) },
+          { name: 'targets', dtype: 'I64', shape: [61, 7], bytes: dataOf(int64Npy(onehot, [61, 7])) },
+        ]),
+      },
+      'p.safetensors': {
+        'p.safetensors': writeSafetensors({ targets: { data: soft, shape: [61, 7] }, probabilities: { data: p, shape: [61, 7] } }),
+      },
+    };
+    for (const [name, files] of Object.entries(cases)) {
+      const path = join(folder(files), name);
+      assert.equal(same(path), true, name);
+      assert.match(run(['analyze', path, '--summary']).stdout, name.startsWith('p.') ? /from probabilities/ : /from logits/, name);
+    }
+  });
+
+  test('torch.save of logits and F.one_hot (int64) or soft targets: PyTorch’s own cross_entropy', () => {
+    const pt = (name: string) => join(import.meta.dirname, '../../fixtures/formats/pt', name);
+    const expected = JSON.parse(new TextDecoder().decode(readRegularFile(pt('streamed_soft.expected.json'), 1 << 20))) as Record<
+      string,
+      number
+    >;
+    for (const [name, loss] of Object.entries(expected)) {
+      assert.equal(same(pt(name)), true, name);
+      const report = JSON.parse(run(['analyze', pt(name), '--summary', '--json']).stdout) as { loss: number };
+      assert.ok(Math.abs(report.loss - loss) < 1e-12 * loss, `${name}: ${report.loss} vs PyTorch ${loss}`);
+    }
+    assert.equal(same(pt('streamed_soft_sum.pt')), false);
+    assert.match(
+      run(['analyze', pt('streamed_soft_sum.pt'), '--summary']).stderr,
+      /target 1\.01666\d* in sample 17 \(class 0\) is outside \[0, 1\]/,
+    );
+  });
+
+  test('targets the fast path hands to the full reader give its messages', () => {
+    const { z, labels } = logits(61, 7, 84);
+    const soft = targetRows(labels, 7, 0.2);
+    const edited = (edit: (y: Float64Array) => void) => {
+      const y = Float64Array.from(soft);
+      edit(y);
+      return y;
+    };
+    const npz = (targets: Uint8Array, extra: Record<string, Uint8Array> = {}) => ({
+      'x.npz': storedNpz({ logits: writeNpy(z, [61, 7]), targets, ...extra }),
+    });
+    const cases: Record<string, Record<string, Uint8Array>> = {
+      'a row summing to 1.1': npz(
+        writeNpy(
+          edited((y) => (y[40 * 7 + 3] += 0.1)),
+          [61, 7],
+        ),
+      ),
+      'a negative target': npz(
+        writeNpy(
+          edited((y) => ((y[5 * 7] = -0.01), (y[5 * 7 + 1] += 0.01))),
+          [61, 7],
+        ),
+      ),
+      'a NaN target': npz(
+        writeNpy(
+          edited((y) => (y[60 * 7 + 6] = NaN)),
+          [61, 7],
+        ),
+      ),
+      'rows of another width': npz(writeNpy(soft.subarray(0, 61 * 6), [61, 6])),
+      'fewer rows': npz(writeNpy(soft.subarray(0, 60 * 7), [60, 7])),
+      'labels and targets': npz(writeNpy(soft, [61, 7]), { labels: writeNpy(labels, [61]) }),
+      'int32 targets': npz(writeNpy(Int32Array.from(targetRows(labels, 7)), [61, 7])),
+      'deflated targets': {
+        'x.npz': writeNpz({ logits: { data: z, shape: [61, 7] }, targets: { data: soft, shape: [61, 7] } }, { compress: true }),
+      },
+      // Rows that are no distribution beside logits: the .npy reader reads them as a regression's targets.
+      'a regression beside a .npy': { 'x.npy': writeNpy(z, [61, 7]), 'x_targets.npy': writeNpy(z, [61, 7]) },
+      'a NaN logit': npz(writeNpy(soft, [61, 7]), {}),
+    };
+    const nan = Float64Array.from(z);
+    nan[3 * 7 + 2] = NaN;
+    cases['a NaN logit'] = { 'x.npz': storedNpz({ logits: writeNpy(nan, [61, 7]), targets: writeNpy(soft, [61, 7]) }) };
+    for (const [what, files] of Object.entries(cases)) {
+      const path = join(folder(files), Object.keys(files)[0]);
+      assert.equal(same(path), false, what);
+    }
+    const summary = (files: Record<string, Uint8Array>) => run(['analyze', join(folder(files), 'x.npz'), '--summary']);
+    assert.match(summary(cases['a row summing to 1.1']).stderr, /targets in sample 40 sum to 1\.1/);
+    assert.match(summary(cases['a negative target']).stderr, /target -0\.01 in sample 5 \(class 0\) is outside \[0, 1\]/);
+  });
+
+  test('fuzzing: 150 seeded byte mutations of the arrays of a stored .npz of logits and targets, and 150 of the archive, give the full reader output', () => {
+    const { z, labels } = logits(9, 4, 85);
+    const arrays = { logits: writeNpy(z, [9, 4]), targets: int64Npy(targetRows(labels, 4), [9, 4]) };
+    const rand = seededUniform(86);
+    const taken = [0, 0];
+    const mutate = (bytes: Uint8Array, from: number, to: number) => {
+      for (let m = 0; m < 1 + Math.floor(rand() * 2); m++) {
+        const at = from + Math.floor(rand() * (to - from));
+        bytes[at] = rand() < 0.5 ? Math.floor(rand() * 256) : bytes[at] ^ (1 << Math.floor(rand() * 8));
+      }
+      return bytes;
+    };
+    for (let round = 0; round < 300; round++) {
+      let bytes: Uint8Array;
+      if (round % 2) bytes = mutate(storedNpz(arrays), 0, storedNpz(arrays).length);
+      else {
+        // A header or a value of either array, the archive (and its CRC-32s) made after: a target 2,
+        // a logit NaN, another shape or dtype.
+        const which = rand() < 0.5 ? 'logits' : 'targets';
+        const changed = mutate(Uint8Array.from(arrays[which]), rand() < 0.3 ? 0 : 128, arrays[which].length);
+        bytes = storedNpz({ ...arrays, [which]: changed });
+      }
+      const path = join(folder({ 'm.npz': bytes }), 'm.npz');
+      for (const flags of [['--summary', '--json'], []]) {
+        const full = run(['analyze', path, ...flags]);
+        assert.deepEqual(run(['analyze', path, ...flags], pieces(1 << 30)), full, `round ${round} ${flags.join(' ')}`);
+      }
+      if (streamedBinary(path, pieces(1 << 30), () => null, 'mean', true)) taken[round % 2]++;
+    }
+    for (const count of taken) assert.ok(count > 3 && count < 140, `the fast path took ${count} of 150`);
+  });
+});
