@@ -19,7 +19,7 @@ import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
 import { labelledLogits, type ClassificationData } from './dataset';
 import { derivedLogitGradientRow } from './derivedRows';
 import { summarizeClassification } from './lossSummary';
-import { isDistribution } from './summaryRows';
+import { isFiniteDistribution, targetRowBound } from './summaryRows';
 
 /**
  * What the rows are: logits; probabilities (an array named so); or, for a .npy, what its content
@@ -134,7 +134,7 @@ export class LogitRowBlocks {
     const { k, n: at } = this;
     for (let i = 0; i < count; i++) {
       const label = labels[at + i];
-      if (!(label >= 0 && label < k) || !finiteDistribution(block, i * k, k)) return false;
+      if (!(label >= 0 && label < k) || !isFiniteDistribution(block, i * k, k)) return false;
     }
     const values = block.length === count * k ? block : block.subarray(0, count * k);
     const rowLabels = labels.subarray(at, at + count);
@@ -156,23 +156,14 @@ export class LogitRowBlocks {
     const { k } = this;
     for (let i = 0; i < count; i++) {
       const base = i * k;
-      if (!finiteDistribution(targets, base, k)) return false;
+      if (!isFiniteDistribution(targets, base, k)) return false;
       if (this.as === 'probabilities') {
-        if (!finiteDistribution(block, base, k)) return false;
+        if (!isFiniteDistribution(block, base, k)) return false;
         continue;
       }
       const max = this.finiteRowMax(block, base);
       if (Number.isNaN(max)) return false;
-      let bound = 0;
-      let ySum = 0;
-      for (let j = base; j < base + k; j++) {
-        const y = targets[j];
-        if (y !== 0) {
-          bound += y * (max - block[j]);
-          ySum += y;
-        }
-      }
-      bound += ySum * this.logK;
+      const bound = targetRowBound(block, targets, base, k, max, this.logK);
       this.boundTotal += bound;
       if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
     }
@@ -235,17 +226,8 @@ export class LogitRowBlocks {
   }
 }
 
-/**
- * A row of finite values that checkDistributionRows passes (summaryRows.ts isDistribution). A NaN
- * fails here, as numpyRoles' content rule fails it: the full reader then decides.
- */
-function finiteDistribution(block: Float64Array, at: number, k: number): boolean {
-  for (let j = at; j < at + k; j++) if (block[j] - block[j] !== 0) return false;
-  return isDistribution(block, at, k);
-}
-
 /** Whether each of the block's rows is a distribution (numpyRoles.ts distributionRows). */
 function everyRowADistribution(block: Float64Array, count: number, k: number): boolean {
-  for (let i = 0; i < count; i++) if (!finiteDistribution(block, i * k, k)) return false;
+  for (let i = 0; i < count; i++) if (!isFiniteDistribution(block, i * k, k)) return false;
   return count > 0;
 }

@@ -152,6 +152,8 @@ export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */
   readonly block: Float64Array;
   readonly labels: Int32Array;
+  /** With `targets`: each row's one-hot or soft targets (a CSV's target_0…), row-major like `block`; the labels are then unused. */
+  readonly targets: Float64Array | null;
   readonly blockRows: number;
   /** Rows in the current block. */
   rows = 0;
@@ -177,6 +179,8 @@ export class LogitRowSummer {
    * `input`: the rows are logits, or probabilities (prob_0…, "probabilities"), which must each lie in
    * [0, 1] and sum to 1 within the full reader's default tolerance, else the flush fails.
    * `labelSpans`: the reader gives each label's span apart from its row's.
+   * `targets`: each row comes with a row of targets instead of a label (the CLI's summary only: a
+   * RowTarget keeps labels).
    */
   constructor(
     readonly k: number,
@@ -185,7 +189,9 @@ export class LogitRowSummer {
     private readonly outOfRange: OutOfRangeLabels | null = null,
     readonly input: 'logits' | 'probabilities' = 'logits',
     labelSpans = false,
+    targets = false,
   ) {
+    if (targets && target) throw new Error('rows of targets are summed, not kept');
     this.kept = keep && !target ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
     this.blockRows = smallBlockRows || Math.max(1, Math.floor((1 << 18) / k));
@@ -194,6 +200,7 @@ export class LogitRowSummer {
     this.spans = new Float64Array(2 * this.blockRows);
     this.labelSpans = labelSpans ? new Float64Array(2 * this.blockRows) : null;
     this.labels = new Int32Array(this.blockRows);
+    this.targets = targets ? new Float64Array(this.blockRows * k) : null;
     this.logK = Math.log(k);
   }
 
@@ -206,6 +213,7 @@ export class LogitRowSummer {
   flush(): boolean {
     const { k, rows, block, labels } = this;
     if (rows === 0) return true;
+    if (this.targets) return this.flushWithTargets(this.targets);
     for (let i = 0; i < rows; i++) {
       let label = labels[i];
       if (this.outOfRange) label = this.noted(i, label);
@@ -232,6 +240,50 @@ export class LogitRowSummer {
       if (s.predicted[i] === s.actual[i]) this.hits++;
     }
     if (this.target) this.keep(this.target, values, s);
+    this.n += rows;
+    this.rows = 0;
+    return true;
+  }
+
+  /**
+   * The block's rows with their targets: each target row a distribution (checkDistributionRows),
+   * each probability row one, or the logits' bound (logitLossIsFinite: Σ_y≠0 y·(max − z) + Σy·log K)
+   * finite, alone and added up.
+   */
+  private flushWithTargets(targets: Float64Array): boolean {
+    const { k, rows, block } = this;
+    for (let i = 0; i < rows; i++) {
+      const base = i * k;
+      if (!isFiniteDistribution(targets, base, k)) return false;
+      let bound = 0;
+      if (this.input === 'probabilities') {
+        if (!isDistribution(block, base, k)) return false;
+      } else {
+        let max = -Infinity;
+        for (let j = base; j < base + k; j++) if (block[j] > max) max = block[j];
+        bound = targetRowBound(block, targets, base, k, max, this.logK);
+      }
+      this.boundTotal += bound;
+      if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
+      this.kept?.bounds.push(bound);
+    }
+    const values = block.subarray(0, rows * k);
+    const s = summarizeClassification({
+      task: 'classification',
+      input: this.input,
+      n: rows,
+      k,
+      values,
+      labels: null,
+      targets: targets.subarray(0, rows * k),
+      classes: null,
+      spans: [],
+    });
+    for (let i = 0; i < rows; i++) {
+      this.total += s.losses[i];
+      this.kept?.losses.push(s.losses[i]);
+      if (s.predicted[i] === s.actual[i]) this.hits++;
+    }
     this.n += rows;
     this.rows = 0;
     return true;
@@ -276,6 +328,25 @@ export class LogitRowSummer {
     const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
     return { loss: this.total * scale, accuracy: n ? this.hits / n : 0 };
   }
+}
+
+/** logitLossIsFinite's (buildDataset.ts) bound of the row at `base` with its targets: Σ_y≠0 y·(max − z) + Σy·log K. */
+export function targetRowBound(z: Float64Array, y: Float64Array, base: number, k: number, max: number, logK: number): number {
+  let bound = 0;
+  let ySum = 0;
+  for (let j = base; j < base + k; j++) {
+    if (y[j] !== 0) {
+      bound += y[j] * (max - z[j]);
+      ySum += y[j];
+    }
+  }
+  return bound + ySum * logK;
+}
+
+/** isDistribution of a row of finite values (a NaN passes checkDistributionRows' comparisons: the full reader decides). */
+export function isFiniteDistribution(block: Float64Array, at: number, k: number): boolean {
+  for (let j = at; j < at + k; j++) if (block[j] - block[j] !== 0) return false;
+  return isDistribution(block, at, k);
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Streaming readers for `analyze --summary` (issue 22): the simple layouts only, fed a chunk at a
  * time, so the summary of a 1 GB file needs a few MB. CSV: a header `logit_0,…,logit_{K−1},label`
- * (the label first, columns no role reads before or after, another delimiter, quoted names: csvColumns), then rows
- * of K numbers and an integer label (LF or CRLF, blank lines only at the end). JSON:
+ * (the label first, target_0… in its place, columns no role reads before or after, another
+ * delimiter, quoted names: csvColumns), then rows of K numbers and an integer label (or K
+ * targets; LF or CRLF, blank lines only at the end). JSON:
  * `{"logits": [[…], …], "labels": […]}` (either order, any whitespace), with or without a
  * `"classes": […]` entry of names (jsonClasses.ts) before, between or after them. Probabilities
  * (`prob_0,…`, `"probabilities"`) when the caller asks. Numbers are read by scanNumber, as the full
@@ -113,16 +114,19 @@ export interface RowLayout {
   readonly delimiter?: number;
   /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits. */
   readonly probabilities?: boolean;
+  /** A CSV's K columns after the logits are target_0…target_{K−1} (one-hot or soft rows), and there is no label. */
+  readonly targets?: boolean;
 }
 
 /** A RowLayout with only the fields that differ from the usual. */
-export function rowLayoutOf({ leading, labelFirst, trailing, delimiter, probabilities }: RowLayout): RowLayout {
+export function rowLayoutOf({ leading, labelFirst, trailing, delimiter, probabilities, targets }: RowLayout): RowLayout {
   return {
     ...(leading ? { leading } : {}),
     ...(labelFirst ? { labelFirst } : {}),
     ...(trailing ? { trailing } : {}),
     ...(delimiter !== undefined && delimiter !== 44 ? { delimiter } : {}),
     ...(probabilities ? { probabilities } : {}),
+    ...(targets ? { targets } : {}),
   };
 }
 
@@ -164,7 +168,9 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * one); true reads on past it, the row summarised as a neutral row with label 0 (the file has
    * errors: that summary is never reported), as the full reader reads on past a ragged row.
    * `whole`, for a stream of a whole file: `tsv`, a .tsv, whose header the full reader splits on
-   * tabs only; `probabilities`, take a header of prob_0… (else only logit_0…).
+   * tabs only; `probabilities`, take a header of prob_0… (else only logit_0…); `targets`, take
+   * target_0… columns instead of a label (the summary's read: such a stream keeps no RowTarget).
+   * A row of targets the stream does not take is the full reader's: no failure, no row read past.
    * A part's `labelNames`: the labels are class names (the file's first label is one, so the full
    * reader reads them as names: csv.ts firstLabelIsName), numbered by these names (a classes.txt's)
    * as numberNamedLabels numbers them. A row the stream does not take is then the full reader's:
@@ -174,12 +180,12 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     part?: { k: number; final: boolean; target?: RowTarget; labelNames?: readonly string[] } & RowLayout,
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
-    private readonly whole: { tsv?: boolean; probabilities?: boolean } = {},
+    private readonly whole: { tsv?: boolean; probabilities?: boolean; targets?: boolean } = {},
   ) {
     this.names = part?.labelNames ? classIndex(part.labelNames) : null;
     if (part) {
       const input = part.probabilities ? 'probabilities' : 'logits';
-      this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, input, this.names !== null);
+      this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, input, this.names !== null, part.targets);
     }
     this.final = part?.final ?? true;
     this.leading = part?.leading ?? 0;
@@ -208,12 +214,14 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       const nl = indexOfByte(b, 10);
       if (nl < 0) return last ? -1 : 0;
       const columns = csvColumns(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl, this.whole.tsv);
-      if (!columns || columns.k < 2 || (columns.probabilities && !this.whole.probabilities)) return -1;
+      if (!columns || columns.k < 2 || (columns.probabilities && !this.whole.probabilities) || (columns.targets && !this.whole.targets))
+        return -1;
       this.leading = columns.leading;
       this.labelFirst = columns.labelFirst;
       this.trailing = columns.trailing;
       this.delimiter = columns.delimiter;
-      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange, columns.probabilities ? 'probabilities' : 'logits');
+      const input = columns.probabilities ? 'probabilities' : 'logits';
+      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange, input, false, columns.targets);
       p = nl + 1;
       this.rowsStart = base + p;
     }
@@ -280,7 +288,10 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
         block[at + j] = scan.value;
         p = scan.end + 1;
       }
-      if (trailing > 0) label = this.beforeTrailing(summer, b, p, end, base, label);
+      if (summer.targets) {
+        if (!this.targetCells(summer.targets, summer.rows * k, k, b, p, end)) return -1;
+        label = 0;
+      } else if (trailing > 0) label = this.beforeTrailing(summer, b, p, end, base, label);
       else if (this.labelFirst) {
         scanNumber(b, p, scan);
         if (scan.error === null && scan.end === end) block[at + k - 1] = scan.value;
@@ -306,7 +317,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * the failure is recorded. False also when the neutral row's block is refused.
    */
   private readPast(summer: LogitRowSummer, b: Uint8Array, next: number, base: number): boolean {
-    if (this.names) return false; // the full reader's (see the constructor)
+    if (this.names || summer.targets) return false; // the full reader's (see the constructor)
     const rows = summer.rows;
     const start = summer.spans[2 * rows];
     this.failure = { offset: start, row: summer.n + rows, rowsStart: this.rowsStart, k: summer.k };
@@ -334,12 +345,34 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       label = this.names ? this.namedLabel(summer, b, p, cellEnd, base) : smallInteger(b, p, cellEnd, this.scan);
       p = cellEnd + 1;
     }
+    return this.trailingCellsEnd(b, p, end) ? label : NOT_A_LABEL;
+  }
+
+  /**
+   * A row's K targets from b[p] on (after its logits), into `targets` at `at`, and the columns no
+   * role reads after them up to `end`, passed over; false when the row is not so.
+   */
+  private targetCells(targets: Float64Array, at: number, k: number, b: Uint8Array, p: number, end: number): boolean {
+    const { trailing, delimiter, scan } = this;
+    for (let j = 0; j < k; j++) {
+      scanNumber(b, p, scan);
+      const last = j + 1 === k && trailing === 0;
+      if (scan.error !== null || (last ? scan.end !== end : b[scan.end] !== delimiter || scan.end >= end)) return false;
+      targets[at + j] = scan.value;
+      p = scan.end + 1;
+    }
+    return this.trailingCellsEnd(b, p, end);
+  }
+
+  /** Whether b[p, end) is the row's `trailing` columns no role reads, each passed over as the full reader passes it. */
+  private trailingCellsEnd(b: Uint8Array, p: number, end: number): boolean {
+    const delimiter = this.delimiter;
     for (let j = 0; j < this.trailing; j++) {
       const after = textCellEnd(b, p, delimiter);
-      if (j + 1 < this.trailing ? after < 0 || after >= end || b[after] !== delimiter : after !== end) return NOT_A_LABEL;
+      if (j + 1 < this.trailing ? after < 0 || after >= end || b[after] !== delimiter : after !== end) return false;
       p = after + 1;
     }
-    return label;
+    return true;
   }
 
   /**
@@ -405,11 +438,14 @@ export interface CsvColumns {
   bom: boolean;
   /** The K columns are prob_0…prob_{K−1} (probabilities: Keras' predict, scikit-learn's predict_proba), not logit_0…. */
   probabilities: boolean;
+  /** target_0…target_{K−1} (one-hot or soft rows) follow the K columns, in place of a label. */
+  targets: boolean;
 }
 
 /**
  * The columns when the header line b[0, end) is exactly [C,…]logit_0,…,logit_{K−1},label[,C,…] or
- * [C,…]label,logit_0,…[,C,…] (or prob_0,… for probabilities), the Cs columns no role reads
+ * [C,…]label,logit_0,…[,C,…] or [C,…]logit_0,…,target_0,…,target_{K−1}[,C,…] (or prob_0,… for
+ * probabilities), the Cs columns no role reads
  * (passedColumns; those after named), after a byte order mark or np.savetxt's
  * comment mark ('# ') or neither, each name bare or in double quotes (R's write.csv), split at the
  * full reader's delimiter: ',' unless the header has none, then a tab, then ';' (`tsv`: a .tsv's,
@@ -440,12 +476,15 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const name = probabilities ? 'prob_' : 'logit_';
   let k = 0;
   while (k < cells.length && cells[k] === `${name}${k}`) k++;
-  if (!labelFirst && cells[k] !== 'label') return null;
+  let targets = 0;
+  if (!labelFirst) while (targets < k && cells[k + targets] === `target_${targets}`) targets++;
+  if (targets > 0 && targets < k) return null;
+  if (!labelFirst && !targets && cells[k] !== 'label') return null;
   // The columns after them: each named, once (with those before too), none a role's.
-  const after = cells.slice(labelFirst ? k : k + 1);
+  const after = cells.slice(labelFirst ? k : targets ? 2 * k : k + 1);
   if (after.length > 0 && (after.some((cell) => cell.trim() === '') || passedColumns([...named, ...after]) !== leading + after.length))
     return null;
-  return { k, leading, labelFirst, trailing: after.length, delimiter: delimiter.charCodeAt(0), bom, probabilities };
+  return { k, leading, labelFirst, trailing: after.length, delimiter: delimiter.charCodeAt(0), bom, probabilities, targets: targets > 0 };
 }
 
 /**

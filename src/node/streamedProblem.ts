@@ -241,9 +241,9 @@ export class NotingRead {
   }
 
   /**
-   * `probabilities`: a CSV of prob_0… or a JSON of "probabilities" is read too (`--summary`'s
-   * read, which sums them); else it is refused at its header or key (a read only for problems,
-   * before the full reader reads the file anyway).
+   * `probabilities`: a CSV of prob_0… or target_0… or a JSON of "probabilities" is read too
+   * (`--summary`'s read, which sums them); else it is refused at its header or key (a read only
+   * for problems, before the full reader reads the file anyway).
    */
   constructor(
     private readonly f: ChunkFile,
@@ -252,7 +252,7 @@ export class NotingRead {
   ) {
     const oddRows = (this.oddRows = new OddRows(raggedRowCap(f.size)));
     if (format !== 'json') {
-      const whole = { tsv: format === 'tsv', probabilities };
+      const whole = { tsv: format === 'tsv', probabilities, targets: probabilities };
       this.stream = new CsvSummaryStream(undefined, this.outOfRange, raggedLineReader(f, oddRows, null, false), whole);
       return;
     }

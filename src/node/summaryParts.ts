@@ -825,12 +825,15 @@ export function planCsvParts(
     countOn,
     tsv = false,
     probabilities: takeProbabilities = false,
+    targets: takeTargets = false,
     classNames,
   }: {
     countRows?: boolean;
     countOn?: PartCounter;
     tsv?: boolean;
     probabilities?: boolean;
+    /** Take target_0… columns in place of a label (the CLI's summary: its parts keep no RowTarget). */
+    targets?: boolean;
     /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
     classNames?: (k: number) => readonly string[] | null;
   } = {},
@@ -846,13 +849,13 @@ export function planCsvParts(
   }
   if (nl < 0) return null;
   const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl, tsv);
-  if (!columns || columns.k < 2 || (columns.probabilities && !takeProbabilities)) return null;
-  const { k, leading, labelFirst, trailing, delimiter, bom, probabilities } = columns;
-  const layout = rowLayoutOf({ leading, labelFirst, trailing, delimiter, probabilities });
+  if (!columns || columns.k < 2 || (columns.probabilities && !takeProbabilities) || (columns.targets && !takeTargets)) return null;
+  const { k, leading, labelFirst, trailing, delimiter, bom, probabilities, targets } = columns;
+  const layout = rowLayoutOf({ leading, labelFirst, trailing, delimiter, probabilities, targets });
   const rowsStart = nl + 1;
   // Labels written as class names ("cat"), when the first data line says so, as it does to the full reader.
   const width = leading + k + 1 + trailing;
-  const named = firstLabelIsName(head.subarray(0, got), rowsStart, delimiter, labelFirst ? leading : leading + k, width);
+  const named = !targets && firstLabelIsName(head.subarray(0, got), rowsStart, delimiter, labelFirst ? leading : leading + k, width);
   const labelNames = named ? classNames?.(k) : undefined;
   if (named && !labelNames) return null;
   const cuts = csvCuts(f, rowsStart, Math.max(1, parts(f.size - rowsStart)));

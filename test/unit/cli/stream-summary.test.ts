@@ -467,6 +467,12 @@ describe('analyze --summary streamed: fuzzing', () => {
       // (1e-4), one before it does not. Either is summed as the full reader sums it, or refused.
       'p.json': `{"probabilities": [${rows.map((_, i) => `[${nineDecimals(i).join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`,
       'p.csv': ['prob_0,prob_1,prob_2,prob_3,label', ...rows.map((_, i) => `${nineDecimals(i).join(',')},${labels[i]}`)].join('\n') + '\n',
+      // Soft targets to 9 decimals beside logits, and an id after them: an edit in a target is summed or refused as above.
+      'tg.csv':
+        [
+          'logit_0,logit_1,logit_2,logit_3,target_0,target_1,target_2,target_3,id',
+          ...rows.map((r, i) => `${r.map((v) => v.toPrecision(5)).join(',')},${nineDecimals(i + labels[i]).join(',')},img_${i}.png`),
+        ].join('\n') + '\n',
       // A "classes" entry first and last: edits in it must be refused, or read as the full reader reads them.
       'first.classes.json': JSON.stringify({
         classes: ['a"', 'b\\', '[c]', 'd,'],
@@ -578,7 +584,7 @@ describe('analyze --summary streamed: fuzzing', () => {
 });
 
 describe('analyze --summary streamed: memory', { concurrency: false }, () => {
-  test('a 120 MB logits CSV and JSON are summarised with a 64 MB heap in less memory than the file', () => {
+  test('a 120 MB logits CSV and JSON, and a CSV of logits and one-hot targets, are summarised with a 64 MB heap in less memory than the file', () => {
     // 14,000 rows × 1,000 classes of 9-byte numbers (126 MB); each row repeated from a few seeded rows.
     const { rows, labels } = logits(16, 1000, 11);
     const text = rows.map((r) => r.map((v) => v.toFixed(5)).join(','));
@@ -594,7 +600,17 @@ describe('analyze --summary streamed: memory', { concurrency: false }, () => {
     for (let i = 0; i < n; i++) writeSync(fd, `${i ? ', ' : ''}[${text[i % 16]}]`);
     writeSync(fd, `], "labels": [${Array.from({ length: n }, (_, i) => labels[i % 16]).join(', ')}]}`);
     closeSync(fd);
-    for (const path of [csv, json]) {
+    // The same rows with one-hot targets in place of the label (target_0…): 154 MB.
+    const targets = join(scratch, 'big-targets.csv');
+    fd = openSync(targets, 'w');
+    writeSync(
+      fd,
+      [...Array.from({ length: 1000 }, (_, j) => `logit_${j}`), ...Array.from({ length: 1000 }, (_, j) => `target_${j}`)].join(',') + '\n',
+    );
+    const oneHot = labels.map((label) => Array.from({ length: 1000 }, (_, j) => (j === label ? '1' : '0')).join(','));
+    for (let i = 0; i < n; i++) writeSync(fd, `${text[i % 16]},${oneHot[i % 16]}\n`);
+    closeSync(fd);
+    for (const path of [csv, json, targets]) {
       assert.ok(statSync(path).size > 110 * 2 ** 20);
       const small = cliProcess(['analyze', path, '--json', '--summary'], { timeoutMs: 300_000, maxOldSpaceMB: 64, measure: true });
       assert.equal(small.status, 0, small.stderr);
@@ -643,5 +659,101 @@ describe('analyze --summary streamed: memory', { concurrency: false }, () => {
       // The problem is real: the full reader, with the test's heap, says what it is.
       assert.match(run(['analyze', path, '--summary']).stderr, fullMessage);
     }
+  });
+});
+
+describe('analyze --summary streamed: one-hot and soft targets beside the logits (target_0…)', () => {
+  /** Row i's targets: one-hot at its label, or label-smoothed (1 − ε there, ε/K added to each class), written to 9 decimals. */
+  const targetCells = (label: number, k: number, smoothing: number) =>
+    Array.from({ length: k }, (_, j) => ((j === label ? 1 - smoothing : 0) + smoothing / k).toFixed(9).replace(/\.?0+$/, '') || '0');
+
+  test('CSVs of logits or probabilities and targets: the full reader’s summary, whole, in pieces and in parts; the loss −Σ y log softmax(z)', () => {
+    const { rows, labels } = logits(300, 9, 61);
+    const k = 9;
+    const names = (prefix: string) => Array.from({ length: k }, (_, j) => `${prefix}${j}`);
+    const row = (i: number, smoothing: number) => [...rows[i].map((v) => v.toPrecision(6)), ...targetCells(labels[i], k, smoothing)];
+    const softmax = (r: number[]) => {
+      const max = Math.max(...r);
+      const e = r.map((v) => Math.exp(v - max));
+      const sum = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => v / sum);
+    };
+    const cases: Record<string, string> = {
+      'onehot.csv': [[...names('logit_'), ...names('target_')].join(','), ...rows.map((_, i) => row(i, 0).join(','))].join('\n') + '\n',
+      'soft.csv': [[...names('logit_'), ...names('target_')].join(','), ...rows.map((_, i) => row(i, 0.1).join(','))].join('\n') + '\n',
+      // pandas' index first, a file name after, CRLF.
+      'pandas.csv':
+        [
+          [',' + names('logit_').join(','), ...names('target_'), 'file'].join(','),
+          ...rows.map((_, i) => [i, ...row(i, 0.1), `"a, ${i}.png"`].join(',')),
+        ].join('\r\n') + '\r\n',
+      'tabs.tsv': [[...names('logit_'), ...names('target_')].join('\t'), ...rows.map((_, i) => row(i, 0.2).join('\t'))].join('\n') + '\n',
+      'probs.csv':
+        [
+          [...names('prob_'), ...names('target_')].join(','),
+          ...rows.map((r, i) => [...softmax(r).map((p) => p.toFixed(12)), ...targetCells(labels[i], k, 0.1)].join(',')),
+        ].join('\n') + '\n',
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const path = join(scratch, name);
+      writeFileSync(path, text);
+      same(path, name);
+      const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
+      assert.ok(one, `${name} streamed`);
+      assert.deepEqual(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+        one,
+        `${name} in parts`,
+      );
+      assert.equal(one.input, name === 'probs.csv' ? 'probabilities' : 'logits');
+    }
+    // The formula, with Math.exp: −Σ_j y_j log softmax(z)_j averaged over the samples; accuracy from argmax y.
+    const report = streamedSummary(join(scratch, 'soft.csv'), pieces(1 << 30), () => null, 'mean')!;
+    let total = 0;
+    let hits = 0;
+    rows.forEach((r, i) => {
+      const z = r.map((v) => Number(v.toPrecision(6)));
+      const p = softmax(z);
+      targetCells(labels[i], k, 0.1).forEach((y, j) => (total -= Number(y) * Math.log(p[j])));
+      if (p.indexOf(Math.max(...p)) === labels[i]) hits++;
+    });
+    assert.ok(Math.abs((report.loss as number) - total / 300) < 1e-12 * (total / 300), `${report.loss} vs ${total / 300}`);
+    assert.equal(report.accuracy, hits / 300);
+  });
+
+  test('target rows the full reader reports, and headers it reads otherwise: its messages, nothing streamed', () => {
+    const { rows, labels } = logits(40, 4, 62);
+    const header = 'logit_0,logit_1,logit_2,logit_3,target_0,target_1,target_2,target_3';
+    const lines = rows.map((r, i) => [...r.map((v) => v.toFixed(4)), ...targetCells(labels[i], 4, 0.2)]);
+    const edited = (edit: (cells: string[][]) => void, head = header) => {
+      const cells = lines.map((l) => [...l]);
+      edit(cells);
+      return [head, ...cells.map((c) => c.join(','))].join('\n') + '\n';
+    };
+    const cases: Record<string, string> = {
+      'sums to 1.1': edited((c) => (c[30][5] = (Number(c[30][5]) + 0.1).toFixed(2))),
+      'a negative target': edited((c) => ((c[7][4] = '-0.05'), (c[7][5] = (Number(c[7][5]) + 0.05).toFixed(2)))),
+      'a ragged row': edited((c) => c[12].pop()),
+      'a target not a number': edited((c) => (c[3][6] = 'x')),
+      'three target columns': edited((c) => c.forEach((l) => l.pop()), header.replace(/,target_3$/, '')),
+      'a label and targets': edited((c) => c.forEach((l, i) => l.push(String(labels[i]))), header + ',label'),
+      'targets out of order': edited(() => {}, header.replace('target_1,target_2', 'target_2,target_1')),
+    };
+    for (const [what, text] of Object.entries(cases)) {
+      const path = join(scratch, `bad-${what.replace(/ /g, '-')}.csv`);
+      writeFileSync(path, text);
+      same(path, what);
+      assert.equal(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
+        null,
+        `${what}: not streamed`,
+      );
+      assert.equal(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+        null,
+        `${what}: not in parts`,
+      );
+    }
+    assert.match(run(['analyze', join(scratch, 'bad-sums-to-1.1.csv'), '--summary']).stderr, /:32:\d+: .*targets in sample 30 sum to 1\.1/);
   });
 });
