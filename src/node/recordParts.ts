@@ -173,7 +173,9 @@ function frameRecordsStart(head: Uint8Array): RecordsStart | typeof MORE | null 
     const start = c.next() === 34 ? c.at : -1;
     const end = start < 0 ? -1 : c.key();
     if (end < 0 || c.next() !== 123) return null;
-    const key: unknown = JSON.parse(Buffer.from(head.subarray(start, end)).toString());
+    // A key the full reader refuses (a control character, invalid UTF-8) is its to report.
+    const bytes = head.subarray(start, end);
+    const key: unknown = readsCleanly(bytes) ? JSON.parse(Buffer.from(bytes).toString()) : null;
     return typeof key === 'string' && isRowKey(key) ? { rowsStart: 1, recordAt: c.at, keyed: true, named: true } : null;
   }
   if (!c.word(':')) return null;

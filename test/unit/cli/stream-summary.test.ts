@@ -757,3 +757,21 @@ describe('analyze --summary streamed: one-hot and soft targets beside the logits
     assert.match(run(['analyze', join(scratch, 'bad-sums-to-1.1.csv'), '--summary']).stderr, /:32:\d+: .*targets in sample 30 sum to 1\.1/);
   });
 });
+
+describe('analyze --summary streamed: the index orient’s first key', () => {
+  test('a first key the full reader refuses (a control character, invalid UTF-8) gets its message, not a crash of the plan', () => {
+    const record = JSON.stringify({ logit_0: 1.5, logit_1: -0.5, logit_2: 0.25, label: 2 });
+    const files: Record<string, Uint8Array> = {
+      'control.json': new TextEncoder().encode(`{"img\u0001_0.jpg": ${record}, "img_1.jpg": ${record}}`),
+      'utf8.json': Buffer.concat([Buffer.from('{"img'), Buffer.from([0xc3, 0x28]), Buffer.from(`_0.jpg": ${record}}`)]),
+    };
+    for (const [name, bytes] of Object.entries(files)) {
+      const path = join(scratch, name);
+      writeFileSync(path, bytes);
+      same(path, name);
+      const { status, stderr } = run(['analyze', path, '--summary']);
+      assert.equal(status, 1, name);
+      assert.match(stderr, new RegExp(`${name}:1:\\d+: `), name);
+    }
+  });
+});
