@@ -2,7 +2,8 @@
  * The streaming reader of JSON records, one object a sample (issue 22): `[{"logits": […], "label":
  * 3}, …]`, as json.dump of a list of dicts writes it, or the same records one a line (JSON Lines,
  * a training loop's log). A record the stream takes is exactly `{"logits": [K numbers], "label":
- * n}` (or "probabilities" when asked), its two keys in either order, any white space inside; the
+ * n}` (or "probabilities" when asked; "targets" or "target", K numbers, in place of the label when
+ * asked), its two keys in either order, any white space inside; the
  * records are separated by ',' (an array) or one line break (JSON Lines). Other keys are passed
  * over when their values are plain (a string, a number, true, false, null). Labels may be class
  * names ("cat") when the plan gives the names. Anything else, and any problem the full reader
@@ -40,6 +41,11 @@ export interface RecordPart {
   final: boolean;
   /** The rows' key: "probabilities", not "logits". */
   probabilities?: boolean;
+  /**
+   * Each record has a row of one-hot or soft targets (K numbers) under this key, as the first
+   * record has, in place of its label (the CLI's summary only: a RowTarget keeps labels).
+   */
+  targets?: 'targets' | 'target';
   /** The labels are class names, numbered by these (a classes.txt's) as numberNamedLabels numbers them. */
   labelNames?: readonly string[];
   /** A DataFrame's records: a key a column (the row's key is then none). */
@@ -76,6 +82,8 @@ export class RecordSummaryStream implements SummaryStream {
   private readonly rowsKey: Key.Logits | Key.Probabilities;
   /** Each class name's index, when the labels are names. */
   private readonly names: Map<string, number> | null;
+  /** The key of the records' targets, when they have targets in place of labels. */
+  private readonly targetsKey: Key.Target | Key.Targets | null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
   /** A DataFrame's keys in quotes, as bytes, when the records are a DataFrame's objects. */
   private readonly keyBytes: Uint8Array[] | null;
@@ -87,7 +95,8 @@ export class RecordSummaryStream implements SummaryStream {
 
   constructor(private readonly part: RecordPart) {
     const input = part.probabilities ? 'probabilities' : 'logits';
-    this.summer = new LogitRowSummer(part.k, true, part.target, null, input, true);
+    this.summer = new LogitRowSummer(part.k, true, part.target, null, input, true, part.targets !== undefined);
+    this.targetsKey = part.targets === 'target' ? Key.Target : part.targets === 'targets' ? Key.Targets : null;
     this.rowsKey = part.probabilities ? Key.Probabilities : Key.Logits;
     this.names = part.labelNames ? classIndex(part.labelNames) : null;
     this.first = part.first;
@@ -187,15 +196,21 @@ export class RecordSummaryStream implements SummaryStream {
       skip();
       if (b[at++] !== 58) return -1;
       skip();
-      if (key === Key.Label && labelStart < 0) {
+      if (key === Key.Label && labelStart < 0 && !this.targetsKey) {
         labelStart = at;
         label = this.labelAt(b, at, close);
         if (label === NOT_A_LABEL) return -1;
         at = labelEnd = this.scan.end;
+      } else if (key === this.targetsKey && labelStart < 0) {
+        // Its span stands for the label's (a summary has no use for either).
+        if (b[at] !== 91) return -1;
+        labelStart = at;
+        at = labelEnd = this.row(b, at, this.summer.targets!);
+        if (at < 0) return -1;
       } else if (key === this.rowsKey && rowStart < 0) {
         if (b[at] !== 91) return -1;
         rowStart = at;
-        at = this.row(b, at);
+        at = this.row(b, at, this.summer.block);
         if (at < 0) return -1;
         rowEnd = at;
       } else if (key === Key.Other) {
@@ -304,10 +319,13 @@ export class RecordSummaryStream implements SummaryStream {
     return s.rows < s.blockRows || s.flush();
   }
 
-  /** The row `[z, …]` at b[p] (the record's '}' is after it): the offset just past its ']', or −1 when it is not K plain numbers. */
-  private row(b: Uint8Array, p: number): number {
+  /**
+   * The row `[z, …]` at b[p] (the record's '}' is after it) into `into`, the summer's block or its
+   * targets: the offset just past its ']', or −1 when it is not K plain numbers.
+   */
+  private row(b: Uint8Array, p: number, into: Float64Array): number {
     const summer = this.summer;
-    const j = rowNumbers(b, p, this.scan, summer.block, summer.rows * summer.k, summer.k, null);
+    const j = rowNumbers(b, p, this.scan, into, summer.rows * summer.k, summer.k, null);
     return j === summer.k ? this.scan.end : -1;
   }
 
@@ -367,6 +385,8 @@ const enum Key {
   Logits,
   Probabilities,
   Label,
+  Target,
+  Targets,
   /** A key no tensor is read from (an id, a file name), which the full reader passes over. */
   Other,
 }
@@ -374,7 +394,7 @@ const NOT_A_KEY = -1;
 
 /**
  * The key in quotes at b[p] (its '"' before `close`), with scan.end just past it: logits,
- * probabilities, label, or Other for any other key in printable ASCII without escapes that names no
+ * probabilities, label, target(s), or Other for any other key in printable ASCII without escapes that names no
  * tensor; else NOT_A_KEY.
  */
 function recordKey(b: Uint8Array, p: number, close: number, scan: NumberScan): Key | typeof NOT_A_KEY {
@@ -385,6 +405,8 @@ function recordKey(b: Uint8Array, p: number, close: number, scan: NumberScan): K
   if (length === 6 && isText(b, p + 1, 'logits')) return Key.Logits;
   if (length === 5 && isText(b, p + 1, 'label')) return Key.Label;
   if (length === 13 && isText(b, p + 1, 'probabilities')) return Key.Probabilities;
+  if (length === 6 && isText(b, p + 1, 'target')) return Key.Target;
+  if (length === 7 && isText(b, p + 1, 'targets')) return Key.Targets;
   // Another key a record's tensors are read from, or a run manifest's: never passed over.
   // (The longest is "log_probabilities", 17.)
   if (length <= 17) {

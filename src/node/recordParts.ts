@@ -46,9 +46,9 @@ export function planJsonFile(
   f: ChunkFile,
   parts: (rowBytes: number) => number,
   records: { lines: boolean } | null,
-  { countOn, probabilities, classNames }: Pick<RecordPlanOptions, 'countOn' | 'probabilities' | 'classNames'>,
+  { countOn, probabilities, targets, classNames }: Pick<RecordPlanOptions, 'countOn' | 'probabilities' | 'targets' | 'classNames'>,
 ): PartPlan | null {
-  if (records) return planRecordParts(path, f, parts, { lines: records.lines, countOn, probabilities, classNames });
+  if (records) return planRecordParts(path, f, parts, { lines: records.lines, countOn, probabilities, targets, classNames });
   return (
     planJsonParts(path, f, parts, { probabilities }) ??
     planRecordParts(path, f, parts, { lines: false, frame: true, countOn, probabilities, classNames }) ??
@@ -62,6 +62,8 @@ interface RecordPlanOptions {
   frame?: boolean;
   countOn?: PartCounter;
   probabilities?: boolean;
+  /** Take records with a row of targets in place of the label (the CLI's summary: its parts keep no RowTarget). */
+  targets?: boolean;
   /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
   classNames?: (k: number) => readonly string[] | null;
 }
@@ -79,7 +81,7 @@ export function planRecordParts(
   path: string,
   f: ChunkFile,
   parts: (rowBytes: number) => number,
-  { lines, frame = false, countOn, probabilities: takeProbabilities = false, classNames }: RecordPlanOptions,
+  { lines, frame = false, countOn, probabilities: takeProbabilities = false, targets: takeTargets = false, classNames }: RecordPlanOptions,
 ): PartPlan | null {
   // The first record: 64 KB holds K ≈ 6,000 logits; up to 16 MB is looked at (fresh pages are slow to touch here).
   let head: Uint8Array = new Uint8Array(0);
@@ -95,8 +97,8 @@ export function planRecordParts(
   // A record's closing byte: each cuts the file, and counts its records.
   const close = split ? CLOSE_BRACKET : CLOSE_BRACE;
   const shape = split ? firstRowShape(head, recordAt, split) : firstRecordShape(head, recordAt);
-  if (!shape || (shape.probabilities && !takeProbabilities) || (frame && !shape.columns)) return null;
-  const { k, probabilities, namedLabels, columns } = shape;
+  if (!shape || (shape.probabilities && !takeProbabilities) || (shape.targets && !takeTargets) || (frame && !shape.columns)) return null;
+  const { k, probabilities, namedLabels, columns, targets } = shape;
   const labelNames = namedLabels ? classNames?.(k) : undefined;
   if (namedLabels && !labelNames) return null;
   const cuts = jsonCuts(f, rowsStart, f.size, Math.max(1, parts(f.size - rowsStart)), close).concat(f.size);
@@ -126,6 +128,7 @@ export function planRecordParts(
       ...(keyed && { keyed: { firstRow: firstRows[i], ...(named && { named }) } }),
       ...(inObject && { inObject }),
       ...(split && { cells: true }),
+      ...(targets && { targets }),
     },
     ...marks,
   }));
@@ -229,11 +232,7 @@ function cleanValue(c: HeadCursor, open: number): Uint8Array | typeof MORE | nul
  * frame of logits the stream takes, or the row is not plain values (one a name), or its ']' is
  * not in the head.
  */
-function firstRowShape(
-  head: Uint8Array,
-  at: number,
-  names: string[],
-): { k: number; probabilities: boolean; namedLabels: boolean; columns: RecordColumns } | null {
+function firstRowShape(head: Uint8Array, at: number, names: string[]): RecordShape | null {
   const columns = recordColumns(names);
   const close = indexOfByte(head, CLOSE_BRACKET, at);
   if (!columns || close < 0) return null;
@@ -280,16 +279,24 @@ function readsCleanly(bytes: Uint8Array): boolean {
   }
 }
 
+/** What the first record says of them all: K, the rows' key, how each gives its label (or targets), its columns when a DataFrame's. */
+interface RecordShape {
+  k: number;
+  probabilities: boolean;
+  namedLabels: boolean;
+  columns?: RecordColumns;
+  /** The key of a row of targets in place of the label. */
+  targets?: 'targets' | 'target';
+}
+
 /**
  * K, the rows' key and whether the label is a name, of the first record, at head[at] ('{'): the
  * commas of its row's array (a row that is not K plain numbers fails its part anyway), a label in
- * quotes (one the stream does not take fails its part too); or a DataFrame's columns, when the
- * record is one (recordColumns.ts). Null when its '}' is not in the head read, or it is neither.
+ * quotes (one the stream does not take fails its part too), or the key of its targets' array; or
+ * a DataFrame's columns, when the record is one (recordColumns.ts). Null when its '}' is not in
+ * the head read, or it is neither.
  */
-function firstRecordShape(
-  head: Uint8Array,
-  at: number,
-): { k: number; probabilities: boolean; namedLabels: boolean; columns?: RecordColumns } | null {
+function firstRecordShape(head: Uint8Array, at: number): RecordShape | null {
   const close = indexOfByte(head, CLOSE_BRACE, at);
   if (close < 0) return null;
   const text = Buffer.from(head.buffer, head.byteOffset + at, close - at).toString('latin1');
@@ -302,5 +309,7 @@ function firstRecordShape(
     return { k: columns.k, probabilities: columns.probabilities, namedLabels: label.test(text), columns };
   }
   const k = m[2].split(',').length;
-  return k < 2 ? null : { k, probabilities: m[1] === 'probabilities', namedLabels: /"label"\s*:\s*"/.test(text) };
+  const targets = /"(targets?)"\s*:\s*\[/.exec(text)?.[1] as 'targets' | 'target' | undefined;
+  const shape = { k, probabilities: m[1] === 'probabilities', namedLabels: !targets && /"label"\s*:\s*"/.test(text) };
+  return k < 2 ? null : { ...shape, ...(targets && { targets }) };
 }

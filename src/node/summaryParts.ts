@@ -55,7 +55,7 @@ export interface PartJob extends RowLayout {
   /** A CSV part's labels are these classes' names (PartPlan.labelNames). */
   labelNames?: readonly string[];
   /** A part of JSON records (recordParts.ts): one a line or in an array, and whether it starts at the first record. */
-  records?: Pick<RecordPart, 'lines' | 'first' | 'columns' | 'keyed' | 'inObject' | 'cells'>;
+  records?: Pick<RecordPart, 'lines' | 'first' | 'columns' | 'keyed' | 'inObject' | 'cells' | 'targets'>;
   /** A DataFrame in pandas' columns orient, the whole file (columnsFrameParts.ts). */
   columnsFrame?: Omit<ColumnsFramePart, 'target' | 'probabilities' | 'labelNames'>;
   /** The extension's worker (issue 14): every row goes into these arrays (shared memory), and the part's line tables come back. */

@@ -486,6 +486,10 @@ describe('analyze --summary streamed: fuzzing', () => {
       }),
       // JSON records (json.dump of a list of dicts, and JSON Lines): an edit is read as the full reader reads it, or refused.
       'rec.json': JSON.stringify(rows.map((r, i) => ({ logits: r.map((v) => Number(v.toPrecision(4))), label: labels[i] }))),
+      // Records of logits and soft targets to 9 decimals (an edit in a target is summed or refused as above).
+      'rec.targets.json': `[${rows
+        .map((r, i) => `{"logits": [${r.map((v) => v.toPrecision(4)).join(', ')}], "target": [${nineDecimals(i + labels[i]).join(', ')}]}`)
+        .join(', ')}]`,
       'rec.jsonl': rows
         .map(
           (r, i) => JSON.stringify({ id: `s"${i}\\`, label: labels[i], logits: r.map((v) => Number(v.toPrecision(4))), ok: true }) + '\n',
@@ -584,7 +588,7 @@ describe('analyze --summary streamed: fuzzing', () => {
 });
 
 describe('analyze --summary streamed: memory', { concurrency: false }, () => {
-  test('a 120 MB logits CSV and JSON, and a CSV of logits and one-hot targets, are summarised with a 64 MB heap in less memory than the file', () => {
+  test('a 120 MB logits CSV and JSON, and a CSV and JSON Lines of logits and one-hot targets, are summarised with a 64 MB heap in less memory than the file', () => {
     // 14,000 rows × 1,000 classes of 9-byte numbers (126 MB); each row repeated from a few seeded rows.
     const { rows, labels } = logits(16, 1000, 11);
     const text = rows.map((r) => r.map((v) => v.toFixed(5)).join(','));
@@ -610,7 +614,12 @@ describe('analyze --summary streamed: memory', { concurrency: false }, () => {
     const oneHot = labels.map((label) => Array.from({ length: 1000 }, (_, j) => (j === label ? '1' : '0')).join(','));
     for (let i = 0; i < n; i++) writeSync(fd, `${text[i % 16]},${oneHot[i % 16]}\n`);
     closeSync(fd);
-    for (const path of [csv, json, targets]) {
+    // And as JSON Lines records, {"logits": […], "target": […]} (the full reader holds about six times the file).
+    const records = join(scratch, 'big-targets.jsonl');
+    fd = openSync(records, 'w');
+    for (let i = 0; i < n; i++) writeSync(fd, `{"logits": [${text[i % 16]}], "target": [${oneHot[i % 16]}]}\n`);
+    closeSync(fd);
+    for (const path of [csv, json, targets, records]) {
       assert.ok(statSync(path).size > 110 * 2 ** 20);
       const small = cliProcess(['analyze', path, '--json', '--summary'], { timeoutMs: 300_000, maxOldSpaceMB: 64, measure: true });
       assert.equal(small.status, 0, small.stderr);
@@ -755,6 +764,83 @@ describe('analyze --summary streamed: one-hot and soft targets beside the logits
       );
     }
     assert.match(run(['analyze', join(scratch, 'bad-sums-to-1.1.csv'), '--summary']).stderr, /:32:\d+: .*targets in sample 30 sum to 1\.1/);
+  });
+
+  test('JSON records of logits or probabilities and "targets" or "target": the full reader’s summary, whole, in pieces and in parts', () => {
+    const { rows, labels } = logits(200, 6, 63);
+    const k = 6;
+    const z = (i: number) => rows[i].map((v) => Number(v.toPrecision(6)));
+    const y = (i: number, smoothing: number) => targetCells(labels[i], k, smoothing).map(Number);
+    const p = (i: number) => {
+      const e = z(i).map((v) => Math.exp(v - Math.max(...z(i))));
+      const sum = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => Number((v / sum).toFixed(12)));
+    };
+    const cases: Record<string, string> = {
+      'rt.jsonl': rows.map((_, i) => JSON.stringify({ logits: z(i), target: y(i, 0) }) + '\n').join(''),
+      'rt.json': JSON.stringify(
+        rows.map((_, i) => ({ id: `img_${i}.jpg`, targets: y(i, 0.1), logits: z(i) })),
+        null,
+        1,
+      ),
+      'rp.ndjson': rows.map((_, i) => JSON.stringify({ probabilities: p(i), targets: y(i, 0.1), epoch: 3 }) + '\n').join(''),
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const path = join(scratch, name);
+      writeFileSync(path, text);
+      same(path, name);
+      const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
+      assert.ok(one, `${name} streamed`);
+      assert.deepEqual(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+        one,
+        `${name} in parts`,
+      );
+    }
+    // The formula: −Σ y log softmax(z), averaged.
+    let total = 0;
+    rows.forEach((_, i) => {
+      const zi = z(i);
+      const max = Math.max(...zi);
+      const logSum = max + Math.log(zi.reduce((a, v) => a + Math.exp(v - max), 0));
+      y(i, 0.1).forEach((yj, j) => (total -= yj * (zi[j] - logSum)));
+    });
+    const report = streamedSummary(join(scratch, 'rt.json'), pieces(1 << 30), () => null, 'mean')!;
+    assert.ok(Math.abs((report.loss as number) - total / 200) < 1e-12 * (total / 200), `${report.loss} vs ${total / 200}`);
+    // Records the full reader reads otherwise or reports: its output, nothing streamed.
+    const record = (i: number, extra: Record<string, unknown>) => JSON.stringify({ logits: z(i), target: y(i, 0), ...extra }) + '\n';
+    const refused: Record<string, string> = {
+      'target then targets': rows
+        .map((_, i) => (i === 50 ? JSON.stringify({ logits: z(i), targets: y(i, 0) }) + '\n' : record(i, {})))
+        .join(''),
+      'a label too': rows.map((_, i) => record(i, { label: labels[i] })).join(''),
+      'a short target': rows
+        .map((_, i) => (i === 120 ? JSON.stringify({ logits: z(i), target: y(i, 0).slice(1) }) + '\n' : record(i, {})))
+        .join(''),
+      'a target summing to 1.1': rows
+        .map((_, i) => (i === 9 ? record(i, { target: y(i, 0).map((v) => (v ? 1.1 : 0)) }) : record(i, {})))
+        .join(''),
+      'a class index under target': rows.map((_, i) => JSON.stringify({ logits: z(i), target: labels[i] }) + '\n').join(''),
+    };
+    for (const [what, text] of Object.entries(refused)) {
+      const path = join(scratch, `bad-${what.replace(/ /g, '-')}.jsonl`);
+      writeFileSync(path, text);
+      same(path, what);
+      assert.equal(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
+        null,
+        `${what}: not streamed`,
+      );
+      assert.equal(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+        null,
+        `${what}: not in parts`,
+      );
+    }
+    assert.match(
+      run(['analyze', join(scratch, 'bad-a-target-summing-to-1.1.jsonl'), '--summary']).stderr,
+      /:10:\d+: target 1\.1 in sample 9 \(class \d\) is outside \[0, 1\]/,
+    );
   });
 });
 
