@@ -9,7 +9,9 @@ import type { ClassesEntry } from '../core/jsonClasses';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
 import type { PartsStop, ReadPastStop } from '../core/summaryStream';
-import type { ChunkFile } from '../node/chunkFile';
+import { feedChunks, type ChunkFile } from '../node/chunkFile';
+import { lossFunctionOf } from '../core/loss/describe';
+import { RegressionCsvStream } from '../core/regressionStream';
 import { planJsonFile, recordsLayout } from '../node/recordParts';
 import { NotingRead, type GaveUp } from '../node/streamedProblem';
 import {
@@ -67,6 +69,10 @@ export function streamedSummary(
     if (stopped) return (gaveUp?.(stopped), null);
     // Any problem in records is the full reader's to report.
     if (!figures && records) return null;
+    if (!figures && format !== 'json') {
+      const regression = regressionSummary(f, format === 'tsv', reduction);
+      if (regression) return regression;
+    }
     if (!figures) {
       // One thread: a read that notes labels out of range and rows of another width, so a file
       // with problems is not read again to list them.
@@ -172,6 +178,27 @@ function addUp(results: PartResult[], k: number, reduction: Reduction): { k: num
   }
   const scale = reduction === 'mean' && n > 0 ? 1 / n : 1;
   return { k, n, loss: total * scale, accuracy: n ? hits / n : 0 };
+}
+
+/**
+ * A regression CSV's summary report (prediction…, target… only), read a chunk at a time on this
+ * thread (src/core/regressionStream.ts); null for any other file, or one with a problem.
+ */
+function regressionSummary(f: ChunkFile, tsv: boolean, reduction: Reduction): Record<string, unknown> | null {
+  const stream = new RegressionCsvStream(tsv);
+  if (!feedChunks(f, 0, f.size, (bytes, last, offset) => stream.feed(bytes, last, offset))) return null;
+  const figures = stream.result(reduction);
+  // The same keys in the same order as the full path's summary report (analysisReport).
+  return (
+    figures && {
+      task: 'regression',
+      n: figures.n,
+      d: figures.d,
+      reduction,
+      lossFunction: lossFunctionOf({ task: 'regression' }),
+      loss: figures.loss,
+    }
+  );
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */

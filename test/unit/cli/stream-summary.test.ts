@@ -467,6 +467,12 @@ describe('analyze --summary streamed: fuzzing', () => {
       // (1e-4), one before it does not. Either is summed as the full reader sums it, or refused.
       'p.json': `{"probabilities": [${rows.map((_, i) => `[${nineDecimals(i).join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`,
       'p.csv': ['prob_0,prob_1,prob_2,prob_3,label', ...rows.map((_, i) => `${nineDecimals(i).join(',')},${labels[i]}`)].join('\n') + '\n',
+      // A regression's predictions and targets (prediction_0…, target_0…), CRLF.
+      'reg.csv':
+        [
+          'prediction_0,prediction_1,target_0,target_1',
+          ...rows.map((r) => [r[0], r[1], r[2], r[3]].map((v) => v.toPrecision(5)).join(',')),
+        ].join('\r\n') + '\r\n',
       // Soft targets to 9 decimals beside logits, and an id after them: an edit in a target is summed or refused as above.
       'tg.csv':
         [
@@ -588,7 +594,7 @@ describe('analyze --summary streamed: fuzzing', () => {
 });
 
 describe('analyze --summary streamed: memory', { concurrency: false }, () => {
-  test('a 120 MB logits CSV and JSON, and a CSV and JSON Lines of logits and one-hot targets, are summarised with a 64 MB heap in less memory than the file', () => {
+  test('a 120 MB logits CSV and JSON, a CSV and JSON Lines of logits and one-hot targets, and a regression CSV are summarised with a 64 MB heap in less memory than the file', () => {
     // 14,000 rows × 1,000 classes of 9-byte numbers (126 MB); each row repeated from a few seeded rows.
     const { rows, labels } = logits(16, 1000, 11);
     const text = rows.map((r) => r.map((v) => v.toFixed(5)).join(','));
@@ -619,13 +625,27 @@ describe('analyze --summary streamed: memory', { concurrency: false }, () => {
     fd = openSync(records, 'w');
     for (let i = 0; i < n; i++) writeSync(fd, `{"logits": [${text[i % 16]}], "target": [${oneHot[i % 16]}]}\n`);
     closeSync(fd);
-    for (const path of [csv, json, targets, records]) {
-      assert.ok(statSync(path).size > 110 * 2 ** 20);
+    // A regression's predictions and targets, 200,000 × 2 × 20 numbers (62 MB): the full reader holds about 3.5 times the file.
+    const regression = join(scratch, 'big-regression.csv');
+    fd = openSync(regression, 'w');
+    const outputs = Array.from({ length: 20 }, (_, j) => `prediction_${j}`).concat(Array.from({ length: 20 }, (_, j) => `target_${j}`));
+    writeSync(fd, outputs.join(',') + '\n');
+    const regressionRows = rows.map((r) =>
+      r
+        .slice(0, 40)
+        .map((v) => v.toFixed(4))
+        .join(','),
+    );
+    for (let i = 0; i < 200_000; i++) writeSync(fd, `${regressionRows[i % 16]}\n`);
+    closeSync(fd);
+    for (const path of [csv, json, targets, records, regression]) {
+      assert.ok(statSync(path).size > (path === regression ? 55 : 110) * 2 ** 20);
       const small = cliProcess(['analyze', path, '--json', '--summary'], { timeoutMs: 300_000, maxOldSpaceMB: 64, measure: true });
       assert.equal(small.status, 0, small.stderr);
-      const report = JSON.parse(small.stdout) as { n: number; k: number; loss: number };
-      assert.equal(report.n, n);
-      assert.equal(report.k, 1000);
+      const report = JSON.parse(small.stdout) as { n: number; k?: number; d?: number; loss: number };
+      assert.equal(report.n, path === regression ? 200_000 : n);
+      if (path === regression) assert.equal(report.d, 20);
+      else assert.equal(report.k, 1000);
       // The full path, in process (no openFile): the same report to the last bit.
       assert.deepEqual(JSON.parse(run(['analyze', path, '--json', '--summary']).stdout), report);
       // Peak RSS below the file itself (the full path holds the bytes and N × K doubles, > 210 MB).
@@ -858,6 +878,73 @@ describe('analyze --summary streamed: the index orient’s first key', () => {
       const { status, stderr } = run(['analyze', path, '--summary']);
       assert.equal(status, 1, name);
       assert.match(stderr, new RegExp(`${name}:1:\\d+: `), name);
+    }
+  });
+});
+
+describe('analyze --summary streamed: a regression CSV (prediction…, target…)', () => {
+  test('predictions and targets: the full reader’s summary, whole and in pieces, and the mean squared error by its formula', () => {
+    const { rows } = logits(400, 8, 71);
+    const cell = (v: number) => v.toPrecision(6);
+    const names = (prefix: string, d: number) => Array.from({ length: d }, (_, j) => `${prefix}${j}`);
+    const cases: Record<string, string> = {
+      'r1.csv': ['prediction,target', ...rows.map((r) => `${cell(r[0])},${cell(r[1])}`)].join('\n') + '\n',
+      'r4.csv': [[...names('prediction_', 4), ...names('target_', 4)].join(','), ...rows.map((r) => r.map(cell).join(','))].join('\r\n'),
+      'r4.tsv':
+        [[...names('prediction_', 4), ...names('target_', 4)].join('\t'), ...rows.map((r) => r.map(cell).join('\t'))].join('\n') + '\n\n',
+      'semi.csv': ['prediction;target', ...rows.map((r) => `${cell(r[2])};${cell(r[3])}`)].join('\n') + '\n',
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const path = join(scratch, name);
+      writeFileSync(path, text);
+      same(path, name);
+      const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
+      assert.ok(one, `${name} streamed`);
+      assert.equal(one.task, 'regression');
+      assert.deepEqual(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+        one,
+        `${name} with threads`,
+      );
+    }
+    // The formula: the mean over samples of the mean over outputs of (ŷ − y)².
+    let total = 0;
+    for (const r of rows) total += r.slice(0, 4).reduce((a, v, j) => a + (Number(cell(v)) - Number(cell(r[4 + j]))) ** 2, 0) / 4;
+    const report = streamedSummary(join(scratch, 'r4.csv'), pieces(1 << 30), () => null, 'mean')!;
+    assert.equal(report.d, 4);
+    assert.ok(Math.abs((report.loss as number) - total / 400) < 1e-12 * (total / 400), `${report.loss} vs ${total / 400}`);
+  });
+
+  test('regression CSVs the full reader reports or reads otherwise: its output, nothing streamed', () => {
+    const { rows } = logits(30, 4, 72);
+    const header = 'prediction_0,prediction_1,target_0,target_1';
+    const body = (edit: (cells: string[][]) => void = () => {}) => {
+      const cells = rows.map((r) => r.map((v) => v.toFixed(3)));
+      edit(cells);
+      return cells.map((c) => c.join(',')).join('\n') + '\n';
+    };
+    const cases: Record<string, string> = {
+      'a ragged row': `${header}\n${body((c) => c[10].pop())}`,
+      NaN: `${header}\n${body((c) => (c[4][1] = 'NaN'))}`,
+      'a number too large': `${header}\n${body((c) => (c[7][2] = '1e999'))}`,
+      'a quoted number': `${header}\n${body((c) => (c[3][0] = '"0.5"'))}`,
+      'a blank line between rows': `${header}\n${body((c) => (c[12][3] += '\n'))}`,
+      'an id column': `id,${header}\n${body((c) => c.forEach((l, i) => l.unshift(String(i))))}`,
+      'targets of another width': `prediction_0,prediction_1,target_0\n${body((c) => c.forEach((l) => l.pop()))}`,
+      'a vector and a column': `prediction,target_0\n${body((c) => c.forEach((l) => l.splice(2)))}`,
+      'no rows': `${header}\n`,
+      'a logits header': `logit_0,logit_1,target_0,target_1\n${body()}`,
+    };
+    for (const [what, text] of Object.entries(cases)) {
+      const path = join(scratch, `bad-regression-${what.replace(/ /g, '-')}.csv`);
+      writeFileSync(path, text);
+      same(path, what);
+      if (what !== 'a logits header')
+        assert.equal(
+          streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
+          null,
+          `${what}: not streamed`,
+        );
     }
   });
 });
