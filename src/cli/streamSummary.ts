@@ -12,10 +12,12 @@ import type { PartsStop, ReadPastStop } from '../core/summaryStream';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import { lossFunctionOf } from '../core/loss/describe';
 import { RegressionCsvStream } from '../core/regressionStream';
+import { pairedArraysSummary } from './pairedJsonArrays';
 import { planJsonFile, recordsLayout } from '../node/recordParts';
 import { NotingRead, type GaveUp } from '../node/streamedProblem';
 import {
   firstRowsOf,
+  jsonTail,
   partsFor,
   partsStopOf,
   partsFormat,
@@ -72,6 +74,13 @@ export function streamedSummary(
     if (!figures && format !== 'json') {
       const regression = regressionSummary(f, format === 'tsv', reduction);
       if (regression) return regression;
+    }
+    if (!figures && format === 'json') {
+      // Two arrays of the same length, read in step: logits (or probabilities) and targets, or a regression's.
+      // Not when its labels end the file (the object of logits and labels: the one-thread read below).
+      const paired = jsonTail(f) ? null : pairedArraysSummary(f, reduction);
+      if (paired?.task === 'regression') return regressionReport(paired, reduction);
+      if (paired) figures = { ...paired, probabilities: paired.input === 'probabilities' };
     }
     if (!figures) {
       // One thread: a read that notes labels out of range and rows of another width, so a file
@@ -188,17 +197,19 @@ function regressionSummary(f: ChunkFile, tsv: boolean, reduction: Reduction): Re
   const stream = new RegressionCsvStream(tsv);
   if (!feedChunks(f, 0, f.size, (bytes, last, offset) => stream.feed(bytes, last, offset))) return null;
   const figures = stream.result(reduction);
-  // The same keys in the same order as the full path's summary report (analysisReport).
-  return (
-    figures && {
-      task: 'regression',
-      n: figures.n,
-      d: figures.d,
-      reduction,
-      lossFunction: lossFunctionOf({ task: 'regression' }),
-      loss: figures.loss,
-    }
-  );
+  return figures && regressionReport(figures, reduction);
+}
+
+/** A regression's summary report: the same keys in the same order as the full path's (analysisReport). */
+function regressionReport(figures: { n: number; d: number; loss: number }, reduction: Reduction): Record<string, unknown> {
+  return {
+    task: 'regression',
+    n: figures.n,
+    d: figures.d,
+    reduction,
+    lossFunction: lossFunctionOf({ task: 'regression' }),
+    loss: figures.loss,
+  };
 }
 
 /** The open file again, for a part read on this thread (closing it is the caller's). */

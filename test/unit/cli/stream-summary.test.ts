@@ -467,6 +467,16 @@ describe('analyze --summary streamed: fuzzing', () => {
       // (1e-4), one before it does not. Either is summed as the full reader sums it, or refused.
       'p.json': `{"probabilities": [${rows.map((_, i) => `[${nineDecimals(i).join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`,
       'p.csv': ['prob_0,prob_1,prob_2,prob_3,label', ...rows.map((_, i) => `${nineDecimals(i).join(',')},${labels[i]}`)].join('\n') + '\n',
+      // The object of logits and soft targets, and a regression's object of predictions and targets.
+      'pair.json': JSON.stringify(
+        { logits: rows.map((r) => r.map((v) => Number(v.toPrecision(5)))), targets: rows.map((_, i) => nineDecimals(i).map(Number)) },
+        null,
+        1,
+      ),
+      'preg.json': JSON.stringify({
+        predictions: rows.map((r) => Number(r[0].toPrecision(4))),
+        targets: rows.map((r) => Number(r[1].toPrecision(4))),
+      }),
       // A regression's predictions and targets (prediction_0…, target_0…), CRLF.
       'reg.csv':
         [
@@ -579,7 +589,9 @@ describe('analyze --summary streamed: fuzzing', () => {
           name === 'idx.json' ||
           name === 'idxn.json' ||
           name === 'table.json' ||
-          name === 'split.json'
+          name === 'split.json' ||
+          name === 'pair.json' ||
+          name === 'preg.json'
         )
           assert.deepEqual(
             streamedSummary(path, pieces(1 << 30), readSibling, 'mean', { count: 3, minPartBytes: 64 }),
@@ -594,7 +606,7 @@ describe('analyze --summary streamed: fuzzing', () => {
 });
 
 describe('analyze --summary streamed: memory', { concurrency: false }, () => {
-  test('a 120 MB logits CSV and JSON, a CSV and JSON Lines of logits and one-hot targets, and a regression CSV are summarised with a 64 MB heap in less memory than the file', () => {
+  test('a 120 MB logits CSV and JSON, a CSV, JSON Lines and a JSON object of logits and one-hot targets, and a regression CSV are summarised with a 64 MB heap in less memory than the file', () => {
     // 14,000 rows × 1,000 classes of 9-byte numbers (126 MB); each row repeated from a few seeded rows.
     const { rows, labels } = logits(16, 1000, 11);
     const text = rows.map((r) => r.map((v) => v.toFixed(5)).join(','));
@@ -638,7 +650,16 @@ describe('analyze --summary streamed: memory', { concurrency: false }, () => {
     );
     for (let i = 0; i < 200_000; i++) writeSync(fd, `${regressionRows[i % 16]}\n`);
     closeSync(fd);
-    for (const path of [csv, json, targets, records, regression]) {
+    // The object layout with one-hot targets in place of labels: {"logits": […], "targets": […]}.
+    const paired = join(scratch, 'big-paired.json');
+    fd = openSync(paired, 'w');
+    writeSync(fd, '{"logits": [');
+    for (let i = 0; i < n; i++) writeSync(fd, `${i ? ', ' : ''}[${text[i % 16]}]`);
+    writeSync(fd, '], "targets": [');
+    for (let i = 0; i < n; i++) writeSync(fd, `${i ? ', ' : ''}[${oneHot[i % 16]}]`);
+    writeSync(fd, ']}');
+    closeSync(fd);
+    for (const path of [csv, json, targets, records, regression, paired]) {
       assert.ok(statSync(path).size > (path === regression ? 55 : 110) * 2 ** 20);
       const small = cliProcess(['analyze', path, '--json', '--summary'], { timeoutMs: 300_000, maxOldSpaceMB: 64, measure: true });
       assert.equal(small.status, 0, small.stderr);
@@ -945,6 +966,99 @@ describe('analyze --summary streamed: a regression CSV (prediction…, target…
           null,
           `${what}: not streamed`,
         );
+    }
+  });
+});
+
+describe('analyze --summary streamed: the object of two arrays (logits and targets, or predictions and targets)', () => {
+  test('logits or probabilities with one-hot or soft targets, names, a regression: the full reader’s summary, whole and in pieces', () => {
+    const { rows, labels } = logits(300, 7, 91);
+    const z = rows.map((r) => r.map((v) => Number(v.toPrecision(6))));
+    const soft = labels.map((label) => Array.from({ length: 7 }, (_, j) => (j === label ? 0.9 : 0) + 0.1 / 7));
+    const p = z.map((r) => {
+      const e = r.map((v) => Math.exp(v - Math.max(...r)));
+      const sum = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => Number((v / sum).toFixed(12)));
+    });
+    const cases: Record<string, string> = {
+      'o1.json': JSON.stringify({ logits: z, targets: labels.map((label) => Array.from({ length: 7 }, (_, j) => (j === label ? 1 : 0))) }),
+      'o2.json': JSON.stringify({ targets: soft, logits: z }, null, 2),
+      'o3.json': '\ufeff' + JSON.stringify({ classes: ['a', 'b', 'c', 'd', 'e', 'f', 'g'], probabilities: p, targets: soft }),
+      'o4.json': JSON.stringify({ logits: z, targets: soft, classes: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, null, '\t'),
+      'r1.json': JSON.stringify({ predictions: z.map((r) => r[0]), targets: z.map((r) => r[1]) }),
+      'r2.json': JSON.stringify({ predictions: z.map((r) => r.slice(0, 3)), targets: z.map((r) => r.slice(3, 6)) }, null, 1),
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const path = join(scratch, name);
+      writeFileSync(path, text);
+      same(path, name);
+      const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
+      assert.ok(one, `${name} streamed`);
+      assert.equal(one.task, name.startsWith('r') ? 'regression' : 'classification', name);
+    }
+    assert.deepEqual(streamedSummary(join(scratch, 'o4.json'), pieces(1 << 30), () => null, 'mean')!.classes, [
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f',
+      'g',
+    ]);
+    // The formulas: −Σ y log softmax(z) averaged; the mean over samples of the mean over outputs of (ŷ − y)².
+    let total = 0;
+    z.forEach((r, i) => {
+      const max = Math.max(...r);
+      const logSum = max + Math.log(r.reduce((a, v) => a + Math.exp(v - max), 0));
+      soft[i].forEach((y, j) => (total -= y * (r[j] - logSum)));
+    });
+    const loss = streamedSummary(join(scratch, 'o2.json'), pieces(1 << 30), () => null, 'mean')!.loss as number;
+    assert.ok(Math.abs(loss - total / 300) < 1e-12 * (total / 300), `${loss} vs ${total / 300}`);
+    let squared = 0;
+    z.forEach((r) => (squared += ((r[0] - r[3]) ** 2 + (r[1] - r[4]) ** 2 + (r[2] - r[5]) ** 2) / 3));
+    const mse = streamedSummary(join(scratch, 'r2.json'), pieces(1 << 30), () => null, 'mean')!.loss as number;
+    assert.ok(Math.abs(mse - squared / 300) < 1e-12 * (squared / 300), `${mse} vs ${squared / 300}`);
+  });
+
+  test('objects the full reader reads otherwise or reports: its output, nothing streamed', () => {
+    const { rows, labels } = logits(40, 4, 92);
+    const z = rows.map((r) => r.map((v) => Number(v.toFixed(4))));
+    const y = labels.map((label) => Array.from({ length: 4 }, (_, j) => (j === label ? 1 : 0)));
+    const cases: Record<string, unknown> = {
+      'a loss named': { logits: z, targets: y, loss: 'cross_entropy' },
+      'labels too': { logits: z, targets: y, labels },
+      'an unknown key': { logits: z, targets: y, epoch: 3 },
+      'a target row short': { logits: z, targets: y.map((r, i) => (i === 20 ? r.slice(1) : r)) },
+      'a target row summing to 2': { logits: z, targets: y.map((r, i) => (i === 7 ? r.map(() => 0.5) : r)) },
+      'fewer targets': { logits: z, targets: y.slice(1) },
+      'names of another count': { logits: z, targets: y, classes: ['a', 'b', 'c'] },
+      'three dimensions': { logits: z.map((r) => [r]), targets: y.map((r) => [r]) },
+      'a string among the logits': { logits: z.map((r, i) => (i === 3 ? [...r.slice(0, 3), 'x'] : r)), targets: y },
+      'a regression of rows of one': { predictions: z.map((r) => [r[0]]), targets: z.map((r) => [r[1]]) },
+      'a regression with a null': { predictions: z.map((r, i) => (i === 5 ? null : r[0])), targets: z.map((r) => r[1]) },
+      'a regression of different widths': { predictions: z.map((r) => r.slice(0, 2)), targets: z.map((r) => r.slice(0, 3)) },
+    };
+    for (const [what, value] of Object.entries(cases)) {
+      const path = join(scratch, `bad-paired-${what.replace(/ /g, '-')}.json`);
+      writeFileSync(path, JSON.stringify(value));
+      same(path, what);
+      assert.equal(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
+        null,
+        `${what}: not streamed`,
+      );
+    }
+    // Text after the object, and an object cut short.
+    const whole = JSON.stringify({ logits: z, targets: y });
+    for (const [what, text] of Object.entries({ 'text after': whole + ' x', 'cut short': whole.slice(0, -30) })) {
+      const path = join(scratch, `bad-paired-${what.replace(/ /g, '-')}.json`);
+      writeFileSync(path, text);
+      same(path, what);
+      assert.equal(
+        streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
+        null,
+        `${what}: not streamed`,
+      );
     }
   });
 });

@@ -1,0 +1,359 @@
+/**
+ * `analyze FILE.json --summary` in bounded memory for the object layout whose second array is as
+ * long as its first (issue 22): `{"logits": [[…], …], "targets": [[…], …]}` (or "probabilities";
+ * one-hot or soft targets, a "classes" list of names too) and `{"predictions": […], "targets": […]}`
+ * (a regression, N or N × D). The top-level object is looked over once for where each array
+ * starts (brackets only), then two cursors read the two arrays row by row in step, each from its
+ * own place in the file, so no array is held. The sums are the full path's, bit for bit: the
+ * classification rows go through LogitRowSummer, the regression's squared errors are summed as
+ * meanSquaredError sums them. Anything else (another key, which the full reader reads or warns
+ * about; a row that is not plain numbers; arrays of different lengths; a value it reports) gives
+ * null, and the full reader runs.
+ */
+import { indexOfByte } from '../core/byteSearch';
+import { classesForward, isSpace, type ClassesEntry } from '../core/jsonClasses';
+import { scanNumber, type NumberScan } from '../core/numberScan';
+import { rowNumbers } from '../core/summaryStream';
+import { LogitRowSummer } from '../core/summaryRows';
+import { startsWithBom } from '../core/fileSignature';
+import type { Reduction } from '../core/losses';
+import { readAt, READ_CHUNK_BYTES, type ChunkFile } from '../node/chunkFile';
+
+/** An array's '[' and just past its ']'. */
+type Span = Pick<ClassesEntry, 'start' | 'end'>;
+
+/** The keys such a file may hold. */
+const PAIRED_KEYS = new Set(['logits', 'probabilities', 'predictions', 'targets', 'classes']);
+
+/** Largest "classes" entry read here (a classes.txt beside a file is capped alike). */
+const MAX_CLASSES_BYTES = 1 << 20;
+
+/** What the summary reports of such a file. */
+export type PairedFigures =
+  | {
+      task: 'classification';
+      input: 'logits' | 'probabilities';
+      n: number;
+      k: number;
+      loss: number;
+      accuracy: number;
+      classes: ClassesEntry | null;
+    }
+  | { task: 'regression'; n: number; d: number; loss: number };
+
+/** The file's summary figures, or null when it is not such a file or has anything the full reader would report. */
+export function pairedArraysSummary(f: ChunkFile, reduction: Reduction): PairedFigures | null {
+  const entries = topLevelArrays(f);
+  if (!entries) return null;
+  const input = entries.get('logits') ?? entries.get('probabilities') ?? entries.get('predictions');
+  const targets = entries.get('targets');
+  const classes = entries.get('classes');
+  const regression = entries.has('predictions');
+  if (!input || !targets || entries.size !== (classes ? 3 : 2) || (regression && classes)) return null;
+  if (regression) return regressionSums(f, input, targets, reduction);
+  let names: ClassesEntry | null = null;
+  if (classes) {
+    // Read as the one-thread JSON stream reads a "classes" entry (jsonClasses.ts).
+    if (classes.end - classes.keyAt > MAX_CLASSES_BYTES) return null;
+    const read = classesForward(readAt(f, classes.keyAt, classes.end - classes.keyAt), 0, classes.keyAt);
+    if (!read || read === 'more' || read.entry.end !== classes.end) return null;
+    names = read.entry;
+  }
+  const figures = classificationSums(f, input, targets, entries.has('probabilities'), reduction);
+  // Names of another count are the full reader's to warn about.
+  if (!figures || (names && names.names.length !== figures.k)) return null;
+  return { ...figures, classes: names };
+}
+
+/**
+ * The top-level object's keys and where each value starts and ends (as a "classes" entry's
+ * places, its names not read), when it is an object of
+ * distinct plain keys whose values are arrays (of numbers and arrays of numbers, or for "classes"
+ * of strings without escapes of brackets), nothing after it but white space; else null. Brackets
+ * only: the numbers are read by the cursors.
+ */
+function topLevelArrays(f: ChunkFile): Map<string, ClassesEntry> | null {
+  const bytes = new ByteWindow(f, startsWithBom(readAt(f, 0, Math.min(3, f.size))) ? 3 : 0);
+  const entries = new Map<string, ClassesEntry>();
+  if (bytes.nextToken() !== 123) return null;
+  for (;;) {
+    if (bytes.nextToken() !== 34) return null;
+    const keyAt = bytes.at - 1;
+    const key = bytes.plainString();
+    // Any other key (labels, loss, …) is another reader's: known before its value is passed over.
+    if (key === null || !PAIRED_KEYS.has(key) || entries.has(key) || bytes.nextToken() !== 58 || bytes.nextToken() !== 91) return null;
+    const start = bytes.at - 1;
+    if (!bytes.skipArray(key === 'classes')) return null;
+    entries.set(key, { names: [], keyAt, start, end: bytes.at });
+    const c = bytes.nextToken();
+    if (c === 125) break;
+    if (c !== 44) return null;
+  }
+  return bytes.nextToken() === -1 ? entries : null;
+}
+
+/** The classification figures of rows read in step from the two arrays starting at `inputAt` and `targetsAt` ('['), or null. */
+function classificationSums(
+  f: ChunkFile,
+  inputAt: Span,
+  targetsAt: Span,
+  probabilities: boolean,
+  reduction: Reduction,
+): Omit<Extract<PairedFigures, { task: 'classification' }>, 'classes'> | null {
+  const rows = new RowCursor(f, inputAt.start);
+  const targets = new RowCursor(f, targetsAt.start);
+  const first = rows.firstRowLength();
+  if (first < 2) return null;
+  const input = probabilities ? 'probabilities' : 'logits';
+  const summer = new LogitRowSummer(first, false, null, null, input, false, true);
+  const k = summer.k;
+  try {
+    for (;;) {
+      const at = summer.rows * k;
+      const got = rows.next(summer.block, at, k);
+      const gotTarget = targets.next(summer.targets!, at, k);
+      if (got !== gotTarget) return null;
+      if (got === END) break;
+      if (got !== ROW) return null;
+      if (++summer.rows === summer.blockRows && !summer.flush()) return null;
+    }
+    // Where the brackets said each array ends: every byte of both was read.
+    if (!summer.flush() || summer.n === 0 || rows.at !== inputAt.end || targets.at !== targetsAt.end) return null;
+    return { task: 'classification', input, n: summer.n, k, ...summer.result(reduction) };
+  } finally {
+    summer.release();
+  }
+}
+
+/** The regression's figures (each row's Σ(ŷ − y)² / D, summed in order) of the two arrays read in step, or null. */
+function regressionSums(f: ChunkFile, predictionsAt: Span, targetsAt: Span, reduction: Reduction): PairedFigures | null {
+  const predictions = new RowCursor(f, predictionsAt.start);
+  const targets = new RowCursor(f, targetsAt.start);
+  const width = predictions.firstRowLength();
+  // 0: a vector of numbers (D = 1); else rows of D.
+  const d = Math.max(width, 1);
+  if (width === 1 || width < 0) return null;
+  const yHat = new Float64Array(d);
+  const y = new Float64Array(d);
+  let total = 0;
+  let n = 0;
+  for (;;) {
+    const got = width === 0 ? predictions.nextNumber(yHat) : predictions.next(yHat, 0, d);
+    const gotTarget = width === 0 ? targets.nextNumber(y) : targets.next(y, 0, d);
+    if (got !== gotTarget) return null;
+    if (got === END) break;
+    if (got !== ROW) return null;
+    let sum = 0;
+    for (let j = 0; j < d; j++) {
+      const diff = yHat[j] - y[j];
+      sum += diff * diff;
+    }
+    total += sum / d;
+    n++;
+  }
+  if (n === 0 || !Number.isFinite(total) || predictions.at !== predictionsAt.end || targets.at !== targetsAt.end) return null;
+  return { task: 'regression', n, d, loss: total * (reduction === 'mean' ? 1 / n : 1) };
+}
+
+const ROW = 1;
+const END = 2;
+const BAD = 3;
+type Got = typeof ROW | typeof END | typeof BAD;
+
+/** A file's bytes from a place on, read forward into one reused buffer (what is before `at` dropped as it goes). */
+class ByteWindow {
+  protected b = new Uint8Array(2 * READ_CHUNK_BYTES);
+  /** Bytes of `b` that hold the file's, from `base` on. */
+  protected length = 0;
+  /** File offset of b[0]. */
+  protected base: number;
+  /** The next byte's file offset. */
+  at: number;
+
+  constructor(
+    protected readonly f: ChunkFile,
+    from: number,
+  ) {
+    this.base = from;
+    this.at = from;
+  }
+
+  /** The byte at file offset `i` (i ≥ at), −1 past the file's end. */
+  byteAt(i: number): number {
+    if (i >= this.base + this.length && !this.fill(i)) return -1;
+    return this.b[i - this.base];
+  }
+
+  /**
+   * Makes the window hold file offset `i` (from `at` on, at least a chunk more): the bytes before
+   * `at` are dropped, the buffer grows when one row needs it. False past the file's end.
+   */
+  protected fill(i: number): boolean {
+    if (i >= this.f.size) return false;
+    const keep = this.base + this.length - this.at;
+    const want = i - this.at + 1 + READ_CHUNK_BYTES;
+    if (want > this.b.length) {
+      const bigger = new Uint8Array(2 * want);
+      if (keep > 0) bigger.set(this.b.subarray(this.at - this.base, this.at - this.base + keep));
+      this.b = bigger;
+    } else if (keep > 0) this.b.copyWithin(0, this.at - this.base, this.at - this.base + keep);
+    this.base = this.at;
+    this.length = Math.max(0, keep);
+    const from = this.base + this.length;
+    const got = readInto(this.f, this.b, this.length, Math.min(this.b.length - this.length, this.f.size - from), from);
+    this.length += got;
+    return i < this.base + this.length;
+  }
+
+  /** The next byte that is not white space (−1 at the end), consumed. */
+  nextToken(): number {
+    let c = this.byteAt(this.at);
+    while (c >= 0 && isSpace(c)) c = this.byteAt(++this.at);
+    if (c >= 0) this.at++;
+    return c;
+  }
+
+  /** After a '"': the string's text when it is printable ASCII without escapes, consumed through its closing '"'; else null. */
+  plainString(): string | null {
+    let text = '';
+    for (let c = this.byteAt(this.at); c !== 34; c = this.byteAt(++this.at)) {
+      if (c < 32 || c > 126 || c === 92) return null;
+      text += String.fromCharCode(c);
+    }
+    this.at++;
+    return text;
+  }
+
+  /**
+   * After an array's '[': past the ']' that closes it, by its brackets alone (memchr for each; the
+   * cursors read every row of the arrays they take and must end where this did), or for "classes"
+   * (`strings`) past strings without escapes or brackets; false when the file ends first.
+   */
+  skipArray(strings: boolean): boolean {
+    let depth = 1;
+    for (;;) {
+      if (this.byteAt(this.at) < 0) return false;
+      const b = this.b.subarray(0, this.length);
+      let i = this.at - this.base;
+      while (i < b.length) {
+        if (strings && b[i] === 34) {
+          const close = indexOfByte(b, 34, i + 1);
+          if (close < 0) break;
+          for (let c = i + 1; c < close; c++) if (b[c] === 92 || b[c] === 91 || b[c] === 93) return false;
+          i = close + 1;
+          continue;
+        }
+        const open = indexOfByte(b, 91, i);
+        const close = indexOfByte(b, 93, i);
+        const quote = strings ? indexOfByte(b, 34, i) : -1;
+        const next = Math.min(...[open, close, quote].filter((x) => x >= 0));
+        if (!Number.isFinite(next)) {
+          i = b.length;
+          break;
+        }
+        if (next === quote) {
+          i = next;
+          continue;
+        }
+        i = next + 1;
+        if (next === open) depth++;
+        else if (--depth === 0) {
+          this.at = this.base + i;
+          return true;
+        }
+      }
+      this.at = this.base + i;
+    }
+  }
+}
+
+/** Reads `length` bytes at `position` into `into` at `at` (fewer at the file's end): how many. */
+function readInto(f: ChunkFile, into: Uint8Array, at: number, length: number, position: number): number {
+  let got = 0;
+  while (got < length) {
+    const n = f.read(into, at + got, length - got, position + got);
+    if (n <= 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/** An array's rows (`[z, …]`) or numbers, read one at a time from its '[' on. */
+class RowCursor extends ByteWindow {
+  private readonly scan: NumberScan = { value: 0, end: 0, error: null };
+  /** No row read yet: no ',' before the next. */
+  private first = true;
+
+  constructor(f: ChunkFile, arrayAt: number) {
+    super(f, arrayAt + 1);
+  }
+
+  /** The first row's length without consuming it: 0 when the array's first value is a number, −1 when it is neither. */
+  firstRowLength(): number {
+    const start = this.at;
+    const c = this.nextToken();
+    try {
+      if (c !== 91) return c === 45 || (c >= 48 && c <= 57) ? 0 : -1;
+      this.at--; // the window keeps the row from its '['
+      const values: number[] = [];
+      const p = this.rowAt(this.at);
+      return p >= 0 && rowNumbers(this.b, p, this.scan, null, 0, 1 << 30, values) >= 0 ? values.length : -1;
+    } finally {
+      this.at = start;
+    }
+  }
+
+  /** The next row of exactly k numbers into `into` at `at`; END at the array's ']'. */
+  next(into: Float64Array, at: number, k: number): Got {
+    const sep = this.separator();
+    if (sep !== ROW) return sep;
+    const p = this.rowAt(this.at);
+    if (p < 0 || rowNumbers(this.b, p, this.scan, into, at, k, null) !== k) return BAD;
+    this.at = this.base + this.scan.end;
+    return ROW;
+  }
+
+  /** The next number into `into[0]` (a vector's); END at the array's ']'. */
+  nextNumber(into: Float64Array): Got {
+    const sep = this.separator();
+    if (sep !== ROW) return sep;
+    // A number is short: the window holds 1,100 bytes past it, or the file's end.
+    this.byteAt(this.at + 1100);
+    const p = this.at - this.base;
+    scanNumber(this.b, p, this.scan);
+    if (this.scan.error !== null || this.scan.end >= this.length) return BAD;
+    into[0] = this.scan.value;
+    this.at = this.base + this.scan.end;
+    return ROW;
+  }
+
+  /** Past the ',' before the next value (none before the first): ROW when a value follows, END past the array's ']', else BAD. */
+  private separator(): Got {
+    let c = this.nextToken();
+    if (c === 93) return END;
+    if (!this.first) {
+      if (c !== 44) return BAD;
+      c = this.nextToken();
+    }
+    this.first = false;
+    this.at--;
+    return c === 91 || c === 45 || (c >= 48 && c <= 57) ? ROW : BAD;
+  }
+
+  /**
+   * The place in the window of the row whose '[' is at file offset `from`, the window made to hold
+   * it through its ']' (rowNumbers reads it there, and fails a row with anything but numbers); −1
+   * when the file ends first.
+   */
+  private rowAt(from: number): number {
+    for (;;) {
+      if (this.byteAt(from) < 0) return -1;
+      const p = from - this.base;
+      if (indexOfByte(this.b.subarray(0, this.length), 93, p) >= 0) return p;
+      const last = this.base + this.length;
+      if (last >= this.f.size) return -1;
+      // The row runs past the window: fill past it (from `at` on, the buffer grown when a row needs it).
+      this.fill(Math.min(this.f.size - 1, last + READ_CHUNK_BYTES));
+    }
+  }
+}
