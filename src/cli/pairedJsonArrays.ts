@@ -15,6 +15,7 @@ import { classesForward, isSpace, type ClassesEntry } from '../core/jsonClasses'
 import { scanNumber, type NumberScan } from '../core/numberScan';
 import { rowNumbers } from '../core/summaryStream';
 import { LogitRowSummer } from '../core/summaryRows';
+import { meanSquaredRow } from '../core/regressionStream';
 import { startsWithBom } from '../core/fileSignature';
 import type { Reduction } from '../core/losses';
 import { readAt, READ_CHUNK_BYTES, type ChunkFile } from '../node/chunkFile';
@@ -143,12 +144,7 @@ function regressionSums(f: ChunkFile, predictionsAt: Span, targetsAt: Span, redu
     if (got !== gotTarget) return null;
     if (got === END) break;
     if (got !== ROW) return null;
-    let sum = 0;
-    for (let j = 0; j < d; j++) {
-      const diff = yHat[j] - y[j];
-      sum += diff * diff;
-    }
-    total += sum / d;
+    total += meanSquaredRow(yHat, 0, y, 0, d);
     n++;
   }
   if (n === 0 || !Number.isFinite(total) || predictions.at !== predictionsAt.end || targets.at !== targetsAt.end) return null;

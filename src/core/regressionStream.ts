@@ -12,6 +12,17 @@ import { columnRoles } from './columnNames';
 import { parseCsvHeader } from './csv';
 import { scanNumber, type NumberScan } from './numberScan';
 import type { Reduction } from './losses';
+import { onlyLineBreaks, withoutCr } from './summaryStream';
+
+/** One sample's Σ_j (ŷ_j − y_j)² / D, the outputs in order, as meanSquaredError sums it (losses.ts). */
+export function meanSquaredRow(yHat: Float64Array, yHatAt: number, y: Float64Array, yAt: number, d: number): number {
+  let sum = 0;
+  for (let j = 0; j < d; j++) {
+    const diff = yHat[yHatAt + j] - y[yAt + j];
+    sum += diff * diff;
+  }
+  return sum / d;
+}
 
 export class RegressionCsvStream {
   /** Outputs per sample, once the header is read. */
@@ -44,9 +55,7 @@ export class RegressionCsvStream {
     while (p < len) {
       if (b[p] === 10 || b[p] === 13) {
         // Blank lines: only at the end of the file (elsewhere the full reader decides).
-        let q = p;
-        while (q < len && (b[q] === 10 || b[q] === 13)) q++;
-        if (q < len) return -1;
+        if (!onlyLineBreaks(b, p)) return -1;
         if (!last) return p;
         this.ended = true;
         return len;
@@ -54,7 +63,7 @@ export class RegressionCsvStream {
       const nl = indexOfByte(b, 10, p);
       if (nl < 0 && !last) return p;
       const lineEnd = nl < 0 ? len : nl;
-      const end = b[lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
+      const end = withoutCr(b, p, lineEnd);
       const row = this.row;
       for (let j = 0; j < 2 * d; j++) {
         scanNumber(b, p, scan);
@@ -65,12 +74,7 @@ export class RegressionCsvStream {
         row[j] = scan.value;
         p = scan.end + 1;
       }
-      let sum = 0;
-      for (let j = 0; j < d; j++) {
-        const diff = row[j] - row[d + j];
-        sum += diff * diff;
-      }
-      this.total += sum / d;
+      this.total += meanSquaredRow(row, 0, row, d, d);
       this.n++;
       p = nl < 0 ? len : nl + 1;
     }

@@ -7,7 +7,7 @@
  * full reader, whose messages are the reference.
  */
 import { summarizeClassification } from './lossSummary';
-import { labelledLogits } from './dataset';
+import type { ClassTargets } from './dataset';
 import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
 
 /**
@@ -213,7 +213,9 @@ export class LogitRowSummer {
   flush(): boolean {
     const { k, rows, block, labels } = this;
     if (rows === 0) return true;
-    if (this.targets) return this.flushWithTargets(this.targets);
+    const values = rows === this.blockRows ? block : block.subarray(0, rows * k);
+    if (this.targets)
+      return this.targetRowsChecked(this.targets) && this.summed(values, { labels: null, targets: this.targets.subarray(0, rows * k) });
     for (let i = 0; i < rows; i++) {
       let label = labels[i];
       if (this.outOfRange) label = this.noted(i, label);
@@ -232,8 +234,22 @@ export class LogitRowSummer {
       this.kept?.bounds.push(bound);
       if (this.target) this.target.bounds[this.target.firstRow + this.n + i] = bound;
     }
-    const values = rows === this.blockRows ? block : block.subarray(0, rows * k);
-    const s = summarizeClassification({ ...labelledLogits(values, labels.subarray(0, rows), rows, k), input: this.input });
+    return this.summed(values, { labels: labels.subarray(0, rows), targets: null });
+  }
+
+  /** The checked block's rows summarised: each loss added in order, the hits counted, the rows kept for the target. */
+  private summed(values: Float64Array, targets: ClassTargets): boolean {
+    const { k, rows } = this;
+    const s = summarizeClassification({
+      task: 'classification',
+      input: this.input,
+      n: rows,
+      k,
+      values,
+      ...targets,
+      classes: null,
+      spans: [],
+    });
     for (let i = 0; i < rows; i++) {
       this.total += s.losses[i];
       this.kept?.losses.push(s.losses[i]);
@@ -246,11 +262,11 @@ export class LogitRowSummer {
   }
 
   /**
-   * The block's rows with their targets: each target row a distribution (checkDistributionRows),
-   * each probability row one, or the logits' bound (logitLossIsFinite: Σ_y≠0 y·(max − z) + Σy·log K)
-   * finite, alone and added up.
+   * Whether the block's rows with their targets are as the full reader takes them: each target row
+   * a distribution (checkDistributionRows), each probability row one, or the logits' bound
+   * (logitLossIsFinite: Σ_y≠0 y·(max − z) + Σy·log K) finite, alone and added up.
    */
-  private flushWithTargets(targets: Float64Array): boolean {
+  private targetRowsChecked(targets: Float64Array): boolean {
     const { k, rows, block } = this;
     for (let i = 0; i < rows; i++) {
       const base = i * k;
@@ -267,25 +283,6 @@ export class LogitRowSummer {
       if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
       this.kept?.bounds.push(bound);
     }
-    const values = block.subarray(0, rows * k);
-    const s = summarizeClassification({
-      task: 'classification',
-      input: this.input,
-      n: rows,
-      k,
-      values,
-      labels: null,
-      targets: targets.subarray(0, rows * k),
-      classes: null,
-      spans: [],
-    });
-    for (let i = 0; i < rows; i++) {
-      this.total += s.losses[i];
-      this.kept?.losses.push(s.losses[i]);
-      if (s.predicted[i] === s.actual[i]) this.hits++;
-    }
-    this.n += rows;
-    this.rows = 0;
     return true;
   }
 

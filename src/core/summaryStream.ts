@@ -233,9 +233,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       const c = b[p];
       if (c === 10 || c === 13) {
         // Blank lines: only at the end of the file (elsewhere the full reader decides).
-        let q = p;
-        while (q < len && (b[q] === 10 || b[q] === 13)) q++;
-        if (q < len || (last && !this.final)) return -1;
+        if (!onlyLineBreaks(b, p) || (last && !this.final)) return -1;
         if (!last) return p;
         this.ended = true;
         return len;
@@ -243,7 +241,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       const nl = indexOfByte(b, 10, p);
       if (nl < 0 && !last) return p;
       const lineEnd = nl < 0 ? len : nl;
-      const end = lineEnd > p && b[lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
+      const end = withoutCr(b, p, lineEnd);
       summer.spans[2 * summer.rows] = base + p;
       summer.spans[2 * summer.rows + 1] = base + end;
       const at = summer.rows * k;
@@ -503,6 +501,17 @@ function passedColumns(cells: readonly string[]): number {
     count++;
   }
   return count;
+}
+
+/** Whether b[p…] holds line breaks only (blank lines, which the CSV streams take only at the file's end). */
+export function onlyLineBreaks(b: Uint8Array, p: number): boolean {
+  while (p < b.length && (b[p] === 10 || b[p] === 13)) p++;
+  return p === b.length;
+}
+
+/** The end of the line b[p, lineEnd) without its CR (CRLF line endings). */
+export function withoutCr(b: Uint8Array, p: number, lineEnd: number): number {
+  return lineEnd > p && b[lineEnd - 1] === 13 ? lineEnd - 1 : lineEnd;
 }
 
 /** smallInteger's answer for anything but a plain integer. */

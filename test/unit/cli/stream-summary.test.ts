@@ -35,6 +35,51 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 const run = (args: string[], openFile?: CliIo['openFile']) => cliWithChunks(args, openFile ?? null);
 
 let streamed = 0;
+
+/**
+ * Each file (named `prefix` + its key + `ext`) gives the full reader's output whole and in pieces
+ * (same), and the streamed summary does not take it, on one thread or in parts.
+ */
+function refusedAlike(files: Record<string, string>, prefix: string, ext: string): void {
+  for (const [what, text] of Object.entries(files)) {
+    const path = join(scratch, `${prefix}${what.replace(/ /g, '-')}${ext}`);
+    writeFileSync(path, text);
+    same(path, what);
+    assert.equal(
+      streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
+      null,
+      `${what}: not streamed`,
+    );
+    assert.equal(
+      streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+      null,
+      `${what}: not in parts`,
+    );
+  }
+}
+
+/**
+ * Each file (named by its key) gives the full reader's output whole and in pieces (same), and the
+ * streamed summary takes it, the same on one thread and in parts: the reports by name.
+ */
+function takenAlike(files: Record<string, string>): Record<string, Record<string, unknown>> {
+  const reports: Record<string, Record<string, unknown>> = {};
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(scratch, name);
+    writeFileSync(path, text);
+    same(path, name);
+    const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
+    assert.ok(one, `${name} streamed`);
+    assert.deepEqual(
+      streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
+      one,
+      `${name} in parts`,
+    );
+    reports[name] = one;
+  }
+  return reports;
+}
+
 function same(path: string, label = path) {
   for (const flags of [['--json', '--summary'], ['--summary'], ['--summary', '--reduction', 'sum']]) {
     const full = run(['analyze', path, ...flags]);
@@ -744,19 +789,7 @@ describe('analyze --summary streamed: one-hot and soft targets beside the logits
           ...rows.map((r, i) => [...softmax(r).map((p) => p.toFixed(12)), ...targetCells(labels[i], k, 0.1)].join(',')),
         ].join('\n') + '\n',
     };
-    for (const [name, text] of Object.entries(cases)) {
-      const path = join(scratch, name);
-      writeFileSync(path, text);
-      same(path, name);
-      const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
-      assert.ok(one, `${name} streamed`);
-      assert.deepEqual(
-        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
-        one,
-        `${name} in parts`,
-      );
-      assert.equal(one.input, name === 'probs.csv' ? 'probabilities' : 'logits');
-    }
+    for (const [name, one] of Object.entries(takenAlike(cases))) assert.equal(one.input, name === 'probs.csv' ? 'probabilities' : 'logits');
     // The formula, with Math.exp: −Σ_j y_j log softmax(z)_j averaged over the samples; accuracy from argmax y.
     const report = streamedSummary(join(scratch, 'soft.csv'), pieces(1 << 30), () => null, 'mean')!;
     let total = 0;
@@ -789,21 +822,7 @@ describe('analyze --summary streamed: one-hot and soft targets beside the logits
       'a label and targets': edited((c) => c.forEach((l, i) => l.push(String(labels[i]))), header + ',label'),
       'targets out of order': edited(() => {}, header.replace('target_1,target_2', 'target_2,target_1')),
     };
-    for (const [what, text] of Object.entries(cases)) {
-      const path = join(scratch, `bad-${what.replace(/ /g, '-')}.csv`);
-      writeFileSync(path, text);
-      same(path, what);
-      assert.equal(
-        streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
-        null,
-        `${what}: not streamed`,
-      );
-      assert.equal(
-        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
-        null,
-        `${what}: not in parts`,
-      );
-    }
+    refusedAlike(cases, 'bad-', '.csv');
     assert.match(run(['analyze', join(scratch, 'bad-sums-to-1.1.csv'), '--summary']).stderr, /:32:\d+: .*targets in sample 30 sum to 1\.1/);
   });
 
@@ -826,18 +845,7 @@ describe('analyze --summary streamed: one-hot and soft targets beside the logits
       ),
       'rp.ndjson': rows.map((_, i) => JSON.stringify({ probabilities: p(i), targets: y(i, 0.1), epoch: 3 }) + '\n').join(''),
     };
-    for (const [name, text] of Object.entries(cases)) {
-      const path = join(scratch, name);
-      writeFileSync(path, text);
-      same(path, name);
-      const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
-      assert.ok(one, `${name} streamed`);
-      assert.deepEqual(
-        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
-        one,
-        `${name} in parts`,
-      );
-    }
+    takenAlike(cases);
     // The formula: −Σ y log softmax(z), averaged.
     let total = 0;
     rows.forEach((_, i) => {
@@ -863,21 +871,7 @@ describe('analyze --summary streamed: one-hot and soft targets beside the logits
         .join(''),
       'a class index under target': rows.map((_, i) => JSON.stringify({ logits: z(i), target: labels[i] }) + '\n').join(''),
     };
-    for (const [what, text] of Object.entries(refused)) {
-      const path = join(scratch, `bad-${what.replace(/ /g, '-')}.jsonl`);
-      writeFileSync(path, text);
-      same(path, what);
-      assert.equal(
-        streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
-        null,
-        `${what}: not streamed`,
-      );
-      assert.equal(
-        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
-        null,
-        `${what}: not in parts`,
-      );
-    }
+    refusedAlike(refused, 'bad-', '.jsonl');
     assert.match(
       run(['analyze', join(scratch, 'bad-a-target-summing-to-1.1.jsonl'), '--summary']).stderr,
       /:10:\d+: target 1\.1 in sample 9 \(class \d\) is outside \[0, 1\]/,
@@ -915,19 +909,7 @@ describe('analyze --summary streamed: a regression CSV (prediction…, target…
         [[...names('prediction_', 4), ...names('target_', 4)].join('\t'), ...rows.map((r) => r.map(cell).join('\t'))].join('\n') + '\n\n',
       'semi.csv': ['prediction;target', ...rows.map((r) => `${cell(r[2])};${cell(r[3])}`)].join('\n') + '\n',
     };
-    for (const [name, text] of Object.entries(cases)) {
-      const path = join(scratch, name);
-      writeFileSync(path, text);
-      same(path, name);
-      const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
-      assert.ok(one, `${name} streamed`);
-      assert.equal(one.task, 'regression');
-      assert.deepEqual(
-        streamedSummary(path, pieces(1 << 30), () => null, 'mean', { count: 3, minPartBytes: 64 }),
-        one,
-        `${name} with threads`,
-      );
-    }
+    for (const one of Object.values(takenAlike(cases))) assert.equal(one.task, 'regression');
     // The formula: the mean over samples of the mean over outputs of (ŷ − y)².
     let total = 0;
     for (const r of rows) total += r.slice(0, 4).reduce((a, v, j) => a + (Number(cell(v)) - Number(cell(r[4 + j]))) ** 2, 0) / 4;
@@ -956,17 +938,7 @@ describe('analyze --summary streamed: a regression CSV (prediction…, target…
       'no rows': `${header}\n`,
       'a logits header': `logit_0,logit_1,target_0,target_1\n${body()}`,
     };
-    for (const [what, text] of Object.entries(cases)) {
-      const path = join(scratch, `bad-regression-${what.replace(/ /g, '-')}.csv`);
-      writeFileSync(path, text);
-      same(path, what);
-      if (what !== 'a logits header')
-        assert.equal(
-          streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
-          null,
-          `${what}: not streamed`,
-        );
-    }
+    refusedAlike(cases, 'bad-regression-', '.csv');
   });
 });
 
@@ -988,14 +960,8 @@ describe('analyze --summary streamed: the object of two arrays (logits and targe
       'r1.json': JSON.stringify({ predictions: z.map((r) => r[0]), targets: z.map((r) => r[1]) }),
       'r2.json': JSON.stringify({ predictions: z.map((r) => r.slice(0, 3)), targets: z.map((r) => r.slice(3, 6)) }, null, 1),
     };
-    for (const [name, text] of Object.entries(cases)) {
-      const path = join(scratch, name);
-      writeFileSync(path, text);
-      same(path, name);
-      const one = streamedSummary(path, pieces(1 << 30), () => null, 'mean');
-      assert.ok(one, `${name} streamed`);
+    for (const [name, one] of Object.entries(takenAlike(cases)))
       assert.equal(one.task, name.startsWith('r') ? 'regression' : 'classification', name);
-    }
     assert.deepEqual(streamedSummary(join(scratch, 'o4.json'), pieces(1 << 30), () => null, 'mean')!.classes, [
       'a',
       'b',
@@ -1038,27 +1004,9 @@ describe('analyze --summary streamed: the object of two arrays (logits and targe
       'a regression with a null': { predictions: z.map((r, i) => (i === 5 ? null : r[0])), targets: z.map((r) => r[1]) },
       'a regression of different widths': { predictions: z.map((r) => r.slice(0, 2)), targets: z.map((r) => r.slice(0, 3)) },
     };
-    for (const [what, value] of Object.entries(cases)) {
-      const path = join(scratch, `bad-paired-${what.replace(/ /g, '-')}.json`);
-      writeFileSync(path, JSON.stringify(value));
-      same(path, what);
-      assert.equal(
-        streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
-        null,
-        `${what}: not streamed`,
-      );
-    }
+    refusedAlike(Object.fromEntries(Object.entries(cases).map(([what, value]) => [what, JSON.stringify(value)])), 'bad-paired-', '.json');
     // Text after the object, and an object cut short.
     const whole = JSON.stringify({ logits: z, targets: y });
-    for (const [what, text] of Object.entries({ 'text after': whole + ' x', 'cut short': whole.slice(0, -30) })) {
-      const path = join(scratch, `bad-paired-${what.replace(/ /g, '-')}.json`);
-      writeFileSync(path, text);
-      same(path, what);
-      assert.equal(
-        streamedSummary(path, pieces(1 << 30), () => null, 'mean'),
-        null,
-        `${what}: not streamed`,
-      );
-    }
+    refusedAlike({ 'text after': whole + ' x', 'cut short': whole.slice(0, -30) }, 'bad-paired-', '.json');
   });
 });
