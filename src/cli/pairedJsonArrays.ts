@@ -313,8 +313,8 @@ class RowCursor extends ByteWindow {
   nextNumber(into: Float64Array): Got {
     const sep = this.separator();
     if (sep !== ROW) return sep;
-    // A number is short: the window holds 1,100 bytes past it, or the file's end.
-    this.byteAt(this.at + 1100);
+    // A number is short: the window holds 1,100 bytes past it, or up to the file's end.
+    this.byteAt(Math.min(this.at + 1100, this.f.size - 1));
     const p = this.at - this.base;
     scanNumber(this.b, p, this.scan);
     if (this.scan.error !== null || this.scan.end >= this.length) return BAD;
