@@ -14,14 +14,19 @@ import { indexOfByte } from '../core/byteSearch';
 import { classesForward, isSpace, type ClassesEntry } from '../core/jsonClasses';
 import { scanNumber, type NumberScan } from '../core/numberScan';
 import { rowNumbers } from '../core/summaryStream';
+import { plainKeyEnd } from '../core/recordStream';
 import { LogitRowSummer } from '../core/summaryRows';
 import { meanSquaredRow } from '../core/regressionStream';
 import { startsWithBom } from '../core/fileSignature';
 import type { Reduction } from '../core/losses';
+import { gradientScale } from '../core/derivedRows';
 import { readAt, READ_CHUNK_BYTES, type ChunkFile } from '../node/chunkFile';
 
 /** An array's '[' and just past its ']'. */
 type Span = Pick<ClassesEntry, 'start' | 'end'>;
+
+/** A key's bytes looked at, its quotes included: more than any key such a file holds. */
+const MAX_KEY_BYTES = 64;
 
 /** The keys such a file may hold. */
 const PAIRED_KEYS = new Set(['logits', 'probabilities', 'predictions', 'targets', 'classes']);
@@ -79,8 +84,8 @@ function topLevelArrays(f: ChunkFile): Map<string, ClassesEntry> | null {
   if (bytes.nextToken() !== 123) return null;
   for (;;) {
     if (bytes.nextToken() !== 34) return null;
-    const keyAt = bytes.at - 1;
-    const key = bytes.plainString();
+    const keyAt = --bytes.at;
+    const key = bytes.plainKey();
     // Any other key (labels, loss, …) is another reader's: known before its value is passed over.
     if (key === null || !PAIRED_KEYS.has(key) || entries.has(key) || bytes.nextToken() !== 58 || bytes.nextToken() !== 91) return null;
     const start = bytes.at - 1;
@@ -148,7 +153,7 @@ function regressionSums(f: ChunkFile, predictionsAt: Span, targetsAt: Span, redu
     n++;
   }
   if (n === 0 || !Number.isFinite(total) || predictions.at !== predictionsAt.end || targets.at !== targetsAt.end) return null;
-  return { task: 'regression', n, d, loss: total * (reduction === 'mean' ? 1 / n : 1) };
+  return { task: 'regression', n, d, loss: total * gradientScale(reduction, n) };
 }
 
 const ROW = 1;
@@ -209,15 +214,17 @@ class ByteWindow {
     return c;
   }
 
-  /** After a '"': the string's text when it is printable ASCII without escapes, consumed through its closing '"'; else null. */
-  plainString(): string | null {
-    let text = '';
-    for (let c = this.byteAt(this.at); c !== 34; c = this.byteAt(++this.at)) {
-      if (c < 32 || c > 126 || c === 92) return null;
-      text += String.fromCharCode(c);
-    }
-    this.at++;
-    return text;
+  /**
+   * At a key's '"': its text when it is printable ASCII without escapes (recordStream's
+   * plainKeyEnd) and short (every key such a file holds is), consumed through its closing '"'; else null.
+   */
+  plainKey(): string | null {
+    this.byteAt(Math.min(this.at + MAX_KEY_BYTES, this.f.size - 1));
+    const p = this.at - this.base;
+    const end = plainKeyEnd(this.b, p, Math.min(this.length, p + MAX_KEY_BYTES));
+    if (end < 0) return null;
+    this.at = this.base + end;
+    return String.fromCharCode(...this.b.subarray(p + 1, end - 1));
   }
 
   /**

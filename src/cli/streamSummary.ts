@@ -75,17 +75,19 @@ export function streamedSummary(
       const regression = regressionSummary(f, format === 'tsv', reduction);
       if (regression) return regression;
     }
-    if (!figures && format === 'json') {
-      // Two arrays of the same length, read in step: logits (or probabilities) and targets, or a regression's.
-      // Not when its labels end the file (the object of logits and labels: the one-thread read below).
-      const paired = jsonTail(f) ? null : pairedArraysSummary(f, reduction);
+    // A JSON's labels from its tail, looked for once: the one-thread read below takes them.
+    const tail = !figures && format === 'json' ? jsonTail(f) : undefined;
+    if (!figures && format === 'json' && !tail) {
+      // Two arrays of the same length, read in step: logits (or probabilities) and targets, or a
+      // regression's. Not when labels end the file (the object of logits and labels: read below).
+      const paired = pairedArraysSummary(f, reduction);
       if (paired?.task === 'regression') return regressionReport(paired, reduction);
       if (paired) figures = { ...paired, probabilities: paired.input === 'probabilities' };
     }
     if (!figures) {
       // One thread: a read that notes labels out of range and rows of another width, so a file
       // with problems is not read again to list them.
-      const read = new NotingRead(f, format, true);
+      const read = new NotingRead(f, format, true, tail);
       const summer = read.read();
       if (!summer) {
         gaveUp?.(read);

@@ -16,8 +16,8 @@
  */
 import { softmaxCrossEntropyGradient, softmaxCrossEntropyLabelsGradient, type Reduction } from './losses';
 import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
-import { labelledLogits, type ClassificationData } from './dataset';
-import { derivedLogitGradientRow } from './derivedRows';
+import type { ClassTargets } from './dataset';
+import { derivedLogitGradientRow, gradientScale } from './derivedRows';
 import { summarizeClassification } from './lossSummary';
 import { isFiniteDistribution, targetRowBound } from './summaryRows';
 
@@ -70,37 +70,70 @@ export class LogitRowBlocks {
 
   /**
    * The next `count` rows, row-major in `block` (and their targets' rows in `targets`, when there
-   * are no labels); false when the full reader would decide otherwise.
+   * are no labels); false when the full reader would decide otherwise. Each label in range or each
+   * target row a distribution (checkDistributionRows); each probability row a distribution, or each
+   * logit finite and the loss's bound finite, alone and added up (logitLossIsFinite: max − z_label
+   * + log K, or Σ_y≠0 y·(max − z) + Σy·log K with targets).
    */
   add(block: Float64Array, count: number, targets?: Float64Array): boolean {
     const { k, n: at, labels } = this;
     if (at + count > this.rows || !labels !== !!targets) return false;
     if (this.as === null) this.as = everyRowADistribution(block, count, k) ? 'probabilities' : 'logits';
-    if (targets) return this.addWithTargets(block, count, targets);
-    if (this.as === 'probabilities') return this.addProbabilities(block, count, labels!);
     for (let i = 0; i < count; i++) {
       const base = i * k;
-      const label = labels![at + i];
-      if (!(label >= 0 && label < k)) return false;
+      const label = labels ? labels[at + i] : 0;
+      if (targets ? !isFiniteDistribution(targets, base, k) : !(label >= 0 && label < k)) return false;
+      if (this.as === 'probabilities') {
+        if (!isFiniteDistribution(block, base, k)) return false;
+        continue;
+      }
       const max = this.finiteRowMax(block, base);
       if (Number.isNaN(max)) return false;
-      const bound = 0 + (max - block[base + label]) + this.logK;
+      const bound = targets ? targetRowBound(block, targets, base, k, max, this.logK) : 0 + (max - block[base + label]) + this.logK;
       this.boundTotal += bound;
       if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
     }
     const values = block.length === count * k ? block : block.subarray(0, count * k);
-    const rowLabels = labels!.subarray(at, at + count);
-    this.summarize(labelledLogits(values, rowLabels, count, k));
-    const wanted = Math.min(count, this.gradientRows - at);
-    if (wanted > 0) {
-      // With 'sum' the kernel's scale is 1 (x · 1 = x exactly); × the whole file's scale after is
-      // the full path's p·scale and (p − 1)·scale, bit for bit.
-      const g = softmaxCrossEntropyLabelsGradient(values.subarray(0, wanted * k), rowLabels.subarray(0, wanted), wanted, k, 'sum').gradient;
-      const scale = this.scale();
-      for (let i = 0; i < wanted; i++) this.gradients.push(g.slice(i * k, (i + 1) * k).map((v) => v * scale));
-    }
+    const rowTargets: ClassTargets = targets
+      ? { labels: null, targets: targets.subarray(0, count * k) }
+      : { labels: labels!.subarray(at, at + count), targets: null };
+    const s = summarizeClassification({
+      task: 'classification',
+      input: this.input,
+      n: count,
+      k,
+      values,
+      ...rowTargets,
+      classes: null,
+      spans: [],
+    });
+    this.losses.set(s.losses, at);
+    this.predicted.set(s.predicted, at);
+    for (let i = 0; i < count; i++) if (s.predicted[i] === s.actual[i]) this.hits++;
+    this.keepGradients(values, rowTargets, Math.min(count, this.gradientRows - at));
     this.n += count;
     return true;
+  }
+
+  /**
+   * ∂L/∂z of the first `wanted` rows (the rows the table shows). Of logits: the loss kernel's with
+   * 'sum', whose scale is 1 (x · 1 = x exactly), × the whole file's scale after: the full path's
+   * bits. Of probabilities: (p − y)·scale, as the full path derives it.
+   */
+  private keepGradients(values: Float64Array, t: ClassTargets, wanted: number): void {
+    if (wanted <= 0) return;
+    const { k } = this;
+    const scale = this.scale();
+    if (this.as === 'probabilities') {
+      for (let i = 0; i < wanted; i++)
+        this.gradients.push(derivedLogitGradientRow(t, k, scale, i, values.slice(i * k, (i + 1) * k), new Float64Array(k)));
+      return;
+    }
+    const z = values.subarray(0, wanted * k);
+    const g = t.labels
+      ? softmaxCrossEntropyLabelsGradient(z, t.labels.subarray(0, wanted), wanted, k, 'sum').gradient
+      : softmaxCrossEntropyGradient(z, t.targets.subarray(0, wanted * k), wanted, k, 'sum').gradient;
+    for (let i = 0; i < wanted; i++) this.gradients.push(g.slice(i * k, (i + 1) * k).map((v) => v * scale));
   }
 
   /**
@@ -126,96 +159,13 @@ export class LogitRowBlocks {
     return max;
   }
 
-  /**
-   * Rows of probabilities: each a distribution (else the full reader reports it, or, for a .npy,
-   * takes the array for logits), each label in range; ∂L/∂z = (p − y)·scale of the rows the table shows.
-   */
-  private addProbabilities(block: Float64Array, count: number, labels: Int32Array): boolean {
-    const { k, n: at } = this;
-    for (let i = 0; i < count; i++) {
-      const label = labels[at + i];
-      if (!(label >= 0 && label < k) || !isFiniteDistribution(block, i * k, k)) return false;
-    }
-    const values = block.length === count * k ? block : block.subarray(0, count * k);
-    const rowLabels = labels.subarray(at, at + count);
-    this.summarize(labelledLogits(values, rowLabels, count, k));
-    const targets = { labels: rowLabels, targets: null };
-    for (let i = 0; i < Math.min(count, this.gradientRows - at); i++)
-      this.gradients.push(derivedLogitGradientRow(targets, k, this.scale(), i, values.slice(i * k, (i + 1) * k), new Float64Array(k)));
-    this.n += count;
-    return true;
-  }
-
-  /**
-   * Rows with their one-hot or soft targets: each target row a distribution, as the full reader
-   * checks it (checkDistributionRows), each logit finite and the loss's bound finite
-   * (logitLossIsFinite: Σ_y≠0 y·(max − z) + Σy·log K); or each probability row a distribution.
-   * ∂L/∂z of the rows the table shows: the kernel's with 'sum' × the file's scale, or (p − y)·scale.
-   */
-  private addWithTargets(block: Float64Array, count: number, targets: Float64Array): boolean {
-    const { k } = this;
-    for (let i = 0; i < count; i++) {
-      const base = i * k;
-      if (!isFiniteDistribution(targets, base, k)) return false;
-      if (this.as === 'probabilities') {
-        if (!isFiniteDistribution(block, base, k)) return false;
-        continue;
-      }
-      const max = this.finiteRowMax(block, base);
-      if (Number.isNaN(max)) return false;
-      const bound = targetRowBound(block, targets, base, k, max, this.logK);
-      this.boundTotal += bound;
-      if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
-    }
-    const values = block.subarray(0, count * k);
-    const rowTargets = targets.subarray(0, count * k);
-    this.summarize({
-      task: 'classification',
-      input: this.input,
-      n: count,
-      k,
-      values,
-      labels: null,
-      targets: rowTargets,
-      classes: null,
-      spans: [],
-    });
-    const wanted = Math.min(count, this.gradientRows - this.n);
-    const scale = this.scale();
-    if (wanted > 0 && this.as === 'logits') {
-      const g = softmaxCrossEntropyGradient(values.subarray(0, wanted * k), rowTargets.subarray(0, wanted * k), wanted, k, 'sum').gradient;
-      for (let i = 0; i < wanted; i++) this.gradients.push(g.slice(i * k, (i + 1) * k).map((v) => v * scale));
-    } else
-      for (let i = 0; i < wanted; i++)
-        this.gradients.push(
-          derivedLogitGradientRow(
-            { labels: null, targets: rowTargets },
-            k,
-            scale,
-            i,
-            values.slice(i * k, (i + 1) * k),
-            new Float64Array(k),
-          ),
-        );
-    this.n += count;
-    return true;
-  }
-
-  /** Each row's loss and prediction, as summarizeClassification gives them for the whole file. */
-  private summarize(rows: ClassificationData): void {
-    const s = summarizeClassification({ ...rows, input: this.input });
-    this.losses.set(s.losses, this.n);
-    this.predicted.set(s.predicted, this.n);
-    for (let i = 0; i < rows.n; i++) if (s.predicted[i] === s.actual[i]) this.hits++;
-  }
-
   /** True when rows read as logits were every one a probability distribution (the .npy reader would say probabilities). */
   get probabilityLike(): boolean {
     return this.as === 'logits' && this.allDistributions && this.n > 0;
   }
 
   private scale(): number {
-    return this.reduction === 'mean' && this.rows > 0 ? 1 / this.rows : 1;
+    return gradientScale(this.reduction, this.rows);
   }
 
   /** The loss (per-sample losses summed in file order, then scaled) and the accuracy. */

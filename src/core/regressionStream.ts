@@ -12,6 +12,7 @@ import { columnRoles } from './columnNames';
 import { parseCsvHeader } from './csv';
 import { scanNumber, type NumberScan } from './numberScan';
 import type { Reduction } from './losses';
+import { gradientScale } from './derivedRows';
 import { onlyLineBreaks, withoutCr } from './summaryStream';
 
 /** One sample's Σ_j (ŷ_j − y_j)² / D, the outputs in order, as meanSquaredError sums it (losses.ts). */
@@ -107,7 +108,6 @@ export class RegressionCsvStream {
   /** The report's loss (per-row losses summed in order, then scaled), or null when the file was not read to its end. */
   result(reduction: Reduction): { n: number; d: number; loss: number } | null {
     if (!this.ended || this.n === 0 || !Number.isFinite(this.total)) return null;
-    const scale = reduction === 'mean' ? 1 / this.n : 1;
-    return { n: this.n, d: this.d, loss: this.total * scale };
+    return { n: this.n, d: this.d, loss: this.total * gradientScale(reduction, this.n) };
   }
 }

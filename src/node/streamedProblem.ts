@@ -244,11 +244,13 @@ export class NotingRead {
    * `probabilities`: a CSV of prob_0… or target_0… or a JSON of "probabilities" is read too
    * (`--summary`'s read, which sums them); else it is refused at its header or key (a read only
    * for problems, before the full reader reads the file anyway).
+   * `tail`: a JSON's labels from its tail, when the caller has already looked (jsonTail).
    */
   constructor(
     private readonly f: ChunkFile,
     private readonly format: PartsFormat,
     probabilities = false,
+    tail?: TailLabels | null,
   ) {
     const oddRows = (this.oddRows = new OddRows(raggedRowCap(f.size)));
     if (format !== 'json') {
@@ -258,7 +260,7 @@ export class NotingRead {
     }
     // Labels not found from the tail of a file cut short (one that does not end in '}') are read
     // for where it stops; rows of another length are noted, not stopped at.
-    const tail = (this.tail = jsonTail(f));
+    tail = this.tail = tail === undefined ? jsonTail(f) : tail;
     this.stream = new JsonSummaryStream(tail, null, {
       probabilities,
       withoutLabels: !tail && !endsInBrace(f),
