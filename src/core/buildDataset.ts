@@ -6,6 +6,7 @@ import type { ClassificationData, ClassTargets, RegressionData, RoleSpans } from
 import type { Located } from './located';
 import { rowSpanOf } from './located';
 import { labelProblem } from './labelCheck';
+import { distributionRowFaults, offSumProblem, outsideUnitProblem, type DistributionRole } from './distributionRows';
 import { problem, type Problem } from './problems';
 import type { LossChoice } from './loss/lossDataset';
 import type { LossSource } from './loss/parse';
@@ -261,7 +262,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
       }
       return null;
     }
-    checkDistributionRows(t, sink, tolerance, 'targets', 'target', roles);
+    checkDistributionRows(t, sink, tolerance, 'targets', roles);
     target = { labels: null, targets: Float64Array.from(t.data) };
     spans.push(spansOf(t.name, t));
   } else {
@@ -357,51 +358,28 @@ function logitLossIsFinite(t: Located, { labels, targets }: ClassTargets, sink: 
 }
 
 function checkProbabilities(t: Located, sink: ProblemSink, tolerance: number, roles: Roles): void {
-  checkDistributionRows(t, sink, tolerance, 'probabilities', 'probability', roles);
+  checkDistributionRows(t, sink, tolerance, 'probabilities', roles);
 }
 
-/** Each row must lie in [0, 1] and sum to 1 within the tolerance. */
-function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number, plural: string, singular: string, roles: Roles): void {
-  const rawScores =
-    plural === 'probabilities'
-      ? roles.format === 'csv'
-        ? '; if these are raw scores, name the columns logit_0…'
-        : '; if these are raw scores, name them "logits"'
-      : '';
+/** Each row must lie in [0, 1] and sum to 1 within the tolerance (distributionRows.ts). */
+function checkDistributionRows(t: Located, sink: ProblemSink, tolerance: number, role: DistributionRole, roles: Roles): void {
   const { rows, cols, data } = t;
-  const names = roles.classes?.names.length === cols ? roles.classes.names : null;
-  for (let i = 0; i < rows; i++) {
-    let sum = 0;
-    let bad = false;
-    for (let j = 0; j < cols; j++) {
-      const v = data[i * cols + j];
-      if (v < 0 || v > 1) {
+  const wording = { names: roles.classes?.names.length === cols ? roles.classes.names : null, csv: roles.format === 'csv' };
+  for (let i = 0; i < rows; i++)
+    distributionRowFaults(
+      data,
+      i * cols,
+      cols,
+      tolerance,
+      (j, v) => {
         const at = t.elementSpan(i, j);
-        sink.add(
-          problem(
-            `${singular} ${v} in sample ${i} (class ${j}${names ? ` "${names[j]}"` : ''}) is outside [0, 1]${rawScores}`,
-            at.start,
-            at.end,
-            `${plural}-range`,
-          ),
-        );
-        bad = true;
-      }
-      sum += v;
-    }
-    if (!bad && Math.abs(sum - 1) > tolerance) {
-      const at = rowSpanOf(t, i);
-      const hint =
-        Math.abs(sum - 1) <= 0.005 * cols
-          ? `; if the values are rounded, write more digits (the tolerance is ${tolerance})`
-          : plural === 'probabilities'
-            ? `; each row must be a probability distribution over the ${cols} classes${rawScores}`
-            : Number.isInteger(sum)
-              ? '; a one-hot row has exactly one 1'
-              : `; soft targets must be a probability distribution over the ${cols} classes`;
-      sink.add(problem(`${plural} in sample ${i} sum to ${round(sum)}, expected 1${hint}`, at.start, at.end, `${plural}-sum`));
-    }
-  }
+        sink.add(outsideUnitProblem(role, v, i, j, wording, at.start, at.end));
+      },
+      (sum) => {
+        const at = rowSpanOf(t, i);
+        sink.add(offSumProblem(role, i, sum, cols, tolerance, wording, at.start, at.end));
+      },
+    );
 }
 
 export function buildRegression(roles: Roles, predictions: Located, sink: ProblemSink): RegressionData | null {
@@ -500,10 +478,6 @@ function squaredErrorIsFinite(p: Located, t: Located, sink: ProblemSink): boolea
 
 function shape(t: Located): string {
   return t.vector ? `[${t.rows}]` : `[${t.rows}, ${t.cols}]`;
-}
-
-function round(x: number): string {
-  return String(Number(x.toPrecision(6)));
 }
 
 /** The file's class names when there is one per class (or output); otherwise a warning and none. */

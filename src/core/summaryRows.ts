@@ -9,6 +9,7 @@
 import { summarizeClassification } from './lossSummary';
 import type { ClassTargets } from './dataset';
 import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
+import { distributionRowFaults, type DistributionRole } from './distributionRows';
 
 /**
  * Where a part of a file read for the extension's worker puts every row (issue 14): arrays of the
@@ -148,6 +149,72 @@ export class OddRows {
 /** OddRows as data, as a part's thread sends them back. */
 export type NotedOddRows = Pick<OddRows, 'rows' | 'spans' | 'lengths' | 'count'>;
 
+/**
+ * Rows of probabilities or targets that are not distributions, noted by a whole file's read
+ * instead of stopping at them (streamedProblem.ts lists them as the full reader does): each fault
+ * in file order while its kind (a value outside [0, 1], a sum off 1) has fewer than `keep` listed,
+ * and how many of each in all.
+ */
+export class DistributionFaults {
+  /** Kept faults in file order: the sample, the class (−1 for a sum), the value or the sum, and the row's [start, end) in the file. */
+  readonly listed: { row: number; column: number; value: number; start: number; end: number }[] = [];
+  outside = 0;
+  offSum = 0;
+
+  constructor(
+    readonly role: DistributionRole,
+    readonly keep: number,
+  ) {}
+
+  /** Another stretch's faults, after the ones noted here (a part of a file read in parts, its rows from `firstRow`). */
+  add(later: NotedFaults, firstRow: number): void {
+    let outside = 0;
+    for (const fault of later.listed) {
+      const sum = fault.column < 0;
+      if (!sum) outside++;
+      if ((sum ? ++this.offSum : ++this.outside) <= this.keep) this.listed.push({ ...fault, row: firstRow + fault.row });
+    }
+    this.outside += later.outside - outside;
+    this.offSum += later.offSum - (later.listed.length - outside);
+  }
+
+  /** Row `row` (at `base` in `values`, at [start, end) in the file) checked as the full reader checks it, its faults noted. */
+  check(values: Float64Array, base: number, k: number, row: number, start: number, end: number): void {
+    distributionRowFaults(
+      values,
+      base,
+      k,
+      DEFAULT_SUM_TOLERANCE,
+      (column, value) => {
+        if (++this.outside <= this.keep) this.listed.push({ row, column, value, start, end });
+      },
+      (value) => {
+        if (++this.offSum <= this.keep) this.listed.push({ row, column: -1, value, start, end });
+      },
+    );
+  }
+}
+
+/** DistributionFaults as data, as a part's thread sends them back (summaryParts.ts). */
+export type NotedFaults = Pick<DistributionFaults, 'role' | 'listed' | 'outside' | 'offSum'>;
+
+/** Notes of rows that are not distributions: the probabilities' (the input) and the targets'. */
+export interface NotedDistributions {
+  probabilities: DistributionFaults;
+  targets: DistributionFaults;
+}
+
+/** Empty notes, keeping the first `keep` faults of each kind. */
+export function notedDistributions(keep: number): NotedDistributions {
+  return { probabilities: new DistributionFaults('probabilities', keep), targets: new DistributionFaults('targets', keep) };
+}
+
+/** How many faults the notes hold (of data sent back by a part's thread too). */
+export function faultCount(noted: { probabilities: NotedFaults; targets: NotedFaults }): number {
+  const { probabilities: p, targets: t } = noted;
+  return p.outside + p.offSum + t.outside + t.offSum;
+}
+
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */
   readonly block: Float64Array;
@@ -181,6 +248,8 @@ export class LogitRowSummer {
    * `labelSpans`: the reader gives each label's span apart from its row's.
    * `targets`: each row comes with a row of targets instead of a label (the CLI's summary only: a
    * RowTarget keeps labels).
+   * `distributions`: rows of probabilities or targets that are not distributions are noted there
+   * and summed on, instead of failing the flush (the file has errors: its figures are never reported).
    */
   constructor(
     readonly k: number,
@@ -190,6 +259,7 @@ export class LogitRowSummer {
     readonly input: 'logits' | 'probabilities' = 'logits',
     labelSpans = false,
     targets = false,
+    private readonly distributions: NotedDistributions | null = null,
   ) {
     if (targets && target) throw new Error('rows of targets are summed, not kept');
     this.kept = keep && !target ? { losses: [], bounds: [] } : null;
@@ -222,7 +292,7 @@ export class LogitRowSummer {
       if (!(label >= 0 && label < k)) return false;
       let bound = 0;
       if (this.input === 'probabilities') {
-        if (!isDistribution(block, i * k, k)) return false;
+        if (!isDistribution(block, i * k, k) && !this.faultsNoted(this.distributions?.probabilities, block, i)) return false;
       } else {
         // logitLossIsFinite (buildDataset.ts): max − z[label] + log K must not overflow.
         let max = -Infinity;
@@ -270,11 +340,15 @@ export class LogitRowSummer {
     const { k, rows, block } = this;
     for (let i = 0; i < rows; i++) {
       const base = i * k;
-      if (!isFiniteDistribution(targets, base, k)) return false;
+      // A NaN (which the full reader's comparisons pass) is the full reader's to report.
+      if (!isFiniteRow(targets, base, k)) return false;
       let bound = 0;
+      const targetsNoted = !isDistribution(targets, base, k);
+      if (targetsNoted && !this.faultsNoted(this.distributions?.targets, targets, i)) return false;
       if (this.input === 'probabilities') {
-        if (!isDistribution(block, base, k)) return false;
-      } else {
+        if (!isDistribution(block, base, k) && !this.faultsNoted(this.distributions?.probabilities, block, i)) return false;
+      } else if (!targetsNoted) {
+        // (A file with a row of targets noted has errors: the full reader checks no bound.)
         let max = -Infinity;
         for (let j = base; j < base + k; j++) if (block[j] > max) max = block[j];
         bound = targetRowBound(block, targets, base, k, max, this.logK);
@@ -292,6 +366,13 @@ export class LogitRowSummer {
     if (this.input === 'probabilities') this.block[i * this.k] = 1;
   }
 
+  /** Row i of the block's `values` (its probabilities or targets), not a distribution: whether `faults` noted it (else the flush fails). */
+  private faultsNoted(faults: DistributionFaults | undefined, values: Float64Array, i: number): boolean {
+    if (!faults) return false;
+    faults.check(values, i * this.k, this.k, this.n + i, this.spans[2 * i], this.spans[2 * i + 1]);
+    return true;
+  }
+
   /** The label row i is summarised with: its own, or 0 for one out of range, which is noted. */
   private noted(i: number, label: number): number {
     const found = this.outOfRange!;
@@ -307,7 +388,8 @@ export class LogitRowSummer {
     // After a label out of range or a ragged row, here or in another part, the file has errors:
     // its logits are never asked for (a part that kept them all made `check` of a 1 GB file of
     // 1-based labels hold 1 GB).
-    const faulty = (this.outOfRange?.count ?? 0) > 0 || this.rowsReadPast > 0;
+    const faulty =
+      (this.outOfRange?.count ?? 0) > 0 || this.rowsReadPast > 0 || (this.distributions !== null && faultCount(this.distributions) > 0);
     if (faulty && t.faulty) Atomics.store(t.faulty, 0, 1);
     if (!faulty && !(t.faulty && Atomics.load(t.faulty, 0) > 0)) t.values?.set(values, at * this.k);
     t.spans.set(this.spans.subarray(0, 2 * this.rows), 2 * at);
@@ -342,8 +424,13 @@ export function targetRowBound(z: Float64Array, y: Float64Array, base: number, k
 
 /** isDistribution of a row of finite values (a NaN passes checkDistributionRows' comparisons: the full reader decides). */
 export function isFiniteDistribution(block: Float64Array, at: number, k: number): boolean {
+  return isFiniteRow(block, at, k) && isDistribution(block, at, k);
+}
+
+/** Whether the row's k values from `at` are all finite. */
+function isFiniteRow(block: Float64Array, at: number, k: number): boolean {
   for (let j = at; j < at + k; j++) if (block[j] - block[j] !== 0) return false;
-  return isDistribution(block, at, k);
+  return true;
 }
 
 /**

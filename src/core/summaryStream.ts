@@ -15,7 +15,7 @@
  * many it consumed; the caller keeps the rest in front of the next chunk.
  */
 import { scanNumber, type NumberScan } from './numberScan';
-import { LogitRowSummer, type OddRows, type OutOfRangeLabels, type RowTarget } from './summaryRows';
+import { faultCount, LogitRowSummer, type NotedDistributions, type OddRows, type OutOfRangeLabels, type RowTarget } from './summaryRows';
 import { indexOfByte } from './byteSearch';
 import { passedCellEnd } from './rowValues';
 import { startsWithBom } from './fileSignature';
@@ -80,7 +80,7 @@ export interface JsonStop {
 
 /**
  * A file read whole in parts whose only faults they found are ones they read past and noted:
- * labels out of range, rows of another width (summaryParts.ts). For streamedProblem to list them
+ * labels out of range, rows of another width, rows that are not distributions (summaryParts.ts). For streamedProblem to list them
  * without reading the file again.
  */
 export interface ReadPastStop extends RowLayout {
@@ -88,6 +88,8 @@ export interface ReadPastStop extends RowLayout {
   readonly labelsOutOfRange: OutOfRangeLabels;
   /** Rows of another width (a CSV's ragged lines, a JSON's rows of another length), counted from the file's first, in file order. */
   readonly oddRows: OddRows;
+  /** Rows of probabilities or targets that are not distributions, counted from the file's first, in file order. */
+  readonly distributions: NotedDistributions;
   readonly k: number;
   /** Where the rows start: the bytes before are a CSV's header (its ragged rows are checked against it). */
   readonly rowsStart: number;
@@ -167,7 +169,9 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * `oddRow`: asked about a data line the stream does not take (with its line break, if it has
    * one); true reads on past it, the row summarised as a neutral row with label 0 (the file has
    * errors: that summary is never reported), as the full reader reads on past a ragged row.
-   * `whole`, for a stream of a whole file: `tsv`, a .tsv, whose header the full reader splits on
+   * `whole.distributions` (a whole file's stream or a part's): rows of probabilities or targets that
+   * are not distributions are noted there and the rows read on (streamedProblem.ts lists them).
+   * The rest of `whole`, for a stream of a whole file: `tsv`, a .tsv, whose header the full reader splits on
    * tabs only; `probabilities`, take a header of prob_0… (else only logit_0…); `targets`, take
    * target_0… columns instead of a label (the summary's read: such a stream keeps no RowTarget).
    * A row of targets the stream does not take is the full reader's: no failure, no row read past.
@@ -180,12 +184,13 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     part?: { k: number; final: boolean; target?: RowTarget; labelNames?: readonly string[] } & RowLayout,
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
-    private readonly whole: { tsv?: boolean; probabilities?: boolean; targets?: boolean } = {},
+    private readonly whole: { tsv?: boolean; probabilities?: boolean; targets?: boolean; distributions?: NotedDistributions } = {},
   ) {
     this.names = part?.labelNames ? classIndex(part.labelNames) : null;
     if (part) {
       const input = part.probabilities ? 'probabilities' : 'logits';
-      this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, input, this.names !== null, part.targets);
+      const distributions = this.whole.distributions;
+      this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, input, this.names !== null, part.targets, distributions);
     }
     this.final = part?.final ?? true;
     this.leading = part?.leading ?? 0;
@@ -221,7 +226,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       this.trailing = columns.trailing;
       this.delimiter = columns.delimiter;
       const input = columns.probabilities ? 'probabilities' : 'logits';
-      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange, input, false, columns.targets);
+      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange, input, false, columns.targets, this.whole.distributions);
       p = nl + 1;
       this.rowsStart = base + p;
     }
@@ -392,7 +397,9 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    */
   rowsBeforeFailureClean(): boolean {
     const summer = this.summer;
-    return this.failure !== null && summer !== null && summer.flush() && !this.outOfRange?.count && summer.rowsReadPast === 0;
+    const distributions = this.whole.distributions;
+    const noted = (this.outOfRange?.count ?? 0) + (distributions ? faultCount(distributions) : 0);
+    return this.failure !== null && summer !== null && summer.flush() && noted === 0 && summer.rowsReadPast === 0;
   }
 
   /**
@@ -625,7 +632,8 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
    * `reading` (streamedProblem.ts): `withoutLabels` reads a file whose labels were not found from
    * the tail (a file cut short) for where it stops (`failure`), with no summary; `outOfRange`
    * notes labels out of range and reads on; `oddRow` is asked about a row (its bytes from '[' to
-   * ']') the stream does not take: true reads on past it, summarised as a neutral row.
+   * ']') the stream does not take: true reads on past it, summarised as a neutral row;
+   * `distributions` notes rows of probabilities that are not distributions and reads on.
    */
   constructor(
     private readonly tail: { labels: Int32Array; keyAt: number; classes?: ClassesEntry } | null,
@@ -642,6 +650,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
       outOfRange?: OutOfRangeLabels;
       oddRow?: (row: Uint8Array, at: JsonOddRow) => boolean;
       probabilities?: boolean;
+      distributions?: NotedDistributions;
     } = {},
   ) {
     this.labels = tail ? tail.labels : null;
@@ -656,6 +665,9 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
         part.target,
         this.reading.outOfRange ?? null,
         part.probabilities ? 'probabilities' : 'logits',
+        false,
+        false,
+        this.reading.distributions,
       );
     }
   }
@@ -844,7 +856,16 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
     const j = rowNumbers(b, p, scan, summer ? summer.block : null, summer ? summer.rows * k : 0, k, values);
     if (values) {
       if (j < 2) return -1;
-      this.summer = new LogitRowSummer(j, false, null, this.reading.outOfRange ?? null, this.input);
+      this.summer = new LogitRowSummer(
+        j,
+        false,
+        null,
+        this.reading.outOfRange ?? null,
+        this.input,
+        false,
+        false,
+        this.reading.distributions,
+      );
       this.summer.block.set(values);
     } else if (j !== k && !this.readPast(b, p, base)) return -1;
     const at = scan.end;

@@ -15,17 +15,26 @@
 import { ownOrSiblingClassNames, type ReadSibling } from '../core/classNames';
 import type { ClassesEntry } from '../core/jsonClasses';
 import { csvLineCheck, textCellEnd } from '../core/csv';
+import { nthCellSpan } from '../core/csvRoles';
 import { headerlessFileError } from '../core/csvRoles';
-import { jsonRowError } from '../core/json';
+import { jsonRowError, nthElementSpan } from '../core/json';
 import { notTextProblem } from '../core/fileSignature';
 import { LineIndex, type LineTables } from '../core/lineIndex';
 import { joinLineStretches } from '../core/lineTableBuilder';
 import type { PipelineResult } from '../core/pipeline';
 import { problem, type Problem } from '../core/problems';
-import { MAX_MESSAGES_PER_KIND, ProblemSink } from '../core/buildDataset';
+import { DEFAULT_SUM_TOLERANCE, MAX_MESSAGES_PER_KIND, ProblemSink } from '../core/buildDataset';
 import { labelProblem } from '../core/labelCheck';
 import { oddRowProblem } from '../core/jsonRoles';
-import { OddRows, OutOfRangeLabels, type LogitRowSummer } from '../core/summaryRows';
+import {
+  faultCount,
+  notedDistributions,
+  OddRows,
+  OutOfRangeLabels,
+  type LogitRowSummer,
+  type NotedDistributions,
+} from '../core/summaryRows';
+import { offSumProblem, outsideUnitProblem, type DistributionWording } from '../core/distributionRows';
 import {
   CsvSummaryStream,
   JsonSummaryStream,
@@ -109,7 +118,8 @@ function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSi
   const spanOf = tail
     ? (j: number) => [tail.spans[2 * found.rows[j]], tail.spans[2 * found.rows[j] + 1]]
     : (j: number) => csvLabelSpan(f, found.spans[2 * j], found.spans[2 * j + 1], stop, k);
-  return outOfRangeProblems(k, found, spanOf, readSibling, classes);
+  const sink = distributionProblems(f, stop.distributions, k, !!tail, stop, classes, readSibling);
+  return outOfRangeProblems(k, found, spanOf, readSibling, classes, sink);
 }
 
 /**
@@ -120,10 +130,11 @@ function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSi
 function oddRowsListed(
   f: ChunkFile,
   json: boolean,
-  { labelsOutOfRange, oddRows, k, rowsStart, classes, probabilities }: Omit<ReadPastStop, 'tail'>,
+  { labelsOutOfRange, oddRows, distributions, k, rowsStart, classes, probabilities }: Omit<ReadPastStop, 'tail'>,
   readSibling?: ReadSibling,
 ): Problem[] | null {
-  if (labelsOutOfRange.count > 0 || oddRows.count > raggedRowCap(f.size) || !classNamesClean(k, readSibling, classes)) return null;
+  const besideOthers = labelsOutOfRange.count > 0 || faultCount(distributions) > 0;
+  if (besideOthers || oddRows.count > raggedRowCap(f.size) || !classNamesClean(k, readSibling, classes)) return null;
   return json ? oddJsonRowProblems(oddRows, k, probabilities ? 'probabilities' : 'logits') : raggedRowProblems(f, oddRows, rowsStart);
 }
 
@@ -227,6 +238,8 @@ function readNoting(f: ChunkFile, format: PartsFormat, readSibling?: ReadSibling
  */
 export class NotingRead {
   readonly outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
+  /** Rows of probabilities or targets that are not distributions. */
+  readonly distributions = notedDistributions(MAX_MESSAGES_PER_KIND);
   /** Every row of another width, up to the cap (a JSON's length rule needs them all). */
   readonly oddRows: OddRows;
   readonly stream: CsvSummaryStream | JsonSummaryStream;
@@ -254,7 +267,7 @@ export class NotingRead {
   ) {
     const oddRows = (this.oddRows = new OddRows(raggedRowCap(f.size)));
     if (format !== 'json') {
-      const whole = { tsv: format === 'tsv', probabilities, targets: probabilities };
+      const whole = { tsv: format === 'tsv', probabilities, targets: probabilities, distributions: this.distributions };
       this.stream = new CsvSummaryStream(undefined, this.outOfRange, raggedLineReader(f, oddRows, null, false), whole);
       return;
     }
@@ -266,6 +279,7 @@ export class NotingRead {
       withoutLabels: !tail && !endsInBrace(f),
       outOfRange: this.outOfRange,
       oddRow: oddJsonRowReader(f, 0, oddRows),
+      distributions: this.distributions,
     });
   }
 
@@ -273,7 +287,7 @@ export class NotingRead {
   read(): LogitRowSummer | null {
     this.complete = readWhole(this.f, this.stream);
     const summer = this.complete ? this.stream.finish() : null;
-    return summer && this.outOfRange.count === 0 && this.oddRows.count === 0 ? summer : null;
+    return summer && this.outOfRange.count === 0 && this.oddRows.count === 0 && faultCount(this.distributions) === 0 ? summer : null;
   }
 
   /**
@@ -292,12 +306,17 @@ export class NotingRead {
     if (oddRows.count > 0) {
       const rowsStart = stream instanceof CsvSummaryStream ? stream.rowsStart : 0;
       const classes = this.classes ?? undefined;
-      return oddRowsListed(
-        f,
-        this.format === 'json',
-        { labelsOutOfRange: outOfRange, oddRows, k: summer.k, rowsStart, classes, probabilities: summer.input === 'probabilities' },
-        readSibling,
-      );
+      const probabilities = summer.input === 'probabilities';
+      const noted = {
+        labelsOutOfRange: outOfRange,
+        oddRows,
+        distributions: this.distributions,
+        k: summer.k,
+        rowsStart,
+        classes,
+        probabilities,
+      };
+      return oddRowsListed(f, this.format === 'json', noted, readSibling);
     }
     const layout = stream instanceof CsvSummaryStream ? stream : {};
     let spanOf = (j: number) => csvLabelSpan(f, outOfRange.spans[2 * j], outOfRange.spans[2 * j + 1], layout, summer.k);
@@ -306,7 +325,8 @@ export class NotingRead {
       const spans = this.tail ? this.tail.spans : (stream as JsonSummaryStream).labelSpans;
       spanOf = (j) => [spans[2 * outOfRange.rows[j]], spans[2 * outOfRange.rows[j] + 1]];
     }
-    return outOfRangeProblems(summer.k, outOfRange, spanOf, readSibling, this.classes);
+    const sink = distributionProblems(f, this.distributions, summer.k, this.format === 'json', layout, this.classes, readSibling);
+    return outOfRangeProblems(summer.k, outOfRange, spanOf, readSibling, this.classes, sink);
   }
 }
 
@@ -376,9 +396,48 @@ function readWhole(f: ChunkFile, stream: SummaryStream): boolean {
 }
 
 /**
+ * The full reader's problems for rows of probabilities, then of targets, that are not
+ * distributions (checkDistributionRows), in a sink the labels out of range then join: each value
+ * outside [0, 1] at its number or cell (`layout`: a CSV row's cells), found again in its row; each
+ * sum at its row.
+ */
+function distributionProblems(
+  f: ChunkFile,
+  distributions: NotedDistributions,
+  k: number,
+  json: boolean,
+  { leading = 0, labelFirst = false, delimiter = 44 }: RowLayout,
+  classes?: ClassesEntry | null,
+  readSibling?: ReadSibling,
+): ProblemSink {
+  const sink = new ProblemSink();
+  if (faultCount(distributions) === 0) return sink;
+  const wording: DistributionWording = { names: ownOrSiblingClassNames(k, classes, readSibling ?? (() => null)).names, csv: !json };
+  for (const faults of [distributions.probabilities, distributions.targets]) {
+    // A CSV row's cells: the columns no role reads, the label when first, the inputs, the targets.
+    const firstColumn = json ? 0 : leading + (faults.role === 'targets' ? k : labelFirst ? 1 : 0);
+    let outside = 0;
+    for (const { row, column, value, start, end } of faults.listed) {
+      if (column < 0) {
+        sink.add(offSumProblem(faults.role, row, value, k, DEFAULT_SUM_TOLERANCE, wording, start, end));
+        continue;
+      }
+      outside++;
+      const bytes = readAt(f, start, end - start);
+      const at = json ? nthElementSpan(bytes, 0, column) : nthCellSpan(bytes, 0, bytes.length, firstColumn + column, delimiter);
+      sink.add(outsideUnitProblem(faults.role, value, row, column, wording, start + at.start, start + at.end));
+    }
+    sink.countMore(`${faults.role}-range`, faults.outside - outside);
+    sink.countMore(`${faults.role}-sum`, faults.offSum - (faults.listed.length - outside));
+  }
+  return sink;
+}
+
+/**
  * The full reader's list for a file read whole whose only fault is its labels out of range
- * (buildClassification: one problem a label, 20 listed, then "…and N more"); null when it has none
- * or class names beside it that the full reader would warn about.
+ * (buildClassification: one problem a label, 20 listed, then "…and N more"), after those in `sink`
+ * (rows that are not distributions, which it lists first); null when there are none, or class
+ * names beside it that the full reader would warn about.
  */
 function outOfRangeProblems(
   k: number,
@@ -386,9 +445,9 @@ function outOfRangeProblems(
   spanOf: (j: number) => number[],
   readSibling?: ReadSibling,
   classes?: ClassesEntry | null,
+  sink = new ProblemSink(),
 ): Problem[] | null {
-  if (found.count === 0 || !classNamesClean(k, readSibling, classes)) return null;
-  const sink = new ProblemSink();
+  if ((found.count === 0 && sink.list.length === 0) || !classNamesClean(k, readSibling, classes)) return null;
   for (let j = 0; j < found.rows.length; j++) {
     const bad = labelProblem(found.values[j], found.rows[j], k, `${k} classes`, !found.sawZero)!;
     const [start, end] = spanOf(j);

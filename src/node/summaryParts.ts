@@ -10,7 +10,16 @@
 import { isAscii } from 'node:buffer';
 import { LineTableBuilder, type LineStretch } from '../core/lineTableBuilder';
 import { formatOf, isJsonLines } from '../core/load';
-import { OddRows, OutOfRangeLabels, type NotedLabels, type NotedOddRows, type RowTarget } from '../core/summaryRows';
+import {
+  faultCount,
+  notedDistributions,
+  OddRows,
+  OutOfRangeLabels,
+  type NotedFaults,
+  type NotedLabels,
+  type NotedOddRows,
+  type RowTarget,
+} from '../core/summaryRows';
 import { MAX_MESSAGES_PER_KIND } from '../core/buildDataset';
 import {
   CsvSummaryStream,
@@ -124,6 +133,8 @@ export interface PartResult {
   labels?: NotedLabels;
   /** A part that read all its rows: the rows of another width it read past (as neutral rows), when any; the part is then not ok. */
   odd?: NotedOddRows;
+  /** A part that read all its rows: its rows of probabilities or targets that are not distributions, when any; the part is then not ok. */
+  distributions?: { probabilities: NotedFaults; targets: NotedFaults };
   /** Given up because a part before it stopped (PartStops): its rows not read, but with a target its line tables built. */
   afterStop?: boolean;
 }
@@ -222,11 +233,13 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
   try {
     const { json, stops } = job;
     const target = job.target && stops ? { ...job.target, faulty: stops.faulty } : job.target;
-    // Labels out of range and rows of another width are noted and read past: a file whose only
-    // fault they are is listed from the parts (readPastStopOf), not read again on one thread. A
-    // JSON part keeps every odd row's length (the most common length decides), a CSV's 20 lines.
+    // Labels out of range, rows of another width and rows that are not distributions are noted and
+    // read past: a file whose only fault they are is listed from the parts (readPastStopOf), not
+    // read again on one thread. A JSON part keeps every odd row's length (the most common length
+    // decides), a CSV's 20 lines.
     const outOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
     const odd = new OddRows(json ? raggedRowCap(f.size) : MAX_MESSAGES_PER_KIND);
+    const distributions = notedDistributions(MAX_MESSAGES_PER_KIND);
     const stream = job.columnsFrame
       ? new ColumnsFrameStream({
           ...job.columnsFrame,
@@ -247,12 +260,13 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
           ? new JsonSummaryStream(
               { labels: json.labels, keyAt: json.keyAt, classes: json.classes },
               { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target, probabilities: job.probabilities },
-              { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd) },
+              { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd), distributions },
             )
           : new CsvSummaryStream(
               { k: job.k, final: job.final, target, ...rowLayoutOf(job), ...(job.labelNames && { labelNames: job.labelNames }) },
               outOfRange,
               job.rowsStart === undefined ? null : raggedLineReader(f, odd, job.rowsStart, true),
+              { distributions },
             );
     // The line tables from the same chunks, each byte once as the reader takes it (a chunk's
     // unread end comes again with the next): no second read of the part.
@@ -287,13 +301,15 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
         return { ...failed, refused: true, ...(stop && { stop }), ...(refusedAt >= 0 && { refusedAt }) };
       }
       // Only now are the bytes known to be the simple layout (ASCII where the builder assumed it).
-      const noted = outOfRange.count + odd.count;
+      const faults = faultCount(distributions);
+      const noted = outOfRange.count + odd.count + faults;
       const whole = {
         ok: noted === 0,
         refused: noted > 0,
         hits: summer.hits,
         labels: outOfRange,
         ...(odd.count > 0 && { odd }),
+        ...(faults > 0 && { distributions }),
       };
       if (target) return { ...failed, ...whole, rows: summer.n, lines: lines?.finish() };
       if (!summer.kept) return failed;
@@ -382,8 +398,11 @@ export function partsStopOf(
   return { failure: { offset: stop.offset, row, rowsStart: plan.rowsStart, k: plan.k }, rowsBeforeFailureClean: () => clean };
 }
 
+/** A part's notes when it found no row that is not a distribution. */
+const NO_FAULTS: NotedFaults = { role: 'probabilities', listed: [], outside: 0, offSum: 0 };
+
 /**
- * The labels out of range and rows of another width of a file read whole in parts, in file order (part i's
+ * The labels out of range, rows of another width and rows that are not distributions of a file read whole in parts, in file order (part i's
  * rows from `firstRows[i]`), when they are all its parts refused; null when a part stopped or none
  * noted any. The caller checks that the rows' bounds add up finite in file order (the one-thread
  * summer's check).
@@ -398,14 +417,18 @@ export function readPastStopOf(
   const labelsOutOfRange = new OutOfRangeLabels(MAX_MESSAGES_PER_KIND);
   // All the parts kept (a CSV part's first 20, a JSON part's every one).
   const oddRows = new OddRows(Infinity);
+  const distributions = notedDistributions(MAX_MESSAGES_PER_KIND);
   results.forEach((r, i) => {
     labelsOutOfRange.add(r.labels!, firstRows[i]);
     if (r.odd) oddRows.add(r.odd, firstRows[i]);
+    distributions.probabilities.add(r.distributions?.probabilities ?? NO_FAULTS, firstRows[i]);
+    distributions.targets.add(r.distributions?.targets ?? NO_FAULTS, firstRows[i]);
   });
   const { k, rowsStart, tail, classes } = plan;
   return {
     labelsOutOfRange,
     oddRows,
+    distributions,
     k,
     rowsStart,
     tail,

@@ -719,6 +719,42 @@ describe('analyze --summary streamed: memory', { concurrency: false }, () => {
     }
   });
 
+  test('a 112 MB probabilities CSV written with 4 decimals (rows off 1 by more than the tolerance): the full reader’s list with a 64 MB heap in less memory than the file', () => {
+    // 16,000 rows × 1,000 classes of softmax probabilities as "%.4f" writes them, repeated from 16 seeded rows.
+    const { rows, labels } = logits(16, 1000, 12);
+    const text = rows.map((z) => {
+      const e = z.map((v) => Math.exp(v));
+      const sum = e.reduce((a, b) => a + b, 0);
+      return e.map((v) => (v / sum).toFixed(4)).join(',');
+    });
+    const path = join(scratch, 'big-rounded-probs.csv');
+    const fd = openSync(path, 'w');
+    writeSync(fd, Array.from({ length: 1000 }, (_, j) => `prob_${j}`).join(',') + ',label\n');
+    for (let i = 0; i < 16_000; i++) writeSync(fd, `${text[i % 16]},${labels[i % 16]}\n`);
+    closeSync(fd);
+    assert.ok(statSync(path).size > 105 * 2 ** 20);
+    // The full path, in process (no openFile): its list of rows whose sum is off 1.
+    const full = run(['analyze', path, '--summary']);
+    assert.equal(full.status, 1);
+    const lines = full.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 21);
+    assert.match(
+      lines[0],
+      /^.*big-rounded-probs\.csv:\d+:1: probabilities in sample \d+ sum to [\d.]+, expected 1; if the values are rounded, write more digits/,
+    );
+    assert.match(lines[20], /…and \d+ more like this \(\d+ in all\)$/);
+    for (const args of [
+      ['analyze', path, '--summary'],
+      ['analyze', path],
+      ['check', path],
+    ]) {
+      const small = cliProcess(args, { timeoutMs: 300_000, maxOldSpaceMB: 64, measure: true });
+      assert.equal(small.status, 1, small.stderr.slice(0, 500));
+      assert.equal(small.stderr, full.stderr, args.join(' '));
+      assert.ok(small.maxRssBytes! < 160 * 2 ** 20, `${args.join(' ')}: peak ${(small.maxRssBytes! / 2 ** 20).toFixed(0)} MB`);
+    }
+  });
+
   test('a DataFrame’s JSON with a problem, too large for the full reader’s heap: refused where the streamed reader stopped, not a crash', () => {
     // 4,000 × 200 (16 MB): the full reader would hold about ten times that, past a 64 MB heap.
     const { rows, labels } = logits(4000, 200, 23);

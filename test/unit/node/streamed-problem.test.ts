@@ -1163,3 +1163,136 @@ test('a CSV with columns after the label (an id, a split): labels out of range l
       labelFirst ? 0 : new TextEncoder().encode(rows.logits[row].join(',') + ',').length,
     );
 });
+
+/** `n` seeded rows of `k` probabilities (12 significant digits: each sums to 1 well within the tolerance). */
+function seededProbabilities(n: number, k: number, seed: number): number[][] {
+  const u = seededUniform(seed);
+  return Array.from({ length: n }, () => {
+    const e = Array.from({ length: k }, () => u() + 0.01);
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => Number((v / sum).toPrecision(12)));
+  });
+}
+
+/** A CSV of `inputs` (prob_… or logit_… columns), then `after` columns (target_… or a label), a row a line. */
+function csvWith(inputs: string, rows: (number | string)[][], after: string[], tail: (i: number) => string): string {
+  const header = [...rows[0].map((_, j) => `${inputs}_${j}`), ...after].join(',');
+  return [header, ...rows.map((r, i) => `${r.join(',')},${tail(i)}`), ''].join('\n');
+}
+
+test('rows of probabilities that are not distributions (a value outside [0, 1], a sum off 1, rounded digits): listed from the parts’ stop, the worker’s parts and the one-thread read as the full reader lists them', () => {
+  const k = 5;
+  const probs = seededProbabilities(400, k, 4712);
+  const labels = probs.map((_, i) => i % k);
+  // Values outside [0, 1] in 30 rows (more than the 20 listed), a sum off 1 in 25 others, across every part.
+  const broken = probs.map((r, i) =>
+    i % 13 === 4 ? r.map((v, j) => (j === i % k ? -0.25 : j === (i + 1) % k ? 1.25 : v)) : i % 16 === 9 ? r.map((v) => v * 1.3) : r,
+  );
+  const rounded = probs.map((r) => r.map((v) => Number(v.toFixed(3))));
+  const csv = (rows: number[][], ys = labels) => csvWith('prob', rows, ['label'], (i) => String(ys[i]));
+  const outOfRange = labels.map((l, i) => (i % 50 === 17 ? k + 1 : l));
+  const names = ['cat', 'dog', 'bird', 'fish', 'frog'];
+  const cases: [string, string, Siblings?][] = [
+    ['broken-probs.csv', csv(broken)],
+    ['rounded-probs.csv', csv(rounded)],
+    // Beside labels out of range: the probabilities' problems first, then the labels'.
+    ['broken-probs-labels.csv', csv(broken, outOfRange)],
+    // The file's class names in each value's message.
+    ['named-broken-probs.csv', csv(broken), { 'classes.txt': new TextEncoder().encode(names.join('\n') + '\n') }],
+    // The label first, after an id: each value's cell is found again in its line.
+    [
+      'id-label-first-probs.csv',
+      [
+        ['id', 'label', ...names.map((_, j) => `prob_${j}`)].join(','),
+        ...broken.map((r, i) => `"img ${i}, a",${labels[i]},${r.join(',')}`),
+        '',
+      ].join('\n'),
+    ],
+    ['broken-probs.json', JSON.stringify({ probabilities: broken, labels }, null, 1)],
+    ['named-broken-probs.json', JSON.stringify({ classes: names, probabilities: broken, labels: outOfRange })],
+    ['rounded-probs.json', JSON.stringify({ probabilities: rounded, labels })],
+  ];
+  for (const [name, text, siblings = {}] of cases) {
+    const full = assertListedFromParts(name, text, siblings);
+    const codes = new Set(full.problems.map((p) => p.code));
+    assert.ok(codes.has('probabilities-sum'), `${name}: ${[...codes].join(', ')}`);
+    if (!name.startsWith('rounded')) assert.ok(codes.has('probabilities-range'), name);
+    assert.ok(
+      full.problems.some((p) => /…and \d+ more like this/.test(p.message)),
+      `${name}: more than 20 of a kind`,
+    );
+    if (name.startsWith('named')) assert.match(full.problems[0].message, /\(class \d "(cat|dog|bird|fish|frog)"\) is outside \[0, 1\]/);
+    const path = join(dir, name);
+    const gaveUp = withSmallBlocks(8, () => summaryGaveUp(path));
+    assert.ok(gaveUp instanceof NotingRead, `${name}: the one-thread read`);
+    assert.deepEqual(problemsFrom(path, name, gaveUp, siblings), full.problems, `${name}: from the one-thread read`);
+  }
+  // The first problems of the broken CSV, by construction: sample 4's 1.25 at class 0, then its −0.25 at class 4, each at its own cell.
+  const [first, second] = assertListedFromParts('broken-probs.csv', csv(broken)).problems;
+  assert.equal(
+    first.message,
+    'probability 1.25 in sample 4 (class 0) is outside [0, 1]; if these are raw scores, name the columns logit_0…',
+  );
+  assert.equal(
+    second.message,
+    'probability -0.25 in sample 4 (class 4) is outside [0, 1]; if these are raw scores, name the columns logit_0…',
+  );
+  assert.equal(csv(broken).slice(first.start, first.end), '1.25');
+  assert.equal(csv(broken).slice(second.start, second.end), '-0.25');
+  // Beside a ragged row, or a classes.txt of 4 names for 5 classes: the full reader's to report.
+  assertNullFromParts(
+    [
+      ['beside a ragged row', csv(broken.map((r, i) => (i === 300 ? r.slice(0, 3) : r)))],
+      ['beside a classes.txt it warns about', csv(broken), classNamesFile(4)],
+    ],
+    'not-alone-probs.csv',
+  );
+});
+
+test('rows of one-hot or soft targets that are not distributions (target_0…, after logits or probabilities): listed from the summary’s parts and its one-thread read as the full reader lists them', () => {
+  const k = 4;
+  const logitRows = seededLogitRows(300, k, 4713).logits;
+  const probs = seededProbabilities(300, k, 4714);
+  const soft = probs.map((r, i) => (i % 11 === 2 ? r.map((v) => v * 1.1) : i % 17 === 5 ? r.map((v, j) => (j === 0 ? 1.5 : v)) : r));
+  const oneHot = logitRows.map((_, i) => Array.from({ length: k }, (_, j) => (j === i % k ? (i % 9 === 1 ? 2 : 1) : 0)));
+  const targetColumns = Array.from({ length: k }, (_, j) => `target_${j}`);
+  for (const [name, text] of [
+    ['soft-targets.csv', csvWith('logit', logitRows, targetColumns, (i) => soft[i].join(','))],
+    ['one-hot-twos.csv', csvWith('logit', logitRows, targetColumns, (i) => oneHot[i].join(','))],
+    // Both: the probabilities' problems first, then the targets'.
+    [
+      'probs-and-targets.csv',
+      csvWith(
+        'prob',
+        probs.map((r, i) => (i % 7 === 3 ? r.map((v) => v / 2) : r)),
+        targetColumns,
+        (i) => soft[i].join(','),
+      ),
+    ],
+  ]) {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const full = runPipeline(new TextEncoder().encode(text), name);
+    assert.equal(full.dataset, null, name);
+    assert.ok(
+      full.problems.some((p) => p.code === 'targets-sum' || p.code === 'targets-range'),
+      name,
+    );
+    for (const parts of [2, 3]) {
+      const gaveUp = partsGaveUp(path, parts);
+      assert.ok(gaveUp && 'labelsOutOfRange' in gaveUp, `${name} in ${parts} parts: read past by the parts`);
+      assert.deepEqual(problemsFrom(path, name, gaveUp), full.problems, `${name} in ${parts} parts`);
+    }
+    const gaveUp = withSmallBlocks(8, () => summaryGaveUp(path));
+    assert.ok(gaveUp instanceof NotingRead, `${name}: the one-thread read`);
+    assert.deepEqual(problemsFrom(path, name, gaveUp), full.problems, `${name}: from the one-thread read`);
+    if (name === 'one-hot-twos.csv') assert.match(full.problems[0].message, /^target 2 in sample 1 \(class 1\) is outside \[0, 1\]$/);
+    if (name === 'probs-and-targets.csv') {
+      const firstTargets = full.problems.findIndex((p) => p.code.startsWith('targets'));
+      assert.ok(
+        full.problems.slice(0, firstTargets).every((p) => p.code.startsWith('probabilities')),
+        name,
+      );
+    }
+  }
+});
