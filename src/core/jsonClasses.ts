@@ -37,7 +37,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * the full reader's string parser does (it hands escaped strings to JSON.parse); both refuse bad
  * escapes, control characters and bytes that are not UTF-8.
  */
-function namesIn(b: Uint8Array, open: number, end: number): string[] | null {
+export function namesIn(b: Uint8Array, open: number, end: number): string[] | null {
   try {
     return JSON.parse(utf8.decode(b.subarray(open, end))) as string[];
   } catch {
@@ -97,17 +97,49 @@ export function classesEndingAt(b: Uint8Array, close: number, base: number): Ret
 /**
  * The entry whose array ends at b[close] (its ']'), read backwards (b starts at file offset
  * `base`), and the index of the last byte before its key; 'more' when b starts before the key
- * does; null when it is not `"classes"`, ':' and an array of strings. A quote is a string's end or
- * start when an even number of backslashes comes before it.
+ * does; 'other' when it is an array of strings after another key (a quote before the ':'); null
+ * when it is not a key, ':' and an array of strings. A quote is a string's end or start when an
+ * even number of backslashes comes before it.
  */
-export function classesBackward(b: Uint8Array, close: number, base: number): { entry: ClassesEntry; before: number } | 'more' | null {
+export function classesBackward(
+  b: Uint8Array,
+  close: number,
+  base: number,
+): { entry: ClassesEntry; before: number } | 'more' | 'other' | null {
+  const strings = stringsBackward(b, close);
+  if (strings === 'more' || strings === null) return strings;
+  let i = strings.open - 1;
+  const back = () => {
+    while (i >= 0 && isSpace(b[i])) i--;
+    return i >= 0;
+  };
+  const open = i + 1;
+  if (!back()) return 'more';
+  if (b[i--] !== 58) return null;
+  if (!back()) return 'more';
+  const keyAt = i - KEY.length + 1;
+  if (keyAt < 0) return 'more';
+  if (!isClassesKey(b, keyAt)) return b[i] === 34 ? 'other' : null;
+  const names = namesIn(b, open, close + 1);
+  return names && { entry: { names, keyAt: base + keyAt, start: base + open, end: base + close + 1 }, before: keyAt - 1 };
+}
+
+/**
+ * The array of strings whose ']' is b[close], read backwards: the index of its '[' and each
+ * string's [start, end) in b (its quotes included), in order; 'more' when b starts before the
+ * '['; null when it is not an array of one or more strings. A quote is a string's end or start
+ * when an even number of backslashes comes before it.
+ */
+export function stringsBackward(b: Uint8Array, close: number): { open: number; spans: number[] } | 'more' | null {
   let i = close - 1;
   const back = () => {
     while (i >= 0 && isSpace(b[i])) i--;
     return i >= 0;
   };
+  const spans: number[] = [];
   for (;;) {
     if (!back()) return 'more';
+    const end = i + 1;
     if (b[i--] !== 34) return null;
     for (;;) {
       if (i < 0) return 'more';
@@ -119,19 +151,12 @@ export function classesBackward(b: Uint8Array, close: number, base: number): { e
       }
       i--;
     }
+    spans.push(end, i);
     i--;
     if (!back()) return 'more';
     const c = b[i--];
     if (c === 91) break;
     if (c !== 44) return null;
   }
-  const open = i + 1;
-  if (!back()) return 'more';
-  if (b[i--] !== 58) return null;
-  if (!back()) return 'more';
-  const keyAt = i - KEY.length + 1;
-  if (keyAt < 0) return 'more';
-  if (!isClassesKey(b, keyAt)) return null;
-  const names = namesIn(b, open, close + 1);
-  return names && { entry: { names, keyAt: base + keyAt, start: base + open, end: base + close + 1 }, before: keyAt - 1 };
+  return { open: i + 1, spans: spans.reverse() };
 }

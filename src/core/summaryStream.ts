@@ -23,7 +23,7 @@ import { namesAnyColumn } from './columnNames';
 import { cellText, textCellEnd, trimmedCell } from './csv';
 import { classIndex } from './labelNames';
 import type { LineTables } from './lineIndex';
-import { classesEndingAt, classesForward, isClassesKey, isSpace, type ClassesEntry } from './jsonClasses';
+import { classesEndingAt, classesForward, isClassesKey, isSpace, namesIn, stringsBackward, type ClassesEntry } from './jsonClasses';
 
 export interface SummaryStream {
   feed(b: Uint8Array, last: boolean, base: number): number;
@@ -1008,12 +1008,13 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   };
   let classes: ClassesEntry | undefined;
   // A "classes" entry whose ']' is at tail[i] (a string's quote before it), and the ',' before its
-  // key: i then moves before that ','. True when there is none there.
-  const classesEnding = (): true | 'more' | null => {
+  // key: i then moves before that ','. True when there is none there (or, `labelsMayEnd`, an array
+  // of strings under another key: the labels, written as class names).
+  const classesEnding = (labelsMayEnd: boolean): true | 'more' | null => {
     const found = classesEndingAt(tail, i, tailStart);
-    if (found === 'none') return true;
+    if (found === 'none' || (found === 'other' && labelsMayEnd)) return true;
     if (classes) return null; // a second entry
-    if (found === 'more' || !found) return found;
+    if (found === 'more' || found === 'other' || !found) return found === 'more' ? 'more' : null;
     classes = found.entry;
     i = found.before;
     back();
@@ -1025,11 +1026,20 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   back();
   if (tail[i--] !== 125) return i < 0 && tailStart > 0 ? 'more' : null;
   back();
-  const trailing = classesEnding();
+  const trailing = classesEnding(true);
   if (trailing !== true) return trailing === 'more' && tailStart > 0 ? 'more' : null;
   if (tail[i--] !== 93) return i < 0 && tailStart > 0 ? 'more' : null;
   const close = i + 1;
   let commas = 0;
+  // Labels written as class names ("cat"): numbered by the "classes" entry beside them.
+  let named: { open: number; spans: number[] } | null = null;
+  back();
+  if (tail[i] === 34) {
+    const strings = stringsBackward(tail, close);
+    if (strings === null || strings === 'more') return strings === 'more' && tailStart > 0 ? 'more' : null;
+    named = strings;
+    i = strings.open;
+  }
   while (i >= 0 && tail[i] !== 91) {
     const c = tail[i];
     if (!isLabelListByte(c)) return null;
@@ -1051,10 +1061,38 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   if (i < 0) return tailStart > 0 ? 'more' : null;
   if (tail[i--] !== 44) return null;
   back();
-  const before = i < 0 ? 'more' : classesEnding();
+  const before = i < 0 ? 'more' : classesEnding(false);
   if (before !== true) return before === 'more' && tailStart > 0 ? 'more' : null;
-  const found = tailLabelList(tail, tailStart, open + 1, close, commas + 1);
+  const found = named
+    ? namedTailLabels(tail, tailStart, open, close, named.spans, classes)
+    : tailLabelList(tail, tailStart, open + 1, close, commas + 1);
   return found && { ...found, keyAt: tailStart + keyAt, ...(classes && { classes }) };
+}
+
+/**
+ * The labels of the array of names tail[open, close] (each string's span in `spans`) numbered by
+ * the file's own class names as the full reader numbers them (numberNamedLabels: the name trimmed,
+ * the first of a name given twice); null without class names, or for a name that is none of them
+ * (the full reader's to report).
+ */
+function namedTailLabels(
+  tail: Uint8Array,
+  tailStart: number,
+  open: number,
+  close: number,
+  spans: number[],
+  classes: ClassesEntry | undefined,
+): Omit<TailLabels, 'keyAt'> | null {
+  const names = classes && namesIn(tail, open, close + 1);
+  if (!names) return null;
+  const index = classIndex(classes.names);
+  const labels = new Int32Array(names.length);
+  for (let n = 0; n < names.length; n++) {
+    const j = index.get(names[n].trim());
+    if (j === undefined) return null;
+    labels[n] = j;
+  }
+  return { labels, spans: Float64Array.from(spans, (at) => tailStart + at) };
 }
 
 /** Labels read from a JSON file's head (`{"labels": […], "logits": [`) and where the logits' rows start. */

@@ -696,7 +696,7 @@ function classesAtEnd(end: Uint8Array, start: number): { entry?: ClassesEntry } 
   const found = classesEndingAt(end, i, start);
   if (found === 'none') return {};
   if (found === 'more') return start > 0 ? 'more' : null;
-  return found && { entry: found.entry };
+  return found === 'other' ? null : found && { entry: found.entry };
 }
 
 /** A simple-layout file cut into parts: the jobs, each part's planned rows, and where the rows start. */

@@ -1046,3 +1046,53 @@ describe('analyze --summary streamed: the object of two arrays (logits and targe
     refusedAlike({ 'text after': whole + ' x', 'cut short': whole.slice(0, -30) }, 'bad-paired-', '.json');
   });
 });
+
+describe('analyze --summary streamed: labels written as class names, numbered by the file’s "classes"', () => {
+  test('after or before the labels, padded, with quotes and UTF-8 in the names: the full reader’s summary, whole, in pieces and in parts; the loss by its formula', () => {
+    const { rows, labels } = logits(200, 5, 93);
+    const z = rows.map((r) => r.map((v) => Number(v.toPrecision(7))));
+    const names = ['cat', 'dog "good"', 'bird [small]', 'ïbis', 'fish, gold'];
+    const named = labels.map((l, i) => (i % 4 === 1 ? ` ${names[l]} ` : names[l]));
+    const cases: Record<string, string> = {
+      'names-last.json': JSON.stringify({ logits: z, labels: named, classes: names }),
+      'names-after-classes.json': JSON.stringify({ logits: z, classes: names, labels: named }, null, 1),
+      'names-probabilities.json': JSON.stringify({
+        probabilities: z.map((r) => {
+          const e = r.map((v) => Math.exp(v - Math.max(...r)));
+          const sum = e.reduce((a, b) => a + b, 0);
+          return e.map((v) => Number((v / sum).toFixed(12)));
+        }),
+        labels: named,
+        classes: names,
+      }),
+    };
+    const reports = takenAlike(cases);
+    assert.deepEqual(reports['names-last.json'].classes, names);
+    // −(1/N) Σ log softmax(z)[label], each label its name's index among the classes.
+    let total = 0;
+    z.forEach((r, i) => {
+      const max = Math.max(...r);
+      total -= r[labels[i]] - max - Math.log(r.reduce((a, v) => a + Math.exp(v - max), 0));
+    });
+    const loss = reports['names-last.json'].loss as number;
+    assert.ok(Math.abs(loss - total / 200) < 1e-12 * (total / 200), `${loss} vs ${total / 200}`);
+  });
+
+  test('a name none of the classes is, no "classes", classes of another count, a number among the names: the full reader’s output, nothing streamed', () => {
+    const { rows, labels } = logits(60, 3, 94);
+    const z = rows.map((r) => r.map((v) => Number(v.toFixed(4))));
+    const names = ['cat', 'dog', 'bird'];
+    const named = labels.map((l) => names[l]);
+    const cases: Record<string, unknown> = {
+      'an unknown name': { logits: z, labels: named.map((n, i) => (i === 40 ? 'horse' : n)), classes: names },
+      'no classes': { logits: z, labels: named },
+      'a number among the names': { logits: z, labels: named.map((n, i) => (i === 3 ? 1 : n)), classes: names },
+      'classes of another count': { logits: z, labels: named, classes: ['cat', 'dog'] },
+    };
+    refusedAlike(Object.fromEntries(Object.entries(cases).map(([what, value]) => [what, JSON.stringify(value)])), 'bad-named-', '.json');
+    assert.match(
+      run(['analyze', join(scratch, 'bad-named-an-unknown-name.json'), '--summary']).stderr,
+      /label "horse" of sample 40 is not one of the 3 class names/,
+    );
+  });
+});

@@ -65,6 +65,76 @@ describe('labelsFromTail', () => {
   });
 });
 
+describe('labelsFromTail, labels written as class names', () => {
+  // Names with what a backward read must step over: quotes (escaped), backslashes, brackets, commas, non-ASCII, padding.
+  const name = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '"', '\\', '[', ']', ',', 'é', ':'), minLength: 1, maxLength: 6 });
+
+  it('numbers each name by the "classes" entry beside it as the full reader does (trimmed, the first of a name given twice), with every string’s place; null for a name none of the classes is', () => {
+    let numbered = 0;
+    fc.assert(
+      fc.property(
+        fc.array(name, { minLength: 1, maxLength: 6 }),
+        // Each label one of the classes (by index, padded or not), or now and then a name of its own.
+        fc.array(
+          fc.tuple(
+            gap,
+            fc.oneof({ weight: 12, arbitrary: fc.tuple(fc.nat(5), fc.constantFrom('', ' ')) }, { weight: 1, arbitrary: name }),
+            gap,
+          ),
+          {
+            minLength: 1,
+            maxLength: 30,
+          },
+        ),
+        fc.boolean(),
+        fc.nat(5000),
+        (classes, drawn, classesLast, tailStart) => {
+          const items = drawn.map(([before, label, after]) => [
+            before,
+            typeof label === 'string' ? label : label[1] + classes[label[0] % classes.length] + label[1],
+            after,
+          ]);
+          const classesEntry = `"classes": ${JSON.stringify(classes)}`;
+          let text = `{"logits": [[1, 2]], ${classesLast ? '' : classesEntry + ', '}"labels": [`;
+          const places: number[] = [];
+          items.forEach(([before, label, after], i) => {
+            text += (i ? ',' : '') + before;
+            const quoted = JSON.stringify(label);
+            // Byte offsets: 'é' is two bytes in UTF-8.
+            const at = new TextEncoder().encode(text).length;
+            places.push(tailStart + at, tailStart + at + new TextEncoder().encode(quoted).length);
+            text += quoted + after;
+          });
+          text += `]${classesLast ? ', ' + classesEntry : ''}}`;
+          const found = labelsFromTail(new TextEncoder().encode(text), tailStart);
+          const index = (label: string) => classes.findIndex((c) => c.trim() === label.trim());
+          const labels = items.map(([, label]) => index(label));
+          if (labels.includes(-1)) return assert.equal(found, null);
+          numbered++;
+          assert.ok(found && found !== 'more', text);
+          assert.deepEqual(Array.from(found.labels), labels);
+          assert.deepEqual(Array.from(found.spans), places);
+          assert.deepEqual(found.classes?.names, classes);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // Not vacuous: most runs' labels are all class names (1,400 or so when this was written).
+    assert.ok(numbered > 1000, `only ${numbered} runs numbered`);
+  });
+
+  it('null without a "classes" entry beside them, for a string that is not valid JSON, or names mixed with numbers', () => {
+    for (const text of [
+      '{"logits": [[1, 2]], "labels": ["a", "b"]}',
+      '{"logits": [[1, 2]], "labels": ["a", "\\x"], "classes": ["a", "b"]}',
+      '{"logits": [[1, 2]], "labels": [0, "b"], "classes": ["a", "b"]}',
+      '{"logits": [[1, 2]], "labels": ["a", 1], "classes": ["a", "b"]}',
+    ])
+      assert.equal(labelsFromTail(new TextEncoder().encode(text), 0), null, text);
+    assert.equal(labelsFromTail(new TextEncoder().encode('b", "a"], "classes": ["a", "b"]}'), 100), 'more');
+  });
+});
+
 describe('labelsFromHead', () => {
   it('gives the labels labelsFromTail gives, with every label’s place and where the rows start, or null', () => {
     fc.assert(

@@ -61,6 +61,11 @@ const layouts: Record<string, (d: ReturnType<typeof logits>) => string> = {
     `{"labels": [${d.labels.join(', ')}],\r\n "logits": [\r\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\r\n')}\r\n],\r\n "classes": ${JSON.stringify(namesOf(d))}}\r\n`,
   'classes, then the labels, then the logits': (d) => JSON.stringify({ classes: namesOf(d), labels: d.labels, logits: d.rows }),
   'labels, classes, logits': (d) => JSON.stringify({ labels: d.labels, classes: namesOf(d), logits: d.rows }),
+  // Labels written as class names, numbered by the "classes" entry beside them (after or before them).
+  'labels as class names, classes last (json.dump)': (d) =>
+    JSON.stringify({ logits: d.rows, labels: d.labels.map((l) => namesOf(d)[l]), classes: namesOf(d) }),
+  'labels as class names after the classes, padded, a row a line': (d) =>
+    `{"logits": [\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\n')}\n],\n"classes": ${JSON.stringify(namesOf(d))},\n"labels": [${d.labels.map((l, i) => JSON.stringify(i % 3 ? namesOf(d)[l] : ` ${namesOf(d)[l]} `)).join(', ')}]}\n`,
   // A byte order mark (PowerShell's Out-File): the first line is not ASCII.
   'a byte order mark, a row a line': (d) =>
     `\ufeff{"logits": [\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\n')}\n],\n"labels": [${d.labels.join(', ')}]}\n`,
