@@ -133,10 +133,11 @@ export function analyzeClassification(data: ClassificationData, options: Analysi
 
 /**
  * Whether rowsOnDemand leaves this dataset's N × K arrays to be derived a row at a time: class
- * indices and the default loss, of logits, or of probabilities clipped with the default ε.
+ * indices or one-hot or soft targets (targetRowInto reads either) and the default loss, of logits,
+ * or of probabilities clipped with the default ε.
  */
 export function rowsDerivable(data: ClassificationData, epsilon?: number): boolean {
-  if (!data.labels || data.loss) return false;
+  if (data.loss) return false;
   return data.input === 'logits' || (data.input === 'probabilities' && (epsilon ?? PROBABILITY_EPSILON) === PROBABILITY_EPSILON);
 }
 

@@ -43,7 +43,7 @@ export interface RecordPart {
   probabilities?: boolean;
   /**
    * Each record has a row of one-hot or soft targets (K numbers) under this key, as the first
-   * record has, in place of its label (the CLI's summary only: a RowTarget keeps labels).
+   * record has, in place of its label (a RowTarget keeps them: RowTarget.targets).
    */
   targets?: 'targets' | 'target';
   /** The labels are class names, numbered by these (a classes.txt's) as numberNamedLabels numbers them. */

@@ -19,6 +19,8 @@ export interface RowTarget {
   firstRow: number;
   /** n × k logits, when the reader keeps them (the worker fills them afterwards, src/node/valueFill.ts). */
   values?: Float64Array;
+  /** n × k one-hot or soft targets, for a file of rows of targets in place of labels (the views show them). */
+  targets?: Float64Array;
   /** Each row's [start, end) in the file. */
   spans: Float64Array;
   /** Each row's label's [start, end), when the label is apart from the row (a JSON record's "label"; recordStream.ts). */
@@ -246,8 +248,8 @@ export class LogitRowSummer {
    * `input`: the rows are logits, or probabilities (prob_0…, "probabilities"), which must each lie in
    * [0, 1] and sum to 1 within the full reader's default tolerance, else the flush fails.
    * `labelSpans`: the reader gives each label's span apart from its row's.
-   * `targets`: each row comes with a row of targets instead of a label (the CLI's summary only: a
-   * RowTarget keeps labels).
+   * `targets`: each row comes with a row of targets instead of a label (a RowTarget then keeps
+   * them too: RowTarget.targets).
    * `distributions`: rows of probabilities or targets that are not distributions are noted there
    * and summed on, instead of failing the flush (the file has errors: its figures are never reported).
    */
@@ -261,7 +263,7 @@ export class LogitRowSummer {
     targets = false,
     private readonly distributions: NotedDistributions | null = null,
   ) {
-    if (targets && target) throw new Error('rows of targets are summed, not kept');
+    if (targets && target && !target.targets) throw new Error('a file of targets keeps them');
     this.kept = keep && !target ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.
     this.blockRows = smallBlockRows || Math.max(1, Math.floor((1 << 18) / k));
@@ -356,6 +358,7 @@ export class LogitRowSummer {
       this.boundTotal += bound;
       if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
       this.kept?.bounds.push(bound);
+      if (this.target) this.target.bounds[this.target.firstRow + this.n + i] = bound;
     }
     return true;
   }
@@ -391,7 +394,10 @@ export class LogitRowSummer {
     const faulty =
       (this.outOfRange?.count ?? 0) > 0 || this.rowsReadPast > 0 || (this.distributions !== null && faultCount(this.distributions) > 0);
     if (faulty && t.faulty) Atomics.store(t.faulty, 0, 1);
-    if (!faulty && !(t.faulty && Atomics.load(t.faulty, 0) > 0)) t.values?.set(values, at * this.k);
+    if (!faulty && !(t.faulty && Atomics.load(t.faulty, 0) > 0)) {
+      t.values?.set(values, at * this.k);
+      if (this.targets) t.targets?.set(this.targets.subarray(0, this.rows * this.k), at * this.k);
+    }
     t.spans.set(this.spans.subarray(0, 2 * this.rows), 2 * at);
     if (this.labelSpans && t.labelSpans) t.labelSpans.set(this.labelSpans.subarray(0, 2 * this.rows), 2 * at);
     t.losses.set(s.losses, at);

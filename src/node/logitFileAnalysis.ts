@@ -117,10 +117,24 @@ function analyzeOpen(
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
   const plan =
     format === 'json' || format === 'jsonl'
-      ? planJsonFile(path, f, parts, recordsLayout(f, format), { countOn: threads.runParts, probabilities, classNames: cleanNames })
-      : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
+      ? planJsonFile(path, f, parts, recordsLayout(f, format), {
+          countOn: threads.runParts,
+          probabilities,
+          targets: true,
+          classNames: cleanNames,
+        })
+      : planCsvParts(path, f, parts, {
+          countOn: threads.runParts,
+          tsv: format === 'tsv',
+          probabilities,
+          targets: true,
+          classNames: cleanNames,
+        });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
+  // One-hot or soft targets in place of labels (a CSV's target_0…, a record's "target"): the parts keep them.
+  const targetKey = plan.records?.targets;
+  const withTargets = plan.targets || targetKey !== undefined;
   const classes = ownOrSiblingClassNames(k, plan.classes, siblingReader({ siblings: options.siblings ?? {} }));
   if (classes.problems.length > 0) return null;
   const shared = (bytes: number) => new SharedArrayBuffer(bytes);
@@ -128,7 +142,11 @@ function analyzeOpen(
   const values = new Float64Array(shared(8 * n * k));
   // A record's label, or a label written as a name, has its own span (a CSV's number's is its row's).
   const labelApart = plan.records || plan.labelNames || plan.columnsFrame;
-  const arrays = { ...rowArrays(n, shared), ...(labelApart && { labelSpans: new Float64Array(shared(16 * n)) }) };
+  const arrays = {
+    ...rowArrays(n, shared),
+    ...(labelApart && { labelSpans: new Float64Array(shared(16 * n)) }),
+    ...(withTargets && { targets: new Float64Array(shared(8 * n * k)) }),
+  };
   // A DataFrame's record or column holds its logits under keys: the parts keep them (FilledValues reads arrays and CSV rows).
   const frameLabel = plan.records?.columns?.labelKey ?? plan.columnsFrame?.labelKey;
   const keepValues = threads.valuesNow || frameLabel !== undefined;
@@ -168,7 +186,9 @@ function analyzeOpen(
   const lines = withLines ? joinLineStretches([headLines(f, plan), ...results.map((r) => r.lines!)], f.size) : null;
   const readPast = readPastStopOf(results, firstRows, plan, lines ?? undefined);
   if (readPast) return (threads.gaveUp?.(readPast), null);
-  const labels = arrays.labels;
+  // Each sample's class: its label, or (with targets) the targets' largest, as summarizeClassification gives it.
+  const actual = arrays.labels;
+  const targets = withTargets ? { labels: null, targets: arrays.targets! } : { labels: actual, targets: null };
   const input = plan.probabilities ? 'probabilities' : 'logits';
   const dataset: ClassificationData = {
     task: 'classification',
@@ -176,18 +196,12 @@ function analyzeOpen(
     n,
     k,
     values,
-    labels,
-    targets: null,
+    ...targets,
     classes: classes.names,
     spans: [
       { role: input, spans: arrays.spans },
       {
-        role:
-          frameLabel !== undefined
-            ? `column "${frameLabel.trim()}"`
-            : format === 'json' || format === 'jsonl'
-              ? 'labels'
-              : 'column "label"',
+        role: labelRole(format, frameLabel, targetKey !== undefined, plan.targets ? k : 0),
         spans: plan.tail ? plan.tail.spans : (arrays.labelSpans ?? arrays.spans),
       },
     ],
@@ -206,10 +220,9 @@ function analyzeOpen(
     probabilities: plan.probabilities ? values : none,
     gradient: none,
     logitGradient: none,
-    labels,
-    targets: null,
+    ...targets,
     predicted: arrays.predicted,
-    actual: labels,
+    actual,
     pTrue: arrays.pTrue,
     pPredicted: arrays.pPredicted,
   };
@@ -219,6 +232,18 @@ function analyzeOpen(
   const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), before, plan.delimiter);
   if (keepValues) logits.markFilled();
   return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
+}
+
+/**
+ * The name the full reader gives the labels' (or targets') spans: a DataFrame's label column, a
+ * JSON's "labels", records' "targets" (under "target" or "targets"), a CSV's label column or its
+ * `targetColumns` target_0…target_{K−1}.
+ */
+function labelRole(format: PartsFormat, frameLabel: string | undefined, recordTargets: boolean, targetColumns: number): string {
+  if (frameLabel !== undefined) return `column "${frameLabel.trim()}"`;
+  if (recordTargets) return 'targets';
+  if (format === 'json' || format === 'jsonl') return 'labels';
+  return targetColumns > 0 ? `columns target_0…target_${targetColumns - 1}` : 'column "label"';
 }
 
 /**

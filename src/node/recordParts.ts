@@ -62,7 +62,7 @@ interface RecordPlanOptions {
   frame?: boolean;
   countOn?: PartCounter;
   probabilities?: boolean;
-  /** Take records with a row of targets in place of the label (the CLI's summary: its parts keep no RowTarget). */
+  /** Take records with a row of targets in place of the label. */
   targets?: boolean;
   /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
   classNames?: (k: number) => readonly string[] | null;
@@ -132,7 +132,7 @@ export function planRecordParts(
     },
     ...marks,
   }));
-  const records = { lines, ...(columns && { columns }) };
+  const records = { lines, ...(columns && { columns }), ...(targets && { targets }) };
   return { k, n, rowsStart, jobs, rows: counts, firstRows, tail: null, records, ...marks };
 }
 

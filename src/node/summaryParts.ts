@@ -717,8 +717,8 @@ export interface PartPlan extends RowLayout {
   classes?: ClassesEntry;
   /** The file starts with a byte order mark: the lines before the rows are not ASCII. */
   bom?: boolean;
-  /** JSON records (recordParts.ts): each row's label has its own span. A DataFrame's have columns. */
-  records?: { lines: boolean; columns?: RecordColumns };
+  /** JSON records (recordParts.ts): each row's label has its own span. A DataFrame's have columns; records of targets, their key. */
+  records?: { lines: boolean; columns?: RecordColumns; targets?: 'targets' | 'target' };
   /** A DataFrame in the columns orient (columnsFrameParts.ts): its label's key names its column. */
   columnsFrame?: { labelKey: string };
   /** A CSV's labels are these classes' names (its first label is a name): each label has its own span. */
@@ -855,7 +855,7 @@ export function planCsvParts(
     countOn?: PartCounter;
     tsv?: boolean;
     probabilities?: boolean;
-    /** Take target_0… columns in place of a label (the CLI's summary: its parts keep no RowTarget). */
+    /** Take target_0… columns in place of a label. */
     targets?: boolean;
     /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
     classNames?: (k: number) => readonly string[] | null;

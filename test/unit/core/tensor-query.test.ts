@@ -25,8 +25,8 @@ for (const soft of [false, true]) {
     const lazy = runPipeline(bytes, 'f.json', { rowsOnDemand: true });
     assert.ok(full.analysis?.task === 'classification' && lazy.analysis?.task === 'classification');
     assert.equal(lazy.analysis.logitGradient, null, 'the worker skips the batch ∂L/∂z');
-    // Class indices: the worker keeps no N × K probabilities either; the per-sample arrays are the same bits.
-    assert.equal(lazy.analysis.probabilities === null, !soft, 'p is derived per row for class indices');
+    // Class indices or soft targets: the worker keeps no N × K probabilities either; the per-sample arrays are the same bits.
+    assert.equal(lazy.analysis.probabilities, null, 'p is derived per row');
     assert.ok(Object.is(lazy.analysis.loss, full.analysis.loss));
     for (const key of ['losses', 'predicted', 'actual', 'pTrue', 'pPredicted'] as const)
       assert.deepEqual(Array.from(lazy.analysis[key]), Array.from(full.analysis[key]), key);
@@ -67,7 +67,7 @@ for (const soft of [false, true]) {
   });
 }
 
-test('probabilities with class indices: rows on demand hold no ∂L/∂p or ∂L/∂z, and every row, block and export is the full analysis’s', () => {
+test('probabilities with class indices or soft targets: rows on demand hold no ∂L/∂p or ∂L/∂z, and every row, block and export is the full analysis’s', () => {
   const r = seededUniform(11);
   const n = 30;
   const k = 6;
@@ -84,8 +84,15 @@ test('probabilities with class indices: rows on demand hold no ∂L/∂p or ∂L
   labels[1] = 2;
   probabilities[2] = [1e-9, 1 - 1e-9, 0, 0, 0, 0];
   labels[2] = 0;
-  for (const reduction of ['mean', 'sum'] as const) {
-    const bytes = new TextEncoder().encode(JSON.stringify({ probabilities, labels }));
+  // Soft targets: label smoothing of 0.1 around each label.
+  const soft = labels.map((l) => Array.from({ length: k }, (_, j) => (j === l ? 0.9 : 0) + 0.1 / k));
+  for (const [reduction, withTargets] of [
+    ['mean', false],
+    ['sum', false],
+    ['mean', true],
+    ['sum', true],
+  ] as const) {
+    const bytes = new TextEncoder().encode(JSON.stringify(withTargets ? { probabilities, targets: soft } : { probabilities, labels }));
     const full = runPipeline(bytes, 'p.json', { reduction });
     const lazy = runPipeline(bytes, 'p.json', { reduction, rowsOnDemand: true });
     assert.ok(full.analysis?.task === 'classification' && lazy.analysis?.task === 'classification');
@@ -104,11 +111,13 @@ test('probabilities with class indices: rows on demand hold no ∂L/∂p or ∂L
       assert.deepEqual(row, fullStore.answer({ kind: 'row', index: i }), `row ${i}`);
       // The formulas: ∂L/∂p = −y/p·s (0 where the loss clips p), ∂L/∂z = (p − y)·s, s = 1/N for the mean.
       const s = reduction === 'mean' ? 1 / n : 1;
-      const p = probabilities[i][labels[i]];
-      const clipped = p < 1e-7 || p > 1 - 1e-7;
+      const y = withTargets ? soft[i] : probabilities[i].map((_, j) => +(j === labels[i]));
       for (let j = 0; j < k; j++) {
-        assert.equal(row.dLdInput[j], j === labels[i] && !clipped ? (-1 / p) * s : 0, `∂L/∂p (${i}, ${j})`);
-        assert.ok(Math.abs(row.dLdz[j] - (probabilities[i][j] - +(j === labels[i])) * s) < 1e-15, `∂L/∂z (${i}, ${j})`);
+        const p = probabilities[i][j];
+        const clipped = p < 1e-7 || p > 1 - 1e-7;
+        const dLdp = y[j] !== 0 && !clipped ? (-y[j] / p) * s : 0;
+        assert.ok(Math.abs(row.dLdInput[j] - dLdp) <= 1e-15 * Math.abs(dLdp), `∂L/∂p (${i}, ${j})`);
+        assert.ok(Math.abs(row.dLdz[j] - (p - y[j]) * s) < 1e-15, `∂L/∂z (${i}, ${j})`);
       }
       assert.deepEqual(Array.from(row.dLdInput), Array.from(a.gradient.subarray(i * k, (i + 1) * k)));
     }

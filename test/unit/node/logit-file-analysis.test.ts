@@ -16,7 +16,7 @@ import { streamedProblem, streamedProblemAnalysis } from '../../../src/node/stre
 import { runPipeline, type PipelineOptions } from '../../../src/core/pipeline';
 import { buildSync } from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { TensorStore } from '../../../src/core/tensorQuery';
+import { TensorStore, type ClassificationRow } from '../../../src/core/tensorQuery';
 import { analyzeLogitFile } from '../../../src/node/logitFileAnalysis';
 import { PartThreadPool, rowTextOnPool } from '../../../src/node/partThreads';
 import { lineStretch, partsFor, planCsvParts, planJsonParts, runPlan, summarizePart, type PartJob } from '../../../src/node/summaryParts';
@@ -114,7 +114,8 @@ function assertSameResult(fast: NonNullable<ReturnType<typeof analyzeLogitFile>>
   if (a.task !== 'classification' || b.task !== 'classification') return;
   assert.deepEqual([a.n, a.k, a.input, a.classes], [b.n, b.k, b.input, b.classes]);
   assert.deepEqual([...a.values], [...b.values]);
-  assert.deepEqual([...a.labels!], [...b.labels!]);
+  assert.deepEqual(a.labels && [...a.labels], b.labels && [...b.labels]);
+  assert.deepEqual(a.targets && [...a.targets], b.targets && [...b.targets]);
   assert.deepEqual(
     a.spans.map((s) => ({ role: s.role, spans: [...s.spans] })),
     b.spans.map((s) => ({ role: s.role, spans: [...s.spans] })),
@@ -1218,3 +1219,70 @@ test('a DataFrame in the columns orient the full reader must read, or has a word
     for (const count of [1, 3]) assert.equal(analyzeLogitFile(path, name, {}, { count, minPartBytes: 100 }), null, `${name} on ${count}`);
   }
 });
+
+test('one-hot and soft targets in place of labels (a CSV’s target_0…, records’ "target" or "targets"): the full pipeline’s result and rows, on 1 to 3 parts; targets that are no distribution listed as the full reader lists them', () => {
+  const d = logits(29, 45, 4);
+  const k = 4;
+  const soft = d.labels.map((l, i) => Array.from({ length: k }, (_, j) => (i % 3 ? (j === l ? 0.85 : 0.05) : +(j === l))));
+  const header = (inputs: string) =>
+    [...Array.from({ length: k }, (_, j) => `${inputs}_${j}`), ...Array.from({ length: k }, (_, j) => `target_${j}`)].join(',');
+  const probs = d.rows.map((r) => {
+    const e = r.map((z) => Math.exp(z));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => Number((v / sum).toPrecision(12)));
+  });
+  const cases: [string, string][] = [
+    ['t.csv', [header('logit'), ...d.rows.map((r, i) => `${r.join(',')},${soft[i].join(',')}`)].join('\n') + '\n'],
+    ['t-crlf.csv', [header('logit'), ...d.rows.map((r, i) => `${r.join(',')},${soft[i].join(',')}`)].join('\r\n') + '\r\n'],
+    ['p-t.csv', [header('prob'), ...probs.map((r, i) => `${r.join(',')},${soft[i].join(',')}`)].join('\n') + '\n'],
+    ['t.jsonl', d.rows.map((r, i) => JSON.stringify({ logits: r, target: soft[i] })).join('\n') + '\n'],
+    [
+      't.json',
+      JSON.stringify(
+        d.rows.map((r, i) => ({ logits: r, targets: soft[i] })),
+        null,
+        1,
+      ),
+    ],
+  ];
+  for (const [name, text] of cases) {
+    const path = write(name, text);
+    for (const [minPartBytes, count] of [
+      [1 << 30, 1],
+      [400, 2],
+      [200, 3],
+    ])
+      assertSame(path, name, text, {}, minPartBytes, count);
+    // Each row as hover and the panel show it: the full pipeline's, and ∂L/∂z = (p − y)/N.
+    const fast = analyzeLogitFile(path, name, {}, { count: 2, minPartBytes: 200 })!;
+    const store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1));
+    const full = new TensorStore(runPipeline(new TextEncoder().encode(text), name));
+    for (const i of [0, 1, 17, 44]) {
+      const row = store.answer({ kind: 'row', index: i }) as ClassificationRow;
+      assert.deepEqual(row, full.answer({ kind: 'row', index: i }), `${name} row ${i}`);
+      assert.deepEqual([...row.y], soft[i], `${name} y of ${i}`);
+      const p = name.startsWith('p-') ? probs[i] : softmax(d.rows[i]);
+      for (let j = 0; j < k; j++) assert.ok(Math.abs(row.dLdz[j] - (p[j] - soft[i][j]) / 45) < 1e-15, `${name} ∂L/∂z (${i}, ${j})`);
+    }
+  }
+  // A target row that is no distribution: the parts read it past, and it is listed as the full reader lists it.
+  const bad = cases[0][1].replace(/\n([^\n]+),0\.85,0\.05,0\.05\n/, (_, row) => `\n${row},0.85,0.05,0.15\n`);
+  assert.notEqual(bad, cases[0][1]);
+  const path = write('bad-t.csv', bad);
+  for (const count of [1, 3]) {
+    let stop: PartsStop | undefined;
+    assert.equal(analyzeLogitFile(path, 'bad-t.csv', {}, { count, minPartBytes: 200, gaveUp: (s) => (stop = s) }), null);
+    assert.ok(stop, 'the parts read it whole');
+    const found = streamedProblemAnalysis(path, 'bad-t.csv', DEFAULT_MAX_FILE_BYTES, undefined, stop);
+    const full = runPipeline(new TextEncoder().encode(bad), 'bad-t.csv', { rowsOnDemand: true });
+    assert.deepEqual(found?.result, full);
+    assert.match(full.problems[0].message, /^targets in sample \d+ sum to 1\.1, expected 1/);
+  }
+});
+
+function softmax(z: number[]): number[] {
+  const max = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
