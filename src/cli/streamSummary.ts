@@ -138,8 +138,8 @@ function inParts(
   const classNames = (k: number) => cleanSiblingClassNames(k, siblingReader({ readSibling }));
   const plan =
     format === 'json' || format === 'jsonl'
-      ? planJsonFile(file, f, parts, records, { countOn: threads.runParts, probabilities: true, targets: true, classNames })
-      : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, targets: true, classNames });
+      ? planJsonFile(file, f, parts, records, { countOn: threads.runParts, probabilities: true, classNames })
+      : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, classNames });
   if (!plan || (plan.jobs.length < 2 && !plan.labelNames && !plan.records && !plan.columnsFrame)) return null;
   const ran = runPlan(plan, plan.jobs, plan.jobs.length > 1 ? threads.runParts : undefined, (job) => summarizePart(job, openSame(f)));
   if (!ran) return null;

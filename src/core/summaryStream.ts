@@ -80,8 +80,8 @@ export interface JsonStop {
 
 /**
  * A file read whole in parts whose only faults they found are ones they read past and noted:
- * labels out of range, rows of another width, rows that are not distributions (summaryParts.ts). For streamedProblem to list them
- * without reading the file again.
+ * labels out of range, rows of another width, rows that are not distributions (summaryParts.ts).
+ * For streamedProblem to list them without reading the file again.
  */
 export interface ReadPastStop extends RowLayout {
   /** Rows counted from the file's first, in file order. */
@@ -171,8 +171,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * errors: that summary is never reported), as the full reader reads on past a ragged row.
    * `whole.distributions` (a whole file's stream or a part's): rows of probabilities or targets that
    * are not distributions are noted there and the rows read on (streamedProblem.ts lists them).
-   * The rest of `whole`, for a stream of a whole file: `tsv`, a .tsv, whose header the full reader splits on
-   * tabs only; `probabilities`, take a header of prob_0… (else only logit_0…); `targets`, take
+   * The rest of `whole`, for a stream of a whole file: `tsv`, a .tsv, whose header the full reader
+   * splits on tabs only; `probabilities`, take a header of prob_0… (else only logit_0…); `targets`, take
    * target_0… columns instead of a label (the summary's read: such a stream keeps no RowTarget).
    * A row of targets the stream does not take is the full reader's: no failure, no row read past.
    * A part's `labelNames`: the labels are class names (the file's first label is one, so the full
@@ -189,7 +189,7 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     this.names = part?.labelNames ? classIndex(part.labelNames) : null;
     if (part) {
       const input = part.probabilities ? 'probabilities' : 'logits';
-      const distributions = this.whole.distributions;
+      const { distributions } = this.whole;
       this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, input, this.names !== null, part.targets, distributions);
     }
     this.final = part?.final ?? true;

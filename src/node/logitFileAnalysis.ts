@@ -117,19 +117,8 @@ function analyzeOpen(
   // here (a JSON's beside its first part: runPlan; a CSV's before, as they give N).
   const plan =
     format === 'json' || format === 'jsonl'
-      ? planJsonFile(path, f, parts, recordsLayout(f, format), {
-          countOn: threads.runParts,
-          probabilities,
-          targets: true,
-          classNames: cleanNames,
-        })
-      : planCsvParts(path, f, parts, {
-          countOn: threads.runParts,
-          tsv: format === 'tsv',
-          probabilities,
-          targets: true,
-          classNames: cleanNames,
-        });
+      ? planJsonFile(path, f, parts, recordsLayout(f, format), { countOn: threads.runParts, probabilities, classNames: cleanNames })
+      : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   // One-hot or soft targets in place of labels (a CSV's target_0…, a record's "target"): the parts keep them.

@@ -46,9 +46,9 @@ export function planJsonFile(
   f: ChunkFile,
   parts: (rowBytes: number) => number,
   records: { lines: boolean } | null,
-  { countOn, probabilities, targets, classNames }: Pick<RecordPlanOptions, 'countOn' | 'probabilities' | 'targets' | 'classNames'>,
+  { countOn, probabilities, classNames }: Pick<RecordPlanOptions, 'countOn' | 'probabilities' | 'classNames'>,
 ): PartPlan | null {
-  if (records) return planRecordParts(path, f, parts, { lines: records.lines, countOn, probabilities, targets, classNames });
+  if (records) return planRecordParts(path, f, parts, { lines: records.lines, countOn, probabilities, classNames });
   return (
     planJsonParts(path, f, parts, { probabilities }) ??
     planRecordParts(path, f, parts, { lines: false, frame: true, countOn, probabilities, classNames }) ??
@@ -62,8 +62,6 @@ interface RecordPlanOptions {
   frame?: boolean;
   countOn?: PartCounter;
   probabilities?: boolean;
-  /** Take records with a row of targets in place of the label. */
-  targets?: boolean;
   /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
   classNames?: (k: number) => readonly string[] | null;
 }
@@ -81,7 +79,7 @@ export function planRecordParts(
   path: string,
   f: ChunkFile,
   parts: (rowBytes: number) => number,
-  { lines, frame = false, countOn, probabilities: takeProbabilities = false, targets: takeTargets = false, classNames }: RecordPlanOptions,
+  { lines, frame = false, countOn, probabilities: takeProbabilities = false, classNames }: RecordPlanOptions,
 ): PartPlan | null {
   // The first record: 64 KB holds K ≈ 6,000 logits; up to 16 MB is looked at (fresh pages are slow to touch here).
   let head: Uint8Array = new Uint8Array(0);
@@ -97,7 +95,8 @@ export function planRecordParts(
   // A record's closing byte: each cuts the file, and counts its records.
   const close = split ? CLOSE_BRACKET : CLOSE_BRACE;
   const shape = split ? firstRowShape(head, recordAt, split) : firstRecordShape(head, recordAt);
-  if (!shape || (shape.probabilities && !takeProbabilities) || (shape.targets && !takeTargets) || (frame && !shape.columns)) return null;
+  // A DataFrame's cells are numbers: a row of targets is records' only.
+  if (!shape || (shape.probabilities && !takeProbabilities) || (shape.targets && frame) || (frame && !shape.columns)) return null;
   const { k, probabilities, namedLabels, columns, targets } = shape;
   const labelNames = namedLabels ? classNames?.(k) : undefined;
   if (namedLabels && !labelNames) return null;

@@ -15,8 +15,7 @@
 import { ownOrSiblingClassNames, type ReadSibling } from '../core/classNames';
 import type { ClassesEntry } from '../core/jsonClasses';
 import { csvLineCheck, textCellEnd } from '../core/csv';
-import { nthCellSpan } from '../core/csvRoles';
-import { headerlessFileError } from '../core/csvRoles';
+import { headerlessFileError, nthCellSpan } from '../core/csvRoles';
 import { jsonRowError, nthElementSpan } from '../core/json';
 import { notTextProblem } from '../core/fileSignature';
 import { LineIndex, type LineTables } from '../core/lineIndex';

@@ -848,15 +848,12 @@ export function planCsvParts(
     countOn,
     tsv = false,
     probabilities: takeProbabilities = false,
-    targets: takeTargets = false,
     classNames,
   }: {
     countRows?: boolean;
     countOn?: PartCounter;
     tsv?: boolean;
     probabilities?: boolean;
-    /** Take target_0… columns in place of a label. */
-    targets?: boolean;
     /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
     classNames?: (k: number) => readonly string[] | null;
   } = {},
@@ -872,7 +869,7 @@ export function planCsvParts(
   }
   if (nl < 0) return null;
   const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl, tsv);
-  if (!columns || columns.k < 2 || (columns.probabilities && !takeProbabilities) || (columns.targets && !takeTargets)) return null;
+  if (!columns || columns.k < 2 || (columns.probabilities && !takeProbabilities)) return null;
   const { k, leading, labelFirst, trailing, delimiter, bom, probabilities, targets } = columns;
   const layout = rowLayoutOf({ leading, labelFirst, trailing, delimiter, probabilities, targets });
   const rowsStart = nl + 1;
