@@ -46,6 +46,55 @@ function coreRow(rows, i) {
   return runPipeline(new TextEncoder().encode(text), 'one.json').analysis;
 }
 
+/** "Analyze File" from the explorer's context menu on the file `name`. */
+async function analyzeFromExplorer(page, name) {
+  const item = page.locator(`.explorer-folders-view .monaco-list-row[aria-label*="${name}"]`).first();
+  await item.waitFor({ timeout: 60_000 });
+  const menuItem = page.locator('.context-view .action-label', { hasText: 'Analyze File' }).first();
+  // Right after the workbench opens, the menu may not yet hold the extensions' entries: open it again.
+  for (let tries = 0; ; tries++) {
+    await item.click({ button: 'right' });
+    if (
+      await menuItem.waitFor({ timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    if (tries === 20) throw new Error('the explorer menu never offered Analyze File');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1_000);
+  }
+  await menuItem.click();
+  // A click that lands while the menu is still opening leaves it open with the item highlighted: Enter runs it.
+  await page.waitForTimeout(1000);
+  if (await menuItem.isVisible()) await page.keyboard.press('Enter');
+}
+
+/**
+ * A CSV of logits and label-smoothed targets (target_0…, no label), 4,000 × 1,000 (about 64 MB):
+ * row i's logits are base row i mod 97, its targets 0.9 on class 7i mod K plus 0.1/K everywhere.
+ */
+const TARGETS_NAME = 'soft-targets.csv';
+const TARGETS_N = 4_000;
+const smoothed = (i) => Array.from({ length: K }, (_, j) => (j === labelOf(i) ? 0.9 : 0) + 0.1 / K);
+
+function writeTargetsFile(file, rows) {
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(
+    fd,
+    [...Array.from({ length: K }, (_, j) => `logit_${j}`), ...Array.from({ length: K }, (_, j) => `target_${j}`)].join(',') + '\n',
+  );
+  for (let i = 0; i < TARGETS_N; i++) fs.writeSync(fd, `${rows[i % DISTINCT].join(',')},${smoothed(i).join(',')}\n`);
+  fs.closeSync(fd);
+}
+
+/** The core's analysis of sample i of the targets file alone. */
+function coreTargetsRow(rows, i) {
+  const text = JSON.stringify({ logits: [rows[i % DISTINCT].map(Number)], targets: [smoothed(i)] });
+  return runPipeline(new TextEncoder().encode(text), 'one.json').analysis;
+}
+
 let wb;
 let rows;
 const close = (a, b, what) => assert.ok(Math.abs(a - b) <= 1e-12 + 1e-9 * Math.abs(b), `${what}: ${a} ≠ ${b}`);
@@ -57,7 +106,12 @@ const bars = (frame) =>
 describe('a 400 MB file, from the explorer', () => {
   before(async () => {
     rows = baseRows();
-    wb = await examplesWorkbench({ prepare: (folder) => writeBigFile(path.join(folder, NAME), rows) });
+    wb = await examplesWorkbench({
+      prepare: (folder) => {
+        writeBigFile(path.join(folder, NAME), rows);
+        writeTargetsFile(path.join(folder, TARGETS_NAME), rows);
+      },
+    });
     const size = fs.statSync(path.join(wb.folder, NAME)).size;
     assert.ok(size > 400e6);
     console.log(`# ${NAME}: ${N} × ${K}, ${(size / 1e6).toFixed(0)} MB`);
@@ -70,27 +124,7 @@ describe('a 400 MB file, from the explorer', () => {
     async () => {
       await step(wb, 'large-explorer', async () => {
         const page = wb.page;
-        const item = page.locator(`.explorer-folders-view .monaco-list-row[aria-label*="${NAME}"]`).first();
-        await item.waitFor({ timeout: 60_000 });
-        const menuItem = page.locator('.context-view .action-label', { hasText: 'Analyze File' }).first();
-        // Right after the workbench opens, the menu may not yet hold the extensions' entries: open it again.
-        for (let tries = 0; ; tries++) {
-          await item.click({ button: 'right' });
-          if (
-            await menuItem.waitFor({ timeout: 3_000 }).then(
-              () => true,
-              () => false,
-            )
-          )
-            break;
-          if (tries === 20) throw new Error('the explorer menu never offered Analyze File');
-          await page.keyboard.press('Escape');
-          await page.waitForTimeout(1_000);
-        }
-        await menuItem.click();
-        // A click that lands while the menu is still opening leaves it open with the item highlighted: Enter runs it.
-        await page.waitForTimeout(1000);
-        if (await menuItem.isVisible()) await page.keyboard.press('Enter');
+        await analyzeFromExplorer(page, NAME);
         // The first view is the sample's gradient bars or Jacobian; wait for the panel's sample header.
         const frame = await findFrame(page, '[data-testid="sample-input"]', 480_000);
         await frame.click('[data-testid="tab-gradient"]');
@@ -122,6 +156,34 @@ describe('a 400 MB file, from the explorer', () => {
         // The batch matrix asks for its focus columns' blocks (44,000 × ~22 cells) and draws them.
         await frame.click('[data-testid="tab-matrix"]');
         await frame.waitForSelector('[data-testid="view-matrix"] [data-testid="matrix-heatmap"]', { timeout: 120_000 });
+      });
+    },
+  );
+
+  it(
+    'Analyze File on a CSV of label-smoothed targets: the worker reads it in parts; the panel’s sample shows p − y of the core’s',
+    { timeout: 600_000 },
+    async () => {
+      await step(wb, 'large-targets', async () => {
+        const page = wb.page;
+        await analyzeFromExplorer(page, TARGETS_NAME);
+        // The panel follows the file: wait until it names this one.
+        const frame = await findFrame(page, '[data-testid="sample-input"]', 480_000);
+        await frame.waitForFunction((name) => document.querySelector('[data-testid="file-name"]')?.textContent === name, TARGETS_NAME, {
+          timeout: 480_000,
+        });
+        assert.match(await frame.textContent('[data-testid="file-meta"]'), /4,000 samples × 1,000 classes/);
+        await frame.click('[data-testid="tab-gradient"]');
+        await frame.waitForSelector('[data-testid="view-gradient"] [data-testid="gradient-bar"]', { timeout: 180_000 });
+        const first = coreTargetsRow(rows, 0);
+        const found = await bars(frame);
+        assert.ok(found.length > 0);
+        // The sample's own p − y (as the 400 MB file's): y is 0.9 + 0.1/K at its class, 0.1/K elsewhere.
+        for (const b of found) close(b.value, first.logitGradient[b.row], `p − y of sample 0, class ${b.row}`);
+        assert.ok(
+          found.some((b) => b.row === labelOf(0) && b.value < -0.85),
+          'the smoothed class pulls hardest',
+        );
       });
     },
   );
