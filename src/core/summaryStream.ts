@@ -999,9 +999,10 @@ function isLabelListByte(c: number): boolean {
  * The labels of a JSON file that ends `, "labels": [i, …]}`, read backwards from `tail` (the last
  * bytes of the file, starting at file offset `tailStart`): the labels and the file offset of the
  * `"labels"` key; 'more' when the array starts before `tail`; null when the file does not end so.
- * One "classes" entry may follow the labels or come just before them.
+ * One "classes" entry may follow the labels or come just before them. Labels written as class names
+ * are numbered by it, or by `headClasses` (the file's entry before its logits) when there is none.
  */
-export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels | 'more' | null {
+export function labelsFromTail(tail: Uint8Array, tailStart: number, headClasses?: ClassesEntry): TailLabels | 'more' | null {
   let i = tail.length - 1;
   const back = () => {
     while (i >= 0 && isSpace(tail[i])) i--;
@@ -1064,7 +1065,7 @@ export function labelsFromTail(tail: Uint8Array, tailStart: number): TailLabels 
   const before = i < 0 ? 'more' : classesEnding(false);
   if (before !== true) return before === 'more' && tailStart > 0 ? 'more' : null;
   const found = named
-    ? namedTailLabels(tail, tailStart, open, close, named.spans, classes)
+    ? namedTailLabels(tail, tailStart, open, close, named.spans, classes ?? headClasses)
     : tailLabelList(tail, tailStart, open + 1, close, commas + 1);
   return found && { ...found, keyAt: tailStart + keyAt, ...(classes && { classes }) };
 }

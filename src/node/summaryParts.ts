@@ -589,9 +589,16 @@ function readGrowing<T>(f: ChunkFile, fromHead: boolean, parse: (bytes: Uint8Arr
   }
 }
 
-/** The labels at the end of a JSON file (`…, "labels": […]}`, a "classes" entry before or after them), or null. */
+/**
+ * The labels at the end of a JSON file (`…, "labels": […]}`, a "classes" entry before or after
+ * them), or null. Labels written as class names with no "classes" entry there are numbered by the
+ * one before the logits (`{"classes": […], "logits": …`), when the file has it.
+ */
 export function jsonTail(f: ChunkFile): TailLabels | null {
-  return readGrowing(f, false, labelsFromTail);
+  const found = readGrowing(f, false, (tail, start) => labelsFromTail(tail, start));
+  if (found) return found;
+  const headClasses = readGrowing(f, true, logitsHead)?.classes;
+  return headClasses ? readGrowing(f, false, (tail, start) => labelsFromTail(tail, start, headClasses)) : null;
 }
 
 /** Where a JSON file's logits rows start and end (before what follows them), its labels and its "classes" entry. */

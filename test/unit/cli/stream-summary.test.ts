@@ -1048,7 +1048,7 @@ describe('analyze --summary streamed: the object of two arrays (logits and targe
 });
 
 describe('analyze --summary streamed: labels written as class names, numbered by the file’s "classes"', () => {
-  test('after or before the labels, padded, with quotes and UTF-8 in the names: the full reader’s summary, whole, in pieces and in parts; the loss by its formula', () => {
+  test('after or before the labels or first in the file, padded, with quotes and UTF-8 in the names: the full reader’s summary, whole, in pieces and in parts; the loss by its formula', () => {
     const { rows, labels } = logits(200, 5, 93);
     const z = rows.map((r) => r.map((v) => Number(v.toPrecision(7))));
     const names = ['cat', 'dog "good"', 'bird [small]', 'ïbis', 'fish, gold'];
@@ -1056,6 +1056,8 @@ describe('analyze --summary streamed: labels written as class names, numbered by
     const cases: Record<string, string> = {
       'names-last.json': JSON.stringify({ logits: z, labels: named, classes: names }),
       'names-after-classes.json': JSON.stringify({ logits: z, classes: names, labels: named }, null, 1),
+      // The classes first in the file (json.dump of a dict built so): numbered by them.
+      'names-classes-first.json': JSON.stringify({ classes: names, logits: z, labels: named }),
       'names-probabilities.json': JSON.stringify({
         probabilities: z.map((r) => {
           const e = r.map((v) => Math.exp(v - Math.max(...r)));

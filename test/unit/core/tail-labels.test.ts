@@ -123,6 +123,19 @@ describe('labelsFromTail, labels written as class names', () => {
     assert.ok(numbered > 1000, `only ${numbered} runs numbered`);
   });
 
+  it('numbered by the file’s head "classes" when none is beside them; the entry beside them first', () => {
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const head = { names: ['x', 'y'], keyAt: 1, start: 12, end: 22 };
+    const found = labelsFromTail(bytes('[[1, 2]], "labels": ["y", " x", "y"]}'), 100, head);
+    assert.ok(found && found !== 'more');
+    assert.deepEqual(Array.from(found.labels), [1, 0, 1]);
+    assert.equal(found.classes, undefined, 'the head’s entry is not the tail’s');
+    const beside = labelsFromTail(bytes('[[1, 2]], "labels": ["y", "x"], "classes": ["y", "x"]}'), 100, head);
+    assert.ok(beside && beside !== 'more');
+    assert.deepEqual(Array.from(beside.labels), [0, 1]);
+    assert.equal(labelsFromTail(bytes('[[1, 2]], "labels": ["y", "z"]}'), 100, head), null, 'a name none of the classes is');
+  });
+
   it('null without a "classes" entry beside them, for a string that is not valid JSON, or names mixed with numbers', () => {
     for (const text of [
       '{"logits": [[1, 2]], "labels": ["a", "b"]}',

@@ -64,6 +64,8 @@ const layouts: Record<string, (d: ReturnType<typeof logits>) => string> = {
   // Labels written as class names, numbered by the "classes" entry beside them (after or before them).
   'labels as class names, classes last (json.dump)': (d) =>
     JSON.stringify({ logits: d.rows, labels: d.labels.map((l) => namesOf(d)[l]), classes: namesOf(d) }),
+  'labels as class names, the classes first': (d) =>
+    JSON.stringify({ classes: namesOf(d), logits: d.rows, labels: d.labels.map((l) => namesOf(d)[l]) }),
   'labels as class names after the classes, padded, a row a line': (d) =>
     `{"logits": [\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\n')}\n],\n"classes": ${JSON.stringify(namesOf(d))},\n"labels": [${d.labels.map((l, i) => JSON.stringify(i % 3 ? namesOf(d)[l] : ` ${namesOf(d)[l]} `)).join(', ')}]}\n`,
   // A byte order mark (PowerShell's Out-File): the first line is not ASCII.
