@@ -178,7 +178,7 @@ export function buildClassification(roles: Roles, input: Located, sink: ProblemS
     return null;
   }
   const errorsBefore = sink.errors;
-  if (kind === 'probabilities') checkProbabilities(input, sink, tolerance, roles);
+  if (kind === 'probabilities') checkDistributionRows(input, sink, tolerance, 'probabilities', roles);
 
   let target: ClassTargets | null = null;
   const spans: RoleSpans[] = [spansOf(kind, input)];
@@ -355,10 +355,6 @@ function logitLossIsFinite(t: Located, { labels, targets }: ClassTargets, sink: 
     }
   }
   return true;
-}
-
-function checkProbabilities(t: Located, sink: ProblemSink, tolerance: number, roles: Roles): void {
-  checkDistributionRows(t, sink, tolerance, 'probabilities', roles);
 }
 
 /** Each row must lie in [0, 1] and sum to 1 within the tolerance (distributionRows.ts). */

@@ -398,14 +398,11 @@ export function partsStopOf(
   return { failure: { offset: stop.offset, row, rowsStart: plan.rowsStart, k: plan.k }, rowsBeforeFailureClean: () => clean };
 }
 
-/** A part's notes when it found no row that is not a distribution. */
-const NO_FAULTS: NotedFaults = { role: 'probabilities', listed: [], outside: 0, offSum: 0 };
-
 /**
- * The labels out of range, rows of another width and rows that are not distributions of a file read whole in parts, in file order (part i's
- * rows from `firstRows[i]`), when they are all its parts refused; null when a part stopped or none
- * noted any. The caller checks that the rows' bounds add up finite in file order (the one-thread
- * summer's check).
+ * The labels out of range, rows of another width and rows that are not distributions of a file
+ * read whole in parts, in file order (part i's rows from `firstRows[i]`), when they are all its
+ * parts refused; null when a part stopped or none noted any. The caller checks that the rows'
+ * bounds add up finite in file order (the one-thread summer's check).
  */
 export function readPastStopOf(
   results: PartResult[],
@@ -421,8 +418,10 @@ export function readPastStopOf(
   results.forEach((r, i) => {
     labelsOutOfRange.add(r.labels!, firstRows[i]);
     if (r.odd) oddRows.add(r.odd, firstRows[i]);
-    distributions.probabilities.add(r.distributions?.probabilities ?? NO_FAULTS, firstRows[i]);
-    distributions.targets.add(r.distributions?.targets ?? NO_FAULTS, firstRows[i]);
+    if (r.distributions) {
+      distributions.probabilities.add(r.distributions.probabilities, firstRows[i]);
+      distributions.targets.add(r.distributions.targets, firstRows[i]);
+    }
   });
   const { k, rowsStart, tail, classes } = plan;
   return {
