@@ -98,14 +98,14 @@ function assertSame(path: string, name: string, text: string, options: PipelineO
   assertSameResult(fast, runPipeline(bytes, name, { ...options, rowsOnDemand: true }), bytes);
 }
 
-/** assertSame on one part, then cut in 2 and 3 parts (a CSV of a few hundred bytes). */
-function assertSameInCsvParts(path: string, name: string, text: string) {
+/** assertSame on one part, then cut in 2 and 3 parts of at least `partBytes` (a file of a few hundred bytes). */
+function assertSameInParts(path: string, name: string, text: string, options: PipelineOptions = {}, partBytes = [300, 100]) {
   for (const [minPartBytes, count] of [
     [1 << 30, 1],
-    [300, 2],
-    [100, 3],
+    [partBytes[0], 2],
+    [partBytes[1], 3],
   ])
-    assertSame(path, name, text, {}, minPartBytes, count);
+    assertSame(path, name, text, options, minPartBytes, count);
 }
 
 function assertSameResult(fast: NonNullable<ReturnType<typeof analyzeLogitFile>>, full: ReturnType<typeof runPipeline>, bytes: Uint8Array) {
@@ -162,7 +162,7 @@ test('CSV, LF and CRLF, with and without a final newline or blank lines at the e
     const d = logits(11, 45, 4);
     const text = csv(d, eol, trailing);
     const path = write('a.csv', text);
-    assertSameInCsvParts(path, 'a.csv', text);
+    assertSameInParts(path, 'a.csv', text);
   }
 });
 
@@ -176,7 +176,7 @@ test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()), or 
     const lines = csv(d, eol, eol).split(eol);
     const text = [`,${lines[0]}`, ...lines.slice(1, -1).map((line, i) => `${index(i)},${line}`), ''].join(eol);
     const path = write('indexed.csv', text);
-    assertSameInCsvParts(path, 'indexed.csv', text);
+    assertSameInParts(path, 'indexed.csv', text);
   }
   // Any text in it (pandas' index of strings), or an empty cell: passed over, as the full reader passes it.
   const lines = csv(d, '\n', '\n').split('\n');
@@ -206,7 +206,7 @@ test('a CSV with pandas’ index as its first, unnamed column (df.to_csv()), or 
       ].join('\r\n'),
     ],
   ])
-    assertSameInCsvParts(write(name, text), name, text);
+    assertSameInParts(write(name, text), name, text);
   // A quote not closed on its line, or a named column the full reader has a word for (`y`, near "label"; a name twice): refused.
   for (const [name, text] of [
     ['index-open.csv', indexed((i) => (i === 30 ? '"a' : String(i)))],
@@ -236,14 +236,14 @@ test('a CSV with its label column first (label,logit_0,…): the full pipeline�
   ] as const) {
     const text = labelFirst(eol, label);
     const path = write('label-first.csv', text);
-    assertSameInCsvParts(path, 'label-first.csv', text);
+    assertSameInParts(path, 'label-first.csv', text);
   }
   // After pandas' index (df.to_csv() of a DataFrame built with the label first) of numbers or of
   // strings (quoted, with commas in them), and R's quoted row names: the logits fill from the rows too.
   for (const index of [String, (i: number) => `"${i + 1}"`, (i: number) => `img_${i}.jpg`, (i: number) => `"img ${i}, crop ""a"".jpg"`]) {
     const lines = labelFirst('\n').split('\n');
     const text = [`,${lines[0]}`, ...lines.slice(1, -1).map((line, i) => `${index(i)},${line}`), ''].join('\n');
-    assertSameInCsvParts(write('index-label-first.csv', text), 'index-label-first.csv', text);
+    assertSameInParts(write('index-label-first.csv', text), 'index-label-first.csv', text);
   }
   // Larger than one read of the read-back (256 KB), rows of varied length: a row's last logit ends
   // its span, and what an earlier read left just after it must not be read as more digits.
@@ -294,7 +294,7 @@ test('tab- and ;-separated CSVs, a .tsv, R’s write.csv (quoted names and row n
     // np.savetxt's default header, after its comment mark '# '.
     ['savetxt.csv', '# ' + lines.join('\n')],
   ];
-  for (const [name, text] of files) assertSameInCsvParts(write(name, text), name, text);
+  for (const [name, text] of files) assertSameInParts(write(name, text), name, text);
   // A .tsv whose header has commas (the full reader splits it on tabs only), a header with two
   // delimiters, spaces around a tab, decimal commas, a quote left open: refused.
   const tabs = lines.join('\n').replace(/,/g, '\t');
@@ -323,7 +323,7 @@ test('CSV labels written as floats (pandas’ "3.0"), or "3.00", "3e0", "-0.0", 
   ]) {
     const text = csv(d, '\n', '\n', label);
     const path = write('floats.csv', text);
-    assertSameInCsvParts(path, 'floats.csv', text);
+    assertSameInParts(path, 'floats.csv', text);
   }
 });
 
@@ -806,13 +806,7 @@ test('a CSV of labels written as class names, with a classes.txt: the full pipel
     ],
   ];
   for (const [name, text] of cases) {
-    const path = write(name, text);
-    for (const [minPartBytes, count] of [
-      [1 << 30, 1],
-      [400, 2],
-      [200, 3],
-    ])
-      assertSame(path, name, text, { siblings }, minPartBytes, count);
+    assertSameInParts(write(name, text), name, text, { siblings }, [400, 200]);
   }
   // A name none of the classes is, a number among names, no classes.txt, one of the wrong count,
   // a bad logit or a short row after names: the full reader's to report (no part stops at a line:
@@ -1249,12 +1243,7 @@ test('one-hot and soft targets in place of labels (a CSV’s target_0…, record
   ];
   for (const [name, text] of cases) {
     const path = write(name, text);
-    for (const [minPartBytes, count] of [
-      [1 << 30, 1],
-      [400, 2],
-      [200, 3],
-    ])
-      assertSame(path, name, text, {}, minPartBytes, count);
+    assertSameInParts(path, name, text, {}, [400, 200]);
     // Each row as hover and the panel show it: the full pipeline's, and ∂L/∂z = (p − y)/N.
     const fast = analyzeLogitFile(path, name, {}, { count: 2, minPartBytes: 200 })!;
     const store = new TensorStore(fast.result, (r0, r1) => fast.logits.ensureRows(r0, r1));
