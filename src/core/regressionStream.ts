@@ -13,7 +13,7 @@ import { parseCsvHeader } from './csv';
 import { scanNumber, type NumberScan } from './numberScan';
 import type { Reduction } from './losses';
 import { gradientScale } from './derivedRows';
-import { onlyLineBreaks, withoutCr } from './summaryStream';
+import { atBlankLines, lineEndAt, withoutCr } from './summaryStream';
 
 /** One sample's Σ_j (ŷ_j − y_j)² / D, the outputs in order, as meanSquaredError sums it (losses.ts). */
 export function meanSquaredRow(yHat: Float64Array, yHatAt: number, y: Float64Array, yAt: number, d: number): number {
@@ -55,15 +55,12 @@ export class RegressionCsvStream {
     const { d, scan } = this;
     while (p < len) {
       if (b[p] === 10 || b[p] === 13) {
-        // Blank lines: only at the end of the file (elsewhere the full reader decides).
-        if (!onlyLineBreaks(b, p)) return -1;
-        if (!last) return p;
-        this.ended = true;
-        return len;
+        const at = atBlankLines(b, p, last);
+        this.ended = at === len;
+        return at;
       }
-      const nl = indexOfByte(b, 10, p);
-      if (nl < 0 && !last) return p;
-      const lineEnd = nl < 0 ? len : nl;
+      const lineEnd = lineEndAt(b, p, last);
+      if (lineEnd < 0) return p;
       const end = withoutCr(b, p, lineEnd);
       const row = this.row;
       for (let j = 0; j < 2 * d; j++) {
@@ -77,7 +74,7 @@ export class RegressionCsvStream {
       }
       this.total += meanSquaredRow(row, 0, row, d, d);
       this.n++;
-      p = nl < 0 ? len : nl + 1;
+      p = lineEnd === len ? len : lineEnd + 1;
     }
     if (last) this.ended = true;
     return len;

@@ -237,15 +237,13 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     rows: while (p < len) {
       const c = b[p];
       if (c === 10 || c === 13) {
-        // Blank lines: only at the end of the file (elsewhere the full reader decides).
-        if (!onlyLineBreaks(b, p) || (last && !this.final)) return -1;
-        if (!last) return p;
-        this.ended = true;
-        return len;
+        // A part that is not the file's last ends in no blank line (one thread would refuse them).
+        const at = last && !this.final ? -1 : atBlankLines(b, p, last);
+        this.ended = at === len;
+        return at;
       }
-      const nl = indexOfByte(b, 10, p);
-      if (nl < 0 && !last) return p;
-      const lineEnd = nl < 0 ? len : nl;
+      const lineEnd = lineEndAt(b, p, last);
+      if (lineEnd < 0) return p;
       const end = withoutCr(b, p, lineEnd);
       summer.spans[2 * summer.rows] = base + p;
       summer.spans[2 * summer.rows + 1] = base + end;
@@ -510,10 +508,22 @@ function passedColumns(cells: readonly string[]): number {
   return count;
 }
 
-/** Whether b[p…] holds line breaks only (blank lines, which the CSV streams take only at the file's end). */
-export function onlyLineBreaks(b: Uint8Array, p: number): boolean {
-  while (p < b.length && (b[p] === 10 || b[p] === 13)) p++;
-  return p === b.length;
+/**
+ * What a CSV stream's `feed` returns at a line break where a row would start: blank lines only end
+ * the file (elsewhere the full reader decides: −1), so `p` to wait for the rest of the chunks, or
+ * b's length when this is the file's last chunk.
+ */
+export function atBlankLines(b: Uint8Array, p: number, last: boolean): number {
+  let i = p;
+  while (i < b.length && (b[i] === 10 || b[i] === 13)) i++;
+  if (i < b.length) return -1;
+  return last ? b.length : p;
+}
+
+/** The '\n' ending the line at b[p], or b's length in the file's last chunk; −1 when the line goes on in the next chunk. */
+export function lineEndAt(b: Uint8Array, p: number, last: boolean): number {
+  const nl = indexOfByte(b, 10, p);
+  return nl >= 0 ? nl : last ? b.length : -1;
 }
 
 /** The end of the line b[p, lineEnd) without its CR (CRLF line endings). */
