@@ -20,6 +20,7 @@ import { materialize, PyDict, PyTensor, storageInfo, unpickle } from '../core/to
 import { crc32 } from '../core/crc32';
 import { CENTRAL_ENTRY_MIN, eocdOffset, readZipDirectory, u16, u32, u64, ZIP64_LOCATOR, type ZipMember } from '../core/zipDirectory';
 import { readAt, type ChunkFile } from '../node/chunkFile';
+import { dirname, join } from 'node:path';
 import { DEFAULT_MAX_FILE_BYTES } from '../core/limits';
 import { MAX_ROWS } from './table';
 import { inflatedMember, memberBytes } from './inflatedMember';
@@ -75,10 +76,13 @@ export function streamedBinary(
   if (format !== 'npy' && format !== 'safetensors' && format !== 'npz' && format !== 'pt') return null;
   const f = open(file);
   if (!f) return null;
+  // A .npy's sibling is open while its rows are read (its targets are read a block at a time too).
+  const siblings: ChunkFile[] = [];
+  const opened = (sibling: ChunkFile | null) => (sibling && siblings.push(sibling), sibling);
   try {
     const layout =
       format === 'npy'
-        ? npyLayout(file, f, readSibling)
+        ? npyLayout(file, f, (name) => opened(open(join(dirname(file), name))))
         : format === 'npz'
           ? npzLayout(f)
           : format === 'pt'
@@ -116,6 +120,7 @@ export function streamedBinary(
     return null; // unreadable in some way: the full reader says how
   } finally {
     f.close();
+    for (const sibling of siblings) sibling.close();
   }
 }
 
@@ -211,25 +216,13 @@ function storedMatrix(h: NpyHeader, targets = false): (Pick<LogitsLayout, 'n' | 
   return { n, k, ...element };
 }
 
-/** A .npy read whole (a file beside the logits) as the source of its rows. */
-function bytesSource(bytes: Uint8Array): ChunkFile & { ended(): boolean } {
-  return {
-    size: bytes.length,
-    read: (into, at, length, position) => {
-      const part = bytes.subarray(position, position + length);
-      into.set(part, at);
-      return part.length;
-    },
-    close: () => {},
-    ended: () => true,
-  };
-}
-
 /**
  * A 2-D float .npy (C order) with its labels, or its N × K one-hot or soft targets, from the first
- * sibling the full reader would try, or null.
+ * sibling the full reader would try (opened as the CLI's readSibling reads it: a regular file within
+ * the size limit), or null. Targets are read from the sibling a block at a time, as the logits are:
+ * 10⁴ × 10³ float64 targets made `--summary` hold 142 MB when the sibling was read whole.
  */
-function npyLayout(file: string, f: ChunkFile, readSibling: ReadSibling): LogitsLayout | null {
+function npyLayout(file: string, f: ChunkFile, openSibling: (name: string) => ChunkFile | null): LogitsLayout | null {
   const h = readNpyHeader(readAt(f, 0, Math.min(HEAD, f.size)), file);
   const matrix = storedMatrix(h);
   if (!matrix || matrix.integer) return null;
@@ -237,16 +230,19 @@ function npyLayout(file: string, f: ChunkFile, readSibling: ReadSibling): Logits
   if (h.dataStart + n * k * itemSize > f.size) return null;
   const base = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
   for (const name of npySiblingCandidates(base, 'labels')) {
-    const bytes = readSibling(name);
-    if (!bytes) continue;
+    const s = openSibling(name);
+    if (!s) continue;
     // The first sibling there is must be the labels or the targets: otherwise the full reader decides which.
-    const sibling = readNpyHeader(bytes.subarray(0, Math.min(HEAD, bytes.length)), name);
+    const head = readAt(s, 0, Math.min(HEAD, s.size));
+    const sibling = readNpyHeader(head, name);
     const rows = storedMatrix(sibling, true);
     if (rows) {
-      const fits = rows.n === n && rows.k === k && sibling.dataStart + sibling.dataBytes === bytes.length;
-      const targets = { ...rows, start: sibling.dataStart, source: bytesSource(bytes) };
+      const fits = rows.n === n && rows.k === k && sibling.dataStart + sibling.dataBytes === s.size;
+      const targets = { ...rows, start: sibling.dataStart, source: { ...s, ended: () => true } };
       return fits ? { ...matrix, start: h.dataStart, labels: null, targets, input: 'by content' } : null;
     }
+    const bytes = head.length === s.size ? head : readAt(s, 0, s.size);
+    if (bytes.length !== s.size) return null;
     const labels = labelsOf(readNpy(bytes, name), n, k);
     return labels && { ...matrix, start: h.dataStart, labels, input: 'by content' };
   }

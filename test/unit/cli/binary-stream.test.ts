@@ -756,6 +756,35 @@ describe('binary logits with one-hot or soft targets streamed', () => {
     }
   });
 
+  test('a .npy’s targets beside it are read a block at a time, never whole, and give the full reader’s loss', () => {
+    // 2,000 × 500 float64: 8 MB of targets, blocks of 524 rows (2 MB).
+    const { z, labels } = logits(2000, 500, 85);
+    const soft = targetRows(labels, 500, 0.1);
+    const dir = folder({ 'big.npy': writeNpy(z, [2000, 500]), 'big_targets.npy': writeNpy(soft, [2000, 500]) });
+    const path = join(dir, 'big.npy');
+    const largestRead = new Map<string, number>();
+    const open = (file: string) => {
+      const f = pieces(1 << 30)(file);
+      return (
+        f && {
+          ...f,
+          read: (into: Uint8Array, at: number, length: number, position: number) => {
+            largestRead.set(file, Math.max(largestRead.get(file) ?? 0, length));
+            return f.read(into, at, length, position);
+          },
+        }
+      );
+    };
+    const readSibling = (name: string) => readRegularFile(join(dir, name), 1 << 30);
+    const report = streamedBinary(path, open, readSibling, 'mean', true)!;
+    const a = analyze(loadTensorFile(readRegularFile(path, 1 << 30), path, { readSibling }).dataset!);
+    assert.equal(report.loss, a.loss);
+    assert.equal(report.accuracy, a.task === 'classification' && a.predicted.filter((c, i) => c === labels[i]).length / 2000);
+    const sibling = join(dir, 'big_targets.npy');
+    assert.ok(largestRead.get(sibling)! <= (1 << 21) + 8 * 500, `largest read of the targets: ${largestRead.get(sibling)} bytes of 8 MB`);
+    assert.equal(run(['analyze', path, '--summary'], open).stdout, run(['analyze', path, '--summary']).stdout);
+  });
+
   test('torch.save of logits and F.one_hot (int64) or soft targets: PyTorch’s own cross_entropy', () => {
     const pt = (name: string) => join(import.meta.dirname, '../../fixtures/formats/pt', name);
     const expected = JSON.parse(new TextDecoder().decode(readRegularFile(pt('streamed_soft.expected.json'), 1 << 20))) as Record<
