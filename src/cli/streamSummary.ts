@@ -9,6 +9,7 @@ import type { ClassesEntry } from '../core/jsonClasses';
 import type { Reduction } from '../core/losses';
 import { primeTextReaders } from '../core/readerPrimer';
 import type { PartsStop, ReadPastStop } from '../core/summaryStream';
+import type { SummedInput } from '../core/summaryRows';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import { lossFunctionOf } from '../core/loss/describe';
 import { RegressionCsvStream } from '../core/regressionStream';
@@ -82,7 +83,7 @@ export function streamedSummary(
       // regression's. Not when labels end the file (the object of logits and labels: read below).
       const paired = pairedArraysSummary(f, reduction);
       if (paired?.task === 'regression') return regressionReport(paired, reduction);
-      if (paired) figures = { ...paired, probabilities: paired.input === 'probabilities' };
+      if (paired) figures = paired;
     }
     if (!figures) {
       // One thread: a read that notes labels out of range and rows of another width, so a file
@@ -90,25 +91,21 @@ export function streamedSummary(
       const read = new NotingRead(f, format, true, tail);
       const summer = read.read();
       if (!summer) {
-        gaveUp?.(read);
+        // A file of log-probabilities: the full reader's messages (nll's own checks and warnings).
+        if (read.stream.rowsInput !== 'log_probabilities') gaveUp?.(read);
         return null;
       }
-      const probabilities = summer.input === 'probabilities';
-      figures = { k: summer.k, n: summer.n, ...summer.result(reduction), classes: read.classes, probabilities };
+      figures = { k: summer.k, n: summer.n, ...summer.result(reduction), classes: read.classes, input: summer.input };
     }
     const { k, n, loss, accuracy } = figures;
     const classes = ownOrSiblingClassNames(k, figures.classes, siblingReader({ readSibling }));
     if (classes.problems.length > 0) return null;
     // The same keys in the same order as the full path's summary report (commands.ts reportOf).
-    const report: Record<string, unknown> = {
-      task: 'classification',
-      input: figures.probabilities ? 'probabilities' : 'logits',
-      n,
-      k,
-      reduction,
-      loss,
-      accuracy,
-    };
+    const { input } = figures;
+    const report: Record<string, unknown> = { task: 'classification', input, n, k, reduction };
+    // Log-probabilities' loss is nll, named as the full path's report names a loss (analysisReport).
+    if (input === 'log_probabilities') report.lossFunction = lossFunctionOf({ task: 'classification', lossSpec: { name: 'nll' } });
+    Object.assign(report, { loss, accuracy });
     if (classes.names) report.classes = classes.names;
     return report;
   } finally {
@@ -138,8 +135,8 @@ function inParts(
   const classNames = (k: number) => cleanSiblingClassNames(k, siblingReader({ readSibling }));
   const plan =
     format === 'json' || format === 'jsonl'
-      ? planJsonFile(file, f, parts, records, { countOn: threads.runParts, probabilities: true, classNames })
-      : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, classNames });
+      ? planJsonFile(file, f, parts, records, { countOn: threads.runParts, probabilities: true, logProbabilities: true, classNames })
+      : planCsvParts(file, f, parts, { countRows: false, tsv: format === 'tsv', probabilities: true, logProbabilities: true, classNames });
   if (!plan || (plan.jobs.length < 2 && !plan.labelNames && !plan.records && !plan.columnsFrame)) return null;
   const ran = runPlan(plan, plan.jobs, plan.jobs.length > 1 ? threads.runParts : undefined, (job) => summarizePart(job, openSame(f)));
   if (!ran) return null;
@@ -148,9 +145,10 @@ function inParts(
   // (a CSV's rows are not counted: each carries its own label).
   for (let i = 0; i + 1 < rows.length; i++) if (results[i].labels && results[i].losses.length !== rows[i]) return null;
   const stop = partsStopOf(results, plan, format, (i) => results[i].stop?.bounds ?? results[i].bounds) ?? readPastStop(results, plan);
-  if (stop) onStop(stop);
+  // A file of log-probabilities with a problem: the full reader's messages (nll's own checks and warnings).
+  if (stop && plan.input !== 'log_probabilities') onStop(stop);
   const figures = stop ? null : addUp(results, plan.k, reduction);
-  return figures && { ...figures, classes: plan.classes, probabilities: plan.probabilities };
+  return figures && { ...figures, classes: plan.classes, input: plan.input ?? 'logits' };
 }
 
 /** What the summary reports, and the file's own "classes" entry (a JSON's) when it has one. */
@@ -160,8 +158,8 @@ interface Figures {
   loss: number;
   accuracy: number;
   classes?: ClassesEntry | null;
-  /** The rows were probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits. */
-  probabilities?: boolean;
+  /** What the rows were: logits, probabilities (a CSV's prob_0…, a JSON's "probabilities") or log-probabilities (logprob_0…, "log_probabilities"). */
+  input: SummedInput;
 }
 
 /** The labels out of range and rows of another width the parts read past, when they are all the parts refused and the rows' bounds add up finite in file order. */

@@ -104,3 +104,46 @@ export function summarizeClassification(
   }
   return { loss: total * scale, losses, predicted, actual, pTrue, pPredicted, accuracy: n ? hits / n : 0 };
 }
+
+/**
+ * nll of log_softmax outputs with class indices, none ignored and no weights (the loss a file of
+ * "log_probabilities" and labels gets: lossDataset.ts): L_i = −lp_y, as nllLoss adds and scales
+ * them; the outcomes as classOutcomes takes them from p = exp(lp) (exp can round distinct
+ * log-probabilities to equal p, so the argmax is taken over p).
+ */
+export function summarizeNll(
+  lp: Float64Array,
+  labels: Int32Array,
+  n: number,
+  k: number,
+  reduction: Reduction = 'mean',
+): ClassificationSummary {
+  const losses = new Float64Array(n);
+  const predicted = new Int32Array(n);
+  const pTrue = new Float64Array(n);
+  const pPredicted = new Float64Array(n);
+  let total = 0;
+  let hits = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * k;
+    let best = 0;
+    let bestP = Math.exp(lp[base]);
+    for (let j = 1; j < k; j++) {
+      const p = Math.exp(lp[base + j]);
+      if (p > bestP) {
+        bestP = p;
+        best = j;
+      }
+    }
+    const y = labels[i];
+    const loss = 0 - 1 * lp[base + y];
+    losses[i] = loss;
+    total += loss;
+    predicted[i] = best;
+    pPredicted[i] = bestP;
+    pTrue[i] = Math.exp(lp[base + y]);
+    if (best === y) hits++;
+  }
+  const scale = reduction === 'mean' ? 1 / n : 1;
+  return { loss: total * scale, losses, predicted, actual: labels.slice(0, n), pTrue, pPredicted, accuracy: n ? hits / n : 0 };
+}

@@ -6,8 +6,8 @@
  * probabilities that is not a distribution) makes `flush` return false: the caller then runs the
  * full reader, whose messages are the reference.
  */
-import { summarizeClassification } from './lossSummary';
-import type { ClassTargets } from './dataset';
+import { summarizeClassification, summarizeNll } from './lossSummary';
+import type { ClassificationData, ClassTargets } from './dataset';
 import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
 import { distributionRowFaults, type DistributionRole } from './distributionRows';
 
@@ -54,6 +54,9 @@ export function rowArrays(
     pPredicted: new Float64Array(buffer(8 * n)),
   };
 }
+
+/** What a summer's rows are: logits, probabilities, or log_softmax outputs (whose loss is nll). */
+export type SummedInput = ClassificationData['input'];
 
 /**
  * The last released block, for the next summer of the same size on this thread: a file read in
@@ -246,7 +249,10 @@ export class LogitRowSummer {
   /**
    * `outOfRange`: notes such labels and goes on (class 0 stands in), instead of failing the flush.
    * `input`: the rows are logits, or probabilities (prob_0…, "probabilities"), which must each lie in
-   * [0, 1] and sum to 1 within the full reader's default tolerance, else the flush fails.
+   * [0, 1] and sum to 1 within the full reader's default tolerance, else the flush fails; or
+   * log-probabilities (logprob_0…, "log_probabilities", with labels only), summed as nll, each row
+   * ≤ 0 with Σ exp within that tolerance, else the flush fails (the full reader warns about such a
+   * row, and reports the rest).
    * `labelSpans`: the reader gives each label's span apart from its row's.
    * `targets`: each row comes with a row of targets instead of a label (a RowTarget then keeps
    * them too: RowTarget.targets).
@@ -258,7 +264,7 @@ export class LogitRowSummer {
     keep = false,
     private readonly target: RowTarget | null = null,
     private readonly outOfRange: OutOfRangeLabels | null = null,
-    readonly input: 'logits' | 'probabilities' = 'logits',
+    readonly input: SummedInput = 'logits',
     labelSpans = false,
     targets = false,
     private readonly distributions: NotedDistributions | null = null,
@@ -286,8 +292,10 @@ export class LogitRowSummer {
     const { k, rows, block, labels } = this;
     if (rows === 0) return true;
     const values = rows === this.blockRows ? block : block.subarray(0, rows * k);
-    if (this.targets)
+    if (this.targets) {
+      if (this.input === 'log_probabilities') return false; // kl_div: the full reader's
       return this.targetRowsChecked(this.targets) && this.summed(values, { labels: null, targets: this.targets.subarray(0, rows * k) });
+    }
     for (let i = 0; i < rows; i++) {
       let label = labels[i];
       if (this.outOfRange) label = this.noted(i, label);
@@ -296,10 +304,12 @@ export class LogitRowSummer {
       if (this.input === 'probabilities') {
         if (!isDistribution(block, i * k, k) && !this.faultsNoted(this.distributions?.probabilities, block, i)) return false;
       } else {
-        // logitLossIsFinite (buildDataset.ts): max − z[label] + log K must not overflow.
+        // logitLossIsFinite (buildDataset.ts): max − z[label] + log K must not overflow (the full
+        // reader builds log-probabilities as logits too, lossDataset.ts).
         let max = -Infinity;
         for (let j = i * k; j < (i + 1) * k; j++) if (block[j] > max) max = block[j];
         bound = 0 + (max - block[i * k + label]) + this.logK;
+        if (this.input === 'log_probabilities' && !isLogSoftmaxRow(block, i * k, k)) return false;
       }
       this.boundTotal += bound;
       if (!Number.isFinite(bound) || !Number.isFinite(this.boundTotal)) return false;
@@ -312,16 +322,10 @@ export class LogitRowSummer {
   /** The checked block's rows summarised: each loss added in order, the hits counted, the rows kept for the target. */
   private summed(values: Float64Array, targets: ClassTargets): boolean {
     const { k, rows } = this;
-    const s = summarizeClassification({
-      task: 'classification',
-      input: this.input,
-      n: rows,
-      k,
-      values,
-      ...targets,
-      classes: null,
-      spans: [],
-    });
+    const s =
+      this.input === 'log_probabilities'
+        ? summarizeNll(values, targets.labels!, rows, k)
+        : summarizeClassification({ task: 'classification', input: this.input, n: rows, k, values, ...targets, classes: null, spans: [] });
     for (let i = 0; i < rows; i++) {
       this.total += s.losses[i];
       this.kept?.losses.push(s.losses[i]);
@@ -363,9 +367,9 @@ export class LogitRowSummer {
     return true;
   }
 
-  /** Row i of the block, read past (a ragged row), as a row no check refuses: logits 0, or probabilities [1, 0, …]. */
+  /** Row i of the block, read past (a ragged row), as a row no check refuses: logits 0, probabilities [1, 0, …], log-probabilities −log K each. */
   neutralRow(i: number): void {
-    this.block.fill(0, i * this.k, (i + 1) * this.k);
+    this.block.fill(this.input === 'log_probabilities' ? -this.logK : 0, i * this.k, (i + 1) * this.k);
     if (this.input === 'probabilities') this.block[i * this.k] = 1;
   }
 
@@ -448,3 +452,17 @@ export function isDistribution(block: Float64Array, at: number, k: number): bool
 }
 
 function ignoreFault(): void {}
+
+/**
+ * What the full reader asks of a row of log-probabilities without a word (lossDataset.ts): each
+ * value ≤ 0 (logProbabilitiesAreLogs: else an error) and Σ exp(lp), taken in order, within the
+ * default tolerance of 1 (logProbabilitiesNormalized: else a warning). A NaN fails both.
+ */
+function isLogSoftmaxRow(block: Float64Array, at: number, k: number): boolean {
+  let sum = 0;
+  for (let j = at; j < at + k; j++) {
+    if (!(block[j] <= 0)) return false;
+    sum += Math.exp(block[j]);
+  }
+  return Math.abs(sum - 1) <= DEFAULT_SUM_TOLERANCE;
+}

@@ -15,7 +15,15 @@
  * many it consumed; the caller keeps the rest in front of the next chunk.
  */
 import { scanNumber, type NumberScan } from './numberScan';
-import { faultCount, LogitRowSummer, type NotedDistributions, type OddRows, type OutOfRangeLabels, type RowTarget } from './summaryRows';
+import {
+  faultCount,
+  LogitRowSummer,
+  type SummedInput,
+  type NotedDistributions,
+  type OddRows,
+  type OutOfRangeLabels,
+  type RowTarget,
+} from './summaryRows';
 import { indexOfByte } from './byteSearch';
 import { passedCellEnd } from './rowValues';
 import { startsWithBom } from './fileSignature';
@@ -114,20 +122,20 @@ export interface RowLayout {
   readonly trailing?: number;
   /** A CSV's byte between cells when not ',' (CsvColumns.delimiter). */
   readonly delimiter?: number;
-  /** The rows are probabilities (a CSV's prob_0…, a JSON's "probabilities"), not logits. */
-  readonly probabilities?: boolean;
+  /** What the rows are when not logits: probabilities (a CSV's prob_0…, a JSON's "probabilities") or log-probabilities (logprob_0…, "log_probabilities"). */
+  readonly input?: SummedInput;
   /** A CSV's K columns after the logits are target_0…target_{K−1} (one-hot or soft rows), and there is no label. */
   readonly targets?: boolean;
 }
 
 /** A RowLayout with only the fields that differ from the usual. */
-export function rowLayoutOf({ leading, labelFirst, trailing, delimiter, probabilities, targets }: RowLayout): RowLayout {
+export function rowLayoutOf({ leading, labelFirst, trailing, delimiter, input, targets }: RowLayout): RowLayout {
   return {
     ...(leading ? { leading } : {}),
     ...(labelFirst ? { labelFirst } : {}),
     ...(trailing ? { trailing } : {}),
     ...(delimiter !== undefined && delimiter !== 44 ? { delimiter } : {}),
-    ...(probabilities ? { probabilities } : {}),
+    ...(input && input !== 'logits' ? { input } : {}),
     ...(targets ? { targets } : {}),
   };
 }
@@ -172,7 +180,8 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
    * `whole.distributions` (a whole file's stream or a part's): rows of probabilities or targets that
    * are not distributions are noted there and the rows read on (streamedProblem.ts lists them).
    * The rest of `whole`, for a stream of a whole file: `tsv`, a .tsv, whose header the full reader
-   * splits on tabs only; `probabilities`, take a header of prob_0… (else only logit_0…); `targets`, take
+   * splits on tabs only; `probabilities`, take a header of prob_0… (else only logit_0…);
+   * `logProbabilities`, of logprob_0… with a label (`analyze --summary` only); `targets`, take
    * target_0… columns instead of a label (the summary's read: such a stream keeps no RowTarget).
    * A row of targets the stream does not take is the full reader's: no failure, no row read past.
    * A part's `labelNames`: the labels are class names (the file's first label is one, so the full
@@ -184,12 +193,12 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     part?: { k: number; final: boolean; target?: RowTarget; labelNames?: readonly string[] } & RowLayout,
     private readonly outOfRange: OutOfRangeLabels | null = null,
     private readonly oddRow: ((line: Uint8Array, at: CsvLineFailure) => boolean) | null = null,
-    private readonly whole: { tsv?: boolean; probabilities?: boolean; targets?: boolean; distributions?: NotedDistributions } = {},
+    private readonly whole: RowsTaken & { tsv?: boolean; distributions?: NotedDistributions } = {},
   ) {
     this.names = part?.labelNames ? classIndex(part.labelNames) : null;
     if (part) {
-      const input = part.probabilities ? 'probabilities' : 'logits';
       const { distributions } = this.whole;
+      const input = part.input ?? 'logits';
       this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, input, this.names !== null, part.targets, distributions);
     }
     this.final = part?.final ?? true;
@@ -210,6 +219,11 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
   /** Each class name's index, when the labels are names (`labelNames`). */
   private readonly names: Map<string, number> | null;
 
+  /** What the rows are, once the header is read. */
+  get rowsInput(): SummedInput | null {
+    return this.summer?.input ?? null;
+  }
+
   private readonly final: boolean;
 
   feed(b: Uint8Array, last: boolean, base = 0): number {
@@ -219,14 +233,13 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       const nl = indexOfByte(b, 10);
       if (nl < 0) return last ? -1 : 0;
       const columns = csvColumns(b, nl > 0 && b[nl - 1] === 13 ? nl - 1 : nl, this.whole.tsv);
-      if (!columns || columns.k < 2 || (columns.probabilities && !this.whole.probabilities) || (columns.targets && !this.whole.targets))
-        return -1;
+      if (!columns || columns.k < 2 || !takesColumns(columns, this.whole)) return -1;
       this.leading = columns.leading;
       this.labelFirst = columns.labelFirst;
       this.trailing = columns.trailing;
       this.delimiter = columns.delimiter;
-      const input = columns.probabilities ? 'probabilities' : 'logits';
-      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange, input, false, columns.targets, this.whole.distributions);
+      const { input, targets } = columns;
+      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange, input, false, targets, this.whole.distributions);
       p = nl + 1;
       this.rowsStart = base + p;
     }
@@ -439,8 +452,11 @@ export interface CsvColumns {
   delimiter: number;
   /** The header starts with a UTF-8 byte order mark (Excel's "CSV UTF-8", pandas' `utf-8-sig`), which the full reader skips. */
   bom: boolean;
-  /** The K columns are prob_0…prob_{K−1} (probabilities: Keras' predict, scikit-learn's predict_proba), not logit_0…. */
-  probabilities: boolean;
+  /**
+   * What the K columns are: logit_0…logit_{K−1}, prob_0… (probabilities: Keras' predict,
+   * scikit-learn's predict_proba) or logprob_0… (log_softmax outputs, for nll).
+   */
+  input: SummedInput;
   /** target_0…target_{K−1} (one-hot or soft rows) follow the K columns, in place of a label. */
   targets: boolean;
 }
@@ -475,8 +491,8 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const named = cells.splice(0, leading);
   const labelFirst = cells[0] === 'label';
   if (labelFirst) cells.shift();
-  const probabilities = cells[0] === 'prob_0';
-  const name = probabilities ? 'prob_' : 'logit_';
+  const input = cells[0] === 'prob_0' ? 'probabilities' : cells[0] === 'logprob_0' ? 'log_probabilities' : 'logits';
+  const name = input === 'probabilities' ? 'prob_' : input === 'log_probabilities' ? 'logprob_' : 'logit_';
   let k = 0;
   while (k < cells.length && cells[k] === `${name}${k}`) k++;
   let targets = 0;
@@ -487,7 +503,23 @@ export function csvColumns(b: Uint8Array, end: number, tsv = false): CsvColumns 
   const after = cells.slice(labelFirst ? k : targets ? 2 * k : k + 1);
   if (after.length > 0 && (after.some((cell) => cell.trim() === '') || passedColumns([...named, ...after]) !== leading + after.length))
     return null;
-  return { k, leading, labelFirst, trailing: after.length, delimiter: delimiter.charCodeAt(0), bom, probabilities, targets: targets > 0 };
+  return { k, leading, labelFirst, trailing: after.length, delimiter: delimiter.charCodeAt(0), bom, input, targets: targets > 0 };
+}
+
+/** What kinds of rows a reader takes beside logits (CsvColumns.input, .targets; a JSON's rows key). */
+export interface RowsTaken {
+  probabilities?: boolean;
+  /** Log-probabilities with labels (nll): `analyze --summary` only. */
+  logProbabilities?: boolean;
+  targets?: boolean;
+}
+
+/** Whether a reader taking `takes` takes a header's columns (log-probabilities with targets are kl_div's: the full reader's). */
+export function takesColumns(columns: Pick<CsvColumns, 'input' | 'targets'>, takes: RowsTaken): boolean {
+  if (columns.targets && (!takes.targets || columns.input === 'log_probabilities')) return false;
+  if (columns.input === 'probabilities') return takes.probabilities === true;
+  if (columns.input === 'log_probabilities') return takes.logProbabilities === true;
+  return true;
 }
 
 /**
@@ -625,7 +657,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
   /** Whether the next row or label is the array's first (no ',' before it). */
   private first = true;
   private seenLogits = false;
-  /** The rows' key: "logits", or "probabilities" (taken when `reading.probabilities`). */
+  /** The rows' key: "logits", or "probabilities" or "log_probabilities" (taken when `reading` says). */
   private input: RowsKey = 'logits';
   /** The file's "classes" entry when this stream read it (not a part's: the plan's is known). */
   private ownClasses: ClassesEntry | null = null;
@@ -653,13 +685,12 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
       first: boolean;
       final: boolean;
       target?: RowTarget;
-      probabilities?: boolean;
+      input?: SummedInput;
     } | null = null,
-    private readonly reading: {
+    private readonly reading: Omit<RowsTaken, 'targets'> & {
       withoutLabels?: boolean;
       outOfRange?: OutOfRangeLabels;
       oddRow?: (row: Uint8Array, at: JsonOddRow) => boolean;
-      probabilities?: boolean;
       distributions?: NotedDistributions;
     } = {},
   ) {
@@ -674,7 +705,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
         true,
         part.target,
         this.reading.outOfRange ?? null,
-        part.probabilities ? 'probabilities' : 'logits',
+        part.input ?? 'logits',
         false,
         false,
         this.reading.distributions,
@@ -684,6 +715,11 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
 
   get done(): boolean {
     return this.state === State.Done;
+  }
+
+  /** What the rows are, once their key is read. */
+  get rowsInput(): SummedInput | null {
+    return this.summer?.input ?? null;
   }
 
   /** The file's "classes" entry: the tail's, or the one this stream read. */
@@ -734,12 +770,12 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
               break;
             }
             const key = keyName(b, p, need);
-            p += key === 'probabilities' ? 15 : 8;
+            p += key.length + 2;
             ws();
             if (b[p++] !== 58) return -1;
             ws();
             if (b[p++] !== 91) return -1;
-            if ((key === 'logits' || (key === 'probabilities' && this.reading.probabilities)) && !this.seenLogits) {
+            if (key !== 'labels' && takesColumns({ input: key, targets: false }, this.reading) && !this.seenLogits) {
               if (!this.labels && !this.reading.withoutLabels) return -1; // labels after the logits but not found from the tail
               this.input = key;
               this.seenLogits = true;
@@ -974,20 +1010,22 @@ export function rowNumbers(
 const NOT_SIMPLE = Symbol('not the simple layout');
 
 /** The rows' keys a JSON stream takes. */
-type RowsKey = 'logits' | 'probabilities';
+type RowsKey = SummedInput;
 
 /**
- * "logits", "labels" or "probabilities" when b[p, …) is that key in quotes (b[p, p + 8) is there;
- * `need` asks for the longer key's bytes), else throws NOT_SIMPLE.
+ * "logits", "labels", "probabilities" or "log_probabilities" when b[p, …) is that key in quotes
+ * (b[p, p + 8) is there; `need` asks for a longer key's bytes), else throws NOT_SIMPLE.
  */
 function keyName(b: Uint8Array, p: number, need: (i: number) => void): RowsKey | 'labels' {
-  const length = b[p + 1] === 112 ? 15 : 8; // "p…
+  // "p… is "probabilities"; "log_… "log_probabilities"; else "logits" or "labels".
+  const length = b[p + 1] === 112 ? 15 : b[p + 4] === 95 ? 19 : 8;
   need(p + length - 1);
   let text = '';
   for (let i = p; i < p + length; i++) text += String.fromCharCode(b[i]);
   if (text === '"logits"') return 'logits';
   if (text === '"labels"') return 'labels';
   if (text === '"probabilities"') return 'probabilities';
+  if (text === '"log_probabilities"') return 'log_probabilities';
   throw NOT_SIMPLE;
 }
 
@@ -1109,8 +1147,8 @@ function namedTailLabels(
 /** Labels read from a JSON file's head (`{"labels": […], "logits": [`) and where the logits' rows start. */
 export interface HeadLabels extends TailLabels {
   rowsStart: number;
-  /** The rows' key is "probabilities", not "logits". */
-  probabilities?: boolean;
+  /** The rows' key when not "logits": "probabilities" or "log_probabilities". */
+  input?: SummedInput;
   /** The file starts with a byte order mark. */
   bom?: boolean;
 }
@@ -1119,7 +1157,7 @@ export interface HeadLabels extends TailLabels {
  * The labels of a JSON file that begins `{"labels": [i, …], "logits": [` (json.dump of a dict
  * whose labels come first), read from `head`, its first bytes: the labels, each one's [start, end),
  * and the offset just past the logits' '[' (`keyAt` is −1: no key follows the logits; the rows
- * may be "probabilities" instead, `probabilities` then set); 'more' when the head ends before
+ * may be "probabilities" or "log_probabilities" instead, `input` then set); 'more' when the head ends before
  * that '['; null when the file does not begin so. The same labels as
  * labelsFromTail takes at the end. One "classes" entry may come before the labels or the logits.
  */
@@ -1165,11 +1203,12 @@ export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
   }
   if (i === head.length) return 'more';
   const close = i++;
-  let probabilities = false;
+  let input: SummedInput = 'logits';
   const rowsKey = () => {
-    if (!ws() || head.length - i < 2) return 'more';
-    probabilities = head[i + 1] === 112; // "p…
-    return key(probabilities ? '"probabilities"' : '"logits"');
+    if (!ws() || head.length - i < 5) return 'more';
+    // "p… is "probabilities"; "log_… "log_probabilities".
+    input = head[i + 1] === 112 ? 'probabilities' : head[i + 4] === 95 ? 'log_probabilities' : 'logits';
+    return key(`"${input}"`);
   };
   for (const step of [() => expect(44), maybeClasses, rowsKey, () => expect(58), () => expect(91)]) {
     const got = step();
@@ -1182,7 +1221,7 @@ export function labelsFromHead(head: Uint8Array): HeadLabels | 'more' | null {
       keyAt: -1,
       rowsStart: i,
       ...(classes && { classes }),
-      ...(probabilities ? { probabilities } : {}),
+      ...(input !== 'logits' ? { input } : {}),
       ...(bom ? { bom } : {}),
     }
   );

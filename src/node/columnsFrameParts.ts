@@ -61,7 +61,10 @@ export function planColumnsFrame(
   const k = columns.k;
   const labelNames = namedLabels ? classNames?.(k) : undefined;
   if (namedLabels && !labelNames) return null;
-  const marks = { ...(columns.probabilities && { probabilities: true }), ...(labelNames && { labelNames }) };
+  const marks: Pick<PartPlan, 'input' | 'labelNames'> = {
+    ...(columns.probabilities && { input: 'probabilities' }),
+    ...(labelNames && { labelNames }),
+  };
   const part: Omit<ColumnsFramePart, 'target' | 'probabilities' | 'labelNames'> = { names, places: columns.places, index, n, k };
   return {
     k,

@@ -178,7 +178,8 @@ function analyzeOpen(
   // Each sample's class: its label, or (with targets) the targets' largest, as summarizeClassification gives it.
   const actual = arrays.labels;
   const targets = withTargets ? { labels: null, targets: arrays.targets! } : { labels: actual, targets: null };
-  const input = plan.probabilities ? 'probabilities' : 'logits';
+  // (The worker's plans take no log-probabilities: their analysis is nll's, the full pipeline's.)
+  const input = plan.input === 'probabilities' ? 'probabilities' : 'logits';
   const dataset: ClassificationData = {
     task: 'classification',
     input,
@@ -206,7 +207,7 @@ function analyzeOpen(
     loss: total * (reduction === 'mean' ? 1 / n : 1),
     losses: arrays.losses,
     // The rows analysis.ts's rowsOnDemand holds: probabilities are the file's values (filled below).
-    probabilities: plan.probabilities ? values : none,
+    probabilities: input === 'probabilities' ? values : none,
     gradient: none,
     logitGradient: none,
     ...targets,

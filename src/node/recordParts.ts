@@ -40,17 +40,23 @@ export function recordsLayout(f: ChunkFile, format: PartsFormat): { lines: boole
  * The plan of a JSON the parts readers take, by its layout: records (`records`, recordsLayout's:
  * an array, or one a line), the object of tensors (planJsonParts), a DataFrame's records in an
  * object (the index, table and split orients) or its columns (planColumnsFrame); else null.
+ * `logProbabilities`: the object's "log_probabilities" rows are taken too (`analyze --summary`).
  */
 export function planJsonFile(
   path: string,
   f: ChunkFile,
   parts: (rowBytes: number) => number,
   records: { lines: boolean } | null,
-  { countOn, probabilities, classNames }: Pick<RecordPlanOptions, 'countOn' | 'probabilities' | 'classNames'>,
+  {
+    countOn,
+    probabilities,
+    logProbabilities,
+    classNames,
+  }: Pick<RecordPlanOptions, 'countOn' | 'probabilities' | 'classNames'> & { logProbabilities?: boolean },
 ): PartPlan | null {
   if (records) return planRecordParts(path, f, parts, { lines: records.lines, countOn, probabilities, classNames });
   return (
-    planJsonParts(path, f, parts, { probabilities }) ??
+    planJsonParts(path, f, parts, { probabilities, logProbabilities }) ??
     planRecordParts(path, f, parts, { lines: false, frame: true, countOn, probabilities, classNames }) ??
     planColumnsFrame(path, f, { probabilities, classNames })
   );
@@ -113,7 +119,10 @@ export function planRecordParts(
   if (frame && (!frameCloses(f, keyed ? CLOSE_BRACE : CLOSE_BRACKET) || --counts[counts.length - 1] < 0)) return null;
   const n = counts.reduce((a, b) => a + b, 0);
   const firstRows = firstRowsOf(counts);
-  const marks = { ...(probabilities ? { probabilities } : {}), ...(labelNames && { labelNames }) };
+  const marks: Pick<PartPlan, 'input' | 'labelNames'> = {
+    ...(probabilities && { input: 'probabilities' }),
+    ...(labelNames && { labelNames }),
+  };
   const jobs = cuts.slice(0, -1).map((start, i): PartJob => ({
     path,
     start,

@@ -129,12 +129,15 @@ function readPastProblems(f: ChunkFile, stop: ReadPastStop, readSibling?: ReadSi
 function oddRowsListed(
   f: ChunkFile,
   json: boolean,
-  { labelsOutOfRange, oddRows, distributions, k, rowsStart, classes, probabilities }: Omit<ReadPastStop, 'tail'>,
+  { labelsOutOfRange, oddRows, distributions, k, rowsStart, classes, input }: Omit<ReadPastStop, 'tail'>,
   readSibling?: ReadSibling,
 ): Problem[] | null {
   const besideOthers = labelsOutOfRange.count > 0 || faultCount(distributions) > 0;
   if (besideOthers || oddRows.count > raggedRowCap(f.size) || !classNamesClean(k, readSibling, classes)) return null;
-  return json ? oddJsonRowProblems(oddRows, k, probabilities ? 'probabilities' : 'logits') : raggedRowProblems(f, oddRows, rowsStart);
+  if (input === 'log_probabilities') return null; // the full reader's (nll's own checks and warnings)
+  return json
+    ? oddJsonRowProblems(oddRows, k, input === 'probabilities' ? 'probabilities' : 'logits')
+    : raggedRowProblems(f, oddRows, rowsStart);
 }
 
 /**
@@ -253,20 +256,21 @@ export class NotingRead {
   }
 
   /**
-   * `probabilities`: a CSV of prob_0… or target_0… or a JSON of "probabilities" is read too
-   * (`--summary`'s read, which sums them); else it is refused at its header or key (a read only
-   * for problems, before the full reader reads the file anyway).
+   * `summary`: a CSV of prob_0…, target_0… or logprob_0… or a JSON of "probabilities" or
+   * "log_probabilities" is read too (`--summary`'s read, which sums them); else it is refused at
+   * its header or key (a read only for problems, before the full reader reads the file anyway).
    * `tail`: a JSON's labels from its tail, when the caller has already looked (jsonTail).
    */
   constructor(
     private readonly f: ChunkFile,
     private readonly format: PartsFormat,
-    probabilities = false,
+    summary = false,
     tail?: TailLabels | null,
   ) {
     const oddRows = (this.oddRows = new OddRows(raggedRowCap(f.size)));
+    const takes = { probabilities: summary, logProbabilities: summary };
     if (format !== 'json') {
-      const whole = { tsv: format === 'tsv', probabilities, targets: probabilities, distributions: this.distributions };
+      const whole = { tsv: format === 'tsv', ...takes, targets: summary, distributions: this.distributions };
       this.stream = new CsvSummaryStream(undefined, this.outOfRange, raggedLineReader(f, oddRows, null, false), whole);
       return;
     }
@@ -274,7 +278,7 @@ export class NotingRead {
     // for where it stops; rows of another length are noted, not stopped at.
     tail = this.tail = tail === undefined ? jsonTail(f) : tail;
     this.stream = new JsonSummaryStream(tail, null, {
-      probabilities,
+      ...takes,
       withoutLabels: !tail && !endsInBrace(f),
       outOfRange: this.outOfRange,
       oddRow: oddJsonRowReader(f, 0, oddRows),
@@ -295,6 +299,8 @@ export class NotingRead {
    */
   problems(f: ChunkFile, readSibling?: ReadSibling): Problem | Problem[] | null {
     const { stream, oddRows, outOfRange } = this;
+    // A file of log-probabilities: the full reader's (nll's own checks and warnings).
+    if (stream.rowsInput === 'log_probabilities') return null;
     if (!this.complete) {
       // Stopped where a parse error is (its message), or at a line or row it does not take.
       if (stream instanceof CsvSummaryStream) return stream.failure && csvLineError(f, stream.failure);
@@ -305,7 +311,6 @@ export class NotingRead {
     if (oddRows.count > 0) {
       const rowsStart = stream instanceof CsvSummaryStream ? stream.rowsStart : 0;
       const classes = this.classes ?? undefined;
-      const probabilities = summer.input === 'probabilities';
       const noted = {
         labelsOutOfRange: outOfRange,
         oddRows,
@@ -313,7 +318,7 @@ export class NotingRead {
         k: summer.k,
         rowsStart,
         classes,
-        probabilities,
+        input: summer.input,
       };
       return oddRowsListed(f, this.format === 'json', noted, readSibling);
     }

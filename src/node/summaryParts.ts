@@ -19,6 +19,7 @@ import {
   type NotedLabels,
   type NotedOddRows,
   type RowTarget,
+  type SummedInput,
 } from '../core/summaryRows';
 import { MAX_MESSAGES_PER_KIND } from '../core/buildDataset';
 import {
@@ -28,12 +29,14 @@ import {
   labelsFromHead,
   labelsFromTail,
   rowLayoutOf,
+  takesColumns,
   type CsvLineFailure,
   type CsvStop,
   type JsonOddRow,
   type JsonStop,
   type ReadPastStop,
   type RowLayout,
+  type RowsTaken,
   type TailLabels,
 } from '../core/summaryStream';
 import { csvLineCheck, firstLabelIsName } from '../core/csv';
@@ -244,7 +247,7 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
       ? new ColumnsFrameStream({
           ...job.columnsFrame,
           target,
-          probabilities: job.probabilities,
+          probabilities: job.input === 'probabilities',
           ...(job.labelNames && { labelNames: job.labelNames }),
         })
       : job.records
@@ -253,13 +256,13 @@ function readPart(job: PartJob, open: (path: string) => ChunkFile | null): PartR
             k: job.k,
             final: job.final,
             target,
-            probabilities: job.probabilities,
+            probabilities: job.input === 'probabilities',
             ...(job.labelNames && { labelNames: job.labelNames }),
           })
         : json
           ? new JsonSummaryStream(
               { labels: json.labels, keyAt: json.keyAt, classes: json.classes },
-              { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target, probabilities: job.probabilities },
+              { k: job.k, firstRow: json.firstRow, first: json.first, final: job.final, target, input: job.input },
               { outOfRange, oddRow: oddJsonRowReader(f, json.firstRow, odd), distributions },
             )
           : new CsvSummaryStream(
@@ -606,8 +609,8 @@ interface JsonLayout {
   rowsStart: number;
   rowsEnd: number;
   classes?: ClassesEntry;
-  /** The rows' key is "probabilities", not "logits". */
-  probabilities?: boolean;
+  /** The rows' key when not "logits": "probabilities" or "log_probabilities". */
+  input?: SummedInput;
   /** The file starts with a byte order mark: the lines before the rows are not ASCII. */
   bom?: boolean;
 }
@@ -627,10 +630,8 @@ function logitsFirst(f: ChunkFile): JsonLayout | null {
   return { tail, rowsStart: head.rowsStart, rowsEnd, ...(classes && { classes }), ...headMarks(head) };
 }
 
-/** Where the rows start in a head `{"logits": [` or `{"classes": […], "logits": [` (or "probabilities"), and that entry. */
-function logitsHead(
-  head: Uint8Array,
-): { rowsStart: number; classes?: ClassesEntry; probabilities?: boolean; bom?: boolean } | 'more' | null {
+/** Where the rows start in a head `{"logits": [` or `{"classes": […], "logits": [` (or "probabilities", "log_probabilities"), and that entry. */
+function logitsHead(head: Uint8Array): { rowsStart: number; classes?: ClassesEntry; input?: SummedInput; bom?: boolean } | 'more' | null {
   if (head.length < 3) return 'more';
   const bom = startsWithBom(head);
   let i = bom ? 3 : 0;
@@ -651,12 +652,12 @@ function logitsHead(
     if (head[i++] !== 44) return null;
   }
   const text = Buffer.from(head.buffer, head.byteOffset + i, Math.min(head.length - i, 64)).toString('latin1');
-  const m = /^[ \t\r\n]*"(logits|probabilities)"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
+  const m = /^[ \t\r\n]*"(logits|probabilities|log_probabilities)"[ \t\r\n]*:[ \t\r\n]*\[/.exec(text);
   if (!m) return head.length - i < 64 ? 'more' : null;
   return {
     rowsStart: i + m[0].length,
     ...(classes && { classes }),
-    ...(m[1] === 'probabilities' ? { probabilities: true } : {}),
+    ...(m[1] !== 'logits' ? { input: m[1] as SummedInput } : {}),
     ...(bom ? { bom } : {}),
   };
 }
@@ -681,9 +682,9 @@ function labelsFirst(f: ChunkFile): JsonLayout | null {
   };
 }
 
-/** What a JSON head says of the file beside where its rows start: "probabilities" rows, a byte order mark. */
-function headMarks(head: { probabilities?: boolean; bom?: boolean }): Pick<JsonLayout, 'probabilities' | 'bom'> {
-  return { ...(head.probabilities && { probabilities: true }), ...(head.bom && { bom: true }) };
+/** What a JSON head says of the file beside where its rows start: "probabilities" or "log_probabilities" rows, a byte order mark. */
+function headMarks(head: { input?: SummedInput; bom?: boolean }): Pick<JsonLayout, 'input' | 'bom'> {
+  return { ...(head.input && { input: head.input }), ...(head.bom && { bom: true }) };
 }
 
 /**
@@ -780,18 +781,14 @@ export function firstRowsOf(rows: number[]): number[] {
 /**
  * Parts of a JSON file in the simple layout, `{"logits": [[…], …], "labels": […]}` or with the
  * labels first (`{"labels": […], "logits": [[…], …]}`, json.dump of a dict built in that order),
- * or null. `probabilities`: take "probabilities" rows too (`analyze --summary` sums them; the
- * worker's analysis of them is the full pipeline's).
+ * or null. `takes.probabilities`: take "probabilities" rows too (`analyze --summary` sums them; the
+ * worker's analysis of them is the full pipeline's); `takes.logProbabilities`, "log_probabilities"
+ * (`analyze --summary` sums their nll).
  */
-export function planJsonParts(
-  path: string,
-  f: ChunkFile,
-  parts: (rowBytes: number) => number,
-  { probabilities: takeProbabilities = false }: { probabilities?: boolean } = {},
-): PartPlan | null {
+export function planJsonParts(path: string, f: ChunkFile, parts: (rowBytes: number) => number, takes: RowsTaken = {}): PartPlan | null {
   const layout = logitsFirst(f) ?? labelsFirst(f);
-  if (!layout || (layout.probabilities && !takeProbabilities)) return null;
-  const { tail, rowsStart, rowsEnd, classes, probabilities, bom } = layout;
+  if (!layout || !takesColumns({ input: layout.input ?? 'logits', targets: false }, takes)) return null;
+  const { tail, rowsStart, rowsEnd, classes, input, bom } = layout;
   // K from the first row: its commas (a row that is not K plain numbers fails its part anyway).
   const first = readAt(f, rowsStart, Math.min(f.size - rowsStart, 1 << 16));
   // One byte, one character; natively: a loop of String.fromCharCode took 20 ms in a new (cold) file worker.
@@ -811,7 +808,7 @@ export function planJsonParts(
     k,
     final: i + 1 === cuts.length,
     json: { firstRow: 0, first: i === 0, labels: tail.labels, keyAt: tail.keyAt, ...(classes && { classes }) },
-    ...(probabilities ? { probabilities } : {}),
+    ...(input ? { input } : {}),
     ...(i > 0 ? { after: { counts: rows, index: i } } : {}),
   }));
   const countJobs = cuts.slice(0, -1).map((start, i): PartJob => ({
@@ -833,7 +830,7 @@ export function planJsonParts(
     firstRows: [0],
     tail,
     ...(classes && { classes }),
-    ...(probabilities ? { probabilities } : {}),
+    ...(input ? { input } : {}),
     ...(bom ? { bom } : {}),
     ...(single ? {} : { counts: { jobs: countJobs, rows } }),
   };
@@ -843,7 +840,8 @@ export function planJsonParts(
  * Parts of a CSV in the simple layout (header `logit_0,…,logit_{K−1},label`), with each part's rows
  * counted (unless `countRows` is false: on threads when `countOn` runs them); or null. `tsv`: a
  * .tsv, whose header is split on tabs only. `probabilities`: take prob_0… columns too (`analyze
- * --summary` sums them; the worker's analysis of them, ∂L/∂p, is the full pipeline's).
+ * --summary` sums them; the worker's analysis of them, ∂L/∂p, is the full pipeline's);
+ * `logProbabilities`, logprob_0… with a label (`analyze --summary` sums their nll).
  */
 export function planCsvParts(
   path: string,
@@ -853,13 +851,15 @@ export function planCsvParts(
     countRows = true,
     countOn,
     tsv = false,
-    probabilities: takeProbabilities = false,
+    probabilities = false,
+    logProbabilities = false,
     classNames,
   }: {
     countRows?: boolean;
     countOn?: PartCounter;
     tsv?: boolean;
     probabilities?: boolean;
+    logProbabilities?: boolean;
     /** The class names the full reader would number labels written as names by (null: it would not read them without a word). */
     classNames?: (k: number) => readonly string[] | null;
   } = {},
@@ -875,9 +875,9 @@ export function planCsvParts(
   }
   if (nl < 0) return null;
   const columns = csvColumns(head, nl > 0 && head[nl - 1] === 13 ? nl - 1 : nl, tsv);
-  if (!columns || columns.k < 2 || (columns.probabilities && !takeProbabilities)) return null;
-  const { k, leading, labelFirst, trailing, delimiter, bom, probabilities, targets } = columns;
-  const layout = rowLayoutOf({ leading, labelFirst, trailing, delimiter, probabilities, targets });
+  if (!columns || columns.k < 2 || !takesColumns(columns, { probabilities, logProbabilities, targets: true })) return null;
+  const { k, leading, labelFirst, trailing, delimiter, bom, input, targets } = columns;
+  const layout = rowLayoutOf({ leading, labelFirst, trailing, delimiter, input, targets });
   const rowsStart = nl + 1;
   // Labels written as class names ("cat"), when the first data line says so, as it does to the full reader.
   const width = leading + k + 1 + trailing;

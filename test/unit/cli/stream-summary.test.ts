@@ -512,6 +512,26 @@ describe('analyze --summary streamed: fuzzing', () => {
       // (1e-4), one before it does not. Either is summed as the full reader sums it, or refused.
       'p.json': `{"probabilities": [${rows.map((_, i) => `[${nineDecimals(i).join(', ')}]`).join(', ')}], "labels": [${labels.join(', ')}]}`,
       'p.csv': ['prob_0,prob_1,prob_2,prob_3,label', ...rows.map((_, i) => `${nineDecimals(i).join(',')},${labels[i]}`)].join('\n') + '\n',
+      // Log-probabilities to 9 decimals (nll): an edit is summed as the full reader sums it, or refused
+      // (a value above 0, a row whose exp sums off 1: the full reader's error or warning).
+      'lp.json': `{"log_probabilities": [${rows
+        .map(
+          (_, i) =>
+            `[${nineDecimals(i)
+              .map((p) => Math.log(Number(p)).toFixed(9))
+              .join(', ')}]`,
+        )
+        .join(', ')}], "labels": [${labels.join(', ')}]}`,
+      'lp.csv':
+        [
+          'logprob_0,logprob_1,logprob_2,logprob_3,label',
+          ...rows.map(
+            (_, i) =>
+              `${nineDecimals(i)
+                .map((p) => Math.log(Number(p)).toFixed(9))
+                .join(',')},${labels[i]}`,
+          ),
+        ].join('\n') + '\n',
       // The object of logits and soft targets, and a regression's object of predictions and targets.
       'pair.json': JSON.stringify(
         { logits: rows.map((r) => r.map((v) => Number(v.toPrecision(5)))), targets: rows.map((_, i) => nineDecimals(i).map(Number)) },
@@ -629,6 +649,7 @@ describe('analyze --summary streamed: fuzzing', () => {
           /\.(csv|tsv|jsonl)$/.test(name) ||
           name.endsWith('.classes.json') ||
           name === 'p.json' ||
+          name === 'lp.json' ||
           name.startsWith('rec.') ||
           name === 'cols.json' ||
           name === 'idx.json' ||
@@ -1096,5 +1117,105 @@ describe('analyze --summary streamed: labels written as class names, numbered by
       run(['analyze', join(scratch, 'bad-named-an-unknown-name.json'), '--summary']).stderr,
       /label "horse" of sample 40 is not one of the 3 class names/,
     );
+  });
+});
+
+describe('analyze --summary streamed: log-probabilities with labels (nll)', () => {
+  /** log_softmax of each row, written to 9 decimals (Σ exp within the tolerance of 1). */
+  const logSoftmax = (rows: number[][]) =>
+    rows.map((r) => {
+      const max = Math.max(...r);
+      const lse = max + Math.log(r.reduce((a, v) => a + Math.exp(v - max), 0));
+      return r.map((v) => Number((v - lse).toFixed(9)));
+    });
+  const names = (prefix: string, k: number) => Array.from({ length: k }, (_, j) => `${prefix}${j}`);
+
+  test('a JSON object (labels after or before, classes, names) and CSVs (pandas’ index, the label first, tabs, CRLF): the full reader’s summary, whole, in pieces and in parts; −(1/N) Σ lp[label] and argmax exp(lp)', () => {
+    const { rows, labels } = logits(240, 7, 95);
+    const lp = logSoftmax(rows);
+    const k = 7;
+    const classes = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    const csv = (header: string[], cells: (i: number) => (string | number)[], eol = '\n', delimiter = ',') =>
+      [header.join(delimiter), ...lp.map((_, i) => cells(i).join(delimiter))].join(eol) + eol;
+    const cases: Record<string, string> = {
+      'logp.json': JSON.stringify({ log_probabilities: lp, labels }),
+      'logp-labels-first.json': JSON.stringify({ labels, log_probabilities: lp }, null, 2),
+      'logp-classes.json': JSON.stringify({ classes, log_probabilities: lp, labels }),
+      'logp-names.json': JSON.stringify({ log_probabilities: lp, labels: labels.map((l) => classes[l]), classes }),
+      'logp.csv': csv([...names('logprob_', k), 'label'], (i) => [...lp[i], labels[i]]),
+      'logp-pandas.csv': csv(['', 'label', ...names('logprob_', k), 'file'], (i) => [i, labels[i], ...lp[i], `"x, ${i}.png"`], '\r\n'),
+      'logp.tsv': csv([...names('logprob_', k), 'label'], (i) => [...lp[i], labels[i]], '\n', '\t'),
+    };
+    const reports = takenAlike(cases);
+    for (const [name, report] of Object.entries(reports)) {
+      assert.equal(report.input, 'log_probabilities', name);
+      assert.deepEqual(report.lossFunction, { name: 'nll', ignore_index: -100 }, name);
+    }
+    assert.deepEqual(reports['logp-classes.json'].classes, classes);
+    // The formula: nll = −(1/N) Σ_i lp_i[label_i]; the prediction argmax exp(lp) (= argmax lp here).
+    let total = 0;
+    let hits = 0;
+    lp.forEach((r, i) => {
+      total -= r[labels[i]];
+      if (r.indexOf(Math.max(...r)) === labels[i]) hits++;
+    });
+    for (const report of Object.values(reports)) {
+      assert.ok(Math.abs((report.loss as number) - total / 240) < 1e-13 * (total / 240), `${report.loss} vs ${total / 240}`);
+      assert.equal(report.accuracy, hits / 240);
+    }
+    assert.ok(hits > 0 && hits < 240, 'the accuracy is not vacuous');
+  });
+
+  test('values and layouts the full reader reports or reads otherwise: its messages and warnings, nothing streamed', () => {
+    const { rows, labels } = logits(50, 5, 96);
+    const lp = logSoftmax(rows);
+    const edited = (edit: (lp: number[][], labels: number[]) => void) => {
+      const l = lp.map((r) => [...r]);
+      const y = [...labels];
+      edit(l, y);
+      return { l, y };
+    };
+    const json = (e: { l: number[][]; y: number[] }, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ log_probabilities: e.l, labels: e.y, ...extra });
+    const csv = (e: { l: number[][]; y: number[] }) =>
+      [[...names('logprob_', 5), 'label'].join(','), ...e.l.map((r, i) => [...r, e.y[i]].join(','))].join('\n') + '\n';
+    const cases: Record<string, [string, string]> = {
+      'a positive value': ['.json', json(edited((l) => (l[20][2] = 0.25)))],
+      'a row whose exp sums to 1.1': [
+        '.json',
+        json(
+          edited((l) => {
+            const j = l[33].indexOf(Math.min(...l[33])); // p + 0.1 stays below 1
+            l[33][j] = Math.log(Math.exp(l[33][j]) + 0.1);
+          }),
+        ),
+      ],
+      'ignore index': ['.json', json(edited((_, y) => (y[4] = -100)))],
+      'a label out of range': ['.json', json(edited((_, y) => (y[11] = 5)))],
+      'a row of another length': ['.json', json(edited((l) => l[7].pop()))],
+      'the loss named': [
+        '.json',
+        json(
+          edited(() => {}),
+          { loss: 'nll' },
+        ),
+      ],
+      'csv a positive value': ['.csv', csv(edited((l) => (l[3][4] = 1e-3)))],
+      'csv a ragged row': ['.csv', csv(edited((l) => l[9].pop()))],
+      'csv a row whose exp sums to 0.9': ['.csv', csv(edited((l) => (l[40] = l[40].map((v) => v + Math.log(0.9)))))],
+      'csv a label out of range': ['.csv', csv(edited((_, y) => (y[2] = 9)))],
+    };
+    for (const [what, [ext, text]] of Object.entries(cases)) refusedAlike({ [what]: text }, 'bad-logp-', ext);
+    // Targets beside log-probabilities are kl_div's: the full reader's.
+    const header = [...names('logprob_', 5), ...names('target_', 5)].join(',');
+    const withTargets = [header, ...lp.map((r, i) => [...r, ...names('', 5).map((_, j) => (j === labels[i] ? 1 : 0))].join(','))].join(
+      '\n',
+    );
+    refusedAlike({ 'kl-div': withTargets + '\n' }, 'bad-logp-', '.csv');
+    const out = (what: string, ext: string) => run(['analyze', join(scratch, `bad-logp-${what.replace(/ /g, '-')}${ext}`), '--summary']);
+    assert.match(out('a positive value', '.json').stderr, /log-probability 0\.25 in sample 20 \(class 2\) is above 0/);
+    const warned = out('a row whose exp sums to 1.1', '.json');
+    assert.match(warned.stderr, /the log-probabilities of sample 33 add up, as probabilities, to 1\.1/);
+    assert.match(warned.stdout, /nll \(mean\) = /);
   });
 });
