@@ -6,15 +6,26 @@ import { headerlessFileError } from '../core/csvRoles';
 import { formatOf } from '../core/load';
 
 export const NOT_A_TENSOR_FILE =
-  'is not a tensor file: expected a JSON object with "logits", "probabilities", "predictions" or "network" (or one object a sample), or a CSV (or a DataFrame\'s to_json) with logit_0…/prob_0…/prediction columns';
+  'is not a tensor file: expected a JSON object with "logits", "probabilities", "log_probabilities", "predictions" or "network" (or one object a sample), or a CSV (or a DataFrame\'s to_json) with logit_0…/prob_0…/logprob_0…/prediction columns';
 
 // A DataFrame's to_json names its columns as a CSV's header does (src/core/jsonDataFrame.ts).
-const TENSOR_KEY_TEXTS = ['"logits"', '"probabilities"', '"predictions"', '"network"', '"logit_0"', '"prob_0"', '"prediction_0"'];
+// Log-probabilities too: their loss is nll or kl_div (src/core/loss).
+const TENSOR_KEY_TEXTS = [
+  '"logits"',
+  '"probabilities"',
+  '"log_probabilities"',
+  '"predictions"',
+  '"network"',
+  '"logit_0"',
+  '"prob_0"',
+  '"logprob_0"',
+  '"prediction_0"',
+];
 const TENSOR_KEYS = TENSOR_KEY_TEXTS.map((k) => Buffer.from(k));
 // "prediction" is a common word in other JSON ({"task": "prediction"}): only as a key.
 const PREDICTION_KEY = /"prediction"\s*:/;
 const PREDICTION = Buffer.from('"prediction"');
-const CSV_COLUMNS = /(^|[,;\t"\s])(logit_0|prob_0|prediction|prediction_0)([,;\t"\s]|$)/i;
+const CSV_COLUMNS = /(^|[,;\t"\s])(logit_0|prob_0|logprob_0|prediction|prediction_0)([,;\t"\s]|$)/i;
 
 /** `<stem>.analysis.json`, as Export Analysis names its JSON: it holds "probabilities" but is our output, not an input. */
 const EXPORTED_ANALYSIS = /\.analysis\.json$/i;

@@ -190,5 +190,18 @@ describe('a DataFrame written by to_json', () => {
     assert.equal(looksLikeTensorText('/w/config.json', '{"task": "prediction", "head": "linear"}'), false);
     assert.equal(looksLikeTensorFile('/w/config.json', enc('{"task": "prediction", "x": "prediction" }')), false);
     assert.equal(looksLikeTensorFile('/w/r.json', enc('[{"task": "prediction", "prediction" :\n 2.5, "target": 3}]')), true);
+    // Log-probabilities (nll, kl_div), as every reader takes them: the object, a record, a CSV's and a DataFrame's columns.
+    const logp = '{"log_probabilities": [[-0.1, -2.4]], "labels": [0]}';
+    const nll = loadTensorFile(enc(logp), 'n.json').dataset;
+    assert.equal(nll?.task === 'classification' && nll.loss?.name, 'nll');
+    for (const [name, text] of [
+      ['n.json', logp],
+      ['r.jsonl', '{"log_probabilities": [-0.1, -2.4], "label": 0}\n'],
+      ['n.csv', 'logprob_0,logprob_1,label\n-0.1,-2.4,0\n'],
+      ['c.json', '{"logprob_0": {"0": -0.1}, "logprob_1": {"0": -2.4}, "label": {"0": 0}}'],
+    ]) {
+      assert.equal(looksLikeTensorText(`/w/${name}`, text), true, name);
+      assert.equal(looksLikeTensorFile(`/w/${name}`, enc(text)), true, name);
+    }
   });
 });

@@ -116,6 +116,63 @@ describe('Gradient Lens in a real extension host', function () {
     for (const i of [5, 13, 21]) assert.ok(samples.includes(i), `${samples}`);
   });
 
+  it('log-probabilities (nll): a JSON and a CSV get hovers with −lp[label] as the loss, and a value above 0 its error at the value', async () => {
+    // log_softmax of fixed logits, to 9 decimals; the labels by hand.
+    const logits = [
+      [2.0, 1.0, 0.1],
+      [0.5, 2.5, -1.0],
+      [-0.3, 0.2, 1.7],
+      [1.1, 1.0, 0.9],
+    ];
+    const labels = [0, 1, 1, 2];
+    const lp = logits.map((z) => {
+      const lse = Math.log(z.reduce((a, v) => a + Math.exp(v), 0));
+      return z.map((v) => Number((v - lse).toFixed(9)));
+    });
+    const files: Record<string, string> = {
+      'nll-logp.json': JSON.stringify({ log_probabilities: lp, labels }, null, 1),
+      'nll-logp.csv': ['logprob_0,logprob_1,logprob_2,label', ...lp.map((r, i) => [...r, labels[i]].join(','))].join('\n') + '\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      await vscode.workspace.fs.writeFile(workspaceFile(name), new TextEncoder().encode(text));
+      const editor = await open(name);
+      const core = coreAnalysis(editor.document.uri);
+      assert.ok(core.analysis?.task === 'classification' && core.dataset?.task === 'classification', name);
+      assert.equal(core.analysis.lossSpec?.name, 'nll', name);
+      const span = sampleSpan(core.dataset, 2)!;
+      const text2 = await waitFor(`${name}: hover on sample 2`, async () => {
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+          'vscode.executeHoverProvider',
+          editor.document.uri,
+          editor.document.positionAt(span.start + 1),
+        );
+        const t = hoverText(hovers);
+        return t.includes('Gradient Lens') && t;
+      });
+      // nll: L_2 = −lp_2[label 1], by the formula.
+      assert.equal(core.analysis.losses[2], -lp[2][1]);
+      assert.ok(text2.includes(`sample 2** — nll loss **${num(-lp[2][1])}**`), `${name}: ${text2}`);
+      assert.equal(
+        vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length,
+        0,
+      );
+    }
+    const broken = JSON.stringify({ log_probabilities: lp.map((r, i) => (i === 3 ? [r[0], 0.25, r[2]] : r)), labels });
+    await vscode.workspace.fs.writeFile(workspaceFile('nll-broken.json'), new TextEncoder().encode(broken));
+    const editor = await open('nll-broken.json');
+    const error = await waitFor('the error of the value above 0', () =>
+      vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.severity === vscode.DiagnosticSeverity.Error),
+    );
+    assert.equal(
+      error.message.split(';')[0],
+      'log-probability 0.25 in sample 3 (class 1) is above 0, so it is not the log of a probability',
+    );
+    const at = broken.indexOf('0.25');
+    assert.deepEqual([editor.document.offsetAt(error.range.start), editor.document.offsetAt(error.range.end)], [at, at + 4]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const name of [...Object.keys(files), 'nll-broken.json']) await vscode.workspace.fs.delete(workspaceFile(name));
+  });
+
   it('a JSON file that is not a tensor file gets no diagnostics and no hover', async () => {
     const uri = workspaceFile('.vscode-like-settings.json');
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{"editor.fontSize": 14, "files": [1, 2,]}'));
