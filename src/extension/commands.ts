@@ -11,6 +11,7 @@ import type { AnalysisService, FileAnalysis } from './analysisService';
 import { analyseForCommand, commandTarget } from './commandTarget';
 import { readSettings } from './config';
 import { num } from './format';
+import { lossLabel } from '../core/loss/describe';
 import type { PanelController } from './panel';
 import { defaultView as defaultViewOf } from './panelFollow';
 import { offsetOf } from './ranges';
@@ -95,10 +96,12 @@ function defaultView(file: FileAnalysis): ViewId {
   return defaultViewOf(file.dataset?.task);
 }
 
+/** The file's figures in a line, its loss named as the panel's header names it (a file's own loss, nll for log-probabilities). */
 function summaryLine(file: FileAnalysis): string {
   const a = file.analysis;
-  if (a?.task === 'classification') return `${file.fileName}: ${a.n} samples × ${a.k} classes, mean cross-entropy ${num(a.loss)}`;
-  if (a?.task === 'regression') return `${file.fileName}: ${a.n} samples, mean squared error ${num(a.loss)}`;
+  const loss = (unnamed: string) => `${a!.reduction} ${a!.lossSpec ? lossLabel(a!) : unnamed} ${num(a!.loss)}`;
+  if (a?.task === 'classification') return `${file.fileName}: ${a.n} samples × ${a.k} classes, ${loss('cross-entropy')}`;
+  if (a?.task === 'regression') return `${file.fileName}: ${a.n} samples, ${loss('squared error')}`;
   if (file.network) return `${file.fileName}: network, ${file.network.n} samples, loss ${num(file.network.loss)}`;
   return `${file.fileName}: no analysis`;
 }

@@ -156,6 +156,11 @@ describe('Gradient Lens in a real extension host', function () {
         vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length,
         0,
       );
+      // Analyze File names the loss as the panel does: nll, −(1/N) Σ lp[label].
+      const summary = await vscode.commands.executeCommand<string>('gradientLens.analyzeFile', editor.document.uri);
+      const mean = -lp.reduce((a, r, i) => a + r[labels[i]], 0) / lp.length;
+      assert.ok(Math.abs(core.analysis.loss - mean) < 1e-15);
+      assert.equal(summary, `${name}: 4 samples × 3 classes, mean nll ${num(core.analysis.loss)}`);
     }
     const broken = JSON.stringify({ log_probabilities: lp.map((r, i) => (i === 3 ? [r[0], 0.25, r[2]] : r)), labels });
     await vscode.workspace.fs.writeFile(workspaceFile('nll-broken.json'), new TextEncoder().encode(broken));
