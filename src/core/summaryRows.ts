@@ -10,6 +10,7 @@ import { summarizeClassification, summarizeNll } from './lossSummary';
 import type { ClassificationData, ClassTargets } from './dataset';
 import { DEFAULT_SUM_TOLERANCE } from './buildDataset';
 import { distributionRowFaults, type DistributionRole } from './distributionRows';
+import { expSum, firstAboveZero } from './loss/logProbabilityRows';
 
 /**
  * Where a part of a file read for the extension's worker puts every row (issue 14): arrays of the
@@ -454,15 +455,9 @@ export function isDistribution(block: Float64Array, at: number, k: number): bool
 function ignoreFault(): void {}
 
 /**
- * What the full reader asks of a row of log-probabilities without a word (lossDataset.ts): each
- * value ≤ 0 (logProbabilitiesAreLogs: else an error) and Σ exp(lp), taken in order, within the
- * default tolerance of 1 (logProbabilitiesNormalized: else a warning). A NaN fails both.
+ * Whether the full reader takes a row of log-probabilities without a word (logProbabilityRows.ts):
+ * no value above 0 and Σ exp within the default tolerance of 1 (a NaN makes the sum NaN).
  */
 function isLogSoftmaxRow(block: Float64Array, at: number, k: number): boolean {
-  let sum = 0;
-  for (let j = at; j < at + k; j++) {
-    if (!(block[j] <= 0)) return false;
-    sum += Math.exp(block[j]);
-  }
-  return Math.abs(sum - 1) <= DEFAULT_SUM_TOLERANCE;
+  return firstAboveZero(block, at, k) < 0 && Math.abs(expSum(block, at, k) - 1) <= DEFAULT_SUM_TOLERANCE;
 }

@@ -10,6 +10,7 @@ import { rowSpanOf } from '../located';
 import { problem } from '../problems';
 import { buildClassification, buildRegression, classNamesFor, tensorNameIn, type ProblemSink, type Roles } from '../buildDataset';
 import { checkOption, lossFromValue, type LossSource } from './parse';
+import { expSum, firstAboveZero } from './logProbabilityRows';
 import { DEFAULT_IGNORE_INDEX, LOSS_INPUTS, isPlainSpec, isRegressionLoss, type LossName, type LossOption, type LossSpec } from './spec';
 
 /** What the user chose outside the file. */
@@ -215,21 +216,19 @@ function withLoss<T extends ClassificationData | RegressionData>(data: T, spec: 
 /** log p ≤ 0: a positive value is not a log-probability (raw scores belong in "logits"). */
 function logProbabilitiesAreLogs(t: Located, sink: ProblemSink): boolean {
   for (let i = 0; i < t.rows; i++) {
-    for (let j = 0; j < t.cols; j++) {
-      const v = t.data[i * t.cols + j];
-      if (v > 0) {
-        const at = t.elementSpan(i, j);
-        sink.add(
-          problem(
-            `log-probability ${v} in sample ${i} (class ${j}) is above 0, so it is not the log of a probability; if these are raw scores, name them "logits" and use cross_entropy`,
-            at.start,
-            at.end,
-            'log-probabilities-range',
-          ),
-        );
-        return false;
-      }
-    }
+    const j = firstAboveZero(t.data, i * t.cols, t.cols);
+    if (j < 0) continue;
+    const v = t.data[i * t.cols + j];
+    const at = t.elementSpan(i, j);
+    sink.add(
+      problem(
+        `log-probability ${v} in sample ${i} (class ${j}) is above 0, so it is not the log of a probability; if these are raw scores, name them "logits" and use cross_entropy`,
+        at.start,
+        at.end,
+        'log-probabilities-range',
+      ),
+    );
+    return false;
   }
   return true;
 }
@@ -240,8 +239,7 @@ function logProbabilitiesAreLogs(t: Located, sink: ProblemSink): boolean {
  */
 function logProbabilitiesNormalized(t: Located, sink: ProblemSink, tolerance: number): void {
   for (let i = 0; i < t.rows; i++) {
-    let sum = 0;
-    for (let j = 0; j < t.cols; j++) sum += Math.exp(t.data[i * t.cols + j]);
+    const sum = expSum(t.data, i * t.cols, t.cols);
     if (Math.abs(sum - 1) <= tolerance) continue;
     const at = rowSpanOf(t, i);
     sink.add(
