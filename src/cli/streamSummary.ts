@@ -13,7 +13,7 @@ import type { SummedInput } from '../core/summaryRows';
 import { feedChunks, type ChunkFile } from '../node/chunkFile';
 import { lossFunctionOf } from '../core/loss/describe';
 import { RegressionCsvStream } from '../core/regressionStream';
-import { pairedArraysSummary } from './pairedJsonArrays';
+import { pairedArraysSummary } from '../node/pairedJsonArrays';
 import { planJsonFile, recordsLayout } from '../node/recordParts';
 import { NotingRead, type GaveUp } from '../node/streamedProblem';
 import {

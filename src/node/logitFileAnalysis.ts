@@ -38,6 +38,7 @@ import {
   type PartsFormat,
 } from './summaryParts';
 import { planJsonFile, recordsLayout } from './recordParts';
+import { pairedClassificationRows } from './pairedJsonArrays';
 
 export interface LogitFileAnalysis {
   /** The dataset's `values` are empty until `logits` fills them: call fillHere or startThreads. */
@@ -119,6 +120,8 @@ function analyzeOpen(
     format === 'json' || format === 'jsonl'
       ? planJsonFile(path, f, parts, recordsLayout(f, format), { countOn: threads.runParts, probabilities, classNames: cleanNames })
       : planCsvParts(path, f, parts, { countOn: threads.runParts, tsv: format === 'tsv', probabilities, classNames: cleanNames });
+  // The object of logits and targets, its two arrays read in step on this thread.
+  if (!plan && format === 'json') return pairedAnalysis(path, f, options, threads, probabilities);
   if (!plan || plan.n === 0) return null;
   const { n, k } = plan;
   // One-hot or soft targets in place of labels (a CSV's target_0…, a record's "target"): the parts keep them.
@@ -175,11 +178,77 @@ function analyzeOpen(
   const lines = withLines ? joinLineStretches([headLines(f, plan), ...results.map((r) => r.lines!)], f.size) : null;
   const readPast = readPastStopOf(results, firstRows, plan, lines ?? undefined);
   if (readPast) return (threads.gaveUp?.(readPast), null);
+  // A CSV's label first is read past as its unnamed columns are (a whole number).
+  const before = (plan.leading ?? 0) + (plan.labelFirst ? 1 : 0);
+  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), before, plan.delimiter);
+  if (keepValues) logits.markFilled();
+  // (The worker's plans take no log-probabilities: their analysis is nll's, the full pipeline's.)
+  const input: FastRead['input'] = plan.input === 'probabilities' ? 'probabilities' : 'logits';
+  const labelSpans = {
+    role: labelRole(format, frameLabel, targetKey !== undefined, plan.targets ? k : 0),
+    spans: plan.tail ? plan.tail.spans : (arrays.labelSpans ?? arrays.spans),
+  };
+  const read = { input, n, k, total, classes: classes.names, withTargets, labelSpans };
+  return { result: openResult(read, values, arrays, options), logits, lines, byteLength: f.size };
+}
+
+/**
+ * The object of logits (or probabilities) and one-hot or soft targets (pairedJsonArrays.ts), read
+ * on this thread into the shared arrays the parts fill for other layouts; null when it is not one.
+ */
+function pairedAnalysis(
+  path: string,
+  f: ChunkFile,
+  options: PipelineOptions,
+  threads: PartRunner,
+  probabilities: boolean,
+): LogitFileAnalysis | null {
+  const shared = (bytes: number) => new SharedArrayBuffer(bytes);
+  const made: { arrays?: RowTarget & Required<Pick<RowTarget, 'values' | 'targets' | 'labelSpans'>> } = {};
+  const read = pairedClassificationRows(
+    f,
+    (n, k) =>
+      (made.arrays = {
+        firstRow: 0,
+        ...rowArrays(n, shared),
+        labelSpans: new Float64Array(shared(16 * n)),
+        values: new Float64Array(shared(8 * n * k)),
+        targets: new Float64Array(shared(8 * n * k)),
+      }),
+    { probabilities },
+  );
+  const kept = made.arrays;
+  if (!read || !kept) return null;
+  const { n, k } = read;
+  const classes = ownOrSiblingClassNames(k, read.classes, siblingReader({ siblings: options.siblings ?? {} }));
+  if (classes.problems.length > 0) return null;
+  const lines = threads.lineTables !== false ? joinLineStretches([lineStretch(f, 0, f.size, false)], f.size) : null;
+  // Every row was read with its values: nothing to fill afterwards.
+  const logits = new FilledValues(path, k, kept.values, kept.spans, [{ firstRow: 0, rows: n }], 0);
+  logits.markFilled();
+  const labelSpans = { role: 'targets', spans: kept.labelSpans };
+  const result = openResult({ ...read, classes: classes.names, withTargets: true, labelSpans }, kept.values, kept, options);
+  return { result, logits, lines, byteLength: f.size };
+}
+
+/** What a fast read found, for openResult: the rows' kind and sizes, the losses' sum in file order, the class names, where the labels (or targets) are. */
+interface FastRead {
+  input: 'logits' | 'probabilities';
+  n: number;
+  k: number;
+  total: number;
+  classes: string[] | null;
+  withTargets: boolean;
+  /** The full reader's name for the labels' (or targets') spans, and the spans. */
+  labelSpans: { role: string; spans: Float64Array };
+}
+
+/** The full pipeline's result for rows read into `arrays` (the N × K logits in `values`): its dataset, its analysis with rows on demand, its warnings. */
+function openResult(read: FastRead, values: Float64Array, arrays: Omit<RowTarget, 'firstRow'>, options: PipelineOptions): PipelineResult {
+  const { input, n, k } = read;
   // Each sample's class: its label, or (with targets) the targets' largest, as summarizeClassification gives it.
   const actual = arrays.labels;
-  const targets = withTargets ? { labels: null, targets: arrays.targets! } : { labels: actual, targets: null };
-  // (The worker's plans take no log-probabilities: their analysis is nll's, the full pipeline's.)
-  const input = plan.input === 'probabilities' ? 'probabilities' : 'logits';
+  const targets = read.withTargets ? { labels: null, targets: arrays.targets! } : { labels: actual, targets: null };
   const dataset: ClassificationData = {
     task: 'classification',
     input,
@@ -187,14 +256,8 @@ function analyzeOpen(
     k,
     values,
     ...targets,
-    classes: classes.names,
-    spans: [
-      { role: input, spans: arrays.spans },
-      {
-        role: labelRole(format, frameLabel, targetKey !== undefined, plan.targets ? k : 0),
-        spans: plan.tail ? plan.tail.spans : (arrays.labelSpans ?? arrays.spans),
-      },
-    ],
+    classes: read.classes,
+    spans: [{ role: input, spans: arrays.spans }, read.labelSpans],
   };
   const reduction = options.reduction ?? 'mean';
   const none = null as unknown as Float64Array;
@@ -204,7 +267,7 @@ function analyzeOpen(
     n,
     k,
     reduction,
-    loss: total * (reduction === 'mean' ? 1 / n : 1),
+    loss: read.total * (reduction === 'mean' ? 1 / n : 1),
     losses: arrays.losses,
     // The rows analysis.ts's rowsOnDemand holds: probabilities are the file's values (filled below).
     probabilities: input === 'probabilities' ? values : none,
@@ -217,11 +280,7 @@ function analyzeOpen(
     pPredicted: arrays.pPredicted,
   };
   const problems = options.warnings === false ? [] : dataWarnings(dataset, analysis, options.warnings ?? {});
-  // A CSV's label first is read past as its unnamed columns are (a whole number).
-  const before = (plan.leading ?? 0) + (plan.labelFirst ? 1 : 0);
-  const logits = new FilledValues(path, k, values, arrays.spans, fillStretches(firstRows, rows, threads.count), before, plan.delimiter);
-  if (keepValues) logits.markFilled();
-  return { result: { dataset, analysis, network: null, problems, userCheck: null }, logits, lines, byteLength: f.size };
+  return { dataset, analysis, network: null, problems, userCheck: null };
 }
 
 /**

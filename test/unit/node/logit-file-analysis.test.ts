@@ -392,6 +392,14 @@ test('anything the fast path must leave to the full reader gives null', () => {
   refuse('ragged.json', good.replace(/\[([^[\]]+)\]/, '[$1, 1]'));
   refuse('extra-key.json', good.replace('{', '{"note": "x", '));
   refuse('targets.json', JSON.stringify({ logits: d.rows, targets: d.rows }));
+  // The object of logits and targets with anything the full reader reports or reads otherwise.
+  const onehot = d.labels.map((l) => d.rows[0].map((_, j) => +(j === l)));
+  refuse('targets-short.json', JSON.stringify({ logits: d.rows, targets: onehot.slice(1) }));
+  refuse('targets-ragged.json', JSON.stringify({ logits: d.rows, targets: onehot.map((r, i) => (i === 7 ? r.slice(1) : r)) }));
+  refuse('targets-sum.json', JSON.stringify({ logits: d.rows, targets: onehot.map((r, i) => (i === 9 ? r.map((v) => v * 1.1) : r)) }));
+  refuse('targets-labels.json', JSON.stringify({ logits: d.rows, targets: onehot, labels: d.labels }));
+  refuse('targets-classes-count.json', JSON.stringify({ logits: d.rows, targets: onehot, classes: ['a', 'b'] }));
+  refuse('targets-after.json', JSON.stringify({ logits: d.rows, targets: onehot }) + ' x');
   refuse('probabilities.json', JSON.stringify({ probabilities: d.rows, labels: d.labels }));
   // max − z[label] overflows: the full reader reports it.
   refuse('overflow.json', JSON.stringify({ logits: [[1e308, -1e308, -1e308], ...d.rows.slice(1)], labels: [1, ...d.labels.slice(1)] }));
@@ -1239,6 +1247,13 @@ test('one-hot and soft targets in place of labels (a CSV’s target_0…, record
         null,
         1,
       ),
+    ],
+    // The object of two arrays (json.dump of {"logits", "targets"}): read in step on one thread.
+    ['pair.json', JSON.stringify({ logits: d.rows, targets: soft })],
+    ['p-pair.json', JSON.stringify({ probabilities: probs, targets: soft, classes: ['a', 'b', 'c', 'd'] }, null, 1)],
+    [
+      'pair-crlf.json',
+      `\ufeff{"classes": ["é", "b", "c", "d"],\r\n "logits": [\r\n${d.rows.map((r) => `  [${r.join(', ')}]`).join(',\r\n')}\r\n],\r\n "targets": [\r\n${soft.map((r) => `  [${r.join(', ')}]`).join(',\r\n')}\r\n]}\r\n`,
     ],
   ];
   for (const [name, text] of cases) {

@@ -15,12 +15,12 @@ import { classesForward, isSpace, type ClassesEntry } from '../core/jsonClasses'
 import { scanNumber, type NumberScan } from '../core/numberScan';
 import { rowNumbers } from '../core/summaryStream';
 import { plainKeyEnd } from '../core/recordStream';
-import { LogitRowSummer } from '../core/summaryRows';
+import { LogitRowSummer, type RowTarget } from '../core/summaryRows';
 import { meanSquaredRow } from '../core/regressionStream';
 import { startsWithBom } from '../core/fileSignature';
 import type { Reduction } from '../core/losses';
 import { gradientScale } from '../core/derivedRows';
-import { readAt, READ_CHUNK_BYTES, type ChunkFile } from '../node/chunkFile';
+import { readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 
 /** An array's '[' and just past its ']'. */
 type Span = Pick<ClassesEntry, 'start' | 'end'>;
@@ -57,18 +57,98 @@ export function pairedArraysSummary(f: ChunkFile, reduction: Reduction): PairedF
   const regression = entries.has('predictions');
   if (!input || !targets || entries.size !== (classes ? 3 : 2) || (regression && classes)) return null;
   if (regression) return regressionSums(f, input, targets, reduction);
-  let names: ClassesEntry | null = null;
-  if (classes) {
-    // Read as the one-thread JSON stream reads a "classes" entry (jsonClasses.ts).
-    if (classes.end - classes.keyAt > MAX_CLASSES_BYTES) return null;
-    const read = classesForward(readAt(f, classes.keyAt, classes.end - classes.keyAt), 0, classes.keyAt);
-    if (!read || read === 'more' || read.entry.end !== classes.end) return null;
-    names = read.entry;
-  }
+  const names = classes ? classesEntry(f, classes) : null;
+  if (names === undefined) return null;
   const figures = classificationSums(f, input, targets, entries.has('probabilities'), reduction);
   // Names of another count are the full reader's to warn about.
   if (!figures || (names && names.names.length !== figures.k)) return null;
   return { ...figures, classes: names };
+}
+
+/** What pairedClassificationRows read: the rows' kind, their sizes, the losses' sum in file order and the file's own class names. */
+export interface PairedRows {
+  input: 'logits' | 'probabilities';
+  n: number;
+  k: number;
+  /** Σ of the per-row losses, in file order (the loss before the reduction's scale). */
+  total: number;
+  classes: ClassesEntry | null;
+}
+
+/**
+ * The object of logits (or probabilities) and one-hot or soft targets, `{"logits": [[…], …],
+ * "targets": [[…], …]}` (a "classes" list too), read for a reader that keeps every row (the
+ * extension's worker, the CLI's table and `check`): the arrays' rows are counted first (their
+ * ']', memchr), then `rowsFor(n, k)` gives the RowTarget whose arrays the summer fills as the parts
+ * readers fill theirs (values, targets, each row's span and its targets' row as the label's span,
+ * losses, outcomes). One thread: the two arrays are read in step by two cursors. Null when the file
+ * is not such an object or has anything the full reader would report. `probabilities`: take
+ * "probabilities" rows too (else only logits).
+ */
+export function pairedClassificationRows(
+  f: ChunkFile,
+  rowsFor: (n: number, k: number) => RowTarget,
+  { probabilities }: { probabilities: boolean },
+): PairedRows | null {
+  const entries = topLevelArrays(f);
+  if (!entries) return null;
+  const inputAt = entries.get('logits') ?? entries.get('probabilities');
+  const targetsAt = entries.get('targets');
+  const classesAt = entries.get('classes');
+  if (!inputAt || !targetsAt || entries.has('predictions') || entries.size !== (classesAt ? 3 : 2)) return null;
+  if (entries.has('probabilities') && !probabilities) return null;
+  const names = classesAt ? classesEntry(f, classesAt) : null;
+  if (names === undefined) return null;
+  const rows = new RowCursor(f, inputAt.start);
+  const targets = new RowCursor(f, targetsAt.start);
+  const k = rows.firstRowLength();
+  // Each row of plain numbers holds one ']', and the array's own closes it.
+  const n = countByte(f, 93, inputAt.start + 1, inputAt.end) - 1;
+  if (k < 2 || n < 1 || (names && names.names.length !== k)) return null;
+  const input = entries.has('probabilities') ? 'probabilities' : 'logits';
+  const summer = new LogitRowSummer(k, false, rowsFor(n, k), null, input, true, true);
+  try {
+    for (;;) {
+      const i = summer.rows;
+      const at = i * k;
+      const got = rows.next(summer.block, at, k);
+      const gotTarget = targets.next(summer.targets!, at, k);
+      if (got !== gotTarget) return null;
+      if (got === END) break;
+      if (got !== ROW || summer.n + i >= n) return null;
+      // Each row's '[' and past its ']', as the full reader spans a row.
+      summer.spans[2 * i] = rows.rowStart;
+      summer.spans[2 * i + 1] = rows.at;
+      summer.labelSpans![2 * i] = targets.rowStart;
+      summer.labelSpans![2 * i + 1] = targets.at;
+      if (++summer.rows === summer.blockRows && !summer.flush()) return null;
+    }
+    if (!summer.flush() || summer.n !== n || rows.at !== inputAt.end || targets.at !== targetsAt.end) return null;
+    return { input, n, k, total: summer.total, classes: names };
+  } finally {
+    summer.release();
+  }
+}
+
+/** A "classes" entry read as the one-thread JSON stream reads one (jsonClasses.ts); undefined when it is not one. */
+function classesEntry(f: ChunkFile, at: ClassesEntry): ClassesEntry | undefined {
+  if (at.end - at.keyAt > MAX_CLASSES_BYTES) return undefined;
+  const read = classesForward(readAt(f, at.keyAt, at.end - at.keyAt), 0, at.keyAt);
+  return read && read !== 'more' && read.entry.end === at.end ? read.entry : undefined;
+}
+
+/** How many times `byte` occurs in the file's [start, end), a chunk at a time. */
+function countByte(f: ChunkFile, byte: number, start: number, end: number): number {
+  const chunk = new Uint8Array(Math.min(READ_CHUNK_BYTES, Math.max(1, end - start)));
+  let count = 0;
+  for (let at = start; at < end;) {
+    const got = f.read(chunk, 0, Math.min(chunk.length, end - at), at);
+    if (got <= 0) break;
+    const b = chunk.subarray(0, got);
+    for (let i = indexOfByte(b, byte, 0); i >= 0; i = indexOfByte(b, byte, i + 1)) count++;
+    at += got;
+  }
+  return count;
 }
 
 /**
@@ -286,6 +366,8 @@ class RowCursor extends ByteWindow {
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
   /** No row read yet: no ',' before the next. */
   private first = true;
+  /** File offset of the '[' of the row `next` read last. */
+  rowStart = -1;
 
   constructor(f: ChunkFile, arrayAt: number) {
     super(f, arrayAt + 1);
@@ -310,6 +392,7 @@ class RowCursor extends ByteWindow {
   next(into: Float64Array, at: number, k: number): Got {
     const sep = this.separator();
     if (sep !== ROW) return sep;
+    this.rowStart = this.at;
     const p = this.rowAt(this.at);
     if (p < 0 || rowNumbers(this.b, p, this.scan, into, at, k, null) !== k) return BAD;
     this.at = this.base + this.scan.end;
