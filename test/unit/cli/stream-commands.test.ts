@@ -106,6 +106,44 @@ test('generated logits files: --json, --out (every format) and check print and w
   }
 });
 
+test('the object of logits (or probabilities) and targets: the table, --json, --out (every format), check and jacobian print and write the full reader’s bytes, read without it', () => {
+  const rand = seededUniform(41);
+  const [n, k] = [30, 5];
+  const z = Array.from({ length: n }, () => Array.from({ length: k }, () => Number(((rand() - 0.5) * 8).toFixed(5))));
+  const y = z.map((_, i) => Array.from({ length: k }, (_, j) => (j === i % k ? 0.9 : 0.025)));
+  const p = z.map((r) => {
+    const e = r.map((v) => Math.exp(v));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => Number((v / sum).toFixed(12)));
+  });
+  const files = {
+    'pair.json': JSON.stringify({ logits: z, targets: y }),
+    'pair-p.json': JSON.stringify({ classes: ['a', 'b', 'c', 'd', 'e'], probabilities: p, targets: y }, null, 1),
+  };
+  for (const [name, text] of Object.entries(files)) {
+    const path = join(scratch, name);
+    writeFileSync(path, text);
+    for (const command of [['analyze'], ['jacobian', '--sample', '7'], ...COMMANDS]) {
+      readWhole.length = 0;
+      const full = assertBothWays(withFile(command, path), `${name} ${command.join(' ')}`);
+      assert.equal(full.status, 0, `${name} ${command.join(' ')}: ${full.stderr}`);
+    }
+    readWhole.length = 0;
+    run(['analyze', path], true);
+    assert.ok(!readWhole.includes(path), `${name}: the table read the file in chunks only (${readWhole.join(', ')})`);
+    // The loss by its formula: −(1/N) Σ_i Σ_j y_ij log softmax(z_i)_j (the logits' file).
+    if (name === 'pair.json') {
+      let total = 0;
+      z.forEach((r, i) => {
+        const lse = Math.log(r.reduce((a, v) => a + Math.exp(v), 0));
+        r.forEach((v, j) => (total -= y[i][j] * (v - lse)));
+      });
+      const report = JSON.parse(run(['analyze', path, '--json'], true).stdout) as { loss: number };
+      assert.ok(Math.abs(report.loss - total / n) < 1e-12, `${report.loss} vs ${total / n}`);
+    }
+  }
+});
+
 test('class names from classes.txt beside the file reach the report and the written files', () => {
   const dir = join(scratch, 'named');
   mkdirSync(dir);
