@@ -72,20 +72,30 @@ async function analyzeFromExplorer(page, name) {
 }
 
 /**
- * A CSV of logits and label-smoothed targets (target_0…, no label), 4,000 × 1,000 (about 64 MB):
- * row i's logits are base row i mod 97, its targets 0.9 on class 7i mod K plus 0.1/K everywhere.
+ * Logits and label-smoothed targets, 4,000 × 1,000, as a CSV (target_0…, no label; about 64 MB) and
+ * as the JSON object of two arrays (`{"logits": […], "targets": […]}`, read in step): row i's logits
+ * are base row i mod 97, its targets 0.9 on class 7i mod K plus 0.1/K everywhere.
  */
-const TARGETS_NAME = 'soft-targets.csv';
 const TARGETS_N = 4_000;
 const smoothed = (i) => Array.from({ length: K }, (_, j) => (j === labelOf(i) ? 0.9 : 0) + 0.1 / K);
 
-function writeTargetsFile(file, rows) {
+const TARGETS_FILES = {
+  'soft-targets.csv': (fd, rows) => {
+    fs.writeSync(
+      fd,
+      [...Array.from({ length: K }, (_, j) => `logit_${j}`), ...Array.from({ length: K }, (_, j) => `target_${j}`)].join(',') + '\n',
+    );
+    for (let i = 0; i < TARGETS_N; i++) fs.writeSync(fd, `${rows[i % DISTINCT].join(',')},${smoothed(i).join(',')}\n`);
+  },
+  'soft-targets.json': (fd, rows) => {
+    const array = (row) => Array.from({ length: TARGETS_N }, (_, i) => `[${row(i).join(', ')}]`).join(',\n');
+    fs.writeSync(fd, `{"logits": [\n${array((i) => rows[i % DISTINCT])}],\n"targets": [\n${array(smoothed)}]}\n`);
+  },
+};
+
+function writeTargetsFile(file, rows, write) {
   const fd = fs.openSync(file, 'w');
-  fs.writeSync(
-    fd,
-    [...Array.from({ length: K }, (_, j) => `logit_${j}`), ...Array.from({ length: K }, (_, j) => `target_${j}`)].join(',') + '\n',
-  );
-  for (let i = 0; i < TARGETS_N; i++) fs.writeSync(fd, `${rows[i % DISTINCT].join(',')},${smoothed(i).join(',')}\n`);
+  write(fd, rows);
   fs.closeSync(fd);
 }
 
@@ -109,7 +119,7 @@ describe('a 400 MB file, from the explorer', () => {
     wb = await examplesWorkbench({
       prepare: (folder) => {
         writeBigFile(path.join(folder, NAME), rows);
-        writeTargetsFile(path.join(folder, TARGETS_NAME), rows);
+        for (const [name, write] of Object.entries(TARGETS_FILES)) writeTargetsFile(path.join(folder, name), rows, write);
       },
     });
     const size = fs.statSync(path.join(wb.folder, NAME)).size;
@@ -160,31 +170,32 @@ describe('a 400 MB file, from the explorer', () => {
     },
   );
 
-  it(
-    'Analyze File on a CSV of label-smoothed targets: the worker reads it in parts; the panel’s sample shows p − y of the core’s',
-    { timeout: 600_000 },
-    async () => {
-      await step(wb, 'large-targets', async () => {
-        const page = wb.page;
-        await analyzeFromExplorer(page, TARGETS_NAME);
-        // The panel follows the file: wait until it names this one.
-        const frame = await findFrame(page, '[data-testid="sample-input"]', 480_000);
-        await frame.waitForFunction((name) => document.querySelector('[data-testid="file-name"]')?.textContent === name, TARGETS_NAME, {
-          timeout: 480_000,
+  for (const TARGETS_NAME of Object.keys(TARGETS_FILES))
+    it(
+      `Analyze File on ${TARGETS_NAME}, label-smoothed targets: the panel names it, 4,000 × 1,000, and its sample shows p − y of the core’s`,
+      { timeout: 600_000 },
+      async () => {
+        await step(wb, `large-${TARGETS_NAME}`, async () => {
+          const page = wb.page;
+          await analyzeFromExplorer(page, TARGETS_NAME);
+          // The panel follows the file: wait until it names this one.
+          const frame = await findFrame(page, '[data-testid="sample-input"]', 480_000);
+          await frame.waitForFunction((name) => document.querySelector('[data-testid="file-name"]')?.textContent === name, TARGETS_NAME, {
+            timeout: 480_000,
+          });
+          assert.match(await frame.textContent('[data-testid="file-meta"]'), /4,000 samples × 1,000 classes/);
+          await frame.click('[data-testid="tab-gradient"]');
+          await frame.waitForSelector('[data-testid="view-gradient"] [data-testid="gradient-bar"]', { timeout: 180_000 });
+          const first = coreTargetsRow(rows, 0);
+          const found = await bars(frame);
+          assert.ok(found.length > 0);
+          // The sample's own p − y (as the 400 MB file's): y is 0.9 + 0.1/K at its class, 0.1/K elsewhere.
+          for (const b of found) close(b.value, first.logitGradient[b.row], `p − y of sample 0, class ${b.row}`);
+          assert.ok(
+            found.some((b) => b.row === labelOf(0) && b.value < -0.85),
+            'the smoothed class pulls hardest',
+          );
         });
-        assert.match(await frame.textContent('[data-testid="file-meta"]'), /4,000 samples × 1,000 classes/);
-        await frame.click('[data-testid="tab-gradient"]');
-        await frame.waitForSelector('[data-testid="view-gradient"] [data-testid="gradient-bar"]', { timeout: 180_000 });
-        const first = coreTargetsRow(rows, 0);
-        const found = await bars(frame);
-        assert.ok(found.length > 0);
-        // The sample's own p − y (as the 400 MB file's): y is 0.9 + 0.1/K at its class, 0.1/K elsewhere.
-        for (const b of found) close(b.value, first.logitGradient[b.row], `p − y of sample 0, class ${b.row}`);
-        assert.ok(
-          found.some((b) => b.row === labelOf(0) && b.value < -0.85),
-          'the smoothed class pulls hardest',
-        );
-      });
-    },
-  );
+      },
+    );
 });
