@@ -1,10 +1,11 @@
 /**
- * `analyze FILE.json --summary` in bounded memory for the object layout whose second array is as
- * long as its first (issue 22): `{"logits": [[…], …], "targets": [[…], …]}` (or "probabilities";
- * one-hot or soft targets, a "classes" list of names too) and `{"predictions": […], "targets": […]}`
- * (a regression, N or N × D). The top-level object is looked over once for where each array
- * starts (brackets only), then two cursors read the two arrays row by row in step, each from its
- * own place in the file, so no array is held. The sums are the full path's, bit for bit: the
+ * The object layout whose second array is as long as its first (issue 22): `{"logits": [[…], …],
+ * "targets": [[…], …]}` (or "probabilities"; one-hot or soft targets, a "classes" list of names
+ * too) and `{"predictions": […], "targets": […]}` (a regression, N or N × D), for `analyze FILE.json
+ * --summary` in bounded memory and, the classification's, for the readers that keep every row (the
+ * extension's worker, the table, `check`). The top-level object is looked over once for where each
+ * array starts (brackets only), then two cursors read the two arrays row by row in step, each from
+ * its own place in the file, so the summary holds no array. The sums are the full path's, bit for bit: the
  * classification rows go through LogitRowSummer, the regression's squared errors are summed as
  * meanSquaredError sums them. Anything else (another key, which the full reader reads or warns
  * about; a row that is not plain numbers; arrays of different lengths; a value it reports) gives
@@ -108,25 +109,35 @@ export function pairedClassificationRows(
   const input = entries.has('probabilities') ? 'probabilities' : 'logits';
   const summer = new LogitRowSummer(k, false, rowsFor(n, k), null, input, true, true);
   try {
-    for (;;) {
-      const i = summer.rows;
-      const at = i * k;
-      const got = rows.next(summer.block, at, k);
-      const gotTarget = targets.next(summer.targets!, at, k);
-      if (got !== gotTarget) return null;
-      if (got === END) break;
-      if (got !== ROW || summer.n + i >= n) return null;
-      // Each row's '[' and past its ']', as the full reader spans a row.
-      summer.spans[2 * i] = rows.rowStart;
-      summer.spans[2 * i + 1] = rows.at;
-      summer.labelSpans![2 * i] = targets.rowStart;
-      summer.labelSpans![2 * i + 1] = targets.at;
-      if (++summer.rows === summer.blockRows && !summer.flush()) return null;
-    }
-    if (!summer.flush() || summer.n !== n || rows.at !== inputAt.end || targets.at !== targetsAt.end) return null;
+    if (!summedInStep(summer, rows, targets, n) || summer.n !== n || rows.at !== inputAt.end || targets.at !== targetsAt.end) return null;
     return { input, n, k, total: summer.total, classes: names };
   } finally {
     summer.release();
+  }
+}
+
+/**
+ * The two arrays' rows read in step into the summer's block and targets, and summed a block at a
+ * time: false at a row either cursor does not take, or past `maxRows`. With the summer's label
+ * spans (a reader that keeps the rows), each row's '[' and past its ']' are kept, as the full
+ * reader spans a row, and its targets' row as the label's.
+ */
+function summedInStep(summer: LogitRowSummer, rows: RowCursor, targets: RowCursor, maxRows = Infinity): boolean {
+  const k = summer.k;
+  for (;;) {
+    const i = summer.rows;
+    const got = rows.next(summer.block, i * k, k);
+    const gotTarget = targets.next(summer.targets!, i * k, k);
+    if (got !== gotTarget) return false;
+    if (got === END) return summer.flush();
+    if (got !== ROW || summer.n + i >= maxRows) return false;
+    if (summer.labelSpans) {
+      summer.spans[2 * i] = rows.rowStart;
+      summer.spans[2 * i + 1] = rows.at;
+      summer.labelSpans[2 * i] = targets.rowStart;
+      summer.labelSpans[2 * i + 1] = targets.at;
+    }
+    if (++summer.rows === summer.blockRows && !summer.flush()) return false;
   }
 }
 
@@ -194,17 +205,8 @@ function classificationSums(
   const summer = new LogitRowSummer(first, false, null, null, input, false, true);
   const k = summer.k;
   try {
-    for (;;) {
-      const at = summer.rows * k;
-      const got = rows.next(summer.block, at, k);
-      const gotTarget = targets.next(summer.targets!, at, k);
-      if (got !== gotTarget) return null;
-      if (got === END) break;
-      if (got !== ROW) return null;
-      if (++summer.rows === summer.blockRows && !summer.flush()) return null;
-    }
     // Where the brackets said each array ends: every byte of both was read.
-    if (!summer.flush() || summer.n === 0 || rows.at !== inputAt.end || targets.at !== targetsAt.end) return null;
+    if (!summedInStep(summer, rows, targets) || summer.n === 0 || rows.at !== inputAt.end || targets.at !== targetsAt.end) return null;
     return { task: 'classification', input, n: summer.n, k, ...summer.result(reduction) };
   } finally {
     summer.release();
