@@ -178,7 +178,12 @@ export class ColumnsFrameStream {
   finish(): LogitRowSummer | null {
     if (this.state !== State.Ended) return null;
     const { n, k, target, probabilities } = this.part;
-    const s = (this.summer = new LogitRowSummer(k, true, target, null, probabilities ? 'probabilities' : 'logits', true));
+    const s = (this.summer = new LogitRowSummer(k, {
+      keep: true,
+      target,
+      input: probabilities ? 'probabilities' : 'logits',
+      labelSpans: true,
+    }));
     const values = this.values;
     for (let i = 0; i < n; i++) {
       const row = s.rows * k;

@@ -95,7 +95,13 @@ export class RecordSummaryStream implements SummaryStream {
 
   constructor(private readonly part: RecordPart) {
     const input = part.probabilities ? 'probabilities' : 'logits';
-    this.summer = new LogitRowSummer(part.k, true, part.target, null, input, true, part.targets !== undefined);
+    this.summer = new LogitRowSummer(part.k, {
+      keep: true,
+      target: part.target,
+      input,
+      labelSpans: true,
+      targets: part.targets !== undefined,
+    });
     this.targetsKey = part.targets === 'target' ? Key.Target : part.targets === 'targets' ? Key.Targets : null;
     this.rowsKey = part.probabilities ? Key.Probabilities : Key.Logits;
     this.names = part.labelNames ? classIndex(part.labelNames) : null;

@@ -221,6 +221,33 @@ export function faultCount(noted: { probabilities: NotedFaults; targets: NotedFa
   return p.outside + p.offSum + t.outside + t.offSum;
 }
 
+/** How a LogitRowSummer sums its rows (each absent: the one-thread summary of a file of logits and labels). */
+export interface SummerOptions {
+  /** A part of a file read by several threads: every row's loss and bound are kept, in order (LogitRowSummer.kept). */
+  keep?: boolean;
+  /** Where every row goes, for a reader that keeps them (the extension's worker: RowTarget). */
+  target?: RowTarget | null;
+  /** Labels out of range are noted there and summed on (class 0 stands in), instead of failing the flush. */
+  outOfRange?: OutOfRangeLabels | null;
+  /**
+   * What the rows are: logits, or probabilities (prob_0…, "probabilities"), which must each lie in
+   * [0, 1] and sum to 1 within the full reader's default tolerance, else the flush fails; or
+   * log-probabilities (logprob_0…, "log_probabilities", with labels only), summed as nll, each row
+   * ≤ 0 with Σ exp within that tolerance, else the flush fails (the full reader warns about such a
+   * row, and reports the rest).
+   */
+  input?: SummedInput;
+  /** The reader gives each label's span apart from its row's. */
+  labelSpans?: boolean;
+  /** Each row comes with a row of targets instead of a label (a RowTarget then keeps them too: RowTarget.targets). */
+  targets?: boolean;
+  /**
+   * Rows of probabilities or targets that are not distributions are noted there and summed on,
+   * instead of failing the flush (the file has errors: its figures are never reported).
+   */
+  distributions?: NotedDistributions | null;
+}
+
 export class LogitRowSummer {
   /** Rows of the current block, row-major, `blockRows` × k. */
   readonly block: Float64Array;
@@ -243,33 +270,30 @@ export class LogitRowSummer {
   /** logitLossIsFinite's running total of the per-row bounds. */
   private boundTotal = 0;
   private readonly logK: number;
+  private readonly target: RowTarget | null;
+  private readonly outOfRange: OutOfRangeLabels | null;
+  readonly input: SummedInput;
+  private readonly distributions: NotedDistributions | null;
 
   /** With `keep` (a part of a file read by several threads): every row's loss and bound, in order. */
   readonly kept: { losses: number[]; bounds: number[] } | null;
 
-  /**
-   * `outOfRange`: notes such labels and goes on (class 0 stands in), instead of failing the flush.
-   * `input`: the rows are logits, or probabilities (prob_0…, "probabilities"), which must each lie in
-   * [0, 1] and sum to 1 within the full reader's default tolerance, else the flush fails; or
-   * log-probabilities (logprob_0…, "log_probabilities", with labels only), summed as nll, each row
-   * ≤ 0 with Σ exp within that tolerance, else the flush fails (the full reader warns about such a
-   * row, and reports the rest).
-   * `labelSpans`: the reader gives each label's span apart from its row's.
-   * `targets`: each row comes with a row of targets instead of a label (a RowTarget then keeps
-   * them too: RowTarget.targets).
-   * `distributions`: rows of probabilities or targets that are not distributions are noted there
-   * and summed on, instead of failing the flush (the file has errors: its figures are never reported).
-   */
   constructor(
     readonly k: number,
-    keep = false,
-    private readonly target: RowTarget | null = null,
-    private readonly outOfRange: OutOfRangeLabels | null = null,
-    readonly input: SummedInput = 'logits',
-    labelSpans = false,
-    targets = false,
-    private readonly distributions: NotedDistributions | null = null,
+    {
+      keep = false,
+      target = null,
+      outOfRange = null,
+      input = 'logits',
+      labelSpans = false,
+      targets = false,
+      distributions = null,
+    }: SummerOptions = {},
   ) {
+    this.target = target;
+    this.outOfRange = outOfRange;
+    this.input = input;
+    this.distributions = distributions;
     if (targets && target && !target.targets) throw new Error('a file of targets keeps them');
     this.kept = keep && !target ? { losses: [], bounds: [] } : null;
     // About 2 MB of logits a block: rows stay in cache, the block stays small for any K.

@@ -199,7 +199,15 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
     if (part) {
       const { distributions } = this.whole;
       const input = part.input ?? 'logits';
-      this.summer = new LogitRowSummer(part.k, true, part.target, this.outOfRange, input, this.names !== null, part.targets, distributions);
+      this.summer = new LogitRowSummer(part.k, {
+        keep: true,
+        target: part.target,
+        outOfRange: this.outOfRange,
+        input,
+        labelSpans: this.names !== null,
+        targets: part.targets,
+        distributions,
+      });
     }
     this.final = part?.final ?? true;
     this.leading = part?.leading ?? 0;
@@ -239,7 +247,12 @@ export class CsvSummaryStream implements SummaryStream, CsvStop {
       this.trailing = columns.trailing;
       this.delimiter = columns.delimiter;
       const { input, targets } = columns;
-      this.summer = new LogitRowSummer(columns.k, false, null, this.outOfRange, input, false, targets, this.whole.distributions);
+      this.summer = new LogitRowSummer(columns.k, {
+        outOfRange: this.outOfRange,
+        input,
+        targets,
+        distributions: this.whole.distributions,
+      });
       p = nl + 1;
       this.rowsStart = base + p;
     }
@@ -700,16 +713,13 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
       this.seenLogits = true;
       this.first = part.first;
       this.rowsSeen = part.firstRow;
-      this.summer = new LogitRowSummer(
-        part.k,
-        true,
-        part.target,
-        this.reading.outOfRange ?? null,
-        part.input ?? 'logits',
-        false,
-        false,
-        this.reading.distributions,
-      );
+      this.summer = new LogitRowSummer(part.k, {
+        keep: true,
+        target: part.target,
+        outOfRange: this.reading.outOfRange,
+        input: part.input,
+        distributions: this.reading.distributions,
+      });
     }
   }
 
@@ -902,16 +912,11 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
     const j = rowNumbers(b, p, scan, summer ? summer.block : null, summer ? summer.rows * k : 0, k, values);
     if (values) {
       if (j < 2) return -1;
-      this.summer = new LogitRowSummer(
-        j,
-        false,
-        null,
-        this.reading.outOfRange ?? null,
-        this.input,
-        false,
-        false,
-        this.reading.distributions,
-      );
+      this.summer = new LogitRowSummer(j, {
+        outOfRange: this.reading.outOfRange,
+        input: this.input,
+        distributions: this.reading.distributions,
+      });
       this.summer.block.set(values);
     } else if (j !== k && !this.readPast(b, p, base)) return -1;
     const at = scan.end;

@@ -107,7 +107,7 @@ export function pairedClassificationRows(
   const n = countByte(f, 93, inputAt.start + 1, inputAt.end) - 1;
   if (k < 2 || n < 1 || (names && names.names.length !== k)) return null;
   const input = entries.has('probabilities') ? 'probabilities' : 'logits';
-  const summer = new LogitRowSummer(k, false, rowsFor(n, k), null, input, true, true);
+  const summer = new LogitRowSummer(k, { target: rowsFor(n, k), input, labelSpans: true, targets: true });
   try {
     if (!summedInStep(summer, rows, targets, n) || summer.n !== n || rows.at !== inputAt.end || targets.at !== targetsAt.end) return null;
     return { input, n, k, total: summer.total, classes: names };
@@ -202,7 +202,7 @@ function classificationSums(
   const first = rows.firstRowLength();
   if (first < 2) return null;
   const input = probabilities ? 'probabilities' : 'logits';
-  const summer = new LogitRowSummer(first, false, null, null, input, false, true);
+  const summer = new LogitRowSummer(first, { input, targets: true });
   const k = summer.k;
   try {
     // Where the brackets said each array ends: every byte of both was read.
