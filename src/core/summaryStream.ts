@@ -671,7 +671,7 @@ export class JsonSummaryStream implements SummaryStream, JsonStop {
   private first = true;
   private seenLogits = false;
   /** The rows' key: "logits", or "probabilities" or "log_probabilities" (taken when `reading` says). */
-  private input: RowsKey = 'logits';
+  private input: SummedInput = 'logits';
   /** The file's "classes" entry when this stream read it (not a part's: the plan's is known). */
   private ownClasses: ClassesEntry | null = null;
   private readonly scan: NumberScan = { value: 0, end: 0, error: null };
@@ -1014,14 +1014,11 @@ export function rowNumbers(
 
 const NOT_SIMPLE = Symbol('not the simple layout');
 
-/** The rows' keys a JSON stream takes. */
-type RowsKey = SummedInput;
-
 /**
  * "logits", "labels", "probabilities" or "log_probabilities" when b[p, …) is that key in quotes
  * (b[p, p + 8) is there; `need` asks for a longer key's bytes), else throws NOT_SIMPLE.
  */
-function keyName(b: Uint8Array, p: number, need: (i: number) => void): RowsKey | 'labels' {
+function keyName(b: Uint8Array, p: number, need: (i: number) => void): SummedInput | 'labels' {
   // "p… is "probabilities"; "log_… "log_probabilities"; else "logits" or "labels".
   const length = b[p + 1] === 112 ? 15 : b[p + 4] === 95 ? 19 : 8;
   need(p + length - 1);
