@@ -6,6 +6,7 @@
  */
 import type { ClassificationData } from './dataset';
 import { expRowInto } from './softmax';
+import { classOutcomes } from './classOutcomes';
 import { PROBABILITY_EPSILON, type Reduction } from './losses';
 
 export interface ClassificationSummary {
@@ -105,11 +106,13 @@ export function summarizeClassification(
   return { loss: total * scale, losses, predicted, actual, pTrue, pPredicted, accuracy: n ? hits / n : 0 };
 }
 
+/** summarizeNll's p, reused from block to block (a fresh 2 MB array a block costs its page faults). */
+let expScratch = new Float64Array(0);
+
 /**
  * nll of log_softmax outputs with class indices, none ignored and no weights (the loss a file of
  * "log_probabilities" and labels gets: lossDataset.ts): L_i = −lp_y, as nllLoss adds and scales
- * them; the outcomes as classOutcomes takes them from p = exp(lp) (exp can round distinct
- * log-probabilities to equal p, so the argmax is taken over p).
+ * them; the outcomes are classOutcomes' own, of p = exp(lp) as nllLoss gives it.
  */
 export function summarizeNll(
   lp: Float64Array,
@@ -119,31 +122,18 @@ export function summarizeNll(
   reduction: Reduction = 'mean',
 ): ClassificationSummary {
   const losses = new Float64Array(n);
-  const predicted = new Int32Array(n);
-  const pTrue = new Float64Array(n);
-  const pPredicted = new Float64Array(n);
+  if (expScratch.length < n * k) expScratch = new Float64Array(n * k);
+  const p = expScratch.subarray(0, n * k);
+  for (let j = 0; j < n * k; j++) p[j] = Math.exp(lp[j]);
+  const outcomes = classOutcomes(p, { labels: labels.subarray(0, n), targets: null }, n, k);
   let total = 0;
   let hits = 0;
   for (let i = 0; i < n; i++) {
-    const base = i * k;
-    let best = 0;
-    let bestP = Math.exp(lp[base]);
-    for (let j = 1; j < k; j++) {
-      const p = Math.exp(lp[base + j]);
-      if (p > bestP) {
-        bestP = p;
-        best = j;
-      }
-    }
-    const y = labels[i];
-    const loss = 0 - 1 * lp[base + y];
+    const loss = 0 - 1 * lp[i * k + labels[i]];
     losses[i] = loss;
     total += loss;
-    predicted[i] = best;
-    pPredicted[i] = bestP;
-    pTrue[i] = Math.exp(lp[base + y]);
-    if (best === y) hits++;
+    if (outcomes.predicted[i] === labels[i]) hits++;
   }
   const scale = reduction === 'mean' ? 1 / n : 1;
-  return { loss: total * scale, losses, predicted, actual: labels.slice(0, n), pTrue, pPredicted, accuracy: n ? hits / n : 0 };
+  return { loss: total * scale, losses, ...outcomes, accuracy: n ? hits / n : 0 };
 }
