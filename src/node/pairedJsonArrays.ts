@@ -26,6 +26,9 @@ import { readAt, READ_CHUNK_BYTES, type ChunkFile } from './chunkFile';
 /** An array's '[' and just past its ']'. */
 type Span = Pick<ClassesEntry, 'start' | 'end'>;
 
+/** A top-level entry's places, and how many arrays its array holds (its rows; 0 for one of numbers or strings). */
+type ArrayEntry = ClassesEntry & { rows: number };
+
 /** A key's bytes looked at, its quotes included: more than any key such a file holds. */
 const MAX_KEY_BYTES = 64;
 
@@ -103,8 +106,8 @@ export function pairedClassificationRows(
   const rows = new RowCursor(f, inputAt.start);
   const targets = new RowCursor(f, targetsAt.start);
   const k = rows.firstRowLength();
-  // Each row of plain numbers holds one ']', and the array's own closes it.
-  const n = countByte(f, 93, inputAt.start + 1, inputAt.end) - 1;
+  // The rows the brackets found: the cursors must read exactly these.
+  const n = inputAt.rows;
   if (k < 2 || n < 1 || (names && names.names.length !== k)) return null;
   const input = entries.has('probabilities') ? 'probabilities' : 'logits';
   const summer = new LogitRowSummer(k, { target: rowsFor(n, k), input, labelSpans: true, targets: true });
@@ -148,20 +151,6 @@ function classesEntry(f: ChunkFile, at: ClassesEntry): ClassesEntry | undefined 
   return read && read !== 'more' && read.entry.end === at.end ? read.entry : undefined;
 }
 
-/** How many times `byte` occurs in the file's [start, end), a chunk at a time. */
-function countByte(f: ChunkFile, byte: number, start: number, end: number): number {
-  const chunk = new Uint8Array(Math.min(READ_CHUNK_BYTES, Math.max(1, end - start)));
-  let count = 0;
-  for (let at = start; at < end;) {
-    const got = f.read(chunk, 0, Math.min(chunk.length, end - at), at);
-    if (got <= 0) break;
-    const b = chunk.subarray(0, got);
-    for (let i = indexOfByte(b, byte, 0); i >= 0; i = indexOfByte(b, byte, i + 1)) count++;
-    at += got;
-  }
-  return count;
-}
-
 /**
  * The top-level object's keys and where each value starts and ends (as a "classes" entry's
  * places, its names not read), when it is an object of
@@ -169,9 +158,9 @@ function countByte(f: ChunkFile, byte: number, start: number, end: number): numb
  * of strings without escapes of brackets), nothing after it but white space; else null. Brackets
  * only: the numbers are read by the cursors.
  */
-function topLevelArrays(f: ChunkFile): Map<string, ClassesEntry> | null {
+function topLevelArrays(f: ChunkFile): Map<string, ArrayEntry> | null {
   const bytes = new ByteWindow(f, startsWithBom(readAt(f, 0, Math.min(3, f.size))) ? 3 : 0);
-  const entries = new Map<string, ClassesEntry>();
+  const entries = new Map<string, ArrayEntry>();
   if (bytes.nextToken() !== 123) return null;
   for (;;) {
     if (bytes.nextToken() !== 34) return null;
@@ -180,8 +169,9 @@ function topLevelArrays(f: ChunkFile): Map<string, ClassesEntry> | null {
     // Any other key (labels, loss, …) is another reader's: known before its value is passed over.
     if (key === null || !PAIRED_KEYS.has(key) || entries.has(key) || bytes.nextToken() !== 58 || bytes.nextToken() !== 91) return null;
     const start = bytes.at - 1;
-    if (!bytes.skipArray(key === 'classes')) return null;
-    entries.set(key, { names: [], keyAt, start, end: bytes.at });
+    const rows = bytes.skipArray(key === 'classes');
+    if (rows < 0) return null;
+    entries.set(key, { names: [], keyAt, start, end: bytes.at, rows });
     const c = bytes.nextToken();
     if (c === 125) break;
     if (c !== 44) return null;
@@ -312,19 +302,21 @@ class ByteWindow {
   /**
    * After an array's '[': past the ']' that closes it, by its brackets alone (memchr for each; the
    * cursors read every row of the arrays they take and must end where this did), or for "classes"
-   * (`strings`) past strings without escapes or brackets; false when the file ends first.
+   * (`strings`) past strings without escapes or brackets: how many arrays it holds (its rows, each
+   * closed back at depth 1), or −1 when the file ends first.
    */
-  skipArray(strings: boolean): boolean {
+  skipArray(strings: boolean): number {
     let depth = 1;
+    let rows = 0;
     for (;;) {
-      if (this.byteAt(this.at) < 0) return false;
+      if (this.byteAt(this.at) < 0) return -1;
       const b = this.b.subarray(0, this.length);
       let i = this.at - this.base;
       while (i < b.length) {
         if (strings && b[i] === 34) {
           const close = indexOfByte(b, 34, i + 1);
           if (close < 0) break;
-          for (let c = i + 1; c < close; c++) if (b[c] === 92 || b[c] === 91 || b[c] === 93) return false;
+          for (let c = i + 1; c < close; c++) if (b[c] === 92 || b[c] === 91 || b[c] === 93) return -1;
           i = close + 1;
           continue;
         }
@@ -344,8 +336,8 @@ class ByteWindow {
         if (next === open) depth++;
         else if (--depth === 0) {
           this.at = this.base + i;
-          return true;
-        }
+          return rows;
+        } else if (depth === 1) rows++;
       }
       this.at = this.base + i;
     }
